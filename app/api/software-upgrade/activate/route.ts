@@ -1,0 +1,5 @@
+import { respond } from '@/server/http/routeResponse';
+
+export function POST() {
+  return respond((api) => api.activate());
+}

@@ -1,0 +1,15 @@
+// Heights of the bridge-like bars of the logo mark, left to right.
+const LOGO_BARS = [6, 10, 14, 10, 6, 10, 14, 10, 6];
+
+export function TopBar() {
+  return (
+    <header className="topbar">
+      <svg className="topbar-logo" viewBox="0 0 36 16" width="36" height="16" aria-hidden="true" focusable="false">
+        {LOGO_BARS.map((height, index) => (
+          <rect key={index} x={index * 4} y={(16 - height) / 2} width="2" height={height} rx="1" />
+        ))}
+      </svg>
+      <span className="topbar-product">Cisco Embedded Wireless Controller</span>
+    </header>
+  );
+}

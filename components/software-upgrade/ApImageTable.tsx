@@ -1,0 +1,93 @@
+import type { ApImageRow } from '@/lib/apImage';
+import { PREDOWNLOAD_STATUS_LABEL } from '@/lib/predownloadStatus';
+import { Badge } from '@/components/ui/Badge';
+import { ProgressBar } from '@/components/ui/ProgressBar';
+import { Table, type TableColumn, type TableRowAttributes } from '@/components/ui/Table';
+import { cx } from '@/components/ui/cx';
+import { formatEtaPercent, formatRetryTime } from './format';
+import { PREDOWNLOAD_TONE } from './predownloadTone';
+
+function progressTone(row: ApImageRow, percent: number): 'info' | 'success' | 'danger' {
+  if (row.predownloadStatus === 'Failed') return 'danger';
+  return percent >= 100 ? 'success' : 'info';
+}
+
+// Module-level so the memoised rows see the same columns on every render.
+const COLUMNS: readonly TableColumn<ApImageRow>[] = [
+  {
+    key: 'name',
+    header: 'AP Name',
+    render: (row) => (
+      <>
+        <span className="ap-name">{row.name}</span>
+        {!row.connected && <span className="ap-disconnected"> (disconnected)</span>}
+        {row.lastError && (
+          <span className="ap-error" data-testid="ap-error">
+            {row.lastError}
+          </span>
+        )}
+      </>
+    ),
+  },
+  { key: 'primaryImage', header: 'Primary Image', render: (row) => row.primaryImage },
+  { key: 'backupImage', header: 'Backup Image', render: (row) => row.backupImage },
+  {
+    key: 'predownloadStatus',
+    header: 'Predownload Status',
+    render: (row) => <Badge tone={PREDOWNLOAD_TONE[row.predownloadStatus]}>{PREDOWNLOAD_STATUS_LABEL[row.predownloadStatus]}</Badge>,
+  },
+  { key: 'predownloadVersion', header: 'Predownload Version', render: (row) => row.predownloadVersion ?? 'None' },
+  { key: 'imageType', header: 'AP Image Type', render: (row) => row.imageType },
+  { key: 'role', header: 'Role', render: (row) => row.role },
+  {
+    key: 'percent',
+    header: 'ETA/Percent Complete (AP)',
+    className: 'col-progress',
+    render: (row) => (
+      <ProgressBar value={row.percent} label={`${row.name} AP image`} text={formatEtaPercent(row.etaSeconds, row.percent)} tone={progressTone(row, row.percent)} />
+    ),
+  },
+  {
+    key: 'controllerPercent',
+    header: 'ETA/Percent Complete (Controller)',
+    className: 'col-progress',
+    render: (row) => {
+      if (!row.hostsController) return 'NA';
+      const percent = row.controllerPercent ?? 0;
+      return (
+        <ProgressBar
+          value={percent}
+          label={`${row.name} controller image`}
+          text={formatEtaPercent(row.controllerEtaSeconds, percent)}
+          tone={progressTone(row, percent)}
+        />
+      );
+    },
+  },
+  { key: 'retryCount', header: 'Retry Count', className: 'col-number', render: (row) => row.retryCount },
+  {
+    key: 'nextRetryTime',
+    header: 'Next Retry Time',
+    render: (row) => <span title={row.nextRetryTime ?? undefined}>{formatRetryTime(row.nextRetryTime)}</span>,
+  },
+  { key: 'method', header: 'Method', render: (row) => row.method },
+];
+
+function rowKey(row: ApImageRow): string {
+  return row.mac;
+}
+
+function rowAttributes(row: ApImageRow): TableRowAttributes {
+  return {
+    className: cx('ap-row', !row.connected && 'ap-row-disconnected', row.lastError !== null && 'ap-row-error'),
+    title: row.lastError ?? undefined,
+    'data-testid': 'ap-row',
+    'data-ap-name': row.name,
+    'data-status': row.predownloadStatus,
+    'data-mac': row.mac,
+  };
+}
+
+export function ApImageTable({ aps }: { aps: readonly ApImageRow[] }) {
+  return <Table caption="AP image predownload status" columns={COLUMNS} rows={aps} rowKey={rowKey} rowAttributes={rowAttributes} empty="No APs joined" />;
+}

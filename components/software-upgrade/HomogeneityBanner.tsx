@@ -1,0 +1,11 @@
+import { Alert } from '@/components/ui/Alert';
+
+/** The controller's own warning: with mixed AP images, the browser cannot serve as the image source. */
+export function HomogeneityBanner({ homogeneous }: { homogeneous: boolean }) {
+  if (homogeneous) return null;
+  return (
+    <Alert tone="warning" data-testid="homogeneity-banner">
+      Wireless network is Non-Homogeneous. Desktop (HTTP) mode is not supported.
+    </Alert>
+  );
+}

@@ -1,0 +1,34 @@
+import { Button } from '@/components/ui/Button';
+import type { ConsoleActionName } from './useConsoleActions';
+
+export interface UpgradeButtonsProps {
+  busy: ConsoleActionName | null;
+  canSave: boolean;
+  canDownload: boolean;
+  canActivate: boolean;
+  canCancel: boolean;
+  onSaveAndDownload: () => void;
+  onActivate: () => void;
+  onCancel: () => void;
+}
+
+/** Save submits the form; the other three are commands on the running upgrade. */
+export function UpgradeButtons({ busy, canSave, canDownload, canActivate, canCancel, onSaveAndDownload, onActivate, onCancel }: UpgradeButtonsProps) {
+  const idle = busy === null;
+  return (
+    <div className="form-actions">
+      <Button type="submit" variant="primary" disabled={!idle || !canSave} busy={busy === 'save'}>
+        Save
+      </Button>
+      <Button disabled={!idle || !canDownload} busy={busy === 'download'} onClick={onSaveAndDownload}>
+        Save &amp; Download
+      </Button>
+      <Button disabled={!idle || !canActivate} busy={busy === 'activate'} onClick={onActivate}>
+        Activate
+      </Button>
+      <Button variant="danger" disabled={!idle || !canCancel} busy={busy === 'cancel'} onClick={onCancel}>
+        Cancel
+      </Button>
+    </div>
+  );
+}

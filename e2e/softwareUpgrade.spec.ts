@@ -1,0 +1,132 @@
+import path from 'node:path';
+import { expect, test, type Page } from '@playwright/test';
+import { startConsole, type ConsoleProcess } from './consoleProcess';
+
+const IMAGE_PATH = '/EWC/17_12_1_5';
+const NEW_VERSION = '17.12.1.5';
+const DEMO_APS = 6;
+
+function tftpPortOf(consoleProcess: ConsoleProcess): string {
+  const match = /demo TFTP image server: tftp:\/\/127\.0\.0\.1:(\d+)/.exec(consoleProcess.output());
+  if (!match) throw new Error(`No demo TFTP server in the console output:\n${consoleProcess.output()}`);
+  return match[1];
+}
+
+async function fillTftpProfile(page: Page, imagePath: string, port: string): Promise<void> {
+  await page.getByLabel('Mode', { exact: true }).selectOption('TFTP');
+  await page.getByLabel('Image Server', { exact: true }).fill('127.0.0.1');
+  await page.getByLabel('Image Path', { exact: true }).fill(imagePath);
+  await page.getByLabel('Port', { exact: true }).fill(port);
+}
+
+test.describe('Software Upgrade over TFTP', () => {
+  let consoleProcess: ConsoleProcess;
+
+  test.afterEach(async () => {
+    await consoleProcess?.stop();
+  });
+
+  test('predownloads to every AP live, activates, and the fleet runs the new version', async ({ page }) => {
+    consoleProcess = await startConsole({ EWC_AP_LINK_KBPS: '40000' });
+    await page.goto(consoleProcess.url);
+    await expect(page).toHaveURL(/\/administration\/software-management\/software-upgrade$/);
+    await expect(page.getByTestId('connection')).toHaveText('Live');
+    await expect(page.getByTestId('homogeneity-banner')).toHaveText('Wireless network is Non-Homogeneous. Desktop (HTTP) mode is not supported.');
+    await expect(page.getByTestId('ap-row')).toHaveCount(DEMO_APS);
+    await expect(page.getByRole('button', { name: 'Activate' })).toBeDisabled();
+
+    await fillTftpProfile(page, IMAGE_PATH, tftpPortOf(consoleProcess));
+    await page.getByRole('button', { name: 'Save & Download' }).click();
+
+    const bar = page.getByTestId('stage-bar');
+    await expect(bar).toHaveAttribute('data-stage', 'Activate', { timeout: 90_000 });
+    await expect(page.getByTestId('summary-completedPredownloading')).toHaveText(String(DEMO_APS));
+    await expect(page.getByTestId('summary-failedToPredownload')).toHaveText('0');
+    for (const row of await page.getByTestId('ap-row').all()) {
+      await expect(row).toHaveAttribute('data-status', 'Complete');
+      await expect(row.locator('td[data-col="backupImage"]')).toContainText(NEW_VERSION);
+      await expect(row.locator('td[data-col="predownloadVersion"]')).toContainText(NEW_VERSION);
+    }
+    await expect(page.locator('tr[data-ap-name="AP6C41.0E16.E79C"] td[data-col="controllerPercent"]')).toContainText('100%');
+    await expect(page.locator('tr[data-ap-name="AP-POD-2-2"] td[data-col="controllerPercent"]')).toContainText('NA');
+
+    await page.getByRole('button', { name: 'Activate' }).click();
+    await expect(bar).toHaveAttribute('data-stage', 'Completed', { timeout: 60_000 });
+    for (const row of await page.getByTestId('ap-row').all()) {
+      await expect(row.locator('td[data-col="primaryImage"]')).toContainText(NEW_VERSION);
+    }
+    const upgrade = await (await page.request.get(`${consoleProcess.url}/api/software-upgrade`)).json();
+    expect(upgrade).toMatchObject({ stage: 'Completed', targetVersion: NEW_VERSION, controllerVersion: '17.12.01.0.5' });
+    await page.screenshot({ path: path.join('.test-results', 'software-upgrade-after-run.png'), fullPage: true });
+  });
+
+  test('a wrong image path fails the APs with the controller syslog line, and Cancel stops the retries', async ({ page }) => {
+    consoleProcess = await startConsole();
+    const port = tftpPortOf(consoleProcess);
+    await page.goto(consoleProcess.url);
+    await expect(page.getByTestId('connection')).toHaveText('Live');
+    await fillTftpProfile(page, '/Wrong-Path', port);
+    await page.getByRole('button', { name: 'Save & Download' }).click();
+
+    await expect(page.getByTestId('syslog')).toContainText(`Failed to download file tftp://127.0.0.1:${port}/Wrong-Path/ap1g6: No such file or directory`);
+    const row = page.locator('tr[data-ap-name="AP-9117"]');
+    await expect(row).toHaveAttribute('data-status', 'Failed');
+    await expect(row).toContainText(`Failed to download file tftp://127.0.0.1:${port}/Wrong-Path/ap1g6: No such file or directory`);
+    await expect(row.locator('td[data-col="nextRetryTime"]')).not.toHaveText('0');
+    await expect(page.getByRole('button', { name: 'Activate' })).toBeDisabled();
+
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await expect(page.getByTestId('stage-bar')).toHaveAttribute('data-stage', 'Cancelled');
+    await expect(row).toHaveAttribute('data-status', 'Aborted');
+    const profile = await (await page.request.get(`${consoleProcess.url}/api/image-download-profile`)).json();
+    expect(profile).toMatchObject({ mode: 'TFTP', imagePath: '/Wrong-Path', port: Number(port) });
+  });
+
+  test('bad input shows field errors, the API answers 400 and 409, and the saved profile is kept', async ({ page }) => {
+    consoleProcess = await startConsole();
+    const port = tftpPortOf(consoleProcess);
+    await page.goto(consoleProcess.url);
+    await fillTftpProfile(page, IMAGE_PATH, port);
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await expect(page.getByTestId('action-message')).toContainText(/saved/i);
+
+    await page.getByLabel('Image Server', { exact: true }).fill('300.1.1.1');
+    await page.getByLabel('Image Path', { exact: true }).fill('');
+    await page.getByLabel('Port', { exact: true }).fill('70000');
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await expect(page.getByTestId('error-imageServer')).toBeVisible();
+    await expect(page.getByTestId('error-imagePath')).toBeVisible();
+    await expect(page.getByTestId('error-port')).toContainText('between 1 and 65535');
+    await expect(page.getByLabel('Image Server', { exact: true })).toHaveAttribute('aria-invalid', 'true');
+
+    const bad = await page.request.put(`${consoleProcess.url}/api/image-download-profile`, {
+      data: { mode: 'TFTP', imageServer: 'bad host!', imagePath: '', port: 0, parallelMode: false },
+    });
+    expect(bad.status()).toBe(400);
+    const body = await bad.json();
+    expect(body.issues.map((i: { path: string }) => i.path)).toEqual(expect.arrayContaining(['imageServer', 'imagePath', 'port']));
+    const notJson = await page.request.put(`${consoleProcess.url}/api/image-download-profile`, { headers: { 'content-type': 'application/json' }, data: '{oops' });
+    expect(notJson.status()).toBe(400);
+    expect((await page.request.post(`${consoleProcess.url}/api/software-upgrade/activate`)).status()).toBe(409);
+    expect((await page.request.post(`${consoleProcess.url}/api/software-upgrade/cancel`)).status()).toBe(409);
+
+    await page.reload();
+    await expect(page.getByLabel('Image Server', { exact: true })).toHaveValue('127.0.0.1');
+    await expect(page.getByLabel('Image Path', { exact: true })).toHaveValue(IMAGE_PATH);
+  });
+
+  test('Cancel during a slow predownload stops the transfers and marks the APs Aborted', async ({ page }) => {
+    consoleProcess = await startConsole({ EWC_AP_LINK_KBPS: '1500' });
+    await page.goto(consoleProcess.url);
+    await fillTftpProfile(page, IMAGE_PATH, tftpPortOf(consoleProcess));
+    await page.getByLabel('Parallel Mode', { exact: true }).click();
+    await page.getByRole('button', { name: 'Save & Download' }).click();
+    await expect(page.locator('tr[data-status="Predownloading"]').first()).toBeVisible({ timeout: 30_000 });
+    await expect(page.getByRole('button', { name: 'Save & Download' })).toBeDisabled();
+
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await expect(page.getByTestId('stage-bar')).toHaveAttribute('data-stage', 'Cancelled');
+    await expect(page.locator('tr[data-status="Aborted"]')).toHaveCount(DEMO_APS);
+    await expect(page.getByRole('button', { name: 'Save & Download' })).toBeEnabled();
+  });
+});

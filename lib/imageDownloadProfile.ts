@@ -1,0 +1,102 @@
+import { z } from 'zod';
+
+export const IMAGE_DOWNLOAD_MODES = ['TFTP', 'SFTP'] as const;
+export type ImageDownloadMode = (typeof IMAGE_DOWNLOAD_MODES)[number];
+
+export const PASSWORD_TYPES = ['UNENCRYPTED', 'AES'] as const;
+export type PasswordType = (typeof PASSWORD_TYPES)[number];
+
+export const DEFAULT_PORT: Record<ImageDownloadMode, number> = { TFTP: 69, SFTP: 22 };
+
+const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+// RFC 1123 host name: labels of letters, digits and inner hyphens, 253 characters at most.
+const HOST_NAME = /^(?=.{1,253}$)([a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)(\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$/;
+
+function isIpv6(value: string): boolean {
+  const inner = value.startsWith('[') && value.endsWith(']') ? value.slice(1, -1) : value;
+  if (!/^[0-9a-fA-F:.]+$/.test(inner) || !inner.includes(':')) return false;
+  const doubleColons = inner.split('::').length - 1;
+  if (doubleColons > 1) return false;
+  const groups = inner.split(':').filter((g) => g !== '');
+  return groups.length <= 8 && groups.every((g) => /^[0-9a-fA-F]{1,4}$/.test(g) || IPV4.test(g));
+}
+
+export function isImageServerAddress(value: string): boolean {
+  if (IPV4.test(value) || isIpv6(value)) return true;
+  // A dotted quad that is not a valid IPv4 address is a typo, not a host name.
+  if (/^[\d.]+$/.test(value)) return false;
+  return HOST_NAME.test(value);
+}
+
+const imageServer = z
+  .string({ error: 'Image Server is required' })
+  .trim()
+  .min(1, 'Image Server is required')
+  .refine(isImageServerAddress, 'Enter an IPv4 or IPv6 address or a host name');
+
+const imagePath = z
+  .string({ error: 'Image Path is required' })
+  .trim()
+  .min(1, 'Image Path is required')
+  .max(255, 'Image Path is 255 characters at most')
+  .refine((p) => !/[\u0000-\u001f\u007f]/.test(p), 'Image Path cannot contain control characters')
+  .refine((p) => !p.split('/').includes('..'), 'Image Path cannot contain ".."');
+
+const port = z.coerce
+  .number({ error: 'Port must be a number' })
+  .int('Port must be a whole number')
+  .min(1, 'Port must be between 1 and 65535')
+  .max(65535, 'Port must be between 1 and 65535');
+
+/**
+ * What the form sends and the API accepts on Save and Save & Download.
+ * An empty or missing SFTP password keeps the one already stored.
+ */
+export const imageDownloadProfileInputSchema = z
+  .object({
+    mode: z.enum(IMAGE_DOWNLOAD_MODES, { error: 'Mode must be TFTP or SFTP' }),
+    imageServer,
+    imagePath,
+    port,
+    parallelMode: z.boolean({ error: 'Parallel Mode must be enabled or disabled' }),
+    sftp: z
+      .object({
+        username: z.string().trim().max(64, 'User Name is 64 characters at most').default(''),
+        passwordType: z.enum(PASSWORD_TYPES, { error: 'Password Type must be UNENCRYPTED or AES' }).default('UNENCRYPTED'),
+        password: z.string().max(512, 'Password is 512 characters at most').optional(),
+      })
+      .default({ username: '', passwordType: 'UNENCRYPTED' }),
+  })
+  .superRefine((profile, ctx) => {
+    if (profile.mode === 'SFTP' && profile.sftp.username === '') {
+      ctx.addIssue({ code: 'custom', path: ['sftp', 'username'], message: 'User Name is required in SFTP mode' });
+    }
+  });
+
+export type ImageDownloadProfileInput = z.input<typeof imageDownloadProfileInputSchema>;
+export type ImageDownloadProfileData = z.output<typeof imageDownloadProfileInputSchema>;
+
+/** What the API returns: the password itself never leaves the server. */
+export interface ImageDownloadProfileView {
+  mode: ImageDownloadMode;
+  imageServer: string;
+  imagePath: string;
+  port: number;
+  parallelMode: boolean;
+  sftp: { username: string; passwordType: PasswordType; hasPassword: boolean };
+}
+
+export interface FieldIssue {
+  path: string;
+  message: string;
+}
+
+/** The 400 body of every endpoint that validates input. */
+export interface ValidationErrorBody {
+  error: string;
+  issues: FieldIssue[];
+}
+
+export function toFieldIssues(error: z.ZodError): FieldIssue[] {
+  return error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message }));
+}

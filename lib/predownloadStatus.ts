@@ -1,0 +1,58 @@
+/**
+ * Per-AP predownload status, in the words of `show ap image`, plus the two
+ * activation states. This is the only definition; the store, the orchestrator,
+ * the API and the page all import it.
+ */
+export const PREDOWNLOAD_STATUSES = [
+  'None',
+  'Initiated',
+  'Downloading',
+  'Predownloading',
+  'Complete',
+  'Failed',
+  'NotSupported',
+  'Aborted',
+  'Reloading',
+  'Joined',
+] as const;
+export type PredownloadStatus = (typeof PREDOWNLOAD_STATUSES)[number];
+
+export const PREDOWNLOAD_STATUS_LABEL: Record<PredownloadStatus, string> = {
+  None: 'None',
+  Initiated: 'Initiated',
+  Downloading: 'Downloading',
+  Predownloading: 'Predownloading',
+  Complete: 'Complete',
+  Failed: 'Failed',
+  NotSupported: 'Not Supported',
+  Aborted: 'Aborted',
+  Reloading: 'Reloading',
+  Joined: 'Joined',
+};
+
+// A new predownload may start from any state in which no transfer is under way.
+const RESTARTABLE: PredownloadStatus[] = ['None', 'Complete', 'Failed', 'NotSupported', 'Aborted', 'Joined'];
+
+export const PREDOWNLOAD_TRANSITIONS: Record<PredownloadStatus, readonly PredownloadStatus[]> = {
+  None: ['Initiated', 'NotSupported'],
+  Initiated: ['Downloading', 'Predownloading', 'Failed', 'Aborted', 'NotSupported'],
+  Downloading: ['Predownloading', 'Failed', 'Aborted'],
+  Predownloading: ['Complete', 'Failed', 'Aborted'],
+  // Failed goes back to Initiated when its retry time comes.
+  Failed: ['Initiated', 'Aborted', 'NotSupported'],
+  Complete: ['Reloading', 'Initiated', 'NotSupported', 'Aborted'],
+  NotSupported: ['Initiated'],
+  Aborted: ['Initiated', 'NotSupported'],
+  Reloading: ['Joined', 'Failed'],
+  Joined: ['Initiated', 'NotSupported'],
+};
+
+/** States in which an AP's predownload has ended, one way or another. */
+export const PREDOWNLOAD_TERMINAL: ReadonlySet<PredownloadStatus> = new Set(['Complete', 'Failed', 'NotSupported', 'Aborted', 'Joined']);
+/** States in which a transfer to the AP is queued or under way. */
+export const PREDOWNLOAD_ACTIVE: ReadonlySet<PredownloadStatus> = new Set(['Initiated', 'Downloading', 'Predownloading']);
+
+export function canTransition(from: PredownloadStatus, to: PredownloadStatus): boolean {
+  if (to === 'Initiated' && RESTARTABLE.includes(from)) return true;
+  return PREDOWNLOAD_TRANSITIONS[from].includes(to);
+}

@@ -1,0 +1,84 @@
+/**
+ * The stages of the EWC's Software Upgrade bar, and the states outside the line.
+ * One state machine for the whole upgrade; per-AP state is in predownloadStatus.ts.
+ */
+export const UPGRADE_BAR_STAGES = ['Initiate', 'ControllerImageDownload', 'APImageDownload', 'NetworkUpgrade', 'Activate', 'Reload'] as const;
+export type UpgradeBarStage = (typeof UPGRADE_BAR_STAGES)[number];
+
+export const UPGRADE_STAGES = ['Idle', ...UPGRADE_BAR_STAGES, 'Completed', 'Cancelled', 'Failed'] as const;
+export type UpgradeStage = (typeof UPGRADE_STAGES)[number];
+
+export const UPGRADE_STAGE_LABEL: Record<UpgradeStage, string> = {
+  Idle: 'Idle',
+  Initiate: 'Initiate',
+  ControllerImageDownload: 'Controller Image Download',
+  APImageDownload: 'AP Image Download',
+  NetworkUpgrade: 'Network Upgrade',
+  Activate: 'Activate',
+  Reload: 'Reload',
+  Completed: 'Completed',
+  Cancelled: 'Cancelled',
+  Failed: 'Failed',
+};
+
+const RUNNING: UpgradeBarStage[] = ['Initiate', 'ControllerImageDownload', 'APImageDownload', 'NetworkUpgrade'];
+
+export const UPGRADE_STAGE_TRANSITIONS: Record<UpgradeStage, readonly UpgradeStage[]> = {
+  Idle: ['Initiate'],
+  // A stage may be skipped (no AP hosts the controller, every image already cached) but never revisited.
+  Initiate: ['ControllerImageDownload', 'APImageDownload', 'NetworkUpgrade', 'Activate', 'Cancelled', 'Failed'],
+  ControllerImageDownload: ['APImageDownload', 'NetworkUpgrade', 'Activate', 'Cancelled', 'Failed'],
+  APImageDownload: ['NetworkUpgrade', 'Activate', 'Cancelled', 'Failed'],
+  NetworkUpgrade: ['Activate', 'Cancelled', 'Failed'],
+  Activate: ['Reload', 'Initiate'],
+  Reload: ['Completed', 'Failed'],
+  Completed: ['Initiate'],
+  Cancelled: ['Initiate'],
+  Failed: ['Initiate'],
+};
+
+export const UPGRADE_TERMINAL: ReadonlySet<UpgradeStage> = new Set(['Idle', 'Completed', 'Cancelled', 'Failed']);
+
+/** The coarse state the API reports beside the stage. */
+export type UpgradeState = 'idle' | 'running' | 'awaitingActivation' | 'reloading' | 'completed' | 'cancelled' | 'failed';
+
+export function upgradeStateOf(stage: UpgradeStage): UpgradeState {
+  if ((RUNNING as UpgradeStage[]).includes(stage)) return 'running';
+  switch (stage) {
+    case 'Activate':
+      return 'awaitingActivation';
+    case 'Reload':
+      return 'reloading';
+    case 'Completed':
+      return 'completed';
+    case 'Cancelled':
+      return 'cancelled';
+    case 'Failed':
+      return 'failed';
+    default:
+      return 'idle';
+  }
+}
+
+/** A predownload can be cancelled while its transfers run, not once the network reloads. */
+export function isCancellable(stage: UpgradeStage): boolean {
+  return (RUNNING as UpgradeStage[]).includes(stage);
+}
+
+export function canTransitionStage(from: UpgradeStage, to: UpgradeStage): boolean {
+  return UPGRADE_STAGE_TRANSITIONS[from].includes(to);
+}
+
+export interface UpgradeView {
+  upgradeId: number | null;
+  stage: UpgradeStage;
+  state: UpgradeState;
+  /** The bar stage reached before a Cancelled or Failed end, so the bar can show where it stopped. */
+  lastBarStage: UpgradeBarStage | null;
+  targetVersion: string | null;
+  controllerVersion: string;
+  targetControllerVersion: string | null;
+  startedAt: string | null;
+  finishedAt: string | null;
+  message: string | null;
+}

@@ -1,0 +1,255 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import { io, type Socket } from 'socket.io-client';
+import { CAPWAP_NAMESPACE, type ApJoinInfo, type ApToControllerEvents, type ControllerToApEvents, type ImageKind, type ImageOffer } from '../../lib/capwapEvents';
+import type { FleetAp } from './fleetSpec';
+import { ApStorage, type ApImageSlots } from './apStorage';
+import { LinkThrottle } from './linkThrottle';
+
+export interface ApAgentOptions {
+  controllerUrl: string;
+  ap: FleetAp;
+  storageDir: string;
+  /** Link rate in kbit/s; 0 is unlimited. */
+  linkKbps: number;
+  /** How long the AP stays away while it reloads. */
+  reloadMs: number;
+}
+
+interface Transfer {
+  offer: ImageOffer;
+  file: fs.promises.FileHandle;
+  received: number;
+  hash: ReturnType<typeof createHash>;
+  /** Writes are chained so blocks land in order even if acks overlap. */
+  writing: Promise<void>;
+  /** Set when the transfer is dropped, so blocks still queued behind the link are not written. */
+  dropped: boolean;
+}
+
+/**
+ * A simulated access point: its own connection to the controller, its own storage.
+ * It checks its space, writes the image blocks it receives, verifies the SHA-256
+ * the controller announced, and only then reports the image as its backup image.
+ */
+export class ApAgent {
+  private socket: Socket<ControllerToApEvents, ApToControllerEvents> | null = null;
+  private readonly storage: ApStorage;
+  private slots: ApImageSlots;
+  private readonly transfers = new Map<string, Transfer>();
+  private readonly throttle: LinkThrottle;
+  private stopped = false;
+  private reloadTimer: NodeJS.Timeout | null = null;
+
+  constructor(private readonly options: ApAgentOptions) {
+    this.storage = new ApStorage(options.storageDir);
+    this.slots = this.storage.load({
+      primaryVersion: options.ap.primaryVersion,
+      backupVersion: options.ap.backupVersion,
+      backupSha256: null,
+      controllerPrimaryVersion: options.ap.controllerPrimaryVersion,
+      controllerBackupVersion: options.ap.controllerBackupVersion,
+    });
+    this.throttle = new LinkThrottle(options.linkKbps);
+  }
+
+  get name(): string {
+    return this.options.ap.name;
+  }
+
+  get images(): Readonly<ApImageSlots> {
+    return this.slots;
+  }
+
+  /** Joins the controller; resolves once the controller accepted the join. */
+  start(): Promise<void> {
+    this.stopped = false;
+    return this.connect();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.reloadTimer) clearTimeout(this.reloadTimer);
+    this.socket?.disconnect();
+    this.socket = null;
+    await this.dropTransfers();
+  }
+
+  private joinInfo(): ApJoinInfo {
+    const { ap } = this.options;
+    return {
+      name: ap.name,
+      mac: ap.mac,
+      model: ap.model,
+      imageType: ap.imageType,
+      primaryVersion: this.slots.primaryVersion,
+      backupVersion: this.slots.backupVersion,
+      freeSpaceKb: ap.freeSpaceKb,
+      hostsController: ap.hostsController ?? false,
+      controllerPrimaryVersion: this.slots.controllerPrimaryVersion,
+      controllerBackupVersion: this.slots.controllerBackupVersion,
+    };
+  }
+
+  private connect(): Promise<void> {
+    const socket: Socket<ControllerToApEvents, ApToControllerEvents> = io(`${this.options.controllerUrl}${CAPWAP_NAMESPACE}`, {
+      auth: this.joinInfo() as unknown as Record<string, unknown>,
+      transports: ['websocket'],
+      reconnectionDelayMax: 5000,
+    });
+    this.socket = socket;
+    socket.on('image:precheck', (offer, ack) => ack(this.precheck(offer)));
+    socket.on('image:begin', (offer, ack) => void this.begin(offer).then(ack));
+    socket.on('image:data', (block, ack) => void this.receive(block.transferId, block.offset, block.data).then(ack));
+    socket.on('image:end', ({ transferId }, ack) => void this.finish(transferId).then(ack));
+    socket.on('image:abort', ({ reason }, ack) => void this.abort(reason).then(ack));
+    socket.on('ap:reload', (ack) => this.reload(ack));
+    // A dropped link ends any transfer under way; the partial file stays so the controller can resume it.
+    socket.on('disconnect', () => void this.dropTransfers());
+    return new Promise((resolve, reject) => {
+      socket.once('connect', () => resolve());
+      socket.once('connect_error', (error) => {
+        if (!socket.active) reject(error);
+      });
+    });
+  }
+
+  private log(line: string): void {
+    this.socket?.emit('ap:log', line);
+  }
+
+  private precheck(offer: ImageOffer) {
+    // upgrade.sh asks for the image plus room to unpack it, as the seed's PRECHECK lines show.
+    const requiredKb = Math.ceil(offer.size / 1024) + 1024;
+    const availableKb = this.options.ap.freeSpaceKb;
+    const ok = availableKb >= requiredKb;
+    const message = `upgrade.sh: /tmp space: ${ok ? 'OK' : 'NOT OK'} available ${availableKb}, required ${requiredKb}`;
+    this.log(`status 'upgrade.sh: Script called with args:[PRECHECK]'`);
+    this.log(`status '${message}'`);
+    return { ok, availableKb, requiredKb, message };
+  }
+
+  private async begin(offer: ImageOffer) {
+    const partial = this.storage.partialPath(offer.kind);
+    const metaPath = `${partial}.json`;
+    let offset = 0;
+    const previous = fs.existsSync(metaPath) ? (JSON.parse(fs.readFileSync(metaPath, 'utf8')) as { sha256: string }) : null;
+    if (previous?.sha256 === offer.sha256 && fs.existsSync(partial)) {
+      offset = Math.min(fs.statSync(partial).size, offer.size);
+    } else {
+      fs.rmSync(partial, { force: true });
+      fs.writeFileSync(metaPath, JSON.stringify({ sha256: offer.sha256, version: offer.version }));
+    }
+    const file = await fs.promises.open(partial, offset > 0 ? 'r+' : 'w');
+    await file.truncate(offset);
+    const hash = createHash('sha256');
+    if (offset > 0) {
+      for await (const chunk of fs.createReadStream(partial, { end: offset - 1 })) hash.update(chunk as Buffer);
+    }
+    this.transfers.set(offer.transferId, { offer, file, received: offset, hash, writing: Promise.resolve(), dropped: false });
+    this.log(`wtpOpenImgFile: request ${offer.fileName}, local ${partial}`);
+    this.log(`Image Data Request sent, fileName [${offer.fileName}]${offset > 0 ? `, resuming at ${offset}` : ''}`);
+    return { ok: true, offset, message: 'AC accepted previous sent request with result code: 0' };
+  }
+
+  private async receive(transferId: string, offset: number, data: Buffer) {
+    const transfer = this.transfers.get(transferId);
+    if (!transfer) return { ok: false, received: 0, message: 'No transfer in progress' };
+    const write = transfer.writing.then(async () => {
+      if (transfer.dropped) throw new Error('Transfer aborted');
+      if (offset !== transfer.received) throw new Error(`Out-of-order block at ${offset}, expected ${transfer.received}`);
+      await this.throttle.pass(data.length);
+      if (transfer.dropped) throw new Error('Transfer aborted');
+      await transfer.file.write(data, 0, data.length, offset);
+      transfer.hash.update(data);
+      transfer.received += data.length;
+    });
+    transfer.writing = write.catch(() => undefined);
+    try {
+      await write;
+      return { ok: true, received: transfer.received, message: '' };
+    } catch (error) {
+      return { ok: false, received: transfer.received, message: (error as Error).message };
+    }
+  }
+
+  private async finish(transferId: string) {
+    const transfer = this.transfers.get(transferId);
+    if (!transfer) return { ok: false, sha256: '', message: 'No transfer in progress' };
+    await transfer.writing;
+    await transfer.file.close();
+    this.transfers.delete(transferId);
+    const { offer } = transfer;
+    const partial = this.storage.partialPath(offer.kind);
+    const sha256 = transfer.hash.digest('hex');
+    this.log(`${transfer.received} bytes, last block stored`);
+    if (transfer.received !== offer.size || sha256 !== offer.sha256) {
+      fs.rmSync(partial, { force: true });
+      fs.rmSync(`${partial}.json`, { force: true });
+      const message = `Image signing verify failed: got ${transfer.received} bytes sha256 ${sha256}, expected ${offer.size} bytes sha256 ${offer.sha256}`;
+      this.log(`status '${message}'`);
+      return { ok: false, sha256, message };
+    }
+    fs.renameSync(partial, this.storage.backupPath(offer.kind));
+    fs.rmSync(`${partial}.json`, { force: true });
+    this.stage(offer.kind, offer.version, sha256);
+    this.log(`status 'upgrade.sh: Script called with args:[PREDOWNLOAD]'`);
+    this.log(`status 'Image signing verify success.'`);
+    return { ok: true, sha256, message: 'Image signing verify success.' };
+  }
+
+  private stage(kind: ImageKind, version: string, sha256: string): void {
+    if (kind === 'ap') this.slots = { ...this.slots, backupVersion: version, backupSha256: sha256 };
+    else this.slots = { ...this.slots, controllerBackupVersion: version };
+    this.storage.save(this.slots);
+  }
+
+  private async abort(reason: string): Promise<void> {
+    await this.dropTransfers();
+    for (const kind of ['ap', 'controller'] as const) {
+      fs.rmSync(this.storage.partialPath(kind), { force: true });
+      fs.rmSync(`${this.storage.partialPath(kind)}.json`, { force: true });
+    }
+    this.log(`Aborting image download: ${reason}`);
+    this.log(`status 'upgrade.sh: Cleanup tmp files ...'`);
+  }
+
+  private async dropTransfers(): Promise<void> {
+    const transfers = [...this.transfers.values()];
+    this.transfers.clear();
+    for (const transfer of transfers) transfer.dropped = true;
+    for (const transfer of transfers) {
+      await transfer.writing;
+      await transfer.file.close().catch(() => undefined);
+    }
+  }
+
+  private reload(ack: (reply: { ok: boolean; message: string }) => void): void {
+    const { slots } = this;
+    if (!slots.backupSha256 && slots.backupVersion === slots.primaryVersion) {
+      ack({ ok: false, message: 'No backup image to activate' });
+      return;
+    }
+    this.storage.swap('ap');
+    const swapped: ApImageSlots = { ...slots, primaryVersion: slots.backupVersion, backupVersion: slots.primaryVersion, backupSha256: null };
+    if (this.options.ap.hostsController && slots.controllerBackupVersion) {
+      this.storage.swap('controller');
+      swapped.controllerPrimaryVersion = slots.controllerBackupVersion;
+      swapped.controllerBackupVersion = slots.controllerPrimaryVersion;
+    }
+    this.slots = swapped;
+    this.storage.save(swapped);
+    ack({ ok: true, message: `Reloading to ${swapped.primaryVersion}` });
+    this.log(`Reloading: booting ${swapped.primaryVersion}`);
+    const socket = this.socket;
+    // Leave after the ack is on the wire, as an AP's reload drops its CAPWAP tunnel.
+    setTimeout(() => {
+      socket?.disconnect();
+      this.socket = null;
+      this.reloadTimer = setTimeout(() => {
+        this.reloadTimer = null;
+        if (!this.stopped) void this.connect().catch(() => undefined);
+      }, this.options.reloadMs);
+    }, 50);
+  }
+}

@@ -1,0 +1,105 @@
+import fs from 'node:fs';
+import type { Socket } from 'socket.io';
+import type { ApJoinInfo, ApToControllerEvents, ControllerToApEvents, EndReply, ImageOffer, PrecheckReply } from '../../lib/capwapEvents';
+
+export type CapwapSocket = Socket<ApToControllerEvents, ControllerToApEvents>;
+
+export interface DeliveryOptions {
+  signal: AbortSignal;
+  /** Called with the bytes the AP acknowledged so far. */
+  onAcknowledged: (bytes: number) => void;
+}
+
+export class ApSessionError extends Error {}
+
+// One data block and how many may be unacknowledged at once: enough to keep a fast link busy,
+// small enough that an AP never buffers more than 512 KiB it has not written.
+const BLOCK_BYTES = 64 * 1024;
+const WINDOW_BLOCKS = 8;
+const ACK_TIMEOUT_MS = 30_000;
+
+/**
+ * The controller's side of one AP's connection. It moves image bytes and knows
+ * nothing about where they came from (TFTP, SFTP): it reads them from the cache.
+ */
+export class ApSession {
+  constructor(
+    readonly info: ApJoinInfo,
+    private readonly socket: CapwapSocket,
+  ) {}
+
+  get connected(): boolean {
+    return this.socket.connected;
+  }
+
+  async precheck(offer: ImageOffer): Promise<PrecheckReply> {
+    return this.request(() => this.socket.timeout(ACK_TIMEOUT_MS).emitWithAck('image:precheck', offer));
+  }
+
+  /** Streams the cached file to the AP in a bounded window of acknowledged blocks; resolves with the AP's verification. */
+  async deliver(offer: ImageOffer, filePath: string, options: DeliveryOptions): Promise<EndReply> {
+    if (options.signal.aborted) throw new ApSessionError('Cancelled');
+    const begin = await this.request(() => this.socket.timeout(ACK_TIMEOUT_MS).emitWithAck('image:begin', offer));
+    if (!begin.ok) throw new ApSessionError(begin.message);
+    let acknowledged = begin.offset;
+    options.onAcknowledged(acknowledged);
+
+    const file = await fs.promises.open(filePath, 'r');
+    try {
+      const inFlight = new Set<Promise<void>>();
+      let failure: Error | null = null;
+      for (let offset = begin.offset; offset < offer.size && !failure; ) {
+        if (options.signal.aborted) throw new ApSessionError('Cancelled');
+        const length = Math.min(BLOCK_BYTES, offer.size - offset);
+        const data = Buffer.allocUnsafe(length);
+        const { bytesRead } = await file.read(data, 0, length, offset);
+        if (bytesRead !== length) throw new ApSessionError(`Short read from the image cache at byte ${offset}`);
+        const blockOffset = offset;
+        const sent: Promise<void> = this.request(() =>
+          this.socket.timeout(ACK_TIMEOUT_MS).emitWithAck('image:data', { transferId: offer.transferId, offset: blockOffset, data }),
+        )
+          .then((reply) => {
+            if (!reply.ok) throw new ApSessionError(reply.message);
+            acknowledged = Math.max(acknowledged, reply.received);
+            options.onAcknowledged(acknowledged);
+          })
+          .catch((error: Error) => {
+            failure ??= error;
+          })
+          .finally(() => inFlight.delete(sent));
+        inFlight.add(sent);
+        offset += length;
+        if (inFlight.size >= WINDOW_BLOCKS) await Promise.race(inFlight);
+      }
+      await Promise.all(inFlight);
+      if (failure) throw failure;
+      if (options.signal.aborted) throw new ApSessionError('Cancelled');
+    } finally {
+      await file.close();
+    }
+    return this.request(() => this.socket.timeout(ACK_TIMEOUT_MS * 4).emitWithAck('image:end', { transferId: offer.transferId }));
+  }
+
+  /** Tells the AP to drop its transfers and remove its partial files. Best effort: the AP may be gone. */
+  async abort(reason: string): Promise<void> {
+    if (!this.socket.connected) return;
+    await this.socket
+      .timeout(5000)
+      .emitWithAck('image:abort', { reason })
+      .catch(() => undefined);
+  }
+
+  async reload(): Promise<{ ok: boolean; message: string }> {
+    return this.request(() => this.socket.timeout(ACK_TIMEOUT_MS).emitWithAck('ap:reload'));
+  }
+
+  private async request<T>(send: () => Promise<T>): Promise<T> {
+    if (!this.socket.connected) throw new ApSessionError('AP is not connected');
+    try {
+      return await send();
+    } catch (error) {
+      if (error instanceof ApSessionError) throw error;
+      throw new ApSessionError(this.socket.connected ? 'AP did not answer in time' : 'AP disconnected');
+    }
+  }
+}

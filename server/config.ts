@@ -1,0 +1,70 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+const flag = z.enum(['0', '1', 'true', 'false']).transform((v) => v === '1' || v === 'true');
+const positiveInt = z.coerce.number().int().positive();
+
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('127.0.0.1'),
+  EWC_DATA_DIR: z.string().default('.data'),
+  EWC_DEMO: flag.default(true),
+  EWC_FLEET_FILE: z.string().optional(),
+  EWC_AP_LINK_KBPS: z.coerce.number().min(0).optional(),
+  EWC_DEMO_TFTP_PORT: z.coerce.number().int().min(0).max(65535).default(6969),
+  EWC_DEMO_IMAGE_SIZE: z.enum(['scaled', 'real']).default('scaled'),
+  EWC_TFTP_BLKSIZE: z.coerce.number().int().min(8).max(65464).default(1468),
+  EWC_TFTP_WINDOWSIZE: z.coerce.number().int().min(1).max(65535).default(16),
+  EWC_TFTP_TIMEOUT_MS: positiveInt.default(1000),
+  EWC_TFTP_RETRIES: z.coerce.number().int().min(0).max(100).default(5),
+  EWC_MAX_RETRIES: z.coerce.number().int().min(0).max(100).default(3),
+  EWC_RETRY_BASE_MS: positiveInt.default(30_000),
+  EWC_RELOAD_MS: z.coerce.number().int().min(0).default(3000),
+  EWC_REJOIN_TIMEOUT_MS: positiveInt.default(180_000),
+});
+
+export interface ConsoleConfig {
+  host: string;
+  port: number;
+  dataDir: string;
+  demo: boolean;
+  fleetFile: string | null;
+  /** Per-AP link rate of simulated APs in kbit/s; 0 is unlimited. */
+  apLinkKbps: number;
+  demoTftpPort: number;
+  demoImageSize: 'scaled' | 'real';
+  tftp: { blksize: number; windowsize: number; timeoutMs: number; retries: number };
+  retry: { maxRetries: number; baseDelayMs: number };
+  /** How long a simulated AP stays away while it reloads. */
+  reloadMs: number;
+  /** How long the controller waits for a reloading AP to join again before it fails it. */
+  rejoinTimeoutMs: number;
+}
+
+// The demo fleet's links are slowed down so that progress is visible on a loopback network.
+const DEMO_LINK_KBPS = 8000;
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): ConsoleConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid environment:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  return {
+    host: e.HOST,
+    port: e.PORT,
+    dataDir: path.resolve(e.EWC_DATA_DIR),
+    demo: e.EWC_DEMO,
+    fleetFile: e.EWC_FLEET_FILE ? path.resolve(e.EWC_FLEET_FILE) : null,
+    apLinkKbps: e.EWC_AP_LINK_KBPS ?? (e.EWC_DEMO ? DEMO_LINK_KBPS : 0),
+    demoTftpPort: e.EWC_DEMO_TFTP_PORT,
+    demoImageSize: e.EWC_DEMO_IMAGE_SIZE,
+    tftp: { blksize: e.EWC_TFTP_BLKSIZE, windowsize: e.EWC_TFTP_WINDOWSIZE, timeoutMs: e.EWC_TFTP_TIMEOUT_MS, retries: e.EWC_TFTP_RETRIES },
+    retry: { maxRetries: e.EWC_MAX_RETRIES, baseDelayMs: e.EWC_RETRY_BASE_MS },
+    reloadMs: e.EWC_RELOAD_MS,
+    rejoinTimeoutMs: e.EWC_REJOIN_TIMEOUT_MS,
+  };
+}

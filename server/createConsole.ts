@@ -1,0 +1,139 @@
+import type { Server as HttpServer } from 'node:http';
+import { Server as SocketServer, type Namespace } from 'socket.io';
+import type { ApToControllerEvents, ControllerToApEvents } from '../lib/capwapEvents';
+import { CAPWAP_NAMESPACE } from '../lib/capwapEvents';
+import { DEFAULT_PORT } from '../lib/imageDownloadProfile';
+import type { ConsoleSnapshot } from '../lib/socketEvents';
+import { ApRegistry } from './capwap/apRegistry';
+import type { ConsoleConfig } from './config';
+import { toApImageReport, toApImageRow, type ApImageViewSources } from './console/apImageView';
+import { ConsoleHub, type ConsoleNamespace } from './console/consoleHub';
+import { ConsoleApi } from './http/consoleApi';
+import type { ImageSource } from './imageSource/imageSource';
+import { TftpImageSource } from './imageSource/tftpImageSource';
+import { TransferProgress } from './orchestrator/transferProgress';
+import { UpgradeOrchestrator } from './orchestrator/upgradeOrchestrator';
+import { AccessPointRepository } from './store/accessPointRepository';
+import { ControllerRepository } from './store/controllerRepository';
+import { openDatabase, type Db } from './store/database';
+import { EventLog } from './store/eventLog';
+import { ProfileRepository, toProfileView, type StoredProfile } from './store/profileRepository';
+import { UpgradeRepository } from './store/upgradeRepository';
+
+export interface ConsoleInstance {
+  api: ConsoleApi;
+  io: SocketServer;
+  orchestrator: UpgradeOrchestrator;
+  db: Db;
+  close(): Promise<void>;
+}
+
+export interface CreateConsoleOptions {
+  /** The profile shown before anyone saved one (the demo points it at the demo image server). */
+  defaultProfile?: StoredProfile;
+  initialControllerVersion?: string;
+  /** Replaces how image sources are made (tests of SFTP before it exists, for example). */
+  createImageSource?: (profile: StoredProfile) => ImageSource;
+}
+
+const EMPTY_PROFILE: StoredProfile = {
+  mode: 'TFTP',
+  imageServer: '',
+  imagePath: '',
+  port: DEFAULT_PORT.TFTP,
+  parallelMode: false,
+  sftp: { username: '', passwordType: 'UNENCRYPTED', password: null },
+};
+
+/**
+ * Builds the whole console on an HTTP server that someone else listens with:
+ * the store, socket.io (browsers on `/`, APs on `/capwap`), the orchestrator and the API.
+ * Tests call it on a bare `http.Server`; `server/main.ts` adds Next.js in front.
+ */
+export function createConsole(httpServer: HttpServer, config: ConsoleConfig, options: CreateConsoleOptions = {}): ConsoleInstance {
+  const db = openDatabase(config.dataDir);
+  const profiles = new ProfileRepository(db, options.defaultProfile ?? EMPTY_PROFILE);
+  const aps = new AccessPointRepository(db);
+  const upgrades = new UpgradeRepository(db);
+  const controller = new ControllerRepository(db, options.initialControllerVersion ?? '17.09.04a.0.6');
+  const log = new EventLog(db);
+  const progress = new TransferProgress();
+
+  // Image blocks are 64 KiB; leave room for the packet framing.
+  const io = new SocketServer(httpServer, { maxHttpBufferSize: 1_000_000, serveClient: false });
+  let registry: ApRegistry | null = null;
+  const createImageSource =
+    options.createImageSource ??
+    ((profile: StoredProfile) => new TftpImageSource({ server: profile.imageServer, port: profile.port, imagePath: profile.imagePath, ...config.tftp }));
+
+  let hub: ConsoleHub | null = null;
+  const orchestrator = new UpgradeOrchestrator({
+    config,
+    aps,
+    upgrades,
+    controller,
+    log,
+    progress,
+    notifier: { apChanged: (mac) => hub?.apChanged(mac), upgradeChanged: () => hub?.upgradeChanged() },
+    registry: () => registry!,
+    createImageSource,
+  });
+
+  const viewSources: ApImageViewSources = {
+    progress,
+    isConnected: (mac) => registry?.isConnected(mac) ?? false,
+    imageFetchedFor: (imageType) => orchestrator.imageFetchedFor(imageType),
+  };
+  const apImage = () => toApImageReport(aps.all(), viewSources);
+  const snapshot = (): ConsoleSnapshot => {
+    const report = apImage();
+    return {
+      profile: toProfileView(profiles.get()),
+      upgrade: orchestrator.view(),
+      apImage: report,
+      syslog: log.recent(),
+      homogeneous: new Set(report.aps.map((ap) => ap.imageType)).size <= 1,
+    };
+  };
+  hub = new ConsoleHub(io.of('/') as ConsoleNamespace, {
+    snapshot,
+    apRow: (mac) => {
+      const ap = aps.get(mac);
+      return ap ? toApImageRow(ap, viewSources) : null;
+    },
+    summary: () => apImage().summary,
+    upgrade: () => orchestrator.view(),
+  });
+  const unsubscribeLog = log.onAppend((line) => hub?.syslogAppended(line));
+
+  registry = new ApRegistry(io.of(CAPWAP_NAMESPACE) as Namespace<ApToControllerEvents, ControllerToApEvents>, {
+    joined: (session) => orchestrator.apJoined(session),
+    left: (mac) => orchestrator.apLeft(mac),
+    apLog: (mac, line) => orchestrator.apLog(mac, line),
+  });
+  orchestrator.recoverAfterRestart();
+
+  const api = new ConsoleApi({
+    profiles,
+    orchestrator,
+    log,
+    apImage,
+    upgrade: () => orchestrator.view(),
+    profileSaved: () => hub?.profileChanged(toProfileView(profiles.get())),
+    sftpTransfers: false,
+  });
+
+  return {
+    api,
+    io,
+    orchestrator,
+    db,
+    close: async () => {
+      orchestrator.dispose();
+      hub?.dispose();
+      unsubscribeLog();
+      await new Promise<void>((resolve) => io.close(() => resolve()));
+      db.close();
+    },
+  };
+}

@@ -1,0 +1,65 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import { pipeline } from 'node:stream/promises';
+import path from 'node:path';
+import { ImageFetchError, type ImageFetchOptions, type ImageSource } from './imageSource';
+
+export interface CachedImage {
+  fileName: string;
+  path: string;
+  size: number;
+  sha256: string;
+  /** How the file came from the image server: time and what the protocol negotiated. */
+  elapsedMs: number;
+  detail: string;
+}
+
+export async function sha256OfFile(filePath: string): Promise<string> {
+  const hash = createHash('sha256');
+  await pipeline(fs.createReadStream(filePath), hash);
+  return hash.digest('hex');
+}
+
+/**
+ * The seam between image sources and AP sessions: each file is fetched from the
+ * image server once per upgrade, and every AP of that image type is fed from here.
+ */
+export class ImageCache {
+  private readonly inFlight = new Map<string, Promise<CachedImage>>();
+
+  constructor(
+    private readonly dir: string,
+    private readonly source: ImageSource,
+  ) {}
+
+  /** Fetches the file unless this upgrade already has it; a failed fetch is forgotten so a retry fetches again. */
+  get(fileName: string, options: ImageFetchOptions): Promise<CachedImage> {
+    const existing = this.inFlight.get(fileName);
+    if (existing) return existing;
+    const fetching = this.fetch(fileName, options);
+    this.inFlight.set(fileName, fetching);
+    fetching.catch(() => this.inFlight.delete(fileName));
+    return fetching;
+  }
+
+  private async fetch(fileName: string, options: ImageFetchOptions): Promise<CachedImage> {
+    fs.mkdirSync(this.dir, { recursive: true });
+    const destination = path.join(this.dir, fileName);
+    const result = await this.source.fetch(fileName, destination, options);
+    const size = fs.statSync(destination).size;
+    if (size !== result.bytes) throw new ImageFetchError(`Short read: ${size} of ${result.bytes} bytes`, true);
+    return { fileName, path: destination, size, sha256: await sha256OfFile(destination), elapsedMs: result.elapsedMs, detail: result.detail };
+  }
+
+  /** Reads a small text file of the bundle (version.info) through the cache. */
+  async readText(fileName: string, options: ImageFetchOptions): Promise<string> {
+    const image = await this.get(fileName, options);
+    return fs.readFileSync(image.path, 'utf8').trim();
+  }
+
+  /** Removes this cache's files; called when the upgrade that owns it ends. */
+  clear(): void {
+    this.inFlight.clear();
+    fs.rmSync(this.dir, { recursive: true, force: true });
+  }
+}

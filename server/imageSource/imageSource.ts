@@ -1,0 +1,29 @@
+/** Where image files come from. An image source knows nothing about APs. */
+export interface ImageSource {
+  /** The file's URL as the syslog shows it, credentials masked. */
+  displayUrl(fileName: string): string;
+  fetch(fileName: string, destination: string, options: ImageFetchOptions): Promise<ImageFetchResult>;
+}
+
+export interface ImageFetchOptions {
+  signal: AbortSignal;
+  onProgress: (bytes: number, totalBytes: number | null) => void;
+}
+
+export interface ImageFetchResult {
+  bytes: number;
+  elapsedMs: number;
+  /** What the transfer negotiated, for the log, e.g. `blksize 1468, windowsize 16, tsize 70512640`. */
+  detail: string;
+}
+
+/** A failed fetch; `reason` is the tail of the syslog line (`No such file or directory`, `Timed out`). */
+export class ImageFetchError extends Error {
+  constructor(
+    readonly reason: string,
+    readonly retryable: boolean,
+    readonly cancelled = false,
+  ) {
+    super(reason);
+  }
+}

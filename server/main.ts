@@ -1,0 +1,62 @@
+import { createServer } from 'node:http';
+import path from 'node:path';
+import next from 'next';
+import { startFleet, type Fleet } from './agent/fleet';
+import { readFleetFile } from './agent/fleetSpec';
+import { ConfigError, loadConfig } from './config';
+import { createConsole } from './createConsole';
+import { DEMO_CONTROLLER_VERSION, DEMO_FLEET } from './demo/demoFleet';
+import { startDemoImageServer, type DemoImageServer } from './demo/demoEnvironment';
+import { installConsoleApi } from './http/consoleAccess';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const demo: DemoImageServer | null = config.demo ? await startDemoImageServer(config) : null;
+  const aps = config.fleetFile ? readFleetFile(config.fleetFile) : config.demo ? DEMO_FLEET : [];
+
+  const nextApp = next({ dev: false, dir: path.resolve(import.meta.dirname, '..'), hostname: config.host, port: config.port });
+  await nextApp.prepare();
+  const handle = nextApp.getRequestHandler();
+  const httpServer = createServer((req, res) => void handle(req, res));
+  const instance = createConsole(httpServer, config, { defaultProfile: demo?.profile, initialControllerVersion: DEMO_CONTROLLER_VERSION });
+  installConsoleApi(instance.api);
+
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(config.port, config.host, resolve);
+  });
+  const address = httpServer.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const url = `http://${config.host}:${port}`;
+
+  let fleet: Fleet | null = null;
+  if (aps.length > 0) {
+    fleet = await startFleet({ controllerUrl: url, aps, storageRoot: path.join(config.dataDir, 'fleet'), linkKbps: config.apLinkKbps, reloadMs: config.reloadMs });
+  }
+
+  console.log(`EWC Software Upgrade console: ${url}/administration/software-management/software-upgrade`);
+  console.log(`  data folder: ${config.dataDir}`);
+  if (demo) {
+    console.log(`  demo TFTP image server: tftp://${demo.tftp.host}:${demo.tftp.port}${demo.bundle.imagePath} (${demo.bundle.files.length} files, ${config.demoImageSize} sizes)`);
+  }
+  if (fleet) {
+    const link = config.apLinkKbps > 0 ? `${config.apLinkKbps} kbit/s per AP` : 'unlimited link rate';
+    console.log(`  simulated fleet: ${fleet.agents.length} APs (${config.fleetFile ?? 'demo fleet'}), ${link}`);
+  } else {
+    console.log('  no simulated fleet: APs join at /capwap (npm run fleet -- --controller URL)');
+  }
+
+  const shutdown = async () => {
+    await fleet?.stop();
+    await instance.close();
+    await demo?.tftp.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void shutdown());
+  process.once('SIGTERM', () => void shutdown());
+}
+
+main().catch((error: Error) => {
+  console.error(error instanceof ConfigError ? error.message : `Failed to start: ${error.message}`);
+  process.exit(1);
+});

@@ -1,0 +1,207 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { ApImageReport } from '../../lib/apImage';
+import { sha256OfFile } from '../imageSource/imageCache';
+import { DEMO_FLEET } from '../demo/demoFleet';
+import { DEMO_BUNDLE_CONTROLLER_VERSION, DEMO_BUNDLE_VERSION, DEMO_IMAGE_PATH, ensureDemoBundle } from '../demo/demoBundle';
+import { startConsoleHarness, waitFor, type ConsoleHarness } from '../testing/consoleHarness';
+import { freeUdpPort, startTftpdHpa } from '../testing/tftpdHpa';
+
+// A real image server for the whole file: Debian's tftpd-hpa on a loopback port, serving a generated bundle.
+let serverRoot: string;
+let tftpd: { port: number; stop(): Promise<void> };
+
+beforeAll(async () => {
+  serverRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'ewc-bundle-'));
+  ensureDemoBundle(serverRoot, 'scaled');
+  tftpd = await startTftpdHpa({ root: serverRoot });
+});
+
+afterAll(async () => {
+  await tftpd?.stop();
+  fs.rmSync(serverRoot, { recursive: true, force: true });
+});
+
+let harness: ConsoleHarness | null = null;
+afterEach(async () => {
+  await harness?.dispose();
+  harness = null;
+});
+
+function profile(overrides: Record<string, unknown> = {}) {
+  return { mode: 'TFTP', imageServer: '127.0.0.1', imagePath: DEMO_IMAGE_PATH, port: tftpd.port, parallelMode: false, ...overrides };
+}
+
+const report = (h: ConsoleHarness) => h.instance.api.getApImage().body as ApImageReport;
+const upgrade = (h: ConsoleHarness) => h.instance.orchestrator.view();
+const apNamed = (h: ConsoleHarness, name: string) => report(h).aps.find((ap) => ap.name === name)!;
+
+describe('predownload over TFTP to a fleet of AP agents', () => {
+  it('delivers each image type byte-exact, reaches Activate, then reloads every AP onto the new version', async () => {
+    harness = await startConsoleHarness();
+    // A slow link so the page sees progress between 0 and 100 %.
+    const fleet = await harness.startFleet(DEMO_FLEET, 6000);
+
+    const started = harness.instance.api.startDownload(profile());
+    expect(started.status).toBe(202);
+    expect(harness.instance.api.startDownload(profile()).status).toBe(409);
+
+    await waitFor('stage Activate', () => upgrade(harness!), (u) => u.stage === 'Activate' || u.stage === 'Failed', 90_000);
+    expect(upgrade(harness).stage).toBe('Activate');
+    expect(upgrade(harness).targetVersion).toBe(DEMO_BUNDLE_VERSION);
+
+    const { summary, aps } = report(harness);
+    expect(summary.totalAps).toBe(DEMO_FLEET.length);
+    expect(summary.completedPredownloading).toBe(DEMO_FLEET.length);
+    expect(summary.predownloadInProgress).toBe(false);
+    for (const ap of aps) {
+      expect(ap.predownloadStatus).toBe('Complete');
+      expect(ap.backupImage).toBe(DEMO_BUNDLE_VERSION);
+      expect(ap.primaryImage).toBe('17.9.4.27');
+      expect(ap.percent).toBe(100);
+    }
+
+    // Each AP's staged file is the image the server holds, byte for byte.
+    for (const ap of DEMO_FLEET) {
+      const agentDir = path.join(harness.config.dataDir, 'fleet', ap.mac.replace(/[^0-9a-zA-Z]/g, ''));
+      const staged = await sha256OfFile(path.join(agentDir, 'ap-backup.img'));
+      expect(staged).toBe(await sha256OfFile(path.join(serverRoot, DEMO_IMAGE_PATH, ap.imageType)));
+      if (ap.hostsController) {
+        expect(await sha256OfFile(path.join(agentDir, 'controller-backup.img'))).toBe(
+          await sha256OfFile(path.join(serverRoot, DEMO_IMAGE_PATH, 'C9800-AP-iosxe-wlc.bin')),
+        );
+      }
+    }
+    // The browser saw progress as bytes moved, not only 0 and 100.
+    const seen = [...harness.browser.percentsSeen.values()].flat();
+    expect(seen.some((p) => p > 0 && p < 100)).toBe(true);
+    // Each image type was fetched from the image server once, however many APs run it.
+    const syslog = harness.instance.api.getSyslog().body as { text: string }[];
+    const ap1g7Fetches = syslog.filter((l) => l.text.includes('Completed install add') && l.text.includes('/ap1g7 '));
+    expect(ap1g7Fetches).toHaveLength(1);
+    // The log says what the TFTP server granted (tftpd-hpa grants no windowsize) and the rate achieved.
+    expect(ap1g7Fetches[0].text).toMatch(/\/ap1g7 \(\d+ bytes in [\d.]+ s \((?:[\d.]+ MB\/s|instant)\); blksize 1468, windowsize 1, tsize \d+\)$/);
+
+    expect(harness.instance.api.activate().status).toBe(202);
+    await waitFor('stage Completed', () => upgrade(harness!), (u) => u.stage === 'Completed' || u.stage === 'Failed', 30_000);
+    expect(upgrade(harness).stage).toBe('Completed');
+    expect(upgrade(harness).controllerVersion).toBe(DEMO_BUNDLE_CONTROLLER_VERSION);
+    for (const ap of report(harness).aps) {
+      expect(ap.predownloadStatus).toBe('Joined');
+      expect(ap.primaryImage).toBe(DEMO_BUNDLE_VERSION);
+      expect(ap.backupImage).toBe('17.9.4.27');
+      expect(ap.connected).toBe(true);
+    }
+    expect(fleet.agents.every((agent) => agent.images.primaryVersion === DEMO_BUNDLE_VERSION)).toBe(true);
+  });
+
+  it('fails the APs of every image type with the syslog line of a wrong path, retries them, then gives up', async () => {
+    harness = await startConsoleHarness({ EWC_MAX_RETRIES: '1', EWC_RETRY_BASE_MS: '300' });
+    await harness.startFleet(DEMO_FLEET.slice(0, 3));
+    expect(harness.instance.api.startDownload(profile({ imagePath: '/Wrong-Path' })).status).toBe(202);
+
+    await waitFor('stage Failed', () => upgrade(harness!), (u) => u.stage === 'Failed', 30_000);
+    const ap = apNamed(harness, '9105-emorenoa');
+    expect(ap.predownloadStatus).toBe('Failed');
+    expect(ap.lastError).toBe(`Failed to download file tftp://127.0.0.1:${tftpd.port}/Wrong-Path/ap1g8: No such file or directory`);
+    expect(ap.retryCount).toBe(1);
+    expect(ap.nextRetryTime).toBeNull();
+    expect(report(harness).summary.failedToPredownload).toBe(3);
+    const lines = (harness.instance.api.getSyslog().body as { text: string }[]).map((l) => l.text);
+    expect(lines).toContain(
+      `Chassis 1 R0/0: install_engine: Failed to install_add package tftp://127.0.0.1:${tftpd.port}/Wrong-Path/ap3g3, Error: Failed to download file tftp://127.0.0.1:${tftpd.port}/Wrong-Path/ap3g3: No such file or directory`,
+    );
+    expect(harness.instance.api.activate().status).toBe(409);
+  });
+
+  it('says Timed out when the image server does not answer', async () => {
+    harness = await startConsoleHarness({ EWC_MAX_RETRIES: '0', EWC_TFTP_TIMEOUT_MS: '200', EWC_TFTP_RETRIES: '1' });
+    await harness.startFleet(DEMO_FLEET.slice(2, 3));
+    const silentPort = await freeUdpPort();
+    expect(harness.instance.api.startDownload(profile({ port: silentPort })).status).toBe(202);
+    await waitFor('stage Failed', () => upgrade(harness!), (u) => u.stage === 'Failed', 20_000);
+    expect(apNamed(harness, '9105-emorenoa').lastError).toBe(`Failed to download file tftp://127.0.0.1:${silentPort}${DEMO_IMAGE_PATH}/ap1g8: Timed out`);
+  });
+
+  it('cancels a predownload: transfers stop, partial files are removed, the profile stays saved', async () => {
+    harness = await startConsoleHarness();
+    await harness.startFleet(DEMO_FLEET.slice(0, 3), 1500);
+    expect(harness.instance.api.startDownload(profile({ parallelMode: true })).status).toBe(202);
+    await waitFor('a transfer under way', () => report(harness!).aps, (aps) => aps.some((ap) => ap.predownloadStatus === 'Predownloading' && ap.percent > 0), 20_000);
+
+    expect(harness.instance.api.cancel().status).toBe(202);
+    expect(upgrade(harness).stage).toBe('Cancelled');
+    expect(report(harness).aps.every((ap) => ap.predownloadStatus === 'Aborted')).toBe(true);
+    const fleetDir = path.join(harness.config.dataDir, 'fleet');
+    await waitFor('partial files removed', () => fs.readdirSync(fleetDir).flatMap((d) => fs.readdirSync(path.join(fleetDir, d))), (files) => !files.some((f) => f.endsWith('.part')), 5000);
+    expect(harness.instance.api.getProfile().body).toMatchObject({ imagePath: DEMO_IMAGE_PATH, parallelMode: true });
+    expect(harness.instance.api.cancel().status).toBe(409);
+  });
+
+  it('refuses a predownload to an AP without the space for the image (PRECHECK) and does not retry it', async () => {
+    harness = await startConsoleHarness({ EWC_RETRY_BASE_MS: '200' });
+    await harness.startFleet([{ ...DEMO_FLEET[2], freeSpaceKb: 100 }]);
+    harness.instance.api.startDownload(profile());
+    await waitFor('stage Failed', () => upgrade(harness!), (u) => u.stage === 'Failed', 20_000);
+    const ap = apNamed(harness, '9105-emorenoa');
+    expect(ap.lastError).toMatch(/^PRECHECK failed: upgrade.sh: \/tmp space: NOT OK available 100, required \d+$/);
+    expect(ap.retryCount).toBe(0);
+    expect(ap.nextRetryTime).toBeNull();
+  });
+
+  it('marks an AP whose image type is not in the bundle Not Supported', async () => {
+    harness = await startConsoleHarness();
+    await harness.startFleet([DEMO_FLEET[2], { ...DEMO_FLEET[0], name: 'AP-OLD-1700', mac: '00aa.bbcc.0001', model: 'AIR-CAP1702I-B-K9', imageType: 'ap1g3' }]);
+    harness.instance.api.startDownload(profile());
+    await waitFor('stage Activate', () => upgrade(harness!), (u) => u.stage === 'Activate' || u.stage === 'Failed', 20_000);
+    expect(apNamed(harness, 'AP-OLD-1700').predownloadStatus).toBe('NotSupported');
+    expect(report(harness).summary.notSupported).toBe(1);
+    expect(upgrade(harness).stage).toBe('Activate');
+  });
+});
+
+describe('image download profile at the API boundary', () => {
+  it('rejects bad input field by field with a 400 and keeps the saved profile', async () => {
+    harness = await startConsoleHarness();
+    const api = harness.instance.api;
+    expect(api.saveProfile(profile()).status).toBe(200);
+
+    const bad = api.saveProfile(profile({ imageServer: 'not a host!', imagePath: '  ', port: 70000 }));
+    expect(bad.status).toBe(400);
+    const paths = (bad.body as { issues: { path: string; message: string }[] }).issues.map((i) => i.path);
+    expect(paths).toEqual(expect.arrayContaining(['imageServer', 'imagePath', 'port']));
+    expect(api.startDownload(profile({ port: 0 })).status).toBe(400);
+    expect(api.saveProfile('{').status).toBe(400);
+    expect(api.getProfile().body).toMatchObject({ imageServer: '127.0.0.1', imagePath: DEMO_IMAGE_PATH, port: tftpd.port });
+  });
+
+  it('stores the SFTP password without ever returning it, and keeps it when the field is left empty', async () => {
+    harness = await startConsoleHarness();
+    const api = harness.instance.api;
+    const secret = 'S3cret-pass!';
+    const saved = api.saveProfile(profile({ mode: 'SFTP', port: 22, sftp: { username: 'calo', passwordType: 'UNENCRYPTED', password: secret } }));
+    expect(saved.status).toBe(200);
+    expect(JSON.stringify(saved.body)).not.toContain(secret);
+    expect(saved.body).toMatchObject({ sftp: { username: 'calo', hasPassword: true } });
+    const again = api.saveProfile(profile({ mode: 'SFTP', port: 22, sftp: { username: 'calo', passwordType: 'UNENCRYPTED', password: '' } }));
+    expect(again.body).toMatchObject({ sftp: { hasPassword: true } });
+    expect(api.saveProfile(profile({ mode: 'SFTP', port: 22, sftp: { username: '', passwordType: 'UNENCRYPTED' } })).status).toBe(400);
+  });
+
+  it('keeps the profile and the AP image state across a restart', async () => {
+    harness = await startConsoleHarness();
+    await harness.startFleet(DEMO_FLEET.slice(2, 3));
+    harness.instance.api.startDownload(profile({ parallelMode: true }));
+    await waitFor('stage Activate', () => upgrade(harness!), (u) => u.stage === 'Activate', 20_000);
+    const dataDir = harness.config.dataDir;
+    await harness.stop();
+
+    harness = await startConsoleHarness({}, dataDir);
+    expect(harness.instance.api.getProfile().body).toMatchObject({ parallelMode: true, port: tftpd.port });
+    const ap = report(harness).aps[0];
+    expect(ap).toMatchObject({ name: '9105-emorenoa', predownloadStatus: 'Complete', backupImage: DEMO_BUNDLE_VERSION, connected: false });
+    expect(upgrade(harness).stage).toBe('Activate');
+  });
+});

@@ -1,0 +1,59 @@
+import type { ImageKind } from '../../lib/capwapEvents';
+
+interface Progress {
+  bytes: number;
+  total: number;
+  startedAt: number;
+  startBytes: number;
+}
+
+export interface ProgressFigures {
+  percent: number;
+  etaSeconds: number | null;
+}
+
+/**
+ * Live per-AP transfer progress, from the bytes each AP acknowledged. Kept in
+ * memory: it changes many times a second and means nothing after a restart.
+ */
+export class TransferProgress {
+  private readonly transfers = new Map<string, Progress>();
+
+  private key(mac: string, kind: ImageKind): string {
+    return `${kind}:${mac}`;
+  }
+
+  start(mac: string, kind: ImageKind, total: number, alreadyHeld: number): void {
+    this.transfers.set(this.key(mac, kind), { bytes: alreadyHeld, total, startedAt: Date.now(), startBytes: alreadyHeld });
+  }
+
+  update(mac: string, kind: ImageKind, bytes: number): void {
+    const progress = this.transfers.get(this.key(mac, kind));
+    if (progress) progress.bytes = bytes;
+  }
+
+  complete(mac: string, kind: ImageKind): void {
+    const progress = this.transfers.get(this.key(mac, kind));
+    if (progress) progress.bytes = progress.total;
+  }
+
+  clear(mac: string): void {
+    this.transfers.delete(this.key(mac, 'ap'));
+    this.transfers.delete(this.key(mac, 'controller'));
+  }
+
+  clearAll(): void {
+    this.transfers.clear();
+  }
+
+  figures(mac: string, kind: ImageKind): ProgressFigures | null {
+    const progress = this.transfers.get(this.key(mac, kind));
+    if (!progress) return null;
+    const percent = progress.total === 0 ? 100 : Math.min(100, (progress.bytes / progress.total) * 100);
+    const moved = progress.bytes - progress.startBytes;
+    const elapsed = (Date.now() - progress.startedAt) / 1000;
+    const remaining = progress.total - progress.bytes;
+    const etaSeconds = remaining <= 0 ? 0 : moved > 0 && elapsed > 0 ? Math.ceil(remaining / (moved / elapsed)) : null;
+    return { percent: Math.round(percent * 10) / 10, etaSeconds };
+  }
+}

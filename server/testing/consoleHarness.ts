@@ -1,0 +1,92 @@
+import fs from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { io, type Socket } from 'socket.io-client';
+import type { ConsoleClientToServerEvents, ConsoleServerToClientEvents, ConsoleSnapshot } from '../../lib/socketEvents';
+import { startFleet, type Fleet } from '../agent/fleet';
+import type { FleetAp } from '../agent/fleetSpec';
+import { loadConfig, type ConsoleConfig } from '../config';
+import { createConsole, type ConsoleInstance } from '../createConsole';
+
+export interface ConsoleHarness {
+  url: string;
+  config: ConsoleConfig;
+  instance: ConsoleInstance;
+  fleet: Fleet | null;
+  browser: BrowserProbe;
+  startFleet(aps: FleetAp[], linkKbps?: number): Promise<Fleet>;
+  /** Stops the fleet and the console, keeping the data folder (to test a restart). */
+  stop(): Promise<void>;
+  /** Stops everything and removes the data folder. */
+  dispose(): Promise<void>;
+}
+
+/** What a browser on the page receives: the snapshot, then every batch. */
+export class BrowserProbe {
+  snapshot: ConsoleSnapshot | null = null;
+  readonly percentsSeen = new Map<string, number[]>();
+  readonly socket: Socket<ConsoleServerToClientEvents, ConsoleClientToServerEvents>;
+
+  constructor(url: string) {
+    this.socket = io(url, { transports: ['websocket'] });
+    this.socket.on('snapshot:sent', (snapshot) => {
+      this.snapshot = snapshot;
+    });
+    this.socket.on('apImage:updated', ({ aps }) => {
+      for (const ap of aps) {
+        const seen = this.percentsSeen.get(ap.name) ?? [];
+        seen.push(ap.percent);
+        this.percentsSeen.set(ap.name, seen);
+      }
+    });
+  }
+
+  close(): void {
+    this.socket.disconnect();
+  }
+}
+
+export async function startConsoleHarness(env: Record<string, string> = {}, dataDir?: string): Promise<ConsoleHarness> {
+  const dir = dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'ewc-console-'));
+  const config = loadConfig({ EWC_DATA_DIR: dir, EWC_DEMO: '0', EWC_RELOAD_MS: '200', ...env });
+  const httpServer: Server = createServer();
+  const instance = createConsole(httpServer, config);
+  await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(httpServer.address() as AddressInfo).port}`;
+  const browser = new BrowserProbe(url);
+  const harness: ConsoleHarness = {
+    url,
+    config,
+    instance,
+    fleet: null,
+    browser,
+    startFleet: async (aps, linkKbps = 0) => {
+      harness.fleet = await startFleet({ controllerUrl: url, aps, storageRoot: path.join(dir, 'fleet'), linkKbps, reloadMs: config.reloadMs });
+      return harness.fleet;
+    },
+    stop: async () => {
+      browser.close();
+      await harness.fleet?.stop();
+      await instance.close();
+    },
+    dispose: async () => {
+      await harness.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  return harness;
+}
+
+/** Polls until the check passes or the time is up; fails with the last value seen, for a readable test failure. */
+export async function waitFor<T>(what: string, read: () => T, check: (value: T) => boolean, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let value = read();
+  while (!check(value)) {
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}; last value: ${JSON.stringify(value, null, 1).slice(0, 2000)}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    value = read();
+  }
+  return value;
+}
