@@ -1,0 +1,233 @@
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { connect, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/**
+ * A real OpenSSH server on 127.0.0.1 for tests and benchmarks: its own config, host key and port,
+ * logging in a real system user (created once) whose home holds the test files.
+ */
+export interface OpenSshServer {
+  port: number;
+  user: string;
+  password: string;
+  home: string;
+  hostKeyFingerprint: string;
+  /** The server's public host key, one `authorized_keys`-style line. */
+  hostPublicKey: string;
+  /** Lines appended here let `user` log in with the matching private key. */
+  authorizedKeysPath: string;
+  /** Kills the listener and every session it forked, as a crash or a reboot of the server would. */
+  stop(): Promise<void>;
+  /** Stops (SIGSTOP) every session, so that open connections stay up but the server says nothing. */
+  freeze(): void;
+  /** Lets frozen sessions run again. */
+  thaw(): void;
+  /** Starts the listener again on the same port with the same host key. */
+  restart(): Promise<void>;
+  /** Stops the server and removes its config and host key; the user and its home stay for the next run. */
+  dispose(): Promise<void>;
+  /** What sshd wrote to stderr (`-e`), for failing tests. */
+  log(): string;
+}
+
+export interface OpenSshServerOptions {
+  port?: number;
+  user: string;
+  /** The user's password is (re)set to this on every start. */
+  password?: string;
+}
+
+const SSHD = '/usr/sbin/sshd';
+const DEFAULT_PASSWORD = 'ewc-Sftp-test-1';
+const MAX_LOG_CHARS = 64_000;
+
+export async function startOpenSshServer({ port, user, password = DEFAULT_PASSWORD }: OpenSshServerOptions): Promise<OpenSshServer> {
+  if (!/^[a-z_][a-z0-9_-]{0,30}$/.test(user)) throw new Error(`Not a valid user name: ${user}`);
+  const home = ensureUser(user, password);
+  // sshd refuses to start without its privilege separation directory.
+  mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
+
+  const dir = mkdtempSync(join(tmpdir(), 'ewc-sshd-'));
+  // sshd reads the authorized keys as the user, so the directory must be traversable by it.
+  chmodSync(dir, 0o755);
+  const hostKeyPath = join(dir, 'ssh_host_ed25519_key');
+  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'ewc-test-host', '-f', hostKeyPath]);
+  const hostPublicKey = readFileSync(`${hostKeyPath}.pub`, 'utf8').trim();
+  const hostKeyFingerprint = execFileSync('ssh-keygen', ['-l', '-f', `${hostKeyPath}.pub`], { encoding: 'utf8' }).split(' ')[1];
+  const authorizedKeysPath = join(dir, 'authorized_keys');
+  writeFileSync(authorizedKeysPath, '', { mode: 0o644 });
+
+  const listenPort = port ?? (await freePort());
+  const configPath = join(dir, 'sshd_config');
+  writeFileSync(
+    configPath,
+    [
+      `Port ${listenPort}`,
+      'ListenAddress 127.0.0.1',
+      `HostKey ${hostKeyPath}`,
+      `PidFile ${join(dir, 'sshd.pid')}`,
+      // Without PAM, sshd checks the password against /etc/shadow itself, which is all a container has.
+      'UsePAM no',
+      'PasswordAuthentication yes',
+      'KbdInteractiveAuthentication no',
+      'PubkeyAuthentication yes',
+      `AuthorizedKeysFile ${authorizedKeysPath}`,
+      'StrictModes no',
+      'PermitRootLogin no',
+      `AllowUsers ${user}`,
+      'UseDNS no',
+      'MaxStartups 100',
+      'Subsystem sftp internal-sftp',
+      '',
+    ].join('\n'),
+  );
+
+  let child: ChildProcess | null = null;
+  let log = '';
+  const start = async () => {
+    const proc = spawn(SSHD, ['-D', '-e', '-f', configPath], { stdio: ['ignore', 'ignore', 'pipe'] });
+    child = proc;
+    // A test run that crashes must not leave a listener behind.
+    const killOnExit = () => proc.kill('SIGKILL');
+    process.once('exit', killOnExit);
+    proc.once('exit', () => process.off('exit', killOnExit));
+    proc.stderr!.setEncoding('utf8');
+    proc.stderr!.on('data', (text: string) => {
+      log = (log + text).slice(-MAX_LOG_CHARS);
+    });
+    const exited = new Promise<never>((_, reject) => {
+      proc.once('exit', (code) => reject(new Error(`sshd exited with ${code}: ${log}`)));
+    });
+    exited.catch(() => undefined);
+    try {
+      await Promise.race([waitForPort(listenPort, 10_000), exited]);
+    } catch (error) {
+      proc.kill('SIGKILL');
+      throw error;
+    }
+  };
+  const stop = async () => {
+    const proc = child;
+    child = null;
+    if (!proc || proc.exitCode !== null || proc.pid === undefined) return;
+    const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
+    // Sessions are forked children that call setsid(), so they outlive a signal to the listener alone.
+    for (const pid of [proc.pid, ...descendantsOf(proc.pid)]) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // Already gone.
+      }
+    }
+    await exited;
+  };
+
+  const signalSessions = (signal: NodeJS.Signals) => {
+    if (child?.pid === undefined) return;
+    for (const pid of descendantsOf(child.pid)) {
+      try {
+        process.kill(pid, signal);
+      } catch {
+        // Already gone.
+      }
+    }
+  };
+
+  await start();
+  return {
+    port: listenPort,
+    user,
+    password,
+    home,
+    hostKeyFingerprint,
+    hostPublicKey,
+    authorizedKeysPath,
+    stop: async () => {
+      await stop();
+    },
+    freeze: () => signalSessions('SIGSTOP'),
+    thaw: () => signalSessions('SIGCONT'),
+    restart: async () => {
+      await stop();
+      await start();
+    },
+    dispose: async () => {
+      await stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+    log: () => log,
+  };
+}
+
+function ensureUser(user: string, password: string): string {
+  const exists = (() => {
+    try {
+      execFileSync('id', ['-u', user], { stdio: 'ignore' });
+      return true;
+    } catch {
+      return false;
+    }
+  })();
+  if (!exists) execFileSync('useradd', ['-m', '-s', '/bin/sh', '-c', 'EWC SFTP test user', user]);
+  // A locked account (no password yet) is refused by sshd even with a valid key.
+  execFileSync('chpasswd', { input: `${user}:${password}\n` });
+  const home = execFileSync('getent', ['passwd', user], { encoding: 'utf8' }).trim().split(':')[5];
+  if (!home || !existsSync(home)) throw new Error(`Home of ${user} is missing`);
+  return home;
+}
+
+function descendantsOf(root: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      // The command name in parentheses may hold spaces, so parse from its closing parenthesis.
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      const list = children.get(ppid) ?? [];
+      list.push(Number(entry));
+      children.set(ppid, list);
+    } catch {
+      // The process exited while we read /proc.
+    }
+  }
+  const found: number[] = [];
+  const queue = [root];
+  while (queue.length > 0) {
+    for (const child of children.get(queue.shift()!) ?? []) {
+      found.push(child);
+      queue.push(child);
+    }
+  }
+  return found;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('No port'))));
+    });
+  });
+}
+
+async function waitForPort(port: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const open = await new Promise<boolean>((resolve) => {
+      const socket = connect({ host: '127.0.0.1', port });
+      socket.once('connect', () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.once('error', () => resolve(false));
+    });
+    if (open) return;
+    if (Date.now() > deadline) throw new Error(`sshd did not listen on 127.0.0.1:${port} within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
