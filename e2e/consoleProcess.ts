@@ -28,10 +28,11 @@ export async function startConsole(env: Record<string, string> = {}): Promise<Co
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ewc-e2e-'));
   const port = await freePort();
   const tftpPort = await freePort();
+  const sftpPort = await freePort();
   let output = '';
   const child: ChildProcess = spawn(path.join(root, 'node_modules', '.bin', 'tsx'), ['server/main.ts'], {
     cwd: root,
-    env: { ...process.env, NODE_ENV: 'production', PORT: String(port), EWC_DATA_DIR: dataDir, EWC_DEMO_TFTP_PORT: String(tftpPort), EWC_RELOAD_MS: '500', ...env },
+    env: { ...process.env, NODE_ENV: 'production', PORT: String(port), EWC_DATA_DIR: dataDir, EWC_DEMO_TFTP_PORT: String(tftpPort), EWC_DEMO_SFTP_PORT: String(sftpPort), EWC_RELOAD_MS: '500', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));

@@ -6,6 +6,11 @@ export type ImageDownloadMode = (typeof IMAGE_DOWNLOAD_MODES)[number];
 export const PASSWORD_TYPES = ['UNENCRYPTED', 'AES'] as const;
 export type PasswordType = (typeof PASSWORD_TYPES)[number];
 
+export const SFTP_AUTH_METHODS = ['password', 'key'] as const;
+export type SftpAuthMethod = (typeof SFTP_AUTH_METHODS)[number];
+
+export const HOST_KEY_FINGERPRINT = /^SHA256:[A-Za-z0-9+/]{43}$/;
+
 export const DEFAULT_PORT: Record<ImageDownloadMode, number> = { TFTP: 69, SFTP: 22 };
 
 const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
@@ -63,15 +68,45 @@ export const imageDownloadProfileInputSchema = z
       .object({
         username: z.string().trim().max(64, 'User Name is 64 characters at most').default(''),
         passwordType: z.enum(PASSWORD_TYPES, { error: 'Password Type must be UNENCRYPTED or AES' }).default('UNENCRYPTED'),
-        password: z.string().max(512, 'Password is 512 characters at most').optional(),
+        /** Empty or missing keeps the stored password. With Password Type AES, the encrypted form this console exports. */
+        password: z.string().max(2048, 'Password is 2048 characters at most').optional(),
+        authMethod: z.enum(SFTP_AUTH_METHODS, { error: 'Authentication must be password or private key' }).default('password'),
+        /** An OpenSSH or PEM private key; empty or missing keeps the stored one. */
+        privateKey: z.string().max(16_384, 'The private key is 16 KiB at most').optional(),
+        passphrase: z.string().max(512, 'Passphrase is 512 characters at most').optional(),
+        /** The trusted host key, `SHA256:…` as OpenSSH prints it; empty when not trusted yet. */
+        hostKeyFingerprint: z
+          .string()
+          .trim()
+          .refine((v) => v === '' || HOST_KEY_FINGERPRINT.test(v), 'A host key fingerprint looks like SHA256: followed by 43 characters, as ssh-keygen -lf prints it')
+          .default(''),
       })
-      .default({ username: '', passwordType: 'UNENCRYPTED' }),
+      .default({ username: '', passwordType: 'UNENCRYPTED', authMethod: 'password', hostKeyFingerprint: '' }),
   })
   .superRefine((profile, ctx) => {
     if (profile.mode === 'SFTP' && profile.sftp.username === '') {
       ctx.addIssue({ code: 'custom', path: ['sftp', 'username'], message: 'User Name is required in SFTP mode' });
     }
   });
+
+/** Asks the image server for its host key before trusting it: `POST /api/image-download-profile/host-key`. */
+export const hostKeyRequestSchema = z.object({
+  imageServer,
+  port,
+});
+
+export interface HostKeyInfo {
+  host: string;
+  port: number;
+  fingerprint: string;
+  keyType: string;
+}
+
+/** The 409 body of Save & Download in SFTP mode when the server's host key is not trusted yet. */
+export interface HostKeyChallengeBody {
+  error: string;
+  hostKey: HostKeyInfo;
+}
 
 export type ImageDownloadProfileInput = z.input<typeof imageDownloadProfileInputSchema>;
 export type ImageDownloadProfileData = z.output<typeof imageDownloadProfileInputSchema>;
@@ -83,7 +118,15 @@ export interface ImageDownloadProfileView {
   imagePath: string;
   port: number;
   parallelMode: boolean;
-  sftp: { username: string; passwordType: PasswordType; hasPassword: boolean };
+  sftp: {
+    username: string;
+    passwordType: PasswordType;
+    hasPassword: boolean;
+    authMethod: SftpAuthMethod;
+    hasPrivateKey: boolean;
+    /** The trusted host key of `imageServer:port`, or null until someone trusts one. */
+    hostKeyFingerprint: string | null;
+  };
 }
 
 export interface FieldIssue {

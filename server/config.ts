@@ -13,6 +13,9 @@ const envSchema = z.object({
   EWC_AP_LINK_KBPS: z.coerce.number().min(0).optional(),
   EWC_DEMO_TFTP_PORT: z.coerce.number().int().min(0).max(65535).default(6969),
   EWC_DEMO_IMAGE_SIZE: z.enum(['scaled', 'real']).default('scaled'),
+  EWC_DEMO_SFTP_PORT: z.coerce.number().int().min(0).max(65535).default(2222),
+  EWC_SFTP_TIMEOUT_MS: positiveInt.default(15_000),
+  EWC_SECRET_KEY: z.string().optional(),
   EWC_TFTP_BLKSIZE: z.coerce.number().int().min(8).max(65464).default(1468),
   EWC_TFTP_WINDOWSIZE: z.coerce.number().int().min(1).max(65535).default(16),
   EWC_TFTP_TIMEOUT_MS: positiveInt.default(1000),
@@ -33,6 +36,10 @@ export interface ConsoleConfig {
   apLinkKbps: number;
   demoTftpPort: number;
   demoImageSize: 'scaled' | 'real';
+  demoSftpPort: number;
+  sftpTimeoutMs: number;
+  /** `EWC_SECRET_KEY`, or undefined to use the key file in the data folder. */
+  secretKey: string | undefined;
   tftp: { blksize: number; windowsize: number; timeoutMs: number; retries: number };
   retry: { maxRetries: number; baseDelayMs: number };
   /** How long a simulated AP stays away while it reloads. */
@@ -62,6 +69,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     apLinkKbps: e.EWC_AP_LINK_KBPS ?? (e.EWC_DEMO ? DEMO_LINK_KBPS : 0),
     demoTftpPort: e.EWC_DEMO_TFTP_PORT,
     demoImageSize: e.EWC_DEMO_IMAGE_SIZE,
+    demoSftpPort: e.EWC_DEMO_SFTP_PORT,
+    sftpTimeoutMs: e.EWC_SFTP_TIMEOUT_MS,
+    secretKey: e.EWC_SECRET_KEY,
     tftp: { blksize: e.EWC_TFTP_BLKSIZE, windowsize: e.EWC_TFTP_WINDOWSIZE, timeoutMs: e.EWC_TFTP_TIMEOUT_MS, retries: e.EWC_TFTP_RETRIES },
     retry: { maxRetries: e.EWC_MAX_RETRIES, baseDelayMs: e.EWC_RETRY_BASE_MS },
     reloadMs: e.EWC_RELOAD_MS,

@@ -10,7 +10,10 @@ import { toApImageReport, toApImageRow, type ApImageViewSources } from './consol
 import { ConsoleHub, type ConsoleNamespace } from './console/consoleHub';
 import { ConsoleApi } from './http/consoleApi';
 import type { ImageSource } from './imageSource/imageSource';
+import { SftpImageSource } from './imageSource/sftpImageSource';
 import { TftpImageSource } from './imageSource/tftpImageSource';
+import { loadSecretBox } from './secrets/secretBox';
+import { probeHostKey } from './sftp/hostKeyProbe';
 import { TransferProgress } from './orchestrator/transferProgress';
 import { UpgradeOrchestrator } from './orchestrator/upgradeOrchestrator';
 import { AccessPointRepository } from './store/accessPointRepository';
@@ -42,8 +45,25 @@ const EMPTY_PROFILE: StoredProfile = {
   imagePath: '',
   port: DEFAULT_PORT.TFTP,
   parallelMode: false,
-  sftp: { username: '', passwordType: 'UNENCRYPTED', password: null },
+  sftp: { username: '', passwordType: 'UNENCRYPTED', password: null, authMethod: 'password', privateKey: null, passphrase: null, hostKeyFingerprint: null },
 };
+
+function imageSourceFor(profile: StoredProfile, config: ConsoleConfig): ImageSource {
+  if (profile.mode === 'TFTP') {
+    return new TftpImageSource({ server: profile.imageServer, port: profile.port, imagePath: profile.imagePath, ...config.tftp });
+  }
+  const { username, password, authMethod, privateKey, passphrase, hostKeyFingerprint } = profile.sftp;
+  const credentials =
+    authMethod === 'key' ? { username, privateKey: privateKey ?? undefined, passphrase: passphrase ?? undefined } : { username, password: password ?? undefined };
+  return new SftpImageSource({
+    server: profile.imageServer,
+    port: profile.port,
+    imagePath: profile.imagePath,
+    credentials,
+    hostKeyFingerprint,
+    timeoutMs: config.sftpTimeoutMs,
+  });
+}
 
 /**
  * Builds the whole console on an HTTP server that someone else listens with:
@@ -52,7 +72,8 @@ const EMPTY_PROFILE: StoredProfile = {
  */
 export function createConsole(httpServer: HttpServer, config: ConsoleConfig, options: CreateConsoleOptions = {}): ConsoleInstance {
   const db = openDatabase(config.dataDir);
-  const profiles = new ProfileRepository(db, options.defaultProfile ?? EMPTY_PROFILE);
+  const secrets = loadSecretBox(config.dataDir, config.secretKey).box;
+  const profiles = new ProfileRepository(db, options.defaultProfile ?? EMPTY_PROFILE, secrets);
   const aps = new AccessPointRepository(db);
   const upgrades = new UpgradeRepository(db);
   const controller = new ControllerRepository(db, options.initialControllerVersion ?? '17.09.04a.0.6');
@@ -62,9 +83,7 @@ export function createConsole(httpServer: HttpServer, config: ConsoleConfig, opt
   // Image blocks are 64 KiB; leave room for the packet framing.
   const io = new SocketServer(httpServer, { maxHttpBufferSize: 1_000_000, serveClient: false });
   let registry: ApRegistry | null = null;
-  const createImageSource =
-    options.createImageSource ??
-    ((profile: StoredProfile) => new TftpImageSource({ server: profile.imageServer, port: profile.port, imagePath: profile.imagePath, ...config.tftp }));
+  const createImageSource = options.createImageSource ?? ((profile: StoredProfile) => imageSourceFor(profile, config));
 
   let hub: ConsoleHub | null = null;
   const orchestrator = new UpgradeOrchestrator({
@@ -117,10 +136,11 @@ export function createConsole(httpServer: HttpServer, config: ConsoleConfig, opt
     profiles,
     orchestrator,
     log,
+    secrets,
     apImage,
     upgrade: () => orchestrator.view(),
     profileSaved: () => hub?.profileChanged(toProfileView(profiles.get())),
-    sftpTransfers: false,
+    probeHostKey: (host, port) => probeHostKey(host, port, config.sftpTimeoutMs),
   });
 
   return {

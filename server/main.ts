@@ -6,12 +6,12 @@ import { readFleetFile } from './agent/fleetSpec';
 import { ConfigError, loadConfig } from './config';
 import { createConsole } from './createConsole';
 import { DEMO_CONTROLLER_VERSION, DEMO_FLEET } from './demo/demoFleet';
-import { startDemoImageServer, type DemoImageServer } from './demo/demoEnvironment';
+import { DEMO_SFTP_PASSWORD, DEMO_SFTP_USER, startDemoImageServers, type DemoImageServers } from './demo/demoEnvironment';
 import { installConsoleApi } from './http/consoleAccess';
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const demo: DemoImageServer | null = config.demo ? await startDemoImageServer(config) : null;
+  const demo: DemoImageServers | null = config.demo ? await startDemoImageServers(config) : null;
   const aps = config.fleetFile ? readFleetFile(config.fleetFile) : config.demo ? DEMO_FLEET : [];
 
   const nextApp = next({ dev: false, dir: path.resolve(import.meta.dirname, '..'), hostname: config.host, port: config.port });
@@ -38,6 +38,7 @@ async function main(): Promise<void> {
   console.log(`  data folder: ${config.dataDir}`);
   if (demo) {
     console.log(`  demo TFTP image server: tftp://${demo.tftp.host}:${demo.tftp.port}${demo.bundle.imagePath} (${demo.bundle.files.length} files, ${config.demoImageSize} sizes)`);
+    console.log(`  demo SFTP image server: sftp://${DEMO_SFTP_USER}@${demo.sftp.host}:${demo.sftp.port}${demo.bundle.imagePath} (demo password ${DEMO_SFTP_PASSWORD}, host key ${demo.sftp.fingerprint})`);
   }
   if (fleet) {
     const link = config.apLinkKbps > 0 ? `${config.apLinkKbps} kbit/s per AP` : 'unlimited link rate';
@@ -49,7 +50,7 @@ async function main(): Promise<void> {
   const shutdown = async () => {
     await fleet?.stop();
     await instance.close();
-    await demo?.tftp.close();
+    await demo?.close();
     process.exit(0);
   };
   process.once('SIGINT', () => void shutdown());

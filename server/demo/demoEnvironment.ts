@@ -1,29 +1,50 @@
 import path from 'node:path';
 import type { ConsoleConfig } from '../config';
+import { startSftpServer, type DemoSftpServer } from '../sftp/sftpServer';
 import type { StoredProfile } from '../store/profileRepository';
-import { startTftpServer } from '../tftp/tftpServer';
+import { startTftpServer, type TftpServerHandle } from '../tftp/tftpServer';
 import { ensureDemoBundle, type DemoBundle } from './demoBundle';
 
-export interface DemoImageServer {
+/** Well-known demo credentials, printed at start: the demo SFTP server listens on loopback only and serves a random-byte bundle. */
+export const DEMO_SFTP_USER = 'ewc-demo';
+export const DEMO_SFTP_PASSWORD = 'ewc-demo-password';
+
+export interface DemoImageServers {
   bundle: DemoBundle;
-  tftp: { host: string; port: number; close(): Promise<void> };
+  tftp: TftpServerHandle;
+  sftp: DemoSftpServer;
+  /** The profile shown until someone saves one: TFTP from the demo server. */
   profile: StoredProfile;
+  close(): Promise<void>;
 }
 
-/** The embedded demo image server: a generated bundle served by the project's own TFTP server on loopback. */
-export async function startDemoImageServer(config: ConsoleConfig): Promise<DemoImageServer> {
-  const bundle = ensureDemoBundle(path.join(config.dataDir, 'demo-image-server'), config.demoImageSize);
+/** The embedded demo image servers: one generated bundle, served by the project's own TFTP server and by an ssh2 SFTP server. */
+export async function startDemoImageServers(config: ConsoleConfig): Promise<DemoImageServers> {
+  const root = path.join(config.dataDir, 'demo-image-server');
+  const bundle = ensureDemoBundle(root, config.demoImageSize);
   const tftp = await startTftpServer({ root: bundle.root, host: '127.0.0.1', port: config.demoTftpPort });
+  const sftp = await startSftpServer({
+    root: bundle.root,
+    host: '127.0.0.1',
+    port: config.demoSftpPort,
+    username: DEMO_SFTP_USER,
+    password: DEMO_SFTP_PASSWORD,
+    hostKeyPath: path.join(config.dataDir, 'demo-sftp-host-key'),
+  });
   return {
     bundle,
     tftp,
+    sftp,
     profile: {
       mode: 'TFTP',
       imageServer: tftp.host,
       imagePath: bundle.imagePath,
       port: tftp.port,
       parallelMode: false,
-      sftp: { username: '', passwordType: 'UNENCRYPTED', password: null },
+      sftp: { username: '', passwordType: 'UNENCRYPTED', password: null, authMethod: 'password', privateKey: null, passphrase: null, hostKeyFingerprint: null },
+    },
+    close: async () => {
+      await Promise.all([tftp.close(), sftp.close()]);
     },
   };
 }

@@ -1,33 +1,49 @@
 import type { ApImageReport } from '../../lib/apImage';
-import { imageDownloadProfileInputSchema, toFieldIssues, type ImageDownloadProfileData, type ValidationErrorBody } from '../../lib/imageDownloadProfile';
+import {
+  hostKeyRequestSchema,
+  imageDownloadProfileInputSchema,
+  toFieldIssues,
+  type HostKeyChallengeBody,
+  type HostKeyInfo,
+  type ImageDownloadProfileData,
+  type ValidationErrorBody,
+} from '../../lib/imageDownloadProfile';
 import type { SyslogLine } from '../../lib/syslog';
 import type { UpgradeView } from '../../lib/upgradeStage';
 import { UpgradeConflictError, type UpgradeOrchestrator } from '../orchestrator/upgradeOrchestrator';
+import type { SecretBox } from '../secrets/secretBox';
 import type { EventLog } from '../store/eventLog';
-import { toProfileView, type ProfileRepository } from '../store/profileRepository';
+import { toProfileView, type ProfileRepository, type StoredProfile } from '../store/profileRepository';
+import { exportProfileConfig } from './profileExport';
+import { checkSftpInput } from './sftpProfileChecks';
 
 export interface ApiResult {
   status: number;
   body: unknown;
+  /** Defaults to JSON; the configuration export is plain text. */
+  contentType?: 'application/json' | 'text/plain';
 }
 
 export interface ConsoleApiDeps {
   profiles: ProfileRepository;
   orchestrator: UpgradeOrchestrator;
   log: EventLog;
+  secrets: SecretBox;
   apImage: () => ApImageReport;
   upgrade: () => UpgradeView;
   /** Told after every save, so open pages show the saved profile. */
   profileSaved: () => void;
-  /** Whether SFTP transfers are available; until they are, Save & Download refuses SFTP mode clearly. */
-  sftpTransfers: boolean;
+  /** Reads an SSH server's host key without logging in; rejects with the reason (`Timed out`, `Connection refused`). */
+  probeHostKey: (host: string, port: number) => Promise<HostKeyInfo>;
 }
 
 type Validated = { ok: true; data: ImageDownloadProfileData } | { ok: false; result: ApiResult };
 
+const invalid = (issues: ValidationErrorBody['issues']): ApiResult => ({ status: 400, body: { error: 'Invalid image download profile', issues } satisfies ValidationErrorBody });
+
 /**
  * What each API route does, independent of Next.js: validate at the boundary,
- * call the orchestrator, answer with a status and a JSON body. Route handlers stay thin.
+ * call the orchestrator, answer with a status and a body. Route handlers stay thin.
  */
 export class ConsoleApi {
   constructor(private readonly deps: ConsoleApiDeps) {}
@@ -42,7 +58,7 @@ export class ConsoleApi {
     return { status: 200, body: toProfileView(this.save(validated.data)) };
   }
 
-  startDownload(body: unknown): ApiResult {
+  async startDownload(body: unknown): Promise<ApiResult> {
     const validated = this.validate(body);
     if (!validated.ok) return validated.result;
     const running = this.deps.upgrade();
@@ -50,8 +66,10 @@ export class ConsoleApi {
       return { status: 409, body: { error: `An upgrade is already in progress (${running.stage}). Cancel it or wait for it to finish.` } };
     }
     const profile = this.save(validated.data);
-    if (profile.mode === 'SFTP' && !this.deps.sftpTransfers) {
-      return { status: 422, body: { error: 'Profile saved. SFTP transfers are not available in this version yet: use TFTP mode to predownload.' } };
+    if (profile.mode === 'SFTP' && !profile.sftp.hostKeyFingerprint) {
+      const challenge = await this.hostKeyChallenge(profile);
+      // An unreachable server is not a trust question: the predownload starts and its rows say Timed out.
+      if (challenge) return challenge;
     }
     try {
       const record = this.deps.orchestrator.startPredownload(profile);
@@ -60,6 +78,20 @@ export class ConsoleApi {
       if (error instanceof UpgradeConflictError) return { status: 409, body: { error: error.message } };
       throw error;
     }
+  }
+
+  async hostKey(body: unknown): Promise<ApiResult> {
+    const parsed = hostKeyRequestSchema.safeParse(body);
+    if (!parsed.success) return invalid(toFieldIssues(parsed.error));
+    try {
+      return { status: 200, body: await this.deps.probeHostKey(parsed.data.imageServer, parsed.data.port) };
+    } catch (error) {
+      return { status: 502, body: { error: `Cannot read the host key of ${parsed.data.imageServer}:${parsed.data.port}: ${(error as Error).message}` } };
+    }
+  }
+
+  exportConfig(): ApiResult {
+    return { status: 200, body: exportProfileConfig(this.deps.profiles.get(), this.deps.profiles.exportedPassword()), contentType: 'text/plain' };
   }
 
   activate(): ApiResult {
@@ -71,8 +103,7 @@ export class ConsoleApi {
   }
 
   getUpgrade(): ApiResult {
-    const { stage, state, targetVersion, controllerVersion, startedAt, message, upgradeId, targetControllerVersion, finishedAt, lastBarStage } = this.deps.upgrade();
-    return { status: 200, body: { stage, state, targetVersion, controllerVersion, startedAt, message, upgradeId, targetControllerVersion, finishedAt, lastBarStage } };
+    return { status: 200, body: this.deps.upgrade() };
   }
 
   getApImage(): ApiResult {
@@ -84,21 +115,29 @@ export class ConsoleApi {
     return { status: 200, body: lines };
   }
 
-  private validate(body: unknown): Validated {
-    const parsed = imageDownloadProfileInputSchema.safeParse(body);
-    if (!parsed.success) {
-      const result: ValidationErrorBody = { error: 'Invalid image download profile', issues: toFieldIssues(parsed.error) };
-      return { ok: false, result: { status: 400, body: result } };
+  private async hostKeyChallenge(profile: StoredProfile): Promise<ApiResult | null> {
+    let hostKey: HostKeyInfo;
+    try {
+      hostKey = await this.deps.probeHostKey(profile.imageServer, profile.port);
+    } catch {
+      return null;
     }
-    const data = parsed.data;
-    if (data.mode === 'SFTP' && !data.sftp.password && !this.deps.profiles.get().sftp.password) {
-      const result: ValidationErrorBody = { error: 'Invalid image download profile', issues: [{ path: 'sftp.password', message: 'Password is required in SFTP mode' }] };
-      return { ok: false, result: { status: 400, body: result } };
-    }
-    return { ok: true, data };
+    const body: HostKeyChallengeBody = {
+      error: `The host key of ${profile.imageServer}:${profile.port} is not trusted yet. Check its fingerprint ${hostKey.fingerprint} and trust it to download.`,
+      hostKey,
+    };
+    return { status: 409, body };
   }
 
-  private save(data: ImageDownloadProfileData) {
+  private validate(body: unknown): Validated {
+    const parsed = imageDownloadProfileInputSchema.safeParse(body);
+    if (!parsed.success) return { ok: false, result: invalid(toFieldIssues(parsed.error)) };
+    const checked = checkSftpInput(parsed.data, this.deps.profiles.get(), this.deps.secrets);
+    if (!checked.ok) return { ok: false, result: invalid(checked.issues) };
+    return { ok: true, data: checked.data };
+  }
+
+  private save(data: ImageDownloadProfileData): StoredProfile {
     const saved = this.deps.profiles.save(data);
     this.deps.profileSaved();
     return saved;

@@ -1,14 +1,13 @@
 import { consoleApi } from './consoleAccess';
 import type { ApiResult, ConsoleApi } from './consoleApi';
 
-const NOT_READY = Response.json({ error: 'The console is starting; try again in a moment.' }, { status: 503 });
-
-/** Runs one API call and turns its result, or an unexpected error, into a JSON response without a stack trace. */
-export function respond(call: (api: ConsoleApi) => ApiResult): Response {
+/** Runs one API call and turns its result, or an unexpected error, into a response without a stack trace. */
+export async function respond(call: (api: ConsoleApi) => ApiResult | Promise<ApiResult>): Promise<Response> {
   const api = consoleApi();
-  if (!api) return NOT_READY.clone();
+  if (!api) return Response.json({ error: 'The console is starting; try again in a moment.' }, { status: 503 });
   try {
-    const { status, body } = call(api);
+    const { status, body, contentType } = await call(api);
+    if (contentType === 'text/plain') return new Response(String(body), { status, headers: { 'content-type': 'text/plain; charset=utf-8' } });
     return Response.json(body, { status });
   } catch (error) {
     console.error('API error:', error instanceof Error ? error.message : error);
@@ -17,7 +16,7 @@ export function respond(call: (api: ConsoleApi) => ApiResult): Response {
 }
 
 /** Reads a JSON body; a body that is not JSON is a 400 with a message, never a 500. */
-export async function respondWithBody(request: Request, call: (api: ConsoleApi, body: unknown) => ApiResult): Promise<Response> {
+export async function respondWithBody(request: Request, call: (api: ConsoleApi, body: unknown) => ApiResult | Promise<ApiResult>): Promise<Response> {
   let body: unknown;
   try {
     body = await request.json();

@@ -44,9 +44,9 @@ describe('predownload over TFTP to a fleet of AP agents', () => {
     // A slow link so the page sees progress between 0 and 100 %.
     const fleet = await harness.startFleet(DEMO_FLEET, 6000);
 
-    const started = harness.instance.api.startDownload(profile());
+    const started = await harness.instance.api.startDownload(profile());
     expect(started.status).toBe(202);
-    expect(harness.instance.api.startDownload(profile()).status).toBe(409);
+    expect((await harness.instance.api.startDownload(profile())).status).toBe(409);
 
     await waitFor('stage Activate', () => upgrade(harness!), (u) => u.stage === 'Activate' || u.stage === 'Failed', 90_000);
     expect(upgrade(harness).stage).toBe('Activate');
@@ -100,7 +100,7 @@ describe('predownload over TFTP to a fleet of AP agents', () => {
   it('fails the APs of every image type with the syslog line of a wrong path, retries them, then gives up', async () => {
     harness = await startConsoleHarness({ EWC_MAX_RETRIES: '1', EWC_RETRY_BASE_MS: '300' });
     await harness.startFleet(DEMO_FLEET.slice(0, 3));
-    expect(harness.instance.api.startDownload(profile({ imagePath: '/Wrong-Path' })).status).toBe(202);
+    expect((await harness.instance.api.startDownload(profile({ imagePath: '/Wrong-Path' }))).status).toBe(202);
 
     await waitFor('stage Failed', () => upgrade(harness!), (u) => u.stage === 'Failed', 30_000);
     const ap = apNamed(harness, '9105-emorenoa');
@@ -120,7 +120,7 @@ describe('predownload over TFTP to a fleet of AP agents', () => {
     harness = await startConsoleHarness({ EWC_MAX_RETRIES: '0', EWC_TFTP_TIMEOUT_MS: '200', EWC_TFTP_RETRIES: '1' });
     await harness.startFleet(DEMO_FLEET.slice(2, 3));
     const silentPort = await freeUdpPort();
-    expect(harness.instance.api.startDownload(profile({ port: silentPort })).status).toBe(202);
+    expect((await harness.instance.api.startDownload(profile({ port: silentPort }))).status).toBe(202);
     await waitFor('stage Failed', () => upgrade(harness!), (u) => u.stage === 'Failed', 20_000);
     expect(apNamed(harness, '9105-emorenoa').lastError).toBe(`Failed to download file tftp://127.0.0.1:${silentPort}${DEMO_IMAGE_PATH}/ap1g8: Timed out`);
   });
@@ -128,7 +128,7 @@ describe('predownload over TFTP to a fleet of AP agents', () => {
   it('cancels a predownload: transfers stop, partial files are removed, the profile stays saved', async () => {
     harness = await startConsoleHarness();
     await harness.startFleet(DEMO_FLEET.slice(0, 3), 1500);
-    expect(harness.instance.api.startDownload(profile({ parallelMode: true })).status).toBe(202);
+    expect((await harness.instance.api.startDownload(profile({ parallelMode: true }))).status).toBe(202);
     await waitFor('a transfer under way', () => report(harness!).aps, (aps) => aps.some((ap) => ap.predownloadStatus === 'Predownloading' && ap.percent > 0), 20_000);
 
     expect(harness.instance.api.cancel().status).toBe(202);
@@ -143,7 +143,7 @@ describe('predownload over TFTP to a fleet of AP agents', () => {
   it('refuses a predownload to an AP without the space for the image (PRECHECK) and does not retry it', async () => {
     harness = await startConsoleHarness({ EWC_RETRY_BASE_MS: '200' });
     await harness.startFleet([{ ...DEMO_FLEET[2], freeSpaceKb: 100 }]);
-    harness.instance.api.startDownload(profile());
+    await harness.instance.api.startDownload(profile());
     await waitFor('stage Failed', () => upgrade(harness!), (u) => u.stage === 'Failed', 20_000);
     const ap = apNamed(harness, '9105-emorenoa');
     expect(ap.lastError).toMatch(/^PRECHECK failed: upgrade.sh: \/tmp space: NOT OK available 100, required \d+$/);
@@ -154,7 +154,7 @@ describe('predownload over TFTP to a fleet of AP agents', () => {
   it('marks an AP whose image type is not in the bundle Not Supported', async () => {
     harness = await startConsoleHarness();
     await harness.startFleet([DEMO_FLEET[2], { ...DEMO_FLEET[0], name: 'AP-OLD-1700', mac: '00aa.bbcc.0001', model: 'AIR-CAP1702I-B-K9', imageType: 'ap1g3' }]);
-    harness.instance.api.startDownload(profile());
+    await harness.instance.api.startDownload(profile());
     await waitFor('stage Activate', () => upgrade(harness!), (u) => u.stage === 'Activate' || u.stage === 'Failed', 20_000);
     expect(apNamed(harness, 'AP-OLD-1700').predownloadStatus).toBe('NotSupported');
     expect(report(harness).summary.notSupported).toBe(1);
@@ -172,7 +172,7 @@ describe('image download profile at the API boundary', () => {
     expect(bad.status).toBe(400);
     const paths = (bad.body as { issues: { path: string; message: string }[] }).issues.map((i) => i.path);
     expect(paths).toEqual(expect.arrayContaining(['imageServer', 'imagePath', 'port']));
-    expect(api.startDownload(profile({ port: 0 })).status).toBe(400);
+    expect((await api.startDownload(profile({ port: 0 }))).status).toBe(400);
     expect(api.saveProfile('{').status).toBe(400);
     expect(api.getProfile().body).toMatchObject({ imageServer: '127.0.0.1', imagePath: DEMO_IMAGE_PATH, port: tftpd.port });
   });
@@ -193,7 +193,7 @@ describe('image download profile at the API boundary', () => {
   it('keeps the profile and the AP image state across a restart', async () => {
     harness = await startConsoleHarness();
     await harness.startFleet(DEMO_FLEET.slice(2, 3));
-    harness.instance.api.startDownload(profile({ parallelMode: true }));
+    await harness.instance.api.startDownload(profile({ parallelMode: true }));
     await waitFor('stage Activate', () => upgrade(harness!), (u) => u.stage === 'Activate', 20_000);
     const dataDir = harness.config.dataDir;
     await harness.stop();

@@ -1,0 +1,331 @@
+import type { Db } from '../store/database';
+import { AuditLog } from './auditLog';
+import { createUserSchema, passwordSchema, roleSchema, usernameSchema, type Role, type UserView } from './authSchemas';
+import { DEFAULT_THROTTLE, LoginThrottle, throttleKey } from './loginThrottle';
+import { generatePassword, hashPassword, hashPasswordSync, needsRehash, verifyPassword } from './passwordHash';
+import { SessionStore, hashSessionId, type StoredSession } from './sessionStore';
+import { UserRepository, toUserView } from './userRepository';
+
+export interface AuthServiceOptions {
+  /** EWC_ADMIN_PASSWORD: the first admin's password; generated when unset. Ignored once any account exists. */
+  adminPassword?: string;
+  sessionIdleMs?: number;
+  sessionAbsoluteMs?: number;
+  lockAfterFailures?: number;
+  lockWindowMs?: number;
+  lockMs?: number;
+  failureDelayStepMs?: number;
+  maxFailureDelayMs?: number;
+  now?: () => number;
+}
+
+export interface SessionUser {
+  username: string;
+  role: Role;
+}
+
+/** Who asks for a change to the accounts, as the route knows them: the caller's session user and address. */
+export interface Actor {
+  username: string;
+  sourceAddress: string;
+  /** The caller's own session, kept alive when they change their own password. */
+  sessionId?: string;
+}
+
+export type SessionEndReason = 'logout' | 'expired' | 'removed' | 'password' | 'role';
+
+/** Told whenever a session ends, so the socket layer can drop the sockets opened under it. */
+export interface SessionEnded {
+  idHash: string;
+  username: string;
+  reason: SessionEndReason;
+}
+
+export interface AccountLocked {
+  username: string;
+  sourceAddress: string;
+  failures: number;
+  until: Date;
+}
+
+export type LoginResult =
+  | { ok: true; sessionId: string; user: SessionUser }
+  | { ok: false; status: 401 | 423; message: string; delayMs: number; lockedUntil?: string };
+
+export type AuthFailure = { ok: false; status: 400 | 403 | 404 | 409; message: string };
+export type UserResult = { ok: true; user: UserView } | AuthFailure;
+export type DoneResult = { ok: true } | AuthFailure;
+
+export const DEFAULT_SESSION_IDLE_MS = 8 * 60 * 60_000;
+export const DEFAULT_SESSION_ABSOLUTE_MS = 24 * 60 * 60_000;
+export const INITIAL_ADMIN = 'admin';
+export const BAD_CREDENTIALS = 'Invalid username or password';
+
+/** HH:MM:SS in the server's local time, which is the operator's on a console that runs next to them. */
+export function formatClock(ms: number): string {
+  const d = new Date(ms);
+  return [d.getHours(), d.getMinutes(), d.getSeconds()].map((n) => String(n).padStart(2, '0')).join(':');
+}
+
+function fail(status: AuthFailure['status'], message: string): AuthFailure {
+  return { ok: false, status, message };
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && String((error as { code?: unknown }).code).startsWith('SQLITE_CONSTRAINT');
+}
+
+/**
+ * Accounts, logins and sessions of the console. Routes and the socket layer only talk to this class;
+ * it writes the audit trail for everything it does.
+ */
+export class AuthService {
+  readonly audit: AuditLog;
+  private readonly users: UserRepository;
+  private readonly sessions: SessionStore;
+  private readonly throttle: LoginThrottle;
+  private readonly now: () => number;
+  private readonly absoluteMs: number;
+  private readonly sessionListeners = new Set<(ended: SessionEnded) => void>();
+  private readonly lockListeners = new Set<(locked: AccountLocked) => void>();
+  private readonly loginQueues = new Map<string, Promise<unknown>>();
+  // Unknown names are checked against this, so they cost the same time as a wrong password.
+  private readonly dummyHash: Promise<string>;
+
+  constructor(
+    db: Db,
+    private readonly options: AuthServiceOptions = {},
+  ) {
+    this.now = options.now ?? Date.now;
+    this.absoluteMs = options.sessionAbsoluteMs ?? DEFAULT_SESSION_ABSOLUTE_MS;
+    this.audit = new AuditLog(db, this.now);
+    this.users = new UserRepository(db, this.now);
+    this.sessions = new SessionStore(db, { idleMs: options.sessionIdleMs ?? DEFAULT_SESSION_IDLE_MS, absoluteMs: this.absoluteMs }, this.now);
+    this.throttle = new LoginThrottle(
+      db,
+      {
+        lockAfterFailures: options.lockAfterFailures ?? DEFAULT_THROTTLE.lockAfterFailures,
+        windowMs: options.lockWindowMs ?? DEFAULT_THROTTLE.windowMs,
+        lockMs: options.lockMs ?? DEFAULT_THROTTLE.lockMs,
+        delayStepMs: options.failureDelayStepMs ?? DEFAULT_THROTTLE.delayStepMs,
+        maxDelayMs: options.maxFailureDelayMs ?? DEFAULT_THROTTLE.maxDelayMs,
+      },
+      this.now,
+    );
+    this.dummyHash = hashPassword(generatePassword());
+  }
+
+  /** Max-Age for the session cookie: the browser may keep it as long as the session can possibly live. */
+  get sessionMaxAgeSeconds(): number {
+    return Math.floor(this.absoluteMs / 1000);
+  }
+
+  /**
+   * Creates the `admin` account when there is no account at all. A generated password is returned
+   * this once so the server can print it; only its hash is kept.
+   */
+  ensureAdmin(): { generatedPassword: string | null } {
+    if (this.users.count() > 0) return { generatedPassword: null };
+    const given = this.options.adminPassword;
+    if (given !== undefined && given !== '') {
+      const checked = passwordSchema.safeParse(given);
+      if (!checked.success) throw new Error(`EWC_ADMIN_PASSWORD: ${checked.error.issues[0]?.message ?? 'invalid password'}`);
+      this.users.insert(INITIAL_ADMIN, 'admin', hashPasswordSync(given));
+      return { generatedPassword: null };
+    }
+    const generated = generatePassword();
+    this.users.insert(INITIAL_ADMIN, 'admin', hashPasswordSync(generated));
+    return { generatedPassword: generated };
+  }
+
+  /**
+   * Checks a password. A refusal carries `delayMs`, which the caller should wait before answering,
+   * so each wrong guess costs more. Unknown names get the same answer, after the same work, as wrong passwords.
+   */
+  login(username: string, password: string, sourceAddress: string): Promise<LoginResult> {
+    // One attempt at a time per name: parallel guesses would otherwise all pass the lock check before any failure counts.
+    return this.oneAtATime(throttleKey(username), () => this.attemptLogin(username, password, sourceAddress));
+  }
+
+  /** The user behind a session id, sliding its idle expiry; null when there is no live session. */
+  sessionUser(sessionId: string | null | undefined): SessionUser | null {
+    if (!sessionId) return null;
+    const found = this.sessions.touch(sessionId);
+    if (found.status === 'expired') this.ended([found.session], 'expired');
+    if (found.status !== 'active') return null;
+    const user = this.users.find(found.session.username);
+    return user ? { username: user.username, role: user.role } : null;
+  }
+
+  logout(sessionId: string, sourceAddress = 'unknown'): void {
+    const session = this.sessions.delete(sessionId);
+    if (!session) return;
+    this.audit.record({ username: session.username, sourceAddress, action: 'logout' });
+    this.ended([session], 'logout');
+  }
+
+  listUsers(): UserView[] {
+    return this.users.list().map(toUserView);
+  }
+
+  async createUser(actor: Actor, input: { username: string; password: string; role: Role }): Promise<UserResult> {
+    const denied = this.requireAdmin(actor);
+    if (denied) return denied;
+    const parsed = createUserSchema.safeParse(input);
+    if (!parsed.success) return fail(400, parsed.error.issues[0]?.message ?? 'Invalid user');
+    const { username, password, role } = parsed.data;
+    if (this.users.find(username)) return fail(409, `User ${username} already exists`);
+    const hash = await hashPassword(password);
+    let user;
+    try {
+      user = this.users.insert(username, role, hash);
+    } catch (error) {
+      // Someone created the same name while the password was being hashed.
+      if (isUniqueViolation(error)) return fail(409, `User ${username} already exists`);
+      throw error;
+    }
+    this.audit.record({ username: actor.username, sourceAddress: actor.sourceAddress, action: 'user.create', detail: `${user.username} (${user.role})` });
+    return { ok: true, user: toUserView(user) };
+  }
+
+  removeUser(actor: Actor, username: string): DoneResult {
+    const denied = this.requireAdmin(actor);
+    if (denied) return denied;
+    const target = this.users.find(username);
+    if (!target) return fail(404, `No user ${username}`);
+    if (target.username.toLowerCase() === actor.username.toLowerCase()) return fail(409, 'You cannot remove your own account');
+    if (target.role === 'admin' && this.users.countAdmins() <= 1) return fail(409, 'The last administrator cannot be removed');
+    // Sessions go first so that the socket layer hears about every one of them; the row delete would cascade silently.
+    const ended = this.sessions.deleteForUser(target.username);
+    this.users.delete(target.username);
+    this.throttle.forget(target.username);
+    this.audit.record({ username: actor.username, sourceAddress: actor.sourceAddress, action: 'user.remove', detail: target.username });
+    this.ended(ended, 'removed');
+    return { ok: true };
+  }
+
+  /**
+   * Sets a password: administrators for anyone, every user for themselves. All other sessions of
+   * that user end, so a stolen session does not outlive the password change.
+   */
+  async changePassword(actor: Actor, username: string, password: string): Promise<DoneResult> {
+    const self = username.toLowerCase() === actor.username.toLowerCase();
+    if (!self) {
+      const denied = this.requireAdmin(actor);
+      if (denied) return denied;
+    }
+    const checked = passwordSchema.safeParse(password);
+    if (!checked.success) return fail(400, checked.error.issues[0]?.message ?? 'Invalid password');
+    if (!this.users.find(username)) return fail(404, `No user ${username}`);
+    const hash = await hashPassword(password);
+    // Looked up again: the account may have been removed while the password was being hashed.
+    const target = this.users.find(username);
+    if (!target) return fail(404, `No user ${username}`);
+    this.users.setPasswordHash(target.username, hash);
+    this.throttle.forget(target.username);
+    const keep = self && actor.sessionId ? hashSessionId(actor.sessionId) : null;
+    const ended = this.sessions.deleteForUser(target.username, keep);
+    this.audit.record({ username: actor.username, sourceAddress: actor.sourceAddress, action: 'user.password', detail: self ? 'own password' : `for ${target.username}` });
+    this.ended(ended, 'password');
+    return { ok: true };
+  }
+
+  /** Promotes or demotes; the console always keeps at least one administrator. */
+  changeRole(actor: Actor, username: string, role: Role): DoneResult {
+    const denied = this.requireAdmin(actor);
+    if (denied) return denied;
+    if (!roleSchema.safeParse(role).success) return fail(400, 'Role must be admin or monitor');
+    const target = this.users.find(username);
+    if (!target) return fail(404, `No user ${username}`);
+    if (target.role === role) return { ok: true };
+    if (target.role === 'admin' && this.users.countAdmins() <= 1) return fail(409, 'The last administrator cannot be demoted');
+    this.users.setRole(target.username, role);
+    // Open pages and sockets were set up for the old role; logging in again gives the new one everywhere.
+    const ended = this.sessions.deleteForUser(target.username);
+    this.audit.record({ username: actor.username, sourceAddress: actor.sourceAddress, action: 'user.role', detail: `${target.username} ${target.role} -> ${role}` });
+    this.ended(ended, 'role');
+    return { ok: true };
+  }
+
+  onSessionEnded(listener: (ended: SessionEnded) => void): () => void {
+    this.sessionListeners.add(listener);
+    return () => this.sessionListeners.delete(listener);
+  }
+
+  /** Told when repeated failures lock a name, so the server can put it in the event log too. */
+  onAccountLocked(listener: (locked: AccountLocked) => void): () => void {
+    this.lockListeners.add(listener);
+    return () => this.lockListeners.delete(listener);
+  }
+
+  /** Ends sessions that expired without being used again (their sockets would otherwise stay open) and forgets stale failures. */
+  sweepExpired(): number {
+    const ended = this.sessions.deleteExpired();
+    this.ended(ended, 'expired');
+    this.throttle.prune();
+    return ended.length;
+  }
+
+  startExpirySweep(intervalMs = 60_000): () => void {
+    const timer = setInterval(() => this.sweepExpired(), intervalMs);
+    timer.unref();
+    return () => clearInterval(timer);
+  }
+
+  private async attemptLogin(username: string, password: string, sourceAddress: string): Promise<LoginResult> {
+    const lockedUntil = this.throttle.lockedUntil(username);
+    if (lockedUntil !== null) {
+      this.audit.record({ username, sourceAddress, action: 'login.failed', detail: 'account locked' });
+      return this.lockedAnswer(lockedUntil);
+    }
+    const user = usernameSchema.safeParse(username).success ? this.users.find(username) : null;
+    const valid = await verifyPassword(password, user?.passwordHash ?? (await this.dummyHash));
+    if (!user || !valid) {
+      const outcome = this.throttle.recordFailure(username);
+      this.audit.record({ username, sourceAddress, action: 'login.failed', detail: user ? 'wrong password' : 'unknown user' });
+      if (!outcome.locked) return { ok: false, status: 401, message: BAD_CREDENTIALS, delayMs: outcome.delayMs };
+      const until = new Date(outcome.untilMs);
+      this.audit.record({ username, sourceAddress, action: 'login.locked', detail: `${outcome.failures} failed logins; locked until ${until.toISOString()}` });
+      for (const listener of this.lockListeners) listener({ username, sourceAddress, failures: outcome.failures, until });
+      return this.lockedAnswer(outcome.untilMs, outcome.delayMs);
+    }
+    this.throttle.recordSuccess(user.username);
+    if (needsRehash(user.passwordHash)) this.users.upgradePasswordHash(user.username, await hashPassword(password));
+    const sessionId = this.sessions.create(user.username);
+    this.audit.record({ username: user.username, sourceAddress, action: 'login' });
+    return { ok: true, sessionId, user: { username: user.username, role: user.role } };
+  }
+
+  private lockedAnswer(untilMs: number, delayMs = this.throttle.maxDelayMs): LoginResult {
+    return {
+      ok: false,
+      status: 423,
+      message: `Account locked after ${this.throttle.lockAfterFailures} failed logins; try again at ${formatClock(untilMs)}`,
+      delayMs,
+      lockedUntil: new Date(untilMs).toISOString(),
+    };
+  }
+
+  /** The actor's role as stored now, not as it was when their page loaded. */
+  private requireAdmin(actor: Actor): AuthFailure | null {
+    const current = this.users.find(actor.username);
+    return current?.role === 'admin' ? null : fail(403, 'Only an administrator can manage users');
+  }
+
+  private oneAtATime<T>(key: string, task: () => Promise<T>): Promise<T> {
+    const previous = this.loginQueues.get(key) ?? Promise.resolve();
+    const run = previous.then(task);
+    const tail = run.catch(() => undefined);
+    this.loginQueues.set(key, tail);
+    void tail.then(() => {
+      if (this.loginQueues.get(key) === tail) this.loginQueues.delete(key);
+    });
+    return run;
+  }
+
+  private ended(sessions: StoredSession[], reason: SessionEndReason): void {
+    for (const session of sessions) {
+      for (const listener of this.sessionListeners) listener({ idHash: session.idHash, username: session.username, reason });
+    }
+  }
+}
