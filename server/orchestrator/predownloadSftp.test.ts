@@ -1,0 +1,177 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { ApImageReport } from '../../lib/apImage';
+import type { HostKeyChallengeBody, ImageDownloadProfileView } from '../../lib/imageDownloadProfile';
+import { DEMO_BUNDLE_VERSION, DEMO_IMAGE_PATH, ensureDemoBundle } from '../demo/demoBundle';
+import { DEMO_FLEET } from '../demo/demoFleet';
+import { sha256OfFile } from '../imageSource/imageCache';
+import { startConsoleHarness, waitFor, type ConsoleHarness } from '../testing/consoleHarness';
+import { startOpenSshServer, type OpenSshServer } from '../testing/opensshServer';
+import { writeRandomFile } from '../testing/tftpdHpa';
+
+// Debian's OpenSSH on a loopback port, logging in a real test user whose home holds the bundle,
+// as in the seed document (Documents/sftp_files/…, relative to the login directory).
+let sshd: OpenSshServer;
+let bundleDir: string;
+const IMAGE_PATH = `Documents/sftp_files${DEMO_IMAGE_PATH}`;
+const BIG_AP1G8 = 120 * 1024 * 1024;
+
+beforeAll(async () => {
+  sshd = await startOpenSshServer({ user: 'ewcsftp' });
+  const root = path.join(sshd.home, 'Documents', 'sftp_files');
+  fs.rmSync(root, { recursive: true, force: true });
+  ensureDemoBundle(root, 'scaled');
+  bundleDir = path.join(root, DEMO_IMAGE_PATH);
+  fs.chmodSync(sshd.home, 0o755);
+});
+
+afterAll(async () => {
+  await sshd?.dispose();
+});
+
+let harness: ConsoleHarness | null = null;
+afterEach(async () => {
+  await harness?.dispose();
+  harness = null;
+});
+
+function sftpProfile(overrides: { imagePath?: string; password?: string; hostKeyFingerprint?: string } = {}) {
+  return {
+    mode: 'SFTP',
+    imageServer: '127.0.0.1',
+    imagePath: overrides.imagePath ?? IMAGE_PATH,
+    port: sshd.port,
+    parallelMode: true,
+    sftp: { username: sshd.user, passwordType: 'UNENCRYPTED', password: overrides.password ?? sshd.password, hostKeyFingerprint: overrides.hostKeyFingerprint ?? sshd.hostKeyFingerprint },
+  };
+}
+
+const report = (h: ConsoleHarness) => h.instance.api.getApImage().body as ApImageReport;
+const upgrade = (h: ConsoleHarness) => h.instance.orchestrator.view();
+const apNamed = (h: ConsoleHarness, name: string) => report(h).aps.find((ap) => ap.name === name)!;
+const url = (file: string, imagePath = IMAGE_PATH) => `sftp://*****@127.0.0.1:${sshd.port}/${imagePath}/${file}`;
+
+describe('predownload over SFTP from OpenSSH', () => {
+  it('asks to trust the host key first, then delivers byte-exact without the password ever leaving the server', async () => {
+    harness = await startConsoleHarness();
+    const messages: string[] = [];
+    harness.browser.socket.onAny((event, payload) => messages.push(`${event} ${JSON.stringify(payload)}`));
+    await harness.startFleet(DEMO_FLEET.slice(0, 3));
+    const api = harness.instance.api;
+
+    const challenge = await api.startDownload(sftpProfile({ hostKeyFingerprint: '' }));
+    expect(challenge.status).toBe(409);
+    expect((challenge.body as HostKeyChallengeBody).hostKey).toMatchObject({ fingerprint: sshd.hostKeyFingerprint, port: sshd.port });
+    expect(upgrade(harness).stage).toBe('Idle');
+
+    expect((await api.startDownload(sftpProfile())).status).toBe(202);
+    await waitFor('stage Activate', () => upgrade(harness!), (u) => u.stage === 'Activate' || u.stage === 'Failed', 60_000);
+    expect(upgrade(harness).stage).toBe('Activate');
+    for (const ap of DEMO_FLEET.slice(0, 3)) {
+      const agentDir = path.join(harness.config.dataDir, 'fleet', ap.mac.replace(/[^0-9a-zA-Z]/g, ''));
+      expect(await sha256OfFile(path.join(agentDir, 'ap-backup.img'))).toBe(await sha256OfFile(path.join(bundleDir, ap.imageType)));
+      expect(apNamed(harness, ap.name)).toMatchObject({ predownloadStatus: 'Complete', backupImage: DEMO_BUNDLE_VERSION });
+    }
+
+    const profile = api.getProfile().body as ImageDownloadProfileView;
+    expect(profile.sftp).toMatchObject({ hasPassword: true, hostKeyFingerprint: sshd.hostKeyFingerprint });
+    const everythingSent = [
+      JSON.stringify(profile),
+      JSON.stringify(api.getApImage().body),
+      JSON.stringify(api.getSyslog().body),
+      JSON.stringify(api.getUpgrade().body),
+      String(api.exportConfig().body),
+      ...messages,
+    ].join('\n');
+    expect(everythingSent).toContain(`sftp://*****@127.0.0.1:${sshd.port}/`);
+    expect(everythingSent).not.toContain(sshd.password);
+    expect(everythingSent).not.toContain(`${sshd.user}@`);
+    // At rest too: the database file holds the password sealed, not in clear.
+    expect(fs.readFileSync(path.join(harness.config.dataDir, 'ewc.sqlite')).includes(sshd.password)).toBe(false);
+  });
+
+  it('reports a wrong path with the masked URL, as the EWC syslog does', async () => {
+    harness = await startConsoleHarness({ EWC_MAX_RETRIES: '0' });
+    await harness.startFleet(DEMO_FLEET.slice(3, 4));
+    await harness.instance.api.startDownload(sftpProfile({ imagePath: 'Documents/Wrong-Path' }));
+    await waitFor('stage Failed', () => upgrade(harness!), (u) => u.stage === 'Failed', 30_000);
+    expect(apNamed(harness, 'AP-9117').lastError).toBe(`Failed to download file ${url('ap1g6', 'Documents/Wrong-Path')}: No such file or directory`);
+  });
+
+  it('stops after one refused login instead of locking the account, and the rows say why', async () => {
+    harness = await startConsoleHarness({ EWC_RETRY_BASE_MS: '200' });
+    await harness.startFleet(DEMO_FLEET.slice(0, 3));
+    const logBefore = sshd.log().split('Failed password').length;
+    await harness.instance.api.startDownload(sftpProfile({ password: 'wrong-password' }));
+    await waitFor('stage Failed', () => upgrade(harness!), (u) => u.stage === 'Failed', 30_000);
+    for (const ap of report(harness).aps) {
+      expect(ap.lastError).toMatch(/^Failed to download file sftp:\/\/\*\*\*\*\*@127\.0\.0\.1:\d+\/.+: Authentication failed$/);
+      expect(ap.retryCount).toBe(0);
+      expect(ap.nextRetryTime).toBeNull();
+    }
+    const failedLogins = sshd.log().split('Failed password').length - logBefore;
+    expect(failedLogins).toBe(1);
+  });
+
+  it('refuses a server whose host key changed and downloads nothing', async () => {
+    harness = await startConsoleHarness({ EWC_MAX_RETRIES: '0' });
+    await harness.startFleet(DEMO_FLEET.slice(2, 3));
+    const otherKey = 'SHA256:' + 'A'.repeat(43);
+    await harness.instance.api.startDownload(sftpProfile({ hostKeyFingerprint: otherKey }));
+    await waitFor('stage Failed', () => upgrade(harness!), (u) => u.stage === 'Failed', 30_000);
+    expect(apNamed(harness, '9105-emorenoa').lastError).toBe(
+      `Failed to download file ${url('ap1g8')}: Host key changed: expected ${otherKey}, got ${sshd.hostKeyFingerprint}`,
+    );
+    const cache = path.join(harness.config.dataDir, 'image-cache');
+    const cached = fs.existsSync(cache) ? fs.readdirSync(cache, { recursive: true }).filter((f) => String(f).includes('ap1g8')) : [];
+    expect(cached.filter((f) => fs.statSync(path.join(cache, String(f))).size > 0)).toEqual([]);
+  });
+
+  it('says permission denied for a file the SFTP user cannot read', async () => {
+    harness = await startConsoleHarness({ EWC_MAX_RETRIES: '0' });
+    await harness.startFleet(DEMO_FLEET.slice(2, 3));
+    fs.chmodSync(path.join(bundleDir, 'ap1g8'), 0o000);
+    try {
+      await harness.instance.api.startDownload(sftpProfile());
+      await waitFor('stage Failed', () => upgrade(harness!), (u) => u.stage === 'Failed', 30_000);
+      expect(apNamed(harness, '9105-emorenoa').lastError).toBe(`Failed to download file ${url('ap1g8')}: Permission denied`);
+    } finally {
+      fs.chmodSync(path.join(bundleDir, 'ap1g8'), 0o644);
+    }
+  });
+
+  it('resumes a download cut by a server crash from the bytes already fetched, and counts the retry', async () => {
+    harness = await startConsoleHarness({ EWC_RETRY_BASE_MS: '1500', EWC_SFTP_TIMEOUT_MS: '3000' });
+    await harness.startFleet(DEMO_FLEET.slice(2, 3));
+    const original = path.join(bundleDir, 'ap1g8');
+    const saved = `${original}.scaled`;
+    fs.renameSync(original, saved);
+    await writeRandomFile(original, BIG_AP1G8);
+    fs.chmodSync(original, 0o644);
+    try {
+      await harness.instance.api.startDownload(sftpProfile());
+      const cached = path.join(harness.config.dataDir, 'image-cache', `upgrade-${upgrade(harness).upgradeId}`, 'ap1g8');
+      const size = () => (fs.existsSync(cached) ? fs.statSync(cached).size : 0);
+      await waitFor('the transfer to start', size, (bytes) => bytes > 0, 20_000);
+      sshd.freeze();
+      const partial = size();
+      expect(partial).toBeLessThan(BIG_AP1G8);
+      await sshd.stop();
+      await waitFor('the AP to fail and wait for a retry', () => apNamed(harness!, '9105-emorenoa'), (ap) => ap.predownloadStatus === 'Failed', 20_000);
+      await sshd.restart();
+
+      await waitFor('stage Activate', () => upgrade(harness!), (u) => u.stage === 'Activate' || u.stage === 'Failed', 60_000);
+      const ap = apNamed(harness, '9105-emorenoa');
+      expect(ap).toMatchObject({ predownloadStatus: 'Complete', retryCount: 1 });
+      const lines = (harness.instance.api.getSyslog().body as { text: string }[]).map((l) => l.text);
+      expect(lines.some((l) => l.includes(`Completed install add ${url('ap1g8')}`) && /resumed at byte [1-9]\d*/.test(l))).toBe(true);
+      const agentDir = path.join(harness.config.dataDir, 'fleet', DEMO_FLEET[2].mac.replace(/[^0-9a-zA-Z]/g, ''));
+      expect(await sha256OfFile(path.join(agentDir, 'ap-backup.img'))).toBe(await sha256OfFile(original));
+    } finally {
+      sshd.thaw();
+      fs.rmSync(original, { force: true });
+      fs.renameSync(saved, original);
+    }
+  });
+});
