@@ -1,6 +1,6 @@
 /**
  * The parts of the image-download profile the audit trail describes. Structural, so the store's
- * StoredProfile fits as it is and a private key field can be added to it without touching this file.
+ * StoredProfile fits as it is; the optional fields are compared only when the profile has them.
  */
 export interface AuditedProfile {
   mode: string;
@@ -12,12 +12,17 @@ export interface AuditedProfile {
     username: string;
     passwordType: string;
     password: string | null;
+    authMethod?: string;
     privateKey?: string | null;
+    passphrase?: string | null;
+    hostKeyFingerprint?: string | null;
   };
 }
 
-function show(value: string | number | boolean): string {
-  if (value === '') return '""';
+type Shown = string | number | boolean | null | undefined;
+
+function show(value: Shown): string {
+  if (value === '' || value === null || value === undefined) return '""';
   return String(value);
 }
 
@@ -26,7 +31,7 @@ function show(value: string | number | boolean): string {
  * Secrets are only ever reported as changed: their values must not reach a log an operator exports.
  */
 export function describeProfileChanges(before: AuditedProfile, after: AuditedProfile): string {
-  const fields: [string, string | number | boolean, string | number | boolean][] = [
+  const fields: [string, Shown, Shown][] = [
     ['mode', before.mode, after.mode],
     ['imageServer', before.imageServer, after.imageServer],
     ['imagePath', before.imagePath, after.imagePath],
@@ -34,9 +39,16 @@ export function describeProfileChanges(before: AuditedProfile, after: AuditedPro
     ['parallelMode', before.parallelMode, after.parallelMode],
     ['sftp.username', before.sftp.username, after.sftp.username],
     ['sftp.passwordType', before.sftp.passwordType, after.sftp.passwordType],
+    ['sftp.authMethod', before.sftp.authMethod, after.sftp.authMethod],
+    // A fingerprint identifies a public key; it is what an auditor needs to see which server was trusted.
+    ['sftp.hostKeyFingerprint', before.sftp.hostKeyFingerprint ?? null, after.sftp.hostKeyFingerprint ?? null],
   ];
   const changes = fields.filter(([, a, b]) => a !== b).map(([name, a, b]) => `${name} ${show(a)} -> ${show(b)}`);
-  if ((before.sftp.password ?? null) !== (after.sftp.password ?? null)) changes.push('password changed');
-  if ((before.sftp.privateKey ?? null) !== (after.sftp.privateKey ?? null)) changes.push('private key changed');
+  const secrets: [string, string | null | undefined, string | null | undefined][] = [
+    ['password', before.sftp.password, after.sftp.password],
+    ['private key', before.sftp.privateKey, after.sftp.privateKey],
+    ['passphrase', before.sftp.passphrase, after.sftp.passphrase],
+  ];
+  for (const [name, a, b] of secrets) if ((a ?? null) !== (b ?? null)) changes.push(`${name} changed`);
   return changes.length > 0 ? changes.join(', ') : 'no changes';
 }

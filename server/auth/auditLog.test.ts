@@ -1,0 +1,96 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { StoredProfile } from '../store/profileRepository';
+import { AuditLog } from './auditLog';
+import { describeProfileChanges, type AuditedProfile } from './profileChanges';
+import { openTestDatabase } from './testDatabase';
+
+let store: ReturnType<typeof openTestDatabase>;
+let clock: number;
+let audit: AuditLog;
+
+beforeEach(() => {
+  store = openTestDatabase();
+  clock = Date.parse('2026-11-21T05:40:00.000Z');
+  audit = new AuditLog(store.db, () => clock);
+});
+afterEach(() => store.dispose());
+
+const before: AuditedProfile = {
+  mode: 'TFTP',
+  imageServer: '10.0.0.5',
+  imagePath: '/images/ap',
+  port: 69,
+  parallelMode: false,
+  sftp: { username: '', passwordType: 'UNENCRYPTED', password: null },
+};
+
+describe('AuditLog', () => {
+  it('exports one line per entry: time user@address action detail', () => {
+    const after: AuditedProfile = { ...before, mode: 'SFTP', imageServer: '10.0.0.6', sftp: { ...before.sftp, password: 'S3cret!pw' } };
+    audit.record({ username: 'admin', sourceAddress: '127.0.0.1', action: 'profile.save', detail: describeProfileChanges(before, after) });
+    clock += 60_000;
+    audit.record({ username: 'admin', sourceAddress: '::ffff:192.168.1.20', action: 'upgrade.download' });
+    expect(audit.exportText()).toBe(
+      '2026-11-21T05:40:00.000Z admin@127.0.0.1 profile.save mode TFTP -> SFTP, imageServer 10.0.0.5 -> 10.0.0.6, password changed\n' +
+        '2026-11-21T05:41:00.000Z admin@192.168.1.20 upgrade.download\n',
+    );
+    expect(audit.exportText()).not.toContain('S3cret!pw');
+  });
+
+  it('keeps a forged newline in a user name from starting a new line', () => {
+    audit.record({ username: 'x\n2026-01-01T00:00:00.000Z admin@127.0.0.1 user.create', sourceAddress: '10.1.1.1', action: 'login.failed', detail: 'unknown user' });
+    expect(audit.exportText().split('\n').filter(Boolean)).toHaveLength(1);
+  });
+
+  it('returns the most recent entries oldest first', () => {
+    for (const action of ['login', 'upgrade.download', 'upgrade.activate', 'logout'] as const) {
+      audit.record({ username: 'admin', sourceAddress: '127.0.0.1', action });
+      clock += 1000;
+    }
+    expect(audit.recent(2).map((e) => e.action)).toEqual(['upgrade.activate', 'logout']);
+    expect(audit.recent()[0]).toMatchObject({ username: 'admin', sourceAddress: '127.0.0.1', action: 'login', detail: '', time: '2026-11-21T05:40:00.000Z' });
+  });
+});
+
+describe('describeProfileChanges', () => {
+  it('lists every changed field with old and new value', () => {
+    const after: AuditedProfile = {
+      mode: 'SFTP',
+      imageServer: 'images.example.net',
+      imagePath: '/srv/ap',
+      port: 22,
+      parallelMode: true,
+      sftp: { username: 'loader', passwordType: 'AES', password: null },
+    };
+    expect(describeProfileChanges(before, after)).toBe(
+      'mode TFTP -> SFTP, imageServer 10.0.0.5 -> images.example.net, imagePath /images/ap -> /srv/ap, port 69 -> 22, parallelMode false -> true, sftp.username "" -> loader, sftp.passwordType UNENCRYPTED -> AES',
+    );
+  });
+
+  it('reports secrets only as changed, never their values', () => {
+    const withSecrets = { ...before, sftp: { ...before.sftp, password: 'old-Secret-1', privateKey: '-----BEGIN OPENSSH PRIVATE KEY-----\nAAAA' } };
+    const rotated = { ...before, sftp: { ...before.sftp, password: 'new-Secret-2', privateKey: '-----BEGIN OPENSSH PRIVATE KEY-----\nBBBB' } };
+    const text = describeProfileChanges(withSecrets, rotated);
+    expect(text).toBe('password changed, private key changed');
+    for (const secret of ['old-Secret-1', 'new-Secret-2', 'AAAA', 'BBBB', 'BEGIN']) expect(text).not.toContain(secret);
+    expect(describeProfileChanges(withSecrets, before)).toBe('password changed, private key changed');
+  });
+
+  it('covers the SFTP key fields: the method and trusted fingerprint by value, the passphrase only as changed', () => {
+    const keyed = { ...before, sftp: { ...before.sftp, authMethod: 'password', passphrase: null, hostKeyFingerprint: null } };
+    const after = { ...keyed, sftp: { ...keyed.sftp, authMethod: 'privateKey', passphrase: 'pass-Phrase-9', hostKeyFingerprint: 'SHA256:abc' } };
+    const text = describeProfileChanges(keyed, after);
+    expect(text).toBe('sftp.authMethod password -> privateKey, sftp.hostKeyFingerprint "" -> SHA256:abc, passphrase changed');
+    expect(text).not.toContain('pass-Phrase-9');
+  });
+
+  it('accepts the store profile as it is', () => {
+    const stored = null as unknown as StoredProfile;
+    const audited: AuditedProfile | null = stored;
+    expect(audited).toBeNull();
+  });
+
+  it('says so when nothing changed', () => {
+    expect(describeProfileChanges(before, { ...before, sftp: { ...before.sftp } })).toBe('no changes');
+  });
+});

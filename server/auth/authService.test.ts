@@ -1,0 +1,368 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { AuthService, BAD_CREDENTIALS, type AuthServiceOptions, type SessionEnded } from './authService';
+import { hashPassword } from './passwordHash';
+import { hashSessionId } from './sessionStore';
+import { openTestDatabase } from './testDatabase';
+
+const HOUR = 60 * 60_000;
+const MINUTE = 60_000;
+const HERE = '127.0.0.1';
+
+let store: ReturnType<typeof openTestDatabase>;
+let clock: number;
+
+beforeEach(() => {
+  store = openTestDatabase();
+  clock = Date.parse('2026-11-21T05:40:00.000Z');
+});
+afterEach(() => store.dispose());
+
+function service(options: AuthServiceOptions = {}): AuthService {
+  return new AuthService(store.db, { now: () => clock, ...options });
+}
+
+async function loggedIn(auth: AuthService, username: string, password: string): Promise<string> {
+  const result = await auth.login(username, password, HERE);
+  if (!result.ok) throw new Error(`login of ${username} failed: ${result.message}`);
+  return result.sessionId;
+}
+
+const adminActor = { username: 'admin', sourceAddress: HERE };
+
+describe('first start', () => {
+  it('generates a readable admin password once, stores only its hash, and logs in with it', async () => {
+    const auth = service();
+    const { generatedPassword } = auth.ensureAdmin();
+    expect(generatedPassword).toMatch(/^[1-9A-HJ-NP-Za-km-z]{20}$/);
+    expect(auth.ensureAdmin()).toEqual({ generatedPassword: null });
+    expect(service().ensureAdmin()).toEqual({ generatedPassword: null });
+
+    const stored = store.db.prepare("SELECT password_hash FROM auth_user WHERE username = 'admin'").pluck().get() as string;
+    expect(stored).toMatch(/^scrypt\$32768\$8\$1\$/);
+    expect(stored).not.toContain(generatedPassword!);
+    expect(auth.listUsers()).toEqual([{ username: 'admin', role: 'admin', createdAt: '2026-11-21T05:40:00.000Z', passwordChangedAt: '2026-11-21T05:40:00.000Z' }]);
+
+    const login = await auth.login('admin', generatedPassword!, HERE);
+    expect(login).toMatchObject({ ok: true, user: { username: 'admin', role: 'admin' } });
+  });
+
+  it('takes the admin password from EWC_ADMIN_PASSWORD and prints nothing', async () => {
+    const auth = service({ adminPassword: 'from-the-env' });
+    expect(auth.ensureAdmin()).toEqual({ generatedPassword: null });
+    expect((await auth.login('admin', 'from-the-env', HERE)).ok).toBe(true);
+  });
+
+  it('refuses a too short EWC_ADMIN_PASSWORD instead of creating a weak account', () => {
+    expect(() => service({ adminPassword: 'short' }).ensureAdmin()).toThrow(/EWC_ADMIN_PASSWORD: Password must be at least 8 characters/);
+    expect(service().listUsers()).toEqual([]);
+  });
+});
+
+describe('login', () => {
+  it('opens a session for the right password; a wrong password and an unknown user get the same answer', async () => {
+    const auth = service({ adminPassword: 'right-password' });
+    auth.ensureAdmin();
+
+    const ok = await auth.login('admin', 'right-password', HERE);
+    expect(ok.ok).toBe(true);
+    if (!ok.ok) return;
+    expect(ok.sessionId).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(auth.sessionUser(ok.sessionId)).toEqual({ username: 'admin', role: 'admin' });
+
+    const wrong = await auth.login('admin', 'wrong-password', HERE);
+    const unknown = await auth.login('nobody', 'wrong-password', HERE);
+    expect(wrong).toEqual({ ok: false, status: 401, message: BAD_CREDENTIALS, delayMs: 250 });
+    expect(unknown).toEqual(wrong);
+    expect((await auth.login('not a valid name!', 'x', HERE)).ok).toBe(false);
+  });
+
+  it('does the work of a password check for unknown names too, so timing does not tell them apart', async () => {
+    const auth = service({ adminPassword: 'right-password' });
+    auth.ensureAdmin();
+    await auth.login('warm-up', 'x', HERE);
+    const started = performance.now();
+    await auth.login('nobody-here', 'wrong-password', HERE);
+    // An scrypt check at N=2^15 takes tens of milliseconds; a bare table lookup takes well under one.
+    expect(performance.now() - started).toBeGreaterThan(20);
+  });
+
+  it('re-hashes a password stored with older parameters on the next successful login', async () => {
+    const auth = service({ adminPassword: 'right-password' });
+    auth.ensureAdmin();
+    const old = await hashPassword('right-password', { N: 2 ** 12, r: 8, p: 1 });
+    store.db.prepare("UPDATE auth_user SET password_hash = ? WHERE username = 'admin'").run(old);
+    expect((await auth.login('admin', 'right-password', HERE)).ok).toBe(true);
+    expect(store.db.prepare("SELECT password_hash FROM auth_user WHERE username = 'admin'").pluck().get()).toMatch(/^scrypt\$32768\$8\$1\$/);
+    expect((await auth.login('admin', 'right-password', HERE)).ok).toBe(true);
+  });
+
+  it('stores only the hash of the session id', async () => {
+    const auth = service({ adminPassword: 'right-password' });
+    auth.ensureAdmin();
+    const sessionId = await loggedIn(auth, 'admin', 'right-password');
+    const stored = store.db.prepare('SELECT id_hash FROM auth_session').pluck().all() as string[];
+    expect(stored).toEqual([hashSessionId(sessionId)]);
+    expect(stored[0]).not.toBe(sessionId);
+  });
+
+  it('treats user names case-insensitively', async () => {
+    const auth = service({ adminPassword: 'right-password' });
+    auth.ensureAdmin();
+    expect(await auth.login('ADMIN', 'right-password', HERE)).toMatchObject({ ok: true, user: { username: 'admin' } });
+  });
+
+  it('audits logins, failures and logouts with the source address', async () => {
+    const auth = service({ adminPassword: 'right-password' });
+    auth.ensureAdmin();
+    await auth.login('admin', 'nope-nope', '10.0.0.9');
+    const sessionId = await loggedIn(auth, 'admin', 'right-password');
+    auth.logout(sessionId, '10.0.0.9');
+    expect(auth.audit.exportText()).toBe(
+      [
+        '2026-11-21T05:40:00.000Z admin@10.0.0.9 login.failed wrong password',
+        '2026-11-21T05:40:00.000Z admin@127.0.0.1 login',
+        '2026-11-21T05:40:00.000Z admin@10.0.0.9 logout',
+        '',
+      ].join('\n'),
+    );
+  });
+});
+
+describe('lockout', () => {
+  it('grows the delay, locks after 5 failures, refuses even the right password, and unlocks after the lock time', async () => {
+    const auth = service({ adminPassword: 'right-password' });
+    auth.ensureAdmin();
+    const locks: unknown[] = [];
+    auth.onAccountLocked((locked) => locks.push(locked));
+
+    const delays: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      const result = await auth.login('admin', `wrong-${i}`, '10.9.9.9');
+      expect(result).toMatchObject({ ok: false, status: 401, message: BAD_CREDENTIALS });
+      if (!result.ok) delays.push(result.delayMs);
+      clock += MINUTE;
+    }
+    expect(delays).toEqual([250, 500, 750, 1000]);
+
+    const fifth = await auth.login('admin', 'wrong-5', '10.9.9.9');
+    const until = clock + 15 * MINUTE;
+    const expectedMessage = `Account locked after 5 failed logins; try again at ${new Date(until).toTimeString().slice(0, 8)}`;
+    expect(fifth).toEqual({ ok: false, status: 423, message: expectedMessage, delayMs: 1250, lockedUntil: new Date(until).toISOString() });
+    expect(locks).toEqual([{ username: 'admin', sourceAddress: '10.9.9.9', failures: 5, until: new Date(until) }]);
+    expect(auth.audit.recent(1)[0]).toMatchObject({ action: 'login.locked', username: 'admin', sourceAddress: '10.9.9.9' });
+
+    clock += 14 * MINUTE;
+    expect(await auth.login('admin', 'right-password', HERE)).toMatchObject({ ok: false, status: 423, message: expectedMessage });
+    expect(await auth.login('Admin', 'right-password', HERE)).toMatchObject({ ok: false, status: 423 });
+
+    clock += MINUTE;
+    expect((await auth.login('admin', 'right-password', HERE)).ok).toBe(true);
+  });
+
+  it('caps the delay at 2 s', async () => {
+    const auth = service({ adminPassword: 'right-password', lockAfterFailures: 20 });
+    auth.ensureAdmin();
+    let last = 0;
+    for (let i = 0; i < 10; i++) {
+      const result = await auth.login('admin', 'wrong-password', HERE);
+      if (!result.ok) last = result.delayMs;
+    }
+    expect(last).toBe(2000);
+  });
+
+  it('only counts failures within the window, and a successful login starts the count over', async () => {
+    const auth = service({ adminPassword: 'right-password', lockAfterFailures: 3, lockWindowMs: 10 * MINUTE });
+    auth.ensureAdmin();
+    await auth.login('admin', 'wrong-password', HERE);
+    await auth.login('admin', 'wrong-password', HERE);
+    clock += 11 * MINUTE;
+    expect(await auth.login('admin', 'wrong-password', HERE)).toMatchObject({ status: 401, delayMs: 250 });
+    await auth.login('admin', 'right-password', HERE);
+    expect(await auth.login('admin', 'wrong-password', HERE)).toMatchObject({ status: 401, delayMs: 250 });
+  });
+
+  it('locks unknown names the same way, so the lock does not reveal which accounts exist', async () => {
+    const auth = service({ adminPassword: 'right-password', lockAfterFailures: 2 });
+    auth.ensureAdmin();
+    const known = [await auth.login('admin', 'wrong-password', HERE), await auth.login('admin', 'wrong-password', HERE)];
+    const unknown = [await auth.login('ghost', 'wrong-password', HERE), await auth.login('ghost', 'wrong-password', HERE)];
+    expect(unknown).toEqual(known);
+    expect(known[1]).toMatchObject({ status: 423 });
+  });
+
+  it('does not let parallel guesses slip past the lock', async () => {
+    const auth = service({ adminPassword: 'right-password', lockAfterFailures: 3 });
+    auth.ensureAdmin();
+    const guesses = await Promise.all(['a', 'b', 'c', 'd', 'e', 'f'].map((g) => auth.login('admin', `wrong-${g}`, HERE)));
+    expect(guesses.map((g) => (g.ok ? 200 : g.status))).toEqual([401, 401, 423, 423, 423, 423]);
+    expect(await auth.login('admin', 'right-password', HERE)).toMatchObject({ status: 423 });
+  });
+});
+
+describe('sessions', () => {
+  async function setup(options: AuthServiceOptions = {}) {
+    const auth = service({ adminPassword: 'right-password', ...options });
+    auth.ensureAdmin();
+    const ended: SessionEnded[] = [];
+    auth.onSessionEnded((e) => ended.push(e));
+    return { auth, ended, sessionId: await loggedIn(auth, 'admin', 'right-password') };
+  }
+
+  it('ends after 8 h without use, each use sliding the idle expiry', async () => {
+    const { auth, ended, sessionId } = await setup();
+    clock += 7 * HOUR;
+    expect(auth.sessionUser(sessionId)).not.toBeNull();
+    clock += 7 * HOUR;
+    expect(auth.sessionUser(sessionId)).not.toBeNull();
+    clock += 8 * HOUR;
+    expect(auth.sessionUser(sessionId)).toBeNull();
+    expect(ended).toEqual([{ idHash: hashSessionId(sessionId), username: 'admin', reason: 'expired' }]);
+  });
+
+  it('ends 24 h after login however busy it is', async () => {
+    const { auth, sessionId } = await setup();
+    for (let hours = 0; hours < 23; hours++) {
+      clock += HOUR;
+      expect(auth.sessionUser(sessionId)).not.toBeNull();
+    }
+    clock += HOUR;
+    expect(auth.sessionUser(sessionId)).toBeNull();
+  });
+
+  it('takes configured limits and sizes the cookie to the absolute lifetime', async () => {
+    const { auth, sessionId } = await setup({ sessionIdleMs: 10 * MINUTE, sessionAbsoluteMs: HOUR });
+    expect(auth.sessionMaxAgeSeconds).toBe(3600);
+    clock += 10 * MINUTE;
+    expect(auth.sessionUser(sessionId)).toBeNull();
+  });
+
+  it('sweeps sessions that expired unused and says which', async () => {
+    const { auth, ended, sessionId } = await setup();
+    const other = await loggedIn(auth, 'admin', 'right-password');
+    clock += 4 * HOUR;
+    auth.sessionUser(other);
+    clock += 5 * HOUR;
+    expect(auth.sweepExpired()).toBe(1);
+    expect(ended).toEqual([{ idHash: hashSessionId(sessionId), username: 'admin', reason: 'expired' }]);
+    expect(auth.sessionUser(other)).not.toBeNull();
+  });
+
+  it('ends on logout, on the server side', async () => {
+    const { auth, ended, sessionId } = await setup();
+    auth.logout(sessionId, HERE);
+    expect(auth.sessionUser(sessionId)).toBeNull();
+    expect(store.db.prepare('SELECT COUNT(*) FROM auth_session').pluck().get()).toBe(0);
+    expect(ended).toEqual([{ idHash: hashSessionId(sessionId), username: 'admin', reason: 'logout' }]);
+    auth.logout(sessionId, HERE);
+    expect(ended).toHaveLength(1);
+  });
+
+  it('knows nothing of made-up or empty ids', async () => {
+    const { auth } = await setup();
+    expect(auth.sessionUser('made-up')).toBeNull();
+    expect(auth.sessionUser('')).toBeNull();
+    expect(auth.sessionUser(undefined)).toBeNull();
+  });
+});
+
+describe('users and roles', () => {
+  async function withMonitor() {
+    const auth = service({ adminPassword: 'right-password' });
+    auth.ensureAdmin();
+    const created = await auth.createUser(adminActor, { username: 'noc.viewer', password: 'monitor-pass', role: 'monitor' });
+    expect(created).toMatchObject({ ok: true, user: { username: 'noc.viewer', role: 'monitor' } });
+    return auth;
+  }
+
+  it('creates a monitor who can log in as monitor but cannot manage users', async () => {
+    const auth = await withMonitor();
+    const sessionId = await loggedIn(auth, 'noc.viewer', 'monitor-pass');
+    expect(auth.sessionUser(sessionId)).toEqual({ username: 'noc.viewer', role: 'monitor' });
+    const monitor = { username: 'noc.viewer', sourceAddress: HERE };
+    expect(await auth.createUser(monitor, { username: 'sneaky', password: 'password1', role: 'admin' })).toMatchObject({ ok: false, status: 403 });
+    expect(auth.removeUser(monitor, 'admin')).toMatchObject({ ok: false, status: 403 });
+    expect(auth.changeRole(monitor, 'noc.viewer', 'admin')).toMatchObject({ ok: false, status: 403 });
+    expect(await auth.changePassword(monitor, 'admin', 'taken-over')).toMatchObject({ ok: false, status: 403 });
+    expect(await auth.changePassword({ ...monitor, sessionId }, 'noc.viewer', 'new-monitor-pass')).toEqual({ ok: true });
+  });
+
+  it('validates new users and refuses duplicates whatever their case', async () => {
+    const auth = await withMonitor();
+    expect(await auth.createUser(adminActor, { username: 'bad name', password: 'password1', role: 'monitor' })).toMatchObject({ status: 400 });
+    expect(await auth.createUser(adminActor, { username: 'x'.repeat(33), password: 'password1', role: 'monitor' })).toMatchObject({ status: 400 });
+    expect(await auth.createUser(adminActor, { username: 'shortpw', password: 'seven77', role: 'monitor' })).toMatchObject({
+      status: 400,
+      message: 'Password must be at least 8 characters',
+    });
+    expect(await auth.createUser(adminActor, { username: 'NOC.viewer', password: 'password1', role: 'monitor' })).toMatchObject({ status: 409 });
+  });
+
+  it('removes a user, ending their sessions', async () => {
+    const auth = await withMonitor();
+    const ended: SessionEnded[] = [];
+    auth.onSessionEnded((e) => ended.push(e));
+    const sessionId = await loggedIn(auth, 'noc.viewer', 'monitor-pass');
+    expect(auth.removeUser(adminActor, 'noc.viewer')).toEqual({ ok: true });
+    expect(auth.sessionUser(sessionId)).toBeNull();
+    expect(ended).toEqual([{ idHash: hashSessionId(sessionId), username: 'noc.viewer', reason: 'removed' }]);
+    expect(auth.removeUser(adminActor, 'noc.viewer')).toMatchObject({ status: 404 });
+    expect(auth.audit.recent(1)[0]).toMatchObject({ action: 'user.remove', username: 'admin', detail: 'noc.viewer' });
+  });
+
+  it('never leaves the console without an administrator, and nobody removes themselves', async () => {
+    const auth = await withMonitor();
+    expect(auth.removeUser(adminActor, 'admin')).toEqual({ ok: false, status: 409, message: 'You cannot remove your own account' });
+    expect(auth.changeRole(adminActor, 'admin', 'monitor')).toEqual({ ok: false, status: 409, message: 'The last administrator cannot be demoted' });
+
+    expect(auth.changeRole(adminActor, 'noc.viewer', 'admin')).toEqual({ ok: true });
+    const second = { username: 'noc.viewer', sourceAddress: HERE };
+    expect(auth.changeRole(second, 'admin', 'monitor')).toEqual({ ok: true });
+    expect(auth.removeUser(second, 'noc.viewer')).toMatchObject({ status: 409 });
+    expect(auth.changeRole(second, 'noc.viewer', 'monitor')).toEqual({ ok: false, status: 409, message: 'The last administrator cannot be demoted' });
+    expect(auth.listUsers().map((u) => [u.username, u.role])).toEqual([
+      ['admin', 'monitor'],
+      ['noc.viewer', 'admin'],
+    ]);
+  });
+
+  it('refuses to remove the last administrator, whoever asks', async () => {
+    const auth = await withMonitor();
+    expect(auth.removeUser(adminActor, 'admin')).toMatchObject({ ok: false, status: 409 });
+    expect(auth.removeUser({ username: 'noc.viewer', sourceAddress: HERE }, 'admin')).toMatchObject({ ok: false, status: 403 });
+    expect(auth.removeUser({ username: 'ghost', sourceAddress: HERE }, 'admin')).toMatchObject({ ok: false, status: 403 });
+    expect(auth.listUsers().filter((u) => u.role === 'admin').map((u) => u.username)).toEqual(['admin']);
+  });
+
+  it('a password change ends the other sessions of that user but keeps the one that made it', async () => {
+    const auth = await withMonitor();
+    const ended: SessionEnded[] = [];
+    auth.onSessionEnded((e) => ended.push(e));
+    const mine = await loggedIn(auth, 'admin', 'right-password');
+    const elsewhere = await loggedIn(auth, 'admin', 'right-password');
+    const monitorSession = await loggedIn(auth, 'noc.viewer', 'monitor-pass');
+
+    expect(await auth.changePassword({ ...adminActor, sessionId: mine }, 'admin', 'brand-new-password')).toEqual({ ok: true });
+    expect(auth.sessionUser(mine)).not.toBeNull();
+    expect(auth.sessionUser(elsewhere)).toBeNull();
+    expect(auth.sessionUser(monitorSession)).not.toBeNull();
+    expect(ended).toEqual([{ idHash: hashSessionId(elsewhere), username: 'admin', reason: 'password' }]);
+    expect((await auth.login('admin', 'right-password', HERE)).ok).toBe(false);
+    expect((await auth.login('admin', 'brand-new-password', HERE)).ok).toBe(true);
+
+    expect(await auth.changePassword({ ...adminActor, sessionId: mine }, 'noc.viewer', 'reset-by-admin')).toEqual({ ok: true });
+    expect(auth.sessionUser(monitorSession)).toBeNull();
+    expect(await auth.changePassword(adminActor, 'noc.viewer', 'short')).toMatchObject({ status: 400 });
+    expect(await auth.changePassword(adminActor, 'ghost', 'long-enough')).toMatchObject({ status: 404 });
+    expect(auth.audit.exportText()).not.toMatch(/brand-new-password|reset-by-admin|monitor-pass|right-password/);
+  });
+
+  it('a role change ends that user’s sessions so the new role applies everywhere', async () => {
+    const auth = await withMonitor();
+    const ended: SessionEnded[] = [];
+    auth.onSessionEnded((e) => ended.push(e));
+    const sessionId = await loggedIn(auth, 'noc.viewer', 'monitor-pass');
+    expect(auth.changeRole(adminActor, 'noc.viewer', 'admin')).toEqual({ ok: true });
+    expect(auth.sessionUser(sessionId)).toBeNull();
+    expect(ended.map((e) => e.reason)).toEqual(['role']);
+  });
+});
