@@ -24,6 +24,8 @@ interface Row extends Case {
   reference: number;
   referenceTool: string;
   peakRss: number;
+  /** 1-minute load average after the case; the bench itself accounts for about 1.5-2 of it. */
+  load: number;
 }
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' } } });
@@ -111,11 +113,18 @@ async function main(): Promise<void> {
     for (const c of cases) {
       const oursRuns: Awaited<ReturnType<typeof ours>>[] = [];
       const referenceRuns: number[] = [];
-      // Interleaved so that a noisy moment on the machine hits both sides alike.
+      // Interleaved (A B B A ...) so that a noisy moment, or page cache and CPU frequency
+      // settling after the previous run, hits both sides alike.
       for (let i = 0; i < runs; i++) {
-        oursRuns.push(await ours(c));
-        referenceRuns.push(await reference(c));
+        if (i % 2 === 0) {
+          oursRuns.push(await ours(c));
+          referenceRuns.push(await reference(c));
+        } else {
+          referenceRuns.push(await reference(c));
+          oursRuns.push(await ours(c));
+        }
       }
+      const load = os.loadavg()[0]!;
       const row: Row = {
         ...c,
         ours: median(oursRuns.map((r) => r.transfer)),
@@ -123,6 +132,7 @@ async function main(): Promise<void> {
         reference: median(referenceRuns),
         referenceTool: c.server === 'tftpd-hpa' ? 'curl' : 'atftp',
         peakRss: Math.max(...oursRuns.map((r) => r.peakRss)),
+        load,
       };
       rows.push(row);
       process.stderr.write(`${c.server} blksize ${c.blksize} windowsize ${c.windowsize}: done\n`);
@@ -136,7 +146,7 @@ async function main(): Promise<void> {
 }
 
 function printTable(rows: Row[]): void {
-  const header = ['server', 'blksize', 'windowsize', 'ours (s)', 'ours wall (s)', 'reference', 'reference (s)', 'ratio ref/ours', 'our peak RSS (MB)'];
+  const header = ['server', 'blksize', 'windowsize', 'ours (s)', 'ours wall (s)', 'reference', 'reference (s)', 'ratio ref/ours', 'our peak RSS (MB)', 'load'];
   const lines = rows.map((r) => [
     r.server,
     String(r.blksize),
@@ -147,11 +157,14 @@ function printTable(rows: Row[]): void {
     r.reference.toFixed(3),
     (r.reference / r.ours).toFixed(2),
     (r.peakRss / 1024 / 1024).toFixed(1),
+    r.load.toFixed(2),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
   const format = (cells: string[]) => cells.map((c, i) => c.padStart(widths[i]!)).join('  ');
   console.log(`\nTFTP download of ${IMAGE_SIZE} bytes on loopback, median of ${runs} run(s), every download verified (size + sha256)`);
-  console.log('ours = transfer time reported by the CLI; ours wall = whole process including Node start-up; reference = whole process\n');
+  console.log('ours = transfer time reported by the CLI; ours wall = whole process including Node start-up; reference = whole process');
+  console.log('No CPU pinning: in this VM, server and client on different cores run 2-3x slower for both clients (cross-core wake-ups).');
+  console.log('load = 1-minute load average after the case; the bench alone keeps it near 1.5-2 on 2 cores, clearly more means other work interfered.\n');
   console.log(format(header));
   console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   for (const line of lines) console.log(format(line));

@@ -13,6 +13,8 @@ import { promisify } from 'node:util';
 export interface RunningTftpd {
   port: number;
   stop(): Promise<void>;
+  /** SIGKILL to the server and every transfer process it forked, as a crash would. */
+  kill(): Promise<void>;
 }
 
 const TFTPD_HPA = '/usr/sbin/in.tftpd';
@@ -91,12 +93,21 @@ export async function ensureAtftpd(): Promise<string> {
 }
 
 async function launch(binary: string, args: string[], port: number): Promise<RunningTftpd> {
-  const child = spawn(binary, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  // Its own process group, so that kill() reaches the per-transfer children tftpd-hpa forks.
+  const child = spawn(binary, args, { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   const exited = new Promise<void>((ok) => child.once('exit', () => ok()));
   const stop = async () => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    await exited;
+  };
+  const kill = async () => {
+    try {
+      process.kill(-child.pid!, 'SIGKILL');
+    } catch {
+      // The group is already gone.
+    }
     await exited;
   };
   try {
@@ -105,7 +116,7 @@ async function launch(binary: string, args: string[], port: number): Promise<Run
     await stop();
     throw new Error(`${path.basename(binary)} did not come up on 127.0.0.1:${port}: ${(e as Error).message} ${stderr.trim()}`);
   }
-  return { port, stop };
+  return { port, stop, kill };
 }
 
 /** A request for a file that does not exist gets an ERROR back once the server listens. */
