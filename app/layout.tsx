@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import type { ReactNode } from 'react';
+import { currentActor } from '@/components/auth/currentActor';
 import { Sidebar } from '@/components/layout/Sidebar';
 import { TopBar } from '@/components/layout/TopBar';
 import './globals.css';
@@ -10,15 +11,21 @@ export const metadata: Metadata = {
   icons: { icon: '/favicon.svg' },
 };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  // Only the login page is served without a user: it gets the bar without the menu.
+  const user = await currentActor();
   return (
     <html lang="en">
       <body>
-        <TopBar />
-        <div className="shell">
-          <Sidebar />
-          <main className="content">{children}</main>
-        </div>
+        <TopBar user={user} />
+        {user ? (
+          <div className="shell">
+            <Sidebar role={user.role} />
+            <main className="content">{children}</main>
+          </div>
+        ) : (
+          <main className="content content-bare">{children}</main>
+        )}
       </body>
     </html>
   );

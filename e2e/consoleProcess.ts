@@ -3,6 +3,9 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import type { Page } from '@playwright/test';
+
+export const ADMIN_PASSWORD = 'e2e-admin-password';
 
 export interface ConsoleProcess {
   url: string;
@@ -32,7 +35,7 @@ export async function startConsole(env: Record<string, string> = {}): Promise<Co
   let output = '';
   const child: ChildProcess = spawn(path.join(root, 'node_modules', '.bin', 'tsx'), ['server/main.ts'], {
     cwd: root,
-    env: { ...process.env, NODE_ENV: 'production', PORT: String(port), EWC_DATA_DIR: dataDir, EWC_DEMO_TFTP_PORT: String(tftpPort), EWC_DEMO_SFTP_PORT: String(sftpPort), EWC_RELOAD_MS: '500', ...env },
+    env: { ...process.env, NODE_ENV: 'production', PORT: String(port), EWC_DATA_DIR: dataDir, EWC_DEMO_TFTP_PORT: String(tftpPort), EWC_DEMO_SFTP_PORT: String(sftpPort), EWC_RELOAD_MS: '500', EWC_ADMIN_PASSWORD: ADMIN_PASSWORD, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -56,4 +59,13 @@ export async function startConsole(env: Record<string, string> = {}): Promise<Co
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** Logs in through the login page, as a person would, and lands on the page asked for. */
+export async function logIn(page: Page, consoleProcess: ConsoleProcess, username = 'admin', password = ADMIN_PASSWORD, path = '/'): Promise<void> {
+  await page.goto(`${consoleProcess.url}${path}`);
+  await page.getByLabel('User Name', { exact: true }).fill(username);
+  await page.getByLabel('Password', { exact: true }).fill(password);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.waitForURL((url) => !url.pathname.startsWith('/login'));
 }

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { startConsole, type ConsoleProcess } from './consoleProcess';
+import { logIn, startConsole, type ConsoleProcess } from './consoleProcess';
 
 const IMAGE_PATH = '/EWC/17_12_1_5';
 const NEW_VERSION = '17.12.1.5';
@@ -28,7 +28,7 @@ test.describe('Software Upgrade over TFTP', () => {
 
   test('predownloads to every AP live, activates, and the fleet runs the new version', async ({ page }) => {
     consoleProcess = await startConsole({ EWC_AP_LINK_KBPS: '40000' });
-    await page.goto(consoleProcess.url);
+    await logIn(page, consoleProcess);
     await expect(page).toHaveURL(/\/administration\/software-management\/software-upgrade$/);
     await expect(page.getByTestId('connection')).toHaveText('Live');
     await expect(page.getByTestId('homogeneity-banner')).toHaveText('Wireless network is Non-Homogeneous. Desktop (HTTP) mode is not supported.');
@@ -63,7 +63,7 @@ test.describe('Software Upgrade over TFTP', () => {
   test('a wrong image path fails the APs with the controller syslog line, and Cancel stops the retries', async ({ page }) => {
     consoleProcess = await startConsole();
     const port = tftpPortOf(consoleProcess);
-    await page.goto(consoleProcess.url);
+    await logIn(page, consoleProcess);
     await expect(page.getByTestId('connection')).toHaveText('Live');
     await fillTftpProfile(page, '/Wrong-Path', port);
     await page.getByRole('button', { name: 'Save & Download' }).click();
@@ -85,7 +85,7 @@ test.describe('Software Upgrade over TFTP', () => {
   test('bad input shows field errors, the API answers 400 and 409, and the saved profile is kept', async ({ page }) => {
     consoleProcess = await startConsole();
     const port = tftpPortOf(consoleProcess);
-    await page.goto(consoleProcess.url);
+    await logIn(page, consoleProcess);
     await fillTftpProfile(page, IMAGE_PATH, port);
     await page.getByRole('button', { name: 'Save', exact: true }).click();
     await expect(page.getByTestId('action-message')).toContainText(/saved/i);
@@ -100,15 +100,16 @@ test.describe('Software Upgrade over TFTP', () => {
     await expect(page.getByLabel('Image Server', { exact: true })).toHaveAttribute('aria-invalid', 'true');
 
     const bad = await page.request.put(`${consoleProcess.url}/api/image-download-profile`, {
+      headers: { origin: consoleProcess.url },
       data: { mode: 'TFTP', imageServer: 'bad host!', imagePath: '', port: 0, parallelMode: false },
     });
     expect(bad.status()).toBe(400);
     const body = await bad.json();
     expect(body.issues.map((i: { path: string }) => i.path)).toEqual(expect.arrayContaining(['imageServer', 'imagePath', 'port']));
-    const notJson = await page.request.put(`${consoleProcess.url}/api/image-download-profile`, { headers: { 'content-type': 'application/json' }, data: '{oops' });
+    const notJson = await page.request.put(`${consoleProcess.url}/api/image-download-profile`, { headers: { 'content-type': 'application/json', origin: consoleProcess.url }, data: '{oops' });
     expect(notJson.status()).toBe(400);
-    expect((await page.request.post(`${consoleProcess.url}/api/software-upgrade/activate`)).status()).toBe(409);
-    expect((await page.request.post(`${consoleProcess.url}/api/software-upgrade/cancel`)).status()).toBe(409);
+    expect((await page.request.post(`${consoleProcess.url}/api/software-upgrade/activate`, { headers: { origin: consoleProcess.url } })).status()).toBe(409);
+    expect((await page.request.post(`${consoleProcess.url}/api/software-upgrade/cancel`, { headers: { origin: consoleProcess.url } })).status()).toBe(409);
 
     await page.reload();
     await expect(page.getByLabel('Image Server', { exact: true })).toHaveValue('127.0.0.1');
@@ -117,7 +118,7 @@ test.describe('Software Upgrade over TFTP', () => {
 
   test('Cancel during a slow predownload stops the transfers and marks the APs Aborted', async ({ page }) => {
     consoleProcess = await startConsole({ EWC_AP_LINK_KBPS: '1500' });
-    await page.goto(consoleProcess.url);
+    await logIn(page, consoleProcess);
     await fillTftpProfile(page, IMAGE_PATH, tftpPortOf(consoleProcess));
     await page.getByLabel('Parallel Mode', { exact: true }).click();
     await page.getByRole('button', { name: 'Save & Download' }).click();

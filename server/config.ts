@@ -16,6 +16,8 @@ const envSchema = z.object({
   EWC_DEMO_SFTP_PORT: z.coerce.number().int().min(0).max(65535).default(2222),
   EWC_SFTP_TIMEOUT_MS: positiveInt.default(15_000),
   EWC_SECRET_KEY: z.string().optional(),
+  EWC_ADMIN_PASSWORD: z.string().min(8, 'EWC_ADMIN_PASSWORD must be at least 8 characters').optional(),
+  EWC_SECURE_COOKIE: flag.default(false),
   EWC_TFTP_BLKSIZE: z.coerce.number().int().min(8).max(65464).default(1468),
   EWC_TFTP_WINDOWSIZE: z.coerce.number().int().min(1).max(65535).default(16),
   EWC_TFTP_TIMEOUT_MS: positiveInt.default(1000),
@@ -40,6 +42,10 @@ export interface ConsoleConfig {
   sftpTimeoutMs: number;
   /** `EWC_SECRET_KEY`, or undefined to use the key file in the data folder. */
   secretKey: string | undefined;
+  /** The first admin's password; generated and printed once when unset. */
+  adminPassword: string | undefined;
+  /** Mark the session cookie Secure: only when the console is served over https (a proxy in front). */
+  secureCookie: boolean;
   tftp: { blksize: number; windowsize: number; timeoutMs: number; retries: number };
   retry: { maxRetries: number; baseDelayMs: number };
   /** How long a simulated AP stays away while it reloads. */
@@ -72,6 +78,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     demoSftpPort: e.EWC_DEMO_SFTP_PORT,
     sftpTimeoutMs: e.EWC_SFTP_TIMEOUT_MS,
     secretKey: e.EWC_SECRET_KEY,
+    adminPassword: e.EWC_ADMIN_PASSWORD,
+    secureCookie: e.EWC_SECURE_COOKIE,
     tftp: { blksize: e.EWC_TFTP_BLKSIZE, windowsize: e.EWC_TFTP_WINDOWSIZE, timeoutMs: e.EWC_TFTP_TIMEOUT_MS, retries: e.EWC_TFTP_RETRIES },
     retry: { maxRetries: e.EWC_MAX_RETRIES, baseDelayMs: e.EWC_RETRY_BASE_MS },
     reloadMs: e.EWC_RELOAD_MS,

@@ -8,7 +8,10 @@ import { ApRegistry } from './capwap/apRegistry';
 import type { ConsoleConfig } from './config';
 import { toApImageReport, toApImageRow, type ApImageViewSources } from './console/apImageView';
 import { ConsoleHub, type ConsoleNamespace } from './console/consoleHub';
+import { AuthService } from './auth/authService';
+import { AuthApi } from './http/authApi';
 import { ConsoleApi } from './http/consoleApi';
+import { attachBrowserAuth } from './http/socketAuth';
 import type { ImageSource } from './imageSource/imageSource';
 import { SftpImageSource } from './imageSource/sftpImageSource';
 import { TftpImageSource } from './imageSource/tftpImageSource';
@@ -25,6 +28,10 @@ import { UpgradeRepository } from './store/upgradeRepository';
 
 export interface ConsoleInstance {
   api: ConsoleApi;
+  authApi: AuthApi;
+  auth: AuthService;
+  /** Set on the first start when EWC_ADMIN_PASSWORD was not given: print it once. */
+  generatedAdminPassword: string | null;
   io: SocketServer;
   orchestrator: UpgradeOrchestrator;
   db: Db;
@@ -73,6 +80,9 @@ function imageSourceFor(profile: StoredProfile, config: ConsoleConfig): ImageSou
 export function createConsole(httpServer: HttpServer, config: ConsoleConfig, options: CreateConsoleOptions = {}): ConsoleInstance {
   const db = openDatabase(config.dataDir);
   const secrets = loadSecretBox(config.dataDir, config.secretKey).box;
+  const auth = new AuthService(db, { adminPassword: config.adminPassword });
+  const { generatedPassword } = auth.ensureAdmin();
+  const stopSweep = auth.startExpirySweep();
   const profiles = new ProfileRepository(db, options.defaultProfile ?? EMPTY_PROFILE, secrets);
   const aps = new AccessPointRepository(db);
   const upgrades = new UpgradeRepository(db);
@@ -82,6 +92,7 @@ export function createConsole(httpServer: HttpServer, config: ConsoleConfig, opt
 
   // Image blocks are 64 KiB; leave room for the packet framing.
   const io = new SocketServer(httpServer, { maxHttpBufferSize: 1_000_000, serveClient: false });
+  const detachAuth = attachBrowserAuth(io, auth);
   let registry: ApRegistry | null = null;
   const createImageSource = options.createImageSource ?? ((profile: StoredProfile) => imageSourceFor(profile, config));
 
@@ -136,6 +147,7 @@ export function createConsole(httpServer: HttpServer, config: ConsoleConfig, opt
     profiles,
     orchestrator,
     log,
+    audit: auth.audit,
     secrets,
     apImage,
     upgrade: () => orchestrator.view(),
@@ -145,12 +157,17 @@ export function createConsole(httpServer: HttpServer, config: ConsoleConfig, opt
 
   return {
     api,
+    authApi: new AuthApi(auth, log, config.secureCookie),
+    auth,
+    generatedAdminPassword: generatedPassword,
     io,
     orchestrator,
     db,
     close: async () => {
       orchestrator.dispose();
       hub?.dispose();
+      stopSweep();
+      detachAuth();
       unsubscribeLog();
       await new Promise<void>((resolve) => io.close(() => resolve()));
       db.close();

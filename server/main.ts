@@ -7,7 +7,8 @@ import { ConfigError, loadConfig } from './config';
 import { createConsole } from './createConsole';
 import { DEMO_CONTROLLER_VERSION, DEMO_FLEET } from './demo/demoFleet';
 import { DEMO_SFTP_PASSWORD, DEMO_SFTP_USER, startDemoImageServers, type DemoImageServers } from './demo/demoEnvironment';
-import { installConsoleApi } from './http/consoleAccess';
+import { installApis } from './http/consoleAccess';
+import { gateRequest } from './http/requestGate';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -17,9 +18,12 @@ async function main(): Promise<void> {
   const nextApp = next({ dev: false, dir: path.resolve(import.meta.dirname, '..'), hostname: config.host, port: config.port });
   await nextApp.prepare();
   const handle = nextApp.getRequestHandler();
-  const httpServer = createServer((req, res) => void handle(req, res));
-  const instance = createConsole(httpServer, config, { defaultProfile: demo?.profile, initialControllerVersion: DEMO_CONTROLLER_VERSION });
-  installConsoleApi(instance.api);
+  let instance: ReturnType<typeof createConsole> | null = null;
+  const httpServer = createServer((req, res) => {
+    if (instance && gateRequest(req, res, instance.auth)) void handle(req, res);
+  });
+  instance = createConsole(httpServer, config, { defaultProfile: demo?.profile, initialControllerVersion: DEMO_CONTROLLER_VERSION });
+  installApis({ console: instance.api, auth: instance.authApi });
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
@@ -36,6 +40,10 @@ async function main(): Promise<void> {
 
   console.log(`EWC Software Upgrade console: ${url}/administration/software-management/software-upgrade`);
   console.log(`  data folder: ${config.dataDir}`);
+  if (instance.generatedAdminPassword) {
+    console.log(`  first start: log in as admin with password ${instance.generatedAdminPassword}`);
+    console.log('  (shown once; set EWC_ADMIN_PASSWORD before the first start to choose it, change it under Administration > User Administration)');
+  }
   if (demo) {
     console.log(`  demo TFTP image server: tftp://${demo.tftp.host}:${demo.tftp.port}${demo.bundle.imagePath} (${demo.bundle.files.length} files, ${config.demoImageSize} sizes)`);
     console.log(`  demo SFTP image server: sftp://${DEMO_SFTP_USER}@${demo.sftp.host}:${demo.sftp.port}${demo.bundle.imagePath} (demo password ${DEMO_SFTP_PASSWORD}, host key ${demo.sftp.fingerprint})`);
@@ -49,7 +57,7 @@ async function main(): Promise<void> {
 
   const shutdown = async () => {
     await fleet?.stop();
-    await instance.close();
+    await instance?.close();
     await demo?.close();
     process.exit(0);
   };

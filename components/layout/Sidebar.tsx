@@ -1,21 +1,36 @@
 import Link from 'next/link';
+import type { Role } from '@/server/auth/authSchemas';
 
-const SOFTWARE_UPGRADE_PATH = '/administration/software-management/software-upgrade';
+const ADMINISTRATION_PAGES = [
+  { href: '/administration/software-management/software-upgrade', label: 'Software Upgrade', adminOnly: false },
+  { href: '/administration/user-administration', label: 'User Administration', adminOnly: true },
+] as const;
 
 // Only Administration has pages in this console; the others are shown to keep the EWC's familiar layout.
 const SECTIONS = ['Dashboard', 'Monitoring', 'Configuration', 'Administration', 'Licensing', 'Troubleshooting'] as const;
 const CURRENT: (typeof SECTIONS)[number] = 'Administration';
 
-export function Sidebar() {
+export function Sidebar({ role }: { role: Role }) {
   return (
     <nav className="sidebar" aria-label="Main">
       <ul>
         {SECTIONS.map((section) => (
           <li key={section}>
             {section === CURRENT ? (
-              <Link href={SOFTWARE_UPGRADE_PATH} className="sidebar-item sidebar-item-selected" aria-current="page">
-                {section}
-              </Link>
+              <>
+                <Link href={ADMINISTRATION_PAGES[0].href} className="sidebar-item sidebar-item-selected">
+                  {section}
+                </Link>
+                <ul className="sidebar-sub">
+                  {ADMINISTRATION_PAGES.filter((page) => role === 'admin' || !page.adminOnly).map((page) => (
+                    <li key={page.href}>
+                      <Link href={page.href} className="sidebar-subitem">
+                        {page.label}
+                      </Link>
+                    </li>
+                  ))}
+                </ul>
+              </>
             ) : (
               <span className="sidebar-item sidebar-item-unavailable" aria-disabled="true" title="Not available in this console">
                 {section}

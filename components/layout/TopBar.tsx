@@ -1,7 +1,10 @@
+import { LogoutButton } from '@/components/auth/LogoutButton';
+import type { RequestActor } from '@/server/http/requestActor';
+
 // Heights of the bridge-like bars of the logo mark, left to right.
 const LOGO_BARS = [6, 10, 14, 10, 6, 10, 14, 10, 6];
 
-export function TopBar() {
+export function TopBar({ user }: { user: RequestActor | null }) {
   return (
     <header className="topbar">
       <svg className="topbar-logo" viewBox="0 0 36 16" width="36" height="16" aria-hidden="true" focusable="false">
@@ -10,6 +13,15 @@ export function TopBar() {
         ))}
       </svg>
       <span className="topbar-product">Cisco Embedded Wireless Controller</span>
+      {user ? (
+        <span className="topbar-user">
+          <span data-testid="welcome">Welcome {user.username}</span>
+          <span className="topbar-role" data-testid="role">
+            {user.role}
+          </span>
+          <LogoutButton />
+        </span>
+      ) : null}
     </header>
   );
 }

@@ -1,5 +1,5 @@
 import { Alert } from '@/components/ui/Alert';
-import type { ActionMessage } from './useConsoleActions';
+import type { ActionMessage } from './useActionRunner';
 
 export interface ActionBannerProps {
   message: ActionMessage | null;

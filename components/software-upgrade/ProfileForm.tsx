@@ -1,43 +1,40 @@
 import type { FormEvent, ReactNode } from 'react';
-import { DEFAULT_PORT, IMAGE_DOWNLOAD_MODES, PASSWORD_TYPES } from '@/lib/imageDownloadProfile';
-import { Field, fieldErrorId } from '@/components/ui/Field';
+import { DEFAULT_PORT, IMAGE_DOWNLOAD_MODES } from '@/lib/imageDownloadProfile';
+import { Field } from '@/components/ui/Field';
 import { optionsOf, Select } from '@/components/ui/Select';
 import { Switch } from '@/components/ui/Switch';
 import { TextInput } from '@/components/ui/TextInput';
-import { fieldId, type FieldPath } from './profileForm';
+import { fieldControl } from './profileForm';
+import { SftpFields, type SftpFieldsProps } from './SftpFields';
 import type { ProfileFormApi } from './useProfileForm';
 
 const MODE_OPTIONS = optionsOf(IMAGE_DOWNLOAD_MODES);
-const PASSWORD_TYPE_OPTIONS = optionsOf(PASSWORD_TYPES);
 
 export interface ProfileFormProps {
   form: ProfileFormApi;
-  /** A password is stored on the controller; an empty field keeps it. */
-  hasPassword: boolean;
+  /** What the controller already stores; an empty secret field keeps it. */
+  stored: SftpFieldsProps['stored'];
   onSubmit: () => void;
+  onGetHostKey: () => void;
+  /** Another request is out; the page sends one at a time. */
+  blocked: boolean;
+  fetchingHostKey: boolean;
   /** The action buttons, kept outside the fieldset so they follow their own enablement rules. */
   actions: ReactNode;
 }
 
-export function ProfileForm({ form, hasPassword, onSubmit, actions }: ProfileFormProps) {
+export function ProfileForm({ form, stored, onSubmit, onGetHostKey, blocked, fetchingHostKey, actions }: ProfileFormProps) {
   const { values, errors } = form;
-  const control = (path: FieldPath) => {
-    const id = fieldId(path);
-    return { id, path, error: errors[path], invalid: path in errors, errorId: fieldErrorId(id) };
-  };
   const handleSubmit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     onSubmit();
   };
 
-  const mode = control('mode');
-  const server = control('imageServer');
-  const path = control('imagePath');
-  const port = control('port');
-  const parallel = control('parallelMode');
-  const username = control('sftp.username');
-  const passwordType = control('sftp.passwordType');
-  const password = control('sftp.password');
+  const mode = fieldControl(errors, 'mode');
+  const server = fieldControl(errors, 'imageServer');
+  const path = fieldControl(errors, 'imagePath');
+  const port = fieldControl(errors, 'port');
+  const parallel = fieldControl(errors, 'parallelMode');
 
   return (
     // The API's schema validates; the browser's own bubbles would pre-empt its messages.
@@ -89,45 +86,7 @@ export function ProfileForm({ form, hasPassword, onSubmit, actions }: ProfileFor
           <Switch id={parallel.id} checked={values.parallelMode} invalid={parallel.invalid} errorId={parallel.errorId} onCheckedChange={form.setParallelMode} />
         </Field>
         {values.mode === 'SFTP' && (
-          <>
-            <Field id={username.id} path={username.path} label="User Name" required error={username.error}>
-              <TextInput
-                id={username.id}
-                value={values.sftp.username}
-                autoComplete="off"
-                spellCheck={false}
-                aria-required="true"
-                invalid={username.invalid}
-                errorId={username.errorId}
-                onValueChange={form.setUsername}
-              />
-            </Field>
-            <Field id={passwordType.id} path={passwordType.path} label="Password Type" error={passwordType.error}>
-              <Select
-                id={passwordType.id}
-                value={values.sftp.passwordType}
-                options={PASSWORD_TYPE_OPTIONS}
-                invalid={passwordType.invalid}
-                errorId={passwordType.errorId}
-                onValueChange={form.setPasswordType}
-              />
-            </Field>
-            <Field id={password.id} path={password.path} label="Password" required={!hasPassword} error={password.error}>
-              <TextInput
-                id={password.id}
-                type="password"
-                value={values.sftp.password}
-                // A stored password is never sent back; say so instead of showing a fake mask.
-                placeholder={hasPassword ? 'A password is set; leave empty to keep it' : ''}
-                // Keeps the browser from filling in the engineer's own login password.
-                autoComplete="new-password"
-                aria-required={!hasPassword || undefined}
-                invalid={password.invalid}
-                errorId={password.errorId}
-                onValueChange={form.setPassword}
-              />
-            </Field>
-          </>
+          <SftpFields form={form} stored={stored} onGetHostKey={onGetHostKey} blocked={blocked} fetchingHostKey={fetchingHostKey} />
         )}
       </fieldset>
       {actions}

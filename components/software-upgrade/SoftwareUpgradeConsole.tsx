@@ -1,26 +1,39 @@
 'use client';
 
 import { isCancellable } from '@/lib/upgradeStage';
+import { Button } from '@/components/ui/Button';
 import { Panel } from '@/components/ui/Panel';
 import { ActionBanner } from './ActionBanner';
 import { ApImageCounters } from './ApImageCounters';
 import { ApImageTable } from './ApImageTable';
 import { ConnectionIndicator } from './ConnectionIndicator';
+import { ExportConfigDialog } from './ExportConfigDialog';
 import { HomogeneityBanner } from './HomogeneityBanner';
+import { HostKeyDialog } from './HostKeyDialog';
 import { ProfileForm } from './ProfileForm';
+import { fieldId } from './profileForm';
 import { StageBar } from './StageBar';
 import { SyslogView } from './SyslogView';
 import { UpgradeButtons } from './UpgradeButtons';
 import { UpgradeDetails } from './UpgradeDetails';
+import { useActionRunner } from './useActionRunner';
+import { useConfigExport } from './useConfigExport';
 import { useConsoleActions } from './useConsoleActions';
 import { useConsoleState } from './useConsoleState';
 import { useProfileForm } from './useProfileForm';
 
-/** The Software Upgrade page's live part: wires the socket state, the form and the actions to pure views. */
-export function SoftwareUpgradeConsole() {
+const EXPORT_BUTTON_ID = 'export-config-open';
+
+/**
+ * The Software Upgrade page's live part: wires the socket state, the form and the actions to pure views.
+ * A monitor sees everything live but every command is disabled (the server refuses them with 403 anyway).
+ */
+export function SoftwareUpgradeConsole({ canChange }: { canChange: boolean }) {
   const live = useConsoleState();
   const form = useProfileForm(live.profile);
-  const actions = useConsoleActions(form, live.applyProfile);
+  const runner = useActionRunner();
+  const actions = useConsoleActions(form, runner, live.applyProfile);
+  const configExport = useConfigExport(runner);
   const upgrade = live.upgrade;
   const running = upgrade?.state === 'running' || upgrade?.state === 'reloading';
   const message = actions.message && !(actions.message.aboutForm && form.dirty) ? actions.message : null;
@@ -32,23 +45,36 @@ export function SoftwareUpgradeConsole() {
       </div>
       <HomogeneityBanner homogeneous={live.homogeneous} />
       <ActionBanner message={message} onDismiss={actions.dismissMessage} />
+      {!canChange && (
+        <p className="read-only-note" data-testid="read-only-note">
+          Read-only: your role is monitor. You see the upgrade live; an admin saves, downloads, activates and cancels.
+        </p>
+      )}
 
       <div className="console-top">
         <Panel id="image-download" title="Image Download">
           <ProfileForm
             form={form}
-            hasPassword={live.profile?.sftp.hasPassword ?? false}
+            stored={{ hasPassword: live.profile?.sftp.hasPassword === true, hasPrivateKey: live.profile?.sftp.hasPrivateKey === true }}
             onSubmit={actions.save}
+            onGetHostKey={actions.getHostKey}
+            blocked={actions.busy !== null}
+            fetchingHostKey={actions.busy === 'hostKey'}
             actions={
               <UpgradeButtons
                 busy={actions.busy}
-                canSave={form.ready}
-                canDownload={form.ready && upgrade !== null && !running}
-                canActivate={upgrade?.state === 'awaitingActivation'}
-                canCancel={upgrade !== null && isCancellable(upgrade.stage)}
+                canSave={canChange && form.ready}
+                canDownload={canChange && form.ready && upgrade !== null && !running}
+                canActivate={canChange && upgrade?.state === 'awaitingActivation'}
+                canCancel={canChange && upgrade !== null && isCancellable(upgrade.stage)}
                 onSaveAndDownload={actions.saveAndDownload}
                 onActivate={actions.activate}
                 onCancel={actions.cancel}
+                aside={
+                  <Button id={EXPORT_BUTTON_ID} className="btn-small" disabled={!canChange || actions.busy !== null} busy={actions.busy === 'export'} onClick={configExport.open}>
+                    Export configuration
+                  </Button>
+                }
               />
             }
           />
@@ -67,6 +93,20 @@ export function SoftwareUpgradeConsole() {
       <Panel id="syslog" title="Syslog" aside={<span className="panel-count">last {live.syslog.length} lines</span>}>
         <SyslogView lines={live.syslog} />
       </Panel>
+
+      {actions.hostKeyPrompt && (
+        <HostKeyDialog
+          hostKey={actions.hostKeyPrompt.hostKey}
+          current={form.values.sftp.hostKeyFingerprint}
+          // After "Get host key" the engineer next looks at (and saves) the field; a retried download keeps the default.
+          returnFocusTo={actions.hostKeyPrompt.retry ? undefined : fieldId('sftp.hostKeyFingerprint')}
+          onTrust={actions.trustHostKey}
+          onDistrust={actions.distrustHostKey}
+        />
+      )}
+      {configExport.text !== null && (
+        <ExportConfigDialog text={configExport.text} unsaved={form.dirty} returnFocusTo={EXPORT_BUTTON_ID} onClose={configExport.close} />
+      )}
     </div>
   );
 }

@@ -1,5 +1,6 @@
+import type { ReactNode } from 'react';
 import { Button } from '@/components/ui/Button';
-import type { ConsoleActionName } from './useConsoleActions';
+import type { ConsoleActionName } from './useActionRunner';
 
 export interface UpgradeButtonsProps {
   busy: ConsoleActionName | null;
@@ -10,10 +11,12 @@ export interface UpgradeButtonsProps {
   onSaveAndDownload: () => void;
   onActivate: () => void;
   onCancel: () => void;
+  /** Secondary tools, set apart at the end of the row. */
+  aside?: ReactNode;
 }
 
 /** Save submits the form; the other three are commands on the running upgrade. */
-export function UpgradeButtons({ busy, canSave, canDownload, canActivate, canCancel, onSaveAndDownload, onActivate, onCancel }: UpgradeButtonsProps) {
+export function UpgradeButtons({ busy, canSave, canDownload, canActivate, canCancel, onSaveAndDownload, onActivate, onCancel, aside }: UpgradeButtonsProps) {
   const idle = busy === null;
   return (
     <div className="form-actions">
@@ -29,6 +32,7 @@ export function UpgradeButtons({ busy, canSave, canDownload, canActivate, canCan
       <Button variant="danger" disabled={!idle || !canCancel} busy={busy === 'cancel'} onClick={onCancel}>
         Cancel
       </Button>
+      {aside && <div className="form-actions-aside">{aside}</div>}
     </div>
   );
 }

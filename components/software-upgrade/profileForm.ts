@@ -1,5 +1,6 @@
 import {
   DEFAULT_PORT,
+  hostKeyRequestSchema,
   imageDownloadProfileInputSchema,
   toFieldIssues,
   type FieldIssue,
@@ -7,7 +8,20 @@ import {
   type ImageDownloadProfileInput,
   type ImageDownloadProfileView,
   type PasswordType,
+  type SftpAuthMethod,
 } from '@/lib/imageDownloadProfile';
+import { fieldErrorId } from '@/components/ui/Field';
+
+export interface SftpFormValues {
+  username: string;
+  passwordType: PasswordType;
+  authMethod: SftpAuthMethod;
+  /** The three secrets: typed only, never filled from the server; empty means "keep the stored one". */
+  password: string;
+  privateKey: string;
+  passphrase: string;
+  hostKeyFingerprint: string;
+}
 
 /** What the inputs hold: the port stays text so a typo can be shown and corrected, not swallowed. */
 export interface ProfileFormValues {
@@ -16,14 +30,31 @@ export interface ProfileFormValues {
   imagePath: string;
   port: string;
   parallelMode: boolean;
-  sftp: { username: string; passwordType: PasswordType; password: string };
+  sftp: SftpFormValues;
 }
 
 /** Issue messages keyed by their path (`imageServer`, `sftp.username`, …); the first issue of a path wins. */
 export type FieldErrors = Readonly<Record<string, string>>;
 
-export const FIELD_PATHS = ['mode', 'imageServer', 'imagePath', 'port', 'parallelMode', 'sftp.username', 'sftp.passwordType', 'sftp.password'] as const;
+/** In the order the form shows them, so the first error focused is the topmost one. */
+export const FIELD_PATHS = [
+  'mode',
+  'imageServer',
+  'imagePath',
+  'port',
+  'parallelMode',
+  'sftp.username',
+  'sftp.authMethod',
+  'sftp.passwordType',
+  'sftp.password',
+  'sftp.privateKey',
+  'sftp.passphrase',
+  'sftp.hostKeyFingerprint',
+] as const;
 export type FieldPath = (typeof FIELD_PATHS)[number];
+
+const PASSWORD_AUTH_PATHS: readonly FieldPath[] = ['sftp.passwordType', 'sftp.password'];
+const KEY_AUTH_PATHS: readonly FieldPath[] = ['sftp.privateKey', 'sftp.passphrase'];
 
 export const EMPTY_PROFILE_FORM: ProfileFormValues = {
   mode: 'TFTP',
@@ -31,28 +62,50 @@ export const EMPTY_PROFILE_FORM: ProfileFormValues = {
   imagePath: '',
   port: String(DEFAULT_PORT.TFTP),
   parallelMode: false,
-  sftp: { username: '', passwordType: 'UNENCRYPTED', password: '' },
+  sftp: { username: '', passwordType: 'UNENCRYPTED', authMethod: 'password', password: '', privateKey: '', passphrase: '', hostKeyFingerprint: '' },
 };
 
 export function fieldId(path: FieldPath): string {
   return `profile-${path.replace('.', '-')}`;
 }
 
-/** The paths the form has a control for in this mode; other issues go to the banner. */
-export function visibleFieldPaths(mode: ImageDownloadMode): FieldPath[] {
-  return FIELD_PATHS.filter((path) => mode === 'SFTP' || !path.startsWith('sftp.'));
+/** Everything a Field and its control need to point at each other and at the error. */
+export function fieldControl(errors: FieldErrors, path: FieldPath) {
+  const id = fieldId(path);
+  return { id, path, error: errors[path], invalid: path in errors, errorId: fieldErrorId(id) };
+}
+
+/** The paths the form has a control for with these values; other issues go to the banner. */
+export function visibleFieldPaths(values: Pick<ProfileFormValues, 'mode' | 'sftp'>): FieldPath[] {
+  const hidden = values.sftp.authMethod === 'key' ? PASSWORD_AUTH_PATHS : KEY_AUTH_PATHS;
+  return FIELD_PATHS.filter((path) => (path.startsWith('sftp.') ? values.mode === 'SFTP' && !hidden.includes(path) : true));
 }
 
 export function formValuesFromProfile(profile: ImageDownloadProfileView): ProfileFormValues {
+  const { sftp } = profile;
   return {
     mode: profile.mode,
     imageServer: profile.imageServer,
     imagePath: profile.imagePath,
     port: String(profile.port),
     parallelMode: profile.parallelMode,
-    // The stored password never comes back; an empty field means "keep it".
-    sftp: { username: profile.sftp.username, passwordType: profile.sftp.passwordType, password: '' },
+    sftp: {
+      username: sftp.username,
+      passwordType: sftp.passwordType,
+      // A controller still on the previous schema sends neither; the inputs must stay controlled.
+      authMethod: sftp.authMethod ?? 'password',
+      hostKeyFingerprint: sftp.hostKeyFingerprint ?? '',
+      // Stored secrets never come back; an empty field means "keep it".
+      password: '',
+      privateKey: '',
+      passphrase: '',
+    },
   };
+}
+
+/** The same values with every secret emptied: what the form shows once the server has them. */
+export function withoutSecrets(values: ProfileFormValues): ProfileFormValues {
+  return { ...values, sftp: { ...values.sftp, password: '', privateKey: '', passphrase: '' } };
 }
 
 /** Switching mode moves the port to the new default only if the user had not chosen one. */
@@ -68,17 +121,46 @@ export function issuesToErrors(issues: readonly FieldIssue[]): FieldErrors {
   return errors;
 }
 
+function portOrDefault(values: ProfileFormValues): string | number {
+  return values.port.trim() === '' ? DEFAULT_PORT[values.mode] : values.port.trim();
+}
+
+/**
+ * The secrets to send: only those typed into a field the user can see, so a
+ * password typed before switching to key authentication is not stored behind
+ * their back. Absent means "keep the stored one" to the API.
+ */
+function typedSecrets(values: ProfileFormValues): Partial<Pick<SftpFormValues, 'password' | 'privateKey' | 'passphrase'>> {
+  const { mode, sftp } = values;
+  if (mode !== 'SFTP') return {};
+  if (sftp.authMethod === 'password') return sftp.password ? { password: sftp.password } : {};
+  return {
+    ...(sftp.privateKey.trim() ? { privateKey: sftp.privateKey } : {}),
+    ...(sftp.passphrase ? { passphrase: sftp.passphrase } : {}),
+  };
+}
+
 export type ParsedProfileForm = { ok: true; body: ImageDownloadProfileInput } | { ok: false; errors: FieldErrors };
 
 /** Validates with the API's own schema and builds the request body the API expects. */
 export function parseProfileForm(values: ProfileFormValues): ParsedProfileForm {
-  const port = values.port.trim() === '' ? DEFAULT_PORT[values.mode] : values.port.trim();
-  const result = imageDownloadProfileInputSchema.safeParse({ ...values, port });
+  const { password: _password, privateKey: _privateKey, passphrase: _passphrase, ...settings } = values.sftp;
+  const result = imageDownloadProfileInputSchema.safeParse({
+    ...values,
+    port: portOrDefault(values),
+    sftp: { ...settings, ...typedSecrets(values) },
+  });
   if (!result.success) return { ok: false, errors: issuesToErrors(toFieldIssues(result.error)) };
-  const { sftp, ...rest } = result.data;
-  const { password, ...credentials } = sftp;
-  // No password typed means "keep the stored one", which the API reads from its absence.
-  return { ok: true, body: { ...rest, sftp: password ? { ...credentials, password } : credentials } };
+  return { ok: true, body: result.data };
+}
+
+export type ParsedHostKeyRequest = { ok: true; body: { imageServer: string; port: number } } | { ok: false; errors: FieldErrors };
+
+/** The server and port "Get host key" asks about, validated like the profile so the same fields show the errors. */
+export function parseHostKeyRequest(values: ProfileFormValues): ParsedHostKeyRequest {
+  const result = hostKeyRequestSchema.safeParse({ imageServer: values.imageServer, port: portOrDefault(values) });
+  if (!result.success) return { ok: false, errors: issuesToErrors(toFieldIssues(result.error)) };
+  return { ok: true, body: result.data };
 }
 
 /** Drops the errors of a path and of everything under it, once the user edits that field. */

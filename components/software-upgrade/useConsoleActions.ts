@@ -1,19 +1,21 @@
 'use client';
 
-import { useCallback, useRef, useState } from 'react';
-import type { ImageDownloadProfileView } from '@/lib/imageDownloadProfile';
-import { activateUpgrade, cancelUpgrade, saveProfile, startDownload, type ApiResult } from './consoleApi';
-import { FIELD_PATHS, fieldId, issuesToErrors, visibleFieldPaths, type FieldErrors } from './profileForm';
+import { useCallback, useState } from 'react';
+import type { HostKeyInfo, ImageDownloadProfileView } from '@/lib/imageDownloadProfile';
+import { activateUpgrade, cancelUpgrade, fetchHostKey, saveProfile, startDownload, type ApiFailure, type ApiResult } from './consoleApi';
+import { FIELD_PATHS, fieldId, issuesToErrors, parseHostKeyRequest, visibleFieldPaths, type FieldErrors, type ProfileFormValues } from './profileForm';
+import type { ActionMessage, ActionRunner, ConsoleActionName } from './useActionRunner';
 import type { ProfileFormApi } from './useProfileForm';
 
-export type ConsoleActionName = 'save' | 'download' | 'activate' | 'cancel';
+type ProfileAction = 'save' | 'download';
 
-/** What the last action reported, for the action banner. */
-export interface ActionMessage {
-  tone: 'success' | 'error';
-  text: string;
-  /** A "Saved" confirmation is stale as soon as the form is edited again. */
-  aboutForm: boolean;
+/** A host key waiting for the user's verdict, and the submission to retry once it is trusted. */
+export interface HostKeyPrompt {
+  hostKey: HostKeyInfo;
+  /** Null when the user asked for the key with "Get host key": trusting only fills the field. */
+  retry: ProfileAction | null;
+  /** The server's refusal, for the banner if the user does not trust the key. */
+  refusal: string | null;
 }
 
 export interface ConsoleActionsApi {
@@ -24,6 +26,10 @@ export interface ConsoleActionsApi {
   activate: () => void;
   cancel: () => void;
   dismissMessage: () => void;
+  getHostKey: () => void;
+  hostKeyPrompt: HostKeyPrompt | null;
+  trustHostKey: () => void;
+  distrustHostKey: () => void;
 }
 
 function focusFirstError(errors: FieldErrors): void {
@@ -31,28 +37,15 @@ function focusFirstError(errors: FieldErrors): void {
   if (first) document.getElementById(fieldId(first))?.focus();
 }
 
-/** The four buttons' requests, one at a time, and what they report back. */
-export function useConsoleActions(form: ProfileFormApi, applyProfile: (profile: ImageDownloadProfileView) => void): ConsoleActionsApi {
-  const [busy, setBusy] = useState<ConsoleActionName | null>(null);
-  const [message, setMessage] = useState<ActionMessage | null>(null);
-  // Disabled buttons do not stop Enter in a field from submitting again; this does.
-  const inFlight = useRef(false);
-
-  const start = useCallback((name: ConsoleActionName) => {
-    inFlight.current = true;
-    setBusy(name);
-    setMessage(null);
-  }, []);
-
-  const finish = useCallback(() => {
-    inFlight.current = false;
-    setBusy(null);
-  }, []);
+/** The form's and the upgrade's buttons, and the host key trust they may need first. */
+export function useConsoleActions(form: ProfileFormApi, runner: ActionRunner, applyProfile: (profile: ImageDownloadProfileView) => void): ConsoleActionsApi {
+  const { run, inFlight, setMessage } = runner;
+  const [hostKeyPrompt, setHostKeyPrompt] = useState<HostKeyPrompt | null>(null);
 
   /** Issues on a visible field go under it; the rest (and the summary) go to the banner. */
   const showFailure = useCallback(
-    (result: Extract<ApiResult<unknown>, { ok: false }>) => {
-      const visible = new Set<string>(visibleFieldPaths(form.values.mode));
+    (result: ApiFailure) => {
+      const visible = new Set<string>(visibleFieldPaths(form.values));
       const placed = result.issues.filter((issue) => visible.has(issue.path));
       const unplaced = result.issues.filter((issue) => !visible.has(issue.path)).map((issue) => issue.message);
       if (placed.length > 0) {
@@ -62,57 +55,86 @@ export function useConsoleActions(form: ProfileFormApi, applyProfile: (profile: 
       }
       setMessage({ tone: 'error', text: [result.error, ...unplaced].join(' '), aboutForm: false });
     },
-    [form],
+    [form, setMessage],
   );
 
   const submitProfile = useCallback(
-    async (name: 'save' | 'download') => {
-      if (inFlight.current) return;
-      const submission = form.submit();
+    async (name: ProfileAction, values?: ProfileFormValues) => {
+      if (inFlight()) return;
+      const submission = form.submit(values);
       if (!submission.ok) {
         setMessage(null);
         focusFirstError(submission.errors);
         return;
       }
-      start(name);
+      /** An untrusted host key asks the user instead of failing; the prompt retries this same action. */
+      const refused = (result: ApiFailure) =>
+        result.hostKey ? setHostKeyPrompt({ hostKey: result.hostKey, retry: name, refusal: result.error }) : showFailure(result);
       if (name === 'save') {
-        const result = await saveProfile(submission.body);
-        finish();
-        if (!result.ok) return showFailure(result);
+        const result = await run(name, () => saveProfile(submission.body));
+        if (!result.ok) return refused(result);
         if (result.data) applyProfile(result.data);
         form.markSaved(submission.values, result.data ?? undefined);
         setMessage({ tone: 'success', text: 'Saved', aboutForm: true });
       } else {
-        const result = await startDownload(submission.body);
-        finish();
-        if (!result.ok) return showFailure(result);
+        const result = await run(name, () => startDownload(submission.body));
+        if (!result.ok) return refused(result);
         // The download saves the profile too; the stored view follows on the socket.
         form.markSaved(submission.values);
         setMessage({ tone: 'success', text: 'Saved. Download started', aboutForm: false });
       }
     },
-    [applyProfile, finish, form, showFailure, start],
+    [applyProfile, form, inFlight, run, setMessage, showFailure],
   );
+
+  const getHostKey = useCallback(async () => {
+    if (inFlight()) return;
+    const request = parseHostKeyRequest(form.values);
+    if (!request.ok) {
+      setMessage(null);
+      form.addErrors(request.errors);
+      focusFirstError(request.errors);
+      return;
+    }
+    const result = await run('hostKey', () => fetchHostKey(request.body));
+    if (!result.ok) return showFailure(result);
+    setHostKeyPrompt({ hostKey: result.data, retry: null, refusal: null });
+  }, [form, inFlight, run, setMessage, showFailure]);
+
+  const trustHostKey = useCallback(() => {
+    if (!hostKeyPrompt) return;
+    setHostKeyPrompt(null);
+    const values = form.trustHostKey(hostKeyPrompt.hostKey.fingerprint);
+    if (hostKeyPrompt.retry) void submitProfile(hostKeyPrompt.retry, values);
+  }, [form, hostKeyPrompt, submitProfile]);
+
+  const distrustHostKey = useCallback(() => {
+    // A refused Save & Download must still say why nothing started.
+    if (hostKeyPrompt?.refusal) setMessage({ tone: 'error', text: hostKeyPrompt.refusal, aboutForm: false });
+    setHostKeyPrompt(null);
+  }, [hostKeyPrompt, setMessage]);
 
   const command = useCallback(
     async (name: 'activate' | 'cancel', call: () => Promise<ApiResult<unknown>>, done: string) => {
-      if (inFlight.current) return;
-      start(name);
-      const result = await call();
-      finish();
+      if (inFlight()) return;
+      const result = await run(name, call);
       if (!result.ok) return showFailure(result);
       setMessage({ tone: 'success', text: done, aboutForm: false });
     },
-    [finish, showFailure, start],
+    [inFlight, run, setMessage, showFailure],
   );
 
   return {
-    busy,
-    message,
+    busy: runner.busy,
+    message: runner.message,
     save: () => void submitProfile('save'),
     saveAndDownload: () => void submitProfile('download'),
     activate: () => void command('activate', activateUpgrade, 'Activation requested'),
     cancel: () => void command('cancel', cancelUpgrade, 'Cancel requested'),
     dismissMessage: () => setMessage(null),
+    getHostKey: () => void getHostKey(),
+    hostKeyPrompt,
+    trustHostKey,
+    distrustHostKey,
   };
 }

@@ -20,7 +20,11 @@ export function useConsoleState(): ConsoleStateApi {
   useEffect(() => {
     const socket: ConsoleSocket = io();
     socket.on('connect', () => dispatch({ type: 'connected' }));
-    socket.on('connect_error', () => dispatch({ type: 'disconnected' }));
+    socket.on('connect_error', (error) => {
+      dispatch({ type: 'disconnected' });
+      // The session ended (logout elsewhere, expiry, account removed): back to the login page, then here again.
+      if (error.message.startsWith('unauthorized')) window.location.assign(`/login?next=${encodeURIComponent(window.location.pathname)}`);
+    });
     socket.on('disconnect', (reason) => {
       dispatch({ type: 'disconnected' });
       // Socket.IO does not retry after the server closed the connection on purpose; a console must.

@@ -1,15 +1,17 @@
 'use client';
 
 import { useCallback, useMemo, useState } from 'react';
-import type { ImageDownloadMode, ImageDownloadProfileInput, ImageDownloadProfileView, PasswordType } from '@/lib/imageDownloadProfile';
+import type { ImageDownloadMode, ImageDownloadProfileInput, ImageDownloadProfileView } from '@/lib/imageDownloadProfile';
 import {
   EMPTY_PROFILE_FORM,
   formValuesFromProfile,
   parseProfileForm,
   portAfterModeChange,
   withoutErrors,
+  withoutSecrets,
   type FieldErrors,
   type ProfileFormValues,
+  type SftpFormValues,
 } from './profileForm';
 
 type PlainField = 'imageServer' | 'imagePath' | 'port';
@@ -26,14 +28,19 @@ export interface ProfileFormApi {
   setText: (field: PlainField, value: string) => void;
   setMode: (mode: ImageDownloadMode) => void;
   setParallelMode: (enabled: boolean) => void;
-  setUsername: (value: string) => void;
-  setPasswordType: (value: PasswordType) => void;
-  setPassword: (value: string) => void;
-  /** Validates on the client with the API's schema; shows the issues when invalid. */
-  submit: () => ProfileSubmission;
-  showErrors: (errors: FieldErrors) => void;
+  setSftp: <K extends keyof SftpFormValues>(field: K, value: SftpFormValues[K]) => void;
   /**
-   * The server stored a submission: the form is clean again with the password
+   * Puts a fingerprint the user just trusted into the form and returns the
+   * values it makes, so a retry can submit them before React re-renders.
+   */
+  trustHostKey: (fingerprint: string) => ProfileFormValues;
+  /** Validates on the client with the API's schema; shows the issues when invalid. */
+  submit: (values?: ProfileFormValues) => ProfileSubmission;
+  showErrors: (errors: FieldErrors) => void;
+  /** Adds errors to those shown, e.g. for the fields one request depends on. */
+  addErrors: (errors: FieldErrors) => void;
+  /**
+   * The server stored a submission: the form is clean again with the secrets
    * cleared, unless the user kept typing while the request was in flight.
    */
   markSaved: (submitted: ProfileFormValues, saved?: ImageDownloadProfileView) => void;
@@ -71,24 +78,37 @@ export function useProfileForm(serverProfile: ImageDownloadProfileView | null): 
     [edit],
   );
   const setParallelMode = useCallback((enabled: boolean) => edit('parallelMode', (v) => ({ ...v, parallelMode: enabled })), [edit]);
-  const setUsername = useCallback((username: string) => edit('sftp.username', (v) => ({ ...v, sftp: { ...v.sftp, username } })), [edit]);
-  const setPasswordType = useCallback(
-    (passwordType: PasswordType) => edit('sftp.passwordType', (v) => ({ ...v, sftp: { ...v.sftp, passwordType } })),
+  const setSftp = useCallback(
+    <K extends keyof SftpFormValues>(field: K, value: SftpFormValues[K]) => edit(`sftp.${field}`, (v) => ({ ...v, sftp: { ...v.sftp, [field]: value } })),
     [edit],
   );
-  const setPassword = useCallback((password: string) => edit('sftp.password', (v) => ({ ...v, sftp: { ...v.sftp, password } })), [edit]);
 
-  const submit = useCallback((): ProfileSubmission => {
-    const parsed = parseProfileForm(form.values);
-    setErrors(parsed.ok ? {} : parsed.errors);
-    return parsed.ok ? { ok: true, body: parsed.body, values: form.values } : parsed;
-  }, [form.values]);
+  const trustHostKey = useCallback(
+    (fingerprint: string): ProfileFormValues => {
+      // A modal dialog is open while this runs, so no keystroke can land between render and this update.
+      const values = { ...form.values, sftp: { ...form.values.sftp, hostKeyFingerprint: fingerprint } };
+      setForm({ values, dirty: true });
+      setErrors((current) => withoutErrors(current, 'sftp.hostKeyFingerprint'));
+      return values;
+    },
+    [form.values],
+  );
+
+  const submit = useCallback(
+    (values: ProfileFormValues = form.values): ProfileSubmission => {
+      const parsed = parseProfileForm(values);
+      setErrors(parsed.ok ? {} : parsed.errors);
+      return parsed.ok ? { ok: true, body: parsed.body, values } : parsed;
+    },
+    [form.values],
+  );
+
+  const addErrors = useCallback((added: FieldErrors) => setErrors((current) => ({ ...current, ...added })), []);
 
   const markSaved = useCallback((submitted: ProfileFormValues, saved?: ImageDownloadProfileView) => {
     setForm((current) => {
       if (current.values !== submitted) return current;
-      const values = saved ? formValuesFromProfile(saved) : { ...current.values, sftp: { ...current.values.sftp, password: '' } };
-      return { values, dirty: false };
+      return { values: saved ? formValuesFromProfile(saved) : withoutSecrets(current.values), dirty: false };
     });
     if (saved) setAdopted(saved);
   }, []);
@@ -104,13 +124,13 @@ export function useProfileForm(serverProfile: ImageDownloadProfileView | null): 
       setText,
       setMode,
       setParallelMode,
-      setUsername,
-      setPasswordType,
-      setPassword,
+      setSftp,
+      trustHostKey,
       submit,
       showErrors: setErrors,
+      addErrors,
       markSaved,
     }),
-    [form, errors, ready, setText, setMode, setParallelMode, setUsername, setPasswordType, setPassword, submit, markSaved],
+    [form, errors, ready, setText, setMode, setParallelMode, setSftp, trustHostKey, submit, addErrors, markSaved],
   );
 }

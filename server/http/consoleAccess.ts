@@ -1,15 +1,21 @@
+import type { AuthApi } from './authApi';
 import type { ConsoleApi } from './consoleApi';
+
+export interface InstalledApis {
+  console: ConsoleApi;
+  auth: AuthApi;
+}
 
 // Next.js bundles route handlers apart from the custom server's modules, so the
 // running console is handed over through one well-known global, not a module variable.
-const KEY = Symbol.for('ewc.consoleApi');
+const KEY = Symbol.for('ewc.consoleApis');
 
-type WithConsole = typeof globalThis & { [KEY]?: ConsoleApi };
+type WithApis = typeof globalThis & { [KEY]?: InstalledApis };
 
-export function installConsoleApi(api: ConsoleApi | undefined): void {
-  (globalThis as WithConsole)[KEY] = api;
+export function installApis(apis: InstalledApis | undefined): void {
+  (globalThis as WithApis)[KEY] = apis;
 }
 
-export function consoleApi(): ConsoleApi | undefined {
-  return (globalThis as WithConsole)[KEY];
+export function installedApis(): InstalledApis | undefined {
+  return (globalThis as WithApis)[KEY];
 }

@@ -10,11 +10,14 @@ import {
 } from '../../lib/imageDownloadProfile';
 import type { SyslogLine } from '../../lib/syslog';
 import type { UpgradeView } from '../../lib/upgradeStage';
+import type { AuditLog } from '../auth/auditLog';
+import { describeProfileChanges } from '../auth/profileChanges';
 import { UpgradeConflictError, type UpgradeOrchestrator } from '../orchestrator/upgradeOrchestrator';
 import type { SecretBox } from '../secrets/secretBox';
 import type { EventLog } from '../store/eventLog';
 import { toProfileView, type ProfileRepository, type StoredProfile } from '../store/profileRepository';
 import { exportProfileConfig } from './profileExport';
+import type { RequestActor } from './requestActor';
 import { checkSftpInput } from './sftpProfileChecks';
 
 export interface ApiResult {
@@ -22,12 +25,15 @@ export interface ApiResult {
   body: unknown;
   /** Defaults to JSON; the configuration export is plain text. */
   contentType?: 'application/json' | 'text/plain';
+  /** A Set-Cookie value (login, logout). */
+  setCookie?: string;
 }
 
 export interface ConsoleApiDeps {
   profiles: ProfileRepository;
   orchestrator: UpgradeOrchestrator;
   log: EventLog;
+  audit: AuditLog;
   secrets: SecretBox;
   apImage: () => ApImageReport;
   upgrade: () => UpgradeView;
@@ -52,20 +58,20 @@ export class ConsoleApi {
     return { status: 200, body: toProfileView(this.deps.profiles.get()) };
   }
 
-  saveProfile(body: unknown): ApiResult {
+  saveProfile(body: unknown, actor: RequestActor): ApiResult {
     const validated = this.validate(body);
     if (!validated.ok) return validated.result;
-    return { status: 200, body: toProfileView(this.save(validated.data)) };
+    return { status: 200, body: toProfileView(this.save(validated.data, actor)) };
   }
 
-  async startDownload(body: unknown): Promise<ApiResult> {
+  async startDownload(body: unknown, actor: RequestActor): Promise<ApiResult> {
     const validated = this.validate(body);
     if (!validated.ok) return validated.result;
     const running = this.deps.upgrade();
     if (running.state === 'running' || running.state === 'reloading') {
       return { status: 409, body: { error: `An upgrade is already in progress (${running.stage}). Cancel it or wait for it to finish.` } };
     }
-    const profile = this.save(validated.data);
+    const profile = this.save(validated.data, actor);
     if (profile.mode === 'SFTP' && !profile.sftp.hostKeyFingerprint) {
       const challenge = await this.hostKeyChallenge(profile);
       // An unreachable server is not a trust question: the predownload starts and its rows say Timed out.
@@ -73,6 +79,7 @@ export class ConsoleApi {
     }
     try {
       const record = this.deps.orchestrator.startPredownload(profile);
+      this.audited(actor, 'upgrade.download', `upgrade ${record.id} from ${record.imageUrl}`);
       return { status: 202, body: { upgradeId: record.id } };
     } catch (error) {
       if (error instanceof UpgradeConflictError) return { status: 409, body: { error: error.message } };
@@ -94,12 +101,12 @@ export class ConsoleApi {
     return { status: 200, body: exportProfileConfig(this.deps.profiles.get(), this.deps.profiles.exportedPassword()), contentType: 'text/plain' };
   }
 
-  activate(): ApiResult {
-    return this.action(() => this.deps.orchestrator.activate());
+  activate(actor: RequestActor): ApiResult {
+    return this.action(() => this.deps.orchestrator.activate(), () => this.audited(actor, 'upgrade.activate', `upgrade ${this.deps.upgrade().upgradeId}`));
   }
 
-  cancel(): ApiResult {
-    return this.action(() => this.deps.orchestrator.cancel());
+  cancel(actor: RequestActor): ApiResult {
+    return this.action(() => this.deps.orchestrator.cancel(), () => this.audited(actor, 'upgrade.cancel', `upgrade ${this.deps.upgrade().upgradeId}`));
   }
 
   getUpgrade(): ApiResult {
@@ -137,15 +144,22 @@ export class ConsoleApi {
     return { ok: true, data: checked.data };
   }
 
-  private save(data: ImageDownloadProfileData): StoredProfile {
+  private save(data: ImageDownloadProfileData, actor: RequestActor): StoredProfile {
+    const before = this.deps.profiles.get();
     const saved = this.deps.profiles.save(data);
+    this.audited(actor, 'profile.save', describeProfileChanges(before, saved) || 'no change');
     this.deps.profileSaved();
     return saved;
   }
 
-  private action(run: () => void): ApiResult {
+  private audited(actor: RequestActor, action: 'profile.save' | 'upgrade.download' | 'upgrade.activate' | 'upgrade.cancel', detail: string): void {
+    this.deps.audit.record({ username: actor.username, sourceAddress: actor.sourceAddress, action, detail });
+  }
+
+  private action(run: () => void, audit: () => void): ApiResult {
     try {
       run();
+      audit();
       return { status: 202, body: this.deps.upgrade() };
     } catch (error) {
       if (error instanceof UpgradeConflictError) return { status: 409, body: { error: error.message } };

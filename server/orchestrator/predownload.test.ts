@@ -6,7 +6,7 @@ import type { ApImageReport } from '../../lib/apImage';
 import { sha256OfFile } from '../imageSource/imageCache';
 import { DEMO_FLEET } from '../demo/demoFleet';
 import { DEMO_BUNDLE_CONTROLLER_VERSION, DEMO_BUNDLE_VERSION, DEMO_IMAGE_PATH, ensureDemoBundle } from '../demo/demoBundle';
-import { startConsoleHarness, waitFor, type ConsoleHarness } from '../testing/consoleHarness';
+import { ADMIN, startConsoleHarness, waitFor, type ConsoleHarness } from '../testing/consoleHarness';
 import { freeUdpPort, startTftpdHpa } from '../testing/tftpdHpa';
 
 // A real image server for the whole file: Debian's tftpd-hpa on a loopback port, serving a generated bundle.
@@ -44,9 +44,9 @@ describe('predownload over TFTP to a fleet of AP agents', () => {
     // A slow link so the page sees progress between 0 and 100 %.
     const fleet = await harness.startFleet(DEMO_FLEET, 6000);
 
-    const started = await harness.instance.api.startDownload(profile());
+    const started = await harness.instance.api.startDownload(profile(), ADMIN);
     expect(started.status).toBe(202);
-    expect((await harness.instance.api.startDownload(profile())).status).toBe(409);
+    expect((await harness.instance.api.startDownload(profile(), ADMIN)).status).toBe(409);
 
     await waitFor('stage Activate', () => upgrade(harness!), (u) => u.stage === 'Activate' || u.stage === 'Failed', 90_000);
     expect(upgrade(harness).stage).toBe('Activate');
@@ -84,7 +84,7 @@ describe('predownload over TFTP to a fleet of AP agents', () => {
     // The log says what the TFTP server granted (tftpd-hpa grants no windowsize) and the rate achieved.
     expect(ap1g7Fetches[0].text).toMatch(/\/ap1g7 \(\d+ bytes in [\d.]+ s \((?:[\d.]+ MB\/s|instant)\); blksize 1468, windowsize 1, tsize \d+\)$/);
 
-    expect(harness.instance.api.activate().status).toBe(202);
+    expect(harness.instance.api.activate(ADMIN).status).toBe(202);
     await waitFor('stage Completed', () => upgrade(harness!), (u) => u.stage === 'Completed' || u.stage === 'Failed', 30_000);
     expect(upgrade(harness).stage).toBe('Completed');
     expect(upgrade(harness).controllerVersion).toBe(DEMO_BUNDLE_CONTROLLER_VERSION);
@@ -100,7 +100,7 @@ describe('predownload over TFTP to a fleet of AP agents', () => {
   it('fails the APs of every image type with the syslog line of a wrong path, retries them, then gives up', async () => {
     harness = await startConsoleHarness({ EWC_MAX_RETRIES: '1', EWC_RETRY_BASE_MS: '300' });
     await harness.startFleet(DEMO_FLEET.slice(0, 3));
-    expect((await harness.instance.api.startDownload(profile({ imagePath: '/Wrong-Path' }))).status).toBe(202);
+    expect((await harness.instance.api.startDownload(profile({ imagePath: '/Wrong-Path' }), ADMIN)).status).toBe(202);
 
     await waitFor('stage Failed', () => upgrade(harness!), (u) => u.stage === 'Failed', 30_000);
     const ap = apNamed(harness, '9105-emorenoa');
@@ -113,14 +113,14 @@ describe('predownload over TFTP to a fleet of AP agents', () => {
     expect(lines).toContain(
       `Chassis 1 R0/0: install_engine: Failed to install_add package tftp://127.0.0.1:${tftpd.port}/Wrong-Path/ap3g3, Error: Failed to download file tftp://127.0.0.1:${tftpd.port}/Wrong-Path/ap3g3: No such file or directory`,
     );
-    expect(harness.instance.api.activate().status).toBe(409);
+    expect(harness.instance.api.activate(ADMIN).status).toBe(409);
   });
 
   it('says Timed out when the image server does not answer', async () => {
     harness = await startConsoleHarness({ EWC_MAX_RETRIES: '0', EWC_TFTP_TIMEOUT_MS: '200', EWC_TFTP_RETRIES: '1' });
     await harness.startFleet(DEMO_FLEET.slice(2, 3));
     const silentPort = await freeUdpPort();
-    expect((await harness.instance.api.startDownload(profile({ port: silentPort }))).status).toBe(202);
+    expect((await harness.instance.api.startDownload(profile({ port: silentPort }), ADMIN)).status).toBe(202);
     await waitFor('stage Failed', () => upgrade(harness!), (u) => u.stage === 'Failed', 20_000);
     expect(apNamed(harness, '9105-emorenoa').lastError).toBe(`Failed to download file tftp://127.0.0.1:${silentPort}${DEMO_IMAGE_PATH}/ap1g8: Timed out`);
   });
@@ -128,22 +128,22 @@ describe('predownload over TFTP to a fleet of AP agents', () => {
   it('cancels a predownload: transfers stop, partial files are removed, the profile stays saved', async () => {
     harness = await startConsoleHarness();
     await harness.startFleet(DEMO_FLEET.slice(0, 3), 1500);
-    expect((await harness.instance.api.startDownload(profile({ parallelMode: true }))).status).toBe(202);
+    expect((await harness.instance.api.startDownload(profile({ parallelMode: true }), ADMIN)).status).toBe(202);
     await waitFor('a transfer under way', () => report(harness!).aps, (aps) => aps.some((ap) => ap.predownloadStatus === 'Predownloading' && ap.percent > 0), 20_000);
 
-    expect(harness.instance.api.cancel().status).toBe(202);
+    expect(harness.instance.api.cancel(ADMIN).status).toBe(202);
     expect(upgrade(harness).stage).toBe('Cancelled');
     expect(report(harness).aps.every((ap) => ap.predownloadStatus === 'Aborted')).toBe(true);
     const fleetDir = path.join(harness.config.dataDir, 'fleet');
     await waitFor('partial files removed', () => fs.readdirSync(fleetDir).flatMap((d) => fs.readdirSync(path.join(fleetDir, d))), (files) => !files.some((f) => f.endsWith('.part')), 5000);
     expect(harness.instance.api.getProfile().body).toMatchObject({ imagePath: DEMO_IMAGE_PATH, parallelMode: true });
-    expect(harness.instance.api.cancel().status).toBe(409);
+    expect(harness.instance.api.cancel(ADMIN).status).toBe(409);
   });
 
   it('refuses a predownload to an AP without the space for the image (PRECHECK) and does not retry it', async () => {
     harness = await startConsoleHarness({ EWC_RETRY_BASE_MS: '200' });
     await harness.startFleet([{ ...DEMO_FLEET[2], freeSpaceKb: 100 }]);
-    await harness.instance.api.startDownload(profile());
+    await harness.instance.api.startDownload(profile(), ADMIN);
     await waitFor('stage Failed', () => upgrade(harness!), (u) => u.stage === 'Failed', 20_000);
     const ap = apNamed(harness, '9105-emorenoa');
     expect(ap.lastError).toMatch(/^PRECHECK failed: upgrade.sh: \/tmp space: NOT OK available 100, required \d+$/);
@@ -154,7 +154,7 @@ describe('predownload over TFTP to a fleet of AP agents', () => {
   it('marks an AP whose image type is not in the bundle Not Supported', async () => {
     harness = await startConsoleHarness();
     await harness.startFleet([DEMO_FLEET[2], { ...DEMO_FLEET[0], name: 'AP-OLD-1700', mac: '00aa.bbcc.0001', model: 'AIR-CAP1702I-B-K9', imageType: 'ap1g3' }]);
-    await harness.instance.api.startDownload(profile());
+    await harness.instance.api.startDownload(profile(), ADMIN);
     await waitFor('stage Activate', () => upgrade(harness!), (u) => u.stage === 'Activate' || u.stage === 'Failed', 20_000);
     expect(apNamed(harness, 'AP-OLD-1700').predownloadStatus).toBe('NotSupported');
     expect(report(harness).summary.notSupported).toBe(1);
@@ -166,14 +166,14 @@ describe('image download profile at the API boundary', () => {
   it('rejects bad input field by field with a 400 and keeps the saved profile', async () => {
     harness = await startConsoleHarness();
     const api = harness.instance.api;
-    expect(api.saveProfile(profile()).status).toBe(200);
+    expect(api.saveProfile(profile(), ADMIN).status).toBe(200);
 
-    const bad = api.saveProfile(profile({ imageServer: 'not a host!', imagePath: '  ', port: 70000 }));
+    const bad = api.saveProfile(profile({ imageServer: 'not a host!', imagePath: '  ', port: 70000 }), ADMIN);
     expect(bad.status).toBe(400);
     const paths = (bad.body as { issues: { path: string; message: string }[] }).issues.map((i) => i.path);
     expect(paths).toEqual(expect.arrayContaining(['imageServer', 'imagePath', 'port']));
-    expect((await api.startDownload(profile({ port: 0 }))).status).toBe(400);
-    expect(api.saveProfile('{').status).toBe(400);
+    expect((await api.startDownload(profile({ port: 0 }), ADMIN)).status).toBe(400);
+    expect(api.saveProfile('{', ADMIN).status).toBe(400);
     expect(api.getProfile().body).toMatchObject({ imageServer: '127.0.0.1', imagePath: DEMO_IMAGE_PATH, port: tftpd.port });
   });
 
@@ -181,19 +181,19 @@ describe('image download profile at the API boundary', () => {
     harness = await startConsoleHarness();
     const api = harness.instance.api;
     const secret = 'S3cret-pass!';
-    const saved = api.saveProfile(profile({ mode: 'SFTP', port: 22, sftp: { username: 'calo', passwordType: 'UNENCRYPTED', password: secret } }));
+    const saved = api.saveProfile(profile({ mode: 'SFTP', port: 22, sftp: { username: 'calo', passwordType: 'UNENCRYPTED', password: secret } }), ADMIN);
     expect(saved.status).toBe(200);
     expect(JSON.stringify(saved.body)).not.toContain(secret);
     expect(saved.body).toMatchObject({ sftp: { username: 'calo', hasPassword: true } });
-    const again = api.saveProfile(profile({ mode: 'SFTP', port: 22, sftp: { username: 'calo', passwordType: 'UNENCRYPTED', password: '' } }));
+    const again = api.saveProfile(profile({ mode: 'SFTP', port: 22, sftp: { username: 'calo', passwordType: 'UNENCRYPTED', password: '' } }), ADMIN);
     expect(again.body).toMatchObject({ sftp: { hasPassword: true } });
-    expect(api.saveProfile(profile({ mode: 'SFTP', port: 22, sftp: { username: '', passwordType: 'UNENCRYPTED' } })).status).toBe(400);
+    expect(api.saveProfile(profile({ mode: 'SFTP', port: 22, sftp: { username: '', passwordType: 'UNENCRYPTED' } }), ADMIN).status).toBe(400);
   });
 
   it('keeps the profile and the AP image state across a restart', async () => {
     harness = await startConsoleHarness();
     await harness.startFleet(DEMO_FLEET.slice(2, 3));
-    await harness.instance.api.startDownload(profile({ parallelMode: true }));
+    await harness.instance.api.startDownload(profile({ parallelMode: true }), ADMIN);
     await waitFor('stage Activate', () => upgrade(harness!), (u) => u.stage === 'Activate', 20_000);
     const dataDir = harness.config.dataDir;
     await harness.stop();

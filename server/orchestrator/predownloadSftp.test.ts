@@ -6,7 +6,7 @@ import type { HostKeyChallengeBody, ImageDownloadProfileView } from '../../lib/i
 import { DEMO_BUNDLE_VERSION, DEMO_IMAGE_PATH, ensureDemoBundle } from '../demo/demoBundle';
 import { DEMO_FLEET } from '../demo/demoFleet';
 import { sha256OfFile } from '../imageSource/imageCache';
-import { startConsoleHarness, waitFor, type ConsoleHarness } from '../testing/consoleHarness';
+import { ADMIN, startConsoleHarness, waitFor, type ConsoleHarness } from '../testing/consoleHarness';
 import { startOpenSshServer, type OpenSshServer } from '../testing/opensshServer';
 import { writeRandomFile } from '../testing/tftpdHpa';
 
@@ -60,12 +60,12 @@ describe('predownload over SFTP from OpenSSH', () => {
     await harness.startFleet(DEMO_FLEET.slice(0, 3));
     const api = harness.instance.api;
 
-    const challenge = await api.startDownload(sftpProfile({ hostKeyFingerprint: '' }));
+    const challenge = await api.startDownload(sftpProfile({ hostKeyFingerprint: '' }), ADMIN);
     expect(challenge.status).toBe(409);
     expect((challenge.body as HostKeyChallengeBody).hostKey).toMatchObject({ fingerprint: sshd.hostKeyFingerprint, port: sshd.port });
     expect(upgrade(harness).stage).toBe('Idle');
 
-    expect((await api.startDownload(sftpProfile())).status).toBe(202);
+    expect((await api.startDownload(sftpProfile(), ADMIN)).status).toBe(202);
     await waitFor('stage Activate', () => upgrade(harness!), (u) => u.stage === 'Activate' || u.stage === 'Failed', 60_000);
     expect(upgrade(harness).stage).toBe('Activate');
     for (const ap of DEMO_FLEET.slice(0, 3)) {
@@ -94,7 +94,7 @@ describe('predownload over SFTP from OpenSSH', () => {
   it('reports a wrong path with the masked URL, as the EWC syslog does', async () => {
     harness = await startConsoleHarness({ EWC_MAX_RETRIES: '0' });
     await harness.startFleet(DEMO_FLEET.slice(3, 4));
-    await harness.instance.api.startDownload(sftpProfile({ imagePath: 'Documents/Wrong-Path' }));
+    await harness.instance.api.startDownload(sftpProfile({ imagePath: 'Documents/Wrong-Path' }), ADMIN);
     await waitFor('stage Failed', () => upgrade(harness!), (u) => u.stage === 'Failed', 30_000);
     expect(apNamed(harness, 'AP-9117').lastError).toBe(`Failed to download file ${url('ap1g6', 'Documents/Wrong-Path')}: No such file or directory`);
   });
@@ -103,7 +103,7 @@ describe('predownload over SFTP from OpenSSH', () => {
     harness = await startConsoleHarness({ EWC_RETRY_BASE_MS: '200' });
     await harness.startFleet(DEMO_FLEET.slice(0, 3));
     const logBefore = sshd.log().split('Failed password').length;
-    await harness.instance.api.startDownload(sftpProfile({ password: 'wrong-password' }));
+    await harness.instance.api.startDownload(sftpProfile({ password: 'wrong-password' }), ADMIN);
     await waitFor('stage Failed', () => upgrade(harness!), (u) => u.stage === 'Failed', 30_000);
     for (const ap of report(harness).aps) {
       expect(ap.lastError).toMatch(/^Failed to download file sftp:\/\/\*\*\*\*\*@127\.0\.0\.1:\d+\/.+: Authentication failed$/);
@@ -118,7 +118,7 @@ describe('predownload over SFTP from OpenSSH', () => {
     harness = await startConsoleHarness({ EWC_MAX_RETRIES: '0' });
     await harness.startFleet(DEMO_FLEET.slice(2, 3));
     const otherKey = 'SHA256:' + 'A'.repeat(43);
-    await harness.instance.api.startDownload(sftpProfile({ hostKeyFingerprint: otherKey }));
+    await harness.instance.api.startDownload(sftpProfile({ hostKeyFingerprint: otherKey }), ADMIN);
     await waitFor('stage Failed', () => upgrade(harness!), (u) => u.stage === 'Failed', 30_000);
     expect(apNamed(harness, '9105-emorenoa').lastError).toBe(
       `Failed to download file ${url('ap1g8')}: Host key changed: expected ${otherKey}, got ${sshd.hostKeyFingerprint}`,
@@ -133,7 +133,7 @@ describe('predownload over SFTP from OpenSSH', () => {
     await harness.startFleet(DEMO_FLEET.slice(2, 3));
     fs.chmodSync(path.join(bundleDir, 'ap1g8'), 0o000);
     try {
-      await harness.instance.api.startDownload(sftpProfile());
+      await harness.instance.api.startDownload(sftpProfile(), ADMIN);
       await waitFor('stage Failed', () => upgrade(harness!), (u) => u.stage === 'Failed', 30_000);
       expect(apNamed(harness, '9105-emorenoa').lastError).toBe(`Failed to download file ${url('ap1g8')}: Permission denied`);
     } finally {
@@ -150,7 +150,7 @@ describe('predownload over SFTP from OpenSSH', () => {
     await writeRandomFile(original, BIG_AP1G8);
     fs.chmodSync(original, 0o644);
     try {
-      await harness.instance.api.startDownload(sftpProfile());
+      await harness.instance.api.startDownload(sftpProfile(), ADMIN);
       const cached = path.join(harness.config.dataDir, 'image-cache', `upgrade-${upgrade(harness).upgradeId}`, 'ap1g8');
       const size = () => (fs.existsSync(cached) ? fs.statSync(cached).size : 0);
       await waitFor('the transfer to start', size, (bytes) => bytes > 0, 20_000);

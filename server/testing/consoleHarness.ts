@@ -9,6 +9,12 @@ import { startFleet, type Fleet } from '../agent/fleet';
 import type { FleetAp } from '../agent/fleetSpec';
 import { loadConfig, type ConsoleConfig } from '../config';
 import { createConsole, type ConsoleInstance } from '../createConsole';
+import { sessionCookie } from '../auth/cookies';
+import type { RequestActor } from '../http/requestActor';
+
+/** The actor API calls are made as in tests: the first admin, from loopback. */
+export const ADMIN: RequestActor = { username: 'admin', role: 'admin', sourceAddress: '127.0.0.1' };
+export const TEST_ADMIN_PASSWORD = 'test-admin-password';
 
 export interface ConsoleHarness {
   url: string;
@@ -29,8 +35,9 @@ export class BrowserProbe {
   readonly percentsSeen = new Map<string, number[]>();
   readonly socket: Socket<ConsoleServerToClientEvents, ConsoleClientToServerEvents>;
 
-  constructor(url: string) {
-    this.socket = io(url, { transports: ['websocket'] });
+  constructor(url: string, cookie: string) {
+    // A browser page reaches the live namespace only with a session cookie.
+    this.socket = io(url, { transports: ['websocket'], extraHeaders: { cookie } });
     this.socket.on('snapshot:sent', (snapshot) => {
       this.snapshot = snapshot;
     });
@@ -50,12 +57,14 @@ export class BrowserProbe {
 
 export async function startConsoleHarness(env: Record<string, string> = {}, dataDir?: string): Promise<ConsoleHarness> {
   const dir = dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'ewc-console-'));
-  const config = loadConfig({ EWC_DATA_DIR: dir, EWC_DEMO: '0', EWC_RELOAD_MS: '200', ...env });
+  const config = loadConfig({ EWC_DATA_DIR: dir, EWC_DEMO: '0', EWC_RELOAD_MS: '200', EWC_ADMIN_PASSWORD: TEST_ADMIN_PASSWORD, ...env });
   const httpServer: Server = createServer();
   const instance = createConsole(httpServer, config);
   await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(httpServer.address() as AddressInfo).port}`;
-  const browser = new BrowserProbe(url);
+  const login = await instance.auth.login('admin', TEST_ADMIN_PASSWORD, '127.0.0.1');
+  if (!login.ok) throw new Error(`The test admin cannot log in: ${login.message}`);
+  const browser = new BrowserProbe(url, sessionCookie(login.sessionId, { maxAgeSeconds: 3600 }).split(';')[0]);
   const harness: ConsoleHarness = {
     url,
     config,

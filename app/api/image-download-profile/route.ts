@@ -2,10 +2,10 @@ import { respond, respondWithBody } from '@/server/http/routeResponse';
 
 export const dynamic = 'force-dynamic';
 
-export function GET() {
-  return respond((api) => api.getProfile());
+export function GET(request: Request) {
+  return respond(request, ({ api }) => api.getProfile());
 }
 
 export function PUT(request: Request) {
-  return respondWithBody(request, (api, body) => api.saveProfile(body));
+  return respondWithBody(request, ({ api, actor }, body) => api.saveProfile(body, actor));
 }

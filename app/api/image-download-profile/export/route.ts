@@ -2,6 +2,6 @@ import { respond } from '@/server/http/routeResponse';
 
 export const dynamic = 'force-dynamic';
 
-export function GET() {
-  return respond((api) => api.exportConfig());
+export function GET(request: Request) {
+  return respond(request, ({ api }) => api.exportConfig());
 }

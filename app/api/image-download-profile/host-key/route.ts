@@ -1,5 +1,5 @@
 import { respondWithBody } from '@/server/http/routeResponse';
 
 export function POST(request: Request) {
-  return respondWithBody(request, (api, body) => api.hostKey(body));
+  return respondWithBody(request, ({ api }, body) => api.hostKey(body));
 }

@@ -1,5 +1,5 @@
 import { respond } from '@/server/http/routeResponse';
 
-export function POST() {
-  return respond((api) => api.activate());
+export function POST(request: Request) {
+  return respond(request, ({ api, actor }) => api.activate(actor));
 }

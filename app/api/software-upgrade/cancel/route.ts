@@ -1,5 +1,5 @@
 import { respond } from '@/server/http/routeResponse';
 
-export function POST() {
-  return respond((api) => api.cancel());
+export function POST(request: Request) {
+  return respond(request, ({ api, actor }) => api.cancel(actor));
 }

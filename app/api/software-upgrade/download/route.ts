@@ -1,5 +1,5 @@
 import { respondWithBody } from '@/server/http/routeResponse';
 
 export function POST(request: Request) {
-  return respondWithBody(request, (api, body) => api.startDownload(body));
+  return respondWithBody(request, ({ api, actor }, body) => api.startDownload(body, actor));
 }

@@ -1,0 +1,57 @@
+'use client';
+
+import { useState, type FormEvent } from 'react';
+import { Button } from '@/components/ui/Button';
+
+function safeNext(next: string | null): string {
+  // Only paths of this console: an absolute or protocol-relative URL would make the login page an open redirect.
+  return next && next.startsWith('/') && !next.startsWith('//') ? next : '/';
+}
+
+export function LoginForm({ next }: { next: string | null }) {
+  const [username, setUsername] = useState('');
+  const [password, setPassword] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const response = await fetch('/api/auth/login', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username, password }),
+      });
+      if (response.ok) {
+        window.location.assign(safeNext(next));
+        return;
+      }
+      const body = (await response.json().catch(() => null)) as { error?: string } | null;
+      setError(body?.error ?? `Login failed (HTTP ${response.status})`);
+    } catch {
+      setError('The console cannot be reached. Check that it is running.');
+    }
+    setPassword('');
+    setBusy(false);
+  };
+
+  return (
+    <form className="login-form" onSubmit={submit} noValidate>
+      <h1 className="login-title">Log in</h1>
+      <label htmlFor="login-username">User Name</label>
+      <input id="login-username" className="input" autoComplete="username" value={username} onChange={(e) => setUsername(e.target.value)} autoFocus />
+      <label htmlFor="login-password">Password</label>
+      <input id="login-password" className="input" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} />
+      {error ? (
+        <p role="alert" className="login-error" data-testid="login-error">
+          {error}
+        </p>
+      ) : null}
+      <Button type="submit" variant="primary" disabled={busy || username === '' || password === ''}>
+        {busy ? 'Logging in…' : 'Log in'}
+      </Button>
+    </form>
+  );
+}

@@ -1,0 +1,18 @@
+'use client';
+
+import { useState } from 'react';
+
+/** Ends the session on the server too, then leaves for the login page. */
+export function LogoutButton() {
+  const [busy, setBusy] = useState(false);
+  const logout = async () => {
+    setBusy(true);
+    await fetch('/api/auth/logout', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }).catch(() => undefined);
+    window.location.assign('/login');
+  };
+  return (
+    <button type="button" className="topbar-logout" onClick={logout} disabled={busy}>
+      Log out
+    </button>
+  );
+}

@@ -1,0 +1,46 @@
+import { Button } from '@/components/ui/Button';
+import { Field } from '@/components/ui/Field';
+import { TextInput } from '@/components/ui/TextInput';
+import { fieldControl } from './profileForm';
+import type { ProfileFormApi } from './useProfileForm';
+
+export interface HostKeyFieldProps {
+  form: ProfileFormApi;
+  onGetHostKey: () => void;
+  /** Another request is out; the page sends one at a time. */
+  blocked: boolean;
+  fetching: boolean;
+}
+
+/** The pinned host key of the image server, typed from `ssh-keygen -lf` or fetched and confirmed. */
+export function HostKeyField({ form, onGetHostKey, blocked, fetching }: HostKeyFieldProps) {
+  const fingerprint = fieldControl(form.errors, 'sftp.hostKeyFingerprint');
+  const value = form.values.sftp.hostKeyFingerprint;
+  return (
+    <Field
+      id={fingerprint.id}
+      path={fingerprint.path}
+      label="Host Key Fingerprint"
+      error={fingerprint.error}
+      hint={value.trim() === '' ? "None trusted yet: Save & Download will show the server's key for you to confirm." : undefined}
+    >
+      <div className="input-with-button">
+        <TextInput
+          id={fingerprint.id}
+          className="input-mono"
+          value={value}
+          placeholder="SHA256:…"
+          autoComplete="off"
+          autoCapitalize="off"
+          spellCheck={false}
+          invalid={fingerprint.invalid}
+          errorId={fingerprint.errorId}
+          onValueChange={(next) => form.setSftp('hostKeyFingerprint', next)}
+        />
+        <Button disabled={blocked} busy={fetching} onClick={onGetHostKey}>
+          Get host key
+        </Button>
+      </div>
+    </Field>
+  );
+}

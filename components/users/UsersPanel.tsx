@@ -1,0 +1,32 @@
+import type { UserView } from '@/server/auth/authSchemas';
+import { Alert } from '@/components/ui/Alert';
+import { Panel } from '@/components/ui/Panel';
+import { AddUserForm } from './AddUserForm';
+import type { AddUserFormApi } from './useAddUserForm';
+import type { RemoteList } from './useRemoteList';
+import { UsersTable } from './UsersTable';
+
+export interface UsersPanelProps {
+  users: RemoteList<UserView>;
+  currentUsername: string | null;
+  form: AddUserFormApi;
+  adding: boolean;
+  blocked: boolean;
+  onChangePassword: (username: string) => void;
+  onRemove: (username: string) => void;
+}
+
+export function UsersPanel({ users, currentUsername, form, adding, blocked, onChangePassword, onRemove }: UsersPanelProps) {
+  const count = users.items?.length;
+  return (
+    <Panel id="users" title="Users" aside={count !== undefined && <span className="panel-count">{count === 1 ? '1 user' : `${count} users`}</span>}>
+      {users.loadError && (
+        <Alert tone="danger" data-testid="users-load-error">
+          {users.loadError}
+        </Alert>
+      )}
+      <UsersTable users={users.items} currentUsername={currentUsername} blocked={blocked} onChangePassword={onChangePassword} onRemove={onRemove} />
+      <AddUserForm form={form} busy={adding} blocked={blocked} />
+    </Panel>
+  );
+}

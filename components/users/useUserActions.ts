@@ -1,0 +1,125 @@
+'use client';
+
+import { useCallback, useMemo, useRef, useState } from 'react';
+import type { CreateUserInput } from '@/server/auth/authSchemas';
+import { sameUser } from './format';
+import { issuesToErrors, unplacedIssues, type FieldErrors } from './userForms';
+import { changePassword, createUser, removeUser } from './usersApi';
+
+export type UserActionName = 'add' | 'remove' | 'password';
+
+export interface UsersMessage {
+  tone: 'success' | 'error';
+  text: string;
+}
+
+/**
+ * What a form learns from its request: stored; refused over its fields (fix and retry);
+ * refused otherwise (the banner says why); or not sent because another request was out.
+ */
+export type FormOutcome = { status: 'saved' } | { status: 'invalid'; errors: FieldErrors } | { status: 'failed' } | { status: 'skipped' };
+
+export interface UserActions {
+  busy: UserActionName | null;
+  message: UsersMessage | null;
+  dismissMessage: () => void;
+  add: (body: CreateUserInput) => Promise<FormOutcome>;
+  remove: (username: string) => Promise<boolean>;
+  setPassword: (username: string, password: string) => Promise<FormOutcome>;
+}
+
+/** Issues for a field the form shows go under it; the rest, and the error itself when no field is named, go to the banner. */
+function splitFailure(error: string, issues: readonly { path: string; message: string }[], paths: readonly string[]): { errors: FieldErrors; banner: string } {
+  const placed = issues.filter((issue) => paths.includes(issue.path));
+  const others = unplacedIssues(issues, paths);
+  const banner = others.length > 0 ? `${error}: ${others.map((issue) => issue.message).join('; ')}` : error;
+  return { errors: issuesToErrors(placed), banner };
+}
+
+const ADD_PATHS = ['username', 'password', 'role'];
+const PASSWORD_PATHS = ['password'];
+
+/**
+ * Add, remove and password changes, one request at a time, sharing the users banner.
+ * `afterChange` reloads what a change shows up in: the user table and the audit trail.
+ */
+export function useUserActions(currentUsername: string | null, afterChange: () => void): UserActions {
+  const [busy, setBusy] = useState<UserActionName | null>(null);
+  const [message, setMessage] = useState<UsersMessage | null>(null);
+  // Disabled buttons do not stop Enter in a field from submitting again; this does.
+  const pending = useRef(false);
+
+  const run = useCallback(async <T>(name: UserActionName, call: () => Promise<T>): Promise<T | null> => {
+    if (pending.current) return null;
+    pending.current = true;
+    setBusy(name);
+    setMessage(null);
+    try {
+      return await call();
+    } finally {
+      pending.current = false;
+      setBusy(null);
+    }
+  }, []);
+
+  const add = useCallback(
+    async (body: CreateUserInput): Promise<FormOutcome> => {
+      const result = await run('add', () => createUser(body));
+      if (result === null) return { status: 'skipped' };
+      if (result.ok) {
+        setMessage({ tone: 'success', text: `User ${result.data.username} added as ${result.data.role}` });
+        afterChange();
+        return { status: 'saved' };
+      }
+      const { errors, banner } = splitFailure(result.error, result.issues, ADD_PATHS);
+      setMessage({ tone: 'error', text: banner });
+      return Object.keys(errors).length > 0 ? { status: 'invalid', errors } : { status: 'failed' };
+    },
+    [run, afterChange],
+  );
+
+  const remove = useCallback(
+    async (username: string): Promise<boolean> => {
+      const result = await run('remove', () => removeUser(username));
+      if (result === null) return false;
+      if (result.ok) {
+        setMessage({ tone: 'success', text: `User ${username} removed` });
+        afterChange();
+      } else {
+        setMessage({ tone: 'error', text: result.error });
+      }
+      // A refusal too ends the confirmation: the banner explains it and there is nothing to retry in the dialog.
+      return true;
+    },
+    [run, afterChange],
+  );
+
+  const setPassword = useCallback(
+    async (username: string, password: string): Promise<FormOutcome> => {
+      const result = await run('password', () => changePassword(username, password));
+      if (result === null) return { status: 'skipped' };
+      if (result.ok) {
+        const own = currentUsername !== null && sameUser(username, currentUsername);
+        setMessage({
+          tone: 'success',
+          text: own ? 'Your password was changed; your other sessions were logged out' : `Password changed for ${username}; their sessions were logged out`,
+        });
+        afterChange();
+        return { status: 'saved' };
+      }
+      const { errors, banner } = splitFailure(result.error, result.issues, PASSWORD_PATHS);
+      // A field problem is fixed in the dialog; anything else (no such user, refused) goes to the banner, which the dialog would hide.
+      if (Object.keys(errors).length > 0) return { status: 'invalid', errors };
+      setMessage({ tone: 'error', text: banner });
+      return { status: 'failed' };
+    },
+    [run, afterChange, currentUsername],
+  );
+
+  const dismissMessage = useCallback(() => setMessage(null), []);
+
+  return useMemo(
+    () => ({ busy, message, dismissMessage, add, remove, setPassword }),
+    [busy, message, dismissMessage, add, remove, setPassword],
+  );
+}

@@ -1,0 +1,84 @@
+import { changePasswordSchema, createUserSchema, loginSchema } from '../auth/authSchemas';
+import type { Actor, AuthService } from '../auth/authService';
+import { clearSessionCookie, sessionCookie } from '../auth/cookies';
+import type { EventLog } from '../store/eventLog';
+import { toFieldIssues } from '../../lib/imageDownloadProfile';
+import type { ApiResult } from './consoleApi';
+import type { RequestActor } from './requestActor';
+
+/** Login, logout, users and the audit trail, behind the same thin route handlers as the console API. */
+export class AuthApi {
+  constructor(
+    private readonly auth: AuthService,
+    private readonly log: EventLog,
+    private readonly secureCookie: boolean,
+  ) {
+    auth.onAccountLocked(({ username, sourceAddress, failures, until }) =>
+      log.write({
+        severity: 'warning',
+        facility: 'AUTH-4-ACCOUNT_LOCKED',
+        text: `Account ${username} locked after ${failures} failed logins from ${sourceAddress}, until ${until.toISOString()}`,
+      }),
+    );
+  }
+
+  async login(body: unknown, sourceAddress: string): Promise<ApiResult> {
+    const parsed = loginSchema.safeParse(body);
+    if (!parsed.success) return { status: 400, body: { error: 'Enter a user name and a password', issues: toFieldIssues(parsed.error) } };
+    const result = await this.auth.login(parsed.data.username, parsed.data.password, sourceAddress);
+    if (!result.ok) {
+      // Each failure costs the caller a little more time before the answer, which slows a guessing script.
+      await new Promise((resolve) => setTimeout(resolve, result.delayMs));
+      return { status: result.status, body: { error: result.message } };
+    }
+    return {
+      status: 200,
+      body: { user: result.user },
+      setCookie: sessionCookie(result.sessionId, { maxAgeSeconds: this.auth.sessionMaxAgeSeconds, secure: this.secureCookie }),
+    };
+  }
+
+  logout(sessionId: string | null, actor: RequestActor): ApiResult {
+    if (sessionId) this.auth.logout(sessionId, actor.sourceAddress);
+    return { status: 200, body: { ok: true }, setCookie: clearSessionCookie({ secure: this.secureCookie }) };
+  }
+
+  session(actor: RequestActor): ApiResult {
+    return { status: 200, body: { user: { username: actor.username, role: actor.role } } };
+  }
+
+  listUsers(): ApiResult {
+    return { status: 200, body: { users: this.auth.listUsers() } };
+  }
+
+  async createUser(body: unknown, actor: RequestActor): Promise<ApiResult> {
+    const parsed = createUserSchema.safeParse(body);
+    if (!parsed.success) return { status: 400, body: { error: 'Invalid user', issues: toFieldIssues(parsed.error) } };
+    const result = await this.auth.createUser(this.actorOf(actor), parsed.data);
+    return result.ok ? { status: 201, body: { user: result.user } } : { status: result.status, body: { error: result.message } };
+  }
+
+  removeUser(username: string, actor: RequestActor): ApiResult {
+    const result = this.auth.removeUser(this.actorOf(actor), username);
+    return result.ok ? { status: 200, body: { ok: true } } : { status: result.status, body: { error: result.message } };
+  }
+
+  async changePassword(username: string, body: unknown, actor: RequestActor, sessionId: string | null): Promise<ApiResult> {
+    const parsed = changePasswordSchema.safeParse(body);
+    if (!parsed.success) return { status: 400, body: { error: 'Invalid password', issues: toFieldIssues(parsed.error) } };
+    const result = await this.auth.changePassword({ ...this.actorOf(actor), sessionId: sessionId ?? undefined }, username, parsed.data.password);
+    return result.ok ? { status: 200, body: { ok: true } } : { status: result.status, body: { error: result.message } };
+  }
+
+  audit(): ApiResult {
+    return { status: 200, body: { entries: this.auth.audit.recent() } };
+  }
+
+  auditExport(): ApiResult {
+    return { status: 200, body: this.auth.audit.exportText(), contentType: 'text/plain' };
+  }
+
+  private actorOf(actor: RequestActor): Actor {
+    return { username: actor.username, sourceAddress: actor.sourceAddress };
+  }
+}

@@ -1,0 +1,31 @@
+import type { Server as SocketServer } from 'socket.io';
+import type { AuthService } from '../auth/authService';
+import { sessionIdFromCookie } from '../auth/cookies';
+import { checkOrigin } from '../auth/originCheck';
+import { hashSessionId } from '../auth/sessionStore';
+
+/**
+ * Browsers reach the live page only with a valid session, from the console's own origin;
+ * when the session ends (logout, expiry, removal, password change) its sockets are dropped.
+ * APs on `/capwap` carry no browser Origin and no cookie: they are not browser sessions.
+ */
+export function attachBrowserAuth(io: SocketServer, auth: AuthService): () => void {
+  const browsers = io.of('/');
+  browsers.use((socket, next) => {
+    const { headers } = socket.request;
+    // A WebSocket handshake is a GET, which the CSRF check lets through; a page of another site must still not open one.
+    const origin = checkOrigin({ method: 'POST', headers: { ...headers, origin: headers.origin ?? `http://${headers.host}` } });
+    if (!origin.ok) return next(new Error('forbidden: cross-site connection refused'));
+    const sessionId = sessionIdFromCookie(headers.cookie);
+    const user = auth.sessionUser(sessionId);
+    if (!sessionId || !user) return next(new Error('unauthorized: log in first'));
+    socket.data.sessionHash = hashSessionId(sessionId);
+    socket.data.user = user;
+    next();
+  });
+  return auth.onSessionEnded(({ idHash }) => {
+    for (const socket of browsers.sockets.values()) {
+      if (socket.data.sessionHash === idHash) socket.disconnect(true);
+    }
+  });
+}
