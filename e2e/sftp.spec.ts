@@ -91,6 +91,9 @@ test.describe('Software Upgrade over SFTP', () => {
       await expect(page.getByTestId('stage-bar')).toHaveAttribute('data-stage', 'Activate', { timeout: 90_000 });
       await expect(page.locator('tr[data-status="Complete"]')).toHaveCount(DEMO_APS);
       expect(await page.content()).not.toContain(sshd.password);
+      expect(consoleProcess.output()).not.toContain(sshd.password);
+      const logFiles = fs.readdirSync(consoleProcess.dataDir, { recursive: true }).map(String).filter((f) => /\.(log|txt|json)$/.test(f));
+      for (const file of logFiles) expect(fs.readFileSync(path.join(consoleProcess.dataDir, file), 'utf8'), file).not.toContain(sshd.password);
     });
   });
 });

@@ -2,7 +2,6 @@ import type { Server as HttpServer } from 'node:http';
 import { Server as SocketServer, type Namespace } from 'socket.io';
 import type { ApToControllerEvents, ControllerToApEvents } from '../lib/capwapEvents';
 import { CAPWAP_NAMESPACE } from '../lib/capwapEvents';
-import { DEFAULT_PORT } from '../lib/imageDownloadProfile';
 import type { ConsoleSnapshot } from '../lib/socketEvents';
 import { ApRegistry } from './capwap/apRegistry';
 import type { ConsoleConfig } from './config';
@@ -23,7 +22,7 @@ import { AccessPointRepository } from './store/accessPointRepository';
 import { ControllerRepository } from './store/controllerRepository';
 import { openDatabase, type Db } from './store/database';
 import { EventLog } from './store/eventLog';
-import { ProfileRepository, toProfileView, type StoredProfile } from './store/profileRepository';
+import { EMPTY_PROFILE, ProfileRepository, toProfileView, type StoredProfile } from './store/profileRepository';
 import { UpgradeRepository } from './store/upgradeRepository';
 
 export interface ConsoleInstance {
@@ -45,15 +44,6 @@ export interface CreateConsoleOptions {
   /** Replaces how image sources are made (tests of SFTP before it exists, for example). */
   createImageSource?: (profile: StoredProfile) => ImageSource;
 }
-
-const EMPTY_PROFILE: StoredProfile = {
-  mode: 'TFTP',
-  imageServer: '',
-  imagePath: '',
-  port: DEFAULT_PORT.TFTP,
-  parallelMode: false,
-  sftp: { username: '', passwordType: 'UNENCRYPTED', password: null, authMethod: 'password', privateKey: null, passphrase: null, hostKeyFingerprint: null },
-};
 
 function imageSourceFor(profile: StoredProfile, config: ConsoleConfig): ImageSource {
   if (profile.mode === 'TFTP') {

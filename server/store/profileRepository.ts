@@ -1,4 +1,4 @@
-import type { ImageDownloadMode, ImageDownloadProfileData, ImageDownloadProfileView, PasswordType, SftpAuthMethod } from '../../lib/imageDownloadProfile';
+import { DEFAULT_PORT, type ImageDownloadMode, type ImageDownloadProfileData, type ImageDownloadProfileView, type PasswordType, type SftpAuthMethod } from '../../lib/imageDownloadProfile';
 import type { SecretBox } from '../secrets/secretBox';
 import type { Db } from './database';
 
@@ -20,6 +20,16 @@ export interface StoredProfile {
     hostKeyFingerprint: string | null;
   };
 }
+
+/** The profile before anyone saved one, when no demo server provides a better default. */
+export const EMPTY_PROFILE: StoredProfile = {
+  mode: 'TFTP',
+  imageServer: '',
+  imagePath: '',
+  port: DEFAULT_PORT.TFTP,
+  parallelMode: false,
+  sftp: { username: '', passwordType: 'UNENCRYPTED', password: null, authMethod: 'password', privateKey: null, passphrase: null, hostKeyFingerprint: null },
+};
 
 /** The profile as validated input gives it, secrets in clear (AES passwords already opened). */
 export type ProfileInput = ImageDownloadProfileData;

@@ -1,0 +1,87 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openDatabase } from '../store/database';
+import { EMPTY_PROFILE, ProfileRepository } from '../store/profileRepository';
+import { rotateSecretKey } from './rotateSecretKey';
+import { generateSecretKey, loadSecretBox, SecretBox, secretKeyFile } from './secretBox';
+
+const dirs: string[] = [];
+const tempDir = () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ewc-secrets-'));
+  dirs.push(dir);
+  return dir;
+};
+afterEach(() => dirs.splice(0).forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
+
+const SECRET = 'Sftp-Pa55word!';
+const profileInput = {
+  mode: 'SFTP' as const,
+  imageServer: '10.0.0.5',
+  imagePath: 'Documents/sftp_files',
+  port: 22,
+  parallelMode: false,
+  sftp: { username: 'calo', passwordType: 'UNENCRYPTED' as const, password: SECRET, authMethod: 'password' as const, hostKeyFingerprint: '' },
+};
+
+describe('secrets at rest', () => {
+  it('creates a key file only its owner can read, and seals with AES-256-GCM so a wrong key or a changed byte is refused', () => {
+    const dir = tempDir();
+    const { box } = loadSecretBox(dir, undefined);
+    expect(fs.statSync(secretKeyFile(dir)).mode & 0o777).toBe(0o600);
+    const sealed = box.seal(SECRET);
+    expect(sealed).not.toContain(SECRET);
+    expect(box.open(sealed)).toBe(SECRET);
+    expect(() => new SecretBox(generateSecretKey()).open(sealed)).toThrow(/not sealed with this console's secret key/);
+    const tampered = Buffer.from(sealed.slice(3), 'base64');
+    tampered[tampered.length - 1] ^= 1;
+    expect(() => box.open(`v1:${tampered.toString('base64')}`)).toThrow();
+    expect(() => loadSecretBox(dir, 'too-short')).toThrow(/EWC_SECRET_KEY must be 32 bytes/);
+  });
+
+  it('stores the SFTP password sealed in the database file', () => {
+    const dir = tempDir();
+    const db = openDatabase(dir);
+    new ProfileRepository(db, EMPTY_PROFILE, loadSecretBox(dir, undefined).box).save(profileInput);
+    db.close();
+    expect(fs.readFileSync(path.join(dir, 'ewc.sqlite')).includes(SECRET)).toBe(false);
+  });
+
+  it('rotates the key: every secret is re-sealed, readable with the new key only, through the npm command', () => {
+    const dir = tempDir();
+    const db = openDatabase(dir);
+    const oldBox = loadSecretBox(dir, undefined).box;
+    new ProfileRepository(db, EMPTY_PROFILE, oldBox).save(profileInput);
+    db.close();
+    const oldKey = fs.readFileSync(secretKeyFile(dir), 'utf8');
+
+    const output = execFileSync(path.resolve('node_modules/.bin/tsx'), ['server/secrets/rotateSecretKeyCli.ts'], {
+      env: { ...process.env, EWC_DATA_DIR: dir },
+      encoding: 'utf8',
+    });
+    expect(output).toMatch(/Re-encrypted 1 stored secret\(s\)/);
+    expect(fs.readFileSync(secretKeyFile(dir), 'utf8')).not.toBe(oldKey);
+    expect(fs.existsSync(`${secretKeyFile(dir)}.new`)).toBe(false);
+
+    const reopened = openDatabase(dir);
+    expect(new ProfileRepository(reopened, EMPTY_PROFILE, loadSecretBox(dir, undefined).box).get().sftp.password).toBe(SECRET);
+    expect(() => new ProfileRepository(reopened, EMPTY_PROFILE, oldBox).get()).toThrow();
+    reopened.close();
+  });
+
+  it('with EWC_SECRET_KEY, rotation leaves no key file and the new key opens the secrets', () => {
+    const dir = tempDir();
+    const envKey = generateSecretKey().toString('base64');
+    const db = openDatabase(dir);
+    new ProfileRepository(db, EMPTY_PROFILE, loadSecretBox(dir, envKey).box).save(profileInput);
+    db.close();
+    const nextKey = generateSecretKey();
+    expect(rotateSecretKey(dir, envKey, nextKey)).toEqual({ resealed: 1, keyFile: null });
+    expect(fs.existsSync(secretKeyFile(dir))).toBe(false);
+    const reopened = openDatabase(dir);
+    expect(new ProfileRepository(reopened, EMPTY_PROFILE, new SecretBox(nextKey)).get().sftp.password).toBe(SECRET);
+    reopened.close();
+  });
+});
