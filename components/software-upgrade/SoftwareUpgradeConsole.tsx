@@ -3,7 +3,7 @@
 import { isCancellable } from '@/lib/upgradeStage';
 import { Button } from '@/components/ui/Button';
 import { Panel } from '@/components/ui/Panel';
-import { ActionBanner } from './ActionBanner';
+import { ResultBanner } from '@/components/ui/ResultBanner';
 import { ApImageCounters } from './ApImageCounters';
 import { ApImageTable } from './ApImageTable';
 import { ConnectionIndicator } from './ConnectionIndicator';
@@ -44,7 +44,7 @@ export function SoftwareUpgradeConsole({ canChange }: { canChange: boolean }) {
         <ConnectionIndicator status={live.connection} />
       </div>
       <HomogeneityBanner homogeneous={live.homogeneous} />
-      <ActionBanner message={message} onDismiss={actions.dismissMessage} />
+      <ResultBanner message={message} onDismiss={actions.dismissMessage} testId="action-message" />
       {!canChange && (
         <p className="read-only-note" data-testid="read-only-note">
           Read-only: your role is monitor. You see the upgrade live; an admin saves, downloads, activates and cancels.

@@ -1,13 +1,12 @@
 'use client';
 
 import { useCallback, useMemo, useRef, useState } from 'react';
+import type { ResultMessage } from '@/components/ui/ResultBanner';
 
 export type ConsoleActionName = 'save' | 'download' | 'activate' | 'cancel' | 'hostKey' | 'export';
 
 /** What the last action reported, for the action banner. */
-export interface ActionMessage {
-  tone: 'success' | 'error';
-  text: string;
+export interface ActionMessage extends ResultMessage {
   /** A "Saved" confirmation is stale as soon as the form is edited again. */
   aboutForm: boolean;
 }

@@ -9,7 +9,7 @@ import { sameUser } from './format';
 import { RemoveUserDialog } from './RemoveUserDialog';
 import { useAddUserForm } from './useAddUserForm';
 import { useRemoteList } from './useRemoteList';
-import { UsersBanner } from './UsersBanner';
+import { ResultBanner } from '@/components/ui/ResultBanner';
 import { UsersPanel } from './UsersPanel';
 import { passwordButtonId } from './UsersTable';
 import { useUserActions } from './useUserActions';
@@ -67,7 +67,7 @@ export function UserAdministration({ currentUser }: { currentUser: CurrentUser |
 
   return (
     <div className="user-admin">
-      <UsersBanner message={actions.message} onDismiss={actions.dismissMessage} />
+      <ResultBanner message={actions.message} onDismiss={actions.dismissMessage} testId="users-message" />
       <UsersPanel
         users={users}
         currentUsername={currentUsername}

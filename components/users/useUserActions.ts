@@ -1,5 +1,6 @@
 'use client';
 
+import type { ResultMessage } from '@/components/ui/ResultBanner';
 import { useCallback, useMemo, useRef, useState } from 'react';
 import type { CreateUserInput } from '@/server/auth/authSchemas';
 import { sameUser } from './format';
@@ -8,10 +9,7 @@ import { changePassword, createUser, removeUser } from './usersApi';
 
 export type UserActionName = 'add' | 'remove' | 'password';
 
-export interface UsersMessage {
-  tone: 'success' | 'error';
-  text: string;
-}
+export type UsersMessage = ResultMessage;
 
 /**
  * What a form learns from its request: stored; refused over its fields (fix and retry);

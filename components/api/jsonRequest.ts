@@ -1,0 +1,89 @@
+import { z } from 'zod';
+import { HOST_KEY_FINGERPRINT, type FieldIssue, type HostKeyInfo } from '@/lib/imageDownloadProfile';
+
+export type ApiFailure = {
+  ok: false;
+  /** 0 when the controller did not answer at all. */
+  status: number;
+  error: string;
+  issues: FieldIssue[];
+  /** Set when the server refused because it does not trust the image server's host key yet (a 409). */
+  hostKey?: HostKeyInfo;
+};
+
+export type ApiResult<T> = { ok: true; status: number; data: T } | ApiFailure;
+
+// Validates what the server sends; the fingerprint must be one the form can store, or trusting it would fail the next save.
+export const hostKeyInfoSchema = z.object({
+  host: z.string().min(1),
+  port: z.number().int(),
+  fingerprint: z.string().regex(HOST_KEY_FINGERPRINT),
+  keyType: z.string().min(1),
+}) satisfies z.ZodType<HostKeyInfo>;
+
+const errorBodySchema = z.object({
+  error: z.string().min(1),
+  // Malformed issues still leave the error message worth showing.
+  issues: z.array(z.object({ path: z.string(), message: z.string() })).catch([]),
+  hostKey: hostKeyInfoSchema.optional().catch(undefined),
+});
+
+const UNREACHABLE: ApiFailure = { ok: false, status: 0, error: 'The controller did not answer. Check the connection and try again.', issues: [] };
+
+function parseJson(text: string): unknown {
+  if (text === '') return null;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return null;
+  }
+}
+
+function failureOf(response: Response, data: unknown): ApiFailure {
+  const parsed = errorBodySchema.safeParse(data);
+  if (parsed.success) {
+    const { error, issues, hostKey } = parsed.data;
+    // Only a 409 is a host key challenge; anything else carrying one is an ordinary failure.
+    return { ok: false, status: response.status, error, issues, ...(response.status === 409 && hostKey ? { hostKey } : {}) };
+  }
+  const reason = response.statusText ? ` ${response.statusText}` : '';
+  return { ok: false, status: response.status, error: `Request failed: HTTP ${response.status}${reason}.`, issues: [] };
+}
+
+type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+/**
+ * One request to the console's API. A plain same-origin fetch on purpose: the browser adds the Origin
+ * header the server's cross-site check needs, and the session cookie goes along by default. A proxy or a
+ * crashed handler may answer with HTML or nothing; that becomes a failure with a message, never an exception.
+ */
+async function send(method: Method, url: string, body: unknown, accept: string): Promise<Response | ApiFailure> {
+  try {
+    return await fetch(url, {
+      method,
+      cache: 'no-store',
+      headers: body === undefined ? { accept } : { accept, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch {
+    return UNREACHABLE;
+  }
+}
+
+export async function requestJson<T>(method: Method, url: string, schema: z.ZodType<T>, body?: unknown): Promise<ApiResult<T>> {
+  const response = await send(method, url, body, 'application/json');
+  if (!(response instanceof Response)) return response;
+  const data = parseJson(await response.text().catch(() => ''));
+  if (!response.ok) return failureOf(response, data);
+  const parsed = schema.safeParse(data);
+  return parsed.success
+    ? { ok: true, status: response.status, data: parsed.data }
+    : { ok: false, status: response.status, error: 'The controller sent an answer this page does not understand.', issues: [] };
+}
+
+export async function requestText(url: string): Promise<ApiResult<string>> {
+  const response = await send('GET', url, undefined, 'text/plain');
+  if (!(response instanceof Response)) return response;
+  const text = await response.text().catch(() => '');
+  return response.ok ? { ok: true, status: response.status, data: text } : failureOf(response, parseJson(text));
+}
