@@ -1,4 +1,3 @@
-import type { ImageDownloadMode } from './imageDownloadProfile';
 import { PREDOWNLOAD_ACTIVE, type PredownloadStatus } from './predownloadStatus';
 
 /** One row of `show ap image`, with the Web UI's extra columns. */
@@ -65,6 +64,3 @@ export function summarizeApImages(aps: readonly ApImageRow[], imageFetchedFor: (
     predownloadInProgress: aps.some((ap) => PREDOWNLOAD_ACTIVE.has(ap.predownloadStatus)),
   };
 }
-
-export type ImageMethod = 'CAPWAP';
-export type { ImageDownloadMode };

@@ -30,9 +30,6 @@ export const PREDOWNLOAD_STATUS_LABEL: Record<PredownloadStatus, string> = {
   Joined: 'Joined',
 };
 
-// A new predownload may start from any state in which no transfer is under way.
-const RESTARTABLE: PredownloadStatus[] = ['None', 'Complete', 'Failed', 'NotSupported', 'Aborted', 'Joined'];
-
 export const PREDOWNLOAD_TRANSITIONS: Record<PredownloadStatus, readonly PredownloadStatus[]> = {
   None: ['Initiated', 'NotSupported'],
   Initiated: ['Downloading', 'Predownloading', 'Failed', 'Aborted', 'NotSupported'],
@@ -49,10 +46,12 @@ export const PREDOWNLOAD_TRANSITIONS: Record<PredownloadStatus, readonly Predown
 
 /** States in which an AP's predownload has ended, one way or another. */
 export const PREDOWNLOAD_TERMINAL: ReadonlySet<PredownloadStatus> = new Set(['Complete', 'Failed', 'NotSupported', 'Aborted', 'Joined']);
+/** A new predownload may start from any state in which no transfer is under way. */
+export const PREDOWNLOAD_RESTARTABLE: ReadonlySet<PredownloadStatus> = new Set(['None', ...PREDOWNLOAD_TERMINAL]);
 /** States in which a transfer to the AP is queued or under way. */
 export const PREDOWNLOAD_ACTIVE: ReadonlySet<PredownloadStatus> = new Set(['Initiated', 'Downloading', 'Predownloading']);
 
 export function canTransition(from: PredownloadStatus, to: PredownloadStatus): boolean {
-  if (to === 'Initiated' && RESTARTABLE.includes(from)) return true;
+  if (to === 'Initiated' && PREDOWNLOAD_RESTARTABLE.has(from)) return true;
   return PREDOWNLOAD_TRANSITIONS[from].includes(to);
 }

@@ -25,5 +25,3 @@ export interface ConsoleServerToClientEvents {
 export interface ConsoleClientToServerEvents {
   'snapshot:request': (ack: (snapshot: ConsoleSnapshot) => void) => void;
 }
-
-export const CONSOLE_NAMESPACE = '/';

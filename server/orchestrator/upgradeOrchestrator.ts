@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { CONTROLLER_IMAGE_FILE, CONTROLLER_VERSION_FILE, VERSION_FILE, isImageType } from '../../lib/imageBundle';
 import type { ImageKind } from '../../lib/capwapEvents';
-import { PREDOWNLOAD_ACTIVE, type PredownloadStatus } from '../../lib/predownloadStatus';
-import { UPGRADE_BAR_STAGES, isCancellable, upgradeStateOf, type UpgradeStage } from '../../lib/upgradeStage';
+import { PREDOWNLOAD_ACTIVE, PREDOWNLOAD_RESTARTABLE, type PredownloadStatus } from '../../lib/predownloadStatus';
+import { UPGRADE_BAR_STAGES, UPGRADE_TERMINAL, isCancellable, upgradeStateOf, type UpgradeStage } from '../../lib/upgradeStage';
 import type { ApRegistry } from '../capwap/apRegistry';
 import { ApSessionError, type ApSession } from '../capwap/apSession';
 import type { ConsoleConfig } from '../config';
@@ -80,14 +80,16 @@ export class UpgradeOrchestrator {
   startPredownload(profile: StoredProfile): UpgradeRecord {
     const latest = this.deps.upgrades.latest();
     const from: UpgradeStage = latest?.stage ?? 'Idle';
-    if (!['Idle', 'Completed', 'Cancelled', 'Failed', 'Activate'].includes(from)) {
+    // A finished upgrade, or one waiting for Activate, may be replaced by a new predownload.
+    if (!UPGRADE_TERMINAL.has(from) && from !== 'Activate') {
       throw new UpgradeConflictError(`An upgrade is already in progress (stage ${from}). Cancel it or wait for it to finish.`);
     }
     const source = this.deps.createImageSource(profile);
     const imageUrl = source.displayUrl('').replace(/\/$/, '');
-    const record = this.deps.upgrades.create({ mode: profile.mode, imageUrl, parallelMode: profile.parallelMode, message: `Predownload from ${imageUrl}` });
     // The stage a previous upgrade ended in stays in its own row; this one starts at Initiate.
+    const record = this.deps.upgrades.create({ mode: profile.mode, imageUrl, parallelMode: profile.parallelMode, message: `Predownload from ${imageUrl}` });
     this.run?.dispose();
+    // Images of an earlier bundle must never be resumed into this one's files.
     const cacheRoot = path.join(this.deps.config.dataDir, 'image-cache');
     fs.rmSync(cacheRoot, { recursive: true, force: true });
     const run = new UpgradeRun(record.id, source, new ImageCache(path.join(cacheRoot, `upgrade-${record.id}`), source), profile.parallelMode);
@@ -214,7 +216,7 @@ export class UpgradeOrchestrator {
     const initiated = this.transitions.moveFromCurrent(
       ap.mac,
       'Initiated',
-      ['None', 'Complete', 'Failed', 'NotSupported', 'Aborted', 'Joined'],
+      [...PREDOWNLOAD_RESTARTABLE],
       { upgradeId: run.id, retryCount: 0, nextRetryTime: null, lastError: null, predownloadVersion: run.targetVersion },
     );
     if (!initiated) return;
