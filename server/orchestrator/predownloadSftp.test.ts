@@ -1,4 +1,6 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ApImageReport } from '../../lib/apImage';
@@ -89,6 +91,63 @@ describe('predownload over SFTP from OpenSSH', () => {
     expect(everythingSent).not.toContain(`${sshd.user}@`);
     // At rest too: the database file holds the password sealed, not in clear.
     expect(fs.readFileSync(path.join(harness.config.dataDir, 'ewc.sqlite')).includes(sshd.password)).toBe(false);
+  });
+
+  it('takes back the AES password that Export configuration gives, and refuses one it did not seal', async () => {
+    harness = await startConsoleHarness();
+    const api = harness.instance.api;
+    expect(api.saveProfile(sftpProfile(), ADMIN).status).toBe(200);
+    const exported = String(api.exportConfig().body);
+    const aes = /^ sftp-password aes (\S+)$/m.exec(exported)?.[1];
+    expect(aes).toMatch(/^v1:/);
+    expect(exported).not.toContain(sshd.password);
+
+    // A fresh console with the same secret key file restores the password from its AES form.
+    const dataDir = harness.config.dataDir;
+    fs.rmSync(path.join(dataDir, 'ewc.sqlite'));
+    for (const suffix of ['-wal', '-shm']) fs.rmSync(path.join(dataDir, `ewc.sqlite${suffix}`), { force: true });
+    await harness.stop();
+    harness = await startConsoleHarness({}, dataDir);
+    await harness.startFleet(DEMO_FLEET.slice(2, 3));
+    const restored = { ...sftpProfile(), sftp: { ...sftpProfile().sftp, passwordType: 'AES', password: aes } };
+    expect((await harness.instance.api.startDownload(restored, ADMIN)).status).toBe(202);
+    await waitFor('stage Activate', () => upgrade(harness!), (u) => u.stage === 'Activate' || u.stage === 'Failed', 30_000);
+    expect(upgrade(harness).stage).toBe('Activate');
+
+    const forged = harness.instance.api.saveProfile({ ...restored, sftp: { ...restored.sftp, password: 'v1:bm90IHNlYWxlZCBieSB0aGlzIGNvbnNvbGU=' } }, ADMIN);
+    expect(forged.status).toBe(400);
+    expect((forged.body as { issues: { path: string }[] }).issues.map((i) => i.path)).toEqual(['sftp.password']);
+  });
+
+  it('logs in with a private key pasted into the profile, and refuses text that is not a key', async () => {
+    harness = await startConsoleHarness();
+    await harness.startFleet(DEMO_FLEET.slice(2, 3));
+    const keyDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ewc-key-'));
+    try {
+      const keyFile = path.join(keyDir, 'id_ed25519');
+      execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', 'key-passphrase', '-C', 'ewc-console', '-f', keyFile]);
+      fs.appendFileSync(sshd.authorizedKeysPath, fs.readFileSync(`${keyFile}.pub`));
+      const keyProfile = (privateKey: string, passphrase: string) => ({
+        ...sftpProfile(),
+        sftp: { username: sshd.user, passwordType: 'UNENCRYPTED', authMethod: 'key', privateKey, passphrase, hostKeyFingerprint: sshd.hostKeyFingerprint },
+      });
+      const privateKey = fs.readFileSync(keyFile, 'utf8');
+
+      const wrongPassphrase = harness.instance.api.saveProfile(keyProfile(privateKey, 'nope'), ADMIN);
+      expect(wrongPassphrase.status).toBe(400);
+      expect((wrongPassphrase.body as { issues: { path: string }[] }).issues[0].path).toBe('sftp.passphrase');
+      const notAKey = harness.instance.api.saveProfile(keyProfile('hello', ''), ADMIN);
+      expect((notAKey.body as { issues: { path: string }[] }).issues[0].path).toBe('sftp.privateKey');
+
+      expect((await harness.instance.api.startDownload(keyProfile(privateKey, 'key-passphrase'), ADMIN)).status).toBe(202);
+      await waitFor('stage Activate', () => upgrade(harness!), (u) => u.stage === 'Activate' || u.stage === 'Failed', 30_000);
+      expect(upgrade(harness).stage).toBe('Activate');
+      const view = harness.instance.api.getProfile().body as ImageDownloadProfileView;
+      expect(view.sftp).toMatchObject({ authMethod: 'key', hasPrivateKey: true });
+      expect(JSON.stringify(view)).not.toContain('PRIVATE KEY');
+    } finally {
+      fs.rmSync(keyDir, { recursive: true, force: true });
+    }
   });
 
   it('reports a wrong path with the masked URL, as the EWC syslog does', async () => {

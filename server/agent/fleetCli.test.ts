@@ -1,0 +1,46 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ApImageReport } from '../../lib/apImage';
+import { startConsoleHarness, waitFor, type ConsoleHarness } from '../testing/consoleHarness';
+
+let harness: ConsoleHarness | null = null;
+afterEach(async () => {
+  await harness?.dispose();
+  harness = null;
+});
+
+describe('npm run fleet', () => {
+  it('runs simulated APs as a separate process that join the console and leave when stopped', async () => {
+    harness = await startConsoleHarness();
+    const storage = fs.mkdtempSync(path.join(os.tmpdir(), 'ewc-fleet-cli-'));
+    const fleet = spawn(path.resolve('node_modules/.bin/tsx'), ['server/agent/fleetCli.ts', '--controller', harness.url, '--count', '8', '--data-dir', storage], { stdio: 'pipe' });
+    let output = '';
+    fleet.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    try {
+      const report = () => harness!.instance.api.getApImage().body as ApImageReport;
+      await waitFor('8 APs joined', report, (r) => r.aps.filter((ap) => ap.connected).length === 8, 30_000);
+      expect(new Set(report().aps.map((ap) => ap.imageType)).size).toBe(7);
+      await waitFor('the CLI to say so', () => output, (text) => text.includes(`8 APs joined ${harness!.url}`), 5_000);
+
+      const exited = new Promise<number | null>((resolve) => fleet.once('exit', resolve));
+      fleet.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      await waitFor('APs shown disconnected', report, (r) => r.aps.every((ap) => !ap.connected), 10_000);
+    } finally {
+      fleet.kill('SIGKILL');
+      fs.rmSync(storage, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a bad command line with its usage', async () => {
+    const run = spawn(path.resolve('node_modules/.bin/tsx'), ['server/agent/fleetCli.ts', '--count', 'many'], { stdio: 'pipe' });
+    let stderr = '';
+    run.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => run.once('exit', resolve));
+    expect(code).toBe(2);
+    expect(stderr).toContain('usage: npm run fleet -- --controller URL');
+  });
+});
