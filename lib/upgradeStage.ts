@@ -69,6 +69,15 @@ export function canTransitionStage(from: UpgradeStage, to: UpgradeStage): boolea
   return UPGRADE_STAGE_TRANSITIONS[from].includes(to);
 }
 
+/** A bundle file the controller is fetching from the image server right now. */
+export interface ImageFetchProgress {
+  fileName: string;
+  /** As the syslog shows it, credentials masked. */
+  url: string;
+  bytes: number;
+  totalBytes: number | null;
+}
+
 export interface UpgradeView {
   upgradeId: number | null;
   stage: UpgradeStage;
@@ -81,4 +90,6 @@ export interface UpgradeView {
   startedAt: string | null;
   finishedAt: string | null;
   message: string | null;
+  /** Fetches from the image server under way, so a slow WAN transfer is visible before any AP receives a byte. */
+  fetches: ImageFetchProgress[];
 }

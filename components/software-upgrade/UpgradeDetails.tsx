@@ -1,5 +1,17 @@
-import { UPGRADE_STAGE_LABEL, type UpgradeView } from '@/lib/upgradeStage';
+import { UPGRADE_STAGE_LABEL, type ImageFetchProgress, type UpgradeView } from '@/lib/upgradeStage';
 import { cx } from '@/components/ui/cx';
+import { ProgressBar } from '@/components/ui/ProgressBar';
+
+const MB = 1_000_000;
+
+function fetchPercent({ bytes, totalBytes }: ImageFetchProgress): number {
+  return totalBytes ? (bytes / totalBytes) * 100 : 0;
+}
+
+function fetchText(fetch: ImageFetchProgress): string {
+  const done = `${(fetch.bytes / MB).toFixed(1)} MB`;
+  return fetch.totalBytes ? `${done} of ${(fetch.totalBytes / MB).toFixed(1)} MB` : done;
+}
 
 function orDash(value: string | null | undefined): string {
   return value ? value : '—';
@@ -27,6 +39,16 @@ export function UpgradeDetails({ upgrade }: { upgrade: UpgradeView | null }) {
           <dd data-testid="upgrade-target-controller-version">{orDash(upgrade?.targetControllerVersion)}</dd>
         </div>
       </dl>
+      {upgrade && upgrade.fetches.length > 0 && (
+        <ul className="fetch-list" aria-label="From the image server">
+          {upgrade.fetches.map((fetch) => (
+            <li key={fetch.fileName} data-testid="fetch-progress" data-file={fetch.fileName}>
+              <span className="fetch-url">{fetch.url}</span>
+              <ProgressBar value={fetchPercent(fetch)} label={`Fetching ${fetch.fileName} from the image server`} text={fetchText(fetch)} />
+            </li>
+          ))}
+        </ul>
+      )}
       {upgrade?.message && (
         <p
           className={cx('upgrade-message', `upgrade-message-${upgrade.state}`)}

@@ -7,7 +7,7 @@ import { sha256OfFile } from '../imageSource/imageCache';
 import { DEMO_FLEET } from '../demo/demoFleet';
 import { DEMO_BUNDLE_CONTROLLER_VERSION, DEMO_BUNDLE_VERSION, DEMO_IMAGE_PATH, ensureDemoBundle } from '../demo/demoBundle';
 import { ADMIN, startConsoleHarness, waitFor, type ConsoleHarness } from '../testing/consoleHarness';
-import { freeUdpPort, startTftpdHpa } from '../testing/tftpdHpa';
+import { freeUdpPort, startTftpdHpa, writeRandomFile } from '../testing/tftpdHpa';
 
 // A real image server for the whole file: Debian's tftpd-hpa on a loopback port, serving a generated bundle.
 let serverRoot: string;
@@ -95,6 +95,27 @@ describe('predownload over TFTP to a fleet of AP agents', () => {
       expect(ap.connected).toBe(true);
     }
     expect(fleet.agents.every((agent) => agent.images.primaryVersion === DEMO_BUNDLE_VERSION)).toBe(true);
+  });
+
+  it('shows the fetch from the image server as it moves, before any AP receives a byte', async () => {
+    // Lock-step 512-byte blocks make a 16 MB fetch take a few seconds on loopback, as a slow WAN link would.
+    harness = await startConsoleHarness({ EWC_TFTP_BLKSIZE: '512', EWC_TFTP_WINDOWSIZE: '1' });
+    await harness.startFleet(DEMO_FLEET.slice(2, 3));
+    const original = path.join(serverRoot, DEMO_IMAGE_PATH, 'ap1g8');
+    const saved = `${original}.scaled`;
+    fs.renameSync(original, saved);
+    await writeRandomFile(original, 16 * 1024 * 1024);
+    try {
+      expect((await harness.instance.api.startDownload(profile(), ADMIN)).status).toBe(202);
+      await waitFor('stage Activate', () => upgrade(harness!), (u) => u.stage === 'Activate' || u.stage === 'Failed', 60_000);
+      const ap1g8 = harness.browser.fetchesSeen.filter((f) => f.fileName === 'ap1g8');
+      expect(ap1g8.some((f) => f.bytes > 0 && f.totalBytes === 16 * 1024 * 1024 && f.bytes < f.totalBytes)).toBe(true);
+      expect(ap1g8[0].url).toBe(`tftp://127.0.0.1:${tftpd.port}${DEMO_IMAGE_PATH}/ap1g8`);
+      expect(upgrade(harness).fetches).toEqual([]);
+    } finally {
+      fs.rmSync(original, { force: true });
+      fs.renameSync(saved, original);
+    }
   });
 
   it('fails the APs of every image type with the syslog line of a wrong path, retries them, then gives up', async () => {

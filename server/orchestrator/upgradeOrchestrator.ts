@@ -3,7 +3,7 @@ import path from 'node:path';
 import { CONTROLLER_IMAGE_FILE, CONTROLLER_VERSION_FILE, VERSION_FILE, isImageType } from '../../lib/imageBundle';
 import type { ImageKind } from '../../lib/capwapEvents';
 import { PREDOWNLOAD_ACTIVE, PREDOWNLOAD_RESTARTABLE, type PredownloadStatus } from '../../lib/predownloadStatus';
-import { UPGRADE_BAR_STAGES, UPGRADE_TERMINAL, isCancellable, upgradeStateOf, type UpgradeStage } from '../../lib/upgradeStage';
+import { UPGRADE_BAR_STAGES, UPGRADE_TERMINAL, isCancellable, upgradeStateOf, type UpgradeStage, type UpgradeView } from '../../lib/upgradeStage';
 import type { ApRegistry } from '../capwap/apRegistry';
 import { ApSessionError, type ApSession } from '../capwap/apSession';
 import type { ConsoleConfig } from '../config';
@@ -176,10 +176,9 @@ export class UpgradeOrchestrator {
   }
 
   private async execute(run: UpgradeRun): Promise<void> {
-    const options = { signal: run.abort.signal, onProgress: () => undefined };
-    run.targetVersion = await run.cache.readText(VERSION_FILE, options).catch((error) => this.bundleFileMissing(run, VERSION_FILE, error));
+    run.targetVersion = await run.cache.readText(VERSION_FILE, this.fetchOptions(run, VERSION_FILE)).catch((error) => this.bundleFileMissing(run, VERSION_FILE, error));
     run.targetControllerVersion = await run.cache
-      .readText(CONTROLLER_VERSION_FILE, options)
+      .readText(CONTROLLER_VERSION_FILE, this.fetchOptions(run, CONTROLLER_VERSION_FILE))
       .catch((error) => this.bundleFileMissing(run, CONTROLLER_VERSION_FILE, error));
     if (run.cancelled) return;
     this.deps.upgrades.setTargets(run.id, run.targetVersion, run.targetControllerVersion);
@@ -199,6 +198,19 @@ export class UpgradeOrchestrator {
       }
     }
     this.checkStage(run);
+  }
+
+  /** Fetch options that publish the bytes fetched so far, for the page's view of the image server transfer. */
+  private fetchOptions(run: UpgradeRun, fileName: string) {
+    const url = run.source.displayUrl(fileName);
+    return {
+      signal: run.abort.signal,
+      onProgress: (bytes: number, totalBytes: number | null) => {
+        if (totalBytes !== null && bytes >= totalBytes) run.fetches.delete(fileName);
+        else run.fetches.set(fileName, { fileName, url, bytes, totalBytes });
+        this.deps.notifier.upgradeChanged();
+      },
+    };
   }
 
   /** A missing version file does not stop the run: each image type then fails with its own line, as on the EWC. */
@@ -254,14 +266,16 @@ export class UpgradeOrchestrator {
     const url = run.source.displayUrl(job.fileName);
     let image: CachedImage;
     try {
-      image = await run.cache.get(job.fileName, { signal: run.abort.signal, onProgress: () => undefined });
+      image = await run.cache.get(job.fileName, this.fetchOptions(run, job.fileName));
     } catch (error) {
+      run.fetches.delete(job.fileName);
       if (run.cancelled) return;
       const fetchError = error instanceof ImageFetchError ? error : new ImageFetchError(String(error), true);
       this.deps.log.write(syslogText.downloadFailed(url, fetchError.reason));
       for (const mac of macs) this.failAp(run, mac, downloadFailure(url, fetchError.reason), fetchError.retryable);
       return;
     }
+    run.fetches.delete(job.fileName);
     if (!job.fetched) {
       job.fetched = true;
       this.deps.log.write(syslogText.installCompleted(url, describeFetch(image)));
@@ -460,7 +474,7 @@ export class UpgradeOrchestrator {
   }
 
   /** The upgrade as the API and the page show it. */
-  view() {
+  view(): UpgradeView {
     const latest = this.deps.upgrades.latest();
     const stage: UpgradeStage = latest?.stage ?? 'Idle';
     return {
@@ -474,6 +488,7 @@ export class UpgradeOrchestrator {
       startedAt: latest?.startedAt ?? null,
       finishedAt: latest?.finishedAt ?? null,
       message: latest?.message ?? null,
+      fetches: this.run && this.run.id === latest?.id && !this.run.cancelled ? [...this.run.fetches.values()] : [],
     };
   }
 }

@@ -1,4 +1,5 @@
 import type { ImageKind } from '../../lib/capwapEvents';
+import type { ImageFetchProgress } from '../../lib/upgradeStage';
 import type { ImageCache } from '../imageSource/imageCache';
 import type { ImageSource } from '../imageSource/imageSource';
 
@@ -18,6 +19,8 @@ export class UpgradeRun {
   /** The image kinds each AP still has to receive. */
   readonly pending = new Map<string, Set<ImageKind>>();
   readonly retryTimers = new Map<string, NodeJS.Timeout>();
+  /** Bytes fetched so far of each file being fetched from the image server. */
+  readonly fetches = new Map<string, ImageFetchProgress>();
   attempt = 0;
   targetVersion: string | null = null;
   targetControllerVersion: string | null = null;

@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { io, type Socket } from 'socket.io-client';
 import type { ConsoleClientToServerEvents, ConsoleServerToClientEvents, ConsoleSnapshot } from '../../lib/socketEvents';
+import type { ImageFetchProgress } from '../../lib/upgradeStage';
 import { startFleet, type Fleet } from '../agent/fleet';
 import type { FleetAp } from '../agent/fleetSpec';
 import { loadConfig, type ConsoleConfig } from '../config';
@@ -33,6 +34,7 @@ export interface ConsoleHarness {
 export class BrowserProbe {
   snapshot: ConsoleSnapshot | null = null;
   readonly percentsSeen = new Map<string, number[]>();
+  readonly fetchesSeen: ImageFetchProgress[] = [];
   readonly socket: Socket<ConsoleServerToClientEvents, ConsoleClientToServerEvents>;
 
   constructor(url: string, cookie: string) {
@@ -41,6 +43,7 @@ export class BrowserProbe {
     this.socket.on('snapshot:sent', (snapshot) => {
       this.snapshot = snapshot;
     });
+    this.socket.on('upgrade:updated', (upgrade) => this.fetchesSeen.push(...upgrade.fetches));
     this.socket.on('apImage:updated', ({ aps }) => {
       for (const ap of aps) {
         const seen = this.percentsSeen.get(ap.name) ?? [];
