@@ -24,6 +24,7 @@ interface Row extends Case {
   reference: number;
   referenceTool: string;
   peakRss: number;
+  engine: string;
   /** 1-minute load average after the case; the bench itself accounts for about 1.5-2 of it. */
   load: number;
 }
@@ -89,11 +90,11 @@ async function main(): Promise<void> {
       const url = `tftp://127.0.0.1:${portOf(c)}/ap1g8`;
       const args = ['--import', 'tsx', CLI, 'get', url, destination, '--blksize', String(c.blksize), '--windowsize', String(c.windowsize), '--json'];
       const { seconds, stdout } = await exec(process.execPath, args);
-      const report = JSON.parse(stdout) as { ok: boolean; elapsedMs: number; peakRssBytes: number; negotiated: { windowsize: number } };
+      const report = JSON.parse(stdout) as { ok: boolean; elapsedMs: number; peakRssBytes: number; engine: string; negotiated: { windowsize: number } };
       if (!report.ok) throw new Error(`our client failed: ${stdout}`);
       if (report.negotiated.windowsize !== c.windowsize) throw new Error(`negotiated windowsize ${report.negotiated.windowsize}, expected ${c.windowsize}`);
       await verify('ours');
-      return { transfer: report.elapsedMs / 1000, wall: seconds, peakRss: report.peakRssBytes };
+      return { transfer: report.elapsedMs / 1000, wall: seconds, peakRss: report.peakRssBytes, engine: report.engine };
     };
 
     const reference = async (c: Case) => {
@@ -132,6 +133,7 @@ async function main(): Promise<void> {
         reference: median(referenceRuns),
         referenceTool: c.server === 'tftpd-hpa' ? 'curl' : 'atftp',
         peakRss: Math.max(...oursRuns.map((r) => r.peakRss)),
+        engine: [...new Set(oursRuns.map((r) => r.engine))].join('+'),
         load,
       };
       rows.push(row);
@@ -146,11 +148,12 @@ async function main(): Promise<void> {
 }
 
 function printTable(rows: Row[]): void {
-  const header = ['server', 'blksize', 'windowsize', 'ours (s)', 'ours wall (s)', 'reference', 'reference (s)', 'ratio ref/ours', 'our peak RSS (MB)', 'load'];
+  const header = ['server', 'blksize', 'windowsize', 'engine', 'ours (s)', 'ours wall (s)', 'reference', 'reference (s)', 'ratio ref/ours', 'our peak RSS (MB)', 'load'];
   const lines = rows.map((r) => [
     r.server,
     String(r.blksize),
     String(r.windowsize),
+    r.engine,
     r.ours.toFixed(3),
     r.oursWall.toFixed(3),
     r.referenceTool,
@@ -162,6 +165,7 @@ function printTable(rows: Row[]): void {
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
   const format = (cells: string[]) => cells.map((c, i) => c.padStart(widths[i]!)).join('  ');
   console.log(`\nTFTP download of ${IMAGE_SIZE} bytes on loopback, median of ${runs} run(s), every download verified (size + sha256)`);
+  console.log(`engine = our client's transfer engine (EWC_TFTP_ENGINE=${process.env.EWC_TFTP_ENGINE ?? 'unset: native when its addon is built'})`);
   console.log('ours = transfer time reported by the CLI; ours wall = whole process including Node start-up; reference = whole process');
   console.log('No CPU pinning: in this VM, server and client on different cores run 2-3x slower for both clients (cross-core wake-ups).');
   console.log('load = 1-minute load average after the case; the bench alone keeps it near 1.5-2 on 2 cores, clearly more means other work interfered.\n');

@@ -32,6 +32,18 @@ export function ensureNodeModules() {
   run('npm', ['install', '--no-audit', '--no-fund']);
 }
 
+/**
+ * The optional native TFTP engine (a small C addon and its worker bundle): rebuilt when missing or
+ * older than its sources. Without a C toolchain the build says so and the client uses its JS engine.
+ */
+export function ensureNativeTftpEngine() {
+  const addon = path.join(root, 'native', 'udp-sync', 'build', 'Release', 'udp_sync.node');
+  const builtAt = fs.existsSync(addon) ? fs.statSync(addon).mtimeMs : 0;
+  const sourcesAt = Math.max(newestMtime('native/udp-sync/udp_sync.c'), newestMtime('native/udp-sync/binding.gyp'), newestMtime('native/build.mjs'), newestMtime('server/tftp'));
+  if (builtAt > sourcesAt) return;
+  run(process.execPath, [path.join(root, 'native', 'build.mjs')]);
+}
+
 const BUILD_INPUTS = ['app', 'components', 'lib', 'public', 'server/http', 'next.config.ts', 'package-lock.json', 'tsconfig.json'];
 
 /** The Next.js production build: rebuilt when missing or older than any of its sources. */

@@ -1,9 +1,10 @@
 // `npm start`: install what is missing, build when stale, then run the console.
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { ensureBuild, ensureNodeModules, root } from './ensureInstalled.mjs';
+import { ensureBuild, ensureNativeTftpEngine, ensureNodeModules, root } from './ensureInstalled.mjs';
 
 ensureNodeModules();
+ensureNativeTftpEngine();
 ensureBuild();
 const child = spawn(path.join(root, 'node_modules', '.bin', 'tsx'), ['server/main.ts'], {
   cwd: root,

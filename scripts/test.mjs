@@ -4,10 +4,11 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { ensureBuild, ensureDebianPackages, ensureNodeModules, root } from './ensureInstalled.mjs';
+import { ensureBuild, ensureDebianPackages, ensureNativeTftpEngine, ensureNodeModules, root } from './ensureInstalled.mjs';
 
 ensureNodeModules();
 ensureDebianPackages();
+ensureNativeTftpEngine();
 
 const resultsDir = path.join(root, '.test-results');
 fs.rmSync(resultsDir, { recursive: true, force: true });
@@ -15,7 +16,12 @@ fs.mkdirSync(resultsDir, { recursive: true });
 const bin = (name) => path.join(root, 'node_modules', '.bin', name);
 const run = (command, args) => spawnSync(command, args, { cwd: root, stdio: 'inherit', env: { ...process.env } }).status ?? 1;
 
-const vitestStatus = run(bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${path.join(resultsDir, 'vitest.json')}`]);
+const vitest = (args, report) => run(bin('vitest'), ['run', ...args, '--reporter=default', '--reporter=json', `--outputFile.json=${path.join(resultsDir, report)}`]);
+const vitestStatus = vitest([], 'vitest.json');
+// The TFTP tests once more on the event-driven engine, the fallback wherever the native addon cannot be built.
+process.env.EWC_TFTP_ENGINE = 'js';
+const vitestJsStatus = vitest(['server/tftp'], 'vitest-js-engine.json');
+delete process.env.EWC_TFTP_ENGINE;
 ensureBuild();
 const playwrightStatus = run(bin('playwright'), ['test']);
 
@@ -26,11 +32,14 @@ function readJson(file) {
     return null;
   }
 }
-const vitest = readJson('vitest.json');
+const vitestReports = [readJson('vitest.json'), readJson('vitest-js-engine.json')];
 const playwright = readJson('playwright.json');
-const passed = (vitest?.numPassedTests ?? 0) + (playwright?.stats?.expected ?? 0) + (playwright?.stats?.flaky ?? 0);
-const failed = (vitest?.numFailedTests ?? 0) + (playwright?.stats?.unexpected ?? 0);
-const skipped = (vitest?.numPendingTests ?? 0) + (vitest?.numTodoTests ?? 0) + (playwright?.stats?.skipped ?? 0);
-console.log(`\nvitest: ${vitest ? `${vitest.numPassedTests} passed, ${vitest.numFailedTests} failed` : 'no report'}; playwright: ${playwright ? `${playwright.stats.expected} passed, ${playwright.stats.unexpected} failed` : 'no report'}`);
+const sum = (key) => vitestReports.reduce((total, report) => total + (report?.[key] ?? 0), 0);
+const passed = sum('numPassedTests') + (playwright?.stats?.expected ?? 0) + (playwright?.stats?.flaky ?? 0);
+const failed = sum('numFailedTests') + (playwright?.stats?.unexpected ?? 0);
+const skipped = sum('numPendingTests') + sum('numTodoTests') + (playwright?.stats?.skipped ?? 0);
+const describe = (report) => (report ? `${report.numPassedTests} passed, ${report.numFailedTests} failed` : 'no report');
+console.log(`\nvitest: ${describe(vitestReports[0])}; vitest (TFTP, JS engine): ${describe(vitestReports[1])}; playwright: ${playwright ? `${playwright.stats.expected} passed, ${playwright.stats.unexpected} failed` : 'no report'}`);
 console.log(`tests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
-process.exit(vitestStatus !== 0 || playwrightStatus !== 0 || failed > 0 || passed === 0 ? 1 : 0);
+const statuses = [vitestStatus, vitestJsStatus, playwrightStatus];
+process.exit(statuses.some((status) => status !== 0) || failed > 0 || passed === 0 ? 1 : 0);

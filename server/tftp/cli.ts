@@ -70,7 +70,7 @@ async function main(): Promise<number> {
     // Peak RSS lets the bench check that memory stays flat whatever the file size.
     const peakRssBytes = process.resourceUsage().maxRSS * 1024;
     if (json) {
-      process.stdout.write(`${JSON.stringify({ ok: true, bytes: result.bytes, elapsedMs: result.elapsedMs, negotiated: result.negotiated, peakRssBytes })}\n`);
+      process.stdout.write(`${JSON.stringify({ ok: true, bytes: result.bytes, elapsedMs: result.elapsedMs, negotiated: result.negotiated, engine: result.engine, peakRssBytes })}\n`);
     } else {
       const seconds = result.elapsedMs / 1000;
       const rate = result.bytes / 1e6 / Math.max(seconds, 1e-9);
