@@ -29,20 +29,37 @@ interface Row extends Case {
   load: number;
 }
 
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' } } });
+const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' }, only: { type: 'string', multiple: true } } });
 const runs = Number(values.runs);
+const USAGE = 'Usage: bench/tftp.ts [--runs N] [--only SERVER-BLKSIZE[-WINDOWSIZE]]...\n';
 if (!Number.isInteger(runs) || runs < 1) {
-  process.stderr.write('Usage: bench/tftp.ts [--runs N]\n');
+  process.stderr.write(USAGE);
   process.exit(2);
 }
 
-const cases: Case[] = [
+const allCases: Case[] = [
   { server: 'tftpd-hpa', blksize: 512, windowsize: 1 },
   { server: 'tftpd-hpa', blksize: 1468, windowsize: 1 },
   { server: 'tftpd-hpa', blksize: 65464, windowsize: 1 },
   { server: 'atftpd', blksize: 1468, windowsize: 1 },
   { server: 'atftpd', blksize: 1468, windowsize: 16 },
 ];
+
+// `--only atftpd-1468-16` (or `atftpd-16`, or `tftpd-hpa-512`) runs the matching cases alone, to
+// iterate on one row; a name matches a case's "server-blksize-windowsize" or "server-windowsize"
+// when windowsize > 1.
+const caseNames = (c: Case) => {
+  const names = [`${c.server}-${c.blksize}-${c.windowsize}`];
+  if (c.windowsize === 1) names.push(`${c.server}-${c.blksize}`);
+  else names.push(`${c.server}-${c.windowsize}`);
+  return names;
+};
+const only = values.only ?? [];
+const cases = only.length === 0 ? allCases : allCases.filter((c) => caseNames(c).some((n) => only.includes(n)));
+if (cases.length === 0) {
+  process.stderr.write(`No case matches --only ${only.join(', ')}; cases: ${allCases.map((c) => caseNames(c).join(' or ')).join(', ')}\n${USAGE}`);
+  process.exit(2);
+}
 
 function exec(file: string, args: string[]): Promise<{ seconds: number; stdout: string }> {
   const started = process.hrtime.bigint();

@@ -1,5 +1,5 @@
 // Builds the optional native TFTP engine: the udp-sync addon (node-gyp, offline, against the
-// local Node headers) and a plain-JS bundle of its worker, which starts in ~30 ms where loading
+// local Node headers) and a plain-JS bundle of its worker, which starts in ~25 ms where loading
 // the TypeScript sources through tsx takes ~150 ms. Without a toolchain it says so and exits 0:
 // the TFTP client then uses its event-driven engine.
 import { execFileSync } from 'node:child_process';
@@ -64,18 +64,23 @@ try {
   console.log('native/build.mjs: esbuild (from tsx) not found; the worker will load its TypeScript through tsx, ~120 ms slower to start.');
   process.exit(0);
 }
-const outfile = path.join(addonDir, 'build', 'nativeWorker.mjs');
+// CommonJS: a worker boots ~5 ms sooner without the ES module loader, and that boot is on every
+// transfer's clock.
+const outfile = path.join(addonDir, 'build', 'nativeWorker.cjs');
 const result = esbuild.buildSync({
   absWorkingDir: repo,
   entryPoints: ['server/tftp/nativeWorker.ts'],
   bundle: true,
   platform: 'node',
-  format: 'esm',
+  format: 'cjs',
   target: 'node20',
   packages: 'external',
   metafile: true,
   outfile,
   logLevel: 'warning',
+  // import.meta.url only serves nativeUdp's addonPath(), which the worker never calls: it is told
+  // the addon's path in its workerData.
+  logOverride: { 'empty-import-meta': 'silent' },
 });
 // The bundle is used only while these sources are unchanged (checked by content at run time).
 const inputs = Object.fromEntries(

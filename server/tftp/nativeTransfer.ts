@@ -10,7 +10,7 @@ import { OptionsRefused, TftpError } from './tftpErrors';
 import type { Endpoint, Outcome, TransferEngine } from './transfer';
 
 const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const BUNDLE = path.join(REPO_ROOT, 'native', 'udp-sync', 'build', 'nativeWorker.mjs');
+const BUNDLE = path.join(REPO_ROOT, 'native', 'udp-sync', 'build', 'nativeWorker.cjs');
 const BUNDLE_INPUTS = path.join(REPO_ROOT, 'native', 'udp-sync', 'build', 'nativeWorker.inputs.json');
 const TYPESCRIPT_ENTRY = new URL('./nativeWorker.mjs', import.meta.url);
 
@@ -46,9 +46,30 @@ const idle: Worker[] = [];
 const MAX_IDLE = 2;
 let booting: Worker | null = null;
 
+// Flags that preload modules, with or without a separate value.
+const PRELOAD_FLAGS = new Set(['--import', '--require', '-r', '--loader', '--experimental-loader']);
+
+/**
+ * The parent's Node options minus its preloads. A worker inherits `--import tsx` (how the CLI
+ * runs), and tsx registering its hooks again there added ~50 ms to a ~25 ms boot, all of it on
+ * the transfer's clock; the worker needs no preload (the bundle is plain JS, the TypeScript
+ * entry imports through tsx's API itself).
+ */
+function workerExecArgv(): string[] {
+  const kept: string[] = [];
+  const argv = process.execArgv;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const eq = arg.indexOf('=');
+    if (!PRELOAD_FLAGS.has(eq < 0 ? arg : arg.slice(0, eq))) kept.push(arg);
+    else if (eq < 0) i++;
+  }
+  return kept;
+}
+
 function spawn(): Worker {
   const workerData: NativeWorkerData = { addonPath: addonPath() };
-  const worker = new Worker(workerEntry(), { workerData });
+  const worker = new Worker(workerEntry(), { workerData, execArgv: workerExecArgv() });
   // An idle worker must never keep the process alive.
   worker.unref();
   // Without a listener a crash would be an uncaught exception; a job in progress learns of it
