@@ -29,7 +29,7 @@ export async function tftpDownload(options: TftpDownloadOptions): Promise<TftpDo
   const settings = validate(options);
   const started = performance.now();
   if (options.signal?.aborted) throw cancelled();
-  const Engine = engine(settings);
+  const Engine = engine();
   if (Engine === NativeTransfer) warmUpNativeEngine();
   const server = await resolve(options.host);
   let fd: number;
@@ -58,16 +58,11 @@ export async function tftpDownload(options: TftpDownloadOptions): Promise<TftpDo
 
 type EngineClass = new (settings: Settings, server: Endpoint, fd: number) => TransferEngine;
 
-// With blocks this large a transfer is a few thousand packets: the per-packet cost the native engine
-// saves is smaller than its worker's start-up (measured: 0.085 s js against 0.141 s native for 70 MB at 65464).
-const LARGE_BLOCK = 16_384;
-
 /**
- * The blocking worker engine when its addon is built and blocks are small enough for per-packet
- * cost to matter, else the event-driven one; EWC_TFTP_ENGINE=js|native forces one (native fails
- * loudly when the addon is missing).
+ * The blocking worker engine when its addon is built, else the event-driven one;
+ * EWC_TFTP_ENGINE=js|native forces one (native fails loudly when the addon is missing).
  */
-function engine(settings: Settings): EngineClass {
+function engine(): EngineClass {
   const forced = process.env.EWC_TFTP_ENGINE;
   if (forced === 'js') return Transfer;
   if (forced === 'native') {
@@ -75,7 +70,7 @@ function engine(settings: Settings): EngineClass {
     return NativeTransfer;
   }
   if (forced) throw new RangeError(`EWC_TFTP_ENGINE must be js or native, not ${forced}`);
-  return settings.blksize < LARGE_BLOCK && loadUdpSync() ? NativeTransfer : Transfer;
+  return loadUdpSync() ? NativeTransfer : Transfer;
 }
 
 async function resolve(host: string): Promise<Endpoint> {
