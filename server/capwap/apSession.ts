@@ -23,10 +23,20 @@ const ACK_TIMEOUT_MS = 30_000;
  * nothing about where they came from (TFTP, SFTP): it reads them from the cache.
  */
 export class ApSession {
+  /**
+   * Rejects when the AP's connection drops. socket.io only fails a pending ack at its timeout;
+   * racing every request against this ends a transfer the moment the AP is gone, so the row
+   * says Failed (and the retry can resume) instead of Predownloading for half a minute.
+   */
+  private readonly dropped: Promise<never>;
+
   constructor(
     readonly info: ApJoinInfo,
     private readonly socket: CapwapSocket,
-  ) {}
+  ) {
+    this.dropped = new Promise<never>((_, reject) => socket.once('disconnect', () => reject(new ApSessionError('AP disconnected'))));
+    this.dropped.catch(() => undefined);
+  }
 
   get connected(): boolean {
     return this.socket.connected;
@@ -96,7 +106,7 @@ export class ApSession {
   private async request<T>(send: () => Promise<T>): Promise<T> {
     if (!this.socket.connected) throw new ApSessionError('AP is not connected');
     try {
-      return await send();
+      return await Promise.race([send(), this.dropped]);
     } catch (error) {
       if (error instanceof ApSessionError) throw error;
       throw new ApSessionError(this.socket.connected ? 'AP did not answer in time' : 'AP disconnected');

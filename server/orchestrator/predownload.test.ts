@@ -161,6 +161,25 @@ describe('predownload over TFTP to a fleet of AP agents', () => {
     expect(harness.instance.api.cancel(ADMIN).status).toBe(409);
   });
 
+  it('resumes an AP that dropped mid-transfer from the bytes it had written, and counts the retry', async () => {
+    harness = await startConsoleHarness({ EWC_RETRY_BASE_MS: '300' });
+    const fleet = await harness.startFleet(DEMO_FLEET.slice(2, 3), 1500);
+    const agent = fleet.agents[0];
+    expect((await harness.instance.api.startDownload(profile(), ADMIN)).status).toBe(202);
+    await waitFor('a third of the image acknowledged', () => apNamed(harness!, '9105-emorenoa'), (ap) => ap.percent > 30, 20_000);
+    await agent.stop();
+    await waitFor('the AP failed with a retry pending', () => apNamed(harness!, '9105-emorenoa'), (ap) => ap.predownloadStatus === 'Failed' && ap.nextRetryTime !== null, 10_000);
+    await agent.start();
+
+    await waitFor('stage Activate', () => upgrade(harness!), (u) => u.stage === 'Activate' || u.stage === 'Failed', 30_000);
+    expect(apNamed(harness, '9105-emorenoa')).toMatchObject({ predownloadStatus: 'Complete', retryCount: 1 });
+    const lines = (harness.instance.api.getSyslog().body as { text: string }[]).map((l) => l.text);
+    const resumed = lines.map((l) => /9105-emorenoa: Image Data Request sent, fileName \[ap1g8\], resuming at (\d+)/.exec(l)).find(Boolean);
+    expect(Number(resumed?.[1])).toBeGreaterThan(0);
+    const agentDir = path.join(harness.config.dataDir, 'fleet', DEMO_FLEET[2].mac.replace(/[^0-9a-zA-Z]/g, ''));
+    expect(await sha256OfFile(path.join(agentDir, 'ap-backup.img'))).toBe(await sha256OfFile(path.join(serverRoot, DEMO_IMAGE_PATH, 'ap1g8')));
+  });
+
   it('refuses a predownload to an AP without the space for the image (PRECHECK) and does not retry it', async () => {
     harness = await startConsoleHarness({ EWC_RETRY_BASE_MS: '200' });
     await harness.startFleet([{ ...DEMO_FLEET[2], freeSpaceKb: 100 }]);
