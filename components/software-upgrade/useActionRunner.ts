@@ -1,7 +1,7 @@
 'use client';
 
-import { useCallback, useMemo, useRef, useState } from 'react';
 import type { ResultMessage } from '@/components/ui/ResultBanner';
+import { useRequestRunner, type RequestRunner } from '@/components/ui/useRequestRunner';
 
 export type ConsoleActionName = 'save' | 'download' | 'activate' | 'cancel' | 'hostKey' | 'export';
 
@@ -11,35 +11,9 @@ export interface ActionMessage extends ResultMessage {
   aboutForm: boolean;
 }
 
-export interface ActionRunner {
-  busy: ConsoleActionName | null;
-  message: ActionMessage | null;
-  setMessage: (message: ActionMessage | null) => void;
-  /** Read from a ref, so a second press in the same tick already sees the first. */
-  inFlight: () => boolean;
-  /** Marks `name` busy and clears the banner while `call` runs; callers check inFlight() first. */
-  run: <T>(name: ConsoleActionName, call: () => Promise<T>) => Promise<T>;
-}
+export type ActionRunner = RequestRunner<ConsoleActionName, ActionMessage>;
 
-/** One request at a time for every button on the page, and the banner they share. */
+/** One request at a time for every button on the Software Upgrade page, and the banner they share. */
 export function useActionRunner(): ActionRunner {
-  const [busy, setBusy] = useState<ConsoleActionName | null>(null);
-  const [message, setMessage] = useState<ActionMessage | null>(null);
-  // Disabled buttons do not stop Enter in a field from submitting again; this does.
-  const pending = useRef(false);
-
-  const inFlight = useCallback(() => pending.current, []);
-  const run = useCallback(async <T>(name: ConsoleActionName, call: () => Promise<T>): Promise<T> => {
-    pending.current = true;
-    setBusy(name);
-    setMessage(null);
-    try {
-      return await call();
-    } finally {
-      pending.current = false;
-      setBusy(null);
-    }
-  }, []);
-
-  return useMemo(() => ({ busy, message, setMessage, inFlight, run }), [busy, message, inFlight, run]);
+  return useRequestRunner<ConsoleActionName, ActionMessage>();
 }

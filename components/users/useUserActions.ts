@@ -1,7 +1,8 @@
 'use client';
 
 import type { ResultMessage } from '@/components/ui/ResultBanner';
-import { useCallback, useMemo, useRef, useState } from 'react';
+import { useCallback, useMemo } from 'react';
+import { useRequestRunner } from '@/components/ui/useRequestRunner';
 import type { CreateUserInput } from '@/server/auth/authSchemas';
 import { sameUser } from './format';
 import { issuesToErrors, unplacedIssues, type FieldErrors } from './userForms';
@@ -42,23 +43,11 @@ const PASSWORD_PATHS = ['password'];
  * `afterChange` reloads what a change shows up in: the user table and the audit trail.
  */
 export function useUserActions(currentUsername: string | null, afterChange: () => void): UserActions {
-  const [busy, setBusy] = useState<UserActionName | null>(null);
-  const [message, setMessage] = useState<UsersMessage | null>(null);
-  // Disabled buttons do not stop Enter in a field from submitting again; this does.
-  const pending = useRef(false);
-
-  const run = useCallback(async <T>(name: UserActionName, call: () => Promise<T>): Promise<T | null> => {
-    if (pending.current) return null;
-    pending.current = true;
-    setBusy(name);
-    setMessage(null);
-    try {
-      return await call();
-    } finally {
-      pending.current = false;
-      setBusy(null);
-    }
-  }, []);
+  const { busy, message, setMessage, inFlight, run: runRequest } = useRequestRunner<UserActionName, UsersMessage>();
+  const run = useCallback(
+    <T,>(name: UserActionName, call: () => Promise<T>): Promise<T | null> => (inFlight() ? Promise.resolve(null) : runRequest(name, call)),
+    [inFlight, runRequest],
+  );
 
   const add = useCallback(
     async (body: CreateUserInput): Promise<FormOutcome> => {
@@ -114,7 +103,7 @@ export function useUserActions(currentUsername: string | null, afterChange: () =
     [run, afterChange, currentUsername],
   );
 
-  const dismissMessage = useCallback(() => setMessage(null), []);
+  const dismissMessage = useCallback(() => setMessage(null), [setMessage]);
 
   return useMemo(
     () => ({ busy, message, dismissMessage, add, remove, setPassword }),

@@ -147,7 +147,7 @@ export class ConsoleApi {
   private save(data: ImageDownloadProfileData, actor: RequestActor): StoredProfile {
     const before = this.deps.profiles.get();
     const saved = this.deps.profiles.save(data);
-    this.audited(actor, 'profile.save', describeProfileChanges(before, saved) || 'no change');
+    this.audited(actor, 'profile.save', describeProfileChanges(before, saved));
     this.deps.profileSaved();
     return saved;
   }

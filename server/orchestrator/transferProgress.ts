@@ -4,7 +4,8 @@ interface Progress {
   bytes: number;
   total: number;
   startedAt: number;
-  startBytes: number;
+  /** What the AP already held when it first acknowledged (a resumed transfer); the rate counts only what moved since. */
+  startBytes: number | null;
 }
 
 export interface ProgressFigures {
@@ -23,13 +24,18 @@ export class TransferProgress {
     return `${kind}:${mac}`;
   }
 
-  start(mac: string, kind: ImageKind, total: number, alreadyHeld: number): void {
-    this.transfers.set(this.key(mac, kind), { bytes: alreadyHeld, total, startedAt: Date.now(), startBytes: alreadyHeld });
+  start(mac: string, kind: ImageKind, total: number): void {
+    this.transfers.set(this.key(mac, kind), { bytes: 0, total, startedAt: Date.now(), startBytes: null });
   }
 
   update(mac: string, kind: ImageKind, bytes: number): void {
     const progress = this.transfers.get(this.key(mac, kind));
-    if (progress) progress.bytes = bytes;
+    if (!progress) return;
+    if (progress.startBytes === null) {
+      progress.startBytes = bytes;
+      progress.startedAt = Date.now();
+    }
+    progress.bytes = bytes;
   }
 
   complete(mac: string, kind: ImageKind): void {
@@ -50,7 +56,7 @@ export class TransferProgress {
     const progress = this.transfers.get(this.key(mac, kind));
     if (!progress) return null;
     const percent = progress.total === 0 ? 100 : Math.min(100, (progress.bytes / progress.total) * 100);
-    const moved = progress.bytes - progress.startBytes;
+    const moved = progress.bytes - (progress.startBytes ?? 0);
     const elapsed = (Date.now() - progress.startedAt) / 1000;
     const remaining = progress.total - progress.bytes;
     const etaSeconds = remaining <= 0 ? 0 : moved > 0 && elapsed > 0 ? Math.ceil(remaining / (moved / elapsed)) : null;

@@ -304,7 +304,7 @@ export class UpgradeOrchestrator {
         return;
       }
       this.transitions.moveFromCurrent(mac, 'Predownloading', ['Initiated', 'Downloading']);
-      this.deps.progress.start(mac, job.kind, image.size, 0);
+      this.deps.progress.start(mac, job.kind, image.size);
       const reply = await session.deliver(offer, image.path, {
         signal: run.abort.signal,
         onAcknowledged: (bytes) => {
