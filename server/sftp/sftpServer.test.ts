@@ -22,7 +22,7 @@ let image: Buffer;
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'ewc-demo-sftp-'));
   root = join(work, 'root');
-  hostKeyPath = join(work, 'keys', 'ssh_host_ed25519_key');
+  hostKeyPath = join(work, 'keys', 'ssh_host_ecdsa_key');
   mkdirSync(join(root, 'Documents/sftp_files/EWC_17_12_1'), { recursive: true });
   image = randomBytes(IMAGE_BYTES);
   writeFileSync(join(root, 'Documents/sftp_files/EWC_17_12_1/ap1g6'), image);

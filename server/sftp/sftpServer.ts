@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash, generateKeyPairSync, timingSafeEqual } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { open, readdir, realpath, stat, type FileHandle } from 'node:fs/promises';
 import { dirname, join, posix, sep } from 'node:path';
@@ -79,10 +79,13 @@ export async function startSftpServer({ root, host = '127.0.0.1', port = 0, user
 
 function loadOrCreateHostKey(path: string): string {
   if (existsSync(path)) return readFileSync(path, 'utf8');
-  const pair = utils.generateKeyPairSync('ed25519', { comment: 'ewc-demo-sftp' });
+  // Node's own ECDSA P-256 key in SEC1 PEM, which ssh2 always reads back: about 3 in 1,000 ed25519 keys
+  // from ssh2's utils.generateKeyPairSync are refused by its own parser ("Malformed OpenSSH private key").
+  const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+  const pem = privateKey.export({ type: 'sec1', format: 'pem' }).toString();
   mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, pair.private, { mode: 0o600 });
-  return pair.private;
+  writeFileSync(path, pem, { mode: 0o600 });
+  return pem;
 }
 
 /** Compares digests so that neither the length nor a common prefix of the secret shows in the timing. */
