@@ -1,4 +1,4 @@
-import { PREDOWNLOAD_ACTIVE, type PredownloadStatus } from './predownloadStatus';
+import type { PredownloadStatus } from './predownloadStatus';
 
 /** One row of `show ap image`, with the Web UI's extra columns. */
 export interface ApImageRow {
@@ -26,6 +26,8 @@ export interface ApImageRow {
   connected: boolean;
   /** Why the last attempt failed, in syslog words, or null. */
   lastError: string | null;
+  /** Place in the line of APs waiting for a delivery slot (1 is next), or null when not waiting. */
+  queuePosition: number | null;
 }
 
 export interface ApImageSummary {
@@ -41,26 +43,10 @@ export interface ApImageSummary {
 }
 
 export interface ApImageReport {
+  /** Counters for the whole fleet, whatever the filter. */
   summary: ApImageSummary;
+  /** The APs of the query's page (every AP without a limit). */
   aps: ApImageRow[];
-}
-
-/**
- * The counters of `show ap image`. "Completed downloading" counts APs whose
- * image the controller holds for them (fetched from the image server) while
- * their predownload has not finished yet.
- */
-export function summarizeApImages(aps: readonly ApImageRow[], imageFetchedFor: (ap: ApImageRow) => boolean = () => false): ApImageSummary {
-  const count = (status: PredownloadStatus) => aps.filter((ap) => ap.predownloadStatus === status).length;
-  return {
-    totalAps: aps.length,
-    initiated: count('Initiated'),
-    downloading: count('Downloading'),
-    predownloading: count('Predownloading'),
-    completedDownloading: aps.filter((ap) => ap.predownloadStatus === 'Predownloading' && imageFetchedFor(ap)).length,
-    completedPredownloading: count('Complete'),
-    notSupported: count('NotSupported'),
-    failedToPredownload: count('Failed'),
-    predownloadInProgress: aps.some((ap) => PREDOWNLOAD_ACTIVE.has(ap.predownloadStatus)),
-  };
+  /** How many APs match the query's filter. */
+  total: number;
 }

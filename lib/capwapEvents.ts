@@ -1,3 +1,5 @@
+import type { BeginReply, DataReply, EndReply, PrecheckReply, ReloadReply } from './capwapReplies';
+
 /**
  * The controller <-> AP agent protocol, carried on the socket.io namespace `/capwap`.
  * Modelled on CAPWAP image data: the controller offers an image, the AP prechecks
@@ -33,33 +35,6 @@ export interface ImageOffer {
   sha256: string;
 }
 
-export interface PrecheckReply {
-  ok: boolean;
-  availableKb: number;
-  requiredKb: number;
-  message: string;
-}
-
-export interface BeginReply {
-  ok: boolean;
-  /** Bytes of this image the AP already holds from an interrupted attempt; the controller resumes there. */
-  offset: number;
-  message: string;
-}
-
-export interface DataReply {
-  ok: boolean;
-  /** Total bytes of this transfer the AP has written. */
-  received: number;
-  message: string;
-}
-
-export interface EndReply {
-  ok: boolean;
-  sha256: string;
-  message: string;
-}
-
 export interface ControllerToApEvents {
   'image:precheck': (offer: ImageOffer, ack: (reply: PrecheckReply) => void) => void;
   'image:begin': (offer: ImageOffer, ack: (reply: BeginReply) => void) => void;
@@ -68,7 +43,7 @@ export interface ControllerToApEvents {
   /** Drop every transfer under way and remove the partial files (a cancelled predownload). */
   'image:abort': (abort: { reason: string }, ack: () => void) => void;
   /** Swap primary and backup images and reload: the AP drops its connection and joins again. */
-  'ap:reload': (ack: (reply: { ok: boolean; message: string }) => void) => void;
+  'ap:reload': (ack: (reply: ReloadReply) => void) => void;
 }
 
 export interface ApToControllerEvents {

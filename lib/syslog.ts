@@ -11,3 +11,6 @@ export interface SyslogLine {
   facility: string;
   text: string;
 }
+
+/** How many recent lines the page keeps and a snapshot carries; older ones scroll off as on the controller's buffer. */
+export const SYSLOG_PAGE_LINES = 500;

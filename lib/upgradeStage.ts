@@ -92,4 +92,6 @@ export interface UpgradeView {
   message: string | null;
   /** Fetches from the image server under way, so a slow WAN transfer is visible before any AP receives a byte. */
   fetches: ImageFetchProgress[];
+  /** While a predownload runs: APs receiving now, APs waiting for a slot, and the slot limit. */
+  deliveries: { active: number; waiting: number; limit: number } | null;
 }

@@ -26,6 +26,8 @@ const envSchema = z.object({
   EWC_RETRY_BASE_MS: positiveInt.default(30_000),
   EWC_RELOAD_MS: z.coerce.number().int().min(0).default(3000),
   EWC_REJOIN_TIMEOUT_MS: positiveInt.default(180_000),
+  EWC_MAX_CONCURRENT_PREDOWNLOADS: z.coerce.number().int().min(1).max(10_000).default(100),
+  EWC_EVENT_LOG_MAX_LINES: z.coerce.number().int().min(1000).default(100_000),
 });
 
 export interface ConsoleConfig {
@@ -52,6 +54,10 @@ export interface ConsoleConfig {
   reloadMs: number;
   /** How long the controller waits for a reloading AP to join again before it fails it. */
   rejoinTimeoutMs: number;
+  /** How many APs receive an image at once; the others wait in line. */
+  maxConcurrentPredownloads: number;
+  /** How many event log lines the database keeps (the newest). */
+  eventLogMaxLines: number;
 }
 
 // The demo fleet's links are slowed down so that progress is visible on a loopback network.
@@ -84,5 +90,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     retry: { maxRetries: e.EWC_MAX_RETRIES, baseDelayMs: e.EWC_RETRY_BASE_MS },
     reloadMs: e.EWC_RELOAD_MS,
     rejoinTimeoutMs: e.EWC_REJOIN_TIMEOUT_MS,
+    maxConcurrentPredownloads: e.EWC_MAX_CONCURRENT_PREDOWNLOADS,
+    eventLogMaxLines: e.EWC_EVENT_LOG_MAX_LINES,
   };
 }

@@ -5,7 +5,7 @@ import { CAPWAP_NAMESPACE } from '../lib/capwapEvents';
 import type { ConsoleSnapshot } from '../lib/socketEvents';
 import { ApRegistry } from './capwap/apRegistry';
 import type { ConsoleConfig } from './config';
-import { toApImageReport, toApImageRow, type ApImageViewSources } from './console/apImageView';
+import { fleetSummary, queryApImage, type ApImageViewSources } from './console/apImageView';
 import { ConsoleHub, type ConsoleNamespace } from './console/consoleHub';
 import { AuthService } from './auth/authService';
 import { AuthApi } from './http/authApi';
@@ -24,6 +24,9 @@ import { openDatabase, type Db } from './store/database';
 import { EventLog } from './store/eventLog';
 import { EMPTY_PROFILE, ProfileRepository, toProfileView, type StoredProfile } from './store/profileRepository';
 import { UpgradeRepository } from './store/upgradeRepository';
+import { WriteBehind } from './store/writeBehind';
+import type { ApImageQuery } from '../lib/apImageQuery';
+import { SYSLOG_PAGE_LINES } from '../lib/syslog';
 
 export interface ConsoleInstance {
   api: ConsoleApi;
@@ -44,6 +47,9 @@ export interface CreateConsoleOptions {
   /** Replaces how image sources are made (tests of SFTP before it exists, for example). */
   createImageSource?: (profile: StoredProfile) => ImageSource;
 }
+
+// How often the fleet's changes and log lines are written to the database, in one transaction.
+const STORE_TICK_MS = 100;
 
 function imageSourceFor(profile: StoredProfile, config: ConsoleConfig): ImageSource {
   if (profile.mode === 'TFTP') {
@@ -74,10 +80,11 @@ export function createConsole(httpServer: HttpServer, config: ConsoleConfig, opt
   const { generatedPassword } = auth.ensureAdmin();
   const stopSweep = auth.startExpirySweep();
   const profiles = new ProfileRepository(db, options.defaultProfile ?? EMPTY_PROFILE, secrets);
-  const aps = new AccessPointRepository(db);
+  const store = new WriteBehind(db, STORE_TICK_MS);
+  const aps = new AccessPointRepository(db, store);
   const upgrades = new UpgradeRepository(db);
   const controller = new ControllerRepository(db, options.initialControllerVersion ?? '17.09.04a.0.6');
-  const log = new EventLog(db);
+  const log = new EventLog(db, store, config.eventLogMaxLines);
   const progress = new TransferProgress();
 
   // Image blocks are 64 KiB; leave room for the packet framing.
@@ -93,6 +100,7 @@ export function createConsole(httpServer: HttpServer, config: ConsoleConfig, opt
     upgrades,
     controller,
     log,
+    store,
     progress,
     notifier: { apChanged: (mac) => hub?.apChanged(mac), upgradeChanged: () => hub?.upgradeChanged() },
     registry: () => registry!,
@@ -100,28 +108,24 @@ export function createConsole(httpServer: HttpServer, config: ConsoleConfig, opt
   });
 
   const viewSources: ApImageViewSources = {
+    fleet: aps.reader,
     progress,
     isConnected: (mac) => registry?.isConnected(mac) ?? false,
     imageFetchedFor: (imageType) => orchestrator.imageFetchedFor(imageType),
+    queuePositions: () => orchestrator.queuePositions(),
   };
-  const apImage = () => toApImageReport(aps.all(), viewSources);
-  const snapshot = (): ConsoleSnapshot => {
-    const report = apImage();
-    return {
+  const apImage = (query: ApImageQuery = { sort: 'name', offset: 0 }) => queryApImage(query, viewSources);
+  hub = new ConsoleHub(io.of('/') as ConsoleNamespace, {
+    snapshot: (query): ConsoleSnapshot => ({
       profile: toProfileView(profiles.get()),
       upgrade: orchestrator.view(),
-      apImage: report,
-      syslog: log.recent(),
-      homogeneous: new Set(report.aps.map((ap) => ap.imageType)).size <= 1,
-    };
-  };
-  hub = new ConsoleHub(io.of('/') as ConsoleNamespace, {
-    snapshot,
-    apRow: (mac) => {
-      const ap = aps.get(mac);
-      return ap ? toApImageRow(ap, viewSources) : null;
-    },
-    summary: () => apImage().summary,
+      apImage: apImage(query),
+      apImageQuery: query,
+      syslog: log.recent(SYSLOG_PAGE_LINES),
+      homogeneous: aps.reader.imageTypes().length <= 1,
+    }),
+    page: apImage,
+    summary: () => fleetSummary(aps.reader, viewSources.imageFetchedFor),
     upgrade: () => orchestrator.view(),
   });
   const unsubscribeLog = log.onAppend((line) => hub?.syslogAppended(line));
@@ -160,6 +164,7 @@ export function createConsole(httpServer: HttpServer, config: ConsoleConfig, opt
       detachAuth();
       unsubscribeLog();
       await new Promise<void>((resolve) => io.close(() => resolve()));
+      store.close();
       db.close();
     },
   };

@@ -43,9 +43,14 @@ const COLUMNS: readonly TableColumn<ApImageRow>[] = [
     key: 'percent',
     header: 'ETA/Percent Complete (AP)',
     className: 'col-progress',
-    render: (row) => (
-      <ProgressBar value={row.percent} label={`${row.name} AP image`} text={formatEtaPercent(row.etaSeconds, row.percent)} tone={progressTone(row, row.percent)} />
-    ),
+    render: (row) =>
+      row.queuePosition !== null ? (
+        <span className="ap-queued" data-testid="ap-queued">
+          Waiting for a slot (#{row.queuePosition})
+        </span>
+      ) : (
+        <ProgressBar value={row.percent} label={`${row.name} AP image`} text={formatEtaPercent(row.etaSeconds, row.percent)} tone={progressTone(row, row.percent)} />
+      ),
   },
   {
     key: 'controllerPercent',
@@ -88,6 +93,15 @@ function rowAttributes(row: ApImageRow): TableRowAttributes {
   };
 }
 
-export function ApImageTable({ aps }: { aps: readonly ApImageRow[] }) {
-  return <Table caption="AP image predownload status" columns={COLUMNS} rows={aps} rowKey={rowKey} rowAttributes={rowAttributes} empty="No APs joined" />;
+export function ApImageTable({ aps, filtered }: { aps: readonly ApImageRow[]; filtered: boolean }) {
+  return (
+    <Table
+      caption="AP image predownload status"
+      columns={COLUMNS}
+      rows={aps}
+      rowKey={rowKey}
+      rowAttributes={rowAttributes}
+      empty={filtered ? 'No AP matches the filter' : 'No APs joined'}
+    />
+  );
 }

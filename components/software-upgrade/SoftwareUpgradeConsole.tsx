@@ -6,6 +6,7 @@ import { Panel } from '@/components/ui/Panel';
 import { ResultBanner } from '@/components/ui/ResultBanner';
 import { ApImageCounters } from './ApImageCounters';
 import { ApImageTable } from './ApImageTable';
+import { ApImageTableControls } from './ApImageTableControls';
 import { ConnectionIndicator } from './ConnectionIndicator';
 import { ExportConfigDialog } from './ExportConfigDialog';
 import { HomogeneityBanner } from './HomogeneityBanner';
@@ -85,9 +86,10 @@ export function SoftwareUpgradeConsole({ canChange }: { canChange: boolean }) {
         </Panel>
       </div>
 
-      <Panel id="ap-image" title="AP Image Predownload" aside={<span className="panel-count">{live.aps.length} APs</span>}>
+      <Panel id="ap-image" title="AP Image Predownload" aside={<span className="panel-count">{live.summary?.totalAps ?? 0} APs</span>}>
         <ApImageCounters summary={live.summary} />
-        <ApImageTable aps={live.aps} />
+        <ApImageTableControls query={live.apImageQuery} total={live.total} onQuery={live.viewApImage} />
+        <ApImageTable aps={live.aps} filtered={live.total < (live.summary?.totalAps ?? 0)} />
       </Panel>
 
       <Panel id="syslog" title="Syslog" aside={<span className="panel-count">last {live.syslog.length} lines</span>}>

@@ -39,6 +39,11 @@ export function UpgradeDetails({ upgrade }: { upgrade: UpgradeView | null }) {
           <dd data-testid="upgrade-target-controller-version">{orDash(upgrade?.targetControllerVersion)}</dd>
         </div>
       </dl>
+      {upgrade?.deliveries && (
+        <p className="delivery-slots" data-testid="delivery-slots">
+          Delivering to {upgrade.deliveries.active} AP(s) at once (at most {upgrade.deliveries.limit}); {upgrade.deliveries.waiting} waiting for a slot
+        </p>
+      )}
       {upgrade && upgrade.fetches.length > 0 && (
         <ul className="fetch-list" aria-label="From the image server">
           {upgrade.fetches.map((fetch) => (

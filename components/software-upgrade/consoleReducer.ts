@@ -1,15 +1,11 @@
-import type { ApImageRow, ApImageSummary } from '@/lib/apImage';
+import type { ApImageReport, ApImageRow, ApImageSummary } from '@/lib/apImage';
+import { DEFAULT_AP_IMAGE_PAGE_QUERY, type ApImagePageQuery } from '@/lib/apImageQuery';
 import type { ImageDownloadProfileView } from '@/lib/imageDownloadProfile';
-import type { ConsoleServerToClientEvents, ConsoleSnapshot } from '@/lib/socketEvents';
-import type { SyslogLine } from '@/lib/syslog';
+import type { ApImageBatch, ConsoleSnapshot } from '@/lib/socketEvents';
+import { SYSLOG_PAGE_LINES, type SyslogLine } from '@/lib/syslog';
 import type { UpgradeView } from '@/lib/upgradeStage';
 
-/** How many syslog lines the page keeps; older ones scroll off as on the controller's buffer. */
-export const SYSLOG_LIMIT = 500;
-
 export type ConnectionStatus = 'connecting' | 'live' | 'reconnecting';
-
-export type ApImageBatch = Parameters<ConsoleServerToClientEvents['apImage:updated']>[0];
 
 export interface ConsoleState {
   connection: ConnectionStatus;
@@ -17,7 +13,11 @@ export interface ConsoleState {
   loaded: boolean;
   profile: ImageDownloadProfileView | null;
   upgrade: UpgradeView | null;
+  /** The page of the AP table being looked at. */
   aps: ApImageRow[];
+  /** How many APs match the table's filter. */
+  total: number;
+  apImageQuery: ApImagePageQuery;
   summary: ApImageSummary | null;
   syslog: SyslogLine[];
   homogeneous: boolean;
@@ -28,6 +28,7 @@ export type ConsoleAction =
   | { type: 'disconnected' }
   | { type: 'snapshot'; snapshot: ConsoleSnapshot }
   | { type: 'apImage'; batch: ApImageBatch }
+  | { type: 'apImagePage'; query: ApImagePageQuery; apImage: ApImageReport }
   | { type: 'upgrade'; upgrade: UpgradeView }
   | { type: 'syslog'; lines: SyslogLine[] }
   | { type: 'profile'; profile: ImageDownloadProfileView };
@@ -38,6 +39,8 @@ export const INITIAL_CONSOLE_STATE: ConsoleState = {
   profile: null,
   upgrade: null,
   aps: [],
+  total: 0,
+  apImageQuery: DEFAULT_AP_IMAGE_PAGE_QUERY,
   summary: null,
   syslog: [],
   // Assume homogeneous until told otherwise, so the warning never flashes on load.
@@ -45,28 +48,19 @@ export const INITIAL_CONSOLE_STATE: ConsoleState = {
 };
 
 /**
- * Merges a batch into the rows by MAC: changed rows replace theirs in place,
- * new ones are appended, removed ones dropped. Unchanged rows keep their
- * object identity so memoised table rows skip re-rendering.
+ * Applies a batch to the page's rows: changed rows replace theirs; when the page's membership
+ * or order changed, the rows follow the new MAC list. Unchanged rows keep their object
+ * identity so memoised table rows skip re-rendering.
  */
-export function mergeApRows(rows: readonly ApImageRow[], changed: readonly ApImageRow[], removed: readonly string[]): ApImageRow[] {
-  if (changed.length === 0 && removed.length === 0) return rows as ApImageRow[];
-  const pending = new Map(changed.map((row) => [row.mac, row]));
-  const gone = new Set(removed);
-  const next: ApImageRow[] = [];
-  for (const row of rows) {
-    if (gone.has(row.mac)) continue;
-    const update = pending.get(row.mac);
-    if (update) pending.delete(row.mac);
-    next.push(update ?? row);
-  }
-  for (const row of pending.values()) {
-    if (!gone.has(row.mac)) next.push(row);
-  }
-  return next;
+export function applyApImageBatch(rows: readonly ApImageRow[], batch: ApImageBatch): ApImageRow[] {
+  if (batch.aps.length === 0 && batch.page === null) return rows as ApImageRow[];
+  const byMac = new Map(rows.map((row) => [row.mac, row]));
+  for (const row of batch.aps) byMac.set(row.mac, row);
+  if (batch.page) return batch.page.flatMap((mac) => byMac.get(mac) ?? []);
+  return rows.map((row) => byMac.get(row.mac)!);
 }
 
-/** Appends lines not seen yet (a reconnect may replay some) and keeps the newest SYSLOG_LIMIT. */
+/** Appends lines not seen yet (a reconnect may replay some) and keeps the newest SYSLOG_PAGE_LINES. */
 export function appendSyslog(lines: readonly SyslogLine[], added: readonly SyslogLine[]): SyslogLine[] {
   const known = new Set(lines.map((line) => line.id));
   const fresh = added.filter((line) => !known.has(line.id));
@@ -75,7 +69,7 @@ export function appendSyslog(lines: readonly SyslogLine[], added: readonly Syslo
 }
 
 function lastLines(lines: SyslogLine[]): SyslogLine[] {
-  return lines.length > SYSLOG_LIMIT ? lines.slice(lines.length - SYSLOG_LIMIT) : lines;
+  return lines.length > SYSLOG_PAGE_LINES ? lines.slice(lines.length - SYSLOG_PAGE_LINES) : lines;
 }
 
 export function consoleReducer(state: ConsoleState, action: ConsoleAction): ConsoleState {
@@ -93,6 +87,8 @@ export function consoleReducer(state: ConsoleState, action: ConsoleAction): Cons
         profile: snapshot.profile,
         upgrade: snapshot.upgrade,
         aps: snapshot.apImage.aps,
+        total: snapshot.apImage.total,
+        apImageQuery: snapshot.apImageQuery,
         summary: snapshot.apImage.summary,
         syslog: lastLines(snapshot.syslog),
         homogeneous: snapshot.homogeneous,
@@ -101,7 +97,10 @@ export function consoleReducer(state: ConsoleState, action: ConsoleAction): Cons
     case 'apImage':
       // Deltas only make sense on top of a snapshot; the snapshot that follows every connect carries them anyway.
       if (!state.loaded) return state;
-      return { ...state, aps: mergeApRows(state.aps, action.batch.aps, action.batch.removed), summary: action.batch.summary };
+      return { ...state, aps: applyApImageBatch(state.aps, action.batch), total: action.batch.total, summary: action.batch.summary };
+    case 'apImagePage':
+      if (!state.loaded) return state;
+      return { ...state, aps: action.apImage.aps, total: action.apImage.total, summary: action.apImage.summary, apImageQuery: action.query };
     case 'upgrade':
       if (!state.loaded) return state;
       return { ...state, upgrade: action.upgrade };

@@ -1,7 +1,8 @@
 'use client';
 
-import { useCallback, useEffect, useReducer } from 'react';
+import { useCallback, useEffect, useReducer, useRef } from 'react';
 import { io, type Socket } from 'socket.io-client';
+import type { ApImagePageQuery } from '@/lib/apImageQuery';
 import type { ImageDownloadProfileView } from '@/lib/imageDownloadProfile';
 import type { ConsoleClientToServerEvents, ConsoleServerToClientEvents } from '@/lib/socketEvents';
 import { consoleReducer, INITIAL_CONSOLE_STATE, type ConsoleState } from './consoleReducer';
@@ -11,14 +12,20 @@ type ConsoleSocket = Socket<ConsoleServerToClientEvents, ConsoleClientToServerEv
 export interface ConsoleStateApi extends ConsoleState {
   /** Applies a profile the REST API returned, before the matching socket event arrives. */
   applyProfile: (profile: ImageDownloadProfileView) => void;
+  /** Shows another page, filter or order of the AP table; the server then sends changes for that view. */
+  viewApImage: (query: ApImagePageQuery) => void;
 }
 
 /** The page's only live state: a socket on `/` feeding one reducer. */
 export function useConsoleState(): ConsoleStateApi {
   const [state, dispatch] = useReducer(consoleReducer, INITIAL_CONSOLE_STATE);
+  const socketRef = useRef<ConsoleSocket | null>(null);
+  // Read at every (re)connection, so the snapshot after a reconnect is the page being looked at.
+  const queryRef = useRef(state.apImageQuery);
 
   useEffect(() => {
-    const socket: ConsoleSocket = io();
+    const socket: ConsoleSocket = io({ auth: (send) => send({ apImageView: queryRef.current }) });
+    socketRef.current = socket;
     socket.on('connect', () => dispatch({ type: 'connected' }));
     socket.on('connect_error', (error) => {
       dispatch({ type: 'disconnected' });
@@ -38,10 +45,17 @@ export function useConsoleState(): ConsoleStateApi {
     return () => {
       socket.removeAllListeners();
       socket.disconnect();
+      socketRef.current = null;
     };
   }, []);
 
   const applyProfile = useCallback((profile: ImageDownloadProfileView) => dispatch({ type: 'profile', profile }), []);
+  const viewApImage = useCallback((query: ApImagePageQuery) => {
+    queryRef.current = query;
+    socketRef.current?.emit('apImage:view', query, (reply) => {
+      if (reply.ok) dispatch({ type: 'apImagePage', query: reply.query, apImage: reply.apImage });
+    });
+  }, []);
 
-  return { ...state, applyProfile };
+  return { ...state, applyProfile, viewApImage };
 }

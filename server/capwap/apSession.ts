@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import type { Socket } from 'socket.io';
-import type { ApJoinInfo, ApToControllerEvents, ControllerToApEvents, EndReply, ImageOffer, PrecheckReply } from '../../lib/capwapEvents';
+import type { z } from 'zod';
+import type { ApJoinInfo, ApToControllerEvents, ControllerToApEvents, ImageOffer } from '../../lib/capwapEvents';
+import { beginReplySchema, dataReplySchema, endReplySchema, precheckReplySchema, reloadReplySchema, type EndReply, type PrecheckReply, type ReloadReply } from '../../lib/capwapReplies';
 
 export type CapwapSocket = Socket<ApToControllerEvents, ControllerToApEvents>;
 
@@ -8,6 +10,8 @@ export interface DeliveryOptions {
   signal: AbortSignal;
   /** Called with the bytes the AP acknowledged so far. */
   onAcknowledged: (bytes: number) => void;
+  /** The furthest an AP may ask to resume: what this controller already sent it, or the image size. */
+  maxResumeOffset: number;
 }
 
 export class ApSessionError extends Error {}
@@ -17,6 +21,16 @@ export class ApSessionError extends Error {}
 const BLOCK_BYTES = 64 * 1024;
 const WINDOW_BLOCKS = 8;
 const ACK_TIMEOUT_MS = 30_000;
+
+/** Parses an AP's reply; one of the wrong shape ends the request with a line that says so. */
+function parseReply<T>(schema: z.ZodType<T>, what: string, reply: unknown): T {
+  const parsed = schema.safeParse(reply);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ApSessionError(`AP sent an invalid ${what} reply (${issue.path.join('.') || 'reply'}: ${issue.message})`);
+  }
+  return parsed.data;
+}
 
 /**
  * The controller's side of one AP's connection. It moves image bytes and knows
@@ -43,14 +57,19 @@ export class ApSession {
   }
 
   async precheck(offer: ImageOffer): Promise<PrecheckReply> {
-    return this.request(() => this.socket.timeout(ACK_TIMEOUT_MS).emitWithAck('image:precheck', offer));
+    const reply = await this.request(() => this.socket.timeout(ACK_TIMEOUT_MS).emitWithAck('image:precheck', offer));
+    return parseReply(precheckReplySchema, 'precheck', reply);
   }
 
   /** Streams the cached file to the AP in a bounded window of acknowledged blocks; resolves with the AP's verification. */
   async deliver(offer: ImageOffer, filePath: string, options: DeliveryOptions): Promise<EndReply> {
     if (options.signal.aborted) throw new ApSessionError('Cancelled');
-    const begin = await this.request(() => this.socket.timeout(ACK_TIMEOUT_MS).emitWithAck('image:begin', offer));
+    const begin = parseReply(beginReplySchema, 'image begin', await this.request(() => this.socket.timeout(ACK_TIMEOUT_MS).emitWithAck('image:begin', offer)));
     if (!begin.ok) throw new ApSessionError(begin.message);
+    const resumeLimit = Math.min(options.maxResumeOffset, offer.size);
+    if (begin.offset > resumeLimit) {
+      throw new ApSessionError(`AP asked to resume at byte ${begin.offset}, beyond the ${resumeLimit} bytes it can hold of ${offer.fileName}`);
+    }
     let acknowledged = begin.offset;
     options.onAcknowledged(acknowledged);
 
@@ -65,19 +84,21 @@ export class ApSession {
         const { bytesRead } = await file.read(data, 0, length, offset);
         if (bytesRead !== length) throw new ApSessionError(`Short read from the image cache at byte ${offset}`);
         const blockOffset = offset;
-        const sent: Promise<void> = this.request(() =>
-          this.socket.timeout(ACK_TIMEOUT_MS).emitWithAck('image:data', { transferId: offer.transferId, offset: blockOffset, data }),
-        )
-          .then((reply) => {
+        const sentSoFar = offset + length;
+        const block: Promise<void> = this.request(() => this.socket.timeout(ACK_TIMEOUT_MS).emitWithAck('image:data', { transferId: offer.transferId, offset: blockOffset, data }))
+          .then((raw) => {
+            const reply = parseReply(dataReplySchema, 'image data', raw);
             if (!reply.ok) throw new ApSessionError(reply.message);
-            acknowledged = Math.max(acknowledged, reply.received);
+            if (reply.received < acknowledged) throw new ApSessionError(`AP reported ${reply.received} bytes received after ${acknowledged}`);
+            if (reply.received > sentSoFar) throw new ApSessionError(`AP reported ${reply.received} bytes received, more than the ${sentSoFar} sent`);
+            acknowledged = reply.received;
             options.onAcknowledged(acknowledged);
           })
           .catch((error: Error) => {
             failure ??= error;
           })
-          .finally(() => inFlight.delete(sent));
-        inFlight.add(sent);
+          .finally(() => inFlight.delete(block));
+        inFlight.add(block);
         offset += length;
         if (inFlight.size >= WINDOW_BLOCKS) await Promise.race(inFlight);
       }
@@ -87,7 +108,8 @@ export class ApSession {
     } finally {
       await file.close();
     }
-    return this.request(() => this.socket.timeout(ACK_TIMEOUT_MS * 4).emitWithAck('image:end', { transferId: offer.transferId }));
+    const end = await this.request(() => this.socket.timeout(ACK_TIMEOUT_MS * 4).emitWithAck('image:end', { transferId: offer.transferId }));
+    return parseReply(endReplySchema, 'image end', end);
   }
 
   /** Tells the AP to drop its transfers and remove its partial files. Best effort: the AP may be gone. */
@@ -99,11 +121,12 @@ export class ApSession {
       .catch(() => undefined);
   }
 
-  async reload(): Promise<{ ok: boolean; message: string }> {
-    return this.request(() => this.socket.timeout(ACK_TIMEOUT_MS).emitWithAck('ap:reload'));
+  async reload(): Promise<ReloadReply> {
+    const reply = await this.request(() => this.socket.timeout(ACK_TIMEOUT_MS).emitWithAck('ap:reload'));
+    return parseReply(reloadReplySchema, 'reload', reply);
   }
 
-  private async request<T>(send: () => Promise<T>): Promise<T> {
+  private async request<T>(send: () => Promise<T>): Promise<unknown> {
     if (!this.socket.connected) throw new ApSessionError('AP is not connected');
     try {
       return await Promise.race([send(), this.dropped]);

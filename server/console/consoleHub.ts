@@ -1,29 +1,58 @@
-import type { Namespace } from 'socket.io';
-import type { ApImageRow, ApImageSummary } from '../../lib/apImage';
-import type { ConsoleClientToServerEvents, ConsoleServerToClientEvents, ConsoleSnapshot } from '../../lib/socketEvents';
-import type { SyslogLine } from '../../lib/syslog';
-import type { UpgradeView } from '../../lib/upgradeStage';
+import type { Namespace, Socket } from 'socket.io';
+import type { ApImageReport, ApImageSummary } from '../../lib/apImage';
+import { apImagePageQuerySchema, DEFAULT_AP_IMAGE_PAGE_QUERY, type ApImagePageQuery } from '../../lib/apImageQuery';
 import type { ImageDownloadProfileView } from '../../lib/imageDownloadProfile';
+import type { ConsoleClientToServerEvents, ConsoleServerToClientEvents, ConsoleSnapshot } from '../../lib/socketEvents';
+import { SYSLOG_PAGE_LINES, type SyslogLine } from '../../lib/syslog';
+import type { UpgradeView } from '../../lib/upgradeStage';
 import type { ConsoleNotifier } from '../orchestrator/notifier';
 
 export type ConsoleNamespace = Namespace<ConsoleClientToServerEvents, ConsoleServerToClientEvents>;
+type ConsoleSocket = Socket<ConsoleClientToServerEvents, ConsoleServerToClientEvents>;
 
 export interface ConsoleViews {
-  snapshot(): ConsoleSnapshot;
-  apRow(mac: string): ApImageRow | null;
+  snapshot(query: ApImagePageQuery): ConsoleSnapshot;
+  page(query: ApImagePageQuery): ApImageReport;
   summary(): ApImageSummary;
   upgrade(): UpgradeView;
 }
 
 // Four batches a second: live enough for a progress bar, cheap enough for a large fleet.
 const FLUSH_MS = 250;
+// However often a page asks for a snapshot, it gets at most one a second; requests in between share it.
+const SNAPSHOT_INTERVAL_MS = 1000;
+const MAX_WAITING_SNAPSHOT_ACKS = 8;
+
+/** What one page is looking at, and what it was last sent. */
+interface PageView {
+  query: ApImagePageQuery;
+  /** The MACs of the page last sent, in order. */
+  macs: string[];
+  /** The page missed a batch (its connection was backed up): send it whole next time. */
+  stale: boolean;
+  lastSnapshotAt: number;
+  snapshotAcks: Array<(snapshot: ConsoleSnapshot) => void>;
+  snapshotTimer: NodeJS.Timeout | null;
+}
+
+const sameOrder = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((mac, i) => mac === b[i]);
+
+/** The page asks for its table view in the handshake (`auth.apImageView`), so its first snapshot is already the right page. */
+function initialQuery(socket: ConsoleSocket): ApImagePageQuery {
+  const auth: unknown = socket.handshake.auth;
+  const asked = typeof auth === 'object' && auth !== null && 'apImageView' in auth ? auth.apImageView : undefined;
+  const parsed = apImagePageQuerySchema.safeParse(asked);
+  return parsed.success ? parsed.data : DEFAULT_AP_IMAGE_PAGE_QUERY;
+}
 
 /**
- * The browser side: a full snapshot on every (re)connection, then coalesced
- * batches of what changed. The only place that talks to browsers.
+ * The browser side: a bounded snapshot on every (re)connection (counters, the page of the
+ * table the page looks at, recent log lines), then coalesced batches: the counters, and
+ * the rows of that page that changed. The only place that talks to browsers.
  */
 export class ConsoleHub implements ConsoleNotifier {
   private readonly dirtyAps = new Set<string>();
+  private readonly views = new Map<string, PageView>();
   private upgradeDirty = false;
   private pendingLines: SyslogLine[] = [];
   private timer: NodeJS.Timeout | null = null;
@@ -31,14 +60,9 @@ export class ConsoleHub implements ConsoleNotifier {
 
   constructor(
     private readonly namespace: ConsoleNamespace,
-    private readonly views: ConsoleViews,
+    private readonly sources: ConsoleViews,
   ) {
-    namespace.on('connection', (socket) => {
-      socket.emit('snapshot:sent', views.snapshot());
-      socket.on('snapshot:request', (ack) => {
-        if (typeof ack === 'function') ack(views.snapshot());
-      });
-    });
+    namespace.on('connection', (socket) => this.connected(socket));
   }
 
   apChanged(mac: string): void {
@@ -53,11 +77,58 @@ export class ConsoleHub implements ConsoleNotifier {
 
   syslogAppended(line: SyslogLine): void {
     this.pendingLines.push(line);
+    // A flood of lines between two batches reaches the page as its newest lines, never as an unbounded batch.
+    if (this.pendingLines.length > SYSLOG_PAGE_LINES * 2) this.pendingLines = this.pendingLines.slice(-SYSLOG_PAGE_LINES);
     this.schedule();
   }
 
   profileChanged(profile: ImageDownloadProfileView): void {
     this.namespace.emit('profile:updated', profile);
+  }
+
+  private connected(socket: ConsoleSocket): void {
+    const query = initialQuery(socket);
+    const snapshot = this.sources.snapshot(query);
+    const view: PageView = { query, macs: snapshot.apImage.aps.map((ap) => ap.mac), stale: false, lastSnapshotAt: Date.now(), snapshotAcks: [], snapshotTimer: null };
+    this.views.set(socket.id, view);
+    socket.emit('snapshot:sent', snapshot);
+    socket.on('snapshot:request', (ack) => {
+      if (typeof ack === 'function') this.requestSnapshot(view, ack);
+    });
+    socket.on('apImage:view', (asked, ack) => {
+      if (typeof ack !== 'function') return;
+      const parsed = apImagePageQuerySchema.safeParse(asked);
+      if (!parsed.success) {
+        ack({ ok: false, error: parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ') });
+        return;
+      }
+      view.query = parsed.data;
+      const page = this.sources.page(view.query);
+      view.macs = page.aps.map((ap) => ap.mac);
+      view.stale = false;
+      ack({ ok: true, query: view.query, apImage: page });
+    });
+    socket.on('disconnect', () => {
+      if (view.snapshotTimer) clearTimeout(view.snapshotTimer);
+      this.views.delete(socket.id);
+    });
+  }
+
+  private requestSnapshot(view: PageView, ack: (snapshot: ConsoleSnapshot) => void): void {
+    if (view.snapshotAcks.length >= MAX_WAITING_SNAPSHOT_ACKS) return;
+    view.snapshotAcks.push(ack);
+    if (view.snapshotTimer) return;
+    const wait = Math.max(0, view.lastSnapshotAt + SNAPSHOT_INTERVAL_MS - Date.now());
+    view.snapshotTimer = setTimeout(() => {
+      view.snapshotTimer = null;
+      view.lastSnapshotAt = Date.now();
+      const snapshot = this.sources.snapshot(view.query);
+      view.macs = snapshot.apImage.aps.map((ap) => ap.mac);
+      view.stale = false;
+      const acks = view.snapshotAcks;
+      view.snapshotAcks = [];
+      for (const waiting of acks) waiting(snapshot);
+    }, wait);
   }
 
   private schedule(): void {
@@ -69,23 +140,41 @@ export class ConsoleHub implements ConsoleNotifier {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     if (this.pendingLines.length > 0) {
-      this.namespace.emit('syslog:appended', this.pendingLines);
+      this.namespace.emit('syslog:appended', this.pendingLines.slice(-SYSLOG_PAGE_LINES));
       this.pendingLines = [];
     }
     if (this.dirtyAps.size > 0) {
-      const aps: ApImageRow[] = [];
-      const removed: string[] = [];
-      for (const mac of this.dirtyAps) {
-        const row = this.views.apRow(mac);
-        if (row) aps.push(row);
-        else removed.push(mac);
-      }
+      this.sendPages();
       this.dirtyAps.clear();
-      this.namespace.emit('apImage:updated', { aps, removed, summary: this.views.summary() });
     }
     if (this.upgradeDirty) {
       this.upgradeDirty = false;
-      this.namespace.emit('upgrade:updated', this.views.upgrade());
+      this.namespace.emit('upgrade:updated', this.sources.upgrade());
+    }
+  }
+
+  /** Each page gets the fleet's counters and what changed on the page it shows. */
+  private sendPages(): void {
+    const summary = this.sources.summary();
+    for (const socket of this.namespace.sockets.values()) {
+      const view = this.views.get(socket.id);
+      if (!view) continue;
+      // A page whose connection has not taken the last batch yet skips this one and gets its page whole later.
+      if (!socket.conn.transport.writable) {
+        view.stale = true;
+        continue;
+      }
+      const page = this.sources.page(view.query);
+      const macs = page.aps.map((ap) => ap.mac);
+      const unchanged = !view.stale && sameOrder(macs, view.macs);
+      socket.emit('apImage:updated', {
+        summary,
+        total: page.total,
+        aps: unchanged ? page.aps.filter((ap) => this.dirtyAps.has(ap.mac)) : page.aps,
+        page: unchanged ? null : macs,
+      });
+      view.macs = macs;
+      view.stale = false;
     }
   }
 
@@ -93,5 +182,6 @@ export class ConsoleHub implements ConsoleNotifier {
     this.disposed = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    for (const view of this.views.values()) if (view.snapshotTimer) clearTimeout(view.snapshotTimer);
   }
 }

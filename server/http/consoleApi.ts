@@ -1,4 +1,5 @@
 import type { ApImageReport } from '../../lib/apImage';
+import { apImageQuerySchema, type ApImageQuery } from '../../lib/apImageQuery';
 import {
   hostKeyRequestSchema,
   imageDownloadProfileInputSchema,
@@ -35,7 +36,7 @@ export interface ConsoleApiDeps {
   log: EventLog;
   audit: AuditLog;
   secrets: SecretBox;
-  apImage: () => ApImageReport;
+  apImage: (query: ApImageQuery) => ApImageReport;
   upgrade: () => UpgradeView;
   /** Told after every save, so open pages show the saved profile. */
   profileSaved: () => void;
@@ -113,8 +114,11 @@ export class ConsoleApi {
     return { status: 200, body: this.deps.upgrade() };
   }
 
-  getApImage(): ApiResult {
-    return { status: 200, body: this.deps.apImage() };
+  /** `show ap image`: every AP, or a page of them (`limit`, `offset`, `q`, `status`, `imageType`, `sort`). */
+  getApImage(params: URLSearchParams = new URLSearchParams()): ApiResult {
+    const parsed = apImageQuerySchema.safeParse(Object.fromEntries(params));
+    if (!parsed.success) return { status: 400, body: { error: 'Invalid AP image query', issues: toFieldIssues(parsed.error) } };
+    return { status: 200, body: this.deps.apImage(parsed.data) };
   }
 
   getSyslog(): ApiResult {

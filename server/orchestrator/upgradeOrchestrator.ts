@@ -2,23 +2,27 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { CONTROLLER_IMAGE_FILE, CONTROLLER_VERSION_FILE, VERSION_FILE, isImageType } from '../../lib/imageBundle';
 import type { ImageKind } from '../../lib/capwapEvents';
-import { PREDOWNLOAD_ACTIVE, PREDOWNLOAD_RESTARTABLE, type PredownloadStatus } from '../../lib/predownloadStatus';
+import { PREDOWNLOAD_ACTIVE, PREDOWNLOAD_RESTARTABLE } from '../../lib/predownloadStatus';
 import { UPGRADE_BAR_STAGES, UPGRADE_TERMINAL, isCancellable, upgradeStateOf, type UpgradeStage, type UpgradeView } from '../../lib/upgradeStage';
 import type { ApRegistry } from '../capwap/apRegistry';
 import { ApSessionError, type ApSession } from '../capwap/apSession';
 import type { ConsoleConfig } from '../config';
+import type { AccessPointRecord } from '../fleet/accessPoint';
 import { ImageCache, type CachedImage } from '../imageSource/imageCache';
 import { ImageFetchError, type ImageSource } from '../imageSource/imageSource';
-import type { AccessPointRecord, AccessPointRepository } from '../store/accessPointRepository';
+import type { AccessPointRepository } from '../store/accessPointRepository';
 import type { ControllerRepository } from '../store/controllerRepository';
 import type { EventLog } from '../store/eventLog';
 import type { StoredProfile } from '../store/profileRepository';
 import type { UpgradeRecord, UpgradeRepository } from '../store/upgradeRepository';
+import type { WriteBehind } from '../store/writeBehind';
+import { NetworkReload } from './networkReload';
 import type { ConsoleNotifier } from './notifier';
 import { PredownloadTransitions } from './predownloadTransitions';
 import { downloadFailure, syslogText } from './syslogText';
 import type { TransferProgress } from './transferProgress';
-import { UpgradeRun, type ImageJob } from './upgradeRun';
+import { UpgradeRun, type DeliveryTicket, type ImageJob } from './upgradeRun';
+import { UpgradeStages } from './upgradeStages';
 
 /** `70512640 bytes in 0.61 s (115.6 MB/s); blksize 1468, windowsize 16, tsize 70512640` */
 function describeFetch(image: CachedImage): string {
@@ -33,6 +37,7 @@ export interface OrchestratorDeps {
   upgrades: UpgradeRepository;
   controller: ControllerRepository;
   log: EventLog;
+  store: WriteBehind;
   progress: TransferProgress;
   notifier: ConsoleNotifier;
   registry: () => ApRegistry;
@@ -45,22 +50,31 @@ export class UpgradeConflictError extends Error {}
 const CANCEL_REASON = 'Predownload cancelled by the administrator';
 
 /**
- * Owns the upgrade: fetches each bundle file once, feeds every AP of that type
- * from the cache, retries failed APs with backoff, activates and watches the
- * network come back. It reaches the browser only through the notifier.
+ * Owns the upgrade: fetches each bundle file once, feeds every AP of that type from the
+ * cache through a bounded number of delivery slots, retries failed APs with backoff, and
+ * hands Activate to the network reload. Every check reads the fleet's counters, never a scan
+ * per event. It reaches the browser only through the notifier.
  */
 export class UpgradeOrchestrator {
   private run: UpgradeRun | null = null;
   private readonly transitions: PredownloadTransitions;
-  private rejoinTimer: NodeJS.Timeout | null = null;
+  private readonly stages: UpgradeStages;
+  private readonly reload: NetworkReload;
 
   constructor(private readonly deps: OrchestratorDeps) {
     this.transitions = new PredownloadTransitions(deps.aps, deps.log, deps.notifier);
+    this.stages = new UpgradeStages(deps.upgrades, deps.log, deps.store, deps.notifier);
+    this.reload = new NetworkReload({ ...deps, transitions: this.transitions, stages: this.stages, rejoinTimeoutMs: deps.config.rejoinTimeoutMs });
   }
 
   /** Whether the running upgrade already holds the image for this AP image type. */
   imageFetchedFor(imageType: string): boolean {
-    return this.run?.jobFor('ap', imageType)?.fetched ?? false;
+    return (this.run?.jobFor('ap', imageType)?.image ?? null) !== null;
+  }
+
+  /** Place of each AP waiting for a delivery slot (1 is next). */
+  queuePositions(): Map<string, number> {
+    return this.run && !this.run.cancelled ? this.run.deliveries.positions() : new Map();
   }
 
   /** After a restart nothing is transferring any more: say so instead of showing a frozen run. */
@@ -68,8 +82,8 @@ export class UpgradeOrchestrator {
     const latest = this.deps.upgrades.latest();
     if (!latest || !isCancellable(latest.stage)) return;
     const reason = 'Predownload interrupted: the controller restarted';
-    this.deps.upgrades.transition(latest.id, latest.stage, 'Failed', `${reason}. Save & Download to start again.`);
-    for (const ap of this.deps.aps.all()) {
+    this.stages.move(latest.id, latest.stage, 'Failed', `${reason}. Save & Download to start again.`);
+    for (const ap of [...this.deps.aps.reader.values()]) {
       if (ap.upgradeId === latest.id && (PREDOWNLOAD_ACTIVE.has(ap.predownloadStatus) || ap.nextRetryTime)) {
         this.transitions.move(ap.mac, ap.predownloadStatus, 'Aborted', { nextRetryTime: null, lastError: reason });
       }
@@ -88,16 +102,20 @@ export class UpgradeOrchestrator {
     const imageUrl = source.displayUrl('').replace(/\/$/, '');
     // The stage a previous upgrade ended in stays in its own row; this one starts at Initiate.
     const record = this.deps.upgrades.create({ mode: profile.mode, imageUrl, parallelMode: profile.parallelMode, message: `Predownload from ${imageUrl}` });
+    this.run?.abort.abort();
     this.run?.dispose();
     // Images of an earlier bundle must never be resumed into this one's files.
     const cacheRoot = path.join(this.deps.config.dataDir, 'image-cache');
     fs.rmSync(cacheRoot, { recursive: true, force: true });
-    const run = new UpgradeRun(record.id, source, new ImageCache(path.join(cacheRoot, `upgrade-${record.id}`), source), profile.parallelMode);
+    const cache = new ImageCache(path.join(cacheRoot, `upgrade-${record.id}`), source);
+    const run: UpgradeRun = new UpgradeRun(record.id, source, cache, profile.parallelMode, this.deps.config.maxConcurrentPredownloads, (mac, ticket) =>
+      this.deliver(run, ticket.job, mac),
+    );
     this.run = run;
     this.deps.progress.clearAll();
     this.deps.log.write(syslogText.installStart(imageUrl));
     this.deps.notifier.upgradeChanged();
-    void this.execute(run).catch((error: Error) => this.failUpgrade(run, `Internal error: ${error.message}`));
+    this.background(run, this.execute(run));
     return record;
   }
 
@@ -106,24 +124,10 @@ export class UpgradeOrchestrator {
     if (!latest || latest.stage !== 'Activate') {
       throw new UpgradeConflictError('Activate is possible once every AP has completed its predownload.');
     }
-    const moved = this.deps.upgrades.transition(latest.id, 'Activate', 'Reload', `Reloading the network to ${latest.targetVersion}`);
+    const moved = this.stages.move(latest.id, 'Activate', 'Reload', `Reloading the network to ${latest.targetVersion}`);
     if (!moved) throw new UpgradeConflictError('The upgrade changed state; try again.');
     this.deps.log.write(syslogText.upgrade(`Activate: reloading the network to AP image ${latest.targetVersion}`));
-    this.deps.notifier.upgradeChanged();
-    const reloading = this.deps.aps.all().filter((ap) => ap.upgradeId === latest.id && ap.predownloadStatus === 'Complete');
-    if (!reloading.some((ap) => ap.hostsController) && latest.targetControllerVersion) this.deps.controller.setVersion(latest.targetControllerVersion);
-    for (const ap of reloading) {
-      const moved = this.transitions.move(ap.mac, 'Complete', 'Reloading', {}, syslogText.apEvent(ap, `Reloading to activate ${ap.predownloadVersion}`));
-      if (!moved) continue;
-      const session = this.deps.registry().get(ap.mac);
-      void (session ? session.reload() : Promise.resolve({ ok: false, message: 'AP is not connected' }))
-        .catch((error: Error) => ({ ok: false, message: error.message }))
-        .then((reply) => {
-          if (!reply.ok) this.failReload(ap.mac, reply.message);
-        });
-    }
-    this.rejoinTimer = setTimeout(() => this.rejoinDeadlinePassed(latest.id), this.deps.config.rejoinTimeoutMs);
-    this.checkReloadComplete();
+    this.reload.start(moved);
   }
 
   cancel(): void {
@@ -132,12 +136,12 @@ export class UpgradeOrchestrator {
     if (!latest || !isCancellable(latest.stage) || !run || run.id !== latest.id) {
       throw new UpgradeConflictError('No predownload is in progress.');
     }
-    if (!this.deps.upgrades.transition(latest.id, latest.stage, 'Cancelled', CANCEL_REASON)) {
+    if (!this.stages.move(latest.id, latest.stage, 'Cancelled', CANCEL_REASON)) {
       throw new UpgradeConflictError('The upgrade changed state; try again.');
     }
     run.abort.abort();
     run.dispose();
-    for (const ap of this.deps.aps.all()) {
+    for (const ap of [...this.deps.aps.reader.values()]) {
       if (ap.upgradeId !== run.id) continue;
       // Every AP drops its partial files, even one between two transfers.
       void this.deps.registry().get(ap.mac)?.abort(CANCEL_REASON);
@@ -147,21 +151,20 @@ export class UpgradeOrchestrator {
     }
     this.deps.progress.clearAll();
     this.deps.log.write(syslogText.upgrade(CANCEL_REASON, 'warning'));
-    this.deps.notifier.upgradeChanged();
   }
 
   apJoined(session: ApSession): void {
     const ap = this.deps.aps.upsertJoin(session.info);
     this.deps.notifier.apChanged(ap.mac);
     if (ap.predownloadStatus === 'Reloading') {
-      this.rejoinedAfterReload(ap);
+      this.reload.rejoined(ap);
       return;
     }
     const run = this.run;
     const latest = this.deps.upgrades.latest();
     // APs that join during a predownload take part in it, as the profile promises to APs that join later.
     if (run && latest?.id === run.id && isCancellable(latest.stage) && ap.upgradeId !== run.id) {
-      this.enrol(run, ap);
+      this.enrol(run, ap, true);
       this.checkStage(run);
     }
   }
@@ -175,6 +178,11 @@ export class UpgradeOrchestrator {
     if (ap) this.deps.log.write(syslogText.apLog(ap.name, text));
   }
 
+  /** A background step of a run: whatever it throws fails the upgrade with a line, never an unhandled rejection. */
+  private background(run: UpgradeRun, step: Promise<void>): void {
+    step.catch((error: Error) => this.failUpgrade(run, `Internal error: ${error.message}`));
+  }
+
   private async execute(run: UpgradeRun): Promise<void> {
     run.targetVersion = await run.cache.readText(VERSION_FILE, this.fetchOptions(run, VERSION_FILE)).catch((error) => this.bundleFileMissing(run, VERSION_FILE, error));
     run.targetControllerVersion = await run.cache
@@ -184,13 +192,15 @@ export class UpgradeOrchestrator {
     this.deps.upgrades.setTargets(run.id, run.targetVersion, run.targetControllerVersion);
     this.deps.notifier.upgradeChanged();
 
-    const participants = this.deps.aps.all().filter((ap) => this.deps.registry().isConnected(ap.mac));
-    for (const ap of participants) this.enrol(run, ap, false);
+    const registry = this.deps.registry();
+    for (const ap of [...this.deps.aps.reader.values()]) {
+      if (registry.isConnected(ap.mac)) this.enrol(run, ap, false);
+    }
     this.checkStage(run);
     if (run.parallelMode) {
       await Promise.all(run.jobs.map((job) => this.runJob(run, job)));
     } else {
-      // Controller image first, then one AP image type after another.
+      // Controller image first, then one AP image type after another: one image on the site's uplink at a time.
       const ordered = [...run.jobs].sort((a, b) => (a.kind === 'controller' ? -1 : 0) - (b.kind === 'controller' ? -1 : 0));
       for (const job of ordered) {
         if (run.cancelled) return;
@@ -223,14 +233,15 @@ export class UpgradeOrchestrator {
   }
 
   /** Adds an AP to the run: Initiated (or Not Supported), with the images it needs queued. */
-  private enrol(run: UpgradeRun, ap: AccessPointRecord, startNow = true): void {
+  private enrol(run: UpgradeRun, ap: AccessPointRecord, startNow: boolean): void {
     run.clearRetry(ap.mac);
-    const initiated = this.transitions.moveFromCurrent(
-      ap.mac,
-      'Initiated',
-      [...PREDOWNLOAD_RESTARTABLE],
-      { upgradeId: run.id, retryCount: 0, nextRetryTime: null, lastError: null, predownloadVersion: run.targetVersion },
-    );
+    const initiated = this.transitions.moveFromCurrent(ap.mac, 'Initiated', [...PREDOWNLOAD_RESTARTABLE], {
+      upgradeId: run.id,
+      retryCount: 0,
+      nextRetryTime: null,
+      lastError: null,
+      predownloadVersion: run.targetVersion,
+    });
     if (!initiated) return;
     if (!isImageType(ap.imageType)) {
       this.transitions.move(ap.mac, 'Initiated', 'NotSupported', { lastError: `Image type ${ap.imageType} is not in the bundle` }, syslogText.apEvent(ap, `Image type ${ap.imageType} not supported by this bundle`, 'warning'));
@@ -242,27 +253,24 @@ export class UpgradeOrchestrator {
     for (const kind of kinds) {
       let job = run.jobFor(kind, ap.imageType);
       if (!job) {
-        job = { fileName: kind === 'controller' ? CONTROLLER_IMAGE_FILE : ap.imageType, kind, imageType: kind === 'controller' ? null : ap.imageType, fetched: false };
+        job = { fileName: kind === 'controller' ? CONTROLLER_IMAGE_FILE : ap.imageType, kind, imageType: kind === 'controller' ? null : ap.imageType, image: null, macs: new Set() };
         run.jobs.push(job);
-        if (startNow) void this.runJob(run, job);
-      } else if (startNow && job.fetched) {
-        void this.runJob(run, job, ap.mac);
+        job.macs.add(ap.mac);
+        if (startNow) this.background(run, this.runJob(run, job));
+      } else {
+        job.macs.add(ap.mac);
+        if (startNow && job.image) this.background(run, this.runJob(run, job, ap.mac));
       }
     }
   }
 
-  private macsFor(run: UpgradeRun, job: ImageJob): string[] {
-    return this.deps.aps
-      .all()
-      .filter((ap) => ap.upgradeId === run.id && run.pending.get(ap.mac)?.has(job.kind) && (job.kind === 'controller' || ap.imageType === job.imageType))
-      .map((ap) => ap.mac);
-  }
-
-  /** Fetches the job's file (once) and delivers it to every AP still waiting for it. */
+  /** Fetches the job's file (once) and queues its delivery to every AP still waiting for it; resolves when they ended. */
   private async runJob(run: UpgradeRun, job: ImageJob, onlyMac?: string): Promise<void> {
-    const macs = onlyMac ? [onlyMac] : this.macsFor(run, job).filter((mac) => !run.retryTimers.has(mac));
-    if (macs.length === 0 || run.cancelled) return;
-    for (const mac of macs) this.transitions.moveFromCurrent(mac, 'Downloading', ['Initiated']);
+    // An AP waiting for this file: not between retries, and not finished (the hosting AP stays Predownloading between its two images).
+    const ready = (mac: string) => !run.retryTimers.has(mac) && PREDOWNLOAD_ACTIVE.has(this.deps.aps.get(mac)?.predownloadStatus ?? 'None');
+    const starting = onlyMac ? [onlyMac] : [...job.macs].filter(ready);
+    if (starting.length === 0 || run.cancelled) return;
+    for (const mac of starting) this.transitions.moveFromCurrent(mac, 'Downloading', ['Initiated']);
     const url = run.source.displayUrl(job.fileName);
     let image: CachedImage;
     try {
@@ -272,30 +280,36 @@ export class UpgradeOrchestrator {
       if (run.cancelled) return;
       const fetchError = error instanceof ImageFetchError ? error : new ImageFetchError(String(error), true);
       this.deps.log.write(syslogText.downloadFailed(url, fetchError.reason));
-      for (const mac of macs) this.failAp(run, mac, downloadFailure(url, fetchError.reason), fetchError.retryable);
+      for (const mac of starting) this.failAp(run, mac, downloadFailure(url, fetchError.reason), fetchError.retryable);
       return;
     }
     run.fetches.delete(job.fileName);
-    if (!job.fetched) {
-      job.fetched = true;
+    if (!job.image) {
+      job.image = image;
       this.deps.log.write(syslogText.installCompleted(url, describeFetch(image)));
     }
+    if (run.cancelled) return;
+    // APs that joined while the file was being fetched are delivered with the others.
+    const macs = onlyMac ? [onlyMac] : [...job.macs].filter((mac) => starting.includes(mac) || ready(mac));
+    for (const mac of macs) this.transitions.moveFromCurrent(mac, 'Downloading', ['Initiated']);
     this.checkStage(run);
-    await Promise.all(macs.map((mac) => this.deliver(run, job, image, mac)));
+    await Promise.all(macs.map((mac) => new Promise<void>((done) => run.deliveries.enqueue({ mac, priority: job.kind === 'controller', item: { job, done } }))));
     this.checkStage(run);
   }
 
-  private async deliver(run: UpgradeRun, job: ImageJob, image: CachedImage, mac: string): Promise<void> {
+  /** One delivery slot: precheck, stream, verify. Every failure ends as a failed AP, never as a rejection. */
+  private async deliver(run: UpgradeRun, job: ImageJob, mac: string): Promise<void> {
     const ap = this.deps.aps.get(mac);
+    const image = job.image;
+    if (!ap || !image || run.cancelled || ap.predownloadStatus === 'Failed') return;
     const session = this.deps.registry().get(mac);
-    if (!ap || run.cancelled) return;
     if (!session) {
       this.failAp(run, mac, 'AP is not connected', true);
       return;
     }
     const version = (job.kind === 'ap' ? run.targetVersion : run.targetControllerVersion) ?? 'unknown';
-    const transferId = run.nextTransferId(mac, job.kind);
-    const offer = { transferId, kind: job.kind, fileName: job.fileName, version, size: image.size, sha256: image.sha256 };
+    const offer = { transferId: run.nextTransferId(mac, job.kind), kind: job.kind, fileName: job.fileName, version, size: image.size, sha256: image.sha256 };
+    const sentKey = `${job.kind}:${mac}`;
     try {
       const precheck = await session.precheck(offer);
       if (run.cancelled) return;
@@ -307,7 +321,9 @@ export class UpgradeOrchestrator {
       this.deps.progress.start(mac, job.kind, image.size);
       const reply = await session.deliver(offer, image.path, {
         signal: run.abort.signal,
+        maxResumeOffset: run.sentBytes.get(sentKey) ?? image.size,
         onAcknowledged: (bytes) => {
+          run.sentBytes.set(sentKey, Math.max(bytes, run.sentBytes.get(sentKey) ?? 0));
           this.deps.progress.update(mac, job.kind, bytes);
           this.deps.notifier.apChanged(mac);
         },
@@ -317,19 +333,25 @@ export class UpgradeOrchestrator {
         this.failAp(run, mac, reply.message, true);
         return;
       }
+      // The AP proves what it staged; the controller checks it against what it offered.
+      if (reply.sha256 !== image.sha256) {
+        this.failAp(run, mac, `Image verification failed: AP reported sha256 ${reply.sha256 || '(none)'}, expected ${image.sha256}`, true);
+        return;
+      }
       this.deps.progress.complete(mac, job.kind);
-      this.delivered(run, mac, job.kind, version, reply.sha256);
+      this.delivered(run, job, mac, version, reply.sha256);
     } catch (error) {
       if (run.cancelled) return;
-      this.failAp(run, mac, error instanceof ApSessionError ? error.message : String(error), true);
+      this.failAp(run, mac, error instanceof ApSessionError ? error.message : `Internal error: ${(error as Error).message}`, true);
     }
   }
 
-  private delivered(run: UpgradeRun, mac: string, kind: ImageKind, version: string, sha256: string): void {
-    if (kind === 'ap') this.deps.aps.recordBackupImage(mac, version, sha256);
+  private delivered(run: UpgradeRun, job: ImageJob, mac: string, version: string, sha256: string): void {
+    if (job.kind === 'ap') this.deps.aps.recordBackupImage(mac, version, sha256);
     else this.deps.aps.recordControllerBackupImage(mac, version);
+    job.macs.delete(mac);
     const pending = run.pending.get(mac);
-    pending?.delete(kind);
+    pending?.delete(job.kind);
     this.deps.notifier.apChanged(mac);
     if (pending && pending.size > 0) return;
     const ap = this.deps.aps.get(mac)!;
@@ -354,12 +376,7 @@ export class UpgradeOrchestrator {
     const retryNote = retry ? ` (retry ${ap.retryCount + 1} of ${maxRetries} at ${nextRetryTime})` : '';
     const moved = this.transitions.move(mac, ap.predownloadStatus, 'Failed', { lastError: reason, nextRetryTime }, syslogText.apEvent(ap, `Image Predownload Failed: ${reason}${retryNote}`, 'error'));
     if (!moved) return;
-    if (retry) {
-      run.retryTimers.set(
-        mac,
-        setTimeout(() => this.retry(run, mac), delay),
-      );
-    }
+    if (retry) run.retryTimers.set(mac, setTimeout(() => this.retry(run, mac), delay));
     this.checkStage(run);
   }
 
@@ -368,115 +385,65 @@ export class UpgradeOrchestrator {
     if (run.cancelled || this.run !== run) return;
     const ap = this.deps.aps.get(mac);
     if (!ap) return;
-    const moved = this.transitions.move(mac, 'Failed', 'Initiated', { retryCount: ap.retryCount + 1, nextRetryTime: null });
-    if (!moved) return;
+    if (!this.transitions.move(mac, 'Failed', 'Initiated', { retryCount: ap.retryCount + 1, nextRetryTime: null })) return;
     for (const kind of run.pending.get(mac) ?? []) {
       const job = run.jobFor(kind, ap.imageType);
-      if (job) void this.runJob(run, job, mac);
+      if (job) this.background(run, this.runJob(run, job, mac));
     }
   }
 
-  /** Moves the bar forward to the first stage not yet done; ends the predownload when every AP has. */
+  /** Moves the bar forward to the first stage not yet done; ends the predownload when every AP has. O(1). */
   private checkStage(run: UpgradeRun): void {
     if (this.run !== run || run.cancelled) return;
     const latest = this.deps.upgrades.get(run.id);
     if (!latest || !isCancellable(latest.stage)) return;
-    const participants = this.deps.aps.all().filter((ap) => ap.upgradeId === run.id);
-    const waiting = participants.some((ap) => PREDOWNLOAD_ACTIVE.has(ap.predownloadStatus) || (ap.predownloadStatus === 'Failed' && ap.nextRetryTime !== null));
-    const controllerJob = run.jobs.find((job) => job.kind === 'controller');
-    const controllerPending = participants.some((ap) => run.pending.get(ap.mac)?.has('controller'));
-
-    let target: UpgradeStage;
-    if (!waiting) {
-      this.finishPredownload(run, latest, participants);
+    const { reader } = this.deps.aps;
+    const active = [...PREDOWNLOAD_ACTIVE].reduce((sum, status) => sum + reader.countInUpgrade(run.id, status), 0);
+    if (active === 0 && run.retryTimers.size === 0) {
+      this.finishPredownload(run, latest);
       return;
-    } else if (controllerJob && controllerPending) target = 'ControllerImageDownload';
-    else if (run.jobs.some((job) => !job.fetched)) target = 'APImageDownload';
+    }
+    const controllerJob = run.jobs.find((job) => job.kind === 'controller');
+    let target: UpgradeStage;
+    if (controllerJob && controllerJob.macs.size > 0) target = 'ControllerImageDownload';
+    else if (run.jobs.some((job) => !job.image)) target = 'APImageDownload';
     else target = 'NetworkUpgrade';
     if (UPGRADE_BAR_STAGES.indexOf(target as never) > UPGRADE_BAR_STAGES.indexOf(latest.stage as never)) {
-      this.moveStage(run.id, latest.stage, target);
+      this.stages.move(run.id, latest.stage, target);
     }
   }
 
-  private finishPredownload(run: UpgradeRun, latest: UpgradeRecord, participants: AccessPointRecord[]): void {
-    const count = (status: PredownloadStatus) => participants.filter((ap) => ap.predownloadStatus === status).length;
-    const complete = count('Complete');
-    const failed = count('Failed');
+  private finishPredownload(run: UpgradeRun, latest: UpgradeRecord): void {
+    const { reader } = this.deps.aps;
+    const complete = reader.countInUpgrade(run.id, 'Complete');
+    const failed = reader.countInUpgrade(run.id, 'Failed');
+    const participants = complete + failed + reader.countInUpgrade(run.id, 'NotSupported') + reader.countInUpgrade(run.id, 'Aborted');
     if (complete > 0 && failed === 0) {
-      this.moveStage(run.id, latest.stage, 'Activate', `Predownload of ${run.targetVersion} complete on ${complete} AP(s). Activate to reload the network.`);
-    } else if (participants.length === 0) {
-      this.moveStage(run.id, latest.stage, 'Failed', 'No AP is connected: nothing to predownload.');
+      this.stages.move(run.id, latest.stage, 'Activate', `Predownload of ${run.targetVersion} complete on ${complete} AP(s). Activate to reload the network.`);
+    } else if (participants === 0) {
+      this.stages.move(run.id, latest.stage, 'Failed', 'No AP is connected: nothing to predownload.');
     } else {
       const why = failed > 0 ? `${failed} AP(s) failed to predownload` : 'No AP supports the images of this bundle';
-      this.moveStage(run.id, latest.stage, 'Failed', `${why}. Fix the cause shown in the log, then Save & Download again.`);
+      this.stages.move(run.id, latest.stage, 'Failed', `${why}. Fix the cause shown in the log, then Save & Download again.`);
     }
-  }
-
-  private moveStage(id: number, from: UpgradeStage, to: UpgradeStage, message?: string): void {
-    const moved = this.deps.upgrades.transition(id, from, to, message);
-    if (!moved) return;
-    const severity = to === 'Failed' ? 'error' : to === 'Cancelled' ? 'warning' : 'notice';
-    this.deps.log.write(syslogText.upgrade(`Upgrade ${id}: stage ${to}${message ? `: ${message}` : ''}`, severity));
-    this.deps.notifier.upgradeChanged();
   }
 
   private failUpgrade(run: UpgradeRun, message: string): void {
     const latest = this.deps.upgrades.get(run.id);
-    if (latest && isCancellable(latest.stage)) this.moveStage(run.id, latest.stage, 'Failed', message);
-  }
-
-  private rejoinedAfterReload(ap: AccessPointRecord): void {
-    if (ap.primaryImage !== ap.predownloadVersion) {
-      this.failReload(ap.mac, `AP joined running ${ap.primaryImage}, expected ${ap.predownloadVersion}`);
-      return;
-    }
-    this.transitions.move(ap.mac, 'Reloading', 'Joined', {}, syslogText.apEvent(ap, `Joined running ${ap.primaryImage}`));
-    const latest = this.deps.upgrades.latest();
-    if (ap.hostsController && latest?.targetControllerVersion) this.deps.controller.setVersion(latest.targetControllerVersion);
-    this.checkReloadComplete();
-  }
-
-  private failReload(mac: string, reason: string): void {
-    const ap = this.deps.aps.get(mac);
-    if (!ap) return;
-    this.transitions.move(mac, 'Reloading', 'Failed', { lastError: reason }, syslogText.apEvent(ap, `Reload failed: ${reason}`, 'error'));
-    this.checkReloadComplete();
-  }
-
-  private rejoinDeadlinePassed(upgradeId: number): void {
-    this.rejoinTimer = null;
-    for (const ap of this.deps.aps.all()) {
-      if (ap.upgradeId === upgradeId && ap.predownloadStatus === 'Reloading') {
-        this.failReload(ap.mac, `AP did not join again within ${Math.round(this.deps.config.rejoinTimeoutMs / 1000)} s`);
-      }
-    }
-  }
-
-  private checkReloadComplete(): void {
-    const latest = this.deps.upgrades.latest();
-    if (!latest || latest.stage !== 'Reload') return;
-    const participants = this.deps.aps.all().filter((ap) => ap.upgradeId === latest.id);
-    if (participants.some((ap) => ap.predownloadStatus === 'Reloading')) return;
-    if (this.rejoinTimer) clearTimeout(this.rejoinTimer);
-    this.rejoinTimer = null;
-    const failed = participants.filter((ap) => ap.predownloadStatus === 'Failed').length;
-    if (failed > 0) {
-      this.moveStage(latest.id, 'Reload', 'Failed', `${failed} AP(s) did not come back running ${latest.targetVersion}`);
-    } else {
-      this.moveStage(latest.id, 'Reload', 'Completed', `Network running ${latest.targetVersion}; controller running ${this.deps.controller.version()}`);
-    }
+    if (latest && isCancellable(latest.stage)) this.stages.move(run.id, latest.stage, 'Failed', message);
   }
 
   dispose(): void {
     this.run?.abort.abort();
     this.run?.dispose();
-    if (this.rejoinTimer) clearTimeout(this.rejoinTimer);
+    this.reload.dispose();
   }
 
   /** The upgrade as the API and the page show it. */
   view(): UpgradeView {
     const latest = this.deps.upgrades.latest();
     const stage: UpgradeStage = latest?.stage ?? 'Idle';
+    const run = this.run && this.run.id === latest?.id && !this.run.cancelled ? this.run : null;
     return {
       upgradeId: latest?.id ?? null,
       stage,
@@ -488,7 +455,8 @@ export class UpgradeOrchestrator {
       startedAt: latest?.startedAt ?? null,
       finishedAt: latest?.finishedAt ?? null,
       message: latest?.message ?? null,
-      fetches: this.run && this.run.id === latest?.id && !this.run.cancelled ? [...this.run.fetches.values()] : [],
+      fetches: run ? [...run.fetches.values()] : [],
+      deliveries: run && isCancellable(stage) ? { active: run.deliveries.active, waiting: run.deliveries.waiting, limit: run.deliveries.limit } : null,
     };
   }
 }

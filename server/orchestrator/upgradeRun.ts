@@ -1,7 +1,8 @@
 import type { ImageKind } from '../../lib/capwapEvents';
 import type { ImageFetchProgress } from '../../lib/upgradeStage';
-import type { ImageCache } from '../imageSource/imageCache';
+import type { CachedImage, ImageCache } from '../imageSource/imageCache';
 import type { ImageSource } from '../imageSource/imageSource';
+import { DeliveryQueue } from './deliveryQueue';
 
 /** One bundle file to fetch once and deliver to a set of APs. */
 export interface ImageJob {
@@ -9,18 +10,30 @@ export interface ImageJob {
   kind: ImageKind;
   /** The image type it serves (`ap1g7`), or null for the controller image. */
   imageType: string | null;
-  fetched: boolean;
+  /** Set once the file is in the cache. */
+  image: CachedImage | null;
+  /** The APs of this upgrade that still need this file. */
+  readonly macs: Set<string>;
+}
+
+/** A delivery waiting for its slot, and how to tell whoever waits for it that it ended. */
+export interface DeliveryTicket {
+  job: ImageJob;
+  done: () => void;
 }
 
 /** The in-memory side of one running upgrade: what cannot be a row in the store. */
 export class UpgradeRun {
   readonly abort = new AbortController();
   readonly jobs: ImageJob[] = [];
-  /** The image kinds each AP still has to receive. */
+  /** The image kinds each enrolled AP still has to receive. */
   readonly pending = new Map<string, Set<ImageKind>>();
   readonly retryTimers = new Map<string, NodeJS.Timeout>();
   /** Bytes fetched so far of each file being fetched from the image server. */
   readonly fetches = new Map<string, ImageFetchProgress>();
+  readonly deliveries: DeliveryQueue<DeliveryTicket>;
+  /** Bytes each AP acknowledged per image (`kind:mac`): an AP may not ask to resume beyond them. */
+  readonly sentBytes = new Map<string, number>();
   attempt = 0;
   targetVersion: string | null = null;
   targetControllerVersion: string | null = null;
@@ -30,7 +43,11 @@ export class UpgradeRun {
     readonly source: ImageSource,
     readonly cache: ImageCache,
     readonly parallelMode: boolean,
-  ) {}
+    maxConcurrentDeliveries: number,
+    deliver: (mac: string, ticket: DeliveryTicket) => Promise<void>,
+  ) {
+    this.deliveries = new DeliveryQueue(maxConcurrentDeliveries, ({ mac, item }) => deliver(mac, item).finally(item.done));
+  }
 
   get cancelled(): boolean {
     return this.abort.signal.aborted;
@@ -51,8 +68,10 @@ export class UpgradeRun {
     this.retryTimers.delete(mac);
   }
 
+  /** Stops everything still waiting: retry timers and queued deliveries (whose waiters are released). */
   dispose(): void {
     for (const timer of this.retryTimers.values()) clearTimeout(timer);
     this.retryTimers.clear();
+    for (const { item } of this.deliveries.clear()) item.done();
   }
 }

@@ -1,29 +1,11 @@
 import type { ApJoinInfo } from '../../lib/capwapEvents';
 import { canTransition, type PredownloadStatus } from '../../lib/predownloadStatus';
+import type { AccessPointRecord, TransitionChanges } from '../fleet/accessPoint';
+import { FleetProjection, type FleetReader } from '../fleet/fleetProjection';
 import type { Db } from './database';
+import type { WriteBehind } from './writeBehind';
 
-/** An AP as the store keeps it: identity, images and predownload state. Live progress is not stored. */
-export interface AccessPointRecord {
-  mac: string;
-  name: string;
-  model: string;
-  imageType: string;
-  role: string;
-  primaryImage: string;
-  backupImage: string;
-  backupImageSha256: string | null;
-  controllerPrimaryImage: string | null;
-  controllerBackupImage: string | null;
-  hostsController: boolean;
-  freeSpaceKb: number;
-  predownloadStatus: PredownloadStatus;
-  predownloadVersion: string | null;
-  retryCount: number;
-  nextRetryTime: string | null;
-  method: string;
-  lastError: string | null;
-  upgradeId: number | null;
-}
+export type { AccessPointRecord, TransitionChanges } from '../fleet/accessPoint';
 
 interface AccessPointRow {
   mac: string;
@@ -45,6 +27,7 @@ interface AccessPointRow {
   method: string;
   last_error: string | null;
   upgrade_id: number | null;
+  last_seen_at: string;
 }
 
 function fromRow(row: AccessPointRow): AccessPointRecord {
@@ -68,75 +51,126 @@ function fromRow(row: AccessPointRow): AccessPointRecord {
     method: row.method,
     lastError: row.last_error,
     upgradeId: row.upgrade_id,
+    lastSeenAt: row.last_seen_at,
   };
 }
 
-/** What a transition may change beside the status itself. */
-export interface TransitionChanges {
-  predownloadVersion?: string | null;
-  retryCount?: number;
-  nextRetryTime?: string | null;
-  lastError?: string | null;
-  upgradeId?: number | null;
+function toRow(record: AccessPointRecord): AccessPointRow {
+  return {
+    mac: record.mac,
+    name: record.name,
+    model: record.model,
+    image_type: record.imageType,
+    role: record.role,
+    primary_image: record.primaryImage,
+    backup_image: record.backupImage,
+    backup_image_sha256: record.backupImageSha256,
+    controller_primary_image: record.controllerPrimaryImage,
+    controller_backup_image: record.controllerBackupImage,
+    hosts_controller: record.hostsController ? 1 : 0,
+    free_space_kb: record.freeSpaceKb,
+    predownload_status: record.predownloadStatus,
+    predownload_version: record.predownloadVersion,
+    retry_count: record.retryCount,
+    next_retry_time: record.nextRetryTime,
+    method: record.method,
+    last_error: record.lastError,
+    upgrade_id: record.upgradeId,
+    last_seen_at: record.lastSeenAt,
+  };
 }
 
-const CHANGE_COLUMNS: Record<keyof TransitionChanges, string> = {
-  predownloadVersion: 'predownload_version',
-  retryCount: 'retry_count',
-  nextRetryTime: 'next_retry_time',
-  lastError: 'last_error',
-  upgradeId: 'upgrade_id',
-};
+const COLUMNS = [
+  'mac', 'name', 'model', 'image_type', 'role', 'primary_image', 'backup_image', 'backup_image_sha256', 'controller_primary_image',
+  'controller_backup_image', 'hosts_controller', 'free_space_kb', 'predownload_status', 'predownload_version', 'retry_count',
+  'next_retry_time', 'method', 'last_error', 'upgrade_id', 'last_seen_at',
+] as const satisfies readonly (keyof AccessPointRow)[];
 
 export class IllegalTransitionError extends Error {}
 
+/**
+ * The fleet: an in-memory projection that every read and transition uses, with the
+ * `access_point` table written behind it (changed rows, one transaction per store tick).
+ * After a restart the projection is rebuilt from the table.
+ */
 export class AccessPointRepository {
-  constructor(private readonly db: Db) {}
+  private readonly fleet = new FleetProjection();
+  private readonly dirty = new Set<string>();
+  private readonly upsert;
 
+  constructor(
+    db: Db,
+    private readonly store: WriteBehind,
+  ) {
+    this.upsert = db.prepare(
+      `INSERT INTO access_point (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map((c) => `@${c}`).join(', ')})
+       ON CONFLICT (mac) DO UPDATE SET ${COLUMNS.filter((c) => c !== 'mac')
+         .map((c) => `${c} = excluded.${c}`)
+         .join(', ')}`,
+    );
+    for (const row of db.prepare('SELECT * FROM access_point').all() as AccessPointRow[]) this.fleet.put(fromRow(row));
+    store.register({
+      write: () => {
+        for (const mac of this.dirty) {
+          const record = this.fleet.get(mac);
+          if (record) this.upsert.run(toRow(record));
+        }
+      },
+      committed: () => this.dirty.clear(),
+    });
+  }
+
+  /** Counters and indexes of the whole fleet. */
+  get reader(): FleetReader {
+    return this.fleet;
+  }
+
+  /** Every AP, ordered by name. */
   all(): AccessPointRecord[] {
-    return (this.db.prepare('SELECT * FROM access_point ORDER BY name').all() as AccessPointRow[]).map(fromRow);
+    return this.fleet.macsByName().map((mac) => this.fleet.get(mac)!);
   }
 
   get(mac: string): AccessPointRecord | null {
-    const row = this.db.prepare('SELECT * FROM access_point WHERE mac = ?').get(mac) as AccessPointRow | undefined;
-    return row ? fromRow(row) : null;
+    return this.fleet.get(mac) ?? null;
   }
 
   /** Records what an AP reports about itself when it joins; its predownload state is kept. */
   upsertJoin(info: ApJoinInfo): AccessPointRecord {
-    this.db
-      .prepare(
-        `INSERT INTO access_point (mac, name, model, image_type, primary_image, backup_image, controller_primary_image, controller_backup_image,
-           hosts_controller, free_space_kb, last_seen_at)
-         VALUES (@mac, @name, @model, @imageType, @primaryVersion, @backupVersion, @controllerPrimary, @controllerBackup, @hostsController, @freeSpaceKb, @now)
-         ON CONFLICT (mac) DO UPDATE SET name = excluded.name, model = excluded.model, image_type = excluded.image_type,
-           primary_image = excluded.primary_image, backup_image = excluded.backup_image,
-           controller_primary_image = excluded.controller_primary_image, controller_backup_image = excluded.controller_backup_image,
-           hosts_controller = excluded.hosts_controller, free_space_kb = excluded.free_space_kb, last_seen_at = excluded.last_seen_at`,
-      )
-      .run({
-        mac: info.mac,
-        name: info.name,
-        model: info.model,
-        imageType: info.imageType,
-        primaryVersion: info.primaryVersion,
-        backupVersion: info.backupVersion,
-        controllerPrimary: info.controllerPrimaryVersion ?? null,
-        controllerBackup: info.controllerBackupVersion ?? null,
-        hostsController: info.hostsController ? 1 : 0,
-        freeSpaceKb: info.freeSpaceKb,
-        now: new Date().toISOString(),
-      });
-    return this.get(info.mac)!;
+    const previous = this.fleet.get(info.mac);
+    return this.save({
+      role: 'Master',
+      backupImageSha256: null,
+      predownloadStatus: 'None',
+      predownloadVersion: null,
+      retryCount: 0,
+      nextRetryTime: null,
+      method: 'CAPWAP',
+      lastError: null,
+      upgradeId: null,
+      ...previous,
+      mac: info.mac,
+      name: info.name,
+      model: info.model,
+      imageType: info.imageType,
+      primaryImage: info.primaryVersion,
+      backupImage: info.backupVersion,
+      controllerPrimaryImage: info.controllerPrimaryVersion ?? null,
+      controllerBackupImage: info.controllerBackupVersion ?? null,
+      hostsController: info.hostsController,
+      freeSpaceKb: info.freeSpaceKb,
+      lastSeenAt: new Date().toISOString(),
+    });
   }
 
   /** The AP verified and staged an image: it is now its backup image. */
   recordBackupImage(mac: string, version: string, sha256: string): void {
-    this.db.prepare('UPDATE access_point SET backup_image = ?, backup_image_sha256 = ? WHERE mac = ?').run(version, sha256, mac);
+    const record = this.fleet.get(mac);
+    if (record) this.save({ ...record, backupImage: version, backupImageSha256: sha256 });
   }
 
   recordControllerBackupImage(mac: string, version: string): void {
-    this.db.prepare('UPDATE access_point SET controller_backup_image = ? WHERE mac = ?').run(version, mac);
+    const record = this.fleet.get(mac);
+    if (record) this.save({ ...record, controllerBackupImage: version });
   }
 
   /**
@@ -145,15 +179,16 @@ export class AccessPointRepository {
    */
   transition(mac: string, from: PredownloadStatus, to: PredownloadStatus, changes: TransitionChanges = {}): AccessPointRecord | null {
     if (!canTransition(from, to)) throw new IllegalTransitionError(`${mac}: ${from} -> ${to} is not a predownload transition`);
-    const sets = ['predownload_status = @to'];
-    const params: Record<string, unknown> = { mac, from, to };
-    for (const [key, column] of Object.entries(CHANGE_COLUMNS) as [keyof TransitionChanges, string][]) {
-      if (changes[key] !== undefined) {
-        sets.push(`${column} = @${key}`);
-        params[key] = changes[key];
-      }
-    }
-    const info = this.db.prepare(`UPDATE access_point SET ${sets.join(', ')} WHERE mac = @mac AND predownload_status = @from`).run(params);
-    return info.changes === 1 ? this.get(mac) : null;
+    const record = this.fleet.get(mac);
+    if (!record || record.predownloadStatus !== from) return null;
+    const defined = Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined)) as TransitionChanges;
+    return this.save({ ...record, ...defined, predownloadStatus: to });
+  }
+
+  private save(record: AccessPointRecord): AccessPointRecord {
+    this.fleet.put(record);
+    this.dirty.add(record.mac);
+    this.store.changed();
+    return record;
   }
 }

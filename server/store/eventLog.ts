@@ -1,7 +1,7 @@
 import type { SyslogLine, SyslogSeverity } from '../../lib/syslog';
 import type { Db } from './database';
+import type { WriteBehind } from './writeBehind';
 
-/** The controller's event log: every line is stored, then handed to whoever listens (the browser hub). */
 /** A line before it is stored: what happened, how bad, under which facility. */
 export interface EventLine {
   severity: SyslogSeverity;
@@ -9,23 +9,65 @@ export interface EventLine {
   text: string;
 }
 
+/** How many recent lines stay in memory for the page and `GET /api/syslog`. */
+const RECENT_LINES = 500;
+// Pruning runs once this many lines have been written since the last prune, not on every tick.
+const PRUNE_EVERY = 1000;
+
+/**
+ * The controller's event log. A line gets its id and reaches listeners at once; it is
+ * written to the database at the next store tick, in the same transaction as the state
+ * changes around it. The table keeps the newest `retainLines` lines (`EWC_EVENT_LOG_MAX_LINES`).
+ */
 export class EventLog {
   private readonly listeners = new Set<(line: SyslogLine) => void>();
+  private readonly recentLines: SyslogLine[];
+  private pending: SyslogLine[] = [];
+  private writing = 0;
+  private nextId: number;
+  private sincePrune = 0;
+  private readonly insert;
+  private readonly prune;
 
-  constructor(private readonly db: Db) {}
+  constructor(
+    db: Db,
+    private readonly store: WriteBehind,
+    private readonly retainLines: number,
+  ) {
+    this.insert = db.prepare('INSERT INTO event_log (id, time, severity, facility, text) VALUES (@id, @time, @severity, @facility, @text)');
+    this.prune = db.prepare('DELETE FROM event_log WHERE id <= ?');
+    this.recentLines = (db.prepare('SELECT id, time, severity, facility, text FROM event_log ORDER BY id DESC LIMIT ?').all(RECENT_LINES) as SyslogLine[]).reverse();
+    this.nextId = (this.recentLines.at(-1)?.id ?? 0) + 1;
+    store.register({
+      write: () => {
+        this.writing = this.pending.length;
+        for (const line of this.pending) this.insert.run(line);
+        this.sincePrune += this.writing;
+        if (this.sincePrune >= PRUNE_EVERY) {
+          this.prune.run(this.nextId - 1 - this.retainLines);
+          this.sincePrune = 0;
+        }
+      },
+      committed: () => {
+        this.pending = this.pending.slice(this.writing);
+        this.writing = 0;
+      },
+    });
+  }
 
   write({ severity, facility, text }: EventLine): SyslogLine {
-    const time = new Date().toISOString();
-    const info = this.db.prepare('INSERT INTO event_log (time, severity, facility, text) VALUES (?, ?, ?, ?)').run(time, severity, facility, text);
-    const line: SyslogLine = { id: Number(info.lastInsertRowid), time, severity, facility, text };
+    const line: SyslogLine = { id: this.nextId++, time: new Date().toISOString(), severity, facility, text };
+    this.pending.push(line);
+    this.recentLines.push(line);
+    if (this.recentLines.length > RECENT_LINES) this.recentLines.shift();
+    this.store.changed();
     for (const listener of this.listeners) listener(line);
     return line;
   }
 
   /** The most recent lines, oldest first. */
-  recent(limit = 500): SyslogLine[] {
-    const rows = this.db.prepare('SELECT id, time, severity, facility, text FROM event_log ORDER BY id DESC LIMIT ?').all(limit) as SyslogLine[];
-    return rows.reverse();
+  recent(limit = RECENT_LINES): SyslogLine[] {
+    return this.recentLines.slice(-limit);
   }
 
   onAppend(listener: (line: SyslogLine) => void): () => void {

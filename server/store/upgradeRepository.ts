@@ -48,45 +48,69 @@ function fromRow(row: UpgradeRow): UpgradeRecord {
 
 const ENDS: UpgradeStage[] = ['Completed', 'Cancelled', 'Failed'];
 
+/**
+ * Upgrades, one row each. Statements are prepared once and the latest upgrade is kept in
+ * memory, since the orchestrator reads it on every stage check.
+ */
 export class UpgradeRepository {
-  constructor(private readonly db: Db) {}
+  private latestRecord: UpgradeRecord | null;
+  private readonly statements;
+
+  constructor(db: Db) {
+    this.statements = {
+      latest: db.prepare('SELECT * FROM upgrade ORDER BY id DESC LIMIT 1'),
+      get: db.prepare('SELECT * FROM upgrade WHERE id = ?'),
+      create: db.prepare(`INSERT INTO upgrade (stage, last_bar_stage, mode, image_url, parallel_mode, started_at, message) VALUES ('Initiate', 'Initiate', ?, ?, ?, ?, ?)`),
+      transition: db.prepare(
+        `UPDATE upgrade SET stage = @to, last_bar_stage = COALESCE(@barStage, last_bar_stage),
+           finished_at = CASE WHEN @ends THEN @now ELSE finished_at END, message = COALESCE(@message, message)
+         WHERE id = @id AND stage = @from`,
+      ),
+      setTargets: db.prepare('UPDATE upgrade SET target_version = ?, target_controller_version = ? WHERE id = ?'),
+      setMessage: db.prepare('UPDATE upgrade SET message = ? WHERE id = ?'),
+    };
+    this.latestRecord = this.read(this.statements.latest.get());
+  }
 
   latest(): UpgradeRecord | null {
-    const row = this.db.prepare('SELECT * FROM upgrade ORDER BY id DESC LIMIT 1').get() as UpgradeRow | undefined;
-    return row ? fromRow(row) : null;
+    return this.latestRecord;
   }
 
   create(input: { mode: ImageDownloadMode; imageUrl: string; parallelMode: boolean; message: string }): UpgradeRecord {
-    const info = this.db
-      .prepare(`INSERT INTO upgrade (stage, last_bar_stage, mode, image_url, parallel_mode, started_at, message) VALUES ('Initiate', 'Initiate', ?, ?, ?, ?, ?)`)
-      .run(input.mode, input.imageUrl, input.parallelMode ? 1 : 0, new Date().toISOString(), input.message);
-    return this.get(Number(info.lastInsertRowid))!;
+    const info = this.statements.create.run(input.mode, input.imageUrl, input.parallelMode ? 1 : 0, new Date().toISOString(), input.message);
+    return this.reload(Number(info.lastInsertRowid))!;
   }
 
   get(id: number): UpgradeRecord | null {
-    const row = this.db.prepare('SELECT * FROM upgrade WHERE id = ?').get(id) as UpgradeRow | undefined;
-    return row ? fromRow(row) : null;
+    if (this.latestRecord?.id === id) return this.latestRecord;
+    return this.read(this.statements.get.get(id));
   }
 
   /** Compare-and-set on the stage; returns null when another actor moved it first. */
   transition(id: number, from: UpgradeStage, to: UpgradeStage, message?: string): UpgradeRecord | null {
     if (!canTransitionStage(from, to)) throw new Error(`upgrade ${id}: ${from} -> ${to} is not an upgrade transition`);
     const barStage = (UPGRADE_BAR_STAGES as readonly string[]).includes(to) ? to : null;
-    const info = this.db
-      .prepare(
-        `UPDATE upgrade SET stage = @to, last_bar_stage = COALESCE(@barStage, last_bar_stage),
-           finished_at = CASE WHEN @ends THEN @now ELSE finished_at END, message = COALESCE(@message, message)
-         WHERE id = @id AND stage = @from`,
-      )
-      .run({ id, from, to, barStage, ends: ENDS.includes(to) ? 1 : 0, now: new Date().toISOString(), message: message ?? null });
-    return info.changes === 1 ? this.get(id) : null;
+    const info = this.statements.transition.run({ id, from, to, barStage, ends: ENDS.includes(to) ? 1 : 0, now: new Date().toISOString(), message: message ?? null });
+    return info.changes === 1 ? this.reload(id) : null;
   }
 
   setTargets(id: number, targetVersion: string | null, targetControllerVersion: string | null): void {
-    this.db.prepare('UPDATE upgrade SET target_version = ?, target_controller_version = ? WHERE id = ?').run(targetVersion, targetControllerVersion, id);
+    this.statements.setTargets.run(targetVersion, targetControllerVersion, id);
+    this.reload(id);
   }
 
   setMessage(id: number, message: string): void {
-    this.db.prepare('UPDATE upgrade SET message = ? WHERE id = ?').run(message, id);
+    this.statements.setMessage.run(message, id);
+    this.reload(id);
+  }
+
+  private reload(id: number): UpgradeRecord | null {
+    const record = this.read(this.statements.get.get(id));
+    if (record && (!this.latestRecord || record.id >= this.latestRecord.id)) this.latestRecord = record;
+    return record;
+  }
+
+  private read(row: unknown): UpgradeRecord | null {
+    return row ? fromRow(row as UpgradeRow) : null;
   }
 }

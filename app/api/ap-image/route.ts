@@ -3,5 +3,5 @@ import { respond } from '@/server/http/routeResponse';
 export const dynamic = 'force-dynamic';
 
 export function GET(request: Request) {
-  return respond(request, ({ api }) => api.getApImage());
+  return respond(request, ({ api }) => api.getApImage(new URL(request.url).searchParams));
 }
