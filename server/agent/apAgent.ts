@@ -14,11 +14,17 @@ export interface ApAgentOptions {
   linkKbps: number;
   /** How long the AP stays away while it reloads. */
   reloadMs: number;
+  /**
+   * False for load tests: the AP verifies every byte (SHA-256) but keeps only the digest, not the
+   * image file, so thousands of APs fit on one disk. It cannot resume a transfer then.
+   */
+  keepImages?: boolean;
 }
 
 interface Transfer {
   offer: ImageOffer;
-  file: fs.promises.FileHandle;
+  /** Null when the AP keeps only the digest. */
+  file: fs.promises.FileHandle | null;
   received: number;
   hash: ReturnType<typeof createHash>;
   /** Writes are chained so blocks land in order even if acks overlap. */
@@ -55,6 +61,14 @@ export class ApAgent {
 
   get name(): string {
     return this.options.ap.name;
+  }
+
+  get mac(): string {
+    return this.options.ap.mac;
+  }
+
+  get imageType(): string {
+    return this.options.ap.imageType;
   }
 
   get images(): Readonly<ApImageSlots> {
@@ -129,7 +143,16 @@ export class ApAgent {
     return { ok, availableKb, requiredKb, message };
   }
 
+  private get keepImages(): boolean {
+    return this.options.keepImages ?? true;
+  }
+
   private async begin(offer: ImageOffer) {
+    if (!this.keepImages) {
+      this.transfers.set(offer.transferId, { offer, file: null, received: 0, hash: createHash('sha256'), writing: Promise.resolve(), dropped: false });
+      this.log(`Image Data Request sent, fileName [${offer.fileName}] (digest only: the image is verified, not kept)`);
+      return { ok: true, offset: 0, message: 'AC accepted previous sent request with result code: 0' };
+    }
     const partial = this.storage.partialPath(offer.kind);
     const metaPath = `${partial}.json`;
     let offset = 0;
@@ -160,7 +183,7 @@ export class ApAgent {
       if (offset !== transfer.received) throw new Error(`Out-of-order block at ${offset}, expected ${transfer.received}`);
       await this.throttle.pass(data.length);
       if (transfer.dropped) throw new Error('Transfer aborted');
-      await transfer.file.write(data, 0, data.length, offset);
+      await transfer.file?.write(data, 0, data.length, offset);
       transfer.hash.update(data);
       transfer.received += data.length;
     });
@@ -177,7 +200,7 @@ export class ApAgent {
     const transfer = this.transfers.get(transferId);
     if (!transfer) return { ok: false, sha256: '', message: 'No transfer in progress' };
     await transfer.writing;
-    await transfer.file.close();
+    await transfer.file?.close();
     this.transfers.delete(transferId);
     const { offer } = transfer;
     const partial = this.storage.partialPath(offer.kind);
@@ -190,8 +213,10 @@ export class ApAgent {
       this.log(`status '${message}'`);
       return { ok: false, sha256, message };
     }
-    fs.renameSync(partial, this.storage.backupPath(offer.kind));
-    fs.rmSync(`${partial}.json`, { force: true });
+    if (transfer.file) {
+      fs.renameSync(partial, this.storage.backupPath(offer.kind));
+      fs.rmSync(`${partial}.json`, { force: true });
+    }
     this.stage(offer.kind, offer.version, sha256);
     this.log(`status 'upgrade.sh: Script called with args:[PREDOWNLOAD]'`);
     this.log(`status 'Image signing verify success.'`);
@@ -220,7 +245,7 @@ export class ApAgent {
     for (const transfer of transfers) transfer.dropped = true;
     for (const transfer of transfers) {
       await transfer.writing;
-      await transfer.file.close().catch(() => undefined);
+      await transfer.file?.close().catch(() => undefined);
     }
   }
 

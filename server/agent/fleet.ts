@@ -14,6 +14,8 @@ export interface FleetOptions {
   storageRoot: string;
   linkKbps: number;
   reloadMs: number;
+  /** False: each AP verifies its images but keeps only their digests (load tests). */
+  keepImages?: boolean;
 }
 
 export async function startFleet(options: FleetOptions): Promise<Fleet> {
@@ -25,6 +27,7 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
         storageDir: path.join(options.storageRoot, ap.mac.replace(/[^0-9a-zA-Z]/g, '')),
         linkKbps: options.linkKbps,
         reloadMs: options.reloadMs,
+        keepImages: options.keepImages,
       }),
   );
   await Promise.all(agents.map((agent) => agent.start()));

@@ -1,49 +1,114 @@
+import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEMO_FLEET, DEMO_FLEET_VERSION } from '../demo/demoFleet';
 import { generatedFleet, startFleet } from './fleet';
 import { readFleetFile } from './fleetSpec';
 
-const USAGE = 'usage: npm run fleet -- --controller URL [--count N | --file FLEET.json] [--link-kbps N] [--data-dir DIR] [--reload-ms N]';
+const USAGE =
+  'usage: npm run fleet -- --controller URL [--count N | --file FLEET.json] [--link-kbps N] [--data-dir DIR] [--reload-ms N] [--digest-only] [--processes N]';
+// One Node process holds this many AP connections comfortably; more APs are spread over more processes.
+const APS_PER_PROCESS = 1500;
 
-function main(): Promise<void> | void {
+const OPTIONS = {
+  controller: { type: 'string' },
+  count: { type: 'string' },
+  file: { type: 'string' },
+  'link-kbps': { type: 'string', default: '0' },
+  'data-dir': { type: 'string', default: '.data/fleet-cli' },
+  'reload-ms': { type: 'string', default: '3000' },
+  'digest-only': { type: 'boolean', default: false },
+  processes: { type: 'string' },
+  /** Internal: this process runs every APs whose index modulo `shards` is `shard`. */
+  shard: { type: 'string', default: '0' },
+  shards: { type: 'string', default: '1' },
+} as const;
+
+function usage(message?: string): never {
+  console.error(message ? `${message}\n${USAGE}` : USAGE);
+  process.exit(2);
+}
+
+function wholeNumber(value: string | undefined, name: string, min: number): number | null {
+  if (value === undefined) return null;
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < min) usage(`--${name} must be a whole number of at least ${min}`);
+  return number;
+}
+
+/** Runs the fleet in this process, or spreads it over child processes that each run a shard. */
+async function main(): Promise<void> {
   let values;
   try {
-    ({ values } = parseArgs({
-      options: {
-        controller: { type: 'string' },
-        count: { type: 'string' },
-        file: { type: 'string' },
-        'link-kbps': { type: 'string', default: '0' },
-        'data-dir': { type: 'string', default: '.data/fleet-cli' },
-        'reload-ms': { type: 'string', default: '3000' },
-      },
-    }));
+    ({ values } = parseArgs({ options: OPTIONS }));
   } catch (error) {
-    console.error(`${(error as Error).message}\n${USAGE}`);
-    process.exit(2);
+    usage((error as Error).message);
   }
-  const count = values.count === undefined ? null : Number(values.count);
-  if (!values.controller || (count !== null && (!Number.isInteger(count) || count < 1))) {
-    console.error(USAGE);
-    process.exit(2);
-  }
+  if (!values.controller) usage();
+  const count = wholeNumber(values.count, 'count', 1);
+  const shards = wholeNumber(values.shards, 'shards', 1)!;
+  const shard = wholeNumber(values.shard, 'shard', 0)!;
   const aps = values.file ? readFleetFile(values.file) : count !== null ? generatedFleet(count, DEMO_FLEET_VERSION) : DEMO_FLEET;
-  return startFleet({
+  const processes = wholeNumber(values.processes, 'processes', 1) ?? Math.ceil(aps.length / APS_PER_PROCESS);
+  if (shards === 1 && processes > 1) return runShards(processes, aps.length, values.controller);
+
+  const mine = aps.filter((_, index) => index % shards === shard);
+  const fleet = await startFleet({
     controllerUrl: values.controller,
-    aps,
+    aps: mine,
     storageRoot: path.resolve(values['data-dir']),
     linkKbps: Number(values['link-kbps']),
     reloadMs: Number(values['reload-ms']),
-  }).then((fleet) => {
-    console.log(`${fleet.agents.length} APs joined ${values.controller}`);
-    const shutdown = () => void fleet.stop().then(() => process.exit(0));
-    process.on('SIGINT', shutdown);
-    process.on('SIGTERM', shutdown);
+    keepImages: !values['digest-only'],
   });
+  if (values['digest-only']) console.log(`digest only: each AP verifies its images by SHA-256 and keeps the digest, not the file`);
+  console.log(`${fleet.agents.length} APs joined ${values.controller}`);
+  const shutdown = () => void fleet.stop().then(() => process.exit(0));
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
 }
 
-Promise.resolve(main()).catch((error: Error) => {
+/** The parent of a multi-process fleet: starts one child per shard, reports the total, stops them together. */
+function runShards(processes: number, total: number, controller: string): Promise<void> {
+  const args = process.argv.slice(2).filter((arg, i, all) => arg !== '--processes' && all[i - 1] !== '--processes');
+  let joined = 0;
+  const children: ChildProcess[] = Array.from({ length: processes }, (_, shard) => {
+    const child = spawn(process.execPath, [...process.execArgv, process.argv[1], ...args, '--shard', String(shard), '--shards', String(processes)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    child.stdout!.on('data', (chunk: Buffer) => {
+      for (const line of chunk.toString().split('\n')) {
+        const match = /^(\d+) APs joined/.exec(line);
+        if (!match) continue;
+        joined += Number(match[1]);
+        if (joined === total) console.log(`${total} APs joined ${controller} (${processes} processes)`);
+      }
+    });
+    child.once('exit', (code) => {
+      if (code !== 0 && !stopping) {
+        console.error(`fleet process ${shard + 1} of ${processes} exited with ${code}`);
+        stop(1);
+      }
+    });
+    return child;
+  });
+  let stopping = false;
+  const stop = (code: number) => {
+    stopping = true;
+    let running = children.filter((child) => child.exitCode === null).length;
+    if (running === 0) process.exit(code);
+    for (const child of children) {
+      child.once('exit', () => {
+        running -= 1;
+        if (running === 0) process.exit(code);
+      });
+      child.kill('SIGTERM');
+    }
+  };
+  process.on('SIGINT', () => stop(0));
+  process.on('SIGTERM', () => stop(0));
+  return Promise.resolve();
+}
+
+main().catch((error: Error) => {
   console.error(error.message);
   process.exit(1);
 });

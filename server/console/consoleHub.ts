@@ -22,6 +22,8 @@ const FLUSH_MS = 250;
 // However often a page asks for a snapshot, it gets at most one a second; requests in between share it.
 const SNAPSHOT_INTERVAL_MS = 1000;
 const MAX_WAITING_SNAPSHOT_ACKS = 8;
+// Batches a page may have outstanding (not yet written to its connection) before it skips some.
+const MAX_UNDRAINED_BATCHES = 4;
 
 /** What one page is looking at, and what it was last sent. */
 interface PageView {
@@ -30,6 +32,8 @@ interface PageView {
   macs: string[];
   /** The page missed a batch (its connection was backed up): send it whole next time. */
   stale: boolean;
+  /** Batches emitted since the connection last drained its write buffer. */
+  undrained: number;
   lastSnapshotAt: number;
   snapshotAcks: Array<(snapshot: ConsoleSnapshot) => void>;
   snapshotTimer: NodeJS.Timeout | null;
@@ -89,8 +93,11 @@ export class ConsoleHub implements ConsoleNotifier {
   private connected(socket: ConsoleSocket): void {
     const query = initialQuery(socket);
     const snapshot = this.sources.snapshot(query);
-    const view: PageView = { query, macs: snapshot.apImage.aps.map((ap) => ap.mac), stale: false, lastSnapshotAt: Date.now(), snapshotAcks: [], snapshotTimer: null };
+    const view: PageView = { query, macs: snapshot.apImage.aps.map((ap) => ap.mac), stale: false, undrained: 0, lastSnapshotAt: Date.now(), snapshotAcks: [], snapshotTimer: null };
     this.views.set(socket.id, view);
+    socket.conn.on('drain', () => {
+      view.undrained = 0;
+    });
     socket.emit('snapshot:sent', snapshot);
     socket.on('snapshot:request', (ack) => {
       if (typeof ack === 'function') this.requestSnapshot(view, ack);
@@ -159,11 +166,12 @@ export class ConsoleHub implements ConsoleNotifier {
     for (const socket of this.namespace.sockets.values()) {
       const view = this.views.get(socket.id);
       if (!view) continue;
-      // A page whose connection has not taken the last batch yet skips this one and gets its page whole later.
-      if (!socket.conn.transport.writable) {
+      // A page whose connection is not taking what it was sent skips batches, and gets its page whole once it catches up.
+      if (view.undrained >= MAX_UNDRAINED_BATCHES) {
         view.stale = true;
         continue;
       }
+      view.undrained += 1;
       const page = this.sources.page(view.query);
       const macs = page.aps.map((ap) => ap.mac);
       const unchanged = !view.stale && sameOrder(macs, view.macs);

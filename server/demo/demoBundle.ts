@@ -16,21 +16,24 @@ export interface DemoBundle {
   files: { name: string; size: number }[];
 }
 
-/** Writes the demo AP bundle once (files named as in the seed) and reuses it on later starts. */
-export function ensureDemoBundle(serverRoot: string, size: 'scaled' | 'real'): DemoBundle {
+/**
+ * Writes the demo AP bundle once (files named as in the seed) and reuses it on later starts.
+ * `size`: the real sizes, 1/64 of them, or (load tests) the same number of bytes for every image.
+ */
+export function ensureDemoBundle(serverRoot: string, size: 'scaled' | 'real' | number): DemoBundle {
   const dir = path.join(serverRoot, DEMO_IMAGE_PATH);
   fs.mkdirSync(dir, { recursive: true });
   const images = [...AP_IMAGE_TYPES, CONTROLLER_IMAGE_FILE] as const;
   const files: { name: string; size: number }[] = [];
   for (const name of images) {
-    const bytes = size === 'real' ? REAL_IMAGE_SIZES[name] : Math.ceil(REAL_IMAGE_SIZES[name] / SCALE_DOWN);
+    const bytes = typeof size === 'number' ? size : size === 'real' ? REAL_IMAGE_SIZES[name] : Math.ceil(REAL_IMAGE_SIZES[name] / SCALE_DOWN);
     writeRandomFile(path.join(dir, name), bytes);
     files.push({ name, size: bytes });
   }
   const texts: [string, string][] = [
     [VERSION_FILE, `${DEMO_BUNDLE_VERSION}\n`],
     [CONTROLLER_VERSION_FILE, `${DEMO_BUNDLE_CONTROLLER_VERSION}\n`],
-    [README_FILE, `Demo AP image bundle ${DEMO_BUNDLE_VERSION} for the EWC Software Upgrade console.\nThe image files hold random bytes of ${size === 'real' ? 'the real' : `1/${SCALE_DOWN} of the real`} sizes; they are for exercising the transfer path, not for booting an access point.\n`],
+    [README_FILE, `Demo AP image bundle ${DEMO_BUNDLE_VERSION} for the EWC Software Upgrade console.\nThe image files hold random bytes of ${typeof size === 'number' ? `${size} bytes each instead of the real` : size === 'real' ? 'the real' : `1/${SCALE_DOWN} of the real`} sizes; they are for exercising the transfer path, not for booting an access point.\n`],
   ];
   for (const [name, text] of texts) {
     fs.writeFileSync(path.join(dir, name), text);

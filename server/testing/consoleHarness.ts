@@ -23,7 +23,7 @@ export interface ConsoleHarness {
   instance: ConsoleInstance;
   fleet: Fleet | null;
   browser: BrowserProbe;
-  startFleet(aps: FleetAp[], linkKbps?: number): Promise<Fleet>;
+  startFleet(aps: FleetAp[], linkKbps?: number, options?: { keepImages?: boolean }): Promise<Fleet>;
   /** Stops the fleet and the console, keeping the data folder (to test a restart). */
   stop(): Promise<void>;
   /** Stops everything and removes the data folder. */
@@ -74,8 +74,8 @@ export async function startConsoleHarness(env: Record<string, string> = {}, data
     instance,
     fleet: null,
     browser,
-    startFleet: async (aps, linkKbps = 0) => {
-      harness.fleet = await startFleet({ controllerUrl: url, aps, storageRoot: path.join(dir, 'fleet'), linkKbps, reloadMs: config.reloadMs });
+    startFleet: async (aps, linkKbps = 0, options = {}) => {
+      harness.fleet = await startFleet({ controllerUrl: url, aps, storageRoot: path.join(dir, 'fleet'), linkKbps, reloadMs: config.reloadMs, ...options });
       return harness.fleet;
     },
     stop: async () => {
