@@ -25,6 +25,7 @@ import { EventLog } from './store/eventLog';
 import { EMPTY_PROFILE, ProfileRepository, toProfileView, type StoredProfile } from './store/profileRepository';
 import { UpgradeRepository } from './store/upgradeRepository';
 import { WriteBehind } from './store/writeBehind';
+import { RuntimeMonitor } from './diagnostics/runtimeStats';
 import type { ApImageQuery } from '../lib/apImageQuery';
 import { SYSLOG_PAGE_LINES } from '../lib/syslog';
 
@@ -86,6 +87,7 @@ export function createConsole(httpServer: HttpServer, config: ConsoleConfig, opt
   const controller = new ControllerRepository(db, options.initialControllerVersion ?? '17.09.04a.0.6');
   const log = new EventLog(db, store, config.eventLogMaxLines);
   const progress = new TransferProgress();
+  const runtime = new RuntimeMonitor();
 
   // Image blocks are 64 KiB; leave room for the packet framing.
   const io = new SocketServer(httpServer, { maxHttpBufferSize: 1_000_000, serveClient: false });
@@ -147,6 +149,7 @@ export function createConsole(httpServer: HttpServer, config: ConsoleConfig, opt
     upgrade: () => orchestrator.view(),
     profileSaved: () => hub?.profileChanged(toProfileView(profiles.get())),
     probeHostKey: (host, port) => probeHostKey(host, port, config.sftpTimeoutMs),
+    runtime,
   });
 
   return {
@@ -166,6 +169,7 @@ export function createConsole(httpServer: HttpServer, config: ConsoleConfig, opt
       await new Promise<void>((resolve) => io.close(() => resolve()));
       store.close();
       db.close();
+      runtime.stop();
     },
   };
 }

@@ -12,6 +12,7 @@ import {
 import type { SyslogLine } from '../../lib/syslog';
 import type { UpgradeView } from '../../lib/upgradeStage';
 import type { AuditLog } from '../auth/auditLog';
+import type { RuntimeMonitor } from '../diagnostics/runtimeStats';
 import { describeProfileChanges } from '../auth/profileChanges';
 import { UpgradeConflictError, type UpgradeOrchestrator } from '../orchestrator/upgradeOrchestrator';
 import type { SecretBox } from '../secrets/secretBox';
@@ -42,6 +43,7 @@ export interface ConsoleApiDeps {
   profileSaved: () => void;
   /** Reads an SSH server's host key without logging in; rejects with the reason (`Timed out`, `Connection refused`). */
   probeHostKey: (host: string, port: number) => Promise<HostKeyInfo>;
+  runtime: RuntimeMonitor;
 }
 
 type Validated = { ok: true; data: ImageDownloadProfileData } | { ok: false; result: ApiResult };
@@ -119,6 +121,16 @@ export class ConsoleApi {
     const parsed = apImageQuerySchema.safeParse(Object.fromEntries(params));
     if (!parsed.success) return { status: 400, body: { error: 'Invalid AP image query', issues: toFieldIssues(parsed.error) } };
     return { status: 200, body: this.deps.apImage(parsed.data) };
+  }
+
+  /** The console's event-loop delay (p50, p99, max since the last reset) and memory. */
+  getDiagnostics(): ApiResult {
+    return { status: 200, body: this.deps.runtime.stats() };
+  }
+
+  /** Answers the figures so far and starts measuring anew (a benchmark resets before its run). */
+  resetDiagnostics(): ApiResult {
+    return { status: 200, body: this.deps.runtime.reset() };
   }
 
   getSyslog(): ApiResult {

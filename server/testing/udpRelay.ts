@@ -19,6 +19,8 @@ export interface UdpRelay {
   port: number;
   /** DATA packets that were held back and delivered late. */
   readonly reordered: number;
+  /** Payload bytes of every DATA packet the server sent (retransmissions included): what was read from it. */
+  readonly dataBytes: number;
   close(): Promise<void>;
 }
 
@@ -45,6 +47,7 @@ export async function startUdpRelay(options: UdpRelayOptions): Promise<UdpRelay>
   await new Promise<void>((ok) => front.once('listening', () => ok()));
   const serverSide = new Map<string, dgram.Socket>();
   let reordered = 0;
+  let dataBytes = 0;
 
   front.on('message', (request, client) => {
     const key = `${client.address}:${client.port}`;
@@ -71,7 +74,9 @@ export async function startUdpRelay(options: UdpRelayOptions): Promise<UdpRelay>
         via = socket;
       }
       const socket = via;
-      if (packet.length >= 4 && packet.readUInt16BE(0) === DATA && ++dataCount % options.holdEvery === 0) {
+      const isData = packet.length >= 4 && packet.readUInt16BE(0) === DATA;
+      if (isData) dataBytes += packet.length - 4;
+      if (isData && ++dataCount % options.holdEvery === 0) {
         const h: Held = { packet, passedBy: 0, timer: setTimeout(() => release(h, socket), options.maxHoldMs) };
         timers.add(h.timer);
         held.push(h);
@@ -87,6 +92,9 @@ export async function startUdpRelay(options: UdpRelayOptions): Promise<UdpRelay>
     port: front.address().port,
     get reordered() {
       return reordered;
+    },
+    get dataBytes() {
+      return dataBytes;
     },
     close: async () => {
       for (const timer of timers) clearTimeout(timer);

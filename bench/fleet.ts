@@ -1,0 +1,297 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { chromium, type Page } from '@playwright/test';
+import type { ApImageReport } from '../lib/apImage';
+import type { UpgradeView } from '../lib/upgradeStage';
+import { DEMO_IMAGE_PATH, ensureDemoBundle } from '../server/demo/demoBundle';
+import type { RuntimeStats } from '../server/diagnostics/runtimeStats';
+import { sha256File, startTftpdHpa } from '../server/testing/tftpdHpa';
+import { startUdpRelay } from '../server/testing/udpRelay';
+
+// The console under a large fleet, on loopback against tftpd-hpa: for each fleet size, join time,
+// predownload time and rate, bytes read from the image server, peak RSS, event-loop delay inside
+// the console, API latency while it runs, how late a real browser shows the counters, and a
+// digest check of every AP's image. Each size runs on a fresh console and a fresh fleet process.
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
+const ADMIN_PASSWORD = 'bench-admin-password';
+const POLL_MS = 250;
+const GOALS = { loopP99Ms: 50, loopMaxMs: 250, apiP99Ms: 200, rssBytes: 1.5 * 1024 ** 3, perApVsFirst: 1.5 };
+
+const USAGE = 'usage: npm run bench:fleet -- [--aps 1000,3000,6000] [--image-bytes 2097152] [--slots N] [--no-browser]';
+const { values } = parseArgs({
+  options: {
+    aps: { type: 'string', default: '1000,3000,6000' },
+    'image-bytes': { type: 'string', default: String(2 * 1024 * 1024) },
+    slots: { type: 'string' },
+    'no-browser': { type: 'boolean', default: false },
+  },
+});
+const sizes = values.aps.split(',').map(Number);
+const imageBytes = Number(values['image-bytes']);
+if (sizes.some((n) => !Number.isInteger(n) || n < 1) || !Number.isInteger(imageBytes) || imageBytes < 1) {
+  console.error(USAGE);
+  process.exit(2);
+}
+
+interface Row {
+  aps: number;
+  joinS: number;
+  predownloadS: number;
+  rateMBps: number;
+  bytesRead: number;
+  distinctBytes: number;
+  peakRss: number;
+  loop: RuntimeStats['eventLoopDelayMs'];
+  apiP50: number;
+  apiP99: number;
+  apiMax: number;
+  screenLagP50: number | null;
+  screenLagMax: number | null;
+  digestsOk: number;
+}
+
+const percentile = (values: number[], p: number) => {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+};
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function waitForOutput(child: ChildProcess, output: () => string, text: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  return new Promise((resolve, reject) => {
+    const check = () => {
+      if (output().includes(text)) return resolve();
+      if (child.exitCode !== null || Date.now() > deadline) return reject(new Error(`waiting for "${text}" failed:\n${output().slice(-3000)}`));
+      setTimeout(check, 50);
+    };
+    check();
+  });
+}
+
+function start(args: string[], env: Record<string, string>): { child: ChildProcess; output: () => string } {
+  let text = '';
+  const child = spawn(TSX, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout!.on('data', (chunk: Buffer) => (text = (text + chunk.toString()).slice(-20_000)));
+  child.stderr!.on('data', (chunk: Buffer) => (text = (text + chunk.toString()).slice(-20_000)));
+  return { child, output: () => text };
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 15_000))]);
+  if (child.exitCode === null) child.kill('SIGKILL');
+}
+
+/** Peak resident memory of a process, from the kernel's own high-water mark. */
+function peakRss(pid: number): number {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmHWM:\s+(\d+) kB/.exec(status)![1]) * 1024;
+}
+
+class Api {
+  constructor(
+    private readonly url: string,
+    private cookie = '',
+  ) {}
+
+  async login(): Promise<void> {
+    const response = await this.call('POST', '/api/auth/login', { username: 'admin', password: ADMIN_PASSWORD });
+    this.cookie = response.headers.get('set-cookie')!.split(';')[0];
+  }
+
+  async json<T>(method: string, route: string, body?: unknown): Promise<T> {
+    const response = await this.call(method, route, body);
+    if (!response.ok) throw new Error(`${method} ${route}: ${response.status} ${await response.text()}`);
+    return (await response.json()) as T;
+  }
+
+  call(method: string, route: string, body?: unknown): Promise<Response> {
+    return fetch(`${this.url}${route}`, {
+      method,
+      headers: { cookie: this.cookie, origin: this.url, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  }
+}
+
+/** The page records when each value of the "Completed predownloading" counter first appears on screen. */
+async function watchCounter(url: string): Promise<{ page: Page; seen: () => Promise<Array<[number, number]>>; close: () => Promise<void> }> {
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+  });
+  const page = await browser.newPage();
+  await page.goto(`${url}/login`);
+  await page.getByLabel('User Name', { exact: true }).fill('admin');
+  await page.getByLabel('Password', { exact: true }).fill(ADMIN_PASSWORD);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.waitForURL((u) => !u.pathname.startsWith('/login'));
+  await page.getByTestId('summary-completedPredownloading').waitFor();
+  await page.evaluate(() => {
+    const counter = document.querySelector('[data-testid="summary-completedPredownloading"]')!;
+    const seen: Array<[number, number]> = [];
+    (window as unknown as { counterSeen: typeof seen }).counterSeen = seen;
+    const record = () => {
+      const value = Number(counter.textContent);
+      if (Number.isFinite(value) && (seen.length === 0 || seen[seen.length - 1][1] !== value)) seen.push([performance.timeOrigin + performance.now(), value]);
+    };
+    new MutationObserver(record).observe(counter, { childList: true, characterData: true, subtree: true });
+    record();
+  });
+  return {
+    page,
+    seen: () => page.evaluate(() => (window as unknown as { counterSeen: Array<[number, number]> }).counterSeen),
+    close: () => browser.close(),
+  };
+}
+
+async function runSize(aps: number, bundleRoot: string, tftpPort: number): Promise<Row> {
+  const relay = await startUdpRelay({ serverPort: tftpPort, holdEvery: Number.MAX_SAFE_INTEGER, holdBehind: 0, maxHoldMs: 0 });
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ewc-bench-fleet-'));
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const env: Record<string, string> = { NODE_ENV: 'production', PORT: String(port), EWC_DATA_DIR: dataDir, EWC_DEMO: '0', EWC_ADMIN_PASSWORD: ADMIN_PASSWORD };
+  if (values.slots) env.EWC_MAX_CONCURRENT_PREDOWNLOADS = values.slots;
+  const consoleProcess = start(['server/main.ts'], env);
+  let fleetProcess: ReturnType<typeof start> | null = null;
+  let watcher: Awaited<ReturnType<typeof watchCounter>> | null = null;
+  try {
+    await waitForOutput(consoleProcess.child, consoleProcess.output, 'no simulated fleet', 120_000);
+    const api = new Api(url);
+    await api.login();
+
+    const joinStart = Date.now();
+    fleetProcess = start(['server/agent/fleetCli.ts', '--controller', url, '--count', String(aps), '--digest-only', '--data-dir', path.join(dataDir, 'fleet')], {});
+    await waitForOutput(fleetProcess.child, fleetProcess.output, ` ${aps} APs joined`.slice(1), 600_000);
+    const joinS = (Date.now() - joinStart) / 1000;
+
+    watcher = values['no-browser'] ? null : await watchCounter(url);
+    await api.json('POST', '/api/diagnostics/reset');
+    const apiSamples: number[] = [];
+    const apiSeen: Array<[number, number]> = [];
+    const predownloadStart = Date.now();
+    await api.json('POST', '/api/software-upgrade/download', { mode: 'TFTP', imageServer: '127.0.0.1', imagePath: DEMO_IMAGE_PATH, port: relay.port, parallelMode: true });
+    let upgrade: UpgradeView;
+    for (;;) {
+      const asked = Date.now();
+      upgrade = await api.json<UpgradeView>('GET', '/api/software-upgrade');
+      apiSamples.push(Date.now() - asked);
+      const counters = await api.json<ApImageReport>('GET', '/api/ap-image?limit=1');
+      const completed = counters.summary.completedPredownloading;
+      if (apiSeen.length === 0 || apiSeen[apiSeen.length - 1][1] !== completed) apiSeen.push([Date.now(), completed]);
+      if (upgrade.stage === 'Activate' || upgrade.stage === 'Failed') break;
+      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    }
+    const predownloadS = (Date.now() - predownloadStart) / 1000;
+    if (upgrade.stage !== 'Activate') throw new Error(`${aps} APs: the predownload ended ${upgrade.stage}: ${upgrade.message}`);
+    const stats = await api.json<RuntimeStats>('GET', '/api/diagnostics');
+
+    // How late the page showed each counter value the API had already reported.
+    let screenLags: number[] = [];
+    if (watcher) {
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      const seen = await watcher.seen();
+      screenLags = apiSeen.map(([at, value]) => {
+        const shown = seen.find(([, shownValue]) => shownValue >= value);
+        return shown ? Math.max(0, shown[0] - at) : Infinity;
+      });
+    }
+
+    const report = await api.json<ApImageReport>('GET', '/api/ap-image');
+    const digests = new Map<string, string>();
+    let digestsOk = 0;
+    for (const row of report.aps) {
+      if (!digests.has(row.imageType)) digests.set(row.imageType, await sha256File(path.join(bundleRoot, DEMO_IMAGE_PATH, row.imageType)));
+      const state = JSON.parse(fs.readFileSync(path.join(dataDir, 'fleet', row.mac.replace(/[^0-9a-zA-Z]/g, ''), 'state.json'), 'utf8')) as { backupSha256: string | null };
+      if (row.predownloadStatus === 'Complete' && row.backupImageSha256 === digests.get(row.imageType) && state.backupSha256 === digests.get(row.imageType)) digestsOk += 1;
+    }
+    const distinctBytes = digests.size * imageBytes + 2 * 32;
+    return {
+      aps,
+      joinS,
+      predownloadS,
+      rateMBps: (aps * imageBytes) / 1e6 / predownloadS,
+      bytesRead: relay.dataBytes,
+      distinctBytes,
+      peakRss: peakRss(consoleProcess.child.pid!),
+      loop: stats.eventLoopDelayMs,
+      apiP50: percentile(apiSamples, 50),
+      apiP99: percentile(apiSamples, 99),
+      apiMax: Math.max(...apiSamples),
+      screenLagP50: watcher ? percentile(screenLags, 50) : null,
+      screenLagMax: watcher ? Math.max(...screenLags) : null,
+      digestsOk,
+    };
+  } finally {
+    await watcher?.close();
+    if (fleetProcess) await stop(fleetProcess.child);
+    await stop(consoleProcess.child);
+    await relay.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+const MiB = 1024 * 1024;
+const fmt = (n: number | null, digits = 0) => (n === null ? 'n/a' : Number.isFinite(n) ? n.toFixed(digits) : '∞');
+
+async function main(): Promise<void> {
+  const bundleRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'ewc-bench-bundle-'));
+  ensureDemoBundle(bundleRoot, imageBytes);
+  const tftpd = await startTftpdHpa({ root: bundleRoot });
+  const rows: Row[] = [];
+  try {
+    for (const aps of sizes) {
+      console.error(`${aps} APs …`);
+      rows.push(await runSize(aps, bundleRoot, tftpd.port));
+    }
+  } finally {
+    await tftpd.stop();
+    fs.rmSync(bundleRoot, { recursive: true, force: true });
+  }
+
+  console.log(`\nFleet bench: ${imageBytes / MiB} MiB images, tftpd-hpa on loopback, Parallel Mode, ${os.cpus().length} cores, digest-only simulated APs\n`);
+  console.log('| APs | join (s) | predownload (s) | per AP (ms) | rate (MB/s) | read from server / distinct | peak RSS (MiB) | loop p50/p99/max (ms) | API p50/p99/max (ms) | counter on screen, lag p50/max (ms) | byte-exact |');
+  console.log('|---|---|---|---|---|---|---|---|---|---|---|');
+  for (const r of rows) {
+    console.log(
+      `| ${r.aps} | ${fmt(r.joinS, 1)} | ${fmt(r.predownloadS, 1)} | ${fmt((r.predownloadS * 1000) / r.aps, 1)} | ${fmt(r.rateMBps, 1)} | ${fmt(r.bytesRead / r.distinctBytes, 2)} | ${fmt(r.peakRss / MiB)} | ${r.loop.p50}/${r.loop.p99}/${r.loop.max} | ${fmt(r.apiP50)}/${fmt(r.apiP99)}/${fmt(r.apiMax)} | ${fmt(r.screenLagP50)}/${fmt(r.screenLagMax)} | ${r.digestsOk}/${r.aps} |`,
+    );
+  }
+  const first = rows[0];
+  const misses: string[] = [];
+  for (const r of rows) {
+    if (r.loop.p99 > GOALS.loopP99Ms) misses.push(`${r.aps} APs: event-loop p99 ${r.loop.p99} ms > ${GOALS.loopP99Ms} ms`);
+    if (r.loop.max > GOALS.loopMaxMs) misses.push(`${r.aps} APs: event-loop max ${r.loop.max} ms > ${GOALS.loopMaxMs} ms`);
+    if (r.apiP99 > GOALS.apiP99Ms) misses.push(`${r.aps} APs: API p99 ${r.apiP99} ms > ${GOALS.apiP99Ms} ms`);
+    if (r.peakRss > GOALS.rssBytes) misses.push(`${r.aps} APs: peak RSS ${fmt(r.peakRss / MiB)} MiB > 1536 MiB`);
+    const perAp = r.predownloadS / r.aps / (first.predownloadS / first.aps);
+    if (r !== first && perAp > GOALS.perApVsFirst) misses.push(`${r.aps} APs: predownload time per AP ${perAp.toFixed(2)}x its value at ${first.aps} APs > ${GOALS.perApVsFirst}x`);
+    if (r.digestsOk !== r.aps) misses.push(`${r.aps} APs: ${r.aps - r.digestsOk} AP(s) without a verified image`);
+  }
+  console.log(misses.length === 0 ? '\nEvery row meets the goals.' : `\nMissed goals:\n${misses.map((m) => `- ${m}`).join('\n')}`);
+}
+
+main().catch((error: Error) => {
+  console.error(error.message);
+  process.exit(1);
+});
