@@ -1,6 +1,6 @@
 import { keyTypeLabel } from '../../lib/hostKeyType';
 import { findHostKeyType, type PresentedKey } from './hostKey';
-import { classifyConnectionError, SftpError } from './sftpError';
+import { cancelled, classifyConnectionError, SftpError } from './sftpError';
 import { HostKeyMismatch, openSession, type HostKeyPin, type Session, type SessionTarget } from './sftpSession';
 
 /**
@@ -21,6 +21,8 @@ export async function openPinnedSession(target: SessionTarget, pin: HostKeyPin, 
       throw classifyConnectionError(searchError as Error);
     }
     if (!found.match) throw hostKeyChanged(error.expected, found.seen);
+    // The search's short connections do not watch the signal.
+    if (target.signal?.aborted) throw cancelled();
     return openSession(target, { ...pin, keyType: found.match }, timeoutMs);
   }
 }
