@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { HOST_KEY_TYPES, type HostKeyType } from './hostKeyType';
 
 export const IMAGE_DOWNLOAD_MODES = ['TFTP', 'SFTP'] as const;
 export type ImageDownloadMode = (typeof IMAGE_DOWNLOAD_MODES)[number];
@@ -80,6 +81,8 @@ export const imageDownloadProfileInputSchema = z
           .trim()
           .refine((v) => v === '' || HOST_KEY_FINGERPRINT.test(v), 'A host key fingerprint looks like SHA256: followed by 43 characters, as ssh-keygen -lf prints it')
           .default(''),
+        /** The type of the trusted key (`ssh-rsa`, …) when it came from the server; empty for a pasted fingerprint. */
+        hostKeyType: z.enum(['', ...HOST_KEY_TYPES], { error: `Host key type must be one of ${HOST_KEY_TYPES.join(', ')}` }).optional(),
       })
       .default({ username: '', passwordType: 'UNENCRYPTED', authMethod: 'password', hostKeyFingerprint: '' }),
   })
@@ -126,6 +129,8 @@ export interface ImageDownloadProfileView {
     hasPrivateKey: boolean;
     /** The trusted host key of `imageServer:port`, or null until someone trusts one. */
     hostKeyFingerprint: string | null;
+    /** Its type, or null when it was pasted without one (the download then finds which key it is). */
+    hostKeyType?: HostKeyType | null;
   };
 }
 

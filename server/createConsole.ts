@@ -56,7 +56,7 @@ function imageSourceFor(profile: StoredProfile, config: ConsoleConfig): ImageSou
   if (profile.mode === 'TFTP') {
     return new TftpImageSource({ server: profile.imageServer, port: profile.port, imagePath: profile.imagePath, ...config.tftp });
   }
-  const { username, password, authMethod, privateKey, passphrase, hostKeyFingerprint } = profile.sftp;
+  const { username, password, authMethod, privateKey, passphrase, hostKeyFingerprint, hostKeyType } = profile.sftp;
   const credentials =
     authMethod === 'key' ? { username, privateKey: privateKey ?? undefined, passphrase: passphrase ?? undefined } : { username, password: password ?? undefined };
   return new SftpImageSource({
@@ -65,6 +65,7 @@ function imageSourceFor(profile: StoredProfile, config: ConsoleConfig): ImageSou
     imagePath: profile.imagePath,
     credentials,
     hostKeyFingerprint,
+    hostKeyType,
     timeoutMs: config.sftpTimeoutMs,
   });
 }

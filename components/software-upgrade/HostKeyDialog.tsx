@@ -1,3 +1,4 @@
+import { keyTypeLabel } from '@/lib/hostKeyType';
 import type { HostKeyInfo } from '@/lib/imageDownloadProfile';
 import { Button } from '@/components/ui/Button';
 import { Dialog } from '@/components/ui/Dialog';
@@ -37,7 +38,7 @@ export function HostKeyDialog({ hostKey, current, returnFocusTo, onTrust, onDist
     >
       <p>The authenticity of host &apos;{hostAndPort(hostKey)}&apos; can&apos;t be established.</p>
       <p>
-        {hostKey.keyType} key fingerprint is <code data-testid="host-key-fingerprint">{hostKey.fingerprint}</code>.
+        {keyTypeLabel(hostKey.keyType)} key fingerprint is <code data-testid="host-key-fingerprint">{hostKey.fingerprint}</code>.
       </p>
       {trusted !== '' && trusted !== hostKey.fingerprint && (
         // A changed key is what an interception looks like; it must not pass as a routine first connection.

@@ -35,7 +35,11 @@ export function HostKeyField({ form, onGetHostKey, blocked, fetching }: HostKeyF
           spellCheck={false}
           invalid={fingerprint.invalid}
           errorId={fingerprint.errorId}
-          onValueChange={(next) => form.setSftp('hostKeyFingerprint', next)}
+          onValueChange={(next) => {
+            form.setSftp('hostKeyFingerprint', next);
+            // A typed fingerprint may be any of the server's keys: the download finds which.
+            form.setSftp('hostKeyType', '');
+          }}
         />
         <Button disabled={blocked} busy={fetching} onClick={onGetHostKey}>
           Get host key

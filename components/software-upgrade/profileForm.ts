@@ -10,6 +10,7 @@ import {
   type PasswordType,
   type SftpAuthMethod,
 } from '@/lib/imageDownloadProfile';
+import type { HostKeyType } from '@/lib/hostKeyType';
 import { fieldErrorId } from '@/components/ui/Field';
 
 export interface SftpFormValues {
@@ -21,6 +22,8 @@ export interface SftpFormValues {
   privateKey: string;
   passphrase: string;
   hostKeyFingerprint: string;
+  /** Not shown: the type of a key trusted from the server's offer, '' once a fingerprint is typed. */
+  hostKeyType?: '' | HostKeyType;
 }
 
 /** What the inputs hold: the port stays text so a typo can be shown and corrected, not swallowed. */
@@ -95,6 +98,7 @@ export function formValuesFromProfile(profile: ImageDownloadProfileView): Profil
       // A controller still on the previous schema sends neither; the inputs must stay controlled.
       authMethod: sftp.authMethod ?? 'password',
       hostKeyFingerprint: sftp.hostKeyFingerprint ?? '',
+      ...(sftp.hostKeyType ? { hostKeyType: sftp.hostKeyType } : {}),
       // Stored secrets never come back; an empty field means "keep it".
       password: '',
       privateKey: '',

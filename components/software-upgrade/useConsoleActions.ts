@@ -104,7 +104,7 @@ export function useConsoleActions(form: ProfileFormApi, runner: ActionRunner, ap
   const trustHostKey = useCallback(() => {
     if (!hostKeyPrompt) return;
     setHostKeyPrompt(null);
-    const values = form.trustHostKey(hostKeyPrompt.hostKey.fingerprint);
+    const values = form.trustHostKey(hostKeyPrompt.hostKey.fingerprint, hostKeyPrompt.hostKey.keyType);
     if (hostKeyPrompt.retry) void submitProfile(hostKeyPrompt.retry, values);
   }, [form, hostKeyPrompt, submitProfile]);
 

@@ -1,6 +1,7 @@
 'use client';
 
 import { useCallback, useMemo, useState } from 'react';
+import { isHostKeyType } from '@/lib/hostKeyType';
 import type { ImageDownloadMode, ImageDownloadProfileInput, ImageDownloadProfileView } from '@/lib/imageDownloadProfile';
 import {
   EMPTY_PROFILE_FORM,
@@ -33,7 +34,8 @@ export interface ProfileFormApi {
    * Puts a fingerprint the user just trusted into the form and returns the
    * values it makes, so a retry can submit them before React re-renders.
    */
-  trustHostKey: (fingerprint: string) => ProfileFormValues;
+  /** Puts the confirmed key in the form, with its type so that the download asks the server for that key first. */
+  trustHostKey: (fingerprint: string, keyType: string) => ProfileFormValues;
   /** Validates on the client with the API's schema; shows the issues when invalid. */
   submit: (values?: ProfileFormValues) => ProfileSubmission;
   showErrors: (errors: FieldErrors) => void;
@@ -84,9 +86,10 @@ export function useProfileForm(serverProfile: ImageDownloadProfileView | null): 
   );
 
   const trustHostKey = useCallback(
-    (fingerprint: string): ProfileFormValues => {
+    (fingerprint: string, keyType: string): ProfileFormValues => {
       // A modal dialog is open while this runs, so no keystroke can land between render and this update.
-      const values = { ...form.values, sftp: { ...form.values.sftp, hostKeyFingerprint: fingerprint } };
+      const hostKeyType: SftpFormValues['hostKeyType'] = isHostKeyType(keyType) ? keyType : '';
+      const values = { ...form.values, sftp: { ...form.values.sftp, hostKeyFingerprint: fingerprint, hostKeyType } };
       setForm({ values, dirty: true });
       setErrors((current) => withoutErrors(current, 'sftp.hostKeyFingerprint'));
       return values;

@@ -210,7 +210,8 @@ describe('predownload over SFTP from OpenSSH', () => {
     fs.chmodSync(original, 0o644);
     try {
       await harness.instance.api.startDownload(sftpProfile(), ADMIN);
-      const cached = path.join(harness.config.dataDir, 'image-cache', `upgrade-${upgrade(harness).upgradeId}`, 'ap1g8');
+      // The cache downloads into `ap1g8.part` (renamed when complete), which is what grows while the transfer runs.
+      const cached = path.join(harness.config.dataDir, 'image-cache', `upgrade-${upgrade(harness).upgradeId}`, 'ap1g8.part');
       const size = () => (fs.existsSync(cached) ? fs.statSync(cached).size : 0);
       await waitFor('the transfer to start', size, (bytes) => bytes > 0, 20_000);
       sshd.freeze();

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { HOST_KEY_TYPES, isHostKeyType, keyTypeLabel, type HostKeyType } from '../../lib/hostKeyType';
 import { maskedSftpUrl, sftpDownload, SftpError } from './sftpClient';
 
 const USAGE = `Usage: npm run sftp -- get sftp://USER@HOST[:PORT]/PATH LOCALFILE [options]
@@ -11,10 +12,19 @@ const USAGE = `Usage: npm run sftp -- get sftp://USER@HOST[:PORT]/PATH LOCALFILE
 
 Options:
   --identity KEYFILE        log in with this private key
-  --fingerprint SHA256:...  the server's expected host key; without it the key is accepted and printed
+  --fingerprint SHA256:...  the server's expected host key (any of its keys: ED25519, ECDSA or RSA, as
+                            ssh-keygen -lf prints it); without it the key is accepted and printed
+  --key-type TYPE           the type of that key (ssh-ed25519, ecdsa-sha2-nistp256, ssh-rsa, ...):
+                            asked for first, and no other key is tried
+  --resume                  continue LOCALFILE.part if this command wrote it for this same remote file,
+                            still of the same size and modification time; without it, start over
+  --sha256 HEX              the file's expected SHA-256: a download that differs is discarded
   --timeout SECONDS         connect and per-operation deadline (default 15)
   --connections N           SSH connections sharing the reads of a large file (default 1)
-  --json                    print { ok, bytes, elapsedMs, fingerprint } on stdout`;
+  --json                    print { ok, bytes, resumedFrom, elapsedMs, fingerprint, keyType } on stdout
+
+  The file is written to LOCALFILE.part (described by LOCALFILE.part.json) and replaces LOCALFILE
+  only once complete, its size (and SHA-256 with --sha256) checked.`;
 
 export interface GetCommand {
   host: string;
@@ -24,6 +34,9 @@ export interface GetCommand {
   destination: string;
   identity?: string;
   fingerprint: string | null;
+  keyType: HostKeyType | null;
+  resume: boolean;
+  sha256?: string;
   timeoutMs: number;
   connections?: number;
   json: boolean;
@@ -34,7 +47,7 @@ class UsageError extends Error {}
 export function parseArgs(argv: readonly string[]): GetCommand {
   const [verb, url, destination, ...rest] = argv;
   if (verb !== 'get' || !url || !destination || url.startsWith('--') || destination.startsWith('--')) throw new UsageError('Expected: get URL LOCALFILE');
-  const command: GetCommand = { ...parseUrl(url), destination: resolve(destination), fingerprint: null, timeoutMs: 15_000, json: false };
+  const command: GetCommand = { ...parseUrl(url), destination: resolve(destination), fingerprint: null, keyType: null, resume: false, timeoutMs: 15_000, json: false };
   for (let i = 0; i < rest.length; i += 1) {
     const flag = rest[i];
     const value = () => {
@@ -51,6 +64,21 @@ export function parseArgs(argv: readonly string[]): GetCommand {
         const fingerprint = value();
         if (!/^SHA256:[A-Za-z0-9+/]{43}$/.test(fingerprint)) throw new UsageError('--fingerprint must look like SHA256: followed by 43 base64 characters');
         command.fingerprint = fingerprint;
+        break;
+      }
+      case '--key-type': {
+        const keyType = value();
+        if (!isHostKeyType(keyType)) throw new UsageError(`--key-type must be one of ${HOST_KEY_TYPES.join(', ')}`);
+        command.keyType = keyType;
+        break;
+      }
+      case '--resume':
+        command.resume = true;
+        break;
+      case '--sha256': {
+        const digest = value();
+        if (!/^[0-9a-fA-F]{64}$/.test(digest)) throw new UsageError('--sha256 must be 64 hexadecimal digits');
+        command.sha256 = digest.toLowerCase();
         break;
       }
       case '--timeout': {
@@ -72,6 +100,7 @@ export function parseArgs(argv: readonly string[]): GetCommand {
         throw new UsageError(`Unknown option ${flag}`);
     }
   }
+  if (command.keyType && !command.fingerprint) throw new UsageError('--key-type needs --fingerprint');
   return command;
 }
 
@@ -120,6 +149,9 @@ async function main(argv: readonly string[]): Promise<number> {
       remotePath: command.remotePath,
       destination: command.destination,
       expectedFingerprint: command.fingerprint,
+      expectedKeyType: command.keyType,
+      expectedSha256: command.sha256,
+      resume: command.resume,
       onHostKey: (fingerprint) => {
         process.stderr.write(`Warning: accepting the host key ${fingerprint} of ${where} without verification (pin it with --fingerprint)\n`);
         return true;
@@ -128,15 +160,18 @@ async function main(argv: readonly string[]): Promise<number> {
       connections: command.connections,
       signal: abort.signal,
     });
+    if (result.restartReason) process.stderr.write(`Not resuming: ${result.restartReason}; downloading from byte 0\n`);
+    const { bytes, resumedFrom, elapsedMs, fingerprint, keyType } = result;
     if (command.json) {
-      process.stdout.write(`${JSON.stringify({ ok: true, bytes: result.bytes, elapsedMs: result.elapsedMs, fingerprint: result.fingerprint })}\n`);
+      process.stdout.write(`${JSON.stringify({ ok: true, bytes, resumedFrom, elapsedMs, fingerprint, keyType })}\n`);
     } else {
       const fetched = result.bytes - result.resumedFrom;
       const seconds = Math.max(result.elapsedMs, 1) / 1000;
       const resumed = result.resumedFrom > 0 ? ` (resumed at ${result.resumedFrom} bytes)` : '';
+      const checked = command.sha256 ? ', SHA-256 verified' : '';
       process.stdout.write(
-        `Host key ${result.fingerprint}\n` +
-          `${command.destination}: ${result.bytes} bytes${resumed}, ${fetched} fetched in ${seconds.toFixed(2)} s (${(fetched / 1e6 / seconds).toFixed(1)} MB/s)\n`,
+        `Host key ${result.fingerprint}${keyType ? ` (${keyTypeLabel(keyType)})` : ''}\n` +
+          `${command.destination}: ${result.bytes} bytes${resumed}, ${fetched} fetched in ${seconds.toFixed(2)} s (${(fetched / 1e6 / seconds).toFixed(1)} MB/s)${checked}\n`,
       );
     }
     return 0;

@@ -20,6 +20,8 @@ export class SftpChannelError extends Error {
 export interface RemoteAttributes {
   size: number;
   mode: number;
+  /** Seconds since the epoch, or null when the server does not say. */
+  mtime: number | null;
 }
 
 type ReadDone = (error: SftpChannelError | null, bytesRead: number) => void;
@@ -297,8 +299,14 @@ function parseAttributes(body: Buffer): RemoteAttributes {
     p += 8;
   }
   if (flags & ATTR.UIDGID) p += 8;
-  if (flags & ATTR.PERMISSIONS) mode = body.readUInt32BE(p);
-  return { size, mode };
+  let mtime: number | null = null;
+  if (flags & ATTR.PERMISSIONS) {
+    mode = body.readUInt32BE(p);
+    p += 4;
+  }
+  // ACMODTIME is atime then mtime, each a uint32.
+  if (flags & ATTR.ACMODTIME && p + 8 <= body.length) mtime = body.readUInt32BE(p + 4);
+  return { size, mode, mtime };
 }
 
 function parseExtensions(body: Buffer): Map<string, Buffer> {

@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { inspect, promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startOpenSshServer, type OpenSshServer } from '../testing/opensshServer';
-import { fetchHostKeyFingerprint } from './hostKey';
+import { fetchHostKey } from './hostKey';
+import { partPathOf } from './partialDownload';
 import { SftpChannel } from './sftpChannel';
 import { maskedSftpUrl, sftpDownload, SftpError, type SftpDownloadOptions } from './sftpClient';
 
@@ -223,12 +224,12 @@ describe('sftpDownload against OpenSSH', () => {
     await stopping;
     expect(error.code).toBe('connection');
     expect(error.retryable).toBe(true);
-    const partial = statSync(destination).size;
+    const partial = statSync(partPathOf(destination)).size;
     expect(partial).toBeGreaterThan(0);
     expect(partial).toBeLessThan(IMAGE_BYTES);
 
     await server.restart();
-    const result = await sftpDownload(options({ destination }));
+    const result = await sftpDownload(options({ destination, resume: true }));
     expect(result.resumedFrom).toBe(partial);
     expect(result.bytes).toBe(IMAGE_BYTES);
     expect(await sha256Of(destination)).toBe(imageSha256);
@@ -244,7 +245,7 @@ describe('sftpDownload against OpenSSH', () => {
   });
 
   it('learns the same host key fingerprint as ssh-keygen -lf', async () => {
-    const probe = await fetchHostKeyFingerprint({ host: '127.0.0.1', port: server.port, timeoutMs: 5_000 });
+    const probe = await fetchHostKey({ host: '127.0.0.1', port: server.port, timeoutMs: 5_000 });
     const hostKeyFile = join(work, 'host.pub');
     writeFileSync(hostKeyFile, `${server.hostPublicKey}\n`);
     const fromKeygen = (await promisify(execFile)('ssh-keygen', ['-l', '-f', hostKeyFile])).stdout.split(' ')[1];

@@ -1,4 +1,5 @@
 import { DEFAULT_PORT, type ImageDownloadMode, type ImageDownloadProfileData, type ImageDownloadProfileView, type PasswordType, type SftpAuthMethod } from '../../lib/imageDownloadProfile';
+import { isHostKeyType, type HostKeyType } from '../../lib/hostKeyType';
 import type { SecretBox } from '../secrets/secretBox';
 import type { Db } from './database';
 
@@ -18,6 +19,8 @@ export interface StoredProfile {
     passphrase: string | null;
     /** The host key trusted for this profile's server and port, or null. */
     hostKeyFingerprint: string | null;
+    /** Its type when known; null (or absent) for a fingerprint pasted without one. */
+    hostKeyType?: HostKeyType | null;
   };
 }
 
@@ -48,6 +51,7 @@ interface ProfileRow {
   sftp_passphrase: string | null;
   sftp_host_key_fingerprint: string | null;
   sftp_host_key_for: string | null;
+  sftp_host_key_type: string | null;
 }
 
 export function toProfileView(profile: StoredProfile): ImageDownloadProfileView {
@@ -64,6 +68,7 @@ export function toProfileView(profile: StoredProfile): ImageDownloadProfileView 
       authMethod: profile.sftp.authMethod,
       hasPrivateKey: profile.sftp.privateKey !== null,
       hostKeyFingerprint: profile.sftp.hostKeyFingerprint,
+      hostKeyType: profile.sftp.hostKeyType ?? null,
     },
   };
 }
@@ -98,6 +103,7 @@ export class ProfileRepository {
         privateKey: open(row.sftp_private_key),
         passphrase: open(row.sftp_passphrase),
         hostKeyFingerprint: trusted,
+        hostKeyType: trusted && row.sftp_host_key_type && isHostKeyType(row.sftp_host_key_type) ? row.sftp_host_key_type : null,
       },
     };
   }
@@ -112,18 +118,22 @@ export class ProfileRepository {
     const passphrase = input.sftp.privateKey ? input.sftp.passphrase || null : keep(input.sftp.passphrase, current.sftp.passphrase);
     const sameServer = hostKeyOwner(input.imageServer, input.port) === hostKeyOwner(current.imageServer, current.port);
     const fingerprint = input.sftp.hostKeyFingerprint || (sameServer ? current.sftp.hostKeyFingerprint : null);
+    // A type comes with the key the server offered; the same fingerprint typed again keeps the one learned before.
+    const keptType = sameServer && fingerprint === current.sftp.hostKeyFingerprint ? (current.sftp.hostKeyType ?? null) : null;
+    const keyType = fingerprint ? input.sftp.hostKeyType || keptType : null;
     const seal = (value: string | null) => (value === null ? null : this.secrets.seal(value));
     this.db
       .prepare(
         `INSERT INTO image_download_profile (id, mode, image_server, image_path, port, parallel_mode, sftp_username, sftp_password_type, sftp_password,
-           sftp_auth_method, sftp_private_key, sftp_passphrase, sftp_host_key_fingerprint, sftp_host_key_for, updated_at)
+           sftp_auth_method, sftp_private_key, sftp_passphrase, sftp_host_key_fingerprint, sftp_host_key_for, sftp_host_key_type, updated_at)
          VALUES (1, @mode, @imageServer, @imagePath, @port, @parallelMode, @username, @passwordType, @password,
-           @authMethod, @privateKey, @passphrase, @fingerprint, @hostKeyFor, @updatedAt)
+           @authMethod, @privateKey, @passphrase, @fingerprint, @hostKeyFor, @keyType, @updatedAt)
          ON CONFLICT (id) DO UPDATE SET mode = excluded.mode, image_server = excluded.image_server, image_path = excluded.image_path,
            port = excluded.port, parallel_mode = excluded.parallel_mode, sftp_username = excluded.sftp_username,
            sftp_password_type = excluded.sftp_password_type, sftp_password = excluded.sftp_password,
            sftp_auth_method = excluded.sftp_auth_method, sftp_private_key = excluded.sftp_private_key, sftp_passphrase = excluded.sftp_passphrase,
-           sftp_host_key_fingerprint = excluded.sftp_host_key_fingerprint, sftp_host_key_for = excluded.sftp_host_key_for, updated_at = excluded.updated_at`,
+           sftp_host_key_fingerprint = excluded.sftp_host_key_fingerprint, sftp_host_key_for = excluded.sftp_host_key_for,
+           sftp_host_key_type = excluded.sftp_host_key_type, updated_at = excluded.updated_at`,
       )
       .run({
         mode: input.mode,
@@ -139,6 +149,7 @@ export class ProfileRepository {
         passphrase: seal(passphrase),
         fingerprint,
         hostKeyFor: fingerprint ? hostKeyOwner(input.imageServer, input.port) : null,
+        keyType,
         updatedAt: new Date().toISOString(),
       });
     return this.get();

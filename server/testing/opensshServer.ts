@@ -4,8 +4,21 @@ import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+/** One of the server's host keys, as `ssh-keygen -lf` of its `.pub` file describes it. */
+export interface OpenSshHostKey {
+  /** What `ssh-keygen -t` was given. */
+  algorithm: HostKeyAlgorithmName;
+  /** The type inside the key blob: `ssh-ed25519`, `ssh-rsa`, `ecdsa-sha2-nistp256`. */
+  keyType: string;
+  fingerprint: string;
+  /** The `.pub` file, `TYPE BASE64 COMMENT`. */
+  publicKeyPath: string;
+}
+
+export type HostKeyAlgorithmName = 'ed25519' | 'rsa' | 'ecdsa';
+
 /**
- * A real OpenSSH server on 127.0.0.1 for tests and benchmarks: its own config, host key and port,
+ * A real OpenSSH server on 127.0.0.1 for tests and benchmarks: its own config, host keys and port,
  * logging in a real system user (created once) whose home holds the test files.
  */
 export interface OpenSshServer {
@@ -13,9 +26,12 @@ export interface OpenSshServer {
   user: string;
   password: string;
   home: string;
+  /** The fingerprint of the first host key. */
   hostKeyFingerprint: string;
-  /** The server's public host key, one `authorized_keys`-style line. */
+  /** The first host key, one `authorized_keys`-style line. */
   hostPublicKey: string;
+  /** Every host key, in the order of `HostKey` lines in sshd_config. */
+  hostKeys: OpenSshHostKey[];
   /** Lines appended here let `user` log in with the matching private key. */
   authorizedKeysPath: string;
   /** Kills the listener and every session it forked, as a crash or a reboot of the server would. */
@@ -37,13 +53,15 @@ export interface OpenSshServerOptions {
   user: string;
   /** The user's password is (re)set to this on every start. */
   password?: string;
+  /** Host keys to generate, default ed25519 only; OpenSSH's own default set is ed25519, rsa and ecdsa. */
+  hostKeyAlgorithms?: readonly HostKeyAlgorithmName[];
 }
 
 const SSHD = '/usr/sbin/sshd';
 const DEFAULT_PASSWORD = 'ewc-Sftp-test-1';
 const MAX_LOG_CHARS = 64_000;
 
-export async function startOpenSshServer({ port, user, password = DEFAULT_PASSWORD }: OpenSshServerOptions): Promise<OpenSshServer> {
+export async function startOpenSshServer({ port, user, password = DEFAULT_PASSWORD, hostKeyAlgorithms = ['ed25519'] }: OpenSshServerOptions): Promise<OpenSshServer> {
   if (!/^[a-z_][a-z0-9_-]{0,30}$/.test(user)) throw new Error(`Not a valid user name: ${user}`);
   const home = ensureUser(user, password);
   // sshd refuses to start without its privilege separation directory.
@@ -52,10 +70,10 @@ export async function startOpenSshServer({ port, user, password = DEFAULT_PASSWO
   const dir = mkdtempSync(join(tmpdir(), 'ewc-sshd-'));
   // sshd reads the authorized keys as the user, so the directory must be traversable by it.
   chmodSync(dir, 0o755);
-  const hostKeyPath = join(dir, 'ssh_host_ed25519_key');
-  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'ewc-test-host', '-f', hostKeyPath]);
-  const hostPublicKey = readFileSync(`${hostKeyPath}.pub`, 'utf8').trim();
-  const hostKeyFingerprint = execFileSync('ssh-keygen', ['-l', '-f', `${hostKeyPath}.pub`], { encoding: 'utf8' }).split(' ')[1];
+  const hostKeys = hostKeyAlgorithms.map((algorithm) => generateHostKey(dir, algorithm));
+  if (hostKeys.length === 0) throw new Error('sshd needs at least one host key');
+  const hostPublicKey = readFileSync(hostKeys[0].publicKeyPath, 'utf8').trim();
+  const hostKeyFingerprint = hostKeys[0].fingerprint;
   const authorizedKeysPath = join(dir, 'authorized_keys');
   writeFileSync(authorizedKeysPath, '', { mode: 0o644 });
 
@@ -66,7 +84,7 @@ export async function startOpenSshServer({ port, user, password = DEFAULT_PASSWO
     [
       `Port ${listenPort}`,
       'ListenAddress 127.0.0.1',
-      `HostKey ${hostKeyPath}`,
+      ...hostKeys.map((key) => `HostKey ${key.publicKeyPath.replace(/\.pub$/, '')}`),
       `PidFile ${join(dir, 'sshd.pid')}`,
       // Without PAM, sshd checks the password against /etc/shadow itself, which is all a container has.
       'UsePAM no',
@@ -143,6 +161,7 @@ export async function startOpenSshServer({ port, user, password = DEFAULT_PASSWO
     home,
     hostKeyFingerprint,
     hostPublicKey,
+    hostKeys,
     authorizedKeysPath,
     stop: async () => {
       await stop();
@@ -159,6 +178,15 @@ export async function startOpenSshServer({ port, user, password = DEFAULT_PASSWO
     },
     log: () => log,
   };
+}
+
+function generateHostKey(dir: string, algorithm: HostKeyAlgorithmName): OpenSshHostKey {
+  const path = join(dir, `ssh_host_${algorithm}_key`);
+  execFileSync('ssh-keygen', ['-q', '-t', algorithm, '-N', '', '-C', 'ewc-test-host', '-f', path]);
+  const publicKeyPath = `${path}.pub`;
+  const keyType = readFileSync(publicKeyPath, 'utf8').split(' ')[0];
+  const fingerprint = execFileSync('ssh-keygen', ['-l', '-f', publicKeyPath], { encoding: 'utf8' }).split(' ')[1];
+  return { algorithm, keyType, fingerprint, publicKeyPath };
 }
 
 function ensureUser(user: string, password: string): string {
