@@ -102,12 +102,6 @@ async function stop(child: ChildProcess): Promise<void> {
   if (child.exitCode === null) child.kill('SIGKILL');
 }
 
-/** Peak resident memory of a process, from the kernel's own high-water mark. */
-function peakRss(pid: number): number {
-  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmHWM:\s+(\d+) kB/.exec(status)![1]) * 1024;
-}
-
 class Api {
   constructor(
     private readonly url: string,
@@ -147,20 +141,21 @@ async function watchCounter(url: string): Promise<{ page: Page; seen: () => Prom
   await page.getByRole('button', { name: 'Log in' }).click();
   await page.waitForURL((u) => !u.pathname.startsWith('/login'));
   await page.getByTestId('summary-completedPredownloading').waitFor();
-  await page.evaluate(() => {
-    const counter = document.querySelector('[data-testid="summary-completedPredownloading"]')!;
-    const seen: Array<[number, number]> = [];
-    (window as unknown as { counterSeen: typeof seen }).counterSeen = seen;
+  // A string, not a function: tsx's helpers (`__name`) do not exist inside the page.
+  await page.evaluate(`(() => {
+    const counter = document.querySelector('[data-testid="summary-completedPredownloading"]');
+    const seen = [];
+    window.counterSeen = seen;
     const record = () => {
       const value = Number(counter.textContent);
       if (Number.isFinite(value) && (seen.length === 0 || seen[seen.length - 1][1] !== value)) seen.push([performance.timeOrigin + performance.now(), value]);
     };
     new MutationObserver(record).observe(counter, { childList: true, characterData: true, subtree: true });
     record();
-  });
+  })()`);
   return {
     page,
-    seen: () => page.evaluate(() => (window as unknown as { counterSeen: Array<[number, number]> }).counterSeen),
+    seen: () => page.evaluate<Array<[number, number]>>('window.counterSeen'),
     close: () => browser.close(),
   };
 }
@@ -233,7 +228,7 @@ async function runSize(aps: number, bundleRoot: string, tftpPort: number): Promi
       rateMBps: (aps * imageBytes) / 1e6 / predownloadS,
       bytesRead: relay.dataBytes,
       distinctBytes,
-      peakRss: peakRss(consoleProcess.child.pid!),
+      peakRss: stats.peakRssBytes,
       loop: stats.eventLoopDelayMs,
       apiP50: percentile(apiSamples, 50),
       apiP99: percentile(apiSamples, 99),

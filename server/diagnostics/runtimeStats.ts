@@ -5,6 +5,8 @@ export interface RuntimeStats {
   since: string;
   eventLoopDelayMs: { p50: number; p99: number; max: number };
   rssBytes: number;
+  /** The most the process has held since it started (the kernel's high-water mark). */
+  peakRssBytes: number;
   heapUsedBytes: number;
 }
 
@@ -26,6 +28,7 @@ export class RuntimeMonitor {
       since: this.since.toISOString(),
       eventLoopDelayMs: { p50: round(this.histogram.percentile(50)), p99: round(this.histogram.percentile(99)), max: round(this.histogram.max) },
       rssBytes: memory.rss,
+      peakRssBytes: process.resourceUsage().maxRSS * 1024,
       heapUsedBytes: memory.heapUsed,
     };
   }

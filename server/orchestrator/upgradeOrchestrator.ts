@@ -290,7 +290,8 @@ export class UpgradeOrchestrator {
     }
     if (run.cancelled) return;
     // APs that joined while the file was being fetched are delivered with the others.
-    const macs = onlyMac ? [onlyMac] : [...job.macs].filter((mac) => starting.includes(mac) || ready(mac));
+    const started = new Set(starting);
+    const macs = onlyMac ? [onlyMac] : [...job.macs].filter((mac) => started.has(mac) || ready(mac));
     for (const mac of macs) this.transitions.moveFromCurrent(mac, 'Downloading', ['Initiated']);
     this.checkStage(run);
     await Promise.all(macs.map((mac) => new Promise<void>((done) => run.deliveries.enqueue({ mac, priority: job.kind === 'controller', item: { job, done } }))));
