@@ -19,18 +19,19 @@ import { startUdpRelay } from '../server/testing/udpRelay';
 // digest check of every AP's image. Each size runs on a fresh console and a fresh fleet process.
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
 const ADMIN_PASSWORD = 'bench-admin-password';
 const POLL_MS = 250;
 const GOALS = { loopP99Ms: 50, loopMaxMs: 250, apiP99Ms: 200, rssBytes: 1.5 * 1024 ** 3, perApVsFirst: 1.5 };
 
-const USAGE = 'usage: npm run bench:fleet -- [--aps 1000,3000,6000] [--image-bytes 2097152] [--slots N] [--no-browser]';
+const USAGE = 'usage: npm run bench:fleet -- [--aps 1000,3000,6000] [--image-bytes 2097152] [--slots N] [--no-browser] [--cpu-prof DIR]';
 const { values } = parseArgs({
   options: {
     aps: { type: 'string', default: '1000,3000,6000' },
     'image-bytes': { type: 'string', default: String(2 * 1024 * 1024) },
     slots: { type: 'string' },
     'no-browser': { type: 'boolean', default: false },
+    /** Writes a V8 CPU profile of each console run into DIR, to see where its time goes. */
+    'cpu-prof': { type: 'string' },
   },
 });
 const sizes = values.aps.split(',').map(Number);
@@ -86,9 +87,10 @@ function waitForOutput(child: ChildProcess, output: () => string, text: string, 
   });
 }
 
-function start(args: string[], env: Record<string, string>): { child: ChildProcess; output: () => string } {
+/** Runs a TypeScript entry point in its own Node process (node --import tsx, so node flags apply to it). */
+function start(args: string[], env: Record<string, string>, nodeFlags: string[] = []): { child: ChildProcess; output: () => string } {
   let text = '';
-  const child = spawn(TSX, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout!.on('data', (chunk: Buffer) => (text = (text + chunk.toString()).slice(-20_000)));
   child.stderr!.on('data', (chunk: Buffer) => (text = (text + chunk.toString()).slice(-20_000)));
   return { child, output: () => text };
@@ -167,7 +169,7 @@ async function runSize(aps: number, bundleRoot: string, tftpPort: number): Promi
   const url = `http://127.0.0.1:${port}`;
   const env: Record<string, string> = { NODE_ENV: 'production', PORT: String(port), EWC_DATA_DIR: dataDir, EWC_DEMO: '0', EWC_ADMIN_PASSWORD: ADMIN_PASSWORD };
   if (values.slots) env.EWC_MAX_CONCURRENT_PREDOWNLOADS = values.slots;
-  const consoleProcess = start(['server/main.ts'], env);
+  const consoleProcess = start(['server/main.ts'], env, values['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(values['cpu-prof'])}`] : []);
   let fleetProcess: ReturnType<typeof start> | null = null;
   let watcher: Awaited<ReturnType<typeof watchCounter>> | null = null;
   try {

@@ -24,6 +24,7 @@ import { openDatabase, type Db } from './store/database';
 import { EventLog } from './store/eventLog';
 import { EMPTY_PROFILE, ProfileRepository, toProfileView, type StoredProfile } from './store/profileRepository';
 import { UpgradeRepository } from './store/upgradeRepository';
+import { SqliteFleetStore } from './store/sqliteFleetStore';
 import { WriteBehind } from './store/writeBehind';
 import { RuntimeMonitor } from './diagnostics/runtimeStats';
 import type { ApImageQuery } from '../lib/apImageQuery';
@@ -82,11 +83,12 @@ export function createConsole(httpServer: HttpServer, config: ConsoleConfig, opt
   const { generatedPassword } = auth.ensureAdmin();
   const stopSweep = auth.startExpirySweep();
   const profiles = new ProfileRepository(db, options.defaultProfile ?? EMPTY_PROFILE, secrets);
-  const store = new WriteBehind(db, STORE_TICK_MS);
-  const aps = new AccessPointRepository(db, store);
+  const fleetStore = new SqliteFleetStore(db);
+  const store = new WriteBehind(fleetStore, STORE_TICK_MS);
+  const aps = new AccessPointRepository(fleetStore, store);
   const upgrades = new UpgradeRepository(db);
   const controller = new ControllerRepository(db, options.initialControllerVersion ?? '17.09.04a.0.6');
-  const log = new EventLog(db, store, config.eventLogMaxLines);
+  const log = new EventLog(fleetStore, store, config.eventLogMaxLines);
   const progress = new TransferProgress();
   const runtime = new RuntimeMonitor();
 

@@ -2,120 +2,29 @@ import type { ApJoinInfo } from '../../lib/capwapEvents';
 import { canTransition, type PredownloadStatus } from '../../lib/predownloadStatus';
 import type { AccessPointRecord, TransitionChanges } from '../fleet/accessPoint';
 import { FleetProjection, type FleetReader } from '../fleet/fleetProjection';
-import type { Db } from './database';
+import type { FleetStore } from './fleetStore';
 import type { WriteBehind } from './writeBehind';
 
 export type { AccessPointRecord, TransitionChanges } from '../fleet/accessPoint';
 
-interface AccessPointRow {
-  mac: string;
-  name: string;
-  model: string;
-  image_type: string;
-  role: string;
-  primary_image: string;
-  backup_image: string;
-  backup_image_sha256: string | null;
-  controller_primary_image: string | null;
-  controller_backup_image: string | null;
-  hosts_controller: number;
-  free_space_kb: number;
-  predownload_status: PredownloadStatus;
-  predownload_version: string | null;
-  retry_count: number;
-  next_retry_time: string | null;
-  method: string;
-  last_error: string | null;
-  upgrade_id: number | null;
-  last_seen_at: string;
-}
-
-function fromRow(row: AccessPointRow): AccessPointRecord {
-  return {
-    mac: row.mac,
-    name: row.name,
-    model: row.model,
-    imageType: row.image_type,
-    role: row.role,
-    primaryImage: row.primary_image,
-    backupImage: row.backup_image,
-    backupImageSha256: row.backup_image_sha256,
-    controllerPrimaryImage: row.controller_primary_image,
-    controllerBackupImage: row.controller_backup_image,
-    hostsController: row.hosts_controller === 1,
-    freeSpaceKb: row.free_space_kb,
-    predownloadStatus: row.predownload_status,
-    predownloadVersion: row.predownload_version,
-    retryCount: row.retry_count,
-    nextRetryTime: row.next_retry_time,
-    method: row.method,
-    lastError: row.last_error,
-    upgradeId: row.upgrade_id,
-    lastSeenAt: row.last_seen_at,
-  };
-}
-
-function toRow(record: AccessPointRecord): AccessPointRow {
-  return {
-    mac: record.mac,
-    name: record.name,
-    model: record.model,
-    image_type: record.imageType,
-    role: record.role,
-    primary_image: record.primaryImage,
-    backup_image: record.backupImage,
-    backup_image_sha256: record.backupImageSha256,
-    controller_primary_image: record.controllerPrimaryImage,
-    controller_backup_image: record.controllerBackupImage,
-    hosts_controller: record.hostsController ? 1 : 0,
-    free_space_kb: record.freeSpaceKb,
-    predownload_status: record.predownloadStatus,
-    predownload_version: record.predownloadVersion,
-    retry_count: record.retryCount,
-    next_retry_time: record.nextRetryTime,
-    method: record.method,
-    last_error: record.lastError,
-    upgrade_id: record.upgradeId,
-    last_seen_at: record.lastSeenAt,
-  };
-}
-
-const COLUMNS = [
-  'mac', 'name', 'model', 'image_type', 'role', 'primary_image', 'backup_image', 'backup_image_sha256', 'controller_primary_image',
-  'controller_backup_image', 'hosts_controller', 'free_space_kb', 'predownload_status', 'predownload_version', 'retry_count',
-  'next_retry_time', 'method', 'last_error', 'upgrade_id', 'last_seen_at',
-] as const satisfies readonly (keyof AccessPointRow)[];
-
 export class IllegalTransitionError extends Error {}
 
 /**
- * The fleet: an in-memory projection that every read and transition uses, with the
- * `access_point` table written behind it (changed rows, one transaction per store tick).
- * After a restart the projection is rebuilt from the table.
+ * The fleet: an in-memory projection that every read and transition uses, with the database
+ * written behind it (changed APs, one transaction per store tick). After a restart the
+ * projection is rebuilt from the database.
  */
 export class AccessPointRepository {
   private readonly fleet = new FleetProjection();
   private readonly dirty = new Set<string>();
-  private readonly upsert;
 
   constructor(
-    db: Db,
+    database: FleetStore,
     private readonly store: WriteBehind,
   ) {
-    this.upsert = db.prepare(
-      `INSERT INTO access_point (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map((c) => `@${c}`).join(', ')})
-       ON CONFLICT (mac) DO UPDATE SET ${COLUMNS.filter((c) => c !== 'mac')
-         .map((c) => `${c} = excluded.${c}`)
-         .join(', ')}`,
-    );
-    for (const row of db.prepare('SELECT * FROM access_point').all() as AccessPointRow[]) this.fleet.put(fromRow(row));
+    for (const record of database.loadAccessPoints()) this.fleet.put(record);
     store.register({
-      write: () => {
-        for (const mac of this.dirty) {
-          const record = this.fleet.get(mac);
-          if (record) this.upsert.run(toRow(record));
-        }
-      },
+      write: () => database.saveAccessPoints([...this.dirty].flatMap((mac) => this.fleet.get(mac) ?? [])),
       committed: () => this.dirty.clear(),
     });
   }

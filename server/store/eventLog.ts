@@ -1,5 +1,5 @@
 import type { SyslogLine, SyslogSeverity } from '../../lib/syslog';
-import type { Db } from './database';
+import type { FleetStore } from './fleetStore';
 import type { WriteBehind } from './writeBehind';
 
 /** A line before it is stored: what happened, how bad, under which facility. */
@@ -26,25 +26,21 @@ export class EventLog {
   private writing = 0;
   private nextId: number;
   private sincePrune = 0;
-  private readonly insert;
-  private readonly prune;
 
   constructor(
-    db: Db,
+    database: FleetStore,
     private readonly store: WriteBehind,
     private readonly retainLines: number,
   ) {
-    this.insert = db.prepare('INSERT INTO event_log (id, time, severity, facility, text) VALUES (@id, @time, @severity, @facility, @text)');
-    this.prune = db.prepare('DELETE FROM event_log WHERE id <= ?');
-    this.recentLines = (db.prepare('SELECT id, time, severity, facility, text FROM event_log ORDER BY id DESC LIMIT ?').all(RECENT_LINES) as SyslogLine[]).reverse();
+    this.recentLines = database.loadRecentEventLines(RECENT_LINES);
     this.nextId = (this.recentLines.at(-1)?.id ?? 0) + 1;
     store.register({
       write: () => {
         this.writing = this.pending.length;
-        for (const line of this.pending) this.insert.run(line);
+        database.appendEventLines(this.pending);
         this.sincePrune += this.writing;
         if (this.sincePrune >= PRUNE_EVERY) {
-          this.prune.run(this.nextId - 1 - this.retainLines);
+          database.pruneEventLines(this.nextId - 1 - this.retainLines);
           this.sincePrune = 0;
         }
       },

@@ -7,6 +7,7 @@ import type { ApJoinInfo } from '../../lib/capwapEvents';
 import { AccessPointRepository } from './accessPointRepository';
 import { openDatabase, type Db } from './database';
 import { EventLog } from './eventLog';
+import { SqliteFleetStore } from './sqliteFleetStore';
 import { WriteBehind } from './writeBehind';
 
 const dirs: string[] = [];
@@ -16,9 +17,10 @@ afterEach(() => {
 
 function open(dir: string, retainLines = 1000) {
   const db = openDatabase(dir);
+  const database = new SqliteFleetStore(db);
   // A tick longer than any test: writes happen only when the test flushes.
-  const store = new WriteBehind(db, 60_000);
-  return { db, store, aps: new AccessPointRepository(db, store), log: new EventLog(db, store, retainLines) };
+  const store = new WriteBehind(database, 60_000);
+  return { db, store, aps: new AccessPointRepository(database, store), log: new EventLog(database, store, retainLines) };
 }
 
 const join = (i: number): ApJoinInfo => ({

@@ -1,4 +1,4 @@
-import type { Db } from './database';
+import type { FleetStore } from './fleetStore';
 
 /** One kind of pending change: `write` runs its prepared statements, `committed` forgets what was written. */
 export interface PendingWrites {
@@ -17,7 +17,7 @@ export class WriteBehind {
   private closed = false;
 
   constructor(
-    private readonly db: Db,
+    private readonly database: FleetStore,
     private readonly tickMs: number,
   ) {}
 
@@ -46,19 +46,20 @@ export class WriteBehind {
 
   /** Runs a state change and writes it, with everything pending, in the same transaction. */
   transaction<T>(change: () => T): T {
-    const result = this.db.transaction(() => {
+    const result = this.database.transaction(() => {
       const value = change();
       for (const writes of this.pending) writes.write();
       return value;
-    })();
+    });
     for (const writes of this.pending) writes.committed();
     return result;
   }
 
+  /** Writes what is pending and stops ticking; call before the database closes. */
   close(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    if (this.db.open) this.flush();
+    this.flush();
     this.closed = true;
   }
 }
