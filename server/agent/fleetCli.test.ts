@@ -35,6 +35,28 @@ describe('npm run fleet', () => {
     }
   });
 
+  it('spreads a large fleet over several processes, digest only, and stops them together', async () => {
+    harness = await startConsoleHarness();
+    const storage = fs.mkdtempSync(path.join(os.tmpdir(), 'ewc-fleet-cli-'));
+    const args = ['server/agent/fleetCli.ts', '--controller', harness.url, '--count', '10', '--processes', '2', '--digest-only', '--data-dir', storage];
+    const fleet = spawn(path.resolve('node_modules/.bin/tsx'), args, { stdio: 'pipe' });
+    let output = '';
+    fleet.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    try {
+      const report = () => harness!.instance.api.getApImage().body as ApImageReport;
+      await waitFor('the parent to report every AP', () => output, (text) => text.includes(`10 APs joined ${harness!.url} (2 processes)`), 30_000);
+      expect(report().aps.filter((ap) => ap.connected)).toHaveLength(10);
+      expect(output).toContain('digest only: each AP verifies its images by SHA-256 and keeps the digest, not the file');
+      const exited = new Promise<number | null>((resolve) => fleet.once('exit', resolve));
+      fleet.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      await waitFor('APs shown disconnected', report, (r) => r.aps.every((ap) => !ap.connected), 10_000);
+    } finally {
+      fleet.kill('SIGKILL');
+      fs.rmSync(storage, { recursive: true, force: true });
+    }
+  });
+
   it('refuses a bad command line with its usage', async () => {
     const run = spawn(path.resolve('node_modules/.bin/tsx'), ['server/agent/fleetCli.ts', '--count', 'many'], { stdio: 'pipe' });
     let stderr = '';

@@ -50,6 +50,8 @@ async function main(): Promise<void> {
   const shard = wholeNumber(values.shard, 'shard', 0)!;
   const aps = values.file ? readFleetFile(values.file) : count !== null ? generatedFleet(count, DEMO_FLEET_VERSION) : DEMO_FLEET;
   const processes = wholeNumber(values.processes, 'processes', 1) ?? Math.ceil(aps.length / APS_PER_PROCESS);
+  // Said once, by the process the user started.
+  if (shards === 1 && values['digest-only']) console.log('digest only: each AP verifies its images by SHA-256 and keeps the digest, not the file');
   if (shards === 1 && processes > 1) return runShards(processes, aps.length, values.controller);
 
   const mine = aps.filter((_, index) => index % shards === shard);
@@ -61,7 +63,6 @@ async function main(): Promise<void> {
     reloadMs: Number(values['reload-ms']),
     keepImages: !values['digest-only'],
   });
-  if (values['digest-only']) console.log(`digest only: each AP verifies its images by SHA-256 and keeps the digest, not the file`);
   console.log(`${fleet.agents.length} APs joined ${values.controller}`);
   const shutdown = () => void fleet.stop().then(() => process.exit(0));
   process.on('SIGINT', shutdown);
