@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,6 +9,7 @@ import type { ApImageReport } from '../lib/apImage';
 import type { UpgradeView } from '../lib/upgradeStage';
 import { DEMO_IMAGE_PATH, ensureDemoBundle } from '../server/demo/demoBundle';
 import type { RuntimeStats } from '../server/diagnostics/runtimeStats';
+import { freeTcpPort } from '../server/testing/freeTcpPort';
 import { sha256File, startTftpdHpa } from '../server/testing/tftpdHpa';
 import { startUdpRelay } from '../server/testing/udpRelay';
 
@@ -63,17 +63,6 @@ const percentile = (values: number[], p: number) => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 };
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 function waitForOutput(child: ChildProcess, output: () => string, text: string, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -165,7 +154,7 @@ async function watchCounter(url: string): Promise<{ page: Page; seen: () => Prom
 async function runSize(aps: number, bundleRoot: string, tftpPort: number): Promise<Row> {
   const relay = await startUdpRelay({ serverPort: tftpPort, holdEvery: Number.MAX_SAFE_INTEGER, holdBehind: 0, maxHoldMs: 0 });
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ewc-bench-fleet-'));
-  const port = await freePort();
+  const port = await freeTcpPort();
   const url = `http://127.0.0.1:${port}`;
   const env: Record<string, string> = { NODE_ENV: 'production', PORT: String(port), EWC_DATA_DIR: dataDir, EWC_DEMO: '0', EWC_ADMIN_PASSWORD: ADMIN_PASSWORD };
   if (values.slots) env.EWC_MAX_CONCURRENT_PREDOWNLOADS = values.slots;

@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
+import { freeTcpPort } from '../server/testing/freeTcpPort';
 
 export const ADMIN_PASSWORD = 'e2e-admin-password';
 
@@ -14,24 +14,13 @@ export interface ConsoleProcess {
   stop(): Promise<void>;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 /** Starts the built console as `npm start` does, with its embedded demo, on free ports and a fresh data folder. */
 export async function startConsole(env: Record<string, string> = {}): Promise<ConsoleProcess> {
   const root = path.resolve(import.meta.dirname, '..');
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ewc-e2e-'));
-  const port = await freePort();
-  const tftpPort = await freePort();
-  const sftpPort = await freePort();
+  const port = await freeTcpPort();
+  const tftpPort = await freeTcpPort();
+  const sftpPort = await freeTcpPort();
   let output = '';
   const child: ChildProcess = spawn(path.join(root, 'node_modules', '.bin', 'tsx'), ['server/main.ts'], {
     cwd: root,

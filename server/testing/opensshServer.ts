@@ -1,8 +1,9 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freeTcpPort } from './freeTcpPort';
 
 /** One of the server's host keys, as `ssh-keygen -lf` of its `.pub` file describes it. */
 export interface OpenSshHostKey {
@@ -77,7 +78,7 @@ export async function startOpenSshServer({ port, user, password = DEFAULT_PASSWO
   const authorizedKeysPath = join(dir, 'authorized_keys');
   writeFileSync(authorizedKeysPath, '', { mode: 0o644 });
 
-  const listenPort = port ?? (await freePort());
+  const listenPort = port ?? (await freeTcpPort());
   const configPath = join(dir, 'sshd_config');
   writeFileSync(
     configPath,
@@ -230,17 +231,6 @@ function descendantsOf(root: number): number[] {
     }
   }
   return found;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('No port'))));
-    });
-  });
 }
 
 async function waitForPort(port: number, timeoutMs: number): Promise<void> {
