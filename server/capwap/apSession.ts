@@ -76,11 +76,15 @@ export class ApSession {
     const file = await fs.promises.open(filePath, 'r');
     try {
       const inFlight = new Set<Promise<void>>();
+      // At most a window of block buffers per delivery, reused once their block is acknowledged (the AP
+      // has it, so nothing still reads the buffer): thousands of APs do not churn the garbage collector.
+      const spare: Buffer[] = [];
       let failure: Error | null = null;
       for (let offset = begin.offset; offset < offer.size && !failure; ) {
         if (options.signal.aborted) throw new ApSessionError('Cancelled');
         const length = Math.min(BLOCK_BYTES, offer.size - offset);
-        const data = Buffer.allocUnsafe(length);
+        const buffer = spare.pop() ?? Buffer.allocUnsafe(BLOCK_BYTES);
+        const data = length === BLOCK_BYTES ? buffer : buffer.subarray(0, length);
         const { bytesRead } = await file.read(data, 0, length, offset);
         if (bytesRead !== length) throw new ApSessionError(`Short read from the image cache at byte ${offset}`);
         const blockOffset = offset;
@@ -93,6 +97,7 @@ export class ApSession {
             if (reply.received > sentSoFar) throw new ApSessionError(`AP reported ${reply.received} bytes received, more than the ${sentSoFar} sent`);
             acknowledged = reply.received;
             options.onAcknowledged(acknowledged);
+            spare.push(buffer);
           })
           .catch((error: Error) => {
             failure ??= error;
