@@ -1,4 +1,4 @@
-import { changePasswordSchema, createUserSchema, loginSchema } from '../auth/authSchemas';
+import { changePasswordSchema, createUserSchema, loginSchema } from '../../lib/validations/authSchemas';
 import type { Actor, AuthService } from '../auth/authService';
 import { clearSessionCookie, sessionCookie } from '../auth/cookies';
 import type { EventLog } from '../store/eventLog';
@@ -66,8 +66,11 @@ export class AuthApi {
   async changePassword(username: string, body: unknown, actor: RequestActor, sessionId: string | null): Promise<ApiResult> {
     const parsed = changePasswordSchema.safeParse(body);
     if (!parsed.success) return { status: 400, body: { error: 'Invalid password', issues: toFieldIssues(parsed.error) } };
-    const result = await this.auth.changePassword({ ...this.actorOf(actor), sessionId: sessionId ?? undefined }, username, parsed.data.password);
-    return result.ok ? { status: 200, body: { ok: true } } : { status: result.status, body: { error: result.message } };
+    const { password, currentPassword } = parsed.data;
+    const result = await this.auth.changePassword({ ...this.actorOf(actor), sessionId: sessionId ?? undefined }, username, password, { currentPassword });
+    if (result.ok) return { status: 200, body: { ok: true } };
+    const issues = result.field ? [{ path: result.field, message: result.message }] : undefined;
+    return { status: result.status, body: issues ? { error: 'Invalid password', issues } : { error: result.message } };
   }
 
   audit(): ApiResult {

@@ -1,4 +1,4 @@
-import type { Role } from '../auth/authSchemas';
+import type { Role } from '../../lib/validations/authSchemas';
 
 /** Who made a request, as the request gate resolved it from the session cookie. */
 export interface RequestActor {
