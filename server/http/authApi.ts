@@ -1,5 +1,5 @@
 import { changePasswordSchema, createUserSchema, loginSchema } from '../../lib/validations/authSchemas';
-import type { Actor, AuthService } from '../auth/authService';
+import type { Actor, AuthService, SessionUser } from '../auth/authService';
 import { clearSessionCookie, sessionCookie } from '../auth/cookies';
 import type { EventLog } from '../store/eventLog';
 import { toFieldIssues } from '../../lib/imageDownloadProfile';
@@ -41,6 +41,11 @@ export class AuthApi {
   logout(sessionId: string | null, actor: RequestActor): ApiResult {
     if (sessionId) this.auth.logout(sessionId, actor.sourceAddress);
     return { status: 200, body: { ok: true }, setCookie: clearSessionCookie({ secure: this.secureCookie }) };
+  }
+
+  /** The user behind a session cookie, for route handlers that check the caller themselves. */
+  sessionUser(sessionId: string | null): SessionUser | null {
+    return this.auth.sessionUser(sessionId);
   }
 
   session(actor: RequestActor): ApiResult {
