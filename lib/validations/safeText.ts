@@ -28,3 +28,14 @@ const FORMULA_START = /^[=+\-@\t\r]/;
 export function spreadsheetSafe(value: string): string {
   return FORMULA_START.test(value) ? `'${escapeUnsafeText(value)}` : escapeUnsafeText(value);
 }
+
+/**
+ * {@link spreadsheetSafe} for each space-separated word of a free-text field, since a spreadsheet that
+ * splits the export on spaces makes every word a cell. The audit trail's own arrow (`a -> b`) is left as it is.
+ */
+export function spreadsheetSafeWords(text: string): string {
+  return text
+    .split(' ')
+    .map((word) => (word === '->' ? word : spreadsheetSafe(word)))
+    .join(' ');
+}
