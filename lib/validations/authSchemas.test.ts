@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { changePasswordSchema, createUserSchema, loginSchema } from './authSchemas';
 import { passwordPolicyProblem } from './passwordPolicy';
@@ -53,5 +54,13 @@ describe('auth schemas', () => {
       const imports = [...source.matchAll(/from '([^']+)'/g)].map((m) => m[1]);
       expect(imports.every((i) => i === 'zod' || i.startsWith('./')), file).toBe(true);
     }
+  });
+
+  it('is what the pages import: nothing under components/ imports server/, which is Node-only', () => {
+    const root = path.resolve(import.meta.dirname, '../../components');
+    const files = (fs.readdirSync(root, { recursive: true }) as string[]).filter((f) => /\.tsx?$/.test(f) && !f.endsWith('.test.ts'));
+    expect(files.length).toBeGreaterThan(20);
+    const offenders = files.filter((f) => /from '(@\/server\/|(\.\.\/)+server\/)/.test(fs.readFileSync(path.join(root, f), 'utf8')));
+    expect(offenders).toEqual([]);
   });
 });

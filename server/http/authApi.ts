@@ -4,7 +4,7 @@ import { clearSessionCookie, sessionCookie } from '../auth/cookies';
 import type { EventLog } from '../store/eventLog';
 import { toFieldIssues } from '../../lib/imageDownloadProfile';
 import type { ApiResult } from './consoleApi';
-import type { RequestActor } from './requestActor';
+import type { RequestActor } from '../../lib/requestActor';
 
 /** Login, logout, users and the audit trail, behind the same thin route handlers as the console API. */
 export class AuthApi {

@@ -5,7 +5,7 @@ import { checkOrigin } from '../auth/originCheck';
 import { accessFor, allows, changesState, isApi } from './accessPolicy';
 import { BODY_TOO_LARGE, bodyCapApplies, declaresTooLargeBody } from './bodyLimit';
 import { isAllowedHost, type AllowedHosts } from './hostCheck';
-import { ACTOR_HEADER, SOURCE_HEADER, type RequestActor } from './requestActor';
+import { ACTOR_HEADER, SOURCE_HEADER, type RequestActor } from '../../lib/requestActor';
 import { SourceLimiter, type SourceLimits } from './sourceLimiter';
 
 export function sourceAddressOf(req: IncomingMessage): string {

@@ -4,7 +4,7 @@ import type { AuthApi } from './authApi';
 import { BODY_TOO_LARGE, readCappedBody } from './bodyLimit';
 import { installedApis } from './consoleAccess';
 import type { ApiResult, ConsoleApi } from './consoleApi';
-import { SOURCE_HEADER, type RequestActor } from './requestActor';
+import { SOURCE_HEADER, type RequestActor } from '../../lib/requestActor';
 
 export interface RouteContext {
   api: ConsoleApi;
