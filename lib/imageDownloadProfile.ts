@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { HOST_KEY_TYPES, type HostKeyType } from './hostKeyType';
+import { hasUnsafeText } from './validations/safeText';
 
 export const IMAGE_DOWNLOAD_MODES = ['TFTP', 'SFTP'] as const;
 export type ImageDownloadMode = (typeof IMAGE_DOWNLOAD_MODES)[number];
@@ -27,32 +28,67 @@ function isIpv6(value: string): boolean {
   return groups.length <= 8 && groups.every((g) => /^[0-9a-fA-F]{1,4}$/.test(g) || IPV4.test(g));
 }
 
+/** Why an IPv4 address cannot be an image server (one host that answers a unicast download), or null. */
+function ipv4Problem(value: string): string | null {
+  const [first] = value.split('.').map(Number);
+  if (value === '0.0.0.0' || first === 0) return 'Enter the address of a host: 0.0.0.0 means "this network", not a server';
+  if (value === '255.255.255.255') return 'Enter the address of a host, not the broadcast address 255.255.255.255';
+  if (first >= 224 && first <= 239) return 'Enter the address of a host, not a multicast address (224.0.0.0/4)';
+  if (first >= 240) return 'Enter the address of a host, not a reserved address (240.0.0.0/4)';
+  return null;
+}
+
+function ipv6Problem(value: string): string | null {
+  const inner = value.replace(/^\[|\]$/g, '').toLowerCase();
+  if (/^[0:]+$/.test(inner)) return 'Enter the address of a host, not the unspecified address ::';
+  if (/^ff[0-9a-f]{0,2}:/.test(inner)) return 'Enter the address of a host, not a multicast address (ff00::/8)';
+  return null;
+}
+
+/**
+ * Why `value` is not a usable image server, or null when it is. Host names whose last label is a
+ * number (`0x7f000001`, `127.1`, `2130706433`) are refused: resolvers and URL parsers read them as
+ * IPv4 addresses in other notations, so what the form shows would not be what is contacted.
+ */
+export function imageServerProblem(value: string): string | null {
+  if (IPV4.test(value)) return ipv4Problem(value);
+  if (isIpv6(value)) return ipv6Problem(value);
+  const lastLabel = value.split('.').pop() ?? '';
+  if (/^(0x[0-9a-f]*|\d+)$/i.test(lastLabel)) return 'Enter an IPv4 address as four decimal numbers (like 10.0.0.5), or a host name';
+  return HOST_NAME.test(value) ? null : 'Enter an IPv4 or IPv6 address or a host name';
+}
+
 export function isImageServerAddress(value: string): boolean {
-  if (IPV4.test(value) || isIpv6(value)) return true;
-  // A dotted quad that is not a valid IPv4 address is a typo, not a host name.
-  if (/^[\d.]+$/.test(value)) return false;
-  return HOST_NAME.test(value);
+  return imageServerProblem(value) === null;
+}
+
+/** A text field refusing control, line-separator and direction-changing characters, as IOS-XE refuses them in its configuration. */
+function printable(schema: z.ZodString, label: string) {
+  return schema.refine((v) => !hasUnsafeText(v), `${label} cannot contain control, line-break or text-direction characters`);
 }
 
 const imageServer = z
   .string({ error: 'Image Server is required' })
   .trim()
   .min(1, 'Image Server is required')
-  .refine(isImageServerAddress, 'Enter an IPv4 or IPv6 address or a host name');
+  .superRefine((value, ctx) => {
+    const problem = imageServerProblem(value);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
 
 const imagePath = z
   .string({ error: 'Image Path is required' })
   .trim()
   .min(1, 'Image Path is required')
   .max(255, 'Image Path is 255 characters at most')
-  .refine((p) => !/[\u0000-\u001f\u007f]/.test(p), 'Image Path cannot contain control characters')
+  .refine((p) => !hasUnsafeText(p), 'Image Path cannot contain control, line-break or text-direction characters')
   .refine((p) => !p.split('/').includes('..'), 'Image Path cannot contain ".."');
 
-const port = z.coerce
-  .number({ error: 'Port must be a number' })
-  .int('Port must be a whole number')
-  .min(1, 'Port must be between 1 and 65535')
-  .max(65535, 'Port must be between 1 and 65535');
+// A JSON number, or the decimal digits the form's text field holds; never `true`, `[69]` or `"0x45"`,
+// which a plain coercion to number would quietly turn into ports.
+const port = z
+  .union([z.number(), z.string().trim().regex(/^\d{1,5}$/).transform(Number)], { error: 'Port must be a whole number between 1 and 65535' })
+  .pipe(z.number().int('Port must be a whole number').min(1, 'Port must be between 1 and 65535').max(65535, 'Port must be between 1 and 65535'));
 
 /**
  * What the form sends and the API accepts on Save and Save & Download.
@@ -67,14 +103,16 @@ export const imageDownloadProfileInputSchema = z
     parallelMode: z.boolean({ error: 'Parallel Mode must be enabled or disabled' }),
     sftp: z
       .object({
-        username: z.string().trim().max(64, 'User Name is 64 characters at most').default(''),
+        username: printable(z.string().trim().max(64, 'User Name is 64 characters at most'), 'User Name')
+          .refine((v) => !/\p{Zs}/u.test(v), 'User Name cannot contain spaces')
+          .default(''),
         passwordType: z.enum(PASSWORD_TYPES, { error: 'Password Type must be UNENCRYPTED or AES' }).default('UNENCRYPTED'),
         /** Empty or missing keeps the stored password. With Password Type AES, the encrypted form this console exports. */
-        password: z.string().max(2048, 'Password is 2048 characters at most').optional(),
+        password: printable(z.string().max(2048, 'Password is 2048 characters at most'), 'Password').optional(),
         authMethod: z.enum(SFTP_AUTH_METHODS, { error: 'Authentication must be password or private key' }).default('password'),
         /** An OpenSSH or PEM private key; empty or missing keeps the stored one. */
         privateKey: z.string().max(16_384, 'The private key is 16 KiB at most').optional(),
-        passphrase: z.string().max(512, 'Passphrase is 512 characters at most').optional(),
+        passphrase: printable(z.string().max(512, 'Passphrase is 512 characters at most'), 'Passphrase').optional(),
         /** The trusted host key, `SHA256:…` as OpenSSH prints it; empty when not trusted yet. */
         hostKeyFingerprint: z
           .string()

@@ -44,14 +44,61 @@ export function ensureNativeTftpEngine() {
   run(process.execPath, [path.join(root, 'native', 'build.mjs')]);
 }
 
-const BUILD_INPUTS = ['app', 'components', 'lib', 'public', 'server/http', 'next.config.ts', 'package-lock.json', 'tsconfig.json'];
+// What the Next.js build reads besides the modules it follows from app/ (see buildInputFiles).
+const BUILD_INPUTS = ['app', 'components', 'lib', 'public', 'next.config.ts', 'package-lock.json', 'package.json', 'tsconfig.json'];
+
+const SOURCE_EXTENSIONS = ['.ts', '.tsx', '.mts', '.js', '.mjs', '.jsx'];
+const IMPORT_SPECIFIER = /(?:\bfrom\s*|\bimport\s*\(?\s*|\brequire\s*\(\s*)['"]([^'"]+)['"]/g;
+
+function filesUnder(dir, projectRoot) {
+  const full = path.join(projectRoot, dir);
+  if (!fs.existsSync(full)) return [];
+  if (!fs.statSync(full).isDirectory()) return [full];
+  return fs.readdirSync(full).flatMap((child) => filesUnder(path.join(dir, child), projectRoot));
+}
+
+/** A relative or `@/` import as a file of the project, or null for a package. */
+function resolveImport(specifier, fromFile, projectRoot) {
+  let base;
+  if (specifier.startsWith('@/')) base = path.join(projectRoot, specifier.slice(2));
+  else if (specifier.startsWith('.')) base = path.resolve(path.dirname(fromFile), specifier);
+  else return null;
+  const candidates = [base, ...SOURCE_EXTENSIONS.map((ext) => base + ext), ...SOURCE_EXTENSIONS.map((ext) => path.join(base, `index${ext}`))];
+  return candidates.find((file) => fs.existsSync(file) && fs.statSync(file).isFile()) ?? null;
+}
+
+/**
+ * Every file the Next.js build compiles or reads: the fixed inputs above, plus every project module
+ * reached by following imports from app/ (route handlers reach into server/: routeResponse.ts, the
+ * auth cookies, whatever they import). Test files are not compiled and do not count.
+ */
+export function buildInputFiles(projectRoot = root) {
+  const seen = new Set();
+  const pending = BUILD_INPUTS.flatMap((entry) => filesUnder(entry, projectRoot)).filter((file) => !/\.test\.tsx?$/.test(file));
+  while (pending.length > 0) {
+    const file = pending.pop();
+    if (seen.has(file)) continue;
+    seen.add(file);
+    if (!SOURCE_EXTENSIONS.includes(path.extname(file))) continue;
+    for (const [, specifier] of fs.readFileSync(file, 'utf8').matchAll(IMPORT_SPECIFIER)) {
+      const target = resolveImport(specifier, file, projectRoot);
+      if (target && !target.includes(`${path.sep}node_modules${path.sep}`) && !seen.has(target)) pending.push(target);
+    }
+  }
+  return [...seen];
+}
+
+/** The build is stale when it is missing or older than any of its inputs. */
+export function isBuildStale(projectRoot = root) {
+  const buildId = path.join(projectRoot, '.next', 'BUILD_ID');
+  if (!fs.existsSync(buildId)) return true;
+  const builtAt = fs.statSync(buildId).mtimeMs;
+  return buildInputFiles(projectRoot).some((file) => fs.statSync(file).mtimeMs >= builtAt);
+}
 
 /** The Next.js production build: rebuilt when missing or older than any of its sources. */
 export function ensureBuild() {
-  const buildId = path.join(root, '.next', 'BUILD_ID');
-  const builtAt = fs.existsSync(buildId) ? fs.statSync(buildId).mtimeMs : 0;
-  const sourcesAt = Math.max(...BUILD_INPUTS.map(newestMtime));
-  if (builtAt > sourcesAt) return;
+  if (!isBuildStale()) return;
   run(path.join(root, 'node_modules', '.bin', 'next'), ['build']);
 }
 

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { passwordPolicyProblem } from '../lib/validations/passwordPolicy';
 
 const flag = z.enum(['0', '1', 'true', 'false']).transform((v) => v === '1' || v === 'true');
 const positiveInt = z.coerce.number().int().positive();
@@ -16,7 +17,19 @@ const envSchema = z.object({
   EWC_DEMO_SFTP_PORT: z.coerce.number().int().min(0).max(65535).default(2222),
   EWC_SFTP_TIMEOUT_MS: positiveInt.default(15_000),
   EWC_SECRET_KEY: z.string().optional(),
-  EWC_ADMIN_PASSWORD: z.string().min(8, 'EWC_ADMIN_PASSWORD must be at least 8 characters').optional(),
+  EWC_ADMIN_PASSWORD: z
+    .string()
+    .superRefine((password, ctx) => {
+      const problem = passwordPolicyProblem(password, 'admin');
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    })
+    .optional(),
+  // Comma-separated Host names the console answers to (DNS-rebinding guard); empty: HOST, localhost, 127.0.0.1, [::1].
+  EWC_ALLOWED_HOSTS: z
+    .string()
+    .default('')
+    .transform((v) => v.split(',').map((h) => h.trim()).filter((h) => h !== ''))
+    .refine((hosts) => hosts.every((h) => /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(:\d{1,5})?$/.test(h)), 'EWC_ALLOWED_HOSTS: comma-separated names, each `host` or `host:port`'),
   EWC_SECURE_COOKIE: flag.default(false),
   EWC_TFTP_BLKSIZE: z.coerce.number().int().min(8).max(65464).default(1468),
   EWC_TFTP_WINDOWSIZE: z.coerce.number().int().min(1).max(65535).default(16),
@@ -48,6 +61,8 @@ export interface ConsoleConfig {
   adminPassword: string | undefined;
   /** Mark the session cookie Secure: only when the console is served over https (a proxy in front). */
   secureCookie: boolean;
+  /** EWC_ALLOWED_HOSTS: Host names the console answers to; empty for the defaults (HOST, localhost, 127.0.0.1, [::1]). */
+  allowedHosts: string[];
   tftp: { blksize: number; windowsize: number; timeoutMs: number; retries: number };
   retry: { maxRetries: number; baseDelayMs: number };
   /** How long a simulated AP stays away while it reloads. */
@@ -86,6 +101,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     secretKey: e.EWC_SECRET_KEY,
     adminPassword: e.EWC_ADMIN_PASSWORD,
     secureCookie: e.EWC_SECURE_COOKIE,
+    allowedHosts: e.EWC_ALLOWED_HOSTS,
     tftp: { blksize: e.EWC_TFTP_BLKSIZE, windowsize: e.EWC_TFTP_WINDOWSIZE, timeoutMs: e.EWC_TFTP_TIMEOUT_MS, retries: e.EWC_TFTP_RETRIES },
     retry: { maxRetries: e.EWC_MAX_RETRIES, baseDelayMs: e.EWC_RETRY_BASE_MS },
     reloadMs: e.EWC_RELOAD_MS,

@@ -8,7 +8,7 @@ import { createConsole } from './createConsole';
 import { DEMO_CONTROLLER_VERSION, DEMO_FLEET } from './demo/demoFleet';
 import { DEMO_SFTP_PASSWORD, DEMO_SFTP_USER, startDemoImageServers, type DemoImageServers } from './demo/demoEnvironment';
 import { installApis } from './http/consoleAccess';
-import { gateRequest } from './http/requestGate';
+import { RequestGate } from './http/requestGate';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -19,10 +19,12 @@ async function main(): Promise<void> {
   await nextApp.prepare();
   const handle = nextApp.getRequestHandler();
   let instance: ReturnType<typeof createConsole> | null = null;
+  let gate: RequestGate | null = null;
   const httpServer = createServer((req, res) => {
-    if (instance && gateRequest(req, res, instance.auth)) void handle(req, res);
+    if (gate?.admit(req, res)) void handle(req, res);
   });
   instance = createConsole(httpServer, config, { defaultProfile: demo?.profile, initialControllerVersion: DEMO_CONTROLLER_VERSION });
+  gate = new RequestGate(instance.auth, { allowedHosts: { configured: config.allowedHosts, listenHost: config.host } });
   installApis({ console: instance.api, auth: instance.authApi });
 
   await new Promise<void>((resolve, reject) => {

@@ -2,11 +2,7 @@
 
 import { useState, type FormEvent } from 'react';
 import { Button } from '@/components/ui/Button';
-
-function safeNext(next: string | null): string {
-  // Only paths of this console: an absolute or protocol-relative URL would make the login page an open redirect.
-  return next && next.startsWith('/') && !next.startsWith('//') ? next : '/';
-}
+import { loginRedirectTarget } from '@/lib/loginRedirect';
 
 export function LoginForm({ next }: { next: string | null }) {
   const [username, setUsername] = useState('');
@@ -25,7 +21,8 @@ export function LoginForm({ next }: { next: string | null }) {
         body: JSON.stringify({ username, password }),
       });
       if (response.ok) {
-        window.location.assign(safeNext(next));
+        // Only paths of this console: anything else would make the login page an open redirect.
+        window.location.assign(loginRedirectTarget(next, window.location.origin));
         return;
       }
       const body = (await response.json().catch(() => null)) as { error?: string } | null;

@@ -1,5 +1,5 @@
 import { headers } from 'next/headers';
-import { actorFromHeaders, type RequestActor } from '@/server/http/requestActor';
+import { actorFromHeaders, type RequestActor } from '@/lib/requestActor';
 
 /** The logged-in user of this request, as the request gate resolved it; null on the login page. */
 export async function currentActor(): Promise<RequestActor | null> {

@@ -1,5 +1,5 @@
 import Link from 'next/link';
-import type { Role } from '@/server/auth/authSchemas';
+import type { Role } from '@/lib/validations/authSchemas';
 
 const ADMINISTRATION_PAGES = [
   { href: '/administration/software-management/software-upgrade', label: 'Software Upgrade', adminOnly: false },

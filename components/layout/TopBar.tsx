@@ -1,5 +1,5 @@
 import { LogoutButton } from '@/components/auth/LogoutButton';
-import type { RequestActor } from '@/server/http/requestActor';
+import type { RequestActor } from '@/lib/requestActor';
 
 // Heights of the bridge-like bars of the logo mark, left to right.
 const LOGO_BARS = [6, 10, 14, 10, 6, 10, 14, 10, 6];

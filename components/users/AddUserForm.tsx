@@ -1,5 +1,5 @@
 import type { FormEvent } from 'react';
-import { MIN_PASSWORD_LENGTH, ROLES } from '@/server/auth/authSchemas';
+import { MIN_PASSWORD_LENGTH, ROLES } from '@/lib/validations/authSchemas';
 import { Button } from '@/components/ui/Button';
 import { Field, fieldErrorId } from '@/components/ui/Field';
 import { optionsOf, Select } from '@/components/ui/Select';

@@ -1,5 +1,6 @@
 import { Badge, type BadgeTone } from '@/components/ui/Badge';
 import { Table, type TableColumn } from '@/components/ui/Table';
+import { escapeUnsafeText } from '@/lib/validations/safeText';
 import { formatLocalTime } from './format';
 import type { AuditEntryView } from './usersApi';
 
@@ -11,12 +12,13 @@ function actionTone(action: string): BadgeTone {
   return 'neutral';
 }
 
+// Attempted user names come from strangers: a direction override (U+202E) would make the row read backwards.
 const COLUMNS: TableColumn<AuditEntryView>[] = [
   { key: 'time', header: 'Time', render: (entry) => <time dateTime={entry.time}>{formatLocalTime(entry.time)}</time> },
-  { key: 'username', header: 'User', render: (entry) => entry.username },
+  { key: 'username', header: 'User', render: (entry) => escapeUnsafeText(entry.username) },
   { key: 'sourceAddress', header: 'Source', render: (entry) => entry.sourceAddress },
   { key: 'action', header: 'Action', render: (entry) => <Badge tone={actionTone(entry.action)}>{entry.action}</Badge> },
-  { key: 'detail', header: 'Detail', className: 'audit-detail', render: (entry) => entry.detail },
+  { key: 'detail', header: 'Detail', className: 'audit-detail', render: (entry) => escapeUnsafeText(entry.detail) },
 ];
 
 function entryKey(entry: AuditEntryView): string {

@@ -1,7 +1,7 @@
 'use client';
 
 import { useEffect, useState, type FormEvent } from 'react';
-import { MIN_PASSWORD_LENGTH } from '@/server/auth/authSchemas';
+import { MIN_PASSWORD_LENGTH } from '@/lib/validations/authSchemas';
 import { Button } from '@/components/ui/Button';
 import { Dialog } from '@/components/ui/Dialog';
 import { Field, fieldErrorId } from '@/components/ui/Field';
@@ -11,9 +11,10 @@ import { parseNewPassword, type FieldErrors } from './userForms';
 
 const FORM_ID = 'change-password-form';
 const INPUT_ID = 'change-password-password';
+const CURRENT_ID = 'change-password-current';
 
-function focusField(): void {
-  document.getElementById(INPUT_ID)?.focus();
+function focusField(id = INPUT_ID): void {
+  document.getElementById(id)?.focus();
 }
 
 export interface ChangePasswordDialogProps {
@@ -23,34 +24,37 @@ export interface ChangePasswordDialogProps {
   busy: boolean;
   /** The id of the element to focus on close; see Dialog. */
   returnFocusTo?: string;
-  onSave: (password: string) => Promise<FormOutcome>;
+  /** `currentPassword` only for one's own account, where the server asks for it. */
+  onSave: (password: string, currentPassword?: string) => Promise<FormOutcome>;
   onClose: () => void;
 }
 
 export function ChangePasswordDialog({ username, own, busy, returnFocusTo, onSave, onClose }: ChangePasswordDialogProps) {
   const [password, setPassword] = useState('');
+  const [currentPassword, setCurrentPassword] = useState('');
   const [errors, setErrors] = useState<FieldErrors>({});
 
   // Runs after the Dialog's own effect (a child's effects run first), which focuses the first button:
   // here the engineer's next step is typing, so the field takes the focus instead.
-  useEffect(() => focusField(), []);
+  useEffect(() => focusField(own ? CURRENT_ID : INPUT_ID), [own]);
 
   const handleSubmit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     if (busy) return;
-    const parsed = parseNewPassword(password);
+    const parsed = parseNewPassword(password, username, own ? currentPassword : undefined);
     // Cleared whatever happens next: a typed password must not linger in the field or in state.
     setPassword('');
+    setCurrentPassword('');
     if (!parsed.ok) {
       setErrors(parsed.errors);
-      focusField();
+      focusField('currentPassword' in parsed.errors ? CURRENT_ID : INPUT_ID);
       return;
     }
     setErrors({});
-    const outcome = await onSave(parsed.body.password);
+    const outcome = await onSave(parsed.body.password, parsed.body.currentPassword);
     if (outcome.status === 'invalid') {
       setErrors(outcome.errors);
-      focusField();
+      focusField('currentPassword' in outcome.errors ? CURRENT_ID : INPUT_ID);
     } else if (outcome.status !== 'skipped') {
       onClose();
     }
@@ -73,7 +77,24 @@ export function ChangePasswordDialog({ username, own, busy, returnFocusTo, onSav
       }
     >
       <form id={FORM_ID} noValidate onSubmit={(event) => void handleSubmit(event)}>
-        <Field id={INPUT_ID} path="password" label="New password" required error={errors.password} hint={`At least ${MIN_PASSWORD_LENGTH} characters.`}>
+        {own && (
+          <Field id={CURRENT_ID} path="currentPassword" label="Current password" required error={errors.currentPassword}>
+            <TextInput
+              id={CURRENT_ID}
+              type="password"
+              value={currentPassword}
+              autoComplete="current-password"
+              aria-required="true"
+              invalid={'currentPassword' in errors}
+              errorId={fieldErrorId(CURRENT_ID)}
+              onValueChange={(value) => {
+                setCurrentPassword(value);
+                setErrors({});
+              }}
+            />
+          </Field>
+        )}
+        <Field id={INPUT_ID} path="password" label="New password" required error={errors.password} hint={`At least ${MIN_PASSWORD_LENGTH} characters; not a common password or the user name.`}>
           <TextInput
             id={INPUT_ID}
             type="password"

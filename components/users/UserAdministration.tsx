@@ -1,7 +1,7 @@
 'use client';
 
 import { useCallback, useState } from 'react';
-import type { Role } from '@/server/auth/authSchemas';
+import type { Role } from '@/lib/validations/authSchemas';
 import { Alert } from '@/components/ui/Alert';
 import { AuditPanel } from './AuditPanel';
 import { ChangePasswordDialog } from './ChangePasswordDialog';
@@ -85,7 +85,7 @@ export function UserAdministration({ currentUser }: { currentUser: CurrentUser |
           own={currentUsername !== null && sameUser(dialog.username, currentUsername)}
           busy={actions.busy === 'password'}
           returnFocusTo={passwordButtonId(dialog.username)}
-          onSave={(password) => actions.setPassword(dialog.username, password)}
+          onSave={(password, currentPassword) => actions.setPassword(dialog.username, password, currentPassword)}
           onClose={closeDialog}
         />
       )}

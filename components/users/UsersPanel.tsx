@@ -1,4 +1,4 @@
-import type { UserView } from '@/server/auth/authSchemas';
+import type { UserView } from '@/lib/validations/authSchemas';
 import { Alert } from '@/components/ui/Alert';
 import { Panel } from '@/components/ui/Panel';
 import { AddUserForm } from './AddUserForm';

@@ -1,5 +1,5 @@
 import { useMemo } from 'react';
-import type { Role, UserView } from '@/server/auth/authSchemas';
+import type { Role, UserView } from '@/lib/validations/authSchemas';
 import { Badge, type BadgeTone } from '@/components/ui/Badge';
 import { Button } from '@/components/ui/Button';
 import { Table, type TableColumn } from '@/components/ui/Table';

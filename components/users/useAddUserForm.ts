@@ -1,7 +1,7 @@
 'use client';
 
 import { useCallback, useState } from 'react';
-import type { CreateUserInput, Role } from '@/server/auth/authSchemas';
+import type { CreateUserInput, Role } from '@/lib/validations/authSchemas';
 import type { FormOutcome } from './useUserActions';
 import { EMPTY_ADD_USER, parseAddUser, withoutError, type AddUserValues, type FieldErrors } from './userForms';
 

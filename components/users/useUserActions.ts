@@ -3,7 +3,7 @@
 import type { ResultMessage } from '@/components/ui/ResultBanner';
 import { useCallback, useMemo } from 'react';
 import { useRequestRunner } from '@/components/ui/useRequestRunner';
-import type { CreateUserInput } from '@/server/auth/authSchemas';
+import type { CreateUserInput } from '@/lib/validations/authSchemas';
 import { sameUser } from './format';
 import { issuesToErrors, unplacedIssues, type FieldErrors } from './userForms';
 import { changePassword, createUser, removeUser } from './usersApi';
@@ -24,7 +24,7 @@ export interface UserActions {
   dismissMessage: () => void;
   add: (body: CreateUserInput) => Promise<FormOutcome>;
   remove: (username: string) => Promise<boolean>;
-  setPassword: (username: string, password: string) => Promise<FormOutcome>;
+  setPassword: (username: string, password: string, currentPassword?: string) => Promise<FormOutcome>;
 }
 
 /** Issues for a field the form shows go under it; the rest, and the error itself when no field is named, go to the banner. */
@@ -36,7 +36,7 @@ function splitFailure(error: string, issues: readonly { path: string; message: s
 }
 
 const ADD_PATHS = ['username', 'password', 'role'];
-const PASSWORD_PATHS = ['password'];
+const PASSWORD_PATHS = ['password', 'currentPassword'];
 
 /**
  * Add, remove and password changes, one request at a time, sharing the users banner.
@@ -82,8 +82,8 @@ export function useUserActions(currentUsername: string | null, afterChange: () =
   );
 
   const setPassword = useCallback(
-    async (username: string, password: string): Promise<FormOutcome> => {
-      const result = await run('password', () => changePassword(username, password));
+    async (username: string, password: string, currentPassword?: string): Promise<FormOutcome> => {
+      const result = await run('password', () => changePassword(username, password, currentPassword));
       if (result === null) return { status: 'skipped' };
       if (result.ok) {
         const own = currentUsername !== null && sameUser(username, currentUsername);

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
-import { changePasswordSchema, createUserSchema, type ChangePasswordInput, type CreateUserInput, type Role } from '@/server/auth/authSchemas';
+import { passwordPolicyProblem } from '@/lib/validations/passwordPolicy';
+import { changePasswordSchema, createUserSchema, type ChangePasswordInput, type CreateUserInput, type Role } from '@/lib/validations/authSchemas';
 import type { FieldIssue } from './usersApi';
 
 /** Messages by validation path (`username`, `password`, `role`), as the API's issues name them. */
@@ -36,9 +37,14 @@ export function parseAddUser(values: AddUserValues): Parsed<CreateUserInput> {
   return result.success ? { ok: true, body: result.data } : { ok: false, errors: zodErrors(result.error) };
 }
 
-export function parseNewPassword(password: string): Parsed<ChangePasswordInput> {
-  const result = changePasswordSchema.safeParse({ password });
-  return result.success ? { ok: true, body: result.data } : { ok: false, errors: zodErrors(result.error) };
+/** A new password for `username`; one's own account also needs the current password, which the server checks. */
+export function parseNewPassword(password: string, username: string, currentPassword?: string): Parsed<ChangePasswordInput> {
+  const result = changePasswordSchema.safeParse({ password, currentPassword });
+  if (!result.success) return { ok: false, errors: zodErrors(result.error) };
+  const problem = passwordPolicyProblem(password, username);
+  if (problem) return { ok: false, errors: { password: problem } };
+  if (currentPassword === '') return { ok: false, errors: { currentPassword: 'Enter your current password' } };
+  return { ok: true, body: result.data };
 }
 
 export function withoutError(errors: FieldErrors, path: string): FieldErrors {

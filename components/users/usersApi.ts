@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { requestJson, type ApiResult } from '@/components/api/jsonRequest';
-import { ROLES, type UserView } from '@/server/auth/authSchemas';
+import { ROLES, type UserView } from '@/lib/validations/authSchemas';
 
 export type { ApiFailure, ApiResult } from '@/components/api/jsonRequest';
 export type { FieldIssue } from '@/lib/imageDownloadProfile';
@@ -47,8 +47,9 @@ export function removeUser(username: string): Promise<ApiResult<unknown>> {
   return requestJson('DELETE', userPath(username), anyBody);
 }
 
-export function changePassword(username: string, password: string): Promise<ApiResult<unknown>> {
-  return requestJson('PUT', `${userPath(username)}/password`, anyBody, { password });
+/** `currentPassword` is what the server asks for when the account is the caller's own. */
+export function changePassword(username: string, password: string, currentPassword?: string): Promise<ApiResult<unknown>> {
+  return requestJson('PUT', `${userPath(username)}/password`, anyBody, currentPassword === undefined ? { password } : { password, currentPassword });
 }
 
 export async function fetchAudit(): Promise<ApiResult<AuditEntryView[]>> {

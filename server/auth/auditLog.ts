@@ -1,3 +1,4 @@
+import { spreadsheetSafeWords } from '../../lib/validations/safeText';
 import type { Db } from '../store/database';
 
 export const AUDIT_ACTIONS = [
@@ -55,10 +56,14 @@ function toEntry(row: AuditRow): AuditEntry {
   return { id: row.id, time: row.time, username: row.username, sourceAddress: row.source_address, action: row.action, detail: row.detail };
 }
 
-/** One export line: `time user@address action detail`. */
+/**
+ * One export line: `time user@address action detail`. User names come from strangers (failed logins):
+ * invisible line breaks and direction marks are shown as `\uXXXX`, and a word that a spreadsheet
+ * would run as a formula (`=HYPERLINK(…)`, `+…`, `-…`, `@…`) starts with an apostrophe.
+ */
 export function formatAuditEntry(entry: AuditEntry): string {
-  const line = `${entry.time} ${entry.username}@${entry.sourceAddress} ${entry.action}`;
-  return entry.detail ? `${line} ${entry.detail}` : line;
+  const line = `${entry.time} ${spreadsheetSafeWords(entry.username)}@${spreadsheetSafeWords(entry.sourceAddress)} ${entry.action}`;
+  return entry.detail ? `${line} ${spreadsheetSafeWords(entry.detail)}` : line;
 }
 
 /** Who did what to the console and from where; kept apart from the controller's event log, which APs also write to. */

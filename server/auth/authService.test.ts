@@ -53,7 +53,7 @@ describe('first start', () => {
   });
 
   it('refuses a too short EWC_ADMIN_PASSWORD instead of creating a weak account', () => {
-    expect(() => service({ adminPassword: 'short' }).ensureAdmin()).toThrow(/EWC_ADMIN_PASSWORD: Password must be at least 8 characters/);
+    expect(() => service({ adminPassword: 'short' }).ensureAdmin()).toThrow(/EWC_ADMIN_PASSWORD: Password must be at least 12 characters/);
     expect(service().listUsers()).toEqual([]);
   });
 });
@@ -283,18 +283,38 @@ describe('users and roles', () => {
     expect(auth.removeUser(monitor, 'admin')).toMatchObject({ ok: false, status: 403 });
     expect(auth.changeRole(monitor, 'noc.viewer', 'admin')).toMatchObject({ ok: false, status: 403 });
     expect(await auth.changePassword(monitor, 'admin', 'taken-over')).toMatchObject({ ok: false, status: 403 });
-    expect(await auth.changePassword({ ...monitor, sessionId }, 'noc.viewer', 'new-monitor-pass')).toEqual({ ok: true });
+    expect(await auth.changePassword({ ...monitor, sessionId }, 'noc.viewer', 'new-monitor-pass', { currentPassword: 'monitor-pass' })).toEqual({ ok: true });
   });
 
   it('validates new users and refuses duplicates whatever their case', async () => {
     const auth = await withMonitor();
     expect(await auth.createUser(adminActor, { username: 'bad name', password: 'password1', role: 'monitor' })).toMatchObject({ status: 400 });
     expect(await auth.createUser(adminActor, { username: 'x'.repeat(33), password: 'password1', role: 'monitor' })).toMatchObject({ status: 400 });
-    expect(await auth.createUser(adminActor, { username: 'shortpw', password: 'seven77', role: 'monitor' })).toMatchObject({
+    expect(await auth.createUser(adminActor, { username: 'shortpw', password: 'eleven-char', role: 'monitor' })).toMatchObject({
       status: 400,
-      message: 'Password must be at least 8 characters',
+      message: 'Password must be at least 12 characters',
     });
-    expect(await auth.createUser(adminActor, { username: 'NOC.viewer', password: 'password1', role: 'monitor' })).toMatchObject({ status: 409 });
+    for (const username of ['.', '..', '.hidden', '-x']) {
+      expect(await auth.createUser(adminActor, { username, password: 'a-fine-password', role: 'monitor' }), username).toMatchObject({ status: 400, message: expect.stringMatching(/start with a letter or digit/) });
+    }
+    for (const [password, message] of [['aaaaaaaaaaaa', /one character repeated/], ['password1234', /too common/], ['123456789012', /run of consecutive/], ['operator-one', /user name/]] as const) {
+      expect(await auth.createUser(adminActor, { username: 'operator-one', password, role: 'admin' }), password).toMatchObject({ status: 400, message: expect.stringMatching(message) });
+    }
+    expect(await auth.createUser(adminActor, { username: 'NOC.viewer', password: 'a-fine-password', role: 'monitor' })).toMatchObject({ status: 409 });
+  });
+
+  it('changes one\'s own password only with the current one; a wrong one counts as a failed login', async () => {
+    const auth = await withMonitor();
+    const mine = await loggedIn(auth, 'noc.viewer', 'monitor-pass');
+    const me = { username: 'noc.viewer', sourceAddress: HERE, sessionId: mine };
+    expect(await auth.changePassword(me, 'noc.viewer', 'taken-over-pass')).toEqual({ ok: false, status: 400, message: 'Enter your current password', field: 'currentPassword' });
+    expect(await auth.changePassword(me, 'noc.viewer', 'taken-over-pass', { currentPassword: 'a-wrong-guess' })).toEqual({ ok: false, status: 400, message: 'The current password is wrong', field: 'currentPassword' });
+    expect(auth.audit.recent().at(-1)).toMatchObject({ username: 'noc.viewer', action: 'login.failed', detail: 'wrong current password on password change' });
+    expect(await auth.changePassword(me, 'noc.viewer', 'noc.viewer', { currentPassword: 'monitor-pass' })).toMatchObject({ ok: false, status: 400, field: 'password' });
+    expect((await auth.login('noc.viewer', 'monitor-pass', HERE)).ok).toBe(true);
+    // An admin changing their own password is asked too; for someone else's, an admin is not.
+    expect(await auth.changePassword(adminActor, 'admin', 'brand-new-password')).toMatchObject({ ok: false, field: 'currentPassword' });
+    expect(await auth.changePassword(adminActor, 'noc.viewer', 'reset-by-admin')).toEqual({ ok: true });
   });
 
   it('removes a user, ending their sessions', async () => {
@@ -341,7 +361,7 @@ describe('users and roles', () => {
     const elsewhere = await loggedIn(auth, 'admin', 'right-password');
     const monitorSession = await loggedIn(auth, 'noc.viewer', 'monitor-pass');
 
-    expect(await auth.changePassword({ ...adminActor, sessionId: mine }, 'admin', 'brand-new-password')).toEqual({ ok: true });
+    expect(await auth.changePassword({ ...adminActor, sessionId: mine }, 'admin', 'brand-new-password', { currentPassword: 'right-password' })).toEqual({ ok: true });
     expect(auth.sessionUser(mine)).not.toBeNull();
     expect(auth.sessionUser(elsewhere)).toBeNull();
     expect(auth.sessionUser(monitorSession)).not.toBeNull();
@@ -352,7 +372,7 @@ describe('users and roles', () => {
     expect(await auth.changePassword({ ...adminActor, sessionId: mine }, 'noc.viewer', 'reset-by-admin')).toEqual({ ok: true });
     expect(auth.sessionUser(monitorSession)).toBeNull();
     expect(await auth.changePassword(adminActor, 'noc.viewer', 'short')).toMatchObject({ status: 400 });
-    expect(await auth.changePassword(adminActor, 'ghost', 'long-enough')).toMatchObject({ status: 404 });
+    expect(await auth.changePassword(adminActor, 'ghost', 'long-enough-pw')).toMatchObject({ status: 404 });
     expect(auth.audit.exportText()).not.toMatch(/brand-new-password|reset-by-admin|monitor-pass|right-password/);
   });
 

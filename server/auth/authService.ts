@@ -1,6 +1,7 @@
 import type { Db } from '../store/database';
 import { AuditLog } from './auditLog';
-import { createUserSchema, passwordSchema, roleSchema, usernameSchema, type Role, type UserView } from './authSchemas';
+import { passwordPolicyProblem } from '../../lib/validations/passwordPolicy';
+import { createUserSchema, roleSchema, usernameSchema, type Role, type UserView } from '../../lib/validations/authSchemas';
 import { DEFAULT_THROTTLE, LoginThrottle, throttleKey } from './loginThrottle';
 import { generatePassword, hashPassword, hashPasswordSync, needsRehash, verifyPassword } from './passwordHash';
 import { SessionStore, hashSessionId, type StoredSession } from './sessionStore';
@@ -52,7 +53,8 @@ export type LoginResult =
   | { ok: true; sessionId: string; user: SessionUser }
   | { ok: false; status: 401 | 423; message: string; delayMs: number; lockedUntil?: string };
 
-export type AuthFailure = { ok: false; status: 400 | 403 | 404 | 409; message: string };
+/** `field` names the input a 400 is about, when there is one (`currentPassword`, `password`). */
+export type AuthFailure = { ok: false; status: 400 | 403 | 404 | 409 | 423; message: string; field?: string };
 export type UserResult = { ok: true; user: UserView } | AuthFailure;
 export type DoneResult = { ok: true } | AuthFailure;
 
@@ -67,8 +69,8 @@ export function formatClock(ms: number): string {
   return [d.getHours(), d.getMinutes(), d.getSeconds()].map((n) => String(n).padStart(2, '0')).join(':');
 }
 
-function fail(status: AuthFailure['status'], message: string): AuthFailure {
-  return { ok: false, status, message };
+function fail(status: AuthFailure['status'], message: string, field?: string): AuthFailure {
+  return field === undefined ? { ok: false, status, message } : { ok: false, status, message, field };
 }
 
 function isUniqueViolation(error: unknown): boolean {
@@ -128,8 +130,8 @@ export class AuthService {
     if (this.users.count() > 0) return { generatedPassword: null };
     const given = this.options.adminPassword;
     if (given !== undefined && given !== '') {
-      const checked = passwordSchema.safeParse(given);
-      if (!checked.success) throw new Error(`EWC_ADMIN_PASSWORD: ${checked.error.issues[0]?.message ?? 'invalid password'}`);
+      const problem = passwordPolicyProblem(given, INITIAL_ADMIN);
+      if (problem) throw new Error(`EWC_ADMIN_PASSWORD: ${problem}`);
       this.users.insert(INITIAL_ADMIN, 'admin', hashPasswordSync(given));
       return { generatedPassword: null };
     }
@@ -206,17 +208,23 @@ export class AuthService {
 
   /**
    * Sets a password: administrators for anyone, every user for themselves. All other sessions of
-   * that user end, so a stolen session does not outlive the password change.
+   * that user end, so a stolen session does not outlive the password change. One's own password
+   * changes only with the current one (`options.currentPassword`), so an unattended open session
+   * cannot take the account over; a wrong one counts as a failed login.
    */
-  async changePassword(actor: Actor, username: string, password: string): Promise<DoneResult> {
+  async changePassword(actor: Actor, username: string, password: string, options: { currentPassword?: string } = {}): Promise<DoneResult> {
     const self = username.toLowerCase() === actor.username.toLowerCase();
     if (!self) {
       const denied = this.requireAdmin(actor);
       if (denied) return denied;
     }
-    const checked = passwordSchema.safeParse(password);
-    if (!checked.success) return fail(400, checked.error.issues[0]?.message ?? 'Invalid password');
+    const problem = passwordPolicyProblem(password, username);
+    if (problem) return fail(400, problem, 'password');
     if (!this.users.find(username)) return fail(404, `No user ${username}`);
+    if (self) {
+      const refused = await this.checkCurrentPassword(username, options.currentPassword, actor.sourceAddress);
+      if (refused) return refused;
+    }
     const hash = await hashPassword(password);
     // Looked up again: the account may have been removed while the password was being hashed.
     const target = this.users.find(username);
@@ -294,6 +302,17 @@ export class AuthService {
     const sessionId = this.sessions.create(user.username);
     this.audit.record({ username: user.username, sourceAddress, action: 'login' });
     return { ok: true, sessionId, user: { username: user.username, role: user.role } };
+  }
+
+  private async checkCurrentPassword(username: string, currentPassword: string | undefined, sourceAddress: string): Promise<AuthFailure | null> {
+    if (!currentPassword) return fail(400, 'Enter your current password', 'currentPassword');
+    const lockedUntil = this.throttle.lockedUntil(username);
+    if (lockedUntil !== null) return fail(423, `Account locked after ${this.throttle.lockAfterFailures} failed logins; try again at ${formatClock(lockedUntil)}`);
+    const user = this.users.find(username);
+    if (user && (await verifyPassword(currentPassword, user.passwordHash))) return null;
+    this.throttle.recordFailure(username);
+    this.audit.record({ username, sourceAddress, action: 'login.failed', detail: 'wrong current password on password change' });
+    return fail(400, 'The current password is wrong', 'currentPassword');
   }
 
   private lockedAnswer(untilMs: number, delayMs = this.throttle.maxDelayMs): LoginResult {

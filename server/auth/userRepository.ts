@@ -1,5 +1,5 @@
 import type { Db } from '../store/database';
-import type { Role, UserView } from './authSchemas';
+import type { Role, UserView } from '../../lib/validations/authSchemas';
 
 export interface UserRecord extends UserView {
   passwordHash: string;

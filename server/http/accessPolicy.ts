@@ -1,4 +1,4 @@
-import type { Role } from '../auth/authSchemas';
+import type { Role } from '../../lib/validations/authSchemas';
 
 /** Who may make a request: anyone, any logged-in user, or an admin. Pages without a session go to the login page. */
 export type Access = 'public' | 'user' | 'admin';

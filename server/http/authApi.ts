@@ -1,10 +1,10 @@
-import { changePasswordSchema, createUserSchema, loginSchema } from '../auth/authSchemas';
-import type { Actor, AuthService } from '../auth/authService';
+import { changePasswordSchema, createUserSchema, loginSchema } from '../../lib/validations/authSchemas';
+import type { Actor, AuthService, SessionUser } from '../auth/authService';
 import { clearSessionCookie, sessionCookie } from '../auth/cookies';
 import type { EventLog } from '../store/eventLog';
 import { toFieldIssues } from '../../lib/imageDownloadProfile';
 import type { ApiResult } from './consoleApi';
-import type { RequestActor } from './requestActor';
+import type { RequestActor } from '../../lib/requestActor';
 
 /** Login, logout, users and the audit trail, behind the same thin route handlers as the console API. */
 export class AuthApi {
@@ -43,6 +43,11 @@ export class AuthApi {
     return { status: 200, body: { ok: true }, setCookie: clearSessionCookie({ secure: this.secureCookie }) };
   }
 
+  /** The user behind a session cookie, for route handlers that check the caller themselves. */
+  sessionUser(sessionId: string | null): SessionUser | null {
+    return this.auth.sessionUser(sessionId);
+  }
+
   session(actor: RequestActor): ApiResult {
     return { status: 200, body: { user: { username: actor.username, role: actor.role } } };
   }
@@ -66,8 +71,11 @@ export class AuthApi {
   async changePassword(username: string, body: unknown, actor: RequestActor, sessionId: string | null): Promise<ApiResult> {
     const parsed = changePasswordSchema.safeParse(body);
     if (!parsed.success) return { status: 400, body: { error: 'Invalid password', issues: toFieldIssues(parsed.error) } };
-    const result = await this.auth.changePassword({ ...this.actorOf(actor), sessionId: sessionId ?? undefined }, username, parsed.data.password);
-    return result.ok ? { status: 200, body: { ok: true } } : { status: result.status, body: { error: result.message } };
+    const { password, currentPassword } = parsed.data;
+    const result = await this.auth.changePassword({ ...this.actorOf(actor), sessionId: sessionId ?? undefined }, username, password, { currentPassword });
+    if (result.ok) return { status: 200, body: { ok: true } };
+    const issues = result.field ? [{ path: result.field, message: result.message }] : undefined;
+    return { status: result.status, body: issues ? { error: 'Invalid password', issues } : { error: result.message } };
   }
 
   audit(): ApiResult {

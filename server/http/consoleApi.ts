@@ -19,7 +19,7 @@ import type { SecretBox } from '../secrets/secretBox';
 import type { EventLog } from '../store/eventLog';
 import { toProfileView, type ProfileRepository, type StoredProfile } from '../store/profileRepository';
 import { exportProfileConfig } from './profileExport';
-import type { RequestActor } from './requestActor';
+import type { RequestActor } from '../../lib/requestActor';
 import { checkSftpInput } from './sftpProfileChecks';
 
 export interface ApiResult {

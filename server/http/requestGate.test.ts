@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sessionCookie } from '../auth/cookies';
 import { loadConfig } from '../config';
 import { createConsole, type ConsoleInstance } from '../createConsole';
-import { gateRequest } from './requestGate';
+import { RequestGate } from './requestGate';
 
 // The gate in front of a real console; behind it a stand-in for Next.js that says which actor it was handed.
 let dataDir: string;
@@ -28,12 +28,14 @@ async function cookieFor(username: string, password: string): Promise<string> {
 
 beforeAll(async () => {
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ewc-gate-'));
+  let gate: RequestGate | null = null;
   httpServer = createServer((req, res) => {
-    if (!gateRequest(req, res, instance.auth)) return;
+    if (!gate?.admit(req, res)) return;
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ actor: req.headers['x-ewc-actor'] ?? null }));
   });
   instance = createConsole(httpServer, loadConfig({ EWC_DATA_DIR: dataDir, EWC_DEMO: '0', EWC_ADMIN_PASSWORD: ADMIN_PASSWORD }));
+  gate = new RequestGate(instance.auth, { allowedHosts: { configured: [], listenHost: '127.0.0.1' } });
   await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(httpServer.address() as AddressInfo).port}`;
   adminCookie = await cookieFor('admin', ADMIN_PASSWORD);

@@ -3,50 +3,104 @@ import type { AuthService } from '../auth/authService';
 import { sessionIdFromCookie } from '../auth/cookies';
 import { checkOrigin } from '../auth/originCheck';
 import { accessFor, allows, changesState, isApi } from './accessPolicy';
-import { ACTOR_HEADER, SOURCE_HEADER, type RequestActor } from './requestActor';
+import { BODY_TOO_LARGE, bodyCapApplies, declaresTooLargeBody } from './bodyLimit';
+import { isAllowedHost, type AllowedHosts } from './hostCheck';
+import { ACTOR_HEADER, SOURCE_HEADER, type RequestActor } from '../../lib/requestActor';
+import { SourceLimiter, type SourceLimits } from './sourceLimiter';
 
 export function sourceAddressOf(req: IncomingMessage): string {
   return (req.socket.remoteAddress ?? 'unknown').replace(/^::ffff:/, '');
 }
 
-function answer(res: ServerResponse, status: number, error: string): void {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
+function answer(res: ServerResponse, status: number, error: string, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers });
   res.end(JSON.stringify({ error }));
 }
 
 /**
- * The one door of the HTTP server: every request passes here before Next.js sees it.
- * Cross-site writes are refused, API calls without a session get 401, monitors get 403 on
- * admin actions, and pages without a session redirect to the login page.
- * Returns true when the request may go on to Next.js.
+ * Public endpoints that cost the server real work per call, limited per source address before that
+ * work starts: a login hashes a password (scrypt, tens of milliseconds of a thread-pool thread), the
+ * host-key probe opens a TCP connection to any host and port it is given.
  */
-export function gateRequest(req: IncomingMessage, res: ServerResponse, auth: AuthService): boolean {
-  delete req.headers[ACTOR_HEADER];
-  req.headers[SOURCE_HEADER] = sourceAddressOf(req);
-  const method = req.method ?? 'GET';
-  const url = new URL(req.url ?? '/', 'http://console.invalid');
-  const access = accessFor(method, url.pathname);
+export const LIMITED_ENDPOINTS: readonly { method: string; path: string; what: string; limits: SourceLimits }[] = [
+  { method: 'POST', path: '/api/auth/login', what: 'login attempts', limits: { burst: 20, perMinute: 20, concurrent: 2 } },
+  { method: 'POST', path: '/api/image-download-profile/host-key', what: 'host key checks', limits: { burst: 10, perMinute: 10, concurrent: 2 } },
+];
 
-  if (changesState(method)) {
-    const origin = checkOrigin({ method, headers: req.headers });
-    if (!origin.ok) {
-      answer(res, 403, `Cross-site request refused: ${origin.reason}`);
+export interface RequestGateOptions {
+  allowedHosts: AllowedHosts;
+  now?: () => number;
+}
+
+/**
+ * The one door of the HTTP server: every request passes here before Next.js sees it. Unknown Host
+ * names, oversized API bodies, floods of logins or host-key probes and cross-site writes are refused;
+ * API calls without a session get 401, monitors get 403 on admin actions, and pages without a
+ * session redirect to the login page. Route handlers check the session again (routeResponse.ts).
+ */
+export class RequestGate {
+  private readonly limiters: Map<string, { what: string; limiter: SourceLimiter }>;
+
+  constructor(
+    private readonly auth: AuthService,
+    private readonly options: RequestGateOptions,
+  ) {
+    this.limiters = new Map(LIMITED_ENDPOINTS.map((e) => [`${e.method} ${e.path}`, { what: e.what, limiter: new SourceLimiter(e.limits, options.now) }]));
+  }
+
+  /** Returns true when the request may go on to Next.js; otherwise it has been answered. */
+  admit(req: IncomingMessage, res: ServerResponse): boolean {
+    delete req.headers[ACTOR_HEADER];
+    const source = sourceAddressOf(req);
+    req.headers[SOURCE_HEADER] = source;
+    const method = req.method ?? 'GET';
+    const url = new URL(req.url ?? '/', 'http://console.invalid');
+
+    if (!isAllowedHost(req.headers.host, req.socket.localPort, this.options.allowedHosts)) {
+      answer(res, 400, `This console does not answer to the host name "${req.headers.host ?? ''}"; add it to EWC_ALLOWED_HOSTS if it is yours.`);
       return false;
     }
-  }
-  const user = auth.sessionUser(sessionIdFromCookie(req.headers.cookie));
-  if (!allows(access, user?.role ?? null)) {
-    if (user) answer(res, 403, 'Your role (monitor) can look but not change anything: ask an admin.');
-    else if (isApi(url.pathname)) answer(res, 401, 'Log in first: this console needs a session.');
-    else {
-      res.writeHead(302, { location: `/login?next=${encodeURIComponent(url.pathname + url.search)}` });
-      res.end();
+    if (bodyCapApplies(url.pathname) && declaresTooLargeBody(req.headers['content-length'])) {
+      // Closing the connection spares reading the rest of the body just to throw it away.
+      answer(res, 413, BODY_TOO_LARGE, { connection: 'close' });
+      return false;
     }
-    return false;
+    if (changesState(method)) {
+      const origin = checkOrigin({ method, headers: req.headers });
+      if (!origin.ok) {
+        answer(res, 403, `Cross-site request refused: ${origin.reason}`);
+        return false;
+      }
+    }
+    const user = this.auth.sessionUser(sessionIdFromCookie(req.headers.cookie));
+    if (!allows(accessFor(method, url.pathname), user?.role ?? null)) {
+      if (user) answer(res, 403, 'Your role (monitor) can look but not change anything: ask an admin.');
+      else if (isApi(url.pathname)) answer(res, 401, 'Log in first: this console needs a session.');
+      else {
+        res.writeHead(302, { location: `/login?next=${encodeURIComponent(url.pathname + url.search)}` });
+        res.end();
+      }
+      return false;
+    }
+    if (!this.withinLimits(method, url.pathname, source, res)) return false;
+    if (user) {
+      const actor: RequestActor = { username: user.username, role: user.role, sourceAddress: source };
+      req.headers[ACTOR_HEADER] = JSON.stringify(actor);
+    }
+    return true;
   }
-  if (user) {
-    const actor: RequestActor = { username: user.username, role: user.role, sourceAddress: sourceAddressOf(req) };
-    req.headers[ACTOR_HEADER] = JSON.stringify(actor);
+
+  private withinLimits(method: string, pathname: string, source: string, res: ServerResponse): boolean {
+    const limited = this.limiters.get(`${method} ${pathname}`);
+    if (!limited) return true;
+    const admission = limited.limiter.admit(source);
+    if (!admission.ok) {
+      const why = admission.reason === 'rate' ? `Too many ${limited.what} from ${source}` : `Too many ${limited.what} at once from ${source}`;
+      answer(res, 429, `${why}; try again in ${admission.retryAfterSeconds} s.`, { 'retry-after': String(admission.retryAfterSeconds) });
+      return false;
+    }
+    // Held until the answer is sent (or the client gives up), so slow answers count against the source's concurrency.
+    res.once('close', admission.release);
+    return true;
   }
-  return true;
 }

@@ -1,13 +1,15 @@
 import { sessionIdFromCookie } from '../auth/cookies';
+import { accessFor, allows } from './accessPolicy';
 import type { AuthApi } from './authApi';
+import { BODY_TOO_LARGE, readCappedBody } from './bodyLimit';
 import { installedApis } from './consoleAccess';
 import type { ApiResult, ConsoleApi } from './consoleApi';
-import { SOURCE_HEADER, actorFromHeaders, type RequestActor } from './requestActor';
+import { SOURCE_HEADER, type RequestActor } from '../../lib/requestActor';
 
 export interface RouteContext {
   api: ConsoleApi;
   auth: AuthApi;
-  /** The caller; the request gate lets only public routes through without one. */
+  /** The caller, from their session; only public routes (login) run without one, as `anonymous`. */
   actor: RequestActor;
   sourceAddress: string;
   sessionId: string | null;
@@ -25,27 +27,55 @@ function toResponse({ status, body, contentType, setCookie }: ApiResult): Respon
   return Response.json(body, { status, headers });
 }
 
-/** Runs one API call and turns its result, or an unexpected error, into a response without a stack trace. */
+function refusal(status: number, error: string): Response {
+  return Response.json({ error }, { status, headers: { 'cache-control': 'no-store' } });
+}
+
+/**
+ * Who may run this handler, decided again here from the session cookie and the same access rules as
+ * the request gate: a request that reaches a handler some other way (Next.js fetching its own routes,
+ * a future proxy path) gets no further without a session than it would at the gate.
+ */
+function authorize(request: Request, apis: { auth: AuthApi }, sourceAddress: string, sessionId: string | null): RequestActor | Response {
+  const access = accessFor(request.method, new URL(request.url).pathname);
+  const user = apis.auth.sessionUser(sessionId);
+  if (!allows(access, user?.role ?? null)) {
+    return user ? refusal(403, 'Your role (monitor) can look but not change anything: ask an admin.') : refusal(401, 'Log in first: this console needs a session.');
+  }
+  return user ? { ...user, sourceAddress } : { username: 'anonymous', role: 'monitor', sourceAddress };
+}
+
+/** Runs one API call for an authorized caller and turns its result, or an unexpected error, into a response without a stack trace. */
 export async function respond(request: Request, call: Call): Promise<Response> {
   const apis = installedApis();
-  if (!apis) return Response.json({ error: 'The console is starting; try again in a moment.' }, { status: 503 });
+  if (!apis) return refusal(503, 'The console is starting; try again in a moment.');
   const sourceAddress = request.headers.get(SOURCE_HEADER) ?? 'unknown';
-  const actor = actorFromHeaders(request.headers) ?? { username: 'anonymous', role: 'monitor', sourceAddress };
+  const sessionId = sessionIdFromCookie(request.headers.get('cookie'));
+  const actor = authorize(request, apis, sourceAddress, sessionId);
+  if (actor instanceof Response) return actor;
   try {
-    return toResponse(await call({ api: apis.console, auth: apis.auth, actor, sourceAddress, sessionId: sessionIdFromCookie(request.headers.get('cookie')) }));
+    return toResponse(await call({ api: apis.console, auth: apis.auth, actor, sourceAddress, sessionId }));
   } catch (error) {
     console.error('API error:', error instanceof Error ? error.message : error);
-    return Response.json({ error: 'Internal error; see the console log.' }, { status: 500 });
+    return refusal(500, 'Internal error; see the console log.');
   }
 }
 
-/** Reads a JSON body first; a body that is not JSON is a 400 with a message, never a 500. */
-export async function respondWithBody(request: Request, call: (context: RouteContext, body: unknown) => ApiResult | Promise<ApiResult>): Promise<Response> {
-  let body: unknown;
-  try {
-    body = await request.json();
-  } catch {
-    return Response.json({ error: 'The request body must be JSON', issues: [] }, { status: 400 });
-  }
-  return respond(request, (context) => call(context, body));
+/**
+ * Reads the JSON body of an authorized caller, at most 64 KiB of it (413 beyond, counted as it streams
+ * in); a body that is not JSON is a 400 with a message, never a 500. Resumable uploads under
+ * /api/uploads/ stream their own bodies and do not come through here.
+ */
+export function respondWithBody(request: Request, call: (context: RouteContext, body: unknown) => ApiResult | Promise<ApiResult>): Promise<Response> {
+  return respond(request, async (context) => {
+    const capped = await readCappedBody(request);
+    if (!capped.ok) return { status: 413, body: { error: BODY_TOO_LARGE } };
+    let body: unknown;
+    try {
+      body = JSON.parse(capped.text);
+    } catch {
+      return { status: 400, body: { error: 'The request body must be JSON', issues: [] } };
+    }
+    return call(context, body);
+  });
 }

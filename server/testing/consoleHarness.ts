@@ -11,7 +11,7 @@ import type { FleetAp } from '../agent/fleetSpec';
 import { loadConfig, type ConsoleConfig } from '../config';
 import { createConsole, type ConsoleInstance } from '../createConsole';
 import { sessionCookie } from '../auth/cookies';
-import type { RequestActor } from '../http/requestActor';
+import type { RequestActor } from '../../lib/requestActor';
 
 /** The actor API calls are made as in tests: the first admin, from loopback. */
 export const ADMIN: RequestActor = { username: 'admin', role: 'admin', sourceAddress: '127.0.0.1' };

@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 import { headers } from 'next/headers';
 import { Breadcrumb } from '@/components/layout/Breadcrumb';
 import { UserAdministration } from '@/components/users/UserAdministration';
-import { actorFromHeaders } from '@/server/http/requestActor';
+import { actorFromHeaders } from '@/lib/requestActor';
 
 export const metadata: Metadata = { title: 'User Administration' };
 

@@ -1,0 +1,66 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { changePasswordSchema, createUserSchema, loginSchema } from './authSchemas';
+import { passwordPolicyProblem } from './passwordPolicy';
+
+const GOOD = 'correct-horse-battery';
+
+describe('auth schemas', () => {
+  it('accepts 1-32 character names of letters, digits, ".", "_" and "-" that start with a letter or digit', () => {
+    for (const username of ['a', 'noc.viewer', 'ops_team-2', '9105-noc', 'x'.repeat(32)]) {
+      expect(createUserSchema.safeParse({ username, password: GOOD, role: 'monitor' }).success, username).toBe(true);
+    }
+    for (const username of ['', '.', '..', '...', '.hidden', '-rf', '_x', 'x'.repeat(33), 'with space', 'émile', 'a/b', 'a@b', 'a\u2028b']) {
+      const parsed = createUserSchema.safeParse({ username, password: GOOD, role: 'monitor' });
+      expect(parsed.success, username).toBe(false);
+      expect(parsed.error?.issues[0]).toMatchObject({ path: ['username'] });
+    }
+  });
+
+  it('applies the password policy with a message on the password field, and wants a known role', () => {
+    const refused: [string, string, RegExp][] = [
+      ['noc', 'short-pass1', /at least 12 characters/],
+      ['noc', 'aaaaaaaaaaaaaaaa', /one character repeated/],
+      ['noc', 'password', /at least 12/],
+      ['noc', 'Password2024!', /too common/],
+      ['noc', '123456789012', /run of consecutive/],
+      ['noc', 'abcdefghijklm', /run of consecutive/],
+      ['noc', 'qwertyuiop123', /too common/],
+      ['operations', 'Operations', /at least 12/],
+      ['operations42', 'OPERATIONS42', /user name/],
+      ['operations', 'operations2024', /user name/],
+    ];
+    for (const [username, password, message] of refused) {
+      const parsed = createUserSchema.safeParse({ username, password, role: 'monitor' });
+      expect(parsed.success, password).toBe(false);
+      expect(parsed.error?.issues[0]?.path, password).toEqual(['password']);
+      expect(parsed.error?.issues[0]?.message, password).toMatch(message);
+    }
+    expect(changePasswordSchema.safeParse({ password: '12345678' }).success).toBe(false);
+    expect(changePasswordSchema.safeParse({ password: GOOD }).success).toBe(true);
+    expect(createUserSchema.safeParse({ username: 'a', password: GOOD, role: 'root' }).success).toBe(false);
+    expect(passwordPolicyProblem(GOOD, 'admin')).toBeNull();
+  });
+
+  it('checks only the shape of a login', () => {
+    expect(loginSchema.safeParse({ username: 'any name at all', password: 'x' }).success).toBe(true);
+    expect(loginSchema.safeParse({ username: 'admin' }).success).toBe(false);
+  });
+
+  it('stays importable by browser code: nothing but zod and its own folder', () => {
+    for (const file of ['./authSchemas.ts', './passwordPolicy.ts', './safeText.ts']) {
+      const source = fs.readFileSync(new URL(file, import.meta.url), 'utf8');
+      const imports = [...source.matchAll(/from '([^']+)'/g)].map((m) => m[1]);
+      expect(imports.every((i) => i === 'zod' || i.startsWith('./')), file).toBe(true);
+    }
+  });
+
+  it('is what the pages import: nothing under components/ imports server/, which is Node-only', () => {
+    const root = path.resolve(import.meta.dirname, '../../components');
+    const files = (fs.readdirSync(root, { recursive: true }) as string[]).filter((f) => /\.tsx?$/.test(f) && !f.endsWith('.test.ts'));
+    expect(files.length).toBeGreaterThan(20);
+    const offenders = files.filter((f) => /from '(@\/server\/|(\.\.\/)+server\/)/.test(fs.readFileSync(path.join(root, f), 'utf8')));
+    expect(offenders).toEqual([]);
+  });
+});

@@ -1,0 +1,69 @@
+import { z } from 'zod';
+import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, passwordPolicyProblem } from './passwordPolicy';
+
+// Shared by the user administration page and the server. Browser code imports this file: zod only, nothing from node.
+
+export { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from './passwordPolicy';
+
+export const ROLES = ['admin', 'monitor'] as const;
+export type Role = (typeof ROLES)[number];
+
+// Starts with a letter or digit, so `.`, `..` and names a URL path or shell would read specially are refused.
+export const USERNAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$/;
+
+export const usernameSchema = z
+  .string({ error: 'User name is required' })
+  .min(1, 'User name is required')
+  .max(32, 'User name is 32 characters at most')
+  .regex(USERNAME_PATTERN, 'User name must start with a letter or digit and contain only letters, digits, ".", "_" and "-"');
+
+/** The policy without a user name to compare with; forms that know the name use {@link passwordPolicyProblem}. */
+export const passwordSchema = z.string({ error: 'Password is required' }).superRefine((password, ctx) => {
+  const problem = passwordPolicyProblem(password);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
+
+export const roleSchema = z.enum(ROLES, { error: 'Role must be admin or monitor' });
+
+/**
+ * Login only checks shape: a name that breaks the user-name rules is treated as an unknown user,
+ * so the answer never tells which rule an attacker got wrong.
+ */
+export const loginSchema = z.object({
+  username: z.string({ error: 'User name is required' }).min(1, 'User name is required').max(256, 'User name is too long'),
+  password: z.string({ error: 'Password is required' }).min(1, 'Password is required').max(MAX_PASSWORD_LENGTH, 'Password is too long'),
+});
+
+export const createUserSchema = z
+  .object({
+    username: usernameSchema,
+    password: z.string({ error: 'Password is required' }),
+    role: roleSchema,
+  })
+  .superRefine(({ username, password }, ctx) => {
+    const problem = passwordPolicyProblem(password, username);
+    if (problem) ctx.addIssue({ code: 'custom', path: ['password'], message: problem });
+  });
+
+/** A new password; `currentPassword` is required when the account is the caller's own. */
+export const changePasswordSchema = z.object({
+  currentPassword: z.string().max(MAX_PASSWORD_LENGTH, 'Password is too long').optional(),
+  password: passwordSchema,
+});
+
+export const changeRoleSchema = z.object({
+  role: roleSchema,
+});
+
+export type LoginInput = z.output<typeof loginSchema>;
+export type CreateUserInput = z.output<typeof createUserSchema>;
+export type ChangePasswordInput = z.output<typeof changePasswordSchema>;
+export type ChangeRoleInput = z.output<typeof changeRoleSchema>;
+
+/** A console account as the API shows it: never the hash. */
+export interface UserView {
+  username: string;
+  role: Role;
+  createdAt: string;
+  passwordChangedAt: string;
+}

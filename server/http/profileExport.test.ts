@@ -1,0 +1,42 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ADMIN, startConsoleHarness, type ConsoleHarness } from '../testing/consoleHarness';
+
+// Configuration injection through Export configuration: a saved value must never become a line of its own.
+let harness: ConsoleHarness;
+
+const INJECTED = 'ewc-demo\nusername bd privilege 15 secret Pwn3d!';
+const PROFILE = { mode: 'SFTP', imageServer: '127.0.0.1', imagePath: 'EWC/17_12_1_5', port: 2222, parallelMode: false, sftp: { username: 'ewc-demo', password: 'ewc-demo-password' } };
+
+beforeAll(async () => {
+  harness = await startConsoleHarness();
+});
+
+afterAll(async () => {
+  await harness.dispose();
+});
+
+function exported(): string {
+  return String(harness.instance.api.exportConfig().body);
+}
+
+describe('Export configuration', () => {
+  it('refuses a user name with a line break at Save, with a field message, and exports the profile unchanged', async () => {
+    expect((await harness.instance.api.saveProfile(PROFILE, ADMIN)).status).toBe(200);
+    const refused = await harness.instance.api.saveProfile({ ...PROFILE, sftp: { ...PROFILE.sftp, username: INJECTED } }, ADMIN);
+    expect(refused.status).toBe(400);
+    expect(refused.body).toMatchObject({ issues: expect.arrayContaining([{ path: 'sftp.username', message: expect.stringMatching(/control, line-break/) }]) });
+    expect(exported()).toContain(' sftp-username ewc-demo\n');
+    expect(exported()).not.toMatch(/^\s*username /m);
+  });
+
+  it('never prints a line break from a value stored before validation refused it: the line becomes a comment', () => {
+    harness.instance.db.prepare('UPDATE image_download_profile SET sftp_username = ?, image_path = ? WHERE id = 1').run(INJECTED, 'EWC/My Images');
+    const text = exported();
+    expect(text).not.toMatch(/^\s*username /m);
+    expect(text).not.toContain('Pwn3d');
+    expect(text).toContain(' ! sftp-username not exported: its value holds control, line-break or quote characters; save the profile again\n');
+    // A value with a space is one quoted argument, not two.
+    expect(text).toContain(' sftp-image-path "EWC/My Images"\n');
+    expect(text.split('\n').every((line) => line === '' || line.startsWith(' ') || line === 'wireless profile image-download default')).toBe(true);
+  });
+});
