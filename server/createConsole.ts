@@ -9,6 +9,10 @@ import { toApImageReport, toApImageRow, type ApImageViewSources } from './consol
 import { ConsoleHub, type ConsoleNamespace } from './console/consoleHub';
 import { AuthService } from './auth/authService';
 import { AuthApi } from './http/authApi';
+import { CatalogApi } from './http/catalogApi';
+import { CatalogCheckService } from './catalog/catalogCheckService';
+import { createHttpModeSource, type HttpModeSourceDeps } from './imageSource/httpModeSource';
+import { isHttpMode } from '../lib/httpModeSettings';
 import { ConsoleApi } from './http/consoleApi';
 import { attachBrowserAuth } from './http/socketAuth';
 import type { ImageSource } from './imageSource/imageSource';
@@ -28,6 +32,7 @@ import { UpgradeRepository } from './store/upgradeRepository';
 export interface ConsoleInstance {
   api: ConsoleApi;
   authApi: AuthApi;
+  catalogApi: CatalogApi;
   auth: AuthService;
   /** Set on the first start when EWC_ADMIN_PASSWORD was not given: print it once. */
   generatedAdminPassword: string | null;
@@ -45,7 +50,8 @@ export interface CreateConsoleOptions {
   createImageSource?: (profile: StoredProfile) => ImageSource;
 }
 
-function imageSourceFor(profile: StoredProfile, config: ConsoleConfig): ImageSource {
+function imageSourceFor(profile: StoredProfile, config: ConsoleConfig, httpMode: HttpModeSourceDeps): ImageSource {
+  if (isHttpMode(profile.mode)) return createHttpModeSource(profile, httpMode);
   if (profile.mode === 'TFTP') {
     return new TftpImageSource({ server: profile.imageServer, port: profile.port, imagePath: profile.imagePath, ...config.tftp });
   }
@@ -84,7 +90,17 @@ export function createConsole(httpServer: HttpServer, config: ConsoleConfig, opt
   const io = new SocketServer(httpServer, { maxHttpBufferSize: 1_000_000, serveClient: false });
   const detachAuth = attachBrowserAuth(io, auth);
   let registry: ApRegistry | null = null;
-  const createImageSource = options.createImageSource ?? ((profile: StoredProfile) => imageSourceFor(profile, config));
+  const httpModeDeps: HttpModeSourceDeps = { aps: () => aps.all(), controllerVersion: () => controller.version(), timeoutMs: config.catalogTimeoutMs };
+  const createImageSource = options.createImageSource ?? ((profile: StoredProfile) => imageSourceFor(profile, config, httpModeDeps));
+  const catalogChecks = new CatalogCheckService({
+    db,
+    profile: () => profiles.get(),
+    aps: () => aps.all(),
+    controllerVersion: () => controller.version(),
+    timeoutMs: config.catalogTimeoutMs,
+    log: (line) => log.write(line),
+  });
+  catalogChecks.reschedule();
 
   let hub: ConsoleHub | null = null;
   const orchestrator = new UpgradeOrchestrator({
@@ -141,13 +157,17 @@ export function createConsole(httpServer: HttpServer, config: ConsoleConfig, opt
     secrets,
     apImage,
     upgrade: () => orchestrator.view(),
-    profileSaved: () => hub?.profileChanged(toProfileView(profiles.get())),
+    profileSaved: () => {
+      hub?.profileChanged(toProfileView(profiles.get()));
+      catalogChecks.reschedule();
+    },
     probeHostKey: (host, port) => probeHostKey(host, port, config.sftpTimeoutMs),
   });
 
   return {
     api,
     authApi: new AuthApi(auth, log, config.secureCookie),
+    catalogApi: new CatalogApi(catalogChecks),
     auth,
     generatedAdminPassword: generatedPassword,
     io,
@@ -155,6 +175,7 @@ export function createConsole(httpServer: HttpServer, config: ConsoleConfig, opt
     db,
     close: async () => {
       orchestrator.dispose();
+      catalogChecks.dispose();
       hub?.dispose();
       stopSweep();
       detachAuth();

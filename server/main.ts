@@ -3,6 +3,7 @@ import path from 'node:path';
 import next from 'next';
 import { startFleet, type Fleet } from './agent/fleet';
 import { readFleetFile } from './agent/fleetSpec';
+import { DEMO_CATALOG_API_KEY, DEMO_CATALOG_USER } from './catalog/demoCatalog';
 import { ConfigError, loadConfig } from './config';
 import { createConsole } from './createConsole';
 import { DEMO_CONTROLLER_VERSION, DEMO_FLEET } from './demo/demoFleet';
@@ -23,7 +24,7 @@ async function main(): Promise<void> {
     if (instance && gateRequest(req, res, instance.auth)) void handle(req, res);
   });
   instance = createConsole(httpServer, config, { defaultProfile: demo?.profile, initialControllerVersion: DEMO_CONTROLLER_VERSION });
-  installApis({ console: instance.api, auth: instance.authApi });
+  installApis({ console: instance.api, auth: instance.authApi, catalog: instance.catalogApi });
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
@@ -46,6 +47,7 @@ async function main(): Promise<void> {
   }
   if (demo) {
     console.log(`  demo TFTP image server: tftp://${demo.tftp.host}:${demo.tftp.port}${demo.bundle.imagePath} (${demo.bundle.files.length} files, ${config.demoImageSize} sizes)`);
+    console.log(`  demo firmware catalog: ${demo.catalog.service.url} (account ${DEMO_CATALOG_USER}, demo API key ${DEMO_CATALOG_API_KEY}, certificate ${demo.catalog.fingerprint})`);
     console.log(`  demo SFTP image server: sftp://${DEMO_SFTP_USER}@${demo.sftp.host}:${demo.sftp.port}${demo.bundle.imagePath} (demo password ${DEMO_SFTP_PASSWORD}, host key ${demo.sftp.fingerprint})`);
   }
   if (fleet) {
