@@ -1,0 +1,23 @@
+import type { CatalogCheckResult } from '@/lib/firmwareCatalog';
+import type { ImageDownloadProfileView } from '@/lib/imageDownloadProfile';
+import { CcoFields } from './CcoFields';
+import type { ProfileFormApi } from './useProfileForm';
+
+export interface HttpModeFieldsProps {
+  form: ProfileFormApi;
+  profile: ImageDownloadProfileView | null;
+  checks: CatalogCheckResult | null;
+  homogeneous: boolean;
+  canChange: boolean;
+}
+
+function knownVersions(result: CatalogCheckResult | null): string[] {
+  const versions = result?.imageTypes.flatMap((t) => [t.latest?.version, t.recommended?.version]) ?? [];
+  return [...new Set(versions.filter((v): v is string => !!v))].sort();
+}
+
+/** The fields of whichever HTTP mode is chosen. */
+export function HttpModeFields({ form, profile, checks }: HttpModeFieldsProps) {
+  if (form.values.mode === 'CCO') return <CcoFields form={form} hasPassword={profile?.cco?.hasPassword === true} knownVersions={knownVersions(checks)} />;
+  return null;
+}
