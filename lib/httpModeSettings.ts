@@ -78,8 +78,11 @@ export const desktopSettingsSchema = z
 
 /** Reads a version out of an image file name, as Cisco names them (`ap1g7_17.12.1.5`, `AIR-AP1G7-K9-17-12-1-5.bin`). */
 export function versionFromFileName(name: string): string {
-  const match = /(\d+)[._-](\d+)[._-](\d+)[._-](\d+)/.exec(name);
-  return match ? match.slice(1).join('.') : '';
+  const dotted = /(?<![\d.])(\d+)\.(\d+)\.(\d+)\.(\d+)/.exec(name);
+  if (dotted) return dotted.slice(1).join('.');
+  // One separator throughout, so a model number (`K9-17-12-1-5`) does not count as a part.
+  const separated = /(?<!\d)(\d{2})([_-])(\d+)\2(\d+)\2(\d+)(?!\d)/.exec(name);
+  return separated ? [separated[1], separated[3], separated[4], separated[5]].join('.') : '';
 }
 
 /**
@@ -108,3 +111,22 @@ export function withHttpModePlaceholders(input: unknown): unknown {
     port: blank(profile.port) ? 443 : profile.port,
   };
 }
+
+/** The controller's banner words when the APs run more than one image type: Desktop (HTTP) mode serves one image only. */
+export const NON_HOMOGENEOUS_MESSAGE = 'Wireless network is Non-Homogeneous. Desktop (HTTP) mode is not supported.';
+
+/** Homogeneous: every AP of one image type (or no AP yet). */
+export function isHomogeneous(imageTypes: Iterable<string>): boolean {
+  return new Set(imageTypes).size <= 1;
+}
+
+/** Where the browser uploads Desktop (HTTP) images with the tus protocol. */
+export const UPLOADS_PATH = '/api/uploads';
+
+export function isUploadPath(url: string): boolean {
+  return url === UPLOADS_PATH || url.startsWith(`${UPLOADS_PATH}/`) || url.startsWith(`${UPLOADS_PATH}?`);
+}
+
+/** What the console answers when an upload is complete: the file as it will be delivered. */
+export const uploadedImageSchema = z.object({ uploadId: z.string(), fileName: z.string(), size: z.number(), sha256: z.string().regex(/^[0-9a-f]{64}$/) });
+export type UploadedImage = z.infer<typeof uploadedImageSchema>;

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { Server as HttpServer } from 'node:http';
 import { Server as SocketServer, type Namespace } from 'socket.io';
 import type { ApToControllerEvents, ControllerToApEvents } from '../lib/capwapEvents';
@@ -10,9 +11,11 @@ import { ConsoleHub, type ConsoleNamespace } from './console/consoleHub';
 import { AuthService } from './auth/authService';
 import { AuthApi } from './http/authApi';
 import { CatalogApi } from './http/catalogApi';
+import { checkHttpModeInput } from './http/httpModeChecks';
 import { CatalogCheckService } from './catalog/catalogCheckService';
 import { createHttpModeSource, type HttpModeSourceDeps } from './imageSource/httpModeSource';
-import { isHttpMode } from '../lib/httpModeSettings';
+import { isHomogeneous, isHttpMode } from '../lib/httpModeSettings';
+import { DesktopUploads } from './uploads/desktopUploads';
 import { ConsoleApi } from './http/consoleApi';
 import { attachBrowserAuth } from './http/socketAuth';
 import type { ImageSource } from './imageSource/imageSource';
@@ -33,6 +36,8 @@ export interface ConsoleInstance {
   api: ConsoleApi;
   authApi: AuthApi;
   catalogApi: CatalogApi;
+  /** Desktop (HTTP) mode's tus endpoint under /api/uploads/. */
+  uploads: DesktopUploads;
   auth: AuthService;
   /** Set on the first start when EWC_ADMIN_PASSWORD was not given: print it once. */
   generatedAdminPassword: string | null;
@@ -90,7 +95,8 @@ export function createConsole(httpServer: HttpServer, config: ConsoleConfig, opt
   const io = new SocketServer(httpServer, { maxHttpBufferSize: 1_000_000, serveClient: false });
   const detachAuth = attachBrowserAuth(io, auth);
   let registry: ApRegistry | null = null;
-  const httpModeDeps: HttpModeSourceDeps = { aps: () => aps.all(), controllerVersion: () => controller.version(), timeoutMs: config.catalogTimeoutMs };
+  const uploads = new DesktopUploads({ dir: path.join(config.dataDir, 'uploads'), maxBytes: config.uploadMaxBytes, homogeneous: () => isHomogeneous(aps.all().map((ap) => ap.imageType)) });
+  const httpModeDeps: HttpModeSourceDeps = { aps: () => aps.all(), controllerVersion: () => controller.version(), timeoutMs: config.catalogTimeoutMs, uploads };
   const createImageSource = options.createImageSource ?? ((profile: StoredProfile) => imageSourceFor(profile, config, httpModeDeps));
   const catalogChecks = new CatalogCheckService({
     db,
@@ -128,7 +134,7 @@ export function createConsole(httpServer: HttpServer, config: ConsoleConfig, opt
       upgrade: orchestrator.view(),
       apImage: report,
       syslog: log.recent(),
-      homogeneous: new Set(report.aps.map((ap) => ap.imageType)).size <= 1,
+      homogeneous: isHomogeneous(report.aps.map((ap) => ap.imageType)),
     };
   };
   hub = new ConsoleHub(io.of('/') as ConsoleNamespace, {
@@ -162,12 +168,14 @@ export function createConsole(httpServer: HttpServer, config: ConsoleConfig, opt
       catalogChecks.reschedule();
     },
     probeHostKey: (host, port) => probeHostKey(host, port, config.sftpTimeoutMs),
+    httpModeIssues: (data) => checkHttpModeInput(data, uploads, isHomogeneous(aps.all().map((ap) => ap.imageType))),
   });
 
   return {
     api,
     authApi: new AuthApi(auth, log, config.secureCookie),
     catalogApi: new CatalogApi(catalogChecks),
+    uploads,
     auth,
     generatedAdminPassword: generatedPassword,
     io,

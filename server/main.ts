@@ -10,6 +10,7 @@ import { DEMO_CONTROLLER_VERSION, DEMO_FLEET } from './demo/demoFleet';
 import { DEMO_SFTP_PASSWORD, DEMO_SFTP_USER, startDemoImageServers, type DemoImageServers } from './demo/demoEnvironment';
 import { installApis } from './http/consoleAccess';
 import { gateRequest } from './http/requestGate';
+import { isUploadPath } from '../lib/httpModeSettings';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -21,7 +22,10 @@ async function main(): Promise<void> {
   const handle = nextApp.getRequestHandler();
   let instance: ReturnType<typeof createConsole> | null = null;
   const httpServer = createServer((req, res) => {
-    if (instance && gateRequest(req, res, instance.auth)) void handle(req, res);
+    if (!instance || !gateRequest(req, res, instance.auth)) return;
+    // Desktop (HTTP) uploads go to the tus server, past Next.js and its body handling.
+    if (isUploadPath(req.url ?? '')) void instance.uploads.handle(req, res);
+    else void handle(req, res);
   });
   instance = createConsole(httpServer, config, { defaultProfile: demo?.profile, initialControllerVersion: DEMO_CONTROLLER_VERSION });
   installApis({ console: instance.api, auth: instance.authApi, catalog: instance.catalogApi });

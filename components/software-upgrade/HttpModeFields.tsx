@@ -1,6 +1,7 @@
 import type { CatalogCheckResult } from '@/lib/firmwareCatalog';
 import type { ImageDownloadProfileView } from '@/lib/imageDownloadProfile';
 import { CcoFields } from './CcoFields';
+import { DesktopFields } from './DesktopFields';
 import type { ProfileFormApi } from './useProfileForm';
 
 export interface HttpModeFieldsProps {
@@ -17,7 +18,7 @@ function knownVersions(result: CatalogCheckResult | null): string[] {
 }
 
 /** The fields of whichever HTTP mode is chosen. */
-export function HttpModeFields({ form, profile, checks }: HttpModeFieldsProps) {
+export function HttpModeFields({ form, profile, checks, homogeneous, canChange }: HttpModeFieldsProps) {
   if (form.values.mode === 'CCO') return <CcoFields form={form} hasPassword={profile?.cco?.hasPassword === true} knownVersions={knownVersions(checks)} />;
-  return null;
+  return <DesktopFields form={form} homogeneous={homogeneous} canChange={canChange} />;
 }
