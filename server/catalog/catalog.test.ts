@@ -73,6 +73,11 @@ describe('firmware check against a catalog whose certificate comes from another 
     expect(mismatch.reason).toContain(`fingerprint ${catalog.certificate.fingerprint} is not the trusted ${wrong}`);
   });
 
+  it('says so when the URL holds no catalog (404)', async () => {
+    const error = await failureOf(firmwareCheck(client({ catalogUrl: `${catalog.service.url}/wrong-path` }), firmwareCheckRequest(FLEET, 'x')));
+    expect(error).toMatchObject({ code: 'not-found', reason: 'No firmware catalog at this URL (404)' });
+  });
+
   it('says Connection refused for a closed port and Timed out for a server that never answers', async () => {
     // Reads and drops what it gets (so it sees the client leave) but never answers the TLS handshake.
     const silent = net.createServer((socket) => socket.resume());
