@@ -2,14 +2,15 @@ import type { FormEvent, ReactNode } from 'react';
 import { DEFAULT_PORT, IMAGE_DOWNLOAD_MODES } from '@/lib/imageDownloadProfile';
 import { isHttpMode } from '@/lib/httpModeSettings';
 import { Field } from '@/components/ui/Field';
-import { optionsOf, Select } from '@/components/ui/Select';
+import { Select } from '@/components/ui/Select';
 import { Switch } from '@/components/ui/Switch';
 import { TextInput } from '@/components/ui/TextInput';
 import { fieldControl } from './profileForm';
 import { SftpFields, type SftpFieldsProps } from './SftpFields';
 import type { ProfileFormApi } from './useProfileForm';
 
-const MODE_OPTIONS = optionsOf(IMAGE_DOWNLOAD_MODES);
+// The EWC's own name for the browser upload mode.
+const MODE_OPTIONS = IMAGE_DOWNLOAD_MODES.map((value) => ({ value, label: value === 'DESKTOP' ? 'Desktop (HTTP)' : value }));
 
 export interface ProfileFormProps {
   form: ProfileFormApi;
@@ -48,45 +49,45 @@ export function ProfileForm({ form, stored, onSubmit, onGetHostKey, blocked, fet
         </Field>
         {!isHttpMode(values.mode) && (
           <>
-        <Field id={server.id} path={server.path} label="Image Server" required error={server.error}>
-          <TextInput
-            id={server.id}
-            value={values.imageServer}
-            placeholder="IPv4/IPv6 address or host name"
-            autoComplete="off"
-            spellCheck={false}
-            aria-required="true"
-            invalid={server.invalid}
-            errorId={server.errorId}
-            onValueChange={(value) => form.setText('imageServer', value)}
-          />
-        </Field>
-        <Field id={path.id} path={path.path} label="Image Path" required error={path.error}>
-          <TextInput
-            id={path.id}
-            value={values.imagePath}
-            placeholder="/images/ewc/"
-            autoComplete="off"
-            spellCheck={false}
-            aria-required="true"
-            invalid={path.invalid}
-            errorId={path.errorId}
-            onValueChange={(value) => form.setText('imagePath', value)}
-          />
-        </Field>
-        <Field id={port.id} path={port.path} label="Port" error={port.error}>
-          <TextInput
-            id={port.id}
-            className="input-short"
-            value={values.port}
-            inputMode="numeric"
-            placeholder={String(DEFAULT_PORT[values.mode])}
-            autoComplete="off"
-            invalid={port.invalid}
-            errorId={port.errorId}
-            onValueChange={(value) => form.setText('port', value)}
-          />
-        </Field>
+            <Field id={server.id} path={server.path} label="Image Server" required error={server.error}>
+              <TextInput
+                id={server.id}
+                value={values.imageServer}
+                placeholder="IPv4/IPv6 address or host name"
+                autoComplete="off"
+                spellCheck={false}
+                aria-required="true"
+                invalid={server.invalid}
+                errorId={server.errorId}
+                onValueChange={(value) => form.setText('imageServer', value)}
+              />
+            </Field>
+            <Field id={path.id} path={path.path} label="Image Path" required error={path.error}>
+              <TextInput
+                id={path.id}
+                value={values.imagePath}
+                placeholder="/images/ewc/"
+                autoComplete="off"
+                spellCheck={false}
+                aria-required="true"
+                invalid={path.invalid}
+                errorId={path.errorId}
+                onValueChange={(value) => form.setText('imagePath', value)}
+              />
+            </Field>
+            <Field id={port.id} path={port.path} label="Port" error={port.error}>
+              <TextInput
+                id={port.id}
+                className="input-short"
+                value={values.port}
+                inputMode="numeric"
+                placeholder={String(DEFAULT_PORT[values.mode])}
+                autoComplete="off"
+                invalid={port.invalid}
+                errorId={port.errorId}
+                onValueChange={(value) => form.setText('port', value)}
+              />
+            </Field>
           </>
         )}
         <Field id={parallel.id} path={parallel.path} label="Parallel Mode" error={parallel.error}>
