@@ -43,6 +43,8 @@ export interface CatalogServiceHandle {
 }
 
 const MAX_BODY = 64 * 1024;
+// The request log is for looking at recent traffic; a long-running demo must not grow it forever.
+const REQUEST_LOG_LIMIT = 1000;
 const FILE_URL_TTL_MS = 24 * 3600_000;
 
 function json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
@@ -173,6 +175,7 @@ export async function startCatalogService(options: CatalogServiceOptions): Promi
     const url = new URL(req.url ?? '/', 'https://catalog.invalid');
     const record: ServedRequest = { path: url.pathname, range: req.headers.range ?? null, status: 0, bytesSent: 0 };
     requests.push(record);
+    if (requests.length > REQUEST_LOG_LIMIT) requests.splice(0, requests.length - REQUEST_LOG_LIMIT);
     res.on('finish', () => (record.status ||= res.statusCode));
     if (req.method === 'GET' && url.pathname === CATALOG_PATHS.challenge) return challenge(res);
     if (req.method === 'POST' && url.pathname === CATALOG_PATHS.check) return void check(req, res).catch(() => json(res, 500, { error: 'Catalog error' }));
