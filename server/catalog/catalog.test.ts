@@ -116,6 +116,19 @@ describe('HTTPS download', () => {
     await relay.close();
   });
 
+  it('ends a stalled download with Timed out and keeps what it has for the next attempt', async () => {
+    const answer = await firmwareCheck(client(), firmwareCheckRequest(FLEET, 'x'));
+    const file = answer.imageTypes.find((t) => t.imageType === 'ap1g7')!.latest!.image;
+    const relay = await startCuttingRelay({ host: '127.0.0.1', port: catalog.service.port }, 60_000, 'stall');
+    const url = new URL(file.url);
+    url.port = String(relay.port);
+    const destination = path.join(tempDir(), 'ap1g7');
+    const error = await failureOf(httpsDownload({ url: url.toString(), destination, size: file.size, sha256: file.sha256, trust: { caPem: catalog.certificate.caPem, fingerprint: null }, timeoutMs: 400 }));
+    expect(error).toMatchObject({ code: 'timeout', reason: 'Timed out' });
+    expect(fs.statSync(destination).size).toBeGreaterThan(0);
+    await relay.close();
+  });
+
   it('refuses a file whose SHA-256 is not the announced one, and removes it', async () => {
     const answer = await firmwareCheck(client(), firmwareCheckRequest(FLEET, 'x'));
     const file = answer.imageTypes[0].latest!.image;

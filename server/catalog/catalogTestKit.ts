@@ -71,10 +71,10 @@ export function testAp(name: string, imageType: string, model: string, primaryIm
 }
 
 /**
- * A TCP relay in front of a server: counts the bytes it forwards to the client and can cut the
- * first connection after a given number of them, as a dropped link would.
+ * A TCP relay in front of a server: counts the bytes it forwards to the client and, on the first
+ * connection, after a given number of them either cuts it (a dropped link) or stops forwarding (a stalled one).
  */
-export async function startCuttingRelay(target: { host: string; port: number }, cutFirstAfter: number): Promise<{ port: number; toClient: () => number; close: () => Promise<void> }> {
+export async function startCuttingRelay(target: { host: string; port: number }, cutFirstAfter: number, fault: 'cut' | 'stall' = 'cut'): Promise<{ port: number; toClient: () => number; close: () => Promise<void> }> {
   let connections = 0;
   let toClient = 0;
   const sockets = new Set<net.Socket>();
@@ -90,7 +90,7 @@ export async function startCuttingRelay(target: { host: string; port: number }, 
       forwarded += part.length;
       toClient += part.length;
       if (part.length > 0) client.write(part);
-      if (cut && forwarded >= cutFirstAfter) {
+      if (cut && forwarded >= cutFirstAfter && fault === 'cut') {
         client.destroy();
         upstream.destroy();
       }
@@ -99,7 +99,8 @@ export async function startCuttingRelay(target: { host: string; port: number }, 
       client.destroy();
       upstream.destroy();
     };
-    upstream.on('end', () => client.end());
+    // A stalled link delivers nothing more, not even the server's end of the connection.
+    upstream.on('end', () => (cut && fault === 'stall' ? undefined : client.end()));
     upstream.on('error', end);
     client.on('error', end);
   });

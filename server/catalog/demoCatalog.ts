@@ -17,7 +17,6 @@ const SCALE_DOWN = 64;
 
 export interface DemoCatalog {
   service: CatalogServiceHandle;
-  caPem: string;
   fingerprint: string;
   /** The CCO settings the demo profile is pre-filled with. */
   cco: StoredCco;
@@ -53,7 +52,6 @@ export async function startDemoCatalog(dataDir: string, bundle: DemoBundle, port
   });
   return {
     service,
-    caPem: certificate.caPem,
     fingerprint: certificate.fingerprint,
     cco: {
       catalogUrl: service.url,

@@ -111,8 +111,17 @@ export async function tlsRequest(url: URL, request: TlsRequest, options: TlsRequ
       createConnection: () => socket,
       signal: options.signal,
     });
-    socket.setTimeout(options.timeoutMs, () => req.destroy(new CatalogError('timeout', 'Timed out')));
-    req.once('response', resolve);
+    let response: IncomingMessage | null = null;
+    // An idle link ends the request, or the body being read, with the controller's `Timed out`.
+    socket.setTimeout(options.timeoutMs, () => {
+      const timedOut = new CatalogError('timeout', 'Timed out');
+      if (response) response.destroy(timedOut);
+      else req.destroy(timedOut);
+    });
+    req.once('response', (answer) => {
+      response = answer;
+      resolve(answer);
+    });
     req.once('error', (error) => reject(options.signal?.aborted ? new CatalogError('cancelled', 'Cancelled') : toCatalogError(error)));
     req.end(request.body);
   });
