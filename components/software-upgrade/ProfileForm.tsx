@@ -49,45 +49,45 @@ export function ProfileForm({ form, stored, onSubmit, onGetHostKey, blocked, fet
         </Field>
         {!isHttpMode(values.mode) && (
           <>
-            <Field id={server.id} path={server.path} label="Image Server" required error={server.error}>
-              <TextInput
-                id={server.id}
-                value={values.imageServer}
-                placeholder="IPv4/IPv6 address or host name"
-                autoComplete="off"
-                spellCheck={false}
-                aria-required="true"
-                invalid={server.invalid}
-                errorId={server.errorId}
-                onValueChange={(value) => form.setText('imageServer', value)}
-              />
-            </Field>
-            <Field id={path.id} path={path.path} label="Image Path" required error={path.error}>
-              <TextInput
-                id={path.id}
-                value={values.imagePath}
-                placeholder="/images/ewc/"
-                autoComplete="off"
-                spellCheck={false}
-                aria-required="true"
-                invalid={path.invalid}
-                errorId={path.errorId}
-                onValueChange={(value) => form.setText('imagePath', value)}
-              />
-            </Field>
-            <Field id={port.id} path={port.path} label="Port" error={port.error}>
-              <TextInput
-                id={port.id}
-                className="input-short"
-                value={values.port}
-                inputMode="numeric"
-                placeholder={String(DEFAULT_PORT[values.mode])}
-                autoComplete="off"
-                invalid={port.invalid}
-                errorId={port.errorId}
-                onValueChange={(value) => form.setText('port', value)}
-              />
-            </Field>
+        <Field id={server.id} path={server.path} label="Image Server" required error={server.error}>
+          <TextInput
+            id={server.id}
+            value={values.imageServer}
+            placeholder="IPv4/IPv6 address or host name"
+            autoComplete="off"
+            spellCheck={false}
+            aria-required="true"
+            invalid={server.invalid}
+            errorId={server.errorId}
+            onValueChange={(value) => form.setText('imageServer', value)}
+          />
+        </Field>
+        <Field id={path.id} path={path.path} label="Image Path" required error={path.error}>
+          <TextInput
+            id={path.id}
+            value={values.imagePath}
+            placeholder="/images/ewc/"
+            autoComplete="off"
+            spellCheck={false}
+            aria-required="true"
+            invalid={path.invalid}
+            errorId={path.errorId}
+            onValueChange={(value) => form.setText('imagePath', value)}
+          />
+        </Field>
+        <Field id={port.id} path={port.path} label="Port" error={port.error}>
+          <TextInput
+            id={port.id}
+            className="input-short"
+            value={values.port}
+            inputMode="numeric"
+            placeholder={String(DEFAULT_PORT[values.mode])}
+            autoComplete="off"
+            invalid={port.invalid}
+            errorId={port.errorId}
+            onValueChange={(value) => form.setText('port', value)}
+          />
+        </Field>
           </>
         )}
         <Field id={parallel.id} path={parallel.path} label="Parallel Mode" error={parallel.error}>
