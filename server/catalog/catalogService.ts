@@ -24,6 +24,8 @@ export interface CatalogServiceOptions {
   accounts: Record<string, string>;
   releases: readonly CatalogReleaseSpec[];
   challengeTtlMs?: number;
+  /** The URL clients reach the service at, when a proxy stands in front; file URLs are built on it. */
+  publicUrl?: string;
 }
 
 /** One request as the service saw it: lets a test count bytes served and see `Range` at work. */
@@ -188,7 +190,7 @@ export async function startCatalogService(options: CatalogServiceOptions): Promi
   });
   const { port } = server.address() as AddressInfo;
   const authority = options.host.includes(':') ? `[${options.host}]` : options.host;
-  baseUrl = `https://${authority}:${port}`;
+  baseUrl = options.publicUrl?.replace(/\/+$/, '') ?? `https://${authority}:${port}`;
   return {
     url: baseUrl,
     host: options.host,

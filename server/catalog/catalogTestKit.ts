@@ -27,7 +27,7 @@ export interface TestCatalog {
 }
 
 /** A catalog with a certificate from a CA of the test's own: 17.12.1.5 (recommended, every type) and 17.15.2.3 (latest, no ap3g3). */
-export async function startTestCatalog(imageSize = 200_000): Promise<TestCatalog> {
+export async function startTestCatalog(imageSize = 200_000, publicUrl?: string): Promise<TestCatalog> {
   const root = tempDir();
   const certificate = ensureServerCertificate(path.join(root, 'tls'), 'Test catalog');
   writeRelease(path.join(root, '17.12.1.5'), ['ap1g7', 'ap1g8', 'ap3g3'], imageSize);
@@ -42,6 +42,7 @@ export async function startTestCatalog(imageSize = 200_000): Promise<TestCatalog
       { version: '17.12.1.5', controllerVersion: '17.12.01.0.5', recommended: true, dir: path.join(root, '17.12.1.5') },
       { version: '17.15.2.3', controllerVersion: '17.15.02.0.3', recommended: false, dir: path.join(root, '17.15.2.3') },
     ],
+    publicUrl,
   });
   return { service, certificate, root };
 }
@@ -71,24 +72,27 @@ export function testAp(name: string, imageType: string, model: string, primaryIm
 }
 
 /**
- * A TCP relay in front of a server: counts the bytes it forwards to the client and, on the first
- * connection, after a given number of them either cuts it (a dropped link) or stops forwarding (a stalled one).
+ * A TCP relay in front of a server (`target` is read at each connection, so it may be filled in after the relay starts): counts the bytes it forwards to the client and, on the first
+ * connection that carries a given number of them, either cuts it (a dropped link) or stops
+ * forwarding (a stalled one). Smaller exchanges, such as a firmware check, pass untouched.
  */
-export async function startCuttingRelay(target: { host: string; port: number }, cutFirstAfter: number, fault: 'cut' | 'stall' = 'cut'): Promise<{ port: number; toClient: () => number; close: () => Promise<void> }> {
-  let connections = 0;
-  let toClient = 0;
+export async function startCuttingRelay(target: { host: string; port: number }, cutFirstAfter: number, fault: 'cut' | 'stall' = 'cut'): Promise<{ port: number; close: () => Promise<void> }> {
+  let faulted = false;
   const sockets = new Set<net.Socket>();
   const server = net.createServer((client) => {
-    const cut = connections++ === 0;
+    let cut = false;
     const upstream = net.connect(target.port, target.host);
     sockets.add(client).add(upstream);
     let forwarded = 0;
     client.pipe(upstream);
     upstream.on('data', (chunk: Buffer) => {
+      if (!faulted && forwarded + chunk.length >= cutFirstAfter) {
+        faulted = true;
+        cut = true;
+      }
       const room = cut ? cutFirstAfter - forwarded : chunk.length;
       const part = chunk.subarray(0, Math.max(0, Math.min(room, chunk.length)));
       forwarded += part.length;
-      toClient += part.length;
       if (part.length > 0) client.write(part);
       if (cut && forwarded >= cutFirstAfter && fault === 'cut') {
         client.destroy();
@@ -107,7 +111,6 @@ export async function startCuttingRelay(target: { host: string; port: number }, 
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     port: (server.address() as net.AddressInfo).port,
-    toClient: () => toClient,
     close: () =>
       new Promise<void>((resolve) => {
         for (const s of sockets) s.destroy();

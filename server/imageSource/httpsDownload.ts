@@ -80,9 +80,12 @@ export async function httpsDownload(options: HttpsDownloadOptions): Promise<Http
       done(null, chunk);
     },
   });
+  const file = fs.createWriteStream(options.destination, { flags: offset > 0 ? 'a' : 'w' });
   try {
-    await pipeline(response, progress, fs.createWriteStream(options.destination, { flags: offset > 0 ? 'a' : 'w' }), { signal: options.signal });
+    await pipeline(response, progress, file, { signal: options.signal });
   } catch (error) {
+    // A write still in flight would land after the next attempt measured the partial file: wait for it.
+    if (!file.closed) await new Promise<void>((resolve) => file.once('close', () => resolve()));
     if (options.signal?.aborted) throw new CatalogError('cancelled', 'Cancelled');
     if (error instanceof CatalogError) {
       if (error.code === 'integrity') fs.rmSync(options.destination, { force: true });
