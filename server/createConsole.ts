@@ -95,7 +95,7 @@ export function createConsole(httpServer: HttpServer, config: ConsoleConfig, opt
   const io = new SocketServer(httpServer, { maxHttpBufferSize: 1_000_000, serveClient: false });
   const detachAuth = attachBrowserAuth(io, auth);
   let registry: ApRegistry | null = null;
-  const uploads = new DesktopUploads({ dir: path.join(config.dataDir, 'uploads'), maxBytes: config.uploadMaxBytes, homogeneous: () => isHomogeneous(aps.all().map((ap) => ap.imageType)) });
+  const uploads = new DesktopUploads({ dir: path.join(config.dataDir, 'uploads'), maxBytes: config.uploadMaxBytes, homogeneous: () => isHomogeneous(aps.all().map((ap) => ap.imageType)), inUse: () => profiles.get().desktop.uploadId });
   const httpModeDeps: HttpModeSourceDeps = { aps: () => aps.all(), controllerVersion: () => controller.version(), timeoutMs: config.catalogTimeoutMs, uploads };
   const createImageSource = options.createImageSource ?? ((profile: StoredProfile) => imageSourceFor(profile, config, httpModeDeps));
   const catalogChecks = new CatalogCheckService({

@@ -11,6 +11,8 @@ export interface DesktopUploadsOptions {
   maxBytes: number;
   /** Desktop (HTTP) mode serves one image: uploads are refused while the APs run several image types. */
   homogeneous: () => boolean;
+  /** The upload the saved profile points at: kept when a newer upload replaces the others. */
+  inUse: () => string;
 }
 
 const UPLOAD_ID = /^[A-Za-z0-9_-]{1,128}$/;
@@ -37,6 +39,7 @@ export class DesktopUploads {
       },
       onUploadFinish: async (_req, upload) => {
         const image = await this.describe(upload.id, upload.metadata?.filename ?? upload.id);
+        this.removeFinishedExcept([upload.id, options.inUse()]);
         return { status_code: 204, headers: { 'upload-sha256': image.sha256 } };
       },
     });
@@ -65,9 +68,20 @@ export class DesktopUploads {
     return path.join(this.options.dir, `${uploadId}.image.json`);
   }
 
+  /** Finished images pile up otherwise: one upload replaces the previous ones. */
+  private removeFinishedExcept(keep: string[]): void {
+    for (const name of fs.readdirSync(this.options.dir)) {
+      const uploadId = name.endsWith('.image.json') ? name.slice(0, -'.image.json'.length) : null;
+      if (!uploadId || keep.includes(uploadId)) continue;
+      for (const file of [uploadId, `${uploadId}.json`, name]) fs.rmSync(path.join(this.options.dir, file), { force: true });
+    }
+  }
+
   private async describe(uploadId: string, fileName: string): Promise<UploadedImage> {
     const file = this.filePath(uploadId);
-    const image: UploadedImage = { uploadId, fileName: path.basename(fileName).slice(0, 255), size: fs.statSync(file).size, sha256: await sha256OfFile(file) };
+    // The name reaches the syslog and the page: no control characters.
+    const shown = path.basename(fileName).replace(/[\u0000-\u001f\u007f]/g, '_').slice(0, 255);
+    const image: UploadedImage = { uploadId, fileName: shown, size: fs.statSync(file).size, sha256: await sha256OfFile(file) };
     fs.writeFileSync(this.describedPath(uploadId), JSON.stringify(image));
     return image;
   }
