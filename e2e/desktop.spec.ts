@@ -74,6 +74,9 @@ test.describe('Desktop (HTTP) mode', () => {
       await expect(row).toHaveAttribute('data-status', 'Complete');
       await expect(row.locator('td[data-col="backupImage"]')).toContainText(VERSION);
     }
+    await page.reload();
+    await expect(page.getByTestId('desktop-stored')).toContainText(`AIR-AP1G8-K9-${VERSION}.bin`);
+    await expect(page.getByTestId('desktop-stored')).toContainText(sha256);
   });
 
   test('an upload can be cancelled, and a file over the size cap is refused', async ({ page }) => {

@@ -122,6 +122,8 @@ export function isHomogeneous(imageTypes: Iterable<string>): boolean {
 
 /** Where the browser uploads Desktop (HTTP) images with the tus protocol. */
 export const UPLOADS_PATH = '/api/uploads';
+/** `GET`: the uploaded image the saved profile uses (`UploadedImage`), 404 when none. */
+export const UPLOAD_IN_USE_PATH = `${UPLOADS_PATH}/in-use`;
 
 export function isUploadPath(url: string): boolean {
   return url === UPLOADS_PATH || url.startsWith(`${UPLOADS_PATH}/`) || url.startsWith(`${UPLOADS_PATH}?`);

@@ -9,6 +9,7 @@ import { ProgressBar } from '@/components/ui/ProgressBar';
 import { TextInput } from '@/components/ui/TextInput';
 import { fieldControl } from './profileForm';
 import { useDesktopUpload } from './useDesktopUpload';
+import { useStoredUpload } from './useStoredUpload';
 import type { ProfileFormApi } from './useProfileForm';
 
 const MB = 1_000_000;
@@ -31,6 +32,7 @@ export function DesktopFields({ form, homogeneous, canChange }: DesktopFieldsPro
     [setDesktop, values.desktop.version],
   );
   const upload = useDesktopUpload(onUploaded);
+  const stored = useStoredUpload(upload.state.phase === 'idle' ? values.desktop.uploadId : '');
   const file = fieldControl(errors, 'desktop.uploadId');
   const version = fieldControl(errors, 'desktop.version');
   const { state } = upload;
@@ -70,7 +72,11 @@ export function DesktopFields({ form, homogeneous, canChange }: DesktopFieldsPro
             Uploaded {state.fileName} ({(state.total / MB).toFixed(1)} MB), SHA-256 <code data-testid="desktop-sha256">{state.sha256}</code>
           </p>
         )}
-        {state.phase === 'idle' && values.desktop.uploadId && <p className="field-hint">An uploaded image is stored; choose a file to replace it.</p>}
+        {state.phase === 'idle' && stored && (
+          <p className="field-hint" data-testid="desktop-stored">
+            In use: {stored.fileName} ({(stored.size / MB).toFixed(1)} MB), SHA-256 <code>{stored.sha256}</code>. Choose a file to replace it.
+          </p>
+        )}
         {state.phase === 'failed' && (
           <p className="field-error" role="alert" data-testid="desktop-upload-error">
             {state.message}

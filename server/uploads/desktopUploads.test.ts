@@ -52,6 +52,19 @@ describe('Desktop (HTTP) uploads over tus', () => {
     expect(uploads.image(a.uploadId)).toBeNull();
     expect(fs.readdirSync(dir).some((f) => f.startsWith(a.uploadId))).toBe(false);
     expect(uploads.image('../etc/passwd')).toBeNull();
+    expect((await fetch(endpoint.replace('/api/uploads', '/api/uploads/in-use'))).status).toBe(404);
+  });
+
+  it('answers which uploaded image the saved profile uses', async () => {
+    let inUse = '';
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ewc-uploads-'));
+    const uploads = new DesktopUploads({ dir, maxBytes: 1_000_000, homogeneous: () => true, inUse: () => inUse });
+    server = createServer((req, res) => void uploads.handle(req, res));
+    await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const { uploadId, sha256 } = await upload(`${base}/api/uploads`, randomBytes(5000), 'ap1g8');
+    inUse = uploadId;
+    expect(await (await fetch(`${base}/api/uploads/in-use`)).json()).toEqual({ uploadId, fileName: 'ap1g8', size: 5000, sha256 });
   });
 
   it('refuses an upload over the size cap (413) and any upload in a non-homogeneous network (409, the banner words)', async () => {

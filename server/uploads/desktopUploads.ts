@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import { FileStore } from '@tus/file-store';
 import { Server } from '@tus/server';
-import { NON_HOMOGENEOUS_MESSAGE, UPLOADS_PATH, uploadedImageSchema, type UploadedImage } from '../../lib/httpModeSettings';
+import { NON_HOMOGENEOUS_MESSAGE, UPLOAD_IN_USE_PATH, UPLOADS_PATH, uploadedImageSchema, type UploadedImage } from '../../lib/httpModeSettings';
 import { sha256OfFile } from '../imageSource/imageCache';
 
 export interface DesktopUploadsOptions {
@@ -42,6 +42,11 @@ export class DesktopUploads {
         this.removeFinishedExcept([upload.id, options.inUse()]);
         return { status_code: 204, headers: { 'upload-sha256': image.sha256 } };
       },
+    });
+    // The image the saved profile points at, so the page can show its name and SHA-256 after a reload.
+    this.tus.get(UPLOAD_IN_USE_PATH, async () => {
+      const image = this.image(options.inUse());
+      return image ? Response.json(image) : Response.json({ error: 'No uploaded image is in use' }, { status: 404 });
     });
   }
 
