@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { HOST_KEY_TYPES, type HostKeyType } from './hostKeyType';
+import { ccoSettingsSchema, desktopSettingsSchema, withHttpModePlaceholders, type CcoAutoCheck } from './httpModeSettings';
 import { hasUnsafeText } from './validations/safeText';
 
-export const IMAGE_DOWNLOAD_MODES = ['TFTP', 'SFTP'] as const;
+export const IMAGE_DOWNLOAD_MODES = ['TFTP', 'SFTP', 'CCO', 'DESKTOP'] as const;
 export type ImageDownloadMode = (typeof IMAGE_DOWNLOAD_MODES)[number];
 
 export const PASSWORD_TYPES = ['UNENCRYPTED', 'AES'] as const;
@@ -13,7 +14,7 @@ export type SftpAuthMethod = (typeof SFTP_AUTH_METHODS)[number];
 
 export const HOST_KEY_FINGERPRINT = /^SHA256:[A-Za-z0-9+/]{43}$/;
 
-export const DEFAULT_PORT: Record<ImageDownloadMode, number> = { TFTP: 69, SFTP: 22 };
+export const DEFAULT_PORT: Record<ImageDownloadMode, number> = { TFTP: 69, SFTP: 22, CCO: 443, DESKTOP: 443 };
 
 const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
 // RFC 1123 host name: labels of letters, digits and inner hyphens, 253 characters at most.
@@ -95,8 +96,10 @@ const port = z
  * An empty or missing SFTP password keeps the one already stored.
  */
 export const imageDownloadProfileInputSchema = z
-  .object({
-    mode: z.enum(IMAGE_DOWNLOAD_MODES, { error: 'Mode must be TFTP or SFTP' }),
+  .preprocess(
+    withHttpModePlaceholders,
+    z.object({
+    mode: z.enum(IMAGE_DOWNLOAD_MODES, { error: 'Mode must be TFTP, SFTP, CCO or DESKTOP' }),
     imageServer,
     imagePath,
     port,
@@ -123,10 +126,25 @@ export const imageDownloadProfileInputSchema = z
         hostKeyType: z.enum(['', ...HOST_KEY_TYPES], { error: `Host key type must be one of ${HOST_KEY_TYPES.join(', ')}` }).optional(),
       })
       .default({ username: '', passwordType: 'UNENCRYPTED', authMethod: 'password', hostKeyFingerprint: '' }),
-  })
+    cco: ccoSettingsSchema,
+    desktop: desktopSettingsSchema,
+  }),
+  )
   .superRefine((profile, ctx) => {
     if (profile.mode === 'SFTP' && profile.sftp.username === '') {
       ctx.addIssue({ code: 'custom', path: ['sftp', 'username'], message: 'User Name is required in SFTP mode' });
+    }
+    if (profile.mode === 'CCO' && profile.cco.catalogUrl === '') {
+      ctx.addIssue({ code: 'custom', path: ['cco', 'catalogUrl'], message: 'Catalog URL is required in CCO mode' });
+    }
+    if (profile.mode === 'CCO' && profile.cco.username === '') {
+      ctx.addIssue({ code: 'custom', path: ['cco', 'username'], message: 'User Name is required in CCO mode' });
+    }
+    if (profile.mode === 'DESKTOP' && profile.desktop.uploadId === '') {
+      ctx.addIssue({ code: 'custom', path: ['desktop', 'uploadId'], message: 'Upload the image file first' });
+    }
+    if (profile.mode === 'DESKTOP' && profile.desktop.version === '') {
+      ctx.addIssue({ code: 'custom', path: ['desktop', 'version'], message: 'Image Version is required in Desktop mode' });
     }
   });
 
@@ -149,7 +167,8 @@ export interface HostKeyChallengeBody {
   hostKey: HostKeyInfo;
 }
 
-export type ImageDownloadProfileInput = z.input<typeof imageDownloadProfileInputSchema>;
+// The schema's own input is `unknown` (it starts with a preprocess); what the form sends is the object's input.
+export type ImageDownloadProfileInput = z.input<typeof imageDownloadProfileInputSchema.out>;
 export type ImageDownloadProfileData = z.output<typeof imageDownloadProfileInputSchema>;
 
 /** What the API returns: the password itself never leaves the server. */
@@ -170,6 +189,18 @@ export interface ImageDownloadProfileView {
     /** Its type, or null when it was pasted without one (the download then finds which key it is). */
     hostKeyType?: HostKeyType | null;
   };
+  /** Absent from a controller still on the previous schema. */
+  cco?: {
+    catalogUrl: string;
+    username: string;
+    hasPassword: boolean;
+    release: string;
+    autoCheck: CcoAutoCheck;
+    autoCheckTime: string;
+    caCertificate: string;
+    certificateFingerprint: string;
+  };
+  desktop?: { uploadId: string; version: string };
 }
 
 export interface FieldIssue {

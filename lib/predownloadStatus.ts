@@ -33,7 +33,8 @@ export const PREDOWNLOAD_STATUS_LABEL: Record<PredownloadStatus, string> = {
 export const PREDOWNLOAD_TRANSITIONS: Record<PredownloadStatus, readonly PredownloadStatus[]> = {
   None: ['Initiated', 'NotSupported'],
   Initiated: ['Downloading', 'Predownloading', 'Failed', 'Aborted', 'NotSupported'],
-  Downloading: ['Predownloading', 'Failed', 'Aborted'],
+  // NotSupported: the image source turned out to have no image for this AP's type (a catalog release without it).
+  Downloading: ['Predownloading', 'Failed', 'Aborted', 'NotSupported'],
   Predownloading: ['Complete', 'Failed', 'Aborted'],
   // Failed goes back to Initiated when its retry time comes.
   Failed: ['Initiated', 'Aborted', 'NotSupported'],

@@ -112,6 +112,8 @@ export const DEBIAN_PACKAGES = {
   'openssh-client': '/usr/bin/sftp',
   nftables: '/usr/sbin/nft',
   iproute2: '/usr/sbin/ip',
+  // The demo firmware catalog creates its CA and certificate with it on the first start.
+  openssl: '/usr/bin/openssl',
 };
 
 export function ensureDebianPackages() {

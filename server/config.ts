@@ -16,6 +16,9 @@ const envSchema = z.object({
   EWC_DEMO_IMAGE_SIZE: z.enum(['scaled', 'real']).default('scaled'),
   EWC_DEMO_SFTP_PORT: z.coerce.number().int().min(0).max(65535).default(2222),
   EWC_SFTP_TIMEOUT_MS: positiveInt.default(15_000),
+  EWC_DEMO_CATALOG_PORT: z.coerce.number().int().min(0).max(65535).default(8443),
+  EWC_CATALOG_TIMEOUT_MS: positiveInt.default(15_000),
+  EWC_UPLOAD_MAX_BYTES: positiveInt.default(1_073_741_824),
   EWC_SECRET_KEY: z.string().optional(),
   EWC_ADMIN_PASSWORD: z
     .string()
@@ -55,6 +58,12 @@ export interface ConsoleConfig {
   demoImageSize: 'scaled' | 'real';
   demoSftpPort: number;
   sftpTimeoutMs: number;
+  /** HTTPS port of the demo firmware catalog. */
+  demoCatalogPort: number;
+  /** Connection and idle deadline of firmware catalog requests and HTTPS image downloads. */
+  catalogTimeoutMs: number;
+  /** Largest image file Desktop (HTTP) mode accepts. */
+  uploadMaxBytes: number;
   /** `EWC_SECRET_KEY`, or undefined to use the key file in the data folder. */
   secretKey: string | undefined;
   /** The first admin's password; generated and printed once when unset. */
@@ -98,6 +107,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     demoImageSize: e.EWC_DEMO_IMAGE_SIZE,
     demoSftpPort: e.EWC_DEMO_SFTP_PORT,
     sftpTimeoutMs: e.EWC_SFTP_TIMEOUT_MS,
+    demoCatalogPort: e.EWC_DEMO_CATALOG_PORT,
+    catalogTimeoutMs: e.EWC_CATALOG_TIMEOUT_MS,
+    uploadMaxBytes: e.EWC_UPLOAD_MAX_BYTES,
     secretKey: e.EWC_SECRET_KEY,
     adminPassword: e.EWC_ADMIN_PASSWORD,
     secureCookie: e.EWC_SECURE_COOKIE,

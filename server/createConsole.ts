@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { Server as HttpServer } from 'node:http';
 import { Server as SocketServer, type Namespace } from 'socket.io';
 import type { ApToControllerEvents, ControllerToApEvents } from '../lib/capwapEvents';
@@ -9,6 +10,12 @@ import { fleetSummary, queryApImage, type ApImageViewSources } from './console/a
 import { ConsoleHub, type ConsoleNamespace } from './console/consoleHub';
 import { AuthService } from './auth/authService';
 import { AuthApi } from './http/authApi';
+import { CatalogApi } from './http/catalogApi';
+import { checkHttpModeInput } from './http/httpModeChecks';
+import { CatalogCheckService } from './catalog/catalogCheckService';
+import { createHttpModeSource, type HttpModeSourceDeps } from './imageSource/httpModeSource';
+import { isHomogeneous, isHttpMode } from '../lib/httpModeSettings';
+import { DesktopUploads } from './uploads/desktopUploads';
 import { ConsoleApi } from './http/consoleApi';
 import { attachBrowserAuth } from './http/socketAuth';
 import type { ImageSource } from './imageSource/imageSource';
@@ -33,6 +40,9 @@ import { SYSLOG_PAGE_LINES } from '../lib/syslog';
 export interface ConsoleInstance {
   api: ConsoleApi;
   authApi: AuthApi;
+  catalogApi: CatalogApi;
+  /** Desktop (HTTP) mode's tus endpoint under /api/uploads/. */
+  uploads: DesktopUploads;
   auth: AuthService;
   /** Set on the first start when EWC_ADMIN_PASSWORD was not given: print it once. */
   generatedAdminPassword: string | null;
@@ -53,7 +63,8 @@ export interface CreateConsoleOptions {
 // How often the fleet's changes and log lines are written to the database, in one transaction.
 const STORE_TICK_MS = 100;
 
-function imageSourceFor(profile: StoredProfile, config: ConsoleConfig): ImageSource {
+function imageSourceFor(profile: StoredProfile, config: ConsoleConfig, httpMode: HttpModeSourceDeps): ImageSource {
+  if (isHttpMode(profile.mode)) return createHttpModeSource(profile, httpMode);
   if (profile.mode === 'TFTP') {
     return new TftpImageSource({ server: profile.imageServer, port: profile.port, imagePath: profile.imagePath, ...config.tftp });
   }
@@ -96,7 +107,18 @@ export function createConsole(httpServer: HttpServer, config: ConsoleConfig, opt
   const io = new SocketServer(httpServer, { maxHttpBufferSize: 1_000_000, serveClient: false });
   const detachAuth = attachBrowserAuth(io, auth);
   let registry: ApRegistry | null = null;
-  const createImageSource = options.createImageSource ?? ((profile: StoredProfile) => imageSourceFor(profile, config));
+  const uploads = new DesktopUploads({ dir: path.join(config.dataDir, 'uploads'), maxBytes: config.uploadMaxBytes, homogeneous: () => isHomogeneous(aps.all().map((ap) => ap.imageType)), inUse: () => profiles.get().desktop.uploadId });
+  const httpModeDeps: HttpModeSourceDeps = { aps: () => aps.all(), controllerVersion: () => controller.version(), timeoutMs: config.catalogTimeoutMs, uploads };
+  const createImageSource = options.createImageSource ?? ((profile: StoredProfile) => imageSourceFor(profile, config, httpModeDeps));
+  const catalogChecks = new CatalogCheckService({
+    db,
+    profile: () => profiles.get(),
+    aps: () => aps.all(),
+    controllerVersion: () => controller.version(),
+    timeoutMs: config.catalogTimeoutMs,
+    log: (line) => log.write(line),
+  });
+  catalogChecks.reschedule();
 
   let hub: ConsoleHub | null = null;
   const orchestrator = new UpgradeOrchestrator({
@@ -127,7 +149,7 @@ export function createConsole(httpServer: HttpServer, config: ConsoleConfig, opt
       apImage: apImage(query),
       apImageQuery: query,
       syslog: log.recent(SYSLOG_PAGE_LINES),
-      homogeneous: aps.reader.imageTypes().length <= 1,
+      homogeneous: isHomogeneous(aps.reader.imageTypes()),
     }),
     page: apImage,
     summary: () => fleetSummary(aps.reader, viewSources.imageFetchedFor),
@@ -150,14 +172,20 @@ export function createConsole(httpServer: HttpServer, config: ConsoleConfig, opt
     secrets,
     apImage,
     upgrade: () => orchestrator.view(),
-    profileSaved: () => hub?.profileChanged(toProfileView(profiles.get())),
+    profileSaved: () => {
+      hub?.profileChanged(toProfileView(profiles.get()));
+      catalogChecks.reschedule();
+    },
     probeHostKey: (host, port) => probeHostKey(host, port, config.sftpTimeoutMs),
     runtime,
+    httpModeIssues: (data) => checkHttpModeInput(data, uploads, isHomogeneous(aps.reader.imageTypes())),
   });
 
   return {
     api,
     authApi: new AuthApi(auth, log, config.secureCookie),
+    catalogApi: new CatalogApi(catalogChecks),
+    uploads,
     auth,
     generatedAdminPassword: generatedPassword,
     io,
@@ -165,6 +193,7 @@ export function createConsole(httpServer: HttpServer, config: ConsoleConfig, opt
     db,
     close: async () => {
       orchestrator.dispose();
+      catalogChecks.dispose();
       hub?.dispose();
       stopSweep();
       detachAuth();

@@ -3,12 +3,14 @@ import path from 'node:path';
 import next from 'next';
 import { startFleet, type Fleet } from './agent/fleet';
 import { readFleetFile } from './agent/fleetSpec';
+import { DEMO_CATALOG_API_KEY, DEMO_CATALOG_USER } from './catalog/demoCatalog';
 import { ConfigError, loadConfig } from './config';
 import { createConsole } from './createConsole';
 import { DEMO_CONTROLLER_VERSION, DEMO_FLEET } from './demo/demoFleet';
 import { DEMO_SFTP_PASSWORD, DEMO_SFTP_USER, startDemoImageServers, type DemoImageServers } from './demo/demoEnvironment';
 import { installApis } from './http/consoleAccess';
 import { RequestGate } from './http/requestGate';
+import { isUploadPath } from '../lib/httpModeSettings';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -21,11 +23,14 @@ async function main(): Promise<void> {
   let instance: ReturnType<typeof createConsole> | null = null;
   let gate: RequestGate | null = null;
   const httpServer = createServer((req, res) => {
-    if (gate?.admit(req, res)) void handle(req, res);
+    if (!instance || !gate?.admit(req, res)) return;
+    // Desktop (HTTP) uploads go to the tus server, past Next.js and its body handling.
+    if (isUploadPath(req.url ?? '')) void instance.uploads.handle(req, res);
+    else void handle(req, res);
   });
   instance = createConsole(httpServer, config, { defaultProfile: demo?.profile, initialControllerVersion: DEMO_CONTROLLER_VERSION });
   gate = new RequestGate(instance.auth, { allowedHosts: { configured: config.allowedHosts, listenHost: config.host } });
-  installApis({ console: instance.api, auth: instance.authApi });
+  installApis({ console: instance.api, auth: instance.authApi, catalog: instance.catalogApi });
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
@@ -48,6 +53,7 @@ async function main(): Promise<void> {
   }
   if (demo) {
     console.log(`  demo TFTP image server: tftp://${demo.tftp.host}:${demo.tftp.port}${demo.bundle.imagePath} (${demo.bundle.files.length} files, ${config.demoImageSize} sizes)`);
+    console.log(`  demo firmware catalog: ${demo.catalog.service.url} (account ${DEMO_CATALOG_USER}, demo API key ${DEMO_CATALOG_API_KEY}, certificate ${demo.catalog.fingerprint})`);
     console.log(`  demo SFTP image server: sftp://${DEMO_SFTP_USER}@${demo.sftp.host}:${demo.sftp.port}${demo.bundle.imagePath} (demo password ${DEMO_SFTP_PASSWORD}, host key ${demo.sftp.fingerprint})`);
   }
   if (fleet) {

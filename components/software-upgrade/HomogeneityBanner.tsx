@@ -1,3 +1,4 @@
+import { NON_HOMOGENEOUS_MESSAGE } from '@/lib/httpModeSettings';
 import { Alert } from '@/components/ui/Alert';
 
 /** The controller's own warning: with mixed AP images, the browser cannot serve as the image source. */
@@ -5,7 +6,7 @@ export function HomogeneityBanner({ homogeneous }: { homogeneous: boolean }) {
   if (homogeneous) return null;
   return (
     <Alert tone="warning" data-testid="homogeneity-banner">
-      Wireless network is Non-Homogeneous. Desktop (HTTP) mode is not supported.
+      {NON_HOMOGENEOUS_MESSAGE}
     </Alert>
   );
 }

@@ -1,14 +1,16 @@
 import type { FormEvent, ReactNode } from 'react';
 import { DEFAULT_PORT, IMAGE_DOWNLOAD_MODES } from '@/lib/imageDownloadProfile';
+import { isHttpMode } from '@/lib/httpModeSettings';
 import { Field } from '@/components/ui/Field';
-import { optionsOf, Select } from '@/components/ui/Select';
+import { Select } from '@/components/ui/Select';
 import { Switch } from '@/components/ui/Switch';
 import { TextInput } from '@/components/ui/TextInput';
 import { fieldControl } from './profileForm';
 import { SftpFields, type SftpFieldsProps } from './SftpFields';
 import type { ProfileFormApi } from './useProfileForm';
 
-const MODE_OPTIONS = optionsOf(IMAGE_DOWNLOAD_MODES);
+// The EWC's own name for the browser upload mode.
+const MODE_OPTIONS = IMAGE_DOWNLOAD_MODES.map((value) => ({ value, label: value === 'DESKTOP' ? 'Desktop (HTTP)' : value }));
 
 export interface ProfileFormProps {
   form: ProfileFormApi;
@@ -21,9 +23,11 @@ export interface ProfileFormProps {
   fetchingHostKey: boolean;
   /** The action buttons, kept outside the fieldset so they follow their own enablement rules. */
   actions: ReactNode;
+  /** The fields of the CCO or Desktop (HTTP) mode, which replace Image Server, Path and Port. */
+  httpModeFields?: ReactNode;
 }
 
-export function ProfileForm({ form, stored, onSubmit, onGetHostKey, blocked, fetchingHostKey, actions }: ProfileFormProps) {
+export function ProfileForm({ form, stored, onSubmit, onGetHostKey, blocked, fetchingHostKey, actions, httpModeFields }: ProfileFormProps) {
   const { values, errors } = form;
   const handleSubmit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
@@ -43,6 +47,8 @@ export function ProfileForm({ form, stored, onSubmit, onGetHostKey, blocked, fet
         <Field id={mode.id} path={mode.path} label="Mode" error={mode.error}>
           <Select id={mode.id} value={values.mode} options={MODE_OPTIONS} invalid={mode.invalid} errorId={mode.errorId} onValueChange={form.setMode} />
         </Field>
+        {!isHttpMode(values.mode) && (
+          <>
         <Field id={server.id} path={server.path} label="Image Server" required error={server.error}>
           <TextInput
             id={server.id}
@@ -82,12 +88,15 @@ export function ProfileForm({ form, stored, onSubmit, onGetHostKey, blocked, fet
             onValueChange={(value) => form.setText('port', value)}
           />
         </Field>
+          </>
+        )}
         <Field id={parallel.id} path={parallel.path} label="Parallel Mode" error={parallel.error}>
           <Switch id={parallel.id} checked={values.parallelMode} invalid={parallel.invalid} errorId={parallel.errorId} onCheckedChange={form.setParallelMode} />
         </Field>
         {values.mode === 'SFTP' && (
           <SftpFields form={form} stored={stored} onGetHostKey={onGetHostKey} blocked={blocked} fetchingHostKey={fetchingHostKey} />
         )}
+        {isHttpMode(values.mode) && httpModeFields}
       </fieldset>
       {actions}
     </form>

@@ -5,6 +5,9 @@ import { Button } from '@/components/ui/Button';
 import { Panel } from '@/components/ui/Panel';
 import { ResultBanner } from '@/components/ui/ResultBanner';
 import { ApImageCounters } from './ApImageCounters';
+import { CatalogCheckPanel } from './CatalogCheckPanel';
+import { HttpModeFields } from './HttpModeFields';
+import { useCatalogCheck } from './useCatalogCheck';
 import { ApImageTable } from './ApImageTable';
 import { ApImageTableControls } from './ApImageTableControls';
 import { ConnectionIndicator } from './ConnectionIndicator';
@@ -35,6 +38,7 @@ export function SoftwareUpgradeConsole({ canChange }: { canChange: boolean }) {
   const runner = useActionRunner();
   const actions = useConsoleActions(form, runner, live.applyProfile);
   const configExport = useConfigExport(runner);
+  const catalogChecks = useCatalogCheck();
   const upgrade = live.upgrade;
   const running = upgrade?.state === 'running' || upgrade?.state === 'reloading';
   const message = actions.message && !(actions.message.aboutForm && form.dirty) ? actions.message : null;
@@ -61,6 +65,7 @@ export function SoftwareUpgradeConsole({ canChange }: { canChange: boolean }) {
             onGetHostKey={actions.getHostKey}
             blocked={actions.busy !== null}
             fetchingHostKey={actions.busy === 'hostKey'}
+            httpModeFields={<HttpModeFields form={form} profile={live.profile} checks={catalogChecks.result} homogeneous={live.homogeneous} canChange={canChange} />}
             actions={
               <UpgradeButtons
                 busy={actions.busy}
@@ -85,6 +90,12 @@ export function SoftwareUpgradeConsole({ canChange }: { canChange: boolean }) {
           <UpgradeDetails upgrade={upgrade} />
         </Panel>
       </div>
+
+      {form.values.mode === 'CCO' && (
+        <Panel id="catalog-check" title="Check for New Version">
+          <CatalogCheckPanel checks={catalogChecks} releaseChoice={form.values.cco.release} canCheck={canChange} onTrustCertificate={(fingerprint) => form.setCco('certificateFingerprint', fingerprint)} />
+        </Panel>
+      )}
 
       <Panel id="ap-image" title="AP Image Predownload" aside={<span className="panel-count">{live.summary?.totalAps ?? 0} APs</span>}>
         <ApImageCounters summary={live.summary} />

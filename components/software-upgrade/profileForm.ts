@@ -12,6 +12,8 @@ import {
 } from '@/lib/imageDownloadProfile';
 import type { HostKeyType } from '@/lib/hostKeyType';
 import { fieldErrorId } from '@/components/ui/Field';
+import { isHttpMode } from '@/lib/httpModeSettings';
+import { CCO_FIELD_PATHS, DESKTOP_FIELD_PATHS, EMPTY_CCO_FORM, EMPTY_DESKTOP_FORM, ccoFormFromProfile, type CcoFormValues, type DesktopFormValues } from './httpModeForm';
 
 export interface SftpFormValues {
   username: string;
@@ -34,6 +36,8 @@ export interface ProfileFormValues {
   port: string;
   parallelMode: boolean;
   sftp: SftpFormValues;
+  cco: CcoFormValues;
+  desktop: DesktopFormValues;
 }
 
 /** Issue messages keyed by their path (`imageServer`, `sftp.username`, …); the first issue of a path wins. */
@@ -53,6 +57,8 @@ export const FIELD_PATHS = [
   'sftp.privateKey',
   'sftp.passphrase',
   'sftp.hostKeyFingerprint',
+  ...CCO_FIELD_PATHS,
+  ...DESKTOP_FIELD_PATHS,
 ] as const;
 export type FieldPath = (typeof FIELD_PATHS)[number];
 
@@ -66,6 +72,8 @@ export const EMPTY_PROFILE_FORM: ProfileFormValues = {
   port: String(DEFAULT_PORT.TFTP),
   parallelMode: false,
   sftp: { username: '', passwordType: 'UNENCRYPTED', authMethod: 'password', password: '', privateKey: '', passphrase: '', hostKeyFingerprint: '' },
+  cco: EMPTY_CCO_FORM,
+  desktop: EMPTY_DESKTOP_FORM,
 };
 
 export function fieldId(path: FieldPath): string {
@@ -81,7 +89,14 @@ export function fieldControl(errors: FieldErrors, path: FieldPath) {
 /** The paths the form has a control for with these values; other issues go to the banner. */
 export function visibleFieldPaths(values: Pick<ProfileFormValues, 'mode' | 'sftp'>): FieldPath[] {
   const hidden = values.sftp.authMethod === 'key' ? PASSWORD_AUTH_PATHS : KEY_AUTH_PATHS;
-  return FIELD_PATHS.filter((path) => (path.startsWith('sftp.') ? values.mode === 'SFTP' && !hidden.includes(path) : true));
+  return FIELD_PATHS.filter((path) => {
+    if (path.startsWith('sftp.')) return values.mode === 'SFTP' && !hidden.includes(path);
+    if (path.startsWith('cco.')) return values.mode === 'CCO';
+    if (path.startsWith('desktop.')) return values.mode === 'DESKTOP';
+    // The image server fields mean nothing when the images come from a catalog or the browser.
+    if (path === 'imageServer' || path === 'imagePath' || path === 'port') return !isHttpMode(values.mode);
+    return true;
+  });
 }
 
 export function formValuesFromProfile(profile: ImageDownloadProfileView): ProfileFormValues {
@@ -104,12 +119,14 @@ export function formValuesFromProfile(profile: ImageDownloadProfileView): Profil
       privateKey: '',
       passphrase: '',
     },
+    cco: ccoFormFromProfile(profile),
+    desktop: profile.desktop ?? EMPTY_DESKTOP_FORM,
   };
 }
 
 /** The same values with every secret emptied: what the form shows once the server has them. */
 export function withoutSecrets(values: ProfileFormValues): ProfileFormValues {
-  return { ...values, sftp: { ...values.sftp, password: '', privateKey: '', passphrase: '' } };
+  return { ...values, sftp: { ...values.sftp, password: '', privateKey: '', passphrase: '' }, cco: { ...values.cco, password: '' } };
 }
 
 /** Switching mode moves the port to the new default only if the user had not chosen one. */
@@ -149,10 +166,13 @@ export type ParsedProfileForm = { ok: true; body: ImageDownloadProfileInput } | 
 /** Validates with the API's own schema and builds the request body the API expects. */
 export function parseProfileForm(values: ProfileFormValues): ParsedProfileForm {
   const { password: _password, privateKey: _privateKey, passphrase: _passphrase, ...settings } = values.sftp;
+  const { password: ccoPassword, ...ccoSettings } = values.cco;
   const result = imageDownloadProfileInputSchema.safeParse({
     ...values,
     port: portOrDefault(values),
     sftp: { ...settings, ...typedSecrets(values) },
+    // Like the SFTP secrets: sent only when typed in CCO mode; absent keeps the stored one.
+    cco: { ...ccoSettings, ...(values.mode === 'CCO' && ccoPassword ? { password: ccoPassword } : {}) },
   });
   if (!result.success) return { ok: false, errors: issuesToErrors(toFieldIssues(result.error)) };
   return { ok: true, body: result.data };

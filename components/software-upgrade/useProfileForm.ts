@@ -14,6 +14,7 @@ import {
   type ProfileFormValues,
   type SftpFormValues,
 } from './profileForm';
+import type { CcoFormValues, DesktopFormValues } from './httpModeForm';
 
 type PlainField = 'imageServer' | 'imagePath' | 'port';
 
@@ -30,6 +31,8 @@ export interface ProfileFormApi {
   setMode: (mode: ImageDownloadMode) => void;
   setParallelMode: (enabled: boolean) => void;
   setSftp: <K extends keyof SftpFormValues>(field: K, value: SftpFormValues[K]) => void;
+  setCco: <K extends keyof CcoFormValues>(field: K, value: CcoFormValues[K]) => void;
+  setDesktop: <K extends keyof DesktopFormValues>(field: K, value: DesktopFormValues[K]) => void;
   /**
    * Puts a fingerprint the user just trusted into the form and returns the
    * values it makes, so a retry can submit them before React re-renders.
@@ -85,6 +88,15 @@ export function useProfileForm(serverProfile: ImageDownloadProfileView | null): 
     [edit],
   );
 
+  const setCco = useCallback(
+    <K extends keyof CcoFormValues>(field: K, value: CcoFormValues[K]) => edit(`cco.${field}`, (v) => ({ ...v, cco: { ...v.cco, [field]: value } })),
+    [edit],
+  );
+  const setDesktop = useCallback(
+    <K extends keyof DesktopFormValues>(field: K, value: DesktopFormValues[K]) => edit(`desktop.${field}`, (v) => ({ ...v, desktop: { ...v.desktop, [field]: value } })),
+    [edit],
+  );
+
   const trustHostKey = useCallback(
     (fingerprint: string, keyType: string): ProfileFormValues => {
       // A modal dialog is open while this runs, so no keystroke can land between render and this update.
@@ -128,12 +140,14 @@ export function useProfileForm(serverProfile: ImageDownloadProfileView | null): 
       setMode,
       setParallelMode,
       setSftp,
+      setCco,
+      setDesktop,
       trustHostKey,
       submit,
       showErrors: setErrors,
       addErrors,
       markSaved,
     }),
-    [form, errors, ready, setText, setMode, setParallelMode, setSftp, trustHostKey, submit, addErrors, markSaved],
+    [form, errors, ready, setText, setMode, setParallelMode, setSftp, setCco, setDesktop, trustHostKey, submit, addErrors, markSaved],
   );
 }

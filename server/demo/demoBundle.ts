@@ -42,7 +42,7 @@ export function ensureDemoBundle(serverRoot: string, size: 'scaled' | 'real' | n
   return { root: serverRoot, imagePath: DEMO_IMAGE_PATH, files };
 }
 
-function writeRandomFile(file: string, bytes: number): void {
+export function writeRandomFile(file: string, bytes: number): void {
   if (fs.existsSync(file) && fs.statSync(file).size === bytes) return;
   const fd = fs.openSync(`${file}.tmp`, 'w');
   try {

@@ -1,6 +1,8 @@
 import path from 'node:path';
+import { startDemoCatalog, type DemoCatalog } from '../catalog/demoCatalog';
 import type { ConsoleConfig } from '../config';
 import { startSftpServer, type DemoSftpServer } from '../sftp/sftpServer';
+import { EMPTY_DESKTOP } from '../store/httpModeColumns';
 import type { StoredProfile } from '../store/profileRepository';
 import { startTftpServer, type TftpServerHandle } from '../tftp/tftpServer';
 import { ensureDemoBundle, type DemoBundle } from './demoBundle';
@@ -13,6 +15,7 @@ export interface DemoImageServers {
   bundle: DemoBundle;
   tftp: TftpServerHandle;
   sftp: DemoSftpServer;
+  catalog: DemoCatalog;
   /** The profile shown until someone saves one: TFTP from the demo server. */
   profile: StoredProfile;
   close(): Promise<void>;
@@ -31,10 +34,12 @@ export async function startDemoImageServers(config: ConsoleConfig): Promise<Demo
     password: DEMO_SFTP_PASSWORD,
     hostKeyPath: path.join(config.dataDir, 'demo-sftp-host-key'),
   });
+  const catalog = await startDemoCatalog(config.dataDir, bundle, config.demoCatalogPort, config.demoImageSize);
   return {
     bundle,
     tftp,
     sftp,
+    catalog,
     profile: {
       mode: 'TFTP',
       imageServer: tftp.host,
@@ -42,9 +47,11 @@ export async function startDemoImageServers(config: ConsoleConfig): Promise<Demo
       port: tftp.port,
       parallelMode: false,
       sftp: { username: '', passwordType: 'UNENCRYPTED', password: null, authMethod: 'password', privateKey: null, passphrase: null, hostKeyFingerprint: null },
+      cco: catalog.cco,
+      desktop: EMPTY_DESKTOP,
     },
     close: async () => {
-      await Promise.all([tftp.close(), sftp.close()]);
+      await Promise.all([tftp.close(), sftp.close(), catalog.service.close()]);
     },
   };
 }

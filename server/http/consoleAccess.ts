@@ -1,9 +1,11 @@
 import type { AuthApi } from './authApi';
+import type { CatalogApi } from './catalogApi';
 import type { ConsoleApi } from './consoleApi';
 
 export interface InstalledApis {
   console: ConsoleApi;
   auth: AuthApi;
+  catalog: CatalogApi;
 }
 
 // Next.js bundles route handlers apart from the custom server's modules, so the

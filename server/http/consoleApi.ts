@@ -44,6 +44,8 @@ export interface ConsoleApiDeps {
   /** Reads an SSH server's host key without logging in; rejects with the reason (`Timed out`, `Connection refused`). */
   probeHostKey: (host: string, port: number) => Promise<HostKeyInfo>;
   runtime: RuntimeMonitor;
+  /** Checks of the CCO and Desktop (HTTP) settings beyond the schema; none when absent. */
+  httpModeIssues?: (data: ImageDownloadProfileData) => ValidationErrorBody['issues'];
 }
 
 type Validated = { ok: true; data: ImageDownloadProfileData } | { ok: false; result: ApiResult };
@@ -157,6 +159,8 @@ export class ConsoleApi {
     if (!parsed.success) return { ok: false, result: invalid(toFieldIssues(parsed.error)) };
     const checked = checkSftpInput(parsed.data, this.deps.profiles.get(), this.deps.secrets);
     if (!checked.ok) return { ok: false, result: invalid(checked.issues) };
+    const httpModeIssues = this.deps.httpModeIssues?.(checked.data) ?? [];
+    if (httpModeIssues.length > 0) return { ok: false, result: invalid(httpModeIssues) };
     return { ok: true, data: checked.data };
   }
 

@@ -2,6 +2,7 @@ import { sessionIdFromCookie } from '../auth/cookies';
 import { accessFor, allows } from './accessPolicy';
 import type { AuthApi } from './authApi';
 import { BODY_TOO_LARGE, readCappedBody } from './bodyLimit';
+import type { CatalogApi } from './catalogApi';
 import { installedApis } from './consoleAccess';
 import type { ApiResult, ConsoleApi } from './consoleApi';
 import { SOURCE_HEADER, type RequestActor } from '../../lib/requestActor';
@@ -9,6 +10,7 @@ import { SOURCE_HEADER, type RequestActor } from '../../lib/requestActor';
 export interface RouteContext {
   api: ConsoleApi;
   auth: AuthApi;
+  catalog: CatalogApi;
   /** The caller, from their session; only public routes (login) run without one, as `anonymous`. */
   actor: RequestActor;
   sourceAddress: string;
@@ -54,7 +56,7 @@ export async function respond(request: Request, call: Call): Promise<Response> {
   const actor = authorize(request, apis, sourceAddress, sessionId);
   if (actor instanceof Response) return actor;
   try {
-    return toResponse(await call({ api: apis.console, auth: apis.auth, actor, sourceAddress, sessionId }));
+    return toResponse(await call({ api: apis.console, auth: apis.auth, catalog: apis.catalog, actor, sourceAddress, sessionId }));
   } catch (error) {
     console.error('API error:', error instanceof Error ? error.message : error);
     return refusal(500, 'Internal error; see the console log.');

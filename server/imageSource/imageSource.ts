@@ -27,3 +27,10 @@ export class ImageFetchError extends Error {
     super(reason);
   }
 }
+
+/** The source has no image at all for this AP image type (a catalog release without it): its APs are Not Supported, not failed. */
+export class ImageTypeNotOfferedError extends ImageFetchError {
+  constructor(reason: string) {
+    super(reason, false);
+  }
+}

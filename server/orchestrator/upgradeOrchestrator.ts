@@ -2,14 +2,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { CONTROLLER_IMAGE_FILE, CONTROLLER_VERSION_FILE, VERSION_FILE, isImageType } from '../../lib/imageBundle';
 import type { ImageKind } from '../../lib/capwapEvents';
-import { PREDOWNLOAD_ACTIVE, PREDOWNLOAD_RESTARTABLE } from '../../lib/predownloadStatus';
+import { PREDOWNLOAD_ACTIVE, PREDOWNLOAD_RESTARTABLE, canTransition } from '../../lib/predownloadStatus';
 import { UPGRADE_BAR_STAGES, UPGRADE_TERMINAL, isCancellable, upgradeStateOf, type UpgradeStage, type UpgradeView } from '../../lib/upgradeStage';
 import type { ApRegistry } from '../capwap/apRegistry';
 import { ApSessionError, type ApSession } from '../capwap/apSession';
 import type { ConsoleConfig } from '../config';
 import type { AccessPointRecord } from '../fleet/accessPoint';
 import { ImageCache, type CachedImage } from '../imageSource/imageCache';
-import { ImageFetchError, type ImageSource } from '../imageSource/imageSource';
+import { ImageFetchError, ImageTypeNotOfferedError, type ImageSource } from '../imageSource/imageSource';
 import type { AccessPointRepository } from '../store/accessPointRepository';
 import type { ControllerRepository } from '../store/controllerRepository';
 import type { EventLog } from '../store/eventLog';
@@ -278,6 +278,11 @@ export class UpgradeOrchestrator {
     } catch (error) {
       run.fetches.delete(job.fileName);
       if (run.cancelled) return;
+      if (error instanceof ImageTypeNotOfferedError) {
+        for (const mac of starting) this.notSupported(run, mac, error.reason);
+        this.checkStage(run);
+        return;
+      }
       const fetchError = error instanceof ImageFetchError ? error : new ImageFetchError(String(error), true);
       this.deps.log.write(syslogText.downloadFailed(url, fetchError.reason));
       for (const mac of starting) this.failAp(run, mac, downloadFailure(url, fetchError.reason), fetchError.retryable);
@@ -364,6 +369,15 @@ export class UpgradeOrchestrator {
       syslogText.apEvent(ap, `Image Predownload Success: ${ap.backupImage}, Image signing verify success`),
     );
     this.checkStage(run);
+  }
+
+  private notSupported(run: UpgradeRun, mac: string, reason: string): void {
+    const ap = this.deps.aps.get(mac);
+    if (!ap || !PREDOWNLOAD_ACTIVE.has(ap.predownloadStatus)) return;
+    // The AP hosting the controller may already be receiving the controller image: then it cannot complete, it fails.
+    if (!canTransition(ap.predownloadStatus, 'NotSupported')) return this.failAp(run, mac, reason, false);
+    this.transitions.move(mac, ap.predownloadStatus, 'NotSupported', { lastError: reason }, syslogText.apEvent(ap, `Image type ${ap.imageType} not supported: ${reason}`, 'warning'));
+    run.pending.delete(mac);
   }
 
   private failAp(run: UpgradeRun, mac: string, reason: string, retryable: boolean): void {

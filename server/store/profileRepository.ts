@@ -1,7 +1,9 @@
+import { isHttpMode } from '../../lib/httpModeSettings';
 import { DEFAULT_PORT, type ImageDownloadMode, type ImageDownloadProfileData, type ImageDownloadProfileView, type PasswordType, type SftpAuthMethod } from '../../lib/imageDownloadProfile';
 import { isHostKeyType, type HostKeyType } from '../../lib/hostKeyType';
 import type { SecretBox } from '../secrets/secretBox';
 import type { Db } from './database';
+import { ccoView, EMPTY_CCO, EMPTY_DESKTOP, httpModeFromRow, resealCcoPassword, saveHttpModeColumns, type HttpModeRow, type StoredCco, type StoredDesktop } from './httpModeColumns';
 
 /** The profile as the server uses it, secrets opened. Never sent to a client as is. */
 export interface StoredProfile {
@@ -22,6 +24,8 @@ export interface StoredProfile {
     /** Its type when known; null (or absent) for a fingerprint pasted without one. */
     hostKeyType?: HostKeyType | null;
   };
+  cco: StoredCco;
+  desktop: StoredDesktop;
 }
 
 /** The profile before anyone saved one, when no demo server provides a better default. */
@@ -32,12 +36,14 @@ export const EMPTY_PROFILE: StoredProfile = {
   port: DEFAULT_PORT.TFTP,
   parallelMode: false,
   sftp: { username: '', passwordType: 'UNENCRYPTED', password: null, authMethod: 'password', privateKey: null, passphrase: null, hostKeyFingerprint: null },
+  cco: EMPTY_CCO,
+  desktop: EMPTY_DESKTOP,
 };
 
-/** The profile as validated input gives it, secrets in clear (AES passwords already opened). */
-export type ProfileInput = ImageDownloadProfileData;
+/** The profile as validated input gives it, secrets in clear (AES passwords already opened); absent CCO/Desktop settings keep the stored ones. */
+export type ProfileInput = Omit<ImageDownloadProfileData, 'cco' | 'desktop'> & Partial<Pick<ImageDownloadProfileData, 'cco' | 'desktop'>>;
 
-interface ProfileRow {
+interface ProfileRow extends HttpModeRow {
   mode: ImageDownloadMode;
   image_server: string;
   image_path: string;
@@ -70,6 +76,7 @@ export function toProfileView(profile: StoredProfile): ImageDownloadProfileView 
       hostKeyFingerprint: profile.sftp.hostKeyFingerprint,
       hostKeyType: profile.sftp.hostKeyType ?? null,
     },
+    ...ccoView(profile.cco, profile.desktop),
   };
 }
 
@@ -89,8 +96,9 @@ export class ProfileRepository {
     if (!row) return this.defaults;
     const open = (sealed: string | null) => (sealed === null ? null : this.secrets.open(sealed));
     const trusted = row.sftp_host_key_for === hostKeyOwner(row.image_server, row.port) ? row.sftp_host_key_fingerprint : null;
+    const { httpMode, cco, desktop } = httpModeFromRow(row, open);
     return {
-      mode: row.mode,
+      mode: httpMode ?? row.mode,
       imageServer: row.image_server,
       imagePath: row.image_path,
       port: row.port,
@@ -105,6 +113,8 @@ export class ProfileRepository {
         hostKeyFingerprint: trusted,
         hostKeyType: trusted && row.sftp_host_key_type && isHostKeyType(row.sftp_host_key_type) ? row.sftp_host_key_type : null,
       },
+      cco,
+      desktop,
     };
   }
 
@@ -136,7 +146,7 @@ export class ProfileRepository {
            sftp_host_key_type = excluded.sftp_host_key_type, updated_at = excluded.updated_at`,
       )
       .run({
-        mode: input.mode,
+        mode: isHttpMode(input.mode) ? 'TFTP' : input.mode,
         imageServer: input.imageServer,
         imagePath: input.imagePath,
         port: input.port,
@@ -152,6 +162,7 @@ export class ProfileRepository {
         keyType,
         updatedAt: new Date().toISOString(),
       });
+    saveHttpModeColumns(this.db, this.secrets, input, current.cco, current.desktop);
     return this.get();
   }
 
@@ -172,6 +183,6 @@ export class ProfileRepository {
     this.db
       .prepare('UPDATE image_download_profile SET sftp_password = ?, sftp_private_key = ?, sftp_passphrase = ? WHERE id = 1')
       .run(...values.map(move));
-    return values.filter((v) => v !== null).length;
+    return values.filter((v) => v !== null).length + resealCcoPassword(this.db, (sealed) => this.secrets.open(sealed), next);
   }
 }

@@ -1,0 +1,129 @@
+import { z } from 'zod';
+
+/**
+ * The firmware catalog protocol, modelled on the exchange an Aruba cluster has with its
+ * vendor's firmware service (seed `aruba-iap-automatic-upgrade.en.txt`):
+ *
+ * 1. `GET /firmware/challenge` answers a fresh random challenge and a session id
+ *    (also in the `X-Challenge` and `X-Session-Id` headers).
+ * 2. `POST /firmware` with `X-Type: firmware-check`, `X-Session-Id`, `X-Account`,
+ *    `X-Current-Version` and `X-Challenge-Hash` carries the controller's identity and one
+ *    AP (serial, MAC, model) per image type. `X-Challenge-Hash` is the HMAC-SHA256, keyed
+ *    with the account's password or API key, of `challenge \n sessionId \n sha256(body)`:
+ *    the key never crosses the wire and the answer cannot be replayed on another body.
+ * 3. The answer lists, per image type, the latest and the recommended release with their files.
+ */
+export const CATALOG_PATHS = { challenge: '/firmware/challenge', check: '/firmware' } as const;
+export const CATALOG_HEADERS = {
+  challenge: 'x-challenge',
+  sessionId: 'x-session-id',
+  type: 'x-type',
+  account: 'x-account',
+  currentVersion: 'x-current-version',
+  apInfo: 'x-ap-info',
+  challengeHash: 'x-challenge-hash',
+} as const;
+export const FIRMWARE_CHECK_TYPE = 'firmware-check';
+
+const SHA256_HEX = /^[0-9a-f]{64}$/;
+/** AP image versions as the EWC prints them: `17.12.1.5`. */
+export const RELEASE_VERSION = /^\d+(\.\d+){1,4}[a-z]?$/;
+
+export const challengeResponseSchema = z.object({
+  challenge: z.string().regex(/^[A-Za-z0-9+/=]{16,128}$/),
+  sessionId: z.string().regex(/^[A-Za-z0-9_-]{8,128}$/),
+  expiresAt: z.string(),
+});
+export type ChallengeResponse = z.infer<typeof challengeResponseSchema>;
+
+export const catalogApInfoSchema = z.object({
+  serial: z.string().min(1).max(64),
+  mac: z.string().min(1).max(32),
+  model: z.string().min(1).max(64),
+});
+
+export const firmwareCheckRequestSchema = z.object({
+  controller: z.object({ name: z.string().max(64), version: z.string().max(64) }),
+  imageTypes: z
+    .array(
+      z.object({
+        imageType: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/),
+        runningVersion: z.string().max(64),
+        ap: catalogApInfoSchema,
+      }),
+    )
+    .max(64),
+});
+export type FirmwareCheckRequest = z.infer<typeof firmwareCheckRequestSchema>;
+
+export const catalogFileSchema = z.object({
+  name: z.string().regex(/^[A-Za-z0-9_.-]{1,128}$/),
+  size: z.number().int().nonnegative(),
+  sha256: z.string().regex(SHA256_HEX),
+  /** Absolute https URL of the file; it accepts `Range` requests. */
+  url: z.url({ protocol: /^https$/ }),
+});
+export type CatalogFile = z.infer<typeof catalogFileSchema>;
+
+/** One release of one image type: the AP image and the controller image that goes with it. */
+export const catalogReleaseSchema = z.object({
+  version: z.string().regex(RELEASE_VERSION),
+  controllerVersion: z.string().max(64),
+  image: catalogFileSchema,
+  controllerImage: catalogFileSchema,
+});
+export type CatalogRelease = z.infer<typeof catalogReleaseSchema>;
+
+export const firmwareCheckResponseSchema = z.object({
+  imageTypes: z.array(
+    z.object({
+      imageType: z.string(),
+      latest: catalogReleaseSchema.nullable(),
+      recommended: catalogReleaseSchema.nullable(),
+      /** Every release the catalog has for this image type, newest first (latest and recommended included). */
+      releases: z.array(catalogReleaseSchema),
+    }),
+  ),
+});
+export type FirmwareCheckResponse = z.infer<typeof firmwareCheckResponseSchema>;
+
+/** The catalog's error body (401, 400, 404). */
+export const catalogErrorSchema = z.object({ error: z.string() });
+
+/** `GET /api/software-upgrade/check`: the last check, as the page shows it. */
+export const releaseSummarySchema = z.object({ version: z.string(), size: z.number() }).nullable();
+export const catalogCheckResultSchema = z.object({
+  checkedAt: z.string().nullable(),
+  catalogUrl: z.string(),
+  imageTypes: z.array(
+    z.object({
+      imageType: z.string(),
+      models: z.array(z.string()),
+      apCount: z.number(),
+      runningVersion: z.string(),
+      latest: releaseSummarySchema,
+      recommended: releaseSummarySchema,
+      /** The controller's line for this image type: `Not Supported: …`, `Already running the latest release …`, or null. */
+      note: z.string().nullable(),
+    }),
+  ),
+  message: z.string(),
+  /** Set when the certificate could not be verified: what the admin checks before trusting it once. */
+  certificate: z.object({ fingerprint: z.string(), subject: z.string(), issuer: z.string() }).nullable(),
+  ok: z.boolean(),
+});
+export type CatalogCheckResult = z.infer<typeof catalogCheckResultSchema>;
+
+/** Compares dotted versions numerically (`17.12.1.5` > `17.9.4.27`). */
+export function compareVersions(a: string, b: string): number {
+  const pa = a.split('.').map((p) => parseInt(p, 10) || 0);
+  const pb = b.split('.').map((p) => parseInt(p, 10) || 0);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i += 1) {
+    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+
+/** A TLS certificate fingerprint as `openssl x509 -fingerprint -sha256` prints it (`AB:CD:…`, 32 bytes). */
+export const CERTIFICATE_FINGERPRINT = /^([0-9A-F]{2}:){31}[0-9A-F]{2}$/;

@@ -1,0 +1,93 @@
+import { catalogCheckResultSchema, type CatalogCheckResult } from '../../lib/firmwareCatalog';
+import type { AccessPointRecord } from '../store/accessPointRepository';
+import type { Db } from '../store/database';
+import type { EventLine } from '../store/eventLog';
+import type { StoredProfile } from '../store/profileRepository';
+import { firmwareCheck } from './catalogClient';
+import { CatalogError } from './catalogError';
+import { catalogClientOptions } from './catalogSettings';
+import { firmwareCheckRequest, summarizeCheck } from './fleetCheck';
+
+export interface CatalogCheckDeps {
+  db: Db;
+  profile: () => StoredProfile;
+  aps: () => AccessPointRecord[];
+  controllerVersion: () => string;
+  timeoutMs: number;
+  log: (line: EventLine) => void;
+  /** Told after every check, so open pages show it. */
+  checked?: (result: CatalogCheckResult) => void;
+}
+
+const NEVER_CHECKED = (catalogUrl: string): CatalogCheckResult => ({ checkedAt: null, catalogUrl, imageTypes: [], message: 'Not checked yet: press Check for New Version.', certificate: null, ok: true });
+
+/** Milliseconds from `now` to the next HH:MM (local time). */
+export function msUntilDaily(time: string, now = new Date()): number {
+  const [hours, minutes] = time.split(':').map(Number);
+  const next = new Date(now);
+  next.setHours(hours, minutes, 0, 0);
+  if (next.getTime() <= now.getTime()) next.setDate(next.getDate() + 1);
+  return next.getTime() - now.getTime();
+}
+
+/** Check for New Version: runs a firmware check for the fleet, keeps the last result, and runs daily when the profile asks. */
+export class CatalogCheckService {
+  private running: Promise<CatalogCheckResult> | null = null;
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(private readonly deps: CatalogCheckDeps) {}
+
+  last(): CatalogCheckResult {
+    const row = this.deps.db.prepare('SELECT result FROM catalog_check WHERE id = 1').get() as { result: string } | undefined;
+    const parsed = row ? catalogCheckResultSchema.safeParse(JSON.parse(row.result)) : null;
+    return parsed?.success ? parsed.data : NEVER_CHECKED(this.deps.profile().cco.catalogUrl);
+  }
+
+  /** Runs a check now; a check already running is joined, not doubled. */
+  check(): Promise<CatalogCheckResult> {
+    this.running ??= this.run().finally(() => (this.running = null));
+    return this.running;
+  }
+
+  private async run(): Promise<CatalogCheckResult> {
+    const profile = this.deps.profile();
+    const { catalogUrl } = profile.cco;
+    const checkedAt = new Date().toISOString();
+    let result: CatalogCheckResult;
+    if (!catalogUrl) {
+      result = { ...NEVER_CHECKED(''), checkedAt, ok: false, message: 'No catalog URL: fill the CCO settings and save them first.' };
+    } else {
+      const aps = this.deps.aps();
+      try {
+        const answer = await firmwareCheck(catalogClientOptions(profile, this.deps.timeoutMs), firmwareCheckRequest(aps, this.deps.controllerVersion()));
+        result = summarizeCheck(catalogUrl, aps, answer, checkedAt);
+      } catch (error) {
+        const failure = error instanceof CatalogError ? error : new CatalogError('protocol', (error as Error).message);
+        result = { ...NEVER_CHECKED(catalogUrl), checkedAt, ok: false, certificate: failure.certificate, message: `Failed to check for new version at ${catalogUrl}: ${failure.reason}` };
+      }
+    }
+    this.deps.db
+      .prepare('INSERT INTO catalog_check (id, checked_at, result) VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET checked_at = excluded.checked_at, result = excluded.result')
+      .run(checkedAt, JSON.stringify(result));
+    this.deps.log({ severity: result.ok ? 'notice' : 'error', facility: result.ok ? 'UPGRADE-5-AP_SW_UPDATE_LOG_MSG' : 'UPGRADE-3-AP_SW_UPDATE_ERROR', text: `Check for New Version: ${result.message}` });
+    this.deps.checked?.(result);
+    return result;
+  }
+
+  /** Re-reads the profile's automatic check setting; call after every save. */
+  reschedule(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    const { autoCheck, autoCheckTime, catalogUrl } = this.deps.profile().cco;
+    if (autoCheck !== 'daily' || !catalogUrl) return;
+    this.timer = setTimeout(() => {
+      void this.check().finally(() => this.reschedule());
+    }, msUntilDaily(autoCheckTime));
+    this.timer.unref();
+  }
+
+  dispose(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+}

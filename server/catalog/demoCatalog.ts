@@ -1,0 +1,67 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { CONTROLLER_IMAGE_FILE, REAL_IMAGE_SIZES, type ImageType } from '../../lib/imageBundle';
+import { DEMO_BUNDLE_CONTROLLER_VERSION, DEMO_BUNDLE_VERSION, writeRandomFile, type DemoBundle } from '../demo/demoBundle';
+import type { StoredCco } from '../store/httpModeColumns';
+import { startCatalogService, type CatalogServiceHandle } from './catalogService';
+import { ensureServerCertificate } from './certificateAuthority';
+
+/** Well-known demo account, printed at start: it opens nothing but the loopback demo catalog. */
+export const DEMO_CATALOG_USER = 'ewc-demo';
+export const DEMO_CATALOG_API_KEY = 'ewc-demo-api-key';
+/** The newer demo release: Wi-Fi 6/6E image types only, so the Wave 2 APs of the demo fleet are Not Supported by it. */
+export const DEMO_LATEST_VERSION = '17.18.1.2';
+export const DEMO_LATEST_CONTROLLER_VERSION = '17.18.01.0.2';
+const LATEST_IMAGE_TYPES: readonly ImageType[] = ['ap1g6', 'ap1g6a', 'ap1g7', 'ap1g8'];
+const SCALE_DOWN = 64;
+
+export interface DemoCatalog {
+  service: CatalogServiceHandle;
+  fingerprint: string;
+  /** The CCO settings the demo profile is pre-filled with. */
+  cco: StoredCco;
+}
+
+function ensureLatestRelease(dir: string, size: 'scaled' | 'real'): void {
+  fs.mkdirSync(dir, { recursive: true });
+  for (const name of [...LATEST_IMAGE_TYPES, CONTROLLER_IMAGE_FILE] as const) {
+    const real = REAL_IMAGE_SIZES[name];
+    writeRandomFile(path.join(dir, name), size === 'real' ? real : Math.ceil(real / SCALE_DOWN) + 4096);
+  }
+}
+
+/**
+ * The embedded firmware catalog of the demo: HTTPS on loopback with a CA of its own created
+ * on the first start, offering the demo bundle (recommended) and a newer release (latest).
+ */
+export async function startDemoCatalog(dataDir: string, bundle: DemoBundle, port: number, size: 'scaled' | 'real'): Promise<DemoCatalog> {
+  const root = path.join(dataDir, 'demo-catalog');
+  const certificate = ensureServerCertificate(path.join(root, 'tls'), 'EWC demo firmware catalog');
+  const latestDir = path.join(root, 'releases', DEMO_LATEST_VERSION);
+  ensureLatestRelease(latestDir, size);
+  const service = await startCatalogService({
+    host: '127.0.0.1',
+    port,
+    certPem: certificate.certPem,
+    keyPem: certificate.keyPem,
+    accounts: { [DEMO_CATALOG_USER]: DEMO_CATALOG_API_KEY },
+    releases: [
+      { version: DEMO_BUNDLE_VERSION, controllerVersion: DEMO_BUNDLE_CONTROLLER_VERSION, recommended: true, dir: path.join(bundle.root, bundle.imagePath) },
+      { version: DEMO_LATEST_VERSION, controllerVersion: DEMO_LATEST_CONTROLLER_VERSION, recommended: false, dir: latestDir },
+    ],
+  });
+  return {
+    service,
+    fingerprint: certificate.fingerprint,
+    cco: {
+      catalogUrl: service.url,
+      username: DEMO_CATALOG_USER,
+      password: DEMO_CATALOG_API_KEY,
+      release: 'recommended',
+      autoCheck: 'off',
+      autoCheckTime: '03:00',
+      caCertificate: certificate.caPem.trim(),
+      certificateFingerprint: '',
+    },
+  };
+}

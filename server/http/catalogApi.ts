@@ -1,0 +1,16 @@
+import type { CatalogCheckService } from '../catalog/catalogCheckService';
+import type { ApiResult } from './consoleApi';
+
+/** `/api/software-upgrade/check`: Check for New Version now (POST), or the last check (GET). */
+export class CatalogApi {
+  constructor(private readonly checks: CatalogCheckService) {}
+
+  last(): ApiResult {
+    return { status: 200, body: this.checks.last() };
+  }
+
+  /** A failed check is still an answer (200): its message says why, as the page shows it. */
+  async check(): Promise<ApiResult> {
+    return { status: 200, body: await this.checks.check() };
+  }
+}
