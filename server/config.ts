@@ -26,6 +26,7 @@ const envSchema = z.object({
   EWC_RETRY_BASE_MS: positiveInt.default(30_000),
   EWC_RELOAD_MS: z.coerce.number().int().min(0).default(3000),
   EWC_REJOIN_TIMEOUT_MS: positiveInt.default(180_000),
+  EWC_CLI_PORT: z.coerce.number().int().min(0).max(65535).default(2022),
 });
 
 export interface ConsoleConfig {
@@ -52,6 +53,8 @@ export interface ConsoleConfig {
   reloadMs: number;
   /** How long the controller waits for a reloading AP to join again before it fails it. */
   rejoinTimeoutMs: number;
+  /** TCP port of the SSH CLI, on `host`; 0 picks a free one. */
+  cliPort: number;
 }
 
 // The demo fleet's links are slowed down so that progress is visible on a loopback network.
@@ -84,5 +87,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     retry: { maxRetries: e.EWC_MAX_RETRIES, baseDelayMs: e.EWC_RETRY_BASE_MS },
     reloadMs: e.EWC_RELOAD_MS,
     rejoinTimeoutMs: e.EWC_REJOIN_TIMEOUT_MS,
+    cliPort: e.EWC_CLI_PORT,
   };
 }

@@ -1,9 +1,13 @@
 import type { Server as HttpServer } from 'node:http';
+import path from 'node:path';
 import { Server as SocketServer, type Namespace } from 'socket.io';
 import type { ApToControllerEvents, ControllerToApEvents } from '../lib/capwapEvents';
 import { CAPWAP_NAMESPACE } from '../lib/capwapEvents';
 import type { ConsoleSnapshot } from '../lib/socketEvents';
 import { ApRegistry } from './capwap/apRegistry';
+import { createConsoleCliBackend } from './cli/consoleBackend';
+import { SshKeyRepository } from './cli/sshKeyRepository';
+import { startCliServer, type CliServer } from './cli/sshServer';
 import type { ConsoleConfig } from './config';
 import { toApImageReport, toApImageRow, type ApImageViewSources } from './console/apImageView';
 import { ConsoleHub, type ConsoleNamespace } from './console/consoleHub';
@@ -34,6 +38,9 @@ export interface ConsoleInstance {
   io: SocketServer;
   orchestrator: UpgradeOrchestrator;
   db: Db;
+  /** The SSH CLI: its host key fingerprint, and its port once listening. */
+  cli: CliServer;
+  sshKeys: SshKeyRepository;
   close(): Promise<void>;
 }
 
@@ -145,6 +152,20 @@ export function createConsole(httpServer: HttpServer, config: ConsoleConfig, opt
     probeHostKey: (host, port) => probeHostKey(host, port, config.sftpTimeoutMs),
   });
 
+  const sshKeys = new SshKeyRepository(db);
+  const cliParts = createConsoleCliBackend({
+    api,
+    auth,
+    sshKeys,
+    db,
+    profile: () => toProfileView(profiles.get()),
+    apImage,
+    syslog: () => log.recent(),
+    upgrade: () => orchestrator.view(),
+    startedAt: Date.now(),
+  });
+  const cli = startCliServer({ host: config.host, port: config.cliPort, hostKeyPath: path.join(config.dataDir, 'cli-ssh-host-key'), ...cliParts });
+
   return {
     api,
     authApi: new AuthApi(auth, log, config.secureCookie),
@@ -153,7 +174,10 @@ export function createConsole(httpServer: HttpServer, config: ConsoleConfig, opt
     io,
     orchestrator,
     db,
+    cli,
+    sshKeys,
     close: async () => {
+      await cli.close();
       orchestrator.dispose();
       hub?.dispose();
       stopSweep();

@@ -33,6 +33,7 @@ async function main(): Promise<void> {
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://${config.host}:${port}`;
 
+  const cliPort = await instance.cli.listening;
   let fleet: Fleet | null = null;
   if (aps.length > 0) {
     fleet = await startFleet({ controllerUrl: url, aps, storageRoot: path.join(config.dataDir, 'fleet'), linkKbps: config.apLinkKbps, reloadMs: config.reloadMs });
@@ -40,6 +41,7 @@ async function main(): Promise<void> {
 
   console.log(`EWC Software Upgrade console: ${url}/administration/software-management/software-upgrade`);
   console.log(`  data folder: ${config.dataDir}`);
+  console.log(`  CLI: ssh -p ${cliPort} admin@${config.host} (host key ${instance.cli.fingerprint})`);
   if (instance.generatedAdminPassword) {
     console.log(`  first start: log in as admin with password ${instance.generatedAdminPassword}`);
     console.log('  (shown once; set EWC_ADMIN_PASSWORD before the first start to choose it, change it under Administration > User Administration)');
