@@ -65,6 +65,8 @@ export const DEBIAN_PACKAGES = {
   'openssh-client': '/usr/bin/sftp',
   nftables: '/usr/sbin/nft',
   iproute2: '/usr/sbin/ip',
+  // The CLI's end-to-end test drives the SSH CLI with Netmiko's cisco_ios driver.
+  'python3-netmiko': '/usr/lib/python3/dist-packages/netmiko/__init__.py',
 };
 
 export function ensureDebianPackages() {

@@ -9,7 +9,7 @@ import type { ApImageReport } from '../../lib/apImage';
 import type { ImageDownloadProfileView } from '../../lib/imageDownloadProfile';
 import { DEMO_BUNDLE_VERSION, DEMO_IMAGE_PATH, ensureDemoBundle } from '../demo/demoBundle';
 import { DEMO_FLEET } from '../demo/demoFleet';
-import { startConsoleHarness, TEST_ADMIN_PASSWORD, type ConsoleHarness } from '../testing/consoleHarness';
+import { startConsoleHarness, TEST_ADMIN_PASSWORD, waitFor, type ConsoleHarness } from '../testing/consoleHarness';
 import { startTftpdHpa } from '../testing/tftpdHpa';
 
 const run = promisify(execFile);
@@ -28,6 +28,9 @@ const netmikoResult = z.object({
   save: z.string(),
   runningConfig: z.string(),
   version: z.string(),
+  swap: z.string(),
+  reset: z.string(),
+  afterReset: z.string(),
 });
 
 let serverRoot: string;
@@ -49,7 +52,7 @@ afterAll(async () => {
 });
 
 describe('the CLI driven by Netmiko (Debian python3-netmiko, cisco_ios driver)', () => {
-  it('configures the profile, predownloads, polls show ap image until every AP is Complete, and saves', async () => {
+  it('configures the profile, predownloads, polls show ap image until every AP is Complete, saves, then swaps and resets', async () => {
     const profilesSeen: ImageDownloadProfileView[] = [];
     harness.browser.socket.on('profile:updated', (profile) => profilesSeen.push(profile));
     const port = await harness.instance.cli.listening;
@@ -90,10 +93,19 @@ describe('the CLI driven by Netmiko (Debian python3-netmiko, cisco_ios driver)',
     const profile = harness.instance.api.getProfile().body as ImageDownloadProfileView;
     expect(profile).toMatchObject({ mode: 'TFTP', imageServer: '127.0.0.1', imagePath: DEMO_IMAGE_PATH, port: tftpd.port, parallelMode: false });
     expect(profilesSeen.some((p) => p.port === tftpd.port)).toBe(true);
+        const audit = harness.instance.auth.audit.recent().filter((e) => e.sourceAddress === '127.0.0.1 (ssh)');
+    expect(audit.map((e) => e.action)).toEqual(expect.arrayContaining(['login', 'profile.save', 'upgrade.download', 'upgrade.activate']));
+
+    // swap then reset is the page's Activate: every AP reloads onto the predownloaded image and joins again.
+    expect(result.swap).toContain(`each AP boots ${DEMO_BUNDLE_VERSION} at its next reset`);
+    expect(result.reset).toContain('Resetting the APs');
+    for (const ap of DEMO_FLEET) {
+      const row = result.afterReset.split('\n').find((l) => l.startsWith(`${ap.name} `))!;
+      expect(row.split(/\s+/).slice(0, 4)).toEqual([ap.name, DEMO_BUNDLE_VERSION, '17.9.4.27', 'Joined']);
+    }
+    await waitFor('stage Completed', () => harness.instance.orchestrator.view().stage, (stage) => stage === 'Completed' || stage === 'Failed');
+    expect(harness.instance.orchestrator.view().stage).toBe('Completed');
     const report = harness.instance.api.getApImage().body as ApImageReport;
-    expect(report.aps.every((ap) => ap.predownloadStatus === 'Complete' && ap.backupImage === DEMO_BUNDLE_VERSION)).toBe(true);
-    expect(harness.instance.orchestrator.view().stage).toBe('Activate');
-    const audit = harness.instance.auth.audit.recent().filter((e) => e.sourceAddress === '127.0.0.1 (ssh)');
-    expect(audit.map((e) => e.action)).toEqual(expect.arrayContaining(['login', 'profile.save', 'upgrade.download']));
+    expect(report.aps.map((ap) => [ap.name, ap.predownloadStatus, ap.primaryImage]).sort()).toEqual(DEMO_FLEET.map((ap) => [ap.name, 'Joined', DEMO_BUNDLE_VERSION]).sort());
   });
 });

@@ -1,9 +1,13 @@
 import { generateKeyPairSync } from 'node:crypto';
+import path from 'node:path';
 import ssh2 from 'ssh2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ApImageReport } from '../../lib/apImage';
 import type { ImageDownloadProfileView } from '../../lib/imageDownloadProfile';
 import { startConsoleHarness, TEST_ADMIN_PASSWORD, ADMIN, type ConsoleHarness } from '../testing/consoleHarness';
+import { createConsoleCliBackend } from './consoleBackend';
 import { parsePublicKeyLine } from './sshKeyRepository';
+import { startCliServer } from './sshServer';
 import { SshShell, sshExec } from './testing/sshShell';
 
 const { utils } = ssh2;
@@ -202,4 +206,39 @@ describe('CLI accounts', () => {
     expect(trail.map((e) => e.action)).toContain('login.locked');
     expect(trail.every((e) => e.action === 'user.create' || e.sourceAddress === '127.0.0.1 (ssh)')).toBe(true);
   }, 30_000);
+
+  it('closes a session left idle longer than the limit and ends its login', async () => {
+    const { instance } = harness;
+    const parts = createConsoleCliBackend({
+      api: instance.api,
+      auth: instance.auth,
+      sshKeys: instance.sshKeys,
+      db: instance.db,
+      profile,
+      apImage: () => instance.api.getApImage().body as ApImageReport,
+      syslog: () => [],
+      upgrade: () => instance.orchestrator.view(),
+      startedAt: Date.now(),
+    });
+    // The console applies the web session's 8-hour idle limit; this server gets a short one.
+    const server = startCliServer({ host: '127.0.0.1', port: 0, hostKeyPath: path.join(harness.config.dataDir, 'idle-test-host-key'), ...parts, idleMs: 500 });
+    try {
+      const shell = await SshShell.open(await server.listening, { username: 'admin', password: TEST_ADMIN_PASSWORD });
+      await shell.waitFor(/EWC#$/);
+      await shell.command('show privilege');
+      await shell.waitClosed();
+      expect(shell.output).toContain('% Session idle timeout');
+      const last = instance.auth.audit.recent().filter((e) => e.username === 'admin').at(-1);
+      expect(last).toMatchObject({ action: 'logout', sourceAddress: '127.0.0.1 (ssh)' });
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('ends the login when the user types exit', async () => {
+    const shell = await admin();
+    await shell.waitFor(/EWC#$/);
+    shell.send('exit\r');
+    await shell.waitClosed();
+  });
 });

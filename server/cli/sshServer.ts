@@ -110,7 +110,7 @@ function serveConnection(connection: Connection, source: string, options: CliSer
 
   connection.on('ready', () => {
     const actor: CliActor = { username: login!.user.username, role: login!.user.role, sourceAddress: source };
-    connection.on('session', (acceptSession) => serveSession(acceptSession(), actor, login!.sessionId, terminals, options));
+    connection.on('session', (acceptSession) => serveSession(connection, acceptSession(), actor, login!.sessionId, terminals, options));
   });
 
   connection.on('error', () => undefined);
@@ -121,7 +121,7 @@ function serveConnection(connection: Connection, source: string, options: CliSer
   });
 }
 
-function serveSession(session: Session, actor: CliActor, sessionId: string, terminals: Set<TerminalSession>, options: CliServerOptions): void {
+function serveSession(connection: Connection, session: Session, actor: CliActor, sessionId: string, terminals: Set<TerminalSession>, options: CliServerOptions): void {
   const { auth, backend } = options;
   const sessionAlive = () => auth.touch(sessionId);
   session.on('pty', (accept) => accept?.());
@@ -130,7 +130,15 @@ function serveSession(session: Session, actor: CliActor, sessionId: string, term
   session.once('shell', (accept) => {
     const stream: ServerChannel = accept();
     const terminal = new TerminalSession(
-      { write: (text) => stream.write(text), close: () => (stream.exit(0), stream.end()) },
+      {
+        write: (text) => stream.write(text),
+        // exit, logout and the idle timeout end the login, as on IOS, not only this channel.
+        close: () => {
+          stream.exit(0);
+          stream.end();
+          connection.end();
+        },
+      },
       new CliInterpreter(backend, actor),
       {
         maxLineLength: options.maxLineLength ?? DEFAULT_MAX_LINE_LENGTH,

@@ -26,25 +26,33 @@ result["config"] = conn.send_config_set(
 result["promptAfterConfig"] = conn.find_prompt()
 result["predownload"] = conn.send_command("ap image predownload")
 
-deadline = time.time() + 90
-polls = 0
-while True:
-    polls += 1
-    image = conn.send_command("show ap image")
-    lines = image.splitlines()
-    rule = next(i for i, line in enumerate(lines) if line.startswith("-----"))
-    statuses = [line.split()[3] for line in lines[rule + 1 :] if line.strip()]
-    if statuses and all(status == "Complete" for status in statuses):
-        break
-    if time.time() > deadline:
-        raise SystemExit("show ap image never showed every AP Complete:\n" + image)
-    time.sleep(0.5)
-result["showApImage"] = image
-result["polls"] = polls
+
+
+def poll_until(status):
+    """Reads show ap image until every AP row shows the status; returns the last output and the number of reads."""
+    deadline = time.time() + 90
+    polls = 0
+    while True:
+        polls += 1
+        image = conn.send_command("show ap image")
+        lines = image.splitlines()
+        rule = next(i for i, line in enumerate(lines) if line.startswith("-----"))
+        statuses = [line.split()[3] for line in lines[rule + 1 :] if line.strip()]
+        if statuses and all(s == status for s in statuses):
+            return image, polls
+        if time.time() > deadline:
+            raise SystemExit("show ap image never showed every AP " + status + ":\n" + image)
+        time.sleep(0.5)
+
+
+result["showApImage"], result["polls"] = poll_until("Complete")
 result["include"] = conn.send_command("show ap image | include Complete +[0-9]")
 result["invalid"] = conn.send_command("show ap imagex")
 result["save"] = conn.save_config()
 result["runningConfig"] = conn.send_command("show running-config")
 result["version"] = conn.send_command("show version")
+result["swap"] = conn.send_command("ap image swap")
+result["reset"] = conn.send_command("ap image reset")
+result["afterReset"], _ = poll_until("Joined")
 conn.disconnect()
 print(json.dumps(result))
