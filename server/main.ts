@@ -8,6 +8,7 @@ import { createConsole } from './createConsole';
 import { DEMO_CONTROLLER_VERSION, DEMO_FLEET } from './demo/demoFleet';
 import { DEMO_SFTP_PASSWORD, DEMO_SFTP_USER, startDemoImageServers, type DemoImageServers } from './demo/demoEnvironment';
 import { installApis } from './http/consoleAccess';
+import { SshKeysApi } from './http/sshKeysApi';
 import { gateRequest } from './http/requestGate';
 
 async function main(): Promise<void> {
@@ -23,7 +24,7 @@ async function main(): Promise<void> {
     if (instance && gateRequest(req, res, instance.auth)) void handle(req, res);
   });
   instance = createConsole(httpServer, config, { defaultProfile: demo?.profile, initialControllerVersion: DEMO_CONTROLLER_VERSION });
-  installApis({ console: instance.api, auth: instance.authApi });
+  installApis({ console: instance.api, auth: instance.authApi, sshKeys: new SshKeysApi(instance.sshKeys, instance.auth) });
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);

@@ -6,8 +6,8 @@ import type { ApImageReport } from '../../lib/apImage';
 import type { ImageDownloadProfileView } from '../../lib/imageDownloadProfile';
 import { startConsoleHarness, TEST_ADMIN_PASSWORD, ADMIN, type ConsoleHarness } from '../testing/consoleHarness';
 import { createConsoleCliBackend } from './consoleBackend';
-import { parsePublicKeyLine } from './sshKeyRepository';
 import { startCliServer } from './sshServer';
+import { SshKeysApi } from '../http/sshKeysApi';
 import { SshShell, sshExec } from './testing/sshShell';
 
 const { utils } = ssh2;
@@ -177,23 +177,36 @@ describe('CLI accounts', () => {
     await shell.waitClosed();
   });
 
-  it('logs in with a public key an admin added, and not with another', async () => {
+  it('logs in with a public key an admin added through the API, and no longer once it is removed', async () => {
+    const keysApi = new SshKeysApi(harness.instance.sshKeys, harness.instance.auth);
     const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
     const pem = privateKey.export({ type: 'sec1', format: 'pem' }).toString();
     const parsed = utils.parseKey(pem);
     if (parsed instanceof Error || Array.isArray(parsed)) throw new Error('test key');
     const line = `${parsed.type} ${parsed.getPublicSSH().toString('base64')} ops@laptop`;
-    const key = parsePublicKeyLine(line);
-    if (!key.ok) throw new Error(key.message);
-    harness.instance.sshKeys.add('admin', key.key, key.blob);
+
+    // A pasted private key is refused before it is parsed, let alone stored.
+    expect(keysApi.add('admin', { publicKey: pem }, ADMIN)).toMatchObject({ status: 400, body: { issues: [{ path: 'publicKey', message: expect.stringMatching(/^One key per line/) }] } });
+    expect(keysApi.add('admin', { publicKey: 'ssh-ed25519 AAAAnot-base64' }, ADMIN).status).toBe(400);
+    expect(keysApi.add('admin', {}, ADMIN)).toMatchObject({ status: 400, body: { issues: [{ path: 'publicKey' }] } });
+    expect(keysApi.add('nobody', { publicKey: line }, ADMIN).status).toBe(404);
+    const added = keysApi.add('admin', { publicKey: line }, ADMIN);
+    expect(added).toMatchObject({ status: 201, body: { key: { keyType: 'ecdsa-sha2-nistp256', comment: 'ops@laptop', fingerprint: expect.stringMatching(/^SHA256:/) } } });
+    expect(keysApi.add('ADMIN', { publicKey: line }, ADMIN).status).toBe(409);
+    const { key } = added.body as { key: { id: number; fingerprint: string } };
 
     const shell = await SshShell.open(port, { username: 'admin', privateKey: pem });
     shells.push(shell);
     await shell.waitFor(/EWC#$/);
-    expect(harness.instance.auth.audit.recent().some((e) => e.action === 'login' && e.detail.startsWith('public key SHA256:') && e.sourceAddress === '127.0.0.1 (ssh)')).toBe(true);
+    expect(harness.instance.auth.audit.recent().some((e) => e.action === 'login' && e.detail === `public key ${key.fingerprint}` && e.sourceAddress === '127.0.0.1 (ssh)')).toBe(true);
 
     const other = generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey.export({ type: 'sec1', format: 'pem' }).toString();
     await expect(SshShell.open(port, { username: 'admin', privateKey: other })).rejects.toThrow(/authentication/i);
+
+    expect(keysApi.remove('admin', String(key.id), ADMIN).status).toBe(200);
+    expect(keysApi.list('admin')).toEqual({ status: 200, body: { keys: [] } });
+    await expect(SshShell.open(port, { username: 'admin', privateKey: pem })).rejects.toThrow(/authentication/i);
+    expect(harness.instance.auth.audit.exportText()).toMatch(/user\.sshKey\.remove admin SHA256:/);
   });
 
   it('locks an account after five wrong passwords, as the web login does', async () => {

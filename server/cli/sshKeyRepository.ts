@@ -1,28 +1,10 @@
 import ssh2, { type ParsedKey } from 'ssh2';
-import { z } from 'zod';
+import type { SshKeyView } from '../../lib/sshKeys';
 import type { Db } from '../store/database';
 import { fingerprintOf } from '../sftp/hostKey';
 
 // Node's ESM loader does not expose ssh2's CommonJS `utils` as a named export.
 const { utils } = ssh2;
-
-/** One line of an authorized_keys file, as an admin pastes it: `ssh-ed25519 AAAA… comment`. */
-export const sshPublicKeyInputSchema = z.object({
-  publicKey: z
-    .string({ error: 'Public key is required' })
-    .trim()
-    .min(1, 'Public key is required')
-    .max(16_384, 'The public key is 16 KiB at most')
-    .refine((v) => !/[\r\n]/.test(v), 'One key per line: paste a single line of an authorized_keys file'),
-});
-
-export interface SshKeyView {
-  id: number;
-  keyType: string;
-  fingerprint: string;
-  comment: string;
-  createdAt: string;
-}
 
 interface SshKeyRow {
   id: number;

@@ -1,9 +1,11 @@
 import type { AuthApi } from './authApi';
 import type { ConsoleApi } from './consoleApi';
+import type { SshKeysApi } from './sshKeysApi';
 
 export interface InstalledApis {
   console: ConsoleApi;
   auth: AuthApi;
+  sshKeys?: SshKeysApi;
 }
 
 // Next.js bundles route handlers apart from the custom server's modules, so the
