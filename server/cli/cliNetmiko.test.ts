@@ -28,6 +28,8 @@ const netmikoResult = z.object({
   save: z.string(),
   runningConfig: z.string(),
   version: z.string(),
+  summary: z.string(),
+  logging: z.string(),
   swap: z.string(),
   reset: z.string(),
   afterReset: z.string(),
@@ -88,6 +90,12 @@ describe('the CLI driven by Netmiko (Debian python3-netmiko, cisco_ios driver)',
     expect(result.runningConfig).toContain(` tftp-image-port ${tftpd.port}`);
     expect(result.version).toMatch(/^Cisco IOS XE Software, Version 17\.09\.04a/m);
     expect(result.version).toMatch(/^9120-EWC uptime is /m);
+    expect(result.summary).toMatch(new RegExp(`^Number of APs: ${DEMO_FLEET.length}$`, 'm'));
+    expect(result.summary).toMatch(/^AP6C41\.0E16\.E79C +C9120AXI-B +6c41\.0e16\.e79c +ap1g7 +\S+ +Registered$/m);
+    // The console's syslog, in the EWC's words: each image type fetched once.
+    const completed = result.logging.split('\n').filter((l) => l.includes('%INSTALL-5-INSTALL_COMPLETED_INFO: Chassis 1 R0/0: install_engine: Completed install add tftp://'));
+    expect(completed.length).toBeGreaterThanOrEqual(new Set(DEMO_FLEET.map((ap) => ap.imageType)).size);
+    expect(result.logging.split('\n').every((l) => /^\*\w{3} [ \d]\d \d\d:\d\d:\d\d\.\d{3}: %INSTALL-5-/.test(l))).toBe(true);
 
     // The web API and the live page agree with what the CLI did.
     const profile = harness.instance.api.getProfile().body as ImageDownloadProfileView;
