@@ -65,8 +65,9 @@ export const DEBIAN_PACKAGES = {
   'openssh-client': '/usr/bin/sftp',
   nftables: '/usr/sbin/nft',
   iproute2: '/usr/sbin/ip',
-  // The CLI's end-to-end test drives the SSH CLI with Netmiko's cisco_ios driver.
+  // The CLI's end-to-end tests drive the SSH CLI with Netmiko's cisco_ios driver and Ansible's cisco.ios collection.
   'python3-netmiko': '/usr/lib/python3/dist-packages/netmiko/__init__.py',
+  ansible: '/usr/bin/ansible-playbook',
 };
 
 export function ensureDebianPackages() {

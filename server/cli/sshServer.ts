@@ -1,4 +1,4 @@
-import type { AddressInfo } from 'node:net';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import ssh2, { type AuthContext, type Connection, type ServerChannel, type Session } from 'ssh2';
 import { loadOrCreateHostKey } from '../sftp/sftpServer';
 import { fingerprintOf } from '../sftp/hostKey';
@@ -31,8 +31,8 @@ export interface CliServer {
 }
 
 /** The audit trail's source for a CLI action: the peer address, marked as SSH. */
-export function sshSource(ip: string): string {
-  return `${ip.replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/i, '')} (ssh)`;
+export function sshSource(ip: string | undefined): string {
+  return `${(ip ?? 'unknown').replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/i, '')} (ssh)`;
 }
 
 /** The controller's IOS-XE style CLI over SSH (ssh2's server), authenticating the console's own accounts. */
@@ -42,10 +42,19 @@ export function startCliServer(options: CliServerOptions): CliServer {
   if (parsed instanceof Error) throw new Error(`Unreadable CLI host key ${options.hostKeyPath}: ${parsed.message}`);
   const fingerprint = fingerprintOf((Array.isArray(parsed) ? parsed[0] : parsed).getPublicSSH());
   const connections = new Set<Connection>();
-  const server = new Server({ hostKeys: [hostKey] }, (connection, info) => {
+  const sockets = new Set<Socket>();
+  const ssh = new Server({ hostKeys: [hostKey] }, (connection, info) => {
     connections.add(connection);
     connection.on('close', () => connections.delete(connection));
     serveConnection(connection, sshSource(info.ip), options);
+  });
+  // Our own listener hands sockets to ssh2, so that closing can cut a client that never hangs up
+  // (Ansible's persistent connection daemon keeps its session open for 30 s after the play).
+  const server = createServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => undefined);
+    ssh.injectSocket(socket);
   });
   const listening = new Promise<number>((resolve, reject) => {
     server.once('error', reject);
@@ -62,8 +71,16 @@ export function startCliServer(options: CliServerOptions): CliServer {
     close: () =>
       new Promise<void>((resolve) => {
         for (const connection of connections) connection.end();
-        if (!server.listening) return resolve();
-        server.close(() => resolve());
+        const cut = setTimeout(() => sockets.forEach((socket) => socket.destroy()), 200);
+        if (!server.listening) {
+          clearTimeout(cut);
+          sockets.forEach((socket) => socket.destroy());
+          return resolve();
+        }
+        server.close(() => {
+          clearTimeout(cut);
+          resolve();
+        });
       }),
   };
 }
