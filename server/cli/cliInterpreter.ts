@@ -5,7 +5,7 @@ import { PROFILE_COMMANDS } from './commands/profileCommands';
 import { PROFILE_MODES, type CliMode, type CommandContext, type CommandNode } from './commandTypes';
 import { completeLine, helpFor, parseCommand, type ParseOutcome } from './parser';
 import { applyPipe, splitPipe } from './pipes';
-import { draftInput, type ProfileDraft } from './profileDraft';
+import { fieldsOf, type ProfileDraft } from './profileDraft';
 
 const TREES: Record<CliMode, CommandNode[]> = {
   exec: EXEC_COMMANDS,
@@ -125,8 +125,10 @@ export class CliInterpreter {
   private commitDraft(): string[] {
     const draft = this.draft;
     this.draft = null;
-    if (!draft?.changed) return [];
-    return this.backend.saveProfile(draftInput(draft), this.actor);
+    if (!draft || draft.edits.length === 0) return [];
+    const fields = fieldsOf(this.backend.profile());
+    for (const edit of draft.edits) edit(fields);
+    return this.backend.saveProfile(fields, this.actor);
   }
 
   private context(caret: number, line: string): CommandContext {

@@ -143,6 +143,18 @@ describe('an SSH session on the CLI', () => {
     expect(profile()).toMatchObject({ imageServer: '192.0.2.9', imagePath: '/pasted', port: 6969 });
   });
 
+  it('saves only the lines typed, on top of what the page saved meanwhile', async () => {
+    const shell = await admin();
+    await shell.waitFor(/EWC#$/);
+    await shell.command('configure terminal');
+    await shell.command('wireless profile image-download default');
+    await shell.command('tftp-image-path /typed-in-cli');
+    const page = harness.instance.api.saveProfile({ mode: 'TFTP', imageServer: '10.1.1.1', imagePath: '/from-the-page', port: 69, parallelMode: true }, ADMIN);
+    expect(page.status).toBe(200);
+    expect(await shell.command('end')).toMatch(/\r\nEWC#$/);
+    expect(profile()).toMatchObject({ imageServer: '10.1.1.1', imagePath: '/typed-in-cli', parallelMode: true });
+  });
+
   it('refuses the upgrade steps that cannot run now with the reason', async () => {
     const shell = await admin();
     await shell.waitFor(/EWC#$/);

@@ -93,13 +93,28 @@ function serveConnection(connection: Connection, source: string, options: CliSer
   const terminals = new Set<TerminalSession>();
 
   connection.on('authentication', (ctx: AuthContext) => {
+    try {
+      authenticate(ctx);
+    } catch (error) {
+      console.error('CLI login failed inside the console:', error instanceof Error ? error.message : error);
+      ctx.reject();
+    }
+  });
+
+  const authenticate = (ctx: AuthContext) => {
     if (login) return ctx.accept();
     if (ctx.method === 'password') {
-      void auth.password(ctx.username, ctx.password, source).then((result) => {
-        if (result.ok) return accepted(result.login, () => ctx.accept());
-        // Each failure answers later than the last, as the web login does.
-        setTimeout(() => ctx.reject(['password', 'publickey']), result.delayMs);
-      });
+      void auth
+        .password(ctx.username, ctx.password, source)
+        .then((result) => {
+          if (result.ok) return accepted(result.login, () => ctx.accept());
+          // Each failure answers later than the last, as the web login does.
+          setTimeout(() => ctx.reject(['password', 'publickey']), result.delayMs);
+        })
+        .catch((error: unknown) => {
+          console.error('CLI login failed inside the console:', error instanceof Error ? error.message : error);
+          ctx.reject();
+        });
       return;
     }
     if (ctx.method === 'publickey') {
@@ -112,7 +127,7 @@ function serveConnection(connection: Connection, source: string, options: CliSer
       return opened ? accepted(opened, () => ctx.accept()) : ctx.reject(['password', 'publickey']);
     }
     ctx.reject(['password', 'publickey']);
-  });
+  };
 
   const accepted = (opened: CliLogin, accept: () => void) => {
     login = opened;

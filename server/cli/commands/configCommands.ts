@@ -1,5 +1,4 @@
 import { arg, keyword, type CommandNode } from '../commandTypes';
-import { draftOf } from '../profileDraft';
 
 const LINE = { kind: 'line', name: 'LINE' } as const;
 const WORD = { kind: 'word', name: 'WORD' } as const;
@@ -28,7 +27,7 @@ export const CONFIG_COMMANDS: CommandNode[] = [
             children: [
               keyword('default', 'The default image-download profile', {
                 run: (ctx) => {
-                  ctx.draft = draftOf(ctx.backend.profile());
+                  ctx.draft = { edits: [] };
                   ctx.setMode('profile');
                   return [];
                 },

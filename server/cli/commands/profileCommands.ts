@@ -1,6 +1,6 @@
 import { DEFAULT_PORT, type ImageDownloadMode } from '../../../lib/imageDownloadProfile';
 import { arg, keyword, type ArgSpec, type CommandContext, type CommandNode, type Handler } from '../commandTypes';
-import { setDraftMode, type ProfileDraft } from '../profileDraft';
+import { setMode, type ProfileFields } from '../profileDraft';
 import { CONFIG_NAVIGATION } from './configCommands';
 
 const WORD: ArgSpec = { kind: 'word', name: 'WORD' };
@@ -10,12 +10,11 @@ const PORT: ArgSpec = { kind: 'number', name: '<1-65535>', min: 1, max: 65535 };
 const SUB_MODE = { TFTP: 'profileTftp', SFTP: 'profileSftp' } as const;
 
 /** Changes the draft, then moves to the protocol's sub-mode, as the seed's prompts show after each of these lines. */
-function edit(protocol: ImageDownloadMode | null, change: (draft: ProfileDraft, value: string) => void, slot = 'value'): Handler {
+function edit(protocol: ImageDownloadMode | null, change: (fields: ProfileFields, value: string) => void): Handler {
   return (ctx: CommandContext, args) => {
+    const value = args.value ?? '';
     // The profile modes are entered only with a draft; a missing one is a session bug, not user input.
-    const draft = ctx.draft!;
-    change(draft, args[slot] ?? '');
-    draft.changed = true;
+    ctx.draft!.edits.push((fields) => change(fields, value));
     if (protocol) ctx.setMode(SUB_MODE[protocol]);
     return [];
   };
@@ -43,11 +42,7 @@ export const PROFILE_COMMANDS: CommandNode[] = [
   keyword('image-download-mode', 'Image download mode', {
     children: (['TFTP', 'SFTP'] as const).map((mode) =>
       keyword(mode.toLowerCase(), `Download the images over ${mode}`, {
-        run: (ctx) => {
-          setDraftMode(ctx.draft!, mode);
-          ctx.setMode(SUB_MODE[mode]);
-          return [];
-        },
+        run: edit(mode, (fields) => setMode(fields, mode)),
       }),
     ),
   }),
