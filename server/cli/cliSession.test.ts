@@ -4,10 +4,11 @@ import ssh2 from 'ssh2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApImageReport } from '../../lib/apImage';
 import type { ImageDownloadProfileView } from '../../lib/imageDownloadProfile';
-import { startConsoleHarness, TEST_ADMIN_PASSWORD, ADMIN, type ConsoleHarness } from '../testing/consoleHarness';
+import { startConsoleHarness, TEST_ADMIN_PASSWORD, ADMIN, waitFor, type ConsoleHarness } from '../testing/consoleHarness';
 import { createConsoleCliBackend } from './consoleBackend';
 import { startCliServer } from './sshServer';
 import { SshKeysApi } from '../http/sshKeysApi';
+import { startSftpServer } from '../sftp/sftpServer';
 import { SshShell, sshExec } from './testing/sshShell';
 
 const { utils } = ssh2;
@@ -153,6 +154,32 @@ describe('an SSH session on the CLI', () => {
     expect(page.status).toBe(200);
     expect(await shell.command('end')).toMatch(/\r\nEWC#$/);
     expect(profile()).toMatchObject({ imageServer: '10.1.1.1', imagePath: '/typed-in-cli', parallelMode: true });
+  });
+
+  it('predownloads over SFTP once the host key the refusal names is trusted with sftp-host-key', async () => {
+    const sftp = await startSftpServer({ root: harness.config.dataDir, username: 'images', password: 'images-password', hostKeyPath: path.join(harness.config.dataDir, 'sftp-test-host-key') });
+    try {
+      const shell = await admin();
+      await shell.waitFor(/EWC#$/);
+      for (const line of ['conf t', 'wireless profile image-download default', 'image-download-mode sftp', 'sftp-image-server 127.0.0.1', `sftp-image-port ${sftp.port}`, 'sftp-image-path bundle', 'sftp-username images', 'sftp-password 0 images-password']) {
+        await shell.command(line);
+      }
+      expect(await shell.command('end')).toMatch(/\r\nEWC#$/);
+      const refused = await shell.command('ap image predownload');
+      expect(refused).toContain(`% Error: The host key of 127.0.0.1:${sftp.port} is not trusted yet. Check its fingerprint ${sftp.fingerprint}`);
+      expect(refused).toContain(`Trust it with "sftp-host-key ${sftp.fingerprint}"`);
+      await shell.command('conf t');
+      await shell.command('wireless profile image-download default');
+      await shell.command(`sftp-host-key ${sftp.fingerprint}`);
+      await shell.command('end');
+      expect(profile().sftp.hostKeyFingerprint).toBe(sftp.fingerprint);
+      expect(await shell.command('ap image predownload')).toMatch(/AP image predownload started \(upgrade \d+\)/);
+      expect(await shell.command('show running-config | include sftp-password')).toMatch(/ sftp-password aes \S+\r\n/);
+      // The bundle path does not exist on this server: the run ends in Failed, and the next tests start from a quiet console.
+      await waitFor('the SFTP run to end', () => harness.instance.orchestrator.view().state, (state) => state !== 'running');
+    } finally {
+      await sftp.close();
+    }
   });
 
   it('refuses the upgrade steps that cannot run now with the reason', async () => {
