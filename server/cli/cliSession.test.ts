@@ -209,6 +209,7 @@ describe('CLI accounts', () => {
     expect(await shell.command('configure terminal')).toContain("^\r\n% Invalid input detected at '^' marker.");
     expect(await shell.command('ap image predownload')).toContain('% Invalid input');
     expect(await shell.command('show privilege')).toContain('Current privilege level is 1');
+    expect(await shell.command('show running-config')).toContain("^\r\n% Invalid input detected at '^' marker.");
     expect(await shell.command('show ap image')).toContain('Total number of APs');
 
     // Removing the account ends its sessions, the SSH one included.

@@ -20,7 +20,9 @@ export const SHOW_COMMAND: CommandNode = keyword('show', 'Show running system in
     keyword('privilege', 'Show current privilege level', {
       run: ({ actor }) => [`Current privilege level is ${actor.role === 'admin' ? 15 : 1}`],
     }),
+    // Privilege 15 as on IOS, and as the page's Export configuration: it carries the sealed SFTP password.
     keyword('running-config', 'Current operating configuration', {
+      admin: true,
       run: ({ backend }) => renderRunningConfig(backend.hostname(), backend.upgrade().controllerVersion, backend.profileConfig()),
     }),
     keyword('version', 'System hardware and software status', {
