@@ -45,7 +45,7 @@ export function parseError(outcome: Exclude<ParseOutcome, { kind: 'command' } | 
 export class CliInterpreter {
   mode: CliMode = 'exec';
   draft: ProfileDraft | null = null;
-  readonly terminal = { length: 24, width: 80 };
+  readonly terminal = { length: 24 };
   closed = false;
 
   constructor(
@@ -132,15 +132,12 @@ export class CliInterpreter {
   }
 
   private context(caret: number, line: string): CommandContext {
-    // Handlers read and replace the session's draft and mode through the context.
+    // Handlers read and replace the session's draft through the context.
     const session = this;
     return {
       backend: this.backend,
       actor: this.actor,
       terminal: this.terminal,
-      get mode() {
-        return session.mode;
-      },
       get draft() {
         return session.draft;
       },

@@ -19,7 +19,6 @@ export interface ArgSpec {
 export interface CommandContext {
   backend: CliBackend;
   actor: CliActor;
-  mode: CliMode;
   /** The image-download profile being edited, while in one of the profile modes. */
   draft: ProfileDraft | null;
   setMode(mode: CliMode): void;
@@ -29,7 +28,8 @@ export interface CommandContext {
   exitMode(): Promise<string[]>;
   /** Runs an exec command from a configuration mode (`do`). */
   runExec(line: string): Promise<string[]>;
-  terminal: { length: number; width: number };
+  /** `terminal length`: lines per page, 0 for no paging. */
+  terminal: { length: number };
   closeSession(): void;
 }
 

@@ -84,7 +84,8 @@ export const EXEC_COMMANDS: CommandNode[] = [
         children: [arg('lines', TERMINAL_SIZE, 'Number of lines on screen (0 for no pausing)', { run: (ctx, a) => ((ctx.terminal.length = Number(a.lines)), []) })],
       }),
       keyword('width', 'Set width of the display terminal', {
-        children: [arg('columns', TERMINAL_SIZE, 'Number of characters on a screen line', { run: (ctx, a) => ((ctx.terminal.width = Number(a.columns)), []) })],
+        // Accepted because Netmiko and Ansible send it when they connect; this CLI never wraps its output.
+        children: [arg('columns', TERMINAL_SIZE, 'Number of characters on a screen line', { run: () => [] })],
       }),
     ],
   }),
