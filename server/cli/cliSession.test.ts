@@ -281,8 +281,10 @@ describe('CLI accounts', () => {
       await shell.command('show privilege');
       await shell.waitClosed();
       expect(shell.output).toContain('% Session idle timeout');
-      const last = instance.auth.audit.recent().filter((e) => e.username === 'admin').at(-1);
-      expect(last).toMatchObject({ action: 'logout', sourceAddress: '127.0.0.1 (ssh)' });
+      // The login this session opened ends with it: its logout follows its login in the trail.
+      const loginId = instance.auth.audit.recent().filter((e) => e.username === 'admin' && e.action === 'login').at(-1)!.id;
+      const logout = await waitFor('the logout', () => instance.auth.audit.recent().find((e) => e.id > loginId && e.action === 'logout'), (e) => e !== undefined, 10_000);
+      expect(logout).toMatchObject({ username: 'admin', sourceAddress: '127.0.0.1 (ssh)' });
     } finally {
       await server.close();
     }
