@@ -1,4 +1,5 @@
 import { createServer, type AddressInfo, type Socket } from 'node:net';
+import { StringDecoder } from 'node:string_decoder';
 import ssh2, { type AuthContext, type Connection, type ServerChannel, type Session } from 'ssh2';
 import { loadOrCreateHostKey } from '../sftp/sftpServer';
 import { fingerprintOf } from '../sftp/hostKey';
@@ -180,7 +181,9 @@ function serveSession(connection: Connection, session: Session, actor: CliActor,
       },
     );
     terminals.add(terminal);
-    stream.on('data', (data: Buffer) => terminal.receive(data.toString('utf8')));
+    // A character of several bytes may arrive split across two packets.
+    const decoder = new StringDecoder('utf8');
+    stream.on('data', (data: Buffer) => terminal.receive(decoder.write(data)));
     stream.on('close', () => {
       terminal.end();
       terminals.delete(terminal);
