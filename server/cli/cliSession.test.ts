@@ -290,10 +290,12 @@ describe('CLI accounts', () => {
     }
   });
 
-  it('ends the login when the user types exit', async () => {
+  it('ends the login when the user types exit, after the output of the lines before it', async () => {
     const shell = await admin();
     await shell.waitFor(/EWC#$/);
-    shell.send('exit\r');
+    // A script piped into ssh: everything arrives at once, exit last.
+    shell.send('terminal length 0\rshow version\rexit\r');
     await shell.waitClosed();
+    expect(shell.output).toContain('Configuration register is 0x2102\r\nEWC#exit');
   });
 });

@@ -165,11 +165,16 @@ function serveSession(connection: Connection, session: Session, actor: CliActor,
     const terminal = new TerminalSession(
       {
         write: (text) => stream.write(text),
-        // exit, logout and the idle timeout end the login, as on IOS, not only this channel.
+        // exit, logout and the idle timeout end the login, as on IOS, not only this channel. The
+        // connection ends once the channel closed, so output still queued in the channel is delivered first.
         close: () => {
+          const hangUp = setTimeout(() => connection.end(), 2000);
+          stream.once('close', () => {
+            clearTimeout(hangUp);
+            connection.end();
+          });
           stream.exit(0);
           stream.end();
-          connection.end();
         },
       },
       new CliInterpreter(backend, actor),
