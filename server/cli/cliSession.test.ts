@@ -39,7 +39,8 @@ describe('an SSH session on the CLI', () => {
     await shell.command('sftp-image-server 10.20.30.40');
     await shell.command('sftp-image-path Documents/sftp_files/EWC_17_12_1');
     await shell.command('sftp-username calo');
-    expect(await shell.command('sftp-password 0 s3cret-Pass word')).toMatch(/-sftp\)#$/);
+    // Ctrl-V makes the next key text: a password with a question mark, as IOS needs it typed.
+    expect(await shell.command('sftp-password 0 s3cret-Pass word\x16?')).toMatch(/sftp-password 0 s3cret-Pass word\?\r\n\S+-sftp\)#$/);
     expect(await shell.command('parallel-mode')).toMatch(/-sftp\)#$/);
     const ended = await shell.command('end');
     expect(ended).toMatch(/\r\nEWC#$/);
@@ -50,6 +51,7 @@ describe('an SSH session on the CLI', () => {
     const running = await shell.command('show running-config');
     expect(running).toMatch(/ sftp-password aes \S+/);
     expect(running).not.toContain('s3cret-Pass word');
+    expect(harness.instance.api.exportConfig().body).toMatch(/ sftp-password aes \S+/);
     const audit = harness.instance.auth.audit.exportText();
     expect(audit).toMatch(/admin@127\.0\.0\.1 \(ssh\) profile\.save /);
     expect(audit).not.toContain('s3cret');

@@ -20,6 +20,7 @@ export interface TerminalOptions {
 export const DEFAULT_MAX_LINE_LENGTH = 4096;
 const CTRL_C = '\x03';
 const CTRL_U = '\x15';
+const CTRL_V = '\x16';
 const CTRL_Z = '\x1a';
 const ESC = '\x1b';
 
@@ -36,6 +37,8 @@ export class TerminalSession {
   private tooLong = false;
   private afterCr = false;
   private escape: 'none' | 'esc' | 'csi' = 'none';
+  /** Ctrl-V: the next key is text, so a password may contain `?`, as on IOS. */
+  private literal = false;
   private idleTimer: NodeJS.Timeout | null = null;
   private ended = false;
 
@@ -90,6 +93,10 @@ export class TerminalSession {
     this.afterCr = ch === '\r';
     if (crlf) return;
     if (this.pager) return this.pageKey(ch);
+    if (this.literal) {
+      this.literal = false;
+      if (ch >= ' ') return this.insert(ch);
+    }
     if (this.escape !== 'none') {
       // Arrow keys and other escape sequences: not supported, swallowed whole.
       if (this.escape === 'esc') this.escape = ch === '[' || ch === 'O' ? 'csi' : 'none';
@@ -121,8 +128,14 @@ export class TerminalSession {
         return this.completeWord();
       case '?':
         return this.showHelp();
+      case CTRL_V:
+        this.literal = true;
+        return;
     }
-    if (ch < ' ') return;
+    if (ch >= ' ') this.insert(ch);
+  }
+
+  private insert(ch: string): void {
     if (this.tooLong) return;
     if (this.line.length >= this.options.maxLineLength) {
       this.tooLong = true;
