@@ -11,14 +11,23 @@ export function defaultHostname(controllerApModel: string | null): string {
 
 /** The prompt's host name: what `hostname` set, else one derived from the AP that hosts the controller. */
 export class HostnameStore {
+  private derived: { name: string; at: number } | null = null;
+
   constructor(
     private readonly db: Db,
     private readonly controllerApModel: () => string | null,
+    private readonly now: () => number = Date.now,
   ) {}
 
   get(): string {
     const stored = this.db.prepare("SELECT value FROM cli_setting WHERE key = 'hostname'").pluck().get() as string | undefined;
-    return stored ?? defaultHostname(this.controllerApModel());
+    return stored ?? this.derivedName();
+  }
+
+  // Every prompt asks for the name; on a fleet of thousands of APs the AP report behind the default is read at most every 30 s.
+  private derivedName(): string {
+    if (!this.derived || this.now() - this.derived.at > 30_000) this.derived = { name: defaultHostname(this.controllerApModel()), at: this.now() };
+    return this.derived.name;
   }
 
   set(name: string | null): void {
