@@ -53,6 +53,7 @@ test.describe('the CLI beside the page', () => {
     await panel.getByLabel('Public key', { exact: true }).fill(`${parsed.type} ${parsed.getPublicSSH().toString('base64')} noc@laptop`);
     await panel.getByRole('button', { name: 'Add key' }).click();
     await expect(panel.locator(`[data-testid="ssh-key-row"][data-fingerprint="${keyFingerprint}"]`)).toContainText('noc@laptop');
+    await panel.screenshot({ path: '.test-results/ssh-keys-panel.png' });
 
     await page.goto(`${consoleProcess.url}${UPGRADE_PAGE}`);
     await expect(page.getByTestId('connection')).toHaveText('Live');
