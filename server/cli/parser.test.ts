@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { EXEC_COMMANDS } from './commands/execCommands';
+import { defaultHostname, HOSTNAME_PATTERN } from './hostname';
+import { sshSource } from './sshServer';
 import { completeLine, helpFor, parseCommand } from './parser';
 import { applyPipe, splitPipe } from './pipes';
 import { MORE_PROMPT, Pager } from './pager';
@@ -87,5 +89,21 @@ describe('--More-- paging', () => {
 
   it('shows everything with terminal length 0', () => {
     expect(new Pager(lines, 0).first()).toEqual({ lines, more: false });
+  });
+});
+
+describe('names the CLI derives', () => {
+  it('takes the default host name from the model of the AP that hosts the controller, as the seed names it', () => {
+    expect(defaultHostname('C9120AXI-B')).toBe('9120-EWC');
+    expect(defaultHostname(null)).toBe('EWC');
+    expect(HOSTNAME_PATTERN.test('9120-EWC')).toBe(true);
+    expect(HOSTNAME_PATTERN.test('-bad')).toBe(false);
+    expect(HOSTNAME_PATTERN.test('a'.repeat(64))).toBe(false);
+  });
+
+  it('marks the audit source of a CLI action as SSH, without the IPv4-mapped prefix', () => {
+    expect(sshSource('::ffff:10.0.0.7')).toBe('10.0.0.7 (ssh)');
+    expect(sshSource('::1')).toBe('::1 (ssh)');
+    expect(sshSource(undefined)).toBe('unknown (ssh)');
   });
 });
