@@ -18,6 +18,8 @@ export interface TerminalOptions {
 }
 
 export const DEFAULT_MAX_LINE_LENGTH = 4096;
+// Typeahead kept while a command runs; what a client sends beyond it is dropped with a bell.
+const MAX_PENDING = 1024 * 1024;
 const CTRL_C = '\x03';
 const CTRL_U = '\x15';
 const CTRL_V = '\x16';
@@ -56,7 +58,9 @@ export class TerminalSession {
   receive(data: string): void {
     if (this.ended) return;
     this.armIdle();
-    this.pending += data;
+    const room = MAX_PENDING - this.pending.length;
+    if (data.length > room) this.io.write('\x07');
+    this.pending += data.slice(0, Math.max(0, room));
     this.pump();
   }
 
