@@ -114,6 +114,9 @@ export const DEBIAN_PACKAGES = {
   iproute2: '/usr/sbin/ip',
   // The demo firmware catalog creates its CA and certificate with it on the first start.
   openssl: '/usr/bin/openssl',
+  // The CLI's end-to-end tests drive the SSH CLI with Netmiko's cisco_ios driver and Ansible's cisco.ios collection.
+  'python3-netmiko': '/usr/lib/python3/dist-packages/netmiko/__init__.py',
+  ansible: '/usr/bin/ansible-playbook',
 };
 
 export function ensureDebianPackages() {

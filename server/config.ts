@@ -44,6 +44,7 @@ const envSchema = z.object({
   EWC_REJOIN_TIMEOUT_MS: positiveInt.default(180_000),
   EWC_MAX_CONCURRENT_PREDOWNLOADS: z.coerce.number().int().min(1).max(10_000).default(100),
   EWC_EVENT_LOG_MAX_LINES: z.coerce.number().int().min(1000).default(100_000),
+  EWC_CLI_PORT: z.coerce.number().int().min(0).max(65535).default(2022),
 });
 
 export interface ConsoleConfig {
@@ -82,6 +83,8 @@ export interface ConsoleConfig {
   maxConcurrentPredownloads: number;
   /** How many event log lines the database keeps (the newest). */
   eventLogMaxLines: number;
+  /** TCP port of the SSH CLI, on `host`; 0 picks a free one. */
+  cliPort: number;
 }
 
 // The demo fleet's links are slowed down so that progress is visible on a loopback network.
@@ -120,5 +123,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     rejoinTimeoutMs: e.EWC_REJOIN_TIMEOUT_MS,
     maxConcurrentPredownloads: e.EWC_MAX_CONCURRENT_PREDOWNLOADS,
     eventLogMaxLines: e.EWC_EVENT_LOG_MAX_LINES,
+    cliPort: e.EWC_CLI_PORT,
   };
 }

@@ -1,10 +1,13 @@
-import path from 'node:path';
 import type { Server as HttpServer } from 'node:http';
+import path from 'node:path';
 import { Server as SocketServer, type Namespace } from 'socket.io';
 import type { ApToControllerEvents, ControllerToApEvents } from '../lib/capwapEvents';
 import { CAPWAP_NAMESPACE } from '../lib/capwapEvents';
 import type { ConsoleSnapshot } from '../lib/socketEvents';
 import { ApRegistry } from './capwap/apRegistry';
+import { createConsoleCliBackend } from './cli/consoleBackend';
+import { SshKeyRepository } from './cli/sshKeyRepository';
+import { startCliServer, type CliServer } from './cli/sshServer';
 import type { ConsoleConfig } from './config';
 import { fleetSummary, queryApImage, type ApImageViewSources } from './console/apImageView';
 import { ConsoleHub, type ConsoleNamespace } from './console/consoleHub';
@@ -49,6 +52,9 @@ export interface ConsoleInstance {
   io: SocketServer;
   orchestrator: UpgradeOrchestrator;
   db: Db;
+  /** The SSH CLI: its host key fingerprint, and its port once listening. */
+  cli: CliServer;
+  sshKeys: SshKeyRepository;
   close(): Promise<void>;
 }
 
@@ -181,6 +187,20 @@ export function createConsole(httpServer: HttpServer, config: ConsoleConfig, opt
     httpModeIssues: (data) => checkHttpModeInput(data, uploads, isHomogeneous(aps.reader.imageTypes())),
   });
 
+  const sshKeys = new SshKeyRepository(db);
+  const cliParts = createConsoleCliBackend({
+    api,
+    auth,
+    sshKeys,
+    db,
+    profile: () => toProfileView(profiles.get()),
+    apImage,
+    syslog: () => log.recent(),
+    upgrade: () => orchestrator.view(),
+    startedAt: Date.now(),
+  });
+  const cli = startCliServer({ host: config.host, port: config.cliPort, hostKeyPath: path.join(config.dataDir, 'cli-ssh-host-key'), ...cliParts });
+
   return {
     api,
     authApi: new AuthApi(auth, log, config.secureCookie),
@@ -191,7 +211,10 @@ export function createConsole(httpServer: HttpServer, config: ConsoleConfig, opt
     io,
     orchestrator,
     db,
+    cli,
+    sshKeys,
     close: async () => {
+      await cli.close();
       orchestrator.dispose();
       catalogChecks.dispose();
       hub?.dispose();

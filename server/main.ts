@@ -10,6 +10,7 @@ import { DEMO_CONTROLLER_VERSION, DEMO_FLEET } from './demo/demoFleet';
 import { DEMO_SFTP_PASSWORD, DEMO_SFTP_USER, startDemoImageServers, type DemoImageServers } from './demo/demoEnvironment';
 import { installApis } from './http/consoleAccess';
 import { RequestGate } from './http/requestGate';
+import { SshKeysApi } from './http/sshKeysApi';
 import { isUploadPath } from '../lib/httpModeSettings';
 
 async function main(): Promise<void> {
@@ -30,7 +31,7 @@ async function main(): Promise<void> {
   });
   instance = createConsole(httpServer, config, { defaultProfile: demo?.profile, initialControllerVersion: DEMO_CONTROLLER_VERSION });
   gate = new RequestGate(instance.auth, { allowedHosts: { configured: config.allowedHosts, listenHost: config.host } });
-  installApis({ console: instance.api, auth: instance.authApi, catalog: instance.catalogApi });
+  installApis({ console: instance.api, auth: instance.authApi, catalog: instance.catalogApi, sshKeys: new SshKeysApi(instance.sshKeys, instance.auth) });
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
@@ -40,6 +41,7 @@ async function main(): Promise<void> {
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://${config.host}:${port}`;
 
+  const cliPort = await instance.cli.listening;
   let fleet: Fleet | null = null;
   if (aps.length > 0) {
     fleet = await startFleet({ controllerUrl: url, aps, storageRoot: path.join(config.dataDir, 'fleet'), linkKbps: config.apLinkKbps, reloadMs: config.reloadMs });
@@ -47,6 +49,7 @@ async function main(): Promise<void> {
 
   console.log(`EWC Software Upgrade console: ${url}/administration/software-management/software-upgrade`);
   console.log(`  data folder: ${config.dataDir}`);
+  console.log(`  CLI: ssh -p ${cliPort} admin@${config.host} (host key ${instance.cli.fingerprint})`);
   if (instance.generatedAdminPassword) {
     console.log(`  first start: log in as admin with password ${instance.generatedAdminPassword}`);
     console.log('  (shown once; set EWC_ADMIN_PASSWORD before the first start to choose it, change it under Administration > User Administration)');

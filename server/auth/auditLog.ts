@@ -14,6 +14,9 @@ export const AUDIT_ACTIONS = [
   'user.remove',
   'user.password',
   'user.role',
+  'user.sshKey.add',
+  'user.sshKey.remove',
+  'cli.hostname',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

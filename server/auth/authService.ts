@@ -149,6 +149,27 @@ export class AuthService {
     return this.oneAtATime(throttleKey(username), () => this.attemptLogin(username, password, sourceAddress));
   }
 
+  /**
+   * Opens a session for a login that proved itself another way than the password (an SSH public key the
+   * caller verified): the same lock check, session and audit line as a password login.
+   */
+  loginWithVerifiedKey(username: string, keyFingerprint: string, sourceAddress: string): { sessionId: string; user: SessionUser } | null {
+    const user = this.users.find(username);
+    if (!user) return null;
+    if (this.throttle.lockedUntil(username) !== null) {
+      this.audit.record({ username, sourceAddress, action: 'login.failed', detail: 'account locked' });
+      return null;
+    }
+    const sessionId = this.sessions.create(user.username);
+    this.audit.record({ username: user.username, sourceAddress, action: 'login', detail: `public key ${keyFingerprint}` });
+    return { sessionId, user: { username: user.username, role: user.role } };
+  }
+
+  /** The idle limit of every session, web or SSH. */
+  get sessionIdleMs(): number {
+    return this.options.sessionIdleMs ?? DEFAULT_SESSION_IDLE_MS;
+  }
+
   /** The user behind a session id, sliding its idle expiry; null when there is no live session. */
   sessionUser(sessionId: string | null | undefined): SessionUser | null {
     if (!sessionId) return null;

@@ -1,11 +1,13 @@
 import type { AuthApi } from './authApi';
 import type { CatalogApi } from './catalogApi';
 import type { ConsoleApi } from './consoleApi';
+import type { SshKeysApi } from './sshKeysApi';
 
 export interface InstalledApis {
   console: ConsoleApi;
   auth: AuthApi;
   catalog: CatalogApi;
+  sshKeys?: SshKeysApi;
 }
 
 // Next.js bundles route handlers apart from the custom server's modules, so the

@@ -77,7 +77,7 @@ export async function startSftpServer({ root, host = '127.0.0.1', port = 0, user
   };
 }
 
-function loadOrCreateHostKey(path: string): string {
+export function loadOrCreateHostKey(path: string): string {
   if (existsSync(path)) return readFileSync(path, 'utf8');
   // Node's own ECDSA P-256 key in SEC1 PEM, which ssh2 always reads back: about 3 in 1,000 ed25519 keys
   // from ssh2's utils.generateKeyPairSync are refused by its own parser ("Malformed OpenSSH private key").

@@ -60,7 +60,7 @@ export class BrowserProbe {
 
 export async function startConsoleHarness(env: Record<string, string> = {}, dataDir?: string): Promise<ConsoleHarness> {
   const dir = dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'ewc-console-'));
-  const config = loadConfig({ EWC_DATA_DIR: dir, EWC_DEMO: '0', EWC_RELOAD_MS: '200', EWC_ADMIN_PASSWORD: TEST_ADMIN_PASSWORD, ...env });
+  const config = loadConfig({ EWC_DATA_DIR: dir, EWC_DEMO: '0', EWC_RELOAD_MS: '200', EWC_ADMIN_PASSWORD: TEST_ADMIN_PASSWORD, EWC_CLI_PORT: '0', ...env });
   const httpServer: Server = createServer();
   const instance = createConsole(httpServer, config);
   await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));

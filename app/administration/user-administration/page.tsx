@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import { headers } from 'next/headers';
 import { Breadcrumb } from '@/components/layout/Breadcrumb';
+import { SshKeysPanel } from '@/components/users/SshKeysPanel';
 import { UserAdministration } from '@/components/users/UserAdministration';
 import { actorFromHeaders } from '@/lib/requestActor';
 
@@ -15,6 +16,7 @@ export default async function UserAdministrationPage() {
       <Breadcrumb items={['Administration', 'User Administration']} />
       <h1 className="page-title">User Administration</h1>
       <UserAdministration currentUser={currentUser} />
+      {currentUser?.role === 'admin' && <SshKeysPanel />}
     </>
   );
 }

@@ -1,0 +1,27 @@
+import type { ParsedKey } from 'ssh2';
+import type { Role } from '../../lib/validations/authSchemas';
+
+export interface CliLogin {
+  sessionId: string;
+  user: { username: string; role: Role };
+}
+
+/**
+ * The console's accounts as the SSH server sees them: the web login's password check (same lockout,
+ * delays and audit), the public keys an admin added, and the session store, so an SSH login is one more
+ * session that ends, expires and is audited like the page's.
+ */
+export interface CliAuth {
+  password(username: string, password: string, sourceAddress: string): Promise<{ ok: true; login: CliLogin } | { ok: false; delayMs: number }>;
+  publicKeys(username: string): ParsedKey[];
+  /** Opens a session once the client proved it holds one of the account's keys; refused while the account is locked. */
+  keyLogin(username: string, fingerprint: string, sourceAddress: string): CliLogin | null;
+  /** Slides the session's idle expiry; false once it ended. */
+  touch(sessionId: string): boolean;
+  logout(sessionId: string, sourceAddress: string): void;
+  /** Told with the session id's hash when a session ends elsewhere (account removed, password or role changed, expired). */
+  onSessionEnded(listener: (idHash: string) => void): () => void;
+  idHash(sessionId: string): string;
+  /** The web session's idle limit, which the CLI applies to keystrokes. */
+  idleMs: number;
+}

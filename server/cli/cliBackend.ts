@@ -1,0 +1,42 @@
+import type { ApImageReport } from '../../lib/apImage';
+import type { ImageDownloadProfileInput, ImageDownloadProfileView } from '../../lib/imageDownloadProfile';
+import type { SyslogLine } from '../../lib/syslog';
+import type { UpgradeView } from '../../lib/upgradeStage';
+import type { Role } from '../../lib/validations/authSchemas';
+
+/** Who typed a command: the account of the SSH login and where it came from, as the audit trail records it. */
+export interface CliActor {
+  username: string;
+  role: Role;
+  /** `ADDRESS (ssh)`, so the audit trail tells CLI changes from the page's. */
+  sourceAddress: string;
+}
+
+/**
+ * Everything the CLI needs from the console, narrowed to what its commands do. createConsole fills it
+ * with the same service calls the HTTP API makes, so a change typed here is audited, saved and pushed to
+ * open pages exactly as one made on the page. Answers are lines to print; refusals start with `% `.
+ */
+export interface CliBackend {
+  hostname(): string;
+  /** Sets the prompt's host name, or back to the default with null; returns error lines. */
+  setHostname(name: string | null, actor: CliActor): string[];
+  profile(): ImageDownloadProfileView;
+  /** Saves the profile as the page's Save does; returns error lines, none when saved. */
+  saveProfile(input: ImageDownloadProfileInput, actor: CliActor): string[];
+  /** The profile as configuration lines, the text of Export configuration (SFTP password only as `aes …`). */
+  profileConfig(): string;
+  /** Save & Download with the saved profile. */
+  predownload(actor: CliActor): Promise<string[]>;
+  /** Marks the predownloaded images for swapping; `reset` then activates them. */
+  swap(actor: CliActor): string[];
+  /** Reloads the APs onto the swapped images: the page's Activate. */
+  reset(actor: CliActor): string[];
+  /** The page's Cancel. */
+  cancel(actor: CliActor): string[];
+  upgrade(): UpgradeView;
+  apImage(): ApImageReport;
+  syslog(): SyslogLine[];
+  /** When the console started, for `show version`'s uptime. */
+  startedAt: number;
+}

@@ -1,0 +1,126 @@
+import { z } from 'zod';
+import type { ApImageReport } from '../../lib/apImage';
+import type { ImageDownloadProfileView } from '../../lib/imageDownloadProfile';
+import type { SyslogLine } from '../../lib/syslog';
+import type { UpgradeView } from '../../lib/upgradeStage';
+import type { AuthService } from '../auth/authService';
+import { hashSessionId } from '../auth/sessionStore';
+import type { ApiResult, ConsoleApi } from '../http/consoleApi';
+import type { Db } from '../store/database';
+import type { CliAuth } from './cliAuth';
+import type { CliActor, CliBackend } from './cliBackend';
+import { HOSTNAME_PATTERN, HostnameStore } from './hostname';
+import type { SshKeyRepository } from './sshKeyRepository';
+
+export interface ConsoleCliDeps {
+  api: ConsoleApi;
+  auth: AuthService;
+  sshKeys: SshKeyRepository;
+  db: Db;
+  profile: () => ImageDownloadProfileView;
+  apImage: () => ApImageReport;
+  syslog: () => SyslogLine[];
+  upgrade: () => UpgradeView;
+  startedAt: number;
+}
+
+// The API's refusals: `{ error, issues? }`, read through a schema rather than trusted as a shape.
+const refusalSchema = z.object({
+  error: z.string(),
+  issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  hostKey: z.object({ fingerprint: z.string() }).optional(),
+});
+
+/** An API refusal as IOS error lines: `% Error: …`, the words Ansible's and Netmiko's users look for. */
+function refusal(result: ApiResult, what: string): string[] {
+  const parsed = refusalSchema.safeParse(result.body);
+  if (!parsed.success) return [`% Error: ${what} failed (${result.status}).`];
+  const { error, issues, hostKey } = parsed.data;
+  const lines = issues?.length ? issues.map((i) => `% Error: ${what}: ${i.message} (${i.path})`) : [`% Error: ${error}`];
+  if (hostKey) lines.push(`Trust it with "sftp-host-key ${hostKey.fingerprint}" in the image-download profile, then run ap image predownload again.`);
+  return lines;
+}
+
+/**
+ * The CLI's view of the console. Every change goes through the same ConsoleApi calls as the page's
+ * routes, so it is validated, audited (source `ADDRESS (ssh)`) and pushed to open pages the same way.
+ */
+export function createConsoleCliBackend(deps: ConsoleCliDeps): { backend: CliBackend; auth: CliAuth } {
+  const { api, auth } = deps;
+  const hostnames = new HostnameStore(deps.db, () => deps.apImage().aps.find((ap) => ap.hostsController)?.model ?? null);
+  // `ap image swap` arms the upgrade waiting for Activate; `ap image reset` then activates it.
+  let swappedUpgrade: number | null = null;
+
+  const backend: CliBackend = {
+    startedAt: deps.startedAt,
+    hostname: () => hostnames.get(),
+    setHostname: (name, actor) => {
+      if (name !== null && !HOSTNAME_PATTERN.test(name)) return ['% Error: A host name is letters, digits and inner hyphens, 63 characters at most.'];
+      hostnames.set(name);
+      auth.audit.record({ username: actor.username, sourceAddress: actor.sourceAddress, action: 'cli.hostname', detail: name ?? `default (${hostnames.get()})` });
+      return [];
+    },
+    profile: deps.profile,
+    saveProfile: (input, actor) => {
+      const result = api.saveProfile(input, actor);
+      return result.status === 200 ? [] : refusal(result, 'Image download profile not saved');
+    },
+    profileConfig: () => String(api.exportConfig().body),
+    predownload: async (actor) => {
+      const view = deps.profile();
+      const body = {
+        mode: view.mode,
+        imageServer: view.imageServer,
+        imagePath: view.imagePath,
+        port: view.port,
+        parallelMode: view.parallelMode,
+        // No password: the API keeps the stored one, as the page's Save & Download does with an empty field.
+        sftp: { username: view.sftp.username, passwordType: view.sftp.passwordType, authMethod: view.sftp.authMethod, hostKeyFingerprint: view.sftp.hostKeyFingerprint ?? '' },
+      };
+      const result = await api.startDownload(body, actor);
+      if (result.status !== 202) return refusal(result, 'Predownload not started');
+      const upgradeId = z.object({ upgradeId: z.number() }).parse(result.body).upgradeId;
+      return [`AP image predownload started (upgrade ${upgradeId}); follow it with show ap image.`];
+    },
+    swap: () => {
+      const upgrade = deps.upgrade();
+      if (upgrade.stage !== 'Activate' || upgrade.upgradeId === null) {
+        return ['% Error: Nothing to swap: every AP must have completed its predownload (show ap image).'];
+      }
+      swappedUpgrade = upgrade.upgradeId;
+      return [`AP image swap set: each AP boots ${upgrade.targetVersion} at its next reset (ap image reset).`];
+    },
+    reset: (actor: CliActor) => {
+      const upgrade = deps.upgrade();
+      if (upgrade.stage !== 'Activate' || swappedUpgrade === null || swappedUpgrade !== upgrade.upgradeId) {
+        return ['% Error: No AP image swap pending: run ap image swap first (swap then reset is the page\'s Activate).'];
+      }
+      const result = api.activate(actor);
+      if (result.status !== 202) return refusal(result, 'Reset refused');
+      swappedUpgrade = null;
+      return [`Resetting the APs: they swap to ${upgrade.targetVersion}, reload and join again (show ap image).`];
+    },
+    cancel: (actor) => {
+      const result = api.cancel(actor);
+      return result.status === 202 ? ['AP image predownload aborted: every AP drops its partial image.'] : refusal(result, 'Abort refused');
+    },
+    upgrade: deps.upgrade,
+    apImage: deps.apImage,
+    syslog: deps.syslog,
+  };
+
+  const cliAuth: CliAuth = {
+    password: async (username, password, sourceAddress) => {
+      const result = await auth.login(username, password, sourceAddress);
+      return result.ok ? { ok: true, login: { sessionId: result.sessionId, user: result.user } } : { ok: false, delayMs: result.delayMs };
+    },
+    publicKeys: (username) => deps.sshKeys.keysOf(username),
+    keyLogin: (username, fingerprint, sourceAddress) => auth.loginWithVerifiedKey(username, fingerprint, sourceAddress),
+    touch: (sessionId) => auth.sessionUser(sessionId) !== null,
+    logout: (sessionId, sourceAddress) => auth.logout(sessionId, sourceAddress),
+    onSessionEnded: (listener) => auth.onSessionEnded((ended) => listener(ended.idHash)),
+    idHash: hashSessionId,
+    idleMs: auth.sessionIdleMs,
+  };
+  return { backend, auth: cliAuth };
+}
