@@ -24,6 +24,11 @@ import { openDatabase, type Db } from './store/database';
 import { EventLog } from './store/eventLog';
 import { EMPTY_PROFILE, ProfileRepository, toProfileView, type StoredProfile } from './store/profileRepository';
 import { UpgradeRepository } from './store/upgradeRepository';
+import { RolloutRepository } from './store/rolloutRepository';
+import { ScheduleRepository } from './store/scheduleRepository';
+import { UpgradeHistory } from './store/upgradeHistory';
+import { Scheduler } from './orchestrator/scheduler';
+import { MaintenanceApi } from './http/maintenanceApi';
 import { WriteBehind } from './store/writeBehind';
 import { RuntimeMonitor } from './diagnostics/runtimeStats';
 import type { ApImageQuery } from '../lib/apImageQuery';
@@ -85,6 +90,8 @@ export function createConsole(httpServer: HttpServer, config: ConsoleConfig, opt
   const store = new WriteBehind(db, STORE_TICK_MS);
   const aps = new AccessPointRepository(db, store);
   const upgrades = new UpgradeRepository(db);
+  const rollouts = new RolloutRepository(db);
+  const schedules = new ScheduleRepository(db);
   const controller = new ControllerRepository(db, options.initialControllerVersion ?? '17.09.04a.0.6');
   const log = new EventLog(db, store, config.eventLogMaxLines);
   const progress = new TransferProgress();
@@ -97,15 +104,18 @@ export function createConsole(httpServer: HttpServer, config: ConsoleConfig, opt
   const createImageSource = options.createImageSource ?? ((profile: StoredProfile) => imageSourceFor(profile, config));
 
   let hub: ConsoleHub | null = null;
+  const notifier = { apChanged: (mac: string) => hub?.apChanged(mac), upgradeChanged: () => hub?.upgradeChanged() };
   const orchestrator = new UpgradeOrchestrator({
     config,
     aps,
     upgrades,
+    rollouts,
+    schedules,
     controller,
     log,
     store,
     progress,
-    notifier: { apChanged: (mac) => hub?.apChanged(mac), upgradeChanged: () => hub?.upgradeChanged() },
+    notifier,
     registry: () => registry!,
     createImageSource,
   });
@@ -139,6 +149,9 @@ export function createConsole(httpServer: HttpServer, config: ConsoleConfig, opt
     apLog: (mac, line) => orchestrator.apLog(mac, line),
   });
   orchestrator.recoverAfterRestart();
+  // Armed after the recovery, so an action due while the console was down runs on a settled state.
+  const scheduler = new Scheduler({ schedules, orchestrator, profiles, log, audit: auth.audit, notifier });
+  const maintenance = new MaintenanceApi({ orchestrator, scheduler, history: new UpgradeHistory(db, upgrades, rollouts), audit: auth.audit });
 
   const api = new ConsoleApi({
     profiles,
@@ -151,6 +164,7 @@ export function createConsole(httpServer: HttpServer, config: ConsoleConfig, opt
     profileSaved: () => hub?.profileChanged(toProfileView(profiles.get())),
     probeHostKey: (host, port) => probeHostKey(host, port, config.sftpTimeoutMs),
     runtime,
+    maintenance,
   });
 
   return {
@@ -162,6 +176,7 @@ export function createConsole(httpServer: HttpServer, config: ConsoleConfig, opt
     orchestrator,
     db,
     close: async () => {
+      scheduler.dispose();
       orchestrator.dispose();
       hub?.dispose();
       stopSweep();

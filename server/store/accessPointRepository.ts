@@ -1,4 +1,4 @@
-import type { ApJoinInfo } from '../../lib/capwapEvents';
+import { DEFAULT_SITE_TAG, type ApJoinInfo } from '../../lib/capwapEvents';
 import { canTransition, type PredownloadStatus } from '../../lib/predownloadStatus';
 import type { AccessPointRecord, TransitionChanges } from '../fleet/accessPoint';
 import { FleetProjection, type FleetReader } from '../fleet/fleetProjection';
@@ -28,6 +28,15 @@ interface AccessPointRow {
   last_error: string | null;
   upgrade_id: number | null;
   last_seen_at: string;
+  site_tag: string;
+  neighbors: string;
+  activation_excluded: number;
+}
+
+/** The column is written only by this repository, as a JSON array of MACs. */
+function parseNeighbors(text: string): string[] {
+  const value: unknown = JSON.parse(text);
+  return Array.isArray(value) ? value.filter((mac): mac is string => typeof mac === 'string') : [];
 }
 
 function fromRow(row: AccessPointRow): AccessPointRecord {
@@ -52,6 +61,9 @@ function fromRow(row: AccessPointRow): AccessPointRecord {
     lastError: row.last_error,
     upgradeId: row.upgrade_id,
     lastSeenAt: row.last_seen_at,
+    siteTag: row.site_tag,
+    neighbors: parseNeighbors(row.neighbors),
+    activationExcluded: row.activation_excluded === 1,
   };
 }
 
@@ -77,13 +89,16 @@ function toRow(record: AccessPointRecord): AccessPointRow {
     last_error: record.lastError,
     upgrade_id: record.upgradeId,
     last_seen_at: record.lastSeenAt,
+    site_tag: record.siteTag,
+    neighbors: JSON.stringify(record.neighbors),
+    activation_excluded: record.activationExcluded ? 1 : 0,
   };
 }
 
 const COLUMNS = [
   'mac', 'name', 'model', 'image_type', 'role', 'primary_image', 'backup_image', 'backup_image_sha256', 'controller_primary_image',
   'controller_backup_image', 'hosts_controller', 'free_space_kb', 'predownload_status', 'predownload_version', 'retry_count',
-  'next_retry_time', 'method', 'last_error', 'upgrade_id', 'last_seen_at',
+  'next_retry_time', 'method', 'last_error', 'upgrade_id', 'last_seen_at', 'site_tag', 'neighbors', 'activation_excluded',
 ] as const satisfies readonly (keyof AccessPointRow)[];
 
 export class IllegalTransitionError extends Error {}
@@ -147,7 +162,10 @@ export class AccessPointRepository {
       method: 'CAPWAP',
       lastError: null,
       upgradeId: null,
+      activationExcluded: false,
       ...previous,
+      siteTag: info.siteTag ?? previous?.siteTag ?? DEFAULT_SITE_TAG,
+      neighbors: info.neighbors ?? previous?.neighbors ?? [],
       mac: info.mac,
       name: info.name,
       model: info.model,
@@ -171,6 +189,12 @@ export class AccessPointRepository {
   recordControllerBackupImage(mac: string, version: string): void {
     const record = this.fleet.get(mac);
     if (record) this.save({ ...record, controllerBackupImage: version });
+  }
+
+  /** Takes the AP out of the activation, or back in. */
+  setActivationExcluded(mac: string, excluded: boolean): AccessPointRecord | null {
+    const record = this.fleet.get(mac);
+    return record ? this.save({ ...record, activationExcluded: excluded }) : null;
   }
 
   /**

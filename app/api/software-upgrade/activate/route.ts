@@ -1,5 +1,5 @@
-import { respond } from '@/server/http/routeResponse';
+import { respondWithBody } from '@/server/http/routeResponse';
 
 export function POST(request: Request) {
-  return respond(request, ({ api, actor }) => api.activate(actor));
+  return respondWithBody(request, ({ api, actor }, body) => api.activate(actor, body));
 }
