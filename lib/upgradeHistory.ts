@@ -1,43 +1,46 @@
-import type { RolloutStrategy, WaveState } from './rollout';
-import type { UpgradeStage } from './upgradeStage';
+import { z } from 'zod';
+import { ROLLOUT_STRATEGIES } from './rollout';
+import { UPGRADE_STAGES } from './upgradeStage';
 
-/** One upgrade as the history lists it. */
-export interface UpgradeHistoryEntry {
-  id: number;
-  startedBy: string | null;
+/** One upgrade as the history lists it (the page parses the API's answer with this schema). */
+export const upgradeHistoryEntrySchema = z.object({
+  id: z.number().int(),
+  startedBy: z.string().nullable(),
   /** page, api, cli or schedule. */
-  startedVia: string | null;
-  stage: UpgradeStage;
-  mode: string;
-  imageUrl: string;
-  targets: string;
-  targetVersion: string | null;
-  targetControllerVersion: string | null;
-  strategy: RolloutStrategy | null;
-  activatedBy: string | null;
-  startedAt: string;
-  finishedAt: string | null;
-  durationSeconds: number | null;
-  message: string | null;
-  waveCount: number;
-  failedAps: number;
-}
+  startedVia: z.string().nullable(),
+  stage: z.enum(UPGRADE_STAGES),
+  mode: z.string(),
+  imageUrl: z.string(),
+  targets: z.string(),
+  targetVersion: z.string().nullable(),
+  targetControllerVersion: z.string().nullable(),
+  strategy: z.enum(ROLLOUT_STRATEGIES).nullable(),
+  activatedBy: z.string().nullable(),
+  startedAt: z.string(),
+  finishedAt: z.string().nullable(),
+  durationSeconds: z.number().nullable(),
+  message: z.string().nullable(),
+  waveCount: z.number().int(),
+  failedAps: z.number().int(),
+});
+export type UpgradeHistoryEntry = z.infer<typeof upgradeHistoryEntrySchema>;
 
-export interface UpgradeHistoryWave {
-  index: number;
-  state: WaveState;
-  aps: string[];
-  startedAt: string | null;
-  finishedAt: string | null;
-  failed: number;
-}
+export const upgradeHistoryWaveSchema = z.object({
+  index: z.number().int(),
+  state: z.enum(['pending', 'reloading', 'done']),
+  aps: z.array(z.string()),
+  startedAt: z.string().nullable(),
+  finishedAt: z.string().nullable(),
+  failed: z.number().int(),
+});
 
 /** One upgrade opened: its waves and the error and warning lines logged while it ran. */
-export interface UpgradeHistoryDetail extends UpgradeHistoryEntry {
-  errorThresholdPercent: number | null;
-  waves: UpgradeHistoryWave[];
-  failures: { time: string; text: string }[];
-}
+export const upgradeHistoryDetailSchema = upgradeHistoryEntrySchema.extend({
+  errorThresholdPercent: z.number().nullable(),
+  waves: z.array(upgradeHistoryWaveSchema),
+  failures: z.array(z.object({ time: z.string(), text: z.string() })),
+});
+export type UpgradeHistoryDetail = z.infer<typeof upgradeHistoryDetailSchema>;
 
 const CSV_COLUMNS = [
   'id', 'startedBy', 'startedVia', 'stage', 'mode', 'imageUrl', 'targets', 'targetVersion', 'targetControllerVersion', 'strategy',

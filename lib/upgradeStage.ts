@@ -105,4 +105,6 @@ export interface UpgradeView {
   rollout: RolloutView | null;
   /** Save & Download and Activate set for later, soonest first. */
   scheduled: ScheduledView[];
+  /** The controller's time zone (IANA name), to show scheduled times as the controller reads them. */
+  controllerTimeZone: string;
 }

@@ -22,6 +22,10 @@ import { useConfigExport } from './useConfigExport';
 import { useConsoleActions } from './useConsoleActions';
 import { useConsoleState } from './useConsoleState';
 import { useProfileForm } from './useProfileForm';
+import { ActivationOptions } from './ActivationOptions';
+import { RolloutWaves } from './RolloutWaves';
+import { useActivationOptions } from './useActivationOptions';
+import { useMaintenanceActions } from './useMaintenanceActions';
 
 const EXPORT_BUTTON_ID = 'export-config-open';
 
@@ -35,6 +39,8 @@ export function SoftwareUpgradeConsole({ canChange }: { canChange: boolean }) {
   const runner = useActionRunner();
   const actions = useConsoleActions(form, runner, live.applyProfile);
   const configExport = useConfigExport(runner);
+  const activation = useActivationOptions();
+  const maintenance = useMaintenanceActions(runner);
   const upgrade = live.upgrade;
   const running = upgrade?.state === 'running' || upgrade?.state === 'reloading';
   const message = actions.message && !(actions.message.aboutForm && form.dirty) ? actions.message : null;
@@ -66,10 +72,11 @@ export function SoftwareUpgradeConsole({ canChange }: { canChange: boolean }) {
                 busy={actions.busy}
                 canSave={canChange && form.ready}
                 canDownload={canChange && form.ready && upgrade !== null && !running}
-                canActivate={canChange && upgrade?.state === 'awaitingActivation'}
+                // An activation may be set for later before the predownload ends, or for the next window of a paused one.
+                canActivate={canChange && (upgrade?.state === 'awaitingActivation' || (activation.scheduled && upgrade !== null))}
                 canCancel={canChange && upgrade !== null && isCancellable(upgrade.stage)}
                 onSaveAndDownload={actions.saveAndDownload}
-                onActivate={actions.activate}
+                onActivate={() => actions.activate(activation.body())}
                 onCancel={actions.cancel}
                 aside={
                   <Button id={EXPORT_BUTTON_ID} className="btn-small" disabled={!canChange || actions.busy !== null} busy={actions.busy === 'export'} onClick={configExport.open}>
@@ -86,10 +93,15 @@ export function SoftwareUpgradeConsole({ canChange }: { canChange: boolean }) {
         </Panel>
       </div>
 
+      <Panel id="maintenance-window" title="Activation and Maintenance Window">
+        <ActivationOptions options={activation} disabled={!canChange} />
+        <RolloutWaves upgrade={upgrade} canChange={canChange} busy={actions.busy !== null} onCommand={maintenance.command} onCancelScheduled={maintenance.cancelSchedule} />
+      </Panel>
+
       <Panel id="ap-image" title="AP Image Predownload" aside={<span className="panel-count">{live.summary?.totalAps ?? 0} APs</span>}>
         <ApImageCounters summary={live.summary} />
         <ApImageTableControls query={live.apImageQuery} total={live.total} onQuery={live.viewApImage} />
-        <ApImageTable aps={live.aps} filtered={live.total < (live.summary?.totalAps ?? 0)} />
+        <ApImageTable aps={live.aps} filtered={live.total < (live.summary?.totalAps ?? 0)} canChange={canChange} />
       </Panel>
 
       <Panel id="syslog" title="Syslog" aside={<span className="panel-count">last {live.syslog.length} lines</span>}>

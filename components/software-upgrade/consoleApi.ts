@@ -26,11 +26,6 @@ export function startDownload(body: ImageDownloadProfileInput): Promise<ApiResul
   return request('POST', '/api/software-upgrade/download', body);
 }
 
-// An empty JSON object rather than no body, so a handler that parses its body does not trip over it.
-export function activateUpgrade(): Promise<ApiResult<unknown>> {
-  return request('POST', '/api/software-upgrade/activate', {});
-}
-
 export function cancelUpgrade(): Promise<ApiResult<unknown>> {
   return request('POST', '/api/software-upgrade/cancel', {});
 }

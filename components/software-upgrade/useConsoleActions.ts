@@ -2,8 +2,10 @@
 
 import { useCallback, useState } from 'react';
 import type { HostKeyInfo, ImageDownloadProfileView } from '@/lib/imageDownloadProfile';
-import { activateUpgrade, cancelUpgrade, fetchHostKey, saveProfile, startDownload, type ApiFailure, type ApiResult } from './consoleApi';
+import { cancelUpgrade, fetchHostKey, saveProfile, startDownload, type ApiFailure, type ApiResult } from './consoleApi';
 import { FIELD_PATHS, fieldId, issuesToErrors, parseHostKeyRequest, visibleFieldPaths, type FieldErrors, type ProfileFormValues } from './profileForm';
+import type { ActivateRequest } from '@/lib/rollout';
+import { activateWith } from './maintenanceRequests';
 import type { ActionMessage, ActionRunner, ConsoleActionName } from './useActionRunner';
 import type { ProfileFormApi } from './useProfileForm';
 
@@ -23,7 +25,8 @@ export interface ConsoleActionsApi {
   message: ActionMessage | null;
   save: () => void;
   saveAndDownload: () => void;
-  activate: () => void;
+  /** Activate now or at a time, with the activation options (all at once or rolling). */
+  activate: (options?: Partial<ActivateRequest>) => void;
   cancel: () => void;
   dismissMessage: () => void;
   getHostKey: () => void;
@@ -129,7 +132,7 @@ export function useConsoleActions(form: ProfileFormApi, runner: ActionRunner, ap
     message: runner.message,
     save: () => void submitProfile('save'),
     saveAndDownload: () => void submitProfile('download'),
-    activate: () => void command('activate', activateUpgrade, 'Activation requested'),
+    activate: (options = {}) => void command('activate', () => activateWith(options), options.at ? 'Activation scheduled' : 'Activation requested'),
     cancel: () => void command('cancel', cancelUpgrade, 'Cancel requested'),
     dismissMessage: () => setMessage(null),
     getHostKey: () => void getHostKey(),

@@ -497,6 +497,7 @@ export class UpgradeOrchestrator {
       deliveries: run && isCancellable(stage) ? { active: run.deliveries.active, waiting: run.deliveries.waiting, limit: run.deliveries.limit } : null,
       ...this.rollout.view(latest?.id ?? null),
       scheduled: this.deps.schedules.pending(),
+      controllerTimeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
     };
   }
 }
