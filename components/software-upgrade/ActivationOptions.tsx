@@ -22,7 +22,7 @@ export function ActivationOptions({ options, disabled }: { options: ActivationOp
     <fieldset className="activation-options" disabled={disabled} data-testid="activation-options">
       <legend>Activation</legend>
       <label className="inline-field">
-        <span>Mode</span>
+        <span>Activation mode</span>
         <Select id="activation-strategy" value={values.strategy} options={STRATEGIES} onValueChange={(value) => set('strategy', value)} />
       </label>
       {rolling && (
