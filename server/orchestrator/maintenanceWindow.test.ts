@@ -101,6 +101,25 @@ describe('the maintenance window', () => {
     expect(audit.some((line) => line.startsWith(`upgrade.schedule.run activate ${id}`))).toBe(true);
   });
 
+  it('starts no wave after the window end; the next scheduled Activate continues the paused rollout in its own window', async () => {
+    harness = await startConsoleHarness();
+    const fleet = await harness.startFleet(generatedFleet(4, DEMO_FLEET_VERSION, { sites: 2 }));
+    await predownloaded(harness);
+    // A window that has already closed: the rollout waits, paused, before its first wave.
+    const closed = new Date(Date.now() - 1000).toISOString();
+    expect(harness.instance.api.activate(ADMIN, { strategy: 'rolling', waveSize: 2, windowEnd: closed }).status).toBe(202);
+    const paused = view(harness);
+    expect(paused.rollout).toMatchObject({ state: 'paused', pauseReason: `the maintenance window ended at ${closed}; wave 1 of 2 waits` });
+    expect(paused.waves.every((wave) => wave.state === 'pending')).toBe(true);
+    expect(fleet.agents.every((agent) => agent.images.primaryVersion === DEMO_FLEET_VERSION)).toBe(true);
+
+    expect(harness.instance.api.activate(ADMIN, { strategy: 'rolling', at: inSeconds(1), windowEnd: inSeconds(3600) }).status).toBe(202);
+    await waitFor('the next window ran the rollout', () => view(harness!).stage, (stage) => stage === 'Completed' || stage === 'Failed', 30_000);
+    expect(view(harness).stage).toBe('Completed');
+    expect(view(harness).waves).toHaveLength(2);
+    expect(fleet.agents.every((agent) => agent.images.primaryVersion === DEMO_BUNDLE_VERSION)).toBe(true);
+  });
+
   it('keeps a scheduled Save & Download across a restart, lets it be moved, and runs it', async () => {
     harness = await startConsoleHarness();
     const dataDir = harness.config.dataDir;

@@ -1,5 +1,5 @@
-import { respondWithBody } from '@/server/http/routeResponse';
+import { respondWithOptionalBody } from '@/server/http/optionalBody';
 
 export function POST(request: Request) {
-  return respondWithBody(request, ({ api, actor }, body) => api.activate(actor, body));
+  return respondWithOptionalBody(request, ({ api, actor }, body) => api.activate(actor, body));
 }
