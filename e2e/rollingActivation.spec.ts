@@ -113,4 +113,32 @@ test.describe('Rolling activation', () => {
     await page.getByRole('button', { name: 'Open' }).click();
     await expect(page.getByTestId('history-wave')).toHaveCount(5);
   });
+
+  test('Save & Download to one site tag leaves the other untouched; an AP excluded from activation keeps its old version', async ({ page }) => {
+    fleetFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ewc-e2e-fleet-')), 'fleet.json');
+    fs.writeFileSync(fleetFile, JSON.stringify(fleet.filter((ap) => !('failReload' in ap))));
+    consoleProcess = await startConsole({ EWC_FLEET_FILE: fleetFile });
+    const tftpPort = /demo TFTP image server: tftp:\/\/127\.0\.0\.1:(\d+)/.exec(consoleProcess.output())![1];
+    await logIn(page, consoleProcess);
+    await page.getByLabel('Mode', { exact: true }).selectOption('TFTP');
+    await page.getByLabel('Image Server', { exact: true }).fill('127.0.0.1');
+    await page.getByLabel('Image Path', { exact: true }).fill(IMAGE_PATH);
+    await page.getByLabel('Port', { exact: true }).fill(tftpPort);
+    await page.getByLabel('Site tags (comma-separated)').fill('SITE-EAST');
+    await page.getByRole('button', { name: 'Save & Download' }).click();
+    const bar = page.getByTestId('stage-bar');
+    await expect(bar).toHaveAttribute('data-stage', 'Activate', { timeout: 90_000 });
+    await expect(page.locator('tr[data-status="Complete"]')).toHaveCount(3);
+    for (const name of ['AP-WEST-1', 'AP-WEST-4', 'AP-CONTROLLER']) await expect(page.locator(`tr[data-ap-name="${name}"]`)).toHaveAttribute('data-status', 'None');
+
+    const excluded = page.locator('tr[data-ap-name="AP-EAST-2"]');
+    await excluded.getByRole('button', { name: 'Exclude from activation' }).click();
+    await expect(excluded.getByTestId('ap-excluded')).toBeVisible();
+    await page.getByRole('button', { name: 'Activate' }).click();
+    await expect(bar).toHaveAttribute('data-stage', 'Completed', { timeout: 60_000 });
+    await expect(page.locator('tr[data-ap-name="AP-EAST-1"] td[data-col="primaryImage"]')).toHaveText(NEW_VERSION);
+    await expect(excluded.locator('td[data-col="primaryImage"]')).toHaveText(OLD_VERSION);
+    await expect(excluded.locator('td[data-col="backupImage"]')).toHaveText(NEW_VERSION);
+    await expect(page.locator('tr[data-ap-name="AP-WEST-1"] td[data-col="primaryImage"]')).toHaveText(OLD_VERSION);
+  });
 });

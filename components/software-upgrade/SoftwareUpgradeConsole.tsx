@@ -25,6 +25,8 @@ import { useProfileForm } from './useProfileForm';
 import { ActivationOptions } from './ActivationOptions';
 import { RolloutWaves } from './RolloutWaves';
 import { useActivationOptions } from './useActivationOptions';
+import { PredownloadTargets } from './PredownloadTargets';
+import { usePredownloadTargets } from './usePredownloadTargets';
 import { useMaintenanceActions } from './useMaintenanceActions';
 
 const EXPORT_BUTTON_ID = 'export-config-open';
@@ -40,6 +42,7 @@ export function SoftwareUpgradeConsole({ canChange }: { canChange: boolean }) {
   const actions = useConsoleActions(form, runner, live.applyProfile);
   const configExport = useConfigExport(runner);
   const activation = useActivationOptions();
+  const targets = usePredownloadTargets();
   const maintenance = useMaintenanceActions(runner);
   const upgrade = live.upgrade;
   const running = upgrade?.state === 'running' || upgrade?.state === 'reloading';
@@ -75,7 +78,7 @@ export function SoftwareUpgradeConsole({ canChange }: { canChange: boolean }) {
                 // An activation may be set for later before the predownload ends, or for the next window of a paused one.
                 canActivate={canChange && (upgrade?.state === 'awaitingActivation' || (activation.scheduled && upgrade !== null))}
                 canCancel={canChange && upgrade !== null && isCancellable(upgrade.stage)}
-                onSaveAndDownload={actions.saveAndDownload}
+                onSaveAndDownload={() => actions.saveAndDownload(targets.extras())}
                 onActivate={() => actions.activate(activation.body())}
                 onCancel={actions.cancel}
                 aside={
@@ -94,6 +97,7 @@ export function SoftwareUpgradeConsole({ canChange }: { canChange: boolean }) {
       </div>
 
       <Panel id="maintenance-window" title="Activation and Maintenance Window">
+        <PredownloadTargets values={targets.values} onChange={targets.set} disabled={!canChange} />
         <ActivationOptions options={activation} disabled={!canChange} />
         <RolloutWaves upgrade={upgrade} canChange={canChange} busy={actions.busy !== null} onCommand={maintenance.command} onCancelScheduled={maintenance.cancelSchedule} />
       </Panel>
