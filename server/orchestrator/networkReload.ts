@@ -21,7 +21,6 @@ export interface NetworkReloadDeps {
 
 /** One wave under way: the APs still to come back, those that failed, and what to call when none is left. */
 interface ReloadingWave {
-  upgradeId: number;
   pending: Set<string>;
   failed: string[];
   timer: NodeJS.Timeout;
@@ -45,7 +44,7 @@ export class NetworkReload {
   /** Tells each AP of the wave (still Complete) to reload; `done` gets the MACs that failed. */
   reloadWave(upgrade: UpgradeRecord, macs: readonly string[], done: (failed: string[]) => void): void {
     const { aps, transitions } = this.deps;
-    const wave: ReloadingWave = { upgradeId: upgrade.id, pending: new Set(), failed: [], done, timer: setTimeout(() => this.deadlinePassed(wave), this.deps.rejoinTimeoutMs) };
+    const wave: ReloadingWave = { pending: new Set(), failed: [], done, timer: setTimeout(() => this.deadlinePassed(wave), this.deps.rejoinTimeoutMs) };
     this.wave = wave;
     for (const mac of macs) {
       const ap = aps.get(mac);
@@ -57,6 +56,21 @@ export class NetworkReload {
         .then((reply) => {
           if (!reply.ok) this.fail(mac, reply.message);
         });
+    }
+    this.checkDone(wave);
+  }
+
+  /**
+   * After a restart: waits for the APs of a wave that were reloading when the controller stopped
+   * (they are told nothing again: they already swapped images), with a fresh rejoin timeout.
+   */
+  adoptWave(macs: readonly string[], done: (failed: string[]) => void): void {
+    const wave: ReloadingWave = { pending: new Set(), failed: [], done, timer: setTimeout(() => this.deadlinePassed(wave), this.deps.rejoinTimeoutMs) };
+    this.wave = wave;
+    for (const mac of macs) {
+      const status = this.deps.aps.get(mac)?.predownloadStatus;
+      if (status === 'Reloading') wave.pending.add(mac);
+      else if (status === 'Failed') wave.failed.push(mac);
     }
     this.checkDone(wave);
   }

@@ -167,6 +167,32 @@ describe('rolling activation', () => {
     for (const ap of untouched) expect(ap).toMatchObject({ primaryImage: DEMO_FLEET_VERSION, backupImage: DEMO_BUNDLE_VERSION });
   });
 
+  it('continues with the wave under way and then the next ones after the controller restarts mid-activation', async () => {
+    // Each AP stays away 1.5 s, so the controller stops while a wave is reloading.
+    harness = await startConsoleHarness({ EWC_RELOAD_MS: '1500' });
+    const dataDir = harness.config.dataDir;
+    const fleetSpec = generatedFleet(6, DEMO_FLEET_VERSION, { sites: 2 });
+    await harness.startFleet(fleetSpec);
+    await predownloaded(harness);
+    expect(harness.instance.api.activate(ADMIN, { strategy: 'rolling', waveSize: 2 }).status).toBe(202);
+    const midway = await waitFor('wave 2 reloading', () => view(harness!), (u) => u.waves[1]?.state === 'reloading' || u.stage !== 'Reload', 30_000);
+    expect(midway.waves.map((wave) => wave.state)).toEqual(['done', 'reloading', 'pending']);
+    // Stop once the wave's APs took the reload and left, as a controller restart would find them.
+    const secondWave = midway.waves[1].aps;
+    await waitFor('wave 2 APs away', () => aps(harness!).filter((ap) => secondWave.includes(ap.mac)), (rows) => rows.every((ap) => !ap.connected), 10_000);
+    await harness.stop();
+
+    harness = await startConsoleHarness({ EWC_RELOAD_MS: '1500' }, dataDir);
+    expect(view(harness).stage).toBe('Reload');
+    const fleet = await harness.startFleet(fleetSpec);
+    await waitFor('stage Completed', () => view(harness!).stage, (stage) => stage !== 'Reload', 60_000);
+    const done = view(harness);
+    expect(done.stage).toBe('Completed');
+    expect(done.waves.map((wave) => [wave.state, wave.failed])).toEqual([['done', 0], ['done', 0], ['done', 0]]);
+    expect(fleet.agents.every((agent) => agent.images.primaryVersion === DEMO_BUNDLE_VERSION)).toBe(true);
+    expect(logLines(harness).some((line) => line.includes('activation continues after a restart (running, wave 2 of 3)'))).toBe(true);
+  });
+
   it('refuses bad activation options field by field', async () => {
     harness = await startConsoleHarness();
     const bad = harness.instance.api.activate(ADMIN, { strategy: 'sideways', wavePercent: 30, errorThresholdPercent: 200, at: 'tonight' });

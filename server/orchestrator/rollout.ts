@@ -51,6 +51,26 @@ export class Rollout {
     this.next(upgrade.id);
   }
 
+  /**
+   * After a restart in the middle of an activation: waits for the wave that was reloading, then
+   * goes on as before (the next wave, or the pause it was in). Every fact comes from the rollout tables.
+   */
+  continueAfterRestart(): void {
+    const upgrade = this.deps.upgrades.latest();
+    const rollout = upgrade?.stage === 'Reload' ? this.deps.rollouts.get(upgrade.id) : null;
+    if (!upgrade || !rollout) return;
+    const waves = this.deps.rollouts.waves(upgrade.id);
+    const current = waves[rollout.currentWave];
+    this.deps.log.write(syslogText.upgrade(`Upgrade ${upgrade.id}: activation continues after a restart (${rollout.state}, wave ${rollout.currentWave + 1} of ${waves.length})`, 'warning'));
+    if (current?.state === 'reloading') {
+      this.deps.reload.adoptWave(current.aps, (failed) => this.waveDone(upgrade.id, current.index, waves.length, current.aps.length, failed));
+    } else if (rollout.state === 'aborted') {
+      this.finish(upgrade.id);
+    } else if (rollout.state === 'running') {
+      this.next(upgrade.id);
+    }
+  }
+
   /** Stops starting waves after the one under way. */
   pause(upgradeId: number, reason: string): void {
     const rollout = this.active(upgradeId);

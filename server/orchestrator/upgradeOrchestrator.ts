@@ -114,6 +114,11 @@ export class UpgradeOrchestrator {
     this.deps.log.write(syslogText.upgrade(reason, 'warning'));
   }
 
+  /** After a restart during Reload: the activation goes on from the wave its tables say. */
+  continueActivationAfterRestart(): void {
+    this.rollout.continueAfterRestart();
+  }
+
   startPredownload(profile: StoredProfile, targets: PredownloadTargets | null = null, origin?: UpgradeOrigin): UpgradeRecord {
     const latest = this.deps.upgrades.latest();
     const from: UpgradeStage = latest?.stage ?? 'Idle';
