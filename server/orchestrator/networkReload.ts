@@ -4,6 +4,7 @@ import type { AccessPointRepository } from '../store/accessPointRepository';
 import type { ControllerRepository } from '../store/controllerRepository';
 import type { EventLog } from '../store/eventLog';
 import type { UpgradeRecord, UpgradeRepository } from '../store/upgradeRepository';
+import type { ConsoleNotifier } from './notifier';
 import type { PredownloadTransitions } from './predownloadTransitions';
 import { syslogText } from './syslogText';
 import type { UpgradeStages } from './upgradeStages';
@@ -16,6 +17,7 @@ export interface NetworkReloadDeps {
   transitions: PredownloadTransitions;
   stages: UpgradeStages;
   registry: () => ApRegistry;
+  notifier: ConsoleNotifier;
   rejoinTimeoutMs: number;
 }
 
@@ -103,6 +105,8 @@ export class NetworkReload {
   private settle(mac: string): void {
     const wave = this.wave;
     if (!wave || !wave.pending.delete(mac)) return;
+    // The page's view of the wave (who came back) changes with each AP, not only at the wave's end.
+    this.deps.notifier.upgradeChanged();
     this.checkDone(wave);
   }
 
