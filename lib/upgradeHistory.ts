@@ -59,3 +59,13 @@ export function upgradeHistoryCsv(entries: readonly UpgradeHistoryEntry[]): stri
   const lines = [CSV_COLUMNS.join(','), ...entries.map((entry) => CSV_COLUMNS.map((column) => csvCell(entry[column])).join(','))];
   return `${lines.join('\r\n')}\r\n`;
 }
+
+/** One upgrade as CSV: its summary line, one line per wave, one per failure line logged while it ran. */
+export function upgradeDetailCsv(detail: UpgradeHistoryDetail): string {
+  const header = ['kind', 'wave', 'time', 'aps', 'failed', 'text'];
+  const summary = ['upgrade', '', detail.startedAt, '', String(detail.failedAps), `${detail.stage}: ${detail.message ?? ''} (${detail.strategy ?? 'not activated'}, by ${detail.startedBy ?? '-'} via ${detail.startedVia ?? '-'})`];
+  const waves = detail.waves.map((wave) => ['wave', String(wave.index + 1), wave.startedAt ?? '', wave.aps.join(' '), String(wave.failed), `${wave.state}, finished ${wave.finishedAt ?? '-'}`]);
+  const failures = detail.failures.map((line) => ['log', '', line.time, '', '', line.text]);
+  const lines = [header.join(','), ...[summary, ...waves, ...failures].map((row) => row.map(csvCell).join(','))];
+  return `${lines.join('\r\n')}\r\n`;
+}

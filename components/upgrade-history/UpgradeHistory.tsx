@@ -79,7 +79,12 @@ export function UpgradeHistory() {
       </Panel>
       {opened && (
         <Panel id="upgrade-history-detail" title={`Upgrade ${opened.id}`}>
-          <p data-testid="history-detail-message">{opened.message}</p>
+          <p data-testid="history-detail-message">
+            {opened.message}{' '}
+            <a href={`/api/upgrades/${opened.id}/export`} download={`upgrade-${opened.id}.csv`}>
+              Export CSV
+            </a>
+          </p>
           <p>
             From {opened.imageUrl} ({opened.mode}); activated by {opened.activatedBy ?? '—'}
             {opened.errorThresholdPercent !== null ? `, error threshold ${opened.errorThresholdPercent} %` : ''}; ended {when(opened.finishedAt)}

@@ -6,6 +6,7 @@ describe('who may use the maintenance window routes', () => {
     ['GET', '/api/upgrades'],
     ['GET', '/api/upgrades/12'],
     ['GET', '/api/upgrades/export'],
+    ['GET', '/api/upgrades/12/export'],
   ])('a monitor may read %s %s', (method, path) => {
     expect(allows(accessFor(method, path), 'monitor')).toBe(true);
   });

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { toFieldIssues } from '../../lib/imageDownloadProfile';
 import { activateRequestSchema, describeTargets, scheduleChangeSchema, type PredownloadTargets } from '../../lib/rollout';
-import { upgradeHistoryCsv } from '../../lib/upgradeHistory';
+import { upgradeDetailCsv, upgradeHistoryCsv, type UpgradeHistoryDetail } from '../../lib/upgradeHistory';
 import type { AuditAction, AuditLog } from '../auth/auditLog';
 import { ApActionError } from '../orchestrator/apActions';
 import { ScheduleConflictError, type Scheduler } from '../orchestrator/scheduler';
@@ -118,6 +118,12 @@ export class MaintenanceApi {
     if (!id.success) return { status: 400, body: { error: 'Invalid id' } };
     const detail = this.deps.history.get(id.data);
     return detail ? { status: 200, body: detail } : { status: 404, body: { error: `No upgrade ${id.data}` } };
+  }
+
+  exportUpgrade(rawId: string): ApiResult {
+    const found = this.getUpgrade(rawId);
+    if (found.status !== 200) return found;
+    return { status: 200, body: upgradeDetailCsv(found.body as UpgradeHistoryDetail), contentType: 'text/csv' };
   }
 
   exportUpgrades(): ApiResult {

@@ -147,6 +147,10 @@ describe('rolling activation', () => {
     expect(csv.contentType).toBe('text/csv');
     expect(String(csv.body).split('\r\n')[1]).toContain(`"${list[0].id}","admin"`);
     expect(harness.instance.api.maintenance.getUpgrade('999').status).toBe(404);
+    const one = String(harness.instance.api.maintenance.exportUpgrade(String(list[0].id)).body).split('\r\n');
+    expect(one[0]).toBe('kind,wave,time,aps,failed,text');
+    expect(one.filter((line) => line.startsWith('"wave"'))).toHaveLength(ended.waves.length);
+    expect(one.some((line) => line.startsWith('"log"') && line.includes(failing.name))).toBe(true);
   });
 
   it('Abort starts no new wave: the APs reloaded stay on the new version, the others keep it as backup', async () => {
