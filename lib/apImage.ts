@@ -28,6 +28,9 @@ export interface ApImageRow {
   lastError: string | null;
   /** Place in the line of APs waiting for a delivery slot (1 is next), or null when not waiting. */
   queuePosition: number | null;
+  siteTag: string;
+  /** Kept out of the activation by the administrator. */
+  activationExcluded: boolean;
 }
 
 export interface ApImageSummary {

@@ -24,6 +24,8 @@ const row = (name: string, mac: string, overrides: Partial<ApImageRow> = {}): Ap
   connected: true,
   lastError: null,
   queuePosition: null,
+  siteTag: 'default-site-tag',
+  activationExcluded: false,
   ...overrides,
 });
 

@@ -21,7 +21,13 @@ export interface ApJoinInfo {
   /** For the AP that hosts the controller: the controller software it runs and holds as backup. */
   controllerPrimaryVersion?: string;
   controllerBackupVersion?: string;
+  /** The AP's site tag; an AP that does not say is in the default site tag, as on the EWC. */
+  siteTag?: string;
+  /** MACs of neighbouring APs (clients roam between them). */
+  neighbors?: string[];
 }
+
+export const DEFAULT_SITE_TAG = 'default-site-tag';
 
 /** `ap` is the AP's own image; `controller` is the EWC image that the hosting AP stages. */
 export type ImageKind = 'ap' | 'controller';

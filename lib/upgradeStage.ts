@@ -1,3 +1,5 @@
+import type { RolloutStrategy, RolloutView, ScheduledView, WaveView } from './rollout';
+
 /**
  * The stages of the EWC's Software Upgrade bar, and the states outside the line.
  * One state machine for the whole upgrade; per-AP state is in predownloadStatus.ts.
@@ -31,7 +33,8 @@ export const UPGRADE_STAGE_TRANSITIONS: Record<UpgradeStage, readonly UpgradeSta
   APImageDownload: ['NetworkUpgrade', 'Activate', 'Cancelled', 'Failed'],
   NetworkUpgrade: ['Activate', 'Cancelled', 'Failed'],
   Activate: ['Reload', 'Initiate'],
-  Reload: ['Completed', 'Failed'],
+  // Abort of a rolling activation ends it Cancelled: no new wave starts.
+  Reload: ['Completed', 'Failed', 'Cancelled'],
   Completed: ['Initiate'],
   Cancelled: ['Initiate'],
   Failed: ['Initiate'],
@@ -94,4 +97,14 @@ export interface UpgradeView {
   fetches: ImageFetchProgress[];
   /** While a predownload runs: APs receiving now, APs waiting for a slot, and the slot limit. */
   deliveries: { active: number; waiting: number; limit: number } | null;
+  /** How the activation runs (null before Activate): all at once, or rolling in waves. */
+  strategy: RolloutStrategy | null;
+  /** The activation's waves, in order; one wave for all at once. */
+  waves: WaveView[];
+  /** Running, paused (and why), aborted or finished; the window end and error threshold. */
+  rollout: RolloutView | null;
+  /** Save & Download and Activate set for later, soonest first. */
+  scheduled: ScheduledView[];
+  /** The controller's time zone (IANA name), to show scheduled times as the controller reads them. */
+  controllerTimeZone: string;
 }

@@ -35,6 +35,11 @@ import { EventLog } from './store/eventLog';
 import { EMPTY_PROFILE, ProfileRepository, toProfileView, type StoredProfile } from './store/profileRepository';
 import { UpgradeRepository } from './store/upgradeRepository';
 import { SqliteFleetStore } from './store/sqliteFleetStore';
+import { RolloutRepository } from './store/rolloutRepository';
+import { ScheduleRepository } from './store/scheduleRepository';
+import { UpgradeHistory } from './store/upgradeHistory';
+import { Scheduler } from './orchestrator/scheduler';
+import { MaintenanceApi } from './http/maintenanceApi';
 import { WriteBehind } from './store/writeBehind';
 import { RuntimeMonitor } from './diagnostics/runtimeStats';
 import type { ApImageQuery } from '../lib/apImageQuery';
@@ -104,6 +109,8 @@ export function createConsole(httpServer: HttpServer, config: ConsoleConfig, opt
   const store = new WriteBehind(fleetStore, STORE_TICK_MS);
   const aps = new AccessPointRepository(fleetStore, store);
   const upgrades = new UpgradeRepository(db);
+  const rollouts = new RolloutRepository(db);
+  const schedules = new ScheduleRepository(db);
   const controller = new ControllerRepository(db, options.initialControllerVersion ?? '17.09.04a.0.6');
   const log = new EventLog(fleetStore, store, config.eventLogMaxLines);
   const progress = new TransferProgress();
@@ -127,15 +134,18 @@ export function createConsole(httpServer: HttpServer, config: ConsoleConfig, opt
   catalogChecks.reschedule();
 
   let hub: ConsoleHub | null = null;
+  const notifier = { apChanged: (mac: string) => hub?.apChanged(mac), upgradeChanged: () => hub?.upgradeChanged() };
   const orchestrator = new UpgradeOrchestrator({
     config,
     aps,
     upgrades,
+    rollouts,
+    schedules,
     controller,
     log,
     store,
     progress,
-    notifier: { apChanged: (mac) => hub?.apChanged(mac), upgradeChanged: () => hub?.upgradeChanged() },
+    notifier,
     registry: () => registry!,
     createImageSource,
   });
@@ -169,6 +179,10 @@ export function createConsole(httpServer: HttpServer, config: ConsoleConfig, opt
     apLog: (mac, line) => orchestrator.apLog(mac, line),
   });
   orchestrator.recoverAfterRestart();
+  orchestrator.continueActivationAfterRestart();
+  // Armed after the recovery, so an action due while the console was down runs on a settled state.
+  const scheduler = new Scheduler({ schedules, orchestrator, profiles, log, audit: auth.audit, notifier });
+  const maintenance = new MaintenanceApi({ orchestrator, scheduler, history: new UpgradeHistory(db, upgrades, rollouts), audit: auth.audit });
 
   const api = new ConsoleApi({
     profiles,
@@ -185,6 +199,7 @@ export function createConsole(httpServer: HttpServer, config: ConsoleConfig, opt
     probeHostKey: (host, port) => probeHostKey(host, port, config.sftpTimeoutMs),
     runtime,
     httpModeIssues: (data) => checkHttpModeInput(data, uploads, isHomogeneous(aps.reader.imageTypes())),
+    maintenance,
   });
 
   const sshKeys = new SshKeyRepository(db);
@@ -215,6 +230,7 @@ export function createConsole(httpServer: HttpServer, config: ConsoleConfig, opt
     sshKeys,
     close: async () => {
       await cli.close();
+      scheduler.dispose();
       orchestrator.dispose();
       catalogChecks.dispose();
       hub?.dispose();

@@ -3,6 +3,7 @@ import type { Role } from '@/lib/validations/authSchemas';
 
 const ADMINISTRATION_PAGES = [
   { href: '/administration/software-management/software-upgrade', label: 'Software Upgrade', adminOnly: false },
+  { href: '/administration/software-management/upgrade-history', label: 'Upgrade History', adminOnly: false },
   { href: '/administration/user-administration', label: 'User Administration', adminOnly: true },
 ] as const;
 

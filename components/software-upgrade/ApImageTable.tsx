@@ -4,6 +4,7 @@ import { Badge } from '@/components/ui/Badge';
 import { ProgressBar } from '@/components/ui/ProgressBar';
 import { Table, type TableColumn, type TableRowAttributes } from '@/components/ui/Table';
 import { cx } from '@/components/ui/cx';
+import { ApRowActions } from './ApRowActions';
 import { formatEtaPercent, formatRetryTime } from './format';
 import { PREDOWNLOAD_TONE } from './predownloadTone';
 
@@ -21,6 +22,12 @@ const COLUMNS: readonly TableColumn<ApImageRow>[] = [
       <>
         <span className="ap-name">{row.name}</span>
         {!row.connected && <span className="ap-disconnected"> (disconnected)</span>}
+        {row.activationExcluded && (
+          <span className="ap-excluded" data-testid="ap-excluded">
+            {' '}
+            (excluded from activation)
+          </span>
+        )}
         {row.lastError && (
           <span className="ap-error" data-testid="ap-error">
             {row.lastError}
@@ -29,6 +36,7 @@ const COLUMNS: readonly TableColumn<ApImageRow>[] = [
       </>
     ),
   },
+  { key: 'siteTag', header: 'Site Tag', render: (row) => row.siteTag },
   { key: 'primaryImage', header: 'Primary Image', render: (row) => row.primaryImage },
   { key: 'backupImage', header: 'Backup Image', render: (row) => row.backupImage },
   {
@@ -78,6 +86,8 @@ const COLUMNS: readonly TableColumn<ApImageRow>[] = [
   { key: 'method', header: 'Method', render: (row) => row.method },
 ];
 
+const COLUMNS_WITH_ACTIONS: readonly TableColumn<ApImageRow>[] = [...COLUMNS, { key: 'actions', header: 'Actions', render: (row) => <ApRowActions row={row} /> }];
+
 function rowKey(row: ApImageRow): string {
   return row.mac;
 }
@@ -93,11 +103,12 @@ function rowAttributes(row: ApImageRow): TableRowAttributes {
   };
 }
 
-export function ApImageTable({ aps, filtered }: { aps: readonly ApImageRow[]; filtered: boolean }) {
+/** `canChange`: an admin gets the per-AP actions column. */
+export function ApImageTable({ aps, filtered, canChange = false }: { aps: readonly ApImageRow[]; filtered: boolean; canChange?: boolean }) {
   return (
     <Table
       caption="AP image predownload status"
-      columns={COLUMNS}
+      columns={canChange ? COLUMNS_WITH_ACTIONS : COLUMNS}
       rows={aps}
       rowKey={rowKey}
       rowAttributes={rowAttributes}

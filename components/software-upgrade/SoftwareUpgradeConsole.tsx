@@ -25,6 +25,12 @@ import { useConfigExport } from './useConfigExport';
 import { useConsoleActions } from './useConsoleActions';
 import { useConsoleState } from './useConsoleState';
 import { useProfileForm } from './useProfileForm';
+import { ActivationOptions } from './ActivationOptions';
+import { RolloutWaves } from './RolloutWaves';
+import { useActivationOptions } from './useActivationOptions';
+import { PredownloadTargets } from './PredownloadTargets';
+import { usePredownloadTargets } from './usePredownloadTargets';
+import { useMaintenanceActions } from './useMaintenanceActions';
 
 const EXPORT_BUTTON_ID = 'export-config-open';
 
@@ -39,6 +45,9 @@ export function SoftwareUpgradeConsole({ canChange }: { canChange: boolean }) {
   const actions = useConsoleActions(form, runner, live.applyProfile);
   const configExport = useConfigExport(runner);
   const catalogChecks = useCatalogCheck();
+  const activation = useActivationOptions();
+  const targets = usePredownloadTargets();
+  const maintenance = useMaintenanceActions(runner);
   const upgrade = live.upgrade;
   const running = upgrade?.state === 'running' || upgrade?.state === 'reloading';
   const message = actions.message && !(actions.message.aboutForm && form.dirty) ? actions.message : null;
@@ -71,10 +80,11 @@ export function SoftwareUpgradeConsole({ canChange }: { canChange: boolean }) {
                 busy={actions.busy}
                 canSave={canChange && form.ready}
                 canDownload={canChange && form.ready && upgrade !== null && !running}
-                canActivate={canChange && upgrade?.state === 'awaitingActivation'}
+                // An activation may be set for later before the predownload ends, or for the next window of a paused one.
+                canActivate={canChange && (upgrade?.state === 'awaitingActivation' || (activation.scheduled && upgrade !== null))}
                 canCancel={canChange && upgrade !== null && isCancellable(upgrade.stage)}
-                onSaveAndDownload={actions.saveAndDownload}
-                onActivate={actions.activate}
+                onSaveAndDownload={() => actions.saveAndDownload(targets.extras())}
+                onActivate={() => actions.activate(activation.body())}
                 onCancel={actions.cancel}
                 aside={
                   <Button id={EXPORT_BUTTON_ID} className="btn-small" disabled={!canChange || actions.busy !== null} busy={actions.busy === 'export'} onClick={configExport.open}>
@@ -97,10 +107,16 @@ export function SoftwareUpgradeConsole({ canChange }: { canChange: boolean }) {
         </Panel>
       )}
 
+      <Panel id="maintenance-window" title="Activation and Maintenance Window">
+        <PredownloadTargets values={targets.values} onChange={targets.set} disabled={!canChange} />
+        <ActivationOptions options={activation} disabled={!canChange} />
+        <RolloutWaves upgrade={upgrade} canChange={canChange} busy={actions.busy !== null} onCommand={maintenance.command} onCancelScheduled={maintenance.cancelSchedule} />
+      </Panel>
+
       <Panel id="ap-image" title="AP Image Predownload" aside={<span className="panel-count">{live.summary?.totalAps ?? 0} APs</span>}>
         <ApImageCounters summary={live.summary} />
         <ApImageTableControls query={live.apImageQuery} total={live.total} onQuery={live.viewApImage} />
-        <ApImageTable aps={live.aps} filtered={live.total < (live.summary?.totalAps ?? 0)} />
+        <ApImageTable aps={live.aps} filtered={live.total < (live.summary?.totalAps ?? 0)} canChange={canChange} />
       </Panel>
 
       <Panel id="syslog" title="Syslog" aside={<span className="panel-count">last {live.syslog.length} lines</span>}>

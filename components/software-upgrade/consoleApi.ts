@@ -22,13 +22,9 @@ export async function saveProfile(body: ImageDownloadProfileInput): Promise<ApiR
   return result.ok ? { ...result, data: isProfileView(result.data) ? result.data : null } : result;
 }
 
-export function startDownload(body: ImageDownloadProfileInput): Promise<ApiResult<unknown>> {
+/** The profile, plus optional predownload `targets` and a start time `at`. */
+export function startDownload(body: ImageDownloadProfileInput & Record<string, unknown>): Promise<ApiResult<unknown>> {
   return request('POST', '/api/software-upgrade/download', body);
-}
-
-// An empty JSON object rather than no body, so a handler that parses its body does not trip over it.
-export function activateUpgrade(): Promise<ApiResult<unknown>> {
-  return request('POST', '/api/software-upgrade/activate', {});
 }
 
 export function cancelUpgrade(): Promise<ApiResult<unknown>> {

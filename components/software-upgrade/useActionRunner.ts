@@ -3,7 +3,7 @@
 import type { ResultMessage } from '@/components/ui/ResultBanner';
 import { useRequestRunner, type RequestRunner } from '@/components/ui/useRequestRunner';
 
-export type ConsoleActionName = 'save' | 'download' | 'activate' | 'cancel' | 'hostKey' | 'export';
+export type ConsoleActionName = 'save' | 'download' | 'activate' | 'cancel' | 'hostKey' | 'export' | 'rollout' | 'schedule';
 
 /** What the last action reported, for the action banner. */
 export interface ActionMessage extends ResultMessage {

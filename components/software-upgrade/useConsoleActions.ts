@@ -1,9 +1,16 @@
 'use client';
 
-import { useCallback, useState } from 'react';
+import { useCallback, useRef, useState } from 'react';
 import type { HostKeyInfo, ImageDownloadProfileView } from '@/lib/imageDownloadProfile';
-import { activateUpgrade, cancelUpgrade, fetchHostKey, saveProfile, startDownload, type ApiFailure, type ApiResult } from './consoleApi';
+import { cancelUpgrade, fetchHostKey, saveProfile, startDownload, type ApiFailure, type ApiResult } from './consoleApi';
 import { FIELD_PATHS, fieldId, issuesToErrors, parseHostKeyRequest, visibleFieldPaths, type FieldErrors, type ProfileFormValues } from './profileForm';
+import type { ActivateRequest, PredownloadTargets } from '@/lib/rollout';
+
+export interface DownloadExtras {
+  targets?: PredownloadTargets;
+  at?: string;
+}
+import { activateWith } from './maintenanceRequests';
 import type { ActionMessage, ActionRunner, ConsoleActionName } from './useActionRunner';
 import type { ProfileFormApi } from './useProfileForm';
 
@@ -22,8 +29,10 @@ export interface ConsoleActionsApi {
   busy: ConsoleActionName | null;
   message: ActionMessage | null;
   save: () => void;
-  saveAndDownload: () => void;
-  activate: () => void;
+  /** Save & Download, to the targets given (every AP without), now or at `at`. */
+  saveAndDownload: (extras?: DownloadExtras) => void;
+  /** Activate now or at a time, with the activation options (all at once or rolling). */
+  activate: (options?: Partial<ActivateRequest>) => void;
   cancel: () => void;
   dismissMessage: () => void;
   getHostKey: () => void;
@@ -41,6 +50,8 @@ function focusFirstError(errors: FieldErrors): void {
 export function useConsoleActions(form: ProfileFormApi, runner: ActionRunner, applyProfile: (profile: ImageDownloadProfileView) => void): ConsoleActionsApi {
   const { run, inFlight, setMessage } = runner;
   const [hostKeyPrompt, setHostKeyPrompt] = useState<HostKeyPrompt | null>(null);
+  // The targets and time of the last Save & Download, kept for its retry after a host key is trusted.
+  const downloadExtras = useRef<DownloadExtras>({});
 
   /** Issues on a visible field go under it; the rest (and the summary) go to the banner. */
   const showFailure = useCallback(
@@ -77,11 +88,12 @@ export function useConsoleActions(form: ProfileFormApi, runner: ActionRunner, ap
         form.markSaved(submission.values, result.data ?? undefined);
         setMessage({ tone: 'success', text: 'Saved', aboutForm: true });
       } else {
-        const result = await run(name, () => startDownload(submission.body));
+        const extras = downloadExtras.current;
+        const result = await run(name, () => startDownload({ ...submission.body, ...extras }));
         if (!result.ok) return refused(result);
         // The download saves the profile too; the stored view follows on the socket.
         form.markSaved(submission.values);
-        setMessage({ tone: 'success', text: 'Saved. Download started', aboutForm: false });
+        setMessage({ tone: 'success', text: extras.at ? 'Saved. Download scheduled' : 'Saved. Download started', aboutForm: false });
       }
     },
     [applyProfile, form, inFlight, run, setMessage, showFailure],
@@ -128,8 +140,11 @@ export function useConsoleActions(form: ProfileFormApi, runner: ActionRunner, ap
     busy: runner.busy,
     message: runner.message,
     save: () => void submitProfile('save'),
-    saveAndDownload: () => void submitProfile('download'),
-    activate: () => void command('activate', activateUpgrade, 'Activation requested'),
+    saveAndDownload: (extras = {}) => {
+      downloadExtras.current = extras;
+      void submitProfile('download');
+    },
+    activate: (options = {}) => void command('activate', () => activateWith(options), options.at ? 'Activation scheduled' : 'Activation requested'),
     cancel: () => void command('cancel', cancelUpgrade, 'Cancel requested'),
     dismissMessage: () => setMessage(null),
     getHostKey: () => void getHostKey(),

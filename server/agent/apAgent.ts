@@ -102,6 +102,8 @@ export class ApAgent {
       hostsController: ap.hostsController ?? false,
       controllerPrimaryVersion: this.slots.controllerPrimaryVersion,
       controllerBackupVersion: this.slots.controllerBackupVersion,
+      siteTag: ap.siteTag,
+      neighbors: ap.neighbors,
     };
   }
 
@@ -255,6 +257,13 @@ export class ApAgent {
       ack({ ok: false, message: 'No backup image to activate' });
       return;
     }
+    if (this.options.ap.failReload) {
+      // Simulates an image that does not boot: the AP falls back and joins again on the version it ran.
+      ack({ ok: true, message: `Reloading to ${slots.backupVersion}` });
+      this.log(`Reloading: booting ${slots.backupVersion} failed, falling back to ${slots.primaryVersion}`);
+      this.leaveAndRejoin();
+      return;
+    }
     this.storage.swap('ap');
     const swapped: ApImageSlots = { ...slots, primaryVersion: slots.backupVersion, backupVersion: slots.primaryVersion, backupSha256: null };
     if (this.options.ap.hostsController && slots.controllerBackupVersion) {
@@ -266,6 +275,10 @@ export class ApAgent {
     this.storage.save(swapped);
     ack({ ok: true, message: `Reloading to ${swapped.primaryVersion}` });
     this.log(`Reloading: booting ${swapped.primaryVersion}`);
+    this.leaveAndRejoin();
+  }
+
+  private leaveAndRejoin(): void {
     const socket = this.socket;
     // Leave after the ack is on the wire, as an AP's reload drops its CAPWAP tunnel.
     setTimeout(() => {

@@ -39,8 +39,11 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
   };
 }
 
-/** `count` APs of mixed image types, for load tests and `npm run fleet -- --count N`. */
-export function generatedFleet(count: number, primaryVersion: string): FleetAp[] {
+/**
+ * `count` APs of mixed image types, for load tests and `npm run fleet -- --count N`;
+ * with `sites`, spread over that many site tags (SITE-1, SITE-2, …) in turn.
+ */
+export function generatedFleet(count: number, primaryVersion: string, options: { sites?: number } = {}): FleetAp[] {
   const types = [
     ['ap1g7', 'C9120AXI-B'],
     ['ap1g8', 'C9105AXI-B'],
@@ -62,6 +65,7 @@ export function generatedFleet(count: number, primaryVersion: string): FleetAp[]
       backupVersion: '8.10.130.0',
       freeSpaceKb: 400_000,
       hostsController: false,
+      ...(options.sites ? { siteTag: `SITE-${(i % options.sites) + 1}` } : {}),
     };
   });
 }

@@ -6,7 +6,7 @@ import { generatedFleet, startFleet } from './fleet';
 import { readFleetFile } from './fleetSpec';
 
 const USAGE =
-  'usage: npm run fleet -- --controller URL [--count N | --file FLEET.json] [--link-kbps N] [--data-dir DIR] [--reload-ms N] [--digest-only] [--processes N]';
+  'usage: npm run fleet -- --controller URL [--count N | --file FLEET.json] [--link-kbps N] [--data-dir DIR] [--reload-ms N] [--digest-only] [--processes N] [--sites N] [--fail-reload MAC,…]';
 // One Node process holds this many AP connections comfortably; more APs are spread over more processes.
 const APS_PER_PROCESS = 1500;
 
@@ -19,6 +19,10 @@ const OPTIONS = {
   'reload-ms': { type: 'string', default: '3000' },
   'digest-only': { type: 'boolean', default: false },
   processes: { type: 'string' },
+  /** Spreads a generated fleet over this many site tags. */
+  sites: { type: 'string' },
+  /** These APs fail their reload: they come back on the version they ran. */
+  'fail-reload': { type: 'string' },
   /** Internal: this process runs every APs whose index modulo `shards` is `shard`. */
   shard: { type: 'string', default: '0' },
   shards: { type: 'string', default: '1' },
@@ -48,7 +52,10 @@ async function main(): Promise<void> {
   const count = wholeNumber(values.count, 'count', 1);
   const shards = wholeNumber(values.shards, 'shards', 1)!;
   const shard = wholeNumber(values.shard, 'shard', 0)!;
-  const aps = values.file ? readFleetFile(values.file) : count !== null ? generatedFleet(count, DEMO_FLEET_VERSION) : DEMO_FLEET;
+  const sites = wholeNumber(values.sites, 'sites', 1) ?? undefined;
+  const failing = new Set((values['fail-reload'] ?? '').split(',').map((mac) => mac.trim().toLowerCase()).filter(Boolean));
+  const listed = values.file ? readFleetFile(values.file) : count !== null ? generatedFleet(count, DEMO_FLEET_VERSION, { sites }) : DEMO_FLEET;
+  const aps = listed.map((ap) => (failing.has(ap.mac.toLowerCase()) ? { ...ap, failReload: true } : ap));
   const processes = wholeNumber(values.processes, 'processes', 1) ?? Math.ceil(aps.length / APS_PER_PROCESS);
   // Said once, by the process the user started.
   if (shards === 1 && values['digest-only']) console.log('digest only: each AP verifies its images by SHA-256 and keeps the digest, not the file');

@@ -13,6 +13,10 @@ export const fleetApSchema = z.object({
   hostsController: z.boolean().default(false),
   controllerPrimaryVersion: z.string().optional(),
   controllerBackupVersion: z.string().optional(),
+  siteTag: z.string().min(1).max(64).optional(),
+  neighbors: z.array(z.string()).optional(),
+  /** Simulator option: the AP fails its reload, coming back on the version it ran before. */
+  failReload: z.boolean().optional(),
 });
 export type FleetAp = z.output<typeof fleetApSchema>;
 

@@ -14,6 +14,8 @@ const joinInfoSchema = z.object({
   hostsController: z.boolean(),
   controllerPrimaryVersion: z.string().max(64).optional(),
   controllerBackupVersion: z.string().max(64).optional(),
+  siteTag: z.string().min(1).max(64).optional(),
+  neighbors: z.array(z.string().min(1).max(32)).max(64).optional(),
 });
 
 export interface ApRegistryListener {

@@ -69,6 +69,9 @@ export function testAp(name: string, imageType: string, model: string, primaryIm
     lastError: null,
     upgradeId: null,
     lastSeenAt: new Date().toISOString(),
+    siteTag: 'default-site-tag',
+    neighbors: [],
+    activationExcluded: false,
   };
 }
 

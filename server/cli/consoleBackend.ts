@@ -77,7 +77,7 @@ export function createConsoleCliBackend(deps: ConsoleCliDeps): { backend: CliBac
         // No password: the API keeps the stored one, as the page's Save & Download does with an empty field.
         sftp: { username: view.sftp.username, passwordType: view.sftp.passwordType, authMethod: view.sftp.authMethod, hostKeyFingerprint: view.sftp.hostKeyFingerprint ?? '' },
       };
-      const result = await api.startDownload(body, actor);
+      const result = await api.startDownload(body, actor, 'cli');
       if (result.status !== 202) return refusal(result, 'Predownload not started');
       const upgradeId = z.object({ upgradeId: z.number() }).parse(result.body).upgradeId;
       return [`AP image predownload started (upgrade ${upgradeId}); follow it with show ap image.`];

@@ -41,6 +41,8 @@ export function toApImageRow(ap: AccessPointRecord, sources: ApImageViewSources,
     connected: sources.isConnected(ap.mac),
     lastError: ap.lastError,
     queuePosition: queuePositions.get(ap.mac) ?? null,
+    siteTag: ap.siteTag,
+    activationExcluded: ap.activationExcluded,
   };
 }
 

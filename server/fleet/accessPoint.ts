@@ -22,6 +22,12 @@ export interface AccessPointRecord {
   lastError: string | null;
   upgradeId: number | null;
   lastSeenAt: string;
+  /** The site tag the AP belongs to: a rolling activation never reloads every AP of one at once. */
+  siteTag: string;
+  /** MACs of the APs its clients roam to; kept out of the AP's wave where the fleet allows. */
+  neighbors: string[];
+  /** Set by the administrator: the AP sits out the activation (it keeps its predownloaded image). */
+  activationExcluded: boolean;
 }
 
 /** What a transition may change beside the status itself. */

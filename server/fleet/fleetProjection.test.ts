@@ -25,6 +25,9 @@ function ap(mac: string, overrides: Partial<AccessPointRecord> = {}): AccessPoin
     lastError: null,
     upgradeId: null,
     lastSeenAt: '2026-11-30T00:00:00.000Z',
+    siteTag: 'default-site-tag',
+    neighbors: [],
+    activationExcluded: false,
     ...overrides,
   };
 }

@@ -18,6 +18,8 @@ import { UpgradeConflictError, type UpgradeOrchestrator } from '../orchestrator/
 import type { SecretBox } from '../secrets/secretBox';
 import type { EventLog } from '../store/eventLog';
 import { toProfileView, type ProfileRepository, type StoredProfile } from '../store/profileRepository';
+import { downloadExtrasSchema } from '../../lib/rollout';
+import type { MaintenanceApi } from './maintenanceApi';
 import { exportProfileConfig } from './profileExport';
 import type { RequestActor } from '../../lib/requestActor';
 import { checkSftpInput } from './sftpProfileChecks';
@@ -26,7 +28,7 @@ export interface ApiResult {
   status: number;
   body: unknown;
   /** Defaults to JSON; the configuration export is plain text. */
-  contentType?: 'application/json' | 'text/plain';
+  contentType?: 'application/json' | 'text/plain' | 'text/csv';
   /** A Set-Cookie value (login, logout). */
   setCookie?: string;
 }
@@ -46,6 +48,8 @@ export interface ConsoleApiDeps {
   runtime: RuntimeMonitor;
   /** Checks of the CCO and Desktop (HTTP) settings beyond the schema; none when absent. */
   httpModeIssues?: (data: ImageDownloadProfileData) => ValidationErrorBody['issues'];
+  /** Activation in waves, schedules, per-AP actions and the history. */
+  maintenance: MaintenanceApi;
 }
 
 type Validated = { ok: true; data: ImageDownloadProfileData } | { ok: false; result: ApiResult };
@@ -59,6 +63,10 @@ const invalid = (issues: ValidationErrorBody['issues']): ApiResult => ({ status:
 export class ConsoleApi {
   constructor(private readonly deps: ConsoleApiDeps) {}
 
+  get maintenance(): MaintenanceApi {
+    return this.deps.maintenance;
+  }
+
   getProfile(): ApiResult {
     return { status: 200, body: toProfileView(this.deps.profiles.get()) };
   }
@@ -69,9 +77,16 @@ export class ConsoleApi {
     return { status: 200, body: toProfileView(this.save(validated.data, actor)) };
   }
 
-  async startDownload(body: unknown, actor: RequestActor): Promise<ApiResult> {
+  async startDownload(body: unknown, actor: RequestActor, via: 'page' | 'api' | 'cli' = 'api'): Promise<ApiResult> {
     const validated = this.validate(body);
     if (!validated.ok) return validated.result;
+    const extras = downloadExtrasSchema.safeParse(body);
+    if (!extras.success) return invalid(toFieldIssues(extras.error));
+    const { targets = null, at } = extras.data;
+    if (at) {
+      this.save(validated.data, actor);
+      return this.deps.maintenance.scheduleDownload(at, targets, actor);
+    }
     const running = this.deps.upgrade();
     if (running.state === 'running' || running.state === 'reloading') {
       return { status: 409, body: { error: `An upgrade is already in progress (${running.stage}). Cancel it or wait for it to finish.` } };
@@ -83,7 +98,7 @@ export class ConsoleApi {
       if (challenge) return challenge;
     }
     try {
-      const record = this.deps.orchestrator.startPredownload(profile);
+      const record = this.deps.orchestrator.startPredownload(profile, targets, { username: actor.username, via });
       this.audited(actor, 'upgrade.download', `upgrade ${record.id} from ${record.imageUrl}`);
       return { status: 202, body: { upgradeId: record.id } };
     } catch (error) {
@@ -106,8 +121,9 @@ export class ConsoleApi {
     return { status: 200, body: exportProfileConfig(this.deps.profiles.get(), this.deps.profiles.exportedPassword()), contentType: 'text/plain' };
   }
 
-  activate(actor: RequestActor): ApiResult {
-    return this.action(() => this.deps.orchestrator.activate(), () => this.audited(actor, 'upgrade.activate', `upgrade ${this.deps.upgrade().upgradeId}`));
+  /** Activate now or at a time: all at once, or rolling in waves (see MaintenanceApi). */
+  activate(actor: RequestActor, body: unknown = {}): ApiResult {
+    return this.deps.maintenance.activate(body, actor);
   }
 
   cancel(actor: RequestActor): ApiResult {

@@ -22,8 +22,8 @@ type Call = (context: RouteContext) => ApiResult | Promise<ApiResult>;
 function toResponse({ status, body, contentType, setCookie }: ApiResult): Response {
   const headers = new Headers({ 'cache-control': 'no-store' });
   if (setCookie) headers.set('set-cookie', setCookie);
-  if (contentType === 'text/plain') {
-    headers.set('content-type', 'text/plain; charset=utf-8');
+  if (contentType === 'text/plain' || contentType === 'text/csv') {
+    headers.set('content-type', `${contentType}; charset=utf-8`);
     return new Response(String(body), { status, headers });
   }
   return Response.json(body, { status, headers });

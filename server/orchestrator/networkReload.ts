@@ -4,6 +4,7 @@ import type { AccessPointRepository } from '../store/accessPointRepository';
 import type { ControllerRepository } from '../store/controllerRepository';
 import type { EventLog } from '../store/eventLog';
 import type { UpgradeRecord, UpgradeRepository } from '../store/upgradeRepository';
+import type { ConsoleNotifier } from './notifier';
 import type { PredownloadTransitions } from './predownloadTransitions';
 import { syslogText } from './syslogText';
 import type { UpgradeStages } from './upgradeStages';
@@ -16,34 +17,64 @@ export interface NetworkReloadDeps {
   transitions: PredownloadTransitions;
   stages: UpgradeStages;
   registry: () => ApRegistry;
+  notifier: ConsoleNotifier;
   rejoinTimeoutMs: number;
 }
 
+/** One wave under way: the APs still to come back, those that failed, and what to call when none is left. */
+interface ReloadingWave {
+  pending: Set<string>;
+  failed: string[];
+  timer: NodeJS.Timeout;
+  done: (failed: string[]) => void;
+}
+
 /**
- * Activate and Reload: every AP that completed its predownload swaps images and reloads;
- * the stage ends when each has joined again running the new version, or failed to.
+ * Reloads one wave of APs: each swaps images and reloads; the wave is done when each has
+ * joined again running the new version, or failed to (came back on the old one, or not
+ * within the rejoin timeout). The rollout decides which APs form a wave and what comes next.
  */
 export class NetworkReload {
-  private rejoinTimer: NodeJS.Timeout | null = null;
+  private wave: ReloadingWave | null = null;
 
   constructor(private readonly deps: NetworkReloadDeps) {}
 
-  /** Moves the upgrade (already at Reload) on: tells each completed AP to reload. One pass over the fleet. */
-  start(upgrade: UpgradeRecord): void {
-    const { aps, controller, transitions } = this.deps;
-    const reloading = [...aps.reader.values()].filter((ap) => ap.upgradeId === upgrade.id && ap.predownloadStatus === 'Complete');
-    if (!reloading.some((ap) => ap.hostsController) && upgrade.targetControllerVersion) controller.setVersion(upgrade.targetControllerVersion);
-    for (const ap of reloading) {
-      if (!transitions.move(ap.mac, 'Complete', 'Reloading', {}, syslogText.apEvent(ap, `Reloading to activate ${ap.predownloadVersion}`))) continue;
-      const session = this.deps.registry().get(ap.mac);
+  get reloading(): boolean {
+    return this.wave !== null;
+  }
+
+  /** Tells each AP of the wave (still Complete) to reload; `done` gets the MACs that failed. */
+  reloadWave(upgrade: UpgradeRecord, macs: readonly string[], done: (failed: string[]) => void): void {
+    const { aps, transitions } = this.deps;
+    const wave: ReloadingWave = { pending: new Set(), failed: [], done, timer: setTimeout(() => this.deadlinePassed(wave), this.deps.rejoinTimeoutMs) };
+    this.wave = wave;
+    for (const mac of macs) {
+      const ap = aps.get(mac);
+      if (!ap || !transitions.move(mac, 'Complete', 'Reloading', {}, syslogText.apEvent(ap, `Reloading to activate ${ap.predownloadVersion}`))) continue;
+      wave.pending.add(mac);
+      const session = this.deps.registry().get(mac);
       void (session ? session.reload() : Promise.resolve({ ok: false, message: 'AP is not connected' }))
         .catch((error: Error) => ({ ok: false, message: error.message }))
         .then((reply) => {
-          if (!reply.ok) this.fail(ap.mac, reply.message);
+          if (!reply.ok) this.fail(mac, reply.message);
         });
     }
-    this.rejoinTimer = setTimeout(() => this.deadlinePassed(upgrade.id), this.deps.rejoinTimeoutMs);
-    this.checkComplete();
+    this.checkDone(wave);
+  }
+
+  /**
+   * After a restart: waits for the APs of a wave that were reloading when the controller stopped
+   * (they are told nothing again: they already swapped images), with a fresh rejoin timeout.
+   */
+  adoptWave(macs: readonly string[], done: (failed: string[]) => void): void {
+    const wave: ReloadingWave = { pending: new Set(), failed: [], done, timer: setTimeout(() => this.deadlinePassed(wave), this.deps.rejoinTimeoutMs) };
+    this.wave = wave;
+    for (const mac of macs) {
+      const status = this.deps.aps.get(mac)?.predownloadStatus;
+      if (status === 'Reloading') wave.pending.add(mac);
+      else if (status === 'Failed') wave.failed.push(mac);
+    }
+    this.checkDone(wave);
   }
 
   /** An AP that was reloading joined again: running the new version, or not. */
@@ -55,42 +86,38 @@ export class NetworkReload {
     this.deps.transitions.move(ap.mac, 'Reloading', 'Joined', {}, syslogText.apEvent(ap, `Joined running ${ap.primaryImage}`));
     const latest = this.deps.upgrades.latest();
     if (ap.hostsController && latest?.targetControllerVersion) this.deps.controller.setVersion(latest.targetControllerVersion);
-    this.checkComplete();
+    this.settle(ap.mac);
   }
 
   dispose(): void {
-    if (this.rejoinTimer) clearTimeout(this.rejoinTimer);
-    this.rejoinTimer = null;
+    if (this.wave) clearTimeout(this.wave.timer);
+    this.wave = null;
   }
 
   private fail(mac: string, reason: string): void {
     const ap = this.deps.aps.get(mac);
     if (!ap) return;
-    this.deps.transitions.move(mac, 'Reloading', 'Failed', { lastError: reason }, syslogText.apEvent(ap, `Reload failed: ${reason}`, 'error'));
-    this.checkComplete();
+    if (!this.deps.transitions.move(mac, 'Reloading', 'Failed', { lastError: reason }, syslogText.apEvent(ap, `Reload failed: ${reason}`, 'error'))) return;
+    this.wave?.failed.push(mac);
+    this.settle(mac);
   }
 
-  private deadlinePassed(upgradeId: number): void {
-    this.rejoinTimer = null;
-    for (const ap of this.deps.aps.reader.values()) {
-      if (ap.upgradeId === upgradeId && ap.predownloadStatus === 'Reloading') {
-        this.fail(ap.mac, `AP did not join again within ${Math.round(this.deps.rejoinTimeoutMs / 1000)} s`);
-      }
-    }
+  private settle(mac: string): void {
+    const wave = this.wave;
+    if (!wave || !wave.pending.delete(mac)) return;
+    // The page's view of the wave (who came back) changes with each AP, not only at the wave's end.
+    this.deps.notifier.upgradeChanged();
+    this.checkDone(wave);
   }
 
-  /** O(1): the fleet's counters say whether any AP of this upgrade is still reloading. */
-  private checkComplete(): void {
-    const latest = this.deps.upgrades.latest();
-    if (!latest || latest.stage !== 'Reload') return;
-    const { reader } = this.deps.aps;
-    if (reader.countInUpgrade(latest.id, 'Reloading') > 0) return;
-    this.dispose();
-    const failed = reader.countInUpgrade(latest.id, 'Failed');
-    if (failed > 0) {
-      this.deps.stages.move(latest.id, 'Reload', 'Failed', `${failed} AP(s) did not come back running ${latest.targetVersion}`);
-    } else {
-      this.deps.stages.move(latest.id, 'Reload', 'Completed', `Network running ${latest.targetVersion}; controller running ${this.deps.controller.version()}`);
-    }
+  private deadlinePassed(wave: ReloadingWave): void {
+    for (const mac of [...wave.pending]) this.fail(mac, `AP did not join again within ${Math.round(this.deps.rejoinTimeoutMs / 1000)} s`);
+  }
+
+  private checkDone(wave: ReloadingWave): void {
+    if (this.wave !== wave || wave.pending.size > 0) return;
+    clearTimeout(wave.timer);
+    this.wave = null;
+    wave.done(wave.failed);
   }
 }

@@ -14,9 +14,14 @@ import type { AccessPointRepository } from '../store/accessPointRepository';
 import type { ControllerRepository } from '../store/controllerRepository';
 import type { EventLog } from '../store/eventLog';
 import type { StoredProfile } from '../store/profileRepository';
-import type { UpgradeRecord, UpgradeRepository } from '../store/upgradeRepository';
+import type { RolloutRepository } from '../store/rolloutRepository';
+import type { ScheduleRepository } from '../store/scheduleRepository';
+import type { UpgradeOrigin, UpgradeRecord, UpgradeRepository } from '../store/upgradeRepository';
 import type { WriteBehind } from '../store/writeBehind';
+import { describeTargets, targetsMatcher, type ActivationOptions, type PredownloadTargets } from '../../lib/rollout';
+import { ApActions } from './apActions';
 import { NetworkReload } from './networkReload';
+import { Rollout } from './rollout';
 import type { ConsoleNotifier } from './notifier';
 import { PredownloadTransitions } from './predownloadTransitions';
 import { downloadFailure, syslogText } from './syslogText';
@@ -35,6 +40,8 @@ export interface OrchestratorDeps {
   config: ConsoleConfig;
   aps: AccessPointRepository;
   upgrades: UpgradeRepository;
+  rollouts: RolloutRepository;
+  schedules: ScheduleRepository;
   controller: ControllerRepository;
   log: EventLog;
   store: WriteBehind;
@@ -46,6 +53,7 @@ export interface OrchestratorDeps {
 
 /** An action that the upgrade's current state does not allow (the API answers 409). */
 export class UpgradeConflictError extends Error {}
+export { RolloutConflictError } from './rollout';
 
 const CANCEL_REASON = 'Predownload cancelled by the administrator';
 
@@ -60,11 +68,26 @@ export class UpgradeOrchestrator {
   private readonly transitions: PredownloadTransitions;
   private readonly stages: UpgradeStages;
   private readonly reload: NetworkReload;
+  private readonly rollout: Rollout;
+  /** Retry now, Abort and Exclude for one AP. */
+  readonly apActions: ApActions;
 
   constructor(private readonly deps: OrchestratorDeps) {
     this.transitions = new PredownloadTransitions(deps.aps, deps.log, deps.notifier);
     this.stages = new UpgradeStages(deps.upgrades, deps.log, deps.store, deps.notifier);
     this.reload = new NetworkReload({ ...deps, transitions: this.transitions, stages: this.stages, rejoinTimeoutMs: deps.config.rejoinTimeoutMs });
+    this.rollout = new Rollout({ ...deps, stages: this.stages, reload: this.reload });
+    this.apActions = new ApActions({
+      ...deps,
+      transitions: this.transitions,
+      run: () => {
+        const run = this.run;
+        const latest = this.deps.upgrades.latest();
+        return run && !run.cancelled && latest?.id === run.id && isCancellable(latest.stage) ? run : null;
+      },
+      retry: (run, mac) => this.retry(run, mac),
+      checkStage: (run) => this.checkStage(run),
+    });
   }
 
   /** Whether the running upgrade already holds the image for this AP image type. */
@@ -91,7 +114,12 @@ export class UpgradeOrchestrator {
     this.deps.log.write(syslogText.upgrade(reason, 'warning'));
   }
 
-  startPredownload(profile: StoredProfile): UpgradeRecord {
+  /** After a restart during Reload: the activation goes on from the wave its tables say. */
+  continueActivationAfterRestart(): void {
+    this.rollout.continueAfterRestart();
+  }
+
+  startPredownload(profile: StoredProfile, targets: PredownloadTargets | null = null, origin?: UpgradeOrigin): UpgradeRecord {
     const latest = this.deps.upgrades.latest();
     const from: UpgradeStage = latest?.stage ?? 'Idle';
     // A finished upgrade, or one waiting for Activate, may be replaced by a new predownload.
@@ -101,7 +129,7 @@ export class UpgradeOrchestrator {
     const source = this.deps.createImageSource(profile);
     const imageUrl = source.displayUrl('').replace(/\/$/, '');
     // The stage a previous upgrade ended in stays in its own row; this one starts at Initiate.
-    const record = this.deps.upgrades.create({ mode: profile.mode, imageUrl, parallelMode: profile.parallelMode, message: `Predownload from ${imageUrl}` });
+    const record = this.deps.upgrades.create({ mode: profile.mode, imageUrl, parallelMode: profile.parallelMode, message: `Predownload from ${imageUrl} to ${describeTargets(targets)}`, origin, targets });
     this.run?.abort.abort();
     this.run?.dispose();
     // Images of an earlier bundle must never be resumed into this one's files.
@@ -111,6 +139,7 @@ export class UpgradeOrchestrator {
     const run: UpgradeRun = new UpgradeRun(record.id, source, cache, profile.parallelMode, this.deps.config.maxConcurrentPredownloads, (mac, ticket) =>
       this.deliver(run, ticket.job, mac),
     );
+    run.isTarget = targetsMatcher(targets);
     this.run = run;
     this.deps.progress.clearAll();
     this.deps.log.write(syslogText.installStart(imageUrl));
@@ -119,15 +148,26 @@ export class UpgradeOrchestrator {
     return record;
   }
 
-  activate(): void {
+  activate(options: ActivationOptions = { strategy: 'all', errorThresholdPercent: 0 }, startedBy = 'admin'): void {
     const latest = this.deps.upgrades.latest();
     if (!latest || latest.stage !== 'Activate') {
       throw new UpgradeConflictError('Activate is possible once every AP has completed its predownload.');
     }
-    const moved = this.stages.move(latest.id, 'Activate', 'Reload', `Reloading the network to ${latest.targetVersion}`);
+    if (this.rollout.candidates(latest).length === 0) throw new UpgradeConflictError('Every AP is excluded from activation: nothing to reload.');
+    const how = options.strategy === 'rolling' ? 'in waves' : 'all at once';
+    const moved = this.stages.move(latest.id, 'Activate', 'Reload', `Reloading the network to ${latest.targetVersion} ${how}`);
     if (!moved) throw new UpgradeConflictError('The upgrade changed state; try again.');
-    this.deps.log.write(syslogText.upgrade(`Activate: reloading the network to AP image ${latest.targetVersion}`));
-    this.reload.start(moved);
+    this.deps.log.write(syslogText.upgrade(`Activate: reloading the network to AP image ${latest.targetVersion} ${how}`));
+    this.rollout.start(moved, options, startedBy);
+  }
+
+  /** Pause, Resume or Abort of the activation under way. */
+  activation(action: 'pause' | 'resume' | 'abort', options: { reason?: string; windowEnd?: string | null } = {}): void {
+    const latest = this.deps.upgrades.latest();
+    if (!latest || latest.stage !== 'Reload') throw new UpgradeConflictError('No activation is in progress.');
+    if (action === 'pause') this.rollout.pause(latest.id, options.reason ?? 'paused by the administrator');
+    else if (action === 'resume') this.rollout.resume(latest.id, options.windowEnd ?? null);
+    else this.rollout.abort(latest.id);
   }
 
   cancel(): void {
@@ -163,7 +203,7 @@ export class UpgradeOrchestrator {
     const run = this.run;
     const latest = this.deps.upgrades.latest();
     // APs that join during a predownload take part in it, as the profile promises to APs that join later.
-    if (run && latest?.id === run.id && isCancellable(latest.stage) && ap.upgradeId !== run.id) {
+    if (run && latest?.id === run.id && isCancellable(latest.stage) && ap.upgradeId !== run.id && run.isTarget(ap)) {
       this.enrol(run, ap, true);
       this.checkStage(run);
     }
@@ -193,9 +233,12 @@ export class UpgradeOrchestrator {
     this.deps.notifier.upgradeChanged();
 
     const registry = this.deps.registry();
+    let untouched = 0;
     for (const ap of [...this.deps.aps.reader.values()]) {
-      if (registry.isConnected(ap.mac)) this.enrol(run, ap, false);
+      if (!run.isTarget(ap)) untouched += 1;
+      else if (registry.isConnected(ap.mac)) this.enrol(run, ap, false);
     }
+    if (untouched > 0) this.deps.log.write(syslogText.upgrade(`Upgrade ${run.id}: ${untouched} AP(s) are not targeted by this predownload and stay untouched`));
     this.checkStage(run);
     if (run.parallelMode) {
       await Promise.all(run.jobs.map((job) => this.runJob(run, job)));
@@ -472,6 +515,9 @@ export class UpgradeOrchestrator {
       message: latest?.message ?? null,
       fetches: run ? [...run.fetches.values()] : [],
       deliveries: run && isCancellable(stage) ? { active: run.deliveries.active, waiting: run.deliveries.waiting, limit: run.deliveries.limit } : null,
+      ...this.rollout.view(latest?.id ?? null),
+      scheduled: this.deps.schedules.pending(),
+      controllerTimeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
     };
   }
 }

@@ -1,4 +1,5 @@
 import type { ImageKind } from '../../lib/capwapEvents';
+import type { TargetFields } from '../../lib/rollout';
 import type { ImageFetchProgress } from '../../lib/upgradeStage';
 import type { CachedImage, ImageCache } from '../imageSource/imageCache';
 import type { ImageSource } from '../imageSource/imageSource';
@@ -37,6 +38,8 @@ export class UpgradeRun {
   attempt = 0;
   targetVersion: string | null = null;
   targetControllerVersion: string | null = null;
+  /** Whether an AP is one of this predownload's targets; the others are left untouched. */
+  isTarget: (ap: TargetFields) => boolean = () => true;
 
   constructor(
     readonly id: number,

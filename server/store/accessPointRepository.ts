@@ -1,4 +1,4 @@
-import type { ApJoinInfo } from '../../lib/capwapEvents';
+import { DEFAULT_SITE_TAG, type ApJoinInfo } from '../../lib/capwapEvents';
 import { canTransition, type PredownloadStatus } from '../../lib/predownloadStatus';
 import type { AccessPointRecord, TransitionChanges } from '../fleet/accessPoint';
 import { FleetProjection, type FleetReader } from '../fleet/fleetProjection';
@@ -56,7 +56,10 @@ export class AccessPointRepository {
       method: 'CAPWAP',
       lastError: null,
       upgradeId: null,
+      activationExcluded: false,
       ...previous,
+      siteTag: info.siteTag ?? previous?.siteTag ?? DEFAULT_SITE_TAG,
+      neighbors: info.neighbors ?? previous?.neighbors ?? [],
       mac: info.mac,
       name: info.name,
       model: info.model,
@@ -80,6 +83,12 @@ export class AccessPointRepository {
   recordControllerBackupImage(mac: string, version: string): void {
     const record = this.fleet.get(mac);
     if (record) this.save({ ...record, controllerBackupImage: version });
+  }
+
+  /** Takes the AP out of the activation, or back in. */
+  setActivationExcluded(mac: string, excluded: boolean): AccessPointRecord | null {
+    const record = this.fleet.get(mac);
+    return record ? this.save({ ...record, activationExcluded: excluded }) : null;
   }
 
   /**

@@ -25,6 +25,15 @@ interface AccessPointRow {
   last_error: string | null;
   upgrade_id: number | null;
   last_seen_at: string;
+  site_tag: string;
+  neighbors: string;
+  activation_excluded: number;
+}
+
+/** The column is written only by this store, as a JSON array of MACs. */
+function parseNeighbors(text: string): string[] {
+  const value: unknown = JSON.parse(text);
+  return Array.isArray(value) ? value.filter((mac): mac is string => typeof mac === 'string') : [];
 }
 
 function fromRow(row: AccessPointRow): AccessPointRecord {
@@ -49,6 +58,9 @@ function fromRow(row: AccessPointRow): AccessPointRecord {
     lastError: row.last_error,
     upgradeId: row.upgrade_id,
     lastSeenAt: row.last_seen_at,
+    siteTag: row.site_tag,
+    neighbors: parseNeighbors(row.neighbors),
+    activationExcluded: row.activation_excluded === 1,
   };
 }
 
@@ -74,13 +86,16 @@ function toRow(record: AccessPointRecord): AccessPointRow {
     last_error: record.lastError,
     upgrade_id: record.upgradeId,
     last_seen_at: record.lastSeenAt,
+    site_tag: record.siteTag,
+    neighbors: JSON.stringify(record.neighbors),
+    activation_excluded: record.activationExcluded ? 1 : 0,
   };
 }
 
 const COLUMNS = [
   'mac', 'name', 'model', 'image_type', 'role', 'primary_image', 'backup_image', 'backup_image_sha256', 'controller_primary_image',
   'controller_backup_image', 'hosts_controller', 'free_space_kb', 'predownload_status', 'predownload_version', 'retry_count',
-  'next_retry_time', 'method', 'last_error', 'upgrade_id', 'last_seen_at',
+  'next_retry_time', 'method', 'last_error', 'upgrade_id', 'last_seen_at', 'site_tag', 'neighbors', 'activation_excluded',
 ] as const satisfies readonly (keyof AccessPointRow)[];
 
 /** The fleet's tables in the console's SQLite file, every statement prepared once. */

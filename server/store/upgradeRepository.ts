@@ -1,5 +1,6 @@
 import { canTransitionStage, UPGRADE_BAR_STAGES, type UpgradeBarStage, type UpgradeStage } from '../../lib/upgradeStage';
 import type { ImageDownloadMode } from '../../lib/imageDownloadProfile';
+import type { PredownloadTargets } from '../../lib/rollout';
 import type { Db } from './database';
 
 export interface UpgradeRecord {
@@ -14,6 +15,10 @@ export interface UpgradeRecord {
   startedAt: string;
   finishedAt: string | null;
   message: string | null;
+  /** Who started it, and how: page, api, cli or schedule. */
+  startedBy: string | null;
+  startedVia: string | null;
+  targets: PredownloadTargets | null;
 }
 
 interface UpgradeRow {
@@ -28,6 +33,9 @@ interface UpgradeRow {
   started_at: string;
   finished_at: string | null;
   message: string | null;
+  started_by: string | null;
+  started_via: string | null;
+  targets: string | null;
 }
 
 function fromRow(row: UpgradeRow): UpgradeRecord {
@@ -43,7 +51,17 @@ function fromRow(row: UpgradeRow): UpgradeRecord {
     startedAt: row.started_at,
     finishedAt: row.finished_at,
     message: row.message,
+    startedBy: row.started_by,
+    startedVia: row.started_via,
+    // Written only by this repository from a parsed request.
+    targets: row.targets ? (JSON.parse(row.targets) as PredownloadTargets) : null,
   };
+}
+
+/** Who started an upgrade and through what. */
+export interface UpgradeOrigin {
+  username: string;
+  via: 'page' | 'api' | 'cli' | 'schedule';
 }
 
 const ENDS: UpgradeStage[] = ['Completed', 'Cancelled', 'Failed'];
@@ -60,7 +78,11 @@ export class UpgradeRepository {
     this.statements = {
       latest: db.prepare('SELECT * FROM upgrade ORDER BY id DESC LIMIT 1'),
       get: db.prepare('SELECT * FROM upgrade WHERE id = ?'),
-      create: db.prepare(`INSERT INTO upgrade (stage, last_bar_stage, mode, image_url, parallel_mode, started_at, message) VALUES ('Initiate', 'Initiate', ?, ?, ?, ?, ?)`),
+      create: db.prepare(
+        `INSERT INTO upgrade (stage, last_bar_stage, mode, image_url, parallel_mode, started_at, message, started_by, started_via, targets)
+         VALUES ('Initiate', 'Initiate', ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      list: db.prepare('SELECT * FROM upgrade ORDER BY id DESC LIMIT ?'),
       transition: db.prepare(
         `UPDATE upgrade SET stage = @to, last_bar_stage = COALESCE(@barStage, last_bar_stage),
            finished_at = CASE WHEN @ends THEN @now ELSE finished_at END, message = COALESCE(@message, message)
@@ -76,9 +98,24 @@ export class UpgradeRepository {
     return this.latestRecord;
   }
 
-  create(input: { mode: ImageDownloadMode; imageUrl: string; parallelMode: boolean; message: string }): UpgradeRecord {
-    const info = this.statements.create.run(input.mode, input.imageUrl, input.parallelMode ? 1 : 0, new Date().toISOString(), input.message);
+  create(input: { mode: ImageDownloadMode; imageUrl: string; parallelMode: boolean; message: string; origin?: UpgradeOrigin; targets?: PredownloadTargets | null }): UpgradeRecord {
+    const { origin, targets } = input;
+    const info = this.statements.create.run(
+      input.mode,
+      input.imageUrl,
+      input.parallelMode ? 1 : 0,
+      new Date().toISOString(),
+      input.message,
+      origin?.username ?? null,
+      origin?.via ?? null,
+      targets ? JSON.stringify(targets) : null,
+    );
     return this.reload(Number(info.lastInsertRowid))!;
+  }
+
+  /** The newest upgrades first: the history. */
+  list(limit = 500): UpgradeRecord[] {
+    return (this.statements.list.all(limit) as UpgradeRow[]).map(fromRow);
   }
 
   get(id: number): UpgradeRecord | null {

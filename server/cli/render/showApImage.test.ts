@@ -44,6 +44,8 @@ function completeRow(name: string, imageType: string): ApImageRow {
     connected: true,
     lastError: null,
     queuePosition: null,
+    siteTag: 'default-site-tag',
+    activationExcluded: false,
   };
 }
 

@@ -1,5 +1,5 @@
-import { respond } from '@/server/http/routeResponse';
+import { respondWithOptionalBody } from '@/server/http/optionalBody';
 
 export function POST(request: Request) {
-  return respond(request, ({ api, actor }) => api.activate(actor));
+  return respondWithOptionalBody(request, ({ api, actor }, body) => api.activate(actor, body));
 }

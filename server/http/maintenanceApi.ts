@@ -1,0 +1,136 @@
+import { z } from 'zod';
+import { toFieldIssues } from '../../lib/imageDownloadProfile';
+import { activateRequestSchema, describeTargets, scheduleChangeSchema, type PredownloadTargets } from '../../lib/rollout';
+import { upgradeDetailCsv, upgradeHistoryCsv, type UpgradeHistoryDetail } from '../../lib/upgradeHistory';
+import type { AuditAction, AuditLog } from '../auth/auditLog';
+import { ApActionError } from '../orchestrator/apActions';
+import { ScheduleConflictError, type Scheduler } from '../orchestrator/scheduler';
+import { RolloutConflictError, UpgradeConflictError, type UpgradeOrchestrator } from '../orchestrator/upgradeOrchestrator';
+import type { UpgradeHistory } from '../store/upgradeHistory';
+import type { ApiResult } from './consoleApi';
+import type { RequestActor } from '../../lib/requestActor';
+
+export interface MaintenanceApiDeps {
+  orchestrator: UpgradeOrchestrator;
+  scheduler: Scheduler;
+  history: UpgradeHistory;
+  audit: AuditLog;
+}
+
+const idSchema = z.string().regex(/^\d{1,9}$/, 'the id is a whole number').transform(Number);
+const macSchema = z.string().min(1).max(32);
+
+const conflict = (error: unknown): ApiResult => {
+  if (error instanceof ApActionError) return { status: error.missing ? 404 : 409, body: { error: error.message } };
+  if (error instanceof UpgradeConflictError || error instanceof RolloutConflictError || error instanceof ScheduleConflictError) return { status: 409, body: { error: error.message } };
+  throw error;
+};
+
+/**
+ * The maintenance window's API: activation in waves (now or at a time), Pause, Resume and
+ * Abort, per-AP actions, scheduled actions, and the history. Validates at the boundary and audits.
+ */
+export class MaintenanceApi {
+  constructor(private readonly deps: MaintenanceApiDeps) {}
+
+  activate(body: unknown, actor: RequestActor): ApiResult {
+    const parsed = activateRequestSchema.safeParse(body ?? {});
+    if (!parsed.success) return { status: 400, body: { error: 'Invalid activation', issues: toFieldIssues(parsed.error) } };
+    const { at, windowEnd, ...options } = parsed.data;
+    const { orchestrator } = this.deps;
+    try {
+      if (at) {
+        const record = this.deps.scheduler.schedule('activate', at, windowEnd ?? null, options, actor.username);
+        this.audited(actor, 'upgrade.schedule', `activate at ${at}${windowEnd ? ` until ${windowEnd}` : ''} (${options.strategy})`);
+        return { status: 202, body: { scheduled: record.id, upgrade: orchestrator.view() } };
+      }
+      orchestrator.activate({ ...options, windowEnd }, actor.username);
+      this.audited(actor, 'upgrade.activate', `upgrade ${orchestrator.view().upgradeId} ${options.strategy}`);
+      return { status: 202, body: orchestrator.view() };
+    } catch (error) {
+      return conflict(error);
+    }
+  }
+
+  scheduleDownload(at: string, targets: PredownloadTargets | null, actor: RequestActor): ApiResult {
+    const record = this.deps.scheduler.schedule('download', at, null, targets, actor.username);
+    this.audited(actor, 'upgrade.schedule', `download at ${at} to ${describeTargets(targets)}`);
+    return { status: 202, body: { scheduled: record.id, upgrade: this.deps.orchestrator.view() } };
+  }
+
+  activation(action: 'pause' | 'resume' | 'abort', actor: RequestActor): ApiResult {
+    const { orchestrator } = this.deps;
+    try {
+      orchestrator.activation(action, { reason: `paused by ${actor.username}` });
+      this.audited(actor, `upgrade.${action}`, `upgrade ${orchestrator.view().upgradeId}`);
+      return { status: 202, body: orchestrator.view() };
+    } catch (error) {
+      return conflict(error);
+    }
+  }
+
+  apAction(rawMac: string, action: 'retry' | 'abort' | 'exclude' | 'include', actor: RequestActor): ApiResult {
+    const mac = macSchema.safeParse(rawMac);
+    if (!mac.success) return { status: 400, body: { error: 'Invalid MAC address' } };
+    const actions = this.deps.orchestrator.apActions;
+    try {
+      const ap =
+        action === 'retry' ? actions.retryNow(mac.data) : action === 'abort' ? actions.abort(mac.data) : actions.exclude(mac.data, action === 'exclude');
+      this.audited(actor, `ap.${action}`, `${ap.name} ${ap.mac}`);
+      return { status: 202, body: { mac: ap.mac, name: ap.name, predownloadStatus: ap.predownloadStatus, activationExcluded: ap.activationExcluded } };
+    } catch (error) {
+      return conflict(error);
+    }
+  }
+
+  changeSchedule(rawId: string, body: unknown, actor: RequestActor): ApiResult {
+    const id = idSchema.safeParse(rawId);
+    const parsed = scheduleChangeSchema.safeParse(body);
+    if (!id.success) return { status: 400, body: { error: 'Invalid id' } };
+    if (!parsed.success) return { status: 400, body: { error: 'Invalid schedule', issues: toFieldIssues(parsed.error) } };
+    try {
+      const record = this.deps.scheduler.reschedule(id.data, parsed.data.at, parsed.data.windowEnd ?? null);
+      this.audited(actor, 'upgrade.schedule.change', `${record.action} ${record.id} to ${record.at}${record.windowEnd ? ` until ${record.windowEnd}` : ''}`);
+      return { status: 200, body: record };
+    } catch (error) {
+      return conflict(error);
+    }
+  }
+
+  cancelSchedule(rawId: string, actor: RequestActor): ApiResult {
+    const id = idSchema.safeParse(rawId);
+    if (!id.success) return { status: 400, body: { error: 'Invalid id' } };
+    try {
+      const record = this.deps.scheduler.cancel(id.data);
+      this.audited(actor, 'upgrade.schedule.cancel', `${record.action} ${record.id} at ${record.at}`);
+      return { status: 200, body: record };
+    } catch (error) {
+      return conflict(error);
+    }
+  }
+
+  listUpgrades(): ApiResult {
+    return { status: 200, body: this.deps.history.list() };
+  }
+
+  getUpgrade(rawId: string): ApiResult {
+    const id = idSchema.safeParse(rawId);
+    if (!id.success) return { status: 400, body: { error: 'Invalid id' } };
+    const detail = this.deps.history.get(id.data);
+    return detail ? { status: 200, body: detail } : { status: 404, body: { error: `No upgrade ${id.data}` } };
+  }
+
+  exportUpgrade(rawId: string): ApiResult {
+    const found = this.getUpgrade(rawId);
+    if (found.status !== 200) return found;
+    return { status: 200, body: upgradeDetailCsv(found.body as UpgradeHistoryDetail), contentType: 'text/csv' };
+  }
+
+  exportUpgrades(): ApiResult {
+    return { status: 200, body: upgradeHistoryCsv(this.deps.history.list()), contentType: 'text/csv' };
+  }
+
+  private audited(actor: RequestActor, action: AuditAction, detail: string): void {
+    this.deps.audit.record({ username: actor.username, sourceAddress: actor.sourceAddress, action, detail });
+  }
+}

@@ -1,0 +1,82 @@
+import { PREDOWNLOAD_ACTIVE } from '../../lib/predownloadStatus';
+import type { ApRegistry } from '../capwap/apRegistry';
+import type { AccessPointRecord, AccessPointRepository } from '../store/accessPointRepository';
+import type { EventLog } from '../store/eventLog';
+import type { ConsoleNotifier } from './notifier';
+import type { PredownloadTransitions } from './predownloadTransitions';
+import { syslogText } from './syslogText';
+import type { TransferProgress } from './transferProgress';
+import type { UpgradeRun } from './upgradeRun';
+
+export interface ApActionsDeps {
+  aps: AccessPointRepository;
+  log: EventLog;
+  progress: TransferProgress;
+  transitions: PredownloadTransitions;
+  registry: () => ApRegistry;
+  notifier: ConsoleNotifier;
+  /** The predownload under way, or null. */
+  run: () => UpgradeRun | null;
+  retry: (run: UpgradeRun, mac: string) => void;
+  checkStage: (run: UpgradeRun) => void;
+}
+
+/** What the action's state does not allow; `missing` when there is no such AP (the API answers 404, else 409). */
+export class ApActionError extends Error {
+  constructor(
+    message: string,
+    readonly missing = false,
+  ) {
+    super(message);
+  }
+}
+
+/** The per-AP actions of the AP table: Retry now, Abort, Exclude from activation. */
+export class ApActions {
+  constructor(private readonly deps: ApActionsDeps) {}
+
+  /** A failed AP of the predownload under way tries again now, without waiting for its backoff. */
+  retryNow(mac: string): AccessPointRecord {
+    const { ap, run } = this.inRun(mac);
+    if (ap.predownloadStatus !== 'Failed') throw new ApActionError(`${ap.name} has not failed (it is ${ap.predownloadStatus}).`);
+    run.clearRetry(mac);
+    this.deps.log.write(syslogText.apEvent(ap, 'Image Predownload retried now by the administrator'));
+    this.deps.retry(run, mac);
+    return this.deps.aps.get(mac)!;
+  }
+
+  /** Stops this one AP's predownload (its partial files are removed); the others go on. */
+  abort(mac: string): AccessPointRecord {
+    const { ap, run } = this.inRun(mac);
+    const waiting = ap.predownloadStatus === 'Failed' && run.retryTimers.has(mac);
+    if (!PREDOWNLOAD_ACTIVE.has(ap.predownloadStatus) && !waiting) throw new ApActionError(`${ap.name} has no predownload under way (it is ${ap.predownloadStatus}).`);
+    run.clearRetry(mac);
+    run.pending.delete(mac);
+    for (const job of run.jobs) job.macs.delete(mac);
+    const reason = 'Predownload aborted for this AP by the administrator';
+    this.deps.transitions.move(mac, ap.predownloadStatus, 'Aborted', { nextRetryTime: null, lastError: reason }, syslogText.apEvent(ap, 'Image Predownload Aborted', 'warning'));
+    this.deps.progress.clear(mac);
+    void this.deps.registry().get(mac)?.abort(reason);
+    this.deps.checkStage(run);
+    return this.deps.aps.get(mac)!;
+  }
+
+  /** Keeps an AP out of the activation (or lets it back in); it keeps its predownloaded image as backup. */
+  exclude(mac: string, excluded: boolean): AccessPointRecord {
+    const ap = this.deps.aps.get(mac);
+    if (!ap) throw new ApActionError(`No AP ${mac}.`, true);
+    if (ap.predownloadStatus === 'Reloading') throw new ApActionError(`${ap.name} is reloading already.`);
+    const changed = this.deps.aps.setActivationExcluded(mac, excluded)!;
+    this.deps.notifier.apChanged(mac);
+    this.deps.log.write(syslogText.apEvent(ap, excluded ? 'Excluded from activation by the administrator' : 'Included in activation again by the administrator'));
+    return changed;
+  }
+
+  private inRun(mac: string): { ap: AccessPointRecord; run: UpgradeRun } {
+    const ap = this.deps.aps.get(mac);
+    if (!ap) throw new ApActionError(`No AP ${mac}.`, true);
+    const run = this.deps.run();
+    if (!run || ap.upgradeId !== run.id) throw new ApActionError(`${ap.name} is not part of a predownload in progress.`);
+    return { ap, run };
+  }
+}

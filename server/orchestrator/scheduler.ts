@@ -1,0 +1,122 @@
+import { activateRequestSchema, predownloadTargetsSchema, type ScheduledActionName } from '../../lib/rollout';
+import type { AuditLog } from '../auth/auditLog';
+import type { ProfileRepository } from '../store/profileRepository';
+import type { EventLog } from '../store/eventLog';
+import type { ScheduleRecord, ScheduleRepository } from '../store/scheduleRepository';
+import type { ConsoleNotifier } from './notifier';
+import { syslogText } from './syslogText';
+import type { UpgradeOrchestrator } from './upgradeOrchestrator';
+
+export interface SchedulerDeps {
+  schedules: ScheduleRepository;
+  orchestrator: UpgradeOrchestrator;
+  profiles: ProfileRepository;
+  log: EventLog;
+  audit: AuditLog;
+  notifier: ConsoleNotifier;
+}
+
+// setTimeout holds at most about 24 days; a later action is re-armed when this much has passed.
+const MAX_TIMER_MS = 2 ** 30;
+
+/** A scheduled action that is no longer pending (started or cancelled): the API answers 409. */
+export class ScheduleConflictError extends Error {}
+
+/**
+ * Runs Save & Download and Activate at the time they were set for. The rows are the truth:
+ * timers are armed from them at start, so an action set before a restart still runs (at once,
+ * if its time passed while the console was down).
+ */
+export class Scheduler {
+  private readonly timers = new Map<number, NodeJS.Timeout>();
+
+  constructor(private readonly deps: SchedulerDeps) {
+    for (const record of deps.schedules.pendingRecords()) this.arm(record);
+  }
+
+  schedule(action: ScheduledActionName, at: string, windowEnd: string | null, options: unknown, createdBy: string): ScheduleRecord {
+    const record = this.deps.schedules.create(action, at, windowEnd, options, createdBy);
+    this.deps.log.write(syslogText.upgrade(`${label(action)} scheduled for ${at}${windowEnd ? ` (window ends ${windowEnd})` : ''} by ${createdBy}`));
+    this.arm(record);
+    this.deps.notifier.upgradeChanged();
+    return record;
+  }
+
+  reschedule(id: number, at: string, windowEnd: string | null): ScheduleRecord {
+    if (!this.deps.schedules.reschedule(id, at, windowEnd)) throw new ScheduleConflictError(`Scheduled action ${id} is not pending.`);
+    const record = this.deps.schedules.get(id)!;
+    this.deps.log.write(syslogText.upgrade(`${label(record.action)} rescheduled for ${at}${windowEnd ? ` (window ends ${windowEnd})` : ''}`));
+    this.arm(record);
+    this.deps.notifier.upgradeChanged();
+    return record;
+  }
+
+  cancel(id: number): ScheduleRecord {
+    if (!this.deps.schedules.end(id, 'cancelled', 'Cancelled before it started')) throw new ScheduleConflictError(`Scheduled action ${id} is not pending.`);
+    this.disarm(id);
+    const record = this.deps.schedules.get(id)!;
+    this.deps.log.write(syslogText.upgrade(`Scheduled ${label(record.action)} for ${record.at} cancelled`, 'warning'));
+    this.deps.notifier.upgradeChanged();
+    return record;
+  }
+
+  dispose(): void {
+    for (const timer of this.timers.values()) clearTimeout(timer);
+    this.timers.clear();
+  }
+
+  private arm(record: ScheduleRecord): void {
+    this.disarm(record.id);
+    const delay = Math.max(0, Date.parse(record.at) - Date.now());
+    this.timers.set(
+      record.id,
+      setTimeout(() => {
+        this.timers.delete(record.id);
+        const current = this.deps.schedules.get(record.id);
+        if (!current || current.state !== 'pending') return;
+        if (Date.parse(current.at) > Date.now()) this.arm(current);
+        else this.run(current);
+      }, Math.min(delay, MAX_TIMER_MS)),
+    );
+  }
+
+  private disarm(id: number): void {
+    const timer = this.timers.get(id);
+    if (timer) clearTimeout(timer);
+    this.timers.delete(id);
+  }
+
+  private run(record: ScheduleRecord): void {
+    const { orchestrator } = this.deps;
+    let outcome: string;
+    try {
+      if (record.action === 'download') {
+        const targets = predownloadTargetsSchema.nullable().parse(record.options ?? null);
+        const upgrade = orchestrator.startPredownload(this.deps.profiles.get(), targets, { username: record.createdBy, via: 'schedule' });
+        outcome = `started upgrade ${upgrade.id}`;
+      } else {
+        const options = activateRequestSchema.parse(record.options);
+        const windowEnd = record.windowEnd ?? undefined;
+        // A rollout that waits, paused, for its next window continues in this one.
+        if (orchestrator.view().stage === 'Reload') orchestrator.activation('resume', { windowEnd: windowEnd ?? null });
+        else orchestrator.activate({ ...options, windowEnd }, record.createdBy);
+        outcome = `activation of upgrade ${orchestrator.view().upgradeId} started`;
+      }
+    } catch (error) {
+      const reason = (error as Error).message;
+      this.deps.schedules.end(record.id, 'failed', reason);
+      this.deps.log.write(syslogText.upgrade(`Scheduled ${label(record.action)} for ${record.at} did not start: ${reason}`, 'error'));
+      this.deps.audit.record({ username: record.createdBy, sourceAddress: 'schedule', action: 'upgrade.schedule.run', detail: `${record.action} ${record.id} failed: ${reason}` });
+      this.deps.notifier.upgradeChanged();
+      return;
+    }
+    this.deps.schedules.end(record.id, 'started', outcome);
+    this.deps.log.write(syslogText.upgrade(`Scheduled ${label(record.action)} for ${record.at}: ${outcome}`));
+    this.deps.audit.record({ username: record.createdBy, sourceAddress: 'schedule', action: 'upgrade.schedule.run', detail: `${record.action} ${record.id}: ${outcome}` });
+    this.deps.notifier.upgradeChanged();
+  }
+}
+
+function label(action: ScheduledActionName): string {
+  return action === 'download' ? 'Save & Download' : 'Activate';
+}
