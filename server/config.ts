@@ -28,6 +28,7 @@ const envSchema = z.object({
   EWC_REJOIN_TIMEOUT_MS: positiveInt.default(180_000),
   EWC_MAX_CONCURRENT_PREDOWNLOADS: z.coerce.number().int().min(1).max(10_000).default(100),
   EWC_EVENT_LOG_MAX_LINES: z.coerce.number().int().min(1000).default(100_000),
+  EWC_RESUME_WAIT_MS: z.coerce.number().int().min(0).default(30_000),
 });
 
 export interface ConsoleConfig {
@@ -58,6 +59,8 @@ export interface ConsoleConfig {
   maxConcurrentPredownloads: number;
   /** How many event log lines the database keeps (the newest). */
   eventLogMaxLines: number;
+  /** After a restart mid-predownload, how long the run waits for its APs to rejoin before it carries on without them. */
+  resumeWaitMs: number;
 }
 
 // The demo fleet's links are slowed down so that progress is visible on a loopback network.
@@ -92,5 +95,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     rejoinTimeoutMs: e.EWC_REJOIN_TIMEOUT_MS,
     maxConcurrentPredownloads: e.EWC_MAX_CONCURRENT_PREDOWNLOADS,
     eventLogMaxLines: e.EWC_EVENT_LOG_MAX_LINES,
+    resumeWaitMs: e.EWC_RESUME_WAIT_MS,
   };
 }

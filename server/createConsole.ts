@@ -18,12 +18,14 @@ import { loadSecretBox } from './secrets/secretBox';
 import { probeHostKey } from './sftp/hostKeyProbe';
 import { TransferProgress } from './orchestrator/transferProgress';
 import { UpgradeOrchestrator } from './orchestrator/upgradeOrchestrator';
+import { syslogText } from './orchestrator/syslogText';
 import { AccessPointRepository } from './store/accessPointRepository';
 import { ControllerRepository } from './store/controllerRepository';
 import { openDatabase, type Db } from './store/database';
 import { EventLog } from './store/eventLog';
 import { EMPTY_PROFILE, ProfileRepository, toProfileView, type StoredProfile } from './store/profileRepository';
 import { UpgradeRepository } from './store/upgradeRepository';
+import { UpgradeRunRepository } from './store/upgradeRunRepository';
 import { WriteBehind } from './store/writeBehind';
 import { RuntimeMonitor } from './diagnostics/runtimeStats';
 import type { ApImageQuery } from '../lib/apImageQuery';
@@ -38,7 +40,11 @@ export interface ConsoleInstance {
   io: SocketServer;
   orchestrator: UpgradeOrchestrator;
   db: Db;
-  close(): Promise<void>;
+  /**
+   * Stops the console. With a reason (a graceful stop): no new work, the last store tick written, and every
+   * page and AP told why before the connections close. The running upgrade's state is left as it is, to resume.
+   */
+  close(reason?: string): Promise<void>;
 }
 
 export interface CreateConsoleOptions {
@@ -48,6 +54,9 @@ export interface CreateConsoleOptions {
   /** Replaces how image sources are made (tests of SFTP before it exists, for example). */
   createImageSource?: (profile: StoredProfile) => ImageSource;
 }
+
+// How long a graceful stop leaves its notices to reach pages and APs before it closes their connections.
+const NOTICE_FLUSH_MS = 200;
 
 // How often the fleet's changes and log lines are written to the database, in one transaction.
 const STORE_TICK_MS = 100;
@@ -101,6 +110,7 @@ export function createConsole(httpServer: HttpServer, config: ConsoleConfig, opt
     config,
     aps,
     upgrades,
+    runs: new UpgradeRunRepository(db, store, secrets),
     controller,
     log,
     store,
@@ -161,14 +171,22 @@ export function createConsole(httpServer: HttpServer, config: ConsoleConfig, opt
     io,
     orchestrator,
     db,
-    close: async () => {
+    close: async (reason?: string) => {
       orchestrator.dispose();
+      if (reason) {
+        log.write(syslogText.upgrade(`Controller stopping: ${reason}; a running upgrade resumes at the next start`, 'warning'));
+        io.of('/').emit('console:stopping', { reason });
+        io.of(CAPWAP_NAMESPACE).emit('controller:stopping', { reason });
+      }
+      // The last tick: everything still pending, in one transaction, before any connection closes.
+      store.close();
       hub?.dispose();
       stopSweep();
       detachAuth();
       unsubscribeLog();
+      // Give the notices a moment on the wire before the sockets close.
+      if (reason) await new Promise((resolve) => setTimeout(resolve, NOTICE_FLUSH_MS));
       await new Promise<void>((resolve) => io.close(() => resolve()));
-      store.close();
       db.close();
       runtime.stop();
     },

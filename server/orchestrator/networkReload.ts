@@ -4,6 +4,7 @@ import type { AccessPointRepository } from '../store/accessPointRepository';
 import type { ControllerRepository } from '../store/controllerRepository';
 import type { EventLog } from '../store/eventLog';
 import type { UpgradeRecord, UpgradeRepository } from '../store/upgradeRepository';
+import type { WriteBehind } from '../store/writeBehind';
 import type { PredownloadTransitions } from './predownloadTransitions';
 import { syslogText } from './syslogText';
 import type { UpgradeStages } from './upgradeStages';
@@ -13,6 +14,7 @@ export interface NetworkReloadDeps {
   upgrades: UpgradeRepository;
   controller: ControllerRepository;
   log: EventLog;
+  store: WriteBehind;
   transitions: PredownloadTransitions;
   stages: UpgradeStages;
   registry: () => ApRegistry;
@@ -25,6 +27,8 @@ export interface NetworkReloadDeps {
  */
 export class NetworkReload {
   private rejoinTimer: NodeJS.Timeout | null = null;
+  /** APs this process told to reload; after a restart it is empty, and a Reloading AP back on its old image is told again (#11). */
+  private readonly told = new Set<string>();
 
   constructor(private readonly deps: NetworkReloadDeps) {}
 
@@ -33,21 +37,45 @@ export class NetworkReload {
     const { aps, controller, transitions } = this.deps;
     const reloading = [...aps.reader.values()].filter((ap) => ap.upgradeId === upgrade.id && ap.predownloadStatus === 'Complete');
     if (!reloading.some((ap) => ap.hostsController) && upgrade.targetControllerVersion) controller.setVersion(upgrade.targetControllerVersion);
-    for (const ap of reloading) {
-      if (!transitions.move(ap.mac, 'Complete', 'Reloading', {}, syslogText.apEvent(ap, `Reloading to activate ${ap.predownloadVersion}`))) continue;
-      const session = this.deps.registry().get(ap.mac);
-      void (session ? session.reload() : Promise.resolve({ ok: false, message: 'AP is not connected' }))
-        .catch((error: Error) => ({ ok: false, message: error.message }))
-        .then((reply) => {
-          if (!reply.ok) this.fail(ap.mac, reply.message);
-        });
+    const marked = reloading.filter((ap) => transitions.move(ap.mac, 'Complete', 'Reloading', {}, syslogText.apEvent(ap, `Reloading to activate ${ap.predownloadVersion}`)));
+    // Restart hook (#11): who is Reloading is in the database before any AP is told, so a restarted console waits for them.
+    this.deps.store.flush();
+    for (const ap of marked) this.tell(ap.mac);
+    this.rejoinTimer = setTimeout(() => this.deadlinePassed(upgrade.id), this.deps.rejoinTimeoutMs);
+    this.checkComplete();
+  }
+
+  /**
+   * After a restart during Reload (#11): APs still recorded Complete were maybe told, maybe not; they are
+   * waited for with the Reloading ones. Each rejoins the new process: on the new version it is Joined,
+   * on the old one with the new one staged it is told (again) to reload. The deadline starts again.
+   */
+  resume(upgrade: UpgradeRecord): void {
+    for (const ap of [...this.deps.aps.reader.values()]) {
+      if (ap.upgradeId === upgrade.id && ap.predownloadStatus === 'Complete') {
+        this.deps.transitions.move(ap.mac, 'Complete', 'Reloading', {}, syslogText.apEvent(ap, `Reloading to activate ${ap.predownloadVersion}`));
+      }
     }
     this.rejoinTimer = setTimeout(() => this.deadlinePassed(upgrade.id), this.deps.rejoinTimeoutMs);
     this.checkComplete();
   }
 
+  private tell(mac: string): void {
+    this.told.add(mac);
+    const session = this.deps.registry().get(mac);
+    void (session ? session.reload() : Promise.resolve({ ok: false, message: 'AP is not connected' }))
+      .catch((error: Error) => ({ ok: false, message: error.message }))
+      .then((reply) => {
+        if (!reply.ok) this.fail(mac, reply.message);
+      });
+  }
+
   /** An AP that was reloading joined again: running the new version, or not. */
   rejoined(ap: AccessPointRecord): void {
+    if (ap.primaryImage !== ap.predownloadVersion && ap.backupImage === ap.predownloadVersion && !this.told.has(ap.mac)) {
+      this.tell(ap.mac);
+      return;
+    }
     if (ap.primaryImage !== ap.predownloadVersion) {
       this.fail(ap.mac, `AP joined running ${ap.primaryImage}, expected ${ap.predownloadVersion}`);
       return;

@@ -15,8 +15,10 @@ import type { ControllerRepository } from '../store/controllerRepository';
 import type { EventLog } from '../store/eventLog';
 import type { StoredProfile } from '../store/profileRepository';
 import type { UpgradeRecord, UpgradeRepository } from '../store/upgradeRepository';
+import type { UpgradeRunRepository } from '../store/upgradeRunRepository';
 import type { WriteBehind } from '../store/writeBehind';
 import { NetworkReload } from './networkReload';
+import { RunRecovery } from './runRecovery';
 import type { ConsoleNotifier } from './notifier';
 import { PredownloadTransitions } from './predownloadTransitions';
 import { downloadFailure, syslogText } from './syslogText';
@@ -35,6 +37,8 @@ export interface OrchestratorDeps {
   config: ConsoleConfig;
   aps: AccessPointRepository;
   upgrades: UpgradeRepository;
+  /** The durable side of the running upgrade, so a restarted controller carries on (runRecovery.ts). */
+  runs: UpgradeRunRepository;
   controller: ControllerRepository;
   log: EventLog;
   store: WriteBehind;
@@ -60,11 +64,19 @@ export class UpgradeOrchestrator {
   private readonly transitions: PredownloadTransitions;
   private readonly stages: UpgradeStages;
   private readonly reload: NetworkReload;
+  private readonly recovery: RunRecovery;
 
   constructor(private readonly deps: OrchestratorDeps) {
     this.transitions = new PredownloadTransitions(deps.aps, deps.log, deps.notifier);
     this.stages = new UpgradeStages(deps.upgrades, deps.log, deps.store, deps.notifier);
     this.reload = new NetworkReload({ ...deps, transitions: this.transitions, stages: this.stages, rejoinTimeoutMs: deps.config.rejoinTimeoutMs });
+    // Restart hooks (#11): the resume path rebuilds a run and hands it back through these.
+    this.recovery = new RunRecovery({ ...deps, transitions: this.transitions, stages: this.stages }, {
+      newRun: (id, source, cache, parallelMode) => this.newRun(id, source, cache, parallelMode),
+      continueRun: (run) => this.background(run, this.execute(run)),
+      scheduleRetry: (run, mac, delayMs) => run.retryTimers.set(mac, setTimeout(() => this.retry(run, mac), delayMs)),
+      resumeReload: (upgrade) => this.reload.resume(upgrade),
+    });
   }
 
   /** Whether the running upgrade already holds the image for this AP image type. */
@@ -77,18 +89,9 @@ export class UpgradeOrchestrator {
     return this.run && !this.run.cancelled ? this.run.deliveries.positions() : new Map();
   }
 
-  /** After a restart nothing is transferring any more: say so instead of showing a frozen run. */
+  /** After a restart: a running upgrade carries on where the database says it was (runRecovery.ts). */
   recoverAfterRestart(): void {
-    const latest = this.deps.upgrades.latest();
-    if (!latest || !isCancellable(latest.stage)) return;
-    const reason = 'Predownload interrupted: the controller restarted';
-    this.stages.move(latest.id, latest.stage, 'Failed', `${reason}. Save & Download to start again.`);
-    for (const ap of [...this.deps.aps.reader.values()]) {
-      if (ap.upgradeId === latest.id && (PREDOWNLOAD_ACTIVE.has(ap.predownloadStatus) || ap.nextRetryTime)) {
-        this.transitions.move(ap.mac, ap.predownloadStatus, 'Aborted', { nextRetryTime: null, lastError: reason });
-      }
-    }
-    this.deps.log.write(syslogText.upgrade(reason, 'warning'));
+    this.recovery.recover();
   }
 
   startPredownload(profile: StoredProfile): UpgradeRecord {
@@ -101,22 +104,31 @@ export class UpgradeOrchestrator {
     const source = this.deps.createImageSource(profile);
     const imageUrl = source.displayUrl('').replace(/\/$/, '');
     // The stage a previous upgrade ended in stays in its own row; this one starts at Initiate.
-    const record = this.deps.upgrades.create({ mode: profile.mode, imageUrl, parallelMode: profile.parallelMode, message: `Predownload from ${imageUrl}` });
+    const cacheRoot = path.join(this.deps.config.dataDir, 'image-cache');
+    let cacheDir = '';
+    // The upgrade row, its durable run (profile snapshot, cache folder) and its first line in one transaction (#11).
+    const record = this.deps.store.transaction(() => {
+      const created = this.deps.upgrades.create({ mode: profile.mode, imageUrl, parallelMode: profile.parallelMode, message: `Predownload from ${imageUrl}` });
+      cacheDir = path.join(cacheRoot, `upgrade-${created.id}`);
+      this.deps.runs.create(created.id, profile, cacheDir);
+      this.deps.log.write(syslogText.installStart(imageUrl));
+      return created;
+    });
     this.run?.abort.abort();
     this.run?.dispose();
     // Images of an earlier bundle must never be resumed into this one's files.
-    const cacheRoot = path.join(this.deps.config.dataDir, 'image-cache');
     fs.rmSync(cacheRoot, { recursive: true, force: true });
-    const cache = new ImageCache(path.join(cacheRoot, `upgrade-${record.id}`), source);
-    const run: UpgradeRun = new UpgradeRun(record.id, source, cache, profile.parallelMode, this.deps.config.maxConcurrentPredownloads, (mac, ticket) =>
-      this.deliver(run, ticket.job, mac),
-    );
-    this.run = run;
+    const run = this.newRun(record.id, source, new ImageCache(cacheDir, source), profile.parallelMode);
     this.deps.progress.clearAll();
-    this.deps.log.write(syslogText.installStart(imageUrl));
     this.deps.notifier.upgradeChanged();
     this.background(run, this.execute(run));
     return record;
+  }
+
+  private newRun(id: number, source: ImageSource, cache: ImageCache, parallelMode: boolean): UpgradeRun {
+    const run: UpgradeRun = new UpgradeRun(id, source, cache, parallelMode, this.deps.config.maxConcurrentPredownloads, (mac, ticket) => this.deliver(run, ticket.job, mac));
+    this.run = run;
+    return run;
   }
 
   activate(): void {
@@ -160,6 +172,8 @@ export class UpgradeOrchestrator {
       this.reload.rejoined(ap);
       return;
     }
+    // Restart hook (#11): while a resumed run waits for its APs to rejoin, it enrols nobody yet.
+    if (this.recovery.apJoined(ap.mac)) return;
     const run = this.run;
     const latest = this.deps.upgrades.latest();
     // APs that join during a predownload take part in it, as the profile promises to APs that join later.
@@ -194,7 +208,8 @@ export class UpgradeOrchestrator {
 
     const registry = this.deps.registry();
     for (const ap of [...this.deps.aps.reader.values()]) {
-      if (registry.isConnected(ap.mac)) this.enrol(run, ap, false);
+      // An AP already in this run (a resumed one) keeps its state and what it still needs.
+      if (registry.isConnected(ap.mac) && ap.upgradeId !== run.id) this.enrol(run, ap, false);
     }
     this.checkStage(run);
     if (run.parallelMode) {
@@ -250,11 +265,13 @@ export class UpgradeOrchestrator {
     const kinds = new Set<ImageKind>(['ap']);
     if (ap.hostsController) kinds.add('controller');
     run.pending.set(ap.mac, kinds);
+    this.deps.runs.recordPending(run.id, ap.mac, kinds);
     for (const kind of kinds) {
       let job = run.jobFor(kind, ap.imageType);
       if (!job) {
         job = { fileName: kind === 'controller' ? CONTROLLER_IMAGE_FILE : ap.imageType, kind, imageType: kind === 'controller' ? null : ap.imageType, image: null, macs: new Set() };
         run.jobs.push(job);
+        this.deps.runs.recordJob(run.id, { fileName: job.fileName, kind, imageType: job.imageType, size: null, sha256: null });
         job.macs.add(ap.mac);
         if (startNow) this.background(run, this.runJob(run, job));
       } else {
@@ -286,6 +303,8 @@ export class UpgradeOrchestrator {
     run.fetches.delete(job.fileName);
     if (!job.image) {
       job.image = image;
+      // Recorded with its log line in the same store tick: a resumed run reuses the file after checking this digest.
+      this.deps.runs.recordJob(run.id, { fileName: job.fileName, kind: job.kind, imageType: job.imageType, size: image.size, sha256: image.sha256 });
       this.deps.log.write(syslogText.installCompleted(url, describeFetch(image)));
     }
     if (run.cancelled) return;
@@ -352,6 +371,7 @@ export class UpgradeOrchestrator {
     job.macs.delete(mac);
     const pending = run.pending.get(mac);
     pending?.delete(job.kind);
+    if (pending) this.deps.runs.recordPending(run.id, mac, pending);
     this.deps.notifier.apChanged(mac);
     if (pending && pending.size > 0) return;
     const ap = this.deps.aps.get(mac)!;
@@ -433,10 +453,12 @@ export class UpgradeOrchestrator {
     if (latest && isCancellable(latest.stage)) this.stages.move(run.id, latest.stage, 'Failed', message);
   }
 
+  /** Stops all work without changing any state, so the next start resumes the run (a restart, a graceful stop). */
   dispose(): void {
     this.run?.abort.abort();
     this.run?.dispose();
     this.reload.dispose();
+    this.recovery.dispose();
   }
 
   /** The upgrade as the API and the page show it. */
