@@ -181,11 +181,10 @@ export async function runRestartFaultInjection(options: FaultInjectionOptions): 
       point.resumedAfterMs = moved ? Date.now() - restartedAt : null;
     };
 
-    // Predownload: each kill waits for the next phase in turn (from a random start), then a random moment inside it.
-    const firstPhase = Math.floor(random() * PHASES.length);
+    // Predownload: each kill waits for the next phase in turn (fetch first: it comes first), then a random moment inside it.
     while (killPoints.length < options.predownloadKills) {
-      const wanted = PHASES[(firstPhase + killPoints.length) % PHASES.length];
-      const deadline = Date.now() + 15_000;
+      const wanted = PHASES[killPoints.length % PHASES.length];
+      const deadline = Date.now() + 30_000;
       let previous: ConsoleState | null = null;
       let hit: { phase: KillPhase; now: ConsoleState } | null = null;
       while (!hit) {
