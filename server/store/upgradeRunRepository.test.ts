@@ -68,6 +68,19 @@ describe('the durable side of a running upgrade', () => {
     restarted.db.close();
   });
 
+  it('is re-sealed by the key rotation, so a run started before it resumes after it', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ewc-run-'));
+    dirs.push(dir);
+    const first = open(dir);
+    const id = first.upgrades.create({ mode: 'SFTP', imageUrl: 'sftp://x', parallelMode: false, message: 'test' }).id;
+    first.runs.create(id, profile, dir);
+    const nextKey = randomBytes(32);
+    expect(UpgradeRunRepository.reseal(first.db, new SecretBox(KEY), new SecretBox(nextKey))).toBe(1);
+    expect(() => first.runs.load(id)).toThrow(/secret key/);
+    expect(new UpgradeRunRepository(first.db, first.store, new SecretBox(nextKey)).load(id)?.profile.sftp.password).toBe(PASSWORD);
+    first.db.close();
+  });
+
   it('refuses a snapshot sealed with another key instead of using it', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ewc-run-'));
     dirs.push(dir);

@@ -106,6 +106,23 @@ export class UpgradeRunRepository {
     this.dirtyAps.set(`${upgradeId}:${mac}`, { upgradeId, mac, kinds: [...kinds].join(',') });
   }
 
+  /** Re-seals the secrets of every saved run snapshot with another box: the key rotation command. */
+  static reseal(db: Db, current: SecretBox, next: SecretBox): number {
+    let resealed = 0;
+    const update = db.prepare('UPDATE upgrade_run SET profile = ? WHERE upgrade_id = ?');
+    for (const row of db.prepare('SELECT upgrade_id, profile FROM upgrade_run').all() as { upgrade_id: number; profile: string }[]) {
+      const sealed = snapshotSchema.parse(JSON.parse(row.profile));
+      const move = (value: string | null) => {
+        if (value === null) return null;
+        resealed += 1;
+        return next.seal(current.open(value));
+      };
+      const sftp = { ...sealed.sftp, password: move(sealed.sftp.password), privateKey: move(sealed.sftp.privateKey), passphrase: move(sealed.sftp.passphrase) };
+      update.run(JSON.stringify({ ...sealed, sftp }), row.upgrade_id);
+    }
+    return resealed;
+  }
+
   /** The run as last written, secrets opened; null when none was stored. Throws when the snapshot cannot be opened. */
   load(upgradeId: number): PersistedRun | null {
     const row = this.statements.get.get(upgradeId) as { profile: string; cache_dir: string } | undefined;

@@ -161,12 +161,12 @@ export async function runRestartFaultInjection(options: FaultInjectionOptions): 
     const started = await post('/test/download', profile);
     if (started.status !== 202) throw new Error(`Save & Download answered ${started.status}: ${await started.text()}`);
 
-    const kill = async (phase: KillPhase, now: ConsoleState) => {
+    const kill = async (phase: KillPhase, now: ConsoleState, justEnded = false) => {
       const signal = killPoints.length === 1 ? 'SIGTERM' : 'SIGKILL';
       const child = consoleChild!;
       child.process.kill(signal);
       await exited(child);
-      const point: KillPoint = { n: killPoints.length + 1, phase, signal, seen: describe(now), resumedAfterMs: null };
+      const point: KillPoint = { n: killPoints.length + 1, phase, signal, seen: `${justEnded ? `the ${phase} had just ended; ` : ''}${describe(now)}`, resumedAfterMs: null };
       killPoints.push(point);
       options.log(`kill ${point.n} (${signal}) during ${phase}: ${point.seen}`);
       // The console stays away for a random moment, as a real restart would.
@@ -186,15 +186,16 @@ export async function runRestartFaultInjection(options: FaultInjectionOptions): 
       const wanted = PHASES[killPoints.length % PHASES.length];
       const deadline = Date.now() + 30_000;
       let previous: ConsoleState | null = null;
-      let hit: { phase: KillPhase; now: ConsoleState } | null = null;
+      let hit: { phase: KillPhase; now: ConsoleState; justEnded?: boolean } | null = null;
       while (!hit) {
         let now = await state();
         if (now.upgrade.stage === 'Activate' || now.upgrade.stage === 'Failed') break;
         const phase = phaseOf(now, previous);
         if (phase === wanted && phase !== 'verification') {
-          await sleep(random() * 400);
+          // A random moment inside the phase (a fetch lasts a second or so, a delivery several).
+          await sleep(random() * (phase === 'fetch' ? 150 : 400));
           now = await state();
-          hit = { phase: phaseOf(now, null) ?? phase, now };
+          hit = { phase: phaseOf(now, null) ?? phase, now, justEnded: phaseOf(now, null) === null };
         } else if (phase && (phase === wanted || Date.now() > deadline)) {
           hit = { phase, now };
         }
@@ -202,7 +203,7 @@ export async function runRestartFaultInjection(options: FaultInjectionOptions): 
         await sleep(10);
       }
       if (!hit) break;
-      await kill(hit.phase, hit.now);
+      await kill(hit.phase, hit.now, hit.justEnded);
     }
     await waitUntil(async () => ['Activate', 'Failed'].includes((await state()).upgrade.stage), 180_000);
     const ready = await state();
