@@ -24,6 +24,7 @@ const report = await runRestartFaultInjection({
 console.log(`\nseed ${values.seed}: ${report.killPoints.length} kill points, final stage ${report.finalStage}`);
 for (const point of report.killPoints) {
   console.log(`  ${String(point.n).padStart(2)} ${point.signal} ${point.phase.padEnd(12)} moving again after ${point.resumedAfterMs ?? 'never'} ms | ${point.seen}`);
+  console.log(`     restarted: ${point.resumedLine ?? '(no resume line)'}`);
 }
 console.log('\nAP                    status   image exact  bytes needed  bytes received  delivered twice');
 for (const ap of report.aps) {

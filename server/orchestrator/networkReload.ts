@@ -61,9 +61,12 @@ export class NetworkReload {
   }
 
   private tell(mac: string): void {
-    this.told.add(mac);
     const session = this.deps.registry().get(mac);
-    void (session ? session.reload() : Promise.resolve({ ok: false, message: 'AP is not connected' }))
+    // An AP away right now (rejoining a restarted console) is told when it joins again, within the rejoin deadline.
+    if (!session) return;
+    this.told.add(mac);
+    void session
+      .reload()
       .catch((error: Error) => ({ ok: false, message: error.message }))
       .then((reply) => {
         if (!reply.ok) this.fail(mac, reply.message);

@@ -15,6 +15,7 @@ import type { PredownloadTransitions } from './predownloadTransitions';
 import { syslogText } from './syslogText';
 import type { UpgradeRun } from './upgradeRun';
 import type { UpgradeStages } from './upgradeStages';
+import type { WriteBehind } from '../store/writeBehind';
 
 export interface RunRecoveryDeps {
   config: ConsoleConfig;
@@ -22,6 +23,7 @@ export interface RunRecoveryDeps {
   upgrades: UpgradeRepository;
   runs: UpgradeRunRepository;
   log: EventLog;
+  store: WriteBehind;
   transitions: PredownloadTransitions;
   stages: UpgradeStages;
   registry: () => ApRegistry;
@@ -99,6 +101,8 @@ export class RunRecovery {
 
   private announce(latest: UpgradeRecord): void {
     this.deps.log.write(syslogText.upgrade(`Controller restarted: resuming upgrade ${latest.id} at stage ${latest.stage}`));
+    // Written at once, not at the next tick: a console killed again right after its start still leaves this line.
+    this.deps.store.flush();
   }
 
   private resume(latest: UpgradeRecord, persisted: PersistedRun): void {

@@ -32,7 +32,7 @@ const httpServer = createServer((req, res) => {
   };
   const route = `${req.method} ${req.url}`;
   if (route === 'GET /test/state') {
-    answer({ status: 200, body: { upgrade: instance.api.getUpgrade().body, apImage: instance.api.getApImage().body } });
+    answer({ status: 200, body: { upgrade: instance.api.getUpgrade().body, apImage: instance.api.getApImage().body, syslog: instance.api.getSyslog().body } });
   } else if (route === 'POST /test/download') {
     void bodyOf(req).then((body) => instance.api.startDownload(body, ACTOR)).then(answer);
   } else if (route === 'POST /test/activate') {

@@ -26,6 +26,8 @@ export interface KillPoint {
   seen: string;
   /** How long the restarted console took to move again (stage or bytes), in ms. */
   resumedAfterMs: number | null;
+  /** The line the restarted console logged about it (`Controller restarted: resuming upgrade N at stage S`). */
+  resumedLine: string | null;
 }
 
 export interface FaultInjectionOptions {
@@ -88,6 +90,7 @@ function exited(child: Child): Promise<number | null> {
 interface ConsoleState {
   upgrade: UpgradeView;
   apImage: ApImageReport;
+  syslog: { text: string }[];
 }
 
 /** A small reproducible random source (mulberry32), so a failing seed can be run again. */
@@ -166,14 +169,16 @@ export async function runRestartFaultInjection(options: FaultInjectionOptions): 
       const child = consoleChild!;
       child.process.kill(signal);
       await exited(child);
-      const point: KillPoint = { n: killPoints.length + 1, phase, signal, seen: `${justEnded ? `the ${phase} had just ended; ` : ''}${describe(now)}`, resumedAfterMs: null };
+      const point: KillPoint = { n: killPoints.length + 1, phase, signal, seen: `${justEnded ? `the ${phase} had just ended; ` : ''}${describe(now)}`, resumedAfterMs: null, resumedLine: null };
       killPoints.push(point);
       options.log(`kill ${point.n} (${signal}) during ${phase}: ${point.seen}`);
       // The console stays away for a random moment, as a real restart would.
       await sleep(random() * 1000);
       const restartedAt = Date.now();
       await startConsole();
-      const before = JSON.stringify((await state()).apImage.aps.map((ap) => [ap.predownloadStatus, ap.percent]));
+      const restarted = await state();
+      point.resumedLine = restarted.syslog.map((line) => line.text).filter((text) => text.startsWith('Controller restarted:')).at(-1) ?? null;
+      const before = JSON.stringify(restarted.apImage.aps.map((ap) => [ap.predownloadStatus, ap.percent]));
       const moved = await waitUntil(async () => {
         const s = await state();
         return JSON.stringify(s.apImage.aps.map((ap) => [ap.predownloadStatus, ap.percent])) !== before || ['Activate', 'Completed', 'Failed'].includes(s.upgrade.stage);
@@ -181,17 +186,18 @@ export async function runRestartFaultInjection(options: FaultInjectionOptions): 
       point.resumedAfterMs = moved ? Date.now() - restartedAt : null;
     };
 
-    // Predownload: each kill waits for the next phase in turn (fetch first: it comes first), then a random moment inside it.
+    // Predownload: the first kills wait for a fetch, a delivery and a verification in turn, so each is hit at
+    // least once; the others come at a random moment of whatever phase is under way then.
     while (killPoints.length < options.predownloadKills) {
-      const wanted = PHASES[killPoints.length % PHASES.length];
-      const deadline = Date.now() + 30_000;
+      const wanted: KillPhase | null = PHASES[killPoints.length] ?? null;
+      const deadline = Date.now() + (wanted ? 30_000 : random() * 1500);
       let previous: ConsoleState | null = null;
       let hit: { phase: KillPhase; now: ConsoleState; justEnded?: boolean } | null = null;
       while (!hit) {
         let now = await state();
         if (now.upgrade.stage === 'Activate' || now.upgrade.stage === 'Failed') break;
         const phase = phaseOf(now, previous);
-        if (phase === wanted && phase !== 'verification') {
+        if (wanted && phase === wanted && phase !== 'verification') {
           // A random moment inside the phase (a fetch lasts a second or so, a delivery several).
           await sleep(random() * (phase === 'fetch' ? 150 : 400));
           now = await state();
