@@ -13,7 +13,7 @@ import type { UpgradeRecord, UpgradeRepository } from '../store/upgradeRepositor
 import type { PersistedRun, UpgradeRunRepository } from '../store/upgradeRunRepository';
 import type { PredownloadTransitions } from './predownloadTransitions';
 import { syslogText } from './syslogText';
-import type { UpgradeRun } from './upgradeRun';
+import { newImageJob, type UpgradeRun } from './upgradeRun';
 import type { UpgradeStages } from './upgradeStages';
 import type { WriteBehind } from '../store/writeBehind';
 
@@ -88,7 +88,8 @@ export class RunRecovery {
   /** An AP joined. True while a resumed run is waiting for its APs: it is counted, not enrolled yet. */
   apJoined(mac: string): boolean {
     const waiting = this.waiting;
-    if (!waiting) return false;
+    // A resumed run cancelled (or replaced) while it waited no longer holds anyone back.
+    if (!waiting || waiting.run.cancelled) return false;
     waiting.macs.delete(mac);
     if (waiting.macs.size === 0) waiting.release();
     return true;
@@ -114,9 +115,17 @@ export class RunRecovery {
 
     const owed = [...this.deps.aps.reader.values()].filter((ap) => owedSomething(ap, run.id));
     for (const ap of owed) {
-      const kinds = persisted.pending.get(ap.mac) ?? [];
+      // Written in the tick of the AP's enrolment, so it is there; if not, the AP needs what enrolment gives it.
+      const kinds = persisted.pending.get(ap.mac) ?? (ap.hostsController ? (['ap', 'controller'] as const) : (['ap'] as const));
       run.pending.set(ap.mac, new Set(kinds));
-      for (const kind of kinds) run.jobFor(kind, ap.imageType)?.macs.add(ap.mac);
+      for (const kind of kinds) {
+        let job = run.jobFor(kind, ap.imageType);
+        if (!job) {
+          job = newImageJob(kind, ap.imageType);
+          run.jobs.push(job);
+        }
+        job.macs.add(ap.mac);
+      }
     }
     // Before the APs were enrolled nobody knows who was connected: wait for every AP the fleet knows.
     const expected = persisted.pending.size > 0 ? owed : [...this.deps.aps.reader.values()];

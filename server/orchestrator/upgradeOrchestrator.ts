@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { CONTROLLER_IMAGE_FILE, CONTROLLER_VERSION_FILE, VERSION_FILE, isImageType } from '../../lib/imageBundle';
+import { CONTROLLER_VERSION_FILE, VERSION_FILE, isImageType } from '../../lib/imageBundle';
 import type { ImageKind } from '../../lib/capwapEvents';
 import { PREDOWNLOAD_ACTIVE, PREDOWNLOAD_RESTARTABLE } from '../../lib/predownloadStatus';
 import { UPGRADE_BAR_STAGES, UPGRADE_TERMINAL, isCancellable, upgradeStateOf, type UpgradeStage, type UpgradeView } from '../../lib/upgradeStage';
@@ -23,7 +23,7 @@ import type { ConsoleNotifier } from './notifier';
 import { PredownloadTransitions } from './predownloadTransitions';
 import { downloadFailure, syslogText } from './syslogText';
 import type { TransferProgress } from './transferProgress';
-import { UpgradeRun, type DeliveryTicket, type ImageJob } from './upgradeRun';
+import { newImageJob, UpgradeRun, type DeliveryTicket, type ImageJob } from './upgradeRun';
 import { UpgradeStages } from './upgradeStages';
 
 /** `70512640 bytes in 0.61 s (115.6 MB/s); blksize 1468, windowsize 16, tsize 70512640` */
@@ -269,7 +269,7 @@ export class UpgradeOrchestrator {
     for (const kind of kinds) {
       let job = run.jobFor(kind, ap.imageType);
       if (!job) {
-        job = { fileName: kind === 'controller' ? CONTROLLER_IMAGE_FILE : ap.imageType, kind, imageType: kind === 'controller' ? null : ap.imageType, image: null, macs: new Set() };
+        job = newImageJob(kind, ap.imageType);
         run.jobs.push(job);
         this.deps.runs.recordJob(run.id, { fileName: job.fileName, kind, imageType: job.imageType, size: null, sha256: null });
         job.macs.add(ap.mac);
