@@ -159,7 +159,7 @@ export async function runRestartFaultInjection(options: FaultInjectionOptions): 
   const killPoints: KillPoint[] = [];
   try {
     await startConsole();
-    fleet = start(['server/agent/fleetCli.ts', '--controller', url, '--data-dir', fleetDir, '--link-kbps', String(options.linkKbps), '--reload-ms', '3000'], {});
+    fleet = start(['server/agent/fleetCli.ts', '--controller', url, '--data-dir', fleetDir, '--link-kbps', String(options.linkKbps), '--reload-ms', '8000'], {});
     await waitForOutput(fleet, 'APs joined');
     const started = await post('/test/download', profile);
     if (started.status !== 202) throw new Error(`Save & Download answered ${started.status}: ${await started.text()}`);
@@ -186,18 +186,18 @@ export async function runRestartFaultInjection(options: FaultInjectionOptions): 
       point.resumedAfterMs = moved ? Date.now() - restartedAt : null;
     };
 
-    // Predownload: the first kills wait for a fetch, a delivery and a verification in turn, so each is hit at
-    // least once; the others come at a random moment of whatever phase is under way then.
+    // Predownload: the kills wait for a fetch, a delivery and a verification in turn, each at a random moment
+    // of it; the first three wait long enough for each to come, the others take whatever phase runs after a few seconds.
     while (killPoints.length < options.predownloadKills) {
-      const wanted: KillPhase | null = PHASES[killPoints.length] ?? null;
-      const deadline = Date.now() + (wanted ? 30_000 : random() * 1500);
+      const wanted = PHASES[killPoints.length % PHASES.length];
+      const deadline = Date.now() + (killPoints.length < PHASES.length ? 30_000 : 6000);
       let previous: ConsoleState | null = null;
       let hit: { phase: KillPhase; now: ConsoleState; justEnded?: boolean } | null = null;
       while (!hit) {
         let now = await state();
         if (now.upgrade.stage === 'Activate' || now.upgrade.stage === 'Failed') break;
         const phase = phaseOf(now, previous);
-        if (wanted && phase === wanted && phase !== 'verification') {
+        if (phase === wanted && phase !== 'verification') {
           // A random moment inside the phase (a fetch lasts a second or so, a delivery several).
           await sleep(random() * (phase === 'fetch' ? 150 : 400));
           now = await state();
@@ -215,7 +215,8 @@ export async function runRestartFaultInjection(options: FaultInjectionOptions): 
     const ready = await state();
     if (ready.upgrade.stage !== 'Activate') throw new Error(`The predownload ended ${ready.upgrade.stage}: ${ready.upgrade.message}; ${describe(ready)}`);
 
-    // Activation: the first kill right after Activate (before or while APs are told), the others at random moments of Reload.
+    // Activation: the first kill right after Activate (before or while APs are told), the others at random moments of
+    // Reload, while the APs are away (each stays away 8 s as it reloads).
     const activated = await post('/test/activate');
     if (activated.status !== 202) throw new Error(`Activate answered ${activated.status}: ${await activated.text()}`);
     for (let i = 0; i < options.reloadKills; i++) {
