@@ -6,9 +6,9 @@ import { runRestartFaultInjection } from '../server/testing/restartFaultInjectio
 // CI runs a short form through server/orchestrator/restartFaultInjection.test.ts.
 const { values } = parseArgs({
   options: {
-    kills: { type: 'string', default: '20' },
+    kills: { type: 'string', default: '24' },
     'reload-kills': { type: 'string', default: '3' },
-    'link-kbps': { type: 'string', default: '2000' },
+    'link-kbps': { type: 'string', default: '1000' },
     seed: { type: 'string', default: String(Date.now() % 100_000) },
   },
 });
@@ -23,7 +23,7 @@ const report = await runRestartFaultInjection({
 
 console.log(`\nseed ${values.seed}: ${report.killPoints.length} kill points, final stage ${report.finalStage}`);
 for (const point of report.killPoints) {
-  console.log(`  ${String(point.n).padStart(2)} ${point.signal} ${point.phase.padEnd(12)} moving again after ${point.resumedAfterMs ?? 'never'} ms | ${point.seen}`);
+  console.log(`  ${String(point.n).padStart(2)} ${point.signal} ${point.phase.padEnd(12)} moving again after ${point.resumedAfterMs ?? '-'} ms | ${point.seen}`);
   console.log(`     restarted: ${point.resumedLine ?? '(no resume line)'}`);
 }
 console.log('\nAP                    status   image exact  bytes needed  bytes received  delivered twice');

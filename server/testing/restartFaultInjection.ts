@@ -24,7 +24,7 @@ export interface KillPoint {
   signal: 'SIGKILL' | 'SIGTERM';
   /** What the console showed at that moment: stage, fetches, AP statuses and percents. */
   seen: string;
-  /** How long the restarted console took to move again (stage or bytes), in ms. */
+  /** How long the restarted console took to move again (stage or bytes), in ms; not measured during Reload. */
   resumedAfterMs: number | null;
   /** The line the restarted console logged about it (`Controller restarted: resuming upgrade N at stage S`). */
   resumedLine: string | null;
@@ -178,6 +178,8 @@ export async function runRestartFaultInjection(options: FaultInjectionOptions): 
       await startConsole();
       const restarted = await state();
       point.resumedLine = restarted.syslog.map((line) => line.text).filter((text) => text.startsWith('Controller restarted:')).at(-1) ?? null;
+      // During Reload the next kill comes while the APs are still away: nothing is waited for.
+      if (phase === 'reload') return;
       const before = JSON.stringify(restarted.apImage.aps.map((ap) => [ap.predownloadStatus, ap.percent]));
       const moved = await waitUntil(async () => {
         const s = await state();
