@@ -189,10 +189,10 @@ export async function runRestartFaultInjection(options: FaultInjectionOptions): 
     };
 
     // Predownload: the kills wait for a fetch, a delivery and a verification in turn, each at a random moment
-    // of it; the first three wait long enough for each to come, the others take whatever phase runs after a few seconds.
+    // of it; the first three wait long enough for each to come, the others take whatever phase runs after 1-3 s.
     while (killPoints.length < options.predownloadKills) {
       const wanted = PHASES[killPoints.length % PHASES.length];
-      const deadline = Date.now() + (killPoints.length < PHASES.length ? 30_000 : 6000);
+      const deadline = Date.now() + (killPoints.length < PHASES.length ? 30_000 : 1000 + random() * 2000);
       let previous: ConsoleState | null = null;
       let hit: { phase: KillPhase; now: ConsoleState; justEnded?: boolean } | null = null;
       while (!hit) {
