@@ -13,20 +13,25 @@ import { writeRandomFile } from '../testing/tftpdHpa';
 // A console stopped while its image cache fetches over SFTP from Debian's OpenSSH (issue #11).
 let sshd: OpenSshServer;
 let bundleDir: string;
-const IMAGE_PATH = `Documents/sftp_files${DEMO_IMAGE_PATH}`;
+let bundleRoot: string;
+// A folder of its own in the test user's home, with a big ap1g8, so no other suite's bundle is touched.
+const IMAGE_PATH = `Documents/restart_resume${DEMO_IMAGE_PATH}`;
 const BIG_AP1G8 = 120 * 1024 * 1024;
 const AP = DEMO_FLEET[2];
 
 beforeAll(async () => {
   sshd = await startOpenSshServer({ user: 'ewcsftp' });
-  const root = path.join(sshd.home, 'Documents', 'sftp_files');
-  fs.rmSync(root, { recursive: true, force: true });
-  ensureDemoBundle(root, 'scaled');
-  bundleDir = path.join(root, DEMO_IMAGE_PATH);
+  bundleRoot = path.join(sshd.home, 'Documents', 'restart_resume');
+  fs.rmSync(bundleRoot, { recursive: true, force: true });
+  ensureDemoBundle(bundleRoot, 'scaled');
+  bundleDir = path.join(bundleRoot, DEMO_IMAGE_PATH);
+  await writeRandomFile(path.join(bundleDir, 'ap1g8'), BIG_AP1G8);
+  fs.chmodSync(path.join(bundleDir, 'ap1g8'), 0o644);
   fs.chmodSync(sshd.home, 0o755);
 });
 
 afterAll(async () => {
+  if (bundleRoot) fs.rmSync(bundleRoot, { recursive: true, force: true });
   await sshd?.dispose();
 });
 
@@ -59,10 +64,6 @@ describe('a controller stopped while it fetches over SFTP', () => {
     harness = await startConsoleHarness(env);
     const fleet = await harness.startFleet([AP]);
     const original = path.join(bundleDir, 'ap1g8');
-    const saved = `${original}.scaled`;
-    fs.renameSync(original, saved);
-    await writeRandomFile(original, BIG_AP1G8);
-    fs.chmodSync(original, 0o644);
     try {
       expect((await harness.instance.api.startDownload(sftpProfile(sshd.password), ADMIN)).status).toBe(202);
       const part = path.join(harness.config.dataDir, 'image-cache', 'upgrade-1', 'ap1g8.part');
@@ -94,8 +95,6 @@ describe('a controller stopped while it fetches over SFTP', () => {
       expect(await sha256OfFile(path.join(agentDir, 'ap-backup.img'))).toBe(await sha256OfFile(original));
     } finally {
       sshd.thaw();
-      fs.rmSync(original, { force: true });
-      fs.renameSync(saved, original);
     }
   }, 120_000);
 });
