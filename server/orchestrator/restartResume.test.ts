@@ -90,6 +90,34 @@ describe('a controller stopped gracefully mid-predownload', () => {
   });
 });
 
+describe('the image cache after a restart', () => {
+  it('fetches an image again when the cached file no longer has the SHA-256 recorded for it', async () => {
+    const env = { PORT: String(await freeTcpPort()) };
+    harness = await startConsoleHarness(env);
+    const fleet = await harness.startFleet([AP], 1500);
+    expect((await harness.instance.api.startDownload(profile(), ADMIN)).status).toBe(202);
+    await waitFor('the image fetched and a tenth delivered', () => apRow(harness!), (ap) => ap.percent > 10, 20_000);
+    await harness.instance.close('controller stopped by SIGTERM');
+    harness.browser.close();
+    // The cached copy changes while the console is down (a disk error, someone's hand): one byte is enough.
+    const cached = path.join(harness.config.dataDir, 'image-cache', 'upgrade-1', AP.imageType);
+    const bytes = fs.readFileSync(cached);
+    bytes[bytes.length - 1] ^= 0xff;
+    fs.writeFileSync(cached, bytes);
+
+    const restarted = await startConsoleHarness(env, harness.config.dataDir);
+    harness = restarted;
+    restarted.fleet = fleet;
+    await waitFor('stage Activate', () => restarted.instance.orchestrator.view(), (u) => u.stage === 'Activate' || u.stage === 'Failed', 60_000);
+    expect(restarted.instance.orchestrator.view().stage).toBe('Activate');
+    const lines = syslog(restarted);
+    expect(lines.filter((line) => line.includes('reused from the image cache'))).toEqual([]);
+    expect(lines.filter((line) => line.includes(`Completed install add tftp://127.0.0.1:${tftpd.port}${DEMO_IMAGE_PATH}/${AP.imageType}`))).toHaveLength(2);
+    const fleetRoot = path.join(restarted.config.dataDir, 'fleet');
+    expect(await sha256OfFile(path.join(agentDirOf(fleetRoot), 'ap-backup.img'))).toBe(await sha256OfFile(path.join(serverRoot, DEMO_IMAGE_PATH, AP.imageType)));
+  });
+});
+
 describe('an AP process killed mid-transfer', () => {
   it('resumes from its partial file when started again', async () => {
     harness = await startConsoleHarness({ EWC_RETRY_BASE_MS: '1000', EWC_MAX_RETRIES: '10' });

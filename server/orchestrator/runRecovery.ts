@@ -137,7 +137,7 @@ export class RunRecovery {
         if (ap.predownloadStatus === 'Failed' && ap.nextRetryTime) this.hooks.scheduleRetry(run, ap.mac, Math.max(0, Date.parse(ap.nextRetryTime) - now));
       }
       this.hooks.continueRun(run);
-    });
+    }, (error: Error) => this.deps.log.write(syslogText.upgrade(`Upgrade ${run.id}: cannot resume: ${error.message}`, 'error')));
   }
 
   /** Resolves once every expected AP joined again, or after `EWC_RESUME_WAIT_MS`; the missing ones then fail and retry as usual. */
@@ -162,7 +162,9 @@ export class RunRecovery {
       if (!record?.sha256 || record.size === null) continue;
       const filePath = run.cache.pathOf(job.fileName);
       const size = fs.statSync(filePath, { throwIfNoEntry: false })?.size;
-      if (size === record.size && (await sha256OfFile(filePath)) === record.sha256) {
+      // An unreadable file is not reused either.
+      const sha256 = size === record.size ? await sha256OfFile(filePath).catch(() => null) : null;
+      if (size === record.size && sha256 === record.sha256) {
         job.image = { fileName: job.fileName, path: filePath, size, sha256: record.sha256, elapsedMs: 0, detail: 'reused from the image cache' };
         run.cache.adopt(job.image);
         reused += 1;
