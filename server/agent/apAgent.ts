@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { io, type Socket } from 'socket.io-client';
+import { z } from 'zod';
 import { CAPWAP_NAMESPACE, type ApJoinInfo, type ApToControllerEvents, type ControllerToApEvents, type ImageKind, type ImageOffer } from '../../lib/capwapEvents';
 import type { FleetAp } from './fleetSpec';
 import { ApStorage, type ApImageSlots } from './apStorage';
@@ -20,6 +21,8 @@ export interface ApAgentOptions {
    */
   keepImages?: boolean;
 }
+
+const stoppingNoticeSchema = z.object({ reason: z.string().max(500) });
 
 interface Transfer {
   offer: ImageOffer;
@@ -134,8 +137,9 @@ export class ApAgent {
     socket.on('image:end', ({ transferId }, ack) => void this.finish(transferId).then(ack));
     socket.on('image:abort', ({ reason }, ack) => void this.abort(reason).then(ack));
     socket.on('ap:reload', (ack) => this.reload(ack));
-    socket.on('controller:stopping', ({ reason }) => {
-      this.controllerNotice = reason;
+    socket.on('controller:stopping', (notice) => {
+      const parsed = stoppingNoticeSchema.safeParse(notice);
+      this.controllerNotice = parsed.success ? parsed.data.reason : 'the controller is stopping (no reason given)';
     });
     // A dropped link ends any transfer under way; the partial file stays so the controller can resume it.
     socket.on('disconnect', () => void this.dropTransfers());
