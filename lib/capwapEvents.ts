@@ -50,6 +50,8 @@ export interface ControllerToApEvents {
   'image:abort': (abort: { reason: string }, ack: () => void) => void;
   /** Swap primary and backup images and reload: the AP drops its connection and joins again. */
   'ap:reload': (ack: (reply: ReloadReply) => void) => void;
+  /** The controller is stopping: why, just before the connection closes. The AP keeps its partial files and rejoins later. */
+  'controller:stopping': (notice: { reason: string }) => void;
 }
 
 export interface ApToControllerEvents {

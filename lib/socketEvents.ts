@@ -36,6 +36,8 @@ export interface ConsoleServerToClientEvents {
   'upgrade:updated': (upgrade: UpgradeView) => void;
   'syslog:appended': (lines: SyslogLine[]) => void;
   'profile:updated': (profile: ImageDownloadProfileView) => void;
+  /** The console is stopping (SIGTERM): why, sent just before the connection closes. */
+  'console:stopping': (notice: { reason: string }) => void;
 }
 
 export interface ConsoleClientToServerEvents {

@@ -45,6 +45,7 @@ const envSchema = z.object({
   EWC_MAX_CONCURRENT_PREDOWNLOADS: z.coerce.number().int().min(1).max(10_000).default(100),
   EWC_EVENT_LOG_MAX_LINES: z.coerce.number().int().min(1000).default(100_000),
   EWC_CLI_PORT: z.coerce.number().int().min(0).max(65535).default(2022),
+  EWC_RESUME_WAIT_MS: z.coerce.number().int().min(0).default(30_000),
 });
 
 export interface ConsoleConfig {
@@ -85,6 +86,8 @@ export interface ConsoleConfig {
   eventLogMaxLines: number;
   /** TCP port of the SSH CLI, on `host`; 0 picks a free one. */
   cliPort: number;
+  /** After a restart mid-predownload, how long the run waits for its APs to rejoin before it carries on without them. */
+  resumeWaitMs: number;
 }
 
 // The demo fleet's links are slowed down so that progress is visible on a loopback network.
@@ -124,5 +127,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     maxConcurrentPredownloads: e.EWC_MAX_CONCURRENT_PREDOWNLOADS,
     eventLogMaxLines: e.EWC_EVENT_LOG_MAX_LINES,
     cliPort: e.EWC_CLI_PORT,
+    resumeWaitMs: e.EWC_RESUME_WAIT_MS,
   };
 }

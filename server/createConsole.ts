@@ -28,6 +28,7 @@ import { loadSecretBox } from './secrets/secretBox';
 import { probeHostKey } from './sftp/hostKeyProbe';
 import { TransferProgress } from './orchestrator/transferProgress';
 import { UpgradeOrchestrator } from './orchestrator/upgradeOrchestrator';
+import { syslogText } from './orchestrator/syslogText';
 import { AccessPointRepository } from './store/accessPointRepository';
 import { ControllerRepository } from './store/controllerRepository';
 import { openDatabase, type Db } from './store/database';
@@ -40,6 +41,7 @@ import { ScheduleRepository } from './store/scheduleRepository';
 import { UpgradeHistory } from './store/upgradeHistory';
 import { Scheduler } from './orchestrator/scheduler';
 import { MaintenanceApi } from './http/maintenanceApi';
+import { UpgradeRunRepository } from './store/upgradeRunRepository';
 import { WriteBehind } from './store/writeBehind';
 import { RuntimeMonitor } from './diagnostics/runtimeStats';
 import type { ApImageQuery } from '../lib/apImageQuery';
@@ -60,7 +62,11 @@ export interface ConsoleInstance {
   /** The SSH CLI: its host key fingerprint, and its port once listening. */
   cli: CliServer;
   sshKeys: SshKeyRepository;
-  close(): Promise<void>;
+  /**
+   * Stops the console. With a reason (a graceful stop): no new work, the last store tick written, and every
+   * page and AP told why before the connections close. The running upgrade's state is left as it is, to resume.
+   */
+  close(reason?: string): Promise<void>;
 }
 
 export interface CreateConsoleOptions {
@@ -70,6 +76,9 @@ export interface CreateConsoleOptions {
   /** Replaces how image sources are made (tests of SFTP before it exists, for example). */
   createImageSource?: (profile: StoredProfile) => ImageSource;
 }
+
+// How long a graceful stop leaves its notices to reach pages and APs before it closes their connections.
+const NOTICE_FLUSH_MS = 200;
 
 // How often the fleet's changes and log lines are written to the database, in one transaction.
 const STORE_TICK_MS = 100;
@@ -141,6 +150,7 @@ export function createConsole(httpServer: HttpServer, config: ConsoleConfig, opt
     upgrades,
     rollouts,
     schedules,
+    runs: new UpgradeRunRepository(db, store, secrets),
     controller,
     log,
     store,
@@ -179,7 +189,6 @@ export function createConsole(httpServer: HttpServer, config: ConsoleConfig, opt
     apLog: (mac, line) => orchestrator.apLog(mac, line),
   });
   orchestrator.recoverAfterRestart();
-  orchestrator.continueActivationAfterRestart();
   // Armed after the recovery, so an action due while the console was down runs on a settled state.
   const scheduler = new Scheduler({ schedules, orchestrator, profiles, log, audit: auth.audit, notifier });
   const maintenance = new MaintenanceApi({ orchestrator, scheduler, history: new UpgradeHistory(db, upgrades, rollouts), audit: auth.audit });
@@ -228,17 +237,25 @@ export function createConsole(httpServer: HttpServer, config: ConsoleConfig, opt
     db,
     cli,
     sshKeys,
-    close: async () => {
+    close: async (reason?: string) => {
       await cli.close();
       scheduler.dispose();
       orchestrator.dispose();
       catalogChecks.dispose();
+      if (reason) {
+        log.write(syslogText.upgrade(`Controller stopping: ${reason}; a running upgrade resumes at the next start`, 'warning'));
+        io.of('/').emit('console:stopping', { reason });
+        io.of(CAPWAP_NAMESPACE).emit('controller:stopping', { reason });
+      }
+      // The last tick: everything still pending, in one transaction, before any connection closes.
+      store.close();
       hub?.dispose();
       stopSweep();
       detachAuth();
       unsubscribeLog();
+      // Give the notices a moment on the wire before the sockets close.
+      if (reason) await new Promise((resolve) => setTimeout(resolve, NOTICE_FLUSH_MS));
       await new Promise<void>((resolve) => io.close(() => resolve()));
-      store.close();
       db.close();
       runtime.stop();
     },

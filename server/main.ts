@@ -8,6 +8,7 @@ import { ConfigError, loadConfig } from './config';
 import { createConsole } from './createConsole';
 import { DEMO_CONTROLLER_VERSION, DEMO_FLEET } from './demo/demoFleet';
 import { DEMO_SFTP_PASSWORD, DEMO_SFTP_USER, startDemoImageServers, type DemoImageServers } from './demo/demoEnvironment';
+import { installGracefulStop } from './gracefulStop';
 import { installApis } from './http/consoleAccess';
 import { RequestGate } from './http/requestGate';
 import { SshKeysApi } from './http/sshKeysApi';
@@ -66,14 +67,13 @@ async function main(): Promise<void> {
     console.log('  no simulated fleet: APs join at /capwap (npm run fleet -- --controller URL)');
   }
 
-  const shutdown = async () => {
+  installGracefulStop(async (reason) => {
+    // Idle keep-alive connections would hold the HTTP server open; active ones finish within the deadline.
+    httpServer.closeIdleConnections();
+    await instance?.close(reason);
     await fleet?.stop();
-    await instance?.close();
     await demo?.close();
-    process.exit(0);
-  };
-  process.once('SIGINT', () => void shutdown());
-  process.once('SIGTERM', () => void shutdown());
+  });
 }
 
 main().catch((error: Error) => {

@@ -55,7 +55,7 @@ export function SoftwareUpgradeConsole({ canChange }: { canChange: boolean }) {
   return (
     <div className="console">
       <div className="console-status">
-        <ConnectionIndicator status={live.connection} />
+        <ConnectionIndicator status={live.connection} notice={live.stopNotice} />
       </div>
       <HomogeneityBanner homogeneous={live.homogeneous} />
       <ResultBanner message={message} onDismiss={actions.dismissMessage} testId="action-message" />

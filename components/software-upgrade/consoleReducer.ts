@@ -9,6 +9,8 @@ export type ConnectionStatus = 'connecting' | 'live' | 'reconnecting';
 
 export interface ConsoleState {
   connection: ConnectionStatus;
+  /** Why the console said it was stopping (a graceful stop), until the page is live again. */
+  stopNotice: string | null;
   /** False until the first snapshot; afterwards the last known state is kept through disconnections. */
   loaded: boolean;
   profile: ImageDownloadProfileView | null;
@@ -26,6 +28,7 @@ export interface ConsoleState {
 export type ConsoleAction =
   | { type: 'connected' }
   | { type: 'disconnected' }
+  | { type: 'stopping'; reason: string }
   | { type: 'snapshot'; snapshot: ConsoleSnapshot }
   | { type: 'apImage'; batch: ApImageBatch }
   | { type: 'apImagePage'; query: ApImagePageQuery; apImage: ApImageReport }
@@ -35,6 +38,7 @@ export type ConsoleAction =
 
 export const INITIAL_CONSOLE_STATE: ConsoleState = {
   connection: 'connecting',
+  stopNotice: null,
   loaded: false,
   profile: null,
   upgrade: null,
@@ -75,10 +79,12 @@ function lastLines(lines: SyslogLine[]): SyslogLine[] {
 export function consoleReducer(state: ConsoleState, action: ConsoleAction): ConsoleState {
   switch (action.type) {
     case 'connected':
-      return { ...state, connection: 'live' };
+      return { ...state, connection: 'live', stopNotice: null };
     case 'disconnected':
       // Never having connected is "connecting", not "reconnecting".
       return { ...state, connection: state.connection === 'connecting' ? 'connecting' : 'reconnecting' };
+    case 'stopping':
+      return { ...state, stopNotice: action.reason };
     case 'snapshot': {
       const { snapshot } = action;
       return {

@@ -37,6 +37,7 @@ export function useConsoleState(): ConsoleStateApi {
       // Socket.IO does not retry after the server closed the connection on purpose; a console must.
       if (reason === 'io server disconnect') socket.connect();
     });
+    socket.on('console:stopping', ({ reason }) => dispatch({ type: 'stopping', reason }));
     socket.on('snapshot:sent', (snapshot) => dispatch({ type: 'snapshot', snapshot }));
     socket.on('apImage:updated', (batch) => dispatch({ type: 'apImage', batch }));
     socket.on('upgrade:updated', (upgrade) => dispatch({ type: 'upgrade', upgrade }));

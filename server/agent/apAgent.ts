@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { io, type Socket } from 'socket.io-client';
+import { z } from 'zod';
 import { CAPWAP_NAMESPACE, type ApJoinInfo, type ApToControllerEvents, type ControllerToApEvents, type ImageKind, type ImageOffer } from '../../lib/capwapEvents';
 import type { FleetAp } from './fleetSpec';
 import { ApStorage, type ApImageSlots } from './apStorage';
@@ -21,6 +22,8 @@ export interface ApAgentOptions {
   keepImages?: boolean;
 }
 
+const stoppingNoticeSchema = z.object({ reason: z.string().max(500) });
+
 interface Transfer {
   offer: ImageOffer;
   /** Null when the AP keeps only the digest. */
@@ -31,6 +34,8 @@ interface Transfer {
   writing: Promise<void>;
   /** Set when the transfer is dropped, so blocks still queued behind the link are not written. */
   dropped: boolean;
+  /** The offered image is the one already verified and staged: no byte is needed (a controller that restarted before it recorded so). */
+  alreadyStaged?: boolean;
 }
 
 /**
@@ -46,6 +51,9 @@ export class ApAgent {
   private readonly throttle: LinkThrottle;
   private stopped = false;
   private reloadTimer: NodeJS.Timeout | null = null;
+  private received: number;
+  /** Why the controller last said it was stopping, if it did. */
+  controllerNotice: string | null = null;
 
   constructor(private readonly options: ApAgentOptions) {
     this.storage = new ApStorage(options.storageDir);
@@ -57,6 +65,12 @@ export class ApAgent {
       controllerBackupVersion: options.ap.controllerBackupVersion,
     });
     this.throttle = new LinkThrottle(options.linkKbps);
+    this.received = this.storage.bytesReceived();
+  }
+
+  /** Every image byte this AP wrote to its flash, across restarts of the agent. */
+  get bytesReceived(): number {
+    return this.received;
   }
 
   get name(): string {
@@ -109,9 +123,14 @@ export class ApAgent {
 
   private connect(): Promise<void> {
     const socket: Socket<ControllerToApEvents, ApToControllerEvents> = io(`${this.options.controllerUrl}${CAPWAP_NAMESPACE}`, {
-      auth: this.joinInfo() as unknown as Record<string, unknown>,
+      // A function, so every reconnection reports the images the AP holds now, not those it held at the first join.
+      auth: (send) => send(this.joinInfo() as unknown as Record<string, unknown>),
       transports: ['websocket'],
+      // A controller that went away is retried after 1 s, 2 s, 4 s, then every 5 s, each delay ±50 % at
+      // random, so a fleet that lost its controller does not rejoin in the same millisecond.
+      reconnectionDelay: 1000,
       reconnectionDelayMax: 5000,
+      randomizationFactor: 0.5,
     });
     this.socket = socket;
     socket.on('image:precheck', (offer, ack) => ack(this.precheck(offer)));
@@ -120,6 +139,10 @@ export class ApAgent {
     socket.on('image:end', ({ transferId }, ack) => void this.finish(transferId).then(ack));
     socket.on('image:abort', ({ reason }, ack) => void this.abort(reason).then(ack));
     socket.on('ap:reload', (ack) => this.reload(ack));
+    socket.on('controller:stopping', (notice) => {
+      const parsed = stoppingNoticeSchema.safeParse(notice);
+      this.controllerNotice = parsed.success ? parsed.data.reason : 'the controller is stopping (no reason given)';
+    });
     // A dropped link ends any transfer under way; the partial file stays so the controller can resume it.
     socket.on('disconnect', () => void this.dropTransfers());
     return new Promise((resolve, reject) => {
@@ -155,6 +178,12 @@ export class ApAgent {
       this.log(`Image Data Request sent, fileName [${offer.fileName}] (digest only: the image is verified, not kept)`);
       return { ok: true, offset: 0, message: 'AC accepted previous sent request with result code: 0' };
     }
+    const staged = offer.kind === 'ap' ? this.slots.backupSha256 : this.slots.controllerBackupSha256;
+    if (staged === offer.sha256 && fs.existsSync(this.storage.backupPath(offer.kind))) {
+      this.transfers.set(offer.transferId, { offer, file: null, received: offer.size, hash: createHash('sha256'), writing: Promise.resolve(), dropped: false, alreadyStaged: true });
+      this.log(`Image Data Request sent, fileName [${offer.fileName}]: already staged and verified, nothing to receive`);
+      return { ok: true, offset: offer.size, message: 'AC accepted previous sent request with result code: 0' };
+    }
     const partial = this.storage.partialPath(offer.kind);
     const metaPath = `${partial}.json`;
     let offset = 0;
@@ -188,6 +217,8 @@ export class ApAgent {
       await transfer.file?.write(data, 0, data.length, offset);
       transfer.hash.update(data);
       transfer.received += data.length;
+      this.received += data.length;
+      if (transfer.file) this.storage.addReceived(this.received);
     });
     transfer.writing = write.catch(() => undefined);
     try {
@@ -205,6 +236,10 @@ export class ApAgent {
     await transfer.file?.close();
     this.transfers.delete(transferId);
     const { offer } = transfer;
+    if (transfer.alreadyStaged) {
+      this.log(`status 'Image signing verify success.' (staged before)`);
+      return { ok: true, sha256: offer.sha256, message: 'Image signing verify success.' };
+    }
     const partial = this.storage.partialPath(offer.kind);
     const sha256 = transfer.hash.digest('hex');
     this.log(`${transfer.received} bytes, last block stored`);
@@ -227,7 +262,7 @@ export class ApAgent {
 
   private stage(kind: ImageKind, version: string, sha256: string): void {
     if (kind === 'ap') this.slots = { ...this.slots, backupVersion: version, backupSha256: sha256 };
-    else this.slots = { ...this.slots, controllerBackupVersion: version };
+    else this.slots = { ...this.slots, controllerBackupVersion: version, controllerBackupSha256: sha256 };
     this.storage.save(this.slots);
   }
 
@@ -270,6 +305,7 @@ export class ApAgent {
       this.storage.swap('controller');
       swapped.controllerPrimaryVersion = slots.controllerBackupVersion;
       swapped.controllerBackupVersion = slots.controllerPrimaryVersion;
+      swapped.controllerBackupSha256 = null;
     }
     this.slots = swapped;
     this.storage.save(swapped);

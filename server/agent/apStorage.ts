@@ -1,6 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { z } from 'zod';
 import type { ImageKind } from '../../lib/capwapEvents';
+
+const receivedSchema = z.object({ bytes: z.number().int().nonnegative() });
 
 /** What an AP keeps across reloads: its two image slots (and, on the AP that hosts it, the controller's). */
 export interface ApImageSlots {
@@ -9,6 +12,8 @@ export interface ApImageSlots {
   backupSha256: string | null;
   controllerPrimaryVersion?: string;
   controllerBackupVersion?: string;
+  /** The staged controller image's digest, so an offer of the same image again needs no bytes. */
+  controllerBackupSha256?: string | null;
 }
 
 /**
@@ -30,6 +35,23 @@ export class ApStorage {
 
   primaryPath(kind: ImageKind): string {
     return path.join(this.dir, `${kind}-primary.img`);
+  }
+
+  /**
+   * Every image byte this AP ever wrote to its flash, kept in `received.json` across agent restarts:
+   * tests count it to prove that no byte was delivered twice.
+   */
+  bytesReceived(): number {
+    const file = path.join(this.dir, 'received.json');
+    if (!fs.existsSync(file)) return 0;
+    const parsed = receivedSchema.safeParse(JSON.parse(fs.readFileSync(file, 'utf8')));
+    return parsed.success ? parsed.data.bytes : 0;
+  }
+
+  addReceived(total: number): void {
+    const file = path.join(this.dir, 'received.json');
+    fs.writeFileSync(`${file}.tmp`, JSON.stringify({ bytes: total }));
+    fs.renameSync(`${file}.tmp`, file);
   }
 
   load(initial: ApImageSlots): ApImageSlots {

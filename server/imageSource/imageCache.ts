@@ -51,6 +51,16 @@ export class ImageCache {
     return { fileName, path: destination, size, sha256: await sha256OfFile(destination), elapsedMs: result.elapsedMs, detail: result.detail };
   }
 
+  /** Takes a file already in this cache, checked against its recorded SHA-256, as fetched (a resumed run). */
+  adopt(image: CachedImage): void {
+    this.inFlight.set(image.fileName, Promise.resolve(image));
+  }
+
+  /** Where a file of this cache lives (complete or, for SFTP, as `.part` beside it). */
+  pathOf(fileName: string): string {
+    return path.join(this.dir, fileName);
+  }
+
   /** Reads a small text file of the bundle (version.info) through the cache. */
   async readText(fileName: string, options: ImageFetchOptions): Promise<string> {
     const image = await this.get(fileName, options);

@@ -4,6 +4,7 @@ import type { AccessPointRepository } from '../store/accessPointRepository';
 import type { ControllerRepository } from '../store/controllerRepository';
 import type { EventLog } from '../store/eventLog';
 import type { UpgradeRecord, UpgradeRepository } from '../store/upgradeRepository';
+import type { WriteBehind } from '../store/writeBehind';
 import type { ConsoleNotifier } from './notifier';
 import type { PredownloadTransitions } from './predownloadTransitions';
 import { syslogText } from './syslogText';
@@ -14,6 +15,7 @@ export interface NetworkReloadDeps {
   upgrades: UpgradeRepository;
   controller: ControllerRepository;
   log: EventLog;
+  store: WriteBehind;
   transitions: PredownloadTransitions;
   stages: UpgradeStages;
   registry: () => ApRegistry;
@@ -36,6 +38,8 @@ interface ReloadingWave {
  */
 export class NetworkReload {
   private wave: ReloadingWave | null = null;
+  /** APs this process told to reload; after a restart it is empty, and a Reloading AP back on its old image is told again. */
+  private readonly told = new Set<string>();
 
   constructor(private readonly deps: NetworkReloadDeps) {}
 
@@ -50,35 +54,52 @@ export class NetworkReload {
     this.wave = wave;
     for (const mac of macs) {
       const ap = aps.get(mac);
-      if (!ap || !transitions.move(mac, 'Complete', 'Reloading', {}, syslogText.apEvent(ap, `Reloading to activate ${ap.predownloadVersion}`))) continue;
-      wave.pending.add(mac);
-      const session = this.deps.registry().get(mac);
-      void (session ? session.reload() : Promise.resolve({ ok: false, message: 'AP is not connected' }))
-        .catch((error: Error) => ({ ok: false, message: error.message }))
-        .then((reply) => {
-          if (!reply.ok) this.fail(mac, reply.message);
-        });
+      if (ap && transitions.move(mac, 'Complete', 'Reloading', {}, syslogText.apEvent(ap, `Reloading to activate ${ap.predownloadVersion}`))) wave.pending.add(mac);
     }
+    // Who is Reloading is in the database before any AP is told, so a restarted console waits for them.
+    this.deps.store.flush();
+    for (const mac of wave.pending) this.tell(mac);
     this.checkDone(wave);
   }
 
   /**
-   * After a restart: waits for the APs of a wave that were reloading when the controller stopped
-   * (they are told nothing again: they already swapped images), with a fresh rejoin timeout.
+   * After a restart: waits for the APs of the wave that was reloading when the controller stopped,
+   * with a fresh rejoin timeout. An AP still recorded Complete was never told (who reloads is written
+   * before anyone is told): it is marked and told now, or when it rejoins.
    */
   adoptWave(macs: readonly string[], done: (failed: string[]) => void): void {
     const wave: ReloadingWave = { pending: new Set(), failed: [], done, timer: setTimeout(() => this.deadlinePassed(wave), this.deps.rejoinTimeoutMs) };
     this.wave = wave;
     for (const mac of macs) {
-      const status = this.deps.aps.get(mac)?.predownloadStatus;
-      if (status === 'Reloading') wave.pending.add(mac);
-      else if (status === 'Failed') wave.failed.push(mac);
+      const ap = this.deps.aps.get(mac);
+      if (ap?.predownloadStatus === 'Complete' && this.deps.transitions.move(mac, 'Complete', 'Reloading', {}, syslogText.apEvent(ap, `Reloading to activate ${ap.predownloadVersion}`))) {
+        wave.pending.add(mac);
+        this.tell(mac);
+      } else if (ap?.predownloadStatus === 'Reloading') wave.pending.add(mac);
+      else if (ap?.predownloadStatus === 'Failed') wave.failed.push(mac);
     }
     this.checkDone(wave);
   }
 
+  private tell(mac: string): void {
+    const session = this.deps.registry().get(mac);
+    // An AP away right now (rejoining a restarted console) is told when it joins again, within the rejoin deadline.
+    if (!session) return;
+    this.told.add(mac);
+    void session
+      .reload()
+      .catch((error: Error) => ({ ok: false, message: error.message }))
+      .then((reply) => {
+        if (!reply.ok) this.fail(mac, reply.message);
+      });
+  }
+
   /** An AP that was reloading joined again: running the new version, or not. */
   rejoined(ap: AccessPointRecord): void {
+    if (ap.primaryImage !== ap.predownloadVersion && ap.backupImage === ap.predownloadVersion && !this.told.has(ap.mac)) {
+      this.tell(ap.mac);
+      return;
+    }
     if (ap.primaryImage !== ap.predownloadVersion) {
       this.fail(ap.mac, `AP joined running ${ap.primaryImage}, expected ${ap.predownloadVersion}`);
       return;

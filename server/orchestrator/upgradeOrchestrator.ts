@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { CONTROLLER_IMAGE_FILE, CONTROLLER_VERSION_FILE, VERSION_FILE, isImageType } from '../../lib/imageBundle';
+import { CONTROLLER_VERSION_FILE, VERSION_FILE, isImageType } from '../../lib/imageBundle';
 import type { ImageKind } from '../../lib/capwapEvents';
 import { PREDOWNLOAD_ACTIVE, PREDOWNLOAD_RESTARTABLE, canTransition } from '../../lib/predownloadStatus';
 import { UPGRADE_BAR_STAGES, UPGRADE_TERMINAL, isCancellable, upgradeStateOf, type UpgradeStage, type UpgradeView } from '../../lib/upgradeStage';
@@ -17,16 +17,18 @@ import type { StoredProfile } from '../store/profileRepository';
 import type { RolloutRepository } from '../store/rolloutRepository';
 import type { ScheduleRepository } from '../store/scheduleRepository';
 import type { UpgradeOrigin, UpgradeRecord, UpgradeRepository } from '../store/upgradeRepository';
+import type { UpgradeRunRepository } from '../store/upgradeRunRepository';
 import type { WriteBehind } from '../store/writeBehind';
 import { describeTargets, targetsMatcher, type ActivationOptions, type PredownloadTargets } from '../../lib/rollout';
 import { ApActions } from './apActions';
 import { NetworkReload } from './networkReload';
 import { Rollout } from './rollout';
+import { RunRecovery } from './runRecovery';
 import type { ConsoleNotifier } from './notifier';
 import { PredownloadTransitions } from './predownloadTransitions';
 import { downloadFailure, syslogText } from './syslogText';
 import type { TransferProgress } from './transferProgress';
-import { UpgradeRun, type DeliveryTicket, type ImageJob } from './upgradeRun';
+import { newImageJob, UpgradeRun, type DeliveryTicket, type ImageJob } from './upgradeRun';
 import { UpgradeStages } from './upgradeStages';
 
 /** `70512640 bytes in 0.61 s (115.6 MB/s); blksize 1468, windowsize 16, tsize 70512640` */
@@ -42,6 +44,8 @@ export interface OrchestratorDeps {
   upgrades: UpgradeRepository;
   rollouts: RolloutRepository;
   schedules: ScheduleRepository;
+  /** The durable side of the running upgrade, so a restarted controller carries on (runRecovery.ts). */
+  runs: UpgradeRunRepository;
   controller: ControllerRepository;
   log: EventLog;
   store: WriteBehind;
@@ -71,6 +75,7 @@ export class UpgradeOrchestrator {
   private readonly rollout: Rollout;
   /** Retry now, Abort and Exclude for one AP. */
   readonly apActions: ApActions;
+  private readonly recovery: RunRecovery;
 
   constructor(private readonly deps: OrchestratorDeps) {
     this.transitions = new PredownloadTransitions(deps.aps, deps.log, deps.notifier);
@@ -88,6 +93,14 @@ export class UpgradeOrchestrator {
       retry: (run, mac) => this.retry(run, mac),
       checkStage: (run) => this.checkStage(run),
     });
+    // Restart hooks (#11): the resume path rebuilds a run and hands it back through these.
+    this.recovery = new RunRecovery({ ...deps, transitions: this.transitions, stages: this.stages }, {
+      newRun: (id, source, cache, parallelMode) => this.newRun(id, source, cache, parallelMode),
+      continueRun: (run) => this.background(run, this.execute(run)),
+      scheduleRetry: (run, mac, delayMs) => run.retryTimers.set(mac, setTimeout(() => this.retry(run, mac), delayMs)),
+      // A restart during Reload: the activation goes on from the wave its tables say.
+      resumeReload: () => this.rollout.continueAfterRestart(),
+    });
   }
 
   /** Whether the running upgrade already holds the image for this AP image type. */
@@ -100,23 +113,9 @@ export class UpgradeOrchestrator {
     return this.run && !this.run.cancelled ? this.run.deliveries.positions() : new Map();
   }
 
-  /** After a restart nothing is transferring any more: say so instead of showing a frozen run. */
+  /** After a restart: a running upgrade carries on where the database says it was (runRecovery.ts). */
   recoverAfterRestart(): void {
-    const latest = this.deps.upgrades.latest();
-    if (!latest || !isCancellable(latest.stage)) return;
-    const reason = 'Predownload interrupted: the controller restarted';
-    this.stages.move(latest.id, latest.stage, 'Failed', `${reason}. Save & Download to start again.`);
-    for (const ap of [...this.deps.aps.reader.values()]) {
-      if (ap.upgradeId === latest.id && (PREDOWNLOAD_ACTIVE.has(ap.predownloadStatus) || ap.nextRetryTime)) {
-        this.transitions.move(ap.mac, ap.predownloadStatus, 'Aborted', { nextRetryTime: null, lastError: reason });
-      }
-    }
-    this.deps.log.write(syslogText.upgrade(reason, 'warning'));
-  }
-
-  /** After a restart during Reload: the activation goes on from the wave its tables say. */
-  continueActivationAfterRestart(): void {
-    this.rollout.continueAfterRestart();
+    this.recovery.recover();
   }
 
   startPredownload(profile: StoredProfile, targets: PredownloadTargets | null = null, origin?: UpgradeOrigin): UpgradeRecord {
@@ -129,23 +128,33 @@ export class UpgradeOrchestrator {
     const source = this.deps.createImageSource(profile);
     const imageUrl = source.displayUrl('').replace(/\/$/, '');
     // The stage a previous upgrade ended in stays in its own row; this one starts at Initiate.
-    const record = this.deps.upgrades.create({ mode: profile.mode, imageUrl, parallelMode: profile.parallelMode, message: `Predownload from ${imageUrl} to ${describeTargets(targets)}`, origin, targets });
+    const cacheRoot = path.join(this.deps.config.dataDir, 'image-cache');
+    let cacheDir = '';
+    // The upgrade row, its durable run (profile snapshot, cache folder) and its first line in one transaction (#11).
+    const record = this.deps.store.transaction(() => {
+      const created = this.deps.upgrades.create({ mode: profile.mode, imageUrl, parallelMode: profile.parallelMode, message: `Predownload from ${imageUrl} to ${describeTargets(targets)}`, origin, targets });
+      cacheDir = path.join(cacheRoot, `upgrade-${created.id}`);
+      this.deps.runs.create(created.id, profile, cacheDir);
+      this.deps.log.write(syslogText.installStart(imageUrl));
+      return created;
+    });
     this.run?.abort.abort();
     this.run?.dispose();
     // Images of an earlier bundle must never be resumed into this one's files.
-    const cacheRoot = path.join(this.deps.config.dataDir, 'image-cache');
     fs.rmSync(cacheRoot, { recursive: true, force: true });
-    const cache = new ImageCache(path.join(cacheRoot, `upgrade-${record.id}`), source);
-    const run: UpgradeRun = new UpgradeRun(record.id, source, cache, profile.parallelMode, this.deps.config.maxConcurrentPredownloads, (mac, ticket) =>
-      this.deliver(run, ticket.job, mac),
-    );
-    run.isTarget = targetsMatcher(targets);
-    this.run = run;
+    const run = this.newRun(record.id, source, new ImageCache(cacheDir, source), profile.parallelMode);
     this.deps.progress.clearAll();
-    this.deps.log.write(syslogText.installStart(imageUrl));
     this.deps.notifier.upgradeChanged();
     this.background(run, this.execute(run));
     return record;
+  }
+
+  /** A run of this upgrade; its targets come from the upgrade's row, so a resumed run keeps them. */
+  private newRun(id: number, source: ImageSource, cache: ImageCache, parallelMode: boolean): UpgradeRun {
+    const run: UpgradeRun = new UpgradeRun(id, source, cache, parallelMode, this.deps.config.maxConcurrentPredownloads, (mac, ticket) => this.deliver(run, ticket.job, mac));
+    run.isTarget = targetsMatcher(this.deps.upgrades.get(id)?.targets ?? null);
+    this.run = run;
+    return run;
   }
 
   activate(options: ActivationOptions = { strategy: 'all', errorThresholdPercent: 0 }, startedBy = 'admin'): void {
@@ -200,6 +209,8 @@ export class UpgradeOrchestrator {
       this.reload.rejoined(ap);
       return;
     }
+    // Restart hook (#11): while a resumed run waits for its APs to rejoin, it enrols nobody yet.
+    if (this.recovery.apJoined(ap.mac)) return;
     const run = this.run;
     const latest = this.deps.upgrades.latest();
     // APs that join during a predownload take part in it, as the profile promises to APs that join later.
@@ -236,7 +247,8 @@ export class UpgradeOrchestrator {
     let untouched = 0;
     for (const ap of [...this.deps.aps.reader.values()]) {
       if (!run.isTarget(ap)) untouched += 1;
-      else if (registry.isConnected(ap.mac)) this.enrol(run, ap, false);
+      // An AP already in this run (a resumed one) keeps its state and what it still needs.
+      else if (registry.isConnected(ap.mac) && ap.upgradeId !== run.id) this.enrol(run, ap, false);
     }
     if (untouched > 0) this.deps.log.write(syslogText.upgrade(`Upgrade ${run.id}: ${untouched} AP(s) are not targeted by this predownload and stay untouched`));
     this.checkStage(run);
@@ -293,11 +305,13 @@ export class UpgradeOrchestrator {
     const kinds = new Set<ImageKind>(['ap']);
     if (ap.hostsController) kinds.add('controller');
     run.pending.set(ap.mac, kinds);
+    this.deps.runs.recordPending(run.id, ap.mac, kinds);
     for (const kind of kinds) {
       let job = run.jobFor(kind, ap.imageType);
       if (!job) {
-        job = { fileName: kind === 'controller' ? CONTROLLER_IMAGE_FILE : ap.imageType, kind, imageType: kind === 'controller' ? null : ap.imageType, image: null, macs: new Set() };
+        job = newImageJob(kind, ap.imageType);
         run.jobs.push(job);
+        this.deps.runs.recordJob(run.id, { fileName: job.fileName, kind, imageType: job.imageType, size: null, sha256: null });
         job.macs.add(ap.mac);
         if (startNow) this.background(run, this.runJob(run, job));
       } else {
@@ -334,6 +348,8 @@ export class UpgradeOrchestrator {
     run.fetches.delete(job.fileName);
     if (!job.image) {
       job.image = image;
+      // Recorded with its log line in the same store tick: a resumed run reuses the file after checking this digest.
+      this.deps.runs.recordJob(run.id, { fileName: job.fileName, kind: job.kind, imageType: job.imageType, size: image.size, sha256: image.sha256 });
       this.deps.log.write(syslogText.installCompleted(url, describeFetch(image)));
     }
     if (run.cancelled) return;
@@ -401,6 +417,7 @@ export class UpgradeOrchestrator {
     job.macs.delete(mac);
     const pending = run.pending.get(mac);
     pending?.delete(job.kind);
+    if (pending) this.deps.runs.recordPending(run.id, mac, pending);
     this.deps.notifier.apChanged(mac);
     if (pending && pending.size > 0) return;
     const ap = this.deps.aps.get(mac)!;
@@ -491,10 +508,12 @@ export class UpgradeOrchestrator {
     if (latest && isCancellable(latest.stage)) this.stages.move(run.id, latest.stage, 'Failed', message);
   }
 
+  /** Stops all work without changing any state, so the next start resumes the run (a restart, a graceful stop). */
   dispose(): void {
     this.run?.abort.abort();
     this.run?.dispose();
     this.reload.dispose();
+    this.recovery.dispose();
   }
 
   /** The upgrade as the API and the page show it. */

@@ -1,4 +1,5 @@
 import type { ImageKind } from '../../lib/capwapEvents';
+import { CONTROLLER_IMAGE_FILE } from '../../lib/imageBundle';
 import type { TargetFields } from '../../lib/rollout';
 import type { ImageFetchProgress } from '../../lib/upgradeStage';
 import type { CachedImage, ImageCache } from '../imageSource/imageCache';
@@ -15,6 +16,11 @@ export interface ImageJob {
   image: CachedImage | null;
   /** The APs of this upgrade that still need this file. */
   readonly macs: Set<string>;
+}
+
+/** The job of one image kind for an AP image type: its bundle file, nothing fetched, nobody waiting yet. */
+export function newImageJob(kind: ImageKind, imageType: string): ImageJob {
+  return { fileName: kind === 'controller' ? CONTROLLER_IMAGE_FILE : imageType, kind, imageType: kind === 'controller' ? null : imageType, image: null, macs: new Set() };
 }
 
 /** A delivery waiting for its slot, and how to tell whoever waits for it that it ended. */

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { openDatabase } from '../store/database';
 import { EMPTY_PROFILE, ProfileRepository } from '../store/profileRepository';
+import { UpgradeRunRepository } from '../store/upgradeRunRepository';
 import { loadSecretBox, SecretBox, secretKeyFile, writeSecretKeyFile } from './secretBox';
 
 export interface RotationResult {
@@ -22,7 +23,8 @@ export function rotateSecretKey(dataDir: string, envKey: string | undefined, nex
   if (staged) writeSecretKeyFile(staged, nextKey);
   const db = openDatabase(dataDir);
   try {
-    const resealed = db.transaction(() => new ProfileRepository(db, EMPTY_PROFILE, current).reseal(next))();
+    // The profile and the snapshot a running upgrade resumes with (#11), in one transaction.
+    const resealed = db.transaction(() => new ProfileRepository(db, EMPTY_PROFILE, current).reseal(next) + UpgradeRunRepository.reseal(db, current, next))();
     if (keyFile && staged) fs.renameSync(staged, keyFile);
     return { resealed, keyFile };
   } catch (error) {

@@ -63,7 +63,8 @@ export async function startConsoleHarness(env: Record<string, string> = {}, data
   const config = loadConfig({ EWC_DATA_DIR: dir, EWC_DEMO: '0', EWC_RELOAD_MS: '200', EWC_ADMIN_PASSWORD: TEST_ADMIN_PASSWORD, EWC_CLI_PORT: '0', ...env });
   const httpServer: Server = createServer();
   const instance = createConsole(httpServer, config);
-  await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
+  // A given PORT is kept, so a console restarted on the same data folder is found again by its APs.
+  await new Promise<void>((resolve) => httpServer.listen(env.PORT ? config.port : 0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(httpServer.address() as AddressInfo).port}`;
   const login = await instance.auth.login('admin', TEST_ADMIN_PASSWORD, '127.0.0.1');
   if (!login.ok) throw new Error(`The test admin cannot log in: ${login.message}`);

@@ -1,0 +1,188 @@
+import fs from 'node:fs';
+import { PREDOWNLOAD_ACTIVE } from '../../lib/predownloadStatus';
+import { isCancellable } from '../../lib/upgradeStage';
+import type { ConsoleConfig } from '../config';
+import type { ApRegistry } from '../capwap/apRegistry';
+import type { AccessPointRecord } from '../fleet/accessPoint';
+import { ImageCache, sha256OfFile } from '../imageSource/imageCache';
+import type { ImageSource } from '../imageSource/imageSource';
+import type { AccessPointRepository } from '../store/accessPointRepository';
+import type { EventLog } from '../store/eventLog';
+import type { StoredProfile } from '../store/profileRepository';
+import type { UpgradeRecord, UpgradeRepository } from '../store/upgradeRepository';
+import type { PersistedRun, UpgradeRunRepository } from '../store/upgradeRunRepository';
+import type { PredownloadTransitions } from './predownloadTransitions';
+import { syslogText } from './syslogText';
+import { newImageJob, type UpgradeRun } from './upgradeRun';
+import type { UpgradeStages } from './upgradeStages';
+import type { WriteBehind } from '../store/writeBehind';
+
+export interface RunRecoveryDeps {
+  config: ConsoleConfig;
+  aps: AccessPointRepository;
+  upgrades: UpgradeRepository;
+  runs: UpgradeRunRepository;
+  log: EventLog;
+  store: WriteBehind;
+  transitions: PredownloadTransitions;
+  stages: UpgradeStages;
+  registry: () => ApRegistry;
+  createImageSource: (profile: StoredProfile) => ImageSource;
+}
+
+/** What the orchestrator lends the resume path: it owns runs, retries and the reload. */
+export interface ResumeHooks {
+  /** Makes a run for this upgrade and installs it as the orchestrator's current one. */
+  newRun(id: number, source: ImageSource, cache: ImageCache, parallelMode: boolean): UpgradeRun;
+  /** Carries on: reads the version files, enrols APs not in the run yet, fetches what is missing, delivers. */
+  continueRun(run: UpgradeRun): void;
+  scheduleRetry(run: UpgradeRun, mac: string, delayMs: number): void;
+  /** Waits again for the APs of an upgrade killed during Reload. */
+  resumeReload(upgrade: UpgradeRecord): void;
+}
+
+/** An AP of the run that is still owed something: queued, transferring, or waiting for its retry. */
+const owedSomething = (ap: AccessPointRecord, upgradeId: number) =>
+  ap.upgradeId === upgradeId && (PREDOWNLOAD_ACTIVE.has(ap.predownloadStatus) || (ap.predownloadStatus === 'Failed' && ap.nextRetryTime !== null));
+
+/**
+ * The start-up path of a controller that was stopped or killed mid-upgrade. Everything it needs is in
+ * the database: the upgrade row (stage, targets), the run (profile snapshot, cache folder, jobs with the
+ * SHA-256 of each cached image, what each AP still needs) and the AP rows (status, retry schedule).
+ * AP rows are written behind by up to one store tick, so a resumed AP may be a step behind what it
+ * really did; every step it may redo is idempotent (an AP resumes from the bytes it holds, and one
+ * that already staged the image answers that it has all of it).
+ */
+export class RunRecovery {
+  private waiting: { run: UpgradeRun; macs: Set<string>; timer: NodeJS.Timeout; release: () => void } | null = null;
+
+  constructor(
+    private readonly deps: RunRecoveryDeps,
+    private readonly hooks: ResumeHooks,
+  ) {}
+
+  recover(): void {
+    const latest = this.deps.upgrades.latest();
+    if (!latest) return;
+    if (latest.stage === 'Reload') {
+      this.announce(latest);
+      this.hooks.resumeReload(latest);
+      return;
+    }
+    if (!isCancellable(latest.stage)) return;
+    let persisted: PersistedRun | null = null;
+    let unreadable: string | null = null;
+    try {
+      persisted = this.deps.runs.load(latest.id);
+    } catch (error) {
+      unreadable = (error as Error).message;
+    }
+    if (!persisted) {
+      this.abandon(latest, unreadable ? `its saved run cannot be read (${unreadable})` : 'it was started before runs were saved');
+      return;
+    }
+    this.announce(latest);
+    this.resume(latest, persisted);
+  }
+
+  /** An AP joined. True while a resumed run is waiting for its APs: it is counted, not enrolled yet. */
+  apJoined(mac: string): boolean {
+    const waiting = this.waiting;
+    // A resumed run cancelled (or replaced) while it waited no longer holds anyone back.
+    if (!waiting || waiting.run.cancelled) return false;
+    waiting.macs.delete(mac);
+    if (waiting.macs.size === 0) waiting.release();
+    return true;
+  }
+
+  dispose(): void {
+    if (this.waiting) clearTimeout(this.waiting.timer);
+    this.waiting = null;
+  }
+
+  private announce(latest: UpgradeRecord): void {
+    this.deps.log.write(syslogText.upgrade(`Controller restarted: resuming upgrade ${latest.id} at stage ${latest.stage}`));
+    // Written at once, not at the next tick: a console killed again right after its start still leaves this line.
+    this.deps.store.flush();
+  }
+
+  private resume(latest: UpgradeRecord, persisted: PersistedRun): void {
+    const source = this.deps.createImageSource(persisted.profile);
+    const run = this.hooks.newRun(latest.id, source, new ImageCache(persisted.cacheDir, source), persisted.profile.parallelMode);
+    run.targetVersion = latest.targetVersion;
+    run.targetControllerVersion = latest.targetControllerVersion;
+    for (const job of persisted.jobs) run.jobs.push({ fileName: job.fileName, kind: job.kind, imageType: job.imageType, image: null, macs: new Set() });
+
+    const owed = [...this.deps.aps.reader.values()].filter((ap) => owedSomething(ap, run.id));
+    for (const ap of owed) {
+      // Written in the tick of the AP's enrolment, so it is there; if not, the AP needs what enrolment gives it.
+      const kinds = persisted.pending.get(ap.mac) ?? (ap.hostsController ? (['ap', 'controller'] as const) : (['ap'] as const));
+      run.pending.set(ap.mac, new Set(kinds));
+      for (const kind of kinds) {
+        let job = run.jobFor(kind, ap.imageType);
+        if (!job) {
+          job = newImageJob(kind, ap.imageType);
+          run.jobs.push(job);
+        }
+        job.macs.add(ap.mac);
+      }
+    }
+    // Before the APs were enrolled nobody knows who was connected: wait for every AP the fleet knows.
+    const expected = persisted.pending.size > 0 ? owed : [...this.deps.aps.reader.values()];
+    void Promise.all([this.reuseCachedImages(run, persisted), this.rejoinOf(run, expected)]).then(() => {
+      this.waiting = null;
+      if (run.cancelled) return;
+      const now = Date.now();
+      for (const ap of owed) {
+        if (ap.predownloadStatus === 'Failed' && ap.nextRetryTime) this.hooks.scheduleRetry(run, ap.mac, Math.max(0, Date.parse(ap.nextRetryTime) - now));
+      }
+      this.hooks.continueRun(run);
+    }, (error: Error) => this.deps.log.write(syslogText.upgrade(`Upgrade ${run.id}: cannot resume: ${error.message}`, 'error')));
+  }
+
+  /** Resolves once every expected AP joined again, or after `EWC_RESUME_WAIT_MS`; the missing ones then fail and retry as usual. */
+  private rejoinOf(run: UpgradeRun, expected: AccessPointRecord[]): Promise<void> {
+    const registry = this.deps.registry();
+    const macs = new Set(expected.map((ap) => ap.mac).filter((mac) => !registry.isConnected(mac)));
+    if (macs.size === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const release = () => {
+        if (this.waiting) clearTimeout(this.waiting.timer);
+        resolve();
+      };
+      this.waiting = { run, macs, release, timer: setTimeout(release, this.deps.config.resumeWaitMs) };
+    });
+  }
+
+  /** A cached image is reused only when the file on disk still has the SHA-256 recorded when it was fetched. */
+  private async reuseCachedImages(run: UpgradeRun, persisted: PersistedRun): Promise<void> {
+    let reused = 0;
+    for (const job of run.jobs) {
+      const record = persisted.jobs.find((j) => j.fileName === job.fileName);
+      if (!record?.sha256 || record.size === null) continue;
+      const filePath = run.cache.pathOf(job.fileName);
+      const size = fs.statSync(filePath, { throwIfNoEntry: false })?.size;
+      // An unreadable file is not reused either.
+      const sha256 = size === record.size ? await sha256OfFile(filePath).catch(() => null) : null;
+      if (size === record.size && sha256 === record.sha256) {
+        job.image = { fileName: job.fileName, path: filePath, size, sha256: record.sha256, elapsedMs: 0, detail: 'reused from the image cache' };
+        run.cache.adopt(job.image);
+        reused += 1;
+      } else {
+        // Not the file that was fetched: fetch it again (an SFTP `.part` beside it still resumes by offset).
+        fs.rmSync(filePath, { force: true });
+      }
+    }
+    if (reused > 0) this.deps.log.write(syslogText.upgrade(`Upgrade ${run.id}: ${reused} image(s) reused from the image cache, SHA-256 checked`));
+  }
+
+  /** An upgrade that cannot be resumed ends Failed, and its APs that were receiving end Aborted. */
+  private abandon(latest: UpgradeRecord, why: string): void {
+    const reason = `Predownload interrupted: the controller restarted and ${why}`;
+    this.deps.stages.move(latest.id, latest.stage, 'Failed', `${reason}. Save & Download to start again.`);
+    for (const ap of [...this.deps.aps.reader.values()]) {
+      if (owedSomething(ap, latest.id)) this.deps.transitions.move(ap.mac, ap.predownloadStatus, 'Aborted', { nextRetryTime: null, lastError: reason });
+    }
+    this.deps.log.write(syslogText.upgrade(reason, 'warning'));
+  }
+}
