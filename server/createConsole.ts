@@ -1,19 +1,20 @@
 import type { Server as HttpServer } from 'node:http';
-import { Server as SocketServer, type Namespace } from 'socket.io';
-import type { ApToControllerEvents, ControllerToApEvents } from '../lib/capwapEvents';
-import { CAPWAP_NAMESPACE } from '../lib/capwapEvents';
+import { Server as SocketServer } from 'socket.io';
 import type { ConsoleSnapshot } from '../lib/socketEvents';
 import { ApRegistry } from './capwap/apRegistry';
+import { CapwapPort } from './capwap/capwapPort';
 import type { ConsoleConfig } from './config';
 import { toApImageReport, toApImageRow, type ApImageViewSources } from './console/apImageView';
 import { ConsoleHub, type ConsoleNamespace } from './console/consoleHub';
 import { AuthService } from './auth/authService';
+import { ApAuthorizationApi } from './http/apAuthorizationApi';
 import { AuthApi } from './http/authApi';
 import { ConsoleApi } from './http/consoleApi';
 import { attachBrowserAuth } from './http/socketAuth';
 import type { ImageSource } from './imageSource/imageSource';
 import { SftpImageSource } from './imageSource/sftpImageSource';
 import { TftpImageSource } from './imageSource/tftpImageSource';
+import { ApTrust } from './pki/apTrust';
 import { loadSecretBox } from './secrets/secretBox';
 import { probeHostKey } from './sftp/hostKeyProbe';
 import { TransferProgress } from './orchestrator/transferProgress';
@@ -28,7 +29,11 @@ import { UpgradeRepository } from './store/upgradeRepository';
 export interface ConsoleInstance {
   api: ConsoleApi;
   authApi: AuthApi;
+  apAuthorizationApi: ApAuthorizationApi;
   auth: AuthService;
+  /** The AP port: call `listen(config.capwapPort, config.host)` after creating the console. */
+  capwap: CapwapPort;
+  trust: ApTrust;
   /** Set on the first start when EWC_ADMIN_PASSWORD was not given: print it once. */
   generatedAdminPassword: string | null;
   io: SocketServer;
@@ -64,7 +69,8 @@ function imageSourceFor(profile: StoredProfile, config: ConsoleConfig): ImageSou
 
 /**
  * Builds the whole console on an HTTP server that someone else listens with:
- * the store, socket.io (browsers on `/`, APs on `/capwap`), the orchestrator and the API.
+ * the store, socket.io for browsers on `/`, the orchestrator and the API; APs join on the
+ * separate AP port (`capwap`, mutual TLS), which the caller starts with `capwap.listen()`.
  * Tests call it on a bare `http.Server`; `server/main.ts` adds Next.js in front.
  */
 export function createConsole(httpServer: HttpServer, config: ConsoleConfig, options: CreateConsoleOptions = {}): ConsoleInstance {
@@ -80,8 +86,10 @@ export function createConsole(httpServer: HttpServer, config: ConsoleConfig, opt
   const log = new EventLog(db);
   const progress = new TransferProgress();
 
-  // Image blocks are 64 KiB; leave room for the packet framing.
+  // Browsers only: APs have their own port and socket.io server (CapwapPort), so no page can reach /capwap.
   const io = new SocketServer(httpServer, { maxHttpBufferSize: 1_000_000, serveClient: false });
+  const trust = new ApTrust(db, { dataDir: config.dataDir, autoApprove: config.apAdmission.autoApprove, maxAps: config.apAdmission.maxAps, log: (line) => log.write(line) });
+  const capwap = new CapwapPort(trust, config.apAdmission.joinsPerSecond);
   const detachAuth = attachBrowserAuth(io, auth);
   let registry: ApRegistry | null = null;
   const createImageSource = options.createImageSource ?? ((profile: StoredProfile) => imageSourceFor(profile, config));
@@ -126,11 +134,17 @@ export function createConsole(httpServer: HttpServer, config: ConsoleConfig, opt
   });
   const unsubscribeLog = log.onAppend((line) => hub?.syslogAppended(line));
 
-  registry = new ApRegistry(io.of(CAPWAP_NAMESPACE) as Namespace<ApToControllerEvents, ControllerToApEvents>, {
-    joined: (session) => orchestrator.apJoined(session),
-    left: (mac) => orchestrator.apLeft(mac),
-    apLog: (mac, line) => orchestrator.apLog(mac, line),
-  });
+  registry = new ApRegistry(
+    capwap.namespace,
+    {
+      joined: (session) => orchestrator.apJoined(session),
+      left: (mac) => orchestrator.apLeft(mac),
+      apLog: (mac, line) => orchestrator.apLog(mac, line),
+    },
+    { ...config.apAdmission, admit: (mac, serial) => trust.admit(mac, serial), log: (line) => log.write(line) },
+  );
+  const apRegistry = registry;
+  const stopWithdrawals = trust.onCertificateWithdrawn((mac, reason) => apRegistry.drop(mac, reason));
   orchestrator.recoverAfterRestart();
 
   const api = new ConsoleApi({
@@ -148,7 +162,13 @@ export function createConsole(httpServer: HttpServer, config: ConsoleConfig, opt
   return {
     api,
     authApi: new AuthApi(auth, log, config.secureCookie),
+    apAuthorizationApi: new ApAuthorizationApi(trust, auth.audit, (mac) => ({
+      connected: apRegistry.isConnected(mac),
+      name: apRegistry.get(mac)?.info.name ?? aps.get(mac)?.name ?? null,
+    })),
     auth,
+    capwap,
+    trust,
     generatedAdminPassword: generatedPassword,
     io,
     orchestrator,
@@ -159,6 +179,10 @@ export function createConsole(httpServer: HttpServer, config: ConsoleConfig, opt
       stopSweep();
       detachAuth();
       unsubscribeLog();
+      stopWithdrawals();
+      apRegistry.dispose();
+      trust.dispose();
+      await capwap.close();
       await new Promise<void>((resolve) => io.close(() => resolve()));
       db.close();
     },

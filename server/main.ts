@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { createServer } from 'node:http';
 import path from 'node:path';
 import next from 'next';
@@ -9,6 +10,7 @@ import { DEMO_CONTROLLER_VERSION, DEMO_FLEET } from './demo/demoFleet';
 import { DEMO_SFTP_PASSWORD, DEMO_SFTP_USER, startDemoImageServers, type DemoImageServers } from './demo/demoEnvironment';
 import { installApis } from './http/consoleAccess';
 import { gateRequest } from './http/requestGate';
+import { loadTrustedVendorKeys } from './imageSigning/imageManifest';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -23,7 +25,7 @@ async function main(): Promise<void> {
     if (instance && gateRequest(req, res, instance.auth)) void handle(req, res);
   });
   instance = createConsole(httpServer, config, { defaultProfile: demo?.profile, initialControllerVersion: DEMO_CONTROLLER_VERSION });
-  installApis({ console: instance.api, auth: instance.authApi });
+  installApis({ console: instance.api, auth: instance.authApi, apAuthorization: instance.apAuthorizationApi });
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
@@ -32,14 +34,26 @@ async function main(): Promise<void> {
   const address = httpServer.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://${config.host}:${port}`;
+  const capwapPort = await instance.capwap.listen(config.capwapPort, config.host);
+  const capwapUrl = `https://${config.host}:${capwapPort}`;
 
   let fleet: Fleet | null = null;
   if (aps.length > 0) {
-    fleet = await startFleet({ controllerUrl: url, aps, storageRoot: path.join(config.dataDir, 'fleet'), linkKbps: config.apLinkKbps, reloadMs: config.reloadMs });
+    // The embedded fleet enrols like `npm run fleet`: the console's CA, its fleet join token, its trusted vendor keys.
+    fleet = await startFleet({
+      controllerUrl: capwapUrl,
+      trust: { caCertPem: fs.readFileSync(path.join(instance.trust.pkiDir, 'ca.crt'), 'utf8'), enrolmentToken: instance.trust.joinToken },
+      vendorKeys: loadTrustedVendorKeys(config.vendorKeyDir),
+      aps,
+      storageRoot: path.join(config.dataDir, 'fleet'),
+      linkKbps: config.apLinkKbps,
+      reloadMs: config.reloadMs,
+    });
   }
 
   console.log(`EWC Software Upgrade console: ${url}/administration/software-management/software-upgrade`);
   console.log(`  data folder: ${config.dataDir}`);
+  console.log(`  AP port (mutual TLS, enrolment and /capwap): ${capwapUrl}; AP authorization: ${config.apAdmission.autoApprove ? 'enrolled APs approved automatically' : 'an admin approves each enrolled AP'}`);
   if (instance.generatedAdminPassword) {
     console.log(`  first start: log in as admin with password ${instance.generatedAdminPassword}`);
     console.log('  (shown once; set EWC_ADMIN_PASSWORD before the first start to choose it, change it under Administration > User Administration)');
@@ -52,7 +66,7 @@ async function main(): Promise<void> {
     const link = config.apLinkKbps > 0 ? `${config.apLinkKbps} kbit/s per AP` : 'unlimited link rate';
     console.log(`  simulated fleet: ${fleet.agents.length} APs (${config.fleetFile ?? 'demo fleet'}), ${link}`);
   } else {
-    console.log('  no simulated fleet: APs join at /capwap (npm run fleet -- --controller URL)');
+    console.log(`  no simulated fleet: APs enrol and join at ${capwapUrl} (npm run fleet -- --controller ${capwapUrl})`);
   }
 
   const shutdown = async () => {

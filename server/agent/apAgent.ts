@@ -1,13 +1,21 @@
-import { createHash } from 'node:crypto';
+import { createHash, type KeyObject } from 'node:crypto';
 import fs from 'node:fs';
 import { io, type Socket } from 'socket.io-client';
 import { CAPWAP_NAMESPACE, type ApJoinInfo, type ApToControllerEvents, type ControllerToApEvents, type ImageKind, type ImageOffer } from '../../lib/capwapEvents';
+import { normalizeMac } from '../../lib/apText';
+import { checkImageAgainstManifest, verifyBundleManifest } from '../imageSigning/imageManifest';
+import { checkControllerIdentity, ensureApCredentials, type ApCredentials, type ControllerTrust } from './apCredentials';
 import type { FleetAp } from './fleetSpec';
 import { ApStorage, type ApImageSlots } from './apStorage';
 import { LinkThrottle } from './linkThrottle';
 
 export interface ApAgentOptions {
+  /** The controller's AP port, `https://HOST:EWC_CAPWAP_PORT`. */
   controllerUrl: string;
+  /** The controller's CA and the token the AP enrols with on its first start. */
+  trust: ControllerTrust;
+  /** The vendor public keys the AP verifies signed images with (its firmware's trust store). */
+  vendorKeys: KeyObject[];
   ap: FleetAp;
   storageDir: string;
   /** Link rate in kbit/s; 0 is unlimited. */
@@ -27,6 +35,13 @@ interface Transfer {
   dropped: boolean;
 }
 
+/** How long to wait before joining again after a refusal worth retrying, or null when retrying would not help. */
+function retryDelayFor(message: string): number | null {
+  if (message.includes('waiting for approval')) return 3000;
+  if (message.includes('too many joins')) return 200 + Math.random() * 800;
+  return null;
+}
+
 /**
  * A simulated access point: its own connection to the controller, its own storage.
  * It checks its space, writes the image blocks it receives, verifies the SHA-256
@@ -40,6 +55,8 @@ export class ApAgent {
   private readonly throttle: LinkThrottle;
   private stopped = false;
   private reloadTimer: NodeJS.Timeout | null = null;
+  private retryTimer: NodeJS.Timeout | null = null;
+  private credentials: ApCredentials | null = null;
 
   constructor(private readonly options: ApAgentOptions) {
     this.storage = new ApStorage(options.storageDir);
@@ -61,15 +78,21 @@ export class ApAgent {
     return this.slots;
   }
 
-  /** Joins the controller; resolves once the controller accepted the join. */
-  start(): Promise<void> {
+  /** Enrols on the first start, then joins the controller; resolves once the controller accepted the join. */
+  async start(): Promise<void> {
     this.stopped = false;
+    this.credentials ??= await ensureApCredentials(this.options.storageDir, this.mac, this.options.controllerUrl, this.options.trust);
     return this.connect();
+  }
+
+  private get mac(): string {
+    return normalizeMac(this.options.ap.mac) ?? this.options.ap.mac;
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.reloadTimer) clearTimeout(this.reloadTimer);
+    if (this.retryTimer) clearTimeout(this.retryTimer);
     this.socket?.disconnect();
     this.socket = null;
     await this.dropTransfers();
@@ -79,7 +102,7 @@ export class ApAgent {
     const { ap } = this.options;
     return {
       name: ap.name,
-      mac: ap.mac,
+      mac: this.mac,
       model: ap.model,
       imageType: ap.imageType,
       primaryVersion: this.slots.primaryVersion,
@@ -92,10 +115,19 @@ export class ApAgent {
   }
 
   private connect(): Promise<void> {
+    const credentials = this.credentials!;
     const socket: Socket<ControllerToApEvents, ApToControllerEvents> = io(`${this.options.controllerUrl}${CAPWAP_NAMESPACE}`, {
-      auth: this.joinInfo() as unknown as Record<string, unknown>,
+      // A function, so a reconnect after a dropped link reports the images the AP holds now.
+      auth: (send) => send(this.joinInfo()),
       transports: ['websocket'],
       reconnectionDelayMax: 5000,
+      // Mutual TLS: the AP proves its certificate, and accepts only the controller's.
+      ca: credentials.caCertPem,
+      key: credentials.keyPem,
+      cert: credentials.certPem,
+      rejectUnauthorized: true,
+      // engine.io-client hands this on to the WebSocket's TLS connection; its option type does not list it.
+      ...({ checkServerIdentity: checkControllerIdentity } as object),
     });
     this.socket = socket;
     socket.on('image:precheck', (offer, ack) => ack(this.precheck(offer)));
@@ -108,8 +140,18 @@ export class ApAgent {
     socket.on('disconnect', () => void this.dropTransfers());
     return new Promise((resolve, reject) => {
       socket.once('connect', () => resolve());
-      socket.once('connect_error', (error) => {
-        if (!socket.active) reject(error);
+      socket.on('connect_error', (error) => {
+        // While the link is down socket.io retries by itself; a refused join needs a decision.
+        if (socket.active) return;
+        const delayMs = retryDelayFor(error.message);
+        if (delayMs === null || this.stopped) {
+          reject(error);
+          return;
+        }
+        this.retryTimer = setTimeout(() => {
+          this.retryTimer = null;
+          if (!this.stopped) socket.connect();
+        }, delayMs);
       });
     });
   }
@@ -190,12 +232,28 @@ export class ApAgent {
       this.log(`status '${message}'`);
       return { ok: false, sha256, message };
     }
+    const signing = this.verifySignature(offer, transfer.received, sha256);
+    if (!signing.ok) {
+      fs.rmSync(partial, { force: true });
+      fs.rmSync(`${partial}.json`, { force: true });
+      this.log(`status '${signing.reason}'`);
+      return { ok: false, sha256, message: signing.reason };
+    }
     fs.renameSync(partial, this.storage.backupPath(offer.kind));
     fs.rmSync(`${partial}.json`, { force: true });
     this.stage(offer.kind, offer.version, sha256);
     this.log(`status 'upgrade.sh: Script called with args:[PREDOWNLOAD]'`);
-    this.log(`status 'Image signing verify success.'`);
-    return { ok: true, sha256, message: 'Image signing verify success.' };
+    this.log(`status '${signing.value}'`);
+    return { ok: true, sha256, message: signing.value };
+  }
+
+  /** The image against the vendor-signed manifest the offer carries, before it is staged. An unsigned offer is checked by its SHA-256 only, and says so. */
+  private verifySignature(offer: ImageOffer, size: number, sha256: string): { ok: true; value: string } | { ok: false; reason: string } {
+    if (!offer.signature) return { ok: true, value: 'Image verify success (SHA-256 only: the bundle is not signed).' };
+    const manifest = verifyBundleManifest(offer.signature, this.options.vendorKeys);
+    if (!manifest.ok) return manifest;
+    const checked = checkImageAgainstManifest(manifest.value, offer.fileName, size, sha256);
+    return checked.ok ? { ok: true, value: 'Image signing verify success.' } : checked;
   }
 
   private stage(kind: ImageKind, version: string, sha256: string): void {

@@ -13,6 +13,11 @@ export const AUDIT_ACTIONS = [
   'user.remove',
   'user.password',
   'user.role',
+  'ap.approve',
+  'ap.revoke',
+  'ap.delete',
+  'ap.token.create',
+  'ap.token.delete',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -1,9 +1,11 @@
+import type { ApAuthorizationApi } from './apAuthorizationApi';
 import type { AuthApi } from './authApi';
 import type { ConsoleApi } from './consoleApi';
 
 export interface InstalledApis {
   console: ConsoleApi;
   auth: AuthApi;
+  apAuthorization: ApAuthorizationApi;
 }
 
 // Next.js bundles route handlers apart from the custom server's modules, so the

@@ -1,4 +1,5 @@
 import { sessionIdFromCookie } from '../auth/cookies';
+import type { ApAuthorizationApi } from './apAuthorizationApi';
 import type { AuthApi } from './authApi';
 import { installedApis } from './consoleAccess';
 import type { ApiResult, ConsoleApi } from './consoleApi';
@@ -7,6 +8,7 @@ import { SOURCE_HEADER, actorFromHeaders, type RequestActor } from './requestAct
 export interface RouteContext {
   api: ConsoleApi;
   auth: AuthApi;
+  apAuthorization: ApAuthorizationApi;
   /** The caller; the request gate lets only public routes through without one. */
   actor: RequestActor;
   sourceAddress: string;
@@ -32,7 +34,7 @@ export async function respond(request: Request, call: Call): Promise<Response> {
   const sourceAddress = request.headers.get(SOURCE_HEADER) ?? 'unknown';
   const actor = actorFromHeaders(request.headers) ?? { username: 'anonymous', role: 'monitor', sourceAddress };
   try {
-    return toResponse(await call({ api: apis.console, auth: apis.auth, actor, sourceAddress, sessionId: sessionIdFromCookie(request.headers.get('cookie')) }));
+    return toResponse(await call({ api: apis.console, auth: apis.auth, apAuthorization: apis.apAuthorization, actor, sourceAddress, sessionId: sessionIdFromCookie(request.headers.get('cookie')) }));
   } catch (error) {
     console.error('API error:', error instanceof Error ? error.message : error);
     return Response.json({ error: 'Internal error; see the console log.' }, { status: 500 });

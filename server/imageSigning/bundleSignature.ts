@@ -1,0 +1,40 @@
+import fs from 'node:fs';
+import type { SignedManifest } from '../../lib/capwapEvents';
+import type { CachedImage, ImageCache } from '../imageSource/imageCache';
+import type { ImageFetchOptions } from '../imageSource/imageSource';
+import { checkImageAgainstManifest, loadTrustedVendorKeys, MANIFEST_FILE, SIGNATURE_FILE, VERIFY_FAILED, verifyBundleManifest, type ImageManifest, type Verified } from './imageManifest';
+
+export interface BundleSignature {
+  signed: SignedManifest;
+  manifest: ImageManifest;
+}
+
+export interface SigningPolicy {
+  requireSignedImages: boolean;
+  vendorKeyDir: string;
+}
+
+/**
+ * At Initiate: fetches the bundle's manifest and signature through the upgrade's image cache and
+ * verifies them. `null` means the bundle is unsigned and the policy lets it through
+ * (`EWC_REQUIRE_SIGNED_IMAGES=0`); a failure's reason starts with "Image signing verify failed".
+ */
+export async function readBundleSignature(cache: ImageCache, fetchOptions: (fileName: string) => ImageFetchOptions, policy: SigningPolicy): Promise<Verified<BundleSignature | null>> {
+  let files: [CachedImage, CachedImage];
+  try {
+    files = await Promise.all([cache.get(MANIFEST_FILE, fetchOptions(MANIFEST_FILE)), cache.get(SIGNATURE_FILE, fetchOptions(SIGNATURE_FILE))]);
+  } catch {
+    if (!policy.requireSignedImages) return { ok: true, value: null };
+    return { ok: false, reason: `${VERIFY_FAILED}: the bundle has no signature manifest (${MANIFEST_FILE} and ${SIGNATURE_FILE}); EWC_REQUIRE_SIGNED_IMAGES=0 accepts unsigned bundles` };
+  }
+  const signed: SignedManifest = { manifest: fs.readFileSync(files[0].path, 'utf8'), signature: fs.readFileSync(files[1].path, 'utf8') };
+  const verified = verifyBundleManifest(signed, loadTrustedVendorKeys(policy.vendorKeyDir));
+  return verified.ok ? { ok: true, value: { signed, manifest: verified.value } } : verified;
+}
+
+/** Before a byte is delivered: the cached image against the signed manifest. Resolves with what the AP's offer carries (nothing for an unsigned bundle). */
+export function checkCachedImage(signature: BundleSignature | null, image: CachedImage): Verified<SignedManifest | undefined> {
+  if (!signature) return { ok: true, value: undefined };
+  const checked = checkImageAgainstManifest(signature.manifest, image.fileName, image.size, image.sha256);
+  return checked.ok ? { ok: true, value: signature.signed } : checked;
+}
