@@ -89,7 +89,7 @@ export function createConsole(httpServer: HttpServer, config: ConsoleConfig, opt
   // Browsers only: APs have their own port and socket.io server (CapwapPort), so no page can reach /capwap.
   const io = new SocketServer(httpServer, { maxHttpBufferSize: 1_000_000, serveClient: false });
   const trust = new ApTrust(db, { dataDir: config.dataDir, autoApprove: config.apAdmission.autoApprove, maxAps: config.apAdmission.maxAps, log: (line) => log.write(line) });
-  const capwap = new CapwapPort(trust, config.apAdmission.joinsPerSecond);
+  const capwap = new CapwapPort(trust, config.apAdmission.joinsPerSecond, (line) => log.write(line));
   const detachAuth = attachBrowserAuth(io, auth);
   let registry: ApRegistry | null = null;
   const createImageSource = options.createImageSource ?? ((profile: StoredProfile) => imageSourceFor(profile, config));

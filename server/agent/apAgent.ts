@@ -120,6 +120,8 @@ export class ApAgent {
       // A function, so a reconnect after a dropped link reports the images the AP holds now.
       auth: (send) => send(this.joinInfo()),
       transports: ['websocket'],
+      // Each AP its own connection: socket.io must not multiplex two APs' certificates onto one.
+      forceNew: true,
       reconnectionDelayMax: 5000,
       // Mutual TLS: the AP proves its certificate, and accepts only the controller's.
       ca: credentials.caCertPem,

@@ -53,7 +53,7 @@ export class ApRegistry {
     namespace.use((socket, next) => {
       const result = this.admit(socket.request.socket as TLSSocket, socket.handshake.auth);
       if (!result.ok) {
-        this.refused(result.reason, socket.handshake.address);
+        this.refused(result, socket.handshake.address);
         return next(new Error(`Join refused: ${result.reason}`));
       }
       socket.data.join = result.info;
@@ -106,7 +106,7 @@ export class ApRegistry {
     this.drops.dispose();
   }
 
-  private admit(tls: TLSSocket, auth: unknown): { ok: true; info: ApJoinInfo; serial: string } | { ok: false; reason: string } {
+  private admit(tls: TLSSocket, auth: unknown): { ok: true; info: ApJoinInfo; serial: string } | { ok: false; reason: string; rateLimited?: true } {
     const certificate = typeof tls.getPeerCertificate === 'function' ? tls.getPeerCertificate() : null;
     if (!tls.authorized || !certificate?.subject) return { ok: false, reason: 'no valid AP certificate from this controller\'s CA' };
     const parsed = apJoinInfoSchema.safeParse(auth);
@@ -118,13 +118,14 @@ export class ApRegistry {
     const current = this.sessions.get(info.mac);
     if (current && current.serial !== certificate.serialNumber.toUpperCase()) return { ok: false, reason: `AP ${info.mac} is connected with another certificate` };
     if (!current && this.sessions.size >= this.options.maxAps) return { ok: false, reason: `AP limit reached (EWC_MAX_APS ${this.options.maxAps})` };
-    if (!this.joins.take()) return { ok: false, reason: `too many joins (more than ${this.options.joinsPerSecond} per second); try again` };
+    if (!this.joins.take()) return { ok: false, reason: `too many joins (more than ${this.options.joinsPerSecond} per second); try again`, rateLimited: true };
     return { ok: true, info, serial: certificate.serialNumber.toUpperCase() };
   }
 
-  private refused(reason: string, address: string): void {
+  /** Refusals are counted in two kinds, so that APs waiting their turn do not hide forged joins in one count. */
+  private refused({ reason, rateLimited }: { reason: string; rateLimited?: true }, address: string): void {
     this.drops.drop(
-      'join-refused',
+      rateLimited ? 'join-rate' : 'join-refused',
       () => joinLine(`AP join from ${address.replace(/^::ffff:/, '')} refused: ${reason}`),
       (more) => joinLine(`${more} more AP join(s) refused in the last few seconds`),
     );

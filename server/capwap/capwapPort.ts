@@ -3,8 +3,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Server as SocketServer, type Namespace } from 'socket.io';
 import { CAPWAP_NAMESPACE, ENROL_PATH, type ApToControllerEvents, type ControllerToApEvents } from '../../lib/capwapEvents';
+import type { TLSSocket } from 'node:tls';
 import type { ApTrust } from '../pki/apTrust';
-import { RateWindow } from './dropReport';
+import type { EventLine } from '../store/eventLog';
+import { DropReport, RateWindow } from './dropReport';
 
 // An enrolment request is a MAC, a token and a CSR: a few kilobytes at most.
 const MAX_ENROL_BODY = 16 * 1024;
@@ -41,12 +43,15 @@ export class CapwapPort {
   readonly io = new SocketServer({ maxHttpBufferSize: 1_000_000, serveClient: false, transports: ['websocket'] });
   private server: https.Server | null = null;
   private readonly enrolments: RateWindow;
+  private readonly drops: DropReport;
 
   constructor(
     private readonly trust: ApTrust,
     enrolmentsPerSecond: number,
+    log: (line: EventLine) => void,
   ) {
     this.enrolments = new RateWindow(enrolmentsPerSecond);
+    this.drops = new DropReport(log);
   }
 
   get namespace(): Namespace<ApToControllerEvents, ControllerToApEvents> {
@@ -60,6 +65,7 @@ export class CapwapPort {
       { key: ca.controllerKeyPem, cert: ca.controllerCertPem, ca: [ca.caCertPem], requestCert: true, rejectUnauthorized: false, minVersion: 'TLSv1.2' },
       (req, res) => void this.request(req, res),
     );
+    server.on('secureConnection', (socket: TLSSocket) => this.refuseForgedCertificate(socket));
     this.io.attach(server);
     this.server = server;
     await new Promise<void>((resolve, reject) => {
@@ -77,7 +83,27 @@ export class CapwapPort {
     return address && typeof address === 'object' ? address.port : null;
   }
 
+  /**
+   * A client certificate that is there but does not verify (another CA, a forged signature) ends
+   * the connection at once. Node leaves OpenSSL's verify error queued on such a socket, so it
+   * could not carry a clean refusal anyway; an AP without any certificate gets one from /capwap.
+   */
+  private refuseForgedCertificate(socket: TLSSocket): void {
+    if (socket.authorized) return;
+    const certificate = socket.getPeerCertificate();
+    if (!certificate || !certificate.subject) return;
+    const address = (socket.remoteAddress ?? 'unknown').replace(/^::ffff:/, '');
+    const reason = String(socket.authorizationError ?? 'not issued by this controller');
+    this.drops.drop(
+      'forged-certificate',
+      () => ({ severity: 'warning', facility: 'CAPWAPAC_SMGR_TRACE_MESSAGE-5-AP_JOIN_DISJOIN', text: `AP connection from ${address} refused: its certificate does not verify (${reason})` }),
+      (more) => ({ severity: 'warning', facility: 'CAPWAPAC_SMGR_TRACE_MESSAGE-5-AP_JOIN_DISJOIN', text: `${more} more AP connection(s) with a certificate that does not verify refused` }),
+    );
+    socket.destroy();
+  }
+
   async close(): Promise<void> {
+    this.drops.dispose();
     // io.close() also closes the https server it is attached to.
     await new Promise<void>((resolve) => this.io.close(() => resolve()));
   }
