@@ -32,10 +32,11 @@ export async function startConsole(env: Record<string, string> = {}): Promise<Co
   const port = await freePort();
   const tftpPort = await freePort();
   const sftpPort = await freePort();
+  const capwapPort = await freePort();
   let output = '';
   const child: ChildProcess = spawn(path.join(root, 'node_modules', '.bin', 'tsx'), ['server/main.ts'], {
     cwd: root,
-    env: { ...process.env, NODE_ENV: 'production', PORT: String(port), EWC_DATA_DIR: dataDir, EWC_DEMO_TFTP_PORT: String(tftpPort), EWC_DEMO_SFTP_PORT: String(sftpPort), EWC_RELOAD_MS: '500', EWC_ADMIN_PASSWORD: ADMIN_PASSWORD, ...env },
+    env: { ...process.env, NODE_ENV: 'production', PORT: String(port), EWC_DATA_DIR: dataDir, EWC_DEMO_TFTP_PORT: String(tftpPort), EWC_DEMO_SFTP_PORT: String(sftpPort), EWC_CAPWAP_PORT: String(capwapPort), EWC_RELOAD_MS: '500', EWC_ADMIN_PASSWORD: ADMIN_PASSWORD, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));

@@ -9,6 +9,9 @@ export interface BundleSignature {
   manifest: ImageManifest;
 }
 
+/** What Initiate found: a verified manifest, an unsigned bundle the policy lets through (null), or the reason every image of it is refused. */
+export type BundleSigning = Verified<BundleSignature | null>;
+
 export interface SigningPolicy {
   requireSignedImages: boolean;
   vendorKeyDir: string;
@@ -18,8 +21,10 @@ export interface SigningPolicy {
  * At Initiate: fetches the bundle's manifest and signature through the upgrade's image cache and
  * verifies them. `null` means the bundle is unsigned and the policy lets it through
  * (`EWC_REQUIRE_SIGNED_IMAGES=0`); a failure's reason starts with "Image signing verify failed".
+ * A failure does not end the run here: each AP fails when its image is ready, so a wrong
+ * image path still reads as the download failure of each image type, as on the EWC.
  */
-export async function readBundleSignature(cache: ImageCache, fetchOptions: (fileName: string) => ImageFetchOptions, policy: SigningPolicy): Promise<Verified<BundleSignature | null>> {
+export async function readBundleSignature(cache: ImageCache, fetchOptions: (fileName: string) => ImageFetchOptions, policy: SigningPolicy): Promise<BundleSigning> {
   let files: [CachedImage, CachedImage];
   try {
     files = await Promise.all([cache.get(MANIFEST_FILE, fetchOptions(MANIFEST_FILE)), cache.get(SIGNATURE_FILE, fetchOptions(SIGNATURE_FILE))]);
@@ -33,8 +38,10 @@ export async function readBundleSignature(cache: ImageCache, fetchOptions: (file
 }
 
 /** Before a byte is delivered: the cached image against the signed manifest. Resolves with what the AP's offer carries (nothing for an unsigned bundle). */
-export function checkCachedImage(signature: BundleSignature | null, image: CachedImage): Verified<SignedManifest | undefined> {
-  if (!signature) return { ok: true, value: undefined };
-  const checked = checkImageAgainstManifest(signature.manifest, image.fileName, image.size, image.sha256);
-  return checked.ok ? { ok: true, value: signature.signed } : checked;
+export function checkCachedImage(signing: BundleSigning | undefined, image: CachedImage): Verified<SignedManifest | undefined> {
+  if (!signing) return { ok: false, reason: `${VERIFY_FAILED}: the bundle's signature was not read` };
+  if (!signing.ok) return signing;
+  if (!signing.value) return { ok: true, value: undefined };
+  const checked = checkImageAgainstManifest(signing.value.manifest, image.fileName, image.size, image.sha256);
+  return checked.ok ? { ok: true, value: signing.value.signed } : checked;
 }

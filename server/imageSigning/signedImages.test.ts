@@ -91,19 +91,21 @@ describe('signed images', () => {
     expect(fs.existsSync(path.join(agentDir(harness, FLEET[1].mac), 'ap-backup.img'))).toBe(true);
   });
 
-  it('refuses an unsigned bundle while EWC_REQUIRE_SIGNED_IMAGES is on, before any AP is offered a byte', async () => {
+  it('refuses every image of an unsigned bundle while EWC_REQUIRE_SIGNED_IMAGES is on, before any AP is offered a byte', async () => {
     expect(fs.existsSync(path.join(root, 'signed', DEMO_IMAGE_PATH, MANIFEST_FILE))).toBe(true);
     expect(fs.existsSync(path.join(root, 'unsigned', DEMO_IMAGE_PATH, SIGNATURE_FILE))).toBe(false);
     harness = await signedConsole();
     await harness.startFleet(FLEET);
     expect((await harness.instance.api.startDownload(profile('unsigned'), ADMIN)).status).toBe(202);
-    const end = await finished(harness);
-    expect(end.stage).toBe('Failed');
-    expect(end.message).toContain('Image signing verify failed: the bundle has no signature manifest');
-    expect(syslog(harness)).toContain(
-      `Image signing verify failed: the bundle has no signature manifest (${MANIFEST_FILE} and ${SIGNATURE_FILE}); EWC_REQUIRE_SIGNED_IMAGES=0 accepts unsigned bundles`,
-    );
-    for (const ap of FLEET) expect(apRow(harness, ap.mac).predownloadStatus).toBe('None');
+    expect((await finished(harness)).stage).toBe('Failed');
+    const refusal = `Image signing verify failed: the bundle has no signature manifest (${MANIFEST_FILE} and ${SIGNATURE_FILE}); EWC_REQUIRE_SIGNED_IMAGES=0 accepts unsigned bundles`;
+    expect(syslog(harness)).toContain(refusal);
+    for (const ap of FLEET) {
+      expect(apRow(harness, ap.mac)).toMatchObject({ predownloadStatus: 'Failed', lastError: refusal, backupImage: '17.3.3.26' });
+      expect(fs.readdirSync(agentDir(harness, ap.mac)).filter(isImageFile)).toEqual([]);
+    }
+    // Not a byte reached an AP: the browser never saw a percentage above zero.
+    expect([...harness.browser.percentsSeen.values()].flat().every((percent) => percent === 0)).toBe(true);
   });
 
   it('an AP refuses to stage an image whose manifest its own vendor keys do not verify, and says so in its log', async () => {

@@ -7,12 +7,12 @@ import { UPGRADE_BAR_STAGES, UPGRADE_TERMINAL, isCancellable, upgradeStateOf, ty
 import type { ApRegistry } from '../capwap/apRegistry';
 import { ApSessionError, type ApSession } from '../capwap/apSession';
 import type { ConsoleConfig } from '../config';
-import { checkCachedImage, readBundleSignature, type BundleSignature } from '../imageSigning/bundleSignature';
+import { checkCachedImage, readBundleSignature, type BundleSigning } from '../imageSigning/bundleSignature';
 import { ImageCache, type CachedImage } from '../imageSource/imageCache';
 import { ImageFetchError, type ImageSource } from '../imageSource/imageSource';
 import type { AccessPointRecord, AccessPointRepository } from '../store/accessPointRepository';
 import type { ControllerRepository } from '../store/controllerRepository';
-import type { EventLine, EventLog } from '../store/eventLog';
+import type { EventLog } from '../store/eventLog';
 import type { StoredProfile } from '../store/profileRepository';
 import type { UpgradeRecord, UpgradeRepository } from '../store/upgradeRepository';
 import type { ConsoleNotifier } from './notifier';
@@ -54,8 +54,8 @@ export class UpgradeOrchestrator {
   private run: UpgradeRun | null = null;
   private readonly transitions: PredownloadTransitions;
   private rejoinTimer: NodeJS.Timeout | null = null;
-  /** Image signing (#9): each run's verified manifest, or null for an unsigned bundle the policy allows. */
-  private readonly signatures = new WeakMap<UpgradeRun, BundleSignature | null>();
+  /** Image signing (#9): what each run's Initiate found (verified manifest, allowed unsigned bundle, or the refusal). */
+  private readonly signatures = new WeakMap<UpgradeRun, BundleSigning>();
 
   constructor(private readonly deps: OrchestratorDeps) {
     this.transitions = new PredownloadTransitions(deps.aps, deps.log, deps.notifier);
@@ -185,9 +185,9 @@ export class UpgradeOrchestrator {
       .catch((error) => this.bundleFileMissing(run, CONTROLLER_VERSION_FILE, error));
     if (run.cancelled) return;
     // Image signing (#9): the bundle's signed manifest is verified at Initiate, before any byte reaches an AP.
-    const signature = await readBundleSignature(run.cache, (fileName) => this.fetchOptions(run, fileName), this.deps.config);
-    if (!signature.ok) return this.failUpgrade(run, signature.reason, syslogText.upgrade(signature.reason, 'error'));
-    this.signatures.set(run, signature.value);
+    const signing = await readBundleSignature(run.cache, (fileName) => this.fetchOptions(run, fileName), this.deps.config);
+    if (!signing.ok) this.deps.log.write(syslogText.upgrade(signing.reason, 'error'));
+    this.signatures.set(run, signing);
     this.deps.upgrades.setTargets(run.id, run.targetVersion, run.targetControllerVersion);
     this.deps.notifier.upgradeChanged();
 
@@ -303,7 +303,7 @@ export class UpgradeOrchestrator {
     const version = (job.kind === 'ap' ? run.targetVersion : run.targetControllerVersion) ?? 'unknown';
     const transferId = run.nextTransferId(mac, job.kind);
     // Image signing (#9): the cached image must be the one the signed manifest lists, or the AP gets no byte of it.
-    const signed = checkCachedImage(this.signatures.get(run) ?? null, image);
+    const signed = checkCachedImage(this.signatures.get(run), image);
     if (!signed.ok) return this.failAp(run, mac, signed.reason, false);
     const offer = { transferId, kind: job.kind, fileName: job.fileName, version, size: image.size, sha256: image.sha256, signature: signed.value };
     try {
@@ -430,8 +430,7 @@ export class UpgradeOrchestrator {
     this.deps.notifier.upgradeChanged();
   }
 
-  private failUpgrade(run: UpgradeRun, message: string, line?: EventLine): void {
-    if (line) this.deps.log.write(line);
+  private failUpgrade(run: UpgradeRun, message: string): void {
     const latest = this.deps.upgrades.get(run.id);
     if (latest && isCancellable(latest.stage)) this.moveStage(run.id, latest.stage, 'Failed', message);
   }
