@@ -37,7 +37,8 @@ export type EnrolmentTokenView = z.output<typeof enrolmentTokenViewSchema>;
 
 /** POST /api/ap-authorization/tokens: an optional MAC the token is bound to, and how long it stays valid. */
 export const createEnrolmentTokenSchema = z.object({
-  mac: z.union([z.literal('').transform(() => null), macSchema]).nullable().default(null),
+  // An empty field means "any AP".
+  mac: z.preprocess((value) => (value === '' || value === undefined ? null : value), macSchema.nullable()),
   validHours: z.coerce.number().int('whole hours').min(1, 'at least 1 hour').max(720, 'at most 720 hours (30 days)').default(24),
 });
 export type CreateEnrolmentToken = z.output<typeof createEnrolmentTokenSchema>;
