@@ -104,6 +104,8 @@ export class CapwapPort {
 
   async close(): Promise<void> {
     this.drops.dispose();
+    // A console whose AP port never listened (tests of the HTTP side) has nothing to close.
+    if (!this.server) return;
     // io.close() also closes the https server it is attached to.
     await new Promise<void>((resolve) => this.io.close(() => resolve()));
   }
