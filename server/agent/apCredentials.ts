@@ -1,3 +1,4 @@
+import { X509Certificate } from 'node:crypto';
 import fs from 'node:fs';
 import https from 'node:https';
 import path from 'node:path';
@@ -27,6 +28,15 @@ export function checkControllerIdentity(_host: string, cert: PeerCertificate): E
 
 export class EnrolmentError extends Error {}
 
+function issuedBy(certPem: string, caCertPem: string): boolean {
+  try {
+    const ca = new X509Certificate(caCertPem);
+    return new X509Certificate(certPem).verify(ca.publicKey);
+  } catch {
+    return false;
+  }
+}
+
 /**
  * The AP's key and certificate, kept in its storage folder (the key with mode 0600). On the
  * first start the AP makes a key, signs a CSR for its MAC and enrols with the token; later
@@ -36,7 +46,9 @@ export async function ensureApCredentials(storageDir: string, mac: string, contr
   const keyFile = path.join(storageDir, 'ap.key');
   const certFile = path.join(storageDir, 'ap.crt');
   if (fs.existsSync(keyFile) && fs.existsSync(certFile)) {
-    return { keyPem: fs.readFileSync(keyFile, 'utf8'), certPem: fs.readFileSync(certFile, 'utf8'), caCertPem: trust.caCertPem };
+    const certPem = fs.readFileSync(certFile, 'utf8');
+    // A certificate from another CA (the console's data folder was replaced) would only be refused: enrol again.
+    if (issuedBy(certPem, trust.caCertPem)) return { keyPem: fs.readFileSync(keyFile, 'utf8'), certPem, caCertPem: trust.caCertPem };
   }
   if (!trust.enrolmentToken) throw new EnrolmentError(`AP ${mac} has no certificate and no enrolment token (EWC_JOIN_TOKEN)`);
   const keys = await generateKeyPair();

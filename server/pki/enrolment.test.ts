@@ -76,6 +76,24 @@ describe('AP enrolment and the AP authorization list', () => {
     expect(h.instance.auth.audit.recent().some((entry) => entry.action === 'ap.token.create' && entry.detail.includes('for 70f0.96a1.4e20'))).toBe(true);
   });
 
+  it('an AP whose certificate came from another CA (the console was set up anew) enrols again instead of being refused forever', async () => {
+    const first = await startConsoleHarness();
+    const storageDir = path.join(first.config.dataDir, '..', `${path.basename(first.config.dataDir)}-ap`);
+    const caFirst = caOf(first);
+    await ensureApCredentials(storageDir, '0a00.0000.0042', first.capwapUrl, { caCertPem: caFirst, enrolmentToken: first.instance.trust.joinToken });
+    const certFirst = fs.readFileSync(path.join(storageDir, 'ap.crt'), 'utf8');
+    await first.dispose();
+    try {
+      harness = await startConsoleHarness();
+      expect(caOf(harness)).not.toBe(caFirst);
+      await ensureApCredentials(storageDir, '0a00.0000.0042', harness.capwapUrl, { caCertPem: caOf(harness), enrolmentToken: harness.instance.trust.joinToken });
+      expect(fs.readFileSync(path.join(storageDir, 'ap.crt'), 'utf8')).not.toBe(certFirst);
+      expect(listOf(harness).aps.map((ap) => ap.mac)).toEqual(['0a00.0000.0042']);
+    } finally {
+      fs.rmSync(storageDir, { recursive: true, force: true });
+    }
+  });
+
   it('answers bad input at the API with a 400 and a field message', async () => {
     harness = await startConsoleHarness();
     const api = harness.instance.apAuthorizationApi;
