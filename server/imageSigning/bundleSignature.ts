@@ -25,14 +25,14 @@ export interface SigningPolicy {
  * image path still reads as the download failure of each image type, as on the EWC.
  */
 export async function readBundleSignature(cache: ImageCache, fetchOptions: (fileName: string) => ImageFetchOptions, policy: SigningPolicy): Promise<BundleSigning> {
-  let files: [CachedImage, CachedImage];
+  let signed: SignedManifest;
   try {
-    files = await Promise.all([cache.get(MANIFEST_FILE, fetchOptions(MANIFEST_FILE)), cache.get(SIGNATURE_FILE, fetchOptions(SIGNATURE_FILE))]);
+    const [manifest, signature] = await Promise.all([cache.get(MANIFEST_FILE, fetchOptions(MANIFEST_FILE)), cache.get(SIGNATURE_FILE, fetchOptions(SIGNATURE_FILE))]);
+    signed = { manifest: fs.readFileSync(manifest.path, 'utf8'), signature: fs.readFileSync(signature.path, 'utf8') };
   } catch {
     if (!policy.requireSignedImages) return { ok: true, value: null };
     return { ok: false, reason: `${VERIFY_FAILED}: the bundle has no signature manifest (${MANIFEST_FILE} and ${SIGNATURE_FILE}); EWC_REQUIRE_SIGNED_IMAGES=0 accepts unsigned bundles` };
   }
-  const signed: SignedManifest = { manifest: fs.readFileSync(files[0].path, 'utf8'), signature: fs.readFileSync(files[1].path, 'utf8') };
   const verified = verifyBundleManifest(signed, loadTrustedVendorKeys(policy.vendorKeyDir));
   return verified.ok ? { ok: true, value: { signed, manifest: verified.value } } : verified;
 }

@@ -54,8 +54,8 @@ export class UpgradeOrchestrator {
   private run: UpgradeRun | null = null;
   private readonly transitions: PredownloadTransitions;
   private rejoinTimer: NodeJS.Timeout | null = null;
-  /** Image signing (#9): what each run's Initiate found (verified manifest, allowed unsigned bundle, or the refusal). */
-  private readonly signatures = new WeakMap<UpgradeRun, BundleSigning>();
+  /** Image signing (#9): what each run's Initiate finds (verified manifest, allowed unsigned bundle, or the refusal); set before anything can deliver. */
+  private readonly signatures = new WeakMap<UpgradeRun, Promise<BundleSigning>>();
 
   constructor(private readonly deps: OrchestratorDeps) {
     this.transitions = new PredownloadTransitions(deps.aps, deps.log, deps.notifier);
@@ -179,15 +179,15 @@ export class UpgradeOrchestrator {
   }
 
   private async execute(run: UpgradeRun): Promise<void> {
+    // Image signing (#9): the bundle's signed manifest is read and verified at Initiate, before any byte reaches an AP.
+    this.signatures.set(run, readBundleSignature(run.cache, (fileName) => this.fetchOptions(run, fileName), this.deps.config));
     run.targetVersion = await run.cache.readText(VERSION_FILE, this.fetchOptions(run, VERSION_FILE)).catch((error) => this.bundleFileMissing(run, VERSION_FILE, error));
     run.targetControllerVersion = await run.cache
       .readText(CONTROLLER_VERSION_FILE, this.fetchOptions(run, CONTROLLER_VERSION_FILE))
       .catch((error) => this.bundleFileMissing(run, CONTROLLER_VERSION_FILE, error));
     if (run.cancelled) return;
-    // Image signing (#9): the bundle's signed manifest is verified at Initiate, before any byte reaches an AP.
-    const signing = await readBundleSignature(run.cache, (fileName) => this.fetchOptions(run, fileName), this.deps.config);
+    const signing = await this.signatures.get(run)!;
     if (!signing.ok) this.deps.log.write(syslogText.upgrade(signing.reason, 'error'));
-    this.signatures.set(run, signing);
     this.deps.upgrades.setTargets(run.id, run.targetVersion, run.targetControllerVersion);
     this.deps.notifier.upgradeChanged();
 
@@ -303,7 +303,8 @@ export class UpgradeOrchestrator {
     const version = (job.kind === 'ap' ? run.targetVersion : run.targetControllerVersion) ?? 'unknown';
     const transferId = run.nextTransferId(mac, job.kind);
     // Image signing (#9): the cached image must be the one the signed manifest lists, or the AP gets no byte of it.
-    const signed = checkCachedImage(this.signatures.get(run), image);
+    const signed = checkCachedImage(await this.signatures.get(run), image);
+    if (run.cancelled) return;
     if (!signed.ok) return this.failAp(run, mac, signed.reason, false);
     const offer = { transferId, kind: job.kind, fileName: job.fileName, version, size: image.size, sha256: image.sha256, signature: signed.value };
     try {
