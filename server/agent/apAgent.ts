@@ -4,7 +4,7 @@ import { io, type Socket } from 'socket.io-client';
 import { CAPWAP_NAMESPACE, type ApJoinInfo, type ApToControllerEvents, type ControllerToApEvents, type ImageKind, type ImageOffer } from '../../lib/capwapEvents';
 import { normalizeMac } from '../../lib/apText';
 import { checkImageAgainstManifest, verifyBundleManifest } from '../imageSigning/imageManifest';
-import { checkControllerIdentity, ensureApCredentials, type ApCredentials, type ControllerTrust } from './apCredentials';
+import { backoffMs, checkControllerIdentity, ensureApCredentials, type ApCredentials, type ControllerTrust } from './apCredentials';
 import type { FleetAp } from './fleetSpec';
 import { ApStorage, type ApImageSlots } from './apStorage';
 import { LinkThrottle } from './linkThrottle';
@@ -36,9 +36,9 @@ interface Transfer {
 }
 
 /** How long to wait before joining again after a refusal worth retrying, or null when retrying would not help. */
-function retryDelayFor(message: string): number | null {
+function retryDelayFor(message: string, attempt: number): number | null {
   if (message.includes('waiting for approval')) return 3000;
-  if (message.includes('too many joins')) return 200 + Math.random() * 800;
+  if (message.includes('too many joins')) return backoffMs(attempt);
   return null;
 }
 
@@ -140,12 +140,13 @@ export class ApAgent {
     socket.on('ap:reload', (ack) => this.reload(ack));
     // A dropped link ends any transfer under way; the partial file stays so the controller can resume it.
     socket.on('disconnect', () => void this.dropTransfers());
+    let refusals = 0;
     return new Promise((resolve, reject) => {
       socket.once('connect', () => resolve());
       socket.on('connect_error', (error) => {
         // While the link is down socket.io retries by itself; a refused join needs a decision.
         if (socket.active) return;
-        const delayMs = retryDelayFor(error.message);
+        const delayMs = retryDelayFor(error.message, refusals++);
         if (delayMs === null || this.stopped) {
           reject(error);
           return;

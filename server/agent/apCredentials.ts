@@ -28,6 +28,11 @@ export function checkControllerIdentity(_host: string, cert: PeerCertificate): E
 
 export class EnrolmentError extends Error {}
 
+/** Exponential backoff with jitter, 0.25 s to 10 s: thousands of APs told to wait do not come back all at once. */
+export function backoffMs(attempt: number): number {
+  return Math.min(10_000, 500 * 2 ** attempt) * (0.5 + Math.random() / 2);
+}
+
 function issuedBy(certPem: string, caCertPem: string): boolean {
   try {
     const ca = new X509Certificate(caCertPem);
@@ -55,13 +60,13 @@ export async function ensureApCredentials(storageDir: string, mac: string, contr
   const csr = await x509.Pkcs10CertificateRequestGenerator.create({ name: `CN=${mac}`, keys, signingAlgorithm: EC_ALGORITHM });
   const request = { mac, token: trust.enrolmentToken, csr: csr.toString('pem') };
   let reply: { certificate: string } | null = null;
-  // The AP port takes a bounded number of enrolments per second: a large fleet waits its turn.
+  // The AP port takes a bounded number of enrolments per second: a large fleet waits its turn, backing off.
   for (let attempt = 0; !reply; attempt++) {
     try {
       reply = await postEnrolment(controllerUrl, trust.caCertPem, request);
     } catch (error) {
-      if (!(error instanceof EnrolmentError && error.message.startsWith('Too many enrolments')) || attempt >= 100) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 200 + Math.random() * 800));
+      if (!(error instanceof EnrolmentError && error.message.startsWith('Too many enrolments'))) throw error;
+      await new Promise((resolve) => setTimeout(resolve, backoffMs(attempt)));
     }
   }
   fs.mkdirSync(storageDir, { recursive: true });
