@@ -181,6 +181,22 @@ describe('AP admission', () => {
     await waitFor('the rate refusals reported', () => syslog(h), (lines) => lines.some((line) => line.text.includes('too many joins')), 10_000);
   });
 
+  it('lets a second join for a connected MAC replace the old session only when it proves the same certificate', async () => {
+    harness = await startConsoleHarness();
+    const h = harness;
+    const credentials = await enrolledAp(h, '0a00.0000.0005');
+    const info = joinInfo(REAL_AP, { mac: '0a00.0000.0005', name: 'AP-REJOIN' });
+    const first = await join(h.capwapUrl, info, credentials);
+    expect(first.error).toBeNull();
+    const firstClosed = new Promise<string>((resolve) => first.socket.once('disconnect', resolve));
+    const second = await join(h.capwapUrl, { ...info, primaryVersion: '17.12.1.5' }, credentials);
+    expect(second.error).toBeNull();
+    expect(await firstClosed).toBe('io server disconnect');
+    expect(second.socket.connected).toBe(true);
+    await waitFor('the row of the new session', () => report(h).aps, (aps) => aps.some((ap) => ap.mac === '0a00.0000.0005' && ap.connected && ap.primaryImage === '17.12.1.5'));
+    expect(syslog(h).map((line) => line.text)).toContain('AP Name: AP-REJOIN Mac: 0a00.0000.0005 joined again with the same certificate: previous session closed');
+  });
+
   it('drops a revoked AP at once and refuses its certificate afterwards; approving it lets it back', async () => {
     harness = await startConsoleHarness();
     const h = harness;
