@@ -34,17 +34,22 @@ export class ApAuthorizationRepository {
     return this.db.prepare('SELECT COUNT(*) FROM ap_authorization').pluck().get() as number;
   }
 
-  /** Records a new certificate for the MAC; the previous one, if any, is no longer accepted. */
-  saveEnrolment(record: ApAuthorizationRecord): void {
-    this.db
-      .prepare(
+  /** Records a new certificate for the MAC, replacing the previous one only when `replace`; false when the MAC was taken. */
+  saveEnrolment(record: ApAuthorizationRecord, replace: boolean): boolean {
+    const onConflict = replace
+      ? `DO UPDATE SET status = excluded.status, cert_serial = excluded.cert_serial, cert_fingerprint = excluded.cert_fingerprint,
+           cert_expires_at = excluded.cert_expires_at, enrolled_via = excluded.enrolled_via, enrolled_at = excluded.enrolled_at,
+           enrolled_from = excluded.enrolled_from, changed_at = excluded.changed_at, changed_by = excluded.changed_by`
+      : 'DO NOTHING';
+    return (
+      this.db
+        .prepare(
         `INSERT INTO ap_authorization (mac, status, cert_serial, cert_fingerprint, cert_expires_at, enrolled_via, enrolled_at, enrolled_from, changed_at, changed_by)
          VALUES (@mac, @status, @certSerial, @certFingerprint, @certExpiresAt, @enrolledVia, @enrolledAt, @enrolledFrom, @changedAt, @changedBy)
-         ON CONFLICT (mac) DO UPDATE SET status = excluded.status, cert_serial = excluded.cert_serial, cert_fingerprint = excluded.cert_fingerprint,
-           cert_expires_at = excluded.cert_expires_at, enrolled_via = excluded.enrolled_via, enrolled_at = excluded.enrolled_at,
-           enrolled_from = excluded.enrolled_from, changed_at = excluded.changed_at, changed_by = excluded.changed_by`,
-      )
-      .run(record);
+         ON CONFLICT (mac) ${onConflict}`,
+        )
+        .run(record).changes === 1
+    );
   }
 
   setStatus(mac: string, status: ApAuthorizationStatus, by: string): boolean {

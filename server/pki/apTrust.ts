@@ -77,6 +77,13 @@ export class ApTrust {
     const parsed = enrolmentRequestSchema.safeParse(body);
     if (!parsed.success) return { status: 400, body: { error: 'Invalid enrolment request', issues: toFieldIssues(parsed.error) } };
     const { mac, token, csr } = parsed.data;
+    // The CSR is checked before a one-time token is spent on it.
+    try {
+      await LocalCa.readRequest(csr);
+    } catch (error) {
+      if (error instanceof CertificateRequestError) return this.refuse(400, mac, sourceAddress, error.message);
+      throw error;
+    }
     const existing = this.repository.get(mac);
     let via: ApAuthorizationRecord['enrolledVia'];
     let status: ApAuthorizationStatus;
@@ -93,26 +100,25 @@ export class ApTrust {
     } else {
       return this.refuse(401, mac, sourceAddress, 'unknown, used or expired token');
     }
-    let issued;
-    try {
-      issued = await (await this.requireCa()).issueApCertificate(mac, csr);
-    } catch (error) {
-      if (error instanceof CertificateRequestError) return this.refuse(400, mac, sourceAddress, error.message);
-      throw error;
-    }
+    const issued = await (await this.requireCa()).issueApCertificate(mac, csr);
     const now = new Date().toISOString();
-    this.repository.saveEnrolment({
-      mac,
-      status,
-      certSerial: issued.serial,
-      certFingerprint: issued.fingerprint,
-      certExpiresAt: issued.expiresAt,
-      enrolledVia: via,
-      enrolledAt: now,
-      enrolledFrom: sourceAddress,
-      changedAt: now,
-      changedBy: via === 'join-token' && status === 'approved' ? 'auto-approve' : via === 'join-token' ? 'enrolment' : 'enrolment token',
-    });
+    const saved = this.repository.saveEnrolment(
+      {
+        mac,
+        status,
+        certSerial: issued.serial,
+        certFingerprint: issued.fingerprint,
+        certExpiresAt: issued.expiresAt,
+        enrolledVia: via,
+        enrolledAt: now,
+        enrolledFrom: sourceAddress,
+        changedAt: now,
+        changedBy: via === 'join-token' && status === 'approved' ? 'auto-approve' : via === 'join-token' ? 'enrolment' : 'enrolment token',
+      },
+      // Two join-token enrolments of one MAC at once: the first wins, the second's certificate is never recorded.
+      via === 'enrolment-token',
+    );
+    if (!saved) return this.refuse(403, mac, sourceAddress, `AP ${mac} is already enrolled`);
     if (existing) this.withdraw(mac, 'a new certificate was issued');
     const how = via === 'join-token' ? 'the fleet join token' : 'a one-time enrolment token';
     this.options.log(apLine(`AP Mac: ${mac} enrolled with ${how} from ${sourceAddress}, certificate ${issued.fingerprint}; ${status === 'approved' ? 'approved' : 'waiting for approval'}`));

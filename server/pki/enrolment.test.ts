@@ -100,6 +100,15 @@ describe('AP enrolment and the AP authorization list', () => {
     expect(api.change('../../etc/passwd', { status: 'approved' }, ADMIN)).toMatchObject({ status: 400, body: { error: 'Not a MAC address: ../../etc/passwd' } });
     expect(api.change('0a00.0000.0001', { status: 'maybe' }, ADMIN).status).toBe(400);
     expect(api.change('0a00.0000.0001', { status: 'approved' }, ADMIN).status).toBe(404);
+    // A CSR that is not one: refused before the one-time token is spent, so the token still enrols its AP.
+    const { token } = api.createToken({}, ADMIN).body as { token: string };
+    expect(await harness.instance.trust.enrol({ mac: '0a00.0000.0007', token, csr: `-----BEGIN CERTIFICATE REQUEST-----\n${'A'.repeat(120)}\n-----END CERTIFICATE REQUEST-----` }, '127.0.0.1')).toEqual({
+      status: 400,
+      body: { error: 'Enrolment refused: the certificate request is not a PEM PKCS#10 CSR' },
+    });
+    expect(await harness.instance.trust.enrol({ mac: '0a00.0000.0007', token: 'short', csr: 'x' }, '127.0.0.1')).toMatchObject({ status: 400, body: { error: 'Invalid enrolment request' } });
+    await ensureApCredentials(path.join(harness.config.dataDir, 'ap7'), '0a00.0000.0007', harness.capwapUrl, { caCertPem: caOf(harness), enrolmentToken: token });
+    expect(listOf(harness).aps.map((ap) => ap.status)).toEqual(['approved']);
     expect(api.createToken({ mac: 'nope', validHours: 0 }, ADMIN)).toMatchObject({
       status: 400,
       body: { issues: [{ path: 'mac', message: expect.stringContaining('must be a MAC address') }, { path: 'validHours', message: 'at least 1 hour' }] },

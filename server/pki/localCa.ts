@@ -110,15 +110,21 @@ export class LocalCa {
     return new LocalCa(caKey, caCert, await privateKeyToPem(controllerKeys.privateKey), controllerCert.toString('pem'));
   }
 
-  /** A client certificate for the AP with this MAC, for the public key of a CSR the AP signed (proof it holds the key). */
-  async issueApCertificate(mac: string, csrPem: string): Promise<IssuedCertificate> {
+  /** The CSR, parsed, once its signature proves the AP holds the key; throws a CertificateRequestError otherwise. */
+  static async readRequest(csrPem: string): Promise<x509.Pkcs10CertificateRequest> {
     let csr: x509.Pkcs10CertificateRequest;
     try {
       csr = new x509.Pkcs10CertificateRequest(csrPem);
     } catch {
-      throw new CertificateRequestError('The certificate request is not a PEM PKCS#10 CSR');
+      throw new CertificateRequestError('the certificate request is not a PEM PKCS#10 CSR');
     }
-    if (!(await csr.verify().catch(() => false))) throw new CertificateRequestError('The certificate request signature does not verify');
+    if (!(await csr.verify().catch(() => false))) throw new CertificateRequestError('the certificate request signature does not verify');
+    return csr;
+  }
+
+  /** A client certificate for the AP with this MAC, for the public key of a CSR the AP signed (proof it holds the key). */
+  async issueApCertificate(mac: string, csrPem: string): Promise<IssuedCertificate> {
+    const csr = await LocalCa.readRequest(csrPem);
     const cert = await x509.X509CertificateGenerator.create({
       serialNumber: newSerial(),
       subject: `CN=${mac}`,
