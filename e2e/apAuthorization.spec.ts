@@ -69,6 +69,23 @@ test.describe('AP Authorization', () => {
     expect(await page.content()).not.toContain(token!);
   });
 
+  test('without auto-approval the demo APs wait on the list until an admin approves them', async ({ page }) => {
+    consoleProcess = await startConsole({ EWC_AP_AUTO_APPROVE: '0' });
+    expect(consoleProcess.output()).toContain('they join once approved under Administration > AP Authorization');
+    await logIn(page, consoleProcess, undefined, undefined, '/administration/ap-authorization');
+    const waiting = page.locator('[data-testid="ap-authorization-row"][data-status="pending"]');
+    await expect(waiting).toHaveCount(DEMO_APS, { timeout: 15_000 });
+    await expect(page.getByText(`${DEMO_APS} AP(s), ${DEMO_APS} waiting for approval`)).toBeVisible();
+    const row = page.locator(`[data-testid="ap-authorization-row"][data-mac="${REVOKED.mac}"]`);
+    await expect(row.locator('[data-col="connected"]')).toHaveText('No');
+    await row.getByRole('button', { name: 'Approve' }).click();
+    await expect(row).toHaveAttribute('data-status', 'approved');
+    // The AP retries its join every few seconds; the list is read again every five.
+    await expect(row.locator('[data-col="connected"]')).toHaveText('Yes', { timeout: 20_000 });
+    await expect(row.locator('[data-col="name"]')).toHaveText(REVOKED.name);
+    await expect(waiting).toHaveCount(DEMO_APS - 1);
+  });
+
   test('a page of another origin cannot join /capwap: the HTTP port has no such namespace and the AP port wants an AP certificate', async ({ page }) => {
     consoleProcess = await startConsole();
     const httpPort = new URL(consoleProcess.url).port;

@@ -40,7 +40,7 @@ async function main(): Promise<void> {
   let fleet: Fleet | null = null;
   if (aps.length > 0) {
     // The embedded fleet enrols like `npm run fleet`: the console's CA, its fleet join token, its trusted vendor keys.
-    fleet = await startFleet({
+    const starting = startFleet({
       controllerUrl: capwapUrl,
       trust: { caCertPem: fs.readFileSync(path.join(instance.trust.pkiDir, 'ca.crt'), 'utf8'), enrolmentToken: instance.trust.joinToken },
       vendorKeys: loadTrustedVendorKeys(config.vendorKeyDir),
@@ -49,6 +49,14 @@ async function main(): Promise<void> {
       linkKbps: config.apLinkKbps,
       reloadMs: config.reloadMs,
     });
+    // Without auto-approval the APs wait for an admin, so the console must answer (and print how to log in) first.
+    if (config.apAdmission.autoApprove) fleet = await starting;
+    else {
+      void starting.then(
+        (started) => (fleet = started),
+        (error: Error) => console.error(`Simulated fleet: ${error.message}`),
+      );
+    }
   }
 
   console.log(`EWC Software Upgrade console: ${url}/administration/software-management/software-upgrade`);
@@ -62,9 +70,10 @@ async function main(): Promise<void> {
     console.log(`  demo TFTP image server: tftp://${demo.tftp.host}:${demo.tftp.port}${demo.bundle.imagePath} (${demo.bundle.files.length} files, ${config.demoImageSize} sizes)`);
     console.log(`  demo SFTP image server: sftp://${DEMO_SFTP_USER}@${demo.sftp.host}:${demo.sftp.port}${demo.bundle.imagePath} (demo password ${DEMO_SFTP_PASSWORD}, host key ${demo.sftp.fingerprint})`);
   }
-  if (fleet) {
+  if (aps.length > 0) {
     const link = config.apLinkKbps > 0 ? `${config.apLinkKbps} kbit/s per AP` : 'unlimited link rate';
-    console.log(`  simulated fleet: ${fleet.agents.length} APs (${config.fleetFile ?? 'demo fleet'}), ${link}`);
+    const waiting = fleet ? '' : '; they join once approved under Administration > AP Authorization';
+    console.log(`  simulated fleet: ${aps.length} APs (${config.fleetFile ?? 'demo fleet'}), ${link}${waiting}`);
   } else {
     console.log(`  no simulated fleet: APs enrol and join at ${capwapUrl} (npm run fleet -- --controller ${capwapUrl})`);
   }
