@@ -173,12 +173,17 @@ describe('AP admission', () => {
     const floodLines = syslog(h).slice(before);
     expect(floodLines.length).toBeLessThanOrEqual(2);
 
-    // Ten real APs: they join at 4 per second, waiting their turn; the eleventh is refused at enrolment.
+    // Ten real APs enrol (4 per second) and join; the eleventh is refused at enrolment.
     const fleet = await h.startFleet(generatedFleet(10, '17.9.4.27'));
-    expect(fleet.agents).toHaveLength(10);
     expect(report(h).aps.filter((ap) => ap.connected)).toHaveLength(10);
     await expect(enrolledAp(h, '0c00.0000.0001')).rejects.toThrow('Enrolment refused: the AP authorization list is full (EWC_MAX_APS 10)');
-    await waitFor('the rate refusals reported', () => syslog(h), (lines) => lines.some((line) => line.text.includes('too many joins')), 10_000);
+    // All ten rejoin at the same moment: at most 4 a second get in, the others are told to wait and come back.
+    await fleet.stop();
+    await waitFor('all ten gone', () => report(h).aps, (aps) => aps.every((ap) => !ap.connected));
+    await Promise.all(fleet.agents.map((agent) => agent.start()));
+    expect(report(h).aps.filter((ap) => ap.connected)).toHaveLength(10);
+    expect(syslog(h).some((line) => line.text.includes('refused: too many joins (more than 4 per second); try again'))).toBe(true);
+    expect(h.instance.api.getApImage().status).toBe(200);
   });
 
   it('lets a second join for a connected MAC replace the old session only when it proves the same certificate', async () => {

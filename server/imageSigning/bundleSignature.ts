@@ -37,6 +37,25 @@ export async function readBundleSignature(cache: ImageCache, fetchOptions: (file
   return verified.ok ? { ok: true, value: { signed, manifest: verified.value } } : verified;
 }
 
+/**
+ * A run's signing result, which a delivery can wait for even before Initiate reads it (an AP
+ * that joins during Initiate). Initiate reads it after the version files, never beside them:
+ * an SFTP server that refused the login must not see a second attempt.
+ */
+export class SigningGate {
+  readonly result: Promise<BundleSigning>;
+  private settle!: (reading: Promise<BundleSigning>) => void;
+
+  constructor() {
+    this.result = new Promise((resolve) => (this.settle = resolve));
+  }
+
+  read(cache: ImageCache, fetchOptions: (fileName: string) => ImageFetchOptions, policy: SigningPolicy): Promise<BundleSigning> {
+    this.settle(readBundleSignature(cache, fetchOptions, policy));
+    return this.result;
+  }
+}
+
 /** Before a byte is delivered: the cached image against the signed manifest. Resolves with what the AP's offer carries (nothing for an unsigned bundle). */
 export function checkCachedImage(signing: BundleSigning | undefined, image: CachedImage): Verified<SignedManifest | undefined> {
   if (!signing) return { ok: false, reason: `${VERIFY_FAILED}: the bundle's signature was not read` };

@@ -7,7 +7,7 @@ import { UPGRADE_BAR_STAGES, UPGRADE_TERMINAL, isCancellable, upgradeStateOf, ty
 import type { ApRegistry } from '../capwap/apRegistry';
 import { ApSessionError, type ApSession } from '../capwap/apSession';
 import type { ConsoleConfig } from '../config';
-import { checkCachedImage, readBundleSignature, type BundleSigning } from '../imageSigning/bundleSignature';
+import { checkCachedImage, SigningGate } from '../imageSigning/bundleSignature';
 import { ImageCache, type CachedImage } from '../imageSource/imageCache';
 import { ImageFetchError, type ImageSource } from '../imageSource/imageSource';
 import type { AccessPointRecord, AccessPointRepository } from '../store/accessPointRepository';
@@ -55,7 +55,7 @@ export class UpgradeOrchestrator {
   private readonly transitions: PredownloadTransitions;
   private rejoinTimer: NodeJS.Timeout | null = null;
   /** Image signing (#9): what each run's Initiate finds (verified manifest, allowed unsigned bundle, or the refusal); set before anything can deliver. */
-  private readonly signatures = new WeakMap<UpgradeRun, Promise<BundleSigning>>();
+  private readonly signatures = new WeakMap<UpgradeRun, SigningGate>();
 
   constructor(private readonly deps: OrchestratorDeps) {
     this.transitions = new PredownloadTransitions(deps.aps, deps.log, deps.notifier);
@@ -180,13 +180,14 @@ export class UpgradeOrchestrator {
 
   private async execute(run: UpgradeRun): Promise<void> {
     // Image signing (#9): the bundle's signed manifest is read and verified at Initiate, before any byte reaches an AP.
-    this.signatures.set(run, readBundleSignature(run.cache, (fileName) => this.fetchOptions(run, fileName), this.deps.config));
+    const signingGate = new SigningGate();
+    this.signatures.set(run, signingGate);
     run.targetVersion = await run.cache.readText(VERSION_FILE, this.fetchOptions(run, VERSION_FILE)).catch((error) => this.bundleFileMissing(run, VERSION_FILE, error));
     run.targetControllerVersion = await run.cache
       .readText(CONTROLLER_VERSION_FILE, this.fetchOptions(run, CONTROLLER_VERSION_FILE))
       .catch((error) => this.bundleFileMissing(run, CONTROLLER_VERSION_FILE, error));
+    const signing = await signingGate.read(run.cache, (fileName) => this.fetchOptions(run, fileName), this.deps.config);
     if (run.cancelled) return;
-    const signing = await this.signatures.get(run)!;
     if (!signing.ok) this.deps.log.write(syslogText.upgrade(signing.reason, 'error'));
     this.deps.upgrades.setTargets(run.id, run.targetVersion, run.targetControllerVersion);
     this.deps.notifier.upgradeChanged();
@@ -303,7 +304,7 @@ export class UpgradeOrchestrator {
     const version = (job.kind === 'ap' ? run.targetVersion : run.targetControllerVersion) ?? 'unknown';
     const transferId = run.nextTransferId(mac, job.kind);
     // Image signing (#9): the cached image must be the one the signed manifest lists, or the AP gets no byte of it.
-    const signed = checkCachedImage(await this.signatures.get(run), image);
+    const signed = checkCachedImage(await this.signatures.get(run)?.result, image);
     if (run.cancelled) return;
     if (!signed.ok) return this.failAp(run, mac, signed.reason, false);
     const offer = { transferId, kind: job.kind, fileName: job.fileName, version, size: image.size, sha256: image.sha256, signature: signed.value };
