@@ -27,7 +27,9 @@ export interface SigningPolicy {
 export async function readBundleSignature(cache: ImageCache, fetchOptions: (fileName: string) => ImageFetchOptions, policy: SigningPolicy): Promise<BundleSigning> {
   let signed: SignedManifest;
   try {
-    const [manifest, signature] = await Promise.all([cache.get(MANIFEST_FILE, fetchOptions(MANIFEST_FILE)), cache.get(SIGNATURE_FILE, fetchOptions(SIGNATURE_FILE))]);
+    // One after the other, like every bundle file in sequential mode: no fetch is left running when this returns.
+    const manifest = await cache.get(MANIFEST_FILE, fetchOptions(MANIFEST_FILE));
+    const signature = await cache.get(SIGNATURE_FILE, fetchOptions(SIGNATURE_FILE));
     signed = { manifest: fs.readFileSync(manifest.path, 'utf8'), signature: fs.readFileSync(signature.path, 'utf8') };
   } catch {
     if (!policy.requireSignedImages) return { ok: true, value: null };
