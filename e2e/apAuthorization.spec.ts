@@ -91,12 +91,17 @@ test.describe('AP Authorization', () => {
     const httpPort = new URL(consoleProcess.url).port;
     const capwapPort = /AP port \(mutual TLS, enrolment and \/capwap\): https:\/\/127\.0\.0\.1:(\d+)/.exec(consoleProcess.output())![1];
     site = await attackerSite(httpPort, capwapPort);
-    await page.goto(`http://localhost:${(site.address() as AddressInfo).port}/`);
-    await expect.poll(() => page.evaluate(() => (window as unknown as { results: Record<string, string> }).results)).toEqual({
+    // The other site in its own tab, closed when done.
+    const elsewhere = await page.context().newPage();
+    await elsewhere.goto(`http://localhost:${(site.address() as AddressInfo).port}/`);
+    await expect.poll(() => elsewhere.evaluate(() => (window as unknown as { results: Record<string, string> }).results)).toEqual({
       httpPort: '44/capwap,{"message":"Invalid namespace"}',
       apPort: 'connection failed',
     });
+    await elsewhere.close();
     await logIn(page, consoleProcess);
+    // The console's own page is live: its socket is established before the console is stopped.
+    await expect(page.getByTestId('connection')).toHaveText('Live');
     const syslog = JSON.stringify(await (await page.request.get(`${consoleProcess.url}/api/syslog`)).json());
     expect(syslog).not.toContain('stage Completed');
     expect(syslog).not.toContain('FAKE');

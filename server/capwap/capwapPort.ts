@@ -1,6 +1,6 @@
 import https from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { Server as SocketServer, type Namespace } from 'socket.io';
 import { CAPWAP_NAMESPACE, ENROL_PATH, type ApToControllerEvents, type ControllerToApEvents } from '../../lib/capwapEvents';
 import type { TLSSocket } from 'node:tls';
@@ -42,6 +42,8 @@ export class CapwapPort {
   // Image blocks are 64 KiB; leave room for the packet framing. WebSocket only: the client certificate is read from the one TLS connection.
   readonly io = new SocketServer({ maxHttpBufferSize: 1_000_000, serveClient: false, transports: ['websocket'] });
   private server: https.Server | null = null;
+  /** Every TCP connection, finished TLS handshake or not, so that close() never waits on one a client left open. */
+  private readonly connections = new Set<Socket>();
   private readonly enrolments: RateWindow;
   private readonly drops: DropReport;
 
@@ -65,6 +67,10 @@ export class CapwapPort {
       { key: ca.controllerKeyPem, cert: ca.controllerCertPem, ca: [ca.caCertPem], requestCert: true, rejectUnauthorized: false, minVersion: 'TLSv1.2' },
       (req, res) => void this.request(req, res),
     );
+    server.on('connection', (socket: Socket) => {
+      this.connections.add(socket);
+      socket.once('close', () => this.connections.delete(socket));
+    });
     server.on('secureConnection', (socket: TLSSocket) => this.refuseForgedCertificate(socket));
     this.io.attach(server);
     this.server = server;
@@ -106,8 +112,10 @@ export class CapwapPort {
     this.drops.dispose();
     // A console whose AP port never listened (tests of the HTTP side) has nothing to close.
     if (!this.server) return;
-    // io.close() also closes the https server it is attached to.
-    await new Promise<void>((resolve) => this.io.close(() => resolve()));
+    // io.close() also closes the https server it is attached to, which waits for every open connection.
+    const closed = new Promise<void>((resolve) => this.io.close(() => resolve()));
+    for (const socket of this.connections) socket.destroy();
+    await closed;
   }
 
   private async request(req: IncomingMessage, res: ServerResponse): Promise<void> {
