@@ -22,10 +22,11 @@ export async function startConsole(env: Record<string, string> = {}): Promise<Co
   const tftpPort = await freeTcpPort();
   const sftpPort = await freeTcpPort();
   const catalogPort = await freeTcpPort();
+  const capwapPort = await freeTcpPort();
   let output = '';
   const child: ChildProcess = spawn(path.join(root, 'node_modules', '.bin', 'tsx'), ['server/main.ts'], {
     cwd: root,
-    env: { ...process.env, NODE_ENV: 'production', PORT: String(port), EWC_DATA_DIR: dataDir, EWC_DEMO_TFTP_PORT: String(tftpPort), EWC_DEMO_SFTP_PORT: String(sftpPort), EWC_DEMO_CATALOG_PORT: String(catalogPort), EWC_RELOAD_MS: '500', EWC_CLI_PORT: '0', EWC_ADMIN_PASSWORD: ADMIN_PASSWORD, ...env },
+    env: { ...process.env, NODE_ENV: 'production', PORT: String(port), EWC_DATA_DIR: dataDir, EWC_DEMO_TFTP_PORT: String(tftpPort), EWC_DEMO_SFTP_PORT: String(sftpPort), EWC_DEMO_CATALOG_PORT: String(catalogPort), EWC_CAPWAP_PORT: String(capwapPort), EWC_RELOAD_MS: '500', EWC_CLI_PORT: '0', EWC_ADMIN_PASSWORD: ADMIN_PASSWORD, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));

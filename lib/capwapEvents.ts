@@ -1,3 +1,5 @@
+import { z } from 'zod';
+import { apString, macSchema } from './apText';
 import type { BeginReply, DataReply, EndReply, PrecheckReply, ReloadReply } from './capwapReplies';
 
 /**
@@ -5,27 +7,32 @@ import type { BeginReply, DataReply, EndReply, PrecheckReply, ReloadReply } from
  * Modelled on CAPWAP image data: the controller offers an image, the AP prechecks
  * its space, receives data blocks that it acknowledges, verifies the SHA-256 the
  * controller announced and stages the image as its backup image.
+ * The namespace lives on the AP port (`EWC_CAPWAP_PORT`, mutual TLS), never on the browsers' HTTP port.
  */
 export const CAPWAP_NAMESPACE = '/capwap';
 
-/** What an AP says about itself when it joins (the socket.io handshake `auth`). */
-export interface ApJoinInfo {
-  name: string;
-  mac: string;
-  model: string;
-  imageType: string;
-  primaryVersion: string;
-  backupVersion: string;
-  freeSpaceKb: number;
-  hostsController: boolean;
+/** The enrolment route on the AP port (`EWC_CAPWAP_PORT`): an AP trades a token and a CSR for a certificate bound to its MAC. */
+export const ENROL_PATH = '/enrol';
+
+/** What an AP says about itself when it joins (the socket.io handshake `auth`); every string is checked, the MAC normalised. */
+export const apJoinInfoSchema = z.object({
+  name: apString(64),
+  mac: macSchema,
+  model: apString(64),
+  imageType: apString(32),
+  primaryVersion: apString(64),
+  backupVersion: apString(64, 0),
+  freeSpaceKb: z.number().int().min(0).max(2 ** 40),
+  hostsController: z.boolean(),
   /** For the AP that hosts the controller: the controller software it runs and holds as backup. */
-  controllerPrimaryVersion?: string;
-  controllerBackupVersion?: string;
+  controllerPrimaryVersion: apString(64, 0).optional(),
+  controllerBackupVersion: apString(64, 0).optional(),
   /** The AP's site tag; an AP that does not say is in the default site tag, as on the EWC. */
-  siteTag?: string;
+  siteTag: apString(64).optional(),
   /** MACs of neighbouring APs (clients roam between them). */
-  neighbors?: string[];
-}
+  neighbors: z.array(macSchema).max(64).optional(),
+});
+export type ApJoinInfo = z.output<typeof apJoinInfoSchema>;
 
 export const DEFAULT_SITE_TAG = 'default-site-tag';
 
@@ -39,6 +46,16 @@ export interface ImageOffer {
   version: string;
   size: number;
   sha256: string;
+  /** The bundle's signed manifest, when it has one: the AP checks the image against it before it stages it. */
+  signature?: SignedManifest;
+}
+
+/** A bundle's signature manifest as the controller read it from the image server (see server/imageSigning). */
+export interface SignedManifest {
+  /** The manifest file's exact text, as signed. */
+  manifest: string;
+  /** Base64 Ed25519 signature over the manifest's bytes. */
+  signature: string;
 }
 
 export interface ControllerToApEvents {

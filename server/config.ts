@@ -46,6 +46,14 @@ const envSchema = z.object({
   EWC_EVENT_LOG_MAX_LINES: z.coerce.number().int().min(1000).default(100_000),
   EWC_CLI_PORT: z.coerce.number().int().min(0).max(65535).default(2022),
   EWC_RESUME_WAIT_MS: z.coerce.number().int().min(0).default(30_000),
+  EWC_CAPWAP_PORT: z.coerce.number().int().min(0).max(65535).default(5246),
+  EWC_AP_AUTO_APPROVE: flag.optional(),
+  EWC_MAX_APS: positiveInt.default(6000),
+  EWC_AP_JOINS_PER_SECOND: positiveInt.default(200),
+  EWC_AP_LOG_LINES_PER_SECOND: positiveInt.default(20),
+  EWC_AP_LOG_LINE_MAX: z.coerce.number().int().min(40).max(10_000).default(500),
+  EWC_REQUIRE_SIGNED_IMAGES: flag.default(true),
+  EWC_VENDOR_KEY_DIR: z.string().optional(),
 });
 
 export interface ConsoleConfig {
@@ -88,6 +96,20 @@ export interface ConsoleConfig {
   cliPort: number;
   /** After a restart mid-predownload, how long the run waits for its APs to rejoin before it carries on without them. */
   resumeWaitMs: number;
+  /** The AP port: mutual TLS, enrolment and the `/capwap` namespace (never the browsers' port). */
+  capwapPort: number;
+  apAdmission: {
+    /** Approve APs that enrol with the fleet's join token without an admin (default on in the demo). */
+    autoApprove: boolean;
+    maxAps: number;
+    joinsPerSecond: number;
+    logLinesPerSecond: number;
+    logLineMaxLength: number;
+  };
+  /** Refuse a bundle without a valid signature manifest (`EWC_REQUIRE_SIGNED_IMAGES`). */
+  requireSignedImages: boolean;
+  /** Folder of trusted vendor Ed25519 public keys (`*.pem`) that image manifests are verified with. */
+  vendorKeyDir: string;
 }
 
 // The demo fleet's links are slowed down so that progress is visible on a loopback network.
@@ -128,5 +150,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     eventLogMaxLines: e.EWC_EVENT_LOG_MAX_LINES,
     cliPort: e.EWC_CLI_PORT,
     resumeWaitMs: e.EWC_RESUME_WAIT_MS,
+    capwapPort: e.EWC_CAPWAP_PORT,
+    apAdmission: {
+      autoApprove: e.EWC_AP_AUTO_APPROVE ?? e.EWC_DEMO,
+      maxAps: e.EWC_MAX_APS,
+      joinsPerSecond: e.EWC_AP_JOINS_PER_SECOND,
+      logLinesPerSecond: e.EWC_AP_LOG_LINES_PER_SECOND,
+      logLineMaxLength: e.EWC_AP_LOG_LINE_MAX,
+    },
+    requireSignedImages: e.EWC_REQUIRE_SIGNED_IMAGES,
+    vendorKeyDir: path.resolve(e.EWC_VENDOR_KEY_DIR ?? path.join(e.EWC_DATA_DIR, 'vendor-keys')),
   };
 }

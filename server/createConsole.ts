@@ -1,10 +1,9 @@
 import type { Server as HttpServer } from 'node:http';
 import path from 'node:path';
-import { Server as SocketServer, type Namespace } from 'socket.io';
-import type { ApToControllerEvents, ControllerToApEvents } from '../lib/capwapEvents';
-import { CAPWAP_NAMESPACE } from '../lib/capwapEvents';
+import { Server as SocketServer } from 'socket.io';
 import type { ConsoleSnapshot } from '../lib/socketEvents';
 import { ApRegistry } from './capwap/apRegistry';
+import { CapwapPort } from './capwap/capwapPort';
 import { createConsoleCliBackend } from './cli/consoleBackend';
 import { SshKeyRepository } from './cli/sshKeyRepository';
 import { startCliServer, type CliServer } from './cli/sshServer';
@@ -12,6 +11,7 @@ import type { ConsoleConfig } from './config';
 import { fleetSummary, queryApImage, type ApImageViewSources } from './console/apImageView';
 import { ConsoleHub, type ConsoleNamespace } from './console/consoleHub';
 import { AuthService } from './auth/authService';
+import { ApAuthorizationApi } from './http/apAuthorizationApi';
 import { AuthApi } from './http/authApi';
 import { CatalogApi } from './http/catalogApi';
 import { checkHttpModeInput } from './http/httpModeChecks';
@@ -24,6 +24,7 @@ import { attachBrowserAuth } from './http/socketAuth';
 import type { ImageSource } from './imageSource/imageSource';
 import { SftpImageSource } from './imageSource/sftpImageSource';
 import { TftpImageSource } from './imageSource/tftpImageSource';
+import { ApTrust } from './pki/apTrust';
 import { loadSecretBox } from './secrets/secretBox';
 import { probeHostKey } from './sftp/hostKeyProbe';
 import { TransferProgress } from './orchestrator/transferProgress';
@@ -53,7 +54,11 @@ export interface ConsoleInstance {
   catalogApi: CatalogApi;
   /** Desktop (HTTP) mode's tus endpoint under /api/uploads/. */
   uploads: DesktopUploads;
+  apAuthorizationApi: ApAuthorizationApi;
   auth: AuthService;
+  /** The AP port: call `listen(config.capwapPort, config.host)` after creating the console. */
+  capwap: CapwapPort;
+  trust: ApTrust;
   /** Set on the first start when EWC_ADMIN_PASSWORD was not given: print it once. */
   generatedAdminPassword: string | null;
   io: SocketServer;
@@ -104,7 +109,8 @@ function imageSourceFor(profile: StoredProfile, config: ConsoleConfig, httpMode:
 
 /**
  * Builds the whole console on an HTTP server that someone else listens with:
- * the store, socket.io (browsers on `/`, APs on `/capwap`), the orchestrator and the API.
+ * the store, socket.io for browsers on `/`, the orchestrator and the API; APs join on the
+ * separate AP port (`capwap`, mutual TLS), which the caller starts with `capwap.listen()`.
  * Tests call it on a bare `http.Server`; `server/main.ts` adds Next.js in front.
  */
 export function createConsole(httpServer: HttpServer, config: ConsoleConfig, options: CreateConsoleOptions = {}): ConsoleInstance {
@@ -125,8 +131,10 @@ export function createConsole(httpServer: HttpServer, config: ConsoleConfig, opt
   const progress = new TransferProgress();
   const runtime = new RuntimeMonitor();
 
-  // Image blocks are 64 KiB; leave room for the packet framing.
+  // Browsers only: APs have their own port and socket.io server (CapwapPort), so no page can reach /capwap.
   const io = new SocketServer(httpServer, { maxHttpBufferSize: 1_000_000, serveClient: false });
+  const trust = new ApTrust(db, { dataDir: config.dataDir, autoApprove: config.apAdmission.autoApprove, maxAps: config.apAdmission.maxAps, log: (line) => log.write(line) });
+  const capwap = new CapwapPort(trust, config.apAdmission.joinsPerSecond, (line) => log.write(line));
   const detachAuth = attachBrowserAuth(io, auth);
   let registry: ApRegistry | null = null;
   const uploads = new DesktopUploads({ dir: path.join(config.dataDir, 'uploads'), maxBytes: config.uploadMaxBytes, homogeneous: () => isHomogeneous(aps.all().map((ap) => ap.imageType)), inUse: () => profiles.get().desktop.uploadId });
@@ -183,11 +191,17 @@ export function createConsole(httpServer: HttpServer, config: ConsoleConfig, opt
   });
   const unsubscribeLog = log.onAppend((line) => hub?.syslogAppended(line));
 
-  registry = new ApRegistry(io.of(CAPWAP_NAMESPACE) as Namespace<ApToControllerEvents, ControllerToApEvents>, {
-    joined: (session) => orchestrator.apJoined(session),
-    left: (mac) => orchestrator.apLeft(mac),
-    apLog: (mac, line) => orchestrator.apLog(mac, line),
-  });
+  registry = new ApRegistry(
+    capwap.namespace,
+    {
+      joined: (session) => orchestrator.apJoined(session),
+      left: (mac) => orchestrator.apLeft(mac),
+      apLog: (mac, line) => orchestrator.apLog(mac, line),
+    },
+    { ...config.apAdmission, admit: (mac, serial) => trust.admit(mac, serial), log: (line) => log.write(line) },
+  );
+  const apRegistry = registry;
+  const stopWithdrawals = trust.onCertificateWithdrawn((mac, reason) => apRegistry.drop(mac, reason));
   orchestrator.recoverAfterRestart();
   // Armed after the recovery, so an action due while the console was down runs on a settled state.
   const scheduler = new Scheduler({ schedules, orchestrator, profiles, log, audit: auth.audit, notifier });
@@ -230,7 +244,13 @@ export function createConsole(httpServer: HttpServer, config: ConsoleConfig, opt
     authApi: new AuthApi(auth, log, config.secureCookie),
     catalogApi: new CatalogApi(catalogChecks),
     uploads,
+    apAuthorizationApi: new ApAuthorizationApi(trust, auth.audit, (mac) => ({
+      connected: apRegistry.isConnected(mac),
+      name: apRegistry.get(mac)?.info.name ?? aps.get(mac)?.name ?? null,
+    })),
     auth,
+    capwap,
+    trust,
     generatedAdminPassword: generatedPassword,
     io,
     orchestrator,
@@ -245,7 +265,7 @@ export function createConsole(httpServer: HttpServer, config: ConsoleConfig, opt
       if (reason) {
         log.write(syslogText.upgrade(`Controller stopping: ${reason}; a running upgrade resumes at the next start`, 'warning'));
         io.of('/').emit('console:stopping', { reason });
-        io.of(CAPWAP_NAMESPACE).emit('controller:stopping', { reason });
+        capwap.namespace.emit('controller:stopping', { reason });
       }
       // The last tick: everything still pending, in one transaction, before any connection closes.
       store.close();
@@ -253,8 +273,12 @@ export function createConsole(httpServer: HttpServer, config: ConsoleConfig, opt
       stopSweep();
       detachAuth();
       unsubscribeLog();
+      stopWithdrawals();
+      apRegistry.dispose();
+      trust.dispose();
       // Give the notices a moment on the wire before the sockets close.
       if (reason) await new Promise((resolve) => setTimeout(resolve, NOTICE_FLUSH_MS));
+      await capwap.close();
       await new Promise<void>((resolve) => io.close(() => resolve()));
       db.close();
       runtime.stop();

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { createServer } from 'node:http';
 import path from 'node:path';
 import next from 'next';
@@ -13,6 +14,7 @@ import { installApis } from './http/consoleAccess';
 import { RequestGate } from './http/requestGate';
 import { SshKeysApi } from './http/sshKeysApi';
 import { isUploadPath } from '../lib/httpModeSettings';
+import { loadTrustedVendorKeys } from './imageSigning/imageManifest';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -32,7 +34,7 @@ async function main(): Promise<void> {
   });
   instance = createConsole(httpServer, config, { defaultProfile: demo?.profile, initialControllerVersion: DEMO_CONTROLLER_VERSION });
   gate = new RequestGate(instance.auth, { allowedHosts: { configured: config.allowedHosts, listenHost: config.host } });
-  installApis({ console: instance.api, auth: instance.authApi, catalog: instance.catalogApi, sshKeys: new SshKeysApi(instance.sshKeys, instance.auth) });
+  installApis({ console: instance.api, auth: instance.authApi, catalog: instance.catalogApi, sshKeys: new SshKeysApi(instance.sshKeys, instance.auth), apAuthorization: instance.apAuthorizationApi });
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
@@ -41,16 +43,36 @@ async function main(): Promise<void> {
   const address = httpServer.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://${config.host}:${port}`;
+  const capwapPort = await instance.capwap.listen(config.capwapPort, config.host);
+  const capwapUrl = `https://${config.host}:${capwapPort}`;
 
   const cliPort = await instance.cli.listening;
   let fleet: Fleet | null = null;
   if (aps.length > 0) {
-    fleet = await startFleet({ controllerUrl: url, aps, storageRoot: path.join(config.dataDir, 'fleet'), linkKbps: config.apLinkKbps, reloadMs: config.reloadMs });
+    // The embedded fleet enrols like `npm run fleet`: the console's CA, its fleet join token, its trusted vendor keys.
+    const starting = startFleet({
+      controllerUrl: capwapUrl,
+      trust: { caCertPem: fs.readFileSync(path.join(instance.trust.pkiDir, 'ca.crt'), 'utf8'), enrolmentToken: instance.trust.joinToken },
+      vendorKeys: loadTrustedVendorKeys(config.vendorKeyDir),
+      aps,
+      storageRoot: path.join(config.dataDir, 'fleet'),
+      linkKbps: config.apLinkKbps,
+      reloadMs: config.reloadMs,
+    });
+    // Without auto-approval the APs wait for an admin, so the console must answer (and print how to log in) first.
+    if (config.apAdmission.autoApprove) fleet = await starting;
+    else {
+      void starting.then(
+        (started) => (fleet = started),
+        (error: Error) => console.error(`Simulated fleet: ${error.message}`),
+      );
+    }
   }
 
   console.log(`EWC Software Upgrade console: ${url}/administration/software-management/software-upgrade`);
   console.log(`  data folder: ${config.dataDir}`);
   console.log(`  CLI: ssh -p ${cliPort} admin@${config.host} (host key ${instance.cli.fingerprint})`);
+  console.log(`  AP port (mutual TLS, enrolment and /capwap): ${capwapUrl}; AP authorization: ${config.apAdmission.autoApprove ? 'enrolled APs approved automatically' : 'an admin approves each enrolled AP'}`);
   if (instance.generatedAdminPassword) {
     console.log(`  first start: log in as admin with password ${instance.generatedAdminPassword}`);
     console.log('  (shown once; set EWC_ADMIN_PASSWORD before the first start to choose it, change it under Administration > User Administration)');
@@ -60,11 +82,12 @@ async function main(): Promise<void> {
     console.log(`  demo firmware catalog: ${demo.catalog.service.url} (account ${DEMO_CATALOG_USER}, demo API key ${DEMO_CATALOG_API_KEY}, certificate ${demo.catalog.fingerprint})`);
     console.log(`  demo SFTP image server: sftp://${DEMO_SFTP_USER}@${demo.sftp.host}:${demo.sftp.port}${demo.bundle.imagePath} (demo password ${DEMO_SFTP_PASSWORD}, host key ${demo.sftp.fingerprint})`);
   }
-  if (fleet) {
+  if (aps.length > 0) {
     const link = config.apLinkKbps > 0 ? `${config.apLinkKbps} kbit/s per AP` : 'unlimited link rate';
-    console.log(`  simulated fleet: ${fleet.agents.length} APs (${config.fleetFile ?? 'demo fleet'}), ${link}`);
+    const waiting = fleet ? '' : '; they join once approved under Administration > AP Authorization';
+    console.log(`  simulated fleet: ${aps.length} APs (${config.fleetFile ?? 'demo fleet'}), ${link}${waiting}`);
   } else {
-    console.log('  no simulated fleet: APs join at /capwap (npm run fleet -- --controller URL)');
+    console.log(`  no simulated fleet: APs enrol and join at ${capwapUrl} (npm run fleet -- --controller ${capwapUrl})`);
   }
 
   installGracefulStop(async (reason) => {

@@ -5,6 +5,7 @@ const ADMINISTRATION_PAGES = [
   { href: '/administration/software-management/software-upgrade', label: 'Software Upgrade', adminOnly: false },
   { href: '/administration/software-management/upgrade-history', label: 'Upgrade History', adminOnly: false },
   { href: '/administration/user-administration', label: 'User Administration', adminOnly: true },
+  { href: '/administration/ap-authorization', label: 'AP Authorization', adminOnly: true },
 ] as const;
 
 // Only Administration has pages in this console; the others are shown to keep the EWC's familiar layout.

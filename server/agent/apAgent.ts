@@ -1,14 +1,22 @@
-import { createHash } from 'node:crypto';
+import { createHash, type KeyObject } from 'node:crypto';
 import fs from 'node:fs';
 import { io, type Socket } from 'socket.io-client';
 import { z } from 'zod';
 import { CAPWAP_NAMESPACE, type ApJoinInfo, type ApToControllerEvents, type ControllerToApEvents, type ImageKind, type ImageOffer } from '../../lib/capwapEvents';
+import { normalizeMac } from '../../lib/apText';
+import { checkImageAgainstManifest, verifyBundleManifest } from '../imageSigning/imageManifest';
+import { backoffMs, checkControllerIdentity, ensureApCredentials, type ApCredentials, type ControllerTrust } from './apCredentials';
 import type { FleetAp } from './fleetSpec';
 import { ApStorage, type ApImageSlots } from './apStorage';
 import { LinkThrottle } from './linkThrottle';
 
 export interface ApAgentOptions {
+  /** The controller's AP port, `https://HOST:EWC_CAPWAP_PORT`. */
   controllerUrl: string;
+  /** The controller's CA and the token the AP enrols with on its first start. */
+  trust: ControllerTrust;
+  /** The vendor public keys the AP verifies signed images with (its firmware's trust store). */
+  vendorKeys: KeyObject[];
   ap: FleetAp;
   storageDir: string;
   /** Link rate in kbit/s; 0 is unlimited. */
@@ -38,6 +46,13 @@ interface Transfer {
   alreadyStaged?: boolean;
 }
 
+/** How long to wait before joining again after a refusal worth retrying, or null when retrying would not help. */
+function retryDelayFor(message: string, attempt: number): number | null {
+  if (message.includes('waiting for approval')) return 3000;
+  if (message.includes('too many joins')) return backoffMs(attempt);
+  return null;
+}
+
 /**
  * A simulated access point: its own connection to the controller, its own storage.
  * It checks its space, writes the image blocks it receives, verifies the SHA-256
@@ -54,6 +69,8 @@ export class ApAgent {
   private received: number;
   /** Why the controller last said it was stopping, if it did. */
   controllerNotice: string | null = null;
+  private retryTimer: NodeJS.Timeout | null = null;
+  private credentials: ApCredentials | null = null;
 
   constructor(private readonly options: ApAgentOptions) {
     this.storage = new ApStorage(options.storageDir);
@@ -77,8 +94,9 @@ export class ApAgent {
     return this.options.ap.name;
   }
 
+  /** In the controller's form, `xxxx.xxxx.xxxx`, whatever form the fleet file used. */
   get mac(): string {
-    return this.options.ap.mac;
+    return normalizeMac(this.options.ap.mac) ?? this.options.ap.mac;
   }
 
   get imageType(): string {
@@ -89,15 +107,17 @@ export class ApAgent {
     return this.slots;
   }
 
-  /** Joins the controller; resolves once the controller accepted the join. */
-  start(): Promise<void> {
+  /** Enrols on the first start, then joins the controller; resolves once the controller accepted the join. */
+  async start(): Promise<void> {
     this.stopped = false;
+    this.credentials ??= await ensureApCredentials(this.options.storageDir, this.mac, this.options.controllerUrl, this.options.trust);
     return this.connect();
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.reloadTimer) clearTimeout(this.reloadTimer);
+    if (this.retryTimer) clearTimeout(this.retryTimer);
     this.socket?.disconnect();
     this.socket = null;
     await this.dropTransfers();
@@ -107,7 +127,7 @@ export class ApAgent {
     const { ap } = this.options;
     return {
       name: ap.name,
-      mac: ap.mac,
+      mac: this.mac,
       model: ap.model,
       imageType: ap.imageType,
       primaryVersion: this.slots.primaryVersion,
@@ -122,15 +142,25 @@ export class ApAgent {
   }
 
   private connect(): Promise<void> {
+    const credentials = this.credentials!;
     const socket: Socket<ControllerToApEvents, ApToControllerEvents> = io(`${this.options.controllerUrl}${CAPWAP_NAMESPACE}`, {
       // A function, so every reconnection reports the images the AP holds now, not those it held at the first join.
-      auth: (send) => send(this.joinInfo() as unknown as Record<string, unknown>),
+      auth: (send) => send(this.joinInfo()),
       transports: ['websocket'],
+      // Each AP its own connection: socket.io must not multiplex two APs' certificates onto one.
+      forceNew: true,
       // A controller that went away is retried after 1 s, 2 s, 4 s, then every 5 s, each delay ±50 % at
       // random, so a fleet that lost its controller does not rejoin in the same millisecond.
       reconnectionDelay: 1000,
       reconnectionDelayMax: 5000,
       randomizationFactor: 0.5,
+      // Mutual TLS: the AP proves its certificate, and accepts only the controller's.
+      ca: credentials.caCertPem,
+      key: credentials.keyPem,
+      cert: credentials.certPem,
+      rejectUnauthorized: true,
+      // engine.io-client hands this on to the WebSocket's TLS connection; its option type does not list it.
+      ...({ checkServerIdentity: checkControllerIdentity } as object),
     });
     this.socket = socket;
     socket.on('image:precheck', (offer, ack) => ack(this.precheck(offer)));
@@ -145,10 +175,21 @@ export class ApAgent {
     });
     // A dropped link ends any transfer under way; the partial file stays so the controller can resume it.
     socket.on('disconnect', () => void this.dropTransfers());
+    let refusals = 0;
     return new Promise((resolve, reject) => {
       socket.once('connect', () => resolve());
-      socket.once('connect_error', (error) => {
-        if (!socket.active) reject(error);
+      socket.on('connect_error', (error) => {
+        // While the link is down socket.io retries by itself; a refused join needs a decision.
+        if (socket.active) return;
+        const delayMs = retryDelayFor(error.message, refusals++);
+        if (delayMs === null || this.stopped) {
+          reject(error);
+          return;
+        }
+        this.retryTimer = setTimeout(() => {
+          this.retryTimer = null;
+          if (!this.stopped) socket.connect();
+        }, delayMs);
       });
     });
   }
@@ -250,14 +291,30 @@ export class ApAgent {
       this.log(`status '${message}'`);
       return { ok: false, sha256, message };
     }
+    const signing = this.verifySignature(offer, transfer.received, sha256);
+    if (!signing.ok) {
+      fs.rmSync(partial, { force: true });
+      fs.rmSync(`${partial}.json`, { force: true });
+      this.log(`status '${signing.reason}'`);
+      return { ok: false, sha256, message: signing.reason };
+    }
     if (transfer.file) {
       fs.renameSync(partial, this.storage.backupPath(offer.kind));
       fs.rmSync(`${partial}.json`, { force: true });
     }
     this.stage(offer.kind, offer.version, sha256);
     this.log(`status 'upgrade.sh: Script called with args:[PREDOWNLOAD]'`);
-    this.log(`status 'Image signing verify success.'`);
-    return { ok: true, sha256, message: 'Image signing verify success.' };
+    this.log(`status '${signing.value}'`);
+    return { ok: true, sha256, message: signing.value };
+  }
+
+  /** The image against the vendor-signed manifest the offer carries, before it is staged. An unsigned offer is checked by its SHA-256 only, and says so. */
+  private verifySignature(offer: ImageOffer, size: number, sha256: string): { ok: true; value: string } | { ok: false; reason: string } {
+    if (!offer.signature) return { ok: true, value: 'Image verify success (SHA-256 only: the bundle is not signed).' };
+    const manifest = verifyBundleManifest(offer.signature, this.options.vendorKeys);
+    if (!manifest.ok) return manifest;
+    const checked = checkImageAgainstManifest(manifest.value, offer.fileName, size, sha256);
+    return checked.ok ? { ok: true, value: 'Image signing verify success.' } : checked;
   }
 
   private stage(kind: ImageKind, version: string, sha256: string): void {

@@ -1,5 +1,7 @@
+import type { KeyObject } from 'node:crypto';
 import path from 'node:path';
 import { ApAgent } from './apAgent';
+import type { ControllerTrust } from './apCredentials';
 import type { FleetAp } from './fleetSpec';
 
 export interface Fleet {
@@ -8,7 +10,12 @@ export interface Fleet {
 }
 
 export interface FleetOptions {
+  /** The controller's AP port, `https://HOST:EWC_CAPWAP_PORT`. */
   controllerUrl: string;
+  /** The controller's CA certificate and the token each AP enrols with on its first start (the fleet's join token). */
+  trust: ControllerTrust;
+  /** Vendor public keys the APs verify signed images with. */
+  vendorKeys: KeyObject[];
   aps: FleetAp[];
   /** Each AP gets its own storage folder below this one, named after its MAC. */
   storageRoot: string;
@@ -23,6 +30,8 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
     (ap) =>
       new ApAgent({
         controllerUrl: options.controllerUrl,
+        trust: options.trust,
+        vendorKeys: options.vendorKeys,
         ap,
         storageDir: path.join(options.storageRoot, ap.mac.replace(/[^0-9a-zA-Z]/g, '')),
         linkKbps: options.linkKbps,

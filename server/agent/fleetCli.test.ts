@@ -13,17 +13,27 @@ afterEach(async () => {
 });
 
 describe('npm run fleet', () => {
-  it('runs simulated APs as a separate process that join the console and leave when stopped', async () => {
+  it('runs simulated APs as a separate process that enrol with the join token file, join the AP port and leave when stopped', async () => {
     harness = await startConsoleHarness();
     const storage = fs.mkdtempSync(path.join(os.tmpdir(), 'ewc-fleet-cli-'));
-    const fleet = spawn(path.resolve('node_modules/.bin/tsx'), ['server/agent/fleetCli.ts', '--controller', harness.url, '--count', '8', '--data-dir', storage], { stdio: 'pipe' });
+    const pki = harness.instance.trust.pkiDir;
+    const fleet = spawn(
+      path.resolve('node_modules/.bin/tsx'),
+      ['server/agent/fleetCli.ts', '--controller', harness.capwapUrl, '--count', '8', '--data-dir', storage, '--ca', path.join(pki, 'ca.crt'), '--join-token-file', path.join(pki, 'fleet-join-token')],
+      { stdio: 'pipe' },
+    );
     let output = '';
     fleet.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     try {
       const report = () => harness!.instance.api.getApImage().body as ApImageReport;
       await waitFor('8 APs joined', report, (r) => r.aps.filter((ap) => ap.connected).length === 8, 30_000);
       expect(new Set(report().aps.map((ap) => ap.imageType)).size).toBe(7);
-      await waitFor('the CLI to say so', () => output, (text) => text.includes(`8 APs joined ${harness!.url}`), 5_000);
+      await waitFor('the CLI to say so', () => output, (text) => text.includes(`8 APs joined ${harness!.capwapUrl}`), 5_000);
+      // Each AP holds its own key (mode 0600) and the certificate the console issued for its MAC.
+      const apDirs = fs.readdirSync(storage);
+      expect(apDirs).toHaveLength(8);
+      expect(fs.statSync(path.join(storage, apDirs[0], 'ap.key')).mode & 0o077).toBe(0);
+      expect(harness.instance.trust.repository.all().map((ap) => ap.status)).toEqual(Array(8).fill('approved'));
 
       const exited = new Promise<number | null>((resolve) => fleet.once('exit', resolve));
       fleet.kill('SIGTERM');
@@ -63,6 +73,6 @@ describe('npm run fleet', () => {
     run.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const code = await new Promise<number | null>((resolve) => run.once('exit', resolve));
     expect(code).toBe(2);
-    expect(stderr).toContain('usage: npm run fleet -- --controller URL');
+    expect(stderr).toContain('usage: npm run fleet -- --controller https://HOST:AP_PORT');
   });
 });

@@ -1,14 +1,27 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEMO_FLEET, DEMO_FLEET_VERSION } from '../demo/demoFleet';
 import { generatedFleet, startFleet } from './fleet';
 import { readFleetFile } from './fleetSpec';
+import { loadTrustedVendorKeys } from '../imageSigning/imageManifest';
+import { JOIN_TOKEN_FILE } from '../pki/joinToken';
 
 const USAGE =
-  'usage: npm run fleet -- --controller URL [--count N | --file FLEET.json] [--link-kbps N] [--data-dir DIR] [--reload-ms N] [--digest-only] [--processes N] [--sites N] [--fail-reload MAC,…]';
+  'usage: npm run fleet -- --controller https://HOST:AP_PORT [--count N | --file FLEET.json] [--link-kbps N] [--data-dir DIR] [--reload-ms N]\n' +
+  '  [--digest-only] [--processes N] [--sites N] [--fail-reload MAC,…] [--ca CA.crt] [--join-token-file FILE] [--vendor-keys DIR]\n' +
+  '  (the join token may also come from EWC_JOIN_TOKEN)';
 // One Node process holds this many AP connections comfortably; more APs are spread over more processes.
 const APS_PER_PROCESS = 1500;
+
+function readText(file: string, what: string): string {
+  try {
+    return fs.readFileSync(file, 'utf8').trim();
+  } catch (error) {
+    throw new Error(`Cannot read ${what} ${file}: ${(error as Error).message}`);
+  }
+}
 
 const OPTIONS = {
   controller: { type: 'string' },
@@ -23,6 +36,10 @@ const OPTIONS = {
   sites: { type: 'string' },
   /** These APs fail their reload: they come back on the version they ran. */
   'fail-reload': { type: 'string' },
+  // The console's files, when the fleet runs beside it: its CA, its fleet join token, the trusted vendor keys.
+  ca: { type: 'string', default: '.data/pki/ca.crt' },
+  'join-token-file': { type: 'string', default: `.data/pki/${JOIN_TOKEN_FILE}` },
+  'vendor-keys': { type: 'string', default: '.data/vendor-keys' },
   /** Internal: this process runs every APs whose index modulo `shards` is `shard`. */
   shard: { type: 'string', default: '0' },
   shards: { type: 'string', default: '1' },
@@ -61,9 +78,13 @@ async function main(): Promise<void> {
   if (shards === 1 && values['digest-only']) console.log('digest only: each AP verifies its images by SHA-256 and keeps the digest, not the file');
   if (shards === 1 && processes > 1) return runShards(processes, aps.length, values.controller);
 
+  // Never on the command line, where other users could read it: the environment or a file.
+  const enrolmentToken = process.env.EWC_JOIN_TOKEN ?? (fs.existsSync(values['join-token-file']) ? readText(values['join-token-file'], 'the join token file') : null);
   const mine = aps.filter((_, index) => index % shards === shard);
   const fleet = await startFleet({
     controllerUrl: values.controller,
+    trust: { caCertPem: readText(values.ca, 'the controller CA certificate'), enrolmentToken },
+    vendorKeys: loadTrustedVendorKeys(path.resolve(values['vendor-keys'])),
     aps: mine,
     storageRoot: path.resolve(values['data-dir']),
     linkKbps: Number(values['link-kbps']),

@@ -28,6 +28,11 @@ export const AUDIT_ACTIONS = [
   'user.sshKey.add',
   'user.sshKey.remove',
   'cli.hostname',
+  'ap.approve',
+  'ap.revoke',
+  'ap.delete',
+  'ap.token.create',
+  'ap.token.delete',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

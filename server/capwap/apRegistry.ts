@@ -1,22 +1,11 @@
+import type { TLSSocket } from 'node:tls';
 import type { Namespace } from 'socket.io';
-import { z } from 'zod';
-import type { ApJoinInfo, ApToControllerEvents, ControllerToApEvents } from '../../lib/capwapEvents';
+import { apJoinInfoSchema, type ApJoinInfo, type ApToControllerEvents, type ControllerToApEvents } from '../../lib/capwapEvents';
+import { apLogLine, escapeApText } from '../../lib/apText';
+import type { Admission } from '../pki/apTrust';
+import type { EventLine } from '../store/eventLog';
 import { ApSession } from './apSession';
-
-const joinInfoSchema = z.object({
-  name: z.string().min(1).max(64),
-  mac: z.string().min(1).max(32),
-  model: z.string().min(1).max(64),
-  imageType: z.string().min(1).max(32),
-  primaryVersion: z.string().min(1).max(64),
-  backupVersion: z.string().max(64),
-  freeSpaceKb: z.number().int().min(0),
-  hostsController: z.boolean(),
-  controllerPrimaryVersion: z.string().max(64).optional(),
-  controllerBackupVersion: z.string().max(64).optional(),
-  siteTag: z.string().min(1).max(64).optional(),
-  neighbors: z.array(z.string().min(1).max(32)).max(64).optional(),
-});
+import { DropReport, RateWindow } from './dropReport';
 
 export interface ApRegistryListener {
   joined(session: ApSession): void;
@@ -24,27 +13,67 @@ export interface ApRegistryListener {
   apLog(mac: string, line: string): void;
 }
 
-/** The APs connected right now, one session per MAC, fed by the `/capwap` namespace. */
-export class ApRegistry {
-  private readonly sessions = new Map<string, ApSession>();
+export interface ApAdmissionOptions {
+  /** Whether the certificate with this serial may join as this MAC now (the AP authorization list). */
+  admit(mac: string, serial: string): Admission;
+  /** `EWC_MAX_APS`: connected APs at most. */
+  maxAps: number;
+  joinsPerSecond: number;
+  logLinesPerSecond: number;
+  logLineMaxLength: number;
+  log(line: EventLine): void;
+}
 
-  constructor(namespace: Namespace<ApToControllerEvents, ControllerToApEvents>, listener: ApRegistryListener) {
+type CapwapNamespace = Namespace<ApToControllerEvents, ControllerToApEvents>;
+
+const joinLine = (text: string, severity: EventLine['severity'] = 'warning'): EventLine => ({ severity, facility: 'CAPWAPAC_SMGR_TRACE_MESSAGE-5-AP_JOIN_DISJOIN', text });
+
+function formatIssues(issues: { path: PropertyKey[]; message: string }[]): string {
+  return issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ');
+}
+
+/**
+ * The APs connected right now, one session per MAC, fed by the `/capwap` namespace of the AP port.
+ * A join is admitted only with a client certificate from the local CA whose MAC is the one the
+ * AP claims and whose serial is the approved one on the AP authorization list; within the join
+ * rate and `EWC_MAX_APS`. Refusals and dropped log lines are counted and logged, never silent.
+ */
+export class ApRegistry {
+  private readonly sessions = new Map<string, { session: ApSession; serial: string; disconnect: (reason: string) => void }>();
+  private readonly drops: DropReport;
+  private readonly joins: RateWindow;
+
+  constructor(
+    namespace: CapwapNamespace,
+    private readonly listener: ApRegistryListener,
+    private readonly options: ApAdmissionOptions,
+  ) {
+    this.drops = new DropReport(options.log);
+    this.joins = new RateWindow(options.joinsPerSecond);
     namespace.use((socket, next) => {
-      const parsed = joinInfoSchema.safeParse(socket.handshake.auth);
-      if (!parsed.success) return next(new Error(`Join refused: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`));
-      socket.data.join = parsed.data;
+      const result = this.admit(socket.request.socket as TLSSocket, socket.handshake.auth);
+      if (!result.ok) {
+        this.refused(result, socket.handshake.address);
+        return next(new Error(`Join refused: ${result.reason}`));
+      }
+      socket.data.join = result.info;
+      socket.data.serial = result.serial;
       next();
     });
     namespace.on('connection', (socket) => {
       const info = socket.data.join as ApJoinInfo;
-      // An AP that joins again replaces its stale session, as a CAPWAP rejoin does.
       const session = new ApSession(info, socket);
-      this.sessions.set(info.mac, session);
-      socket.on('ap:log', (line) => {
-        if (typeof line === 'string') listener.apLog(info.mac, line.slice(0, 500));
-      });
+      const previous = this.sessions.get(info.mac);
+      this.sessions.set(info.mac, { session, serial: socket.data.serial as string, disconnect: () => socket.disconnect(true) });
+      // The same certificate proved itself again (an AP that rejoins before its old link timed out): the old session goes.
+      if (previous) {
+        previous.disconnect('replaced');
+        options.log(joinLine(`AP Name: ${info.name} Mac: ${info.mac} joined again with the same certificate: previous session closed`, 'notice'));
+      }
+      const lines = new RateWindow(options.logLinesPerSecond);
+      socket.on('ap:log', (line) => this.apLog(info, lines, line));
       socket.on('disconnect', () => {
-        if (this.sessions.get(info.mac) === session) {
+        if (this.sessions.get(info.mac)?.session === session) {
           this.sessions.delete(info.mac);
           listener.left(info.mac);
         }
@@ -54,10 +83,63 @@ export class ApRegistry {
   }
 
   get(mac: string): ApSession | undefined {
-    return this.sessions.get(mac);
+    return this.sessions.get(mac)?.session;
   }
 
   isConnected(mac: string): boolean {
-    return this.sessions.get(mac)?.connected ?? false;
+    return this.sessions.get(mac)?.session.connected ?? false;
+  }
+
+  get connectedCount(): number {
+    return this.sessions.size;
+  }
+
+  /** Ends the AP's session at once (its certificate was revoked, deleted or replaced). */
+  drop(mac: string, reason: string): void {
+    const entry = this.sessions.get(mac);
+    if (!entry) return;
+    this.options.log(joinLine(`AP Name: ${entry.session.info.name} Mac: ${mac} disconnected: ${reason}`));
+    entry.disconnect(reason);
+  }
+
+  dispose(): void {
+    this.drops.dispose();
+  }
+
+  private admit(tls: TLSSocket, auth: unknown): { ok: true; info: ApJoinInfo; serial: string } | { ok: false; reason: string; rateLimited?: true } {
+    const certificate = typeof tls.getPeerCertificate === 'function' ? tls.getPeerCertificate() : null;
+    if (!tls.authorized || !certificate?.subject) return { ok: false, reason: 'no valid AP certificate from this controller\'s CA' };
+    const parsed = apJoinInfoSchema.safeParse(auth);
+    if (!parsed.success) return { ok: false, reason: escapeApText(formatIssues(parsed.error.issues)) };
+    const info = parsed.data;
+    if (certificate.subject.CN !== info.mac) return { ok: false, reason: `the certificate is for ${escapeApText(String(certificate.subject.CN))}, not ${info.mac}` };
+    const admission = this.options.admit(info.mac, certificate.serialNumber);
+    if (!admission.ok) return admission;
+    const current = this.sessions.get(info.mac);
+    if (current && current.serial !== certificate.serialNumber.toUpperCase()) return { ok: false, reason: `AP ${info.mac} is connected with another certificate` };
+    if (!current && this.sessions.size >= this.options.maxAps) return { ok: false, reason: `AP limit reached (EWC_MAX_APS ${this.options.maxAps})` };
+    if (!this.joins.take()) return { ok: false, reason: `too many joins (more than ${this.options.joinsPerSecond} per second); try again`, rateLimited: true };
+    return { ok: true, info, serial: certificate.serialNumber.toUpperCase() };
+  }
+
+  /** Refusals are counted in two kinds, so that APs waiting their turn do not hide forged joins in one count. */
+  private refused({ reason, rateLimited }: { reason: string; rateLimited?: true }, address: string): void {
+    this.drops.drop(
+      rateLimited ? 'join-rate' : 'join-refused',
+      () => joinLine(`AP join from ${address.replace(/^::ffff:/, '')} refused: ${reason}`),
+      (more) => joinLine(`${more} more AP join(s) refused in the last few seconds`),
+    );
+  }
+
+  private apLog(info: ApJoinInfo, window: RateWindow, line: unknown): void {
+    if (typeof line !== 'string' || !window.take()) {
+      this.drops.drop(
+        `log:${info.mac}`,
+        () => joinLine(`AP Name: ${info.name} Mac: ${info.mac} sends more than ${this.options.logLinesPerSecond} log lines per second: dropping the excess`),
+        (more) => joinLine(`AP Name: ${info.name} Mac: ${info.mac}: ${more} log line(s) dropped over the limit`),
+      );
+      return;
+    }
+    this.listener.apLog(info.mac, apLogLine(line, this.options.logLineMaxLength));
   }
 }

@@ -1,6 +1,7 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes, type KeyObject } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { createManifest, MANIFEST_FILE, SIGNATURE_FILE, signManifest } from '../imageSigning/imageManifest';
 import { AP_IMAGE_TYPES, CONTROLLER_IMAGE_FILE, CONTROLLER_VERSION_FILE, README_FILE, REAL_IMAGE_SIZES, VERSION_FILE } from '../../lib/imageBundle';
 
 export const DEMO_BUNDLE_VERSION = '17.12.1.5';
@@ -19,8 +20,9 @@ export interface DemoBundle {
 /**
  * Writes the demo AP bundle once (files named as in the seed) and reuses it on later starts.
  * `size`: the real sizes, 1/64 of them, or (load tests) the same number of bytes for every image.
+ * With a vendor key it also writes the signature manifest (server/imageSigning), signed with it.
  */
-export function ensureDemoBundle(serverRoot: string, size: 'scaled' | 'real' | number): DemoBundle {
+export function ensureDemoBundle(serverRoot: string, size: 'scaled' | 'real' | number, vendorKey?: KeyObject): DemoBundle {
   const dir = path.join(serverRoot, DEMO_IMAGE_PATH);
   fs.mkdirSync(dir, { recursive: true });
   const images = [...AP_IMAGE_TYPES, CONTROLLER_IMAGE_FILE] as const;
@@ -39,7 +41,15 @@ export function ensureDemoBundle(serverRoot: string, size: 'scaled' | 'real' | n
     fs.writeFileSync(path.join(dir, name), text);
     files.push({ name, size: Buffer.byteLength(text) });
   }
+  if (vendorKey) signBundle(dir, files, vendorKey);
   return { root: serverRoot, imagePath: DEMO_IMAGE_PATH, files };
+}
+
+function signBundle(dir: string, files: { name: string; size: number }[], vendorKey: KeyObject): void {
+  const entries = files.map(({ name, size }) => ({ name, size, sha256: createHash('sha256').update(fs.readFileSync(path.join(dir, name))).digest('hex') }));
+  const manifest = createManifest(DEMO_BUNDLE_VERSION, entries);
+  fs.writeFileSync(path.join(dir, MANIFEST_FILE), manifest);
+  fs.writeFileSync(path.join(dir, SIGNATURE_FILE), `${signManifest(manifest, vendorKey)}\n`);
 }
 
 export function writeRandomFile(file: string, bytes: number): void {

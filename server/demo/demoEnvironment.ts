@@ -5,7 +5,11 @@ import { startSftpServer, type DemoSftpServer } from '../sftp/sftpServer';
 import { EMPTY_DESKTOP } from '../store/httpModeColumns';
 import type { StoredProfile } from '../store/profileRepository';
 import { startTftpServer, type TftpServerHandle } from '../tftp/tftpServer';
+import { loadOrCreateVendorKey } from '../imageSigning/imageManifest';
 import { ensureDemoBundle, type DemoBundle } from './demoBundle';
+
+/** The demo vendor's Ed25519 key, created at the first start; its public key is trusted as `demo-vendor.pem`. */
+export const DEMO_VENDOR_KEY_FILE = 'demo-vendor-key.pem';
 
 /** Well-known demo credentials, printed at start: the demo SFTP server listens on loopback only and serves a random-byte bundle. */
 export const DEMO_SFTP_USER = 'ewc-demo';
@@ -24,7 +28,8 @@ export interface DemoImageServers {
 /** The embedded demo image servers: one generated bundle, served by the project's own TFTP server and by an ssh2 SFTP server. */
 export async function startDemoImageServers(config: ConsoleConfig): Promise<DemoImageServers> {
   const root = path.join(config.dataDir, 'demo-image-server');
-  const bundle = ensureDemoBundle(root, config.demoImageSize);
+  const vendorKey = loadOrCreateVendorKey(path.join(config.dataDir, DEMO_VENDOR_KEY_FILE), config.vendorKeyDir, 'demo-vendor');
+  const bundle = ensureDemoBundle(root, config.demoImageSize, vendorKey);
   const tftp = await startTftpServer({ root: bundle.root, host: '127.0.0.1', port: config.demoTftpPort });
   const sftp = await startSftpServer({
     root: bundle.root,

@@ -1,3 +1,4 @@
+import type { ApAuthorizationApi } from './apAuthorizationApi';
 import type { AuthApi } from './authApi';
 import type { CatalogApi } from './catalogApi';
 import type { ConsoleApi } from './consoleApi';
@@ -8,6 +9,7 @@ export interface InstalledApis {
   auth: AuthApi;
   catalog: CatalogApi;
   sshKeys?: SshKeysApi;
+  apAuthorization: ApAuthorizationApi;
 }
 
 // Next.js bundles route handlers apart from the custom server's modules, so the

@@ -1,5 +1,6 @@
 import { sessionIdFromCookie } from '../auth/cookies';
 import { accessFor, allows } from './accessPolicy';
+import type { ApAuthorizationApi } from './apAuthorizationApi';
 import type { AuthApi } from './authApi';
 import { BODY_TOO_LARGE, readCappedBody } from './bodyLimit';
 import type { CatalogApi } from './catalogApi';
@@ -11,6 +12,7 @@ export interface RouteContext {
   api: ConsoleApi;
   auth: AuthApi;
   catalog: CatalogApi;
+  apAuthorization: ApAuthorizationApi;
   /** The caller, from their session; only public routes (login) run without one, as `anonymous`. */
   actor: RequestActor;
   sourceAddress: string;
@@ -56,7 +58,7 @@ export async function respond(request: Request, call: Call): Promise<Response> {
   const actor = authorize(request, apis, sourceAddress, sessionId);
   if (actor instanceof Response) return actor;
   try {
-    return toResponse(await call({ api: apis.console, auth: apis.auth, catalog: apis.catalog, actor, sourceAddress, sessionId }));
+    return toResponse(await call({ api: apis.console, auth: apis.auth, catalog: apis.catalog, apAuthorization: apis.apAuthorization, actor, sourceAddress, sessionId }));
   } catch (error) {
     console.error('API error:', error instanceof Error ? error.message : error);
     return refusal(500, 'Internal error; see the console log.');

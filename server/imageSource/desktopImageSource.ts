@@ -19,6 +19,8 @@ export interface DesktopSourceDeps {
  * image answer "No such file or directory", as a bundle without them would.
  */
 export class DesktopImageSource implements ImageSource {
+  readonly ownIntegrity = 'the image the administrator uploaded, checked against the SHA-256 shown at upload';
+
   constructor(
     private readonly profile: StoredProfile,
     private readonly deps: DesktopSourceDeps,

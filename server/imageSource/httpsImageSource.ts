@@ -23,6 +23,8 @@ export function toImageFetchError(error: unknown): ImageFetchError {
 
 /** Fetches bundle files over HTTPS: resumable with `Range`, each verified by size and SHA-256. */
 export class HttpsImageSource implements ImageSource {
+  readonly ownIntegrity = "each file checked against the firmware catalog's size and SHA-256, over a verified TLS connection";
+
   constructor(private readonly settings: HttpsSourceSettings) {}
 
   displayUrl(fileName: string): string {

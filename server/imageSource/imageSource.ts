@@ -3,6 +3,12 @@ export interface ImageSource {
   /** The file's URL as the syslog shows it, credentials masked. */
   displayUrl(fileName: string): string;
   fetch(fileName: string, destination: string, options: ImageFetchOptions): Promise<ImageFetchResult>;
+  /**
+   * How the source itself vouches for every file, when it does (a firmware catalog's SHA-256 over a
+   * verified TLS connection, an image the admin uploaded): a bundle from it without a vendor
+   * signature manifest is not refused by `EWC_REQUIRE_SIGNED_IMAGES`, and the log says why.
+   */
+  readonly ownIntegrity?: string;
 }
 
 export interface ImageFetchOptions {

@@ -8,6 +8,7 @@ import type { ApRegistry } from '../capwap/apRegistry';
 import { ApSessionError, type ApSession } from '../capwap/apSession';
 import type { ConsoleConfig } from '../config';
 import type { AccessPointRecord } from '../fleet/accessPoint';
+import { checkCachedImage, SigningGate } from '../imageSigning/bundleSignature';
 import { ImageCache, type CachedImage } from '../imageSource/imageCache';
 import { ImageFetchError, ImageTypeNotOfferedError, type ImageSource } from '../imageSource/imageSource';
 import type { AccessPointRepository } from '../store/accessPointRepository';
@@ -76,6 +77,8 @@ export class UpgradeOrchestrator {
   /** Retry now, Abort and Exclude for one AP. */
   readonly apActions: ApActions;
   private readonly recovery: RunRecovery;
+  /** Image signing (#9): what each run's Initiate finds (verified manifest, allowed unsigned bundle, or the refusal); set before anything can deliver. */
+  private readonly signatures = new WeakMap<UpgradeRun, SigningGate>();
 
   constructor(private readonly deps: OrchestratorDeps) {
     this.transitions = new PredownloadTransitions(deps.aps, deps.log, deps.notifier);
@@ -235,11 +238,19 @@ export class UpgradeOrchestrator {
   }
 
   private async execute(run: UpgradeRun): Promise<void> {
+    // Image signing (#9): the bundle's signed manifest is read and verified at Initiate, before any byte reaches an AP.
+    const signingGate = new SigningGate();
+    this.signatures.set(run, signingGate);
     run.targetVersion = await run.cache.readText(VERSION_FILE, this.fetchOptions(run, VERSION_FILE)).catch((error) => this.bundleFileMissing(run, VERSION_FILE, error));
     run.targetControllerVersion = await run.cache
       .readText(CONTROLLER_VERSION_FILE, this.fetchOptions(run, CONTROLLER_VERSION_FILE))
       .catch((error) => this.bundleFileMissing(run, CONTROLLER_VERSION_FILE, error));
+    const { ownIntegrity } = run.source;
+    const policy = { ...this.deps.config, requireSignedImages: this.deps.config.requireSignedImages && !ownIntegrity };
+    const signing = await signingGate.read(run.cache, (fileName) => this.fetchOptions(run, fileName), policy);
     if (run.cancelled) return;
+    if (!signing.ok) this.deps.log.write(syslogText.upgrade(signing.reason, 'error'));
+    else if (signing.value === null && ownIntegrity) this.deps.log.write(syslogText.upgrade(`Upgrade ${run.id}: no vendor signature manifest; images verified by the source: ${ownIntegrity}`));
     this.deps.upgrades.setTargets(run.id, run.targetVersion, run.targetControllerVersion);
     this.deps.notifier.upgradeChanged();
 
@@ -373,7 +384,12 @@ export class UpgradeOrchestrator {
       return;
     }
     const version = (job.kind === 'ap' ? run.targetVersion : run.targetControllerVersion) ?? 'unknown';
-    const offer = { transferId: run.nextTransferId(mac, job.kind), kind: job.kind, fileName: job.fileName, version, size: image.size, sha256: image.sha256 };
+    const transferId = run.nextTransferId(mac, job.kind);
+    // Image signing (#9): the cached image must be the one the signed manifest lists, or the AP gets no byte of it.
+    const signed = checkCachedImage(await this.signatures.get(run)?.result, image);
+    if (run.cancelled) return;
+    if (!signed.ok) return this.failAp(run, mac, signed.reason, false);
+    const offer = { transferId, kind: job.kind, fileName: job.fileName, version, size: image.size, sha256: image.sha256, signature: signed.value };
     const sentKey = `${job.kind}:${mac}`;
     try {
       const precheck = await session.precheck(offer);

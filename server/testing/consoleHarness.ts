@@ -11,6 +11,7 @@ import type { FleetAp } from '../agent/fleetSpec';
 import { loadConfig, type ConsoleConfig } from '../config';
 import { createConsole, type ConsoleInstance } from '../createConsole';
 import { sessionCookie } from '../auth/cookies';
+import { loadTrustedVendorKeys } from '../imageSigning/imageManifest';
 import type { RequestActor } from '../../lib/requestActor';
 
 /** The actor API calls are made as in tests: the first admin, from loopback. */
@@ -19,6 +20,8 @@ export const TEST_ADMIN_PASSWORD = 'test-admin-password';
 
 export interface ConsoleHarness {
   url: string;
+  /** The AP port (`https://127.0.0.1:PORT`), where agents enrol and join over mutual TLS. */
+  capwapUrl: string;
   config: ConsoleConfig;
   instance: ConsoleInstance;
   fleet: Fleet | null;
@@ -58,25 +61,50 @@ export class BrowserProbe {
   }
 }
 
+/**
+ * A console on free loopback ports. Agents started through it enrol with the console's fleet join
+ * token, approved automatically (EWC_AP_AUTO_APPROVE=1), and trust its vendor keys. Unsigned test
+ * bundles are accepted unless a test sets EWC_REQUIRE_SIGNED_IMAGES=1.
+ */
 export async function startConsoleHarness(env: Record<string, string> = {}, dataDir?: string): Promise<ConsoleHarness> {
   const dir = dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'ewc-console-'));
-  const config = loadConfig({ EWC_DATA_DIR: dir, EWC_DEMO: '0', EWC_RELOAD_MS: '200', EWC_ADMIN_PASSWORD: TEST_ADMIN_PASSWORD, EWC_CLI_PORT: '0', ...env });
+  const config = loadConfig({
+    EWC_DATA_DIR: dir,
+    EWC_DEMO: '0',
+    EWC_RELOAD_MS: '200',
+    EWC_ADMIN_PASSWORD: TEST_ADMIN_PASSWORD,
+    EWC_CLI_PORT: '0',
+    EWC_AP_AUTO_APPROVE: '1',
+    EWC_REQUIRE_SIGNED_IMAGES: '0',
+    ...env,
+  });
   const httpServer: Server = createServer();
   const instance = createConsole(httpServer, config);
   // A given PORT is kept, so a console restarted on the same data folder is found again by its APs.
   await new Promise<void>((resolve) => httpServer.listen(env.PORT ? config.port : 0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(httpServer.address() as AddressInfo).port}`;
+  const capwapUrl = `https://127.0.0.1:${await instance.capwap.listen(0, '127.0.0.1')}`;
   const login = await instance.auth.login('admin', TEST_ADMIN_PASSWORD, '127.0.0.1');
   if (!login.ok) throw new Error(`The test admin cannot log in: ${login.message}`);
   const browser = new BrowserProbe(url, sessionCookie(login.sessionId, { maxAgeSeconds: 3600 }).split(';')[0]);
   const harness: ConsoleHarness = {
     url,
+    capwapUrl,
     config,
     instance,
     fleet: null,
     browser,
     startFleet: async (aps, linkKbps = 0, options = {}) => {
-      harness.fleet = await startFleet({ controllerUrl: url, aps, storageRoot: path.join(dir, 'fleet'), linkKbps, reloadMs: config.reloadMs, ...options });
+      harness.fleet = await startFleet({
+        controllerUrl: capwapUrl,
+        trust: { caCertPem: fs.readFileSync(path.join(instance.trust.pkiDir, 'ca.crt'), 'utf8'), enrolmentToken: instance.trust.joinToken },
+        vendorKeys: loadTrustedVendorKeys(config.vendorKeyDir),
+        aps,
+        storageRoot: path.join(dir, 'fleet'),
+        linkKbps,
+        reloadMs: config.reloadMs,
+        ...options,
+      });
       return harness.fleet;
     },
     stop: async () => {

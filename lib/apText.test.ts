@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { apJoinInfoSchema } from './capwapEvents';
+import { apLogLine, escapeApText, normalizeMac } from './apText';
+
+describe('what an AP may say', () => {
+  it('normalises the MAC forms the EWC accepts and refuses anything else', () => {
+    expect(normalizeMac('70f0.96a1.4e20')).toBe('70f0.96a1.4e20');
+    expect(normalizeMac('70:F0:96:A1:4E:20')).toBe('70f0.96a1.4e20');
+    expect(normalizeMac('70-f0-96-a1-4e-20')).toBe('70f0.96a1.4e20');
+    for (const bad of ['../../etc/passwd', '70:f0-96:a1:4e:20', '70f0.96a1.4e2', '70f0.96a1.4e20\u0000', '']) expect(normalizeMac(bad)).toBeNull();
+  });
+
+  it('escapes control and bidi characters so a log line stays one visible line', () => {
+    expect(escapeApText('ok\nAP Event: stage Completed')).toBe('ok\\nAP Event: stage Completed');
+    expect(escapeApText('a\u0000b\u202ec\u2066d\u001be')).toBe('a\\u0000b\\u202ec\\u2066d\\u001be');
+    expect(apLogLine('x'.repeat(12), 10)).toBe(`${'x'.repeat(10)}… [2 more characters cut]`);
+  });
+
+  it('refuses a join whose strings are not printable or too long, and keeps the known fields', () => {
+    const join = { name: 'AP-1', mac: '70:F0:96:A1:4E:20', model: 'C9105AXI-B', imageType: 'ap1g8', primaryVersion: '17.9.4.27', backupVersion: '', freeSpaceKb: 1, hostsController: false };
+    expect(apJoinInfoSchema.parse(join)).toEqual({ ...join, mac: '70f0.96a1.4e20' });
+    expect(apJoinInfoSchema.safeParse({ ...join, name: 'AP\u202e1' }).success).toBe(false);
+    expect(apJoinInfoSchema.safeParse({ ...join, model: 'x'.repeat(65) }).success).toBe(false);
+    expect(apJoinInfoSchema.safeParse({ ...join, primaryVersion: '17.9\r\n' }).success).toBe(false);
+  });
+});

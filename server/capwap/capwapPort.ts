@@ -1,0 +1,143 @@
+import https from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { Server as SocketServer, type Namespace } from 'socket.io';
+import { CAPWAP_NAMESPACE, ENROL_PATH, type ApToControllerEvents, type ControllerToApEvents } from '../../lib/capwapEvents';
+import type { TLSSocket } from 'node:tls';
+import type { ApTrust } from '../pki/apTrust';
+import type { EventLine } from '../store/eventLog';
+import { DropReport, RateWindow } from './dropReport';
+
+// An enrolment request is a MAC, a token and a CSR: a few kilobytes at most.
+const MAX_ENROL_BODY = 16 * 1024;
+
+function answer(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
+  res.end(JSON.stringify(body));
+}
+
+function readBody(req: IncomingMessage): Promise<string | null> {
+  return new Promise((resolve) => {
+    let size = 0;
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_ENROL_BODY) {
+        resolve(null);
+        req.destroy();
+      } else chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', () => resolve(null));
+  });
+}
+
+/**
+ * The AP port (`EWC_CAPWAP_PORT`): TLS with the local CA, on its own port so that no browser
+ * page can reach it (browsers hold no AP certificate, and the console's HTTP port has no
+ * `/capwap` namespace). It serves two things: `POST /enrol` (token + CSR, no client
+ * certificate yet) and socket.io's `/capwap`, which admits only AP certificates.
+ */
+export class CapwapPort {
+  // Image blocks are 64 KiB; leave room for the packet framing. WebSocket only: the client certificate is read from the one TLS connection.
+  readonly io = new SocketServer({ maxHttpBufferSize: 1_000_000, serveClient: false, transports: ['websocket'] });
+  private server: https.Server | null = null;
+  /** Every TCP connection, finished TLS handshake or not, so that close() never waits on one a client left open. */
+  private readonly connections = new Set<Socket>();
+  private readonly enrolments: RateWindow;
+  private readonly drops: DropReport;
+
+  constructor(
+    private readonly trust: ApTrust,
+    enrolmentsPerSecond: number,
+    log: (line: EventLine) => void,
+  ) {
+    this.enrolments = new RateWindow(enrolmentsPerSecond);
+    this.drops = new DropReport(log);
+  }
+
+  get namespace(): Namespace<ApToControllerEvents, ControllerToApEvents> {
+    return this.io.of(CAPWAP_NAMESPACE) as Namespace<ApToControllerEvents, ControllerToApEvents>;
+  }
+
+  /** Opens the CA, then listens; resolves with the port (useful with port 0). */
+  async listen(port: number, host: string): Promise<number> {
+    const ca = await this.trust.openCa([host]);
+    const server = https.createServer(
+      { key: ca.controllerKeyPem, cert: ca.controllerCertPem, ca: [ca.caCertPem], requestCert: true, rejectUnauthorized: false, minVersion: 'TLSv1.2' },
+      (req, res) => void this.request(req, res),
+    );
+    server.on('connection', (socket: Socket) => {
+      this.connections.add(socket);
+      socket.once('close', () => this.connections.delete(socket));
+    });
+    server.on('secureConnection', (socket: TLSSocket) => this.refuseForgedCertificate(socket));
+    this.io.attach(server);
+    this.server = server;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    return (server.address() as AddressInfo).port;
+  }
+
+  get port(): number | null {
+    const address = this.server?.address();
+    return address && typeof address === 'object' ? address.port : null;
+  }
+
+  /**
+   * A client certificate that is there but does not verify (another CA, a forged signature) ends
+   * the connection at once. Node leaves OpenSSL's verify error queued on such a socket, so it
+   * could not carry a clean refusal anyway; an AP without any certificate gets one from /capwap.
+   */
+  private refuseForgedCertificate(socket: TLSSocket): void {
+    if (socket.authorized) return;
+    const certificate = socket.getPeerCertificate();
+    if (!certificate || !certificate.subject) return;
+    const address = (socket.remoteAddress ?? 'unknown').replace(/^::ffff:/, '');
+    const reason = String(socket.authorizationError ?? 'not issued by this controller');
+    this.drops.drop(
+      'forged-certificate',
+      () => ({ severity: 'warning', facility: 'CAPWAPAC_SMGR_TRACE_MESSAGE-5-AP_JOIN_DISJOIN', text: `AP connection from ${address} refused: its certificate does not verify (${reason})` }),
+      (more) => ({ severity: 'warning', facility: 'CAPWAPAC_SMGR_TRACE_MESSAGE-5-AP_JOIN_DISJOIN', text: `${more} more AP connection(s) with a certificate that does not verify refused` }),
+    );
+    socket.destroy();
+  }
+
+  async close(): Promise<void> {
+    this.drops.dispose();
+    // A console whose AP port never listened (tests of the HTTP side) has nothing to close.
+    if (!this.server) return;
+    // io.close() also closes the https server it is attached to, which waits for every open connection.
+    const closed = new Promise<void>((resolve) => this.io.close(() => resolve()));
+    for (const socket of this.connections) socket.destroy();
+    await closed;
+  }
+
+  private async request(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'https://ap-port.invalid');
+    if (url.pathname !== ENROL_PATH) return answer(res, 404, { error: 'Not found' });
+    if (req.method !== 'POST') return answer(res, 405, { error: 'Use POST' });
+    if (!this.enrolments.take()) return answer(res, 429, { error: 'Too many enrolments; try again in a second' });
+    const text = await readBody(req);
+    if (text === null) return answer(res, 413, { error: `The enrolment request is larger than ${MAX_ENROL_BODY} bytes` });
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      return answer(res, 400, { error: 'The enrolment request must be JSON' });
+    }
+    const source = (req.socket.remoteAddress ?? 'unknown').replace(/^::ffff:/, '');
+    try {
+      const result = await this.trust.enrol(body, source);
+      answer(res, result.status, result.body);
+    } catch (error) {
+      console.error('Enrolment error:', error instanceof Error ? error.message : error);
+      answer(res, 500, { error: 'Internal error; see the console log.' });
+    }
+  }
+}

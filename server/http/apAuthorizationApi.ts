@@ -1,0 +1,62 @@
+import { apAuthorizationChangeSchema, createEnrolmentTokenSchema, type ApAuthorizationView } from '../../lib/apAuthorization';
+import { normalizeMac } from '../../lib/apText';
+import { toFieldIssues } from '../../lib/imageDownloadProfile';
+import type { AuditLog } from '../auth/auditLog';
+import type { ApTrust } from '../pki/apTrust';
+import type { ApiResult } from './consoleApi';
+import type { RequestActor } from '../../lib/requestActor';
+
+type Presence = (mac: string) => { connected: boolean; name: string | null };
+
+/** The AP authorization list and enrolment tokens behind `/api/ap-authorization` (admin only, by the access policy). */
+export class ApAuthorizationApi {
+  constructor(
+    private readonly trust: ApTrust,
+    private readonly audit: AuditLog,
+    private readonly presence: Presence,
+  ) {}
+
+  list(): ApiResult {
+    const aps: ApAuthorizationView[] = this.trust.repository.all().map((record) => {
+      const { certSerial: _serial, ...view } = record;
+      return { ...view, ...this.presence(record.mac) };
+    });
+    return { status: 200, body: { aps, tokens: this.trust.repository.tokens() } };
+  }
+
+  change(macParam: string, body: unknown, actor: RequestActor): ApiResult {
+    const mac = normalizeMac(macParam);
+    if (!mac) return { status: 400, body: { error: `Not a MAC address: ${macParam.slice(0, 40)}` } };
+    const parsed = apAuthorizationChangeSchema.safeParse(body);
+    if (!parsed.success) return { status: 400, body: { error: 'Invalid change', issues: toFieldIssues(parsed.error) } };
+    const done = parsed.data.status === 'approved' ? this.trust.approve(mac, actor.username) : this.trust.revoke(mac, actor.username);
+    if (!done) return { status: 404, body: { error: `AP ${mac} is not on the AP authorization list` } };
+    this.audit.record({ username: actor.username, sourceAddress: actor.sourceAddress, action: parsed.data.status === 'approved' ? 'ap.approve' : 'ap.revoke', detail: mac });
+    return { status: 200, body: { ok: true } };
+  }
+
+  remove(macParam: string, actor: RequestActor): ApiResult {
+    const mac = normalizeMac(macParam);
+    if (!mac) return { status: 400, body: { error: `Not a MAC address: ${macParam.slice(0, 40)}` } };
+    if (!this.trust.remove(mac, actor.username)) return { status: 404, body: { error: `AP ${mac} is not on the AP authorization list` } };
+    this.audit.record({ username: actor.username, sourceAddress: actor.sourceAddress, action: 'ap.delete', detail: mac });
+    return { status: 200, body: { ok: true } };
+  }
+
+  /** The token's text is in this answer only; the list shows its use, never the token. */
+  createToken(body: unknown, actor: RequestActor): ApiResult {
+    const parsed = createEnrolmentTokenSchema.safeParse(body ?? {});
+    if (!parsed.success) return { status: 400, body: { error: 'Invalid enrolment token', issues: toFieldIssues(parsed.error) } };
+    const { token, view } = this.trust.createToken(parsed.data, actor.username);
+    this.audit.record({ username: actor.username, sourceAddress: actor.sourceAddress, action: 'ap.token.create', detail: `token ${view.id}${view.mac ? ` for ${view.mac}` : ''}, valid until ${view.expiresAt}` });
+    return { status: 201, body: { token, enrolmentToken: view } };
+  }
+
+  deleteToken(idParam: string, actor: RequestActor): ApiResult {
+    const id = Number(idParam);
+    if (!Number.isInteger(id) || id < 1) return { status: 400, body: { error: 'Not a token id' } };
+    if (!this.trust.repository.deleteToken(id)) return { status: 404, body: { error: `No enrolment token ${id}` } };
+    this.audit.record({ username: actor.username, sourceAddress: actor.sourceAddress, action: 'ap.token.delete', detail: `token ${id}` });
+    return { status: 200, body: { ok: true } };
+  }
+}

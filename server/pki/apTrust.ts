@@ -1,0 +1,178 @@
+import path from 'node:path';
+import type { ApAuthorizationStatus, CreateEnrolmentToken, EnrolmentTokenView } from '../../lib/apAuthorization';
+import { enrolmentRequestSchema } from '../../lib/apAuthorization';
+import { toFieldIssues } from '../../lib/imageDownloadProfile';
+import { DropReport } from '../capwap/dropReport';
+import type { EventLine } from '../store/eventLog';
+import type { Db } from '../store/database';
+import { ApAuthorizationRepository, type ApAuthorizationRecord } from './apAuthorizationRepository';
+import { hashToken, loadOrCreateJoinToken, newToken, sameToken } from './joinToken';
+import { CertificateRequestError, LocalCa } from './localCa';
+
+export interface ApTrustOptions {
+  dataDir: string;
+  /** Approve APs that enrol with the fleet's join token without an admin (the demo). */
+  autoApprove: boolean;
+  /** `EWC_MAX_APS`: enrolled APs count against it too, so a leaked join token cannot fill the list. */
+  maxAps: number;
+  log: (line: EventLine) => void;
+}
+
+export type Admission = { ok: true } | { ok: false; reason: string };
+
+export interface EnrolmentResult {
+  status: number;
+  body: { certificate: string; status: ApAuthorizationStatus } | { error: string; issues?: { path: string; message: string }[] };
+}
+
+const apLine = (text: string, severity: EventLine['severity'] = 'notice'): EventLine => ({ severity, facility: 'CAPWAPAC_SMGR_TRACE_MESSAGE-5-AP_AUTHORIZATION', text });
+
+/**
+ * Who may join: the local CA, the fleet's join token, the admins' one-time enrolment
+ * tokens and the AP authorization list. An AP enrols once (token + CSR for its MAC) and
+ * then joins with the certificate; only the certificate on the list, approved, is accepted.
+ */
+export class ApTrust {
+  readonly repository: ApAuthorizationRepository;
+  readonly joinToken: string;
+  private ca: LocalCa | null = null;
+  private readonly drops: DropReport;
+  private readonly certificateWithdrawn = new Set<(mac: string, reason: string) => void>();
+
+  constructor(
+    db: Db,
+    private readonly options: ApTrustOptions,
+  ) {
+    this.repository = new ApAuthorizationRepository(db);
+    this.joinToken = loadOrCreateJoinToken(this.pkiDir);
+    this.drops = new DropReport(options.log);
+  }
+
+  get pkiDir(): string {
+    return path.join(this.options.dataDir, 'pki');
+  }
+
+  /** Loads (or creates) the CA and the controller's certificate; the AP port needs them before it listens. */
+  async openCa(hostNames: string[]): Promise<LocalCa> {
+    this.ca ??= await LocalCa.open(this.pkiDir, hostNames);
+    return this.ca;
+  }
+
+  /** Called when an AP's certificate stops being accepted (revoked, deleted, replaced): its session is dropped at once. */
+  onCertificateWithdrawn(listener: (mac: string, reason: string) => void): () => void {
+    this.certificateWithdrawn.add(listener);
+    return () => this.certificateWithdrawn.delete(listener);
+  }
+
+  /** Whether this certificate (by serial) may join as this MAC right now. */
+  admit(mac: string, serial: string): Admission {
+    const record = this.repository.get(mac);
+    if (!record || record.certSerial !== serial.toUpperCase()) return { ok: false, reason: `certificate of ${mac} is not on the AP authorization list` };
+    if (record.status === 'revoked') return { ok: false, reason: `AP ${mac} is revoked` };
+    if (record.status === 'pending') return { ok: false, reason: `AP ${mac} is waiting for approval on the AP authorization list` };
+    return { ok: true };
+  }
+
+  async enrol(body: unknown, sourceAddress: string): Promise<EnrolmentResult> {
+    const parsed = enrolmentRequestSchema.safeParse(body);
+    if (!parsed.success) return { status: 400, body: { error: 'Invalid enrolment request', issues: toFieldIssues(parsed.error) } };
+    const { mac, token, csr } = parsed.data;
+    // The CSR is checked before a one-time token is spent on it.
+    try {
+      await LocalCa.readRequest(csr);
+    } catch (error) {
+      if (error instanceof CertificateRequestError) return this.refuse(400, mac, sourceAddress, error.message);
+      throw error;
+    }
+    const existing = this.repository.get(mac);
+    let via: ApAuthorizationRecord['enrolledVia'];
+    let status: ApAuthorizationStatus;
+    if (sameToken(token, this.joinToken)) {
+      // The shared fleet token only enrols MACs the list does not know: it cannot take over an enrolled AP.
+      if (existing) return this.refuse(403, mac, sourceAddress, `AP ${mac} is already enrolled; delete it from the AP authorization list or enrol it with a one-time token`);
+      if (this.repository.count() >= this.options.maxAps) return this.refuse(403, mac, sourceAddress, `the AP authorization list is full (EWC_MAX_APS ${this.options.maxAps})`);
+      via = 'join-token';
+      status = this.options.autoApprove ? 'approved' : 'pending';
+    } else if (this.repository.consumeToken(hashToken(token), mac)) {
+      // An admin created this token for the purpose: the AP is approved, and a revoked one is taken back.
+      via = 'enrolment-token';
+      status = 'approved';
+    } else {
+      return this.refuse(401, mac, sourceAddress, 'unknown, used or expired token');
+    }
+    const issued = await (await this.requireCa()).issueApCertificate(mac, csr);
+    const now = new Date().toISOString();
+    const saved = this.repository.saveEnrolment(
+      {
+        mac,
+        status,
+        certSerial: issued.serial,
+        certFingerprint: issued.fingerprint,
+        certExpiresAt: issued.expiresAt,
+        enrolledVia: via,
+        enrolledAt: now,
+        enrolledFrom: sourceAddress,
+        changedAt: now,
+        changedBy: via === 'join-token' && status === 'approved' ? 'auto-approve' : via === 'join-token' ? 'enrolment' : 'enrolment token',
+      },
+      // Two join-token enrolments of one MAC at once: the first wins, the second's certificate is never recorded.
+      via === 'enrolment-token',
+    );
+    if (!saved) return this.refuse(403, mac, sourceAddress, `AP ${mac} is already enrolled`);
+    if (existing) this.withdraw(mac, 'a new certificate was issued');
+    const how = via === 'join-token' ? 'the fleet join token' : 'a one-time enrolment token';
+    this.options.log(apLine(`AP Mac: ${mac} enrolled with ${how} from ${sourceAddress}, certificate ${issued.fingerprint}; ${status === 'approved' ? 'approved' : 'waiting for approval'}`));
+    return { status: 201, body: { certificate: issued.pem, status } };
+  }
+
+  approve(mac: string, by: string): boolean {
+    const record = this.repository.get(mac);
+    if (!record || !this.repository.setStatus(mac, 'approved', by)) return false;
+    this.options.log(apLine(`AP Mac: ${mac} approved by ${by}`));
+    return true;
+  }
+
+  revoke(mac: string, by: string): boolean {
+    if (!this.repository.setStatus(mac, 'revoked', by)) return false;
+    this.options.log(apLine(`AP Mac: ${mac} revoked by ${by}: its certificate is refused`, 'warning'));
+    this.withdraw(mac, `revoked by ${by}`);
+    return true;
+  }
+
+  remove(mac: string, by: string): boolean {
+    if (!this.repository.delete(mac)) return false;
+    this.options.log(apLine(`AP Mac: ${mac} deleted from the AP authorization list by ${by}`, 'warning'));
+    this.withdraw(mac, `deleted by ${by}`);
+    return true;
+  }
+
+  /** A one-time enrolment token; its text is returned once and only its hash is kept. */
+  createToken(request: CreateEnrolmentToken, by: string): { token: string; view: EnrolmentTokenView } {
+    const token = newToken();
+    const expiresAt = new Date(Date.now() + request.validHours * 3_600_000).toISOString();
+    const view = this.repository.createToken(hashToken(token), request.mac, by, expiresAt);
+    return { token, view };
+  }
+
+  dispose(): void {
+    this.drops.dispose();
+  }
+
+  private async requireCa(): Promise<LocalCa> {
+    if (!this.ca) throw new Error('The local CA is not open yet');
+    return this.ca;
+  }
+
+  private withdraw(mac: string, reason: string): void {
+    for (const listener of this.certificateWithdrawn) listener(mac, reason);
+  }
+
+  private refuse(status: number, mac: string, sourceAddress: string, reason: string): EnrolmentResult {
+    this.drops.drop(
+      'enrolment-refused',
+      () => apLine(`AP Mac: ${mac} enrolment from ${sourceAddress} refused: ${reason}`, 'warning'),
+      (more) => apLine(`${more} more AP enrolment(s) refused in the last few seconds`, 'warning'),
+    );
+    return { status, body: { error: `Enrolment refused: ${reason}` } };
+  }
+}

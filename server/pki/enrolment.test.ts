@@ -1,0 +1,117 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ApAgent } from '../agent/apAgent';
+import { ensureApCredentials } from '../agent/apCredentials';
+import { DEMO_FLEET } from '../demo/demoFleet';
+import { ADMIN, startConsoleHarness, waitFor, type ConsoleHarness } from '../testing/consoleHarness';
+
+let harness: ConsoleHarness | null = null;
+const agents: ApAgent[] = [];
+afterEach(async () => {
+  for (const agent of agents.splice(0)) await agent.stop();
+  await harness?.dispose();
+  harness = null;
+});
+
+const caOf = (h: ConsoleHarness) => fs.readFileSync(path.join(h.instance.trust.pkiDir, 'ca.crt'), 'utf8');
+const listOf = (h: ConsoleHarness) => h.instance.apAuthorizationApi.list().body as { aps: { mac: string; status: string; connected: boolean; name: string | null }[]; tokens: { id: number; usedByMac: string | null }[] };
+
+function agentFor(h: ConsoleHarness, ap: (typeof DEMO_FLEET)[number], enrolmentToken: string | null) {
+  const agent = new ApAgent({
+    controllerUrl: h.capwapUrl,
+    trust: { caCertPem: caOf(h), enrolmentToken },
+    vendorKeys: [],
+    ap,
+    storageDir: path.join(h.config.dataDir, 'fleet', ap.mac.replace(/\W/g, '')),
+    linkKbps: 0,
+    reloadMs: 200,
+  });
+  agents.push(agent);
+  return agent;
+}
+
+describe('AP enrolment and the AP authorization list', () => {
+  it('without auto-approve, an AP that enrolled with the join token waits until an admin approves it, then joins', async () => {
+    harness = await startConsoleHarness({ EWC_AP_AUTO_APPROVE: '0' });
+    const h = harness;
+    const ap = DEMO_FLEET[0];
+    let joined = false;
+    const started = agentFor(h, ap, h.instance.trust.joinToken)
+      .start()
+      .then(() => (joined = true));
+    await waitFor('the AP on the list', () => listOf(h).aps, (aps) => aps.some((row) => row.mac === ap.mac && row.status === 'pending'));
+    expect(joined).toBe(false);
+    expect(listOf(h).aps.find((row) => row.mac === ap.mac)?.connected).toBe(false);
+    expect(h.instance.apAuthorizationApi.change(ap.mac.toUpperCase(), { status: 'approved' }, ADMIN).status).toBe(200);
+    await started;
+    expect(listOf(h).aps.find((row) => row.mac === ap.mac)).toMatchObject({ status: 'approved', connected: true, name: ap.name });
+  });
+
+  it('a one-time enrolment token enrols the AP it was made for, once, and is stored only as a hash', async () => {
+    harness = await startConsoleHarness({ EWC_AP_AUTO_APPROVE: '0' });
+    const h = harness;
+    const created = h.instance.apAuthorizationApi.createToken({ mac: '70:F0:96:A1:4E:20', validHours: '2' }, ADMIN);
+    expect(created.status).toBe(201);
+    const { token } = created.body as { token: string };
+    const dir = path.join(h.config.dataDir, 'other-ap');
+    await expect(ensureApCredentials(dir, '0a00.0000.0009', h.capwapUrl, { caCertPem: caOf(h), enrolmentToken: token })).rejects.toThrow(
+      'Enrolment refused: unknown, used or expired token',
+    );
+
+    const agent = agentFor(h, DEMO_FLEET[2], token);
+    await agent.start();
+    expect(listOf(h).aps).toEqual([expect.objectContaining({ mac: '70f0.96a1.4e20', status: 'approved', connected: true })]);
+    expect(listOf(h).tokens[0].usedByMac).toBe('70f0.96a1.4e20');
+    await expect(ensureApCredentials(path.join(dir, 'again'), '70f0.96a1.4e20', h.capwapUrl, { caCertPem: caOf(h), enrolmentToken: token })).rejects.toThrow(
+      'Enrolment refused: unknown, used or expired token',
+    );
+
+    expect(JSON.stringify(listOf(h))).not.toContain(token);
+    h.instance.db.pragma('wal_checkpoint(PASSIVE)');
+    for (const file of ['ewc.sqlite', 'ewc.sqlite-wal']) {
+      const bytes = path.join(h.config.dataDir, file);
+      if (fs.existsSync(bytes)) expect(fs.readFileSync(bytes).includes(token), file).toBe(false);
+    }
+    expect(h.instance.auth.audit.recent().some((entry) => entry.action === 'ap.token.create' && entry.detail.includes('for 70f0.96a1.4e20'))).toBe(true);
+  });
+
+  it('an AP whose certificate came from another CA (the console was set up anew) enrols again instead of being refused forever', async () => {
+    const first = await startConsoleHarness();
+    const storageDir = path.join(first.config.dataDir, '..', `${path.basename(first.config.dataDir)}-ap`);
+    const caFirst = caOf(first);
+    await ensureApCredentials(storageDir, '0a00.0000.0042', first.capwapUrl, { caCertPem: caFirst, enrolmentToken: first.instance.trust.joinToken });
+    const certFirst = fs.readFileSync(path.join(storageDir, 'ap.crt'), 'utf8');
+    await first.dispose();
+    try {
+      harness = await startConsoleHarness();
+      expect(caOf(harness)).not.toBe(caFirst);
+      await ensureApCredentials(storageDir, '0a00.0000.0042', harness.capwapUrl, { caCertPem: caOf(harness), enrolmentToken: harness.instance.trust.joinToken });
+      expect(fs.readFileSync(path.join(storageDir, 'ap.crt'), 'utf8')).not.toBe(certFirst);
+      expect(listOf(harness).aps.map((ap) => ap.mac)).toEqual(['0a00.0000.0042']);
+    } finally {
+      fs.rmSync(storageDir, { recursive: true, force: true });
+    }
+  });
+
+  it('answers bad input at the API with a 400 and a field message', async () => {
+    harness = await startConsoleHarness();
+    const api = harness.instance.apAuthorizationApi;
+    expect(api.change('../../etc/passwd', { status: 'approved' }, ADMIN)).toMatchObject({ status: 400, body: { error: 'Not a MAC address: ../../etc/passwd' } });
+    expect(api.change('0a00.0000.0001', { status: 'maybe' }, ADMIN).status).toBe(400);
+    expect(api.change('0a00.0000.0001', { status: 'approved' }, ADMIN).status).toBe(404);
+    // A CSR that is not one: refused before the one-time token is spent, so the token still enrols its AP.
+    const { token } = api.createToken({}, ADMIN).body as { token: string };
+    expect(await harness.instance.trust.enrol({ mac: '0a00.0000.0007', token, csr: `-----BEGIN CERTIFICATE REQUEST-----\n${'A'.repeat(120)}\n-----END CERTIFICATE REQUEST-----` }, '127.0.0.1')).toEqual({
+      status: 400,
+      body: { error: 'Enrolment refused: the certificate request is not a PEM PKCS#10 CSR' },
+    });
+    expect(await harness.instance.trust.enrol({ mac: '0a00.0000.0007', token: 'short', csr: 'x' }, '127.0.0.1')).toMatchObject({ status: 400, body: { error: 'Invalid enrolment request' } });
+    await ensureApCredentials(path.join(harness.config.dataDir, 'ap7'), '0a00.0000.0007', harness.capwapUrl, { caCertPem: caOf(harness), enrolmentToken: token });
+    expect(listOf(harness).aps.map((ap) => ap.status)).toEqual(['approved']);
+    expect(api.createToken({ mac: 'nope', validHours: 0 }, ADMIN)).toMatchObject({
+      status: 400,
+      body: { issues: [{ path: 'mac', message: expect.stringContaining('must be a MAC address') }, { path: 'validHours', message: 'at least 1 hour' }] },
+    });
+  });
+});

@@ -1,0 +1,31 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+
+export const JOIN_TOKEN_FILE = 'fleet-join-token';
+
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+export function newToken(): string {
+  return randomBytes(24).toString('base64url');
+}
+
+/** Compares through hashes so the time taken says nothing about how much of the token was right. */
+export function sameToken(a: string, b: string): boolean {
+  return timingSafeEqual(Buffer.from(hashToken(a), 'hex'), Buffer.from(hashToken(b), 'hex'));
+}
+
+/**
+ * The fleet's join token: the shared secret simulated APs (`npm run fleet`, the demo fleet) enrol
+ * with. Created once in the PKI folder with mode 0600, like the secret key file.
+ */
+export function loadOrCreateJoinToken(pkiDir: string): string {
+  const file = path.join(pkiDir, JOIN_TOKEN_FILE);
+  fs.mkdirSync(pkiDir, { recursive: true, mode: 0o700 });
+  if (fs.existsSync(file)) return fs.readFileSync(file, 'utf8').trim();
+  const token = newToken();
+  fs.writeFileSync(file, `${token}\n`, { mode: 0o600 });
+  return token;
+}

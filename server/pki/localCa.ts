@@ -1,0 +1,141 @@
+import { X509Certificate, randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { EC_ALGORITHM, generateKeyPair, importPrivateKey, privateKeyToPem, x509 } from './x509';
+
+/** The subject of the controller's own TLS certificate: APs accept no other server, not even another AP's certificate. */
+export const CONTROLLER_CN = 'EWC controller';
+const CA_NAME = 'CN=EWC local CA, O=EWC Software Upgrade console';
+const CA_YEARS = 20;
+const CERT_YEARS = 10;
+
+export interface IssuedCertificate {
+  pem: string;
+  /** Upper-case hex, as Node's TLS reports a peer's serial. */
+  serial: string;
+  fingerprint: string;
+  expiresAt: string;
+}
+
+export class CertificateRequestError extends Error {}
+
+function yearsFromNow(years: number): Date {
+  const date = new Date();
+  date.setFullYear(date.getFullYear() + years);
+  return date;
+}
+
+/** 16 random bytes, positive and without a leading zero byte, so the serial reads back exactly as issued. */
+function newSerial(): string {
+  const bytes = randomBytes(16);
+  bytes[0] = 0x40 | (bytes[0] & 0x3f);
+  return bytes.toString('hex').toUpperCase();
+}
+
+function describe(pem: string): IssuedCertificate {
+  const cert = new X509Certificate(pem);
+  return { pem, serial: cert.serialNumber.toUpperCase(), fingerprint: cert.fingerprint256, expiresAt: new Date(cert.validTo).toISOString() };
+}
+
+function writeSecret(file: string, text: string): void {
+  fs.writeFileSync(file, text, { mode: 0o600 });
+  fs.chmodSync(file, 0o600);
+}
+
+/**
+ * The console's own certificate authority, like the locally significant certificates a
+ * Cisco controller's site CA issues: it certifies the controller's AP port and one
+ * certificate per AP, bound to the AP's MAC in the subject CN. Its key stays in the data
+ * folder (mode 0600) and never leaves it.
+ */
+export class LocalCa {
+  private constructor(
+    private readonly caKey: CryptoKey,
+    private readonly caCert: x509.X509Certificate,
+    readonly controllerKeyPem: string,
+    readonly controllerCertPem: string,
+  ) {}
+
+  get caCertPem(): string {
+    return this.caCert.toString('pem');
+  }
+
+  /** Loads the CA from `dir`, creating it on the first start, and issues the controller's certificate for this start. */
+  static async open(dir: string, hostNames: string[]): Promise<LocalCa> {
+    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const keyFile = path.join(dir, 'ca.key');
+    const certFile = path.join(dir, 'ca.crt');
+    let caKey: CryptoKey;
+    let caCert: x509.X509Certificate;
+    if (fs.existsSync(keyFile) && fs.existsSync(certFile)) {
+      caKey = await importPrivateKey(fs.readFileSync(keyFile, 'utf8'));
+      caCert = new x509.X509Certificate(fs.readFileSync(certFile, 'utf8'));
+    } else {
+      const keys = await generateKeyPair();
+      caCert = await x509.X509CertificateGenerator.createSelfSigned({
+        serialNumber: newSerial(),
+        name: CA_NAME,
+        notBefore: new Date(),
+        notAfter: yearsFromNow(CA_YEARS),
+        keys,
+        signingAlgorithm: EC_ALGORITHM,
+        extensions: [
+          new x509.BasicConstraintsExtension(true, 0, true),
+          new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
+          await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
+        ],
+      });
+      caKey = keys.privateKey;
+      writeSecret(keyFile, await privateKeyToPem(keys.privateKey));
+      fs.writeFileSync(certFile, caCert.toString('pem'));
+    }
+    const controllerKeys = await generateKeyPair();
+    const ips = ['127.0.0.1', '::1', ...hostNames.filter((h) => /^[\d.:]+$/.test(h) && h !== '0.0.0.0' && h !== '::')];
+    const dns = ['localhost', ...hostNames.filter((h) => !/^[\d.:]+$/.test(h))];
+    const controllerCert = await x509.X509CertificateGenerator.create({
+      serialNumber: newSerial(),
+      subject: `CN=${CONTROLLER_CN}`,
+      issuer: caCert.subject,
+      notBefore: new Date(),
+      notAfter: yearsFromNow(CERT_YEARS),
+      signingKey: caKey,
+      publicKey: controllerKeys.publicKey,
+      signingAlgorithm: EC_ALGORITHM,
+      extensions: [
+        new x509.BasicConstraintsExtension(false, undefined, true),
+        new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth], true),
+        new x509.SubjectAlternativeNameExtension([...ips.map((value) => ({ type: 'ip' as const, value })), ...dns.map((value) => ({ type: 'dns' as const, value }))]),
+      ],
+    });
+    return new LocalCa(caKey, caCert, await privateKeyToPem(controllerKeys.privateKey), controllerCert.toString('pem'));
+  }
+
+  /** The CSR, parsed, once its signature proves the AP holds the key; throws a CertificateRequestError otherwise. */
+  static async readRequest(csrPem: string): Promise<x509.Pkcs10CertificateRequest> {
+    let csr: x509.Pkcs10CertificateRequest;
+    try {
+      csr = new x509.Pkcs10CertificateRequest(csrPem);
+    } catch {
+      throw new CertificateRequestError('the certificate request is not a PEM PKCS#10 CSR');
+    }
+    if (!(await csr.verify().catch(() => false))) throw new CertificateRequestError('the certificate request signature does not verify');
+    return csr;
+  }
+
+  /** A client certificate for the AP with this MAC, for the public key of a CSR the AP signed (proof it holds the key). */
+  async issueApCertificate(mac: string, csrPem: string): Promise<IssuedCertificate> {
+    const csr = await LocalCa.readRequest(csrPem);
+    const cert = await x509.X509CertificateGenerator.create({
+      serialNumber: newSerial(),
+      subject: `CN=${mac}`,
+      issuer: this.caCert.subject,
+      notBefore: new Date(),
+      notAfter: yearsFromNow(CERT_YEARS),
+      signingKey: this.caKey,
+      publicKey: csr.publicKey,
+      signingAlgorithm: EC_ALGORITHM,
+      extensions: [new x509.BasicConstraintsExtension(false, undefined, true), new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.clientAuth], true)],
+    });
+    return describe(cert.toString('pem'));
+  }
+}
