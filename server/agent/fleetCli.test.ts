@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ApImageReport } from '../../lib/apImage';
-import { startConsoleHarness, waitFor, type ConsoleHarness } from '../testing/consoleHarness';
+import { fleetCliTrustArgs, startConsoleHarness, waitFor, type ConsoleHarness } from '../testing/consoleHarness';
 
 let harness: ConsoleHarness | null = null;
 afterEach(async () => {
@@ -16,10 +16,9 @@ describe('npm run fleet', () => {
   it('runs simulated APs as a separate process that enrol with the join token file, join the AP port and leave when stopped', async () => {
     harness = await startConsoleHarness();
     const storage = fs.mkdtempSync(path.join(os.tmpdir(), 'ewc-fleet-cli-'));
-    const pki = harness.instance.trust.pkiDir;
     const fleet = spawn(
       path.resolve('node_modules/.bin/tsx'),
-      ['server/agent/fleetCli.ts', '--controller', harness.capwapUrl, '--count', '8', '--data-dir', storage, '--ca', path.join(pki, 'ca.crt'), '--join-token-file', path.join(pki, 'fleet-join-token')],
+      ['server/agent/fleetCli.ts', '--controller', harness.capwapUrl, '--count', '8', '--data-dir', storage, ...fleetCliTrustArgs(harness)],
       { stdio: 'pipe' },
     );
     let output = '';
@@ -48,13 +47,13 @@ describe('npm run fleet', () => {
   it('spreads a large fleet over several processes, digest only, and stops them together', async () => {
     harness = await startConsoleHarness();
     const storage = fs.mkdtempSync(path.join(os.tmpdir(), 'ewc-fleet-cli-'));
-    const args = ['server/agent/fleetCli.ts', '--controller', harness.url, '--count', '10', '--processes', '2', '--digest-only', '--data-dir', storage];
+    const args = ['server/agent/fleetCli.ts', '--controller', harness.capwapUrl, '--count', '10', '--processes', '2', '--digest-only', '--data-dir', storage, ...fleetCliTrustArgs(harness)];
     const fleet = spawn(path.resolve('node_modules/.bin/tsx'), args, { stdio: 'pipe' });
     let output = '';
     fleet.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     try {
       const report = () => harness!.instance.api.getApImage().body as ApImageReport;
-      await waitFor('the parent to report every AP', () => output, (text) => text.includes(`10 APs joined ${harness!.url} (2 processes)`), 30_000);
+      await waitFor('the parent to report every AP', () => output, (text) => text.includes(`10 APs joined ${harness!.capwapUrl} (2 processes)`), 30_000);
       expect(report().aps.filter((ap) => ap.connected)).toHaveLength(10);
       expect(output).toContain('digest only: each AP verifies its images by SHA-256 and keeps the digest, not the file');
       const exited = new Promise<number | null>((resolve) => fleet.once('exit', resolve));

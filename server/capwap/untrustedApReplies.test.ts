@@ -2,12 +2,14 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { io, type Socket } from 'socket.io-client';
+import type { Socket } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ApImageReport } from '../../lib/apImage';
-import { CAPWAP_NAMESPACE, type ApJoinInfo, type ImageOffer } from '../../lib/capwapEvents';
+import type { ApJoinInfo, ImageOffer } from '../../lib/capwapEvents';
+import { ensureApCredentials } from '../agent/apCredentials';
 import { DEMO_IMAGE_PATH, ensureDemoBundle } from '../demo/demoBundle';
 import { ADMIN, startConsoleHarness, waitFor, type ConsoleHarness } from '../testing/consoleHarness';
+import { rawJoin, type RawApSocket } from '../testing/rawApClient';
 import { startTftpdHpa, type RunningTftpd } from '../testing/tftpdHpa';
 
 // The controller must not believe an AP: every reply is parsed and checked, and a bad one fails that AP with a line.
@@ -20,38 +22,44 @@ interface Behaviour {
   reload?: () => unknown;
 }
 
-/** An AP that speaks the protocol honestly except where a behaviour says otherwise. */
-function fakeAp(url: string, behaviour: Behaviour): Promise<Socket> {
-  const socket = io(`${url}${CAPWAP_NAMESPACE}`, { auth: { ...JOIN }, transports: ['websocket'], reconnection: false });
+/**
+ * An AP that speaks the protocol honestly except where a behaviour says otherwise. It is a real,
+ * enrolled AP (its certificate from the console's CA, joined over mutual TLS): admission is not what
+ * is tested here, what it says once admitted is.
+ */
+async function fakeAp(h: ConsoleHarness, behaviour: Behaviour): Promise<RawApSocket> {
+  const caCertPem = fs.readFileSync(path.join(h.instance.trust.pkiDir, 'ca.crt'), 'utf8');
+  const credentials = await ensureApCredentials(fs.mkdtempSync(path.join(h.config.dataDir, 'liar-')), JOIN.mac, h.capwapUrl, { caCertPem, enrolmentToken: h.instance.trust.joinToken });
+  const { socket, error } = await rawJoin(h.capwapUrl, { ...JOIN }, { key: credentials.keyPem, cert: credentials.certPem });
+  if (error) throw new Error(`The fake AP could not join: ${error}`);
+  // A liar answers whatever it likes: its replies are untyped on purpose.
+  const liar: Socket = socket;
   const transfers = new Map<string, { offer: ImageOffer; hash: ReturnType<typeof createHash>; received: number }>();
-  socket.on('image:precheck', (_offer: ImageOffer, ack: (reply: unknown) => void) => ack({ ok: true, availableKb: 400_000, requiredKb: 1, message: 'OK' }));
-  socket.on('image:begin', (offer: ImageOffer, ack: (reply: unknown) => void) => {
+  liar.on('image:precheck', (_offer: ImageOffer, ack: (reply: unknown) => void) => ack({ ok: true, availableKb: 400_000, requiredKb: 1, message: 'OK' }));
+  liar.on('image:begin', (offer: ImageOffer, ack: (reply: unknown) => void) => {
     transfers.set(offer.transferId, { offer, hash: createHash('sha256'), received: 0 });
     ack(behaviour.begin?.(offer) ?? { ok: true, offset: 0, message: '' });
   });
-  socket.on('image:data', (block: { transferId: string; offset: number; data: Buffer }, ack: (reply: unknown) => void) => {
+  liar.on('image:data', (block: { transferId: string; offset: number; data: Buffer }, ack: (reply: unknown) => void) => {
     const transfer = transfers.get(block.transferId)!;
     transfer.hash.update(block.data);
     transfer.received += block.data.length;
     ack(behaviour.data?.(block, transfer.received) ?? { ok: true, received: transfer.received, message: '' });
   });
-  socket.on('image:end', ({ transferId }: { transferId: string }, ack: (reply: unknown) => void) => {
+  liar.on('image:end', ({ transferId }: { transferId: string }, ack: (reply: unknown) => void) => {
     const transfer = transfers.get(transferId)!;
     const sha256 = transfer.hash.digest('hex');
     ack(behaviour.end?.(sha256, transfer.offer) ?? { ok: true, sha256, message: 'Image signing verify success.' });
   });
-  socket.on('image:abort', (_abort: unknown, ack: () => void) => ack());
-  socket.on('ap:reload', (ack: (reply?: unknown) => void) => ack(behaviour.reload?.()));
-  return new Promise((resolve, reject) => {
-    socket.once('connect', () => resolve(socket));
-    socket.once('connect_error', reject);
-  });
+  liar.on('image:abort', (_abort: unknown, ack: () => void) => ack());
+  liar.on('ap:reload', (ack: (reply?: unknown) => void) => ack(behaviour.reload?.()));
+  return socket;
 }
 
 let serverRoot: string;
 let tftpd: RunningTftpd;
 let harness: ConsoleHarness | null = null;
-let ap: Socket | null = null;
+let ap: RawApSocket | null = null;
 
 beforeAll(async () => {
   serverRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'ewc-liar-bundle-'));
@@ -74,7 +82,7 @@ afterEach(async () => {
 
 async function predownloadTo(behaviour: Behaviour): Promise<ConsoleHarness> {
   harness = await startConsoleHarness({ EWC_MAX_RETRIES: '0' });
-  ap = await fakeAp(harness.url, behaviour);
+  ap = await fakeAp(harness, behaviour);
   await waitFor('the AP joined', () => harness!.instance.api.getApImage().body as ApImageReport, (r) => r.aps.some((row) => row.connected));
   const started = await harness.instance.api.startDownload({ mode: 'TFTP', imageServer: '127.0.0.1', imagePath: DEMO_IMAGE_PATH, port: tftpd.port, parallelMode: false }, ADMIN);
   expect(started.status).toBe(202);

@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -8,7 +7,8 @@ import type { ApImageReport } from '../../lib/apImage';
 import { DEMO_FLEET } from '../demo/demoFleet';
 import { DEMO_IMAGE_PATH, ensureDemoBundle } from '../demo/demoBundle';
 import { sha256OfFile } from '../imageSource/imageCache';
-import { ADMIN, startConsoleHarness, waitFor, type ConsoleHarness } from '../testing/consoleHarness';
+import { ADMIN, fleetCliTrustArgs, startConsoleHarness, waitFor, type ConsoleHarness } from '../testing/consoleHarness';
+import { freeTcpPort } from '../testing/freeTcpPort';
 import { startTftpdHpa } from '../testing/tftpdHpa';
 
 // A controller that stops mid-upgrade, and an AP process killed mid-transfer (issue #11), against tftpd-hpa.
@@ -43,17 +43,12 @@ const apRow = (h: ConsoleHarness) => (h.instance.api.getApImage().body as ApImag
 const syslog = (h: ConsoleHarness) => (h.instance.api.getSyslog().body as { text: string }[]).map((line) => line.text);
 const imageSize = () => fs.statSync(path.join(serverRoot, DEMO_IMAGE_PATH, AP.imageType)).size;
 
-async function freeTcpPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
+/** The ports a console restarted on the same data folder keeps, so its pages and APs find it again. */
+const fixedPorts = async () => ({ PORT: String(await freeTcpPort()), EWC_CAPWAP_PORT: String(await freeTcpPort()) });
 
 describe('a controller stopped gracefully mid-predownload', () => {
   it('tells the page and the AP why, and the restarted console resumes the AP from the bytes it holds', async () => {
-    const env = { PORT: String(await freeTcpPort()) };
+    const env = await fixedPorts();
     harness = await startConsoleHarness(env);
     const fleet = await harness.startFleet([AP], 1500);
     const notices: string[] = [];
@@ -92,7 +87,7 @@ describe('a controller stopped gracefully mid-predownload', () => {
 
 describe('the image cache after a restart', () => {
   it('fetches an image again when the cached file no longer has the SHA-256 recorded for it', async () => {
-    const env = { PORT: String(await freeTcpPort()) };
+    const env = await fixedPorts();
     harness = await startConsoleHarness(env);
     const fleet = await harness.startFleet([AP], 1500);
     expect((await harness.instance.api.startDownload(profile(), ADMIN)).status).toBe(202);
@@ -125,7 +120,7 @@ describe('an AP process killed mid-transfer', () => {
     const fleetRoot = path.join(harness.config.dataDir, 'fleet-process');
     fs.writeFileSync(fleetFile, JSON.stringify([AP]));
     const startFleetProcess = () => {
-      const args = ['--import', 'tsx', 'server/agent/fleetCli.ts', '--controller', harness!.url, '--file', fleetFile, '--data-dir', fleetRoot, '--link-kbps', '1500'];
+      const args = ['--import', 'tsx', 'server/agent/fleetCli.ts', '--controller', harness!.capwapUrl, '--file', fleetFile, '--data-dir', fleetRoot, '--link-kbps', '1500', ...fleetCliTrustArgs(harness!)];
       fleetProcess = spawn(process.execPath, args, { stdio: 'ignore' });
     };
     startFleetProcess();

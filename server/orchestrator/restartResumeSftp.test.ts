@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ApImageReport } from '../../lib/apImage';
@@ -9,6 +8,7 @@ import { sha256OfFile } from '../imageSource/imageCache';
 import { ADMIN, startConsoleHarness, waitFor, type ConsoleHarness } from '../testing/consoleHarness';
 import { startOpenSshServer, type OpenSshServer } from '../testing/opensshServer';
 import { writeRandomFile } from '../testing/tftpdHpa';
+import { freeTcpPort } from '../testing/freeTcpPort';
 
 // A console stopped while its image cache fetches over SFTP from Debian's OpenSSH (issue #11).
 let sshd: OpenSshServer;
@@ -50,17 +50,9 @@ const sftpProfile = (password: string) => ({
   sftp: { username: sshd.user, passwordType: 'UNENCRYPTED', password, hostKeyFingerprint: sshd.hostKeyFingerprint },
 });
 
-async function freeTcpPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
 describe('a controller stopped while it fetches over SFTP', () => {
   it('resumes the cached partial image from its offset after the restart, logging in with the password the run started with', async () => {
-    const env = { PORT: String(await freeTcpPort()), EWC_SFTP_TIMEOUT_MS: '5000' };
+    const env = { PORT: String(await freeTcpPort()), EWC_CAPWAP_PORT: String(await freeTcpPort()), EWC_SFTP_TIMEOUT_MS: '5000' };
     harness = await startConsoleHarness(env);
     const fleet = await harness.startFleet([AP]);
     const original = path.join(bundleDir, 'ap1g8');

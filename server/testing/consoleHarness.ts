@@ -13,6 +13,7 @@ import { createConsole, type ConsoleInstance } from '../createConsole';
 import { sessionCookie } from '../auth/cookies';
 import { loadTrustedVendorKeys } from '../imageSigning/imageManifest';
 import type { RequestActor } from '../../lib/requestActor';
+import { JOIN_TOKEN_FILE } from '../pki/joinToken';
 
 /** The actor API calls are made as in tests: the first admin, from loopback. */
 export const ADMIN: RequestActor = { username: 'admin', role: 'admin', sourceAddress: '127.0.0.1' };
@@ -80,10 +81,10 @@ export async function startConsoleHarness(env: Record<string, string> = {}, data
   });
   const httpServer: Server = createServer();
   const instance = createConsole(httpServer, config);
-  // A given PORT is kept, so a console restarted on the same data folder is found again by its APs.
+  // A given PORT and EWC_CAPWAP_PORT are kept, so a console restarted on the same data folder is found again by its pages and APs.
   await new Promise<void>((resolve) => httpServer.listen(env.PORT ? config.port : 0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(httpServer.address() as AddressInfo).port}`;
-  const capwapUrl = `https://127.0.0.1:${await instance.capwap.listen(0, '127.0.0.1')}`;
+  const capwapUrl = `https://127.0.0.1:${await instance.capwap.listen(env.EWC_CAPWAP_PORT ? config.capwapPort : 0, '127.0.0.1')}`;
   const login = await instance.auth.login('admin', TEST_ADMIN_PASSWORD, '127.0.0.1');
   if (!login.ok) throw new Error(`The test admin cannot log in: ${login.message}`);
   const browser = new BrowserProbe(url, sessionCookie(login.sessionId, { maxAgeSeconds: 3600 }).split(';')[0]);
@@ -118,6 +119,12 @@ export async function startConsoleHarness(env: Record<string, string> = {}, data
     },
   };
   return harness;
+}
+
+/** What `npm run fleet` needs to enrol with this console: its CA, its fleet join token file, its vendor keys. */
+export function fleetCliTrustArgs(harness: ConsoleHarness): string[] {
+  const pki = harness.instance.trust.pkiDir;
+  return ['--ca', path.join(pki, 'ca.crt'), '--join-token-file', path.join(pki, JOIN_TOKEN_FILE), '--vendor-keys', harness.config.vendorKeyDir];
 }
 
 /** Polls until the check passes or the time is up; fails with the last value seen, for a readable test failure. */

@@ -42,8 +42,11 @@ const httpServer = createServer((req, res) => {
   }
 });
 const instance = createConsole(httpServer, config);
-httpServer.listen(config.port, config.host, () => {
-  const { port } = httpServer.address() as AddressInfo;
-  console.log(`console listening on http://${config.host}:${port}`);
-});
+// The AP port first, so that "console listening" means APs can join too.
+void instance.capwap.listen(config.capwapPort, config.host).then(() =>
+  httpServer.listen(config.port, config.host, () => {
+    const { port } = httpServer.address() as AddressInfo;
+    console.log(`console listening on http://${config.host}:${port}`);
+  }),
+);
 installGracefulStop((reason) => instance.close(reason));

@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,6 +8,8 @@ import type { UpgradeView } from '../../lib/upgradeStage';
 import { DEMO_IMAGE_PATH, ensureDemoBundle } from '../demo/demoBundle';
 import { checkAfterRestarts, type RestartChecks } from './restartChecks';
 import { startTftpdHpa } from './tftpdHpa';
+import { JOIN_TOKEN_FILE } from '../pki/joinToken';
+import { freeTcpPort } from './freeTcpPort';
 
 /**
  * Fault injection for issue #11: the console runs as its own process (server/testing/consoleProcess.ts)
@@ -75,14 +76,6 @@ async function waitForOutput(child: Child, text: string, timeoutMs = 60_000): Pr
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function freeTcpPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
 function exited(child: Child): Promise<number | null> {
   return child.process.exitCode !== null ? Promise.resolve(child.process.exitCode) : new Promise((resolve) => child.process.once('exit', (code) => resolve(code)));
 }
@@ -132,6 +125,7 @@ export async function runRestartFaultInjection(options: FaultInjectionOptions): 
   ensureDemoBundle(serverRoot, 'scaled');
   const tftpd = await startTftpdHpa({ root: serverRoot });
   const port = await freeTcpPort();
+  const capwapPort = await freeTcpPort();
   const url = `http://127.0.0.1:${port}`;
   const env = {
     PORT: String(port),
@@ -145,6 +139,10 @@ export async function runRestartFaultInjection(options: FaultInjectionOptions): 
     EWC_RETRY_BASE_MS: '1000',
     EWC_REJOIN_TIMEOUT_MS: '60000',
     EWC_RESUME_WAIT_MS: '20000',
+    EWC_CAPWAP_PORT: String(capwapPort),
+    EWC_AP_AUTO_APPROVE: '1',
+    // The generated test bundle is not signed (signing is tested in server/imageSigning).
+    EWC_REQUIRE_SIGNED_IMAGES: '0',
   };
   const profile = { mode: 'TFTP', imageServer: '127.0.0.1', imagePath: DEMO_IMAGE_PATH, port: tftpd.port, parallelMode: false };
   const state = async (): Promise<ConsoleState> => (await fetch(`${url}/test/state`)).json() as Promise<ConsoleState>;
@@ -159,7 +157,9 @@ export async function runRestartFaultInjection(options: FaultInjectionOptions): 
   const killPoints: KillPoint[] = [];
   try {
     await startConsole();
-    fleet = start(['server/agent/fleetCli.ts', '--controller', url, '--data-dir', fleetDir, '--link-kbps', String(options.linkKbps), '--reload-ms', '8000'], {});
+    const pki = path.join(dataDir, 'pki');
+    const trustArgs = ['--ca', path.join(pki, 'ca.crt'), '--join-token-file', path.join(pki, JOIN_TOKEN_FILE), '--vendor-keys', path.join(dataDir, 'vendor-keys')];
+    fleet = start(['server/agent/fleetCli.ts', '--controller', `https://127.0.0.1:${capwapPort}`, '--data-dir', fleetDir, '--link-kbps', String(options.linkKbps), '--reload-ms', '8000', ...trustArgs], {});
     await waitForOutput(fleet, 'APs joined');
     const started = await post('/test/download', profile);
     if (started.status !== 202) throw new Error(`Save & Download answered ${started.status}: ${await started.text()}`);
