@@ -9,6 +9,7 @@ import type { ApImageReport } from '../lib/apImage';
 import type { UpgradeView } from '../lib/upgradeStage';
 import { DEMO_IMAGE_PATH, ensureDemoBundle } from '../server/demo/demoBundle';
 import type { RuntimeStats } from '../server/diagnostics/runtimeStats';
+import { JOIN_TOKEN_FILE } from '../server/pki/joinToken';
 import { freeTcpPort } from '../server/testing/freeTcpPort';
 import { sha256File, startTftpdHpa } from '../server/testing/tftpdHpa';
 import { startUdpRelay } from '../server/testing/udpRelay';
@@ -155,8 +156,20 @@ async function runSize(aps: number, bundleRoot: string, tftpPort: number): Promi
   const relay = await startUdpRelay({ serverPort: tftpPort, holdEvery: Number.MAX_SAFE_INTEGER, holdBehind: 0, maxHoldMs: 0 });
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ewc-bench-fleet-'));
   const port = await freeTcpPort();
+  const capwapPort = await freeTcpPort();
   const url = `http://127.0.0.1:${port}`;
-  const env: Record<string, string> = { NODE_ENV: 'production', PORT: String(port), EWC_DATA_DIR: dataDir, EWC_DEMO: '0', EWC_ADMIN_PASSWORD: ADMIN_PASSWORD };
+  const env: Record<string, string> = {
+    NODE_ENV: 'production',
+    PORT: String(port),
+    EWC_CAPWAP_PORT: String(capwapPort),
+    EWC_DATA_DIR: dataDir,
+    EWC_DEMO: '0',
+    EWC_ADMIN_PASSWORD: ADMIN_PASSWORD,
+    EWC_AP_AUTO_APPROVE: '1',
+    EWC_MAX_APS: String(Math.max(aps, 6000)),
+    // The bench's generated bundle carries no vendor signature manifest (signing has its own tests).
+    EWC_REQUIRE_SIGNED_IMAGES: '0',
+  };
   if (values.slots) env.EWC_MAX_CONCURRENT_PREDOWNLOADS = values.slots;
   const consoleProcess = start(['server/main.ts'], env, values['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(values['cpu-prof'])}`] : []);
   let fleetProcess: ReturnType<typeof start> | null = null;
@@ -167,7 +180,10 @@ async function runSize(aps: number, bundleRoot: string, tftpPort: number): Promi
     await api.login();
 
     const joinStart = Date.now();
-    fleetProcess = start(['server/agent/fleetCli.ts', '--controller', url, '--count', String(aps), '--digest-only', '--data-dir', path.join(dataDir, 'fleet')], {});
+    const pki = path.join(dataDir, 'pki');
+    const trust = ['--ca', path.join(pki, 'ca.crt'), '--join-token-file', path.join(pki, JOIN_TOKEN_FILE), '--vendor-keys', path.join(dataDir, 'vendor-keys')];
+    const capwapUrl = `https://127.0.0.1:${capwapPort}`;
+    fleetProcess = start(['server/agent/fleetCli.ts', '--controller', capwapUrl, '--count', String(aps), '--digest-only', '--data-dir', path.join(dataDir, 'fleet'), ...trust], {});
     await waitForOutput(fleetProcess.child, fleetProcess.output, ` ${aps} APs joined`.slice(1), 600_000);
     const joinS = (Date.now() - joinStart) / 1000;
 

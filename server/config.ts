@@ -42,7 +42,7 @@ const envSchema = z.object({
   EWC_RETRY_BASE_MS: positiveInt.default(30_000),
   EWC_RELOAD_MS: z.coerce.number().int().min(0).default(3000),
   EWC_REJOIN_TIMEOUT_MS: positiveInt.default(180_000),
-  EWC_MAX_CONCURRENT_PREDOWNLOADS: z.coerce.number().int().min(1).max(10_000).default(100),
+  EWC_MAX_CONCURRENT_PREDOWNLOADS: z.coerce.number().int().min(1).max(10_000).default(25),
   EWC_EVENT_LOG_MAX_LINES: z.coerce.number().int().min(1000).default(100_000),
   EWC_CLI_PORT: z.coerce.number().int().min(0).max(65535).default(2022),
   EWC_RESUME_WAIT_MS: z.coerce.number().int().min(0).default(30_000),

@@ -26,7 +26,20 @@ export function checkControllerIdentity(_host: string, cert: PeerCertificate): E
   return cert.subject?.CN === CONTROLLER_CN ? undefined : new Error(`The AP port presented "${cert.subject?.CN}", not the controller's certificate`);
 }
 
-export class EnrolmentError extends Error {}
+export class EnrolmentError extends Error {
+  constructor(
+    message: string,
+    /** A connection reset or refused while the AP port is busy: worth another try after a pause. */
+    readonly transient = false,
+  ) {
+    super(message);
+  }
+}
+
+// Network errors of a busy AP port (thousands of APs enrolling at once overflow its accept queue).
+const TRANSIENT_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE']);
+// A controller that stays unreachable this many tries in a row is reported, not retried for ever.
+const MAX_TRANSIENT_TRIES = 8;
 
 /** Exponential backoff with jitter, 0.25 s to 10 s: thousands of APs told to wait do not come back all at once. */
 export function backoffMs(attempt: number): number {
@@ -61,11 +74,13 @@ export async function ensureApCredentials(storageDir: string, mac: string, contr
   const request = { mac, token: trust.enrolmentToken, csr: csr.toString('pem') };
   let reply: { certificate: string } | null = null;
   // The AP port takes a bounded number of enrolments per second: a large fleet waits its turn, backing off.
-  for (let attempt = 0; !reply; attempt++) {
+  for (let attempt = 0, transientTries = 0; !reply; attempt++) {
     try {
       reply = await postEnrolment(controllerUrl, trust.caCertPem, request);
     } catch (error) {
-      if (!(error instanceof EnrolmentError && error.message.startsWith('Too many enrolments'))) throw error;
+      const busy = error instanceof EnrolmentError && error.message.startsWith('Too many enrolments');
+      const transient = error instanceof EnrolmentError && error.transient && ++transientTries < MAX_TRANSIENT_TRIES;
+      if (!busy && !transient) throw error;
       await new Promise((resolve) => setTimeout(resolve, backoffMs(attempt)));
     }
   }
@@ -98,7 +113,7 @@ function postEnrolment(controllerUrl: string, caCertPem: string, body: { mac: st
         });
       },
     );
-    request.on('error', (error) => reject(new EnrolmentError(`Enrolment failed: ${error.message}`)));
+    request.on('error', (error: NodeJS.ErrnoException) => reject(new EnrolmentError(`Enrolment failed: ${error.message}`, TRANSIENT_CODES.has(error.code ?? '') || error.message === 'socket hang up')));
     request.end(payload);
   });
 }

@@ -32,6 +32,8 @@ function readBody(req: IncomingMessage): Promise<string | null> {
   });
 }
 
+const ACCEPT_BACKLOG = 4096;
+
 /**
  * The AP port (`EWC_CAPWAP_PORT`): TLS with the local CA, on its own port so that no browser
  * page can reach it (browsers hold no AP certificate, and the console's HTTP port has no
@@ -76,7 +78,8 @@ export class CapwapPort {
     this.server = server;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(port, host, () => {
+      // A campus of APs connects at once after a controller restart: a deep accept queue, not resets.
+      server.listen({ port, host, backlog: ACCEPT_BACKLOG }, () => {
         server.off('error', reject);
         resolve();
       });
