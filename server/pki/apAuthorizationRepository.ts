@@ -18,12 +18,30 @@ const AUTH_COLUMNS = `mac, status, cert_serial AS certSerial, cert_fingerprint A
   enrolled_via AS enrolledVia, enrolled_at AS enrolledAt, enrolled_from AS enrolledFrom, changed_at AS changedAt, changed_by AS changedBy`;
 const TOKEN_COLUMNS = `id, mac, created_by AS createdBy, created_at AS createdAt, expires_at AS expiresAt, used_at AS usedAt, used_by_mac AS usedByMac`;
 
-/** The AP authorization list and the one-time enrolment tokens, in SQLite. */
+const INSERT_ENROLMENT = `INSERT INTO ap_authorization (mac, status, cert_serial, cert_fingerprint, cert_expires_at, enrolled_via, enrolled_at, enrolled_from, changed_at, changed_by)
+  VALUES (@mac, @status, @certSerial, @certFingerprint, @certExpiresAt, @enrolledVia, @enrolledAt, @enrolledFrom, @changedAt, @changedBy)
+  ON CONFLICT (mac)`;
+const REPLACE_ENROLMENT = `DO UPDATE SET status = excluded.status, cert_serial = excluded.cert_serial, cert_fingerprint = excluded.cert_fingerprint,
+  cert_expires_at = excluded.cert_expires_at, enrolled_via = excluded.enrolled_via, enrolled_at = excluded.enrolled_at,
+  enrolled_from = excluded.enrolled_from, changed_at = excluded.changed_at, changed_by = excluded.changed_by`;
+
+/**
+ * The AP authorization list and the one-time enrolment tokens, in SQLite. The statements every
+ * join and enrolment runs are prepared once: a campus of APs joining at once runs them thousands of times.
+ */
 export class ApAuthorizationRepository {
-  constructor(private readonly db: Db) {}
+  private readonly statements;
+
+  constructor(private readonly db: Db) {
+    this.statements = {
+      get: db.prepare(`SELECT ${AUTH_COLUMNS} FROM ap_authorization WHERE mac = ?`),
+      enrol: db.prepare(`${INSERT_ENROLMENT} DO NOTHING`),
+      reenrol: db.prepare(`${INSERT_ENROLMENT} ${REPLACE_ENROLMENT}`),
+    };
+  }
 
   get(mac: string): ApAuthorizationRecord | undefined {
-    return this.db.prepare(`SELECT ${AUTH_COLUMNS} FROM ap_authorization WHERE mac = ?`).get(mac) as ApAuthorizationRecord | undefined;
+    return this.statements.get.get(mac) as ApAuthorizationRecord | undefined;
   }
 
   all(): ApAuthorizationRecord[] {
@@ -36,20 +54,7 @@ export class ApAuthorizationRepository {
 
   /** Records a new certificate for the MAC, replacing the previous one only when `replace`; false when the MAC was taken. */
   saveEnrolment(record: ApAuthorizationRecord, replace: boolean): boolean {
-    const onConflict = replace
-      ? `DO UPDATE SET status = excluded.status, cert_serial = excluded.cert_serial, cert_fingerprint = excluded.cert_fingerprint,
-           cert_expires_at = excluded.cert_expires_at, enrolled_via = excluded.enrolled_via, enrolled_at = excluded.enrolled_at,
-           enrolled_from = excluded.enrolled_from, changed_at = excluded.changed_at, changed_by = excluded.changed_by`
-      : 'DO NOTHING';
-    return (
-      this.db
-        .prepare(
-        `INSERT INTO ap_authorization (mac, status, cert_serial, cert_fingerprint, cert_expires_at, enrolled_via, enrolled_at, enrolled_from, changed_at, changed_by)
-         VALUES (@mac, @status, @certSerial, @certFingerprint, @certExpiresAt, @enrolledVia, @enrolledAt, @enrolledFrom, @changedAt, @changedBy)
-         ON CONFLICT (mac) ${onConflict}`,
-        )
-        .run(record).changes === 1
-    );
+    return (replace ? this.statements.reenrol : this.statements.enrol).run(record).changes === 1;
   }
 
   setStatus(mac: string, status: ApAuthorizationStatus, by: string): boolean {
