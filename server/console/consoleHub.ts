@@ -1,5 +1,5 @@
 import type { Namespace, Socket } from 'socket.io';
-import type { ApImageReport, ApImageSummary } from '../../lib/apImage';
+import type { ApImageReport, ApImageRow, ApImageSummary } from '../../lib/apImage';
 import { apImagePageQuerySchema, DEFAULT_AP_IMAGE_PAGE_QUERY, type ApImagePageQuery } from '../../lib/apImageQuery';
 import type { ImageDownloadProfileView } from '../../lib/imageDownloadProfile';
 import type { ConsoleClientToServerEvents, ConsoleServerToClientEvents, ConsoleSnapshot } from '../../lib/socketEvents';
@@ -30,6 +30,8 @@ interface PageView {
   query: ApImagePageQuery;
   /** The MACs of the page last sent, in order. */
   macs: string[];
+  /** The queue position each row of that page was last sent with: positions move without the AP changing. */
+  positions: Map<string, number | null>;
   /** The page missed a batch (its connection was backed up): send it whole next time. */
   stale: boolean;
   /** Batches emitted since the connection last drained its write buffer. */
@@ -40,6 +42,9 @@ interface PageView {
 }
 
 const sameOrder = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((mac, i) => mac === b[i]);
+
+/** What a page was sent: its MACs in order and each row's queue position. */
+const sentPage = (rows: readonly ApImageRow[]) => ({ macs: rows.map((row) => row.mac), positions: new Map(rows.map((row) => [row.mac, row.queuePosition])) });
 
 /** The page asks for its table view in the handshake (`auth.apImageView`), so its first snapshot is already the right page. */
 function initialQuery(socket: ConsoleSocket): ApImagePageQuery {
@@ -93,7 +98,7 @@ export class ConsoleHub implements ConsoleNotifier {
   private connected(socket: ConsoleSocket): void {
     const query = initialQuery(socket);
     const snapshot = this.sources.snapshot(query);
-    const view: PageView = { query, macs: snapshot.apImage.aps.map((ap) => ap.mac), stale: false, undrained: 0, lastSnapshotAt: Date.now(), snapshotAcks: [], snapshotTimer: null };
+    const view: PageView = { query, ...sentPage(snapshot.apImage.aps), stale: false, undrained: 0, lastSnapshotAt: Date.now(), snapshotAcks: [], snapshotTimer: null };
     this.views.set(socket.id, view);
     socket.conn.on('drain', () => {
       view.undrained = 0;
@@ -111,7 +116,7 @@ export class ConsoleHub implements ConsoleNotifier {
       }
       view.query = parsed.data;
       const page = this.sources.page(view.query);
-      view.macs = page.aps.map((ap) => ap.mac);
+      Object.assign(view, sentPage(page.aps));
       view.stale = false;
       ack({ ok: true, query: view.query, apImage: page });
     });
@@ -130,7 +135,7 @@ export class ConsoleHub implements ConsoleNotifier {
       view.snapshotTimer = null;
       view.lastSnapshotAt = Date.now();
       const snapshot = this.sources.snapshot(view.query);
-      view.macs = snapshot.apImage.aps.map((ap) => ap.mac);
+      Object.assign(view, sentPage(snapshot.apImage.aps));
       view.stale = false;
       const acks = view.snapshotAcks;
       view.snapshotAcks = [];
@@ -178,10 +183,10 @@ export class ConsoleHub implements ConsoleNotifier {
       socket.emit('apImage:updated', {
         summary,
         total: page.total,
-        aps: unchanged ? page.aps.filter((ap) => this.dirtyAps.has(ap.mac)) : page.aps,
+        aps: unchanged ? page.aps.filter((ap) => this.dirtyAps.has(ap.mac) || view.positions.get(ap.mac) !== ap.queuePosition) : page.aps,
         page: unchanged ? null : macs,
       });
-      view.macs = macs;
+      Object.assign(view, sentPage(page.aps));
       view.stale = false;
     }
   }
