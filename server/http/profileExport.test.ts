@@ -30,7 +30,7 @@ describe('Export configuration', () => {
   });
 
   it('never prints a line break from a value stored before validation refused it: the line becomes a comment', () => {
-    harness.instance.db.prepare('UPDATE image_download_profile SET sftp_username = ?, image_path = ? WHERE id = 1').run(INJECTED, 'EWC/My Images');
+    harness.instance.db.prepare('UPDATE image_download_profile SET sftp_username = ?, sftp_image_path = ? WHERE id = 1').run(INJECTED, 'EWC/My Images');
     const text = exported();
     expect(text).not.toMatch(/^\s*username /m);
     expect(text).not.toContain('Pwn3d');
