@@ -1,4 +1,4 @@
-import { DEFAULT_PORT, type ServerMode } from '@/lib/imageDownloadProfile';
+import { DEFAULT_PORT, SLOT_OF, type ServerMode } from '@/lib/imageDownloadProfile';
 import { Field } from '@/components/ui/Field';
 import { TextInput } from '@/components/ui/TextInput';
 import { fieldControl } from './profileForm';
@@ -13,7 +13,7 @@ export interface ServerFieldsProps {
 /** Image Server, Image Path and Port of the TFTP or the SFTP server. */
 export function ServerFields({ form, mode }: ServerFieldsProps) {
   const { errors } = form;
-  const slot = mode === 'TFTP' ? 'tftp' : 'sftp';
+  const slot = SLOT_OF[mode];
   const values = form.values[slot];
   const server = fieldControl(errors, `${slot}.imageServer`);
   const path = fieldControl(errors, `${slot}.imagePath`);
