@@ -231,6 +231,12 @@ const profileInputObject = z.object({
  */
 export const imageDownloadProfileInputSchema = z.preprocess(namedValuesOnly, profileInputObject);
 
+// The input rules cover exactly the shape's fields, group by group: a field added to one and not the other fails to compile.
+type SameKeys<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+({ tftp: true, sftp: true, cco: true, desktop: true }) satisfies {
+  [G in (typeof PROFILE_GROUPS)[number]]: SameKeys<keyof NonNullable<z.output<typeof profileInputObject>[G]>, keyof ImageDownloadProfile[G]>;
+};
+
 /** What a caller sends (the schema's own input is `unknown`: it starts with a preprocess). */
 export type ImageDownloadProfileInput = z.input<typeof profileInputObject>;
 /** What the input schema gives: the named fields, checked and trimmed. */
