@@ -94,9 +94,9 @@ test.describe('Software Upgrade over TFTP', () => {
     await page.getByLabel('Image Path', { exact: true }).fill('');
     await page.getByLabel('Port', { exact: true }).fill('70000');
     await page.getByRole('button', { name: 'Save', exact: true }).click();
-    await expect(page.getByTestId('error-imageServer')).toBeVisible();
-    await expect(page.getByTestId('error-imagePath')).toBeVisible();
-    await expect(page.getByTestId('error-port')).toContainText('between 1 and 65535');
+    await expect(page.getByTestId('error-tftp.imageServer')).toBeVisible();
+    await expect(page.getByTestId('error-tftp.imagePath')).toBeVisible();
+    await expect(page.getByTestId('error-tftp.port')).toContainText('between 1 and 65535');
     await expect(page.getByLabel('Image Server', { exact: true })).toHaveAttribute('aria-invalid', 'true');
 
     const bad = await page.request.put(`${consoleProcess.url}/api/image-download-profile`, {

@@ -203,7 +203,8 @@ test.describe('web hardening', () => {
     await page.goto(`${consoleProcess.url}/administration/software-management/software-upgrade`);
     await page.getByLabel('Image Server', { exact: true }).fill('0x7f000001');
     await page.getByRole('button', { name: 'Save', exact: true }).click();
-    await expect(page.getByTestId('error-imageServer')).toContainText('four decimal numbers');
+    // Under the selected mode's own Image Server field (error-tftp.imageServer or error-sftp.imageServer).
+    await expect(page.locator('[data-testid$=".imageServer"][data-testid^="error-"]')).toContainText('four decimal numbers');
   });
 
   test('accounts: no "." or ".." names, a password policy, and one\'s own password needs the current one', async ({ page }) => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { imageDownloadProfileInputSchema } from './imageDownloadProfile';
+import { EMPTY_IMAGE_DOWNLOAD_PROFILE, imageDownloadProfileInputSchema } from './imageDownloadProfile';
+import { resolveProfilePatch } from './profilePatch';
 import { versionFromFileName } from './httpModeSettings';
 
 describe('versionFromFileName', () => {
@@ -11,27 +12,36 @@ describe('versionFromFileName', () => {
   });
 });
 
-describe('profile schema in CCO and Desktop modes', () => {
+const issuePaths = (input: unknown) => {
+  const parsed = imageDownloadProfileInputSchema.safeParse(input);
+  if (!parsed.success) return parsed.error.issues.map((i) => i.path.join('.'));
+  const resolved = resolveProfilePatch(EMPTY_IMAGE_DOWNLOAD_PROFILE, parsed.data);
+  return resolved.ok ? [] : resolved.issues.map((i) => i.path);
+};
+
+describe('profile input in CCO and Desktop modes', () => {
   it('accepts CCO without image server fields, and requires the catalog URL and account', () => {
-    const ok = imageDownloadProfileInputSchema.safeParse({ mode: 'CCO', parallelMode: false, cco: { catalogUrl: 'https://catalog.example.com', username: 'noc' } });
-    expect(ok.success && ok.data.imageServer).toBe('catalog.example.com');
-    const missing = imageDownloadProfileInputSchema.safeParse({ mode: 'CCO', parallelMode: false });
-    expect(missing.success ? [] : missing.error.issues.map((i) => i.path.join('.'))).toEqual(['cco.catalogUrl', 'cco.username']);
-    const http = imageDownloadProfileInputSchema.safeParse({ mode: 'CCO', parallelMode: false, cco: { catalogUrl: 'http://catalog.example.com', username: 'noc' } });
-    expect(http.success ? [] : http.error.issues.map((i) => i.path.join('.'))).toEqual(['cco.catalogUrl']);
+    expect(issuePaths({ mode: 'CCO', parallelMode: false, cco: { catalogUrl: 'https://catalog.example.com', username: 'noc' } })).toEqual([]);
+    expect(issuePaths({ mode: 'CCO', parallelMode: false })).toEqual(['cco.catalogUrl', 'cco.username']);
+    expect(issuePaths({ mode: 'CCO', parallelMode: false, cco: { catalogUrl: 'http://catalog.example.com', username: 'noc' } })).toEqual(['cco.catalogUrl']);
+  });
+
+  it('leaves the TFTP and SFTP servers alone: the top-level server fields name nothing in a save naming CCO', () => {
+    const parsed = imageDownloadProfileInputSchema.parse({ mode: 'CCO', imageServer: '', imagePath: '', port: '', cco: { catalogUrl: 'https://c.example.com', username: 'noc' } });
+    expect(parsed).toEqual({ mode: 'CCO', cco: { catalogUrl: 'https://c.example.com', username: 'noc' } });
   });
 
   it('checks the release choice, the daily time and the certificate fingerprint', () => {
-    const parsed = imageDownloadProfileInputSchema.safeParse({
-      mode: 'CCO',
-      parallelMode: false,
-      cco: { catalogUrl: 'https://c.example.com', username: 'noc', release: 'newest', autoCheck: 'daily', autoCheckTime: '25:00', certificateFingerprint: 'AB:CD' },
-    });
-    expect(parsed.success ? [] : parsed.error.issues.map((i) => i.path.join('.'))).toEqual(['cco.release', 'cco.autoCheckTime', 'cco.certificateFingerprint']);
+    expect(
+      issuePaths({
+        mode: 'CCO',
+        parallelMode: false,
+        cco: { catalogUrl: 'https://c.example.com', username: 'noc', release: 'newest', autoCheck: 'daily', autoCheckTime: '25:00', certificateFingerprint: 'AB:CD' },
+      }),
+    ).toEqual(['cco.release', 'cco.autoCheckTime', 'cco.certificateFingerprint']);
   });
 
   it('requires an upload and a version in Desktop mode', () => {
-    const parsed = imageDownloadProfileInputSchema.safeParse({ mode: 'DESKTOP', parallelMode: false });
-    expect(parsed.success ? [] : parsed.error.issues.map((i) => i.path.join('.'))).toEqual(['desktop.uploadId', 'desktop.version']);
+    expect(issuePaths({ mode: 'DESKTOP', parallelMode: false })).toEqual(['desktop.uploadId', 'desktop.version']);
   });
 });

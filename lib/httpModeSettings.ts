@@ -24,57 +24,55 @@ function isHttpsUrl(value: string): boolean {
   }
 }
 
-export const ccoSettingsSchema = z
+/**
+ * The CCO settings as a save names them: each may be left out, and one left out keeps its stored
+ * value. No defaults here: a default would name a field the caller did not.
+ */
+export const ccoSettingsInputSchema = z
   .object({
     catalogUrl: z
       .string()
       .trim()
       .max(512, 'Catalog URL is 512 characters at most')
-      .refine((v) => v === '' || isHttpsUrl(v), 'Catalog URL must be an https:// URL without user, query or fragment, e.g. https://catalog.example.com/ewc')
-      .default(''),
-    username: z.string().trim().max(64, 'User Name is 64 characters at most').refine(noControlChars, 'User Name cannot contain control characters').default(''),
+      .refine((v) => v === '' || isHttpsUrl(v), 'Catalog URL must be an https:// URL without user, query or fragment, e.g. https://catalog.example.com/ewc'),
+    username: z.string().trim().max(64, 'User Name is 64 characters at most').refine(noControlChars, 'User Name cannot contain control characters'),
     /** Password or API key; empty or missing keeps the stored one. */
-    password: z.string().max(512, 'Password or API key is 512 characters at most').optional(),
+    password: z.string().max(512, 'Password or API key is 512 characters at most'),
     /** `recommended`, `latest`, or one version the catalog lists. */
     release: z
       .string()
       .trim()
-      .refine((v) => (CCO_RELEASE_CHOICES as readonly string[]).includes(v) || RELEASE_VERSION.test(v), 'Release must be recommended, latest or a version such as 17.12.1.5')
-      .default('recommended'),
-    autoCheck: z.enum(CCO_AUTO_CHECK, { error: 'Automatic check must be off or daily' }).default('off'),
+      .refine((v) => (CCO_RELEASE_CHOICES as readonly string[]).includes(v) || RELEASE_VERSION.test(v), 'Release must be recommended, latest or a version such as 17.12.1.5'),
+    autoCheck: z.enum(CCO_AUTO_CHECK, { error: 'Automatic check must be off or daily' }),
     autoCheckTime: z
       .string()
       .trim()
-      .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'Check time is HH:MM, 00:00 to 23:59')
-      .default('03:00'),
+      .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'Check time is HH:MM, 00:00 to 23:59'),
     /** A PEM CA the admin provides, trusted besides the system's store; empty for the system's store only. */
     caCertificate: z
       .string()
       .trim()
       .max(16_384, 'The CA certificate is 16 KiB at most')
-      .refine((v) => v === '' || /^-----BEGIN CERTIFICATE-----[\s\S]+-----END CERTIFICATE-----$/.test(v), 'Paste a PEM certificate (-----BEGIN CERTIFICATE----- …)')
-      .default(''),
-    /** A certificate trusted once by its SHA-256 fingerprint, as SSH host keys are; empty when none. */
+      .refine((v) => v === '' || /^-----BEGIN CERTIFICATE-----[\s\S]+-----END CERTIFICATE-----$/.test(v), 'Paste a PEM certificate (-----BEGIN CERTIFICATE----- …)'),
+    /** A certificate trusted once by its SHA-256 fingerprint, as SSH host keys are; empty keeps the one trusted for the same catalog URL. */
     certificateFingerprint: z
       .string()
       .trim()
       .toUpperCase()
-      .refine((v) => v === '' || CERTIFICATE_FINGERPRINT.test(v), 'A certificate fingerprint is 32 bytes as AB:CD:…, as openssl x509 -fingerprint -sha256 prints it')
-      .default(''),
+      .refine((v) => v === '' || CERTIFICATE_FINGERPRINT.test(v), 'A certificate fingerprint is 32 bytes as AB:CD:…, as openssl x509 -fingerprint -sha256 prints it'),
   })
-  .default({ catalogUrl: '', username: '', release: 'recommended', autoCheck: 'off', autoCheckTime: '03:00', caCertificate: '', certificateFingerprint: '' });
+  .partial();
 
-/** The uploaded image of Desktop (HTTP) mode and the AP image version it holds. */
-export const desktopSettingsSchema = z
+/** The uploaded image of Desktop (HTTP) mode and the AP image version it holds, as a save names them. */
+export const desktopSettingsInputSchema = z
   .object({
-    uploadId: z.string().trim().regex(/^[A-Za-z0-9_-]{0,128}$/, 'Upload the image file first').default(''),
+    uploadId: z.string().trim().regex(/^[A-Za-z0-9_-]{0,128}$/, 'Upload the image file first'),
     version: z
       .string()
       .trim()
-      .refine((v) => v === '' || RELEASE_VERSION.test(v), 'Image Version looks like 17.12.1.5')
-      .default(''),
+      .refine((v) => v === '' || RELEASE_VERSION.test(v), 'Image Version looks like 17.12.1.5'),
   })
-  .default({ uploadId: '', version: '' });
+  .partial();
 
 /** Reads a version out of an image file name, as Cisco names them (`ap1g7_17.12.1.5`, `AIR-AP1G7-K9-17-12-1-5.bin`). */
 export function versionFromFileName(name: string): string {
@@ -83,33 +81,6 @@ export function versionFromFileName(name: string): string {
   // One separator throughout, so a model number (`K9-17-12-1-5`) does not count as a part.
   const separated = /(?<!\d)(\d{2})([_-])(\d+)\2(\d+)\2(\d+)(?!\d)/.exec(name);
   return separated ? [separated[1], separated[3], separated[4], separated[5]].join('.') : '';
-}
-
-/**
- * In CCO and Desktop modes the Image Server, Path and Port fields are not used; blank ones are
- * filled with where the images come from, so that the schema the TFTP and SFTP modes share
- * still holds and a TFTP/SFTP setting typed earlier is kept for when the admin switches back.
- */
-export function withHttpModePlaceholders(input: unknown): unknown {
-  if (typeof input !== 'object' || input === null) return input;
-  const profile = input as Record<string, unknown>;
-  if (typeof profile.mode !== 'string' || !isHttpMode(profile.mode)) return input;
-  const cco = (profile.cco ?? {}) as Record<string, unknown>;
-  let host = 'localhost';
-  if (profile.mode === 'CCO' && typeof cco.catalogUrl === 'string') {
-    try {
-      host = new URL(cco.catalogUrl.trim()).hostname.replace(/^\[|\]$/g, '') || host;
-    } catch {
-      // The catalog URL's own field reports it.
-    }
-  }
-  const blank = (v: unknown) => v === undefined || v === null || (typeof v === 'string' && v.trim() === '');
-  return {
-    ...profile,
-    imageServer: blank(profile.imageServer) ? host : profile.imageServer,
-    imagePath: blank(profile.imagePath) ? '/' : profile.imagePath,
-    port: blank(profile.port) ? 443 : profile.port,
-  };
 }
 
 /** The controller's banner words when the APs run more than one image type: Desktop (HTTP) mode serves one image only. */

@@ -42,10 +42,14 @@ describe('image download profile input', () => {
   });
 
   it('takes the port only as a whole number: not true, [69] or "0x45"', () => {
-    for (const port of [true, [69], '0x45', '69.5', '1e3', '', 0, 65536, 69.5, null]) {
+    for (const port of [true, [69], '0x45', '69.5', '1e3', '', 0, 65536, 69.5]) {
       expect(issuesOf({ ...SFTP, port }).port, JSON.stringify(port)).toMatch(/Port must be/);
+      expect(issuesOf({ ...SFTP, sftp: { ...SFTP.sftp, port } })['sftp.port'], JSON.stringify(port)).toMatch(/Port must be/);
       expect(hostKeyRequestSchema.safeParse({ imageServer: '10.0.0.5', port }).success, JSON.stringify(port)).toBe(false);
     }
+    // A null names nothing (a view shows null where a mode has no port), so the stored port is kept.
+    expect(imageDownloadProfileInputSchema.parse({ ...SFTP, port: null })).not.toHaveProperty('port');
+    expect(hostKeyRequestSchema.safeParse({ imageServer: '10.0.0.5', port: null }).success).toBe(false);
   });
 
   it('refuses control characters in every SFTP string, so no configuration line can be smuggled in', () => {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { HOST_KEY_TYPES, type HostKeyType } from './hostKeyType';
-import { ccoSettingsSchema, desktopSettingsSchema, withHttpModePlaceholders, type CcoAutoCheck } from './httpModeSettings';
+import { HOST_KEY_TYPES } from './hostKeyType';
+import { CCO_AUTO_CHECK, ccoSettingsInputSchema, desktopSettingsInputSchema, isHttpMode } from './httpModeSettings';
 import { hasUnsafeText } from './validations/safeText';
 
 export const IMAGE_DOWNLOAD_MODES = ['TFTP', 'SFTP', 'CCO', 'DESKTOP'] as const;
@@ -14,7 +14,19 @@ export type SftpAuthMethod = (typeof SFTP_AUTH_METHODS)[number];
 
 export const HOST_KEY_FINGERPRINT = /^SHA256:[A-Za-z0-9+/]{43}$/;
 
-export const DEFAULT_PORT: Record<ImageDownloadMode, number> = { TFTP: 69, SFTP: 22, CCO: 443, DESKTOP: 443 };
+/** The modes that download from an image server of the admin's own; each keeps its own server, path and port. */
+export const SERVER_MODES = ['TFTP', 'SFTP'] as const;
+export type ServerMode = (typeof SERVER_MODES)[number];
+
+export function isServerMode(mode: string): mode is ServerMode {
+  return (SERVER_MODES as readonly string[]).includes(mode);
+}
+
+/** Where each server mode keeps its server, path and port in the profile, as IOS keeps `tftp-image-*` and `sftp-image-*` lines. */
+export const SLOT_OF = { TFTP: 'tftp', SFTP: 'sftp' } as const satisfies Record<ServerMode, string>;
+export type ServerSlotKey = (typeof SLOT_OF)[ServerMode];
+
+export const DEFAULT_PORT: Record<ServerMode, number> = { TFTP: 69, SFTP: 22 };
 
 const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
 // RFC 1123 host name: labels of letters, digits and inner hyphens, 253 characters at most.
@@ -91,62 +103,144 @@ const port = z
   .union([z.number(), z.string().trim().regex(/^\d{1,5}$/).transform(Number)], { error: 'Port must be a whole number between 1 and 65535' })
   .pipe(z.number().int('Port must be a whole number').min(1, 'Port must be between 1 and 65535').max(65535, 'Port must be between 1 and 65535'));
 
+const serverSlotShape = z.object({ imageServer: z.string(), imagePath: z.string(), port: z.number().int() });
+
 /**
- * What the form sends and the API accepts on Save and Save & Download.
- * An empty or missing SFTP password keeps the one already stored.
+ * The image download profile as the server keeps it, secrets in clear (null when none stored): the one
+ * definition of its shape, which the store, the run snapshot, the API's view, the audit trail and the
+ * CLI derive theirs from. Plain types rather than the input rules, so that a value saved before a rule
+ * existed still reads back (Export configuration then comments it out). TFTP and SFTP each keep their
+ * own server, path and port: switching the mode does not touch the other mode's.
  */
-export const imageDownloadProfileInputSchema = z
-  .preprocess(
-    withHttpModePlaceholders,
-    z.object({
-    mode: z.enum(IMAGE_DOWNLOAD_MODES, { error: 'Mode must be TFTP, SFTP, CCO or DESKTOP' }),
-    imageServer,
-    imagePath,
-    port,
-    parallelMode: z.boolean({ error: 'Parallel Mode must be enabled or disabled' }),
-    sftp: z
-      .object({
-        username: printable(z.string().trim().max(64, 'User Name is 64 characters at most'), 'User Name')
-          .refine((v) => !/\p{Zs}/u.test(v), 'User Name cannot contain spaces')
-          .default(''),
-        passwordType: z.enum(PASSWORD_TYPES, { error: 'Password Type must be UNENCRYPTED or AES' }).default('UNENCRYPTED'),
-        /** Empty or missing keeps the stored password. With Password Type AES, the encrypted form this console exports. */
-        password: printable(z.string().max(2048, 'Password is 2048 characters at most'), 'Password').optional(),
-        authMethod: z.enum(SFTP_AUTH_METHODS, { error: 'Authentication must be password or private key' }).default('password'),
-        /** An OpenSSH or PEM private key; empty or missing keeps the stored one. */
-        privateKey: z.string().max(16_384, 'The private key is 16 KiB at most').optional(),
-        passphrase: printable(z.string().max(512, 'Passphrase is 512 characters at most'), 'Passphrase').optional(),
-        /** The trusted host key, `SHA256:…` as OpenSSH prints it; empty when not trusted yet. */
-        hostKeyFingerprint: z
-          .string()
-          .trim()
-          .refine((v) => v === '' || HOST_KEY_FINGERPRINT.test(v), 'A host key fingerprint looks like SHA256: followed by 43 characters, as ssh-keygen -lf prints it')
-          .default(''),
-        /** The type of the trusted key (`ssh-rsa`, …) when it came from the server; empty for a pasted fingerprint. */
-        hostKeyType: z.enum(['', ...HOST_KEY_TYPES], { error: `Host key type must be one of ${HOST_KEY_TYPES.join(', ')}` }).optional(),
-      })
-      .default({ username: '', passwordType: 'UNENCRYPTED', authMethod: 'password', hostKeyFingerprint: '' }),
-    cco: ccoSettingsSchema,
-    desktop: desktopSettingsSchema,
+export const imageDownloadProfileSchema = z.object({
+  mode: z.enum(IMAGE_DOWNLOAD_MODES),
+  parallelMode: z.boolean(),
+  tftp: serverSlotShape,
+  sftp: serverSlotShape.extend({
+    username: z.string(),
+    passwordType: z.enum(PASSWORD_TYPES),
+    password: z.string().nullable(),
+    authMethod: z.enum(SFTP_AUTH_METHODS),
+    privateKey: z.string().nullable(),
+    passphrase: z.string().nullable(),
+    /** The host key trusted for this slot's server and port, or null. */
+    hostKeyFingerprint: z.string().nullable(),
+    /** Its type when it came from the server; null for a fingerprint pasted without one. */
+    hostKeyType: z.enum(HOST_KEY_TYPES).nullable(),
   }),
-  )
-  .superRefine((profile, ctx) => {
-    if (profile.mode === 'SFTP' && profile.sftp.username === '') {
-      ctx.addIssue({ code: 'custom', path: ['sftp', 'username'], message: 'User Name is required in SFTP mode' });
-    }
-    if (profile.mode === 'CCO' && profile.cco.catalogUrl === '') {
-      ctx.addIssue({ code: 'custom', path: ['cco', 'catalogUrl'], message: 'Catalog URL is required in CCO mode' });
-    }
-    if (profile.mode === 'CCO' && profile.cco.username === '') {
-      ctx.addIssue({ code: 'custom', path: ['cco', 'username'], message: 'User Name is required in CCO mode' });
-    }
-    if (profile.mode === 'DESKTOP' && profile.desktop.uploadId === '') {
-      ctx.addIssue({ code: 'custom', path: ['desktop', 'uploadId'], message: 'Upload the image file first' });
-    }
-    if (profile.mode === 'DESKTOP' && profile.desktop.version === '') {
-      ctx.addIssue({ code: 'custom', path: ['desktop', 'version'], message: 'Image Version is required in Desktop mode' });
-    }
-  });
+  cco: z.object({
+    catalogUrl: z.string(),
+    username: z.string(),
+    password: z.string().nullable(),
+    release: z.string(),
+    autoCheck: z.enum(CCO_AUTO_CHECK),
+    autoCheckTime: z.string(),
+    caCertificate: z.string(),
+    certificateFingerprint: z.string(),
+  }),
+  desktop: z.object({ uploadId: z.string(), version: z.string() }),
+});
+export type ImageDownloadProfile = z.infer<typeof imageDownloadProfileSchema>;
+export type ServerSlot = z.infer<typeof serverSlotShape>;
+
+/** The profile before anyone saved one (when no demo server provides a better default). */
+export const EMPTY_IMAGE_DOWNLOAD_PROFILE: ImageDownloadProfile = {
+  mode: 'TFTP',
+  parallelMode: false,
+  tftp: { imageServer: '', imagePath: '', port: DEFAULT_PORT.TFTP },
+  sftp: {
+    imageServer: '',
+    imagePath: '',
+    port: DEFAULT_PORT.SFTP,
+    username: '',
+    passwordType: 'UNENCRYPTED',
+    password: null,
+    authMethod: 'password',
+    privateKey: null,
+    passphrase: null,
+    hostKeyFingerprint: null,
+    hostKeyType: null,
+  },
+  cco: { catalogUrl: '', username: '', password: null, release: 'recommended', autoCheck: 'off', autoCheckTime: '03:00', caCertificate: '', certificateFingerprint: '' },
+  desktop: { uploadId: '', version: '' },
+};
+
+/** The server, path and port the selected mode downloads from; null in CCO and Desktop modes, which have no image server. */
+export function serverSlotOf(profile: { mode: ImageDownloadMode; tftp: ServerSlot; sftp: ServerSlot }): ServerSlot | null {
+  if (!isServerMode(profile.mode)) return null;
+  const { imageServer, imagePath, port } = profile[SLOT_OF[profile.mode]];
+  return { imageServer, imagePath, port };
+}
+
+const serverSlotInput = z.object({ imageServer, imagePath, port });
+
+const sftpInput = serverSlotInput.extend({
+  username: printable(z.string().trim().max(64, 'User Name is 64 characters at most'), 'User Name').refine((v) => !/\p{Zs}/u.test(v), 'User Name cannot contain spaces'),
+  passwordType: z.enum(PASSWORD_TYPES, { error: 'Password Type must be UNENCRYPTED or AES' }),
+  /** Empty keeps the stored password. With Password Type AES, the encrypted form this console exports. */
+  password: printable(z.string().max(2048, 'Password is 2048 characters at most'), 'Password'),
+  authMethod: z.enum(SFTP_AUTH_METHODS, { error: 'Authentication must be password or private key' }),
+  /** An OpenSSH or PEM private key; empty keeps the stored one. */
+  privateKey: z.string().max(16_384, 'The private key is 16 KiB at most'),
+  passphrase: printable(z.string().max(512, 'Passphrase is 512 characters at most'), 'Passphrase'),
+  /** `SHA256:…` as OpenSSH prints it; empty keeps the key trusted for the same server and port. */
+  hostKeyFingerprint: z
+    .string()
+    .trim()
+    .refine((v) => v === '' || HOST_KEY_FINGERPRINT.test(v), 'A host key fingerprint looks like SHA256: followed by 43 characters, as ssh-keygen -lf prints it'),
+  /** The type of the trusted key (`ssh-rsa`, …) when it came from the server; empty for a pasted fingerprint. */
+  hostKeyType: z.enum(['', ...HOST_KEY_TYPES], { error: `Host key type must be one of ${HOST_KEY_TYPES.join(', ')}` }),
+});
+
+const PROFILE_GROUPS = ['tftp', 'sftp', 'cco', 'desktop'] as const;
+const TOP_LEVEL_SERVER_FIELDS = ['imageServer', 'imagePath', 'port'] as const;
+
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const withoutNulls = (record: Record<string, unknown>) => Object.fromEntries(Object.entries(record).filter(([, v]) => v !== null));
+
+/**
+ * A null names nothing (a view shows null where a mode has no value, so what GET returns can be sent
+ * back); the top-level server fields are dropped from a save naming CCO or Desktop, which has no image
+ * server to put them in.
+ */
+function namedValuesOnly(input: unknown): unknown {
+  if (!isRecord(input)) return input;
+  const named = withoutNulls(input);
+  for (const group of PROFILE_GROUPS) if (isRecord(named[group])) named[group] = withoutNulls(named[group]);
+  if (typeof named.mode === 'string' && isHttpMode(named.mode)) for (const field of TOP_LEVEL_SERVER_FIELDS) delete named[field];
+  return named;
+}
+
+const profileInputObject = z.object({
+  mode: z.enum(IMAGE_DOWNLOAD_MODES, { error: 'Mode must be TFTP, SFTP, CCO or DESKTOP' }).optional(),
+  parallelMode: z.boolean({ error: 'Parallel Mode must be enabled or disabled' }).optional(),
+  /** The selected mode's server, path and port, as before the modes kept their own: they go to that mode's slot only. */
+  imageServer: imageServer.optional(),
+  imagePath: imagePath.optional(),
+  port: port.optional(),
+  tftp: serverSlotInput.partial().optional(),
+  sftp: sftpInput.partial().optional(),
+  cco: ccoSettingsInputSchema.optional(),
+  desktop: desktopSettingsInputSchema.optional(),
+});
+
+/**
+ * What Save and Save & Download take from the page, the CLI and the API: the fields the caller names,
+ * each checked here; a field left out keeps its stored value (see `lib/profilePatch.ts` for how the
+ * patch is merged and what the merged profile must hold). An empty secret keeps the stored one.
+ */
+export const imageDownloadProfileInputSchema = z.preprocess(namedValuesOnly, profileInputObject);
+
+// The input rules cover exactly the shape's fields, group by group: a field added to one and not the other fails to compile.
+type SameKeys<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+({ tftp: true, sftp: true, cco: true, desktop: true }) satisfies {
+  [G in (typeof PROFILE_GROUPS)[number]]: SameKeys<keyof NonNullable<z.output<typeof profileInputObject>[G]>, keyof ImageDownloadProfile[G]>;
+};
+
+/** What a caller sends (the schema's own input is `unknown`: it starts with a preprocess). */
+export type ImageDownloadProfileInput = z.input<typeof profileInputObject>;
+/** What the input schema gives: the named fields, checked and trimmed. */
+export type ImageDownloadProfilePatch = z.output<typeof profileInputObject>;
 
 /** Asks the image server for its host key before trusting it: `POST /api/image-download-profile/host-key`. */
 export const hostKeyRequestSchema = z.object({
@@ -167,40 +261,38 @@ export interface HostKeyChallengeBody {
   hostKey: HostKeyInfo;
 }
 
-// The schema's own input is `unknown` (it starts with a preprocess); what the form sends is the object's input.
-export type ImageDownloadProfileInput = z.input<typeof imageDownloadProfileInputSchema.out>;
-export type ImageDownloadProfileData = z.output<typeof imageDownloadProfileInputSchema>;
+type Sftp = ImageDownloadProfile['sftp'];
+type Cco = ImageDownloadProfile['cco'];
 
-/** What the API returns: the password itself never leaves the server. */
+/** What the API returns and the page receives: the profile without its secrets, which only say whether one is stored. */
 export interface ImageDownloadProfileView {
   mode: ImageDownloadMode;
-  imageServer: string;
-  imagePath: string;
-  port: number;
+  /** The selected mode's server, path and port (as `tftp` or `sftp` hold them); null in CCO and Desktop modes. */
+  imageServer: string | null;
+  imagePath: string | null;
+  port: number | null;
   parallelMode: boolean;
-  sftp: {
-    username: string;
-    passwordType: PasswordType;
-    hasPassword: boolean;
-    authMethod: SftpAuthMethod;
-    hasPrivateKey: boolean;
-    /** The trusted host key of `imageServer:port`, or null until someone trusts one. */
-    hostKeyFingerprint: string | null;
-    /** Its type, or null when it was pasted without one (the download then finds which key it is). */
-    hostKeyType?: HostKeyType | null;
+  tftp: ServerSlot;
+  sftp: Omit<Sftp, 'password' | 'privateKey' | 'passphrase'> & { hasPassword: boolean; hasPrivateKey: boolean };
+  cco: Omit<Cco, 'password'> & { hasPassword: boolean };
+  desktop: ImageDownloadProfile['desktop'];
+}
+
+export function toProfileView(profile: ImageDownloadProfile): ImageDownloadProfileView {
+  const { password, privateKey, passphrase: _passphrase, ...sftp } = profile.sftp;
+  const { password: ccoPassword, ...cco } = profile.cco;
+  const slot = serverSlotOf(profile);
+  return {
+    mode: profile.mode,
+    imageServer: slot?.imageServer ?? null,
+    imagePath: slot?.imagePath ?? null,
+    port: slot?.port ?? null,
+    parallelMode: profile.parallelMode,
+    tftp: { ...profile.tftp },
+    sftp: { ...sftp, hasPassword: password !== null, hasPrivateKey: privateKey !== null },
+    cco: { ...cco, hasPassword: ccoPassword !== null },
+    desktop: { ...profile.desktop },
   };
-  /** Absent from a controller still on the previous schema. */
-  cco?: {
-    catalogUrl: string;
-    username: string;
-    hasPassword: boolean;
-    release: string;
-    autoCheck: CcoAutoCheck;
-    autoCheckTime: string;
-    caCertificate: string;
-    certificateFingerprint: string;
-  };
-  desktop?: { uploadId: string; version: string };
 }
 
 export interface FieldIssue {

@@ -18,6 +18,7 @@ import { checkHttpModeInput } from './http/httpModeChecks';
 import { CatalogCheckService } from './catalog/catalogCheckService';
 import { createHttpModeSource, type HttpModeSourceDeps } from './imageSource/httpModeSource';
 import { isHomogeneous, isHttpMode } from '../lib/httpModeSettings';
+import { toProfileView } from '../lib/imageDownloadProfile';
 import { DesktopUploads } from './uploads/desktopUploads';
 import { ConsoleApi } from './http/consoleApi';
 import { attachBrowserAuth } from './http/socketAuth';
@@ -34,7 +35,7 @@ import { AccessPointRepository } from './store/accessPointRepository';
 import { ControllerRepository } from './store/controllerRepository';
 import { openDatabase, type Db } from './store/database';
 import { EventLog } from './store/eventLog';
-import { EMPTY_PROFILE, ProfileRepository, toProfileView, type StoredProfile } from './store/profileRepository';
+import { EMPTY_PROFILE, ProfileRepository, type StoredProfile } from './store/profileRepository';
 import { UpgradeRepository } from './store/upgradeRepository';
 import { SqliteFleetStore } from './store/sqliteFleetStore';
 import { RolloutRepository } from './store/rolloutRepository';
@@ -91,15 +92,16 @@ const STORE_TICK_MS = 100;
 function imageSourceFor(profile: StoredProfile, config: ConsoleConfig, httpMode: HttpModeSourceDeps): ImageSource {
   if (isHttpMode(profile.mode)) return createHttpModeSource(profile, httpMode);
   if (profile.mode === 'TFTP') {
-    return new TftpImageSource({ server: profile.imageServer, port: profile.port, imagePath: profile.imagePath, ...config.tftp });
+    const { imageServer, port, imagePath } = profile.tftp;
+    return new TftpImageSource({ server: imageServer, port, imagePath, ...config.tftp });
   }
-  const { username, password, authMethod, privateKey, passphrase, hostKeyFingerprint, hostKeyType } = profile.sftp;
+  const { imageServer, port, imagePath, username, password, authMethod, privateKey, passphrase, hostKeyFingerprint, hostKeyType } = profile.sftp;
   const credentials =
     authMethod === 'key' ? { username, privateKey: privateKey ?? undefined, passphrase: passphrase ?? undefined } : { username, password: password ?? undefined };
   return new SftpImageSource({
-    server: profile.imageServer,
-    port: profile.port,
-    imagePath: profile.imagePath,
+    server: imageServer,
+    port,
+    imagePath,
     credentials,
     hostKeyFingerprint,
     hostKeyType,
@@ -231,7 +233,6 @@ export function createConsole(httpServer: HttpServer, config: ConsoleConfig, opt
     auth,
     sshKeys,
     db,
-    profile: () => toProfileView(profiles.get()),
     apImage,
     syslog: () => log.recent(),
     upgrade: () => orchestrator.view(),

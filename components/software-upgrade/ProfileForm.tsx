@@ -1,11 +1,11 @@
 import type { FormEvent, ReactNode } from 'react';
-import { DEFAULT_PORT, IMAGE_DOWNLOAD_MODES } from '@/lib/imageDownloadProfile';
+import { IMAGE_DOWNLOAD_MODES, isServerMode } from '@/lib/imageDownloadProfile';
 import { isHttpMode } from '@/lib/httpModeSettings';
 import { Field } from '@/components/ui/Field';
 import { Select } from '@/components/ui/Select';
 import { Switch } from '@/components/ui/Switch';
-import { TextInput } from '@/components/ui/TextInput';
 import { fieldControl } from './profileForm';
+import { ServerFields } from './ServerFields';
 import { SftpFields, type SftpFieldsProps } from './SftpFields';
 import type { ProfileFormApi } from './useProfileForm';
 
@@ -35,9 +35,6 @@ export function ProfileForm({ form, stored, onSubmit, onGetHostKey, blocked, fet
   };
 
   const mode = fieldControl(errors, 'mode');
-  const server = fieldControl(errors, 'imageServer');
-  const path = fieldControl(errors, 'imagePath');
-  const port = fieldControl(errors, 'port');
   const parallel = fieldControl(errors, 'parallelMode');
 
   return (
@@ -47,49 +44,7 @@ export function ProfileForm({ form, stored, onSubmit, onGetHostKey, blocked, fet
         <Field id={mode.id} path={mode.path} label="Mode" error={mode.error}>
           <Select id={mode.id} value={values.mode} options={MODE_OPTIONS} invalid={mode.invalid} errorId={mode.errorId} onValueChange={form.setMode} />
         </Field>
-        {!isHttpMode(values.mode) && (
-          <>
-        <Field id={server.id} path={server.path} label="Image Server" required error={server.error}>
-          <TextInput
-            id={server.id}
-            value={values.imageServer}
-            placeholder="IPv4/IPv6 address or host name"
-            autoComplete="off"
-            spellCheck={false}
-            aria-required="true"
-            invalid={server.invalid}
-            errorId={server.errorId}
-            onValueChange={(value) => form.setText('imageServer', value)}
-          />
-        </Field>
-        <Field id={path.id} path={path.path} label="Image Path" required error={path.error}>
-          <TextInput
-            id={path.id}
-            value={values.imagePath}
-            placeholder="/images/ewc/"
-            autoComplete="off"
-            spellCheck={false}
-            aria-required="true"
-            invalid={path.invalid}
-            errorId={path.errorId}
-            onValueChange={(value) => form.setText('imagePath', value)}
-          />
-        </Field>
-        <Field id={port.id} path={port.path} label="Port" error={port.error}>
-          <TextInput
-            id={port.id}
-            className="input-short"
-            value={values.port}
-            inputMode="numeric"
-            placeholder={String(DEFAULT_PORT[values.mode])}
-            autoComplete="off"
-            invalid={port.invalid}
-            errorId={port.errorId}
-            onValueChange={(value) => form.setText('port', value)}
-          />
-        </Field>
-          </>
-        )}
+        {isServerMode(values.mode) && <ServerFields form={form} mode={values.mode} />}
         <Field id={parallel.id} path={parallel.path} label="Parallel Mode" error={parallel.error}>
           <Switch id={parallel.id} checked={values.parallelMode} invalid={parallel.invalid} errorId={parallel.errorId} onCheckedChange={form.setParallelMode} />
         </Field>

@@ -13,7 +13,7 @@ function request(method: 'PUT' | 'POST', url: string, body: unknown): Promise<Ap
 function isProfileView(data: unknown): data is ImageDownloadProfileView {
   if (typeof data !== 'object' || data === null) return false;
   const view = data as Partial<ImageDownloadProfileView>;
-  return typeof view.mode === 'string' && typeof view.imageServer === 'string' && typeof view.port === 'number' && typeof view.sftp === 'object';
+  return typeof view.mode === 'string' && typeof view.tftp === 'object' && typeof view.sftp === 'object';
 }
 
 /** Resolves to the stored profile view, or null if the answer was a success without one. */

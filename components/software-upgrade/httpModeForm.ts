@@ -34,7 +34,6 @@ export const EMPTY_CCO_FORM: CcoFormValues = { catalogUrl: '', username: '', pas
 export const EMPTY_DESKTOP_FORM: DesktopFormValues = { uploadId: '', version: '' };
 
 export function ccoFormFromProfile(profile: ImageDownloadProfileView): CcoFormValues {
-  if (!profile.cco) return EMPTY_CCO_FORM;
   const { hasPassword: _hasPassword, ...settings } = profile.cco;
   return { ...settings, password: '' };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ImageDownloadProfileView } from '@/lib/imageDownloadProfile';
+import { EMPTY_IMAGE_DOWNLOAD_PROFILE, toProfileView, type ImageDownloadProfileView } from '@/lib/imageDownloadProfile';
 import { readPrivateKeyFile } from './privateKeyFile';
 import {
   EMPTY_PROFILE_FORM,
@@ -19,15 +19,14 @@ function sftpForm(sftp: Partial<SftpFormValues>): ProfileFormValues {
   return {
     ...EMPTY_PROFILE_FORM,
     mode: 'SFTP',
-    imageServer: '10.0.0.5',
-    imagePath: '/images',
-    port: '22',
-    sftp: { ...EMPTY_PROFILE_FORM.sftp, username: 'calo', ...sftp },
+    sftp: { ...EMPTY_PROFILE_FORM.sftp, imageServer: '10.0.0.5', imagePath: '/images', port: '22', username: 'calo', ...sftp },
   };
 }
 
+const STORED = { hasPassword: true, hasPrivateKey: true };
+
 function bodyOf(values: ProfileFormValues) {
-  const parsed = parseProfileForm(values);
+  const parsed = parseProfileForm(values, STORED);
   if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
   return parsed.body;
 }
@@ -50,15 +49,21 @@ describe('parseProfileForm', () => {
     expect(sftp).not.toHaveProperty('passphrase');
   });
 
-  it('sends no secret in TFTP mode', () => {
-    const sftp = bodyOf({ ...sftpForm({ password: 'x', privateKey: KEY }), mode: 'TFTP' }).sftp;
-    expect(sftp).not.toHaveProperty('password');
-    expect(sftp).not.toHaveProperty('privateKey');
+  it('in TFTP mode names the TFTP server, path and port only: nothing of SFTP, CCO or Desktop', () => {
+    const body = bodyOf({ ...sftpForm({ password: 'x', privateKey: KEY }), mode: 'TFTP', tftp: { imageServer: '10.0.0.9', imagePath: '/EWC', port: '' } });
+    expect(body).toEqual({ mode: 'TFTP', parallelMode: false, tftp: { imageServer: '10.0.0.9', imagePath: '/EWC', port: 69 } });
+  });
+
+  it('asks for what the mode needs and the controller does not store yet', () => {
+    const parsed = parseProfileForm(sftpForm({ password: '' }), { hasPassword: false, hasPrivateKey: false });
+    expect(parsed.ok ? {} : parsed.errors).toEqual({ 'sftp.password': 'Password is required in SFTP mode' });
+    const tftp = parseProfileForm({ ...EMPTY_PROFILE_FORM, tftp: { imageServer: '', imagePath: '/EWC', port: '69' } }, STORED);
+    expect(tftp.ok ? {} : Object.keys(tftp.errors)).toEqual(['tftp.imageServer']);
   });
 
   it('checks the host key fingerprint with the API schema', () => {
     expect(bodyOf(sftpForm({ hostKeyFingerprint: FINGERPRINT })).sftp?.hostKeyFingerprint).toBe(FINGERPRINT);
-    const parsed = parseProfileForm(sftpForm({ hostKeyFingerprint: 'MD5:aa:bb' }));
+    const parsed = parseProfileForm(sftpForm({ hostKeyFingerprint: 'MD5:aa:bb' }), STORED);
     expect(parsed.ok ? [] : Object.keys(parsed.errors)).toEqual(['sftp.hostKeyFingerprint']);
   });
 });
@@ -74,15 +79,16 @@ describe('visibleFieldPaths', () => {
 
 describe('formValuesFromProfile', () => {
   it('fills the fingerprint and never a secret', () => {
-    const view: ImageDownloadProfileView = {
+    const stored = EMPTY_IMAGE_DOWNLOAD_PROFILE;
+    const view: ImageDownloadProfileView = toProfileView({
+      ...stored,
       mode: 'SFTP',
+      sftp: { ...stored.sftp, imageServer: '10.0.0.5', imagePath: '/images', username: 'calo', passwordType: 'AES', password: 'pw', authMethod: 'key', privateKey: KEY },
+    });
+    expect(formValuesFromProfile(view).sftp).toEqual({
       imageServer: '10.0.0.5',
       imagePath: '/images',
-      port: 22,
-      parallelMode: false,
-      sftp: { username: 'calo', passwordType: 'AES', hasPassword: true, authMethod: 'key', hasPrivateKey: true, hostKeyFingerprint: null },
-    };
-    expect(formValuesFromProfile(view).sftp).toEqual({
+      port: '22',
       username: 'calo',
       passwordType: 'AES',
       authMethod: 'key',
@@ -102,12 +108,14 @@ describe('formValuesFromProfile', () => {
 
 describe('parseHostKeyRequest', () => {
   it('asks about the form server and port, the mode default when the port is empty', () => {
-    expect(parseHostKeyRequest({ ...sftpForm({}), port: '' })).toEqual({ ok: true, body: { imageServer: '10.0.0.5', port: 22 } });
+    const values = sftpForm({});
+    expect(parseHostKeyRequest({ ...values, sftp: { ...values.sftp, port: '' } })).toEqual({ ok: true, body: { imageServer: '10.0.0.5', port: 22 } });
   });
 
   it('reports a bad server or port under those fields', () => {
-    const parsed = parseHostKeyRequest({ ...sftpForm({}), imageServer: '300.1.1.1', port: '70000' });
-    expect(parsed.ok ? [] : Object.keys(parsed.errors).sort()).toEqual(['imageServer', 'port']);
+    const values = sftpForm({});
+    const parsed = parseHostKeyRequest({ ...values, sftp: { ...values.sftp, imageServer: '300.1.1.1', port: '70000' } });
+    expect(parsed.ok ? [] : Object.keys(parsed.errors).sort()).toEqual(['sftp.imageServer', 'sftp.port']);
   });
 });
 

@@ -8,14 +8,24 @@ import {
   type ImageDownloadProfileInput,
   type ImageDownloadProfileView,
   type PasswordType,
+  type ServerMode,
+  type ServerSlot,
   type SftpAuthMethod,
 } from '@/lib/imageDownloadProfile';
 import type { HostKeyType } from '@/lib/hostKeyType';
+import { profileProblems } from '@/lib/profilePatch';
 import { fieldErrorId } from '@/components/ui/Field';
-import { isHttpMode } from '@/lib/httpModeSettings';
 import { CCO_FIELD_PATHS, DESKTOP_FIELD_PATHS, EMPTY_CCO_FORM, EMPTY_DESKTOP_FORM, ccoFormFromProfile, type CcoFormValues, type DesktopFormValues } from './httpModeForm';
 
-export interface SftpFormValues {
+/** A server mode's Image Server, Image Path and Port; the port stays text so a typo can be shown and corrected, not swallowed. */
+export interface ServerSlotFormValues {
+  imageServer: string;
+  imagePath: string;
+  port: string;
+}
+export type ServerSlotField = keyof ServerSlotFormValues;
+
+export interface SftpFormValues extends ServerSlotFormValues {
   username: string;
   passwordType: PasswordType;
   authMethod: SftpAuthMethod;
@@ -28,13 +38,12 @@ export interface SftpFormValues {
   hostKeyType?: '' | HostKeyType;
 }
 
-/** What the inputs hold: the port stays text so a typo can be shown and corrected, not swallowed. */
+/** What the inputs hold: every mode's fields, of which the form shows the selected mode's. */
 export interface ProfileFormValues {
   mode: ImageDownloadMode;
-  imageServer: string;
-  imagePath: string;
-  port: string;
   parallelMode: boolean;
+  /** TFTP and SFTP keep their own server, path and port: switching the mode shows the other mode's, untouched. */
+  tftp: ServerSlotFormValues;
   sftp: SftpFormValues;
   cco: CcoFormValues;
   desktop: DesktopFormValues;
@@ -46,9 +55,12 @@ export type FieldErrors = Readonly<Record<string, string>>;
 /** In the order the form shows them, so the first error focused is the topmost one. */
 export const FIELD_PATHS = [
   'mode',
-  'imageServer',
-  'imagePath',
-  'port',
+  'tftp.imageServer',
+  'tftp.imagePath',
+  'tftp.port',
+  'sftp.imageServer',
+  'sftp.imagePath',
+  'sftp.port',
   'parallelMode',
   'sftp.username',
   'sftp.authMethod',
@@ -65,17 +77,31 @@ export type FieldPath = (typeof FIELD_PATHS)[number];
 const PASSWORD_AUTH_PATHS: readonly FieldPath[] = ['sftp.passwordType', 'sftp.password'];
 const KEY_AUTH_PATHS: readonly FieldPath[] = ['sftp.privateKey', 'sftp.passphrase'];
 
+const SECRET_PATHS: readonly FieldPath[] = ['sftp.password', 'sftp.privateKey', 'sftp.passphrase', 'cco.password'];
+
+const slotForm = (slot: ServerSlot): ServerSlotFormValues => ({ imageServer: slot.imageServer, imagePath: slot.imagePath, port: String(slot.port) });
+
 export const EMPTY_PROFILE_FORM: ProfileFormValues = {
   mode: 'TFTP',
-  imageServer: '',
-  imagePath: '',
-  port: String(DEFAULT_PORT.TFTP),
   parallelMode: false,
-  sftp: { username: '', passwordType: 'UNENCRYPTED', authMethod: 'password', password: '', privateKey: '', passphrase: '', hostKeyFingerprint: '' },
+  tftp: { imageServer: '', imagePath: '', port: String(DEFAULT_PORT.TFTP) },
+  sftp: {
+    imageServer: '',
+    imagePath: '',
+    port: String(DEFAULT_PORT.SFTP),
+    username: '',
+    passwordType: 'UNENCRYPTED',
+    authMethod: 'password',
+    password: '',
+    privateKey: '',
+    passphrase: '',
+    hostKeyFingerprint: '',
+  },
   cco: EMPTY_CCO_FORM,
   desktop: EMPTY_DESKTOP_FORM,
 };
 
+/** The id of a field's control: `profile-tftp-imageServer`, `profile-sftp-username`, … */
 export function fieldId(path: FieldPath): string {
   return `profile-${path.replace('.', '-')}`;
 }
@@ -90,11 +116,10 @@ export function fieldControl(errors: FieldErrors, path: FieldPath) {
 export function visibleFieldPaths(values: Pick<ProfileFormValues, 'mode' | 'sftp'>): FieldPath[] {
   const hidden = values.sftp.authMethod === 'key' ? PASSWORD_AUTH_PATHS : KEY_AUTH_PATHS;
   return FIELD_PATHS.filter((path) => {
+    if (path.startsWith('tftp.')) return values.mode === 'TFTP';
     if (path.startsWith('sftp.')) return values.mode === 'SFTP' && !hidden.includes(path);
     if (path.startsWith('cco.')) return values.mode === 'CCO';
     if (path.startsWith('desktop.')) return values.mode === 'DESKTOP';
-    // The image server fields mean nothing when the images come from a catalog or the browser.
-    if (path === 'imageServer' || path === 'imagePath' || path === 'port') return !isHttpMode(values.mode);
     return true;
   });
 }
@@ -103,15 +128,13 @@ export function formValuesFromProfile(profile: ImageDownloadProfileView): Profil
   const { sftp } = profile;
   return {
     mode: profile.mode,
-    imageServer: profile.imageServer,
-    imagePath: profile.imagePath,
-    port: String(profile.port),
     parallelMode: profile.parallelMode,
+    tftp: slotForm(profile.tftp),
     sftp: {
+      ...slotForm(sftp),
       username: sftp.username,
       passwordType: sftp.passwordType,
-      // A controller still on the previous schema sends neither; the inputs must stay controlled.
-      authMethod: sftp.authMethod ?? 'password',
+      authMethod: sftp.authMethod,
       hostKeyFingerprint: sftp.hostKeyFingerprint ?? '',
       ...(sftp.hostKeyType ? { hostKeyType: sftp.hostKeyType } : {}),
       // Stored secrets never come back; an empty field means "keep it".
@@ -120,18 +143,13 @@ export function formValuesFromProfile(profile: ImageDownloadProfileView): Profil
       passphrase: '',
     },
     cco: ccoFormFromProfile(profile),
-    desktop: profile.desktop ?? EMPTY_DESKTOP_FORM,
+    desktop: { ...profile.desktop },
   };
 }
 
 /** The same values with every secret emptied: what the form shows once the server has them. */
 export function withoutSecrets(values: ProfileFormValues): ProfileFormValues {
   return { ...values, sftp: { ...values.sftp, password: '', privateKey: '', passphrase: '' }, cco: { ...values.cco, password: '' } };
-}
-
-/** Switching mode moves the port to the new default only if the user had not chosen one. */
-export function portAfterModeChange(port: string, from: ImageDownloadMode, to: ImageDownloadMode): string {
-  return port.trim() === String(DEFAULT_PORT[from]) ? String(DEFAULT_PORT[to]) : port;
 }
 
 export function issuesToErrors(issues: readonly FieldIssue[]): FieldErrors {
@@ -142,48 +160,63 @@ export function issuesToErrors(issues: readonly FieldIssue[]): FieldErrors {
   return errors;
 }
 
-function portOrDefault(values: ProfileFormValues): string | number {
-  return values.port.trim() === '' ? DEFAULT_PORT[values.mode] : values.port.trim();
+function portOrDefault(mode: ServerMode, port: string): string | number {
+  return port.trim() === '' ? DEFAULT_PORT[mode] : port.trim();
 }
 
 /**
- * The secrets to send: only those typed into a field the user can see, so a
- * password typed before switching to key authentication is not stored behind
- * their back. Absent means "keep the stored one" to the API.
+ * The fields a Save from the page names: the mode, Parallel Mode and the fields the form shows for
+ * that mode, so a save never touches another mode's settings. A secret is named only when typed into
+ * a field the user can see (empty keeps the stored one), so a password typed before switching to key
+ * authentication is not stored behind their back.
  */
-function typedSecrets(values: ProfileFormValues): Partial<Pick<SftpFormValues, 'password' | 'privateKey' | 'passphrase'>> {
-  const { mode, sftp } = values;
-  if (mode !== 'SFTP') return {};
-  if (sftp.authMethod === 'password') return sftp.password ? { password: sftp.password } : {};
-  return {
-    ...(sftp.privateKey.trim() ? { privateKey: sftp.privateKey } : {}),
-    ...(sftp.passphrase ? { passphrase: sftp.passphrase } : {}),
-  };
+export function namedFields(values: ProfileFormValues): ImageDownloadProfileInput {
+  const groups: Record<string, Record<string, unknown>> = {};
+  for (const path of visibleFieldPaths(values)) {
+    const [group, field] = path.split('.') as [keyof ProfileFormValues, string | undefined];
+    if (field === undefined) continue;
+    let value = (values[group] as unknown as Record<string, unknown>)[field];
+    // A pasted key of blank lines is no key either.
+    if (SECRET_PATHS.includes(path) && !(field === 'privateKey' ? String(value).trim() : value)) continue;
+    if (field === 'port' && (group === 'tftp' || group === 'sftp')) value = portOrDefault(group === 'tftp' ? 'TFTP' : 'SFTP', String(value));
+    groups[group] = { ...groups[group], [field]: value };
+  }
+  // The type of a key trusted from the server's offer goes with its fingerprint.
+  if (groups.sftp && 'hostKeyFingerprint' in groups.sftp && values.sftp.hostKeyType) groups.sftp.hostKeyType = values.sftp.hostKeyType;
+  return { mode: values.mode, parallelMode: values.parallelMode, ...groups };
 }
 
 export type ParsedProfileForm = { ok: true; body: ImageDownloadProfileInput } | { ok: false; errors: FieldErrors };
 
-/** Validates with the API's own schema and builds the request body the API expects. */
-export function parseProfileForm(values: ProfileFormValues): ParsedProfileForm {
-  const { password: _password, privateKey: _privateKey, passphrase: _passphrase, ...settings } = values.sftp;
-  const { password: ccoPassword, ...ccoSettings } = values.cco;
-  const result = imageDownloadProfileInputSchema.safeParse({
-    ...values,
-    port: portOrDefault(values),
-    sftp: { ...settings, ...typedSecrets(values) },
-    // Like the SFTP secrets: sent only when typed in CCO mode; absent keeps the stored one.
-    cco: { ...ccoSettings, ...(values.mode === 'CCO' && ccoPassword ? { password: ccoPassword } : {}) },
-  });
+/** What the controller stores already: a secret left empty keeps it. */
+export interface StoredSecrets {
+  hasPassword: boolean;
+  hasPrivateKey: boolean;
+}
+
+/**
+ * Validates with the API's own rules (the fields named, then what the profile needs in its mode)
+ * and builds the request body the API expects.
+ */
+export function parseProfileForm(values: ProfileFormValues, stored: StoredSecrets): ParsedProfileForm {
+  const named = namedFields(values);
+  const result = imageDownloadProfileInputSchema.safeParse(named);
   if (!result.success) return { ok: false, errors: issuesToErrors(toFieldIssues(result.error)) };
+  const { sftp } = values;
+  const problems = profileProblems({
+    ...values,
+    sftp: { ...sftp, hasPassword: stored.hasPassword || named.sftp?.password !== undefined, hasPrivateKey: stored.hasPrivateKey || named.sftp?.privateKey !== undefined },
+  });
+  if (problems.length > 0) return { ok: false, errors: issuesToErrors(problems) };
   return { ok: true, body: result.data };
 }
 
 export type ParsedHostKeyRequest = { ok: true; body: { imageServer: string; port: number } } | { ok: false; errors: FieldErrors };
 
-/** The server and port "Get host key" asks about, validated like the profile so the same fields show the errors. */
+/** The SFTP server and port "Get host key" asks about, validated like the profile so the same fields show the errors. */
 export function parseHostKeyRequest(values: ProfileFormValues): ParsedHostKeyRequest {
-  const result = hostKeyRequestSchema.safeParse({ imageServer: values.imageServer, port: portOrDefault(values) });
-  if (!result.success) return { ok: false, errors: issuesToErrors(toFieldIssues(result.error)) };
+  const result = hostKeyRequestSchema.safeParse({ imageServer: values.sftp.imageServer, port: portOrDefault('SFTP', values.sftp.port) });
+  if (!result.success) return { ok: false, errors: issuesToErrors(toFieldIssues(result.error).map((issue) => ({ ...issue, path: `sftp.${issue.path}` }))) };
   return { ok: true, body: result.data };
 }
 

@@ -2,21 +2,19 @@
 
 import { useCallback, useMemo, useState } from 'react';
 import { isHostKeyType } from '@/lib/hostKeyType';
-import type { ImageDownloadMode, ImageDownloadProfileInput, ImageDownloadProfileView } from '@/lib/imageDownloadProfile';
+import type { ImageDownloadMode, ImageDownloadProfileInput, ImageDownloadProfileView, ServerSlotKey } from '@/lib/imageDownloadProfile';
 import {
   EMPTY_PROFILE_FORM,
   formValuesFromProfile,
   parseProfileForm,
-  portAfterModeChange,
   withoutErrors,
   withoutSecrets,
   type FieldErrors,
   type ProfileFormValues,
+  type ServerSlotField,
   type SftpFormValues,
 } from './profileForm';
 import type { CcoFormValues, DesktopFormValues } from './httpModeForm';
-
-type PlainField = 'imageServer' | 'imagePath' | 'port';
 
 /** A validated submission carries the body to send and the exact values it came from. */
 export type ProfileSubmission = { ok: true; body: ImageDownloadProfileInput; values: ProfileFormValues } | { ok: false; errors: FieldErrors };
@@ -27,7 +25,8 @@ export interface ProfileFormApi {
   dirty: boolean;
   /** False until the first profile arrived; the form stays disabled so edits are not mixed with blanks. */
   ready: boolean;
-  setText: (field: PlainField, value: string) => void;
+  /** Image Server, Image Path or Port of one server mode; the other mode's stay as they are. */
+  setServerField: (slot: ServerSlotKey, field: ServerSlotField, value: string) => void;
   setMode: (mode: ImageDownloadMode) => void;
   setParallelMode: (enabled: boolean) => void;
   setSftp: <K extends keyof SftpFormValues>(field: K, value: SftpFormValues[K]) => void;
@@ -77,11 +76,12 @@ export function useProfileForm(serverProfile: ImageDownloadProfileView | null): 
     setErrors((current) => withoutErrors(current, path));
   }, []);
 
-  const setText = useCallback((field: PlainField, value: string) => edit(field, (v) => ({ ...v, [field]: value })), [edit]);
-  const setMode = useCallback(
-    (mode: ImageDownloadMode) => edit('mode', (v) => ({ ...v, mode, port: portAfterModeChange(v.port, v.mode, mode) })),
+  const setServerField = useCallback(
+    (slot: ServerSlotKey, field: ServerSlotField, value: string) => edit(`${slot}.${field}`, (v) => ({ ...v, [slot]: { ...v[slot], [field]: value } })),
     [edit],
   );
+  // Only the mode: each server mode keeps its own server, path and port.
+  const setMode = useCallback((mode: ImageDownloadMode) => edit('mode', (v) => ({ ...v, mode })), [edit]);
   const setParallelMode = useCallback((enabled: boolean) => edit('parallelMode', (v) => ({ ...v, parallelMode: enabled })), [edit]);
   const setSftp = useCallback(
     <K extends keyof SftpFormValues>(field: K, value: SftpFormValues[K]) => edit(`sftp.${field}`, (v) => ({ ...v, sftp: { ...v.sftp, [field]: value } })),
@@ -111,11 +111,11 @@ export function useProfileForm(serverProfile: ImageDownloadProfileView | null): 
 
   const submit = useCallback(
     (values: ProfileFormValues = form.values): ProfileSubmission => {
-      const parsed = parseProfileForm(values);
+      const parsed = parseProfileForm(values, { hasPassword: adopted?.sftp.hasPassword === true, hasPrivateKey: adopted?.sftp.hasPrivateKey === true });
       setErrors(parsed.ok ? {} : parsed.errors);
       return parsed.ok ? { ok: true, body: parsed.body, values } : parsed;
     },
-    [form.values],
+    [form.values, adopted],
   );
 
   const addErrors = useCallback((added: FieldErrors) => setErrors((current) => ({ ...current, ...added })), []);
@@ -136,7 +136,7 @@ export function useProfileForm(serverProfile: ImageDownloadProfileView | null): 
       errors,
       dirty: form.dirty,
       ready,
-      setText,
+      setServerField,
       setMode,
       setParallelMode,
       setSftp,
@@ -148,6 +148,6 @@ export function useProfileForm(serverProfile: ImageDownloadProfileView | null): 
       addErrors,
       markSaved,
     }),
-    [form, errors, ready, setText, setMode, setParallelMode, setSftp, setCco, setDesktop, trustHostKey, submit, addErrors, markSaved],
+    [form, errors, ready, setServerField, setMode, setParallelMode, setSftp, setCco, setDesktop, trustHostKey, submit, addErrors, markSaved],
   );
 }

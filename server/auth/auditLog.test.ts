@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { StoredProfile } from '../store/profileRepository';
+import { EMPTY_PROFILE, type StoredProfile } from '../store/profileRepository';
 import { AuditLog } from './auditLog';
-import { describeProfileChanges, type AuditedProfile } from './profileChanges';
+import { describeProfileChanges } from './profileChanges';
 import { openTestDatabase } from './testDatabase';
 
 let store: ReturnType<typeof openTestDatabase>;
@@ -15,23 +15,16 @@ beforeEach(() => {
 });
 afterEach(() => store.dispose());
 
-const before: AuditedProfile = {
-  mode: 'TFTP',
-  imageServer: '10.0.0.5',
-  imagePath: '/images/ap',
-  port: 69,
-  parallelMode: false,
-  sftp: { username: '', passwordType: 'UNENCRYPTED', password: null },
-};
+const before: StoredProfile = { ...EMPTY_PROFILE, mode: 'TFTP', tftp: { imageServer: '10.0.0.5', imagePath: '/images/ap', port: 69 } };
 
 describe('AuditLog', () => {
   it('exports one line per entry: time user@address action detail', () => {
-    const after: AuditedProfile = { ...before, mode: 'SFTP', imageServer: '10.0.0.6', sftp: { ...before.sftp, password: 'S3cret!pw' } };
+    const after: StoredProfile = { ...before, mode: 'SFTP', sftp: { ...before.sftp, imageServer: '10.0.0.6', password: 'S3cret!pw' } };
     audit.record({ username: 'admin', sourceAddress: '127.0.0.1', action: 'profile.save', detail: describeProfileChanges(before, after) });
     clock += 60_000;
     audit.record({ username: 'admin', sourceAddress: '::ffff:192.168.1.20', action: 'upgrade.download' });
     expect(audit.exportText()).toBe(
-      '2026-11-21T05:40:00.000Z admin@127.0.0.1 profile.save mode TFTP -> SFTP, imageServer 10.0.0.5 -> 10.0.0.6, password changed\n' +
+      '2026-11-21T05:40:00.000Z admin@127.0.0.1 profile.save mode TFTP -> SFTP, sftp.imageServer "" -> 10.0.0.6, password changed\n' +
         '2026-11-21T05:41:00.000Z admin@192.168.1.20 upgrade.download\n',
     );
     expect(audit.exportText()).not.toContain('S3cret!pw');
@@ -72,17 +65,16 @@ describe('AuditLog', () => {
 });
 
 describe('describeProfileChanges', () => {
-  it('lists every changed field with old and new value', () => {
-    const after: AuditedProfile = {
+  it('lists every changed field with old and new value, each server mode under its own name', () => {
+    const after: StoredProfile = {
+      ...before,
       mode: 'SFTP',
-      imageServer: 'images.example.net',
-      imagePath: '/srv/ap',
-      port: 22,
       parallelMode: true,
-      sftp: { username: 'loader', passwordType: 'AES', password: null },
+      tftp: { ...before.tftp, port: 6969 },
+      sftp: { ...before.sftp, imageServer: 'images.example.net', imagePath: '/srv/ap', port: 2222, username: 'loader', passwordType: 'AES' },
     };
     expect(describeProfileChanges(before, after)).toBe(
-      'mode TFTP -> SFTP, imageServer 10.0.0.5 -> images.example.net, imagePath /images/ap -> /srv/ap, port 69 -> 22, parallelMode false -> true, sftp.username "" -> loader, sftp.passwordType UNENCRYPTED -> AES',
+      'mode TFTP -> SFTP, parallelMode false -> true, tftp.port 69 -> 6969, sftp.imageServer "" -> images.example.net, sftp.imagePath "" -> /srv/ap, sftp.port 22 -> 2222, sftp.username "" -> loader, sftp.passwordType UNENCRYPTED -> AES',
     );
   });
 
@@ -96,17 +88,11 @@ describe('describeProfileChanges', () => {
   });
 
   it('covers the SFTP key fields: the method and trusted fingerprint by value, the passphrase only as changed', () => {
-    const keyed = { ...before, sftp: { ...before.sftp, authMethod: 'password', passphrase: null, hostKeyFingerprint: null } };
-    const after = { ...keyed, sftp: { ...keyed.sftp, authMethod: 'privateKey', passphrase: 'pass-Phrase-9', hostKeyFingerprint: 'SHA256:abc' } };
+    const keyed: StoredProfile = { ...before, sftp: { ...before.sftp, authMethod: 'password', passphrase: null, hostKeyFingerprint: null } };
+    const after: StoredProfile = { ...keyed, sftp: { ...keyed.sftp, authMethod: 'key', passphrase: 'pass-Phrase-9', hostKeyFingerprint: 'SHA256:abc', hostKeyType: 'ssh-ed25519' } };
     const text = describeProfileChanges(keyed, after);
-    expect(text).toBe('sftp.authMethod password -> privateKey, sftp.hostKeyFingerprint "" -> SHA256:abc, passphrase changed');
+    expect(text).toBe('sftp.authMethod password -> key, sftp.hostKeyFingerprint "" -> SHA256:abc, sftp.hostKeyType "" -> ssh-ed25519, passphrase changed');
     expect(text).not.toContain('pass-Phrase-9');
-  });
-
-  it('accepts the store profile as it is', () => {
-    const stored = null as unknown as StoredProfile;
-    const audited: AuditedProfile | null = stored;
-    expect(audited).toBeNull();
   });
 
   it('says so when nothing changed', () => {

@@ -1,5 +1,5 @@
 import type { ApImageReport } from '../../lib/apImage';
-import type { ImageDownloadProfileInput, ImageDownloadProfileView } from '../../lib/imageDownloadProfile';
+import type { ImageDownloadProfileInput } from '../../lib/imageDownloadProfile';
 import type { SyslogLine } from '../../lib/syslog';
 import type { UpgradeView } from '../../lib/upgradeStage';
 import type { Role } from '../../lib/validations/authSchemas';
@@ -21,8 +21,7 @@ export interface CliBackend {
   hostname(): string;
   /** Sets the prompt's host name, or back to the default with null; returns error lines. */
   setHostname(name: string | null, actor: CliActor): string[];
-  profile(): ImageDownloadProfileView;
-  /** Saves the profile as the page's Save does; returns error lines, none when saved. */
+  /** Saves the fields named, as the page's Save does (the others keep their values); returns error lines, none when saved. */
   saveProfile(input: ImageDownloadProfileInput, actor: CliActor): string[];
   /** The profile as configuration lines, the text of Export configuration (SFTP password only as `aes …`). */
   profileConfig(): string;

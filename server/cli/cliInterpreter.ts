@@ -5,7 +5,7 @@ import { PROFILE_COMMANDS } from './commands/profileCommands';
 import { PROFILE_MODES, type CliMode, type CommandContext, type CommandNode } from './commandTypes';
 import { completeLine, helpFor, parseCommand, type ParseOutcome } from './parser';
 import { applyPipe, splitPipe } from './pipes';
-import { fieldsOf, type ProfileDraft } from './profileDraft';
+import { patchOf, type ProfileDraft } from './profileDraft';
 
 const TREES: Record<CliMode, CommandNode[]> = {
   exec: EXEC_COMMANDS,
@@ -126,9 +126,7 @@ export class CliInterpreter {
     const draft = this.draft;
     this.draft = null;
     if (!draft || draft.edits.length === 0) return [];
-    const fields = fieldsOf(this.backend.profile());
-    for (const edit of draft.edits) edit(fields);
-    return this.backend.saveProfile(fields, this.actor);
+    return this.backend.saveProfile(patchOf(draft), this.actor);
   }
 
   private context(caret: number, line: string): CommandContext {

@@ -1,9 +1,12 @@
 import { generateKeyPairSync } from 'node:crypto';
+import fs from 'node:fs';
 import path from 'node:path';
 import ssh2 from 'ssh2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApImageReport } from '../../lib/apImage';
+import type { CatalogCheckResult } from '../../lib/firmwareCatalog';
 import type { ImageDownloadProfileView } from '../../lib/imageDownloadProfile';
+import { startTestCatalog, TEST_ACCOUNT } from '../catalog/catalogTestKit';
 import { startConsoleHarness, TEST_ADMIN_PASSWORD, ADMIN, waitFor, type ConsoleHarness } from '../testing/consoleHarness';
 import { createConsoleCliBackend } from './consoleBackend';
 import { startCliServer } from './sshServer';
@@ -83,9 +86,9 @@ describe('an SSH session on the CLI', () => {
     await shell.command('tftp-image-server not..valid');
     // The invalid server is refused when the profile is saved, with the page's field message; the saved profile is untouched.
     const ended = await shell.command('end');
-    expect(ended).toContain('% Error: Image download profile not saved: Enter an IPv4 or IPv6 address or a host name (imageServer)');
+    expect(ended).toContain('% Error: Image download profile not saved: Enter an IPv4 or IPv6 address or a host name (tftp.imageServer)');
     expect(ended).toMatch(/\r\nEWC#$/);
-    expect(profile().imageServer).not.toBe('not..valid');
+    expect(profile().tftp.imageServer).not.toBe('not..valid');
 
     const tooLong = await shell.command(`show ${'x'.repeat(5000)}`);
     expect(tooLong).toContain('% Command line too long: 4096 characters at most; nothing was run.');
@@ -156,6 +159,44 @@ describe('an SSH session on the CLI', () => {
     expect(page.status).toBe(200);
     expect(await shell.command('end')).toMatch(/\r\nEWC#$/);
     expect(profile()).toMatchObject({ imageServer: '10.1.1.1', imagePath: '/typed-in-cli', parallelMode: true });
+  });
+
+  it('typing only the TFTP lines keeps the CCO and Desktop settings: the audit trail names the TFTP lines only, and Check for New Version still reaches the catalog', async () => {
+    const catalog = await startTestCatalog(10_000);
+    try {
+      const cco = { catalogUrl: catalog.service.url, username: TEST_ACCOUNT.username, password: TEST_ACCOUNT.key, release: 'latest', caCertificate: catalog.certificate.caPem.trim() };
+      const desktop = { uploadId: 'ap-image-upload-1', version: '17.15.2.3' };
+      expect(harness.instance.api.saveProfile({ mode: 'CCO', parallelMode: false, cco, desktop }, ADMIN).status).toBe(200);
+      const checkedBefore = (await harness.instance.catalogApi.check()).body as CatalogCheckResult;
+      expect(checkedBefore).toMatchObject({ ok: true, catalogUrl: catalog.service.url });
+      const before = profile();
+      const trail = harness.instance.auth.audit.recent().length;
+
+      const shell = await admin();
+      await shell.waitFor(/EWC#$/);
+      for (const line of ['configure terminal', 'wireless profile image-download default', 'image-download-mode tftp', 'tftp-image-server 10.0.0.55', 'tftp-image-path /EWC/cli-only']) {
+        await shell.command(line);
+      }
+      const ended = await shell.command('end');
+      expect(ended).not.toContain('%');
+
+      // What the user sees first: the CCO settings, the Desktop settings and Check for New Version, as before.
+      const after = profile();
+      expect(after.cco).toEqual(before.cco);
+      expect(after.cco).toMatchObject({ catalogUrl: catalog.service.url, username: TEST_ACCOUNT.username, release: 'latest', hasPassword: true, caCertificate: cco.caCertificate });
+      expect(after.desktop).toEqual(desktop);
+      const checkedAfter = (await harness.instance.catalogApi.check()).body as CatalogCheckResult;
+      expect({ ...checkedAfter, checkedAt: null }).toEqual({ ...checkedBefore, checkedAt: null });
+
+      // The save named the mode and the two TFTP lines, and the audit trail says just that.
+      expect(after).toMatchObject({ mode: 'TFTP', imageServer: '10.0.0.55', imagePath: '/EWC/cli-only', tftp: { imageServer: '10.0.0.55', imagePath: '/EWC/cli-only' } });
+      expect(after.sftp).toEqual(before.sftp);
+      const saved = harness.instance.auth.audit.recent().slice(trail).filter((entry) => entry.action === 'profile.save');
+      expect(saved.map((entry) => entry.detail)).toEqual([`mode CCO -> TFTP, tftp.imageServer ${before.tftp.imageServer || '""'} -> 10.0.0.55, tftp.imagePath ${before.tftp.imagePath || '""'} -> /EWC/cli-only`]);
+    } finally {
+      await catalog.service.close();
+      fs.rmSync(catalog.root, { recursive: true, force: true });
+    }
   });
 
   it('predownloads over SFTP once the host key the refusal names is trusted with sftp-host-key', async () => {
@@ -269,7 +310,6 @@ describe('CLI accounts', () => {
       auth: instance.auth,
       sshKeys: instance.sshKeys,
       db: instance.db,
-      profile,
       apImage: () => instance.api.getApImage().body as ApImageReport,
       syslog: () => [],
       upgrade: () => instance.orchestrator.view(),

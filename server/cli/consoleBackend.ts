@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import type { ApImageReport } from '../../lib/apImage';
-import type { ImageDownloadProfileView } from '../../lib/imageDownloadProfile';
 import type { SyslogLine } from '../../lib/syslog';
 import type { UpgradeView } from '../../lib/upgradeStage';
 import type { AuthService } from '../auth/authService';
@@ -17,7 +16,6 @@ export interface ConsoleCliDeps {
   auth: AuthService;
   sshKeys: SshKeyRepository;
   db: Db;
-  profile: () => ImageDownloadProfileView;
   apImage: () => ApImageReport;
   syslog: () => SyslogLine[];
   upgrade: () => UpgradeView;
@@ -60,24 +58,14 @@ export function createConsoleCliBackend(deps: ConsoleCliDeps): { backend: CliBac
       auth.audit.record({ username: actor.username, sourceAddress: actor.sourceAddress, action: 'cli.hostname', detail: name ?? `default (${hostnames.get()})` });
       return [];
     },
-    profile: deps.profile,
     saveProfile: (input, actor) => {
       const result = api.saveProfile(input, actor);
       return result.status === 200 ? [] : refusal(result, 'Image download profile not saved');
     },
     profileConfig: () => String(api.exportConfig().body),
     predownload: async (actor) => {
-      const view = deps.profile();
-      const body = {
-        mode: view.mode,
-        imageServer: view.imageServer,
-        imagePath: view.imagePath,
-        port: view.port,
-        parallelMode: view.parallelMode,
-        // No password: the API keeps the stored one, as the page's Save & Download does with an empty field.
-        sftp: { username: view.sftp.username, passwordType: view.sftp.passwordType, authMethod: view.sftp.authMethod, hostKeyFingerprint: view.sftp.hostKeyFingerprint ?? '' },
-      };
-      const result = await api.startDownload(body, actor, 'cli');
+      // Names no profile field: the profile is used as saved, whatever was saved since this session read it.
+      const result = await api.startDownload({}, actor, 'cli');
       if (result.status !== 202) return refusal(result, 'Predownload not started');
       const upgradeId = z.object({ upgradeId: z.number() }).parse(result.body).upgradeId;
       return [`AP image predownload started (upgrade ${upgradeId}); follow it with show ap image.`];

@@ -2,8 +2,7 @@ import path from 'node:path';
 import { startDemoCatalog, type DemoCatalog } from '../catalog/demoCatalog';
 import type { ConsoleConfig } from '../config';
 import { startSftpServer, type DemoSftpServer } from '../sftp/sftpServer';
-import { EMPTY_DESKTOP } from '../store/httpModeColumns';
-import type { StoredProfile } from '../store/profileRepository';
+import { EMPTY_PROFILE, type StoredProfile } from '../store/profileRepository';
 import { startTftpServer, type TftpServerHandle } from '../tftp/tftpServer';
 import { loadOrCreateVendorKey } from '../imageSigning/imageManifest';
 import { ensureDemoBundle, type DemoBundle } from './demoBundle';
@@ -20,7 +19,7 @@ export interface DemoImageServers {
   tftp: TftpServerHandle;
   sftp: DemoSftpServer;
   catalog: DemoCatalog;
-  /** The profile shown until someone saves one: TFTP from the demo server. */
+  /** The profile shown until someone saves one: TFTP from the demo server, the SFTP server and the catalog filled in for their modes. */
   profile: StoredProfile;
   close(): Promise<void>;
 }
@@ -46,14 +45,11 @@ export async function startDemoImageServers(config: ConsoleConfig): Promise<Demo
     sftp,
     catalog,
     profile: {
-      mode: 'TFTP',
-      imageServer: tftp.host,
-      imagePath: bundle.imagePath,
-      port: tftp.port,
-      parallelMode: false,
-      sftp: { username: '', passwordType: 'UNENCRYPTED', password: null, authMethod: 'password', privateKey: null, passphrase: null, hostKeyFingerprint: null },
+      ...EMPTY_PROFILE,
+      tftp: { imageServer: tftp.host, imagePath: bundle.imagePath, port: tftp.port },
+      // The SFTP login directory is the bundle's root, so its path is relative; the user name and password are typed (the start-up lines print them).
+      sftp: { ...EMPTY_PROFILE.sftp, imageServer: sftp.host, imagePath: bundle.imagePath.replace(/^\//, ''), port: sftp.port },
       cco: catalog.cco,
-      desktop: EMPTY_DESKTOP,
     },
     close: async () => {
       await Promise.all([tftp.close(), sftp.close(), catalog.service.close()]);

@@ -4,9 +4,10 @@ import {
   hostKeyRequestSchema,
   imageDownloadProfileInputSchema,
   toFieldIssues,
+  toProfileView,
   type HostKeyChallengeBody,
   type HostKeyInfo,
-  type ImageDownloadProfileData,
+  type ImageDownloadProfilePatch,
   type ValidationErrorBody,
 } from '../../lib/imageDownloadProfile';
 import type { SyslogLine } from '../../lib/syslog';
@@ -17,7 +18,7 @@ import { describeProfileChanges } from '../auth/profileChanges';
 import { UpgradeConflictError, type UpgradeOrchestrator } from '../orchestrator/upgradeOrchestrator';
 import type { SecretBox } from '../secrets/secretBox';
 import type { EventLog } from '../store/eventLog';
-import { toProfileView, type ProfileRepository, type StoredProfile } from '../store/profileRepository';
+import type { ProfileRepository, StoredProfile } from '../store/profileRepository';
 import { downloadExtrasSchema } from '../../lib/rollout';
 import type { MaintenanceApi } from './maintenanceApi';
 import { exportProfileConfig } from './profileExport';
@@ -46,13 +47,13 @@ export interface ConsoleApiDeps {
   /** Reads an SSH server's host key without logging in; rejects with the reason (`Timed out`, `Connection refused`). */
   probeHostKey: (host: string, port: number) => Promise<HostKeyInfo>;
   runtime: RuntimeMonitor;
-  /** Checks of the CCO and Desktop (HTTP) settings beyond the schema; none when absent. */
-  httpModeIssues?: (data: ImageDownloadProfileData) => ValidationErrorBody['issues'];
+  /** Checks of the profile a save would store, in CCO and Desktop (HTTP) modes, beyond the schema; none when absent. */
+  httpModeIssues?: (profile: StoredProfile) => ValidationErrorBody['issues'];
   /** Activation in waves, schedules, per-AP actions and the history. */
   maintenance: MaintenanceApi;
 }
 
-type Validated = { ok: true; data: ImageDownloadProfileData } | { ok: false; result: ApiResult };
+type Validated = { ok: true; data: ImageDownloadProfilePatch } | { ok: false; result: ApiResult };
 
 const invalid = (issues: ValidationErrorBody['issues']): ApiResult => ({ status: 400, body: { error: 'Invalid image download profile', issues } satisfies ValidationErrorBody });
 
@@ -159,30 +160,35 @@ export class ConsoleApi {
   private async hostKeyChallenge(profile: StoredProfile): Promise<ApiResult | null> {
     let hostKey: HostKeyInfo;
     try {
-      hostKey = await this.deps.probeHostKey(profile.imageServer, profile.port);
+      hostKey = await this.deps.probeHostKey(profile.sftp.imageServer, profile.sftp.port);
     } catch {
       return null;
     }
     const body: HostKeyChallengeBody = {
-      error: `The host key of ${profile.imageServer}:${profile.port} is not trusted yet. Check its fingerprint ${hostKey.fingerprint} and trust it to download.`,
+      error: `The host key of ${profile.sftp.imageServer}:${profile.sftp.port} is not trusted yet. Check its fingerprint ${hostKey.fingerprint} and trust it to download.`,
       hostKey,
     };
     return { status: 409, body };
   }
 
+  /** Checks what a save names, then the profile it would store (the stored one with the named fields changed). */
   private validate(body: unknown): Validated {
     const parsed = imageDownloadProfileInputSchema.safeParse(body);
     if (!parsed.success) return { ok: false, result: invalid(toFieldIssues(parsed.error)) };
     const checked = checkSftpInput(parsed.data, this.deps.profiles.get(), this.deps.secrets);
     if (!checked.ok) return { ok: false, result: invalid(checked.issues) };
-    const httpModeIssues = this.deps.httpModeIssues?.(checked.data) ?? [];
+    const merged = this.deps.profiles.preview(checked.data);
+    if (!merged.ok) return { ok: false, result: invalid(merged.issues) };
+    const httpModeIssues = this.deps.httpModeIssues?.(merged.profile) ?? [];
     if (httpModeIssues.length > 0) return { ok: false, result: invalid(httpModeIssues) };
     return { ok: true, data: checked.data };
   }
 
-  private save(data: ImageDownloadProfileData, actor: RequestActor): StoredProfile {
+  /** Stores the fields the patch names; a patch naming none (the CLI's `ap image predownload`) saves and audits nothing. */
+  private save(patch: ImageDownloadProfilePatch, actor: RequestActor): StoredProfile {
     const before = this.deps.profiles.get();
-    const saved = this.deps.profiles.save(data);
+    if (Object.keys(patch).length === 0) return before;
+    const saved = this.deps.profiles.save(patch);
     this.audited(actor, 'profile.save', describeProfileChanges(before, saved));
     this.deps.profileSaved();
     return saved;

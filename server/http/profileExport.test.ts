@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN, startConsoleHarness, type ConsoleHarness } from '../testing/consoleHarness';
+import { SshShell, sshExec } from '../cli/testing/sshShell';
+import { ADMIN, startConsoleHarness, TEST_ADMIN_PASSWORD, type ConsoleHarness } from '../testing/consoleHarness';
 
 // Configuration injection through Export configuration: a saved value must never become a line of its own.
 let harness: ConsoleHarness;
@@ -20,6 +21,53 @@ function exported(): string {
 }
 
 describe('Export configuration', () => {
+  it('shows both modes\' lines, in show running-config as in the export, and switching the mode changes the mode line only', async () => {
+    const login = { username: 'admin', password: TEST_ADMIN_PASSWORD };
+    const cliPort = await harness.instance.cli.listening;
+    const shell = await SshShell.open(cliPort, login);
+    try {
+      await shell.waitFor(/EWC#$/);
+      const typed = [
+        'configure terminal',
+        'wireless profile image-download default',
+        'image-download-mode tftp',
+        'tftp-image-server 10.0.0.5',
+        'tftp-image-path /EWC/17_12_1_5',
+        'tftp-image-port 6969',
+        'sftp-image-server 10.0.0.6',
+        'sftp-image-path Documents/sftp_files/EWC_17_12_1',
+        'sftp-image-port 2422',
+        'sftp-username calo',
+        'end',
+      ];
+      for (const line of typed) expect(await shell.command(line)).not.toContain('%');
+      const profileLines = (mode: string, extra: string[] = []) => [
+        'wireless profile image-download default',
+        ` image-download-mode ${mode}`,
+        ' tftp-image-server 10.0.0.5',
+        ' tftp-image-path /EWC/17_12_1_5',
+        ' tftp-image-port 6969',
+        ' sftp-image-server 10.0.0.6',
+        ' sftp-image-path Documents/sftp_files/EWC_17_12_1',
+        ' sftp-image-port 2422',
+        ' sftp-username calo',
+        ...extra,
+        ' parallel-mode disable',
+      ];
+      const shown = async () => (await sshExec(cliPort, login, 'show running-config | section image-download')).output.split(/\r?\n/).filter((line) => line !== '');
+      expect(exported().split('\n')).toEqual([...profileLines('tftp'), '']);
+      expect(await shown()).toEqual(profileLines('tftp'));
+
+      // Switching to SFTP (with its password) leaves every server line as it was.
+      for (const line of ['configure terminal', 'wireless profile image-download default', 'image-download-mode sftp', 'sftp-password 0 calo-Pa55word', 'end']) expect(await shell.command(line)).not.toContain('%');
+      const sealed = harness.instance.db.prepare('SELECT sftp_password FROM image_download_profile WHERE id = 1').pluck().get() as string;
+      expect(exported().split('\n')).toEqual([...profileLines('sftp', [` sftp-password aes ${sealed}`]), '']);
+      expect(await shown()).toEqual(profileLines('sftp', [` sftp-password aes ${sealed}`]));
+    } finally {
+      shell.close();
+    }
+  });
+
   it('refuses a user name with a line break at Save, with a field message, and exports the profile unchanged', async () => {
     expect((await harness.instance.api.saveProfile(PROFILE, ADMIN)).status).toBe(200);
     const refused = await harness.instance.api.saveProfile({ ...PROFILE, sftp: { ...PROFILE.sftp, username: INJECTED } }, ADMIN);
@@ -30,7 +78,7 @@ describe('Export configuration', () => {
   });
 
   it('never prints a line break from a value stored before validation refused it: the line becomes a comment', () => {
-    harness.instance.db.prepare('UPDATE image_download_profile SET sftp_username = ?, image_path = ? WHERE id = 1').run(INJECTED, 'EWC/My Images');
+    harness.instance.db.prepare('UPDATE image_download_profile SET sftp_username = ?, sftp_image_path = ? WHERE id = 1').run(INJECTED, 'EWC/My Images');
     const text = exported();
     expect(text).not.toMatch(/^\s*username /m);
     expect(text).not.toContain('Pwn3d');

@@ -1,4 +1,5 @@
 import { hasUnsafeText } from '../../lib/validations/safeText';
+import { DEFAULT_PORT, type ServerMode, type ServerSlot } from '../../lib/imageDownloadProfile';
 import type { StoredProfile } from '../store/profileRepository';
 
 /**
@@ -12,19 +13,29 @@ function configLine(keyword: string, value: string): string {
   return / /.test(value) ? ` ${keyword} "${value}"` : ` ${keyword} ${value}`;
 }
 
+/** A slot's lines, as IOS shows what is configured: none for a server mode never set up (no server, no path, default port). */
+function slotLines(mode: ServerMode, slot: ServerSlot): string[] {
+  const prefix = mode.toLowerCase();
+  const lines: string[] = [];
+  if (slot.imageServer) lines.push(configLine(`${prefix}-image-server`, slot.imageServer));
+  if (slot.imagePath) lines.push(configLine(`${prefix}-image-path`, slot.imagePath));
+  if (lines.length > 0 || slot.port !== DEFAULT_PORT[mode]) lines.push(` ${prefix}-image-port ${slot.port}`);
+  return lines;
+}
+
 /**
- * The profile as EWC configuration lines. The SFTP password appears only in the
- * encrypted form this console can read back (Password Type AES), never in clear.
+ * The profile as EWC configuration lines: the mode, then both server modes' lines whatever the mode
+ * (each keeps its own, as IOS does). The SFTP password appears only in the encrypted form this console
+ * can read back (Password Type AES), never in clear.
  */
 export function exportProfileConfig(profile: StoredProfile, sealedPassword: string | null): string {
-  const mode = profile.mode.toLowerCase();
-  const lines = ['wireless profile image-download default', ` image-download-mode ${mode}`];
-  lines.push(configLine(`${mode}-image-server`, profile.imageServer), configLine(`${mode}-image-path`, profile.imagePath), ` ${mode}-image-port ${profile.port}`);
-  if (profile.mode === 'SFTP' || profile.sftp.username) {
-    lines.push(configLine('sftp-username', profile.sftp.username));
+  const { sftp } = profile;
+  const lines = ['wireless profile image-download default', ` image-download-mode ${profile.mode.toLowerCase()}`, ...slotLines('TFTP', profile.tftp), ...slotLines('SFTP', sftp)];
+  if (profile.mode === 'SFTP' || sftp.username) {
+    lines.push(configLine('sftp-username', sftp.username));
     if (sealedPassword) lines.push(configLine('sftp-password aes', sealedPassword));
-    if (profile.sftp.hostKeyFingerprint) lines.push(configLine('sftp-host-key', profile.sftp.hostKeyFingerprint));
-    if (profile.sftp.authMethod === 'key') lines.push(' ! private key authentication: the key is not exported');
+    if (sftp.hostKeyFingerprint) lines.push(configLine('sftp-host-key', sftp.hostKeyFingerprint));
+    if (sftp.authMethod === 'key') lines.push(' ! private key authentication: the key is not exported');
   }
   lines.push(` parallel-mode ${profile.parallelMode ? 'enable' : 'disable'}`);
   return `${lines.join('\n')}\n`;

@@ -1,24 +1,26 @@
 import ssh2 from 'ssh2';
-import type { FieldIssue, ImageDownloadProfileData } from '../../lib/imageDownloadProfile';
+import type { FieldIssue, ImageDownloadProfile, ImageDownloadProfilePatch } from '../../lib/imageDownloadProfile';
 import { SecretBoxError, type SecretBox } from '../secrets/secretBox';
-import type { StoredProfile } from '../store/profileRepository';
 
 // Node's ESM loader does not expose ssh2's CommonJS `utils` as a named export.
 const { utils } = ssh2;
 
 /**
- * The SFTP checks zod cannot do alone: they need the stored profile (a secret may be kept)
- * or the console's secret key (an AES password must be one this console exported).
- * Returns the input with an AES password opened, or the field issues.
+ * The checks of the SFTP secrets a save names that zod cannot do alone: an AES password must be one
+ * this console exported (it needs the console's secret key), a private key must parse (with its
+ * passphrase). Returns the patch with an AES password opened, or the field issues. Whether the
+ * profile has a password or key at all is a rule of the merged profile (`profileProblems`).
  */
 export function checkSftpInput(
-  data: ImageDownloadProfileData,
-  stored: StoredProfile,
+  patch: ImageDownloadProfilePatch,
+  stored: ImageDownloadProfile,
   secrets: SecretBox,
-): { ok: true; data: ImageDownloadProfileData } | { ok: false; issues: FieldIssue[] } {
+): { ok: true; data: ImageDownloadProfilePatch } | { ok: false; issues: FieldIssue[] } {
+  if (!patch.sftp) return { ok: true, data: patch };
   const issues: FieldIssue[] = [];
-  const sftp = { ...data.sftp };
-  if (sftp.password && sftp.passwordType === 'AES') {
+  const sftp = { ...patch.sftp };
+  // A password named without its type is read as the type the profile keeps.
+  if (sftp.password && (sftp.passwordType ?? stored.sftp.passwordType) === 'AES') {
     try {
       sftp.password = secrets.open(sftp.password.trim());
     } catch (error) {
@@ -37,13 +39,5 @@ export function checkSftpInput(
       );
     }
   }
-  if (data.mode === 'SFTP') {
-    if (sftp.authMethod === 'password' && !sftp.password && !stored.sftp.password && !issues.length) {
-      issues.push({ path: 'sftp.password', message: 'Password is required in SFTP mode' });
-    }
-    if (sftp.authMethod === 'key' && !sftp.privateKey && !stored.sftp.privateKey) {
-      issues.push({ path: 'sftp.privateKey', message: 'Private Key is required for key authentication' });
-    }
-  }
-  return issues.length > 0 ? { ok: false, issues } : { ok: true, data: { ...data, sftp } };
+  return issues.length > 0 ? { ok: false, issues } : { ok: true, data: { ...patch, sftp } };
 }

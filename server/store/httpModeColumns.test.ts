@@ -2,12 +2,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { imageDownloadProfileInputSchema } from '../../lib/imageDownloadProfile';
+import { imageDownloadProfileInputSchema, toProfileView } from '../../lib/imageDownloadProfile';
 import { describeProfileChanges } from '../auth/profileChanges';
 import { rotateSecretKey } from '../secrets/rotateSecretKey';
 import { generateSecretKey, loadSecretBox, SecretBox } from '../secrets/secretBox';
 import { openDatabase } from './database';
-import { EMPTY_PROFILE, ProfileRepository, toProfileView } from './profileRepository';
+import { EMPTY_PROFILE, ProfileRepository } from './profileRepository';
 
 const dirs: string[] = [];
 afterEach(() => dirs.splice(0).forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));

@@ -1,27 +1,10 @@
-import type { ImageDownloadProfileData, ImageDownloadProfileView } from '../../lib/imageDownloadProfile';
+import type { ImageDownloadProfile } from '../../lib/imageDownloadProfile';
 import { isHttpMode, type CcoAutoCheck, type HttpMode } from '../../lib/httpModeSettings';
 import type { SecretBox } from '../secrets/secretBox';
 import type { Db } from './database';
 
-/** The CCO settings as the server uses them, password opened. */
-export interface StoredCco {
-  catalogUrl: string;
-  username: string;
-  password: string | null;
-  release: string;
-  autoCheck: CcoAutoCheck;
-  autoCheckTime: string;
-  caCertificate: string;
-  certificateFingerprint: string;
-}
-
-export interface StoredDesktop {
-  uploadId: string;
-  version: string;
-}
-
-export const EMPTY_CCO: StoredCco = { catalogUrl: '', username: '', password: null, release: 'recommended', autoCheck: 'off', autoCheckTime: '03:00', caCertificate: '', certificateFingerprint: '' };
-export const EMPTY_DESKTOP: StoredDesktop = { uploadId: '', version: '' };
+export type StoredCco = ImageDownloadProfile['cco'];
+export type StoredDesktop = ImageDownloadProfile['desktop'];
 
 export interface HttpModeRow {
   http_mode: HttpMode | null;
@@ -54,36 +37,23 @@ export function httpModeFromRow(row: HttpModeRow, open: (sealed: string | null) 
   };
 }
 
-export function ccoView(cco: StoredCco, desktop: StoredDesktop): Pick<ImageDownloadProfileView, 'cco' | 'desktop'> {
-  const { password, ...visible } = cco;
-  return { cco: { ...visible, hasPassword: password !== null }, desktop };
-}
-
-/**
- * Writes the CCO and Desktop columns after the main row: an empty password keeps the stored one;
- * another catalog URL forgets the certificate trusted once for the previous one.
- */
-export function saveHttpModeColumns(db: Db, secrets: SecretBox, input: Pick<ImageDownloadProfileData, 'mode'> & Partial<Pick<ImageDownloadProfileData, 'cco' | 'desktop'>>, current: StoredCco, currentDesktop: StoredDesktop): void {
-  const cco = input.cco;
-  const password = cco?.password ? cco.password : current.password;
-  const sameCatalog = cco ? cco.catalogUrl === current.catalogUrl : true;
-  const fingerprint = cco ? cco.certificateFingerprint || (sameCatalog ? current.certificateFingerprint : '') : current.certificateFingerprint;
-  const next = cco ? { ...cco, password, certificateFingerprint: fingerprint } : { ...current, password };
-  const desktop = input.desktop ?? currentDesktop;
+/** Writes the CCO and Desktop columns of a profile already merged (the main row exists: call after writing it). */
+export function writeHttpModeColumns(db: Db, secrets: SecretBox, profile: ImageDownloadProfile): void {
+  const { cco, desktop } = profile;
   db.prepare(
     `UPDATE image_download_profile SET http_mode = @httpMode, cco_catalog_url = @catalogUrl, cco_username = @username, cco_password = @password,
        cco_release = @release, cco_auto_check = @autoCheck, cco_auto_check_time = @autoCheckTime, cco_ca_certificate = @caCertificate,
        cco_certificate_fingerprint = @certificateFingerprint, desktop_upload_id = @uploadId, desktop_version = @version WHERE id = 1`,
   ).run({
-    httpMode: isHttpMode(input.mode) ? input.mode : null,
-    catalogUrl: next.catalogUrl,
-    username: next.username,
-    password: password === null ? null : secrets.seal(password),
-    release: next.release,
-    autoCheck: next.autoCheck,
-    autoCheckTime: next.autoCheckTime,
-    caCertificate: next.caCertificate,
-    certificateFingerprint: next.certificateFingerprint,
+    httpMode: isHttpMode(profile.mode) ? profile.mode : null,
+    catalogUrl: cco.catalogUrl,
+    username: cco.username,
+    password: cco.password === null ? null : secrets.seal(cco.password),
+    release: cco.release,
+    autoCheck: cco.autoCheck,
+    autoCheckTime: cco.autoCheckTime,
+    caCertificate: cco.caCertificate,
+    certificateFingerprint: cco.certificateFingerprint,
     uploadId: desktop.uploadId,
     version: desktop.version,
   });

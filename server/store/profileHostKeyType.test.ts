@@ -2,10 +2,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { imageDownloadProfileInputSchema, type ImageDownloadProfileInput } from '../../lib/imageDownloadProfile';
+import { imageDownloadProfileInputSchema, toProfileView, type ImageDownloadProfileInput } from '../../lib/imageDownloadProfile';
 import { loadSecretBox } from '../secrets/secretBox';
 import { openDatabase } from './database';
-import { EMPTY_PROFILE, ProfileRepository, toProfileView } from './profileRepository';
+import { EMPTY_PROFILE, ProfileRepository } from './profileRepository';
 
 const RSA = 'SHA256:nJ4U0000000000000000000000000000000000000AA';
 const ED25519 = 'SHA256:ev8I0000000000000000000000000000000000000AA';

@@ -1,54 +1,28 @@
 import { isHttpMode } from '../../lib/httpModeSettings';
-import { DEFAULT_PORT, type ImageDownloadMode, type ImageDownloadProfileData, type ImageDownloadProfileView, type PasswordType, type SftpAuthMethod } from '../../lib/imageDownloadProfile';
-import { isHostKeyType, type HostKeyType } from '../../lib/hostKeyType';
+import { isHostKeyType } from '../../lib/hostKeyType';
+import { EMPTY_IMAGE_DOWNLOAD_PROFILE, type ImageDownloadProfile, type ImageDownloadProfilePatch, type PasswordType, type SftpAuthMethod } from '../../lib/imageDownloadProfile';
+import { hostKeyOwner, resolveProfilePatch } from '../../lib/profilePatch';
 import type { SecretBox } from '../secrets/secretBox';
 import type { Db } from './database';
-import { ccoView, EMPTY_CCO, EMPTY_DESKTOP, httpModeFromRow, resealCcoPassword, saveHttpModeColumns, type HttpModeRow, type StoredCco, type StoredDesktop } from './httpModeColumns';
+import { httpModeFromRow, resealCcoPassword, writeHttpModeColumns, type HttpModeRow } from './httpModeColumns';
 
-/** The profile as the server uses it, secrets opened. Never sent to a client as is. */
-export interface StoredProfile {
-  mode: ImageDownloadMode;
-  imageServer: string;
-  imagePath: string;
-  port: number;
-  parallelMode: boolean;
-  sftp: {
-    username: string;
-    passwordType: PasswordType;
-    password: string | null;
-    authMethod: SftpAuthMethod;
-    privateKey: string | null;
-    passphrase: string | null;
-    /** The host key trusted for this profile's server and port, or null. */
-    hostKeyFingerprint: string | null;
-    /** Its type when known; null (or absent) for a fingerprint pasted without one. */
-    hostKeyType?: HostKeyType | null;
-  };
-  cco: StoredCco;
-  desktop: StoredDesktop;
-}
+/** The profile as the server uses it, secrets opened. Never sent to a client as is (see `toProfileView`). */
+export type StoredProfile = ImageDownloadProfile;
 
-/** The profile before anyone saved one, when no demo server provides a better default. */
-export const EMPTY_PROFILE: StoredProfile = {
-  mode: 'TFTP',
-  imageServer: '',
-  imagePath: '',
-  port: DEFAULT_PORT.TFTP,
-  parallelMode: false,
-  sftp: { username: '', passwordType: 'UNENCRYPTED', password: null, authMethod: 'password', privateKey: null, passphrase: null, hostKeyFingerprint: null },
-  cco: EMPTY_CCO,
-  desktop: EMPTY_DESKTOP,
-};
+export const EMPTY_PROFILE: StoredProfile = EMPTY_IMAGE_DOWNLOAD_PROFILE;
 
-/** The profile as validated input gives it, secrets in clear (AES passwords already opened); absent CCO/Desktop settings keep the stored ones. */
-export type ProfileInput = Omit<ImageDownloadProfileData, 'cco' | 'desktop'> & Partial<Pick<ImageDownloadProfileData, 'cco' | 'desktop'>>;
+/** A save the merged profile cannot take (a caller validates with `preview` first, so this is a bug). */
+export class ProfileRefusedError extends Error {}
 
 interface ProfileRow extends HttpModeRow {
-  mode: ImageDownloadMode;
-  image_server: string;
-  image_path: string;
-  port: number;
+  mode: 'TFTP' | 'SFTP';
   parallel_mode: number;
+  tftp_image_server: string;
+  tftp_image_path: string;
+  tftp_port: number;
+  sftp_image_server: string;
+  sftp_image_path: string;
+  sftp_port: number;
   sftp_username: string;
   sftp_password_type: PasswordType;
   sftp_password: string | null;
@@ -59,29 +33,6 @@ interface ProfileRow extends HttpModeRow {
   sftp_host_key_for: string | null;
   sftp_host_key_type: string | null;
 }
-
-export function toProfileView(profile: StoredProfile): ImageDownloadProfileView {
-  return {
-    mode: profile.mode,
-    imageServer: profile.imageServer,
-    imagePath: profile.imagePath,
-    port: profile.port,
-    parallelMode: profile.parallelMode,
-    sftp: {
-      username: profile.sftp.username,
-      passwordType: profile.sftp.passwordType,
-      hasPassword: profile.sftp.password !== null,
-      authMethod: profile.sftp.authMethod,
-      hasPrivateKey: profile.sftp.privateKey !== null,
-      hostKeyFingerprint: profile.sftp.hostKeyFingerprint,
-      hostKeyType: profile.sftp.hostKeyType ?? null,
-    },
-    ...ccoView(profile.cco, profile.desktop),
-  };
-}
-
-// A host key belongs to one server and port; pointing the profile elsewhere asks for trust again.
-const hostKeyOwner = (server: string, port: number) => `${server.toLowerCase()}:${port}`;
 
 export class ProfileRepository {
   constructor(
@@ -95,15 +46,16 @@ export class ProfileRepository {
     const row = this.db.prepare('SELECT * FROM image_download_profile WHERE id = 1').get() as ProfileRow | undefined;
     if (!row) return this.defaults;
     const open = (sealed: string | null) => (sealed === null ? null : this.secrets.open(sealed));
-    const trusted = row.sftp_host_key_for === hostKeyOwner(row.image_server, row.port) ? row.sftp_host_key_fingerprint : null;
+    const trusted = row.sftp_host_key_for === hostKeyOwner(row.sftp_image_server, row.sftp_port) ? row.sftp_host_key_fingerprint : null;
     const { httpMode, cco, desktop } = httpModeFromRow(row, open);
     return {
       mode: httpMode ?? row.mode,
-      imageServer: row.image_server,
-      imagePath: row.image_path,
-      port: row.port,
       parallelMode: row.parallel_mode === 1,
+      tftp: { imageServer: row.tftp_image_server, imagePath: row.tftp_image_path, port: row.tftp_port },
       sftp: {
+        imageServer: row.sftp_image_server,
+        imagePath: row.sftp_image_path,
+        port: row.sftp_port,
         username: row.sftp_username,
         passwordType: row.sftp_password_type,
         password: open(row.sftp_password),
@@ -118,51 +70,61 @@ export class ProfileRepository {
     };
   }
 
-  /** Saves validated input; an empty secret keeps the stored one, an empty fingerprint keeps the trusted one of the same server. */
-  save(input: ProfileInput): StoredProfile {
-    const current = this.get();
-    const keep = (typed: string | undefined, stored: string | null) => (typed ? typed : stored);
-    const password = keep(input.sftp.password, current.sftp.password);
-    const privateKey = keep(input.sftp.privateKey, current.sftp.privateKey);
-    // A new private key comes with its own passphrase (or none).
-    const passphrase = input.sftp.privateKey ? input.sftp.passphrase || null : keep(input.sftp.passphrase, current.sftp.passphrase);
-    const sameServer = hostKeyOwner(input.imageServer, input.port) === hostKeyOwner(current.imageServer, current.port);
-    const fingerprint = input.sftp.hostKeyFingerprint || (sameServer ? current.sftp.hostKeyFingerprint : null);
-    // A type comes with the key the server offered; the same fingerprint typed again keeps the one learned before.
-    const keptType = sameServer && fingerprint === current.sftp.hostKeyFingerprint ? (current.sftp.hostKeyType ?? null) : null;
-    const keyType = fingerprint ? input.sftp.hostKeyType || keptType : null;
+  /** What saving `patch` would store, or why the merged profile cannot be saved. Stores nothing. */
+  preview(patch: ImageDownloadProfilePatch): ReturnType<typeof resolveProfilePatch> {
+    return resolveProfilePatch(this.get(), patch);
+  }
+
+  /**
+   * Saves what the patch names, on top of the profile as saved now: a field it leaves out keeps its
+   * value, whoever saved it. Secrets arrive in clear (AES passwords already opened) and are sealed here.
+   */
+  save(patch: ImageDownloadProfilePatch): StoredProfile {
+    const resolved = this.preview(patch);
+    if (!resolved.ok) throw new ProfileRefusedError(resolved.issues.map((i) => `${i.path}: ${i.message}`).join('; '));
+    const next = resolved.profile;
     const seal = (value: string | null) => (value === null ? null : this.secrets.seal(value));
-    this.db
-      .prepare(
-        `INSERT INTO image_download_profile (id, mode, image_server, image_path, port, parallel_mode, sftp_username, sftp_password_type, sftp_password,
-           sftp_auth_method, sftp_private_key, sftp_passphrase, sftp_host_key_fingerprint, sftp_host_key_for, sftp_host_key_type, updated_at)
-         VALUES (1, @mode, @imageServer, @imagePath, @port, @parallelMode, @username, @passwordType, @password,
-           @authMethod, @privateKey, @passphrase, @fingerprint, @hostKeyFor, @keyType, @updatedAt)
-         ON CONFLICT (id) DO UPDATE SET mode = excluded.mode, image_server = excluded.image_server, image_path = excluded.image_path,
-           port = excluded.port, parallel_mode = excluded.parallel_mode, sftp_username = excluded.sftp_username,
-           sftp_password_type = excluded.sftp_password_type, sftp_password = excluded.sftp_password,
-           sftp_auth_method = excluded.sftp_auth_method, sftp_private_key = excluded.sftp_private_key, sftp_passphrase = excluded.sftp_passphrase,
-           sftp_host_key_fingerprint = excluded.sftp_host_key_fingerprint, sftp_host_key_for = excluded.sftp_host_key_for,
-           sftp_host_key_type = excluded.sftp_host_key_type, updated_at = excluded.updated_at`,
-      )
-      .run({
-        mode: isHttpMode(input.mode) ? 'TFTP' : input.mode,
-        imageServer: input.imageServer,
-        imagePath: input.imagePath,
-        port: input.port,
-        parallelMode: input.parallelMode ? 1 : 0,
-        username: input.sftp.username,
-        passwordType: input.sftp.passwordType,
-        password: seal(password),
-        authMethod: input.sftp.authMethod,
-        privateKey: seal(privateKey),
-        passphrase: seal(passphrase),
-        fingerprint,
-        hostKeyFor: fingerprint ? hostKeyOwner(input.imageServer, input.port) : null,
-        keyType,
-        updatedAt: new Date().toISOString(),
-      });
-    saveHttpModeColumns(this.db, this.secrets, input, current.cco, current.desktop);
+    const { tftp, sftp } = next;
+    this.db.transaction(() => {
+      this.db
+        .prepare(
+          `INSERT INTO image_download_profile (id, mode, tftp_image_server, tftp_image_path, tftp_port, sftp_image_server, sftp_image_path, sftp_port,
+             parallel_mode, sftp_username, sftp_password_type, sftp_password, sftp_auth_method, sftp_private_key, sftp_passphrase,
+             sftp_host_key_fingerprint, sftp_host_key_for, sftp_host_key_type, updated_at)
+           VALUES (1, @mode, @tftpServer, @tftpPath, @tftpPort, @sftpServer, @sftpPath, @sftpPort,
+             @parallelMode, @username, @passwordType, @password, @authMethod, @privateKey, @passphrase,
+             @fingerprint, @hostKeyFor, @keyType, @updatedAt)
+           ON CONFLICT (id) DO UPDATE SET mode = excluded.mode, tftp_image_server = excluded.tftp_image_server, tftp_image_path = excluded.tftp_image_path,
+             tftp_port = excluded.tftp_port, sftp_image_server = excluded.sftp_image_server, sftp_image_path = excluded.sftp_image_path,
+             sftp_port = excluded.sftp_port, parallel_mode = excluded.parallel_mode, sftp_username = excluded.sftp_username,
+             sftp_password_type = excluded.sftp_password_type, sftp_password = excluded.sftp_password,
+             sftp_auth_method = excluded.sftp_auth_method, sftp_private_key = excluded.sftp_private_key, sftp_passphrase = excluded.sftp_passphrase,
+             sftp_host_key_fingerprint = excluded.sftp_host_key_fingerprint, sftp_host_key_for = excluded.sftp_host_key_for,
+             sftp_host_key_type = excluded.sftp_host_key_type, updated_at = excluded.updated_at`,
+        )
+        .run({
+          // The column's CHECK allows TFTP and SFTP only; CCO and Desktop are said by `http_mode`.
+          mode: isHttpMode(next.mode) ? 'TFTP' : next.mode,
+          tftpServer: tftp.imageServer,
+          tftpPath: tftp.imagePath,
+          tftpPort: tftp.port,
+          sftpServer: sftp.imageServer,
+          sftpPath: sftp.imagePath,
+          sftpPort: sftp.port,
+          parallelMode: next.parallelMode ? 1 : 0,
+          username: sftp.username,
+          passwordType: sftp.passwordType,
+          password: seal(sftp.password),
+          authMethod: sftp.authMethod,
+          privateKey: seal(sftp.privateKey),
+          passphrase: seal(sftp.passphrase),
+          fingerprint: sftp.hostKeyFingerprint,
+          hostKeyFor: sftp.hostKeyFingerprint ? hostKeyOwner(sftp.imageServer, sftp.port) : null,
+          keyType: sftp.hostKeyType,
+          updatedAt: new Date().toISOString(),
+        });
+      writeHttpModeColumns(this.db, this.secrets, next);
+    })();
     return this.get();
   }
 

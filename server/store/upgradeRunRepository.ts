@@ -1,8 +1,6 @@
 import { z } from 'zod';
 import type { ImageKind } from '../../lib/capwapEvents';
-import { HOST_KEY_TYPES } from '../../lib/hostKeyType';
-import { CCO_AUTO_CHECK } from '../../lib/httpModeSettings';
-import { IMAGE_DOWNLOAD_MODES, PASSWORD_TYPES, SFTP_AUTH_METHODS } from '../../lib/imageDownloadProfile';
+import { EMPTY_IMAGE_DOWNLOAD_PROFILE, imageDownloadProfileSchema } from '../../lib/imageDownloadProfile';
 import type { SecretBox } from '../secrets/secretBox';
 import type { Db } from './database';
 import type { StoredProfile } from './profileRepository';
@@ -27,35 +25,21 @@ export interface PersistedRun {
   pending: Map<string, ImageKind[]>;
 }
 
+/**
+ * A snapshot written before TFTP and SFTP kept their own server, path and port has them at the top
+ * level, for the snapshot's mode: they go to that mode's slot, so a run started before the upgrade
+ * resumes from the same server.
+ */
+function withServerSlots(raw: unknown): unknown {
+  if (typeof raw !== 'object' || raw === null || 'tftp' in raw) return raw;
+  const { imageServer, imagePath, port, ...rest } = raw as Record<string, unknown> & { sftp?: Record<string, unknown> };
+  const slot = { imageServer, imagePath, port };
+  const sftp = { ...EMPTY_IMAGE_DOWNLOAD_PROFILE.sftp, ...rest.sftp, hostKeyType: rest.sftp?.hostKeyType ?? null };
+  return rest.mode === 'SFTP' ? { ...rest, tftp: EMPTY_IMAGE_DOWNLOAD_PROFILE.tftp, sftp: { ...sftp, ...slot } } : { ...rest, tftp: slot, sftp };
+}
+
 /** The snapshot as stored: the profile with its SFTP and CCO secrets sealed, never in clear. */
-const snapshotSchema = z.object({
-  mode: z.enum(IMAGE_DOWNLOAD_MODES),
-  imageServer: z.string(),
-  imagePath: z.string(),
-  port: z.number().int(),
-  parallelMode: z.boolean(),
-  sftp: z.object({
-    username: z.string(),
-    passwordType: z.enum(PASSWORD_TYPES),
-    password: z.string().nullable(),
-    authMethod: z.enum(SFTP_AUTH_METHODS),
-    privateKey: z.string().nullable(),
-    passphrase: z.string().nullable(),
-    hostKeyFingerprint: z.string().nullable(),
-    hostKeyType: z.enum(HOST_KEY_TYPES).nullable().optional(),
-  }),
-  cco: z.object({
-    catalogUrl: z.string(),
-    username: z.string(),
-    password: z.string().nullable(),
-    release: z.string(),
-    autoCheck: z.enum(CCO_AUTO_CHECK),
-    autoCheckTime: z.string(),
-    caCertificate: z.string(),
-    certificateFingerprint: z.string(),
-  }),
-  desktop: z.object({ uploadId: z.string(), version: z.string() }),
-});
+const snapshotSchema = z.preprocess(withServerSlots, imageDownloadProfileSchema);
 
 const kindsOf = (text: string): ImageKind[] => text.split(',').filter((kind): kind is ImageKind => kind === 'ap' || kind === 'controller');
 

@@ -53,10 +53,12 @@ export async function checkAfterRestarts(input: CheckInput): Promise<RestartChec
   const db = new Database(path.join(input.dataDir, 'ewc.sqlite'), { readonly: true });
   try {
     const integrityCheck = db.pragma('integrity_check', { simple: true }) as string;
-    const row = db.prepare('SELECT mode, image_server, image_path, port, parallel_mode FROM image_download_profile WHERE id = 1').get() as
+    const { profile } = input;
+    // The saved mode's own server, path and port (each of TFTP and SFTP keeps its own columns).
+    const slot = profile.mode === 'SFTP' ? 'sftp' : 'tftp';
+    const row = db.prepare(`SELECT mode, ${slot}_image_server AS image_server, ${slot}_image_path AS image_path, ${slot}_port AS port, parallel_mode FROM image_download_profile WHERE id = 1`).get() as
       | { mode: string; image_server: string; image_path: string; port: number; parallel_mode: number }
       | undefined;
-    const { profile } = input;
     const profileIntact =
       row !== undefined && row.mode === profile.mode && row.image_server === profile.imageServer && row.image_path === profile.imagePath && row.port === profile.port && row.parallel_mode === (profile.parallelMode ? 1 : 0);
     const users = (db.prepare('SELECT username FROM auth_user ORDER BY username').pluck().all() as string[]);
