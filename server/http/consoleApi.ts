@@ -46,8 +46,8 @@ export interface ConsoleApiDeps {
   /** Reads an SSH server's host key without logging in; rejects with the reason (`Timed out`, `Connection refused`). */
   probeHostKey: (host: string, port: number) => Promise<HostKeyInfo>;
   runtime: RuntimeMonitor;
-  /** Checks of the CCO and Desktop (HTTP) settings beyond the schema; none when absent. */
-  httpModeIssues?: (data: ImageDownloadProfileData) => ValidationErrorBody['issues'];
+  /** Checks of the CCO and Desktop (HTTP) settings beyond the schema (more of them before a download); none when absent. */
+  httpModeIssues?: (data: ImageDownloadProfileData, forDownload: boolean) => ValidationErrorBody['issues'];
   /** Activation in waves, schedules, per-AP actions and the history. */
   maintenance: MaintenanceApi;
 }
@@ -78,7 +78,7 @@ export class ConsoleApi {
   }
 
   async startDownload(body: unknown, actor: RequestActor, via: 'page' | 'api' | 'cli' = 'api'): Promise<ApiResult> {
-    const validated = this.validate(body);
+    const validated = this.validate(body, true);
     if (!validated.ok) return validated.result;
     const extras = downloadExtrasSchema.safeParse(body);
     if (!extras.success) return invalid(toFieldIssues(extras.error));
@@ -170,12 +170,12 @@ export class ConsoleApi {
     return { status: 409, body };
   }
 
-  private validate(body: unknown): Validated {
+  private validate(body: unknown, forDownload = false): Validated {
     const parsed = imageDownloadProfileInputSchema.safeParse(body);
     if (!parsed.success) return { ok: false, result: invalid(toFieldIssues(parsed.error)) };
     const checked = checkSftpInput(parsed.data, this.deps.profiles.get(), this.deps.secrets);
     if (!checked.ok) return { ok: false, result: invalid(checked.issues) };
-    const httpModeIssues = this.deps.httpModeIssues?.(checked.data) ?? [];
+    const httpModeIssues = this.deps.httpModeIssues?.(checked.data, forDownload) ?? [];
     if (httpModeIssues.length > 0) return { ok: false, result: invalid(httpModeIssues) };
     return { ok: true, data: checked.data };
   }
