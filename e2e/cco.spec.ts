@@ -61,6 +61,8 @@ test.describe('CCO mode with the demo firmware catalog', () => {
       await expect(row.locator('td[data-col="backupImage"]')).toContainText(RECOMMENDED);
     }
     await expect(page.getByTestId('syslog')).toContainText(`Completed install add ${catalogUrl}/firmware/recommended/ap1g8`);
+    // The demo catalog serves each release with its signature manifest: each AP verified the demo vendor's signature.
+    await expect(page.getByTestId('syslog')).toContainText(`9105-emorenoa: status 'Image signing verify success.'`);
 
     await page.getByRole('button', { name: 'Activate' }).click();
     await expect(bar).toHaveAttribute('data-stage', 'Completed', { timeout: 60_000 });

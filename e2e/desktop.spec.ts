@@ -68,8 +68,17 @@ test.describe('Desktop (HTTP) mode', () => {
     expect(bytesToServer).toBe(image.length);
     await expect(page.getByLabel('Image Version', { exact: true })).toHaveValue(VERSION);
 
+    // An upload is not signed: Save & Download refuses it until an admin trusts its SHA-256.
+    await page.getByRole('button', { name: 'Save & Download' }).click();
+    await expect(page.getByText(`An uploaded image is not signed: compare its SHA-256 ${sha256} with the one its vendor publishes`)).toBeVisible();
+    await expect(page.getByTestId('stage-bar')).not.toHaveAttribute('data-stage', 'Activate');
+    await page.getByRole('button', { name: 'Trust this image' }).click();
+    await expect(page.getByTestId('desktop-trust')).toContainText('Trusted by admin at');
+
     await page.getByRole('button', { name: 'Save & Download' }).click();
     await expect(page.getByTestId('stage-bar')).toHaveAttribute('data-stage', 'Activate', { timeout: 60_000 });
+    await expect(page.getByTestId('syslog')).toContainText('Image verify success (SHA-256 trusted by admin: the image is not signed)');
+    await expect(page.getByTestId('syslog')).not.toContainText('signing verify success');
     for (const row of await page.getByTestId('ap-row').all()) {
       await expect(row).toHaveAttribute('data-status', 'Complete');
       await expect(row.locator('td[data-col="backupImage"]')).toContainText(VERSION);
@@ -77,6 +86,7 @@ test.describe('Desktop (HTTP) mode', () => {
     await page.reload();
     await expect(page.getByTestId('desktop-stored')).toContainText(`AIR-AP1G8-K9-${VERSION}.bin`);
     await expect(page.getByTestId('desktop-stored')).toContainText(sha256);
+    await expect(page.getByTestId('desktop-trust')).toContainText('Trusted by admin at');
   });
 
   test('an upload can be cancelled, and a file over the size cap is refused', async ({ page }) => {

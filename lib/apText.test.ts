@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { apJoinInfoSchema } from './capwapEvents';
-import { apLogLine, escapeApText, normalizeMac } from './apText';
+import { normalizeMac } from './apText';
+import { escapeLogText, logTextCut } from './logText';
 
 describe('what an AP may say', () => {
   it('normalises the MAC forms the EWC accepts and refuses anything else', () => {
@@ -11,9 +12,9 @@ describe('what an AP may say', () => {
   });
 
   it('escapes control and bidi characters so a log line stays one visible line', () => {
-    expect(escapeApText('ok\nAP Event: stage Completed')).toBe('ok\\nAP Event: stage Completed');
-    expect(escapeApText('a\u0000b\u202ec\u2066d\u001be')).toBe('a\\u0000b\\u202ec\\u2066d\\u001be');
-    expect(apLogLine('x'.repeat(12), 10)).toBe(`${'x'.repeat(10)}… [2 more characters cut]`);
+    expect(escapeLogText('ok\nAP Event: stage Completed')).toBe('ok\\nAP Event: stage Completed');
+    expect(escapeLogText('a\u0000b\u202ec\u2066d\u001be')).toBe('a\\u0000b\\u202ec\\u2066d\\u001be');
+    expect(logTextCut('x'.repeat(12), 10)).toBe(`${'x'.repeat(10)}… [2 more characters cut]`);
   });
 
   it('refuses a join whose strings are not printable or too long, and keeps the known fields', () => {

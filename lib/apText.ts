@@ -1,27 +1,12 @@
 import { z } from 'zod';
+import { hasUnsafeText } from './validations/safeText';
 
 /**
  * What an AP may say. Every string an AP sends is untrusted: a newline in a name or a log
  * line would forge a second line in the log view, and bidi overrides make a name read
- * differently from what it is. Names are refused; log lines are escaped to one line.
+ * differently from what it is. Names are refused; log lines are escaped to one line, by the
+ * rule every outside text follows (lib/logText.ts), over the same characters (lib/validations/safeText.ts).
  */
-
-// C0 and C1 controls, DEL, and the Unicode bidi embeddings, overrides, isolates and marks.
-const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
-const UNPRINTABLE_ALL = new RegExp(UNPRINTABLE.source, 'g');
-
-const NAMED_ESCAPES: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
-
-/** The text with every control or bidi character written as a visible escape (`\n`, `\u202e`), so it stays one line. */
-export function escapeApText(text: string): string {
-  return text.replace(UNPRINTABLE_ALL, (c) => NAMED_ESCAPES[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
-
-/** A log line from an AP: escaped, then cut at `maxLength` characters with a visible mark. */
-export function apLogLine(text: string, maxLength: number): string {
-  const escaped = escapeApText(text);
-  return escaped.length <= maxLength ? escaped : `${escaped.slice(0, maxLength)}… [${escaped.length - maxLength} more characters cut]`;
-}
 
 /** A printable, length-capped string: what a name, model or version from an AP must be. */
 export function apString(maxLength: number, minLength = 1) {
@@ -29,7 +14,7 @@ export function apString(maxLength: number, minLength = 1) {
     .string()
     .min(minLength)
     .max(maxLength)
-    .refine((value) => !UNPRINTABLE.test(value), 'must not contain control or bidi characters');
+    .refine((value) => !hasUnsafeText(value), 'must not contain control or bidi characters');
 }
 
 const DOTTED = /^([0-9a-f]{4})\.([0-9a-f]{4})\.([0-9a-f]{4})$/;

@@ -46,9 +46,19 @@ export interface ImageOffer {
   version: string;
   size: number;
   sha256: string;
-  /** The bundle's signed manifest, when it has one: the AP checks the image against it before it stages it. */
-  signature?: SignedManifest;
+  /** What vouches for the image; the AP checks it again before it stages the image, and says which it checked. */
+  verification: ImageVerification;
 }
+
+/**
+ * What vouches for an image: the bundle's vendor-signed manifest (the AP verifies the signature with
+ * its own vendor keys and the image against the manifest), an admin's recorded trust of its SHA-256
+ * (an unsigned Desktop upload), or its SHA-256 alone (an unsigned bundle under EWC_REQUIRE_SIGNED_IMAGES=0).
+ */
+export type ImageVerification =
+  | { method: 'signature'; signed: SignedManifest }
+  | { method: 'trusted-digest'; sha256: string; trustedBy: string; trustedAt: string }
+  | { method: 'sha256-only' };
 
 /** A bundle's signature manifest as the controller read it from the image server (see server/imageSigning). */
 export interface SignedManifest {

@@ -11,7 +11,11 @@ import { z } from 'zod';
  *    AP (serial, MAC, model) per image type. `X-Challenge-Hash` is the HMAC-SHA256, keyed
  *    with the account's password or API key, of `challenge \n sessionId \n sha256(body)`:
  *    the key never crosses the wire and the answer cannot be replayed on another body.
- * 3. The answer lists, per image type, the latest and the recommended release with their files.
+ * 3. The answer lists, per image type, the latest and the recommended release with their files,
+ *    and with each release the vendor's signature manifest (`image-manifest.json` and its Ed25519
+ *    signature, as a signed bundle carries them beside its files; see server/imageSigning), which
+ *    the console and each AP verify before an image is delivered or staged.
+ * Everything in an answer is untrusted text: it is parsed with these schemas and escaped before it is shown.
  */
 export const CATALOG_PATHS = { challenge: '/firmware/challenge', check: '/firmware' } as const;
 export const CATALOG_HEADERS = {
@@ -58,26 +62,36 @@ export type FirmwareCheckRequest = z.infer<typeof firmwareCheckRequestSchema>;
 
 export const catalogFileSchema = z.object({
   name: z.string().regex(/^[A-Za-z0-9_.-]{1,128}$/),
-  size: z.number().int().nonnegative(),
+  // Bounded again by the console's own limit before anything is fetched (EWC_UPLOAD_MAX_BYTES).
+  size: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
   sha256: z.string().regex(SHA256_HEX),
   /** Absolute https URL of the file; it accepts `Range` requests. */
   url: z.url({ protocol: /^https$/ }),
 });
 export type CatalogFile = z.infer<typeof catalogFileSchema>;
 
+/** The vendor's signature manifest of a release: the manifest file's exact text and its base64 Ed25519 signature. */
+export const catalogSignedManifestSchema = z.object({
+  manifest: z.string().min(1).max(256 * 1024),
+  signature: z.string().min(1).max(1024),
+});
+
 /** One release of one image type: the AP image and the controller image that goes with it. */
 export const catalogReleaseSchema = z.object({
   version: z.string().regex(RELEASE_VERSION),
-  controllerVersion: z.string().max(64),
+  // It becomes controller_version.info and log lines: printable only (`17.12.01.0.5`).
+  controllerVersion: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/),
   image: catalogFileSchema,
   controllerImage: catalogFileSchema,
+  /** Null for a release the catalog has no vendor signature for: EWC_REQUIRE_SIGNED_IMAGES=1 refuses its images. */
+  signedManifest: catalogSignedManifestSchema.nullable().default(null),
 });
 export type CatalogRelease = z.infer<typeof catalogReleaseSchema>;
 
 export const firmwareCheckResponseSchema = z.object({
   imageTypes: z.array(
     z.object({
-      imageType: z.string(),
+      imageType: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/),
       latest: catalogReleaseSchema.nullable(),
       recommended: catalogReleaseSchema.nullable(),
       /** Every release the catalog has for this image type, newest first (latest and recommended included). */
@@ -87,7 +101,7 @@ export const firmwareCheckResponseSchema = z.object({
 });
 export type FirmwareCheckResponse = z.infer<typeof firmwareCheckResponseSchema>;
 
-/** The catalog's error body (401, 400, 404). */
+/** The catalog's error body (401, 400, 404): untrusted text, escaped and cut before it is shown. */
 export const catalogErrorSchema = z.object({ error: z.string() });
 
 /** `GET /api/software-upgrade/check`: the last check, as the page shows it. */

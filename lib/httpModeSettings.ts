@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { catalogHostProblem } from './catalogAddress';
 import { CERTIFICATE_FINGERPRINT, RELEASE_VERSION } from './firmwareCatalog';
 
 /** The two modes that fetch over HTTP(S) instead of from an image server of the admin's own. */
@@ -14,6 +15,18 @@ export const CCO_AUTO_CHECK = ['off', 'daily'] as const;
 export type CcoAutoCheck = (typeof CCO_AUTO_CHECK)[number];
 
 const noControlChars = (v: string) => !/[\u0000-\u001f\u007f]/.test(v);
+
+/**
+ * The catalog URL's host against the address rules; loopback is decided by the console's
+ * EWC_CATALOG_ALLOW_LOOPBACK (server/http/httpModeChecks.ts), which this schema cannot see.
+ */
+function catalogUrlHostProblem(value: string): string | null {
+  try {
+    return catalogHostProblem(new URL(value).hostname, { allowLoopback: true });
+  } catch {
+    return null;
+  }
+}
 
 function isHttpsUrl(value: string): boolean {
   try {
@@ -34,7 +47,11 @@ export const ccoSettingsInputSchema = z
       .string()
       .trim()
       .max(512, 'Catalog URL is 512 characters at most')
-      .refine((v) => v === '' || isHttpsUrl(v), 'Catalog URL must be an https:// URL without user, query or fragment, e.g. https://catalog.example.com/ewc'),
+      .refine((v) => v === '' || isHttpsUrl(v), 'Catalog URL must be an https:// URL without user, query or fragment, e.g. https://catalog.example.com/ewc')
+      .superRefine((v, ctx) => {
+        const problem = v === '' ? null : catalogUrlHostProblem(v);
+        if (problem) ctx.addIssue({ code: 'custom', message: problem });
+      }),
     username: z.string().trim().max(64, 'User Name is 64 characters at most').refine(noControlChars, 'User Name cannot contain control characters'),
     /** Password or API key; empty or missing keeps the stored one. */
     password: z.string().max(512, 'Password or API key is 512 characters at most'),
@@ -103,3 +120,17 @@ export function isUploadPath(url: string): boolean {
 /** What the console answers when an upload is complete: the file as it will be delivered. */
 export const uploadedImageSchema = z.object({ uploadId: z.string(), fileName: z.string(), size: z.number(), sha256: z.string().regex(/^[0-9a-f]{64}$/) });
 export type UploadedImage = z.infer<typeof uploadedImageSchema>;
+
+/**
+ * An upload with the admin's decision about it: an upload carries no vendor signature, so with
+ * EWC_REQUIRE_SIGNED_IMAGES=1 it is delivered only once an admin trusted its SHA-256 (`trust`, null until then).
+ */
+export const desktopImageSchema = uploadedImageSchema.extend({ trust: z.object({ trustedBy: z.string(), trustedAt: z.string() }).nullable() });
+export type DesktopImage = z.infer<typeof desktopImageSchema>;
+
+/** `POST`: trust the uploaded image `{ uploadId, sha256 }`, the digest as the page showed it; answers the `DesktopImage`. */
+export const TRUST_UPLOAD_PATH = '/api/image-download-profile/trust-upload';
+export const trustUploadSchema = z.object({
+  uploadId: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/, 'Upload the image file first'),
+  sha256: z.string().trim().toLowerCase().regex(/^[0-9a-f]{64}$/, 'A SHA-256 is 64 hexadecimal digits'),
+});

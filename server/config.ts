@@ -18,6 +18,16 @@ const envSchema = z.object({
   EWC_SFTP_TIMEOUT_MS: positiveInt.default(15_000),
   EWC_DEMO_CATALOG_PORT: z.coerce.number().int().min(0).max(65535).default(8443),
   EWC_CATALOG_TIMEOUT_MS: positiveInt.default(15_000),
+  EWC_CATALOG_MIN_BYTES_PER_SECOND: z.coerce.number().int().min(0).default(8192),
+  EWC_CATALOG_DEADLINE_MS: positiveInt.default(7_200_000),
+  EWC_CATALOG_ALLOW_LOOPBACK: flag.optional(),
+  // Comma-separated https origins, besides the catalog's own, that a catalog's image URLs may point at.
+  EWC_CATALOG_IMAGE_ORIGINS: z
+    .string()
+    .default('')
+    .transform((v) => v.split(',').map((o) => o.trim()).filter((o) => o !== ''))
+    .refine((origins) => origins.every(isHttpsOrigin), 'EWC_CATALOG_IMAGE_ORIGINS: comma-separated https origins, each like https://images.example.com or https://10.0.0.9:8443 (no path)')
+    .transform((origins) => origins.map((o) => new URL(o).origin)),
   EWC_UPLOAD_MAX_BYTES: positiveInt.default(1_073_741_824),
   EWC_SECRET_KEY: z.string().optional(),
   EWC_ADMIN_PASSWORD: z
@@ -56,6 +66,15 @@ const envSchema = z.object({
   EWC_VENDOR_KEY_DIR: z.string().optional(),
 });
 
+function isHttpsOrigin(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'https:' && url.origin === value.replace(/\/$/, '').toLowerCase().replace(/:443$/, '');
+  } catch {
+    return false;
+  }
+}
+
 export interface ConsoleConfig {
   host: string;
   port: number;
@@ -72,7 +91,15 @@ export interface ConsoleConfig {
   demoCatalogPort: number;
   /** Connection and idle deadline of firmware catalog requests and HTTPS image downloads. */
   catalogTimeoutMs: number;
-  /** Largest image file Desktop (HTTP) mode accepts. */
+  /** Slowest transfer a catalog request or HTTPS download may keep, measured over each `catalogTimeoutMs`; 0 turns it off. */
+  catalogMinBytesPerSecond: number;
+  /** Longest a catalog request or one HTTPS download attempt may take in all. */
+  catalogDeadlineMs: number;
+  /** A catalog (and its image URLs) may be on loopback: for tests and the demo only. */
+  catalogAllowLoopback: boolean;
+  /** Origins besides the catalog's own that its image URLs may point at. */
+  catalogImageOrigins: string[];
+  /** Largest image file Desktop (HTTP) mode accepts, and a catalog may announce. */
   uploadMaxBytes: number;
   /** `EWC_SECRET_KEY`, or undefined to use the key file in the data folder. */
   secretKey: string | undefined;
@@ -124,6 +151,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`Invalid environment:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
+  if (e.EWC_CATALOG_DEADLINE_MS < e.EWC_CATALOG_TIMEOUT_MS) throw new ConfigError('Invalid environment:\n  EWC_CATALOG_DEADLINE_MS: must be at least EWC_CATALOG_TIMEOUT_MS');
   return {
     host: e.HOST,
     port: e.PORT,
@@ -137,6 +165,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sftpTimeoutMs: e.EWC_SFTP_TIMEOUT_MS,
     demoCatalogPort: e.EWC_DEMO_CATALOG_PORT,
     catalogTimeoutMs: e.EWC_CATALOG_TIMEOUT_MS,
+    catalogMinBytesPerSecond: e.EWC_CATALOG_MIN_BYTES_PER_SECOND,
+    catalogDeadlineMs: e.EWC_CATALOG_DEADLINE_MS,
+    // The demo's catalog is on loopback; anywhere else a loopback catalog is a probe of the console's own services.
+    catalogAllowLoopback: e.EWC_CATALOG_ALLOW_LOOPBACK ?? e.EWC_DEMO,
+    catalogImageOrigins: e.EWC_CATALOG_IMAGE_ORIGINS,
     uploadMaxBytes: e.EWC_UPLOAD_MAX_BYTES,
     secretKey: e.EWC_SECRET_KEY,
     adminPassword: e.EWC_ADMIN_PASSWORD,

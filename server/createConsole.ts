@@ -16,6 +16,9 @@ import { AuthApi } from './http/authApi';
 import { CatalogApi } from './http/catalogApi';
 import { checkHttpModeInput } from './http/httpModeChecks';
 import { CatalogCheckService } from './catalog/catalogCheckService';
+import { catalogNetworkOf } from './catalog/catalogNetwork';
+import { DESKTOP_TRUST_SOURCE, DigestTrust } from './imageSigning/digestTrust';
+import { ImageTrustApi } from './http/imageTrustApi';
 import { createHttpModeSource, type HttpModeSourceDeps } from './imageSource/httpModeSource';
 import { isHomogeneous, isHttpMode } from '../lib/httpModeSettings';
 import { toProfileView } from '../lib/imageDownloadProfile';
@@ -53,6 +56,8 @@ export interface ConsoleInstance {
   api: ConsoleApi;
   authApi: AuthApi;
   catalogApi: CatalogApi;
+  /** An admin's trust of an unsigned image's SHA-256 (Desktop uploads). */
+  imageTrustApi: ImageTrustApi;
   /** Desktop (HTTP) mode's tus endpoint under /api/uploads/. */
   uploads: DesktopUploads;
   apAuthorizationApi: ApAuthorizationApi;
@@ -139,15 +144,27 @@ export function createConsole(httpServer: HttpServer, config: ConsoleConfig, opt
   const capwap = new CapwapPort(trust, config.apAdmission.joinsPerSecond, (line) => log.write(line));
   const detachAuth = attachBrowserAuth(io, auth);
   let registry: ApRegistry | null = null;
-  const uploads = new DesktopUploads({ dir: path.join(config.dataDir, 'uploads'), maxBytes: config.uploadMaxBytes, homogeneous: () => isHomogeneous(aps.all().map((ap) => ap.imageType)), inUse: () => profiles.get().desktop.uploadId });
-  const httpModeDeps: HttpModeSourceDeps = { aps: () => aps.all(), controllerVersion: () => controller.version(), timeoutMs: config.catalogTimeoutMs, uploads };
+  const digestTrust = new DigestTrust(db);
+  const trustOfUpload = (sha256: string) => {
+    const found = digestTrust.find(DESKTOP_TRUST_SOURCE, sha256);
+    return found ? { trustedBy: found.trustedBy, trustedAt: found.trustedAt } : null;
+  };
+  const uploads = new DesktopUploads({
+    dir: path.join(config.dataDir, 'uploads'),
+    maxBytes: config.uploadMaxBytes,
+    homogeneous: () => isHomogeneous(aps.all().map((ap) => ap.imageType)),
+    inUse: () => profiles.get().desktop.uploadId,
+    trustOf: trustOfUpload,
+  });
+  const catalogNetwork = catalogNetworkOf(config);
+  const httpModeDeps: HttpModeSourceDeps = { aps: () => aps.all(), controllerVersion: () => controller.version(), network: catalogNetwork, uploads, digestTrust };
   const createImageSource = options.createImageSource ?? ((profile: StoredProfile) => imageSourceFor(profile, config, httpModeDeps));
   const catalogChecks = new CatalogCheckService({
     db,
     profile: () => profiles.get(),
     aps: () => aps.all(),
     controllerVersion: () => controller.version(),
-    timeoutMs: config.catalogTimeoutMs,
+    network: catalogNetwork,
     log: (line) => log.write(line),
   });
   catalogChecks.reschedule();
@@ -223,7 +240,13 @@ export function createConsole(httpServer: HttpServer, config: ConsoleConfig, opt
     },
     probeHostKey: (host, port) => probeHostKey(host, port, config.sftpTimeoutMs),
     runtime,
-    httpModeIssues: (data) => checkHttpModeInput(data, uploads, isHomogeneous(aps.reader.imageTypes())),
+    httpModeIssues: (data, forDownload) =>
+      checkHttpModeInput(data, {
+        uploads,
+        homogeneous: isHomogeneous(aps.reader.imageTypes()),
+        allowLoopbackCatalog: config.catalogAllowLoopback,
+        isTrusted: forDownload && config.requireSignedImages ? (sha256) => trustOfUpload(sha256) !== null : null,
+      }),
     maintenance,
   });
 
@@ -244,6 +267,7 @@ export function createConsole(httpServer: HttpServer, config: ConsoleConfig, opt
     api,
     authApi: new AuthApi(auth, log, config.secureCookie),
     catalogApi: new CatalogApi(catalogChecks),
+    imageTrustApi: new ImageTrustApi({ uploads, digestTrust, audit: auth.audit, log: (line) => log.write(line) }),
     uploads,
     apAuthorizationApi: new ApAuthorizationApi(trust, auth.audit, (mac) => ({
       connected: apRegistry.isConnected(mac),

@@ -34,7 +34,7 @@ async function main(): Promise<void> {
   });
   instance = createConsole(httpServer, config, { defaultProfile: demo?.profile, initialControllerVersion: DEMO_CONTROLLER_VERSION });
   gate = new RequestGate(instance.auth, { allowedHosts: { configured: config.allowedHosts, listenHost: config.host } });
-  installApis({ console: instance.api, auth: instance.authApi, catalog: instance.catalogApi, sshKeys: new SshKeysApi(instance.sshKeys, instance.auth), apAuthorization: instance.apAuthorizationApi });
+  installApis({ console: instance.api, auth: instance.authApi, catalog: instance.catalogApi, imageTrust: instance.imageTrustApi, sshKeys: new SshKeysApi(instance.sshKeys, instance.auth), apAuthorization: instance.apAuthorizationApi });
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);

@@ -9,6 +9,7 @@ import { ProgressBar } from '@/components/ui/ProgressBar';
 import { TextInput } from '@/components/ui/TextInput';
 import { fieldControl } from './profileForm';
 import { useDesktopUpload } from './useDesktopUpload';
+import { UploadTrust } from './UploadTrust';
 import { useStoredUpload } from './useStoredUpload';
 import type { ProfileFormApi } from './useProfileForm';
 
@@ -68,14 +69,20 @@ export function DesktopFields({ form, homogeneous, canChange }: DesktopFieldsPro
           </div>
         )}
         {state.phase === 'done' && (
-          <p className="field-hint" data-testid="desktop-uploaded">
-            Uploaded {state.fileName} ({(state.total / MB).toFixed(1)} MB), SHA-256 <code data-testid="desktop-sha256">{state.sha256}</code>
-          </p>
+          <>
+            <p className="field-hint" data-testid="desktop-uploaded">
+              Uploaded {state.fileName} ({(state.total / MB).toFixed(1)} MB), SHA-256 <code data-testid="desktop-sha256">{state.sha256}</code>
+            </p>
+            <UploadTrust uploadId={state.uploadId} sha256={state.sha256} trust={null} canChange={canChange} />
+          </>
         )}
         {state.phase === 'idle' && stored && (
-          <p className="field-hint" data-testid="desktop-stored">
-            In use: {stored.fileName} ({(stored.size / MB).toFixed(1)} MB), SHA-256 <code>{stored.sha256}</code>. Choose a file to replace it.
-          </p>
+          <>
+            <p className="field-hint" data-testid="desktop-stored">
+              In use: {stored.fileName} ({(stored.size / MB).toFixed(1)} MB), SHA-256 <code>{stored.sha256}</code>. Choose a file to replace it.
+            </p>
+            <UploadTrust uploadId={stored.uploadId} sha256={stored.sha256} trust={stored.trust} canChange={canChange} />
+          </>
         )}
         {state.phase === 'failed' && (
           <p className="field-error" role="alert" data-testid="desktop-upload-error">

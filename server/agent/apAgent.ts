@@ -4,7 +4,7 @@ import { io, type Socket } from 'socket.io-client';
 import { z } from 'zod';
 import { CAPWAP_NAMESPACE, type ApJoinInfo, type ApToControllerEvents, type ControllerToApEvents, type ImageKind, type ImageOffer } from '../../lib/capwapEvents';
 import { normalizeMac } from '../../lib/apText';
-import { checkImageAgainstManifest, verifyBundleManifest } from '../imageSigning/imageManifest';
+import { verifyOfferedImage } from '../imageSigning/imageVerification';
 import { backoffMs, checkControllerIdentity, ensureApCredentials, type ApCredentials, type ControllerTrust } from './apCredentials';
 import type { FleetAp } from './fleetSpec';
 import { ApStorage, type ApImageSlots } from './apStorage';
@@ -278,8 +278,10 @@ export class ApAgent {
     this.transfers.delete(transferId);
     const { offer } = transfer;
     if (transfer.alreadyStaged) {
-      this.log(`status 'Image signing verify success.' (staged before)`);
-      return { ok: true, sha256: offer.sha256, message: 'Image signing verify success.' };
+      // Checked again against what vouches for it now: the words say what this offer's check found.
+      const again = verifyOfferedImage(offer.verification, this.options.vendorKeys, offer.fileName, offer.size, offer.sha256);
+      this.log(`status '${again.ok ? again.value : again.reason}' (staged before)`);
+      return again.ok ? { ok: true, sha256: offer.sha256, message: again.value } : { ok: false, sha256: offer.sha256, message: again.reason };
     }
     const partial = this.storage.partialPath(offer.kind);
     const sha256 = transfer.hash.digest('hex');
@@ -291,7 +293,8 @@ export class ApAgent {
       this.log(`status '${message}'`);
       return { ok: false, sha256, message };
     }
-    const signing = this.verifySignature(offer, transfer.received, sha256);
+    // Against what vouches for it (a vendor signature, an admin's trust of its digest, or SHA-256 only), with this AP's own keys.
+    const signing = verifyOfferedImage(offer.verification, this.options.vendorKeys, offer.fileName, transfer.received, sha256);
     if (!signing.ok) {
       fs.rmSync(partial, { force: true });
       fs.rmSync(`${partial}.json`, { force: true });
@@ -306,15 +309,6 @@ export class ApAgent {
     this.log(`status 'upgrade.sh: Script called with args:[PREDOWNLOAD]'`);
     this.log(`status '${signing.value}'`);
     return { ok: true, sha256, message: signing.value };
-  }
-
-  /** The image against the vendor-signed manifest the offer carries, before it is staged. An unsigned offer is checked by its SHA-256 only, and says so. */
-  private verifySignature(offer: ImageOffer, size: number, sha256: string): { ok: true; value: string } | { ok: false; reason: string } {
-    if (!offer.signature) return { ok: true, value: 'Image verify success (SHA-256 only: the bundle is not signed).' };
-    const manifest = verifyBundleManifest(offer.signature, this.options.vendorKeys);
-    if (!manifest.ok) return manifest;
-    const checked = checkImageAgainstManifest(manifest.value, offer.fileName, size, sha256);
-    return checked.ok ? { ok: true, value: 'Image signing verify success.' } : checked;
   }
 
   private stage(kind: ImageKind, version: string, sha256: string): void {

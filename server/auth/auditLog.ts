@@ -33,6 +33,7 @@ export const AUDIT_ACTIONS = [
   'ap.delete',
   'ap.token.create',
   'ap.token.delete',
+  'image.trust',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -1,7 +1,7 @@
 import type { TLSSocket } from 'node:tls';
 import type { Namespace } from 'socket.io';
 import { apJoinInfoSchema, type ApJoinInfo, type ApToControllerEvents, type ControllerToApEvents } from '../../lib/capwapEvents';
-import { apLogLine, escapeApText } from '../../lib/apText';
+import { escapeLogText, logTextCut } from '../../lib/logText';
 import type { Admission } from '../pki/apTrust';
 import type { EventLine } from '../store/eventLog';
 import { ApSession } from './apSession';
@@ -110,9 +110,9 @@ export class ApRegistry {
     const certificate = typeof tls.getPeerCertificate === 'function' ? tls.getPeerCertificate() : null;
     if (!tls.authorized || !certificate?.subject) return { ok: false, reason: 'no valid AP certificate from this controller\'s CA' };
     const parsed = apJoinInfoSchema.safeParse(auth);
-    if (!parsed.success) return { ok: false, reason: escapeApText(formatIssues(parsed.error.issues)) };
+    if (!parsed.success) return { ok: false, reason: escapeLogText(formatIssues(parsed.error.issues)) };
     const info = parsed.data;
-    if (certificate.subject.CN !== info.mac) return { ok: false, reason: `the certificate is for ${escapeApText(String(certificate.subject.CN))}, not ${info.mac}` };
+    if (certificate.subject.CN !== info.mac) return { ok: false, reason: `the certificate is for ${escapeLogText(String(certificate.subject.CN))}, not ${info.mac}` };
     const admission = this.options.admit(info.mac, certificate.serialNumber);
     if (!admission.ok) return admission;
     const current = this.sessions.get(info.mac);
@@ -140,6 +140,6 @@ export class ApRegistry {
       );
       return;
     }
-    this.listener.apLog(info.mac, apLogLine(line, this.options.logLineMaxLength));
+    this.listener.apLog(info.mac, logTextCut(line, this.options.logLineMaxLength));
   }
 }

@@ -7,7 +7,7 @@ import { httpsDownload } from '../imageSource/httpsDownload';
 import { EMPTY_PROFILE, type StoredProfile } from '../store/profileRepository';
 import { firmwareCheck, type CatalogClientOptions } from './catalogClient';
 import { CatalogError } from './catalogError';
-import { startCuttingRelay, startTestCatalog, tempDir, testAp, TEST_ACCOUNT, type TestCatalog } from './catalogTestKit';
+import { startCuttingRelay, startTestCatalog, tempDir, testAp, testNetwork, TEST_ACCOUNT, type TestCatalog } from './catalogTestKit';
 import { createCcoImageSource } from './ccoImageSource';
 import { firmwareCheckRequest, summarizeCheck } from './fleetCheck';
 import { ImageTypeNotOfferedError } from '../imageSource/imageSource';
@@ -24,7 +24,7 @@ afterAll(async () => {
 });
 
 function client(overrides: Partial<CatalogClientOptions> = {}): CatalogClientOptions {
-  return { catalogUrl: catalog.service.url, account: TEST_ACCOUNT, trust: { caPem: catalog.certificate.caPem, fingerprint: null }, timeoutMs: 5000, ...overrides };
+  return { catalogUrl: catalog.service.url, account: TEST_ACCOUNT, trust: { caPem: catalog.certificate.caPem, fingerprint: null }, network: testNetwork(), ...overrides };
 }
 
 async function failureOf(promise: Promise<unknown>): Promise<CatalogError> {
@@ -84,7 +84,7 @@ describe('firmware check against a catalog whose certificate comes from another 
     const silent = net.createServer((socket) => socket.resume());
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
     const port = (silent.address() as net.AddressInfo).port;
-    const timedOut = await failureOf(firmwareCheck(client({ catalogUrl: `https://127.0.0.1:${port}`, timeoutMs: 300 }), firmwareCheckRequest(FLEET, 'x')));
+    const timedOut = await failureOf(firmwareCheck(client({ catalogUrl: `https://127.0.0.1:${port}`, network: testNetwork({ timeoutMs: 300 }) }), firmwareCheckRequest(FLEET, 'x')));
     expect(timedOut.reason).toBe('Timed out');
     await new Promise<void>((resolve) => silent.close(() => resolve()));
     const refused = await failureOf(firmwareCheck(client({ catalogUrl: `https://127.0.0.1:${port}` }), firmwareCheckRequest(FLEET, 'x')));
@@ -100,7 +100,7 @@ describe('HTTPS download', () => {
     const url = new URL(file.url);
     url.port = String(relay.port);
     const destination = path.join(tempDir(), 'ap1g8');
-    const options = { url: url.toString(), destination, size: file.size, sha256: file.sha256, trust: { caPem: catalog.certificate.caPem, fingerprint: null }, timeoutMs: 5000 };
+    const options = { url: url.toString(), destination, size: file.size, sha256: file.sha256, trust: { caPem: catalog.certificate.caPem, fingerprint: null }, network: testNetwork() };
     const before = catalog.service.requests.length;
 
     const cut = await failureOf(httpsDownload(options));
@@ -124,7 +124,7 @@ describe('HTTPS download', () => {
     const url = new URL(file.url);
     url.port = String(relay.port);
     const destination = path.join(tempDir(), 'ap1g7');
-    const error = await failureOf(httpsDownload({ url: url.toString(), destination, size: file.size, sha256: file.sha256, trust: { caPem: catalog.certificate.caPem, fingerprint: null }, timeoutMs: 400 }));
+    const error = await failureOf(httpsDownload({ url: url.toString(), destination, size: file.size, sha256: file.sha256, trust: { caPem: catalog.certificate.caPem, fingerprint: null }, network: testNetwork({ timeoutMs: 400 }) }));
     expect(error).toMatchObject({ code: 'timeout', reason: 'Timed out' });
     expect(fs.statSync(destination).size).toBeGreaterThan(0);
     await relay.close();
@@ -134,7 +134,7 @@ describe('HTTPS download', () => {
     const answer = await firmwareCheck(client(), firmwareCheckRequest(FLEET, 'x'));
     const file = answer.imageTypes[0].latest!.image;
     const destination = path.join(tempDir(), 'ap1g7');
-    const error = await failureOf(httpsDownload({ url: file.url, destination, size: file.size, sha256: '0'.repeat(64), trust: { caPem: catalog.certificate.caPem, fingerprint: null }, timeoutMs: 5000 }));
+    const error = await failureOf(httpsDownload({ url: file.url, destination, size: file.size, sha256: '0'.repeat(64), trust: { caPem: catalog.certificate.caPem, fingerprint: null }, network: testNetwork() }));
     expect(error.reason).toContain('SHA-256 mismatch');
     expect(fs.existsSync(destination)).toBe(false);
   });
@@ -149,7 +149,7 @@ describe('CCO image source', () => {
   const fetchOptions = { signal: new AbortController().signal, onProgress: () => undefined };
 
   it('maps the bundle names onto the chosen release, and does not offer an image type it lacks', async () => {
-    const source = createCcoImageSource(profile('latest'), { aps: () => FLEET, controllerVersion: () => '17.09.04a.0.6', timeoutMs: 5000 });
+    const source = createCcoImageSource(profile('latest'), { aps: () => FLEET, controllerVersion: () => '17.09.04a.0.6', network: testNetwork() });
     const dir = tempDir();
     await source.fetch(VERSION_FILE, path.join(dir, VERSION_FILE), fetchOptions);
     await source.fetch(CONTROLLER_VERSION_FILE, path.join(dir, CONTROLLER_VERSION_FILE), fetchOptions);
@@ -167,7 +167,7 @@ describe('CCO image source', () => {
   it('fails every file with Authentication failed after one refused check, without asking again', async () => {
     const bad = profile('recommended');
     bad.cco.password = 'wrong-key';
-    const source = createCcoImageSource(bad, { aps: () => FLEET, controllerVersion: () => 'x', timeoutMs: 5000 });
+    const source = createCcoImageSource(bad, { aps: () => FLEET, controllerVersion: () => 'x', network: testNetwork() });
     const checksBefore = catalog.service.requests.filter((r) => r.path === '/firmware').length;
     for (const name of [VERSION_FILE, 'ap1g7', 'ap1g8']) {
       await expect(source.fetch(name, path.join(tempDir(), name), fetchOptions)).rejects.toMatchObject({ reason: 'Authentication failed', retryable: false });

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../store/database';
 import { EMPTY_PROFILE, type StoredProfile } from '../store/profileRepository';
 import { CatalogCheckService, msUntilDaily } from './catalogCheckService';
-import { startTestCatalog, tempDir, testAp, TEST_ACCOUNT, type TestCatalog } from './catalogTestKit';
+import { startTestCatalog, tempDir, testAp, testNetwork, TEST_ACCOUNT, type TestCatalog } from './catalogTestKit';
 
 describe('msUntilDaily', () => {
   it('is the time to the next HH:MM today, or tomorrow once it has passed', () => {
@@ -27,7 +27,7 @@ describe('CatalogCheckService', () => {
     const dir = tempDir();
     const profile: StoredProfile = { ...EMPTY_PROFILE, cco: { ...EMPTY_PROFILE.cco, catalogUrl: catalog.service.url, username: TEST_ACCOUNT.username, password: TEST_ACCOUNT.key, caCertificate: catalog.certificate.caPem } };
     const lines: string[] = [];
-    const deps = { profile: () => profile, aps: () => [testAp('AP-1', 'ap1g8', 'C9130AXI-B')], controllerVersion: () => '17.09.04a.0.6', timeoutMs: 5000, log: (l: { text: string }) => lines.push(l.text) };
+    const deps = { profile: () => profile, aps: () => [testAp('AP-1', 'ap1g8', 'C9130AXI-B')], controllerVersion: () => '17.09.04a.0.6', network: testNetwork(), log: (l: { text: string }) => lines.push(l.text) };
     const db = openDatabase(dir);
     const service = new CatalogCheckService({ ...deps, db });
     expect(service.last()).toMatchObject({ checkedAt: null, catalogUrl: catalog.service.url });

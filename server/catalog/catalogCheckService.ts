@@ -5,6 +5,7 @@ import type { EventLine } from '../store/eventLog';
 import type { StoredProfile } from '../store/profileRepository';
 import { firmwareCheck } from './catalogClient';
 import { CatalogError } from './catalogError';
+import type { CatalogNetwork } from './catalogNetwork';
 import { catalogClientOptions } from './catalogSettings';
 import { firmwareCheckRequest, summarizeCheck } from './fleetCheck';
 
@@ -13,7 +14,7 @@ export interface CatalogCheckDeps {
   profile: () => StoredProfile;
   aps: () => AccessPointRecord[];
   controllerVersion: () => string;
-  timeoutMs: number;
+  network: CatalogNetwork;
   log: (line: EventLine) => void;
   /** Told after every check, so open pages show it. */
   checked?: (result: CatalogCheckResult) => void;
@@ -59,7 +60,7 @@ export class CatalogCheckService {
     } else {
       const aps = this.deps.aps();
       try {
-        const answer = await firmwareCheck(catalogClientOptions(profile, this.deps.timeoutMs), firmwareCheckRequest(aps, this.deps.controllerVersion()));
+        const answer = await firmwareCheck(catalogClientOptions(profile, this.deps.network), firmwareCheckRequest(aps, this.deps.controllerVersion()));
         result = summarizeCheck(catalogUrl, aps, answer, checkedAt);
       } catch (error) {
         const failure = error instanceof CatalogError ? error : new CatalogError('protocol', (error as Error).message);

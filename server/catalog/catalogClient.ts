@@ -8,6 +8,7 @@ import {
   type FirmwareCheckRequest,
   type FirmwareCheckResponse,
 } from '../../lib/firmwareCatalog';
+import { logTextCut } from '../../lib/logText';
 import { CatalogError } from './catalogError';
 import { challengeHash } from './challengeHash';
 import { readJson, tlsRequest, type TlsRequestOptions } from './tlsConnection';
@@ -32,8 +33,9 @@ function endpoint(catalogUrl: string, path: string): URL {
 async function failureOf(status: number, body: unknown): Promise<CatalogError> {
   if (status === 401 || status === 403) return new CatalogError('auth', 'Authentication failed');
   if (status === 404) return new CatalogError('not-found', 'No firmware catalog at this URL (404)');
+  // The catalog's own words, after its certificate verified: escaped and cut, one line whatever it sent.
   const parsed = catalogErrorSchema.safeParse(body);
-  return new CatalogError('protocol', `The catalog answered ${status}${parsed.success ? `: ${parsed.data.error}` : ''}`);
+  return new CatalogError('protocol', `The catalog answered ${status}${parsed.success ? `: ${logTextCut(parsed.data.error, 200)}` : ''}`);
 }
 
 /**

@@ -1,3 +1,5 @@
+import { logTextCut } from '../../lib/logText';
+
 /** What the admin sees of a certificate that could not be verified, before trusting it once. */
 export interface SeenCertificate {
   fingerprint: string;
@@ -5,16 +7,24 @@ export interface SeenCertificate {
   issuer: string;
 }
 
-export type CatalogErrorCode = 'unreachable' | 'timeout' | 'certificate' | 'auth' | 'not-found' | 'protocol' | 'integrity' | 'cancelled';
+/** `refused`: the console's own rules refuse the request before it is made (an address, an origin, a size). */
+export type CatalogErrorCode = 'unreachable' | 'timeout' | 'certificate' | 'auth' | 'not-found' | 'protocol' | 'integrity' | 'refused' | 'cancelled';
 
-/** A failed catalog or download request; `reason` is worded as the controller's syslog line ends. */
+// A reason may carry a catalog's own words; it ends up in a log line, a row and the check panel.
+const REASON_MAX = 300;
+
+/** A failed catalog or download request; `reason` is worded as the controller's syslog line ends, any outside text in it escaped. */
 export class CatalogError extends Error {
+  readonly reason: string;
+
   constructor(
     readonly code: CatalogErrorCode,
-    readonly reason: string,
+    reason: string,
     readonly certificate: SeenCertificate | null = null,
   ) {
-    super(reason);
+    const shown = logTextCut(reason, REASON_MAX);
+    super(shown);
+    this.reason = shown;
   }
 
   /** Worth trying again later: a dropped link or a damaged download, not a refusal. */

@@ -103,6 +103,7 @@ export async function startCatalogService(options: CatalogServiceOptions): Promi
     controllerVersion: release.controllerVersion,
     image: entry(release, imageType, release.images.get(imageType)!),
     controllerImage: entry(release, 'C9800-AP-iosxe-wlc.bin', release.controllerImage),
+    signedManifest: release.signedManifest,
   });
 
   const challenge = (res: ServerResponse) => {

@@ -1,10 +1,14 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, type KeyObject } from 'node:crypto';
 import fs from 'node:fs';
+import https from 'node:https';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { CATALOG_PATHS } from '../../lib/firmwareCatalog';
 import { CONTROLLER_IMAGE_FILE } from '../../lib/imageBundle';
+import { writeSignedManifest } from '../imageSigning/imageManifest';
 import type { AccessPointRecord } from '../store/accessPointRepository';
+import type { CatalogNetwork } from './catalogNetwork';
 import { startCatalogService, type CatalogServiceHandle } from './catalogService';
 import { ensureServerCertificate, type ServerCertificate } from './certificateAuthority';
 
@@ -14,10 +18,17 @@ export function tempDir(prefix = 'ewc-catalog-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
 
-/** A release folder of random image files. */
-export function writeRelease(dir: string, imageTypes: readonly string[], size: number): void {
+/** Test catalogs run on loopback, which only the explicit setting allows; the limits are loose unless a test tightens them. */
+export function testNetwork(overrides: Partial<CatalogNetwork> = {}): CatalogNetwork {
+  return { timeoutMs: 5000, minBytesPerSecond: 0, deadlineMs: 600_000, allowLoopback: true, imageOrigins: [], maxImageBytes: 1 << 30, ...overrides };
+}
+
+/** A release folder of random image files, signed by `vendorKey` when one is given, as a vendor signs a release. */
+export function writeRelease(dir: string, imageTypes: readonly string[], size: number, version?: string, vendorKey?: KeyObject): void {
   fs.mkdirSync(dir, { recursive: true });
-  for (const name of [...imageTypes, CONTROLLER_IMAGE_FILE]) fs.writeFileSync(path.join(dir, name), randomBytes(size));
+  const names = [...imageTypes, CONTROLLER_IMAGE_FILE];
+  for (const name of names) fs.writeFileSync(path.join(dir, name), randomBytes(size));
+  if (version && vendorKey) writeSignedManifest(dir, version, names, vendorKey);
 }
 
 export interface TestCatalog {
@@ -26,12 +37,15 @@ export interface TestCatalog {
   root: string;
 }
 
-/** A catalog with a certificate from a CA of the test's own: 17.12.1.5 (recommended, every type) and 17.15.2.3 (latest, no ap3g3). */
-export async function startTestCatalog(imageSize = 200_000, publicUrl?: string): Promise<TestCatalog> {
+/**
+ * A catalog with a certificate from a CA of the test's own: 17.12.1.5 (recommended, every type) and
+ * 17.15.2.3 (latest, no ap3g3), each signed by `vendorKey` when one is given, else unsigned.
+ */
+export async function startTestCatalog(imageSize = 200_000, publicUrl?: string, vendorKey?: KeyObject): Promise<TestCatalog> {
   const root = tempDir();
   const certificate = ensureServerCertificate(path.join(root, 'tls'), 'Test catalog');
-  writeRelease(path.join(root, '17.12.1.5'), ['ap1g7', 'ap1g8', 'ap3g3'], imageSize);
-  writeRelease(path.join(root, '17.15.2.3'), ['ap1g7', 'ap1g8'], imageSize);
+  writeRelease(path.join(root, '17.12.1.5'), ['ap1g7', 'ap1g8', 'ap3g3'], imageSize, '17.12.1.5', vendorKey);
+  writeRelease(path.join(root, '17.15.2.3'), ['ap1g7', 'ap1g8'], imageSize, '17.15.2.3', vendorKey);
   const service = await startCatalogService({
     host: '127.0.0.1',
     port: 0,
@@ -119,6 +133,67 @@ export async function startCuttingRelay(target: { host: string; port: number }, 
       new Promise<void>((resolve) => {
         for (const s of sockets) s.destroy();
         server.close(() => resolve());
+      }),
+  };
+}
+
+export interface ScriptedCatalog {
+  url: string;
+  port: number;
+  certificate: ServerCertificate;
+  /** Paths requested, in order. */
+  requests: string[];
+  close(): Promise<void>;
+}
+
+/** What a scripted catalog answers: JSON, or a file's bytes, at once or (`drip`) one byte every 50 ms, a server that crawls but is never idle. */
+export interface ScriptedReply {
+  status: number;
+  body: unknown;
+  drip?: boolean;
+}
+
+/**
+ * An HTTPS server with a test CA's certificate (or the one given) that speaks as much of the catalog
+ * protocol as a test scripts: a valid challenge, then whatever `answer` says for every other request
+ * (a hostile or broken catalog). It checks no account.
+ */
+export async function startScriptedCatalog(answer: (path: string, url: string) => ScriptedReply, given?: ServerCertificate): Promise<ScriptedCatalog> {
+  const root = tempDir('ewc-scripted-catalog-');
+  const certificate = given ?? ensureServerCertificate(path.join(root, 'tls'), 'Scripted catalog');
+  const requests: string[] = [];
+  let url = '';
+  const server = https.createServer({ cert: certificate.certPem, key: certificate.keyPem }, (req, res) => {
+    const pathname = new URL(req.url ?? '/', 'https://x.invalid').pathname;
+    requests.push(pathname);
+    req.resume();
+    const challenge = { challenge: randomBytes(32).toString('base64'), sessionId: randomBytes(16).toString('base64url'), expiresAt: new Date(Date.now() + 60_000).toISOString() };
+    const reply: ScriptedReply = pathname === CATALOG_PATHS.challenge ? { status: 200, body: challenge } : answer(pathname, url);
+    const bytes = Buffer.isBuffer(reply.body) ? reply.body : Buffer.from(JSON.stringify(reply.body));
+    res.writeHead(reply.status, { 'content-type': Buffer.isBuffer(reply.body) ? 'application/octet-stream' : 'application/json', 'content-length': String(bytes.length) });
+    if (!reply.drip) return void res.end(bytes);
+    let sent = 0;
+    const drip = setInterval(() => {
+      if (res.destroyed || sent >= bytes.length) return clearInterval(drip);
+      res.write(bytes.subarray(sent, (sent += 1)));
+    }, 50);
+    res.once('close', () => clearInterval(drip));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  url = `https://127.0.0.1:${port}`;
+  return {
+    url,
+    port,
+    certificate,
+    requests,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => {
+          fs.rmSync(root, { recursive: true, force: true });
+          resolve();
+        });
       }),
   };
 }

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -34,16 +35,21 @@ describe('npm run catalog -- check URL', () => {
   });
 
   it('prints latest and recommended per image type, Not Supported where the catalog has none', async () => {
-    const result = await cli(['check', catalog.service.url, '--user', TEST_ACCOUNT.username, '--ca', caFile, '--image-type', 'ap1g8', '--image-type', 'ap1g5'], TEST_ACCOUNT.key);
+    const result = await cli(['check', catalog.service.url, '--user', TEST_ACCOUNT.username, '--ca', caFile, '--image-type', 'ap1g8', '--image-type', 'ap1g5', '--allow-loopback'], TEST_ACCOUNT.key);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^ap1g8 +latest 17\.15\.2\.3 \(0\.1 MB\) +recommended 17\.12\.1\.5 \(0\.1 MB\)$/m);
     expect(result.stdout).toMatch(/^ap1g5 +latest none +recommended none +Not Supported$/m);
   });
 
-  it('fails with the controller line and a non-zero exit: authentication, certificate', async () => {
-    const auth = await cli(['check', catalog.service.url, '--user', TEST_ACCOUNT.username, '--ca', caFile], 'wrong');
+  it('fails with the controller line and a non-zero exit: a loopback catalog without --allow-loopback, authentication, certificate', async () => {
+    const loopback = await cli(['check', catalog.service.url, '--user', TEST_ACCOUNT.username, '--ca', caFile], TEST_ACCOUNT.key);
+    expect(loopback).toMatchObject({
+      code: 1,
+      stderr: `Failed to check for new version at ${catalog.service.url}: 127.0.0.1 is a loopback address (127.0.0.0/8, ::1, localhost): a firmware catalog cannot be there (EWC_CATALOG_ALLOW_LOOPBACK=1 allows one for tests and demos)\n`,
+    });
+    const auth = await cli(['check', catalog.service.url, '--user', TEST_ACCOUNT.username, '--ca', caFile, '--allow-loopback'], 'wrong');
     expect(auth).toMatchObject({ code: 1, stderr: `Failed to check for new version at ${catalog.service.url}: Authentication failed\n` });
-    const certificate = await cli(['check', catalog.service.url, '--user', TEST_ACCOUNT.username], TEST_ACCOUNT.key);
+    const certificate = await cli(['check', catalog.service.url, '--user', TEST_ACCOUNT.username, '--allow-loopback'], TEST_ACCOUNT.key);
     expect(certificate.code).toBe(1);
     expect(certificate.stderr).toContain(`Certificate verification failed`);
     expect(certificate.stderr).toContain(catalog.certificate.fingerprint);
@@ -51,11 +57,12 @@ describe('npm run catalog -- check URL', () => {
 });
 
 describe('the demo catalog', () => {
+  const vendorKey = generateKeyPairSync('ed25519').privateKey;
   let demo: DemoCatalog;
   let dataDir: string;
   beforeAll(async () => {
     dataDir = tempDir('ewc-demo-catalog-');
-    demo = await startDemoCatalog(dataDir, ensureDemoBundle(path.join(dataDir, 'demo-image-server'), 'scaled'), 0, 'scaled');
+    demo = await startDemoCatalog(dataDir, ensureDemoBundle(path.join(dataDir, 'demo-image-server'), 'scaled', vendorKey), 0, 'scaled', vendorKey);
   });
   afterAll(async () => {
     await demo.service.close();
@@ -65,10 +72,10 @@ describe('the demo catalog', () => {
   it('creates its own CA on the first start, reuses it, and offers the newer release', async () => {
     expect(fs.statSync(path.join(dataDir, 'demo-catalog', 'tls', 'ca.key')).mode & 0o777).toBe(0o600);
     const caFile = path.join(dataDir, 'demo-catalog', 'tls', 'ca.pem');
-    const result = await cli(['check', demo.service.url, '--user', DEMO_CATALOG_USER, '--ca', caFile, '--image-type', 'ap1g7', '--image-type', 'ap3g3'], DEMO_CATALOG_API_KEY);
+    const result = await cli(['check', demo.service.url, '--user', DEMO_CATALOG_USER, '--ca', caFile, '--image-type', 'ap1g7', '--image-type', 'ap3g3', '--allow-loopback'], DEMO_CATALOG_API_KEY);
     expect(result.stdout).toMatch(new RegExp(`^ap1g7 +latest ${DEMO_LATEST_VERSION.replace(/\./g, '\\.')} .* recommended 17\\.12\\.1\\.5 `, 'm'));
     expect(result.stdout).toMatch(/^ap3g3 +latest 17\.12\.1\.5 /m);
-    const again = await startDemoCatalog(dataDir, ensureDemoBundle(path.join(dataDir, 'demo-image-server'), 'scaled'), 0, 'scaled');
+    const again = await startDemoCatalog(dataDir, ensureDemoBundle(path.join(dataDir, 'demo-image-server'), 'scaled', vendorKey), 0, 'scaled', vendorKey);
     expect(again.fingerprint).toBe(demo.fingerprint);
     await again.service.close();
   });

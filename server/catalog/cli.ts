@@ -2,11 +2,14 @@ import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { AP_IMAGE_TYPES } from '../../lib/imageBundle';
 import { CERTIFICATE_FINGERPRINT } from '../../lib/firmwareCatalog';
+import { ConfigError, loadConfig } from '../config';
 import { firmwareCheck } from './catalogClient';
 import { CatalogError } from './catalogError';
+import { catalogNetworkOf } from './catalogNetwork';
 
-const USAGE = `Usage: CATALOG_API_KEY=… npm run catalog -- check https://catalog.example.com --user NAME [--ca ca.pem | --fingerprint AB:CD:…] [--image-type ap1g8 …] [--running 17.9.4.27] [--timeout S]
-The password or API key comes only from CATALOG_API_KEY, never from the command line.`;
+const USAGE = `Usage: CATALOG_API_KEY=… npm run catalog -- check https://catalog.example.com --user NAME [--ca ca.pem | --fingerprint AB:CD:…] [--image-type ap1g8 …] [--running 17.9.4.27] [--timeout S] [--allow-loopback]
+The password or API key comes only from CATALOG_API_KEY, never from the command line.
+The address rules and transfer limits are the console's (EWC_CATALOG_*); a loopback catalog needs --allow-loopback.`;
 
 function fail(message: string): never {
   console.error(message);
@@ -24,6 +27,7 @@ async function main(): Promise<void> {
       'image-type': { type: 'string', multiple: true },
       running: { type: 'string', default: '17.9.4.27' },
       timeout: { type: 'string', default: '15' },
+      'allow-loopback': { type: 'boolean', default: false },
     },
   });
   const [command, url] = positionals;
@@ -33,13 +37,19 @@ async function main(): Promise<void> {
   const fingerprint = values.fingerprint?.toUpperCase() ?? null;
   if (fingerprint && !CERTIFICATE_FINGERPRINT.test(fingerprint)) fail('--fingerprint is 32 bytes as AB:CD:…, as openssl x509 -fingerprint -sha256 prints it');
   const imageTypes = values['image-type'] ?? [...AP_IMAGE_TYPES];
+  let network;
+  try {
+    network = { ...catalogNetworkOf(loadConfig()), timeoutMs: Number(values.timeout) * 1000, allowLoopback: values['allow-loopback'] };
+  } catch (error) {
+    fail(error instanceof ConfigError ? error.message : String(error));
+  }
   try {
     const answer = await firmwareCheck(
       {
         catalogUrl: url,
         account: { username: values.user, key },
         trust: { caPem: values.ca ? fs.readFileSync(values.ca, 'utf8') : null, fingerprint },
-        timeoutMs: Number(values.timeout) * 1000,
+        network,
       },
       {
         controller: { name: 'cli', version: '' },

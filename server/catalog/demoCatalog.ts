@@ -1,7 +1,9 @@
+import type { KeyObject } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { CONTROLLER_IMAGE_FILE, REAL_IMAGE_SIZES, type ImageType } from '../../lib/imageBundle';
 import { DEMO_BUNDLE_CONTROLLER_VERSION, DEMO_BUNDLE_VERSION, writeRandomFile, type DemoBundle } from '../demo/demoBundle';
+import { writeSignedManifest } from '../imageSigning/imageManifest';
 import type { StoredCco } from '../store/httpModeColumns';
 import { startCatalogService, type CatalogServiceHandle } from './catalogService';
 import { ensureServerCertificate } from './certificateAuthority';
@@ -22,23 +24,27 @@ export interface DemoCatalog {
   cco: StoredCco;
 }
 
-function ensureLatestRelease(dir: string, size: 'scaled' | 'real'): void {
+/** The newer release's files, signed with the demo vendor key as the demo bundle is: a catalog serves each release with its vendor's signature. */
+function ensureLatestRelease(dir: string, size: 'scaled' | 'real', vendorKey: KeyObject): void {
   fs.mkdirSync(dir, { recursive: true });
-  for (const name of [...LATEST_IMAGE_TYPES, CONTROLLER_IMAGE_FILE] as const) {
+  const names = [...LATEST_IMAGE_TYPES, CONTROLLER_IMAGE_FILE] as const;
+  for (const name of names) {
     const real = REAL_IMAGE_SIZES[name];
     writeRandomFile(path.join(dir, name), size === 'real' ? real : Math.ceil(real / SCALE_DOWN) + 4096);
   }
+  writeSignedManifest(dir, DEMO_LATEST_VERSION, names, vendorKey);
 }
 
 /**
  * The embedded firmware catalog of the demo: HTTPS on loopback with a CA of its own created
- * on the first start, offering the demo bundle (recommended) and a newer release (latest).
+ * on the first start, offering the demo bundle (recommended) and a newer release (latest), each
+ * with its signature manifest by the demo vendor key (the bundle must have been signed with it).
  */
-export async function startDemoCatalog(dataDir: string, bundle: DemoBundle, port: number, size: 'scaled' | 'real'): Promise<DemoCatalog> {
+export async function startDemoCatalog(dataDir: string, bundle: DemoBundle, port: number, size: 'scaled' | 'real', vendorKey: KeyObject): Promise<DemoCatalog> {
   const root = path.join(dataDir, 'demo-catalog');
   const certificate = ensureServerCertificate(path.join(root, 'tls'), 'EWC demo firmware catalog');
   const latestDir = path.join(root, 'releases', DEMO_LATEST_VERSION);
-  ensureLatestRelease(latestDir, size);
+  ensureLatestRelease(latestDir, size, vendorKey);
   const service = await startCatalogService({
     host: '127.0.0.1',
     port,

@@ -1,7 +1,7 @@
-import { createHash, randomBytes, type KeyObject } from 'node:crypto';
+import { randomBytes, type KeyObject } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { createManifest, MANIFEST_FILE, SIGNATURE_FILE, signManifest } from '../imageSigning/imageManifest';
+import { writeSignedManifest } from '../imageSigning/imageManifest';
 import { AP_IMAGE_TYPES, CONTROLLER_IMAGE_FILE, CONTROLLER_VERSION_FILE, README_FILE, REAL_IMAGE_SIZES, VERSION_FILE } from '../../lib/imageBundle';
 
 export const DEMO_BUNDLE_VERSION = '17.12.1.5';
@@ -41,15 +41,8 @@ export function ensureDemoBundle(serverRoot: string, size: 'scaled' | 'real' | n
     fs.writeFileSync(path.join(dir, name), text);
     files.push({ name, size: Buffer.byteLength(text) });
   }
-  if (vendorKey) signBundle(dir, files, vendorKey);
+  if (vendorKey) writeSignedManifest(dir, DEMO_BUNDLE_VERSION, files.map((file) => file.name), vendorKey);
   return { root: serverRoot, imagePath: DEMO_IMAGE_PATH, files };
-}
-
-function signBundle(dir: string, files: { name: string; size: number }[], vendorKey: KeyObject): void {
-  const entries = files.map(({ name, size }) => ({ name, size, sha256: createHash('sha256').update(fs.readFileSync(path.join(dir, name))).digest('hex') }));
-  const manifest = createManifest(DEMO_BUNDLE_VERSION, entries);
-  fs.writeFileSync(path.join(dir, MANIFEST_FILE), manifest);
-  fs.writeFileSync(path.join(dir, SIGNATURE_FILE), `${signManifest(manifest, vendorKey)}\n`);
 }
 
 export function writeRandomFile(file: string, bytes: number): void {

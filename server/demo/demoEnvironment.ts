@@ -38,7 +38,7 @@ export async function startDemoImageServers(config: ConsoleConfig): Promise<Demo
     password: DEMO_SFTP_PASSWORD,
     hostKeyPath: path.join(config.dataDir, 'demo-sftp-host-key'),
   });
-  const catalog = await startDemoCatalog(config.dataDir, bundle, config.demoCatalogPort, config.demoImageSize);
+  const catalog = await startDemoCatalog(config.dataDir, bundle, config.demoCatalogPort, config.demoImageSize, vendorKey);
   return {
     bundle,
     tftp,

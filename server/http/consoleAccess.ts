@@ -2,12 +2,14 @@ import type { ApAuthorizationApi } from './apAuthorizationApi';
 import type { AuthApi } from './authApi';
 import type { CatalogApi } from './catalogApi';
 import type { ConsoleApi } from './consoleApi';
+import type { ImageTrustApi } from './imageTrustApi';
 import type { SshKeysApi } from './sshKeysApi';
 
 export interface InstalledApis {
   console: ConsoleApi;
   auth: AuthApi;
   catalog: CatalogApi;
+  imageTrust: ImageTrustApi;
   sshKeys?: SshKeysApi;
   apAuthorization: ApAuthorizationApi;
 }

@@ -47,8 +47,8 @@ export interface ConsoleApiDeps {
   /** Reads an SSH server's host key without logging in; rejects with the reason (`Timed out`, `Connection refused`). */
   probeHostKey: (host: string, port: number) => Promise<HostKeyInfo>;
   runtime: RuntimeMonitor;
-  /** Checks of the profile a save would store, in CCO and Desktop (HTTP) modes, beyond the schema; none when absent. */
-  httpModeIssues?: (profile: StoredProfile) => ValidationErrorBody['issues'];
+  /** Checks of the profile a save would store, in CCO and Desktop (HTTP) modes, beyond the schema (more of them before a download); none when absent. */
+  httpModeIssues?: (profile: StoredProfile, forDownload: boolean) => ValidationErrorBody['issues'];
   /** Activation in waves, schedules, per-AP actions and the history. */
   maintenance: MaintenanceApi;
 }
@@ -79,7 +79,7 @@ export class ConsoleApi {
   }
 
   async startDownload(body: unknown, actor: RequestActor, via: 'page' | 'api' | 'cli' = 'api'): Promise<ApiResult> {
-    const validated = this.validate(body);
+    const validated = this.validate(body, true);
     if (!validated.ok) return validated.result;
     const extras = downloadExtrasSchema.safeParse(body);
     if (!extras.success) return invalid(toFieldIssues(extras.error));
@@ -172,14 +172,14 @@ export class ConsoleApi {
   }
 
   /** Checks what a save names, then the profile it would store (the stored one with the named fields changed). */
-  private validate(body: unknown): Validated {
+  private validate(body: unknown, forDownload = false): Validated {
     const parsed = imageDownloadProfileInputSchema.safeParse(body);
     if (!parsed.success) return { ok: false, result: invalid(toFieldIssues(parsed.error)) };
     const checked = checkSftpInput(parsed.data, this.deps.profiles.get(), this.deps.secrets);
     if (!checked.ok) return { ok: false, result: invalid(checked.issues) };
     const merged = this.deps.profiles.preview(checked.data);
     if (!merged.ok) return { ok: false, result: invalid(merged.issues) };
-    const httpModeIssues = this.deps.httpModeIssues?.(merged.profile) ?? [];
+    const httpModeIssues = this.deps.httpModeIssues?.(merged.profile, forDownload) ?? [];
     if (httpModeIssues.length > 0) return { ok: false, result: invalid(httpModeIssues) };
     return { ok: true, data: checked.data };
   }

@@ -18,7 +18,7 @@ async function cookieFor(username: string, password: string): Promise<string> {
 
 beforeAll(async () => {
   harness = await startConsoleHarness();
-  installApis({ console: harness.instance.api, auth: harness.instance.authApi, catalog: harness.instance.catalogApi, apAuthorization: harness.instance.apAuthorizationApi });
+  installApis({ console: harness.instance.api, auth: harness.instance.authApi, catalog: harness.instance.catalogApi, imageTrust: harness.instance.imageTrustApi, apAuthorization: harness.instance.apAuthorizationApi });
   await harness.instance.auth.createUser({ username: 'admin', sourceAddress: '127.0.0.1' }, { username: 'noc', password: 'noc-monitor-pass', role: 'monitor' });
   adminCookie = await cookieFor('admin', TEST_ADMIN_PASSWORD);
   monitorCookie = await cookieFor('noc', 'noc-monitor-pass');

@@ -1,28 +1,33 @@
 import fs from 'node:fs';
-import type { SignedManifest } from '../../lib/capwapEvents';
+import type { ImageVerification, SignedManifest } from '../../lib/capwapEvents';
 import type { CachedImage, ImageCache } from '../imageSource/imageCache';
-import type { ImageFetchOptions } from '../imageSource/imageSource';
+import type { ImageFetchOptions, ImageSource } from '../imageSource/imageSource';
 import { checkImageAgainstManifest, loadTrustedVendorKeys, MANIFEST_FILE, SIGNATURE_FILE, VERIFY_FAILED, verifyBundleManifest, type ImageManifest, type Verified } from './imageManifest';
 
-export interface BundleSignature {
-  signed: SignedManifest;
-  manifest: ImageManifest;
-}
-
-/** What Initiate found: a verified manifest, an unsigned bundle the policy lets through (null), or the reason every image of it is refused. */
-export type BundleSigning = Verified<BundleSignature | null>;
+/**
+ * What Initiate found: a bundle whose vendor signature verified, an unsigned bundle (each image then
+ * needs an admin's trust of its SHA-256, or `EWC_REQUIRE_SIGNED_IMAGES=0`), or the reason every image
+ * of it is refused.
+ */
+export type BundleSigning = Verified<{ kind: 'signed'; signed: SignedManifest; manifest: ImageManifest } | { kind: 'unsigned'; allowUnsigned: boolean }>;
 
 export interface SigningPolicy {
   requireSignedImages: boolean;
   vendorKeyDir: string;
+  /** The version the bundle says it is (`version.info`, or the catalog's release): a signed manifest for another version is refused. */
+  expectedVersion: string | null;
+  /** The source can answer an admin's trust of an unsigned file's digest (a Desktop upload): an unsigned bundle is then decided per image. */
+  acceptsTrustedDigests: boolean;
 }
+
+const NO_MANIFEST = `${VERIFY_FAILED}: the bundle has no signature manifest (${MANIFEST_FILE} and ${SIGNATURE_FILE}); EWC_REQUIRE_SIGNED_IMAGES=0 accepts unsigned bundles`;
 
 /**
  * At Initiate: fetches the bundle's manifest and signature through the upgrade's image cache and
- * verifies them. `null` means the bundle is unsigned and the policy lets it through
- * (`EWC_REQUIRE_SIGNED_IMAGES=0`); a failure's reason starts with "Image signing verify failed".
- * A failure does not end the run here: each AP fails when its image is ready, so a wrong
- * image path still reads as the download failure of each image type, as on the EWC.
+ * verifies them, whatever the source (an image server, a firmware catalog, an upload). A failure's
+ * reason starts with "Image signing verify failed". A failure does not end the run here: each AP
+ * fails when its image is ready, so a wrong image path still reads as the download failure of each
+ * image type, as on the EWC.
  */
 export async function readBundleSignature(cache: ImageCache, fetchOptions: (fileName: string) => ImageFetchOptions, policy: SigningPolicy): Promise<BundleSigning> {
   let signed: SignedManifest;
@@ -32,11 +37,16 @@ export async function readBundleSignature(cache: ImageCache, fetchOptions: (file
     const signature = await cache.get(SIGNATURE_FILE, fetchOptions(SIGNATURE_FILE));
     signed = { manifest: fs.readFileSync(manifest.path, 'utf8'), signature: fs.readFileSync(signature.path, 'utf8') };
   } catch {
-    if (!policy.requireSignedImages) return { ok: true, value: null };
-    return { ok: false, reason: `${VERIFY_FAILED}: the bundle has no signature manifest (${MANIFEST_FILE} and ${SIGNATURE_FILE}); EWC_REQUIRE_SIGNED_IMAGES=0 accepts unsigned bundles` };
+    // Unsigned and nothing that could vouch for an image instead: refused before any AP is offered a byte.
+    if (policy.requireSignedImages && !policy.acceptsTrustedDigests) return { ok: false, reason: NO_MANIFEST };
+    return { ok: true, value: { kind: 'unsigned', allowUnsigned: !policy.requireSignedImages } };
   }
   const verified = verifyBundleManifest(signed, loadTrustedVendorKeys(policy.vendorKeyDir));
-  return verified.ok ? { ok: true, value: { signed, manifest: verified.value } } : verified;
+  if (!verified.ok) return verified;
+  if (policy.expectedVersion !== null && verified.value.version !== policy.expectedVersion) {
+    return { ok: false, reason: `${VERIFY_FAILED}: the signed manifest is for version ${verified.value.version}, the bundle says ${policy.expectedVersion}` };
+  }
+  return { ok: true, value: { kind: 'signed', signed, manifest: verified.value } };
 }
 
 /**
@@ -58,11 +68,22 @@ export class SigningGate {
   }
 }
 
-/** Before a byte is delivered: the cached image against the signed manifest. Resolves with what the AP's offer carries (nothing for an unsigned bundle). */
-export function checkCachedImage(signing: BundleSigning | undefined, image: CachedImage): Verified<SignedManifest | undefined> {
+/**
+ * Before a byte is delivered: what vouches for the cached image, which the AP's offer carries. A
+ * signed bundle's image must be the one its manifest lists; an unsigned image needs an admin's
+ * trust of its SHA-256, looked up now (a trust withdrawn or a file changed since Initiate is seen),
+ * or the policy's consent to SHA-256 only. Anything else is refused.
+ */
+export function checkCachedImage(signing: BundleSigning | undefined, image: CachedImage, source: Pick<ImageSource, 'trustedDigest'>): Verified<ImageVerification> {
   if (!signing) return { ok: false, reason: `${VERIFY_FAILED}: the bundle's signature was not read` };
   if (!signing.ok) return signing;
-  if (!signing.value) return { ok: true, value: undefined };
-  const checked = checkImageAgainstManifest(signing.value.manifest, image.fileName, image.size, image.sha256);
-  return checked.ok ? { ok: true, value: signing.value.signed } : checked;
+  if (signing.value.kind === 'signed') {
+    const checked = checkImageAgainstManifest(signing.value.manifest, image.fileName, image.size, image.sha256);
+    return checked.ok ? { ok: true, value: { method: 'signature', signed: signing.value.signed } } : checked;
+  }
+  const trust = source.trustedDigest?.(image.fileName, image.sha256) ?? null;
+  if (trust) return { ok: true, value: { method: 'trusted-digest', sha256: trust.sha256, trustedBy: trust.trustedBy, trustedAt: trust.trustedAt } };
+  if (signing.value.allowUnsigned) return { ok: true, value: { method: 'sha256-only' } };
+  if (!source.trustedDigest) return { ok: false, reason: NO_MANIFEST };
+  return { ok: false, reason: `${VERIFY_FAILED}: ${image.fileName} is not signed and no administrator trusted its SHA-256 ${image.sha256}` };
 }

@@ -1,4 +1,4 @@
-import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
+import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
@@ -32,6 +32,17 @@ export function createManifest(version: string, files: { name: string; size: num
 
 export function signManifest(manifestText: string, vendorKey: KeyObject): string {
   return sign(null, Buffer.from(manifestText, 'utf8'), vendorKey).toString('base64');
+}
+
+/** Signs the files of a folder as a vendor does: writes the manifest of their sizes and SHA-256, and its signature, beside them. */
+export function writeSignedManifest(dir: string, version: string, fileNames: readonly string[], vendorKey: KeyObject): void {
+  const files = fileNames.map((name) => {
+    const bytes = fs.readFileSync(path.join(dir, name));
+    return { name, size: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') };
+  });
+  const manifest = createManifest(version, files);
+  fs.writeFileSync(path.join(dir, MANIFEST_FILE), manifest);
+  fs.writeFileSync(path.join(dir, SIGNATURE_FILE), `${signManifest(manifest, vendorKey)}\n`);
 }
 
 /** Checks the signature with each trusted vendor key, then the manifest's shape. */

@@ -4,23 +4,25 @@ import { VERSION_FILE } from '../../lib/imageBundle';
 import type { AccessPointRecord } from '../store/accessPointRepository';
 import type { StoredProfile } from '../store/profileRepository';
 import type { DesktopUploads } from '../uploads/desktopUploads';
+import { DESKTOP_TRUST_SOURCE, type DigestTrust, type TrustedDigest } from '../imageSigning/digestTrust';
 import { sha256OfFile } from './imageCache';
 import { ImageFetchError, type ImageFetchOptions, type ImageFetchResult, type ImageSource } from './imageSource';
 
 export interface DesktopSourceDeps {
   aps: () => AccessPointRecord[];
   uploads: DesktopUploads;
+  /** The admins' trust decisions: an upload carries no vendor signature, so its SHA-256 must be trusted to be delivered. */
+  digestTrust: DigestTrust;
 }
 
 /**
  * Desktop (HTTP) mode's image source: the one image the admin uploaded, served under the name of
  * the fleet's single image type, with the version the admin gave (pre-filled from the file name)
  * as `version.info`. It holds no controller image: `controller_version.info` and the controller
- * image answer "No such file or directory", as a bundle without them would.
+ * image answer "No such file or directory", as a bundle without them would. It has no signature
+ * manifest either: each delivery asks whether an admin trusted the image's SHA-256.
  */
 export class DesktopImageSource implements ImageSource {
-  readonly ownIntegrity = 'the image the administrator uploaded, checked against the SHA-256 shown at upload';
-
   constructor(
     private readonly profile: StoredProfile,
     private readonly deps: DesktopSourceDeps,
@@ -29,6 +31,10 @@ export class DesktopImageSource implements ImageSource {
   displayUrl(fileName: string): string {
     const uploaded = this.deps.uploads.image(this.profile.desktop.uploadId)?.fileName ?? this.profile.desktop.uploadId;
     return `desktop://${uploaded}${fileName ? `/${fileName}` : ''}`;
+  }
+
+  trustedDigest(_fileName: string, sha256: string): TrustedDigest | null {
+    return this.deps.digestTrust.find(DESKTOP_TRUST_SOURCE, sha256);
   }
 
   async fetch(fileName: string, destination: string, options: ImageFetchOptions): Promise<ImageFetchResult> {

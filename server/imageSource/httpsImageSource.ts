@@ -4,8 +4,12 @@ import type { TlsRequestOptions } from '../catalog/tlsConnection';
 import { httpsDownload } from './httpsDownload';
 import { ImageFetchError, type ImageFetchOptions, type ImageFetchResult, type ImageSource } from './imageSource';
 
-/** What a bundle file name stands for: a file to download (with its announced size and hash), or a short text such as `version.info`. */
-export type HttpsBundleEntry = { kind: 'file'; url: string; size: number; sha256: string } | { kind: 'text'; text: string };
+/**
+ * What a bundle file name stands for: a file to download (with its announced size and hash), a
+ * short text written as it is (`version.info`, a signature manifest), or a file the console
+ * refuses to fetch, and why.
+ */
+export type HttpsBundleEntry = { kind: 'file'; url: string; size: number; sha256: string } | { kind: 'text'; text: string } | { kind: 'refused'; reason: string };
 
 export interface HttpsSourceSettings {
   /** Maps a bundle file name onto what to fetch; null when the release has no such file. */
@@ -21,10 +25,8 @@ export function toImageFetchError(error: unknown): ImageFetchError {
   return new ImageFetchError(error instanceof Error ? error.message : String(error), true);
 }
 
-/** Fetches bundle files over HTTPS: resumable with `Range`, each verified by size and SHA-256. */
+/** Fetches bundle files over HTTPS: resumable with `Range`, each checked against its announced size and SHA-256. */
 export class HttpsImageSource implements ImageSource {
-  readonly ownIntegrity = "each file checked against the firmware catalog's size and SHA-256, over a verified TLS connection";
-
   constructor(private readonly settings: HttpsSourceSettings) {}
 
   displayUrl(fileName: string): string {
@@ -37,13 +39,14 @@ export class HttpsImageSource implements ImageSource {
       const entry = await this.settings.resolve(fileName, options.signal);
       // An image type the release lacks: the APs of that type are not supported by it.
       if (!entry) throw new ImageFetchError('No such file or directory', false);
+      if (entry.kind === 'refused') throw new ImageFetchError(entry.reason, false);
       if (entry.kind === 'text') {
-        fs.writeFileSync(destination, `${entry.text}\n`);
-        return { bytes: Buffer.byteLength(`${entry.text}\n`), elapsedMs: Date.now() - started, detail: 'from the catalog answer' };
+        fs.writeFileSync(destination, entry.text);
+        return { bytes: Buffer.byteLength(entry.text), elapsedMs: Date.now() - started, detail: 'from the catalog answer' };
       }
       const result = await httpsDownload({ ...this.settings.tls, url: entry.url, destination, size: entry.size, sha256: entry.sha256, signal: options.signal, onProgress: options.onProgress });
       const resumed = result.resumedFrom > 0 ? `, resumed at byte ${result.resumedFrom}` : '';
-      return { bytes: result.bytes, elapsedMs: result.elapsedMs, detail: `https, SHA-256 ${entry.sha256.slice(0, 16)}… verified${resumed}` };
+      return { bytes: result.bytes, elapsedMs: result.elapsedMs, detail: `https, SHA-256 ${entry.sha256.slice(0, 16)}… matches the catalog's${resumed}` };
     } catch (error) {
       throw toImageFetchError(error);
     }

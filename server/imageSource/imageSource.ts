@@ -1,14 +1,20 @@
-/** Where image files come from. An image source knows nothing about APs. */
+import { logTextCut } from '../../lib/logText';
+import type { TrustedDigest } from '../imageSigning/digestTrust';
+
+/**
+ * Where image files come from. An image source knows nothing about APs, and vouches for nothing:
+ * a file is delivered only when the bundle's vendor signature covers it, an admin trusted its
+ * SHA-256, or `EWC_REQUIRE_SIGNED_IMAGES=0` lets an unsigned bundle through (server/imageSigning).
+ */
 export interface ImageSource {
   /** The file's URL as the syslog shows it, credentials masked. */
   displayUrl(fileName: string): string;
   fetch(fileName: string, destination: string, options: ImageFetchOptions): Promise<ImageFetchResult>;
   /**
-   * How the source itself vouches for every file, when it does (a firmware catalog's SHA-256 over a
-   * verified TLS connection, an image the admin uploaded): a bundle from it without a vendor
-   * signature manifest is not refused by `EWC_REQUIRE_SIGNED_IMAGES`, and the log says why.
+   * The admin's recorded trust of this file's SHA-256, for a source whose files carry no vendor
+   * signature (a Desktop upload); asked again at each delivery. Absent: the source has none to give.
    */
-  readonly ownIntegrity?: string;
+  trustedDigest?(fileName: string, sha256: string): TrustedDigest | null;
 }
 
 export interface ImageFetchOptions {
@@ -23,14 +29,21 @@ export interface ImageFetchResult {
   detail: string;
 }
 
-/** A failed fetch; `reason` is the tail of the syslog line (`No such file or directory`, `Timed out`). */
+// A reason may carry an image server's own words (a TFTP ERROR packet, an SFTP status message).
+const REASON_MAX = 300;
+
+/** A failed fetch; `reason` is the tail of the syslog line (`No such file or directory`, `Timed out`), any server text in it escaped. */
 export class ImageFetchError extends Error {
+  readonly reason: string;
+
   constructor(
-    readonly reason: string,
+    reason: string,
     readonly retryable: boolean,
     readonly cancelled = false,
   ) {
-    super(reason);
+    const shown = logTextCut(reason, REASON_MAX);
+    super(shown);
+    this.reason = shown;
   }
 }
 

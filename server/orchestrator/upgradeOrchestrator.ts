@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { CONTROLLER_VERSION_FILE, VERSION_FILE, isImageType } from '../../lib/imageBundle';
-import type { ImageKind } from '../../lib/capwapEvents';
+import type { ImageKind, ImageVerification } from '../../lib/capwapEvents';
 import { PREDOWNLOAD_ACTIVE, PREDOWNLOAD_RESTARTABLE, canTransition } from '../../lib/predownloadStatus';
 import { UPGRADE_BAR_STAGES, UPGRADE_TERMINAL, isCancellable, upgradeStateOf, type UpgradeStage, type UpgradeView } from '../../lib/upgradeStage';
 import type { ApRegistry } from '../capwap/apRegistry';
@@ -9,6 +9,7 @@ import { ApSessionError, type ApSession } from '../capwap/apSession';
 import type { ConsoleConfig } from '../config';
 import type { AccessPointRecord } from '../fleet/accessPoint';
 import { checkCachedImage, SigningGate } from '../imageSigning/bundleSignature';
+import { verifiedWords } from '../imageSigning/imageVerification';
 import { ImageCache, type CachedImage } from '../imageSource/imageCache';
 import { ImageFetchError, ImageTypeNotOfferedError, type ImageSource } from '../imageSource/imageSource';
 import type { AccessPointRepository } from '../store/accessPointRepository';
@@ -77,7 +78,7 @@ export class UpgradeOrchestrator {
   /** Retry now, Abort and Exclude for one AP. */
   readonly apActions: ApActions;
   private readonly recovery: RunRecovery;
-  /** Image signing (#9): what each run's Initiate finds (verified manifest, allowed unsigned bundle, or the refusal); set before anything can deliver. */
+  /** Image signing: what each run's Initiate finds (verified manifest, unsigned bundle, or the refusal); set before anything can deliver. */
   private readonly signatures = new WeakMap<UpgradeRun, SigningGate>();
 
   constructor(private readonly deps: OrchestratorDeps) {
@@ -238,19 +239,18 @@ export class UpgradeOrchestrator {
   }
 
   private async execute(run: UpgradeRun): Promise<void> {
-    // Image signing (#9): the bundle's signed manifest is read and verified at Initiate, before any byte reaches an AP.
+    // Image signing: the bundle's signed manifest is read and verified at Initiate, before any byte reaches an AP.
     const signingGate = new SigningGate();
     this.signatures.set(run, signingGate);
     run.targetVersion = await run.cache.readText(VERSION_FILE, this.fetchOptions(run, VERSION_FILE)).catch((error) => this.bundleFileMissing(run, VERSION_FILE, error));
     run.targetControllerVersion = await run.cache
       .readText(CONTROLLER_VERSION_FILE, this.fetchOptions(run, CONTROLLER_VERSION_FILE))
       .catch((error) => this.bundleFileMissing(run, CONTROLLER_VERSION_FILE, error));
-    const { ownIntegrity } = run.source;
-    const policy = { ...this.deps.config, requireSignedImages: this.deps.config.requireSignedImages && !ownIntegrity };
+    // Every source obeys the same rule: a catalog's TLS connection or an upload is no vendor signature.
+    const policy = { ...this.deps.config, expectedVersion: run.targetVersion, acceptsTrustedDigests: run.source.trustedDigest !== undefined };
     const signing = await signingGate.read(run.cache, (fileName) => this.fetchOptions(run, fileName), policy);
     if (run.cancelled) return;
     if (!signing.ok) this.deps.log.write(syslogText.upgrade(signing.reason, 'error'));
-    else if (signing.value === null && ownIntegrity) this.deps.log.write(syslogText.upgrade(`Upgrade ${run.id}: no vendor signature manifest; images verified by the source: ${ownIntegrity}`));
     this.deps.upgrades.setTargets(run.id, run.targetVersion, run.targetControllerVersion);
     this.deps.notifier.upgradeChanged();
 
@@ -385,11 +385,11 @@ export class UpgradeOrchestrator {
     }
     const version = (job.kind === 'ap' ? run.targetVersion : run.targetControllerVersion) ?? 'unknown';
     const transferId = run.nextTransferId(mac, job.kind);
-    // Image signing (#9): the cached image must be the one the signed manifest lists, or the AP gets no byte of it.
-    const signed = checkCachedImage(await this.signatures.get(run)?.result, image);
+    // Image signing: the cached image must be the one the signed manifest lists (or an unsigned one an admin trusted), or the AP gets no byte of it.
+    const signed = checkCachedImage(await this.signatures.get(run)?.result, image, run.source);
     if (run.cancelled) return;
     if (!signed.ok) return this.failAp(run, mac, signed.reason, false);
-    const offer = { transferId, kind: job.kind, fileName: job.fileName, version, size: image.size, sha256: image.sha256, signature: signed.value };
+    const offer = { transferId, kind: job.kind, fileName: job.fileName, version, size: image.size, sha256: image.sha256, verification: signed.value };
     const sentKey = `${job.kind}:${mac}`;
     try {
       const precheck = await session.precheck(offer);
@@ -420,14 +420,14 @@ export class UpgradeOrchestrator {
         return;
       }
       this.deps.progress.complete(mac, job.kind);
-      this.delivered(run, job, mac, version, reply.sha256);
+      this.delivered(run, job, mac, version, reply.sha256, signed.value);
     } catch (error) {
       if (run.cancelled) return;
       this.failAp(run, mac, error instanceof ApSessionError ? error.message : `Internal error: ${(error as Error).message}`, true);
     }
   }
 
-  private delivered(run: UpgradeRun, job: ImageJob, mac: string, version: string, sha256: string): void {
+  private delivered(run: UpgradeRun, job: ImageJob, mac: string, version: string, sha256: string, verification: ImageVerification): void {
     if (job.kind === 'ap') this.deps.aps.recordBackupImage(mac, version, sha256);
     else this.deps.aps.recordControllerBackupImage(mac, version);
     job.macs.delete(mac);
@@ -442,7 +442,7 @@ export class UpgradeOrchestrator {
       'Predownloading',
       'Complete',
       { predownloadVersion: run.targetVersion, nextRetryTime: null, lastError: null },
-      syslogText.apEvent(ap, `Image Predownload Success: ${ap.backupImage}, Image signing verify success`),
+      syslogText.apEvent(ap, `Image Predownload Success: ${ap.backupImage}, ${verifiedWords(verification)}`),
     );
     this.checkStage(run);
   }

@@ -1,3 +1,4 @@
+import { escapeLogText } from '../../lib/logText';
 import type { SyslogLine, SyslogSeverity } from '../../lib/syslog';
 import type { FleetStore } from './fleetStore';
 import type { WriteBehind } from './writeBehind';
@@ -52,7 +53,8 @@ export class EventLog {
   }
 
   write({ severity, facility, text }: EventLine): SyslogLine {
-    const line: SyslogLine = { id: this.nextId++, time: new Date().toISOString(), severity, facility, text };
+    // A line is one line, whatever outside text it quotes: the last guard behind each source's own escaping.
+    const line: SyslogLine = { id: this.nextId++, time: new Date().toISOString(), severity, facility, text: escapeLogText(text) };
     this.pending.push(line);
     this.recentLines.push(line);
     if (this.recentLines.length > RECENT_LINES) this.recentLines.shift();

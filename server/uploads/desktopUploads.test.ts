@@ -17,7 +17,7 @@ afterEach(async () => {
 
 async function start(options: { homogeneous?: boolean; maxBytes?: number; inUse?: string } = {}) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ewc-uploads-'));
-  const uploads = new DesktopUploads({ dir, maxBytes: options.maxBytes ?? 10_000_000, homogeneous: () => options.homogeneous ?? true, inUse: () => options.inUse ?? '' });
+  const uploads = new DesktopUploads({ dir, maxBytes: options.maxBytes ?? 10_000_000, homogeneous: () => options.homogeneous ?? true, inUse: () => options.inUse ?? '', trustOf: () => null });
   server = createServer((req, res) => void uploads.handle(req, res));
   await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
   return { dir, uploads, endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/uploads` };
@@ -58,13 +58,13 @@ describe('Desktop (HTTP) uploads over tus', () => {
   it('answers which uploaded image the saved profile uses', async () => {
     let inUse = '';
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ewc-uploads-'));
-    const uploads = new DesktopUploads({ dir, maxBytes: 1_000_000, homogeneous: () => true, inUse: () => inUse });
+    const uploads = new DesktopUploads({ dir, maxBytes: 1_000_000, homogeneous: () => true, inUse: () => inUse, trustOf: () => null });
     server = createServer((req, res) => void uploads.handle(req, res));
     await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     const { uploadId, sha256 } = await upload(`${base}/api/uploads`, randomBytes(5000), 'ap1g8');
     inUse = uploadId;
-    expect(await (await fetch(`${base}/api/uploads/in-use`)).json()).toEqual({ uploadId, fileName: 'ap1g8', size: 5000, sha256 });
+    expect(await (await fetch(`${base}/api/uploads/in-use`)).json()).toEqual({ uploadId, fileName: 'ap1g8', size: 5000, sha256, trust: null });
   });
 
   it('refuses an upload over the size cap (413) and any upload in a non-homogeneous network (409, the banner words)', async () => {

@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import { FileStore } from '@tus/file-store';
 import { Server } from '@tus/server';
-import { NON_HOMOGENEOUS_MESSAGE, UPLOAD_IN_USE_PATH, UPLOADS_PATH, uploadedImageSchema, type UploadedImage } from '../../lib/httpModeSettings';
+import { NON_HOMOGENEOUS_MESSAGE, UPLOAD_IN_USE_PATH, UPLOADS_PATH, uploadedImageSchema, type DesktopImage, type UploadedImage } from '../../lib/httpModeSettings';
 import { sha256OfFile } from '../imageSource/imageCache';
 
 export interface DesktopUploadsOptions {
@@ -13,6 +13,8 @@ export interface DesktopUploadsOptions {
   homogeneous: () => boolean;
   /** The upload the saved profile points at: kept when a newer upload replaces the others. */
   inUse: () => string;
+  /** The admin's trust of an image's SHA-256, if given (uploads carry no vendor signature). */
+  trustOf: (sha256: string) => DesktopImage['trust'];
 }
 
 const UPLOAD_ID = /^[A-Za-z0-9_-]{1,128}$/;
@@ -43,9 +45,9 @@ export class DesktopUploads {
         return { status_code: 204, headers: { 'upload-sha256': image.sha256 } };
       },
     });
-    // The image the saved profile points at, so the page can show its name and SHA-256 after a reload.
+    // The image the saved profile points at, so the page can show its name, SHA-256 and trust after a reload.
     this.tus.get(UPLOAD_IN_USE_PATH, async () => {
-      const image = this.image(options.inUse());
+      const image = this.describedWithTrust(options.inUse());
       return image ? Response.json(image) : Response.json({ error: 'No uploaded image is in use' }, { status: 404 });
     });
   }
@@ -63,6 +65,12 @@ export class DesktopUploads {
     } catch {
       return null;
     }
+  }
+
+  /** A finished upload and whether an admin trusted its SHA-256; null when there is none with this id. */
+  describedWithTrust(uploadId: string): DesktopImage | null {
+    const image = this.image(uploadId);
+    return image ? { ...image, trust: this.options.trustOf(image.sha256) } : null;
   }
 
   filePath(uploadId: string): string {

@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { catalogAddressClass, catalogHostProblem } from './catalogAddress';
+
+// Parsing only: no address here is ever contacted.
+describe('catalog address classes', () => {
+  it('classifies literals, IPv4-mapped, IPv4-compatible and NAT64 forms by the IPv4 address inside', () => {
+    const classes: Record<string, string | null> = {
+      '127.0.0.1': 'loopback',
+      '127.255.0.9': 'loopback',
+      '::1': 'loopback',
+      '[::1]': 'loopback',
+      '::ffff:127.0.0.1': 'loopback',
+      '[::ffff:7f00:1]': 'loopback',
+      localhost: 'loopback',
+      'LOCALHOST.': 'loopback',
+      'catalog.localhost': 'loopback',
+      '169.254.169.254': 'link-local',
+      '::ffff:169.254.169.254': 'link-local',
+      '::ffff:a9fe:a9fe': 'link-local',
+      '64:ff9b::a9fe:a9fe': 'link-local',
+      'fe80::1': 'link-local',
+      'fe80::1%eth0': 'link-local',
+      'fd00:ec2::254': 'link-local',
+      '224.0.0.1': 'multicast',
+      '::ffff:224.0.0.1': 'multicast',
+      'ff02::1': 'multicast',
+      '0.0.0.0': 'unspecified',
+      '::ffff:0.0.0.0': 'unspecified',
+      '::': 'unspecified',
+      '255.255.255.255': 'reserved',
+      '::ffff:255.255.255.255': 'reserved',
+      '240.0.0.1': 'reserved',
+      '192.0.2.10': 'reserved',
+      '2001:db8::5': 'reserved',
+      'fec0::1': 'reserved',
+      '10.0.0.5': null,
+      '172.16.4.26': null,
+      '192.168.1.10': null,
+      'fd12:3456::10': null,
+      '2001:4860:4860::8888': null,
+      'catalog.example.com': null,
+      '::ffff:10.0.0.5': null,
+    };
+    expect(Object.fromEntries(Object.keys(classes).map((host) => [host, catalogAddressClass(host)]))).toEqual(classes);
+  });
+
+  it('allows loopback only with the explicit setting, and says why otherwise', () => {
+    expect(catalogHostProblem('127.0.0.1', { allowLoopback: true })).toBeNull();
+    expect(catalogHostProblem('127.0.0.1', { allowLoopback: false })).toBe('127.0.0.1 is a loopback address (127.0.0.0/8, ::1, localhost): a firmware catalog cannot be there (EWC_CATALOG_ALLOW_LOOPBACK=1 allows one for tests and demos)');
+    expect(catalogHostProblem('169.254.169.254', { allowLoopback: true })).toBe('169.254.169.254 is a link-local address (169.254.0.0/16, fe80::/10), where cloud metadata services answer: a firmware catalog cannot be there');
+    expect(catalogHostProblem('169.254.169.254', { allowLoopback: false }, 'metadata.example')).toBe(
+      'metadata.example resolves to 169.254.169.254, a link-local address (169.254.0.0/16, fe80::/10), where cloud metadata services answer: a firmware catalog cannot be there',
+    );
+  });
+});

@@ -1,0 +1,122 @@
+import { createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ApImageReport } from '../../lib/apImage';
+import type { SyslogLine } from '../../lib/syslog';
+import type { FleetAp } from '../agent/fleetSpec';
+import { DEMO_BUNDLE_VERSION, ensureDemoBundle } from '../demo/demoBundle';
+import { DEMO_FLEET } from '../demo/demoFleet';
+import { ADMIN, startConsoleHarness, waitFor, type ConsoleHarness } from '../testing/consoleHarness';
+import { startTestCatalog, tempDir, TEST_ACCOUNT, type TestCatalog } from './catalogTestKit';
+import { startDemoCatalog, type DemoCatalog } from './demoCatalog';
+
+// Images from a catalog obey the signature rule that images from an image server obey: the catalog
+// serves each release's vendor signature manifest, the console verifies it before delivery and each
+// AP again before staging. A TLS connection to a trusted catalog is no signature.
+
+const ap = (name: string, mac: string, imageType: string): FleetAp => ({ name, mac, model: 'C9130AXI-B', imageType, primaryVersion: '17.9.4.27', backupVersion: '17.3.3.26', freeSpaceKb: 400_000, hostsController: false });
+const FLEET = [ap('AP-A', '70f0.96a1.0101', 'ap1g8'), ap('AP-B', '70f0.96a1.0102', 'ap1g7')];
+
+let harness: ConsoleHarness | null = null;
+let catalog: TestCatalog | null = null;
+let demo: { catalog: DemoCatalog; dir: string } | null = null;
+afterEach(async () => {
+  await harness?.dispose();
+  await catalog?.service.close();
+  if (catalog) fs.rmSync(catalog.root, { recursive: true, force: true });
+  await demo?.catalog.service.close();
+  if (demo) fs.rmSync(demo.dir, { recursive: true, force: true });
+  harness = catalog = demo = null;
+});
+
+/** A folder of trusted vendor keys holding `key`'s public half, as EWC_VENDOR_KEY_DIR. */
+function trustedKeyDir(key: KeyObject): string {
+  const dir = tempDir('ewc-vendor-keys-');
+  fs.writeFileSync(path.join(dir, 'vendor.pem'), createPublicKey(key).export({ type: 'spki', format: 'pem' }));
+  return dir;
+}
+
+const ccoProfile = (url: string, caPem: string, account = TEST_ACCOUNT) => ({
+  mode: 'CCO',
+  parallelMode: false,
+  cco: { catalogUrl: url, username: account.username, password: account.key, release: 'recommended', caCertificate: caPem.trim() },
+});
+const rows = (h: ConsoleHarness) => (h.instance.api.getApImage().body as ApImageReport).aps;
+const syslog = (h: ConsoleHarness) => (h.instance.api.getSyslog().body as SyslogLine[]).map((line) => line.text);
+const imageFiles = (h: ConsoleHarness, mac: string) => fs.readdirSync(path.join(h.config.dataDir, 'fleet', mac.replace(/\./g, ''))).filter((name) => /\.(img|part)(\.json)?$/.test(name));
+const finished = (h: ConsoleHarness) => waitFor('the predownload to end', () => h.instance.orchestrator.view(), (u) => u.stage === 'Activate' || u.stage === 'Failed', 60_000);
+
+async function predownload(env: Record<string, string>, vendorKey?: KeyObject, trusted: KeyObject = generateKeyPairSync('ed25519').privateKey) {
+  catalog = await startTestCatalog(300_000, undefined, vendorKey);
+  harness = await startConsoleHarness({ EWC_VENDOR_KEY_DIR: trustedKeyDir(trusted), EWC_MAX_RETRIES: '0', ...env });
+  await harness.startFleet(FLEET);
+  expect((await harness.instance.api.startDownload(ccoProfile(catalog.service.url, catalog.certificate.caPem), ADMIN)).status).toBe(202);
+  return { h: harness, upgrade: await finished(harness) };
+}
+
+describe('CCO images and the signature rule (EWC_REQUIRE_SIGNED_IMAGES=1)', () => {
+  it('refuses a trusted catalog that serves random bytes with a matching SHA-256 and no signature: every AP fails, nothing is staged', async () => {
+    const { h, upgrade } = await predownload({ EWC_REQUIRE_SIGNED_IMAGES: '1' });
+    expect(upgrade.stage).toBe('Failed');
+    const refusal = 'Image signing verify failed: the bundle has no signature manifest (image-manifest.json and image-manifest.json.sig); EWC_REQUIRE_SIGNED_IMAGES=0 accepts unsigned bundles';
+    for (const { mac } of FLEET) {
+      expect(rows(h).find((row) => row.mac === mac)).toMatchObject({ predownloadStatus: 'Failed', lastError: refusal, backupImage: '17.3.3.26' });
+      expect(imageFiles(h, mac)).toEqual([]);
+    }
+    expect(syslog(h)).toContain(refusal);
+    expect(syslog(h).filter((line) => /verify success/i.test(line))).toEqual([]);
+  });
+
+  it('refuses a release whose manifest is signed by a key the console does not trust', async () => {
+    const { h, upgrade } = await predownload({ EWC_REQUIRE_SIGNED_IMAGES: '1' }, generateKeyPairSync('ed25519').privateKey);
+    expect(upgrade.stage).toBe('Failed');
+    for (const { mac } of FLEET) {
+      expect(rows(h).find((row) => row.mac === mac)).toMatchObject({ predownloadStatus: 'Failed', lastError: 'Image signing verify failed: the manifest signature does not verify with a trusted vendor key' });
+      expect(imageFiles(h, mac)).toEqual([]);
+    }
+    expect(syslog(h).filter((line) => /verify success/i.test(line))).toEqual([]);
+  });
+
+  it('delivers a release signed by a trusted vendor key: the console and each AP say "Image signing verify success"', async () => {
+    const vendorKey = generateKeyPairSync('ed25519').privateKey;
+    const { h, upgrade } = await predownload({ EWC_REQUIRE_SIGNED_IMAGES: '1' }, vendorKey, vendorKey);
+    expect(upgrade.stage).toBe('Activate');
+    for (const { name, mac } of FLEET) {
+      expect(rows(h).find((row) => row.mac === mac)).toMatchObject({ predownloadStatus: 'Complete', backupImage: '17.12.1.5' });
+      expect(syslog(h)).toContain(`${name}: status 'Image signing verify success.'`);
+      expect(syslog(h)).toContain(`Chassis 1 R0/0: wncd: AP Event: AP Name: ${name} Mac: ${mac} Image Predownload Success: 17.12.1.5, Image signing verify success`);
+    }
+  });
+
+  it('the demo catalog signs its releases with the demo vendor key: the recommended release predownloads and activates', async () => {
+    const vendorKey = generateKeyPairSync('ed25519').privateKey;
+    const dir = tempDir('ewc-demo-signed-');
+    demo = { dir, catalog: await startDemoCatalog(dir, ensureDemoBundle(path.join(dir, 'demo-image-server'), 'scaled', vendorKey), 0, 'scaled', vendorKey) };
+    harness = await startConsoleHarness({ EWC_REQUIRE_SIGNED_IMAGES: '1', EWC_VENDOR_KEY_DIR: trustedKeyDir(vendorKey), EWC_MAX_RETRIES: '0' });
+    const fleet = DEMO_FLEET.slice(0, 3);
+    await harness.startFleet(fleet);
+    const { cco } = demo.catalog;
+    expect((await harness.instance.api.startDownload({ mode: 'CCO', parallelMode: false, cco: { ...cco, password: cco.password ?? '' } }, ADMIN)).status).toBe(202);
+    expect((await finished(harness)).stage).toBe('Activate');
+    for (const { name } of fleet) expect(syslog(harness)).toContain(`${name}: status 'Image signing verify success.'`);
+
+    expect(harness.instance.api.activate(ADMIN).status).toBe(202);
+    const h = harness;
+    await waitFor('the network reload', () => h.instance.orchestrator.view(), (u) => u.stage === 'Completed' || u.stage === 'Failed', 60_000);
+    expect(h.instance.orchestrator.view()).toMatchObject({ stage: 'Completed', targetVersion: DEMO_BUNDLE_VERSION });
+    for (const row of rows(h)) expect(row.primaryImage).toBe(DEMO_BUNDLE_VERSION);
+  });
+});
+
+describe('what the log says when no signature was verified (EWC_REQUIRE_SIGNED_IMAGES=0)', () => {
+  it('an unsigned release is delivered with the SHA-256 check only, and every line says exactly that', async () => {
+    const { h, upgrade } = await predownload({ EWC_REQUIRE_SIGNED_IMAGES: '0' });
+    expect(upgrade.stage).toBe('Activate');
+    for (const { name, mac } of FLEET) {
+      expect(syslog(h)).toContain(`${name}: status 'Image verify success (SHA-256 only: the bundle is not signed).'`);
+      expect(syslog(h)).toContain(`Chassis 1 R0/0: wncd: AP Event: AP Name: ${name} Mac: ${mac} Image Predownload Success: 17.12.1.5, Image verify success (SHA-256 only: the bundle is not signed)`);
+    }
+    expect(syslog(h).filter((line) => /signing verify success/i.test(line))).toEqual([]);
+  });
+});

@@ -1,0 +1,20 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config';
+
+describe('catalog settings in the environment', () => {
+  it('documents its defaults: a minimum rate, an overall deadline, loopback only in the demo, no other image origins', () => {
+    const demo = loadConfig({});
+    expect(demo).toMatchObject({ catalogTimeoutMs: 15_000, catalogMinBytesPerSecond: 8192, catalogDeadlineMs: 7_200_000, catalogAllowLoopback: true, catalogImageOrigins: [] });
+    expect(loadConfig({ EWC_DEMO: '0' }).catalogAllowLoopback).toBe(false);
+    expect(loadConfig({ EWC_DEMO: '0', EWC_CATALOG_ALLOW_LOOPBACK: '1' }).catalogAllowLoopback).toBe(true);
+  });
+
+  it('takes image origins as https origins only, and refuses a deadline shorter than the idle timeout', () => {
+    expect(loadConfig({ EWC_CATALOG_IMAGE_ORIGINS: 'https://images.example.com, https://10.0.0.9:8443/' }).catalogImageOrigins).toEqual(['https://images.example.com', 'https://10.0.0.9:8443']);
+    for (const bad of ['http://images.example.com', 'https://images.example.com/path', 'images.example.com']) {
+      expect(() => loadConfig({ EWC_CATALOG_IMAGE_ORIGINS: bad }), bad).toThrow(ConfigError);
+    }
+    expect(() => loadConfig({ EWC_CATALOG_TIMEOUT_MS: '20000', EWC_CATALOG_DEADLINE_MS: '10000' })).toThrow('EWC_CATALOG_DEADLINE_MS: must be at least EWC_CATALOG_TIMEOUT_MS');
+    expect(() => loadConfig({ EWC_CATALOG_MIN_BYTES_PER_SECOND: '-1' })).toThrow(ConfigError);
+  });
+});
