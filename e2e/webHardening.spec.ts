@@ -100,6 +100,30 @@ test.describe('web hardening', () => {
     }
   });
 
+  test('a next whose dot segments resolve to //evil.example still lands on the console', async ({ page }) => {
+    // Nothing may leave loopback: any request to another host is recorded and aborted before it is sent.
+    const consoleOrigin = new URL(consoleProcess.url).origin;
+    const elsewhere: string[] = [];
+    await page.route(
+      (url) => url.origin !== consoleOrigin,
+      (route) => {
+        elsewhere.push(route.request().url());
+        return route.abort('blockedbyclient');
+      },
+    );
+    for (const next of ['/.//evil.example/phish', '/x/..//evil.example', '/%2e//evil.example']) {
+      await page.context().clearCookies();
+      await page.goto(`${consoleProcess.url}/login?next=${encodeURIComponent(next)}`);
+      await page.getByLabel('User Name', { exact: true }).fill('admin');
+      await page.getByLabel('Password', { exact: true }).fill(ADMIN_PASSWORD);
+      await page.getByRole('button', { name: 'Log in' }).click();
+      await page.waitForURL((url) => url.origin === consoleOrigin && !url.pathname.startsWith('/login'), { timeout: 15_000 });
+      await expect(page.getByTestId('welcome'), next).toHaveText('Welcome admin');
+      expect(new URL(page.url()).origin, next).toBe(consoleOrigin);
+    }
+    expect(elsewhere).toEqual([]);
+  });
+
   test('pages carry the security headers, and the live page still works under its Content-Security-Policy', async ({ page }) => {
     const violations: string[] = [];
     page.on('console', (message) => {
