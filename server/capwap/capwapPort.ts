@@ -7,6 +7,7 @@ import type { TLSSocket } from 'node:tls';
 import type { ApTrust } from '../pki/apTrust';
 import type { EventLine } from '../store/eventLog';
 import { DropReport, RateWindow } from './dropReport';
+import { plainAddress } from '../../lib/netAddress';
 
 // An enrolment request is a MAC, a token and a CSR: a few kilobytes at most.
 const MAX_ENROL_BODY = 16 * 1024;
@@ -101,7 +102,7 @@ export class CapwapPort {
     if (socket.authorized) return;
     const certificate = socket.getPeerCertificate();
     if (!certificate || !certificate.subject) return;
-    const address = (socket.remoteAddress ?? 'unknown').replace(/^::ffff:/, '');
+    const address = plainAddress(socket.remoteAddress);
     const reason = String(socket.authorizationError ?? 'not issued by this controller');
     this.drops.drop(
       'forged-certificate',
@@ -134,7 +135,7 @@ export class CapwapPort {
     } catch {
       return answer(res, 400, { error: 'The enrolment request must be JSON' });
     }
-    const source = (req.socket.remoteAddress ?? 'unknown').replace(/^::ffff:/, '');
+    const source = plainAddress(req.socket.remoteAddress);
     try {
       const result = await this.trust.enrol(body, source);
       answer(res, result.status, result.body);

@@ -7,6 +7,7 @@ import type { CliAuth, CliLogin } from './cliAuth';
 import type { CliActor, CliBackend } from './cliBackend';
 import { CliInterpreter } from './cliInterpreter';
 import { DEFAULT_MAX_LINE_LENGTH, TerminalSession } from './terminalSession';
+import { plainAddress } from '../../lib/netAddress';
 
 const { Server, utils } = ssh2;
 
@@ -33,7 +34,7 @@ export interface CliServer {
 
 /** The audit trail's source for a CLI action: the peer address, marked as SSH. */
 export function sshSource(ip: string | undefined): string {
-  return `${(ip ?? 'unknown').replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/i, '')} (ssh)`;
+  return `${plainAddress(ip)} (ssh)`;
 }
 
 /** The controller's IOS-XE style CLI over SSH (ssh2's server), authenticating the console's own accounts. */

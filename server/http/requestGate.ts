@@ -7,9 +7,10 @@ import { BODY_TOO_LARGE, bodyCapApplies, declaresTooLargeBody } from './bodyLimi
 import { isAllowedHost, type AllowedHosts } from './hostCheck';
 import { ACTOR_HEADER, SOURCE_HEADER, type RequestActor } from '../../lib/requestActor';
 import { SourceLimiter, type SourceLimits } from './sourceLimiter';
+import { plainAddress } from '../../lib/netAddress';
 
 export function sourceAddressOf(req: IncomingMessage): string {
-  return (req.socket.remoteAddress ?? 'unknown').replace(/^::ffff:/, '');
+  return plainAddress(req.socket.remoteAddress);
 }
 
 function answer(res: ServerResponse, status: number, error: string, headers: Record<string, string> = {}): void {

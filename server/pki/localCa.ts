@@ -2,6 +2,7 @@ import { X509Certificate, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { EC_ALGORITHM, generateKeyPair, importPrivateKey, privateKeyToPem, x509 } from './x509';
+import { addressClass, parseIp } from '../../lib/netAddress';
 
 /** The subject of the controller's own TLS certificate: APs accept no other server, not even another AP's certificate. */
 export const CONTROLLER_CN = 'EWC controller';
@@ -90,8 +91,10 @@ export class LocalCa {
       fs.writeFileSync(certFile, caCert.toString('pem'));
     }
     const controllerKeys = await generateKeyPair();
-    const ips = ['127.0.0.1', '::1', ...hostNames.filter((h) => /^[\d.:]+$/.test(h) && h !== '0.0.0.0' && h !== '::')];
-    const dns = ['localhost', ...hostNames.filter((h) => !/^[\d.:]+$/.test(h))];
+    // A listen address is an IP SAN unless it names no host (0.0.0.0, ::); anything else is a DNS name.
+    const addresses = hostNames.map((h) => parseIp(h));
+    const ips = ['127.0.0.1', '::1', ...addresses.filter((ip) => ip !== null && addressClass(ip) !== 'unspecified').map((ip) => ip!.text)];
+    const dns = ['localhost', ...hostNames.filter((_, i) => addresses[i] === null)];
     const controllerCert = await x509.X509CertificateGenerator.create({
       serialNumber: newSerial(),
       subject: `CN=${CONTROLLER_CN}`,
