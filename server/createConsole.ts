@@ -20,7 +20,7 @@ import { createHttpModeSource, type HttpModeSourceDeps } from './imageSource/htt
 import { isHomogeneous, isHttpMode } from '../lib/httpModeSettings';
 import { DesktopUploads } from './uploads/desktopUploads';
 import { ConsoleApi } from './http/consoleApi';
-import { attachBrowserAuth } from './http/socketAuth';
+import { attachBrowserAuth, browserHandshakeCheck } from './http/socketAuth';
 import type { ImageSource } from './imageSource/imageSource';
 import { SftpImageSource } from './imageSource/sftpImageSource';
 import { TftpImageSource } from './imageSource/tftpImageSource';
@@ -132,7 +132,11 @@ export function createConsole(httpServer: HttpServer, config: ConsoleConfig, opt
   const runtime = new RuntimeMonitor();
 
   // Browsers only: APs have their own port and socket.io server (CapwapPort), so no page can reach /capwap.
-  const io = new SocketServer(httpServer, { maxHttpBufferSize: 1_000_000, serveClient: false });
+  const io = new SocketServer(httpServer, {
+    maxHttpBufferSize: 1_000_000,
+    serveClient: false,
+    allowRequest: browserHandshakeCheck({ configured: config.allowedHosts, listenHost: config.host }),
+  });
   const trust = new ApTrust(db, { dataDir: config.dataDir, autoApprove: config.apAdmission.autoApprove, maxAps: config.apAdmission.maxAps, log: (line) => log.write(line) });
   const capwap = new CapwapPort(trust, config.apAdmission.joinsPerSecond, (line) => log.write(line));
   const detachAuth = attachBrowserAuth(io, auth);

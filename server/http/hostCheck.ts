@@ -40,3 +40,8 @@ export function isAllowedHost(hostHeader: string | undefined, localPort: number 
     return given.port === null || given.port === String(localPort);
   });
 }
+
+/** What a request under a foreign Host name is told, by the page gate and by socket.io's handshake alike. */
+export function foreignHostMessage(hostHeader: string | undefined): string {
+  return `This console does not answer to the host name "${hostHeader ?? ''}"; add it to EWC_ALLOWED_HOSTS if it is yours.`;
+}

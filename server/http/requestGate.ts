@@ -4,7 +4,7 @@ import { sessionIdFromCookie } from '../auth/cookies';
 import { checkOrigin } from '../auth/originCheck';
 import { accessFor, allows, changesState, isApi } from './accessPolicy';
 import { BODY_TOO_LARGE, bodyCapApplies, declaresTooLargeBody } from './bodyLimit';
-import { isAllowedHost, type AllowedHosts } from './hostCheck';
+import { foreignHostMessage, isAllowedHost, type AllowedHosts } from './hostCheck';
 import { ACTOR_HEADER, SOURCE_HEADER, type RequestActor } from '../../lib/requestActor';
 import { SourceLimiter, type SourceLimits } from './sourceLimiter';
 import { plainAddress } from '../../lib/netAddress';
@@ -58,7 +58,7 @@ export class RequestGate {
     const url = new URL(req.url ?? '/', 'http://console.invalid');
 
     if (!isAllowedHost(req.headers.host, req.socket.localPort, this.options.allowedHosts)) {
-      answer(res, 400, `This console does not answer to the host name "${req.headers.host ?? ''}"; add it to EWC_ALLOWED_HOSTS if it is yours.`);
+      answer(res, 400, foreignHostMessage(req.headers.host));
       return false;
     }
     if (bodyCapApplies(url.pathname) && declaresTooLargeBody(req.headers['content-length'])) {
