@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import './auth/passwordDictionaries';
 import { passwordPolicyProblem } from '../lib/validations/passwordPolicy';
 
 const flag = z.enum(['0', '1', 'true', 'false']).transform((v) => v === '1' || v === 'true');
