@@ -21,6 +21,7 @@ import { isHomogeneous, isHttpMode } from '../lib/httpModeSettings';
 import { DesktopUploads } from './uploads/desktopUploads';
 import { ConsoleApi } from './http/consoleApi';
 import { attachBrowserAuth, browserHandshakeCheck } from './http/socketAuth';
+import { AccessLimiter } from './http/sourceLimiter';
 import type { ImageSource } from './imageSource/imageSource';
 import { SftpImageSource } from './imageSource/sftpImageSource';
 import { TftpImageSource } from './imageSource/tftpImageSource';
@@ -56,6 +57,8 @@ export interface ConsoleInstance {
   uploads: DesktopUploads;
   apAuthorizationApi: ApAuthorizationApi;
   auth: AuthService;
+  /** The per-source limiter of every way in: the request gate (web login, host-key checks) and the SSH CLI share it. */
+  limiter: AccessLimiter;
   /** The AP port: call `listen(config.capwapPort, config.host)` after creating the console. */
   capwap: CapwapPort;
   trust: ApTrust;
@@ -241,7 +244,8 @@ export function createConsole(httpServer: HttpServer, config: ConsoleConfig, opt
     upgrade: () => orchestrator.view(),
     startedAt: Date.now(),
   });
-  const cli = startCliServer({ host: config.host, port: config.cliPort, hostKeyPath: path.join(config.dataDir, 'cli-ssh-host-key'), ...cliParts });
+  const limiter = new AccessLimiter();
+  const cli = startCliServer({ host: config.host, port: config.cliPort, hostKeyPath: path.join(config.dataDir, 'cli-ssh-host-key'), limiter, ...cliParts });
 
   return {
     api,
@@ -253,6 +257,7 @@ export function createConsole(httpServer: HttpServer, config: ConsoleConfig, opt
       name: apRegistry.get(mac)?.info.name ?? aps.get(mac)?.name ?? null,
     })),
     auth,
+    limiter,
     capwap,
     trust,
     generatedAdminPassword: generatedPassword,
