@@ -2,6 +2,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import './auth/passwordDictionaries';
 import { passwordPolicyProblem } from '../lib/validations/passwordPolicy';
+import type { ApPortLimits } from './capwap/sourceConnections';
 
 const flag = z.enum(['0', '1', 'true', 'false']).transform((v) => v === '1' || v === 'true');
 const positiveInt = z.coerce.number().int().positive();
@@ -54,6 +55,9 @@ const envSchema = z.object({
   EWC_AP_LOG_LINES_PER_SECOND: positiveInt.default(20),
   EWC_AP_LOG_LINE_MAX: z.coerce.number().int().min(40).max(10_000).default(500),
   EWC_REQUIRE_SIGNED_IMAGES: flag.default(true),
+  EWC_AP_CONNECTIONS_PER_SOURCE: positiveInt.default(1000),
+  EWC_AP_HANDSHAKES_PER_SOURCE: positiveInt.default(64),
+  EWC_AP_HANDSHAKE_TIMEOUT_MS: z.coerce.number().int().min(1000).max(120_000).default(10_000),
   EWC_VENDOR_KEY_DIR: z.string().optional(),
 });
 
@@ -109,6 +113,8 @@ export interface ConsoleConfig {
   };
   /** Refuse a bundle without a valid signature manifest (`EWC_REQUIRE_SIGNED_IMAGES`). */
   requireSignedImages: boolean;
+    /** Per source address on the AP port: connections, unfinished TLS handshakes, and the handshake deadline. */
+    port: ApPortLimits;
   /** Folder of trusted vendor Ed25519 public keys (`*.pem`) that image manifests are verified with. */
   vendorKeyDir: string;
 }
@@ -162,4 +168,5 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     requireSignedImages: e.EWC_REQUIRE_SIGNED_IMAGES,
     vendorKeyDir: path.resolve(e.EWC_VENDOR_KEY_DIR ?? path.join(e.EWC_DATA_DIR, 'vendor-keys')),
   };
+      port: { connectionsPerSource: e.EWC_AP_CONNECTIONS_PER_SOURCE, handshakesPerSource: e.EWC_AP_HANDSHAKES_PER_SOURCE, handshakeTimeoutMs: e.EWC_AP_HANDSHAKE_TIMEOUT_MS },
 }

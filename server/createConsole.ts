@@ -141,7 +141,7 @@ export function createConsole(httpServer: HttpServer, config: ConsoleConfig, opt
     allowRequest: browserHandshakeCheck({ configured: config.allowedHosts, listenHost: config.host }),
   });
   const trust = new ApTrust(db, { dataDir: config.dataDir, autoApprove: config.apAdmission.autoApprove, maxAps: config.apAdmission.maxAps, log: (line) => log.write(line) });
-  const capwap = new CapwapPort(trust, config.apAdmission.joinsPerSecond, (line) => log.write(line));
+  const capwap = new CapwapPort(trust, config.apAdmission.joinsPerSecond, config.apAdmission.port, (line) => log.write(line));
   const detachAuth = attachBrowserAuth(io, auth);
   let registry: ApRegistry | null = null;
   const uploads = new DesktopUploads({ dir: path.join(config.dataDir, 'uploads'), maxBytes: config.uploadMaxBytes, homogeneous: () => isHomogeneous(aps.all().map((ap) => ap.imageType)), inUse: () => profiles.get().desktop.uploadId });

@@ -7,6 +7,7 @@ import type { TLSSocket } from 'node:tls';
 import type { ApTrust } from '../pki/apTrust';
 import type { EventLine } from '../store/eventLog';
 import { DropReport, RateWindow } from './dropReport';
+import { SourceConnections, type ApPortLimits } from './sourceConnections';
 import { plainAddress } from '../../lib/netAddress';
 
 // An enrolment request is a MAC, a token and a CSR: a few kilobytes at most.
@@ -49,14 +50,17 @@ export class CapwapPort {
   private readonly connections = new Set<Socket>();
   private readonly enrolments: RateWindow;
   private readonly drops: DropReport;
+  private readonly perSource: SourceConnections;
 
   constructor(
     private readonly trust: ApTrust,
     enrolmentsPerSecond: number,
+    limits: ApPortLimits,
     log: (line: EventLine) => void,
   ) {
     this.enrolments = new RateWindow(enrolmentsPerSecond);
     this.drops = new DropReport(log);
+    this.perSource = new SourceConnections(limits, this.drops);
   }
 
   get namespace(): Namespace<ApToControllerEvents, ControllerToApEvents> {
@@ -67,14 +71,25 @@ export class CapwapPort {
   async listen(port: number, host: string): Promise<number> {
     const ca = await this.trust.openCa([host]);
     const server = https.createServer(
-      { key: ca.controllerKeyPem, cert: ca.controllerCertPem, ca: [ca.caCertPem], requestCert: true, rejectUnauthorized: false, minVersion: 'TLSv1.2' },
+      {
+        key: ca.controllerKeyPem,
+        cert: ca.controllerCertPem,
+        ca: [ca.caCertPem],
+        requestCert: true,
+        rejectUnauthorized: false,
+        minVersion: 'TLSv1.2',
+      },
       (req, res) => void this.request(req, res),
     );
     server.on('connection', (socket: Socket) => {
       this.connections.add(socket);
       socket.once('close', () => this.connections.delete(socket));
+      this.perSource.accepted(socket);
     });
-    server.on('secureConnection', (socket: TLSSocket) => this.refuseForgedCertificate(socket));
+    server.on('secureConnection', (socket: TLSSocket) => {
+      this.perSource.secured(socket);
+      this.refuseForgedCertificate(socket);
+    });
     this.io.attach(server);
     this.server = server;
     await new Promise<void>((resolve, reject) => {
