@@ -144,7 +144,7 @@ export function createConsole(httpServer: HttpServer, config: ConsoleConfig, opt
   const capwap = new CapwapPort(trust, config.apAdmission.joinsPerSecond, config.apAdmission.port, (line) => log.write(line));
   const detachAuth = attachBrowserAuth(io, auth);
   let registry: ApRegistry | null = null;
-  const uploads = new DesktopUploads({ dir: path.join(config.dataDir, 'uploads'), maxBytes: config.uploadMaxBytes, homogeneous: () => isHomogeneous(aps.all().map((ap) => ap.imageType)), inUse: () => profiles.get().desktop.uploadId });
+  const uploads = new DesktopUploads({ dir: path.join(config.dataDir, 'uploads'), maxBytes: config.uploadMaxBytes, quotaBytes: config.uploadQuotaBytes, homogeneous: () => isHomogeneous(aps.all().map((ap) => ap.imageType)), inUse: () => profiles.get().desktop.uploadId });
   const httpModeDeps: HttpModeSourceDeps = { aps: () => aps.all(), controllerVersion: () => controller.version(), timeoutMs: config.catalogTimeoutMs, uploads };
   const createImageSource = options.createImageSource ?? ((profile: StoredProfile) => imageSourceFor(profile, config, httpModeDeps));
   const catalogChecks = new CatalogCheckService({
@@ -271,6 +271,7 @@ export function createConsole(httpServer: HttpServer, config: ConsoleConfig, opt
       scheduler.dispose();
       orchestrator.dispose();
       catalogChecks.dispose();
+      uploads.dispose();
       if (reason) {
         log.write(syslogText.upgrade(`Controller stopping: ${reason}; a running upgrade resumes at the next start`, 'warning'));
         io.of('/').emit('console:stopping', { reason });
