@@ -14,7 +14,6 @@ export interface HostKeyDialogProps {
   onDistrust: () => void;
 }
 
-
 /** OpenSSH's first-connection question, answered by the engineer before the console trusts the image server. */
 export function HostKeyDialog({ hostKey, current, returnFocusTo, onTrust, onDistrust }: HostKeyDialogProps) {
   const trusted = current.trim();

@@ -15,5 +15,4 @@ describe('the user forms and the password policy', () => {
     expect((await parseAddUser({ username: 'noc', password: 'Granite-Orchid-Ferry-19', role: 'monitor' })).ok).toBe(true);
     expect(await parseNewPassword('short', 'noc')).toEqual({ ok: false, errors: { password: 'Password must be at least 12 characters' } });
   });
-
 });

@@ -81,14 +81,7 @@ export class CapwapPort {
   async listen(port: number, host: string): Promise<number> {
     const ca = await this.trust.openCa([host]);
     const server = https.createServer(
-      {
-        key: ca.controllerKeyPem,
-        cert: ca.controllerCertPem,
-        ca: [ca.caCertPem],
-        requestCert: true,
-        rejectUnauthorized: false,
-        minVersion: 'TLSv1.2',
-      },
+      { key: ca.controllerKeyPem, cert: ca.controllerCertPem, ca: [ca.caCertPem], requestCert: true, rejectUnauthorized: false, minVersion: 'TLSv1.2' },
       (req, res) => void this.request(req, res),
     );
     server.on('connection', (socket: Socket) => {

@@ -21,7 +21,7 @@ export interface IssuedCertificate {
 export class CertificateRequestError extends Error {}
 
 // The AP keys this CA certifies: ECDSA on the curves TLS 1.3 and the controller use, RSA of NIST's 112-bit strength or more.
-const EC_CURVES: Record<string, string> = { prime256v1: 'P-256', secp384r1: 'P-384' };
+const EC_CURVES = new Set(['prime256v1', 'secp384r1']);
 const MIN_RSA_BITS = 2048;
 
 /** Why the key of a CSR is too weak or of a kind this CA does not certify, or null. */
@@ -36,7 +36,7 @@ function requestKeyProblem(spki: ArrayBuffer): string | null {
   const wanted = `ECDSA P-256 or P-384, or RSA of ${MIN_RSA_BITS} bits or more`;
   if (key.asymmetricKeyType === 'ec') {
     const curve = details.namedCurve ?? 'unknown';
-    return EC_CURVES[curve] ? null : `the certificate request's key is ECDSA on ${curve}; this controller certifies ${wanted}`;
+    return EC_CURVES.has(curve) ? null : `the certificate request's key is ECDSA on ${curve}; this controller certifies ${wanted}`;
   }
   if (key.asymmetricKeyType === 'rsa') {
     const bits = details.modulusLength ?? 0;
@@ -118,7 +118,7 @@ export class LocalCa {
     const controllerKeys = await generateKeyPair();
     // A listen address is an IP SAN unless it names no host (0.0.0.0, ::); anything else is a DNS name.
     const addresses = hostNames.map((h) => parseIp(h));
-    const ips = ['127.0.0.1', '::1', ...addresses.filter((ip) => ip !== null && addressClass(ip) !== 'unspecified').map((ip) => ip!.text)];
+    const ips = ['127.0.0.1', '::1', ...addresses.flatMap((ip) => (ip && addressClass(ip) !== 'unspecified' ? [ip.text] : []))];
     const dns = ['localhost', ...hostNames.filter((_, i) => addresses[i] === null)];
     const controllerCert = await x509.X509CertificateGenerator.create({
       serialNumber: newSerial(),
