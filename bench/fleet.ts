@@ -167,6 +167,9 @@ async function runSize(aps: number, bundleRoot: string, tftpPort: number): Promi
     EWC_ADMIN_PASSWORD: ADMIN_PASSWORD,
     EWC_AP_AUTO_APPROVE: '1',
     EWC_MAX_APS: String(Math.max(aps, 6000)),
+    // Every simulated AP connects from 127.0.0.1; real APs each have their own address.
+    EWC_AP_CONNECTIONS_PER_SOURCE: String(Math.max(aps, 6000)),
+    EWC_AP_HANDSHAKES_PER_SOURCE: String(Math.max(aps, 6000)),
     // The bench's generated bundle carries no vendor signature manifest (signing has its own tests).
     EWC_REQUIRE_SIGNED_IMAGES: '0',
   };

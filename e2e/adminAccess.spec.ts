@@ -22,14 +22,14 @@ test.describe('admin access', () => {
 
     await page.getByRole('link', { name: 'User Administration' }).click();
     await page.getByLabel('User Name', { exact: true }).fill('noc');
-    await page.getByLabel('Password', { exact: true }).fill('noc-monitor-1');
+    await page.getByLabel('Password', { exact: true }).fill('noc-Monitor-Quartz-1');
     await page.getByLabel('Role', { exact: true }).selectOption('monitor');
     await page.getByRole('button', { name: 'Add user' }).click();
     await expect(page.locator('[data-testid="user-row"][data-username="noc"]')).toBeVisible();
 
     const monitorContext = await browser.newContext();
     const monitor = await monitorContext.newPage();
-    await logIn(monitor, consoleProcess, 'noc', 'noc-monitor-1', UPGRADE_PAGE);
+    await logIn(monitor, consoleProcess, 'noc', 'noc-Monitor-Quartz-1', UPGRADE_PAGE);
     await expect(monitor.getByTestId('role')).toHaveText('monitor');
     await expect(monitor.getByTestId('connection')).toHaveText('Live');
     for (const name of ['Save', 'Save & Download', 'Activate', 'Cancel']) {
@@ -52,7 +52,7 @@ test.describe('admin access', () => {
     await expect(audit.filter({ hasText: 'user.create' })).toHaveCount(1);
     const exported = await (await page.request.get(`${consoleProcess.url}/api/audit/export`)).text();
     expect(exported).toMatch(/admin@127\.0\.0\.1 profile\.save /);
-    expect(exported).not.toContain('noc-monitor-1');
+    expect(exported).not.toContain('noc-Monitor-Quartz-1');
     await monitorContext.close();
   });
 

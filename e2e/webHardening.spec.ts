@@ -100,6 +100,30 @@ test.describe('web hardening', () => {
     }
   });
 
+  test('a next whose dot segments resolve to //evil.example still lands on the console', async ({ page }) => {
+    // Nothing may leave loopback: any request to another host is recorded and aborted before it is sent.
+    const consoleOrigin = new URL(consoleProcess.url).origin;
+    const elsewhere: string[] = [];
+    await page.route(
+      (url) => url.origin !== consoleOrigin,
+      (route) => {
+        elsewhere.push(route.request().url());
+        return route.abort('blockedbyclient');
+      },
+    );
+    for (const next of ['/.//evil.example/phish', '/x/..//evil.example', '/%2e//evil.example']) {
+      await page.context().clearCookies();
+      await page.goto(`${consoleProcess.url}/login?next=${encodeURIComponent(next)}`);
+      await page.getByLabel('User Name', { exact: true }).fill('admin');
+      await page.getByLabel('Password', { exact: true }).fill(ADMIN_PASSWORD);
+      await page.getByRole('button', { name: 'Log in' }).click();
+      await page.waitForURL((url) => url.origin === consoleOrigin && !url.pathname.startsWith('/login'), { timeout: 15_000 });
+      await expect(page.getByTestId('welcome'), next).toHaveText('Welcome admin');
+      expect(new URL(page.url()).origin, next).toBe(consoleOrigin);
+    }
+    expect(elsewhere).toEqual([]);
+  });
+
   test('pages carry the security headers, and the live page still works under its Content-Security-Policy', async ({ page }) => {
     const violations: string[] = [];
     page.on('console', (message) => {
@@ -217,11 +241,31 @@ test.describe('web hardening', () => {
     await page.getByLabel('New password', { exact: true }).fill('password1234');
     await page.getByLabel('Current password', { exact: true }).fill(ADMIN_PASSWORD);
     await page.getByRole('button', { name: 'Save password' }).click();
-    await expect(page.getByTestId('error-password')).toContainText('too common');
+    await expect(page.getByTestId('error-password')).toContainText('Password is too easy to guess');
+    await expect(page.getByTestId('error-password')).toContainText('This is similar to a commonly used password.');
+    await page.getByRole('button', { name: 'Cancel' }).click();
+
+    // The probe's weak passwords, typed into Add user: each refused under the field with the estimator's own advice.
+    const advice: Record<string, string> = {
+      'Summer2024!!': 'Add more words that are less common.',
+      'P4ssw0rd2025': "Avoid predictable letter substitutions like '@' for 'a'.",
+      'Cisco!Cisco!': 'Repeated character patterns like "abcabcabc" are easy to guess.',
+      '1qaz2wsx3edc': 'This is a commonly used password.',
+      'zxcvbnmasdfg': 'This is similar to a commonly used password.',
+      'Passpasspass': 'This is similar to a commonly used password.',
+    };
+    for (const [password, words] of Object.entries(advice)) {
+      await page.getByLabel('User Name', { exact: true }).fill('noc');
+      await page.getByLabel('Password', { exact: true }).fill(password);
+      await page.getByRole('button', { name: 'Add user' }).click();
+      await expect(page.getByTestId('error-password'), password).toContainText('Password is too easy to guess');
+      await expect(page.getByTestId('error-password'), password).toContainText(words);
+    }
+    await expect(page.locator('[data-testid="user-row"][data-username="noc"]')).toHaveCount(0);
 
     const cookie = await adminCookie();
     for (const username of ['.', '..']) {
-      const reply = await send('POST', '/api/users', { headers: { cookie }, body: JSON.stringify({ username, password: 'a-fine-password', role: 'monitor' }) });
+      const reply = await send('POST', '/api/users', { headers: { cookie }, body: JSON.stringify({ username, password: 'a-fine-Walnut-Crane', role: 'monitor' }) });
       expect(reply.status, username).toBe(400);
       expect(JSON.parse(reply.body).issues[0]).toMatchObject({ path: 'username' });
     }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { HOST_KEY_TYPES } from './hostKeyType';
 import { CCO_AUTO_CHECK, ccoSettingsInputSchema, desktopSettingsInputSchema, isHttpMode } from './httpModeSettings';
+import { imageServerProblem } from './netAddress';
 import { hasUnsafeText } from './validations/safeText';
 
 export const IMAGE_DOWNLOAD_MODES = ['TFTP', 'SFTP', 'CCO', 'DESKTOP'] as const;
@@ -27,53 +28,6 @@ export const SLOT_OF = { TFTP: 'tftp', SFTP: 'sftp' } as const satisfies Record<
 export type ServerSlotKey = (typeof SLOT_OF)[ServerMode];
 
 export const DEFAULT_PORT: Record<ServerMode, number> = { TFTP: 69, SFTP: 22 };
-
-const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
-// RFC 1123 host name: labels of letters, digits and inner hyphens, 253 characters at most.
-const HOST_NAME = /^(?=.{1,253}$)([a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)(\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$/;
-
-function isIpv6(value: string): boolean {
-  const inner = value.startsWith('[') && value.endsWith(']') ? value.slice(1, -1) : value;
-  if (!/^[0-9a-fA-F:.]+$/.test(inner) || !inner.includes(':')) return false;
-  const doubleColons = inner.split('::').length - 1;
-  if (doubleColons > 1) return false;
-  const groups = inner.split(':').filter((g) => g !== '');
-  return groups.length <= 8 && groups.every((g) => /^[0-9a-fA-F]{1,4}$/.test(g) || IPV4.test(g));
-}
-
-/** Why an IPv4 address cannot be an image server (one host that answers a unicast download), or null. */
-function ipv4Problem(value: string): string | null {
-  const [first] = value.split('.').map(Number);
-  if (value === '0.0.0.0' || first === 0) return 'Enter the address of a host: 0.0.0.0 means "this network", not a server';
-  if (value === '255.255.255.255') return 'Enter the address of a host, not the broadcast address 255.255.255.255';
-  if (first >= 224 && first <= 239) return 'Enter the address of a host, not a multicast address (224.0.0.0/4)';
-  if (first >= 240) return 'Enter the address of a host, not a reserved address (240.0.0.0/4)';
-  return null;
-}
-
-function ipv6Problem(value: string): string | null {
-  const inner = value.replace(/^\[|\]$/g, '').toLowerCase();
-  if (/^[0:]+$/.test(inner)) return 'Enter the address of a host, not the unspecified address ::';
-  if (/^ff[0-9a-f]{0,2}:/.test(inner)) return 'Enter the address of a host, not a multicast address (ff00::/8)';
-  return null;
-}
-
-/**
- * Why `value` is not a usable image server, or null when it is. Host names whose last label is a
- * number (`0x7f000001`, `127.1`, `2130706433`) are refused: resolvers and URL parsers read them as
- * IPv4 addresses in other notations, so what the form shows would not be what is contacted.
- */
-export function imageServerProblem(value: string): string | null {
-  if (IPV4.test(value)) return ipv4Problem(value);
-  if (isIpv6(value)) return ipv6Problem(value);
-  const lastLabel = value.split('.').pop() ?? '';
-  if (/^(0x[0-9a-f]*|\d+)$/i.test(lastLabel)) return 'Enter an IPv4 address as four decimal numbers (like 10.0.0.5), or a host name';
-  return HOST_NAME.test(value) ? null : 'Enter an IPv4 or IPv6 address or a host name';
-}
-
-export function isImageServerAddress(value: string): boolean {
-  return imageServerProblem(value) === null;
-}
 
 /** A text field refusing control, line-separator and direction-changing characters, as IOS-XE refuses them in its configuration. */
 function printable(schema: z.ZodString, label: string) {

@@ -2,9 +2,13 @@
 
 /**
  * Where the login page may send the user afterwards: `next` resolved the way the browser will resolve
- * it, kept only when it lands on the console's own origin. Browsers read `\` as `/` and drop tabs and
- * newlines inside URLs, so `/\evil` and `/%09/evil` are protocol-relative URLs to another host; a
- * prefix check on the raw text cannot see that, resolving it does.
+ * it, kept only when it is a path on the console's own origin, else the landing page `/`.
+ *
+ * Browsers read `\` as `/` and drop tabs and newlines inside URLs, so `/\evil` and `/%09/evil` are
+ * protocol-relative URLs to another host; a prefix check on the raw text cannot see that, resolving
+ * it does. Resolving is not enough either: dot segments collapse, so `/.//evil.example` and
+ * `/x/..//evil.example` resolve to the path `//evil.example`, which `location.assign` reads again as
+ * a scheme-relative URL. The resolved path must therefore start with exactly one `/`.
  */
 export function loginRedirectTarget(next: string | null | undefined, origin: string): string {
   if (!next) return '/';
@@ -15,5 +19,6 @@ export function loginRedirectTarget(next: string | null | undefined, origin: str
     return '/';
   }
   if (target.origin !== new URL(origin).origin) return '/';
+  if (!target.pathname.startsWith('/') || /^\/[/\\]/.test(target.pathname)) return '/';
   return `${target.pathname}${target.search}${target.hash}`;
 }

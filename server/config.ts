@@ -1,6 +1,8 @@
 import path from 'node:path';
 import { z } from 'zod';
+import './auth/passwordDictionaries';
 import { passwordPolicyProblem } from '../lib/validations/passwordPolicy';
+import type { ApPortLimits } from './capwap/sourceConnections';
 
 const flag = z.enum(['0', '1', 'true', 'false']).transform((v) => v === '1' || v === 'true');
 const positiveInt = z.coerce.number().int().positive();
@@ -29,6 +31,7 @@ const envSchema = z.object({
     .refine((origins) => origins.every(isHttpsOrigin), 'EWC_CATALOG_IMAGE_ORIGINS: comma-separated https origins, each like https://images.example.com or https://10.0.0.9:8443 (no path)')
     .transform((origins) => origins.map((o) => new URL(o).origin)),
   EWC_UPLOAD_MAX_BYTES: positiveInt.default(1_073_741_824),
+  EWC_UPLOAD_QUOTA_BYTES: positiveInt.optional(),
   EWC_SECRET_KEY: z.string().optional(),
   EWC_ADMIN_PASSWORD: z
     .string()
@@ -62,6 +65,9 @@ const envSchema = z.object({
   EWC_AP_JOINS_PER_SECOND: positiveInt.default(200),
   EWC_AP_LOG_LINES_PER_SECOND: positiveInt.default(20),
   EWC_AP_LOG_LINE_MAX: z.coerce.number().int().min(40).max(10_000).default(500),
+  EWC_AP_CONNECTIONS_PER_SOURCE: positiveInt.default(1000),
+  EWC_AP_HANDSHAKES_PER_SOURCE: positiveInt.default(64),
+  EWC_AP_HANDSHAKE_TIMEOUT_MS: z.coerce.number().int().min(1000).max(120_000).default(10_000),
   EWC_REQUIRE_SIGNED_IMAGES: flag.default(true),
   EWC_VENDOR_KEY_DIR: z.string().optional(),
 });
@@ -101,6 +107,8 @@ export interface ConsoleConfig {
   catalogImageOrigins: string[];
   /** Largest image file Desktop (HTTP) mode accepts, and a catalog may announce. */
   uploadMaxBytes: number;
+  /** What all uploads together may take, finished or not; twice the largest file by default (the image in use and its replacement). */
+  uploadQuotaBytes: number;
   /** `EWC_SECRET_KEY`, or undefined to use the key file in the data folder. */
   secretKey: string | undefined;
   /** The first admin's password; generated and printed once when unset. */
@@ -132,6 +140,8 @@ export interface ConsoleConfig {
     joinsPerSecond: number;
     logLinesPerSecond: number;
     logLineMaxLength: number;
+    /** Per source address on the AP port: connections, unfinished TLS handshakes, and the handshake deadline. */
+    port: ApPortLimits;
   };
   /** Refuse a bundle without a valid signature manifest (`EWC_REQUIRE_SIGNED_IMAGES`). */
   requireSignedImages: boolean;
@@ -171,6 +181,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     catalogAllowLoopback: e.EWC_CATALOG_ALLOW_LOOPBACK ?? e.EWC_DEMO,
     catalogImageOrigins: e.EWC_CATALOG_IMAGE_ORIGINS,
     uploadMaxBytes: e.EWC_UPLOAD_MAX_BYTES,
+    uploadQuotaBytes: e.EWC_UPLOAD_QUOTA_BYTES ?? 2 * e.EWC_UPLOAD_MAX_BYTES,
     secretKey: e.EWC_SECRET_KEY,
     adminPassword: e.EWC_ADMIN_PASSWORD,
     secureCookie: e.EWC_SECURE_COOKIE,
@@ -190,6 +201,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       joinsPerSecond: e.EWC_AP_JOINS_PER_SECOND,
       logLinesPerSecond: e.EWC_AP_LOG_LINES_PER_SECOND,
       logLineMaxLength: e.EWC_AP_LOG_LINE_MAX,
+      port: { connectionsPerSource: e.EWC_AP_CONNECTIONS_PER_SOURCE, handshakesPerSource: e.EWC_AP_HANDSHAKES_PER_SOURCE, handshakeTimeoutMs: e.EWC_AP_HANDSHAKE_TIMEOUT_MS },
     },
     requireSignedImages: e.EWC_REQUIRE_SIGNED_IMAGES,
     vendorKeyDir: path.resolve(e.EWC_VENDOR_KEY_DIR ?? path.join(e.EWC_DATA_DIR, 'vendor-keys')),

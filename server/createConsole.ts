@@ -24,7 +24,8 @@ import { isHomogeneous, isHttpMode } from '../lib/httpModeSettings';
 import { toProfileView } from '../lib/imageDownloadProfile';
 import { DesktopUploads } from './uploads/desktopUploads';
 import { ConsoleApi } from './http/consoleApi';
-import { attachBrowserAuth } from './http/socketAuth';
+import { attachBrowserAuth, browserHandshakeCheck } from './http/socketAuth';
+import { AccessLimiter } from './http/sourceLimiter';
 import type { ImageSource } from './imageSource/imageSource';
 import { SftpImageSource } from './imageSource/sftpImageSource';
 import { TftpImageSource } from './imageSource/tftpImageSource';
@@ -62,6 +63,8 @@ export interface ConsoleInstance {
   uploads: DesktopUploads;
   apAuthorizationApi: ApAuthorizationApi;
   auth: AuthService;
+  /** The per-source limiter of every way in: the request gate (web login, host-key checks) and the SSH CLI share it. */
+  limiter: AccessLimiter;
   /** The AP port: call `listen(config.capwapPort, config.host)` after creating the console. */
   capwap: CapwapPort;
   trust: ApTrust;
@@ -139,9 +142,13 @@ export function createConsole(httpServer: HttpServer, config: ConsoleConfig, opt
   const runtime = new RuntimeMonitor();
 
   // Browsers only: APs have their own port and socket.io server (CapwapPort), so no page can reach /capwap.
-  const io = new SocketServer(httpServer, { maxHttpBufferSize: 1_000_000, serveClient: false });
+  const io = new SocketServer(httpServer, {
+    maxHttpBufferSize: 1_000_000,
+    serveClient: false,
+    allowRequest: browserHandshakeCheck({ configured: config.allowedHosts, listenHost: config.host }),
+  });
   const trust = new ApTrust(db, { dataDir: config.dataDir, autoApprove: config.apAdmission.autoApprove, maxAps: config.apAdmission.maxAps, log: (line) => log.write(line) });
-  const capwap = new CapwapPort(trust, config.apAdmission.joinsPerSecond, (line) => log.write(line));
+  const capwap = new CapwapPort(trust, config.apAdmission.joinsPerSecond, config.apAdmission.port, (line) => log.write(line));
   const detachAuth = attachBrowserAuth(io, auth);
   let registry: ApRegistry | null = null;
   const digestTrust = new DigestTrust(db);
@@ -152,6 +159,7 @@ export function createConsole(httpServer: HttpServer, config: ConsoleConfig, opt
   const uploads = new DesktopUploads({
     dir: path.join(config.dataDir, 'uploads'),
     maxBytes: config.uploadMaxBytes,
+    quotaBytes: config.uploadQuotaBytes,
     homogeneous: () => isHomogeneous(aps.all().map((ap) => ap.imageType)),
     inUse: () => profiles.get().desktop.uploadId,
     trustOf: trustOfUpload,
@@ -261,7 +269,8 @@ export function createConsole(httpServer: HttpServer, config: ConsoleConfig, opt
     upgrade: () => orchestrator.view(),
     startedAt: Date.now(),
   });
-  const cli = startCliServer({ host: config.host, port: config.cliPort, hostKeyPath: path.join(config.dataDir, 'cli-ssh-host-key'), ...cliParts });
+  const limiter = new AccessLimiter();
+  const cli = startCliServer({ host: config.host, port: config.cliPort, hostKeyPath: path.join(config.dataDir, 'cli-ssh-host-key'), limiter, ...cliParts });
 
   return {
     api,
@@ -274,6 +283,7 @@ export function createConsole(httpServer: HttpServer, config: ConsoleConfig, opt
       name: apRegistry.get(mac)?.info.name ?? aps.get(mac)?.name ?? null,
     })),
     auth,
+    limiter,
     capwap,
     trust,
     generatedAdminPassword: generatedPassword,
@@ -287,6 +297,7 @@ export function createConsole(httpServer: HttpServer, config: ConsoleConfig, opt
       scheduler.dispose();
       orchestrator.dispose();
       catalogChecks.dispose();
+      uploads.dispose();
       if (reason) {
         log.write(syslogText.upgrade(`Controller stopping: ${reason}; a running upgrade resumes at the next start`, 'warning'));
         io.of('/').emit('console:stopping', { reason });

@@ -2,6 +2,7 @@ import { keyTypeLabel } from '@/lib/hostKeyType';
 import type { HostKeyInfo } from '@/lib/imageDownloadProfile';
 import { Button } from '@/components/ui/Button';
 import { Dialog } from '@/components/ui/Dialog';
+import { hostPort } from '@/lib/netAddress';
 
 export interface HostKeyDialogProps {
   hostKey: HostKeyInfo;
@@ -11,11 +12,6 @@ export interface HostKeyDialogProps {
   returnFocusTo?: string;
   onTrust: () => void;
   onDistrust: () => void;
-}
-
-/** As OpenSSH writes it: an IPv6 address is bracketed so the port stays readable. */
-function hostAndPort({ host, port }: HostKeyInfo): string {
-  return host.includes(':') && !host.startsWith('[') ? `[${host}]:${port}` : `${host}:${port}`;
 }
 
 /** OpenSSH's first-connection question, answered by the engineer before the console trusts the image server. */
@@ -36,7 +32,7 @@ export function HostKeyDialog({ hostKey, current, returnFocusTo, onTrust, onDist
         </>
       }
     >
-      <p>The authenticity of host &apos;{hostAndPort(hostKey)}&apos; can&apos;t be established.</p>
+      <p>The authenticity of host &apos;{hostPort(hostKey.host, hostKey.port)}&apos; can&apos;t be established.</p>
       <p>
         {keyTypeLabel(hostKey.keyType)} key fingerprint is <code data-testid="host-key-fingerprint">{hostKey.fingerprint}</code>.
       </p>

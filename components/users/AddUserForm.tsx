@@ -1,5 +1,6 @@
 import type { FormEvent } from 'react';
-import { MIN_PASSWORD_LENGTH, ROLES } from '@/lib/validations/authSchemas';
+import { ROLES } from '@/lib/validations/authSchemas';
+import { PASSWORD_HINT } from '@/lib/validations/passwordPolicy';
 import { Button } from '@/components/ui/Button';
 import { Field, fieldErrorId } from '@/components/ui/Field';
 import { optionsOf, Select } from '@/components/ui/Select';
@@ -42,7 +43,7 @@ export function AddUserForm({ form, busy, blocked }: AddUserFormProps) {
             onValueChange={form.setUsername}
           />
         </Field>
-        <Field id={IDS.password} path="password" label="Password" required error={errors.password} hint={`At least ${MIN_PASSWORD_LENGTH} characters.`}>
+        <Field id={IDS.password} path="password" label="Password" required error={errors.password} hint={PASSWORD_HINT}>
           <TextInput
             id={IDS.password}
             type="password"

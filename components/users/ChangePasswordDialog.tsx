@@ -1,7 +1,7 @@
 'use client';
 
 import { useEffect, useState, type FormEvent } from 'react';
-import { MIN_PASSWORD_LENGTH } from '@/lib/validations/authSchemas';
+import { loadPasswordDictionaries, PASSWORD_HINT } from '@/lib/validations/passwordPolicy';
 import { Button } from '@/components/ui/Button';
 import { Dialog } from '@/components/ui/Dialog';
 import { Field, fieldErrorId } from '@/components/ui/Field';
@@ -37,11 +37,12 @@ export function ChangePasswordDialog({ username, own, busy, returnFocusTo, onSav
   // Runs after the Dialog's own effect (a child's effects run first), which focuses the first button:
   // here the engineer's next step is typing, so the field takes the focus instead.
   useEffect(() => focusField(own ? CURRENT_ID : INPUT_ID), [own]);
+  useEffect(() => void loadPasswordDictionaries(), []);
 
   const handleSubmit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     if (busy) return;
-    const parsed = parseNewPassword(password, username, own ? currentPassword : undefined);
+    const parsed = await parseNewPassword(password, username, own ? currentPassword : undefined);
     // Cleared whatever happens next: a typed password must not linger in the field or in state.
     setPassword('');
     setCurrentPassword('');
@@ -94,7 +95,7 @@ export function ChangePasswordDialog({ username, own, busy, returnFocusTo, onSav
             />
           </Field>
         )}
-        <Field id={INPUT_ID} path="password" label="New password" required error={errors.password} hint={`At least ${MIN_PASSWORD_LENGTH} characters; not a common password or the user name.`}>
+        <Field id={INPUT_ID} path="password" label="New password" required error={errors.password} hint={PASSWORD_HINT}>
           <TextInput
             id={INPUT_ID}
             type="password"

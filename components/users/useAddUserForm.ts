@@ -1,6 +1,7 @@
 'use client';
 
-import { useCallback, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
+import { loadPasswordDictionaries } from '@/lib/validations/passwordPolicy';
 import type { CreateUserInput, Role } from '@/lib/validations/authSchemas';
 import type { FormOutcome } from './useUserActions';
 import { EMPTY_ADD_USER, parseAddUser, withoutError, type AddUserValues, type FieldErrors } from './userForms';
@@ -21,6 +22,8 @@ export interface AddUserFormApi {
 export function useAddUserForm(add: (body: CreateUserInput) => Promise<FormOutcome>, onInvalid: () => void): AddUserFormApi {
   const [values, setValues] = useState<AddUserValues>(EMPTY_ADD_USER);
   const [errors, setErrors] = useState<FieldErrors>({});
+  // The policy's word lists are a chunk of their own: fetched as the form appears, ready by the first submit.
+  useEffect(() => void loadPasswordDictionaries(), []);
 
   const edit = useCallback(<K extends keyof AddUserValues>(field: K, value: AddUserValues[K]) => {
     setValues((current) => ({ ...current, [field]: value }));
@@ -28,7 +31,7 @@ export function useAddUserForm(add: (body: CreateUserInput) => Promise<FormOutco
   }, []);
 
   const submit = useCallback(async () => {
-    const parsed = parseAddUser(values);
+    const parsed = await parseAddUser(values);
     setValues((current) => ({ ...current, password: '' }));
     if (!parsed.ok) {
       setErrors(parsed.errors);

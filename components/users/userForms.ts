@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { passwordPolicyProblem } from '@/lib/validations/passwordPolicy';
+import { loadPasswordDictionaries, passwordPolicyProblem } from '@/lib/validations/passwordPolicy';
 import { changePasswordSchema, createUserSchema, type ChangePasswordInput, type CreateUserInput, type Role } from '@/lib/validations/authSchemas';
 import type { FieldIssue } from './usersApi';
 
@@ -30,15 +30,20 @@ function zodErrors(error: z.ZodError): FieldErrors {
   return issuesToErrors(error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message })));
 }
 
-/** Validates with the API's own schema, so the form and the server never disagree about a rule. */
-export function parseAddUser(values: AddUserValues): Parsed<CreateUserInput> {
+/**
+ * Validates with the API's own schema, so the form and the server never disagree about a rule. The
+ * password policy's dictionaries are loaded first (once; the forms start loading them when they open).
+ */
+export async function parseAddUser(values: AddUserValues): Promise<Parsed<CreateUserInput>> {
+  await loadPasswordDictionaries();
   // Surrounding spaces are a paste accident, not part of a name the pattern would accept anyway.
   const result = createUserSchema.safeParse({ ...values, username: values.username.trim() });
   return result.success ? { ok: true, body: result.data } : { ok: false, errors: zodErrors(result.error) };
 }
 
 /** A new password for `username`; one's own account also needs the current password, which the server checks. */
-export function parseNewPassword(password: string, username: string, currentPassword?: string): Parsed<ChangePasswordInput> {
+export async function parseNewPassword(password: string, username: string, currentPassword?: string): Promise<Parsed<ChangePasswordInput>> {
+  await loadPasswordDictionaries();
   const result = changePasswordSchema.safeParse({ password, currentPassword });
   if (!result.success) return { ok: false, errors: zodErrors(result.error) };
   const problem = passwordPolicyProblem(password, username);

@@ -1,37 +1,71 @@
 // The console's password policy, applied to every account (admins included) and to EWC_ADMIN_PASSWORD.
-// Browser code imports this file: no node modules.
+// Browser code imports this file: no node modules. The language packages are imported as types only
+// here; their data (about 1.5 MB of word lists) arrives through loadPasswordDictionaries() on the page
+// and through server/auth/passwordDictionaries.ts on the server.
+import { ZxcvbnFactory } from '@zxcvbn-ts/core';
+import type * as CommonLanguage from '@zxcvbn-ts/language-common';
+import type * as EnglishLanguage from '@zxcvbn-ts/language-en';
 
 export const MIN_PASSWORD_LENGTH = 12;
 // scrypt accepts any length; the cap only keeps a request from making the server hash megabytes.
 export const MAX_PASSWORD_LENGTH = 1024;
+/**
+ * zxcvbn's scale: 4 is "very unguessable", at least 10^10 guesses. Its usual minimum, 3 (10^8), still
+ * lets `Summer2024!!` through (zxcvbn reads `2024!!` as six random characters), and these accounts run
+ * a controller: 4.
+ */
+export const MIN_PASSWORD_SCORE = 4;
+/** Words a guesser tries first on this product, whatever the dictionaries say. */
+export const PRODUCT_WORDS = ['cisco', 'ewc', 'admin', 'wireless'] as const;
 
-// Passwords of 12 characters or more that head every breached-password list, and the words their
-// variants are built from; compared case-insensitively, ignoring digits and symbols around them.
-const COMMON_PASSWORDS = new Set([
-  'password', 'passw0rd', 'p@ssw0rd', 'p@ssword', 'qwerty', 'qwertyuiop', 'asdfghjkl', 'zxcvbnm', 'letmein', 'welcome',
-  'admin', 'administrator', 'changeme', 'iloveyou', 'monkey', 'dragon', 'football', 'baseball', 'sunshine', 'princess',
-  'trustno', 'master', 'secret', 'cisco', 'default', 'abc', 'abcdef', 'abcdefgh', 'abcdefghijkl', 'login', 'root', 'toor',
-]);
+/** What the forms say under a new-password field before anything is typed. */
+export const PASSWORD_HINT = `At least ${MIN_PASSWORD_LENGTH} characters and hard to guess: a few uncommon words work well; not a common password, a keyboard pattern or the user name.`;
 
-const SEQUENCES = ['0123456789012345', 'abcdefghijklmnopqrstuvwxyz', 'qwertyuiopasdfghjklzxcvbnm'];
+export interface PasswordDictionaries {
+  common: Pick<typeof CommonLanguage, 'dictionary' | 'adjacencyGraphs'>;
+  english: Pick<typeof EnglishLanguage, 'dictionary' | 'translations'>;
+}
 
-function isSequence(password: string): boolean {
-  const lower = password.toLowerCase();
-  return SEQUENCES.some((s) => s.includes(lower) || [...s].reverse().join('').includes(lower));
+let dictionaries: PasswordDictionaries | null = null;
+let estimator: ZxcvbnFactory | null = null;
+let loading: Promise<void> | null = null;
+
+/** Hands the policy its dictionaries: the server does it once, synchronously, as it starts. */
+export function usePasswordDictionaries(given: PasswordDictionaries): void {
+  dictionaries ??= given;
+}
+
+/** Loads the dictionaries on demand (a chunk of their own in the page's bundle); resolves at once once loaded. */
+export function loadPasswordDictionaries(): Promise<void> {
+  if (dictionaries) return Promise.resolve();
+  loading ??= Promise.all([import('@zxcvbn-ts/language-common'), import('@zxcvbn-ts/language-en')]).then(([common, english]) => usePasswordDictionaries({ common, english }));
+  return loading;
+}
+
+function strengthEstimator(): ZxcvbnFactory {
+  if (!dictionaries) throw new Error('The password dictionaries are not loaded yet: await loadPasswordDictionaries() first');
+  estimator ??= new ZxcvbnFactory({
+    dictionary: { ...dictionaries.common.dictionary, ...dictionaries.english.dictionary },
+    graphs: dictionaries.common.adjacencyGraphs,
+    translations: dictionaries.english.translations,
+  });
+  return estimator;
 }
 
 /**
- * Why a password is refused, or null when it is acceptable: 12 to 1024 characters, not one character
- * repeated, not a run like `123456789012` or `abcdefghijkl`, not a common password with digits or
- * symbols around it (`Password2024!`), and not the user name (with or without digits around it).
+ * Why a password is refused, or null when it is acceptable: 12 to 1024 characters, and a zxcvbn
+ * score of at least 4 against its common-password and English dictionaries, with the user name and
+ * the product's words as the guesser's first tries. The refusal carries the estimator's own warning
+ * and suggestions, which is what the form shows under the field.
  */
 export function passwordPolicyProblem(password: string, username?: string): string | null {
   if (password.length < MIN_PASSWORD_LENGTH) return `Password must be at least ${MIN_PASSWORD_LENGTH} characters`;
   if (password.length > MAX_PASSWORD_LENGTH) return `Password is ${MAX_PASSWORD_LENGTH} characters at most`;
-  if (new Set(password).size === 1) return 'Password cannot be one character repeated';
-  if (isSequence(password)) return 'Password cannot be a run of consecutive keys or digits';
-  const core = password.toLowerCase().replace(/^[^a-z]+|[^a-z]+$/g, '');
-  if (COMMON_PASSWORDS.has(core) || COMMON_PASSWORDS.has(password.toLowerCase())) return 'Password is too common: choose one that is not on breached-password lists';
-  if (username && (password.toLowerCase() === username.toLowerCase() || core === username.toLowerCase())) return 'Password cannot be the user name';
-  return null;
+  const userInputs: string[] = [...PRODUCT_WORDS];
+  if (username) userInputs.push(username);
+  const { score, feedback } = strengthEstimator().check(password, userInputs);
+  if (score >= MIN_PASSWORD_SCORE) return null;
+  const advice = [feedback.warning, ...feedback.suggestions].filter((text): text is string => !!text);
+  if (advice.length === 0) advice.push('Add more words that are less common.');
+  return `Password is too easy to guess (strength ${score} of 4, ${MIN_PASSWORD_SCORE} needed). ${advice.join(' ')}`;
 }

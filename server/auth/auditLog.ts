@@ -1,5 +1,6 @@
 import { spreadsheetSafeWords } from '../../lib/validations/safeText';
 import type { Db } from '../store/database';
+import { plainAddress } from '../../lib/netAddress';
 
 export const AUDIT_ACTIONS = [
   'login',
@@ -67,9 +68,8 @@ function clean(value: string, max: number): string {
   return value.replace(/[\u0000-\u001f\u007f]+/g, ' ').slice(0, max);
 }
 
-// Dual-stack sockets report IPv4 peers as ::ffff:a.b.c.d; the plain form is what an administrator recognises.
 function cleanAddress(address: string): string {
-  return clean(address.replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/i, ''), 64) || 'unknown';
+  return clean(plainAddress(address), 64) || 'unknown';
 }
 
 function toEntry(row: AuditRow): AuditEntry {

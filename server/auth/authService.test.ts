@@ -60,10 +60,10 @@ describe('first start', () => {
 
 describe('login', () => {
   it('opens a session for the right password; a wrong password and an unknown user get the same answer', async () => {
-    const auth = service({ adminPassword: 'right-password' });
+    const auth = service({ adminPassword: 'right-Cobalt-Meadow' });
     auth.ensureAdmin();
 
-    const ok = await auth.login('admin', 'right-password', HERE);
+    const ok = await auth.login('admin', 'right-Cobalt-Meadow', HERE);
     expect(ok.ok).toBe(true);
     if (!ok.ok) return;
     expect(ok.sessionId).toMatch(/^[A-Za-z0-9_-]{43}$/);
@@ -77,7 +77,7 @@ describe('login', () => {
   });
 
   it('does the work of a password check for unknown names too, so timing does not tell them apart', async () => {
-    const auth = service({ adminPassword: 'right-password' });
+    const auth = service({ adminPassword: 'right-Cobalt-Meadow' });
     auth.ensureAdmin();
     await auth.login('warm-up', 'x', HERE);
     const started = performance.now();
@@ -87,35 +87,35 @@ describe('login', () => {
   });
 
   it('re-hashes a password stored with older parameters on the next successful login', async () => {
-    const auth = service({ adminPassword: 'right-password' });
+    const auth = service({ adminPassword: 'right-Cobalt-Meadow' });
     auth.ensureAdmin();
-    const old = await hashPassword('right-password', { N: 2 ** 12, r: 8, p: 1 });
+    const old = await hashPassword('right-Cobalt-Meadow', { N: 2 ** 12, r: 8, p: 1 });
     store.db.prepare("UPDATE auth_user SET password_hash = ? WHERE username = 'admin'").run(old);
-    expect((await auth.login('admin', 'right-password', HERE)).ok).toBe(true);
+    expect((await auth.login('admin', 'right-Cobalt-Meadow', HERE)).ok).toBe(true);
     expect(store.db.prepare("SELECT password_hash FROM auth_user WHERE username = 'admin'").pluck().get()).toMatch(/^scrypt\$32768\$8\$1\$/);
-    expect((await auth.login('admin', 'right-password', HERE)).ok).toBe(true);
+    expect((await auth.login('admin', 'right-Cobalt-Meadow', HERE)).ok).toBe(true);
   });
 
   it('stores only the hash of the session id', async () => {
-    const auth = service({ adminPassword: 'right-password' });
+    const auth = service({ adminPassword: 'right-Cobalt-Meadow' });
     auth.ensureAdmin();
-    const sessionId = await loggedIn(auth, 'admin', 'right-password');
+    const sessionId = await loggedIn(auth, 'admin', 'right-Cobalt-Meadow');
     const stored = store.db.prepare('SELECT id_hash FROM auth_session').pluck().all() as string[];
     expect(stored).toEqual([hashSessionId(sessionId)]);
     expect(stored[0]).not.toBe(sessionId);
   });
 
   it('treats user names case-insensitively', async () => {
-    const auth = service({ adminPassword: 'right-password' });
+    const auth = service({ adminPassword: 'right-Cobalt-Meadow' });
     auth.ensureAdmin();
-    expect(await auth.login('ADMIN', 'right-password', HERE)).toMatchObject({ ok: true, user: { username: 'admin' } });
+    expect(await auth.login('ADMIN', 'right-Cobalt-Meadow', HERE)).toMatchObject({ ok: true, user: { username: 'admin' } });
   });
 
   it('audits logins, failures and logouts with the source address', async () => {
-    const auth = service({ adminPassword: 'right-password' });
+    const auth = service({ adminPassword: 'right-Cobalt-Meadow' });
     auth.ensureAdmin();
     await auth.login('admin', 'nope-nope', '10.0.0.9');
-    const sessionId = await loggedIn(auth, 'admin', 'right-password');
+    const sessionId = await loggedIn(auth, 'admin', 'right-Cobalt-Meadow');
     auth.logout(sessionId, '10.0.0.9');
     expect(auth.audit.exportText()).toBe(
       [
@@ -130,7 +130,7 @@ describe('login', () => {
 
 describe('lockout', () => {
   it('grows the delay, locks after 5 failures, refuses even the right password, and unlocks after the lock time', async () => {
-    const auth = service({ adminPassword: 'right-password' });
+    const auth = service({ adminPassword: 'right-Cobalt-Meadow' });
     auth.ensureAdmin();
     const locks: unknown[] = [];
     auth.onAccountLocked((locked) => locks.push(locked));
@@ -152,15 +152,15 @@ describe('lockout', () => {
     expect(auth.audit.recent(1)[0]).toMatchObject({ action: 'login.locked', username: 'admin', sourceAddress: '10.9.9.9' });
 
     clock += 14 * MINUTE;
-    expect(await auth.login('admin', 'right-password', HERE)).toMatchObject({ ok: false, status: 423, message: expectedMessage });
-    expect(await auth.login('Admin', 'right-password', HERE)).toMatchObject({ ok: false, status: 423 });
+    expect(await auth.login('admin', 'right-Cobalt-Meadow', HERE)).toMatchObject({ ok: false, status: 423, message: expectedMessage });
+    expect(await auth.login('Admin', 'right-Cobalt-Meadow', HERE)).toMatchObject({ ok: false, status: 423 });
 
     clock += MINUTE;
-    expect((await auth.login('admin', 'right-password', HERE)).ok).toBe(true);
+    expect((await auth.login('admin', 'right-Cobalt-Meadow', HERE)).ok).toBe(true);
   });
 
   it('caps the delay at 2 s', async () => {
-    const auth = service({ adminPassword: 'right-password', lockAfterFailures: 20 });
+    const auth = service({ adminPassword: 'right-Cobalt-Meadow', lockAfterFailures: 20 });
     auth.ensureAdmin();
     let last = 0;
     for (let i = 0; i < 10; i++) {
@@ -171,18 +171,18 @@ describe('lockout', () => {
   });
 
   it('only counts failures within the window, and a successful login starts the count over', async () => {
-    const auth = service({ adminPassword: 'right-password', lockAfterFailures: 3, lockWindowMs: 10 * MINUTE });
+    const auth = service({ adminPassword: 'right-Cobalt-Meadow', lockAfterFailures: 3, lockWindowMs: 10 * MINUTE });
     auth.ensureAdmin();
     await auth.login('admin', 'wrong-password', HERE);
     await auth.login('admin', 'wrong-password', HERE);
     clock += 11 * MINUTE;
     expect(await auth.login('admin', 'wrong-password', HERE)).toMatchObject({ status: 401, delayMs: 250 });
-    await auth.login('admin', 'right-password', HERE);
+    await auth.login('admin', 'right-Cobalt-Meadow', HERE);
     expect(await auth.login('admin', 'wrong-password', HERE)).toMatchObject({ status: 401, delayMs: 250 });
   });
 
   it('locks unknown names the same way, so the lock does not reveal which accounts exist', async () => {
-    const auth = service({ adminPassword: 'right-password', lockAfterFailures: 2 });
+    const auth = service({ adminPassword: 'right-Cobalt-Meadow', lockAfterFailures: 2 });
     auth.ensureAdmin();
     const known = [await auth.login('admin', 'wrong-password', HERE), await auth.login('admin', 'wrong-password', HERE)];
     const unknown = [await auth.login('ghost', 'wrong-password', HERE), await auth.login('ghost', 'wrong-password', HERE)];
@@ -191,21 +191,21 @@ describe('lockout', () => {
   });
 
   it('does not let parallel guesses slip past the lock', async () => {
-    const auth = service({ adminPassword: 'right-password', lockAfterFailures: 3 });
+    const auth = service({ adminPassword: 'right-Cobalt-Meadow', lockAfterFailures: 3 });
     auth.ensureAdmin();
     const guesses = await Promise.all(['a', 'b', 'c', 'd', 'e', 'f'].map((g) => auth.login('admin', `wrong-${g}`, HERE)));
     expect(guesses.map((g) => (g.ok ? 200 : g.status))).toEqual([401, 401, 423, 423, 423, 423]);
-    expect(await auth.login('admin', 'right-password', HERE)).toMatchObject({ status: 423 });
+    expect(await auth.login('admin', 'right-Cobalt-Meadow', HERE)).toMatchObject({ status: 423 });
   });
 });
 
 describe('sessions', () => {
   async function setup(options: AuthServiceOptions = {}) {
-    const auth = service({ adminPassword: 'right-password', ...options });
+    const auth = service({ adminPassword: 'right-Cobalt-Meadow', ...options });
     auth.ensureAdmin();
     const ended: SessionEnded[] = [];
     auth.onSessionEnded((e) => ended.push(e));
-    return { auth, ended, sessionId: await loggedIn(auth, 'admin', 'right-password') };
+    return { auth, ended, sessionId: await loggedIn(auth, 'admin', 'right-Cobalt-Meadow') };
   }
 
   it('ends after 8 h without use, each use sliding the idle expiry', async () => {
@@ -238,7 +238,7 @@ describe('sessions', () => {
 
   it('sweeps sessions that expired unused and says which', async () => {
     const { auth, ended, sessionId } = await setup();
-    const other = await loggedIn(auth, 'admin', 'right-password');
+    const other = await loggedIn(auth, 'admin', 'right-Cobalt-Meadow');
     clock += 4 * HOUR;
     auth.sessionUser(other);
     clock += 5 * HOUR;
@@ -267,23 +267,23 @@ describe('sessions', () => {
 
 describe('users and roles', () => {
   async function withMonitor() {
-    const auth = service({ adminPassword: 'right-password' });
+    const auth = service({ adminPassword: 'right-Cobalt-Meadow' });
     auth.ensureAdmin();
-    const created = await auth.createUser(adminActor, { username: 'noc.viewer', password: 'monitor-pass', role: 'monitor' });
+    const created = await auth.createUser(adminActor, { username: 'noc.viewer', password: 'monitor-Juniper-Quay', role: 'monitor' });
     expect(created).toMatchObject({ ok: true, user: { username: 'noc.viewer', role: 'monitor' } });
     return auth;
   }
 
   it('creates a monitor who can log in as monitor but cannot manage users', async () => {
     const auth = await withMonitor();
-    const sessionId = await loggedIn(auth, 'noc.viewer', 'monitor-pass');
+    const sessionId = await loggedIn(auth, 'noc.viewer', 'monitor-Juniper-Quay');
     expect(auth.sessionUser(sessionId)).toEqual({ username: 'noc.viewer', role: 'monitor' });
     const monitor = { username: 'noc.viewer', sourceAddress: HERE };
     expect(await auth.createUser(monitor, { username: 'sneaky', password: 'password1', role: 'admin' })).toMatchObject({ ok: false, status: 403 });
     expect(auth.removeUser(monitor, 'admin')).toMatchObject({ ok: false, status: 403 });
     expect(auth.changeRole(monitor, 'noc.viewer', 'admin')).toMatchObject({ ok: false, status: 403 });
     expect(await auth.changePassword(monitor, 'admin', 'taken-over')).toMatchObject({ ok: false, status: 403 });
-    expect(await auth.changePassword({ ...monitor, sessionId }, 'noc.viewer', 'new-monitor-pass', { currentPassword: 'monitor-pass' })).toEqual({ ok: true });
+    expect(await auth.changePassword({ ...monitor, sessionId }, 'noc.viewer', 'new-monitor-pass', { currentPassword: 'monitor-Juniper-Quay' })).toEqual({ ok: true });
   });
 
   it('validates new users and refuses duplicates whatever their case', async () => {
@@ -295,25 +295,25 @@ describe('users and roles', () => {
       message: 'Password must be at least 12 characters',
     });
     for (const username of ['.', '..', '.hidden', '-x']) {
-      expect(await auth.createUser(adminActor, { username, password: 'a-fine-password', role: 'monitor' }), username).toMatchObject({ status: 400, message: expect.stringMatching(/start with a letter or digit/) });
+      expect(await auth.createUser(adminActor, { username, password: 'a-fine-Walnut-Crane', role: 'monitor' }), username).toMatchObject({ status: 400, message: expect.stringMatching(/start with a letter or digit/) });
     }
-    for (const [password, message] of [['aaaaaaaaaaaa', /one character repeated/], ['password1234', /too common/], ['123456789012', /run of consecutive/], ['operator-one', /user name/]] as const) {
+    for (const [password, message] of [['aaaaaaaaaaaa', /Repeated characters/], ['password1234', /commonly used password/], ['123456789012', /commonly used password/], ['abcdefghijklm', /sequences like "abc"/], ['operator-one', /personal or page related data/]] as const) {
       expect(await auth.createUser(adminActor, { username: 'operator-one', password, role: 'admin' }), password).toMatchObject({ status: 400, message: expect.stringMatching(message) });
     }
-    expect(await auth.createUser(adminActor, { username: 'NOC.viewer', password: 'a-fine-password', role: 'monitor' })).toMatchObject({ status: 409 });
+    expect(await auth.createUser(adminActor, { username: 'NOC.viewer', password: 'a-fine-Walnut-Crane', role: 'monitor' })).toMatchObject({ status: 409 });
   });
 
   it('changes one\'s own password only with the current one; a wrong one counts as a failed login', async () => {
     const auth = await withMonitor();
-    const mine = await loggedIn(auth, 'noc.viewer', 'monitor-pass');
+    const mine = await loggedIn(auth, 'noc.viewer', 'monitor-Juniper-Quay');
     const me = { username: 'noc.viewer', sourceAddress: HERE, sessionId: mine };
     expect(await auth.changePassword(me, 'noc.viewer', 'taken-over-pass')).toEqual({ ok: false, status: 400, message: 'Enter your current password', field: 'currentPassword' });
     expect(await auth.changePassword(me, 'noc.viewer', 'taken-over-pass', { currentPassword: 'a-wrong-guess' })).toEqual({ ok: false, status: 400, message: 'The current password is wrong', field: 'currentPassword' });
     expect(auth.audit.recent().at(-1)).toMatchObject({ username: 'noc.viewer', action: 'login.failed', detail: 'wrong current password on password change' });
-    expect(await auth.changePassword(me, 'noc.viewer', 'noc.viewer', { currentPassword: 'monitor-pass' })).toMatchObject({ ok: false, status: 400, field: 'password' });
-    expect((await auth.login('noc.viewer', 'monitor-pass', HERE)).ok).toBe(true);
+    expect(await auth.changePassword(me, 'noc.viewer', 'noc.viewer', { currentPassword: 'monitor-Juniper-Quay' })).toMatchObject({ ok: false, status: 400, field: 'password' });
+    expect((await auth.login('noc.viewer', 'monitor-Juniper-Quay', HERE)).ok).toBe(true);
     // An admin changing their own password is asked too; for someone else's, an admin is not.
-    expect(await auth.changePassword(adminActor, 'admin', 'brand-new-password')).toMatchObject({ ok: false, field: 'currentPassword' });
+    expect(await auth.changePassword(adminActor, 'admin', 'brand-new-Ferry-Lamp')).toMatchObject({ ok: false, field: 'currentPassword' });
     expect(await auth.changePassword(adminActor, 'noc.viewer', 'reset-by-admin')).toEqual({ ok: true });
   });
 
@@ -321,7 +321,7 @@ describe('users and roles', () => {
     const auth = await withMonitor();
     const ended: SessionEnded[] = [];
     auth.onSessionEnded((e) => ended.push(e));
-    const sessionId = await loggedIn(auth, 'noc.viewer', 'monitor-pass');
+    const sessionId = await loggedIn(auth, 'noc.viewer', 'monitor-Juniper-Quay');
     expect(auth.removeUser(adminActor, 'noc.viewer')).toEqual({ ok: true });
     expect(auth.sessionUser(sessionId)).toBeNull();
     expect(ended).toEqual([{ idHash: hashSessionId(sessionId), username: 'noc.viewer', reason: 'removed' }]);
@@ -357,30 +357,30 @@ describe('users and roles', () => {
     const auth = await withMonitor();
     const ended: SessionEnded[] = [];
     auth.onSessionEnded((e) => ended.push(e));
-    const mine = await loggedIn(auth, 'admin', 'right-password');
-    const elsewhere = await loggedIn(auth, 'admin', 'right-password');
-    const monitorSession = await loggedIn(auth, 'noc.viewer', 'monitor-pass');
+    const mine = await loggedIn(auth, 'admin', 'right-Cobalt-Meadow');
+    const elsewhere = await loggedIn(auth, 'admin', 'right-Cobalt-Meadow');
+    const monitorSession = await loggedIn(auth, 'noc.viewer', 'monitor-Juniper-Quay');
 
-    expect(await auth.changePassword({ ...adminActor, sessionId: mine }, 'admin', 'brand-new-password', { currentPassword: 'right-password' })).toEqual({ ok: true });
+    expect(await auth.changePassword({ ...adminActor, sessionId: mine }, 'admin', 'brand-new-Ferry-Lamp', { currentPassword: 'right-Cobalt-Meadow' })).toEqual({ ok: true });
     expect(auth.sessionUser(mine)).not.toBeNull();
     expect(auth.sessionUser(elsewhere)).toBeNull();
     expect(auth.sessionUser(monitorSession)).not.toBeNull();
     expect(ended).toEqual([{ idHash: hashSessionId(elsewhere), username: 'admin', reason: 'password' }]);
-    expect((await auth.login('admin', 'right-password', HERE)).ok).toBe(false);
-    expect((await auth.login('admin', 'brand-new-password', HERE)).ok).toBe(true);
+    expect((await auth.login('admin', 'right-Cobalt-Meadow', HERE)).ok).toBe(false);
+    expect((await auth.login('admin', 'brand-new-Ferry-Lamp', HERE)).ok).toBe(true);
 
     expect(await auth.changePassword({ ...adminActor, sessionId: mine }, 'noc.viewer', 'reset-by-admin')).toEqual({ ok: true });
     expect(auth.sessionUser(monitorSession)).toBeNull();
     expect(await auth.changePassword(adminActor, 'noc.viewer', 'short')).toMatchObject({ status: 400 });
     expect(await auth.changePassword(adminActor, 'ghost', 'long-enough-pw')).toMatchObject({ status: 404 });
-    expect(auth.audit.exportText()).not.toMatch(/brand-new-password|reset-by-admin|monitor-pass|right-password/);
+    expect(auth.audit.exportText()).not.toMatch(/brand-new-Ferry-Lamp|reset-by-admin|monitor-Juniper-Quay|right-Cobalt-Meadow/);
   });
 
   it('a role change ends that user’s sessions so the new role applies everywhere', async () => {
     const auth = await withMonitor();
     const ended: SessionEnded[] = [];
     auth.onSessionEnded((e) => ended.push(e));
-    const sessionId = await loggedIn(auth, 'noc.viewer', 'monitor-pass');
+    const sessionId = await loggedIn(auth, 'noc.viewer', 'monitor-Juniper-Quay');
     expect(auth.changeRole(adminActor, 'noc.viewer', 'admin')).toEqual({ ok: true });
     expect(auth.sessionUser(sessionId)).toBeNull();
     expect(ended.map((e) => e.reason)).toEqual(['role']);

@@ -1,5 +1,6 @@
 import type { Db } from '../store/database';
 import { AuditLog } from './auditLog';
+import './passwordDictionaries';
 import { passwordPolicyProblem } from '../../lib/validations/passwordPolicy';
 import { createUserSchema, roleSchema, usernameSchema, type Role, type UserView } from '../../lib/validations/authSchemas';
 import { DEFAULT_THROTTLE, LoginThrottle, throttleKey } from './loginThrottle';

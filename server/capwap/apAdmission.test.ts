@@ -167,7 +167,8 @@ describe('AP admission', () => {
   });
 
   it('stops a join flood at the join rate and EWC_MAX_APS, with the console answering and the refusals counted', async () => {
-    harness = await startConsoleHarness({ EWC_AP_JOINS_PER_SECOND: '4', EWC_MAX_APS: '10' });
+    // The flood comes from one address: the AP port's per-source caps (apPortLimits.test.ts) are lifted so that every attempt reaches the join.
+    harness = await startConsoleHarness({ EWC_AP_JOINS_PER_SECOND: '4', EWC_MAX_APS: '10', EWC_AP_HANDSHAKES_PER_SOURCE: '1000' });
     const h = harness;
     // Credential-less flood: 300 attempts, all refused, two log lines at most for the lot.
     const before = syslog(h).length;

@@ -6,6 +6,7 @@ import type { Admission } from '../pki/apTrust';
 import type { EventLine } from '../store/eventLog';
 import { ApSession } from './apSession';
 import { DropReport, RateWindow } from './dropReport';
+import { plainAddress } from '../../lib/netAddress';
 
 export interface ApRegistryListener {
   joined(session: ApSession): void;
@@ -126,7 +127,7 @@ export class ApRegistry {
   private refused({ reason, rateLimited }: { reason: string; rateLimited?: true }, address: string): void {
     this.drops.drop(
       rateLimited ? 'join-rate' : 'join-refused',
-      () => joinLine(`AP join from ${address.replace(/^::ffff:/, '')} refused: ${reason}`),
+      () => joinLine(`AP join from ${plainAddress(address)} refused: ${reason}`),
       (more) => joinLine(`${more} more AP join(s) refused in the last few seconds`),
     );
   }

@@ -7,28 +7,40 @@ import type { TLSSocket } from 'node:tls';
 import type { ApTrust } from '../pki/apTrust';
 import type { EventLine } from '../store/eventLog';
 import { DropReport, RateWindow } from './dropReport';
+import { SourceConnections, type ApPortLimits } from './sourceConnections';
+import { plainAddress } from '../../lib/netAddress';
 
 // An enrolment request is a MAC, a token and a CSR: a few kilobytes at most.
 const MAX_ENROL_BODY = 16 * 1024;
+// An oversized body is still read (and dropped) up to this much, so that its sender reads the 413 rather
+// than a connection reset; a sender of more is cut off once the answer is out.
+const MAX_DRAINED_BODY = 4 * 1024 * 1024;
+const ENROL_BODY_TOO_LARGE = `The enrolment request is larger than ${MAX_ENROL_BODY / 1024} KiB; it holds a MAC, a token and a CSR`;
 
-function answer(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
+function answer(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers });
   res.end(JSON.stringify(body));
 }
 
-function readBody(req: IncomingMessage): Promise<string | null> {
+type Body = { ok: true; text: string } | { ok: false; drained: boolean };
+
+/** The request's body, or that it was too large (and whether all of it was read, so the answer can be read too). */
+function readBody(req: IncomingMessage): Promise<Body> {
   return new Promise((resolve) => {
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > MAX_DRAINED_BODY) return resolve({ ok: false, drained: false });
     let size = 0;
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MAX_ENROL_BODY) {
-        resolve(null);
-        req.destroy();
-      } else chunks.push(chunk);
+      if (size <= MAX_ENROL_BODY) chunks.push(chunk);
+      else if (size > MAX_DRAINED_BODY) {
+        req.pause();
+        resolve({ ok: false, drained: false });
+      }
     });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', () => resolve(null));
+    req.on('end', () => resolve(size > MAX_ENROL_BODY ? { ok: false, drained: true } : { ok: true, text: Buffer.concat(chunks).toString('utf8') }));
+    req.on('error', () => resolve({ ok: false, drained: false }));
   });
 }
 
@@ -48,14 +60,17 @@ export class CapwapPort {
   private readonly connections = new Set<Socket>();
   private readonly enrolments: RateWindow;
   private readonly drops: DropReport;
+  private readonly perSource: SourceConnections;
 
   constructor(
     private readonly trust: ApTrust,
     enrolmentsPerSecond: number,
+    limits: ApPortLimits,
     log: (line: EventLine) => void,
   ) {
     this.enrolments = new RateWindow(enrolmentsPerSecond);
     this.drops = new DropReport(log);
+    this.perSource = new SourceConnections(limits, this.drops);
   }
 
   get namespace(): Namespace<ApToControllerEvents, ControllerToApEvents> {
@@ -72,8 +87,12 @@ export class CapwapPort {
     server.on('connection', (socket: Socket) => {
       this.connections.add(socket);
       socket.once('close', () => this.connections.delete(socket));
+      this.perSource.accepted(socket);
     });
-    server.on('secureConnection', (socket: TLSSocket) => this.refuseForgedCertificate(socket));
+    server.on('secureConnection', (socket: TLSSocket) => {
+      this.perSource.secured(socket);
+      this.refuseForgedCertificate(socket);
+    });
     this.io.attach(server);
     this.server = server;
     await new Promise<void>((resolve, reject) => {
@@ -101,7 +120,7 @@ export class CapwapPort {
     if (socket.authorized) return;
     const certificate = socket.getPeerCertificate();
     if (!certificate || !certificate.subject) return;
-    const address = (socket.remoteAddress ?? 'unknown').replace(/^::ffff:/, '');
+    const address = plainAddress(socket.remoteAddress);
     const reason = String(socket.authorizationError ?? 'not issued by this controller');
     this.drops.drop(
       'forged-certificate',
@@ -126,15 +145,19 @@ export class CapwapPort {
     if (url.pathname !== ENROL_PATH) return answer(res, 404, { error: 'Not found' });
     if (req.method !== 'POST') return answer(res, 405, { error: 'Use POST' });
     if (!this.enrolments.take()) return answer(res, 429, { error: 'Too many enrolments; try again in a second' });
-    const text = await readBody(req);
-    if (text === null) return answer(res, 413, { error: `The enrolment request is larger than ${MAX_ENROL_BODY} bytes` });
+    const read = await readBody(req);
+    if (!read.ok) {
+      answer(res, 413, { error: ENROL_BODY_TOO_LARGE }, { connection: 'close' });
+      if (!read.drained) res.once('finish', () => req.destroy());
+      return;
+    }
     let body: unknown;
     try {
-      body = JSON.parse(text);
+      body = JSON.parse(read.text);
     } catch {
       return answer(res, 400, { error: 'The enrolment request must be JSON' });
     }
-    const source = (req.socket.remoteAddress ?? 'unknown').replace(/^::ffff:/, '');
+    const source = plainAddress(req.socket.remoteAddress);
     try {
       const result = await this.trust.enrol(body, source);
       answer(res, result.status, result.body);

@@ -14,6 +14,7 @@ import {
 } from '../../lib/firmwareCatalog';
 import { challengeHash, challengeHashMatches } from './challengeHash';
 import { publishReleases, type CatalogReleaseSpec, type PublishedFile, type PublishedRelease } from './catalogReleases';
+import { hostPort } from '../../lib/netAddress';
 
 export interface CatalogServiceOptions {
   host: string;
@@ -190,8 +191,7 @@ export async function startCatalogService(options: CatalogServiceOptions): Promi
     server.listen(options.port, options.host, resolve);
   });
   const { port } = server.address() as AddressInfo;
-  const authority = options.host.includes(':') ? `[${options.host}]` : options.host;
-  baseUrl = options.publicUrl?.replace(/\/+$/, '') ?? `https://${authority}:${port}`;
+  baseUrl = options.publicUrl?.replace(/\/+$/, '') ?? `https://${hostPort(options.host, port)}`;
   return {
     url: baseUrl,
     host: options.host,

@@ -245,8 +245,8 @@ describe('an SSH session on the CLI', () => {
 
 describe('CLI accounts', () => {
   it('gives a monitor the > prompt and show commands only', async () => {
-    expect((await harness.instance.auth.createUser({ username: 'admin', sourceAddress: '127.0.0.1' }, { username: 'watcher', password: 'watcher-password', role: 'monitor' })).ok).toBe(true);
-    const shell = await SshShell.open(port, { username: 'watcher', password: 'watcher-password' });
+    expect((await harness.instance.auth.createUser({ username: 'admin', sourceAddress: '127.0.0.1' }, { username: 'watcher', password: 'watcher-Basalt-Tern', role: 'monitor' })).ok).toBe(true);
+    const shell = await SshShell.open(port, { username: 'watcher', password: 'watcher-Basalt-Tern' });
     shells.push(shell);
     await shell.waitFor(/EWC>$/);
     expect(await shell.command('configure terminal')).toContain("^\r\n% Invalid input detected at '^' marker.");
@@ -293,11 +293,11 @@ describe('CLI accounts', () => {
   });
 
   it('locks an account after five wrong passwords, as the web login does', async () => {
-    await harness.instance.auth.createUser({ username: ADMIN.username, sourceAddress: '127.0.0.1' }, { username: 'guesser', password: 'right-password', role: 'admin' });
+    await harness.instance.auth.createUser({ username: ADMIN.username, sourceAddress: '127.0.0.1' }, { username: 'guesser', password: 'right-Cobalt-Meadow', role: 'admin' });
     for (let i = 0; i < 5; i++) {
       await expect(SshShell.open(port, { username: 'guesser', password: `wrong-${i}` })).rejects.toThrow(/authentication/i);
     }
-    await expect(SshShell.open(port, { username: 'guesser', password: 'right-password' })).rejects.toThrow(/authentication/i);
+    await expect(SshShell.open(port, { username: 'guesser', password: 'right-Cobalt-Meadow' })).rejects.toThrow(/authentication/i);
     const trail = harness.instance.auth.audit.recent().filter((e) => e.username === 'guesser');
     expect(trail.map((e) => e.action)).toContain('login.locked');
     expect(trail.every((e) => e.action === 'user.create' || e.sourceAddress === '127.0.0.1 (ssh)')).toBe(true);
@@ -316,7 +316,7 @@ describe('CLI accounts', () => {
       startedAt: Date.now(),
     });
     // The console applies the web session's 8-hour idle limit; this server gets a short one.
-    const server = startCliServer({ host: '127.0.0.1', port: 0, hostKeyPath: path.join(harness.config.dataDir, 'idle-test-host-key'), ...parts, idleMs: 500 });
+    const server = startCliServer({ host: '127.0.0.1', port: 0, hostKeyPath: path.join(harness.config.dataDir, 'idle-test-host-key'), limiter: harness.instance.limiter, ...parts, idleMs: 500 });
     try {
       const shell = await SshShell.open(await server.listening, { username: 'admin', password: TEST_ADMIN_PASSWORD });
       await shell.waitFor(/EWC#$/);

@@ -3,10 +3,12 @@ import { StringDecoder } from 'node:string_decoder';
 import ssh2, { type AuthContext, type Connection, type ServerChannel, type Session } from 'ssh2';
 import { loadOrCreateHostKey } from '../sftp/sftpServer';
 import { fingerprintOf } from '../sftp/hostKey';
+import type { AccessLimiter } from '../http/sourceLimiter';
 import type { CliAuth, CliLogin } from './cliAuth';
 import type { CliActor, CliBackend } from './cliBackend';
 import { CliInterpreter } from './cliInterpreter';
 import { DEFAULT_MAX_LINE_LENGTH, TerminalSession } from './terminalSession';
+import { plainAddress } from '../../lib/netAddress';
 
 const { Server, utils } = ssh2;
 
@@ -18,6 +20,8 @@ export interface CliServerOptions {
   hostKeyPath: string;
   backend: CliBackend;
   auth: CliAuth;
+  /** The console's per-source limiter: SSH logins draw from the same `login` budget as the web login. */
+  limiter: AccessLimiter;
   /** Defaults to the web session's idle limit. */
   idleMs?: number;
   maxLineLength?: number;
@@ -31,9 +35,12 @@ export interface CliServer {
   close(): Promise<void>;
 }
 
+/** As OpenSSH's MaxAuthTries: a connection is closed after this many failed login attempts. */
+export const MAX_AUTH_TRIES = 3;
+
 /** The audit trail's source for a CLI action: the peer address, marked as SSH. */
 export function sshSource(ip: string | undefined): string {
-  return `${(ip ?? 'unknown').replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/i, '')} (ssh)`;
+  return `${plainAddress(ip)} (ssh)`;
 }
 
 /** The controller's IOS-XE style CLI over SSH (ssh2's server), authenticating the console's own accounts. */
@@ -47,7 +54,7 @@ export function startCliServer(options: CliServerOptions): CliServer {
   const ssh = new Server({ hostKeys: [hostKey] }, (connection, info) => {
     connections.add(connection);
     connection.on('close', () => connections.delete(connection));
-    serveConnection(connection, sshSource(info.ip), options);
+    serveConnection(connection, plainAddress(info.ip), options);
   });
   // Our own listener hands sockets to ssh2, so that closing can cut a client that never hangs up
   // (Ansible's persistent connection daemon keeps its session open for 30 s after the play).
@@ -86,9 +93,11 @@ export function startCliServer(options: CliServerOptions): CliServer {
   };
 }
 
-function serveConnection(connection: Connection, source: string, options: CliServerOptions): void {
-  const { auth } = options;
+function serveConnection(connection: Connection, address: string, options: CliServerOptions): void {
+  const { auth, limiter } = options;
+  const source = sshSource(address);
   let login: CliLogin | null = null;
+  let failures = 0;
   let endedElsewhere = false;
   let stopListening: (() => void) | null = null;
   const terminals = new Set<TerminalSession>();
@@ -102,17 +111,47 @@ function serveConnection(connection: Connection, source: string, options: CliSer
     }
   });
 
+  // A failed attempt counts towards MAX_AUTH_TRIES. The last one is answered by disconnecting, not with
+  // a failure (as sshd does), so the client offers nothing more.
+  const failed = (ctx: AuthContext) => {
+    failures += 1;
+    if (failures >= MAX_AUTH_TRIES) connection.end();
+    else ctx.reject(['password', 'publickey']);
+  };
+
+  // The source's login budget, asked before any work: over it, the connection is closed unanswered.
+  const admitted = (): (() => void) | null => {
+    const admission = limiter.admit('login', address);
+    if (admission.ok) return admission.release;
+    failures = MAX_AUTH_TRIES;
+    connection.end();
+    return null;
+  };
+
   const authenticate = (ctx: AuthContext) => {
     if (login) return ctx.accept();
+    // Requests the client sent before it saw the disconnect are not attempts any more.
+    if (failures >= MAX_AUTH_TRIES) return;
+    // `none` only asks which methods the server takes: no attempt, as OpenSSH counts it.
+    if (ctx.method === 'none') return ctx.reject(['password', 'publickey']);
     if (ctx.method === 'password') {
+      const release = admitted();
+      if (!release) return;
       void auth
         .password(ctx.username, ctx.password, source)
         .then((result) => {
-          if (result.ok) return accepted(result.login, () => ctx.accept());
-          // Each failure answers later than the last, as the web login does.
-          setTimeout(() => ctx.reject(['password', 'publickey']), result.delayMs);
+          if (result.ok) {
+            release();
+            return accepted(result.login, () => ctx.accept());
+          }
+          // Each failure answers later than the last, as the web login does; the attempt holds its slot until then.
+          setTimeout(() => {
+            release();
+            failed(ctx);
+          }, result.delayMs);
         })
         .catch((error: unknown) => {
+          release();
           console.error('CLI login failed inside the console:', error instanceof Error ? error.message : error);
           ctx.reject();
         });
@@ -120,14 +159,23 @@ function serveConnection(connection: Connection, source: string, options: CliSer
     }
     if (ctx.method === 'publickey') {
       const key = auth.publicKeys(ctx.username).find((k) => k.getPublicSSH().equals(ctx.key.data));
-      if (!key) return ctx.reject(['password', 'publickey']);
-      // Without a signature the client only asks whether this key would do.
-      if (!ctx.signature || !ctx.blob) return ctx.accept();
-      if (key.verify(ctx.blob, ctx.signature, ctx.hashAlgo) !== true) return ctx.reject(['password', 'publickey']);
+      // Without a signature the client only asks whether this key would do: free for a key of the account,
+      // an attempt for any other (otherwise keys and names could be probed without limit).
+      if (!ctx.signature || !ctx.blob) {
+        if (key) return ctx.accept();
+        const release = admitted();
+        if (!release) return;
+        release();
+        return failed(ctx);
+      }
+      const release = admitted();
+      if (!release) return;
+      release();
+      if (!key || key.verify(ctx.blob, ctx.signature, ctx.hashAlgo) !== true) return failed(ctx);
       const opened = auth.keyLogin(ctx.username, fingerprintOf(ctx.key.data), source);
-      return opened ? accepted(opened, () => ctx.accept()) : ctx.reject(['password', 'publickey']);
+      return opened ? accepted(opened, () => ctx.accept()) : failed(ctx);
     }
-    ctx.reject(['password', 'publickey']);
+    failed(ctx);
   };
 
   const accepted = (opened: CliLogin, accept: () => void) => {

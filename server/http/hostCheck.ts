@@ -1,3 +1,5 @@
+import { bracketHost } from '../../lib/netAddress';
+
 /**
  * The Host names the console answers to. A DNS-rebinding page reaches the console under the attacker's
  * name (`Host: evil.example:3000`, and `Origin` to match), so the origin check alone cannot see it;
@@ -12,10 +14,6 @@ export interface AllowedHosts {
 
 const WILDCARDS = new Set(['0.0.0.0', '::', '[::]', '']);
 
-function bracketed(host: string): string {
-  return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
-}
-
 /** Splits `name:port` or `[v6]:port`; the port is null when absent. */
 function splitHost(value: string): { name: string; port: string | null } | null {
   const match = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(?::(\d{1,5}))?$/.exec(value.trim());
@@ -25,7 +23,7 @@ function splitHost(value: string): { name: string; port: string | null } | null 
 /** The names to accept when EWC_ALLOWED_HOSTS is unset: the listen address, localhost, 127.0.0.1 and [::1]. */
 export function defaultAllowedHostNames(listenHost: string): string[] {
   const names = ['localhost', '127.0.0.1', '[::1]'];
-  if (!WILDCARDS.has(listenHost)) names.unshift(bracketed(listenHost.toLowerCase()));
+  if (!WILDCARDS.has(listenHost)) names.unshift(bracketHost(listenHost.toLowerCase()));
   return [...new Set(names)];
 }
 
@@ -37,8 +35,13 @@ export function isAllowedHost(hostHeader: string | undefined, localPort: number 
   const entries = allowed.configured.length > 0 ? allowed.configured : defaultAllowedHostNames(allowed.listenHost);
   return entries.some((entry) => {
     const wanted = splitHost(entry);
-    if (!wanted || wanted.name !== bracketed(given.name)) return false;
+    if (!wanted || wanted.name !== bracketHost(given.name)) return false;
     if (wanted.port !== null) return given.port === wanted.port;
     return given.port === null || given.port === String(localPort);
   });
+}
+
+/** What a request under a foreign Host name is told, by the page gate and by socket.io's handshake alike. */
+export function foreignHostMessage(hostHeader: string | undefined): string {
+  return `This console does not answer to the host name "${hostHeader ?? ''}"; add it to EWC_ALLOWED_HOSTS if it is yours.`;
 }

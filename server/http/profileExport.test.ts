@@ -87,4 +87,25 @@ describe('Export configuration', () => {
     expect(text).toContain(' sftp-image-path "EWC/My Images"\n');
     expect(text.split('\n').every((line) => line === '' || line.startsWith(' ') || line === 'wireless profile image-download default')).toBe(true);
   });
+
+  it('refuses IPv4-mapped IPv6 forms of multicast, broadcast and unspecified addresses as the image server, so none is saved or exported', async () => {
+    expect((await harness.instance.api.saveProfile({ ...PROFILE, mode: 'TFTP', imageServer: '10.0.0.5', port: 69 }, ADMIN)).status).toBe(200);
+    const cases: [string, RegExp][] = [
+      ['::ffff:224.0.0.1', /multicast/],
+      ['::ffff:255.255.255.255', /broadcast/],
+      ['::ffff:0.0.0.0', /this network/],
+      ['[::ffff:224.0.0.1]', /multicast/],
+      ['::FFFF:e000:1', /multicast/],
+      ['0:0:0:0:0:ffff:ffff:ffff', /broadcast/],
+      ['::ffff:240.0.0.1', /reserved/],
+    ];
+    for (const [imageServer, message] of cases) {
+      const refused = await harness.instance.api.saveProfile({ ...PROFILE, mode: 'TFTP', imageServer, port: 69 }, ADMIN);
+      expect(refused.status, imageServer).toBe(400);
+      expect(refused.body, imageServer).toMatchObject({ issues: [{ path: 'imageServer', message: expect.stringMatching(message) }] });
+    }
+    expect(exported()).toContain(' tftp-image-server 10.0.0.5\n');
+    expect(exported()).not.toMatch(/ffff/i);
+    expect((await harness.instance.api.saveProfile({ ...PROFILE, mode: 'TFTP', imageServer: '::ffff:10.0.0.6', port: 69 }, ADMIN)).status).toBe(200);
+  });
 });

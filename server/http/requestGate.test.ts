@@ -34,8 +34,8 @@ beforeAll(async () => {
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ actor: req.headers['x-ewc-actor'] ?? null }));
   });
-  instance = createConsole(httpServer, loadConfig({ EWC_DATA_DIR: dataDir, EWC_DEMO: '0', EWC_ADMIN_PASSWORD: ADMIN_PASSWORD }));
-  gate = new RequestGate(instance.auth, { allowedHosts: { configured: [], listenHost: '127.0.0.1' } });
+  instance = createConsole(httpServer, loadConfig({ EWC_DATA_DIR: dataDir, EWC_DEMO: '0', EWC_ADMIN_PASSWORD: ADMIN_PASSWORD, EWC_CLI_PORT: '0' }));
+  gate = new RequestGate(instance.auth, { allowedHosts: { configured: [], listenHost: '127.0.0.1' }, limiter: instance.limiter });
   await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(httpServer.address() as AddressInfo).port}`;
   adminCookie = await cookieFor('admin', ADMIN_PASSWORD);

@@ -4,12 +4,13 @@ import { sessionIdFromCookie } from '../auth/cookies';
 import { checkOrigin } from '../auth/originCheck';
 import { accessFor, allows, changesState, isApi } from './accessPolicy';
 import { BODY_TOO_LARGE, bodyCapApplies, declaresTooLargeBody } from './bodyLimit';
-import { isAllowedHost, type AllowedHosts } from './hostCheck';
+import { foreignHostMessage, isAllowedHost, type AllowedHosts } from './hostCheck';
 import { ACTOR_HEADER, SOURCE_HEADER, type RequestActor } from '../../lib/requestActor';
-import { SourceLimiter, type SourceLimits } from './sourceLimiter';
+import type { AccessKind, AccessLimiter } from './sourceLimiter';
+import { plainAddress } from '../../lib/netAddress';
 
 export function sourceAddressOf(req: IncomingMessage): string {
-  return (req.socket.remoteAddress ?? 'unknown').replace(/^::ffff:/, '');
+  return plainAddress(req.socket.remoteAddress);
 }
 
 function answer(res: ServerResponse, status: number, error: string, headers: Record<string, string> = {}): void {
@@ -17,19 +18,16 @@ function answer(res: ServerResponse, status: number, error: string, headers: Rec
   res.end(JSON.stringify({ error }));
 }
 
-/**
- * Public endpoints that cost the server real work per call, limited per source address before that
- * work starts: a login hashes a password (scrypt, tens of milliseconds of a thread-pool thread), the
- * host-key probe opens a TCP connection to any host and port it is given.
- */
-export const LIMITED_ENDPOINTS: readonly { method: string; path: string; what: string; limits: SourceLimits }[] = [
-  { method: 'POST', path: '/api/auth/login', what: 'login attempts', limits: { burst: 20, perMinute: 20, concurrent: 2 } },
-  { method: 'POST', path: '/api/image-download-profile/host-key', what: 'host key checks', limits: { burst: 10, perMinute: 10, concurrent: 2 } },
+/** Public endpoints that cost the server real work per call, and the per-source limit each one draws from. */
+export const LIMITED_ENDPOINTS: readonly { method: string; path: string; kind: AccessKind }[] = [
+  { method: 'POST', path: '/api/auth/login', kind: 'login' },
+  { method: 'POST', path: '/api/image-download-profile/host-key', kind: 'hostKey' },
 ];
 
 export interface RequestGateOptions {
   allowedHosts: AllowedHosts;
-  now?: () => number;
+  /** The console's per-source limiter, shared with the SSH CLI: one budget per source, whichever way it comes in. */
+  limiter: AccessLimiter;
 }
 
 /**
@@ -39,14 +37,12 @@ export interface RequestGateOptions {
  * session redirect to the login page. Route handlers check the session again (routeResponse.ts).
  */
 export class RequestGate {
-  private readonly limiters: Map<string, { what: string; limiter: SourceLimiter }>;
+  private readonly limited = new Map(LIMITED_ENDPOINTS.map((e) => [`${e.method} ${e.path}`, e.kind]));
 
   constructor(
     private readonly auth: AuthService,
     private readonly options: RequestGateOptions,
-  ) {
-    this.limiters = new Map(LIMITED_ENDPOINTS.map((e) => [`${e.method} ${e.path}`, { what: e.what, limiter: new SourceLimiter(e.limits, options.now) }]));
-  }
+  ) {}
 
   /** Returns true when the request may go on to Next.js; otherwise it has been answered. */
   admit(req: IncomingMessage, res: ServerResponse): boolean {
@@ -57,7 +53,7 @@ export class RequestGate {
     const url = new URL(req.url ?? '/', 'http://console.invalid');
 
     if (!isAllowedHost(req.headers.host, req.socket.localPort, this.options.allowedHosts)) {
-      answer(res, 400, `This console does not answer to the host name "${req.headers.host ?? ''}"; add it to EWC_ALLOWED_HOSTS if it is yours.`);
+      answer(res, 400, foreignHostMessage(req.headers.host));
       return false;
     }
     if (bodyCapApplies(url.pathname) && declaresTooLargeBody(req.headers['content-length'])) {
@@ -91,12 +87,11 @@ export class RequestGate {
   }
 
   private withinLimits(method: string, pathname: string, source: string, res: ServerResponse): boolean {
-    const limited = this.limiters.get(`${method} ${pathname}`);
-    if (!limited) return true;
-    const admission = limited.limiter.admit(source);
+    const kind = this.limited.get(`${method} ${pathname}`);
+    if (!kind) return true;
+    const admission = this.options.limiter.admit(kind, source);
     if (!admission.ok) {
-      const why = admission.reason === 'rate' ? `Too many ${limited.what} from ${source}` : `Too many ${limited.what} at once from ${source}`;
-      answer(res, 429, `${why}; try again in ${admission.retryAfterSeconds} s.`, { 'retry-after': String(admission.retryAfterSeconds) });
+      answer(res, 429, admission.message, { 'retry-after': String(admission.retryAfterSeconds) });
       return false;
     }
     // Held until the answer is sent (or the client gives up), so slow answers count against the source's concurrency.

@@ -1,8 +1,22 @@
-import type { Server as SocketServer } from 'socket.io';
+import type { IncomingMessage } from 'node:http';
+import type { Server as SocketServer, ServerOptions } from 'socket.io';
 import type { AuthService } from '../auth/authService';
 import { sessionIdFromCookie } from '../auth/cookies';
 import { checkOrigin } from '../auth/originCheck';
 import { hashSessionId } from '../auth/sessionStore';
+import { foreignHostMessage, isAllowedHost, type AllowedHosts } from './hostCheck';
+
+/**
+ * socket.io's handshake requests (long-polling and the WebSocket upgrade) go to engine.io, past the
+ * request gate: they get the gate's Host check here, before engine.io hands out a session id. A
+ * refused upgrade is answered 400 with the gate's message, a refused polling handshake 403.
+ */
+export function browserHandshakeCheck(allowed: AllowedHosts): NonNullable<ServerOptions['allowRequest']> {
+  return (req: IncomingMessage, callback) => {
+    const ok = isAllowedHost(req.headers.host, req.socket.localPort, allowed);
+    callback(ok ? null : foreignHostMessage(req.headers.host), ok);
+  };
+}
 
 /**
  * Browsers reach the live page only with a valid session, from the console's own origin;

@@ -1,3 +1,5 @@
+import { parseIp } from '../../lib/netAddress';
+
 export interface SourceLimits {
   /** Requests a source may make at once before it has to wait... */
   burst: number;
@@ -19,9 +21,21 @@ interface Bucket {
 const PRUNE_ABOVE = 10_000;
 
 /**
- * A token bucket and an in-flight counter per source address. The request gate asks it before an
- * expensive public endpoint (login hashes a password, the host-key probe opens a TCP connection),
- * so a flood from one address is answered 429 at once, without doing the work.
+ * Whose bucket an address draws from: an IPv4 address its own, an IPv6 address its /64, since one
+ * host commonly holds a whole /64 and could otherwise take a fresh bucket for every attempt.
+ */
+export function sourceKey(address: string): string {
+  const ip = parseIp(address);
+  if (!ip) return address;
+  if (ip.family === 4) return ip.text;
+  const groups = [0, 2, 4, 6].map((i) => ((ip.bytes[i] << 8) | ip.bytes[i + 1]).toString(16));
+  return `${groups.join(':')}::/64`;
+}
+
+/**
+ * A token bucket and an in-flight counter per source address. It is asked before expensive work
+ * that anyone can ask for (a login hashes a password, the host-key probe opens a TCP connection),
+ * so a flood from one address is refused at once, without doing the work.
  */
 export class SourceLimiter {
   private readonly buckets = new Map<string, Bucket>();
@@ -32,7 +46,7 @@ export class SourceLimiter {
   ) {}
 
   admit(source: string): Admission {
-    const bucket = this.refilled(source);
+    const bucket = this.refilled(sourceKey(source));
     if (bucket.inFlight >= this.limits.concurrent) return { ok: false, retryAfterSeconds: 1, reason: 'concurrency' };
     if (bucket.tokens < 1) {
       const secondsPerToken = 60 / this.limits.perMinute;
@@ -71,5 +85,36 @@ export class SourceLimiter {
       const tokens = bucket.tokens + ((now - bucket.updatedAt) / 60_000) * this.limits.perMinute;
       if (bucket.inFlight === 0 && tokens >= this.limits.burst) this.buckets.delete(source);
     }
+  }
+}
+
+/**
+ * Every way into the console that costs real work before it knows who asks, by name, with its limits
+ * per source address. Each name has one bucket per source, whichever door the attempt comes through:
+ * `login` is the web login and the SSH CLI's password and public-key logins together, so a source that
+ * spent its attempts over SSH is refused on the web too. A new door (RESTCONF, metrics) adds its name here.
+ */
+export const ACCESS_LIMITS = {
+  login: { what: 'login attempts', limits: { burst: 20, perMinute: 20, concurrent: 2 } },
+  hostKey: { what: 'host key checks', limits: { burst: 10, perMinute: 10, concurrent: 2 } },
+} as const satisfies Record<string, { what: string; limits: SourceLimits }>;
+
+export type AccessKind = keyof typeof ACCESS_LIMITS;
+
+/** The console's one per-source limiter: the request gate, the SSH CLI and any later door ask it by name. */
+export class AccessLimiter {
+  private readonly limiters = new Map<AccessKind, SourceLimiter>();
+
+  constructor(now: () => number = Date.now) {
+    for (const kind of Object.keys(ACCESS_LIMITS) as AccessKind[]) this.limiters.set(kind, new SourceLimiter(ACCESS_LIMITS[kind].limits, now));
+  }
+
+  /** Admits one attempt of `kind` from `source`, or says why not in words the caller can show (`Too many login attempts from …`). */
+  admit(kind: AccessKind, source: string): { ok: true; release: () => void } | { ok: false; retryAfterSeconds: number; message: string } {
+    const admission = this.limiters.get(kind)!.admit(source);
+    if (admission.ok) return admission;
+    const { what } = ACCESS_LIMITS[kind];
+    const why = admission.reason === 'rate' ? `Too many ${what} from ${source}` : `Too many ${what} at once from ${source}`;
+    return { ok: false, retryAfterSeconds: admission.retryAfterSeconds, message: `${why}; try again in ${admission.retryAfterSeconds} s.` };
   }
 }

@@ -2,6 +2,7 @@ import { keyTypeLabel, type HostKeyType } from '../../lib/hostKeyType';
 import { joinImagePath } from '../../lib/imageBundle';
 import { SftpError, sftpDownload, type SftpCredentials } from '../sftp/sftpClient';
 import { ImageFetchError, type ImageFetchOptions, type ImageFetchResult, type ImageSource } from './imageSource';
+import { bracketHost } from '../../lib/netAddress';
 
 export interface SftpSourceSettings {
   server: string;
@@ -33,7 +34,7 @@ export class SftpImageSource implements ImageSource {
 
   displayUrl(fileName: string): string {
     const { server, port, imagePath } = this.settings;
-    const host = server.includes(':') && !server.startsWith('[') ? `[${server}]` : server;
+    const host = bracketHost(server);
     const authority = port === 22 ? host : `${host}:${port}`;
     return `sftp://*****@${authority}/${joinImagePath(imagePath, fileName).replace(/^\/+/, '')}`;
   }

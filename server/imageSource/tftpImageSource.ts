@@ -1,6 +1,7 @@
 import { joinImagePath } from '../../lib/imageBundle';
 import { TftpError, describeNegotiation, tftpDownload } from '../tftp/tftpClient';
 import { ImageFetchError, type ImageFetchOptions, type ImageFetchResult, type ImageSource } from './imageSource';
+import { bracketHost } from '../../lib/netAddress';
 
 export interface TftpSourceSettings {
   server: string;
@@ -18,7 +19,7 @@ export class TftpImageSource implements ImageSource {
 
   displayUrl(fileName: string): string {
     const { server, port, imagePath } = this.settings;
-    const host = server.includes(':') && !server.startsWith('[') ? `[${server}]` : server;
+    const host = bracketHost(server);
     const authority = port === 69 ? host : `${host}:${port}`;
     const remote = joinImagePath(imagePath, fileName).replace(/^\/+/, '');
     return `tftp://${authority}/${remote}`;

@@ -1,10 +1,16 @@
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
+import https from 'node:https';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ApAgent } from '../agent/apAgent';
 import { ensureApCredentials } from '../agent/apCredentials';
 import { DEMO_FLEET } from '../demo/demoFleet';
+import { ENROL_PATH } from '../../lib/capwapEvents';
 import { ADMIN, startConsoleHarness, waitFor, type ConsoleHarness } from '../testing/consoleHarness';
+
+const run = promisify(execFile);
 
 let harness: ConsoleHarness | null = null;
 const agents: ApAgent[] = [];
@@ -113,5 +119,49 @@ describe('AP enrolment and the AP authorization list', () => {
       status: 400,
       body: { issues: [{ path: 'mac', message: expect.stringContaining('must be a MAC address') }, { path: 'validHours', message: 'at least 1 hour' }] },
     });
+  });
+
+  it('certifies only ECDSA P-256 and P-384 keys and RSA keys of 2048 bits or more', async () => {
+    harness = await startConsoleHarness();
+    const h = harness;
+    /** A CSR for `mac` made with openssl, as an AP's own tooling would make it. */
+    const csrFor = async (mac: string, keyArgs: string[]) => {
+      const keyFile = path.join(h.config.dataDir, `${mac}.key`);
+      await run('openssl', ['genpkey', ...keyArgs, '-out', keyFile]);
+      return (await run('openssl', ['req', '-new', '-key', keyFile, '-subj', `/CN=${mac}`])).stdout;
+    };
+    const enrol = async (mac: string, keyArgs: string[]) => h.instance.trust.enrol({ mac, token: h.instance.trust.joinToken, csr: await csrFor(mac, keyArgs) }, '127.0.0.1');
+    const wanted = 'this controller certifies ECDSA P-256 or P-384, or RSA of 2048 bits or more';
+    expect(await enrol('0a00.0000.0101', ['-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:1024'])).toEqual({ status: 400, body: { error: `Enrolment refused: the certificate request's key is RSA of 1024 bits; ${wanted}` } });
+    expect(await enrol('0a00.0000.0102', ['-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:secp521r1'])).toEqual({ status: 400, body: { error: `Enrolment refused: the certificate request's key is ECDSA on secp521r1; ${wanted}` } });
+    expect(await enrol('0a00.0000.0103', ['-algorithm', 'ED25519'])).toEqual({ status: 400, body: { error: `Enrolment refused: the certificate request's key is ed25519; ${wanted}` } });
+    expect((await enrol('0a00.0000.0104', ['-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048'])).status).toBe(201);
+    expect((await enrol('0a00.0000.0105', ['-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-384'])).status).toBe(201);
+    expect((await enrol('0a00.0000.0106', ['-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256'])).status).toBe(201);
+    expect(listOf(h).aps.map((ap) => ap.mac)).toEqual(['0a00.0000.0104', '0a00.0000.0105', '0a00.0000.0106']);
+  });
+
+  it('answers an oversized enrolment body with a 413 and a message, not a connection reset', async () => {
+    harness = await startConsoleHarness();
+    const h = harness;
+    const post = (body: Buffer, chunked: boolean) =>
+      new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const url = new URL(ENROL_PATH, h.capwapUrl);
+        const headers: Record<string, string> = { 'content-type': 'application/json' };
+        if (!chunked) headers['content-length'] = String(body.length);
+        const req = https.request(url, { method: 'POST', ca: caOf(h), headers }, (res) => {
+          let text = '';
+          res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+        });
+        req.on('error', reject);
+        req.end(body);
+      });
+    const megabyte = Buffer.alloc(1024 * 1024, 0x20);
+    for (const chunked of [false, true]) {
+      const reply = await post(megabyte, chunked);
+      expect(reply.status, `chunked: ${chunked}`).toBe(413);
+      expect(JSON.parse(reply.body)).toEqual({ error: 'The enrolment request is larger than 16 KiB; it holds a MAC, a token and a CSR' });
+    }
   });
 });

@@ -1,7 +1,8 @@
-import { X509Certificate, randomBytes } from 'node:crypto';
+import { X509Certificate, createPublicKey, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { EC_ALGORITHM, generateKeyPair, importPrivateKey, privateKeyToPem, x509 } from './x509';
+import { addressClass, parseIp } from '../../lib/netAddress';
 
 /** The subject of the controller's own TLS certificate: APs accept no other server, not even another AP's certificate. */
 export const CONTROLLER_CN = 'EWC controller';
@@ -18,6 +19,31 @@ export interface IssuedCertificate {
 }
 
 export class CertificateRequestError extends Error {}
+
+// The AP keys this CA certifies: ECDSA on the curves TLS 1.3 and the controller use, RSA of NIST's 112-bit strength or more.
+const EC_CURVES = new Set(['prime256v1', 'secp384r1']);
+const MIN_RSA_BITS = 2048;
+
+/** Why the key of a CSR is too weak or of a kind this CA does not certify, or null. */
+function requestKeyProblem(spki: ArrayBuffer): string | null {
+  let key;
+  try {
+    key = createPublicKey({ key: Buffer.from(spki), format: 'der', type: 'spki' });
+  } catch {
+    return 'the certificate request holds no readable public key';
+  }
+  const details = key.asymmetricKeyDetails ?? {};
+  const wanted = `ECDSA P-256 or P-384, or RSA of ${MIN_RSA_BITS} bits or more`;
+  if (key.asymmetricKeyType === 'ec') {
+    const curve = details.namedCurve ?? 'unknown';
+    return EC_CURVES.has(curve) ? null : `the certificate request's key is ECDSA on ${curve}; this controller certifies ${wanted}`;
+  }
+  if (key.asymmetricKeyType === 'rsa') {
+    const bits = details.modulusLength ?? 0;
+    return bits >= MIN_RSA_BITS ? null : `the certificate request's key is RSA of ${bits} bits; this controller certifies ${wanted}`;
+  }
+  return `the certificate request's key is ${key.asymmetricKeyType ?? 'of an unknown type'}; this controller certifies ${wanted}`;
+}
 
 function yearsFromNow(years: number): Date {
   const date = new Date();
@@ -90,8 +116,10 @@ export class LocalCa {
       fs.writeFileSync(certFile, caCert.toString('pem'));
     }
     const controllerKeys = await generateKeyPair();
-    const ips = ['127.0.0.1', '::1', ...hostNames.filter((h) => /^[\d.:]+$/.test(h) && h !== '0.0.0.0' && h !== '::')];
-    const dns = ['localhost', ...hostNames.filter((h) => !/^[\d.:]+$/.test(h))];
+    // A listen address is an IP SAN unless it names no host (0.0.0.0, ::); anything else is a DNS name.
+    const addresses = hostNames.map((h) => parseIp(h));
+    const ips = ['127.0.0.1', '::1', ...addresses.flatMap((ip) => (ip && addressClass(ip) !== 'unspecified' ? [ip.text] : []))];
+    const dns = ['localhost', ...hostNames.filter((_, i) => addresses[i] === null)];
     const controllerCert = await x509.X509CertificateGenerator.create({
       serialNumber: newSerial(),
       subject: `CN=${CONTROLLER_CN}`,
@@ -118,6 +146,8 @@ export class LocalCa {
     } catch {
       throw new CertificateRequestError('the certificate request is not a PEM PKCS#10 CSR');
     }
+    const weak = requestKeyProblem(csr.publicKey.rawData);
+    if (weak) throw new CertificateRequestError(weak);
     if (!(await csr.verify().catch(() => false))) throw new CertificateRequestError('the certificate request signature does not verify');
     return csr;
   }

@@ -6,6 +6,7 @@ import { ReadPipeline, type ReadLane } from './readPipeline';
 import type { RemoteAttributes } from './sftpChannel';
 import { cancelled, SftpError, timedOut } from './sftpError';
 import { classifySftpError, openSession, request, type HostKeyPin, type Session, type SftpCredentials } from './sftpSession';
+import { bracketHost, hostPort } from '../../lib/netAddress';
 
 export { SftpError, type SftpErrorCode } from './sftpError';
 export type { SftpCredentials } from './sftpSession';
@@ -65,8 +66,7 @@ export interface SftpDownloadResult {
 
 /** `sftp://*****@HOST/PATH`, the controller's syslog form: the user is always masked. */
 export function maskedSftpUrl(host: string, remotePath: string): string {
-  const hostPart = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
-  return `sftp://*****@${hostPart}/${remotePath.replace(/^\/+/, '')}`;
+  return `sftp://*****@${bracketHost(host)}/${remotePath.replace(/^\/+/, '')}`;
 }
 
 const DEFAULT_TIMEOUT_MS = 15_000;
@@ -177,6 +177,5 @@ function laneOf(session: Session, handle: Buffer): ReadLane {
 
 /** The source as the `.part` sidecar records it: who logged in where, and which file; never a secret. */
 function sourceUrl({ host, port, credentials, remotePath }: SftpDownloadOptions): string {
-  const hostPart = host.includes(':') ? `[${host}]` : host;
-  return `sftp://${encodeURIComponent(credentials.username)}@${hostPart}:${port}/${remotePath}`;
+  return `sftp://${encodeURIComponent(credentials.username)}@${hostPort(host, port)}/${remotePath}`;
 }

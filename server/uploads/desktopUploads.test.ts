@@ -10,14 +10,26 @@ import { NON_HOMOGENEOUS_MESSAGE } from '../../lib/httpModeSettings';
 import { DesktopUploads } from './desktopUploads';
 
 let server: Server | null = null;
+const disposers: (() => void)[] = [];
 afterEach(async () => {
+  for (const dispose of disposers.splice(0)) dispose();
   await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
   server = null;
 });
 
-async function start(options: { homogeneous?: boolean; maxBytes?: number; inUse?: string } = {}) {
+async function start(options: { homogeneous?: boolean; maxBytes?: number; quotaBytes?: number; staleAfterMs?: number; inUse?: string } = {}) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ewc-uploads-'));
-  const uploads = new DesktopUploads({ dir, maxBytes: options.maxBytes ?? 10_000_000, homogeneous: () => options.homogeneous ?? true, inUse: () => options.inUse ?? '', trustOf: () => null });
+  const maxBytes = options.maxBytes ?? 10_000_000;
+  const uploads = new DesktopUploads({
+    dir,
+    maxBytes,
+    quotaBytes: options.quotaBytes ?? 2 * maxBytes,
+    staleAfterMs: options.staleAfterMs,
+    homogeneous: () => options.homogeneous ?? true,
+    inUse: () => options.inUse ?? '',
+    trustOf: () => null,
+  });
+  disposers.push(() => uploads.dispose());
   server = createServer((req, res) => void uploads.handle(req, res));
   await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
   return { dir, uploads, endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/uploads` };
@@ -58,7 +70,8 @@ describe('Desktop (HTTP) uploads over tus', () => {
   it('answers which uploaded image the saved profile uses', async () => {
     let inUse = '';
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ewc-uploads-'));
-    const uploads = new DesktopUploads({ dir, maxBytes: 1_000_000, homogeneous: () => true, inUse: () => inUse, trustOf: () => null });
+    const uploads = new DesktopUploads({ dir, maxBytes: 1_000_000, quotaBytes: 2_000_000, homogeneous: () => true, inUse: () => inUse, trustOf: () => null });
+    disposers.push(() => uploads.dispose());
     server = createServer((req, res) => void uploads.handle(req, res));
     await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -77,5 +90,34 @@ describe('Desktop (HTTP) uploads over tus', () => {
     const mixed = await start({ homogeneous: false });
     const refused = await upload(mixed.endpoint, randomBytes(1000), 'ap1g8').catch((e) => ({ status: e.originalResponse.getStatus(), body: e.originalResponse.getBody() }));
     expect(refused).toEqual({ status: 409, body: NON_HOMOGENEOUS_MESSAGE });
+  });
+
+  it('holds all uploads to EWC_UPLOAD_QUOTA_BYTES, unfinished ones by their declared length, and deletes unfinished ones left idle', async () => {
+    const { dir, endpoint } = await start({ maxBytes: 3_000_000, quotaBytes: 10_000_000, staleAfterMs: 60 * 60_000 });
+    /** Starts an upload of `length` bytes, sends its first 100 kB, and leaves it there, as a closed tab would. */
+    const abandoned = async (length: number) => {
+      const created = await fetch(endpoint, { method: 'POST', headers: { 'tus-resumable': '1.0.0', 'upload-length': String(length), 'upload-metadata': `filename ${Buffer.from('ap1g8').toString('base64')}` } });
+      if (created.status !== 201) return { status: created.status, body: await created.text() };
+      const url = new URL(created.headers.get('location')!, endpoint).href;
+      const patched = await fetch(url, { method: 'PATCH', headers: { 'tus-resumable': '1.0.0', 'upload-offset': '0', 'content-type': 'application/offset+octet-stream' }, body: randomBytes(100_000) });
+      expect(patched.status).toBe(204);
+      return { status: 201, body: url };
+    };
+    const replies = [];
+    for (let i = 0; i < 30; i += 1) replies.push(await abandoned(2_900_000));
+    // Three declared 8.7 MB of the 10 MB; the fourth would go over, and so would every one after it.
+    expect(replies.slice(0, 3).map((r) => r.status)).toEqual([201, 201, 201]);
+    expect(replies.slice(3).every((r) => r.status === 413)).toBe(true);
+    expect(replies[3].body).toBe(
+      'Uploads would take 11,600,000 bytes with this one, over EWC_UPLOAD_QUOTA_BYTES (10,000,000 bytes): cancel an unfinished upload, or wait until it expires (1 h after its last byte).',
+    );
+    expect(fs.readdirSync(dir).filter((f) => !f.endsWith('.json'))).toHaveLength(3);
+
+    // An hour without a byte: the three are deleted at the next upload, which then fits.
+    const anHourAgo = new Date(Date.now() - 61 * 60_000);
+    for (const file of fs.readdirSync(dir)) fs.utimesSync(path.join(dir, file), anHourAgo, anHourAgo);
+    const fresh = await abandoned(2_900_000);
+    expect(fresh.status).toBe(201);
+    expect(fs.readdirSync(dir).filter((f) => !f.endsWith('.json'))).toEqual([fresh.body.split('/').pop()]);
   });
 });

@@ -5,10 +5,15 @@ import { FileStore } from '@tus/file-store';
 import { Server } from '@tus/server';
 import { NON_HOMOGENEOUS_MESSAGE, UPLOAD_IN_USE_PATH, UPLOADS_PATH, uploadedImageSchema, type DesktopImage, type UploadedImage } from '../../lib/httpModeSettings';
 import { sha256OfFile } from '../imageSource/imageCache';
+import { formatBytes, heldUploads, removeStaleUploads, reservedBytes } from './uploadSpace';
 
 export interface DesktopUploadsOptions {
   dir: string;
   maxBytes: number;
+  /** What all uploads together may take, finished or not (an unfinished one counts with its declared length). */
+  quotaBytes: number;
+  /** An unfinished upload nobody wrote to for this long is deleted; defaults to a day. */
+  staleAfterMs?: number;
   /** Desktop (HTTP) mode serves one image: uploads are refused while the APs run several image types. */
   homogeneous: () => boolean;
   /** The upload the saved profile points at: kept when a newer upload replaces the others. */
@@ -18,6 +23,9 @@ export interface DesktopUploadsOptions {
 }
 
 const UPLOAD_ID = /^[A-Za-z0-9_-]{1,128}$/;
+export const STALE_UPLOAD_MS = 24 * 60 * 60_000;
+// How often stale unfinished uploads are looked for besides at each new upload.
+const SWEEP_EVERY_MS = 10 * 60_000;
 
 /**
  * Desktop (HTTP) mode's uploads, over the tus resumable-upload protocol (`@tus/server` with its
@@ -26,9 +34,15 @@ const UPLOAD_ID = /^[A-Za-z0-9_-]{1,128}$/;
  */
 export class DesktopUploads {
   private readonly tus: Server;
+  // Uploads admitted whose files the store has not written yet: two creations at once must not both fit the same space.
+  private readonly reserved = new Map<string, number>();
+  private readonly sweep: NodeJS.Timeout;
 
   constructor(private readonly options: DesktopUploadsOptions) {
     fs.mkdirSync(options.dir, { recursive: true });
+    this.removeStale();
+    this.sweep = setInterval(() => this.removeStale(), SWEEP_EVERY_MS);
+    this.sweep.unref();
     this.tus = new Server({
       path: UPLOADS_PATH,
       datastore: new FileStore({ directory: options.dir }),
@@ -37,6 +51,17 @@ export class DesktopUploads {
       relativeLocation: true,
       onUploadCreate: async (_req, upload) => {
         if (!options.homogeneous()) throw { status_code: 409, body: NON_HOMOGENEOUS_MESSAGE };
+        this.removeStale();
+        const wanted = upload.size ?? options.maxBytes;
+        const total = this.heldBytes() + wanted;
+        if (total > options.quotaBytes) {
+          const hours = Math.round((options.staleAfterMs ?? STALE_UPLOAD_MS) / 3_600_000);
+          throw {
+            status_code: 413,
+            body: `Uploads would take ${formatBytes(total)} with this one, over EWC_UPLOAD_QUOTA_BYTES (${formatBytes(options.quotaBytes)}): cancel an unfinished upload, or wait until it expires (${hours} h after its last byte).`,
+          };
+        }
+        this.reserved.set(upload.id, wanted);
         return { metadata: upload.metadata };
       },
       onUploadFinish: async (_req, upload) => {
@@ -50,6 +75,10 @@ export class DesktopUploads {
       const image = this.describedWithTrust(options.inUse());
       return image ? Response.json(image) : Response.json({ error: 'No uploaded image is in use' }, { status: 404 });
     });
+  }
+
+  dispose(): void {
+    clearInterval(this.sweep);
   }
 
   handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -75,6 +104,17 @@ export class DesktopUploads {
 
   filePath(uploadId: string): string {
     return path.join(this.options.dir, uploadId);
+  }
+
+  /** Finished uploads by their size, unfinished ones by what they may still write, and those being created. */
+  private heldBytes(): number {
+    const held = heldUploads(this.options.dir);
+    for (const upload of held) this.reserved.delete(upload.uploadId);
+    return held.reduce((sum, upload) => sum + reservedBytes(upload, this.options.maxBytes), 0) + [...this.reserved.values()].reduce((a, b) => a + b, 0);
+  }
+
+  private removeStale(): void {
+    for (const uploadId of removeStaleUploads(this.options.dir, this.options.staleAfterMs ?? STALE_UPLOAD_MS)) this.reserved.delete(uploadId);
   }
 
   private describedPath(uploadId: string): string {
