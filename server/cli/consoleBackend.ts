@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ApImageReport } from '../../lib/apImage';
+import { backupReplacementRefusalSchema, describeBackupReplacement } from '../../lib/backupReplacement';
 import type { ImageDownloadProfileView } from '../../lib/imageDownloadProfile';
 import type { SyslogLine } from '../../lib/syslog';
 import type { UpgradeView } from '../../lib/upgradeStage';
@@ -66,7 +67,7 @@ export function createConsoleCliBackend(deps: ConsoleCliDeps): { backend: CliBac
       return result.status === 200 ? [] : refusal(result, 'Image download profile not saved');
     },
     profileConfig: () => String(api.exportConfig().body),
-    predownload: async (actor) => {
+    predownload: async (actor, options = {}) => {
       const view = deps.profile();
       const body = {
         mode: view.mode,
@@ -76,10 +77,18 @@ export function createConsoleCliBackend(deps: ConsoleCliDeps): { backend: CliBac
         parallelMode: view.parallelMode,
         // No password: the API keeps the stored one, as the page's Save & Download does with an empty field.
         sftp: { username: view.sftp.username, passwordType: view.sftp.passwordType, authMethod: view.sftp.authMethod, hostKeyFingerprint: view.sftp.hostKeyFingerprint ?? '' },
+        ...(options.replaceBackup ? { confirmReplaceBackup: true } : {}),
       };
       const result = await api.startDownload(body, actor, 'cli');
+      const replacement = backupReplacementRefusalSchema.safeParse(result.body);
+      if (result.status === 409 && replacement.success) {
+        return [`% Error: ${describeBackupReplacement(replacement.data.backupReplacement)}`, 'To replace their backup image anyway: ap image predownload replace-backup'];
+      }
       if (result.status !== 202) return refusal(result, 'Predownload not started');
       const upgradeId = z.object({ upgradeId: z.number() }).parse(result.body).upgradeId;
+      // A bundle whose version cannot be read ends the upgrade at once: say so, not "started".
+      const upgrade = deps.upgrade();
+      if (upgrade.upgradeId === upgradeId && upgrade.stage === 'Failed') return [`% Error: Upgrade ${upgradeId} failed: ${upgrade.message ?? 'see show logging'}`];
       return [`AP image predownload started (upgrade ${upgradeId}); follow it with show ap image.`];
     },
     swap: () => {
