@@ -84,7 +84,7 @@ test.describe('Software Upgrade over SFTP', () => {
       await fillSftpProfile(page, target, sshd.hostKeyFingerprint);
       await page.getByRole('button', { name: 'Save & Download' }).click();
       await expect(page.getByTestId('host-key-dialog')).toHaveCount(0);
-      await expect(page.getByTestId('syslog')).toContainText(`Failed to download file sftp://*****@127.0.0.1:${sshd.port}/Documents/Wrong-Path/ap1g6: No such file or directory`);
+      await expect(page.getByTestId('syslog')).toContainText(`Failed to download file sftp://*****@127.0.0.1:${sshd.port}/Documents/Wrong-Path/version.info: No such file or directory`);
       await expect(page.getByTestId('stage-bar')).toHaveAttribute('data-stage', 'Failed');
 
       await page.getByLabel('Image Path', { exact: true }).fill(IMAGE_PATH);

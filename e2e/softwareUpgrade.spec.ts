@@ -5,6 +5,7 @@ import { logIn, startConsole, type ConsoleProcess } from './consoleProcess';
 const IMAGE_PATH = '/EWC/17_12_1_5';
 const NEW_VERSION = '17.12.1.5';
 const DEMO_APS = 6;
+const STATUS_COUNTERS = ['initiated', 'downloading', 'predownloading', 'completedDownloading', 'completedPredownloading', 'notSupported', 'failedToPredownload', 'aborted', 'reloading', 'joined', 'none'];
 
 function tftpPortOf(consoleProcess: ConsoleProcess): string {
   const match = /demo TFTP image server: tftp:\/\/127\.0\.0\.1:(\d+)/.exec(consoleProcess.output());
@@ -34,12 +35,27 @@ test.describe('Software Upgrade over TFTP', () => {
     await expect(page.getByTestId('homogeneity-banner')).toHaveText('Wireless network is Non-Homogeneous. Desktop (HTTP) mode is not supported.');
     await expect(page.getByTestId('ap-row')).toHaveCount(DEMO_APS);
     await expect(page.getByRole('button', { name: 'Activate' })).toBeDisabled();
+    // No predownload yet: every AP counted once (None), and its version shown as IOS shows it.
+    await expect(page.getByTestId('summary-none')).toHaveText(String(DEMO_APS));
+    await expect(page.getByTestId('summary-predownloadInProgress')).toHaveText('No');
+    for (const row of await page.getByTestId('ap-row').all()) await expect(row.locator('td[data-col="predownloadVersion"]')).toHaveText('0.0.0.0');
 
     await fillTftpProfile(page, IMAGE_PATH, tftpPortOf(consoleProcess));
     await page.getByRole('button', { name: 'Save & Download' }).click();
+    await expect(page.getByTestId('summary-predownloadInProgress')).toHaveText('Yes');
 
+    // Whatever moment the page is looked at, its status counters add up to the number of APs.
     const bar = page.getByTestId('stage-bar');
+    const seen: number[][] = [];
+    while ((await bar.getAttribute('data-stage')) !== 'Activate') {
+      seen.push(await page.evaluate((keys) => keys.map((key) => Number(document.querySelector(`[data-testid="summary-${key}"]`)?.textContent)), ['totalAps', ...STATUS_COUNTERS]));
+      expect(seen.length).toBeLessThan(2000);
+      await page.waitForTimeout(100);
+    }
+    for (const [total, ...counters] of seen) expect(counters.reduce((a, b) => a + b, 0), JSON.stringify(counters)).toBe(total);
+    expect(seen.some(([, ...counters]) => counters.slice(0, 3).some((n) => n > 0))).toBe(true);
     await expect(bar).toHaveAttribute('data-stage', 'Activate', { timeout: 90_000 });
+    await expect(page.getByTestId('summary-predownloadInProgress')).toHaveText('No');
     await expect(page.getByTestId('summary-completedPredownloading')).toHaveText(String(DEMO_APS));
     await expect(page.getByTestId('summary-failedToPredownload')).toHaveText('0');
     for (const row of await page.getByTestId('ap-row').all()) {
@@ -60,24 +76,35 @@ test.describe('Software Upgrade over TFTP', () => {
     await page.screenshot({ path: path.join('.test-results', 'software-upgrade-after-run.png'), fullPage: true });
   });
 
-  test('a wrong image path fails the APs with the controller syslog line, and Cancel stops the retries', async ({ page }) => {
+  test("a wrong image path ends the run Failed at once with the server's reason: the bar, the panel, the rows and the log say why, and nothing blames signing", async ({ page }) => {
+    // The demo requires signed images: a missing bundle must not read as a signing failure.
     consoleProcess = await startConsole();
     const port = tftpPortOf(consoleProcess);
     await logIn(page, consoleProcess);
     await expect(page.getByTestId('connection')).toHaveText('Live');
+    await expect(page.getByTestId('ap-row')).toHaveCount(DEMO_APS);
     await fillTftpProfile(page, '/Wrong-Path', port);
     await page.getByRole('button', { name: 'Save & Download' }).click();
 
-    await expect(page.getByTestId('syslog')).toContainText(`Failed to download file tftp://127.0.0.1:${port}/Wrong-Path/ap1g6: No such file or directory`);
-    const row = page.locator('tr[data-ap-name="AP-9117"]');
-    await expect(row).toHaveAttribute('data-status', 'Failed');
-    await expect(row).toContainText(`Failed to download file tftp://127.0.0.1:${port}/Wrong-Path/ap1g6: No such file or directory`);
-    await expect(row.locator('td[data-col="nextRetryTime"]')).not.toHaveText('0');
+    const reason = `Failed to download file tftp://127.0.0.1:${port}/Wrong-Path/version.info: No such file or directory`;
+    const bar = page.getByTestId('stage-bar');
+    await expect(bar).toHaveAttribute('data-stage', 'Failed');
+    // The bar shows the failure where it stopped.
+    await expect(page.getByTestId('stage-Initiate')).toHaveAttribute('data-state', 'failed');
+    await expect(page.getByTestId('stage-ControllerImageDownload')).toHaveAttribute('data-state', 'pending');
+    await expect(page.getByTestId('upgrade-message')).toContainText(reason);
+    await expect(page.getByTestId('syslog')).toContainText(reason);
+    for (const row of await page.getByTestId('ap-row').all()) {
+      await expect(row).toHaveAttribute('data-status', 'Failed');
+      await expect(row).toContainText(reason);
+      await expect(row.locator('td[data-col="nextRetryTime"]')).toHaveText('0');
+    }
+    await expect(page.getByTestId('summary-failedToPredownload')).toHaveText(String(DEMO_APS));
+    await expect(page.getByTestId('summary-predownloadInProgress')).toHaveText('No');
+    await expect(page.getByTestId('syslog')).not.toContainText(/signing|signature|SIGNED/);
+    await expect(page.getByTestId('syslog')).not.toContainText(`/Wrong-Path/ap`);
     await expect(page.getByRole('button', { name: 'Activate' })).toBeDisabled();
-
-    await page.getByRole('button', { name: 'Cancel' }).click();
-    await expect(page.getByTestId('stage-bar')).toHaveAttribute('data-stage', 'Cancelled');
-    await expect(row).toHaveAttribute('data-status', 'Aborted');
+    await expect(page.getByRole('button', { name: 'Cancel', exact: true })).toBeDisabled();
     const profile = await (await page.request.get(`${consoleProcess.url}/api/image-download-profile`)).json();
     expect(profile).toMatchObject({ mode: 'TFTP', imagePath: '/Wrong-Path', port: Number(port) });
   });

@@ -1,4 +1,4 @@
-import type { PredownloadStatus } from './predownloadStatus';
+import { PREDOWNLOAD_STATUSES, type PredownloadStatus } from './predownloadStatus';
 
 /** One row of `show ap image`, with the Web UI's extra columns. */
 export interface ApImageRow {
@@ -33,16 +33,88 @@ export interface ApImageRow {
   activationExcluded: boolean;
 }
 
-export interface ApImageSummary {
+/**
+ * The status counters, in `show ap image`'s order, then the ones IOS does not print. Each AP is
+ * in exactly one of them, so they add up to *Total number of APs*.
+ */
+export const AP_IMAGE_COUNTERS = [
+  { key: 'initiated', label: 'Initiated', ios: true },
+  { key: 'downloading', label: 'Downloading', ios: true },
+  { key: 'predownloading', label: 'Predownloading', ios: true },
+  { key: 'completedDownloading', label: 'Completed downloading', ios: true },
+  { key: 'completedPredownloading', label: 'Completed predownloading', ios: true },
+  { key: 'notSupported', label: 'Not Supported', ios: true },
+  { key: 'failedToPredownload', label: 'Failed to Predownload', ios: true },
+  { key: 'aborted', label: 'Aborted', ios: false },
+  { key: 'reloading', label: 'Reloading', ios: false },
+  { key: 'joined', label: 'Joined', ios: false },
+  { key: 'none', label: 'None', ios: false },
+] as const;
+export type ApImageCounterKey = (typeof AP_IMAGE_COUNTERS)[number]['key'];
+
+export type ApImageSummary = { totalAps: number; predownloadInProgress: boolean } & Record<ApImageCounterKey, number>;
+
+/**
+ * The counter an AP is counted in. A Downloading AP is "Downloading" while the controller
+ * fetches its image from the image server, and "Completed downloading" once the controller
+ * holds it and the AP waits for a delivery slot; Predownloading is the AP receiving it.
+ */
+export function apImageCounterOf(status: PredownloadStatus, imageOnController: boolean): ApImageCounterKey {
+  switch (status) {
+    case 'Downloading':
+      return imageOnController ? 'completedDownloading' : 'downloading';
+    case 'Initiated':
+      return 'initiated';
+    case 'Predownloading':
+      return 'predownloading';
+    case 'Complete':
+      return 'completedPredownloading';
+    case 'NotSupported':
+      return 'notSupported';
+    case 'Failed':
+      return 'failedToPredownload';
+    case 'Aborted':
+      return 'aborted';
+    case 'Reloading':
+      return 'reloading';
+    case 'Joined':
+      return 'joined';
+    case 'None':
+      return 'none';
+  }
+}
+
+/** What the summary is made of: counts by status, how many Downloading APs have their image on the controller, and whether a predownload runs. */
+export interface ApImageCounts {
   totalAps: number;
-  initiated: number;
-  downloading: number;
-  predownloading: number;
-  completedDownloading: number;
-  completedPredownloading: number;
-  notSupported: number;
-  failedToPredownload: number;
-  predownloadInProgress: boolean;
+  count: (status: PredownloadStatus) => number;
+  downloadingWithImage: number;
+  /** The upgrade is in a predownload stage (Initiate to Network Upgrade), whatever its APs are doing at this moment. */
+  predownloadRunning: boolean;
+}
+
+/** The summary of `show ap image`, the page's counters and `GET /api/ap-image`: one rule for all three. */
+export function summarizeApImage({ totalAps, count, downloadingWithImage, predownloadRunning }: ApImageCounts): ApImageSummary {
+  const summary = { totalAps, predownloadInProgress: predownloadRunning } as ApImageSummary;
+  for (const { key } of AP_IMAGE_COUNTERS) summary[key] = 0;
+  for (const status of PREDOWNLOAD_STATUSES) {
+    if (status !== 'Downloading') summary[apImageCounterOf(status, false)] += count(status);
+  }
+  summary.completedDownloading = downloadingWithImage;
+  summary.downloading = count('Downloading') - downloadingWithImage;
+  return summary;
+}
+
+/** The sum of the status counters: equal to `totalAps` when they partition the fleet. */
+export function countedAps(summary: ApImageSummary): number {
+  return AP_IMAGE_COUNTERS.reduce((sum, { key }) => sum + summary[key], 0);
+}
+
+/** IOS prints an AP without a predownload version as `0.0.0.0`; the page and the CLI both show it so. */
+export const NO_PREDOWNLOAD_VERSION = '0.0.0.0';
+
+export function predownloadVersionText(version: string | null): string {
+  return version ?? NO_PREDOWNLOAD_VERSION;
 }
 
 export interface ApImageReport {

@@ -56,3 +56,28 @@ export function canTransition(from: PredownloadStatus, to: PredownloadStatus): b
   if (to === 'Initiated' && PREDOWNLOAD_RESTARTABLE.has(from)) return true;
   return PREDOWNLOAD_TRANSITIONS[from].includes(to);
 }
+
+export interface RetryPolicy {
+  maxRetries: number;
+  /** The first retry's delay; each further one doubles it. */
+  baseDelayMs: number;
+}
+
+export interface PlannedRetry {
+  /** The retry's number, shown as Retry Count from the moment it is scheduled, as the log line says it. */
+  retryCount: number;
+  nextRetryTime: string;
+  delayMs: number;
+}
+
+/** A failed AP's next retry, or null when it is not retried (not retryable, or its retries are used up). */
+export function planRetry(retryCount: number, retryable: boolean, policy: RetryPolicy, now: number): PlannedRetry | null {
+  if (!retryable || retryCount >= policy.maxRetries) return null;
+  const delayMs = policy.baseDelayMs * 2 ** retryCount;
+  return { retryCount: retryCount + 1, nextRetryTime: new Date(now + delayMs).toISOString(), delayMs };
+}
+
+/** The log line's ` (retry 1 of 3 at T)`: the same number and time the AP's row shows. */
+export function retryNote(retry: PlannedRetry | null, policy: RetryPolicy): string {
+  return retry ? ` (retry ${retry.retryCount} of ${policy.maxRetries} at ${retry.nextRetryTime})` : '';
+}

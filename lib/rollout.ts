@@ -43,10 +43,15 @@ export const predownloadTargetsSchema = z
 export type PredownloadTargets = z.output<typeof predownloadTargetsSchema>;
 
 /** The download body's fields beside the profile. */
-export const downloadExtrasSchema = z.object({
-  targets: predownloadTargetsSchema.optional(),
-  at: isoTime('at').optional(),
-});
+export const downloadExtrasSchema = z
+  .object({
+    targets: predownloadTargetsSchema.optional(),
+    at: isoTime('at').optional(),
+    /** The admin confirms that APs already running the bundle's version lose their backup image to it. */
+    confirmReplaceBackup: z.boolean({ message: 'confirmReplaceBackup is true or false' }).optional(),
+  })
+  // A scheduled download cannot be confirmed for a fleet it has not seen: it leaves those APs out instead.
+  .refine((body) => !(body.at && body.confirmReplaceBackup), { message: 'A scheduled download leaves out the APs that already run its version; confirmReplaceBackup applies to a download now', path: ['confirmReplaceBackup'] });
 
 export const scheduleChangeSchema = z
   .object({ at: isoTime('at'), windowEnd: isoTime('windowEnd').nullable().optional() })

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ROLLOUT_STRATEGIES } from './rollout';
+import { upgradeApCountsSchema } from './upgradeOutcome';
 import { UPGRADE_STAGES } from './upgradeStage';
 
 /** One upgrade as the history lists it (the page parses the API's answer with this schema). */
@@ -9,6 +10,10 @@ export const upgradeHistoryEntrySchema = z.object({
   /** page, api, cli or schedule. */
   startedVia: z.string().nullable(),
   stage: z.enum(UPGRADE_STAGES),
+  /** How it ended, in words: "Completed" only when every AP of the upgrade runs its version (upgradeResultText). */
+  result: z.string(),
+  /** The upgrade that replaced it while it waited at Activate. */
+  supersededBy: z.number().int().nullable(),
   mode: z.string(),
   imageUrl: z.string(),
   targets: z.string(),
@@ -21,7 +26,10 @@ export const upgradeHistoryEntrySchema = z.object({
   durationSeconds: z.number().nullable(),
   message: z.string().nullable(),
   waveCount: z.number().int(),
+  /** Its APs that failed (to predownload or to come back after the reload), as their rows show them. */
   failedAps: z.number().int(),
+  /** Its APs by status and against its version: as they ended, or as they stand while it runs; null for upgrades that ended before they were kept. */
+  apCounts: upgradeApCountsSchema.nullable(),
 });
 export type UpgradeHistoryEntry = z.infer<typeof upgradeHistoryEntrySchema>;
 
@@ -43,7 +51,7 @@ export const upgradeHistoryDetailSchema = upgradeHistoryEntrySchema.extend({
 export type UpgradeHistoryDetail = z.infer<typeof upgradeHistoryDetailSchema>;
 
 const CSV_COLUMNS = [
-  'id', 'startedBy', 'startedVia', 'stage', 'mode', 'imageUrl', 'targets', 'targetVersion', 'targetControllerVersion', 'strategy',
+  'id', 'startedBy', 'startedVia', 'stage', 'result', 'supersededBy', 'mode', 'imageUrl', 'targets', 'targetVersion', 'targetControllerVersion', 'strategy',
   'activatedBy', 'startedAt', 'finishedAt', 'durationSeconds', 'waveCount', 'failedAps', 'message',
 ] as const satisfies readonly (keyof UpgradeHistoryEntry)[];
 
@@ -63,7 +71,7 @@ export function upgradeHistoryCsv(entries: readonly UpgradeHistoryEntry[]): stri
 /** One upgrade as CSV: its summary line, one line per wave, one per failure line logged while it ran. */
 export function upgradeDetailCsv(detail: UpgradeHistoryDetail): string {
   const header = ['kind', 'wave', 'time', 'aps', 'failed', 'text'];
-  const summary = ['upgrade', '', detail.startedAt, '', String(detail.failedAps), `${detail.stage}: ${detail.message ?? ''} (${detail.strategy ?? 'not activated'}, by ${detail.startedBy ?? '-'} via ${detail.startedVia ?? '-'})`];
+  const summary = ['upgrade', '', detail.startedAt, '', String(detail.failedAps), `${detail.result}: ${detail.message ?? ''} (${detail.strategy ?? 'not activated'}, by ${detail.startedBy ?? '-'} via ${detail.startedVia ?? '-'})`];
   const waves = detail.waves.map((wave) => ['wave', String(wave.index + 1), wave.startedAt ?? '', wave.aps.join(' '), String(wave.failed), `${wave.state}, finished ${wave.finishedAt ?? '-'}`]);
   const failures = detail.failures.map((line) => ['log', '', line.time, '', '', line.text]);
   const lines = [header.join(','), ...[summary, ...waves, ...failures].map((row) => row.map(csvCell).join(','))];

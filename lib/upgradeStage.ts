@@ -7,7 +7,8 @@ import type { RolloutStrategy, RolloutView, ScheduledView, WaveView } from './ro
 export const UPGRADE_BAR_STAGES = ['Initiate', 'ControllerImageDownload', 'APImageDownload', 'NetworkUpgrade', 'Activate', 'Reload'] as const;
 export type UpgradeBarStage = (typeof UPGRADE_BAR_STAGES)[number];
 
-export const UPGRADE_STAGES = ['Idle', ...UPGRADE_BAR_STAGES, 'Completed', 'Cancelled', 'Failed'] as const;
+// Superseded: a new predownload replaced the upgrade while it waited at Activate.
+export const UPGRADE_STAGES = ['Idle', ...UPGRADE_BAR_STAGES, 'Completed', 'Cancelled', 'Failed', 'Superseded'] as const;
 export type UpgradeStage = (typeof UPGRADE_STAGES)[number];
 
 export const UPGRADE_STAGE_LABEL: Record<UpgradeStage, string> = {
@@ -21,6 +22,7 @@ export const UPGRADE_STAGE_LABEL: Record<UpgradeStage, string> = {
   Completed: 'Completed',
   Cancelled: 'Cancelled',
   Failed: 'Failed',
+  Superseded: 'Superseded',
 };
 
 const RUNNING: UpgradeBarStage[] = ['Initiate', 'ControllerImageDownload', 'APImageDownload', 'NetworkUpgrade'];
@@ -32,18 +34,21 @@ export const UPGRADE_STAGE_TRANSITIONS: Record<UpgradeStage, readonly UpgradeSta
   ControllerImageDownload: ['APImageDownload', 'NetworkUpgrade', 'Activate', 'Cancelled', 'Failed'],
   APImageDownload: ['NetworkUpgrade', 'Activate', 'Cancelled', 'Failed'],
   NetworkUpgrade: ['Activate', 'Cancelled', 'Failed'],
-  Activate: ['Reload', 'Initiate'],
+  Activate: ['Reload', 'Initiate', 'Superseded'],
   // Abort of a rolling activation ends it Cancelled: no new wave starts.
   Reload: ['Completed', 'Failed', 'Cancelled'],
   Completed: ['Initiate'],
   Cancelled: ['Initiate'],
   Failed: ['Initiate'],
+  Superseded: ['Initiate'],
 };
 
-export const UPGRADE_TERMINAL: ReadonlySet<UpgradeStage> = new Set(['Idle', 'Completed', 'Cancelled', 'Failed']);
+export const UPGRADE_TERMINAL: ReadonlySet<UpgradeStage> = new Set(['Idle', 'Completed', 'Cancelled', 'Failed', 'Superseded']);
+/** The stages an upgrade ends in: it gets its end time and its APs' final counts. */
+export const UPGRADE_ENDS: ReadonlySet<UpgradeStage> = new Set(['Completed', 'Cancelled', 'Failed', 'Superseded']);
 
 /** The coarse state the API reports beside the stage. */
-export type UpgradeState = 'idle' | 'running' | 'awaitingActivation' | 'reloading' | 'completed' | 'cancelled' | 'failed';
+export type UpgradeState = 'idle' | 'running' | 'awaitingActivation' | 'reloading' | 'completed' | 'cancelled' | 'failed' | 'superseded';
 
 export function upgradeStateOf(stage: UpgradeStage): UpgradeState {
   if ((RUNNING as UpgradeStage[]).includes(stage)) return 'running';
@@ -58,6 +63,8 @@ export function upgradeStateOf(stage: UpgradeStage): UpgradeState {
       return 'cancelled';
     case 'Failed':
       return 'failed';
+    case 'Superseded':
+      return 'superseded';
     default:
       return 'idle';
   }
@@ -93,6 +100,8 @@ export interface UpgradeView {
   startedAt: string | null;
   finishedAt: string | null;
   message: string | null;
+  /** How it ended, in the history's words: "Completed" only when every AP of the upgrade runs its version (see upgradeResultText). */
+  result: string | null;
   /** Fetches from the image server under way, so a slow WAN transfer is visible before any AP receives a byte. */
   fetches: ImageFetchProgress[];
   /** While a predownload runs: APs receiving now, APs waiting for a slot, and the slot limit. */

@@ -201,6 +201,7 @@ export function createConsole(httpServer: HttpServer, config: ConsoleConfig, opt
     isConnected: (mac) => registry?.isConnected(mac) ?? false,
     imageFetchedFor: (imageType) => orchestrator.imageFetchedFor(imageType),
     queuePositions: () => orchestrator.queuePositions(),
+    predownloadRunning: () => orchestrator.predownloadRunning(),
   };
   const apImage = (query: ApImageQuery = { sort: 'name', offset: 0 }) => queryApImage(query, viewSources);
   hub = new ConsoleHub(io.of('/') as ConsoleNamespace, {
@@ -213,7 +214,7 @@ export function createConsole(httpServer: HttpServer, config: ConsoleConfig, opt
       homogeneous: isHomogeneous(aps.reader.imageTypes()),
     }),
     page: apImage,
-    summary: () => fleetSummary(aps.reader, viewSources.imageFetchedFor),
+    summary: () => fleetSummary(aps.reader, viewSources),
     upgrade: () => orchestrator.view(),
   });
   const unsubscribeLog = log.onAppend((line) => hub?.syslogAppended(line));
@@ -232,7 +233,7 @@ export function createConsole(httpServer: HttpServer, config: ConsoleConfig, opt
   orchestrator.recoverAfterRestart();
   // Armed after the recovery, so an action due while the console was down runs on a settled state.
   const scheduler = new Scheduler({ schedules, orchestrator, profiles, log, audit: auth.audit, notifier });
-  const maintenance = new MaintenanceApi({ orchestrator, scheduler, history: new UpgradeHistory(db, upgrades, rollouts), audit: auth.audit });
+  const maintenance = new MaintenanceApi({ orchestrator, scheduler, history: new UpgradeHistory(db, upgrades, rollouts, aps.reader), audit: auth.audit });
 
   const api = new ConsoleApi({
     profiles,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { backupReplacementSchema, type BackupReplacement } from '@/lib/backupReplacement';
 import { HOST_KEY_FINGERPRINT, type FieldIssue, type HostKeyInfo } from '@/lib/imageDownloadProfile';
 
 export type ApiFailure = {
@@ -9,6 +10,8 @@ export type ApiFailure = {
   issues: FieldIssue[];
   /** Set when the server refused because it does not trust the image server's host key yet (a 409). */
   hostKey?: HostKeyInfo;
+  /** Set when a Save & Download would replace backup images with the running version and needs the admin's confirmation (a 409). */
+  backupReplacement?: BackupReplacement;
 };
 
 export type ApiResult<T> = { ok: true; status: number; data: T } | ApiFailure;
@@ -26,6 +29,7 @@ const errorBodySchema = z.object({
   // Malformed issues still leave the error message worth showing.
   issues: z.array(z.object({ path: z.string(), message: z.string() })).catch([]),
   hostKey: hostKeyInfoSchema.optional().catch(undefined),
+  backupReplacement: backupReplacementSchema.optional().catch(undefined),
 });
 
 const UNREACHABLE: ApiFailure = { ok: false, status: 0, error: 'The controller did not answer. Check the connection and try again.', issues: [] };
@@ -42,9 +46,10 @@ function parseJson(text: string): unknown {
 function failureOf(response: Response, data: unknown): ApiFailure {
   const parsed = errorBodySchema.safeParse(data);
   if (parsed.success) {
-    const { error, issues, hostKey } = parsed.data;
-    // Only a 409 is a host key challenge; anything else carrying one is an ordinary failure.
-    return { ok: false, status: response.status, error, issues, ...(response.status === 409 && hostKey ? { hostKey } : {}) };
+    const { error, issues, hostKey, backupReplacement } = parsed.data;
+    // Only a 409 is a host key challenge or a confirmation asked for; anything else carrying one is an ordinary failure.
+    const question = response.status === 409 ? { ...(hostKey ? { hostKey } : {}), ...(backupReplacement ? { backupReplacement } : {}) } : {};
+    return { ok: false, status: response.status, error, issues, ...question };
   }
   const reason = response.statusText ? ` ${response.statusText}` : '';
   return { ok: false, status: response.status, error: `Request failed: HTTP ${response.status}${reason}.`, issues: [] };

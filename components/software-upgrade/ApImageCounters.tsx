@@ -1,14 +1,8 @@
-import type { ApImageSummary } from '@/lib/apImage';
+import { AP_IMAGE_COUNTERS, type ApImageSummary } from '@/lib/apImage';
 
 const COUNTERS: ReadonlyArray<{ key: keyof ApImageSummary; label: string }> = [
   { key: 'totalAps', label: 'Total number of APs' },
-  { key: 'initiated', label: 'Initiated' },
-  { key: 'downloading', label: 'Downloading' },
-  { key: 'predownloading', label: 'Predownloading' },
-  { key: 'completedDownloading', label: 'Completed downloading' },
-  { key: 'completedPredownloading', label: 'Completed predownloading' },
-  { key: 'notSupported', label: 'Not Supported' },
-  { key: 'failedToPredownload', label: 'Failed to Predownload' },
+  ...AP_IMAGE_COUNTERS,
   { key: 'predownloadInProgress', label: 'Predownload in progress' },
 ];
 
@@ -18,7 +12,7 @@ function display(value: number | boolean | undefined): string {
   return String(value);
 }
 
-/** The header of `show ap image`, in its order and words. */
+/** The header of `show ap image`, in its order and words, then the statuses IOS does not count: together they add up to the total. */
 export function ApImageCounters({ summary }: { summary: ApImageSummary | null }) {
   return (
     <dl className="counters">

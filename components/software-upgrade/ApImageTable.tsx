@@ -1,4 +1,4 @@
-import type { ApImageRow } from '@/lib/apImage';
+import { predownloadVersionText, type ApImageRow } from '@/lib/apImage';
 import { PREDOWNLOAD_STATUS_LABEL } from '@/lib/predownloadStatus';
 import { Badge } from '@/components/ui/Badge';
 import { ProgressBar } from '@/components/ui/ProgressBar';
@@ -44,7 +44,7 @@ const COLUMNS: readonly TableColumn<ApImageRow>[] = [
     header: 'Predownload Status',
     render: (row) => <Badge tone={PREDOWNLOAD_TONE[row.predownloadStatus]}>{PREDOWNLOAD_STATUS_LABEL[row.predownloadStatus]}</Badge>,
   },
-  { key: 'predownloadVersion', header: 'Predownload Version', render: (row) => row.predownloadVersion ?? 'None' },
+  { key: 'predownloadVersion', header: 'Predownload Version', render: (row) => predownloadVersionText(row.predownloadVersion) },
   { key: 'imageType', header: 'AP Image Type', render: (row) => row.imageType },
   { key: 'role', header: 'Role', render: (row) => row.role },
   {

@@ -14,6 +14,7 @@ import { ConnectionIndicator } from './ConnectionIndicator';
 import { ExportConfigDialog } from './ExportConfigDialog';
 import { HomogeneityBanner } from './HomogeneityBanner';
 import { HostKeyDialog } from './HostKeyDialog';
+import { BackupReplaceDialog } from './BackupReplaceDialog';
 import { ProfileForm } from './ProfileForm';
 import { fieldId } from './profileForm';
 import { StageBar } from './StageBar';
@@ -133,6 +134,7 @@ export function SoftwareUpgradeConsole({ canChange }: { canChange: boolean }) {
           onDistrust={actions.distrustHostKey}
         />
       )}
+      {actions.backupPrompt && <BackupReplaceDialog replacement={actions.backupPrompt} onReplace={actions.replaceBackups} onKeep={actions.keepBackups} />}
       {configExport.text !== null && (
         <ExportConfigDialog text={configExport.text} unsaved={form.dirty} returnFocusTo={EXPORT_BUTTON_ID} onClose={configExport.close} />
       )}

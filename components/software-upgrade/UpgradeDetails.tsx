@@ -24,7 +24,7 @@ export function UpgradeDetails({ upgrade }: { upgrade: UpgradeView | null }) {
       <dl className="facts">
         <div>
           <dt>Status</dt>
-          <dd data-testid="upgrade-stage">{upgrade ? UPGRADE_STAGE_LABEL[upgrade.stage] : '—'}</dd>
+          <dd data-testid="upgrade-stage">{upgrade ? (upgrade.result ?? UPGRADE_STAGE_LABEL[upgrade.stage]) : '—'}</dd>
         </div>
         <div>
           <dt>Target Version</dt>

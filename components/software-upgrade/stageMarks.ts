@@ -25,6 +25,7 @@ export function stageMarks(upgrade: Pick<UpgradeView, 'stage' | 'lastBarStage'> 
       return marksUpTo(UPGRADE_BAR_STAGES.length, 'done');
     case 'Cancelled':
     case 'Failed':
+    case 'Superseded':
       // Every upgrade passes Initiate first, so an unknown stop point is at the start.
       return marksUpTo(lastBarStage ? UPGRADE_BAR_STAGES.indexOf(lastBarStage) : 0, stage === 'Failed' ? 'failed' : 'cancelled');
     default:

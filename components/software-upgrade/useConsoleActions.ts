@@ -1,6 +1,7 @@
 'use client';
 
 import { useCallback, useRef, useState } from 'react';
+import type { BackupReplacement } from '@/lib/backupReplacement';
 import type { HostKeyInfo, ImageDownloadProfileView } from '@/lib/imageDownloadProfile';
 import { cancelUpgrade, fetchHostKey, saveProfile, startDownload, type ApiFailure, type ApiResult } from './consoleApi';
 import { FIELD_PATHS, fieldId, issuesToErrors, parseHostKeyRequest, visibleFieldPaths, type FieldErrors, type ProfileFormValues } from './profileForm';
@@ -9,6 +10,8 @@ import type { ActivateRequest, PredownloadTargets } from '@/lib/rollout';
 export interface DownloadExtras {
   targets?: PredownloadTargets;
   at?: string;
+  /** The admin confirmed that APs running the bundle's version lose their backup image to it. */
+  confirmReplaceBackup?: boolean;
 }
 import { activateWith } from './maintenanceRequests';
 import type { ActionMessage, ActionRunner, ConsoleActionName } from './useActionRunner';
@@ -39,6 +42,10 @@ export interface ConsoleActionsApi {
   hostKeyPrompt: HostKeyPrompt | null;
   trustHostKey: () => void;
   distrustHostKey: () => void;
+  /** A Save & Download that would replace backup images with the running version, waiting for the admin's answer. */
+  backupPrompt: BackupReplacement | null;
+  replaceBackups: () => void;
+  keepBackups: () => void;
 }
 
 function focusFirstError(errors: FieldErrors): void {
@@ -50,6 +57,7 @@ function focusFirstError(errors: FieldErrors): void {
 export function useConsoleActions(form: ProfileFormApi, runner: ActionRunner, applyProfile: (profile: ImageDownloadProfileView) => void): ConsoleActionsApi {
   const { run, inFlight, setMessage } = runner;
   const [hostKeyPrompt, setHostKeyPrompt] = useState<HostKeyPrompt | null>(null);
+  const [backupPrompt, setBackupPrompt] = useState<BackupReplacement | null>(null);
   // The targets and time of the last Save & Download, kept for its retry after a host key is trusted.
   const downloadExtras = useRef<DownloadExtras>({});
 
@@ -79,8 +87,11 @@ export function useConsoleActions(form: ProfileFormApi, runner: ActionRunner, ap
         return;
       }
       /** An untrusted host key asks the user instead of failing; the prompt retries this same action. */
-      const refused = (result: ApiFailure) =>
-        result.hostKey ? setHostKeyPrompt({ hostKey: result.hostKey, retry: name, refusal: result.error }) : showFailure(result);
+      const refused = (result: ApiFailure) => {
+        if (result.hostKey) return setHostKeyPrompt({ hostKey: result.hostKey, retry: name, refusal: result.error });
+        if (result.backupReplacement) return setBackupPrompt(result.backupReplacement);
+        showFailure(result);
+      };
       if (name === 'save') {
         const result = await run(name, () => saveProfile(submission.body));
         if (!result.ok) return refused(result);
@@ -151,5 +162,15 @@ export function useConsoleActions(form: ProfileFormApi, runner: ActionRunner, ap
     hostKeyPrompt,
     trustHostKey,
     distrustHostKey,
+    backupPrompt,
+    replaceBackups: () => {
+      setBackupPrompt(null);
+      downloadExtras.current = { ...downloadExtras.current, confirmReplaceBackup: true };
+      void submitProfile('download');
+    },
+    keepBackups: () => {
+      setBackupPrompt(null);
+      setMessage({ tone: 'success', text: 'Backup images kept: nothing was predownloaded.', aboutForm: false });
+    },
   };
 }

@@ -7,7 +7,6 @@ import { Alert } from '@/components/ui/Alert';
 import { Button } from '@/components/ui/Button';
 import { Panel } from '@/components/ui/Panel';
 import { upgradeHistoryDetailSchema, upgradeHistoryEntrySchema, type UpgradeHistoryDetail, type UpgradeHistoryEntry } from '@/lib/upgradeHistory';
-import { UPGRADE_STAGE_LABEL } from '@/lib/upgradeStage';
 
 const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : '—');
 
@@ -55,7 +54,7 @@ export function UpgradeHistory() {
               </tr>
             )}
             {entries?.map((entry) => (
-              <tr key={entry.id} data-testid="history-row" data-id={entry.id}>
+              <tr key={entry.id} data-testid="history-row" data-id={entry.id} data-stage={entry.stage}>
                 <td>{entry.id}</td>
                 <td>{when(entry.startedAt)}</td>
                 <td>{entry.startedBy ?? '—'}</td>
@@ -64,9 +63,9 @@ export function UpgradeHistory() {
                 <td>{entry.targets}</td>
                 <td>{entry.strategy === 'rolling' ? 'Rolling' : entry.strategy === 'all' ? 'All at once' : '—'}</td>
                 <td>{entry.waveCount}</td>
-                <td>{entry.failedAps}</td>
-                <td>{UPGRADE_STAGE_LABEL[entry.stage]}</td>
-                <td>{entry.durationSeconds === null ? '—' : `${entry.durationSeconds} s`}</td>
+                <td data-testid="history-failed">{entry.failedAps}</td>
+                <td data-testid="history-result">{entry.result}</td>
+                <td data-testid="history-duration">{entry.durationSeconds === null ? '—' : `${entry.durationSeconds} s`}</td>
                 <td>
                   <Button className="btn-small" onClick={() => void open(entry.id)}>
                     Open
@@ -80,14 +79,14 @@ export function UpgradeHistory() {
       {opened && (
         <Panel id="upgrade-history-detail" title={`Upgrade ${opened.id}`}>
           <p data-testid="history-detail-message">
-            {opened.message}{' '}
+            <strong>{opened.result}.</strong> {opened.message}{' '}
             <a href={`/api/upgrades/${opened.id}/export`} download={`upgrade-${opened.id}.csv`}>
               Export CSV
             </a>
           </p>
           <p>
             From {opened.imageUrl} ({opened.mode}); activated by {opened.activatedBy ?? '—'}
-            {opened.errorThresholdPercent !== null ? `, error threshold ${opened.errorThresholdPercent} %` : ''}; ended {when(opened.finishedAt)}
+            {opened.errorThresholdPercent !== null ? `, error threshold ${opened.errorThresholdPercent} %` : ''}; ended <span data-testid="history-detail-ended">{when(opened.finishedAt)}</span>
           </p>
           <ol className="wave-list" aria-label="Waves">
             {opened.waves.map((wave) => (

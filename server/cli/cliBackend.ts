@@ -25,8 +25,8 @@ export interface CliBackend {
   saveProfile(input: ImageDownloadProfileInput, actor: CliActor): string[];
   /** The profile as configuration lines, the text of Export configuration (SFTP password only as `aes …`). */
   profileConfig(): string;
-  /** Save & Download with the saved profile. */
-  predownload(actor: CliActor): Promise<string[]>;
+  /** Save & Download with the saved profile; `replaceBackup` confirms that APs running its version lose their backup image. */
+  predownload(actor: CliActor, options?: { replaceBackup?: boolean }): Promise<string[]>;
   /** Marks the predownloaded images for swapping; `reset` then activates them. */
   swap(actor: CliActor): string[];
   /** Reloads the APs onto the swapped images: the page's Activate. */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ApImageReport } from '../../lib/apImage';
+import { backupReplacementRefusalSchema, describeBackupReplacement } from '../../lib/backupReplacement';
 import type { SyslogLine } from '../../lib/syslog';
 import type { UpgradeView } from '../../lib/upgradeStage';
 import type { AuthService } from '../auth/authService';
@@ -63,11 +64,18 @@ export function createConsoleCliBackend(deps: ConsoleCliDeps): { backend: CliBac
       return result.status === 200 ? [] : refusal(result, 'Image download profile not saved');
     },
     profileConfig: () => String(api.exportConfig().body),
-    predownload: async (actor) => {
+    predownload: async (actor, options = {}) => {
       // Names no profile field: the profile is used as saved, whatever was saved since this session read it.
-      const result = await api.startDownload({}, actor, 'cli');
+      const result = await api.startDownload(options.replaceBackup ? { confirmReplaceBackup: true } : {}, actor, 'cli');
+      const replacement = backupReplacementRefusalSchema.safeParse(result.body);
+      if (result.status === 409 && replacement.success) {
+        return [`% Error: ${describeBackupReplacement(replacement.data.backupReplacement)}`, 'To replace their backup image anyway: ap image predownload replace-backup'];
+      }
       if (result.status !== 202) return refusal(result, 'Predownload not started');
       const upgradeId = z.object({ upgradeId: z.number() }).parse(result.body).upgradeId;
+      // A bundle whose version cannot be read ends the upgrade at once: say so, not "started".
+      const upgrade = deps.upgrade();
+      if (upgrade.upgradeId === upgradeId && upgrade.stage === 'Failed') return [`% Error: Upgrade ${upgradeId} failed: ${upgrade.message ?? 'see show logging'}`];
       return [`AP image predownload started (upgrade ${upgradeId}); follow it with show ap image.`];
     },
     swap: () => {

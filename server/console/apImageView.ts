@@ -1,6 +1,5 @@
-import type { ApImageReport, ApImageRow, ApImageSummary } from '../../lib/apImage';
+import { summarizeApImage, type ApImageReport, type ApImageRow, type ApImageSummary } from '../../lib/apImage';
 import { apImageFilter, compareApImageRows, parseSort, type ApImageQuery } from '../../lib/apImageQuery';
-import { PREDOWNLOAD_ACTIVE } from '../../lib/predownloadStatus';
 import type { AccessPointRecord } from '../fleet/accessPoint';
 import type { FleetReader } from '../fleet/fleetProjection';
 import type { TransferProgress } from '../orchestrator/transferProgress';
@@ -13,6 +12,8 @@ export interface ApImageViewSources {
   imageFetchedFor: (imageType: string) => boolean;
   /** Place of each AP waiting for a delivery slot. */
   queuePositions: () => Map<string, number>;
+  /** Whether a predownload runs: the upgrade is between Initiate and Network Upgrade. */
+  predownloadRunning: () => boolean;
 }
 
 export function toApImageRow(ap: AccessPointRecord, sources: ApImageViewSources, queuePositions: Map<string, number>): ApImageRow {
@@ -48,25 +49,15 @@ export function toApImageRow(ap: AccessPointRecord, sources: ApImageViewSources,
 
 /**
  * The counters of `show ap image`, from the fleet's counters: O(image types), not O(APs).
- * "Completed downloading" counts APs whose image the controller holds (fetched from the
- * image server) while their predownload has not finished yet.
+ * A Downloading AP whose image the controller already holds waits for a delivery slot:
+ * it is "Completed downloading", not "Downloading" (see summarizeApImage).
  */
-export function fleetSummary(fleet: FleetReader, imageFetchedFor: (imageType: string) => boolean): ApImageSummary {
-  let completedDownloading = 0;
+export function fleetSummary(fleet: FleetReader, sources: Pick<ApImageViewSources, 'imageFetchedFor' | 'predownloadRunning'>): ApImageSummary {
+  let downloadingWithImage = 0;
   for (const imageType of fleet.imageTypes()) {
-    if (imageFetchedFor(imageType)) completedDownloading += fleet.countOfType(imageType, 'Predownloading');
+    if (sources.imageFetchedFor(imageType)) downloadingWithImage += fleet.countOfType(imageType, 'Downloading');
   }
-  return {
-    totalAps: fleet.size,
-    initiated: fleet.count('Initiated'),
-    downloading: fleet.count('Downloading'),
-    predownloading: fleet.count('Predownloading'),
-    completedDownloading,
-    completedPredownloading: fleet.count('Complete'),
-    notSupported: fleet.count('NotSupported'),
-    failedToPredownload: fleet.count('Failed'),
-    predownloadInProgress: [...PREDOWNLOAD_ACTIVE].some((status) => fleet.count(status) > 0),
-  };
+  return summarizeApImage({ totalAps: fleet.size, count: (status) => fleet.count(status), downloadingWithImage, predownloadRunning: sources.predownloadRunning() });
 }
 
 /**
@@ -78,7 +69,7 @@ export function queryApImage(query: ApImageQuery, sources: ApImageViewSources): 
   const matches = apImageFilter(query);
   const end = query.limit === undefined ? Infinity : query.offset + query.limit;
   const positions = sources.queuePositions();
-  const summary = fleetSummary(fleet, sources.imageFetchedFor);
+  const summary = fleetSummary(fleet, sources);
   const { key, descending } = parseSort(query.sort);
   if (key === 'name') {
     const ordered = descending ? [...fleet.macsByName()].reverse() : fleet.macsByName();

@@ -155,7 +155,8 @@ export class ConsoleHub implements ConsoleNotifier {
       this.namespace.emit('syslog:appended', this.pendingLines.slice(-SYSLOG_PAGE_LINES));
       this.pendingLines = [];
     }
-    if (this.dirtyAps.size > 0) {
+    // An upgrade change moves counters no AP change carries (Predownload in progress starts with the command).
+    if (this.dirtyAps.size > 0 || this.upgradeDirty) {
       this.sendPages();
       this.dirtyAps.clear();
     }

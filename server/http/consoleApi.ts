@@ -15,7 +15,7 @@ import type { UpgradeView } from '../../lib/upgradeStage';
 import type { AuditLog } from '../auth/auditLog';
 import type { RuntimeMonitor } from '../diagnostics/runtimeStats';
 import { describeProfileChanges } from '../auth/profileChanges';
-import { UpgradeConflictError, type UpgradeOrchestrator } from '../orchestrator/upgradeOrchestrator';
+import { BackupReplacementError, UpgradeConflictError, type UpgradeOrchestrator } from '../orchestrator/upgradeOrchestrator';
 import type { SecretBox } from '../secrets/secretBox';
 import type { EventLog } from '../store/eventLog';
 import type { ProfileRepository, StoredProfile } from '../store/profileRepository';
@@ -83,7 +83,7 @@ export class ConsoleApi {
     if (!validated.ok) return validated.result;
     const extras = downloadExtrasSchema.safeParse(body);
     if (!extras.success) return invalid(toFieldIssues(extras.error));
-    const { targets = null, at } = extras.data;
+    const { targets = null, at, confirmReplaceBackup = false } = extras.data;
     if (at) {
       this.save(validated.data, actor);
       return this.deps.maintenance.scheduleDownload(at, targets, actor);
@@ -99,10 +99,13 @@ export class ConsoleApi {
       if (challenge) return challenge;
     }
     try {
-      const record = this.deps.orchestrator.startPredownload(profile, targets, { username: actor.username, via });
-      this.audited(actor, 'upgrade.download', `upgrade ${record.id} from ${record.imageUrl}`);
+      const record = await this.deps.orchestrator.startPredownload(profile, targets, { username: actor.username, via }, { replaceBackup: confirmReplaceBackup });
+      this.audited(actor, 'upgrade.download', `upgrade ${record.id} from ${record.imageUrl}${confirmReplaceBackup ? ', backup images replaced as confirmed' : ''}`);
       return { status: 202, body: { upgradeId: record.id } };
     } catch (error) {
+      if (error instanceof BackupReplacementError) {
+        return { status: 409, body: { error: `${error.message} Confirm to replace it (confirmReplaceBackup: true), or leave these APs out with targets.`, backupReplacement: error.replacement } };
+      }
       if (error instanceof UpgradeConflictError) return { status: 409, body: { error: error.message } };
       throw error;
     }

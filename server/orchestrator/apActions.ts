@@ -17,7 +17,8 @@ export interface ApActionsDeps {
   notifier: ConsoleNotifier;
   /** The predownload under way, or null. */
   run: () => UpgradeRun | null;
-  retry: (run: UpgradeRun, mac: string) => void;
+  /** `unscheduled`: no retry was pending (the AP had used its retries up, or its failure is not retried), so this one is counted now. */
+  retry: (run: UpgradeRun, mac: string, unscheduled: boolean) => void;
   checkStage: (run: UpgradeRun) => void;
 }
 
@@ -39,9 +40,10 @@ export class ApActions {
   retryNow(mac: string): AccessPointRecord {
     const { ap, run } = this.inRun(mac);
     if (ap.predownloadStatus !== 'Failed') throw new ApActionError(`${ap.name} has not failed (it is ${ap.predownloadStatus}).`);
+    const scheduled = run.retryTimers.has(mac);
     run.clearRetry(mac);
     this.deps.log.write(syslogText.apEvent(ap, 'Image Predownload retried now by the administrator'));
-    this.deps.retry(run, mac);
+    this.deps.retry(run, mac, !scheduled);
     return this.deps.aps.get(mac)!;
   }
 

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ApImageReport } from '../../lib/apImage';
+import type { UpgradeHistoryDetail, UpgradeHistoryEntry } from '../../lib/upgradeHistory';
 import { sha256OfFile } from '../imageSource/imageCache';
 import { DEMO_FLEET } from '../demo/demoFleet';
 import { DEMO_BUNDLE_CONTROLLER_VERSION, DEMO_BUNDLE_VERSION, DEMO_IMAGE_PATH, ensureDemoBundle } from '../demo/demoBundle';
@@ -118,32 +119,44 @@ describe('predownload over TFTP to a fleet of AP agents', () => {
     }
   });
 
-  it('fails the APs of every image type with the syslog line of a wrong path, retries them, then gives up', async () => {
-    harness = await startConsoleHarness({ EWC_MAX_RETRIES: '1', EWC_RETRY_BASE_MS: '300' });
+  it("ends a wrong path Failed at once with the server's reason for version.info: no retry, no other file tried, not a word about signing", async () => {
+    // Signed images required, as on a fresh start: the missing bundle must never reach the signing gate.
+    harness = await startConsoleHarness({ EWC_REQUIRE_SIGNED_IMAGES: '1', EWC_RETRY_BASE_MS: '300' });
     await harness.startFleet(DEMO_FLEET.slice(0, 3));
     expect((await harness.instance.api.startDownload(profile({ imagePath: '/Wrong-Path' }), ADMIN)).status).toBe(202);
 
-    await waitFor('stage Failed', () => upgrade(harness!), (u) => u.stage === 'Failed', 30_000);
-    const ap = apNamed(harness, '9105-emorenoa');
-    expect(ap.predownloadStatus).toBe('Failed');
-    expect(ap.lastError).toBe(`Failed to download file tftp://127.0.0.1:${tftpd.port}/Wrong-Path/ap1g8: No such file or directory`);
-    expect(ap.retryCount).toBe(1);
-    expect(ap.nextRetryTime).toBeNull();
-    expect(report(harness).summary.failedToPredownload).toBe(3);
+    const reason = `Failed to download file tftp://127.0.0.1:${tftpd.port}/Wrong-Path/version.info: No such file or directory`;
+    const ended = await waitFor('stage Failed', () => upgrade(harness!), (u) => u.stage === 'Failed', 20_000);
+    // The bar shows where it stopped, and the panel says why.
+    expect(ended).toMatchObject({ lastBarStage: 'Initiate', targetVersion: null });
+    expect(ended.message).toContain(reason);
+    // Every AP of the run says why in its row, with no retry against a bundle that is not there.
+    for (const ap of report(harness).aps) expect(ap).toMatchObject({ predownloadStatus: 'Failed', lastError: reason, retryCount: 0, nextRetryTime: null });
+    expect(report(harness).summary).toMatchObject({ failedToPredownload: 3, predownloadInProgress: false });
+
     const lines = (harness.instance.api.getSyslog().body as { text: string }[]).map((l) => l.text);
-    expect(lines).toContain(
-      `Chassis 1 R0/0: install_engine: Failed to install_add package tftp://127.0.0.1:${tftpd.port}/Wrong-Path/ap3g3, Error: Failed to download file tftp://127.0.0.1:${tftpd.port}/Wrong-Path/ap3g3: No such file or directory`,
-    );
+    expect(lines).toContain(`Chassis 1 R0/0: install_engine: Failed to install_add package tftp://127.0.0.1:${tftpd.port}/Wrong-Path/version.info, Error: ${reason}`);
+    expect(lines.filter((line) => /signing|signature|SIGNED/.test(line))).toEqual([]);
+    expect(lines.filter((line) => line.includes('/Wrong-Path/') && !line.includes('/Wrong-Path/version.info'))).toEqual([]);
+    // The history says the same: Failed, ended, with the reason and its failed APs.
+    const [entry] = harness.instance.api.maintenance.listUpgrades().body as UpgradeHistoryEntry[];
+    expect(entry).toMatchObject({ stage: 'Failed', failedAps: 3 });
+    expect(entry.finishedAt).not.toBeNull();
+    expect(entry.message).toContain(reason);
+    const detail = harness.instance.api.maintenance.getUpgrade(String(entry.id)).body as UpgradeHistoryDetail;
+    expect(detail.failures.filter((line) => /signing|signature|SIGNED/.test(line.text))).toEqual([]);
     expect(harness.instance.api.activate(ADMIN).status).toBe(409);
   });
 
   it('says Timed out when the image server does not answer', async () => {
-    harness = await startConsoleHarness({ EWC_MAX_RETRIES: '0', EWC_TFTP_TIMEOUT_MS: '200', EWC_TFTP_RETRIES: '1' });
+    harness = await startConsoleHarness({ EWC_TFTP_TIMEOUT_MS: '200', EWC_TFTP_RETRIES: '1' });
     await harness.startFleet(DEMO_FLEET.slice(2, 3));
     const silentPort = await freeUdpPort();
     expect((await harness.instance.api.startDownload(profile({ port: silentPort }), ADMIN)).status).toBe(202);
     await waitFor('stage Failed', () => upgrade(harness!), (u) => u.stage === 'Failed', 20_000);
-    expect(apNamed(harness, '9105-emorenoa').lastError).toBe(`Failed to download file tftp://127.0.0.1:${silentPort}${DEMO_IMAGE_PATH}/ap1g8: Timed out`);
+    // version.info cannot be read: the run ends at once, and the AP's row says why.
+    expect(apNamed(harness, '9105-emorenoa').lastError).toBe(`Failed to download file tftp://127.0.0.1:${silentPort}${DEMO_IMAGE_PATH}/version.info: Timed out`);
+    expect(upgrade(harness).message).toContain('Timed out');
   });
 
   it('cancels a predownload: transfers stop, partial files are removed, the profile stays saved', async () => {

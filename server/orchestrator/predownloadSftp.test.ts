@@ -150,12 +150,12 @@ describe('predownload over SFTP from OpenSSH', () => {
     }
   });
 
-  it('reports a wrong path with the masked URL, as the EWC syslog does', async () => {
-    harness = await startConsoleHarness({ EWC_MAX_RETRIES: '0' });
+  it('reports a wrong path with the masked URL, as the EWC syslog does, and ends the run at once', async () => {
+    harness = await startConsoleHarness();
     await harness.startFleet(DEMO_FLEET.slice(3, 4));
     await harness.instance.api.startDownload(sftpProfile({ imagePath: 'Documents/Wrong-Path' }), ADMIN);
     await waitFor('stage Failed', () => upgrade(harness!), (u) => u.stage === 'Failed', 30_000);
-    expect(apNamed(harness, 'AP-9117').lastError).toBe(`Failed to download file ${url('ap1g6', 'Documents/Wrong-Path')}: No such file or directory`);
+    expect(apNamed(harness, 'AP-9117')).toMatchObject({ lastError: `Failed to download file ${url('version.info', 'Documents/Wrong-Path')}: No such file or directory`, nextRetryTime: null });
   });
 
   it('stops after one refused login instead of locking the account, and the rows say why', async () => {
@@ -179,8 +179,9 @@ describe('predownload over SFTP from OpenSSH', () => {
     const otherKey = 'SHA256:' + 'A'.repeat(43);
     await harness.instance.api.startDownload(sftpProfile({ hostKeyFingerprint: otherKey }), ADMIN);
     await waitFor('stage Failed', () => upgrade(harness!), (u) => u.stage === 'Failed', 30_000);
+    // The first file asked for is version.info: the run ends there, with the reason.
     expect(apNamed(harness, '9105-emorenoa').lastError).toBe(
-      `Failed to download file ${url('ap1g8')}: Host key changed: expected ${otherKey}, got ${sshd.hostKeyFingerprint}`,
+      `Failed to download file ${url('version.info')}: Host key changed: expected ${otherKey}, got ${sshd.hostKeyFingerprint}`,
     );
     const cache = path.join(harness.config.dataDir, 'image-cache');
     const cached = fs.existsSync(cache) ? fs.readdirSync(cache, { recursive: true }).filter((f) => String(f).includes('ap1g8')) : [];

@@ -1,4 +1,5 @@
 import { planWaves, waveBreachesThreshold } from '../../lib/rolloutWaves';
+import { describeNetworkOutcome } from '../../lib/upgradeOutcome';
 import type { ActivationOptions, RolloutStrategy, RolloutView, WaveMember, WaveView } from '../../lib/rollout';
 import type { AccessPointRepository } from '../store/accessPointRepository';
 import type { ControllerRepository } from '../store/controllerRepository';
@@ -203,7 +204,9 @@ export class Rollout {
     } else if (failed > 0) {
       this.deps.stages.move(upgradeId, 'Reload', 'Failed', `${failed} AP(s) did not come back running ${upgrade.targetVersion}`);
     } else {
-      this.deps.stages.move(upgradeId, 'Reload', 'Completed', `Network running ${upgrade.targetVersion}; controller running ${this.deps.controller.version()}`);
+      // Said only of the APs that run it: an image type the release lacked still runs what it ran.
+      const outcome = describeNetworkOutcome(this.deps.stages.countAps(upgradeId), upgrade.targetVersion);
+      this.deps.stages.move(upgradeId, 'Reload', 'Completed', `${outcome}; controller running ${this.deps.controller.version()}`);
     }
   }
 }

@@ -29,6 +29,8 @@ export class ScheduleConflictError extends Error {}
  */
 export class Scheduler {
   private readonly timers = new Map<number, NodeJS.Timeout>();
+  /** Actions starting now (a Save & Download reads the bundle's version first): too late to move or cancel them. */
+  private readonly starting = new Set<number>();
 
   constructor(private readonly deps: SchedulerDeps) {
     for (const record of deps.schedules.pendingRecords()) this.arm(record);
@@ -43,6 +45,7 @@ export class Scheduler {
   }
 
   reschedule(id: number, at: string, windowEnd: string | null): ScheduleRecord {
+    this.refuseStarting(id);
     if (!this.deps.schedules.reschedule(id, at, windowEnd)) throw new ScheduleConflictError(`Scheduled action ${id} is not pending.`);
     const record = this.deps.schedules.get(id)!;
     this.deps.log.write(syslogText.upgrade(`${label(record.action)} rescheduled for ${at}${windowEnd ? ` (window ends ${windowEnd})` : ''}`));
@@ -52,12 +55,17 @@ export class Scheduler {
   }
 
   cancel(id: number): ScheduleRecord {
+    this.refuseStarting(id);
     if (!this.deps.schedules.end(id, 'cancelled', 'Cancelled before it started')) throw new ScheduleConflictError(`Scheduled action ${id} is not pending.`);
     this.disarm(id);
     const record = this.deps.schedules.get(id)!;
     this.deps.log.write(syslogText.upgrade(`Scheduled ${label(record.action)} for ${record.at} cancelled`, 'warning'));
     this.deps.notifier.upgradeChanged();
     return record;
+  }
+
+  private refuseStarting(id: number): void {
+    if (this.starting.has(id)) throw new ScheduleConflictError(`Scheduled action ${id} is starting now.`);
   }
 
   dispose(): void {
@@ -75,7 +83,10 @@ export class Scheduler {
         const current = this.deps.schedules.get(record.id);
         if (!current || current.state !== 'pending') return;
         if (Date.parse(current.at) > Date.now()) this.arm(current);
-        else this.run(current);
+        else {
+          this.starting.add(current.id);
+          void this.run(current).finally(() => this.starting.delete(current.id));
+        }
       }, Math.min(delay, MAX_TIMER_MS)),
     );
   }
@@ -86,14 +97,15 @@ export class Scheduler {
     this.timers.delete(id);
   }
 
-  private run(record: ScheduleRecord): void {
+  private async run(record: ScheduleRecord): Promise<void> {
     const { orchestrator } = this.deps;
     let outcome: string;
     try {
       if (record.action === 'download') {
         const targets = predownloadTargetsSchema.nullable().parse(record.options ?? null);
-        const upgrade = orchestrator.startPredownload(this.deps.profiles.get(), targets, { username: record.createdBy, via: 'schedule' });
-        outcome = `started upgrade ${upgrade.id}`;
+        const upgrade = await orchestrator.startPredownload(this.deps.profiles.get(), targets, { username: record.createdBy, via: 'schedule' });
+        // A bundle whose version cannot be read makes an upgrade that failed at once: the outcome says so.
+        outcome = upgrade.stage === 'Failed' ? `upgrade ${upgrade.id} failed at once: ${upgrade.message ?? ''}` : `started upgrade ${upgrade.id}`;
       } else {
         const options = activateRequestSchema.parse(record.options);
         const windowEnd = record.windowEnd ?? undefined;

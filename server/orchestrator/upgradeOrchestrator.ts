@@ -1,17 +1,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { CONTROLLER_VERSION_FILE, VERSION_FILE, isImageType } from '../../lib/imageBundle';
-import type { ImageKind, ImageVerification } from '../../lib/capwapEvents';
-import { PREDOWNLOAD_ACTIVE, PREDOWNLOAD_RESTARTABLE, canTransition } from '../../lib/predownloadStatus';
-import { UPGRADE_BAR_STAGES, UPGRADE_TERMINAL, isCancellable, upgradeStateOf, type UpgradeStage, type UpgradeView } from '../../lib/upgradeStage';
+import { PREDOWNLOAD_ACTIVE } from '../../lib/predownloadStatus';
+import { backupReplacementOf, describeBackupReplacement, type BackupReplacement } from '../../lib/backupReplacement';
+import { runsVersion, upgradeResultText } from '../../lib/upgradeOutcome';
+import { UPGRADE_TERMINAL, isCancellable, upgradeStateOf, type UpgradeStage, type UpgradeView } from '../../lib/upgradeStage';
 import type { ApRegistry } from '../capwap/apRegistry';
-import { ApSessionError, type ApSession } from '../capwap/apSession';
+import type { ApSession } from '../capwap/apSession';
 import type { ConsoleConfig } from '../config';
 import type { AccessPointRecord } from '../fleet/accessPoint';
-import { checkCachedImage, SigningGate } from '../imageSigning/bundleSignature';
-import { verifiedWords } from '../imageSigning/imageVerification';
-import { ImageCache, type CachedImage } from '../imageSource/imageCache';
-import { ImageFetchError, ImageTypeNotOfferedError, type ImageSource } from '../imageSource/imageSource';
+import { ImageCache } from '../imageSource/imageCache';
+import type { ImageSource } from '../imageSource/imageSource';
 import type { AccessPointRepository } from '../store/accessPointRepository';
 import type { ControllerRepository } from '../store/controllerRepository';
 import type { EventLog } from '../store/eventLog';
@@ -22,23 +20,18 @@ import type { UpgradeOrigin, UpgradeRecord, UpgradeRepository } from '../store/u
 import type { UpgradeRunRepository } from '../store/upgradeRunRepository';
 import type { WriteBehind } from '../store/writeBehind';
 import { describeTargets, targetsMatcher, type ActivationOptions, type PredownloadTargets } from '../../lib/rollout';
+import { probeBundleVersion } from './bundleVersion';
 import { ApActions } from './apActions';
 import { NetworkReload } from './networkReload';
 import { Rollout } from './rollout';
 import { RunRecovery } from './runRecovery';
 import type { ConsoleNotifier } from './notifier';
+import { PredownloadRunner } from './predownloadRunner';
 import { PredownloadTransitions } from './predownloadTransitions';
-import { downloadFailure, syslogText } from './syslogText';
+import { syslogText } from './syslogText';
 import type { TransferProgress } from './transferProgress';
-import { newImageJob, UpgradeRun, type DeliveryTicket, type ImageJob } from './upgradeRun';
+import { UpgradeRun } from './upgradeRun';
 import { UpgradeStages } from './upgradeStages';
-
-/** `70512640 bytes in 0.61 s (115.6 MB/s); blksize 1468, windowsize 16, tsize 70512640` */
-function describeFetch(image: CachedImage): string {
-  const seconds = image.elapsedMs / 1000;
-  const rate = seconds > 0 ? `${(image.size / 1e6 / seconds).toFixed(1)} MB/s` : 'instant';
-  return `${image.size} bytes in ${seconds.toFixed(2)} s (${rate}); ${image.detail}`;
-}
 
 export interface OrchestratorDeps {
   config: ConsoleConfig;
@@ -59,15 +52,28 @@ export interface OrchestratorDeps {
 
 /** An action that the upgrade's current state does not allow (the API answers 409). */
 export class UpgradeConflictError extends Error {}
+
+/** A predownload that would overwrite backup images with the running version: refused until the admin confirms (409). */
+export class BackupReplacementError extends UpgradeConflictError {
+  constructor(readonly replacement: BackupReplacement) {
+    super(describeBackupReplacement(replacement));
+  }
+}
+
+/** How a predownload treats APs that already run the bundle's version. */
+export interface PredownloadOptions {
+  /** The admin confirmed that their backup image will be replaced by the running one. */
+  replaceBackup?: boolean;
+}
 export { RolloutConflictError } from './rollout';
 
 const CANCEL_REASON = 'Predownload cancelled by the administrator';
 
 /**
- * Owns the upgrade: fetches each bundle file once, feeds every AP of that type from the
- * cache through a bounded number of delivery slots, retries failed APs with backoff, and
- * hands Activate to the network reload. Every check reads the fleet's counters, never a scan
- * per event. It reaches the browser only through the notifier.
+ * Owns the upgrade and answers its commands: Save & Download (the bundle's version read first),
+ * Cancel, Activate and the activation's Pause, Resume and Abort; APs joining and leaving. The run
+ * itself (fetch each file once, deliver through bounded slots, retry, move the bar) is the
+ * PredownloadRunner's. It reaches the browser only through the notifier.
  */
 export class UpgradeOrchestrator {
   private run: UpgradeRun | null = null;
@@ -78,14 +84,16 @@ export class UpgradeOrchestrator {
   /** Retry now, Abort and Exclude for one AP. */
   readonly apActions: ApActions;
   private readonly recovery: RunRecovery;
-  /** Image signing: what each run's Initiate finds (verified manifest, unsigned bundle, or the refusal); set before anything can deliver. */
-  private readonly signatures = new WeakMap<UpgradeRun, SigningGate>();
+  private readonly runner: PredownloadRunner;
+  /** Reads of a bundle's version before a predownload is accepted; a stop ends them. */
+  private readonly probes = new AbortController();
 
   constructor(private readonly deps: OrchestratorDeps) {
     this.transitions = new PredownloadTransitions(deps.aps, deps.log, deps.notifier);
-    this.stages = new UpgradeStages(deps.upgrades, deps.log, deps.store, deps.notifier);
+    this.stages = new UpgradeStages(deps.upgrades, deps.aps.reader, deps.log, deps.store, deps.notifier);
     this.reload = new NetworkReload({ ...deps, transitions: this.transitions, stages: this.stages, rejoinTimeoutMs: deps.config.rejoinTimeoutMs });
     this.rollout = new Rollout({ ...deps, stages: this.stages, reload: this.reload });
+    this.runner = new PredownloadRunner({ ...deps, transitions: this.transitions, stages: this.stages }, () => this.run);
     this.apActions = new ApActions({
       ...deps,
       transitions: this.transitions,
@@ -94,14 +102,14 @@ export class UpgradeOrchestrator {
         const latest = this.deps.upgrades.latest();
         return run && !run.cancelled && latest?.id === run.id && isCancellable(latest.stage) ? run : null;
       },
-      retry: (run, mac) => this.retry(run, mac),
-      checkStage: (run) => this.checkStage(run),
+      retry: (run, mac, unscheduled) => this.runner.retry(run, mac, unscheduled),
+      checkStage: (run) => this.runner.checkStage(run),
     });
-    // Restart hooks (#11): the resume path rebuilds a run and hands it back through these.
+    // Restart hooks: the resume path rebuilds a run and hands it back through these.
     this.recovery = new RunRecovery({ ...deps, transitions: this.transitions, stages: this.stages }, {
       newRun: (id, source, cache, parallelMode) => this.newRun(id, source, cache, parallelMode),
-      continueRun: (run) => this.background(run, this.execute(run)),
-      scheduleRetry: (run, mac, delayMs) => run.retryTimers.set(mac, setTimeout(() => this.retry(run, mac), delayMs)),
+      continueRun: (run) => this.runner.background(run, this.runner.execute(run)),
+      scheduleRetry: (run, mac, delayMs) => run.retryTimers.set(mac, setTimeout(() => this.runner.retry(run, mac), delayMs)),
       // A restart during Reload: the activation goes on from the wave its tables say.
       resumeReload: () => this.rollout.continueAfterRestart(),
     });
@@ -122,21 +130,38 @@ export class UpgradeOrchestrator {
     this.recovery.recover();
   }
 
-  startPredownload(profile: StoredProfile, targets: PredownloadTargets | null = null, origin?: UpgradeOrigin): UpgradeRecord {
+  /** Whether a predownload runs: from the moment it is accepted until it reaches Activate or ends. */
+  predownloadRunning(): boolean {
     const latest = this.deps.upgrades.latest();
-    const from: UpgradeStage = latest?.stage ?? 'Idle';
-    // A finished upgrade, or one waiting for Activate, may be replaced by a new predownload.
-    if (!UPGRADE_TERMINAL.has(from) && from !== 'Activate') {
-      throw new UpgradeConflictError(`An upgrade is already in progress (stage ${from}). Cancel it or wait for it to finish.`);
-    }
+    return latest !== null && isCancellable(latest.stage);
+  }
+
+  /**
+   * Save & Download. The bundle's version is read first, so that a predownload of the version some
+   * APs already run is refused until the admin confirms it (a schedule, which cannot ask, leaves
+   * those APs out). A bundle whose version cannot be read still becomes an upgrade, which fails at once.
+   */
+  async startPredownload(profile: StoredProfile, targets: PredownloadTargets | null = null, origin?: UpgradeOrigin, options: PredownloadOptions = {}): Promise<UpgradeRecord> {
+    this.assertCanStart();
     const source = this.deps.createImageSource(profile);
+    const bundle = await probeBundleVersion(source, this.deps.config.dataDir, this.probes.signal);
+    if (this.probes.signal.aborted) throw new UpgradeConflictError('The controller is stopping: nothing was started.');
+    // Another start may have won while the version was read.
+    this.assertCanStart();
+    const scheduled = origin?.via === 'schedule';
+    if (bundle.ok) this.checkBackups(bundle.version, targetsMatcher(targets), scheduled, options);
     const imageUrl = source.displayUrl('').replace(/\/$/, '');
-    // The stage a previous upgrade ended in stays in its own row; this one starts at Initiate.
     const cacheRoot = path.join(this.deps.config.dataDir, 'image-cache');
     let cacheDir = '';
-    // The upgrade row, its durable run (profile snapshot, cache folder) and its first line in one transaction (#11).
+    const superseded = this.deps.upgrades.latest();
+    // The upgrade row, its durable run (profile snapshot, cache folder) and its first line in one transaction.
     const record = this.deps.store.transaction(() => {
       const created = this.deps.upgrades.create({ mode: profile.mode, imageUrl, parallelMode: profile.parallelMode, message: `Predownload from ${imageUrl} to ${describeTargets(targets)}`, origin, targets });
+      // An upgrade waiting for Activate ends here, replaced: its history says by which one.
+      if (superseded?.stage === 'Activate') {
+        this.stages.move(superseded.id, 'Activate', 'Superseded', `Superseded by upgrade ${created.id} before it was activated`, { supersededBy: created.id });
+      }
+      if (bundle.ok) this.deps.upgrades.setTargets(created.id, bundle.version, null);
       cacheDir = path.join(cacheRoot, `upgrade-${created.id}`);
       this.deps.runs.create(created.id, profile, cacheDir);
       this.deps.log.write(syslogText.installStart(imageUrl));
@@ -149,14 +174,46 @@ export class UpgradeOrchestrator {
     const run = this.newRun(record.id, source, new ImageCache(cacheDir, source), profile.parallelMode);
     this.deps.progress.clearAll();
     this.deps.notifier.upgradeChanged();
-    this.background(run, this.execute(run));
+    if (!bundle.ok) {
+      this.runner.bundleUnreadable(run, bundle);
+      return this.deps.upgrades.get(record.id)!;
+    }
+    run.targetVersion = bundle.version;
+    if (options.replaceBackup) {
+      const replaced = backupReplacementOf([...this.deps.aps.reader.values()].filter((ap) => run.isTarget(ap)), bundle.version);
+      if (replaced) this.deps.log.write(syslogText.upgrade(`Upgrade ${record.id}: confirmed by ${origin?.username ?? 'the administrator'}, replacing the backup image of ${replaced.count} AP(s) that already run ${bundle.version}`, 'warning'));
+    }
+    this.runner.background(run, this.runner.execute(run));
     return record;
+  }
+
+  private assertCanStart(): void {
+    const from: UpgradeStage = this.deps.upgrades.latest()?.stage ?? 'Idle';
+    // A finished upgrade, or one waiting for Activate, may be replaced by a new predownload.
+    if (!UPGRADE_TERMINAL.has(from) && from !== 'Activate') {
+      throw new UpgradeConflictError(`An upgrade is already in progress (stage ${from}). Cancel it or wait for it to finish.`);
+    }
+  }
+
+  /** Refuses a predownload that would overwrite APs' backup images with the version they run, unless confirmed; a schedule leaves them out. */
+  private checkBackups(version: string, isTarget: (ap: AccessPointRecord) => boolean, scheduled: boolean, options: PredownloadOptions): void {
+    const targeted = [...this.deps.aps.reader.values()].filter(isTarget);
+    if (scheduled) {
+      if (targeted.length > 0 && targeted.every((ap) => runsVersion(ap, version))) throw new UpgradeConflictError(`Nothing to predownload: every targeted AP already runs ${version}`);
+      return;
+    }
+    const replacement = backupReplacementOf(targeted, version);
+    if (replacement && !options.replaceBackup) throw new BackupReplacementError(replacement);
   }
 
   /** A run of this upgrade; its targets come from the upgrade's row, so a resumed run keeps them. */
   private newRun(id: number, source: ImageSource, cache: ImageCache, parallelMode: boolean): UpgradeRun {
-    const run: UpgradeRun = new UpgradeRun(id, source, cache, parallelMode, this.deps.config.maxConcurrentPredownloads, (mac, ticket) => this.deliver(run, ticket.job, mac));
-    run.isTarget = targetsMatcher(this.deps.upgrades.get(id)?.targets ?? null);
+    const run: UpgradeRun = new UpgradeRun(id, source, cache, parallelMode, this.deps.config.maxConcurrentPredownloads, (mac, ticket) => this.runner.delivery.deliver(run, ticket.job, mac));
+    const record = this.deps.upgrades.get(id);
+    run.isTarget = targetsMatcher(record?.targets ?? null);
+    // A scheduled predownload cannot ask whether to replace a backup image: it leaves out the APs that run its version.
+    const kept = record?.startedVia === 'schedule' ? record.targetVersion : null;
+    run.leavesOut = (ap) => kept !== null && runsVersion(ap, kept);
     this.run = run;
     return run;
   }
@@ -189,20 +246,23 @@ export class UpgradeOrchestrator {
     if (!latest || !isCancellable(latest.stage) || !run || run.id !== latest.id) {
       throw new UpgradeConflictError('No predownload is in progress.');
     }
-    if (!this.stages.move(latest.id, latest.stage, 'Cancelled', CANCEL_REASON)) {
-      throw new UpgradeConflictError('The upgrade changed state; try again.');
-    }
     run.abort.abort();
     run.dispose();
     for (const ap of [...this.deps.aps.reader.values()]) {
       if (ap.upgradeId !== run.id) continue;
       // Every AP drops its partial files, even one between two transfers.
       void this.deps.registry().get(ap.mac)?.abort(CANCEL_REASON);
-      if (PREDOWNLOAD_ACTIVE.has(ap.predownloadStatus) || (ap.predownloadStatus === 'Failed' && ap.nextRetryTime)) {
+      if (PREDOWNLOAD_ACTIVE.has(ap.predownloadStatus)) {
         this.transitions.move(ap.mac, ap.predownloadStatus, 'Aborted', { nextRetryTime: null }, syslogText.apEvent(ap, 'Image Predownload Aborted'));
+      } else if (ap.predownloadStatus === 'Failed' && ap.nextRetryTime) {
+        // An AP that failed stays Failed with its reason: the cancel calls off its retry, it does not rewrite what happened.
+        this.deps.aps.callOffRetry(ap.mac);
+        this.deps.notifier.apChanged(ap.mac);
       }
     }
     this.deps.progress.clearAll();
+    // The stage moves last, so the counts it keeps for the history are the rows as the cancel left them.
+    this.stages.move(latest.id, latest.stage, 'Cancelled', CANCEL_REASON);
     this.deps.log.write(syslogText.upgrade(CANCEL_REASON, 'warning'));
   }
 
@@ -213,14 +273,14 @@ export class UpgradeOrchestrator {
       this.reload.rejoined(ap);
       return;
     }
-    // Restart hook (#11): while a resumed run waits for its APs to rejoin, it enrols nobody yet.
+    // Restart hook: while a resumed run waits for its APs to rejoin, it enrols nobody yet.
     if (this.recovery.apJoined(ap.mac)) return;
     const run = this.run;
     const latest = this.deps.upgrades.latest();
     // APs that join during a predownload take part in it, as the profile promises to APs that join later.
-    if (run && latest?.id === run.id && isCancellable(latest.stage) && ap.upgradeId !== run.id && run.isTarget(ap)) {
-      this.enrol(run, ap, true);
-      this.checkStage(run);
+    if (run && latest?.id === run.id && isCancellable(latest.stage) && ap.upgradeId !== run.id && run.isTarget(ap) && !run.leavesOut(ap)) {
+      this.runner.enrol(run, ap, true);
+      this.runner.checkStage(run);
     }
   }
 
@@ -233,299 +293,9 @@ export class UpgradeOrchestrator {
     if (ap) this.deps.log.write(syslogText.apLog(ap.name, text));
   }
 
-  /** A background step of a run: whatever it throws fails the upgrade with a line, never an unhandled rejection. */
-  private background(run: UpgradeRun, step: Promise<void>): void {
-    step.catch((error: Error) => this.failUpgrade(run, `Internal error: ${error.message}`));
-  }
-
-  private async execute(run: UpgradeRun): Promise<void> {
-    // Image signing: the bundle's signed manifest is read and verified at Initiate, before any byte reaches an AP.
-    const signingGate = new SigningGate();
-    this.signatures.set(run, signingGate);
-    run.targetVersion = await run.cache.readText(VERSION_FILE, this.fetchOptions(run, VERSION_FILE)).catch((error) => this.bundleFileMissing(run, VERSION_FILE, error));
-    run.targetControllerVersion = await run.cache
-      .readText(CONTROLLER_VERSION_FILE, this.fetchOptions(run, CONTROLLER_VERSION_FILE))
-      .catch((error) => this.bundleFileMissing(run, CONTROLLER_VERSION_FILE, error));
-    // Every source obeys the same rule: a catalog's TLS connection or an upload is no vendor signature.
-    const policy = { ...this.deps.config, expectedVersion: run.targetVersion, acceptsTrustedDigests: run.source.trustedDigest !== undefined };
-    const signing = await signingGate.read(run.cache, (fileName) => this.fetchOptions(run, fileName), policy);
-    if (run.cancelled) return;
-    if (!signing.ok) this.deps.log.write(syslogText.upgrade(signing.reason, 'error'));
-    this.deps.upgrades.setTargets(run.id, run.targetVersion, run.targetControllerVersion);
-    this.deps.notifier.upgradeChanged();
-
-    const registry = this.deps.registry();
-    let untouched = 0;
-    for (const ap of [...this.deps.aps.reader.values()]) {
-      if (!run.isTarget(ap)) untouched += 1;
-      // An AP already in this run (a resumed one) keeps its state and what it still needs.
-      else if (registry.isConnected(ap.mac) && ap.upgradeId !== run.id) this.enrol(run, ap, false);
-    }
-    if (untouched > 0) this.deps.log.write(syslogText.upgrade(`Upgrade ${run.id}: ${untouched} AP(s) are not targeted by this predownload and stay untouched`));
-    this.checkStage(run);
-    if (run.parallelMode) {
-      await Promise.all(run.jobs.map((job) => this.runJob(run, job)));
-    } else {
-      // Controller image first, then one AP image type after another: one image on the site's uplink at a time.
-      const ordered = [...run.jobs].sort((a, b) => (a.kind === 'controller' ? -1 : 0) - (b.kind === 'controller' ? -1 : 0));
-      for (const job of ordered) {
-        if (run.cancelled) return;
-        await this.runJob(run, job);
-      }
-    }
-    this.checkStage(run);
-  }
-
-  /** Fetch options that publish the bytes fetched so far, for the page's view of the image server transfer. */
-  private fetchOptions(run: UpgradeRun, fileName: string) {
-    const url = run.source.displayUrl(fileName);
-    return {
-      signal: run.abort.signal,
-      onProgress: (bytes: number, totalBytes: number | null) => {
-        if (totalBytes !== null && bytes >= totalBytes) run.fetches.delete(fileName);
-        else run.fetches.set(fileName, { fileName, url, bytes, totalBytes });
-        this.deps.notifier.upgradeChanged();
-      },
-    };
-  }
-
-  /** A missing version file does not stop the run: each image type then fails with its own line, as on the EWC. */
-  private bundleFileMissing(run: UpgradeRun, fileName: string, error: unknown): null {
-    if (!run.cancelled) {
-      const reason = error instanceof ImageFetchError ? error.reason : String(error);
-      this.deps.log.write(syslogText.downloadFailed(run.source.displayUrl(fileName), reason));
-    }
-    return null;
-  }
-
-  /** Adds an AP to the run: Initiated (or Not Supported), with the images it needs queued. */
-  private enrol(run: UpgradeRun, ap: AccessPointRecord, startNow: boolean): void {
-    run.clearRetry(ap.mac);
-    const initiated = this.transitions.moveFromCurrent(ap.mac, 'Initiated', [...PREDOWNLOAD_RESTARTABLE], {
-      upgradeId: run.id,
-      retryCount: 0,
-      nextRetryTime: null,
-      lastError: null,
-      predownloadVersion: run.targetVersion,
-    });
-    if (!initiated) return;
-    if (!isImageType(ap.imageType)) {
-      this.transitions.move(ap.mac, 'Initiated', 'NotSupported', { lastError: `Image type ${ap.imageType} is not in the bundle` }, syslogText.apEvent(ap, `Image type ${ap.imageType} not supported by this bundle`, 'warning'));
-      return;
-    }
-    const kinds = new Set<ImageKind>(['ap']);
-    if (ap.hostsController) kinds.add('controller');
-    run.pending.set(ap.mac, kinds);
-    this.deps.runs.recordPending(run.id, ap.mac, kinds);
-    for (const kind of kinds) {
-      let job = run.jobFor(kind, ap.imageType);
-      if (!job) {
-        job = newImageJob(kind, ap.imageType);
-        run.jobs.push(job);
-        this.deps.runs.recordJob(run.id, { fileName: job.fileName, kind, imageType: job.imageType, size: null, sha256: null });
-        job.macs.add(ap.mac);
-        if (startNow) this.background(run, this.runJob(run, job));
-      } else {
-        job.macs.add(ap.mac);
-        if (startNow && job.image) this.background(run, this.runJob(run, job, ap.mac));
-      }
-    }
-  }
-
-  /** Fetches the job's file (once) and queues its delivery to every AP still waiting for it; resolves when they ended. */
-  private async runJob(run: UpgradeRun, job: ImageJob, onlyMac?: string): Promise<void> {
-    // An AP waiting for this file: not between retries, and not finished (the hosting AP stays Predownloading between its two images).
-    const ready = (mac: string) => !run.retryTimers.has(mac) && PREDOWNLOAD_ACTIVE.has(this.deps.aps.get(mac)?.predownloadStatus ?? 'None');
-    const starting = onlyMac ? [onlyMac] : [...job.macs].filter(ready);
-    if (starting.length === 0 || run.cancelled) return;
-    for (const mac of starting) this.transitions.moveFromCurrent(mac, 'Downloading', ['Initiated']);
-    const url = run.source.displayUrl(job.fileName);
-    let image: CachedImage;
-    try {
-      image = await run.cache.get(job.fileName, this.fetchOptions(run, job.fileName));
-    } catch (error) {
-      run.fetches.delete(job.fileName);
-      if (run.cancelled) return;
-      if (error instanceof ImageTypeNotOfferedError) {
-        for (const mac of starting) this.notSupported(run, mac, error.reason);
-        this.checkStage(run);
-        return;
-      }
-      const fetchError = error instanceof ImageFetchError ? error : new ImageFetchError(String(error), true);
-      this.deps.log.write(syslogText.downloadFailed(url, fetchError.reason));
-      for (const mac of starting) this.failAp(run, mac, downloadFailure(url, fetchError.reason), fetchError.retryable);
-      return;
-    }
-    run.fetches.delete(job.fileName);
-    if (!job.image) {
-      job.image = image;
-      // Recorded with its log line in the same store tick: a resumed run reuses the file after checking this digest.
-      this.deps.runs.recordJob(run.id, { fileName: job.fileName, kind: job.kind, imageType: job.imageType, size: image.size, sha256: image.sha256 });
-      this.deps.log.write(syslogText.installCompleted(url, describeFetch(image)));
-    }
-    if (run.cancelled) return;
-    // APs that joined while the file was being fetched are delivered with the others.
-    const started = new Set(starting);
-    const macs = onlyMac ? [onlyMac] : [...job.macs].filter((mac) => started.has(mac) || ready(mac));
-    for (const mac of macs) this.transitions.moveFromCurrent(mac, 'Downloading', ['Initiated']);
-    this.checkStage(run);
-    await Promise.all(macs.map((mac) => new Promise<void>((done) => run.deliveries.enqueue({ mac, priority: job.kind === 'controller', item: { job, done } }))));
-    this.checkStage(run);
-  }
-
-  /** One delivery slot: precheck, stream, verify. Every failure ends as a failed AP, never as a rejection. */
-  private async deliver(run: UpgradeRun, job: ImageJob, mac: string): Promise<void> {
-    const ap = this.deps.aps.get(mac);
-    const image = job.image;
-    if (!ap || !image || run.cancelled || ap.predownloadStatus === 'Failed') return;
-    const session = this.deps.registry().get(mac);
-    if (!session) {
-      this.failAp(run, mac, 'AP is not connected', true);
-      return;
-    }
-    const version = (job.kind === 'ap' ? run.targetVersion : run.targetControllerVersion) ?? 'unknown';
-    const transferId = run.nextTransferId(mac, job.kind);
-    // Image signing: the cached image must be the one the signed manifest lists (or an unsigned one an admin trusted), or the AP gets no byte of it.
-    const signed = checkCachedImage(await this.signatures.get(run)?.result, image, run.source);
-    if (run.cancelled) return;
-    if (!signed.ok) return this.failAp(run, mac, signed.reason, false);
-    const offer = { transferId, kind: job.kind, fileName: job.fileName, version, size: image.size, sha256: image.sha256, verification: signed.value };
-    const sentKey = `${job.kind}:${mac}`;
-    try {
-      const precheck = await session.precheck(offer);
-      if (run.cancelled) return;
-      if (!precheck.ok) {
-        this.failAp(run, mac, `PRECHECK failed: ${precheck.message}`, false);
-        return;
-      }
-      this.transitions.moveFromCurrent(mac, 'Predownloading', ['Initiated', 'Downloading']);
-      this.deps.progress.start(mac, job.kind, image.size);
-      const reply = await session.deliver(offer, image.path, {
-        signal: run.abort.signal,
-        maxResumeOffset: run.sentBytes.get(sentKey) ?? image.size,
-        onAcknowledged: (bytes) => {
-          run.sentBytes.set(sentKey, Math.max(bytes, run.sentBytes.get(sentKey) ?? 0));
-          this.deps.progress.update(mac, job.kind, bytes);
-          this.deps.notifier.apChanged(mac);
-        },
-      });
-      if (run.cancelled) return;
-      if (!reply.ok) {
-        this.failAp(run, mac, reply.message, true);
-        return;
-      }
-      // The AP proves what it staged; the controller checks it against what it offered.
-      if (reply.sha256 !== image.sha256) {
-        this.failAp(run, mac, `Image verification failed: AP reported sha256 ${reply.sha256 || '(none)'}, expected ${image.sha256}`, true);
-        return;
-      }
-      this.deps.progress.complete(mac, job.kind);
-      this.delivered(run, job, mac, version, reply.sha256, signed.value);
-    } catch (error) {
-      if (run.cancelled) return;
-      this.failAp(run, mac, error instanceof ApSessionError ? error.message : `Internal error: ${(error as Error).message}`, true);
-    }
-  }
-
-  private delivered(run: UpgradeRun, job: ImageJob, mac: string, version: string, sha256: string, verification: ImageVerification): void {
-    if (job.kind === 'ap') this.deps.aps.recordBackupImage(mac, version, sha256);
-    else this.deps.aps.recordControllerBackupImage(mac, version);
-    job.macs.delete(mac);
-    const pending = run.pending.get(mac);
-    pending?.delete(job.kind);
-    if (pending) this.deps.runs.recordPending(run.id, mac, pending);
-    this.deps.notifier.apChanged(mac);
-    if (pending && pending.size > 0) return;
-    const ap = this.deps.aps.get(mac)!;
-    this.transitions.move(
-      mac,
-      'Predownloading',
-      'Complete',
-      { predownloadVersion: run.targetVersion, nextRetryTime: null, lastError: null },
-      syslogText.apEvent(ap, `Image Predownload Success: ${ap.backupImage}, ${verifiedWords(verification)}`),
-    );
-    this.checkStage(run);
-  }
-
-  private notSupported(run: UpgradeRun, mac: string, reason: string): void {
-    const ap = this.deps.aps.get(mac);
-    if (!ap || !PREDOWNLOAD_ACTIVE.has(ap.predownloadStatus)) return;
-    // The AP hosting the controller may already be receiving the controller image: then it cannot complete, it fails.
-    if (!canTransition(ap.predownloadStatus, 'NotSupported')) return this.failAp(run, mac, reason, false);
-    this.transitions.move(mac, ap.predownloadStatus, 'NotSupported', { lastError: reason }, syslogText.apEvent(ap, `Image type ${ap.imageType} not supported: ${reason}`, 'warning'));
-    run.pending.delete(mac);
-  }
-
-  private failAp(run: UpgradeRun, mac: string, reason: string, retryable: boolean): void {
-    const ap = this.deps.aps.get(mac);
-    if (!ap || !PREDOWNLOAD_ACTIVE.has(ap.predownloadStatus)) return;
-    this.deps.progress.clear(mac);
-    const { maxRetries, baseDelayMs } = this.deps.config.retry;
-    const retry = retryable && ap.retryCount < maxRetries;
-    const delay = baseDelayMs * 2 ** ap.retryCount;
-    const nextRetryTime = retry ? new Date(Date.now() + delay).toISOString() : null;
-    const retryNote = retry ? ` (retry ${ap.retryCount + 1} of ${maxRetries} at ${nextRetryTime})` : '';
-    const moved = this.transitions.move(mac, ap.predownloadStatus, 'Failed', { lastError: reason, nextRetryTime }, syslogText.apEvent(ap, `Image Predownload Failed: ${reason}${retryNote}`, 'error'));
-    if (!moved) return;
-    if (retry) run.retryTimers.set(mac, setTimeout(() => this.retry(run, mac), delay));
-    this.checkStage(run);
-  }
-
-  private retry(run: UpgradeRun, mac: string): void {
-    run.retryTimers.delete(mac);
-    if (run.cancelled || this.run !== run) return;
-    const ap = this.deps.aps.get(mac);
-    if (!ap) return;
-    if (!this.transitions.move(mac, 'Failed', 'Initiated', { retryCount: ap.retryCount + 1, nextRetryTime: null })) return;
-    for (const kind of run.pending.get(mac) ?? []) {
-      const job = run.jobFor(kind, ap.imageType);
-      if (job) this.background(run, this.runJob(run, job, mac));
-    }
-  }
-
-  /** Moves the bar forward to the first stage not yet done; ends the predownload when every AP has. O(1). */
-  private checkStage(run: UpgradeRun): void {
-    if (this.run !== run || run.cancelled) return;
-    const latest = this.deps.upgrades.get(run.id);
-    if (!latest || !isCancellable(latest.stage)) return;
-    const { reader } = this.deps.aps;
-    const active = [...PREDOWNLOAD_ACTIVE].reduce((sum, status) => sum + reader.countInUpgrade(run.id, status), 0);
-    if (active === 0 && run.retryTimers.size === 0) {
-      this.finishPredownload(run, latest);
-      return;
-    }
-    const controllerJob = run.jobs.find((job) => job.kind === 'controller');
-    let target: UpgradeStage;
-    if (controllerJob && controllerJob.macs.size > 0) target = 'ControllerImageDownload';
-    else if (run.jobs.some((job) => !job.image)) target = 'APImageDownload';
-    else target = 'NetworkUpgrade';
-    if (UPGRADE_BAR_STAGES.indexOf(target as never) > UPGRADE_BAR_STAGES.indexOf(latest.stage as never)) {
-      this.stages.move(run.id, latest.stage, target);
-    }
-  }
-
-  private finishPredownload(run: UpgradeRun, latest: UpgradeRecord): void {
-    const { reader } = this.deps.aps;
-    const complete = reader.countInUpgrade(run.id, 'Complete');
-    const failed = reader.countInUpgrade(run.id, 'Failed');
-    const participants = complete + failed + reader.countInUpgrade(run.id, 'NotSupported') + reader.countInUpgrade(run.id, 'Aborted');
-    if (complete > 0 && failed === 0) {
-      this.stages.move(run.id, latest.stage, 'Activate', `Predownload of ${run.targetVersion} complete on ${complete} AP(s). Activate to reload the network.`);
-    } else if (participants === 0) {
-      this.stages.move(run.id, latest.stage, 'Failed', 'No AP is connected: nothing to predownload.');
-    } else {
-      const why = failed > 0 ? `${failed} AP(s) failed to predownload` : 'No AP supports the images of this bundle';
-      this.stages.move(run.id, latest.stage, 'Failed', `${why}. Fix the cause shown in the log, then Save & Download again.`);
-    }
-  }
-
-  private failUpgrade(run: UpgradeRun, message: string): void {
-    const latest = this.deps.upgrades.get(run.id);
-    if (latest && isCancellable(latest.stage)) this.stages.move(run.id, latest.stage, 'Failed', message);
-  }
-
   /** Stops all work without changing any state, so the next start resumes the run (a restart, a graceful stop). */
   dispose(): void {
+    this.probes.abort();
     this.run?.abort.abort();
     this.run?.dispose();
     this.reload.dispose();
@@ -548,6 +318,7 @@ export class UpgradeOrchestrator {
       startedAt: latest?.startedAt ?? null,
       finishedAt: latest?.finishedAt ?? null,
       message: latest?.message ?? null,
+      result: latest ? upgradeResultText(stage, latest.apCounts, latest.supersededBy) : null,
       fetches: run ? [...run.fetches.values()] : [],
       deliveries: run && isCancellable(stage) ? { active: run.deliveries.active, waiting: run.deliveries.waiting, limit: run.deliveries.limit } : null,
       ...this.rollout.view(latest?.id ?? null),

@@ -46,6 +46,8 @@ export class UpgradeRun {
   targetControllerVersion: string | null = null;
   /** Whether an AP is one of this predownload's targets; the others are left untouched. */
   isTarget: (ap: TargetFields) => boolean = () => true;
+  /** A targeted AP the run leaves out: a scheduled run does not take an AP that already runs its version (its backup image stays). */
+  leavesOut: (ap: { primaryImage: string }) => boolean = () => false;
 
   constructor(
     readonly id: number,

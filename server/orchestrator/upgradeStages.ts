@@ -1,4 +1,6 @@
-import type { UpgradeStage } from '../../lib/upgradeStage';
+import { countUpgradeAps, type UpgradeApCounts } from '../../lib/upgradeOutcome';
+import { UPGRADE_ENDS, type UpgradeStage } from '../../lib/upgradeStage';
+import type { FleetReader } from '../fleet/fleetProjection';
 import type { EventLog } from '../store/eventLog';
 import type { UpgradeRecord, UpgradeRepository } from '../store/upgradeRepository';
 import type { WriteBehind } from '../store/writeBehind';
@@ -7,26 +9,35 @@ import { syslogText } from './syslogText';
 
 /**
  * The one way an upgrade's stage changes: compare-and-set on the stage, its log line and
- * everything the fleet changed so far, in one transaction; then one notification.
+ * everything the fleet changed so far, in one transaction; then one notification. An upgrade
+ * that ends keeps its APs' counts as they are at that moment, so its history stays true
+ * after a later upgrade takes the same APs.
  */
 export class UpgradeStages {
   constructor(
     private readonly upgrades: UpgradeRepository,
+    private readonly fleet: FleetReader,
     private readonly log: EventLog,
     private readonly store: WriteBehind,
     private readonly notifier: ConsoleNotifier,
   ) {}
 
-  move(id: number, from: UpgradeStage, to: UpgradeStage, message?: string): UpgradeRecord | null {
+  move(id: number, from: UpgradeStage, to: UpgradeStage, message?: string, ending: { supersededBy?: number } = {}): UpgradeRecord | null {
     const moved = this.store.transaction(() => {
-      const record = this.upgrades.transition(id, from, to, message);
+      const apCounts = UPGRADE_ENDS.has(to) ? this.countAps(id) : undefined;
+      const record = this.upgrades.transition(id, from, to, message, { ...ending, apCounts });
       if (record) {
-        const severity = to === 'Failed' ? 'error' : to === 'Cancelled' ? 'warning' : 'notice';
+        const severity = to === 'Failed' ? 'error' : to === 'Cancelled' || to === 'Superseded' ? 'warning' : 'notice';
         this.log.write(syslogText.upgrade(`Upgrade ${id}: stage ${to}${message ? `: ${message}` : ''}`, severity));
       }
       return record;
     });
     if (moved) this.notifier.upgradeChanged();
     return moved;
+  }
+
+  /** The APs of this upgrade as their rows stand now. O(APs): for an upgrade's end, the history's running upgrade and its view. */
+  countAps(id: number): UpgradeApCounts {
+    return countUpgradeAps(this.fleet.values(), { id, targetVersion: this.upgrades.get(id)?.targetVersion ?? null });
   }
 }

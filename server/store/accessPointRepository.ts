@@ -91,6 +91,12 @@ export class AccessPointRepository {
     return record ? this.save({ ...record, activationExcluded: excluded }) : null;
   }
 
+  /** A failed AP's retry is called off (a cancelled predownload): it stays Failed, with its reason and count. */
+  callOffRetry(mac: string): AccessPointRecord | null {
+    const record = this.fleet.get(mac);
+    return record?.predownloadStatus === 'Failed' ? this.save({ ...record, nextRetryTime: null }) : null;
+  }
+
   /**
    * Compare-and-set: moves the AP from `from` to `to` only if it is still in `from`
    * and the move is allowed, so two actors (a retry timer and a cancel) can never both win.

@@ -1,10 +1,16 @@
 import { describeTargets } from '../../lib/rollout';
 import type { UpgradeHistoryDetail, UpgradeHistoryEntry } from '../../lib/upgradeHistory';
+import { countUpgradeAps, upgradeResultText } from '../../lib/upgradeOutcome';
+import { UPGRADE_ENDS } from '../../lib/upgradeStage';
+import type { FleetReader } from '../fleet/fleetProjection';
 import type { Db } from './database';
 import type { RolloutRepository } from './rolloutRepository';
 import type { UpgradeRecord, UpgradeRepository } from './upgradeRepository';
 
-/** Every upgrade kept, with its activation's waves: read from the tables, never from memory. */
+/**
+ * Every upgrade kept, with its activation's waves, read from the tables. Its APs' counts are the
+ * ones kept when it ended; an upgrade still under way is counted from the fleet's rows as they are.
+ */
 export class UpgradeHistory {
   private readonly failures;
 
@@ -12,6 +18,7 @@ export class UpgradeHistory {
     db: Db,
     private readonly upgrades: UpgradeRepository,
     private readonly rollouts: RolloutRepository,
+    private readonly fleet: FleetReader,
   ) {
     this.failures = db.prepare(
       `SELECT time, text FROM event_log WHERE time >= ? AND time <= ? AND severity IN ('error', 'warning') ORDER BY id LIMIT 500`,
@@ -38,11 +45,14 @@ export class UpgradeHistory {
   private entry(upgrade: UpgradeRecord): UpgradeHistoryEntry {
     const rollout = this.rollouts.get(upgrade.id);
     const waves = rollout ? this.rollouts.waves(upgrade.id) : [];
+    const apCounts = UPGRADE_ENDS.has(upgrade.stage) ? upgrade.apCounts : countUpgradeAps(this.fleet.values(), upgrade);
     return {
       id: upgrade.id,
       startedBy: upgrade.startedBy,
       startedVia: upgrade.startedVia,
       stage: upgrade.stage,
+      result: upgradeResultText(upgrade.stage, apCounts, upgrade.supersededBy),
+      supersededBy: upgrade.supersededBy,
       mode: upgrade.mode,
       imageUrl: upgrade.imageUrl,
       targets: describeTargets(upgrade.targets),
@@ -55,7 +65,9 @@ export class UpgradeHistory {
       durationSeconds: upgrade.finishedAt ? Math.round((Date.parse(upgrade.finishedAt) - Date.parse(upgrade.startedAt)) / 1000) : null,
       message: upgrade.message,
       waveCount: waves.length,
-      failedAps: waves.reduce((sum, wave) => sum + wave.failed, 0),
+      // Upgrades that ended before their counts were kept: the waves' failures are all that is known.
+      failedAps: apCounts?.failed ?? waves.reduce((sum, wave) => sum + wave.failed, 0),
+      apCounts,
     };
   }
 }

@@ -1,4 +1,5 @@
-import { canTransitionStage, UPGRADE_BAR_STAGES, type UpgradeBarStage, type UpgradeStage } from '../../lib/upgradeStage';
+import { upgradeApCountsSchema, type UpgradeApCounts } from '../../lib/upgradeOutcome';
+import { canTransitionStage, UPGRADE_BAR_STAGES, UPGRADE_ENDS, type UpgradeBarStage, type UpgradeStage } from '../../lib/upgradeStage';
 import type { ImageDownloadMode } from '../../lib/imageDownloadProfile';
 import type { PredownloadTargets } from '../../lib/rollout';
 import type { Db } from './database';
@@ -19,6 +20,16 @@ export interface UpgradeRecord {
   startedBy: string | null;
   startedVia: string | null;
   targets: PredownloadTargets | null;
+  /** Its APs as they ended (written with its last stage change); null while it runs, and for upgrades that ended before they were kept. */
+  apCounts: UpgradeApCounts | null;
+  /** The upgrade that replaced it while it waited at Activate. */
+  supersededBy: number | null;
+}
+
+/** What an upgrade's last stage change records beside the stage. */
+export interface UpgradeEnding {
+  apCounts?: UpgradeApCounts;
+  supersededBy?: number;
 }
 
 interface UpgradeRow {
@@ -36,6 +47,15 @@ interface UpgradeRow {
   started_by: string | null;
   started_via: string | null;
   targets: string | null;
+  ap_counts: string | null;
+  superseded_by: number | null;
+}
+
+/** Written only by this repository; a value that no longer parses reads as unknown rather than failing the history. */
+function parseCounts(json: string | null): UpgradeApCounts | null {
+  if (!json) return null;
+  const parsed = upgradeApCountsSchema.safeParse(JSON.parse(json));
+  return parsed.success ? parsed.data : null;
 }
 
 function fromRow(row: UpgradeRow): UpgradeRecord {
@@ -55,6 +75,8 @@ function fromRow(row: UpgradeRow): UpgradeRecord {
     startedVia: row.started_via,
     // Written only by this repository from a parsed request.
     targets: row.targets ? (JSON.parse(row.targets) as PredownloadTargets) : null,
+    apCounts: parseCounts(row.ap_counts),
+    supersededBy: row.superseded_by,
   };
 }
 
@@ -63,8 +85,6 @@ export interface UpgradeOrigin {
   username: string;
   via: 'page' | 'api' | 'cli' | 'schedule';
 }
-
-const ENDS: UpgradeStage[] = ['Completed', 'Cancelled', 'Failed'];
 
 /**
  * Upgrades, one row each. Statements are prepared once and the latest upgrade is kept in
@@ -85,7 +105,8 @@ export class UpgradeRepository {
       list: db.prepare('SELECT * FROM upgrade ORDER BY id DESC LIMIT ?'),
       transition: db.prepare(
         `UPDATE upgrade SET stage = @to, last_bar_stage = COALESCE(@barStage, last_bar_stage),
-           finished_at = CASE WHEN @ends THEN @now ELSE finished_at END, message = COALESCE(@message, message)
+           finished_at = CASE WHEN @ends THEN @now ELSE finished_at END, message = COALESCE(@message, message),
+           ap_counts = COALESCE(@apCounts, ap_counts), superseded_by = COALESCE(@supersededBy, superseded_by)
          WHERE id = @id AND stage = @from`,
       ),
       setTargets: db.prepare('UPDATE upgrade SET target_version = ?, target_controller_version = ? WHERE id = ?'),
@@ -124,10 +145,20 @@ export class UpgradeRepository {
   }
 
   /** Compare-and-set on the stage; returns null when another actor moved it first. */
-  transition(id: number, from: UpgradeStage, to: UpgradeStage, message?: string): UpgradeRecord | null {
+  transition(id: number, from: UpgradeStage, to: UpgradeStage, message?: string, ending: UpgradeEnding = {}): UpgradeRecord | null {
     if (!canTransitionStage(from, to)) throw new Error(`upgrade ${id}: ${from} -> ${to} is not an upgrade transition`);
     const barStage = (UPGRADE_BAR_STAGES as readonly string[]).includes(to) ? to : null;
-    const info = this.statements.transition.run({ id, from, to, barStage, ends: ENDS.includes(to) ? 1 : 0, now: new Date().toISOString(), message: message ?? null });
+    const info = this.statements.transition.run({
+      id,
+      from,
+      to,
+      barStage,
+      ends: UPGRADE_ENDS.has(to) ? 1 : 0,
+      now: new Date().toISOString(),
+      message: message ?? null,
+      apCounts: ending.apCounts ? JSON.stringify(ending.apCounts) : null,
+      supersededBy: ending.supersededBy ?? null,
+    });
     return info.changes === 1 ? this.reload(id) : null;
   }
 

@@ -48,7 +48,12 @@ export const EXEC_COMMANDS: CommandNode[] = [
         children: [
           keyword('predownload', 'Predownload the image of the saved image-download profile to every AP (Save & Download)', {
             run: ({ backend, actor }) => backend.predownload(actor),
-            children: [keyword('abort', 'Abort the predownload in progress (Cancel)', { run: ({ backend, actor }) => backend.cancel(actor) })],
+            children: [
+              keyword('abort', 'Abort the predownload in progress (Cancel)', { run: ({ backend, actor }) => backend.cancel(actor) }),
+              keyword('replace-backup', 'Predownload even to APs that run the bundle\'s version, replacing their backup image with it', {
+                run: ({ backend, actor }) => backend.predownload(actor, { replaceBackup: true }),
+              }),
+            ],
           }),
           keyword('swap', 'Swap the primary and backup images of every AP at its next reset', { run: ({ backend, actor }) => backend.swap(actor) }),
           keyword('reset', 'Reset every AP onto its swapped image (with swap: Activate)', { run: ({ backend, actor }) => backend.reset(actor) }),

@@ -59,6 +59,10 @@ const SUMMARY: ApImageSummary = {
   completedPredownloading: 3,
   notSupported: 0,
   failedToPredownload: 0,
+  aborted: 0,
+  reloading: 0,
+  joined: 0,
+  none: 0,
   predownloadInProgress: false,
 };
 

@@ -1,4 +1,4 @@
-import type { ApImageReport, ApImageRow } from '../../../lib/apImage';
+import { AP_IMAGE_COUNTERS, predownloadVersionText, type ApImageReport, type ApImageRow } from '../../../lib/apImage';
 import { PREDOWNLOAD_STATUS_LABEL } from '../../../lib/predownloadStatus';
 
 // Column widths of IOS-XE's `show ap image`; the rule under the header is 162 dashes, as in the seed.
@@ -40,13 +40,8 @@ export function renderShowApImage({ summary, aps }: ApImageReport, now = Date.no
     `Total number of APs : ${summary.totalAps}`,
     '',
     'Number of APs',
-    counter('Initiated', summary.initiated),
-    counter('Downloading', summary.downloading),
-    counter('Predownloading', summary.predownloading),
-    counter('Completed downloading', summary.completedDownloading),
-    counter('Completed predownloading', summary.completedPredownloading),
-    counter('Not Supported', summary.notSupported),
-    counter('Failed to Predownload', summary.failedToPredownload),
+    // IOS's lines only: the counters it does not print (None, Aborted, Reloading, Joined) are on the page and in the API.
+    ...AP_IMAGE_COUNTERS.filter(({ ios }) => ios).map(({ key, label }) => counter(label, summary[key])),
     counter('Predownload in progress', summary.predownloadInProgress ? 'Yes' : 'No'),
     '',
     '',
@@ -58,7 +53,7 @@ export function renderShowApImage({ summary, aps }: ApImageReport, now = Date.no
         ap.primaryImage,
         ap.backupImage,
         PREDOWNLOAD_STATUS_LABEL[ap.predownloadStatus],
-        ap.predownloadVersion ?? '0.0.0.0',
+        predownloadVersionText(ap.predownloadVersion),
         nextRetrySeconds(ap, now),
         String(ap.retryCount),
         ap.method,

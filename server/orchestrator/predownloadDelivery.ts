@@ -1,0 +1,145 @@
+import type { ImageVerification } from '../../lib/capwapEvents';
+import { PREDOWNLOAD_ACTIVE, canTransition, planRetry, retryNote } from '../../lib/predownloadStatus';
+import type { ApRegistry } from '../capwap/apRegistry';
+import { ApSessionError } from '../capwap/apSession';
+import type { ConsoleConfig } from '../config';
+import { checkCachedImage, type SigningGate } from '../imageSigning/bundleSignature';
+import { verifiedWords } from '../imageSigning/imageVerification';
+import type { AccessPointRepository } from '../store/accessPointRepository';
+import type { UpgradeRunRepository } from '../store/upgradeRunRepository';
+import type { ConsoleNotifier } from './notifier';
+import type { PredownloadTransitions } from './predownloadTransitions';
+import { syslogText } from './syslogText';
+import type { TransferProgress } from './transferProgress';
+import type { ImageJob, UpgradeRun } from './upgradeRun';
+
+export interface PredownloadDeliveryDeps {
+  config: ConsoleConfig;
+  aps: AccessPointRepository;
+  runs: UpgradeRunRepository;
+  progress: TransferProgress;
+  notifier: ConsoleNotifier;
+  transitions: PredownloadTransitions;
+  registry: () => ApRegistry;
+}
+
+/** What the orchestrator lends a delivery: it owns the stage and the retries. */
+export interface DeliveryHooks {
+  checkStage(run: UpgradeRun): void;
+  retry(run: UpgradeRun, mac: string): void;
+}
+
+/**
+ * One AP's side of a run: the delivery of a cached image through its slot, and how an AP ends
+ * it (Complete, Not Supported, or Failed with its retry planned, as its row and its log line say).
+ */
+export class PredownloadDelivery {
+  /** Image signing: what each run's Initiate finds (verified manifest, allowed unsigned bundle, or the refusal); set before anything can deliver. */
+  private readonly signatures = new WeakMap<UpgradeRun, SigningGate>();
+
+  constructor(
+    private readonly deps: PredownloadDeliveryDeps,
+    private readonly hooks: DeliveryHooks,
+  ) {}
+
+  /** The run's signing gate, which every delivery of it waits for. */
+  signWith(run: UpgradeRun, gate: SigningGate): void {
+    this.signatures.set(run, gate);
+  }
+
+  /** One delivery slot: precheck, stream, verify. Every failure ends as a failed AP, never as a rejection. */
+  async deliver(run: UpgradeRun, job: ImageJob, mac: string): Promise<void> {
+    const ap = this.deps.aps.get(mac);
+    const image = job.image;
+    if (!ap || !image || run.cancelled || ap.predownloadStatus === 'Failed') return;
+    const session = this.deps.registry().get(mac);
+    if (!session) {
+      this.failAp(run, mac, 'AP is not connected', true);
+      return;
+    }
+    const version = (job.kind === 'ap' ? run.targetVersion : run.targetControllerVersion) ?? 'unknown';
+    const transferId = run.nextTransferId(mac, job.kind);
+    // Image signing: the cached image must be the one the signed manifest lists, or the AP gets no byte of it.
+    const signed = checkCachedImage(await this.signatures.get(run)?.result, image, run.source);
+    if (run.cancelled) return;
+    if (!signed.ok) return this.failAp(run, mac, signed.reason, false);
+    const offer = { transferId, kind: job.kind, fileName: job.fileName, version, size: image.size, sha256: image.sha256, verification: signed.value };
+    const sentKey = `${job.kind}:${mac}`;
+    try {
+      const precheck = await session.precheck(offer);
+      if (run.cancelled) return;
+      if (!precheck.ok) {
+        this.failAp(run, mac, `PRECHECK failed: ${precheck.message}`, false);
+        return;
+      }
+      this.deps.transitions.moveFromCurrent(mac, 'Predownloading', ['Initiated', 'Downloading']);
+      this.deps.progress.start(mac, job.kind, image.size);
+      const reply = await session.deliver(offer, image.path, {
+        signal: run.abort.signal,
+        maxResumeOffset: run.sentBytes.get(sentKey) ?? image.size,
+        onAcknowledged: (bytes) => {
+          run.sentBytes.set(sentKey, Math.max(bytes, run.sentBytes.get(sentKey) ?? 0));
+          this.deps.progress.update(mac, job.kind, bytes);
+          this.deps.notifier.apChanged(mac);
+        },
+      });
+      if (run.cancelled) return;
+      if (!reply.ok) {
+        this.failAp(run, mac, reply.message, true);
+        return;
+      }
+      // The AP proves what it staged; the controller checks it against what it offered.
+      if (reply.sha256 !== image.sha256) {
+        this.failAp(run, mac, `Image verification failed: AP reported sha256 ${reply.sha256 || '(none)'}, expected ${image.sha256}`, true);
+        return;
+      }
+      this.deps.progress.complete(mac, job.kind);
+      this.delivered(run, job, mac, version, reply.sha256, signed.value);
+    } catch (error) {
+      if (run.cancelled) return;
+      this.failAp(run, mac, error instanceof ApSessionError ? error.message : `Internal error: ${(error as Error).message}`, true);
+    }
+  }
+
+  private delivered(run: UpgradeRun, job: ImageJob, mac: string, version: string, sha256: string, verification: ImageVerification): void {
+    if (job.kind === 'ap') this.deps.aps.recordBackupImage(mac, version, sha256);
+    else this.deps.aps.recordControllerBackupImage(mac, version);
+    job.macs.delete(mac);
+    const pending = run.pending.get(mac);
+    pending?.delete(job.kind);
+    if (pending) this.deps.runs.recordPending(run.id, mac, pending);
+    this.deps.notifier.apChanged(mac);
+    if (pending && pending.size > 0) return;
+    const ap = this.deps.aps.get(mac)!;
+    this.deps.transitions.move(
+      mac,
+      'Predownloading',
+      'Complete',
+      { predownloadVersion: run.targetVersion, nextRetryTime: null, lastError: null },
+      syslogText.apEvent(ap, `Image Predownload Success: ${ap.backupImage}, ${verifiedWords(verification)}`),
+    );
+    this.hooks.checkStage(run);
+  }
+
+  notSupported(run: UpgradeRun, mac: string, reason: string): void {
+    const ap = this.deps.aps.get(mac);
+    if (!ap || !PREDOWNLOAD_ACTIVE.has(ap.predownloadStatus)) return;
+    // The AP hosting the controller may already be receiving the controller image: then it cannot complete, it fails.
+    if (!canTransition(ap.predownloadStatus, 'NotSupported')) return this.failAp(run, mac, reason, false);
+    this.deps.transitions.move(mac, ap.predownloadStatus, 'NotSupported', { lastError: reason }, syslogText.apEvent(ap, `Image type ${ap.imageType} not supported: ${reason}`, 'warning'));
+    run.pending.delete(mac);
+  }
+
+  failAp(run: UpgradeRun, mac: string, reason: string, retryable: boolean): void {
+    const ap = this.deps.aps.get(mac);
+    if (!ap || !PREDOWNLOAD_ACTIVE.has(ap.predownloadStatus)) return;
+    this.deps.progress.clear(mac);
+    // The row's Retry Count and Next Retry Time change with the line that announces the retry.
+    const retry = planRetry(ap.retryCount, retryable, this.deps.config.retry, Date.now());
+    const changes = { lastError: reason, nextRetryTime: retry?.nextRetryTime ?? null, retryCount: retry?.retryCount ?? ap.retryCount };
+    const line = syslogText.apEvent(ap, `Image Predownload Failed: ${reason}${retryNote(retry, this.deps.config.retry)}`, 'error');
+    if (!this.deps.transitions.move(mac, ap.predownloadStatus, 'Failed', changes, line)) return;
+    if (retry) run.retryTimers.set(mac, setTimeout(() => this.hooks.retry(run, mac), retry.delayMs));
+    this.hooks.checkStage(run);
+  }
+}

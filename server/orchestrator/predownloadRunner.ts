@@ -1,0 +1,285 @@
+import { CONTROLLER_VERSION_FILE, VERSION_FILE, isImageType } from '../../lib/imageBundle';
+import type { ImageKind } from '../../lib/capwapEvents';
+import { PREDOWNLOAD_ACTIVE, PREDOWNLOAD_RESTARTABLE } from '../../lib/predownloadStatus';
+import { UPGRADE_BAR_STAGES, isCancellable, type UpgradeStage } from '../../lib/upgradeStage';
+import type { ApRegistry } from '../capwap/apRegistry';
+import type { ConsoleConfig } from '../config';
+import type { AccessPointRecord } from '../fleet/accessPoint';
+import { SigningGate } from '../imageSigning/bundleSignature';
+import type { CachedImage } from '../imageSource/imageCache';
+import { ImageFetchError, ImageTypeNotOfferedError } from '../imageSource/imageSource';
+import type { AccessPointRepository } from '../store/accessPointRepository';
+import type { EventLog } from '../store/eventLog';
+import type { UpgradeRecord, UpgradeRepository } from '../store/upgradeRepository';
+import type { UpgradeRunRepository } from '../store/upgradeRunRepository';
+import { readBundleVersion, type BundleVersion } from './bundleVersion';
+import type { ConsoleNotifier } from './notifier';
+import { PredownloadDelivery } from './predownloadDelivery';
+import type { PredownloadTransitions } from './predownloadTransitions';
+import { downloadFailure, syslogText } from './syslogText';
+import type { TransferProgress } from './transferProgress';
+import { newImageJob, type ImageJob, type UpgradeRun } from './upgradeRun';
+import type { UpgradeStages } from './upgradeStages';
+
+/** `70512640 bytes in 0.61 s (115.6 MB/s); blksize 1468, windowsize 16, tsize 70512640` */
+function describeFetch(image: CachedImage): string {
+  const seconds = image.elapsedMs / 1000;
+  const rate = seconds > 0 ? `${(image.size / 1e6 / seconds).toFixed(1)} MB/s` : 'instant';
+  return `${image.size} bytes in ${seconds.toFixed(2)} s (${rate}); ${image.detail}`;
+}
+
+export interface PredownloadRunnerDeps {
+  config: ConsoleConfig;
+  aps: AccessPointRepository;
+  upgrades: UpgradeRepository;
+  runs: UpgradeRunRepository;
+  log: EventLog;
+  progress: TransferProgress;
+  notifier: ConsoleNotifier;
+  registry: () => ApRegistry;
+  transitions: PredownloadTransitions;
+  stages: UpgradeStages;
+}
+
+/**
+ * A predownload under way: reads the bundle's version files at Initiate, enrols the APs it
+ * targets, fetches each bundle file once and queues its delivery to every AP of that type,
+ * retries failed APs and moves the stage bar; it ends the predownload when no AP has anything
+ * left to do. The orchestrator owns which run is current; a run that is not stops acting.
+ */
+export class PredownloadRunner {
+  readonly delivery: PredownloadDelivery;
+
+  constructor(
+    private readonly deps: PredownloadRunnerDeps,
+    private readonly current: () => UpgradeRun | null,
+  ) {
+    this.delivery = new PredownloadDelivery(deps, { checkStage: (run) => this.checkStage(run), retry: (run, mac) => this.retry(run, mac) });
+  }
+
+  /**
+   * A bundle whose version.info cannot be read ends the run at once with the server's reason: every
+   * AP it would have taken says why in its row, and no other file is asked for.
+   */
+  bundleUnreadable(run: UpgradeRun, bundle: Extract<BundleVersion, { ok: false }>): void {
+    const reason = downloadFailure(bundle.url, bundle.reason);
+    this.deps.log.write(syslogText.downloadFailed(bundle.url, bundle.reason));
+    const registry = this.deps.registry();
+    const failed = (ap: AccessPointRecord, from: AccessPointRecord['predownloadStatus']) =>
+      this.deps.transitions.move(ap.mac, from, 'Failed', { lastError: reason, nextRetryTime: null }, syslogText.apEvent(ap, `Image Predownload Failed: ${reason}`, 'error'));
+    for (const ap of [...this.deps.aps.reader.values()]) {
+      // An AP a resumed run had enrolled already ends with the others.
+      if (ap.upgradeId === run.id && PREDOWNLOAD_ACTIVE.has(ap.predownloadStatus)) failed(ap, ap.predownloadStatus);
+      else if (ap.upgradeId === run.id && ap.nextRetryTime) this.deps.aps.callOffRetry(ap.mac);
+      if (ap.upgradeId === run.id || !run.isTarget(ap) || run.leavesOut(ap) || !registry.isConnected(ap.mac)) continue;
+      const initiated = this.deps.transitions.moveFromCurrent(ap.mac, 'Initiated', [...PREDOWNLOAD_RESTARTABLE], { upgradeId: run.id, retryCount: 0, nextRetryTime: null, lastError: null, predownloadVersion: null });
+      if (initiated) failed(initiated, 'Initiated');
+    }
+    run.abort.abort();
+    run.dispose();
+    this.failUpgrade(run, `${reason}. The bundle's version cannot be read: check the image server and path, then Save & Download again.`);
+  }
+
+  /** A background step of a run: whatever it throws fails the upgrade with a line, never an unhandled rejection. */
+  background(run: UpgradeRun, step: Promise<void>): void {
+    step.catch((error: Error) => this.failUpgrade(run, `Internal error: ${error.message}`));
+  }
+
+  async execute(run: UpgradeRun): Promise<void> {
+    // A resumed run whose version was never read reads it now; one it cannot read ends here, before anything else is asked for.
+    if (run.targetVersion === null) {
+      const bundle = await readBundleVersion(run.source, run.cache, this.fetchOptions(run, VERSION_FILE));
+      if (run.cancelled) return;
+      if (!bundle.ok) return this.bundleUnreadable(run, bundle);
+      run.targetVersion = bundle.version;
+    }
+    // Image signing: the bundle's signed manifest is read and verified at Initiate, before any byte reaches an AP.
+    const signingGate = new SigningGate();
+    this.delivery.signWith(run, signingGate);
+    run.targetControllerVersion = await run.cache
+      .readText(CONTROLLER_VERSION_FILE, this.fetchOptions(run, CONTROLLER_VERSION_FILE))
+      .catch((error) => this.bundleFileMissing(run, CONTROLLER_VERSION_FILE, error));
+    // Every source obeys the same rule: a catalog's TLS connection or an upload is no vendor signature.
+    const policy = { ...this.deps.config, expectedVersion: run.targetVersion, acceptsTrustedDigests: run.source.trustedDigest !== undefined };
+    const signing = await signingGate.read(run.cache, (fileName) => this.fetchOptions(run, fileName), policy);
+    if (run.cancelled) return;
+    if (!signing.ok) this.deps.log.write(syslogText.upgrade(signing.reason, 'error'));
+    this.deps.upgrades.setTargets(run.id, run.targetVersion, run.targetControllerVersion);
+    this.deps.notifier.upgradeChanged();
+
+    const registry = this.deps.registry();
+    let untouched = 0;
+    const kept: string[] = [];
+    for (const ap of [...this.deps.aps.reader.values()]) {
+      if (!run.isTarget(ap)) untouched += 1;
+      else if (run.leavesOut(ap)) kept.push(ap.name);
+      // An AP already in this run (a resumed one) keeps its state and what it still needs.
+      else if (registry.isConnected(ap.mac) && ap.upgradeId !== run.id) this.enrol(run, ap, false);
+    }
+    if (untouched > 0) this.deps.log.write(syslogText.upgrade(`Upgrade ${run.id}: ${untouched} AP(s) are not targeted by this predownload and stay untouched`));
+    if (kept.length > 0) this.deps.log.write(syslogText.upgrade(`Upgrade ${run.id}: ${kept.length} AP(s) already run ${run.targetVersion} and keep their backup image: a scheduled predownload leaves them out (${kept.join(', ')})`, 'warning'));
+    this.checkStage(run);
+    if (run.parallelMode) {
+      await Promise.all(run.jobs.map((job) => this.runJob(run, job)));
+    } else {
+      // Controller image first, then one AP image type after another: one image on the site's uplink at a time.
+      const ordered = [...run.jobs].sort((a, b) => (a.kind === 'controller' ? -1 : 0) - (b.kind === 'controller' ? -1 : 0));
+      for (const job of ordered) {
+        if (run.cancelled) return;
+        await this.runJob(run, job);
+      }
+    }
+    this.checkStage(run);
+  }
+
+  /** Fetch options that publish the bytes fetched so far, for the page's view of the image server transfer. */
+  private fetchOptions(run: UpgradeRun, fileName: string) {
+    const url = run.source.displayUrl(fileName);
+    return {
+      signal: run.abort.signal,
+      onProgress: (bytes: number, totalBytes: number | null) => {
+        if (totalBytes !== null && bytes >= totalBytes) run.fetches.delete(fileName);
+        else run.fetches.set(fileName, { fileName, url, bytes, totalBytes });
+        this.deps.notifier.upgradeChanged();
+      },
+    };
+  }
+
+  /** A missing controller_version.info does not stop the run (a Desktop bundle has none): the controller image then fails with its own line. */
+  private bundleFileMissing(run: UpgradeRun, fileName: string, error: unknown): null {
+    if (!run.cancelled) {
+      const reason = error instanceof ImageFetchError ? error.reason : String(error);
+      this.deps.log.write(syslogText.downloadFailed(run.source.displayUrl(fileName), reason));
+    }
+    return null;
+  }
+
+  /** Adds an AP to the run: Initiated (or Not Supported), with the images it needs queued. */
+  enrol(run: UpgradeRun, ap: AccessPointRecord, startNow: boolean): void {
+    run.clearRetry(ap.mac);
+    const initiated = this.deps.transitions.moveFromCurrent(ap.mac, 'Initiated', [...PREDOWNLOAD_RESTARTABLE], {
+      upgradeId: run.id,
+      retryCount: 0,
+      nextRetryTime: null,
+      lastError: null,
+      predownloadVersion: run.targetVersion,
+    });
+    if (!initiated) return;
+    if (!isImageType(ap.imageType)) {
+      this.deps.transitions.move(ap.mac, 'Initiated', 'NotSupported', { lastError: `Image type ${ap.imageType} is not in the bundle` }, syslogText.apEvent(ap, `Image type ${ap.imageType} not supported by this bundle`, 'warning'));
+      return;
+    }
+    const kinds = new Set<ImageKind>(['ap']);
+    if (ap.hostsController) kinds.add('controller');
+    run.pending.set(ap.mac, kinds);
+    this.deps.runs.recordPending(run.id, ap.mac, kinds);
+    for (const kind of kinds) {
+      let job = run.jobFor(kind, ap.imageType);
+      if (!job) {
+        job = newImageJob(kind, ap.imageType);
+        run.jobs.push(job);
+        this.deps.runs.recordJob(run.id, { fileName: job.fileName, kind, imageType: job.imageType, size: null, sha256: null });
+        job.macs.add(ap.mac);
+        if (startNow) this.background(run, this.runJob(run, job));
+      } else {
+        job.macs.add(ap.mac);
+        if (startNow && job.image) this.background(run, this.runJob(run, job, ap.mac));
+      }
+    }
+  }
+
+  /** Fetches the job's file (once) and queues its delivery to every AP still waiting for it; resolves when they ended. */
+  private async runJob(run: UpgradeRun, job: ImageJob, onlyMac?: string): Promise<void> {
+    // An AP waiting for this file: not between retries, and not finished (the hosting AP stays Predownloading between its two images).
+    const ready = (mac: string) => !run.retryTimers.has(mac) && PREDOWNLOAD_ACTIVE.has(this.deps.aps.get(mac)?.predownloadStatus ?? 'None');
+    const starting = onlyMac ? [onlyMac] : [...job.macs].filter(ready);
+    if (starting.length === 0 || run.cancelled) return;
+    for (const mac of starting) this.deps.transitions.moveFromCurrent(mac, 'Downloading', ['Initiated']);
+    const url = run.source.displayUrl(job.fileName);
+    let image: CachedImage;
+    try {
+      image = await run.cache.get(job.fileName, this.fetchOptions(run, job.fileName));
+    } catch (error) {
+      run.fetches.delete(job.fileName);
+      if (run.cancelled) return;
+      if (error instanceof ImageTypeNotOfferedError) {
+        for (const mac of starting) this.delivery.notSupported(run, mac, error.reason);
+        this.checkStage(run);
+        return;
+      }
+      const fetchError = error instanceof ImageFetchError ? error : new ImageFetchError(String(error), true);
+      this.deps.log.write(syslogText.downloadFailed(url, fetchError.reason));
+      for (const mac of starting) this.delivery.failAp(run, mac, downloadFailure(url, fetchError.reason), fetchError.retryable);
+      return;
+    }
+    run.fetches.delete(job.fileName);
+    if (!job.image) {
+      job.image = image;
+      // Recorded with its log line in the same store tick: a resumed run reuses the file after checking this digest.
+      this.deps.runs.recordJob(run.id, { fileName: job.fileName, kind: job.kind, imageType: job.imageType, size: image.size, sha256: image.sha256 });
+      this.deps.log.write(syslogText.installCompleted(url, describeFetch(image)));
+    }
+    if (run.cancelled) return;
+    // APs that joined while the file was being fetched are delivered with the others.
+    const started = new Set(starting);
+    const macs = onlyMac ? [onlyMac] : [...job.macs].filter((mac) => started.has(mac) || ready(mac));
+    for (const mac of macs) this.deps.transitions.moveFromCurrent(mac, 'Downloading', ['Initiated']);
+    this.checkStage(run);
+    await Promise.all(macs.map((mac) => new Promise<void>((done) => run.deliveries.enqueue({ mac, priority: job.kind === 'controller', item: { job, done } }))));
+    this.checkStage(run);
+  }
+
+  /** A failed AP tries again; a retry nobody had scheduled (Retry now after the last one) is counted now. */
+  retry(run: UpgradeRun, mac: string, unscheduled = false): void {
+    run.retryTimers.delete(mac);
+    if (run.cancelled || this.current() !== run) return;
+    const ap = this.deps.aps.get(mac);
+    if (!ap) return;
+    if (!this.deps.transitions.move(mac, 'Failed', 'Initiated', { retryCount: ap.retryCount + (unscheduled ? 1 : 0), nextRetryTime: null })) return;
+    for (const kind of run.pending.get(mac) ?? []) {
+      const job = run.jobFor(kind, ap.imageType);
+      if (job) this.background(run, this.runJob(run, job, mac));
+    }
+  }
+
+  /** Moves the bar forward to the first stage not yet done; ends the predownload when every AP has. O(1). */
+  checkStage(run: UpgradeRun): void {
+    if (this.current() !== run || run.cancelled) return;
+    const latest = this.deps.upgrades.get(run.id);
+    if (!latest || !isCancellable(latest.stage)) return;
+    const { reader } = this.deps.aps;
+    const active = [...PREDOWNLOAD_ACTIVE].reduce((sum, status) => sum + reader.countInUpgrade(run.id, status), 0);
+    if (active === 0 && run.retryTimers.size === 0) {
+      this.finishPredownload(run, latest);
+      return;
+    }
+    const controllerJob = run.jobs.find((job) => job.kind === 'controller');
+    let target: UpgradeStage;
+    if (controllerJob && controllerJob.macs.size > 0) target = 'ControllerImageDownload';
+    else if (run.jobs.some((job) => !job.image)) target = 'APImageDownload';
+    else target = 'NetworkUpgrade';
+    if (UPGRADE_BAR_STAGES.indexOf(target as never) > UPGRADE_BAR_STAGES.indexOf(latest.stage as never)) {
+      this.deps.stages.move(run.id, latest.stage, target);
+    }
+  }
+
+  private finishPredownload(run: UpgradeRun, latest: UpgradeRecord): void {
+    const { reader } = this.deps.aps;
+    const complete = reader.countInUpgrade(run.id, 'Complete');
+    const failed = reader.countInUpgrade(run.id, 'Failed');
+    const participants = complete + failed + reader.countInUpgrade(run.id, 'NotSupported') + reader.countInUpgrade(run.id, 'Aborted');
+    if (complete > 0 && failed === 0) {
+      this.deps.stages.move(run.id, latest.stage, 'Activate', `Predownload of ${run.targetVersion} complete on ${complete} AP(s). Activate to reload the network.`);
+    } else if (participants === 0) {
+      this.deps.stages.move(run.id, latest.stage, 'Failed', 'No AP is connected: nothing to predownload.');
+    } else {
+      const why = failed > 0 ? `${failed} AP(s) failed to predownload` : 'No AP supports the images of this bundle';
+      this.deps.stages.move(run.id, latest.stage, 'Failed', `${why}. Fix the cause shown in the log, then Save & Download again.`);
+    }
+  }
+
+  private failUpgrade(run: UpgradeRun, message: string): void {
+    const latest = this.deps.upgrades.get(run.id);
+    if (latest && isCancellable(latest.stage)) this.deps.stages.move(run.id, latest.stage, 'Failed', message);
+  }
+}
