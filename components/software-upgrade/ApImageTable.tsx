@@ -5,6 +5,7 @@ import { ProgressBar } from '@/components/ui/ProgressBar';
 import { Table, type TableColumn, type TableRowAttributes } from '@/components/ui/Table';
 import { cx } from '@/components/ui/cx';
 import { ApRowActions } from './ApRowActions';
+import { formatDateTimeWithZone } from '@/lib/dateTime';
 import { formatEtaPercent, formatRetryTime } from './format';
 import { PREDOWNLOAD_TONE } from './predownloadTone';
 
@@ -81,12 +82,14 @@ const COLUMNS: readonly TableColumn<ApImageRow>[] = [
   {
     key: 'nextRetryTime',
     header: 'Next Retry Time',
-    render: (row) => <span title={row.nextRetryTime ?? undefined}>{formatRetryTime(row.nextRetryTime)}</span>,
+    render: (row) => <span title={row.nextRetryTime ? formatDateTimeWithZone(row.nextRetryTime) : undefined}>{formatRetryTime(row.nextRetryTime)}</span>,
   },
   { key: 'method', header: 'Method', render: (row) => row.method },
 ];
 
-const COLUMNS_WITH_ACTIONS: readonly TableColumn<ApImageRow>[] = [...COLUMNS, { key: 'actions', header: 'Actions', render: (row) => <ApRowActions row={row} /> }];
+const withActions = (online: boolean): readonly TableColumn<ApImageRow>[] => [...COLUMNS, { key: 'actions', header: 'Actions', render: (row) => <ApRowActions row={row} disabled={!online} /> }];
+// Off line the actions stay in place, disabled: the last known state is not something to act on.
+const COLUMNS_WITH_ACTIONS = { online: withActions(true), offline: withActions(false) };
 
 function rowKey(row: ApImageRow): string {
   return row.mac;
@@ -103,12 +106,12 @@ function rowAttributes(row: ApImageRow): TableRowAttributes {
   };
 }
 
-/** `canChange`: an admin gets the per-AP actions column. */
-export function ApImageTable({ aps, filtered, canChange = false }: { aps: readonly ApImageRow[]; filtered: boolean; canChange?: boolean }) {
+/** `canChange`: an admin gets the per-AP actions column; `online`: the page is live, so they act. */
+export function ApImageTable({ aps, filtered, canChange = false, online = true }: { aps: readonly ApImageRow[]; filtered: boolean; canChange?: boolean; online?: boolean }) {
   return (
     <Table
       caption="AP image predownload status"
-      columns={canChange ? COLUMNS_WITH_ACTIONS : COLUMNS}
+      columns={canChange ? COLUMNS_WITH_ACTIONS[online ? 'online' : 'offline'] : COLUMNS}
       rows={aps}
       rowKey={rowKey}
       rowAttributes={rowAttributes}

@@ -7,7 +7,7 @@ import { Button } from '@/components/ui/Button';
 import { apAction, type ApAction } from './maintenanceRequests';
 
 /** Retry now (failed), Abort (predownload under way), Exclude from activation (or include again) for one AP. */
-export function ApRowActions({ row }: { row: ApImageRow }) {
+export function ApRowActions({ row, disabled = false }: { row: ApImageRow; disabled?: boolean }) {
   const [busy, setBusy] = useState<ApAction | null>(null);
   const [error, setError] = useState<string | null>(null);
   const act = async (action: ApAction) => {
@@ -22,17 +22,17 @@ export function ApRowActions({ row }: { row: ApImageRow }) {
   return (
     <span className="ap-actions">
       {failed && (
-        <Button className="btn-small" busy={busy === 'retry'} disabled={busy !== null} onClick={() => void act('retry')}>
+        <Button className="btn-small" busy={busy === 'retry'} disabled={disabled || busy !== null} onClick={() => void act('retry')}>
           Retry now
         </Button>
       )}
       {(active || (failed && row.nextRetryTime !== null)) && (
-        <Button className="btn-small" variant="danger" busy={busy === 'abort'} disabled={busy !== null} onClick={() => void act('abort')}>
+        <Button className="btn-small" variant="danger" busy={busy === 'abort'} disabled={disabled || busy !== null} onClick={() => void act('abort')}>
           Abort
         </Button>
       )}
       {row.predownloadStatus !== 'Reloading' && (
-        <Button className="btn-small" busy={busy === 'exclude' || busy === 'include'} disabled={busy !== null} onClick={() => void act(row.activationExcluded ? 'include' : 'exclude')}>
+        <Button className="btn-small" busy={busy === 'exclude' || busy === 'include'} disabled={disabled || busy !== null} onClick={() => void act(row.activationExcluded ? 'include' : 'exclude')}>
           {row.activationExcluded ? 'Include in activation' : 'Exclude from activation'}
         </Button>
       )}
