@@ -1,4 +1,4 @@
-import type { ApImageReport, ApImageRow, ApImageSummary } from '../../lib/apImage';
+import { AP_IMAGE_ROLE, type ApImageReport, type ApImageRow, type ApImageSummary } from '../../lib/apImage';
 import { apImageFilter, compareApImageRows, parseSort, type ApImageQuery } from '../../lib/apImageQuery';
 import { PREDOWNLOAD_ACTIVE } from '../../lib/predownloadStatus';
 import type { AccessPointRecord } from '../fleet/accessPoint';
@@ -24,7 +24,7 @@ export function toApImageRow(ap: AccessPointRecord, sources: ApImageViewSources,
     mac: ap.mac,
     model: ap.model,
     imageType: ap.imageType,
-    role: ap.role,
+    role: AP_IMAGE_ROLE,
     primaryImage: ap.primaryImage,
     backupImage: ap.backupImage,
     backupImageSha256: ap.backupImageSha256,
