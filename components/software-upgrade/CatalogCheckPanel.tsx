@@ -52,6 +52,11 @@ export function CatalogCheckPanel({ checks, releaseChoice, canCheck, onTrustCert
           {result.message}
         </p>
       )}
+      {result?.fleetChanged && (
+        <Alert tone="info" data-testid="catalog-fleet-changed">
+          {result.fleetChanged}
+        </Alert>
+      )}
       {checks.error && <Alert tone="danger">{checks.error}</Alert>}
       {result?.certificate && (
         <Alert tone="warning" data-testid="catalog-certificate">

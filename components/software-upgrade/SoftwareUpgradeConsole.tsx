@@ -45,7 +45,7 @@ export function SoftwareUpgradeConsole({ canChange }: { canChange: boolean }) {
   const runner = useActionRunner();
   const actions = useConsoleActions(form, runner, live.applyProfile);
   const configExport = useConfigExport(runner);
-  const catalogChecks = useCatalogCheck();
+  const catalogChecks = useCatalogCheck(`${live.upgrade?.upgradeId ?? ''}:${live.upgrade?.stage ?? ''}`);
   const activation = useActivationOptions();
   const targets = usePredownloadTargets();
   const maintenance = useMaintenanceActions(runner);
