@@ -63,6 +63,7 @@ test.describe('CCO mode with the demo firmware catalog', () => {
     await expect(page.getByTestId('syslog')).toContainText(`Completed install add ${catalogUrl}/firmware/recommended/ap1g8`);
 
     await page.getByRole('button', { name: 'Activate' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Activate now' }).click();
     await expect(bar).toHaveAttribute('data-stage', 'Completed', { timeout: 60_000 });
     for (const row of await page.getByTestId('ap-row').all()) {
       await expect(row.locator('td[data-col="primaryImage"]')).toContainText(RECOMMENDED);

@@ -3,17 +3,10 @@ import { Badge, type BadgeTone } from '@/components/ui/Badge';
 import { Button } from '@/components/ui/Button';
 import type { ScheduledView, WaveView } from '@/lib/rollout';
 import type { UpgradeView } from '@/lib/upgradeStage';
-import { formatDateTime, localTimeZone } from '@/lib/dateTime';
+import { bothZones } from '@/lib/dateTime';
 
 const WAVE_TONE: Record<WaveView['state'], BadgeTone> = { pending: 'neutral', reloading: 'info', done: 'success' };
 const MEMBER_TONE: Record<string, BadgeTone> = { Reloading: 'info', Joined: 'success', Failed: 'danger' };
-
-/** A time as the controller reads it and as this browser does: a window is planned on the controller's clock. */
-export function bothZones(iso: string, controllerTimeZone: string): string {
-  const browserZone = localTimeZone();
-  const controller = `${formatDateTime(iso, { timeZone: controllerTimeZone })} (controller, ${controllerTimeZone})`;
-  return browserZone === controllerTimeZone ? controller : `${controller} · ${formatDateTime(iso)} (this browser, ${browserZone})`;
-}
 
 function nextWaveText(upgrade: UpgradeView): string | null {
   const rollout = upgrade.rollout;

@@ -8,12 +8,12 @@ import { ResultBanner } from '@/components/ui/ResultBanner';
 import { ApImageCounters } from './ApImageCounters';
 import { CatalogCheckPanel } from './CatalogCheckPanel';
 import { HttpModeFields } from './HttpModeFields';
+import { NON_HOMOGENEOUS_MESSAGE } from '@/lib/httpModeSettings';
 import { useCatalogCheck } from './useCatalogCheck';
 import { ApImageTable } from './ApImageTable';
 import { ApImageTableControls } from './ApImageTableControls';
 import { ConnectionIndicator, ConnectionNotice } from './ConnectionIndicator';
 import { ExportConfigDialog } from './ExportConfigDialog';
-import { HomogeneityBanner } from './HomogeneityBanner';
 import { HostKeyDialog } from './HostKeyDialog';
 import { ProfileForm } from './ProfileForm';
 import { fieldId } from './profileForm';
@@ -32,6 +32,8 @@ import { useActivationOptions } from './useActivationOptions';
 import { PredownloadTargets } from './PredownloadTargets';
 import { usePredownloadTargets } from './usePredownloadTargets';
 import { useMaintenanceActions } from './useMaintenanceActions';
+import { useActionConfirmation } from './useActionConfirmation';
+import { ConfirmActionDialog } from './ConfirmActionDialog';
 
 const EXPORT_BUTTON_ID = 'export-config-open';
 
@@ -50,9 +52,12 @@ export function SoftwareUpgradeConsole({ canChange }: { canChange: boolean }) {
   const targets = usePredownloadTargets();
   const maintenance = useMaintenanceActions(runner);
   const upgrade = live.upgrade;
+  const confirmation = useActionConfirmation(runner, { activate: actions.activate, cancel: actions.cancel, cancelSchedule: maintenance.cancelSchedule }, upgrade?.controllerTimeZone ?? 'UTC');
   // Off line the page shows the last known state: no command may act on it.
   const online = live.connection === 'live';
   const allowed = canChange && online;
+  // Desktop mode serves one image: on a mixed fleet nothing in this mode can be saved, and the buttons say why.
+  const saveBlocked = form.values.mode === 'DESKTOP' && !live.homogeneous ? `Save and Save & Download are off: ${NON_HOMOGENEOUS_MESSAGE} Choose TFTP, SFTP or CCO.` : null;
   const running = upgrade?.state === 'running' || upgrade?.state === 'reloading';
   const message = actions.message && !(actions.message.aboutForm && form.dirty) ? actions.message : null;
 
@@ -62,7 +67,6 @@ export function SoftwareUpgradeConsole({ canChange }: { canChange: boolean }) {
         <ConnectionIndicator status={live.connection} notice={live.stopNotice} />
       </div>
       <ConnectionNotice status={live.connection} notice={live.stopNotice} since={live.disconnectedAt} />
-      <HomogeneityBanner homogeneous={live.homogeneous} />
       <ResultBanner message={message} onDismiss={actions.dismissMessage} testId="action-message" />
       {!canChange && (
         <p className="read-only-note" data-testid="read-only-note">
@@ -83,14 +87,15 @@ export function SoftwareUpgradeConsole({ canChange }: { canChange: boolean }) {
             actions={
               <UpgradeButtons
                 busy={actions.busy}
-                canSave={allowed && form.ready}
-                canDownload={allowed && form.ready && upgrade !== null && !running}
+                canSave={allowed && form.ready && !saveBlocked}
+                canDownload={allowed && form.ready && !saveBlocked && upgrade !== null && !running}
+                saveBlocked={saveBlocked}
                 // An activation may be set for later before the predownload ends, or for the next window of a paused one.
                 canActivate={allowed && (upgrade?.state === 'awaitingActivation' || (activation.scheduled && upgrade !== null))}
                 canCancel={allowed && upgrade !== null && isCancellable(upgrade.stage)}
                 onSaveAndDownload={() => actions.saveAndDownload(targets.extras())}
-                onActivate={() => actions.activate(activation.body())}
-                onCancel={actions.cancel}
+                onActivate={() => confirmation.activate(activation.body())}
+                onCancel={confirmation.cancel}
                 aside={
                   <Button id={EXPORT_BUTTON_ID} className="btn-small" disabled={!allowed || actions.busy !== null} busy={actions.busy === 'export'} onClick={configExport.open}>
                     Export configuration
@@ -115,7 +120,7 @@ export function SoftwareUpgradeConsole({ canChange }: { canChange: boolean }) {
       <Panel id="maintenance-window" title="Activation and Maintenance Window">
         <PredownloadTargets values={targets.values} onChange={targets.set} disabled={!canChange} />
         <ActivationOptions options={activation} disabled={!canChange} />
-        <RolloutWaves upgrade={upgrade} canChange={allowed} busy={actions.busy !== null} onCommand={maintenance.command} onCancelScheduled={maintenance.cancelSchedule} />
+        <RolloutWaves upgrade={upgrade} canChange={allowed} busy={actions.busy !== null} onCommand={maintenance.command} onCancelScheduled={confirmation.cancelSchedule} />
       </Panel>
 
       <Panel id="ap-image" title="AP Image Predownload" aside={<span className="panel-count">{live.summary?.totalAps ?? 0} APs</span>}>
@@ -138,6 +143,7 @@ export function SoftwareUpgradeConsole({ canChange }: { canChange: boolean }) {
           onDistrust={actions.distrustHostKey}
         />
       )}
+      {confirmation.pending && <ConfirmActionDialog text={confirmation.pending} canConfirm={allowed} onConfirm={confirmation.confirm} onDismiss={confirmation.dismiss} />}
       {configExport.text !== null && (
         <ExportConfigDialog text={configExport.text} unsaved={form.dirty} returnFocusTo={EXPORT_BUTTON_ID} onClose={configExport.close} />
       )}

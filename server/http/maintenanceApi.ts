@@ -52,6 +52,20 @@ export class MaintenanceApi {
     }
   }
 
+  /** What Activate with this body would reload now (the page's confirmation); nothing changes. */
+  previewActivation(body: unknown): ApiResult {
+    const parsed = activateRequestSchema.safeParse(body ?? {});
+    if (!parsed.success) return { status: 400, body: { error: 'Invalid activation', issues: toFieldIssues(parsed.error) } };
+    const { at: _at, ...options } = parsed.data;
+    return { status: 200, body: this.deps.orchestrator.activationPreview(options) };
+  }
+
+  /** What Cancel would stop now; nothing changes. */
+  previewCancel(): ApiResult {
+    const preview = this.deps.orchestrator.cancelPreview();
+    return preview ? { status: 200, body: preview } : { status: 409, body: { error: 'No predownload is in progress.' } };
+  }
+
   scheduleDownload(at: string, targets: PredownloadTargets | null, actor: RequestActor): ApiResult {
     const record = this.deps.scheduler.schedule('download', at, null, targets, actor.username);
     this.audited(actor, 'upgrade.schedule', `download at ${at} to ${describeTargets(targets)}`);

@@ -1,4 +1,4 @@
-import { planWaves, waveBreachesThreshold } from '../../lib/rolloutWaves';
+import { activationWaves, waveBreachesThreshold } from '../../lib/rolloutWaves';
 import type { ActivationOptions, RolloutStrategy, RolloutView, WaveMember, WaveView } from '../../lib/rollout';
 import type { AccessPointRepository } from '../store/accessPointRepository';
 import type { ControllerRepository } from '../store/controllerRepository';
@@ -40,7 +40,7 @@ export class Rollout {
   /** Plans and stores the waves of an upgrade already at Reload, then starts the first wave. */
   start(upgrade: UpgradeRecord, options: ActivationOptions, startedBy: string): void {
     const aps = this.candidates(upgrade);
-    const waves = options.strategy === 'all' ? [aps.map((ap) => ap.mac)] : planWaves(aps, options);
+    const waves = activationWaves(aps, options);
     this.deps.rollouts.create(upgrade.id, options, waves, startedBy);
     const excluded = [...this.deps.aps.reader.values()].filter((ap) => ap.upgradeId === upgrade.id && ap.predownloadStatus === 'Complete' && ap.activationExcluded);
     for (const ap of excluded) this.deps.log.write(syslogText.apEvent(ap, 'Excluded from activation: keeps its predownloaded image as backup', 'warning'));

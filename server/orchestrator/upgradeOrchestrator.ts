@@ -21,6 +21,8 @@ import type { UpgradeOrigin, UpgradeRecord, UpgradeRepository } from '../store/u
 import type { UpgradeRunRepository } from '../store/upgradeRunRepository';
 import type { WriteBehind } from '../store/writeBehind';
 import { describeTargets, targetsMatcher, type ActivationOptions, type PredownloadTargets } from '../../lib/rollout';
+import { previewActivation, previewCancel, stopsOnCancel } from './actionPreview';
+import type { ActivationPreview, CancelPreview } from '../../lib/actionPreview';
 import { ApActions } from './apActions';
 import { NetworkReload } from './networkReload';
 import { Rollout } from './rollout';
@@ -173,6 +175,18 @@ export class UpgradeOrchestrator {
     this.rollout.start(moved, options, startedBy);
   }
 
+  /** What Activate with these options would reload now, for the page's confirmation. */
+  activationPreview(options: ActivationOptions): ActivationPreview {
+    const latest = this.deps.upgrades.latest();
+    return previewActivation(latest, latest ? this.rollout.candidates(latest) : [], this.deps.aps.reader.values(), options);
+  }
+
+  /** What Cancel would stop now; null when no predownload runs. */
+  cancelPreview(): CancelPreview | null {
+    const latest = this.deps.upgrades.latest();
+    return latest && isCancellable(latest.stage) ? previewCancel(latest, this.deps.aps.reader.values()) : null;
+  }
+
   /** Pause, Resume or Abort of the activation under way. */
   activation(action: 'pause' | 'resume' | 'abort', options: { reason?: string; windowEnd?: string | null } = {}): void {
     const latest = this.deps.upgrades.latest();
@@ -197,7 +211,7 @@ export class UpgradeOrchestrator {
       if (ap.upgradeId !== run.id) continue;
       // Every AP drops its partial files, even one between two transfers.
       void this.deps.registry().get(ap.mac)?.abort(CANCEL_REASON);
-      if (PREDOWNLOAD_ACTIVE.has(ap.predownloadStatus) || (ap.predownloadStatus === 'Failed' && ap.nextRetryTime)) {
+      if (stopsOnCancel(ap)) {
         this.transitions.move(ap.mac, ap.predownloadStatus, 'Aborted', { nextRetryTime: null }, syslogText.apEvent(ap, 'Image Predownload Aborted'));
       }
     }

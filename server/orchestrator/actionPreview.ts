@@ -1,0 +1,48 @@
+import type { ActivationPreview, CancelPreview } from '../../lib/actionPreview';
+import { PREDOWNLOAD_ACTIVE } from '../../lib/predownloadStatus';
+import type { ActivationOptions } from '../../lib/rollout';
+import { activationWaves } from '../../lib/rolloutWaves';
+import type { AccessPointRecord } from '../fleet/accessPoint';
+import type { UpgradeRecord } from '../store/upgradeRepository';
+
+/** The APs a cancel stops (they end Aborted): a transfer queued or under way, or a failure waiting for its retry. */
+export function stopsOnCancel(ap: Pick<AccessPointRecord, 'predownloadStatus' | 'nextRetryTime'>): boolean {
+  return PREDOWNLOAD_ACTIVE.has(ap.predownloadStatus) || (ap.predownloadStatus === 'Failed' && ap.nextRetryTime !== null);
+}
+
+/** What Activate with these options would reload now: the candidates, waved by the activation's own planner. */
+export function previewActivation(upgrade: UpgradeRecord | null, candidates: readonly AccessPointRecord[], fleet: Iterable<AccessPointRecord>, options: ActivationOptions): ActivationPreview {
+  if (!upgrade) return { upgradeId: null, stage: 'Idle', targetVersion: null, targetControllerVersion: null, strategy: options.strategy, apCount: 0, waves: [], controllerApReloads: false, excluded: 0, notComplete: 0 };
+  const waves = activationWaves(candidates, options);
+  let excluded = 0;
+  let notComplete = 0;
+  for (const ap of fleet) {
+    if (ap.upgradeId !== upgrade.id) continue;
+    if (ap.predownloadStatus === 'Complete') excluded += ap.activationExcluded ? 1 : 0;
+    else if (ap.predownloadStatus !== 'Reloading' && ap.predownloadStatus !== 'Joined') notComplete += 1;
+  }
+  return {
+    upgradeId: upgrade.id,
+    stage: upgrade.stage,
+    targetVersion: upgrade.targetVersion,
+    targetControllerVersion: upgrade.targetControllerVersion,
+    strategy: options.strategy,
+    apCount: candidates.length,
+    waves: waves.map((wave) => wave.length),
+    controllerApReloads: candidates.some((ap) => ap.hostsController),
+    excluded,
+    notComplete,
+  };
+}
+
+/** What Cancel would stop now, and what it leaves. */
+export function previewCancel(upgrade: UpgradeRecord, fleet: Iterable<AccessPointRecord>): CancelPreview {
+  let stopping = 0;
+  let completed = 0;
+  for (const ap of fleet) {
+    if (ap.upgradeId !== upgrade.id) continue;
+    if (stopsOnCancel(ap)) stopping += 1;
+    else if (ap.predownloadStatus === 'Complete') completed += 1;
+  }
+  return { upgradeId: upgrade.id, stage: upgrade.stage, targetVersion: upgrade.targetVersion, stopping, completed };
+}
