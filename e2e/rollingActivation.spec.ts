@@ -52,7 +52,7 @@ test.describe('Rolling activation', () => {
     const tftpPort = /demo TFTP image server: tftp:\/\/127\.0\.0\.1:(\d+)/.exec(consoleProcess.output())![1];
     await logIn(page, consoleProcess);
     await expect(page.getByTestId('ap-row')).toHaveCount(fleet.length);
-    await expect(page.locator(`tr[data-ap-name="AP-EAST-1"] td[data-col="siteTag"]`)).toHaveText('SITE-EAST');
+    await expect(page.locator(`tr[data-ap-name="AP-EAST-1"]`).getByTestId('ap-site-tag')).toHaveText('SITE-EAST');
 
     await page.getByLabel('Mode', { exact: true }).selectOption('TFTP');
     await page.getByLabel('Image Server', { exact: true }).fill('127.0.0.1');

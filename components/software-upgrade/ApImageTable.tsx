@@ -18,7 +18,7 @@ function progressTone(row: ApImageRow, percent: number): 'info' | 'success' | 'd
 const COLUMNS: readonly TableColumn<ApImageRow>[] = [
   {
     key: 'name',
-    header: 'AP Name',
+    header: 'AP Name / Site Tag',
     render: (row) => (
       <>
         <span className="ap-name">{row.name}</span>
@@ -29,23 +29,21 @@ const COLUMNS: readonly TableColumn<ApImageRow>[] = [
             (excluded from activation)
           </span>
         )}
-        {row.lastError && (
-          <span className="ap-error" data-testid="ap-error">
-            {row.lastError}
-          </span>
-        )}
+        <span className="ap-site-tag" data-testid="ap-site-tag" title="Site tag">
+          {row.siteTag}
+        </span>
       </>
     ),
   },
-  { key: 'siteTag', header: 'Site Tag', render: (row) => row.siteTag },
   { key: 'primaryImage', header: 'Primary Image', render: (row) => row.primaryImage },
   { key: 'backupImage', header: 'Backup Image', render: (row) => row.backupImage },
   {
     key: 'predownloadStatus',
-    header: 'Predownload Status',
+    // A soft hyphen lets the long word break in the header, so the column is as narrow as its values.
+    header: 'Pre\u00ADdownload Status',
     render: (row) => <Badge tone={PREDOWNLOAD_TONE[row.predownloadStatus]}>{PREDOWNLOAD_STATUS_LABEL[row.predownloadStatus]}</Badge>,
   },
-  { key: 'predownloadVersion', header: 'Predownload Version', render: (row) => row.predownloadVersion ?? 'None' },
+  { key: 'predownloadVersion', header: 'Pre\u00ADdownload Version', render: (row) => row.predownloadVersion ?? 'None' },
   { key: 'imageType', header: 'AP Image Type', render: (row) => row.imageType },
   { key: 'role', header: 'Role', render: (row) => row.role },
   {
@@ -91,6 +89,16 @@ const withActions = (online: boolean): readonly TableColumn<ApImageRow>[] => [..
 // Off line the actions stay in place, disabled: the last known state is not something to act on.
 const COLUMNS_WITH_ACTIONS = { online: withActions(true), offline: withActions(false) };
 
+/** Why the last attempt failed, on one line under the row: the whole reason stays readable and the row stays one line high. */
+function errorLine(row: ApImageRow) {
+  if (!row.lastError) return null;
+  return (
+    <span className="ap-error-line" data-testid="ap-error" title={row.lastError}>
+      {row.lastError}
+    </span>
+  );
+}
+
 function rowKey(row: ApImageRow): string {
   return row.mac;
 }
@@ -115,6 +123,8 @@ export function ApImageTable({ aps, filtered, canChange = false, online = true }
       rows={aps}
       rowKey={rowKey}
       rowAttributes={rowAttributes}
+      rowDetail={errorLine}
+      className="ap-table"
       empty={filtered ? 'No AP matches the filter' : 'No APs joined'}
     />
   );
