@@ -51,7 +51,7 @@ test.describe('Confirmations of commands on the whole network', () => {
     expect((await (await page.request.get(`${consoleProcess.url}/api/software-upgrade`)).json()).scheduled).toEqual([]);
   });
 
-  test('the API and the CLI act at once, as IOS does: no confirmation there', async ({ page }) => {
+  test('the API acts at once, as IOS does: no confirmation there', async ({ page }) => {
     consoleProcess = await startConsole();
     await logIn(page, consoleProcess);
     const at = new Date(Date.now() + 24 * 3600_000).toISOString();

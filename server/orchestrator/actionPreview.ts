@@ -4,15 +4,18 @@ import type { ActivationOptions } from '../../lib/rollout';
 import { activationWaves } from '../../lib/rolloutWaves';
 import type { AccessPointRecord } from '../fleet/accessPoint';
 import type { UpgradeRecord } from '../store/upgradeRepository';
+import { isCancellable } from '../../lib/upgradeStage';
+import { activationCandidates } from './rollout';
 
 /** The APs a cancel stops (they end Aborted): a transfer queued or under way, or a failure waiting for its retry. */
 export function stopsOnCancel(ap: Pick<AccessPointRecord, 'predownloadStatus' | 'nextRetryTime'>): boolean {
   return PREDOWNLOAD_ACTIVE.has(ap.predownloadStatus) || (ap.predownloadStatus === 'Failed' && ap.nextRetryTime !== null);
 }
 
-/** What Activate with these options would reload now: the candidates, waved by the activation's own planner. */
-export function previewActivation(upgrade: UpgradeRecord | null, candidates: readonly AccessPointRecord[], fleet: Iterable<AccessPointRecord>, options: ActivationOptions): ActivationPreview {
+/** What Activate with these options would reload now (the latest upgrade's candidates, waved by the activation's own planner). */
+export function previewActivation(upgrade: UpgradeRecord | null, fleet: readonly AccessPointRecord[], options: ActivationOptions): ActivationPreview {
   if (!upgrade) return { upgradeId: null, stage: 'Idle', targetVersion: null, targetControllerVersion: null, strategy: options.strategy, apCount: 0, waves: [], controllerApReloads: false, excluded: 0, notComplete: 0 };
+  const candidates = activationCandidates(fleet, upgrade.id);
   const waves = activationWaves(candidates, options);
   let excluded = 0;
   let notComplete = 0;
@@ -35,8 +38,9 @@ export function previewActivation(upgrade: UpgradeRecord | null, candidates: rea
   };
 }
 
-/** What Cancel would stop now, and what it leaves. */
-export function previewCancel(upgrade: UpgradeRecord, fleet: Iterable<AccessPointRecord>): CancelPreview {
+/** What Cancel would stop now, and what it leaves; null when no predownload runs. */
+export function previewCancel(upgrade: UpgradeRecord | null, fleet: Iterable<AccessPointRecord>): CancelPreview | null {
+  if (!upgrade || !isCancellable(upgrade.stage)) return null;
   let stopping = 0;
   let completed = 0;
   for (const ap of fleet) {

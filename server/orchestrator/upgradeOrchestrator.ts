@@ -21,8 +21,7 @@ import type { UpgradeOrigin, UpgradeRecord, UpgradeRepository } from '../store/u
 import type { UpgradeRunRepository } from '../store/upgradeRunRepository';
 import type { WriteBehind } from '../store/writeBehind';
 import { describeTargets, targetsMatcher, type ActivationOptions, type PredownloadTargets } from '../../lib/rollout';
-import { previewActivation, previewCancel, stopsOnCancel } from './actionPreview';
-import type { ActivationPreview, CancelPreview } from '../../lib/actionPreview';
+import { stopsOnCancel } from './actionPreview';
 import { ApActions } from './apActions';
 import { NetworkReload } from './networkReload';
 import { Rollout } from './rollout';
@@ -173,18 +172,6 @@ export class UpgradeOrchestrator {
     if (!moved) throw new UpgradeConflictError('The upgrade changed state; try again.');
     this.deps.log.write(syslogText.upgrade(`Activate: reloading the network to AP image ${latest.targetVersion} ${how}`));
     this.rollout.start(moved, options, startedBy);
-  }
-
-  /** What Activate with these options would reload now, for the page's confirmation. */
-  activationPreview(options: ActivationOptions): ActivationPreview {
-    const latest = this.deps.upgrades.latest();
-    return previewActivation(latest, latest ? this.rollout.candidates(latest) : [], this.deps.aps.reader.values(), options);
-  }
-
-  /** What Cancel would stop now; null when no predownload runs. */
-  cancelPreview(): CancelPreview | null {
-    const latest = this.deps.upgrades.latest();
-    return latest && isCancellable(latest.stage) ? previewCancel(latest, this.deps.aps.reader.values()) : null;
   }
 
   /** Pause, Resume or Abort of the activation under way. */
