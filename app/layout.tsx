@@ -4,6 +4,8 @@ import { currentActor } from '@/components/auth/currentActor';
 import { Sidebar } from '@/components/layout/Sidebar';
 import { TopBar } from '@/components/layout/TopBar';
 import './globals.css';
+// After globals.css: its AP table rules refine the shared table's.
+import './apTable.css';
 
 export const metadata: Metadata = {
   title: { template: '%s | Cisco Embedded Wireless Controller', default: 'Cisco Embedded Wireless Controller' },

@@ -65,12 +65,23 @@ test.describe('CCO mode with the demo firmware catalog', () => {
     await expect(page.getByTestId('syslog')).toContainText(`9105-emorenoa: status 'Image signing verify success.'`);
 
     await page.getByRole('button', { name: 'Activate' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Activate now' }).click();
     await expect(bar).toHaveAttribute('data-stage', 'Completed', { timeout: 60_000 });
     for (const row of await page.getByTestId('ap-row').all()) {
       await expect(row.locator('td[data-col="primaryImage"]')).toContainText(RECOMMENDED);
     }
     const upgrade = await (await page.request.get(`${consoleProcess.url}/api/software-upgrade`)).json();
     expect(upgrade).toMatchObject({ stage: 'Completed', targetVersion: RECOMMENDED, controllerVersion: '17.12.01.0.5' });
+
+    // The panel was checked before the install: it now says what runs, without a new check, and that the fleet changed.
+    const checkedAt = await page.getByTestId('catalog-checked-at').textContent();
+    await expect(page.locator('tr[data-image-type="ap3g3"] td[data-col="runningVersion"]')).toHaveText(RECOMMENDED);
+    await expect(page.locator('tr[data-image-type="ap3g3"] td[data-col="note"]')).toHaveText(`Already running the latest release ${RECOMMENDED}`);
+    await expect(ap1g8.locator('td[data-col="note"]')).toHaveText('New version available');
+    await expect(page.getByTestId('catalog-fleet-changed')).toContainText(`ap3g3 runs ${RECOMMENDED} (was 17.9.4.27)`);
+    await expect(page.getByTestId('catalog-check-message')).toContainText('New version available: ');
+    await expect(page.getByTestId('catalog-check-message')).toContainText('for 3 of 5 image types.');
+    await expect(page.getByTestId('catalog-checked-at')).toHaveText(checkedAt!);
     await page.screenshot({ path: path.join('.test-results', 'cco-after-run.png'), fullPage: true });
   });
 

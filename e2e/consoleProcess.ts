@@ -11,6 +11,8 @@ export interface ConsoleProcess {
   url: string;
   dataDir: string;
   output: () => string;
+  /** Sends a signal to the console and resolves with its exit status once it has exited (the data folder stays). */
+  kill(signal: NodeJS.Signals): Promise<number | null>;
   stop(): Promise<void>;
 }
 
@@ -24,7 +26,8 @@ export async function startConsole(env: Record<string, string> = {}): Promise<Co
   const catalogPort = await freeTcpPort();
   const capwapPort = await freeTcpPort();
   let output = '';
-  const child: ChildProcess = spawn(path.join(root, 'node_modules', '.bin', 'tsx'), ['server/main.ts'], {
+  // As `npm start` runs it: Node with tsx's loader, so a signal reaches the console itself.
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
     cwd: root,
     env: { ...process.env, NODE_ENV: 'production', PORT: String(port), EWC_DATA_DIR: dataDir, EWC_DEMO_TFTP_PORT: String(tftpPort), EWC_DEMO_SFTP_PORT: String(sftpPort), EWC_DEMO_CATALOG_PORT: String(catalogPort), EWC_CAPWAP_PORT: String(capwapPort), EWC_RELOAD_MS: '500', EWC_CLI_PORT: '0', EWC_ADMIN_PASSWORD: ADMIN_PASSWORD, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -41,8 +44,16 @@ export async function startConsole(env: Record<string, string> = {}): Promise<Co
     url,
     dataDir,
     output: () => output,
+    kill: async (signal) => {
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        child.kill(signal);
+        await exited;
+      }
+      return child.exitCode;
+    },
     stop: async () => {
-      if (child.exitCode === null) {
+      if (child.exitCode === null && child.signalCode === null) {
         const exited = new Promise((resolve) => child.once('exit', resolve));
         child.kill('SIGTERM');
         await exited;

@@ -25,10 +25,21 @@ test.describe('Desktop (HTTP) mode', () => {
   test('is unavailable in a non-homogeneous network, in the page and at the API', async ({ page }) => {
     consoleProcess = await startConsole();
     await logIn(page, consoleProcess);
-    await expect(page.getByTestId('homogeneity-banner')).toHaveText(BANNER);
+    await expect(page.getByTestId('connection')).toHaveText('Live');
+    // The banner is about Desktop mode: in TFTP mode it has nothing to say, and Save works.
+    await expect(page.getByTestId('homogeneity-banner')).toHaveCount(0);
+    await expect(page.getByRole('button', { name: 'Save', exact: true })).toBeEnabled();
     await page.getByLabel('Mode', { exact: true }).selectOption('DESKTOP');
-    await expect(page.getByTestId('desktop-unavailable')).toHaveText(BANNER);
+    await expect(page.getByTestId('homogeneity-banner')).toHaveText(BANNER);
     await expect(page.getByLabel('Image File', { exact: true })).toHaveCount(0);
+    // Nothing can be saved in this mode here: the buttons say so by being off, and why, beside them.
+    await expect(page.getByRole('button', { name: 'Save', exact: true })).toBeDisabled();
+    await expect(page.getByRole('button', { name: 'Save & Download' })).toBeDisabled();
+    await expect(page.getByTestId('save-unavailable')).toHaveText(`Save and Save & Download are off: ${BANNER} Choose TFTP, SFTP or CCO.`);
+    await page.locator('section[aria-labelledby="image-download-heading"]').screenshot({ path: path.join('.test-results', 'desktop-non-homogeneous.png') });
+    await page.getByLabel('Mode', { exact: true }).selectOption('TFTP');
+    await expect(page.getByTestId('save-unavailable')).toHaveCount(0);
+    await expect(page.getByTestId('homogeneity-banner')).toHaveCount(0);
 
     const headers = { origin: consoleProcess.url, 'tus-resumable': '1.0.0', 'upload-length': '1000' };
     const created = await page.request.post(`${consoleProcess.url}/api/uploads`, { headers });

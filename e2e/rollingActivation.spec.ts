@@ -52,7 +52,7 @@ test.describe('Rolling activation', () => {
     const tftpPort = /demo TFTP image server: tftp:\/\/127\.0\.0\.1:(\d+)/.exec(consoleProcess.output())![1];
     await logIn(page, consoleProcess);
     await expect(page.getByTestId('ap-row')).toHaveCount(fleet.length);
-    await expect(page.locator(`tr[data-ap-name="AP-EAST-1"] td[data-col="siteTag"]`)).toHaveText('SITE-EAST');
+    await expect(page.locator(`tr[data-ap-name="AP-EAST-1"]`).getByTestId('ap-site-tag')).toHaveText('SITE-EAST');
 
     await page.getByLabel('Mode', { exact: true }).selectOption('TFTP');
     await page.getByLabel('Image Server', { exact: true }).fill('127.0.0.1');
@@ -65,6 +65,12 @@ test.describe('Rolling activation', () => {
     await page.getByLabel('Activation mode').selectOption('rolling');
     await page.getByLabel('Wave size').selectOption('25');
     await page.getByRole('button', { name: 'Activate' }).click();
+    // The confirmation's waves are the planner's: the same numbers the rollout then runs.
+    const dialog = page.getByRole('dialog', { name: 'Activate upgrade 1: reload 9 APs?' });
+    await expect(dialog).toContainText('9 APs reload in 5 waves of 2, 2, 2, 2, 1 (rolling, 25 % of the APs per wave) and boot 17.12.1.5; each wave starts once the one before has joined again, and the rollout pauses when more than 0 % of a wave fails.');
+    await expect(dialog).toContainText('The AP that hosts the controller reloads in the last wave');
+    await dialog.screenshot({ path: path.join('.test-results', 'confirm-activate-rolling.png') });
+    await dialog.getByRole('button', { name: 'Activate now' }).click();
     await expect(bar).toHaveAttribute('data-stage', 'Reload');
 
     // 8 APs at 25 %: four waves of two, then the controller's AP alone.
@@ -135,6 +141,9 @@ test.describe('Rolling activation', () => {
     await excluded.getByRole('button', { name: 'Exclude from activation' }).click();
     await expect(excluded.getByTestId('ap-excluded')).toBeVisible();
     await page.getByRole('button', { name: 'Activate' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Activate upgrade 1: reload 2 APs?' });
+    await expect(dialog).toContainText('1 AP excluded from activation keeps 17.12.1.5 as backup image and does not reload.');
+    await dialog.getByRole('button', { name: 'Activate now' }).click();
     await expect(bar).toHaveAttribute('data-stage', 'Completed', { timeout: 60_000 });
     await expect(page.locator('tr[data-ap-name="AP-EAST-1"] td[data-col="primaryImage"]')).toHaveText(NEW_VERSION);
     await expect(excluded.locator('td[data-col="primaryImage"]')).toHaveText(OLD_VERSION);

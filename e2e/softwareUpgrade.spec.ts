@@ -32,7 +32,8 @@ test.describe('Software Upgrade over TFTP', () => {
     await logIn(page, consoleProcess);
     await expect(page).toHaveURL(/\/administration\/software-management\/software-upgrade$/);
     await expect(page.getByTestId('connection')).toHaveText('Live');
-    await expect(page.getByTestId('homogeneity-banner')).toHaveText('Wireless network is Non-Homogeneous. Desktop (HTTP) mode is not supported.');
+    // The non-homogeneous banner is about Desktop mode only (see desktop.spec.ts).
+    await expect(page.getByTestId('homogeneity-banner')).toHaveCount(0);
     await expect(page.getByTestId('ap-row')).toHaveCount(DEMO_APS);
     await expect(page.getByRole('button', { name: 'Activate' })).toBeDisabled();
     // No predownload yet: every AP counted once (None), and its version shown as IOS shows it.
@@ -66,7 +67,18 @@ test.describe('Software Upgrade over TFTP', () => {
     await expect(page.locator('tr[data-ap-name="AP6C41.0E16.E79C"] td[data-col="controllerPercent"]')).toContainText('100%');
     await expect(page.locator('tr[data-ap-name="AP-POD-2-2"] td[data-col="controllerPercent"]')).toContainText('NA');
 
+    // Activate reloads the whole network: the page names what will happen and waits for a yes; Escape changes nothing.
     await page.getByRole('button', { name: 'Activate' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Activate upgrade 1: reload 6 APs?' });
+    await expect(dialog).toContainText(`6 APs reload all at once and boot ${NEW_VERSION}, the image each one predownloaded as its backup.`);
+    await expect(dialog).toContainText('The AP that hosts the controller reloads with them; the controller then runs 17.12.01.0.5.');
+    await expect(dialog.getByRole('button', { name: 'Not now' })).toBeFocused();
+    await dialog.screenshot({ path: path.join('.test-results', 'confirm-activate.png') });
+    await page.keyboard.press('Escape');
+    await expect(dialog).toHaveCount(0);
+    expect((await (await page.request.get(`${consoleProcess.url}/api/software-upgrade`)).json()).stage).toBe('Activate');
+    await page.getByRole('button', { name: 'Activate' }).click();
+    await dialog.getByRole('button', { name: 'Activate now' }).click();
     await expect(bar).toHaveAttribute('data-stage', 'Completed', { timeout: 60_000 });
     for (const row of await page.getByTestId('ap-row').all()) {
       await expect(row.locator('td[data-col="primaryImage"]')).toContainText(NEW_VERSION);
@@ -96,9 +108,11 @@ test.describe('Software Upgrade over TFTP', () => {
     await expect(page.getByTestId('syslog')).toContainText(reason);
     for (const row of await page.getByTestId('ap-row').all()) {
       await expect(row).toHaveAttribute('data-status', 'Failed');
-      await expect(row).toContainText(reason);
       await expect(row.locator('td[data-col="nextRetryTime"]')).toHaveText('0');
     }
+    // Each reason is one line under its AP's row, across the table.
+    await expect(page.getByTestId('ap-error')).toHaveCount(DEMO_APS);
+    for (const error of await page.getByTestId('ap-error').all()) await expect(error).toHaveText(reason);
     await expect(page.getByTestId('summary-failedToPredownload')).toHaveText(String(DEMO_APS));
     await expect(page.getByTestId('summary-predownloadInProgress')).toHaveText('No');
     await expect(page.getByTestId('syslog')).not.toContainText(/signing|signature|SIGNED/);
@@ -152,7 +166,18 @@ test.describe('Software Upgrade over TFTP', () => {
     await expect(page.locator('tr[data-status="Predownloading"]').first()).toBeVisible({ timeout: 30_000 });
     await expect(page.getByRole('button', { name: 'Save & Download' })).toBeDisabled();
 
-    await page.getByRole('button', { name: 'Cancel' }).click();
+    // Cancel names what stops and what is kept, and does nothing until confirmed.
+    await page.getByRole('button', { name: 'Cancel', exact: true }).click();
+    const dialog = page.getByRole('dialog', { name: 'Cancel the predownload of upgrade 1?' });
+    await expect(dialog).toContainText(/The transfers stop: [1-6] APs? still predownloading or waiting to retry (drops its|drop their) partial image and shows? Aborted\./);
+    await expect(dialog).toContainText(/[0-5] APs? that completed keeps? 17\.12\.1\.5 as backup image\./);
+    await expect(dialog).toContainText('Nothing reloads: every AP keeps running its current image.');
+    await dialog.screenshot({ path: path.join('.test-results', 'confirm-cancel.png') });
+    await dialog.getByRole('button', { name: 'Keep downloading' }).click();
+    await expect(dialog).toHaveCount(0);
+    expect((await (await page.request.get(`${consoleProcess.url}/api/software-upgrade`)).json()).state).toBe('running');
+    await page.getByRole('button', { name: 'Cancel', exact: true }).click();
+    await dialog.getByRole('button', { name: 'Cancel the predownload' }).click();
     await expect(page.getByTestId('stage-bar')).toHaveAttribute('data-stage', 'Cancelled');
     await expect(page.locator('tr[data-status="Aborted"]')).toHaveCount(DEMO_APS);
     await expect(page.getByRole('button', { name: 'Save & Download' })).toBeEnabled();

@@ -1,5 +1,14 @@
 import { PREDOWNLOAD_STATUSES, type PredownloadStatus } from './predownloadStatus';
 
+/**
+ * The Role column of the EWC's AP table is the efficient AP image upgrade's: per AP model (image
+ * type), one Master AP downloads the image from the image server and up to three Slave APs at a time
+ * copy it from that Master. This console has no AP-to-AP copy: the controller fetches each image once
+ * and sends it to every AP over CAPWAP, so no AP is either; the column says NA, as the EWC does for a
+ * value that does not apply.
+ */
+export const AP_IMAGE_ROLE = 'NA';
+
 /** One row of `show ap image`, with the Web UI's extra columns. */
 export interface ApImageRow {
   name: string;

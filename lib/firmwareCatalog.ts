@@ -125,6 +125,8 @@ export const catalogCheckResultSchema = z.object({
   /** Set when the certificate could not be verified: what the admin checks before trusting it once. */
   certificate: z.object({ fingerprint: z.string(), subject: z.string(), issuer: z.string() }).nullable(),
   ok: z.boolean(),
+  /** Set when the fleet changed since the check (an upgrade installed, APs joined or left): what changed; the statuses are worked out again. */
+  fleetChanged: z.string().nullable().default(null),
 });
 export type CatalogCheckResult = z.infer<typeof catalogCheckResultSchema>;
 

@@ -71,6 +71,12 @@ function compareScores(a: number[], b: number[]): number {
   return 0;
 }
 
+/** The waves an activation runs, each a list of MACs: one wave for all at once, else the planner's. */
+export function activationWaves(candidates: readonly WaveCandidate[], options: WaveSizing & { strategy: 'all' | 'rolling' }): string[][] {
+  if (options.strategy === 'all') return candidates.length > 0 ? [candidates.map((ap) => ap.mac)] : [];
+  return planWaves(candidates, options);
+}
+
 /** True when more than the threshold's share of a wave's APs failed: the rollout pauses. */
 export function waveBreachesThreshold(failed: number, waveSize: number, errorThresholdPercent: number): boolean {
   return waveSize > 0 && (failed / waveSize) * 100 > errorThresholdPercent;

@@ -1,5 +1,5 @@
 // Shared by `npm start` and `npm test`: install what a fresh clone is missing, build what is stale.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,32 +16,82 @@ function newestMtime(entry) {
   return newest;
 }
 
-function run(command, args, options = {}) {
-  console.log(`> ${command} ${args.join(' ')}`);
-  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit', ...options });
-  if (result.status !== 0) {
-    console.error(`${command} ${args.join(' ')} failed (exit ${result.status ?? result.signal})`);
-    process.exit(result.status ?? 1);
+// A first install or build runs for minutes: a line this often says it is still going, so a silent terminal never looks hung.
+const PROGRESS_EVERY_MS = 15_000;
+
+function elapsed(ms) {
+  const seconds = Math.round(ms / 1000);
+  return seconds < 60 ? `${seconds} s` : `${Math.floor(seconds / 60)} min ${String(seconds % 60).padStart(2, '0')} s`;
+}
+
+/**
+ * Runs a command with its output on this terminal, printing the command first and then, every
+ * `everyMs`, how long it has run and `progress()` (what it has done so far). Resolves with its exit status.
+ */
+export function runWithProgress(command, args, { label = command, everyMs = PROGRESS_EVERY_MS, progress = () => '', print = (line) => console.log(line), ...options } = {}) {
+  print(`> ${command} ${args.join(' ')}`);
+  const started = Date.now();
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { cwd: root, stdio: 'inherit', ...options });
+    const timer = setInterval(() => {
+      const done = progress();
+      print(`  ${label}: still running after ${elapsed(Date.now() - started)}${done ? `; ${done}` : ''}`);
+    }, everyMs);
+    const finish = (status) => {
+      clearInterval(timer);
+      resolve(status);
+    };
+    child.on('error', (error) => {
+      print(`${command}: ${error.message}`);
+      finish(127);
+    });
+    child.on('exit', (code, signal) => finish(code ?? (signal ? 1 : 0)));
+  });
+}
+
+async function run(command, args, options = {}) {
+  const status = await runWithProgress(command, args, options);
+  if (status !== 0) {
+    console.error(`${command} ${args.join(' ')} failed (exit ${status})`);
+    process.exit(status);
   }
 }
 
+/** Packages npm has unpacked into a node_modules folder so far (`@scope/name` counts one). */
+export function countInstalledPackages(dir) {
+  if (!fs.existsSync(dir)) return 0;
+  let count = 0;
+  for (const entry of fs.readdirSync(dir)) {
+    if (entry.startsWith('.')) continue;
+    count += entry.startsWith('@') ? fs.readdirSync(path.join(dir, entry)).length : 1;
+  }
+  return count;
+}
+
+// Next.js would otherwise send usage data to its vendor from every build and server: the console talks to nothing but what it is told to.
+export const NO_TELEMETRY = { NEXT_TELEMETRY_DISABLED: '1' };
+
 /** npm packages: installed when node_modules is missing or older than the lock file. */
-export function ensureNodeModules() {
+export async function ensureNodeModules() {
   const marker = path.join(root, 'node_modules', '.package-lock.json');
   if (fs.existsSync(marker) && fs.statSync(marker).mtimeMs >= newestMtime('package-lock.json')) return;
-  run('npm', ['install', '--no-audit', '--no-fund']);
+  // --foreground-scripts: the native builds (better-sqlite3, ssh2's ciphers) print what they compile instead of minutes of silence.
+  await run('npm', ['install', '--no-audit', '--no-fund', '--foreground-scripts'], {
+    label: 'npm install',
+    progress: () => `${countInstalledPackages(path.join(root, 'node_modules'))} packages in node_modules so far`,
+  });
 }
 
 /**
  * The optional native TFTP engine (a small C addon and its worker bundle): rebuilt when missing or
  * older than its sources. Without a C toolchain the build says so and the client uses its JS engine.
  */
-export function ensureNativeTftpEngine() {
+export async function ensureNativeTftpEngine() {
   const addon = path.join(root, 'native', 'udp-sync', 'build', 'Release', 'udp_sync.node');
   const builtAt = fs.existsSync(addon) ? fs.statSync(addon).mtimeMs : 0;
   const sourcesAt = Math.max(newestMtime('native/udp-sync/udp_sync.c'), newestMtime('native/udp-sync/binding.gyp'), newestMtime('native/build.mjs'), newestMtime('server/tftp'));
   if (builtAt > sourcesAt) return;
-  run(process.execPath, [path.join(root, 'native', 'build.mjs')]);
+  await run(process.execPath, [path.join(root, 'native', 'build.mjs')], { label: 'native TFTP engine build' });
 }
 
 // What the Next.js build reads besides the modules it follows from app/ (see buildInputFiles).
@@ -97,9 +147,10 @@ export function isBuildStale(projectRoot = root) {
 }
 
 /** The Next.js production build: rebuilt when missing or older than any of its sources. */
-export function ensureBuild() {
+export async function ensureBuild() {
   if (!isBuildStale()) return;
-  run(path.join(root, 'node_modules', '.bin', 'next'), ['build']);
+  // Next.js prints its own steps (compiling, type checking, pages); the progress line fills the long silent ones.
+  await run(path.join(root, 'node_modules', '.bin', 'next'), ['build'], { label: 'next build', env: { ...process.env, ...NO_TELEMETRY } });
 }
 
 /** Debian packages the tests use, by the file each one provides. */
@@ -119,7 +170,7 @@ export const DEBIAN_PACKAGES = {
   ansible: '/usr/bin/ansible-playbook',
 };
 
-export function ensureDebianPackages() {
+export async function ensureDebianPackages() {
   const missing = Object.entries(DEBIAN_PACKAGES)
     .filter(([, file]) => !fs.existsSync(file))
     .map(([name]) => name);
@@ -130,9 +181,9 @@ export function ensureDebianPackages() {
     process.exit(1);
   }
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  run('apt-get', ['update', '-qq'], { env });
+  await run('apt-get', ['update', '-qq'], { env, label: 'apt-get update' });
   // tftpd-hpa's postinst starts a daemon on port 69; the tests start their own on free ports.
-  run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], { env });
+  await run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], { env, label: 'apt-get install' });
   if (missing.includes('tftpd-hpa')) {
     try {
       execFileSync('service', ['tftpd-hpa', 'stop'], { stdio: 'ignore' });

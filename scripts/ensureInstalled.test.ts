@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain .mjs script without type declarations (allowJs is off).
-import { buildInputFiles, isBuildStale } from './ensureInstalled.mjs';
+import { buildInputFiles, countInstalledPackages, isBuildStale, runWithProgress } from './ensureInstalled.mjs';
 
 const repoRoot = path.resolve(import.meta.dirname, '..');
 let project: string;
@@ -64,5 +64,49 @@ describe('the Next.js build staleness rule', () => {
       expect(inputs, file).toContain(file);
     }
     expect(inputs.some((file) => file.endsWith('.test.ts'))).toBe(false);
+  });
+});
+
+describe('the installer', () => {
+  it('lets npm run every install script in the lock file by naming its package in allowScripts', () => {
+    const manifest = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { allowScripts?: Record<string, boolean> };
+    const lock = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package-lock.json'), 'utf8')) as { packages: Record<string, { hasInstallScript?: boolean }> };
+    const withScripts = Object.entries(lock.packages)
+      .filter(([key, entry]) => key !== '' && entry.hasInstallScript)
+      .map(([key]) => key.slice(key.lastIndexOf('node_modules/') + 'node_modules/'.length));
+    // ssh2's install script builds its native ciphers; cpu-features (its optional dependency) tells it which CPU instructions to use.
+    expect(withScripts).toEqual(expect.arrayContaining(['ssh2', 'cpu-features']));
+    for (const name of withScripts) expect(manifest.allowScripts?.[name], name).toBe(true);
+  });
+
+  it('counts the packages npm has put into node_modules so far, scoped ones included', () => {
+    for (const dir of ['node_modules/zod', 'node_modules/next', 'node_modules/@types/node', 'node_modules/@types/react', 'node_modules/.bin']) fs.mkdirSync(path.join(project, dir), { recursive: true });
+    write('node_modules/.package-lock.json', '{}');
+    expect(countInstalledPackages(path.join(project, 'node_modules'))).toBe(4);
+    expect(countInstalledPackages(path.join(project, 'missing'))).toBe(0);
+  });
+
+  it('prints the command, then a line now and then saying it still runs, for how long, and how far it got', async () => {
+    const lines: string[] = [];
+    const seen = path.join(project, 'still-running-seen');
+    // The command ends only once a "still running" line was printed, so the test does not depend on speed.
+    const script = `const fs = require('fs'); const t = setInterval(() => { if (fs.existsSync(${JSON.stringify(seen)})) clearInterval(t); }, 20);`;
+    const status = await runWithProgress(process.execPath, ['-e', script], {
+      label: 'step',
+      everyMs: 50,
+      progress: () => '3 packages in node_modules so far',
+      print: (line: string) => {
+        lines.push(line);
+        if (line.includes('still running')) fs.writeFileSync(seen, '');
+      },
+    });
+    expect(status).toBe(0);
+    expect(lines[0]).toBe(`> ${process.execPath} -e ${script}`);
+    expect(lines.slice(1).every((line) => /^ {2}step: still running after \d+ s; 3 packages in node_modules so far$/.test(line))).toBe(true);
+    expect(lines.length).toBeGreaterThan(1);
+  });
+
+  it('answers the exit status of a command that fails', async () => {
+    expect(await runWithProgress(process.execPath, ['-e', 'process.exit(3)'], { label: 'failing step', print: () => undefined })).toBe(3);
   });
 });

@@ -6,9 +6,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ensureBuild, ensureDebianPackages, ensureNativeTftpEngine, ensureNodeModules, root } from './ensureInstalled.mjs';
 
-ensureNodeModules();
-ensureDebianPackages();
-ensureNativeTftpEngine();
+await ensureNodeModules();
+await ensureDebianPackages();
+await ensureNativeTftpEngine();
 
 const resultsDir = path.join(root, '.test-results');
 fs.rmSync(resultsDir, { recursive: true, force: true });
@@ -22,7 +22,7 @@ const vitestStatus = vitest([], 'vitest.json');
 process.env.EWC_TFTP_ENGINE = 'js';
 const vitestJsStatus = vitest(['server/tftp'], 'vitest-js-engine.json');
 delete process.env.EWC_TFTP_ENGINE;
-ensureBuild();
+await ensureBuild();
 const playwrightStatus = run(bin('playwright'), ['test']);
 
 function readJson(file) {

@@ -233,7 +233,7 @@ export function createConsole(httpServer: HttpServer, config: ConsoleConfig, opt
   orchestrator.recoverAfterRestart();
   // Armed after the recovery, so an action due while the console was down runs on a settled state.
   const scheduler = new Scheduler({ schedules, orchestrator, profiles, log, audit: auth.audit, notifier });
-  const maintenance = new MaintenanceApi({ orchestrator, scheduler, history: new UpgradeHistory(db, upgrades, rollouts, aps.reader), audit: auth.audit });
+  const maintenance = new MaintenanceApi({ orchestrator, aps, upgrades, scheduler, history: new UpgradeHistory(db, upgrades, rollouts, aps.reader), audit: auth.audit });
 
   const api = new ConsoleApi({
     profiles,

@@ -8,6 +8,11 @@ export const STOP_DEADLINE_MS = 5000;
  * SIGTERM and SIGINT stop the console gracefully (see createConsole's close): no new work, the last
  * store tick written, pages and APs told why. The process exits when that is done, or at the deadline.
  * Nothing about the running upgrade changes: the next start resumes it exactly as after a crash.
+ *
+ * The listeners stay installed for the life of the process: a repeated signal (Ctrl-C reaches the console
+ * from the terminal and again from `npm start`) is ignored while the stop runs. With a one-shot listener,
+ * a repeat would kill the process mid-stop, and so would the signal-exit listener that Next.js's telemetry
+ * store installs once a page has been served: it re-sends the signal when it sees no other listener.
  */
 export function installGracefulStop(stop: (reason: string) => Promise<void>): void {
   let stopping = false;
@@ -27,6 +32,6 @@ export function installGracefulStop(stop: (reason: string) => Promise<void>): vo
       },
     );
   };
-  process.once('SIGTERM', onSignal);
-  process.once('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
 }

@@ -3,7 +3,7 @@ import type { ApAuthorizationStatus, ApAuthorizationView } from '@/lib/apAuthori
 import { Badge, type BadgeTone } from '@/components/ui/Badge';
 import { Button } from '@/components/ui/Button';
 import { Table, type TableColumn } from '@/components/ui/Table';
-import { formatLocalTime } from '@/components/users/format';
+import { formatDateTime } from '@/lib/dateTime';
 
 const STATUS_TONE: Record<ApAuthorizationStatus, BadgeTone> = { pending: 'warning', approved: 'success', revoked: 'danger' };
 const STATUS_LABEL: Record<ApAuthorizationStatus, string> = { pending: 'Waiting for approval', approved: 'Approved', revoked: 'Revoked' };
@@ -31,7 +31,7 @@ export function ApAuthorizationTable({ aps, blocked, onSetStatus, onDelete }: Ap
         header: 'Enrolled',
         render: (ap) => (
           <span title={`from ${ap.enrolledFrom}`}>
-            {formatLocalTime(ap.enrolledAt)} ({ap.enrolledVia === 'join-token' ? 'join token' : 'enrolment token'})
+            {formatDateTime(ap.enrolledAt)} ({ap.enrolledVia === 'join-token' ? 'join token' : 'enrolment token'})
           </span>
         ),
       },

@@ -4,7 +4,7 @@ import { Alert } from '@/components/ui/Alert';
 import { Button } from '@/components/ui/Button';
 import { Field } from '@/components/ui/Field';
 import { TextInput } from '@/components/ui/TextInput';
-import { formatLocalTime } from '@/components/users/format';
+import { formatDateTime } from '@/lib/dateTime';
 
 export interface EnrolmentTokensProps {
   tokens: readonly EnrolmentTokenView[];
@@ -17,8 +17,8 @@ export interface EnrolmentTokensProps {
 }
 
 function tokenState(token: EnrolmentTokenView): string {
-  if (token.usedAt) return `used by ${token.usedByMac} at ${formatLocalTime(token.usedAt)}`;
-  return new Date(token.expiresAt) < new Date() ? 'expired' : `unused, valid until ${formatLocalTime(token.expiresAt)}`;
+  if (token.usedAt) return `used by ${token.usedByMac} at ${formatDateTime(token.usedAt)}`;
+  return new Date(token.expiresAt) < new Date() ? 'expired' : `unused, valid until ${formatDateTime(token.expiresAt)}`;
 }
 
 /** One-time enrolment tokens: an admin creates one per AP (optionally bound to its MAC); the AP enrols with it once and is approved. */

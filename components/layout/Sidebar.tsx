@@ -8,38 +8,28 @@ const ADMINISTRATION_PAGES = [
   { href: '/administration/ap-authorization', label: 'AP Authorization', adminOnly: true },
 ] as const;
 
-// Only Administration has pages in this console; the others are shown to keep the EWC's familiar layout.
-const SECTIONS = ['Dashboard', 'Monitoring', 'Configuration', 'Administration', 'Licensing', 'Troubleshooting'] as const;
-const CURRENT: (typeof SECTIONS)[number] = 'Administration';
-
+/**
+ * Only Administration has pages in this console, so it is the only section shown: the EWC's other
+ * sections (Dashboard, Monitoring, Configuration, Licensing, Troubleshooting) would be links that go nowhere.
+ */
 export function Sidebar({ role }: { role: Role }) {
   return (
     <nav className="sidebar" aria-label="Main">
       <ul>
-        {SECTIONS.map((section) => (
-          <li key={section}>
-            {section === CURRENT ? (
-              <>
-                <Link href={ADMINISTRATION_PAGES[0].href} className="sidebar-item sidebar-item-selected">
-                  {section}
+        <li>
+          <Link href={ADMINISTRATION_PAGES[0].href} className="sidebar-item sidebar-item-selected">
+            Administration
+          </Link>
+          <ul className="sidebar-sub">
+            {ADMINISTRATION_PAGES.filter((page) => role === 'admin' || !page.adminOnly).map((page) => (
+              <li key={page.href}>
+                <Link href={page.href} className="sidebar-subitem">
+                  {page.label}
                 </Link>
-                <ul className="sidebar-sub">
-                  {ADMINISTRATION_PAGES.filter((page) => role === 'admin' || !page.adminOnly).map((page) => (
-                    <li key={page.href}>
-                      <Link href={page.href} className="sidebar-subitem">
-                        {page.label}
-                      </Link>
-                    </li>
-                  ))}
-                </ul>
-              </>
-            ) : (
-              <span className="sidebar-item sidebar-item-unavailable" aria-disabled="true" title="Not available in this console">
-                {section}
-              </span>
-            )}
-          </li>
-        ))}
+              </li>
+            ))}
+          </ul>
+        </li>
       </ul>
     </nav>
   );

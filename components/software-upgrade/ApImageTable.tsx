@@ -5,6 +5,7 @@ import { ProgressBar } from '@/components/ui/ProgressBar';
 import { Table, type TableColumn, type TableRowAttributes } from '@/components/ui/Table';
 import { cx } from '@/components/ui/cx';
 import { ApRowActions } from './ApRowActions';
+import { formatDateTimeWithZone } from '@/lib/dateTime';
 import { formatEtaPercent, formatRetryTime } from './format';
 import { PREDOWNLOAD_TONE } from './predownloadTone';
 
@@ -17,7 +18,7 @@ function progressTone(row: ApImageRow, percent: number): 'info' | 'success' | 'd
 const COLUMNS: readonly TableColumn<ApImageRow>[] = [
   {
     key: 'name',
-    header: 'AP Name',
+    header: 'AP Name / Site Tag',
     render: (row) => (
       <>
         <span className="ap-name">{row.name}</span>
@@ -28,23 +29,21 @@ const COLUMNS: readonly TableColumn<ApImageRow>[] = [
             (excluded from activation)
           </span>
         )}
-        {row.lastError && (
-          <span className="ap-error" data-testid="ap-error">
-            {row.lastError}
-          </span>
-        )}
+        <span className="ap-site-tag" data-testid="ap-site-tag" title="Site tag">
+          {row.siteTag}
+        </span>
       </>
     ),
   },
-  { key: 'siteTag', header: 'Site Tag', render: (row) => row.siteTag },
   { key: 'primaryImage', header: 'Primary Image', render: (row) => row.primaryImage },
   { key: 'backupImage', header: 'Backup Image', render: (row) => row.backupImage },
   {
     key: 'predownloadStatus',
-    header: 'Predownload Status',
+    // A soft hyphen lets the long word break in the header, so the column is as narrow as its values.
+    header: 'Pre\u00ADdownload Status',
     render: (row) => <Badge tone={PREDOWNLOAD_TONE[row.predownloadStatus]}>{PREDOWNLOAD_STATUS_LABEL[row.predownloadStatus]}</Badge>,
   },
-  { key: 'predownloadVersion', header: 'Predownload Version', render: (row) => predownloadVersionText(row.predownloadVersion) },
+  { key: 'predownloadVersion', header: 'Pre\u00ADdownload Version', render: (row) => predownloadVersionText(row.predownloadVersion) },
   { key: 'imageType', header: 'AP Image Type', render: (row) => row.imageType },
   { key: 'role', header: 'Role', render: (row) => row.role },
   {
@@ -81,12 +80,24 @@ const COLUMNS: readonly TableColumn<ApImageRow>[] = [
   {
     key: 'nextRetryTime',
     header: 'Next Retry Time',
-    render: (row) => <span title={row.nextRetryTime ?? undefined}>{formatRetryTime(row.nextRetryTime)}</span>,
+    render: (row) => <span title={row.nextRetryTime ? formatDateTimeWithZone(row.nextRetryTime) : undefined}>{formatRetryTime(row.nextRetryTime)}</span>,
   },
   { key: 'method', header: 'Method', render: (row) => row.method },
 ];
 
-const COLUMNS_WITH_ACTIONS: readonly TableColumn<ApImageRow>[] = [...COLUMNS, { key: 'actions', header: 'Actions', render: (row) => <ApRowActions row={row} /> }];
+const withActions = (online: boolean): readonly TableColumn<ApImageRow>[] => [...COLUMNS, { key: 'actions', header: 'Actions', render: (row) => <ApRowActions row={row} disabled={!online} /> }];
+// Off line the actions stay in place, disabled: the last known state is not something to act on.
+const COLUMNS_WITH_ACTIONS = { online: withActions(true), offline: withActions(false) };
+
+/** Why the last attempt failed, on one line under the row: the whole reason stays readable and the row stays one line high. */
+function errorLine(row: ApImageRow) {
+  if (!row.lastError) return null;
+  return (
+    <span className="ap-error-line" data-testid="ap-error" title={row.lastError}>
+      {row.lastError}
+    </span>
+  );
+}
 
 function rowKey(row: ApImageRow): string {
   return row.mac;
@@ -103,15 +114,17 @@ function rowAttributes(row: ApImageRow): TableRowAttributes {
   };
 }
 
-/** `canChange`: an admin gets the per-AP actions column. */
-export function ApImageTable({ aps, filtered, canChange = false }: { aps: readonly ApImageRow[]; filtered: boolean; canChange?: boolean }) {
+/** `canChange`: an admin gets the per-AP actions column; `online`: the page is live, so they act. */
+export function ApImageTable({ aps, filtered, canChange = false, online = true }: { aps: readonly ApImageRow[]; filtered: boolean; canChange?: boolean; online?: boolean }) {
   return (
     <Table
       caption="AP image predownload status"
-      columns={canChange ? COLUMNS_WITH_ACTIONS : COLUMNS}
+      columns={canChange ? COLUMNS_WITH_ACTIONS[online ? 'online' : 'offline'] : COLUMNS}
       rows={aps}
       rowKey={rowKey}
       rowAttributes={rowAttributes}
+      rowDetail={errorLine}
+      className="ap-table"
       empty={filtered ? 'No AP matches the filter' : 'No APs joined'}
     />
   );

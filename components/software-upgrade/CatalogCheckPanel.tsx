@@ -2,6 +2,7 @@ import type { CatalogCheckResult } from '@/lib/firmwareCatalog';
 import { Alert } from '@/components/ui/Alert';
 import { Button } from '@/components/ui/Button';
 import { Table, type TableColumn } from '@/components/ui/Table';
+import { formatDateTimeWithZone } from '@/lib/dateTime';
 import type { CatalogCheckApi } from './useCatalogCheck';
 
 type ImageTypeRow = CatalogCheckResult['imageTypes'][number];
@@ -44,12 +45,17 @@ export function CatalogCheckPanel({ checks, releaseChoice, canCheck, onTrustCert
         <Button className="btn-small" disabled={!canCheck || checks.checking} busy={checks.checking} onClick={checks.check}>
           Check for New Version
         </Button>
-        <span data-testid="catalog-checked-at">Last check: {result?.checkedAt ? new Date(result.checkedAt).toLocaleString() : 'never'}</span>
+        <span data-testid="catalog-checked-at">Last check: {result?.checkedAt ? formatDateTimeWithZone(result.checkedAt) : 'never'}</span>
       </div>
       {result && (
         <p className={result.ok ? 'catalog-check-message' : 'catalog-check-message field-error'} data-testid="catalog-check-message">
           {result.message}
         </p>
+      )}
+      {result?.fleetChanged && (
+        <Alert tone="info" data-testid="catalog-fleet-changed">
+          {result.fleetChanged}
+        </Alert>
       )}
       {checks.error && <Alert tone="danger">{checks.error}</Alert>}
       {result?.certificate && (

@@ -1,13 +1,13 @@
 'use client';
 
 import { useCallback } from 'react';
-import { NON_HOMOGENEOUS_MESSAGE, versionFromFileName } from '@/lib/httpModeSettings';
-import { Alert } from '@/components/ui/Alert';
+import { versionFromFileName } from '@/lib/httpModeSettings';
 import { Button } from '@/components/ui/Button';
 import { Field } from '@/components/ui/Field';
 import { ProgressBar } from '@/components/ui/ProgressBar';
 import { TextInput } from '@/components/ui/TextInput';
 import { fieldControl } from './profileForm';
+import { HomogeneityBanner } from './HomogeneityBanner';
 import { useDesktopUpload } from './useDesktopUpload';
 import { UploadTrust } from './UploadTrust';
 import { useStoredUpload } from './useStoredUpload';
@@ -38,13 +38,8 @@ export function DesktopFields({ form, homogeneous, canChange }: DesktopFieldsPro
   const version = fieldControl(errors, 'desktop.version');
   const { state } = upload;
 
-  if (!homogeneous) {
-    return (
-      <Alert tone="warning" data-testid="desktop-unavailable">
-        {NON_HOMOGENEOUS_MESSAGE}
-      </Alert>
-    );
-  }
+  // The controller's own warning, where Desktop mode is chosen: the only place it matters.
+  if (!homogeneous) return <HomogeneityBanner homogeneous={false} />;
   return (
     <>
       <Field id={file.id} path={file.path} label="Image File" required error={file.error}>

@@ -3,15 +3,10 @@ import { Badge, type BadgeTone } from '@/components/ui/Badge';
 import { Button } from '@/components/ui/Button';
 import type { ScheduledView, WaveView } from '@/lib/rollout';
 import type { UpgradeView } from '@/lib/upgradeStage';
+import { bothZones } from '@/lib/dateTime';
 
 const WAVE_TONE: Record<WaveView['state'], BadgeTone> = { pending: 'neutral', reloading: 'info', done: 'success' };
 const MEMBER_TONE: Record<string, BadgeTone> = { Reloading: 'info', Joined: 'success', Failed: 'danger' };
-
-/** A time as the controller reads it and as this browser does. */
-function bothZones(iso: string, controllerTimeZone: string): string {
-  const format = (timeZone?: string) => new Date(iso).toLocaleString(undefined, { timeZone, dateStyle: 'medium', timeStyle: 'short' });
-  return `${format(controllerTimeZone)} (controller, ${controllerTimeZone}) · ${format()} (this browser)`;
-}
 
 function nextWaveText(upgrade: UpgradeView): string | null {
   const rollout = upgrade.rollout;

@@ -1,18 +1,19 @@
 'use client';
 
 import { isCancellable } from '@/lib/upgradeStage';
+import { localTimeZone } from '@/lib/dateTime';
 import { Button } from '@/components/ui/Button';
 import { Panel } from '@/components/ui/Panel';
 import { ResultBanner } from '@/components/ui/ResultBanner';
 import { ApImageCounters } from './ApImageCounters';
 import { CatalogCheckPanel } from './CatalogCheckPanel';
 import { HttpModeFields } from './HttpModeFields';
+import { NON_HOMOGENEOUS_MESSAGE } from '@/lib/httpModeSettings';
 import { useCatalogCheck } from './useCatalogCheck';
 import { ApImageTable } from './ApImageTable';
 import { ApImageTableControls } from './ApImageTableControls';
-import { ConnectionIndicator } from './ConnectionIndicator';
+import { ConnectionIndicator, ConnectionNotice } from './ConnectionIndicator';
 import { ExportConfigDialog } from './ExportConfigDialog';
-import { HomogeneityBanner } from './HomogeneityBanner';
 import { HostKeyDialog } from './HostKeyDialog';
 import { BackupReplaceDialog } from './BackupReplaceDialog';
 import { ProfileForm } from './ProfileForm';
@@ -32,6 +33,8 @@ import { useActivationOptions } from './useActivationOptions';
 import { PredownloadTargets } from './PredownloadTargets';
 import { usePredownloadTargets } from './usePredownloadTargets';
 import { useMaintenanceActions } from './useMaintenanceActions';
+import { useActionConfirmation } from './useActionConfirmation';
+import { ConfirmActionDialog } from './ConfirmActionDialog';
 
 const EXPORT_BUTTON_ID = 'export-config-open';
 
@@ -45,11 +48,17 @@ export function SoftwareUpgradeConsole({ canChange }: { canChange: boolean }) {
   const runner = useActionRunner();
   const actions = useConsoleActions(form, runner, live.applyProfile);
   const configExport = useConfigExport(runner);
-  const catalogChecks = useCatalogCheck();
+  const catalogChecks = useCatalogCheck(`${live.upgrade?.upgradeId ?? ''}:${live.upgrade?.stage ?? ''}`);
   const activation = useActivationOptions();
   const targets = usePredownloadTargets();
   const maintenance = useMaintenanceActions(runner);
   const upgrade = live.upgrade;
+  const confirmation = useActionConfirmation(runner, { activate: actions.activate, cancel: actions.cancel, cancelSchedule: maintenance.cancelSchedule }, upgrade?.controllerTimeZone ?? 'UTC');
+  // Off line the page shows the last known state: no command may act on it.
+  const online = live.connection === 'live';
+  const allowed = canChange && online;
+  // Desktop mode serves one image: on a mixed fleet nothing in this mode can be saved, and the buttons say why.
+  const saveBlocked = form.values.mode === 'DESKTOP' && !live.homogeneous ? `Save and Save & Download are off: ${NON_HOMOGENEOUS_MESSAGE} Choose TFTP, SFTP or CCO.` : null;
   const running = upgrade?.state === 'running' || upgrade?.state === 'reloading';
   const message = actions.message && !(actions.message.aboutForm && form.dirty) ? actions.message : null;
 
@@ -58,7 +67,7 @@ export function SoftwareUpgradeConsole({ canChange }: { canChange: boolean }) {
       <div className="console-status">
         <ConnectionIndicator status={live.connection} notice={live.stopNotice} />
       </div>
-      <HomogeneityBanner homogeneous={live.homogeneous} />
+      <ConnectionNotice status={live.connection} notice={live.stopNotice} since={live.disconnectedAt} />
       <ResultBanner message={message} onDismiss={actions.dismissMessage} testId="action-message" />
       {!canChange && (
         <p className="read-only-note" data-testid="read-only-note">
@@ -73,22 +82,23 @@ export function SoftwareUpgradeConsole({ canChange }: { canChange: boolean }) {
             stored={{ hasPassword: live.profile?.sftp.hasPassword === true, hasPrivateKey: live.profile?.sftp.hasPrivateKey === true }}
             onSubmit={actions.save}
             onGetHostKey={actions.getHostKey}
-            blocked={actions.busy !== null}
+            blocked={actions.busy !== null || !online}
             fetchingHostKey={actions.busy === 'hostKey'}
-            httpModeFields={<HttpModeFields form={form} profile={live.profile} checks={catalogChecks.result} homogeneous={live.homogeneous} canChange={canChange} />}
+            httpModeFields={<HttpModeFields form={form} profile={live.profile} checks={catalogChecks.result} homogeneous={live.homogeneous} canChange={allowed} />}
             actions={
               <UpgradeButtons
                 busy={actions.busy}
-                canSave={canChange && form.ready}
-                canDownload={canChange && form.ready && upgrade !== null && !running}
+                canSave={allowed && form.ready && !saveBlocked}
+                canDownload={allowed && form.ready && !saveBlocked && upgrade !== null && !running}
+                saveBlocked={saveBlocked}
                 // An activation may be set for later before the predownload ends, or for the next window of a paused one.
-                canActivate={canChange && (upgrade?.state === 'awaitingActivation' || (activation.scheduled && upgrade !== null))}
-                canCancel={canChange && upgrade !== null && isCancellable(upgrade.stage)}
+                canActivate={allowed && (upgrade?.state === 'awaitingActivation' || (activation.scheduled && upgrade !== null))}
+                canCancel={allowed && upgrade !== null && isCancellable(upgrade.stage)}
                 onSaveAndDownload={() => actions.saveAndDownload(targets.extras())}
-                onActivate={() => actions.activate(activation.body())}
-                onCancel={actions.cancel}
+                onActivate={() => confirmation.activate(activation.body())}
+                onCancel={confirmation.cancel}
                 aside={
-                  <Button id={EXPORT_BUTTON_ID} className="btn-small" disabled={!canChange || actions.busy !== null} busy={actions.busy === 'export'} onClick={configExport.open}>
+                  <Button id={EXPORT_BUTTON_ID} className="btn-small" disabled={!allowed || actions.busy !== null} busy={actions.busy === 'export'} onClick={configExport.open}>
                     Export configuration
                   </Button>
                 }
@@ -104,23 +114,23 @@ export function SoftwareUpgradeConsole({ canChange }: { canChange: boolean }) {
 
       {form.values.mode === 'CCO' && (
         <Panel id="catalog-check" title="Check for New Version">
-          <CatalogCheckPanel checks={catalogChecks} releaseChoice={form.values.cco.release} canCheck={canChange} onTrustCertificate={(fingerprint) => form.setCco('certificateFingerprint', fingerprint)} />
+          <CatalogCheckPanel checks={catalogChecks} releaseChoice={form.values.cco.release} canCheck={allowed} onTrustCertificate={(fingerprint) => form.setCco('certificateFingerprint', fingerprint)} />
         </Panel>
       )}
 
       <Panel id="maintenance-window" title="Activation and Maintenance Window">
         <PredownloadTargets values={targets.values} onChange={targets.set} disabled={!canChange} />
         <ActivationOptions options={activation} disabled={!canChange} />
-        <RolloutWaves upgrade={upgrade} canChange={canChange} busy={actions.busy !== null} onCommand={maintenance.command} onCancelScheduled={maintenance.cancelSchedule} />
+        <RolloutWaves upgrade={upgrade} canChange={allowed} busy={actions.busy !== null} onCommand={maintenance.command} onCancelScheduled={confirmation.cancelSchedule} />
       </Panel>
 
       <Panel id="ap-image" title="AP Image Predownload" aside={<span className="panel-count">{live.summary?.totalAps ?? 0} APs</span>}>
         <ApImageCounters summary={live.summary} />
         <ApImageTableControls query={live.apImageQuery} total={live.total} onQuery={live.viewApImage} />
-        <ApImageTable aps={live.aps} filtered={live.total < (live.summary?.totalAps ?? 0)} canChange={canChange} />
+        <ApImageTable aps={live.aps} filtered={live.total < (live.summary?.totalAps ?? 0)} canChange={canChange} online={online} />
       </Panel>
 
-      <Panel id="syslog" title="Syslog" aside={<span className="panel-count">last {live.syslog.length} lines</span>}>
+      <Panel id="syslog" title="Syslog" aside={<span className="panel-count">last {live.syslog.length} lines{live.syslog.length > 0 ? `, times in ${localTimeZone()}` : ''}</span>}>
         <SyslogView lines={live.syslog} />
       </Panel>
 
@@ -135,6 +145,7 @@ export function SoftwareUpgradeConsole({ canChange }: { canChange: boolean }) {
         />
       )}
       {actions.backupPrompt && <BackupReplaceDialog replacement={actions.backupPrompt} onReplace={actions.replaceBackups} onKeep={actions.keepBackups} />}
+      {confirmation.pending && <ConfirmActionDialog text={confirmation.pending} canConfirm={allowed} onConfirm={confirmation.confirm} onDismiss={confirmation.dismiss} />}
       {configExport.text !== null && (
         <ExportConfigDialog text={configExport.text} unsaved={form.dirty} returnFocusTo={EXPORT_BUTTON_ID} onClose={configExport.close} />
       )}

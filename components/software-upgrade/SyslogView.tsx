@@ -2,7 +2,7 @@
 
 import { useLayoutEffect, useRef } from 'react';
 import type { SyslogLine } from '@/lib/syslog';
-import { formatSyslogTime } from './format';
+import { formatDateTime } from '@/lib/dateTime';
 
 /** How close to the end (px) still counts as "at the bottom", so sub-pixel scrolling does not unstick. */
 const STICK_THRESHOLD = 16;
@@ -37,7 +37,7 @@ export function SyslogView({ lines }: { lines: readonly SyslogLine[] }) {
       {lines.length === 0 && <li className="syslog-empty">No messages</li>}
       {lines.map((line) => (
         <li key={line.id} className={`syslog-line syslog-${line.severity}`} data-testid="syslog-line" data-severity={line.severity}>
-          <time dateTime={line.time}>{formatSyslogTime(line.time)}</time> {facilityTag(line.facility)}: {line.text}
+          <time dateTime={line.time}>{formatDateTime(line.time, { millis: true })}</time> {facilityTag(line.facility)}: {line.text}
         </li>
       ))}
     </ol>

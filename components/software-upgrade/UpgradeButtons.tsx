@@ -11,28 +11,37 @@ export interface UpgradeButtonsProps {
   onSaveAndDownload: () => void;
   onActivate: () => void;
   onCancel: () => void;
+  /** Why Save and Save & Download are off when the form itself is fine, said under the buttons. */
+  saveBlocked?: string | null;
   /** Secondary tools, set apart at the end of the row. */
   aside?: ReactNode;
 }
 
 /** Save submits the form; the other three are commands on the running upgrade. */
-export function UpgradeButtons({ busy, canSave, canDownload, canActivate, canCancel, onSaveAndDownload, onActivate, onCancel, aside }: UpgradeButtonsProps) {
+export function UpgradeButtons({ busy, canSave, canDownload, canActivate, canCancel, onSaveAndDownload, onActivate, onCancel, saveBlocked, aside }: UpgradeButtonsProps) {
   const idle = busy === null;
   return (
-    <div className="form-actions">
-      <Button type="submit" variant="primary" disabled={!idle || !canSave} busy={busy === 'save'}>
-        Save
-      </Button>
-      <Button disabled={!idle || !canDownload} busy={busy === 'download'} onClick={onSaveAndDownload}>
-        Save &amp; Download
-      </Button>
-      <Button disabled={!idle || !canActivate} busy={busy === 'activate'} onClick={onActivate}>
-        Activate
-      </Button>
-      <Button variant="danger" disabled={!idle || !canCancel} busy={busy === 'cancel'} onClick={onCancel}>
-        Cancel
-      </Button>
-      {aside && <div className="form-actions-aside">{aside}</div>}
-    </div>
+    <>
+      <div className="form-actions">
+        <Button type="submit" variant="primary" disabled={!idle || !canSave} busy={busy === 'save'}>
+          Save
+        </Button>
+        <Button disabled={!idle || !canDownload} busy={busy === 'download'} onClick={onSaveAndDownload}>
+          Save &amp; Download
+        </Button>
+        <Button disabled={!idle || !canActivate} busy={busy === 'activate'} onClick={onActivate}>
+          Activate
+        </Button>
+        <Button variant="danger" disabled={!idle || !canCancel} busy={busy === 'cancel'} onClick={onCancel}>
+          Cancel
+        </Button>
+        {aside && <div className="form-actions-aside">{aside}</div>}
+      </div>
+      {saveBlocked && (
+        <p className="form-actions-note" data-testid="save-unavailable">
+          {saveBlocked}
+        </p>
+      )}
+    </>
   );
 }

@@ -4,7 +4,7 @@ import { useEffect, useState } from 'react';
 import { TRUST_UPLOAD_PATH, desktopImageSchema, type DesktopImage } from '@/lib/httpModeSettings';
 import { requestJson } from '@/components/api/jsonRequest';
 import { Button } from '@/components/ui/Button';
-import { formatSyslogTime } from './format';
+import { formatDateTime } from '@/lib/dateTime';
 
 export interface UploadTrustProps {
   uploadId: string;
@@ -28,7 +28,7 @@ export function UploadTrust({ uploadId, sha256, trust: known, canChange }: Uploa
   if (trust) {
     return (
       <p className="field-hint" data-testid="desktop-trust">
-        Trusted by {trust.trustedBy} at {formatSyslogTime(trust.trustedAt)}: not signed, delivered on this decision.
+        Trusted by {trust.trustedBy} at {formatDateTime(trust.trustedAt)}: not signed, delivered on this decision.
       </p>
     );
   }

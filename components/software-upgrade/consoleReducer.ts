@@ -11,6 +11,8 @@ export interface ConsoleState {
   connection: ConnectionStatus;
   /** Why the console said it was stopping (a graceful stop), until the page is live again. */
   stopNotice: string | null;
+  /** When the live connection was lost (ISO time), until it is live again. */
+  disconnectedAt: string | null;
   /** False until the first snapshot; afterwards the last known state is kept through disconnections. */
   loaded: boolean;
   profile: ImageDownloadProfileView | null;
@@ -27,7 +29,7 @@ export interface ConsoleState {
 
 export type ConsoleAction =
   | { type: 'connected' }
-  | { type: 'disconnected' }
+  | { type: 'disconnected'; at: string }
   | { type: 'stopping'; reason: string }
   | { type: 'snapshot'; snapshot: ConsoleSnapshot }
   | { type: 'apImage'; batch: ApImageBatch }
@@ -39,6 +41,7 @@ export type ConsoleAction =
 export const INITIAL_CONSOLE_STATE: ConsoleState = {
   connection: 'connecting',
   stopNotice: null,
+  disconnectedAt: null,
   loaded: false,
   profile: null,
   upgrade: null,
@@ -79,10 +82,11 @@ function lastLines(lines: SyslogLine[]): SyslogLine[] {
 export function consoleReducer(state: ConsoleState, action: ConsoleAction): ConsoleState {
   switch (action.type) {
     case 'connected':
-      return { ...state, connection: 'live', stopNotice: null };
+      return { ...state, connection: 'live', stopNotice: null, disconnectedAt: null };
     case 'disconnected':
-      // Never having connected is "connecting", not "reconnecting".
-      return { ...state, connection: state.connection === 'connecting' ? 'connecting' : 'reconnecting' };
+      // Never having connected is "connecting", not "reconnecting"; failed retries keep the time the link was lost.
+      if (state.connection === 'connecting') return state;
+      return { ...state, connection: 'reconnecting', disconnectedAt: state.disconnectedAt ?? action.at };
     case 'stopping':
       return { ...state, stopNotice: action.reason };
     case 'snapshot': {

@@ -1,12 +1,23 @@
 import { z } from 'zod';
 import { requestJson, type ApiResult } from '@/components/api/jsonRequest';
 import type { ActivateRequest } from '@/lib/rollout';
+import { activationPreviewSchema, cancelPreviewSchema, type ActivationPreview, type CancelPreview } from '@/lib/actionPreview';
 
 const anyBody = z.unknown();
 
 /** Activate now or at a time, all at once or rolling. */
 export function activateWith(body: Partial<ActivateRequest>): Promise<ApiResult<unknown>> {
   return requestJson('POST', '/api/software-upgrade/activate', anyBody, body);
+}
+
+/** What Activate with these options would reload now, for the confirmation; changes nothing. */
+export function previewActivation(body: Partial<ActivateRequest>): Promise<ApiResult<ActivationPreview>> {
+  return requestJson('POST', '/api/software-upgrade/activate/preview', activationPreviewSchema, body);
+}
+
+/** What Cancel would stop now, for the confirmation; changes nothing. */
+export function previewCancel(): Promise<ApiResult<CancelPreview>> {
+  return requestJson('GET', '/api/software-upgrade/cancel/preview', cancelPreviewSchema);
 }
 
 export function rolloutCommand(action: 'pause' | 'resume' | 'abort'): Promise<ApiResult<unknown>> {

@@ -14,8 +14,12 @@ export interface CatalogCheckApi {
   check: () => void;
 }
 
-/** The last Check for New Version, loaded once, and a way to run one now. */
-export function useCatalogCheck(): CatalogCheckApi {
+/**
+ * The last Check for New Version and a way to run one now. `fleetState` names what the fleet runs
+ * (the upgrade and its stage): when it changes, the last check is read again, as the server works
+ * its statuses out again for what runs then.
+ */
+export function useCatalogCheck(fleetState: string): CatalogCheckApi {
   const [result, setResult] = useState<CatalogCheckResult | null>(null);
   const [checking, setChecking] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -30,7 +34,7 @@ export function useCatalogCheck(): CatalogCheckApi {
     return () => {
       current = false;
     };
-  }, []);
+  }, [fleetState]);
 
   const check = useCallback(() => {
     setChecking(true);

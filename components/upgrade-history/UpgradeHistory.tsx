@@ -7,8 +7,10 @@ import { Alert } from '@/components/ui/Alert';
 import { Button } from '@/components/ui/Button';
 import { Panel } from '@/components/ui/Panel';
 import { upgradeHistoryDetailSchema, upgradeHistoryEntrySchema, type UpgradeHistoryDetail, type UpgradeHistoryEntry } from '@/lib/upgradeHistory';
+import { UPGRADE_STAGE_LABEL } from '@/lib/upgradeStage';
+import { formatDateTime, localTimeZone } from '@/lib/dateTime';
 
-const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : '—');
+const when = (iso: string | null) => (iso ? formatDateTime(iso) : '—');
 
 /** Every upgrade: who started it and how, what it targeted, how it activated and how it ended; one opened with its waves. */
 export function UpgradeHistory() {
@@ -34,7 +36,8 @@ export function UpgradeHistory() {
           <thead>
             <tr>
               <th>#</th>
-              <th>Started</th>
+              {/* The zone is the browser's; named once the rows (fetched by the browser) are there, so the server's render matches. */}
+              <th>Started{entries ? ` (${localTimeZone()})` : ''}</th>
               <th>By</th>
               <th>Via</th>
               <th>Target version</th>

@@ -1,7 +1,7 @@
 import { Badge, type BadgeTone } from '@/components/ui/Badge';
 import { Table, type TableColumn } from '@/components/ui/Table';
 import { escapeUnsafeText } from '@/lib/validations/safeText';
-import { formatLocalTime } from './format';
+import { formatDateTime } from '@/lib/dateTime';
 import type { AuditEntryView } from './usersApi';
 
 // Failed and locked logins are what an administrator scans the trail for.
@@ -14,7 +14,7 @@ function actionTone(action: string): BadgeTone {
 
 // Attempted user names come from strangers: a direction override (U+202E) would make the row read backwards.
 const COLUMNS: TableColumn<AuditEntryView>[] = [
-  { key: 'time', header: 'Time', render: (entry) => <time dateTime={entry.time}>{formatLocalTime(entry.time)}</time> },
+  { key: 'time', header: 'Time', render: (entry) => <time dateTime={entry.time}>{formatDateTime(entry.time)}</time> },
   { key: 'username', header: 'User', render: (entry) => escapeUnsafeText(entry.username) },
   { key: 'sourceAddress', header: 'Source', render: (entry) => entry.sourceAddress },
   { key: 'action', header: 'Action', render: (entry) => <Badge tone={actionTone(entry.action)}>{entry.action}</Badge> },

@@ -9,7 +9,7 @@ import { Panel } from '@/components/ui/Panel';
 import { Select } from '@/components/ui/Select';
 import { Table, type TableColumn } from '@/components/ui/Table';
 import { TextArea } from '@/components/ui/TextArea';
-import { formatLocalTime } from './format';
+import { formatDateTime } from '@/lib/dateTime';
 import { addSshKey, fetchSshKeys, removeSshKey } from './sshKeysApi';
 import { fetchUsers } from './usersApi';
 
@@ -80,7 +80,7 @@ export function SshKeysPanel() {
       { key: 'keyType', header: 'Type', render: (key) => key.keyType },
       { key: 'fingerprint', header: 'Fingerprint', render: (key) => <code>{key.fingerprint}</code> },
       { key: 'comment', header: 'Comment', render: (key) => key.comment },
-      { key: 'createdAt', header: 'Added', render: (key) => <time dateTime={key.createdAt}>{formatLocalTime(key.createdAt)}</time> },
+      { key: 'createdAt', header: 'Added', render: (key) => <time dateTime={key.createdAt}>{formatDateTime(key.createdAt)}</time> },
       {
         key: 'actions',
         header: <span className="visually-hidden">Actions</span>,

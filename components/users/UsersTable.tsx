@@ -3,7 +3,8 @@ import type { Role, UserView } from '@/lib/validations/authSchemas';
 import { Badge, type BadgeTone } from '@/components/ui/Badge';
 import { Button } from '@/components/ui/Button';
 import { Table, type TableColumn } from '@/components/ui/Table';
-import { formatLocalTime, sameUser } from './format';
+import { formatDateTime } from '@/lib/dateTime';
+import { sameUser } from './format';
 
 const ROLE_TONE: Record<Role, BadgeTone> = { admin: 'info', monitor: 'neutral' };
 
@@ -42,7 +43,7 @@ export function UsersTable({ users, currentUsername, blocked, onChangePassword, 
       {
         key: 'createdAt',
         header: 'Created',
-        render: (user) => <time dateTime={user.createdAt}>{formatLocalTime(user.createdAt)}</time>,
+        render: (user) => <time dateTime={user.createdAt}>{formatDateTime(user.createdAt)}</time>,
       },
       {
         key: 'actions',

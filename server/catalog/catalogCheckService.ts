@@ -7,7 +7,7 @@ import { firmwareCheck } from './catalogClient';
 import { CatalogError } from './catalogError';
 import type { CatalogNetwork } from './catalogNetwork';
 import { catalogClientOptions } from './catalogSettings';
-import { firmwareCheckRequest, summarizeCheck } from './fleetCheck';
+import { firmwareCheckRequest, recomputeCheck, summarizeCheck } from './fleetCheck';
 
 export interface CatalogCheckDeps {
   db: Db;
@@ -20,7 +20,7 @@ export interface CatalogCheckDeps {
   checked?: (result: CatalogCheckResult) => void;
 }
 
-const NEVER_CHECKED = (catalogUrl: string): CatalogCheckResult => ({ checkedAt: null, catalogUrl, imageTypes: [], message: 'Not checked yet: press Check for New Version.', certificate: null, ok: true });
+const NEVER_CHECKED = (catalogUrl: string): CatalogCheckResult => ({ checkedAt: null, catalogUrl, imageTypes: [], message: 'Not checked yet: press Check for New Version.', certificate: null, ok: true, fleetChanged: null });
 
 /** Milliseconds from `now` to the next HH:MM (local time). */
 export function msUntilDaily(time: string, now = new Date()): number {
@@ -38,10 +38,11 @@ export class CatalogCheckService {
 
   constructor(private readonly deps: CatalogCheckDeps) {}
 
+  /** The last check, its statuses worked out again for what the fleet runs now. */
   last(): CatalogCheckResult {
     const row = this.deps.db.prepare('SELECT result FROM catalog_check WHERE id = 1').get() as { result: string } | undefined;
     const parsed = row ? catalogCheckResultSchema.safeParse(JSON.parse(row.result)) : null;
-    return parsed?.success ? parsed.data : NEVER_CHECKED(this.deps.profile().cco.catalogUrl);
+    return parsed?.success ? recomputeCheck(parsed.data, this.deps.aps()) : NEVER_CHECKED(this.deps.profile().cco.catalogUrl);
   }
 
   /** Runs a check now; a check already running is joined, not doubled. */

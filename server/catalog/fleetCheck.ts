@@ -48,32 +48,66 @@ export function targetVersion(answer: FirmwareCheckResponse, choice: string): st
   return versions.sort((a, b) => compareVersions(b, a))[0] ?? null;
 }
 
+type CheckRow = CatalogCheckResult['imageTypes'][number];
+
+/** One image type's status: what it runs against the latest release the catalog offered for it. */
+function imageTypeNote(imageType: string, runningVersion: string, latest: { version: string } | null): string | null {
+  if (!latest) return `Not Supported: the catalog has no release for image type ${imageType}`;
+  return compareVersions(runningVersion, latest.version) >= 0 ? `Already running the latest release ${latest.version}` : null;
+}
+
+/** The panel's sentence for the image types the catalog answered about. */
+function checkMessage(imageTypes: readonly CheckRow[]): string {
+  const newer = imageTypes.filter((t) => t.latest && compareVersions(t.latest.version, t.runningVersion) > 0);
+  const versions = (pick: 'latest' | 'recommended') => [...new Set(imageTypes.map((t) => t[pick]?.version).filter(Boolean))].join(', ');
+  if (imageTypes.length === 0) return 'No AP has joined: nothing to check.';
+  if (newer.length === 0) return 'Already running the latest release for every image type.';
+  return `New version available: latest ${versions('latest')}, recommended ${versions('recommended') || 'none'}, for ${newer.length} of ${imageTypes.length} image types.`;
+}
+
+function fleetColumns(group: readonly AccessPointRecord[]) {
+  return { models: [...new Set(group.map((ap) => ap.model))].sort(), apCount: group.length, runningVersion: mostCommon(group.map((ap) => ap.primaryImage)) };
+}
+
 /** The check as the page shows it: per image type present in the fleet, what runs and what the catalog offers. */
 export function summarizeCheck(catalogUrl: string, aps: readonly AccessPointRecord[], answer: FirmwareCheckResponse, checkedAt: string): CatalogCheckResult {
   const offered = new Map(answer.imageTypes.map((entry) => [entry.imageType, entry]));
   const imageTypes = [...fleetByImageType(aps)].map(([imageType, group]) => {
     const entry = offered.get(imageType);
-    const runningVersion = mostCommon(group.map((ap) => ap.primaryImage));
-    const latest = entry?.latest ?? null;
+    const columns = fleetColumns(group);
     const summary = (release: CatalogRelease | null) => (release ? { version: release.version, size: release.image.size } : null);
-    let note: string | null = null;
-    if (!latest) note = `Not Supported: the catalog has no release for image type ${imageType}`;
-    else if (compareVersions(runningVersion, latest.version) >= 0) note = `Already running the latest release ${latest.version}`;
-    return {
-      imageType,
-      models: [...new Set(group.map((ap) => ap.model))].sort(),
-      apCount: group.length,
-      runningVersion,
-      latest: summary(latest),
-      recommended: summary(entry?.recommended ?? null),
-      note,
-    };
+    const latest = summary(entry?.latest ?? null);
+    return { imageType, ...columns, latest, recommended: summary(entry?.recommended ?? null), note: imageTypeNote(imageType, columns.runningVersion, latest) };
   });
-  const newer = imageTypes.filter((t) => t.latest && compareVersions(t.latest.version, t.runningVersion) > 0);
-  const versions = (pick: 'latest' | 'recommended') => [...new Set(imageTypes.map((t) => t[pick]?.version).filter(Boolean))].join(', ');
-  let message: string;
-  if (imageTypes.length === 0) message = 'No AP has joined: nothing to check.';
-  else if (newer.length === 0) message = 'Already running the latest release for every image type.';
-  else message = `New version available: latest ${versions('latest')}, recommended ${versions('recommended') || 'none'}, for ${newer.length} of ${imageTypes.length} image types.`;
-  return { checkedAt, catalogUrl, imageTypes, message, certificate: null, ok: true };
+  return { checkedAt, catalogUrl, imageTypes, message: checkMessage(imageTypes), certificate: null, ok: true, fleetChanged: null };
+}
+
+/**
+ * The last check against the fleet as it is now: an upgrade (or an AP joining or leaving) since the
+ * check changes what runs, so the statuses are worked out again from the releases the catalog offered
+ * then, and `fleetChanged` says what changed. An image type the check never asked about has no releases.
+ */
+export function recomputeCheck(stored: CatalogCheckResult, aps: readonly AccessPointRecord[]): CatalogCheckResult {
+  if (!stored.ok || stored.checkedAt === null) return stored;
+  const before = new Map(stored.imageTypes.map((row) => [row.imageType, row]));
+  const changes: string[] = [];
+  const checked: CheckRow[] = [];
+  const imageTypes = [...fleetByImageType(aps)].map(([imageType, group]): CheckRow => {
+    const columns = fleetColumns(group);
+    const row = before.get(imageType);
+    if (!row) {
+      changes.push(`${imageType} joined`);
+      return { imageType, ...columns, latest: null, recommended: null, note: 'Joined after the last check: press Check for New Version' };
+    }
+    before.delete(imageType);
+    if (row.runningVersion !== columns.runningVersion) changes.push(`${imageType} runs ${columns.runningVersion} (was ${row.runningVersion})`);
+    const now = { ...row, ...columns, note: imageTypeNote(imageType, columns.runningVersion, row.latest) };
+    checked.push(now);
+    return now;
+  });
+  for (const imageType of before.keys()) changes.push(`${imageType} left`);
+  const sameApCounts = checked.every((row) => row.apCount === stored.imageTypes.find((old) => old.imageType === row.imageType)?.apCount);
+  if (changes.length === 0 && sameApCounts) return stored;
+  const fleetChanged = `The fleet changed since this check${changes.length > 0 ? `: ${changes.join('; ')}` : ' (APs joined or left)'}. Statuses are for what runs now; the releases are those the catalog offered at the check.`;
+  return { ...stored, imageTypes, message: checkMessage(checked), fleetChanged };
 }

@@ -1,4 +1,4 @@
-import { summarizeApImage, type ApImageReport, type ApImageRow, type ApImageSummary } from '../../lib/apImage';
+import { AP_IMAGE_ROLE, summarizeApImage, type ApImageReport, type ApImageRow, type ApImageSummary } from '../../lib/apImage';
 import { apImageFilter, compareApImageRows, parseSort, type ApImageQuery } from '../../lib/apImageQuery';
 import type { AccessPointRecord } from '../fleet/accessPoint';
 import type { FleetReader } from '../fleet/fleetProjection';
@@ -25,7 +25,7 @@ export function toApImageRow(ap: AccessPointRecord, sources: ApImageViewSources,
     mac: ap.mac,
     model: ap.model,
     imageType: ap.imageType,
-    role: ap.role,
+    role: AP_IMAGE_ROLE,
     primaryImage: ap.primaryImage,
     backupImage: ap.backupImage,
     backupImageSha256: ap.backupImageSha256,

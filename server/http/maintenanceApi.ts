@@ -7,11 +7,17 @@ import { ApActionError } from '../orchestrator/apActions';
 import { ScheduleConflictError, type Scheduler } from '../orchestrator/scheduler';
 import { RolloutConflictError, UpgradeConflictError, type UpgradeOrchestrator } from '../orchestrator/upgradeOrchestrator';
 import type { UpgradeHistory } from '../store/upgradeHistory';
+import type { AccessPointRepository } from '../store/accessPointRepository';
+import type { UpgradeRepository } from '../store/upgradeRepository';
+import { previewActivation, previewCancel } from '../orchestrator/actionPreview';
 import type { ApiResult } from './consoleApi';
 import type { RequestActor } from '../../lib/requestActor';
 
 export interface MaintenanceApiDeps {
   orchestrator: UpgradeOrchestrator;
+  /** Read for the previews of Activate and Cancel. */
+  aps: AccessPointRepository;
+  upgrades: UpgradeRepository;
   scheduler: Scheduler;
   history: UpgradeHistory;
   audit: AuditLog;
@@ -50,6 +56,20 @@ export class MaintenanceApi {
     } catch (error) {
       return conflict(error);
     }
+  }
+
+  /** What Activate with this body would reload now (the page's confirmation); nothing changes. */
+  previewActivation(body: unknown): ApiResult {
+    const parsed = activateRequestSchema.safeParse(body ?? {});
+    if (!parsed.success) return { status: 400, body: { error: 'Invalid activation', issues: toFieldIssues(parsed.error) } };
+    const { at: _at, ...options } = parsed.data;
+    return { status: 200, body: previewActivation(this.deps.upgrades.latest(), this.deps.aps.all(), options) };
+  }
+
+  /** What Cancel would stop now; nothing changes. */
+  previewCancel(): ApiResult {
+    const preview = previewCancel(this.deps.upgrades.latest(), this.deps.aps.all());
+    return preview ? { status: 200, body: preview } : { status: 409, body: { error: 'No predownload is in progress.' } };
   }
 
   scheduleDownload(at: string, targets: PredownloadTargets | null, actor: RequestActor): ApiResult {

@@ -1,6 +1,7 @@
-import { planWaves, waveBreachesThreshold } from '../../lib/rolloutWaves';
+import { activationWaves, waveBreachesThreshold } from '../../lib/rolloutWaves';
 import { describeNetworkOutcome } from '../../lib/upgradeOutcome';
 import type { ActivationOptions, RolloutStrategy, RolloutView, WaveMember, WaveView } from '../../lib/rollout';
+import type { AccessPointRecord } from '../fleet/accessPoint';
 import type { AccessPointRepository } from '../store/accessPointRepository';
 import type { ControllerRepository } from '../store/controllerRepository';
 import type { EventLog } from '../store/eventLog';
@@ -22,6 +23,11 @@ export interface RolloutDeps {
   notifier: ConsoleNotifier;
 }
 
+/** The APs an activation of an upgrade reloads: their predownload of it completed and they are not excluded. */
+export function activationCandidates(fleet: Iterable<AccessPointRecord>, upgradeId: number): AccessPointRecord[] {
+  return [...fleet].filter((ap) => ap.upgradeId === upgradeId && ap.predownloadStatus === 'Complete' && !ap.activationExcluded);
+}
+
 /** A rollout action that its state does not allow (the API answers 409). */
 export class RolloutConflictError extends Error {}
 
@@ -35,13 +41,13 @@ export class Rollout {
 
   /** The APs an activation of this upgrade would reload: completed, not excluded. */
   candidates(upgrade: UpgradeRecord) {
-    return [...this.deps.aps.reader.values()].filter((ap) => ap.upgradeId === upgrade.id && ap.predownloadStatus === 'Complete' && !ap.activationExcluded);
+    return activationCandidates(this.deps.aps.reader.values(), upgrade.id);
   }
 
   /** Plans and stores the waves of an upgrade already at Reload, then starts the first wave. */
   start(upgrade: UpgradeRecord, options: ActivationOptions, startedBy: string): void {
     const aps = this.candidates(upgrade);
-    const waves = options.strategy === 'all' ? [aps.map((ap) => ap.mac)] : planWaves(aps, options);
+    const waves = activationWaves(aps, options);
     this.deps.rollouts.create(upgrade.id, options, waves, startedBy);
     const excluded = [...this.deps.aps.reader.values()].filter((ap) => ap.upgradeId === upgrade.id && ap.predownloadStatus === 'Complete' && ap.activationExcluded);
     for (const ap of excluded) this.deps.log.write(syslogText.apEvent(ap, 'Excluded from activation: keeps its predownloaded image as backup', 'warning'));

@@ -21,6 +21,7 @@ import type { UpgradeRunRepository } from '../store/upgradeRunRepository';
 import type { WriteBehind } from '../store/writeBehind';
 import { describeTargets, targetsMatcher, type ActivationOptions, type PredownloadTargets } from '../../lib/rollout';
 import { probeBundleVersion } from './bundleVersion';
+import { stopsOnCancel } from './actionPreview';
 import { ApActions } from './apActions';
 import { NetworkReload } from './networkReload';
 import { Rollout } from './rollout';
@@ -252,7 +253,7 @@ export class UpgradeOrchestrator {
       if (ap.upgradeId !== run.id) continue;
       // Every AP drops its partial files, even one between two transfers.
       void this.deps.registry().get(ap.mac)?.abort(CANCEL_REASON);
-      if (PREDOWNLOAD_ACTIVE.has(ap.predownloadStatus)) {
+      if (stopsOnCancel(ap)) {
         this.transitions.move(ap.mac, ap.predownloadStatus, 'Aborted', { nextRetryTime: null }, syslogText.apEvent(ap, 'Image Predownload Aborted'));
       } else if (ap.predownloadStatus === 'Failed' && ap.nextRetryTime) {
         // An AP that failed stays Failed with its reason: the cancel calls off its retry, it does not rewrite what happened.

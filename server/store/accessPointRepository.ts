@@ -1,3 +1,4 @@
+import { AP_IMAGE_ROLE } from '../../lib/apImage';
 import { DEFAULT_SITE_TAG, type ApJoinInfo } from '../../lib/capwapEvents';
 import { canTransition, type PredownloadStatus } from '../../lib/predownloadStatus';
 import type { AccessPointRecord, TransitionChanges } from '../fleet/accessPoint';
@@ -47,7 +48,6 @@ export class AccessPointRepository {
   upsertJoin(info: ApJoinInfo): AccessPointRecord {
     const previous = this.fleet.get(info.mac);
     return this.save({
-      role: 'Master',
       backupImageSha256: null,
       predownloadStatus: 'None',
       predownloadVersion: null,
@@ -60,6 +60,7 @@ export class AccessPointRepository {
       ...previous,
       siteTag: info.siteTag ?? previous?.siteTag ?? DEFAULT_SITE_TAG,
       neighbors: info.neighbors ?? previous?.neighbors ?? [],
+      role: AP_IMAGE_ROLE,
       mac: info.mac,
       name: info.name,
       model: info.model,
