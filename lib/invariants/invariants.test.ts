@@ -182,8 +182,8 @@ describe('verifyClaims', () => {
       line(4, 'AP Name: AP-1 Mac: m Image Predownload Success: 17.13.1.1, Image signing verify success'),
     ];
     expect(verifyClaimsAreTrue(lines, bundles).map((v) => v.message)).toEqual([
-      `"AP-1: status 'Image signing verify success.' (staged before)" (2026-01-01T00:00:02Z), but tftp://h/unsigned (17.13.1.1) has no signature manifest`,
-      '"AP Name: AP-1 Mac: m Image Predownload Success: 17.13.1.1, Image signing verify success" (2026-01-01T00:00:04Z), but tftp://h/unsigned (17.13.1.1) has no signature manifest',
+      `"AP-1: status 'Image signing verify success.' (staged before)" (2026-01-01T00:00:02Z), but no vendor signed tftp://h/unsigned (17.13.1.1)`,
+      '"AP Name: AP-1 Mac: m Image Predownload Success: 17.13.1.1, Image signing verify success" (2026-01-01T00:00:04Z), but no vendor signed tftp://h/unsigned (17.13.1.1)',
     ]);
   });
 });

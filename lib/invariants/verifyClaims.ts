@@ -17,8 +17,9 @@ export function claimsSignatureVerified(text: string): boolean {
 }
 
 /**
- * No line says "verify success" of an image no signature vouched for. A line naming the version it
- * staged is judged by that version's bundle; any other line by the bundle of the upgrade it was logged in.
+ * No line says "verify success" of an image no signature vouched for. A line is judged by the bundle of the
+ * upgrade it was logged in, or, when it names a version that bundle does not hold (a late line of the upgrade
+ * before), by that version's bundle.
  */
 export function verifyClaimsAreTrue(lines: readonly SyslogLine[], bundles: readonly BundleFact[]): Violation[] {
   const found: Violation[] = [];
@@ -28,8 +29,9 @@ export function verifyClaimsAreTrue(lines: readonly SyslogLine[], bundles: reado
     if (started) current = bundles.find((bundle) => bundle.url === started[1]) ?? null;
     if (!claimsSignatureVerified(line.text)) continue;
     const version = PREDOWNLOADED.exec(line.text)?.[1];
-    const bundle = version ? (bundles.find((b) => b.version === version) ?? null) : current;
-    if (bundle && !bundle.signed) found.push(violation('verifyClaims', `"${line.text}" (${line.time}), but ${bundle.url} (${bundle.version}) has no signature manifest`));
+    // Two sources may offer the same version (an image server and a catalog): the upgrade's own comes first.
+    const bundle = !version || current?.version === version ? current : (bundles.find((b) => b.version === version) ?? null);
+    if (bundle && !bundle.signed) found.push(violation('verifyClaims', `"${line.text}" (${line.time}), but no vendor signed ${bundle.url} (${bundle.version})`));
   }
   return found;
 }

@@ -9,8 +9,8 @@ import { startModelWorld, type ModelWorld } from './modelWorld';
 // `MODEL_SEED=S MODEL_PATH=P npx vitest run server/model/model.test.ts` replays one.
 const FIXED_SEED = 18;
 const RANDOM_SEEDS = 2;
-const RUNS_PER_SEED = 4;
-const MAX_COMMANDS = 20;
+const RUNS_PER_SEED = 6;
+const MAX_COMMANDS = 25;
 
 let world: ModelWorld;
 beforeAll(async () => {

@@ -33,7 +33,8 @@ export interface PageEdit {
   sftpPassword?: string;
   ccoUser?: string;
   ccoRelease?: 'recommended' | 'latest';
-  ccoUrl?: boolean;
+  /** The world's catalog (its URL, CA, account and API key), or a URL on a port nothing listens on. */
+  catalog?: 'world' | 'closed';
   desktopVersion?: string;
 }
 
@@ -50,7 +51,11 @@ export function pageBody(view: ImageDownloadProfileView, edit: PageEdit, system:
   if (edit.sftpPassword !== undefined) form.sftp = { ...form.sftp, authMethod: 'password', password: edit.sftpPassword };
   if (edit.ccoUser !== undefined) form.cco = { ...form.cco, username: edit.ccoUser };
   if (edit.ccoRelease !== undefined) form.cco = { ...form.cco, release: edit.ccoRelease };
-  if (edit.ccoUrl) form.cco = { ...form.cco, catalogUrl: `https://127.0.0.1:${system.sut.world.closedPort}` };
+  if (edit.catalog === 'closed') form.cco = { ...form.cco, catalogUrl: `https://127.0.0.1:${system.sut.world.closedPort}` };
+  if (edit.catalog === 'world') {
+    const { url, caPem, username, apiKey } = system.sut.world.catalog;
+    form.cco = { ...form.cco, catalogUrl: url, caCertificate: caPem, username, password: apiKey };
+  }
   if (edit.desktopVersion !== undefined) form.desktop = { ...form.desktop, version: edit.desktopVersion };
   return parseProfileForm(form);
 }

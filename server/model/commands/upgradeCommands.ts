@@ -54,6 +54,25 @@ export class Download extends ModelCommand {
   }
 }
 
+/** Save & Download in CCO mode on the page, from the world's catalog: its recommended or latest release. */
+export class CcoDownload extends ModelCommand {
+  constructor(readonly release: 'recommended' | 'latest') {
+    super();
+  }
+
+  protected async act(_model: ModelState, system: ModelSystem): Promise<string> {
+    const { sut } = system;
+    const parsed = pageBody(sut.api.getProfile().body as ImageDownloadProfileView, { mode: 'CCO', catalog: 'world', ccoRelease: this.release }, system);
+    if (!parsed.ok) return `not sent: the form shows ${show(parsed.errors)}`;
+    system.name(fieldsNamedBy(parsed.body));
+    return answer(await sut.api.startDownload(parsed.body, ADMIN, 'page'));
+  }
+
+  toString(): string {
+    return `ccoDownload(${show(this.release)})`;
+  }
+}
+
 /** `ap image predownload` alone: Save & Download with the profile as saved. */
 export class CliPredownload extends ModelCommand {
   protected async act(_model: ModelState, system: ModelSystem): Promise<string> {
@@ -159,6 +178,7 @@ export class ApAction extends ModelCommand {
 }
 
 export const download = (choice: DownloadChoice) => new Download(choice);
+export const ccoDownload = (release: 'recommended' | 'latest') => new CcoDownload(release);
 export const cliPredownload = () => new CliPredownload();
 export const cancel = (via: 'api' | 'cli') => new Cancel(via);
 export const activate = (choice: ActivateChoice) => new Activate(choice);
