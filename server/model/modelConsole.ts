@@ -24,7 +24,7 @@ export class ModelConsole {
   harness!: ConsoleHarness;
   cli!: CliInterpreter;
   page!: PageProbe;
-  readonly agents: ApAgent[];
+  readonly agents: ApAgent[] = [];
   /** Which agents run now (the model decides: joins, losses, reloads). */
   readonly running: boolean[] = MODEL_FLEET.map(() => false);
   /** Every log line seen, by id: GET /api/syslog keeps the newest 500, a run writes more. */
@@ -42,9 +42,7 @@ export class ModelConsole {
     readonly world: ModelWorld,
     readonly dataDir: string,
     private readonly env: Record<string, string>,
-  ) {
-    this.agents = [];
-  }
+  ) {}
 
   /** `linkKbps`: each AP's link (0, unthrottled, by default); a regression test slows it to look at a transfer under way. */
   static async start(world: ModelWorld, linkKbps = 0): Promise<ModelConsole> {
@@ -81,7 +79,12 @@ export class ModelConsole {
         }),
       );
     }
-    await Promise.all(sut.agents.slice(0, INITIAL_APS).map((_, index) => sut.startAgent(index)));
+    try {
+      await Promise.all(sut.agents.slice(0, INITIAL_APS).map((_, index) => sut.startAgent(index)));
+    } catch (error) {
+      await sut.dispose();
+      throw error;
+    }
     return sut;
   }
 
@@ -94,10 +97,6 @@ export class ModelConsole {
 
   get api() {
     return this.harness.instance.api;
-  }
-
-  get capwapUrl(): string {
-    return this.harness.capwapUrl;
   }
 
   async startAgent(index: number): Promise<void> {
