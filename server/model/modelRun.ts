@@ -70,7 +70,6 @@ export function commandArbitraries(): fc.Arbitrary<ModelCommand>[] {
   return weighted.flatMap(([arbitrary, weight]) => Array.from({ length: weight }, () => arbitrary));
 }
 
-/** Runs one sequence on a fresh console (its own data folder) and fresh AP agents; throws at the first step that breaks an invariant. */
 export interface SequenceOptions {
   /** Violations to look past (a known defect, while looking for others); none in the model test. */
   overlooked?: Overlook;
@@ -78,6 +77,7 @@ export interface SequenceOptions {
   linkKbps?: number;
 }
 
+/** Runs one sequence on a fresh console (its own data folder) and fresh AP agents; throws at the first step that breaks an invariant. Answers the steps run. */
 export async function runSequence(world: ModelWorld, sequence: Iterable<fc.AsyncCommand<ModelState, ModelSystem>>, options: SequenceOptions = {}): Promise<number> {
   const opened: { sut: ModelConsole | null; system: ModelSystem | null } = { sut: null, system: null };
   try {

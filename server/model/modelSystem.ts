@@ -109,11 +109,15 @@ export class ModelSystem {
   /** An error nobody caught, in the console or an AP, fails the step it happened in. */
   private noCrash(): void {
     const crash = this.sut.crashes.shift();
-    if (crash) throw new Error(`During step ${this.steps.length} (${this.steps.at(-1)}) something threw and nobody caught it:\n${crash}\nSteps:\n${this.steps.map((s, i) => `  ${i + 1}. ${s}`).join('\n')}`);
+    if (crash) throw new Error(`During step ${this.steps.length} (${this.steps.at(-1)}) something threw and nobody caught it:\n${crash}\n${this.stepList()}`);
   }
 
   private fail(label: string, found: readonly Violation[]): never {
-    throw new Error(`After step ${this.steps.length} (${label}):\n${describeViolations(found)}\nSteps:\n${this.steps.map((s, i) => `  ${i + 1}. ${s}`).join('\n')}`);
+    throw new Error(`After step ${this.steps.length} (${label}):\n${describeViolations(found)}\n${this.stepList()}`);
+  }
+
+  private stepList(): string {
+    return `Steps:\n${this.steps.map((step, i) => `  ${i + 1}. ${step}`).join('\n')}`;
   }
 
   private async settle(rest: boolean): Promise<Violation[]> {

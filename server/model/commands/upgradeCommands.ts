@@ -26,7 +26,7 @@ export class Download extends ModelCommand {
     super();
   }
 
-  check(model: Readonly<ModelState>): boolean {
+  check(): boolean {
     return this.choice.inMs === undefined || this.choice.via === 'page';
   }
 
