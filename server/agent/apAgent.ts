@@ -164,10 +164,14 @@ export class ApAgent {
     });
     this.socket = socket;
     socket.on('image:precheck', (offer, ack) => ack(this.precheck(offer)));
-    socket.on('image:begin', (offer, ack) => void this.begin(offer).then(ack));
-    socket.on('image:data', (block, ack) => void this.receive(block.transferId, block.offset, block.data).then(ack));
-    socket.on('image:end', ({ transferId }, ack) => void this.finish(transferId).then(ack));
-    socket.on('image:abort', ({ reason }, ack) => void this.abort(reason).then(ack));
+    // A step that fails on the AP's flash is answered as a failed step, never left to crash the AP's process.
+    const failed = (error: unknown) => `AP storage error: ${(error as Error).message}`;
+    socket.on('image:begin', (offer, ack) => void this.begin(offer).then(ack, (error) => ack({ ok: false, offset: 0, message: failed(error) })));
+    socket.on('image:data', (block, ack) =>
+      void this.receive(block.transferId, block.offset, block.data).then(ack, (error) => ack({ ok: false, received: 0, message: failed(error) })),
+    );
+    socket.on('image:end', ({ transferId }, ack) => void this.finish(transferId).then(ack, (error) => ack({ ok: false, sha256: '', message: failed(error) })));
+    socket.on('image:abort', ({ reason }, ack) => void this.abort(reason).then(ack, () => ack()));
     socket.on('ap:reload', (ack) => this.reload(ack));
     socket.on('controller:stopping', (notice) => {
       const parsed = stoppingNoticeSchema.safeParse(notice);
@@ -214,6 +218,9 @@ export class ApAgent {
   }
 
   private async begin(offer: ImageOffer) {
+    // One transfer per image at a time: a newer offer of the same image takes over its partial file, and the
+    // older one ends "Transfer aborted" rather than renaming or removing a file it no longer owns.
+    await this.dropTransfers((transfer) => transfer.offer.kind === offer.kind);
     if (!this.keepImages) {
       this.transfers.set(offer.transferId, { offer, file: null, received: 0, hash: createHash('sha256'), writing: Promise.resolve(), dropped: false });
       this.log(`Image Data Request sent, fileName [${offer.fileName}] (digest only: the image is verified, not kept)`);
@@ -274,8 +281,11 @@ export class ApAgent {
     const transfer = this.transfers.get(transferId);
     if (!transfer) return { ok: false, sha256: '', message: 'No transfer in progress' };
     await transfer.writing;
-    await transfer.file?.close();
+    await transfer.file?.close().catch(() => undefined);
     this.transfers.delete(transferId);
+    // A link that dropped or an abort while the file closed: its partial file is no longer this transfer's
+    // (an abort removed it, a resumed transfer writes it again), so it is neither verified nor staged.
+    if (transfer.dropped) return { ok: false, sha256: '', message: 'Transfer aborted' };
     const { offer } = transfer;
     if (transfer.alreadyStaged) {
       // Checked again against what vouches for it now: the words say what this offer's check found.
@@ -327,9 +337,9 @@ export class ApAgent {
     this.log(`status 'upgrade.sh: Cleanup tmp files ...'`);
   }
 
-  private async dropTransfers(): Promise<void> {
-    const transfers = [...this.transfers.values()];
-    this.transfers.clear();
+  private async dropTransfers(which: (transfer: Transfer) => boolean = () => true): Promise<void> {
+    const transfers = [...this.transfers.values()].filter(which);
+    for (const transfer of transfers) this.transfers.delete(transfer.offer.transferId);
     for (const transfer of transfers) transfer.dropped = true;
     for (const transfer of transfers) {
       await transfer.writing;

@@ -32,6 +32,8 @@ export interface CliServer {
   fingerprint: string;
   /** Resolves with the port once listening; rejects when the port cannot be bound. */
   listening: Promise<number>;
+  /** What every session's commands run against: a session driven without SSH (the model-based test) uses it too. */
+  backend: CliBackend;
   close(): Promise<void>;
 }
 
@@ -76,6 +78,7 @@ export function startCliServer(options: CliServerOptions): CliServer {
   return {
     fingerprint,
     listening,
+    backend: options.backend,
     close: () =>
       new Promise<void>((resolve) => {
         for (const connection of connections) connection.end();

@@ -89,4 +89,26 @@ describe('the durable side of a running upgrade', () => {
     expect(() => otherKey.load(id)).toThrow(/secret key/);
     first.db.close();
   });
+
+  it('drops what the run it replaces had not written yet, so the new run starts and the store keeps writing', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ewc-run-'));
+    dirs.push(dir);
+    const { db, store, upgrades, runs } = open(dir);
+    const start = () =>
+      store.transaction(() => {
+        const created = upgrades.create({ mode: 'TFTP', imageUrl: 'tftp://127.0.0.1/EWC', parallelMode: false, message: 'test' });
+        runs.create(created.id, EMPTY_PROFILE, path.join(dir, 'image-cache', `upgrade-${created.id}`));
+        return created;
+      });
+    const first = start();
+    // The first run's last AP completes; the next Save & Download comes before the store's tick.
+    runs.recordJob(first.id, { fileName: 'ap1g8', kind: 'ap', imageType: 'ap1g8', size: 3000, sha256: 'ab'.repeat(32) });
+    runs.recordPending(first.id, '70f0.96a1.4e20', []);
+    const second = start();
+    runs.recordPending(second.id, '70f0.96a1.4e20', ['ap']);
+    store.flush();
+    expect(db.prepare('SELECT upgrade_id AS upgradeId, mac FROM upgrade_run_ap').all()).toEqual([{ upgradeId: second.id, mac: '70f0.96a1.4e20' }]);
+    expect(db.prepare('SELECT count(*) AS jobs FROM upgrade_run_job').get()).toEqual({ jobs: 0 });
+    db.close();
+  });
 });

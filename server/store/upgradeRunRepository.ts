@@ -95,6 +95,10 @@ export class UpgradeRunRepository {
       cco: { ...profile.cco, password: seal(profile.cco.password) },
     };
     this.statements.prune.run(upgradeId);
+    // What an older run had not written yet goes with its rows: written now, it would break their foreign key
+    // and fail this transaction and every tick after it.
+    for (const [key, dirty] of this.dirtyJobs) if (dirty.upgradeId < upgradeId) this.dirtyJobs.delete(key);
+    for (const [key, dirty] of this.dirtyAps) if (dirty.upgradeId < upgradeId) this.dirtyAps.delete(key);
     this.statements.create.run(upgradeId, JSON.stringify(sealed), cacheDir, new Date().toISOString());
   }
 

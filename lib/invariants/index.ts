@@ -1,0 +1,83 @@
+/**
+ * What the console says must be so. Each rule below is a pure function over what the surfaces said at
+ * one moment; the model-based test (server/model/) drives random command sequences against a real
+ * console, real AP agents and a real image server, and checks every rule after every step.
+ *
+ * - countersAddUp (counters.ts): the counters of show ap image, the page and GET /api/ap-image add up to
+ *   Total number of APs (no AP counted twice, APs in None/Aborted/Reloading/Joined counted by none), and
+ *   each counter with a status equals the rows in that status.
+ * - predownloadInProgress (counters.ts): "Predownload in progress" is Yes exactly while the upgrade is at
+ *   Initiate, Controller Image Download, AP Image Download or Network Upgrade.
+ * - surfacesAgree (surfaces.ts, retryLog.ts): the page, show ap image and GET /api/ap-image show the same
+ *   counters and, for each AP, the same images, status, version, retry count, next retry and method; a
+ *   failed AP's retry is the one its last failure line announced.
+ * - profileFieldsNamed (profileFields.ts): a profile field (TFTP and SFTP server, path and port counted
+ *   apart) changes only when a save names it: the page's form names what it sends, a CLI session the
+ *   lines typed, anything else nothing.
+ * - historyAgrees (history.ts): an upgrade has an end time exactly when it ended, only the newest may be
+ *   under way, the newest reads as GET /api/software-upgrade does, and "Failed APs" counts its failed APs.
+ * - runningClaims (runningClaims.ts): Joined, Complete, Completed, "Network running X" and a row's images
+ *   are true of the APs they speak of.
+ * - verifyClaims (verifyClaims.ts): "verify success" is said only of images a vendor signature vouched for.
+ */
+import type { ApImageReport } from '../apImage';
+import type { SyslogLine } from '../syslog';
+import type { UpgradeHistoryEntry } from '../upgradeHistory';
+import type { UpgradeView } from '../upgradeStage';
+import { countersAddUp, predownloadInProgressIsTrue } from './counters';
+import { historyAgrees, type MemberRow } from './history';
+import { profileFieldsNamed, type ProfileFields } from './profileFields';
+import { retriesAgreeWithLog } from './retryLog';
+import { runningClaimsAreTrue, type ApOwnWord } from './runningClaims';
+import { surfacesAgree } from './surfaces';
+import type { SurfaceView } from './surfaceView';
+import { verifyClaimsAreTrue, type BundleFact } from './verifyClaims';
+import type { Violation } from './violation';
+
+export * from './violation';
+export type { SurfaceRow, SurfaceView } from './surfaceView';
+export { secondsUntil } from './surfaceView';
+export { AP_COUNTERS, COUNTER_STATUS, UNCOUNTED_STATUSES, countersAddUp, predownloadInProgressIsTrue } from './counters';
+export { surfacesAgree } from './surfaces';
+export { retriesAgreeWithLog } from './retryLog';
+export { fieldsNamedBy, profileFields, profileFieldsNamed, type ProfileFields } from './profileFields';
+export { hasEnded, historyAgrees, type HistoryFacts, type MemberRow } from './history';
+export { runningClaimsAreTrue, type ApOwnWord, type RunningFacts } from './runningClaims';
+export { claimsSignatureVerified, verifyClaimsAreTrue, type BundleFact } from './verifyClaims';
+
+/** Everything the surfaces said at one moment, and what the checker knows beside it. */
+export interface ConsoleObservation {
+  /** GET /api/software-upgrade. */
+  upgrade: UpgradeView;
+  /** GET /api/ap-image, every AP. */
+  apImage: ApImageReport;
+  /** The same moment as each surface shows it; the first is the reference the others are compared with. */
+  surfaces: readonly SurfaceView[];
+  /** GET /api/upgrades, newest first. */
+  history: readonly UpgradeHistoryEntry[];
+  members: readonly MemberRow[];
+  failedWhenCancelled: number | null;
+  /** The connected APs' own images (each AP agent's flash). */
+  aps: readonly ApOwnWord[];
+  /** GET /api/syslog, oldest first. */
+  syslog: readonly SyslogLine[];
+  /** The bundles the image server holds. */
+  bundles: readonly BundleFact[];
+  /** The profile read now, the last value seen of each field, and the fields saves named since. */
+  profile: { observed: ProfileFields; known: ProfileFields; named: ReadonlySet<string> };
+}
+
+/** Every rule, on one observation. */
+export function consoleInvariants(observation: ConsoleObservation): Violation[] {
+  const { upgrade, apImage, surfaces, profile } = observation;
+  const [reference, ...others] = surfaces;
+  return [
+    ...surfaces.flatMap((surface) => [...countersAddUp(surface), ...predownloadInProgressIsTrue(surface, upgrade.stage)]),
+    ...others.flatMap((surface) => surfacesAgree(reference, surface)),
+    ...retriesAgreeWithLog(apImage.aps, observation.syslog),
+    ...profileFieldsNamed(profile.known, profile.observed, profile.named),
+    ...historyAgrees({ entries: observation.history, upgrade, members: observation.members, failedWhenCancelled: observation.failedWhenCancelled }),
+    ...runningClaimsAreTrue({ upgrade, rows: apImage.aps, members: observation.members, aps: observation.aps }),
+    ...verifyClaimsAreTrue(observation.syslog, observation.bundles),
+  ];
+}

@@ -1,0 +1,142 @@
+import type { ModelState } from '../modelState';
+import type { ModelSystem } from '../modelSystem';
+import { MODEL_FLEET } from '../modelWorld';
+import { ModelCommand } from './modelCommand';
+
+/** An AP joins the controller for the first time (it enrols, then joins over mutual TLS). */
+export class ApJoin extends ModelCommand {
+  constructor(readonly ap: number) {
+    super();
+  }
+
+  check(model: Readonly<ModelState>): boolean {
+    return !model.joinedOnce[this.ap];
+  }
+
+  protected async act(model: ModelState, system: ModelSystem): Promise<string> {
+    model.joinedOnce[this.ap] = true;
+    model.running[this.ap] = true;
+    await system.sut.startAgent(this.ap);
+    return `${MODEL_FLEET[this.ap].name} joined`;
+  }
+
+  toString(): string {
+    return `apJoin(${this.ap})`;
+  }
+}
+
+/** An AP is lost (power, cable): its agent stops and its connection drops, mid-transfer or not. */
+export class ApLoss extends ModelCommand {
+  constructor(readonly ap: number) {
+    super();
+  }
+
+  check(model: Readonly<ModelState>): boolean {
+    return model.running[this.ap];
+  }
+
+  protected async act(model: ModelState, system: ModelSystem): Promise<string> {
+    model.running[this.ap] = false;
+    await system.sut.stopAgent(this.ap);
+    return `${MODEL_FLEET[this.ap].name} lost`;
+  }
+
+  toString(): string {
+    return `apLoss(${this.ap})`;
+  }
+}
+
+/** A lost AP comes back, with the images (and partial files) it held. */
+export class ApRejoin extends ModelCommand {
+  constructor(readonly ap: number) {
+    super();
+  }
+
+  check(model: Readonly<ModelState>): boolean {
+    return model.joinedOnce[this.ap] && !model.running[this.ap];
+  }
+
+  protected async act(model: ModelState, system: ModelSystem): Promise<string> {
+    model.running[this.ap] = true;
+    await system.sut.startAgent(this.ap);
+    return `${MODEL_FLEET[this.ap].name} back`;
+  }
+
+  toString(): string {
+    return `apRejoin(${this.ap})`;
+  }
+}
+
+/** An AP reloads on its own (not an activation): it drops, boots the image it ran, and joins again. */
+export class ApReload extends ModelCommand {
+  constructor(readonly ap: number) {
+    super();
+  }
+
+  check(model: Readonly<ModelState>): boolean {
+    return model.running[this.ap];
+  }
+
+  protected async act(_model: ModelState, system: ModelSystem): Promise<string> {
+    await system.sut.stopAgent(this.ap);
+    await system.sut.startAgent(this.ap);
+    return `${MODEL_FLEET[this.ap].name} reloaded`;
+  }
+
+  toString(): string {
+    return `apReload(${this.ap})`;
+  }
+}
+
+/** The controller restarts on the same data folder and ports: gracefully (SIGTERM), or closed with no notice. */
+export class Restart extends ModelCommand {
+  constructor(readonly graceful: boolean) {
+    super();
+  }
+
+  protected async act(_model: ModelState, system: ModelSystem): Promise<string> {
+    await system.sut.restart(this.graceful);
+    return 'restarted';
+  }
+
+  toString(): string {
+    return `restart(${this.graceful})`;
+  }
+}
+
+/** Time passes until the upgrade rests (nothing predownloading or reloading, no action due): then the page is checked too. */
+export class Settle extends ModelCommand {
+  protected readonly rest = true;
+
+  protected async act(): Promise<string> {
+    return '';
+  }
+
+  toString(): string {
+    return 'settle()';
+  }
+}
+
+export const apJoin = (ap: number) => new ApJoin(ap);
+export const apLoss = (ap: number) => new ApLoss(ap);
+export const apRejoin = (ap: number) => new ApRejoin(ap);
+export const apReload = (ap: number) => new ApReload(ap);
+export const restart = (graceful: boolean) => new Restart(graceful);
+export const settle = () => new Settle();
+
+/** Time passes with the checker looking at every turn of the event loop, until the upgrade rests. */
+export class Watch extends ModelCommand {
+  async run(_model: ModelState, system: ModelSystem): Promise<void> {
+    await system.watch(String(this));
+  }
+
+  protected async act(): Promise<string> {
+    return '';
+  }
+
+  toString(): string {
+    return 'watch()';
+  }
+}
+
+export const watch = () => new Watch();

@@ -1,0 +1,186 @@
+import { fieldsNamedBy } from '../../../lib/invariants';
+import type { ImageDownloadProfileView } from '../../../lib/imageDownloadProfile';
+import { ADMIN } from '../../testing/consoleHarness';
+import type { ModelState } from '../modelState';
+import type { ModelSystem } from '../modelSystem';
+import { MODEL_FLEET } from '../modelWorld';
+import { answer, cliAnswer, ModelCommand, show } from './modelCommand';
+import { cliLine, cliLineFields, imagePathOf, pageBody, type PathChoice } from './profileCommands';
+
+export interface DownloadChoice {
+  path: PathChoice;
+  parallel: boolean;
+  via: 'page' | 'cli';
+  /** Milliseconds from now: Save & Download at a time (the page only). */
+  inMs?: number;
+}
+
+/** The CLI lines that point the profile at the world's tftpd-hpa and a bundle there. */
+function tftpLines(choice: DownloadChoice): string[] {
+  return ['image-download-mode tftp', 'tftp-image-server 127.0.0.1', `tftp-image-path ${imagePathOf(choice.path)}`, 'tftp-image-port {tftpPort}', choice.parallel ? 'parallel-mode' : 'no parallel-mode'];
+}
+
+/** Save & Download from the TFTP server: on the page (its form's body, now or at a time), or in the CLI (profile lines, then `ap image predownload`). */
+export class Download extends ModelCommand {
+  constructor(readonly choice: DownloadChoice) {
+    super();
+  }
+
+  check(): boolean {
+    return this.choice.inMs === undefined || this.choice.via === 'page';
+  }
+
+  protected async act(model: ModelState, system: ModelSystem): Promise<string> {
+    const { sut } = system;
+    if (this.choice.via === 'cli') {
+      const lines = tftpLines(this.choice);
+      system.name(lines.flatMap(cliLineFields));
+      const typed = ['configure terminal', 'wireless profile image-download default', ...lines.map((line) => cliLine(line, system)), 'end', 'ap image predownload'];
+      return cliAnswer(await sut.type(typed));
+    }
+    const edit = { mode: 'TFTP' as const, server: '127.0.0.1' as const, path: this.choice.path, port: 'tftp' as const, parallel: this.choice.parallel };
+    const parsed = pageBody(sut.api.getProfile().body as ImageDownloadProfileView, edit, system);
+    if (!parsed.ok) return `not sent: the form shows ${show(parsed.errors)}`;
+    system.name(fieldsNamedBy(parsed.body));
+    const at = this.choice.inMs === undefined ? {} : { at: new Date(Date.now() + this.choice.inMs).toISOString() };
+    const result = await sut.api.startDownload({ ...parsed.body, ...at }, ADMIN, 'page');
+    const scheduled = (result.body as { scheduled?: number }).scheduled;
+    if (typeof scheduled === 'number') model.schedules.push(scheduled);
+    return answer(result);
+  }
+
+  toString(): string {
+    return `download(${show(this.choice)})`;
+  }
+}
+
+/** Save & Download in CCO mode on the page, from the world's catalog: its recommended or latest release. */
+export class CcoDownload extends ModelCommand {
+  constructor(readonly release: 'recommended' | 'latest') {
+    super();
+  }
+
+  protected async act(_model: ModelState, system: ModelSystem): Promise<string> {
+    const { sut } = system;
+    const parsed = pageBody(sut.api.getProfile().body as ImageDownloadProfileView, { mode: 'CCO', catalog: 'world', ccoRelease: this.release }, system);
+    if (!parsed.ok) return `not sent: the form shows ${show(parsed.errors)}`;
+    system.name(fieldsNamedBy(parsed.body));
+    return answer(await sut.api.startDownload(parsed.body, ADMIN, 'page'));
+  }
+
+  toString(): string {
+    return `ccoDownload(${show(this.release)})`;
+  }
+}
+
+/** `ap image predownload` alone: Save & Download with the profile as saved. */
+export class CliPredownload extends ModelCommand {
+  protected async act(_model: ModelState, system: ModelSystem): Promise<string> {
+    return cliAnswer(await system.sut.type(['ap image predownload']));
+  }
+
+  toString(): string {
+    return 'cliPredownload()';
+  }
+}
+
+/** Cancel on the page, or `ap image predownload abort`; the failed APs are counted just before, for the history's check. */
+export class Cancel extends ModelCommand {
+  constructor(readonly via: 'api' | 'cli') {
+    super();
+  }
+
+  protected async act(_model: ModelState, system: ModelSystem): Promise<string> {
+    const { sut } = system;
+    await system.storeCaughtUp();
+    const { apImage, upgrade } = sut.read();
+    const stored = sut.stored();
+    const failed = apImage.aps.filter((row) => row.predownloadStatus === 'Failed' && stored.get(row.mac)?.upgradeId === upgrade.upgradeId).length;
+    // Both calls change the state before their first await: nothing runs between the count and the cancel.
+    const done = this.via === 'api' ? Promise.resolve(answer(sut.api.cancel(ADMIN))) : sut.type(['ap image predownload abort']).then(cliAnswer);
+    if (upgrade.upgradeId !== null && sut.read().upgrade.stage === 'Cancelled') sut.failedWhenCancelled.set(upgrade.upgradeId, failed);
+    return done;
+  }
+
+  toString(): string {
+    return `cancel(${show(this.via)})`;
+  }
+}
+
+export interface ActivateChoice {
+  strategy: 'all' | 'rolling';
+  waveSize?: number;
+  via: 'api' | 'cli';
+  /** Milliseconds from now: Activate at a time (the API only). */
+  inMs?: number;
+}
+
+/** Activate: the page's (all at once or rolling, now or at a time), or the CLI's `ap image swap` then `ap image reset`. */
+export class Activate extends ModelCommand {
+  constructor(readonly choice: ActivateChoice) {
+    super();
+  }
+
+  check(): boolean {
+    return this.choice.via === 'api' || (this.choice.strategy === 'all' && this.choice.inMs === undefined);
+  }
+
+  protected async act(model: ModelState, system: ModelSystem): Promise<string> {
+    const { sut } = system;
+    if (this.choice.via === 'cli') return cliAnswer(await sut.type(['ap image swap', 'ap image reset']));
+    const body = {
+      strategy: this.choice.strategy,
+      ...(this.choice.strategy === 'rolling' ? { waveSize: this.choice.waveSize ?? 1 } : {}),
+      ...(this.choice.inMs === undefined ? {} : { at: new Date(Date.now() + this.choice.inMs).toISOString() }),
+    };
+    const result = sut.api.activate(ADMIN, body);
+    const scheduled = (result.body as { scheduled?: number }).scheduled;
+    if (typeof scheduled === 'number') model.schedules.push(scheduled);
+    return answer(result);
+  }
+
+  toString(): string {
+    return `activate(${show(this.choice)})`;
+  }
+}
+
+/** Pause, Resume or Abort of a rolling activation. */
+export class Rollout extends ModelCommand {
+  constructor(readonly action: 'pause' | 'resume' | 'abort') {
+    super();
+  }
+
+  protected async act(_model: ModelState, system: ModelSystem): Promise<string> {
+    return answer(system.sut.api.maintenance.activation(this.action, ADMIN));
+  }
+
+  toString(): string {
+    return `rollout(${show(this.action)})`;
+  }
+}
+
+/** A button on one AP's row: Retry now, Abort, Exclude from activation, Include again. */
+export class ApAction extends ModelCommand {
+  constructor(
+    readonly action: 'retry' | 'abort' | 'exclude' | 'include',
+    readonly ap: number,
+  ) {
+    super();
+  }
+
+  protected async act(_model: ModelState, system: ModelSystem): Promise<string> {
+    return answer(system.sut.api.maintenance.apAction(MODEL_FLEET[this.ap].mac, this.action, ADMIN));
+  }
+
+  toString(): string {
+    return `apAction(${show(this.action)}, ${this.ap})`;
+  }
+}
+
+export const download = (choice: DownloadChoice) => new Download(choice);
+export const ccoDownload = (release: 'recommended' | 'latest') => new CcoDownload(release);
+export const cliPredownload = () => new CliPredownload();
+export const cancel = (via: 'api' | 'cli') => new Cancel(via);
+export const activate = (choice: ActivateChoice) => new Activate(choice);
+export const rollout = (action: 'pause' | 'resume' | 'abort') => new Rollout(action);
+export const apAction = (action: 'retry' | 'abort' | 'exclude' | 'include', ap: number) => new ApAction(action, ap);

@@ -1,0 +1,57 @@
+import { createHash, createPublicKey, generateKeyPairSync, randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { AP_IMAGE_TYPES, CONTROLLER_IMAGE_FILE, CONTROLLER_VERSION_FILE, VERSION_FILE } from '../../lib/imageBundle';
+import { createManifest, MANIFEST_FILE, SIGNATURE_FILE, signManifest } from '../imageSigning/imageManifest';
+
+/** One bundle on the model's image server: where it is, what it installs, whether a vendor signed it. */
+export interface ModelBundle {
+  imagePath: string;
+  version: string;
+  controllerVersion: string;
+  signed: boolean;
+}
+
+/** The paths a Save & Download may name: two signed releases, one unsigned, and one that does not exist. */
+export const MODEL_BUNDLES: readonly ModelBundle[] = [
+  { imagePath: '/EWC/17_12_1_5', version: '17.12.1.5', controllerVersion: '17.12.01.0.5', signed: true },
+  { imagePath: '/EWC/17_15_2_3', version: '17.15.2.3', controllerVersion: '17.15.02.0.3', signed: true },
+  { imagePath: '/EWC/unsigned_17_13_1_1', version: '17.13.1.1', controllerVersion: '17.13.01.0.1', signed: false },
+];
+export const MISSING_IMAGE_PATH = '/Wrong-Path';
+
+// A few KB per image: a step of the model takes milliseconds, yet every byte still crosses the real TFTP server and AP links.
+const IMAGE_BYTES = 3000;
+
+/**
+ * Writes the model's image server tree under `root` (served by tftpd-hpa) and the vendor key folder
+ * the console and the APs trust. Returns that folder.
+ */
+export function writeModelBundles(root: string): { vendorKeyDir: string } {
+  const vendorKey = generateKeyPairSync('ed25519').privateKey;
+  const vendorKeyDir = path.join(root, 'vendor-keys');
+  fs.mkdirSync(vendorKeyDir, { recursive: true });
+  fs.writeFileSync(path.join(vendorKeyDir, 'model-vendor.pem'), createPublicKey(vendorKey).export({ type: 'spki', format: 'pem' }));
+  for (const bundle of MODEL_BUNDLES) {
+    const dir = path.join(root, 'tftp', bundle.imagePath);
+    fs.mkdirSync(dir, { recursive: true });
+    const files: [string, Buffer][] = [
+      ...[...AP_IMAGE_TYPES, CONTROLLER_IMAGE_FILE].map((name): [string, Buffer] => [name, randomBytes(IMAGE_BYTES)]),
+      [VERSION_FILE, Buffer.from(`${bundle.version}\n`)],
+      [CONTROLLER_VERSION_FILE, Buffer.from(`${bundle.controllerVersion}\n`)],
+    ];
+    for (const [name, bytes] of files) fs.writeFileSync(path.join(dir, name), bytes);
+    if (!bundle.signed) continue;
+    const manifest = createManifest(
+      bundle.version,
+      files.map(([name, bytes]) => ({ name, size: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') })),
+    );
+    fs.writeFileSync(path.join(dir, MANIFEST_FILE), manifest);
+    fs.writeFileSync(path.join(dir, SIGNATURE_FILE), `${signManifest(manifest, vendorKey)}\n`);
+  }
+  return { vendorKeyDir };
+}
+
+export function bundleAt(imagePath: string): ModelBundle | null {
+  return MODEL_BUNDLES.find((bundle) => bundle.imagePath === imagePath) ?? null;
+}

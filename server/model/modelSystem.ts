@@ -1,0 +1,217 @@
+import type { ApImageRow } from '../../lib/apImage';
+import {
+  consoleInvariants,
+  describeViolations,
+  profileFields,
+  secondsUntil,
+  surfacesAgree,
+  violation,
+  type ProfileFields,
+  type SurfaceView,
+  type Violation,
+} from '../../lib/invariants';
+import { PREDOWNLOAD_ACTIVE } from '../../lib/predownloadStatus';
+import type { UpgradeHistoryEntry } from '../../lib/upgradeHistory';
+import { isCancellable, type UpgradeView } from '../../lib/upgradeStage';
+import type { ModelConsole } from './modelConsole';
+import { MODEL_FLEET } from './modelWorld';
+import { parseShowApImage } from './showApImageText';
+
+// Bounds on waiting for the console to settle: reaching them is itself reported, never waited out silently.
+const REJOIN_WAIT_MS = 15_000;
+const STORE_WAIT_MS = 3_000;
+const REST_WAIT_MS = 20_000;
+const PAGE_WAIT_MS = 3_000;
+const POLL_MS = 20;
+
+/** Which violations a run looks past. */
+export type Overlook = (violation: Violation) => boolean;
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function until(deadlineMs: number, done: () => boolean): Promise<boolean> {
+  const deadline = Date.now() + deadlineMs;
+  while (!done()) {
+    if (Date.now() > deadline) return false;
+    await pause(POLL_MS);
+  }
+  return true;
+}
+
+export function toSurfaceRow(row: ApImageRow, now: number) {
+  const { name, primaryImage, backupImage, predownloadStatus, predownloadVersion, retryCount, method } = row;
+  return { name, primaryImage, backupImage, predownloadStatus, predownloadVersion, retryCount, nextRetrySeconds: secondsUntil(row.nextRetryTime, now), method };
+}
+
+/** An upgrade neither predownloading nor reloading (a paused rollout waits for the admin), with no scheduled action due now. */
+function atRest(upgrade: UpgradeView, rows: readonly ApImageRow[]): boolean {
+  if (isCancellable(upgrade.stage) || rows.some((row) => PREDOWNLOAD_ACTIVE.has(row.predownloadStatus) || row.predownloadStatus === 'Reloading')) return false;
+  if (upgrade.stage === 'Reload' && upgrade.rollout?.state !== 'paused') return false;
+  return !upgrade.scheduled.some((action) => Date.parse(action.at) < Date.now() + 2000);
+}
+
+/**
+ * The console under the model's commands, and what the checker keeps between steps: the last value seen
+ * of each profile field and the fields saved since. After every step it waits for the console to settle
+ * (the APs' connections, the store's tick) and checks every invariant of lib/invariants.
+ */
+export class ModelSystem {
+  private known: ProfileFields = {};
+  private readonly named = new Set<string>();
+  readonly steps: string[] = [];
+
+  /**
+   * @param overlooked violations left out of the check, to look past a known defect for others (the bench's
+   *   `--ignore`, printed with its results; a regression test held to one rule); the model test overlooks none.
+   */
+  constructor(
+    readonly sut: ModelConsole,
+    private readonly overlooked: Overlook = () => false,
+  ) {
+    this.known = profileFields(sut.api.getProfile().body);
+  }
+
+  /** Fields a save named (or may have named: a refused save that named them changes nothing either). */
+  name(fields: Iterable<string>): void {
+    for (const field of fields) this.named.add(field);
+  }
+
+  /** Runs one step, lets the console settle, checks every invariant; throws with the violations and the steps so far. */
+  async step(label: string, action: () => Promise<unknown>, options: { rest?: boolean } = {}, outcome: () => string = () => ''): Promise<void> {
+    this.steps.push(label);
+    await action();
+    if (outcome()) this.steps[this.steps.length - 1] = `${label} → ${outcome()}`;
+    const found = [...(await this.settle(options.rest ?? false)), ...(await this.check(options.rest ?? false))].filter((v) => !this.overlooked(v));
+    if (found.length > 0) this.fail(this.steps[this.steps.length - 1], found);
+    this.noCrash();
+  }
+
+  /**
+   * Time passes while the checker keeps looking: every invariant at every turn of the event loop until the
+   * upgrade rests, so the states a run passes through (Predownloading for a few milliseconds) are checked too.
+   */
+  async watch(label: string): Promise<void> {
+    this.steps.push(label);
+    const deadline = Date.now() + REST_WAIT_MS;
+    let looks = 0;
+    while (Date.now() < deadline) {
+      const found = (await this.check(false)).filter((v) => !this.overlooked(v));
+      looks += 1;
+      if (found.length > 0) this.fail(`${label}, look ${looks}`, found);
+      this.noCrash();
+      const { upgrade, apImage } = this.sut.read();
+      if (atRest(upgrade, apImage.aps)) break;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    this.steps[this.steps.length - 1] = `${label} → ${looks} looks`;
+  }
+
+  /** An error nobody caught, in the console or an AP, fails the step it happened in. */
+  private noCrash(): void {
+    const crash = this.sut.crashes.shift();
+    if (crash) throw new Error(`During step ${this.steps.length} (${this.steps.at(-1)}) something threw and nobody caught it:\n${crash}\n${this.stepList()}`);
+  }
+
+  private fail(label: string, found: readonly Violation[]): never {
+    throw new Error(`After step ${this.steps.length} (${label}):\n${describeViolations(found)}\n${this.stepList()}`);
+  }
+
+  private stepList(): string {
+    return `Steps:\n${this.steps.map((step, i) => `  ${i + 1}. ${step}`).join('\n')}`;
+  }
+
+  private async settle(rest: boolean): Promise<Violation[]> {
+    const found: Violation[] = [];
+    const { sut } = this;
+    const connectedAsRunning = () => {
+      const rows = sut.read().apImage.aps;
+      return MODEL_FLEET.every((ap, index) => (rows.find((row) => row.mac === ap.mac)?.connected ?? false) === sut.running[index]);
+    };
+    if (!(await until(REJOIN_WAIT_MS, connectedAsRunning))) {
+      const rows = sut.read().apImage.aps;
+      for (const [index, ap] of MODEL_FLEET.entries()) {
+        const shown = rows.find((row) => row.mac === ap.mac)?.connected ?? false;
+        if (shown !== sut.running[index]) found.push(violation('runningClaims', `${ap.name}: its AP is ${sut.running[index] ? 'up' : 'down'} but its row says ${shown ? 'connected' : 'not connected'} ${REJOIN_WAIT_MS / 1000} s later`));
+      }
+    }
+    if (rest) await until(REST_WAIT_MS, () => atRest(sut.read().upgrade, sut.read().apImage.aps));
+    if (!(await this.storeCaughtUp())) {
+      const stored = sut.stored();
+      for (const row of sut.read().apImage.aps) {
+        if (stored.get(row.mac)?.status !== row.predownloadStatus) found.push(violation('surfacesAgree', `${row.name}: the store holds ${stored.get(row.mac)?.status} ${STORE_WAIT_MS / 1000} s after GET /api/ap-image showed ${row.predownloadStatus}`));
+      }
+    }
+    if (rest) found.push(...(await this.pageCaughtUp()));
+    return found;
+  }
+
+  /** Waits for the store's tick: the database holds the status every row shows (bounded; false when it never did). */
+  storeCaughtUp(): Promise<boolean> {
+    const { sut } = this;
+    return until(STORE_WAIT_MS, () => {
+      const stored = sut.stored();
+      return sut.read().apImage.aps.every((row) => stored.get(row.mac)?.status === row.predownloadStatus);
+    });
+  }
+
+  /** The open page shows what the API shows, once its batches (four a second at most) have arrived. */
+  private async pageCaughtUp(): Promise<Violation[]> {
+    let last: Violation[] = [];
+    const agrees = () => {
+      const now = Date.now();
+      const { apImage, upgrade } = this.sut.read();
+      const state = this.sut.page.state;
+      if (!state.loaded || !state.summary || !state.upgrade) {
+        last = [violation('surfacesAgree', 'the page has no snapshot')];
+        return false;
+      }
+      const api: SurfaceView = { surface: 'GET /api/ap-image', summary: apImage.summary, rows: apImage.aps.map((row) => toSurfaceRow(row, now)) };
+      const page: SurfaceView = { surface: 'the page', summary: state.summary, rows: state.aps.map((row) => toSurfaceRow(row, now)) };
+      last = surfacesAgree(api, page);
+      if (state.upgrade.stage !== upgrade.stage) last.push(violation('surfacesAgree', `stage: GET /api/software-upgrade says ${upgrade.stage}, the page says ${state.upgrade.stage}`));
+      const profile = JSON.stringify(this.sut.api.getProfile().body);
+      if (JSON.stringify(state.profile) !== profile) last.push(violation('surfacesAgree', `profile: GET /api/image-download-profile says ${profile}, the page shows ${JSON.stringify(state.profile)}`));
+      return last.length === 0;
+    };
+    return (await until(PAGE_WAIT_MS, agrees)) ? [] : last.map((v) => ({ ...v, message: `${v.message} (${PAGE_WAIT_MS / 1000} s after the console settled)` }));
+  }
+
+  /** Reads every surface in one turn of the event loop (the CLI renders before its first await) and checks the invariants. */
+  private async check(rest: boolean): Promise<Violation[]> {
+    const { sut } = this;
+    const now = Date.now();
+    const shown = sut.cli.execute('show ap image');
+    const { apImage, upgrade } = sut.read();
+    const history = sut.api.maintenance.listUpgrades().body as UpgradeHistoryEntry[];
+    const observed = profileFields(sut.api.getProfile().body);
+    const stored = sut.stored();
+    const syslog = sut.syslog();
+    const rowsByMac = new Map(apImage.aps.map((row) => [row.mac, row]));
+    const aps = MODEL_FLEET.flatMap((ap, index) => {
+      const images = sut.agents[index].images;
+      return sut.running[index] && rowsByMac.get(ap.mac)?.connected ? [{ name: ap.name, primaryVersion: images.primaryVersion, backupVersion: images.backupVersion }] : [];
+    });
+    const surfaces: SurfaceView[] = [
+      { surface: 'GET /api/ap-image', summary: apImage.summary, rows: apImage.aps.map((row) => toSurfaceRow(row, now)) },
+      parseShowApImage(await shown),
+    ];
+    const state = sut.page.state;
+    // The page is held to the API once it caught up, at rest (settle checked that it did).
+    if (rest && state.summary) surfaces.push({ surface: 'the page', summary: state.summary, rows: state.aps.map((row) => toSurfaceRow(row, now)) });
+    const found = consoleInvariants({
+      upgrade,
+      apImage,
+      surfaces,
+      history,
+      members: apImage.aps.map((row) => ({ ...row, upgradeId: stored.get(row.mac)?.upgradeId ?? null })),
+      failedWhenCancelled: upgrade.upgradeId === null ? null : (sut.failedWhenCancelled.get(upgrade.upgradeId) ?? null),
+      aps,
+      syslog,
+      bundles: sut.world.bundles,
+      profile: { observed, known: this.known, named: this.named },
+    });
+    this.known = { ...this.known, ...observed };
+    for (const field of Object.keys(observed)) this.named.delete(field);
+    return found;
+  }
+}

@@ -1,0 +1,52 @@
+import type { ApImageSummary } from '../../lib/apImage';
+import type { SurfaceRow, SurfaceView } from '../../lib/invariants';
+import { PREDOWNLOAD_STATUS_LABEL, PREDOWNLOAD_STATUSES, type PredownloadStatus } from '../../lib/predownloadStatus';
+
+const STATUS_BY_LABEL = new Map(PREDOWNLOAD_STATUSES.map((status) => [PREDOWNLOAD_STATUS_LABEL[status], status] as const));
+
+// The counters' labels as show ap image prints them, and the summary field each one is.
+const COUNTER_LABELS: [string, keyof ApImageSummary][] = [
+  ['Initiated', 'initiated'],
+  ['Downloading', 'downloading'],
+  ['Predownloading', 'predownloading'],
+  ['Completed downloading', 'completedDownloading'],
+  ['Completed predownloading', 'completedPredownloading'],
+  ['Not Supported', 'notSupported'],
+  ['Failed to Predownload', 'failedToPredownload'],
+  ['Predownload in progress', 'predownloadInProgress'],
+];
+
+// AP names and versions hold no spaces; a status label may (`Not Supported`).
+const ROW = new RegExp(`^(\\S+)\\s+(\\S+)\\s+(\\S+)\\s+(${[...STATUS_BY_LABEL.keys()].sort((a, b) => b.length - a.length).join('|')})\\s+(\\S+)\\s+(\\d+)\\s+(\\d+)\\s+(\\S+)$`);
+
+/** Reads show ap image's text back into the API's terms, as an engineer reading it would; throws on a line it cannot read. */
+export function parseShowApImage(lines: readonly string[]): SurfaceView {
+  const summary: Record<string, number | boolean> = {};
+  const total = lines.map((line) => /^Total number of APs : (\d+)$/.exec(line)).find(Boolean);
+  if (!total) throw new Error(`show ap image printed no "Total number of APs":\n${lines.join('\n')}`);
+  summary.totalAps = Number(total[1]);
+  for (const [label, field] of COUNTER_LABELS) {
+    const line = lines.find((text) => text.startsWith(`        ${label.padEnd(32)}: `));
+    if (!line) throw new Error(`show ap image printed no "${label}" counter`);
+    const value = line.slice(line.indexOf(': ') + 2).trim();
+    summary[field] = field === 'predownloadInProgress' ? value === 'Yes' : Number(value);
+  }
+  const rule = lines.findIndex((line) => /^-{100,}$/.test(line));
+  const rows: SurfaceRow[] = lines.slice(rule + 1).filter((line) => line.trim() !== '').map((line) => {
+    const match = ROW.exec(line);
+    if (!match) throw new Error(`show ap image printed a row that does not read as one: ${JSON.stringify(line)}`);
+    const [, name, primaryImage, backupImage, label, version, nextRetry, retryCount, method] = match;
+    return {
+      name,
+      primaryImage,
+      backupImage,
+      predownloadStatus: STATUS_BY_LABEL.get(label) as PredownloadStatus,
+      // IOS prints 0.0.0.0 where no version is set.
+      predownloadVersion: version === '0.0.0.0' ? null : version,
+      retryCount: Number(retryCount),
+      nextRetrySeconds: Number(nextRetry),
+      method,
+    };
+  });
+  return { surface: 'show ap image', summary: summary as unknown as ApImageSummary, rows };
+}
