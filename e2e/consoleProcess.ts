@@ -9,6 +9,8 @@ export const ADMIN_PASSWORD = 'e2e-admin-password';
 
 export interface ConsoleProcess {
   url: string;
+  /** The same console on its HTTPS port. */
+  httpsUrl: string;
   dataDir: string;
   output: () => string;
   /** Sends a signal to the console and resolves with its exit status once it has exited (the data folder stays). */
@@ -25,11 +27,12 @@ export async function startConsole(env: Record<string, string> = {}): Promise<Co
   const sftpPort = await freeTcpPort();
   const catalogPort = await freeTcpPort();
   const capwapPort = await freeTcpPort();
+  const httpsPort = await freeTcpPort();
   let output = '';
   // As `npm start` runs it: Node with tsx's loader, so a signal reaches the console itself.
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
     cwd: root,
-    env: { ...process.env, NODE_ENV: 'production', PORT: String(port), EWC_DATA_DIR: dataDir, EWC_DEMO_TFTP_PORT: String(tftpPort), EWC_DEMO_SFTP_PORT: String(sftpPort), EWC_DEMO_CATALOG_PORT: String(catalogPort), EWC_CAPWAP_PORT: String(capwapPort), EWC_RELOAD_MS: '500', EWC_CLI_PORT: '0', EWC_ADMIN_PASSWORD: ADMIN_PASSWORD, ...env },
+    env: { ...process.env, NODE_ENV: 'production', PORT: String(port), EWC_DATA_DIR: dataDir, EWC_DEMO_TFTP_PORT: String(tftpPort), EWC_DEMO_SFTP_PORT: String(sftpPort), EWC_DEMO_CATALOG_PORT: String(catalogPort), EWC_CAPWAP_PORT: String(capwapPort), EWC_HTTPS_PORT: String(httpsPort), EWC_RELOAD_MS: '500', EWC_CLI_PORT: '0', EWC_ADMIN_PASSWORD: ADMIN_PASSWORD, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -42,6 +45,7 @@ export async function startConsole(env: Record<string, string> = {}): Promise<Co
   }
   return {
     url,
+    httpsUrl: `https://127.0.0.1:${httpsPort}`,
     dataDir,
     output: () => output,
     kill: async (signal) => {

@@ -168,6 +168,8 @@ export const DEBIAN_PACKAGES = {
   // The CLI's end-to-end tests drive the SSH CLI with Netmiko's cisco_ios driver and Ansible's cisco.ios collection.
   'python3-netmiko': '/usr/lib/python3/dist-packages/netmiko/__init__.py',
   ansible: '/usr/bin/ansible-playbook',
+  // Every RESTCONF answer the tests get is validated with yanglint against Cisco's YANG modules.
+  'libyang-tools': '/usr/bin/yanglint',
 };
 
 export async function ensureDebianPackages() {
