@@ -170,6 +170,8 @@ export const DEBIAN_PACKAGES = {
   ansible: '/usr/bin/ansible-playbook',
   // Every RESTCONF answer the tests get is validated with yanglint against Cisco's YANG modules.
   'libyang-tools': '/usr/bin/yanglint',
+  // The HTTPS end-to-end test trusts the console's CA in a Chromium NSS database of its own, with NSS's certutil.
+  'libnss3-tools': '/usr/bin/certutil',
 };
 
 export async function ensureDebianPackages() {

@@ -73,7 +73,11 @@ export class HttpsIdentity {
     this.reloading = this.reloading.then(async () => {
       try {
         const next = await this.source.load();
-        if (next.fingerprint === this.current.fingerprint) return;
+        if (next.fingerprint === this.current.fingerprint) {
+          // An admin's SIGHUP gets an answer; the daily check stays quiet when nothing is due.
+          if (why !== 'daily check') this.options.log(`HTTPS certificate unchanged (${why}): still serving SHA-256 ${next.fingerprint} from ${next.source}`);
+          return;
+        }
         this.server.setSecureContext(contextOptions(next));
         this.current = next;
         this.options.log(`HTTPS certificate reloaded (${why}): SHA-256 ${next.fingerprint} from ${next.source}`);
