@@ -63,7 +63,8 @@ function describe(pem: string): IssuedCertificate {
   return { pem, serial: cert.serialNumber.toUpperCase(), fingerprint: cert.fingerprint256, expiresAt: new Date(cert.validTo).toISOString() };
 }
 
-function writeSecret(file: string, text: string): void {
+/** A private key file: mode 0600 whatever the umask, and tightened if it existed with looser bits. */
+export function writeSecret(file: string, text: string): void {
   fs.writeFileSync(file, text, { mode: 0o600 });
   fs.chmodSync(file, 0o600);
 }

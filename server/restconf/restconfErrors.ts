@@ -1,9 +1,9 @@
 /** RFC 8040 section 7: an error's `error-tag`, with the HTTP status it goes with. */
-export type ErrorTag = 'invalid-value' | 'unknown-element' | 'access-denied' | 'operation-not-supported' | 'resource-denied' | 'malformed-message' | 'operation-failed';
+export type ErrorTag = 'invalid-value' | 'access-denied' | 'operation-not-supported' | 'resource-denied' | 'operation-failed';
 
 export interface RestconfError {
   status: number;
-  type: 'transport' | 'rpc' | 'protocol' | 'application';
+  type: 'protocol' | 'application';
   tag: ErrorTag;
   message: string;
 }

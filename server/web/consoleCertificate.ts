@@ -1,7 +1,7 @@
 import { X509Certificate } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { serverNames, type LocalCa } from '../pki/localCa';
+import { serverNames, writeSecret, type LocalCa } from '../pki/localCa';
 import { x509 } from '../pki/x509';
 import { tlsIdentity, type TlsIdentity } from './tlsIdentity';
 
@@ -46,9 +46,7 @@ export async function localCaIdentity(ca: LocalCa, pkiDir: string, hostNames: re
   const kept = reusable(pkiDir, ca, hostNames, now);
   if (kept) return kept;
   const issued = await ca.issueServerCertificate(CONSOLE_CN, hostNames, new Date(now.getTime() + VALID_DAYS * DAY_MS));
-  const keyFile = path.join(pkiDir, KEY_FILE);
-  fs.writeFileSync(keyFile, issued.keyPem, { mode: 0o600 });
-  fs.chmodSync(keyFile, 0o600);
+  writeSecret(path.join(pkiDir, KEY_FILE), issued.keyPem);
   fs.writeFileSync(path.join(pkiDir, CERT_FILE), issued.certPem);
   return tlsIdentity(issued.certPem, issued.keyPem, 'the local CA');
 }
