@@ -1,4 +1,4 @@
-import { createHash, createPublicKey, generateKeyPairSync, randomBytes } from 'node:crypto';
+import { createHash, createPublicKey, generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { AP_IMAGE_TYPES, CONTROLLER_IMAGE_FILE, CONTROLLER_VERSION_FILE, VERSION_FILE } from '../../lib/imageBundle';
@@ -25,9 +25,9 @@ const IMAGE_BYTES = 3000;
 
 /**
  * Writes the model's image server tree under `root` (served by tftpd-hpa) and the vendor key folder
- * the console and the APs trust. Returns that folder.
+ * the console and the APs trust. Returns that folder, and the vendor's key to sign other releases with.
  */
-export function writeModelBundles(root: string): { vendorKeyDir: string } {
+export function writeModelBundles(root: string): { vendorKeyDir: string; vendorKey: KeyObject } {
   const vendorKey = generateKeyPairSync('ed25519').privateKey;
   const vendorKeyDir = path.join(root, 'vendor-keys');
   fs.mkdirSync(vendorKeyDir, { recursive: true });
@@ -49,7 +49,7 @@ export function writeModelBundles(root: string): { vendorKeyDir: string } {
     fs.writeFileSync(path.join(dir, MANIFEST_FILE), manifest);
     fs.writeFileSync(path.join(dir, SIGNATURE_FILE), `${signManifest(manifest, vendorKey)}\n`);
   }
-  return { vendorKeyDir };
+  return { vendorKeyDir, vendorKey };
 }
 
 export function bundleAt(imagePath: string): ModelBundle | null {

@@ -45,10 +45,10 @@ const pageEdit = fc.record(
 /** The commands a random sequence is drawn from, weighted towards what moves an upgrade along. */
 export function commandArbitraries(): fc.Arbitrary<ModelCommand>[] {
   const weighted: [fc.Arbitrary<ModelCommand>, number][] = [
-    [fc.record({ path, parallel: fc.boolean(), via: fc.constantFrom('page' as const, 'cli' as const) }).map(download), 5],
+    [fc.record({ path, parallel: fc.boolean(), via: fc.constantFrom('page' as const, 'cli' as const), replaceBackup: fc.boolean() }).map(download), 5],
     [fc.record({ path, parallel: fc.boolean(), via: fc.constant('page' as const), inMs: soon }).map(download), 1],
-    [fc.constant(null).map(cliPredownload), 1],
-    [fc.constantFrom('recommended' as const, 'latest' as const).map(ccoDownload), 2],
+    [fc.boolean().map(cliPredownload), 1],
+    [fc.tuple(fc.constantFrom('recommended' as const, 'latest' as const), fc.boolean()).map(([release, replaceBackup]) => ccoDownload(release, replaceBackup)), 2],
     [fc.constant(null).map(settle), 3],
     [fc.constant(null).map(watch), 3],
     [fc.record({ strategy: fc.constantFrom('all' as const, 'rolling' as const), waveSize: fc.constantFrom(1, 2), via: fc.constantFrom('api' as const, 'cli' as const) }).map(activate), 3],
