@@ -108,10 +108,10 @@ describe('surfacesAgree', () => {
   });
 
   it('holds a failed row to the retry its last failure line announced', () => {
-    const failed = { name: 'A', predownloadStatus: 'Failed' as const, retryCount: 0, nextRetryTime: '2026-01-01T00:01:00.000Z' };
+    const failed = { name: 'A', predownloadStatus: 'Failed' as const, retryCount: 1, nextRetryTime: '2026-01-01T00:01:00.000Z' };
     const announced = line(1, 'Chassis 1 R0/0: wncd: AP Event: AP Name: A Mac: 0a00.0000.0001 Image Predownload Failed: Timed out (retry 1 of 3 at 2026-01-01T00:01:00.000Z)');
     expect(retriesAgreeWithLog([failed], [announced])).toEqual([]);
-    expect(retriesAgreeWithLog([{ ...failed, retryCount: 1 }], [announced])[0].message).toContain('its last failure line says retry 1 at');
+    expect(retriesAgreeWithLog([{ ...failed, retryCount: 0 }], [announced])[0].message).toContain('its last failure line says retry 1 at');
   });
 });
 

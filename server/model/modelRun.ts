@@ -13,7 +13,7 @@ import { MODEL_FLEET, type ModelWorld } from './modelWorld';
 export const commands = { pageSave, cliSave, download, ccoDownload, cliPredownload, cancel, activate, rollout, apAction, moveSchedule, cancelSchedule, apJoin, apLoss, apRejoin, apReload, restart, settle, watch };
 
 const ap = fc.integer({ min: 0, max: MODEL_FLEET.length - 1 });
-const path = fc.oneof({ arbitrary: fc.constantFrom(0, 1, 2), weight: 4 }, { arbitrary: fc.constant('missing' as const), weight: 1 });
+const path = fc.oneof({ arbitrary: fc.constantFrom(0, 1, 2, 3), weight: 4 }, { arbitrary: fc.constant('missing' as const), weight: 1 });
 const soon = fc.integer({ min: 50, max: 600 });
 
 const cliLine = fc.oneof(

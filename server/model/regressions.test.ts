@@ -54,6 +54,11 @@ describe('sequences the model found', () => {
     ]);
   });
 
+  it("surfacesAgree: a retried AP's Retry Count, Next Retry Time and the failure line announcing the retry agree", async () => {
+    // The bundle lacks AP-1815's image: its AP fails and is retried, while the checker looks at every turn.
+    await holds('surfacesAgree', [c.download({ path: 3, parallel: false, via: 'page' }), c.watch()]);
+  });
+
   it('historyAgrees: an upgrade replaced while it waited at Activate ends', async () => {
     await holds('historyAgrees', [c.download({ path: 0, parallel: false, via: 'cli' }), c.settle(), c.download({ path: 1, parallel: false, via: 'page' })]);
   });
