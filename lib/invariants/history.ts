@@ -63,13 +63,11 @@ function countsAddUp(entry: UpgradeHistoryEntry, label: string, say: (message: s
 /**
  * The newest upgrade's counts are its rows: counted here from the rows the store holds for it, not with
  * the console's countUpgradeAps (which made the counts). An upgrade that ended keeps its counts as they
- * were then: its rows are held to them while none of them has moved on since (a Reloading AP that came
- * back, failed or joined, after the end).
+ * were then, and its rows stay so (no AP of an ended upgrade moves until a new upgrade takes it).
  */
 function countsAreRows(entry: UpgradeHistoryEntry, own: readonly MemberRow[], say: (message: string) => void): void {
   const counts = entry.apCounts;
   if (!counts) return;
-  if (hasEnded(entry.stage) && counts.reloading > 0) return;
   const label = `upgrade ${entry.id}'s counts`;
   if (counts.total !== own.length) say(`${label}: total ${counts.total}, but ${own.length} AP row(s) are its`);
   for (const [status, key] of Object.entries(STATUS_COUNT)) {
