@@ -10,7 +10,6 @@ export interface MemberRow {
   upgradeId: number | null;
   predownloadStatus: PredownloadStatus;
   primaryImage: string;
-  activationExcluded: boolean;
 }
 
 export interface HistoryFacts {

@@ -164,7 +164,7 @@ const entry = (id: number, stage: UpgradeHistoryEntry['stage'], extra: Partial<U
 });
 const view = (newest: UpgradeHistoryEntry, extra: Partial<UpgradeView> = {}) =>
   ({ upgradeId: newest.id, stage: newest.stage, finishedAt: newest.finishedAt, targetVersion: newest.targetVersion, message: newest.message, result: newest.result, controllerVersion: '17.12.01.0.5', ...extra }) as UpgradeView;
-const member = (name: string, upgradeId: number, predownloadStatus: ApImageRow['predownloadStatus'], primaryImage = '17.9.4.27') => ({ name, upgradeId, predownloadStatus, primaryImage, activationExcluded: false });
+const member = (name: string, upgradeId: number, predownloadStatus: ApImageRow['predownloadStatus'], primaryImage = '17.9.4.27') => ({ name, upgradeId, predownloadStatus, primaryImage });
 const facts = (entries: UpgradeHistoryEntry[], members: ReturnType<typeof member>[], failedWhenCancelled: number | null = null) => ({
   entries, upgrade: view(entries[0]), members, membersCurrent: true, failedWhenCancelled,
 });

@@ -33,10 +33,11 @@ const COMPLETED_ON = /^Completed on (\d+) of (\d+) APs?$/;
 /**
  * Words that say an AP runs or holds a version are true of that AP: a Joined row runs the version it
  * predownloaded, a Complete row holds it as backup, a row at rest shows the images the AP reports, an
- * upgrade whose result is "Completed" has every one of its APs running its version, and the numbers of
- * "Completed on N of M APs", "N of M APs run X; K … still run Y" and "N AP(s) run X" are its rows'. "Runs X" is read
- * here as the row's primary image being X, counted from the rows, not with the console's runsVersion and
- * countUpgradeAps, which made the words: the check is whether the words are what the rows show.
+ * upgrade whose result is "Completed" has every one of its APs (excluded ones too) running its version,
+ * and the numbers of "Completed on N of M APs", "N of M APs run X; K … still run Y" and "N AP(s) run X"
+ * are its rows'. "Runs X" is read here as the row's primary image being X, counted from the rows, not
+ * with the console's runsVersion and countUpgradeAps, which made the words: the check is whether the
+ * words are what the rows show.
  */
 export function runningClaimsAreTrue({ upgrade, rows, members, aps }: RunningFacts): Violation[] {
   const found: Violation[] = [];

@@ -42,12 +42,11 @@ export interface PageEdit {
 export function pageBody(view: ImageDownloadProfileView, edit: PageEdit, system: ModelSystem): ReturnType<typeof parseProfileForm> {
   const form: ProfileFormValues = { ...formValuesFromProfile(view), mode: edit.mode };
   if (isServerMode(edit.mode)) {
-    const slot = SLOT_OF[edit.mode];
-    const fields = { ...form[slot] };
-    if (edit.server) fields.imageServer = edit.server;
-    if (edit.path !== undefined) fields.imagePath = imagePathOf(edit.path);
-    if (edit.port !== undefined) fields.port = String(portOf(edit.port, system));
-    Object.assign(form, { [slot]: { ...form[slot], ...fields } });
+    // The selected mode's own server, path and port (the form's own copy): the other mode's stay as saved.
+    const own = form[SLOT_OF[edit.mode]];
+    if (edit.server) own.imageServer = edit.server;
+    if (edit.path !== undefined) own.imagePath = imagePathOf(edit.path);
+    if (edit.port !== undefined) own.port = String(portOf(edit.port, system));
   }
   if (edit.parallel !== undefined) form.parallelMode = edit.parallel;
   if (edit.sftpUser !== undefined) form.sftp = { ...form.sftp, username: edit.sftpUser };
