@@ -168,6 +168,10 @@ export const DEBIAN_PACKAGES = {
   // The CLI's end-to-end tests drive the SSH CLI with Netmiko's cisco_ios driver and Ansible's cisco.ios collection.
   'python3-netmiko': '/usr/lib/python3/dist-packages/netmiko/__init__.py',
   ansible: '/usr/bin/ansible-playbook',
+  // A real syslog server for `logging host` (UDP and TCP), started by the tests on loopback ports.
+  rsyslog: '/usr/sbin/rsyslogd',
+  // A real Prometheus scraping GET /metrics, started by the tests with their own configuration.
+  prometheus: '/usr/bin/prometheus',
 };
 
 export async function ensureDebianPackages() {
@@ -182,11 +186,12 @@ export async function ensureDebianPackages() {
   }
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   await run('apt-get', ['update', '-qq'], { env, label: 'apt-get update' });
-  // tftpd-hpa's postinst starts a daemon on port 69; the tests start their own on free ports.
   await run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], { env, label: 'apt-get install' });
-  if (missing.includes('tftpd-hpa')) {
+  // tftpd-hpa's and prometheus's postinst start daemons (prometheus on :9090, scraping itself); the tests start their own.
+  for (const daemon of ['tftpd-hpa', 'prometheus']) {
+    if (!missing.includes(daemon)) continue;
     try {
-      execFileSync('service', ['tftpd-hpa', 'stop'], { stdio: 'ignore' });
+      execFileSync('service', [daemon, 'stop'], { stdio: 'ignore' });
     } catch {
       // No init system in a container: the daemon was never started.
     }

@@ -52,6 +52,9 @@ import { WriteBehind } from './store/writeBehind';
 import { RuntimeMonitor } from './diagnostics/runtimeStats';
 import type { ApImageQuery } from '../lib/apImageQuery';
 import { SYSLOG_PAGE_LINES } from '../lib/syslog';
+import { LoggingSettingsRepository } from './store/loggingSettingsRepository';
+import { LoggingService } from './syslog/loggingService';
+import { SyslogForwarder } from './syslog/syslogForwarder';
 
 export interface ConsoleInstance {
   api: ConsoleApi;
@@ -76,6 +79,8 @@ export interface ConsoleInstance {
   /** The SSH CLI: its host key fingerprint, and its port once listening. */
   cli: CliServer;
   sshKeys: SshKeyRepository;
+  /** Syslog to the site's servers (`logging host`): the page, the API and the CLI go through it. */
+  logging: LoggingService;
   /**
    * Stops the console. With a reason (a graceful stop): no new work, the last store tick written, and every
    * page and AP told why before the connections close. The running upgrade's state is left as it is, to resume.
@@ -140,6 +145,9 @@ export function createConsole(httpServer: HttpServer, config: ConsoleConfig, opt
   const log = new EventLog(fleetStore, store, config.eventLogMaxLines);
   const progress = new TransferProgress();
   const runtime = new RuntimeMonitor();
+  // Before anything logs, so the stored syslog hosts get the start-up lines (a resumed upgrade's) too.
+  const forwarder = new SyslogForwarder({ queueLines: config.syslogQueueLines, onAppend: (listener) => log.onAppend(listener), write: (line) => log.write(line) });
+  const logging = new LoggingService({ repository: new LoggingSettingsRepository(db), forwarder, audit: auth.audit, log: (line) => log.write(line), queueLines: config.syslogQueueLines });
 
   // Browsers only: APs have their own port and socket.io server (CapwapPort), so no page can reach /capwap.
   const io = new SocketServer(httpServer, {
@@ -293,6 +301,7 @@ export function createConsole(httpServer: HttpServer, config: ConsoleConfig, opt
     db,
     cli,
     sshKeys,
+    logging,
     close: async (reason?: string) => {
       await cli.close();
       scheduler.dispose();
@@ -306,6 +315,7 @@ export function createConsole(httpServer: HttpServer, config: ConsoleConfig, opt
       }
       // The last tick: everything still pending, in one transaction, before any connection closes.
       store.close();
+      forwarder.close();
       hub?.dispose();
       stopSweep();
       detachAuth();

@@ -1,0 +1,93 @@
+import {
+  describeLoggingHost,
+  loggingHostSchema,
+  loggingSettingsSchema,
+  sameLoggingHost,
+  type LoggingHost,
+  type LoggingSettings,
+  type LoggingTransport,
+  type LoggingView,
+} from '../../lib/loggingSettings';
+import type { AuditLog } from '../auth/auditLog';
+import type { EventLine } from '../store/eventLog';
+import type { LoggingSettingsRepository } from '../store/loggingSettingsRepository';
+import { loggingLines } from './loggingLines';
+import type { SyslogForwarder } from './syslogForwarder';
+
+/** Who changes the settings, as the audit trail records it (`ADDRESS (ssh)` from the CLI). */
+export interface LoggingActor {
+  username: string;
+  sourceAddress: string;
+}
+
+export type LoggingSaveResult = { ok: true; view: LoggingView } | { ok: false; error: string; issues: { path: string; message: string }[] };
+
+export interface LoggingServiceDeps {
+  repository: LoggingSettingsRepository;
+  forwarder: SyslogForwarder;
+  audit: AuditLog;
+  log(line: EventLine): void;
+  queueLines: number;
+}
+
+function refused(issues: readonly { path: PropertyKey[]; message: string }[]): LoggingSaveResult {
+  return { ok: false, error: 'Logging settings not saved', issues: issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message })) };
+}
+
+/**
+ * Syslog to the site's servers: what the page, the API and the CLI call. Every change is the whole
+ * settings checked by `loggingSettingsSchema` (the CLI's `logging host` builds them from the saved ones),
+ * saved, applied to the forwarder, audited and logged.
+ */
+export class LoggingService {
+  constructor(private readonly deps: LoggingServiceDeps) {
+    deps.forwarder.apply(deps.repository.get());
+  }
+
+  settings(): LoggingSettings {
+    return this.deps.repository.get();
+  }
+
+  view(): LoggingView {
+    return { settings: this.settings(), ...this.deps.forwarder.view(), queueLines: this.deps.queueLines };
+  }
+
+  save(input: unknown, actor: LoggingActor): LoggingSaveResult {
+    const parsed = loggingSettingsSchema.safeParse(input);
+    if (!parsed.success) return refused(parsed.error.issues);
+    const before = this.settings();
+    const settings = parsed.data;
+    this.deps.repository.save(settings);
+    const { started, stopped } = this.deps.forwarder.apply(settings);
+    const by = `${actor.username} from ${actor.sourceAddress}`;
+    // The new host's first line says it was configured; a removed host's last line goes to the others.
+    for (const host of stopped) this.deps.log(loggingLines.stopped(host, by));
+    for (const host of started) this.deps.log(loggingLines.started(host, by));
+    const changes = [
+      ...started.map((host) => `host ${describeLoggingHost(host)} added`),
+      ...stopped.map((host) => `host ${describeLoggingHost(host)} removed`),
+      ...(before.trap !== settings.trap ? [`trap ${settings.trap}`] : []),
+      ...(before.facility !== settings.facility ? [`facility ${settings.facility}`] : []),
+    ];
+    if (changes.length > 0) this.deps.audit.record({ username: actor.username, sourceAddress: actor.sourceAddress, action: 'logging.change', detail: changes.join('; ') });
+    return { ok: true, view: this.view() };
+  }
+
+  /** `logging host ADDRESS [transport udp|tcp [port N]]`: adds the host unless the same one is listed. */
+  addHost(input: { address: string; transport?: LoggingTransport; port?: number }, actor: LoggingActor): LoggingSaveResult {
+    const current = this.settings();
+    const host = loggingHostSchema.safeParse(input);
+    if (host.success && current.hosts.some((listed) => sameLoggingHost(listed, host.data))) return { ok: true, view: this.view() };
+    return this.save({ ...current, hosts: [...current.hosts, input] }, actor);
+  }
+
+  /** `no logging host ADDRESS [transport …]`: removes the matching hosts (every transport and port when only the address is given). */
+  removeHost(match: { address: string; transport?: LoggingTransport; port?: number }, actor: LoggingActor): LoggingSaveResult {
+    const current = this.settings();
+    const address = loggingHostSchema.safeParse({ address: match.address });
+    if (!address.success) return refused(address.error.issues);
+    const matches = (host: LoggingHost) =>
+      host.address === address.data.address && (match.transport === undefined || host.transport === match.transport) && (match.port === undefined || host.port === match.port);
+    return this.save({ ...current, hosts: current.hosts.filter((host) => !matches(host)) }, actor);
+  }
+}
