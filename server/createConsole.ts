@@ -273,6 +273,7 @@ export function createConsole(httpServer: HttpServer, config: ConsoleConfig, opt
     auth,
     sshKeys,
     db,
+    logging,
     apImage,
     syslog: () => log.recent(),
     upgrade: () => orchestrator.view(),

@@ -1,10 +1,14 @@
 import {
+  DEFAULT_LOGGING_FACILITY,
+  DEFAULT_TRAP_LEVEL,
   describeLoggingHost,
   loggingHostSchema,
   loggingSettingsSchema,
   sameLoggingHost,
+  type LoggingFacility,
   type LoggingHost,
   type LoggingSettings,
+  type LoggingTrapLevel,
   type LoggingTransport,
   type LoggingView,
 } from '../../lib/loggingSettings';
@@ -19,6 +23,15 @@ export interface LoggingActor {
   username: string;
   sourceAddress: string;
 }
+
+type HostInput = { address: string; transport?: LoggingTransport; port?: number };
+
+/** A CLI line's change; null sets the default back (`no logging trap`). */
+export type LoggingChange =
+  | { kind: 'addHost'; host: HostInput }
+  | { kind: 'removeHost'; host: HostInput }
+  | { kind: 'trap'; trap: LoggingTrapLevel | null }
+  | { kind: 'facility'; facility: LoggingFacility | null };
 
 export type LoggingSaveResult = { ok: true; view: LoggingView } | { ok: false; error: string; issues: { path: string; message: string }[] };
 
@@ -73,21 +86,27 @@ export class LoggingService {
     return { ok: true, view: this.view() };
   }
 
-  /** `logging host ADDRESS [transport udp|tcp [port N]]`: adds the host unless the same one is listed. */
-  addHost(input: { address: string; transport?: LoggingTransport; port?: number }, actor: LoggingActor): LoggingSaveResult {
+  /** One CLI line's change (`logging host …`, `no logging host …`, `logging trap …`, `logging facility …`), applied to the saved settings. */
+  change(change: LoggingChange, actor: LoggingActor): LoggingSaveResult {
     const current = this.settings();
-    const host = loggingHostSchema.safeParse(input);
-    if (host.success && current.hosts.some((listed) => sameLoggingHost(listed, host.data))) return { ok: true, view: this.view() };
-    return this.save({ ...current, hosts: [...current.hosts, input] }, actor);
-  }
-
-  /** `no logging host ADDRESS [transport …]`: removes the matching hosts (every transport and port when only the address is given). */
-  removeHost(match: { address: string; transport?: LoggingTransport; port?: number }, actor: LoggingActor): LoggingSaveResult {
-    const current = this.settings();
-    const address = loggingHostSchema.safeParse({ address: match.address });
-    if (!address.success) return refused(address.error.issues);
-    const matches = (host: LoggingHost) =>
-      host.address === address.data.address && (match.transport === undefined || host.transport === match.transport) && (match.port === undefined || host.port === match.port);
-    return this.save({ ...current, hosts: current.hosts.filter((host) => !matches(host)) }, actor);
+    switch (change.kind) {
+      case 'addHost': {
+        const host = loggingHostSchema.safeParse(change.host);
+        if (host.success && current.hosts.some((listed) => sameLoggingHost(listed, host.data))) return { ok: true, view: this.view() };
+        return this.save({ ...current, hosts: [...current.hosts, change.host] }, actor);
+      }
+      case 'removeHost': {
+        // Only the address given: every transport and port of that address goes, as IOS's `no logging host ADDRESS`.
+        const address = loggingHostSchema.safeParse({ address: change.host.address });
+        if (!address.success) return refused(address.error.issues);
+        const { transport, port } = change.host;
+        const matches = (host: LoggingHost) => host.address === address.data.address && (transport === undefined || host.transport === transport) && (port === undefined || host.port === port);
+        return this.save({ ...current, hosts: current.hosts.filter((host) => !matches(host)) }, actor);
+      }
+      case 'trap':
+        return this.save({ ...current, trap: change.trap ?? DEFAULT_TRAP_LEVEL }, actor);
+      case 'facility':
+        return this.save({ ...current, facility: change.facility ?? DEFAULT_LOGGING_FACILITY }, actor);
+    }
   }
 }
