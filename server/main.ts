@@ -12,6 +12,7 @@ import { DEMO_SFTP_PASSWORD, DEMO_SFTP_USER, startDemoImageServers, type DemoIma
 import { installGracefulStop } from './gracefulStop';
 import { installApis } from './http/consoleAccess';
 import { RequestGate } from './http/requestGate';
+import { LoggingApi } from './http/loggingApi';
 import { SshKeysApi } from './http/sshKeysApi';
 import { isUploadPath } from '../lib/httpModeSettings';
 import { loadTrustedVendorKeys } from './imageSigning/imageManifest';
@@ -34,7 +35,7 @@ async function main(): Promise<void> {
   });
   instance = createConsole(httpServer, config, { defaultProfile: demo?.profile, initialControllerVersion: DEMO_CONTROLLER_VERSION });
   gate = new RequestGate(instance.auth, { allowedHosts: { configured: config.allowedHosts, listenHost: config.host }, limiter: instance.limiter });
-  installApis({ console: instance.api, auth: instance.authApi, catalog: instance.catalogApi, imageTrust: instance.imageTrustApi, sshKeys: new SshKeysApi(instance.sshKeys, instance.auth), apAuthorization: instance.apAuthorizationApi });
+  installApis({ console: instance.api, auth: instance.authApi, catalog: instance.catalogApi, imageTrust: instance.imageTrustApi, sshKeys: new SshKeysApi(instance.sshKeys, instance.auth), apAuthorization: instance.apAuthorizationApi, logging: new LoggingApi(instance.logging) });
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
