@@ -55,6 +55,8 @@ import { SYSLOG_PAGE_LINES } from '../lib/syslog';
 import { LoggingSettingsRepository } from './store/loggingSettingsRepository';
 import { LoggingService } from './syslog/loggingService';
 import { SyslogForwarder } from './syslog/syslogForwarder';
+import { createConsoleMetrics } from './metrics/consoleMetrics';
+import { MetricsEndpoint } from './metrics/metricsEndpoint';
 
 export interface ConsoleInstance {
   api: ConsoleApi;
@@ -81,6 +83,8 @@ export interface ConsoleInstance {
   sshKeys: SshKeyRepository;
   /** Syslog to the site's servers (`logging host`): the page, the API and the CLI go through it. */
   logging: LoggingService;
+  /** GET /metrics for Prometheus (bearer token or an account's Basic credentials). */
+  metrics: MetricsEndpoint;
   /**
    * Stops the console. With a reason (a graceful stop): no new work, the last store tick written, and every
    * page and AP told why before the connections close. The running upgrade's state is left as it is, to resume.
@@ -303,6 +307,17 @@ export function createConsole(httpServer: HttpServer, config: ConsoleConfig, opt
     cli,
     sshKeys,
     logging,
+    metrics: new MetricsEndpoint({
+      registry: createConsoleMetrics({
+        fleet: aps.reader,
+        joinedAps: () => apRegistry.connectedCount,
+        upgrade: () => orchestrator.view(),
+        moved: progress.moved,
+        joins: () => apRegistry.tally,
+      }),
+      token: config.metricsToken,
+      auth,
+    }),
     close: async (reason?: string) => {
       await cli.close();
       scheduler.dispose();

@@ -11,10 +11,10 @@ import { DEMO_CONTROLLER_VERSION, DEMO_FLEET } from './demo/demoFleet';
 import { DEMO_SFTP_PASSWORD, DEMO_SFTP_USER, startDemoImageServers, type DemoImageServers } from './demo/demoEnvironment';
 import { installGracefulStop } from './gracefulStop';
 import { installApis } from './http/consoleAccess';
+import { routeConsoleRequest } from './http/consoleRequests';
 import { RequestGate } from './http/requestGate';
 import { LoggingApi } from './http/loggingApi';
 import { SshKeysApi } from './http/sshKeysApi';
-import { isUploadPath } from '../lib/httpModeSettings';
 import { loadTrustedVendorKeys } from './imageSigning/imageManifest';
 
 async function main(): Promise<void> {
@@ -28,10 +28,8 @@ async function main(): Promise<void> {
   let instance: ReturnType<typeof createConsole> | null = null;
   let gate: RequestGate | null = null;
   const httpServer = createServer((req, res) => {
-    if (!instance || !gate?.admit(req, res)) return;
-    // Desktop (HTTP) uploads go to the tus server, past Next.js and its body handling.
-    if (isUploadPath(req.url ?? '')) void instance.uploads.handle(req, res);
-    else void handle(req, res);
+    // Desktop (HTTP) uploads and GET /metrics go past Next.js and its body handling.
+    if (instance && gate) routeConsoleRequest(instance, gate, req, res, () => void handle(req, res));
   });
   instance = createConsole(httpServer, config, { defaultProfile: demo?.profile, initialControllerVersion: DEMO_CONTROLLER_VERSION });
   gate = new RequestGate(instance.auth, { allowedHosts: { configured: config.allowedHosts, listenHost: config.host }, limiter: instance.limiter });

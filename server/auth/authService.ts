@@ -50,9 +50,10 @@ export interface AccountLocked {
   until: Date;
 }
 
-export type LoginResult =
-  | { ok: true; sessionId: string; user: SessionUser }
-  | { ok: false; status: 401 | 423; message: string; delayMs: number; lockedUntil?: string };
+export type LoginFailure = { ok: false; status: 401 | 423; message: string; delayMs: number; lockedUntil?: string };
+export type LoginResult = { ok: true; sessionId: string; user: SessionUser } | LoginFailure;
+/** A password checked without opening a session (HTTP Basic on GET /metrics). */
+export type CredentialsResult = { ok: true; user: SessionUser } | LoginFailure;
 
 /** `field` names the input a 400 is about, when there is one (`currentPassword`, `password`). */
 export type AuthFailure = { ok: false; status: 400 | 403 | 404 | 409 | 423; message: string; field?: string };
@@ -148,6 +149,15 @@ export class AuthService {
   login(username: string, password: string, sourceAddress: string): Promise<LoginResult> {
     // One attempt at a time per name: parallel guesses would otherwise all pass the lock check before any failure counts.
     return this.oneAtATime(throttleKey(username), () => this.attemptLogin(username, password, sourceAddress));
+  }
+
+  /**
+   * Checks a password as a login does (the same lock, delays, failure count and audit lines on failure)
+   * without opening a session: for callers that present credentials on every request (HTTP Basic).
+   * A success is not audited here; the caller decides what of it is worth a line.
+   */
+  checkCredentials(username: string, password: string, sourceAddress: string): Promise<CredentialsResult> {
+    return this.oneAtATime(throttleKey(username), () => this.verifyCredentials(username, password, sourceAddress));
   }
 
   /**
@@ -303,6 +313,15 @@ export class AuthService {
   }
 
   private async attemptLogin(username: string, password: string, sourceAddress: string): Promise<LoginResult> {
+    const checked = await this.verifyCredentials(username, password, sourceAddress);
+    if (!checked.ok) return checked;
+    const sessionId = this.sessions.create(checked.user.username);
+    this.audit.record({ username: checked.user.username, sourceAddress, action: 'login' });
+    return { ok: true, sessionId, user: checked.user };
+  }
+
+  /** The one password check of every way in: lock, hash, failure count, lockout and their audit lines. */
+  private async verifyCredentials(username: string, password: string, sourceAddress: string): Promise<CredentialsResult> {
     const lockedUntil = this.throttle.lockedUntil(username);
     if (lockedUntil !== null) {
       this.audit.record({ username, sourceAddress, action: 'login.failed', detail: 'account locked' });
@@ -321,9 +340,7 @@ export class AuthService {
     }
     this.throttle.recordSuccess(user.username);
     if (needsRehash(user.passwordHash)) this.users.upgradePasswordHash(user.username, await hashPassword(password));
-    const sessionId = this.sessions.create(user.username);
-    this.audit.record({ username: user.username, sourceAddress, action: 'login' });
-    return { ok: true, sessionId, user: { username: user.username, role: user.role } };
+    return { ok: true, user: { username: user.username, role: user.role } };
   }
 
   private async checkCurrentPassword(username: string, currentPassword: string | undefined, sourceAddress: string): Promise<AuthFailure | null> {
@@ -337,7 +354,7 @@ export class AuthService {
     return fail(400, 'The current password is wrong', 'currentPassword');
   }
 
-  private lockedAnswer(untilMs: number, delayMs = this.throttle.maxDelayMs): LoginResult {
+  private lockedAnswer(untilMs: number, delayMs = this.throttle.maxDelayMs): LoginFailure {
     return {
       ok: false,
       status: 423,

@@ -23,6 +23,8 @@ const RULES: Rule[] = [
   { methods: ['PUT'], path: /^\/api\/users\/[^/]+\/password$/, access: 'user' },
   { methods: '*', path: /^\/api\//, access: 'admin' },
   { methods: READ, path: /^\/(_next\/|favicon\.svg$|login$)/, access: 'public' },
+  // Prometheus has no session: the metrics endpoint checks its bearer token or Basic credentials itself.
+  { methods: ['GET'], path: /^\/metrics$/, access: 'public' },
   { methods: '*', path: /^\//, access: 'user' },
 ];
 

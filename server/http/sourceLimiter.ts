@@ -97,6 +97,8 @@ export class SourceLimiter {
 export const ACCESS_LIMITS = {
   login: { what: 'login attempts', limits: { burst: 20, perMinute: 20, concurrent: 2 } },
   hostKey: { what: 'host key checks', limits: { burst: 10, perMinute: 10, concurrent: 2 } },
+  // A Prometheus scraping every second, twice over (an HA pair behind one NAT), fits; a password guesser does not.
+  metrics: { what: 'metrics scrapes', limits: { burst: 30, perMinute: 120, concurrent: 2 } },
 } as const satisfies Record<string, { what: string; limits: SourceLimits }>;
 
 export type AccessKind = keyof typeof ACCESS_LIMITS;
