@@ -215,6 +215,7 @@ export function createConsole(httpServer: HttpServer, config: ConsoleConfig, opt
     queuePositions: () => orchestrator.queuePositions(),
     predownloadRunning: () => orchestrator.predownloadRunning(),
   };
+  const transferSample = () => ({ at: Date.now(), ...progress.moved });
   const apImage = (query: ApImageQuery = { sort: 'name', offset: 0 }) => queryApImage(query, viewSources);
   hub = new ConsoleHub(io.of('/') as ConsoleNamespace, {
     snapshot: (query): ConsoleSnapshot => ({
@@ -224,10 +225,12 @@ export function createConsole(httpServer: HttpServer, config: ConsoleConfig, opt
       apImageQuery: query,
       syslog: log.recent(SYSLOG_PAGE_LINES),
       homogeneous: isHomogeneous(aps.reader.imageTypes()),
+      transfer: transferSample(),
     }),
     page: apImage,
     summary: () => fleetSummary(aps.reader, viewSources),
     upgrade: () => orchestrator.view(),
+    transfer: transferSample,
   });
   const unsubscribeLog = log.onAppend((line) => hub?.syslogAppended(line));
 
