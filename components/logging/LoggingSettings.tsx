@@ -134,7 +134,7 @@ export function LoggingSettings({ canEdit }: { canEdit: boolean }) {
           />
         )}
       </Panel>
-      <Panel id="logging-levels" title="Trap Level">
+      <Panel id="logging-levels" title="Trap Level and Facility">
         <Field id="logging-trap" label="Trap Level" path="trap" hint="Lines at this severity or more severe go to the servers (IOS's logging trap).">
           <Select id="logging-trap" value={shown.trap} options={optionsOf(LOGGING_TRAP_LEVELS)} disabled={!canEdit || busy} onValueChange={(trap) => setDraft({ ...draft, trap })} />
         </Field>

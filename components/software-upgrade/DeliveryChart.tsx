@@ -35,7 +35,7 @@ export function DeliveryChart({ history, upgrade }: { history: ProgressHistory; 
   const peakRate = Math.max(0, ...rates.map((rate) => rate ?? 0));
   const averageRate = xMax > 0 ? ((last.deliveredBytes - points[0]!.deliveredBytes) * 1000) / xMax : 0;
   const rateSeries: ChartSeries[] = [{ name: 'Delivery rate', tone: 1, points: points.map((p, i) => [p.at - start, rates[i]!] as const) }];
-  const completeSeries: ChartSeries[] = [{ name: 'APs completed', tone: 2, points: points.map((p) => [p.at - start, p.complete] as const) }];
+  const completeSeries: ChartSeries[] = [{ name: 'Completed predownloading', tone: 2, points: points.map((p) => [p.at - start, p.complete] as const) }];
   const waves = upgrade.waves;
   const shownWaves = waves.slice(-MAX_WAVE_LINES);
   const waveSeries: ChartSeries[] = shownWaves.map((wave, n) => ({
@@ -53,7 +53,7 @@ export function DeliveryChart({ history, upgrade }: { history: ProgressHistory; 
       <div className="chart-row">
         <LineChart
           testId="chart-rate"
-          title="Delivery rate to APs"
+          title="Delivery rate to APs (MB/s)"
           summary={`Delivery rate over time, now ${rateNow}, peak ${rateText(peakRate)}.`}
           series={rateSeries}
           xMax={xMax}
@@ -63,8 +63,8 @@ export function DeliveryChart({ history, upgrade }: { history: ProgressHistory; 
         />
         <LineChart
           testId="chart-complete"
-          title="APs completed"
-          summary={`APs that completed their predownload over time, now ${last.complete} of ${last.totalAps}.`}
+          title="Completed predownloading (APs)"
+          summary={`APs that completed their predownload over time (they leave the count as they reload), now ${last.complete} of ${last.totalAps}.`}
           series={completeSeries}
           xMax={xMax}
           yMax={Math.max(1, last.totalAps)}
@@ -74,7 +74,7 @@ export function DeliveryChart({ history, upgrade }: { history: ProgressHistory; 
         {waveSeries.length > 0 && (
           <LineChart
             testId="chart-waves"
-            title="APs joined again, per wave"
+            title="Joined again, per wave (APs)"
             summary={`APs joined again running the new version, per wave: ${waveFigures}.`}
             series={waveSeries}
             xMax={xMax}
