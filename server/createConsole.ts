@@ -311,13 +311,14 @@ export function createConsole(httpServer: HttpServer, config: ConsoleConfig, opt
     sshKeys,
     logging,
     metrics: new MetricsEndpoint({
-      registry: createConsoleMetrics({
-        fleet: aps.reader,
-        joinedAps: () => apRegistry.connectedCount,
-        upgrade: () => orchestrator.view(),
-        moved: progress.moved,
-        joins: () => apRegistry.tally,
-      }),
+      registry: () =>
+        createConsoleMetrics({
+          fleet: aps.reader,
+          joinedAps: () => apRegistry.connectedCount,
+          upgrade: () => orchestrator.view(),
+          moved: progress.moved,
+          joins: () => apRegistry.tally,
+        }),
       token: config.metricsToken,
       auth,
     }),

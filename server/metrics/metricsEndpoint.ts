@@ -4,7 +4,11 @@ import type { Registry } from 'prom-client';
 import type { AuthService } from '../auth/authService';
 
 export interface MetricsEndpointOptions {
-  registry: Registry;
+  /**
+   * Makes the registry, at the first scrape: prom-client's default metrics start an event-loop monitor
+   * (a 10 ms timer) and a GC observer, which a console nobody scrapes (most test consoles) should not run.
+   */
+  registry: () => Registry;
   /** `EWC_METRICS_TOKEN`: a scraper's bearer token; null when none is configured. */
   token: string | null;
   auth: AuthService;
@@ -41,6 +45,7 @@ function basicCredentials(header: string): { username: string; password: string 
 export class MetricsEndpoint {
   // The first scrape of an account from an address is audited; the next thousands would only bury the trail.
   private readonly audited = new Set<string>();
+  private registry: Registry | null = null;
 
   constructor(private readonly options: MetricsEndpointOptions) {}
 
@@ -78,8 +83,9 @@ export class MetricsEndpoint {
         this.options.auth.audit.record({ username: checked.user.username, sourceAddress, action: 'login', detail: 'GET /metrics with HTTP Basic, no session (later scrapes from this address are not recorded)' });
       }
     }
-    const body = await this.options.registry.metrics();
-    res.writeHead(200, { 'content-type': this.options.registry.contentType, 'cache-control': 'no-store' });
+    this.registry ??= this.options.registry();
+    const body = await this.registry.metrics();
+    res.writeHead(200, { 'content-type': this.registry.contentType, 'cache-control': 'no-store' });
     res.end(body);
   }
 }
