@@ -28,9 +28,17 @@ describe('the delivery chart history', () => {
   it('starts again for a new upgrade, records nothing at rest, and carries each wave\'s joined APs', () => {
     let history = addProgress(EMPTY_HISTORY, sample(1000, 5), summary(1), upgrade(1));
     history = addProgress(history, sample(2000, 9), summary(2), upgrade(2, 'Reload', [3, 1]));
-    expect(history).toEqual({ upgradeId: 2, points: [{ at: 2000, deliveredBytes: 9, fetchedBytes: 0, complete: 2, totalAps: 6000, joinedPerWave: [3, 1] }] });
+    expect(history).toEqual({ upgradeId: 2, phase: 'activation', points: [{ at: 2000, deliveredBytes: 9, fetchedBytes: 0, complete: 2, totalAps: 6000, joinedPerWave: [3, 1] }] });
     expect(addProgress(history, sample(3000, 9), summary(2), upgrade(2, 'Completed'))).toBe(history);
     // A batch no newer than the last point (a snapshot after a reconnect) adds nothing.
     expect(addProgress(history, sample(2000, 9), summary(2), upgrade(2, 'Reload'))).toBe(history);
+  });
+
+  it('gives the activation a time axis of its own, however long the upgrade waited at Activate', () => {
+    let history = addProgress(EMPTY_HISTORY, sample(1000, 5), summary(1), upgrade(4, 'NetworkUpgrade'));
+    history = addProgress(history, sample(2000, 9), summary(6000), upgrade(4, 'Activate'));
+    expect(history.points.map((p) => p.at)).toEqual([1000, 2000]);
+    history = addProgress(history, sample(3_600_000, 9), summary(5990), upgrade(4, 'Reload', [10]));
+    expect(history).toMatchObject({ phase: 'activation', points: [{ at: 3_600_000, joinedPerWave: [10] }] });
   });
 });

@@ -15,12 +15,16 @@ export interface ProgressPoint {
   joinedPerWave: number[];
 }
 
+/** The predownload (through the wait at Activate), or the activation (Reload): each has its own time axis. */
+export type ProgressPhase = 'predownload' | 'activation';
+
 export interface ProgressHistory {
   upgradeId: number | null;
+  phase: ProgressPhase;
   points: ProgressPoint[];
 }
 
-export const EMPTY_HISTORY: ProgressHistory = { upgradeId: null, points: [] };
+export const EMPTY_HISTORY: ProgressHistory = { upgradeId: null, phase: 'predownload', points: [] };
 
 /**
  * How many points a chart keeps, whatever the run's length: past it, every other point goes (the whole
@@ -32,11 +36,16 @@ const RATE_WINDOW_MS = 1000;
 
 const ACTIVE = new Set<string>(UPGRADE_BAR_STAGES);
 
-/** Adds what a batch said; a new upgrade starts a new history, and nothing is recorded while none runs. */
+/**
+ * Adds what a batch said. A new upgrade, or its activation, starts a new history (hours may pass at
+ * Activate before someone presses it: one time axis would squash the predownload to nothing); nothing
+ * is recorded while no upgrade runs.
+ */
 export function addProgress(history: ProgressHistory, sample: TransferSample, summary: ApImageSummary, upgrade: UpgradeView): ProgressHistory {
-  const fresh = upgrade.upgradeId !== history.upgradeId;
+  const phase: ProgressPhase = upgrade.stage === 'Reload' ? 'activation' : 'predownload';
+  const fresh = upgrade.upgradeId !== history.upgradeId || (ACTIVE.has(upgrade.stage) && phase !== history.phase);
   const points = fresh ? [] : history.points;
-  if (!ACTIVE.has(upgrade.stage)) return fresh ? { upgradeId: upgrade.upgradeId, points } : history;
+  if (!ACTIVE.has(upgrade.stage)) return fresh ? { upgradeId: upgrade.upgradeId, phase, points } : history;
   const last = points.at(-1);
   if (last && sample.at <= last.at) return history;
   const point: ProgressPoint = {
@@ -48,7 +57,7 @@ export function addProgress(history: ProgressHistory, sample: TransferSample, su
     joinedPerWave: upgrade.waves.map((wave) => wave.joined),
   };
   const next = [...points, point];
-  return { upgradeId: upgrade.upgradeId, points: next.length > MAX_POINTS ? next.filter((_, i) => i % 2 === 0 || i === next.length - 1) : next };
+  return { upgradeId: upgrade.upgradeId, phase, points: next.length > MAX_POINTS ? next.filter((_, i) => i % 2 === 0 || i === next.length - 1) : next };
 }
 
 /** Bytes a second delivered to APs at each point, over the last second or more; null where no earlier point is that far back. */
