@@ -27,7 +27,6 @@ const nextConfig: NextConfig = {
   // Native and Node-only packages stay outside the bundles; route handlers reach the running console through a global.
   serverExternalPackages: ['better-sqlite3', 'ssh2'],
   poweredByHeader: false,
-  typescript: { ignoreBuildErrors: true },
   // The console shows no optimized images, and the optimizer fetches same-origin URLs (the API
   // included) on behalf of anonymous callers: off, /_next/image answers 404.
   images: { unoptimized: true },

@@ -56,7 +56,7 @@ function PredownloadCharts({ points, start, xMax, clock }: ChartsProps) {
   const averageRate = xMax > 0 ? ((last.deliveredBytes - first.deliveredBytes) * 1000) / xMax : 0;
   const rateNow = lastRate === null ? 'not measured yet' : rateText(lastRate);
   const rateSeries: ChartSeries[] = [{ name: 'Delivery rate', tone: 1, points: points.map((p, i) => [p.at - start, rates[i]!] as const) }];
-  const completeSeries: ChartSeries[] = [{ name: 'Completed predownloading', tone: 2, points: points.map((p) => [p.at - start, p.complete] as const) }];
+  const completeSeries: ChartSeries[] = [{ name: 'Completed predownloading', tone: 2, step: true, points: points.map((p) => [p.at - start, p.complete] as const) }];
   return (
     <>
       <div className="chart-row">
@@ -95,6 +95,7 @@ function ActivationCharts({ points, start, xMax, clock, upgrade }: ChartsProps &
   const waveSeries: ChartSeries[] = shown.map((wave, n) => ({
     name: `Wave ${wave.index + 1}`,
     tone: (n % MAX_WAVE_LINES) + 1,
+    step: true,
     points: points.filter((p) => p.joinedPerWave.length > wave.index).map((p) => [p.at - start, p.joinedPerWave[wave.index]!] as const),
   }));
   const joined = waves.reduce((sum, wave) => sum + wave.joined, 0);

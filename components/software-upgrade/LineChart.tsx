@@ -6,6 +6,8 @@ export interface ChartSeries {
   points: readonly (readonly [number, number | null])[];
   /** A CSS class for the stroke colour (chart-line-1 … chart-line-8). */
   tone: number;
+  /** A count: it holds its value until the next sample says otherwise, so it is drawn in steps, not slopes. */
+  step?: boolean;
 }
 
 export interface LineChartProps {
@@ -33,7 +35,7 @@ export function LineChart({ title, summary, series, xMax, yMax, formatX, formatY
   const id = useId();
   const x = (value: number) => LEFT + (xMax > 0 ? (value / xMax) * (WIDTH - LEFT - RIGHT) : 0);
   const y = (value: number) => HEIGHT - BOTTOM - (yMax > 0 ? (value / yMax) * (HEIGHT - TOP - BOTTOM) : 0);
-  const path = (points: ChartSeries['points']) => {
+  const path = ({ points, step }: ChartSeries) => {
     let d = '';
     let pen = false;
     for (const [px, py] of points) {
@@ -41,6 +43,7 @@ export function LineChart({ title, summary, series, xMax, yMax, formatX, formatY
         pen = false;
         continue;
       }
+      if (pen && step) d += `H${x(px).toFixed(1)}`;
       d += `${pen ? 'L' : 'M'}${x(px).toFixed(1)},${y(py).toFixed(1)}`;
       pen = true;
     }
@@ -68,7 +71,7 @@ export function LineChart({ title, summary, series, xMax, yMax, formatX, formatY
           {formatX(xMax)}
         </text>
         {series.map((s) => (
-          <path key={s.name} className={`chart-line chart-line-${s.tone}`} d={path(s.points)}>
+          <path key={s.name} className={`chart-line chart-line-${s.tone}`} d={path(s)}>
             <title>{s.name}</title>
           </path>
         ))}
