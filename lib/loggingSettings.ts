@@ -121,7 +121,6 @@ export const loggingSettingsSchema = z
     });
   });
 export type LoggingSettings = z.output<typeof loggingSettingsSchema>;
-export type LoggingSettingsInput = z.input<typeof loggingSettingsSchema>;
 
 export const DEFAULT_LOGGING_SETTINGS: LoggingSettings = { trap: DEFAULT_TRAP_LEVEL, facility: DEFAULT_LOGGING_FACILITY, hosts: [] };
 

@@ -18,7 +18,7 @@ const REASONS: Record<string, string> = {
   EADDRNOTAVAIL: 'Address not available',
 };
 
-export function socketReason(error: unknown): string {
+function socketReason(error: unknown): string {
   const code = (error as NodeJS.ErrnoException | null)?.code;
   return (code && REASONS[code]) ?? (code ? `Connection failed (${code})` : 'Connection closed');
 }
