@@ -54,6 +54,11 @@ import { WriteBehind } from './store/writeBehind';
 import { RuntimeMonitor } from './diagnostics/runtimeStats';
 import type { ApImageQuery } from '../lib/apImageQuery';
 import { SYSLOG_PAGE_LINES } from '../lib/syslog';
+import { LoggingSettingsRepository } from './store/loggingSettingsRepository';
+import { LoggingService } from './syslog/loggingService';
+import { SyslogForwarder } from './syslog/syslogForwarder';
+import { createConsoleMetrics } from './metrics/consoleMetrics';
+import { MetricsEndpoint } from './metrics/metricsEndpoint';
 
 export interface ConsoleInstance {
   api: ConsoleApi;
@@ -80,6 +85,10 @@ export interface ConsoleInstance {
   /** The SSH CLI: its host key fingerprint, and its port once listening. */
   cli: CliServer;
   sshKeys: SshKeyRepository;
+  /** Syslog to the site's servers (`logging host`): the page, the API and the CLI go through it. */
+  logging: LoggingService;
+  /** GET /metrics for Prometheus (bearer token or an account's Basic credentials). */
+  metrics: MetricsEndpoint;
   /**
    * Stops the console. With a reason (a graceful stop): no new work, the last store tick written, and every
    * page and AP told why before the connections close. The running upgrade's state is left as it is, to resume.
@@ -148,6 +157,9 @@ export function createConsole(webServers: WebServer | readonly WebServer[], conf
   const log = new EventLog(fleetStore, store, config.eventLogMaxLines);
   const progress = new TransferProgress();
   const runtime = new RuntimeMonitor();
+  // Before anything logs, so the stored syslog hosts get the start-up lines (a resumed upgrade's) too.
+  const forwarder = new SyslogForwarder({ queueLines: config.syslogQueueLines, onAppend: (listener) => log.onAppend(listener), write: (line) => log.write(line) });
+  const logging = new LoggingService({ repository: new LoggingSettingsRepository(db), forwarder, audit: auth.audit, log: (line) => log.write(line), queueLines: config.syslogQueueLines });
 
   // Browsers only: APs have their own port and socket.io server (CapwapPort), so no page can reach /capwap.
   const io = new SocketServer(firstServer, {
@@ -213,6 +225,7 @@ export function createConsole(webServers: WebServer | readonly WebServer[], conf
     queuePositions: () => orchestrator.queuePositions(),
     predownloadRunning: () => orchestrator.predownloadRunning(),
   };
+  const transferSample = () => ({ at: Date.now(), ...progress.moved });
   const apImage = (query: ApImageQuery = { sort: 'name', offset: 0 }) => queryApImage(query, viewSources);
   hub = new ConsoleHub(io.of('/') as ConsoleNamespace, {
     snapshot: (query): ConsoleSnapshot => ({
@@ -222,10 +235,12 @@ export function createConsole(webServers: WebServer | readonly WebServer[], conf
       apImageQuery: query,
       syslog: log.recent(SYSLOG_PAGE_LINES),
       homogeneous: isHomogeneous(aps.reader.imageTypes()),
+      transfer: transferSample(),
     }),
     page: apImage,
     summary: () => fleetSummary(aps.reader, viewSources),
     upgrade: () => orchestrator.view(),
+    transfer: transferSample,
   });
   const restconf: RestconfSources = {
     fleetSummary: () => fleetSummary(aps.reader, viewSources),
@@ -282,6 +297,7 @@ export function createConsole(webServers: WebServer | readonly WebServer[], conf
     auth,
     sshKeys,
     db,
+    logging,
     apImage,
     syslog: () => log.recent(),
     upgrade: () => orchestrator.view(),
@@ -311,6 +327,19 @@ export function createConsole(webServers: WebServer | readonly WebServer[], conf
     cli,
     sshKeys,
     restconf,
+    logging,
+    metrics: new MetricsEndpoint({
+      registry: () =>
+        createConsoleMetrics({
+          fleet: aps.reader,
+          joinedAps: () => apRegistry.connectedCount,
+          upgrade: () => orchestrator.view(),
+          moved: progress.moved,
+          joins: () => apRegistry.tally,
+        }),
+      token: config.metricsToken,
+      auth,
+    }),
     close: async (reason?: string) => {
       await cli.close();
       scheduler.dispose();
@@ -324,6 +353,7 @@ export function createConsole(webServers: WebServer | readonly WebServer[], conf
       }
       // The last tick: everything still pending, in one transaction, before any connection closes.
       store.close();
+      forwarder.close();
       hub?.dispose();
       stopSweep();
       detachAuth();

@@ -35,6 +35,8 @@ import { usePredownloadTargets } from './usePredownloadTargets';
 import { useMaintenanceActions } from './useMaintenanceActions';
 import { useActionConfirmation } from './useActionConfirmation';
 import { ConfirmActionDialog } from './ConfirmActionDialog';
+import { DeliveryChart } from './DeliveryChart';
+import { useProgressHistory } from './useProgressHistory';
 
 const EXPORT_BUTTON_ID = 'export-config-open';
 
@@ -53,6 +55,7 @@ export function SoftwareUpgradeConsole({ canChange }: { canChange: boolean }) {
   const targets = usePredownloadTargets();
   const maintenance = useMaintenanceActions(runner);
   const upgrade = live.upgrade;
+  const history = useProgressHistory(live);
   const confirmation = useActionConfirmation(runner, { activate: actions.activate, cancel: actions.cancel, cancelSchedule: maintenance.cancelSchedule }, upgrade?.controllerTimeZone ?? 'UTC');
   // Off line the page shows the last known state: no command may act on it.
   const online = live.connection === 'live';
@@ -111,6 +114,12 @@ export function SoftwareUpgradeConsole({ canChange }: { canChange: boolean }) {
           <UpgradeDetails upgrade={upgrade} />
         </Panel>
       </div>
+
+      {history.points.length > 1 && history.upgradeId === upgrade?.upgradeId && (
+        <Panel id="live-progress" title="Live Progress">
+          <DeliveryChart history={history} upgrade={upgrade} />
+        </Panel>
+      )}
 
       {form.values.mode === 'CCO' && (
         <Panel id="catalog-check" title="Check for New Version">

@@ -43,6 +43,8 @@ export class ApRegistry {
   private readonly sessions = new Map<string, { session: ApSession; serial: string; disconnect: (reason: string) => void }>();
   private readonly drops: DropReport;
   private readonly joins: RateWindow;
+  /** Joins admitted and refused since the console started (refusals over the join rate apart), for GET /metrics. */
+  readonly tally = { joined: 0, refused: 0, rateLimited: 0 };
 
   constructor(
     namespace: CapwapNamespace,
@@ -64,6 +66,7 @@ export class ApRegistry {
     namespace.on('connection', (socket) => {
       const info = socket.data.join as ApJoinInfo;
       const session = new ApSession(info, socket);
+      this.tally.joined += 1;
       const previous = this.sessions.get(info.mac);
       this.sessions.set(info.mac, { session, serial: socket.data.serial as string, disconnect: () => socket.disconnect(true) });
       // The same certificate proved itself again (an AP that rejoins before its old link timed out): the old session goes.
@@ -125,6 +128,8 @@ export class ApRegistry {
 
   /** Refusals are counted in two kinds, so that APs waiting their turn do not hide forged joins in one count. */
   private refused({ reason, rateLimited }: { reason: string; rateLimited?: true }, address: string): void {
+    if (rateLimited) this.tally.rateLimited += 1;
+    else this.tally.refused += 1;
     this.drops.drop(
       rateLimited ? 'join-rate' : 'join-refused',
       () => joinLine(`AP join from ${plainAddress(address)} refused: ${reason}`),

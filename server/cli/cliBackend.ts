@@ -1,5 +1,7 @@
 import type { ApImageReport } from '../../lib/apImage';
 import type { ImageDownloadProfileInput } from '../../lib/imageDownloadProfile';
+import type { LoggingView } from '../../lib/loggingSettings';
+import type { LoggingChange } from '../syslog/loggingService';
 import type { SyslogLine } from '../../lib/syslog';
 import type { UpgradeView } from '../../lib/upgradeStage';
 import type { Role } from '../../lib/validations/authSchemas';
@@ -33,6 +35,10 @@ export interface CliBackend {
   reset(actor: CliActor): string[];
   /** The page's Cancel. */
   cancel(actor: CliActor): string[];
+  /** `logging host …`, `logging trap …` and their `no` forms: the same rule as the page's Logging settings; returns error lines. */
+  changeLogging(change: LoggingChange, actor: CliActor): string[];
+  /** The syslog settings and each host's feed, for `show logging` and `show running-config`. */
+  logging(): LoggingView;
   upgrade(): UpgradeView;
   apImage(): ApImageReport;
   syslog(): SyslogLine[];

@@ -310,6 +310,7 @@ describe('CLI accounts', () => {
       auth: instance.auth,
       sshKeys: instance.sshKeys,
       db: instance.db,
+      logging: instance.logging,
       apImage: () => instance.api.getApImage().body as ApImageReport,
       syslog: () => [],
       upgrade: () => instance.orchestrator.view(),

@@ -11,12 +11,14 @@ import type { CliAuth } from './cliAuth';
 import type { CliActor, CliBackend } from './cliBackend';
 import { HOSTNAME_PATTERN, HostnameStore } from './hostname';
 import type { SshKeyRepository } from './sshKeyRepository';
+import type { LoggingService } from '../syslog/loggingService';
 
 export interface ConsoleCliDeps {
   api: ConsoleApi;
   auth: AuthService;
   sshKeys: SshKeyRepository;
   db: Db;
+  logging: LoggingService;
   apImage: () => ApImageReport;
   syslog: () => SyslogLine[];
   upgrade: () => UpgradeView;
@@ -100,6 +102,11 @@ export function createConsoleCliBackend(deps: ConsoleCliDeps): { backend: CliBac
       const result = api.cancel(actor);
       return result.status === 202 ? ['AP image predownload aborted: every AP drops its partial image.'] : refusal(result, 'Abort refused');
     },
+    changeLogging: (change, actor) => {
+      const result = deps.logging.change(change, actor);
+      return result.ok ? [] : result.issues.map((issue) => `% Error: ${result.error}: ${issue.message}${issue.path ? ` (${issue.path})` : ''}`);
+    },
+    logging: () => deps.logging.view(),
     upgrade: deps.upgrade,
     apImage: deps.apImage,
     syslog: deps.syslog,

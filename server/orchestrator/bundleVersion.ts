@@ -26,11 +26,11 @@ export async function readBundleVersion(source: ImageSource, cache: ImageCache, 
  * folder (removed afterwards), so that the question "do some APs run it already?" is answered first.
  * Bounded by the source's own deadlines (TFTP retries, SFTP and catalog timeouts).
  */
-export async function probeBundleVersion(source: ImageSource, dataDir: string, signal: AbortSignal): Promise<BundleVersion> {
+export async function probeBundleVersion(source: ImageSource, dataDir: string, signal: AbortSignal, onProgress: (bytes: number) => void): Promise<BundleVersion> {
   fs.mkdirSync(dataDir, { recursive: true });
   const dir = fs.mkdtempSync(path.join(dataDir, 'image-probe-'));
   try {
-    return await readBundleVersion(source, new ImageCache(dir, source), { signal, onProgress: () => undefined });
+    return await readBundleVersion(source, new ImageCache(dir, source), { signal, onProgress });
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

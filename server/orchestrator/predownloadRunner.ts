@@ -136,9 +136,13 @@ export class PredownloadRunner {
   /** Fetch options that publish the bytes fetched so far, for the page's view of the image server transfer. */
   private fetchOptions(run: UpgradeRun, fileName: string) {
     const url = run.source.displayUrl(fileName);
+    const countFetched = this.deps.progress.fetchCounter();
     return {
       signal: run.abort.signal,
       onProgress: (bytes: number, totalBytes: number | null) => {
+        countFetched(bytes);
+        // A fetch shows once a byte has come: a start at 0 (TFTP's report before its first block) shows nothing yet.
+        if (bytes === 0) return;
         if (totalBytes !== null && bytes >= totalBytes) run.fetches.delete(fileName);
         else run.fetches.set(fileName, { fileName, url, bytes, totalBytes });
         this.deps.notifier.upgradeChanged();

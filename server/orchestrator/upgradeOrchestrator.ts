@@ -145,7 +145,7 @@ export class UpgradeOrchestrator {
   async startPredownload(profile: StoredProfile, targets: PredownloadTargets | null = null, origin?: UpgradeOrigin, options: PredownloadOptions = {}): Promise<UpgradeRecord> {
     this.assertCanStart();
     const source = this.deps.createImageSource(profile);
-    const bundle = await probeBundleVersion(source, this.deps.config.dataDir, this.probes.signal);
+    const bundle = await probeBundleVersion(source, this.deps.config.dataDir, this.probes.signal, this.deps.progress.fetchCounter());
     if (this.probes.signal.aborted) throw new UpgradeConflictError('The controller is stopping: nothing was started.');
     // Another start may have won while the version was read.
     this.assertCanStart();

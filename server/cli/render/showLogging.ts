@@ -1,4 +1,6 @@
+import type { LoggingView } from '../../../lib/loggingSettings';
 import type { SyslogLine } from '../../../lib/syslog';
+import { trapLoggingLines } from './loggingConfig';
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
@@ -15,13 +17,15 @@ export function syslogLineText(line: SyslogLine): string {
   return `${syslogTimestamp(line.time)}: %${line.facility}: ${line.text}`;
 }
 
-/** `show logging`: the buffer header, then the console's event log lines, oldest first. */
-export function renderShowLogging(lines: readonly SyslogLine[]): string[] {
+/** `show logging`: the buffer header, the syslog hosts' feeds, then the console's event log lines, oldest first. */
+export function renderShowLogging(lines: readonly SyslogLine[], logging: LoggingView): string[] {
   return [
     'Syslog logging: enabled (0 messages dropped, 0 flushes, 0 overruns, xml disabled, filtering disabled)',
     '',
     `    Buffer logging:  level debugging, ${lines.length} messages logged, xml disabled,`,
     '                     filtering disabled',
+    '',
+    ...trapLoggingLines(logging),
     '',
     `Log Buffer (${lines.length} lines, timestamps in UTC):`,
     '',

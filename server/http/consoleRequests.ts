@@ -1,0 +1,18 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { isUploadPath } from '../../lib/httpModeSettings';
+import type { ConsoleInstance } from '../createConsole';
+import { METRICS_PATH } from '../metrics/metricsEndpoint';
+import { sourceAddressOf, type RequestGate } from './requestGate';
+
+/**
+ * Where a request on the console's HTTP port goes once the request gate let it in: Desktop uploads to
+ * the tus server, GET /metrics to the metrics endpoint, everything else to `next` (Next.js's pages and
+ * API routes in server/main.ts). socket.io answers its own path before this is called.
+ */
+export function routeConsoleRequest(instance: Pick<ConsoleInstance, 'uploads' | 'metrics'>, gate: RequestGate, req: IncomingMessage, res: ServerResponse, next: () => void): void {
+  if (!gate.admit(req, res)) return;
+  const pathname = new URL(req.url ?? '/', 'http://console.invalid').pathname;
+  if (isUploadPath(req.url ?? '')) void instance.uploads.handle(req, res);
+  else if (pathname === METRICS_PATH) void instance.metrics.handle(req, res, sourceAddressOf(req));
+  else next();
+}
