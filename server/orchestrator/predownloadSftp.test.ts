@@ -13,15 +13,17 @@ import { startOpenSshServer, type OpenSshServer } from '../testing/opensshServer
 import { writeRandomFile } from '../testing/tftpdHpa';
 
 // Debian's OpenSSH on a loopback port, logging in a real test user whose home holds the bundle,
-// as in the seed document (Documents/sftp_files/…, relative to the login directory).
+// as in the seed document (Documents/sftp_files…/EWC/…, relative to the login directory).
 let sshd: OpenSshServer;
 let bundleDir: string;
-const IMAGE_PATH = `Documents/sftp_files${DEMO_IMAGE_PATH}`;
+// A folder of this process's own: several checkouts may run these tests against the one test user at once.
+const BUNDLE_ROOT = `Documents/sftp_files_${process.pid}`;
+const IMAGE_PATH = `${BUNDLE_ROOT}${DEMO_IMAGE_PATH}`;
 const BIG_AP1G8 = 120 * 1024 * 1024;
 
 beforeAll(async () => {
   sshd = await startOpenSshServer({ user: 'ewcsftp' });
-  const root = path.join(sshd.home, 'Documents', 'sftp_files');
+  const root = path.join(sshd.home, BUNDLE_ROOT);
   fs.rmSync(root, { recursive: true, force: true });
   ensureDemoBundle(root, 'scaled');
   bundleDir = path.join(root, DEMO_IMAGE_PATH);
@@ -29,6 +31,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  if (sshd) fs.rmSync(path.join(sshd.home, BUNDLE_ROOT), { recursive: true, force: true });
   await sshd?.dispose();
 });
 

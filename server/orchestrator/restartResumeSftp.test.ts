@@ -21,7 +21,7 @@ const AP = DEMO_FLEET[2];
 
 beforeAll(async () => {
   sshd = await startOpenSshServer({ user: 'ewcsftp' });
-  bundleRoot = path.join(sshd.home, 'Documents', 'restart_resume');
+  bundleRoot = path.join(sshd.home, 'Documents', `restart_resume_${process.pid}`);
   fs.rmSync(bundleRoot, { recursive: true, force: true });
   ensureDemoBundle(bundleRoot, 'scaled');
   bundleDir = path.join(bundleRoot, DEMO_IMAGE_PATH);
