@@ -50,7 +50,7 @@ import { MaintenanceApi } from './http/maintenanceApi';
 import { UpgradeRunRepository } from './store/upgradeRunRepository';
 import { WriteBehind } from './store/writeBehind';
 import { RuntimeMonitor } from './diagnostics/runtimeStats';
-import type { ApImageQuery } from '../lib/apImageQuery';
+import { CONTROLLER_LIST_QUERY, type ApImageQuery } from '../lib/apImageQuery';
 import { SYSLOG_PAGE_LINES } from '../lib/syslog';
 
 export interface ConsoleInstance {
@@ -265,7 +265,7 @@ export function createConsole(httpServer: HttpServer, config: ConsoleConfig, opt
     auth,
     sshKeys,
     db,
-    apImage,
+    apImage: () => apImage(CONTROLLER_LIST_QUERY),
     syslog: () => log.recent(),
     upgrade: () => orchestrator.view(),
     startedAt: Date.now(),
