@@ -2,6 +2,8 @@ import fs from 'node:fs';
 import type { Socket } from 'socket.io';
 import type { z } from 'zod';
 import type { ApJoinInfo, ApToControllerEvents, ControllerToApEvents, ImageOffer } from '../../lib/capwapEvents';
+import { plainAddress } from '../../lib/netAddress';
+import type { SessionEndpoints } from '../orchestrator/syslogText';
 import { beginReplySchema, dataReplySchema, endReplySchema, precheckReplySchema, reloadReplySchema, type EndReply, type PrecheckReply, type ReloadReply } from '../../lib/capwapReplies';
 
 export type CapwapSocket = Socket<ApToControllerEvents, ControllerToApEvents>;
@@ -43,11 +45,18 @@ export class ApSession {
    * says Failed (and the retry can resume) instead of Predownloading for half a minute.
    */
   private readonly dropped: Promise<never>;
+  /** The AP's address and port as the AP port sees them, and the controller's: read at the join, as a closed socket no longer has them. */
+  readonly endpoints: SessionEndpoints;
 
   constructor(
     readonly info: ApJoinInfo,
     private readonly socket: CapwapSocket,
   ) {
+    const link = socket.request.socket;
+    this.endpoints = {
+      ap: { address: plainAddress(link.remoteAddress), port: link.remotePort ?? 0 },
+      controller: { address: plainAddress(link.localAddress), port: link.localPort ?? 0 },
+    };
     this.dropped = new Promise<never>((_, reject) => socket.once('disconnect', () => reject(new ApSessionError('AP disconnected'))));
     this.dropped.catch(() => undefined);
   }

@@ -73,7 +73,7 @@ describe('a controller stopped gracefully mid-predownload', () => {
     expect(restarted.instance.orchestrator.view().stage).toBe('Activate');
     const lines = syslog(restarted);
     expect(lines).toContain(`Controller restarted: resuming upgrade 1 at stage ${stageAtStop}`);
-    expect(lines.filter((line) => line.includes('Completed install add'))).toHaveLength(1);
+    expect(lines.filter((line) => line.endsWith(`Completed install add tftp://127.0.0.1:${tftpd.port}${DEMO_IMAGE_PATH}/${AP.imageType}`))).toHaveLength(1);
     const resumedAt = lines.map((line) => new RegExp(`${AP.name}: Image Data Request sent, fileName \\[${AP.imageType}\\], resuming at (\\d+)`).exec(line)).find(Boolean);
     expect(Number(resumedAt?.[1])).toBeGreaterThanOrEqual(held);
     expect(apRow(restarted)).toMatchObject({ predownloadStatus: 'Complete', retryCount: 0 });

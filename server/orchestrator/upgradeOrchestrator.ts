@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { VERSION_FILE } from '../../lib/imageBundle';
 import { PREDOWNLOAD_ACTIVE } from '../../lib/predownloadStatus';
 import { backupReplacementOf, describeBackupReplacement, type BackupReplacement } from '../../lib/backupReplacement';
 import { runsVersion, upgradeResultText } from '../../lib/upgradeOutcome';
@@ -21,6 +22,7 @@ import type { UpgradeRunRepository } from '../store/upgradeRunRepository';
 import type { WriteBehind } from '../store/writeBehind';
 import { describeTargets, targetsMatcher, type ActivationOptions, type PredownloadTargets } from '../../lib/rollout';
 import { probeBundleVersion } from './bundleVersion';
+import { installReport } from './installLog';
 import { stopsOnCancel } from './actionPreview';
 import { ApActions } from './apActions';
 import { NetworkReload } from './networkReload';
@@ -145,7 +147,7 @@ export class UpgradeOrchestrator {
   async startPredownload(profile: StoredProfile, targets: PredownloadTargets | null = null, origin?: UpgradeOrigin, options: PredownloadOptions = {}): Promise<UpgradeRecord> {
     this.assertCanStart();
     const source = this.deps.createImageSource(profile);
-    const bundle = await probeBundleVersion(source, this.deps.config.dataDir, this.probes.signal);
+    const bundle = await probeBundleVersion(source, this.deps.config.dataDir, this.probes.signal, installReport(this.deps.log, source.displayUrl(VERSION_FILE)));
     if (this.probes.signal.aborted) throw new UpgradeConflictError('The controller is stopping: nothing was started.');
     // Another start may have won while the version was read.
     this.assertCanStart();
@@ -165,7 +167,7 @@ export class UpgradeOrchestrator {
       if (bundle.ok) this.deps.upgrades.setTargets(created.id, bundle.version, null);
       cacheDir = path.join(cacheRoot, `upgrade-${created.id}`);
       this.deps.runs.create(created.id, profile, cacheDir);
-      this.deps.log.write(syslogText.installStart(imageUrl));
+      this.deps.log.write(syslogText.upgrade(`Upgrade ${created.id}: stage Initiate: ${created.message}`));
       return created;
     });
     this.run?.abort.abort();
