@@ -17,6 +17,8 @@ import { CatalogApi } from './http/catalogApi';
 import { checkHttpModeInput } from './http/httpModeChecks';
 import { CatalogCheckService } from './catalog/catalogCheckService';
 import { catalogNetworkOf } from './catalog/catalogNetwork';
+import type { CatalogCaller } from './catalog/catalogSettings';
+import { apSerial, controllerIdentity } from './catalog/controllerIdentity';
 import { DESKTOP_TRUST_SOURCE, DigestTrust } from './imageSigning/digestTrust';
 import { ImageTrustApi } from './http/imageTrustApi';
 import { createHttpModeSource, type HttpModeSourceDeps } from './imageSource/httpModeSource';
@@ -165,7 +167,20 @@ export function createConsole(httpServer: HttpServer, config: ConsoleConfig, opt
     trustOf: trustOfUpload,
   });
   const catalogNetwork = catalogNetworkOf(config);
-  const httpModeDeps: HttpModeSourceDeps = { aps: () => aps.all(), controllerVersion: () => controller.version(), network: catalogNetwork, uploads, digestTrust };
+  const certificateSerial = (mac: string) => trust.repository.get(mac)?.certSerial ?? null;
+  const catalogCaller: CatalogCaller = {
+    identity: () =>
+      controllerIdentity({
+        caCertPath: path.join(trust.pkiDir, 'ca.crt'),
+        aps: () => aps.all(),
+        certificateSerial,
+        factoryDefault: () => !profiles.isSaved(),
+        requireSignedImages: config.requireSignedImages,
+      }),
+    serialOf: (ap) => apSerial(ap, certificateSerial),
+    step: (text) => log.write(syslogText.firmwareCheck(text)),
+  };
+  const httpModeDeps: HttpModeSourceDeps = { aps: () => aps.all(), controllerVersion: () => controller.version(), network: catalogNetwork, caller: catalogCaller, uploads, digestTrust };
   const createImageSource = options.createImageSource ?? ((profile: StoredProfile) => imageSourceFor(profile, config, httpModeDeps));
   const catalogChecks = new CatalogCheckService({
     db,
@@ -173,6 +188,7 @@ export function createConsole(httpServer: HttpServer, config: ConsoleConfig, opt
     aps: () => aps.all(),
     controllerVersion: () => controller.version(),
     network: catalogNetwork,
+    caller: catalogCaller,
     log: (line) => log.write(line),
   });
   catalogChecks.reschedule();

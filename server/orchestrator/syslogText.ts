@@ -66,6 +66,12 @@ export const syslogText = {
     facility: severity === 'error' ? 'UPGRADE-3-AP_SW_UPDATE_ERROR' : 'UPGRADE-5-AP_SW_UPDATE_LOG_MSG',
     text,
   }),
+  /** One step of a firmware check, as the seed's `awc` log has one line per step (connected, certificate verified, challenge, AP info sent, firmware returned). */
+  firmwareCheck: (step: string): EventLine => ({
+    severity: 'notice',
+    facility: 'UPGRADE-5-AP_SW_UPDATE_LOG_MSG',
+    text: `Firmware check: ${step}`,
+  }),
   apLog: (apName: string, line: string): EventLine => ({
     severity: 'info',
     facility: 'APMGR_TRACE_MESSAGE-6-AP_LOG',
