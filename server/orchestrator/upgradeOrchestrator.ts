@@ -20,11 +20,11 @@ import type { ScheduleRepository } from '../store/scheduleRepository';
 import type { UpgradeOrigin, UpgradeRecord, UpgradeRepository } from '../store/upgradeRepository';
 import type { UpgradeRunRepository } from '../store/upgradeRunRepository';
 import type { WriteBehind } from '../store/writeBehind';
-import { describeTargets, targetsMatcher, type ActivationOptions, type PredownloadTargets } from '../../lib/rollout';
+import { describeTargets, targetsAreSiteTag, targetsMatcher, type ActivationOptions, type PredownloadTargets } from '../../lib/rollout';
 import { probeBundleVersion } from './bundleVersion';
 import { installReport } from './installLog';
 import { stopsOnCancel } from './actionPreview';
-import { ApActions } from './apActions';
+import { ApActionError, ApActions } from './apActions';
 import { NetworkReload } from './networkReload';
 import { Rollout } from './rollout';
 import { RunRecovery } from './runRecovery';
@@ -267,6 +267,34 @@ export class UpgradeOrchestrator {
     // The stage moves last, so the counts it keeps for the history are the rows as the cancel left them.
     this.stages.move(latest.id, latest.stage, 'Cancelled', CANCEL_REASON);
     this.deps.log.write(syslogText.upgrade(CANCEL_REASON, 'warning'));
+  }
+
+  /**
+   * IOS-XE 17.15's `ap image predownload site-tag NAME abort`: a predownload of that site tag alone ends as
+   * Cancel ends it (null is returned); from a wider one, the site's APs still at it stop as each one's Abort
+   * stops it, and the others go on (the APs stopped are returned).
+   */
+  abortSiteTag(siteTag: string): AccessPointRecord[] | null {
+    const latest = this.deps.upgrades.latest();
+    const run = this.run;
+    if (!latest || !isCancellable(latest.stage) || !run || run.id !== latest.id) throw new UpgradeConflictError('No predownload is in progress.');
+    if (targetsAreSiteTag(latest.targets, siteTag)) {
+      this.cancel();
+      return null;
+    }
+    const stopped: AccessPointRecord[] = [];
+    for (const ap of [...this.deps.aps.reader.values()]) {
+      if (ap.upgradeId !== run.id || ap.siteTag !== siteTag) continue;
+      try {
+        stopped.push(this.apActions.abort(ap.mac));
+      } catch (error) {
+        // Already done (Complete, Not Supported, or failed for good): nothing of it to stop.
+        if (!(error instanceof ApActionError)) throw error;
+      }
+    }
+    if (stopped.length === 0) throw new UpgradeConflictError(`No AP of site tag ${siteTag} has a predownload in progress.`);
+    // In the order the controller lists its APs.
+    return stopped.sort((a, b) => (a.mac < b.mac ? -1 : 1));
   }
 
   apJoined(session: ApSession): void {
