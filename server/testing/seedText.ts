@@ -69,3 +69,25 @@ export function seedSyslogLineAs(seed: string, consoleLine: string, differs: Rec
   if (!seedTime || !consoleTime) throw new Error(`Not a syslog line with a timestamp: ${seedTime ? consoleLine : seed}`);
   return seedLineWith(seed, { [seedTime]: consoleTime, ...differs });
 }
+
+/**
+ * The Web UI's AP table titles as the French copy keeps them (the screenshot's text, tab-separated). Its
+ * column menus left `:` cells between columns and ` : ` inside two titles (`Primary Image (AP/ : Controller)`):
+ * both are dropped.
+ */
+export function seedApTableTitles(): string[] {
+  const header = seedLine('AP Name\tPrimary Image (AP/', 'ewc-non-homogeneous-ap-upgrade.fr.txt');
+  return header.split('\t').filter((cell) => cell !== ':' && cell !== '').map((cell) => cell.replace(' : ', ''));
+}
+
+/**
+ * The Software Upgrade form's field labels for a mode, top to bottom, as the French copy keeps the
+ * screenshot (`Mode`, `Image Server*`, …, `Parallel Mode`), the required marks dropped.
+ */
+export function seedFormLabels(mode: 'TFTP' | 'SFTP'): string[] {
+  const lines = seedLines('ewc-non-homogeneous-ap-upgrade.fr.txt');
+  const start = lines.findIndex((line) => new RegExp(`\\tMode\\t${mode}\\b`).test(line));
+  const end = lines.findIndex((line, i) => i > start && line.includes('\tParallel Mode\t'));
+  if (start < 0 || end < 0) throw new Error(`The seed holds no ${mode} form`);
+  return lines.slice(start, end + 1).map((line) => /\t(Mode|Image Server|Image Path|User Name|Password Type|Password|Port|Parallel Mode)\*?\t/.exec(line)?.[1] ?? '?');
+}
