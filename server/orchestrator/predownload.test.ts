@@ -112,6 +112,19 @@ describe('predownload over TFTP to a fleet of AP agents', () => {
     expect(Number(apPort)).toBeGreaterThan(0);
     expect(success[0]).toBe(seedSyslogLineAs(seedSuccess, success[0], { '172.16.4.33[5248]': `127.0.0.1[${apPort}]`, '172.16.4.26[5246]': `127.0.0.1[${capwapPort(harness)}]` }));
     expect(shown[shown.indexOf(success[0]) + 1]).toContain(`: wncd: AP Event: AP Name: AP-POD-2-2 Mac: 2c5a.0f40.6920 Image Predownload Success: ${DEMO_BUNDLE_VERSION}, `);
+    // The AP's own lines, relayed (`AP-POD-2-2: …`), in the words of the seed's AP-side log (its lines after their timestamps):
+    // Seed: [*01/30/2024 21:41:35.4650] Image Data Request sent to 172.16.4.26, fileName [ap1g8], replicaStatus 1
+    //   Differs: the controller's address and the file; no replicaStatus (no AP copies an image to another here: Role is NA).
+    // Seed: [*01/30/2024 21:43:13.3940] Last block stored, IsPre 0, WriteTaskId 0
+    //   Differs: IsPre 1, as the image is staged as the backup image (the seed's AP booted it at join); no WriteTaskId.
+    // Seed: [*01/30/2024 21:43:13.3940] Image transfer completed from WLC, last 1
+    // Seed: [*01/30/2024 21:43:13.5110] status 'upgrade.sh: Script called with args:[PREDOWNLOAD]'
+    const seedAp = (words: string) => seedLine(words).replace(/^\[\*[\d/]+ [\d:.]+\] /, '');
+    const relayed = (harness.instance.api.getSyslog().body as SyslogLine[]).filter((line) => line.text.startsWith('AP-POD-2-2: ')).map((line) => line.text.slice('AP-POD-2-2: '.length));
+    expect(relayed).toContain(seedAp('Image Data Request sent to 172.16.4.26, fileName [ap1g8], replicaStatus 1').replace('172.16.4.26', '127.0.0.1').replace('[ap1g8], replicaStatus 1', '[ap3g3]'));
+    expect(relayed).toContain(seedAp('Last block stored, IsPre 0').replace('IsPre 0, WriteTaskId 0', 'IsPre 1'));
+    expect(relayed).toContain(seedAp('Image transfer completed from WLC'));
+    expect(relayed).toContain(seedAp("Script called with args:[PREDOWNLOAD]"));
 
     expect(harness.instance.api.activate(ADMIN).status).toBe(202);
     await waitFor('stage Completed', () => upgrade(harness!), (u) => u.stage === 'Completed' || u.stage === 'Failed', 30_000);
@@ -245,7 +258,7 @@ describe('predownload over TFTP to a fleet of AP agents', () => {
     await waitFor('stage Activate', () => upgrade(harness!), (u) => u.stage === 'Activate' || u.stage === 'Failed', 30_000);
     expect(apNamed(harness, '9105-emorenoa')).toMatchObject({ predownloadStatus: 'Complete', retryCount: 1 });
     const lines = (harness.instance.api.getSyslog().body as { text: string }[]).map((l) => l.text);
-    const resumed = lines.map((l) => /9105-emorenoa: Image Data Request sent, fileName \[ap1g8\], resuming at (\d+)/.exec(l)).find(Boolean);
+    const resumed = lines.map((l) => /9105-emorenoa: Image Data Request sent to 127\.0\.0\.1, fileName \[ap1g8\], resuming at (\d+)/.exec(l)).find(Boolean);
     expect(Number(resumed?.[1])).toBeGreaterThan(0);
     const agentDir = path.join(harness.config.dataDir, 'fleet', DEMO_FLEET[2].mac.replace(/[^0-9a-zA-Z]/g, ''));
     expect(await sha256OfFile(path.join(agentDir, 'ap-backup.img'))).toBe(await sha256OfFile(path.join(serverRoot, DEMO_IMAGE_PATH, 'ap1g8')));
