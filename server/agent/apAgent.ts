@@ -12,6 +12,9 @@ import type { FleetAp } from './fleetSpec';
 import { ApStorage, type ApImageSlots } from './apStorage';
 import { LinkThrottle } from './linkThrottle';
 
+/** The controller's address as the AP's log names it (`Image Data Request sent to 10.0.0.2`): the host of its AP port URL. */
+const controllerAddress = (url: string) => stripBrackets(new URL(url).hostname);
+
 export interface ApAgentOptions {
   /** The controller's AP port, `https://HOST:EWC_CAPWAP_PORT`. */
   controllerUrl: string;
@@ -225,13 +228,13 @@ export class ApAgent {
     await this.dropTransfers((transfer) => transfer.offer.kind === offer.kind);
     if (!this.keepImages) {
       this.transfers.set(offer.transferId, { offer, file: null, received: 0, hash: createHash('sha256'), writing: Promise.resolve(), dropped: false });
-      this.log(apLogText.imageDataRequest(stripBrackets(new URL(this.options.controllerUrl).hostname), offer.fileName, ' (digest only: the image is verified, not kept)'));
+      this.log(apLogText.imageDataRequest(controllerAddress(this.options.controllerUrl), offer.fileName, ' (digest only: the image is verified, not kept)'));
       return { ok: true, offset: 0, message: 'AC accepted previous sent request with result code: 0' };
     }
     const staged = offer.kind === 'ap' ? this.slots.backupSha256 : this.slots.controllerBackupSha256;
     if (staged === offer.sha256 && fs.existsSync(this.storage.backupPath(offer.kind))) {
       this.transfers.set(offer.transferId, { offer, file: null, received: offer.size, hash: createHash('sha256'), writing: Promise.resolve(), dropped: false, alreadyStaged: true });
-      this.log(apLogText.imageDataRequest(stripBrackets(new URL(this.options.controllerUrl).hostname), offer.fileName, ': already staged and verified, nothing to receive'));
+      this.log(apLogText.imageDataRequest(controllerAddress(this.options.controllerUrl), offer.fileName, ': already staged and verified, nothing to receive'));
       return { ok: true, offset: offer.size, message: 'AC accepted previous sent request with result code: 0' };
     }
     const partial = this.storage.partialPath(offer.kind);
@@ -252,7 +255,7 @@ export class ApAgent {
     }
     this.transfers.set(offer.transferId, { offer, file, received: offset, hash, writing: Promise.resolve(), dropped: false });
     this.log(`wtpOpenImgFile: request ${offer.fileName}, local ${partial}`);
-    this.log(apLogText.imageDataRequest(stripBrackets(new URL(this.options.controllerUrl).hostname), offer.fileName, offset > 0 ? `, resuming at ${offset}` : ''));
+    this.log(apLogText.imageDataRequest(controllerAddress(this.options.controllerUrl), offer.fileName, offset > 0 ? `, resuming at ${offset}` : ''));
     return { ok: true, offset, message: 'AC accepted previous sent request with result code: 0' };
   }
 

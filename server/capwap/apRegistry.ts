@@ -4,8 +4,7 @@ import { apJoinInfoSchema, type ApJoinInfo, type ApToControllerEvents, type Cont
 import { escapeLogText, logTextCut } from '../../lib/logText';
 import type { Admission } from '../pki/apTrust';
 import type { EventLine } from '../store/eventLog';
-import type { SessionEndpoints } from '../orchestrator/syslogText';
-import { ApSession } from './apSession';
+import { ApSession, type SessionEndpoints } from './apSession';
 import { DropReport, RateWindow } from './dropReport';
 import { plainAddress } from '../../lib/netAddress';
 

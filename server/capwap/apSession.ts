@@ -3,10 +3,21 @@ import type { Socket } from 'socket.io';
 import type { z } from 'zod';
 import type { ApJoinInfo, ApToControllerEvents, ControllerToApEvents, ImageOffer } from '../../lib/capwapEvents';
 import { plainAddress } from '../../lib/netAddress';
-import type { SessionEndpoints } from '../orchestrator/syslogText';
 import { beginReplySchema, dataReplySchema, endReplySchema, precheckReplySchema, reloadReplySchema, type EndReply, type PrecheckReply, type ReloadReply } from '../../lib/capwapReplies';
 
 export type CapwapSocket = Socket<ApToControllerEvents, ControllerToApEvents>;
+
+/** One end of an AP's CAPWAP session: an address as the AP port sees it, and its port. */
+export interface SessionEnd {
+  address: string;
+  port: number;
+}
+
+/** An AP's session as the controller's AP port sees it: the AP's end and the controller's own. */
+export interface SessionEndpoints {
+  ap: SessionEnd;
+  controller: SessionEnd;
+}
 
 export interface DeliveryOptions {
   signal: AbortSignal;

@@ -1,17 +1,6 @@
+import type { SessionEnd, SessionEndpoints } from '../capwap/apSession';
 import type { AccessPointRecord } from '../store/accessPointRepository';
 import type { EventLine } from '../store/eventLog';
-
-/** One end of an AP's CAPWAP session: an address as the AP port sees it, and its port. */
-export interface SessionEnd {
-  address: string;
-  port: number;
-}
-
-/** An AP's session as the controller's AP port sees it: the AP's end and the controller's own. */
-export interface SessionEndpoints {
-  ap: SessionEnd;
-  controller: SessionEnd;
-}
 
 // An end the controller does not know (no session with the AP since this controller started): IOS's "no address".
 const NO_END: SessionEnd = { address: '0.0.0.0', port: 0 };
