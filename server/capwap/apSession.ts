@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import type { Socket } from 'socket.io';
 import type { z } from 'zod';
 import type { ApJoinInfo, ApToControllerEvents, ControllerToApEvents, ImageOffer } from '../../lib/capwapEvents';
-import { plainAddress } from '../../lib/netAddress';
 import { beginReplySchema, dataReplySchema, endReplySchema, precheckReplySchema, reloadReplySchema, type EndReply, type PrecheckReply, type ReloadReply } from '../../lib/capwapReplies';
+import { plainAddress } from '../../lib/netAddress';
 
 export type CapwapSocket = Socket<ApToControllerEvents, ControllerToApEvents>;
 
@@ -65,7 +65,7 @@ export class ApSession {
   ) {
     const link = socket.request.socket;
     this.endpoints = {
-      ap: { address: plainAddress(link.remoteAddress), port: link.remotePort ?? 0 },
+      ap: { address: this.address, port: link.remotePort ?? 0 },
       controller: { address: plainAddress(link.localAddress), port: link.localPort ?? 0 },
     };
     this.dropped = new Promise<never>((_, reject) => socket.once('disconnect', () => reject(new ApSessionError('AP disconnected'))));
@@ -74,6 +74,11 @@ export class ApSession {
 
   get connected(): boolean {
     return this.socket.connected;
+  }
+
+  /** The address the AP's connection comes from (behind a NAT, the NAT's), as an administrator writes it. */
+  get address(): string {
+    return plainAddress(this.socket.handshake.address);
   }
 
   async precheck(offer: ImageOffer): Promise<PrecheckReply> {

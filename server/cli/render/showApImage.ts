@@ -1,5 +1,4 @@
-import { AP_IMAGE_COUNTERS, predownloadVersionText, type ApImageReport } from '../../../lib/apImage';
-import { secondsUntil } from '../../../lib/invariants/surfaceView';
+import { AP_IMAGE_COUNTERS, predownloadVersionText, type ApImageReport, type ApImageRow } from '../../../lib/apImage';
 import { PREDOWNLOAD_STATUS_LABEL } from '../../../lib/predownloadStatus';
 
 // IOS-XE's `show ap image`, as the seed's Chinese copy keeps it: data columns start at 0, 34, 57, 84,
@@ -20,6 +19,12 @@ function row(cells: readonly string[]): string {
     })
     .join('')
     .trimEnd();
+}
+
+/** IOS shows the seconds until the next retry, 0 when none is scheduled. */
+function nextRetrySeconds(ap: ApImageRow, now: number): string {
+  if (!ap.nextRetryTime) return '0';
+  return String(Math.max(0, Math.ceil((Date.parse(ap.nextRetryTime) - now) / 1000)));
 }
 
 const counter = (label: string, value: number | string) => `${COUNTER_INDENT}${label.padEnd(COUNTER_LABEL_WIDTH)}: ${value}`;
@@ -43,7 +48,7 @@ export function renderShowApImage({ summary, aps }: ApImageReport, now = Date.no
         ap.backupImage,
         PREDOWNLOAD_STATUS_LABEL[ap.predownloadStatus],
         predownloadVersionText(ap.predownloadVersion),
-        String(secondsUntil(ap.nextRetryTime, now)),
+        nextRetrySeconds(ap, now),
         String(ap.retryCount),
         ap.method,
       ]),
