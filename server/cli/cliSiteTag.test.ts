@@ -95,7 +95,7 @@ describe("IOS-XE 17.15's per-site predownload over plain ssh", () => {
     for (const name of inSite(SITE_B)) expect(statuses()[name]).toBe('Aborted');
 
     await waitFor('stage Activate', upgrade, (u) => u.stage === 'Activate' || u.stage === 'Failed' || u.stage === 'Cancelled', 90_000);
-    expect(upgrade()).toMatchObject({ upgradeId: 2, stage: 'Activate' });
+    expect(upgrade(), upgrade().message ?? '').toMatchObject({ upgradeId: 2, stage: 'Activate' });
     for (const name of inSite(SITE_A)) expect(statuses()[name]).toBe('Complete');
     expect(await ssh(`ap image predownload site-tag ${SITE_B} abort`)).toEqual({ output: '% Error: No predownload is in progress.\n', code: 1 });
   });
