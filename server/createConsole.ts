@@ -19,6 +19,8 @@ import { CatalogApi } from './http/catalogApi';
 import { checkHttpModeInput } from './http/httpModeChecks';
 import { CatalogCheckService } from './catalog/catalogCheckService';
 import { catalogNetworkOf } from './catalog/catalogNetwork';
+import type { CatalogCaller } from './catalog/catalogSettings';
+import { apSerial, controllerIdentity } from './catalog/controllerIdentity';
 import { DESKTOP_TRUST_SOURCE, DigestTrust } from './imageSigning/digestTrust';
 import { ImageTrustApi } from './http/imageTrustApi';
 import { createHttpModeSource, type HttpModeSourceDeps } from './imageSource/httpModeSource';
@@ -52,7 +54,7 @@ import { MaintenanceApi } from './http/maintenanceApi';
 import { UpgradeRunRepository } from './store/upgradeRunRepository';
 import { WriteBehind } from './store/writeBehind';
 import { RuntimeMonitor } from './diagnostics/runtimeStats';
-import type { ApImageQuery } from '../lib/apImageQuery';
+import { CONTROLLER_LIST_QUERY, type ApImageQuery } from '../lib/apImageQuery';
 import { SYSLOG_PAGE_LINES } from '../lib/syslog';
 import { LoggingSettingsRepository } from './store/loggingSettingsRepository';
 import { LoggingService } from './syslog/loggingService';
@@ -187,7 +189,20 @@ export function createConsole(webServers: WebServer | readonly WebServer[], conf
     trustOf: trustOfUpload,
   });
   const catalogNetwork = catalogNetworkOf(config);
-  const httpModeDeps: HttpModeSourceDeps = { aps: () => aps.all(), controllerVersion: () => controller.version(), network: catalogNetwork, uploads, digestTrust };
+  const certificateSerial = (mac: string) => trust.repository.get(mac)?.certSerial ?? null;
+  const catalogCaller: CatalogCaller = {
+    identity: () =>
+      controllerIdentity({
+        caCertPath: path.join(trust.pkiDir, 'ca.crt'),
+        aps: () => aps.all(),
+        certificateSerial,
+        factoryDefault: () => !profiles.isSaved(),
+        requireSignedImages: config.requireSignedImages,
+      }),
+    serialOf: (ap) => apSerial(ap, certificateSerial),
+    step: (text) => log.write(syslogText.firmwareCheck(text)),
+  };
+  const httpModeDeps: HttpModeSourceDeps = { aps: () => aps.all(), controllerVersion: () => controller.version(), network: catalogNetwork, caller: catalogCaller, uploads, digestTrust };
   const createImageSource = options.createImageSource ?? ((profile: StoredProfile) => imageSourceFor(profile, config, httpModeDeps));
   const catalogChecks = new CatalogCheckService({
     db,
@@ -195,6 +210,7 @@ export function createConsole(webServers: WebServer | readonly WebServer[], conf
     aps: () => aps.all(),
     controllerVersion: () => controller.version(),
     network: catalogNetwork,
+    caller: catalogCaller,
     log: (line) => log.write(line),
   });
   catalogChecks.reschedule();
@@ -298,7 +314,7 @@ export function createConsole(webServers: WebServer | readonly WebServer[], conf
     sshKeys,
     db,
     logging,
-    apImage,
+    apImage: () => apImage(CONTROLLER_LIST_QUERY),
     syslog: () => log.recent(),
     upgrade: () => orchestrator.view(),
     startedAt: Date.now(),

@@ -1,7 +1,6 @@
 'use client';
 
 import { isCancellable } from '@/lib/upgradeStage';
-import { localTimeZone } from '@/lib/dateTime';
 import { Button } from '@/components/ui/Button';
 import { Panel } from '@/components/ui/Panel';
 import { ResultBanner } from '@/components/ui/ResultBanner';
@@ -109,7 +108,7 @@ export function SoftwareUpgradeConsole({ canChange }: { canChange: boolean }) {
             }
           />
         </Panel>
-        <Panel id="upgrade-progress" title="Upgrade Progress">
+        <Panel id="upgrade-progress" title="Software Upgrade Status">
           <StageBar upgrade={upgrade} />
           <UpgradeDetails upgrade={upgrade} />
         </Panel>
@@ -139,7 +138,7 @@ export function SoftwareUpgradeConsole({ canChange }: { canChange: boolean }) {
         <ApImageTable aps={live.aps} filtered={live.total < (live.summary?.totalAps ?? 0)} canChange={canChange} online={online} />
       </Panel>
 
-      <Panel id="syslog" title="Syslog" aside={<span className="panel-count">last {live.syslog.length} lines{live.syslog.length > 0 ? `, times in ${localTimeZone()}` : ''}</span>}>
+      <Panel id="syslog" title="Syslog" aside={<span className="panel-count">last {live.syslog.length} lines{live.syslog.length > 0 ? ', times in UTC as show logging prints them' : ''}</span>}>
         <SyslogView lines={live.syslog} />
       </Panel>
 

@@ -4,7 +4,7 @@ import { apJoinInfoSchema, type ApJoinInfo, type ApToControllerEvents, type Cont
 import { escapeLogText, logTextCut } from '../../lib/logText';
 import type { Admission } from '../pki/apTrust';
 import type { EventLine } from '../store/eventLog';
-import { ApSession } from './apSession';
+import { ApSession, type SessionEndpoints } from './apSession';
 import { DropReport, RateWindow } from './dropReport';
 import { plainAddress } from '../../lib/netAddress';
 
@@ -41,6 +41,8 @@ function formatIssues(issues: { path: PropertyKey[]; message: string }[]): strin
  */
 export class ApRegistry {
   private readonly sessions = new Map<string, { session: ApSession; serial: string; disconnect: (reason: string) => void }>();
+  // The last session of each AP seen since the start, for a line about an AP that has just left (bounded by EWC_MAX_APS' list).
+  private readonly lastEndpoints = new Map<string, SessionEndpoints>();
   private readonly drops: DropReport;
   private readonly joins: RateWindow;
   /** Joins admitted and refused since the console started (refusals over the join rate apart), for GET /metrics. */
@@ -69,6 +71,7 @@ export class ApRegistry {
       this.tally.joined += 1;
       const previous = this.sessions.get(info.mac);
       this.sessions.set(info.mac, { session, serial: socket.data.serial as string, disconnect: () => socket.disconnect(true) });
+      this.lastEndpoints.set(info.mac, session.endpoints);
       // The same certificate proved itself again (an AP that rejoins before its old link timed out): the old session goes.
       if (previous) {
         previous.disconnect('replaced');
@@ -88,6 +91,11 @@ export class ApRegistry {
 
   get(mac: string): ApSession | undefined {
     return this.sessions.get(mac)?.session;
+  }
+
+  /** The AP's session as the AP port sees it: the current one, else the last one since the controller started, else null. */
+  endpoints(mac: string): SessionEndpoints | null {
+    return this.lastEndpoints.get(mac) ?? null;
   }
 
   isConnected(mac: string): boolean {

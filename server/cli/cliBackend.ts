@@ -29,6 +29,10 @@ export interface CliBackend {
   profileConfig(): string;
   /** Save & Download with the saved profile; `replaceBackup` confirms that APs running its version lose their backup image. */
   predownload(actor: CliActor, options?: { replaceBackup?: boolean }): Promise<string[]>;
+  /** IOS-XE 17.15's `ap image predownload site-tag NAME start`: Save & Download to the APs of that site tag. */
+  predownloadSiteTag(actor: CliActor, siteTag: string): Promise<string[]>;
+  /** `… site-tag NAME abort`: that site tag's predownload stops (the whole predownload when it was that site's alone). */
+  abortSiteTag(actor: CliActor, siteTag: string): string[];
   /** Marks the predownloaded images for swapping; `reset` then activates them. */
   swap(actor: CliActor): string[];
   /** Reloads the APs onto the swapped images: the page's Activate. */

@@ -41,6 +41,11 @@ export class ProfileRepository {
     private readonly secrets: SecretBox,
   ) {}
 
+  /** Whether a profile was ever saved; until then the controller runs on its embedded defaults. */
+  isSaved(): boolean {
+    return this.db.prepare('SELECT 1 FROM image_download_profile WHERE id = 1').get() !== undefined;
+  }
+
   /** The saved profile, or the embedded default when none was saved yet. */
   get(): StoredProfile {
     const row = this.db.prepare('SELECT * FROM image_download_profile WHERE id = 1').get() as ProfileRow | undefined;

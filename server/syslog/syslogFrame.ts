@@ -1,6 +1,6 @@
 import { syslogPriority, type LoggingFacility } from '../../lib/loggingSettings';
 import type { SyslogLine } from '../../lib/syslog';
-import { syslogLineText } from '../cli/render/showLogging';
+import { syslogLineText } from '../../lib/syslog';
 
 /**
  * One event line as IOS sends it to a syslog host: `<189>35: *Feb  1 17:05:37.108: %INSTALL-5-…: text`.

@@ -54,6 +54,17 @@ export const EXEC_COMMANDS: CommandNode[] = [
               keyword('replace-backup', 'Predownload even to APs that run the bundle\'s version, replacing their backup image with it', {
                 run: ({ backend, actor }) => backend.predownload(actor, { replaceBackup: true }),
               }),
+              // IOS-XE 17.15's per-site predownload, as 9800 automation sends it.
+              keyword('site-tag', 'Predownload to the APs of one site tag', {
+                children: [
+                  arg('siteTag', { kind: 'word', name: 'WORD' }, 'Site tag name', {
+                    children: [
+                      keyword('start', 'Start the predownload to the APs of this site tag', { run: ({ backend, actor }, a) => backend.predownloadSiteTag(actor, a.siteTag) }),
+                      keyword('abort', 'Abort the predownload of this site tag', { run: ({ backend, actor }, a) => backend.abortSiteTag(actor, a.siteTag) }),
+                    ],
+                  }),
+                ],
+              }),
             ],
           }),
           keyword('swap', 'Swap the primary and backup images of every AP at its next reset', { run: ({ backend, actor }) => backend.swap(actor) }),
