@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { runRestartFaultInjection } from '../server/testing/restartFaultInjection';
+import { runRestartFaultInjection } from '../server/sim/testing/restartFaultInjection';
 
 // `npm run bench:restart`: kills the console (SIGKILL; the second kill is a SIGTERM) at random moments of a
 // predownload and activation of the demo fleet, restarts it each time, and checks the end state (issue #11).

@@ -10,7 +10,7 @@ import { appendFileSync, closeSync, createReadStream, mkdirSync, mkdtempSync, op
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startOpenSshServer } from '../server/testing/opensshServer';
+import { startOpenSshServer } from '../server/sim/testing/opensshServer';
 
 const IMAGE_NAME = 'C9800-AP-iosxe-wlc.bin';
 const REAL_IMAGE_BYTES = 301_257_756;
@@ -121,7 +121,7 @@ async function main(): Promise<void> {
       const destination = join(work, 'ours.bin');
       rmSync(destination, { force: true });
       const url = `sftp://${server.user}@127.0.0.1:${server.port}/${remotePath}`;
-      const run = await timed(process.execPath, ['--import', 'tsx', 'server/sftp/cli.ts', 'get', url, destination, '--json', '--fingerprint', server.hostKeyFingerprint], {
+      const run = await timed(process.execPath, ['--import', 'tsx', 'server/sftp/sftpGetCli.ts', 'get', url, destination, '--json', '--fingerprint', server.hostKeyFingerprint], {
         env: { ...process.env, SFTP_PASSWORD: server.password },
       });
       const report = JSON.parse(run.stdout) as { ok: boolean; bytes: number; elapsedMs: number };

@@ -6,7 +6,7 @@ import { CAPWAP_NAMESPACE, ENROL_PATH, type ApToControllerEvents, type Controlle
 import type { TLSSocket } from 'node:tls';
 import type { ApTrust } from '../pki/apTrust';
 import type { EventLine } from '../store/eventLog';
-import { DropReport, RateWindow } from './dropReport';
+import { DropReport, RateWindow } from '../diagnostics/dropReport';
 import { SourceConnections, type ApPortLimits } from './sourceConnections';
 import { plainAddress } from '../../lib/netAddress';
 

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../store/database';
 import { EMPTY_PROFILE, type StoredProfile } from '../store/profileRepository';
 import { CatalogCheckService, msUntilDaily } from './catalogCheckService';
-import { startTestCatalog, tempDir, testAp, testNetwork, TEST_ACCOUNT, type TestCatalog } from './catalogTestKit';
+import { startTestCatalog, tempDir, testAp, testNetwork, TEST_ACCOUNT, type TestCatalog } from '../sim/catalog/catalogTestKit';
 
 describe('msUntilDaily', () => {
   it('is the time to the next HH:MM today, or tomorrow once it has passed', () => {

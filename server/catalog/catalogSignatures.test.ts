@@ -4,12 +4,12 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ApImageReport } from '../../lib/apImage';
 import type { SyslogLine } from '../../lib/syslog';
-import type { FleetAp } from '../agent/fleetSpec';
-import { DEMO_BUNDLE_VERSION, ensureDemoBundle } from '../demo/demoBundle';
-import { DEMO_FLEET } from '../demo/demoFleet';
-import { ADMIN, startConsoleHarness, waitFor, type ConsoleHarness } from '../testing/consoleHarness';
-import { startTestCatalog, tempDir, TEST_ACCOUNT, type TestCatalog } from './catalogTestKit';
-import { startDemoCatalog, type DemoCatalog } from './demoCatalog';
+import type { FleetAp } from '../sim/ap/fleetSpec';
+import { DEMO_BUNDLE_VERSION, ensureDemoBundle } from '../sim/demo/demoBundle';
+import { DEMO_FLEET } from '../sim/demo/demoFleet';
+import { ADMIN, startConsoleHarness, waitFor, type ConsoleHarness } from '../sim/testing/consoleHarness';
+import { startTestCatalog, tempDir, TEST_ACCOUNT, type TestCatalog } from '../sim/catalog/catalogTestKit';
+import { startDemoCatalog, type DemoCatalog } from '../sim/demo/demoCatalog';
 
 // Images from a catalog obey the signature rule that images from an image server obey: the catalog
 // serves each release's vendor signature manifest, the console verifies it before delivery and each

@@ -2,10 +2,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ApImageReport } from '../../lib/apImage';
-import type { FleetAp } from '../agent/fleetSpec';
-import { sha256OfFile } from '../imageSource/imageCache';
-import { ADMIN, startConsoleHarness, waitFor, type ConsoleHarness } from '../testing/consoleHarness';
-import { startCuttingRelay, startTestCatalog, TEST_ACCOUNT, type TestCatalog } from './catalogTestKit';
+import type { FleetAp } from '../sim/ap/fleetSpec';
+import { sha256OfFile } from '../imageSigning/fileDigest';
+import { ADMIN, startConsoleHarness, waitFor, type ConsoleHarness } from '../sim/testing/consoleHarness';
+import { startCuttingRelay, startTestCatalog, TEST_ACCOUNT, type TestCatalog } from '../sim/catalog/catalogTestKit';
 
 const IMAGE_BYTES = 3_000_000;
 const CUT_AT = 1_200_000;

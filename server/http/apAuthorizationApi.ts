@@ -3,7 +3,7 @@ import { normalizeMac } from '../../lib/apText';
 import { toFieldIssues } from '../../lib/imageDownloadProfile';
 import type { AuditLog } from '../auth/auditLog';
 import type { ApTrust } from '../pki/apTrust';
-import type { ApiResult } from './consoleApi';
+import type { ApiResult } from './apiResult';
 import type { RequestActor } from '../../lib/requestActor';
 
 type Presence = (mac: string) => { connected: boolean; name: string | null };

@@ -20,19 +20,11 @@ import type { SecretBox } from '../secrets/secretBox';
 import type { EventLog } from '../store/eventLog';
 import type { ProfileRepository, StoredProfile } from '../store/profileRepository';
 import { downloadExtrasSchema } from '../../lib/rollout';
+import type { ApiResult } from './apiResult';
 import type { MaintenanceApi } from './maintenanceApi';
 import { exportProfileConfig } from './profileExport';
 import type { RequestActor } from '../../lib/requestActor';
 import { checkSftpInput } from './sftpProfileChecks';
-
-export interface ApiResult {
-  status: number;
-  body: unknown;
-  /** Defaults to JSON; the configuration export is plain text. */
-  contentType?: 'application/json' | 'text/plain' | 'text/csv';
-  /** A Set-Cookie value (login, logout). */
-  setCookie?: string;
-}
 
 export interface ConsoleApiDeps {
   profiles: ProfileRepository;

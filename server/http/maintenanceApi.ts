@@ -10,7 +10,7 @@ import type { UpgradeHistory } from '../store/upgradeHistory';
 import type { AccessPointRepository } from '../store/accessPointRepository';
 import type { UpgradeRepository } from '../store/upgradeRepository';
 import { previewActivation, previewCancel } from '../orchestrator/actionPreview';
-import type { ApiResult } from './consoleApi';
+import type { ApiResult } from './apiResult';
 import type { RequestActor } from '../../lib/requestActor';
 
 export interface MaintenanceApiDeps {

@@ -6,7 +6,7 @@ import { accessFor, allows, changesState, isApi } from './accessPolicy';
 import { BODY_TOO_LARGE, bodyCapApplies, declaresTooLargeBody } from './bodyLimit';
 import { foreignHostMessage, isAllowedHost, type AllowedHosts } from './hostCheck';
 import { ACTOR_HEADER, SOURCE_HEADER, type RequestActor } from '../../lib/requestActor';
-import type { AccessKind, AccessLimiter } from './sourceLimiter';
+import type { AccessKind, AccessLimiter } from '../auth/sourceLimiter';
 import { plainAddress } from '../../lib/netAddress';
 
 export function sourceAddressOf(req: IncomingMessage): string {

@@ -5,7 +5,8 @@ import type { AuthApi } from './authApi';
 import { BODY_TOO_LARGE, readCappedBody } from './bodyLimit';
 import type { CatalogApi } from './catalogApi';
 import { installedApis } from './consoleAccess';
-import type { ApiResult, ConsoleApi } from './consoleApi';
+import type { ConsoleApi } from './consoleApi';
+import type { ApiResult } from './apiResult';
 import type { ImageTrustApi } from './imageTrustApi';
 import { SOURCE_HEADER, type RequestActor } from '../../lib/requestActor';
 

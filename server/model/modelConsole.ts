@@ -4,12 +4,12 @@ import path from 'node:path';
 import type { ApImageReport } from '../../lib/apImage';
 import type { SyslogLine } from '../../lib/syslog';
 import type { UpgradeView } from '../../lib/upgradeStage';
-import { ApAgent } from '../agent/apAgent';
+import { ApAgent } from '../sim/ap/apAgent';
 import type { CliActor } from '../cli/cliBackend';
 import { CliInterpreter } from '../cli/cliInterpreter';
 import { loadTrustedVendorKeys } from '../imageSigning/imageManifest';
-import { startConsoleHarness, type ConsoleHarness } from '../testing/consoleHarness';
-import { freeTcpPort } from '../testing/freeTcpPort';
+import { startConsoleHarness, type ConsoleHarness } from '../sim/testing/consoleHarness';
+import { freeTcpPort } from '../sim/testing/freeTcpPort';
 import { MODEL_FLEET, INITIAL_APS, type ModelWorld } from './modelWorld';
 import { PageProbe } from './pageProbe';
 

@@ -4,11 +4,11 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ApImageReport } from '../../lib/apImage';
 import type { UpgradeView } from '../../lib/upgradeStage';
-import { generatedFleet } from '../agent/fleet';
-import { DEMO_FLEET_VERSION } from '../demo/demoFleet';
-import { DEMO_BUNDLE_VERSION, DEMO_IMAGE_PATH, ensureDemoBundle } from '../demo/demoBundle';
-import { ADMIN, startConsoleHarness, waitFor, type ConsoleHarness } from '../testing/consoleHarness';
-import { startTftpdHpa, type RunningTftpd } from '../testing/tftpdHpa';
+import { generatedFleet } from '../sim/ap/simulatedFleet';
+import { DEMO_FLEET_VERSION } from '../sim/demo/demoFleet';
+import { DEMO_BUNDLE_VERSION, DEMO_IMAGE_PATH, ensureDemoBundle } from '../sim/demo/demoBundle';
+import { ADMIN, startConsoleHarness, waitFor, type ConsoleHarness } from '../sim/testing/consoleHarness';
+import { startTftpdHpa, type RunningTftpd } from '../sim/testing/tftpdHpa';
 
 let serverRoot: string;
 let tftpd: RunningTftpd;

@@ -4,11 +4,11 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ApImageReport } from '../../lib/apImage';
 import type { UpgradeHistoryDetail, UpgradeHistoryEntry } from '../../lib/upgradeHistory';
-import { sha256OfFile } from '../imageSource/imageCache';
-import { DEMO_FLEET } from '../demo/demoFleet';
-import { DEMO_BUNDLE_CONTROLLER_VERSION, DEMO_BUNDLE_VERSION, DEMO_IMAGE_PATH, ensureDemoBundle } from '../demo/demoBundle';
-import { ADMIN, startConsoleHarness, waitFor, type ConsoleHarness } from '../testing/consoleHarness';
-import { freeUdpPort, startTftpdHpa, writeRandomFile } from '../testing/tftpdHpa';
+import { sha256OfFile } from '../imageSigning/fileDigest';
+import { DEMO_FLEET } from '../sim/demo/demoFleet';
+import { DEMO_BUNDLE_CONTROLLER_VERSION, DEMO_BUNDLE_VERSION, DEMO_IMAGE_PATH, ensureDemoBundle } from '../sim/demo/demoBundle';
+import { ADMIN, startConsoleHarness, waitFor, type ConsoleHarness } from '../sim/testing/consoleHarness';
+import { freeUdpPort, startTftpdHpa, writeRandomFile } from '../sim/testing/tftpdHpa';
 
 // A real image server for the whole file: Debian's tftpd-hpa on a loopback port, serving a generated bundle.
 let serverRoot: string;

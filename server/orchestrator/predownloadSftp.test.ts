@@ -5,12 +5,12 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ApImageReport } from '../../lib/apImage';
 import type { HostKeyChallengeBody, ImageDownloadProfileView } from '../../lib/imageDownloadProfile';
-import { DEMO_BUNDLE_VERSION, DEMO_IMAGE_PATH, ensureDemoBundle } from '../demo/demoBundle';
-import { DEMO_FLEET } from '../demo/demoFleet';
-import { sha256OfFile } from '../imageSource/imageCache';
-import { ADMIN, startConsoleHarness, waitFor, type ConsoleHarness } from '../testing/consoleHarness';
-import { startOpenSshServer, type OpenSshServer } from '../testing/opensshServer';
-import { writeRandomFile } from '../testing/tftpdHpa';
+import { DEMO_BUNDLE_VERSION, DEMO_IMAGE_PATH, ensureDemoBundle } from '../sim/demo/demoBundle';
+import { DEMO_FLEET } from '../sim/demo/demoFleet';
+import { sha256OfFile } from '../imageSigning/fileDigest';
+import { ADMIN, startConsoleHarness, waitFor, type ConsoleHarness } from '../sim/testing/consoleHarness';
+import { startOpenSshServer, type OpenSshServer } from '../sim/testing/opensshServer';
+import { writeRandomFile } from '../sim/testing/tftpdHpa';
 
 // Debian's OpenSSH on a loopback port, logging in a real test user whose home holds the bundle,
 // as in the seed document (Documents/sftp_files/…, relative to the login directory).

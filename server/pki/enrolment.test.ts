@@ -4,11 +4,11 @@ import https from 'node:https';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ApAgent } from '../agent/apAgent';
-import { ensureApCredentials } from '../agent/apCredentials';
-import { DEMO_FLEET } from '../demo/demoFleet';
+import { ApAgent } from '../sim/ap/apAgent';
+import { ensureApCredentials } from '../sim/ap/apCredentials';
+import { DEMO_FLEET } from '../sim/demo/demoFleet';
 import { ENROL_PATH } from '../../lib/capwapEvents';
-import { ADMIN, startConsoleHarness, waitFor, type ConsoleHarness } from '../testing/consoleHarness';
+import { ADMIN, startConsoleHarness, waitFor, type ConsoleHarness } from '../sim/testing/consoleHarness';
 
 const run = promisify(execFile);
 

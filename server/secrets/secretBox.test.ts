@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../store/database';
 import { EMPTY_PROFILE, ProfileRepository } from '../store/profileRepository';
-import { rotateSecretKey } from './rotateSecretKey';
+import { rotateSecretKey } from '../keyRotation/rotateSecretKey';
 import { generateSecretKey, loadSecretBox, SecretBox, secretKeyFile } from './secretBox';
 
 const dirs: string[] = [];

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ImageCache } from '../imageSource/imageCache';
 import { SftpImageSource } from '../imageSource/sftpImageSource';
-import { startOpenSshServer, type OpenSshServer } from '../testing/opensshServer';
+import { startOpenSshServer, type OpenSshServer } from '../sim/testing/opensshServer';
 import { partPathOf, sidecarPathOf } from './partialDownload';
 import { sftpDownload, SftpError } from './sftpClient';
 
@@ -47,7 +47,7 @@ function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: st
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      ['--import', 'tsx', 'server/sftp/cli.ts', 'get', url(), ...args, '--fingerprint', server.hostKeys[1].fingerprint],
+      ['--import', 'tsx', 'server/sftp/sftpGetCli.ts', 'get', url(), ...args, '--fingerprint', server.hostKeys[1].fingerprint],
       { env: { ...process.env, SFTP_PASSWORD: server.password } },
       (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
     );

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freeUdpPort, sha256File, startTftpdHpa, writeRandomFile, type RunningTftpd } from '../testing/tftpdHpa';
+import { freeUdpPort, sha256File, startTftpdHpa, writeRandomFile, type RunningTftpd } from '../sim/testing/tftpdHpa';
 import { TftpError, tftpDownload } from './tftpClient';
 
 // More than 65,535 blocks at blksize 512, and not a multiple of it, so the block number wraps

@@ -1,6 +1,6 @@
 import { fieldsNamedBy } from '../../../lib/invariants';
 import type { ImageDownloadProfileView } from '../../../lib/imageDownloadProfile';
-import { ADMIN } from '../../testing/consoleHarness';
+import { ADMIN } from '../../sim/testing/consoleHarness';
 import type { ModelState } from '../modelState';
 import type { ModelSystem } from '../modelSystem';
 import { MODEL_FLEET } from '../modelWorld';
