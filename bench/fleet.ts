@@ -13,6 +13,7 @@ import { JOIN_TOKEN_FILE } from '../server/pki/joinToken';
 import { freeTcpPort } from '../server/sim/testing/freeTcpPort';
 import { sha256File, startTftpdHpa } from '../server/sim/testing/tftpdHpa';
 import { startUdpRelay } from '../server/sim/testing/udpRelay';
+import { apStorageDir } from '../server/sim/ap/apStorage';
 
 // The console under a large fleet, on loopback against tftpd-hpa: for each fleet size, join time,
 // predownload time and rate, bytes read from the image server, peak RSS, event-loop delay inside
@@ -227,7 +228,7 @@ async function runSize(aps: number, bundleRoot: string, tftpPort: number): Promi
     let digestsOk = 0;
     for (const row of report.aps) {
       if (!digests.has(row.imageType)) digests.set(row.imageType, await sha256File(path.join(bundleRoot, DEMO_IMAGE_PATH, row.imageType)));
-      const state = JSON.parse(fs.readFileSync(path.join(dataDir, 'fleet', row.mac.replace(/[^0-9a-zA-Z]/g, ''), 'state.json'), 'utf8')) as { backupSha256: string | null };
+      const state = JSON.parse(fs.readFileSync(path.join(apStorageDir(path.join(dataDir, 'fleet'), row.mac), 'state.json'), 'utf8')) as { backupSha256: string | null };
       if (row.predownloadStatus === 'Complete' && row.backupImageSha256 === digests.get(row.imageType) && state.backupSha256 === digests.get(row.imageType)) digestsOk += 1;
     }
     const distinctBytes = digests.size * imageBytes + 2 * 32;

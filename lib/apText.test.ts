@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { apJoinInfoSchema } from './capwapEvents';
-import { normalizeMac } from './apText';
+import { normalizeMac } from './macAddress';
 import { escapeLogText, logTextCut } from './logText';
 
 describe('what an AP may say', () => {

@@ -7,3 +7,8 @@ export interface ApiResult {
   /** A Set-Cookie value (login, logout). */
   setCookie?: string;
 }
+
+/** The answer to a MAC in a route's path that is none: the same words on every route. */
+export function notAMac(raw: string): ApiResult {
+  return { status: 400, body: { error: `Not a MAC address: ${raw.slice(0, 40)}` } };
+}

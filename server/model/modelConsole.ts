@@ -12,6 +12,7 @@ import { startConsoleHarness, type ConsoleHarness } from '../sim/testing/console
 import { freeTcpPort } from '../sim/testing/freeTcpPort';
 import { MODEL_FLEET, INITIAL_APS, type ModelWorld } from './modelWorld';
 import { PageProbe } from './pageProbe';
+import { apStorageDir } from '../sim/ap/apStorage';
 
 const CLI_ADMIN: CliActor = { username: 'admin', role: 'admin', sourceAddress: '127.0.0.1 (ssh)' };
 
@@ -73,7 +74,7 @@ export class ModelConsole {
           trust,
           vendorKeys: loadTrustedVendorKeys(config.vendorKeyDir),
           ap,
-          storageDir: path.join(dataDir, 'fleet', ap.mac.replace(/\./g, '')),
+          storageDir: apStorageDir(path.join(dataDir, 'fleet'), ap.mac),
           linkKbps,
           reloadMs: config.reloadMs,
         }),

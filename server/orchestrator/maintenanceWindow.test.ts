@@ -164,7 +164,14 @@ describe('the maintenance window', () => {
     const fleet = await harness.startFleet(generatedFleet(3, DEMO_FLEET_VERSION));
     await predownloaded(harness);
     const excluded = fleet.agents[1];
-    expect(harness.instance.api.maintenance.apAction(excluded.mac, 'exclude', ADMIN).status).toBe(202);
+    // An admin may copy the MAC from another tool: `0A:00:…` and `0a-00-…` name the same AP as `0a00.…`.
+    const colonForm = excluded.mac.replace(/\./g, '').replace(/(..)(?!$)/g, '$1:').toUpperCase();
+    const dashForm = excluded.mac.replace(/\./g, '').replace(/(..)(?!$)/g, '$1-');
+    expect(harness.instance.api.maintenance.apAction(colonForm, 'exclude', ADMIN).status).toBe(202);
+    expect(harness.instance.api.maintenance.apAction(dashForm, 'include', ADMIN).status).toBe(202);
+    expect(aps(harness).find((ap) => ap.mac === excluded.mac)!.activationExcluded).toBe(false);
+    expect(harness.instance.api.maintenance.apAction(colonForm, 'exclude', ADMIN)).toMatchObject({ status: 202, body: { mac: excluded.mac, activationExcluded: true } });
+    expect(harness.instance.api.maintenance.apAction('not-a-mac', 'exclude', ADMIN)).toMatchObject({ status: 400 });
     expect(aps(harness).find((ap) => ap.mac === excluded.mac)!.activationExcluded).toBe(true);
     expect(harness.instance.api.activate(ADMIN, {}).status).toBe(202);
     await waitFor('stage Completed', () => view(harness!).stage, (stage) => stage === 'Completed' || stage === 'Failed', 30_000);

@@ -9,6 +9,7 @@ import { DEMO_FLEET } from '../sim/demo/demoFleet';
 import { DEMO_BUNDLE_CONTROLLER_VERSION, DEMO_BUNDLE_VERSION, DEMO_IMAGE_PATH, ensureDemoBundle } from '../sim/demo/demoBundle';
 import { ADMIN, startConsoleHarness, waitFor, type ConsoleHarness } from '../sim/testing/consoleHarness';
 import { freeUdpPort, startTftpdHpa, writeRandomFile } from '../sim/testing/tftpdHpa';
+import { apStorageDir } from '../sim/ap/apStorage';
 
 // A real image server for the whole file: Debian's tftpd-hpa on a loopback port, serving a generated bundle.
 let serverRoot: string;
@@ -66,7 +67,7 @@ describe('predownload over TFTP to a fleet of AP agents', () => {
 
     // Each AP's staged file is the image the server holds, byte for byte.
     for (const ap of DEMO_FLEET) {
-      const agentDir = path.join(harness.config.dataDir, 'fleet', ap.mac.replace(/[^0-9a-zA-Z]/g, ''));
+      const agentDir = apStorageDir(path.join(harness.config.dataDir, 'fleet'), ap.mac);
       const staged = await sha256OfFile(path.join(agentDir, 'ap-backup.img'));
       expect(staged).toBe(await sha256OfFile(path.join(serverRoot, DEMO_IMAGE_PATH, ap.imageType)));
       if (ap.hostsController) {
@@ -189,7 +190,7 @@ describe('predownload over TFTP to a fleet of AP agents', () => {
     const lines = (harness.instance.api.getSyslog().body as { text: string }[]).map((l) => l.text);
     const resumed = lines.map((l) => /9105-emorenoa: Image Data Request sent, fileName \[ap1g8\], resuming at (\d+)/.exec(l)).find(Boolean);
     expect(Number(resumed?.[1])).toBeGreaterThan(0);
-    const agentDir = path.join(harness.config.dataDir, 'fleet', DEMO_FLEET[2].mac.replace(/[^0-9a-zA-Z]/g, ''));
+    const agentDir = apStorageDir(path.join(harness.config.dataDir, 'fleet'), DEMO_FLEET[2].mac);
     expect(await sha256OfFile(path.join(agentDir, 'ap-backup.img'))).toBe(await sha256OfFile(path.join(serverRoot, DEMO_IMAGE_PATH, 'ap1g8')));
   });
 

@@ -11,6 +11,7 @@ import { sha256OfFile } from '../imageSigning/fileDigest';
 import { ADMIN, startConsoleHarness, waitFor, type ConsoleHarness } from '../sim/testing/consoleHarness';
 import { startOpenSshServer, type OpenSshServer } from '../sim/testing/opensshServer';
 import { writeRandomFile } from '../sim/testing/tftpdHpa';
+import { apStorageDir } from '../sim/ap/apStorage';
 
 // Debian's OpenSSH on a loopback port, logging in a real test user whose home holds the bundle,
 // as in the seed document (Documents/sftp_files/…, relative to the login directory).
@@ -71,7 +72,7 @@ describe('predownload over SFTP from OpenSSH', () => {
     await waitFor('stage Activate', () => upgrade(harness!), (u) => u.stage === 'Activate' || u.stage === 'Failed', 60_000);
     expect(upgrade(harness).stage).toBe('Activate');
     for (const ap of DEMO_FLEET.slice(0, 3)) {
-      const agentDir = path.join(harness.config.dataDir, 'fleet', ap.mac.replace(/[^0-9a-zA-Z]/g, ''));
+      const agentDir = apStorageDir(path.join(harness.config.dataDir, 'fleet'), ap.mac);
       expect(await sha256OfFile(path.join(agentDir, 'ap-backup.img'))).toBe(await sha256OfFile(path.join(bundleDir, ap.imageType)));
       expect(apNamed(harness, ap.name)).toMatchObject({ predownloadStatus: 'Complete', backupImage: DEMO_BUNDLE_VERSION });
     }
@@ -227,7 +228,7 @@ describe('predownload over SFTP from OpenSSH', () => {
       expect(ap).toMatchObject({ predownloadStatus: 'Complete', retryCount: 1 });
       const lines = (harness.instance.api.getSyslog().body as { text: string }[]).map((l) => l.text);
       expect(lines.some((l) => l.includes(`Completed install add ${url('ap1g8')}`) && /resumed at byte [1-9]\d*/.test(l))).toBe(true);
-      const agentDir = path.join(harness.config.dataDir, 'fleet', DEMO_FLEET[2].mac.replace(/[^0-9a-zA-Z]/g, ''));
+      const agentDir = apStorageDir(path.join(harness.config.dataDir, 'fleet'), DEMO_FLEET[2].mac);
       expect(await sha256OfFile(path.join(agentDir, 'ap-backup.img'))).toBe(await sha256OfFile(original));
     } finally {
       sshd.thaw();

@@ -10,12 +10,13 @@ import { sha256OfFile } from '../imageSigning/fileDigest';
 import { ADMIN, fleetCliTrustArgs, startConsoleHarness, waitFor, type ConsoleHarness } from '../sim/testing/consoleHarness';
 import { freeTcpPort } from '../sim/testing/freeTcpPort';
 import { startTftpdHpa } from '../sim/testing/tftpdHpa';
+import { apStorageDir } from '../sim/ap/apStorage';
 
 // A controller that stops mid-upgrade, and an AP process killed mid-transfer (issue #11), against tftpd-hpa.
 let serverRoot: string;
 let tftpd: { port: number; stop(): Promise<void> };
 const AP = DEMO_FLEET[2];
-const agentDirOf = (root: string) => path.join(root, AP.mac.replace(/[^0-9a-zA-Z]/g, ''));
+const agentDirOf = (root: string) => apStorageDir(root, AP.mac);
 const bytesReceived = (root: string) => (JSON.parse(fs.readFileSync(path.join(agentDirOf(root), 'received.json'), 'utf8')) as { bytes: number }).bytes;
 
 beforeAll(async () => {

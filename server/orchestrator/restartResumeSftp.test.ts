@@ -9,6 +9,7 @@ import { ADMIN, startConsoleHarness, waitFor, type ConsoleHarness } from '../sim
 import { startOpenSshServer, type OpenSshServer } from '../sim/testing/opensshServer';
 import { writeRandomFile } from '../sim/testing/tftpdHpa';
 import { freeTcpPort } from '../sim/testing/freeTcpPort';
+import { apStorageDir } from '../sim/ap/apStorage';
 
 // A console stopped while its image cache fetches over SFTP from Debian's OpenSSH (issue #11).
 let sshd: OpenSshServer;
@@ -83,7 +84,7 @@ describe('a controller stopped while it fetches over SFTP', () => {
       expect(Number(/resumed at byte (\d+)/.exec(fetched[0])?.[1])).toBe(held);
       const ap = (restarted.instance.api.getApImage().body as ApImageReport).aps.find((row) => row.name === AP.name);
       expect(ap).toMatchObject({ predownloadStatus: 'Complete', retryCount: 0 });
-      const agentDir = path.join(restarted.config.dataDir, 'fleet', AP.mac.replace(/[^0-9a-zA-Z]/g, ''));
+      const agentDir = apStorageDir(path.join(restarted.config.dataDir, 'fleet'), AP.mac);
       expect(await sha256OfFile(path.join(agentDir, 'ap-backup.img'))).toBe(await sha256OfFile(original));
     } finally {
       sshd.thaw();

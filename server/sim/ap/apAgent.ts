@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import { io, type Socket } from 'socket.io-client';
 import { z } from 'zod';
 import { CAPWAP_NAMESPACE, type ApJoinInfo, type ApToControllerEvents, type ControllerToApEvents, type ImageKind, type ImageOffer } from '../../../lib/capwapEvents';
-import { normalizeMac } from '../../../lib/apText';
+import { normalizeMac } from '../../../lib/macAddress';
 import { verifyOfferedImage } from '../../imageSigning/imageVerification';
 import { backoffMs, checkControllerIdentity, ensureApCredentials, type ApCredentials, type ControllerTrust } from './apCredentials';
 import type { FleetAp } from './fleetSpec';

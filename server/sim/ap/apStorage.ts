@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import type { ImageKind } from '../../../lib/capwapEvents';
+import { macDigits } from '../../../lib/macAddress';
 
 const receivedSchema = z.object({ bytes: z.number().int().nonnegative() });
 
@@ -14,6 +15,11 @@ export interface ApImageSlots {
   controllerBackupVersion?: string;
   /** The staged controller image's digest, so an offer of the same image again needs no bytes. */
   controllerBackupSha256?: string | null;
+}
+
+/** A simulated AP's folder below the fleet's storage root, named by its MAC's twelve hex digits in whatever form the MAC was written. */
+export function apStorageDir(storageRoot: string, mac: string): string {
+  return path.join(storageRoot, macDigits(mac));
 }
 
 /**

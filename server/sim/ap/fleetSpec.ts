@@ -1,10 +1,11 @@
 import fs from 'node:fs';
 import { z } from 'zod';
+import { macSchema } from '../../../lib/macAddress';
 
 /** One simulated AP, as an `EWC_FLEET_FILE` entry describes it. */
 export const fleetApSchema = z.object({
   name: z.string().min(1).max(64),
-  mac: z.string().regex(/^[0-9a-fA-F]{4}\.[0-9a-fA-F]{4}\.[0-9a-fA-F]{4}$|^([0-9a-fA-F]{2}[:-]){5}[0-9a-fA-F]{2}$/, 'a MAC address like 2c5a.0f40.6920'),
+  mac: macSchema,
   model: z.string().min(1).max(64),
   imageType: z.string().min(1).max(32),
   primaryVersion: z.string().min(1),

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { ApAgent } from './apAgent';
 import type { ControllerTrust } from './apCredentials';
 import type { FleetAp } from './fleetSpec';
+import { apStorageDir } from './apStorage';
 
 export interface Fleet {
   agents: ApAgent[];
@@ -33,7 +34,7 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
         trust: options.trust,
         vendorKeys: options.vendorKeys,
         ap,
-        storageDir: path.join(options.storageRoot, ap.mac.replace(/[^0-9a-zA-Z]/g, '')),
+        storageDir: apStorageDir(options.storageRoot, ap.mac),
         linkKbps: options.linkKbps,
         reloadMs: options.reloadMs,
         keepImages: options.keepImages,

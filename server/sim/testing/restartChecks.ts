@@ -5,6 +5,7 @@ import type { ApImageReport } from '../../../lib/apImage';
 import { CONTROLLER_IMAGE_FILE } from '../../../lib/imageBundle';
 import { DEMO_BUNDLE_VERSION } from '../demo/demoBundle';
 import { sha256OfFile } from '../../imageSigning/fileDigest';
+import { apStorageDir } from '../ap/apStorage';
 
 /** Per AP, what the fault-injection run left on its flash. */
 export interface ApOutcome {
@@ -88,7 +89,7 @@ export async function checkAfterRestarts(input: CheckInput): Promise<RestartChec
 }
 
 async function outcomeOf(ap: ApImageReport['aps'][number], input: CheckInput): Promise<ApOutcome> {
-  const dir = path.join(input.fleetDir, ap.mac.replace(/[^0-9a-zA-Z]/g, ''));
+  const dir = apStorageDir(input.fleetDir, ap.mac);
   const received = path.join(dir, 'received.json');
   const bytesReceived = fs.existsSync(received) ? (JSON.parse(fs.readFileSync(received, 'utf8')) as { bytes: number }).bytes : 0;
   const files = ap.predownloadStatus === 'Joined' ? [['ap', ap.imageType] as const, ...(ap.hostsController ? [['controller', CONTROLLER_IMAGE_FILE] as const] : [])] : [];
