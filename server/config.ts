@@ -3,6 +3,7 @@ import { z } from 'zod';
 import './auth/passwordDictionaries';
 import { passwordPolicyProblem } from '../lib/validations/passwordPolicy';
 import type { ApPortLimits } from './capwap/sourceConnections';
+import { parseHostPort } from '../lib/netAddress';
 
 const flag = z.enum(['0', '1', 'true', 'false']).transform((v) => v === '1' || v === 'true');
 const positiveInt = z.coerce.number().int().positive();
@@ -45,7 +46,7 @@ const envSchema = z.object({
     .string()
     .default('')
     .transform((v) => v.split(',').map((h) => h.trim()).filter((h) => h !== ''))
-    .refine((hosts) => hosts.every((h) => /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(:\d{1,5})?$/.test(h)), 'EWC_ALLOWED_HOSTS: comma-separated names, each `host` or `host:port`'),
+    .refine((hosts) => hosts.every((h) => parseHostPort(h) !== null), 'EWC_ALLOWED_HOSTS: comma-separated names, each `host` or `host:port`'),
   EWC_SECURE_COOKIE: flag.default(false),
   EWC_TFTP_BLKSIZE: z.coerce.number().int().min(8).max(65464).default(1468),
   EWC_TFTP_WINDOWSIZE: z.coerce.number().int().min(1).max(65535).default(16),

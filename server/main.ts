@@ -12,6 +12,7 @@ import { isUploadPath } from '../lib/httpModeSettings';
 import { loadTrustedVendorKeys } from './imageSigning/imageManifest';
 // The demo wiring: the only product file that reaches into the simulators.
 import { INITIAL_CONTROLLER_VERSION, SimulatedWorld } from './sim/demo/simulatedWorld';
+import { hostPort } from '../lib/netAddress';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -38,9 +39,9 @@ async function main(): Promise<void> {
   });
   const address = httpServer.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
-  const url = `http://${config.host}:${port}`;
+  const url = `http://${hostPort(config.host, port)}`;
   const capwapPort = await instance.capwap.listen(config.capwapPort, config.host);
-  const capwapUrl = `https://${config.host}:${capwapPort}`;
+  const capwapUrl = `https://${hostPort(config.host, capwapPort)}`;
 
   const cliPort = await instance.cli.listening;
   await world.startFleet({

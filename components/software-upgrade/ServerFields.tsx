@@ -1,6 +1,5 @@
 import { DEFAULT_PORT, SLOT_OF, type ServerMode } from '@/lib/imageDownloadProfile';
-import { Field } from '@/components/ui/Field';
-import { TextInput } from '@/components/ui/TextInput';
+import { TextField } from '@/components/ui/FormFields';
 import { fieldControl } from './profileForm';
 import type { ProfileFormApi } from './useProfileForm';
 
@@ -18,48 +17,37 @@ export function ServerFields({ form, mode }: ServerFieldsProps) {
   const server = fieldControl(errors, `${slot}.imageServer`);
   const path = fieldControl(errors, `${slot}.imagePath`);
   const port = fieldControl(errors, `${slot}.port`);
+  const locationFields = [
+    { key: 'imageServer', control: server, label: 'Image Server', placeholder: 'IPv4/IPv6 address or host name' },
+    { key: 'imagePath', control: path, label: 'Image Path', placeholder: mode === 'TFTP' ? '/images/ewc/' : 'Documents/sftp_files/EWC_17_12_1' },
+  ] as const;
 
   return (
     <>
-      <Field id={server.id} path={server.path} label="Image Server" required error={server.error}>
-        <TextInput
-          id={server.id}
-          value={values.imageServer}
-          placeholder="IPv4/IPv6 address or host name"
+      {locationFields.map(({ key, control, label, placeholder }) => (
+        <TextField
+          key={key}
+          control={control}
+          label={label}
+          required
+          value={values[key]}
+          placeholder={placeholder}
           autoComplete="off"
           spellCheck={false}
           aria-required="true"
-          invalid={server.invalid}
-          errorId={server.errorId}
-          onValueChange={(value) => form.setServerField(slot, 'imageServer', value)}
+          onValueChange={(value) => form.setServerField(slot, key, value)}
         />
-      </Field>
-      <Field id={path.id} path={path.path} label="Image Path" required error={path.error}>
-        <TextInput
-          id={path.id}
-          value={values.imagePath}
-          placeholder={mode === 'TFTP' ? '/images/ewc/' : 'Documents/sftp_files/EWC_17_12_1'}
-          autoComplete="off"
-          spellCheck={false}
-          aria-required="true"
-          invalid={path.invalid}
-          errorId={path.errorId}
-          onValueChange={(value) => form.setServerField(slot, 'imagePath', value)}
-        />
-      </Field>
-      <Field id={port.id} path={port.path} label="Port" error={port.error}>
-        <TextInput
-          id={port.id}
-          className="input-short"
-          value={values.port}
-          inputMode="numeric"
-          placeholder={String(DEFAULT_PORT[mode])}
-          autoComplete="off"
-          invalid={port.invalid}
-          errorId={port.errorId}
-          onValueChange={(value) => form.setServerField(slot, 'port', value)}
-        />
-      </Field>
+      ))}
+      <TextField
+        control={port}
+        label="Port"
+        className="input-short"
+        value={values.port}
+        inputMode="numeric"
+        placeholder={String(DEFAULT_PORT[mode])}
+        autoComplete="off"
+        onValueChange={(value) => form.setServerField(slot, 'port', value)}
+      />
     </>
   );
 }

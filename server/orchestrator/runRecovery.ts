@@ -22,6 +22,7 @@ export interface RunRecoveryDeps {
   config: ConsoleConfig;
   aps: AccessPointRepository;
   upgrades: UpgradeRepository;
+  /** The durable side of the running upgrade, so a restarted controller carries on. */
   runs: UpgradeRunRepository;
   log: EventLog;
   store: WriteBehind;

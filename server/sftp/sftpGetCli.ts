@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { HOST_KEY_TYPES, isHostKeyType, keyTypeLabel, type HostKeyType } from '../../lib/hostKeyType';
 import { maskedSftpUrl, sftpDownload, SftpError } from './sftpClient';
+import { hostPort, stripBrackets } from '../../lib/netAddress';
 
 const USAGE = `Usage: npm run sftp -- get sftp://USER@HOST[:PORT]/PATH LOCALFILE [options]
 
@@ -119,7 +120,7 @@ function parseUrl(text: string): Pick<GetCommand, 'host' | 'port' | 'username' |
   const remotePath = path.startsWith('//') ? path.slice(1) : path.replace(/^\/(~\/)?/, '');
   if (remotePath === '' || remotePath.endsWith('/')) throw new UsageError('The URL must name a file');
   return {
-    host: url.hostname.replace(/^\[(.*)\]$/, '$1'),
+    host: stripBrackets(url.hostname),
     port: url.port === '' ? 22 : Number(url.port),
     username: decodeURIComponent(url.username),
     remotePath,
@@ -140,7 +141,7 @@ async function main(argv: readonly string[]): Promise<number> {
 
   const abort = new AbortController();
   process.once('SIGINT', () => abort.abort());
-  const where = `${command.host}:${command.port}`;
+  const where = hostPort(command.host, command.port);
   try {
     const result = await sftpDownload({
       host: command.host,

@@ -1,19 +1,4 @@
-import type { SyslogLine } from '../../../lib/syslog';
-
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-
-/** `*Feb  1 17:05:37.108` in UTC: IOS's timestamp, the star saying the clock is not NTP-synchronised. */
-export function syslogTimestamp(iso: string): string {
-  const d = new Date(iso);
-  const two = (n: number) => String(n).padStart(2, '0');
-  const time = `${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())}.${String(d.getUTCMilliseconds()).padStart(3, '0')}`;
-  return `*${MONTHS[d.getUTCMonth()]} ${String(d.getUTCDate()).padStart(2, ' ')} ${time}`;
-}
-
-/** One line as the EWC's syslog prints it: `*Feb  1 17:05:37.108: %INSTALL-5-…: text`. */
-export function syslogLineText(line: SyslogLine): string {
-  return `${syslogTimestamp(line.time)}: %${line.facility}: ${line.text}`;
-}
+import { syslogLineText, type SyslogLine } from '../../../lib/syslog';
 
 /** `show logging`: the buffer header, then the console's event log lines, oldest first. */
 export function renderShowLogging(lines: readonly SyslogLine[]): string[] {

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { CATALOG_PATHS } from '../../../lib/firmwareCatalog';
 import { CONTROLLER_IMAGE_FILE } from '../../../lib/imageBundle';
 import { writeSignedManifest } from '../../imageSigning/imageManifest';
-import type { AccessPointRecord } from '../../store/accessPointRepository';
+import { FRESH_PREDOWNLOAD_STATE, type AccessPointRecord } from '../../fleet/accessPoint';
 import type { CatalogNetwork } from '../../catalog/catalogNetwork';
 import { startCatalogService, type CatalogServiceHandle } from './catalogService';
 import { ensureServerCertificate, type ServerCertificate } from './certificateAuthority';
@@ -70,22 +70,14 @@ export function testAp(name: string, imageType: string, model: string, primaryIm
     role: 'Master',
     primaryImage,
     backupImage: '17.3.3.26',
-    backupImageSha256: null,
     controllerPrimaryImage: null,
     controllerBackupImage: null,
     hostsController: false,
     freeSpaceKb: 800_000,
-    predownloadStatus: 'None',
-    predownloadVersion: null,
-    retryCount: 0,
-    nextRetryTime: null,
-    method: 'CAPWAP',
-    lastError: null,
-    upgradeId: null,
     lastSeenAt: new Date().toISOString(),
     siteTag: 'default-site-tag',
     neighbors: [],
-    activationExcluded: false,
+    ...FRESH_PREDOWNLOAD_STATE,
   };
 }
 

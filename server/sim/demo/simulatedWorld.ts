@@ -7,6 +7,7 @@ import { readFleetFile, type FleetAp } from '../ap/fleetSpec';
 import { DEMO_CATALOG_API_KEY, DEMO_CATALOG_USER } from './demoCatalog';
 import { DEMO_CONTROLLER_VERSION, DEMO_FLEET } from './demoFleet';
 import { DEMO_SFTP_PASSWORD, DEMO_SFTP_USER, startDemoImageServers, type DemoImageServers } from './demoEnvironment';
+import { hostPort } from '../../../lib/netAddress';
 
 /** The controller version the console reports before its first upgrade: the demo fleet's controller AP runs it. */
 export const INITIAL_CONTROLLER_VERSION = DEMO_CONTROLLER_VERSION;
@@ -79,9 +80,9 @@ export class SimulatedWorld {
     const { config, demo, aps } = this;
     const lines: string[] = [];
     if (demo) {
-      lines.push(`  demo TFTP image server: tftp://${demo.tftp.host}:${demo.tftp.port}${demo.bundle.imagePath} (${demo.bundle.files.length} files, ${config.demoImageSize} sizes)`);
+      lines.push(`  demo TFTP image server: tftp://${hostPort(demo.tftp.host, demo.tftp.port)}${demo.bundle.imagePath} (${demo.bundle.files.length} files, ${config.demoImageSize} sizes)`);
       lines.push(`  demo firmware catalog: ${demo.catalog.service.url} (account ${DEMO_CATALOG_USER}, demo API key ${DEMO_CATALOG_API_KEY}, certificate ${demo.catalog.fingerprint})`);
-      lines.push(`  demo SFTP image server: sftp://${DEMO_SFTP_USER}@${demo.sftp.host}:${demo.sftp.port}${demo.bundle.imagePath} (demo password ${DEMO_SFTP_PASSWORD}, host key ${demo.sftp.fingerprint})`);
+      lines.push(`  demo SFTP image server: sftp://${DEMO_SFTP_USER}@${hostPort(demo.sftp.host, demo.sftp.port)}${demo.bundle.imagePath} (demo password ${DEMO_SFTP_PASSWORD}, host key ${demo.sftp.fingerprint})`);
     }
     if (aps.length > 0) {
       const link = config.apLinkKbps > 0 ? `${config.apLinkKbps} kbit/s per AP` : 'unlimited link rate';

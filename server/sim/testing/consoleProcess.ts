@@ -5,6 +5,7 @@ import { createConsole } from '../../createConsole';
 import { installGracefulStop } from '../../gracefulStop';
 import type { ApiResult } from '../../http/apiResult';
 import type { RequestActor } from '../../../lib/requestActor';
+import { hostPort } from '../../../lib/netAddress';
 
 /**
  * The console as its own process, without Next.js, for tests that kill it (restart fault injection):
@@ -46,7 +47,7 @@ const instance = createConsole(httpServer, config);
 void instance.capwap.listen(config.capwapPort, config.host).then(() =>
   httpServer.listen(config.port, config.host, () => {
     const { port } = httpServer.address() as AddressInfo;
-    console.log(`console listening on http://${config.host}:${port}`);
+    console.log(`console listening on http://${hostPort(config.host, port)}`);
   }),
 );
 installGracefulStop((reason) => instance.close(reason));

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { catalogAddressClass, catalogHostProblem } from './catalogAddress';
+import { catalogHostProblem, hostAddressClass } from './netAddress';
 
 // Parsing only: no address here is ever contacted.
-describe('catalog address classes', () => {
-  it('classifies literals, IPv4-mapped, IPv4-compatible and NAT64 forms by the IPv4 address inside', () => {
+describe('where a firmware catalog may be', () => {
+  it('classes hosts as URLs name them (names, brackets, zone ids), IPv4-mapped and NAT64 forms by the IPv4 address inside', () => {
     const classes: Record<string, string | null> = {
       '127.0.0.1': 'loopback',
       '127.255.0.9': 'loopback',
@@ -27,21 +27,25 @@ describe('catalog address classes', () => {
       '0.0.0.0': 'unspecified',
       '::ffff:0.0.0.0': 'unspecified',
       '::': 'unspecified',
-      '255.255.255.255': 'reserved',
-      '::ffff:255.255.255.255': 'reserved',
+      '255.255.255.255': 'broadcast',
+      '::ffff:255.255.255.255': 'broadcast',
       '240.0.0.1': 'reserved',
-      '192.0.2.10': 'reserved',
-      '2001:db8::5': 'reserved',
+      '192.0.2.10': 'documentation',
+      '2001:db8::5': 'documentation',
+      '::10.0.0.5': 'reserved',
       'fec0::1': 'reserved',
-      '10.0.0.5': null,
-      '172.16.4.26': null,
-      '192.168.1.10': null,
-      'fd12:3456::10': null,
-      '2001:4860:4860::8888': null,
+      '10.0.0.5': 'private',
+      '172.16.4.26': 'private',
+      '192.168.1.10': 'private',
+      'fd12:3456::10': 'private',
+      '2001:4860:4860::8888': 'unicast',
       'catalog.example.com': null,
-      '::ffff:10.0.0.5': null,
+      '::ffff:10.0.0.5': 'private',
     };
-    expect(Object.fromEntries(Object.keys(classes).map((host) => [host, catalogAddressClass(host)]))).toEqual(classes);
+    expect(Object.fromEntries(Object.keys(classes).map((host) => [host, hostAddressClass(host)]))).toEqual(classes);
+    // A company mirror on a private or global address, or a name (its addresses are checked once resolved), may serve the catalog; nothing else may.
+    const allowed = Object.keys(classes).filter((host) => catalogHostProblem(host, { allowLoopback: false }) === null);
+    expect(allowed).toEqual(['10.0.0.5', '172.16.4.26', '192.168.1.10', 'fd12:3456::10', '2001:4860:4860::8888', 'catalog.example.com', '::ffff:10.0.0.5']);
   });
 
   it('allows loopback only with the explicit setting, and says why otherwise', () => {
