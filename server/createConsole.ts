@@ -316,7 +316,7 @@ export function createConsole(httpServer: HttpServer, config: ConsoleConfig, opt
       // Give the notices a moment on the wire before the sockets close.
       if (reason) await new Promise((resolve) => setTimeout(resolve, NOTICE_FLUSH_MS));
       await capwap.close();
-      await new Promise<void>((resolve) => io.close(() => resolve()));
+      await new Promise<void>((resolve) => void io.close(() => resolve()));
       db.close();
       runtime.stop();
     },

@@ -7,7 +7,7 @@ import type { UpgradeView } from '../../lib/upgradeStage';
 import type { UpgradeHistoryDetail, UpgradeHistoryEntry } from '../../lib/upgradeHistory';
 import { generatedFleet } from '../sim/ap/simulatedFleet';
 import type { FleetAp } from '../sim/ap/fleetSpec';
-import { DEMO_CONTROLLER_VERSION, DEMO_FLEET, DEMO_FLEET_VERSION } from '../sim/demo/demoFleet';
+import { DEMO_FLEET, DEMO_FLEET_VERSION } from '../sim/demo/demoFleet';
 import { DEMO_BUNDLE_CONTROLLER_VERSION, DEMO_BUNDLE_VERSION, DEMO_IMAGE_PATH, ensureDemoBundle } from '../sim/demo/demoBundle';
 import { ADMIN, startConsoleHarness, waitFor, type ConsoleHarness } from '../sim/testing/consoleHarness';
 import { startTftpdHpa, type RunningTftpd } from '../sim/testing/tftpdHpa';

@@ -8,7 +8,7 @@ import { ImageCache } from '../imageSource/imageCache';
 import { SftpImageSource } from '../imageSource/sftpImageSource';
 import { startOpenSshServer, type OpenSshServer } from '../sim/testing/opensshServer';
 import { partPathOf, sidecarPathOf } from './partialDownload';
-import { sftpDownload, SftpError } from './sftpClient';
+import { sftpDownload, type SftpError } from './sftpClient';
 
 // The issue's case: a 32 MiB remote file, and a 10 MB unrelated file where it is to be saved.
 const DIR = `partial-test-${process.pid}`;

@@ -11,7 +11,7 @@ import { TftpError, tftpDownload } from './tftpClient';
 // and the last block is short.
 const BIG_SIZE = 65_820 * 512 + 123;
 const SMALL_SIZE = 3_000_017;
-const CLI = path.join(path.dirname(fileURLToPath(import.meta.url)), 'cli.ts');
+const CLI = path.join(path.dirname(fileURLToPath(import.meta.url)), 'tftpGetCli.ts');
 
 let root: string;
 let out: string;

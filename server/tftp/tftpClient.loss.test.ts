@@ -15,7 +15,7 @@ import { TftpError, tftpDownload } from './tftpClient';
 
 // Small enough that ~150 losses, each costing a retransmission timeout, fit in a few seconds.
 const SIZE = 1_000_003;
-const HELPER = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'testing', 'tftpNetnsDownload.ts');
+const HELPER = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'sim', 'testing', 'tftpNetnsDownload.ts');
 
 let root: string;
 let out: string;

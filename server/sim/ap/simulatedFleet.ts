@@ -1,5 +1,4 @@
 import type { KeyObject } from 'node:crypto';
-import path from 'node:path';
 import { ApAgent } from './apAgent';
 import type { ControllerTrust } from './apCredentials';
 import type { FleetAp } from './fleetSpec';
