@@ -23,7 +23,7 @@ export function rotateSecretKey(dataDir: string, envKey: string | undefined, nex
   if (staged) writeSecretKeyFile(staged, nextKey);
   const db = openDatabase(dataDir);
   try {
-    // The profile and the snapshot a running upgrade resumes with (#11), in one transaction.
+    // The profile and the snapshot a running upgrade resumes with after a restart, in one transaction.
     const resealed = db.transaction(() => new ProfileRepository(db, EMPTY_PROFILE, current).reseal(next) + UpgradeRunRepository.reseal(db, current, next))();
     if (keyFile && staged) fs.renameSync(staged, keyFile);
     return { resealed, keyFile };

@@ -12,7 +12,7 @@ import { JOIN_TOKEN_FILE } from '../../pki/joinToken';
 import { freeTcpPort } from './freeTcpPort';
 
 /**
- * Fault injection for issue #11: the console runs as its own process (server/sim/testing/consoleProcess.ts)
+ * Fault injection, to prove an upgrade survives the controller being killed: the console runs as its own process (server/sim/testing/consoleProcess.ts)
  * and the fleet as another (`npm run fleet`); the console is killed with SIGKILL (once with SIGTERM) at
  * random moments of fetch, delivery, verification and reload, and started again each time on the same
  * port and data folder. At the end the fleet must run the new image, byte-exact, each byte delivered once.
