@@ -57,7 +57,7 @@ describe('secrets at rest', () => {
     db.close();
     const oldKey = fs.readFileSync(secretKeyFile(dir), 'utf8');
 
-    const output = execFileSync(path.resolve('node_modules/.bin/tsx'), ['server/secrets/rotateSecretKeyCli.ts'], {
+    const output = execFileSync(path.resolve('node_modules/.bin/tsx'), ['server/keyRotation/rotateSecretKeyCli.ts'], {
       env: { ...process.env, EWC_DATA_DIR: dir },
       encoding: 'utf8',
     });
