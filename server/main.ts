@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import { createServer } from 'node:http';
 import path from 'node:path';
 import next from 'next';
 import { ConfigError, loadConfig } from './config';
@@ -8,11 +7,15 @@ import { installGracefulStop } from './gracefulStop';
 import { installApis } from './http/consoleAccess';
 import { RequestGate } from './http/requestGate';
 import { SshKeysApi } from './http/sshKeysApi';
-import { isUploadPath } from '../lib/httpModeSettings';
 import { loadTrustedVendorKeys } from './imageSigning/imageManifest';
+import { RestconfAuth } from './restconf/restconfAuth';
+import { RestconfServer } from './restconf/restconfServer';
+import { HttpsIdentity, identitySourceFor } from './web/httpsIdentity';
+import { plainHttpModeFor } from './web/plainHttp';
+import { consoleRoutes, WebServers, type WebRoutes } from './web/webServers';
+import { hostPort } from '../lib/netAddress';
 // The demo wiring: the only product file that reaches into the simulators.
 import { INITIAL_CONTROLLER_VERSION, SimulatedWorld } from './sim/demo/simulatedWorld';
-import { hostPort } from '../lib/netAddress';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -21,25 +24,19 @@ async function main(): Promise<void> {
   const nextApp = next({ dev: false, dir: path.resolve(import.meta.dirname, '..'), hostname: config.host, port: config.port });
   await nextApp.prepare();
   const handle = nextApp.getRequestHandler();
-  let instance: ReturnType<typeof createConsole> | null = null;
-  let gate: RequestGate | null = null;
-  const httpServer = createServer((req, res) => {
-    if (!instance || !gate?.admit(req, res)) return;
-    // Desktop (HTTP) uploads go to the tus server, past Next.js and its body handling.
-    if (isUploadPath(req.url ?? '')) void instance.uploads.handle(req, res);
-    else void handle(req, res);
-  });
-  instance = createConsole(httpServer, config, { defaultProfile: world.defaultProfile, initialControllerVersion: INITIAL_CONTROLLER_VERSION });
-  gate = new RequestGate(instance.auth, { allowedHosts: { configured: config.allowedHosts, listenHost: config.host }, limiter: instance.limiter });
+  let routes: WebRoutes | null = null;
+  const web = new WebServers(plainHttpModeFor(config.host), () => routes);
+  const instance = createConsole(web.consoleServers, config, { defaultProfile: world.defaultProfile, initialControllerVersion: INITIAL_CONTROLLER_VERSION });
+  const gate = new RequestGate(instance.auth, { allowedHosts: { configured: config.allowedHosts, listenHost: config.host }, limiter: instance.limiter, behindTlsProxy: config.secureCookie });
   installApis({ console: instance.api, auth: instance.authApi, catalog: instance.catalogApi, imageTrust: instance.imageTrustApi, sshKeys: new SshKeysApi(instance.sshKeys, instance.auth), apAuthorization: instance.apAuthorizationApi });
-
-  await new Promise<void>((resolve, reject) => {
-    httpServer.once('error', reject);
-    httpServer.listen(config.port, config.host, resolve);
-  });
-  const address = httpServer.address();
-  const port = typeof address === 'object' && address ? address.port : config.port;
-  const url = `http://${hostPort(config.host, port)}`;
+  const restconf = new RestconfServer({ checkHost: (req, res) => gate.checkHost(req, res), auth: new RestconfAuth(instance.auth, instance.limiter), sources: instance.restconf });
+  routes = consoleRoutes({ gate, restconf, uploads: instance.uploads, pages: (req, res) => void handle(req, res) });
+  const https = await HttpsIdentity.start(web.https, identitySourceFor(config, instance.trust), { log: (line) => console.log(line) });
+  // An admin who renewed EWC_TLS_CERT and EWC_TLS_KEY says so with SIGHUP (file changes are noticed too).
+  process.on('SIGHUP', () => void https.reload('SIGHUP'));
+  const ports = await web.listen(config.host, config.port, config.https.port);
+  const url = `http://${hostPort(config.host, ports.httpPort)}`;
+  const httpsUrl = `https://${hostPort(config.host, ports.httpsPort)}`;
   const capwapPort = await instance.capwap.listen(config.capwapPort, config.host);
   const capwapUrl = `https://${hostPort(config.host, capwapPort)}`;
 
@@ -51,8 +48,13 @@ async function main(): Promise<void> {
     vendorKeys: loadTrustedVendorKeys(config.vendorKeyDir),
   });
 
-  console.log(`EWC Software Upgrade console: ${url}/administration/software-management/software-upgrade`);
+  const page = '/administration/software-management/software-upgrade';
+  console.log(`EWC Software Upgrade console: ${web.plainHttp === 'serve' ? url : httpsUrl}${page}`);
   console.log(`  data folder: ${config.dataDir}`);
+  const identity = https.identity;
+  console.log(`  HTTPS: ${httpsUrl}${page} (certificate SHA-256 ${identity.fingerprint}, from ${identity.source}${config.https.certFile ? '' : `, CA ${path.join(instance.trust.pkiDir, 'ca.crt')}`}; kill -HUP ${process.pid} reloads it)`);
+  console.log(`  RESTCONF: ${httpsUrl}/restconf (HTTP Basic with a console account; read-only)`);
+  console.log(web.plainHttp === 'serve' ? `  plain HTTP: ${url} (loopback only)` : `  plain HTTP: ${url} only redirects to HTTPS (HOST ${config.host} is not a loopback address)`);
   console.log(`  CLI: ssh -p ${cliPort} admin@${config.host} (host key ${instance.cli.fingerprint})`);
   console.log(`  AP port (mutual TLS, enrolment and /capwap): ${capwapUrl}; AP authorization: ${config.apAdmission.autoApprove ? 'enrolled APs approved automatically' : 'an admin approves each enrolled AP'}`);
   if (instance.generatedAdminPassword) {
@@ -62,9 +64,10 @@ async function main(): Promise<void> {
   for (const line of world.describe(capwapUrl)) console.log(line);
 
   installGracefulStop(async (reason) => {
-    // Idle keep-alive connections would hold the HTTP server open; active ones finish within the deadline.
-    httpServer.closeIdleConnections();
-    await instance?.close(reason);
+    web.closeIdleConnections();
+    https.dispose();
+    await instance.close(reason);
+    await web.close();
     await world.close();
   });
 }
