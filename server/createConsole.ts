@@ -29,7 +29,7 @@ import { toProfileView } from '../lib/imageDownloadProfile';
 import { DesktopUploads } from './uploads/desktopUploads';
 import { ConsoleApi } from './http/consoleApi';
 import { attachBrowserAuth, browserHandshakeCheck } from './http/socketAuth';
-import { AccessLimiter } from './http/sourceLimiter';
+import { AccessLimiter } from './auth/sourceLimiter';
 import type { ImageSource } from './imageSource/imageSource';
 import { SftpImageSource } from './imageSource/sftpImageSource';
 import { TftpImageSource } from './imageSource/tftpImageSource';
@@ -380,7 +380,7 @@ export function createConsole(webServers: WebServer | readonly WebServer[], conf
       // Give the notices a moment on the wire before the sockets close.
       if (reason) await new Promise((resolve) => setTimeout(resolve, NOTICE_FLUSH_MS));
       await capwap.close();
-      await new Promise<void>((resolve) => io.close(() => resolve()));
+      await new Promise<void>((resolve) => void io.close(() => resolve()));
       db.close();
       runtime.stop();
     },

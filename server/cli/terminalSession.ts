@@ -162,7 +162,7 @@ export class TerminalSession {
       return this.close();
     }
     this.busy = true;
-    this.cli
+    void this.cli
       .execute(line, this.cli.prompt().length)
       .catch((error: unknown) => {
         this.options.onError?.(error);
