@@ -102,9 +102,7 @@ export class AuditLog {
       action,
       detail: clean(detail, 2000),
     };
-    const info = this.db
-      .prepare('INSERT INTO audit_log (time, username, source_address, action, detail) VALUES (@time, @username, @source_address, @action, @detail)')
-      .run(row);
+    const info = this.db.prepare('INSERT INTO audit_log (time, username, source_address, action, detail) VALUES (@time, @username, @source_address, @action, @detail)').run(row);
     return toEntry({ id: Number(info.lastInsertRowid), ...row });
   }
 

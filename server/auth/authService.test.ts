@@ -118,12 +118,7 @@ describe('login', () => {
     const sessionId = await loggedIn(auth, 'admin', 'right-Cobalt-Meadow');
     auth.logout(sessionId, '10.0.0.9');
     expect(auth.audit.exportText()).toBe(
-      [
-        '2026-11-21T05:40:00.000Z admin@10.0.0.9 login.failed wrong password',
-        '2026-11-21T05:40:00.000Z admin@127.0.0.1 login',
-        '2026-11-21T05:40:00.000Z admin@10.0.0.9 logout',
-        '',
-      ].join('\n'),
+      ['2026-11-21T05:40:00.000Z admin@10.0.0.9 login.failed wrong password', '2026-11-21T05:40:00.000Z admin@127.0.0.1 login', '2026-11-21T05:40:00.000Z admin@10.0.0.9 logout', ''].join('\n'),
     );
   });
 });
@@ -295,20 +290,34 @@ describe('users and roles', () => {
       message: 'Password must be at least 12 characters',
     });
     for (const username of ['.', '..', '.hidden', '-x']) {
-      expect(await auth.createUser(adminActor, { username, password: 'a-fine-Walnut-Crane', role: 'monitor' }), username).toMatchObject({ status: 400, message: expect.stringMatching(/start with a letter or digit/) });
+      expect(await auth.createUser(adminActor, { username, password: 'a-fine-Walnut-Crane', role: 'monitor' }), username).toMatchObject({
+        status: 400,
+        message: expect.stringMatching(/start with a letter or digit/),
+      });
     }
-    for (const [password, message] of [['aaaaaaaaaaaa', /Repeated characters/], ['password1234', /commonly used password/], ['123456789012', /commonly used password/], ['abcdefghijklm', /sequences like "abc"/], ['operator-one', /personal or page related data/]] as const) {
+    for (const [password, message] of [
+      ['aaaaaaaaaaaa', /Repeated characters/],
+      ['password1234', /commonly used password/],
+      ['123456789012', /commonly used password/],
+      ['abcdefghijklm', /sequences like "abc"/],
+      ['operator-one', /personal or page related data/],
+    ] as const) {
       expect(await auth.createUser(adminActor, { username: 'operator-one', password, role: 'admin' }), password).toMatchObject({ status: 400, message: expect.stringMatching(message) });
     }
     expect(await auth.createUser(adminActor, { username: 'NOC.viewer', password: 'a-fine-Walnut-Crane', role: 'monitor' })).toMatchObject({ status: 409 });
   });
 
-  it('changes one\'s own password only with the current one; a wrong one counts as a failed login', async () => {
+  it("changes one's own password only with the current one; a wrong one counts as a failed login", async () => {
     const auth = await withMonitor();
     const mine = await loggedIn(auth, 'noc.viewer', 'monitor-Juniper-Quay');
     const me = { username: 'noc.viewer', sourceAddress: HERE, sessionId: mine };
     expect(await auth.changePassword(me, 'noc.viewer', 'taken-over-pass')).toEqual({ ok: false, status: 400, message: 'Enter your current password', field: 'currentPassword' });
-    expect(await auth.changePassword(me, 'noc.viewer', 'taken-over-pass', { currentPassword: 'a-wrong-guess' })).toEqual({ ok: false, status: 400, message: 'The current password is wrong', field: 'currentPassword' });
+    expect(await auth.changePassword(me, 'noc.viewer', 'taken-over-pass', { currentPassword: 'a-wrong-guess' })).toEqual({
+      ok: false,
+      status: 400,
+      message: 'The current password is wrong',
+      field: 'currentPassword',
+    });
     expect(auth.audit.recent().at(-1)).toMatchObject({ username: 'noc.viewer', action: 'login.failed', detail: 'wrong current password on password change' });
     expect(await auth.changePassword(me, 'noc.viewer', 'noc.viewer', { currentPassword: 'monitor-Juniper-Quay' })).toMatchObject({ ok: false, status: 400, field: 'password' });
     expect((await auth.login('noc.viewer', 'monitor-Juniper-Quay', HERE)).ok).toBe(true);
@@ -350,7 +359,12 @@ describe('users and roles', () => {
     expect(auth.removeUser(adminActor, 'admin')).toMatchObject({ ok: false, status: 409 });
     expect(auth.removeUser({ username: 'noc.viewer', sourceAddress: HERE }, 'admin')).toMatchObject({ ok: false, status: 403 });
     expect(auth.removeUser({ username: 'ghost', sourceAddress: HERE }, 'admin')).toMatchObject({ ok: false, status: 403 });
-    expect(auth.listUsers().filter((u) => u.role === 'admin').map((u) => u.username)).toEqual(['admin']);
+    expect(
+      auth
+        .listUsers()
+        .filter((u) => u.role === 'admin')
+        .map((u) => u.username),
+    ).toEqual(['admin']);
   });
 
   it('a password change ends the other sessions of that user but keeps the one that made it', async () => {

@@ -71,18 +71,14 @@ export class SessionStore {
 
   /** Ends every session of a user but the one named by `keepIdHash`; returns those ended. */
   deleteForUser(username: string, keepIdHash: string | null = null): StoredSession[] {
-    const rows = this.db
-      .prepare('DELETE FROM auth_session WHERE username = ? AND id_hash IS NOT ? RETURNING *')
-      .all(username, keepIdHash) as SessionRow[];
+    const rows = this.db.prepare('DELETE FROM auth_session WHERE username = ? AND id_hash IS NOT ? RETURNING *').all(username, keepIdHash) as SessionRow[];
     return rows.map(toSession);
   }
 
   /** Deletes every expired session; returns those ended so their sockets can be told. */
   deleteExpired(): StoredSession[] {
     const at = this.now();
-    const rows = this.db
-      .prepare('DELETE FROM auth_session WHERE last_seen_ms + ? <= ? OR created_ms + ? <= ? RETURNING *')
-      .all(this.limits.idleMs, at, this.limits.absoluteMs, at) as SessionRow[];
+    const rows = this.db.prepare('DELETE FROM auth_session WHERE last_seen_ms + ? <= ? OR created_ms + ? <= ? RETURNING *').all(this.limits.idleMs, at, this.limits.absoluteMs, at) as SessionRow[];
     return rows.map(toSession);
   }
 

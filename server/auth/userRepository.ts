@@ -47,9 +47,7 @@ export class UserRepository {
 
   insert(username: string, role: Role, passwordHash: string): UserRecord {
     const at = new Date(this.now()).toISOString();
-    this.db
-      .prepare('INSERT INTO auth_user (username, role, password_hash, created_at, password_changed_at) VALUES (?, ?, ?, ?, ?)')
-      .run(username, role, passwordHash, at, at);
+    this.db.prepare('INSERT INTO auth_user (username, role, password_hash, created_at, password_changed_at) VALUES (?, ?, ?, ?, ?)').run(username, role, passwordHash, at, at);
     return this.find(username)!;
   }
 

@@ -123,7 +123,10 @@ export class ConsoleApi {
   }
 
   cancel(actor: RequestActor): ApiResult {
-    return this.action(() => this.deps.orchestrator.cancel(), () => this.audited(actor, 'upgrade.cancel', `upgrade ${this.deps.upgrade().upgradeId}`));
+    return this.action(
+      () => this.deps.orchestrator.cancel(),
+      () => this.audited(actor, 'upgrade.cancel', `upgrade ${this.deps.upgrade().upgradeId}`),
+    );
   }
 
   getUpgrade(): ApiResult {

@@ -142,14 +142,11 @@ export class ProfileRepository {
   /** Re-seals every stored secret with another box: the key rotation command. */
   reseal(next: SecretBox): number {
     const row = this.db.prepare('SELECT sftp_password, sftp_private_key, sftp_passphrase FROM image_download_profile WHERE id = 1').get() as
-      | Pick<ProfileRow, 'sftp_password' | 'sftp_private_key' | 'sftp_passphrase'>
-      | undefined;
+      Pick<ProfileRow, 'sftp_password' | 'sftp_private_key' | 'sftp_passphrase'> | undefined;
     if (!row) return 0;
     const move = (sealed: string | null) => (sealed === null ? null : next.seal(this.secrets.open(sealed)));
     const values = [row.sftp_password, row.sftp_private_key, row.sftp_passphrase];
-    this.db
-      .prepare('UPDATE image_download_profile SET sftp_password = ?, sftp_private_key = ?, sftp_passphrase = ? WHERE id = 1')
-      .run(...values.map(move));
+    this.db.prepare('UPDATE image_download_profile SET sftp_password = ?, sftp_private_key = ?, sftp_passphrase = ? WHERE id = 1').run(...values.map(move));
     return values.filter((v) => v !== null).length + resealCcoPassword(this.db, (sealed) => this.secrets.open(sealed), next);
   }
 }

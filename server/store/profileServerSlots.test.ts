@@ -22,7 +22,10 @@ function dataFolderBefore011(row: Record<string, unknown>): string {
   dirs.push(dir);
   const db = new Database(path.join(dir, 'ewc.sqlite'));
   db.exec('CREATE TABLE schema_migration (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)');
-  for (const file of fs.readdirSync(MIGRATIONS).filter((f) => f.endsWith('.sql') && f < '011').sort()) {
+  for (const file of fs
+    .readdirSync(MIGRATIONS)
+    .filter((f) => f.endsWith('.sql') && f < '011')
+    .sort()) {
     db.exec(fs.readFileSync(path.join(MIGRATIONS, file), 'utf8'));
     db.prepare('INSERT INTO schema_migration (name, applied_at) VALUES (?, ?)').run(file, new Date().toISOString());
   }
@@ -53,7 +56,7 @@ describe('migration 011: each server mode its own server, path and port', () => 
 });
 
 describe('a run snapshot written before the modes kept their own server', () => {
-  it('resumes from the server it was started with, in its mode\'s slot', () => {
+  it("resumes from the server it was started with, in its mode's slot", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ewc-slots-'));
     dirs.push(dir);
     const db = openDatabase(dir);

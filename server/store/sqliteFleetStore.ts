@@ -93,9 +93,29 @@ function toRow(record: AccessPointRecord): AccessPointRow {
 }
 
 const COLUMNS = [
-  'mac', 'name', 'model', 'image_type', 'role', 'primary_image', 'backup_image', 'backup_image_sha256', 'controller_primary_image',
-  'controller_backup_image', 'hosts_controller', 'free_space_kb', 'predownload_status', 'predownload_version', 'retry_count',
-  'next_retry_time', 'method', 'last_error', 'upgrade_id', 'last_seen_at', 'site_tag', 'neighbors', 'activation_excluded',
+  'mac',
+  'name',
+  'model',
+  'image_type',
+  'role',
+  'primary_image',
+  'backup_image',
+  'backup_image_sha256',
+  'controller_primary_image',
+  'controller_backup_image',
+  'hosts_controller',
+  'free_space_kb',
+  'predownload_status',
+  'predownload_version',
+  'retry_count',
+  'next_retry_time',
+  'method',
+  'last_error',
+  'upgrade_id',
+  'last_seen_at',
+  'site_tag',
+  'neighbors',
+  'activation_excluded',
 ] as const satisfies readonly (keyof AccessPointRow)[];
 
 /** The fleet's tables in the console's SQLite file, every statement prepared once. */

@@ -20,9 +20,7 @@ export class UpgradeHistory {
     private readonly rollouts: RolloutRepository,
     private readonly fleet: FleetReader,
   ) {
-    this.failures = db.prepare(
-      `SELECT time, text FROM event_log WHERE time >= ? AND time <= ? AND severity IN ('error', 'warning') ORDER BY id LIMIT 500`,
-    );
+    this.failures = db.prepare(`SELECT time, text FROM event_log WHERE time >= ? AND time <= ? AND severity IN ('error', 'warning') ORDER BY id LIMIT 500`);
   }
 
   list(): UpgradeHistoryEntry[] {

@@ -17,7 +17,10 @@ describe('migration 011', () => {
     // A database as the console before 011 left it: upgrade 1 replaced at Activate by 2, which waits at Activate itself.
     const old = new Database(path.join(dir, 'ewc.sqlite'));
     old.exec('CREATE TABLE schema_migration (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)');
-    for (const file of fs.readdirSync(MIGRATIONS).filter((f) => f.endsWith('.sql') && f < '011').sort()) {
+    for (const file of fs
+      .readdirSync(MIGRATIONS)
+      .filter((f) => f.endsWith('.sql') && f < '011')
+      .sort()) {
       old.exec(fs.readFileSync(path.join(MIGRATIONS, file), 'utf8'));
       old.prepare('INSERT INTO schema_migration VALUES (?, ?)').run(file, new Date().toISOString());
     }

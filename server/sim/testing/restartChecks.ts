@@ -61,12 +61,17 @@ export async function checkAfterRestarts(input: CheckInput): Promise<RestartChec
     const { profile } = input;
     // The saved mode's own server, path and port (each of TFTP and SFTP keeps its own columns).
     const slot = profile.mode === 'SFTP' ? 'sftp' : 'tftp';
-    const row = db.prepare(`SELECT mode, ${slot}_image_server AS image_server, ${slot}_image_path AS image_path, ${slot}_port AS port, parallel_mode FROM image_download_profile WHERE id = 1`).get() as
-      | { mode: string; image_server: string; image_path: string; port: number; parallel_mode: number }
-      | undefined;
+    const row = db
+      .prepare(`SELECT mode, ${slot}_image_server AS image_server, ${slot}_image_path AS image_path, ${slot}_port AS port, parallel_mode FROM image_download_profile WHERE id = 1`)
+      .get() as { mode: string; image_server: string; image_path: string; port: number; parallel_mode: number } | undefined;
     const profileIntact =
-      row !== undefined && row.mode === profile.mode && row.image_server === profile.imageServer && row.image_path === profile.imagePath && row.port === profile.port && row.parallel_mode === (profile.parallelMode ? 1 : 0);
-    const users = (db.prepare('SELECT username FROM auth_user ORDER BY username').pluck().all() as string[]);
+      row !== undefined &&
+      row.mode === profile.mode &&
+      row.image_server === profile.imageServer &&
+      row.image_path === profile.imagePath &&
+      row.port === profile.port &&
+      row.parallel_mode === (profile.parallelMode ? 1 : 0);
+    const users = db.prepare('SELECT username FROM auth_user ORDER BY username').pluck().all() as string[];
     const texts = db.prepare('SELECT text FROM event_log ORDER BY id').pluck().all() as string[];
     const counts = new Map<string, number>();
     for (const text of texts) {
