@@ -1,4 +1,4 @@
-import type { ActivationOptions, RolloutState, RolloutStrategy, WaveState } from '../../lib/rollout';
+import type { ActivationOptions, RolloutState, RolloutStrategy, WaveState, WaveView } from '../../lib/rollout';
 import type { Db } from './database';
 
 export interface RolloutRecord {
@@ -16,14 +16,8 @@ export interface RolloutRecord {
   finishedAt: string | null;
 }
 
-export interface WaveRecord {
-  index: number;
-  state: WaveState;
-  aps: string[];
-  startedAt: string | null;
-  finishedAt: string | null;
-  failed: number;
-}
+/** A wave as stored: what the page shows of it, less the counts read live from the fleet. */
+export type WaveRecord = Pick<WaveView, 'index' | 'state' | 'aps' | 'startedAt' | 'finishedAt' | 'failed'>;
 
 interface RolloutRow {
   upgrade_id: number;
