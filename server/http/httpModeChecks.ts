@@ -33,7 +33,7 @@ export function checkHttpModeInput(data: Pick<ImageDownloadProfile, 'mode' | 'cc
     return [
       {
         path: 'desktop.uploadId',
-        message: `An uploaded image is not signed: compare its SHA-256 ${image.sha256} with the one its vendor publishes, then press Trust this image (EWC_REQUIRE_SIGNED_IMAGES=1 delivers only signed or trusted images)`,
+        message: `An uploaded image is not signed: compare its SHA-256 ${image.sha256} with the one its vendor publishes, then press Trust this image (EWC_REQUIRE_SIGNED_IMAGES=ask or 1 delivers only signed or trusted images)`,
       },
     ];
   }

@@ -41,7 +41,7 @@ describe('what vouches for an image before delivery', () => {
     const keys = tmp();
     fs.writeFileSync(path.join(keys, 'vendor.pem'), createPublicKey(key).export({ type: 'spki', format: 'pem' }));
     const source = folderSource(bundle);
-    const policy = { requireSignedImages: true, vendorKeyDir: keys, acceptsTrustedDigests: false };
+    const policy = { unsignedImages: 'refuse' as const, vendorKeyDir: keys, acceptsTrustedDigests: false };
     expect(await readBundleSignature(new ImageCache(tmp(), source), options, { ...policy, expectedVersion: '17.12.1.5' })).toEqual({
       ok: false,
       reason: 'Image signing verify failed: the signed manifest is for version 17.9.4.27, the bundle says 17.12.1.5',
