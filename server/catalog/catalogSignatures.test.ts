@@ -75,7 +75,8 @@ describe('CCO images and the signature rule (EWC_REQUIRE_SIGNED_IMAGES=1)', () =
   it('refuses a trusted catalog that serves random bytes with a matching SHA-256 and no signature: every AP fails, nothing is staged', async () => {
     const { h, upgrade } = await predownload({ EWC_REQUIRE_SIGNED_IMAGES: '1' });
     expect(upgrade.stage).toBe('Failed');
-    const refusal = 'Image signing verify failed: the bundle has no signature manifest (image-manifest.json and image-manifest.json.sig); EWC_REQUIRE_SIGNED_IMAGES=0 accepts unsigned bundles';
+    const refusal =
+      'Image signing verify failed: the bundle has no signature manifest (image-manifest.json and image-manifest.json.sig); EWC_REQUIRE_SIGNED_IMAGES=ask holds an unsigned bundle until an administrator trusts its files, 0 accepts it on SHA-256 only';
     for (const { mac } of FLEET) {
       expect(rows(h).find((row) => row.mac === mac)).toMatchObject({ predownloadStatus: 'Failed', lastError: refusal, backupImage: '17.3.3.26' });
       expect(imageFiles(h, mac)).toEqual([]);

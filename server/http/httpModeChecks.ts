@@ -9,7 +9,7 @@ export interface HttpModeCheckContext {
   /** EWC_CATALOG_ALLOW_LOOPBACK: a loopback catalog URL for tests and demos. */
   allowLoopbackCatalog: boolean;
   /**
-   * On Save & Download while EWC_REQUIRE_SIGNED_IMAGES=1: whether an admin trusted this SHA-256.
+   * On Save & Download unless EWC_REQUIRE_SIGNED_IMAGES=0: whether an admin trusted this SHA-256.
    * Null otherwise (a Save, or SHA-256 only allowed); each delivery checks the trust again anyway.
    */
   isTrusted: ((sha256: string) => boolean) | null;
