@@ -18,7 +18,7 @@ const positiveInt = z.coerce.number().int().positive();
 export const UNSIGNED_IMAGE_POLICIES = ['ask', 'refuse', 'sha256-only'] as const;
 export type UnsignedImagePolicy = (typeof UNSIGNED_IMAGE_POLICIES)[number];
 const unsignedImagePolicy = z
-  .enum(['ask', '0', '1', 'true', 'false'], { message: 'EWC_REQUIRE_SIGNED_IMAGES: ask (hold an unsigned bundle for an admin to trust), 1 (refuse it) or 0 (SHA-256 only)' })
+  .enum(['ask', '0', '1', 'true', 'false'], { message: 'ask (hold an unsigned bundle for an admin to trust), 1 (refuse it) or 0 (SHA-256 only)' })
   .transform((v): UnsignedImagePolicy => (v === 'ask' ? 'ask' : v === '1' || v === 'true' ? 'refuse' : 'sha256-only'));
 
 const envSchema = z.object({

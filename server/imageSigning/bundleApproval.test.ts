@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ApImageReport } from '../../lib/apImage';
 import type { SyslogLine } from '../../lib/syslog';
+import { verifyClaimsAreTrue } from '../../lib/invariants/verifyClaims';
 import { DEMO_BUNDLE_VERSION, DEMO_IMAGE_PATH, ensureDemoBundle } from '../sim/demo/demoBundle';
 import { DEMO_FLEET } from '../sim/demo/demoFleet';
 import { SshKeysApi } from '../http/sshKeysApi';
@@ -130,6 +131,8 @@ describe('an unsigned bundle under EWC_REQUIRE_SIGNED_IMAGES=ask', () => {
     expect(h.instance.auth.audit.recent().filter((e) => e.action === 'image.trust')).toMatchObject([{ username: 'admin', detail }]);
     expect(syslog(h)).toContain(`Image trust: admin trusted the ${detail} by approval; delivered on this decision, not on a signature`);
     expect(syslog(h).filter((line) => /signing verify success/i.test(line))).toEqual([]);
+    // The model-based test's rule: trusted by an admin is not "verify success" of a signature.
+    expect(verifyClaimsAreTrue(h.instance.api.getSyslog().body as SyslogLine[], [{ url: bundlePath(), version: DEMO_BUNDLE_VERSION, signed: false }])).toEqual([]);
     await fleet.stop();
   });
 

@@ -24,6 +24,11 @@ import type { TransferProgress } from './transferProgress';
 import { newImageJob, type ImageJob, type UpgradeRun } from './upgradeRun';
 import type { UpgradeStages } from './upgradeStages';
 
+/** Sequential mode: the controller image first, then one AP image type after another: one image on the site's uplink at a time. */
+function inUplinkOrder(jobs: readonly ImageJob[]): ImageJob[] {
+  return [...jobs].sort((a, b) => (a.kind === 'controller' ? -1 : 0) - (b.kind === 'controller' ? -1 : 0));
+}
+
 export interface PredownloadRunnerDeps {
   config: ConsoleConfig;
   aps: AccessPointRepository;
@@ -85,7 +90,10 @@ export class PredownloadRunner {
 
   /** A background step of a run: whatever it throws fails the upgrade with a line, never an unhandled rejection. */
   background(run: UpgradeRun, step: Promise<void>): void {
-    step.catch((error: Error) => this.failUpgrade(run, `Internal error: ${error.message}`));
+    step.catch((error: Error) => {
+      run.trustDecided();
+      this.failUpgrade(run, `Internal error: ${error.message}`);
+    });
   }
 
   async execute(run: UpgradeRun): Promise<void> {
@@ -135,9 +143,7 @@ export class PredownloadRunner {
     } else if (run.parallelMode) {
       await Promise.all(run.jobs.map((job) => this.runJob(run, job)));
     } else {
-      // Controller image first, then one AP image type after another: one image on the site's uplink at a time.
-      const ordered = [...run.jobs].sort((a, b) => (a.kind === 'controller' ? -1 : 0) - (b.kind === 'controller' ? -1 : 0));
-      for (const job of ordered) {
+      for (const job of inUplinkOrder(run.jobs)) {
         if (run.cancelled) return;
         await this.runJob(run, job);
       }
@@ -163,7 +169,7 @@ export class PredownloadRunner {
    * on all of them, then delivered. Asking file by file would ask the admin again after each fetch.
    */
   private async fetchThenHold(run: UpgradeRun, hold: BundleHold): Promise<void> {
-    const jobs = run.parallelMode ? run.jobs : [...run.jobs].sort((a, b) => (a.kind === 'controller' ? -1 : 0) - (b.kind === 'controller' ? -1 : 0));
+    const jobs = run.parallelMode ? run.jobs : inUplinkOrder(run.jobs);
     const fetched: { job: ImageJob; starting: string[]; image: CachedImage }[] = [];
     const fetchOne = async (job: ImageJob) => {
       const result = await this.fetchJob(run, job);
@@ -330,7 +336,7 @@ export class PredownloadRunner {
     const controllerJob = run.jobs.find((job) => job.kind === 'controller');
     let target: UpgradeStage;
     if (controllerJob && controllerJob.macs.size > 0) target = 'ControllerImageDownload';
-    // A bundle held for an admin's trust has its files but delivers none: the bar stays at AP Image Download.
+    // A bundle held for an admin's trust has its files but delivers none: the bar stays at the first delivery.
     else if (run.jobs.some((job) => !job.image) || run.hold?.view()) target = 'APImageDownload';
     else target = 'NetworkUpgrade';
     if (UPGRADE_BAR_STAGES.indexOf(target as never) > UPGRADE_BAR_STAGES.indexOf(latest.stage as never)) {
