@@ -10,7 +10,7 @@ import { checkImageAgainstManifest, loadTrustedVendorKeys, MANIFEST_FILE, SIGNAT
  * What Initiate found: a bundle whose vendor signature verified, an unsigned bundle (each image then
  * needs an admin's trust of its SHA-256, or `EWC_REQUIRE_SIGNED_IMAGES=0`), or the reason every image
  * of it is refused. With `EWC_REQUIRE_SIGNED_IMAGES=ask` an image server's unsigned bundle is held
- * until an admin trusted each file (server/orchestrator/bundleApproval.ts).
+ * until an admin trusted each file (server/orchestrator/bundleHold.ts).
  */
 export type BundleSigning = Verified<{ kind: 'signed'; signed: SignedManifest; manifest: ImageManifest } | { kind: 'unsigned'; allowUnsigned: boolean }>;
 
