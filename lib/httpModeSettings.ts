@@ -126,7 +126,7 @@ export type UploadedImage = z.infer<typeof uploadedImageSchema>;
 
 /**
  * An upload with the admin's decision about it: an upload carries no vendor signature, so with
- * EWC_REQUIRE_SIGNED_IMAGES=1 it is delivered only once an admin trusted its SHA-256 (`trust`, null until then).
+ * EWC_REQUIRE_SIGNED_IMAGES=ask or 1 it is delivered only once an admin trusted its SHA-256 (`trust`, null until then).
  */
 export const desktopImageSchema = uploadedImageSchema.extend({ trust: z.object({ trustedBy: z.string(), trustedAt: z.string() }).nullable() });
 export type DesktopImage = z.infer<typeof desktopImageSchema>;
