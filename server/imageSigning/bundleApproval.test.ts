@@ -14,6 +14,7 @@ import { SshKeysApi } from '../http/sshKeysApi';
 import { apStorageDir } from '../sim/ap/apStorage';
 import { ADMIN, startConsoleHarness, waitFor, type ConsoleHarness } from '../sim/testing/consoleHarness';
 import { startTftpdHpa } from '../sim/testing/tftpdHpa';
+import { freeTcpPort } from '../sim/testing/freeTcpPort';
 
 // An unsigned vendor bundle on Debian's tftpd-hpa, with EWC_REQUIRE_SIGNED_IMAGES=ask (the default): the
 // upgrade fetches its files, holds them until an admin trusts each SHA-256, records who trusted what,
@@ -174,6 +175,32 @@ describe('an unsigned bundle under EWC_REQUIRE_SIGNED_IMAGES=ask', () => {
     } finally {
       fs.writeFileSync(imageFile('ap1g8'), original);
     }
+  });
+});
+
+describe('a controller restarted while it holds an unsigned bundle', () => {
+  it('holds the same files again after the restart, delivers nothing meanwhile, and goes on once an admin trusts them', async () => {
+    const env = { EWC_REQUIRE_SIGNED_IMAGES: 'ask', EWC_MAX_RETRIES: '0', PORT: String(await freeTcpPort()), EWC_CAPWAP_PORT: String(await freeTcpPort()) };
+    harness = await startConsoleHarness(env);
+    const fleet = await harness.startFleet(FLEET);
+    expect((await harness.instance.api.startDownload(profile(), ADMIN)).status).toBe(202);
+    const before = (await held(harness)).bundleApproval;
+    await harness.instance.close('controller stopped by SIGTERM');
+    harness.browser.close();
+
+    const restarted = await startConsoleHarness(env, harness.config.dataDir);
+    harness = restarted;
+    restarted.fleet = fleet;
+    expect((await held(restarted)).bundleApproval).toEqual(before);
+    for (const ap of FLEET) expect(agentFiles(restarted, ap.mac)).toEqual([]);
+    expect(
+      approve(
+        restarted,
+        before!.files.map(({ name, sha256 }) => ({ name, sha256 })),
+      ).status,
+    ).toBe(200);
+    expect((await finished(restarted)).stage).toBe('Activate');
+    for (const ap of FLEET) expect(apRow(restarted, ap.mac)).toMatchObject({ predownloadStatus: 'Complete', backupImage: DEMO_BUNDLE_VERSION });
   });
 });
 
