@@ -63,7 +63,10 @@ export class ImageTrustApi {
     const detail = `unsigned bundle ${waiting.path}: ${describeBundleFiles(waiting.files)}`;
     this.deps.transaction(() => {
       this.deps.digestTrust.trust(waiting.path, waiting.files, actor.username);
-      this.deps.audit.record({ username: actor.username, sourceAddress: actor.sourceAddress, action: 'image.trust', detail });
+      // One line per file: a bundle's many digests never meet the audit trail's cut of a long detail.
+      for (const file of waiting.files) {
+        this.deps.audit.record({ username: actor.username, sourceAddress: actor.sourceAddress, action: 'image.trust', detail: `unsigned bundle ${waiting.path}: ${describeBundleFiles([file])}` });
+      }
     });
     // Never "verify success": nothing was verified but the digests, which the admin vouched for.
     this.deps.log(syslogText.upgrade(`Image trust: ${actor.username} trusted the ${detail} by approval; delivered on this decision, not on a signature`));

@@ -129,7 +129,10 @@ describe('an unsigned bundle under EWC_REQUIRE_SIGNED_IMAGES=ask', () => {
       expect(syslog(h)).toContain(`${ap.name}: status 'Image verify success (SHA-256 trusted by admin: the image is not signed).'`);
     }
     const detail = `unsigned bundle ${bundlePath()}: ap1g6 (${g6.size} bytes) sha256 ${g6.sha256}, ap1g8 (${g8.size} bytes) sha256 ${g8.sha256}`;
-    expect(h.instance.auth.audit.recent().filter((e) => e.action === 'image.trust')).toMatchObject([{ username: 'admin', detail }]);
+    expect(h.instance.auth.audit.recent().filter((e) => e.action === 'image.trust')).toMatchObject([
+      { username: 'admin', detail: `unsigned bundle ${bundlePath()}: ap1g6 (${g6.size} bytes) sha256 ${g6.sha256}` },
+      { username: 'admin', detail: `unsigned bundle ${bundlePath()}: ap1g8 (${g8.size} bytes) sha256 ${g8.sha256}` },
+    ]);
     expect(syslog(h)).toContain(`Image trust: admin trusted the ${detail} by approval; delivered on this decision, not on a signature`);
     expect(syslog(h).filter((line) => /signing verify success/i.test(line))).toEqual([]);
     // The model-based test's rule: trusted by an admin is not "verify success" of a signature.
@@ -154,7 +157,7 @@ describe('an unsigned bundle under EWC_REQUIRE_SIGNED_IMAGES=ask', () => {
     // The same bundle again: it goes through without asking.
     expect((await h.instance.api.startDownload(profile(), ADMIN)).status).toBe(202);
     expect((await finished(h)).stage).toBe('Activate');
-    expect(h.instance.auth.audit.recent().filter((e) => e.action === 'image.trust')).toHaveLength(1);
+    expect(h.instance.auth.audit.recent().filter((e) => e.action === 'image.trust')).toHaveLength(IMAGE_TYPES.length);
 
     // ap1g8 changes on the image server: same name, other bytes.
     const original = fs.readFileSync(imageFile('ap1g8'));
@@ -243,7 +246,7 @@ describe('the CLI and an unsigned bundle, over plain ssh', () => {
       code: 0,
     });
     expect((await finished(h)).stage).toBe('Activate');
-    expect(h.instance.auth.audit.recent().filter((e) => e.action === 'image.trust')).toMatchObject([{ username: 'admin', sourceAddress: '127.0.0.1 (ssh)' }]);
+    expect(h.instance.auth.audit.recent().filter((e) => e.action === 'image.trust')).toMatchObject(IMAGE_TYPES.map(() => ({ username: 'admin', sourceAddress: '127.0.0.1 (ssh)' })));
     expect(await ssh('ap image predownload approve')).toEqual({ output: '% Error: No bundle is waiting for approval.\n', code: 1 });
   });
 });
