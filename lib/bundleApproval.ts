@@ -17,7 +17,8 @@ export type BundleApproval = z.output<typeof bundleApprovalSchema>;
 
 export const approveBundleSchema = z.object({
   files: z
-    .array(z.object({ name: z.string().min(1).max(255), sha256: sha256Schema }).strict())
+    // Other keys (the `size` GET shows, sent back whole) are dropped: the digest already names the bytes.
+    .array(z.object({ name: z.string().min(1).max(255), sha256: sha256Schema }))
     .min(1, 'Name every file of the bundle with its SHA-256')
     .max(64),
 });

@@ -115,13 +115,8 @@ describe('an unsigned bundle under EWC_REQUIRE_SIGNED_IMAGES=ask', () => {
     expect(h.instance.auth.audit.recent().filter((e) => e.action === 'image.trust')).toEqual([]);
     expect(upgrade(h).bundleApproval).not.toBeNull();
 
-    // Digests in capitals, as some vendor pages print them, are the same digests.
-    expect(
-      approve(
-        h,
-        [g8, g6].map(({ name, sha256 }) => ({ name, sha256: sha256.toUpperCase() })),
-      ),
-    ).toMatchObject({ status: 200 });
+    // Digests in capitals, as some vendor pages print them, are the same digests; the files as GET shows them (size too) are accepted.
+    expect(approve(h, [g8, { ...g6, sha256: g6.sha256.toUpperCase() }])).toMatchObject({ status: 200 });
     expect((await finished(h)).stage).toBe('Activate');
     expect(upgrade(h).bundleApproval).toBeNull();
     for (const ap of FLEET) {
