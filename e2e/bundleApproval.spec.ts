@@ -62,7 +62,7 @@ test.describe('an unsigned bundle on tftpd-hpa, trusted once in the page', () =>
       const sha256 = createHash('sha256').update(bytes).digest('hex');
       expect(api.bundleApproval.files).toContainEqual({ name, size: bytes.length, sha256 });
       const row = request.locator(`tr[data-file="${name}"]`);
-      await expect(row.locator('td[data-col="size"]')).toHaveText(bytes.length.toLocaleString('en-US'));
+      await expect(row.locator('td[data-col="size"]')).toHaveText(String(bytes.length));
       await expect(row.locator('td[data-col="sha256"]')).toHaveText(sha256);
     }
     await request.screenshot({ path: path.join('.test-results', 'bundle-approval.png') });

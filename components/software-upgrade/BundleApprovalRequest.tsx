@@ -9,7 +9,8 @@ import { Table, type TableColumn } from '@/components/ui/Table';
 
 const COLUMNS: TableColumn<BundleFile>[] = [
   { key: 'name', header: 'File', render: (file) => file.name },
-  { key: 'size', header: 'Size (bytes)', render: (file) => file.size.toLocaleString('en-US') },
+  // Whole bytes, as the CLI and the API give them and `ls -l` prints them on the image server.
+  { key: 'size', header: 'Size (bytes)', render: (file) => String(file.size) },
   { key: 'sha256', header: 'SHA-256', render: (file) => <code className="bundle-digest">{file.sha256}</code> },
 ];
 
