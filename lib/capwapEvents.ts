@@ -58,7 +58,8 @@ export interface ImageOffer {
 /**
  * What vouches for an image: the bundle's vendor-signed manifest (the AP verifies the signature with
  * its own vendor keys and the image against the manifest), an admin's recorded trust of its SHA-256
- * (an unsigned Desktop upload), or its SHA-256 alone (an unsigned bundle under EWC_REQUIRE_SIGNED_IMAGES=0).
+ * (an unsigned Desktop upload, or an unsigned bundle's file an admin approved), or its SHA-256 alone (an unsigned
+ * bundle under EWC_REQUIRE_SIGNED_IMAGES=0).
  */
 export type ImageVerification = { method: 'signature'; signed: SignedManifest } | { method: 'trusted-digest'; sha256: string; trustedBy: string; trustedAt: string } | { method: 'sha256-only' };
 

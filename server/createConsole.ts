@@ -22,6 +22,7 @@ import { catalogNetworkOf } from './catalog/catalogNetwork';
 import type { CatalogCaller } from './catalog/catalogSettings';
 import { apSerial, controllerIdentity } from './catalog/controllerIdentity';
 import { DESKTOP_TRUST_SOURCE, DigestTrust } from './imageSigning/digestTrust';
+import { withBundleTrust } from './imageSource/bundleSignature';
 import { ImageTrustApi } from './http/imageTrustApi';
 import { createHttpModeSource, type HttpModeSourceDeps } from './imageSource/httpModeSource';
 import { isHomogeneous, isHttpMode } from '../lib/httpModeSettings';
@@ -196,13 +197,14 @@ export function createConsole(webServers: WebServer | readonly WebServer[], conf
         aps: () => aps.all(),
         certificateSerial,
         factoryDefault: () => !profiles.isSaved(),
-        requireSignedImages: config.requireSignedImages,
+        requireSignedImages: config.unsignedImages === 'refuse',
       }),
     serialOf: (ap) => apSerial(ap, certificateSerial),
     step: (text) => log.write(syslogText.firmwareCheck(text)),
   };
   const httpModeDeps: HttpModeSourceDeps = { aps: () => aps.all(), controllerVersion: () => controller.version(), network: catalogNetwork, caller: catalogCaller, uploads, digestTrust };
-  const createImageSource = options.createImageSource ?? ((profile: StoredProfile) => imageSourceFor(profile, config, httpModeDeps));
+  const baseImageSource = options.createImageSource ?? ((profile: StoredProfile) => imageSourceFor(profile, config, httpModeDeps));
+  const createImageSource = (profile: StoredProfile) => (config.unsignedImages === 'ask' ? withBundleTrust(baseImageSource(profile), digestTrust) : baseImageSource(profile));
   const catalogChecks = new CatalogCheckService({
     db,
     profile: () => profiles.get(),
@@ -301,14 +303,25 @@ export function createConsole(webServers: WebServer | readonly WebServer[], conf
         uploads,
         homogeneous: isHomogeneous(aps.reader.imageTypes()),
         allowLoopbackCatalog: config.catalogAllowLoopback,
-        isTrusted: forDownload && config.requireSignedImages ? (sha256) => trustOfUpload(sha256) !== null : null,
+        isTrusted: forDownload && config.unsignedImages !== 'sha256-only' ? (sha256) => trustOfUpload(sha256) !== null : null,
       }),
     maintenance,
   });
 
+  const imageTrustApi = new ImageTrustApi({
+    uploads,
+    digestTrust,
+    audit: auth.audit,
+    log: (line) => log.write(line),
+    bundleApproval: () => orchestrator.bundleApproval(),
+    bundleTrusted: () => orchestrator.bundleTrusted(),
+    transaction: (change) => db.transaction(change)(),
+  });
   const sshKeys = new SshKeyRepository(db);
   const cliParts = createConsoleCliBackend({
     api,
+    imageTrust: imageTrustApi,
+    bundleTrustKnown: (upgradeId) => orchestrator.bundleTrustKnown(upgradeId),
     auth,
     sshKeys,
     db,
@@ -325,7 +338,7 @@ export function createConsole(webServers: WebServer | readonly WebServer[], conf
     api,
     authApi: new AuthApi(auth, log),
     catalogApi: new CatalogApi(catalogChecks),
-    imageTrustApi: new ImageTrustApi({ uploads, digestTrust, audit: auth.audit, log: (line) => log.write(line) }),
+    imageTrustApi,
     uploads,
     apAuthorizationApi: new ApAuthorizationApi(trust, auth.audit, (mac) => ({
       connected: apRegistry.isConnected(mac),

@@ -60,6 +60,8 @@ export class ModelConsole {
       EWC_RESUME_WAIT_MS: '2000',
       EWC_SFTP_TIMEOUT_MS: '2000',
       EWC_CATALOG_TIMEOUT_MS: '2000',
+      // A real console's default: an unsigned bundle waits, fetched, until an admin trusts its files (approveBundle).
+      EWC_REQUIRE_SIGNED_IMAGES: 'ask',
     };
     const sut = new ModelConsole(world, dataDir, env);
     process.on('unhandledRejection', sut.onCrash);
@@ -94,6 +96,11 @@ export class ModelConsole {
     this.cli = new CliInterpreter(this.harness.instance.cli.backend, CLI_ADMIN);
     // The harness's page socket connects after this turn: the probe sees its first snapshot.
     this.page = new PageProbe(this.harness.browser.socket);
+  }
+
+  /** The page's and the API's trust of an unsigned bundle's files. */
+  get imageTrust() {
+    return this.harness.instance.imageTrustApi;
   }
 
   get api() {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import type { ModelCommand } from './commands/modelCommand';
-import { activate, apAction, cancel, ccoDownload, cliPredownload, download, rollout } from './commands/upgradeCommands';
+import { activate, apAction, approveBundle, cancel, ccoDownload, cliPredownload, download, rollout } from './commands/upgradeCommands';
 import { apJoin, apLoss, apRejoin, apReload, restart, settle, watch } from './commands/fleetCommands';
 import { cliSave, pageSave } from './commands/profileCommands';
 import { cancelSchedule, moveSchedule } from './commands/scheduleCommands';
@@ -16,6 +16,7 @@ export const commands = {
   download,
   ccoDownload,
   cliPredownload,
+  approveBundle,
   cancel,
   activate,
   rollout,
@@ -68,6 +69,7 @@ export function commandArbitraries(): fc.Arbitrary<ModelCommand>[] {
     [fc.record({ path, parallel: fc.boolean(), via: fc.constant('page' as const), inMs: soon }).map(download), 1],
     [fc.boolean().map(cliPredownload), 1],
     [fc.tuple(fc.constantFrom('recommended' as const, 'latest' as const), fc.boolean()).map(([release, replaceBackup]) => ccoDownload(release, replaceBackup)), 2],
+    [fc.constantFrom('page' as const, 'cli' as const).map(approveBundle), 3],
     [fc.constant(null).map(settle), 3],
     [fc.constant(null).map(watch), 3],
     [fc.record({ strategy: fc.constantFrom('all' as const, 'rolling' as const), waveSize: fc.constantFrom(1, 2), via: fc.constantFrom('api' as const, 'cli' as const) }).map(activate), 3],

@@ -33,9 +33,13 @@ export function toSurfaceRow(row: ApImageRow): SurfaceRow {
   return { name, primaryImage, backupImage, predownloadStatus, predownloadVersion, retryCount, nextRetryTime, method };
 }
 
-/** An upgrade neither predownloading nor reloading (a paused rollout waits for the admin), with no scheduled action due now. */
+/**
+ * An upgrade neither predownloading nor reloading (a paused rollout, or an unsigned bundle held for trust, waits
+ * for the admin), with no scheduled action due now.
+ */
 function atRest(upgrade: UpgradeView, rows: readonly ApImageRow[]): boolean {
-  if (isCancellable(upgrade.stage) || rows.some((row) => PREDOWNLOAD_ACTIVE.has(row.predownloadStatus) || row.predownloadStatus === 'Reloading')) return false;
+  const held = upgrade.bundleApproval !== null;
+  if ((isCancellable(upgrade.stage) && !held) || rows.some((row) => (PREDOWNLOAD_ACTIVE.has(row.predownloadStatus) && !held) || row.predownloadStatus === 'Reloading')) return false;
   if (upgrade.stage === 'Reload' && upgrade.rollout?.state !== 'paused') return false;
   return !upgrade.scheduled.some((action) => Date.parse(action.at) < Date.now() + 2000);
 }

@@ -56,7 +56,7 @@ describe('sequences the model found', () => {
 
   it("surfacesAgree: a retried AP's Retry Count, Next Retry Time and the failure line announcing the retry agree", async () => {
     // The bundle lacks AP-1815's image: its AP fails and is retried, while the checker looks at every turn.
-    await holds('surfacesAgree', [c.download({ path: 3, parallel: false, via: 'page' }), c.watch()]);
+    await holds('surfacesAgree', [c.download({ path: 3, parallel: false, via: 'page' }), c.settle(), c.approveBundle('page'), c.watch()]);
   });
 
   it('historyAgrees: an upgrade replaced while it waited at Activate ends', async () => {
@@ -75,11 +75,11 @@ describe('sequences the model found', () => {
     await holds('runningClaims', [c.ccoDownload('recommended'), c.settle(), c.activate({ strategy: 'all', via: 'api' }), c.settle()]);
   });
 
-  it('verifyClaims: a catalog release, vouched for by SHA-256 only, is never "Image signing verify success"', async () => {
-    await holds('verifyClaims', [c.ccoDownload('latest'), c.settle()]);
+  it('verifyClaims: a catalog release, vouched for by an admin\'s trust of its SHA-256, is never "Image signing verify success"', async () => {
+    await holds('verifyClaims', [c.ccoDownload('latest'), c.settle(), c.approveBundle('page'), c.settle()]);
   });
 
   it('verifyClaims: an unsigned bundle is never "Image signing verify success"', async () => {
-    await holds('verifyClaims', [c.download({ path: 2, parallel: true, via: 'page' }), c.settle()]);
+    await holds('verifyClaims', [c.download({ path: 2, parallel: true, via: 'page' }), c.settle(), c.approveBundle('cli'), c.settle()]);
   });
 });

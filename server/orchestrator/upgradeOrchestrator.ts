@@ -7,7 +7,8 @@ import { isCancellable, isUpgradeBusy, upgradeBusyMessage, upgradeStateOf, type 
 import type { ApSession } from '../capwap/apSession';
 import type { AccessPointRecord } from '../fleet/accessPoint';
 import { ImageCache } from '../imageSource/imageCache';
-import type { ImageSource } from '../imageSource/imageSource';
+import { bundleUrl, type ImageSource } from '../imageSource/imageSource';
+import type { BundleApproval } from '../../lib/bundleApproval';
 import type { ControllerRepository } from '../store/controllerRepository';
 import type { StoredProfile } from '../store/profileRepository';
 import type { RolloutRepository } from '../store/rolloutRepository';
@@ -145,7 +146,7 @@ export class UpgradeOrchestrator {
     this.assertCanStart();
     const scheduled = origin?.via === 'schedule';
     if (bundle.ok) this.checkBackups(bundle.version, targetsMatcher(targets), scheduled, options);
-    const imageUrl = source.displayUrl('').replace(/\/$/, '');
+    const imageUrl = bundleUrl(source);
     const cacheRoot = path.join(this.deps.config.dataDir, 'image-cache');
     let cacheDir = '';
     const superseded = this.deps.upgrades.latest();
@@ -339,6 +340,22 @@ export class UpgradeOrchestrator {
     this.recovery.dispose();
   }
 
+  /** The running upgrade's bundle files waiting for an admin's trust, or null. */
+  bundleApproval(): BundleApproval | null {
+    return this.view().bundleApproval;
+  }
+
+  /** After an admin's trust decision: the held files it covers go on to their APs. */
+  bundleTrusted(): void {
+    this.run?.hold?.recheck();
+    this.deps.notifier.upgradeChanged();
+  }
+
+  /** Resolves once this upgrade knows whether its bundle waits for an admin's trust (or it ended). */
+  async bundleTrustKnown(upgradeId: number): Promise<void> {
+    if (this.run?.id === upgradeId) await this.run.trustKnown;
+  }
+
   /** The upgrade as the API and the page show it. */
   view(): UpgradeView {
     const latest = this.deps.upgrades.latest();
@@ -358,6 +375,7 @@ export class UpgradeOrchestrator {
       result: latest ? upgradeResultText(stage, latest.apCounts, latest.supersededBy) : null,
       fetches: run ? [...run.fetches.values()] : [],
       deliveries: run && isCancellable(stage) ? { active: run.deliveries.active, waiting: run.deliveries.waiting, limit: run.deliveries.limit } : null,
+      bundleApproval: run && isCancellable(stage) ? (run.hold?.view() ?? null) : null,
       ...this.rollout.view(latest?.id ?? null),
       scheduled: this.deps.schedules.pending(),
       controllerTimeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
