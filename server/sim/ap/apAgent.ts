@@ -6,9 +6,11 @@ import { CAPWAP_NAMESPACE, type ApJoinInfo, type ApToControllerEvents, type Cont
 import { apLogText } from '../../../lib/apLogText';
 import { normalizeMac } from '../../../lib/macAddress';
 import { verifyOfferedImage } from '../../imageSigning/imageVerification';
-import { backoffMs, checkControllerIdentity, ensureApCredentials, type ApCredentials, type ControllerTrust } from './apCredentials';
+import { checkControllerIdentity, ensureApCredentials, retryDelayFor, type ApCredentials, type ControllerTrust } from './apCredentials';
+import type { Transfer } from './apTransfer';
 import type { FleetAp } from './fleetSpec';
 import { ApStorage, type ApImageSlots } from './apStorage';
+import { bootApBackupImage } from './imageSlots';
 import { InOrder } from './inOrder';
 import { LinkThrottle } from './linkThrottle';
 
@@ -33,27 +35,6 @@ export interface ApAgentOptions {
 }
 
 const stoppingNoticeSchema = z.object({ reason: z.string().max(500) });
-
-interface Transfer {
-  offer: ImageOffer;
-  /** Null when the AP keeps only the digest. */
-  file: fs.promises.FileHandle | null;
-  received: number;
-  hash: ReturnType<typeof createHash>;
-  /** Writes are chained so blocks land in order even if acks overlap. */
-  writing: Promise<void>;
-  /** Set when the transfer is dropped, so blocks still queued behind the link are not written. */
-  dropped: boolean;
-  /** The offered image is the one already verified and staged: no byte is needed (a controller that restarted before it recorded so). */
-  alreadyStaged?: boolean;
-}
-
-/** How long to wait before joining again after a refusal worth retrying, or null when retrying would not help. */
-function retryDelayFor(message: string, attempt: number): number | null {
-  if (message.includes('waiting for approval')) return 3000;
-  if (message.includes('too many joins')) return backoffMs(attempt);
-  return null;
-}
 
 /**
  * A simulated access point: its own connection to the controller, its own storage.
@@ -173,7 +154,13 @@ export class ApAgent {
     socket.on('image:begin', (offer, ack) => void this.control.run(() => this.begin(offer)).then(ack, (error) => ack({ ok: false, offset: 0, message: failed(error) })));
     socket.on('image:data', (block, ack) => void this.receive(block.transferId, block.offset, block.data).then(ack, (error) => ack({ ok: false, received: 0, message: failed(error) })));
     socket.on('image:end', ({ transferId }, ack) => void this.finish(transferId).then(ack, (error) => ack({ ok: false, sha256: '', message: failed(error) })));
-    socket.on('image:abort', ({ reason }, ack) => void this.control.run(() => this.abort(reason)).then(ack, () => ack()));
+    socket.on('image:abort', ({ reason, cannotStart }, ack) => void this.control.run(() => this.abort(reason, cannotStart === true)).then(ack, () => ack()));
+    socket.on('image:version-mismatch', ({ controllerVersion }) => {
+      // The seed's AP log at a join on another version than the controller's.
+      this.log(apLogText.imageDataState());
+      this.log(apLogText.versions(this.slots.primaryVersion, this.slots.backupVersion, String(controllerVersion).slice(0, 64)));
+      this.log(apLogText.versionMismatch());
+    });
     socket.on('ap:reload', (ack) => this.reload(ack));
     socket.on('controller:stopping', (notice) => {
       const parsed = stoppingNoticeSchema.safeParse(notice);
@@ -297,9 +284,9 @@ export class ApAgent {
     }
     const partial = this.storage.partialPath(offer.kind);
     const sha256 = transfer.hash.digest('hex');
-    // A predownload stages the image as the backup image: IsPre 1.
+    // A predownload stages the image as the backup image (IsPre 1); a download at join installs it as the primary one (IsPre 0).
     this.log(`${transfer.received} bytes`);
-    this.log(apLogText.lastBlockStored(true));
+    this.log(apLogText.lastBlockStored(offer.primary !== true));
     this.log(apLogText.transferCompleted());
     if (transfer.received !== offer.size || sha256 !== offer.sha256) {
       fs.rmSync(partial, { force: true });
@@ -321,8 +308,11 @@ export class ApAgent {
       fs.rmSync(`${partial}.json`, { force: true });
     }
     this.stage(offer.kind, offer.version, sha256);
+    if (offer.primary) this.log(apLogText.writeToStorage(offer.fileName));
     this.log(apLogText.script('PREDOWNLOAD'));
     this.log(`status '${signing.value}'`);
+    // Written to the backup partition, which the AP now boots: the image becomes its primary one.
+    if (offer.primary && offer.kind === 'ap') setImmediate(() => this.bootDownloadedImage());
     return { ok: true, sha256, message: signing.value };
   }
 
@@ -332,7 +322,8 @@ export class ApAgent {
     this.storage.save(this.slots);
   }
 
-  private async abort(reason: string): Promise<void> {
+  private async abort(reason: string, cannotStart: boolean): Promise<void> {
+    if (cannotStart) this.log(apLogText.restartCannotStart());
     await this.dropTransfers();
     for (const kind of ['ap', 'controller'] as const) {
       fs.rmSync(this.storage.partialPath(kind), { force: true });
@@ -366,8 +357,7 @@ export class ApAgent {
       this.leaveAndRejoin();
       return;
     }
-    this.storage.swap('ap');
-    const swapped: ApImageSlots = { ...slots, primaryVersion: slots.backupVersion, backupVersion: slots.primaryVersion, backupSha256: null };
+    const swapped = bootApBackupImage(this.storage, slots);
     if (this.options.ap.hostsController && slots.controllerBackupVersion) {
       this.storage.swap('controller');
       swapped.controllerPrimaryVersion = slots.controllerBackupVersion;
@@ -378,6 +368,15 @@ export class ApAgent {
     this.storage.save(swapped);
     ack({ ok: true, message: `Reloading to ${swapped.primaryVersion}` });
     this.log(`Reloading: booting ${swapped.primaryVersion}`);
+    this.leaveAndRejoin();
+  }
+
+  /** After a download at join: the AP reloads into the image it received, as the seed's AP does. */
+  private bootDownloadedImage(): void {
+    if (this.stopped || !this.socket) return;
+    this.slots = bootApBackupImage(this.storage, this.slots);
+    this.storage.save(this.slots);
+    this.log(`Reloading: booting ${this.slots.primaryVersion}`);
     this.leaveAndRejoin();
   }
 
