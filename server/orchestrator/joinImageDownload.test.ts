@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -9,7 +10,7 @@ import type { FleetAp } from '../sim/ap/fleetSpec';
 import type { Fleet } from '../sim/ap/simulatedFleet';
 import { DEMO_BUNDLE_VERSION, DEMO_CURRENT_BUNDLE, DEMO_IMAGE_PATH, ensureDemoBundle } from '../sim/demo/demoBundle';
 import { DEMO_FLEET } from '../sim/demo/demoFleet';
-import { ADMIN, startConsoleHarness, startTestFleet, waitFor, type ConsoleHarness } from '../sim/testing/consoleHarness';
+import { ADMIN, fleetCliTrustArgs, startConsoleHarness, startTestFleet, waitFor, type ConsoleHarness } from '../sim/testing/consoleHarness';
 import { seedLine, seedSyslogLineAs } from '../sim/testing/seedText';
 import { startTftpdHpa } from '../sim/testing/tftpdHpa';
 
@@ -102,7 +103,7 @@ describe('image download for APs that join', () => {
         `${ap.name} joined again`,
         () => row(h, ap.name),
         (r) => r.predownloadStatus === 'Joined' && r.connected,
-        60_000,
+        45_000,
       );
       expect(row(h, ap.name)).toMatchObject({ primaryImage: DEMO_CURRENT_BUNDLE.version, backupImage: OLD_VERSION, lastError: null });
     }
@@ -212,5 +213,29 @@ describe('image download for APs that join', () => {
       () => apLines(h, old.name).filter((line) => line === seedApLine('Going to restart CAPWAP (reason : image download cannot start)...')),
       (lines) => lines.length === 2,
     );
+  });
+
+  it('upgrades an old AP started with npm run fleet --version at its join', async () => {
+    harness = await consoleWithController();
+    const h = harness;
+    expect(saveProfile(h, DEMO_CURRENT_BUNDLE.imagePath).status).toBe(200);
+    const storage = fs.mkdtempSync(path.join(os.tmpdir(), 'ewc-fleet-cli-'));
+    const args = ['server/sim/ap/fleetCli.ts', '--controller', h.capwapUrl, '--count', '1', '--version', OLD_VERSION, '--reload-ms', '200', '--data-dir', storage, ...fleetCliTrustArgs(h)];
+    const fleet = spawn(path.resolve('node_modules/.bin/tsx'), args, { stdio: 'ignore' });
+    try {
+      const joined = await waitFor(
+        'the old AP on the controller version',
+        () => report(h).aps.find((ap) => ap.name.startsWith('SIM-')),
+        (ap) => ap?.predownloadStatus === 'Joined' && ap.connected,
+        45_000,
+      );
+      expect(joined).toMatchObject({ primaryImage: DEMO_CURRENT_BUNDLE.version, backupImage: OLD_VERSION });
+      expect(apLines(h, joined!.name)).toContain(seedApLine('21:41:35.1130] AP image version 17.3.3.26 backup 8.10.130.0, Controller 17.9.4.27'));
+    } finally {
+      const exited = new Promise((resolve) => fleet.once('exit', resolve));
+      fleet.kill('SIGTERM');
+      await exited;
+      fs.rmSync(storage, { recursive: true, force: true });
+    }
   });
 });

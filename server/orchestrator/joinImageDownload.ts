@@ -139,15 +139,18 @@ export class JoinImageDownload {
     void this.download(ap.mac);
   }
 
-  /** An AP this controller gave an image at join joined again: running it (Joined) or not (Failed). False for an AP reloading for another reason. */
-  rejoined(ap: AccessPointRecord): boolean {
+  /**
+   * An AP this controller gave an image at join joined again: running it (Joined) or not (Failed); its row as
+   * it is now. Null for an AP reloading for another reason (an activation's).
+   */
+  rejoined(ap: AccessPointRecord): AccessPointRecord | null {
     const timer = this.rejoinTimers.get(ap.mac);
-    if (!timer) return false;
+    if (!timer) return null;
     clearTimeout(timer);
     this.rejoinTimers.delete(ap.mac);
     if (ap.primaryImage === ap.predownloadVersion) this.deps.transitions.move(ap.mac, 'Reloading', 'Joined', {}, syslogText.apEvent(ap, `Joined running ${ap.primaryImage}`));
     else this.rejoinFailed(ap.mac, `AP joined running ${ap.primaryImage}, expected ${ap.predownloadVersion}`);
-    return true;
+    return this.deps.aps.get(ap.mac) ?? null;
   }
 
   /**

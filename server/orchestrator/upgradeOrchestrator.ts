@@ -312,11 +312,14 @@ export class UpgradeOrchestrator {
   }
 
   apJoined(session: ApSession): void {
-    const ap = this.deps.aps.upsertJoin(session.info);
+    let ap = this.deps.aps.upsertJoin(session.info);
     this.deps.notifier.apChanged(ap.mac);
     if (ap.predownloadStatus === 'Reloading') {
-      if (!this.joinDownloads.rejoined(ap)) this.reload.rejoined(ap);
-      return;
+      const back = this.joinDownloads.rejoined(ap);
+      if (!back) this.reload.rejoined(ap);
+      // Back on the controller's version after a download at join, it is like any AP that joins: a predownload started meanwhile takes it.
+      if (back?.predownloadStatus !== 'Joined') return;
+      ap = back;
     }
     // Restart hook: while a resumed run waits for its APs to rejoin, it enrols nobody yet.
     if (this.recovery.apJoined(ap.mac)) return;
