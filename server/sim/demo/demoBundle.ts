@@ -2,6 +2,7 @@ import { randomBytes, type KeyObject } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { writeSignedManifest } from '../../imageSigning/imageManifest';
+import { DEMO_CONTROLLER_VERSION, DEMO_FLEET_VERSION } from './demoFleet';
 import { AP_IMAGE_TYPES, CONTROLLER_IMAGE_FILE, CONTROLLER_VERSION_FILE, README_FILE, REAL_IMAGE_SIZES, VERSION_FILE } from '../../../lib/imageBundle';
 
 export const DEMO_BUNDLE_VERSION = '17.12.1.5';
@@ -12,7 +13,7 @@ export const DEMO_IMAGE_PATH = '/EWC/17_12_1_5';
  * The bundle of the version the demo controller and fleet run (`17.9.4.27`), as the seed's server holds `EWC_17_9_4a`:
  * a profile saved with this path gives APs that join on another version the controller's own.
  */
-export const DEMO_CURRENT_BUNDLE: DemoBundleVersion = { version: '17.9.4.27', controllerVersion: '17.09.04a.0.6', imagePath: '/EWC/EWC_17_9_4a' };
+export const DEMO_CURRENT_BUNDLE: DemoBundleVersion = { version: DEMO_FLEET_VERSION, controllerVersion: DEMO_CONTROLLER_VERSION, imagePath: '/EWC/EWC_17_9_4a' };
 
 /** Which bundle: its AP image version (`version.info`), controller version and place below the server's root. */
 export interface DemoBundleVersion {
