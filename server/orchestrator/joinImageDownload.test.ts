@@ -238,4 +238,32 @@ describe('image download for APs that join', () => {
       fs.rmSync(storage, { recursive: true, force: true });
     }
   });
+
+  it('stops for a predownload, which takes the AP as one of its own', async () => {
+    harness = await consoleWithController();
+    const h = harness;
+    expect(saveProfile(h, DEMO_CURRENT_BUNDLE.imagePath).status).toBe(200);
+    const [old] = OLD_APS;
+    // A slow link (the image's one block takes 8 s to pass it): the AP is still receiving its image when the predownload starts.
+    const fleet = await join(h, [old], 20);
+    await waitFor(
+      'the AP receiving its image',
+      () => apLines(h, old.name),
+      (lines) => lines.some((line) => line.startsWith('Image Data Request sent')),
+    );
+    const started = await h.instance.api.startDownload({ mode: 'TFTP', imageServer: '127.0.0.1', imagePath: DEMO_IMAGE_PATH, port: tftpd.port, parallelMode: false }, ADMIN);
+    expect(started.status).toBe(202);
+    const upgradeId = h.instance.orchestrator.view().upgradeId;
+    expect(shown(h).some((line) => line.endsWith(`AP Name: ${old.name} Mac: ${old.mac} Image Download Aborted: a predownload takes precedence (upgrade ${upgradeId})`))).toBe(true);
+    await waitFor(
+      'the predownload to end',
+      () => h.instance.orchestrator.view(),
+      (u) => u.stage === 'Activate' || u.stage === 'Failed',
+      45_000,
+    );
+    expect(h.instance.orchestrator.view().stage).toBe('Activate');
+    expect(row(h, old.name)).toMatchObject({ predownloadStatus: 'Complete', primaryImage: OLD_VERSION, backupImage: DEMO_BUNDLE_VERSION });
+    expect(fleet.agents[0].images).toMatchObject({ primaryVersion: OLD_VERSION, backupVersion: DEMO_BUNDLE_VERSION });
+    expect(apLines(h, old.name)).toContain(`status '${seedApLine('07:41:29.9560] upgrade.sh: Script called with args:[ABORT]')}'`);
+  });
 });
