@@ -266,4 +266,63 @@ describe('image download for APs that join', () => {
     expect(fleet.agents[0].images).toMatchObject({ primaryVersion: OLD_VERSION, backupVersion: DEMO_BUNDLE_VERSION });
     expect(apLines(h, old.name)).toContain(`status '${seedApLine('07:41:29.9560] upgrade.sh: Script called with args:[ABORT]')}'`);
   });
+
+  it('gives an AP that joins during an activation nothing until the activation ends, then the controller new version', async () => {
+    // The AP hosting the controller stays away after its reload until the test starts it again.
+    harness = await consoleWithController({ EWC_RELOAD_MS: '600000' });
+    const h = harness;
+    const started = await h.instance.api.startDownload({ mode: 'TFTP', imageServer: '127.0.0.1', imagePath: DEMO_IMAGE_PATH, port: tftpd.port, parallelMode: false }, ADMIN);
+    expect(started.status).toBe(202);
+    await waitFor(
+      'stage Activate',
+      () => h.instance.orchestrator.view().stage,
+      (stage) => stage === 'Activate',
+      45_000,
+    );
+    h.instance.orchestrator.activate();
+    await waitFor(
+      'the AP hosting the controller reloading',
+      () => row(h, HOSTING.name),
+      (r) => r.predownloadStatus === 'Reloading' && !r.connected,
+    );
+    const [old] = OLD_APS;
+    const oldFleet = await join(h, [old]);
+    const upgradeId = h.instance.orchestrator.view().upgradeId;
+    await waitFor(
+      'the join during the activation to be logged',
+      () => shown(h),
+      (log) =>
+        log.some((line) =>
+          line.endsWith(
+            `AP Name: ${old.name} Mac: ${old.mac} No image download at join: an activation is in progress (upgrade ${upgradeId}); the AP is given the controller's version when the activation ends`,
+          ),
+        ),
+    );
+    expect(row(h, old.name)).toMatchObject({ predownloadStatus: 'None', primaryImage: OLD_VERSION });
+
+    const hosting = h.fleet!.agents[0];
+    await hosting.stop();
+    await hosting.start();
+    await waitFor(
+      'the activation to end',
+      () => h.instance.orchestrator.view().stage,
+      (stage) => stage === 'Completed',
+    );
+    // Given the new version at its join, the AP reloads into it (it too is started again rather than waited for).
+    await waitFor(
+      'the AP reloading into the controller new version',
+      () => row(h, old.name),
+      (r) => r.predownloadStatus === 'Reloading',
+      45_000,
+    );
+    await oldFleet.agents[0].stop();
+    await oldFleet.agents[0].start();
+    const joined = await waitFor(
+      'the AP on the controller new version',
+      () => row(h, old.name),
+      (r) => r.predownloadStatus === 'Joined' && r.connected,
+      45_000,
+    );
+    expect(joined).toMatchObject({ primaryImage: DEMO_BUNDLE_VERSION, backupImage: OLD_VERSION });
+  });
 });

@@ -74,6 +74,8 @@ export class JoinImageDownload {
   /** What the controller already sent each AP of the current image: the furthest it may ask to resume. */
   private readonly sent = new Map<string, number>();
   private nextAttempt = 0;
+  /** APs that joined on another version during an activation: they are given the controller's once it ended. */
+  private readonly deferred = new Set<string>();
 
   constructor(private readonly deps: JoinImageDownloadDeps) {
     this.queue = new DeliveryQueue(deps.config.maxConcurrentPredownloads, ({ mac, item }) => this.deliver(mac, item).finally(item.done));
@@ -115,7 +117,8 @@ export class JoinImageDownload {
     if (!profile) return;
     if (version === null) return refused(`the controller's AP image version is unknown (no AP hosting the controller has joined); the AP keeps running ${ap.primaryImage}`);
     if (latest?.stage === 'Reload') {
-      return refused(`an activation is in progress (upgrade ${latest.id}); the AP keeps running ${ap.primaryImage} until it joins again after the activation`);
+      this.deferred.add(ap.mac);
+      return refused(`an activation is in progress (upgrade ${latest.id}); the AP is given the controller's version when the activation ends`);
     }
     // The newest upgrade's history is its APs' rows: one of them keeps its row until the next Save & Download takes it.
     if (latest && ap.upgradeId === latest.id) return refused(`the AP is part of upgrade ${latest.id} (${ap.predownloadStatus}); the next Save & Download gives it an image`);
@@ -151,6 +154,16 @@ export class JoinImageDownload {
     if (ap.primaryImage === ap.predownloadVersion) this.deps.transitions.move(ap.mac, 'Reloading', 'Joined', {}, syslogText.apEvent(ap, `Joined running ${ap.primaryImage}`));
     else this.rejoinFailed(ap.mac, `AP joined running ${ap.primaryImage}, expected ${ap.predownloadVersion}`);
     return this.deps.aps.get(ap.mac) ?? null;
+  }
+
+  /** The activation ended: the APs that joined during it and are still connected are given the controller's version now (its new one, if it changed). */
+  activationEnded(latest: UpgradeRecord | null): void {
+    const macs = [...this.deferred];
+    this.deferred.clear();
+    for (const mac of macs) {
+      const ap = this.deps.aps.get(mac);
+      if (ap && this.deps.registry().isConnected(mac)) this.joined(ap, latest);
+    }
   }
 
   /**

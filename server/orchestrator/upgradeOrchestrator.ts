@@ -85,7 +85,7 @@ export class UpgradeOrchestrator {
     this.transitions = new PredownloadTransitions(deps.aps, deps.log, deps.notifier);
     this.stages = new UpgradeStages(deps.upgrades, deps.aps.reader, deps.log, deps.store, deps.notifier);
     this.reload = new NetworkReload({ ...deps, transitions: this.transitions, stages: this.stages, rejoinTimeoutMs: deps.config.rejoinTimeoutMs });
-    this.rollout = new Rollout({ ...deps, stages: this.stages, reload: this.reload });
+    this.rollout = new Rollout({ ...deps, stages: this.stages, reload: this.reload, activationEnded: () => this.joinDownloads.activationEnded(this.deps.upgrades.latest()) });
     this.joinDownloads = new JoinImageDownload({ ...deps, transitions: this.transitions });
     this.runner = new PredownloadRunner({ ...deps, transitions: this.transitions, stages: this.stages }, () => this.run);
     this.apActions = new ApActions({
