@@ -12,6 +12,7 @@ import { DEMO_BUNDLE_VERSION, DEMO_CURRENT_BUNDLE, DEMO_IMAGE_PATH, ensureDemoBu
 import { DEMO_FLEET } from '../sim/demo/demoFleet';
 import { ADMIN, fleetCliTrustArgs, startConsoleHarness, startTestFleet, waitFor, type ConsoleHarness } from '../sim/testing/consoleHarness';
 import { seedLine, seedSyslogLineAs } from '../sim/testing/seedText';
+import { freeTcpPort } from '../sim/testing/freeTcpPort';
 import { startTftpdHpa } from '../sim/testing/tftpdHpa';
 
 // The EWC's image download at join, against Debian's tftpd-hpa serving two bundles: the controller's own version
@@ -92,8 +93,10 @@ describe('image download for APs that join', () => {
     const during = await waitFor(
       'both APs counted as Completed downloading',
       () => report(h),
-      (r) => r.summary.completedDownloading === 2,
+      (r) => r.summary.completedDownloading === 2 && r.aps.some((ap) => ap.queuePosition === 1),
     );
+    // One receives in the one slot, the other waits for it: its row says so.
+    expect(during.aps.map((ap) => ap.queuePosition).filter((position) => position !== null)).toEqual([1]);
     expect(during.summary).toMatchObject({ downloading: 0, completedDownloading: 2, predownloadInProgress: false });
     expect(renderShowApImage(during)).toEqual(expect.arrayContaining([expect.stringMatching(/^ +Completed downloading +: 2$/), expect.stringMatching(/^ +Downloading +: 0$/)]));
     expect(during.aps.filter((ap) => OLD_APS.some((old) => old.name === ap.name)).map((ap) => ap.predownloadStatus)).toEqual(['Downloading', 'Downloading']);
@@ -324,5 +327,33 @@ describe('image download for APs that join', () => {
       45_000,
     );
     expect(joined).toMatchObject({ primaryImage: DEMO_BUNDLE_VERSION, backupImage: OLD_VERSION });
+  });
+
+  it('starts a download at join over when the controller restarted during it', async () => {
+    const env = { PORT: String(await freeTcpPort()), EWC_CAPWAP_PORT: String(await freeTcpPort()) };
+    const first = await consoleWithController(env);
+    harness = first;
+    expect(saveProfile(first, DEMO_CURRENT_BUNDLE.imagePath).status).toBe(200);
+    const [old] = OLD_APS;
+    await join(first, [old], 20);
+    await waitFor(
+      'the AP receiving its image',
+      () => apLines(first, old.name),
+      (lines) => lines.some((line) => line.startsWith('Image Data Request sent')),
+    );
+    await first.instance.close('controller stopped by SIGTERM');
+    first.browser.close();
+
+    const restarted = await startConsoleHarness(env, first.config.dataDir);
+    restarted.fleet = first.fleet;
+    harness = restarted;
+    const joined = await waitFor(
+      'the AP on the controller version',
+      () => row(restarted, old.name),
+      (r) => r?.predownloadStatus === 'Joined' && r.connected,
+      45_000,
+    );
+    expect(joined).toMatchObject({ primaryImage: DEMO_CURRENT_BUNDLE.version, backupImage: OLD_VERSION });
+    expect(shown(restarted).some((line) => line.endsWith(`AP Name: ${old.name} Mac: ${old.mac} Image Download Aborted: the controller restarted during it`))).toBe(true);
   });
 });

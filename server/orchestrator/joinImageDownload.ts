@@ -74,6 +74,8 @@ export class JoinImageDownload {
   /** What the controller already sent each AP of the current image: the furthest it may ask to resume. */
   private readonly sent = new Map<string, number>();
   private nextAttempt = 0;
+  /** Makes this process's transfer ids its own: an AP may still hold one of a controller that restarted. */
+  private readonly started = Date.now().toString(36);
   /** APs that joined on another version during an activation: they are given the controller's once it ended. */
   private readonly deferred = new Set<string>();
 
@@ -128,6 +130,10 @@ export class JoinImageDownload {
   /** Starts the download at join of the controller's version to this AP, from the saved profile's image server. */
   private start(ap: AccessPointRecord, version: string, profile: StoredProfile): void {
     this.clearTimers(ap.mac);
+    // A download at join that a controller restart cut (its row still under way, nothing here doing it) starts over.
+    if (ap.upgradeId === null && PREDOWNLOAD_ACTIVE.has(ap.predownloadStatus) && !this.attempts.has(ap.mac)) {
+      this.deps.transitions.move(ap.mac, ap.predownloadStatus, 'Aborted', { nextRetryTime: null }, syslogText.apEvent(ap, 'Image Download Aborted: the controller restarted during it', 'warning'));
+    }
     const initiated = this.deps.transitions.moveFromCurrent(ap.mac, 'Initiated', [...PREDOWNLOAD_RESTARTABLE], {
       upgradeId: null,
       retryCount: 0,
@@ -235,7 +241,7 @@ export class JoinImageDownload {
     if (this.attempts.get(mac) !== attempt) return;
     const session = this.deps.registry().get(mac);
     if (!session) return this.fail(mac, 'AP is not connected', true, false);
-    const offer: ImageOffer = { transferId: `join-${attempt}`, kind: 'ap', fileName: image.fileName, version, size: image.size, sha256: image.sha256, verification, primary: true };
+    const offer: ImageOffer = { transferId: `join-${this.started}-${attempt}`, kind: 'ap', fileName: image.fileName, version, size: image.size, sha256: image.sha256, verification, primary: true };
     const signal = this.abort.signal;
     const sentKey = `${mac}:${image.sha256}`;
     try {

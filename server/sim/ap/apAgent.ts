@@ -7,10 +7,11 @@ import { apLogText } from '../../../lib/apLogText';
 import { normalizeMac } from '../../../lib/macAddress';
 import { verifyOfferedImage } from '../../imageSigning/imageVerification';
 import { checkControllerIdentity, ensureApCredentials, retryDelayFor, type ApCredentials, type ControllerTrust } from './apCredentials';
-import type { Transfer } from './apTransfer';
+import { precheckSpace, type Transfer } from './apTransfer';
 import type { FleetAp } from './fleetSpec';
 import { ApStorage, type ApImageSlots } from './apStorage';
 import { bootApBackupImage } from './imageSlots';
+import { ConnectionReplies } from './connectionReplies';
 import { InOrder } from './inOrder';
 import { LinkThrottle } from './linkThrottle';
 
@@ -149,18 +150,25 @@ export class ApAgent {
     });
     this.socket = socket;
     socket.on('image:precheck', (offer, ack) => ack(this.precheck(offer)));
-    // A step that fails on the AP's flash is answered as a failed step, never left to crash the AP's process.
-    const failed = (error: unknown) => `AP storage error: ${(error as Error).message}`;
-    socket.on('image:begin', (offer, ack) => void this.control.run(() => this.begin(offer)).then(ack, (error) => ack({ ok: false, offset: 0, message: failed(error) })));
-    socket.on('image:data', (block, ack) => void this.receive(block.transferId, block.offset, block.data).then(ack, (error) => ack({ ok: false, received: 0, message: failed(error) })));
-    socket.on('image:end', ({ transferId }, ack) => void this.finish(transferId).then(ack, (error) => ack({ ok: false, sha256: '', message: failed(error) })));
+    // Each reply goes back on the connection its request came on, or not at all.
+    const replies = new ConnectionReplies();
+    socket.on('connect', () => replies.connected());
+    socket.on('image:begin', (offer, ack) =>
+      replies.answer(
+        ack,
+        this.control.run(() => this.begin(offer)),
+        (message) => ({ ok: false, offset: 0, message }),
+      ),
+    );
+    socket.on('image:data', (block, ack) => replies.answer(ack, this.receive(block.transferId, block.offset, block.data), (message) => ({ ok: false, received: 0, message })));
+    socket.on('image:end', ({ transferId }, ack) => replies.answer(ack, this.finish(transferId), (message) => ({ ok: false, sha256: '', message })));
     socket.on('image:abort', ({ reason, cannotStart }, ack) => void this.control.run(() => this.abort(reason, cannotStart === true)).then(ack, () => ack()));
-    socket.on('image:version-mismatch', ({ controllerVersion }) => {
-      // The seed's AP log at a join on another version than the controller's.
-      this.log(apLogText.imageDataState());
-      this.log(apLogText.versions(this.slots.primaryVersion, this.slots.backupVersion, String(controllerVersion).slice(0, 64)));
-      this.log(apLogText.versionMismatch());
-    });
+    // The seed's AP log at a join on another version than the controller's.
+    socket.on('image:version-mismatch', ({ controllerVersion }) =>
+      [apLogText.imageDataState(), apLogText.versions(this.slots.primaryVersion, this.slots.backupVersion, String(controllerVersion).slice(0, 64)), apLogText.versionMismatch()].forEach((line) =>
+        this.log(line),
+      ),
+    );
     socket.on('ap:reload', (ack) => this.reload(ack));
     socket.on('controller:stopping', (notice) => {
       const parsed = stoppingNoticeSchema.safeParse(notice);
@@ -192,14 +200,10 @@ export class ApAgent {
   }
 
   private precheck(offer: ImageOffer) {
-    // upgrade.sh asks for the image plus room to unpack it, as the seed's PRECHECK lines show.
-    const requiredKb = Math.ceil(offer.size / 1024) + 1024;
-    const availableKb = this.options.ap.freeSpaceKb;
-    const ok = availableKb >= requiredKb;
-    const message = `upgrade.sh: /tmp space: ${ok ? 'OK' : 'NOT OK'} available ${availableKb}, required ${requiredKb}`;
+    const space = precheckSpace(offer, this.options.ap.freeSpaceKb);
     this.log(apLogText.script('PRECHECK'));
-    this.log(`status '${message}'`);
-    return { ok, availableKb, requiredKb, message };
+    this.log(`status '${space.message}'`);
+    return space;
   }
 
   private get keepImages(): boolean {

@@ -16,3 +16,10 @@ export interface Transfer {
   /** The offered image is the one already verified and staged: no byte is needed (a controller that restarted before it recorded so). */
   alreadyStaged?: boolean;
 }
+
+/** The AP's space check before a transfer: upgrade.sh asks for the image plus room to unpack it, as the seed's PRECHECK lines show. */
+export function precheckSpace(offer: ImageOffer, availableKb: number) {
+  const requiredKb = Math.ceil(offer.size / 1024) + 1024;
+  const ok = availableKb >= requiredKb;
+  return { ok, availableKb, requiredKb, message: `upgrade.sh: /tmp space: ${ok ? 'OK' : 'NOT OK'} available ${availableKb}, required ${requiredKb}` };
+}
