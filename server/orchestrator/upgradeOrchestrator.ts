@@ -116,7 +116,7 @@ export class UpgradeOrchestrator {
     );
   }
 
-  /** Whether the running upgrade already holds the image for this AP image type. */
+  /** Whether the running upgrade (while none runs, the image download at join) already holds the image for this AP image type. */
   imageFetchedFor(imageType: string): boolean {
     if (!this.predownloadRunning()) return this.joinDownloads.imageHeldFor(imageType);
     return (this.run?.jobFor('ap', imageType)?.image ?? null) !== null;

@@ -163,12 +163,7 @@ export class ApAgent {
     socket.on('image:data', (block, ack) => replies.answer(ack, this.receive(block.transferId, block.offset, block.data), (message) => ({ ok: false, received: 0, message })));
     socket.on('image:end', ({ transferId }, ack) => replies.answer(ack, this.finish(transferId), (message) => ({ ok: false, sha256: '', message })));
     socket.on('image:abort', ({ reason, cannotStart }, ack) => void this.control.run(() => this.abort(reason, cannotStart === true)).then(ack, () => ack()));
-    // The seed's AP log at a join on another version than the controller's.
-    socket.on('image:version-mismatch', ({ controllerVersion }) =>
-      [apLogText.imageDataState(), apLogText.versions(this.slots.primaryVersion, this.slots.backupVersion, String(controllerVersion).slice(0, 64)), apLogText.versionMismatch()].forEach((line) =>
-        this.log(line),
-      ),
-    );
+    socket.on('image:version-mismatch', ({ controllerVersion }) => apLogText.versionMismatch(this.slots, String(controllerVersion).slice(0, 64)).forEach((line) => this.log(line)));
     socket.on('ap:reload', (ack) => this.reload(ack));
     socket.on('controller:stopping', (notice) => {
       const parsed = stoppingNoticeSchema.safeParse(notice);
@@ -284,6 +279,7 @@ export class ApAgent {
       // Checked again against what vouches for it now: the words say what this offer's check found.
       const again = verifyOfferedImage(offer.verification, this.options.vendorKeys, offer.fileName, offer.size, offer.sha256);
       this.log(`status '${again.ok ? again.value : again.reason}' (staged before)`);
+      if (again.ok) this.bootIfPrimary(offer);
       return again.ok ? { ok: true, sha256: offer.sha256, message: again.value } : { ok: false, sha256: offer.sha256, message: again.reason };
     }
     const partial = this.storage.partialPath(offer.kind);
@@ -315,8 +311,7 @@ export class ApAgent {
     if (offer.primary) this.log(apLogText.writeToStorage(offer.fileName));
     this.log(apLogText.script('PREDOWNLOAD'));
     this.log(`status '${signing.value}'`);
-    // Written to the backup partition, which the AP now boots: the image becomes its primary one.
-    if (offer.primary && offer.kind === 'ap') setImmediate(() => this.bootDownloadedImage());
+    this.bootIfPrimary(offer);
     return { ok: true, sha256, message: signing.value };
   }
 
@@ -375,13 +370,16 @@ export class ApAgent {
     this.leaveAndRejoin();
   }
 
-  /** After a download at join: the AP reloads into the image it received, as the seed's AP does. */
-  private bootDownloadedImage(): void {
-    if (this.stopped || !this.socket) return;
-    this.slots = bootApBackupImage(this.storage, this.slots);
-    this.storage.save(this.slots);
-    this.log(`Reloading: booting ${this.slots.primaryVersion}`);
-    this.leaveAndRejoin();
+  /** After a download at join, the image in its backup partition is the one the AP boots (after its reply is sent), as the seed's AP does. */
+  private bootIfPrimary(offer: ImageOffer): void {
+    if (!offer.primary || offer.kind !== 'ap') return;
+    setImmediate(() => {
+      if (this.stopped || !this.socket) return;
+      this.slots = bootApBackupImage(this.storage, this.slots);
+      this.storage.save(this.slots);
+      this.log(`Reloading: booting ${this.slots.primaryVersion}`);
+      this.leaveAndRejoin();
+    });
   }
 
   private leaveAndRejoin(): void {
