@@ -74,6 +74,8 @@ export class JoinImageDownload {
   /** What the controller already sent each AP of the current image: the furthest it may ask to resume. */
   private readonly sent = new Map<string, number>();
   private nextAttempt = 0;
+  /** The AP hosting the controller: undefined until looked for, null while there is none. */
+  private hostMac: string | null | undefined = undefined;
   /** Makes this process's transfer ids its own: an AP may still hold one of a controller that restarted. */
   private readonly started = Date.now().toString(36);
   /** APs that joined on another version during an activation: they are given the controller's once it ended. */
@@ -89,8 +91,13 @@ export class JoinImageDownload {
    * the controller has ever joined: the controller then cannot say which version a joiner needs.
    */
   controllerApVersion(): string | null {
-    for (const ap of this.deps.aps.reader.values()) if (ap.hostsController) return ap.primaryImage;
-    return null;
+    // Found once (then told by the host's own joins), not at every join: a fleet of thousands joins at once after an outage.
+    let host = this.hostMac ? this.deps.aps.get(this.hostMac) : undefined;
+    if (this.hostMac === undefined || (this.hostMac !== null && !host?.hostsController)) {
+      host = [...this.deps.aps.reader.values()].find((ap) => ap.hostsController);
+      this.hostMac = host?.mac ?? null;
+    }
+    return host?.primaryImage ?? null;
   }
 
   /** Whether the controller holds the image of this type for APs that join. */
@@ -108,7 +115,10 @@ export class JoinImageDownload {
    * image if it runs another one. Whatever keeps it from one is said in the log.
    */
   joined(ap: AccessPointRecord, latest: UpgradeRecord | null): void {
-    if (ap.hostsController) return;
+    if (ap.hostsController) {
+      this.hostMac = ap.mac;
+      return;
+    }
     const version = this.controllerApVersion();
     const refused = (why: string): void => {
       this.deps.log.write(syslogText.apEvent(ap, `No image download at join: ${why}`, 'warning'));
