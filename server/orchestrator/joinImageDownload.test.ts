@@ -356,4 +356,25 @@ describe('image download for APs that join', () => {
     expect(joined).toMatchObject({ primaryImage: DEMO_CURRENT_BUNDLE.version, backupImage: OLD_VERSION });
     expect(shown(restarted).some((line) => line.endsWith(`AP Name: ${old.name} Mac: ${old.mac} Image Download Aborted: the controller restarted during it`))).toBe(true);
   });
+
+  it('sends nothing, and says why, while the controller version is unknown (no AP hosting it has joined)', async () => {
+    harness = await startConsoleHarness();
+    const h = harness;
+    expect(saveProfile(h, DEMO_CURRENT_BUNDLE.imagePath).status).toBe(200);
+    const [old] = OLD_APS;
+    const fleet = await join(h, [old]);
+    await waitFor(
+      'the reason in the log',
+      () => shown(h),
+      (log) =>
+        log.some((line) =>
+          line.endsWith(
+            `AP Name: ${old.name} Mac: ${old.mac} No image download at join: the controller's AP image version is unknown (no AP hosting the controller has joined); the AP keeps running ${OLD_VERSION}`,
+          ),
+        ),
+    );
+    expect(row(h, old.name)).toMatchObject({ predownloadStatus: 'None', primaryImage: OLD_VERSION });
+    expect(shown(h).filter((line) => line.includes('install add'))).toEqual([]);
+    expect(fleet.agents[0].images.primaryVersion).toBe(OLD_VERSION);
+  });
 });
