@@ -140,10 +140,6 @@ export class JoinImageDownload {
   /** Starts the download at join of the controller's version to this AP, from the saved profile's image server. */
   private start(ap: AccessPointRecord, version: string, profile: StoredProfile): void {
     this.clearTimers(ap.mac);
-    // A download at join that a controller restart cut (its row still under way, nothing here doing it) starts over.
-    if (ap.upgradeId === null && PREDOWNLOAD_ACTIVE.has(ap.predownloadStatus) && !this.attempts.has(ap.mac)) {
-      this.deps.transitions.move(ap.mac, ap.predownloadStatus, 'Aborted', { nextRetryTime: null }, syslogText.apEvent(ap, 'Image Download Aborted: the controller restarted during it', 'warning'));
-    }
     const initiated = this.deps.transitions.moveFromCurrent(ap.mac, 'Initiated', [...PREDOWNLOAD_RESTARTABLE], {
       upgradeId: null,
       retryCount: 0,
@@ -170,6 +166,19 @@ export class JoinImageDownload {
     if (ap.primaryImage === ap.predownloadVersion) this.deps.transitions.move(ap.mac, 'Reloading', 'Joined', {}, syslogText.apEvent(ap, `Joined running ${ap.primaryImage}`));
     else this.rejoinFailed(ap.mac, `AP joined running ${ap.primaryImage}, expected ${ap.predownloadVersion}`);
     return this.deps.aps.get(ap.mac) ?? null;
+  }
+
+  /**
+   * After a restart: a download at join the stop cut is over (its row says *Aborted*, and the AP starts again
+   * when it joins), and an AP that was reloading into its image has a fresh rejoin deadline.
+   */
+  recover(): void {
+    for (const ap of [...this.deps.aps.reader.values()]) {
+      if (ap.upgradeId !== null) continue;
+      if (PREDOWNLOAD_ACTIVE.has(ap.predownloadStatus)) {
+        this.deps.transitions.move(ap.mac, ap.predownloadStatus, 'Aborted', { nextRetryTime: null }, syslogText.apEvent(ap, 'Image Download Aborted: the controller restarted during it', 'warning'));
+      } else if (ap.predownloadStatus === 'Reloading') this.awaitRejoin(ap.mac);
+    }
   }
 
   /** The activation ended: the APs that joined during it and are still connected are given the controller's version now (its new one, if it changed). */
@@ -288,7 +297,10 @@ export class JoinImageDownload {
       syslogText.imageDownload(ap, this.deps.registry().endpoints(mac), true),
       syslogText.apEvent(ap, `Image Download Success: ${version}, ${verifiedWords(verification)}; the AP reloads to run it`),
     ]);
-    if (!moved) return;
+    if (moved) this.awaitRejoin(mac);
+  }
+
+  private awaitRejoin(mac: string): void {
     const seconds = Math.round(this.deps.config.rejoinTimeoutMs / 1000);
     this.rejoinTimers.set(
       mac,

@@ -130,6 +130,7 @@ export class UpgradeOrchestrator {
 
   /** After a restart: a running upgrade carries on where the database says it was (runRecovery.ts). */
   recoverAfterRestart(): void {
+    this.joinDownloads.recover();
     this.recovery.recover();
   }
 
