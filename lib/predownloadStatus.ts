@@ -14,7 +14,8 @@ export const PREDOWNLOAD_TRANSITIONS: Record<PredownloadStatus, readonly Predown
   None: ['Initiated', 'NotSupported'],
   Initiated: ['Downloading', 'Predownloading', 'Failed', 'Aborted', 'NotSupported'],
   // NotSupported: the image source turned out to have no image for this AP's type (a catalog release without it).
-  Downloading: ['Predownloading', 'Failed', 'Aborted', 'NotSupported'],
+  // Reloading: a download at join ends with the AP booting the image it received.
+  Downloading: ['Predownloading', 'Failed', 'Aborted', 'NotSupported', 'Reloading'],
   Predownloading: ['Complete', 'Failed', 'Aborted'],
   // Failed goes back to Initiated when its retry time comes.
   Failed: ['Initiated', 'Aborted', 'NotSupported'],

@@ -232,6 +232,7 @@ export function createConsole(webServers: WebServer | readonly WebServer[], conf
     notifier,
     registry: () => registry!,
     createImageSource,
+    savedProfile: () => (profiles.isSaved() ? profiles.get() : null),
   });
 
   const viewSources: ApImageViewSources = {

@@ -21,6 +21,8 @@ export interface RolloutDeps {
   stages: UpgradeStages;
   reload: NetworkReload;
   notifier: ConsoleNotifier;
+  /** Told once the activation ended, whichever way: APs that joined during it get their image at join then. */
+  activationEnded: () => void;
 }
 
 /** The APs an activation of an upgrade reloads: their predownload of it completed and they are not excluded. */
@@ -223,5 +225,6 @@ export class Rollout {
       const outcome = describeNetworkOutcome(this.deps.stages.countAps(upgradeId), upgrade.targetVersion);
       this.deps.stages.move(upgradeId, 'Reload', 'Completed', `${outcome}; controller running ${this.deps.controller.version()}`);
     }
+    this.deps.activationEnded();
   }
 }
