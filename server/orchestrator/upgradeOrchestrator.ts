@@ -8,7 +8,6 @@ import type { ApSession } from '../capwap/apSession';
 import type { AccessPointRecord } from '../fleet/accessPoint';
 import { ImageCache } from '../imageSource/imageCache';
 import { bundleUrl, type ImageSource } from '../imageSource/imageSource';
-import type { BundleApproval } from '../../lib/bundleApproval';
 import type { ControllerRepository } from '../store/controllerRepository';
 import type { StoredProfile } from '../store/profileRepository';
 import type { RolloutRepository } from '../store/rolloutRepository';
@@ -355,11 +354,6 @@ export class UpgradeOrchestrator {
     this.reload.dispose();
     this.recovery.dispose();
     this.joinDownloads.dispose();
-  }
-
-  /** The running upgrade's bundle files waiting for an admin's trust, or null. */
-  bundleApproval(): BundleApproval | null {
-    return this.view().bundleApproval;
   }
 
   /** After an admin's trust decision: the held files it covers go on to their APs. */
