@@ -20,6 +20,10 @@
  * - runningClaims (runningClaims.ts): Joined, Complete, a result of Completed (or "Completed on N of M
  *   APs"), "N of M APs run X" and a row's images are true of the APs they speak of.
  * - verifyClaims (verifyClaims.ts): "verify success" is said only of images a vendor signature vouched for.
+ * - joinDownload (joinDownload.ts): an AP that joins running another AP image than the controller's, with a
+ *   profile saved and no predownload under way, is given the controller's version (once the console rests,
+ *   Joined running it, or Failed or Not Supported with why) or the log says why not. Checked of each AP the
+ *   model starts on a version of its choosing, at rest after that step.
  */
 import type { ApImageReport } from '../apImage';
 import type { SyslogLine } from '../syslog';
@@ -44,6 +48,7 @@ export { FIELD_FOLLOWS, fieldsChangedUnnamed, namedFieldPaths, profileFieldsName
 export { hasEnded, historyAgrees, type HistoryFacts, type MemberRow } from './history';
 export { runningClaimsAreTrue, type ApOwnWord, type RunningFacts } from './runningClaims';
 export { claimsSignatureVerified, verifyClaimsAreTrue, type BundleFact } from './verifyClaims';
+export { joinDownloadIsTrue, type JoinFacts, type Joiner } from './joinDownload';
 
 /** Everything the surfaces said at one moment, and what the checker knows beside it. */
 export interface ConsoleObservation {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import type { ModelCommand } from './commands/modelCommand';
 import { activate, apAction, approveBundle, cancel, ccoDownload, cliPredownload, download, rollout } from './commands/upgradeCommands';
-import { apJoin, apLoss, apRejoin, apReload, restart, settle, watch } from './commands/fleetCommands';
+import { apJoin, apJoinOn, apLoss, apRejoin, apReload, restart, settle, watch } from './commands/fleetCommands';
 import { cliSave, pageSave } from './commands/profileCommands';
 import { cancelSchedule, moveSchedule } from './commands/scheduleCommands';
 import { ModelConsole } from './modelConsole';
@@ -27,19 +27,20 @@ export const commands = {
   apLoss,
   apRejoin,
   apReload,
+  apJoinOn,
   restart,
   settle,
   watch,
 };
 
 const ap = fc.integer({ min: 0, max: MODEL_FLEET.length - 1 });
-const path = fc.oneof({ arbitrary: fc.constantFrom(0, 1, 2, 3), weight: 4 }, { arbitrary: fc.constant('missing' as const), weight: 1 });
+const path = fc.oneof({ arbitrary: fc.constantFrom(0, 1, 2, 3, 4), weight: 5 }, { arbitrary: fc.constant('missing' as const), weight: 1 });
 const soon = fc.integer({ min: 50, max: 600 });
 
 const cliLine = fc.oneof(
   fc.constantFrom('image-download-mode tftp', 'image-download-mode sftp'),
   fc.constantFrom('tftp-image-server 127.0.0.1', 'tftp-image-server 127.0.0.2', 'sftp-image-server 127.0.0.1', 'sftp-image-server 127.0.0.2'),
-  fc.constantFrom('tftp-image-path /EWC/17_12_1_5', 'tftp-image-path /Wrong-Path', 'sftp-image-path EWC/17_15_2_3'),
+  fc.constantFrom('tftp-image-path /EWC/17_12_1_5', 'tftp-image-path /EWC/17_9_4_27', 'tftp-image-path /Wrong-Path', 'sftp-image-path EWC/17_15_2_3'),
   fc.constantFrom('tftp-image-port {tftpPort}', 'tftp-image-port {closedPort}', 'no tftp-image-port', 'sftp-image-port {closedPort}', 'no sftp-image-port'),
   fc.constantFrom('sftp-username calo', 'sftp-username ewc', 'sftp-password 0 Secret-pass-1'),
   fc.constantFrom('parallel-mode', 'no parallel-mode'),
@@ -85,6 +86,7 @@ export function commandArbitraries(): fc.Arbitrary<ModelCommand>[] {
     [ap.map(apLoss), 1],
     [ap.map(apRejoin), 1],
     [ap.map(apReload), 1],
+    [fc.tuple(fc.integer({ min: 1, max: MODEL_FLEET.length - 1 }), fc.constantFrom('17.3.3.26', '17.12.1.5')).map(([index, version]) => apJoinOn(index, version)), 2],
     [fc.boolean().map(restart), 1],
   ];
   // fast-check draws each command from the list evenly: a weight is that many entries.
