@@ -64,6 +64,8 @@ export interface ConsoleObservation {
   /** Whether `members` holds each AP's upgrade as of now (the store caught up with the rows). */
   membersCurrent: boolean;
   failedWhenCancelled: number | null;
+  /** The newest upgrade ended and an AP of it was re-imaged since: its counts and words are the record of its end. */
+  recordOnly?: boolean;
   /** The connected APs' own images (each AP agent's flash). */
   aps: readonly ApOwnWord[];
   /** GET /api/syslog, oldest first. */
@@ -83,8 +85,15 @@ export function consoleInvariants(observation: ConsoleObservation): Violation[] 
     ...others.flatMap((surface) => surfacesAgree(reference, surface)),
     ...retriesAgreeWithLog(apImage.aps, observation.syslog),
     ...profileFieldsNamed(profile.before, profile.observed, profile.named),
-    ...historyAgrees({ entries: observation.history, upgrade, members: observation.members, membersCurrent: observation.membersCurrent, failedWhenCancelled: observation.failedWhenCancelled }),
-    ...runningClaimsAreTrue({ upgrade, rows: apImage.aps, members: observation.members, aps: observation.aps }),
+    ...historyAgrees({
+      entries: observation.history,
+      upgrade,
+      members: observation.members,
+      membersCurrent: observation.membersCurrent,
+      failedWhenCancelled: observation.failedWhenCancelled,
+      recordOnly: observation.recordOnly,
+    }),
+    ...runningClaimsAreTrue({ upgrade, rows: apImage.aps, members: observation.members, aps: observation.aps, recordOnly: observation.recordOnly }),
     ...verifyClaimsAreTrue(observation.syslog, observation.bundles),
   ];
 }

@@ -387,7 +387,7 @@ describe('verifyClaims of a download at join', () => {
 });
 
 describe('joinDownload', () => {
-  const joiner: Joiner = { name: 'AP-1', ran: '17.3.3.26', controllerVersion: '17.9.4.27', profileSaved: true, predownloadUnderWay: false, wasReloading: false };
+  const joiner: Joiner = { name: 'AP-1', ran: '17.3.3.26', controllerVersion: '17.9.4.27', profileSaved: true, predownloadUnderWay: false, wasReloading: false, upgradeEnded: false };
   const apRow = (extra: Partial<ApImageRow>) => ({ name: 'AP-1', predownloadStatus: 'None', primaryImage: '17.3.3.26', lastError: null, ...extra }) as ApImageRow;
   const started = line(1, 'AP Name: AP-1 Mac: m Image Download at join: the AP runs 17.3.3.26, the controller 17.9.4.27; downloading ap1g8 from tftp://h/current/');
 
@@ -410,6 +410,11 @@ describe('joinDownload', () => {
   it('lets the log say why not, and asks nothing without a saved profile or of an AP on the controller version', () => {
     const refused = line(2, 'AP Name: AP-1 Mac: m No image download at join: an activation is in progress (upgrade 3); …');
     expect(joinDownloadIsTrue({ joiner, row: apRow({}), lines: [refused] })).toEqual([]);
+    const kept = line(2, 'AP Name: AP-1 Mac: m No image download at join: the AP is part of upgrade 1 (Failed); the next Save & Download gives it an image');
+    expect(joinDownloadIsTrue({ joiner, row: apRow({}), lines: [kept] })).toEqual([]);
+    expect(joinDownloadIsTrue({ joiner: { ...joiner, upgradeEnded: true }, row: apRow({}), lines: [kept] }).map((v) => v.message)).toEqual([
+      'AP-1 joined running 17.3.3.26 (controller 17.9.4.27): it was given no image because it "is part of upgrade 1", which had ended',
+    ]);
     expect(joinDownloadIsTrue({ joiner: { ...joiner, profileSaved: false }, row: apRow({}), lines: [] })).toEqual([]);
     expect(joinDownloadIsTrue({ joiner: { ...joiner, ran: '17.9.4.27' }, row: apRow({ primaryImage: '17.9.4.27' }), lines: [started] })).toHaveLength(1);
   });

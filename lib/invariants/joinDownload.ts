@@ -14,6 +14,8 @@ export interface Joiner {
   predownloadUnderWay: boolean;
   /** Its row was Reloading: it came back from a reload the console ordered, whose rules judge it. */
   wasReloading: boolean;
+  /** The newest upgrade had ended (Completed, Cancelled, Failed, Superseded): its APs are like any other. */
+  upgradeEnded: boolean;
 }
 
 export interface JoinFacts {
@@ -25,12 +27,13 @@ export interface JoinFacts {
 }
 
 const STARTED = /Image Download at join: the AP runs (\S+), the controller (\S+);/;
+const KEPT_BY_UPGRADE = /No image download at join: the AP is part of upgrade (\d+)/;
 const SETTLED = new Set(['Joined', 'Failed', 'NotSupported']);
 
 /**
  * An AP that joins running another AP image than the controller's, while an image download profile is
  * saved and no predownload claims it, is given the controller's version at join, or the log says why not
- * (`No image download at join: …`); never silence. Once the console rests, a download at join has ended:
+ * (`No image download at join: …`; being an AP of an upgrade that ended is no reason); never silence. Once the console rests, a download at join has ended:
  * *Joined* running the controller's version, *Failed* or *Not Supported* with its reason in the row, or
  * stopped by a predownload that took the AP (`Image Download Aborted`). An AP that runs the controller's
  * version is given nothing.
@@ -57,6 +60,9 @@ export function joinDownloadIsTrue({ joiner, row, lines }: JoinFacts): Violation
     else if (row.predownloadStatus !== 'Joined' && !row.lastError) say(`its row says ${row.predownloadStatus} with no reason`);
     return found;
   }
+  const kept = about.map((line) => KEPT_BY_UPGRADE.exec(line.text)).find((match) => match !== null);
+  // An upgrade under way keeps its APs (their rows are its progress); one that ended is history, and its APs join as any AP does.
+  if (kept && joiner.upgradeEnded) say(`it was given no image because it "is part of upgrade ${kept[1]}", which had ended`);
   const refused = about.some((line) => line.text.includes('No image download at join:'));
   if (refused || !joiner.profileSaved || joiner.predownloadUnderWay || joiner.wasReloading) return found;
   say(`a profile is saved and no predownload runs, yet it was given no image and the log says nothing of it (its row says ${row.predownloadStatus})`);

@@ -98,7 +98,22 @@ export interface SequenceOptions {
   overlooked?: Overlook;
   /** Each AP's link speed; 0 (unthrottled) unless a test needs a transfer to last. */
   linkKbps?: number;
+  /** Counts what the sequence reached (the bench prints it): downloads at join started and how they ended. */
+  reach?: JoinReach;
 }
+
+/** How many downloads at join the sequences started, and how those ended (a sequence that never reaches them proves little of them). */
+export type JoinReach = Record<'started' | 'delivered' | 'failed' | 'retriedNow' | 'refused', number>;
+
+const REACHED: [keyof JoinReach, RegExp][] = [
+  ['started', /Image Download at join: /],
+  ['delivered', /Mac: \S+ Image Download Success: /],
+  ['failed', /Mac: \S+ Image Download Failed: /],
+  ['retriedNow', /Image Download retried now by the administrator/],
+  ['refused', /No image download at join: /],
+];
+
+export const emptyReach = (): JoinReach => ({ started: 0, delivered: 0, failed: 0, retriedNow: 0, refused: 0 });
 
 /** Runs one sequence on a fresh console (its own data folder) and fresh AP agents; throws at the first step that breaks an invariant. Answers the steps run. */
 export async function runSequence(world: ModelWorld, sequence: Iterable<fc.AsyncCommand<ModelState, ModelSystem>>, options: SequenceOptions = {}): Promise<number> {
@@ -110,6 +125,9 @@ export async function runSequence(world: ModelWorld, sequence: Iterable<fc.Async
       return { model: new ModelState(), real: opened.system };
     }, sequence);
   } finally {
+    if (options.reach && opened.sut) {
+      for (const line of opened.sut.syslog()) for (const [key, pattern] of REACHED) if (pattern.test(line.text)) options.reach[key] += 1;
+    }
     await opened.sut?.dispose();
   }
   return opened.system?.steps.length ?? 0;
@@ -124,13 +142,14 @@ export interface ModelCheckOptions {
   /** Shrink a failing sequence to a short one (the bench); the test stops at the first failure instead. */
   shrink: boolean;
   overlooked?: Overlook;
+  reach?: JoinReach;
 }
 
 /** Random sequences against the world's console: fast-check's details, and how many commands ran in all. */
 export async function checkModel(world: ModelWorld, options: ModelCheckOptions): Promise<{ details: fc.RunDetails<[Iterable<fc.AsyncCommand<ModelState, ModelSystem>>]>; commandsRun: number }> {
   let commandsRun = 0;
   const property = fc.asyncProperty(fc.commands(commandArbitraries(), { maxCommands: options.maxCommands, size: '+1' }), async (sequence) => {
-    commandsRun += await runSequence(world, sequence, { overlooked: options.overlooked });
+    commandsRun += await runSequence(world, sequence, { overlooked: options.overlooked, reach: options.reach });
   });
   const details = await fc.check(property, {
     numRuns: options.numRuns,

@@ -55,6 +55,8 @@ export class ModelSystem {
   private readonly named = new Set<string>();
   /** APs started on a version of the model's choosing, with the last log line before they joined: judged at rest. */
   private readonly joiners: { joiner: Joiner; since: number }[] = [];
+  /** The ended upgrade one of whose APs the model re-imaged since: its history is the record of its end. */
+  private reimagedAfterEnd: number | null = null;
   readonly steps: string[] = [];
 
   /**
@@ -75,6 +77,7 @@ export class ModelSystem {
 
   /** An AP is about to join: once the console rests, what it was given (or why not) is held to the joinDownload rule. */
   expectJoin(joiner: Joiner): void {
+    if (joiner.upgradeEnded) this.reimagedAfterEnd = this.sut.read().upgrade.upgradeId;
     this.joiners.push({ joiner, since: this.sut.syslog().at(-1)?.id ?? 0 });
   }
 
@@ -209,6 +212,7 @@ export class ModelSystem {
       members: apImage.aps.map((row) => ({ ...row, upgradeId: stored.get(row.mac)?.upgradeId ?? null })),
       membersCurrent: apImage.aps.every((row) => stored.get(row.mac)?.status === row.predownloadStatus),
       failedWhenCancelled: upgrade.upgradeId === null ? null : (sut.failedWhenCancelled.get(upgrade.upgradeId) ?? null),
+      recordOnly: upgrade.upgradeId !== null && upgrade.upgradeId === this.reimagedAfterEnd,
       aps,
       syslog,
       bundles: sut.world.bundles,

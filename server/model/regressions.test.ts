@@ -79,6 +79,15 @@ describe('sequences the model found', () => {
     await holds('verifyClaims', [c.ccoDownload('latest'), c.settle(), c.approveBundle('page'), c.settle()]);
   });
 
+  it('joinDownload: an AP of an upgrade that ended, back on another release, is given the controller version at join', async () => {
+    // Upgrade 1 failed at once (wrong path): its APs are history. One comes back re-imaged on 17.3.3.26.
+    await holds('joinDownload', [c.download({ path: 'missing', parallel: false, via: 'page', replaceBackup: false }), c.apJoinOn(1, '17.3.3.26')]);
+  });
+
+  it('historyAgrees: an AP of an upgrade that ended comes back on another release; the history keeps what was so when it ended', async () => {
+    await holds('historyAgrees', [c.download({ path: 'missing', parallel: false, via: 'page', replaceBackup: false }), c.apJoinOn(1, '17.3.3.26')]);
+  });
+
   it('verifyClaims: an unsigned bundle is never "Image signing verify success"', async () => {
     await holds('verifyClaims', [c.download({ path: 2, parallel: true, via: 'page' }), c.settle(), c.approveBundle('cli'), c.settle()]);
   });

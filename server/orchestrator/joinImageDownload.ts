@@ -1,7 +1,7 @@
 import type { ImageOffer, ImageVerification } from '../../lib/capwapEvents';
 import { isImageType } from '../../lib/imageBundle';
 import { PREDOWNLOAD_ACTIVE, PREDOWNLOAD_RESTARTABLE, planRetry, retryNote, retryNowCount } from '../../lib/predownloadStatus';
-import { isCancellable } from '../../lib/upgradeStage';
+import { isCancellable, UPGRADE_ENDS } from '../../lib/upgradeStage';
 import type { ApRegistry } from '../capwap/apRegistry';
 import { ApSessionError } from '../capwap/apSession';
 import type { ConsoleConfig } from '../config';
@@ -120,8 +120,9 @@ export class JoinImageDownload {
       this.deferred.add(ap.mac);
       return refused(`an activation is in progress (upgrade ${latest.id}); the AP is given the controller's version when the activation ends`);
     }
-    // The newest upgrade's history is its APs' rows: one of them keeps its row until the next Save & Download takes it.
-    if (latest && ap.upgradeId === latest.id) return refused(`the AP is part of upgrade ${latest.id} (${ap.predownloadStatus}); the next Save & Download gives it an image`);
+    // An upgrade not yet ended (its Activate waits) keeps its APs: their rows are its progress. One that ended keeps its counts in the history, and its APs join as any AP does.
+    if (latest && ap.upgradeId === latest.id && !UPGRADE_ENDS.has(latest.stage))
+      return refused(`the AP is part of upgrade ${latest.id} (${ap.predownloadStatus}); the next Save & Download gives it an image`);
     this.start(ap, version, profile);
   }
 

@@ -1,3 +1,4 @@
+import { hasEnded } from '../../../lib/invariants';
 import { isCancellable } from '../../../lib/upgradeStage';
 import type { ModelState } from '../modelState';
 import type { ModelSystem } from '../modelSystem';
@@ -120,6 +121,7 @@ export class ApJoinOn extends ModelCommand {
       profileSaved: system.sut.profileSaved(),
       predownloadUnderWay: isCancellable(upgrade.stage),
       wasReloading: apImage.aps.find((row) => row.mac === mac)?.predownloadStatus === 'Reloading',
+      upgradeEnded: hasEnded(upgrade.stage),
     });
     model.joinedOnce[this.ap] = true;
     model.running[this.ap] = true;
