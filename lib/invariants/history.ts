@@ -23,11 +23,12 @@ export interface HistoryFacts {
   /** For the newest upgrade, if it was cancelled during its predownload: its APs in Failed just before the cancel. */
   failedWhenCancelled: number | null;
   /**
-   * The newest upgrade ended, and one of its APs was re-imaged since (it came back on another release, and left it
-   * for a download at join, or runs what it was given by hand): its counts, kept when it ended and held to its rows
-   * at every check up to then, are the record of its end, which its rows no longer are.
+   * The newest upgrade as the check before saw it, if it had ended then. An upgrade's counts are kept when it
+   * ends and held to its rows at the first check that sees it ended; from then on they are the record of its
+   * end, which must not change, while its APs may move on (one that joins on another release leaves it for a
+   * download at join).
    */
-  recordOnly?: boolean;
+  endedBefore?: UpgradeHistoryEntry | null;
 }
 
 /**
@@ -93,7 +94,7 @@ function countsAreRows(entry: UpgradeHistoryEntry, own: readonly MemberRow[], sa
  * newest reads as GET /api/software-upgrade does and its counts are its rows, and an ended upgrade's
  * "Failed APs" counts its APs that failed.
  */
-export function historyAgrees({ entries, upgrade, members, membersCurrent, failedWhenCancelled, recordOnly = false }: HistoryFacts): Violation[] {
+export function historyAgrees({ entries, upgrade, members, membersCurrent, failedWhenCancelled, endedBefore = null }: HistoryFacts): Violation[] {
   const found: Violation[] = [];
   const say = (message: string) => found.push(violation('historyAgrees', message));
   entries.forEach((entry, index) => {
@@ -124,7 +125,13 @@ export function historyAgrees({ entries, upgrade, members, membersCurrent, faile
     if (history !== api) say(`upgrade ${newest.id} ${what}: the history says ${JSON.stringify(history)}, GET /api/software-upgrade says ${JSON.stringify(api)}`);
   }
   const own = members.filter((row) => row.upgradeId === newest.id);
-  if (recordOnly && hasEnded(newest.stage)) return found;
+  if (endedBefore?.id === newest.id && hasEnded(newest.stage)) {
+    for (const what of ['stage', 'finishedAt', 'apCounts', 'failedAps', 'message', 'result'] as const) {
+      const [then, now] = [JSON.stringify(endedBefore[what]), JSON.stringify(newest[what])];
+      if (then !== now) say(`upgrade ${newest.id} ended, and its ${what} changed since: ${then}, now ${now}`);
+    }
+    return found;
+  }
   if (membersCurrent) countsAreRows(newest, own, say);
   if (!hasEnded(newest.stage)) return found;
   const failedNow = own.filter((row) => row.predownloadStatus === 'Failed').length;

@@ -64,8 +64,8 @@ export interface ConsoleObservation {
   /** Whether `members` holds each AP's upgrade as of now (the store caught up with the rows). */
   membersCurrent: boolean;
   failedWhenCancelled: number | null;
-  /** The newest upgrade ended and an AP of it was re-imaged since: its counts and words are the record of its end. */
-  recordOnly?: boolean;
+  /** The newest upgrade as the check before saw it, if it had ended then: its counts and words are the record of its end. */
+  endedBefore?: UpgradeHistoryEntry | null;
   /** The connected APs' own images (each AP agent's flash). */
   aps: readonly ApOwnWord[];
   /** GET /api/syslog, oldest first. */
@@ -91,9 +91,9 @@ export function consoleInvariants(observation: ConsoleObservation): Violation[] 
       members: observation.members,
       membersCurrent: observation.membersCurrent,
       failedWhenCancelled: observation.failedWhenCancelled,
-      recordOnly: observation.recordOnly,
+      endedBefore: observation.endedBefore,
     }),
-    ...runningClaimsAreTrue({ upgrade, rows: apImage.aps, members: observation.members, aps: observation.aps, recordOnly: observation.recordOnly }),
+    ...runningClaimsAreTrue({ upgrade, rows: apImage.aps, members: observation.members, aps: observation.aps, recordOnly: observation.endedBefore?.id === upgrade.upgradeId }),
     ...verifyClaimsAreTrue(observation.syslog, observation.bundles),
   ];
 }

@@ -27,13 +27,15 @@ export interface JoinFacts {
 }
 
 const STARTED = /Image Download at join: the AP runs (\S+), the controller (\S+);/;
+// An AP that joins again during its own download at join: that download goes on.
+const GOES_ON = /Image Download at join goes on: /;
 const KEPT_BY_UPGRADE = /No image download at join: the AP is part of upgrade (\d+)/;
 const SETTLED = new Set(['Joined', 'Failed', 'NotSupported']);
 
 /**
  * An AP that joins running another AP image than the controller's, while an image download profile is
  * saved and no predownload claims it, is given the controller's version at join, or the log says why not
- * (`No image download at join: …`; being an AP of an upgrade that ended is no reason); never silence. Once the console rests, a download at join has ended:
+ * (`No image download at join: …`; being an AP of an upgrade that ended is no reason), or that its download at join under way goes on; never silence. Once the console rests, a download at join has ended:
  * *Joined* running the controller's version, *Failed* or *Not Supported* with its reason in the row, or
  * stopped by a predownload that took the AP (`Image Download Aborted`). An AP that runs the controller's
  * version is given nothing.
@@ -47,12 +49,13 @@ export function joinDownloadIsTrue({ joiner, row, lines }: JoinFacts): Violation
   }
   const about = lines.filter((line) => line.text.includes(`AP Name: ${joiner.name} `));
   const started = about.map((line) => STARTED.exec(line.text)).find((match) => match !== null);
+  const goesOn = about.some((line) => GOES_ON.test(line.text));
   if (joiner.ran === joiner.controllerVersion) {
     if (started) say(`it was given an image at join (${started[0]}) although it runs the controller's version`);
     return found;
   }
-  if (started) {
-    if (started[1] !== joiner.ran || started[2] !== joiner.controllerVersion) say(`the log says "${started[0]}"`);
+  if (started || goesOn) {
+    if (started && (started[1] !== joiner.ran || started[2] !== joiner.controllerVersion)) say(`the log says "${started[0]}"`);
     if (about.some((line) => line.text.includes('Image Download Aborted'))) return found;
     if (!SETTLED.has(row.predownloadStatus)) say(`its download at join started, and its row still says ${row.predownloadStatus} once the console rested`);
     else if (row.predownloadStatus === 'Joined' && row.primaryImage !== joiner.controllerVersion)

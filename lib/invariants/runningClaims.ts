@@ -18,7 +18,7 @@ export interface RunningFacts {
   members: readonly MemberRow[];
   /** Connected APs whose own images can be compared with their rows. */
   aps: readonly ApOwnWord[];
-  /** The newest upgrade ended and an AP of it was re-imaged since: its words are the record of its end (see HistoryFacts). */
+  /** The check before saw the upgrade ended already: its words were held to its rows then, and are the record of its end now (see HistoryFacts). */
   recordOnly?: boolean;
 }
 

@@ -55,8 +55,8 @@ export class ModelSystem {
   private readonly named = new Set<string>();
   /** APs started on a version of the model's choosing, with the last log line before they joined: judged at rest. */
   private readonly joiners: { joiner: Joiner; since: number }[] = [];
-  /** The ended upgrade one of whose APs the model re-imaged since: its history is the record of its end. */
-  private reimagedAfterEnd: number | null = null;
+  /** The newest upgrade as the check before saw it, if it had ended: its history is the record of its end. */
+  private endedBefore: UpgradeHistoryEntry | null = null;
   readonly steps: string[] = [];
 
   /**
@@ -77,7 +77,6 @@ export class ModelSystem {
 
   /** An AP is about to join: once the console rests, what it was given (or why not) is held to the joinDownload rule. */
   expectJoin(joiner: Joiner): void {
-    if (joiner.upgradeEnded) this.reimagedAfterEnd = this.sut.read().upgrade.upgradeId;
     this.joiners.push({ joiner, since: this.sut.syslog().at(-1)?.id ?? 0 });
   }
 
@@ -212,7 +211,7 @@ export class ModelSystem {
       members: apImage.aps.map((row) => ({ ...row, upgradeId: stored.get(row.mac)?.upgradeId ?? null })),
       membersCurrent: apImage.aps.every((row) => stored.get(row.mac)?.status === row.predownloadStatus),
       failedWhenCancelled: upgrade.upgradeId === null ? null : (sut.failedWhenCancelled.get(upgrade.upgradeId) ?? null),
-      recordOnly: upgrade.upgradeId !== null && upgrade.upgradeId === this.reimagedAfterEnd,
+      endedBefore: this.endedBefore,
       aps,
       syslog,
       bundles: sut.world.bundles,
@@ -223,6 +222,7 @@ export class ModelSystem {
         found.push(...joinDownloadIsTrue({ joiner, row: apImage.aps.find((row) => row.name === joiner.name), lines: syslog.filter((line) => line.id > since) }));
       }
     }
+    this.endedBefore = history[0]?.finishedAt ? history[0] : null;
     this.profile = observed;
     this.named.clear();
     return found;

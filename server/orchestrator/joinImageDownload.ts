@@ -123,6 +123,11 @@ export class JoinImageDownload {
     // An upgrade not yet ended (its Activate waits) keeps its APs: their rows are its progress. One that ended keeps its counts in the history, and its APs join as any AP does.
     if (latest && ap.upgradeId === latest.id && !UPGRADE_ENDS.has(latest.stage))
       return refused(`the AP is part of upgrade ${latest.id} (${ap.predownloadStatus}); the next Save & Download gives it an image`);
+    // Its download at join under way (fetching, or waiting for a slot) goes on and delivers to the new session.
+    if (this.attempts.has(ap.mac) && PREDOWNLOAD_ACTIVE.has(ap.predownloadStatus)) {
+      this.deps.log.write(syslogText.apEvent(ap, `Image Download at join goes on: the AP joined again running ${ap.primaryImage} during it`));
+      return;
+    }
     this.start(ap, version, profile);
   }
 
@@ -263,8 +268,10 @@ export class JoinImageDownload {
       return this.fail(mac, downloadFailure(joinSource.source.displayUrl(ap.imageType), fetchError.reason), fetchError.retryable, true);
     }
     // The same signing gate a predownload passes: the image reaches the AP only if what vouches for it holds.
-    const signed = checkCachedImage(await this.sources.signing(joinSource, version).result, image, joinSource.source);
+    const vouched = await this.sources.signing(joinSource, version).result;
+    // Checked before the pinned digests are read: a controller that closed meanwhile has closed its store too.
     if (!current()) return;
+    const signed = checkCachedImage(vouched, image, joinSource.source);
     if (!signed.ok) return this.fail(mac, signed.reason, false, true);
     if (this.sources.isCurrent(joinSource)) joinSource.held.add(ap.imageType);
     this.deps.notifier.apChanged(mac);

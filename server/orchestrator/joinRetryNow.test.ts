@@ -127,3 +127,41 @@ describe('Retry now of a download at join that failed', () => {
     expect(h.instance.api.maintenance.apAction(HOSTING.mac, 'retry', ADMIN)).toMatchObject({ status: 409, body: { error: `${HOSTING.name} has not failed (it is None).` } });
   });
 });
+
+describe('an AP that joins again during its download at join', () => {
+  it('says that its download goes on, and the AP gets its image', async () => {
+    // One delivery slot and a slow link: the second AP waits for the slot while the first receives.
+    const h = await startConsoleHarness({ EWC_MAX_CONCURRENT_PREDOWNLOADS: '1' });
+    harness = h;
+    await h.startFleet([HOSTING]);
+    await waitFor(
+      'the AP hosting the controller',
+      () => (h.instance.api.getApImage().body as ApImageReport).aps,
+      (aps) => aps.some((ap) => ap.name === HOSTING.name && ap.connected),
+    );
+    expect(saveProfile(h, DEMO_CURRENT_BUNDLE.imagePath).status).toBe(200);
+    const second: FleetAp = { ...OLD, name: '9105-old-2', mac: '70f0.96a1.0002' };
+    joiner = await startTestFleet({ instance: h.instance, config: h.config, capwapUrl: h.capwapUrl, dir: h.config.dataDir }, [OLD, second], 40);
+    const waiting = (r: ApImageReport) => r.aps.find((ap) => ap.name === second.name && ap.queuePosition === 1);
+    await waitFor(
+      'the second AP waiting for the slot',
+      () => h.instance.api.getApImage().body as ApImageReport,
+      (r) => waiting(r) !== undefined,
+    );
+    // It drops and joins again (a reload of its own) while its download waits for the slot.
+    await joiner.agents[1].stop();
+    await joiner.agents[1].start();
+    await waitFor(
+      'the log to say what happens',
+      () => shown(h),
+      (log) => log.some((line) => line.endsWith(`AP Name: ${second.name} Mac: ${second.mac} Image Download at join goes on: the AP joined again running ${OLD_VERSION} during it`)),
+    );
+    const joined = await waitFor(
+      'the AP on the controller version',
+      () => (h.instance.api.getApImage().body as ApImageReport).aps.find((ap) => ap.name === second.name)!,
+      (r) => r.predownloadStatus === 'Joined' && r.connected,
+      60_000,
+    );
+    expect(joined.primaryImage).toBe(DEMO_CURRENT_BUNDLE.version);
+  });
+});
