@@ -387,17 +387,26 @@ describe('verifyClaims of a download at join', () => {
 });
 
 describe('joinDownload', () => {
-  const joiner: Joiner = { name: 'AP-1', ran: '17.3.3.26', controllerVersion: '17.9.4.27', profileSaved: true, predownloadUnderWay: false, wasReloading: false, upgradeEnded: false };
+  const joiner: Joiner = {
+    name: 'AP-1',
+    ran: '17.3.3.26',
+    controllerVersion: '17.9.4.27',
+    profileSaved: true,
+    predownloadUnderWay: false,
+    wasReloading: false,
+    upgradeEnded: false,
+    upgradeAtJoin: null,
+  };
   const apRow = (extra: Partial<ApImageRow>) => ({ name: 'AP-1', predownloadStatus: 'None', primaryImage: '17.3.3.26', lastError: null, ...extra }) as ApImageRow;
   const started = line(1, 'AP Name: AP-1 Mac: m Image Download at join: the AP runs 17.3.3.26, the controller 17.9.4.27; downloading ap1g8 from tftp://h/current/');
 
   it('holds a joiner that ends Joined on the controller version, or Failed with its reason', () => {
-    expect(joinDownloadIsTrue({ joiner, row: apRow({ predownloadStatus: 'Joined', primaryImage: '17.9.4.27' }), lines: [started] })).toEqual([]);
-    expect(joinDownloadIsTrue({ joiner, row: apRow({ predownloadStatus: 'Failed', lastError: 'Timed out' }), lines: [started] })).toEqual([]);
+    expect(joinDownloadIsTrue({ upgradeIdNow: null, joiner, row: apRow({ predownloadStatus: 'Joined', primaryImage: '17.9.4.27' }), lines: [started] })).toEqual([]);
+    expect(joinDownloadIsTrue({ upgradeIdNow: null, joiner, row: apRow({ predownloadStatus: 'Failed', lastError: 'Timed out' }), lines: [started] })).toEqual([]);
   });
 
   it('finds a download at join that never ended, a failure without a reason, and silence', () => {
-    const messages = (row: ApImageRow, lines = [started]) => joinDownloadIsTrue({ joiner, row, lines }).map((v) => v.message);
+    const messages = (row: ApImageRow, lines = [started]) => joinDownloadIsTrue({ upgradeIdNow: null, joiner, row, lines }).map((v) => v.message);
     expect(messages(apRow({ predownloadStatus: 'Downloading' }))).toEqual([
       'AP-1 joined running 17.3.3.26 (controller 17.9.4.27): its download at join started, and its row still says Downloading once the console rested',
     ]);
@@ -409,13 +418,13 @@ describe('joinDownload', () => {
 
   it('lets the log say why not, and asks nothing without a saved profile or of an AP on the controller version', () => {
     const refused = line(2, 'AP Name: AP-1 Mac: m No image download at join: an activation is in progress (upgrade 3); …');
-    expect(joinDownloadIsTrue({ joiner, row: apRow({}), lines: [refused] })).toEqual([]);
+    expect(joinDownloadIsTrue({ upgradeIdNow: null, joiner, row: apRow({}), lines: [refused] })).toEqual([]);
     const kept = line(2, 'AP Name: AP-1 Mac: m No image download at join: the AP is part of upgrade 1 (Failed); the next Save & Download gives it an image');
-    expect(joinDownloadIsTrue({ joiner, row: apRow({}), lines: [kept] })).toEqual([]);
-    expect(joinDownloadIsTrue({ joiner: { ...joiner, upgradeEnded: true }, row: apRow({}), lines: [kept] }).map((v) => v.message)).toEqual([
+    expect(joinDownloadIsTrue({ upgradeIdNow: null, joiner, row: apRow({}), lines: [kept] })).toEqual([]);
+    expect(joinDownloadIsTrue({ upgradeIdNow: null, joiner: { ...joiner, upgradeEnded: true }, row: apRow({}), lines: [kept] }).map((v) => v.message)).toEqual([
       'AP-1 joined running 17.3.3.26 (controller 17.9.4.27): it was given no image because it "is part of upgrade 1", which had ended',
     ]);
-    expect(joinDownloadIsTrue({ joiner: { ...joiner, profileSaved: false }, row: apRow({}), lines: [] })).toEqual([]);
-    expect(joinDownloadIsTrue({ joiner: { ...joiner, ran: '17.9.4.27' }, row: apRow({ primaryImage: '17.9.4.27' }), lines: [started] })).toHaveLength(1);
+    expect(joinDownloadIsTrue({ upgradeIdNow: null, joiner: { ...joiner, profileSaved: false }, row: apRow({}), lines: [] })).toEqual([]);
+    expect(joinDownloadIsTrue({ upgradeIdNow: null, joiner: { ...joiner, ran: '17.9.4.27' }, row: apRow({ primaryImage: '17.9.4.27' }), lines: [started] })).toHaveLength(1);
   });
 });

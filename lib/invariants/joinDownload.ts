@@ -14,6 +14,8 @@ export interface Joiner {
   predownloadUnderWay: boolean;
   /** Its row was Reloading: it came back from a reload the console ordered, whose rules judge it. */
   wasReloading: boolean;
+  /** The newest upgrade when it joined (null: none yet). */
+  upgradeAtJoin: number | null;
   /** The newest upgrade had ended (Completed, Cancelled, Failed, Superseded): its APs are like any other. */
   upgradeEnded: boolean;
 }
@@ -24,6 +26,8 @@ export interface JoinFacts {
   row: ApImageRow | undefined;
   /** The log's lines since it joined, oldest first. */
   lines: readonly SyslogLine[];
+  /** The upgrade its row belongs to now (the store's): a predownload started since (a schedule came due) takes it. */
+  upgradeIdNow: number | null;
 }
 
 const STARTED = /Image Download at join: the AP runs (\S+), the controller (\S+);/;
@@ -34,13 +38,13 @@ const SETTLED = new Set(['Joined', 'Failed', 'NotSupported']);
 
 /**
  * An AP that joins running another AP image than the controller's, while an image download profile is
- * saved and no predownload claims it, is given the controller's version at join, or the log says why not
+ * saved and no predownload claims it (one under way, or one that started since), is given the controller's version at join, or the log says why not
  * (`No image download at join: …`; being an AP of an upgrade that ended is no reason), or that its download at join under way goes on; never silence. Once the console rests, a download at join has ended:
  * *Joined* running the controller's version, *Failed* or *Not Supported* with its reason in the row, or
  * stopped by a predownload that took the AP (`Image Download Aborted`). An AP that runs the controller's
  * version is given nothing.
  */
-export function joinDownloadIsTrue({ joiner, row, lines }: JoinFacts): Violation[] {
+export function joinDownloadIsTrue({ joiner, row, lines, upgradeIdNow }: JoinFacts): Violation[] {
   const found: Violation[] = [];
   const say = (message: string) => found.push(violation('joinDownload', `${joiner.name} joined running ${joiner.ran} (controller ${joiner.controllerVersion ?? 'unknown'}): ${message}`));
   if (!row) {
@@ -67,7 +71,8 @@ export function joinDownloadIsTrue({ joiner, row, lines }: JoinFacts): Violation
   // An upgrade under way keeps its APs (their rows are its progress); one that ended is history, and its APs join as any AP does.
   if (kept && joiner.upgradeEnded) say(`it was given no image because it "is part of upgrade ${kept[1]}", which had ended`);
   const refused = about.some((line) => line.text.includes('No image download at join:'));
-  if (refused || !joiner.profileSaved || joiner.predownloadUnderWay || joiner.wasReloading) return found;
+  const takenBySince = upgradeIdNow !== null && upgradeIdNow !== joiner.upgradeAtJoin;
+  if (refused || !joiner.profileSaved || joiner.predownloadUnderWay || takenBySince || joiner.wasReloading) return found;
   say(`a profile is saved and no predownload runs, yet it was given no image and the log says nothing of it (its row says ${row.predownloadStatus})`);
   return found;
 }

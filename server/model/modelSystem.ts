@@ -219,7 +219,8 @@ export class ModelSystem {
     });
     if (rest) {
       for (const { joiner, since } of this.joiners.splice(0)) {
-        found.push(...joinDownloadIsTrue({ joiner, row: apImage.aps.find((row) => row.name === joiner.name), lines: syslog.filter((line) => line.id > since) }));
+        const row = apImage.aps.find((candidate) => candidate.name === joiner.name);
+        found.push(...joinDownloadIsTrue({ joiner, row, lines: syslog.filter((line) => line.id > since), upgradeIdNow: (row && stored.get(row.mac)?.upgradeId) ?? null }));
       }
     }
     this.endedBefore = history[0]?.finishedAt ? history[0] : null;

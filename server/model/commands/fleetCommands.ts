@@ -122,6 +122,7 @@ export class ApJoinOn extends ModelCommand {
       predownloadUnderWay: isCancellable(upgrade.stage),
       wasReloading: apImage.aps.find((row) => row.mac === mac)?.predownloadStatus === 'Reloading',
       upgradeEnded: hasEnded(upgrade.stage),
+      upgradeAtJoin: upgrade.upgradeId,
     });
     model.joinedOnce[this.ap] = true;
     model.running[this.ap] = true;
