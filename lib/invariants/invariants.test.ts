@@ -403,6 +403,9 @@ describe('joinDownload', () => {
   it('holds a joiner that ends Joined on the controller version, or Failed with its reason', () => {
     expect(joinDownloadIsTrue({ upgradeIdNow: null, joiner, row: apRow({ predownloadStatus: 'Joined', primaryImage: '17.9.4.27' }), lines: [started] })).toEqual([]);
     expect(joinDownloadIsTrue({ upgradeIdNow: null, joiner, row: apRow({ predownloadStatus: 'Failed', lastError: 'Timed out' }), lines: [started] })).toEqual([]);
+    // A scheduled predownload that came due since took it.
+    expect(joinDownloadIsTrue({ upgradeIdNow: 2, joiner, row: apRow({ predownloadStatus: 'Complete' }), lines: [started] })).toEqual([]);
+    expect(joinDownloadIsTrue({ upgradeIdNow: 2, joiner: { ...joiner, upgradeAtJoin: 2 }, row: apRow({ predownloadStatus: 'Complete' }), lines: [started] })).toHaveLength(1);
   });
 
   it('finds a download at join that never ended, a failure without a reason, and silence', () => {

@@ -58,9 +58,11 @@ export function joinDownloadIsTrue({ joiner, row, lines, upgradeIdNow }: JoinFac
     if (started) say(`it was given an image at join (${started[0]}) although it runs the controller's version`);
     return found;
   }
+  const takenBySince = upgradeIdNow !== null && upgradeIdNow !== joiner.upgradeAtJoin;
   if (started || goesOn) {
     if (started && (started[1] !== joiner.ran || started[2] !== joiner.controllerVersion)) say(`the log says "${started[0]}"`);
-    if (about.some((line) => line.text.includes('Image Download Aborted'))) return found;
+    // A predownload that started since takes the AP (stopping its download, or once it joined again on the controller's version).
+    if (takenBySince || about.some((line) => line.text.includes('Image Download Aborted'))) return found;
     if (!SETTLED.has(row.predownloadStatus)) say(`its download at join started, and its row still says ${row.predownloadStatus} once the console rested`);
     else if (row.predownloadStatus === 'Joined' && row.primaryImage !== joiner.controllerVersion)
       say(`its row says Joined running ${row.primaryImage}, the controller runs ${joiner.controllerVersion}`);
@@ -71,7 +73,6 @@ export function joinDownloadIsTrue({ joiner, row, lines, upgradeIdNow }: JoinFac
   // An upgrade under way keeps its APs (their rows are its progress); one that ended is history, and its APs join as any AP does.
   if (kept && joiner.upgradeEnded) say(`it was given no image because it "is part of upgrade ${kept[1]}", which had ended`);
   const refused = about.some((line) => line.text.includes('No image download at join:'));
-  const takenBySince = upgradeIdNow !== null && upgradeIdNow !== joiner.upgradeAtJoin;
   if (refused || !joiner.profileSaved || joiner.predownloadUnderWay || takenBySince || joiner.wasReloading) return found;
   say(`a profile is saved and no predownload runs, yet it was given no image and the log says nothing of it (its row says ${row.predownloadStatus})`);
   return found;
