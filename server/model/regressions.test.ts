@@ -75,6 +75,17 @@ describe('sequences the model found', () => {
     await holds('runningClaims', [c.ccoDownload('recommended'), c.settle(), c.activate({ strategy: 'all', via: 'api' }), c.settle()]);
   });
 
+  it('runningClaims: "Activation aborted: N AP(s) run X" counts the APs that run X, also those that ran it before the activation', async () => {
+    // The fleet's own release predownloaded again (backup images replaced, as confirmed), then an activation aborted mid-way.
+    await holds('runningClaims', [
+      c.download({ path: 4, parallel: false, via: 'page', replaceBackup: true }),
+      c.settle(),
+      c.activate({ strategy: 'all', waveSize: 1, via: 'api' }),
+      c.apReload(0),
+      c.rollout('abort'),
+    ]);
+  });
+
   it('verifyClaims: a catalog release, vouched for by an admin\'s trust of its SHA-256, is never "Image signing verify success"', async () => {
     await holds('verifyClaims', [c.ccoDownload('latest'), c.settle(), c.approveBundle('page'), c.settle()]);
   });
