@@ -76,6 +76,17 @@ export interface ConsoleObservation {
   profile: { observed: object; before: object; named: ReadonlySet<string> };
 }
 
+/** How many APs were given a download at join since `finishedAt` (by the log's words): APs of that upgrade may be among them. */
+function leftSince(lines: readonly SyslogLine[], finishedAt: string | null): number {
+  if (finishedAt === null) return 0;
+  const names = new Set<string>();
+  for (const line of lines) {
+    const joiner = / AP Name: (\S+) Mac: \S+ Image Download at join: /.exec(line.text);
+    if (joiner && Date.parse(line.time) >= Date.parse(finishedAt)) names.add(joiner[1]);
+  }
+  return names.size;
+}
+
 /** Every rule, on one observation. */
 export function consoleInvariants(observation: ConsoleObservation): Violation[] {
   const { upgrade, apImage, surfaces, profile } = observation;
@@ -92,6 +103,7 @@ export function consoleInvariants(observation: ConsoleObservation): Violation[] 
       membersCurrent: observation.membersCurrent,
       failedWhenCancelled: observation.failedWhenCancelled,
       endedBefore: observation.endedBefore,
+      leftSinceEnd: leftSince(observation.syslog, observation.history[0]?.finishedAt ?? null),
     }),
     ...runningClaimsAreTrue({ upgrade, rows: apImage.aps, members: observation.members, aps: observation.aps, recordOnly: observation.endedBefore?.id === upgrade.upgradeId }),
     ...verifyClaimsAreTrue(observation.syslog, observation.bundles),

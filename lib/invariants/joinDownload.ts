@@ -28,6 +28,8 @@ export interface JoinFacts {
   lines: readonly SyslogLine[];
   /** The upgrade its row belongs to now (the store's): a predownload started since (a schedule came due) takes it. */
   upgradeIdNow: number | null;
+  /** The controller's AP version now: an activation that ended since the join changed it, and the download gives the new one. */
+  controllerVersionNow?: string | null;
 }
 
 const STARTED = /Image Download at join: the AP runs (\S+), the controller (\S+);/;
@@ -44,7 +46,7 @@ const SETTLED = new Set(['Joined', 'Failed', 'NotSupported']);
  * stopped by a predownload that took the AP (`Image Download Aborted`). An AP that runs the controller's
  * version is given nothing.
  */
-export function joinDownloadIsTrue({ joiner, row, lines, upgradeIdNow }: JoinFacts): Violation[] {
+export function joinDownloadIsTrue({ joiner, row, lines, upgradeIdNow, controllerVersionNow = joiner.controllerVersion }: JoinFacts): Violation[] {
   const found: Violation[] = [];
   const say = (message: string) => found.push(violation('joinDownload', `${joiner.name} joined running ${joiner.ran} (controller ${joiner.controllerVersion ?? 'unknown'}): ${message}`));
   if (!row) {
@@ -60,12 +62,12 @@ export function joinDownloadIsTrue({ joiner, row, lines, upgradeIdNow }: JoinFac
   }
   const takenBySince = upgradeIdNow !== null && upgradeIdNow !== joiner.upgradeAtJoin;
   if (started || goesOn) {
-    if (started && (started[1] !== joiner.ran || started[2] !== joiner.controllerVersion)) say(`the log says "${started[0]}"`);
+    const given = started?.[2] ?? joiner.controllerVersion;
+    if (started && (started[1] !== joiner.ran || (given !== joiner.controllerVersion && given !== controllerVersionNow))) say(`the log says "${started[0]}"`);
     // A predownload that started since takes the AP (stopping its download, or once it joined again on the controller's version).
     if (takenBySince || about.some((line) => line.text.includes('Image Download Aborted'))) return found;
     if (!SETTLED.has(row.predownloadStatus)) say(`its download at join started, and its row still says ${row.predownloadStatus} once the console rested`);
-    else if (row.predownloadStatus === 'Joined' && row.primaryImage !== joiner.controllerVersion)
-      say(`its row says Joined running ${row.primaryImage}, the controller runs ${joiner.controllerVersion}`);
+    else if (row.predownloadStatus === 'Joined' && row.primaryImage !== given) say(`its row says Joined running ${row.primaryImage}, the controller runs ${given}`);
     else if (row.predownloadStatus !== 'Joined' && !row.lastError) say(`its row says ${row.predownloadStatus} with no reason`);
     return found;
   }

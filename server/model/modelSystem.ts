@@ -220,7 +220,15 @@ export class ModelSystem {
     if (rest) {
       for (const { joiner, since } of this.joiners.splice(0)) {
         const row = apImage.aps.find((candidate) => candidate.name === joiner.name);
-        found.push(...joinDownloadIsTrue({ joiner, row, lines: syslog.filter((line) => line.id > since), upgradeIdNow: (row && stored.get(row.mac)?.upgradeId) ?? null }));
+        found.push(
+          ...joinDownloadIsTrue({
+            joiner,
+            row,
+            lines: syslog.filter((line) => line.id > since),
+            upgradeIdNow: (row && stored.get(row.mac)?.upgradeId) ?? null,
+            controllerVersionNow: apImage.aps.find((candidate) => candidate.hostsController)?.primaryImage ?? null,
+          }),
+        );
       }
     }
     this.endedBefore = history[0]?.finishedAt ? history[0] : null;

@@ -86,6 +86,17 @@ describe('sequences the model found', () => {
     ]);
   });
 
+  it('historyAgrees, joinDownload: an AP re-imaged during an activation leaves the upgrade as it ends, and is given the controller new version', async () => {
+    const sequence = () => [
+      c.download({ path: 0, parallel: false, via: 'page', replaceBackup: false }),
+      c.watch(),
+      c.activate({ strategy: 'all', waveSize: 1, via: 'api' }),
+      c.apJoinOn(1, '17.3.3.26'),
+    ];
+    await holds('historyAgrees', sequence());
+    await holds('joinDownload', sequence());
+  });
+
   it('verifyClaims: a catalog release, vouched for by an admin\'s trust of its SHA-256, is never "Image signing verify success"', async () => {
     await holds('verifyClaims', [c.ccoDownload('latest'), c.settle(), c.approveBundle('page'), c.settle()]);
   });
