@@ -62,3 +62,12 @@ export function planRetry(retryCount: number, retryable: boolean, policy: RetryP
 export function retryNote(retry: PlannedRetry | null, policy: RetryPolicy): string {
   return retry ? ` (retry ${retry.retryCount} of ${policy.maxRetries} at ${retry.nextRetryTime})` : '';
 }
+
+/**
+ * The Retry Count once an administrator made a failed AP retry now (a predownload's or a download at join's).
+ * A retry that was waiting is the one made now: the row counts it already, as its failure line announced it.
+ * With none waiting (its retries used up, or a failure that is not retried) the retry made now is one more.
+ */
+export function retryNowCount(retryCount: number, retryWaiting: boolean): number {
+  return retryWaiting ? retryCount : retryCount + 1;
+}

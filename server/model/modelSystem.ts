@@ -1,5 +1,5 @@
 import type { ApImageRow } from '../../lib/apImage';
-import { consoleInvariants, describeViolations, surfacesAgree, violation, type SurfaceRow, type SurfaceView, type Violation } from '../../lib/invariants';
+import { consoleInvariants, describeViolations, joinDownloadIsTrue, surfacesAgree, violation, type Joiner, type SurfaceRow, type SurfaceView, type Violation } from '../../lib/invariants';
 import { PREDOWNLOAD_ACTIVE } from '../../lib/predownloadStatus';
 import type { UpgradeHistoryEntry } from '../../lib/upgradeHistory';
 import { isCancellable, type UpgradeView } from '../../lib/upgradeStage';
@@ -53,6 +53,10 @@ export class ModelSystem {
   /** The profile as the check before read it. */
   private profile: object;
   private readonly named = new Set<string>();
+  /** APs started on a version of the model's choosing, with the last log line before they joined: judged at rest. */
+  private readonly joiners: { joiner: Joiner; since: number }[] = [];
+  /** The newest upgrade as the check before saw it, if it had ended: its history is the record of its end. */
+  private endedBefore: UpgradeHistoryEntry | null = null;
   readonly steps: string[] = [];
 
   /**
@@ -69,6 +73,11 @@ export class ModelSystem {
   /** Fields a save named (or may have named: a refused save that named them changes nothing either). */
   name(fields: Iterable<string>): void {
     for (const field of fields) this.named.add(field);
+  }
+
+  /** An AP is about to join: once the console rests, what it was given (or why not) is held to the joinDownload rule. */
+  expectJoin(joiner: Joiner): void {
+    this.joiners.push({ joiner, since: this.sut.syslog().at(-1)?.id ?? 0 });
   }
 
   /** Runs one step, lets the console settle, checks every invariant; throws with the violations and the steps so far. */
@@ -202,11 +211,27 @@ export class ModelSystem {
       members: apImage.aps.map((row) => ({ ...row, upgradeId: stored.get(row.mac)?.upgradeId ?? null })),
       membersCurrent: apImage.aps.every((row) => stored.get(row.mac)?.status === row.predownloadStatus),
       failedWhenCancelled: upgrade.upgradeId === null ? null : (sut.failedWhenCancelled.get(upgrade.upgradeId) ?? null),
+      endedBefore: this.endedBefore,
       aps,
       syslog,
       bundles: sut.world.bundles,
       profile: { observed, before: this.profile, named: this.named },
     });
+    if (rest) {
+      for (const { joiner, since } of this.joiners.splice(0)) {
+        const row = apImage.aps.find((candidate) => candidate.name === joiner.name);
+        found.push(
+          ...joinDownloadIsTrue({
+            joiner,
+            row,
+            lines: syslog.filter((line) => line.id > since),
+            upgradeIdNow: (row && stored.get(row.mac)?.upgradeId) ?? null,
+            controllerVersionNow: apImage.aps.find((candidate) => candidate.hostsController)?.primaryImage ?? null,
+          }),
+        );
+      }
+    }
+    this.endedBefore = history[0]?.finishedAt ? history[0] : null;
     this.profile = observed;
     this.named.clear();
     return found;

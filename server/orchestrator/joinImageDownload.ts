@@ -1,23 +1,21 @@
-import { createHash } from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
 import type { ImageOffer, ImageVerification } from '../../lib/capwapEvents';
-import { VERSION_FILE, isImageType } from '../../lib/imageBundle';
-import { PREDOWNLOAD_ACTIVE, PREDOWNLOAD_RESTARTABLE, planRetry, retryNote } from '../../lib/predownloadStatus';
+import { isImageType } from '../../lib/imageBundle';
+import { PREDOWNLOAD_ACTIVE, PREDOWNLOAD_RESTARTABLE, planRetry, retryNote, retryNowCount } from '../../lib/predownloadStatus';
+import { isCancellable, UPGRADE_ENDS } from '../../lib/upgradeStage';
 import type { ApRegistry } from '../capwap/apRegistry';
 import { ApSessionError } from '../capwap/apSession';
 import type { ConsoleConfig } from '../config';
-import { SigningGate, checkCachedImage } from '../imageSource/bundleSignature';
-import { ImageCache, type CachedImage } from '../imageSource/imageCache';
+import { checkCachedImage } from '../imageSource/bundleSignature';
+import type { CachedImage } from '../imageSource/imageCache';
 import { ImageFetchError, ImageTypeNotOfferedError, type ImageSource } from '../imageSource/imageSource';
 import { verifiedWords } from '../imageSigning/imageVerification';
 import type { AccessPointRecord, AccessPointRepository } from '../store/accessPointRepository';
 import type { EventLog } from '../store/eventLog';
 import type { StoredProfile } from '../store/profileRepository';
 import type { UpgradeRecord } from '../store/upgradeRepository';
-import { readBundleVersion, type BundleVersion } from './bundleVersion';
 import { DeliveryQueue } from './deliveryQueue';
 import { installReport } from './installLog';
+import { JoinImageSources } from './joinImageSource';
 import type { ConsoleNotifier } from './notifier';
 import type { PredownloadTransitions } from './predownloadTransitions';
 import { downloadFailure, syslogText } from './syslogText';
@@ -34,17 +32,6 @@ export interface JoinImageDownloadDeps {
   createImageSource: (profile: StoredProfile) => ImageSource;
   /** The saved image download profile, or null while none was saved: the EWC downloads at join only from a saved one. */
   savedProfile: () => StoredProfile | null;
-}
-
-/** The saved profile's image server, with the images fetched from it so far: one fetch per image type for every joiner. */
-interface JoinSource {
-  key: string;
-  source: ImageSource;
-  cache: ImageCache;
-  version: Promise<BundleVersion> | null;
-  signing: SigningGate | null;
-  /** Image types whose image the controller holds: their Downloading APs count as *Completed downloading*. */
-  held: Set<string>;
 }
 
 interface JoinDelivery {
@@ -64,8 +51,8 @@ interface JoinDelivery {
  * predownload or activation under way): a predownload that starts stops these downloads first.
  */
 export class JoinImageDownload {
-  private joinSource: JoinSource | null = null;
   private abort = new AbortController();
+  private readonly sources: JoinImageSources;
   private readonly queue: DeliveryQueue<JoinDelivery>;
   private readonly retryTimers = new Map<string, NodeJS.Timeout>();
   private readonly rejoinTimers = new Map<string, NodeJS.Timeout>();
@@ -82,6 +69,7 @@ export class JoinImageDownload {
   private readonly deferred = new Set<string>();
 
   constructor(private readonly deps: JoinImageDownloadDeps) {
+    this.sources = new JoinImageSources(deps, () => this.abort.signal);
     this.queue = new DeliveryQueue(deps.config.maxConcurrentPredownloads, ({ mac, item }) => this.deliver(mac, item).finally(item.done));
   }
 
@@ -102,7 +90,7 @@ export class JoinImageDownload {
 
   /** Whether the controller holds the image of this type for APs that join. */
   imageHeldFor(imageType: string): boolean {
-    return this.joinSource?.held.has(imageType) ?? false;
+    return this.sources.held(imageType);
   }
 
   /** Place of each AP waiting for a delivery slot (1 is next). */
@@ -132,8 +120,14 @@ export class JoinImageDownload {
       this.deferred.add(ap.mac);
       return refused(`an activation is in progress (upgrade ${latest.id}); the AP is given the controller's version when the activation ends`);
     }
-    // The newest upgrade's history is its APs' rows: one of them keeps its row until the next Save & Download takes it.
-    if (latest && ap.upgradeId === latest.id) return refused(`the AP is part of upgrade ${latest.id} (${ap.predownloadStatus}); the next Save & Download gives it an image`);
+    // An upgrade not yet ended (its Activate waits) keeps its APs: their rows are its progress. One that ended keeps its counts in the history, and its APs join as any AP does.
+    if (latest && ap.upgradeId === latest.id && !UPGRADE_ENDS.has(latest.stage))
+      return refused(`the AP is part of upgrade ${latest.id} (${ap.predownloadStatus}); the next Save & Download gives it an image`);
+    // Its download at join under way (fetching, or waiting for a slot) goes on and delivers to the new session.
+    if (this.attempts.has(ap.mac) && PREDOWNLOAD_ACTIVE.has(ap.predownloadStatus)) {
+      this.deps.log.write(syslogText.apEvent(ap, `Image Download at join goes on: the AP joined again running ${ap.primaryImage} during it`));
+      return;
+    }
     this.start(ap, version, profile);
   }
 
@@ -149,9 +143,37 @@ export class JoinImageDownload {
     });
     if (!initiated) return;
     this.deps.log.write(
-      syslogText.apEvent(ap, `Image Download at join: the AP runs ${ap.primaryImage}, the controller ${version}; downloading ${ap.imageType} from ${this.sourceFor(profile).source.displayUrl('')}`),
+      syslogText.apEvent(
+        ap,
+        `Image Download at join: the AP runs ${ap.primaryImage}, the controller ${version}; downloading ${ap.imageType} from ${this.sources.sourceFor(profile).source.displayUrl('')}`,
+      ),
     );
     void this.download(ap.mac);
+  }
+
+  /**
+   * Retry now (the row's button, the API) of an AP whose download at join failed, waiting for its retry or
+   * not: the waiting retry is called off and the download starts again now, for the controller's version
+   * now, from the profile as saved now (an engineer fixes the path, then retries). Answers why it cannot
+   * instead, saying what will happen.
+   */
+  retryNow(ap: AccessPointRecord, latest: UpgradeRecord | null): string | null {
+    const version = this.controllerApVersion();
+    if (!this.deps.savedProfile()) return `No image download profile is saved: ${ap.name} is given no image at join.`;
+    if (version === null) return `The controller's AP image version is unknown (no AP hosting the controller has joined): ${ap.name} is given no image yet.`;
+    if (!this.deps.registry().isConnected(ap.mac)) return `${ap.name} is not connected: it is given the controller's version (${version}) when it joins again.`;
+    if (latest && isCancellable(latest.stage)) return `A predownload is in progress (upgrade ${latest.id}) and takes precedence: ${ap.name} is given the controller's version when it joins after it.`;
+    if (latest?.stage === 'Reload') {
+      this.deferred.add(ap.mac);
+      return `An activation is in progress (upgrade ${latest.id}): ${ap.name} is given the controller's version when it ends.`;
+    }
+    if (version === ap.primaryImage) return `${ap.name} runs the controller's version (${version}) already: there is nothing to download.`;
+    const waiting = this.retryTimers.has(ap.mac);
+    this.clearTimers(ap.mac);
+    const changes = { retryCount: retryNowCount(ap.retryCount, waiting), nextRetryTime: null, predownloadVersion: version };
+    if (!this.deps.transitions.move(ap.mac, 'Failed', 'Initiated', changes, syslogText.apEvent(ap, 'Image Download retried now by the administrator'))) return `${ap.name} has not failed.`;
+    void this.download(ap.mac);
+    return null;
   }
 
   /**
@@ -228,8 +250,8 @@ export class JoinImageDownload {
     if (!profile) return this.fail(mac, 'No image download profile is saved', false, true);
     // The AP compares its version with the controller's and enters the Image Data state, as in the seed's AP log.
     this.deps.registry().get(mac)?.announceVersionMismatch(version);
-    const joinSource = this.sourceFor(profile);
-    const bundle = await this.bundleVersion(joinSource);
+    const joinSource = this.sources.sourceFor(profile);
+    const bundle = await this.sources.bundleVersion(joinSource);
     if (!current()) return;
     if (!bundle.ok) return this.fail(mac, downloadFailure(bundle.url, bundle.reason), true, true);
     if (bundle.version !== version) {
@@ -238,7 +260,7 @@ export class JoinImageDownload {
     if (!isImageType(ap.imageType)) return this.notSupported(mac, `Image type ${ap.imageType} is not in the bundle`);
     let image: CachedImage;
     try {
-      image = await joinSource.cache.get(ap.imageType, this.fetchOptions(), installReport(this.deps.log, joinSource.source.displayUrl(ap.imageType)));
+      image = await joinSource.cache.get(ap.imageType, this.sources.fetchOptions(), installReport(this.deps.log, joinSource.source.displayUrl(ap.imageType)));
     } catch (error) {
       if (!current()) return;
       if (error instanceof ImageTypeNotOfferedError) return this.notSupported(mac, error.reason);
@@ -246,11 +268,12 @@ export class JoinImageDownload {
       return this.fail(mac, downloadFailure(joinSource.source.displayUrl(ap.imageType), fetchError.reason), fetchError.retryable, true);
     }
     // The same signing gate a predownload passes: the image reaches the AP only if what vouches for it holds.
-    joinSource.signing ??= this.readSigning(joinSource, version);
-    const signed = checkCachedImage(await joinSource.signing.result, image, joinSource.source);
+    const vouched = await this.sources.signing(joinSource, version).result;
+    // Checked before the pinned digests are read: a controller that closed meanwhile has closed its store too.
     if (!current()) return;
+    const signed = checkCachedImage(vouched, image, joinSource.source);
     if (!signed.ok) return this.fail(mac, signed.reason, false, true);
-    if (joinSource === this.joinSource) joinSource.held.add(ap.imageType);
+    if (this.sources.isCurrent(joinSource)) joinSource.held.add(ap.imageType);
     this.deps.notifier.apChanged(mac);
     await new Promise<void>((done) => this.queue.enqueue({ mac, priority: false, item: { image, verification: signed.value, version, attempt, done } }));
   }
@@ -352,37 +375,6 @@ export class JoinImageDownload {
     this.retryTimers.delete(mac);
     if (!this.deps.transitions.move(mac, 'Failed', 'Initiated', { nextRetryTime: null })) return;
     void this.download(mac);
-  }
-
-  /** The image source of the saved profile; a profile saved since gets a fresh cache, so an image of the old one never reaches an AP. */
-  private sourceFor(profile: StoredProfile): JoinSource {
-    const key = createHash('sha256').update(JSON.stringify(profile)).digest('hex');
-    if (this.joinSource?.key === key) return this.joinSource;
-    const root = path.join(this.deps.config.dataDir, 'join-image-cache');
-    fs.rmSync(root, { recursive: true, force: true });
-    const source = this.deps.createImageSource(profile);
-    this.joinSource = { key, source, cache: new ImageCache(path.join(root, key.slice(0, 16)), source), version: null, signing: null, held: new Set() };
-    return this.joinSource;
-  }
-
-  /** The bundle's version.info, read once per profile; a failed read is forgotten, so the next try asks the server again. */
-  private async bundleVersion(joinSource: JoinSource): Promise<BundleVersion> {
-    joinSource.version ??= readBundleVersion(joinSource.source, joinSource.cache, this.fetchOptions(), installReport(this.deps.log, joinSource.source.displayUrl(VERSION_FILE)));
-    const bundle = await joinSource.version;
-    if (!bundle.ok && this.joinSource === joinSource) joinSource.version = null;
-    return bundle;
-  }
-
-  private readSigning(joinSource: JoinSource, version: string): SigningGate {
-    const gate = new SigningGate();
-    const policy = { ...this.deps.config, expectedVersion: version, acceptsTrustedDigests: joinSource.source.trustedDigest !== undefined };
-    void gate.read(joinSource.cache, () => this.fetchOptions(), policy);
-    return gate;
-  }
-
-  private fetchOptions() {
-    const countFetched = this.deps.progress.fetchCounter();
-    return { signal: this.abort.signal, onProgress: (bytes: number) => countFetched(bytes) };
   }
 
   private clearRetry(mac: string): void {

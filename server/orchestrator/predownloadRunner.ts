@@ -1,6 +1,6 @@
 import { CONTROLLER_VERSION_FILE, VERSION_FILE, isImageType } from '../../lib/imageBundle';
 import type { ImageKind } from '../../lib/capwapEvents';
-import { PREDOWNLOAD_ACTIVE, PREDOWNLOAD_RESTARTABLE } from '../../lib/predownloadStatus';
+import { PREDOWNLOAD_ACTIVE, PREDOWNLOAD_RESTARTABLE, retryNowCount } from '../../lib/predownloadStatus';
 import { UPGRADE_BAR_STAGES, isCancellable, type UpgradeStage } from '../../lib/upgradeStage';
 import type { ApRegistry } from '../capwap/apRegistry';
 import type { ConsoleConfig } from '../config';
@@ -315,7 +315,7 @@ export class PredownloadRunner {
     if (run.cancelled || this.current() !== run) return;
     const ap = this.deps.aps.get(mac);
     if (!ap) return;
-    if (!this.deps.transitions.move(mac, 'Failed', 'Initiated', { retryCount: ap.retryCount + (unscheduled ? 1 : 0), nextRetryTime: null })) return;
+    if (!this.deps.transitions.move(mac, 'Failed', 'Initiated', { retryCount: retryNowCount(ap.retryCount, !unscheduled), nextRetryTime: null })) return;
     for (const kind of run.pending.get(mac) ?? []) {
       const job = run.jobFor(kind, ap.imageType);
       if (job) this.background(run, this.runJob(run, job, mac));
