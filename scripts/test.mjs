@@ -4,6 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { describeFailures, playwrightFailures, vitestFailures } from './testReport.mjs';
 import { ensureBuild, ensureDebianPackages, ensureNativeTftpEngine, ensureNodeModules, root } from './ensureInstalled.mjs';
 
 await ensureNodeModules();
@@ -44,6 +45,7 @@ const describe = (report) => (report ? `${report.numPassedTests} passed, ${repor
 console.log(
   `\nlint: ${lintStatus === 0 ? 'clean' : 'findings above'}; vitest: ${describe(vitestReports[0])}; vitest (TFTP, JS engine): ${describe(vitestReports[1])}; playwright: ${playwright ? `${playwright.stats.expected} passed, ${playwright.stats.unexpected} failed` : 'no report'}`,
 );
+console.log(describeFailures([...vitestReports.flatMap((report) => vitestFailures(report, root)), ...playwrightFailures(playwright)]));
 console.log(`tests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
 const statuses = [lintStatus, vitestStatus, vitestJsStatus, playwrightStatus];
 process.exit(statuses.some((status) => status !== 0) || failed > 0 || passed === 0 ? 1 : 0);
