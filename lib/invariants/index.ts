@@ -91,6 +91,7 @@ function leftSince(lines: readonly SyslogLine[], finishedAt: string | null): num
 export function consoleInvariants(observation: ConsoleObservation): Violation[] {
   const { upgrade, apImage, surfaces, profile } = observation;
   const [reference, ...others] = surfaces;
+  const leftSinceEnd = leftSince(observation.syslog, observation.history[0]?.finishedAt ?? null);
   return [
     ...surfaces.flatMap((surface) => [...countersAddUp(surface), ...predownloadInProgressIsTrue(surface, upgrade.stage)]),
     ...others.flatMap((surface) => surfacesAgree(reference, surface)),
@@ -103,9 +104,9 @@ export function consoleInvariants(observation: ConsoleObservation): Violation[] 
       membersCurrent: observation.membersCurrent,
       failedWhenCancelled: observation.failedWhenCancelled,
       endedBefore: observation.endedBefore,
-      leftSinceEnd: leftSince(observation.syslog, observation.history[0]?.finishedAt ?? null),
+      leftSinceEnd,
     }),
-    ...runningClaimsAreTrue({ upgrade, rows: apImage.aps, members: observation.members, aps: observation.aps, recordOnly: observation.endedBefore?.id === upgrade.upgradeId }),
+    ...runningClaimsAreTrue({ upgrade, rows: apImage.aps, members: observation.members, aps: observation.aps, recordOnly: observation.endedBefore?.id === upgrade.upgradeId, leftSinceEnd }),
     ...verifyClaimsAreTrue(observation.syslog, observation.bundles),
   ];
 }

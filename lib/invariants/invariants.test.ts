@@ -320,6 +320,21 @@ describe('runningClaims', () => {
     expect(runningClaimsAreTrue({ upgrade: aborted, rows: [], members, aps: [] }).map((v) => v.message)).toEqual(['upgrade 1 says "2 AP(s) run 17.12.1.5" but 1 of its AP(s) do']);
   });
 
+  it('lets an ended upgrade count up to as many more APs as left it for a download at join since, and no more', () => {
+    const message = '2 of 3 APs run 17.12.1.5; 1 excluded from activation still runs 17.3.3.26; controller running 17.12.01.0.5';
+    const ended = { ...view(entry(1, 'Completed', { result: 'Completed on 2 of 3 APs', message })), finishedAt: '2026-12-06T12:00:00.000Z' };
+    // The excluded AP joined again on its old release in the step the upgrade ended, and was given the controller's version at join.
+    const stayed = [member('A', 1, 'Joined', '17.12.1.5'), member('B', 1, 'Joined', '17.12.1.5')];
+    expect(runningClaimsAreTrue({ upgrade: ended, rows: [], members: stayed, aps: [], leftSinceEnd: 1 })).toEqual([]);
+    expect(runningClaimsAreTrue({ upgrade: ended, rows: [], members: stayed, aps: [] }).map((v) => v.message)).toEqual([
+      'upgrade 1 says "Completed on 2 of 3 APs" (17.12.1.5) but 2 of its 2 AP(s) run it',
+      'upgrade 1 says "2 of 3 APs run 17.12.1.5" but 2 of its 2 AP(s) do',
+      'upgrade 1 says 1 AP(s) still run 17.3.3.26, but 0 of its AP(s) do',
+    ]);
+    // One AP that left does not excuse two.
+    expect(runningClaimsAreTrue({ upgrade: ended, rows: [], members: stayed.slice(0, 1), aps: [], leftSinceEnd: 1 }).length).toBeGreaterThan(0);
+  });
+
   it("holds a row at rest to the AP's own images", () => {
     const upgrade = view(entry(1, 'Activate'));
     const rows = [apRow('A', { predownloadStatus: 'Complete', primaryImage: '17.9.4.27', backupImage: '17.12.1.5' })];
