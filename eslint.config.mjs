@@ -52,7 +52,6 @@ const NOT_YET_TRANSLATED = [
   'components/software-upgrade/BundleApprovalRequest.tsx',
   'components/software-upgrade/CatalogCheckPanel.tsx',
   'components/software-upgrade/CcoFields.tsx',
-  'components/software-upgrade/DeliveryChart.tsx',
   'components/software-upgrade/DesktopFields.tsx',
   'components/software-upgrade/HostKeyField.tsx',
   'components/software-upgrade/PrivateKeyField.tsx',

@@ -4,7 +4,6 @@ import { TextInput } from '@/components/ui/TextInput';
 import type { RolloutStrategy } from '@/lib/rollout';
 import type { ActivationOptionsApi, WaveSizeChoice } from './useActivationOptions';
 
-
 /** How Activate runs: all at once or in waves, now or at a time, with a window end. */
 export function ActivationOptions({ options, disabled }: { options: ActivationOptionsApi; disabled: boolean }) {
   const t = useTranslations('activation');

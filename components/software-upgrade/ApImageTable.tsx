@@ -31,77 +31,77 @@ const wbr = () => <wbr />;
 // admin's actions. The status values stay IOS's English words in every language, as the EWC's own page shows them.
 function apImageColumns(t: Translate): readonly TableColumn<ApImageRow>[] {
   return [
-  {
-    key: 'name',
-    header: t('apName'),
-    render: (row) => (
-      <>
-        <span className="ap-name">{row.name}</span>
-        {!row.connected && <span className="ap-disconnected"> {t('disconnected')}</span>}
-        {row.activationExcluded && (
-          <span className="ap-excluded" data-testid="ap-excluded">
-            {' '}
-            {t('excluded')}
+    {
+      key: 'name',
+      header: t('apName'),
+      render: (row) => (
+        <>
+          <span className="ap-name">{row.name}</span>
+          {!row.connected && <span className="ap-disconnected"> {t('disconnected')}</span>}
+          {row.activationExcluded && (
+            <span className="ap-excluded" data-testid="ap-excluded">
+              {' '}
+              {t('excluded')}
+            </span>
+          )}
+          <span className="ap-site-tag" data-testid="ap-site-tag" title={t('siteTag')}>
+            {row.siteTag}
           </span>
-        )}
-        <span className="ap-site-tag" data-testid="ap-site-tag" title={t('siteTag')}>
-          {row.siteTag}
-        </span>
-      </>
-    ),
-  },
-  {
-    key: 'primaryImage',
-    header: t.rich('primaryImage', { wbr }),
-    className: 'col-image',
-    render: (row) => imagePair(row.primaryImage, row.controllerPrimaryImage),
-  },
-  {
-    key: 'backupImage',
-    header: t.rich('backupImage', { wbr }),
-    className: 'col-image',
-    render: (row) => imagePair(row.backupImage, row.controllerBackupImage),
-  },
-  {
-    key: 'predownloadStatus',
-    // A soft hyphen lets the long word break in the header, so the column is as narrow as its values.
-    header: t('predownloadStatus'),
-    render: (row) => <Badge tone={PREDOWNLOAD_TONE[row.predownloadStatus]}>{PREDOWNLOAD_STATUS_LABEL[row.predownloadStatus]}</Badge>,
-  },
-  { key: 'imageType', header: t('imageType'), render: (row) => row.imageType },
-  { key: 'role', header: t('role'), render: (row) => row.role },
-  {
-    key: 'percent',
-    header: t.rich('percentAp', { wbr }),
-    className: 'col-progress',
-    render: (row) =>
-      row.queuePosition !== null ? (
-        <span className="ap-queued" data-testid="ap-queued">
-          {t('queued', { position: row.queuePosition })}
-        </span>
-      ) : (
-        <ProgressBar value={row.percent} label={t('apImageProgress', { name: row.name })} text={formatEtaPercent(row.etaSeconds, row.percent)} tone={progressTone(row, row.percent)} />
+        </>
       ),
-  },
-  {
-    key: 'controllerPercent',
-    header: t.rich('percentController', { wbr }),
-    className: 'col-progress',
-    render: (row) => {
-      if (!row.hostsController) return 'NA';
-      const percent = row.controllerPercent ?? 0;
-      return <ProgressBar value={percent} label={t('controllerImageProgress', { name: row.name })} text={formatEtaPercent(row.controllerEtaSeconds, percent)} tone={progressTone(row, percent)} />;
     },
-  },
-  { key: 'predownloadVersion', header: t('predownloadVersion'), render: (row) => predownloadVersionText(row.predownloadVersion) },
-  { key: 'retryCount', header: t('retryCount'), className: 'col-number', render: (row) => row.retryCount },
-  {
-    key: 'nextRetryTime',
-    header: t('nextRetryTime'),
-    render: (row) => <span title={row.nextRetryTime ? formatDateTimeWithZone(row.nextRetryTime) : undefined}>{formatRetryTime(row.nextRetryTime)}</span>,
-  },
-  { key: 'method', header: t('method'), render: (row) => row.method },
-];
+    {
+      key: 'primaryImage',
+      header: t.rich('primaryImage', { wbr }),
+      className: 'col-image',
+      render: (row) => imagePair(row.primaryImage, row.controllerPrimaryImage),
+    },
+    {
+      key: 'backupImage',
+      header: t.rich('backupImage', { wbr }),
+      className: 'col-image',
+      render: (row) => imagePair(row.backupImage, row.controllerBackupImage),
+    },
+    {
+      key: 'predownloadStatus',
+      // A soft hyphen lets the long word break in the header, so the column is as narrow as its values.
+      header: t('predownloadStatus'),
+      render: (row) => <Badge tone={PREDOWNLOAD_TONE[row.predownloadStatus]}>{PREDOWNLOAD_STATUS_LABEL[row.predownloadStatus]}</Badge>,
+    },
+    { key: 'imageType', header: t('imageType'), render: (row) => row.imageType },
+    { key: 'role', header: t('role'), render: (row) => row.role },
+    {
+      key: 'percent',
+      header: t.rich('percentAp', { wbr }),
+      className: 'col-progress',
+      render: (row) =>
+        row.queuePosition !== null ? (
+          <span className="ap-queued" data-testid="ap-queued">
+            {t('queued', { position: row.queuePosition })}
+          </span>
+        ) : (
+          <ProgressBar value={row.percent} label={t('apImageProgress', { name: row.name })} text={formatEtaPercent(row.etaSeconds, row.percent)} tone={progressTone(row, row.percent)} />
+        ),
+    },
+    {
+      key: 'controllerPercent',
+      header: t.rich('percentController', { wbr }),
+      className: 'col-progress',
+      render: (row) => {
+        if (!row.hostsController) return 'NA';
+        const percent = row.controllerPercent ?? 0;
+        return <ProgressBar value={percent} label={t('controllerImageProgress', { name: row.name })} text={formatEtaPercent(row.controllerEtaSeconds, percent)} tone={progressTone(row, percent)} />;
+      },
+    },
+    { key: 'predownloadVersion', header: t('predownloadVersion'), render: (row) => predownloadVersionText(row.predownloadVersion) },
+    { key: 'retryCount', header: t('retryCount'), className: 'col-number', render: (row) => row.retryCount },
+    {
+      key: 'nextRetryTime',
+      header: t('nextRetryTime'),
+      render: (row) => <span title={row.nextRetryTime ? formatDateTimeWithZone(row.nextRetryTime) : undefined}>{formatRetryTime(row.nextRetryTime)}</span>,
+    },
+    { key: 'method', header: t('method'), render: (row) => row.method },
+  ];
 }
 
 /**

@@ -31,7 +31,9 @@ function useOptions() {
   const t = useTranslations('apTableControls');
   return useMemo(
     () => ({
-      status: [{ value: ALL, label: t('allStatuses') }, ...PREDOWNLOAD_STATUSES.map((status) => ({ value: status, label: PREDOWNLOAD_STATUS_LABEL[status] }))] as SelectOption<PredownloadStatus | typeof ALL>[],
+      status: [{ value: ALL, label: t('allStatuses') }, ...PREDOWNLOAD_STATUSES.map((status) => ({ value: status, label: PREDOWNLOAD_STATUS_LABEL[status] }))] as SelectOption<
+        PredownloadStatus | typeof ALL
+      >[],
       imageType: [{ value: ALL, label: t('allImageTypes') }, ...AP_IMAGE_TYPES.map((type) => ({ value: type, label: type }))] as SelectOption<string>[],
       sort: SORT_KEYS.map((value) => ({ value, label: t(SORT_LABEL_KEY[value]) })) as SelectOption<ApImageSortKey>[],
       direction: [
@@ -94,9 +96,7 @@ export function ApImageTableControls({ query, total, onQuery }: ApImageTableCont
         />
       </div>
       <div className="table-pager">
-        <span data-testid="ap-table-range">
-          {t('range', { first, last, total })}
-        </span>
+        <span data-testid="ap-table-range">{t('range', { first, last, total })}</span>
         <Select
           aria-label={t('rowsPerPage')}
           value={String(query.limit)}
@@ -106,9 +106,7 @@ export function ApImageTableControls({ query, total, onQuery }: ApImageTableCont
         <Button className="btn-small" onClick={() => goTo(page - 1)} disabled={page <= 1}>
           {t('previousPage')}
         </Button>
-        <span data-testid="ap-table-page">
-          {t('page', { page, pageCount })}
-        </span>
+        <span data-testid="ap-table-page">{t('page', { page, pageCount })}</span>
         <Button className="btn-small" onClick={() => goTo(page + 1)} disabled={page >= pageCount}>
           {t('nextPage')}
         </Button>

@@ -30,14 +30,10 @@ export function BackupReplaceDialog({ replacement, onReplace, onKeep }: BackupRe
         </>
       }
     >
-      <p data-testid="backup-replace-summary">
-        {t('replaceSummary', { count, version })}
-      </p>
+      <p data-testid="backup-replace-summary">{t('replaceSummary', { count, version })}</p>
       <ul data-testid="backup-replace-aps">
         {aps.map((ap) => (
-          <li key={ap.mac}>
-            {t('loses', { name: ap.name, backup: ap.backupImage })}
-          </li>
+          <li key={ap.mac}>{t('loses', { name: ap.name, backup: ap.backupImage })}</li>
         ))}
         {count > aps.length && <li>{t('andMore', { count: count - aps.length })}</li>}
       </ul>

@@ -62,9 +62,7 @@ export function RolloutWaves({ upgrade, canChange, busy, onCommand, onCancelSche
           {upgrade.waves.map((wave) => (
             <li key={wave.index} data-testid="wave" data-state={wave.state} data-index={wave.index}>
               <span className="wave-title">{t('wave', { number: wave.index + 1 })}</span> <Badge tone={wave.failed > 0 ? 'danger' : WAVE_TONE[wave.state]}>{t(`waveState_${wave.state}`)}</Badge>{' '}
-              <span className="wave-counts">
-                {t('waveCounts', { count: wave.aps.length, reloading: wave.reloading, joined: wave.joined, failed: wave.failed })}
-              </span>
+              <span className="wave-counts">{t('waveCounts', { count: wave.aps.length, reloading: wave.reloading, joined: wave.joined, failed: wave.failed })}</span>
               {wave.members && (
                 <ul className="wave-members">
                   {wave.members.map((member) => (

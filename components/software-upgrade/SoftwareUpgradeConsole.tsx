@@ -148,11 +148,7 @@ export function SoftwareUpgradeConsole({ canChange }: { canChange: boolean }) {
       <Panel
         id="syslog"
         title={t('syslog')}
-        aside={
-          <span className="panel-count">
-            {live.syslog.length > 0 ? t('syslogCountUtc', { count: live.syslog.length }) : t('syslogCount', { count: 0 })}
-          </span>
-        }
+        aside={<span className="panel-count">{live.syslog.length > 0 ? t('syslogCountUtc', { count: live.syslog.length }) : t('syslogCount', { count: 0 })}</span>}
       >
         <SyslogView lines={live.syslog} />
       </Panel>
