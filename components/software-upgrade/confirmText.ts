@@ -63,11 +63,7 @@ export function activationText(t: ConfirmTranslate, preview: ActivationPreview, 
 export function cancelText(t: ConfirmTranslate, preview: CancelPreview): ConfirmText {
   return {
     title: t('cancelTitle', { id: preview.upgradeId }),
-    lines: [
-      t('cancelStopping', { count: preview.stopping }),
-      t('cancelCompleted', { count: preview.completed, version: preview.targetVersion ?? t('theNewImage') }),
-      t('cancelNothingReloads'),
-    ],
+    lines: [t('cancelStopping', { count: preview.stopping }), t('cancelCompleted', { count: preview.completed, version: preview.targetVersion ?? t('theNewImage') }), t('cancelNothingReloads')],
     confirm: t('cancelConfirm'),
     keep: t('keepDownloading'),
   };

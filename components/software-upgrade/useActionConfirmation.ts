@@ -63,7 +63,8 @@ export function useActionConfirmation(runner: ActionRunner, commands: ConfirmedC
     pending: pending?.text ?? null,
     activate: (options) => void activate(options),
     cancel: () => void cancel(),
-    cancelSchedule: (item) => setPending({ text: scheduleCancelText(t, tButtons(item.action === 'download' ? 'saveAndDownload' : 'activate'), item, controllerTimeZone), run: () => commands.cancelSchedule(item) }),
+    cancelSchedule: (item) =>
+      setPending({ text: scheduleCancelText(t, tButtons(item.action === 'download' ? 'saveAndDownload' : 'activate'), item, controllerTimeZone), run: () => commands.cancelSchedule(item) }),
     confirm: () => {
       setPending(null);
       pending?.run();
