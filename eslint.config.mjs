@@ -49,7 +49,6 @@ const NOT_YET_TRANSLATED = [
   'components/ap-authorization/EnrolmentTokens.tsx',
   'components/logging/LoggingHostForm.tsx',
   'components/logging/LoggingSettings.tsx',
-  'components/upgrade-history/UpgradeHistory.tsx',
   'components/users/AddUserForm.tsx',
   'components/users/AuditPanel.tsx',
   'components/users/AuditTable.tsx',

@@ -1,6 +1,7 @@
 import { useFormatter, useTranslations } from 'next-intl';
 import { formatMegabytes } from './format';
-import { UPGRADE_STAGE_LABEL, type ImageFetchProgress, type UpgradeView } from '@/lib/upgradeStage';
+import type { ImageFetchProgress, UpgradeView } from '@/lib/upgradeStage';
+import { useStageResultText } from './useStageResultText';
 import { cx } from '@/components/ui/cx';
 import { ProgressBar } from '@/components/ui/ProgressBar';
 import { BundleApprovalRequest } from './BundleApprovalRequest';
@@ -13,18 +14,10 @@ function orDash(value: string | null | undefined): string {
   return value ? value : '—';
 }
 
-/**
- * The server's result when it says more than the stage's name ("Completed on 4 of 6 APs"); null when it is
- * just the name, which the page then shows in its own language.
- */
-function resultText(upgrade: UpgradeView): string | null {
-  return upgrade.result === null || upgrade.result === UPGRADE_STAGE_LABEL[upgrade.stage] ? null : upgrade.result;
-}
-
 /** The facts an engineer checks before pressing Activate: what runs now and what will run after. */
 export function UpgradeDetails({ upgrade, canChange }: { upgrade: UpgradeView | null; canChange: boolean }) {
   const t = useTranslations('upgradeDetails');
-  const tStage = useTranslations('stages');
+  const resultText = useStageResultText();
   const format = useFormatter();
   const fetchText = (fetch: ImageFetchProgress) => {
     const done = formatMegabytes(format, fetch.bytes);
@@ -35,7 +28,7 @@ export function UpgradeDetails({ upgrade, canChange }: { upgrade: UpgradeView | 
       <dl className="facts">
         <div>
           <dt>{t('status')}</dt>
-          <dd data-testid="upgrade-stage">{upgrade ? (resultText(upgrade) ?? tStage(upgrade.stage)) : '—'}</dd>
+          <dd data-testid="upgrade-stage">{upgrade ? resultText(upgrade.stage, upgrade.result) : '—'}</dd>
         </div>
         <div>
           <dt>{t('targetVersion')}</dt>
