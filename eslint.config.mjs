@@ -47,8 +47,6 @@ const NOT_YET_TRANSLATED = [
   'components/ap-authorization/ApAuthorization.tsx',
   'components/ap-authorization/ApAuthorizationTable.tsx',
   'components/ap-authorization/EnrolmentTokens.tsx',
-  'components/logging/LoggingHostForm.tsx',
-  'components/logging/LoggingSettings.tsx',
   'components/users/AddUserForm.tsx',
   'components/users/AuditPanel.tsx',
   'components/users/AuditTable.tsx',

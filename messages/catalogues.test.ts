@@ -78,6 +78,10 @@ describe('message catalogues', () => {
       }
     });
 
+    it(`${locale} quotes no argument: in ICU an apostrophe before { makes the rest literal text (write '' for one)`, () => {
+      expect([...messages].filter(([, message]) => /(^|[^'])'[{}#]/.test(message)).map(([key]) => key)).toEqual([]);
+    });
+
     it(`${locale} has no empty message`, () => {
       expect([...messages].filter(([, message]) => message.trim() === '').map(([key]) => key)).toEqual([]);
     });
