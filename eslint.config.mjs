@@ -7,6 +7,57 @@ import prettier from 'eslint-config-prettier';
 import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
+// Attributes a user reads or hears (tooltips, screen-reader names, placeholders) and this console's
+// components' text props; a string literal with a letter in any of them belongs in messages/.
+const USER_VISIBLE_ATTRIBUTES = new Set(['title', 'aria-label', 'aria-description', 'placeholder', 'alt', 'label', 'caption', 'empty', 'hint', 'text', 'legend', 'summary']);
+const HAS_LETTER = /\p{L}/u;
+
+/** Text in JSX that a reader sees, written in the code rather than taken from the message catalogues. */
+const noJsxLiteral = {
+  meta: { type: 'problem', messages: { literal: 'User-visible text "{{text}}" in JSX: put it in messages/*.json and use useTranslations/getTranslations.' }, schema: [] },
+  create(context) {
+    const report = (node, text) => context.report({ node, messageId: 'literal', data: { text: text.trim().slice(0, 40) } });
+    /** A string literal in `{…}`: reported between tags, and in an attribute only when that attribute is read by users. */
+    const checkExpression = (node) => {
+      if (typeof node.value !== 'string' || !HAS_LETTER.test(node.value)) return;
+      let container = node.parent;
+      while (container && container.type !== 'JSXExpressionContainer') container = container.parent;
+      const attribute = container?.parent?.type === 'JSXAttribute' ? container.parent : null;
+      if (!attribute || USER_VISIBLE_ATTRIBUTES.has(attribute.name.name)) report(node, node.value);
+    };
+    return {
+      JSXText(node) {
+        if (HAS_LETTER.test(node.value)) report(node, node.value);
+      },
+      'JSXAttribute > Literal'(node) {
+        if (USER_VISIBLE_ATTRIBUTES.has(node.parent.name.name) && typeof node.value === 'string' && HAS_LETTER.test(node.value)) report(node, node.value);
+      },
+      // `{'Save'}`, `{cond ? 'Yes' : 'No'}`, `{a || 'None'}`, `title={`…`}`.
+      'JSXExpressionContainer > Literal, JSXExpressionContainer > ConditionalExpression > Literal, JSXExpressionContainer > LogicalExpression > Literal': checkExpression,
+      'JSXExpressionContainer > TemplateLiteral'(node) {
+        const text = node.quasis.map((quasi) => quasi.value.cooked ?? '').join('…');
+        if (HAS_LETTER.test(text)) checkExpression({ ...node, value: text, parent: node.parent });
+      },
+    };
+  },
+};
+
+// Pages whose words are not in the catalogues yet; the list only shrinks (each file leaves it once translated).
+const NOT_YET_TRANSLATED = [
+  'components/ap-authorization/ApAuthorization.tsx',
+  'components/ap-authorization/ApAuthorizationTable.tsx',
+  'components/ap-authorization/EnrolmentTokens.tsx',
+  'components/users/AddUserForm.tsx',
+  'components/users/AuditPanel.tsx',
+  'components/users/AuditTable.tsx',
+  'components/users/ChangePasswordDialog.tsx',
+  'components/users/RemoveUserDialog.tsx',
+  'components/users/SshKeysPanel.tsx',
+  'components/users/UserAdministration.tsx',
+  'components/users/UsersPanel.tsx',
+  'components/users/UsersTable.tsx',
+];
+
 export default tseslint.config(
   {
     ignores: ['.next/', '.data/', '.cache/', '.test-results/', 'test-results/', 'playwright-report/', 'artifacts/', 'native/**/build/', 'next-env.d.ts'],
@@ -60,6 +111,12 @@ export default tseslint.config(
       'react-hooks/rules-of-hooks': 'error',
       'react-hooks/exhaustive-deps': 'error',
     },
+  },
+  {
+    files: ['components/**/*.tsx', 'app/**/*.tsx'],
+    ignores: ['**/*.test.tsx', ...NOT_YET_TRANSLATED],
+    plugins: { i18n: { rules: { 'no-jsx-literal': noJsxLiteral } } },
+    rules: { 'i18n/no-jsx-literal': 'error' },
   },
   prettier,
 );

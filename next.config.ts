@@ -1,4 +1,5 @@
 import type { NextConfig } from 'next';
+import createNextIntlPlugin from 'next-intl/plugin';
 
 // Next.js inlines its bootstrap scripts and the page's styles, hence 'unsafe-inline' for both (nonces
 // would make every page dynamic). Everything else is this origin only; connect-src 'self' covers the
@@ -33,4 +34,5 @@ const nextConfig: NextConfig = {
   headers: async () => [{ source: '/:path*', headers: SECURITY_HEADERS }],
 };
 
-export default nextConfig;
+// The request's language and catalogue (cookie, else Accept-Language) are chosen in i18n/request.ts.
+export default createNextIntlPlugin('./i18n/request.ts')(nextConfig);

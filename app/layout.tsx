@@ -1,5 +1,7 @@
 import type { Metadata } from 'next';
 import type { ReactNode } from 'react';
+import { NextIntlClientProvider } from 'next-intl';
+import { getLocale, getTranslations } from 'next-intl/server';
 import { currentActor } from '@/components/auth/currentActor';
 import { Sidebar } from '@/components/layout/Sidebar';
 import { TopBar } from '@/components/layout/TopBar';
@@ -7,27 +9,34 @@ import './globals.css';
 // After globals.css: its AP table rules refine the shared table's.
 import './apTable.css';
 
-export const metadata: Metadata = {
-  title: { template: '%s | Cisco Embedded Wireless Controller', default: 'Cisco Embedded Wireless Controller' },
-  description: 'Software upgrade and AP image predownload for the Embedded Wireless Controller',
-  icons: { icon: '/favicon.svg' },
-};
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations('meta');
+  return {
+    title: { template: `%s | ${t('product')}`, default: t('product') },
+    description: t('description'),
+    icons: { icon: '/favicon.svg' },
+  };
+}
 
 export default async function RootLayout({ children }: { children: ReactNode }) {
   // Only the login page is served without a user: it gets the bar without the menu.
   const user = await currentActor();
+  const locale = await getLocale();
   return (
-    <html lang="en">
+    <html lang={locale}>
       <body>
-        <TopBar user={user} />
-        {user ? (
-          <div className="shell">
-            <Sidebar role={user.role} />
-            <main className="content">{children}</main>
-          </div>
-        ) : (
-          <main className="content content-bare">{children}</main>
-        )}
+        {/* The whole catalogue of the request's language: the console's pages are client components. */}
+        <NextIntlClientProvider>
+          <TopBar user={user} />
+          {user ? (
+            <div className="shell">
+              <Sidebar role={user.role} />
+              <main className="content">{children}</main>
+            </div>
+          ) : (
+            <main className="content content-bare">{children}</main>
+          )}
+        </NextIntlClientProvider>
       </body>
     </html>
   );

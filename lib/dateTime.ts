@@ -65,13 +65,3 @@ export function formatDateTimeWithZone(value: string | Date, options: DateTimeOp
   const formatted = formatDateTime(value, options);
   return toDate(value) ? `${formatted} ${options.timeZone ?? localTimeZone()}` : formatted;
 }
-
-/**
- * A scheduled time as the controller reads it and, when its zone differs, as this browser does:
- * a maintenance window is planned on the controller's clock.
- */
-export function bothZones(value: string | Date, controllerTimeZone: string): string {
-  const browserZone = localTimeZone();
-  const controller = `${formatDateTime(value, { timeZone: controllerTimeZone })} (controller, ${controllerTimeZone})`;
-  return browserZone === controllerTimeZone ? controller : `${controller} · ${formatDateTime(value)} (this browser, ${browserZone})`;
-}

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { HOST_KEY_TYPES } from './hostKeyType';
 import { CCO_AUTO_CHECK, ccoSettingsInputSchema, desktopSettingsInputSchema, isHttpMode } from './httpModeSettings';
 import { imageServerProblem } from './netAddress';
+import { fieldMessageCode, type FieldMessageCode, FIELD_MESSAGES } from './validations/fieldMessages';
 import { hasUnsafeText } from './validations/safeText';
 
 export const IMAGE_DOWNLOAD_MODES = ['TFTP', 'SFTP', 'CCO', 'DESKTOP'] as const;
@@ -35,21 +36,21 @@ function printable(schema: z.ZodString, label: string) {
 }
 
 const imageServer = z
-  .string({ error: 'Image Server is required' })
+  .string({ error: FIELD_MESSAGES.imageServerRequired })
   .trim()
-  .min(1, 'Image Server is required')
+  .min(1, FIELD_MESSAGES.imageServerRequired)
   .superRefine((value, ctx) => {
     const problem = imageServerProblem(value);
     if (problem) ctx.addIssue({ code: 'custom', message: problem });
   });
 
 const imagePath = z
-  .string({ error: 'Image Path is required' })
+  .string({ error: FIELD_MESSAGES.imagePathRequired })
   .trim()
-  .min(1, 'Image Path is required')
-  .max(255, 'Image Path is 255 characters at most')
-  .refine((p) => !hasUnsafeText(p), 'Image Path cannot contain control, line-break or text-direction characters')
-  .refine((p) => !p.split('/').includes('..'), 'Image Path cannot contain ".."');
+  .min(1, FIELD_MESSAGES.imagePathRequired)
+  .max(255, FIELD_MESSAGES.imagePathTooLong)
+  .refine((p) => !hasUnsafeText(p), FIELD_MESSAGES.imagePathUnsafe)
+  .refine((p) => !p.split('/').includes('..'), FIELD_MESSAGES.imagePathDotDot);
 
 // A JSON number, or the decimal digits the form's text field holds; never `true`, `[69]` or `"0x45"`,
 // which a plain coercion to number would quietly turn into ports.
@@ -63,9 +64,9 @@ const port = z
         .regex(/^\d{1,5}$/)
         .transform(Number),
     ],
-    { error: 'Port must be a whole number between 1 and 65535' },
+    { error: FIELD_MESSAGES.portNotNumber },
   )
-  .pipe(z.number().int('Port must be a whole number').min(1, 'Port must be between 1 and 65535').max(65535, 'Port must be between 1 and 65535'));
+  .pipe(z.number().int(FIELD_MESSAGES.portNotInteger).min(1, FIELD_MESSAGES.portOutOfRange).max(65535, FIELD_MESSAGES.portOutOfRange));
 
 const serverSlotShape = z.object({ imageServer: z.string(), imagePath: z.string(), port: z.number().int() });
 
@@ -139,7 +140,7 @@ export function serverSlotOf(profile: { mode: ImageDownloadMode; tftp: ServerSlo
 const serverSlotInput = z.object({ imageServer, imagePath, port });
 
 const sftpInput = serverSlotInput.extend({
-  username: printable(z.string().trim().max(64, 'User Name is 64 characters at most'), 'User Name').refine((v) => !/\p{Zs}/u.test(v), 'User Name cannot contain spaces'),
+  username: printable(z.string().trim().max(64, FIELD_MESSAGES.sftpUsernameTooLong), 'User Name').refine((v) => !/\p{Zs}/u.test(v), FIELD_MESSAGES.sftpUsernameSpaces),
   passwordType: z.enum(PASSWORD_TYPES, { error: 'Password Type must be UNENCRYPTED or AES' }),
   /** Empty keeps the stored password. With Password Type AES, the encrypted form this console exports. */
   password: printable(z.string().max(2048, 'Password is 2048 characters at most'), 'Password'),
@@ -151,7 +152,7 @@ const sftpInput = serverSlotInput.extend({
   hostKeyFingerprint: z
     .string()
     .trim()
-    .refine((v) => v === '' || HOST_KEY_FINGERPRINT.test(v), 'A host key fingerprint looks like SHA256: followed by 43 characters, as ssh-keygen -lf prints it'),
+    .refine((v) => v === '' || HOST_KEY_FINGERPRINT.test(v), FIELD_MESSAGES.hostKeyFingerprintForm),
   /** The type of the trusted key (`ssh-rsa`, …) when it came from the server; empty for a pasted fingerprint. */
   hostKeyType: z.enum(['', ...HOST_KEY_TYPES], { error: `Host key type must be one of ${HOST_KEY_TYPES.join(', ')}` }),
 });
@@ -261,7 +262,10 @@ export function toProfileView(profile: ImageDownloadProfile): ImageDownloadProfi
 
 export interface FieldIssue {
   path: string;
+  /** English, stable: scripts read it. */
   message: string;
+  /** The message's stable code, when the shared schemas give it one: the page shows it in its language. */
+  code?: FieldMessageCode;
 }
 
 /** The 400 body of every endpoint that validates input. */
@@ -271,5 +275,9 @@ export interface ValidationErrorBody {
 }
 
 export function toFieldIssues(error: z.ZodError): FieldIssue[] {
-  return error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message }));
+  return error.issues.map((issue) => {
+    const code = fieldMessageCode(issue.message);
+    // Added after the two existing fields, and only when known: answers without a code stay byte for byte as they were.
+    return code ? { path: issue.path.join('.'), message: issue.message, code } : { path: issue.path.join('.'), message: issue.message };
+  });
 }

@@ -176,6 +176,8 @@ export const DEBIAN_PACKAGES = {
   rsyslog: '/usr/sbin/rsyslogd',
   // A real Prometheus scraping GET /metrics, started by the tests with their own configuration.
   prometheus: '/usr/bin/prometheus',
+  // The page in Chinese: without a CJK font Chromium draws boxes (the zh-CN screenshots, and a fresh machine's browser).
+  'fonts-noto-cjk': '/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc',
 };
 
 export async function ensureDebianPackages() {

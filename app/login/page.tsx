@@ -1,14 +1,18 @@
 import type { Metadata } from 'next';
+import { getTranslations } from 'next-intl/server';
 import { LoginForm } from '@/components/auth/LoginForm';
 
-export const metadata: Metadata = { title: 'Log in' };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations('login'))('title') };
+}
 
 export default async function LoginPage({ searchParams }: { searchParams: Promise<{ next?: string }> }) {
   const { next } = await searchParams;
+  const t = await getTranslations('login');
   return (
     <div className="login-page">
       <LoginForm next={next ?? null} />
-      <p className="login-hint">On the first start the console prints the admin password (or uses EWC_ADMIN_PASSWORD). Ask an admin for an account.</p>
+      <p className="login-hint">{t('hint')}</p>
     </div>
   );
 }

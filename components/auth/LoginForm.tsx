@@ -1,10 +1,12 @@
 'use client';
 
+import { useTranslations } from 'next-intl';
 import { useState, type FormEvent } from 'react';
 import { Button } from '@/components/ui/Button';
 import { loginRedirectTarget } from '@/lib/loginRedirect';
 
 export function LoginForm({ next }: { next: string | null }) {
+  const t = useTranslations('login');
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const [error, setError] = useState<string | null>(null);
@@ -26,9 +28,9 @@ export function LoginForm({ next }: { next: string | null }) {
         return;
       }
       const body = (await response.json().catch(() => null)) as { error?: string } | null;
-      setError(body?.error ?? `Login failed (HTTP ${response.status})`);
+      setError(body?.error ?? t('failed', { status: response.status }));
     } catch {
-      setError('The console cannot be reached. Check that it is running.');
+      setError(t('unreachable'));
     }
     setPassword('');
     setBusy(false);
@@ -36,10 +38,10 @@ export function LoginForm({ next }: { next: string | null }) {
 
   return (
     <form className="login-form" onSubmit={submit} noValidate>
-      <h1 className="login-title">Log in</h1>
-      <label htmlFor="login-username">User Name</label>
+      <h1 className="login-title">{t('title')}</h1>
+      <label htmlFor="login-username">{t('userName')}</label>
       <input id="login-username" className="input" autoComplete="username" value={username} onChange={(e) => setUsername(e.target.value)} autoFocus />
-      <label htmlFor="login-password">Password</label>
+      <label htmlFor="login-password">{t('password')}</label>
       <input id="login-password" className="input" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} />
       {error ? (
         <p role="alert" className="login-error" data-testid="login-error">
@@ -47,7 +49,7 @@ export function LoginForm({ next }: { next: string | null }) {
         </p>
       ) : null}
       <Button type="submit" variant="primary" disabled={busy || username === '' || password === ''}>
-        {busy ? 'Logging in…' : 'Log in'}
+        {busy ? t('submitting') : t('submit')}
       </Button>
     </form>
   );

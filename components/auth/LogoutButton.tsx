@@ -1,9 +1,11 @@
 'use client';
 
+import { useTranslations } from 'next-intl';
 import { useState } from 'react';
 
 /** Ends the session on the server too, then leaves for the login page. */
 export function LogoutButton() {
+  const t = useTranslations('topBar');
   const [busy, setBusy] = useState(false);
   const logout = async () => {
     setBusy(true);
@@ -12,7 +14,7 @@ export function LogoutButton() {
   };
   return (
     <button type="button" className="topbar-logout" onClick={logout} disabled={busy}>
-      Log out
+      {t('logout')}
     </button>
   );
 }

@@ -1,10 +1,13 @@
+import { getTranslations } from 'next-intl/server';
 import { LogoutButton } from '@/components/auth/LogoutButton';
+import { LanguagePicker } from '@/components/layout/LanguagePicker';
 import type { RequestActor } from '@/lib/requestActor';
 
 // Heights of the bridge-like bars of the logo mark, left to right.
 const LOGO_BARS = [6, 10, 14, 10, 6, 10, 14, 10, 6];
 
-export function TopBar({ user }: { user: RequestActor | null }) {
+export async function TopBar({ user }: { user: RequestActor | null }) {
+  const t = await getTranslations('topBar');
   return (
     <header className="topbar">
       <svg className="topbar-logo" viewBox="0 0 36 16" width="36" height="16" aria-hidden="true" focusable="false">
@@ -12,16 +15,19 @@ export function TopBar({ user }: { user: RequestActor | null }) {
           <rect key={index} x={index * 4} y={(16 - height) / 2} width="2" height={height} rx="1" />
         ))}
       </svg>
-      <span className="topbar-product">Cisco Embedded Wireless Controller</span>
-      {user ? (
-        <span className="topbar-user">
-          <span data-testid="welcome">Welcome {user.username}</span>
-          <span className="topbar-role" data-testid="role">
-            {user.role}
-          </span>
-          <LogoutButton />
-        </span>
-      ) : null}
+      <span className="topbar-product">{t('product')}</span>
+      <span className="topbar-user">
+        <LanguagePicker />
+        {user ? (
+          <>
+            <span data-testid="welcome">{t('welcome', { username: user.username })}</span>
+            <span className="topbar-role" data-testid="role">
+              {user.role}
+            </span>
+            <LogoutButton />
+          </>
+        ) : null}
+      </span>
     </header>
   );
 }

@@ -1,5 +1,6 @@
 'use client';
 
+import { useTranslations } from 'next-intl';
 import { useState } from 'react';
 import { Button } from '@/components/ui/Button';
 import { Field, fieldErrorId } from '@/components/ui/Field';
@@ -9,6 +10,7 @@ import { DEFAULT_LOGGING_PORT, LOGGING_TRANSPORTS, loggingHostSchema, type Loggi
 
 /** Adds a syslog server to the list being edited, checked with the same schema the API and the CLI use. */
 export function LoggingHostForm({ disabled, onAdd }: { disabled: boolean; onAdd: (host: LoggingHost) => string | null }) {
+  const t = useTranslations('logging');
   const [address, setAddress] = useState('');
   const [transport, setTransport] = useState<LoggingTransport>('udp');
   const [port, setPort] = useState('');
@@ -30,7 +32,7 @@ export function LoggingHostForm({ disabled, onAdd }: { disabled: boolean; onAdd:
 
   return (
     <div className="logging-host-form" data-testid="logging-host-form">
-      <Field id="logging-address" label="Server Address" path="address" required error={errors.address}>
+      <Field id="logging-address" label={t('serverAddress')} path="address" required error={errors.address}>
         <TextInput
           id="logging-address"
           value={address}
@@ -38,13 +40,13 @@ export function LoggingHostForm({ disabled, onAdd }: { disabled: boolean; onAdd:
           disabled={disabled}
           invalid={!!errors.address}
           errorId={fieldErrorId('logging-address')}
-          placeholder="10.0.0.5 or fd00::5"
+          placeholder={t('addressPlaceholder')}
         />
       </Field>
-      <Field id="logging-transport" label="Transport" path="transport" error={errors.transport}>
+      <Field id="logging-transport" label={t('transport')} path="transport" error={errors.transport}>
         <Select id="logging-transport" value={transport} options={optionsOf(LOGGING_TRANSPORTS)} onValueChange={setTransport} disabled={disabled} />
       </Field>
-      <Field id="logging-port" label="Port" path="port" error={errors.port} hint={`Default ${DEFAULT_LOGGING_PORT[transport]}`}>
+      <Field id="logging-port" label={t('port')} path="port" error={errors.port} hint={t('defaultPort', { port: DEFAULT_LOGGING_PORT[transport] })}>
         <TextInput
           id="logging-port"
           value={port}
@@ -58,7 +60,7 @@ export function LoggingHostForm({ disabled, onAdd }: { disabled: boolean; onAdd:
       </Field>
       <div className="form-actions">
         <Button onClick={add} disabled={disabled}>
-          Add Server
+          {t('addServer')}
         </Button>
       </div>
     </div>

@@ -1,5 +1,6 @@
 'use client';
 
+import { useTranslations } from 'next-intl';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { Alert } from '@/components/ui/Alert';
 import { Badge } from '@/components/ui/Badge';
@@ -34,6 +35,8 @@ const LINK_TONE = { up: 'success', down: 'danger', connecting: 'warning' } as co
 
 /** Administration > Logging: the syslog servers, transport, port and trap level; an admin edits, a monitor reads. */
 export function LoggingSettings({ canEdit }: { canEdit: boolean }) {
+  const t = useTranslations('logging');
+  const tCommon = useTranslations('messages');
   const [view, setView] = useState<LoggingView | null>(null);
   const [draft, setDraft] = useState<Settings | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
@@ -68,42 +71,48 @@ export function LoggingSettings({ canEdit }: { canEdit: boolean }) {
       setView(result.data);
       setDraft(result.data.settings);
       setIssues([]);
-      setMessage({ tone: 'success', text: 'Saved' });
+      setMessage({ tone: 'success', text: tCommon('saved') });
     } else {
       setIssues(result.issues.map((issue) => `${issue.message} (${issue.path})`));
       setMessage({ tone: 'error', text: result.error });
     }
   };
 
-  if (!view || !draft) return loadError ? <Alert tone="danger">{loadError}</Alert> : <p>Loading…</p>;
+  if (!view || !draft) return loadError ? <Alert tone="danger">{loadError}</Alert> : <p>{t('loading')}</p>;
   const shown = canEdit ? draft : view.settings;
   const rows: Row[] = shown.hosts.map((host) => ({ ...host, status: view.hosts.find((status) => sameLoggingHost(status, host)) ?? null }));
   const edited = JSON.stringify(draft) !== JSON.stringify(view.settings);
   const columns: TableColumn<Row>[] = [
-    { key: 'address', header: 'Server Address', render: (row) => row.address },
-    { key: 'transport', header: 'Transport', render: (row) => row.transport.toUpperCase() },
-    { key: 'port', header: 'Port', render: (row) => row.port },
+    { key: 'address', header: t('serverAddress'), render: (row) => row.address },
+    { key: 'transport', header: t('transport'), render: (row) => row.transport.toUpperCase() },
+    { key: 'port', header: t('port'), render: (row) => row.port },
     {
       key: 'link',
-      header: 'Link',
+      header: t('link'),
       render: (row) =>
         row.status ? (
-          <Badge tone={LINK_TONE[row.status.link]}>{row.status.link === 'down' ? `Down: ${row.status.lastError ?? 'unreachable'}` : row.status.link === 'up' ? 'Up' : 'Connecting'}</Badge>
+          <Badge tone={LINK_TONE[row.status.link]}>
+            {row.status.link === 'down' ? t('down', { reason: row.status.lastError ?? t('unreachable') }) : t(row.status.link === 'up' ? 'up' : 'connecting')}
+          </Badge>
         ) : (
-          'Not saved yet'
+          t('notSavedYet')
         ),
     },
-    { key: 'sent', header: 'Lines Sent', render: (row) => row.status?.linesSent ?? '' },
-    { key: 'queued', header: 'Queued', render: (row) => row.status?.queued ?? '' },
-    { key: 'dropped', header: 'Dropped', render: (row) => row.status?.linesDropped ?? '' },
+    { key: 'sent', header: t('linesSent'), render: (row) => row.status?.linesSent ?? '' },
+    { key: 'queued', header: t('queued'), render: (row) => row.status?.queued ?? '' },
+    { key: 'dropped', header: t('dropped'), render: (row) => row.status?.linesDropped ?? '' },
     ...(canEdit
       ? [
           {
             key: 'actions',
-            header: <span className="visually-hidden">Actions</span>,
+            header: <span className="visually-hidden">{t('actions')}</span>,
             render: (row: Row) => (
-              <Button aria-label={`Remove ${describeLoggingHost(row)}`} disabled={busy} onClick={() => setDraft({ ...draft, hosts: draft.hosts.filter((host) => !sameLoggingHost(host, row)) })}>
-                Remove
+              <Button
+                aria-label={t('removeHost', { host: describeLoggingHost(row) })}
+                disabled={busy}
+                onClick={() => setDraft({ ...draft, hosts: draft.hosts.filter((host) => !sameLoggingHost(host, row)) })}
+              >
+                {t('remove')}
               </Button>
             ),
           },
@@ -122,34 +131,34 @@ export function LoggingSettings({ canEdit }: { canEdit: boolean }) {
         </Alert>
       )}
       {loadError && <Alert tone="warning">{loadError}</Alert>}
-      {!canEdit && <Alert tone="info">Your role (monitor) can look but not change anything: ask an admin.</Alert>}
-      <Panel id="logging-hosts" title="Syslog Servers" aside={<span className="panel-count">{`${view.trapLinesLogged} message lines logged at level ${view.settings.trap} or above`}</span>}>
-        <Table caption="Syslog servers" columns={columns} rows={rows} rowKey={describeLoggingHost} empty="No syslog server: event lines stay on the console (Show logging)." />
-        <p className="field-hint">Each host queues up to {view.queueLines} lines while it cannot be reached; later lines are dropped, counted, and one line says how many when it is back.</p>
+      {!canEdit && <Alert tone="info">{t('readOnly')}</Alert>}
+      <Panel id="logging-hosts" title={t('servers')} aside={<span className="panel-count">{t('linesLogged', { count: view.trapLinesLogged, level: view.settings.trap })}</span>}>
+        <Table caption={t('servers')} columns={columns} rows={rows} rowKey={describeLoggingHost} empty={t('empty')} />
+        <p className="field-hint">{t('queueHint', { lines: view.queueLines })}</p>
         {canEdit && (
           <LoggingHostForm
             disabled={busy || draft.hosts.length >= MAX_LOGGING_HOSTS}
             onAdd={(host) => {
-              if (draft.hosts.some((listed) => sameLoggingHost(listed, host))) return `${describeLoggingHost(host)} is listed already`;
+              if (draft.hosts.some((listed) => sameLoggingHost(listed, host))) return t('listedAlready', { host: describeLoggingHost(host) });
               setDraft({ ...draft, hosts: [...draft.hosts, host] });
               return null;
             }}
           />
         )}
       </Panel>
-      <Panel id="logging-levels" title="Trap Level and Facility">
-        <Field id="logging-trap" label="Trap Level" path="trap" hint="Lines at this severity or more severe go to the servers (IOS's logging trap).">
+      <Panel id="logging-levels" title={t('levels')}>
+        <Field id="logging-trap" label={t('trap')} path="trap" hint={t('trapHint')}>
           <Select id="logging-trap" value={shown.trap} options={optionsOf(LOGGING_TRAP_LEVELS)} disabled={!canEdit || busy} onValueChange={(trap) => setDraft({ ...draft, trap })} />
         </Field>
-        <Field id="logging-facility" label="Facility" path="facility" hint="The syslog facility of every line (IOS's logging facility; local7 by default).">
+        <Field id="logging-facility" label={t('facility')} path="facility" hint={t('facilityHint')}>
           <Select id="logging-facility" value={shown.facility} options={FACILITY_OPTIONS} disabled={!canEdit || busy} onValueChange={(facility) => setDraft({ ...draft, facility })} />
         </Field>
         {canEdit && (
           <div className="form-actions">
             <Button variant="primary" onClick={() => void save()} disabled={busy || !edited} busy={busy}>
-              Save
+              {t('save')}
             </Button>
-            {edited && <span className="form-actions-note">Not saved yet: Save applies the servers and the levels above.</span>}
+            {edited && <span className="form-actions-note">{t('unsaved')}</span>}
           </div>
         )}
       </Panel>

@@ -1,3 +1,5 @@
+import { useTranslations } from 'next-intl';
+import { useMemo } from 'react';
 import { imagePairText, predownloadVersionText, type ApImageRow } from '@/lib/apImage';
 import { PREDOWNLOAD_STATUS_LABEL } from '@/lib/predownloadStatus';
 import { Badge } from '@/components/ui/Badge';
@@ -19,114 +21,102 @@ function imagePair(apImage: string, controllerImage: string | null) {
   return <span className="ap-image-pair">{imagePairText(apImage, controllerImage)}</span>;
 }
 
-// Module-level so the memoised rows see the same columns on every render. The EWC's own columns first, in its
-// order and with its titles (AP Name … ETA/Percent Complete(Controller)), then this console's: the version
-// being predownloaded and the retry columns of `show ap image`, and the admin's actions.
-const COLUMNS: readonly TableColumn<ApImageRow>[] = [
-  {
-    key: 'name',
-    header: 'AP Name',
-    render: (row) => (
-      <>
-        <span className="ap-name">{row.name}</span>
-        {!row.connected && <span className="ap-disconnected"> (disconnected)</span>}
-        {row.activationExcluded && (
-          <span className="ap-excluded" data-testid="ap-excluded">
-            {' '}
-            (excluded from activation)
-          </span>
-        )}
-        <span className="ap-site-tag" data-testid="ap-site-tag" title="Site tag">
-          {row.siteTag}
-        </span>
-      </>
-    ),
-  },
-  // <wbr /> lets the seed's titles, which have long words, break where a reader would: their text stays the seed's.
-  {
-    key: 'primaryImage',
-    header: (
-      <>
-        Primary Image (AP/
-        <wbr />
-        Controller)
-      </>
-    ),
-    className: 'col-image',
-    render: (row) => imagePair(row.primaryImage, row.controllerPrimaryImage),
-  },
-  {
-    key: 'backupImage',
-    header: (
-      <>
-        Backup Image (AP/
-        <wbr />
-        Controller)
-      </>
-    ),
-    className: 'col-image',
-    render: (row) => imagePair(row.backupImage, row.controllerBackupImage),
-  },
-  {
-    key: 'predownloadStatus',
-    // A soft hyphen lets the long word break in the header, so the column is as narrow as its values.
-    header: 'Pre\u00ADdownload Status',
-    render: (row) => <Badge tone={PREDOWNLOAD_TONE[row.predownloadStatus]}>{PREDOWNLOAD_STATUS_LABEL[row.predownloadStatus]}</Badge>,
-  },
-  { key: 'imageType', header: 'AP Image Type', render: (row) => row.imageType },
-  { key: 'role', header: 'Role', render: (row) => row.role },
-  {
-    key: 'percent',
-    header: (
-      <>
-        ETA/
-        <wbr />
-        Percent Complete
-        <wbr />
-        (AP)
-      </>
-    ),
-    className: 'col-progress',
-    render: (row) =>
-      row.queuePosition !== null ? (
-        <span className="ap-queued" data-testid="ap-queued">
-          Waiting for a slot (#{row.queuePosition})
-        </span>
-      ) : (
-        <ProgressBar value={row.percent} label={`${row.name} AP image`} text={formatEtaPercent(row.etaSeconds, row.percent)} tone={progressTone(row, row.percent)} />
-      ),
-  },
-  {
-    key: 'controllerPercent',
-    header: (
-      <>
-        ETA/
-        <wbr />
-        Percent Complete
-        <wbr />
-        (Controller)
-      </>
-    ),
-    className: 'col-progress',
-    render: (row) => {
-      if (!row.hostsController) return 'NA';
-      const percent = row.controllerPercent ?? 0;
-      return <ProgressBar value={percent} label={`${row.name} controller image`} text={formatEtaPercent(row.controllerEtaSeconds, percent)} tone={progressTone(row, percent)} />;
-    },
-  },
-  { key: 'predownloadVersion', header: 'Pre\u00ADdownload Version', render: (row) => predownloadVersionText(row.predownloadVersion) },
-  { key: 'retryCount', header: 'Retry Count', className: 'col-number', render: (row) => row.retryCount },
-  {
-    key: 'nextRetryTime',
-    header: 'Next Retry Time',
-    render: (row) => <span title={row.nextRetryTime ? formatDateTimeWithZone(row.nextRetryTime) : undefined}>{formatRetryTime(row.nextRetryTime)}</span>,
-  },
-  { key: 'method', header: 'Method', render: (row) => row.method },
-];
+type Translate = ReturnType<typeof useTranslations<'apTable'>>;
 
-const withActions = (online: boolean): readonly TableColumn<ApImageRow>[] => [...COLUMNS, { key: 'actions', header: 'Actions', render: (row) => <ApRowActions row={row} disabled={!online} /> }];
-// Off line the actions stay in place, disabled: the last known state is not something to act on.
-const COLUMNS_WITH_ACTIONS = { online: withActions(true), offline: withActions(false) };
+// <wbr /> lets the seed's titles, which have long words, break where a reader would.
+const wbr = () => <wbr />;
+
+// The EWC's own columns first, in its order and with its titles (AP Name … ETA/Percent Complete(Controller)),
+// then this console's: the version being predownloaded and the retry columns of `show ap image`, and the
+// admin's actions. The status values stay IOS's English words in every language, as the EWC's own page shows them.
+function apImageColumns(t: Translate): readonly TableColumn<ApImageRow>[] {
+  return [
+    {
+      key: 'name',
+      header: t('apName'),
+      render: (row) => (
+        <>
+          <span className="ap-name">{row.name}</span>
+          {!row.connected && <span className="ap-disconnected"> {t('disconnected')}</span>}
+          {row.activationExcluded && (
+            <span className="ap-excluded" data-testid="ap-excluded">
+              {' '}
+              {t('excluded')}
+            </span>
+          )}
+          <span className="ap-site-tag" data-testid="ap-site-tag" title={t('siteTag')}>
+            {row.siteTag}
+          </span>
+        </>
+      ),
+    },
+    {
+      key: 'primaryImage',
+      header: t.rich('primaryImage', { wbr }),
+      className: 'col-image',
+      render: (row) => imagePair(row.primaryImage, row.controllerPrimaryImage),
+    },
+    {
+      key: 'backupImage',
+      header: t.rich('backupImage', { wbr }),
+      className: 'col-image',
+      render: (row) => imagePair(row.backupImage, row.controllerBackupImage),
+    },
+    {
+      key: 'predownloadStatus',
+      // A soft hyphen lets the long word break in the header, so the column is as narrow as its values.
+      header: t('predownloadStatus'),
+      render: (row) => <Badge tone={PREDOWNLOAD_TONE[row.predownloadStatus]}>{PREDOWNLOAD_STATUS_LABEL[row.predownloadStatus]}</Badge>,
+    },
+    { key: 'imageType', header: t('imageType'), render: (row) => row.imageType },
+    { key: 'role', header: t('role'), render: (row) => row.role },
+    {
+      key: 'percent',
+      header: t.rich('percentAp', { wbr }),
+      className: 'col-progress',
+      render: (row) =>
+        row.queuePosition !== null ? (
+          <span className="ap-queued" data-testid="ap-queued">
+            {t('queued', { position: row.queuePosition })}
+          </span>
+        ) : (
+          <ProgressBar value={row.percent} label={t('apImageProgress', { name: row.name })} text={formatEtaPercent(row.etaSeconds, row.percent)} tone={progressTone(row, row.percent)} />
+        ),
+    },
+    {
+      key: 'controllerPercent',
+      header: t.rich('percentController', { wbr }),
+      className: 'col-progress',
+      render: (row) => {
+        if (!row.hostsController) return 'NA';
+        const percent = row.controllerPercent ?? 0;
+        return <ProgressBar value={percent} label={t('controllerImageProgress', { name: row.name })} text={formatEtaPercent(row.controllerEtaSeconds, percent)} tone={progressTone(row, percent)} />;
+      },
+    },
+    { key: 'predownloadVersion', header: t('predownloadVersion'), render: (row) => predownloadVersionText(row.predownloadVersion) },
+    { key: 'retryCount', header: t('retryCount'), className: 'col-number', render: (row) => row.retryCount },
+    {
+      key: 'nextRetryTime',
+      header: t('nextRetryTime'),
+      render: (row) => <span title={row.nextRetryTime ? formatDateTimeWithZone(row.nextRetryTime) : undefined}>{formatRetryTime(row.nextRetryTime)}</span>,
+    },
+    { key: 'method', header: t('method'), render: (row) => row.method },
+  ];
+}
+
+/**
+ * The columns for this language, the same objects on every render so the memoised rows stay memoised.
+ * Off line the actions stay in place, disabled: the last known state is not something to act on.
+ */
+function useApImageColumns(canChange: boolean, online: boolean): readonly TableColumn<ApImageRow>[] {
+  const t = useTranslations('apTable');
+  const columns = useMemo(() => apImageColumns(t), [t]);
+  const withActions = useMemo(() => {
+    const actions = (enabled: boolean): readonly TableColumn<ApImageRow>[] => [...columns, { key: 'actions', header: t('actions'), render: (row) => <ApRowActions row={row} disabled={!enabled} /> }];
+    return { online: actions(true), offline: actions(false) };
+  }, [columns, t]);
+  return canChange ? withActions[online ? 'online' : 'offline'] : columns;
+}
 
 /** Why the last attempt failed, on one line under the row: the whole reason stays readable and the row stays one line high. */
 function errorLine(row: ApImageRow) {
@@ -155,16 +145,18 @@ function rowAttributes(row: ApImageRow): TableRowAttributes {
 
 /** `canChange`: an admin gets the per-AP actions column; `online`: the page is live, so they act. */
 export function ApImageTable({ aps, filtered, canChange = false, online = true }: { aps: readonly ApImageRow[]; filtered: boolean; canChange?: boolean; online?: boolean }) {
+  const t = useTranslations('apTable');
+  const columns = useApImageColumns(canChange, online);
   return (
     <Table
-      caption="AP image predownload status"
-      columns={canChange ? COLUMNS_WITH_ACTIONS[online ? 'online' : 'offline'] : COLUMNS}
+      caption={t('caption')}
+      columns={columns}
       rows={aps}
       rowKey={rowKey}
       rowAttributes={rowAttributes}
       rowDetail={errorLine}
       className="ap-table"
-      empty={filtered ? 'No AP matches the filter' : 'No APs joined'}
+      empty={t(filtered ? 'emptyFiltered' : 'empty')}
     />
   );
 }

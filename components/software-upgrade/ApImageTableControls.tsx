@@ -1,6 +1,7 @@
 'use client';
 
-import { useEffect, useState } from 'react';
+import { useTranslations } from 'next-intl';
+import { useEffect, useMemo, useState } from 'react';
 import { AP_IMAGE_PAGE_SIZES, parseSort, type ApImagePageQuery, type ApImageSortKey } from '@/lib/apImageQuery';
 import { AP_IMAGE_TYPES } from '@/lib/imageBundle';
 import { PREDOWNLOAD_STATUSES, PREDOWNLOAD_STATUS_LABEL, type PredownloadStatus } from '@/lib/predownloadStatus';
@@ -12,27 +13,38 @@ const ALL = 'all';
 // Typing in the filter sends one query after a short pause, not one per key.
 const FILTER_DELAY_MS = 250;
 
-const STATUS_OPTIONS: SelectOption<PredownloadStatus | typeof ALL>[] = [
-  { value: ALL, label: 'All statuses' },
-  ...PREDOWNLOAD_STATUSES.map((status) => ({ value: status, label: PREDOWNLOAD_STATUS_LABEL[status] })),
-];
-const IMAGE_TYPE_OPTIONS: SelectOption<string>[] = [{ value: ALL, label: 'All image types' }, ...AP_IMAGE_TYPES.map((type) => ({ value: type, label: type }))];
-const SORT_OPTIONS: SelectOption<ApImageSortKey>[] = [
-  { value: 'name', label: 'AP Name' },
-  { value: 'mac', label: 'MAC' },
-  { value: 'model', label: 'Model' },
-  { value: 'imageType', label: 'AP Image Type' },
-  { value: 'predownloadStatus', label: 'Predownload Status' },
-  { value: 'primaryImage', label: 'Primary Image' },
-  { value: 'backupImage', label: 'Backup Image' },
-  { value: 'percent', label: 'Percent Complete' },
-  { value: 'retryCount', label: 'Retry Count' },
-];
-const DIRECTION_OPTIONS: SelectOption<'asc' | 'desc'>[] = [
-  { value: 'asc', label: 'Ascending' },
-  { value: 'desc', label: 'Descending' },
-];
-const PAGE_SIZE_OPTIONS: SelectOption<string>[] = AP_IMAGE_PAGE_SIZES.map((size) => ({ value: String(size), label: `${size} per page` }));
+const SORT_KEYS = ['name', 'mac', 'model', 'imageType', 'predownloadStatus', 'primaryImage', 'backupImage', 'percent', 'retryCount'] as const satisfies readonly ApImageSortKey[];
+const SORT_LABEL_KEY = {
+  name: 'sortName',
+  mac: 'sortMac',
+  model: 'sortModel',
+  imageType: 'sortImageType',
+  predownloadStatus: 'sortPredownloadStatus',
+  primaryImage: 'sortPrimaryImage',
+  backupImage: 'sortBackupImage',
+  percent: 'sortPercent',
+  retryCount: 'sortRetryCount',
+} as const;
+
+/** The selects' options in the page's language; the status values stay IOS's words. */
+function useOptions() {
+  const t = useTranslations('apTableControls');
+  return useMemo(
+    () => ({
+      status: [{ value: ALL, label: t('allStatuses') }, ...PREDOWNLOAD_STATUSES.map((status) => ({ value: status, label: PREDOWNLOAD_STATUS_LABEL[status] }))] as SelectOption<
+        PredownloadStatus | typeof ALL
+      >[],
+      imageType: [{ value: ALL, label: t('allImageTypes') }, ...AP_IMAGE_TYPES.map((type) => ({ value: type, label: type }))] as SelectOption<string>[],
+      sort: SORT_KEYS.map((value) => ({ value, label: t(SORT_LABEL_KEY[value]) })) as SelectOption<ApImageSortKey>[],
+      direction: [
+        { value: 'asc', label: t('ascending') },
+        { value: 'desc', label: t('descending') },
+      ] as SelectOption<'asc' | 'desc'>[],
+      pageSize: AP_IMAGE_PAGE_SIZES.map((size) => ({ value: String(size), label: t('perPage', { size }) })) as SelectOption<string>[],
+    }),
+    [t],
+  );
+}
 
 export interface ApImageTableControlsProps {
   query: ApImagePageQuery;
@@ -42,6 +54,8 @@ export interface ApImageTableControlsProps {
 
 /** Filter, sort and page the AP table; every change goes back to the first page but paging itself. */
 export function ApImageTableControls({ query, total, onQuery }: ApImageTableControlsProps) {
+  const t = useTranslations('apTableControls');
+  const options = useOptions();
   const [text, setText] = useState(query.q ?? '');
   const { key, descending } = parseSort(query.sort);
 
@@ -58,47 +72,43 @@ export function ApImageTableControls({ query, total, onQuery }: ApImageTableCont
   const goTo = (target: number) => onQuery({ ...query, offset: (Math.min(Math.max(target, 1), pageCount) - 1) * query.limit });
 
   return (
-    <div className="table-controls" role="group" aria-label="AP table view">
+    <div className="table-controls" role="group" aria-label={t('group')}>
       <div className="table-filters">
-        <TextInput aria-label="Filter by AP name or MAC" placeholder="AP name or MAC" value={text} onValueChange={setText} className="table-filter-text" />
+        <TextInput aria-label={t('filterText')} placeholder={t('filterPlaceholder')} value={text} onValueChange={setText} className="table-filter-text" />
         <Select
-          aria-label="Filter by image type"
+          aria-label={t('filterImageType')}
           value={query.imageType ?? ALL}
-          options={IMAGE_TYPE_OPTIONS}
+          options={options.imageType}
           onValueChange={(value) => onQuery({ ...query, imageType: value === ALL ? undefined : value, offset: 0 })}
         />
         <Select
-          aria-label="Filter by predownload status"
+          aria-label={t('filterStatus')}
           value={query.status ?? ALL}
-          options={STATUS_OPTIONS}
+          options={options.status}
           onValueChange={(value) => onQuery({ ...query, status: value === ALL ? undefined : value, offset: 0 })}
         />
-        <Select aria-label="Sort by" value={key} options={SORT_OPTIONS} onValueChange={(value) => onQuery({ ...query, sort: descending ? `-${value}` : value, offset: 0 })} />
+        <Select aria-label={t('sortBy')} value={key} options={options.sort} onValueChange={(value) => onQuery({ ...query, sort: descending ? `-${value}` : value, offset: 0 })} />
         <Select
-          aria-label="Sort direction"
+          aria-label={t('sortDirection')}
           value={descending ? 'desc' : 'asc'}
-          options={DIRECTION_OPTIONS}
+          options={options.direction}
           onValueChange={(value) => onQuery({ ...query, sort: value === 'desc' ? `-${key}` : key, offset: 0 })}
         />
       </div>
       <div className="table-pager">
-        <span data-testid="ap-table-range">
-          {first}–{last} of {total}
-        </span>
+        <span data-testid="ap-table-range">{t('range', { first, last, total })}</span>
         <Select
-          aria-label="Rows per page"
+          aria-label={t('rowsPerPage')}
           value={String(query.limit)}
-          options={PAGE_SIZE_OPTIONS}
+          options={options.pageSize}
           onValueChange={(value) => onQuery({ ...query, limit: AP_IMAGE_PAGE_SIZES.find((size) => String(size) === value) ?? query.limit, offset: 0 })}
         />
         <Button className="btn-small" onClick={() => goTo(page - 1)} disabled={page <= 1}>
-          Previous page
+          {t('previousPage')}
         </Button>
-        <span data-testid="ap-table-page">
-          Page {page} of {pageCount}
-        </span>
+        <span data-testid="ap-table-page">{t('page', { page, pageCount })}</span>
         <Button className="btn-small" onClick={() => goTo(page + 1)} disabled={page >= pageCount}>
-          Next page
+          {t('nextPage')}
         </Button>
       </div>
     </div>

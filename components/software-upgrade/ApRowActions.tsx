@@ -1,5 +1,6 @@
 'use client';
 
+import { useTranslations } from 'next-intl';
 import { useState } from 'react';
 import type { ApImageRow } from '@/lib/apImage';
 import { PREDOWNLOAD_ACTIVE } from '@/lib/predownloadStatus';
@@ -12,6 +13,7 @@ import { apAction, type ApAction } from './maintenanceRequests';
  * button's name and tooltip.
  */
 export function ApRowActions({ row, disabled = false }: { row: ApImageRow; disabled?: boolean }) {
+  const t = useTranslations('apRowActions');
   const [busy, setBusy] = useState<ApAction | null>(null);
   const [error, setError] = useState<string | null>(null);
   const act = async (action: ApAction) => {
@@ -27,25 +29,25 @@ export function ApRowActions({ row, disabled = false }: { row: ApImageRow; disab
     <>
       <span className="ap-actions">
         {failed && (
-          <Button className="btn-small" aria-label="Retry now" title="Retry now" busy={busy === 'retry'} disabled={disabled || busy !== null} onClick={() => void act('retry')}>
-            Retry
+          <Button className="btn-small" aria-label={t('retryNow')} title={t('retryNow')} busy={busy === 'retry'} disabled={disabled || busy !== null} onClick={() => void act('retry')}>
+            {t('retry')}
           </Button>
         )}
         {(active || (failed && row.nextRetryTime !== null)) && (
           <Button className="btn-small" variant="danger" busy={busy === 'abort'} disabled={disabled || busy !== null} onClick={() => void act('abort')}>
-            Abort
+            {t('abort')}
           </Button>
         )}
         {row.predownloadStatus !== 'Reloading' && (
           <Button
             className="btn-small"
-            aria-label={row.activationExcluded ? 'Include in activation' : 'Exclude from activation'}
-            title={row.activationExcluded ? 'Include in activation' : 'Exclude from activation'}
+            aria-label={t(row.activationExcluded ? 'includeInActivation' : 'excludeFromActivation')}
+            title={t(row.activationExcluded ? 'includeInActivation' : 'excludeFromActivation')}
             busy={busy === 'exclude' || busy === 'include'}
             disabled={disabled || busy !== null}
             onClick={() => void act(row.activationExcluded ? 'include' : 'exclude')}
           >
-            {row.activationExcluded ? 'Include' : 'Exclude'}
+            {t(row.activationExcluded ? 'include' : 'exclude')}
           </Button>
         )}
       </span>

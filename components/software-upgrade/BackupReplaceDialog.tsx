@@ -1,3 +1,4 @@
+import { useTranslations } from 'next-intl';
 import type { BackupReplacement } from '@/lib/backupReplacement';
 import { Button } from '@/components/ui/Button';
 import { Dialog } from '@/components/ui/Dialog';
@@ -13,34 +14,30 @@ export interface BackupReplaceDialogProps {
  * backup image, the version it falls back to, with the running one. Keeping them is the first choice.
  */
 export function BackupReplaceDialog({ replacement, onReplace, onKeep }: BackupReplaceDialogProps) {
+  const t = useTranslations('dialogs');
   const { version, count, aps } = replacement;
   return (
     <Dialog
-      title="Replace backup images?"
+      title={t('replaceBackupsTitle')}
       data-testid="backup-replace-dialog"
       onDismiss={onKeep}
       actions={
         <>
-          <Button onClick={onKeep}>Keep backup images</Button>
+          <Button onClick={onKeep}>{t('keepBackups')}</Button>
           <Button variant="danger" onClick={onReplace}>
-            Replace {count} backup image{count === 1 ? '' : 's'}
+            {t('replaceBackups', { count })}
           </Button>
         </>
       }
     >
-      <p data-testid="backup-replace-summary">
-        {count} AP{count === 1 ? '' : 's'} already run{count === 1 ? 's' : ''} {version}. Predownloading {version} replaces {count === 1 ? 'its' : 'their'} backup image with the running one, leaving{' '}
-        {count === 1 ? 'it' : 'them'} no other version to fall back to:
-      </p>
+      <p data-testid="backup-replace-summary">{t('replaceSummary', { count, version })}</p>
       <ul data-testid="backup-replace-aps">
         {aps.map((ap) => (
-          <li key={ap.mac}>
-            {ap.name} loses {ap.backupImage}
-          </li>
+          <li key={ap.mac}>{t('loses', { name: ap.name, backup: ap.backupImage })}</li>
         ))}
-        {count > aps.length && <li>and {count - aps.length} more</li>}
+        {count > aps.length && <li>{t('andMore', { count: count - aps.length })}</li>}
       </ul>
-      <p className="dialog-note">To keep their backup image, leave these APs out with Predownload targets.</p>
+      <p className="dialog-note">{t('replaceNote')}</p>
     </Dialog>
   );
 }

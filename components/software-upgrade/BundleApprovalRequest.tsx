@@ -1,18 +1,12 @@
 'use client';
 
+import { useTranslations } from 'next-intl';
 import { useState } from 'react';
 import { z } from 'zod';
 import { APPROVE_BUNDLE_PATH, bundleApprovalSchema, type BundleApproval, type BundleFile } from '@/lib/bundleApproval';
 import { requestJson } from '@/components/api/jsonRequest';
 import { Button } from '@/components/ui/Button';
 import { Table, type TableColumn } from '@/components/ui/Table';
-
-const COLUMNS: TableColumn<BundleFile>[] = [
-  { key: 'name', header: 'File', render: (file) => file.name },
-  // Whole bytes, as the CLI and the API give them and `ls -l` prints them on the image server.
-  { key: 'size', header: 'Size (bytes)', render: (file) => String(file.size) },
-  { key: 'sha256', header: 'SHA-256', render: (file) => <code className="bundle-digest">{file.sha256}</code> },
-];
 
 const approvedSchema = z.object({ trusted: bundleApprovalSchema });
 
@@ -22,6 +16,13 @@ const approvedSchema = z.object({ trusted: bundleApprovalSchema });
  * trusts exactly these digests. A monitor sees the question but cannot answer it.
  */
 export function BundleApprovalRequest({ approval, canChange }: { approval: BundleApproval; canChange: boolean }) {
+  const t = useTranslations('bundleApproval');
+  const columns: TableColumn<BundleFile>[] = [
+    { key: 'name', header: t('file'), render: (file) => file.name },
+    // Whole bytes, as the CLI and the API give them and `ls -l` prints them on the image server.
+    { key: 'size', header: t('size'), render: (file) => String(file.size) },
+    { key: 'sha256', header: 'SHA-256', render: (file) => <code className="bundle-digest">{file.sha256}</code> },
+  ];
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const trust = async () => {
@@ -33,21 +34,18 @@ export function BundleApprovalRequest({ approval, canChange }: { approval: Bundl
   };
   return (
     <section className="bundle-approval" data-testid="bundle-approval" aria-labelledby="bundle-approval-title">
-      <h3 id="bundle-approval-title">Trust the bundle&apos;s files</h3>
-      <p>
-        The authenticity of the bundle <code data-testid="bundle-approval-path">{approval.path}</code> can&apos;t be established: it has no signature manifest. No AP receives its images until an
-        administrator trusts them. Compare each SHA-256 with the one the vendor lists for the image (cisco.com shows it with each download).
-      </p>
-      <Table caption="Files waiting for trust" columns={COLUMNS} rows={approval.files} rowKey={(file) => file.name} rowAttributes={(file) => ({ 'data-file': file.name })} />
+      <h3 id="bundle-approval-title">{t('title')}</h3>
+      <p>{t.rich('explanation', { path: approval.path, code: (chunks) => <code data-testid="bundle-approval-path">{chunks}</code> })}</p>
+      <Table caption={t('caption')} columns={columns} rows={approval.files} rowKey={(file) => file.name} rowAttributes={(file) => ({ 'data-file': file.name })} />
       {canChange ? (
         <div className="bundle-approval-actions">
-          <span>Trust these files?</span>
+          <span>{t('question')}</span>
           <Button variant="primary" busy={busy} disabled={busy} onClick={() => void trust()}>
-            Trust and continue
+            {t('trust')}
           </Button>
         </div>
       ) : (
-        <p className="field-hint">Waiting for an administrator to trust these files.</p>
+        <p className="field-hint">{t('waiting')}</p>
       )}
       {error && (
         <p className="field-error" role="alert">

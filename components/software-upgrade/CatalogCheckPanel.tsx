@@ -1,3 +1,5 @@
+import { useFormatter, useTranslations } from 'next-intl';
+import { formatMegabytes } from './format';
 import type { CatalogCheckResult } from '@/lib/firmwareCatalog';
 import { Alert } from '@/components/ui/Alert';
 import { Button } from '@/components/ui/Button';
@@ -8,13 +10,9 @@ import type { CatalogCheckApi } from './useCatalogCheck';
 type ImageTypeRow = CatalogCheckResult['imageTypes'][number];
 type Release = ImageTypeRow['latest'];
 
-const MB = 1_000_000;
-const release = (r: Release) => (r ? `${r.version} (${(r.size / MB).toFixed(1)} MB)` : 'None');
-
-/** The download the profile's release choice makes for one image type. */
-function downloadSize(row: ImageTypeRow, choice: string): string {
-  const chosen = choice === 'latest' ? row.latest : choice === 'recommended' ? row.recommended : ([row.latest, row.recommended].find((r) => r?.version === choice) ?? null);
-  return chosen ? `${(chosen.size / MB).toFixed(1)} MB` : '—';
+/** The release the profile's choice downloads for one image type. */
+function chosenRelease(row: ImageTypeRow, choice: string): Release {
+  return choice === 'latest' ? row.latest : choice === 'recommended' ? row.recommended : ([row.latest, row.recommended].find((r) => r?.version === choice) ?? null);
 }
 
 export interface CatalogCheckPanelProps {
@@ -28,24 +26,31 @@ export interface CatalogCheckPanelProps {
 
 /** Check for New Version: per image type in the fleet, what runs and what the catalog offers. */
 export function CatalogCheckPanel({ checks, releaseChoice, canCheck, onTrustCertificate }: CatalogCheckPanelProps) {
+  const t = useTranslations('catalogCheck');
+  const format = useFormatter();
+  const release = (r: Release) => (r ? `${r.version} (${formatMegabytes(format, r.size)})` : t('none'));
+  const downloadSize = (row: ImageTypeRow, choice: string) => {
+    const chosen = chosenRelease(row, choice);
+    return chosen ? formatMegabytes(format, chosen.size) : '—';
+  };
   const { result } = checks;
   const columns: TableColumn<ImageTypeRow>[] = [
-    { key: 'imageType', header: 'Image Type', render: (r) => r.imageType },
-    { key: 'apCount', header: 'APs', render: (r) => r.apCount },
-    { key: 'models', header: 'Models', render: (r) => r.models.join(', ') },
-    { key: 'runningVersion', header: 'Running Version', render: (r) => r.runningVersion },
-    { key: 'latest', header: 'Latest', render: (r) => release(r.latest) },
-    { key: 'recommended', header: 'Recommended', render: (r) => release(r.recommended) },
-    { key: 'downloadSize', header: 'Download Size', render: (r) => downloadSize(r, releaseChoice) },
-    { key: 'note', header: 'Status', render: (r) => r.note ?? 'New version available' },
+    { key: 'imageType', header: t('imageType'), render: (r) => r.imageType },
+    { key: 'apCount', header: t('aps'), render: (r) => r.apCount },
+    { key: 'models', header: t('models'), render: (r) => r.models.join(', ') },
+    { key: 'runningVersion', header: t('runningVersion'), render: (r) => r.runningVersion },
+    { key: 'latest', header: t('latest'), render: (r) => release(r.latest) },
+    { key: 'recommended', header: t('recommended'), render: (r) => release(r.recommended) },
+    { key: 'downloadSize', header: t('downloadSize'), render: (r) => downloadSize(r, releaseChoice) },
+    { key: 'note', header: t('status'), render: (r) => r.note ?? t('newVersion') },
   ];
   return (
     <div className="catalog-check" data-testid="catalog-check">
       <div className="catalog-check-bar">
         <Button className="btn-small" disabled={!canCheck || checks.checking} busy={checks.checking} onClick={checks.check}>
-          Check for New Version
+          {t('check')}
         </Button>
-        <span data-testid="catalog-checked-at">Last check: {result?.checkedAt ? formatDateTimeWithZone(result.checkedAt) : 'never'}</span>
+        <span data-testid="catalog-checked-at">{t('lastCheck', { time: result?.checkedAt ? formatDateTimeWithZone(result.checkedAt) : t('never') })}</span>
       </div>
       {result && (
         <p className={result.ok ? 'catalog-check-message' : 'catalog-check-message field-error'} data-testid="catalog-check-message">
@@ -60,15 +65,15 @@ export function CatalogCheckPanel({ checks, releaseChoice, canCheck, onTrustCert
       {checks.error && <Alert tone="danger">{checks.error}</Alert>}
       {result?.certificate && (
         <Alert tone="warning" data-testid="catalog-certificate">
-          Certificate of {result.catalogUrl}: {result.certificate.subject}, issued by {result.certificate.issuer}, SHA-256 fingerprint {result.certificate.fingerprint}.{' '}
+          {t('certificate', { url: result.catalogUrl, ...result.certificate })}{' '}
           <Button className="btn-small" disabled={!canCheck} onClick={() => onTrustCertificate(result.certificate!.fingerprint)}>
-            Trust this certificate
+            {t('trustCertificate')}
           </Button>
         </Alert>
       )}
       {result && result.imageTypes.length > 0 && (
         <Table
-          caption="Releases per image type"
+          caption={t('caption')}
           columns={columns}
           rows={result.imageTypes}
           rowKey={(r) => r.imageType}

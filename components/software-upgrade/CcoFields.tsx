@@ -1,3 +1,4 @@
+import { useTranslations } from 'next-intl';
 import { CCO_AUTO_CHECK, CCO_RELEASE_CHOICES } from '@/lib/httpModeSettings';
 import { Field } from '@/components/ui/Field';
 import { Select, type SelectOption } from '@/components/ui/Select';
@@ -6,8 +7,11 @@ import { TextInput } from '@/components/ui/TextInput';
 import { fieldControl } from './profileForm';
 import type { ProfileFormApi } from './useProfileForm';
 
-const AUTO_CHECK_LABELS: Record<(typeof CCO_AUTO_CHECK)[number], string> = { off: 'Off', daily: 'Daily' };
-const AUTO_CHECK_OPTIONS = CCO_AUTO_CHECK.map((value) => ({ value, label: AUTO_CHECK_LABELS[value] }));
+const AUTO_CHECK_LABEL_KEY = { off: 'autoCheckOff', daily: 'autoCheckDaily' } as const satisfies Record<(typeof CCO_AUTO_CHECK)[number], string>;
+
+// Forms of a value, the same in every language.
+const CATALOG_URL_FORM = 'https://catalog.example.com';
+const TIME_FORM = '03:00';
 
 export interface CcoFieldsProps {
   form: ProfileFormApi;
@@ -18,6 +22,8 @@ export interface CcoFieldsProps {
 
 /** CCO mode: where the firmware catalog is, who logs in, which release to install and when to check. */
 export function CcoFields({ form, hasPassword, knownVersions }: CcoFieldsProps) {
+  const t = useTranslations('cco');
+  const autoCheckOptions = CCO_AUTO_CHECK.map((value) => ({ value, label: t(AUTO_CHECK_LABEL_KEY[value]) }));
   const { values, errors } = form;
   const c = (path: Parameters<typeof fieldControl>[1]) => fieldControl(errors, path);
   const url = c('cco.catalogUrl');
@@ -29,15 +35,15 @@ export function CcoFields({ form, hasPassword, knownVersions }: CcoFieldsProps) 
   const ca = c('cco.caCertificate');
   const fingerprint = c('cco.certificateFingerprint');
   const versions = [...new Set([...knownVersions, ...(CCO_RELEASE_CHOICES.includes(values.cco.release as never) ? [] : [values.cco.release])])];
-  const releaseOptions: SelectOption<string>[] = [{ value: 'recommended', label: 'Recommended' }, { value: 'latest', label: 'Latest' }, ...versions.map((v) => ({ value: v, label: v }))];
+  const releaseOptions: SelectOption<string>[] = [{ value: 'recommended', label: t('recommended') }, { value: 'latest', label: t('latest') }, ...versions.map((v) => ({ value: v, label: v }))];
 
   return (
     <>
-      <Field id={url.id} path={url.path} label="Catalog URL" required error={url.error}>
+      <Field id={url.id} path={url.path} label={t('catalogUrl')} required error={url.error}>
         <TextInput
           id={url.id}
           value={values.cco.catalogUrl}
-          placeholder="https://catalog.example.com"
+          placeholder={CATALOG_URL_FORM}
           autoComplete="off"
           spellCheck={false}
           aria-required="true"
@@ -46,7 +52,7 @@ export function CcoFields({ form, hasPassword, knownVersions }: CcoFieldsProps) 
           onValueChange={(v) => form.setCco('catalogUrl', v)}
         />
       </Field>
-      <Field id={user.id} path={user.path} label="Account User Name" required error={user.error}>
+      <Field id={user.id} path={user.path} label={t('username')} required error={user.error}>
         <TextInput
           id={user.id}
           value={values.cco.username}
@@ -58,38 +64,31 @@ export function CcoFields({ form, hasPassword, knownVersions }: CcoFieldsProps) 
           onValueChange={(v) => form.setCco('username', v)}
         />
       </Field>
-      <Field id={password.id} path={password.path} label="Password or API Key" required={!hasPassword} error={password.error}>
+      <Field id={password.id} path={password.path} label={t('password')} required={!hasPassword} error={password.error}>
         <TextInput
           id={password.id}
           type="password"
           value={values.cco.password}
-          placeholder={hasPassword ? 'A key is set; leave empty to keep it' : ''}
+          placeholder={hasPassword ? t('passwordKept') : ''}
           autoComplete="new-password"
           invalid={password.invalid}
           errorId={password.errorId}
           onValueChange={(v) => form.setCco('password', v)}
         />
       </Field>
-      <Field id={release.id} path={release.path} label="Release" error={release.error}>
+      <Field id={release.id} path={release.path} label={t('release')} error={release.error}>
         <Select id={release.id} value={values.cco.release} options={releaseOptions} invalid={release.invalid} errorId={release.errorId} onValueChange={(v) => form.setCco('release', v)} />
       </Field>
-      <Field id={autoCheck.id} path={autoCheck.path} label="Automatic Check" error={autoCheck.error}>
-        <Select
-          id={autoCheck.id}
-          value={values.cco.autoCheck}
-          options={AUTO_CHECK_OPTIONS}
-          invalid={autoCheck.invalid}
-          errorId={autoCheck.errorId}
-          onValueChange={(v) => form.setCco('autoCheck', v)}
-        />
+      <Field id={autoCheck.id} path={autoCheck.path} label={t('autoCheck')} error={autoCheck.error}>
+        <Select id={autoCheck.id} value={values.cco.autoCheck} options={autoCheckOptions} invalid={autoCheck.invalid} errorId={autoCheck.errorId} onValueChange={(v) => form.setCco('autoCheck', v)} />
       </Field>
       {values.cco.autoCheck === 'daily' && (
-        <Field id={time.id} path={time.path} label="Check Time" error={time.error}>
+        <Field id={time.id} path={time.path} label={t('checkTime')} error={time.error}>
           <TextInput
             id={time.id}
             className="input-short"
             value={values.cco.autoCheckTime}
-            placeholder="03:00"
+            placeholder={TIME_FORM}
             autoComplete="off"
             invalid={time.invalid}
             errorId={time.errorId}
@@ -97,10 +96,10 @@ export function CcoFields({ form, hasPassword, knownVersions }: CcoFieldsProps) 
           />
         </Field>
       )}
-      <Field id={ca.id} path={ca.path} label="CA Certificate" error={ca.error} hint="PEM of a CA trusted besides the system's store; empty for the system's store only.">
+      <Field id={ca.id} path={ca.path} label={t('caCertificate')} error={ca.error} hint={t('caCertificateHint')}>
         <TextArea id={ca.id} rows={3} value={values.cco.caCertificate} spellCheck={false} invalid={ca.invalid} errorId={ca.errorId} onValueChange={(v) => form.setCco('caCertificate', v)} />
       </Field>
-      <Field id={fingerprint.id} path={fingerprint.path} label="Certificate Fingerprint" error={fingerprint.error} hint="A certificate trusted once by its SHA-256 fingerprint (AB:CD:…).">
+      <Field id={fingerprint.id} path={fingerprint.path} label={t('certificateFingerprint')} error={fingerprint.error} hint={t('certificateFingerprintHint')}>
         <TextInput
           id={fingerprint.id}
           value={values.cco.certificateFingerprint}

@@ -1,3 +1,4 @@
+import { useTranslations } from 'next-intl';
 import { formatDateTimeWithZone } from '@/lib/dateTime';
 import { Alert } from '@/components/ui/Alert';
 import type { ConnectionStatus } from './consoleReducer';
@@ -10,18 +11,19 @@ export interface ConnectionIndicatorProps {
   since: string | null;
 }
 
-function pillText(status: ConnectionStatus, notice: string | null): string {
-  if (status === 'live') return 'Live';
-  if (status === 'connecting') return 'Connecting…';
-  return notice ? 'Stopped, reconnecting…' : 'Unreachable, reconnecting…';
+function pillKey(status: ConnectionStatus, notice: string | null) {
+  if (status === 'live') return 'live';
+  if (status === 'connecting') return 'connecting';
+  return notice ? 'stopped' : 'unreachable';
 }
 
 /** Whether the page is live, at the top right of the page. */
 export function ConnectionIndicator({ status, notice }: Pick<ConnectionIndicatorProps, 'status' | 'notice'>) {
+  const t = useTranslations('connection');
   return (
-    <span className={`connection connection-${status}`} data-testid="connection" role="status" title={status === 'live' ? 'Receiving live updates' : 'Showing the last known state'}>
+    <span className={`connection connection-${status}`} data-testid="connection" role="status" title={t(status === 'live' ? 'liveTitle' : 'lastKnownTitle')}>
       <span className="connection-dot" aria-hidden="true" />
-      {pillText(status, notice)}
+      {t(pillKey(status, notice))}
     </span>
   );
 }
@@ -31,11 +33,11 @@ export function ConnectionIndicator({ status, notice }: Pick<ConnectionIndicator
  * page shows the last known state, and that its commands are off until the console answers again.
  */
 export function ConnectionNotice({ status, notice, since }: ConnectionIndicatorProps) {
+  const t = useTranslations('connection');
   if (status !== 'reconnecting') return null;
   return (
     <Alert tone="warning" data-testid="connection-notice">
-      {notice ? `Console stopped (${notice}).` : `Console unreachable${since ? ` since ${formatDateTimeWithZone(since)}` : ''}.`} This page shows the last known state and its commands are off until
-      the console answers again{notice ? '; a running upgrade carries on when it is back.' : '.'}
+      {notice ? t('noticeStopped', { reason: notice }) : since ? t('noticeUnreachableSince', { since: formatDateTimeWithZone(since) }) : t('noticeUnreachable')}
     </Alert>
   );
 }

@@ -1,5 +1,7 @@
 'use client';
 
+import { useFormatter, useTranslations } from 'next-intl';
+import { formatMegabytes } from './format';
 import { useCallback } from 'react';
 import { versionFromFileName } from '@/lib/httpModeSettings';
 import { Button } from '@/components/ui/Button';
@@ -13,8 +15,6 @@ import { UploadTrust } from './UploadTrust';
 import { useStoredUpload } from './useStoredUpload';
 import type { ProfileFormApi } from './useProfileForm';
 
-const MB = 1_000_000;
-
 export interface DesktopFieldsProps {
   form: ProfileFormApi;
   homogeneous: boolean;
@@ -23,6 +23,9 @@ export interface DesktopFieldsProps {
 
 /** Desktop (HTTP) mode: the admin uploads the image file from this browser; only for a homogeneous network. */
 export function DesktopFields({ form, homogeneous, canChange }: DesktopFieldsProps) {
+  const t = useTranslations('desktop');
+  const format = useFormatter();
+  const mb = (bytes: number) => formatMegabytes(format, bytes);
   const { values, errors, setDesktop } = form;
   const onUploaded = useCallback(
     (uploadId: string, fileName: string) => {
@@ -42,7 +45,7 @@ export function DesktopFields({ form, homogeneous, canChange }: DesktopFieldsPro
   if (!homogeneous) return <HomogeneityBanner homogeneous={false} />;
   return (
     <>
-      <Field id={file.id} path={file.path} label="Image File" required error={file.error}>
+      <Field id={file.id} path={file.path} label={t('imageFile')} required error={file.error}>
         <input
           id={file.id}
           type="file"
@@ -59,18 +62,18 @@ export function DesktopFields({ form, homogeneous, canChange }: DesktopFieldsPro
           <div className="desktop-upload" data-testid="desktop-upload-progress">
             <ProgressBar
               value={(state.bytes / Math.max(1, state.total)) * 100}
-              label={`Upload of ${state.fileName}`}
-              text={`${(state.bytes / MB).toFixed(1)} of ${(state.total / MB).toFixed(1)} MB`}
+              label={t('uploadOf', { file: state.fileName })}
+              text={t('progress', { done: mb(state.bytes), total: mb(state.total) })}
             />
             <Button className="btn-small" onClick={upload.cancel}>
-              Cancel upload
+              {t('cancelUpload')}
             </Button>
           </div>
         )}
         {state.phase === 'done' && (
           <>
             <p className="field-hint" data-testid="desktop-uploaded">
-              Uploaded {state.fileName} ({(state.total / MB).toFixed(1)} MB), SHA-256 <code data-testid="desktop-sha256">{state.sha256}</code>
+              {t.rich('uploaded', { file: state.fileName, size: mb(state.total), sha256: state.sha256, code: (chunks) => <code data-testid="desktop-sha256">{chunks}</code> })}
             </p>
             <UploadTrust uploadId={state.uploadId} sha256={state.sha256} trust={null} canChange={canChange} />
           </>
@@ -78,7 +81,7 @@ export function DesktopFields({ form, homogeneous, canChange }: DesktopFieldsPro
         {state.phase === 'idle' && stored && (
           <>
             <p className="field-hint" data-testid="desktop-stored">
-              In use: {stored.fileName} ({(stored.size / MB).toFixed(1)} MB), SHA-256 <code>{stored.sha256}</code>. Choose a file to replace it.
+              {t.rich('inUse', { file: stored.fileName, size: mb(stored.size), sha256: stored.sha256, code: (chunks) => <code>{chunks}</code> })}
             </p>
             <UploadTrust uploadId={stored.uploadId} sha256={stored.sha256} trust={stored.trust} canChange={canChange} />
           </>
@@ -89,7 +92,7 @@ export function DesktopFields({ form, homogeneous, canChange }: DesktopFieldsPro
           </p>
         )}
       </Field>
-      <Field id={version.id} path={version.path} label="Image Version" required error={version.error} hint="The AP image version of the file; read from its name when it holds one.">
+      <Field id={version.id} path={version.path} label={t('imageVersion')} required error={version.error} hint={t('imageVersionHint')}>
         <TextInput
           id={version.id}
           className="input-short"

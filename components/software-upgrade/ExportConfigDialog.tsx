@@ -1,5 +1,6 @@
 'use client';
 
+import { useTranslations } from 'next-intl';
 import { useRef, useState } from 'react';
 import { Button } from '@/components/ui/Button';
 import { Dialog } from '@/components/ui/Dialog';
@@ -27,6 +28,7 @@ function selectContents(element: HTMLElement): void {
 
 /** The stored profile as EWC CLI lines, to copy into a controller or keep as a record. */
 export function ExportConfigDialog({ text, unsaved, returnFocusTo, onClose }: ExportConfigDialogProps) {
+  const t = useTranslations('dialogs');
   const pre = useRef<HTMLPreElement>(null);
   const [copy, setCopy] = useState<CopyState>('idle');
 
@@ -43,7 +45,7 @@ export function ExportConfigDialog({ text, unsaved, returnFocusTo, onClose }: Ex
 
   return (
     <Dialog
-      title="Export configuration"
+      title={t('exportTitle')}
       data-testid="export-config"
       className="dialog-wide"
       onDismiss={onClose}
@@ -51,12 +53,12 @@ export function ExportConfigDialog({ text, unsaved, returnFocusTo, onClose }: Ex
       actions={
         <>
           <span className="dialog-status" role="status">
-            {copy === 'copied' ? 'Copied' : copy === 'selected' ? 'Selected; press Ctrl+C to copy' : ''}
+            {copy === 'idle' ? '' : t(copy)}
           </span>
           <Button variant="primary" onClick={() => void copyText()}>
-            Copy
+            {t('copy')}
           </Button>
-          <Button onClick={onClose}>Close</Button>
+          <Button onClick={onClose}>{t('close')}</Button>
         </>
       }
     >
@@ -64,8 +66,8 @@ export function ExportConfigDialog({ text, unsaved, returnFocusTo, onClose }: Ex
       <pre ref={pre} className="config-text" tabIndex={0}>
         {text}
       </pre>
-      <p className="dialog-note">Paste the sftp-password value with Password Type AES to restore it on this console.</p>
-      {unsaved && <p className="dialog-note">Unsaved changes in the form are not included.</p>}
+      <p className="dialog-note">{t('exportPasswordNote')}</p>
+      {unsaved && <p className="dialog-note">{t('exportUnsaved')}</p>}
     </Dialog>
   );
 }

@@ -1,3 +1,4 @@
+import { useTranslations } from 'next-intl';
 import { keyTypeLabel } from '@/lib/hostKeyType';
 import type { HostKeyInfo } from '@/lib/imageDownloadProfile';
 import { Button } from '@/components/ui/Button';
@@ -16,33 +17,38 @@ export interface HostKeyDialogProps {
 
 /** OpenSSH's first-connection question, answered by the engineer before the console trusts the image server. */
 export function HostKeyDialog({ hostKey, current, returnFocusTo, onTrust, onDistrust }: HostKeyDialogProps) {
+  const t = useTranslations('dialogs');
   const trusted = current.trim();
   return (
     <Dialog
-      title="Trust host key"
+      title={t('trustHostKey')}
       data-testid="host-key-dialog"
       onDismiss={onDistrust}
       returnFocusTo={returnFocusTo}
       actions={
         <>
           <Button variant="primary" onClick={onTrust}>
-            Trust and continue
+            {t('trustAndContinue')}
           </Button>
-          <Button onClick={onDistrust}>Don&apos;t trust</Button>
+          <Button onClick={onDistrust}>{t('dontTrust')}</Button>
         </>
       }
     >
-      <p>The authenticity of host &apos;{hostPort(hostKey.host, hostKey.port)}&apos; can&apos;t be established.</p>
+      <p>{t('hostUnknown', { host: hostPort(hostKey.host, hostKey.port) })}</p>
       <p>
-        {keyTypeLabel(hostKey.keyType)} key fingerprint is <code data-testid="host-key-fingerprint">{hostKey.fingerprint}</code>.
+        {t.rich('fingerprint', {
+          keyType: keyTypeLabel(hostKey.keyType),
+          fingerprint: hostKey.fingerprint,
+          code: (chunks) => <code data-testid="host-key-fingerprint">{chunks}</code>,
+        })}
       </p>
       {trusted !== '' && trusted !== hostKey.fingerprint && (
         // A changed key is what an interception looks like; it must not pass as a routine first connection.
         <p className="dialog-warning" data-testid="host-key-changed">
-          This differs from the fingerprint in the form, <code>{trusted}</code>. Trust it only if you know the server&apos;s key was replaced.
+          {t.rich('fingerprintChanged', { trusted, code: (chunks) => <code>{chunks}</code> })}
         </p>
       )}
-      <p>Trust this host key?</p>
+      <p>{t('trustQuestion')}</p>
     </Dialog>
   );
 }

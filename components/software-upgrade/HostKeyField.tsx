@@ -1,8 +1,12 @@
+import { useTranslations } from 'next-intl';
 import { Button } from '@/components/ui/Button';
 import { Field } from '@/components/ui/Field';
 import { TextInput } from '@/components/ui/TextInput';
 import { fieldControl } from './profileForm';
 import type { ProfileFormApi } from './useProfileForm';
+
+// ssh-keygen's own form, the same in every language.
+const FINGERPRINT_FORM = 'SHA256:…';
 
 export interface HostKeyFieldProps {
   form: ProfileFormApi;
@@ -14,22 +18,17 @@ export interface HostKeyFieldProps {
 
 /** The pinned host key of the image server, typed from `ssh-keygen -lf` or fetched and confirmed. */
 export function HostKeyField({ form, onGetHostKey, blocked, fetching }: HostKeyFieldProps) {
+  const t = useTranslations('sftp');
   const fingerprint = fieldControl(form.errors, 'sftp.hostKeyFingerprint');
   const value = form.values.sftp.hostKeyFingerprint;
   return (
-    <Field
-      id={fingerprint.id}
-      path={fingerprint.path}
-      label="Host Key Fingerprint"
-      error={fingerprint.error}
-      hint={value.trim() === '' ? "None trusted yet: Save & Download will show the server's key for you to confirm." : undefined}
-    >
+    <Field id={fingerprint.id} path={fingerprint.path} label={t('hostKeyFingerprint')} error={fingerprint.error} hint={value.trim() === '' ? t('hostKeyNone') : undefined}>
       <div className="input-with-button">
         <TextInput
           id={fingerprint.id}
           className="input-mono"
           value={value}
-          placeholder="SHA256:…"
+          placeholder={FINGERPRINT_FORM}
           autoComplete="off"
           autoCapitalize="off"
           spellCheck={false}
@@ -42,7 +41,7 @@ export function HostKeyField({ form, onGetHostKey, blocked, fetching }: HostKeyF
           }}
         />
         <Button disabled={blocked} busy={fetching} onClick={onGetHostKey}>
-          Get host key
+          {t('getHostKey')}
         </Button>
       </div>
     </Field>

@@ -1,9 +1,13 @@
+import { useTranslations } from 'next-intl';
 import type { ChangeEvent } from 'react';
 import { Field } from '@/components/ui/Field';
 import { TextArea } from '@/components/ui/TextArea';
 import { fieldControl } from './profileForm';
 import { readPrivateKeyFile } from './privateKeyFile';
 import type { ProfileFormApi } from './useProfileForm';
+
+// The key file's own first line, the same in every language.
+const KEY_FORM = '-----BEGIN OPENSSH PRIVATE KEY-----';
 
 export interface PrivateKeyFieldProps {
   form: ProfileFormApi;
@@ -13,6 +17,7 @@ export interface PrivateKeyFieldProps {
 
 /** The key as text, pasted or loaded from a file; it is never filled from the server. */
 export function PrivateKeyField({ form, hasPrivateKey }: PrivateKeyFieldProps) {
+  const t = useTranslations('sftp');
   const key = fieldControl(form.errors, 'sftp.privateKey');
   const fileId = `${key.id}-file`;
 
@@ -28,7 +33,7 @@ export function PrivateKeyField({ form, hasPrivateKey }: PrivateKeyFieldProps) {
   };
 
   return (
-    <Field id={key.id} path={key.path} label="Private Key" required={!hasPrivateKey} error={key.error}>
+    <Field id={key.id} path={key.path} label={t('privateKey')} required={!hasPrivateKey} error={key.error}>
       <TextArea
         id={key.id}
         className="textarea-key"
@@ -36,7 +41,7 @@ export function PrivateKeyField({ form, hasPrivateKey }: PrivateKeyFieldProps) {
         // Key lines must stay whole to be recognisable; wrapping them looks like corruption.
         wrap="off"
         value={form.values.sftp.privateKey}
-        placeholder={hasPrivateKey ? 'A private key is stored; leave empty to keep it' : '-----BEGIN OPENSSH PRIVATE KEY-----'}
+        placeholder={hasPrivateKey ? t('privateKeyKept') : KEY_FORM}
         autoComplete="off"
         autoCapitalize="off"
         spellCheck={false}
@@ -49,7 +54,7 @@ export function PrivateKeyField({ form, hasPrivateKey }: PrivateKeyFieldProps) {
         <input id={fileId} type="file" className="file-input" onChange={(event) => void loadFile(event)} />
         {/* The label is the visible button: a native file input cannot be styled like the others. */}
         <label htmlFor={fileId} className="btn btn-secondary btn-small">
-          Load key file
+          {t('loadKeyFile')}
         </label>
       </div>
     </Field>

@@ -1,3 +1,4 @@
+import { useTranslations } from 'next-intl';
 import type { FormEvent, ReactNode } from 'react';
 import { IMAGE_DOWNLOAD_MODES, isServerMode } from '@/lib/imageDownloadProfile';
 import { isHttpMode } from '@/lib/httpModeSettings';
@@ -11,7 +12,6 @@ import { SftpFields, type SftpFieldsProps } from './SftpFields';
 import type { ProfileFormApi } from './useProfileForm';
 
 // The EWC's own name for the browser upload mode.
-const MODE_OPTIONS = IMAGE_DOWNLOAD_MODES.map((value) => ({ value, label: value === 'DESKTOP' ? 'Desktop (HTTP)' : value }));
 
 export interface ProfileFormProps {
   form: ProfileFormApi;
@@ -29,7 +29,9 @@ export interface ProfileFormProps {
 }
 
 export function ProfileForm({ form, stored, onSubmit, onGetHostKey, blocked, fetchingHostKey, actions, httpModeFields }: ProfileFormProps) {
+  const t = useTranslations('profileForm');
   const { values, errors } = form;
+  const modeOptions = IMAGE_DOWNLOAD_MODES.map((value) => ({ value, label: value === 'DESKTOP' ? t('desktopMode') : value }));
   const handleSubmit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     onSubmit();
@@ -40,16 +42,16 @@ export function ProfileForm({ form, stored, onSubmit, onGetHostKey, blocked, fet
 
   return (
     // The API's schema validates; the browser's own bubbles would pre-empt its messages.
-    <form className="profile-form" noValidate onSubmit={handleSubmit} aria-label="Image download profile">
+    <form className="profile-form" noValidate onSubmit={handleSubmit} aria-label={t('formLabel')}>
       <fieldset className="profile-fields" disabled={!form.ready} aria-busy={!form.ready || undefined}>
-        <Field id={mode.id} path={mode.path} label="Mode" error={mode.error}>
-          <Select id={mode.id} value={values.mode} options={MODE_OPTIONS} invalid={mode.invalid} errorId={mode.errorId} onValueChange={form.setMode} />
+        <Field id={mode.id} path={mode.path} label={t('mode')} error={mode.error}>
+          <Select id={mode.id} value={values.mode} options={modeOptions} invalid={mode.invalid} errorId={mode.errorId} onValueChange={form.setMode} />
         </Field>
         {/* The seed's order: Image Server, Image Path, (SFTP) User Name, Password Type, Password, Port, Parallel Mode. */}
         {isServerMode(values.mode) && <ServerFields form={form} mode={values.mode} />}
         {values.mode === 'SFTP' && <SftpFields form={form} stored={stored} />}
         {isServerMode(values.mode) && <PortField form={form} mode={values.mode} />}
-        <Field id={parallel.id} path={parallel.path} label="Parallel Mode" error={parallel.error}>
+        <Field id={parallel.id} path={parallel.path} label={t('parallelMode')} error={parallel.error}>
           <Switch id={parallel.id} checked={values.parallelMode} invalid={parallel.invalid} errorId={parallel.errorId} onCheckedChange={form.setParallelMode} />
         </Field>
         {values.mode === 'SFTP' && <HostKeyField form={form} onGetHostKey={onGetHostKey} blocked={blocked} fetching={fetchingHostKey} />}

@@ -1,3 +1,4 @@
+import { useTranslations } from 'next-intl';
 import { DEFAULT_PORT, SLOT_OF, type ServerMode } from '@/lib/imageDownloadProfile';
 import { TextField } from '@/components/ui/FormFields';
 import { fieldControl } from './profileForm';
@@ -11,12 +12,13 @@ export interface ServerFieldsProps {
 
 /** Image Server and Image Path of the TFTP or the SFTP server (the seed's form puts the SFTP login between them and the Port). */
 export function ServerFields({ form, mode }: ServerFieldsProps) {
+  const t = useTranslations('profileForm');
   const { errors } = form;
   const slot = SLOT_OF[mode];
   const values = form.values[slot];
   const locationFields = [
-    { key: 'imageServer', control: fieldControl(errors, `${slot}.imageServer`), label: 'Image Server', placeholder: 'IPv4/IPv6 address or host name' },
-    { key: 'imagePath', control: fieldControl(errors, `${slot}.imagePath`), label: 'Image Path', placeholder: mode === 'TFTP' ? '/images/ewc/' : 'Documents/sftp_files/EWC_17_12_1' },
+    { key: 'imageServer', control: fieldControl(errors, `${slot}.imageServer`), label: t('imageServer'), placeholder: t('imageServerPlaceholder') },
+    { key: 'imagePath', control: fieldControl(errors, `${slot}.imagePath`), label: t('imagePath'), placeholder: mode === 'TFTP' ? '/images/ewc/' : 'Documents/sftp_files/EWC_17_12_1' },
   ] as const;
 
   return (
@@ -41,11 +43,12 @@ export function ServerFields({ form, mode }: ServerFieldsProps) {
 
 /** The TFTP or the SFTP server's Port. */
 export function PortField({ form, mode }: ServerFieldsProps) {
+  const t = useTranslations('profileForm');
   const slot = SLOT_OF[mode];
   return (
     <TextField
       control={fieldControl(form.errors, `${slot}.port`)}
-      label="Port"
+      label={t('port')}
       className="input-short"
       value={form.values[slot].port}
       inputMode="numeric"

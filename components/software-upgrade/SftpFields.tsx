@@ -1,3 +1,4 @@
+import { useTranslations } from 'next-intl';
 import { PASSWORD_TYPES, SFTP_AUTH_METHODS, type SftpAuthMethod } from '@/lib/imageDownloadProfile';
 import { SelectField, TextField } from '@/components/ui/FormFields';
 import { optionsOf, type SelectOption } from '@/components/ui/Select';
@@ -7,8 +8,7 @@ import type { ProfileFormApi } from './useProfileForm';
 
 const PASSWORD_TYPE_OPTIONS = optionsOf(PASSWORD_TYPES);
 
-const AUTH_LABELS: Record<SftpAuthMethod, string> = { password: 'Password', key: 'Private key' };
-const AUTH_OPTIONS: SelectOption<SftpAuthMethod>[] = SFTP_AUTH_METHODS.map((value) => ({ value, label: AUTH_LABELS[value] }));
+const AUTH_LABEL_KEY = { password: 'authPassword', key: 'authKey' } as const satisfies Record<SftpAuthMethod, string>;
 
 export interface SftpFieldsProps {
   form: ProfileFormApi;
@@ -18,6 +18,8 @@ export interface SftpFieldsProps {
 
 /** The SFTP login: User Name, then how it logs in (the seed's Password Type and Password, or this console's private key). */
 export function SftpFields({ form, stored }: SftpFieldsProps) {
+  const t = useTranslations('sftp');
+  const authOptions: SelectOption<SftpAuthMethod>[] = SFTP_AUTH_METHODS.map((value) => ({ value, label: t(AUTH_LABEL_KEY[value]) }));
   const { values, errors } = form;
   const username = fieldControl(errors, 'sftp.username');
   const auth = fieldControl(errors, 'sftp.authMethod');
@@ -29,7 +31,7 @@ export function SftpFields({ form, stored }: SftpFieldsProps) {
     <>
       <TextField
         control={username}
-        label="User Name"
+        label={t('userName')}
         required
         value={values.sftp.username}
         autoComplete="off"
@@ -37,18 +39,24 @@ export function SftpFields({ form, stored }: SftpFieldsProps) {
         aria-required="true"
         onValueChange={(value) => form.setSftp('username', value)}
       />
-      <SelectField control={auth} label="Authentication" value={values.sftp.authMethod} options={AUTH_OPTIONS} onValueChange={(value) => form.setSftp('authMethod', value)} />
+      <SelectField control={auth} label={t('authentication')} value={values.sftp.authMethod} options={authOptions} onValueChange={(value) => form.setSftp('authMethod', value)} />
       {values.sftp.authMethod === 'password' ? (
         <>
-          <SelectField control={passwordType} label="Password Type" value={values.sftp.passwordType} options={PASSWORD_TYPE_OPTIONS} onValueChange={(value) => form.setSftp('passwordType', value)} />
+          <SelectField
+            control={passwordType}
+            label={t('passwordType')}
+            value={values.sftp.passwordType}
+            options={PASSWORD_TYPE_OPTIONS}
+            onValueChange={(value) => form.setSftp('passwordType', value)}
+          />
           <TextField
             control={password}
-            label="Password"
+            label={t('password')}
             required={!stored.hasPassword}
             type="password"
             value={values.sftp.password}
             // A stored password is never sent back; say so instead of showing a fake mask.
-            placeholder={stored.hasPassword ? 'A password is set; leave empty to keep it' : ''}
+            placeholder={stored.hasPassword ? t('passwordKept') : ''}
             // Keeps the browser from filling in the engineer's own login password.
             autoComplete="new-password"
             aria-required={!stored.hasPassword || undefined}
@@ -60,10 +68,10 @@ export function SftpFields({ form, stored }: SftpFieldsProps) {
           <PrivateKeyField form={form} hasPrivateKey={stored.hasPrivateKey} />
           <TextField
             control={passphrase}
-            label="Passphrase"
+            label={t('passphrase')}
             type="password"
             value={values.sftp.passphrase}
-            placeholder="Only for an encrypted key"
+            placeholder={t('passphrasePlaceholder')}
             autoComplete="new-password"
             onValueChange={(value) => form.setSftp('passphrase', value)}
           />

@@ -1,5 +1,6 @@
 'use client';
 
+import { useTranslations } from 'next-intl';
 import { isCancellable, isUpgradeBusy } from '@/lib/upgradeStage';
 import { Button } from '@/components/ui/Button';
 import { Panel } from '@/components/ui/Panel';
@@ -7,7 +8,6 @@ import { ResultBanner } from '@/components/ui/ResultBanner';
 import { ApImageCounters } from './ApImageCounters';
 import { CatalogCheckPanel } from './CatalogCheckPanel';
 import { HttpModeFields } from './HttpModeFields';
-import { NON_HOMOGENEOUS_MESSAGE } from '@/lib/httpModeSettings';
 import { useCatalogCheck } from './useCatalogCheck';
 import { ApImageTable } from './ApImageTable';
 import { ApImageTableControls } from './ApImageTableControls';
@@ -44,6 +44,8 @@ const EXPORT_BUTTON_ID = 'export-config-open';
  * A monitor sees everything live but every command is disabled (the server refuses them with 403 anyway).
  */
 export function SoftwareUpgradeConsole({ canChange }: { canChange: boolean }) {
+  const t = useTranslations('console');
+  const tHomogeneity = useTranslations('homogeneity');
   const live = useConsoleState();
   const form = useProfileForm(live.profile);
   const runner = useActionRunner();
@@ -60,7 +62,7 @@ export function SoftwareUpgradeConsole({ canChange }: { canChange: boolean }) {
   const online = live.connection === 'live';
   const allowed = canChange && online;
   // Desktop mode serves one image: on a mixed fleet nothing in this mode can be saved, and the buttons say why.
-  const saveBlocked = form.values.mode === 'DESKTOP' && !live.homogeneous ? `Save and Save & Download are off: ${NON_HOMOGENEOUS_MESSAGE} Choose TFTP, SFTP or CCO.` : null;
+  const saveBlocked = form.values.mode === 'DESKTOP' && !live.homogeneous ? t('saveBlocked', { reason: tHomogeneity('nonHomogeneous') }) : null;
   const busy = upgrade !== null && isUpgradeBusy(upgrade.stage);
   const message = actions.message && !(actions.message.aboutForm && form.dirty) ? actions.message : null;
 
@@ -73,12 +75,12 @@ export function SoftwareUpgradeConsole({ canChange }: { canChange: boolean }) {
       <ResultBanner message={message} onDismiss={actions.dismissMessage} testId="action-message" />
       {!canChange && (
         <p className="read-only-note" data-testid="read-only-note">
-          Read-only: your role is monitor. You see the upgrade live; an admin saves, downloads, activates and cancels.
+          {t('readOnly')}
         </p>
       )}
 
       <div className="console-top">
-        <Panel id="image-download" title="Image Download">
+        <Panel id="image-download" title={t('imageDownload')}>
           <ProfileForm
             form={form}
             stored={{ hasPassword: live.profile?.sftp.hasPassword === true, hasPrivateKey: live.profile?.sftp.hasPrivateKey === true }}
@@ -101,27 +103,27 @@ export function SoftwareUpgradeConsole({ canChange }: { canChange: boolean }) {
                 onCancel={confirmation.cancel}
                 aside={
                   <Button id={EXPORT_BUTTON_ID} className="btn-small" disabled={!allowed || actions.busy !== null} busy={actions.busy === 'export'} onClick={configExport.open}>
-                    Export configuration
+                    {t('exportConfiguration')}
                   </Button>
                 }
               />
             }
           />
         </Panel>
-        <Panel id="upgrade-progress" title="Software Upgrade Status">
+        <Panel id="upgrade-progress" title={t('upgradeStatus')}>
           <StageBar upgrade={upgrade} />
           <UpgradeDetails upgrade={upgrade} canChange={allowed} />
         </Panel>
       </div>
 
       {history.points.length > 1 && history.upgradeId === upgrade?.upgradeId && (
-        <Panel id="live-progress" title="Live Progress">
+        <Panel id="live-progress" title={t('liveProgress')}>
           <DeliveryChart history={history} upgrade={upgrade} />
         </Panel>
       )}
 
       {form.values.mode === 'CCO' && (
-        <Panel id="catalog-check" title="Check for New Version">
+        <Panel id="catalog-check" title={t('checkForNewVersion')}>
           <CatalogCheckPanel
             checks={catalogChecks}
             releaseChoice={form.values.cco.release}
@@ -131,13 +133,13 @@ export function SoftwareUpgradeConsole({ canChange }: { canChange: boolean }) {
         </Panel>
       )}
 
-      <Panel id="maintenance-window" title="Activation and Maintenance Window">
+      <Panel id="maintenance-window" title={t('maintenanceWindow')}>
         <PredownloadTargets values={targets.values} onChange={targets.set} disabled={!canChange} />
         <ActivationOptions options={activation} disabled={!canChange} />
         <RolloutWaves upgrade={upgrade} canChange={allowed} busy={actions.busy !== null} onCommand={maintenance.command} onCancelScheduled={confirmation.cancelSchedule} />
       </Panel>
 
-      <Panel id="ap-image" title="AP Image Predownload" aside={<span className="panel-count">{live.summary?.totalAps ?? 0} APs</span>}>
+      <Panel id="ap-image" title={t('apImagePredownload')} aside={<span className="panel-count">{t('apCount', { count: live.summary?.totalAps ?? 0 })}</span>}>
         <ApImageCounters summary={live.summary} />
         <ApImageTableControls query={live.apImageQuery} total={live.total} onQuery={live.viewApImage} />
         <ApImageTable aps={live.aps} filtered={live.total < (live.summary?.totalAps ?? 0)} canChange={canChange} online={online} />
@@ -145,12 +147,8 @@ export function SoftwareUpgradeConsole({ canChange }: { canChange: boolean }) {
 
       <Panel
         id="syslog"
-        title="Syslog"
-        aside={
-          <span className="panel-count">
-            last {live.syslog.length} lines{live.syslog.length > 0 ? ', times in UTC as show logging prints them' : ''}
-          </span>
-        }
+        title={t('syslog')}
+        aside={<span className="panel-count">{live.syslog.length > 0 ? t('syslogCountUtc', { count: live.syslog.length }) : t('syslogCount', { count: 0 })}</span>}
       >
         <SyslogView lines={live.syslog} />
       </Panel>

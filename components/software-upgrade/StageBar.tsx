@@ -1,18 +1,12 @@
-import { UPGRADE_BAR_STAGES, UPGRADE_STAGE_LABEL, type UpgradeView } from '@/lib/upgradeStage';
-import { stageMarks, type StageMark } from './stageMarks';
-
-const MARK_TEXT: Record<StageMark, string> = {
-  done: 'done',
-  current: 'in progress',
-  pending: 'pending',
-  failed: 'failed',
-  cancelled: 'cancelled',
-};
+import { useTranslations } from 'next-intl';
+import { UPGRADE_BAR_STAGES, type UpgradeView } from '@/lib/upgradeStage';
+import { stageMarks } from './stageMarks';
 
 export function StageBar({ upgrade }: { upgrade: UpgradeView | null }) {
+  const t = useTranslations('stages');
   const marks = stageMarks(upgrade);
   return (
-    <ol className="stage-bar" data-testid="stage-bar" data-stage={upgrade?.stage ?? 'Idle'} aria-label="Upgrade stages">
+    <ol className="stage-bar" data-testid="stage-bar" data-stage={upgrade?.stage ?? 'Idle'} aria-label={t('label')}>
       {UPGRADE_BAR_STAGES.map((stage, index) => {
         const mark = marks[stage];
         return (
@@ -20,8 +14,8 @@ export function StageBar({ upgrade }: { upgrade: UpgradeView | null }) {
             <span className="stage-marker" aria-hidden="true">
               {mark === 'done' ? '✓' : mark === 'failed' || mark === 'cancelled' ? '✕' : index + 1}
             </span>
-            <span className="stage-label">{UPGRADE_STAGE_LABEL[stage]}</span>
-            <span className="visually-hidden">, {MARK_TEXT[mark]}</span>
+            <span className="stage-label">{t(stage)}</span>
+            <span className="visually-hidden">, {t(`mark_${mark}`)}</span>
           </li>
         );
       })}

@@ -1,5 +1,6 @@
 'use client';
 
+import { useTranslations } from 'next-intl';
 import { useLayoutEffect, useRef } from 'react';
 import { iosTimestamp } from '@/lib/iosTime';
 import { syslogMessageText, type SyslogLine } from '@/lib/syslog';
@@ -12,6 +13,7 @@ const STICK_THRESHOLD = 16;
  * what an engineer reads here is what they grep for on the CLI; it follows new lines only while the reader is at the end.
  */
 export function SyslogView({ lines }: { lines: readonly SyslogLine[] }) {
+  const t = useTranslations('syslog');
   const container = useRef<HTMLOListElement>(null);
   const atBottom = useRef(true);
 
@@ -26,14 +28,14 @@ export function SyslogView({ lines }: { lines: readonly SyslogLine[] }) {
       className="syslog"
       data-testid="syslog"
       role="log"
-      aria-label="Syslog"
+      aria-label={t('label')}
       tabIndex={0}
       onScroll={(event) => {
         const element = event.currentTarget;
         atBottom.current = element.scrollHeight - element.scrollTop - element.clientHeight <= STICK_THRESHOLD;
       }}
     >
-      {lines.length === 0 && <li className="syslog-empty">No messages</li>}
+      {lines.length === 0 && <li className="syslog-empty">{t('empty')}</li>}
       {lines.map((line) => (
         <li key={line.id} className={`syslog-line syslog-${line.severity}`} data-testid="syslog-line" data-severity={line.severity}>
           <time dateTime={line.time}>{iosTimestamp(line.time)}</time>: {syslogMessageText(line)}

@@ -1,3 +1,4 @@
+import { useTranslations } from 'next-intl';
 import type { ReactNode } from 'react';
 import { Button } from '@/components/ui/Button';
 import type { ConsoleActionName } from './useActionRunner';
@@ -19,21 +20,22 @@ export interface UpgradeButtonsProps {
 
 /** Save submits the form; the other three are commands on the running upgrade. */
 export function UpgradeButtons({ busy, canSave, canDownload, canActivate, canCancel, onSaveAndDownload, onActivate, onCancel, saveBlocked, aside }: UpgradeButtonsProps) {
+  const t = useTranslations('upgradeButtons');
   const idle = busy === null;
   return (
     <>
       <div className="form-actions">
         <Button type="submit" variant="primary" disabled={!idle || !canSave} busy={busy === 'save'}>
-          Save
+          {t('save')}
         </Button>
         <Button disabled={!idle || !canDownload} busy={busy === 'download'} onClick={onSaveAndDownload}>
-          Save &amp; Download
+          {t('saveAndDownload')}
         </Button>
         <Button disabled={!idle || !canActivate} busy={busy === 'activate'} onClick={onActivate}>
-          Activate
+          {t('activate')}
         </Button>
         <Button variant="danger" disabled={!idle || !canCancel} busy={busy === 'cancel'} onClick={onCancel}>
-          Cancel
+          {t('cancel')}
         </Button>
         {aside && <div className="form-actions-aside">{aside}</div>}
       </div>

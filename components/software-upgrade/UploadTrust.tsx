@@ -1,5 +1,6 @@
 'use client';
 
+import { useTranslations } from 'next-intl';
 import { useEffect, useState } from 'react';
 import { TRUST_UPLOAD_PATH, desktopImageSchema, type DesktopImage } from '@/lib/httpModeSettings';
 import { requestJson } from '@/components/api/jsonRequest';
@@ -20,6 +21,7 @@ export interface UploadTrustProps {
  * each delivery. Until then Save & Download refuses it while signed images are required.
  */
 export function UploadTrust({ uploadId, sha256, trust: known, canChange }: UploadTrustProps) {
+  const t = useTranslations('desktop');
   const [trust, setTrust] = useState(known);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -28,7 +30,7 @@ export function UploadTrust({ uploadId, sha256, trust: known, canChange }: Uploa
   if (trust) {
     return (
       <p className="field-hint" data-testid="desktop-trust">
-        Trusted by {trust.trustedBy} at {formatDateTime(trust.trustedAt)}: not signed, delivered on this decision.
+        {t('trustedBy', { user: trust.trustedBy, time: formatDateTime(trust.trustedAt) })}
       </p>
     );
   }
@@ -41,9 +43,9 @@ export function UploadTrust({ uploadId, sha256, trust: known, canChange }: Uploa
   };
   return (
     <div className="desktop-upload" data-testid="desktop-trust">
-      <p className="field-hint">Not signed: compare the SHA-256 above with the one its vendor publishes, then trust this image to deliver it.</p>
+      <p className="field-hint">{t('notSigned')}</p>
       <Button className="btn-small" busy={busy} disabled={!canChange || busy} onClick={() => void trustIt()}>
-        Trust this image
+        {t('trustImage')}
       </Button>
       {error && (
         <p className="field-error" role="alert">

@@ -1,6 +1,7 @@
+import type { useTranslations } from 'next-intl';
 import type { ActivationPreview, CancelPreview } from '@/lib/actionPreview';
 import type { ActivateRequest, ScheduledView } from '@/lib/rollout';
-import { bothZones } from '@/lib/dateTime';
+import { formatDateTime, localTimeZone } from '@/lib/dateTime';
 
 /** What a confirmation says: a title naming the action, then what will happen, one sentence a line. */
 export interface ConfirmText {
@@ -10,78 +11,74 @@ export interface ConfirmText {
   keep: string;
 }
 
-const aps = (count: number) => `${count} AP${count === 1 ? '' : 's'}`;
-/** The verb agreeing with a count: `one('keeps', 'keep')`. */
-const verb = (count: number, singular: string, plural: string) => (count === 1 ? singular : plural);
+/** The `confirm` catalogue; plural agreement (`1 AP reloads`, `2 APs reload`) is each language's ICU plural. */
+export type ConfirmTranslate = ReturnType<typeof useTranslations<'confirm'>>;
 
-function waveWords(preview: ActivationPreview, options: Partial<ActivateRequest>): string {
-  const version = preview.targetVersion ?? 'the predownloaded image';
-  const n = preview.apCount;
-  if (preview.strategy === 'all') return `${aps(n)} ${verb(n, 'reloads', 'reload')} all at once and ${verb(n, 'boots', 'boot')} ${version}, the image each one predownloaded as its backup.`;
-  const sizing = options.waveSize !== undefined ? `${aps(options.waveSize)} per wave` : `${options.wavePercent ?? 25} % of the APs per wave`;
-  const threshold = options.errorThresholdPercent ?? 0;
-  return (
-    `${aps(n)} ${verb(n, 'reloads', 'reload')} in ${preview.waves.length} wave${preview.waves.length === 1 ? '' : 's'} of ${preview.waves.join(', ')} (rolling, ${sizing}) and ${verb(n, 'boots', 'boot')} ${version}; ` +
-    `each wave starts once the one before has joined again, and the rollout pauses when more than ${threshold} % of a wave fails.`
-  );
+/**
+ * A scheduled time as the controller reads it and, when its zone differs, as this browser does:
+ * a maintenance window is planned on the controller's clock.
+ */
+export function bothZonesText(t: ConfirmTranslate, value: string | Date, controllerZone: string): string {
+  const browserZone = localTimeZone();
+  const controller = formatDateTime(value, { timeZone: controllerZone });
+  if (browserZone === controllerZone) return t('controllerZone', { controller, controllerZone });
+  return t('bothZones', { controller, controllerZone, browser: formatDateTime(value), browserZone });
+}
+
+function waveWords(t: ConfirmTranslate, preview: ActivationPreview, options: Partial<ActivateRequest>): string {
+  const version = preview.targetVersion ?? t('thePredownloadedImage');
+  const count = preview.apCount;
+  if (preview.strategy === 'all') return t('allAtOnce', { count, version });
+  const sizing = options.waveSize !== undefined ? t('sizingCount', { count: options.waveSize }) : t('sizingPercent', { percent: options.wavePercent ?? 25 });
+  return t('rolling', { count, waveCount: preview.waves.length, sizes: preview.waves.join(', '), sizing, version, threshold: options.errorThresholdPercent ?? 0 });
 }
 
 /** Activate, now or at a time: how many APs reload, in how many waves, on which version. */
-export function activationText(preview: ActivationPreview, options: Partial<ActivateRequest>, controllerTimeZone: string): ConfirmText {
+export function activationText(t: ConfirmTranslate, preview: ActivationPreview, options: Partial<ActivateRequest>, controllerTimeZone: string): ConfirmText {
+  const zones = (value: string) => bothZonesText(t, value, controllerTimeZone);
+  const scheduled = { confirm: t('scheduleConfirm'), keep: t('notNow') };
   if (options.at && preview.apCount === 0) {
-    const lines = [`At ${bothZones(options.at, controllerTimeZone)}, the APs whose predownload is complete then reload. As of now no AP has completed a predownload: none would reload.`];
-    if (options.windowEnd) lines.push(`No wave starts after ${bothZones(options.windowEnd, controllerTimeZone)}.`);
-    return { title: 'Schedule Activate?', lines, confirm: 'Schedule activation', keep: 'Not now' };
+    const lines = [t('scheduledNone', { time: zones(options.at) })];
+    if (options.windowEnd) lines.push(t('noWaveAfter', { time: zones(options.windowEnd) }));
+    return { title: t('scheduleTitle'), lines, ...scheduled };
   }
-  const lines = [waveWords(preview, options), 'Each AP is out of service while it reloads.'];
+  const lines = [waveWords(t, preview, options), t('outOfService')];
   if (preview.targetControllerVersion) {
-    lines.push(
-      preview.controllerApReloads
-        ? `The AP that hosts the controller reloads ${preview.strategy === 'rolling' ? 'in the last wave' : 'with them'}; the controller then runs ${preview.targetControllerVersion}.`
-        : `The controller switches to ${preview.targetControllerVersion}.`,
-    );
+    const version = preview.targetControllerVersion;
+    lines.push(preview.controllerApReloads ? t(preview.strategy === 'rolling' ? 'controllerApReloadsLast' : 'controllerApReloadsWith', { version }) : t('controllerSwitches', { version }));
   }
   const { excluded, notComplete } = preview;
-  if (excluded > 0)
-    lines.push(
-      `${aps(excluded)} excluded from activation ${verb(excluded, 'keeps', 'keep')} ${preview.targetVersion ?? 'the new image'} as backup image and ${verb(excluded, 'does', 'do')} not reload.`,
-    );
-  if (notComplete > 0) lines.push(`${aps(notComplete)} of this upgrade did not complete the predownload and ${verb(notComplete, 'does', 'do')} not reload.`);
+  if (excluded > 0) lines.push(t('excluded', { count: excluded, version: preview.targetVersion ?? t('theNewImage') }));
+  if (notComplete > 0) lines.push(t('notComplete', { count: notComplete }));
   if (options.at) {
-    lines.unshift(`At ${bothZones(options.at, controllerTimeZone)}, the APs whose predownload is complete then reload. As of now:`);
-    if (options.windowEnd) lines.push(`No wave starts after ${bothZones(options.windowEnd, controllerTimeZone)}.`);
-    return { title: `Schedule Activate${preview.upgradeId !== null ? ` of upgrade ${preview.upgradeId}` : ''}?`, lines, confirm: 'Schedule activation', keep: 'Not now' };
+    lines.unshift(t('scheduledAsOfNow', { time: zones(options.at) }));
+    if (options.windowEnd) lines.push(t('noWaveAfter', { time: zones(options.windowEnd) }));
+    return { title: preview.upgradeId !== null ? t('scheduleTitleOf', { id: preview.upgradeId }) : t('scheduleTitle'), lines, ...scheduled };
   }
-  if (options.windowEnd) lines.push(`No wave starts after ${bothZones(options.windowEnd, controllerTimeZone)}.`);
-  return { title: `Activate upgrade ${preview.upgradeId}: reload ${aps(preview.apCount)}?`, lines, confirm: 'Activate now', keep: 'Not now' };
+  if (options.windowEnd) lines.push(t('noWaveAfter', { time: zones(options.windowEnd) }));
+  return { title: t('activateTitle', { id: String(preview.upgradeId), count: preview.apCount }), lines, confirm: t('activateNow'), keep: t('notNow') };
 }
 
 /** Cancel: what stops, what is kept, and that nothing reloads. */
-export function cancelText(preview: CancelPreview): ConfirmText {
-  const version = preview.targetVersion ?? 'the new image';
+export function cancelText(t: ConfirmTranslate, preview: CancelPreview): ConfirmText {
   return {
-    title: `Cancel the predownload of upgrade ${preview.upgradeId}?`,
-    lines: [
-      `The transfers stop: ${aps(preview.stopping)} still predownloading or waiting to retry ${verb(preview.stopping, 'drops its', 'drop their')} partial image and ${verb(preview.stopping, 'shows', 'show')} Aborted.`,
-      `${aps(preview.completed)} that completed ${verb(preview.completed, 'keeps', 'keep')} ${version} as backup image.`,
-      'Nothing reloads: every AP keeps running its current image. The upgrade ends Cancelled; Save & Download starts a new one.',
-    ],
-    confirm: 'Cancel the predownload',
-    keep: 'Keep downloading',
+    title: t('cancelTitle', { id: preview.upgradeId }),
+    lines: [t('cancelStopping', { count: preview.stopping }), t('cancelCompleted', { count: preview.completed, version: preview.targetVersion ?? t('theNewImage') }), t('cancelNothingReloads')],
+    confirm: t('cancelConfirm'),
+    keep: t('keepDownloading'),
   };
 }
 
 /** Cancel schedule: which action, when it was due, and who set it. */
-export function scheduleCancelText(item: ScheduledView, controllerTimeZone: string): ConfirmText {
-  const action = item.action === 'download' ? 'Save & Download' : 'Activate';
-  const window = item.windowEnd ? `, its window ending ${bothZones(item.windowEnd, controllerTimeZone)}` : '';
+export function scheduleCancelText(t: ConfirmTranslate, actionName: string, item: ScheduledView, controllerTimeZone: string): ConfirmText {
+  const time = bothZonesText(t, item.at, controllerTimeZone);
   return {
-    title: `Cancel the scheduled ${action}?`,
+    title: t('scheduleCancelTitle', { action: actionName }),
     lines: [
-      `It is due at ${bothZones(item.at, controllerTimeZone)}${window}; ${item.createdBy} set it.`,
-      `It will not run: ${item.action === 'download' ? 'no predownload starts' : 'no AP reloads'} then. Nothing else changes.`,
+      item.windowEnd ? t('scheduleDueWindow', { time, windowEnd: bothZonesText(t, item.windowEnd, controllerTimeZone), user: item.createdBy }) : t('scheduleDue', { time, user: item.createdBy }),
+      t(item.action === 'download' ? 'scheduleWontRunDownload' : 'scheduleWontRunActivate'),
     ],
-    confirm: 'Cancel the schedule',
-    keep: 'Keep it',
+    confirm: t('scheduleCancelConfirm'),
+    keep: t('keepIt'),
   };
 }

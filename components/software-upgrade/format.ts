@@ -1,3 +1,4 @@
+import type { useFormatter } from 'next-intl';
 import { formatClock } from '@/lib/dateTime';
 
 function pad2(value: number): string {
@@ -17,4 +18,17 @@ export function formatEtaPercent(seconds: number | null, percent: number): strin
 /** The time of day of the next retry (it is minutes away), or `0` when none is scheduled, as the CLI prints it. */
 export function formatRetryTime(iso: string | null): string {
   return iso ? formatClock(iso) : '0';
+}
+
+type NumberFormatter = Pick<ReturnType<typeof useFormatter>, 'number'>;
+
+/** `12.3 MB`, `12,3 Mo`, `12.3MB`: decimal megabytes (10^6 bytes) in the page's language. */
+export function formatMegabytes(format: NumberFormatter, bytes: number, digits = 1): string {
+  return format.number(bytes / 1e6, { style: 'unit', unit: 'megabyte', minimumFractionDigits: digits, maximumFractionDigits: digits });
+}
+
+/** `1.25 MB/s` (two digits under 1 MB/s, where one would read as nothing) in the page's language. */
+export function formatRate(format: NumberFormatter, bytesPerSecond: number): string {
+  const digits = bytesPerSecond < 1e6 ? 2 : 1;
+  return format.number(bytesPerSecond / 1e6, { style: 'unit', unit: 'megabyte-per-second', minimumFractionDigits: digits, maximumFractionDigits: digits });
 }

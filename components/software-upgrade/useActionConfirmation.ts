@@ -1,5 +1,6 @@
 'use client';
 
+import { useTranslations } from 'next-intl';
 import { useCallback, useState } from 'react';
 import type { ActivateRequest, ScheduledView } from '@/lib/rollout';
 import { activationText, cancelText, scheduleCancelText, type ConfirmText } from './confirmText';
@@ -36,6 +37,8 @@ interface Pending {
  * The CLI and the API act at once, as IOS does.
  */
 export function useActionConfirmation(runner: ActionRunner, commands: ConfirmedCommands, controllerTimeZone: string): ActionConfirmationApi {
+  const t = useTranslations('confirm');
+  const tButtons = useTranslations('upgradeButtons');
   const { run, inFlight, setMessage } = runner;
   const [pending, setPending] = useState<Pending | null>(null);
 
@@ -44,23 +47,24 @@ export function useActionConfirmation(runner: ActionRunner, commands: ConfirmedC
       if (inFlight()) return;
       const preview = await run('activate', () => previewActivation(options));
       if (!preview.ok) return setMessage({ tone: 'error', text: preview.error, aboutForm: false });
-      setPending({ text: activationText(preview.data, options, controllerTimeZone), run: () => commands.activate(options) });
+      setPending({ text: activationText(t, preview.data, options, controllerTimeZone), run: () => commands.activate(options) });
     },
-    [commands, controllerTimeZone, inFlight, run, setMessage],
+    [commands, controllerTimeZone, inFlight, run, setMessage, t],
   );
 
   const cancel = useCallback(async () => {
     if (inFlight()) return;
     const preview = await run('cancel', previewCancel);
     if (!preview.ok) return setMessage({ tone: 'error', text: preview.error, aboutForm: false });
-    setPending({ text: cancelText(preview.data), run: commands.cancel });
-  }, [commands, inFlight, run, setMessage]);
+    setPending({ text: cancelText(t, preview.data), run: commands.cancel });
+  }, [commands, inFlight, run, setMessage, t]);
 
   return {
     pending: pending?.text ?? null,
     activate: (options) => void activate(options),
     cancel: () => void cancel(),
-    cancelSchedule: (item) => setPending({ text: scheduleCancelText(item, controllerTimeZone), run: () => commands.cancelSchedule(item) }),
+    cancelSchedule: (item) =>
+      setPending({ text: scheduleCancelText(t, tButtons(item.action === 'download' ? 'saveAndDownload' : 'activate'), item, controllerTimeZone), run: () => commands.cancelSchedule(item) }),
     confirm: () => {
       setPending(null);
       pending?.run();

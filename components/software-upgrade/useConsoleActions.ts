@@ -1,5 +1,6 @@
 'use client';
 
+import { useTranslations } from 'next-intl';
 import { useCallback, useRef, useState } from 'react';
 import type { BackupReplacement } from '@/lib/backupReplacement';
 import type { HostKeyInfo, ImageDownloadProfileView } from '@/lib/imageDownloadProfile';
@@ -55,6 +56,7 @@ function focusFirstError(errors: FieldErrors): void {
 
 /** The form's and the upgrade's buttons, and the host key trust they may need first. */
 export function useConsoleActions(form: ProfileFormApi, runner: ActionRunner, applyProfile: (profile: ImageDownloadProfileView) => void): ConsoleActionsApi {
+  const t = useTranslations('messages');
   const { run, inFlight, setMessage } = runner;
   const [hostKeyPrompt, setHostKeyPrompt] = useState<HostKeyPrompt | null>(null);
   const [backupPrompt, setBackupPrompt] = useState<BackupReplacement | null>(null);
@@ -97,17 +99,17 @@ export function useConsoleActions(form: ProfileFormApi, runner: ActionRunner, ap
         if (!result.ok) return refused(result);
         if (result.data) applyProfile(result.data);
         form.markSaved(submission.values, result.data ?? undefined);
-        setMessage({ tone: 'success', text: 'Saved', aboutForm: true });
+        setMessage({ tone: 'success', text: t('saved'), aboutForm: true });
       } else {
         const extras = downloadExtras.current;
         const result = await run(name, () => startDownload({ ...submission.body, ...extras }));
         if (!result.ok) return refused(result);
         // The download saves the profile too; the stored view follows on the socket.
         form.markSaved(submission.values);
-        setMessage({ tone: 'success', text: extras.at ? 'Saved. Download scheduled' : 'Saved. Download started', aboutForm: false });
+        setMessage({ tone: 'success', text: t(extras.at ? 'downloadScheduled' : 'downloadStarted'), aboutForm: false });
       }
     },
-    [applyProfile, form, inFlight, run, setMessage, showFailure],
+    [applyProfile, form, inFlight, run, setMessage, showFailure, t],
   );
 
   const getHostKey = useCallback(async () => {
@@ -155,8 +157,8 @@ export function useConsoleActions(form: ProfileFormApi, runner: ActionRunner, ap
       downloadExtras.current = extras;
       void submitProfile('download');
     },
-    activate: (options = {}) => void command('activate', () => activateWith(options), options.at ? 'Activation scheduled' : 'Activation requested'),
-    cancel: () => void command('cancel', cancelUpgrade, 'Cancel requested'),
+    activate: (options = {}) => void command('activate', () => activateWith(options), t(options.at ? 'activationScheduled' : 'activationRequested')),
+    cancel: () => void command('cancel', cancelUpgrade, t('cancelRequested')),
     dismissMessage: () => setMessage(null),
     getHostKey: () => void getHostKey(),
     hostKeyPrompt,
@@ -170,7 +172,7 @@ export function useConsoleActions(form: ProfileFormApi, runner: ActionRunner, ap
     },
     keepBackups: () => {
       setBackupPrompt(null);
-      setMessage({ tone: 'success', text: 'Backup images kept: nothing was predownloaded.', aboutForm: false });
+      setMessage({ tone: 'success', text: t('backupsKept'), aboutForm: false });
     },
   };
 }

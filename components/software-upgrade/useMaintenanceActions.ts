@@ -1,30 +1,32 @@
 'use client';
 
+import { useTranslations } from 'next-intl';
 import { useCallback } from 'react';
 import type { ScheduledView } from '@/lib/rollout';
 import { cancelScheduled, rolloutCommand } from './maintenanceRequests';
 import type { ActionRunner } from './useActionRunner';
 
-const DONE = { pause: 'Pause requested: no new wave starts', resume: 'Resumed: the next wave starts', abort: 'Aborted: no new wave starts' } as const;
+const DONE = { pause: 'pauseDone', resume: 'resumeDone', abort: 'abortDone' } as const;
 
 /** Pause, Resume and Abort of the activation, and cancelling a scheduled action. */
 export function useMaintenanceActions(runner: ActionRunner) {
+  const t = useTranslations('messages');
   const { run, inFlight, setMessage } = runner;
   const command = useCallback(
     async (action: 'pause' | 'resume' | 'abort') => {
       if (inFlight()) return;
       const result = await run('rollout', () => rolloutCommand(action));
-      setMessage(result.ok ? { tone: 'success', text: DONE[action], aboutForm: false } : { tone: 'error', text: result.error, aboutForm: false });
+      setMessage(result.ok ? { tone: 'success', text: t(DONE[action]), aboutForm: false } : { tone: 'error', text: result.error, aboutForm: false });
     },
-    [inFlight, run, setMessage],
+    [inFlight, run, setMessage, t],
   );
   const cancelSchedule = useCallback(
     async (scheduled: ScheduledView) => {
       if (inFlight()) return;
       const result = await run('schedule', () => cancelScheduled(scheduled.id));
-      setMessage(result.ok ? { tone: 'success', text: 'Scheduled action cancelled', aboutForm: false } : { tone: 'error', text: result.error, aboutForm: false });
+      setMessage(result.ok ? { tone: 'success', text: t('scheduleCancelled'), aboutForm: false } : { tone: 'error', text: result.error, aboutForm: false });
     },
-    [inFlight, run, setMessage],
+    [inFlight, run, setMessage, t],
   );
   return { command: (action: 'pause' | 'resume' | 'abort') => void command(action), cancelSchedule: (scheduled: ScheduledView) => void cancelSchedule(scheduled) };
 }

@@ -1,4 +1,6 @@
+import { useTranslations } from 'next-intl';
 import type { ReactNode } from 'react';
+import { fieldMessageCode } from '@/lib/validations/fieldMessages';
 
 export interface FieldProps {
   /** The id of the control the label points at. */
@@ -16,7 +18,20 @@ export function fieldErrorId(id: string): string {
   return `${id}-error`;
 }
 
+/**
+ * A shared schema's message in the page's language: the schemas (and the API) speak English, each
+ * message with a stable code; a message without a code (a dynamic one) is shown as it came.
+ */
+export function useFieldErrorText(): (message: string) => string {
+  const t = useTranslations('fieldErrors');
+  return (message) => {
+    const code = fieldMessageCode(message);
+    return code ? t(code) : message;
+  };
+}
+
 export function Field({ id, label, path, required = false, error, hint, children }: FieldProps) {
+  const errorText = useFieldErrorText();
   return (
     <div className="field">
       <div className="field-label">
@@ -33,7 +48,7 @@ export function Field({ id, label, path, required = false, error, hint, children
         {hint && <p className="field-hint">{hint}</p>}
         {error && (
           <p role="alert" id={fieldErrorId(id)} data-testid={`error-${path}`} className="field-error">
-            {error}
+            {errorText(error)}
           </p>
         )}
       </div>

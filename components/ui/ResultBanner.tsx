@@ -1,5 +1,6 @@
 'use client';
 
+import { useTranslations } from 'next-intl';
 import { useEffect, useRef } from 'react';
 import { Alert } from './Alert';
 
@@ -20,6 +21,7 @@ export interface ResultBannerProps {
 /** The outcome of the last button press: a confirmation, or the API's reason for refusing. */
 export function ResultBanner({ message, onDismiss, testId }: ResultBannerProps) {
   // The handler is read when the time is up, so re-renders (four a second on a live page) do not restart the clock.
+  const t = useTranslations('common');
   const dismiss = useRef(onDismiss);
   useEffect(() => {
     dismiss.current = onDismiss;
@@ -34,7 +36,7 @@ export function ResultBanner({ message, onDismiss, testId }: ResultBannerProps) 
     <Alert tone={message.tone === 'error' ? 'danger' : 'success'} className="alert-dismissible" data-testid={testId} data-tone={message.tone}>
       {message.text}
       {/* The × is drawn by CSS so the banner's text is exactly the message. */}
-      <button type="button" className="alert-dismiss" onClick={onDismiss} aria-label="Dismiss message" />
+      <button type="button" className="alert-dismiss" onClick={onDismiss} aria-label={t('dismissMessage')} />
     </Alert>
   );
 }

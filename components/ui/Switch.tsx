@@ -1,3 +1,4 @@
+import { useTranslations } from 'next-intl';
 import { cx } from './cx';
 
 export interface SwitchProps {
@@ -15,7 +16,8 @@ export interface SwitchProps {
  * A native checkbox with the switch role: keyboard, form and test tooling
  * treat it as a checkbox, while it looks like the EWC's toggle.
  */
-export function Switch({ id, checked, onCheckedChange, onText = 'ENABLED', offText = 'DISABLED', disabled, invalid = false, errorId }: SwitchProps) {
+export function Switch({ id, checked, onCheckedChange, onText, offText, disabled, invalid = false, errorId }: SwitchProps) {
+  const t = useTranslations('profileForm');
   return (
     <span className={cx('switch', checked && 'switch-on')}>
       <input
@@ -29,7 +31,7 @@ export function Switch({ id, checked, onCheckedChange, onText = 'ENABLED', offTe
         aria-describedby={invalid ? errorId : undefined}
         onChange={(event) => onCheckedChange(event.target.checked)}
       />
-      <span className="switch-text">{checked ? onText : offText}</span>
+      <span className="switch-text">{checked ? (onText ?? t('switchOn')) : (offText ?? t('switchOff'))}</span>
     </span>
   );
 }

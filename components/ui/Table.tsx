@@ -1,3 +1,4 @@
+import { useTranslations } from 'next-intl';
 import { memo, type ReactNode } from 'react';
 import { cx } from './cx';
 
@@ -56,6 +57,7 @@ function RowImpl<T>({ row, columns, rowAttributes, rowDetail }: RowProps<T>) {
 const Row = memo(RowImpl) as typeof RowImpl;
 
 export function Table<T>({ caption, columns, rows, rowKey, rowAttributes, rowDetail, empty, className }: TableProps<T>) {
+  const t = useTranslations('common');
   return (
     <div className="table-wrap">
       <table className={cx('table', className)}>
@@ -73,7 +75,7 @@ export function Table<T>({ caption, columns, rows, rowKey, rowAttributes, rowDet
           {rows.length === 0 ? (
             <tr>
               <td className="table-empty" colSpan={columns.length}>
-                {empty ?? 'No entries'}
+                {empty ?? t('noEntries')}
               </td>
             </tr>
           ) : (

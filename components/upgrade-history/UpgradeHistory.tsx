@@ -1,5 +1,7 @@
 'use client';
 
+import { useTranslations } from 'next-intl';
+import { useStageResultText } from '@/components/software-upgrade/useStageResultText';
 import { useEffect, useState } from 'react';
 import { z } from 'zod';
 import { requestJson } from '@/components/api/jsonRequest';
@@ -10,9 +12,12 @@ import { upgradeHistoryDetailSchema, upgradeHistoryEntrySchema, type UpgradeHist
 import { formatDateTime, localTimeZone } from '@/lib/dateTime';
 
 const when = (iso: string | null) => (iso ? formatDateTime(iso) : '—');
+const STRATEGY_KEY = { rolling: 'rolling', all: 'all' } as const;
 
 /** Every upgrade: who started it and how, what it targeted, how it activated and how it ended; one opened with its waves. */
 export function UpgradeHistory() {
+  const t = useTranslations('history');
+  const resultText = useStageResultText();
   const [entries, setEntries] = useState<UpgradeHistoryEntry[] | null>(null);
   const [opened, setOpened] = useState<UpgradeHistoryDetail | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -32,10 +37,10 @@ export function UpgradeHistory() {
       {error && <Alert tone="danger">{error}</Alert>}
       <Panel
         id="upgrade-history"
-        title="Upgrades"
+        title={t('upgrades')}
         aside={
           <a href="/api/upgrades/export" download="upgrade-history.csv">
-            Export CSV
+            {t('exportCsv')}
           </a>
         }
       >
@@ -44,23 +49,23 @@ export function UpgradeHistory() {
             <tr>
               <th>#</th>
               {/* The zone is the browser's; named once the rows (fetched by the browser) are there, so the server's render matches. */}
-              <th>Started{entries ? ` (${localTimeZone()})` : ''}</th>
-              <th>By</th>
-              <th>Via</th>
-              <th>Target version</th>
-              <th>Targets</th>
-              <th>Mode</th>
-              <th>Waves</th>
-              <th>Failed APs</th>
-              <th>Result</th>
-              <th>Duration</th>
+              <th>{entries ? t('startedZone', { zone: localTimeZone() }) : t('started')}</th>
+              <th>{t('by')}</th>
+              <th>{t('via')}</th>
+              <th>{t('targetVersion')}</th>
+              <th>{t('targets')}</th>
+              <th>{t('mode')}</th>
+              <th>{t('waves')}</th>
+              <th>{t('failedAps')}</th>
+              <th>{t('result')}</th>
+              <th>{t('duration')}</th>
               <th />
             </tr>
           </thead>
           <tbody>
             {entries?.length === 0 && (
               <tr>
-                <td colSpan={12}>No upgrade yet</td>
+                <td colSpan={12}>{t('empty')}</td>
               </tr>
             )}
             {entries?.map((entry) => (
@@ -71,14 +76,14 @@ export function UpgradeHistory() {
                 <td>{entry.startedVia ?? '—'}</td>
                 <td>{entry.targetVersion ?? '—'}</td>
                 <td>{entry.targets}</td>
-                <td>{entry.strategy === 'rolling' ? 'Rolling' : entry.strategy === 'all' ? 'All at once' : '—'}</td>
+                <td>{entry.strategy ? t(STRATEGY_KEY[entry.strategy]) : '—'}</td>
                 <td>{entry.waveCount}</td>
                 <td data-testid="history-failed">{entry.failedAps}</td>
-                <td data-testid="history-result">{entry.result}</td>
-                <td data-testid="history-duration">{entry.durationSeconds === null ? '—' : `${entry.durationSeconds} s`}</td>
+                <td data-testid="history-result">{resultText(entry.stage, entry.result)}</td>
+                <td data-testid="history-duration">{entry.durationSeconds === null ? '—' : t('seconds', { seconds: entry.durationSeconds })}</td>
                 <td>
                   <Button className="btn-small" onClick={() => void open(entry.id)}>
-                    Open
+                    {t('open')}
                   </Button>
                 </td>
               </tr>
@@ -87,26 +92,27 @@ export function UpgradeHistory() {
         </table>
       </Panel>
       {opened && (
-        <Panel id="upgrade-history-detail" title={`Upgrade ${opened.id}`}>
+        <Panel id="upgrade-history-detail" title={t('upgrade', { id: opened.id })}>
           <p data-testid="history-detail-message">
-            <strong>{opened.result}.</strong> {opened.message}{' '}
+            <strong>{resultText(opened.stage, opened.result)}.</strong> {opened.message}{' '}
             <a href={`/api/upgrades/${opened.id}/export`} download={`upgrade-${opened.id}.csv`}>
-              Export CSV
+              {t('exportCsv')}
             </a>
           </p>
           <p>
-            From {opened.imageUrl} ({opened.mode}); activated by {opened.activatedBy ?? '—'}
-            {opened.errorThresholdPercent !== null ? `, error threshold ${opened.errorThresholdPercent} %` : ''}; ended <span data-testid="history-detail-ended">{when(opened.finishedAt)}</span>
+            {t('from', { url: opened.imageUrl, mode: opened.mode, user: opened.activatedBy ?? '—' })}
+            {opened.errorThresholdPercent !== null ? t('threshold', { percent: opened.errorThresholdPercent }) : ''}
+            {t('ended')} <span data-testid="history-detail-ended">{when(opened.finishedAt)}</span>
           </p>
-          <ol className="wave-list" aria-label="Waves">
+          <ol className="wave-list" aria-label={t('waves')}>
             {opened.waves.map((wave) => (
               <li key={wave.index} data-testid="history-wave">
-                Wave {wave.index + 1}: {wave.aps.length} AP(s), {wave.failed} failed, {when(wave.startedAt)} – {when(wave.finishedAt)}
+                {t('wave', { number: wave.index + 1, count: wave.aps.length, failed: wave.failed, started: when(wave.startedAt), finished: when(wave.finishedAt) })}
               </li>
             ))}
           </ol>
           {opened.failures.length > 0 && (
-            <ul className="history-failures" aria-label="Failures">
+            <ul className="history-failures" aria-label={t('failures')}>
               {opened.failures.map((line, index) => (
                 <li key={index}>
                   <time>{when(line.time)}</time> {line.text}

@@ -1,14 +1,18 @@
 import type { Metadata } from 'next';
+import { getTranslations } from 'next-intl/server';
 import { Breadcrumb } from '@/components/layout/Breadcrumb';
 import { UpgradeHistory } from '@/components/upgrade-history/UpgradeHistory';
 
-export const metadata: Metadata = { title: 'Upgrade History' };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations('nav'))('upgradeHistory') };
+}
 
-export default function UpgradeHistoryPage() {
+export default async function UpgradeHistoryPage() {
+  const t = await getTranslations('nav');
   return (
     <>
-      <Breadcrumb items={['Administration', 'Software Management', 'Upgrade History']} />
-      <h1 className="page-title">Upgrade History</h1>
+      <Breadcrumb items={[t('administration'), t('softwareManagement'), t('upgradeHistory')]} />
+      <h1 className="page-title">{t('upgradeHistory')}</h1>
       <UpgradeHistory />
     </>
   );

@@ -1,0 +1,30 @@
+'use client';
+
+import { useLocale, useTranslations } from 'next-intl';
+import { useRouter } from 'next/navigation';
+import { LOCALE_COOKIE, LOCALE_COOKIE_MAX_AGE_SECONDS, LOCALE_NAMES, LOCALES, isLocale } from '@/lib/locale';
+
+/**
+ * The page's language, remembered by this browser in a cookie the server reads on every request
+ * (before login too). Each language is named in itself, so anyone finds their own.
+ */
+export function LanguagePicker() {
+  const t = useTranslations('topBar');
+  const locale = useLocale();
+  const router = useRouter();
+  const choose = (value: string) => {
+    if (!isLocale(value)) return;
+    // SameSite=Lax: the choice must also apply when the console is opened from a link elsewhere.
+    document.cookie = `${LOCALE_COOKIE}=${value}; path=/; max-age=${LOCALE_COOKIE_MAX_AGE_SECONDS}; samesite=lax`;
+    router.refresh();
+  };
+  return (
+    <select className="topbar-language" aria-label={t('language')} data-testid="language-picker" value={locale} onChange={(event) => choose(event.target.value)}>
+      {LOCALES.map((value) => (
+        <option key={value} value={value} lang={value}>
+          {LOCALE_NAMES[value]}
+        </option>
+      ))}
+    </select>
+  );
+}
