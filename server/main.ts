@@ -6,7 +6,7 @@ import { startFleet, type Fleet } from './agent/fleet';
 import { readFleetFile } from './agent/fleetSpec';
 import { DEMO_CATALOG_API_KEY, DEMO_CATALOG_USER } from './catalog/demoCatalog';
 import { ConfigError, loadConfig } from './config';
-import { createConsole } from './createConsole';
+import { createConsole, type ConsoleInstance } from './createConsole';
 import { DEMO_CONTROLLER_VERSION, DEMO_FLEET } from './demo/demoFleet';
 import { DEMO_SFTP_PASSWORD, DEMO_SFTP_USER, startDemoImageServers, type DemoImageServers } from './demo/demoEnvironment';
 import { installGracefulStop } from './gracefulStop';
@@ -24,15 +24,26 @@ async function main(): Promise<void> {
   const nextApp = next({ dev: false, dir: path.resolve(import.meta.dirname, '..'), hostname: config.host, port: config.port });
   await nextApp.prepare();
   const handle = nextApp.getRequestHandler();
-  let instance: ReturnType<typeof createConsole> | null = null;
+  let instance: ConsoleInstance | null = null;
   let gate: RequestGate | null = null;
   const httpServer = createServer((req, res) => {
-    if (!instance || !gate?.admit(req, res)) return;
-    // Desktop (HTTP) uploads go to the tus server, past Next.js and its body handling.
-    if (isUploadPath(req.url ?? '')) void instance.uploads.handle(req, res);
-    else void handle(req, res);
+    const running = instance;
+    if (!running || !gate) return;
+    gate.admit(req, res).then(
+      (admitted) => {
+        if (!admitted) return;
+        // Desktop (HTTP) uploads go to the tus server, past Next.js and its body handling.
+        if (isUploadPath(req.url ?? '')) void running.uploads.handle(req, res);
+        else void handle(req, res);
+      },
+      (error: Error) => {
+        console.error(`Request refused: ${error.message}`);
+        res.writeHead(503, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
+        res.end(JSON.stringify({ error: 'The console cannot check the session now; try again in a moment.' }));
+      },
+    );
   });
-  instance = createConsole(httpServer, config, { defaultProfile: demo?.profile, initialControllerVersion: DEMO_CONTROLLER_VERSION });
+  instance = await createConsole(httpServer, config, { defaultProfile: demo?.profile, initialControllerVersion: DEMO_CONTROLLER_VERSION });
   gate = new RequestGate(instance.auth, { allowedHosts: { configured: config.allowedHosts, listenHost: config.host }, limiter: instance.limiter });
   installApis({ console: instance.api, auth: instance.authApi, catalog: instance.catalogApi, imageTrust: instance.imageTrustApi, sshKeys: new SshKeysApi(instance.sshKeys, instance.auth), apAuthorization: instance.apAuthorizationApi });
 

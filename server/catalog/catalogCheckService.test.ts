@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../store/database';
+import { openDataDirStore } from '../store/store';
 import { EMPTY_PROFILE, type StoredProfile } from '../store/profileRepository';
 import { CatalogCheckService, msUntilDaily } from './catalogCheckService';
 import { startTestCatalog, tempDir, testAp, testNetwork, TEST_ACCOUNT, type TestCatalog } from './catalogTestKit';
@@ -28,20 +28,20 @@ describe('CatalogCheckService', () => {
     const profile: StoredProfile = { ...EMPTY_PROFILE, cco: { ...EMPTY_PROFILE.cco, catalogUrl: catalog.service.url, username: TEST_ACCOUNT.username, password: TEST_ACCOUNT.key, caCertificate: catalog.certificate.caPem } };
     const lines: string[] = [];
     const deps = { profile: () => profile, aps: () => [testAp('AP-1', 'ap1g8', 'C9130AXI-B')], controllerVersion: () => '17.09.04a.0.6', network: testNetwork(), log: (l: { text: string }) => lines.push(l.text) };
-    const db = openDatabase(dir);
-    const service = new CatalogCheckService({ ...deps, db });
-    expect(service.last()).toMatchObject({ checkedAt: null, catalogUrl: catalog.service.url });
+    const store = await openDataDirStore(dir);
+    const service = new CatalogCheckService({ ...deps, db: store.db });
+    expect(await service.last()).toMatchObject({ checkedAt: null, catalogUrl: catalog.service.url });
     const result = await service.check();
     expect(result.imageTypes[0]).toMatchObject({ imageType: 'ap1g8', latest: { version: '17.15.2.3' } });
     expect(lines).toEqual([`Check for New Version: ${result.message}`]);
-    db.close();
+    await store.close();
 
-    const reopened = openDatabase(dir);
-    expect(new CatalogCheckService({ ...deps, db: reopened }).last()).toEqual(result);
+    const reopened = await openDataDirStore(dir);
+    expect(await new CatalogCheckService({ ...deps, db: reopened.db }).last()).toEqual(result);
     profile.cco.password = 'wrong';
-    const failed = await new CatalogCheckService({ ...deps, db: reopened }).check();
+    const failed = await new CatalogCheckService({ ...deps, db: reopened.db }).check();
     expect(failed).toMatchObject({ ok: false, message: `Failed to check for new version at ${catalog.service.url}: Authentication failed`, imageTypes: [] });
-    reopened.close();
+    await reopened.close();
     fs.rmSync(dir, { recursive: true, force: true });
   });
 });

@@ -101,7 +101,7 @@ describe('CCO images and the signature rule (EWC_REQUIRE_SIGNED_IMAGES=1)', () =
     expect((await finished(harness)).stage).toBe('Activate');
     for (const { name } of fleet) expect(syslog(harness)).toContain(`${name}: status 'Image signing verify success.'`);
 
-    expect(harness.instance.api.activate(ADMIN).status).toBe(202);
+    expect((await harness.instance.api.activate(ADMIN)).status).toBe(202);
     const h = harness;
     await waitFor('the network reload', () => h.instance.orchestrator.view(), (u) => u.stage === 'Completed' || u.stage === 'Failed', 60_000);
     expect(h.instance.orchestrator.view()).toMatchObject({ stage: 'Completed', targetVersion: DEMO_BUNDLE_VERSION });

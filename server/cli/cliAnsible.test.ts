@@ -22,12 +22,12 @@ const playbookResult = z.object({
       tasks: z.array(
         z.object({
           task: z.object({ name: z.string() }),
-          hosts: z.record(z.string(), z.object({ failed: z.boolean().optional(), changed: z.boolean().optional(), stdout: z.array(z.string()).optional(), msg: z.string().optional() })),
+          hosts: await z.record(z.string(), z.object({ failed: z.boolean().optional(), changed: z.boolean().optional(), stdout: z.array(z.string()).optional(), msg: z.string().optional() })),
         }),
       ),
     }),
   ),
-  stats: z.record(z.string(), z.object({ failures: z.number(), unreachable: z.number(), ok: z.number() })),
+  stats: await z.record(z.string(), z.object({ failures: z.number(), unreachable: z.number(), ok: z.number() })),
 });
 
 let dir: string;
@@ -86,7 +86,7 @@ describe('the CLI driven by Ansible (Debian ansible: cisco.ios over ansible.netc
     expect(harness.instance.api.getProfile().body).toMatchObject({ mode: 'TFTP', imageServer: '127.0.0.1', imagePath: DEMO_IMAGE_PATH, port: tftpd.port });
     const report = harness.instance.api.getApImage().body as ApImageReport;
     expect(report.aps.map((ap) => ap.predownloadStatus)).toEqual(FLEET.map(() => 'Complete'));
-    const sshActions = harness.instance.auth.audit.recent().filter((e) => e.sourceAddress === '127.0.0.1 (ssh)').map((e) => e.action);
+    const sshActions = (await harness.instance.auth.audit.recent()).filter((e) => e.sourceAddress === '127.0.0.1 (ssh)').map((e) => e.action);
     expect(sshActions).toEqual(expect.arrayContaining(['login', 'profile.save', 'upgrade.download']));
   });
 });

@@ -20,9 +20,9 @@ export interface CliActor {
 export interface CliBackend {
   hostname(): string;
   /** Sets the prompt's host name, or back to the default with null; returns error lines. */
-  setHostname(name: string | null, actor: CliActor): string[];
+  setHostname(name: string | null, actor: CliActor): Promise<string[]>;
   /** Saves the fields named, as the page's Save does (the others keep their values); returns error lines, none when saved. */
-  saveProfile(input: ImageDownloadProfileInput, actor: CliActor): string[];
+  saveProfile(input: ImageDownloadProfileInput, actor: CliActor): Promise<string[]>;
   /** The profile as configuration lines, the text of Export configuration (SFTP password only as `aes …`). */
   profileConfig(): string;
   /** Save & Download with the saved profile; `replaceBackup` confirms that APs running its version lose their backup image. */
@@ -30,9 +30,9 @@ export interface CliBackend {
   /** Marks the predownloaded images for swapping; `reset` then activates them. */
   swap(actor: CliActor): string[];
   /** Reloads the APs onto the swapped images: the page's Activate. */
-  reset(actor: CliActor): string[];
+  reset(actor: CliActor): Promise<string[]>;
   /** The page's Cancel. */
-  cancel(actor: CliActor): string[];
+  cancel(actor: CliActor): Promise<string[]>;
   upgrade(): UpgradeView;
   apImage(): ApImageReport;
   syslog(): SyslogLine[];

@@ -6,17 +6,17 @@ import type { UpgradeView } from '../../lib/upgradeStage';
 import type { AuthService } from '../auth/authService';
 import { hashSessionId } from '../auth/sessionStore';
 import type { ApiResult, ConsoleApi } from '../http/consoleApi';
-import type { Db } from '../store/database';
 import type { CliAuth } from './cliAuth';
 import type { CliActor, CliBackend } from './cliBackend';
-import { HOSTNAME_PATTERN, HostnameStore } from './hostname';
-import type { SshKeyRepository } from './sshKeyRepository';
+import { HOSTNAME_PATTERN, type HostnameStore } from './hostname';
+import type { SshKeys } from './sshKeys';
 
 export interface ConsoleCliDeps {
   api: ConsoleApi;
   auth: AuthService;
-  sshKeys: SshKeyRepository;
-  db: Db;
+  sshKeys: SshKeys;
+  /** The prompt's host name (hostname.ts). */
+  hostnames: HostnameStore;
   apImage: () => ApImageReport;
   syslog: () => SyslogLine[];
   upgrade: () => UpgradeView;
@@ -46,21 +46,21 @@ function refusal(result: ApiResult, what: string): string[] {
  */
 export function createConsoleCliBackend(deps: ConsoleCliDeps): { backend: CliBackend; auth: CliAuth } {
   const { api, auth } = deps;
-  const hostnames = new HostnameStore(deps.db, () => deps.apImage().aps.find((ap) => ap.hostsController)?.model ?? null);
+  const { hostnames } = deps;
   // `ap image swap` arms the upgrade waiting for Activate; `ap image reset` then activates it.
   let swappedUpgrade: number | null = null;
 
   const backend: CliBackend = {
     startedAt: deps.startedAt,
     hostname: () => hostnames.get(),
-    setHostname: (name, actor) => {
+    setHostname: async (name, actor) => {
       if (name !== null && !HOSTNAME_PATTERN.test(name)) return ['% Error: A host name is letters, digits and inner hyphens, 63 characters at most.'];
-      hostnames.set(name);
-      auth.audit.record({ username: actor.username, sourceAddress: actor.sourceAddress, action: 'cli.hostname', detail: name ?? `default (${hostnames.get()})` });
+      await hostnames.set(name);
+      await auth.audit.record({ username: actor.username, sourceAddress: actor.sourceAddress, action: 'cli.hostname', detail: name ?? `default (${hostnames.get()})` });
       return [];
     },
-    saveProfile: (input, actor) => {
-      const result = api.saveProfile(input, actor);
+    saveProfile: async (input, actor) => {
+      const result = await api.saveProfile(input, actor);
       return result.status === 200 ? [] : refusal(result, 'Image download profile not saved');
     },
     profileConfig: () => String(api.exportConfig().body),
@@ -86,18 +86,18 @@ export function createConsoleCliBackend(deps: ConsoleCliDeps): { backend: CliBac
       swappedUpgrade = upgrade.upgradeId;
       return [`AP image swap set: each AP boots ${upgrade.targetVersion} at its next reset (ap image reset).`];
     },
-    reset: (actor: CliActor) => {
+    reset: async (actor: CliActor) => {
       const upgrade = deps.upgrade();
       if (upgrade.stage !== 'Activate' || swappedUpgrade === null || swappedUpgrade !== upgrade.upgradeId) {
         return ['% Error: No AP image swap pending: run ap image swap first (swap then reset is the page\'s Activate).'];
       }
-      const result = api.activate(actor);
+      const result = await api.activate(actor);
       if (result.status !== 202) return refusal(result, 'Reset refused');
       swappedUpgrade = null;
       return [`Resetting the APs: they swap to ${upgrade.targetVersion}, reload and join again (show ap image).`];
     },
-    cancel: (actor) => {
-      const result = api.cancel(actor);
+    cancel: async (actor) => {
+      const result = await api.cancel(actor);
       return result.status === 202 ? ['AP image predownload aborted: every AP drops its partial image.'] : refusal(result, 'Abort refused');
     },
     upgrade: deps.upgrade,
@@ -112,7 +112,7 @@ export function createConsoleCliBackend(deps: ConsoleCliDeps): { backend: CliBac
     },
     publicKeys: (username) => deps.sshKeys.keysOf(username),
     keyLogin: (username, fingerprint, sourceAddress) => auth.loginWithVerifiedKey(username, fingerprint, sourceAddress),
-    touch: (sessionId) => auth.sessionUser(sessionId) !== null,
+    touch: async (sessionId) => (await auth.sessionUser(sessionId)) !== null,
     logout: (sessionId, sourceAddress) => auth.logout(sessionId, sourceAddress),
     onSessionEnded: (listener) => auth.onSessionEnded((ended) => listener(ended.idHash)),
     idHash: hashSessionId,

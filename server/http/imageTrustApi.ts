@@ -24,7 +24,7 @@ export class ImageTrustApi {
   constructor(private readonly deps: ImageTrustApiDeps) {}
 
   /** `POST /api/image-download-profile/trust-upload` `{ uploadId, sha256 }`: the digest must be the one the page showed. */
-  trustUpload(body: unknown, actor: RequestActor): ApiResult {
+  async trustUpload(body: unknown, actor: RequestActor): Promise<ApiResult> {
     const parsed = trustUploadSchema.safeParse(body);
     if (!parsed.success) return { status: 400, body: { error: 'Invalid trust request', issues: toFieldIssues(parsed.error) } };
     const { uploadId, sha256 } = parsed.data;
@@ -33,9 +33,9 @@ export class ImageTrustApi {
     if (image.sha256 !== sha256) {
       return { status: 409, body: { error: `The uploaded image's SHA-256 is ${image.sha256}, not ${sha256}: compare it again before trusting it` } };
     }
-    const [trusted] = this.deps.digestTrust.trust(DESKTOP_TRUST_SOURCE, [{ name: image.fileName, size: image.size, sha256 }], actor.username);
+    const [trusted] = await this.deps.digestTrust.trust(DESKTOP_TRUST_SOURCE, [{ name: image.fileName, size: image.size, sha256 }], actor.username);
     const detail = `Desktop image ${image.fileName} (${image.size} bytes) sha256 ${sha256}`;
-    this.deps.audit.record({ username: actor.username, sourceAddress: actor.sourceAddress, action: 'image.trust', detail });
+    await this.deps.audit.record({ username: actor.username, sourceAddress: actor.sourceAddress, action: 'image.trust', detail });
     this.deps.log(syslogText.upgrade(`Image trust: ${actor.username} trusted the unsigned ${detail}; trusted by ${trusted.trustedBy} at ${trusted.trustedAt}`));
     return { status: 200, body: this.deps.uploads.describedWithTrust(uploadId) };
   }

@@ -11,12 +11,11 @@ import { ADMIN, startConsoleHarness, type ConsoleHarness } from '../testing/cons
 // "A profile field changes only when a save names it", checked on random sequences of saves through the
 // API (validation, merge, SQLite), each naming a random subset of fields with values the API accepts.
 let harness: ConsoleHarness;
-let stored: ProfileRepository;
+// The console's own database and key: what the next start would read.
+const stored = async () => (await ProfileRepository.load(harness.instance.store.db, EMPTY_PROFILE, loadSecretBox(harness.config.dataDir, undefined).box)).get();
 
 beforeAll(async () => {
   harness = await startConsoleHarness();
-  // The console's own database and key: what the next start would read.
-  stored = new ProfileRepository(harness.instance.db, EMPTY_PROFILE, loadSecretBox(harness.config.dataDir, undefined).box);
 });
 
 afterAll(async () => {
@@ -32,8 +31,8 @@ const imagePath = fc.constantFrom('/EWC/17_12_1_5', 'EWC/17_12_1_5', '/images');
 const port = fc.constantFrom(22, 69, 2422, 6969);
 const optional = { requiredKeys: [] as [] };
 
-const slot = fc.record({ imageServer: server, imagePath, port }, optional);
-const sftp = fc.record(
+const slot = await fc.record({ imageServer: server, imagePath, port }, optional);
+const sftp = await fc.record(
   {
     imageServer: server,
     imagePath,
@@ -48,7 +47,7 @@ const sftp = fc.record(
   },
   optional,
 );
-const cco = fc.record(
+const cco = await fc.record(
   {
     catalogUrl: fc.constantFrom('https://catalog.example.com', 'https://127.0.0.1:8643'),
     username: fc.constantFrom('noc', 'ewc-demo'),
@@ -61,10 +60,10 @@ const cco = fc.record(
   },
   optional,
 );
-const desktop = fc.record({ uploadId: fc.constantFrom('', 'upload-1'), version: fc.constantFrom('', '17.12.1.5') }, optional);
+const desktop = await fc.record({ uploadId: fc.constantFrom('', 'upload-1'), version: fc.constantFrom('', '17.12.1.5') }, optional);
 
 /** One save as the page, the CLI or a script sends it: any subset of the fields, the top-level server fields included. */
-const save: fc.Arbitrary<ImageDownloadProfileInput> = fc.record(
+const save: fc.Arbitrary<ImageDownloadProfileInput> = await fc.record(
   {
     mode: fc.constantFrom('TFTP' as const, 'SFTP' as const, 'CCO' as const, 'DESKTOP' as const),
     parallelMode: fc.boolean(),
@@ -80,13 +79,13 @@ const save: fc.Arbitrary<ImageDownloadProfileInput> = fc.record(
 );
 
 describe('a profile field changes only when a save names it', () => {
-  it('holds for every save of random sequences naming random fields, on the stored profile and on the view', () => {
-    fc.assert(
-      fc.property(fc.array(save, { minLength: 1, maxLength: 8 }), (saves) => {
+  it('holds for every save of random sequences naming random fields, on the stored profile and on the view', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(save, { minLength: 1, maxLength: 8 }), async (saves) => {
         for (const input of saves) {
-          const before = stored.get();
-          const answer = harness.instance.api.saveProfile(input, ADMIN);
-          const after = stored.get();
+          const before = await stored();
+          const answer = await harness.instance.api.saveProfile(input, ADMIN);
+          const after = await stored();
           // A refused save names nothing; an accepted one names what its input named, in the mode's slot.
           const normalized = normalizeProfilePatch(imageDownloadProfileInputSchema.parse(input), before.mode);
           const named = answer.status === 200 && normalized.ok ? namedFieldPaths(normalized.patch) : new Set<string>();

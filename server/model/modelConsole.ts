@@ -12,6 +12,7 @@ import { startConsoleHarness, type ConsoleHarness } from '../testing/consoleHarn
 import { freeTcpPort } from '../testing/freeTcpPort';
 import { MODEL_FLEET, INITIAL_APS, type ModelWorld } from './modelWorld';
 import { PageProbe } from './pageProbe';
+import { accessPointRows } from '../store/accessPointRows';
 
 const CLI_ADMIN: CliActor = { username: 'admin', role: 'admin', sourceAddress: '127.0.0.1 (ssh)' };
 
@@ -135,9 +136,9 @@ export class ModelConsole {
   }
 
   /** What the store holds of each AP: the upgrade it belongs to and its status (written at the store's next tick). */
-  stored(): Map<string, { upgradeId: number | null; status: string }> {
-    const rows = this.harness.instance.db.prepare('SELECT mac, upgrade_id, predownload_status FROM access_point').all() as { mac: string; upgrade_id: number | null; predownload_status: string }[];
-    return new Map(rows.map((row) => [row.mac, { upgradeId: row.upgrade_id, status: row.predownload_status }]));
+  async stored(): Promise<Map<string, { upgradeId: number | null; status: string }>> {
+    const rows = await accessPointRows.all(this.harness.instance.store.db);
+    return new Map(rows.map((row) => [row.mac, { upgradeId: row.upgradeId, status: row.predownloadStatus }]));
   }
 
   async dispose(): Promise<void> {

@@ -85,7 +85,7 @@ describe('predownload over TFTP to a fleet of AP agents', () => {
     // The log says what the TFTP server granted (tftpd-hpa grants no windowsize) and the rate achieved.
     expect(ap1g7Fetches[0].text).toMatch(/\/ap1g7 \(\d+ bytes in [\d.]+ s \((?:[\d.]+ MB\/s|instant)\); blksize 1468, windowsize 1, tsize \d+\)$/);
 
-    expect(harness.instance.api.activate(ADMIN).status).toBe(202);
+    expect((await harness.instance.api.activate(ADMIN)).status).toBe(202);
     await waitFor('stage Completed', () => upgrade(harness!), (u) => u.stage === 'Completed' || u.stage === 'Failed', 30_000);
     expect(upgrade(harness).stage).toBe('Completed');
     expect(upgrade(harness).controllerVersion).toBe(DEMO_BUNDLE_CONTROLLER_VERSION);
@@ -139,13 +139,13 @@ describe('predownload over TFTP to a fleet of AP agents', () => {
     expect(lines.filter((line) => /signing|signature|SIGNED/.test(line))).toEqual([]);
     expect(lines.filter((line) => line.includes('/Wrong-Path/') && !line.includes('/Wrong-Path/version.info'))).toEqual([]);
     // The history says the same: Failed, ended, with the reason and its failed APs.
-    const [entry] = harness.instance.api.maintenance.listUpgrades().body as UpgradeHistoryEntry[];
+    const [entry] = (await harness.instance.api.maintenance.listUpgrades()).body as UpgradeHistoryEntry[];
     expect(entry).toMatchObject({ stage: 'Failed', failedAps: 3 });
     expect(entry.finishedAt).not.toBeNull();
     expect(entry.message).toContain(reason);
-    const detail = harness.instance.api.maintenance.getUpgrade(String(entry.id)).body as UpgradeHistoryDetail;
+    const detail = (await harness.instance.api.maintenance.getUpgrade(String(entry.id))).body as UpgradeHistoryDetail;
     expect(detail.failures.filter((line) => /signing|signature|SIGNED/.test(line.text))).toEqual([]);
-    expect(harness.instance.api.activate(ADMIN).status).toBe(409);
+    expect((await harness.instance.api.activate(ADMIN)).status).toBe(409);
   });
 
   it('says Timed out when the image server does not answer', async () => {
@@ -165,13 +165,13 @@ describe('predownload over TFTP to a fleet of AP agents', () => {
     expect((await harness.instance.api.startDownload(profile({ parallelMode: true }), ADMIN)).status).toBe(202);
     await waitFor('a transfer under way', () => report(harness!).aps, (aps) => aps.some((ap) => ap.predownloadStatus === 'Predownloading' && ap.percent > 0), 20_000);
 
-    expect(harness.instance.api.cancel(ADMIN).status).toBe(202);
+    expect((await harness.instance.api.cancel(ADMIN)).status).toBe(202);
     expect(upgrade(harness).stage).toBe('Cancelled');
     expect(report(harness).aps.every((ap) => ap.predownloadStatus === 'Aborted')).toBe(true);
     const fleetDir = path.join(harness.config.dataDir, 'fleet');
     await waitFor('partial files removed', () => fs.readdirSync(fleetDir).flatMap((d) => fs.readdirSync(path.join(fleetDir, d))), (files) => !files.some((f) => f.endsWith('.part')), 5000);
     expect(harness.instance.api.getProfile().body).toMatchObject({ imagePath: DEMO_IMAGE_PATH, parallelMode: true });
-    expect(harness.instance.api.cancel(ADMIN).status).toBe(409);
+    expect((await harness.instance.api.cancel(ADMIN)).status).toBe(409);
   });
 
   it('resumes an AP that dropped mid-transfer from the bytes it had written, and counts the retry', async () => {
@@ -219,14 +219,14 @@ describe('image download profile at the API boundary', () => {
   it('rejects bad input field by field with a 400 and keeps the saved profile', async () => {
     harness = await startConsoleHarness();
     const api = harness.instance.api;
-    expect(api.saveProfile(profile(), ADMIN).status).toBe(200);
+    expect((await api.saveProfile(profile(), ADMIN)).status).toBe(200);
 
-    const bad = api.saveProfile(profile({ imageServer: 'not a host!', imagePath: '  ', port: 70000 }), ADMIN);
+    const bad = await api.saveProfile(profile({ imageServer: 'not a host!', imagePath: '  ', port: 70000 }), ADMIN);
     expect(bad.status).toBe(400);
     const paths = (bad.body as { issues: { path: string; message: string }[] }).issues.map((i) => i.path);
     expect(paths).toEqual(expect.arrayContaining(['imageServer', 'imagePath', 'port']));
     expect((await api.startDownload(profile({ port: 0 }), ADMIN)).status).toBe(400);
-    expect(api.saveProfile('{', ADMIN).status).toBe(400);
+    expect((await api.saveProfile('{', ADMIN)).status).toBe(400);
     expect(api.getProfile().body).toMatchObject({ imageServer: '127.0.0.1', imagePath: DEMO_IMAGE_PATH, port: tftpd.port });
   });
 
@@ -234,13 +234,13 @@ describe('image download profile at the API boundary', () => {
     harness = await startConsoleHarness();
     const api = harness.instance.api;
     const secret = 'S3cret-pass!';
-    const saved = api.saveProfile(profile({ mode: 'SFTP', port: 22, sftp: { username: 'calo', passwordType: 'UNENCRYPTED', password: secret } }), ADMIN);
+    const saved = await api.saveProfile(profile({ mode: 'SFTP', port: 22, sftp: { username: 'calo', passwordType: 'UNENCRYPTED', password: secret } }), ADMIN);
     expect(saved.status).toBe(200);
     expect(JSON.stringify(saved.body)).not.toContain(secret);
     expect(saved.body).toMatchObject({ sftp: { username: 'calo', hasPassword: true } });
-    const again = api.saveProfile(profile({ mode: 'SFTP', port: 22, sftp: { username: 'calo', passwordType: 'UNENCRYPTED', password: '' } }), ADMIN);
+    const again = await api.saveProfile(profile({ mode: 'SFTP', port: 22, sftp: { username: 'calo', passwordType: 'UNENCRYPTED', password: '' } }), ADMIN);
     expect(again.body).toMatchObject({ sftp: { hasPassword: true } });
-    expect(api.saveProfile(profile({ mode: 'SFTP', port: 22, sftp: { username: '', passwordType: 'UNENCRYPTED' } }), ADMIN).status).toBe(400);
+    expect((await api.saveProfile(profile({ mode: 'SFTP', port: 22, sftp: { username: '', passwordType: 'UNENCRYPTED' } }), ADMIN)).status).toBe(400);
   });
 
   it('keeps the profile and the AP image state across a restart', async () => {

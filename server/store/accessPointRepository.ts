@@ -3,8 +3,9 @@ import { DEFAULT_SITE_TAG, type ApJoinInfo } from '../../lib/capwapEvents';
 import { canTransition, type PredownloadStatus } from '../../lib/predownloadStatus';
 import type { AccessPointRecord, TransitionChanges } from '../fleet/accessPoint';
 import { FleetProjection, type FleetReader } from '../fleet/fleetProjection';
-import type { FleetStore } from './fleetStore';
-import type { WriteBehind } from './writeBehind';
+import { accessPointRows } from './accessPointRows';
+import type { Executor } from './store';
+import type { UnitOfWork } from './unitOfWork';
 
 export type { AccessPointRecord, TransitionChanges } from '../fleet/accessPoint';
 
@@ -17,17 +18,33 @@ export class IllegalTransitionError extends Error {}
  */
 export class AccessPointRepository {
   private readonly fleet = new FleetProjection();
-  private readonly dirty = new Set<string>();
+  private dirty = new Set<string>();
 
-  constructor(
-    database: FleetStore,
-    private readonly store: WriteBehind,
+  private constructor(
+    records: readonly AccessPointRecord[],
+    private readonly store: UnitOfWork,
   ) {
-    for (const record of database.loadAccessPoints()) this.fleet.put(record);
+    for (const record of records) this.fleet.put(record);
     store.register({
-      write: () => database.saveAccessPoints([...this.dirty].flatMap((mac) => this.fleet.get(mac) ?? [])),
-      committed: () => this.dirty.clear(),
+      take: () => {
+        if (this.dirty.size === 0) return null;
+        const taken = this.dirty;
+        this.dirty = new Set();
+        // The rows as they are at this instant, the same instant every other source is taken at.
+        const rows = [...taken].flatMap((mac) => this.fleet.get(mac) ?? []);
+        return {
+          write: (tx) => accessPointRows.save(tx, rows),
+          restore: () => {
+            for (const mac of taken) this.dirty.add(mac);
+          },
+        };
+      },
     });
+  }
+
+  /** The projection of the fleet as the database holds it. */
+  static async load(db: Executor, store: UnitOfWork): Promise<AccessPointRepository> {
+    return new AccessPointRepository(await accessPointRows.all(db), store);
   }
 
   /** Counters and indexes of the whole fleet. */

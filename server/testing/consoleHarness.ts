@@ -82,7 +82,7 @@ export async function startConsoleHarness(env: Record<string, string> = {}, data
     ...env,
   });
   const httpServer: Server = createServer();
-  const instance = createConsole(httpServer, config);
+  const instance = await createConsole(httpServer, config);
   // A given PORT and EWC_CAPWAP_PORT are kept, so a console restarted on the same data folder is found again by its pages and APs.
   await new Promise<void>((resolve) => httpServer.listen(env.PORT ? config.port : 0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(httpServer.address() as AddressInfo).port}`;
@@ -130,13 +130,13 @@ export function fleetCliTrustArgs(harness: ConsoleHarness): string[] {
 }
 
 /** Polls until the check passes or the time is up; fails with the last value seen, for a readable test failure. */
-export async function waitFor<T>(what: string, read: () => T, check: (value: T) => boolean, timeoutMs = 30_000): Promise<T> {
+export async function waitFor<T>(what: string, read: () => T | Promise<T>, check: (value: T) => boolean, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
-  let value = read();
+  let value = await read();
   while (!check(value)) {
     if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}; last value: ${JSON.stringify(value, null, 1).slice(0, 2000)}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
-    value = read();
+    value = await read();
   }
   return value;
 }

@@ -70,7 +70,7 @@ export class PageSave extends ModelCommand {
     const parsed = pageBody(system.sut.api.getProfile().body as ImageDownloadProfileView, this.edit, system);
     if (!parsed.ok) return `not sent: the form shows ${show(parsed.errors)}`;
     system.name(fieldsNamedBy(parsed.body));
-    return answer(system.sut.api.saveProfile(parsed.body, ADMIN));
+    return answer(await system.sut.api.saveProfile(parsed.body, ADMIN));
   }
 
   toString(): string {
