@@ -162,6 +162,8 @@ async function runSize(aps: number, bundleRoot: string, tftpPort: number): Promi
     NODE_ENV: 'production',
     PORT: String(port),
     EWC_CAPWAP_PORT: String(capwapPort),
+    // The bench reads over plain HTTP on loopback; its HTTPS port takes any free one.
+    EWC_HTTPS_PORT: '0',
     EWC_DATA_DIR: dataDir,
     EWC_DEMO: '0',
     EWC_ADMIN_PASSWORD: ADMIN_PASSWORD,

@@ -9,8 +9,12 @@ export const ADMIN_PASSWORD = 'e2e-admin-password';
 
 export interface ConsoleProcess {
   url: string;
+  /** The same console on its HTTPS port. */
+  httpsUrl: string;
   dataDir: string;
   output: () => string;
+  /** Sends a signal to the running console (SIGHUP: reload the HTTPS certificate). */
+  signal(signal: NodeJS.Signals): void;
   /** Sends a signal to the console and resolves with its exit status once it has exited (the data folder stays). */
   kill(signal: NodeJS.Signals): Promise<number | null>;
   stop(): Promise<void>;
@@ -29,7 +33,7 @@ export async function startConsole(env: Record<string, string> = {}): Promise<Co
   // As `npm start` runs it: Node with tsx's loader, so a signal reaches the console itself.
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
     cwd: root,
-    env: { ...process.env, NODE_ENV: 'production', PORT: String(port), EWC_DATA_DIR: dataDir, EWC_DEMO_TFTP_PORT: String(tftpPort), EWC_DEMO_SFTP_PORT: String(sftpPort), EWC_DEMO_CATALOG_PORT: String(catalogPort), EWC_CAPWAP_PORT: String(capwapPort), EWC_RELOAD_MS: '500', EWC_CLI_PORT: '0', EWC_ADMIN_PASSWORD: ADMIN_PASSWORD, ...env },
+    env: { ...process.env, NODE_ENV: 'production', PORT: String(port), EWC_DATA_DIR: dataDir, EWC_DEMO_TFTP_PORT: String(tftpPort), EWC_DEMO_SFTP_PORT: String(sftpPort), EWC_DEMO_CATALOG_PORT: String(catalogPort), EWC_CAPWAP_PORT: String(capwapPort), EWC_HTTPS_PORT: '0', EWC_RELOAD_MS: '500', EWC_CLI_PORT: '0', EWC_ADMIN_PASSWORD: ADMIN_PASSWORD, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -40,10 +44,17 @@ export async function startConsole(env: Record<string, string> = {}): Promise<Co
     if (child.exitCode !== null || Date.now() > deadline) throw new Error(`The console did not start:\n${output}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+  // The HTTPS port is picked by the console itself (one port fewer chosen here and bound later by someone else).
+  const httpsPort = /HTTPS: https:\/\/127\.0\.0\.1:(\d+)\//.exec(output)?.[1];
+  if (!httpsPort) throw new Error(`The console printed no HTTPS URL:\n${output}`);
   return {
     url,
+    httpsUrl: `https://127.0.0.1:${httpsPort}`,
     dataDir,
     output: () => output,
+    signal: (signal) => {
+      child.kill(signal);
+    },
     kill: async (signal) => {
       if (child.exitCode === null && child.signalCode === null) {
         const exited = new Promise((resolve) => child.once('exit', resolve));

@@ -16,6 +16,8 @@ export type RequestActor = z.infer<typeof requestActorSchema>;
 // so pages (bundled apart by Next.js) learn the caller without a second session lookup.
 export const ACTOR_HEADER = 'x-ewc-actor';
 export const SOURCE_HEADER = 'x-ewc-source-address';
+/** `1` when the request came over TLS (the HTTPS port, or a declared TLS proxy): route handlers then set and read the Secure cookie. */
+export const SECURE_TRANSPORT_HEADER = 'x-ewc-secure-transport';
 
 export function actorFromHeaders(headers: Headers): RequestActor | null {
   const raw = headers.get(ACTOR_HEADER);

@@ -168,6 +168,10 @@ export const DEBIAN_PACKAGES = {
   // The CLI's end-to-end tests drive the SSH CLI with Netmiko's cisco_ios driver and Ansible's cisco.ios collection.
   'python3-netmiko': '/usr/lib/python3/dist-packages/netmiko/__init__.py',
   ansible: '/usr/bin/ansible-playbook',
+  // Every RESTCONF answer the tests get is validated with yanglint against Cisco's YANG modules.
+  'libyang-tools': '/usr/bin/yanglint',
+  // The HTTPS end-to-end test trusts the console's CA in a Chromium NSS database of its own, with NSS's certutil.
+  'libnss3-tools': '/usr/bin/certutil',
   // The store's tests run on PostgreSQL too, in a temporary cluster of Debian 12's server (server/store/testing/).
   postgresql: '/usr/lib/postgresql/15/bin/postgres',
 };

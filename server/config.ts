@@ -4,6 +4,9 @@ import './auth/passwordDictionaries';
 import { passwordPolicyProblem } from '../lib/validations/passwordPolicy';
 import type { ApPortLimits } from './capwap/sourceConnections';
 
+/** The console's HTTPS port: clear of the demo's (3000, 6969, 2222, 8443, 5246, 2022), and reads as "the HTTPS twin of 3000". */
+export const DEFAULT_HTTPS_PORT = 3443;
+
 const flag = z.enum(['0', '1', 'true', 'false']).transform((v) => v === '1' || v === 'true');
 const positiveInt = z.coerce.number().int().positive();
 
@@ -47,6 +50,9 @@ const envSchema = z.object({
     .transform((v) => v.split(',').map((h) => h.trim()).filter((h) => h !== ''))
     .refine((hosts) => hosts.every((h) => /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(:\d{1,5})?$/.test(h)), 'EWC_ALLOWED_HOSTS: comma-separated names, each `host` or `host:port`'),
   EWC_SECURE_COOKIE: flag.default(false),
+  EWC_HTTPS_PORT: z.coerce.number().int().min(0).max(65535).default(DEFAULT_HTTPS_PORT),
+  EWC_TLS_CERT: z.string().min(1).optional(),
+  EWC_TLS_KEY: z.string().min(1).optional(),
   EWC_TFTP_BLKSIZE: z.coerce.number().int().min(8).max(65464).default(1468),
   EWC_TFTP_WINDOWSIZE: z.coerce.number().int().min(1).max(65535).default(16),
   EWC_TFTP_TIMEOUT_MS: positiveInt.default(1000),
@@ -113,8 +119,13 @@ export interface ConsoleConfig {
   secretKey: string | undefined;
   /** The first admin's password; generated and printed once when unset. */
   adminPassword: string | undefined;
-  /** Mark the session cookie Secure: only when the console is served over https (a proxy in front). */
+  /** A TLS proxy in front serves the plain HTTP port over https: its session cookie is then the Secure one, as on the HTTPS port. */
   secureCookie: boolean;
+  /**
+   * The console's own HTTPS port (pages, API, socket.io and RESTCONF), with a certificate from the local CA
+   * for its host names, or the admin's own files (`EWC_TLS_CERT`, `EWC_TLS_KEY`, PEM; reloaded on SIGHUP or change).
+   */
+  https: { port: number; certFile: string | null; keyFile: string | null };
   /** EWC_ALLOWED_HOSTS: Host names the console answers to; empty for the defaults (HOST, localhost, 127.0.0.1, [::1]). */
   allowedHosts: string[];
   tftp: { blksize: number; windowsize: number; timeoutMs: number; retries: number };
@@ -161,6 +172,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`Invalid environment:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
+  if ((e.EWC_TLS_CERT === undefined) !== (e.EWC_TLS_KEY === undefined)) throw new ConfigError('Invalid environment:\n  EWC_TLS_CERT, EWC_TLS_KEY: give both (the certificate and its private key, PEM files) or neither');
+  if (e.EWC_HTTPS_PORT !== 0 && e.EWC_HTTPS_PORT === e.PORT) throw new ConfigError(`Invalid environment:\n  EWC_HTTPS_PORT: ${e.EWC_HTTPS_PORT} is PORT already; HTTPS needs a port of its own`);
   if (e.EWC_CATALOG_DEADLINE_MS < e.EWC_CATALOG_TIMEOUT_MS) throw new ConfigError('Invalid environment:\n  EWC_CATALOG_DEADLINE_MS: must be at least EWC_CATALOG_TIMEOUT_MS');
   return {
     host: e.HOST,
@@ -186,6 +199,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     adminPassword: e.EWC_ADMIN_PASSWORD,
     secureCookie: e.EWC_SECURE_COOKIE,
     allowedHosts: e.EWC_ALLOWED_HOSTS,
+    https: { port: e.EWC_HTTPS_PORT, certFile: e.EWC_TLS_CERT ? path.resolve(e.EWC_TLS_CERT) : null, keyFile: e.EWC_TLS_KEY ? path.resolve(e.EWC_TLS_KEY) : null },
     tftp: { blksize: e.EWC_TFTP_BLKSIZE, windowsize: e.EWC_TFTP_WINDOWSIZE, timeoutMs: e.EWC_TFTP_TIMEOUT_MS, retries: e.EWC_TFTP_RETRIES },
     retry: { maxRetries: e.EWC_MAX_RETRIES, baseDelayMs: e.EWC_RETRY_BASE_MS },
     reloadMs: e.EWC_RELOAD_MS,

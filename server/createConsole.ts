@@ -1,4 +1,5 @@
 import type { Server as HttpServer } from 'node:http';
+import type { Server as HttpsServer } from 'node:https';
 import path from 'node:path';
 import { Server as SocketServer } from 'socket.io';
 import type { ConsoleSnapshot } from '../lib/socketEvents';
@@ -9,7 +10,8 @@ import { HostnameStore } from './cli/hostname';
 import { SshKeys } from './cli/sshKeys';
 import { startCliServer, type CliServer } from './cli/sshServer';
 import type { ConsoleConfig } from './config';
-import { fleetSummary, queryApImage, type ApImageViewSources } from './console/apImageView';
+import { controllerHostSummary, fleetSummary, queryApImage, type ApImageViewSources } from './console/apImageView';
+import type { RestconfSources } from './restconf/restconfSources';
 import { ConsoleHub, type ConsoleNamespace } from './console/consoleHub';
 import { AuthService } from './auth/authService';
 import { ApAuthorizationApi } from './http/apAuthorizationApi';
@@ -76,6 +78,8 @@ export interface ConsoleInstance {
   store: Store;
   /** What the projections changed, written behind them; `flush()` writes it now. */
   unitOfWork: UnitOfWork;
+  /** What RESTCONF reads (server/restconf maps it to Cisco's YANG); the HTTPS port serves it. */
+  restconf: RestconfSources;
   /** The SSH CLI: its host key fingerprint, and its port once listening. */
   cli: CliServer;
   sshKeys: SshKeys;
@@ -120,23 +124,27 @@ function imageSourceFor(profile: StoredProfile, config: ConsoleConfig, httpMode:
   });
 }
 
+/** A port that serves the console's pages and live socket: plain HTTP (on loopback) or HTTPS. */
+export type WebServer = HttpServer | HttpsServer;
+
 /**
- * Builds the whole console on an HTTP server that someone else listens with:
+ * Builds the whole console on the web servers that someone else listens with (one, or HTTP and HTTPS):
  * the store (its projections loaded), socket.io for browsers on `/`, the orchestrator and the API;
  * APs join on the separate AP port (`capwap`, mutual TLS), which the caller starts with `capwap.listen()`.
  * Tests call it on a bare `http.Server`; `server/main.ts` adds Next.js in front.
  */
-export async function createConsole(httpServer: HttpServer, config: ConsoleConfig, options: CreateConsoleOptions = {}): Promise<ConsoleInstance> {
+export async function createConsole(webServers: WebServer | readonly WebServer[], config: ConsoleConfig, options: CreateConsoleOptions = {}): Promise<ConsoleInstance> {
   const store = await openDataDirStore(config.dataDir);
   try {
-    return await assemble(store, httpServer, config, options);
+    return await assemble(store, webServers, config, options);
   } catch (error) {
     await store.close();
     throw error;
   }
 }
 
-async function assemble(store: Store, httpServer: HttpServer, config: ConsoleConfig, options: CreateConsoleOptions): Promise<ConsoleInstance> {
+async function assemble(store: Store, webServers: WebServer | readonly WebServer[], config: ConsoleConfig, options: CreateConsoleOptions): Promise<ConsoleInstance> {
+  const [firstServer, ...otherServers] = Array.isArray(webServers) ? (webServers as readonly WebServer[]) : [webServers as WebServer];
   const { db } = store;
   const secrets = loadSecretBox(config.dataDir, config.secretKey).box;
   const auth = new AuthService(db, { adminPassword: config.adminPassword });
@@ -157,14 +165,16 @@ async function assemble(store: Store, httpServer: HttpServer, config: ConsoleCon
   const runtime = new RuntimeMonitor();
 
   // Browsers only: APs have their own port and socket.io server (CapwapPort), so no page can reach /capwap.
-  const io = new SocketServer(httpServer, {
+  const io = new SocketServer(firstServer, {
     maxHttpBufferSize: 1_000_000,
     serveClient: false,
     allowRequest: browserHandshakeCheck({ configured: config.allowedHosts, listenHost: config.host }),
   });
+  // One engine on every port: the same live pages, Host check and session rules over HTTP and HTTPS.
+  for (const server of otherServers) io.engine.attach(server, { path: '/socket.io' });
   const trust = new ApTrust(db, { dataDir: config.dataDir, autoApprove: config.apAdmission.autoApprove, maxAps: config.apAdmission.maxAps, log: (line) => log.write(line) });
   const capwap = new CapwapPort(trust, config.apAdmission.joinsPerSecond, config.apAdmission.port, (line) => log.write(line));
-  const detachAuth = attachBrowserAuth(io, auth);
+  const detachAuth = attachBrowserAuth(io, auth, config.secureCookie);
   let registry: ApRegistry | null = null;
   const trustOfUpload = (sha256: string) => {
     const found = digestTrust.find(DESKTOP_TRUST_SOURCE, sha256);
@@ -232,6 +242,13 @@ async function assemble(store: Store, httpServer: HttpServer, config: ConsoleCon
     summary: () => fleetSummary(aps.reader, viewSources),
     upgrade: () => orchestrator.view(),
   });
+  const restconf: RestconfSources = {
+    fleetSummary: () => fleetSummary(aps.reader, viewSources),
+    controllerHostSummary: () => controllerHostSummary(aps.reader, viewSources),
+    apImage: () => apImage(),
+    address: (mac) => registry?.get(mac)?.address ?? null,
+    transferStartedAt: (mac, kind) => progress.figures(mac, kind)?.startedAt ?? null,
+  };
   const unsubscribeLog = log.onAppend((line) => hub?.syslogAppended(line));
 
   registry = new ApRegistry(
@@ -291,7 +308,7 @@ async function assemble(store: Store, httpServer: HttpServer, config: ConsoleCon
 
   return {
     api,
-    authApi: new AuthApi(auth, log, config.secureCookie),
+    authApi: new AuthApi(auth, log),
     catalogApi: new CatalogApi(catalogChecks),
     imageTrustApi: new ImageTrustApi({ uploads, digestTrust, audit: auth.audit, log: (line) => log.write(line) }),
     uploads,
@@ -310,6 +327,7 @@ async function assemble(store: Store, httpServer: HttpServer, config: ConsoleCon
     unitOfWork,
     cli,
     sshKeys,
+    restconf,
     close: async (reason?: string) => {
       await cli.close();
       scheduler.dispose();

@@ -1,20 +1,24 @@
 import fs from 'node:fs';
-import { createServer } from 'node:http';
 import path from 'node:path';
 import next from 'next';
 import { startFleet, type Fleet } from './agent/fleet';
 import { readFleetFile } from './agent/fleetSpec';
 import { DEMO_CATALOG_API_KEY, DEMO_CATALOG_USER } from './catalog/demoCatalog';
 import { ConfigError, loadConfig } from './config';
-import { createConsole, type ConsoleInstance } from './createConsole';
+import { createConsole } from './createConsole';
 import { DEMO_CONTROLLER_VERSION, DEMO_FLEET } from './demo/demoFleet';
 import { DEMO_SFTP_PASSWORD, DEMO_SFTP_USER, startDemoImageServers, type DemoImageServers } from './demo/demoEnvironment';
 import { installGracefulStop } from './gracefulStop';
 import { installApis } from './http/consoleAccess';
 import { RequestGate } from './http/requestGate';
 import { SshKeysApi } from './http/sshKeysApi';
-import { isUploadPath } from '../lib/httpModeSettings';
 import { loadTrustedVendorKeys } from './imageSigning/imageManifest';
+import { RestconfAuth } from './restconf/restconfAuth';
+import { RestconfServer } from './restconf/restconfServer';
+import { HttpsIdentity, identitySourceFor } from './web/httpsIdentity';
+import { plainHttpModeFor } from './web/plainHttp';
+import { consoleRoutes, WebServers, type WebRoutes } from './web/webServers';
+import { bracketHost } from '../lib/netAddress';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -24,36 +28,19 @@ async function main(): Promise<void> {
   const nextApp = next({ dev: false, dir: path.resolve(import.meta.dirname, '..'), hostname: config.host, port: config.port });
   await nextApp.prepare();
   const handle = nextApp.getRequestHandler();
-  let instance: ConsoleInstance | null = null;
-  let gate: RequestGate | null = null;
-  const httpServer = createServer((req, res) => {
-    const running = instance;
-    if (!running || !gate) return;
-    gate.admit(req, res).then(
-      (admitted) => {
-        if (!admitted) return;
-        // Desktop (HTTP) uploads go to the tus server, past Next.js and its body handling.
-        if (isUploadPath(req.url ?? '')) void running.uploads.handle(req, res);
-        else void handle(req, res);
-      },
-      (error: Error) => {
-        console.error(`Request refused: ${error.message}`);
-        res.writeHead(503, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
-        res.end(JSON.stringify({ error: 'The console cannot check the session now; try again in a moment.' }));
-      },
-    );
-  });
-  instance = await createConsole(httpServer, config, { defaultProfile: demo?.profile, initialControllerVersion: DEMO_CONTROLLER_VERSION });
-  gate = new RequestGate(instance.auth, { allowedHosts: { configured: config.allowedHosts, listenHost: config.host }, limiter: instance.limiter });
+  let routes: WebRoutes | null = null;
+  const web = new WebServers(plainHttpModeFor(config.host), () => routes);
+  const instance = await createConsole(web.consoleServers, config, { defaultProfile: demo?.profile, initialControllerVersion: DEMO_CONTROLLER_VERSION });
+  const gate = new RequestGate(instance.auth, { allowedHosts: { configured: config.allowedHosts, listenHost: config.host }, limiter: instance.limiter, behindTlsProxy: config.secureCookie });
   installApis({ console: instance.api, auth: instance.authApi, catalog: instance.catalogApi, imageTrust: instance.imageTrustApi, sshKeys: new SshKeysApi(instance.sshKeys, instance.auth), apAuthorization: instance.apAuthorizationApi });
-
-  await new Promise<void>((resolve, reject) => {
-    httpServer.once('error', reject);
-    httpServer.listen(config.port, config.host, resolve);
-  });
-  const address = httpServer.address();
-  const port = typeof address === 'object' && address ? address.port : config.port;
-  const url = `http://${config.host}:${port}`;
+  const restconf = new RestconfServer({ checkHost: (req, res) => gate.checkHost(req, res), auth: new RestconfAuth(instance.auth, instance.limiter), sources: instance.restconf });
+  routes = consoleRoutes({ gate, restconf, uploads: instance.uploads, pages: (req, res) => void handle(req, res) });
+  const https = await HttpsIdentity.start(web.https, identitySourceFor(config, instance.trust), { log: (line) => console.log(line) });
+  // An admin who renewed EWC_TLS_CERT and EWC_TLS_KEY says so with SIGHUP (file changes are noticed too).
+  process.on('SIGHUP', () => void https.reload('SIGHUP'));
+  const ports = await web.listen(config.host, config.port, config.https.port);
+  const url = `http://${bracketHost(config.host)}:${ports.httpPort}`;
+  const httpsUrl = `https://${bracketHost(config.host)}:${ports.httpsPort}`;
   const capwapPort = await instance.capwap.listen(config.capwapPort, config.host);
   const capwapUrl = `https://${config.host}:${capwapPort}`;
 
@@ -80,8 +67,13 @@ async function main(): Promise<void> {
     }
   }
 
-  console.log(`EWC Software Upgrade console: ${url}/administration/software-management/software-upgrade`);
+  const page = '/administration/software-management/software-upgrade';
+  console.log(`EWC Software Upgrade console: ${web.plainHttp === 'serve' ? url : httpsUrl}${page}`);
   console.log(`  data folder: ${config.dataDir}`);
+  const identity = https.identity;
+  console.log(`  HTTPS: ${httpsUrl}${page} (certificate SHA-256 ${identity.fingerprint}, from ${identity.source}${config.https.certFile ? '' : `, CA ${path.join(instance.trust.pkiDir, 'ca.crt')}`}; kill -HUP ${process.pid} reloads it)`);
+  console.log(`  RESTCONF: ${httpsUrl}/restconf (HTTP Basic with a console account; read-only)`);
+  console.log(web.plainHttp === 'serve' ? `  plain HTTP: ${url} (loopback only)` : `  plain HTTP: ${url} only redirects to HTTPS (HOST ${config.host} is not a loopback address)`);
   console.log(`  CLI: ssh -p ${cliPort} admin@${config.host} (host key ${instance.cli.fingerprint})`);
   console.log(`  AP port (mutual TLS, enrolment and /capwap): ${capwapUrl}; AP authorization: ${config.apAdmission.autoApprove ? 'enrolled APs approved automatically' : 'an admin approves each enrolled AP'}`);
   if (instance.generatedAdminPassword) {
@@ -102,9 +94,10 @@ async function main(): Promise<void> {
   }
 
   installGracefulStop(async (reason) => {
-    // Idle keep-alive connections would hold the HTTP server open; active ones finish within the deadline.
-    httpServer.closeIdleConnections();
-    await instance?.close(reason);
+    web.closeIdleConnections();
+    https.dispose();
+    await instance.close(reason);
+    await web.close();
     await fleet?.stop();
     await demo?.close();
   });

@@ -50,9 +50,8 @@ export interface AccountLocked {
   until: Date;
 }
 
-export type LoginResult =
-  | { ok: true; sessionId: string; user: SessionUser }
-  | { ok: false; status: 401 | 423; message: string; delayMs: number; lockedUntil?: string };
+export type LoginFailure = { ok: false; status: 401 | 423; message: string; delayMs: number; lockedUntil?: string };
+export type LoginResult = { ok: true; sessionId: string; user: SessionUser } | LoginFailure;
 
 /** `field` names the input a 400 is about, when there is one (`currentPassword`, `password`). */
 export type AuthFailure = { ok: false; status: 400 | 403 | 404 | 409 | 423; message: string; field?: string };
@@ -296,6 +295,23 @@ export class AuthService {
   }
 
   private async attemptLogin(username: string, password: string, sourceAddress: string): Promise<LoginResult> {
+    const checked = await this.checkCredentials(username, password, sourceAddress);
+    if (!checked.ok) return checked;
+    const sessionId = await this.sessions.create(checked.user.username);
+    await this.audit.record({ username: checked.user.username, sourceAddress, action: 'login' });
+    return { ok: true, sessionId, user: checked.user };
+  }
+
+  /**
+   * Checks a password for a request that carries its credentials each time (RESTCONF's HTTP Basic):
+   * the same lock, delays, failure counting and audit of failures as a login, but no session is
+   * created, and a success is not audited here (the caller knows when a client starts using it).
+   */
+  authenticate(username: string, password: string, sourceAddress: string): Promise<{ ok: true; user: SessionUser } | LoginFailure> {
+    return this.oneAtATime(throttleKey(username), () => this.checkCredentials(username, password, sourceAddress));
+  }
+
+  private async checkCredentials(username: string, password: string, sourceAddress: string): Promise<{ ok: true; user: SessionUser } | LoginFailure> {
     const lockedUntil = await this.throttle.lockedUntil(username);
     if (lockedUntil !== null) {
       await this.audit.record({ username, sourceAddress, action: 'login.failed', detail: 'account locked' });
@@ -314,9 +330,7 @@ export class AuthService {
     }
     await this.throttle.recordSuccess(user.username);
     if (needsRehash(user.passwordHash)) await this.users.upgradePasswordHash(this.db, user.username, await hashPassword(password));
-    const sessionId = await this.sessions.create(user.username);
-    await this.audit.record({ username: user.username, sourceAddress, action: 'login' });
-    return { ok: true, sessionId, user: { username: user.username, role: user.role } };
+    return { ok: true, user: { username: user.username, role: user.role } };
   }
 
   private async checkCurrentPassword(username: string, currentPassword: string | undefined, sourceAddress: string): Promise<AuthFailure | null> {
@@ -330,7 +344,7 @@ export class AuthService {
     return fail(400, 'The current password is wrong', 'currentPassword');
   }
 
-  private lockedAnswer(untilMs: number, delayMs = this.throttle.maxDelayMs): LoginResult {
+  private lockedAnswer(untilMs: number, delayMs = this.throttle.maxDelayMs): LoginFailure {
     return {
       ok: false,
       status: 423,

@@ -2,15 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { clearSessionCookie, parseCookie, sessionCookie, sessionIdFromCookie } from './cookies';
 
 describe('session cookie', () => {
-  it('is HttpOnly, SameSite=Strict, Path=/ with a Max-Age, and Secure only when asked', () => {
+  it('is HttpOnly, SameSite=Strict, Path=/ with a Max-Age; over HTTPS it is Secure and named __Host-', () => {
     const plain = sessionCookie('abc-_123', { maxAgeSeconds: 86_400 });
     expect(plain).toBe('ewc_session=abc-_123; Path=/; HttpOnly; SameSite=Strict; Max-Age=86400');
-    expect(sessionCookie('abc', { maxAgeSeconds: 60, secure: true })).toBe('ewc_session=abc; Path=/; HttpOnly; SameSite=Strict; Max-Age=60; Secure');
+    expect(sessionCookie('abc', { maxAgeSeconds: 60, secure: true })).toBe('__Host-ewc_session=abc; Path=/; HttpOnly; SameSite=Strict; Max-Age=60; Secure');
   });
 
-  it('is cleared with an empty value and Max-Age=0', () => {
+  it('is cleared with an empty value and Max-Age=0, under the name it was set with', () => {
     expect(clearSessionCookie()).toBe('ewc_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0');
-    expect(clearSessionCookie({ secure: true })).toContain('; Secure');
+    expect(clearSessionCookie({ secure: true })).toBe('__Host-ewc_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0; Secure');
   });
 });
 
@@ -37,5 +37,12 @@ describe('parseCookie', () => {
     expect(sessionIdFromCookie('theme=dark; ewc_session=s3ss10n')).toBe('s3ss10n');
     expect(sessionIdFromCookie('theme=dark')).toBeNull();
     expect(sessionIdFromCookie('ewc_session=')).toBeNull();
+  });
+
+  it('reads over HTTPS only the __Host- cookie, which no plain-HTTP page can set, and over HTTP only the plain one', () => {
+    // A man in the middle can plant `ewc_session` through any plain-HTTP answer for the host: HTTPS never takes it.
+    expect(sessionIdFromCookie('ewc_session=planted', true)).toBeNull();
+    expect(sessionIdFromCookie('ewc_session=planted; __Host-ewc_session=real', true)).toBe('real');
+    expect(sessionIdFromCookie('__Host-ewc_session=real', false)).toBeNull();
   });
 });

@@ -2,9 +2,21 @@
 
 export const SESSION_COOKIE = 'ewc_session';
 
+/**
+ * The session cookie over HTTPS. Browsers accept a `__Host-` cookie only when it is Secure, set by an
+ * https page, with Path=/ and no Domain, so no plain-HTTP answer (a man in the middle, another port of
+ * the same host) can plant or replace it; and HTTPS reads only this one, so a session set over
+ * loopback HTTP is never taken for an HTTPS one.
+ */
+export const SECURE_SESSION_COOKIE = '__Host-ewc_session';
+
+export function sessionCookieName(secure: boolean | undefined): string {
+  return secure ? SECURE_SESSION_COOKIE : SESSION_COOKIE;
+}
+
 export interface SessionCookieOptions {
   maxAgeSeconds: number;
-  /** Only behind https: on the default plain-http loopback console a Secure cookie would never come back. */
+  /** The request came over HTTPS (or through a TLS proxy, EWC_SECURE_COOKIE): the Secure `__Host-` cookie. */
   secure?: boolean;
 }
 
@@ -16,12 +28,12 @@ function attributes(maxAgeSeconds: number, secure: boolean | undefined): string 
 
 /** The Set-Cookie value that hands a browser its session id. */
 export function sessionCookie(sessionId: string, options: SessionCookieOptions): string {
-  return `${SESSION_COOKIE}=${encodeURIComponent(sessionId)}; ${attributes(options.maxAgeSeconds, options.secure)}`;
+  return `${sessionCookieName(options.secure)}=${encodeURIComponent(sessionId)}; ${attributes(options.maxAgeSeconds, options.secure)}`;
 }
 
 /** The Set-Cookie value that makes a browser forget its session id (on logout). */
 export function clearSessionCookie(options: { secure?: boolean } = {}): string {
-  return `${SESSION_COOKIE}=; ${attributes(0, options.secure)}`;
+  return `${sessionCookieName(options.secure)}=; ${attributes(0, options.secure)}`;
 }
 
 /**
@@ -47,7 +59,7 @@ export function parseCookie(header: string | null | undefined): Record<string, s
   return cookies;
 }
 
-/** The session id a request carries, if any. */
-export function sessionIdFromCookie(header: string | null | undefined): string | null {
-  return parseCookie(header)[SESSION_COOKIE] || null;
+/** The session id a request carries, if any: over a secure transport only from the `__Host-` cookie. */
+export function sessionIdFromCookie(header: string | null | undefined, secure = false): string | null {
+  return parseCookie(header)[sessionCookieName(secure)] || null;
 }

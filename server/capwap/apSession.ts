@@ -3,6 +3,7 @@ import type { Socket } from 'socket.io';
 import type { z } from 'zod';
 import type { ApJoinInfo, ApToControllerEvents, ControllerToApEvents, ImageOffer } from '../../lib/capwapEvents';
 import { beginReplySchema, dataReplySchema, endReplySchema, precheckReplySchema, reloadReplySchema, type EndReply, type PrecheckReply, type ReloadReply } from '../../lib/capwapReplies';
+import { plainAddress } from '../../lib/netAddress';
 
 export type CapwapSocket = Socket<ApToControllerEvents, ControllerToApEvents>;
 
@@ -54,6 +55,11 @@ export class ApSession {
 
   get connected(): boolean {
     return this.socket.connected;
+  }
+
+  /** The address the AP's connection comes from (behind a NAT, the NAT's), as an administrator writes it. */
+  get address(): string {
+    return plainAddress(this.socket.handshake.address);
   }
 
   async precheck(offer: ImageOffer): Promise<PrecheckReply> {

@@ -22,12 +22,12 @@ const playbookResult = z.object({
       tasks: z.array(
         z.object({
           task: z.object({ name: z.string() }),
-          hosts: await z.record(z.string(), z.object({ failed: z.boolean().optional(), changed: z.boolean().optional(), stdout: z.array(z.string()).optional(), msg: z.string().optional() })),
+          hosts: z.record(z.string(), z.object({ failed: z.boolean().optional(), changed: z.boolean().optional(), stdout: z.array(z.string()).optional(), msg: z.string().optional() })),
         }),
       ),
     }),
   ),
-  stats: await z.record(z.string(), z.object({ failures: z.number(), unreachable: z.number(), ok: z.number() })),
+  stats: z.record(z.string(), z.object({ failures: z.number(), unreachable: z.number(), ok: z.number() })),
 });
 
 let dir: string;

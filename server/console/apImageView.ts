@@ -1,5 +1,6 @@
 import { AP_IMAGE_ROLE, summarizeApImage, type ApImageReport, type ApImageRow, type ApImageSummary } from '../../lib/apImage';
 import { apImageFilter, compareApImageRows, parseSort, type ApImageQuery } from '../../lib/apImageQuery';
+import type { PredownloadStatus } from '../../lib/predownloadStatus';
 import type { AccessPointRecord } from '../fleet/accessPoint';
 import type { FleetReader } from '../fleet/fleetProjection';
 import type { TransferProgress } from '../orchestrator/transferProgress';
@@ -58,6 +59,24 @@ export function fleetSummary(fleet: FleetReader, sources: Pick<ApImageViewSource
     if (sources.imageFetchedFor(imageType)) downloadingWithImage += fleet.countOfType(imageType, 'Downloading');
   }
   return summarizeApImage({ totalAps: fleet.size, count: (status) => fleet.count(status), downloadingWithImage, predownloadRunning: sources.predownloadRunning() });
+}
+
+/**
+ * The same counters over the APs that host the controller: the ones the controller image goes to
+ * (RESTCONF's `wlc-predownload-stats`). One such AP's status covers both of its images, the controller
+ * image first. O(APs): a scan, for a read that asks for it, never for the page's updates.
+ */
+export function controllerHostSummary(fleet: FleetReader, sources: Pick<ApImageViewSources, 'imageFetchedFor' | 'predownloadRunning'>): ApImageSummary {
+  const counts = new Map<PredownloadStatus, number>();
+  let totalAps = 0;
+  let downloadingWithImage = 0;
+  for (const ap of fleet.values()) {
+    if (!ap.hostsController) continue;
+    totalAps += 1;
+    counts.set(ap.predownloadStatus, (counts.get(ap.predownloadStatus) ?? 0) + 1);
+    if (ap.predownloadStatus === 'Downloading' && sources.imageFetchedFor(ap.imageType)) downloadingWithImage += 1;
+  }
+  return summarizeApImage({ totalAps, count: (status) => counts.get(status) ?? 0, downloadingWithImage, predownloadRunning: sources.predownloadRunning() });
 }
 
 /**

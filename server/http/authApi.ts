@@ -11,7 +11,6 @@ export class AuthApi {
   constructor(
     private readonly auth: AuthService,
     private readonly log: EventLog,
-    private readonly secureCookie: boolean,
   ) {
     auth.onAccountLocked(({ username, sourceAddress, failures, until }) =>
       log.write({
@@ -22,7 +21,8 @@ export class AuthApi {
     );
   }
 
-  async login(body: unknown, sourceAddress: string): Promise<ApiResult> {
+  /** `secure`: the login came over TLS, so its session cookie is the Secure `__Host-` one, which plain HTTP never reads. */
+  async login(body: unknown, sourceAddress: string, secure: boolean): Promise<ApiResult> {
     const parsed = loginSchema.safeParse(body);
     if (!parsed.success) return { status: 400, body: { error: 'Enter a user name and a password', issues: toFieldIssues(parsed.error) } };
     const result = await this.auth.login(parsed.data.username, parsed.data.password, sourceAddress);
@@ -34,13 +34,13 @@ export class AuthApi {
     return {
       status: 200,
       body: { user: result.user },
-      setCookie: sessionCookie(result.sessionId, { maxAgeSeconds: this.auth.sessionMaxAgeSeconds, secure: this.secureCookie }),
+      setCookie: sessionCookie(result.sessionId, { maxAgeSeconds: this.auth.sessionMaxAgeSeconds, secure }),
     };
   }
 
-  async logout(sessionId: string | null, actor: RequestActor): Promise<ApiResult> {
+  async logout(sessionId: string | null, actor: RequestActor, secure: boolean): Promise<ApiResult> {
     if (sessionId) await this.auth.logout(sessionId, actor.sourceAddress);
-    return { status: 200, body: { ok: true }, setCookie: clearSessionCookie({ secure: this.secureCookie }) };
+    return { status: 200, body: { ok: true }, setCookie: clearSessionCookie({ secure }) };
   }
 
   /** The user behind a session cookie, for route handlers that check the caller themselves. */

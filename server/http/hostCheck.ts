@@ -27,6 +27,12 @@ export function defaultAllowedHostNames(listenHost: string): string[] {
   return [...new Set(names)];
 }
 
+/** The host names (no ports, brackets kept on IPv6) the console answers to: what its HTTPS certificate must name. */
+export function allowedHostNames(allowed: AllowedHosts): string[] {
+  const entries = allowed.configured.length > 0 ? allowed.configured : defaultAllowedHostNames(allowed.listenHost);
+  return [...new Set(entries.flatMap((entry) => splitHost(entry)?.name ?? []))];
+}
+
 /** Whether a request's Host header names the console, which listens on `localPort`. */
 export function isAllowedHost(hostHeader: string | undefined, localPort: number | undefined, allowed: AllowedHosts): boolean {
   if (!hostHeader) return false;

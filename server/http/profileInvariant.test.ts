@@ -31,8 +31,8 @@ const imagePath = fc.constantFrom('/EWC/17_12_1_5', 'EWC/17_12_1_5', '/images');
 const port = fc.constantFrom(22, 69, 2422, 6969);
 const optional = { requiredKeys: [] as [] };
 
-const slot = await fc.record({ imageServer: server, imagePath, port }, optional);
-const sftp = await fc.record(
+const slot = fc.record({ imageServer: server, imagePath, port }, optional);
+const sftp = fc.record(
   {
     imageServer: server,
     imagePath,
@@ -47,7 +47,7 @@ const sftp = await fc.record(
   },
   optional,
 );
-const cco = await fc.record(
+const cco = fc.record(
   {
     catalogUrl: fc.constantFrom('https://catalog.example.com', 'https://127.0.0.1:8643'),
     username: fc.constantFrom('noc', 'ewc-demo'),
@@ -60,10 +60,10 @@ const cco = await fc.record(
   },
   optional,
 );
-const desktop = await fc.record({ uploadId: fc.constantFrom('', 'upload-1'), version: fc.constantFrom('', '17.12.1.5') }, optional);
+const desktop = fc.record({ uploadId: fc.constantFrom('', 'upload-1'), version: fc.constantFrom('', '17.12.1.5') }, optional);
 
 /** One save as the page, the CLI or a script sends it: any subset of the fields, the top-level server fields included. */
-const save: fc.Arbitrary<ImageDownloadProfileInput> = await fc.record(
+const save: fc.Arbitrary<ImageDownloadProfileInput> = fc.record(
   {
     mode: fc.constantFrom('TFTP' as const, 'SFTP' as const, 'CCO' as const, 'DESKTOP' as const),
     parallelMode: fc.boolean(),

@@ -5,7 +5,8 @@ import { checkOrigin } from '../auth/originCheck';
 import { accessFor, allows, changesState, isApi } from './accessPolicy';
 import { BODY_TOO_LARGE, bodyCapApplies, declaresTooLargeBody } from './bodyLimit';
 import { foreignHostMessage, isAllowedHost, type AllowedHosts } from './hostCheck';
-import { ACTOR_HEADER, SOURCE_HEADER, type RequestActor } from '../../lib/requestActor';
+import { ACTOR_HEADER, SECURE_TRANSPORT_HEADER, SOURCE_HEADER, type RequestActor } from '../../lib/requestActor';
+import { isSecureTransport } from './transport';
 import type { AccessKind, AccessLimiter } from './sourceLimiter';
 import { plainAddress } from '../../lib/netAddress';
 
@@ -28,6 +29,8 @@ export interface RequestGateOptions {
   allowedHosts: AllowedHosts;
   /** The console's per-source limiter, shared with the SSH CLI: one budget per source, whichever way it comes in. */
   limiter: AccessLimiter;
+  /** EWC_SECURE_COOKIE: a TLS proxy serves the plain HTTP port, so its requests carry the Secure cookie. */
+  behindTlsProxy?: boolean;
 }
 
 /**
@@ -52,13 +55,12 @@ export class RequestGate {
     delete req.headers[ACTOR_HEADER];
     const source = sourceAddressOf(req);
     req.headers[SOURCE_HEADER] = source;
+    const secure = isSecureTransport(req, this.options.behindTlsProxy ?? false);
+    req.headers[SECURE_TRANSPORT_HEADER] = secure ? '1' : '0';
     const method = req.method ?? 'GET';
     const url = new URL(req.url ?? '/', 'http://console.invalid');
 
-    if (!isAllowedHost(req.headers.host, req.socket.localPort, this.options.allowedHosts)) {
-      answer(res, 400, foreignHostMessage(req.headers.host));
-      return false;
-    }
+    if (!this.checkHost(req, res)) return false;
     if (bodyCapApplies(url.pathname) && declaresTooLargeBody(req.headers['content-length'])) {
       // Closing the connection spares reading the rest of the body just to throw it away.
       answer(res, 413, BODY_TOO_LARGE, { connection: 'close' });
@@ -71,7 +73,7 @@ export class RequestGate {
         return false;
       }
     }
-    const user = await this.auth.sessionUser(sessionIdFromCookie(req.headers.cookie));
+    const user = await this.auth.sessionUser(sessionIdFromCookie(req.headers.cookie, secure));
     if (!allows(accessFor(method, url.pathname), user?.role ?? null)) {
       if (user) answer(res, 403, 'Your role (monitor) can look but not change anything: ask an admin.');
       else if (isApi(url.pathname)) answer(res, 401, 'Log in first: this console needs a session.');
@@ -87,6 +89,13 @@ export class RequestGate {
       req.headers[ACTOR_HEADER] = JSON.stringify(actor);
     }
     return true;
+  }
+
+  /** The DNS-rebinding guard alone, for the doors that have their own rules after it (RESTCONF, the redirect to HTTPS). */
+  checkHost(req: IncomingMessage, res: ServerResponse): boolean {
+    if (isAllowedHost(req.headers.host, req.socket.localPort, this.options.allowedHosts)) return true;
+    answer(res, 400, foreignHostMessage(req.headers.host));
+    return false;
   }
 
   private withinLimits(method: string, pathname: string, source: string, res: ServerResponse): boolean {

@@ -56,7 +56,7 @@ beforeAll(async () => {
     let body = '';
     req.on('data', (chunk: Buffer) => (body += chunk.toString()));
     req.on('end', async () => {
-      const result = req.url === '/api/auth/login' ? await instance.authApi.login(JSON.parse(body), String(req.headers['x-ewc-source-address'])) : { status: 200, body: { ok: true } };
+      const result = req.url === '/api/auth/login' ? await instance.authApi.login(JSON.parse(body), String(req.headers['x-ewc-source-address']), false) : { status: 200, body: { ok: true } };
       res.writeHead(result.status, { 'content-type': 'application/json' });
       res.end(JSON.stringify(result.body));
     });

@@ -59,7 +59,7 @@ describe('route handlers', () => {
   });
 
   it('let only login through without a session', async () => {
-    const reply = await respondWithBody(request('POST', '/api/auth/login', undefined, JSON.stringify({ username: 'admin', password: 'wrong-password' })), ({ auth, sourceAddress }, body) => auth.login(body, sourceAddress));
+    const reply = await respondWithBody(request('POST', '/api/auth/login', undefined, JSON.stringify({ username: 'admin', password: 'wrong-password' })), ({ auth, sourceAddress, secure }, body) => auth.login(body, sourceAddress, secure));
     expect(reply.status).toBe(401);
     expect((await reply.json()).error).toBe('Invalid username or password');
   });

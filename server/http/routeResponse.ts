@@ -7,7 +7,7 @@ import type { CatalogApi } from './catalogApi';
 import { installedApis } from './consoleAccess';
 import type { ApiResult, ConsoleApi } from './consoleApi';
 import type { ImageTrustApi } from './imageTrustApi';
-import { SOURCE_HEADER, type RequestActor } from '../../lib/requestActor';
+import { SECURE_TRANSPORT_HEADER, SOURCE_HEADER, type RequestActor } from '../../lib/requestActor';
 
 export interface RouteContext {
   api: ConsoleApi;
@@ -19,6 +19,8 @@ export interface RouteContext {
   actor: RequestActor;
   sourceAddress: string;
   sessionId: string | null;
+  /** The request came over TLS: the session cookie it sets is the Secure `__Host-` one. */
+  secure: boolean;
 }
 
 type Call = (context: RouteContext) => ApiResult | Promise<ApiResult>;
@@ -56,11 +58,12 @@ export async function respond(request: Request, call: Call): Promise<Response> {
   const apis = installedApis();
   if (!apis) return refusal(503, 'The console is starting; try again in a moment.');
   const sourceAddress = request.headers.get(SOURCE_HEADER) ?? 'unknown';
-  const sessionId = sessionIdFromCookie(request.headers.get('cookie'));
+  const secure = request.headers.get(SECURE_TRANSPORT_HEADER) === '1';
+  const sessionId = sessionIdFromCookie(request.headers.get('cookie'), secure);
   try {
     const actor = await authorize(request, apis, sourceAddress, sessionId);
     if (actor instanceof Response) return actor;
-    return toResponse(await call({ api: apis.console, auth: apis.auth, catalog: apis.catalog, imageTrust: apis.imageTrust, apAuthorization: apis.apAuthorization, actor, sourceAddress, sessionId }));
+    return toResponse(await call({ api: apis.console, auth: apis.auth, catalog: apis.catalog, imageTrust: apis.imageTrust, apAuthorization: apis.apAuthorization, actor, sourceAddress, sessionId, secure }));
   } catch (error) {
     console.error('API error:', error instanceof Error ? error.message : error);
     return refusal(500, 'Internal error; see the console log.');

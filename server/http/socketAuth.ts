@@ -5,6 +5,7 @@ import { sessionIdFromCookie } from '../auth/cookies';
 import { checkOrigin } from '../auth/originCheck';
 import { hashSessionId } from '../auth/sessionStore';
 import { foreignHostMessage, isAllowedHost, type AllowedHosts } from './hostCheck';
+import { isSecureTransport } from './transport';
 
 /**
  * socket.io's handshake requests (long-polling and the WebSocket upgrade) go to engine.io, past the
@@ -22,15 +23,16 @@ export function browserHandshakeCheck(allowed: AllowedHosts): NonNullable<Server
  * Browsers reach the live page only with a valid session, from the console's own origin;
  * when the session ends (logout, expiry, removal, password change) its sockets are dropped.
  * APs on `/capwap` carry no browser Origin and no cookie: they are not browser sessions.
+ * Over HTTPS (or a declared TLS proxy) only the Secure `__Host-` session cookie counts, as at the gate.
  */
-export function attachBrowserAuth(io: SocketServer, auth: AuthService): () => void {
+export function attachBrowserAuth(io: SocketServer, auth: AuthService, behindTlsProxy = false): () => void {
   const browsers = io.of('/');
   browsers.use((socket, next) => {
     const { headers } = socket.request;
     // A WebSocket handshake is a GET, which the CSRF check lets through; a page of another site must still not open one.
     const origin = checkOrigin({ method: 'POST', headers: { ...headers, origin: headers.origin ?? `http://${headers.host}` } });
     if (!origin.ok) return next(new Error('forbidden: cross-site connection refused'));
-    const sessionId = sessionIdFromCookie(headers.cookie);
+    const sessionId = sessionIdFromCookie(headers.cookie, isSecureTransport(socket.request, behindTlsProxy));
     auth.sessionUser(sessionId).then(
       (user) => {
         if (!sessionId || !user) return next(new Error('unauthorized: log in first'));

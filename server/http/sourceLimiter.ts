@@ -97,6 +97,9 @@ export class SourceLimiter {
 export const ACCESS_LIMITS = {
   login: { what: 'login attempts', limits: { burst: 20, perMinute: 20, concurrent: 2 } },
   hostKey: { what: 'host key checks', limits: { burst: 10, perMinute: 10, concurrent: 2 } },
+  // Every RESTCONF request carries its password (HTTP Basic), so each one costs a password hash (~100 ms):
+  // room for a poller reading a few paths every few seconds, not for a guessing script.
+  restconf: { what: 'RESTCONF requests', limits: { burst: 30, perMinute: 60, concurrent: 2 } },
 } as const satisfies Record<string, { what: string; limits: SourceLimits }>;
 
 export type AccessKind = keyof typeof ACCESS_LIMITS;

@@ -11,6 +11,8 @@ interface Progress {
 export interface ProgressFigures {
   percent: number;
   etaSeconds: number | null;
+  /** When this transfer started moving (its first acknowledgement; until then, when it was offered), epoch ms. */
+  startedAt: number;
 }
 
 /**
@@ -60,6 +62,6 @@ export class TransferProgress {
     const elapsed = (Date.now() - progress.startedAt) / 1000;
     const remaining = progress.total - progress.bytes;
     const etaSeconds = remaining <= 0 ? 0 : moved > 0 && elapsed > 0 ? Math.ceil(remaining / (moved / elapsed)) : null;
-    return { percent: Math.round(percent * 10) / 10, etaSeconds };
+    return { percent: Math.round(percent * 10) / 10, etaSeconds, startedAt: progress.startedAt };
   }
 }

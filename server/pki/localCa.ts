@@ -63,9 +63,47 @@ function describe(pem: string): IssuedCertificate {
   return { pem, serial: cert.serialNumber.toUpperCase(), fingerprint: cert.fingerprint256, expiresAt: new Date(cert.validTo).toISOString() };
 }
 
-function writeSecret(file: string, text: string): void {
+/** A private key file: mode 0600 whatever the umask, and tightened if it existed with looser bits. */
+export function writeSecret(file: string, text: string): void {
   fs.writeFileSync(file, text, { mode: 0o600 });
   fs.chmodSync(file, 0o600);
+}
+
+export interface ServerCertificate {
+  keyPem: string;
+  certPem: string;
+}
+
+/** The Subject Alternative Names of a server certificate: an IP address is an IP SAN unless it names no host (0.0.0.0, ::), anything else a DNS name. */
+export function serverNames(hostNames: readonly string[]): { type: 'ip' | 'dns'; value: string }[] {
+  const ips = new Set(['127.0.0.1', '::1']);
+  const dns = new Set(['localhost']);
+  for (const name of hostNames) {
+    const ip = parseIp(name);
+    if (!ip) dns.add(name.toLowerCase());
+    else if (addressClass(ip) !== 'unspecified') ips.add(ip.text);
+  }
+  return [...[...ips].map((value) => ({ type: 'ip' as const, value })), ...[...dns].map((value) => ({ type: 'dns' as const, value }))];
+}
+
+async function issueServerCertificate(caKey: CryptoKey, caCert: x509.X509Certificate, commonName: string, hostNames: readonly string[], notAfter: Date): Promise<ServerCertificate> {
+  const keys = await generateKeyPair();
+  const cert = await x509.X509CertificateGenerator.create({
+    serialNumber: newSerial(),
+    subject: `CN=${commonName}`,
+    issuer: caCert.subject,
+    notBefore: new Date(),
+    notAfter,
+    signingKey: caKey,
+    publicKey: keys.publicKey,
+    signingAlgorithm: EC_ALGORITHM,
+    extensions: [
+      new x509.BasicConstraintsExtension(false, undefined, true),
+      new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth], true),
+      new x509.SubjectAlternativeNameExtension(serverNames(hostNames)),
+    ],
+  });
+  return { keyPem: await privateKeyToPem(keys.privateKey), certPem: cert.toString('pem') };
 }
 
 /**
@@ -78,6 +116,7 @@ export class LocalCa {
   private constructor(
     private readonly caKey: CryptoKey,
     private readonly caCert: x509.X509Certificate,
+    /** The AP port's certificate, issued for this start. */
     readonly controllerKeyPem: string,
     readonly controllerCertPem: string,
   ) {}
@@ -115,27 +154,14 @@ export class LocalCa {
       writeSecret(keyFile, await privateKeyToPem(keys.privateKey));
       fs.writeFileSync(certFile, caCert.toString('pem'));
     }
-    const controllerKeys = await generateKeyPair();
-    // A listen address is an IP SAN unless it names no host (0.0.0.0, ::); anything else is a DNS name.
-    const addresses = hostNames.map((h) => parseIp(h));
-    const ips = ['127.0.0.1', '::1', ...addresses.flatMap((ip) => (ip && addressClass(ip) !== 'unspecified' ? [ip.text] : []))];
-    const dns = ['localhost', ...hostNames.filter((_, i) => addresses[i] === null)];
-    const controllerCert = await x509.X509CertificateGenerator.create({
-      serialNumber: newSerial(),
-      subject: `CN=${CONTROLLER_CN}`,
-      issuer: caCert.subject,
-      notBefore: new Date(),
-      notAfter: yearsFromNow(CERT_YEARS),
-      signingKey: caKey,
-      publicKey: controllerKeys.publicKey,
-      signingAlgorithm: EC_ALGORITHM,
-      extensions: [
-        new x509.BasicConstraintsExtension(false, undefined, true),
-        new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth], true),
-        new x509.SubjectAlternativeNameExtension([...ips.map((value) => ({ type: 'ip' as const, value })), ...dns.map((value) => ({ type: 'dns' as const, value }))]),
-      ],
-    });
-    return new LocalCa(caKey, caCert, await privateKeyToPem(controllerKeys.privateKey), controllerCert.toString('pem'));
+    // APs accept no other subject than the controller's: not another AP's certificate, not the web port's.
+    const controller = await issueServerCertificate(caKey, caCert, CONTROLLER_CN, hostNames, yearsFromNow(CERT_YEARS));
+    return new LocalCa(caKey, caCert, controller.keyPem, controller.certPem);
+  }
+
+  /** A TLS server certificate from this CA, with a fresh key, for these host names and the loopback names. */
+  issueServerCertificate(commonName: string, hostNames: readonly string[], notAfter: Date): Promise<ServerCertificate> {
+    return issueServerCertificate(this.caKey, this.caCert, commonName, hostNames, notAfter);
   }
 
   /** The CSR, parsed, once its signature proves the AP holds the key; throws a CertificateRequestError otherwise. */

@@ -21,7 +21,9 @@ Options:
   --sha256 HEX              the file's expected SHA-256: a download that differs is discarded
   --timeout SECONDS         connect and per-operation deadline (default 15)
   --connections N           SSH connections sharing the reads of a large file (default 1)
-  --json                    print { ok, bytes, resumedFrom, elapsedMs, fingerprint, keyType } on stdout
+  --json                    print { ok, bytes, resumedFrom, elapsedMs, cpuMs, fingerprint, keyType } on stdout
+                            (elapsedMs from the connection to the last byte on disk, cpuMs the CPU time
+                            this process spent meanwhile)
 
   The file is written to LOCALFILE.part (described by LOCALFILE.part.json) and replaces LOCALFILE
   only once complete, its size (and SHA-256 with --sha256) checked.`;
@@ -141,6 +143,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const abort = new AbortController();
   process.once('SIGINT', () => abort.abort());
   const where = `${command.host}:${command.port}`;
+  const cpuBefore = process.cpuUsage();
   try {
     const result = await sftpDownload({
       host: command.host,
@@ -163,7 +166,9 @@ async function main(argv: readonly string[]): Promise<number> {
     if (result.restartReason) process.stderr.write(`Not resuming: ${result.restartReason}; downloading from byte 0\n`);
     const { bytes, resumedFrom, elapsedMs, fingerprint, keyType } = result;
     if (command.json) {
-      process.stdout.write(`${JSON.stringify({ ok: true, bytes, resumedFrom, elapsedMs, fingerprint, keyType })}\n`);
+      const cpu = process.cpuUsage(cpuBefore);
+      const cpuMs = Math.round((cpu.user + cpu.system) / 1000);
+      process.stdout.write(`${JSON.stringify({ ok: true, bytes, resumedFrom, elapsedMs, cpuMs, fingerprint, keyType })}\n`);
     } else {
       const fetched = result.bytes - result.resumedFrom;
       const seconds = Math.max(result.elapsedMs, 1) / 1000;

@@ -58,15 +58,24 @@ function fakeLane(options: FakeLaneOptions = {}): ReadLane & { answered: number 
   return lane;
 }
 
-async function download(lanes: ReadLane[], { timeoutMs = 5_000, path = join(work, `out-${Math.random().toString(36).slice(2)}`) } = {}): Promise<Buffer> {
+async function download(
+  lanes: ReadLane[],
+  { timeoutMs = 5_000, path = join(work, `out-${Math.random().toString(36).slice(2)}`), concurrency = 8, writes = [] as number[] } = {},
+): Promise<Buffer> {
   const local = await open(path, 'w');
+  // Counts what each write hands to the file.
+  const writev = local.writev.bind(local);
+  local.writev = (buffers, position) => {
+    writes.push(buffers.reduce((sum, buffer) => sum + buffer.byteLength, 0));
+    return writev(buffers, position);
+  };
   try {
     const pipeline = new ReadPipeline({
       local,
       size: remote.length,
       from: 0,
       chunkSize: 64 * 1024,
-      concurrency: 8,
+      concurrency,
       timeoutMs,
       errors: { timeout: () => failure('timeout', 'Timed out'), cancelled: () => failure('cancelled', 'Cancelled'), io: (reason) => failure('io', reason) },
     });
@@ -84,6 +93,14 @@ describe('ReadPipeline', () => {
     const lanes = [fakeLane(), fakeLane(), fakeLane()];
     expect((await download(lanes)).equals(remote)).toBe(true);
     expect(lanes.every((lane) => lane.answered > 0)).toBe(true);
+  });
+
+  it('writes a quarter of what is in flight at a time, not each read as it completes', async () => {
+    const writes: number[] = [];
+    expect((await download([fakeLane()], { concurrency: 16, writes })).equals(remote)).toBe(true);
+    // 16 reads of 64 KiB in flight: 256 KiB per write, except the end of the file.
+    expect(writes.slice(0, -1).every((bytes) => bytes >= 256 * 1024)).toBe(true);
+    expect(writes.length).toBeLessThanOrEqual(Math.ceil(remote.length / (256 * 1024)) + 1);
   });
 
   it('asks again for the rest when the server answers short', async () => {

@@ -164,10 +164,7 @@ async function openExtraLane(options: SftpDownloadOptions, primary: Session, tim
 
 function laneOf(session: Session, handle: Buffer): ReadLane {
   return {
-    read: (buffer, offset, length, position, done) => {
-      session.batchWrites();
-      session.sftp.read(handle, buffer, offset, length, position, done);
-    },
+    read: (buffer, offset, length, position, done) => session.sftp.read(handle, buffer, offset, length, position, done),
     broken: session.broken,
     classify: (error) => classifySftpError(error, session),
     abort: () => session.abort(),

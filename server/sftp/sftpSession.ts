@@ -1,9 +1,9 @@
-import { connect as netConnect } from 'node:net';
 import { Client, type ConnectConfig } from 'ssh2';
 import { hostKeyAlgorithmsPreferring, isHostKeyType, type HostKeyType } from '../../lib/hostKeyType';
 import { fingerprintOf, keyTypeOf, type PresentedKey } from './hostKey';
 import { SftpChannel } from './sftpChannel';
 import { cancelled, classifyConnectionError, scrub, SftpError, timedOut } from './sftpError';
+import { connectRingSocket } from './ringSocket';
 
 export interface SftpCredentials {
   username: string;
@@ -53,8 +53,6 @@ export interface Session {
   broken: Promise<never>;
   close(): void;
   abort(): void;
-  /** Holds this tick's outgoing packets back and sends them in one system call. */
-  batchWrites(): void;
 }
 
 export function openSession(
@@ -65,7 +63,7 @@ export function openSession(
   const { host, port, credentials, signal } = target;
   return new Promise<Session>((resolve, reject) => {
     const client = new Client();
-    const socket = netConnect({ host, port });
+    const socket = connectRingSocket(host, port);
     // ssh2 writes many small packets; with Nagle's algorithm each waits for the previous ACK.
     socket.setNoDelay(true);
     let fingerprint = '';
@@ -73,26 +71,11 @@ export function openSession(
     let hostKeyError: SftpError | null = null;
     let lost: SftpError | null = null;
     let ready = false;
-    let corked = false;
     let onBroken: (error: SftpError) => void = () => undefined;
     const broken = new Promise<never>((_, rejectBroken) => {
       onBroken = rejectBroken;
     });
     broken.catch(() => undefined);
-
-    // ssh2 writes each packet with its own system call, and on loopback each such call also runs the
-    // server's receive path; a burst of read requests or window adjustments goes out as one write instead.
-    const batchWrites = () => {
-      if (corked) return;
-      corked = true;
-      socket.cork();
-      process.nextTick(() => {
-        corked = false;
-        socket.uncork();
-      });
-    };
-    // Runs before ssh2's own handler, so whatever it answers to this chunk leaves in one write.
-    socket.prependListener('data', batchWrites);
 
     const fail = (error: SftpError) => {
       if (!lost) lost = error;
@@ -137,7 +120,6 @@ export function openSession(
                 signal?.removeEventListener('abort', onAbort);
                 socket.destroy();
               },
-              batchWrites,
             });
           },
           (startError: unknown) => fail(new SftpError('connection', 'SFTP subsystem unavailable', { cause: scrub(startError) })),

@@ -98,16 +98,7 @@ export async function startConsoleHarness(env: Record<string, string> = {}, data
     fleet: null,
     browser,
     startFleet: async (aps, linkKbps = 0, options = {}) => {
-      harness.fleet = await startFleet({
-        controllerUrl: capwapUrl,
-        trust: { caCertPem: fs.readFileSync(path.join(instance.trust.pkiDir, 'ca.crt'), 'utf8'), enrolmentToken: instance.trust.joinToken },
-        vendorKeys: loadTrustedVendorKeys(config.vendorKeyDir),
-        aps,
-        storageRoot: path.join(dir, 'fleet'),
-        linkKbps,
-        reloadMs: config.reloadMs,
-        ...options,
-      });
+      harness.fleet = await startTestFleet({ instance, config, capwapUrl, dir }, aps, linkKbps, options);
       return harness.fleet;
     },
     stop: async () => {
@@ -121,6 +112,25 @@ export async function startConsoleHarness(env: Record<string, string> = {}, data
     },
   };
   return harness;
+}
+
+/** Agents that enrol with this console's fleet join token and trust its CA and vendor keys, their storage under `dir/fleet`. */
+export function startTestFleet(
+  on: { instance: ConsoleInstance; config: ConsoleConfig; capwapUrl: string; dir: string },
+  aps: FleetAp[],
+  linkKbps = 0,
+  options: { keepImages?: boolean } = {},
+): Promise<Fleet> {
+  return startFleet({
+    controllerUrl: on.capwapUrl,
+    trust: { caCertPem: fs.readFileSync(path.join(on.instance.trust.pkiDir, 'ca.crt'), 'utf8'), enrolmentToken: on.instance.trust.joinToken },
+    vendorKeys: loadTrustedVendorKeys(on.config.vendorKeyDir),
+    aps,
+    storageRoot: path.join(on.dir, 'fleet'),
+    linkKbps,
+    reloadMs: on.config.reloadMs,
+    ...options,
+  });
 }
 
 /** What `npm run fleet` needs to enrol with this console: its CA, its fleet join token file, its vendor keys. */

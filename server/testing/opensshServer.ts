@@ -1,9 +1,10 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freeTcpPort } from './freeTcpPort';
+import { descendantsOf } from './processTree';
 
 /** One of the server's host keys, as `ssh-keygen -lf` of its `.pub` file describes it. */
 export interface OpenSshHostKey {
@@ -47,6 +48,8 @@ export interface OpenSshServer {
   dispose(): Promise<void>;
   /** What sshd wrote to stderr (`-e`), for failing tests. */
   log(): string;
+  /** The processes serving connections right now (each session and its SFTP server), for benchmarks. */
+  sessionPids(): number[];
 }
 
 export interface OpenSshServerOptions {
@@ -178,6 +181,7 @@ export async function startOpenSshServer({ port, user, password = DEFAULT_PASSWO
       rmSync(dir, { recursive: true, force: true });
     },
     log: () => log,
+    sessionPids: () => (child?.pid === undefined ? [] : descendantsOf(child.pid)),
   };
 }
 
@@ -205,32 +209,6 @@ function ensureUser(user: string, password: string): string {
   const home = execFileSync('getent', ['passwd', user], { encoding: 'utf8' }).trim().split(':')[5];
   if (!home || !existsSync(home)) throw new Error(`Home of ${user} is missing`);
   return home;
-}
-
-function descendantsOf(root: number): number[] {
-  const children = new Map<number, number[]>();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      // The command name in parentheses may hold spaces, so parse from its closing parenthesis.
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      const list = children.get(ppid) ?? [];
-      list.push(Number(entry));
-      children.set(ppid, list);
-    } catch {
-      // The process exited while we read /proc.
-    }
-  }
-  const found: number[] = [];
-  const queue = [root];
-  while (queue.length > 0) {
-    for (const child of children.get(queue.shift()!) ?? []) {
-      found.push(child);
-      queue.push(child);
-    }
-  }
-  return found;
 }
 
 async function waitForPort(port: number, timeoutMs: number): Promise<void> {

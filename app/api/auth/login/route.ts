@@ -1,5 +1,5 @@
 import { respondWithBody } from '@/server/http/routeResponse';
 
 export function POST(request: Request) {
-  return respondWithBody(request, ({ auth, sourceAddress }, body) => auth.login(body, sourceAddress));
+  return respondWithBody(request, ({ auth, sourceAddress, secure }, body) => auth.login(body, sourceAddress, secure));
 }

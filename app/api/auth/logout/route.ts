@@ -1,5 +1,5 @@
 import { respond } from '@/server/http/routeResponse';
 
 export function POST(request: Request) {
-  return respond(request, ({ auth, actor, sessionId }) => auth.logout(sessionId, actor));
+  return respond(request, ({ auth, actor, sessionId, secure }) => auth.logout(sessionId, actor, secure));
 }
