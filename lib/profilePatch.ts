@@ -50,7 +50,7 @@ const keep = (typed: string | undefined, stored: string | null) => (typed ? type
 
 /**
  * The profile a save stores: every field the patch names takes its value, every other field keeps its
- * own. Four fields follow another one (see `lib/invariants/profileInvariant.ts`): an empty or missing
+ * own. Four fields follow another one (see `lib/invariants/profileFields.ts`): an empty or missing
  * secret keeps the stored one; a new private key comes with its own passphrase (or none); the trusted
  * host key stays only while the SFTP server and port do; the certificate trusted once stays only while
  * the catalog URL does.

@@ -4,20 +4,21 @@
  * console, real AP agents and a real image server, and checks every rule after every step.
  *
  * - countersAddUp (counters.ts): the counters of show ap image, the page and GET /api/ap-image add up to
- *   Total number of APs (no AP counted twice, APs in None/Aborted/Reloading/Joined counted by none), and
- *   each counter with a status equals the rows in that status.
+ *   Total number of APs (no AP counted twice or left out; show ap image prints IOS's counters only), and
+ *   the counters of each status equal the rows in that status.
  * - predownloadInProgress (counters.ts): "Predownload in progress" is Yes exactly while the upgrade is at
  *   Initiate, Controller Image Download, AP Image Download or Network Upgrade.
  * - surfacesAgree (surfaces.ts, retryLog.ts): the page, show ap image and GET /api/ap-image show the same
- *   counters and, for each AP, the same images, status, version, retry count, next retry and method; a
- *   failed AP's retry is the one its last failure line announced.
+ *   counters and, for each AP, the same images, status, version, retry count, next retry (show ap image's
+ *   seconds held to the API's time) and method; a failed AP's retry is the one its last failure line announced.
  * - profileFieldsNamed (profileFields.ts): a profile field (TFTP and SFTP server, path and port counted
  *   apart) changes only when a save names it: the page's form names what it sends, a CLI session the
- *   lines typed, anything else nothing.
- * - historyAgrees (history.ts): an upgrade has an end time exactly when it ended, only the newest may be
- *   under way, the newest reads as GET /api/software-upgrade does, and "Failed APs" counts its failed APs.
- * - runningClaims (runningClaims.ts): Joined, Complete, Completed, "Network running X" and a row's images
- *   are true of the APs they speak of.
+ *   lines typed, an API body its fields, anything else nothing.
+ * - historyAgrees (history.ts): an upgrade has an end time exactly when it ended (Superseded too, naming
+ *   the newer upgrade), only the newest may be under way, its counts add up and are its rows', the newest
+ *   reads as GET /api/software-upgrade does, and "Failed APs" counts its failed APs.
+ * - runningClaims (runningClaims.ts): Joined, Complete, a result of Completed (or "Completed on N of M
+ *   APs"), "N of M APs run X" and a row's images are true of the APs they speak of.
  * - verifyClaims (verifyClaims.ts): "verify success" is said only of images a vendor signature vouched for.
  */
 import type { ApImageReport } from '../apImage';
@@ -26,7 +27,7 @@ import type { UpgradeHistoryEntry } from '../upgradeHistory';
 import type { UpgradeView } from '../upgradeStage';
 import { countersAddUp, predownloadInProgressIsTrue } from './counters';
 import { historyAgrees, type MemberRow } from './history';
-import { profileFieldsNamed, type ProfileFields } from './profileFields';
+import { profileFieldsNamed } from './profileFields';
 import { retriesAgreeWithLog } from './retryLog';
 import { runningClaimsAreTrue, type ApOwnWord } from './runningClaims';
 import { surfacesAgree } from './surfaces';
@@ -35,12 +36,11 @@ import { verifyClaimsAreTrue, type BundleFact } from './verifyClaims';
 import type { Violation } from './violation';
 
 export * from './violation';
-export type { SurfaceRow, SurfaceView } from './surfaceView';
-export { secondsUntil } from './surfaceView';
-export { AP_COUNTERS, COUNTER_STATUS, UNCOUNTED_STATUSES, countersAddUp, predownloadInProgressIsTrue } from './counters';
+export type { SurfaceRow, SurfaceSummary, SurfaceView } from './surfaceView';
+export { AP_COUNTERS, COUNTER_STATUS, countersAddUp, predownloadInProgressIsTrue } from './counters';
 export { surfacesAgree } from './surfaces';
 export { retriesAgreeWithLog } from './retryLog';
-export { fieldsNamedBy, profileFields, profileFieldsNamed, type ProfileFields } from './profileFields';
+export { FIELD_FOLLOWS, fieldsChangedUnnamed, namedFieldPaths, profileFieldsNamed } from './profileFields';
 export { hasEnded, historyAgrees, type HistoryFacts, type MemberRow } from './history';
 export { runningClaimsAreTrue, type ApOwnWord, type RunningFacts } from './runningClaims';
 export { claimsSignatureVerified, verifyClaimsAreTrue, type BundleFact } from './verifyClaims';
@@ -56,6 +56,8 @@ export interface ConsoleObservation {
   /** GET /api/upgrades, newest first. */
   history: readonly UpgradeHistoryEntry[];
   members: readonly MemberRow[];
+  /** Whether `members` holds each AP's upgrade as of now (the store caught up with the rows). */
+  membersCurrent: boolean;
   failedWhenCancelled: number | null;
   /** The connected APs' own images (each AP agent's flash). */
   aps: readonly ApOwnWord[];
@@ -63,8 +65,8 @@ export interface ConsoleObservation {
   syslog: readonly SyslogLine[];
   /** The bundles the image server holds. */
   bundles: readonly BundleFact[];
-  /** The profile read now, the last value seen of each field, and the fields saves named since. */
-  profile: { observed: ProfileFields; known: ProfileFields; named: ReadonlySet<string> };
+  /** The profile read now (GET /api/image-download-profile), as read at the check before, and the fields saves named since. */
+  profile: { observed: object; before: object; named: ReadonlySet<string> };
 }
 
 /** Every rule, on one observation. */
@@ -75,8 +77,8 @@ export function consoleInvariants(observation: ConsoleObservation): Violation[] 
     ...surfaces.flatMap((surface) => [...countersAddUp(surface), ...predownloadInProgressIsTrue(surface, upgrade.stage)]),
     ...others.flatMap((surface) => surfacesAgree(reference, surface)),
     ...retriesAgreeWithLog(apImage.aps, observation.syslog),
-    ...profileFieldsNamed(profile.known, profile.observed, profile.named),
-    ...historyAgrees({ entries: observation.history, upgrade, members: observation.members, failedWhenCancelled: observation.failedWhenCancelled }),
+    ...profileFieldsNamed(profile.before, profile.observed, profile.named),
+    ...historyAgrees({ entries: observation.history, upgrade, members: observation.members, membersCurrent: observation.membersCurrent, failedWhenCancelled: observation.failedWhenCancelled }),
     ...runningClaimsAreTrue({ upgrade, rows: apImage.aps, members: observation.members, aps: observation.aps }),
     ...verifyClaimsAreTrue(observation.syslog, observation.bundles),
   ];

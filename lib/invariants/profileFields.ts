@@ -1,85 +1,86 @@
+import { isServerMode, SLOT_OF, type ImageDownloadMode } from '../imageDownloadProfile';
+import { profileFieldValues } from '../profilePatch';
 import { violation, type Violation } from './violation';
 
-/** The profile as `field path → value` (JSON text), each image server field under the mode it belongs to: `tftp.imageServer`, `sftp.port`. */
-export type ProfileFields = Readonly<Record<string, string>>;
-
-// The view says only whether a secret is stored; a save names the secret itself.
-const PRESENCE: Readonly<Record<string, string>> = { 'sftp.hasPassword': 'sftp.password', 'sftp.hasPrivateKey': 'sftp.privateKey', 'cco.hasPassword': 'cco.password' };
-const SECRETS = new Set(['sftp.password', 'sftp.privateKey', 'sftp.passphrase', 'cco.password']);
-const SERVER_FIELDS = ['imageServer', 'imagePath', 'port'] as const;
-const SERVER_MODES: Readonly<Record<string, string>> = { TFTP: 'tftp', SFTP: 'sftp' };
-
-/**
- * A field that follows another one on purpose: a trusted host key belongs to one server and port, a
- * trusted certificate to one catalog URL, a passphrase to its private key.
+/*
+ * The rule: a profile field changes only when a save names it. Whoever saves (the page, the CLI, an
+ * API script, a schedule) names some fields; every other field keeps its value, except the few that
+ * follow a field the save named, listed here. A refused save names nothing. One statement, used by the
+ * property test of saves (server/http/profileInvariant.test.ts) and by the model-based test
+ * (server/model/), on stored profiles and on views alike (`group.field` paths, as profileFieldValues
+ * lists them).
  */
-const FOLLOWS: Readonly<Record<string, readonly string[]>> = {
-  'sftp.hostKeyFingerprint': ['sftp.imageServer', 'sftp.port'],
-  'sftp.hostKeyType': ['sftp.hostKeyFingerprint', 'sftp.imageServer', 'sftp.port'],
-  'cco.certificateFingerprint': ['cco.catalogUrl'],
+
+/** Fields whose value follows others: each may change when a field it follows is named. */
+export const FIELD_FOLLOWS: Readonly<Record<string, readonly string[]>> = {
+  // A new private key comes with its own passphrase (or none).
   'sftp.passphrase': ['sftp.privateKey'],
+  // A host key is trusted for one server and port.
+  'sftp.hostKeyFingerprint': ['sftp.imageServer', 'sftp.port'],
+  'sftp.hostKeyType': ['sftp.imageServer', 'sftp.port', 'sftp.hostKeyFingerprint'],
+  // A certificate trusted once is trusted for one catalog.
+  'cco.certificateFingerprint': ['cco.catalogUrl'],
+  // What a view shows in place of the fields themselves.
+  imageServer: ['mode', 'tftp.imageServer', 'sftp.imageServer'],
+  imagePath: ['mode', 'tftp.imagePath', 'sftp.imagePath'],
+  port: ['mode', 'tftp.port', 'sftp.port'],
+  'sftp.hasPassword': ['sftp.password'],
+  'sftp.hasPrivateKey': ['sftp.privateKey'],
+  'cco.hasPassword': ['cco.password'],
 };
 
-function leaves(value: unknown, prefix: string, into: Record<string, string>): void {
-  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
-    for (const [key, inner] of Object.entries(value)) leaves(inner, prefix ? `${prefix}.${key}` : key, into);
-  } else if (value !== undefined) {
-    into[prefix] = JSON.stringify(value);
-  }
-}
+/**
+ * Fields a save leaves as stored when it sends them empty (the input schema's documented meaning): the
+ * secrets, and the trust pinned for a server or a catalog. Sent empty, they name nothing.
+ */
+const KEPT_WHEN_EMPTY: ReadonlySet<string> = new Set([
+  'sftp.password',
+  'sftp.privateKey',
+  'sftp.passphrase',
+  'cco.password',
+  'sftp.hostKeyFingerprint',
+  'sftp.hostKeyType',
+  'cco.certificateFingerprint',
+]);
 
-/** Where the top-level server, path and port of a profile in this mode belong; none in CCO and Desktop modes, which keep an earlier mode's. */
-function serverModeOf(profile: Record<string, unknown>): string | null {
-  return typeof profile.mode === 'string' ? (SERVER_MODES[profile.mode] ?? null) : null;
-}
-
-/** The fields a profile view (GET /api/image-download-profile) shows. */
-export function profileFields(view: unknown): ProfileFields {
-  const fields: Record<string, string> = {};
-  if (view === null || typeof view !== 'object') return fields;
-  const profile = view as Record<string, unknown>;
-  const rest = Object.fromEntries(Object.entries(profile).filter(([key]) => !(SERVER_FIELDS as readonly string[]).includes(key)));
-  leaves(rest, '', fields);
-  for (const [shown, secret] of Object.entries(PRESENCE)) {
-    if (shown in fields) {
-      fields[secret] = fields[shown];
-      delete fields[shown];
-    }
-  }
-  const mode = serverModeOf(profile);
-  if (mode) for (const key of SERVER_FIELDS) if (profile[key] !== undefined) fields[`${mode}.${key}`] = JSON.stringify(profile[key]);
-  return fields;
-}
+const TOP_LEVEL_SERVER_FIELDS = new Set(['imageServer', 'imagePath', 'port']);
 
 /**
- * The fields a save body (the page's form, the API's PUT or download body) names: every field it carries,
- * a secret only when one is typed (empty keeps the stored one). In CCO and Desktop modes the server fields
- * the form kept may be either mode's, so they name both.
+ * The fields a save names: every field its body carries with a value (null names nothing), except a field
+ * kept when empty that is sent empty. The top-level `imageServer`, `imagePath` and `port` (the API's names
+ * from before each mode kept its own) name the slot of the mode the save leaves the profile in (the body's,
+ * else `storedMode`), and nothing in CCO and Desktop modes, which have no image server.
  */
-export function fieldsNamedBy(body: unknown): Set<string> {
+export function namedFieldPaths(body: object, storedMode: ImageDownloadMode): Set<string> {
   const named = new Set<string>();
-  if (body === null || typeof body !== 'object') return named;
-  const profile = body as Record<string, unknown>;
-  const carried: Record<string, string> = {};
-  leaves(Object.fromEntries(Object.entries(profile).filter(([key]) => !(SERVER_FIELDS as readonly string[]).includes(key))), '', carried);
-  for (const [field, value] of Object.entries(carried)) {
-    if (!SECRETS.has(field) || (value !== '""' && value !== 'null')) named.add(field);
+  const mode = (body as { mode?: unknown }).mode;
+  const savedMode = typeof mode === 'string' ? mode : storedMode;
+  for (const [path, value] of profileFieldValues(body)) {
+    if (value === undefined || value === null) continue;
+    if (KEPT_WHEN_EMPTY.has(path) && value === '') continue;
+    if (!TOP_LEVEL_SERVER_FIELDS.has(path)) named.add(path);
+    else if (isServerMode(savedMode)) named.add(`${SLOT_OF[savedMode]}.${path}`);
   }
-  const modes = serverModeOf(profile) ? [serverModeOf(profile)!] : Object.values(SERVER_MODES);
-  for (const key of SERVER_FIELDS) if (profile[key] !== undefined) for (const mode of modes) named.add(`${mode}.${key}`);
   return named;
 }
 
 /**
- * Between two reads of the profile, a field changed only if a save in between named it (or a field it
- * follows). `known` is the last value seen of each field, also of fields the current mode does not show.
+ * The fields that differ between `before` and `after` (two profiles, or two views) although the saves
+ * between them named neither them nor a field they follow. Empty when the rule holds.
  */
-export function profileFieldsNamed(known: ProfileFields, observed: ProfileFields, named: ReadonlySet<string>, surface = 'the profile'): Violation[] {
-  const found: Violation[] = [];
-  for (const [field, value] of Object.entries(observed)) {
-    if (!(field in known) || known[field] === value) continue;
-    if (named.has(field) || (FOLLOWS[field] ?? []).some((leader) => named.has(leader))) continue;
-    found.push(violation('profileFieldsNamed', `${surface}: ${field} changed from ${known[field]} to ${value}, but no save named it`));
-  }
-  return found;
+export function fieldsChangedUnnamed(before: object, after: object, named: ReadonlySet<string>): string[] {
+  const was = profileFieldValues(before);
+  const now = profileFieldValues(after);
+  const paths = new Set([...was.keys(), ...now.keys()]);
+  const mayChange = (path: string) => named.has(path) || (FIELD_FOLLOWS[path] ?? []).some((leader) => named.has(leader));
+  return [...paths].filter((path) => !Object.is(was.get(path), now.get(path)) && !mayChange(path));
+}
+
+/** The rule as a violation per field: `before` and `after` are two reads of the profile (GET /api/image-download-profile). */
+export function profileFieldsNamed(before: object, after: object, named: ReadonlySet<string>, surface = 'the profile'): Violation[] {
+  const was = profileFieldValues(before);
+  const now = profileFieldValues(after);
+  return fieldsChangedUnnamed(before, after, named).map((path) =>
+    violation('profileFieldsNamed', `${surface}: ${path} changed from ${JSON.stringify(was.get(path))} to ${JSON.stringify(now.get(path))}, but no save named it`),
+  );
 }

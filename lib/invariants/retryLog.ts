@@ -13,8 +13,9 @@ export interface RetryRow {
 const FAILED = /AP Name: (\S+) Mac: \S+ Image Predownload Failed: .*?(?: \(retry (\d+) of \d+ at (\S+)\))?$/;
 
 /**
- * A failed AP waiting for its retry: the log's last failure line for it announces that retry, the
- * one after the Retry Count the row shows, at the Next Retry Time the row shows.
+ * A failed AP waiting for its retry: the log's last failure line for it announces that retry, the one
+ * the row's Retry Count shows (the count moves with the line that announces the retry), at the Next
+ * Retry Time the row shows.
  */
 export function retriesAgreeWithLog(rows: readonly RetryRow[], lines: readonly SyslogLine[]): Violation[] {
   const lastFailure = new Map<string, { retry: number | null; at: string | null }>();
@@ -27,7 +28,7 @@ export function retriesAgreeWithLog(rows: readonly RetryRow[], lines: readonly S
     if (row.predownloadStatus !== 'Failed' || !row.nextRetryTime) continue;
     const logged = lastFailure.get(row.name);
     if (!logged) found.push(violation('surfacesAgree', `${row.name}: the row says a retry is due at ${row.nextRetryTime}, but no failure of it is logged`));
-    else if (logged.retry !== row.retryCount + 1 || logged.at !== row.nextRetryTime) {
+    else if (logged.retry !== row.retryCount || logged.at !== row.nextRetryTime) {
       found.push(
         violation('surfacesAgree', `${row.name}: the row says Retry Count ${row.retryCount}, next retry at ${row.nextRetryTime}; its last failure line says ${logged.retry === null ? 'no retry' : `retry ${logged.retry} at ${logged.at}`}`),
       );

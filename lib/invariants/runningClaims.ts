@@ -22,11 +22,22 @@ export interface RunningFacts {
 
 const NETWORK_RUNNING = /Network running (\S+?)[;,.]?(?:\s|$)/;
 const CONTROLLER_RUNNING = /controller running (\S+?)[;,.]?(?:\s|$)/;
+// "4 of 6 APs run 17.18.1.2; 2 not supported by the release still run 17.12.1.5; controller running …"
+const OUTCOME = /(?:^|; )(\d+) of (\d+) APs? runs? (\S+?)(?=;|$)/;
+const STILL_RUNNING = /; (\d+) [^;]*? still runs? (\S+?)(?=;|$)/g;
+// "Activation aborted: 2 AP(s) run 17.12.1.5, 0 failed, …"
+const ABORTED = /Activation aborted: (\d+) AP\(s\) run (\S+?),/;
+// The result's words: "Completed", or "Completed on 4 of 6 APs".
+const COMPLETED_ON = /^Completed on (\d+) of (\d+) APs?$/;
 
 /**
  * Words that say an AP runs or holds a version are true of that AP: a Joined row runs the version it
- * predownloaded, a Complete row holds it as backup, a row at rest shows the images the AP reports, and
- * an upgrade that says Completed or "Network running X" has every one of its APs running X.
+ * predownloaded, a Complete row holds it as backup, a row at rest shows the images the AP reports, an
+ * upgrade whose result is "Completed" has every one of its APs (excluded ones too) running its version,
+ * and the numbers of "Completed on N of M APs", "N of M APs run X; K … still run Y" and "N AP(s) run X"
+ * are its rows'. "Runs X" is read here as the row's primary image being X, counted from the rows, not
+ * with the console's runsVersion and countUpgradeAps, which made the words: the check is whether the
+ * words are what the rows show.
  */
 export function runningClaimsAreTrue({ upgrade, rows, members, aps }: RunningFacts): Violation[] {
   const found: Violation[] = [];
@@ -45,18 +56,38 @@ export function runningClaimsAreTrue({ upgrade, rows, members, aps }: RunningFac
   }
   if (upgrade.upgradeId === null) return found;
   const own = members.filter((row) => row.upgradeId === upgrade.upgradeId);
-  const notRunning = (version: string | null, rowsToCheck: readonly MemberRow[]) =>
-    rowsToCheck.filter((row) => row.primaryImage !== version).map((row) => `${row.name} runs ${row.primaryImage}`);
-  if (upgrade.stage === 'Completed') {
-    const behind = notRunning(upgrade.targetVersion, own.filter((row) => !row.activationExcluded));
-    if (behind.length > 0) say(`upgrade ${upgrade.upgradeId} says Completed (${upgrade.targetVersion}) but ${behind.join(', ')}`);
+  const running = (version: string | null) => own.filter((row) => row.primaryImage === version);
+  const notRunning = (version: string | null) => own.filter((row) => row.primaryImage !== version).map((row) => `${row.name} runs ${row.primaryImage}`);
+  const label = `upgrade ${upgrade.upgradeId}`;
+  if (upgrade.result === 'Completed') {
+    const behind = notRunning(upgrade.targetVersion);
+    if (behind.length > 0) say(`${label} says Completed (${upgrade.targetVersion}) but ${behind.join(', ')}`);
   }
-  const network = upgrade.message ? NETWORK_RUNNING.exec(upgrade.message) : null;
+  const partly = upgrade.result ? COMPLETED_ON.exec(upgrade.result) : null;
+  if (partly && (Number(partly[1]) !== running(upgrade.targetVersion).length || Number(partly[2]) !== own.length)) {
+    say(`${label} says "${upgrade.result}" (${upgrade.targetVersion}) but ${running(upgrade.targetVersion).length} of its ${own.length} AP(s) run it`);
+  }
+  const message = upgrade.message ?? '';
+  const network = NETWORK_RUNNING.exec(message);
   if (network) {
-    const behind = notRunning(network[1], own);
-    if (behind.length > 0) say(`upgrade ${upgrade.upgradeId} says "Network running ${network[1]}" but ${behind.join(', ')}`);
+    const behind = notRunning(network[1]);
+    if (behind.length > 0) say(`${label} says "Network running ${network[1]}" but ${behind.join(', ')}`);
   }
-  const controller = upgrade.message ? CONTROLLER_RUNNING.exec(upgrade.message) : null;
-  if (controller && controller[1] !== upgrade.controllerVersion) say(`upgrade ${upgrade.upgradeId} says "controller running ${controller[1]}" but the controller runs ${upgrade.controllerVersion}`);
+  const outcome = OUTCOME.exec(message);
+  if (outcome) {
+    const [, n, m, version] = outcome;
+    if (Number(n) !== running(version).length || Number(m) !== own.length) say(`${label} says "${n} of ${m} APs run ${version}" but ${running(version).length} of its ${own.length} AP(s) do`);
+    const still = new Map<string, number>();
+    for (const [, k, other] of message.matchAll(STILL_RUNNING)) still.set(other, (still.get(other) ?? 0) + Number(k));
+    const others = new Map<string, number>();
+    for (const row of own) if (row.primaryImage !== version) others.set(row.primaryImage, (others.get(row.primaryImage) ?? 0) + 1);
+    for (const other of new Set([...still.keys(), ...others.keys()])) {
+      if ((still.get(other) ?? 0) !== (others.get(other) ?? 0)) say(`${label} says ${still.get(other) ?? 0} AP(s) still run ${other}, but ${others.get(other) ?? 0} of its AP(s) do`);
+    }
+  }
+  const aborted = ABORTED.exec(message);
+  if (aborted && Number(aborted[1]) !== running(aborted[2]).length) say(`${label} says "${aborted[1]} AP(s) run ${aborted[2]}" but ${running(aborted[2]).length} of its AP(s) do`);
+  const controller = CONTROLLER_RUNNING.exec(message);
+  if (controller && controller[1] !== upgrade.controllerVersion) say(`${label} says "controller running ${controller[1]}" but the controller runs ${upgrade.controllerVersion}`);
   return found;
 }

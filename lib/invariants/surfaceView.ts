@@ -1,7 +1,10 @@
-import type { ApImageSummary } from '../apImage';
+import type { ApImageCounterKey } from '../apImage';
 import type { PredownloadStatus } from '../predownloadStatus';
 
-/** One AP's row as a surface shows it, in the API's terms (the CLI's `0.0.0.0` is no version, its labels are statuses). */
+/**
+ * One AP's row as a surface shows it, in the API's terms (the CLI's `0.0.0.0` is no version, its labels
+ * are statuses). The next retry is the time itself (the API, the page) or the seconds until it (show ap image).
+ */
 export interface SurfaceRow {
   name: string;
   primaryImage: string;
@@ -9,21 +12,21 @@ export interface SurfaceRow {
   predownloadStatus: PredownloadStatus;
   predownloadVersion: string | null;
   retryCount: number;
-  /** Seconds until the next retry at the moment the surface was read, as show ap image counts them; 0 when none. */
-  nextRetrySeconds: number;
+  nextRetryTime?: string | null;
+  /** As show ap image counts them at the moment it was read; 0 when none. */
+  nextRetrySeconds?: number;
   method: string;
 }
+
+/** The counters a surface shows: show ap image prints IOS's only, the page and the API all of them. */
+export type SurfaceSummary = { totalAps: number; predownloadInProgress: boolean } & Partial<Record<ApImageCounterKey, number>>;
 
 /** What one surface (the page, show ap image, GET /api/ap-image) says of the fleet at one moment: every AP, not a page of them. */
 export interface SurfaceView {
   /** How the surface is named in a violation: `show ap image`, `GET /api/ap-image`, `the page`. */
   surface: string;
-  summary: ApImageSummary;
+  /** When it was read (ms since the epoch): what a countdown it shows counts from. */
+  readAt: number;
+  summary: SurfaceSummary;
   rows: SurfaceRow[];
-}
-
-/** IOS shows the seconds until the next retry, 0 when none is scheduled. */
-export function secondsUntil(nextRetryTime: string | null, now: number): number {
-  if (!nextRetryTime) return 0;
-  return Math.max(0, Math.ceil((Date.parse(nextRetryTime) - now) / 1000));
 }

@@ -8,8 +8,8 @@ export const INVARIANTS = {
   predownloadInProgress: '"Predownload in progress" is Yes exactly while a predownload runs (stage Initiate to Network Upgrade)',
   surfacesAgree: "Every AP's row on the page, in show ap image and in GET /api/ap-image says the same thing",
   profileFieldsNamed: 'A profile field changes only when a save names it',
-  historyAgrees: "The history's state, end time and failed count agree with the upgrade and its APs' rows",
-  runningClaims: '"Completed" and "running X" are said only of APs that run X',
+  historyAgrees: "The history's state, end time, counts and failed count agree with the upgrade and its APs' rows",
+  runningClaims: '"Completed" and "run X" are said only of APs that run X',
   verifyClaims: 'No line says "verify success" for an image that was not verified against a signature',
 } as const;
 

@@ -39,13 +39,15 @@ export interface TestCatalog {
 
 /**
  * A catalog with a certificate from a CA of the test's own: 17.12.1.5 (recommended, every type) and
- * 17.15.2.3 (latest, no ap3g3), each signed by `vendorKey` when one is given, else unsigned.
+ * 17.15.2.3 (latest, no ap3g3), each signed by `vendorKey` when one is given (except the versions in
+ * `unsigned`), else unsigned.
  */
-export async function startTestCatalog(imageSize = 200_000, publicUrl?: string, vendorKey?: KeyObject): Promise<TestCatalog> {
+export async function startTestCatalog(imageSize = 200_000, publicUrl?: string, vendorKey?: KeyObject, unsigned: readonly string[] = []): Promise<TestCatalog> {
   const root = tempDir();
   const certificate = ensureServerCertificate(path.join(root, 'tls'), 'Test catalog');
-  writeRelease(path.join(root, '17.12.1.5'), ['ap1g7', 'ap1g8', 'ap3g3'], imageSize, '17.12.1.5', vendorKey);
-  writeRelease(path.join(root, '17.15.2.3'), ['ap1g7', 'ap1g8'], imageSize, '17.15.2.3', vendorKey);
+  const keyFor = (version: string) => (unsigned.includes(version) ? undefined : vendorKey);
+  writeRelease(path.join(root, '17.12.1.5'), ['ap1g7', 'ap1g8', 'ap3g3'], imageSize, '17.12.1.5', keyFor('17.12.1.5'));
+  writeRelease(path.join(root, '17.15.2.3'), ['ap1g7', 'ap1g8'], imageSize, '17.15.2.3', keyFor('17.15.2.3'));
   const service = await startCatalogService({
     host: '127.0.0.1',
     port: 0,

@@ -29,9 +29,7 @@ async function holds(seed: number, path?: string): Promise<void> {
 }
 
 describe('the console under random command sequences', () => {
-  // Fails until the fixes of the truth-profile, truth-run and harden-catalog branches are merged
-  // (regressions.test.ts lists what it finds today): then this becomes `it`.
-  it.fails('keeps every invariant after every step', { timeout: 240_000 }, async () => {
+  it('keeps every invariant after every step', { timeout: 240_000 }, async () => {
     if (process.env.MODEL_SEED) return holds(Number(process.env.MODEL_SEED), process.env.MODEL_PATH);
     const seeds = [FIXED_SEED, ...Array.from({ length: RANDOM_SEEDS }, () => Math.floor(Math.random() * 1_000_000))];
     for (const seed of seeds) await holds(seed);

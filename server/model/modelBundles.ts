@@ -1,22 +1,27 @@
-import { createHash, createPublicKey, generateKeyPairSync, randomBytes } from 'node:crypto';
+import { createHash, createPublicKey, generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { AP_IMAGE_TYPES, CONTROLLER_IMAGE_FILE, CONTROLLER_VERSION_FILE, VERSION_FILE } from '../../lib/imageBundle';
 import { createManifest, MANIFEST_FILE, SIGNATURE_FILE, signManifest } from '../imageSigning/imageManifest';
 
-/** One bundle on the model's image server: where it is, what it installs, whether a vendor signed it. */
+/** One bundle on the model's image server: where it is, what it installs, whether a vendor signed it, the image files it lacks. */
 export interface ModelBundle {
   imagePath: string;
   version: string;
   controllerVersion: string;
   signed: boolean;
+  missing?: readonly string[];
 }
 
-/** The paths a Save & Download may name: two signed releases, one unsigned, and one that does not exist. */
+/**
+ * The paths a Save & Download may name: two signed releases, one unsigned, one unsigned without the image of
+ * one AP type (its APs fail and are retried: the retry count and next retry surfaces), and one that does not exist.
+ */
 export const MODEL_BUNDLES: readonly ModelBundle[] = [
   { imagePath: '/EWC/17_12_1_5', version: '17.12.1.5', controllerVersion: '17.12.01.0.5', signed: true },
   { imagePath: '/EWC/17_15_2_3', version: '17.15.2.3', controllerVersion: '17.15.02.0.3', signed: true },
   { imagePath: '/EWC/unsigned_17_13_1_1', version: '17.13.1.1', controllerVersion: '17.13.01.0.1', signed: false },
+  { imagePath: '/EWC/no_ap1g4_17_14_1_2', version: '17.14.1.2', controllerVersion: '17.14.01.0.2', signed: false, missing: ['ap1g4'] },
 ];
 export const MISSING_IMAGE_PATH = '/Wrong-Path';
 
@@ -25,9 +30,9 @@ const IMAGE_BYTES = 3000;
 
 /**
  * Writes the model's image server tree under `root` (served by tftpd-hpa) and the vendor key folder
- * the console and the APs trust. Returns that folder.
+ * the console and the APs trust. Returns that folder, and the vendor's key to sign other releases with.
  */
-export function writeModelBundles(root: string): { vendorKeyDir: string } {
+export function writeModelBundles(root: string): { vendorKeyDir: string; vendorKey: KeyObject } {
   const vendorKey = generateKeyPairSync('ed25519').privateKey;
   const vendorKeyDir = path.join(root, 'vendor-keys');
   fs.mkdirSync(vendorKeyDir, { recursive: true });
@@ -35,8 +40,9 @@ export function writeModelBundles(root: string): { vendorKeyDir: string } {
   for (const bundle of MODEL_BUNDLES) {
     const dir = path.join(root, 'tftp', bundle.imagePath);
     fs.mkdirSync(dir, { recursive: true });
+    const images = [...AP_IMAGE_TYPES, CONTROLLER_IMAGE_FILE].filter((name) => !bundle.missing?.includes(name));
     const files: [string, Buffer][] = [
-      ...[...AP_IMAGE_TYPES, CONTROLLER_IMAGE_FILE].map((name): [string, Buffer] => [name, randomBytes(IMAGE_BYTES)]),
+      ...images.map((name): [string, Buffer] => [name, randomBytes(IMAGE_BYTES)]),
       [VERSION_FILE, Buffer.from(`${bundle.version}\n`)],
       [CONTROLLER_VERSION_FILE, Buffer.from(`${bundle.controllerVersion}\n`)],
     ];
@@ -49,7 +55,7 @@ export function writeModelBundles(root: string): { vendorKeyDir: string } {
     fs.writeFileSync(path.join(dir, MANIFEST_FILE), manifest);
     fs.writeFileSync(path.join(dir, SIGNATURE_FILE), `${signManifest(manifest, vendorKey)}\n`);
   }
-  return { vendorKeyDir };
+  return { vendorKeyDir, vendorKey };
 }
 
 export function bundleAt(imagePath: string): ModelBundle | null {

@@ -13,7 +13,7 @@ import { MODEL_FLEET, type ModelWorld } from './modelWorld';
 export const commands = { pageSave, cliSave, download, ccoDownload, cliPredownload, cancel, activate, rollout, apAction, moveSchedule, cancelSchedule, apJoin, apLoss, apRejoin, apReload, restart, settle, watch };
 
 const ap = fc.integer({ min: 0, max: MODEL_FLEET.length - 1 });
-const path = fc.oneof({ arbitrary: fc.constantFrom(0, 1, 2), weight: 4 }, { arbitrary: fc.constant('missing' as const), weight: 1 });
+const path = fc.oneof({ arbitrary: fc.constantFrom(0, 1, 2, 3), weight: 4 }, { arbitrary: fc.constant('missing' as const), weight: 1 });
 const soon = fc.integer({ min: 50, max: 600 });
 
 const cliLine = fc.oneof(
@@ -45,10 +45,10 @@ const pageEdit = fc.record(
 /** The commands a random sequence is drawn from, weighted towards what moves an upgrade along. */
 export function commandArbitraries(): fc.Arbitrary<ModelCommand>[] {
   const weighted: [fc.Arbitrary<ModelCommand>, number][] = [
-    [fc.record({ path, parallel: fc.boolean(), via: fc.constantFrom('page' as const, 'cli' as const) }).map(download), 5],
+    [fc.record({ path, parallel: fc.boolean(), via: fc.constantFrom('page' as const, 'cli' as const), replaceBackup: fc.boolean() }).map(download), 5],
     [fc.record({ path, parallel: fc.boolean(), via: fc.constant('page' as const), inMs: soon }).map(download), 1],
-    [fc.constant(null).map(cliPredownload), 1],
-    [fc.constantFrom('recommended' as const, 'latest' as const).map(ccoDownload), 2],
+    [fc.boolean().map(cliPredownload), 1],
+    [fc.tuple(fc.constantFrom('recommended' as const, 'latest' as const), fc.boolean()).map(([release, replaceBackup]) => ccoDownload(release, replaceBackup)), 2],
     [fc.constant(null).map(settle), 3],
     [fc.constant(null).map(watch), 3],
     [fc.record({ strategy: fc.constantFrom('all' as const, 'rolling' as const), waveSize: fc.constantFrom(1, 2), via: fc.constantFrom('api' as const, 'cli' as const) }).map(activate), 3],

@@ -1,15 +1,5 @@
 import type { ApImageRow } from '../../lib/apImage';
-import {
-  consoleInvariants,
-  describeViolations,
-  profileFields,
-  secondsUntil,
-  surfacesAgree,
-  violation,
-  type ProfileFields,
-  type SurfaceView,
-  type Violation,
-} from '../../lib/invariants';
+import { consoleInvariants, describeViolations, surfacesAgree, violation, type SurfaceRow, type SurfaceView, type Violation } from '../../lib/invariants';
 import { PREDOWNLOAD_ACTIVE } from '../../lib/predownloadStatus';
 import type { UpgradeHistoryEntry } from '../../lib/upgradeHistory';
 import { isCancellable, type UpgradeView } from '../../lib/upgradeStage';
@@ -38,9 +28,9 @@ async function until(deadlineMs: number, done: () => boolean | Promise<boolean>)
   return true;
 }
 
-export function toSurfaceRow(row: ApImageRow, now: number) {
-  const { name, primaryImage, backupImage, predownloadStatus, predownloadVersion, retryCount, method } = row;
-  return { name, primaryImage, backupImage, predownloadStatus, predownloadVersion, retryCount, nextRetrySeconds: secondsUntil(row.nextRetryTime, now), method };
+export function toSurfaceRow(row: ApImageRow): SurfaceRow {
+  const { name, primaryImage, backupImage, predownloadStatus, predownloadVersion, retryCount, nextRetryTime, method } = row;
+  return { name, primaryImage, backupImage, predownloadStatus, predownloadVersion, retryCount, nextRetryTime, method };
 }
 
 /** An upgrade neither predownloading nor reloading (a paused rollout waits for the admin), with no scheduled action due now. */
@@ -56,7 +46,8 @@ function atRest(upgrade: UpgradeView, rows: readonly ApImageRow[]): boolean {
  * (the APs' connections, the store's tick) and checks every invariant of lib/invariants.
  */
 export class ModelSystem {
-  private known: ProfileFields = {};
+  /** The profile as the check before read it. */
+  private profile: object;
   private readonly named = new Set<string>();
   readonly steps: string[] = [];
 
@@ -68,7 +59,7 @@ export class ModelSystem {
     readonly sut: ModelConsole,
     private readonly overlooked: Overlook = () => false,
   ) {
-    this.known = profileFields(sut.api.getProfile().body);
+    this.profile = sut.api.getProfile().body as object;
   }
 
   /** Fields a save named (or may have named: a refused save that named them changes nothing either). */
@@ -165,8 +156,8 @@ export class ModelSystem {
         last = [violation('surfacesAgree', 'the page has no snapshot')];
         return false;
       }
-      const api: SurfaceView = { surface: 'GET /api/ap-image', summary: apImage.summary, rows: apImage.aps.map((row) => toSurfaceRow(row, now)) };
-      const page: SurfaceView = { surface: 'the page', summary: state.summary, rows: state.aps.map((row) => toSurfaceRow(row, now)) };
+      const api: SurfaceView = { surface: 'GET /api/ap-image', readAt: now, summary: apImage.summary, rows: apImage.aps.map(toSurfaceRow) };
+      const page: SurfaceView = { surface: 'the page', readAt: now, summary: state.summary, rows: state.aps.map(toSurfaceRow) };
       last = surfacesAgree(api, page);
       if (state.upgrade.stage !== upgrade.stage) last.push(violation('surfacesAgree', `stage: GET /api/software-upgrade says ${upgrade.stage}, the page says ${state.upgrade.stage}`));
       const profile = JSON.stringify(this.sut.api.getProfile().body);
@@ -183,7 +174,7 @@ export class ModelSystem {
     const shown = sut.cli.execute('show ap image');
     const { apImage, upgrade } = sut.read();
     const history = (await sut.api.maintenance.listUpgrades()).body as UpgradeHistoryEntry[];
-    const observed = profileFields(sut.api.getProfile().body);
+    const observed = sut.api.getProfile().body as object;
     const stored = await sut.stored();
     const syslog = sut.syslog();
     const rowsByMac = new Map(apImage.aps.map((row) => [row.mac, row]));
@@ -192,26 +183,27 @@ export class ModelSystem {
       return sut.running[index] && rowsByMac.get(ap.mac)?.connected ? [{ name: ap.name, primaryVersion: images.primaryVersion, backupVersion: images.backupVersion }] : [];
     });
     const surfaces: SurfaceView[] = [
-      { surface: 'GET /api/ap-image', summary: apImage.summary, rows: apImage.aps.map((row) => toSurfaceRow(row, now)) },
-      parseShowApImage(await shown),
+      { surface: 'GET /api/ap-image', readAt: now, summary: apImage.summary, rows: apImage.aps.map(toSurfaceRow) },
+      parseShowApImage(await shown, now),
     ];
     const state = sut.page.state;
     // The page is held to the API once it caught up, at rest (settle checked that it did).
-    if (rest && state.summary) surfaces.push({ surface: 'the page', summary: state.summary, rows: state.aps.map((row) => toSurfaceRow(row, now)) });
+    if (rest && state.summary) surfaces.push({ surface: 'the page', readAt: now, summary: state.summary, rows: state.aps.map(toSurfaceRow) });
     const found = consoleInvariants({
       upgrade,
       apImage,
       surfaces,
       history,
       members: apImage.aps.map((row) => ({ ...row, upgradeId: stored.get(row.mac)?.upgradeId ?? null })),
+      membersCurrent: apImage.aps.every((row) => stored.get(row.mac)?.status === row.predownloadStatus),
       failedWhenCancelled: upgrade.upgradeId === null ? null : (sut.failedWhenCancelled.get(upgrade.upgradeId) ?? null),
       aps,
       syslog,
       bundles: sut.world.bundles,
-      profile: { observed, known: this.known, named: this.named },
+      profile: { observed, before: this.profile, named: this.named },
     });
-    this.known = { ...this.known, ...observed };
-    for (const field of Object.keys(observed)) this.named.delete(field);
+    this.profile = observed;
+    this.named.clear();
     return found;
   }
 }

@@ -37,7 +37,11 @@ export interface ModelWorld {
   vendorKeyDir: string;
   /** A loopback TCP port nothing listens on: the SFTP and catalog servers saved profiles point at. */
   closedPort: number;
-  /** A firmware catalog (CCO mode) with a CA of its own: 17.12.1.5 recommended (ap1g7, ap1g8, ap3g3), 17.15.2.3 latest (ap1g7, ap1g8). */
+  /**
+   * A firmware catalog (CCO mode) with a CA of its own: 17.12.1.5 recommended (ap1g7, ap1g8, ap3g3), signed by the
+   * vendor, as catalogs serve releases; 17.15.2.3 latest (ap1g7, ap1g8), unsigned, vouched for by its SHA-256 only
+   * (accepted because the model's console, as every test console, runs with EWC_REQUIRE_SIGNED_IMAGES=0).
+   */
   catalog: { url: string; caPem: string; username: string; apiKey: string };
   bundles: BundleFact[];
   stop(): Promise<void>;
@@ -45,13 +49,12 @@ export interface ModelWorld {
 
 export async function startModelWorld(): Promise<ModelWorld> {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'ewc-model-'));
-  const { vendorKeyDir } = writeModelBundles(root);
+  const { vendorKeyDir, vendorKey } = writeModelBundles(root);
   const tftpd: RunningTftpd = await startTftpdHpa({ root: path.join(root, 'tftp') });
-  const catalog = await startTestCatalog(3000);
+  const catalog = await startTestCatalog(3000, undefined, vendorKey, ['17.15.2.3']);
   const bundles = [
     ...MODEL_BUNDLES.map((bundle) => ({ url: `tftp://127.0.0.1:${tftpd.port}${bundle.imagePath}`, version: bundle.version, signed: bundle.signed })),
-    // The catalog vouches for each file's SHA-256 over TLS; no vendor signature comes with its releases.
-    { url: `${catalog.service.url}/firmware/recommended`, version: '17.12.1.5', signed: false },
+    { url: `${catalog.service.url}/firmware/recommended`, version: '17.12.1.5', signed: true },
     { url: `${catalog.service.url}/firmware/latest`, version: '17.15.2.3', signed: false },
   ];
   return {

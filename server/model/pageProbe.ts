@@ -16,7 +16,7 @@ export class PageProbe {
       this.state = consoleReducer(this.state, action);
     };
     socket.on('connect', () => dispatch({ type: 'connected' }));
-    socket.on('disconnect', () => dispatch({ type: 'disconnected' }));
+    socket.on('disconnect', () => dispatch({ type: 'disconnected', at: new Date().toISOString() }));
     socket.on('console:stopping', ({ reason }) => dispatch({ type: 'stopping', reason }));
     socket.on('snapshot:sent', (snapshot) => dispatch({ type: 'snapshot', snapshot }));
     socket.on('apImage:updated', (batch) => dispatch({ type: 'apImage', batch }));

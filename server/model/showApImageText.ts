@@ -1,11 +1,10 @@
-import type { ApImageSummary } from '../../lib/apImage';
-import type { SurfaceRow, SurfaceView } from '../../lib/invariants';
+import type { SurfaceRow, SurfaceSummary, SurfaceView } from '../../lib/invariants';
 import { PREDOWNLOAD_STATUS_LABEL, PREDOWNLOAD_STATUSES, type PredownloadStatus } from '../../lib/predownloadStatus';
 
 const STATUS_BY_LABEL = new Map(PREDOWNLOAD_STATUSES.map((status) => [PREDOWNLOAD_STATUS_LABEL[status], status] as const));
 
-// The counters' labels as show ap image prints them, and the summary field each one is.
-const COUNTER_LABELS: [string, keyof ApImageSummary][] = [
+// The counters' labels as show ap image prints them (IOS's, no others), and the summary field each one is.
+const COUNTER_LABELS: [string, keyof SurfaceSummary][] = [
   ['Initiated', 'initiated'],
   ['Downloading', 'downloading'],
   ['Predownloading', 'predownloading'],
@@ -19,8 +18,8 @@ const COUNTER_LABELS: [string, keyof ApImageSummary][] = [
 // AP names and versions hold no spaces; a status label may (`Not Supported`).
 const ROW = new RegExp(`^(\\S+)\\s+(\\S+)\\s+(\\S+)\\s+(${[...STATUS_BY_LABEL.keys()].sort((a, b) => b.length - a.length).join('|')})\\s+(\\S+)\\s+(\\d+)\\s+(\\d+)\\s+(\\S+)$`);
 
-/** Reads show ap image's text back into the API's terms, as an engineer reading it would; throws on a line it cannot read. */
-export function parseShowApImage(lines: readonly string[]): SurfaceView {
+/** Reads show ap image's text (rendered at `readAt`) back into the API's terms, as an engineer reading it would; throws on a line it cannot read. */
+export function parseShowApImage(lines: readonly string[], readAt: number): SurfaceView {
   const summary: Record<string, number | boolean> = {};
   const total = lines.map((line) => /^Total number of APs : (\d+)$/.exec(line)).find(Boolean);
   if (!total) throw new Error(`show ap image printed no "Total number of APs":\n${lines.join('\n')}`);
@@ -48,5 +47,5 @@ export function parseShowApImage(lines: readonly string[]): SurfaceView {
       method,
     };
   });
-  return { surface: 'show ap image', summary: summary as unknown as ApImageSummary, rows };
+  return { surface: 'show ap image', readAt, summary: summary as unknown as SurfaceSummary, rows };
 }

@@ -9,6 +9,7 @@ import { DEMO_FLEET_VERSION } from '../demo/demoFleet';
 import { DEMO_BUNDLE_VERSION, DEMO_IMAGE_PATH, ensureDemoBundle } from '../demo/demoBundle';
 import { ADMIN, startConsoleHarness, waitFor, type ConsoleHarness } from '../testing/consoleHarness';
 import { startTftpdHpa, type RunningTftpd } from '../testing/tftpdHpa';
+import { startUdpRelay } from '../testing/udpRelay';
 
 let serverRoot: string;
 let tftpd: RunningTftpd;
@@ -140,6 +141,41 @@ describe('the maintenance window', () => {
     expect(view(harness).stage).toBe('Activate');
     const history = (await harness.instance.api.maintenance.listUpgrades()).body as { startedVia: string; startedBy: string }[];
     expect(history[0]).toMatchObject({ startedVia: 'schedule', startedBy: 'admin' });
+  });
+
+  it('keeps a scheduled Save & Download that was starting when the controller stopped, and runs it at the next start', async () => {
+    let asked = false;
+    let open!: () => void;
+    const opened = new Promise<void>((resolve) => (open = resolve));
+    // The image server does not answer until the controller has stopped: the scheduled action is reading the bundle's version then.
+    const relay = await startUdpRelay({ serverPort: tftpd.port, holdBehind: 0, maxHoldMs: 0, gate: () => ((asked = true), opened) });
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      harness = await startConsoleHarness();
+      const dataDir = harness.config.dataDir;
+      const set = await harness.instance.api.startDownload({ ...profile(), port: relay.port, at: inSeconds(1) }, ADMIN);
+      const id = (set.body as { scheduled: number }).scheduled;
+      await waitFor('the scheduled Save & Download to read the bundle', () => asked, (yes) => yes);
+      const stopping = harness;
+      harness = null;
+      await stopping.stop();
+      open();
+      // What the stopped console was still doing has had its turns.
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(unhandled).toEqual([]);
+
+      // Its time passed while the controller was down: it runs at once (with no AP joined yet, it has nothing to predownload).
+      harness = await startConsoleHarness({}, dataDir);
+      await waitFor('the scheduled predownload ran', () => view(harness!).upgradeId, (upgradeId) => upgradeId !== null, 30_000);
+      expect((await harness.instance.api.maintenance.listUpgrades()).body).toEqual([expect.objectContaining({ startedVia: 'schedule' })]);
+      expect(view(harness).scheduled.map((action) => action.id)).not.toContain(id);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+      open();
+      await relay.close();
+    }
   });
 
   it('Retry now tries a failed AP again without waiting for its backoff', async () => {

@@ -110,6 +110,7 @@ export class PredownloadRunner {
     const registry = this.deps.registry();
     let untouched = 0;
     const kept: string[] = [];
+    run.enrolled = true;
     for (const ap of [...this.deps.aps.reader.values()]) {
       if (!run.isTarget(ap)) untouched += 1;
       else if (run.leavesOut(ap)) kept.push(ap.name);

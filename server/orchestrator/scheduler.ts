@@ -35,6 +35,7 @@ export class Scheduler {
   private readonly timers = new Map<number, NodeJS.Timeout>();
   /** Actions starting now (a Save & Download reads the bundle's version first): too late to move or cancel them. */
   private readonly starting = new Set<number>();
+  private disposed = false;
 
   constructor(private readonly deps: SchedulerDeps) {
     for (const record of deps.schedules.pendingRecords()) this.arm(record);
@@ -77,6 +78,7 @@ export class Scheduler {
   }
 
   dispose(): void {
+    this.disposed = true;
     for (const timer of this.timers.values()) clearTimeout(timer);
     this.timers.clear();
   }
@@ -113,7 +115,13 @@ export class Scheduler {
     try {
       if (record.action === 'download') {
         const targets = predownloadTargetsSchema.nullable().parse(record.options ?? null);
-        const upgrade = await orchestrator.startPredownload(this.deps.profiles.get(), targets, { username: record.createdBy, via: 'schedule' });
+        const upgrade = await orchestrator.startPredownload(this.deps.profiles.get(), targets, { username: record.createdBy, via: 'schedule' }).catch((error: unknown) => {
+          // The controller stopped while the action read the bundle's version: nothing started, and its row stays
+          // pending (the store is closed), so the next start runs it at once, as for an action due while it was down.
+          if (this.disposed) return null;
+          throw error;
+        });
+        if (!upgrade) return;
         // A bundle whose version cannot be read makes an upgrade that failed at once: the outcome says so.
         outcome = upgrade.stage === 'Failed' ? `upgrade ${upgrade.id} failed at once: ${upgrade.message ?? ''}` : `started upgrade ${upgrade.id}`;
       } else {

@@ -285,8 +285,9 @@ export class UpgradeOrchestrator {
     if (this.recovery.apJoined(ap.mac)) return;
     const run = this.run;
     const latest = this.deps.upgrades.latest();
-    // APs that join during a predownload take part in it, as the profile promises to APs that join later.
-    if (run && latest?.id === run.id && isCancellable(latest.stage) && ap.upgradeId !== run.id && run.isTarget(ap) && !run.leavesOut(ap)) {
+    // APs that join during a predownload take part in it, as the profile promises to APs that join later;
+    // one that joins before the run enrolled its APs (at Initiate) is enrolled with them.
+    if (run?.enrolled && latest?.id === run.id && isCancellable(latest.stage) && ap.upgradeId !== run.id && run.isTarget(ap) && !run.leavesOut(ap)) {
       this.runner.enrol(run, ap, true);
       this.runner.checkStage(run);
     }

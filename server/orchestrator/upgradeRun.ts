@@ -44,6 +44,12 @@ export class UpgradeRun {
   attempt = 0;
   targetVersion: string | null = null;
   targetControllerVersion: string | null = null;
+  /**
+   * Whether the run has enrolled the APs connected as it leaves Initiate. Until then an AP that joins is
+   * left to that enrolment, which starts every job: enrolled and started on its own as well, it would be
+   * sent the same image twice at once.
+   */
+  enrolled = false;
   /** Whether an AP is one of this predownload's targets; the others are left untouched. */
   isTarget: (ap: TargetFields) => boolean = () => true;
   /** A targeted AP the run leaves out: a scheduled run does not take an AP that already runs its version (its backup image stays). */

@@ -1,18 +1,20 @@
 import dgram from 'node:dgram';
 
 // A UDP relay between a TFTP client and server on loopback that reorders and delays the
-// server's DATA packets. TFTP servers answer from a new port per transfer (the TID) and the
+// server's DATA packets, or holds every request until a gate opens (an image server slow to answer). TFTP servers answer from a new port per transfer (the TID) and the
 // client must see one stable peer per TID, so the relay keeps one client-facing socket per
 // server TID, and one server-facing socket per client.
 
 export interface UdpRelayOptions {
   serverPort: number;
-  /** Every `holdEvery`-th DATA packet from a server is held back ... */
-  holdEvery: number;
+  /** Every `holdEvery`-th DATA packet from a server is held back (none without it) ... */
+  holdEvery?: number;
   /** ... until this many later packets of the same transfer passed it ... */
   holdBehind: number;
   /** ... or at most this long, so that lock-step transfers, where nothing follows, go on. */
   maxHoldMs: number;
+  /** Each transfer's request reaches the server once what this answers for it resolves (a repeated request is dropped, as always). */
+  gate?: (request: Buffer) => Promise<void>;
 }
 
 export interface UdpRelay {
@@ -76,7 +78,7 @@ export async function startUdpRelay(options: UdpRelayOptions): Promise<UdpRelay>
       const socket = via;
       const isData = packet.length >= 4 && packet.readUInt16BE(0) === DATA;
       if (isData) dataBytes += packet.length - 4;
-      if (isData && ++dataCount % options.holdEvery === 0) {
+      if (isData && options.holdEvery !== undefined && ++dataCount % options.holdEvery === 0) {
         const h: Held = { packet, passedBy: 0, timer: setTimeout(() => release(h, socket), options.maxHoldMs) };
         timers.add(h.timer);
         held.push(h);
@@ -85,7 +87,8 @@ export async function startUdpRelay(options: UdpRelayOptions): Promise<UdpRelay>
       socket.send(packet, client.port, client.address);
       for (const h of [...held]) if (++h.passedBy >= options.holdBehind) release(h, socket);
     });
-    toServer.send(request, options.serverPort, '127.0.0.1');
+    if (options.gate) void options.gate(request).then(() => toServer.send(request, options.serverPort, '127.0.0.1'));
+    else toServer.send(request, options.serverPort, '127.0.0.1');
   });
 
   return {

@@ -1,5 +1,4 @@
-import { AP_IMAGE_COUNTERS, predownloadVersionText, type ApImageReport } from '../../../lib/apImage';
-import { secondsUntil } from '../../../lib/invariants/surfaceView';
+import { AP_IMAGE_COUNTERS, predownloadVersionText, type ApImageReport, type ApImageRow } from '../../../lib/apImage';
 import { PREDOWNLOAD_STATUS_LABEL } from '../../../lib/predownloadStatus';
 
 // Column widths of IOS-XE's `show ap image`; the rule under the header is 162 dashes, as in the seed.
@@ -27,6 +26,11 @@ function row(cells: readonly string[]): string {
     .trimEnd();
 }
 
+/** IOS shows the seconds until the next retry, 0 when none is scheduled. */
+function nextRetrySeconds(ap: ApImageRow, now: number): string {
+  if (!ap.nextRetryTime) return '0';
+  return String(Math.max(0, Math.ceil((Date.parse(ap.nextRetryTime) - now) / 1000)));
+}
 
 const counter = (label: string, value: number | string) => `        ${label.padEnd(32)}: ${value}`;
 
@@ -50,7 +54,7 @@ export function renderShowApImage({ summary, aps }: ApImageReport, now = Date.no
         ap.backupImage,
         PREDOWNLOAD_STATUS_LABEL[ap.predownloadStatus],
         predownloadVersionText(ap.predownloadVersion),
-        String(secondsUntil(ap.nextRetryTime, now)),
+        nextRetrySeconds(ap, now),
         String(ap.retryCount),
         ap.method,
       ]),

@@ -1,6 +1,6 @@
-import { fieldsNamedBy } from '../../../lib/invariants';
-import type { ImageDownloadMode, ImageDownloadProfileView } from '../../../lib/imageDownloadProfile';
-import { formValuesFromProfile, parseProfileForm, portAfterModeChange, type ProfileFormValues } from '../../../components/software-upgrade/profileForm';
+import { namedFieldPaths } from '../../../lib/invariants';
+import { isServerMode, SLOT_OF, type ImageDownloadMode, type ImageDownloadProfileView } from '../../../lib/imageDownloadProfile';
+import { formValuesFromProfile, parseProfileForm, type ProfileFormValues } from '../../../components/software-upgrade/profileForm';
 import { ADMIN } from '../../testing/consoleHarness';
 import { MISSING_IMAGE_PATH, MODEL_BUNDLES } from '../modelBundles';
 import type { ModelState } from '../modelState';
@@ -22,7 +22,7 @@ export function portOf(choice: PortChoice, system: ModelSystem): number {
   return choice === 'tftp' ? system.sut.world.tftpPort : choice === 'closed' ? system.sut.world.closedPort : choice;
 }
 
-/** What a user changes in the page's form before pressing Save: the mode first, then any of the fields. */
+/** What a user changes in the page's form before pressing Save: the mode first, then any of the fields it shows (server, path and port are the mode's own, in TFTP and SFTP modes). */
 export interface PageEdit {
   mode: ImageDownloadMode;
   server?: ServerChoice;
@@ -40,12 +40,14 @@ export interface PageEdit {
 
 /** The form as the page fills it from the saved profile, changed as a user would, ready to send (null: the form shows errors and sends nothing). */
 export function pageBody(view: ImageDownloadProfileView, edit: PageEdit, system: ModelSystem): ReturnType<typeof parseProfileForm> {
-  const values: ProfileFormValues = formValuesFromProfile(view);
-  // The mode select moves a port left at the old mode's default to the new one's, as the page's form does.
-  const form: ProfileFormValues = { ...values, mode: edit.mode, port: portAfterModeChange(values.port, values.mode, edit.mode) };
-  if (edit.server) form.imageServer = edit.server;
-  if (edit.path !== undefined) form.imagePath = imagePathOf(edit.path);
-  if (edit.port !== undefined) form.port = String(portOf(edit.port, system));
+  const form: ProfileFormValues = { ...formValuesFromProfile(view), mode: edit.mode };
+  if (isServerMode(edit.mode)) {
+    // The selected mode's own server, path and port (the form's own copy): the other mode's stay as saved.
+    const own = form[SLOT_OF[edit.mode]];
+    if (edit.server) own.imageServer = edit.server;
+    if (edit.path !== undefined) own.imagePath = imagePathOf(edit.path);
+    if (edit.port !== undefined) own.port = String(portOf(edit.port, system));
+  }
   if (edit.parallel !== undefined) form.parallelMode = edit.parallel;
   if (edit.sftpUser !== undefined) form.sftp = { ...form.sftp, username: edit.sftpUser };
   if (edit.sftpPassword !== undefined) form.sftp = { ...form.sftp, authMethod: 'password', password: edit.sftpPassword };
@@ -57,7 +59,7 @@ export function pageBody(view: ImageDownloadProfileView, edit: PageEdit, system:
     form.cco = { ...form.cco, catalogUrl: url, caCertificate: caPem, username, password: apiKey };
   }
   if (edit.desktopVersion !== undefined) form.desktop = { ...form.desktop, version: edit.desktopVersion };
-  return parseProfileForm(form);
+  return parseProfileForm(form, { hasPassword: view.sftp.hasPassword, hasPrivateKey: view.sftp.hasPrivateKey });
 }
 
 /** Save on the page: the form's body to PUT /api/image-download-profile. */
@@ -67,9 +69,10 @@ export class PageSave extends ModelCommand {
   }
 
   protected async act(_model: ModelState, system: ModelSystem): Promise<string> {
-    const parsed = pageBody(system.sut.api.getProfile().body as ImageDownloadProfileView, this.edit, system);
+    const view = system.sut.api.getProfile().body as ImageDownloadProfileView;
+    const parsed = pageBody(view, this.edit, system);
     if (!parsed.ok) return `not sent: the form shows ${show(parsed.errors)}`;
-    system.name(fieldsNamedBy(parsed.body));
+    system.name(namedFieldPaths(parsed.body, view.mode));
     return answer(await system.sut.api.saveProfile(parsed.body, ADMIN));
   }
 

@@ -1,5 +1,6 @@
-import { fieldsNamedBy } from '../../../lib/invariants';
+import { namedFieldPaths } from '../../../lib/invariants';
 import type { ImageDownloadProfileView } from '../../../lib/imageDownloadProfile';
+import type { ApiResult } from '../../http/consoleApi';
 import { ADMIN } from '../../testing/consoleHarness';
 import type { ModelState } from '../modelState';
 import type { ModelSystem } from '../modelSystem';
@@ -13,11 +14,31 @@ export interface DownloadChoice {
   via: 'page' | 'cli';
   /** Milliseconds from now: Save & Download at a time (the page only). */
   inMs?: number;
+  /** Asked to confirm that APs running the bundle's version lose their backup image, the admin does (the page's dialog, the CLI's `replace-backup`). */
+  replaceBackup?: boolean;
+}
+
+/** The CLI's Save & Download with the saved profile, confirming the backup replacement or not. */
+function predownloadLine(replaceBackup: boolean | undefined): string {
+  return replaceBackup ? 'ap image predownload replace-backup' : 'ap image predownload';
 }
 
 /** The CLI lines that point the profile at the world's tftpd-hpa and a bundle there. */
 function tftpLines(choice: DownloadChoice): string[] {
   return ['image-download-mode tftp', 'tftp-image-server 127.0.0.1', `tftp-image-path ${imagePathOf(choice.path)}`, 'tftp-image-port {tftpPort}', choice.parallel ? 'parallel-mode' : 'no parallel-mode'];
+}
+
+/**
+ * Save & Download on the page. Asked whether to replace the backup images of APs that run the bundle's
+ * version, the admin confirms or not; confirmed, the page sends the same body again with the confirmation.
+ */
+async function pageDownload(system: ModelSystem, body: object, replaceBackup = false): Promise<{ result: ApiResult; said: string }> {
+  const first = await system.sut.api.startDownload(body, ADMIN, 'page');
+  const asked = first.status === 409 && typeof first.body === 'object' && first.body !== null && 'backupReplacement' in first.body;
+  if (!asked) return { result: first, said: answer(first) };
+  if (!replaceBackup) return { result: first, said: `${answer(first)}; not confirmed` };
+  const result = await system.sut.api.startDownload({ ...body, confirmReplaceBackup: true }, ADMIN, 'page');
+  return { result, said: `${answer(first)}; confirmed: ${answer(result)}` };
 }
 
 /** Save & Download from the TFTP server: on the page (its form's body, now or at a time), or in the CLI (profile lines, then `ap image predownload`). */
@@ -35,18 +56,19 @@ export class Download extends ModelCommand {
     if (this.choice.via === 'cli') {
       const lines = tftpLines(this.choice);
       system.name(lines.flatMap(cliLineFields));
-      const typed = ['configure terminal', 'wireless profile image-download default', ...lines.map((line) => cliLine(line, system)), 'end', 'ap image predownload'];
+      const typed = ['configure terminal', 'wireless profile image-download default', ...lines.map((line) => cliLine(line, system)), 'end', predownloadLine(this.choice.replaceBackup)];
       return cliAnswer(await sut.type(typed));
     }
     const edit = { mode: 'TFTP' as const, server: '127.0.0.1' as const, path: this.choice.path, port: 'tftp' as const, parallel: this.choice.parallel };
-    const parsed = pageBody(sut.api.getProfile().body as ImageDownloadProfileView, edit, system);
+    const view = sut.api.getProfile().body as ImageDownloadProfileView;
+    const parsed = pageBody(view, edit, system);
     if (!parsed.ok) return `not sent: the form shows ${show(parsed.errors)}`;
-    system.name(fieldsNamedBy(parsed.body));
+    system.name(namedFieldPaths(parsed.body, view.mode));
     const at = this.choice.inMs === undefined ? {} : { at: new Date(Date.now() + this.choice.inMs).toISOString() };
-    const result = await sut.api.startDownload({ ...parsed.body, ...at }, ADMIN, 'page');
+    const { result, said } = await pageDownload(system, { ...parsed.body, ...at }, this.choice.replaceBackup);
     const scheduled = (result.body as { scheduled?: number }).scheduled;
     if (typeof scheduled === 'number') model.schedules.push(scheduled);
-    return answer(result);
+    return said;
   }
 
   toString(): string {
@@ -56,31 +78,39 @@ export class Download extends ModelCommand {
 
 /** Save & Download in CCO mode on the page, from the world's catalog: its recommended or latest release. */
 export class CcoDownload extends ModelCommand {
-  constructor(readonly release: 'recommended' | 'latest') {
+  constructor(
+    readonly release: 'recommended' | 'latest',
+    readonly replaceBackup = false,
+  ) {
     super();
   }
 
   protected async act(_model: ModelState, system: ModelSystem): Promise<string> {
     const { sut } = system;
-    const parsed = pageBody(sut.api.getProfile().body as ImageDownloadProfileView, { mode: 'CCO', catalog: 'world', ccoRelease: this.release }, system);
+    const view = sut.api.getProfile().body as ImageDownloadProfileView;
+    const parsed = pageBody(view, { mode: 'CCO', catalog: 'world', ccoRelease: this.release }, system);
     if (!parsed.ok) return `not sent: the form shows ${show(parsed.errors)}`;
-    system.name(fieldsNamedBy(parsed.body));
-    return answer(await sut.api.startDownload(parsed.body, ADMIN, 'page'));
+    system.name(namedFieldPaths(parsed.body, view.mode));
+    return (await pageDownload(system, parsed.body, this.replaceBackup)).said;
   }
 
   toString(): string {
-    return `ccoDownload(${show(this.release)})`;
+    return `ccoDownload(${show(this.release)}${this.replaceBackup ? ', true' : ''})`;
   }
 }
 
-/** `ap image predownload` alone: Save & Download with the profile as saved. */
+/** `ap image predownload` alone: Save & Download with the profile as saved (`replace-backup` when the admin confirms the backup replacement). */
 export class CliPredownload extends ModelCommand {
+  constructor(readonly replaceBackup = false) {
+    super();
+  }
+
   protected async act(_model: ModelState, system: ModelSystem): Promise<string> {
-    return cliAnswer(await system.sut.type(['ap image predownload']));
+    return cliAnswer(await system.sut.type([predownloadLine(this.replaceBackup)]));
   }
 
   toString(): string {
-    return 'cliPredownload()';
+    return this.replaceBackup ? 'cliPredownload(true)' : 'cliPredownload()';
   }
 }
 
@@ -178,8 +208,8 @@ export class ApAction extends ModelCommand {
 }
 
 export const download = (choice: DownloadChoice) => new Download(choice);
-export const ccoDownload = (release: 'recommended' | 'latest') => new CcoDownload(release);
-export const cliPredownload = () => new CliPredownload();
+export const ccoDownload = (release: 'recommended' | 'latest', replaceBackup = false) => new CcoDownload(release, replaceBackup);
+export const cliPredownload = (replaceBackup = false) => new CliPredownload(replaceBackup);
 export const cancel = (via: 'api' | 'cli') => new Cancel(via);
 export const activate = (choice: ActivateChoice) => new Activate(choice);
 export const rollout = (action: 'pause' | 'resume' | 'abort') => new Rollout(action);
