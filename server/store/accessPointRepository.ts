@@ -5,7 +5,7 @@ import type { AccessPointRecord, TransitionChanges } from '../fleet/accessPoint'
 import { FleetProjection, type FleetReader } from '../fleet/fleetProjection';
 import { accessPointRows } from './accessPointRows';
 import type { Executor } from './store';
-import type { UnitOfWork } from './unitOfWork';
+import { ChangedRecords, type UnitOfWork } from './unitOfWork';
 
 export type { AccessPointRecord, TransitionChanges } from '../fleet/accessPoint';
 
@@ -18,28 +18,14 @@ export class IllegalTransitionError extends Error {}
  */
 export class AccessPointRepository {
   private readonly fleet = new FleetProjection();
-  private dirty = new Set<string>();
+  private readonly changed = new ChangedRecords((mac: string) => this.fleet.get(mac), accessPointRows.save);
 
   private constructor(
     records: readonly AccessPointRecord[],
     private readonly store: UnitOfWork,
   ) {
     for (const record of records) this.fleet.put(record);
-    store.register({
-      take: () => {
-        if (this.dirty.size === 0) return null;
-        const taken = this.dirty;
-        this.dirty = new Set();
-        // The rows as they are at this instant, the same instant every other source is taken at.
-        const rows = [...taken].flatMap((mac) => this.fleet.get(mac) ?? []);
-        return {
-          write: (tx) => accessPointRows.save(tx, rows),
-          restore: () => {
-            for (const mac of taken) this.dirty.add(mac);
-          },
-        };
-      },
-    });
+    store.register(this.changed);
   }
 
   /** The projection of the fleet as the database holds it. */
@@ -129,7 +115,7 @@ export class AccessPointRepository {
 
   private save(record: AccessPointRecord): AccessPointRecord {
     this.fleet.put(record);
-    this.dirty.add(record.mac);
+    this.changed.mark(record.mac);
     this.store.changed();
     return record;
   }

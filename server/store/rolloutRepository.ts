@@ -2,7 +2,7 @@ import type { ActivationOptions, RolloutState, RolloutStrategy, WaveState } from
 import { fromExcluded, statementRuns } from './rowBatches';
 import type { RolloutTable, RolloutWaveTable } from './schema';
 import type { Executor } from './store';
-import type { UnitOfWork } from './unitOfWork';
+import { ChangedRecords, type UnitOfWork } from './unitOfWork';
 
 export interface RolloutRecord {
   upgradeId: number;
@@ -110,7 +110,7 @@ export const rolloutRows = {
     );
   },
 
-  async save(db: Executor, rollouts: readonly RolloutRecord[], waves: readonly RolloutWaveTable[]): Promise<void> {
+  async save(db: Executor, rollouts: readonly RolloutRecord[]): Promise<void> {
     for (const run of statementRuns(rollouts.map(toRow), 12)) {
       await db
         .insertInto('rollout')
@@ -118,6 +118,9 @@ export const rolloutRows = {
         .onConflict((conflict) => conflict.column('upgrade_id').doUpdateSet(fromExcluded(ROLLOUT_UPDATED)))
         .execute();
     }
+  },
+
+  async saveWaves(db: Executor, waves: readonly RolloutWaveTable[]): Promise<void> {
     for (const run of statementRuns(waves, 7)) {
       await db
         .insertInto('rollout_wave')
@@ -140,35 +143,22 @@ interface HeldRollout {
  */
 export class RolloutRepository {
   private readonly held = new Map<number, HeldRollout>();
-  private dirtyRollouts = new Set<number>();
-  private dirtyWaves = new Map<string, { upgradeId: number; index: number }>();
+  private readonly changedRollouts = new ChangedRecords((upgradeId: number) => this.held.get(upgradeId)?.record, rolloutRows.save);
+  // Keyed `upgradeId:index`.
+  private readonly changedWaves = new ChangedRecords((key: string) => {
+    const [upgradeId, index] = key.split(':').map(Number);
+    const wave = this.held.get(upgradeId)?.waves[index];
+    return wave && waveToRow(upgradeId, wave);
+  }, rolloutRows.saveWaves);
 
   private constructor(
     loaded: HeldRollout | null,
     private readonly store: UnitOfWork,
   ) {
     if (loaded) this.held.set(loaded.record.upgradeId, loaded);
-    store.register({
-      take: () => {
-        if (this.dirtyRollouts.size === 0 && this.dirtyWaves.size === 0) return null;
-        const rollouts = this.dirtyRollouts;
-        const waves = this.dirtyWaves;
-        this.dirtyRollouts = new Set();
-        this.dirtyWaves = new Map();
-        const rolloutRecords = [...rollouts].flatMap((id) => this.held.get(id)?.record ?? []);
-        const waveRows = [...waves.values()].flatMap(({ upgradeId, index }) => {
-          const wave = this.held.get(upgradeId)?.waves[index];
-          return wave ? [waveToRow(upgradeId, wave)] : [];
-        });
-        return {
-          write: (tx) => rolloutRows.save(tx, rolloutRecords, waveRows),
-          restore: () => {
-            for (const id of rollouts) this.dirtyRollouts.add(id);
-            for (const [key, wave] of waves) this.dirtyWaves.set(key, wave);
-          },
-        };
-      },
-    });
+    // A rollout's row before its waves': they point to it.
+    store.register(this.changedRollouts);
+    store.register(this.changedWaves);
   }
 
   /** The projection with the activation of the latest upgrade, if it has one. */
@@ -230,8 +220,8 @@ export class RolloutRepository {
   }
 
   private changed(upgradeId: number, waveIndexes: readonly number[], rollout = true): void {
-    if (rollout) this.dirtyRollouts.add(upgradeId);
-    for (const index of waveIndexes) this.dirtyWaves.set(`${upgradeId}:${index}`, { upgradeId, index });
+    if (rollout) this.changedRollouts.mark(upgradeId);
+    for (const index of waveIndexes) this.changedWaves.mark(`${upgradeId}:${index}`);
     this.store.changed();
   }
 }

@@ -1,7 +1,7 @@
 import type { ScheduledActionName, ScheduledView } from '../../lib/rollout';
 import type { ScheduledActionTable } from './schema';
 import type { Executor } from './store';
-import type { UnitOfWork } from './unitOfWork';
+import { ChangedRecords, type UnitOfWork } from './unitOfWork';
 
 export type ScheduleState = 'pending' | 'started' | 'cancelled' | 'failed';
 
@@ -33,7 +33,11 @@ const fromRow = (row: ScheduleRow): ScheduleRecord => ({
  */
 export class ScheduleRepository {
   private readonly held = new Map<number, ScheduleRecord>();
-  private dirty = new Set<number>();
+  private readonly changed = new ChangedRecords((id: number) => this.held.get(id), async (tx, records: ScheduleRecord[]) => {
+    for (const { id, at, windowEnd, state, outcome } of records) {
+      await tx.updateTable('scheduled_action').set({ at, window_end: windowEnd, state, outcome }).where('id', '=', id).execute();
+    }
+  });
   private pendingViews: ScheduledView[] = [];
 
   private constructor(
@@ -42,24 +46,7 @@ export class ScheduleRepository {
   ) {
     for (const record of pending) this.held.set(record.id, record);
     this.refresh();
-    store.register({
-      take: () => {
-        if (this.dirty.size === 0) return null;
-        const taken = this.dirty;
-        this.dirty = new Set();
-        const records = [...taken].flatMap((id) => this.held.get(id) ?? []);
-        return {
-          write: async (tx) => {
-            for (const { id, at, windowEnd, state, outcome } of records) {
-              await tx.updateTable('scheduled_action').set({ at, window_end: windowEnd, state, outcome }).where('id', '=', id).execute();
-            }
-          },
-          restore: () => {
-            for (const id of taken) this.dirty.add(id);
-          },
-        };
-      },
-    });
+    store.register(this.changed);
   }
 
   static async load(db: Executor, store: UnitOfWork): Promise<ScheduleRepository> {
@@ -106,7 +93,7 @@ export class ScheduleRepository {
     const record = this.held.get(id);
     if (record?.state !== 'pending') return false;
     this.held.set(id, { ...record, ...change });
-    this.dirty.add(id);
+    this.changed.mark(id);
     this.store.changed();
     this.refresh();
     return true;

@@ -79,3 +79,37 @@ export class UnitOfWork {
     for (const batch of batches) batch.committed?.();
   }
 }
+
+/**
+ * The usual pending source of a projection held by key: the keys of the records it changed since the last
+ * take, written as the records are at the instant of the take (a record changed again meanwhile waits for
+ * the next). Register it with the unit of work, and `mark` a key whenever its record changes.
+ */
+export class ChangedRecords<K, R> implements PendingSource {
+  private changed = new Set<K>();
+
+  constructor(
+    private readonly current: (key: K) => R | undefined,
+    private readonly write: (tx: Executor, records: R[]) => Promise<void>,
+  ) {}
+
+  mark(key: K): void {
+    this.changed.add(key);
+  }
+
+  take(): PendingBatch | null {
+    if (this.changed.size === 0) return null;
+    const taken = this.changed;
+    this.changed = new Set();
+    const records = [...taken].flatMap((key) => {
+      const record = this.current(key);
+      return record === undefined ? [] : [record];
+    });
+    return {
+      write: (tx) => this.write(tx, records),
+      restore: () => {
+        for (const key of taken) this.changed.add(key);
+      },
+    };
+  }
+}

@@ -5,7 +5,7 @@ import type { PredownloadTargets } from '../../lib/rollout';
 import { fromExcluded, statementRuns } from './rowBatches';
 import type { UpgradeTable } from './schema';
 import type { Executor } from './store';
-import type { UnitOfWork } from './unitOfWork';
+import { ChangedRecords, type UnitOfWork } from './unitOfWork';
 
 export interface UpgradeRecord {
   id: number;
@@ -136,7 +136,7 @@ export interface UpgradeOrigin {
 export class UpgradeRepository {
   private latestRecord: UpgradeRecord | null;
   private readonly held = new Map<number, UpgradeRecord>();
-  private dirty = new Set<number>();
+  private readonly changed = new ChangedRecords((id: number) => this.held.get(id), upgradeRows.save);
   private nextId: number;
 
   private constructor(
@@ -146,20 +146,7 @@ export class UpgradeRepository {
     this.latestRecord = latest;
     if (latest) this.held.set(latest.id, latest);
     this.nextId = (latest?.id ?? 0) + 1;
-    store.register({
-      take: () => {
-        if (this.dirty.size === 0) return null;
-        const taken = this.dirty;
-        this.dirty = new Set();
-        const records = [...taken].flatMap((id) => this.held.get(id) ?? []);
-        return {
-          write: (tx) => upgradeRows.save(tx, records),
-          restore: () => {
-            for (const id of taken) this.dirty.add(id);
-          },
-        };
-      },
-    });
+    store.register(this.changed);
   }
 
   static async load(db: Executor, store: UnitOfWork): Promise<UpgradeRepository> {
@@ -226,7 +213,7 @@ export class UpgradeRepository {
   private save(record: UpgradeRecord): UpgradeRecord {
     this.held.set(record.id, record);
     if (!this.latestRecord || record.id >= this.latestRecord.id) this.latestRecord = record;
-    this.dirty.add(record.id);
+    this.changed.mark(record.id);
     this.store.changed();
     return record;
   }
