@@ -8,8 +8,22 @@ const SCREENS = [
   { width: 1920, height: 1080 },
 ];
 
-// The EWC's columns (`show ap image` and the Web UI's), the site tag under the AP name, and the admin's actions.
-const COLUMNS = ['AP Name / Site Tag', 'Primary Image', 'Backup Image', 'Predownload Status', 'Predownload Version', 'AP Image Type', 'Role', 'ETA/Percent Complete (AP)', 'ETA/Percent Complete (Controller)', 'Retry Count', 'Next Retry Time', 'Method', 'Actions'];
+// The Web UI's columns as the seed shows them (the site tag under the AP name), then `show ap image`'s others and the admin's actions.
+const COLUMNS = [
+  'AP Name',
+  'Primary Image (AP/Controller)',
+  'Backup Image (AP/Controller)',
+  'Predownload Status',
+  'AP Image Type',
+  'Role',
+  'ETA/Percent Complete(AP)',
+  'ETA/Percent Complete(Controller)',
+  'Predownload Version',
+  'Retry Count',
+  'Next Retry Time',
+  'Method',
+  'Actions',
+];
 
 /** The AP table's box: whether it scrolls sideways, every column header inside it, and its rows' heights. */
 async function tableGeometry(page: Page) {

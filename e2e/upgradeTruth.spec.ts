@@ -49,6 +49,7 @@ test.describe('what a run says is what happened', () => {
     await saveAndDownloadTftp(page, '/EWC/no-images', port);
     await expect(page.locator('tr[data-status="Failed"]')).toHaveCount(6, { timeout: 30_000 });
     await page.getByRole('button', { name: 'Cancel', exact: true }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Cancel the predownload' }).click();
     await expect(bar).toHaveAttribute('data-stage', 'Cancelled');
     // The rows still say they failed, and why.
     await expect(page.locator('tr[data-status="Failed"]')).toHaveCount(6);
@@ -59,6 +60,7 @@ test.describe('what a run says is what happened', () => {
     await page.getByRole('button', { name: 'Save & Download' }).click();
     await expect(bar).toHaveAttribute('data-stage', 'Activate', { timeout: 90_000 });
     await page.getByRole('button', { name: 'Activate' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Activate now' }).click();
     await expect(bar).toHaveAttribute('data-stage', 'Completed', { timeout: 60_000 });
     const outcome = `4 of 6 APs run ${LATEST}; 2 not supported by the release still run ${FLEET_VERSION}`;
     // The stage panel says it of the APs that run it, not of the network.

@@ -19,6 +19,9 @@ export interface ApImageRow {
   primaryImage: string;
   backupImage: string;
   backupImageSha256: string | null;
+  /** The controller software the AP holds (the AP that hosts the controller), primary and backup; null on the others. */
+  controllerPrimaryImage: string | null;
+  controllerBackupImage: string | null;
   predownloadStatus: PredownloadStatus;
   predownloadVersion: string | null;
   /** Percent of the AP image the AP acknowledged, 0-100. */
@@ -124,6 +127,15 @@ export const NO_PREDOWNLOAD_VERSION = '0.0.0.0';
 
 export function predownloadVersionText(version: string | null): string {
   return version ?? NO_PREDOWNLOAD_VERSION;
+}
+
+/**
+ * The Web UI's `Primary Image (AP/Controller)` and `Backup Image (AP/Controller)` cells, spaced as the
+ * EWC writes them: `17.9.4.27 / NA` on an AP without controller software, `17.9.4.27 /17.09.04a.0.6`
+ * on the AP that hosts the controller.
+ */
+export function imagePairText(apImage: string, controllerImage: string | null): string {
+  return controllerImage ? `${apImage} /${controllerImage}` : `${apImage} / NA`;
 }
 
 export interface ApImageReport {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ApImageRow } from './apImage';
-import { apImageFilter, apImagePageQuerySchema, apImageQuerySchema, compareApImageRows } from './apImageQuery';
+import { apImageFilter, apImagePageQuerySchema, apImageQuerySchema, compareApImageRows, CONTROLLER_LIST_QUERY } from './apImageQuery';
 
 const row = (name: string, mac: string, overrides: Partial<ApImageRow> = {}): ApImageRow => ({
   name,
@@ -11,6 +11,8 @@ const row = (name: string, mac: string, overrides: Partial<ApImageRow> = {}): Ap
   primaryImage: '17.9.4.27',
   backupImage: '17.3.3.26',
   backupImageSha256: null,
+  controllerPrimaryImage: null,
+  controllerBackupImage: null,
   predownloadStatus: 'Initiated',
   predownloadVersion: null,
   percent: 0,
@@ -52,6 +54,11 @@ describe('AP table query', () => {
     expect([...rows].sort(compareApImageRows('name')).map((r) => r.name)).toEqual(['AP-9', 'AP-10', 'AP-100']);
     expect([...rows].sort(compareApImageRows('-percent')).map((r) => r.name)).toEqual(['AP-9', 'AP-10', 'AP-100']);
     expect([...rows].sort(compareApImageRows('percent')).map((r) => r.name)).toEqual(['AP-100', 'AP-9', 'AP-10']);
+  });
+
+  it('orders MACs as the fixed-width hex they are, as the controller lists its APs', () => {
+    const rows = [row('9105-emorenoa', '70f0.96a1.4e20'), row('AP-9117', '0cd0.f897.ade0'), row('AP-LOBBY-9115', '04eb.409e.1c30'), row('AP-POD-2-2', '2c5a.0f40.6920')];
+    expect([...rows].sort(compareApImageRows(CONTROLLER_LIST_QUERY.sort)).map((r) => r.mac)).toEqual(['04eb.409e.1c30', '0cd0.f897.ade0', '2c5a.0f40.6920', '70f0.96a1.4e20']);
   });
 
   it('refuses what a query string must not carry', () => {

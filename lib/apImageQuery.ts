@@ -70,6 +70,14 @@ export function parseSort(sort: string): { key: ApImageSortKey; descending: bool
   return { key: sort.replace(/^-/, '') as ApImageSortKey, descending };
 }
 
+const ordinal = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * The order the controller lists its APs in (`show ap image`, `show ap summary`): by MAC, as the seed's
+ * `show ap image` lists 2c5a.0f40.6920, 6c41.0e16.e79c, then 70f0.96a1.4e20.
+ */
+export const CONTROLLER_LIST_QUERY: ApImageQuery = { sort: 'mac', offset: 0 };
+
 /** Orders rows by one column, then by name and MAC so that pages never overlap or skip a row. */
 export function compareApImageRows(sort: string): (a: ApImageRow, b: ApImageRow) => number {
   const { key, descending } = parseSort(sort);
@@ -77,7 +85,8 @@ export function compareApImageRows(sort: string): (a: ApImageRow, b: ApImageRow)
   return (a, b) => {
     const x = a[key];
     const y = b[key];
-    const primary = typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y), 'en', { numeric: true });
+    // MACs are fixed-width hex (`0cd0.f897.ade0`): compared character by character, never as numbers within text.
+    const primary = key === 'mac' ? ordinal(a.mac, b.mac) : typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y), 'en', { numeric: true });
     if (primary !== 0) return sign * primary;
     return a.name.localeCompare(b.name, 'en', { numeric: true }) || a.mac.localeCompare(b.mac);
   };

@@ -1,14 +1,15 @@
 /**
  * The one way the page writes a moment: `YYYY-MM-DD HH:MM:SS`, 24-hour, in one time zone (the
- * browser's unless another is named), with milliseconds for log lines. Every surface uses it (the AP
- * table, the log, the schedules, the history, Check for New Version, the audit trail) and states the
- * zone where a reader could take it for another: next to the time, or once in the column or panel.
- * The CLI keeps IOS-XE's own `*Feb  1 17:05:37.108` in UTC, as scripts parsing it expect.
+ * browser's unless another is named). Every surface uses it (the AP table, the schedules, the history,
+ * Check for New Version, the audit trail) and states the zone where a reader could take it for another:
+ * next to the time, or once in the column or panel. Syslog lines are the exception: the page's log view
+ * and the CLI's `show logging` both print IOS-XE's own `*Feb  1 17:05:37.108` in UTC (lib/iosTime.ts),
+ * the form engineers grep for and scripts parse.
  */
 export interface DateTimeOptions {
   /** IANA name, e.g. `Europe/Paris`; the browser's (or the process's) zone when absent. */
   timeZone?: string;
-  /** `.123` after the seconds, for log lines. */
+  /** `.123` after the seconds. */
   millis?: boolean;
 }
 

@@ -29,10 +29,13 @@ export type ActivateRequest = z.output<typeof activateRequestSchema>;
 /** Activation options without the start time: what a rollout runs with. */
 export type ActivationOptions = Omit<ActivateRequest, 'at'>;
 
+/** A site tag's name, as an AP reports it and a predownload names it. */
+export const siteTagSchema = z.string().min(1, 'A site tag has a name').max(64, 'A site tag is 64 characters at most');
+
 /** Which APs a predownload goes to; an empty or absent list does not narrow. */
 export const predownloadTargetsSchema = z
   .object({
-    siteTags: z.array(z.string().min(1).max(64)).max(1000).optional(),
+    siteTags: z.array(siteTagSchema).max(1000).optional(),
     imageTypes: z.array(z.string().min(1).max(32)).max(100).optional(),
     models: z.array(z.string().min(1).max(64)).max(1000).optional(),
     macs: z.array(z.string().min(1).max(32)).max(100_000).optional(),
@@ -41,6 +44,17 @@ export const predownloadTargetsSchema = z
   })
   .strict();
 export type PredownloadTargets = z.output<typeof predownloadTargetsSchema>;
+
+/** IOS-XE 17.15's `ap image predownload site-tag NAME start`, as this console's targets: the APs of that site tag. */
+export function siteTagTargets(siteTag: string): PredownloadTargets {
+  return { siteTags: [siteTag] };
+}
+
+/** Whether a predownload's targets are exactly one site tag's APs: `… site-tag NAME abort` then ends the whole predownload. */
+export function targetsAreSiteTag(targets: PredownloadTargets | null | undefined, siteTag: string): boolean {
+  if (!targets || targets.siteTags?.length !== 1 || targets.siteTags[0] !== siteTag) return false;
+  return !targets.imageTypes?.length && !targets.models?.length && !targets.macs?.length && !targets.q;
+}
 
 /** The download body's fields beside the profile. */
 export const downloadExtrasSchema = z

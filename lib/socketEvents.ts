@@ -4,6 +4,17 @@ import type { ImageDownloadProfileView } from './imageDownloadProfile';
 import type { SyslogLine } from './syslog';
 import type { UpgradeView } from './upgradeStage';
 
+/**
+ * The console's transfer totals at one moment (its clock): bytes fetched from image servers and acknowledged
+ * by APs since it started. Two samples give the aggregate rate, which no page of AP rows could add up at 6,000 APs.
+ */
+export interface TransferSample {
+  /** Epoch milliseconds on the console. */
+  at: number;
+  fetchedBytes: number;
+  deliveredBytes: number;
+}
+
 /** What the page shows, sent first on every (re)connection: bounded whatever the fleet's size. */
 export interface ConsoleSnapshot {
   profile: ImageDownloadProfileView;
@@ -14,6 +25,7 @@ export interface ConsoleSnapshot {
   apImageQuery: ApImagePageQuery;
   syslog: SyslogLine[];
   homogeneous: boolean;
+  transfer: TransferSample;
 }
 
 /** A batch for the AP table: the fleet's counters, and what changed on the page being looked at. */
@@ -25,6 +37,7 @@ export interface ApImageBatch {
   aps: ApImageRow[];
   /** When the page's rows or their order changed: its MACs in order; null when only rows changed. */
   page: string[] | null;
+  transfer: TransferSample;
 }
 
 export type ApImageViewReply = { ok: true; query: ApImagePageQuery; apImage: ApImageReport } | { ok: false; error: string };

@@ -172,6 +172,10 @@ export const DEBIAN_PACKAGES = {
   'libyang-tools': '/usr/bin/yanglint',
   // The HTTPS end-to-end test trusts the console's CA in a Chromium NSS database of its own, with NSS's certutil.
   'libnss3-tools': '/usr/bin/certutil',
+  // A real syslog server for `logging host` (UDP and TCP), started by the tests on loopback ports.
+  rsyslog: '/usr/sbin/rsyslogd',
+  // A real Prometheus scraping GET /metrics, started by the tests with their own configuration.
+  prometheus: '/usr/bin/prometheus',
   // The store's tests run on PostgreSQL too, in a temporary cluster of Debian 12's server (server/store/testing/).
   postgresql: '/usr/lib/postgresql/15/bin/postgres',
 };
@@ -188,11 +192,12 @@ export async function ensureDebianPackages() {
   }
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   await run('apt-get', ['update', '-qq'], { env, label: 'apt-get update' });
-  // tftpd-hpa's postinst starts a daemon on port 69; the tests start their own on free ports.
   await run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], { env, label: 'apt-get install' });
-  if (missing.includes('tftpd-hpa')) {
+  // tftpd-hpa's and prometheus's postinst start daemons (prometheus on :9090, scraping itself); the tests start their own.
+  for (const daemon of ['tftpd-hpa', 'prometheus']) {
+    if (!missing.includes(daemon)) continue;
     try {
-      execFileSync('service', ['tftpd-hpa', 'stop'], { stdio: 'ignore' });
+      execFileSync('service', [daemon, 'stop'], { stdio: 'ignore' });
     } catch {
       // No init system in a container: the daemon was never started.
     }

@@ -76,6 +76,9 @@ const envSchema = z.object({
   EWC_AP_HANDSHAKE_TIMEOUT_MS: z.coerce.number().int().min(1000).max(120_000).default(10_000),
   EWC_REQUIRE_SIGNED_IMAGES: flag.default(true),
   EWC_VENDOR_KEY_DIR: z.string().optional(),
+  EWC_SYSLOG_QUEUE_LINES: z.coerce.number().int().min(1).max(1_000_000).default(1000),
+  // A scraper's bearer token for GET /metrics: long enough that guessing it is out of the question.
+  EWC_METRICS_TOKEN: z.string().min(32, 'EWC_METRICS_TOKEN: at least 32 characters (openssl rand -hex 32)').regex(/^[\x21-\x7e]+$/, 'EWC_METRICS_TOKEN: printable ASCII without spaces').optional(),
 });
 
 function isHttpsOrigin(value: string): boolean {
@@ -158,6 +161,10 @@ export interface ConsoleConfig {
   requireSignedImages: boolean;
   /** Folder of trusted vendor Ed25519 public keys (`*.pem`) that image manifests are verified with. */
   vendorKeyDir: string;
+  /** Lines each syslog host's queue holds while it is unreachable; later ones are dropped and counted. */
+  syslogQueueLines: number;
+  /** The bearer token a Prometheus scraper may present at GET /metrics; null: only accounts' Basic credentials. */
+  metricsToken: string | null;
 }
 
 // The demo fleet's links are slowed down so that progress is visible on a loopback network.
@@ -219,5 +226,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     requireSignedImages: e.EWC_REQUIRE_SIGNED_IMAGES,
     vendorKeyDir: path.resolve(e.EWC_VENDOR_KEY_DIR ?? path.join(e.EWC_DATA_DIR, 'vendor-keys')),
+    syslogQueueLines: e.EWC_SYSLOG_QUEUE_LINES,
+    metricsToken: e.EWC_METRICS_TOKEN ?? null,
   };
 }

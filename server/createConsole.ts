@@ -20,6 +20,8 @@ import { CatalogApi } from './http/catalogApi';
 import { checkHttpModeInput } from './http/httpModeChecks';
 import { CatalogCheckService } from './catalog/catalogCheckService';
 import { catalogNetworkOf } from './catalog/catalogNetwork';
+import type { CatalogCaller } from './catalog/catalogSettings';
+import { apSerial, controllerIdentity } from './catalog/controllerIdentity';
 import { DESKTOP_TRUST_SOURCE, DigestTrust } from './imageSigning/digestTrust';
 import { ImageTrustApi } from './http/imageTrustApi';
 import { createHttpModeSource, type HttpModeSourceDeps } from './imageSource/httpModeSource';
@@ -52,8 +54,13 @@ import { MaintenanceApi } from './http/maintenanceApi';
 import { UpgradeRunRepository } from './store/upgradeRunRepository';
 import { UnitOfWork } from './store/unitOfWork';
 import { RuntimeMonitor } from './diagnostics/runtimeStats';
-import type { ApImageQuery } from '../lib/apImageQuery';
+import { CONTROLLER_LIST_QUERY, type ApImageQuery } from '../lib/apImageQuery';
 import { SYSLOG_PAGE_LINES } from '../lib/syslog';
+import { LoggingSettingsRepository } from './store/loggingSettingsRepository';
+import { LoggingService } from './syslog/loggingService';
+import { SyslogForwarder } from './syslog/syslogForwarder';
+import { createConsoleMetrics } from './metrics/consoleMetrics';
+import { MetricsEndpoint } from './metrics/metricsEndpoint';
 
 export interface ConsoleInstance {
   api: ConsoleApi;
@@ -83,6 +90,10 @@ export interface ConsoleInstance {
   /** The SSH CLI: its host key fingerprint, and its port once listening. */
   cli: CliServer;
   sshKeys: SshKeys;
+  /** Syslog to the site's servers (`logging host`): the page, the API and the CLI go through it. */
+  logging: LoggingService;
+  /** GET /metrics for Prometheus (bearer token or an account's Basic credentials). */
+  metrics: MetricsEndpoint;
   /**
    * Stops the console. With a reason (a graceful stop): no new work, the last store tick written, and every
    * page and AP told why before the connections close. The running upgrade's state is left as it is, to resume.
@@ -163,6 +174,9 @@ async function assemble(store: Store, webServers: WebServer | readonly WebServer
   const stopSweep = auth.startExpirySweep();
   const progress = new TransferProgress();
   const runtime = new RuntimeMonitor();
+  // Before anything logs, so the stored syslog hosts get the start-up lines (a resumed upgrade's) too.
+  const forwarder = new SyslogForwarder({ queueLines: config.syslogQueueLines, onAppend: (listener) => log.onAppend(listener), write: (line) => log.write(line) });
+  const logging = new LoggingService({ repository: await LoggingSettingsRepository.load(db), forwarder, audit: auth.audit, log: (line) => log.write(line), queueLines: config.syslogQueueLines });
 
   // Browsers only: APs have their own port and socket.io server (CapwapPort), so no page can reach /capwap.
   const io = new SocketServer(firstServer, {
@@ -189,7 +203,20 @@ async function assemble(store: Store, webServers: WebServer | readonly WebServer
     trustOf: trustOfUpload,
   });
   const catalogNetwork = catalogNetworkOf(config);
-  const httpModeDeps: HttpModeSourceDeps = { aps: () => aps.all(), controllerVersion: () => controller.version(), network: catalogNetwork, uploads, digestTrust };
+  const certificateSerial = async (mac: string) => (await trust.authorization(mac))?.certSerial ?? null;
+  const catalogCaller: CatalogCaller = {
+    identity: () =>
+      controllerIdentity({
+        caCertPath: path.join(trust.pkiDir, 'ca.crt'),
+        aps: () => aps.all(),
+        certificateSerial,
+        factoryDefault: () => !profiles.isSaved(),
+        requireSignedImages: config.requireSignedImages,
+      }),
+    serialOf: (ap) => apSerial(ap, certificateSerial),
+    step: (text) => log.write(syslogText.firmwareCheck(text)),
+  };
+  const httpModeDeps: HttpModeSourceDeps = { aps: () => aps.all(), controllerVersion: () => controller.version(), network: catalogNetwork, caller: catalogCaller, uploads, digestTrust };
   const createImageSource = options.createImageSource ?? ((profile: StoredProfile) => imageSourceFor(profile, config, httpModeDeps));
   const catalogChecks = new CatalogCheckService({
     db,
@@ -197,6 +224,7 @@ async function assemble(store: Store, webServers: WebServer | readonly WebServer
     aps: () => aps.all(),
     controllerVersion: () => controller.version(),
     network: catalogNetwork,
+    caller: catalogCaller,
     log: (line) => log.write(line),
   });
   catalogChecks.reschedule();
@@ -228,6 +256,7 @@ async function assemble(store: Store, webServers: WebServer | readonly WebServer
     queuePositions: () => orchestrator.queuePositions(),
     predownloadRunning: () => orchestrator.predownloadRunning(),
   };
+  const transferSample = () => ({ at: Date.now(), ...progress.moved });
   const apImage = (query: ApImageQuery = { sort: 'name', offset: 0 }) => queryApImage(query, viewSources);
   hub = new ConsoleHub(io.of('/') as ConsoleNamespace, {
     snapshot: (query): ConsoleSnapshot => ({
@@ -237,10 +266,12 @@ async function assemble(store: Store, webServers: WebServer | readonly WebServer
       apImageQuery: query,
       syslog: log.recent(SYSLOG_PAGE_LINES),
       homogeneous: isHomogeneous(aps.reader.imageTypes()),
+      transfer: transferSample(),
     }),
     page: apImage,
     summary: () => fleetSummary(aps.reader, viewSources),
     upgrade: () => orchestrator.view(),
+    transfer: transferSample,
   });
   const restconf: RestconfSources = {
     fleetSummary: () => fleetSummary(aps.reader, viewSources),
@@ -298,7 +329,8 @@ async function assemble(store: Store, webServers: WebServer | readonly WebServer
     auth,
     sshKeys,
     hostnames: await HostnameStore.load(db, () => apImage().aps.find((ap) => ap.hostsController)?.model ?? null),
-    apImage,
+    logging,
+    apImage: () => apImage(CONTROLLER_LIST_QUERY),
     syslog: () => log.recent(),
     upgrade: () => orchestrator.view(),
     startedAt: Date.now(),
@@ -328,6 +360,19 @@ async function assemble(store: Store, webServers: WebServer | readonly WebServer
     cli,
     sshKeys,
     restconf,
+    logging,
+    metrics: new MetricsEndpoint({
+      registry: () =>
+        createConsoleMetrics({
+          fleet: aps.reader,
+          joinedAps: () => apRegistry.connectedCount,
+          upgrade: () => orchestrator.view(),
+          moved: progress.moved,
+          joins: () => apRegistry.tally,
+        }),
+      token: config.metricsToken,
+      auth,
+    }),
     close: async (reason?: string) => {
       await cli.close();
       scheduler.dispose();
@@ -341,6 +386,7 @@ async function assemble(store: Store, webServers: WebServer | readonly WebServer
       }
       // The last tick: everything still pending, in one transaction, before any connection closes.
       await unitOfWork.close();
+      forwarder.close();
       hub?.dispose();
       stopSweep();
       detachAuth();

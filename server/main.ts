@@ -11,6 +11,7 @@ import { DEMO_SFTP_PASSWORD, DEMO_SFTP_USER, startDemoImageServers, type DemoIma
 import { installGracefulStop } from './gracefulStop';
 import { installApis } from './http/consoleAccess';
 import { RequestGate } from './http/requestGate';
+import { LoggingApi } from './http/loggingApi';
 import { SshKeysApi } from './http/sshKeysApi';
 import { loadTrustedVendorKeys } from './imageSigning/imageManifest';
 import { RestconfAuth } from './restconf/restconfAuth';
@@ -32,9 +33,9 @@ async function main(): Promise<void> {
   const web = new WebServers(plainHttpModeFor(config.host), () => routes);
   const instance = await createConsole(web.consoleServers, config, { defaultProfile: demo?.profile, initialControllerVersion: DEMO_CONTROLLER_VERSION });
   const gate = new RequestGate(instance.auth, { allowedHosts: { configured: config.allowedHosts, listenHost: config.host }, limiter: instance.limiter, behindTlsProxy: config.secureCookie });
-  installApis({ console: instance.api, auth: instance.authApi, catalog: instance.catalogApi, imageTrust: instance.imageTrustApi, sshKeys: new SshKeysApi(instance.sshKeys, instance.auth), apAuthorization: instance.apAuthorizationApi });
+  installApis({ console: instance.api, auth: instance.authApi, catalog: instance.catalogApi, imageTrust: instance.imageTrustApi, sshKeys: new SshKeysApi(instance.sshKeys, instance.auth), apAuthorization: instance.apAuthorizationApi, logging: new LoggingApi(instance.logging) });
   const restconf = new RestconfServer({ checkHost: (req, res) => gate.checkHost(req, res), auth: new RestconfAuth(instance.auth, instance.limiter), sources: instance.restconf });
-  routes = consoleRoutes({ gate, restconf, uploads: instance.uploads, pages: (req, res) => void handle(req, res) });
+  routes = consoleRoutes({ gate, restconf, instance, pages: (req, res) => void handle(req, res) });
   const https = await HttpsIdentity.start(web.https, identitySourceFor(config, instance.trust), { log: (line) => console.log(line) });
   // An admin who renewed EWC_TLS_CERT and EWC_TLS_KEY says so with SIGHUP (file changes are noticed too).
   process.on('SIGHUP', () => void https.reload('SIGHUP'));

@@ -6,6 +6,8 @@ const ADMINISTRATION_PAGES = [
   { href: '/administration/software-management/upgrade-history', label: 'Upgrade History', adminOnly: false },
   { href: '/administration/user-administration', label: 'User Administration', adminOnly: true },
   { href: '/administration/ap-authorization', label: 'AP Authorization', adminOnly: true },
+  // Monitors see the syslog servers and how their feeds are going, read-only.
+  { href: '/administration/logging', label: 'Logging', adminOnly: false },
 ] as const;
 
 /**

@@ -1,4 +1,4 @@
-import { predownloadVersionText, type ApImageRow } from '@/lib/apImage';
+import { imagePairText, predownloadVersionText, type ApImageRow } from '@/lib/apImage';
 import { PREDOWNLOAD_STATUS_LABEL } from '@/lib/predownloadStatus';
 import { Badge } from '@/components/ui/Badge';
 import { ProgressBar } from '@/components/ui/ProgressBar';
@@ -14,11 +14,18 @@ function progressTone(row: ApImageRow, percent: number): 'info' | 'success' | 'd
   return percent >= 100 ? 'success' : 'info';
 }
 
-// Module-level so the memoised rows see the same columns on every render.
+/** `17.9.4.27 / NA` or `17.9.4.27 /17.09.04a.0.6`, the EWC's AP/Controller pair; it may break after the AP's version on a narrow screen. */
+function imagePair(apImage: string, controllerImage: string | null) {
+  return <span className="ap-image-pair">{imagePairText(apImage, controllerImage)}</span>;
+}
+
+// Module-level so the memoised rows see the same columns on every render. The EWC's own columns first, in its
+// order and with its titles (AP Name … ETA/Percent Complete(Controller)), then this console's: the version
+// being predownloaded and the retry columns of `show ap image`, and the admin's actions.
 const COLUMNS: readonly TableColumn<ApImageRow>[] = [
   {
     key: 'name',
-    header: 'AP Name / Site Tag',
+    header: 'AP Name',
     render: (row) => (
       <>
         <span className="ap-name">{row.name}</span>
@@ -35,20 +42,46 @@ const COLUMNS: readonly TableColumn<ApImageRow>[] = [
       </>
     ),
   },
-  { key: 'primaryImage', header: 'Primary Image', render: (row) => row.primaryImage },
-  { key: 'backupImage', header: 'Backup Image', render: (row) => row.backupImage },
+  // <wbr /> lets the seed's titles, which have long words, break where a reader would: their text stays the seed's.
+  {
+    key: 'primaryImage',
+    header: (
+      <>
+        Primary Image (AP/<wbr />
+        Controller)
+      </>
+    ),
+    className: 'col-image',
+    render: (row) => imagePair(row.primaryImage, row.controllerPrimaryImage),
+  },
+  {
+    key: 'backupImage',
+    header: (
+      <>
+        Backup Image (AP/<wbr />
+        Controller)
+      </>
+    ),
+    className: 'col-image',
+    render: (row) => imagePair(row.backupImage, row.controllerBackupImage),
+  },
   {
     key: 'predownloadStatus',
     // A soft hyphen lets the long word break in the header, so the column is as narrow as its values.
     header: 'Pre\u00ADdownload Status',
     render: (row) => <Badge tone={PREDOWNLOAD_TONE[row.predownloadStatus]}>{PREDOWNLOAD_STATUS_LABEL[row.predownloadStatus]}</Badge>,
   },
-  { key: 'predownloadVersion', header: 'Pre\u00ADdownload Version', render: (row) => predownloadVersionText(row.predownloadVersion) },
   { key: 'imageType', header: 'AP Image Type', render: (row) => row.imageType },
   { key: 'role', header: 'Role', render: (row) => row.role },
   {
     key: 'percent',
-    header: 'ETA/Percent Complete (AP)',
+    header: (
+      <>
+        ETA/<wbr />
+        Percent Complete<wbr />
+        (AP)
+      </>
+    ),
     className: 'col-progress',
     render: (row) =>
       row.queuePosition !== null ? (
@@ -61,7 +94,13 @@ const COLUMNS: readonly TableColumn<ApImageRow>[] = [
   },
   {
     key: 'controllerPercent',
-    header: 'ETA/Percent Complete (Controller)',
+    header: (
+      <>
+        ETA/<wbr />
+        Percent Complete<wbr />
+        (Controller)
+      </>
+    ),
     className: 'col-progress',
     render: (row) => {
       if (!row.hostsController) return 'NA';
@@ -76,6 +115,7 @@ const COLUMNS: readonly TableColumn<ApImageRow>[] = [
       );
     },
   },
+  { key: 'predownloadVersion', header: 'Pre\u00ADdownload Version', render: (row) => predownloadVersionText(row.predownloadVersion) },
   { key: 'retryCount', header: 'Retry Count', className: 'col-number', render: (row) => row.retryCount },
   {
     key: 'nextRetryTime',

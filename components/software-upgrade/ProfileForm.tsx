@@ -5,7 +5,8 @@ import { Field } from '@/components/ui/Field';
 import { Select } from '@/components/ui/Select';
 import { Switch } from '@/components/ui/Switch';
 import { fieldControl } from './profileForm';
-import { ServerFields } from './ServerFields';
+import { HostKeyField } from './HostKeyField';
+import { PortField, ServerFields } from './ServerFields';
 import { SftpFields, type SftpFieldsProps } from './SftpFields';
 import type { ProfileFormApi } from './useProfileForm';
 
@@ -44,13 +45,14 @@ export function ProfileForm({ form, stored, onSubmit, onGetHostKey, blocked, fet
         <Field id={mode.id} path={mode.path} label="Mode" error={mode.error}>
           <Select id={mode.id} value={values.mode} options={MODE_OPTIONS} invalid={mode.invalid} errorId={mode.errorId} onValueChange={form.setMode} />
         </Field>
+        {/* The seed's order: Image Server, Image Path, (SFTP) User Name, Password Type, Password, Port, Parallel Mode. */}
         {isServerMode(values.mode) && <ServerFields form={form} mode={values.mode} />}
+        {values.mode === 'SFTP' && <SftpFields form={form} stored={stored} />}
+        {isServerMode(values.mode) && <PortField form={form} mode={values.mode} />}
         <Field id={parallel.id} path={parallel.path} label="Parallel Mode" error={parallel.error}>
           <Switch id={parallel.id} checked={values.parallelMode} invalid={parallel.invalid} errorId={parallel.errorId} onCheckedChange={form.setParallelMode} />
         </Field>
-        {values.mode === 'SFTP' && (
-          <SftpFields form={form} stored={stored} onGetHostKey={onGetHostKey} blocked={blocked} fetchingHostKey={fetchingHostKey} />
-        )}
+        {values.mode === 'SFTP' && <HostKeyField form={form} onGetHostKey={onGetHostKey} blocked={blocked} fetching={fetchingHostKey} />}
         {isHttpMode(values.mode) && httpModeFields}
       </fieldset>
       {actions}

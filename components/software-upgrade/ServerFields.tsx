@@ -10,14 +10,13 @@ export interface ServerFieldsProps {
   mode: ServerMode;
 }
 
-/** Image Server, Image Path and Port of the TFTP or the SFTP server. */
+/** Image Server and Image Path of the TFTP or the SFTP server (the seed's form puts the SFTP login between them and the Port). */
 export function ServerFields({ form, mode }: ServerFieldsProps) {
   const { errors } = form;
   const slot = SLOT_OF[mode];
   const values = form.values[slot];
   const server = fieldControl(errors, `${slot}.imageServer`);
   const path = fieldControl(errors, `${slot}.imagePath`);
-  const port = fieldControl(errors, `${slot}.port`);
 
   return (
     <>
@@ -47,19 +46,27 @@ export function ServerFields({ form, mode }: ServerFieldsProps) {
           onValueChange={(value) => form.setServerField(slot, 'imagePath', value)}
         />
       </Field>
-      <Field id={port.id} path={port.path} label="Port" error={port.error}>
-        <TextInput
-          id={port.id}
-          className="input-short"
-          value={values.port}
-          inputMode="numeric"
-          placeholder={String(DEFAULT_PORT[mode])}
-          autoComplete="off"
-          invalid={port.invalid}
-          errorId={port.errorId}
-          onValueChange={(value) => form.setServerField(slot, 'port', value)}
-        />
-      </Field>
     </>
+  );
+}
+
+/** The TFTP or the SFTP server's Port. */
+export function PortField({ form, mode }: ServerFieldsProps) {
+  const slot = SLOT_OF[mode];
+  const port = fieldControl(form.errors, `${slot}.port`);
+  return (
+    <Field id={port.id} path={port.path} label="Port" error={port.error}>
+      <TextInput
+        id={port.id}
+        className="input-short"
+        value={form.values[slot].port}
+        inputMode="numeric"
+        placeholder={String(DEFAULT_PORT[mode])}
+        autoComplete="off"
+        invalid={port.invalid}
+        errorId={port.errorId}
+        onValueChange={(value) => form.setServerField(slot, 'port', value)}
+      />
+    </Field>
   );
 }

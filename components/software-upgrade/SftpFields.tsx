@@ -2,7 +2,6 @@ import { PASSWORD_TYPES, SFTP_AUTH_METHODS, type SftpAuthMethod } from '@/lib/im
 import { Field } from '@/components/ui/Field';
 import { optionsOf, Select, type SelectOption } from '@/components/ui/Select';
 import { TextInput } from '@/components/ui/TextInput';
-import { HostKeyField } from './HostKeyField';
 import { PrivateKeyField } from './PrivateKeyField';
 import { fieldControl } from './profileForm';
 import type { ProfileFormApi } from './useProfileForm';
@@ -16,14 +15,10 @@ export interface SftpFieldsProps {
   form: ProfileFormApi;
   /** What the controller already stores; an empty secret field keeps it. */
   stored: { hasPassword: boolean; hasPrivateKey: boolean };
-  onGetHostKey: () => void;
-  /** Another request is out; the page sends one at a time. */
-  blocked: boolean;
-  fetchingHostKey: boolean;
 }
 
-/** The SFTP part of the profile: who logs in, how, and which server key to expect. */
-export function SftpFields({ form, stored, onGetHostKey, blocked, fetchingHostKey }: SftpFieldsProps) {
+/** The SFTP login: User Name, then how it logs in (the seed's Password Type and Password, or this console's private key). */
+export function SftpFields({ form, stored }: SftpFieldsProps) {
   const { values, errors } = form;
   const username = fieldControl(errors, 'sftp.username');
   const auth = fieldControl(errors, 'sftp.authMethod');
@@ -100,7 +95,6 @@ export function SftpFields({ form, stored, onGetHostKey, blocked, fetchingHostKe
           </Field>
         </>
       )}
-      <HostKeyField form={form} onGetHostKey={onGetHostKey} blocked={blocked} fetching={fetchingHostKey} />
     </>
   );
 }

@@ -1,7 +1,6 @@
 'use client';
 
 import { isCancellable } from '@/lib/upgradeStage';
-import { localTimeZone } from '@/lib/dateTime';
 import { Button } from '@/components/ui/Button';
 import { Panel } from '@/components/ui/Panel';
 import { ResultBanner } from '@/components/ui/ResultBanner';
@@ -35,6 +34,8 @@ import { usePredownloadTargets } from './usePredownloadTargets';
 import { useMaintenanceActions } from './useMaintenanceActions';
 import { useActionConfirmation } from './useActionConfirmation';
 import { ConfirmActionDialog } from './ConfirmActionDialog';
+import { DeliveryChart } from './DeliveryChart';
+import { useProgressHistory } from './useProgressHistory';
 
 const EXPORT_BUTTON_ID = 'export-config-open';
 
@@ -53,6 +54,7 @@ export function SoftwareUpgradeConsole({ canChange }: { canChange: boolean }) {
   const targets = usePredownloadTargets();
   const maintenance = useMaintenanceActions(runner);
   const upgrade = live.upgrade;
+  const history = useProgressHistory(live);
   const confirmation = useActionConfirmation(runner, { activate: actions.activate, cancel: actions.cancel, cancelSchedule: maintenance.cancelSchedule }, upgrade?.controllerTimeZone ?? 'UTC');
   // Off line the page shows the last known state: no command may act on it.
   const online = live.connection === 'live';
@@ -106,11 +108,17 @@ export function SoftwareUpgradeConsole({ canChange }: { canChange: boolean }) {
             }
           />
         </Panel>
-        <Panel id="upgrade-progress" title="Upgrade Progress">
+        <Panel id="upgrade-progress" title="Software Upgrade Status">
           <StageBar upgrade={upgrade} />
           <UpgradeDetails upgrade={upgrade} />
         </Panel>
       </div>
+
+      {history.points.length > 1 && history.upgradeId === upgrade?.upgradeId && (
+        <Panel id="live-progress" title="Live Progress">
+          <DeliveryChart history={history} upgrade={upgrade} />
+        </Panel>
+      )}
 
       {form.values.mode === 'CCO' && (
         <Panel id="catalog-check" title="Check for New Version">
@@ -130,7 +138,7 @@ export function SoftwareUpgradeConsole({ canChange }: { canChange: boolean }) {
         <ApImageTable aps={live.aps} filtered={live.total < (live.summary?.totalAps ?? 0)} canChange={canChange} online={online} />
       </Panel>
 
-      <Panel id="syslog" title="Syslog" aside={<span className="panel-count">last {live.syslog.length} lines{live.syslog.length > 0 ? `, times in ${localTimeZone()}` : ''}</span>}>
+      <Panel id="syslog" title="Syslog" aside={<span className="panel-count">last {live.syslog.length} lines{live.syslog.length > 0 ? ', times in UTC as show logging prints them' : ''}</span>}>
         <SyslogView lines={live.syslog} />
       </Panel>
 

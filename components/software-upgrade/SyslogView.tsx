@@ -1,17 +1,16 @@
 'use client';
 
 import { useLayoutEffect, useRef } from 'react';
-import type { SyslogLine } from '@/lib/syslog';
-import { formatDateTime } from '@/lib/dateTime';
+import { iosTimestamp } from '@/lib/iosTime';
+import { syslogMessageText, type SyslogLine } from '@/lib/syslog';
 
 /** How close to the end (px) still counts as "at the bottom", so sub-pixel scrolling does not unstick. */
 const STICK_THRESHOLD = 16;
 
-function facilityTag(facility: string): string {
-  return facility.startsWith('%') ? facility : `%${facility}`;
-}
-
-/** The event log, newest at the bottom; it follows new lines only while the reader is at the end. */
+/**
+ * The event log, newest at the bottom, each line as `show logging` prints it (IOS's timestamp in UTC), so
+ * what an engineer reads here is what they grep for on the CLI; it follows new lines only while the reader is at the end.
+ */
 export function SyslogView({ lines }: { lines: readonly SyslogLine[] }) {
   const container = useRef<HTMLOListElement>(null);
   const atBottom = useRef(true);
@@ -37,7 +36,7 @@ export function SyslogView({ lines }: { lines: readonly SyslogLine[] }) {
       {lines.length === 0 && <li className="syslog-empty">No messages</li>}
       {lines.map((line) => (
         <li key={line.id} className={`syslog-line syslog-${line.severity}`} data-testid="syslog-line" data-severity={line.severity}>
-          <time dateTime={line.time}>{formatDateTime(line.time, { millis: true })}</time> {facilityTag(line.facility)}: {line.text}
+          <time dateTime={line.time}>{iosTimestamp(line.time)}</time>: {syslogMessageText(line)}
         </li>
       ))}
     </ol>

@@ -1,7 +1,7 @@
 import type { ApImageReport, ApImageRow, ApImageSummary } from '@/lib/apImage';
 import { DEFAULT_AP_IMAGE_PAGE_QUERY, type ApImagePageQuery } from '@/lib/apImageQuery';
 import type { ImageDownloadProfileView } from '@/lib/imageDownloadProfile';
-import type { ApImageBatch, ConsoleSnapshot } from '@/lib/socketEvents';
+import type { ApImageBatch, ConsoleSnapshot, TransferSample } from '@/lib/socketEvents';
 import { SYSLOG_PAGE_LINES, type SyslogLine } from '@/lib/syslog';
 import type { UpgradeView } from '@/lib/upgradeStage';
 
@@ -25,6 +25,8 @@ export interface ConsoleState {
   summary: ApImageSummary | null;
   syslog: SyslogLine[];
   homogeneous: boolean;
+  /** The console's transfer totals with the last snapshot or batch (the delivery chart's source). */
+  transfer: TransferSample | null;
 }
 
 export type ConsoleAction =
@@ -52,6 +54,7 @@ export const INITIAL_CONSOLE_STATE: ConsoleState = {
   syslog: [],
   // Assume homogeneous until told otherwise, so the warning never flashes on load.
   homogeneous: true,
+  transfer: null,
 };
 
 /**
@@ -102,12 +105,13 @@ export function consoleReducer(state: ConsoleState, action: ConsoleAction): Cons
         summary: snapshot.apImage.summary,
         syslog: lastLines(snapshot.syslog),
         homogeneous: snapshot.homogeneous,
+        transfer: snapshot.transfer,
       };
     }
     case 'apImage':
       // Deltas only make sense on top of a snapshot; the snapshot that follows every connect carries them anyway.
       if (!state.loaded) return state;
-      return { ...state, aps: applyApImageBatch(state.aps, action.batch), total: action.batch.total, summary: action.batch.summary };
+      return { ...state, aps: applyApImageBatch(state.aps, action.batch), total: action.batch.total, summary: action.batch.summary, transfer: action.batch.transfer };
     case 'apImagePage':
       if (!state.loaded) return state;
       return { ...state, aps: action.apImage.aps, total: action.apImage.total, summary: action.apImage.summary, apImageQuery: action.query };

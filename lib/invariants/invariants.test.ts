@@ -264,7 +264,7 @@ describe('verifyClaims', () => {
 
   it('finds "verify success" said of an unsigned bundle, by the version a line names or the upgrade it was logged in', () => {
     const lines = [
-      line(1, 'Chassis 1 R0/0: install_engine: Started install add tftp://h/unsigned'),
+      line(1, 'Chassis 1 R0/0: install_engine: Started install add tftp://h/unsigned/version.info'),
       line(2, "AP-1: status 'Image signing verify success.' (staged before)"),
       line(3, 'AP Name: AP-1 Mac: m Image Predownload Success: 17.12.1.5, Image signing verify success'),
       line(4, 'AP Name: AP-1 Mac: m Image Predownload Success: 17.13.1.1, Image signing verify success'),

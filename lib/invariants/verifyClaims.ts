@@ -1,7 +1,7 @@
 import type { SyslogLine } from '../syslog';
 import { violation, type Violation } from './violation';
 
-/** A bundle on an image server, as the log names it when an upgrade starts (`Started install add URL`), and whether a vendor signed it. */
+/** A bundle on an image server (its folder's URL, which every file's `Started install add URL` starts with), and whether a vendor signed it. */
 export interface BundleFact {
   url: string;
   version: string;
@@ -26,7 +26,7 @@ export function verifyClaimsAreTrue(lines: readonly SyslogLine[], bundles: reado
   let current: BundleFact | null = null;
   for (const line of lines) {
     const started = STARTED.exec(line.text);
-    if (started) current = bundles.find((bundle) => bundle.url === started[1]) ?? null;
+    if (started) current = bundles.find((bundle) => started[1].startsWith(`${bundle.url}/`)) ?? null;
     if (!claimsSignatureVerified(line.text)) continue;
     const version = PREDOWNLOADED.exec(line.text)?.[1];
     // Two sources may offer the same version (an image server and a catalog): the upgrade's own comes first.

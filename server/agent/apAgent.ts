@@ -3,11 +3,13 @@ import fs from 'node:fs';
 import { io, type Socket } from 'socket.io-client';
 import { z } from 'zod';
 import { CAPWAP_NAMESPACE, type ApJoinInfo, type ApToControllerEvents, type ControllerToApEvents, type ImageKind, type ImageOffer } from '../../lib/capwapEvents';
+import { apLogText } from '../../lib/apLogText';
 import { normalizeMac } from '../../lib/apText';
 import { verifyOfferedImage } from '../imageSigning/imageVerification';
 import { backoffMs, checkControllerIdentity, ensureApCredentials, type ApCredentials, type ControllerTrust } from './apCredentials';
 import type { FleetAp } from './fleetSpec';
 import { ApStorage, type ApImageSlots } from './apStorage';
+import { InOrder } from './inOrder';
 import { LinkThrottle } from './linkThrottle';
 
 export interface ApAgentOptions {
@@ -63,6 +65,8 @@ export class ApAgent {
   private readonly storage: ApStorage;
   private slots: ApImageSlots;
   private readonly transfers = new Map<string, Transfer>();
+  // Begin and abort, one after the other as they came: an abort never removes the file of a transfer begun after it (a predownload right after a cancel).
+  private readonly control = new InOrder();
   private readonly throttle: LinkThrottle;
   private stopped = false;
   private reloadTimer: NodeJS.Timeout | null = null;
@@ -166,12 +170,12 @@ export class ApAgent {
     socket.on('image:precheck', (offer, ack) => ack(this.precheck(offer)));
     // A step that fails on the AP's flash is answered as a failed step, never left to crash the AP's process.
     const failed = (error: unknown) => `AP storage error: ${(error as Error).message}`;
-    socket.on('image:begin', (offer, ack) => void this.begin(offer).then(ack, (error) => ack({ ok: false, offset: 0, message: failed(error) })));
+    socket.on('image:begin', (offer, ack) => void this.control.run(() => this.begin(offer)).then(ack, (error) => ack({ ok: false, offset: 0, message: failed(error) })));
     socket.on('image:data', (block, ack) =>
       void this.receive(block.transferId, block.offset, block.data).then(ack, (error) => ack({ ok: false, received: 0, message: failed(error) })),
     );
     socket.on('image:end', ({ transferId }, ack) => void this.finish(transferId).then(ack, (error) => ack({ ok: false, sha256: '', message: failed(error) })));
-    socket.on('image:abort', ({ reason }, ack) => void this.abort(reason).then(ack, () => ack()));
+    socket.on('image:abort', ({ reason }, ack) => void this.control.run(() => this.abort(reason)).then(ack, () => ack()));
     socket.on('ap:reload', (ack) => this.reload(ack));
     socket.on('controller:stopping', (notice) => {
       const parsed = stoppingNoticeSchema.safeParse(notice);
@@ -208,7 +212,7 @@ export class ApAgent {
     const availableKb = this.options.ap.freeSpaceKb;
     const ok = availableKb >= requiredKb;
     const message = `upgrade.sh: /tmp space: ${ok ? 'OK' : 'NOT OK'} available ${availableKb}, required ${requiredKb}`;
-    this.log(`status 'upgrade.sh: Script called with args:[PRECHECK]'`);
+    this.log(apLogText.script('PRECHECK'));
     this.log(`status '${message}'`);
     return { ok, availableKb, requiredKb, message };
   }
@@ -223,13 +227,13 @@ export class ApAgent {
     await this.dropTransfers((transfer) => transfer.offer.kind === offer.kind);
     if (!this.keepImages) {
       this.transfers.set(offer.transferId, { offer, file: null, received: 0, hash: createHash('sha256'), writing: Promise.resolve(), dropped: false });
-      this.log(`Image Data Request sent, fileName [${offer.fileName}] (digest only: the image is verified, not kept)`);
+      this.log(apLogText.imageDataRequest(this.options.controllerUrl, offer.fileName, ' (digest only: the image is verified, not kept)'));
       return { ok: true, offset: 0, message: 'AC accepted previous sent request with result code: 0' };
     }
     const staged = offer.kind === 'ap' ? this.slots.backupSha256 : this.slots.controllerBackupSha256;
     if (staged === offer.sha256 && fs.existsSync(this.storage.backupPath(offer.kind))) {
       this.transfers.set(offer.transferId, { offer, file: null, received: offer.size, hash: createHash('sha256'), writing: Promise.resolve(), dropped: false, alreadyStaged: true });
-      this.log(`Image Data Request sent, fileName [${offer.fileName}]: already staged and verified, nothing to receive`);
+      this.log(apLogText.imageDataRequest(this.options.controllerUrl, offer.fileName, ': already staged and verified, nothing to receive'));
       return { ok: true, offset: offer.size, message: 'AC accepted previous sent request with result code: 0' };
     }
     const partial = this.storage.partialPath(offer.kind);
@@ -250,7 +254,7 @@ export class ApAgent {
     }
     this.transfers.set(offer.transferId, { offer, file, received: offset, hash, writing: Promise.resolve(), dropped: false });
     this.log(`wtpOpenImgFile: request ${offer.fileName}, local ${partial}`);
-    this.log(`Image Data Request sent, fileName [${offer.fileName}]${offset > 0 ? `, resuming at ${offset}` : ''}`);
+    this.log(apLogText.imageDataRequest(this.options.controllerUrl, offer.fileName, offset > 0 ? `, resuming at ${offset}` : ''));
     return { ok: true, offset, message: 'AC accepted previous sent request with result code: 0' };
   }
 
@@ -295,7 +299,10 @@ export class ApAgent {
     }
     const partial = this.storage.partialPath(offer.kind);
     const sha256 = transfer.hash.digest('hex');
-    this.log(`${transfer.received} bytes, last block stored`);
+    // A predownload stages the image as the backup image: IsPre 1.
+    this.log(`${transfer.received} bytes`);
+    this.log(apLogText.lastBlockStored(true));
+    this.log(apLogText.transferCompleted());
     if (transfer.received !== offer.size || sha256 !== offer.sha256) {
       fs.rmSync(partial, { force: true });
       fs.rmSync(`${partial}.json`, { force: true });
@@ -316,7 +323,7 @@ export class ApAgent {
       fs.rmSync(`${partial}.json`, { force: true });
     }
     this.stage(offer.kind, offer.version, sha256);
-    this.log(`status 'upgrade.sh: Script called with args:[PREDOWNLOAD]'`);
+    this.log(apLogText.script('PREDOWNLOAD'));
     this.log(`status '${signing.value}'`);
     return { ok: true, sha256, message: signing.value };
   }
@@ -334,7 +341,8 @@ export class ApAgent {
       fs.rmSync(`${this.storage.partialPath(kind)}.json`, { force: true });
     }
     this.log(`Aborting image download: ${reason}`);
-    this.log(`status 'upgrade.sh: Cleanup tmp files ...'`);
+    this.log(apLogText.script('ABORT'));
+    this.log(apLogText.cleanup());
   }
 
   private async dropTransfers(which: (transfer: Transfer) => boolean = () => true): Promise<void> {

@@ -30,6 +30,7 @@ export const AUDIT_ACTIONS = [
   'user.sshKey.add',
   'user.sshKey.remove',
   'cli.hostname',
+  'logging.change',
   'ap.approve',
   'ap.revoke',
   'ap.delete',

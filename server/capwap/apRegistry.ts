@@ -4,7 +4,7 @@ import { apJoinInfoSchema, type ApJoinInfo, type ApToControllerEvents, type Cont
 import { escapeLogText, logTextCut } from '../../lib/logText';
 import type { Admission } from '../pki/apTrust';
 import type { EventLine } from '../store/eventLog';
-import { ApSession } from './apSession';
+import { ApSession, type SessionEndpoints } from './apSession';
 import { DropReport, RateWindow } from './dropReport';
 import { plainAddress } from '../../lib/netAddress';
 
@@ -41,8 +41,12 @@ function formatIssues(issues: { path: PropertyKey[]; message: string }[]): strin
  */
 export class ApRegistry {
   private readonly sessions = new Map<string, { session: ApSession; serial: string; disconnect: (reason: string) => void }>();
+  // The last session of each AP seen since the start, for a line about an AP that has just left (bounded by EWC_MAX_APS' list).
+  private readonly lastEndpoints = new Map<string, SessionEndpoints>();
   private readonly drops: DropReport;
   private readonly joins: RateWindow;
+  /** Joins admitted and refused since the console started (refusals over the join rate apart), for GET /metrics. */
+  readonly tally = { joined: 0, refused: 0, rateLimited: 0 };
 
   constructor(
     namespace: CapwapNamespace,
@@ -68,8 +72,10 @@ export class ApRegistry {
     namespace.on('connection', (socket) => {
       const info = socket.data.join as ApJoinInfo;
       const session = new ApSession(info, socket);
+      this.tally.joined += 1;
       const previous = this.sessions.get(info.mac);
       this.sessions.set(info.mac, { session, serial: socket.data.serial as string, disconnect: () => socket.disconnect(true) });
+      this.lastEndpoints.set(info.mac, session.endpoints);
       // The same certificate proved itself again (an AP that rejoins before its old link timed out): the old session goes.
       if (previous) {
         previous.disconnect('replaced');
@@ -89,6 +95,11 @@ export class ApRegistry {
 
   get(mac: string): ApSession | undefined {
     return this.sessions.get(mac)?.session;
+  }
+
+  /** The AP's session as the AP port sees it: the current one, else the last one since the controller started, else null. */
+  endpoints(mac: string): SessionEndpoints | null {
+    return this.lastEndpoints.get(mac) ?? null;
   }
 
   isConnected(mac: string): boolean {
@@ -130,6 +141,8 @@ export class ApRegistry {
 
   /** Refusals are counted in two kinds, so that APs waiting their turn do not hide forged joins in one count. */
   private refused({ reason, rateLimited }: { reason: string; rateLimited?: true }, address: string): void {
+    if (rateLimited) this.tally.rateLimited += 1;
+    else this.tally.refused += 1;
     this.drops.drop(
       rateLimited ? 'join-rate' : 'join-refused',
       () => joinLine(`AP join from ${plainAddress(address)} refused: ${reason}`),

@@ -7,6 +7,18 @@ import { plainAddress } from '../../lib/netAddress';
 
 export type CapwapSocket = Socket<ApToControllerEvents, ControllerToApEvents>;
 
+/** One end of an AP's CAPWAP session: an address as the AP port sees it, and its port. */
+export interface SessionEnd {
+  address: string;
+  port: number;
+}
+
+/** An AP's session as the controller's AP port sees it: the AP's end and the controller's own. */
+export interface SessionEndpoints {
+  ap: SessionEnd;
+  controller: SessionEnd;
+}
+
 export interface DeliveryOptions {
   signal: AbortSignal;
   /** Called with the bytes the AP acknowledged so far. */
@@ -44,11 +56,18 @@ export class ApSession {
    * says Failed (and the retry can resume) instead of Predownloading for half a minute.
    */
   private readonly dropped: Promise<never>;
+  /** The AP's address and port as the AP port sees them, and the controller's: read at the join, as a closed socket no longer has them. */
+  readonly endpoints: SessionEndpoints;
 
   constructor(
     readonly info: ApJoinInfo,
     private readonly socket: CapwapSocket,
   ) {
+    const link = socket.request.socket;
+    this.endpoints = {
+      ap: { address: this.address, port: link.remotePort ?? 0 },
+      controller: { address: plainAddress(link.localAddress), port: link.localPort ?? 0 },
+    };
     this.dropped = new Promise<never>((_, reject) => socket.once('disconnect', () => reject(new ApSessionError('AP disconnected'))));
     this.dropped.catch(() => undefined);
   }

@@ -1,13 +1,15 @@
 import fs from 'node:fs';
+import https from 'node:https';
 import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { identityHeaders } from '../../lib/firmwareCatalog';
 import { CONTROLLER_IMAGE_FILE, CONTROLLER_VERSION_FILE, VERSION_FILE } from '../../lib/imageBundle';
 import { httpsDownload } from '../imageSource/httpsDownload';
 import { EMPTY_PROFILE, type StoredProfile } from '../store/profileRepository';
 import { firmwareCheck, type CatalogClientOptions } from './catalogClient';
 import { CatalogError } from './catalogError';
-import { startCuttingRelay, startTestCatalog, tempDir, testAp, testNetwork, TEST_ACCOUNT, type TestCatalog } from './catalogTestKit';
+import { startCuttingRelay, startScriptedCatalog, startTestCatalog, tempDir, testAp, testCaller, testNetwork, TEST_ACCOUNT, TEST_IDENTITY, type TestCatalog } from './catalogTestKit';
 import { createCcoImageSource } from './ccoImageSource';
 import { firmwareCheckRequest, summarizeCheck } from './fleetCheck';
 import { ImageTypeNotOfferedError } from '../imageSource/imageSource';
@@ -24,7 +26,7 @@ afterAll(async () => {
 });
 
 function client(overrides: Partial<CatalogClientOptions> = {}): CatalogClientOptions {
-  return { catalogUrl: catalog.service.url, account: TEST_ACCOUNT, trust: { caPem: catalog.certificate.caPem, fingerprint: null }, network: testNetwork(), ...overrides };
+  return { catalogUrl: catalog.service.url, account: TEST_ACCOUNT, trust: { caPem: catalog.certificate.caPem, fingerprint: null }, network: testNetwork(), identity: TEST_IDENTITY, ...overrides };
 }
 
 async function failureOf(promise: Promise<unknown>): Promise<CatalogError> {
@@ -92,6 +94,54 @@ describe('firmware check against a catalog whose certificate comes from another 
   });
 });
 
+describe("the firmware check's identity and answer headers, as in the Aruba seed", () => {
+  /** A POST /firmware with the given headers, straight to the catalog: its status and error. */
+  function postCheck(headers: Record<string, string>): Promise<{ status: number; body: { error?: string } }> {
+    return new Promise((resolve, reject) => {
+      const req = https.request(`${catalog.service.url}/firmware`, { method: 'POST', ca: catalog.certificate.caPem, headers: { 'content-type': 'application/json', ...headers } }, (res) => {
+        let text = '';
+        res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) as { error?: string } }));
+      });
+      req.on('error', reject);
+      req.end('{}');
+    });
+  }
+
+  it("the catalog refuses a check without the seed's identity headers, each by name", async () => {
+    const identity = identityHeaders(TEST_IDENTITY);
+    expect(await postCheck({ 'x-type': 'firmware-check' })).toEqual({ status: 400, body: { error: 'X-Guid is missing' } });
+    for (const name of ['x-oem-tag', 'x-mode', 'x-factory-default', 'x-features', 'x-ap-info']) {
+      const without = Object.fromEntries(Object.entries(identity).filter(([key]) => key !== name));
+      const refused = await postCheck({ 'x-type': 'firmware-check', ...without });
+      expect(refused.status, name).toBe(400);
+      expect(refused.body.error?.toLowerCase(), name).toContain(name);
+    }
+    expect((await postCheck({ 'x-type': 'firmware-check', ...identity, 'x-ap-info': 'only one field' })).body).toEqual({ error: 'X-Ap-Info is "serial, MAC, model"' });
+    // With them, the check goes on to the account's proof.
+    expect((await postCheck({ 'x-type': 'firmware-check', ...identity })).status).toBe(401);
+  });
+
+  it("the controller refuses an answer that does not say X-Status-Code: success, or is for another session", async () => {
+    const release = { version: '17.12.1.5', controllerVersion: '17.12.01.0.5', image: { name: 'ap1g8', size: 1, sha256: 'a'.repeat(64), url: 'https://127.0.0.1/x' }, controllerImage: { name: 'C9800-AP-iosxe-wlc.bin', size: 1, sha256: 'a'.repeat(64), url: 'https://127.0.0.1/y' }, signedManifest: null };
+    const answer = { imageTypes: [{ imageType: 'ap1g8', latest: release, recommended: release, releases: [release] }] };
+    const cases: [Record<string, string>, string][] = [
+      [{ 'x-status-code': 'failure' }, 'X-Status-Code is not success'],
+      [{ 'x-activation-key': '' }, 'X-Activation-Key is 8 letters and digits'],
+      [{ 'x-session-id': 'another-session' }, 'X-Session-Id is not the one of the challenge'],
+    ];
+    for (const [headers, why] of cases) {
+      const scripted = await startScriptedCatalog((pathname) => (pathname === '/firmware' ? { status: 200, body: answer, headers } : { status: 404, body: { error: 'no' } }));
+      try {
+        const error = await failureOf(firmwareCheck(client({ catalogUrl: scripted.url, trust: { caPem: scripted.certificate.caPem, fingerprint: null } }), firmwareCheckRequest(FLEET, 'x')));
+        expect(error).toMatchObject({ code: 'protocol', reason: `The catalog answer does not follow the firmware-check protocol (${why})` });
+      } finally {
+        await scripted.close();
+      }
+    }
+  });
+});
+
 describe('HTTPS download', () => {
   it('resumes a cut download with Range: the bytes already written are not fetched again', async () => {
     const answer = await firmwareCheck(client(), firmwareCheckRequest(FLEET, 'x'));
@@ -149,7 +199,7 @@ describe('CCO image source', () => {
   const fetchOptions = { signal: new AbortController().signal, onProgress: () => undefined };
 
   it('maps the bundle names onto the chosen release, and does not offer an image type it lacks', async () => {
-    const source = createCcoImageSource(profile('latest'), { aps: () => FLEET, controllerVersion: () => '17.09.04a.0.6', network: testNetwork() });
+    const source = createCcoImageSource(profile('latest'), { aps: () => FLEET, controllerVersion: () => '17.09.04a.0.6', network: testNetwork(), caller: testCaller() });
     const dir = tempDir();
     await source.fetch(VERSION_FILE, path.join(dir, VERSION_FILE), fetchOptions);
     await source.fetch(CONTROLLER_VERSION_FILE, path.join(dir, CONTROLLER_VERSION_FILE), fetchOptions);
@@ -167,7 +217,7 @@ describe('CCO image source', () => {
   it('fails every file with Authentication failed after one refused check, without asking again', async () => {
     const bad = profile('recommended');
     bad.cco.password = 'wrong-key';
-    const source = createCcoImageSource(bad, { aps: () => FLEET, controllerVersion: () => 'x', network: testNetwork() });
+    const source = createCcoImageSource(bad, { aps: () => FLEET, controllerVersion: () => 'x', network: testNetwork(), caller: testCaller() });
     const checksBefore = catalog.service.requests.filter((r) => r.path === '/firmware').length;
     for (const name of [VERSION_FILE, 'ap1g7', 'ap1g8']) {
       await expect(source.fetch(name, path.join(tempDir(), name), fetchOptions)).rejects.toMatchObject({ reason: 'Authentication failed', retryable: false });

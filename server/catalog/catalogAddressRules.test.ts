@@ -6,7 +6,7 @@ import { ADMIN, startConsoleHarness, type ConsoleHarness } from '../testing/cons
 import { firmwareCheck, type CatalogClientOptions } from './catalogClient';
 import { CatalogError } from './catalogError';
 import { resolveCatalogHost, type ResolveAll } from './catalogNetwork';
-import { startTestCatalog, testAp, testNetwork, TEST_ACCOUNT, type TestCatalog } from './catalogTestKit';
+import { startTestCatalog, testAp, testNetwork, TEST_ACCOUNT, TEST_IDENTITY, type TestCatalog } from './catalogTestKit';
 import { firmwareCheckRequest } from './fleetCheck';
 
 // The catalog URL reaches only what a catalog may be on. Link-local and other refused addresses are
@@ -83,6 +83,7 @@ describe('catalog URL rules at resolution, before any connection', () => {
       // The test certificate names 127.0.0.1 and localhost, not catalog.test: trusted by fingerprint, as an admin can.
       trust: { caPem: null, fingerprint: catalog.certificate.fingerprint },
       network: testNetwork({ allowLoopback, resolve: names({ 'catalog.test': ['127.0.0.1'] }) }),
+      identity: TEST_IDENTITY,
     });
     const answer = await firmwareCheck(client(true), firmwareCheckRequest([testAp('AP-1', 'ap1g8', 'C9130AXI-B')], 'x'));
     expect(answer.imageTypes[0].latest?.version).toBe('17.15.2.3');
@@ -109,7 +110,7 @@ describe('failures without the remote text', () => {
       const service = net.createServer((socket) => socket.once('data', () => socket.end(banner)));
       await new Promise<void>((resolve) => service.listen(0, '127.0.0.1', resolve));
       const port = (service.address() as net.AddressInfo).port;
-      const error = await failureOf(firmwareCheck({ catalogUrl: `https://127.0.0.1:${port}`, account: TEST_ACCOUNT, trust: { caPem: null, fingerprint: null }, network: testNetwork() }, firmwareCheckRequest([], 'x')));
+      const error = await failureOf(firmwareCheck({ catalogUrl: `https://127.0.0.1:${port}`, account: TEST_ACCOUNT, trust: { caPem: null, fingerprint: null }, network: testNetwork(), identity: TEST_IDENTITY }, firmwareCheckRequest([], 'x')));
       expect(error.reason).toBe('TLS handshake failed');
       await new Promise<void>((resolve) => service.close(() => resolve()));
     }

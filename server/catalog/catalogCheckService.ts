@@ -7,8 +7,8 @@ import type { StoredProfile } from '../store/profileRepository';
 import { firmwareCheck } from './catalogClient';
 import { CatalogError } from './catalogError';
 import type { CatalogNetwork } from './catalogNetwork';
-import { catalogClientOptions } from './catalogSettings';
-import { firmwareCheckRequest, recomputeCheck, summarizeCheck } from './fleetCheck';
+import { catalogClientOptions, fleetCheckRequest, type CatalogCaller } from './catalogSettings';
+import { recomputeCheck, summarizeCheck } from './fleetCheck';
 
 export interface CatalogCheckDeps {
   db: Executor;
@@ -16,6 +16,7 @@ export interface CatalogCheckDeps {
   aps: () => AccessPointRecord[];
   controllerVersion: () => string;
   network: CatalogNetwork;
+  caller: CatalogCaller;
   log: (line: EventLine) => void;
   /** Told after every check, so open pages show it. */
   checked?: (result: CatalogCheckResult) => void;
@@ -62,7 +63,7 @@ export class CatalogCheckService {
     } else {
       const aps = this.deps.aps();
       try {
-        const answer = await firmwareCheck(catalogClientOptions(profile, this.deps.network), firmwareCheckRequest(aps, this.deps.controllerVersion()));
+        const answer = await firmwareCheck(await catalogClientOptions(profile, this.deps.network, this.deps.caller), await fleetCheckRequest(aps, this.deps.controllerVersion(), this.deps.caller));
         result = summarizeCheck(catalogUrl, aps, answer, checkedAt);
       } catch (error) {
         const failure = error instanceof CatalogError ? error : new CatalogError('protocol', (error as Error).message);

@@ -6,8 +6,10 @@ import type { AddressInfo } from 'node:net';
 import {
   CATALOG_HEADERS,
   CATALOG_PATHS,
+  FIRMWARE_CHECK_SUCCESS,
   FIRMWARE_CHECK_TYPE,
   firmwareCheckRequestSchema,
+  identityHeadersSchema,
   type CatalogRelease,
   type ChallengeResponse,
   type FirmwareCheckResponse,
@@ -29,12 +31,14 @@ export interface CatalogServiceOptions {
   publicUrl?: string;
 }
 
-/** One request as the service saw it: lets a test count bytes served and see `Range` at work. */
+/** One request as the service saw it: lets a test count bytes served, see `Range` at work, and read who asked for firmware. */
 export interface ServedRequest {
   path: string;
   range: string | null;
   status: number;
   bytesSent: number;
+  /** A firmware check's identity headers (X-Guid, X-OEM-Tag, X-Mode, X-Factory-Default, X-Features, X-Ap-Info), as they came. */
+  identity?: Record<string, string>;
 }
 
 export interface CatalogServiceHandle {
@@ -69,6 +73,20 @@ function readBody(req: IncomingMessage): Promise<string | null> {
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);
   });
+}
+
+const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+
+/**
+ * The activation key the service gives a controller (`X-Activation-Key`, as the seed's vendor service
+ * answers `3CNO5NTP`): 8 letters and digits from an HMAC of its X-Guid keyed with the account's key, so
+ * the same controller gets the same key every time it asks.
+ */
+function activationKey(accountKey: string, guid: string): string {
+  const bytes = createHmac('sha256', accountKey).update(`activation\n${guid}`).digest();
+  let bits = 0n;
+  for (const byte of bytes.subarray(0, 5)) bits = (bits << 8n) | BigInt(byte);
+  return Array.from({ length: 8 }, (_, i) => BASE32[Number((bits >> BigInt(35 - i * 5)) & 31n)]).join('');
 }
 
 /** `bytes=N-` or `bytes=N-M`; null for anything else (the whole file is sent). */
@@ -115,8 +133,12 @@ export async function startCatalogService(options: CatalogServiceOptions): Promi
     json(res, 200, body, { [CATALOG_HEADERS.challenge]: body.challenge, [CATALOG_HEADERS.sessionId]: body.sessionId });
   };
 
-  const check = async (req: IncomingMessage, res: ServerResponse) => {
+  const check = async (req: IncomingMessage, res: ServerResponse, record: ServedRequest) => {
     if (req.headers[CATALOG_HEADERS.type] !== FIRMWARE_CHECK_TYPE) return json(res, 400, { error: `X-Type must be ${FIRMWARE_CHECK_TYPE}` });
+    // Who asks, as the seed's vendor service requires it: a check without the identity headers is refused.
+    const identity = identityHeadersSchema.safeParse(req.headers);
+    if (!identity.success) return json(res, 400, { error: identity.error.issues[0]?.message ?? 'Invalid identity headers' });
+    record.identity = identity.data;
     const body = await readBody(req);
     if (body === null) return json(res, 413, { error: 'Request body too large' });
     const sessionId = String(req.headers[CATALOG_HEADERS.sessionId] ?? '');
@@ -148,7 +170,12 @@ export async function startCatalogService(options: CatalogServiceOptions): Promi
         };
       }),
     };
-    json(res, 200, answer);
+    json(res, 200, answer, {
+      [CATALOG_HEADERS.activationKey]: activationKey(key, identity.data[CATALOG_HEADERS.guid]),
+      [CATALOG_HEADERS.sessionId]: sessionId,
+      [CATALOG_HEADERS.statusCode]: FIRMWARE_CHECK_SUCCESS,
+      [CATALOG_HEADERS.type]: FIRMWARE_CHECK_TYPE,
+    });
   };
 
   const serveFile = (req: IncomingMessage, res: ServerResponse, url: URL, record: ServedRequest) => {
@@ -182,7 +209,7 @@ export async function startCatalogService(options: CatalogServiceOptions): Promi
     if (requests.length > REQUEST_LOG_LIMIT) requests.splice(0, requests.length - REQUEST_LOG_LIMIT);
     res.on('finish', () => (record.status ||= res.statusCode));
     if (req.method === 'GET' && url.pathname === CATALOG_PATHS.challenge) return challenge(res);
-    if (req.method === 'POST' && url.pathname === CATALOG_PATHS.check) return void check(req, res).catch(() => json(res, 500, { error: 'Catalog error' }));
+    if (req.method === 'POST' && url.pathname === CATALOG_PATHS.check) return void check(req, res, record).catch(() => json(res, 500, { error: 'Catalog error' }));
     if (req.method === 'GET' && url.pathname.startsWith('/files/')) return serveFile(req, res, url, record);
     json(res, 404, { error: 'Not found' });
   });

@@ -4,15 +4,32 @@ import https from 'node:https';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { CATALOG_PATHS } from '../../lib/firmwareCatalog';
+import { CATALOG_PATHS, FIRMWARE_CHECK_SUCCESS, FIRMWARE_CHECK_TYPE, type ControllerIdentity } from '../../lib/firmwareCatalog';
 import { CONTROLLER_IMAGE_FILE } from '../../lib/imageBundle';
 import { writeSignedManifest } from '../imageSigning/imageManifest';
 import type { AccessPointRecord } from '../store/accessPointRepository';
 import type { CatalogNetwork } from './catalogNetwork';
+import type { CatalogCaller } from './catalogSettings';
+import { OEM_TAG } from './controllerIdentity';
 import { startCatalogService, type CatalogServiceHandle } from './catalogService';
 import { ensureServerCertificate, type ServerCertificate } from './certificateAuthority';
 
 export const TEST_ACCOUNT = { username: 'noc-team', key: 'test-api-key-0123456789' };
+
+/** Who a test's firmware checks say they are: a controller hosted by the seed's AP6C41.0E16.E79C. */
+export const TEST_IDENTITY: ControllerIdentity = {
+  guid: 'ccefd96301942b6e277f607117948cff7d657d1127aa8aaa93',
+  oemTag: OEM_TAG,
+  mode: 'EWC',
+  factoryDefault: false,
+  features: '101',
+  controllerAp: { serial: '5D0C3B7A91E2', mac: '6c41.0e16.e79c', model: 'C9120AXI-B' },
+};
+
+/** A caller for tests: the test identity, each AP's name as its serial, and the steps of each exchange kept in `steps`. */
+export function testCaller(steps: string[] = []): CatalogCaller {
+  return { identity: async () => TEST_IDENTITY, serialOf: async (ap) => ap.name, step: (text) => steps.push(text) };
+}
 
 export function tempDir(prefix = 'ewc-catalog-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
@@ -153,6 +170,8 @@ export interface ScriptedReply {
   status: number;
   body: unknown;
   drip?: boolean;
+  /** Headers in place of the protocol's own (a check's answer otherwise carries X-Type, X-Status-Code: success, X-Session-Id, X-Activation-Key). */
+  headers?: Record<string, string>;
 }
 
 /**
@@ -172,7 +191,12 @@ export async function startScriptedCatalog(answer: (path: string, url: string) =
     const challenge = { challenge: randomBytes(32).toString('base64'), sessionId: randomBytes(16).toString('base64url'), expiresAt: new Date(Date.now() + 60_000).toISOString() };
     const reply: ScriptedReply = pathname === CATALOG_PATHS.challenge ? { status: 200, body: challenge } : answer(pathname, url);
     const bytes = Buffer.isBuffer(reply.body) ? reply.body : Buffer.from(JSON.stringify(reply.body));
-    res.writeHead(reply.status, { 'content-type': Buffer.isBuffer(reply.body) ? 'application/octet-stream' : 'application/json', 'content-length': String(bytes.length) });
+    // A check's answer carries the protocol's headers, so that what a test scripts is read as the catalog's body.
+    const protocol: Record<string, string> =
+      pathname === CATALOG_PATHS.check && reply.status === 200
+        ? { 'x-type': FIRMWARE_CHECK_TYPE, 'x-status-code': FIRMWARE_CHECK_SUCCESS, 'x-session-id': String(req.headers['x-session-id'] ?? ''), 'x-activation-key': 'TESTKEY0' }
+        : {};
+    res.writeHead(reply.status, { 'content-type': Buffer.isBuffer(reply.body) ? 'application/octet-stream' : 'application/json', 'content-length': String(bytes.length), ...protocol, ...reply.headers });
     if (!reply.drip) return void res.end(bytes);
     let sent = 0;
     const drip = setInterval(() => {

@@ -60,7 +60,7 @@ describe("a catalog's text in the log", () => {
     await harness.instance.api.saveProfile(ccoProfile(hostile.url, hostile.certificate.caPem), ADMIN);
     const result = (await harness.instance.catalogApi.check()).body as { message: string };
     expect(result.message).toBe(`Failed to check for new version at ${hostile.url}: The catalog answered 400: bad request\\n*Feb  1 17:05:37.108: %FAKE-5-INJECTED: Chassis 1 R0/0: admin logged out\\u202e`);
-    const shown = renderShowLogging(syslog(harness)).join('\n').split('\n');
+    const shown = renderShowLogging(syslog(harness), harness.instance.logging.view()).join('\n').split('\n');
     expect(shown.filter((line) => line.includes('%FAKE-5-INJECTED'))).toEqual([expect.stringMatching(/^\*\w{3} [ \d]\d \d\d:\d\d:\d\d\.\d{3}: %UPGRADE-3-AP_SW_UPDATE_ERROR: Check for New Version: Failed/)]);
     expect(shown.some((line) => line.includes('\u202e'))).toBe(false);
   });

@@ -8,13 +8,14 @@ import type { StoredProfile } from '../store/profileRepository';
 import { firmwareCheck } from './catalogClient';
 import { CatalogError } from './catalogError';
 import type { CatalogNetwork } from './catalogNetwork';
-import { catalogClientOptions, catalogTrust } from './catalogSettings';
-import { firmwareCheckRequest, targetVersion } from './fleetCheck';
+import { catalogClientOptions, catalogTrust, fleetCheckRequest, type CatalogCaller } from './catalogSettings';
+import { targetVersion } from './fleetCheck';
 
 export interface CcoSourceDeps {
   aps: () => AccessPointRecord[];
   controllerVersion: () => string;
   network: CatalogNetwork;
+  caller: CatalogCaller;
 }
 
 /**
@@ -55,7 +56,7 @@ export function createCcoImageSource(profile: StoredProfile, deps: CcoSourceDeps
   };
 
   const buildPlan = async (signal: AbortSignal): Promise<{ version: string; files: Map<string, HttpsBundleEntry> }> => {
-    const answer = await firmwareCheck(catalogClientOptions(profile, deps.network, signal), firmwareCheckRequest(deps.aps(), deps.controllerVersion()));
+    const answer = await firmwareCheck(await catalogClientOptions(profile, deps.network, deps.caller, signal), await fleetCheckRequest(deps.aps(), deps.controllerVersion(), deps.caller));
     const version = targetVersion(answer, release);
     if (!version) throw new CatalogError('not-found', `No release ${release} in the catalog for this network`);
     const files = new Map<string, HttpsBundleEntry>();

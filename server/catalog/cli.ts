@@ -1,9 +1,11 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { AP_IMAGE_TYPES } from '../../lib/imageBundle';
 import { CERTIFICATE_FINGERPRINT } from '../../lib/firmwareCatalog';
 import { ConfigError, loadConfig } from '../config';
 import { firmwareCheck } from './catalogClient';
+import { controllerIdentity } from './controllerIdentity';
 import { CatalogError } from './catalogError';
 import { catalogNetworkOf } from './catalogNetwork';
 
@@ -38,8 +40,12 @@ async function main(): Promise<void> {
   if (fingerprint && !CERTIFICATE_FINGERPRINT.test(fingerprint)) fail('--fingerprint is 32 bytes as AB:CD:…, as openssl x509 -fingerprint -sha256 prints it');
   const imageTypes = values['image-type'] ?? [...AP_IMAGE_TYPES];
   let network;
+  let identity;
   try {
-    network = { ...catalogNetworkOf(loadConfig()), timeoutMs: Number(values.timeout) * 1000, allowLoopback: values['allow-loopback'] };
+    const config = loadConfig();
+    network = { ...catalogNetworkOf(config), timeoutMs: Number(values.timeout) * 1000, allowLoopback: values['allow-loopback'] };
+    // The console of this data folder asks (its X-Guid), without an AP of its own: X-Ap-Info is NA, NA, NA.
+    identity = await controllerIdentity({ caCertPath: path.join(config.dataDir, 'pki', 'ca.crt'), aps: () => [], certificateSerial: async () => null, factoryDefault: () => false, requireSignedImages: config.requireSignedImages });
   } catch (error) {
     fail(error instanceof ConfigError ? error.message : String(error));
   }
@@ -50,6 +56,8 @@ async function main(): Promise<void> {
         account: { username: values.user, key },
         trust: { caPem: values.ca ? fs.readFileSync(values.ca, 'utf8') : null, fingerprint },
         network,
+        identity,
+        onStep: (step) => console.log(`Firmware check: ${step}`),
       },
       {
         controller: { name: 'cli', version: '' },

@@ -20,17 +20,17 @@ export function fleetByImageType(aps: readonly AccessPointRecord[]): Map<string,
 }
 
 /**
- * What the controller tells the catalog: its identity and running version, and for each image
- * type one AP's serial, MAC and model with the version that type runs. The simulated APs
- * have no serial number, so their name stands in for it.
+ * What the controller tells the catalog in the body: its name and running version, and for each image
+ * type one AP's serial, MAC and model with the version that type runs. `serialOf` gives an AP's serial
+ * (controllerIdentity.ts); without one, as for an AP no authorization list holds, its name stands in.
  */
-export function firmwareCheckRequest(aps: readonly AccessPointRecord[], controllerVersion: string): FirmwareCheckRequest {
+export function firmwareCheckRequest(aps: readonly AccessPointRecord[], controllerVersion: string, serialOf: (ap: AccessPointRecord) => string = (ap) => ap.name): FirmwareCheckRequest {
   return {
     controller: { name: os.hostname().slice(0, 64), version: controllerVersion },
     imageTypes: [...fleetByImageType(aps)].map(([imageType, group]) => ({
       imageType,
       runningVersion: mostCommon(group.map((ap) => ap.primaryImage)),
-      ap: { serial: group[0].name, mac: group[0].mac, model: group[0].model },
+      ap: { serial: serialOf(group[0]), mac: group[0].mac, model: group[0].model },
     })),
   };
 }

@@ -1,7 +1,9 @@
+import { createHash, X509Certificate } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ApImageReport } from '../../lib/apImage';
+import { syslogLineText, type SyslogLine } from '../../lib/syslog';
 import type { FleetAp } from '../agent/fleetSpec';
 import { sha256OfFile } from '../imageSource/imageCache';
 import { ADMIN, startConsoleHarness, waitFor, type ConsoleHarness } from '../testing/consoleHarness';
@@ -75,5 +77,40 @@ describe('CCO predownload through the console, from a catalog with a certificate
     expect(syslog(harness).map((l) => l.text).join('\n')).toContain('AP Name: AP-OLD Mac: 2c5a.0f40.0004 Image type ap3g3 not supported: The catalog');
     // The APs the release covers can be activated: a Not Supported AP does not hold the network back.
     expect(harness.instance.orchestrator.view().stage).toBe('Activate');
+  });
+
+  it("checks for firmware as the Aruba seed's IAP does: the controller's identity in the headers, one log line per step", async () => {
+    catalog = await startTestCatalog(50_000);
+    harness = await startConsoleHarness({ EWC_CATALOG_TIMEOUT_MS: '5000' });
+    const host: FleetAp = { ...ap('AP6C41.0E16.E79C', '6c41.0e16.e79c', 'ap1g7'), model: 'C9120AXI-B', hostsController: true, controllerPrimaryVersion: '17.09.04a.0.6' };
+    await harness.startFleet([host, ap('AP-NEW', '70f0.96a1.0003', 'ap1g8')]);
+    expect((await harness.instance.api.startDownload(ccoProfile(catalog.service.url, 'recommended'), ADMIN)).status).toBe(202);
+    await waitFor('the end of the predownload', () => harness!.instance.orchestrator.view(), (u) => u.stage === 'Activate' || u.stage === 'Failed', 60_000);
+
+    // The request's identity: the AP that hosts the controller (its certificate's serial, its MAC and model), X-Mode EWC, this controller's X-Guid.
+    const serial = (await harness.instance.trust.authorization(host.mac))!.certSerial;
+    const caDer = new X509Certificate(fs.readFileSync(path.join(harness.instance.trust.pkiDir, 'ca.crt'))).raw;
+    const guid = createHash('sha256').update(caDer).digest('hex').slice(0, 50);
+    const checks = catalog.service.requests.filter((r) => r.path === '/firmware');
+    expect(checks).toHaveLength(1);
+    expect(checks[0].identity).toEqual({
+      'x-guid': guid,
+      'x-oem-tag': 'Cisco',
+      'x-mode': 'EWC',
+      'x-factory-default': 'No',
+      'x-features': harness.config.requireSignedImages ? '111' : '101',
+      'x-ap-info': `${serial}, 6c41.0e16.e79c, C9120AXI-B`,
+    });
+    // One line per step, in show logging, as the seed's awc log has (aruba-iap-automatic-upgrade.en.txt): "connected to",
+    // "SSL certificate verification is successful", the X-Challenge, "Sent ap info …", "Firmware returned". Differs: addresses, identity, releases.
+    const steps = (harness.instance.api.getSyslog().body as SyslogLine[]).map(syslogLineText).filter((line) => line.includes(': %UPGRADE-5-AP_SW_UPDATE_LOG_MSG: Firmware check: '));
+    const words = steps.map((line) => line.slice(line.indexOf('Firmware check: ') + 'Firmware check: '.length));
+    expect(words).toEqual([
+      `connected to 127.0.0.1:${catalog.service.port}`,
+      `SSL certificate verification is successful: CN=Test catalog (SHA-256 fingerprint ${catalog.certificate.fingerprint})`,
+      expect.stringMatching(/^X-Challenge received, X-Session-Id [A-Za-z0-9_-]{8,}$/),
+      `Sent ap info '${serial}, 6c41.0e16.e79c, C9120AXI-B' in X-Ap-Info (X-Mode EWC, X-Guid ${guid}), and 2 image type(s) in the body`,
+      expect.stringMatching(/^Firmware returned for 2 image type\(s\): latest 17\.15\.2\.3, recommended 17\.12\.1\.5 \(X-Status-Code: success, X-Activation-Key: [A-Z2-7]{8}\)$/),
+    ]);
   });
 });

@@ -14,8 +14,18 @@ export interface CatalogTrust {
   fingerprint: string | null;
 }
 
+/** The catalog's end of a connection whose certificate verified: what the controller connected to and trusted. */
+export interface VerifiedPeer {
+  address: string;
+  port: number;
+  subject: string;
+  fingerprint: string;
+}
+
 export interface TlsRequestOptions {
   trust: CatalogTrust;
+  /** Told once the certificate of a new connection verified, before a byte of the request is written. */
+  onVerified?: (peer: VerifiedPeer) => void;
   /** Address rules and transfer limits (idle timeout, minimum rate, deadline). */
   network: Pick<CatalogNetwork, 'timeoutMs' | 'minBytesPerSecond' | 'deadlineMs' | 'allowLoopback' | 'resolve'>;
   signal?: AbortSignal;
@@ -102,6 +112,7 @@ export async function connectVerified(url: URL, options: TlsRequestOptions): Pro
         return fail(new CatalogError('certificate', `Certificate verification failed: ${why}`, seen));
       }
       cleanup();
+      options.onVerified?.({ address, port, subject: seen.subject, fingerprint: seen.fingerprint });
       resolve(socket);
     });
   });
@@ -134,6 +145,8 @@ export interface TlsRequest {
   method: 'GET' | 'POST';
   headers?: Record<string, string>;
   body?: string;
+  /** Told when the whole request was handed to the connection. */
+  onSent?: () => void;
 }
 
 /** One HTTP/1.1 request over a freshly verified TLS connection; an idle, crawling or overlong transfer ends it. */
@@ -162,6 +175,7 @@ export async function tlsRequest(url: URL, request: TlsRequest, options: TlsRequ
       resolve(answer);
     });
     req.once('error', (error) => reject(options.signal?.aborted ? new CatalogError('cancelled', 'Cancelled') : toCatalogError(error)));
+    if (request.onSent) req.once('finish', request.onSent);
     req.end(request.body);
   });
 }

@@ -1,5 +1,7 @@
 import type { ApImageReport } from '../../lib/apImage';
 import type { ImageDownloadProfileInput } from '../../lib/imageDownloadProfile';
+import type { LoggingView } from '../../lib/loggingSettings';
+import type { LoggingChange } from '../syslog/loggingService';
 import type { SyslogLine } from '../../lib/syslog';
 import type { UpgradeView } from '../../lib/upgradeStage';
 import type { Role } from '../../lib/validations/authSchemas';
@@ -27,12 +29,20 @@ export interface CliBackend {
   profileConfig(): string;
   /** Save & Download with the saved profile; `replaceBackup` confirms that APs running its version lose their backup image. */
   predownload(actor: CliActor, options?: { replaceBackup?: boolean }): Promise<string[]>;
+  /** IOS-XE 17.15's `ap image predownload site-tag NAME start`: Save & Download to the APs of that site tag. */
+  predownloadSiteTag(actor: CliActor, siteTag: string): Promise<string[]>;
+  /** `… site-tag NAME abort`: that site tag's predownload stops (the whole predownload when it was that site's alone). */
+  abortSiteTag(actor: CliActor, siteTag: string): Promise<string[]>;
   /** Marks the predownloaded images for swapping; `reset` then activates them. */
   swap(actor: CliActor): string[];
   /** Reloads the APs onto the swapped images: the page's Activate. */
   reset(actor: CliActor): Promise<string[]>;
   /** The page's Cancel. */
   cancel(actor: CliActor): Promise<string[]>;
+  /** `logging host …`, `logging trap …` and their `no` forms: the same rule as the page's Logging settings; returns error lines. */
+  changeLogging(change: LoggingChange, actor: CliActor): Promise<string[]>;
+  /** The syslog settings and each host's feed, for `show logging` and `show running-config`. */
+  logging(): LoggingView;
   upgrade(): UpgradeView;
   apImage(): ApImageReport;
   syslog(): SyslogLine[];

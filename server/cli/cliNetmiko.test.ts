@@ -10,6 +10,7 @@ import type { ImageDownloadProfileView } from '../../lib/imageDownloadProfile';
 import { DEMO_BUNDLE_VERSION, DEMO_IMAGE_PATH, ensureDemoBundle } from '../demo/demoBundle';
 import { DEMO_FLEET } from '../demo/demoFleet';
 import { startConsoleHarness, TEST_ADMIN_PASSWORD, waitFor, type ConsoleHarness } from '../testing/consoleHarness';
+import { seedLine, seedSyslogLineAs } from '../testing/seedText';
 import { startTftpdHpa } from '../testing/tftpdHpa';
 
 const run = promisify(execFile);
@@ -73,9 +74,13 @@ describe('the CLI driven by Netmiko (Debian python3-netmiko, cisco_ios driver)',
 
     // The seed's layout, and every AP Complete on the new backup image.
     const lines = result.showApImage.split('\n');
-    expect(lines[0]).toBe(`Total number of APs : ${DEMO_FLEET.length}`);
-    expect(lines).toContain(`        Completed predownloading        : ${DEMO_FLEET.length}`);
-    expect(lines).toContain('        Predownload in progress         : No');
+    expect(lines[0]).toBe(`Total number of APs  : ${DEMO_FLEET.length}`);
+    expect(lines).toContain(`        Completed predownloading   : ${DEMO_FLEET.length}`);
+    expect(lines).toContain('        Predownload in progress    : No');
+    // Listed as the controller lists them, by MAC: the seed's three (AP-POD-2-2, AP6C41.0E16.E79C, 9105-emorenoa) in the seed's order.
+    const rule = lines.findIndex((l) => l.startsWith('-----'));
+    const byMac = [...DEMO_FLEET].sort((a, b) => (a.mac < b.mac ? -1 : 1)).map((ap) => ap.name);
+    expect(lines.slice(rule + 1).filter((l) => l.trim()).map((l) => l.split(' ')[0])).toEqual(byMac);
     expect(lines.find((l) => l.startsWith('AP Name'))!.split(/\s{2,}/)).toEqual([
       'AP Name', 'Primary Image', 'Backup Image', 'Predownload Status', 'Predownload Version', 'Next Retry Time', 'Retry Count', 'Method',
     ]);
@@ -95,6 +100,11 @@ describe('the CLI driven by Netmiko (Debian python3-netmiko, cisco_ios driver)',
     // The console's syslog, in the EWC's words: each image type fetched once.
     const completed = result.logging.split('\n').filter((l) => l.includes('%INSTALL-5-INSTALL_COMPLETED_INFO: Chassis 1 R0/0: install_engine: Completed install add tftp://'));
     expect(completed.length).toBeGreaterThanOrEqual(new Set(DEMO_FLEET.map((ap) => ap.imageType)).size);
+    // Seed: *Feb 1 17:05:37.108: %INSTALL-5-INSTALL_COMPLETED_INFO: Chassis 1 R0/0: install_engine: Completed install add sftp://******@172.16.5.62/Documents/sftp_files/EWC_17_9_4a/ap3g3
+    // Differs: the time and the file's URL (this server is TFTP: its address, port and path).
+    const ap3g3Url = `tftp://127.0.0.1:${tftpd.port}${DEMO_IMAGE_PATH}/ap3g3`;
+    const ap3g3 = completed.find((line) => line.endsWith(ap3g3Url))!;
+    expect(ap3g3).toBe(seedSyslogLineAs(seedLine('Completed install add'), ap3g3, { 'sftp://******@172.16.5.62/Documents/sftp_files/EWC_17_9_4a/ap3g3': ap3g3Url }));
     expect(result.logging.split('\n').every((l) => /^\*\w{3} [ \d]\d \d\d:\d\d:\d\d\.\d{3}: %INSTALL-5-/.test(l))).toBe(true);
 
     // The web API and the live page agree with what the CLI did.

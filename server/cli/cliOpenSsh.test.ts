@@ -44,7 +44,7 @@ describe('the CLI with OpenSSH\'s ssh client', () => {
     const { output, code } = await ssh(['-tt', 'admin@127.0.0.1'], 'terminal length 0\nshow version\nshow ap image | include Total\nexit\n');
     expect(code).toBe(0);
     expect(output).toContain('EWC#show version\r\nCisco IOS XE Software, Version 17.09.04a');
-    expect(output).toContain('EWC#show ap image | include Total\r\nTotal number of APs : 0\r\nEWC#exit');
+    expect(output).toContain('EWC#show ap image | include Total\r\nTotal number of APs  : 0\r\nEWC#exit');
   });
 
   it('runs one command given on the command line and reports an error through the exit status', async () => {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { ApImageReport } from '../../lib/apImage';
 import { backupReplacementRefusalSchema, describeBackupReplacement } from '../../lib/backupReplacement';
 import type { SyslogLine } from '../../lib/syslog';
+import { siteTagTargets } from '../../lib/rollout';
 import type { UpgradeView } from '../../lib/upgradeStage';
 import type { AuthService } from '../auth/authService';
 import { hashSessionId } from '../auth/sessionStore';
@@ -10,6 +11,7 @@ import type { CliAuth } from './cliAuth';
 import type { CliActor, CliBackend } from './cliBackend';
 import { HOSTNAME_PATTERN, type HostnameStore } from './hostname';
 import type { SshKeys } from './sshKeys';
+import type { LoggingService } from '../syslog/loggingService';
 
 export interface ConsoleCliDeps {
   api: ConsoleApi;
@@ -17,6 +19,7 @@ export interface ConsoleCliDeps {
   sshKeys: SshKeys;
   /** The prompt's host name (hostname.ts). */
   hostnames: HostnameStore;
+  logging: LoggingService;
   apImage: () => ApImageReport;
   syslog: () => SyslogLine[];
   upgrade: () => UpgradeView;
@@ -50,6 +53,21 @@ export function createConsoleCliBackend(deps: ConsoleCliDeps): { backend: CliBac
   // `ap image swap` arms the upgrade waiting for Activate; `ap image reset` then activates it.
   let swappedUpgrade: number | null = null;
 
+  /** Save & Download with the saved profile (the body names no profile field: the profile is used as saved, whatever was saved since this session read it). */
+  const startPredownload = async (actor: CliActor, body: object, words: { started: string; replaceBackup: string }): Promise<string[]> => {
+    const result = await api.startDownload(body, actor, 'cli');
+    const replacement = backupReplacementRefusalSchema.safeParse(result.body);
+    if (result.status === 409 && replacement.success) {
+      return [`% Error: ${describeBackupReplacement(replacement.data.backupReplacement)}`, `To replace their backup image anyway: ${words.replaceBackup}`];
+    }
+    if (result.status !== 202) return refusal(result, 'Predownload not started');
+    const upgradeId = z.object({ upgradeId: z.number() }).parse(result.body).upgradeId;
+    // A bundle whose version cannot be read ends the upgrade at once: say so, not "started".
+    const upgrade = deps.upgrade();
+    if (upgrade.upgradeId === upgradeId && upgrade.stage === 'Failed') return [`% Error: Upgrade ${upgradeId} failed: ${upgrade.message ?? 'see show logging'}`];
+    return [`AP image predownload started${words.started} (upgrade ${upgradeId}); follow it with show ap image.`];
+  };
+
   const backend: CliBackend = {
     startedAt: deps.startedAt,
     hostname: () => hostnames.get(),
@@ -64,19 +82,19 @@ export function createConsoleCliBackend(deps: ConsoleCliDeps): { backend: CliBac
       return result.status === 200 ? [] : refusal(result, 'Image download profile not saved');
     },
     profileConfig: () => String(api.exportConfig().body),
-    predownload: async (actor, options = {}) => {
-      // Names no profile field: the profile is used as saved, whatever was saved since this session read it.
-      const result = await api.startDownload(options.replaceBackup ? { confirmReplaceBackup: true } : {}, actor, 'cli');
-      const replacement = backupReplacementRefusalSchema.safeParse(result.body);
-      if (result.status === 409 && replacement.success) {
-        return [`% Error: ${describeBackupReplacement(replacement.data.backupReplacement)}`, 'To replace their backup image anyway: ap image predownload replace-backup'];
-      }
-      if (result.status !== 202) return refusal(result, 'Predownload not started');
-      const upgradeId = z.object({ upgradeId: z.number() }).parse(result.body).upgradeId;
-      // A bundle whose version cannot be read ends the upgrade at once: say so, not "started".
-      const upgrade = deps.upgrade();
-      if (upgrade.upgradeId === upgradeId && upgrade.stage === 'Failed') return [`% Error: Upgrade ${upgradeId} failed: ${upgrade.message ?? 'see show logging'}`];
-      return [`AP image predownload started (upgrade ${upgradeId}); follow it with show ap image.`];
+    predownload: (actor, options = {}) =>
+      startPredownload(actor, options.replaceBackup ? { confirmReplaceBackup: true } : {}, { started: '', replaceBackup: 'ap image predownload replace-backup' }),
+    predownloadSiteTag: async (actor, siteTag) => {
+      if (!deps.apImage().aps.some((ap) => ap.siteTag === siteTag)) return [`% Error: No AP of this controller is in site tag ${siteTag}.`];
+      // IOS's per-site command has no replace-backup: the page's Save & Download, with this site tag as its target, confirms it.
+      return startPredownload(actor, { targets: siteTagTargets(siteTag) }, { started: ` for site tag ${siteTag}`, replaceBackup: 'Save & Download on the page with this site tag as its target, and confirm' });
+    },
+    abortSiteTag: async (actor, siteTag) => {
+      const result = await api.maintenance.abortSiteTag(siteTag, actor);
+      if (result.status !== 202) return refusal(result, 'Abort refused');
+      const { cancelled, aborted } = z.object({ cancelled: z.boolean(), aborted: z.array(z.string()) }).parse(result.body);
+      if (cancelled) return [`AP image predownload of site tag ${siteTag} aborted: every AP drops its partial image.`];
+      return [`AP image predownload aborted for ${aborted.length} AP(s) of site tag ${siteTag} (${aborted.join(', ')}): each drops its partial image; the other APs go on.`];
     },
     swap: () => {
       const upgrade = deps.upgrade();
@@ -100,6 +118,11 @@ export function createConsoleCliBackend(deps: ConsoleCliDeps): { backend: CliBac
       const result = await api.cancel(actor);
       return result.status === 202 ? ['AP image predownload aborted: every AP drops its partial image.'] : refusal(result, 'Abort refused');
     },
+    changeLogging: async (change, actor) => {
+      const result = await deps.logging.change(change, actor);
+      return result.ok ? [] : result.issues.map((issue) => `% Error: ${result.error}: ${issue.message}${issue.path ? ` (${issue.path})` : ''}`);
+    },
+    logging: () => deps.logging.view(),
     upgrade: deps.upgrade,
     apImage: deps.apImage,
     syslog: deps.syslog,

@@ -2,7 +2,7 @@ import type { Namespace, Socket } from 'socket.io';
 import type { ApImageReport, ApImageRow, ApImageSummary } from '../../lib/apImage';
 import { apImagePageQuerySchema, DEFAULT_AP_IMAGE_PAGE_QUERY, type ApImagePageQuery } from '../../lib/apImageQuery';
 import type { ImageDownloadProfileView } from '../../lib/imageDownloadProfile';
-import type { ConsoleClientToServerEvents, ConsoleServerToClientEvents, ConsoleSnapshot } from '../../lib/socketEvents';
+import type { ConsoleClientToServerEvents, ConsoleServerToClientEvents, ConsoleSnapshot, TransferSample } from '../../lib/socketEvents';
 import { SYSLOG_PAGE_LINES, type SyslogLine } from '../../lib/syslog';
 import type { UpgradeView } from '../../lib/upgradeStage';
 import type { ConsoleNotifier } from '../orchestrator/notifier';
@@ -15,6 +15,7 @@ export interface ConsoleViews {
   page(query: ApImagePageQuery): ApImageReport;
   summary(): ApImageSummary;
   upgrade(): UpgradeView;
+  transfer(): TransferSample;
 }
 
 // Four batches a second: live enough for a progress bar, cheap enough for a large fleet.
@@ -169,6 +170,7 @@ export class ConsoleHub implements ConsoleNotifier {
   /** Each page gets the fleet's counters and what changed on the page it shows. */
   private sendPages(): void {
     const summary = this.sources.summary();
+    const transfer = this.sources.transfer();
     for (const socket of this.namespace.sockets.values()) {
       const view = this.views.get(socket.id);
       if (!view) continue;
@@ -186,6 +188,7 @@ export class ConsoleHub implements ConsoleNotifier {
         total: page.total,
         aps: unchanged ? page.aps.filter((ap) => this.dirtyAps.has(ap.mac) || view.positions.get(ap.mac) !== ap.queuePosition) : page.aps,
         page: unchanged ? null : macs,
+        transfer,
       });
       Object.assign(view, sentPage(page.aps));
       view.stale = false;

@@ -16,13 +16,15 @@ const READ = ['GET', 'HEAD'];
 const RULES: Rule[] = [
   { methods: ['POST'], path: /^\/api\/auth\/login$/, access: 'public' },
   { methods: '*', path: /^\/api\/auth\//, access: 'user' },
-  { methods: READ, path: /^\/api\/(image-download-profile|software-upgrade|software-upgrade\/check|ap-image|syslog)$/, access: 'user' },
+  { methods: READ, path: /^\/api\/(image-download-profile|software-upgrade|software-upgrade\/check|ap-image|syslog|logging)$/, access: 'user' },
   // The upgrade history and its CSV export: read-only, for monitors too.
   { methods: READ, path: /^\/api\/upgrades(\/(\d+(\/export)?|export))?$/, access: 'user' },
   // A user may change their own password; the account service refuses anyone else's unless admin.
   { methods: ['PUT'], path: /^\/api\/users\/[^/]+\/password$/, access: 'user' },
   { methods: '*', path: /^\/api\//, access: 'admin' },
   { methods: READ, path: /^\/(_next\/|favicon\.svg$|login$)/, access: 'public' },
+  // Prometheus has no session: the metrics endpoint checks its bearer token or Basic credentials itself.
+  { methods: ['GET'], path: /^\/metrics$/, access: 'public' },
   { methods: '*', path: /^\//, access: 'user' },
 ];
 

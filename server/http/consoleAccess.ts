@@ -3,6 +3,7 @@ import type { AuthApi } from './authApi';
 import type { CatalogApi } from './catalogApi';
 import type { ConsoleApi } from './consoleApi';
 import type { ImageTrustApi } from './imageTrustApi';
+import type { LoggingApi } from './loggingApi';
 import type { SshKeysApi } from './sshKeysApi';
 
 export interface InstalledApis {
@@ -12,6 +13,7 @@ export interface InstalledApis {
   imageTrust: ImageTrustApi;
   sshKeys?: SshKeysApi;
   apAuthorization: ApAuthorizationApi;
+  logging: LoggingApi;
 }
 
 // Next.js bundles route handlers apart from the custom server's modules, so the

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { toFieldIssues } from '../../lib/imageDownloadProfile';
-import { activateRequestSchema, describeTargets, scheduleChangeSchema, type PredownloadTargets } from '../../lib/rollout';
+import { activateRequestSchema, describeTargets, scheduleChangeSchema, siteTagSchema, type PredownloadTargets } from '../../lib/rollout';
 import { upgradeDetailCsv, upgradeHistoryCsv, type UpgradeHistoryDetail } from '../../lib/upgradeHistory';
 import type { AuditAction, AuditLog } from '../auth/auditLog';
 import { ApActionError } from '../orchestrator/apActions';
@@ -98,6 +98,27 @@ export class MaintenanceApi {
         action === 'retry' ? actions.retryNow(mac.data) : action === 'abort' ? actions.abort(mac.data) : actions.exclude(mac.data, action === 'exclude');
       await this.audited(actor, `ap.${action}`, `${ap.name} ${ap.mac}`);
       return { status: 202, body: { mac: ap.mac, name: ap.name, predownloadStatus: ap.predownloadStatus, activationExcluded: ap.activationExcluded } };
+    } catch (error) {
+      return conflict(error);
+    }
+  }
+
+  /**
+   * `ap image predownload site-tag NAME abort`: 202 `{ cancelled: true }` when the predownload was that site
+   * tag's alone (it ends as Cancel ends it), or `{ cancelled: false, aborted: [names] }`; 409 when none of it runs.
+   */
+  async abortSiteTag(rawSiteTag: string, actor: RequestActor): Promise<ApiResult> {
+    const siteTag = siteTagSchema.safeParse(rawSiteTag);
+    if (!siteTag.success) return { status: 400, body: { error: siteTag.error.issues[0].message } };
+    try {
+      const upgradeId = this.deps.orchestrator.view().upgradeId;
+      const stopped = await this.deps.orchestrator.abortSiteTag(siteTag.data);
+      if (stopped === null) {
+        await this.audited(actor, 'upgrade.cancel', `upgrade ${upgradeId} (site tag ${siteTag.data})`);
+        return { status: 202, body: { cancelled: true, aborted: [] } };
+      }
+      for (const ap of stopped) await this.audited(actor, 'ap.abort', `${ap.name} ${ap.mac} (site tag ${siteTag.data})`);
+      return { status: 202, body: { cancelled: false, aborted: stopped.map((ap) => ap.name) } };
     } catch (error) {
       return conflict(error);
     }

@@ -23,6 +23,8 @@ function answer(res: ServerResponse, status: number, error: string, headers: Rec
 export const LIMITED_ENDPOINTS: readonly { method: string; path: string; kind: AccessKind }[] = [
   { method: 'POST', path: '/api/auth/login', kind: 'login' },
   { method: 'POST', path: '/api/image-download-profile/host-key', kind: 'hostKey' },
+  // Basic credentials cost a password hash per scrape.
+  { method: 'GET', path: '/metrics', kind: 'metrics' },
 ];
 
 export interface RequestGateOptions {

@@ -143,6 +143,17 @@ describe('the request gate: per-source limits', () => {
     expect(replies.slice(0, 10)).toEqual(Array(10).fill(200));
     expect(replies.slice(10)).toEqual(Array(5).fill(429));
   });
+
+  it('rate-limits GET /metrics per source, before any credentials are checked', async () => {
+    const replies: { status: number; headers: Record<string, unknown>; body: string }[] = [];
+    // 30 at once, then two a second: the bucket refills while the requests go out, so the first refusal comes at the 31st or a little later.
+    for (let i = 0; i < 60 && !replies.some((r) => r.status === 429); i += 1) replies.push(await send('GET', '/metrics', { localAddress: '127.0.0.4', headers: { authorization: 'Basic bm9jOndyb25n' } }));
+    expect(replies.slice(0, 30).map((r) => r.status)).toEqual(Array(30).fill(200));
+    const refused = replies.at(-1)!;
+    expect(refused.status).toBe(429);
+    expect(JSON.parse(refused.body).error).toMatch(/^Too many metrics scrapes from 127\.0\.0\.4; try again in \d+ s\.$/);
+    expect(refused.headers['retry-after']).toMatch(/^\d+$/);
+  });
 });
 
 type SshOutcome = 'logged in' | 'refused' | 'closed';

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sessionCookie } from '../auth/cookies';
 import { TEST_ADMIN_PASSWORD, startConsoleHarness, type ConsoleHarness } from '../testing/consoleHarness';
 import { installApis } from './consoleAccess';
+import { LoggingApi } from './loggingApi';
 import { respond, respondWithBody } from './routeResponse';
 
 // The route handlers' own check, with no request gate in front: what a request reaching a handler
@@ -18,7 +19,7 @@ async function cookieFor(username: string, password: string): Promise<string> {
 
 beforeAll(async () => {
   harness = await startConsoleHarness();
-  installApis({ console: harness.instance.api, auth: harness.instance.authApi, catalog: harness.instance.catalogApi, imageTrust: harness.instance.imageTrustApi, apAuthorization: harness.instance.apAuthorizationApi });
+  installApis({ console: harness.instance.api, auth: harness.instance.authApi, catalog: harness.instance.catalogApi, imageTrust: harness.instance.imageTrustApi, apAuthorization: harness.instance.apAuthorizationApi, logging: new LoggingApi(harness.instance.logging) });
   await harness.instance.auth.createUser({ username: 'admin', sourceAddress: '127.0.0.1' }, { username: 'noc', password: 'noc-monitor-pass', role: 'monitor' });
   adminCookie = await cookieFor('admin', TEST_ADMIN_PASSWORD);
   monitorCookie = await cookieFor('noc', 'noc-monitor-pass');

@@ -7,6 +7,7 @@ import type { CatalogApi } from './catalogApi';
 import { installedApis } from './consoleAccess';
 import type { ApiResult, ConsoleApi } from './consoleApi';
 import type { ImageTrustApi } from './imageTrustApi';
+import type { LoggingApi } from './loggingApi';
 import { SECURE_TRANSPORT_HEADER, SOURCE_HEADER, type RequestActor } from '../../lib/requestActor';
 
 export interface RouteContext {
@@ -15,6 +16,7 @@ export interface RouteContext {
   catalog: CatalogApi;
   imageTrust: ImageTrustApi;
   apAuthorization: ApAuthorizationApi;
+  logging: LoggingApi;
   /** The caller, from their session; only public routes (login) run without one, as `anonymous`. */
   actor: RequestActor;
   sourceAddress: string;
@@ -63,7 +65,7 @@ export async function respond(request: Request, call: Call): Promise<Response> {
   try {
     const actor = await authorize(request, apis, sourceAddress, sessionId);
     if (actor instanceof Response) return actor;
-    return toResponse(await call({ api: apis.console, auth: apis.auth, catalog: apis.catalog, imageTrust: apis.imageTrust, apAuthorization: apis.apAuthorization, actor, sourceAddress, sessionId, secure }));
+    return toResponse(await call({ api: apis.console, auth: apis.auth, catalog: apis.catalog, imageTrust: apis.imageTrust, apAuthorization: apis.apAuthorization, logging: apis.logging, actor, sourceAddress, sessionId, secure }));
   } catch (error) {
     console.error('API error:', error instanceof Error ? error.message : error);
     return refusal(500, 'Internal error; see the console log.');

@@ -100,6 +100,8 @@ export const ACCESS_LIMITS = {
   // Every RESTCONF request carries its password (HTTP Basic), so each one costs a password hash (~100 ms):
   // room for a poller reading a few paths every few seconds, not for a guessing script.
   restconf: { what: 'RESTCONF requests', limits: { burst: 30, perMinute: 60, concurrent: 2 } },
+  // A Prometheus scraping every second, twice over (an HA pair behind one NAT), fits; a password guesser does not.
+  metrics: { what: 'metrics scrapes', limits: { burst: 30, perMinute: 120, concurrent: 2 } },
 } as const satisfies Record<string, { what: string; limits: SourceLimits }>;
 
 export type AccessKind = keyof typeof ACCESS_LIMITS;

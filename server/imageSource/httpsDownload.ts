@@ -72,6 +72,7 @@ export async function httpsDownload(options: HttpsDownloadOptions): Promise<Http
   }
 
   let written = offset;
+  options.onProgress?.(offset, options.size);
   const progress = new Transform({
     transform(chunk: Buffer, _encoding, done) {
       written += chunk.length;

@@ -21,6 +21,16 @@ export async function sha256OfFile(filePath: string): Promise<string> {
 }
 
 /**
+ * Told about each fetch the cache really makes from the image server (a file it already holds is not
+ * fetched): when it starts, and how it ended. A cancelled fetch ends neither way.
+ */
+export interface FetchReport {
+  started(): void;
+  fetched(image: CachedImage): void;
+  failed(error: ImageFetchError): void;
+}
+
+/**
  * The seam between image sources and AP sessions: each file is fetched from the
  * image server once per upgrade, and every AP of that image type is fed from here.
  */
@@ -33,18 +43,31 @@ export class ImageCache {
   ) {}
 
   /** Fetches the file unless this upgrade already has it; a failed fetch is forgotten so a retry fetches again. */
-  get(fileName: string, options: ImageFetchOptions): Promise<CachedImage> {
+  get(fileName: string, options: ImageFetchOptions, report?: FetchReport): Promise<CachedImage> {
     const existing = this.inFlight.get(fileName);
     if (existing) return existing;
-    const fetching = this.fetch(fileName, options);
+    const fetching = report ? this.reported(this.fetch(fileName, options, report), options, report) : this.fetch(fileName, options);
     this.inFlight.set(fileName, fetching);
     fetching.catch(() => this.inFlight.delete(fileName));
     return fetching;
   }
 
-  private async fetch(fileName: string, options: ImageFetchOptions): Promise<CachedImage> {
+  private async reported(fetching: Promise<CachedImage>, options: ImageFetchOptions, report: FetchReport): Promise<CachedImage> {
+    try {
+      const image = await fetching;
+      report.fetched(image);
+      return image;
+    } catch (error) {
+      const failure = error instanceof ImageFetchError ? error : new ImageFetchError(String(error), true);
+      if (!failure.cancelled && !options.signal.aborted) report.failed(failure);
+      throw error;
+    }
+  }
+
+  private async fetch(fileName: string, options: ImageFetchOptions, report?: FetchReport): Promise<CachedImage> {
     fs.mkdirSync(this.dir, { recursive: true });
     const destination = path.join(this.dir, fileName);
+    report?.started();
     const result = await this.source.fetch(fileName, destination, options);
     const size = fs.statSync(destination).size;
     if (size !== result.bytes) throw new ImageFetchError(`Short read: ${size} of ${result.bytes} bytes`, true);
@@ -62,8 +85,8 @@ export class ImageCache {
   }
 
   /** Reads a small text file of the bundle (version.info) through the cache. */
-  async readText(fileName: string, options: ImageFetchOptions): Promise<string> {
-    const image = await this.get(fileName, options);
+  async readText(fileName: string, options: ImageFetchOptions, report?: FetchReport): Promise<string> {
+    const image = await this.get(fileName, options, report);
     return fs.readFileSync(image.path, 'utf8').trim();
   }
 

@@ -19,6 +19,11 @@ export interface ImageSource {
 
 export interface ImageFetchOptions {
   signal: AbortSignal;
+  /**
+   * The bytes of the file held so far. A source calls it first with where the transfer starts (0, or
+   * what a resumed file already holds) before any byte moves, so that what crosses the network is
+   * what the later calls add (the console's count of bytes fetched from image servers).
+   */
   onProgress: (bytes: number, totalBytes: number | null) => void;
 }
 

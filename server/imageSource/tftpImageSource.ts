@@ -27,6 +27,8 @@ export class TftpImageSource implements ImageSource {
 
   async fetch(fileName: string, destination: string, options: ImageFetchOptions): Promise<ImageFetchResult> {
     const { server, port, imagePath, blksize, windowsize, timeoutMs, retries } = this.settings;
+    // TFTP cannot start mid-file: every fetch starts at byte 0.
+    options.onProgress(0, null);
     try {
       const result = await tftpDownload({
         host: server.replace(/^\[|\]$/g, ''),

@@ -21,13 +21,14 @@ const ROW = new RegExp(`^(\\S+)\\s+(\\S+)\\s+(\\S+)\\s+(${[...STATUS_BY_LABEL.ke
 /** Reads show ap image's text (rendered at `readAt`) back into the API's terms, as an engineer reading it would; throws on a line it cannot read. */
 export function parseShowApImage(lines: readonly string[], readAt: number): SurfaceView {
   const summary: Record<string, number | boolean> = {};
-  const total = lines.map((line) => /^Total number of APs : (\d+)$/.exec(line)).find(Boolean);
+  const total = lines.map((line) => /^Total number of APs +: (\d+)$/.exec(line)).find(Boolean);
   if (!total) throw new Error(`show ap image printed no "Total number of APs":\n${lines.join('\n')}`);
   summary.totalAps = Number(total[1]);
+  // Each counter line read by its words, `        Initiated                  : 0`, whatever column its colon is at.
+  const counters = new Map(lines.map((text) => /^ {8}(\S.*?) +: (\S+)$/.exec(text)).filter((match) => match !== null).map((match) => [match[1], match[2]] as const));
   for (const [label, field] of COUNTER_LABELS) {
-    const line = lines.find((text) => text.startsWith(`        ${label.padEnd(32)}: `));
-    if (!line) throw new Error(`show ap image printed no "${label}" counter`);
-    const value = line.slice(line.indexOf(': ') + 2).trim();
+    const value = counters.get(label);
+    if (value === undefined) throw new Error(`show ap image printed no "${label}" counter`);
     summary[field] = field === 'predownloadInProgress' ? value === 'Yes' : Number(value);
   }
   const rule = lines.findIndex((line) => /^-{100,}$/.test(line));

@@ -69,7 +69,7 @@ it(`predownloads to ${FLEET_SIZE} APs through ${SLOTS} delivery slots, fetching 
     // change to Activate was written with every line before it, and the page's log shows only the newest lines).
     const lines = await harness.instance.store.db.selectFrom('event_log').select('text').where('text', 'like', '%Completed install add%').execute();
     const fetched = lines.map((line) => line.text);
-    expect(fetched.map((text) => /\/(\w+) \(/.exec(text)?.[1]).sort()).toEqual([...digests.keys()].sort());
+    expect(fetched.map((text) => /\/(ap\w+)$/.exec(text)?.[1]).filter(Boolean).sort()).toEqual([...digests.keys()].sort());
 
     // The API pages, filters and sorts like the page does, and counts what matches.
     const page = report('limit=10&offset=20&sort=-name&imageType=ap1g7');

@@ -39,11 +39,11 @@ afterEach(async () => {
 const HOSTING = DEMO_FLEET.find((ap) => ap.hostsController)!;
 const OTHER = DEMO_FLEET.find((ap) => !ap.hostsController && ap.imageType !== HOSTING.imageType)!;
 
-/** The lines in which an AP says an image's transfer begins (`Image Data Request sent, fileName [...]`), by file. */
+/** The lines in which an AP says an image's transfer begins (`Image Data Request sent to 127.0.0.1, fileName [...]`), by file. */
 function transfersBegun(h: ConsoleHarness, apName: string): Map<string, number> {
   const begun = new Map<string, number>();
   for (const line of h.instance.api.getSyslog().body as SyslogLine[]) {
-    const match = new RegExp(`^${apName}: Image Data Request sent, fileName \\[([^\\]]+)\\]`).exec(line.text);
+    const match = new RegExp(`^${apName}: Image Data Request sent to \\S+, fileName \\[([^\\]]+)\\]`).exec(line.text);
     if (match) begun.set(match[1], (begun.get(match[1]) ?? 0) + 1);
   }
   return begun;

@@ -5,7 +5,8 @@ import { ApSessionError } from '../capwap/apSession';
 import type { ConsoleConfig } from '../config';
 import { checkCachedImage, type SigningGate } from '../imageSigning/bundleSignature';
 import { verifiedWords } from '../imageSigning/imageVerification';
-import type { AccessPointRepository } from '../store/accessPointRepository';
+import type { AccessPointRecord, AccessPointRepository } from '../store/accessPointRepository';
+import type { EventLine } from '../store/eventLog';
 import type { UpgradeRunRepository } from '../store/upgradeRunRepository';
 import type { ConsoleNotifier } from './notifier';
 import type { PredownloadTransitions } from './predownloadTransitions';
@@ -111,13 +112,10 @@ export class PredownloadDelivery {
     this.deps.notifier.apChanged(mac);
     if (pending && pending.size > 0) return;
     const ap = this.deps.aps.get(mac)!;
-    this.deps.transitions.move(
-      mac,
-      'Predownloading',
-      'Complete',
-      { predownloadVersion: run.targetVersion, nextRetryTime: null, lastError: null },
+    this.deps.transitions.move(mac, 'Predownloading', 'Complete', { predownloadVersion: run.targetVersion, nextRetryTime: null, lastError: null }, [
+      syslogText.imageDownload(ap, this.deps.registry().endpoints(mac), true),
       syslogText.apEvent(ap, `Image Predownload Success: ${ap.backupImage}, ${verifiedWords(verification)}`),
-    );
+    ]);
     this.hooks.checkStage(run);
   }
 
@@ -130,6 +128,14 @@ export class PredownloadDelivery {
     run.pending.delete(mac);
   }
 
+  /**
+   * How an AP's failed image download is logged: the EWC's `Disjoined Image Download Failed` line, then
+   * this console's detail line (the reason, and the retry it announces).
+   */
+  downloadFailedLines(ap: AccessPointRecord, detail: string): EventLine[] {
+    return [syslogText.imageDownload(ap, this.deps.registry().endpoints(ap.mac), false), syslogText.apEvent(ap, detail, 'error')];
+  }
+
   failAp(run: UpgradeRun, mac: string, reason: string, retryable: boolean): void {
     const ap = this.deps.aps.get(mac);
     if (!ap || !PREDOWNLOAD_ACTIVE.has(ap.predownloadStatus)) return;
@@ -137,8 +143,8 @@ export class PredownloadDelivery {
     // The row's Retry Count and Next Retry Time change with the line that announces the retry.
     const retry = planRetry(ap.retryCount, retryable, this.deps.config.retry, Date.now());
     const changes = { lastError: reason, nextRetryTime: retry?.nextRetryTime ?? null, retryCount: retry?.retryCount ?? ap.retryCount };
-    const line = syslogText.apEvent(ap, `Image Predownload Failed: ${reason}${retryNote(retry, this.deps.config.retry)}`, 'error');
-    if (!this.deps.transitions.move(mac, ap.predownloadStatus, 'Failed', changes, line)) return;
+    const lines = this.downloadFailedLines(ap, `Image Predownload Failed: ${reason}${retryNote(retry, this.deps.config.retry)}`);
+    if (!this.deps.transitions.move(mac, ap.predownloadStatus, 'Failed', changes, lines)) return;
     if (retry) run.retryTimers.set(mac, setTimeout(() => this.hooks.retry(run, mac), retry.delayMs));
     this.hooks.checkStage(run);
   }

@@ -6,7 +6,7 @@ import type { ApRegistry } from '../capwap/apRegistry';
 import type { ConsoleConfig } from '../config';
 import type { AccessPointRecord } from '../fleet/accessPoint';
 import { SigningGate } from '../imageSigning/bundleSignature';
-import type { CachedImage } from '../imageSource/imageCache';
+import type { CachedImage, FetchReport } from '../imageSource/imageCache';
 import { ImageFetchError, ImageTypeNotOfferedError } from '../imageSource/imageSource';
 import type { AccessPointRepository } from '../store/accessPointRepository';
 import type { EventLog } from '../store/eventLog';
@@ -16,17 +16,11 @@ import { readBundleVersion, type BundleVersion } from './bundleVersion';
 import type { ConsoleNotifier } from './notifier';
 import { PredownloadDelivery } from './predownloadDelivery';
 import type { PredownloadTransitions } from './predownloadTransitions';
+import { installReport } from './installLog';
 import { downloadFailure, syslogText } from './syslogText';
 import type { TransferProgress } from './transferProgress';
 import { newImageJob, type ImageJob, type UpgradeRun } from './upgradeRun';
 import type { UpgradeStages } from './upgradeStages';
-
-/** `70512640 bytes in 0.61 s (115.6 MB/s); blksize 1468, windowsize 16, tsize 70512640` */
-function describeFetch(image: CachedImage): string {
-  const seconds = image.elapsedMs / 1000;
-  const rate = seconds > 0 ? `${(image.size / 1e6 / seconds).toFixed(1)} MB/s` : 'instant';
-  return `${image.size} bytes in ${seconds.toFixed(2)} s (${rate}); ${image.detail}`;
-}
 
 export interface PredownloadRunnerDeps {
   config: ConsoleConfig;
@@ -63,10 +57,11 @@ export class PredownloadRunner {
    */
   bundleUnreadable(run: UpgradeRun, bundle: Extract<BundleVersion, { ok: false }>): void {
     const reason = downloadFailure(bundle.url, bundle.reason);
-    this.deps.log.write(syslogText.downloadFailed(bundle.url, bundle.reason));
+    // A failed fetch said so as it failed; a file that came but holds no version says so now.
+    if (bundle.fetched) this.deps.log.write(syslogText.downloadFailed(bundle.url, bundle.reason));
     const registry = this.deps.registry();
     const failed = (ap: AccessPointRecord, from: AccessPointRecord['predownloadStatus']) =>
-      this.deps.transitions.move(ap.mac, from, 'Failed', { lastError: reason, nextRetryTime: null }, syslogText.apEvent(ap, `Image Predownload Failed: ${reason}`, 'error'));
+      this.deps.transitions.move(ap.mac, from, 'Failed', { lastError: reason, nextRetryTime: null }, this.delivery.downloadFailedLines(ap, `Image Predownload Failed: ${reason}`));
     for (const ap of [...this.deps.aps.reader.values()]) {
       // An AP a resumed run had enrolled already ends with the others.
       if (ap.upgradeId === run.id && PREDOWNLOAD_ACTIVE.has(ap.predownloadStatus)) failed(ap, ap.predownloadStatus);
@@ -88,7 +83,7 @@ export class PredownloadRunner {
   async execute(run: UpgradeRun): Promise<void> {
     // A resumed run whose version was never read reads it now; one it cannot read ends here, before anything else is asked for.
     if (run.targetVersion === null) {
-      const bundle = await readBundleVersion(run.source, run.cache, this.fetchOptions(run, VERSION_FILE));
+      const bundle = await readBundleVersion(run.source, run.cache, this.fetchOptions(run, VERSION_FILE), this.report(run, VERSION_FILE));
       if (run.cancelled) return;
       if (!bundle.ok) return this.bundleUnreadable(run, bundle);
       run.targetVersion = bundle.version;
@@ -96,9 +91,8 @@ export class PredownloadRunner {
     // Image signing: the bundle's signed manifest is read and verified at Initiate, before any byte reaches an AP.
     const signingGate = new SigningGate();
     this.delivery.signWith(run, signingGate);
-    run.targetControllerVersion = await run.cache
-      .readText(CONTROLLER_VERSION_FILE, this.fetchOptions(run, CONTROLLER_VERSION_FILE))
-      .catch((error) => this.bundleFileMissing(run, CONTROLLER_VERSION_FILE, error));
+    // A missing controller_version.info does not stop the run (a Desktop bundle has none): its failure is logged, and the controller image then fails with its own line.
+    run.targetControllerVersion = await run.cache.readText(CONTROLLER_VERSION_FILE, this.fetchOptions(run, CONTROLLER_VERSION_FILE), this.report(run, CONTROLLER_VERSION_FILE)).catch(() => null);
     // Every source obeys the same rule: a catalog's TLS connection or an upload is no vendor signature.
     const policy = { ...this.deps.config, expectedVersion: run.targetVersion, acceptsTrustedDigests: run.source.trustedDigest !== undefined };
     const signing = await signingGate.read(run.cache, (fileName) => this.fetchOptions(run, fileName), policy);
@@ -136,9 +130,13 @@ export class PredownloadRunner {
   /** Fetch options that publish the bytes fetched so far, for the page's view of the image server transfer. */
   private fetchOptions(run: UpgradeRun, fileName: string) {
     const url = run.source.displayUrl(fileName);
+    const countFetched = this.deps.progress.fetchCounter();
     return {
       signal: run.abort.signal,
       onProgress: (bytes: number, totalBytes: number | null) => {
+        countFetched(bytes);
+        // A fetch shows once a byte has come: a start at 0 (TFTP's report before its first block) shows nothing yet.
+        if (bytes === 0) return;
         if (totalBytes !== null && bytes >= totalBytes) run.fetches.delete(fileName);
         else run.fetches.set(fileName, { fileName, url, bytes, totalBytes });
         this.deps.notifier.upgradeChanged();
@@ -146,13 +144,9 @@ export class PredownloadRunner {
     };
   }
 
-  /** A missing controller_version.info does not stop the run (a Desktop bundle has none): the controller image then fails with its own line. */
-  private bundleFileMissing(run: UpgradeRun, fileName: string, error: unknown): null {
-    if (!run.cancelled) {
-      const reason = error instanceof ImageFetchError ? error.reason : String(error);
-      this.deps.log.write(syslogText.downloadFailed(run.source.displayUrl(fileName), reason));
-    }
-    return null;
+  /** The install_engine lines of a bundle file's fetches (the signature manifest's, which a bundle may lack, have none). */
+  private report(run: UpgradeRun, fileName: string): FetchReport {
+    return installReport(this.deps.log, run.source.displayUrl(fileName));
   }
 
   /** Adds an AP to the run: Initiated (or Not Supported), with the images it needs queued. */
@@ -199,7 +193,7 @@ export class PredownloadRunner {
     const url = run.source.displayUrl(job.fileName);
     let image: CachedImage;
     try {
-      image = await run.cache.get(job.fileName, this.fetchOptions(run, job.fileName));
+      image = await run.cache.get(job.fileName, this.fetchOptions(run, job.fileName), this.report(run, job.fileName));
     } catch (error) {
       run.fetches.delete(job.fileName);
       if (run.cancelled) return;
@@ -209,16 +203,14 @@ export class PredownloadRunner {
         return;
       }
       const fetchError = error instanceof ImageFetchError ? error : new ImageFetchError(String(error), true);
-      this.deps.log.write(syslogText.downloadFailed(url, fetchError.reason));
       for (const mac of starting) this.delivery.failAp(run, mac, downloadFailure(url, fetchError.reason), fetchError.retryable);
       return;
     }
     run.fetches.delete(job.fileName);
     if (!job.image) {
       job.image = image;
-      // Recorded with its log line in the same store tick: a resumed run reuses the file after checking this digest.
+      // Recorded in the store tick of its Completed line: a resumed run reuses the file after checking this digest.
       this.deps.runs.recordJob(run.id, { fileName: job.fileName, kind: job.kind, imageType: job.imageType, size: image.size, sha256: image.sha256 });
-      this.deps.log.write(syslogText.installCompleted(url, describeFetch(image)));
     }
     if (run.cancelled) return;
     // APs that joined while the file was being fetched are delivered with the others.

@@ -4,24 +4,28 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ApImageReport } from '../../lib/apImage';
+import { syslogLineText, type SyslogLine } from '../../lib/syslog';
 import type { HostKeyChallengeBody, ImageDownloadProfileView } from '../../lib/imageDownloadProfile';
 import { DEMO_BUNDLE_VERSION, DEMO_IMAGE_PATH, ensureDemoBundle } from '../demo/demoBundle';
 import { DEMO_FLEET } from '../demo/demoFleet';
 import { sha256OfFile } from '../imageSource/imageCache';
 import { ADMIN, startConsoleHarness, waitFor, type ConsoleHarness } from '../testing/consoleHarness';
 import { startOpenSshServer, type OpenSshServer } from '../testing/opensshServer';
+import { seedLine, seedSyslogLineAs } from '../testing/seedText';
 import { writeRandomFile } from '../testing/tftpdHpa';
 
 // Debian's OpenSSH on a loopback port, logging in a real test user whose home holds the bundle,
-// as in the seed document (Documents/sftp_files/…, relative to the login directory).
+// as in the seed document (Documents/sftp_files…/EWC/…, relative to the login directory).
 let sshd: OpenSshServer;
 let bundleDir: string;
-const IMAGE_PATH = `Documents/sftp_files${DEMO_IMAGE_PATH}`;
+// A folder of this process's own: several checkouts may run these tests against the one test user at once.
+const BUNDLE_ROOT = `Documents/sftp_files_${process.pid}`;
+const IMAGE_PATH = `${BUNDLE_ROOT}${DEMO_IMAGE_PATH}`;
 const BIG_AP1G8 = 120 * 1024 * 1024;
 
 beforeAll(async () => {
   sshd = await startOpenSshServer({ user: 'ewcsftp' });
-  const root = path.join(sshd.home, 'Documents', 'sftp_files');
+  const root = path.join(sshd.home, BUNDLE_ROOT);
   fs.rmSync(root, { recursive: true, force: true });
   ensureDemoBundle(root, 'scaled');
   bundleDir = path.join(root, DEMO_IMAGE_PATH);
@@ -29,6 +33,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  if (sshd) fs.rmSync(path.join(sshd.home, BUNDLE_ROOT), { recursive: true, force: true });
   await sshd?.dispose();
 });
 
@@ -53,6 +58,11 @@ const report = (h: ConsoleHarness) => h.instance.api.getApImage().body as ApImag
 const upgrade = (h: ConsoleHarness) => h.instance.orchestrator.view();
 const apNamed = (h: ConsoleHarness, name: string) => report(h).aps.find((ap) => ap.name === name)!;
 const url = (file: string, imagePath = IMAGE_PATH) => `sftp://*****@127.0.0.1:${sshd.port}/${imagePath}/${file}`;
+/** The log as `show logging` prints it. */
+const shownSyslog = (h: ConsoleHarness) => (h.instance.api.getSyslog().body as SyslogLine[]).map(syslogLineText);
+// The seed's copies mask the SFTP user as `******` (English, Chinese) or `*****` (Spanish, French); the console writes five.
+const SEED_SERVER = 'sftp://******@172.16.5.62';
+const consoleServer = () => `sftp://*****@127.0.0.1:${sshd.port}`;
 
 describe('predownload over SFTP from OpenSSH', () => {
   it('asks to trust the host key first, then delivers byte-exact without the password ever leaving the server', async () => {
@@ -75,6 +85,11 @@ describe('predownload over SFTP from OpenSSH', () => {
       expect(await sha256OfFile(path.join(agentDir, 'ap-backup.img'))).toBe(await sha256OfFile(path.join(bundleDir, ap.imageType)));
       expect(apNamed(harness, ap.name)).toMatchObject({ predownloadStatus: 'Complete', backupImage: DEMO_BUNDLE_VERSION });
     }
+
+    // Seed: *Feb 1 17:05:37.108: %INSTALL-5-INSTALL_COMPLETED_INFO: Chassis 1 R0/0: install_engine: Completed install add sftp://******@172.16.5.62/Documents/sftp_files/EWC_17_9_4a/ap3g3
+    // Differs: the time, the server's address (with its port, and the mask's length) and the bundle's folder.
+    const completed = shownSyslog(harness).find((line) => line.endsWith(`Completed install add ${url('ap3g3')}`))!;
+    expect(completed).toBe(seedSyslogLineAs(seedLine('Completed install add'), completed, { [SEED_SERVER]: consoleServer(), 'Documents/sftp_files/EWC_17_9_4a': IMAGE_PATH }));
 
     const profile = api.getProfile().body as ImageDownloadProfileView;
     expect(profile.sftp).toMatchObject({ hasPassword: true, hostKeyFingerprint: sshd.hostKeyFingerprint });
@@ -156,6 +171,21 @@ describe('predownload over SFTP from OpenSSH', () => {
     await harness.instance.api.startDownload(sftpProfile({ imagePath: 'Documents/Wrong-Path' }), ADMIN);
     await waitFor('stage Failed', () => upgrade(harness!), (u) => u.stage === 'Failed', 30_000);
     expect(apNamed(harness, 'AP-9117')).toMatchObject({ lastError: `Failed to download file ${url('version.info', 'Documents/Wrong-Path')}: No such file or directory`, nextRetryTime: null });
+    // The seed's SFTP wrong-path lines, word for word. Differs: the time, the server's address (with its port, and the mask's
+    // length), and the file: here the first one asked for, version.info (the seed's EWC asked for an AP image first).
+    const shown = shownSyslog(harness);
+    const differs = { [SEED_SERVER]: consoleServer(), 'Wrong-Path/ap1g6': 'Wrong-Path/version.info' };
+    // Seed: *Feb 1 20:29:17.325: %INSTALL-5-INSTALL_START_INFO: Chassis 1 R0/0: install_engine: Started install add sftp://******@172.16.5.62/Documents/Wrong-Path/ap1g6
+    const started = shown.find((line) => line.includes('Started install add'))!;
+    expect(started).toBe(seedSyslogLineAs(seedLine('Started install add sftp://'), started, differs));
+    // Seed: *Feb 1 20:29:25.730: %INSTALL-3-OPERATION_ERROR_MESSAGE: Chassis 1 R0/0: install_engine: Failed to install_add package sftp://******@172.16.5.62/Documents/Wrong-Path/ap1g6, Error: Failed to download file sftp://******@172.16.5.62/Documents/Wrong-Path/ap1g6: No such file or directory
+    const failed = shown.find((line) => line.includes('Failed to install_add'))!;
+    expect(failed).toBe(seedSyslogLineAs(seedLine('Failed to install_add package sftp://'), failed, differs));
+    // Seed: *Feb 1 20:29:14.108: %CAPWAPAC_SMGR_TRACE_MESSAGE-5-AP_JOIN_DISJOIN: Chassis 1 R0/0: wncd: AP Event: AP Name: AP-9117 Mac: 0cd0.f897.ade0 Session-IP: 172.16.4.34[5248] 172.16.4.26[5246] Disjoined Image Download Failed
+    // Differs: the time and the session's two ends (the AP's address and port as the AP port sees them, the controller's AP port).
+    const disjoined = shown.find((line) => line.includes('Disjoined'))!;
+    const apPort = /Session-IP: 127\.0\.0\.1\[(\d+)\] /.exec(disjoined)?.[1];
+    expect(disjoined).toBe(seedSyslogLineAs(seedLine('20:29:14.108'), disjoined, { '172.16.4.34[5248]': `127.0.0.1[${apPort}]`, '172.16.4.26[5246]': `127.0.0.1[${new URL(harness.capwapUrl).port}]` }));
   });
 
   it('stops after one refused login instead of locking the account, and the rows say why', async () => {
@@ -225,8 +255,11 @@ describe('predownload over SFTP from OpenSSH', () => {
       await waitFor('stage Activate', () => upgrade(harness!), (u) => u.stage === 'Activate' || u.stage === 'Failed', 60_000);
       const ap = apNamed(harness, '9105-emorenoa');
       expect(ap).toMatchObject({ predownloadStatus: 'Complete', retryCount: 1 });
+      // The line after `Completed install add` says where the fetch resumed.
       const lines = (harness.instance.api.getSyslog().body as { text: string }[]).map((l) => l.text);
-      expect(lines.some((l) => l.includes(`Completed install add ${url('ap1g8')}`) && /resumed at byte [1-9]\d*/.test(l))).toBe(true);
+      const completed = lines.indexOf(`Chassis 1 R0/0: install_engine: Completed install add ${url('ap1g8')}`);
+      expect(lines[completed + 1]).toContain(`Image fetched: ${url('ap1g8')}: `);
+      expect(lines[completed + 1]).toMatch(/resumed at byte [1-9]\d*/);
       const agentDir = path.join(harness.config.dataDir, 'fleet', DEMO_FLEET[2].mac.replace(/[^0-9a-zA-Z]/g, ''));
       expect(await sha256OfFile(path.join(agentDir, 'ap-backup.img'))).toBe(await sha256OfFile(original));
     } finally {

@@ -73,8 +73,8 @@ describe('a controller stopped gracefully mid-predownload', () => {
     expect(restarted.instance.orchestrator.view().stage).toBe('Activate');
     const lines = syslog(restarted);
     expect(lines).toContain(`Controller restarted: resuming upgrade 1 at stage ${stageAtStop}`);
-    expect(lines.filter((line) => line.includes('Completed install add'))).toHaveLength(1);
-    const resumedAt = lines.map((line) => new RegExp(`${AP.name}: Image Data Request sent, fileName \\[${AP.imageType}\\], resuming at (\\d+)`).exec(line)).find(Boolean);
+    expect(lines.filter((line) => line.endsWith(`Completed install add tftp://127.0.0.1:${tftpd.port}${DEMO_IMAGE_PATH}/${AP.imageType}`))).toHaveLength(1);
+    const resumedAt = lines.map((line) => new RegExp(`${AP.name}: Image Data Request sent to 127\\.0\\.0\\.1, fileName \\[${AP.imageType}\\], resuming at (\\d+)`).exec(line)).find(Boolean);
     expect(Number(resumedAt?.[1])).toBeGreaterThanOrEqual(held);
     expect(apRow(restarted)).toMatchObject({ predownloadStatus: 'Complete', retryCount: 0 });
     const fleetRoot = path.join(restarted.config.dataDir, 'fleet');
@@ -138,7 +138,7 @@ describe('an AP process killed mid-transfer', () => {
     // Retries that came before the process was up again failed with `AP is not connected`; the one after it resumed.
     expect(apRow(harness).predownloadStatus).toBe('Complete');
     expect(apRow(harness).retryCount).toBeGreaterThanOrEqual(1);
-    const resumedAt = syslog(harness).map((line) => /Image Data Request sent, fileName \[ap1g8\], resuming at (\d+)/.exec(line)).find(Boolean);
+    const resumedAt = syslog(harness).map((line) => /Image Data Request sent to 127\.0\.0\.1, fileName \[ap1g8\], resuming at (\d+)/.exec(line)).find(Boolean);
     expect(Number(resumedAt?.[1])).toBe(held);
     expect(await sha256OfFile(path.join(agentDirOf(fleetRoot), 'ap-backup.img'))).toBe(await sha256OfFile(path.join(serverRoot, DEMO_IMAGE_PATH, AP.imageType)));
     expect(bytesReceived(fleetRoot) - imageSize()).toBeLessThanOrEqual(64 * 1024);

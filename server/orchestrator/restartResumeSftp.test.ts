@@ -21,7 +21,7 @@ const AP = DEMO_FLEET[2];
 
 beforeAll(async () => {
   sshd = await startOpenSshServer({ user: 'ewcsftp' });
-  bundleRoot = path.join(sshd.home, 'Documents', 'restart_resume');
+  bundleRoot = path.join(sshd.home, 'Documents', `restart_resume_${process.pid}`);
   fs.rmSync(bundleRoot, { recursive: true, force: true });
   ensureDemoBundle(bundleRoot, 'scaled');
   bundleDir = path.join(bundleRoot, DEMO_IMAGE_PATH);
@@ -78,9 +78,12 @@ describe('a controller stopped while it fetches over SFTP', () => {
       expect(restarted.instance.orchestrator.view().stage).toBe('Activate');
       const lines = (restarted.instance.api.getSyslog().body as { text: string }[]).map((line) => line.text);
       expect(lines).toContain('Controller restarted: resuming upgrade 1 at stage APImageDownload');
-      const fetched = lines.filter((line) => line.includes(`Completed install add sftp://*****@127.0.0.1:${sshd.port}/${IMAGE_PATH}/ap1g8`));
-      expect(fetched).toHaveLength(1);
-      expect(Number(/resumed at byte (\d+)/.exec(fetched[0])?.[1])).toBe(held);
+      const url = `sftp://*****@127.0.0.1:${sshd.port}/${IMAGE_PATH}/ap1g8`;
+      expect(lines.filter((line) => line.endsWith(`Completed install add ${url}`))).toHaveLength(1);
+      // The line with the fetch's figures says where it resumed.
+      const figures = lines.filter((line) => line.startsWith(`Image fetched: ${url}: `));
+      expect(figures).toHaveLength(1);
+      expect(Number(/resumed at byte (\d+)/.exec(figures[0])?.[1])).toBe(held);
       const ap = (restarted.instance.api.getApImage().body as ApImageReport).aps.find((row) => row.name === AP.name);
       expect(ap).toMatchObject({ predownloadStatus: 'Complete', retryCount: 0 });
       const agentDir = path.join(restarted.config.dataDir, 'fleet', AP.mac.replace(/[^0-9a-zA-Z]/g, ''));

@@ -21,6 +21,11 @@ export interface ProgressFigures {
  */
 export class TransferProgress {
   private readonly transfers = new Map<string, Progress>();
+  /**
+   * Bytes moved since the console started: fetched from image servers, and acknowledged by APs (what a
+   * resumed transfer already held is not counted again). Counters for GET /metrics and the page's rate.
+   */
+  readonly moved = { fetchedBytes: 0, deliveredBytes: 0 };
 
   private key(mac: string, kind: ImageKind): string {
     return `${kind}:${mac}`;
@@ -36,13 +41,22 @@ export class TransferProgress {
     if (progress.startBytes === null) {
       progress.startBytes = bytes;
       progress.startedAt = Date.now();
-    }
+    } else if (bytes > progress.bytes) this.moved.deliveredBytes += bytes - progress.bytes;
     progress.bytes = bytes;
   }
 
   complete(mac: string, kind: ImageKind): void {
     const progress = this.transfers.get(this.key(mac, kind));
     if (progress) progress.bytes = progress.total;
+  }
+
+  /** A fetch's progress callback that counts the bytes each call adds to the first (where the transfer started). */
+  fetchCounter(): (bytes: number) => void {
+    let last: number | null = null;
+    return (bytes) => {
+      if (last !== null && bytes > last) this.moved.fetchedBytes += bytes - last;
+      last = bytes;
+    };
   }
 
   clear(mac: string): void {

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { VERSION_FILE } from '../../lib/imageBundle';
 import { PREDOWNLOAD_ACTIVE } from '../../lib/predownloadStatus';
 import { backupReplacementOf, describeBackupReplacement, type BackupReplacement } from '../../lib/backupReplacement';
 import { runsVersion, upgradeResultText } from '../../lib/upgradeOutcome';
@@ -20,10 +21,11 @@ import type { UpgradeOrigin, UpgradeRecord, UpgradeRepository } from '../store/u
 import type { UpgradeRunRepository } from '../store/upgradeRunRepository';
 import type { Executor } from '../store/store';
 import type { UnitOfWork } from '../store/unitOfWork';
-import { describeTargets, targetsMatcher, type ActivationOptions, type PredownloadTargets } from '../../lib/rollout';
+import { describeTargets, targetsAreSiteTag, targetsMatcher, type ActivationOptions, type PredownloadTargets } from '../../lib/rollout';
 import { probeBundleVersion } from './bundleVersion';
+import { installReport } from './installLog';
 import { stopsOnCancel } from './actionPreview';
-import { ApActions } from './apActions';
+import { ApActionError, ApActions } from './apActions';
 import { NetworkReload } from './networkReload';
 import { Rollout } from './rollout';
 import { RunRecovery } from './runRecovery';
@@ -148,7 +150,7 @@ export class UpgradeOrchestrator {
   async startPredownload(profile: StoredProfile, targets: PredownloadTargets | null = null, origin?: UpgradeOrigin, options: PredownloadOptions = {}): Promise<UpgradeRecord> {
     this.assertCanStart();
     const source = this.deps.createImageSource(profile);
-    const bundle = await probeBundleVersion(source, this.deps.config.dataDir, this.probes.signal);
+    const bundle = await probeBundleVersion(source, this.deps.config.dataDir, this.probes.signal, this.deps.progress.fetchCounter(), installReport(this.deps.log, source.displayUrl(VERSION_FILE)));
     if (this.probes.signal.aborted) throw new UpgradeConflictError('The controller is stopping: nothing was started.');
     // Another start may have won while the version was read.
     this.assertCanStart();
@@ -167,7 +169,7 @@ export class UpgradeOrchestrator {
     if (bundle.ok) this.deps.upgrades.setTargets(record.id, bundle.version, null);
     const cacheDir = path.join(cacheRoot, `upgrade-${record.id}`);
     this.deps.runs.create(record.id, profile, cacheDir);
-    this.deps.log.write(syslogText.installStart(imageUrl));
+    this.deps.log.write(syslogText.upgrade(`Upgrade ${record.id}: stage Initiate: ${record.message}`));
     this.run?.abort.abort();
     this.run?.dispose();
     // Images of an earlier bundle must never be resumed into this one's files.
@@ -272,6 +274,34 @@ export class UpgradeOrchestrator {
     this.stages.move(latest.id, latest.stage, 'Cancelled', CANCEL_REASON);
     this.deps.log.write(syslogText.upgrade(CANCEL_REASON, 'warning'));
     await this.deps.store.flush();
+  }
+
+  /**
+   * IOS-XE 17.15's `ap image predownload site-tag NAME abort`: a predownload of that site tag alone ends as
+   * Cancel ends it (null is returned); from a wider one, the site's APs still at it stop as each one's Abort
+   * stops it, and the others go on (the APs stopped are returned).
+   */
+  async abortSiteTag(siteTag: string): Promise<AccessPointRecord[] | null> {
+    const latest = this.deps.upgrades.latest();
+    const run = this.run;
+    if (!latest || !isCancellable(latest.stage) || !run || run.id !== latest.id) throw new UpgradeConflictError('No predownload is in progress.');
+    if (targetsAreSiteTag(latest.targets, siteTag)) {
+      await this.cancel();
+      return null;
+    }
+    const stopped: AccessPointRecord[] = [];
+    for (const ap of [...this.deps.aps.reader.values()]) {
+      if (ap.upgradeId !== run.id || ap.siteTag !== siteTag) continue;
+      try {
+        stopped.push(this.apActions.abort(ap.mac));
+      } catch (error) {
+        // Already done (Complete, Not Supported, or failed for good): nothing of it to stop.
+        if (!(error instanceof ApActionError)) throw error;
+      }
+    }
+    if (stopped.length === 0) throw new UpgradeConflictError(`No AP of site tag ${siteTag} has a predownload in progress.`);
+    // In the order the controller lists its APs.
+    return stopped.sort((a, b) => (a.mac < b.mac ? -1 : 1));
   }
 
   apJoined(session: ApSession): void {

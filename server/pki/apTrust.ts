@@ -125,6 +125,11 @@ export class ApTrust {
   }
 
   /** The AP authorization list, by MAC. */
+  /** The AP authorization list's record of one AP, if it holds one. */
+  authorization(mac: string): Promise<ApAuthorizationRecord | undefined> {
+    return apAuthorizationRows.get(this.db, mac);
+  }
+
   list(): Promise<ApAuthorizationRecord[]> {
     return apAuthorizationRows.all(this.db);
   }

@@ -96,6 +96,8 @@ export async function sftpDownload(options: SftpDownloadOptions): Promise<SftpDo
     const partial = await openPartial(options.destination, { source: sourceUrl(options), size, mtime: attrs.mtime }, options.resume === true);
     local = partial.local;
     const resumedFrom = partial.from;
+    // Where the transfer starts, before any byte moves: a resumed file's bytes were fetched by an earlier attempt.
+    options.onProgress?.(resumedFrom, size);
     const chunkSize = Math.max(1, Math.min(options.chunkSize ?? DEFAULT_CHUNK_SIZE, sftp.maxReadLength));
     const pipeline = new ReadPipeline({
       local,

@@ -93,6 +93,11 @@ export class ProfileRepository {
     return new ProfileRepository(row ? { profile: fromRow(row, secrets), sealedPassword: row.sftp_password } : null, defaults, secrets);
   }
 
+  /** Whether a profile was ever saved; until then the controller runs on its embedded defaults. */
+  isSaved(): boolean {
+    return this.saved !== null;
+  }
+
   /** The saved profile, or the embedded default when none was saved yet. */
   get(): StoredProfile {
     return this.saved?.profile ?? this.defaults;

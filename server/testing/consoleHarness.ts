@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,6 +11,8 @@ import type { FleetAp } from '../agent/fleetSpec';
 import { loadConfig, type ConsoleConfig } from '../config';
 import { createConsole, type ConsoleInstance } from '../createConsole';
 import { sessionCookie } from '../auth/cookies';
+import { routeConsoleRequest } from '../http/consoleRequests';
+import { RequestGate } from '../http/requestGate';
 import { loadTrustedVendorKeys } from '../imageSigning/imageManifest';
 import type { RequestActor } from '../../lib/requestActor';
 import { JOIN_TOKEN_FILE } from '../pki/joinToken';
@@ -81,8 +83,16 @@ export async function startConsoleHarness(env: Record<string, string> = {}, data
     EWC_CATALOG_ALLOW_LOOPBACK: '1',
     ...env,
   });
-  const httpServer: Server = createServer();
+  // The console's own request routing behind the request gate (GET /metrics, uploads); what Next.js would serve answers 404.
+  let route: ((req: IncomingMessage, res: ServerResponse) => void) | null = null;
+  const httpServer: Server = createServer((req, res) => route?.(req, res));
   const instance = await createConsole(httpServer, config);
+  const gate = new RequestGate(instance.auth, { allowedHosts: { configured: config.allowedHosts, listenHost: config.host }, limiter: instance.limiter });
+  route = (req, res) =>
+    routeConsoleRequest(instance, gate, req, res, () => {
+      res.writeHead(404, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: 'Not served without Next.js' }));
+    });
   // A given PORT and EWC_CAPWAP_PORT are kept, so a console restarted on the same data folder is found again by its pages and APs.
   await new Promise<void>((resolve) => httpServer.listen(env.PORT ? config.port : 0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(httpServer.address() as AddressInfo).port}`;

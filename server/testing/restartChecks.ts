@@ -38,13 +38,17 @@ interface CheckInput {
   gracefulStop: { exitCode: number | null; ms: number };
 }
 
-/** Each of these happens once per AP, file or stage in one upgrade; its key names which one. */
+/**
+ * Each of these happens once per AP, image or stage in one upgrade; its key names which one. A fetch is
+ * not among them: one cut by a restart starts again and says so (`Started install add`), and a resumed
+ * run reads the bundle's small files again; an image is still completed once.
+ */
 const ONCE: { what: string; key: RegExp }[] = [
   { what: 'predownload success', key: /AP Name: (\S+) .*Image Predownload Success/ },
+  { what: 'download success', key: /AP Name: (\S+) .*Disjoined Image Download Success/ },
   { what: 'reloading', key: /AP Name: (\S+) .*Reloading to activate/ },
   { what: 'joined', key: /AP Name: (\S+) .*Joined running/ },
-  { what: 'fetched', key: /Completed install add (\S+)/ },
-  { what: 'started', key: /(Started install add) / },
+  { what: 'image fetched', key: /Completed install add (\S+\/(?:ap\w+|C9800-AP-iosxe-wlc\.bin))$/ },
   { what: 'stage', key: /Upgrade \d+: stage (\w+)/ },
 ];
 

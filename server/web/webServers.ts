@@ -1,7 +1,8 @@
 import { createServer as createHttpServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { isUploadPath } from '../../lib/httpModeSettings';
+import type { ConsoleInstance } from '../createConsole';
+import { routeConsoleRequest } from '../http/consoleRequests';
 import type { RequestGate } from '../http/requestGate';
 import { isRestconfPath } from '../restconf/restconfPath';
 import type { RestconfServer } from '../restconf/restconfServer';
@@ -20,25 +21,10 @@ export interface WebRoutes {
 }
 
 /** The console behind its ports: the request gate, then Desktop uploads (tus) or Next.js (`pages`); RESTCONF beside them. */
-export function consoleRoutes(parts: { gate: RequestGate; restconf: RestconfServer; uploads: { handle: (req: IncomingMessage, res: ServerResponse) => Promise<void> }; pages: Handler }): WebRoutes {
+export function consoleRoutes(parts: { gate: RequestGate; restconf: RestconfServer; instance: Pick<ConsoleInstance, 'uploads' | 'metrics'>; pages: Handler }): WebRoutes {
   return {
     checkHost: (req, res) => parts.gate.checkHost(req, res),
-    console: (req, res) => {
-      parts.gate.admit(req, res).then(
-        (admitted) => {
-          if (!admitted) return;
-          // Desktop (HTTP) uploads go to the tus server, past Next.js and its body handling.
-          if (isUploadPath(req.url ?? '')) void parts.uploads.handle(req, res);
-          else parts.pages(req, res);
-        },
-        (error: Error) => {
-          // The session could not be looked up (the database is gone): refused, never let through.
-          console.error(`Request refused: ${error.message}`);
-          res.writeHead(503, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
-          res.end(JSON.stringify({ error: 'The console cannot check the session now; try again in a moment.' }));
-        },
-      );
-    },
+    console: (req, res) => routeConsoleRequest(parts.instance, parts.gate, req, res, () => parts.pages(req, res)),
     restconf: (req, res) => void parts.restconf.handle(req, res),
   };
 }

@@ -1,4 +1,5 @@
 import { arg, keyword, type CommandNode } from '../commandTypes';
+import { LOGGING_COMMAND, NO_LOGGING_COMMAND } from './loggingCommands';
 
 const LINE = { kind: 'line', name: 'LINE' } as const;
 const WORD = { kind: 'word', name: 'WORD' } as const;
@@ -16,8 +17,9 @@ export const CONFIG_COMMANDS: CommandNode[] = [
   keyword('hostname', 'Set system\'s network name', {
     children: [arg('name', WORD, 'This system\'s network name', { run: ({ backend, actor }, a) => backend.setHostname(a.name, actor) })],
   }),
+  LOGGING_COMMAND,
   keyword('no', 'Negate a command or set its defaults', {
-    children: [keyword('hostname', 'Set system\'s network name back to the default', { run: ({ backend, actor }) => backend.setHostname(null, actor) })],
+    children: [keyword('hostname', 'Set system\'s network name back to the default', { run: ({ backend, actor }) => backend.setHostname(null, actor) }), NO_LOGGING_COMMAND],
   }),
   keyword('wireless', 'Wireless configuration', {
     children: [

@@ -1,6 +1,7 @@
 import { arg, keyword, type CommandNode } from '../commandTypes';
 import { renderShowApImage } from '../render/showApImage';
 import { renderShowApSummary } from '../render/showApSummary';
+import { loggingConfigLines } from '../render/loggingConfig';
 import { renderShowLogging } from '../render/showLogging';
 import { renderRunningConfig } from '../render/showRunningConfig';
 import { renderShowVersion } from '../render/showVersion';
@@ -16,14 +17,14 @@ export const SHOW_COMMAND: CommandNode = keyword('show', 'Show running system in
         keyword('summary', 'Show the APs joined to the controller', { run: ({ backend }) => renderShowApSummary(backend.apImage()) }),
       ],
     }),
-    keyword('logging', 'Show the contents of logging buffers', { run: ({ backend }) => renderShowLogging(backend.syslog()) }),
+    keyword('logging', 'Show the contents of logging buffers', { run: ({ backend }) => renderShowLogging(backend.syslog(), backend.logging()) }),
     keyword('privilege', 'Show current privilege level', {
       run: ({ actor }) => [`Current privilege level is ${actor.role === 'admin' ? 15 : 1}`],
     }),
     // Privilege 15 as on IOS, and as the page's Export configuration: it carries the sealed SFTP password.
     keyword('running-config', 'Current operating configuration', {
       admin: true,
-      run: ({ backend }) => renderRunningConfig(backend.hostname(), backend.upgrade().controllerVersion, backend.profileConfig()),
+      run: ({ backend }) => renderRunningConfig(backend.hostname(), backend.upgrade().controllerVersion, backend.profileConfig(), loggingConfigLines(backend.logging().settings)),
     }),
     keyword('version', 'System hardware and software status', {
       run: ({ backend }) => renderShowVersion(backend.hostname(), backend.upgrade().controllerVersion, backend.startedAt),
@@ -52,6 +53,17 @@ export const EXEC_COMMANDS: CommandNode[] = [
               keyword('abort', 'Abort the predownload in progress (Cancel)', { run: ({ backend, actor }) => backend.cancel(actor) }),
               keyword('replace-backup', 'Predownload even to APs that run the bundle\'s version, replacing their backup image with it', {
                 run: ({ backend, actor }) => backend.predownload(actor, { replaceBackup: true }),
+              }),
+              // IOS-XE 17.15's per-site predownload, as 9800 automation sends it.
+              keyword('site-tag', 'Predownload to the APs of one site tag', {
+                children: [
+                  arg('siteTag', { kind: 'word', name: 'WORD' }, 'Site tag name', {
+                    children: [
+                      keyword('start', 'Start the predownload to the APs of this site tag', { run: ({ backend, actor }, a) => backend.predownloadSiteTag(actor, a.siteTag) }),
+                      keyword('abort', 'Abort the predownload of this site tag', { run: ({ backend, actor }, a) => backend.abortSiteTag(actor, a.siteTag) }),
+                    ],
+                  }),
+                ],
               }),
             ],
           }),

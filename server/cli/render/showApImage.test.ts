@@ -1,25 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ApImageRow, ApImageSummary } from '../../../lib/apImage';
+import { seedShowApImage } from '../../testing/seedText';
 import { renderShowApImage } from './showApImage';
-
-// The seed's output (ewc-non-homogeneous-ap-upgrade.en.txt, after `9120-EWC#show ap image`), whose English copy lost the alignment spaces.
-const SEED_OUTPUT = [
-  'Total number of APs : 3',
-  'Number of APs',
-  'Initiated : 0',
-  'Downloading : 0',
-  'Predownloading : 0',
-  'Completed downloading : 0',
-  'Completed predownloading : 3',
-  'Not Supported : 0',
-  'Failed to Predownload : 0',
-  'Predownload in progress : No',
-  'AP Name Primary Image Backup Image Predownload Status Predownload Version Next Retry Time Retry Count Method',
-  '------------------------------------------------------------------------------------------------------------------------------------------------------------------',
-  'AP-POD-2-2 17.9.4.27 17.12.1.5 Complete 17.12.1.5 0 0 CAPWAP',
-  'AP6C41.0E16.E79C 17.9.4.27 17.12.1.5 Complete 17.12.1.5 0 0 CAPWAP',
-  '9105-emorenoa 17.9.4.27 17.12.1.5 Complete 17.12.1.5 0 0 CAPWAP',
-];
 
 function completeRow(name: string, imageType: string): ApImageRow {
   return {
@@ -27,10 +9,12 @@ function completeRow(name: string, imageType: string): ApImageRow {
     mac: '0000.0000.0000',
     model: 'C9120AXI-B',
     imageType,
-    role: 'Master',
+    role: 'NA',
     primaryImage: '17.9.4.27',
     backupImage: '17.12.1.5',
     backupImageSha256: null,
+    controllerPrimaryImage: null,
+    controllerBackupImage: null,
     predownloadStatus: 'Complete',
     predownloadVersion: '17.12.1.5',
     percent: 100,
@@ -66,23 +50,26 @@ const SUMMARY: ApImageSummary = {
   predownloadInProgress: false,
 };
 
-// The words, their order and the 162-dash rule are what the seed keeps.
-const collapse = (line: string) => line.replace(/\s+/g, ' ').trim();
-
 describe('show ap image', () => {
+  // The seed's three APs, in the order its controller lists them.
   const aps = [completeRow('AP-POD-2-2', 'ap3g3'), completeRow('AP6C41.0E16.E79C', 'ap1g7'), completeRow('9105-emorenoa', 'ap1g8')];
-  const output = renderShowApImage({ summary: SUMMARY, aps, total: aps.length });
 
-  it('prints the seed\'s output for its three APs, line for line', () => {
-    expect(output.filter((l) => l.trim() !== '').map(collapse)).toEqual(SEED_OUTPUT);
+  it("prints the seed's block byte for byte: counters, blank lines and every column where IOS puts it", () => {
+    // ewc-non-homogeneous-ap-upgrade.zh.txt, the copy that kept IOS's spacing; only trailing spaces are trimmed.
+    expect(renderShowApImage({ summary: SUMMARY, aps, total: aps.length })).toEqual(seedShowApImage());
   });
 
-  it('aligns the table: each value starts under its column title', () => {
-    const header = output.find((l) => l.startsWith('AP Name'))!;
+  it('puts the counter colons at column 35 and the data columns at 0, 34, 57, 84, 106, 128, 146, 164', () => {
+    const output = renderShowApImage({ summary: SUMMARY, aps, total: aps.length });
+    for (const line of output.filter((l) => l.startsWith('        '))) expect(line.indexOf(':')).toBe(35);
     const row = output.find((l) => l.startsWith('AP6C41.0E16.E79C'))!;
-    for (const [title, value] of [['Primary Image', '17.9.4.27'], ['Predownload Status', 'Complete'], ['Method', 'CAPWAP']]) {
-      expect(row.indexOf(value)).toBe(header.indexOf(title));
-    }
-    expect(output[output.indexOf(header) + 1]).toBe('-'.repeat(162));
+    const starts = [...row.matchAll(/\S+/g)].map((match) => match.index);
+    expect(starts).toEqual([0, 34, 57, 84, 106, 128, 146, 164]);
+  });
+
+  it('leaves one space after a value longer than its column, so the row still reads column by column', () => {
+    const long = { ...completeRow('AP-WITH-A-NAME-LONGER-THAN-ITS-COLUMN', 'ap1g8'), predownloadStatus: 'NotSupported' as const };
+    const output = renderShowApImage({ summary: { ...SUMMARY, totalAps: 1 }, aps: [long], total: 1 });
+    expect(output.at(-1)).toBe('AP-WITH-A-NAME-LONGER-THAN-ITS-COLUMN 17.9.4.27              17.12.1.5                  Not Supported         17.12.1.5             0                 0                 CAPWAP');
   });
 });

@@ -1,25 +1,20 @@
 import { AP_IMAGE_COUNTERS, predownloadVersionText, type ApImageReport, type ApImageRow } from '../../../lib/apImage';
 import { PREDOWNLOAD_STATUS_LABEL } from '../../../lib/predownloadStatus';
 
-// Column widths of IOS-XE's `show ap image`; the rule under the header is 162 dashes, as in the seed.
-const COLUMNS = [
-  ['AP Name', 34],
-  ['Primary Image', 19],
-  ['Backup Image', 19],
-  ['Predownload Status', 22],
-  ['Predownload Version', 23],
-  ['Next Retry Time', 17],
-  ['Retry Count', 13],
-  ['Method', 0],
-] as const;
-
+// IOS-XE's `show ap image`, as the seed's Chinese copy keeps it: data columns start at 0, 34, 57, 84,
+// 106, 128, 146 and 164. IOS prints the header as one fixed line, not aligned with the data below it.
+const WIDTHS = [34, 23, 27, 22, 22, 18, 18, 0] as const;
+const HEADER = 'AP Name                           Primary Image          Backup Image            Predownload Status   Predownload Version  Next Retry Time   Retry Count   Method';
 const RULE = '-'.repeat(162);
+// Counter labels are padded so that every colon is at column 35.
+const COUNTER_INDENT = '        ';
+const COUNTER_LABEL_WIDTH = 27;
 
-/** A cell never runs into the next one: a value as wide as its column still gets one space. */
+/** A cell never runs into the next one: a value as wide as its column, or wider, still gets one space. */
 function row(cells: readonly string[]): string {
   return cells
     .map((cell, i) => {
-      const width = COLUMNS[i][1];
+      const width = WIDTHS[i];
       return width === 0 ? cell : cell.length >= width ? `${cell} ` : cell.padEnd(width);
     })
     .join('')
@@ -32,20 +27,19 @@ function nextRetrySeconds(ap: ApImageRow, now: number): string {
   return String(Math.max(0, Math.ceil((Date.parse(ap.nextRetryTime) - now) / 1000)));
 }
 
-const counter = (label: string, value: number | string) => `        ${label.padEnd(32)}: ${value}`;
+const counter = (label: string, value: number | string) => `${COUNTER_INDENT}${label.padEnd(COUNTER_LABEL_WIDTH)}: ${value}`;
 
-/** `show ap image`: the counters, then one row per AP, in the seed's layout. */
+/** `show ap image`: the counters, then one row per AP in the order given (the controller's), byte for byte in the seed's layout. */
 export function renderShowApImage({ summary, aps }: ApImageReport, now = Date.now()): string[] {
   return [
-    `Total number of APs : ${summary.totalAps}`,
+    `Total number of APs  : ${summary.totalAps}`,
     '',
     'Number of APs',
     // IOS's lines only: the counters it does not print (None, Aborted, Reloading, Joined) are on the page and in the API.
     ...AP_IMAGE_COUNTERS.filter(({ ios }) => ios).map(({ key, label }) => counter(label, summary[key])),
     counter('Predownload in progress', summary.predownloadInProgress ? 'Yes' : 'No'),
     '',
-    '',
-    row(COLUMNS.map(([title]) => title)),
+    HEADER,
     RULE,
     ...aps.map((ap) =>
       row([

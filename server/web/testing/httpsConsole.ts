@@ -78,7 +78,7 @@ export async function startHttpsConsole(env: Record<string, string> = {}, option
   const instance = await createConsole(web.consoleServers, config);
   const gate = new RequestGate(instance.auth, { allowedHosts: { configured: config.allowedHosts, listenHost: config.host }, limiter: instance.limiter, behindTlsProxy: config.secureCookie });
   const restconf = new RestconfServer({ checkHost: (req, res) => gate.checkHost(req, res), auth: new RestconfAuth(instance.auth, instance.limiter), sources: instance.restconf });
-  routes = consoleRoutes({ gate, restconf, uploads: instance.uploads, pages: pagesStandIn(instance) });
+  routes = consoleRoutes({ gate, restconf, instance, pages: pagesStandIn(instance) });
   const log: string[] = [];
   const identity = await HttpsIdentity.start(web.https, identitySourceFor(config, instance.trust), { log: (line) => log.push(line), watchIntervalMs: options.watchIntervalMs });
   const ports = await web.listen('127.0.0.1', 0, 0);

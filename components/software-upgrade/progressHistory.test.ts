@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import type { ApImageSummary } from '@/lib/apImage';
+import type { UpgradeView } from '@/lib/upgradeStage';
+import { addProgress, deliveryRates, EMPTY_HISTORY, MAX_POINTS, type ProgressHistory } from './progressHistory';
+
+const summary = (complete: number) => ({ totalAps: 6000, completedPredownloading: complete }) as ApImageSummary;
+const upgrade = (upgradeId: number, stage: UpgradeView['stage'] = 'NetworkUpgrade', joined: number[] = []) =>
+  ({ upgradeId, stage, waves: joined.map((n, index) => ({ index, joined: n, aps: [], failed: 0 })) }) as unknown as UpgradeView;
+const sample = (at: number, deliveredBytes: number) => ({ at, deliveredBytes, fetchedBytes: 0 });
+
+describe('the delivery chart history', () => {
+  it('gives the rate of bytes acknowledged over at least a second, none before a second has passed', () => {
+    let history: ProgressHistory = EMPTY_HISTORY;
+    // Batches every 250 ms; 1 MB acknowledged per batch is 4 MB/s.
+    for (let i = 0; i <= 8; i += 1) history = addProgress(history, sample(10_000 + i * 250, i * 1_000_000), summary(i), upgrade(3));
+    expect(deliveryRates(history.points)).toEqual([null, null, null, null, 4e6, 4e6, 4e6, 4e6, 4e6]);
+    expect(history.points.map((p) => p.complete)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8]);
+  });
+
+  it('keeps at most MAX_POINTS points for a run of any length, its first and last ones included', () => {
+    let history: ProgressHistory = EMPTY_HISTORY;
+    for (let i = 0; i < 10_000; i += 1) history = addProgress(history, sample(i * 250, i), summary(0), upgrade(1));
+    expect(history.points.length).toBeLessThanOrEqual(MAX_POINTS);
+    expect(history.points[0]!.at).toBe(0);
+    expect(history.points.at(-1)!.at).toBe(9_999 * 250);
+  });
+
+  it('starts again for a new upgrade, records nothing at rest, and carries each wave\'s joined APs', () => {
+    let history = addProgress(EMPTY_HISTORY, sample(1000, 5), summary(1), upgrade(1));
+    history = addProgress(history, sample(2000, 9), summary(2), upgrade(2, 'Reload', [3, 1]));
+    expect(history).toEqual({ upgradeId: 2, phase: 'activation', points: [{ at: 2000, deliveredBytes: 9, fetchedBytes: 0, complete: 2, totalAps: 6000, joinedPerWave: [3, 1] }] });
+    expect(addProgress(history, sample(3000, 9), summary(2), upgrade(2, 'Completed'))).toBe(history);
+    // A batch no newer than the last point (a snapshot after a reconnect) adds nothing.
+    expect(addProgress(history, sample(2000, 9), summary(2), upgrade(2, 'Reload'))).toBe(history);
+  });
+
+  it('gives the activation a time axis of its own, however long the upgrade waited at Activate', () => {
+    let history = addProgress(EMPTY_HISTORY, sample(1000, 5), summary(1), upgrade(4, 'NetworkUpgrade'));
+    history = addProgress(history, sample(2000, 9), summary(6000), upgrade(4, 'Activate'));
+    expect(history.points.map((p) => p.at)).toEqual([1000, 2000]);
+    history = addProgress(history, sample(3_600_000, 9), summary(5990), upgrade(4, 'Reload', [10]));
+    expect(history).toMatchObject({ phase: 'activation', points: [{ at: 3_600_000, joinedPerWave: [10] }] });
+  });
+});

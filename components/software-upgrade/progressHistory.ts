@@ -1,0 +1,72 @@
+import type { ApImageSummary } from '@/lib/apImage';
+import type { TransferSample } from '@/lib/socketEvents';
+import { UPGRADE_BAR_STAGES, type UpgradeView } from '@/lib/upgradeStage';
+
+/** One moment of an upgrade, as the chart draws it. */
+export interface ProgressPoint {
+  /** The console's clock, epoch ms. */
+  at: number;
+  deliveredBytes: number;
+  fetchedBytes: number;
+  /** APs that completed their predownload. */
+  complete: number;
+  totalAps: number;
+  /** During an activation: APs joined again, per wave (index 0 is wave 1). */
+  joinedPerWave: number[];
+}
+
+/** The predownload (through the wait at Activate), or the activation (Reload): each has its own time axis. */
+export type ProgressPhase = 'predownload' | 'activation';
+
+export interface ProgressHistory {
+  upgradeId: number | null;
+  phase: ProgressPhase;
+  points: ProgressPoint[];
+}
+
+export const EMPTY_HISTORY: ProgressHistory = { upgradeId: null, phase: 'predownload', points: [] };
+
+/**
+ * How many points a chart keeps, whatever the run's length: past it, every other point goes (the whole
+ * run stays drawn at half the resolution). At four batches a second that is two minutes at full detail.
+ */
+export const MAX_POINTS = 480;
+// The rate is averaged over at least this span: single 250 ms batches jitter with the event loop.
+const RATE_WINDOW_MS = 1000;
+
+const ACTIVE = new Set<string>(UPGRADE_BAR_STAGES);
+
+/**
+ * Adds what a batch said. A new upgrade, or its activation, starts a new history (hours may pass at
+ * Activate before someone presses it: one time axis would squash the predownload to nothing); nothing
+ * is recorded while no upgrade runs.
+ */
+export function addProgress(history: ProgressHistory, sample: TransferSample, summary: ApImageSummary, upgrade: UpgradeView): ProgressHistory {
+  const phase: ProgressPhase = upgrade.stage === 'Reload' ? 'activation' : 'predownload';
+  const fresh = upgrade.upgradeId !== history.upgradeId || (ACTIVE.has(upgrade.stage) && phase !== history.phase);
+  const points = fresh ? [] : history.points;
+  if (!ACTIVE.has(upgrade.stage)) return fresh ? { upgradeId: upgrade.upgradeId, phase, points } : history;
+  const last = points.at(-1);
+  if (last && sample.at <= last.at) return history;
+  const point: ProgressPoint = {
+    at: sample.at,
+    deliveredBytes: sample.deliveredBytes,
+    fetchedBytes: sample.fetchedBytes,
+    complete: summary.completedPredownloading,
+    totalAps: summary.totalAps,
+    joinedPerWave: upgrade.waves.map((wave) => wave.joined),
+  };
+  const next = [...points, point];
+  return { upgradeId: upgrade.upgradeId, phase, points: next.length > MAX_POINTS ? next.filter((_, i) => i % 2 === 0 || i === next.length - 1) : next };
+}
+
+/** Bytes a second delivered to APs at each point, over the last second or more; null where no earlier point is that far back. */
+export function deliveryRates(points: readonly ProgressPoint[]): (number | null)[] {
+  let from = 0;
+  return points.map((point) => {
+    while (from + 1 < points.length && points[from + 1]!.at <= point.at - RATE_WINDOW_MS) from += 1;
+    const earlier = points[from]!;
+    const span = point.at - earlier.at;
+    return span >= RATE_WINDOW_MS ? ((point.deliveredBytes - earlier.deliveredBytes) * 1000) / span : null;
+  });
+}
