@@ -7,12 +7,13 @@ import { parseArgs } from 'node:util';
 import { chromium, type Page } from '@playwright/test';
 import type { ApImageReport } from '../lib/apImage';
 import type { UpgradeView } from '../lib/upgradeStage';
-import { DEMO_IMAGE_PATH, ensureDemoBundle } from '../server/demo/demoBundle';
+import { DEMO_IMAGE_PATH, ensureDemoBundle } from '../server/sim/demo/demoBundle';
 import type { RuntimeStats } from '../server/diagnostics/runtimeStats';
 import { JOIN_TOKEN_FILE } from '../server/pki/joinToken';
-import { freeTcpPort } from '../server/testing/freeTcpPort';
-import { sha256File, startTftpdHpa } from '../server/testing/tftpdHpa';
-import { startUdpRelay } from '../server/testing/udpRelay';
+import { freeTcpPort } from '../server/sim/testing/freeTcpPort';
+import { sha256File, startTftpdHpa } from '../server/sim/testing/tftpdHpa';
+import { startUdpRelay } from '../server/sim/testing/udpRelay';
+import { apStorageDir } from '../server/sim/ap/apStorage';
 
 // The console under a large fleet, on loopback against tftpd-hpa: for each fleet size, join time,
 // predownload time and rate, bytes read from the image server, peak RSS, event-loop delay inside
@@ -188,7 +189,7 @@ async function runSize(aps: number, bundleRoot: string, tftpPort: number): Promi
     const pki = path.join(dataDir, 'pki');
     const trust = ['--ca', path.join(pki, 'ca.crt'), '--join-token-file', path.join(pki, JOIN_TOKEN_FILE), '--vendor-keys', path.join(dataDir, 'vendor-keys')];
     const capwapUrl = `https://127.0.0.1:${capwapPort}`;
-    fleetProcess = start(['server/agent/fleetCli.ts', '--controller', capwapUrl, '--count', String(aps), '--digest-only', '--data-dir', path.join(dataDir, 'fleet'), ...trust], {});
+    fleetProcess = start(['server/sim/ap/fleetCli.ts', '--controller', capwapUrl, '--count', String(aps), '--digest-only', '--data-dir', path.join(dataDir, 'fleet'), ...trust], {});
     await waitForOutput(fleetProcess.child, fleetProcess.output, ` ${aps} APs joined`.slice(1), 600_000);
     const joinS = (Date.now() - joinStart) / 1000;
 
@@ -229,7 +230,7 @@ async function runSize(aps: number, bundleRoot: string, tftpPort: number): Promi
     let digestsOk = 0;
     for (const row of report.aps) {
       if (!digests.has(row.imageType)) digests.set(row.imageType, await sha256File(path.join(bundleRoot, DEMO_IMAGE_PATH, row.imageType)));
-      const state = JSON.parse(fs.readFileSync(path.join(dataDir, 'fleet', row.mac.replace(/[^0-9a-zA-Z]/g, ''), 'state.json'), 'utf8')) as { backupSha256: string | null };
+      const state = JSON.parse(fs.readFileSync(path.join(apStorageDir(path.join(dataDir, 'fleet'), row.mac), 'state.json'), 'utf8')) as { backupSha256: string | null };
       if (row.predownloadStatus === 'Complete' && row.backupImageSha256 === digests.get(row.imageType) && state.backupSha256 === digests.get(row.imageType)) digestsOk += 1;
     }
     const distinctBytes = digests.size * imageBytes + 2 * 32;

@@ -1,8 +1,8 @@
 import { parseArgs } from 'node:util';
-import { runRestartFaultInjection } from '../server/testing/restartFaultInjection';
+import { runRestartFaultInjection } from '../server/sim/testing/restartFaultInjection';
 
 // `npm run bench:restart`: kills the console (SIGKILL; the second kill is a SIGTERM) at random moments of a
-// predownload and activation of the demo fleet, restarts it each time, and checks the end state (issue #11).
+// predownload and activation of the demo fleet, restarts it each time, and checks the end state: an upgrade survives its controller being killed at any moment.
 // CI runs a short form through server/orchestrator/restartFaultInjection.test.ts.
 const { values } = parseArgs({
   options: {

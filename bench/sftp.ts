@@ -17,8 +17,8 @@ import { appendFileSync, closeSync, createReadStream, mkdirSync, mkdtempSync, op
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startOpenSshServer } from '../server/testing/opensshServer';
-import { cpuMsOf, descendantsOf, machineCpuMs, peakRssOf } from '../server/testing/processTree';
+import { startOpenSshServer } from '../server/sim/testing/opensshServer';
+import { cpuMsOf, descendantsOf, machineCpuMs, peakRssOf } from '../server/sim/testing/processTree';
 
 const IMAGE_NAME = 'C9800-AP-iosxe-wlc.bin';
 const REAL_IMAGE_BYTES = 301_257_756;
@@ -174,14 +174,14 @@ async function main(): Promise<void> {
     const remotePath = `Documents/bench-${process.pid}/${IMAGE_NAME}`;
     // The CLI given no arguments loads everything a download loads, prints its usage and exits 2: what
     // start-up alone costs, in CPU and memory.
-    const startUp = await measured(process.execPath, ['--import', 'tsx', 'server/sftp/cli.ts'], { serverPids: () => [], exitCode: 2 });
+    const startUp = await measured(process.execPath, ['--import', 'tsx', 'server/sftp/sftpGetCli.ts'], { serverPids: () => [], exitCode: 2 });
     const ours: Run[] = [];
     const openssh: Run[] = [];
     const fetchOurs = async () => {
       const destination = join(work, 'ours.bin');
       rmSync(destination, { force: true });
       const url = `sftp://${server.user}@127.0.0.1:${server.port}/${remotePath}`;
-      const run = await measured(process.execPath, ['--import', 'tsx', 'server/sftp/cli.ts', 'get', url, destination, '--json', '--fingerprint', server.hostKeyFingerprint], {
+      const run = await measured(process.execPath, ['--import', 'tsx', 'server/sftp/sftpGetCli.ts', 'get', url, destination, '--json', '--fingerprint', server.hostKeyFingerprint], {
         env: { ...process.env, SFTP_PASSWORD: server.password },
         serverPids: server.sessionPids,
       });

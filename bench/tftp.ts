@@ -4,13 +4,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { sha256File, startAtftpd, startTftpdHpa, writeRandomFile, type RunningTftpd } from '../server/testing/tftpdHpa';
+import { sha256File, startAtftpd, startTftpdHpa, writeRandomFile, type RunningTftpd } from '../server/sim/testing/tftpdHpa';
 
 // Times the project's TFTP client against the reference clients (curl for tftpd-hpa, atftp for
 // atftpd, which alone implements windowsize) on loopback, with the seed's ap1g8 image size.
 
 const IMAGE_SIZE = 70_512_640;
-const CLI = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'server', 'tftp', 'cli.ts');
+const CLI = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'server', 'tftp', 'tftpGetCli.ts');
 
 interface Case {
   server: 'tftpd-hpa' | 'atftpd';

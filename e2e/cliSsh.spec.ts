@@ -2,7 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { expect, test } from '@playwright/test';
 import ssh2 from 'ssh2';
 import { fingerprintOf } from '../server/sftp/hostKey';
-import { SshShell } from '../server/cli/testing/sshShell';
+import { SshShell } from '../server/sim/testing/sshShell';
 import { ADMIN_PASSWORD, logIn, startConsole, type ConsoleProcess } from './consoleProcess';
 
 const { Client, utils } = ssh2;

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
-import { freeTcpPort } from '../server/testing/freeTcpPort';
+import { freeTcpPort } from '../server/sim/testing/freeTcpPort';
 
 export const ADMIN_PASSWORD = 'e2e-admin-password';
 

@@ -4,7 +4,7 @@ import path from 'node:path';
 import tls from 'node:tls';
 import { X509Certificate } from 'node:crypto';
 import { expect, test, type Page } from '@playwright/test';
-import { AdminPki } from '../server/web/testing/adminCertificates';
+import { AdminPki } from '../server/sim/testing/adminCertificates';
 import { logIn, startConsole, type ConsoleProcess } from './consoleProcess';
 import { browserTrusting } from './nssTrust';
 

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
-import { generatedFleet } from '../server/agent/fleet';
+import { generatedFleet } from '../server/sim/ap/simulatedFleet';
 import { logIn, startConsole, type ConsoleProcess } from './consoleProcess';
 
 const FLEET = generatedFleet(120, '17.9.4.27');

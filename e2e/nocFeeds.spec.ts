@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { startRsyslog, type RunningRsyslog } from '../server/testing/rsyslog';
+import { startRsyslog, type RunningRsyslog } from '../server/sim/testing/rsyslog';
 import { ADMIN_PASSWORD, logIn, startConsole, type ConsoleProcess } from './consoleProcess';
 
 const UPGRADE_PAGE = '/administration/software-management/software-upgrade';

@@ -1,6 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
 import { syslogLineText, type SyslogLine } from '../lib/syslog';
-import { seedApTableTitles, seedFormLabels, seedLine, seedSyslogLineAs } from '../server/testing/seedText';
+import { seedApTableTitles, seedFormLabels, seedLine, seedSyslogLineAs } from '../server/sim/testing/seedText';
 import { logIn, startConsole, type ConsoleProcess } from './consoleProcess';
 
 /** The labels of the profile form's fields, top to bottom. */

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
-import { ensureDemoBundle } from '../server/demo/demoBundle';
-import { startOpenSshServer, type OpenSshServer } from '../server/testing/opensshServer';
+import { ensureDemoBundle } from '../server/sim/demo/demoBundle';
+import { startOpenSshServer, type OpenSshServer } from '../server/sim/testing/opensshServer';
 import { logIn, startConsole, type ConsoleProcess } from './consoleProcess';
 
 const DEMO_APS = 6;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { macSchema } from './apText';
+import { macSchema } from './macAddress';
 
 /** Where an AP stands on the AP authorization list. */
 export const AP_AUTHORIZATION_STATUSES = ['pending', 'approved', 'revoked'] as const;

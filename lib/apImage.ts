@@ -40,8 +40,9 @@ export interface ApImageRow {
   lastError: string | null;
   /** Place in the line of APs waiting for a delivery slot (1 is next), or null when not waiting. */
   queuePosition: number | null;
+  /** The site tag the AP belongs to: a rolling activation never reloads every AP of one at once. */
   siteTag: string;
-  /** Kept out of the activation by the administrator. */
+  /** Set by the administrator: the AP sits out the activation (it keeps its predownloaded image). */
   activationExcluded: boolean;
 }
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ApImageRow } from './apImage';
+import { macDigits } from './macAddress';
 import { PREDOWNLOAD_STATUSES } from './predownloadStatus';
 
 /** Rows per page, as the EWC's tables offer them. */
@@ -46,22 +47,20 @@ export type ApImagePageQuery = z.output<typeof apImagePageQuerySchema>;
 
 export const DEFAULT_AP_IMAGE_PAGE_QUERY: ApImagePageQuery = { sort: 'name', offset: 0, limit: DEFAULT_AP_IMAGE_PAGE_SIZE };
 
-const MAC_SEPARATORS = /[.:-]/g;
-
 /** The fields a query filters on: what the store keeps, so a filter never needs live progress. */
 export type ApImageFilterFields = Pick<ApImageRow, 'name' | 'mac' | 'imageType' | 'predownloadStatus'>;
 
 /** A compiled filter: `q` matches the AP name or MAC (in any of its written forms), case-insensitively. */
 export function apImageFilter(query: Pick<ApImageQuery, 'q' | 'status' | 'imageType'>): (ap: ApImageFilterFields) => boolean {
   const text = query.q?.trim().toLowerCase() ?? '';
-  const hex = text.replace(MAC_SEPARATORS, '');
+  const hex = macDigits(text);
   const macLike = hex.length > 0 && /^[0-9a-f]+$/.test(hex);
   return (ap) => {
     if (query.status && ap.predownloadStatus !== query.status) return false;
     if (query.imageType && ap.imageType !== query.imageType) return false;
     if (text === '') return true;
     if (ap.name.toLowerCase().includes(text)) return true;
-    return macLike && ap.mac.replace(MAC_SEPARATORS, '').toLowerCase().includes(hex);
+    return macLike && macDigits(ap.mac).includes(hex);
   };
 }
 

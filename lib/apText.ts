@@ -16,29 +16,3 @@ export function apString(maxLength: number, minLength = 1) {
     .max(maxLength)
     .refine((value) => !hasUnsafeText(value), 'must not contain control or bidi characters');
 }
-
-const DOTTED = /^([0-9a-f]{4})\.([0-9a-f]{4})\.([0-9a-f]{4})$/;
-const SEPARATED = /^([0-9a-f]{2})([:-])([0-9a-f]{2})\2([0-9a-f]{2})\2([0-9a-f]{2})\2([0-9a-f]{2})\2([0-9a-f]{2})$/;
-
-/** The EWC's `xxxx.xxxx.xxxx` form of a MAC given as `xxxx.xxxx.xxxx`, `xx:xx:…` or `xx-xx-…` (any case); null when it is not a MAC. */
-export function normalizeMac(input: string): string | null {
-  const text = input.trim().toLowerCase();
-  if (DOTTED.test(text)) return text;
-  const parts = SEPARATED.exec(text);
-  if (!parts) return null;
-  const hex = [parts[1], parts[3], parts[4], parts[5], parts[6], parts[7]].join('');
-  return `${hex.slice(0, 4)}.${hex.slice(4, 8)}.${hex.slice(8)}`;
-}
-
-/** A MAC as an AP or an admin gives it, normalised to `xxxx.xxxx.xxxx`. */
-export const macSchema = z
-  .string()
-  .max(32)
-  .transform((value, ctx) => {
-    const mac = normalizeMac(value);
-    if (mac === null) {
-      ctx.addIssue({ code: 'custom', message: 'must be a MAC address like 2c5a.0f40.6920 or 2c:5a:0f:40:69:20' });
-      return z.NEVER;
-    }
-    return mac;
-  });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { apString, macSchema } from './apText';
+import { apString } from './apText';
+import { macSchema } from './macAddress';
 import type { BeginReply, DataReply, EndReply, PrecheckReply, ReloadReply } from './capwapReplies';
 
 /**

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { catalogHostProblem } from './catalogAddress';
+import { catalogHostProblem } from './netAddress';
 import { CERTIFICATE_FINGERPRINT, RELEASE_VERSION } from './firmwareCatalog';
 
 /** The two modes that fetch over HTTP(S) instead of from an image server of the admin's own. */

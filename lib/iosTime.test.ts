@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { seedLine } from '../server/testing/seedText';
+import { seedLine } from '../server/sim/testing/seedText';
 import { imagePairText } from './apImage';
 import { iosTimestamp } from './iosTime';
 import { syslogLineText } from './syslog';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addressClass, bracketHost, hostPort, imageServerProblem, parseIp, plainAddress } from './netAddress';
+import { addressClass, bracketHost, hostPort, imageServerProblem, parseHostPort, parseIp, plainAddress, stripBrackets, urlAuthority } from './netAddress';
 
 const classOf = (text: string) => {
   const ip = parseIp(text);
@@ -39,7 +39,8 @@ describe('the address module', () => {
       ['255.255.255.255', 'broadcast'], ['::ffff:255.255.255.255', 'broadcast'],
       ['240.0.0.1', 'reserved'], ['::224.0.0.1', 'reserved'], ['::127.0.0.1', 'reserved'], ['fec0::1', 'reserved'],
       ['10.1.2.3', 'private'], ['172.16.0.1', 'private'], ['172.31.255.255', 'private'], ['192.168.1.1', 'private'], ['100.64.0.1', 'private'], ['fd00::5', 'private'],
-      ['8.8.8.8', 'unicast'], ['172.32.0.1', 'unicast'], ['223.255.255.1', 'unicast'], ['2001:db8::1', 'unicast'],
+      ['8.8.8.8', 'unicast'], ['172.32.0.1', 'unicast'], ['223.255.255.1', 'unicast'], ['2001:4860:4860::8888', 'unicast'],
+      ['192.0.2.10', 'documentation'], ['2001:db8::1', 'documentation'], ['64:ff9b::7f00:1', 'loopback'], ['64:ff9b::a9fe:a9fe', 'link-local'], ['fd00:ec2::254', 'link-local'], ['100::1', 'reserved'],
     ];
     for (const [text, kind] of cases) expect(classOf(text), text).toBe(kind);
   });
@@ -49,6 +50,17 @@ describe('the address module', () => {
     expect(hostPort('fd00::5', 22)).toBe('[fd00::5]:22');
     expect(hostPort('[fd00::5]', 22)).toBe('[fd00::5]:22');
     expect(bracketHost('images.example.net')).toBe('images.example.net');
+    expect(stripBrackets('[fd00::5]')).toBe('fd00::5');
+    expect(urlAuthority('fd00::5', 69, 69)).toBe('[fd00::5]');
+    expect(urlAuthority('fd00::5', 6969, 69)).toBe('[fd00::5]:6969');
+    expect(urlAuthority('10.0.0.5', 2222, 22)).toBe('10.0.0.5:2222');
+  });
+
+  it('takes a Host header or a host[:port] setting apart', () => {
+    expect(parseHostPort('Console.Example:3000')).toEqual({ host: 'console.example', port: '3000' });
+    expect(parseHostPort('[::1]:3000')).toEqual({ host: '[::1]', port: '3000' });
+    expect(parseHostPort('10.0.0.5')).toEqual({ host: '10.0.0.5', port: null });
+    for (const bad of ['::1:3000', 'evil.example/path', 'user@host', 'host:port', 'host:123456', '']) expect(parseHostPort(bad), bad).toBeNull();
   });
 
   it('refuses image servers that are not one host, in every spelling of the address', () => {
@@ -60,6 +72,6 @@ describe('the address module', () => {
       ['127.1', /four decimal numbers/], ['0x7f000001', /four decimal numbers/], ['1:2:3', /IPv4 or IPv6 address or a host name/],
     ];
     for (const [value, message] of cases) expect(imageServerProblem(value), value).toMatch(message);
-    for (const value of ['10.0.0.5', '::ffff:10.0.0.5', '127.0.0.1', 'fd00::5', '[fd00::5]', 'images.example.net']) expect(imageServerProblem(value), value).toBeNull();
+    for (const value of ['10.0.0.5', '::ffff:10.0.0.5', '127.0.0.1', 'fd00::5', '[fd00::5]', '192.0.2.10', '2001:db8::1', 'images.example.net']) expect(imageServerProblem(value), value).toBeNull();
   });
 });

@@ -7,10 +7,15 @@
  * - `parseIp(text)`: an IPv4 address (four decimal numbers only) or an IPv6 address, with or without
  *   brackets, or null. IPv4-mapped IPv6 addresses (`::ffff:224.0.0.1`, `::ffff:e000:1`) come back as
  *   the IPv4 address they carry (`mapped: true`): a socket reaches the IPv4 host, so the IPv4 rules apply.
- * - `addressClass(ip)`: what kind of address it is (`loopback`, `link-local`, `multicast`, …).
+ * - `addressClass(ip)`: what kind of address it is (`loopback`, `link-local`, `multicast`, …), the one
+ *   classification every rule below reads; `hostAddressClass(host)` the same for a host as a URL or a
+ *   setting names it (`localhost`, brackets, a zone id).
  * - `plainAddress(text)`: a peer address as an administrator recognises it (`::ffff:10.0.0.7` → `10.0.0.7`).
- * - `bracketHost(host)`, `hostPort(host, port)`: `host:port` with an IPv6 address in brackets, as URLs and OpenSSH write it.
+ * - `stripBrackets(host)`, `bracketHost(host)`, `hostPort(host, port)`, `urlAuthority(host, port, defaultPort)`:
+ *   `host:port` with an IPv6 address in brackets, as URLs and OpenSSH write it, and back.
+ * - `parseHostPort(text)`: a `Host` header or a `host[:port]` setting taken apart.
  * - `imageServerProblem(value)`: why a value cannot be the image server, or null.
+ * - `catalogHostProblem(host, …)`: why a firmware catalog (or an image URL it names) cannot be on a host, or null.
  */
 
 export type IpFamily = 4 | 6;
@@ -26,11 +31,14 @@ export interface IpAddress {
 }
 
 /**
- * `unspecified` is `0.0.0.0/8` ("this network") and `::`; `reserved` is `240.0.0.0/4`, IPv4-compatible
- * IPv6 (`::a.b.c.d`) and site-local `fec0::/10`; `private` is RFC 1918, `100.64.0.0/10` and `fc00::/7`;
- * `unicast` is everything else (a global address).
+ * `unspecified` is `0.0.0.0/8` ("this network") and `::`; `link-local` includes the cloud metadata
+ * service's IPv6 address `fd00:ec2::254`; `reserved` is `240.0.0.0/4`, IPv4-compatible IPv6
+ * (`::a.b.c.d`), site-local `fec0::/10` and the discard prefix `100::/64`; `documentation` is the
+ * ranges set aside for examples (RFC 5737, `2001:db8::/32`) and the IETF protocol block
+ * `192.0.0.0/24`; `private` is RFC 1918, `100.64.0.0/10` and `fc00::/7`; `unicast` is everything else
+ * (a global address). NAT64 addresses (`64:ff9b::a.b.c.d`) are classed by the IPv4 address they reach.
  */
-export type AddressClass = 'unspecified' | 'loopback' | 'link-local' | 'multicast' | 'broadcast' | 'reserved' | 'private' | 'unicast';
+export type AddressClass = 'unspecified' | 'loopback' | 'link-local' | 'multicast' | 'broadcast' | 'reserved' | 'documentation' | 'private' | 'unicast';
 
 const IPV4_PART = '(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)';
 const IPV4 = new RegExp(`^${IPV4_PART}(\\.${IPV4_PART}){3}$`);
@@ -117,6 +125,7 @@ function ipv4Class([a, b, c, d]: readonly number[]): AddressClass {
   if (a === 255 && b === 255 && c === 255 && d === 255) return 'broadcast';
   if (a >= 224 && a <= 239) return 'multicast';
   if (a >= 240) return 'reserved';
+  if ((a === 192 && b === 0 && (c === 0 || c === 2)) || (a === 198 && b === 51 && c === 100) || (a === 203 && b === 0 && c === 113)) return 'documentation';
   if (a === 10 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 100 && b >= 64 && b <= 127)) return 'private';
   return 'unicast';
 }
@@ -129,15 +138,36 @@ function ipv6Class(bytes: readonly number[]): AddressClass {
   }
   // ::a.b.c.d, the deprecated IPv4-compatible form: no host should be reached through it.
   if (zeroPrefix) return 'reserved';
+  const group = (i: number) => (bytes[2 * i] << 8) | bytes[2 * i + 1];
+  const zeroGroups = (from: number, to: number) => bytes.slice(2 * from, 2 * to).every((b) => b === 0);
+  // NAT64 (RFC 6052): a gateway forwards it to the IPv4 address in its last 32 bits.
+  if (group(0) === 0x64 && group(1) === 0xff9b && zeroGroups(2, 6)) return ipv4Class(bytes.slice(12));
   if (bytes[0] === 0xff) return 'multicast';
   if (bytes[0] === 0xfe && (bytes[1] & 0xc0) === 0x80) return 'link-local';
   if (bytes[0] === 0xfe && (bytes[1] & 0xc0) === 0xc0) return 'reserved';
+  if (group(0) === 0x100 && zeroGroups(1, 4)) return 'reserved';
+  if (group(0) === 0x2001 && group(1) === 0xdb8) return 'documentation';
+  // The AWS instance metadata service's IPv6 address, inside the otherwise private ULA range.
+  if (group(0) === 0xfd00 && group(1) === 0xec2 && zeroGroups(2, 7) && group(7) === 0x254) return 'link-local';
   if ((bytes[0] & 0xfe) === 0xfc) return 'private';
   return 'unicast';
 }
 
 export function addressClass(ip: IpAddress): AddressClass {
   return ip.family === 4 ? ipv4Class(ip.bytes) : ipv6Class(ip.bytes);
+}
+
+/**
+ * The class of a host as a URL or a setting names it: an address literal (brackets, a zone id and a
+ * trailing dot allowed) by `addressClass`, `localhost` and `*.localhost` as loopback (RFC 6761); null
+ * for any other name, whose resolved addresses are to be classed before a connection is made.
+ */
+export function hostAddressClass(host: string): AddressClass | null {
+  const text = stripBrackets(host.trim()).replace(/\.$/, '').toLowerCase();
+  if (text === 'localhost' || text.endsWith('.localhost')) return 'loopback';
+  // A zone id (`fe80::1%eth0`) picks an interface, not another address.
+  const ip = parseIp(text.includes(':') ? text.replace(/%.*$/, '') : text);
+  return ip ? addressClass(ip) : null;
 }
 
 /**
@@ -161,6 +191,21 @@ export function hostPort(host: string, port: number | string): string {
   return `${bracketHost(host)}:${port}`;
 }
 
+/** A URL's authority: the host alone on the scheme's own port, else `host:port`; an IPv6 address in brackets either way. */
+export function urlAuthority(host: string, port: number, defaultPort: number): string {
+  return port === defaultPort ? bracketHost(host) : hostPort(host, port);
+}
+
+/**
+ * A `Host` header or a `host[:port]` setting taken apart: a name or dotted address, or an IPv6
+ * address in brackets, then an optional port of up to five digits (its text as written). The host
+ * comes back lower case, an IPv6 address still in its brackets; null when the text is neither.
+ */
+export function parseHostPort(text: string): { host: string; port: string | null } | null {
+  const match = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(?::(\d{1,5}))?$/.exec(text.trim());
+  return match ? { host: match[1].toLowerCase(), port: match[2] ?? null } : null;
+}
+
 function ipProblem(ip: IpAddress): string | null {
   const kind = addressClass(ip);
   if (kind === 'unspecified') return ip.family === 4 ? 'Enter the address of a host: 0.0.0.0 means "this network", not a server' : 'Enter the address of a host, not the unspecified address ::';
@@ -182,4 +227,31 @@ export function imageServerProblem(value: string): string | null {
   const lastLabel = value.split('.').pop() ?? '';
   if (/^(0x[0-9a-f]*|\d+)$/i.test(lastLabel)) return 'Enter an IPv4 address as four decimal numbers (like 10.0.0.5), or a host name';
   return HOST_NAME.test(value) ? null : 'Enter an IPv4 or IPv6 address or a host name';
+}
+
+const CATALOG_REFUSED: Partial<Record<AddressClass, string>> = {
+  unspecified: 'an unspecified address (0.0.0.0/8, ::)',
+  loopback: 'a loopback address (127.0.0.0/8, ::1, localhost)',
+  'link-local': 'a link-local address (169.254.0.0/16, fe80::/10), where cloud metadata services answer',
+  multicast: 'a multicast address (224.0.0.0/4, ff00::/8)',
+  broadcast: 'the broadcast address 255.255.255.255',
+  reserved: 'a reserved address (240.0.0.0/4, ::a.b.c.d, fec0::/10, 100::/64)',
+  documentation: 'a documentation address (192.0.2.0/24, 198.51.100.0/24, 203.0.113.0/24, 2001:db8::/32, …)',
+};
+
+/**
+ * Why a catalog (or an image URL a catalog names) cannot be on this host, or null. A catalog URL is
+ * typed by an admin and image URLs come from the catalog, so without this either could turn the
+ * console into a probe of what only it can reach: its own loopback services, link-local addresses
+ * such as the cloud metadata service 169.254.169.254, multicast or reserved ranges. Private ranges
+ * stay allowed: a company mirror lives there. Loopback only with the explicit setting for tests and
+ * demos. `resolvedFrom` names the host name that resolved to this address.
+ */
+export function catalogHostProblem(host: string, options: { allowLoopback: boolean }, resolvedFrom?: string): string | null {
+  const found = hostAddressClass(host);
+  const words = found ? CATALOG_REFUSED[found] : undefined;
+  if (!found || !words || (found === 'loopback' && options.allowLoopback)) return null;
+  const hint = found === 'loopback' ? ' (EWC_CATALOG_ALLOW_LOOPBACK=1 allows one for tests and demos)' : '';
+  const subject = resolvedFrom ? `${resolvedFrom} resolves to ${host},` : `${host} is`;
+  return `${subject} ${words}: a firmware catalog cannot be there${hint}`;
 }

@@ -1,3 +1,5 @@
+import { labelsOf } from './labels';
+
 /**
  * Per-AP predownload status, in the words of `show ap image`, plus the two
  * activation states. This is the only definition; the store, the orchestrator,
@@ -17,18 +19,7 @@ export const PREDOWNLOAD_STATUSES = [
 ] as const;
 export type PredownloadStatus = (typeof PREDOWNLOAD_STATUSES)[number];
 
-export const PREDOWNLOAD_STATUS_LABEL: Record<PredownloadStatus, string> = {
-  None: 'None',
-  Initiated: 'Initiated',
-  Downloading: 'Downloading',
-  Predownloading: 'Predownloading',
-  Complete: 'Complete',
-  Failed: 'Failed',
-  NotSupported: 'Not Supported',
-  Aborted: 'Aborted',
-  Reloading: 'Reloading',
-  Joined: 'Joined',
-};
+export const PREDOWNLOAD_STATUS_LABEL = labelsOf(PREDOWNLOAD_STATUSES, { NotSupported: 'Not Supported' });
 
 export const PREDOWNLOAD_TRANSITIONS: Record<PredownloadStatus, readonly PredownloadStatus[]> = {
   None: ['Initiated', 'NotSupported'],

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { apImageFilter } from './apImageQuery';
+import { macDigits, macSchema } from './macAddress';
 
 /**
  * What Activate and Save & Download accept beside the profile, and what the page shows of a
@@ -38,7 +39,7 @@ export const predownloadTargetsSchema = z
     siteTags: z.array(siteTagSchema).max(1000).optional(),
     imageTypes: z.array(z.string().min(1).max(32)).max(100).optional(),
     models: z.array(z.string().min(1).max(64)).max(1000).optional(),
-    macs: z.array(z.string().min(1).max(32)).max(100_000).optional(),
+    macs: z.array(macSchema).max(100_000).optional(),
     /** A name or MAC filter, as the AP table's search box. */
     q: z.string().max(64).optional(),
   })
@@ -124,19 +125,17 @@ export interface TargetFields {
   siteTag: string;
 }
 
-const normalMac = (mac: string) => mac.replace(/[.:-]/g, '').toLowerCase();
-
 /** Whether an AP is one of the predownload's targets: every list given must contain it, and `q` must match. */
 export function targetsMatcher(targets: PredownloadTargets | null | undefined): (ap: TargetFields) => boolean {
   if (!targets) return () => true;
-  const macs = targets.macs?.length ? new Set(targets.macs.map(normalMac)) : null;
+  const macs = targets.macs?.length ? new Set(targets.macs.map(macDigits)) : null;
   const text = apImageFilter({ q: targets.q });
   const listed = (list: string[] | undefined, value: string) => !list?.length || list.includes(value);
   return (ap) =>
     listed(targets.siteTags, ap.siteTag) &&
     listed(targets.imageTypes, ap.imageType) &&
     listed(targets.models, ap.model) &&
-    (!macs || macs.has(normalMac(ap.mac))) &&
+    (!macs || macs.has(macDigits(ap.mac))) &&
     text({ ...ap, predownloadStatus: 'None' });
 }
 

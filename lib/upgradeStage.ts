@@ -1,3 +1,4 @@
+import { labelsOf } from './labels';
 import type { RolloutStrategy, RolloutView, ScheduledView, WaveView } from './rollout';
 
 /**
@@ -11,19 +12,11 @@ export type UpgradeBarStage = (typeof UPGRADE_BAR_STAGES)[number];
 export const UPGRADE_STAGES = ['Idle', ...UPGRADE_BAR_STAGES, 'Completed', 'Cancelled', 'Failed', 'Superseded'] as const;
 export type UpgradeStage = (typeof UPGRADE_STAGES)[number];
 
-export const UPGRADE_STAGE_LABEL: Record<UpgradeStage, string> = {
-  Idle: 'Idle',
-  Initiate: 'Initiate',
+export const UPGRADE_STAGE_LABEL = labelsOf(UPGRADE_STAGES, {
   ControllerImageDownload: 'Controller Image Download',
   APImageDownload: 'AP Image Download',
   NetworkUpgrade: 'Network Upgrade',
-  Activate: 'Activate',
-  Reload: 'Reload',
-  Completed: 'Completed',
-  Cancelled: 'Cancelled',
-  Failed: 'Failed',
-  Superseded: 'Superseded',
-};
+});
 
 const RUNNING: UpgradeBarStage[] = ['Initiate', 'ControllerImageDownload', 'APImageDownload', 'NetworkUpgrade'];
 
@@ -73,6 +66,20 @@ export function upgradeStateOf(stage: UpgradeStage): UpgradeState {
 /** A predownload can be cancelled while its transfers run, not once the network reloads. */
 export function isCancellable(stage: UpgradeStage): boolean {
   return (RUNNING as UpgradeStage[]).includes(stage);
+}
+
+/**
+ * Whether an upgrade holds the fleet, so no new predownload may start: while its transfers run and
+ * while the network reloads. A finished upgrade, or one waiting at Activate, may be replaced. The
+ * orchestrator, the API (before it saves the profile) and the page's Save & Download all ask this.
+ */
+export function isUpgradeBusy(stage: UpgradeStage): boolean {
+  return isCancellable(stage) || stage === 'Reload';
+}
+
+/** What a refused start says, on every surface. */
+export function upgradeBusyMessage(stage: UpgradeStage): string {
+  return `An upgrade is already in progress (stage ${UPGRADE_STAGE_LABEL[stage]}). Cancel it or wait for it to finish.`;
 }
 
 export function canTransitionStage(from: UpgradeStage, to: UpgradeStage): boolean {

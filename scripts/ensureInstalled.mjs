@@ -176,7 +176,7 @@ export const DEBIAN_PACKAGES = {
   rsyslog: '/usr/sbin/rsyslogd',
   // A real Prometheus scraping GET /metrics, started by the tests with their own configuration.
   prometheus: '/usr/bin/prometheus',
-  // The store's tests run on PostgreSQL too, in a temporary cluster of Debian 12's server (server/store/testing/).
+  // The store's tests run on PostgreSQL too, in a temporary cluster of Debian 12's server (server/sim/testing/postgresServer.ts).
   postgresql: '/usr/lib/postgresql/15/bin/postgres',
 };
 

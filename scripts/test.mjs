@@ -1,4 +1,4 @@
-// `npm test`: install what is missing (npm and Debian packages), then run every suite:
+// `npm test`: install what is missing (npm and Debian packages), then the lint, then run every suite:
 // unit and integration tests (Vitest, against real tftpd-hpa, atftpd and OpenSSH on loopback),
 // then the browser tests (Playwright in Debian's Chromium against the built console).
 import { spawnSync } from 'node:child_process';
@@ -16,6 +16,8 @@ fs.mkdirSync(resultsDir, { recursive: true });
 const bin = (name) => path.join(root, 'node_modules', '.bin', name);
 const run = (command, args) => spawnSync(command, args, { cwd: root, stdio: 'inherit', env: { ...process.env } }).status ?? 1;
 
+// The house rules first (ESLint, then the import graph's layout rules): a finding fails the run, but every suite still runs.
+const lintStatus = run('npm', ['run', '--silent', 'lint']);
 const vitest = (args, report) => run(bin('vitest'), ['run', ...args, '--reporter=default', '--reporter=json', `--outputFile.json=${path.join(resultsDir, report)}`]);
 const vitestStatus = vitest([], 'vitest.json');
 // The TFTP tests once more on the event-driven engine, the fallback wherever the native addon cannot be built.
@@ -39,7 +41,7 @@ const passed = sum('numPassedTests') + (playwright?.stats?.expected ?? 0) + (pla
 const failed = sum('numFailedTests') + (playwright?.stats?.unexpected ?? 0);
 const skipped = sum('numPendingTests') + sum('numTodoTests') + (playwright?.stats?.skipped ?? 0);
 const describe = (report) => (report ? `${report.numPassedTests} passed, ${report.numFailedTests} failed` : 'no report');
-console.log(`\nvitest: ${describe(vitestReports[0])}; vitest (TFTP, JS engine): ${describe(vitestReports[1])}; playwright: ${playwright ? `${playwright.stats.expected} passed, ${playwright.stats.unexpected} failed` : 'no report'}`);
+console.log(`\nlint: ${lintStatus === 0 ? 'clean' : 'findings above'}; vitest: ${describe(vitestReports[0])}; vitest (TFTP, JS engine): ${describe(vitestReports[1])}; playwright: ${playwright ? `${playwright.stats.expected} passed, ${playwright.stats.unexpected} failed` : 'no report'}`);
 console.log(`tests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
-const statuses = [vitestStatus, vitestJsStatus, playwrightStatus];
+const statuses = [lintStatus, vitestStatus, vitestJsStatus, playwrightStatus];
 process.exit(statuses.some((status) => status !== 0) || failed > 0 || passed === 0 ? 1 : 0);

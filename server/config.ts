@@ -3,6 +3,7 @@ import { z } from 'zod';
 import './auth/passwordDictionaries';
 import { passwordPolicyProblem } from '../lib/validations/passwordPolicy';
 import type { ApPortLimits } from './capwap/sourceConnections';
+import { parseHostPort } from '../lib/netAddress';
 
 /** The console's HTTPS port: clear of the demo's (3000, 6969, 2222, 8443, 5246, 2022), and reads as "the HTTPS twin of 3000". */
 export const DEFAULT_HTTPS_PORT = 3443;
@@ -48,7 +49,7 @@ const envSchema = z.object({
     .string()
     .default('')
     .transform((v) => v.split(',').map((h) => h.trim()).filter((h) => h !== ''))
-    .refine((hosts) => hosts.every((h) => /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(:\d{1,5})?$/.test(h)), 'EWC_ALLOWED_HOSTS: comma-separated names, each `host` or `host:port`'),
+    .refine((hosts) => hosts.every((h) => parseHostPort(h) !== null), 'EWC_ALLOWED_HOSTS: comma-separated names, each `host` or `host:port`'),
   EWC_SECURE_COOKIE: flag.default(false),
   EWC_HTTPS_PORT: z.coerce.number().int().min(0).max(65535).default(DEFAULT_HTTPS_PORT),
   EWC_TLS_CERT: z.string().min(1).optional(),

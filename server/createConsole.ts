@@ -30,7 +30,7 @@ import { toProfileView } from '../lib/imageDownloadProfile';
 import { DesktopUploads } from './uploads/desktopUploads';
 import { ConsoleApi } from './http/consoleApi';
 import { attachBrowserAuth, browserHandshakeCheck } from './http/socketAuth';
-import { AccessLimiter } from './http/sourceLimiter';
+import { AccessLimiter } from './auth/sourceLimiter';
 import type { ImageSource } from './imageSource/imageSource';
 import { SftpImageSource } from './imageSource/sftpImageSource';
 import { TftpImageSource } from './imageSource/tftpImageSource';
@@ -397,7 +397,7 @@ async function assemble(store: Store, webServers: WebServer | readonly WebServer
       // Give the notices a moment on the wire before the sockets close.
       if (reason) await new Promise((resolve) => setTimeout(resolve, NOTICE_FLUSH_MS));
       await capwap.close();
-      await new Promise<void>((resolve) => io.close(() => resolve()));
+      await new Promise<void>((resolve) => void io.close(() => resolve()));
       await store.close();
       runtime.stop();
     },

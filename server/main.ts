@@ -1,13 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import next from 'next';
-import { startFleet, type Fleet } from './agent/fleet';
-import { readFleetFile } from './agent/fleetSpec';
-import { DEMO_CATALOG_API_KEY, DEMO_CATALOG_USER } from './catalog/demoCatalog';
 import { ConfigError, loadConfig } from './config';
 import { createConsole } from './createConsole';
-import { DEMO_CONTROLLER_VERSION, DEMO_FLEET } from './demo/demoFleet';
-import { DEMO_SFTP_PASSWORD, DEMO_SFTP_USER, startDemoImageServers, type DemoImageServers } from './demo/demoEnvironment';
 import { installGracefulStop } from './gracefulStop';
 import { installApis } from './http/consoleAccess';
 import { RequestGate } from './http/requestGate';
@@ -19,19 +14,20 @@ import { RestconfServer } from './restconf/restconfServer';
 import { HttpsIdentity, identitySourceFor } from './web/httpsIdentity';
 import { plainHttpModeFor } from './web/plainHttp';
 import { consoleRoutes, WebServers, type WebRoutes } from './web/webServers';
-import { bracketHost } from '../lib/netAddress';
+import { hostPort } from '../lib/netAddress';
+// The demo wiring: the only product file that reaches into the simulators.
+import { INITIAL_CONTROLLER_VERSION, SimulatedWorld } from './sim/demo/simulatedWorld';
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const demo: DemoImageServers | null = config.demo ? await startDemoImageServers(config) : null;
-  const aps = config.fleetFile ? readFleetFile(config.fleetFile) : config.demo ? DEMO_FLEET : [];
+  const world = await SimulatedWorld.start(config);
 
   const nextApp = next({ dev: false, dir: path.resolve(import.meta.dirname, '..'), hostname: config.host, port: config.port });
   await nextApp.prepare();
   const handle = nextApp.getRequestHandler();
   let routes: WebRoutes | null = null;
   const web = new WebServers(plainHttpModeFor(config.host), () => routes);
-  const instance = await createConsole(web.consoleServers, config, { defaultProfile: demo?.profile, initialControllerVersion: DEMO_CONTROLLER_VERSION });
+  const instance = await createConsole(web.consoleServers, config, { defaultProfile: world.defaultProfile, initialControllerVersion: INITIAL_CONTROLLER_VERSION });
   const gate = new RequestGate(instance.auth, { allowedHosts: { configured: config.allowedHosts, listenHost: config.host }, limiter: instance.limiter, behindTlsProxy: config.secureCookie });
   installApis({ console: instance.api, auth: instance.authApi, catalog: instance.catalogApi, imageTrust: instance.imageTrustApi, sshKeys: new SshKeysApi(instance.sshKeys, instance.auth), apAuthorization: instance.apAuthorizationApi, logging: new LoggingApi(instance.logging) });
   const restconf = new RestconfServer({ checkHost: (req, res) => gate.checkHost(req, res), auth: new RestconfAuth(instance.auth, instance.limiter), sources: instance.restconf });
@@ -40,33 +36,18 @@ async function main(): Promise<void> {
   // An admin who renewed EWC_TLS_CERT and EWC_TLS_KEY says so with SIGHUP (file changes are noticed too).
   process.on('SIGHUP', () => void https.reload('SIGHUP'));
   const ports = await web.listen(config.host, config.port, config.https.port);
-  const url = `http://${bracketHost(config.host)}:${ports.httpPort}`;
-  const httpsUrl = `https://${bracketHost(config.host)}:${ports.httpsPort}`;
+  const url = `http://${hostPort(config.host, ports.httpPort)}`;
+  const httpsUrl = `https://${hostPort(config.host, ports.httpsPort)}`;
   const capwapPort = await instance.capwap.listen(config.capwapPort, config.host);
-  const capwapUrl = `https://${config.host}:${capwapPort}`;
+  const capwapUrl = `https://${hostPort(config.host, capwapPort)}`;
 
   const cliPort = await instance.cli.listening;
-  let fleet: Fleet | null = null;
-  if (aps.length > 0) {
-    // The embedded fleet enrols like `npm run fleet`: the console's CA, its fleet join token, its trusted vendor keys.
-    const starting = startFleet({
-      controllerUrl: capwapUrl,
-      trust: { caCertPem: fs.readFileSync(path.join(instance.trust.pkiDir, 'ca.crt'), 'utf8'), enrolmentToken: instance.trust.joinToken },
-      vendorKeys: loadTrustedVendorKeys(config.vendorKeyDir),
-      aps,
-      storageRoot: path.join(config.dataDir, 'fleet'),
-      linkKbps: config.apLinkKbps,
-      reloadMs: config.reloadMs,
-    });
-    // Without auto-approval the APs wait for an admin, so the console must answer (and print how to log in) first.
-    if (config.apAdmission.autoApprove) fleet = await starting;
-    else {
-      void starting.then(
-        (started) => (fleet = started),
-        (error: Error) => console.error(`Simulated fleet: ${error.message}`),
-      );
-    }
-  }
+  await world.startFleet({
+    capwapUrl,
+    caCertPem: fs.readFileSync(path.join(instance.trust.pkiDir, 'ca.crt'), 'utf8'),
+    joinToken: instance.trust.joinToken,
+    vendorKeys: loadTrustedVendorKeys(config.vendorKeyDir),
+  });
 
   const page = '/administration/software-management/software-upgrade';
   console.log(`EWC Software Upgrade console: ${web.plainHttp === 'serve' ? url : httpsUrl}${page}`);
@@ -81,26 +62,14 @@ async function main(): Promise<void> {
     console.log(`  first start: log in as admin with password ${instance.generatedAdminPassword}`);
     console.log('  (shown once; set EWC_ADMIN_PASSWORD before the first start to choose it, change it under Administration > User Administration)');
   }
-  if (demo) {
-    console.log(`  demo TFTP image server: tftp://${demo.tftp.host}:${demo.tftp.port}${demo.bundle.imagePath} (${demo.bundle.files.length} files, ${config.demoImageSize} sizes)`);
-    console.log(`  demo firmware catalog: ${demo.catalog.service.url} (account ${DEMO_CATALOG_USER}, demo API key ${DEMO_CATALOG_API_KEY}, certificate ${demo.catalog.fingerprint})`);
-    console.log(`  demo SFTP image server: sftp://${DEMO_SFTP_USER}@${demo.sftp.host}:${demo.sftp.port}${demo.bundle.imagePath} (demo password ${DEMO_SFTP_PASSWORD}, host key ${demo.sftp.fingerprint})`);
-  }
-  if (aps.length > 0) {
-    const link = config.apLinkKbps > 0 ? `${config.apLinkKbps} kbit/s per AP` : 'unlimited link rate';
-    const waiting = fleet ? '' : '; they join once approved under Administration > AP Authorization';
-    console.log(`  simulated fleet: ${aps.length} APs (${config.fleetFile ?? 'demo fleet'}), ${link}${waiting}`);
-  } else {
-    console.log(`  no simulated fleet: APs enrol and join at ${capwapUrl} (npm run fleet -- --controller ${capwapUrl})`);
-  }
+  for (const line of world.describe(capwapUrl)) console.log(line);
 
   installGracefulStop(async (reason) => {
     web.closeIdleConnections();
     https.dispose();
     await instance.close(reason);
     await web.close();
-    await fleet?.stop();
-    await demo?.close();
+    await world.close();
   });
 }
 

@@ -1,7 +1,6 @@
 import { PASSWORD_TYPES, SFTP_AUTH_METHODS, type SftpAuthMethod } from '@/lib/imageDownloadProfile';
-import { Field } from '@/components/ui/Field';
-import { optionsOf, Select, type SelectOption } from '@/components/ui/Select';
-import { TextInput } from '@/components/ui/TextInput';
+import { SelectField, TextField } from '@/components/ui/FormFields';
+import { optionsOf, type SelectOption } from '@/components/ui/Select';
 import { PrivateKeyField } from './PrivateKeyField';
 import { fieldControl } from './profileForm';
 import type { ProfileFormApi } from './useProfileForm';
@@ -28,71 +27,46 @@ export function SftpFields({ form, stored }: SftpFieldsProps) {
 
   return (
     <>
-      <Field id={username.id} path={username.path} label="User Name" required error={username.error}>
-        <TextInput
-          id={username.id}
-          value={values.sftp.username}
-          autoComplete="off"
-          spellCheck={false}
-          aria-required="true"
-          invalid={username.invalid}
-          errorId={username.errorId}
-          onValueChange={(value) => form.setSftp('username', value)}
-        />
-      </Field>
-      <Field id={auth.id} path={auth.path} label="Authentication" error={auth.error}>
-        <Select
-          id={auth.id}
-          value={values.sftp.authMethod}
-          options={AUTH_OPTIONS}
-          invalid={auth.invalid}
-          errorId={auth.errorId}
-          onValueChange={(value) => form.setSftp('authMethod', value)}
-        />
-      </Field>
+      <TextField
+        control={username}
+        label="User Name"
+        required
+        value={values.sftp.username}
+        autoComplete="off"
+        spellCheck={false}
+        aria-required="true"
+        onValueChange={(value) => form.setSftp('username', value)}
+      />
+      <SelectField control={auth} label="Authentication" value={values.sftp.authMethod} options={AUTH_OPTIONS} onValueChange={(value) => form.setSftp('authMethod', value)} />
       {values.sftp.authMethod === 'password' ? (
         <>
-          <Field id={passwordType.id} path={passwordType.path} label="Password Type" error={passwordType.error}>
-            <Select
-              id={passwordType.id}
-              value={values.sftp.passwordType}
-              options={PASSWORD_TYPE_OPTIONS}
-              invalid={passwordType.invalid}
-              errorId={passwordType.errorId}
-              onValueChange={(value) => form.setSftp('passwordType', value)}
-            />
-          </Field>
-          <Field id={password.id} path={password.path} label="Password" required={!stored.hasPassword} error={password.error}>
-            <TextInput
-              id={password.id}
-              type="password"
-              value={values.sftp.password}
-              // A stored password is never sent back; say so instead of showing a fake mask.
-              placeholder={stored.hasPassword ? 'A password is set; leave empty to keep it' : ''}
-              // Keeps the browser from filling in the engineer's own login password.
-              autoComplete="new-password"
-              aria-required={!stored.hasPassword || undefined}
-              invalid={password.invalid}
-              errorId={password.errorId}
-              onValueChange={(value) => form.setSftp('password', value)}
-            />
-          </Field>
+          <SelectField control={passwordType} label="Password Type" value={values.sftp.passwordType} options={PASSWORD_TYPE_OPTIONS} onValueChange={(value) => form.setSftp('passwordType', value)} />
+          <TextField
+            control={password}
+            label="Password"
+            required={!stored.hasPassword}
+            type="password"
+            value={values.sftp.password}
+            // A stored password is never sent back; say so instead of showing a fake mask.
+            placeholder={stored.hasPassword ? 'A password is set; leave empty to keep it' : ''}
+            // Keeps the browser from filling in the engineer's own login password.
+            autoComplete="new-password"
+            aria-required={!stored.hasPassword || undefined}
+            onValueChange={(value) => form.setSftp('password', value)}
+          />
         </>
       ) : (
         <>
           <PrivateKeyField form={form} hasPrivateKey={stored.hasPrivateKey} />
-          <Field id={passphrase.id} path={passphrase.path} label="Passphrase" error={passphrase.error}>
-            <TextInput
-              id={passphrase.id}
-              type="password"
-              value={values.sftp.passphrase}
-              placeholder="Only for an encrypted key"
-              autoComplete="new-password"
-              invalid={passphrase.invalid}
-              errorId={passphrase.errorId}
-              onValueChange={(value) => form.setSftp('passphrase', value)}
-            />
-          </Field>
+          <TextField
+            control={passphrase}
+            label="Passphrase"
+            type="password"
+            value={values.sftp.passphrase}
+            placeholder="Only for an encrypted key"
+            autoComplete="new-password"
+            onValueChange={(value) => form.setSftp('passphrase', value)}
+          />
         </>
       )}
     </>

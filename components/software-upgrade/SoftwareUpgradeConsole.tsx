@@ -1,6 +1,6 @@
 'use client';
 
-import { isCancellable } from '@/lib/upgradeStage';
+import { isCancellable, isUpgradeBusy } from '@/lib/upgradeStage';
 import { Button } from '@/components/ui/Button';
 import { Panel } from '@/components/ui/Panel';
 import { ResultBanner } from '@/components/ui/ResultBanner';
@@ -61,7 +61,7 @@ export function SoftwareUpgradeConsole({ canChange }: { canChange: boolean }) {
   const allowed = canChange && online;
   // Desktop mode serves one image: on a mixed fleet nothing in this mode can be saved, and the buttons say why.
   const saveBlocked = form.values.mode === 'DESKTOP' && !live.homogeneous ? `Save and Save & Download are off: ${NON_HOMOGENEOUS_MESSAGE} Choose TFTP, SFTP or CCO.` : null;
-  const running = upgrade?.state === 'running' || upgrade?.state === 'reloading';
+  const busy = upgrade !== null && isUpgradeBusy(upgrade.stage);
   const message = actions.message && !(actions.message.aboutForm && form.dirty) ? actions.message : null;
 
   return (
@@ -91,7 +91,7 @@ export function SoftwareUpgradeConsole({ canChange }: { canChange: boolean }) {
               <UpgradeButtons
                 busy={actions.busy}
                 canSave={allowed && form.ready && !saveBlocked}
-                canDownload={allowed && form.ready && !saveBlocked && upgrade !== null && !running}
+                canDownload={allowed && form.ready && !saveBlocked && upgrade !== null && !busy}
                 saveBlocked={saveBlocked}
                 // An activation may be set for later before the predownload ends, or for the next window of a paused one.
                 canActivate={allowed && (upgrade?.state === 'awaitingActivation' || (activation.scheduled && upgrade !== null))}

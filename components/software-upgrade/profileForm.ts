@@ -14,7 +14,7 @@ import {
 } from '@/lib/imageDownloadProfile';
 import type { HostKeyType } from '@/lib/hostKeyType';
 import { profileProblems } from '@/lib/profilePatch';
-import { fieldErrorId } from '@/components/ui/Field';
+import { fieldControlOf, type FieldControl } from '@/components/ui/FormFields';
 import { CCO_FIELD_PATHS, DESKTOP_FIELD_PATHS, EMPTY_CCO_FORM, EMPTY_DESKTOP_FORM, ccoFormFromProfile, type CcoFormValues, type DesktopFormValues } from './httpModeForm';
 
 /** A server mode's Image Server, Image Path and Port; the port stays text so a typo can be shown and corrected, not swallowed. */
@@ -107,9 +107,8 @@ export function fieldId(path: FieldPath): string {
 }
 
 /** Everything a Field and its control need to point at each other and at the error. */
-export function fieldControl(errors: FieldErrors, path: FieldPath) {
-  const id = fieldId(path);
-  return { id, path, error: errors[path], invalid: path in errors, errorId: fieldErrorId(id) };
+export function fieldControl(errors: FieldErrors, path: FieldPath): FieldControl {
+  return fieldControlOf(fieldId(path), path, errors);
 }
 
 /** The paths the form has a control for with these values; other issues go to the banner. */

@@ -7,7 +7,6 @@ import { Alert } from '@/components/ui/Alert';
 import { Button } from '@/components/ui/Button';
 import { Panel } from '@/components/ui/Panel';
 import { upgradeHistoryDetailSchema, upgradeHistoryEntrySchema, type UpgradeHistoryDetail, type UpgradeHistoryEntry } from '@/lib/upgradeHistory';
-import { UPGRADE_STAGE_LABEL } from '@/lib/upgradeStage';
 import { formatDateTime, localTimeZone } from '@/lib/dateTime';
 
 const when = (iso: string | null) => (iso ? formatDateTime(iso) : '—');

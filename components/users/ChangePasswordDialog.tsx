@@ -4,8 +4,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { loadPasswordDictionaries, PASSWORD_HINT } from '@/lib/validations/passwordPolicy';
 import { Button } from '@/components/ui/Button';
 import { Dialog } from '@/components/ui/Dialog';
-import { Field, fieldErrorId } from '@/components/ui/Field';
-import { TextInput } from '@/components/ui/TextInput';
+import { fieldControlOf, TextField } from '@/components/ui/FormFields';
 import type { FormOutcome } from './useUserActions';
 import { parseNewPassword, type FieldErrors } from './userForms';
 
@@ -61,6 +60,12 @@ export function ChangePasswordDialog({ username, own, busy, returnFocusTo, onSav
     }
   };
 
+  // One's own account asks for the current password first, as the server does.
+  const passwordFields = [
+    ...(own ? [{ id: CURRENT_ID, path: 'currentPassword', label: 'Current password', value: currentPassword, set: setCurrentPassword, autoComplete: 'current-password', hint: undefined }] : []),
+    { id: INPUT_ID, path: 'password', label: 'New password', value: password, set: setPassword, autoComplete: 'new-password', hint: PASSWORD_HINT },
+  ];
+
   return (
     <Dialog
       title={own ? 'Change your password' : `Change password for ${username}`}
@@ -78,38 +83,23 @@ export function ChangePasswordDialog({ username, own, busy, returnFocusTo, onSav
       }
     >
       <form id={FORM_ID} noValidate onSubmit={(event) => void handleSubmit(event)}>
-        {own && (
-          <Field id={CURRENT_ID} path="currentPassword" label="Current password" required error={errors.currentPassword}>
-            <TextInput
-              id={CURRENT_ID}
-              type="password"
-              value={currentPassword}
-              autoComplete="current-password"
-              aria-required="true"
-              invalid={'currentPassword' in errors}
-              errorId={fieldErrorId(CURRENT_ID)}
-              onValueChange={(value) => {
-                setCurrentPassword(value);
-                setErrors({});
-              }}
-            />
-          </Field>
-        )}
-        <Field id={INPUT_ID} path="password" label="New password" required error={errors.password} hint={PASSWORD_HINT}>
-          <TextInput
-            id={INPUT_ID}
+        {passwordFields.map(({ id, path, label, value, set, autoComplete, hint }) => (
+          <TextField
+            key={id}
+            control={fieldControlOf(id, path, errors)}
+            label={label}
+            required
+            hint={hint}
             type="password"
-            value={password}
-            autoComplete="new-password"
+            value={value}
+            autoComplete={autoComplete}
             aria-required="true"
-            invalid={'password' in errors}
-            errorId={fieldErrorId(INPUT_ID)}
-            onValueChange={(value) => {
-              setPassword(value);
+            onValueChange={(typed) => {
+              set(typed);
               setErrors({});
             }}
           />
-        </Field>
+        ))}
       </form>
       {!own && <p className="dialog-note">{username} is logged out everywhere and logs in again with the new password.</p>}
       {own && <p className="dialog-note">Your other sessions are logged out; this one stays.</p>}

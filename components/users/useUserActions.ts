@@ -62,7 +62,7 @@ export function useUserActions(currentUsername: string | null, afterChange: () =
       setMessage({ tone: 'error', text: banner });
       return Object.keys(errors).length > 0 ? { status: 'invalid', errors } : { status: 'failed' };
     },
-    [run, afterChange],
+    [run, afterChange, setMessage],
   );
 
   const remove = useCallback(
@@ -78,7 +78,7 @@ export function useUserActions(currentUsername: string | null, afterChange: () =
       // A refusal too ends the confirmation: the banner explains it and there is nothing to retry in the dialog.
       return true;
     },
-    [run, afterChange],
+    [run, afterChange, setMessage],
   );
 
   const setPassword = useCallback(
@@ -100,7 +100,7 @@ export function useUserActions(currentUsername: string | null, afterChange: () =
       setMessage({ tone: 'error', text: banner });
       return { status: 'failed' };
     },
-    [run, afterChange, currentUsername],
+    [run, afterChange, currentUsername, setMessage],
   );
 
   const dismissMessage = useCallback(() => setMessage(null), [setMessage]);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, passwordPolicyProblem } from './passwordPolicy';
+import { MAX_PASSWORD_LENGTH, passwordPolicyProblem } from './passwordPolicy';
 
 // Shared by the user administration page and the server. Browser code imports this file: zod only, nothing from node.
 

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Executor } from '../store/store';
-import { ENGINES, testStores } from '../store/testing/testStores';
+import { ENGINES, testStores } from '../sim/testing/testStores';
 import { AuthService, BAD_CREDENTIALS, type AuthServiceOptions, type SessionEnded } from './authService';
 import { hashPassword } from './passwordHash';
 import { hashSessionId } from './sessionStore';

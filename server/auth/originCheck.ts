@@ -37,7 +37,7 @@ function ownOrigins(request: OriginCheckedRequest, allowedOrigins: readonly stri
   const origins = new Set<string>();
   const host = header(request.headers, 'host');
   // A Host with a path or credentials in it is not a host; URL would quietly accept it.
-  if (host && /^[A-Za-z0-9.\-\[\]:]+$/.test(host)) {
+  if (host && /^[A-Za-z0-9.\-[\]:]+$/.test(host)) {
     for (const scheme of ['http', 'https']) {
       const origin = originOf(`${scheme}://${host}`);
       if (origin) origins.add(origin);

@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../config';
 import { AuthService } from './authService';
-import { openTestStore } from '../store/testing/testStores';
-import { ADVICE, WEAK_PASSWORDS } from '../testing/weakPasswords';
+import { openTestStore } from '../sim/testing/testStores';
+import { ADVICE, WEAK_PASSWORDS } from '../sim/testing/weakPasswords';
 
 let store: Awaited<ReturnType<typeof openTestStore>>;
 beforeEach(async () => {

@@ -4,14 +4,14 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ApImageReport } from '../../lib/apImage';
 import type { SyslogLine } from '../../lib/syslog';
-import { ensureApCredentials } from '../agent/apCredentials';
-import { generatedFleet } from '../agent/fleet';
-import { DEMO_IMAGE_PATH, ensureDemoBundle } from '../demo/demoBundle';
-import { DEMO_FLEET } from '../demo/demoFleet';
+import { ensureApCredentials } from '../sim/ap/apCredentials';
+import { generatedFleet } from '../sim/ap/simulatedFleet';
+import { DEMO_IMAGE_PATH, ensureDemoBundle } from '../sim/demo/demoBundle';
+import { DEMO_FLEET } from '../sim/demo/demoFleet';
 import { LocalCa } from '../pki/localCa';
-import { ADMIN, startConsoleHarness, waitFor, type ConsoleHarness } from '../testing/consoleHarness';
-import { makeApKeyAndCsr, rawJoin, type RawApSocket } from '../testing/rawApClient';
-import { startTftpdHpa } from '../testing/tftpdHpa';
+import { ADMIN, startConsoleHarness, waitFor, type ConsoleHarness } from '../sim/testing/consoleHarness';
+import { makeApKeyAndCsr, rawJoin, type RawApSocket } from '../sim/testing/rawApClient';
+import { startTftpdHpa } from '../sim/testing/tftpdHpa';
 
 // The attacks of issue #9, replayed against a console on loopback with real AP agents joining over mutual TLS.
 const REAL_AP = DEMO_FLEET[2]; // 9105-emorenoa, 70f0.96a1.4e20, ap1g8

@@ -3,8 +3,8 @@ import tls from 'node:tls';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ApImageReport } from '../../lib/apImage';
 import type { SyslogLine } from '../../lib/syslog';
-import { DEMO_FLEET } from '../demo/demoFleet';
-import { startConsoleHarness, waitFor, type ConsoleHarness } from '../testing/consoleHarness';
+import { DEMO_FLEET } from '../sim/demo/demoFleet';
+import { startConsoleHarness, waitFor, type ConsoleHarness } from '../sim/testing/consoleHarness';
 
 // Connections that never become APs, held open against the AP port, while a real AP enrols and joins.
 let harness: ConsoleHarness | null = null;

@@ -5,7 +5,7 @@ import { escapeLogText, logTextCut } from '../../lib/logText';
 import type { Admission } from '../pki/apTrust';
 import type { EventLine } from '../store/eventLog';
 import { ApSession, type SessionEndpoints } from './apSession';
-import { DropReport, RateWindow } from './dropReport';
+import { DropReport, RateWindow } from '../diagnostics/dropReport';
 import { plainAddress } from '../../lib/netAddress';
 
 export interface ApRegistryListener {

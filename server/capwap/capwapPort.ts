@@ -6,7 +6,7 @@ import { CAPWAP_NAMESPACE, ENROL_PATH, type ApToControllerEvents, type Controlle
 import type { TLSSocket } from 'node:tls';
 import type { ApTrust } from '../pki/apTrust';
 import type { EventLine } from '../store/eventLog';
-import { DropReport, RateWindow } from './dropReport';
+import { DropReport, RateWindow } from '../diagnostics/dropReport';
 import { SourceConnections, type ApPortLimits } from './sourceConnections';
 import { plainAddress } from '../../lib/netAddress';
 
@@ -135,7 +135,8 @@ export class CapwapPort {
     // A console whose AP port never listened (tests of the HTTP side) has nothing to close.
     if (!this.server) return;
     // io.close() also closes the https server it is attached to, which waits for every open connection.
-    const closed = new Promise<void>((resolve) => this.io.close(() => resolve()));
+    // socket.io's own promise settles before the server has closed; its callback waits for that.
+    const closed = new Promise<void>((resolve) => void this.io.close(() => resolve()));
     for (const socket of this.connections) socket.destroy();
     await closed;
   }

@@ -2,7 +2,7 @@ import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { plainAddress } from '../../lib/netAddress';
 import type { EventLine } from '../store/eventLog';
-import type { DropReport } from './dropReport';
+import type { DropReport } from '../diagnostics/dropReport';
 
 export interface ApPortLimits {
   /** TCP connections one source address may hold on the AP port, joined APs included. */

@@ -6,11 +6,11 @@ import type { Socket } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ApImageReport } from '../../lib/apImage';
 import type { ApJoinInfo, ImageOffer } from '../../lib/capwapEvents';
-import { ensureApCredentials } from '../agent/apCredentials';
-import { DEMO_IMAGE_PATH, ensureDemoBundle } from '../demo/demoBundle';
-import { ADMIN, startConsoleHarness, waitFor, type ConsoleHarness } from '../testing/consoleHarness';
-import { rawJoin, type RawApSocket } from '../testing/rawApClient';
-import { startTftpdHpa, type RunningTftpd } from '../testing/tftpdHpa';
+import { ensureApCredentials } from '../sim/ap/apCredentials';
+import { DEMO_IMAGE_PATH, ensureDemoBundle } from '../sim/demo/demoBundle';
+import { ADMIN, startConsoleHarness, waitFor, type ConsoleHarness } from '../sim/testing/consoleHarness';
+import { rawJoin, type RawApSocket } from '../sim/testing/rawApClient';
+import { startTftpdHpa, type RunningTftpd } from '../sim/testing/tftpdHpa';
 
 // The controller must not believe an AP: every reply is parsed and checked, and a bad one fails that AP with a line.
 const JOIN: ApJoinInfo = { name: 'AP-LIAR', mac: '0a0b.0c0d.0e0f', model: 'C9120AXI-B', imageType: 'ap1g7', primaryVersion: '17.9.4.27', backupVersion: '17.3.3.26', freeSpaceKb: 400_000, hostsController: false };

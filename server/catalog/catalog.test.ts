@@ -9,8 +9,8 @@ import { httpsDownload } from '../imageSource/httpsDownload';
 import { EMPTY_PROFILE, type StoredProfile } from '../store/profileRepository';
 import { firmwareCheck, type CatalogClientOptions } from './catalogClient';
 import { CatalogError } from './catalogError';
-import { startCuttingRelay, startScriptedCatalog, startTestCatalog, tempDir, testAp, testCaller, testNetwork, TEST_ACCOUNT, TEST_IDENTITY, type TestCatalog } from './catalogTestKit';
-import { createCcoImageSource } from './ccoImageSource';
+import { startCuttingRelay, startScriptedCatalog, startTestCatalog, tempDir, testAp, testCaller, testNetwork, TEST_ACCOUNT, TEST_IDENTITY, type TestCatalog } from '../sim/catalog/catalogTestKit';
+import { createCcoImageSource } from '../imageSource/ccoImageSource';
 import { firmwareCheckRequest, summarizeCheck } from './fleetCheck';
 import { ImageTypeNotOfferedError } from '../imageSource/imageSource';
 
@@ -71,7 +71,7 @@ describe('firmware check against a catalog whose certificate comes from another 
     const trusted = await firmwareCheck(client({ trust: { caPem: null, fingerprint: catalog.certificate.fingerprint } }), firmwareCheckRequest(FLEET, 'x'));
     expect(trusted.imageTypes).toHaveLength(3);
     const other = tempDir();
-    const wrong = (await import('./certificateAuthority')).ensureServerCertificate(other, 'Other').fingerprint;
+    const wrong = (await import('../sim/catalog/certificateAuthority')).ensureServerCertificate(other, 'Other').fingerprint;
     const mismatch = await failureOf(firmwareCheck(client({ trust: { caPem: null, fingerprint: wrong } }), firmwareCheckRequest(FLEET, 'x')));
     expect(mismatch.reason).toContain(`fingerprint ${catalog.certificate.fingerprint} is not the trusted ${wrong}`);
   });

@@ -2,11 +2,11 @@ import fs from 'node:fs';
 import net from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { CatalogCheckResult } from '../../lib/firmwareCatalog';
-import { ADMIN, startConsoleHarness, type ConsoleHarness } from '../testing/consoleHarness';
+import { ADMIN, startConsoleHarness, type ConsoleHarness } from '../sim/testing/consoleHarness';
 import { firmwareCheck, type CatalogClientOptions } from './catalogClient';
 import { CatalogError } from './catalogError';
 import { resolveCatalogHost, type ResolveAll } from './catalogNetwork';
-import { startTestCatalog, testAp, testNetwork, TEST_ACCOUNT, TEST_IDENTITY, type TestCatalog } from './catalogTestKit';
+import { startTestCatalog, testAp, testNetwork, TEST_ACCOUNT, TEST_IDENTITY, type TestCatalog } from '../sim/catalog/catalogTestKit';
 import { firmwareCheckRequest } from './fleetCheck';
 
 // The catalog URL reaches only what a catalog may be on. Link-local and other refused addresses are

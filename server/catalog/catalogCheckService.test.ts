@@ -3,8 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDataDirStore } from '../store/store';
 import { EMPTY_PROFILE, type StoredProfile } from '../store/profileRepository';
 import { CatalogCheckService, msUntilDaily } from './catalogCheckService';
-import { seedLine } from '../testing/seedText';
-import { startTestCatalog, tempDir, testAp, testCaller, testNetwork, TEST_ACCOUNT, type TestCatalog } from './catalogTestKit';
+import { seedLine } from '../sim/testing/seedText';
+import { startTestCatalog, tempDir, testAp, testCaller, testNetwork, TEST_ACCOUNT, type TestCatalog } from '../sim/catalog/catalogTestKit';
 
 describe('msUntilDaily', () => {
   it('is the time to the next HH:MM today, or tomorrow once it has passed', () => {

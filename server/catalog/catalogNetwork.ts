@@ -1,6 +1,6 @@
 import { lookup as systemLookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
-import { catalogHostProblem } from '../../lib/catalogAddress';
+import { catalogHostProblem, stripBrackets } from '../../lib/netAddress';
 import type { ConsoleConfig } from '../config';
 import { CatalogError } from './catalogError';
 
@@ -44,7 +44,7 @@ export function catalogNetworkOf(config: ConsoleConfig): CatalogNetwork {
  * returned, never to the name again, so a second resolution cannot swap in another address.
  */
 export async function resolveCatalogHost(hostname: string, network: Pick<CatalogNetwork, 'allowLoopback' | 'resolve'>): Promise<string> {
-  const host = hostname.replace(/^\[|\]$/g, '');
+  const host = stripBrackets(hostname);
   const literal = catalogHostProblem(host, network);
   if (literal) throw new CatalogError('refused', literal);
   if (isIP(host)) return host;

@@ -4,12 +4,13 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ApImageReport } from '../../lib/apImage';
 import type { SyslogLine } from '../../lib/syslog';
-import type { FleetAp } from '../agent/fleetSpec';
-import { DEMO_BUNDLE_VERSION, ensureDemoBundle } from '../demo/demoBundle';
-import { DEMO_FLEET } from '../demo/demoFleet';
-import { ADMIN, startConsoleHarness, waitFor, type ConsoleHarness } from '../testing/consoleHarness';
-import { startTestCatalog, tempDir, TEST_ACCOUNT, type TestCatalog } from './catalogTestKit';
-import { startDemoCatalog, type DemoCatalog } from './demoCatalog';
+import type { FleetAp } from '../sim/ap/fleetSpec';
+import { DEMO_BUNDLE_VERSION, ensureDemoBundle } from '../sim/demo/demoBundle';
+import { DEMO_FLEET } from '../sim/demo/demoFleet';
+import { ADMIN, startConsoleHarness, waitFor, type ConsoleHarness } from '../sim/testing/consoleHarness';
+import { startTestCatalog, tempDir, TEST_ACCOUNT, type TestCatalog } from '../sim/catalog/catalogTestKit';
+import { startDemoCatalog, type DemoCatalog } from '../sim/demo/demoCatalog';
+import { apStorageDir } from '../sim/ap/apStorage';
 
 // Images from a catalog obey the signature rule that images from an image server obey: the catalog
 // serves each release's vendor signature manifest, the console verifies it before delivery and each
@@ -44,7 +45,7 @@ const ccoProfile = (url: string, caPem: string, account = TEST_ACCOUNT) => ({
 });
 const rows = (h: ConsoleHarness) => (h.instance.api.getApImage().body as ApImageReport).aps;
 const syslog = (h: ConsoleHarness) => (h.instance.api.getSyslog().body as SyslogLine[]).map((line) => line.text);
-const imageFiles = (h: ConsoleHarness, mac: string) => fs.readdirSync(path.join(h.config.dataDir, 'fleet', mac.replace(/\./g, ''))).filter((name) => /\.(img|part)(\.json)?$/.test(name));
+const imageFiles = (h: ConsoleHarness, mac: string) => fs.readdirSync(apStorageDir(path.join(h.config.dataDir, 'fleet'), mac)).filter((name) => /\.(img|part)(\.json)?$/.test(name));
 const finished = (h: ConsoleHarness) => waitFor('the predownload to end', () => h.instance.orchestrator.view(), (u) => u.stage === 'Activate' || u.stage === 'Failed', 60_000);
 
 async function predownload(env: Record<string, string>, vendorKey?: KeyObject, trusted: KeyObject = generateKeyPairSync('ed25519').privateKey) {

@@ -4,13 +4,13 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ApImageReport } from '../../lib/apImage';
 import type { SyslogLine } from '../../lib/syslog';
-import type { FleetAp } from '../agent/fleetSpec';
+import type { FleetAp } from '../sim/ap/fleetSpec';
 import { renderShowLogging } from '../cli/render/showLogging';
 import { httpsDownload } from '../imageSource/httpsDownload';
 import { ImageFetchError } from '../imageSource/imageSource';
-import { ADMIN, startConsoleHarness, waitFor, type ConsoleHarness } from '../testing/consoleHarness';
+import { ADMIN, startConsoleHarness, waitFor, type ConsoleHarness } from '../sim/testing/consoleHarness';
 import { CatalogError } from './catalogError';
-import { startScriptedCatalog, tempDir, TEST_ACCOUNT, testNetwork, type ScriptedCatalog } from './catalogTestKit';
+import { startScriptedCatalog, tempDir, TEST_ACCOUNT, testNetwork, type ScriptedCatalog } from '../sim/catalog/catalogTestKit';
 
 // Everything a catalog says is untrusted text, and a catalog cannot hold a download forever.
 

@@ -4,10 +4,11 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ApImageReport } from '../../lib/apImage';
 import { syslogLineText, type SyslogLine } from '../../lib/syslog';
-import type { FleetAp } from '../agent/fleetSpec';
-import { sha256OfFile } from '../imageSource/imageCache';
-import { ADMIN, startConsoleHarness, waitFor, type ConsoleHarness } from '../testing/consoleHarness';
-import { startCuttingRelay, startTestCatalog, TEST_ACCOUNT, type TestCatalog } from './catalogTestKit';
+import type { FleetAp } from '../sim/ap/fleetSpec';
+import { sha256OfFile } from '../imageSigning/fileDigest';
+import { ADMIN, startConsoleHarness, waitFor, type ConsoleHarness } from '../sim/testing/consoleHarness';
+import { startCuttingRelay, startTestCatalog, TEST_ACCOUNT, type TestCatalog } from '../sim/catalog/catalogTestKit';
+import { apStorageDir } from '../sim/ap/apStorage';
 
 const IMAGE_BYTES = 3_000_000;
 const CUT_AT = 1_200_000;
@@ -59,7 +60,7 @@ describe('CCO predownload through the console, from a catalog with a certificate
     expect(syslog(harness).map((l) => l.text).join('\n')).toContain(`resumed at byte ${resumedAt}`);
     const published = await sha256OfFile(path.join(catalog.root, '17.12.1.5', 'ap1g8'));
     for (const mac of ['70f0.96a1.0001', '70f0.96a1.0002']) {
-      expect(await sha256OfFile(path.join(harness.config.dataDir, 'fleet', mac.replace(/\./g, ''), 'ap-backup.img'))).toBe(published);
+      expect(await sha256OfFile(path.join(apStorageDir(path.join(harness.config.dataDir, 'fleet'), mac), 'ap-backup.img'))).toBe(published);
     }
     expect(report(harness).aps.map((a) => a.predownloadStatus)).toEqual(['Complete', 'Complete']);
   });

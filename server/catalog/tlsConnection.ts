@@ -4,6 +4,7 @@ import tls, { type TLSSocket } from 'node:tls';
 import { escapeLogText } from '../../lib/logText';
 import { CatalogError, type SeenCertificate } from './catalogError';
 import { resolveCatalogHost, type CatalogNetwork } from './catalogNetwork';
+import { stripBrackets } from '../../lib/netAddress';
 
 /**
  * How a catalog's certificate is trusted: the system's trust store, plus a CA the admin
@@ -71,7 +72,7 @@ export function toCatalogError(error: unknown): CatalogError {
  * very address checked.
  */
 export async function connectVerified(url: URL, options: TlsRequestOptions): Promise<TLSSocket> {
-  const host = url.hostname.replace(/^\[|\]$/g, '');
+  const host = stripBrackets(url.hostname);
   const port = Number(url.port || 443);
   const { trust, network, signal } = options;
   if (signal?.aborted) throw new CatalogError('cancelled', 'Cancelled');

@@ -6,13 +6,13 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { ApImageReport } from '../../lib/apImage';
-import { DEMO_BUNDLE_VERSION, DEMO_IMAGE_PATH, ensureDemoBundle } from '../demo/demoBundle';
-import { DEMO_FLEET } from '../demo/demoFleet';
-import { startConsoleHarness, TEST_ADMIN_PASSWORD, type ConsoleHarness } from '../testing/consoleHarness';
-import { startTftpdHpa } from '../testing/tftpdHpa';
+import { DEMO_BUNDLE_VERSION, DEMO_IMAGE_PATH, ensureDemoBundle } from '../sim/demo/demoBundle';
+import { DEMO_FLEET } from '../sim/demo/demoFleet';
+import { startConsoleHarness, TEST_ADMIN_PASSWORD, type ConsoleHarness } from '../sim/testing/consoleHarness';
+import { startTftpdHpa } from '../sim/testing/tftpdHpa';
 
 const run = promisify(execFile);
-const PLAYBOOK = path.join(import.meta.dirname, 'testing', 'ansibleUpgrade.yml');
+const PLAYBOOK = path.join(import.meta.dirname, '..', 'sim', 'testing', 'ansibleUpgrade.yml');
 const FLEET = DEMO_FLEET.slice(0, 3);
 
 // Ansible's json stdout callback: per task, what the host answered.

@@ -130,7 +130,8 @@ export class CliInterpreter {
   }
 
   private context(caret: number, line: string): CommandContext {
-    // Handlers read and replace the session's draft through the context.
+    // Handlers read and replace the session's draft through the context: its accessors have a `this` of their own.
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the accessors below need the session itself.
     const session = this;
     return {
       backend: this.backend,

@@ -2,9 +2,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startConsoleHarness, TEST_ADMIN_PASSWORD, waitFor, type ConsoleHarness } from '../testing/consoleHarness';
-import { startRsyslog, type RunningRsyslog } from '../testing/rsyslog';
-import { SshShell } from './testing/sshShell';
+import { startConsoleHarness, TEST_ADMIN_PASSWORD, waitFor, type ConsoleHarness } from '../sim/testing/consoleHarness';
+import { startRsyslog, type RunningRsyslog } from '../sim/testing/rsyslog';
+import { SshShell } from '../sim/testing/sshShell';
 
 // `logging host`, `logging trap` and their `no` forms typed over SSH, as on IOS, checked in show output,
 // in the audit trail and at a real rsyslog server.

@@ -7,14 +7,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { ApImageReport } from '../../lib/apImage';
 import type { ImageDownloadProfileView } from '../../lib/imageDownloadProfile';
-import { DEMO_BUNDLE_VERSION, DEMO_IMAGE_PATH, ensureDemoBundle } from '../demo/demoBundle';
-import { DEMO_FLEET } from '../demo/demoFleet';
-import { startConsoleHarness, TEST_ADMIN_PASSWORD, waitFor, type ConsoleHarness } from '../testing/consoleHarness';
-import { seedLine, seedSyslogLineAs } from '../testing/seedText';
-import { startTftpdHpa } from '../testing/tftpdHpa';
+import { DEMO_BUNDLE_VERSION, DEMO_IMAGE_PATH, ensureDemoBundle } from '../sim/demo/demoBundle';
+import { DEMO_FLEET } from '../sim/demo/demoFleet';
+import { startConsoleHarness, TEST_ADMIN_PASSWORD, waitFor, type ConsoleHarness } from '../sim/testing/consoleHarness';
+import { seedLine, seedSyslogLineAs } from '../sim/testing/seedText';
+import { startTftpdHpa } from '../sim/testing/tftpdHpa';
 
 const run = promisify(execFile);
-const SCRIPT = path.join(import.meta.dirname, 'testing', 'netmikoUpgrade.py');
+const SCRIPT = path.join(import.meta.dirname, '..', 'sim', 'testing', 'netmikoUpgrade.py');
 
 // What the Python script prints: each step's answer as Netmiko returned it.
 const netmikoResult = z.object({

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SshKeysApi } from '../http/sshKeysApi';
-import { ADMIN, startConsoleHarness, type ConsoleHarness } from '../testing/consoleHarness';
+import { ADMIN, startConsoleHarness, type ConsoleHarness } from '../sim/testing/consoleHarness';
 
 const run = promisify(execFile);
 

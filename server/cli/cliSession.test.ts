@@ -6,14 +6,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApImageReport } from '../../lib/apImage';
 import type { CatalogCheckResult } from '../../lib/firmwareCatalog';
 import type { ImageDownloadProfileView } from '../../lib/imageDownloadProfile';
-import { startTestCatalog, TEST_ACCOUNT } from '../catalog/catalogTestKit';
-import { startConsoleHarness, TEST_ADMIN_PASSWORD, ADMIN, waitFor, type ConsoleHarness } from '../testing/consoleHarness';
+import { startTestCatalog, TEST_ACCOUNT } from '../sim/catalog/catalogTestKit';
+import { startConsoleHarness, TEST_ADMIN_PASSWORD, ADMIN, waitFor, type ConsoleHarness } from '../sim/testing/consoleHarness';
 import { createConsoleCliBackend } from './consoleBackend';
 import { HostnameStore } from './hostname';
 import { startCliServer } from './sshServer';
 import { SshKeysApi } from '../http/sshKeysApi';
-import { startSftpServer } from '../sftp/sftpServer';
-import { SshShell, sshExec } from './testing/sshShell';
+import { startSftpServer } from '../sim/imageServers/sftpServer';
+import { SshShell, sshExec } from '../sim/testing/sshShell';
 
 const { utils } = ssh2;
 

@@ -5,12 +5,12 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApImageReport } from '../../lib/apImage';
-import type { FleetAp } from '../agent/fleetSpec';
-import { DEMO_IMAGE_PATH, ensureDemoBundle } from '../demo/demoBundle';
-import { DEMO_FLEET } from '../demo/demoFleet';
+import type { FleetAp } from '../sim/ap/fleetSpec';
+import { DEMO_IMAGE_PATH, ensureDemoBundle } from '../sim/demo/demoBundle';
+import { DEMO_FLEET } from '../sim/demo/demoFleet';
 import { SshKeysApi } from '../http/sshKeysApi';
-import { ADMIN, startConsoleHarness, waitFor, type ConsoleHarness } from '../testing/consoleHarness';
-import { startTftpdHpa } from '../testing/tftpdHpa';
+import { ADMIN, startConsoleHarness, waitFor, type ConsoleHarness } from '../sim/testing/consoleHarness';
+import { startTftpdHpa } from '../sim/testing/tftpdHpa';
 
 const run = promisify(execFile);
 

@@ -1,9 +1,9 @@
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { StringDecoder } from 'node:string_decoder';
 import ssh2, { type AuthContext, type Connection, type PublicKeyAuthContext, type ServerChannel, type Session } from 'ssh2';
-import { loadOrCreateHostKey } from '../sftp/sftpServer';
+import { loadOrCreateHostKey } from './hostKeyFile';
 import { fingerprintOf } from '../sftp/hostKey';
-import type { AccessLimiter } from '../http/sourceLimiter';
+import type { AccessLimiter } from '../auth/sourceLimiter';
 import type { CliAuth, CliLogin } from './cliAuth';
 import type { CliActor, CliBackend } from './cliBackend';
 import { CliInterpreter } from './cliInterpreter';

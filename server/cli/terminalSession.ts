@@ -168,7 +168,7 @@ export class TerminalSession {
 
   /** Runs a line's work, then shows its lines and goes on with the keys that waited; null: the login session ended. */
   private whenDone(work: () => Promise<string[] | null>): void {
-    work()
+    void work()
       .catch((error: unknown) => {
         this.options.onError?.(error);
         return ['% Error: the command failed inside the console; see its log.'];

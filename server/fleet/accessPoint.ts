@@ -1,34 +1,48 @@
-import type { PredownloadStatus } from '../../lib/predownloadStatus';
+import type { ApImageRow } from '../../lib/apImage';
 
-/** An AP as the controller keeps it: identity, images and predownload state. Live progress is not kept here. */
-export interface AccessPointRecord {
-  mac: string;
-  name: string;
-  model: string;
-  imageType: string;
-  role: string;
-  primaryImage: string;
-  backupImage: string;
-  backupImageSha256: string | null;
+/** An AP as the controller keeps it: `show ap image`'s stored columns, and what the upgrade needs beside them. Live progress is not kept here. */
+export interface AccessPointRecord
+  extends Pick<
+    ApImageRow,
+    | 'mac'
+    | 'name'
+    | 'model'
+    | 'imageType'
+    | 'role'
+    | 'primaryImage'
+    | 'backupImage'
+    | 'backupImageSha256'
+    | 'predownloadStatus'
+    | 'predownloadVersion'
+    | 'retryCount'
+    | 'nextRetryTime'
+    | 'method'
+    | 'hostsController'
+    | 'lastError'
+    | 'siteTag'
+    | 'activationExcluded'
+  > {
   controllerPrimaryImage: string | null;
   controllerBackupImage: string | null;
-  hostsController: boolean;
   freeSpaceKb: number;
-  predownloadStatus: PredownloadStatus;
-  predownloadVersion: string | null;
-  retryCount: number;
-  nextRetryTime: string | null;
-  method: string;
-  lastError: string | null;
   upgradeId: number | null;
   lastSeenAt: string;
-  /** The site tag the AP belongs to: a rolling activation never reloads every AP of one at once. */
-  siteTag: string;
   /** MACs of the APs its clients roam to; kept out of the AP's wave where the fleet allows. */
   neighbors: string[];
-  /** Set by the administrator: the AP sits out the activation (it keeps its predownloaded image). */
-  activationExcluded: boolean;
 }
+
+/** An AP the controller has not upgraded yet: nothing predownloaded, no retry pending, not left out. */
+export const FRESH_PREDOWNLOAD_STATE = {
+  backupImageSha256: null,
+  predownloadStatus: 'None',
+  predownloadVersion: null,
+  retryCount: 0,
+  nextRetryTime: null,
+  method: 'CAPWAP',
+  lastError: null,
+  upgradeId: null,
+  activationExcluded: false,
+} as const satisfies Partial<AccessPointRecord>;
 
 /** What a transition may change beside the status itself. */
 export interface TransitionChanges {

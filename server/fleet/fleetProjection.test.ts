@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PREDOWNLOAD_STATUSES, type PredownloadStatus } from '../../lib/predownloadStatus';
-import type { AccessPointRecord } from './accessPoint';
+import { FRESH_PREDOWNLOAD_STATE, type AccessPointRecord } from './accessPoint';
 import { FleetProjection } from './fleetProjection';
 
 function ap(mac: string, overrides: Partial<AccessPointRecord> = {}): AccessPointRecord {
@@ -12,22 +12,14 @@ function ap(mac: string, overrides: Partial<AccessPointRecord> = {}): AccessPoin
     role: 'Master',
     primaryImage: '17.9.4.27',
     backupImage: '17.3.3.26',
-    backupImageSha256: null,
     controllerPrimaryImage: null,
     controllerBackupImage: null,
     hostsController: false,
     freeSpaceKb: 400_000,
-    predownloadStatus: 'None',
-    predownloadVersion: null,
-    retryCount: 0,
-    nextRetryTime: null,
-    method: 'CAPWAP',
-    lastError: null,
-    upgradeId: null,
     lastSeenAt: '2026-11-30T00:00:00.000Z',
     siteTag: 'default-site-tag',
     neighbors: [],
-    activationExcluded: false,
+    ...FRESH_PREDOWNLOAD_STATE,
     ...overrides,
   };
 }

@@ -1,9 +1,9 @@
 import { apAuthorizationChangeSchema, createEnrolmentTokenSchema, type ApAuthorizationView } from '../../lib/apAuthorization';
-import { normalizeMac } from '../../lib/apText';
+import { macSchema } from '../../lib/macAddress';
 import { toFieldIssues } from '../../lib/imageDownloadProfile';
 import type { AuditLog } from '../auth/auditLog';
 import type { ApTrust } from '../pki/apTrust';
-import type { ApiResult } from './consoleApi';
+import { notAMac, type ApiResult } from './apiResult';
 import type { RequestActor } from '../../lib/requestActor';
 
 type Presence = (mac: string) => { connected: boolean; name: string | null };
@@ -25,8 +25,9 @@ export class ApAuthorizationApi {
   }
 
   async change(macParam: string, body: unknown, actor: RequestActor): Promise<ApiResult> {
-    const mac = normalizeMac(macParam);
-    if (!mac) return { status: 400, body: { error: `Not a MAC address: ${macParam.slice(0, 40)}` } };
+    const parsedMac = macSchema.safeParse(macParam);
+    if (!parsedMac.success) return notAMac(macParam);
+    const mac = parsedMac.data;
     const parsed = apAuthorizationChangeSchema.safeParse(body);
     if (!parsed.success) return { status: 400, body: { error: 'Invalid change', issues: toFieldIssues(parsed.error) } };
     const done = parsed.data.status === 'approved' ? await this.trust.approve(mac, actor.username) : await this.trust.revoke(mac, actor.username);
@@ -36,8 +37,9 @@ export class ApAuthorizationApi {
   }
 
   async remove(macParam: string, actor: RequestActor): Promise<ApiResult> {
-    const mac = normalizeMac(macParam);
-    if (!mac) return { status: 400, body: { error: `Not a MAC address: ${macParam.slice(0, 40)}` } };
+    const parsedMac = macSchema.safeParse(macParam);
+    if (!parsedMac.success) return notAMac(macParam);
+    const mac = parsedMac.data;
     if (!(await this.trust.remove(mac, actor.username))) return { status: 404, body: { error: `AP ${mac} is not on the AP authorization list` } };
     await this.audit.record({ username: actor.username, sourceAddress: actor.sourceAddress, action: 'ap.delete', detail: mac });
     return { status: 200, body: { ok: true } };

@@ -3,7 +3,7 @@ import type { Actor, AuthService, SessionUser } from '../auth/authService';
 import { clearSessionCookie, sessionCookie } from '../auth/cookies';
 import type { EventLog } from '../store/eventLog';
 import { toFieldIssues } from '../../lib/imageDownloadProfile';
-import type { ApiResult } from './consoleApi';
+import type { ApiResult } from './apiResult';
 import type { RequestActor } from '../../lib/requestActor';
 
 /** Login, logout, users and the audit trail, behind the same thin route handlers as the console API. */

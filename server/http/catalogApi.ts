@@ -1,5 +1,5 @@
 import type { CatalogCheckService } from '../catalog/catalogCheckService';
-import type { ApiResult } from './consoleApi';
+import type { ApiResult } from './apiResult';
 
 /** `/api/software-upgrade/check`: Check for New Version now (POST), or the last check (GET). */
 export class CatalogApi {

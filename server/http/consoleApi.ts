@@ -10,8 +10,9 @@ import {
   type ImageDownloadProfilePatch,
   type ValidationErrorBody,
 } from '../../lib/imageDownloadProfile';
+import { hostPort } from '../../lib/netAddress';
 import type { SyslogLine } from '../../lib/syslog';
-import type { UpgradeView } from '../../lib/upgradeStage';
+import { isUpgradeBusy, upgradeBusyMessage, type UpgradeView } from '../../lib/upgradeStage';
 import type { AuditLog } from '../auth/auditLog';
 import type { RuntimeMonitor } from '../diagnostics/runtimeStats';
 import { describeProfileChanges } from '../auth/profileChanges';
@@ -21,19 +22,11 @@ import type { EventLog } from '../store/eventLog';
 import type { ProfileRepository, StoredProfile } from '../store/profileRepository';
 import type { Executor } from '../store/store';
 import { downloadExtrasSchema } from '../../lib/rollout';
+import type { ApiResult } from './apiResult';
 import type { MaintenanceApi } from './maintenanceApi';
 import { exportProfileConfig } from './profileExport';
 import type { RequestActor } from '../../lib/requestActor';
 import { checkSftpInput } from './sftpProfileChecks';
-
-export interface ApiResult {
-  status: number;
-  body: unknown;
-  /** Defaults to JSON; the configuration export is plain text. */
-  contentType?: 'application/json' | 'text/plain' | 'text/csv';
-  /** A Set-Cookie value (login, logout). */
-  setCookie?: string;
-}
 
 export interface ConsoleApiDeps {
   db: Executor;
@@ -90,10 +83,9 @@ export class ConsoleApi {
       await this.save(validated.data, actor);
       return this.deps.maintenance.scheduleDownload(at, targets, actor);
     }
-    const running = this.deps.upgrade();
-    if (running.state === 'running' || running.state === 'reloading') {
-      return { status: 409, body: { error: `An upgrade is already in progress (${running.stage}). Cancel it or wait for it to finish.` } };
-    }
+    // Refused before the save, so that a download that cannot start leaves the profile as it was.
+    const { stage } = this.deps.upgrade();
+    if (isUpgradeBusy(stage)) return { status: 409, body: { error: upgradeBusyMessage(stage) } };
     const profile = await this.save(validated.data, actor);
     if (profile.mode === 'SFTP' && !profile.sftp.hostKeyFingerprint) {
       const challenge = await this.hostKeyChallenge(profile);
@@ -119,7 +111,7 @@ export class ConsoleApi {
     try {
       return { status: 200, body: await this.deps.probeHostKey(parsed.data.imageServer, parsed.data.port) };
     } catch (error) {
-      return { status: 502, body: { error: `Cannot read the host key of ${parsed.data.imageServer}:${parsed.data.port}: ${(error as Error).message}` } };
+      return { status: 502, body: { error: `Cannot read the host key of ${hostPort(parsed.data.imageServer, parsed.data.port)}: ${(error as Error).message}` } };
     }
   }
 
@@ -177,7 +169,7 @@ export class ConsoleApi {
       return null;
     }
     const body: HostKeyChallengeBody = {
-      error: `The host key of ${profile.sftp.imageServer}:${profile.sftp.port} is not trusted yet. Check its fingerprint ${hostKey.fingerprint} and trust it to download.`,
+      error: `The host key of ${hostPort(profile.sftp.imageServer, profile.sftp.port)} is not trusted yet. Check its fingerprint ${hostKey.fingerprint} and trust it to download.`,
       hostKey,
     };
     return { status: 409, body };

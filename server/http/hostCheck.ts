@@ -1,4 +1,4 @@
-import { bracketHost } from '../../lib/netAddress';
+import { bracketHost, parseHostPort } from '../../lib/netAddress';
 
 /**
  * The Host names the console answers to. A DNS-rebinding page reaches the console under the attacker's
@@ -14,12 +14,6 @@ export interface AllowedHosts {
 
 const WILDCARDS = new Set(['0.0.0.0', '::', '[::]', '']);
 
-/** Splits `name:port` or `[v6]:port`; the port is null when absent. */
-function splitHost(value: string): { name: string; port: string | null } | null {
-  const match = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(?::(\d{1,5}))?$/.exec(value.trim());
-  return match ? { name: match[1].toLowerCase(), port: match[2] ?? null } : null;
-}
-
 /** The names to accept when EWC_ALLOWED_HOSTS is unset: the listen address, localhost, 127.0.0.1 and [::1]. */
 export function defaultAllowedHostNames(listenHost: string): string[] {
   const names = ['localhost', '127.0.0.1', '[::1]'];
@@ -30,18 +24,18 @@ export function defaultAllowedHostNames(listenHost: string): string[] {
 /** The host names (no ports, brackets kept on IPv6) the console answers to: what its HTTPS certificate must name. */
 export function allowedHostNames(allowed: AllowedHosts): string[] {
   const entries = allowed.configured.length > 0 ? allowed.configured : defaultAllowedHostNames(allowed.listenHost);
-  return [...new Set(entries.flatMap((entry) => splitHost(entry)?.name ?? []))];
+  return [...new Set(entries.flatMap((entry) => parseHostPort(entry)?.host ?? []))];
 }
 
 /** Whether a request's Host header names the console, which listens on `localPort`. */
 export function isAllowedHost(hostHeader: string | undefined, localPort: number | undefined, allowed: AllowedHosts): boolean {
   if (!hostHeader) return false;
-  const given = splitHost(hostHeader);
+  const given = parseHostPort(hostHeader);
   if (!given) return false;
   const entries = allowed.configured.length > 0 ? allowed.configured : defaultAllowedHostNames(allowed.listenHost);
   return entries.some((entry) => {
-    const wanted = splitHost(entry);
-    if (!wanted || wanted.name !== bracketHost(given.name)) return false;
+    const wanted = parseHostPort(entry);
+    if (!wanted || wanted.host !== bracketHost(given.host)) return false;
     if (wanted.port !== null) return given.port === wanted.port;
     return given.port === null || given.port === String(localPort);
   });

@@ -1,4 +1,4 @@
-import { catalogHostProblem } from '../../lib/catalogAddress';
+import { catalogHostProblem } from '../../lib/netAddress';
 import { NON_HOMOGENEOUS_MESSAGE } from '../../lib/httpModeSettings';
 import type { FieldIssue, ImageDownloadProfile } from '../../lib/imageDownloadProfile';
 import type { DesktopUploads } from '../uploads/desktopUploads';

@@ -6,7 +6,7 @@ import { DESKTOP_TRUST_SOURCE, type DigestTrust } from '../imageSigning/digestTr
 import { syslogText } from '../orchestrator/syslogText';
 import type { EventLine } from '../store/eventLog';
 import type { DesktopUploads } from '../uploads/desktopUploads';
-import type { ApiResult } from './consoleApi';
+import type { ApiResult } from './apiResult';
 
 export interface ImageTrustApiDeps {
   uploads: DesktopUploads;

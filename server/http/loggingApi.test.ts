@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GET, PUT } from '../../app/api/logging/route';
 import type { LoggingView } from '../../lib/loggingSettings';
 import { sessionCookie } from '../auth/cookies';
-import { TEST_ADMIN_PASSWORD, startConsoleHarness, type ConsoleHarness } from '../testing/consoleHarness';
+import { TEST_ADMIN_PASSWORD, startConsoleHarness, type ConsoleHarness } from '../sim/testing/consoleHarness';
 import { installApis } from './consoleAccess';
 import { LoggingApi } from './loggingApi';
 

@@ -1,6 +1,6 @@
 import type { RequestActor } from '../../lib/requestActor';
 import type { LoggingService } from '../syslog/loggingService';
-import type { ApiResult } from './consoleApi';
+import type { ApiResult } from './apiResult';
 
 /** `GET /api/logging` (anyone logged in) and `PUT /api/logging` (admin): the page's Logging settings over the service the CLI uses. */
 export class LoggingApi {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { toFieldIssues } from '../../lib/imageDownloadProfile';
+import { macSchema } from '../../lib/macAddress';
 import { activateRequestSchema, describeTargets, scheduleChangeSchema, siteTagSchema, type PredownloadTargets } from '../../lib/rollout';
 import { upgradeDetailCsv, upgradeHistoryCsv, type UpgradeHistoryDetail } from '../../lib/upgradeHistory';
 import type { AuditAction, AuditLog } from '../auth/auditLog';
@@ -10,7 +11,7 @@ import type { UpgradeHistory } from '../store/upgradeHistory';
 import type { AccessPointRepository } from '../store/accessPointRepository';
 import type { UpgradeRepository } from '../store/upgradeRepository';
 import { previewActivation, previewCancel } from '../orchestrator/actionPreview';
-import type { ApiResult } from './consoleApi';
+import { notAMac, type ApiResult } from './apiResult';
 import type { RequestActor } from '../../lib/requestActor';
 
 export interface MaintenanceApiDeps {
@@ -24,7 +25,6 @@ export interface MaintenanceApiDeps {
 }
 
 const idSchema = z.string().regex(/^\d{1,9}$/, 'the id is a whole number').transform(Number);
-const macSchema = z.string().min(1).max(32);
 
 const conflict = (error: unknown): ApiResult => {
   if (error instanceof ApActionError) return { status: error.missing ? 404 : 409, body: { error: error.message } };
@@ -91,7 +91,7 @@ export class MaintenanceApi {
 
   async apAction(rawMac: string, action: 'retry' | 'abort' | 'exclude' | 'include', actor: RequestActor): Promise<ApiResult> {
     const mac = macSchema.safeParse(rawMac);
-    if (!mac.success) return { status: 400, body: { error: 'Invalid MAC address' } };
+    if (!mac.success) return notAMac(rawMac);
     const actions = this.deps.orchestrator.apActions;
     try {
       const ap =

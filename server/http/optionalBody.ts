@@ -1,4 +1,4 @@
-import type { ApiResult } from './consoleApi';
+import type { ApiResult } from './apiResult';
 import { respond, type RouteContext } from './routeResponse';
 
 /**

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SshShell, sshExec } from '../cli/testing/sshShell';
-import { ADMIN, startConsoleHarness, TEST_ADMIN_PASSWORD, type ConsoleHarness } from '../testing/consoleHarness';
+import { SshShell, sshExec } from '../sim/testing/sshShell';
+import { ADMIN, startConsoleHarness, TEST_ADMIN_PASSWORD, type ConsoleHarness } from '../sim/testing/consoleHarness';
 
 // Configuration injection through Export configuration: a saved value must never become a line of its own.
 let harness: ConsoleHarness;

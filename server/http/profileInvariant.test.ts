@@ -5,7 +5,7 @@ import { toProfileView, type ImageDownloadProfileInput } from '../../lib/imageDo
 import { fieldsChangedUnnamed, namedFieldPaths } from '../../lib/invariants/profileFields';
 import { loadSecretBox } from '../secrets/secretBox';
 import { EMPTY_PROFILE, ProfileRepository } from '../store/profileRepository';
-import { ADMIN, startConsoleHarness, type ConsoleHarness } from '../testing/consoleHarness';
+import { ADMIN, startConsoleHarness, type ConsoleHarness } from '../sim/testing/consoleHarness';
 
 // "A profile field changes only when a save names it", checked on random sequences of saves through the
 // API (validation, merge, SQLite), each naming a random subset of fields with values the API accepts.

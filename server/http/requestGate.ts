@@ -7,7 +7,7 @@ import { BODY_TOO_LARGE, bodyCapApplies, declaresTooLargeBody } from './bodyLimi
 import { foreignHostMessage, isAllowedHost, type AllowedHosts } from './hostCheck';
 import { ACTOR_HEADER, SECURE_TRANSPORT_HEADER, SOURCE_HEADER, type RequestActor } from '../../lib/requestActor';
 import { isSecureTransport } from './transport';
-import type { AccessKind, AccessLimiter } from './sourceLimiter';
+import type { AccessKind, AccessLimiter } from '../auth/sourceLimiter';
 import { plainAddress } from '../../lib/netAddress';
 
 export function sourceAddressOf(req: IncomingMessage): string {

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client } from 'ssh2';
 import { sessionCookie } from '../auth/cookies';
 import { MAX_AUTH_TRIES } from '../cli/sshServer';
-import { sshExec } from '../cli/testing/sshShell';
+import { sshExec } from '../sim/testing/sshShell';
 import { loadConfig } from '../config';
 import { createConsole, type ConsoleInstance } from '../createConsole';
 import { RequestGate } from './requestGate';

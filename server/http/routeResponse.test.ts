@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sessionCookie } from '../auth/cookies';
-import { TEST_ADMIN_PASSWORD, startConsoleHarness, type ConsoleHarness } from '../testing/consoleHarness';
+import { TEST_ADMIN_PASSWORD, startConsoleHarness, type ConsoleHarness } from '../sim/testing/consoleHarness';
 import { installApis } from './consoleAccess';
 import { LoggingApi } from './loggingApi';
 import { respond, respondWithBody } from './routeResponse';

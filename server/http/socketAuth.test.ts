@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sessionCookie } from '../auth/cookies';
-import { startConsoleHarness, TEST_ADMIN_PASSWORD, type ConsoleHarness } from '../testing/consoleHarness';
+import { startConsoleHarness, TEST_ADMIN_PASSWORD, type ConsoleHarness } from '../sim/testing/consoleHarness';
 
 // The live page's socket.io handshake, sent raw so that the test chooses the Host header, with the admin's cookie.
 let harness: ConsoleHarness;

@@ -2,7 +2,7 @@ import { sshPublicKeyInputSchema } from '../../lib/sshKeys';
 import { toFieldIssues } from '../../lib/imageDownloadProfile';
 import type { AuthService } from '../auth/authService';
 import { parsePublicKeyLine, type SshKeys } from '../cli/sshKeys';
-import type { ApiResult } from './consoleApi';
+import type { ApiResult } from './apiResult';
 import type { RequestActor } from '../../lib/requestActor';
 
 /** The SSH public keys an admin gives an account for the CLI: `GET/POST /api/users/NAME/ssh-keys`, `DELETE …/ssh-keys/ID`. */

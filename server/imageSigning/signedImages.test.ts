@@ -5,12 +5,13 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ApImageReport } from '../../lib/apImage';
 import type { SyslogLine } from '../../lib/syslog';
-import { startFleet, type Fleet } from '../agent/fleet';
-import { DEMO_BUNDLE_VERSION, DEMO_IMAGE_PATH, ensureDemoBundle } from '../demo/demoBundle';
-import { DEMO_FLEET } from '../demo/demoFleet';
-import { ADMIN, startConsoleHarness, waitFor, type ConsoleHarness } from '../testing/consoleHarness';
-import { startTftpdHpa } from '../testing/tftpdHpa';
+import { startFleet, type Fleet } from '../sim/ap/simulatedFleet';
+import { DEMO_BUNDLE_VERSION, DEMO_IMAGE_PATH, ensureDemoBundle } from '../sim/demo/demoBundle';
+import { DEMO_FLEET } from '../sim/demo/demoFleet';
+import { ADMIN, startConsoleHarness, waitFor, type ConsoleHarness } from '../sim/testing/consoleHarness';
+import { startTftpdHpa } from '../sim/testing/tftpdHpa';
 import { MANIFEST_FILE, SIGNATURE_FILE } from './imageManifest';
+import { apStorageDir } from '../sim/ap/apStorage';
 
 // Three bundles on Debian's tftpd-hpa: signed, signed then changed on the image server, and unsigned.
 const vendorKey = generateKeyPairSync('ed25519').privateKey;
@@ -54,7 +55,7 @@ const signedConsole = () => startConsoleHarness({ EWC_REQUIRE_SIGNED_IMAGES: '1'
 const profile = (bundle: string) => ({ mode: 'TFTP', imageServer: '127.0.0.1', imagePath: `/${bundle}${DEMO_IMAGE_PATH}`, port: tftpd.port, parallelMode: false });
 const apRow = (h: ConsoleHarness, mac: string) => (h.instance.api.getApImage().body as ApImageReport).aps.find((ap) => ap.mac === mac)!;
 const syslog = (h: ConsoleHarness) => (h.instance.api.getSyslog().body as SyslogLine[]).map((line) => line.text);
-const agentDir = (h: ConsoleHarness, mac: string) => path.join(h.config.dataDir, 'fleet', mac.replace(/[^0-9a-zA-Z]/g, ''));
+const agentDir = (h: ConsoleHarness, mac: string) => apStorageDir(path.join(h.config.dataDir, 'fleet'), mac);
 // Staged (`ap-backup.img`) or partial (`ap.part`, `ap.part.json`) image files in an AP's storage.
 const isImageFile = (name: string) => /\.(img|part)(\.json)?$/.test(name);
 const finished = (h: ConsoleHarness) => waitFor('the predownload to end', () => h.instance.orchestrator.view(), (u) => u.stage === 'Activate' || u.stage === 'Failed', 60_000);

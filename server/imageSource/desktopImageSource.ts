@@ -5,7 +5,7 @@ import type { AccessPointRecord } from '../store/accessPointRepository';
 import type { StoredProfile } from '../store/profileRepository';
 import type { DesktopUploads } from '../uploads/desktopUploads';
 import { DESKTOP_TRUST_SOURCE, type DigestTrust, type TrustedDigest } from '../imageSigning/digestTrust';
-import { sha256OfFile } from './imageCache';
+import { sha256OfFile } from '../imageSigning/fileDigest';
 import { ImageFetchError, type ImageFetchOptions, type ImageFetchResult, type ImageSource } from './imageSource';
 
 export interface DesktopSourceDeps {

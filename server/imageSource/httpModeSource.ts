@@ -1,4 +1,4 @@
-import { createCcoImageSource, type CcoSourceDeps } from '../catalog/ccoImageSource';
+import { createCcoImageSource, type CcoSourceDeps } from './ccoImageSource';
 import type { StoredProfile } from '../store/profileRepository';
 import { DesktopImageSource, type DesktopSourceDeps } from './desktopImageSource';
 import type { ImageSource } from './imageSource';

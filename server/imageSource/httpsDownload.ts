@@ -3,7 +3,7 @@ import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
 import { CatalogError } from '../catalog/catalogError';
 import { tlsRequest, toCatalogError, type TlsRequestOptions } from '../catalog/tlsConnection';
-import { sha256OfFile } from './imageCache';
+import { sha256OfFile } from '../imageSigning/fileDigest';
 
 export interface HttpsDownloadOptions extends TlsRequestOptions {
   url: string;

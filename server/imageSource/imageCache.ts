@@ -1,6 +1,5 @@
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
-import { pipeline } from 'node:stream/promises';
+import { sha256OfFile } from '../imageSigning/fileDigest';
 import path from 'node:path';
 import { ImageFetchError, type ImageFetchOptions, type ImageSource } from './imageSource';
 
@@ -12,12 +11,6 @@ export interface CachedImage {
   /** How the file came from the image server: time and what the protocol negotiated. */
   elapsedMs: number;
   detail: string;
-}
-
-export async function sha256OfFile(filePath: string): Promise<string> {
-  const hash = createHash('sha256');
-  await pipeline(fs.createReadStream(filePath), hash);
-  return hash.digest('hex');
 }
 
 /**

@@ -2,7 +2,7 @@ import { keyTypeLabel, type HostKeyType } from '../../lib/hostKeyType';
 import { joinImagePath } from '../../lib/imageBundle';
 import { SftpError, sftpDownload, type SftpCredentials } from '../sftp/sftpClient';
 import { ImageFetchError, type ImageFetchOptions, type ImageFetchResult, type ImageSource } from './imageSource';
-import { bracketHost } from '../../lib/netAddress';
+import { stripBrackets, urlAuthority } from '../../lib/netAddress';
 
 export interface SftpSourceSettings {
   server: string;
@@ -34,9 +34,7 @@ export class SftpImageSource implements ImageSource {
 
   displayUrl(fileName: string): string {
     const { server, port, imagePath } = this.settings;
-    const host = bracketHost(server);
-    const authority = port === 22 ? host : `${host}:${port}`;
-    return `sftp://*****@${authority}/${joinImagePath(imagePath, fileName).replace(/^\/+/, '')}`;
+    return `sftp://*****@${urlAuthority(server, port, 22)}/${joinImagePath(imagePath, fileName).replace(/^\/+/, '')}`;
   }
 
   async fetch(fileName: string, destination: string, options: ImageFetchOptions): Promise<ImageFetchResult> {
@@ -44,7 +42,7 @@ export class SftpImageSource implements ImageSource {
     const { server, port, imagePath, credentials, hostKeyFingerprint, timeoutMs } = this.settings;
     try {
       const result = await sftpDownload({
-        host: server.replace(/^\[|\]$/g, ''),
+        host: stripBrackets(server),
         port,
         credentials,
         remotePath: joinImagePath(imagePath, fileName),

@@ -1,7 +1,7 @@
 import { joinImagePath } from '../../lib/imageBundle';
 import { TftpError, describeNegotiation, tftpDownload } from '../tftp/tftpClient';
 import { ImageFetchError, type ImageFetchOptions, type ImageFetchResult, type ImageSource } from './imageSource';
-import { bracketHost } from '../../lib/netAddress';
+import { stripBrackets, urlAuthority } from '../../lib/netAddress';
 
 export interface TftpSourceSettings {
   server: string;
@@ -19,10 +19,8 @@ export class TftpImageSource implements ImageSource {
 
   displayUrl(fileName: string): string {
     const { server, port, imagePath } = this.settings;
-    const host = bracketHost(server);
-    const authority = port === 69 ? host : `${host}:${port}`;
     const remote = joinImagePath(imagePath, fileName).replace(/^\/+/, '');
-    return `tftp://${authority}/${remote}`;
+    return `tftp://${urlAuthority(server, port, 69)}/${remote}`;
   }
 
   async fetch(fileName: string, destination: string, options: ImageFetchOptions): Promise<ImageFetchResult> {
@@ -31,7 +29,7 @@ export class TftpImageSource implements ImageSource {
     options.onProgress(0, null);
     try {
       const result = await tftpDownload({
-        host: server.replace(/^\[|\]$/g, ''),
+        host: stripBrackets(server),
         port,
         remotePath: joinImagePath(imagePath, fileName),
         destination,

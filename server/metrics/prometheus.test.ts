@@ -2,12 +2,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generatedFleet } from '../agent/fleet';
-import { DEMO_IMAGE_PATH, ensureDemoBundle } from '../demo/demoBundle';
-import { DEMO_FLEET_VERSION } from '../demo/demoFleet';
-import { ADMIN, startConsoleHarness, waitFor, type ConsoleHarness } from '../testing/consoleHarness';
-import { startPrometheus, type RunningPrometheus } from '../testing/prometheus';
-import { startTftpdHpa, type RunningTftpd } from '../testing/tftpdHpa';
+import { generatedFleet } from '../sim/ap/simulatedFleet';
+import { DEMO_IMAGE_PATH, ensureDemoBundle } from '../sim/demo/demoBundle';
+import { DEMO_FLEET_VERSION } from '../sim/demo/demoFleet';
+import { ADMIN, startConsoleHarness, waitFor, type ConsoleHarness } from '../sim/testing/consoleHarness';
+import { startPrometheus, type RunningPrometheus } from '../sim/testing/prometheus';
+import { startTftpdHpa, type RunningTftpd } from '../sim/testing/tftpdHpa';
 
 // Debian's Prometheus scrapes GET /metrics every second during a real predownload (tftpd-hpa, AP agents
 // on throttled links), once with the bearer token and once as a monitor with HTTP Basic; its HTTP API

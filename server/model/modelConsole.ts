@@ -4,15 +4,16 @@ import path from 'node:path';
 import type { ApImageReport } from '../../lib/apImage';
 import type { SyslogLine } from '../../lib/syslog';
 import type { UpgradeView } from '../../lib/upgradeStage';
-import { ApAgent } from '../agent/apAgent';
+import { ApAgent } from '../sim/ap/apAgent';
 import type { CliActor } from '../cli/cliBackend';
 import { CliInterpreter } from '../cli/cliInterpreter';
 import { loadTrustedVendorKeys } from '../imageSigning/imageManifest';
-import { startConsoleHarness, type ConsoleHarness } from '../testing/consoleHarness';
-import { freeTcpPort } from '../testing/freeTcpPort';
+import { startConsoleHarness, type ConsoleHarness } from '../sim/testing/consoleHarness';
+import { freeTcpPort } from '../sim/testing/freeTcpPort';
 import { MODEL_FLEET, INITIAL_APS, type ModelWorld } from './modelWorld';
 import { PageProbe } from './pageProbe';
 import { accessPointRows } from '../store/accessPointRows';
+import { apStorageDir } from '../sim/ap/apStorage';
 
 const CLI_ADMIN: CliActor = { username: 'admin', role: 'admin', sourceAddress: '127.0.0.1 (ssh)' };
 
@@ -74,7 +75,7 @@ export class ModelConsole {
           trust,
           vendorKeys: loadTrustedVendorKeys(config.vendorKeyDir),
           ap,
-          storageDir: path.join(dataDir, 'fleet', ap.mac.replace(/\./g, '')),
+          storageDir: apStorageDir(path.join(dataDir, 'fleet'), ap.mac),
           linkKbps,
           reloadMs: config.reloadMs,
         }),

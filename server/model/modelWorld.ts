@@ -1,11 +1,11 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { FleetAp } from '../agent/fleetSpec';
+import type { FleetAp } from '../sim/ap/fleetSpec';
 import type { BundleFact } from '../../lib/invariants';
-import { startTestCatalog, TEST_ACCOUNT } from '../catalog/catalogTestKit';
-import { freeTcpPort } from '../testing/freeTcpPort';
-import { startTftpdHpa, type RunningTftpd } from '../testing/tftpdHpa';
+import { startTestCatalog, TEST_ACCOUNT } from '../sim/catalog/catalogTestKit';
+import { freeTcpPort } from '../sim/testing/freeTcpPort';
+import { startTftpdHpa, type RunningTftpd } from '../sim/testing/tftpdHpa';
 import { MODEL_BUNDLES, writeModelBundles } from './modelBundles';
 
 const OLD_VERSION = '17.9.4.27';

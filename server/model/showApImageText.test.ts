@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { seedShowApImage } from '../testing/seedText';
+import { seedShowApImage } from '../sim/testing/seedText';
 import { parseShowApImage } from './showApImageText';
 
 describe("the model's reading of show ap image", () => {

@@ -4,11 +4,11 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AP_IMAGE_COUNTERS, type ApImageReport, type ApImageSummary } from '../../lib/apImage';
 import { CONTROLLER_VERSION_FILE, VERSION_FILE } from '../../lib/imageBundle';
-import { sshExec } from '../cli/testing/sshShell';
-import { DEMO_BUNDLE_VERSION, DEMO_IMAGE_PATH, ensureDemoBundle } from '../demo/demoBundle';
-import { DEMO_FLEET } from '../demo/demoFleet';
-import { ADMIN, startConsoleHarness, TEST_ADMIN_PASSWORD, waitFor, type ConsoleHarness } from '../testing/consoleHarness';
-import { startTftpdHpa } from '../testing/tftpdHpa';
+import { sshExec } from '../sim/testing/sshShell';
+import { DEMO_BUNDLE_VERSION, DEMO_IMAGE_PATH, ensureDemoBundle } from '../sim/demo/demoBundle';
+import { DEMO_FLEET } from '../sim/demo/demoFleet';
+import { ADMIN, startConsoleHarness, TEST_ADMIN_PASSWORD, waitFor, type ConsoleHarness } from '../sim/testing/consoleHarness';
+import { startTftpdHpa } from '../sim/testing/tftpdHpa';
 
 // Two bundles on one real tftpd-hpa: the demo bundle, and one whose version files are there but no image is.
 const NO_IMAGES_PATH = '/EWC/no-images';

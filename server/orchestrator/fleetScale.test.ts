@@ -3,12 +3,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { ApImageReport } from '../../lib/apImage';
-import { generatedFleet } from '../agent/fleet';
-import { DEMO_FLEET_VERSION } from '../demo/demoFleet';
-import { DEMO_BUNDLE_VERSION, DEMO_IMAGE_PATH, ensureDemoBundle } from '../demo/demoBundle';
-import { sha256OfFile } from '../imageSource/imageCache';
-import { ADMIN, startConsoleHarness, waitFor } from '../testing/consoleHarness';
-import { startTftpdHpa, type RunningTftpd } from '../testing/tftpdHpa';
+import { generatedFleet } from '../sim/ap/simulatedFleet';
+import { DEMO_FLEET_VERSION } from '../sim/demo/demoFleet';
+import { DEMO_BUNDLE_VERSION, DEMO_IMAGE_PATH, ensureDemoBundle } from '../sim/demo/demoBundle';
+import { sha256OfFile } from '../imageSigning/fileDigest';
+import { ADMIN, startConsoleHarness, waitFor } from '../sim/testing/consoleHarness';
+import { startTftpdHpa, type RunningTftpd } from '../sim/testing/tftpdHpa';
 
 const FLEET_SIZE = 300;
 const SLOTS = 20;

@@ -5,11 +5,11 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ApImageReport } from '../../lib/apImage';
 import type { SyslogLine } from '../../lib/syslog';
 import { CONTROLLER_IMAGE_FILE, VERSION_FILE } from '../../lib/imageBundle';
-import { DEMO_FLEET } from '../demo/demoFleet';
-import { DEMO_IMAGE_PATH, ensureDemoBundle } from '../demo/demoBundle';
-import { ADMIN, startConsoleHarness, waitFor, type ConsoleHarness } from '../testing/consoleHarness';
-import { startTftpdHpa } from '../testing/tftpdHpa';
-import { startUdpRelay, type UdpRelay } from '../testing/udpRelay';
+import { DEMO_FLEET } from '../sim/demo/demoFleet';
+import { DEMO_IMAGE_PATH, ensureDemoBundle } from '../sim/demo/demoBundle';
+import { ADMIN, startConsoleHarness, waitFor, type ConsoleHarness } from '../sim/testing/consoleHarness';
+import { startTftpdHpa } from '../sim/testing/tftpdHpa';
+import { startUdpRelay, type UdpRelay } from '../sim/testing/udpRelay';
 
 // An AP that joins (or reloads and joins again) while the upgrade is still at Initiate, reading the
 // bundle's version files from the image server: it takes part in the run like the APs that were there.

@@ -4,12 +4,12 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ApImageReport } from '../../lib/apImage';
 import type { UpgradeView } from '../../lib/upgradeStage';
-import { generatedFleet } from '../agent/fleet';
-import { DEMO_FLEET_VERSION } from '../demo/demoFleet';
-import { DEMO_BUNDLE_VERSION, DEMO_IMAGE_PATH, ensureDemoBundle } from '../demo/demoBundle';
-import { ADMIN, startConsoleHarness, waitFor, type ConsoleHarness } from '../testing/consoleHarness';
-import { startTftpdHpa, type RunningTftpd } from '../testing/tftpdHpa';
-import { startUdpRelay } from '../testing/udpRelay';
+import { generatedFleet } from '../sim/ap/simulatedFleet';
+import { DEMO_FLEET_VERSION } from '../sim/demo/demoFleet';
+import { DEMO_BUNDLE_VERSION, DEMO_IMAGE_PATH, ensureDemoBundle } from '../sim/demo/demoBundle';
+import { ADMIN, startConsoleHarness, waitFor, type ConsoleHarness } from '../sim/testing/consoleHarness';
+import { startTftpdHpa, type RunningTftpd } from '../sim/testing/tftpdHpa';
+import { startUdpRelay } from '../sim/testing/udpRelay';
 
 let serverRoot: string;
 let tftpd: RunningTftpd;
@@ -202,7 +202,14 @@ describe('the maintenance window', () => {
     const fleet = await harness.startFleet(generatedFleet(3, DEMO_FLEET_VERSION));
     await predownloaded(harness);
     const excluded = fleet.agents[1];
-    expect((await harness.instance.api.maintenance.apAction(excluded.mac, 'exclude', ADMIN)).status).toBe(202);
+    // An admin may copy the MAC from another tool: `0A:00:…` and `0a-00-…` name the same AP as `0a00.…`.
+    const colonForm = excluded.mac.replace(/\./g, '').replace(/(..)(?!$)/g, '$1:').toUpperCase();
+    const dashForm = excluded.mac.replace(/\./g, '').replace(/(..)(?!$)/g, '$1-');
+    expect((await harness.instance.api.maintenance.apAction(colonForm, 'exclude', ADMIN)).status).toBe(202);
+    expect((await harness.instance.api.maintenance.apAction(dashForm, 'include', ADMIN)).status).toBe(202);
+    expect(aps(harness).find((ap) => ap.mac === excluded.mac)!.activationExcluded).toBe(false);
+    expect(await harness.instance.api.maintenance.apAction(colonForm, 'exclude', ADMIN)).toMatchObject({ status: 202, body: { mac: excluded.mac, activationExcluded: true } });
+    expect(await harness.instance.api.maintenance.apAction('not-a-mac', 'exclude', ADMIN)).toMatchObject({ status: 400 });
     expect(aps(harness).find((ap) => ap.mac === excluded.mac)!.activationExcluded).toBe(true);
     expect((await harness.instance.api.activate(ADMIN, {})).status).toBe(202);
     await waitFor('stage Completed', () => view(harness!).stage, (stage) => stage === 'Completed' || stage === 'Failed', 30_000);

@@ -5,12 +5,13 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ApImageReport } from '../../lib/apImage';
 import { syslogLineText, type SyslogLine } from '../../lib/syslog';
 import type { UpgradeHistoryDetail, UpgradeHistoryEntry } from '../../lib/upgradeHistory';
-import { sha256OfFile } from '../imageSource/imageCache';
-import { DEMO_FLEET } from '../demo/demoFleet';
-import { DEMO_BUNDLE_CONTROLLER_VERSION, DEMO_BUNDLE_VERSION, DEMO_IMAGE_PATH, ensureDemoBundle } from '../demo/demoBundle';
-import { ADMIN, startConsoleHarness, waitFor, type ConsoleHarness } from '../testing/consoleHarness';
-import { seedLine, seedSyslogLineAs } from '../testing/seedText';
-import { freeUdpPort, startTftpdHpa, writeRandomFile } from '../testing/tftpdHpa';
+import { sha256OfFile } from '../imageSigning/fileDigest';
+import { DEMO_FLEET } from '../sim/demo/demoFleet';
+import { DEMO_BUNDLE_CONTROLLER_VERSION, DEMO_BUNDLE_VERSION, DEMO_IMAGE_PATH, ensureDemoBundle } from '../sim/demo/demoBundle';
+import { ADMIN, startConsoleHarness, waitFor, type ConsoleHarness } from '../sim/testing/consoleHarness';
+import { seedLine, seedSyslogLineAs } from '../sim/testing/seedText';
+import { freeUdpPort, startTftpdHpa, writeRandomFile } from '../sim/testing/tftpdHpa';
+import { apStorageDir } from '../sim/ap/apStorage';
 
 // A real image server for the whole file: Debian's tftpd-hpa on a loopback port, serving a generated bundle.
 let serverRoot: string;
@@ -71,7 +72,7 @@ describe('predownload over TFTP to a fleet of AP agents', () => {
 
     // Each AP's staged file is the image the server holds, byte for byte.
     for (const ap of DEMO_FLEET) {
-      const agentDir = path.join(harness.config.dataDir, 'fleet', ap.mac.replace(/[^0-9a-zA-Z]/g, ''));
+      const agentDir = apStorageDir(path.join(harness.config.dataDir, 'fleet'), ap.mac);
       const staged = await sha256OfFile(path.join(agentDir, 'ap-backup.img'));
       expect(staged).toBe(await sha256OfFile(path.join(serverRoot, DEMO_IMAGE_PATH, ap.imageType)));
       if (ap.hostsController) {
@@ -260,7 +261,7 @@ describe('predownload over TFTP to a fleet of AP agents', () => {
     const lines = (harness.instance.api.getSyslog().body as { text: string }[]).map((l) => l.text);
     const resumed = lines.map((l) => /9105-emorenoa: Image Data Request sent to 127\.0\.0\.1, fileName \[ap1g8\], resuming at (\d+)/.exec(l)).find(Boolean);
     expect(Number(resumed?.[1])).toBeGreaterThan(0);
-    const agentDir = path.join(harness.config.dataDir, 'fleet', DEMO_FLEET[2].mac.replace(/[^0-9a-zA-Z]/g, ''));
+    const agentDir = apStorageDir(path.join(harness.config.dataDir, 'fleet'), DEMO_FLEET[2].mac);
     expect(await sha256OfFile(path.join(agentDir, 'ap-backup.img'))).toBe(await sha256OfFile(path.join(serverRoot, DEMO_IMAGE_PATH, 'ap1g8')));
   });
 

@@ -3,7 +3,7 @@ import { PREDOWNLOAD_ACTIVE, canTransition, planRetry, retryNote } from '../../l
 import type { ApRegistry } from '../capwap/apRegistry';
 import { ApSessionError } from '../capwap/apSession';
 import type { ConsoleConfig } from '../config';
-import { checkCachedImage, type SigningGate } from '../imageSigning/bundleSignature';
+import { checkCachedImage, type SigningGate } from '../imageSource/bundleSignature';
 import { verifiedWords } from '../imageSigning/imageVerification';
 import type { AccessPointRecord, AccessPointRepository } from '../store/accessPointRepository';
 import type { EventLine } from '../store/eventLog';

@@ -5,7 +5,7 @@ import { UPGRADE_BAR_STAGES, isCancellable, type UpgradeStage } from '../../lib/
 import type { ApRegistry } from '../capwap/apRegistry';
 import type { ConsoleConfig } from '../config';
 import type { AccessPointRecord } from '../fleet/accessPoint';
-import { SigningGate } from '../imageSigning/bundleSignature';
+import { SigningGate } from '../imageSource/bundleSignature';
 import type { CachedImage, FetchReport } from '../imageSource/imageCache';
 import { ImageFetchError, ImageTypeNotOfferedError } from '../imageSource/imageSource';
 import type { AccessPointRepository } from '../store/accessPointRepository';

@@ -6,13 +6,14 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ApImageReport } from '../../lib/apImage';
 import { syslogLineText, type SyslogLine } from '../../lib/syslog';
 import type { HostKeyChallengeBody, ImageDownloadProfileView } from '../../lib/imageDownloadProfile';
-import { DEMO_BUNDLE_VERSION, DEMO_IMAGE_PATH, ensureDemoBundle } from '../demo/demoBundle';
-import { DEMO_FLEET } from '../demo/demoFleet';
-import { sha256OfFile } from '../imageSource/imageCache';
-import { ADMIN, startConsoleHarness, waitFor, type ConsoleHarness } from '../testing/consoleHarness';
-import { startOpenSshServer, type OpenSshServer } from '../testing/opensshServer';
-import { seedLine, seedSyslogLineAs } from '../testing/seedText';
-import { writeRandomFile } from '../testing/tftpdHpa';
+import { DEMO_BUNDLE_VERSION, DEMO_IMAGE_PATH, ensureDemoBundle } from '../sim/demo/demoBundle';
+import { DEMO_FLEET } from '../sim/demo/demoFleet';
+import { sha256OfFile } from '../imageSigning/fileDigest';
+import { ADMIN, startConsoleHarness, waitFor, type ConsoleHarness } from '../sim/testing/consoleHarness';
+import { startOpenSshServer, type OpenSshServer } from '../sim/testing/opensshServer';
+import { seedLine, seedSyslogLineAs } from '../sim/testing/seedText';
+import { writeRandomFile } from '../sim/testing/tftpdHpa';
+import { apStorageDir } from '../sim/ap/apStorage';
 
 // Debian's OpenSSH on a loopback port, logging in a real test user whose home holds the bundle,
 // as in the seed document (Documents/sftp_files…/EWC/…, relative to the login directory).
@@ -81,7 +82,7 @@ describe('predownload over SFTP from OpenSSH', () => {
     await waitFor('stage Activate', () => upgrade(harness!), (u) => u.stage === 'Activate' || u.stage === 'Failed', 60_000);
     expect(upgrade(harness).stage).toBe('Activate');
     for (const ap of DEMO_FLEET.slice(0, 3)) {
-      const agentDir = path.join(harness.config.dataDir, 'fleet', ap.mac.replace(/[^0-9a-zA-Z]/g, ''));
+      const agentDir = apStorageDir(path.join(harness.config.dataDir, 'fleet'), ap.mac);
       expect(await sha256OfFile(path.join(agentDir, 'ap-backup.img'))).toBe(await sha256OfFile(path.join(bundleDir, ap.imageType)));
       expect(apNamed(harness, ap.name)).toMatchObject({ predownloadStatus: 'Complete', backupImage: DEMO_BUNDLE_VERSION });
     }
@@ -260,7 +261,7 @@ describe('predownload over SFTP from OpenSSH', () => {
       const completed = lines.indexOf(`Chassis 1 R0/0: install_engine: Completed install add ${url('ap1g8')}`);
       expect(lines[completed + 1]).toContain(`Image fetched: ${url('ap1g8')}: `);
       expect(lines[completed + 1]).toMatch(/resumed at byte [1-9]\d*/);
-      const agentDir = path.join(harness.config.dataDir, 'fleet', DEMO_FLEET[2].mac.replace(/[^0-9a-zA-Z]/g, ''));
+      const agentDir = apStorageDir(path.join(harness.config.dataDir, 'fleet'), DEMO_FLEET[2].mac);
       expect(await sha256OfFile(path.join(agentDir, 'ap-backup.img'))).toBe(await sha256OfFile(original));
     } finally {
       sshd.thaw();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runRestartFaultInjection } from '../testing/restartFaultInjection';
+import { runRestartFaultInjection } from '../sim/testing/restartFaultInjection';
 
 // The short form of `npm run bench:restart` (issue #11): the console in its own process, killed during a
 // fetch, a delivery, a verification (the second kill is a graceful SIGTERM) and the reload, restarted each time.

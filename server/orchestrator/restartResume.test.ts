@@ -4,18 +4,19 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ApImageReport } from '../../lib/apImage';
-import { DEMO_FLEET } from '../demo/demoFleet';
-import { DEMO_IMAGE_PATH, ensureDemoBundle } from '../demo/demoBundle';
-import { sha256OfFile } from '../imageSource/imageCache';
-import { ADMIN, fleetCliTrustArgs, startConsoleHarness, waitFor, type ConsoleHarness } from '../testing/consoleHarness';
-import { freeTcpPort } from '../testing/freeTcpPort';
-import { startTftpdHpa } from '../testing/tftpdHpa';
+import { DEMO_FLEET } from '../sim/demo/demoFleet';
+import { DEMO_IMAGE_PATH, ensureDemoBundle } from '../sim/demo/demoBundle';
+import { sha256OfFile } from '../imageSigning/fileDigest';
+import { ADMIN, fleetCliTrustArgs, startConsoleHarness, waitFor, type ConsoleHarness } from '../sim/testing/consoleHarness';
+import { freeTcpPort } from '../sim/testing/freeTcpPort';
+import { startTftpdHpa } from '../sim/testing/tftpdHpa';
+import { apStorageDir } from '../sim/ap/apStorage';
 
 // A controller that stops mid-upgrade, and an AP process killed mid-transfer (issue #11), against tftpd-hpa.
 let serverRoot: string;
 let tftpd: { port: number; stop(): Promise<void> };
 const AP = DEMO_FLEET[2];
-const agentDirOf = (root: string) => path.join(root, AP.mac.replace(/[^0-9a-zA-Z]/g, ''));
+const agentDirOf = (root: string) => apStorageDir(root, AP.mac);
 const bytesReceived = (root: string) => (JSON.parse(fs.readFileSync(path.join(agentDirOf(root), 'received.json'), 'utf8')) as { bytes: number }).bytes;
 
 beforeAll(async () => {
@@ -120,7 +121,7 @@ describe('an AP process killed mid-transfer', () => {
     const fleetRoot = path.join(harness.config.dataDir, 'fleet-process');
     fs.writeFileSync(fleetFile, JSON.stringify([AP]));
     const startFleetProcess = () => {
-      const args = ['--import', 'tsx', 'server/agent/fleetCli.ts', '--controller', harness!.capwapUrl, '--file', fleetFile, '--data-dir', fleetRoot, '--link-kbps', '1500', ...fleetCliTrustArgs(harness!)];
+      const args = ['--import', 'tsx', 'server/sim/ap/fleetCli.ts', '--controller', harness!.capwapUrl, '--file', fleetFile, '--data-dir', fleetRoot, '--link-kbps', '1500', ...fleetCliTrustArgs(harness!)];
       fleetProcess = spawn(process.execPath, args, { stdio: 'ignore' });
     };
     startFleetProcess();

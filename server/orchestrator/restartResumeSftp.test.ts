@@ -2,13 +2,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ApImageReport } from '../../lib/apImage';
-import { DEMO_IMAGE_PATH, ensureDemoBundle } from '../demo/demoBundle';
-import { DEMO_FLEET } from '../demo/demoFleet';
-import { sha256OfFile } from '../imageSource/imageCache';
-import { ADMIN, startConsoleHarness, waitFor, type ConsoleHarness } from '../testing/consoleHarness';
-import { startOpenSshServer, type OpenSshServer } from '../testing/opensshServer';
-import { writeRandomFile } from '../testing/tftpdHpa';
-import { freeTcpPort } from '../testing/freeTcpPort';
+import { DEMO_IMAGE_PATH, ensureDemoBundle } from '../sim/demo/demoBundle';
+import { DEMO_FLEET } from '../sim/demo/demoFleet';
+import { sha256OfFile } from '../imageSigning/fileDigest';
+import { ADMIN, startConsoleHarness, waitFor, type ConsoleHarness } from '../sim/testing/consoleHarness';
+import { startOpenSshServer, type OpenSshServer } from '../sim/testing/opensshServer';
+import { writeRandomFile } from '../sim/testing/tftpdHpa';
+import { freeTcpPort } from '../sim/testing/freeTcpPort';
+import { apStorageDir } from '../sim/ap/apStorage';
 
 // A console stopped while its image cache fetches over SFTP from Debian's OpenSSH (issue #11).
 let sshd: OpenSshServer;
@@ -86,7 +87,7 @@ describe('a controller stopped while it fetches over SFTP', () => {
       expect(Number(/resumed at byte (\d+)/.exec(figures[0])?.[1])).toBe(held);
       const ap = (restarted.instance.api.getApImage().body as ApImageReport).aps.find((row) => row.name === AP.name);
       expect(ap).toMatchObject({ predownloadStatus: 'Complete', retryCount: 0 });
-      const agentDir = path.join(restarted.config.dataDir, 'fleet', AP.mac.replace(/[^0-9a-zA-Z]/g, ''));
+      const agentDir = apStorageDir(path.join(restarted.config.dataDir, 'fleet'), AP.mac);
       expect(await sha256OfFile(path.join(agentDir, 'ap-backup.img'))).toBe(await sha256OfFile(original));
     } finally {
       sshd.thaw();

@@ -5,29 +5,17 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ApImageReport } from '../../lib/apImage';
 import type { UpgradeView } from '../../lib/upgradeStage';
 import type { UpgradeHistoryDetail, UpgradeHistoryEntry } from '../../lib/upgradeHistory';
-import { generatedFleet } from '../agent/fleet';
-import type { FleetAp } from '../agent/fleetSpec';
-import { DEMO_CONTROLLER_VERSION, DEMO_FLEET_VERSION } from '../demo/demoFleet';
-import { DEMO_BUNDLE_CONTROLLER_VERSION, DEMO_BUNDLE_VERSION, DEMO_IMAGE_PATH, ensureDemoBundle } from '../demo/demoBundle';
-import { ADMIN, startConsoleHarness, waitFor, type ConsoleHarness } from '../testing/consoleHarness';
-import { startTftpdHpa, type RunningTftpd } from '../testing/tftpdHpa';
+import { generatedFleet } from '../sim/ap/simulatedFleet';
+import type { FleetAp } from '../sim/ap/fleetSpec';
+import { DEMO_FLEET, DEMO_FLEET_VERSION } from '../sim/demo/demoFleet';
+import { DEMO_BUNDLE_CONTROLLER_VERSION, DEMO_BUNDLE_VERSION, DEMO_IMAGE_PATH, ensureDemoBundle } from '../sim/demo/demoBundle';
+import { ADMIN, startConsoleHarness, waitFor, type ConsoleHarness } from '../sim/testing/consoleHarness';
+import { startTftpdHpa, type RunningTftpd } from '../sim/testing/tftpdHpa';
 
 // A real image server (tftpd-hpa on loopback) and a simulated fleet spread over three site tags,
 // plus the AP that hosts the controller.
 const IMAGE_BYTES = 128 * 1024;
-const CONTROLLER_AP: FleetAp = {
-  name: 'AP-CONTROLLER',
-  mac: '0a00.00ff.0001',
-  model: 'C9120AXI-B',
-  imageType: 'ap1g7',
-  primaryVersion: DEMO_FLEET_VERSION,
-  backupVersion: '17.3.3.26',
-  freeSpaceKb: 800_000,
-  hostsController: true,
-  controllerPrimaryVersion: DEMO_CONTROLLER_VERSION,
-  controllerBackupVersion: DEMO_CONTROLLER_VERSION,
-  siteTag: 'SITE-1',
-};
+const CONTROLLER_AP: FleetAp = { ...DEMO_FLEET.find((ap) => ap.hostsController)!, name: 'AP-CONTROLLER', mac: '0a00.00ff.0001', siteTag: 'SITE-1' };
 const siteFleet = (count: number, sites: number) => [...generatedFleet(count, DEMO_FLEET_VERSION, { sites }), CONTROLLER_AP];
 
 let serverRoot: string;

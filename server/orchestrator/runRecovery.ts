@@ -4,7 +4,8 @@ import { isCancellable } from '../../lib/upgradeStage';
 import type { ConsoleConfig } from '../config';
 import type { ApRegistry } from '../capwap/apRegistry';
 import type { AccessPointRecord } from '../fleet/accessPoint';
-import { ImageCache, sha256OfFile } from '../imageSource/imageCache';
+import { ImageCache } from '../imageSource/imageCache';
+import { sha256OfFile } from '../imageSigning/fileDigest';
 import type { ImageSource } from '../imageSource/imageSource';
 import type { AccessPointRepository } from '../store/accessPointRepository';
 import type { EventLog } from '../store/eventLog';
@@ -23,6 +24,7 @@ export interface RunRecoveryDeps {
   db: Executor;
   aps: AccessPointRepository;
   upgrades: UpgradeRepository;
+  /** The durable side of the running upgrade, so a restarted controller carries on. */
   runs: UpgradeRunRepository;
   log: EventLog;
   store: UnitOfWork;

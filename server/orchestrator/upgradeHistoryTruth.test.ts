@@ -5,12 +5,12 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ApImageReport } from '../../lib/apImage';
 import { CONTROLLER_VERSION_FILE, VERSION_FILE } from '../../lib/imageBundle';
 import type { UpgradeHistoryDetail, UpgradeHistoryEntry } from '../../lib/upgradeHistory';
-import type { FleetAp } from '../agent/fleetSpec';
-import { startTestCatalog, TEST_ACCOUNT, type TestCatalog } from '../catalog/catalogTestKit';
-import { DEMO_BUNDLE_VERSION, DEMO_IMAGE_PATH, ensureDemoBundle } from '../demo/demoBundle';
-import { DEMO_FLEET, DEMO_FLEET_VERSION } from '../demo/demoFleet';
-import { ADMIN, startConsoleHarness, waitFor, type ConsoleHarness } from '../testing/consoleHarness';
-import { startTftpdHpa } from '../testing/tftpdHpa';
+import type { FleetAp } from '../sim/ap/fleetSpec';
+import { startTestCatalog, TEST_ACCOUNT, type TestCatalog } from '../sim/catalog/catalogTestKit';
+import { DEMO_BUNDLE_VERSION, DEMO_IMAGE_PATH, ensureDemoBundle } from '../sim/demo/demoBundle';
+import { DEMO_FLEET, DEMO_FLEET_VERSION } from '../sim/demo/demoFleet';
+import { ADMIN, startConsoleHarness, waitFor, type ConsoleHarness } from '../sim/testing/consoleHarness';
+import { startTftpdHpa } from '../sim/testing/tftpdHpa';
 
 // The demo bundle, and a bundle whose version files are there but no image is (every AP fails and waits for its retry).
 const NO_IMAGES_PATH = '/EWC/no-images';

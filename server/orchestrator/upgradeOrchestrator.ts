@@ -1,26 +1,18 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { VERSION_FILE } from '../../lib/imageBundle';
-import { PREDOWNLOAD_ACTIVE } from '../../lib/predownloadStatus';
 import { backupReplacementOf, describeBackupReplacement, type BackupReplacement } from '../../lib/backupReplacement';
 import { runsVersion, upgradeResultText } from '../../lib/upgradeOutcome';
-import { UPGRADE_TERMINAL, isCancellable, upgradeStateOf, type UpgradeStage, type UpgradeView } from '../../lib/upgradeStage';
-import type { ApRegistry } from '../capwap/apRegistry';
+import { isCancellable, isUpgradeBusy, upgradeBusyMessage, upgradeStateOf, type UpgradeStage, type UpgradeView } from '../../lib/upgradeStage';
 import type { ApSession } from '../capwap/apSession';
-import type { ConsoleConfig } from '../config';
 import type { AccessPointRecord } from '../fleet/accessPoint';
 import { ImageCache } from '../imageSource/imageCache';
 import type { ImageSource } from '../imageSource/imageSource';
-import type { AccessPointRepository } from '../store/accessPointRepository';
 import type { ControllerRepository } from '../store/controllerRepository';
-import type { EventLog } from '../store/eventLog';
 import type { StoredProfile } from '../store/profileRepository';
 import type { RolloutRepository } from '../store/rolloutRepository';
 import type { ScheduleRepository } from '../store/scheduleRepository';
-import type { UpgradeOrigin, UpgradeRecord, UpgradeRepository } from '../store/upgradeRepository';
-import type { UpgradeRunRepository } from '../store/upgradeRunRepository';
-import type { Executor } from '../store/store';
-import type { UnitOfWork } from '../store/unitOfWork';
+import type { UpgradeOrigin, UpgradeRecord } from '../store/upgradeRepository';
 import { describeTargets, targetsAreSiteTag, targetsMatcher, type ActivationOptions, type PredownloadTargets } from '../../lib/rollout';
 import { probeBundleVersion } from './bundleVersion';
 import { installReport } from './installLog';
@@ -28,7 +20,7 @@ import { stopsOnCancel } from './actionPreview';
 import { ApActionError, ApActions } from './apActions';
 import { NetworkReload } from './networkReload';
 import { Rollout } from './rollout';
-import { RunRecovery } from './runRecovery';
+import { RunRecovery, type RunRecoveryDeps } from './runRecovery';
 import type { ConsoleNotifier } from './notifier';
 import { PredownloadRunner } from './predownloadRunner';
 import { PredownloadTransitions } from './predownloadTransitions';
@@ -37,23 +29,13 @@ import type { TransferProgress } from './transferProgress';
 import { UpgradeRun } from './upgradeRun';
 import { UpgradeStages } from './upgradeStages';
 
-export interface OrchestratorDeps {
-  config: ConsoleConfig;
-  /** For the few reads that are not on a projection (a saved run, at a restart). */
-  db: Executor;
-  aps: AccessPointRepository;
-  upgrades: UpgradeRepository;
+/** What the resume path needs, and the rest of the upgrade's parts. */
+export interface OrchestratorDeps extends Omit<RunRecoveryDeps, 'transitions' | 'stages'> {
   rollouts: RolloutRepository;
   schedules: ScheduleRepository;
-  /** The durable side of the running upgrade, so a restarted controller carries on (runRecovery.ts). */
-  runs: UpgradeRunRepository;
   controller: ControllerRepository;
-  log: EventLog;
-  store: UnitOfWork;
   progress: TransferProgress;
   notifier: ConsoleNotifier;
-  registry: () => ApRegistry;
-  createImageSource: (profile: StoredProfile) => ImageSource;
 }
 
 /** An action that the upgrade's current state does not allow (the API answers 409). */
@@ -194,10 +176,7 @@ export class UpgradeOrchestrator {
 
   private assertCanStart(): void {
     const from: UpgradeStage = this.deps.upgrades.latest()?.stage ?? 'Idle';
-    // A finished upgrade, or one waiting for Activate, may be replaced by a new predownload.
-    if (!UPGRADE_TERMINAL.has(from) && from !== 'Activate') {
-      throw new UpgradeConflictError(`An upgrade is already in progress (stage ${from}). Cancel it or wait for it to finish.`);
-    }
+    if (isUpgradeBusy(from)) throw new UpgradeConflictError(upgradeBusyMessage(from));
   }
 
   /** Refuses a predownload that would overwrite APs' backup images with the version they run, unless confirmed; a schedule leaves them out. */

@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { ApAuthorizationStatus, CreateEnrolmentToken, EnrolmentTokenView } from '../../lib/apAuthorization';
 import { enrolmentRequestSchema } from '../../lib/apAuthorization';
 import { toFieldIssues } from '../../lib/imageDownloadProfile';
-import { DropReport } from '../capwap/dropReport';
+import { DropReport } from '../diagnostics/dropReport';
 import type { EventLine } from '../store/eventLog';
 import { apAuthorizationRows, type ApAuthorizationRecord } from '../store/apAuthorizationRepository';
 import type { Executor } from '../store/store';

@@ -5,11 +5,12 @@ import https from 'node:https';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ApAgent } from '../agent/apAgent';
-import { ensureApCredentials } from '../agent/apCredentials';
-import { DEMO_FLEET } from '../demo/demoFleet';
+import { ApAgent } from '../sim/ap/apAgent';
+import { ensureApCredentials } from '../sim/ap/apCredentials';
+import { DEMO_FLEET } from '../sim/demo/demoFleet';
 import { ENROL_PATH } from '../../lib/capwapEvents';
-import { ADMIN, startConsoleHarness, waitFor, type ConsoleHarness } from '../testing/consoleHarness';
+import { ADMIN, startConsoleHarness, waitFor, type ConsoleHarness } from '../sim/testing/consoleHarness';
+import { apStorageDir } from '../sim/ap/apStorage';
 
 const run = promisify(execFile);
 
@@ -30,7 +31,7 @@ function agentFor(h: ConsoleHarness, ap: (typeof DEMO_FLEET)[number], enrolmentT
     trust: { caCertPem: caOf(h), enrolmentToken },
     vendorKeys: [],
     ap,
-    storageDir: path.join(h.config.dataDir, 'fleet', ap.mac.replace(/\W/g, '')),
+    storageDir: apStorageDir(path.join(h.config.dataDir, 'fleet'), ap.mac),
     linkKbps: 0,
     reloadMs: 200,
   });

@@ -3,12 +3,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApImageReport } from '../../lib/apImage';
-import type { Reply } from '../web/testing/httpsConsole';
+import type { Reply } from '../sim/testing/httpsConsole';
 import { ACCESS_POINT_OPER } from './accessPointOper';
 import { AP_GLOBAL_OPER, predownloadStats } from './apGlobalOper';
-import { CONTROLLER_AP, FAILING_AP, FLEET, QUICK_AP, SLOW_AP, startSettledPredownload, type SettledPredownload } from './testing/settledPredownload';
-import { restconfRequest } from './testing/restconfClient';
-import { expectValidJsonAnswer, expectValidXmlAnswer } from './testing/yanglint';
+import { CONTROLLER_AP, FAILING_AP, FLEET, QUICK_AP, SLOW_AP, startSettledPredownload, type SettledPredownload } from '../sim/testing/settledPredownload';
+import { restconfRequest } from '../sim/testing/restconfClient';
+import { expectValidJsonAnswer, expectValidXmlAnswer } from '../sim/testing/yanglint';
 import { yangMac } from './yangValues';
 
 const STATS = `/restconf/data/${AP_GLOBAL_OPER}:ap-global-oper-data/ap-img-predownload-stats`;

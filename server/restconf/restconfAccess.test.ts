@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN } from '../testing/consoleHarness';
-import { startHttpsConsole, type HttpsConsole, type Reply } from '../web/testing/httpsConsole';
+import { ADMIN } from '../sim/testing/consoleHarness';
+import { startHttpsConsole, type HttpsConsole, type Reply } from '../sim/testing/httpsConsole';
 import { ACCESS_POINT_OPER } from './accessPointOper';
 import { AP_GLOBAL_OPER } from './apGlobalOper';
-import { basic, errorOf, restconfRequest } from './testing/restconfClient';
+import { basic, errorOf, restconfRequest } from '../sim/testing/restconfClient';
 
 // What RESTCONF refuses, and to whom, on a console of its own: every request here draws from one address's RESTCONF budget.
 const STATS = `/restconf/data/${AP_GLOBAL_OPER}:ap-global-oper-data/ap-img-predownload-stats`;

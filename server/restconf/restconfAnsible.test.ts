@@ -6,15 +6,15 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { ApImageReport } from '../../lib/apImage';
-import { TEST_ADMIN_PASSWORD } from '../web/testing/httpsConsole';
+import { TEST_ADMIN_PASSWORD } from '../sim/testing/httpsConsole';
 import { ACCESS_POINT_OPER } from './accessPointOper';
 import { AP_GLOBAL_OPER, predownloadStats } from './apGlobalOper';
-import { startSettledPredownload, type SettledPredownload } from './testing/settledPredownload';
-import { expectValidJsonAnswer } from './testing/yanglint';
+import { startSettledPredownload, type SettledPredownload } from '../sim/testing/settledPredownload';
+import { expectValidJsonAnswer } from '../sim/testing/yanglint';
 import { yangMac } from './yangValues';
 
 const run = promisify(execFile);
-const PLAYBOOK = path.join(import.meta.dirname, 'testing', 'restconfGet.yml');
+const PLAYBOOK = path.join(import.meta.dirname, '..', 'sim', 'testing', 'restconfGet.yml');
 
 // Ansible's json stdout callback: per task, what the host answered.
 const playbookResult = z.object({

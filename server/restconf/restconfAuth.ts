@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { AuthService, SessionUser } from '../auth/authService';
 import { sourceAddressOf } from '../http/requestGate';
-import type { AccessLimiter } from '../http/sourceLimiter';
+import type { AccessLimiter } from '../auth/sourceLimiter';
 
 export type Authenticated = { ok: true; user: SessionUser; release: () => void } | { ok: false; status: 401 | 429; message: string; headers: Record<string, string> };
 

@@ -1,11 +1,10 @@
-import { normalizeMac } from '../../lib/apText';
+import { macDigits, normalizeMac } from '../../lib/macAddress';
 
 /** `yang:mac-address` (`2c:5a:0f:40:69:20`) from the console's `2c5a.0f40.6920`; null when it is no MAC. */
 export function yangMac(mac: string): string | null {
   const dotted = normalizeMac(mac);
   if (!dotted) return null;
-  const hex = dotted.replace(/\./g, '');
-  return hex.match(/../g)!.join(':');
+  return macDigits(dotted).match(/../g)!.join(':');
 }
 
 /**

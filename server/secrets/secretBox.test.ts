@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDataDirStore } from '../store/store';
 import { EMPTY_PROFILE, ProfileRepository } from '../store/profileRepository';
-import { rotateSecretKey } from './rotateSecretKey';
+import { rotateSecretKey } from '../keyRotation/rotateSecretKey';
 import { generateSecretKey, loadSecretBox, SecretBox, secretKeyFile } from './secretBox';
 
 const dirs: string[] = [];
@@ -57,7 +57,7 @@ describe('secrets at rest', () => {
     await store.close();
     const oldKey = fs.readFileSync(secretKeyFile(dir), 'utf8');
 
-    const output = execFileSync(path.resolve('node_modules/.bin/tsx'), ['server/secrets/rotateSecretKeyCli.ts'], {
+    const output = execFileSync(path.resolve('node_modules/.bin/tsx'), ['server/keyRotation/rotateSecretKeyCli.ts'], {
       env: { ...process.env, EWC_DATA_DIR: dir },
       encoding: 'utf8',
     });

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { connect as netConnect } from 'node:net';
 import { Client } from 'ssh2';
 import { algorithmsOfKeyType, HOST_KEY_TYPES, isHostKeyType, type HostKeyType } from '../../lib/hostKeyType';
+import { hostPort } from '../../lib/netAddress';
 
 /** `SHA256:<base64 without padding>` of a public key blob, the form `ssh-keygen -lf` and `ssh` print. */
 export function fingerprintOf(keyBlob: Buffer): string {
@@ -48,9 +49,9 @@ export function fetchHostKey({ host, port, timeoutMs, keyTypes = HOST_KEY_TYPES 
       if (error) reject(error);
       else resolve(result!);
     };
-    const timer = setTimeout(() => finish(new Error(`Timed out after ${timeoutMs} ms waiting for the host key of ${host}:${port}`)), timeoutMs);
+    const timer = setTimeout(() => finish(new Error(`Timed out after ${timeoutMs} ms waiting for the host key of ${hostPort(host, port)}`)), timeoutMs);
     client.on('error', (error) => finish(error));
-    client.on('close', () => finish(new Error(`Connection to ${host}:${port} closed before the key exchange`)));
+    client.on('close', () => finish(new Error(`Connection to ${hostPort(host, port)} closed before the key exchange`)));
     client.connect({
       sock: socket,
       username: 'host-key-probe',

@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { startOpenSshServer, type HostKeyAlgorithmName, type OpenSshServer } from '../testing/opensshServer';
+import { startOpenSshServer, type HostKeyAlgorithmName, type OpenSshServer } from '../sim/testing/opensshServer';
 import { probeHostKey } from './hostKeyProbe';
 import { SftpChannel } from './sftpChannel';
 import { sftpDownload, SftpError, type SftpDownloadOptions } from './sftpClient';
@@ -119,7 +119,7 @@ describe('host key pinning against OpenSSH with ed25519, RSA and ECDSA host keys
     expect(keygen.stdout).toMatch(/\(RSA\)\s*$/);
     const destination = join(work, 'cli-rsa');
     const url = `sftp://${server.user}@127.0.0.1:${server.port}/${DIR}/big`;
-    const cli = await run(process.execPath, ['--import', 'tsx', 'server/sftp/cli.ts', 'get', url, destination, '--fingerprint', fingerprint], {
+    const cli = await run(process.execPath, ['--import', 'tsx', 'server/sftp/sftpGetCli.ts', 'get', url, destination, '--fingerprint', fingerprint], {
       SFTP_PASSWORD: server.password,
     });
     expect(cli.stderr).toBe('');

@@ -6,9 +6,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ImageCache } from '../imageSource/imageCache';
 import { SftpImageSource } from '../imageSource/sftpImageSource';
-import { startOpenSshServer, type OpenSshServer } from '../testing/opensshServer';
+import { startOpenSshServer, type OpenSshServer } from '../sim/testing/opensshServer';
 import { partPathOf, sidecarPathOf } from './partialDownload';
-import { sftpDownload, SftpError } from './sftpClient';
+import { sftpDownload, type SftpError } from './sftpClient';
 
 // The issue's case: a 32 MiB remote file, and a 10 MB unrelated file where it is to be saved.
 const DIR = `partial-test-${process.pid}`;
@@ -47,7 +47,7 @@ function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: st
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      ['--import', 'tsx', 'server/sftp/cli.ts', 'get', url(), ...args, '--fingerprint', server.hostKeys[1].fingerprint],
+      ['--import', 'tsx', 'server/sftp/sftpGetCli.ts', 'get', url(), ...args, '--fingerprint', server.hostKeys[1].fingerprint],
       { env: { ...process.env, SFTP_PASSWORD: server.password } },
       (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
     );

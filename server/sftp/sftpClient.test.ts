@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inspect, promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { startOpenSshServer, type OpenSshServer } from '../testing/opensshServer';
+import { startOpenSshServer, type OpenSshServer } from '../sim/testing/opensshServer';
 import { fetchHostKey } from './hostKey';
 import { partPathOf } from './partialDownload';
 import { SftpChannel } from './sftpChannel';
@@ -256,7 +256,7 @@ describe('sftpDownload against OpenSSH', () => {
 describe('cli get', () => {
   const run = (args: string[], env: Record<string, string> = {}) =>
     new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-      execFile(process.execPath, ['--import', 'tsx', 'server/sftp/cli.ts', ...args], { env: { ...process.env, ...env } }, (error, stdout, stderr) =>
+      execFile(process.execPath, ['--import', 'tsx', 'server/sftp/sftpGetCli.ts', ...args], { env: { ...process.env, ...env } }, (error, stdout, stderr) =>
         resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
       );
     });

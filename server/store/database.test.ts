@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startConsoleHarness, type ConsoleHarness } from '../testing/consoleHarness';
+import { startConsoleHarness, type ConsoleHarness } from '../sim/testing/consoleHarness';
 import { openDataDirStore } from './store';
 
 let dir: string;

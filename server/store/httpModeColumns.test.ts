@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { imageDownloadProfileInputSchema, toProfileView } from '../../lib/imageDownloadProfile';
 import { describeProfileChanges } from '../auth/profileChanges';
-import { rotateSecretKey } from '../secrets/rotateSecretKey';
+import { rotateSecretKey } from '../keyRotation/rotateSecretKey';
 import { generateSecretKey, loadSecretBox, SecretBox } from '../secrets/secretBox';
 import { openDataDirStore } from './store';
 import { EMPTY_PROFILE, ProfileRepository } from './profileRepository';

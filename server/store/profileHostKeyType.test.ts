@@ -4,7 +4,7 @@ import { imageDownloadProfileInputSchema, toProfileView, type ImageDownloadProfi
 import { SecretBox } from '../secrets/secretBox';
 import type { Executor } from './store';
 import { EMPTY_PROFILE, ProfileRepository } from './profileRepository';
-import { ENGINES, testStores } from './testing/testStores';
+import { ENGINES, testStores } from '../sim/testing/testStores';
 
 const RSA = 'SHA256:nJ4U0000000000000000000000000000000000000AA';
 const ED25519 = 'SHA256:ev8I0000000000000000000000000000000000000AA';

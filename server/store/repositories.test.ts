@@ -13,7 +13,7 @@ import { EMPTY_PROFILE, ProfileRepository } from './profileRepository';
 import { RolloutRepository, rolloutRows } from './rolloutRepository';
 import { ScheduleRepository } from './scheduleRepository';
 import { sessionRows } from './sessionRepository';
-import { ENGINES, testStores } from './testing/testStores';
+import { ENGINES, testStores } from '../sim/testing/testStores';
 import { UnitOfWork } from './unitOfWork';
 import { UpgradeRepository, upgradeRows } from './upgradeRepository';
 import { UserRepository } from './userRepository';

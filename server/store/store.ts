@@ -21,13 +21,13 @@
  *   are changed by one node only: the one holding the leader's advisory lock (`pg_advisory_lock`), which
  *   runs the upgrade; the other nodes read the tables.
  */
-import { Kysely, PostgresAdapter, type SelectQueryBuilder } from 'kysely';
+import { PostgresAdapter, type Kysely, type SelectQueryBuilder } from 'kysely';
+import type { Executor } from './executor';
 import type { Database } from './schema';
 import { migrate } from './migrations/migrate';
-import type { SchemaDialect } from './migrations/schemaDialect';
+import type { OpenedDialect } from './migrations/schemaDialect';
 
-/** Where a query runs: the store's database, or a transaction of it (Kysely's Transaction is a Kysely). */
-export type Executor = Kysely<Database>;
+export type { Executor } from './executor';
 
 export type StoreTarget = { engine: 'sqlite'; dataDir: string } | { engine: 'postgres'; url: string };
 
@@ -71,12 +71,6 @@ export async function inTransaction<T>(db: Executor, work: (tx: Executor) => Pro
 /** Locks the rows a transaction reads in order to change them (PostgreSQL); SQLite's one connection already serialises transactions. */
 export function forUpdate<DB, TB extends keyof DB, O>(db: Executor, query: SelectQueryBuilder<DB, TB, O>): SelectQueryBuilder<DB, TB, O> {
   return db.getExecutor().adapter instanceof PostgresAdapter ? query.forUpdate() : query;
-}
-
-/** What a dialect file hands the store: the database, what its DDL needs, and how to close it. */
-export interface OpenedDialect {
-  db: Kysely<Database>;
-  schema: SchemaDialect;
 }
 
 class KyselyStore implements Store {

@@ -6,7 +6,7 @@ import type { ApJoinInfo } from '../../lib/capwapEvents';
 import { AccessPointRepository } from './accessPointRepository';
 import { EventLog } from './eventLog';
 import type { Executor } from './store';
-import { ENGINES, testStores, type TestStore } from './testing/testStores';
+import { ENGINES, testStores, type TestStore } from '../sim/testing/testStores';
 import { UnitOfWork } from './unitOfWork';
 
 // A tick longer than any test: writes happen only when the test flushes.

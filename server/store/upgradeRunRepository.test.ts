@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SecretBox } from '../secrets/secretBox';
 import { EMPTY_PROFILE, type StoredProfile } from './profileRepository';
-import { ENGINES, testStores, type TestStore } from './testing/testStores';
+import { ENGINES, testStores, type TestStore } from '../sim/testing/testStores';
 import { UnitOfWork } from './unitOfWork';
 import { UpgradeRepository } from './upgradeRepository';
 import { UpgradeRunRepository } from './upgradeRunRepository';

@@ -2,11 +2,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
-import { generatedFleet, type Fleet } from '../agent/fleet';
+import { generatedFleet, type Fleet } from '../sim/ap/simulatedFleet';
 import type { LoggingHostStatus, LoggingTransport } from '../../lib/loggingSettings';
 import type { SyslogLine } from '../../lib/syslog';
-import { ADMIN, startConsoleHarness, waitFor, type ConsoleHarness } from '../testing/consoleHarness';
-import { startRsyslog, type RunningRsyslog } from '../testing/rsyslog';
+import { ADMIN, startConsoleHarness, waitFor, type ConsoleHarness } from '../sim/testing/consoleHarness';
+import { startRsyslog, type RunningRsyslog } from '../sim/testing/rsyslog';
 
 // Debian's rsyslog on loopback receives the console's event lines over UDP and TCP; its file is compared
 // byte for byte with the lines as IOS sends them, before, during and after a restart of rsyslog.

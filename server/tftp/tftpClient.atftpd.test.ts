@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sha256File, startAtftpd, writeRandomFile, type RunningTftpd } from '../testing/tftpdHpa';
+import { sha256File, startAtftpd, writeRandomFile, type RunningTftpd } from '../sim/testing/tftpdHpa';
 import { tftpDownload } from './tftpClient';
 
 // atftpd is the Debian server that implements RFC 7440, so it is where windowing is proven.

@@ -4,14 +4,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freeUdpPort, sha256File, startTftpdHpa, writeRandomFile, type RunningTftpd } from '../testing/tftpdHpa';
+import { freeUdpPort, sha256File, startTftpdHpa, writeRandomFile, type RunningTftpd } from '../sim/testing/tftpdHpa';
 import { TftpError, tftpDownload } from './tftpClient';
 
 // More than 65,535 blocks at blksize 512, and not a multiple of it, so the block number wraps
 // and the last block is short.
 const BIG_SIZE = 65_820 * 512 + 123;
 const SMALL_SIZE = 3_000_017;
-const CLI = path.join(path.dirname(fileURLToPath(import.meta.url)), 'cli.ts');
+const CLI = path.join(path.dirname(fileURLToPath(import.meta.url)), 'tftpGetCli.ts');
 
 let root: string;
 let out: string;

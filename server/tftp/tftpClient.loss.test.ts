@@ -3,10 +3,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { lossyLoopbackRules, runInNetns } from '../testing/netns';
-import type { NetnsDownloadReport, NetnsDownloadRequest } from '../testing/tftpNetnsDownload';
-import { ensureAtftpd, sha256File, startAtftpd, startTftpdHpa, writeRandomFile, type RunningTftpd } from '../testing/tftpdHpa';
-import { startUdpRelay, type UdpRelay } from '../testing/udpRelay';
+import { lossyLoopbackRules, runInNetns } from '../sim/testing/netns';
+import type { NetnsDownloadReport, NetnsDownloadRequest } from '../sim/testing/tftpNetnsDownload';
+import { ensureAtftpd, sha256File, startAtftpd, startTftpdHpa, writeRandomFile, type RunningTftpd } from '../sim/testing/tftpdHpa';
+import { startUdpRelay, type UdpRelay } from '../sim/testing/udpRelay';
 import { TftpError, tftpDownload } from './tftpClient';
 
 // Real servers on a network that loses, duplicates and reorders packets. Loss and duplication
@@ -15,7 +15,7 @@ import { TftpError, tftpDownload } from './tftpClient';
 
 // Small enough that ~150 losses, each costing a retransmission timeout, fit in a few seconds.
 const SIZE = 1_000_003;
-const HELPER = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'testing', 'tftpNetnsDownload.ts');
+const HELPER = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'sim', 'testing', 'tftpNetnsDownload.ts');
 
 let root: string;
 let out: string;

@@ -6,6 +6,7 @@ import { OptionsRefused, TftpError, cancelled, ioError } from './tftpErrors';
 import { loadProblem, loadUdpSync } from './nativeUdp';
 import { NativeTransfer, warmUpNativeEngine } from './nativeTransfer';
 import { Transfer, type Endpoint, type Outcome, type TransferEngine } from './transfer';
+import { stripBrackets } from '../../lib/netAddress';
 
 export type { TftpDownloadOptions, TftpNegotiated } from './negotiation';
 export { TftpError, type TftpErrorCode } from './tftpErrors';
@@ -74,7 +75,7 @@ function engine(): EngineClass {
 }
 
 async function resolve(host: string): Promise<Endpoint> {
-  const bare = host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
+  const bare = stripBrackets(host);
   const family = isIP(bare);
   if (family === 4 || family === 6) return { address: bare, family };
   try {

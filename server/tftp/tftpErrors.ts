@@ -53,25 +53,19 @@ export function ioError(e: unknown): TftpError {
 }
 
 // Reasons read like the controller's syslog (strerror style), not like the server's own text.
+const SERVER_REASONS: Partial<Record<number, [TftpErrorCode, string]>> = {
+  [ErrorCode.FILE_NOT_FOUND]: ['not-found', 'No such file or directory'],
+  [ErrorCode.ACCESS_VIOLATION]: ['access', 'Permission denied'],
+  [ErrorCode.DISK_FULL]: ['server', 'Disk full or allocation exceeded'],
+  [ErrorCode.ILLEGAL_OPERATION]: ['protocol', 'Illegal TFTP operation'],
+  [ErrorCode.UNKNOWN_TID]: ['protocol', 'Unknown transfer ID'],
+  [ErrorCode.FILE_EXISTS]: ['server', 'File already exists'],
+  [ErrorCode.NO_SUCH_USER]: ['server', 'No such user'],
+};
+
 export function serverError(code: number, message: string): TftpError {
-  switch (code) {
-    case ErrorCode.FILE_NOT_FOUND:
-      return new TftpError('not-found', 'No such file or directory', code);
-    case ErrorCode.ACCESS_VIOLATION:
-      return new TftpError('access', 'Permission denied', code);
-    case ErrorCode.DISK_FULL:
-      return new TftpError('server', 'Disk full or allocation exceeded', code);
-    case ErrorCode.ILLEGAL_OPERATION:
-      return new TftpError('protocol', 'Illegal TFTP operation', code);
-    case ErrorCode.UNKNOWN_TID:
-      return new TftpError('protocol', 'Unknown transfer ID', code);
-    case ErrorCode.FILE_EXISTS:
-      return new TftpError('server', 'File already exists', code);
-    case ErrorCode.NO_SUCH_USER:
-      return new TftpError('server', 'No such user', code);
-    case ErrorCode.OPTION_REFUSED:
-      return new TftpError('protocol', message || 'Option negotiation refused', code);
-    default:
-      return new TftpError('server', message || `Server error ${code}`, code);
-  }
+  // The server's own words say which option it refused.
+  if (code === ErrorCode.OPTION_REFUSED) return new TftpError('protocol', message || 'Option negotiation refused', code);
+  const known = SERVER_REASONS[code];
+  return known ? new TftpError(known[0], known[1], code) : new TftpError('server', message || `Server error ${code}`, code);
 }

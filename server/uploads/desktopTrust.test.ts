@@ -5,8 +5,8 @@ import { Upload } from 'tus-js-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ApImageReport } from '../../lib/apImage';
 import type { SyslogLine } from '../../lib/syslog';
-import type { FleetAp } from '../agent/fleetSpec';
-import { ADMIN, startConsoleHarness, waitFor, type ConsoleHarness } from '../testing/consoleHarness';
+import type { FleetAp } from '../sim/ap/fleetSpec';
+import { ADMIN, startConsoleHarness, waitFor, type ConsoleHarness } from '../sim/testing/consoleHarness';
 
 // A Desktop upload carries no vendor signature: with EWC_REQUIRE_SIGNED_IMAGES=1 it is delivered only
 // after an admin explicitly trusted its SHA-256, a decision kept with the profile's settings, recorded

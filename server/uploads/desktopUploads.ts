@@ -4,7 +4,7 @@ import path from 'node:path';
 import { FileStore } from '@tus/file-store';
 import { Server } from '@tus/server';
 import { NON_HOMOGENEOUS_MESSAGE, UPLOAD_IN_USE_PATH, UPLOADS_PATH, uploadedImageSchema, type DesktopImage, type UploadedImage } from '../../lib/httpModeSettings';
-import { sha256OfFile } from '../imageSource/imageCache';
+import { sha256OfFile } from '../imageSigning/fileDigest';
 import { formatBytes, heldUploads, removeStaleUploads, reservedBytes } from './uploadSpace';
 
 export interface DesktopUploadsOptions {

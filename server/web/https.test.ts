@@ -3,7 +3,7 @@ import tls from 'node:tls';
 import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONSOLE_CN } from './consoleCertificate';
-import { request, startHttpsConsole, TEST_ADMIN_PASSWORD, type HttpsConsole } from './testing/httpsConsole';
+import { request, startHttpsConsole, TEST_ADMIN_PASSWORD, type HttpsConsole } from '../sim/testing/httpsConsole';
 
 const LOGIN = JSON.stringify({ username: 'admin', password: TEST_ADMIN_PASSWORD });
 

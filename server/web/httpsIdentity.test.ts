@@ -5,9 +5,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { waitFor } from '../testing/consoleHarness';
-import { AdminPki } from './testing/adminCertificates';
-import { request, startHttpsConsole, TEST_ADMIN_PASSWORD, type HttpsConsole } from './testing/httpsConsole';
+import { waitFor } from '../sim/testing/consoleHarness';
+import { AdminPki } from '../sim/testing/adminCertificates';
+import { request, startHttpsConsole, TEST_ADMIN_PASSWORD, type HttpsConsole } from '../sim/testing/httpsConsole';
 
 // The admin's own certificate (EWC_TLS_CERT, EWC_TLS_KEY), replaced while pages and clients are connected.
 let dir: string;

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { addressClass, bracketHost, parseIp, stripBrackets } from '../../lib/netAddress';
+import { hostAddressClass, parseHostPort, urlAuthority } from '../../lib/netAddress';
 
 /**
  * What the plain HTTP port does. On a loopback HOST nobody else can listen in, so it serves the
@@ -9,9 +9,7 @@ import { addressClass, bracketHost, parseIp, stripBrackets } from '../../lib/net
 export type PlainHttpMode = 'serve' | 'redirect';
 
 export function isLoopbackHost(host: string): boolean {
-  if (stripBrackets(host).toLowerCase() === 'localhost') return true;
-  const ip = parseIp(host);
-  return ip !== null && addressClass(ip) === 'loopback';
+  return hostAddressClass(host) === 'loopback';
 }
 
 export function plainHttpModeFor(host: string): PlainHttpMode {
@@ -20,9 +18,8 @@ export function plainHttpModeFor(host: string): PlainHttpMode {
 
 /** The same resource on the HTTPS port, under the host name the request used (already checked against EWC_ALLOWED_HOSTS). */
 export function httpsLocation(hostHeader: string, httpsPort: number, path: string): string {
-  const name = /^(\[[^\]]+\]|[^:]+)/.exec(hostHeader)?.[1] ?? hostHeader;
-  const port = httpsPort === 443 ? '' : `:${httpsPort}`;
-  return `https://${bracketHost(name)}${port}${path.startsWith('/') ? path : '/'}`;
+  const name = parseHostPort(hostHeader)?.host ?? hostHeader;
+  return `https://${urlAuthority(name, httpsPort, 443)}${path.startsWith('/') ? path : '/'}`;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ApImageRow, ApImageSummary } from '../../../lib/apImage';
-import { seedShowApImage } from '../../testing/seedText';
+import { seedShowApImage } from '../../sim/testing/seedText';
 import { renderShowApImage } from './showApImage';
 
 function completeRow(name: string, imageType: string): ApImageRow {

@@ -1,5 +1,5 @@
 import type fc from 'fast-check';
-import type { ApiResult } from '../../http/consoleApi';
+import type { ApiResult } from '../../http/apiResult';
 import type { ModelState } from '../modelState';
 import type { ModelSystem } from '../modelSystem';
 

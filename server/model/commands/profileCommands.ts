@@ -1,7 +1,7 @@
 import { namedFieldPaths } from '../../../lib/invariants';
 import { isServerMode, SLOT_OF, type ImageDownloadMode, type ImageDownloadProfileView } from '../../../lib/imageDownloadProfile';
 import { formValuesFromProfile, parseProfileForm, type ProfileFormValues } from '../../../components/software-upgrade/profileForm';
-import { ADMIN } from '../../testing/consoleHarness';
+import { ADMIN } from '../../sim/testing/consoleHarness';
 import { MISSING_IMAGE_PATH, MODEL_BUNDLES } from '../modelBundles';
 import type { ModelState } from '../modelState';
 import type { ModelSystem } from '../modelSystem';

@@ -1,4 +1,4 @@
-import { ADMIN } from '../../testing/consoleHarness';
+import { ADMIN } from '../../sim/testing/consoleHarness';
 import type { ModelState } from '../modelState';
 import type { ModelSystem } from '../modelSystem';
 import { answer, ModelCommand } from './modelCommand';

@@ -1,7 +1,7 @@
 import { namedFieldPaths } from '../../../lib/invariants';
 import type { ImageDownloadProfileView } from '../../../lib/imageDownloadProfile';
-import type { ApiResult } from '../../http/consoleApi';
-import { ADMIN } from '../../testing/consoleHarness';
+import type { ApiResult } from '../../http/apiResult';
+import { ADMIN } from '../../sim/testing/consoleHarness';
 import type { ModelState } from '../modelState';
 import type { ModelSystem } from '../modelSystem';
 import { MODEL_FLEET } from '../modelWorld';

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
-import type { Executor } from '../store';
-import type { StoreMigration } from './migrate';
+import type { Executor } from '../executor';
+import type { StoreMigration } from './storeMigration';
 import type { SchemaDialect } from './schemaDialect';
 
 /** The name the baseline is recorded under; an old SQLite install records it once its legacy SQL files are done. */

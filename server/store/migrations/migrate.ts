@@ -1,12 +1,12 @@
-import type { Executor, Store } from '../store';
+import type { Executor } from '../executor';
 import { baseline } from './baseline';
 import type { SchemaDialect } from './schemaDialect';
+import type { StoreMigration } from './storeMigration';
 
-/** One change of the schema, written once for both engines with Kysely's schema builder. */
-export interface StoreMigration {
-  /** Recorded in `schema_migration` once applied; sorted names give the order. */
-  name: string;
-  up(db: Executor, dialect: SchemaDialect): Promise<void>;
+/** What migrating needs of the store: its database, and a transaction on it. */
+interface MigrationTarget {
+  readonly db: Executor;
+  transaction<T>(work: (tx: Executor) => Promise<T>): Promise<T>;
 }
 
 /**
@@ -20,7 +20,7 @@ export const MIGRATIONS: readonly StoreMigration[] = [baseline];
  * under the dialect's migration lock. An old SQLite install has already finished its legacy SQL files
  * and recorded the baseline as applied (sqlite/legacyMigrations.ts) by the time this runs.
  */
-export async function migrate(store: Store, dialect: SchemaDialect): Promise<void> {
+export async function migrate(store: MigrationTarget, dialect: SchemaDialect): Promise<void> {
   await dialect.prepare(store.db);
   await store.db.schema
     .createTable('schema_migration')

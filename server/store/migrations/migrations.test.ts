@@ -21,7 +21,7 @@ import { rolloutRows } from '../rolloutRepository';
 import { ScheduleRepository } from '../scheduleRepository';
 import { LEGACY_MIGRATIONS_DIR, legacyMigrationFiles } from '../sqlite/legacyMigrations';
 import { openDataDirStore, openStore } from '../store';
-import { startPostgres } from '../testing/postgresServer';
+import { startPostgres } from '../../sim/testing/postgresServer';
 import { UnitOfWork } from '../unitOfWork';
 import { upgradeRows } from '../upgradeRepository';
 import { UpgradeRunRepository } from '../upgradeRunRepository';

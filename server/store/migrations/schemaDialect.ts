@@ -1,5 +1,6 @@
-import type { ColumnDataType, ColumnDefinitionBuilder, CreateTableBuilder, Expression } from 'kysely';
-import type { Executor } from '../store';
+import type { ColumnDataType, ColumnDefinitionBuilder, CreateTableBuilder, Expression, Kysely } from 'kysely';
+import type { Executor } from '../executor';
+import type { Database } from '../schema';
 
 /** A column's type as Kysely's schema builder takes it: a name it knows, or SQL. */
 export type DataTypeExpression = ColumnDataType | Expression<unknown>;
@@ -20,4 +21,10 @@ export interface SchemaDialect {
   prepare(db: Executor): Promise<void>;
   /** Taken inside each migration's transaction, so that two processes never migrate at once. */
   lockMigrations(tx: Executor): Promise<void>;
+}
+
+/** What a dialect file hands the store: the database, and what its DDL needs. */
+export interface OpenedDialect {
+  db: Kysely<Database>;
+  schema: SchemaDialect;
 }

@@ -1,8 +1,7 @@
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
-import type { SchemaDialect } from '../migrations/schemaDialect';
+import type { OpenedDialect, SchemaDialect } from '../migrations/schemaDialect';
 import type { Database } from '../schema';
-import type { OpenedDialect } from '../store';
 
 // node-postgres hands BIGINT (and COUNT(*)) over as text; the console's are epoch milliseconds and byte sizes, well within 2^53.
 const INT8_OID = 20;

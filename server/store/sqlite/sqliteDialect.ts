@@ -2,9 +2,8 @@ import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect, sql, type SqliteDatabase, type SqliteStatement } from 'kysely';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { SchemaDialect } from '../migrations/schemaDialect';
+import type { OpenedDialect, SchemaDialect } from '../migrations/schemaDialect';
 import type { Database } from '../schema';
-import type { OpenedDialect } from '../store';
 import { finishLegacyMigrations } from './legacyMigrations';
 
 /** The console's database file in its data folder. */

@@ -1,6 +1,6 @@
 import { installedApis } from '@/server/http/consoleAccess';
 import { respond, respondWithBody } from '@/server/http/routeResponse';
-import type { ApiResult } from '@/server/http/consoleApi';
+import type { ApiResult } from '@/server/http/apiResult';
 
 export const dynamic = 'force-dynamic';
 

@@ -1,0 +1,14 @@
+/** What an API call answers, before it becomes an HTTP response: the route handlers and the CLI read it. */
+export interface ApiResult {
+  status: number;
+  body: unknown;
+  /** Defaults to JSON; the configuration export is plain text. */
+  contentType?: 'application/json' | 'text/plain' | 'text/csv';
+  /** A Set-Cookie value (login, logout). */
+  setCookie?: string;
+}
+
+/** The answer to a MAC in a route's path that is none: the same words on every route. */
+export function notAMac(raw: string): ApiResult {
+  return { status: 400, body: { error: `Not a MAC address: ${raw.slice(0, 40)}` } };
+}

@@ -1,0 +1,77 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ApImageReport } from '../../../lib/apImage';
+import { fleetCliTrustArgs, startConsoleHarness, waitFor, type ConsoleHarness } from '../testing/consoleHarness';
+
+let harness: ConsoleHarness | null = null;
+afterEach(async () => {
+  await harness?.dispose();
+  harness = null;
+});
+
+describe('npm run fleet', () => {
+  it('runs simulated APs as a separate process that enrol with the join token file, join the AP port and leave when stopped', async () => {
+    harness = await startConsoleHarness();
+    const storage = fs.mkdtempSync(path.join(os.tmpdir(), 'ewc-fleet-cli-'));
+    const fleet = spawn(
+      path.resolve('node_modules/.bin/tsx'),
+      ['server/sim/ap/fleetCli.ts', '--controller', harness.capwapUrl, '--count', '8', '--data-dir', storage, ...fleetCliTrustArgs(harness)],
+      { stdio: 'pipe' },
+    );
+    let output = '';
+    fleet.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    try {
+      const report = () => harness!.instance.api.getApImage().body as ApImageReport;
+      await waitFor('8 APs joined', report, (r) => r.aps.filter((ap) => ap.connected).length === 8, 30_000);
+      expect(new Set(report().aps.map((ap) => ap.imageType)).size).toBe(7);
+      await waitFor('the CLI to say so', () => output, (text) => text.includes(`8 APs joined ${harness!.capwapUrl}`), 5_000);
+      // Each AP holds its own key (mode 0600) and the certificate the console issued for its MAC.
+      const apDirs = fs.readdirSync(storage);
+      expect(apDirs).toHaveLength(8);
+      expect(fs.statSync(path.join(storage, apDirs[0], 'ap.key')).mode & 0o077).toBe(0);
+      expect((await harness.instance.trust.list()).map((ap) => ap.status)).toEqual(Array(8).fill('approved'));
+
+      const exited = new Promise<number | null>((resolve) => fleet.once('exit', resolve));
+      fleet.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      await waitFor('APs shown disconnected', report, (r) => r.aps.every((ap) => !ap.connected), 10_000);
+    } finally {
+      fleet.kill('SIGKILL');
+      fs.rmSync(storage, { recursive: true, force: true });
+    }
+  });
+
+  it('spreads a large fleet over several processes, digest only, and stops them together', async () => {
+    harness = await startConsoleHarness();
+    const storage = fs.mkdtempSync(path.join(os.tmpdir(), 'ewc-fleet-cli-'));
+    const args = ['server/sim/ap/fleetCli.ts', '--controller', harness.capwapUrl, '--count', '10', '--processes', '2', '--digest-only', '--data-dir', storage, ...fleetCliTrustArgs(harness)];
+    const fleet = spawn(path.resolve('node_modules/.bin/tsx'), args, { stdio: 'pipe' });
+    let output = '';
+    fleet.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    try {
+      const report = () => harness!.instance.api.getApImage().body as ApImageReport;
+      await waitFor('the parent to report every AP', () => output, (text) => text.includes(`10 APs joined ${harness!.capwapUrl} (2 processes)`), 30_000);
+      expect(report().aps.filter((ap) => ap.connected)).toHaveLength(10);
+      expect(output).toContain('digest only: each AP verifies its images by SHA-256 and keeps the digest, not the file');
+      const exited = new Promise<number | null>((resolve) => fleet.once('exit', resolve));
+      fleet.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      await waitFor('APs shown disconnected', report, (r) => r.aps.every((ap) => !ap.connected), 10_000);
+    } finally {
+      fleet.kill('SIGKILL');
+      fs.rmSync(storage, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a bad command line with its usage', async () => {
+    const run = spawn(path.resolve('node_modules/.bin/tsx'), ['server/sim/ap/fleetCli.ts', '--count', 'many'], { stdio: 'pipe' });
+    let stderr = '';
+    run.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => run.once('exit', resolve));
+    expect(code).toBe(2);
+    expect(stderr).toContain('usage: npm run fleet -- --controller https://HOST:AP_PORT');
+  });
+});

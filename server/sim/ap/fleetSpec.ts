@@ -1,0 +1,38 @@
+import fs from 'node:fs';
+import { z } from 'zod';
+import { macSchema } from '../../../lib/macAddress';
+
+/** One simulated AP, as an `EWC_FLEET_FILE` entry describes it. */
+export const fleetApSchema = z.object({
+  name: z.string().min(1).max(64),
+  mac: macSchema,
+  model: z.string().min(1).max(64),
+  imageType: z.string().min(1).max(32),
+  primaryVersion: z.string().min(1),
+  backupVersion: z.string().default('0.0.0.0'),
+  freeSpaceKb: z.number().int().min(0).default(400_000),
+  hostsController: z.boolean().default(false),
+  controllerPrimaryVersion: z.string().optional(),
+  controllerBackupVersion: z.string().optional(),
+  siteTag: z.string().min(1).max(64).optional(),
+  neighbors: z.array(z.string()).optional(),
+  /** Simulator option: the AP fails its reload, coming back on the version it ran before. */
+  failReload: z.boolean().optional(),
+});
+export type FleetAp = z.output<typeof fleetApSchema>;
+
+export const fleetSchema = z.array(fleetApSchema).min(1, 'the fleet needs at least one AP');
+
+export function readFleetFile(file: string): FleetAp[] {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new Error(`Cannot read the fleet file ${file}: ${(error as Error).message}`);
+  }
+  const parsed = fleetSchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new Error(`Invalid fleet file ${file}:\n${parsed.error.issues.map((i) => `  [${i.path.join('.')}] ${i.message}`).join('\n')}`);
+  }
+  return parsed.data;
+}
