@@ -278,7 +278,9 @@ async function main(): Promise<void> {
   }
 
   console.log(`\nFleet bench: ${imageBytes / MiB} MiB images, tftpd-hpa on loopback, Parallel Mode, ${os.cpus().length} cores, digest-only simulated APs\n`);
-  console.log('| APs | join (s) | predownload (s) | per AP (ms) | rate (MB/s) | read from server / distinct | peak RSS (MiB) | loop p50/p99/max (ms) | API p50/p99/max (ms) | counter on screen, lag p50/max (ms) | byte-exact |');
+  console.log(
+    '| APs | join (s) | predownload (s) | per AP (ms) | rate (MB/s) | read from server / distinct | peak RSS (MiB) | loop p50/p99/max (ms) | API p50/p99/max (ms) | counter on screen, lag p50/max (ms) | byte-exact |',
+  );
   console.log('|---|---|---|---|---|---|---|---|---|---|---|');
   for (const r of rows) {
     console.log(

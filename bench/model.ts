@@ -19,11 +19,14 @@ const { values } = parseArgs({
   },
 });
 
-const ignored = values.ignore.split(',').filter(Boolean).map((item) => {
-  const [name, ...pattern] = item.split(':');
-  if (!(name in INVARIANTS)) throw new Error(`--ignore ${name}: no such invariant (${Object.keys(INVARIANTS).join(', ')})`);
-  return { name: name as InvariantName, pattern: pattern.length > 0 ? new RegExp(pattern.join(':')) : null };
-});
+const ignored = values.ignore
+  .split(',')
+  .filter(Boolean)
+  .map((item) => {
+    const [name, ...pattern] = item.split(':');
+    if (!(name in INVARIANTS)) throw new Error(`--ignore ${name}: no such invariant (${Object.keys(INVARIANTS).join(', ')})`);
+    return { name: name as InvariantName, pattern: pattern.length > 0 ? new RegExp(pattern.join(':')) : null };
+  });
 const overlooked = (violation: Violation) => ignored.some(({ name, pattern }) => violation.invariant === name && (!pattern || pattern.test(violation.message)));
 const seed = Number(values.seed);
 console.log(`seed ${seed}, ${values.runs} runs of up to ${values['max-commands']} commands${ignored.length ? `; NOT checking ${values.ignore}` : ''}`);

@@ -28,7 +28,9 @@ for (const point of report.killPoints) {
 }
 console.log('\nAP                    status   image exact  bytes needed  bytes received  delivered twice');
 for (const ap of report.aps) {
-  console.log(`  ${ap.name.padEnd(20)} ${ap.status.padEnd(8)} ${String(ap.imageExact).padEnd(12)} ${String(ap.bytesNeeded).padStart(12)} ${String(ap.bytesReceived).padStart(15)} ${String(ap.bytesReceived - ap.bytesNeeded).padStart(16)}`);
+  console.log(
+    `  ${ap.name.padEnd(20)} ${ap.status.padEnd(8)} ${String(ap.imageExact).padEnd(12)} ${String(ap.bytesNeeded).padStart(12)} ${String(ap.bytesReceived).padStart(15)} ${String(ap.bytesReceived - ap.bytesNeeded).padStart(16)}`,
+  );
 }
 console.log(`\nPRAGMA integrity_check: ${report.integrityCheck}; profile intact: ${report.profileIntact}; users: ${report.users.join(', ')}`);
 console.log(`duplicated events: ${report.duplicatedEvents.length === 0 ? 'none' : report.duplicatedEvents.join(', ')}`);

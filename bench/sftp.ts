@@ -217,8 +217,7 @@ async function main(): Promise<void> {
     const machineBusy = [...ours, ...openssh].reduce((sum, run) => sum + run.machineBusyMs, 0);
     const transferCpu = [...ours, ...openssh].reduce((sum, run) => sum + run.clientCpuMs + run.serverCpuMs, 0);
     const verdict = (ratio: number) => (ratio >= GOAL_RATIO ? `goal >= ${GOAL_RATIO}x met` : `goal >= ${GOAL_RATIO}x NOT met`);
-    const cpuLine = (runsOf: Run[]) =>
-      `client ${per100Mb(median(runsOf.map((run) => run.clientCpuMs)), size)}, server (sshd) ${per100Mb(median(runsOf.map((run) => run.serverCpuMs)), size)}`;
+    const cpuLine = (runsOf: Run[]) => `client ${per100Mb(median(runsOf.map((run) => run.clientCpuMs)), size)}, server (sshd) ${per100Mb(median(runsOf.map((run) => run.serverCpuMs)), size)}`;
     const lines = [
       `${IMAGE_NAME}: ${size} bytes over loopback from OpenSSH's sshd, ${runs} run(s) of each client alternating, all byte-exact; medians`,
       `  ours, connect to last byte (CLI elapsedMs):     ${Math.round(median(ours.map((run) => run.transferMs!)))} ms  ${mbPerSecond(size, median(ours.map((run) => run.transferMs!)))} MB/s`,

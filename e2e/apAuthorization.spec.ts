@@ -94,10 +94,12 @@ test.describe('AP Authorization', () => {
     // The other site in its own tab, closed when done.
     const elsewhere = await page.context().newPage();
     await elsewhere.goto(`http://localhost:${(site.address() as AddressInfo).port}/`);
-    await expect.poll(() => elsewhere.evaluate(() => (window as unknown as { results: Record<string, string> }).results)).toEqual({
-      httpPort: '44/capwap,{"message":"Invalid namespace"}',
-      apPort: 'connection failed',
-    });
+    await expect
+      .poll(() => elsewhere.evaluate(() => (window as unknown as { results: Record<string, string> }).results))
+      .toEqual({
+        httpPort: '44/capwap,{"message":"Invalid namespace"}',
+        apPort: 'connection failed',
+      });
     await elsewhere.close();
     await logIn(page, consoleProcess);
     // The console's own page is live: its socket is established before the console is stopped.

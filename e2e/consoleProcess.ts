@@ -33,7 +33,21 @@ export async function startConsole(env: Record<string, string> = {}): Promise<Co
   // As `npm start` runs it: Node with tsx's loader, so a signal reaches the console itself.
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
     cwd: root,
-    env: { ...process.env, NODE_ENV: 'production', PORT: String(port), EWC_DATA_DIR: dataDir, EWC_DEMO_TFTP_PORT: String(tftpPort), EWC_DEMO_SFTP_PORT: String(sftpPort), EWC_DEMO_CATALOG_PORT: String(catalogPort), EWC_CAPWAP_PORT: String(capwapPort), EWC_HTTPS_PORT: '0', EWC_RELOAD_MS: '500', EWC_CLI_PORT: '0', EWC_ADMIN_PASSWORD: ADMIN_PASSWORD, ...env },
+    env: {
+      ...process.env,
+      NODE_ENV: 'production',
+      PORT: String(port),
+      EWC_DATA_DIR: dataDir,
+      EWC_DEMO_TFTP_PORT: String(tftpPort),
+      EWC_DEMO_SFTP_PORT: String(sftpPort),
+      EWC_DEMO_CATALOG_PORT: String(catalogPort),
+      EWC_CAPWAP_PORT: String(capwapPort),
+      EWC_HTTPS_PORT: '0',
+      EWC_RELOAD_MS: '500',
+      EWC_CLI_PORT: '0',
+      EWC_ADMIN_PASSWORD: ADMIN_PASSWORD,
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));

@@ -67,7 +67,10 @@ test.describe('Layout on laptop and desktop screens', () => {
       await page.setViewportSize(screen);
       const geometry = await tableGeometry(page);
       expect(geometry.overflow, `sideways scroll at ${screen.width} px`).toBeLessThanOrEqual(0);
-      expect(geometry.headers.filter((header) => !header.inside).map((header) => header.text), `headers cut off at ${screen.width} px`).toEqual([]);
+      expect(
+        geometry.headers.filter((header) => !header.inside).map((header) => header.text),
+        `headers cut off at ${screen.width} px`,
+      ).toEqual([]);
       expect(geometry.headers.map((header) => header.text?.replace(/\u00ad/g, ''))).toEqual(COLUMNS);
       // An AP with an error keeps its row's height; the reason takes one line under it.
       for (const height of geometry.rows) expect(height, `row height at ${screen.width} px`).toBeLessThanOrEqual(plainRow + 1);

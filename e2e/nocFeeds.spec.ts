@@ -49,7 +49,9 @@ test.describe('Seen from the NOC', () => {
     await expect(row.locator('[data-col="link"]')).toHaveText('Up');
 
     // The start line reached rsyslog as IOS sends it (the demo fleet's lines may follow it).
-    const started = new RegExp(`^<190>\\d+: \\*\\w{3} [ \\d]\\d [\\d:.]+: %SYS-6-LOGGINGHOST_STARTSTOP: Logging to host 127\\.0\\.0\\.1 \\(tcp port ${rsyslog.tcpPort}\\) started - configured by admin from 127\\.0\\.0\\.1$`);
+    const started = new RegExp(
+      `^<190>\\d+: \\*\\w{3} [ \\d]\\d [\\d:.]+: %SYS-6-LOGGINGHOST_STARTSTOP: Logging to host 127\\.0\\.0\\.1 \\(tcp port ${rsyslog.tcpPort}\\) started - configured by admin from 127\\.0\\.0\\.1$`,
+    );
     await expect.poll(() => rsyslog!.lines()[0] ?? '').toMatch(started);
     await expect(row.locator('[data-col="sent"]')).toHaveText(/^[1-9]\d*$/);
     await page.getByLabel('Trap Level', { exact: true }).selectOption('warnings');

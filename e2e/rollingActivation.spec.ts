@@ -67,7 +67,9 @@ test.describe('Rolling activation', () => {
     await page.getByRole('button', { name: 'Activate' }).click();
     // The confirmation's waves are the planner's: the same numbers the rollout then runs.
     const dialog = page.getByRole('dialog', { name: 'Activate upgrade 1: reload 9 APs?' });
-    await expect(dialog).toContainText('9 APs reload in 5 waves of 2, 2, 2, 2, 1 (rolling, 25 % of the APs per wave) and boot 17.12.1.5; each wave starts once the one before has joined again, and the rollout pauses when more than 0 % of a wave fails.');
+    await expect(dialog).toContainText(
+      '9 APs reload in 5 waves of 2, 2, 2, 2, 1 (rolling, 25 % of the APs per wave) and boot 17.12.1.5; each wave starts once the one before has joined again, and the rollout pauses when more than 0 % of a wave fails.',
+    );
     await expect(dialog).toContainText('The AP that hosts the controller reloads in the last wave');
     await dialog.screenshot({ path: path.join('.test-results', 'confirm-activate-rolling.png') });
     await dialog.getByRole('button', { name: 'Activate now' }).click();
@@ -85,7 +87,13 @@ test.describe('Rolling activation', () => {
         if (index < 4) await expect(waves.nth(index + 1)).toHaveAttribute('data-state', 'pending');
         await expect(page.getByTestId('wave-member').first()).toBeVisible();
         await expect(waves.nth(index)).toHaveAttribute('data-state', 'done', { timeout: 30_000 });
-        if (await waves.nth(index).getByText(/[1-9]\d* failed/).count()) pausedAfter = index;
+        if (
+          await waves
+            .nth(index)
+            .getByText(/[1-9]\d* failed/)
+            .count()
+        )
+          pausedAfter = index;
         continue;
       }
       if (index === pausedAfter + 1) {

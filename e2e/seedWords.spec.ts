@@ -55,7 +55,12 @@ test.describe("The page in the seed's words", () => {
     // Seed: *Feb 1 20:52:13.977: %INSTALL-3-OPERATION_ERROR_MESSAGE: Chassis 1 R0/0: install_engine: Failed to install_add package tftp://172.16.5.27/Wrong-Path/ap1g6, Error: Failed to download file tftp://172.16.5.27/Wrong-Path/ap1g6: No such file or directory
     // Differs: the time, the server's address (with its port), and the file (the first one asked for, version.info).
     const text = (await shown.textContent())!;
-    expect(text).toBe(seedSyslogLineAs(seedLine('Failed to install_add package tftp://172.16.5.27/Wrong-Path/ap1g6'), text, { '172.16.5.27': `127.0.0.1:${tftpPort}`, '/Wrong-Path/ap1g6': '/Wrong-Path/version.info' }));
+    expect(text).toBe(
+      seedSyslogLineAs(seedLine('Failed to install_add package tftp://172.16.5.27/Wrong-Path/ap1g6'), text, {
+        '172.16.5.27': `127.0.0.1:${tftpPort}`,
+        '/Wrong-Path/ap1g6': '/Wrong-Path/version.info',
+      }),
+    );
     // IOS's timestamp: two spaces before a one-digit day, in UTC.
     expect(text).toMatch(/^\*[A-Z][a-z]{2} [ 1-3]\d \d\d:\d\d:\d\d\.\d{3}: %INSTALL-3-OPERATION_ERROR_MESSAGE: /);
     await expect(page.getByRole('region', { name: 'Syslog' })).toContainText('times in UTC as show logging prints them');

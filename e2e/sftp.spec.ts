@@ -93,7 +93,10 @@ test.describe('Software Upgrade over SFTP', () => {
       await expect(page.locator('tr[data-status="Complete"]')).toHaveCount(DEMO_APS);
       expect(await page.content()).not.toContain(sshd.password);
       expect(consoleProcess.output()).not.toContain(sshd.password);
-      const logFiles = fs.readdirSync(consoleProcess.dataDir, { recursive: true }).map(String).filter((f) => /\.(log|txt|json)$/.test(f));
+      const logFiles = fs
+        .readdirSync(consoleProcess.dataDir, { recursive: true })
+        .map(String)
+        .filter((f) => /\.(log|txt|json)$/.test(f));
       for (const file of logFiles) expect(fs.readFileSync(path.join(consoleProcess.dataDir, file), 'utf8'), file).not.toContain(sshd.password);
     });
   });

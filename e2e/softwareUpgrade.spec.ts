@@ -5,7 +5,19 @@ import { logIn, startConsole, type ConsoleProcess } from './consoleProcess';
 const IMAGE_PATH = '/EWC/17_12_1_5';
 const NEW_VERSION = '17.12.1.5';
 const DEMO_APS = 6;
-const STATUS_COUNTERS = ['initiated', 'downloading', 'predownloading', 'completedDownloading', 'completedPredownloading', 'notSupported', 'failedToPredownload', 'aborted', 'reloading', 'joined', 'none'];
+const STATUS_COUNTERS = [
+  'initiated',
+  'downloading',
+  'predownloading',
+  'completedDownloading',
+  'completedPredownloading',
+  'notSupported',
+  'failedToPredownload',
+  'aborted',
+  'reloading',
+  'joined',
+  'none',
+];
 
 function tftpPortOf(consoleProcess: ConsoleProcess): string {
   const match = /demo TFTP image server: tftp:\/\/127\.0\.0\.1:(\d+)/.exec(consoleProcess.output());
@@ -53,7 +65,11 @@ test.describe('Software Upgrade over TFTP', () => {
       expect(seen.length).toBeLessThan(2000);
       await page.waitForTimeout(100);
     }
-    for (const [total, ...counters] of seen) expect(counters.reduce((a, b) => a + b, 0), JSON.stringify(counters)).toBe(total);
+    for (const [total, ...counters] of seen)
+      expect(
+        counters.reduce((a, b) => a + b, 0),
+        JSON.stringify(counters),
+      ).toBe(total);
     expect(seen.some(([, ...counters]) => counters.slice(0, 3).some((n) => n > 0))).toBe(true);
     await expect(bar).toHaveAttribute('data-stage', 'Activate', { timeout: 90_000 });
     await expect(page.getByTestId('summary-predownloadInProgress')).toHaveText('No');

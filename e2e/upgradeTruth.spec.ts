@@ -89,7 +89,15 @@ test.describe('what a run says is what happened', () => {
   test('Save & Download of the version APs already run asks first, naming the backup image each one loses', async ({ page }) => {
     fleetDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ewc-e2e-fleet-'));
     const fleetFile = path.join(fleetDir, 'fleet.json');
-    const ap = (name: string, mac: string, imageType: string, primaryVersion: string, backupVersion: string) => ({ name, mac, model: 'C9130AXI-B', imageType, primaryVersion, backupVersion, freeSpaceKb: 400_000 });
+    const ap = (name: string, mac: string, imageType: string, primaryVersion: string, backupVersion: string) => ({
+      name,
+      mac,
+      model: 'C9130AXI-B',
+      imageType,
+      primaryVersion,
+      backupVersion,
+      freeSpaceKb: 400_000,
+    });
     fs.writeFileSync(
       fleetFile,
       JSON.stringify([

@@ -65,7 +65,11 @@ async function sendStreamed(method: string, route: string, headers: Record<strin
 }
 
 async function adminCookie(): Promise<string> {
-  const reply = await fetch(`${consoleProcess.url}/api/auth/login`, { method: 'POST', headers: { origin: consoleProcess.url, 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }) });
+  const reply = await fetch(`${consoleProcess.url}/api/auth/login`, {
+    method: 'POST',
+    headers: { origin: consoleProcess.url, 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }),
+  });
   expect(reply.status).toBe(200);
   return reply.headers.get('set-cookie')!.split(';')[0];
 }
@@ -156,7 +160,10 @@ test.describe('web hardening', () => {
 
   test('a foreign Host name is refused, even with a matching Origin (DNS rebinding)', async () => {
     const port = new URL(consoleProcess.url).port;
-    const reply = await send('POST', '/api/auth/login', { headers: { host: `evil.example:${port}`, origin: `http://evil.example:${port}` }, body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }) });
+    const reply = await send('POST', '/api/auth/login', {
+      headers: { host: `evil.example:${port}`, origin: `http://evil.example:${port}` },
+      body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }),
+    });
     expect(reply.status).toBe(400);
     expect(JSON.parse(reply.body).error).toMatch(/EWC_ALLOWED_HOSTS/);
     expect((await send('GET', '/login', { headers: { host: `localhost:${port}` } })).status).toBe(200);
@@ -167,7 +174,10 @@ test.describe('web hardening', () => {
     const announced = await send('PUT', '/api/image-download-profile', { headers: { cookie, 'content-length': String(50 * 1024 * 1024) }, body: '' });
     expect(announced.status).toBe(413);
     expect(JSON.parse(announced.body).error).toMatch(/larger than 64 KiB/);
-    for (const [route, headers] of [['/api/image-download-profile', { cookie }], ['/api/auth/login', {}]] as const) {
+    for (const [route, headers] of [
+      ['/api/image-download-profile', { cookie }],
+      ['/api/auth/login', {}],
+    ] as const) {
       const streamed = await sendStreamed(route === '/api/auth/login' ? 'POST' : 'PUT', route, { ...headers, 'transfer-encoding': 'chunked' });
       expect(streamed.status, route).toBe(413);
       expect(JSON.parse(streamed.body).error).toMatch(/larger than 64 KiB/);
@@ -175,9 +185,7 @@ test.describe('web hardening', () => {
   });
 
   test('a real login in the browser succeeds during a flood of wrong ones, which get 429', async ({ page }) => {
-    const flood = Array.from({ length: 200 }, (_, i) =>
-      send('POST', '/api/auth/login', { localAddress: '127.0.0.2', body: JSON.stringify({ username: `guess-${i}`, password: 'wrong-password' }) }),
-    );
+    const flood = Array.from({ length: 200 }, (_, i) => send('POST', '/api/auth/login', { localAddress: '127.0.0.2', body: JSON.stringify({ username: `guess-${i}`, password: 'wrong-password' }) }));
     const started = Date.now();
     const apiLogin = await send('POST', '/api/auth/login', { body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }) });
     const apiMs = Date.now() - started;
@@ -248,11 +256,11 @@ test.describe('web hardening', () => {
     // The probe's weak passwords, typed into Add user: each refused under the field with the estimator's own advice.
     const advice: Record<string, string> = {
       'Summer2024!!': 'Add more words that are less common.',
-      'P4ssw0rd2025': "Avoid predictable letter substitutions like '@' for 'a'.",
+      P4ssw0rd2025: "Avoid predictable letter substitutions like '@' for 'a'.",
       'Cisco!Cisco!': 'Repeated character patterns like "abcabcabc" are easy to guess.',
       '1qaz2wsx3edc': 'This is a commonly used password.',
-      'zxcvbnmasdfg': 'This is similar to a commonly used password.',
-      'Passpasspass': 'This is similar to a commonly used password.',
+      zxcvbnmasdfg: 'This is similar to a commonly used password.',
+      Passpasspass: 'This is similar to a commonly used password.',
     };
     for (const [password, words] of Object.entries(advice)) {
       await page.getByLabel('User Name', { exact: true }).fill('noc');

@@ -17,7 +17,15 @@ describe('the status counters of show ap image, the page and the API', () => {
     for (const status of PREDOWNLOAD_STATUSES) expect(keys.has(apImageCounterOf(status, false))).toBe(true);
     expect(apImageCounterOf('Downloading', true)).toBe('completedDownloading');
     expect(apImageCounterOf('Downloading', false)).toBe('downloading');
-    expect(AP_IMAGE_COUNTERS.filter(({ ios }) => ios).map(({ label }) => label)).toEqual(['Initiated', 'Downloading', 'Predownloading', 'Completed downloading', 'Completed predownloading', 'Not Supported', 'Failed to Predownload']);
+    expect(AP_IMAGE_COUNTERS.filter(({ ios }) => ios).map(({ label }) => label)).toEqual([
+      'Initiated',
+      'Downloading',
+      'Predownloading',
+      'Completed downloading',
+      'Completed predownloading',
+      'Not Supported',
+      'Failed to Predownload',
+    ]);
   });
 
   it('show an absent predownload version as IOS does', () => {

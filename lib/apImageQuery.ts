@@ -11,17 +11,21 @@ export const DEFAULT_AP_IMAGE_PAGE_SIZE = 25;
 export const AP_IMAGE_SORT_KEYS = ['name', 'mac', 'model', 'imageType', 'predownloadStatus', 'primaryImage', 'backupImage', 'percent', 'retryCount'] as const;
 export type ApImageSortKey = (typeof AP_IMAGE_SORT_KEYS)[number];
 
-const sortSchema = z
-  .string()
-  .refine((value) => (AP_IMAGE_SORT_KEYS as readonly string[]).includes(value.replace(/^-/, '')), {
-    message: `sort is one of ${AP_IMAGE_SORT_KEYS.join(', ')}, with - in front to sort descending`,
-  });
+const sortSchema = z.string().refine((value) => (AP_IMAGE_SORT_KEYS as readonly string[]).includes(value.replace(/^-/, '')), {
+  message: `sort is one of ${AP_IMAGE_SORT_KEYS.join(', ')}, with - in front to sort descending`,
+});
 
 // Query strings arrive as text: whole numbers are parsed strictly, never coerced from `true` or `0x10`.
 const wholeNumber = (name: string, max: number) =>
-  z.union([z.number(), z.string().regex(/^\d{1,7}$/, `${name} must be a whole number`).transform(Number)]).pipe(
-    z.number().int(`${name} must be a whole number`).min(0, `${name} cannot be negative`).max(max, `${name} is ${max} at most`),
-  );
+  z
+    .union([
+      z.number(),
+      z
+        .string()
+        .regex(/^\d{1,7}$/, `${name} must be a whole number`)
+        .transform(Number),
+    ])
+    .pipe(z.number().int(`${name} must be a whole number`).min(0, `${name} cannot be negative`).max(max, `${name} is ${max} at most`));
 
 /**
  * A view of the AP table: which APs (filter), in which order, which slice.

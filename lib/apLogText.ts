@@ -10,8 +10,7 @@ export const apLogText = {
    * `Image Data Request sent to 172.16.4.26, fileName [ap1g8]` (the controller's address: the host of the AP port's URL the AP
    * joined), and what this console adds: where a resumed transfer starts.
    */
-  imageDataRequest: (controllerUrl: string, fileName: string, detail = ''): string =>
-    `Image Data Request sent to ${stripBrackets(new URL(controllerUrl).hostname)}, fileName [${fileName}]${detail}`,
+  imageDataRequest: (controllerUrl: string, fileName: string, detail = ''): string => `Image Data Request sent to ${stripBrackets(new URL(controllerUrl).hostname)}, fileName [${fileName}]${detail}`,
   lastBlockStored: (predownload: boolean): string => `Last block stored, IsPre ${predownload ? 1 : 0}`,
   transferCompleted: (): string => 'Image transfer completed from WLC, last 1',
   /** `status 'upgrade.sh: Script called with args:[PREDOWNLOAD]'`: the AP's upgrade script at each step. */

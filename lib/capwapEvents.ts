@@ -23,7 +23,11 @@ export const apJoinInfoSchema = z.object({
   imageType: apString(32),
   primaryVersion: apString(64),
   backupVersion: apString(64, 0),
-  freeSpaceKb: z.number().int().min(0).max(2 ** 40),
+  freeSpaceKb: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 40),
   hostsController: z.boolean(),
   /** For the AP that hosts the controller: the controller software it runs and holds as backup. */
   controllerPrimaryVersion: apString(64, 0).optional(),
@@ -56,10 +60,7 @@ export interface ImageOffer {
  * its own vendor keys and the image against the manifest), an admin's recorded trust of its SHA-256
  * (an unsigned Desktop upload), or its SHA-256 alone (an unsigned bundle under EWC_REQUIRE_SIGNED_IMAGES=0).
  */
-export type ImageVerification =
-  | { method: 'signature'; signed: SignedManifest }
-  | { method: 'trusted-digest'; sha256: string; trustedBy: string; trustedAt: string }
-  | { method: 'sha256-only' };
+export type ImageVerification = { method: 'signature'; signed: SignedManifest } | { method: 'trusted-digest'; sha256: string; trustedBy: string; trustedAt: string } | { method: 'sha256-only' };
 
 /** A bundle's signature manifest as the controller read it from the image server (see server/imageSigning). */
 export interface SignedManifest {

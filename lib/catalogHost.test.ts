@@ -50,8 +50,12 @@ describe('where a firmware catalog may be', () => {
 
   it('allows loopback only with the explicit setting, and says why otherwise', () => {
     expect(catalogHostProblem('127.0.0.1', { allowLoopback: true })).toBeNull();
-    expect(catalogHostProblem('127.0.0.1', { allowLoopback: false })).toBe('127.0.0.1 is a loopback address (127.0.0.0/8, ::1, localhost): a firmware catalog cannot be there (EWC_CATALOG_ALLOW_LOOPBACK=1 allows one for tests and demos)');
-    expect(catalogHostProblem('169.254.169.254', { allowLoopback: true })).toBe('169.254.169.254 is a link-local address (169.254.0.0/16, fe80::/10), where cloud metadata services answer: a firmware catalog cannot be there');
+    expect(catalogHostProblem('127.0.0.1', { allowLoopback: false })).toBe(
+      '127.0.0.1 is a loopback address (127.0.0.0/8, ::1, localhost): a firmware catalog cannot be there (EWC_CATALOG_ALLOW_LOOPBACK=1 allows one for tests and demos)',
+    );
+    expect(catalogHostProblem('169.254.169.254', { allowLoopback: true })).toBe(
+      '169.254.169.254 is a link-local address (169.254.0.0/16, fe80::/10), where cloud metadata services answer: a firmware catalog cannot be there',
+    );
     expect(catalogHostProblem('169.254.169.254', { allowLoopback: false }, 'metadata.example')).toBe(
       'metadata.example resolves to 169.254.169.254, a link-local address (169.254.0.0/16, fe80::/10), where cloud metadata services answer: a firmware catalog cannot be there',
     );

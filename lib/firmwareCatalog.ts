@@ -153,7 +153,10 @@ export type CatalogFile = z.infer<typeof catalogFileSchema>;
 
 /** The vendor's signature manifest of a release: the manifest file's exact text and its base64 Ed25519 signature. */
 export const catalogSignedManifestSchema = z.object({
-  manifest: z.string().min(1).max(256 * 1024),
+  manifest: z
+    .string()
+    .min(1)
+    .max(256 * 1024),
   signature: z.string().min(1).max(1024),
 });
 

@@ -83,7 +83,10 @@ export const ccoSettingsInputSchema = z
 /** The uploaded image of Desktop (HTTP) mode and the AP image version it holds, as a save names them. */
 export const desktopSettingsInputSchema = z
   .object({
-    uploadId: z.string().trim().regex(/^[A-Za-z0-9_-]{0,128}$/, 'Upload the image file first'),
+    uploadId: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z0-9_-]{0,128}$/, 'Upload the image file first'),
     version: z
       .string()
       .trim()
@@ -132,5 +135,9 @@ export type DesktopImage = z.infer<typeof desktopImageSchema>;
 export const TRUST_UPLOAD_PATH = '/api/image-download-profile/trust-upload';
 export const trustUploadSchema = z.object({
   uploadId: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/, 'Upload the image file first'),
-  sha256: z.string().trim().toLowerCase().regex(/^[0-9a-f]{64}$/, 'A SHA-256 is 64 hexadecimal digits'),
+  sha256: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .regex(/^[0-9a-f]{64}$/, 'A SHA-256 is 64 hexadecimal digits'),
 });

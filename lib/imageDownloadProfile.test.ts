@@ -6,7 +6,13 @@ const SFTP = { mode: 'SFTP', imageServer: '10.0.0.5', imagePath: 'EWC/17_12_1_5'
 // The first message of each field, as the form shows it.
 function issuesOf(input: unknown): Record<string, string> {
   const parsed = imageDownloadProfileInputSchema.safeParse(input);
-  return parsed.success ? {} : Object.fromEntries(toFieldIssues(parsed.error).reverse().map((i) => [i.path, i.message]));
+  return parsed.success
+    ? {}
+    : Object.fromEntries(
+        toFieldIssues(parsed.error)
+          .reverse()
+          .map((i) => [i.path, i.message]),
+      );
 }
 
 describe('image download profile input', () => {

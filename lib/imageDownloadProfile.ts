@@ -54,7 +54,17 @@ const imagePath = z
 // A JSON number, or the decimal digits the form's text field holds; never `true`, `[69]` or `"0x45"`,
 // which a plain coercion to number would quietly turn into ports.
 const port = z
-  .union([z.number(), z.string().trim().regex(/^\d{1,5}$/).transform(Number)], { error: 'Port must be a whole number between 1 and 65535' })
+  .union(
+    [
+      z.number(),
+      z
+        .string()
+        .trim()
+        .regex(/^\d{1,5}$/)
+        .transform(Number),
+    ],
+    { error: 'Port must be a whole number between 1 and 65535' },
+  )
   .pipe(z.number().int('Port must be a whole number').min(1, 'Port must be between 1 and 65535').max(65535, 'Port must be between 1 and 65535'));
 
 const serverSlotShape = z.object({ imageServer: z.string(), imagePath: z.string(), port: z.number().int() });

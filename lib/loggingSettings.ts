@@ -70,7 +70,7 @@ export function syslogPriority(facility: LoggingFacility, severity: SyslogSeveri
  */
 export function loggingHostProblem(value: string): string | null {
   const ip = parseIp(value);
-  if (!ip) return 'Enter the syslog server\'s IPv4 or IPv6 address (like 10.0.0.5 or fd00::5)';
+  if (!ip) return "Enter the syslog server's IPv4 or IPv6 address (like 10.0.0.5 or fd00::5)";
   const kind = addressClass(ip);
   if (kind === 'unspecified') return 'Enter the address of a host, not the unspecified address';
   if (kind === 'broadcast') return 'Enter the address of a host, not the broadcast address 255.255.255.255';
@@ -93,7 +93,12 @@ export const loggingHostSchema = z
   .object({
     address: addressSchema,
     transport: z.enum(LOGGING_TRANSPORTS, { message: 'Transport is udp or tcp' }).default('udp'),
-    port: z.number({ message: 'Port is a whole number from 1 to 65535' }).int('Port is a whole number from 1 to 65535').min(1, 'Port is a whole number from 1 to 65535').max(65535, 'Port is a whole number from 1 to 65535').optional(),
+    port: z
+      .number({ message: 'Port is a whole number from 1 to 65535' })
+      .int('Port is a whole number from 1 to 65535')
+      .min(1, 'Port is a whole number from 1 to 65535')
+      .max(65535, 'Port is a whole number from 1 to 65535')
+      .optional(),
   })
   .strict()
   .transform((host) => ({ ...host, port: host.port ?? DEFAULT_LOGGING_PORT[host.transport] }));

@@ -13,7 +13,16 @@ describe('loginRedirectTarget', () => {
   });
 
   it('sends every other origin home, including the spellings a browser turns into another host', () => {
-    for (const next of ['/\\127.0.0.1:4444/pwned', '/\t/127.0.0.1:4444/pwned', '/\n/127.0.0.1:4444/pwned', '//127.0.0.1:4444/pwned', '\\\\evil.example/x', 'http://127.0.0.1:4444/', 'javascript:alert(1)', 'https://127.0.0.1:3000/']) {
+    for (const next of [
+      '/\\127.0.0.1:4444/pwned',
+      '/\t/127.0.0.1:4444/pwned',
+      '/\n/127.0.0.1:4444/pwned',
+      '//127.0.0.1:4444/pwned',
+      '\\\\evil.example/x',
+      'http://127.0.0.1:4444/',
+      'javascript:alert(1)',
+      'https://127.0.0.1:3000/',
+    ]) {
       expect(loginRedirectTarget(next, ORIGIN), JSON.stringify(next)).toBe('/');
     }
   });

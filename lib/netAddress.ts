@@ -86,7 +86,7 @@ function parseIpv6Groups(text: string): number[] | null {
 /** RFC 5952: lower-case hex, no leading zeros, the longest run of two or more zero groups as `::`. */
 function formatIpv6(groups: readonly number[]): string {
   let best = { start: -1, length: 0 };
-  for (let i = 0; i < 8; ) {
+  for (let i = 0; i < 8;) {
     if (groups[i] !== 0) {
       i += 1;
       continue;

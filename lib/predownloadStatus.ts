@@ -5,18 +5,7 @@ import { labelsOf } from './labels';
  * activation states. This is the only definition; the store, the orchestrator,
  * the API and the page all import it.
  */
-export const PREDOWNLOAD_STATUSES = [
-  'None',
-  'Initiated',
-  'Downloading',
-  'Predownloading',
-  'Complete',
-  'Failed',
-  'NotSupported',
-  'Aborted',
-  'Reloading',
-  'Joined',
-] as const;
+export const PREDOWNLOAD_STATUSES = ['None', 'Initiated', 'Downloading', 'Predownloading', 'Complete', 'Failed', 'NotSupported', 'Aborted', 'Reloading', 'Joined'] as const;
 export type PredownloadStatus = (typeof PREDOWNLOAD_STATUSES)[number];
 
 export const PREDOWNLOAD_STATUS_LABEL = labelsOf(PREDOWNLOAD_STATUSES, { NotSupported: 'Not Supported' });

@@ -1,13 +1,4 @@
-import {
-  isServerMode,
-  SLOT_OF,
-  type FieldIssue,
-  type ImageDownloadMode,
-  type ImageDownloadProfile,
-  type ImageDownloadProfilePatch,
-  type SftpAuthMethod,
-  toProfileView,
-} from './imageDownloadProfile';
+import { isServerMode, SLOT_OF, type FieldIssue, type ImageDownloadMode, type ImageDownloadProfile, type ImageDownloadProfilePatch, type SftpAuthMethod, toProfileView } from './imageDownloadProfile';
 
 /** A patch whose top-level server fields were moved into the slot of the mode they belong to. */
 export type NormalizedProfilePatch = Omit<ImageDownloadProfilePatch, 'imageServer' | 'imagePath' | 'port'>;
@@ -15,8 +6,7 @@ export type NormalizedProfilePatch = Omit<ImageDownloadProfilePatch, 'imageServe
 type Result<T> = { ok: true } & T;
 type Refused = { ok: false; issues: FieldIssue[] };
 
-const definedOnly = <T extends object>(record: T | undefined): Partial<T> =>
-  Object.fromEntries(Object.entries(record ?? {}).filter(([, v]) => v !== undefined)) as Partial<T>;
+const definedOnly = <T extends object>(record: T | undefined): Partial<T> => Object.fromEntries(Object.entries(record ?? {}).filter(([, v]) => v !== undefined)) as Partial<T>;
 
 /**
  * Moves `imageServer`, `imagePath` and `port` (the API's names from before each mode kept its own) into

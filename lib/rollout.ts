@@ -10,8 +10,7 @@ export const WAVE_PERCENTS = [5, 15, 25] as const;
 export const ROLLOUT_STRATEGIES = ['all', 'rolling'] as const;
 export type RolloutStrategy = (typeof ROLLOUT_STRATEGIES)[number];
 
-const isoTime = (name: string) =>
-  z.iso.datetime({ offset: true, message: `${name} is an ISO 8601 time with a time zone, like 2026-12-01T02:00:00Z` });
+const isoTime = (name: string) => z.iso.datetime({ offset: true, message: `${name} is an ISO 8601 time with a time zone, like 2026-12-01T02:00:00Z` });
 
 export const activateRequestSchema = z
   .object({
@@ -66,7 +65,10 @@ export const downloadExtrasSchema = z
     confirmReplaceBackup: z.boolean({ message: 'confirmReplaceBackup is true or false' }).optional(),
   })
   // A scheduled download cannot be confirmed for a fleet it has not seen: it leaves those APs out instead.
-  .refine((body) => !(body.at && body.confirmReplaceBackup), { message: 'A scheduled download leaves out the APs that already run its version; confirmReplaceBackup applies to a download now', path: ['confirmReplaceBackup'] });
+  .refine((body) => !(body.at && body.confirmReplaceBackup), {
+    message: 'A scheduled download leaves out the APs that already run its version; confirmReplaceBackup applies to a download now',
+    path: ['confirmReplaceBackup'],
+  });
 
 export const scheduleChangeSchema = z
   .object({ at: isoTime('at'), windowEnd: isoTime('windowEnd').nullable().optional() })

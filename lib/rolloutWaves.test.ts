@@ -8,9 +8,7 @@ function emptiedSites(aps: WaveCandidate[], waves: string[][]): string[] {
   const sizes = new Map<string, number>();
   for (const a of aps) sizes.set(a.siteTag, (sizes.get(a.siteTag) ?? 0) + 1);
   const site = new Map(aps.map((a) => [a.mac, a.siteTag]));
-  return waves.flatMap((wave) =>
-    [...sizes].filter(([tag, size]) => size > 1 && wave.filter((mac) => site.get(mac) === tag).length === size).map(([tag]) => tag),
-  );
+  return waves.flatMap((wave) => [...sizes].filter(([tag, size]) => size > 1 && wave.filter((mac) => site.get(mac) === tag).length === size).map(([tag]) => tag));
 }
 
 describe('rolling activation wave planner', () => {

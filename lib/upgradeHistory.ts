@@ -51,8 +51,25 @@ export const upgradeHistoryDetailSchema = upgradeHistoryEntrySchema.extend({
 export type UpgradeHistoryDetail = z.infer<typeof upgradeHistoryDetailSchema>;
 
 const CSV_COLUMNS = [
-  'id', 'startedBy', 'startedVia', 'stage', 'result', 'supersededBy', 'mode', 'imageUrl', 'targets', 'targetVersion', 'targetControllerVersion', 'strategy',
-  'activatedBy', 'startedAt', 'finishedAt', 'durationSeconds', 'waveCount', 'failedAps', 'message',
+  'id',
+  'startedBy',
+  'startedVia',
+  'stage',
+  'result',
+  'supersededBy',
+  'mode',
+  'imageUrl',
+  'targets',
+  'targetVersion',
+  'targetControllerVersion',
+  'strategy',
+  'activatedBy',
+  'startedAt',
+  'finishedAt',
+  'durationSeconds',
+  'waveCount',
+  'failedAps',
+  'message',
 ] as const satisfies readonly (keyof UpgradeHistoryEntry)[];
 
 // Quoted always; a leading = + - @ is neutralised so a spreadsheet never runs a cell as a formula.
@@ -71,7 +88,14 @@ export function upgradeHistoryCsv(entries: readonly UpgradeHistoryEntry[]): stri
 /** One upgrade as CSV: its summary line, one line per wave, one per failure line logged while it ran. */
 export function upgradeDetailCsv(detail: UpgradeHistoryDetail): string {
   const header = ['kind', 'wave', 'time', 'aps', 'failed', 'text'];
-  const summary = ['upgrade', '', detail.startedAt, '', String(detail.failedAps), `${detail.result}: ${detail.message ?? ''} (${detail.strategy ?? 'not activated'}, by ${detail.startedBy ?? '-'} via ${detail.startedVia ?? '-'})`];
+  const summary = [
+    'upgrade',
+    '',
+    detail.startedAt,
+    '',
+    String(detail.failedAps),
+    `${detail.result}: ${detail.message ?? ''} (${detail.strategy ?? 'not activated'}, by ${detail.startedBy ?? '-'} via ${detail.startedVia ?? '-'})`,
+  ];
   const waves = detail.waves.map((wave) => ['wave', String(wave.index + 1), wave.startedAt ?? '', wave.aps.join(' '), String(wave.failed), `${wave.state}, finished ${wave.finishedAt ?? '-'}`]);
   const failures = detail.failures.map((line) => ['log', '', line.time, '', '', line.text]);
   const lines = [header.join(','), ...[summary, ...waves, ...failures].map((row) => row.map(csvCell).join(','))];

@@ -7,7 +7,16 @@ const ap = (predownloadStatus: VersionedAp['predownloadStatus'], primaryImage: s
 
 describe("an upgrade's outcome", () => {
   it('says "Completed" and "run X" only of the APs of the upgrade that run X', () => {
-    const fleet = [ap('Joined', '17.18.1.2'), ap('Joined', '17.18.1.2'), ap('Joined', '17.18.1.2'), ap('Joined', '17.18.1.2'), ap('NotSupported', '17.12.1.5'), ap('NotSupported', '17.12.1.5'), ap('None', '17.9.4.27', null), ap('Joined', '17.18.1.2', 6)];
+    const fleet = [
+      ap('Joined', '17.18.1.2'),
+      ap('Joined', '17.18.1.2'),
+      ap('Joined', '17.18.1.2'),
+      ap('Joined', '17.18.1.2'),
+      ap('NotSupported', '17.12.1.5'),
+      ap('NotSupported', '17.12.1.5'),
+      ap('None', '17.9.4.27', null),
+      ap('Joined', '17.18.1.2', 6),
+    ];
     const counts = countUpgradeAps(fleet, { id: 7, targetVersion: '17.18.1.2' });
     expect(counts).toMatchObject({ total: 6, joined: 4, notSupported: 2, runningTarget: 4 });
     expect(describeNetworkOutcome(counts, '17.18.1.2')).toBe('4 of 6 APs run 17.18.1.2; 2 not supported by the release still run 17.12.1.5');
@@ -32,7 +41,14 @@ describe('predownloading the version an AP runs', () => {
   ];
   it('costs the backup image of the APs that run it and hold another version', () => {
     const replacement = backupReplacementOf(aps, '17.12.1.5')!;
-    expect(replacement).toEqual({ version: '17.12.1.5', count: 2, aps: [{ name: 'AP-1', mac: 'a', backupImage: '17.9.4.27' }, { name: 'AP-2', mac: 'b', backupImage: '17.3.3.26' }] });
+    expect(replacement).toEqual({
+      version: '17.12.1.5',
+      count: 2,
+      aps: [
+        { name: 'AP-1', mac: 'a', backupImage: '17.9.4.27' },
+        { name: 'AP-2', mac: 'b', backupImage: '17.3.3.26' },
+      ],
+    });
     expect(describeBackupReplacement(replacement)).toMatch(/^2 AP\(s\) already run 17\.12\.1\.5: .*\(AP-1 loses 17\.9\.4\.27, AP-2 loses 17\.3\.3\.26\)/);
     expect(backupReplacementOf(aps, '17.18.1.2')).toBeNull();
   });

@@ -54,7 +54,20 @@ const STATUS_KEY: Record<PredownloadStatus, StatusKey | null> = {
 /** Counts the APs of one upgrade (the rows whose upgrade it is, whatever else the fleet holds) against its target version. */
 export function countUpgradeAps(fleet: Iterable<VersionedAp>, upgrade: { id: number; targetVersion: string | null }): UpgradeApCounts {
   const { targetVersion } = upgrade;
-  const counts: UpgradeApCounts = { total: 0, initiated: 0, downloading: 0, predownloading: 0, complete: 0, failed: 0, notSupported: 0, aborted: 0, reloading: 0, joined: 0, runningTarget: 0, notRunningTarget: [] };
+  const counts: UpgradeApCounts = {
+    total: 0,
+    initiated: 0,
+    downloading: 0,
+    predownloading: 0,
+    complete: 0,
+    failed: 0,
+    notSupported: 0,
+    aborted: 0,
+    reloading: 0,
+    joined: 0,
+    runningTarget: 0,
+    notRunningTarget: [],
+  };
   const others = new Map<string, { status: PredownloadStatus; version: string; count: number }>();
   for (const ap of fleet) {
     if (ap.upgradeId !== upgrade.id) continue;

@@ -84,7 +84,12 @@ const result = esbuild.buildSync({
 });
 // The bundle is used only while these sources are unchanged (checked by content at run time).
 const inputs = Object.fromEntries(
-  Object.keys(result.metafile.inputs).map((file) => [file, createHash('sha256').update(fs.readFileSync(path.join(repo, file))).digest('hex')]),
+  Object.keys(result.metafile.inputs).map((file) => [
+    file,
+    createHash('sha256')
+      .update(fs.readFileSync(path.join(repo, file)))
+      .digest('hex'),
+  ]),
 );
 fs.writeFileSync(path.join(addonDir, 'build', 'nativeWorker.inputs.json'), `${JSON.stringify(inputs, null, 2)}\n`);
 console.log(`native/build.mjs: bundled ${path.relative(repo, outfile)} from ${Object.keys(inputs).length} sources`);

@@ -41,19 +41,19 @@ describe('the layout rules over the import graph', () => {
       'lib/rule.ts': ['../components/page'],
     });
     const findings: string[] = checkImports(root, []);
-    expect(findings.sort()).toEqual([
-      'import cycle: server/a/one.ts -> server/a/three.ts -> server/b/two.ts',
-      'folders import each other: server/a <-> server/b (server/a/one.ts -> server/b/two.ts; server/b/two.ts -> server/a/three.ts)',
-      'components/page.tsx imports server/a/one.ts: browser code never imports server/',
-      'lib/rule.ts imports components/page.tsx: lib/ is shared by the browser and the server and imports neither',
-      'server/http/route.ts imports the simulators (server/sim/demo/fleet.ts): only server/main.ts and tests may',
-    ].sort());
+    expect(findings.sort()).toEqual(
+      [
+        'import cycle: server/a/one.ts -> server/a/three.ts -> server/b/two.ts',
+        'folders import each other: server/a <-> server/b (server/a/one.ts -> server/b/two.ts; server/b/two.ts -> server/a/three.ts)',
+        'components/page.tsx imports server/a/one.ts: browser code never imports server/',
+        'lib/rule.ts imports components/page.tsx: lib/ is shared by the browser and the server and imports neither',
+        'server/http/route.ts imports the simulators (server/sim/demo/fleet.ts): only server/main.ts and tests may',
+      ].sort(),
+    );
   });
 
   it('asks for a known folder pair to be struck off once it is gone', () => {
     const root = makeTree({ 'server/a/one.ts': [] });
-    expect(checkImports(root, [{ pair: ['server/a', 'server/b'], why: 'test' }])).toEqual([
-      'KNOWN_FOLDER_PAIRS lists server/a <-> server/b, which no longer import each other: remove the entry',
-    ]);
+    expect(checkImports(root, [{ pair: ['server/a', 'server/b'], why: 'test' }])).toEqual(['KNOWN_FOLDER_PAIRS lists server/a <-> server/b, which no longer import each other: remove the entry']);
   });
 });

@@ -28,7 +28,8 @@ beforeEach(() => {
   write('server/http/routeResponse.test.ts', 'export {};\n');
   write('lib/validations/authSchemas.ts', 'export const rule = 1;\n');
   write('.next/BUILD_ID', 'build\n');
-  for (const file of ['app/api/users/route.ts', 'server/http/routeResponse.ts', 'server/http/gate.ts', 'server/tftp/client.ts', 'server/http/routeResponse.test.ts', 'lib/validations/authSchemas.ts']) age(file, 120);
+  for (const file of ['app/api/users/route.ts', 'server/http/routeResponse.ts', 'server/http/gate.ts', 'server/tftp/client.ts', 'server/http/routeResponse.test.ts', 'lib/validations/authSchemas.ts'])
+    age(file, 120);
   age('.next/BUILD_ID', 60);
 });
 
@@ -80,7 +81,8 @@ describe('the installer', () => {
   });
 
   it('counts the packages npm has put into node_modules so far, scoped ones included', () => {
-    for (const dir of ['node_modules/zod', 'node_modules/next', 'node_modules/@types/node', 'node_modules/@types/react', 'node_modules/.bin']) fs.mkdirSync(path.join(project, dir), { recursive: true });
+    for (const dir of ['node_modules/zod', 'node_modules/next', 'node_modules/@types/node', 'node_modules/@types/react', 'node_modules/.bin'])
+      fs.mkdirSync(path.join(project, dir), { recursive: true });
     write('node_modules/.package-lock.json', '{}');
     expect(countInstalledPackages(path.join(project, 'node_modules'))).toBe(4);
     expect(countInstalledPackages(path.join(project, 'missing'))).toBe(0);

@@ -41,7 +41,9 @@ const passed = sum('numPassedTests') + (playwright?.stats?.expected ?? 0) + (pla
 const failed = sum('numFailedTests') + (playwright?.stats?.unexpected ?? 0);
 const skipped = sum('numPendingTests') + sum('numTodoTests') + (playwright?.stats?.skipped ?? 0);
 const describe = (report) => (report ? `${report.numPassedTests} passed, ${report.numFailedTests} failed` : 'no report');
-console.log(`\nlint: ${lintStatus === 0 ? 'clean' : 'findings above'}; vitest: ${describe(vitestReports[0])}; vitest (TFTP, JS engine): ${describe(vitestReports[1])}; playwright: ${playwright ? `${playwright.stats.expected} passed, ${playwright.stats.unexpected} failed` : 'no report'}`);
+console.log(
+  `\nlint: ${lintStatus === 0 ? 'clean' : 'findings above'}; vitest: ${describe(vitestReports[0])}; vitest (TFTP, JS engine): ${describe(vitestReports[1])}; playwright: ${playwright ? `${playwright.stats.expected} passed, ${playwright.stats.unexpected} failed` : 'no report'}`,
+);
 console.log(`tests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
 const statuses = [lintStatus, vitestStatus, vitestJsStatus, playwrightStatus];
 process.exit(statuses.some((status) => status !== 0) || failed > 0 || passed === 0 ? 1 : 0);

@@ -31,7 +31,12 @@ const envSchema = z.object({
   EWC_CATALOG_IMAGE_ORIGINS: z
     .string()
     .default('')
-    .transform((v) => v.split(',').map((o) => o.trim()).filter((o) => o !== ''))
+    .transform((v) =>
+      v
+        .split(',')
+        .map((o) => o.trim())
+        .filter((o) => o !== ''),
+    )
     .refine((origins) => origins.every(isHttpsOrigin), 'EWC_CATALOG_IMAGE_ORIGINS: comma-separated https origins, each like https://images.example.com or https://10.0.0.9:8443 (no path)')
     .transform((origins) => origins.map((o) => new URL(o).origin)),
   EWC_UPLOAD_MAX_BYTES: positiveInt.default(1_073_741_824),
@@ -48,7 +53,12 @@ const envSchema = z.object({
   EWC_ALLOWED_HOSTS: z
     .string()
     .default('')
-    .transform((v) => v.split(',').map((h) => h.trim()).filter((h) => h !== ''))
+    .transform((v) =>
+      v
+        .split(',')
+        .map((h) => h.trim())
+        .filter((h) => h !== ''),
+    )
     .refine((hosts) => hosts.every((h) => parseHostPort(h) !== null), 'EWC_ALLOWED_HOSTS: comma-separated names, each `host` or `host:port`'),
   EWC_SECURE_COOKIE: flag.default(false),
   EWC_HTTPS_PORT: z.coerce.number().int().min(0).max(65535).default(DEFAULT_HTTPS_PORT),
@@ -79,7 +89,11 @@ const envSchema = z.object({
   EWC_VENDOR_KEY_DIR: z.string().optional(),
   EWC_SYSLOG_QUEUE_LINES: z.coerce.number().int().min(1).max(1_000_000).default(1000),
   // A scraper's bearer token for GET /metrics: long enough that guessing it is out of the question.
-  EWC_METRICS_TOKEN: z.string().min(32, 'EWC_METRICS_TOKEN: at least 32 characters (openssl rand -hex 32)').regex(/^[\x21-\x7e]+$/, 'EWC_METRICS_TOKEN: printable ASCII without spaces').optional(),
+  EWC_METRICS_TOKEN: z
+    .string()
+    .min(32, 'EWC_METRICS_TOKEN: at least 32 characters (openssl rand -hex 32)')
+    .regex(/^[\x21-\x7e]+$/, 'EWC_METRICS_TOKEN: printable ASCII without spaces')
+    .optional(),
 });
 
 function isHttpsOrigin(value: string): boolean {
@@ -180,7 +194,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`Invalid environment:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
-  if ((e.EWC_TLS_CERT === undefined) !== (e.EWC_TLS_KEY === undefined)) throw new ConfigError('Invalid environment:\n  EWC_TLS_CERT, EWC_TLS_KEY: give both (the certificate and its private key, PEM files) or neither');
+  if ((e.EWC_TLS_CERT === undefined) !== (e.EWC_TLS_KEY === undefined))
+    throw new ConfigError('Invalid environment:\n  EWC_TLS_CERT, EWC_TLS_KEY: give both (the certificate and its private key, PEM files) or neither');
   if (e.EWC_HTTPS_PORT !== 0 && e.EWC_HTTPS_PORT === e.PORT) throw new ConfigError(`Invalid environment:\n  EWC_HTTPS_PORT: ${e.EWC_HTTPS_PORT} is PORT already; HTTPS needs a port of its own`);
   if (e.EWC_CATALOG_DEADLINE_MS < e.EWC_CATALOG_TIMEOUT_MS) throw new ConfigError('Invalid environment:\n  EWC_CATALOG_DEADLINE_MS: must be at least EWC_CATALOG_TIMEOUT_MS');
   return {

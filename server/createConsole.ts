@@ -122,8 +122,7 @@ function imageSourceFor(profile: StoredProfile, config: ConsoleConfig, httpMode:
     return new TftpImageSource({ server: imageServer, port, imagePath, ...config.tftp });
   }
   const { imageServer, port, imagePath, username, password, authMethod, privateKey, passphrase, hostKeyFingerprint, hostKeyType } = profile.sftp;
-  const credentials =
-    authMethod === 'key' ? { username, privateKey: privateKey ?? undefined, passphrase: passphrase ?? undefined } : { username, password: password ?? undefined };
+  const credentials = authMethod === 'key' ? { username, privateKey: privateKey ?? undefined, passphrase: passphrase ?? undefined } : { username, password: password ?? undefined };
   return new SftpImageSource({
     server: imageServer,
     port,

@@ -29,7 +29,15 @@ async function main(): Promise<void> {
   const web = new WebServers(plainHttpModeFor(config.host), () => routes);
   const instance = await createConsole(web.consoleServers, config, { defaultProfile: world.defaultProfile, initialControllerVersion: INITIAL_CONTROLLER_VERSION });
   const gate = new RequestGate(instance.auth, { allowedHosts: { configured: config.allowedHosts, listenHost: config.host }, limiter: instance.limiter, behindTlsProxy: config.secureCookie });
-  installApis({ console: instance.api, auth: instance.authApi, catalog: instance.catalogApi, imageTrust: instance.imageTrustApi, sshKeys: new SshKeysApi(instance.sshKeys, instance.auth), apAuthorization: instance.apAuthorizationApi, logging: new LoggingApi(instance.logging) });
+  installApis({
+    console: instance.api,
+    auth: instance.authApi,
+    catalog: instance.catalogApi,
+    imageTrust: instance.imageTrustApi,
+    sshKeys: new SshKeysApi(instance.sshKeys, instance.auth),
+    apAuthorization: instance.apAuthorizationApi,
+    logging: new LoggingApi(instance.logging),
+  });
   const restconf = new RestconfServer({ checkHost: (req, res) => gate.checkHost(req, res), auth: new RestconfAuth(instance.auth, instance.limiter), sources: instance.restconf });
   routes = consoleRoutes({ gate, restconf, instance, pages: (req, res) => void handle(req, res) });
   const https = await HttpsIdentity.start(web.https, identitySourceFor(config, instance.trust), { log: (line) => console.log(line) });
@@ -53,11 +61,15 @@ async function main(): Promise<void> {
   console.log(`EWC Software Upgrade console: ${web.plainHttp === 'serve' ? url : httpsUrl}${page}`);
   console.log(`  data folder: ${config.dataDir}`);
   const identity = https.identity;
-  console.log(`  HTTPS: ${httpsUrl}${page} (certificate SHA-256 ${identity.fingerprint}, from ${identity.source}${config.https.certFile ? '' : `, CA ${path.join(instance.trust.pkiDir, 'ca.crt')}`}; kill -HUP ${process.pid} reloads it)`);
+  console.log(
+    `  HTTPS: ${httpsUrl}${page} (certificate SHA-256 ${identity.fingerprint}, from ${identity.source}${config.https.certFile ? '' : `, CA ${path.join(instance.trust.pkiDir, 'ca.crt')}`}; kill -HUP ${process.pid} reloads it)`,
+  );
   console.log(`  RESTCONF: ${httpsUrl}/restconf (HTTP Basic with a console account; read-only)`);
   console.log(web.plainHttp === 'serve' ? `  plain HTTP: ${url} (loopback only)` : `  plain HTTP: ${url} only redirects to HTTPS (HOST ${config.host} is not a loopback address)`);
   console.log(`  CLI: ssh -p ${cliPort} admin@${config.host} (host key ${instance.cli.fingerprint})`);
-  console.log(`  AP port (mutual TLS, enrolment and /capwap): ${capwapUrl}; AP authorization: ${config.apAdmission.autoApprove ? 'enrolled APs approved automatically' : 'an admin approves each enrolled AP'}`);
+  console.log(
+    `  AP port (mutual TLS, enrolment and /capwap): ${capwapUrl}; AP authorization: ${config.apAdmission.autoApprove ? 'enrolled APs approved automatically' : 'an admin approves each enrolled AP'}`,
+  );
   if (instance.generatedAdminPassword) {
     console.log(`  first start: log in as admin with password ${instance.generatedAdminPassword}`);
     console.log('  (shown once; set EWC_ADMIN_PASSWORD before the first start to choose it, change it under Administration > User Administration)');

@@ -8,9 +8,7 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
   return (
     <div className="login-page">
       <LoginForm next={next ?? null} />
-      <p className="login-hint">
-        On the first start the console prints the admin password (or uses EWC_ADMIN_PASSWORD). Ask an admin for an account.
-      </p>
+      <p className="login-hint">On the first start the console prints the admin password (or uses EWC_ADMIN_PASSWORD). Ask an admin for an account.</p>
     </div>
   );
 }

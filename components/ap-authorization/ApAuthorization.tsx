@@ -79,11 +79,7 @@ export function ApAuthorization() {
     <div className="user-admin">
       <ResultBanner message={message} onDismiss={() => setMessage(null)} testId="ap-authorization-message" />
       {loadError && <Alert tone="danger">{loadError}</Alert>}
-      <Panel
-        id="ap-authorization-list"
-        title="AP Authorization List"
-        aside={<span className="panel-count">{`${aps.length} AP(s)${pending > 0 ? `, ${pending} waiting for approval` : ''}`}</span>}
-      >
+      <Panel id="ap-authorization-list" title="AP Authorization List" aside={<span className="panel-count">{`${aps.length} AP(s)${pending > 0 ? `, ${pending} waiting for approval` : ''}`}</span>}>
         <ApAuthorizationTable aps={aps} blocked={busy} onSetStatus={onSetStatus} onDelete={onDelete} />
       </Panel>
       <Panel id="enrolment-tokens" title="Enrolment Tokens">

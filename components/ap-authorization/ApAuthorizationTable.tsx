@@ -35,7 +35,15 @@ export function ApAuthorizationTable({ aps, blocked, onSetStatus, onDelete }: Ap
           </span>
         ),
       },
-      { key: 'certificate', header: 'Certificate SHA-256', render: (ap) => <code className="cert-fingerprint" title={`valid until ${ap.certExpiresAt}`}>{ap.certFingerprint.slice(0, 23)}…</code> },
+      {
+        key: 'certificate',
+        header: 'Certificate SHA-256',
+        render: (ap) => (
+          <code className="cert-fingerprint" title={`valid until ${ap.certExpiresAt}`}>
+            {ap.certFingerprint.slice(0, 23)}…
+          </code>
+        ),
+      },
       {
         key: 'actions',
         header: <span className="visually-hidden">Actions</span>,

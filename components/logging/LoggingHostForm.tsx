@@ -31,13 +31,30 @@ export function LoggingHostForm({ disabled, onAdd }: { disabled: boolean; onAdd:
   return (
     <div className="logging-host-form" data-testid="logging-host-form">
       <Field id="logging-address" label="Server Address" path="address" required error={errors.address}>
-        <TextInput id="logging-address" value={address} onValueChange={setAddress} disabled={disabled} invalid={!!errors.address} errorId={fieldErrorId('logging-address')} placeholder="10.0.0.5 or fd00::5" />
+        <TextInput
+          id="logging-address"
+          value={address}
+          onValueChange={setAddress}
+          disabled={disabled}
+          invalid={!!errors.address}
+          errorId={fieldErrorId('logging-address')}
+          placeholder="10.0.0.5 or fd00::5"
+        />
       </Field>
       <Field id="logging-transport" label="Transport" path="transport" error={errors.transport}>
         <Select id="logging-transport" value={transport} options={optionsOf(LOGGING_TRANSPORTS)} onValueChange={setTransport} disabled={disabled} />
       </Field>
       <Field id="logging-port" label="Port" path="port" error={errors.port} hint={`Default ${DEFAULT_LOGGING_PORT[transport]}`}>
-        <TextInput id="logging-port" value={port} onValueChange={setPort} disabled={disabled} invalid={!!errors.port} errorId={fieldErrorId('logging-port')} inputMode="numeric" placeholder={String(DEFAULT_LOGGING_PORT[transport])} />
+        <TextInput
+          id="logging-port"
+          value={port}
+          onValueChange={setPort}
+          disabled={disabled}
+          invalid={!!errors.port}
+          errorId={fieldErrorId('logging-port')}
+          inputMode="numeric"
+          placeholder={String(DEFAULT_LOGGING_PORT[transport])}
+        />
       </Field>
       <div className="form-actions">
         <Button onClick={add} disabled={disabled}>

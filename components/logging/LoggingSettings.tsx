@@ -86,7 +86,12 @@ export function LoggingSettings({ canEdit }: { canEdit: boolean }) {
     {
       key: 'link',
       header: 'Link',
-      render: (row) => (row.status ? <Badge tone={LINK_TONE[row.status.link]}>{row.status.link === 'down' ? `Down: ${row.status.lastError ?? 'unreachable'}` : row.status.link === 'up' ? 'Up' : 'Connecting'}</Badge> : 'Not saved yet'),
+      render: (row) =>
+        row.status ? (
+          <Badge tone={LINK_TONE[row.status.link]}>{row.status.link === 'down' ? `Down: ${row.status.lastError ?? 'unreachable'}` : row.status.link === 'up' ? 'Up' : 'Connecting'}</Badge>
+        ) : (
+          'Not saved yet'
+        ),
     },
     { key: 'sent', header: 'Lines Sent', render: (row) => row.status?.linesSent ?? '' },
     { key: 'queued', header: 'Queued', render: (row) => row.status?.queued ?? '' },
@@ -120,9 +125,7 @@ export function LoggingSettings({ canEdit }: { canEdit: boolean }) {
       {!canEdit && <Alert tone="info">Your role (monitor) can look but not change anything: ask an admin.</Alert>}
       <Panel id="logging-hosts" title="Syslog Servers" aside={<span className="panel-count">{`${view.trapLinesLogged} message lines logged at level ${view.settings.trap} or above`}</span>}>
         <Table caption="Syslog servers" columns={columns} rows={rows} rowKey={describeLoggingHost} empty="No syslog server: event lines stay on the console (Show logging)." />
-        <p className="field-hint">
-          Each host queues up to {view.queueLines} lines while it cannot be reached; later lines are dropped, counted, and one line says how many when it is back.
-        </p>
+        <p className="field-hint">Each host queues up to {view.queueLines} lines while it cannot be reached; later lines are dropped, counted, and one line says how many when it is back.</p>
         {canEdit && (
           <LoggingHostForm
             disabled={busy || draft.hosts.length >= MAX_LOGGING_HOSTS}

@@ -47,7 +47,8 @@ const COLUMNS: readonly TableColumn<ApImageRow>[] = [
     key: 'primaryImage',
     header: (
       <>
-        Primary Image (AP/<wbr />
+        Primary Image (AP/
+        <wbr />
         Controller)
       </>
     ),
@@ -58,7 +59,8 @@ const COLUMNS: readonly TableColumn<ApImageRow>[] = [
     key: 'backupImage',
     header: (
       <>
-        Backup Image (AP/<wbr />
+        Backup Image (AP/
+        <wbr />
         Controller)
       </>
     ),
@@ -77,8 +79,10 @@ const COLUMNS: readonly TableColumn<ApImageRow>[] = [
     key: 'percent',
     header: (
       <>
-        ETA/<wbr />
-        Percent Complete<wbr />
+        ETA/
+        <wbr />
+        Percent Complete
+        <wbr />
         (AP)
       </>
     ),
@@ -96,8 +100,10 @@ const COLUMNS: readonly TableColumn<ApImageRow>[] = [
     key: 'controllerPercent',
     header: (
       <>
-        ETA/<wbr />
-        Percent Complete<wbr />
+        ETA/
+        <wbr />
+        Percent Complete
+        <wbr />
         (Controller)
       </>
     ),
@@ -105,14 +111,7 @@ const COLUMNS: readonly TableColumn<ApImageRow>[] = [
     render: (row) => {
       if (!row.hostsController) return 'NA';
       const percent = row.controllerPercent ?? 0;
-      return (
-        <ProgressBar
-          value={percent}
-          label={`${row.name} controller image`}
-          text={formatEtaPercent(row.controllerEtaSeconds, percent)}
-          tone={progressTone(row, percent)}
-        />
-      );
+      return <ProgressBar value={percent} label={`${row.name} controller image`} text={formatEtaPercent(row.controllerEtaSeconds, percent)} tone={progressTone(row, percent)} />;
     },
   },
   { key: 'predownloadVersion', header: 'Pre\u00ADdownload Version', render: (row) => predownloadVersionText(row.predownloadVersion) },

@@ -29,8 +29,8 @@ export function BackupReplaceDialog({ replacement, onReplace, onKeep }: BackupRe
       }
     >
       <p data-testid="backup-replace-summary">
-        {count} AP{count === 1 ? '' : 's'} already run{count === 1 ? 's' : ''} {version}. Predownloading {version} replaces {count === 1 ? 'its' : 'their'} backup image with the
-        running one, leaving {count === 1 ? 'it' : 'them'} no other version to fall back to:
+        {count} AP{count === 1 ? '' : 's'} already run{count === 1 ? 's' : ''} {version}. Predownloading {version} replaces {count === 1 ? 'its' : 'their'} backup image with the running one, leaving{' '}
+        {count === 1 ? 'it' : 'them'} no other version to fall back to:
       </p>
       <ul data-testid="backup-replace-aps">
         {aps.map((ap) => (

@@ -13,7 +13,7 @@ const release = (r: Release) => (r ? `${r.version} (${(r.size / MB).toFixed(1)} 
 
 /** The download the profile's release choice makes for one image type. */
 function downloadSize(row: ImageTypeRow, choice: string): string {
-  const chosen = choice === 'latest' ? row.latest : choice === 'recommended' ? row.recommended : [row.latest, row.recommended].find((r) => r?.version === choice) ?? null;
+  const chosen = choice === 'latest' ? row.latest : choice === 'recommended' ? row.recommended : ([row.latest, row.recommended].find((r) => r?.version === choice) ?? null);
   return chosen ? `${(chosen.size / MB).toFixed(1)} MB` : '—';
 }
 
@@ -67,7 +67,13 @@ export function CatalogCheckPanel({ checks, releaseChoice, canCheck, onTrustCert
         </Alert>
       )}
       {result && result.imageTypes.length > 0 && (
-        <Table caption="Releases per image type" columns={columns} rows={result.imageTypes} rowKey={(r) => r.imageType} rowAttributes={(r) => ({ 'data-testid': 'catalog-row', 'data-image-type': r.imageType })} />
+        <Table
+          caption="Releases per image type"
+          columns={columns}
+          rows={result.imageTypes}
+          rowKey={(r) => r.imageType}
+          rowAttributes={(r) => ({ 'data-testid': 'catalog-row', 'data-image-type': r.imageType })}
+        />
       )}
     </div>
   );

@@ -29,19 +29,34 @@ export function CcoFields({ form, hasPassword, knownVersions }: CcoFieldsProps) 
   const ca = c('cco.caCertificate');
   const fingerprint = c('cco.certificateFingerprint');
   const versions = [...new Set([...knownVersions, ...(CCO_RELEASE_CHOICES.includes(values.cco.release as never) ? [] : [values.cco.release])])];
-  const releaseOptions: SelectOption<string>[] = [
-    { value: 'recommended', label: 'Recommended' },
-    { value: 'latest', label: 'Latest' },
-    ...versions.map((v) => ({ value: v, label: v })),
-  ];
+  const releaseOptions: SelectOption<string>[] = [{ value: 'recommended', label: 'Recommended' }, { value: 'latest', label: 'Latest' }, ...versions.map((v) => ({ value: v, label: v }))];
 
   return (
     <>
       <Field id={url.id} path={url.path} label="Catalog URL" required error={url.error}>
-        <TextInput id={url.id} value={values.cco.catalogUrl} placeholder="https://catalog.example.com" autoComplete="off" spellCheck={false} aria-required="true" invalid={url.invalid} errorId={url.errorId} onValueChange={(v) => form.setCco('catalogUrl', v)} />
+        <TextInput
+          id={url.id}
+          value={values.cco.catalogUrl}
+          placeholder="https://catalog.example.com"
+          autoComplete="off"
+          spellCheck={false}
+          aria-required="true"
+          invalid={url.invalid}
+          errorId={url.errorId}
+          onValueChange={(v) => form.setCco('catalogUrl', v)}
+        />
       </Field>
       <Field id={user.id} path={user.path} label="Account User Name" required error={user.error}>
-        <TextInput id={user.id} value={values.cco.username} autoComplete="off" spellCheck={false} aria-required="true" invalid={user.invalid} errorId={user.errorId} onValueChange={(v) => form.setCco('username', v)} />
+        <TextInput
+          id={user.id}
+          value={values.cco.username}
+          autoComplete="off"
+          spellCheck={false}
+          aria-required="true"
+          invalid={user.invalid}
+          errorId={user.errorId}
+          onValueChange={(v) => form.setCco('username', v)}
+        />
       </Field>
       <Field id={password.id} path={password.path} label="Password or API Key" required={!hasPassword} error={password.error}>
         <TextInput
@@ -59,18 +74,42 @@ export function CcoFields({ form, hasPassword, knownVersions }: CcoFieldsProps) 
         <Select id={release.id} value={values.cco.release} options={releaseOptions} invalid={release.invalid} errorId={release.errorId} onValueChange={(v) => form.setCco('release', v)} />
       </Field>
       <Field id={autoCheck.id} path={autoCheck.path} label="Automatic Check" error={autoCheck.error}>
-        <Select id={autoCheck.id} value={values.cco.autoCheck} options={AUTO_CHECK_OPTIONS} invalid={autoCheck.invalid} errorId={autoCheck.errorId} onValueChange={(v) => form.setCco('autoCheck', v)} />
+        <Select
+          id={autoCheck.id}
+          value={values.cco.autoCheck}
+          options={AUTO_CHECK_OPTIONS}
+          invalid={autoCheck.invalid}
+          errorId={autoCheck.errorId}
+          onValueChange={(v) => form.setCco('autoCheck', v)}
+        />
       </Field>
       {values.cco.autoCheck === 'daily' && (
         <Field id={time.id} path={time.path} label="Check Time" error={time.error}>
-          <TextInput id={time.id} className="input-short" value={values.cco.autoCheckTime} placeholder="03:00" autoComplete="off" invalid={time.invalid} errorId={time.errorId} onValueChange={(v) => form.setCco('autoCheckTime', v)} />
+          <TextInput
+            id={time.id}
+            className="input-short"
+            value={values.cco.autoCheckTime}
+            placeholder="03:00"
+            autoComplete="off"
+            invalid={time.invalid}
+            errorId={time.errorId}
+            onValueChange={(v) => form.setCco('autoCheckTime', v)}
+          />
         </Field>
       )}
       <Field id={ca.id} path={ca.path} label="CA Certificate" error={ca.error} hint="PEM of a CA trusted besides the system's store; empty for the system's store only.">
         <TextArea id={ca.id} rows={3} value={values.cco.caCertificate} spellCheck={false} invalid={ca.invalid} errorId={ca.errorId} onValueChange={(v) => form.setCco('caCertificate', v)} />
       </Field>
       <Field id={fingerprint.id} path={fingerprint.path} label="Certificate Fingerprint" error={fingerprint.error} hint="A certificate trusted once by its SHA-256 fingerprint (AB:CD:…).">
-        <TextInput id={fingerprint.id} value={values.cco.certificateFingerprint} autoComplete="off" spellCheck={false} invalid={fingerprint.invalid} errorId={fingerprint.errorId} onValueChange={(v) => form.setCco('certificateFingerprint', v)} />
+        <TextInput
+          id={fingerprint.id}
+          value={values.cco.certificateFingerprint}
+          autoComplete="off"
+          spellCheck={false}
+          invalid={fingerprint.invalid}
+          errorId={fingerprint.errorId}
+          onValueChange={(v) => form.setCco('certificateFingerprint', v)}
+        />
       </Field>
     </>
   );

@@ -34,8 +34,8 @@ export function ConnectionNotice({ status, notice, since }: ConnectionIndicatorP
   if (status !== 'reconnecting') return null;
   return (
     <Alert tone="warning" data-testid="connection-notice">
-      {notice ? `Console stopped (${notice}).` : `Console unreachable${since ? ` since ${formatDateTimeWithZone(since)}` : ''}.`} This page shows the last known state and its
-      commands are off until the console answers again{notice ? '; a running upgrade carries on when it is back.' : '.'}
+      {notice ? `Console stopped (${notice}).` : `Console unreachable${since ? ` since ${formatDateTimeWithZone(since)}` : ''}.`} This page shows the last known state and its commands are off until
+      the console answers again{notice ? '; a running upgrade carries on when it is back.' : '.'}
     </Alert>
   );
 }

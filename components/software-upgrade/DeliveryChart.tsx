@@ -34,7 +34,11 @@ export function DeliveryChart({ history, upgrade }: { history: ProgressHistory; 
   const clock = `At ${formatClock(new Date(last.at))} (${elapsed(xMax)} since the ${history.phase === 'activation' ? 'activation started' : 'first sample'})`;
   return (
     <div className="delivery-chart" data-testid="delivery-chart" data-phase={history.phase}>
-      {history.phase === 'predownload' ? <PredownloadCharts points={points} start={start} xMax={xMax} clock={clock} /> : <ActivationCharts points={points} start={start} xMax={xMax} clock={clock} upgrade={upgrade} />}
+      {history.phase === 'predownload' ? (
+        <PredownloadCharts points={points} start={start} xMax={xMax} clock={clock} />
+      ) : (
+        <ActivationCharts points={points} start={start} xMax={xMax} clock={clock} upgrade={upgrade} />
+      )}
     </div>
   );
 }

@@ -57,7 +57,11 @@ export function DesktopFields({ form, homogeneous, canChange }: DesktopFieldsPro
         />
         {state.phase === 'uploading' && (
           <div className="desktop-upload" data-testid="desktop-upload-progress">
-            <ProgressBar value={(state.bytes / Math.max(1, state.total)) * 100} label={`Upload of ${state.fileName}`} text={`${(state.bytes / MB).toFixed(1)} of ${(state.total / MB).toFixed(1)} MB`} />
+            <ProgressBar
+              value={(state.bytes / Math.max(1, state.total)) * 100}
+              label={`Upload of ${state.fileName}`}
+              text={`${(state.bytes / MB).toFixed(1)} of ${(state.total / MB).toFixed(1)} MB`}
+            />
             <Button className="btn-small" onClick={upload.cancel}>
               Cancel upload
             </Button>
@@ -86,7 +90,16 @@ export function DesktopFields({ form, homogeneous, canChange }: DesktopFieldsPro
         )}
       </Field>
       <Field id={version.id} path={version.path} label="Image Version" required error={version.error} hint="The AP image version of the file; read from its name when it holds one.">
-        <TextInput id={version.id} className="input-short" value={values.desktop.version} placeholder="17.12.1.5" autoComplete="off" invalid={version.invalid} errorId={version.errorId} onValueChange={(v) => setDesktop('version', v)} />
+        <TextInput
+          id={version.id}
+          className="input-short"
+          value={values.desktop.version}
+          placeholder="17.12.1.5"
+          autoComplete="off"
+          invalid={version.invalid}
+          errorId={version.errorId}
+          onValueChange={(v) => setDesktop('version', v)}
+        />
       </Field>
     </>
   );

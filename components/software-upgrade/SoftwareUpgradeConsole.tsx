@@ -122,7 +122,12 @@ export function SoftwareUpgradeConsole({ canChange }: { canChange: boolean }) {
 
       {form.values.mode === 'CCO' && (
         <Panel id="catalog-check" title="Check for New Version">
-          <CatalogCheckPanel checks={catalogChecks} releaseChoice={form.values.cco.release} canCheck={allowed} onTrustCertificate={(fingerprint) => form.setCco('certificateFingerprint', fingerprint)} />
+          <CatalogCheckPanel
+            checks={catalogChecks}
+            releaseChoice={form.values.cco.release}
+            canCheck={allowed}
+            onTrustCertificate={(fingerprint) => form.setCco('certificateFingerprint', fingerprint)}
+          />
         </Panel>
       )}
 
@@ -138,7 +143,15 @@ export function SoftwareUpgradeConsole({ canChange }: { canChange: boolean }) {
         <ApImageTable aps={live.aps} filtered={live.total < (live.summary?.totalAps ?? 0)} canChange={canChange} online={online} />
       </Panel>
 
-      <Panel id="syslog" title="Syslog" aside={<span className="panel-count">last {live.syslog.length} lines{live.syslog.length > 0 ? ', times in UTC as show logging prints them' : ''}</span>}>
+      <Panel
+        id="syslog"
+        title="Syslog"
+        aside={
+          <span className="panel-count">
+            last {live.syslog.length} lines{live.syslog.length > 0 ? ', times in UTC as show logging prints them' : ''}
+          </span>
+        }
+      >
         <SyslogView lines={live.syslog} />
       </Panel>
 
@@ -154,9 +167,7 @@ export function SoftwareUpgradeConsole({ canChange }: { canChange: boolean }) {
       )}
       {actions.backupPrompt && <BackupReplaceDialog replacement={actions.backupPrompt} onReplace={actions.replaceBackups} onKeep={actions.keepBackups} />}
       {confirmation.pending && <ConfirmActionDialog text={confirmation.pending} canConfirm={allowed} onConfirm={confirmation.confirm} onDismiss={confirmation.dismiss} />}
-      {configExport.text !== null && (
-        <ExportConfigDialog text={configExport.text} unsaved={form.dirty} returnFocusTo={EXPORT_BUTTON_ID} onClose={configExport.close} />
-      )}
+      {configExport.text !== null && <ExportConfigDialog text={configExport.text} unsaved={form.dirty} returnFocusTo={EXPORT_BUTTON_ID} onClose={configExport.close} />}
     </div>
   );
 }

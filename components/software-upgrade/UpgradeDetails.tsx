@@ -55,10 +55,7 @@ export function UpgradeDetails({ upgrade }: { upgrade: UpgradeView | null }) {
         </ul>
       )}
       {upgrade?.message && (
-        <p
-          className={cx('upgrade-message', `upgrade-message-${upgrade.state}`)}
-          data-testid="upgrade-message"
-        >
+        <p className={cx('upgrade-message', `upgrade-message-${upgrade.state}`)} data-testid="upgrade-message">
           {upgrade.message}
         </p>
       )}

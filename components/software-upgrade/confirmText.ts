@@ -42,7 +42,10 @@ export function activationText(preview: ActivationPreview, options: Partial<Acti
     );
   }
   const { excluded, notComplete } = preview;
-  if (excluded > 0) lines.push(`${aps(excluded)} excluded from activation ${verb(excluded, 'keeps', 'keep')} ${preview.targetVersion ?? 'the new image'} as backup image and ${verb(excluded, 'does', 'do')} not reload.`);
+  if (excluded > 0)
+    lines.push(
+      `${aps(excluded)} excluded from activation ${verb(excluded, 'keeps', 'keep')} ${preview.targetVersion ?? 'the new image'} as backup image and ${verb(excluded, 'does', 'do')} not reload.`,
+    );
   if (notComplete > 0) lines.push(`${aps(notComplete)} of this upgrade did not complete the predownload and ${verb(notComplete, 'does', 'do')} not reload.`);
   if (options.at) {
     lines.unshift(`At ${bothZones(options.at, controllerTimeZone)}, the APs whose predownload is complete then reload. As of now:`);

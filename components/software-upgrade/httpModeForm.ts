@@ -18,19 +18,19 @@ export interface DesktopFormValues {
   version: string;
 }
 
-export const CCO_FIELD_PATHS = [
-  'cco.catalogUrl',
-  'cco.username',
-  'cco.password',
-  'cco.release',
-  'cco.autoCheck',
-  'cco.autoCheckTime',
-  'cco.caCertificate',
-  'cco.certificateFingerprint',
-] as const;
+export const CCO_FIELD_PATHS = ['cco.catalogUrl', 'cco.username', 'cco.password', 'cco.release', 'cco.autoCheck', 'cco.autoCheckTime', 'cco.caCertificate', 'cco.certificateFingerprint'] as const;
 export const DESKTOP_FIELD_PATHS = ['desktop.uploadId', 'desktop.version'] as const;
 
-export const EMPTY_CCO_FORM: CcoFormValues = { catalogUrl: '', username: '', password: '', release: 'recommended', autoCheck: 'off', autoCheckTime: '03:00', caCertificate: '', certificateFingerprint: '' };
+export const EMPTY_CCO_FORM: CcoFormValues = {
+  catalogUrl: '',
+  username: '',
+  password: '',
+  release: 'recommended',
+  autoCheck: 'off',
+  autoCheckTime: '03:00',
+  caCertificate: '',
+  certificateFingerprint: '',
+};
 export const EMPTY_DESKTOP_FORM: DesktopFormValues = { uploadId: '', version: '' };
 
 export function ccoFormFromProfile(profile: ImageDownloadProfileView): CcoFormValues {

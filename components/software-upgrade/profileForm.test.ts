@@ -1,16 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { EMPTY_IMAGE_DOWNLOAD_PROFILE, toProfileView, type ImageDownloadProfileView } from '@/lib/imageDownloadProfile';
 import { readPrivateKeyFile } from './privateKeyFile';
-import {
-  EMPTY_PROFILE_FORM,
-  formValuesFromProfile,
-  parseHostKeyRequest,
-  parseProfileForm,
-  visibleFieldPaths,
-  withoutSecrets,
-  type ProfileFormValues,
-  type SftpFormValues,
-} from './profileForm';
+import { EMPTY_PROFILE_FORM, formValuesFromProfile, parseHostKeyRequest, parseProfileForm, visibleFieldPaths, withoutSecrets, type ProfileFormValues, type SftpFormValues } from './profileForm';
 
 const FINGERPRINT = `SHA256:${'A'.repeat(43)}`;
 const KEY = '-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----\n';

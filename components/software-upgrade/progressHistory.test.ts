@@ -25,7 +25,7 @@ describe('the delivery chart history', () => {
     expect(history.points.at(-1)!.at).toBe(9_999 * 250);
   });
 
-  it('starts again for a new upgrade, records nothing at rest, and carries each wave\'s joined APs', () => {
+  it("starts again for a new upgrade, records nothing at rest, and carries each wave's joined APs", () => {
     let history = addProgress(EMPTY_HISTORY, sample(1000, 5), summary(1), upgrade(1));
     history = addProgress(history, sample(2000, 9), summary(2), upgrade(2, 'Reload', [3, 1]));
     expect(history).toEqual({ upgradeId: 2, phase: 'activation', points: [{ at: 2000, deliveredBytes: 9, fetchedBytes: 0, complete: 2, totalAps: 6000, joinedPerWave: [3, 1] }] });

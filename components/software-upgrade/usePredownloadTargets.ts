@@ -12,7 +12,11 @@ export interface PredownloadTargetsValues {
   at: string;
 }
 
-const list = (text: string) => text.split(',').map((item) => item.trim()).filter(Boolean);
+const list = (text: string) =>
+  text
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
 
 /** Which APs Save & Download goes to, and when: comma-separated lists, each narrowing the others. */
 export function usePredownloadTargets() {

@@ -76,22 +76,13 @@ export function useProfileForm(serverProfile: ImageDownloadProfileView | null): 
     setErrors((current) => withoutErrors(current, path));
   }, []);
 
-  const setServerField = useCallback(
-    (slot: ServerSlotKey, field: ServerSlotField, value: string) => edit(`${slot}.${field}`, (v) => ({ ...v, [slot]: { ...v[slot], [field]: value } })),
-    [edit],
-  );
+  const setServerField = useCallback((slot: ServerSlotKey, field: ServerSlotField, value: string) => edit(`${slot}.${field}`, (v) => ({ ...v, [slot]: { ...v[slot], [field]: value } })), [edit]);
   // Only the mode: each server mode keeps its own server, path and port.
   const setMode = useCallback((mode: ImageDownloadMode) => edit('mode', (v) => ({ ...v, mode })), [edit]);
   const setParallelMode = useCallback((enabled: boolean) => edit('parallelMode', (v) => ({ ...v, parallelMode: enabled })), [edit]);
-  const setSftp = useCallback(
-    <K extends keyof SftpFormValues>(field: K, value: SftpFormValues[K]) => edit(`sftp.${field}`, (v) => ({ ...v, sftp: { ...v.sftp, [field]: value } })),
-    [edit],
-  );
+  const setSftp = useCallback(<K extends keyof SftpFormValues>(field: K, value: SftpFormValues[K]) => edit(`sftp.${field}`, (v) => ({ ...v, sftp: { ...v.sftp, [field]: value } })), [edit]);
 
-  const setCco = useCallback(
-    <K extends keyof CcoFormValues>(field: K, value: CcoFormValues[K]) => edit(`cco.${field}`, (v) => ({ ...v, cco: { ...v.cco, [field]: value } })),
-    [edit],
-  );
+  const setCco = useCallback(<K extends keyof CcoFormValues>(field: K, value: CcoFormValues[K]) => edit(`cco.${field}`, (v) => ({ ...v, cco: { ...v.cco, [field]: value } })), [edit]);
   const setDesktop = useCallback(
     <K extends keyof DesktopFormValues>(field: K, value: DesktopFormValues[K]) => edit(`desktop.${field}`, (v) => ({ ...v, desktop: { ...v.desktop, [field]: value } })),
     [edit],

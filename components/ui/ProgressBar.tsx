@@ -14,14 +14,7 @@ export function ProgressBar({ value, label, text, tone = 'info' }: ProgressBarPr
   const clamped = Number.isFinite(value) ? Math.min(100, Math.max(0, value)) : 0;
   return (
     <span className="progress">
-      <span
-        className={cx('progress-track', `progress-${tone}`)}
-        role="progressbar"
-        aria-label={label}
-        aria-valuemin={0}
-        aria-valuemax={100}
-        aria-valuenow={Math.round(clamped)}
-      >
+      <span className={cx('progress-track', `progress-${tone}`)} role="progressbar" aria-label={label} aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(clamped)}>
         <span className="progress-fill" style={{ width: `${clamped}%` }} />
       </span>
       <span className="progress-text">{text}</span>

@@ -21,7 +21,7 @@ export function useRequestRunner<Name extends string, Message extends ResultMess
   const pending = useRef(false);
 
   const inFlight = useCallback(() => pending.current, []);
-  const run = useCallback(async <T,>(name: Name, call: () => Promise<T>): Promise<T> => {
+  const run = useCallback(async <T>(name: Name, call: () => Promise<T>): Promise<T> => {
     pending.current = true;
     setBusy(name);
     setMessage(null);

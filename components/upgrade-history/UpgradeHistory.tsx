@@ -30,7 +30,15 @@ export function UpgradeHistory() {
   return (
     <>
       {error && <Alert tone="danger">{error}</Alert>}
-      <Panel id="upgrade-history" title="Upgrades" aside={<a href="/api/upgrades/export" download="upgrade-history.csv">Export CSV</a>}>
+      <Panel
+        id="upgrade-history"
+        title="Upgrades"
+        aside={
+          <a href="/api/upgrades/export" download="upgrade-history.csv">
+            Export CSV
+          </a>
+        }
+      >
         <table className="history-table" data-testid="history-table">
           <thead>
             <tr>

@@ -37,14 +37,5 @@ export interface AuditTableProps {
 export function AuditTable({ entries }: AuditTableProps) {
   // Newest first: the question is nearly always "what just happened".
   const rows = entries ? [...entries].reverse() : [];
-  return (
-    <Table
-      caption="Audit trail, newest first"
-      columns={COLUMNS}
-      rows={rows}
-      rowKey={entryKey}
-      rowAttributes={entryAttributes}
-      empty={entries === null ? 'Loading audit trail…' : 'No entries'}
-    />
-  );
+  return <Table caption="Audit trail, newest first" columns={COLUMNS} rows={rows} rowKey={entryKey} rowAttributes={entryAttributes} empty={entries === null ? 'Loading audit trail…' : 'No entries'} />;
 }

@@ -36,9 +36,7 @@ export function RemoveUserDialog({ username, busy, onRemove, onKeep }: RemoveUse
         </>
       }
     >
-      <p>
-        {username} is logged out at once and can no longer log in. The audit trail keeps their entries.
-      </p>
+      <p>{username} is logged out at once and can no longer log in. The audit trail keeps their entries.</p>
     </Dialog>
   );
 }

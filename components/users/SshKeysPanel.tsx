@@ -108,15 +108,7 @@ export function SshKeysPanel() {
       <Table caption={`SSH keys of ${username}`} columns={columns} rows={keys ?? []} rowKey={keyRowKey} rowAttributes={keyRowAttributes} empty={keys === null ? 'Loading keys…' : 'No SSH keys'} />
       <form noValidate onSubmit={(event) => void submit(event)} aria-label="Add SSH key">
         <Field id={IDS.publicKey} path="publicKey" label="Public key" error={fieldError} hint="One line of an authorized_keys file, e.g. the content of ~/.ssh/id_ed25519.pub.">
-          <TextArea
-            id={IDS.publicKey}
-            rows={3}
-            spellCheck={false}
-            value={publicKey}
-            invalid={fieldError !== undefined}
-            errorId={fieldErrorId(IDS.publicKey)}
-            onValueChange={setPublicKey}
-          />
+          <TextArea id={IDS.publicKey} rows={3} spellCheck={false} value={publicKey} invalid={fieldError !== undefined} errorId={fieldErrorId(IDS.publicKey)} onValueChange={setPublicKey} />
         </Field>
         <div className="form-actions">
           <Button type="submit" variant="primary" disabled={busy || !username} busy={busy}>

@@ -68,15 +68,7 @@ export function UserAdministration({ currentUser }: { currentUser: CurrentUser |
   return (
     <div className="user-admin">
       <ResultBanner message={actions.message} onDismiss={actions.dismissMessage} testId="users-message" />
-      <UsersPanel
-        users={users}
-        currentUsername={currentUsername}
-        form={form}
-        adding={actions.busy === 'add'}
-        blocked={actions.busy !== null}
-        onChangePassword={openPassword}
-        onRemove={openRemove}
-      />
+      <UsersPanel users={users} currentUsername={currentUsername} form={form} adding={actions.busy === 'add'} blocked={actions.busy !== null} onChangePassword={openPassword} onRemove={openRemove} />
       <AuditPanel audit={audit} />
 
       {dialog?.kind === 'password' && (
@@ -89,9 +81,7 @@ export function UserAdministration({ currentUser }: { currentUser: CurrentUser |
           onClose={closeDialog}
         />
       )}
-      {dialog?.kind === 'remove' && (
-        <RemoveUserDialog username={dialog.username} busy={actions.busy === 'remove'} onRemove={() => void removeDialog(dialog.username)} onKeep={closeDialog} />
-      )}
+      {dialog?.kind === 'remove' && <RemoveUserDialog username={dialog.username} busy={actions.busy === 'remove'} onRemove={() => void removeDialog(dialog.username)} onKeep={closeDialog} />}
     </div>
   );
 }

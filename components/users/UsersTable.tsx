@@ -72,14 +72,5 @@ export function UsersTable({ users, currentUsername, blocked, onChangePassword, 
     [currentUsername, blocked, onChangePassword, onRemove],
   );
 
-  return (
-    <Table
-      caption="Console users"
-      columns={columns}
-      rows={users ?? []}
-      rowKey={userKey}
-      rowAttributes={userRowAttributes}
-      empty={users === null ? 'Loading users…' : 'No users'}
-    />
-  );
+  return <Table caption="Console users" columns={columns} rows={users ?? []} rowKey={userKey} rowAttributes={userRowAttributes} empty={users === null ? 'Loading users…' : 'No users'} />;
 }

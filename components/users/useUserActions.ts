@@ -44,10 +44,7 @@ const PASSWORD_PATHS = ['password', 'currentPassword'];
  */
 export function useUserActions(currentUsername: string | null, afterChange: () => void): UserActions {
   const { busy, message, setMessage, inFlight, run: runRequest } = useRequestRunner<UserActionName, UsersMessage>();
-  const run = useCallback(
-    <T,>(name: UserActionName, call: () => Promise<T>): Promise<T | null> => (inFlight() ? Promise.resolve(null) : runRequest(name, call)),
-    [inFlight, runRequest],
-  );
+  const run = useCallback(<T>(name: UserActionName, call: () => Promise<T>): Promise<T | null> => (inFlight() ? Promise.resolve(null) : runRequest(name, call)), [inFlight, runRequest]);
 
   const add = useCallback(
     async (body: CreateUserInput): Promise<FormOutcome> => {
@@ -105,8 +102,5 @@ export function useUserActions(currentUsername: string | null, afterChange: () =
 
   const dismissMessage = useCallback(() => setMessage(null), [setMessage]);
 
-  return useMemo(
-    () => ({ busy, message, dismissMessage, add, remove, setPassword }),
-    [busy, message, dismissMessage, add, remove, setPassword],
-  );
+  return useMemo(() => ({ busy, message, dismissMessage, add, remove, setPassword }), [busy, message, dismissMessage, add, remove, setPassword]);
 }

@@ -21,12 +21,31 @@ import {
 } from '.';
 
 const ZERO: ApImageSummary = {
-  totalAps: 0, initiated: 0, downloading: 0, predownloading: 0, completedDownloading: 0, completedPredownloading: 0, notSupported: 0, failedToPredownload: 0,
-  aborted: 0, reloading: 0, joined: 0, none: 0, predownloadInProgress: false,
+  totalAps: 0,
+  initiated: 0,
+  downloading: 0,
+  predownloading: 0,
+  completedDownloading: 0,
+  completedPredownloading: 0,
+  notSupported: 0,
+  failedToPredownload: 0,
+  aborted: 0,
+  reloading: 0,
+  joined: 0,
+  none: 0,
+  predownloadInProgress: false,
 };
 const READ_AT = Date.parse('2026-01-01T00:00:00Z');
 const row = (name: string, extra: Partial<SurfaceRow> = {}): SurfaceRow => ({
-  name, primaryImage: '17.9.4.27', backupImage: '17.12.1.5', predownloadStatus: 'Complete', predownloadVersion: '17.12.1.5', retryCount: 0, nextRetryTime: null, method: 'CAPWAP', ...extra,
+  name,
+  primaryImage: '17.9.4.27',
+  backupImage: '17.12.1.5',
+  predownloadStatus: 'Complete',
+  predownloadVersion: '17.12.1.5',
+  retryCount: 0,
+  nextRetryTime: null,
+  method: 'CAPWAP',
+  ...extra,
 });
 const surface = (summary: Partial<ApImageSummary>, rows: SurfaceRow[], name = 'GET /api/ap-image'): SurfaceView => ({ surface: name, readAt: READ_AT, summary: { ...ZERO, ...summary }, rows });
 /** show ap image: IOS's counters only, the next retry in seconds. */
@@ -41,7 +60,17 @@ describe('countersAddUp', () => {
 
   it('holds show ap image to the counters it prints, the APs in other statuses counted by none', () => {
     const rows = [row('A'), row('B', { predownloadStatus: 'Joined' }), row('C', { predownloadStatus: 'None' })];
-    const ios = { totalAps: 3, predownloadInProgress: false, initiated: 0, downloading: 0, predownloading: 0, completedDownloading: 0, completedPredownloading: 1, notSupported: 0, failedToPredownload: 0 };
+    const ios = {
+      totalAps: 3,
+      predownloadInProgress: false,
+      initiated: 0,
+      downloading: 0,
+      predownloading: 0,
+      completedDownloading: 0,
+      completedPredownloading: 1,
+      notSupported: 0,
+      failedToPredownload: 0,
+    };
     expect(countersAddUp(cli(ios, rows))).toEqual([]);
     expect(countersAddUp(cli({ ...ios, initiated: 1 }, rows)).map((v) => v.message)).toEqual([
       'show ap image: initiated is 1 but 0 row(s) are Initiated',
@@ -90,7 +119,9 @@ describe('surfacesAgree', () => {
     const found = surfacesAgree(api, surface({ totalAps: 1 }, [row('A', { retryCount: 1, nextRetryTime: '2026-01-01T00:00:05.000Z' })], 'the page'));
     expect(found.map((v) => v.message)).toEqual(['A retryCount: GET /api/ap-image says 0, the page says 1']);
     expect(surfacesAgree(api, surface({ totalAps: 1 }, [], 'the page')).map((v) => v.message)).toEqual(['A: listed by GET /api/ap-image, missing from the page']);
-    expect(surfacesAgree(api, surface({ totalAps: 1, joined: 1 }, [row('A', { nextRetryTime: '2026-01-01T00:00:05.000Z' })], 'the page'))[0].message).toBe('joined: GET /api/ap-image says 0, the page says 1');
+    expect(surfacesAgree(api, surface({ totalAps: 1, joined: 1 }, [row('A', { nextRetryTime: '2026-01-01T00:00:05.000Z' })], 'the page'))[0].message).toBe(
+      'joined: GET /api/ap-image says 0, the page says 1',
+    );
   });
 
   it("holds show ap image's seconds to the API's next retry time, by the column's definition", () => {
@@ -117,10 +148,25 @@ describe('surfacesAgree', () => {
 
 describe('profileFieldsNamed', () => {
   const view = (mode: string, extra: object = {}) => ({
-    mode, imageServer: '10.0.0.5', imagePath: '/EWC', port: 69, parallelMode: false,
+    mode,
+    imageServer: '10.0.0.5',
+    imagePath: '/EWC',
+    port: 69,
+    parallelMode: false,
     tftp: { imageServer: '10.0.0.5', imagePath: '/EWC', port: 69 },
-    sftp: { imageServer: '10.0.0.7', imagePath: 'EWC', port: 22, username: 'calo', passwordType: 'UNENCRYPTED', hasPassword: true, authMethod: 'password', hasPrivateKey: false, hostKeyFingerprint: null },
-    cco: { catalogUrl: 'https://127.0.0.1:8643', username: 'ewc-demo', hasPassword: true, release: 'latest' }, ...extra,
+    sftp: {
+      imageServer: '10.0.0.7',
+      imagePath: 'EWC',
+      port: 22,
+      username: 'calo',
+      passwordType: 'UNENCRYPTED',
+      hasPassword: true,
+      authMethod: 'password',
+      hasPrivateKey: false,
+      hostKeyFingerprint: null,
+    },
+    cco: { catalogUrl: 'https://127.0.0.1:8643', username: 'ewc-demo', hasPassword: true, release: 'latest' },
+    ...extra,
   });
 
   it("names what a save body carries, the top-level server fields in the saved mode's slot; an empty secret names nothing", () => {
@@ -154,19 +200,62 @@ describe('profileFieldsNamed', () => {
 });
 
 const counts = (extra: Partial<UpgradeApCounts> = {}): UpgradeApCounts => ({
-  total: 0, initiated: 0, downloading: 0, predownloading: 0, complete: 0, failed: 0, notSupported: 0, aborted: 0, reloading: 0, joined: 0, runningTarget: 0, notRunningTarget: [], ...extra,
+  total: 0,
+  initiated: 0,
+  downloading: 0,
+  predownloading: 0,
+  complete: 0,
+  failed: 0,
+  notSupported: 0,
+  aborted: 0,
+  reloading: 0,
+  joined: 0,
+  runningTarget: 0,
+  notRunningTarget: [],
+  ...extra,
 });
 const ENDS = ['Completed', 'Failed', 'Cancelled', 'Superseded'];
 const entry = (id: number, stage: UpgradeHistoryEntry['stage'], extra: Partial<UpgradeHistoryEntry> = {}): UpgradeHistoryEntry => ({
-  id, startedBy: 'admin', startedVia: 'page', stage, result: stage, supersededBy: null, mode: 'TFTP', imageUrl: 'tftp://x', targets: 'every AP', targetVersion: '17.12.1.5',
-  targetControllerVersion: null, strategy: null, activatedBy: null, startedAt: '2026-01-01T00:00:00Z', finishedAt: ENDS.includes(stage) ? '2026-01-01T00:01:00Z' : null,
-  durationSeconds: null, message: null, waveCount: 0, failedAps: 0, apCounts: null, ...extra,
+  id,
+  startedBy: 'admin',
+  startedVia: 'page',
+  stage,
+  result: stage,
+  supersededBy: null,
+  mode: 'TFTP',
+  imageUrl: 'tftp://x',
+  targets: 'every AP',
+  targetVersion: '17.12.1.5',
+  targetControllerVersion: null,
+  strategy: null,
+  activatedBy: null,
+  startedAt: '2026-01-01T00:00:00Z',
+  finishedAt: ENDS.includes(stage) ? '2026-01-01T00:01:00Z' : null,
+  durationSeconds: null,
+  message: null,
+  waveCount: 0,
+  failedAps: 0,
+  apCounts: null,
+  ...extra,
 });
 const view = (newest: UpgradeHistoryEntry, extra: Partial<UpgradeView> = {}) =>
-  ({ upgradeId: newest.id, stage: newest.stage, finishedAt: newest.finishedAt, targetVersion: newest.targetVersion, message: newest.message, result: newest.result, controllerVersion: '17.12.01.0.5', ...extra }) as UpgradeView;
+  ({
+    upgradeId: newest.id,
+    stage: newest.stage,
+    finishedAt: newest.finishedAt,
+    targetVersion: newest.targetVersion,
+    message: newest.message,
+    result: newest.result,
+    controllerVersion: '17.12.01.0.5',
+    ...extra,
+  }) as UpgradeView;
 const member = (name: string, upgradeId: number, predownloadStatus: ApImageRow['predownloadStatus'], primaryImage = '17.9.4.27') => ({ name, upgradeId, predownloadStatus, primaryImage });
 const facts = (entries: UpgradeHistoryEntry[], members: ReturnType<typeof member>[], failedWhenCancelled: number | null = null) => ({
-  entries, upgrade: view(entries[0]), members, membersCurrent: true, failedWhenCancelled,
+  entries,
+  upgrade: view(entries[0]),
+  members,
+  membersCurrent: true,
+  failedWhenCancelled,
 });
 
 describe('historyAgrees', () => {
@@ -193,7 +282,7 @@ describe('historyAgrees', () => {
     ]);
   });
 
-  it('holds the counts to themselves and the newest upgrade\'s counts to its rows', () => {
+  it("holds the counts to themselves and the newest upgrade's counts to its rows", () => {
     const running = entry(1, 'APImageDownload', { apCounts: counts({ total: 2, predownloading: 2, notRunningTarget: [{ status: 'Predownloading', version: '17.9.4.27', count: 2 }] }) });
     const rows = [member('A', 1, 'Predownloading'), member('B', 1, 'Complete')];
     expect(historyAgrees(facts([running], rows)).map((v) => v.message)).toEqual([
@@ -218,7 +307,8 @@ describe('historyAgrees', () => {
 });
 
 describe('runningClaims', () => {
-  const apRow = (name: string, extra: Partial<ApImageRow>) => ({ name, predownloadStatus: 'Joined', primaryImage: '17.12.1.5', backupImage: '17.9.4.27', predownloadVersion: '17.12.1.5', ...extra }) as ApImageRow;
+  const apRow = (name: string, extra: Partial<ApImageRow>) =>
+    ({ name, predownloadStatus: 'Joined', primaryImage: '17.12.1.5', backupImage: '17.9.4.27', predownloadVersion: '17.12.1.5', ...extra }) as ApImageRow;
   const members = [member('A', 1, 'Joined', '17.12.1.5'), member('B', 1, 'NotSupported')];
 
   it('holds a result of Completed, and "Network running X", to every AP of the upgrade', () => {

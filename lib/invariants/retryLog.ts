@@ -30,7 +30,10 @@ export function retriesAgreeWithLog(rows: readonly RetryRow[], lines: readonly S
     if (!logged) found.push(violation('surfacesAgree', `${row.name}: the row says a retry is due at ${row.nextRetryTime}, but no failure of it is logged`));
     else if (logged.retry !== row.retryCount || logged.at !== row.nextRetryTime) {
       found.push(
-        violation('surfacesAgree', `${row.name}: the row says Retry Count ${row.retryCount}, next retry at ${row.nextRetryTime}; its last failure line says ${logged.retry === null ? 'no retry' : `retry ${logged.retry} at ${logged.at}`}`),
+        violation(
+          'surfacesAgree',
+          `${row.name}: the row says Retry Count ${row.retryCount}, next retry at ${row.nextRetryTime}; its last failure line says ${logged.retry === null ? 'no retry' : `retry ${logged.retry} at ${logged.at}`}`,
+        ),
       );
     }
   }

@@ -43,7 +43,8 @@ export function surfacesAgree(reference: SurfaceView, other: SurfaceView): Viola
     if (row.nextRetryTime !== undefined && seen.nextRetryTime !== undefined) {
       if (row.nextRetryTime !== seen.nextRetryTime) differ(`${row.name} next retry`, row.nextRetryTime, seen.nextRetryTime);
     } else if (row.nextRetryTime !== undefined && seen.nextRetrySeconds !== undefined) {
-      if (!secondsMatchTime(seen.nextRetrySeconds, row.nextRetryTime, other.readAt)) differ(`${row.name} next retry (${other.surface} in seconds, read ${other.readAt - reference.readAt} ms later)`, row.nextRetryTime, seen.nextRetrySeconds);
+      if (!secondsMatchTime(seen.nextRetrySeconds, row.nextRetryTime, other.readAt))
+        differ(`${row.name} next retry (${other.surface} in seconds, read ${other.readAt - reference.readAt} ms later)`, row.nextRetryTime, seen.nextRetrySeconds);
     }
   }
   for (const name of others.keys()) found.push(violation('surfacesAgree', `${name}: listed by ${other.surface}, missing from ${reference.surface}`));

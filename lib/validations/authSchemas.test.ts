@@ -54,7 +54,10 @@ describe('auth schemas', () => {
     for (const file of ['./authSchemas.ts', './passwordPolicy.ts', './safeText.ts']) {
       const source = fs.readFileSync(new URL(file, import.meta.url), 'utf8');
       const imports = [...source.matchAll(/from '([^']+)'|import\('([^']+)'\)/g)].map((m) => m[1] ?? m[2]);
-      expect(imports.every((i) => i === 'zod' || i.startsWith('@zxcvbn-ts/') || i.startsWith('./')), file).toBe(true);
+      expect(
+        imports.every((i) => i === 'zod' || i.startsWith('@zxcvbn-ts/') || i.startsWith('./')),
+        file,
+      ).toBe(true);
     }
   });
 

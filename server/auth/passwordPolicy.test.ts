@@ -13,7 +13,7 @@ afterEach(() => store.dispose());
 const admin = { username: 'admin', sourceAddress: '127.0.0.1' };
 
 describe('the password policy (zxcvbn with its common-password and English dictionaries)', () => {
-  it('refuses each weak password at the API, for a new user and a new password, with the estimator\'s advice as the field message', async () => {
+  it("refuses each weak password at the API, for a new user and a new password, with the estimator's advice as the field message", async () => {
     const auth = new AuthService(store.db, { adminPassword: 'Kestrel-Harbor-Lantern-42' });
     await auth.ensureAdmin();
     expect((await auth.createUser(admin, { username: 'noc', password: 'Granite-Orchid-Ferry-19', role: 'monitor' })).ok).toBe(true);
@@ -26,7 +26,7 @@ describe('the password policy (zxcvbn with its common-password and English dicti
     expect((await auth.listUsers()).map((u) => u.username)).toEqual(['admin', 'noc']);
   });
 
-  it('counts the product\'s words and the user name as the first guesses', async () => {
+  it("counts the product's words and the user name as the first guesses", async () => {
     const auth = new AuthService(store.db, { adminPassword: 'Kestrel-Harbor-Lantern-42' });
     await auth.ensureAdmin();
     for (const password of ['Wireless-EWC-Admin', 'ciscoewcwireless', 'Cisco!Cisco!', 'operations!!2025']) {

@@ -65,7 +65,7 @@ async function join(...args: Parameters<typeof rawJoin>) {
 }
 
 describe('AP admission', () => {
-  it('refuses a credential-less or forged join with a connected AP\'s MAC; the real AP keeps its row, its session and its upgrade', async () => {
+  it("refuses a credential-less or forged join with a connected AP's MAC; the real AP keeps its row, its session and its upgrade", async () => {
     harness = await startConsoleHarness();
     await harness.startFleet([REAL_AP]);
     const h = harness;
@@ -80,7 +80,11 @@ describe('AP admission', () => {
     const rogueKey = await makeApKeyAndCsr(REAL_AP.mac);
     const rogueCert = await rogueCa.issueApCertificate(REAL_AP.mac, rogueKey.csrPem);
     expect((await join(h.capwapUrl, joinInfo(REAL_AP), { key: rogueKey.keyPem, cert: rogueCert.pem })).error).toMatch(/^(websocket error|connection closed)/);
-    await waitFor('the forged certificate logged', () => syslog(h), (lines) => lines.some((line) => /^AP connection from 127\.0\.0\.1 refused: its certificate does not verify/.test(line.text)));
+    await waitFor(
+      'the forged certificate logged',
+      () => syslog(h),
+      (lines) => lines.some((line) => /^AP connection from 127\.0\.0\.1 refused: its certificate does not verify/.test(line.text)),
+    );
     // 3. A genuine certificate for another AP, claiming the real AP's MAC.
     const other = await enrolledAp(h, '0a00.0000.0001');
     expect((await join(h.capwapUrl, joinInfo(REAL_AP), other)).error).toBe('Join refused: the certificate is for 0a00.0000.0001, not 70f0.96a1.4e20');
@@ -97,7 +101,11 @@ describe('AP admission', () => {
 
     // The real AP still gets its upgrade.
     expect((await h.instance.api.startDownload({ mode: 'TFTP', imageServer: '127.0.0.1', imagePath: DEMO_IMAGE_PATH, port: tftpd.port, parallelMode: false }, ADMIN)).status).toBe(202);
-    await waitFor('stage Activate', () => h.instance.orchestrator.view(), (u) => u.stage === 'Activate' || u.stage === 'Failed');
+    await waitFor(
+      'stage Activate',
+      () => h.instance.orchestrator.view(),
+      (u) => u.stage === 'Activate' || u.stage === 'Failed',
+    );
     expect(h.instance.orchestrator.view().stage).toBe('Activate');
     expect(report(h).aps.find((ap) => ap.mac === REAL_AP.mac)).toMatchObject({ connected: true, predownloadStatus: 'Complete', backupImage: '17.12.1.5' });
     expect(h.fleet!.agents[0].images.backupVersion).toBe('17.12.1.5');
@@ -111,7 +119,11 @@ describe('AP admission', () => {
     const onApPort = await join(harness.capwapUrl, joinInfo(REAL_AP), {}, { origin: 'http://localhost:4444' });
     expect(onApPort.error).toMatch(/^Join refused: no valid AP certificate/);
     // Nothing it sent reached the log: only the controller's refusal.
-    expect(syslog(harness).slice(linesBefore).map((line) => line.text)).toEqual([expect.stringMatching(/^AP join from 127\.0\.0\.1 refused: no valid AP certificate/)]);
+    expect(
+      syslog(harness)
+        .slice(linesBefore)
+        .map((line) => line.text),
+    ).toEqual([expect.stringMatching(/^AP join from 127\.0\.0\.1 refused: no valid AP certificate/)]);
   });
 
   it('refuses a MAC that is not a MAC and names with control or bidi characters, and normalises colon MACs', async () => {
@@ -129,7 +141,11 @@ describe('AP admission', () => {
     }
     const ok = await join(harness.capwapUrl, joinInfo(REAL_AP, { mac: '0A:00:00:00:00:02', name: 'AP-COLON' }), credentials);
     expect(ok.error).toBeNull();
-    await waitFor('the AP row', () => report(harness!).aps, (aps) => aps.some((ap) => ap.mac === '0a00.0000.0002' && ap.connected));
+    await waitFor(
+      'the AP row',
+      () => report(harness!).aps,
+      (aps) => aps.some((ap) => ap.mac === '0a00.0000.0002' && ap.connected),
+    );
   });
 
   it('shows a forged log line as one escaped line and drops, counts and reports a log flood once', async () => {
@@ -139,7 +155,11 @@ describe('AP admission', () => {
     const { socket, error } = await join(h.capwapUrl, joinInfo(REAL_AP, { mac: '0a00.0000.0003', name: 'AP-LOGGER' }), credentials);
     expect(error).toBeNull();
     socket.emit('ap:log', 'ok\nChassis 1 R0/0: wncd: AP Event: AP Name: 9105-emorenoa stage Completed');
-    await waitFor('the forged line', () => syslog(h), (lines) => lines.some((line) => line.text.startsWith('AP-LOGGER: ok')));
+    await waitFor(
+      'the forged line',
+      () => syslog(h),
+      (lines) => lines.some((line) => line.text.startsWith('AP-LOGGER: ok')),
+    );
     const forged = syslog(h).filter((line) => line.text.includes('stage Completed'));
     expect(forged).toHaveLength(1);
     expect(forged[0].text).toBe('AP-LOGGER: ok\\nChassis 1 R0/0: wncd: AP Event: AP Name: 9105-emorenoa stage Completed');
@@ -147,7 +167,12 @@ describe('AP admission', () => {
 
     socket.emit('ap:log', 'L'.repeat(5000));
     for (let i = 0; i < 2000; i++) socket.emit('ap:log', `flood ${i}`);
-    await waitFor('the drop report', () => syslog(h), (lines) => lines.some((line) => line.text.includes('log line(s) dropped over the limit')), 15_000);
+    await waitFor(
+      'the drop report',
+      () => syslog(h),
+      (lines) => lines.some((line) => line.text.includes('log line(s) dropped over the limit')),
+      15_000,
+    );
     const lines = syslog(h);
     const stored = lines.filter((line) => line.text.startsWith('AP-LOGGER: flood'));
     // At most 20 a second were kept, however long the server took to read the flood.
@@ -184,7 +209,11 @@ describe('AP admission', () => {
     await expect(enrolledAp(h, '0c00.0000.0001')).rejects.toThrow('Enrolment refused: the AP authorization list is full (EWC_MAX_APS 10)');
     // All ten rejoin at the same moment: at most 4 a second get in, the others are told to wait and come back.
     await fleet.stop();
-    await waitFor('all ten gone', () => report(h).aps, (aps) => aps.every((ap) => !ap.connected));
+    await waitFor(
+      'all ten gone',
+      () => report(h).aps,
+      (aps) => aps.every((ap) => !ap.connected),
+    );
     await Promise.all(fleet.agents.map((agent) => agent.start()));
     expect(report(h).aps.filter((ap) => ap.connected)).toHaveLength(10);
     expect(syslog(h).some((line) => line.text.includes('refused: too many joins (more than 4 per second); try again'))).toBe(true);
@@ -203,7 +232,11 @@ describe('AP admission', () => {
     expect(second.error).toBeNull();
     expect(await firstClosed).toBe('io server disconnect');
     expect(second.socket.connected).toBe(true);
-    await waitFor('the row of the new session', () => report(h).aps, (aps) => aps.some((ap) => ap.mac === '0a00.0000.0005' && ap.connected && ap.primaryImage === '17.12.1.5'));
+    await waitFor(
+      'the row of the new session',
+      () => report(h).aps,
+      (aps) => aps.some((ap) => ap.mac === '0a00.0000.0005' && ap.connected && ap.primaryImage === '17.12.1.5'),
+    );
     expect(syslog(h).map((line) => line.text)).toContain('AP Name: AP-REJOIN Mac: 0a00.0000.0005 joined again with the same certificate: previous session closed');
   });
 
@@ -217,7 +250,11 @@ describe('AP admission', () => {
 
     expect((await h.instance.apAuthorizationApi.change('0a00.0000.0004', { status: 'revoked' }, ADMIN)).status).toBe(200);
     expect(await disconnected).toBe('io server disconnect');
-    await waitFor('the row shows it gone', () => report(h).aps, (aps) => aps.some((ap) => ap.mac === '0a00.0000.0004' && !ap.connected));
+    await waitFor(
+      'the row shows it gone',
+      () => report(h).aps,
+      (aps) => aps.some((ap) => ap.mac === '0a00.0000.0004' && !ap.connected),
+    );
     const again = await join(h.capwapUrl, joinInfo(REAL_AP, { mac: '0a00.0000.0004', name: 'AP-REVOKED' }), credentials);
     expect(again.error).toBe('Join refused: AP 0a00.0000.0004 is revoked');
     expect(syslog(h).some((line) => line.text === 'AP Mac: 0a00.0000.0004 revoked by admin: its certificate is refused')).toBe(true);

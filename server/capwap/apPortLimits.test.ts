@@ -23,13 +23,17 @@ const connectedAps = (h: ConsoleHarness) => (h.instance.api.getApImage().body as
 async function idleSockets(h: ConsoleHarness, localAddress: string, count: number): Promise<{ closed: () => number }> {
   let closed = 0;
   await Promise.all(
-    Array.from({ length: count }, () => new Promise<void>((resolve, reject) => {
-      const socket = net.connect({ host: '127.0.0.1', port: apPort(h), localAddress }, resolve);
-      socket.on('error', () => undefined);
-      socket.on('close', () => (closed += 1));
-      socket.once('error', reject);
-      held.push(socket);
-    })),
+    Array.from(
+      { length: count },
+      () =>
+        new Promise<void>((resolve, reject) => {
+          const socket = net.connect({ host: '127.0.0.1', port: apPort(h), localAddress }, resolve);
+          socket.on('error', () => undefined);
+          socket.on('close', () => (closed += 1));
+          socket.once('error', reject);
+          held.push(socket);
+        }),
+    ),
   );
   return { closed: () => closed };
 }
@@ -49,7 +53,12 @@ describe('the AP port under connections that never become APs', () => {
 
     // The 20 within the cap are cut at the handshake deadline.
     await waitFor('the idle handshakes to be cut', idle.closed, (closed) => closed === 200);
-    await waitFor('the drops in the log', () => syslog(h), (lines) => lines.some((l) => /closed: no TLS handshake within 10 s/.test(l)) && lines.some((l) => /^\d+ more AP port connection\(s\) refused/.test(l)), 15_000);
+    await waitFor(
+      'the drops in the log',
+      () => syslog(h),
+      (lines) => lines.some((l) => /closed: no TLS handshake within 10 s/.test(l)) && lines.some((l) => /^\d+ more AP port connection\(s\) refused/.test(l)),
+      15_000,
+    );
     const lines = syslog(h);
     expect(lines).toContain('AP port connection from 127.0.0.2 refused: more than 20 unfinished TLS handshakes from one address (EWC_AP_HANDSHAKES_PER_SOURCE)');
     expect(lines).toContain('179 more AP port connection(s) refused: more than 20 unfinished TLS handshakes from one address (EWC_AP_HANDSHAKES_PER_SOURCE)');
@@ -69,10 +78,19 @@ describe('the AP port under connections that never become APs', () => {
       socket.on('close', () => (closed += 1));
       held.push(socket);
     }
-    await waitFor('40 connections answered', () => ({ secured, closed }), ({ secured: s, closed: c }) => s + c >= 40, 10_000);
+    await waitFor(
+      '40 connections answered',
+      () => ({ secured, closed }),
+      ({ secured: s, closed: c }) => s + c >= 40,
+      10_000,
+    );
     expect({ secured, closed }).toEqual({ secured: 30, closed: 10 });
     await h.startFleet([DEMO_FLEET[0]]);
     expect(connectedAps(h)).toEqual([DEMO_FLEET[0].mac]);
-    await waitFor('the refusal in the log', () => syslog(h), (lines) => lines.includes('AP port connection from 127.0.0.3 refused: more than 30 connections from one address (EWC_AP_CONNECTIONS_PER_SOURCE)'));
+    await waitFor(
+      'the refusal in the log',
+      () => syslog(h),
+      (lines) => lines.includes('AP port connection from 127.0.0.3 refused: more than 30 connections from one address (EWC_AP_CONNECTIONS_PER_SOURCE)'),
+    );
   }, 60_000);
 });

@@ -124,7 +124,7 @@ export class ApRegistry {
 
   private async admit(tls: TLSSocket, auth: unknown): Promise<{ ok: true; info: ApJoinInfo; serial: string } | { ok: false; reason: string; rateLimited?: true }> {
     const certificate = typeof tls.getPeerCertificate === 'function' ? tls.getPeerCertificate() : null;
-    if (!tls.authorized || !certificate?.subject) return { ok: false, reason: 'no valid AP certificate from this controller\'s CA' };
+    if (!tls.authorized || !certificate?.subject) return { ok: false, reason: "no valid AP certificate from this controller's CA" };
     const parsed = apJoinInfoSchema.safeParse(auth);
     if (!parsed.success) return { ok: false, reason: escapeLogText(formatIssues(parsed.error.issues)) };
     const info = parsed.data;

@@ -105,7 +105,7 @@ export class ApSession {
       // has it, so nothing still reads the buffer): thousands of APs do not churn the garbage collector.
       const spare: Buffer[] = [];
       let failure: Error | null = null;
-      for (let offset = begin.offset; offset < offer.size && !failure; ) {
+      for (let offset = begin.offset; offset < offer.size && !failure;) {
         if (options.signal.aborted) throw new ApSessionError('Cancelled');
         const length = Math.min(BLOCK_BYTES, offer.size - offset);
         const buffer = spare.pop() ?? Buffer.allocUnsafe(BLOCK_BYTES);

@@ -13,7 +13,16 @@ import { rawJoin, type RawApSocket } from '../sim/testing/rawApClient';
 import { startTftpdHpa, type RunningTftpd } from '../sim/testing/tftpdHpa';
 
 // The controller must not believe an AP: every reply is parsed and checked, and a bad one fails that AP with a line.
-const JOIN: ApJoinInfo = { name: 'AP-LIAR', mac: '0a0b.0c0d.0e0f', model: 'C9120AXI-B', imageType: 'ap1g7', primaryVersion: '17.9.4.27', backupVersion: '17.3.3.26', freeSpaceKb: 400_000, hostsController: false };
+const JOIN: ApJoinInfo = {
+  name: 'AP-LIAR',
+  mac: '0a0b.0c0d.0e0f',
+  model: 'C9120AXI-B',
+  imageType: 'ap1g7',
+  primaryVersion: '17.9.4.27',
+  backupVersion: '17.3.3.26',
+  freeSpaceKb: 400_000,
+  hostsController: false,
+};
 
 interface Behaviour {
   begin?: (offer: ImageOffer) => unknown;
@@ -83,10 +92,18 @@ afterEach(async () => {
 async function predownloadTo(behaviour: Behaviour): Promise<ConsoleHarness> {
   harness = await startConsoleHarness({ EWC_MAX_RETRIES: '0' });
   ap = await fakeAp(harness, behaviour);
-  await waitFor('the AP joined', () => harness!.instance.api.getApImage().body as ApImageReport, (r) => r.aps.some((row) => row.connected));
+  await waitFor(
+    'the AP joined',
+    () => harness!.instance.api.getApImage().body as ApImageReport,
+    (r) => r.aps.some((row) => row.connected),
+  );
   const started = await harness.instance.api.startDownload({ mode: 'TFTP', imageServer: '127.0.0.1', imagePath: DEMO_IMAGE_PATH, port: tftpd.port, parallelMode: false }, ADMIN);
   expect(started.status).toBe(202);
-  await waitFor('the predownload to end', () => harness!.instance.orchestrator.view().stage, (stage) => stage === 'Failed' || stage === 'Activate');
+  await waitFor(
+    'the predownload to end',
+    () => harness!.instance.orchestrator.view().stage,
+    (stage) => stage === 'Failed' || stage === 'Activate',
+  );
   return harness;
 }
 
@@ -96,7 +113,9 @@ const logText = (h: ConsoleHarness) => (h.instance.api.getSyslog().body as { tex
 describe('an AP whose replies cannot be trusted', () => {
   it('fails when it reports a final digest other than the one offered (and is not marked Complete)', async () => {
     const h = await predownloadTo({ end: () => ({ ok: true, sha256: 'f'.repeat(64), message: 'Image signing verify success.' }) });
-    const expected = createHash('sha256').update(fs.readFileSync(path.join(serverRoot, DEMO_IMAGE_PATH, 'ap1g7'))).digest('hex');
+    const expected = createHash('sha256')
+      .update(fs.readFileSync(path.join(serverRoot, DEMO_IMAGE_PATH, 'ap1g7')))
+      .digest('hex');
     expect(row(h).predownloadStatus).toBe('Failed');
     expect(row(h).lastError).toBe(`Image verification failed: AP reported sha256 ${'f'.repeat(64)}, expected ${expected}`);
     expect(row(h).backupImage).toBe('17.3.3.26');
@@ -129,7 +148,11 @@ describe('an AP whose replies cannot be trusted', () => {
     const h = await predownloadTo({ reload: () => undefined });
     expect(h.instance.orchestrator.view().stage).toBe('Activate');
     expect((await h.instance.api.activate(ADMIN)).status).toBe(202);
-    await waitFor('the reload to end', () => h.instance.orchestrator.view().stage, (stage) => stage === 'Failed' || stage === 'Completed');
+    await waitFor(
+      'the reload to end',
+      () => h.instance.orchestrator.view().stage,
+      (stage) => stage === 'Failed' || stage === 'Completed',
+    );
     expect(row(h).predownloadStatus).toBe('Failed');
     expect(row(h).lastError).toMatch(/^AP sent an invalid reload reply/);
     expect(logText(h)).toContain('Reload failed: AP sent an invalid reload reply');

@@ -30,7 +30,10 @@ function client(overrides: Partial<CatalogClientOptions> = {}): CatalogClientOpt
 }
 
 async function failureOf(promise: Promise<unknown>): Promise<CatalogError> {
-  const error = await promise.then(() => null, (e: unknown) => e);
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(CatalogError);
   return error as CatalogError;
 }
@@ -40,7 +43,14 @@ describe('firmware check against a catalog whose certificate comes from another 
     const answer = await firmwareCheck(client(), firmwareCheckRequest(FLEET, '17.09.04a.0.6'));
     const result = summarizeCheck(catalog.service.url, FLEET, answer, new Date().toISOString());
     const byType = Object.fromEntries(result.imageTypes.map((t) => [t.imageType, t]));
-    expect(byType.ap1g8).toMatchObject({ models: ['C9130AXI-B'], apCount: 1, runningVersion: '17.9.4.27', latest: { version: '17.15.2.3', size: 200_000 }, recommended: { version: '17.12.1.5', size: 200_000 }, note: null });
+    expect(byType.ap1g8).toMatchObject({
+      models: ['C9130AXI-B'],
+      apCount: 1,
+      runningVersion: '17.9.4.27',
+      latest: { version: '17.15.2.3', size: 200_000 },
+      recommended: { version: '17.12.1.5', size: 200_000 },
+      note: null,
+    });
     expect(byType.ap3g3.latest).toMatchObject({ version: '17.12.1.5' });
     expect(result.message).toContain('New version available: latest 17.15.2.3');
     const files = answer.imageTypes.find((t) => t.imageType === 'ap1g8')!.latest!;
@@ -122,8 +132,14 @@ describe("the firmware check's identity and answer headers, as in the Aruba seed
     expect((await postCheck({ 'x-type': 'firmware-check', ...identity })).status).toBe(401);
   });
 
-  it("the controller refuses an answer that does not say X-Status-Code: success, or is for another session", async () => {
-    const release = { version: '17.12.1.5', controllerVersion: '17.12.01.0.5', image: { name: 'ap1g8', size: 1, sha256: 'a'.repeat(64), url: 'https://127.0.0.1/x' }, controllerImage: { name: 'C9800-AP-iosxe-wlc.bin', size: 1, sha256: 'a'.repeat(64), url: 'https://127.0.0.1/y' }, signedManifest: null };
+  it('the controller refuses an answer that does not say X-Status-Code: success, or is for another session', async () => {
+    const release = {
+      version: '17.12.1.5',
+      controllerVersion: '17.12.01.0.5',
+      image: { name: 'ap1g8', size: 1, sha256: 'a'.repeat(64), url: 'https://127.0.0.1/x' },
+      controllerImage: { name: 'C9800-AP-iosxe-wlc.bin', size: 1, sha256: 'a'.repeat(64), url: 'https://127.0.0.1/y' },
+      signedManifest: null,
+    };
     const answer = { imageTypes: [{ imageType: 'ap1g8', latest: release, recommended: release, releases: [release] }] };
     const cases: [Record<string, string>, string][] = [
       [{ 'x-status-code': 'failure' }, 'X-Status-Code is not success'],
@@ -174,7 +190,16 @@ describe('HTTPS download', () => {
     const url = new URL(file.url);
     url.port = String(relay.port);
     const destination = path.join(tempDir(), 'ap1g7');
-    const error = await failureOf(httpsDownload({ url: url.toString(), destination, size: file.size, sha256: file.sha256, trust: { caPem: catalog.certificate.caPem, fingerprint: null }, network: testNetwork({ timeoutMs: 400 }) }));
+    const error = await failureOf(
+      httpsDownload({
+        url: url.toString(),
+        destination,
+        size: file.size,
+        sha256: file.sha256,
+        trust: { caPem: catalog.certificate.caPem, fingerprint: null },
+        network: testNetwork({ timeoutMs: 400 }),
+      }),
+    );
     expect(error).toMatchObject({ code: 'timeout', reason: 'Timed out' });
     expect(fs.statSync(destination).size).toBeGreaterThan(0);
     await relay.close();
@@ -184,7 +209,9 @@ describe('HTTPS download', () => {
     const answer = await firmwareCheck(client(), firmwareCheckRequest(FLEET, 'x'));
     const file = answer.imageTypes[0].latest!.image;
     const destination = path.join(tempDir(), 'ap1g7');
-    const error = await failureOf(httpsDownload({ url: file.url, destination, size: file.size, sha256: '0'.repeat(64), trust: { caPem: catalog.certificate.caPem, fingerprint: null }, network: testNetwork() }));
+    const error = await failureOf(
+      httpsDownload({ url: file.url, destination, size: file.size, sha256: '0'.repeat(64), trust: { caPem: catalog.certificate.caPem, fingerprint: null }, network: testNetwork() }),
+    );
     expect(error.reason).toContain('SHA-256 mismatch');
     expect(fs.existsSync(destination)).toBe(false);
   });
@@ -208,7 +235,10 @@ describe('CCO image source', () => {
     const image = await source.fetch('ap1g8', path.join(dir, 'ap1g8'), fetchOptions);
     expect(image.bytes).toBe(200_000);
     expect((await source.fetch(CONTROLLER_IMAGE_FILE, path.join(dir, CONTROLLER_IMAGE_FILE), fetchOptions)).bytes).toBe(200_000);
-    const missing = await source.fetch('ap3g3', path.join(dir, 'ap3g3'), fetchOptions).then(() => null, (e: unknown) => e);
+    const missing = await source.fetch('ap3g3', path.join(dir, 'ap3g3'), fetchOptions).then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(missing).toBeInstanceOf(ImageTypeNotOfferedError);
     expect(missing).toMatchObject({ reason: "The catalog's release 17.15.2.3 has no image for ap3g3", retryable: false });
     expect(source.displayUrl('ap3g3')).toBe(`${catalog.service.url}/firmware/latest/ap3g3`);

@@ -14,11 +14,13 @@ import { firmwareCheckRequest } from './fleetCheck';
 // anywhere but loopback.
 
 /** A resolver that knows a few names: a unit seam standing in for DNS, so no query leaves the machine. */
-const names = (table: Record<string, string[]>): ResolveAll => async (hostname) => {
-  const addresses = table[hostname];
-  if (!addresses) throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' });
-  return addresses.map((address) => ({ address, family: address.includes(':') ? 6 : 4 }));
-};
+const names =
+  (table: Record<string, string[]>): ResolveAll =>
+  async (hostname) => {
+    const addresses = table[hostname];
+    if (!addresses) throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' });
+    return addresses.map((address) => ({ address, family: address.includes(':') ? 6 : 4 }));
+  };
 
 let catalog: TestCatalog;
 beforeAll(async () => {
@@ -35,7 +37,10 @@ afterEach(async () => {
 });
 
 async function failureOf(promise: Promise<unknown>): Promise<CatalogError> {
-  const error = await promise.then(() => null, (e: unknown) => e);
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(CatalogError);
   return error as CatalogError;
 }
@@ -46,8 +51,20 @@ const issuesOf = async (h: ConsoleHarness, url: string) => ((await h.instance.ap
 describe('catalog URL rules at Save', () => {
   it('refuses link-local, multicast, reserved and unspecified catalog URLs, in any notation', async () => {
     harness = await startConsoleHarness();
-    for (const url of ['https://169.254.169.254/latest/meta-data', 'https://[::ffff:169.254.169.254]/', 'https://[::ffff:a9fe:a9fe]:8443/', 'https://[fe80::1]/', 'https://224.0.0.1/', 'https://0.0.0.0/', 'https://[::]/', 'https://255.255.255.255/']) {
-      expect((await issuesOf(harness, url)).map((issue) => issue.path), url).toContain('cco.catalogUrl');
+    for (const url of [
+      'https://169.254.169.254/latest/meta-data',
+      'https://[::ffff:169.254.169.254]/',
+      'https://[::ffff:a9fe:a9fe]:8443/',
+      'https://[fe80::1]/',
+      'https://224.0.0.1/',
+      'https://0.0.0.0/',
+      'https://[::]/',
+      'https://255.255.255.255/',
+    ]) {
+      expect(
+        (await issuesOf(harness, url)).map((issue) => issue.path),
+        url,
+      ).toContain('cco.catalogUrl');
     }
     // The URL parser reads IPv4 in other notations too: 0xa9.0xfe.0xa9.0xfe is 169.254.169.254.
     expect(await issuesOf(harness, 'https://0xa9.0xfe.0xa9.0xfe/')).toContainEqual({ path: 'cco.catalogUrl', message: expect.stringContaining('169.254.169.254 is a link-local address') });
@@ -57,7 +74,9 @@ describe('catalog URL rules at Save', () => {
   it('refuses a loopback catalog unless EWC_CATALOG_ALLOW_LOOPBACK=1, which tests and the demo set', async () => {
     harness = await startConsoleHarness({ EWC_CATALOG_ALLOW_LOOPBACK: '0' });
     for (const url of ['https://127.0.0.1:8443', 'https://localhost:8443', 'https://[::1]:8443', 'https://[::ffff:127.0.0.1]:8443', 'https://2130706433:8443']) {
-      expect(await issuesOf(harness, url), url).toEqual([{ path: 'cco.catalogUrl', message: expect.stringMatching(/ is a loopback address .*EWC_CATALOG_ALLOW_LOOPBACK=1 allows one for tests and demos\)$/) }]);
+      expect(await issuesOf(harness, url), url).toEqual([
+        { path: 'cco.catalogUrl', message: expect.stringMatching(/ is a loopback address .*EWC_CATALOG_ALLOW_LOOPBACK=1 allows one for tests and demos\)$/) },
+      ]);
     }
     await harness.dispose();
     harness = await startConsoleHarness({ EWC_CATALOG_ALLOW_LOOPBACK: '1' });
@@ -67,9 +86,18 @@ describe('catalog URL rules at Save', () => {
 
 describe('catalog URL rules at resolution, before any connection', () => {
   it('refuses a name when any address it resolves to is refused, and answers the checked address otherwise', async () => {
-    const resolve = names({ 'metadata.example': ['10.0.0.7', '169.254.169.254'], 'mirror.example': ['10.0.0.7', 'fd12::7'], 'sneaky.example': ['::ffff:169.254.169.254'], 'local.example': ['127.0.0.1'] });
+    const resolve = names({
+      'metadata.example': ['10.0.0.7', '169.254.169.254'],
+      'mirror.example': ['10.0.0.7', 'fd12::7'],
+      'sneaky.example': ['::ffff:169.254.169.254'],
+      'local.example': ['127.0.0.1'],
+    });
     const refused = await failureOf(resolveCatalogHost('metadata.example', { allowLoopback: true, resolve }));
-    expect(refused).toMatchObject({ code: 'refused', retryable: false, reason: 'metadata.example resolves to 169.254.169.254, a link-local address (169.254.0.0/16, fe80::/10), where cloud metadata services answer: a firmware catalog cannot be there' });
+    expect(refused).toMatchObject({
+      code: 'refused',
+      retryable: false,
+      reason: 'metadata.example resolves to 169.254.169.254, a link-local address (169.254.0.0/16, fe80::/10), where cloud metadata services answer: a firmware catalog cannot be there',
+    });
     expect((await failureOf(resolveCatalogHost('sneaky.example', { allowLoopback: true, resolve }))).code).toBe('refused');
     expect((await failureOf(resolveCatalogHost('local.example', { allowLoopback: false, resolve }))).reason).toContain('local.example resolves to 127.0.0.1, a loopback address');
     expect(await resolveCatalogHost('mirror.example', { allowLoopback: false, resolve })).toBe('10.0.0.7');
@@ -98,7 +126,10 @@ describe('catalog URL rules at resolution, before any connection', () => {
     expect((await harness.instance.api.saveProfile({ ...ccoProfile(catalog.service.url, 'TFTP') }, ADMIN)).status).toBe(200);
     const before = catalog.service.requests.length;
     const result = (await harness.instance.catalogApi.check()).body as CatalogCheckResult;
-    expect(result).toMatchObject({ ok: false, message: `Failed to check for new version at ${catalog.service.url}: 127.0.0.1 is a loopback address (127.0.0.0/8, ::1, localhost): a firmware catalog cannot be there (EWC_CATALOG_ALLOW_LOOPBACK=1 allows one for tests and demos)` });
+    expect(result).toMatchObject({
+      ok: false,
+      message: `Failed to check for new version at ${catalog.service.url}: 127.0.0.1 is a loopback address (127.0.0.0/8, ::1, localhost): a firmware catalog cannot be there (EWC_CATALOG_ALLOW_LOOPBACK=1 allows one for tests and demos)`,
+    });
     expect(catalog.service.requests.length).toBe(before);
   });
 });
@@ -110,7 +141,12 @@ describe('failures without the remote text', () => {
       const service = net.createServer((socket) => socket.once('data', () => socket.end(banner)));
       await new Promise<void>((resolve) => service.listen(0, '127.0.0.1', resolve));
       const port = (service.address() as net.AddressInfo).port;
-      const error = await failureOf(firmwareCheck({ catalogUrl: `https://127.0.0.1:${port}`, account: TEST_ACCOUNT, trust: { caPem: null, fingerprint: null }, network: testNetwork(), identity: TEST_IDENTITY }, firmwareCheckRequest([], 'x')));
+      const error = await failureOf(
+        firmwareCheck(
+          { catalogUrl: `https://127.0.0.1:${port}`, account: TEST_ACCOUNT, trust: { caPem: null, fingerprint: null }, network: testNetwork(), identity: TEST_IDENTITY },
+          firmwareCheckRequest([], 'x'),
+        ),
+      );
       expect(error.reason).toBe('TLS handshake failed');
       await new Promise<void>((resolve) => service.close(() => resolve()));
     }

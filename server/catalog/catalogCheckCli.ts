@@ -45,7 +45,13 @@ async function main(): Promise<void> {
     const config = loadConfig();
     network = { ...catalogNetworkOf(config), timeoutMs: Number(values.timeout) * 1000, allowLoopback: values['allow-loopback'] };
     // The console of this data folder asks (its X-Guid), without an AP of its own: X-Ap-Info is NA, NA, NA.
-    identity = await controllerIdentity({ caCertPath: path.join(config.dataDir, 'pki', 'ca.crt'), aps: () => [], certificateSerial: async () => null, factoryDefault: () => false, requireSignedImages: config.requireSignedImages });
+    identity = await controllerIdentity({
+      caCertPath: path.join(config.dataDir, 'pki', 'ca.crt'),
+      aps: () => [],
+      certificateSerial: async () => null,
+      factoryDefault: () => false,
+      requireSignedImages: config.requireSignedImages,
+    });
   } catch (error) {
     fail(error instanceof ConfigError ? error.message : String(error));
   }

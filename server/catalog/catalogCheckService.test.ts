@@ -26,10 +26,20 @@ describe('CatalogCheckService', () => {
 
   it('keeps the last check in the database, across a restart, and logs each one', async () => {
     const dir = tempDir();
-    const profile: StoredProfile = { ...EMPTY_PROFILE, cco: { ...EMPTY_PROFILE.cco, catalogUrl: catalog.service.url, username: TEST_ACCOUNT.username, password: TEST_ACCOUNT.key, caCertificate: catalog.certificate.caPem } };
+    const profile: StoredProfile = {
+      ...EMPTY_PROFILE,
+      cco: { ...EMPTY_PROFILE.cco, catalogUrl: catalog.service.url, username: TEST_ACCOUNT.username, password: TEST_ACCOUNT.key, caCertificate: catalog.certificate.caPem },
+    };
     const lines: string[] = [];
     const steps: string[] = [];
-    const deps = { profile: () => profile, aps: () => [testAp('AP-1', 'ap1g8', 'C9130AXI-B')], controllerVersion: () => '17.09.04a.0.6', network: testNetwork(), caller: testCaller(steps), log: (l: { text: string }) => lines.push(l.text) };
+    const deps = {
+      profile: () => profile,
+      aps: () => [testAp('AP-1', 'ap1g8', 'C9130AXI-B')],
+      controllerVersion: () => '17.09.04a.0.6',
+      network: testNetwork(),
+      caller: testCaller(steps),
+      log: (l: { text: string }) => lines.push(l.text),
+    };
     const store = await openDataDirStore(dir);
     const service = new CatalogCheckService({ ...deps, db: store.db });
     expect(await service.last()).toMatchObject({ checkedAt: null, catalogUrl: catalog.service.url });
@@ -40,7 +50,8 @@ describe('CatalogCheckService', () => {
     // Seed: "awc_init_connection: 2043: connected to", "awc_init_connection: 2175: SSL certificate verification is successful",
     // "… X-Challenge: 4374… X-Session-Id: bc00cd7e-…" (the challenge), "Sent ap info in body 'CJ0080398, 18:64:72:c1:d3:fa, AP-115'",
     // "isc_exit: 603: disconnected  ---->Firmware returned by". Differs: addresses, the identity and what the catalog offers.
-    for (const words of ['connected to', 'SSL certificate verification is successful', 'X-Challenge: 4374', 'Sent ap info in body \'CJ0080398, 18:64:72:c1:d3:fa, AP-115^M \'-', 'Firmware returned by']) seedLine(words, 'aruba-iap-automatic-upgrade.en.txt');
+    for (const words of ['connected to', 'SSL certificate verification is successful', 'X-Challenge: 4374', "Sent ap info in body 'CJ0080398, 18:64:72:c1:d3:fa, AP-115^M '-", 'Firmware returned by'])
+      seedLine(words, 'aruba-iap-automatic-upgrade.en.txt');
     expect(steps).toEqual([
       `connected to 127.0.0.1:${catalog.service.port}`,
       `SSL certificate verification is successful: CN=Test catalog (SHA-256 fingerprint ${catalog.certificate.fingerprint})`,

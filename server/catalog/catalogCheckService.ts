@@ -22,7 +22,15 @@ export interface CatalogCheckDeps {
   checked?: (result: CatalogCheckResult) => void;
 }
 
-const NEVER_CHECKED = (catalogUrl: string): CatalogCheckResult => ({ checkedAt: null, catalogUrl, imageTypes: [], message: 'Not checked yet: press Check for New Version.', certificate: null, ok: true, fleetChanged: null });
+const NEVER_CHECKED = (catalogUrl: string): CatalogCheckResult => ({
+  checkedAt: null,
+  catalogUrl,
+  imageTypes: [],
+  message: 'Not checked yet: press Check for New Version.',
+  certificate: null,
+  ok: true,
+  fleetChanged: null,
+});
 
 /** Milliseconds from `now` to the next HH:MM (local time). */
 export function msUntilDaily(time: string, now = new Date()): number {
@@ -71,7 +79,11 @@ export class CatalogCheckService {
       }
     }
     await catalogCheckRows.save(this.deps.db, checkedAt, JSON.stringify(result));
-    this.deps.log({ severity: result.ok ? 'notice' : 'error', facility: result.ok ? 'UPGRADE-5-AP_SW_UPDATE_LOG_MSG' : 'UPGRADE-3-AP_SW_UPDATE_ERROR', text: `Check for New Version: ${result.message}` });
+    this.deps.log({
+      severity: result.ok ? 'notice' : 'error',
+      facility: result.ok ? 'UPGRADE-5-AP_SW_UPDATE_LOG_MSG' : 'UPGRADE-3-AP_SW_UPDATE_ERROR',
+      text: `Check for New Version: ${result.message}`,
+    });
     this.deps.checked?.(result);
     return result;
   }

@@ -96,7 +96,8 @@ export async function firmwareCheck(options: CatalogClientOptions, check: Firmwa
         [CATALOG_HEADERS.challengeHash]: challengeHash(options.account.key, nonce, sessionId, body),
       },
       body,
-      onSent: () => step(`Sent ap info '${apInfoHeader(identity.controllerAp)}' in X-Ap-Info (X-Mode ${identity.mode}, X-Guid ${identity.guid}), and ${check.imageTypes.length} image type(s) in the body`),
+      onSent: () =>
+        step(`Sent ap info '${apInfoHeader(identity.controllerAp)}' in X-Ap-Info (X-Mode ${identity.mode}, X-Guid ${identity.guid}), and ${check.imageTypes.length} image type(s) in the body`),
     },
     tls,
   );
@@ -104,9 +105,12 @@ export async function firmwareCheck(options: CatalogClientOptions, check: Firmwa
   if (response.statusCode !== 200) throw await failureOf(response.statusCode ?? 0, answer);
   const headers = checkAnswerHeadersSchema.safeParse(response.headers);
   if (!headers.success) throw new CatalogError('protocol', `The catalog answer does not follow the firmware-check protocol (${headers.error.issues[0]?.message})`);
-  if (headers.data[CATALOG_HEADERS.sessionId] !== sessionId) throw new CatalogError('protocol', 'The catalog answer does not follow the firmware-check protocol (X-Session-Id is not the one of the challenge)');
+  if (headers.data[CATALOG_HEADERS.sessionId] !== sessionId)
+    throw new CatalogError('protocol', 'The catalog answer does not follow the firmware-check protocol (X-Session-Id is not the one of the challenge)');
   const parsed = firmwareCheckResponseSchema.safeParse(answer);
   if (!parsed.success) throw new CatalogError('protocol', 'The catalog answer does not follow the firmware-check protocol');
-  step(`Firmware returned for ${parsed.data.imageTypes.length} image type(s): ${offered(parsed.data)} (X-Status-Code: ${headers.data[CATALOG_HEADERS.statusCode]}, X-Activation-Key: ${headers.data[CATALOG_HEADERS.activationKey]})`);
+  step(
+    `Firmware returned for ${parsed.data.imageTypes.length} image type(s): ${offered(parsed.data)} (X-Status-Code: ${headers.data[CATALOG_HEADERS.statusCode]}, X-Activation-Key: ${headers.data[CATALOG_HEADERS.activationKey]})`,
+  );
   return parsed.data;
 }

@@ -16,7 +16,16 @@ import { apStorageDir } from '../sim/ap/apStorage';
 // serves each release's vendor signature manifest, the console verifies it before delivery and each
 // AP again before staging. A TLS connection to a trusted catalog is no signature.
 
-const ap = (name: string, mac: string, imageType: string): FleetAp => ({ name, mac, model: 'C9130AXI-B', imageType, primaryVersion: '17.9.4.27', backupVersion: '17.3.3.26', freeSpaceKb: 400_000, hostsController: false });
+const ap = (name: string, mac: string, imageType: string): FleetAp => ({
+  name,
+  mac,
+  model: 'C9130AXI-B',
+  imageType,
+  primaryVersion: '17.9.4.27',
+  backupVersion: '17.3.3.26',
+  freeSpaceKb: 400_000,
+  hostsController: false,
+});
 const FLEET = [ap('AP-A', '70f0.96a1.0101', 'ap1g8'), ap('AP-B', '70f0.96a1.0102', 'ap1g7')];
 
 let harness: ConsoleHarness | null = null;
@@ -46,7 +55,13 @@ const ccoProfile = (url: string, caPem: string, account = TEST_ACCOUNT) => ({
 const rows = (h: ConsoleHarness) => (h.instance.api.getApImage().body as ApImageReport).aps;
 const syslog = (h: ConsoleHarness) => (h.instance.api.getSyslog().body as SyslogLine[]).map((line) => line.text);
 const imageFiles = (h: ConsoleHarness, mac: string) => fs.readdirSync(apStorageDir(path.join(h.config.dataDir, 'fleet'), mac)).filter((name) => /\.(img|part)(\.json)?$/.test(name));
-const finished = (h: ConsoleHarness) => waitFor('the predownload to end', () => h.instance.orchestrator.view(), (u) => u.stage === 'Activate' || u.stage === 'Failed', 60_000);
+const finished = (h: ConsoleHarness) =>
+  waitFor(
+    'the predownload to end',
+    () => h.instance.orchestrator.view(),
+    (u) => u.stage === 'Activate' || u.stage === 'Failed',
+    60_000,
+  );
 
 async function predownload(env: Record<string, string>, vendorKey?: KeyObject, trusted: KeyObject = generateKeyPairSync('ed25519').privateKey) {
   catalog = await startTestCatalog(300_000, undefined, vendorKey);
@@ -73,7 +88,10 @@ describe('CCO images and the signature rule (EWC_REQUIRE_SIGNED_IMAGES=1)', () =
     const { h, upgrade } = await predownload({ EWC_REQUIRE_SIGNED_IMAGES: '1' }, generateKeyPairSync('ed25519').privateKey);
     expect(upgrade.stage).toBe('Failed');
     for (const { mac } of FLEET) {
-      expect(rows(h).find((row) => row.mac === mac)).toMatchObject({ predownloadStatus: 'Failed', lastError: 'Image signing verify failed: the manifest signature does not verify with a trusted vendor key' });
+      expect(rows(h).find((row) => row.mac === mac)).toMatchObject({
+        predownloadStatus: 'Failed',
+        lastError: 'Image signing verify failed: the manifest signature does not verify with a trusted vendor key',
+      });
       expect(imageFiles(h, mac)).toEqual([]);
     }
     expect(syslog(h).filter((line) => /verify success/i.test(line))).toEqual([]);
@@ -104,7 +122,12 @@ describe('CCO images and the signature rule (EWC_REQUIRE_SIGNED_IMAGES=1)', () =
 
     expect((await harness.instance.api.activate(ADMIN)).status).toBe(202);
     const h = harness;
-    await waitFor('the network reload', () => h.instance.orchestrator.view(), (u) => u.stage === 'Completed' || u.stage === 'Failed', 60_000);
+    await waitFor(
+      'the network reload',
+      () => h.instance.orchestrator.view(),
+      (u) => u.stage === 'Completed' || u.stage === 'Failed',
+      60_000,
+    );
     expect(h.instance.orchestrator.view()).toMatchObject({ stage: 'Completed', targetVersion: DEMO_BUNDLE_VERSION });
     for (const row of rows(h)) expect(row.primaryImage).toBe(DEMO_BUNDLE_VERSION);
   });

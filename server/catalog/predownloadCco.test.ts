@@ -13,7 +13,16 @@ import { apStorageDir } from '../sim/ap/apStorage';
 const IMAGE_BYTES = 3_000_000;
 const CUT_AT = 1_200_000;
 
-const ap = (name: string, mac: string, imageType: string): FleetAp => ({ name, mac, model: 'C9130AXI-B', imageType, primaryVersion: '17.9.4.27', backupVersion: '17.3.3.26', freeSpaceKb: 400_000, hostsController: false });
+const ap = (name: string, mac: string, imageType: string): FleetAp => ({
+  name,
+  mac,
+  model: 'C9130AXI-B',
+  imageType,
+  primaryVersion: '17.9.4.27',
+  backupVersion: '17.3.3.26',
+  freeSpaceKb: 400_000,
+  hostsController: false,
+});
 
 let harness: ConsoleHarness | null = null;
 let catalog: TestCatalog | null = null;
@@ -49,7 +58,12 @@ describe('CCO predownload through the console, from a catalog with a certificate
     await harness.startFleet([ap('AP-A', '70f0.96a1.0001', 'ap1g8'), ap('AP-B', '70f0.96a1.0002', 'ap1g8')]);
 
     expect((await harness.instance.api.startDownload(ccoProfile(catalog.service.url, 'recommended'), ADMIN)).status).toBe(202);
-    await waitFor('stage Activate', () => harness!.instance.orchestrator.view(), (u) => u.stage === 'Activate' || u.stage === 'Failed', 60_000);
+    await waitFor(
+      'stage Activate',
+      () => harness!.instance.orchestrator.view(),
+      (u) => u.stage === 'Activate' || u.stage === 'Failed',
+      60_000,
+    );
     expect(harness.instance.orchestrator.view()).toMatchObject({ stage: 'Activate', targetVersion: '17.12.1.5', targetControllerVersion: '17.12.01.0.5' });
 
     const served = catalog.service.requests.filter((r) => r.path === '/files/17.12.1.5/ap1g8');
@@ -57,7 +71,11 @@ describe('CCO predownload through the console, from a catalog with a certificate
     const resumedAt = Number(/^bytes=(\d+)-$/.exec(served[1].range ?? '')?.[1]);
     expect(resumedAt).toBeGreaterThan(0);
     expect(served[1]).toMatchObject({ status: 206, bytesSent: IMAGE_BYTES - resumedAt });
-    expect(syslog(harness).map((l) => l.text).join('\n')).toContain(`resumed at byte ${resumedAt}`);
+    expect(
+      syslog(harness)
+        .map((l) => l.text)
+        .join('\n'),
+    ).toContain(`resumed at byte ${resumedAt}`);
     const published = await sha256OfFile(path.join(catalog.root, '17.12.1.5', 'ap1g8'));
     for (const mac of ['70f0.96a1.0001', '70f0.96a1.0002']) {
       expect(await sha256OfFile(path.join(apStorageDir(path.join(harness.config.dataDir, 'fleet'), mac), 'ap-backup.img'))).toBe(published);
@@ -71,11 +89,20 @@ describe('CCO predownload through the console, from a catalog with a certificate
     await harness.startFleet([ap('AP-NEW', '70f0.96a1.0003', 'ap1g8'), ap('AP-OLD', '2c5a.0f40.0004', 'ap3g3')]);
 
     expect((await harness.instance.api.startDownload(ccoProfile(catalog.service.url, 'latest'), ADMIN)).status).toBe(202);
-    await waitFor('the end of the predownload', () => harness!.instance.orchestrator.view(), (u) => u.stage === 'Activate' || u.stage === 'Failed', 60_000);
+    await waitFor(
+      'the end of the predownload',
+      () => harness!.instance.orchestrator.view(),
+      (u) => u.stage === 'Activate' || u.stage === 'Failed',
+      60_000,
+    );
     const byName = Object.fromEntries(report(harness).aps.map((a) => [a.name, a]));
     expect(byName['AP-NEW']).toMatchObject({ predownloadStatus: 'Complete', backupImage: '17.15.2.3' });
     expect(byName['AP-OLD']).toMatchObject({ predownloadStatus: 'NotSupported', lastError: "The catalog's release 17.15.2.3 has no image for ap3g3" });
-    expect(syslog(harness).map((l) => l.text).join('\n')).toContain('AP Name: AP-OLD Mac: 2c5a.0f40.0004 Image type ap3g3 not supported: The catalog');
+    expect(
+      syslog(harness)
+        .map((l) => l.text)
+        .join('\n'),
+    ).toContain('AP Name: AP-OLD Mac: 2c5a.0f40.0004 Image type ap3g3 not supported: The catalog');
     // The APs the release covers can be activated: a Not Supported AP does not hold the network back.
     expect(harness.instance.orchestrator.view().stage).toBe('Activate');
   });
@@ -86,7 +113,12 @@ describe('CCO predownload through the console, from a catalog with a certificate
     const host: FleetAp = { ...ap('AP6C41.0E16.E79C', '6c41.0e16.e79c', 'ap1g7'), model: 'C9120AXI-B', hostsController: true, controllerPrimaryVersion: '17.09.04a.0.6' };
     await harness.startFleet([host, ap('AP-NEW', '70f0.96a1.0003', 'ap1g8')]);
     expect((await harness.instance.api.startDownload(ccoProfile(catalog.service.url, 'recommended'), ADMIN)).status).toBe(202);
-    await waitFor('the end of the predownload', () => harness!.instance.orchestrator.view(), (u) => u.stage === 'Activate' || u.stage === 'Failed', 60_000);
+    await waitFor(
+      'the end of the predownload',
+      () => harness!.instance.orchestrator.view(),
+      (u) => u.stage === 'Activate' || u.stage === 'Failed',
+      60_000,
+    );
 
     // The request's identity: the AP that hosts the controller (its certificate's serial, its MAC and model), X-Mode EWC, this controller's X-Guid.
     const serial = (await harness.instance.trust.authorization(host.mac))!.certSerial;

@@ -31,7 +31,9 @@ describe('the last Check for New Version, read after the fleet changed', () => {
       ['ap3g3', '17.12.1.5', 'Already running the latest release 17.12.1.5'],
     ]);
     expect(now.message).toBe('New version available: latest 17.18.1.2, 17.12.1.5, recommended 17.12.1.5, for 1 of 2 image types.');
-    expect(now.fleetChanged).toBe('The fleet changed since this check: ap1g7 runs 17.12.1.5 (was 17.9.4.27); ap3g3 runs 17.12.1.5 (was 17.9.4.27). Statuses are for what runs now; the releases are those the catalog offered at the check.');
+    expect(now.fleetChanged).toBe(
+      'The fleet changed since this check: ap1g7 runs 17.12.1.5 (was 17.9.4.27); ap3g3 runs 17.12.1.5 (was 17.9.4.27). Statuses are for what runs now; the releases are those the catalog offered at the check.',
+    );
     expect(now.checkedAt).toBe(CHECKED.checkedAt);
   });
 

@@ -109,7 +109,9 @@ export async function connectVerified(url: URL, options: TlsRequestOptions): Pro
       const seen: SeenCertificate = { fingerprint: peer.fingerprint256 ?? '', subject: describeName(peer.subject), issuer: describeName(peer.issuer) };
       const trusted = trust.fingerprint ? seen.fingerprint === trust.fingerprint : socket.authorized;
       if (!trusted) {
-        const why = trust.fingerprint ? `fingerprint ${seen.fingerprint} is not the trusted ${trust.fingerprint}` : `${socket.authorizationError ?? 'untrusted certificate'} (fingerprint ${seen.fingerprint})`;
+        const why = trust.fingerprint
+          ? `fingerprint ${seen.fingerprint} is not the trusted ${trust.fingerprint}`
+          : `${socket.authorizationError ?? 'untrusted certificate'} (fingerprint ${seen.fingerprint})`;
         return fail(new CatalogError('certificate', `Certificate verification failed: ${why}`, seen));
       }
       cleanup();

@@ -66,11 +66,22 @@ describe('the CLI driven by Ansible (Debian ansible: cisco.ios over ansible.netc
       image_path: DEMO_IMAGE_PATH,
       ap_count: FLEET.length,
     };
-    fs.writeFileSync(inventory, `[ewc]\ncontroller ${Object.entries(vars).map(([k, v]) => `${k}=${v}`).join(' ')}\n`);
+    fs.writeFileSync(
+      inventory,
+      `[ewc]\ncontroller ${Object.entries(vars)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(' ')}\n`,
+    );
     const { stdout } = await run('/usr/bin/ansible-playbook', ['-i', inventory, PLAYBOOK], {
       timeout: 150_000,
       maxBuffer: 16 * 1024 * 1024,
-      env: { ...process.env, ANSIBLE_HOST_KEY_CHECKING: 'False', ANSIBLE_STDOUT_CALLBACK: 'json', ANSIBLE_LOCAL_TEMP: path.join(dir, 'ansible-tmp'), ANSIBLE_PERSISTENT_CONTROL_PATH_DIR: path.join(dir, 'ansible-pc') },
+      env: {
+        ...process.env,
+        ANSIBLE_HOST_KEY_CHECKING: 'False',
+        ANSIBLE_STDOUT_CALLBACK: 'json',
+        ANSIBLE_LOCAL_TEMP: path.join(dir, 'ansible-tmp'),
+        ANSIBLE_PERSISTENT_CONTROL_PATH_DIR: path.join(dir, 'ansible-pc'),
+      },
     });
     const result = playbookResult.parse(JSON.parse(stdout));
     expect(result.stats.controller).toMatchObject({ failures: 0, unreachable: 0 });

@@ -84,7 +84,13 @@ export class CliInterpreter {
   help(line: string): string[] {
     if (this.mode === 'exec') {
       const bar = line.lastIndexOf('|');
-      if (bar >= 0) return ['  include                 Include lines that match', '  exclude                 Exclude lines that match', '  begin                   Begin with the line that matches', '  section                 Filter a section of output'];
+      if (bar >= 0)
+        return [
+          '  include                 Include lines that match',
+          '  exclude                 Exclude lines that match',
+          '  begin                   Begin with the line that matches',
+          '  section                 Filter a section of output',
+        ];
     }
     return helpFor(TREES[this.mode], line, this.admin);
   }

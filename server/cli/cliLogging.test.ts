@@ -40,21 +40,37 @@ describe('logging in the CLI', () => {
     const added = await shell.command(`logging host 127.0.0.1 transport tcp port ${rsyslog.tcpPort}`);
     expect(added).not.toContain('%');
     // The line that says the host was added is the first one the host gets.
-    await waitFor('the start line at rsyslog', () => rsyslog.lines(), (lines) => lines.length === 1);
-    expect(rsyslog.lines()[0]).toMatch(new RegExp(`^<190>\\d+: \\*\\w{3} [ \\d]\\d [\\d:.]+: %SYS-6-LOGGINGHOST_STARTSTOP: Logging to host 127\\.0\\.0\\.1 \\(tcp port ${rsyslog.tcpPort}\\) started - configured by admin from 127\\.0\\.0\\.1 \\(ssh\\)$`));
+    await waitFor(
+      'the start line at rsyslog',
+      () => rsyslog.lines(),
+      (lines) => lines.length === 1,
+    );
+    expect(rsyslog.lines()[0]).toMatch(
+      new RegExp(
+        `^<190>\\d+: \\*\\w{3} [ \\d]\\d [\\d:.]+: %SYS-6-LOGGINGHOST_STARTSTOP: Logging to host 127\\.0\\.0\\.1 \\(tcp port ${rsyslog.tcpPort}\\) started - configured by admin from 127\\.0\\.0\\.1 \\(ssh\\)$`,
+      ),
+    );
     await shell.command('logging trap warn');
     await shell.command('logging facility local5');
     await shell.command('end');
 
-    expect(await shell.command('show running-config | include logging')).toContain(`logging trap warnings\r\nlogging facility local5\r\nlogging host 127.0.0.1 transport tcp port ${rsyslog.tcpPort}\r\n`);
+    expect(await shell.command('show running-config | include logging')).toContain(
+      `logging trap warnings\r\nlogging facility local5\r\nlogging host 127.0.0.1 transport tcp port ${rsyslog.tcpPort}\r\n`,
+    );
     const shown = await shell.command('show logging');
     expect(shown).toContain('    Trap logging: level warnings, ');
-    expect(shown).toContain(`        Logging to 127.0.0.1  (tcp port ${rsyslog.tcpPort}, link up),\r\n              1 message lines logged,\r\n              0 message lines queued (at most 1000),\r\n              0 message lines dropped (queue full)\r\n`);
+    expect(shown).toContain(
+      `        Logging to 127.0.0.1  (tcp port ${rsyslog.tcpPort}, link up),\r\n              1 message lines logged,\r\n              0 message lines queued (at most 1000),\r\n              0 message lines dropped (queue full)\r\n`,
+    );
     expect(await harness.instance.auth.audit.exportText()).toMatch(/admin@127\.0\.0\.1 \(ssh\) logging\.change host 127\.0\.0\.1 \(tcp port \d+\) added/);
 
     // A lockout is a warning: it reaches rsyslog, under local5 (21 × 8 + 4); the informational lines around it do not.
     for (let i = 0; i < 5; i++) await expect(SshShell.open(port, { username: 'nobody', password: `wrong-${i}` })).rejects.toThrow(/authentication/i);
-    const lines = await waitFor('the lockout line at rsyslog', () => rsyslog.lines(), (all) => all.length === 2);
+    const lines = await waitFor(
+      'the lockout line at rsyslog',
+      () => rsyslog.lines(),
+      (all) => all.length === 2,
+    );
     expect(lines[1]).toMatch(/^<172>\d+: \*\w{3} [ \d]\d [\d:.]+: %AUTH-4-ACCOUNT_LOCKED: Account nobody locked after 5 failed logins from 127\.0\.0\.1 \(ssh\), until /);
 
     await shell.command('configure terminal');

@@ -80,9 +80,21 @@ describe('the CLI driven by Netmiko (Debian python3-netmiko, cisco_ios driver)',
     // Listed as the controller lists them, by MAC: the seed's three (AP-POD-2-2, AP6C41.0E16.E79C, 9105-emorenoa) in the seed's order.
     const rule = lines.findIndex((l) => l.startsWith('-----'));
     const byMac = [...DEMO_FLEET].sort((a, b) => (a.mac < b.mac ? -1 : 1)).map((ap) => ap.name);
-    expect(lines.slice(rule + 1).filter((l) => l.trim()).map((l) => l.split(' ')[0])).toEqual(byMac);
+    expect(
+      lines
+        .slice(rule + 1)
+        .filter((l) => l.trim())
+        .map((l) => l.split(' ')[0]),
+    ).toEqual(byMac);
     expect(lines.find((l) => l.startsWith('AP Name'))!.split(/\s{2,}/)).toEqual([
-      'AP Name', 'Primary Image', 'Backup Image', 'Predownload Status', 'Predownload Version', 'Next Retry Time', 'Retry Count', 'Method',
+      'AP Name',
+      'Primary Image',
+      'Backup Image',
+      'Predownload Status',
+      'Predownload Version',
+      'Next Retry Time',
+      'Retry Count',
+      'Method',
     ]);
     for (const ap of DEMO_FLEET) {
       const row = lines.find((l) => l.startsWith(`${ap.name} `))!;
@@ -111,7 +123,7 @@ describe('the CLI driven by Netmiko (Debian python3-netmiko, cisco_ios driver)',
     const profile = harness.instance.api.getProfile().body as ImageDownloadProfileView;
     expect(profile).toMatchObject({ mode: 'TFTP', imageServer: '127.0.0.1', imagePath: DEMO_IMAGE_PATH, port: tftpd.port, parallelMode: false });
     expect(profilesSeen.some((p) => p.port === tftpd.port)).toBe(true);
-        const audit = (await harness.instance.auth.audit.recent()).filter((e) => e.sourceAddress === '127.0.0.1 (ssh)');
+    const audit = (await harness.instance.auth.audit.recent()).filter((e) => e.sourceAddress === '127.0.0.1 (ssh)');
     expect(audit.map((e) => e.action)).toEqual(expect.arrayContaining(['login', 'profile.save', 'upgrade.download', 'upgrade.activate']));
 
     // swap then reset is the page's Activate: every AP reloads onto the predownloaded image and joins again.
@@ -121,7 +133,11 @@ describe('the CLI driven by Netmiko (Debian python3-netmiko, cisco_ios driver)',
       const row = result.afterReset.split('\n').find((l) => l.startsWith(`${ap.name} `))!;
       expect(row.split(/\s+/).slice(0, 4)).toEqual([ap.name, DEMO_BUNDLE_VERSION, '17.9.4.27', 'Joined']);
     }
-    await waitFor('stage Completed', () => harness.instance.orchestrator.view().stage, (stage) => stage === 'Completed' || stage === 'Failed');
+    await waitFor(
+      'stage Completed',
+      () => harness.instance.orchestrator.view().stage,
+      (stage) => stage === 'Completed' || stage === 'Failed',
+    );
     expect(harness.instance.orchestrator.view().stage).toBe('Completed');
     const report = harness.instance.api.getApImage().body as ApImageReport;
     expect(report.aps.map((ap) => [ap.name, ap.predownloadStatus, ap.primaryImage]).sort()).toEqual(DEMO_FLEET.map((ap) => [ap.name, 'Joined', DEMO_BUNDLE_VERSION]).sort());

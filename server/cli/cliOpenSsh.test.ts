@@ -39,7 +39,7 @@ function ssh(args: string[], input: string): Promise<{ output: string; code: num
   });
 }
 
-describe('the CLI with OpenSSH\'s ssh client', () => {
+describe("the CLI with OpenSSH's ssh client", () => {
   it('runs a script piped into an interactive session to its last line, exit included', async () => {
     const { output, code } = await ssh(['-tt', 'admin@127.0.0.1'], 'terminal length 0\nshow version\nshow ap image | include Total\nexit\n');
     expect(code).toBe(0);

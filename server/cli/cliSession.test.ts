@@ -49,7 +49,14 @@ describe('an SSH session on the CLI', () => {
     const ended = await shell.command('end');
     expect(ended).toMatch(/\r\nEWC#$/);
     expect(ended).not.toContain('%');
-    expect(profile()).toMatchObject({ mode: 'SFTP', imageServer: '10.20.30.40', imagePath: 'Documents/sftp_files/EWC_17_12_1', port: 22, parallelMode: true, sftp: { username: 'calo', hasPassword: true } });
+    expect(profile()).toMatchObject({
+      mode: 'SFTP',
+      imageServer: '10.20.30.40',
+      imagePath: 'Documents/sftp_files/EWC_17_12_1',
+      port: 22,
+      parallelMode: true,
+      sftp: { username: 'calo', hasPassword: true },
+    });
 
     // The running config shows the password only as the console's AES form, never in clear.
     const running = await shell.command('show running-config');
@@ -143,7 +150,9 @@ describe('an SSH session on the CLI', () => {
     const shell = await admin();
     await shell.waitFor(/EWC#$/);
     const from = shell.output.length;
-    shell.send('configure terminal\rwireless profile image-download default\rimage-download-mode tftp\rtftp-image-server 192.0.2.9\rtftp-image-path /pasted\rtftp-image-port 6969\rend\rshow run | include tftp-image\r');
+    shell.send(
+      'configure terminal\rwireless profile image-download default\rimage-download-mode tftp\rtftp-image-server 192.0.2.9\rtftp-image-path /pasted\rtftp-image-port 6969\rend\rshow run | include tftp-image\r',
+    );
     const screen = await shell.waitFor(/tftp-image-port 6969\r\nEWC#$/, from);
     expect(screen).toContain('EWC(config-wireless-image-download-profile-tftp)#tftp-image-path /pasted');
     expect(screen).toContain('EWC(config-wireless-image-download-profile-tftp)#end\r\nEWC#show run | include tftp-image');
@@ -193,7 +202,9 @@ describe('an SSH session on the CLI', () => {
       expect(after).toMatchObject({ mode: 'TFTP', imageServer: '10.0.0.55', imagePath: '/EWC/cli-only', tftp: { imageServer: '10.0.0.55', imagePath: '/EWC/cli-only' } });
       expect(after.sftp).toEqual(before.sftp);
       const saved = (await harness.instance.auth.audit.recent()).slice(trail).filter((entry) => entry.action === 'profile.save');
-      expect(saved.map((entry) => entry.detail)).toEqual([`mode CCO -> TFTP, tftp.imageServer ${before.tftp.imageServer || '""'} -> 10.0.0.55, tftp.imagePath ${before.tftp.imagePath || '""'} -> /EWC/cli-only`]);
+      expect(saved.map((entry) => entry.detail)).toEqual([
+        `mode CCO -> TFTP, tftp.imageServer ${before.tftp.imageServer || '""'} -> 10.0.0.55, tftp.imagePath ${before.tftp.imagePath || '""'} -> /EWC/cli-only`,
+      ]);
     } finally {
       await catalog.service.close();
       fs.rmSync(catalog.root, { recursive: true, force: true });
@@ -205,7 +216,16 @@ describe('an SSH session on the CLI', () => {
     try {
       const shell = await admin();
       await shell.waitFor(/EWC#$/);
-      for (const line of ['conf t', 'wireless profile image-download default', 'image-download-mode sftp', 'sftp-image-server 127.0.0.1', `sftp-image-port ${sftp.port}`, 'sftp-image-path bundle', 'sftp-username images', 'sftp-password 0 images-password']) {
+      for (const line of [
+        'conf t',
+        'wireless profile image-download default',
+        'image-download-mode sftp',
+        'sftp-image-server 127.0.0.1',
+        `sftp-image-port ${sftp.port}`,
+        'sftp-image-path bundle',
+        'sftp-username images',
+        'sftp-password 0 images-password',
+      ]) {
         await shell.command(line);
       }
       expect(await shell.command('end')).toMatch(/\r\nEWC#$/);
@@ -218,9 +238,15 @@ describe('an SSH session on the CLI', () => {
       await shell.command('end');
       expect(profile().sftp.hostKeyFingerprint).toBe(sftp.fingerprint);
       // Trusted, the login goes through; the bundle path does not exist on this server, so the upgrade fails at once and says why.
-      expect(await shell.command('ap image predownload')).toMatch(/% Error: Upgrade \d+ failed: Failed to download file sftp:\/\/\*{5}@127\.0\.0\.1:\d+\/bundle\/version\.info: No such file or directory/);
+      expect(await shell.command('ap image predownload')).toMatch(
+        /% Error: Upgrade \d+ failed: Failed to download file sftp:\/\/\*{5}@127\.0\.0\.1:\d+\/bundle\/version\.info: No such file or directory/,
+      );
       expect(await shell.command('show running-config | include sftp-password')).toMatch(/ sftp-password aes \S+\r\n/);
-      await waitFor('the SFTP run to end', () => harness.instance.orchestrator.view().state, (state) => state !== 'running');
+      await waitFor(
+        'the SFTP run to end',
+        () => harness.instance.orchestrator.view().state,
+        (state) => state !== 'running',
+      );
     } finally {
       await sftp.close();
     }
@@ -327,7 +353,12 @@ describe('CLI accounts', () => {
       expect(shell.output).toContain('% Session idle timeout');
       // The login this session opened ends with it: its logout follows its login in the trail.
       const loginId = (await instance.auth.audit.recent()).filter((e) => e.username === 'admin' && e.action === 'login').at(-1)!.id;
-      const logout = await waitFor('the logout', async () => (await instance.auth.audit.recent()).find((e) => e.id > loginId && e.action === 'logout'), (e) => e !== undefined, 10_000);
+      const logout = await waitFor(
+        'the logout',
+        async () => (await instance.auth.audit.recent()).find((e) => e.id > loginId && e.action === 'logout'),
+        (e) => e !== undefined,
+        10_000,
+      );
       expect(logout).toMatchObject({ username: 'admin', sourceAddress: '127.0.0.1 (ssh)' });
     } finally {
       await server.close();

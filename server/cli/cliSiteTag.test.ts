@@ -24,7 +24,10 @@ const FLEET: FleetAp[] = [
   { ...DEMO_FLEET[4], siteTag: SITE_B },
 ];
 /** The site's APs, in the order the controller lists them (by MAC). */
-const inSite = (site: string) => FLEET.filter((ap) => ap.siteTag === site).sort((a, b) => (a.mac < b.mac ? -1 : 1)).map((ap) => ap.name);
+const inSite = (site: string) =>
+  FLEET.filter((ap) => ap.siteTag === site)
+    .sort((a, b) => (a.mac < b.mac ? -1 : 1))
+    .map((ap) => ap.name);
 
 let serverRoot: string;
 let tftpd: { port: number; stop(): Promise<void> };
@@ -84,7 +87,9 @@ describe("IOS-XE 17.15's per-site predownload over plain ssh", () => {
     expect(upgrade()).toMatchObject({ upgradeId: 1, stage: 'Cancelled' });
     for (const name of inSite(SITE_A)) expect(statuses()[name]).toBe('Aborted');
     for (const name of inSite(SITE_B)) expect(statuses()[name]).toBe('None');
-    expect((await harness.instance.auth.audit.recent()).some((entry) => entry.action === 'upgrade.cancel' && entry.detail === `upgrade 1 (site tag ${SITE_A})` && entry.sourceAddress === '127.0.0.1 (ssh)')).toBe(true);
+    expect(
+      (await harness.instance.auth.audit.recent()).some((entry) => entry.action === 'upgrade.cancel' && entry.detail === `upgrade 1 (site tag ${SITE_A})` && entry.sourceAddress === '127.0.0.1 (ssh)'),
+    ).toBe(true);
   });
 
   it("stops one site tag's APs in a predownload to every AP, and the others go on to Activate", async () => {

@@ -83,12 +83,15 @@ export function createConsoleCliBackend(deps: ConsoleCliDeps): { backend: CliBac
       return result.status === 200 ? [] : refusal(result, 'Image download profile not saved');
     },
     profileConfig: () => String(api.exportConfig().body),
-    predownload: (actor, options = {}) =>
-      startPredownload(actor, options.replaceBackup ? { confirmReplaceBackup: true } : {}, { started: '', replaceBackup: 'ap image predownload replace-backup' }),
+    predownload: (actor, options = {}) => startPredownload(actor, options.replaceBackup ? { confirmReplaceBackup: true } : {}, { started: '', replaceBackup: 'ap image predownload replace-backup' }),
     predownloadSiteTag: async (actor, siteTag) => {
       if (!deps.apImage().aps.some((ap) => ap.siteTag === siteTag)) return [`% Error: No AP of this controller is in site tag ${siteTag}.`];
       // IOS's per-site command has no replace-backup: the page's Save & Download, with this site tag as its target, confirms it.
-      return startPredownload(actor, { targets: siteTagTargets(siteTag) }, { started: ` for site tag ${siteTag}`, replaceBackup: 'Save & Download on the page with this site tag as its target, and confirm' });
+      return startPredownload(
+        actor,
+        { targets: siteTagTargets(siteTag) },
+        { started: ` for site tag ${siteTag}`, replaceBackup: 'Save & Download on the page with this site tag as its target, and confirm' },
+      );
     },
     abortSiteTag: async (actor, siteTag) => {
       const result = await api.maintenance.abortSiteTag(siteTag, actor);
@@ -108,7 +111,7 @@ export function createConsoleCliBackend(deps: ConsoleCliDeps): { backend: CliBac
     reset: async (actor: CliActor) => {
       const upgrade = deps.upgrade();
       if (upgrade.stage !== 'Activate' || swappedUpgrade === null || swappedUpgrade !== upgrade.upgradeId) {
-        return ['% Error: No AP image swap pending: run ap image swap first (swap then reset is the page\'s Activate).'];
+        return ["% Error: No AP image swap pending: run ap image swap first (swap then reset is the page's Activate)."];
       }
       const result = await api.activate(actor);
       if (result.status !== 202) return refusal(result, 'Reset refused');

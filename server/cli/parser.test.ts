@@ -6,7 +6,7 @@ import { completeLine, helpFor, parseCommand } from './parser';
 import { applyPipe, splitPipe } from './pipes';
 import { MORE_PROMPT, Pager } from './pager';
 
-const keywordsOf = (outcome: ReturnType<typeof parseCommand>) => (outcome.kind === 'command' ? outcome.node.keyword ?? outcome.node.name : outcome.kind);
+const keywordsOf = (outcome: ReturnType<typeof parseCommand>) => (outcome.kind === 'command' ? (outcome.node.keyword ?? outcome.node.name) : outcome.kind);
 
 describe('IOS command parsing', () => {
   it('takes any unique prefix of each word', () => {

@@ -6,12 +6,7 @@ export interface Token {
   start: number;
 }
 
-export type ParseOutcome =
-  | { kind: 'empty' }
-  | { kind: 'command'; node: CommandNode; args: CommandArgs }
-  | { kind: 'invalid'; position: number }
-  | { kind: 'incomplete' }
-  | { kind: 'ambiguous' };
+export type ParseOutcome = { kind: 'empty' } | { kind: 'command'; node: CommandNode; args: CommandArgs } | { kind: 'invalid'; position: number } | { kind: 'incomplete' } | { kind: 'ambiguous' };
 
 export function tokenize(line: string): Token[] {
   return [...line.matchAll(/\S+/g)].map((m) => ({ text: m[0], start: m.index }));

@@ -8,10 +8,7 @@ export interface PipeFilter {
   pattern: RegExp;
 }
 
-export type PipeSplit =
-  | { ok: true; command: string; filter: PipeFilter | null }
-  | { ok: false; error: 'invalid'; position: number }
-  | { ok: false; error: 'incomplete' | 'ambiguous' };
+export type PipeSplit = { ok: true; command: string; filter: PipeFilter | null } | { ok: false; error: 'invalid'; position: number } | { ok: false; error: 'incomplete' | 'ambiguous' };
 
 /** Splits `show … | include REGEX` into the command and its output filter; the regex is the rest of the line, as on IOS. */
 export function splitPipe(line: string): PipeSplit {

@@ -8,12 +8,30 @@ import { queryApImage } from './apImageView';
 
 function storedAp(mac: string, name: string, imageType: string): AccessPointRecord {
   return {
-    mac, name, model: 'C9120AXI-B', imageType,
+    mac,
+    name,
+    model: 'C9120AXI-B',
+    imageType,
     // What an older console stored for every AP.
     role: 'Master',
-    primaryImage: '17.9.4.27', backupImage: '17.3.3.26', backupImageSha256: null, controllerPrimaryImage: null, controllerBackupImage: null,
-    hostsController: false, freeSpaceKb: 400_000, predownloadStatus: 'None', predownloadVersion: null, retryCount: 0, nextRetryTime: null,
-    method: 'CAPWAP', lastError: null, upgradeId: null, lastSeenAt: '2026-11-30T00:00:00.000Z', siteTag: 'default-site-tag', neighbors: [], activationExcluded: false,
+    primaryImage: '17.9.4.27',
+    backupImage: '17.3.3.26',
+    backupImageSha256: null,
+    controllerPrimaryImage: null,
+    controllerBackupImage: null,
+    hostsController: false,
+    freeSpaceKb: 400_000,
+    predownloadStatus: 'None',
+    predownloadVersion: null,
+    retryCount: 0,
+    nextRetryTime: null,
+    method: 'CAPWAP',
+    lastError: null,
+    upgradeId: null,
+    lastSeenAt: '2026-11-30T00:00:00.000Z',
+    siteTag: 'default-site-tag',
+    neighbors: [],
+    activationExcluded: false,
   };
 }
 
@@ -22,7 +40,14 @@ describe('the Role column', () => {
     const fleet = new FleetProjection();
     // Two APs of one image type: on the EWC one would be the Master and the other its Slave.
     for (const ap of [storedAp('00a2.eeb1.7f40', 'AP-LOBBY-9115', 'ap1g7'), storedAp('6c41.0e16.e79c', 'AP6C41.0E16.E79C', 'ap1g7'), storedAp('2c5a.0f40.6920', 'AP-POD-2-2', 'ap3g3')]) fleet.put(ap);
-    const report = queryApImage(DEFAULT_AP_IMAGE_PAGE_QUERY, { fleet, progress: new TransferProgress(), isConnected: () => true, imageFetchedFor: () => false, queuePositions: () => new Map(), predownloadRunning: () => false });
+    const report = queryApImage(DEFAULT_AP_IMAGE_PAGE_QUERY, {
+      fleet,
+      progress: new TransferProgress(),
+      isConnected: () => true,
+      imageFetchedFor: () => false,
+      queuePositions: () => new Map(),
+      predownloadRunning: () => false,
+    });
     expect(report.aps.map((row) => row.role)).toEqual(['NA', 'NA', 'NA']);
     const summary = renderShowApSummary(report);
     expect(summary.filter((line) => /[0-9a-f]{4}\.[0-9a-f]{4}\.[0-9a-f]{4}/.test(line)).map((line) => line.slice(84, 94).trim())).toEqual(['NA', 'NA', 'NA']);

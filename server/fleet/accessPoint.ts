@@ -1,27 +1,26 @@
 import type { ApImageRow } from '../../lib/apImage';
 
 /** An AP as the controller keeps it: `show ap image`'s stored columns, and what the upgrade needs beside them. Live progress is not kept here. */
-export interface AccessPointRecord
-  extends Pick<
-    ApImageRow,
-    | 'mac'
-    | 'name'
-    | 'model'
-    | 'imageType'
-    | 'role'
-    | 'primaryImage'
-    | 'backupImage'
-    | 'backupImageSha256'
-    | 'predownloadStatus'
-    | 'predownloadVersion'
-    | 'retryCount'
-    | 'nextRetryTime'
-    | 'method'
-    | 'hostsController'
-    | 'lastError'
-    | 'siteTag'
-    | 'activationExcluded'
-  > {
+export interface AccessPointRecord extends Pick<
+  ApImageRow,
+  | 'mac'
+  | 'name'
+  | 'model'
+  | 'imageType'
+  | 'role'
+  | 'primaryImage'
+  | 'backupImage'
+  | 'backupImageSha256'
+  | 'predownloadStatus'
+  | 'predownloadVersion'
+  | 'retryCount'
+  | 'nextRetryTime'
+  | 'method'
+  | 'hostsController'
+  | 'lastError'
+  | 'siteTag'
+  | 'activationExcluded'
+> {
   controllerPrimaryImage: string | null;
   controllerBackupImage: string | null;
   freeSpaceKb: number;

@@ -52,10 +52,13 @@ const STEPS: Step[] = [
   ['one of another image type joins', (f) => f.put(ap('d', { imageType: 'ap1g8' }))],
   ['all are enrolled in upgrade 7', (f) => ['a', 'b', 'c', 'd'].forEach((mac) => f.put({ ...f.get(mac)!, predownloadStatus: 'Initiated', upgradeId: 7 }))],
   ['two start downloading', (f) => ['a', 'd'].forEach((mac) => f.put({ ...f.get(mac)!, predownloadStatus: 'Predownloading' }))],
-  ['one completes, one fails', (f) => {
-    f.put({ ...f.get('a')!, predownloadStatus: 'Complete' });
-    f.put({ ...f.get('d')!, predownloadStatus: 'Failed' });
-  }],
+  [
+    'one completes, one fails',
+    (f) => {
+      f.put({ ...f.get('a')!, predownloadStatus: 'Complete' });
+      f.put({ ...f.get('d')!, predownloadStatus: 'Failed' });
+    },
+  ],
   ['an AP changes image type on rejoin', (f) => f.put({ ...f.get('b')!, imageType: 'ap1g8' })],
   ['a new upgrade takes one AP', (f) => f.put({ ...f.get('c')!, upgradeId: 8, predownloadStatus: 'Initiated' })],
   ['an AP is removed', (f) => f.remove('d')],

@@ -50,7 +50,12 @@ export class ApAuthorizationApi {
     const parsed = createEnrolmentTokenSchema.safeParse(body ?? {});
     if (!parsed.success) return { status: 400, body: { error: 'Invalid enrolment token', issues: toFieldIssues(parsed.error) } };
     const { token, view } = await this.trust.createToken(parsed.data, actor.username);
-    await this.audit.record({ username: actor.username, sourceAddress: actor.sourceAddress, action: 'ap.token.create', detail: `token ${view.id}${view.mac ? ` for ${view.mac}` : ''}, valid until ${view.expiresAt}` });
+    await this.audit.record({
+      username: actor.username,
+      sourceAddress: actor.sourceAddress,
+      action: 'ap.token.create',
+      detail: `token ${view.id}${view.mac ? ` for ${view.mac}` : ''}, valid until ${view.expiresAt}`,
+    });
     return { status: 201, body: { token, enrolmentToken: view } };
   }
 

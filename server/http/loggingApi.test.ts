@@ -20,7 +20,14 @@ async function cookieFor(username: string, password: string): Promise<string> {
 beforeAll(async () => {
   harness = await startConsoleHarness();
   const { instance } = harness;
-  installApis({ console: instance.api, auth: instance.authApi, catalog: instance.catalogApi, imageTrust: instance.imageTrustApi, apAuthorization: instance.apAuthorizationApi, logging: new LoggingApi(instance.logging) });
+  installApis({
+    console: instance.api,
+    auth: instance.authApi,
+    catalog: instance.catalogApi,
+    imageTrust: instance.imageTrustApi,
+    apAuthorization: instance.apAuthorizationApi,
+    logging: new LoggingApi(instance.logging),
+  });
   await instance.auth.createUser({ username: 'admin', sourceAddress: '127.0.0.1' }, { username: 'noc', password: 'noc-monitor-Quartz-Lantern', role: 'monitor' });
   adminCookie = await cookieFor('admin', TEST_ADMIN_PASSWORD);
   monitorCookie = await cookieFor('noc', 'noc-monitor-Quartz-Lantern');
@@ -69,7 +76,14 @@ describe('PUT /api/logging', () => {
     const saved = await put(adminCookie, { trap: 'warnings', hosts: [{ address: '127.0.0.1', transport: 'tcp' }, { address: '::1' }] });
     expect(saved.status).toBe(200);
     const view = (await saved.json()) as LoggingView;
-    expect(view.settings).toEqual({ trap: 'warnings', facility: 'local7', hosts: [{ address: '127.0.0.1', transport: 'tcp', port: 601 }, { address: '::1', transport: 'udp', port: 514 }] });
+    expect(view.settings).toEqual({
+      trap: 'warnings',
+      facility: 'local7',
+      hosts: [
+        { address: '127.0.0.1', transport: 'tcp', port: 601 },
+        { address: '::1', transport: 'udp', port: 514 },
+      ],
+    });
     expect(view.hosts.map((host) => host.address)).toEqual(['127.0.0.1', '::1']);
 
     expect((await put(monitorCookie, { hosts: [] })).status).toBe(403);

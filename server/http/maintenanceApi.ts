@@ -24,7 +24,10 @@ export interface MaintenanceApiDeps {
   audit: AuditLog;
 }
 
-const idSchema = z.string().regex(/^\d{1,9}$/, 'the id is a whole number').transform(Number);
+const idSchema = z
+  .string()
+  .regex(/^\d{1,9}$/, 'the id is a whole number')
+  .transform(Number);
 
 const conflict = (error: unknown): ApiResult => {
   if (error instanceof ApActionError) return { status: error.missing ? 404 : 409, body: { error: error.message } };
@@ -94,8 +97,7 @@ export class MaintenanceApi {
     if (!mac.success) return notAMac(rawMac);
     const actions = this.deps.orchestrator.apActions;
     try {
-      const ap =
-        action === 'retry' ? actions.retryNow(mac.data) : action === 'abort' ? actions.abort(mac.data) : actions.exclude(mac.data, action === 'exclude');
+      const ap = action === 'retry' ? actions.retryNow(mac.data) : action === 'abort' ? actions.abort(mac.data) : actions.exclude(mac.data, action === 'exclude');
       await this.audited(actor, `ap.${action}`, `${ap.name} ${ap.mac}`);
       return { status: 202, body: { mac: ap.mac, name: ap.name, predownloadStatus: ap.predownloadStatus, activationExcluded: ap.activationExcluded } };
     } catch (error) {

@@ -21,7 +21,7 @@ function exported(): string {
 }
 
 describe('Export configuration', () => {
-  it('shows both modes\' lines, in show running-config as in the export, and switching the mode changes the mode line only', async () => {
+  it("shows both modes' lines, in show running-config as in the export, and switching the mode changes the mode line only", async () => {
     const login = { username: 'admin', password: TEST_ADMIN_PASSWORD };
     const cliPort = await harness.instance.cli.listening;
     const shell = await SshShell.open(cliPort, login);
@@ -59,7 +59,8 @@ describe('Export configuration', () => {
       expect(await shown()).toEqual(profileLines('tftp'));
 
       // Switching to SFTP (with its password) leaves every server line as it was.
-      for (const line of ['configure terminal', 'wireless profile image-download default', 'image-download-mode sftp', 'sftp-password 0 calo-Pa55word', 'end']) expect(await shell.command(line)).not.toContain('%');
+      for (const line of ['configure terminal', 'wireless profile image-download default', 'image-download-mode sftp', 'sftp-password 0 calo-Pa55word', 'end'])
+        expect(await shell.command(line)).not.toContain('%');
       const sealed = (await harness.instance.store.db.selectFrom('image_download_profile').select('sftp_password').where('id', '=', 1).executeTakeFirstOrThrow()).sftp_password;
       expect(exported().split('\n')).toEqual([...profileLines('sftp', [` sftp-password aes ${sealed}`]), '']);
       expect(await shown()).toEqual(profileLines('sftp', [` sftp-password aes ${sealed}`]));

@@ -50,7 +50,12 @@ describe('switching between TFTP and SFTP', () => {
     const started = await api.startDownload({ mode: 'TFTP' }, ADMIN);
     expect(started.status).toBe(202);
     expect(view(harness)).toMatchObject({ mode: 'TFTP', imageServer: '127.0.0.1', imagePath: DEMO_IMAGE_PATH, port: tftpd.port });
-    await waitFor('the predownload to end', () => harness!.instance.orchestrator.view(), (u) => u.stage === 'Activate' || u.stage === 'Failed', 90_000);
+    await waitFor(
+      'the predownload to end',
+      () => harness!.instance.orchestrator.view(),
+      (u) => u.stage === 'Activate' || u.stage === 'Failed',
+      90_000,
+    );
     expect(harness.instance.orchestrator.view()).toMatchObject({ stage: 'Activate', targetVersion: DEMO_BUNDLE_VERSION });
     expect((api.getApImage().body as ApImageReport).aps.map((ap) => ap.predownloadStatus)).toEqual(['Complete', 'Complete']);
     expect(syslog(harness)).toContain(`tftp://127.0.0.1:${tftpd.port}${DEMO_IMAGE_PATH}/`);
@@ -58,7 +63,14 @@ describe('switching between TFTP and SFTP', () => {
 
     // And back to SFTP: its own server, path and port, as saved.
     expect((await api.saveProfile({ mode: 'SFTP' }, ADMIN)).status).toBe(200);
-    expect(view(harness)).toMatchObject({ mode: 'SFTP', imageServer: '127.0.0.1', imagePath: 'EWC/17_12_1_5', port: SFTP_PORT, tftp: { port: tftpd.port }, sftp: { port: SFTP_PORT, hasPassword: true } });
+    expect(view(harness)).toMatchObject({
+      mode: 'SFTP',
+      imageServer: '127.0.0.1',
+      imagePath: 'EWC/17_12_1_5',
+      port: SFTP_PORT,
+      tftp: { port: tftpd.port },
+      sftp: { port: SFTP_PORT, hasPassword: true },
+    });
   });
 
   it('takes the top-level server fields for the selected mode only, both modes by name, and refuses the two disagreeing', async () => {
@@ -79,7 +91,10 @@ describe('switching between TFTP and SFTP', () => {
     const refused = await api.saveProfile({ port: 70, tftp: { port: 71 } }, ADMIN);
     expect(refused).toMatchObject({ status: 400, body: { issues: [{ path: 'port', message: 'port 70 and tftp.port 71 differ: send one of them' }] } });
     // SFTP without a password stored: the merged profile is refused, and nothing of the save is kept.
-    expect(await api.saveProfile({ mode: 'SFTP', sftp: { port: 2223 } }, ADMIN)).toMatchObject({ status: 400, body: { issues: [{ path: 'sftp.password', message: 'Password is required in SFTP mode' }] } });
+    expect(await api.saveProfile({ mode: 'SFTP', sftp: { port: 2223 } }, ADMIN)).toMatchObject({
+      status: 400,
+      body: { issues: [{ path: 'sftp.password', message: 'Password is required in SFTP mode' }] },
+    });
     expect(view(harness)).toMatchObject({ mode: 'TFTP', sftp: { port: SFTP_PORT } });
 
     // In CCO mode no image server is in use: the view says null, and what GET returns can be sent back as it is.

@@ -94,7 +94,11 @@ describe('the request gate', () => {
   });
 
   it('hands the admin through with the actor the route handlers read, and ignores a forged one', async () => {
-    const response = await fetch(`${base}/api/image-download-profile`, { method: 'PUT', headers: { cookie: monitorCookie, origin: base, 'x-ewc-actor': '{"username":"admin","role":"admin"}' }, body: '{}' });
+    const response = await fetch(`${base}/api/image-download-profile`, {
+      method: 'PUT',
+      headers: { cookie: monitorCookie, origin: base, 'x-ewc-actor': '{"username":"admin","role":"admin"}' },
+      body: '{}',
+    });
     expect(response.status).toBe(403);
     const admin = await call('POST', '/api/software-upgrade/activate', adminCookie);
     expect(admin.status).toBe(200);

@@ -97,7 +97,10 @@ describe('the request gate: host names', () => {
 
 describe('the request gate: body cap', () => {
   it('answers 413 with a message to an API body announced over 64 KiB, without waiting for it', async () => {
-    for (const [method, route, cookie] of [['POST', '/api/auth/login', ''], ['PUT', '/api/image-download-profile', adminCookie]]) {
+    for (const [method, route, cookie] of [
+      ['POST', '/api/auth/login', ''],
+      ['PUT', '/api/image-download-profile', adminCookie],
+    ]) {
       const reply = await send(method, route, { headers: { 'content-length': String(100 * 1024 * 1024), 'content-type': 'application/json', cookie } });
       expect(reply.status, route).toBe(413);
       expect(JSON.parse(reply.body).error).toMatch(/larger than 64 KiB/);
@@ -147,7 +150,8 @@ describe('the request gate: per-source limits', () => {
   it('rate-limits GET /metrics per source, before any credentials are checked', async () => {
     const replies: { status: number; headers: Record<string, unknown>; body: string }[] = [];
     // 30 at once, then two a second: the bucket refills while the requests go out, so the first refusal comes at the 31st or a little later.
-    for (let i = 0; i < 60 && !replies.some((r) => r.status === 429); i += 1) replies.push(await send('GET', '/metrics', { localAddress: '127.0.0.4', headers: { authorization: 'Basic bm9jOndyb25n' } }));
+    for (let i = 0; i < 60 && !replies.some((r) => r.status === 429); i += 1)
+      replies.push(await send('GET', '/metrics', { localAddress: '127.0.0.4', headers: { authorization: 'Basic bm9jOndyb25n' } }));
     expect(replies.slice(0, 30).map((r) => r.status)).toEqual(Array(30).fill(200));
     const refused = replies.at(-1)!;
     expect(refused.status).toBe(429);
@@ -194,9 +198,23 @@ function openSsh(args: string[]): Promise<{ code: number | null; stderr: string;
   const askpass = path.join(dataDir, 'askpass.sh');
   const asked = path.join(dataDir, `asked-${Date.now()}-${Math.random()}`);
   fs.writeFileSync(askpass, `#!/bin/sh\necho asked >> "$ASKED_FILE"\necho not-the-password\n`, { mode: 0o700 });
-  const options = ['-o', 'StrictHostKeyChecking=no', '-o', `UserKnownHostsFile=${path.join(dataDir, 'known_hosts')}`, '-o', 'IdentitiesOnly=yes', '-o', 'NumberOfPasswordPrompts=10', '-p', String(cliPort)];
+  const options = [
+    '-o',
+    'StrictHostKeyChecking=no',
+    '-o',
+    `UserKnownHostsFile=${path.join(dataDir, 'known_hosts')}`,
+    '-o',
+    'IdentitiesOnly=yes',
+    '-o',
+    'NumberOfPasswordPrompts=10',
+    '-p',
+    String(cliPort),
+  ];
   return new Promise((resolve, reject) => {
-    const child = spawn('ssh', [...options, ...args], { env: { ...process.env, SSH_ASKPASS: askpass, SSH_ASKPASS_REQUIRE: 'force', DISPLAY: ':0', ASKED_FILE: asked }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('ssh', [...options, ...args], {
+      env: { ...process.env, SSH_ASKPASS: askpass, SSH_ASKPASS_REQUIRE: 'force', DISPLAY: ':0', ASKED_FILE: asked },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.on('error', reject);
@@ -207,7 +225,7 @@ function openSsh(args: string[]): Promise<{ code: number | null; stderr: string;
 const failedLogins = async (source: string) => (await instance.auth.audit.recent(2000)).filter((e) => e.action === 'login.failed' && e.sourceAddress === source).length;
 
 describe('one per-source limiter for the web login and the SSH CLI', () => {
-  it('closes an SSH connection after three wrong passwords, as OpenSSH\'s MaxAuthTries does', async () => {
+  it("closes an SSH connection after three wrong passwords, as OpenSSH's MaxAuthTries does", async () => {
     expect(MAX_AUTH_TRIES).toBe(3);
     const attempt = await sshPasswords('127.0.0.5', 'tries-ssh2', ['one-wrong', 'two-wrong', 'three-wrong', 'four-wrong', 'five-wrong']);
     expect(attempt).toEqual({ outcome: 'closed', offered: MAX_AUTH_TRIES });

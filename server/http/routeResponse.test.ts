@@ -19,7 +19,14 @@ async function cookieFor(username: string, password: string): Promise<string> {
 
 beforeAll(async () => {
   harness = await startConsoleHarness();
-  installApis({ console: harness.instance.api, auth: harness.instance.authApi, catalog: harness.instance.catalogApi, imageTrust: harness.instance.imageTrustApi, apAuthorization: harness.instance.apAuthorizationApi, logging: new LoggingApi(harness.instance.logging) });
+  installApis({
+    console: harness.instance.api,
+    auth: harness.instance.authApi,
+    catalog: harness.instance.catalogApi,
+    imageTrust: harness.instance.imageTrustApi,
+    apAuthorization: harness.instance.apAuthorizationApi,
+    logging: new LoggingApi(harness.instance.logging),
+  });
   await harness.instance.auth.createUser({ username: 'admin', sourceAddress: '127.0.0.1' }, { username: 'noc', password: 'noc-monitor-pass', role: 'monitor' });
   adminCookie = await cookieFor('admin', TEST_ADMIN_PASSWORD);
   monitorCookie = await cookieFor('noc', 'noc-monitor-pass');
@@ -60,7 +67,9 @@ describe('route handlers', () => {
   });
 
   it('let only login through without a session', async () => {
-    const reply = await respondWithBody(request('POST', '/api/auth/login', undefined, JSON.stringify({ username: 'admin', password: 'wrong-password' })), ({ auth, sourceAddress, secure }, body) => auth.login(body, sourceAddress, secure));
+    const reply = await respondWithBody(request('POST', '/api/auth/login', undefined, JSON.stringify({ username: 'admin', password: 'wrong-password' })), ({ auth, sourceAddress, secure }, body) =>
+      auth.login(body, sourceAddress, secure),
+    );
     expect(reply.status).toBe(401);
     expect((await reply.json()).error).toBe('Invalid username or password');
   });

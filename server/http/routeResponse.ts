@@ -66,7 +66,20 @@ export async function respond(request: Request, call: Call): Promise<Response> {
   try {
     const actor = await authorize(request, apis, sourceAddress, sessionId);
     if (actor instanceof Response) return actor;
-    return toResponse(await call({ api: apis.console, auth: apis.auth, catalog: apis.catalog, imageTrust: apis.imageTrust, apAuthorization: apis.apAuthorization, logging: apis.logging, actor, sourceAddress, sessionId, secure }));
+    return toResponse(
+      await call({
+        api: apis.console,
+        auth: apis.auth,
+        catalog: apis.catalog,
+        imageTrust: apis.imageTrust,
+        apAuthorization: apis.apAuthorization,
+        logging: apis.logging,
+        actor,
+        sourceAddress,
+        sessionId,
+        secure,
+      }),
+    );
   } catch (error) {
     console.error('API error:', error instanceof Error ? error.message : error);
     return refusal(500, 'Internal error; see the console log.');

@@ -58,7 +58,13 @@ const syslog = (h: ConsoleHarness) => (h.instance.api.getSyslog().body as Syslog
 const agentDir = (h: ConsoleHarness, mac: string) => apStorageDir(path.join(h.config.dataDir, 'fleet'), mac);
 // Staged (`ap-backup.img`) or partial (`ap.part`, `ap.part.json`) image files in an AP's storage.
 const isImageFile = (name: string) => /\.(img|part)(\.json)?$/.test(name);
-const finished = (h: ConsoleHarness) => waitFor('the predownload to end', () => h.instance.orchestrator.view(), (u) => u.stage === 'Activate' || u.stage === 'Failed', 60_000);
+const finished = (h: ConsoleHarness) =>
+  waitFor(
+    'the predownload to end',
+    () => h.instance.orchestrator.view(),
+    (u) => u.stage === 'Activate' || u.stage === 'Failed',
+    60_000,
+  );
 
 describe('signed images', () => {
   it('delivers a signed bundle; each AP checks its image against the signed manifest and says "Image signing verify success."', async () => {

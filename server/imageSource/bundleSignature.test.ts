@@ -58,7 +58,10 @@ describe('what vouches for an image before delivery', () => {
     const source = folderSource(bundle, (sha256) => (trust?.sha256 === sha256 ? trust : null));
     const unsigned = (allowUnsigned: boolean): BundleSigning => ({ ok: true, value: { kind: 'unsigned', allowUnsigned } });
 
-    expect(checkCachedImage(unsigned(false), image, source)).toEqual({ ok: false, reason: `Image signing verify failed: ap1g8 is not signed and no administrator trusted its SHA-256 ${image.sha256}` });
+    expect(checkCachedImage(unsigned(false), image, source)).toEqual({
+      ok: false,
+      reason: `Image signing verify failed: ap1g8 is not signed and no administrator trusted its SHA-256 ${image.sha256}`,
+    });
     trust = { source: 'desktop', name: 'ap1g8.bin', sha256: image.sha256, size: image.size, trustedBy: 'noc-lead', trustedAt: '2026-02-01T17:05:37.108Z' };
     const trusted = checkCachedImage(unsigned(false), image, source);
     expect(trusted).toEqual({ ok: true, value: { method: 'trusted-digest', sha256: image.sha256, trustedBy: 'noc-lead', trustedAt: '2026-02-01T17:05:37.108Z' } });

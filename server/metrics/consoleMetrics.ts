@@ -42,7 +42,7 @@ export function createConsoleMetrics(sources: MetricSources): Registry {
 
   new Gauge({
     name: 'ewc_aps',
-    help: 'APs the controller knows, by predownload status (show ap image\'s counters)',
+    help: "APs the controller knows, by predownload status (show ap image's counters)",
     labelNames: ['predownload_status'],
     registers: [registry],
     collect() {
@@ -63,7 +63,7 @@ export function createConsoleMetrics(sources: MetricSources): Registry {
 
   new Gauge({
     name: 'ewc_upgrade_stage',
-    help: 'The current upgrade\'s stage (1 for the stage it is at, 0 for the others)',
+    help: "The current upgrade's stage (1 for the stage it is at, 0 for the others)",
     labelNames: ['stage'],
     registers: [registry],
     collect() {
@@ -73,7 +73,7 @@ export function createConsoleMetrics(sources: MetricSources): Registry {
   });
   new Gauge({
     name: 'ewc_upgrade_state',
-    help: 'The current upgrade\'s state, as GET /api/software-upgrade reports it (1 for its state)',
+    help: "The current upgrade's state, as GET /api/software-upgrade reports it (1 for its state)",
     labelNames: ['state'],
     registers: [registry],
     collect() {
@@ -83,7 +83,7 @@ export function createConsoleMetrics(sources: MetricSources): Registry {
   });
   new Gauge({
     name: 'ewc_upgrade_id',
-    help: 'The current upgrade\'s number in the history (0 before the first)',
+    help: "The current upgrade's number in the history (0 before the first)",
     registers: [registry],
     collect() {
       this.set(sources.upgrade().upgradeId ?? 0);
@@ -102,7 +102,12 @@ export function createConsoleMetrics(sources: MetricSources): Registry {
   });
 
   mirroredCounter(registry, 'ewc_image_server_fetched_bytes_total', 'Bytes fetched from image servers (TFTP, SFTP, catalogs) since the console started', () => sources.moved.fetchedBytes);
-  mirroredCounter(registry, 'ewc_ap_delivered_bytes_total', 'Image bytes acknowledged by APs since the console started (what a resumed transfer already held not counted again)', () => sources.moved.deliveredBytes);
+  mirroredCounter(
+    registry,
+    'ewc_ap_delivered_bytes_total',
+    'Image bytes acknowledged by APs since the console started (what a resumed transfer already held not counted again)',
+    () => sources.moved.deliveredBytes,
+  );
   mirroredCounter(registry, 'ewc_ap_joins_total', 'AP joins admitted on the AP port since the console started', () => sources.joins().joined);
   new Counter({
     name: 'ewc_ap_join_refusals_total',

@@ -70,7 +70,7 @@ export class MetricsEndpoint {
       if (!token || !timingSafeEqual(digest(bearer), digest(token))) return refuse(res, 401, 'Wrong bearer token (EWC_METRICS_TOKEN)');
     } else {
       const credentials = basicCredentials(authorization);
-      if (!credentials) return refuse(res, 401, 'GET /metrics needs the bearer token of EWC_METRICS_TOKEN or an account\'s HTTP Basic credentials');
+      if (!credentials) return refuse(res, 401, "GET /metrics needs the bearer token of EWC_METRICS_TOKEN or an account's HTTP Basic credentials");
       const checked = await this.options.auth.authenticate(credentials.username, credentials.password, sourceAddress);
       if (!checked.ok) {
         // Each failure costs the caller a little more time, as at the web login.
@@ -80,7 +80,12 @@ export class MetricsEndpoint {
       const key = `${checked.user.username}\n${sourceAddress}`;
       if (!this.audited.has(key)) {
         this.audited.add(key);
-        this.options.auth.audit.record({ username: checked.user.username, sourceAddress, action: 'login', detail: 'GET /metrics with HTTP Basic, no session (later scrapes from this address are not recorded)' });
+        this.options.auth.audit.record({
+          username: checked.user.username,
+          sourceAddress,
+          action: 'login',
+          detail: 'GET /metrics with HTTP Basic, no session (later scrapes from this address are not recorded)',
+        });
       }
     }
     this.registry ??= this.options.registry();

@@ -82,7 +82,12 @@ describe('GET /metrics scraped by Prometheus', () => {
     expect(accepted.status).toBe(202);
     // During the run: some APs receive while others wait for one of the three slots.
     await waitForAsync(async () => (await value('ewc_deliveries{job="ewc",state="waiting"}')) !== undefined && (await value('ewc_deliveries{job="ewc",state="active"}'))! > 0);
-    await waitFor('stage Activate', () => harness.instance.orchestrator.view().stage, (stage) => stage === 'Activate' || stage === 'Failed', 120_000);
+    await waitFor(
+      'stage Activate',
+      () => harness.instance.orchestrator.view().stage,
+      (stage) => stage === 'Activate' || stage === 'Failed',
+      120_000,
+    );
     expect(harness.instance.orchestrator.view().stage).toBe('Activate');
     await waitForAsync(async () => (await value('ewc_aps{job="ewc",predownload_status="Complete"}')) === FLEET_SIZE);
     // query_range evaluates at whole steps from the start: its last step must come after the sample that said 8.

@@ -10,7 +10,26 @@ import { ModelSystem, type Overlook } from './modelSystem';
 import { MODEL_FLEET, type ModelWorld } from './modelWorld';
 
 /** Every command, by the name its `toString()` calls it: a shrunk sequence pastes into `[commands.cliSave([…]), …]`. */
-export const commands = { pageSave, cliSave, download, ccoDownload, cliPredownload, cancel, activate, rollout, apAction, moveSchedule, cancelSchedule, apJoin, apLoss, apRejoin, apReload, restart, settle, watch };
+export const commands = {
+  pageSave,
+  cliSave,
+  download,
+  ccoDownload,
+  cliPredownload,
+  cancel,
+  activate,
+  rollout,
+  apAction,
+  moveSchedule,
+  cancelSchedule,
+  apJoin,
+  apLoss,
+  apRejoin,
+  apReload,
+  restart,
+  settle,
+  watch,
+};
 
 const ap = fc.integer({ min: 0, max: MODEL_FLEET.length - 1 });
 const path = fc.oneof({ arbitrary: fc.constantFrom(0, 1, 2, 3), weight: 4 }, { arbitrary: fc.constant('missing' as const), weight: 1 });

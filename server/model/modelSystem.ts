@@ -122,14 +122,18 @@ export class ModelSystem {
       const rows = sut.read().apImage.aps;
       for (const [index, ap] of MODEL_FLEET.entries()) {
         const shown = rows.find((row) => row.mac === ap.mac)?.connected ?? false;
-        if (shown !== sut.running[index]) found.push(violation('runningClaims', `${ap.name}: its AP is ${sut.running[index] ? 'up' : 'down'} but its row says ${shown ? 'connected' : 'not connected'} ${REJOIN_WAIT_MS / 1000} s later`));
+        if (shown !== sut.running[index])
+          found.push(
+            violation('runningClaims', `${ap.name}: its AP is ${sut.running[index] ? 'up' : 'down'} but its row says ${shown ? 'connected' : 'not connected'} ${REJOIN_WAIT_MS / 1000} s later`),
+          );
       }
     }
     if (rest) await until(REST_WAIT_MS, () => atRest(sut.read().upgrade, sut.read().apImage.aps));
     if (!(await this.storeCaughtUp())) {
       const stored = await sut.stored();
       for (const row of sut.read().apImage.aps) {
-        if (stored.get(row.mac)?.status !== row.predownloadStatus) found.push(violation('surfacesAgree', `${row.name}: the store holds ${stored.get(row.mac)?.status} ${STORE_WAIT_MS / 1000} s after GET /api/ap-image showed ${row.predownloadStatus}`));
+        if (stored.get(row.mac)?.status !== row.predownloadStatus)
+          found.push(violation('surfacesAgree', `${row.name}: the store holds ${stored.get(row.mac)?.status} ${STORE_WAIT_MS / 1000} s after GET /api/ap-image showed ${row.predownloadStatus}`));
       }
     }
     if (rest) found.push(...(await this.pageCaughtUp()));
@@ -182,10 +186,7 @@ export class ModelSystem {
       const images = sut.agents[index].images;
       return sut.running[index] && rowsByMac.get(ap.mac)?.connected ? [{ name: ap.name, primaryVersion: images.primaryVersion, backupVersion: images.backupVersion }] : [];
     });
-    const surfaces: SurfaceView[] = [
-      { surface: 'GET /api/ap-image', readAt: now, summary: apImage.summary, rows: apImage.aps.map(toSurfaceRow) },
-      parseShowApImage(await shown, now),
-    ];
+    const surfaces: SurfaceView[] = [{ surface: 'GET /api/ap-image', readAt: now, summary: apImage.summary, rows: apImage.aps.map(toSurfaceRow) }, parseShowApImage(await shown, now)];
     const state = sut.page.state;
     // The page is held to the API once it caught up, at rest (settle checked that it did).
     if (rest && state.summary) surfaces.push({ surface: 'the page', readAt: now, summary: state.summary, rows: state.aps.map(toSurfaceRow) });

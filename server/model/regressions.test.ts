@@ -68,13 +68,7 @@ describe('sequences the model found', () => {
   });
 
   it('runningClaims: "Completed" and "N of M APs run X" are not said of an excluded AP that runs its old version', async () => {
-    await holds('runningClaims', [
-      c.download({ path: 0, parallel: true, via: 'page' }),
-      c.settle(),
-      c.apAction('exclude', 0),
-      c.activate({ strategy: 'all', via: 'api' }),
-      c.settle(),
-    ]);
+    await holds('runningClaims', [c.download({ path: 0, parallel: true, via: 'page' }), c.settle(), c.apAction('exclude', 0), c.activate({ strategy: 'all', via: 'api' }), c.settle()]);
   });
 
   it('runningClaims: a CCO release without some image types is not "Completed", nor run by the APs it lacks', async () => {

@@ -25,28 +25,36 @@ export function parseShowApImage(lines: readonly string[], readAt: number): Surf
   if (!total) throw new Error(`show ap image printed no "Total number of APs":\n${lines.join('\n')}`);
   summary.totalAps = Number(total[1]);
   // Each counter line read by its words, `        Initiated                  : 0`, whatever column its colon is at.
-  const counters = new Map(lines.map((text) => /^ {8}(\S.*?) +: (\S+)$/.exec(text)).filter((match) => match !== null).map((match) => [match[1], match[2]] as const));
+  const counters = new Map(
+    lines
+      .map((text) => /^ {8}(\S.*?) +: (\S+)$/.exec(text))
+      .filter((match) => match !== null)
+      .map((match) => [match[1], match[2]] as const),
+  );
   for (const [label, field] of COUNTER_LABELS) {
     const value = counters.get(label);
     if (value === undefined) throw new Error(`show ap image printed no "${label}" counter`);
     summary[field] = field === 'predownloadInProgress' ? value === 'Yes' : Number(value);
   }
   const rule = lines.findIndex((line) => /^-{100,}$/.test(line));
-  const rows: SurfaceRow[] = lines.slice(rule + 1).filter((line) => line.trim() !== '').map((line) => {
-    const match = ROW.exec(line);
-    if (!match) throw new Error(`show ap image printed a row that does not read as one: ${JSON.stringify(line)}`);
-    const [, name, primaryImage, backupImage, label, version, nextRetry, retryCount, method] = match;
-    return {
-      name,
-      primaryImage,
-      backupImage,
-      predownloadStatus: STATUS_BY_LABEL.get(label) as PredownloadStatus,
-      // IOS prints 0.0.0.0 where no version is set.
-      predownloadVersion: version === '0.0.0.0' ? null : version,
-      retryCount: Number(retryCount),
-      nextRetrySeconds: Number(nextRetry),
-      method,
-    };
-  });
+  const rows: SurfaceRow[] = lines
+    .slice(rule + 1)
+    .filter((line) => line.trim() !== '')
+    .map((line) => {
+      const match = ROW.exec(line);
+      if (!match) throw new Error(`show ap image printed a row that does not read as one: ${JSON.stringify(line)}`);
+      const [, name, primaryImage, backupImage, label, version, nextRetry, retryCount, method] = match;
+      return {
+        name,
+        primaryImage,
+        backupImage,
+        predownloadStatus: STATUS_BY_LABEL.get(label) as PredownloadStatus,
+        // IOS prints 0.0.0.0 where no version is set.
+        predownloadVersion: version === '0.0.0.0' ? null : version,
+        retryCount: Number(retryCount),
+        nextRetrySeconds: Number(nextRetry),
+        method,
+      };
+    });
   return { surface: 'show ap image', readAt, summary: summary as unknown as SurfaceSummary, rows };
 }

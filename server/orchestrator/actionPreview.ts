@@ -14,7 +14,19 @@ export function stopsOnCancel(ap: Pick<AccessPointRecord, 'predownloadStatus'>):
 
 /** What Activate with these options would reload now (the latest upgrade's candidates, waved by the activation's own planner). */
 export function previewActivation(upgrade: UpgradeRecord | null, fleet: readonly AccessPointRecord[], options: ActivationOptions): ActivationPreview {
-  if (!upgrade) return { upgradeId: null, stage: 'Idle', targetVersion: null, targetControllerVersion: null, strategy: options.strategy, apCount: 0, waves: [], controllerApReloads: false, excluded: 0, notComplete: 0 };
+  if (!upgrade)
+    return {
+      upgradeId: null,
+      stage: 'Idle',
+      targetVersion: null,
+      targetControllerVersion: null,
+      strategy: options.strategy,
+      apCount: 0,
+      waves: [],
+      controllerApReloads: false,
+      excluded: 0,
+      notComplete: 0,
+    };
   const candidates = activationCandidates(fleet, upgrade.id);
   const waves = activationWaves(candidates, options);
   let excluded = 0;

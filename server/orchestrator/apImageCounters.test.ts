@@ -40,8 +40,20 @@ const report = (h: ConsoleHarness) => h.instance.api.getApImage().body as ApImag
 const syslog = (h: ConsoleHarness) => (h.instance.api.getSyslog().body as { text: string }[]).map((line) => line.text);
 
 // Every status counter the API reports; each AP is in exactly one of them.
-const STATUS_COUNTERS = ['initiated', 'downloading', 'predownloading', 'completedDownloading', 'completedPredownloading', 'notSupported', 'failedToPredownload', 'aborted', 'reloading', 'joined', 'none'] as const;
-const counted = (summary: ApImageSummary) => STATUS_COUNTERS.reduce((sum, key) => sum + (((summary as unknown as Record<string, number>)[key]) ?? 0), 0);
+const STATUS_COUNTERS = [
+  'initiated',
+  'downloading',
+  'predownloading',
+  'completedDownloading',
+  'completedPredownloading',
+  'notSupported',
+  'failedToPredownload',
+  'aborted',
+  'reloading',
+  'joined',
+  'none',
+] as const;
+const counted = (summary: ApImageSummary) => STATUS_COUNTERS.reduce((sum, key) => sum + ((summary as unknown as Record<string, number>)[key] ?? 0), 0);
 
 describe("show ap image's counters, the page's and the API's", () => {
   it('partition the fleet at every moment of a run, and Predownload in progress is Yes from the moment Save & Download is accepted', async () => {
@@ -90,7 +102,12 @@ describe("show ap image's counters, the page's and the API's", () => {
     const started = await sshExec(port, login, 'ap image predownload');
     expect(started.output).toContain('AP image predownload started');
 
-    await waitFor('every AP failed, waiting for its retry', () => report(harness!).aps, (aps) => aps.every((ap) => ap.predownloadStatus === 'Failed' && ap.nextRetryTime !== null), 30_000);
+    await waitFor(
+      'every AP failed, waiting for its retry',
+      () => report(harness!).aps,
+      (aps) => aps.every((ap) => ap.predownloadStatus === 'Failed' && ap.nextRetryTime !== null),
+      30_000,
+    );
     expect(harness.instance.orchestrator.view().state).toBe('running');
     const shown = (await sshExec(port, login, 'show ap image')).output;
     expect(shown).toMatch(/Predownload in progress\s+: Yes/);
@@ -99,7 +116,10 @@ describe("show ap image's counters, the page's and the API's", () => {
     const lines = syslog(harness);
     for (const ap of report(harness).aps) {
       // `retry 1 of 3 at T`: the row says retry 1 and T at the same moment.
-      const said = lines.map((line) => new RegExp(`AP Name: ${ap.name} Mac: ${ap.mac.replace(/\./g, '\\.')} Image Predownload Failed: .*\\(retry (\\d+) of 3 at (\\S+)\\)$`).exec(line)).filter(Boolean).at(-1);
+      const said = lines
+        .map((line) => new RegExp(`AP Name: ${ap.name} Mac: ${ap.mac.replace(/\./g, '\\.')} Image Predownload Failed: .*\\(retry (\\d+) of 3 at (\\S+)\\)$`).exec(line))
+        .filter(Boolean)
+        .at(-1);
       expect(said, ap.name).toBeTruthy();
       expect(ap.retryCount).toBe(Number(said![1]));
       expect(ap.nextRetryTime).toBe(said![2]);

@@ -35,7 +35,16 @@ afterEach(async () => {
   harness = catalog = null;
 });
 
-const ap = (name: string, mac: string, imageType: string, primaryVersion: string, backupVersion: string): FleetAp => ({ name, mac, model: 'C9130AXI-B', imageType, primaryVersion, backupVersion, freeSpaceKb: 400_000, hostsController: false });
+const ap = (name: string, mac: string, imageType: string, primaryVersion: string, backupVersion: string): FleetAp => ({
+  name,
+  mac,
+  model: 'C9130AXI-B',
+  imageType,
+  primaryVersion,
+  backupVersion,
+  freeSpaceKb: 400_000,
+  hostsController: false,
+});
 // Two APs already run the bundle's version, each with another fallback; one does not.
 const FLEET = [
   ap('AP-RUNNING-1', '70f0.96a1.0011', 'ap1g8', DEMO_BUNDLE_VERSION, DEMO_FLEET_VERSION),
@@ -88,7 +97,12 @@ describe('predownloading the version the APs already run', () => {
     expect((await harness.instance.api.saveProfile(profile(), ADMIN)).status).toBe(200);
     const confirmed = await sshExec(port, login, 'ap image predownload replace-backup');
     expect(confirmed.output).toContain('AP image predownload started');
-    await waitFor('stage Activate', () => view(harness!).stage, (stage) => stage === 'Activate' || stage === 'Failed', 60_000);
+    await waitFor(
+      'stage Activate',
+      () => view(harness!).stage,
+      (stage) => stage === 'Activate' || stage === 'Failed',
+      60_000,
+    );
     expect(rows(harness)['AP-RUNNING-1']).toMatchObject({ predownloadStatus: 'Complete', backupImage: DEMO_BUNDLE_VERSION });
     expect(syslog(harness).some((line) => line.includes(`replacing the backup image of 2 AP(s) that already run ${DEMO_BUNDLE_VERSION}`))).toBe(true);
 
@@ -113,7 +127,12 @@ describe('predownloading the version the APs already run', () => {
     await harness.startFleet(FLEET);
     const at = new Date(Date.now() + 1500).toISOString();
     expect((await harness.instance.api.startDownload({ ...profile(), at }, ADMIN)).status).toBe(202);
-    await waitFor('the scheduled predownload at Activate', () => view(harness!), (u) => u.upgradeId !== null && (u.stage === 'Activate' || u.stage === 'Failed'), 60_000);
+    await waitFor(
+      'the scheduled predownload at Activate',
+      () => view(harness!),
+      (u) => u.upgradeId !== null && (u.stage === 'Activate' || u.stage === 'Failed'),
+      60_000,
+    );
     expect(view(harness).stage).toBe('Activate');
     const after = rows(harness);
     expect(after['AP-OLD']).toMatchObject({ predownloadStatus: 'Complete', backupImage: DEMO_BUNDLE_VERSION });

@@ -24,7 +24,11 @@ describe('delivery queue', () => {
     expect(started).toEqual(['a', 'b']);
     expect(queue.active).toBe(2);
     expect(queue.waiting).toBe(3);
-    expect([...queue.positions()]).toEqual([['controller', 1], ['c', 2], ['d', 3]]);
+    expect([...queue.positions()]).toEqual([
+      ['controller', 1],
+      ['c', 2],
+      ['d', 3],
+    ]);
     await finish('a');
     expect(started).toEqual(['a', 'b', 'controller']);
     await finish('b');

@@ -41,12 +41,14 @@ it(`predownloads to ${FLEET_SIZE} APs through ${SLOTS} delivery slots, fetching 
     const waitingSeen: number[] = [];
     harness.browser.socket.on('upgrade:updated', (upgrade) => waitingSeen.push(upgrade.deliveries?.waiting ?? 0));
 
-    const started = await harness.instance.api.startDownload(
-      { mode: 'TFTP', imageServer: '127.0.0.1', imagePath: DEMO_IMAGE_PATH, port: tftpd.port, parallelMode: true },
-      ADMIN,
-    );
+    const started = await harness.instance.api.startDownload({ mode: 'TFTP', imageServer: '127.0.0.1', imagePath: DEMO_IMAGE_PATH, port: tftpd.port, parallelMode: true }, ADMIN);
     expect(started.status).toBe(202);
-    await waitFor('stage Activate', () => harness.instance.orchestrator.view().stage, (stage) => stage === 'Activate' || stage === 'Failed', 120_000);
+    await waitFor(
+      'stage Activate',
+      () => harness.instance.orchestrator.view().stage,
+      (stage) => stage === 'Activate' || stage === 'Failed',
+      120_000,
+    );
     expect(harness.instance.orchestrator.view().stage).toBe('Activate');
 
     expect(Math.max(...predownloadingSeen)).toBeGreaterThan(0);
@@ -69,11 +71,19 @@ it(`predownloads to ${FLEET_SIZE} APs through ${SLOTS} delivery slots, fetching 
     // change to Activate was written with every line before it, and the page's log shows only the newest lines).
     const lines = await harness.instance.store.db.selectFrom('event_log').select('text').where('text', 'like', '%Completed install add%').execute();
     const fetched = lines.map((line) => line.text);
-    expect(fetched.map((text) => /\/(ap\w+)$/.exec(text)?.[1]).filter(Boolean).sort()).toEqual([...digests.keys()].sort());
+    expect(
+      fetched
+        .map((text) => /\/(ap\w+)$/.exec(text)?.[1])
+        .filter(Boolean)
+        .sort(),
+    ).toEqual([...digests.keys()].sort());
 
     // The API pages, filters and sorts like the page does, and counts what matches.
     const page = report('limit=10&offset=20&sort=-name&imageType=ap1g7');
-    const ap1g7 = fleet.agents.filter((agent) => agent.imageType === 'ap1g7').map((agent) => agent.name).sort((a, b) => b.localeCompare(a, 'en', { numeric: true }));
+    const ap1g7 = fleet.agents
+      .filter((agent) => agent.imageType === 'ap1g7')
+      .map((agent) => agent.name)
+      .sort((a, b) => b.localeCompare(a, 'en', { numeric: true }));
     expect(page.total).toBe(ap1g7.length);
     expect(page.aps.map((ap) => ap.name)).toEqual(ap1g7.slice(20, 30));
     expect(page.summary.totalAps).toBe(FLEET_SIZE);

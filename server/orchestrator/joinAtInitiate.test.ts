@@ -68,11 +68,20 @@ describe('an AP that joins while the upgrade is at Initiate', () => {
     const hosting = fleet.agents[0];
     await hosting.stop();
     await hosting.start();
-    await waitFor('the AP back', () => row(HOSTING.name), (ap) => ap.connected);
+    await waitFor(
+      'the AP back',
+      () => row(HOSTING.name),
+      (ap) => ap.connected,
+    );
     expect(h.instance.orchestrator.view().stage).toBe('Initiate');
     open();
 
-    await waitFor('the predownload to end', () => h.instance.orchestrator.view(), (u) => u.stage === 'Activate' || u.stage === 'Failed', 60_000);
+    await waitFor(
+      'the predownload to end',
+      () => h.instance.orchestrator.view(),
+      (u) => u.stage === 'Activate' || u.stage === 'Failed',
+      60_000,
+    );
     expect(h.instance.orchestrator.view().stage).toBe('Activate');
     expect([row(HOSTING.name).predownloadStatus, row(OTHER.name).predownloadStatus]).toEqual(['Complete', 'Complete']);
     expect(row(HOSTING.name).retryCount).toBe(0);

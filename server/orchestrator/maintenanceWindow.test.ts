@@ -39,7 +39,12 @@ const auditActions = async (h: ConsoleHarness) => (await h.instance.auth.audit.r
 
 async function predownloaded(h: ConsoleHarness): Promise<void> {
   expect((await h.instance.api.startDownload(profile(), ADMIN)).status).toBe(202);
-  await waitFor('stage Activate', () => view(h).stage, (stage) => stage === 'Activate' || stage === 'Failed', 60_000);
+  await waitFor(
+    'stage Activate',
+    () => view(h).stage,
+    (stage) => stage === 'Activate' || stage === 'Failed',
+    60_000,
+  );
   expect(view(h).stage).toBe('Activate');
 }
 
@@ -49,7 +54,12 @@ describe('the maintenance window', () => {
     const fleet = await harness.startFleet(generatedFleet(6, DEMO_FLEET_VERSION, { sites: 2 }));
     const site2 = fleet.agents.filter((_, index) => index % 2 === 1).map((agent) => agent.mac);
     expect((await harness.instance.api.startDownload({ ...profile(), targets: { siteTags: ['SITE-2'] } }, ADMIN)).status).toBe(202);
-    await waitFor('stage Activate', () => view(harness!).stage, (stage) => stage === 'Activate' || stage === 'Failed', 60_000);
+    await waitFor(
+      'stage Activate',
+      () => view(harness!).stage,
+      (stage) => stage === 'Activate' || stage === 'Failed',
+      60_000,
+    );
     expect(view(harness).stage).toBe('Activate');
     for (const ap of aps(harness)) {
       if (site2.includes(ap.mac)) expect(ap).toMatchObject({ siteTag: 'SITE-2', predownloadStatus: 'Complete', backupImage: DEMO_BUNDLE_VERSION });
@@ -59,7 +69,12 @@ describe('the maintenance window', () => {
     expect(lines).toContain(`Upgrade ${view(harness).upgradeId}: 3 AP(s) are not targeted by this predownload and stay untouched`);
     // Activate reloads the targets only.
     expect((await harness.instance.api.activate(ADMIN, { strategy: 'all' })).status).toBe(202);
-    await waitFor('stage Completed', () => view(harness!).stage, (stage) => stage === 'Completed' || stage === 'Failed', 30_000);
+    await waitFor(
+      'stage Completed',
+      () => view(harness!).stage,
+      (stage) => stage === 'Completed' || stage === 'Failed',
+      30_000,
+    );
     expect(view(harness).stage).toBe('Completed');
     for (const agent of fleet.agents) expect(agent.images.primaryVersion).toBe(site2.includes(agent.mac) ? DEMO_BUNDLE_VERSION : DEMO_FLEET_VERSION);
     // A bad target is a 400 at the boundary.
@@ -84,7 +99,12 @@ describe('the maintenance window', () => {
     // Nothing reloads before its time.
     expect(view(harness).stage).toBe('Activate');
 
-    await waitFor('the scheduled activation ran', () => view(harness!).stage, (stage) => stage === 'Completed' || stage === 'Failed', 30_000);
+    await waitFor(
+      'the scheduled activation ran',
+      () => view(harness!).stage,
+      (stage) => stage === 'Completed' || stage === 'Failed',
+      30_000,
+    );
     const done = view(harness);
     expect(done.stage).toBe('Completed');
     expect(done.strategy).toBe('rolling');
@@ -117,7 +137,12 @@ describe('the maintenance window', () => {
     expect(fleet.agents.every((agent) => agent.images.primaryVersion === DEMO_FLEET_VERSION)).toBe(true);
 
     expect((await harness.instance.api.activate(ADMIN, { strategy: 'rolling', at: inSeconds(1), windowEnd: inSeconds(3600) })).status).toBe(202);
-    await waitFor('the next window ran the rollout', () => view(harness!).stage, (stage) => stage === 'Completed' || stage === 'Failed', 30_000);
+    await waitFor(
+      'the next window ran the rollout',
+      () => view(harness!).stage,
+      (stage) => stage === 'Completed' || stage === 'Failed',
+      30_000,
+    );
     expect(view(harness).stage).toBe('Completed');
     expect(view(harness).waves).toHaveLength(2);
     expect(fleet.agents.every((agent) => agent.images.primaryVersion === DEMO_BUNDLE_VERSION)).toBe(true);
@@ -137,7 +162,12 @@ describe('the maintenance window', () => {
     await harness.startFleet(generatedFleet(2, DEMO_FLEET_VERSION));
     expect((await harness.instance.api.maintenance.changeSchedule(String(id), { at: 'soon' }, ADMIN)).status).toBe(400);
     expect((await harness.instance.api.maintenance.changeSchedule(String(id), { at: inSeconds(1) }, ADMIN)).status).toBe(200);
-    await waitFor('the scheduled predownload ran', () => view(harness!).stage, (stage) => stage === 'Activate' || stage === 'Failed', 60_000);
+    await waitFor(
+      'the scheduled predownload ran',
+      () => view(harness!).stage,
+      (stage) => stage === 'Activate' || stage === 'Failed',
+      60_000,
+    );
     expect(view(harness).stage).toBe('Activate');
     const history = (await harness.instance.api.maintenance.listUpgrades()).body as { startedVia: string; startedBy: string }[];
     expect(history[0]).toMatchObject({ startedVia: 'schedule', startedBy: 'admin' });
@@ -157,7 +187,11 @@ describe('the maintenance window', () => {
       const dataDir = harness.config.dataDir;
       const set = await harness.instance.api.startDownload({ ...profile(), port: relay.port, at: inSeconds(1) }, ADMIN);
       const id = (set.body as { scheduled: number }).scheduled;
-      await waitFor('the scheduled Save & Download to read the bundle', () => asked, (yes) => yes);
+      await waitFor(
+        'the scheduled Save & Download to read the bundle',
+        () => asked,
+        (yes) => yes,
+      );
       const stopping = harness;
       harness = null;
       await stopping.stop();
@@ -168,7 +202,12 @@ describe('the maintenance window', () => {
 
       // Its time passed while the controller was down: it runs at once (with no AP joined yet, it has nothing to predownload).
       harness = await startConsoleHarness({}, dataDir);
-      await waitFor('the scheduled predownload ran', () => view(harness!).upgradeId, (upgradeId) => upgradeId !== null, 30_000);
+      await waitFor(
+        'the scheduled predownload ran',
+        () => view(harness!).upgradeId,
+        (upgradeId) => upgradeId !== null,
+        30_000,
+      );
       expect((await harness.instance.api.maintenance.listUpgrades()).body).toEqual([expect.objectContaining({ startedVia: 'schedule' })]);
       expect(view(harness).scheduled.map((action) => action.id)).not.toContain(id);
     } finally {
@@ -184,13 +223,28 @@ describe('the maintenance window', () => {
     const fleet = await harness.startFleet(generatedFleet(1, DEMO_FLEET_VERSION), 1500);
     const agent = fleet.agents[0];
     expect((await harness.instance.api.startDownload(profile(), ADMIN)).status).toBe(202);
-    await waitFor('a transfer under way', () => aps(harness!)[0], (ap) => ap.percent > 10, 30_000);
+    await waitFor(
+      'a transfer under way',
+      () => aps(harness!)[0],
+      (ap) => ap.percent > 10,
+      30_000,
+    );
     await agent.stop();
-    const failed = await waitFor('the AP failed with a retry pending', () => aps(harness!)[0], (ap) => ap.predownloadStatus === 'Failed' && ap.nextRetryTime !== null, 10_000);
+    const failed = await waitFor(
+      'the AP failed with a retry pending',
+      () => aps(harness!)[0],
+      (ap) => ap.predownloadStatus === 'Failed' && ap.nextRetryTime !== null,
+      10_000,
+    );
     expect(Date.parse(failed.nextRetryTime!)).toBeGreaterThan(Date.now() + 60_000);
     await agent.start();
     expect((await harness.instance.api.maintenance.apAction(agent.mac, 'retry', ADMIN)).status).toBe(202);
-    await waitFor('stage Activate', () => view(harness!).stage, (stage) => stage === 'Activate' || stage === 'Failed', 60_000);
+    await waitFor(
+      'stage Activate',
+      () => view(harness!).stage,
+      (stage) => stage === 'Activate' || stage === 'Failed',
+      60_000,
+    );
     expect(aps(harness)[0]).toMatchObject({ predownloadStatus: 'Complete', retryCount: 1, nextRetryTime: null });
     expect((await harness.instance.api.maintenance.apAction(agent.mac, 'retry', ADMIN)).status).toBe(409);
     expect((await harness.instance.api.maintenance.apAction('0000.0000.0000', 'retry', ADMIN)).status).toBe(404);
@@ -203,7 +257,10 @@ describe('the maintenance window', () => {
     await predownloaded(harness);
     const excluded = fleet.agents[1];
     // An admin may copy the MAC from another tool: `0A:00:…` and `0a-00-…` name the same AP as `0a00.…`.
-    const colonForm = excluded.mac.replace(/\./g, '').replace(/(..)(?!$)/g, '$1:').toUpperCase();
+    const colonForm = excluded.mac
+      .replace(/\./g, '')
+      .replace(/(..)(?!$)/g, '$1:')
+      .toUpperCase();
     const dashForm = excluded.mac.replace(/\./g, '').replace(/(..)(?!$)/g, '$1-');
     expect((await harness.instance.api.maintenance.apAction(colonForm, 'exclude', ADMIN)).status).toBe(202);
     expect((await harness.instance.api.maintenance.apAction(dashForm, 'include', ADMIN)).status).toBe(202);
@@ -212,7 +269,12 @@ describe('the maintenance window', () => {
     expect(await harness.instance.api.maintenance.apAction('not-a-mac', 'exclude', ADMIN)).toMatchObject({ status: 400 });
     expect(aps(harness).find((ap) => ap.mac === excluded.mac)!.activationExcluded).toBe(true);
     expect((await harness.instance.api.activate(ADMIN, {})).status).toBe(202);
-    await waitFor('stage Completed', () => view(harness!).stage, (stage) => stage === 'Completed' || stage === 'Failed', 30_000);
+    await waitFor(
+      'stage Completed',
+      () => view(harness!).stage,
+      (stage) => stage === 'Completed' || stage === 'Failed',
+      30_000,
+    );
     expect(excluded.images).toMatchObject({ primaryVersion: DEMO_FLEET_VERSION, backupVersion: DEMO_BUNDLE_VERSION });
     expect(fleet.agents.filter((agent) => agent !== excluded).every((agent) => agent.images.primaryVersion === DEMO_BUNDLE_VERSION)).toBe(true);
   });

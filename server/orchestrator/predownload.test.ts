@@ -55,7 +55,12 @@ describe('predownload over TFTP to a fleet of AP agents', () => {
     expect(started.status).toBe(202);
     expect((await harness.instance.api.startDownload(profile(), ADMIN)).status).toBe(409);
 
-    await waitFor('stage Activate', () => upgrade(harness!), (u) => u.stage === 'Activate' || u.stage === 'Failed', 90_000);
+    await waitFor(
+      'stage Activate',
+      () => upgrade(harness!),
+      (u) => u.stage === 'Activate' || u.stage === 'Failed',
+      90_000,
+    );
     expect(upgrade(harness).stage).toBe('Activate');
     expect(upgrade(harness).targetVersion).toBe(DEMO_BUNDLE_VERSION);
 
@@ -76,9 +81,7 @@ describe('predownload over TFTP to a fleet of AP agents', () => {
       const staged = await sha256OfFile(path.join(agentDir, 'ap-backup.img'));
       expect(staged).toBe(await sha256OfFile(path.join(serverRoot, DEMO_IMAGE_PATH, ap.imageType)));
       if (ap.hostsController) {
-        expect(await sha256OfFile(path.join(agentDir, 'controller-backup.img'))).toBe(
-          await sha256OfFile(path.join(serverRoot, DEMO_IMAGE_PATH, 'C9800-AP-iosxe-wlc.bin')),
-        );
+        expect(await sha256OfFile(path.join(agentDir, 'controller-backup.img'))).toBe(await sha256OfFile(path.join(serverRoot, DEMO_IMAGE_PATH, 'C9800-AP-iosxe-wlc.bin')));
       }
     }
     // The browser saw progress as bytes moved, not only 0 and 100.
@@ -125,10 +128,15 @@ describe('predownload over TFTP to a fleet of AP agents', () => {
     expect(relayed).toContain(seedAp('Image Data Request sent to 172.16.4.26, fileName [ap1g8], replicaStatus 1').replace('172.16.4.26', '127.0.0.1').replace('[ap1g8], replicaStatus 1', '[ap3g3]'));
     expect(relayed).toContain(seedAp('Last block stored, IsPre 0').replace('IsPre 0, WriteTaskId 0', 'IsPre 1'));
     expect(relayed).toContain(seedAp('Image transfer completed from WLC'));
-    expect(relayed).toContain(seedAp("Script called with args:[PREDOWNLOAD]"));
+    expect(relayed).toContain(seedAp('Script called with args:[PREDOWNLOAD]'));
 
     expect((await harness.instance.api.activate(ADMIN)).status).toBe(202);
-    await waitFor('stage Completed', () => upgrade(harness!), (u) => u.stage === 'Completed' || u.stage === 'Failed', 30_000);
+    await waitFor(
+      'stage Completed',
+      () => upgrade(harness!),
+      (u) => u.stage === 'Completed' || u.stage === 'Failed',
+      30_000,
+    );
     expect(upgrade(harness).stage).toBe('Completed');
     expect(upgrade(harness).controllerVersion).toBe(DEMO_BUNDLE_CONTROLLER_VERSION);
     for (const ap of report(harness).aps) {
@@ -150,7 +158,12 @@ describe('predownload over TFTP to a fleet of AP agents', () => {
     await writeRandomFile(original, 16 * 1024 * 1024);
     try {
       expect((await harness.instance.api.startDownload(profile(), ADMIN)).status).toBe(202);
-      await waitFor('stage Activate', () => upgrade(harness!), (u) => u.stage === 'Activate' || u.stage === 'Failed', 60_000);
+      await waitFor(
+        'stage Activate',
+        () => upgrade(harness!),
+        (u) => u.stage === 'Activate' || u.stage === 'Failed',
+        60_000,
+      );
       const ap1g8 = harness.browser.fetchesSeen.filter((f) => f.fileName === 'ap1g8');
       expect(ap1g8.some((f) => f.bytes > 0 && f.totalBytes === 16 * 1024 * 1024 && f.bytes < f.totalBytes)).toBe(true);
       expect(ap1g8[0].url).toBe(`tftp://127.0.0.1:${tftpd.port}${DEMO_IMAGE_PATH}/ap1g8`);
@@ -168,7 +181,12 @@ describe('predownload over TFTP to a fleet of AP agents', () => {
     expect((await harness.instance.api.startDownload(profile({ imagePath: '/Wrong-Path' }), ADMIN)).status).toBe(202);
 
     const reason = `Failed to download file tftp://127.0.0.1:${tftpd.port}/Wrong-Path/version.info: No such file or directory`;
-    const ended = await waitFor('stage Failed', () => upgrade(harness!), (u) => u.stage === 'Failed', 20_000);
+    const ended = await waitFor(
+      'stage Failed',
+      () => upgrade(harness!),
+      (u) => u.stage === 'Failed',
+      20_000,
+    );
     // The bar shows where it stopped, and the panel says why.
     expect(ended).toMatchObject({ lastBarStage: 'Initiate', targetVersion: null });
     expect(ended.message).toContain(reason);
@@ -211,7 +229,12 @@ describe('predownload over TFTP to a fleet of AP agents', () => {
     await harness.startFleet(DEMO_FLEET.slice(3, 4));
     const silentPort = await freeUdpPort();
     expect((await harness.instance.api.startDownload(profile({ port: silentPort }), ADMIN)).status).toBe(202);
-    await waitFor('stage Failed', () => upgrade(harness!), (u) => u.stage === 'Failed', 20_000);
+    await waitFor(
+      'stage Failed',
+      () => upgrade(harness!),
+      (u) => u.stage === 'Failed',
+      20_000,
+    );
     // version.info cannot be read: the run ends at once, and the AP's row says why.
     expect(apNamed(harness, 'AP-9117').lastError).toBe(`Failed to download file tftp://127.0.0.1:${silentPort}${DEMO_IMAGE_PATH}/version.info: Timed out`);
     expect(upgrade(harness).message).toContain('Timed out');
@@ -235,13 +258,23 @@ describe('predownload over TFTP to a fleet of AP agents', () => {
     harness = await startConsoleHarness();
     await harness.startFleet(DEMO_FLEET.slice(0, 3), 1500);
     expect((await harness.instance.api.startDownload(profile({ parallelMode: true }), ADMIN)).status).toBe(202);
-    await waitFor('a transfer under way', () => report(harness!).aps, (aps) => aps.some((ap) => ap.predownloadStatus === 'Predownloading' && ap.percent > 0), 20_000);
+    await waitFor(
+      'a transfer under way',
+      () => report(harness!).aps,
+      (aps) => aps.some((ap) => ap.predownloadStatus === 'Predownloading' && ap.percent > 0),
+      20_000,
+    );
 
     expect((await harness.instance.api.cancel(ADMIN)).status).toBe(202);
     expect(upgrade(harness).stage).toBe('Cancelled');
     expect(report(harness).aps.every((ap) => ap.predownloadStatus === 'Aborted')).toBe(true);
     const fleetDir = path.join(harness.config.dataDir, 'fleet');
-    await waitFor('partial files removed', () => fs.readdirSync(fleetDir).flatMap((d) => fs.readdirSync(path.join(fleetDir, d))), (files) => !files.some((f) => f.endsWith('.part')), 5000);
+    await waitFor(
+      'partial files removed',
+      () => fs.readdirSync(fleetDir).flatMap((d) => fs.readdirSync(path.join(fleetDir, d))),
+      (files) => !files.some((f) => f.endsWith('.part')),
+      5000,
+    );
     expect(harness.instance.api.getProfile().body).toMatchObject({ imagePath: DEMO_IMAGE_PATH, parallelMode: true });
     expect((await harness.instance.api.cancel(ADMIN)).status).toBe(409);
   });
@@ -251,12 +284,27 @@ describe('predownload over TFTP to a fleet of AP agents', () => {
     const fleet = await harness.startFleet(DEMO_FLEET.slice(2, 3), 1500);
     const agent = fleet.agents[0];
     expect((await harness.instance.api.startDownload(profile(), ADMIN)).status).toBe(202);
-    await waitFor('a third of the image acknowledged', () => apNamed(harness!, '9105-emorenoa'), (ap) => ap.percent > 30, 20_000);
+    await waitFor(
+      'a third of the image acknowledged',
+      () => apNamed(harness!, '9105-emorenoa'),
+      (ap) => ap.percent > 30,
+      20_000,
+    );
     await agent.stop();
-    await waitFor('the AP failed with a retry pending', () => apNamed(harness!, '9105-emorenoa'), (ap) => ap.predownloadStatus === 'Failed' && ap.nextRetryTime !== null, 10_000);
+    await waitFor(
+      'the AP failed with a retry pending',
+      () => apNamed(harness!, '9105-emorenoa'),
+      (ap) => ap.predownloadStatus === 'Failed' && ap.nextRetryTime !== null,
+      10_000,
+    );
     await agent.start();
 
-    await waitFor('stage Activate', () => upgrade(harness!), (u) => u.stage === 'Activate' || u.stage === 'Failed', 30_000);
+    await waitFor(
+      'stage Activate',
+      () => upgrade(harness!),
+      (u) => u.stage === 'Activate' || u.stage === 'Failed',
+      30_000,
+    );
     expect(apNamed(harness, '9105-emorenoa')).toMatchObject({ predownloadStatus: 'Complete', retryCount: 1 });
     const lines = (harness.instance.api.getSyslog().body as { text: string }[]).map((l) => l.text);
     const resumed = lines.map((l) => /9105-emorenoa: Image Data Request sent to 127\.0\.0\.1, fileName \[ap1g8\], resuming at (\d+)/.exec(l)).find(Boolean);
@@ -269,7 +317,12 @@ describe('predownload over TFTP to a fleet of AP agents', () => {
     harness = await startConsoleHarness({ EWC_RETRY_BASE_MS: '200' });
     await harness.startFleet([{ ...DEMO_FLEET[2], freeSpaceKb: 100 }]);
     await harness.instance.api.startDownload(profile(), ADMIN);
-    await waitFor('stage Failed', () => upgrade(harness!), (u) => u.stage === 'Failed', 20_000);
+    await waitFor(
+      'stage Failed',
+      () => upgrade(harness!),
+      (u) => u.stage === 'Failed',
+      20_000,
+    );
     const ap = apNamed(harness, '9105-emorenoa');
     expect(ap.lastError).toMatch(/^PRECHECK failed: upgrade.sh: \/tmp space: NOT OK available 100, required \d+$/);
     expect(ap.retryCount).toBe(0);
@@ -280,7 +333,12 @@ describe('predownload over TFTP to a fleet of AP agents', () => {
     harness = await startConsoleHarness();
     await harness.startFleet([DEMO_FLEET[2], { ...DEMO_FLEET[0], name: 'AP-OLD-1700', mac: '00aa.bbcc.0001', model: 'AIR-CAP1702I-B-K9', imageType: 'ap1g3' }]);
     await harness.instance.api.startDownload(profile(), ADMIN);
-    await waitFor('stage Activate', () => upgrade(harness!), (u) => u.stage === 'Activate' || u.stage === 'Failed', 20_000);
+    await waitFor(
+      'stage Activate',
+      () => upgrade(harness!),
+      (u) => u.stage === 'Activate' || u.stage === 'Failed',
+      20_000,
+    );
     expect(apNamed(harness, 'AP-OLD-1700').predownloadStatus).toBe('NotSupported');
     expect(report(harness).summary.notSupported).toBe(1);
     expect(upgrade(harness).stage).toBe('Activate');
@@ -319,7 +377,12 @@ describe('image download profile at the API boundary', () => {
     harness = await startConsoleHarness();
     await harness.startFleet(DEMO_FLEET.slice(2, 3));
     await harness.instance.api.startDownload(profile({ parallelMode: true }), ADMIN);
-    await waitFor('stage Activate', () => upgrade(harness!), (u) => u.stage === 'Activate', 20_000);
+    await waitFor(
+      'stage Activate',
+      () => upgrade(harness!),
+      (u) => u.stage === 'Activate',
+      20_000,
+    );
     const dataDir = harness.config.dataDir;
     await harness.stop();
 

@@ -145,7 +145,11 @@ export class PredownloadDelivery {
     const changes = { lastError: reason, nextRetryTime: retry?.nextRetryTime ?? null, retryCount: retry?.retryCount ?? ap.retryCount };
     const lines = this.downloadFailedLines(ap, `Image Predownload Failed: ${reason}${retryNote(retry, this.deps.config.retry)}`);
     if (!this.deps.transitions.move(mac, ap.predownloadStatus, 'Failed', changes, lines)) return;
-    if (retry) run.retryTimers.set(mac, setTimeout(() => this.hooks.retry(run, mac), retry.delayMs));
+    if (retry)
+      run.retryTimers.set(
+        mac,
+        setTimeout(() => this.hooks.retry(run, mac), retry.delayMs),
+      );
     this.hooks.checkStage(run);
   }
 }

@@ -67,7 +67,13 @@ export class PredownloadRunner {
       if (ap.upgradeId === run.id && PREDOWNLOAD_ACTIVE.has(ap.predownloadStatus)) failed(ap, ap.predownloadStatus);
       else if (ap.upgradeId === run.id && ap.nextRetryTime) this.deps.aps.callOffRetry(ap.mac);
       if (ap.upgradeId === run.id || !run.isTarget(ap) || run.leavesOut(ap) || !registry.isConnected(ap.mac)) continue;
-      const initiated = this.deps.transitions.moveFromCurrent(ap.mac, 'Initiated', [...PREDOWNLOAD_RESTARTABLE], { upgradeId: run.id, retryCount: 0, nextRetryTime: null, lastError: null, predownloadVersion: null });
+      const initiated = this.deps.transitions.moveFromCurrent(ap.mac, 'Initiated', [...PREDOWNLOAD_RESTARTABLE], {
+        upgradeId: run.id,
+        retryCount: 0,
+        nextRetryTime: null,
+        lastError: null,
+        predownloadVersion: null,
+      });
       if (initiated) failed(initiated, 'Initiated');
     }
     run.abort.abort();
@@ -112,7 +118,13 @@ export class PredownloadRunner {
       else if (registry.isConnected(ap.mac) && ap.upgradeId !== run.id) this.enrol(run, ap, false);
     }
     if (untouched > 0) this.deps.log.write(syslogText.upgrade(`Upgrade ${run.id}: ${untouched} AP(s) are not targeted by this predownload and stay untouched`));
-    if (kept.length > 0) this.deps.log.write(syslogText.upgrade(`Upgrade ${run.id}: ${kept.length} AP(s) already run ${run.targetVersion} and keep their backup image: a scheduled predownload leaves them out (${kept.join(', ')})`, 'warning'));
+    if (kept.length > 0)
+      this.deps.log.write(
+        syslogText.upgrade(
+          `Upgrade ${run.id}: ${kept.length} AP(s) already run ${run.targetVersion} and keep their backup image: a scheduled predownload leaves them out (${kept.join(', ')})`,
+          'warning',
+        ),
+      );
     this.checkStage(run);
     if (run.parallelMode) {
       await Promise.all(run.jobs.map((job) => this.runJob(run, job)));
@@ -161,7 +173,13 @@ export class PredownloadRunner {
     });
     if (!initiated) return;
     if (!isImageType(ap.imageType)) {
-      this.deps.transitions.move(ap.mac, 'Initiated', 'NotSupported', { lastError: `Image type ${ap.imageType} is not in the bundle` }, syslogText.apEvent(ap, `Image type ${ap.imageType} not supported by this bundle`, 'warning'));
+      this.deps.transitions.move(
+        ap.mac,
+        'Initiated',
+        'NotSupported',
+        { lastError: `Image type ${ap.imageType} is not in the bundle` },
+        syslogText.apEvent(ap, `Image type ${ap.imageType} not supported by this bundle`, 'warning'),
+      );
       return;
     }
     const kinds = new Set<ImageKind>(['ap']);

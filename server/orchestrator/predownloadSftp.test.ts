@@ -79,7 +79,12 @@ describe('predownload over SFTP from OpenSSH', () => {
     expect(upgrade(harness).stage).toBe('Idle');
 
     expect((await api.startDownload(sftpProfile(), ADMIN)).status).toBe(202);
-    await waitFor('stage Activate', () => upgrade(harness!), (u) => u.stage === 'Activate' || u.stage === 'Failed', 60_000);
+    await waitFor(
+      'stage Activate',
+      () => upgrade(harness!),
+      (u) => u.stage === 'Activate' || u.stage === 'Failed',
+      60_000,
+    );
     expect(upgrade(harness).stage).toBe('Activate');
     for (const ap of DEMO_FLEET.slice(0, 3)) {
       const agentDir = apStorageDir(path.join(harness.config.dataDir, 'fleet'), ap.mac);
@@ -127,7 +132,12 @@ describe('predownload over SFTP from OpenSSH', () => {
     await harness.startFleet(DEMO_FLEET.slice(2, 3));
     const restored = { ...sftpProfile(), sftp: { ...sftpProfile().sftp, passwordType: 'AES', password: aes } };
     expect((await harness.instance.api.startDownload(restored, ADMIN)).status).toBe(202);
-    await waitFor('stage Activate', () => upgrade(harness!), (u) => u.stage === 'Activate' || u.stage === 'Failed', 30_000);
+    await waitFor(
+      'stage Activate',
+      () => upgrade(harness!),
+      (u) => u.stage === 'Activate' || u.stage === 'Failed',
+      30_000,
+    );
     expect(upgrade(harness).stage).toBe('Activate');
 
     const forged = await harness.instance.api.saveProfile({ ...restored, sftp: { ...restored.sftp, password: 'v1:bm90IHNlYWxlZCBieSB0aGlzIGNvbnNvbGU=' } }, ADMIN);
@@ -156,7 +166,12 @@ describe('predownload over SFTP from OpenSSH', () => {
       expect((notAKey.body as { issues: { path: string }[] }).issues[0].path).toBe('sftp.privateKey');
 
       expect((await harness.instance.api.startDownload(keyProfile(privateKey, 'key-passphrase'), ADMIN)).status).toBe(202);
-      await waitFor('stage Activate', () => upgrade(harness!), (u) => u.stage === 'Activate' || u.stage === 'Failed', 30_000);
+      await waitFor(
+        'stage Activate',
+        () => upgrade(harness!),
+        (u) => u.stage === 'Activate' || u.stage === 'Failed',
+        30_000,
+      );
       expect(upgrade(harness).stage).toBe('Activate');
       const view = harness.instance.api.getProfile().body as ImageDownloadProfileView;
       expect(view.sftp).toMatchObject({ authMethod: 'key', hasPrivateKey: true });
@@ -170,7 +185,12 @@ describe('predownload over SFTP from OpenSSH', () => {
     harness = await startConsoleHarness();
     await harness.startFleet(DEMO_FLEET.slice(3, 4));
     await harness.instance.api.startDownload(sftpProfile({ imagePath: 'Documents/Wrong-Path' }), ADMIN);
-    await waitFor('stage Failed', () => upgrade(harness!), (u) => u.stage === 'Failed', 30_000);
+    await waitFor(
+      'stage Failed',
+      () => upgrade(harness!),
+      (u) => u.stage === 'Failed',
+      30_000,
+    );
     expect(apNamed(harness, 'AP-9117')).toMatchObject({ lastError: `Failed to download file ${url('version.info', 'Documents/Wrong-Path')}: No such file or directory`, nextRetryTime: null });
     // The seed's SFTP wrong-path lines, word for word. Differs: the time, the server's address (with its port, and the mask's
     // length), and the file: here the first one asked for, version.info (the seed's EWC asked for an AP image first).
@@ -186,7 +206,9 @@ describe('predownload over SFTP from OpenSSH', () => {
     // Differs: the time and the session's two ends (the AP's address and port as the AP port sees them, the controller's AP port).
     const disjoined = shown.find((line) => line.includes('Disjoined'))!;
     const apPort = /Session-IP: 127\.0\.0\.1\[(\d+)\] /.exec(disjoined)?.[1];
-    expect(disjoined).toBe(seedSyslogLineAs(seedLine('20:29:14.108'), disjoined, { '172.16.4.34[5248]': `127.0.0.1[${apPort}]`, '172.16.4.26[5246]': `127.0.0.1[${new URL(harness.capwapUrl).port}]` }));
+    expect(disjoined).toBe(
+      seedSyslogLineAs(seedLine('20:29:14.108'), disjoined, { '172.16.4.34[5248]': `127.0.0.1[${apPort}]`, '172.16.4.26[5246]': `127.0.0.1[${new URL(harness.capwapUrl).port}]` }),
+    );
   });
 
   it('stops after one refused login instead of locking the account, and the rows say why', async () => {
@@ -194,7 +216,12 @@ describe('predownload over SFTP from OpenSSH', () => {
     await harness.startFleet(DEMO_FLEET.slice(0, 3));
     const logBefore = sshd.log().split('Failed password').length;
     await harness.instance.api.startDownload(sftpProfile({ password: 'wrong-password' }), ADMIN);
-    await waitFor('stage Failed', () => upgrade(harness!), (u) => u.stage === 'Failed', 30_000);
+    await waitFor(
+      'stage Failed',
+      () => upgrade(harness!),
+      (u) => u.stage === 'Failed',
+      30_000,
+    );
     for (const ap of report(harness).aps) {
       expect(ap.lastError).toMatch(/^Failed to download file sftp:\/\/\*\*\*\*\*@127\.0\.0\.1:\d+\/.+: Authentication failed$/);
       expect(ap.retryCount).toBe(0);
@@ -209,11 +236,14 @@ describe('predownload over SFTP from OpenSSH', () => {
     await harness.startFleet(DEMO_FLEET.slice(2, 3));
     const otherKey = 'SHA256:' + 'A'.repeat(43);
     await harness.instance.api.startDownload(sftpProfile({ hostKeyFingerprint: otherKey }), ADMIN);
-    await waitFor('stage Failed', () => upgrade(harness!), (u) => u.stage === 'Failed', 30_000);
-    // The first file asked for is version.info: the run ends there, with the reason.
-    expect(apNamed(harness, '9105-emorenoa').lastError).toBe(
-      `Failed to download file ${url('version.info')}: Host key changed: expected ${otherKey}, got ${sshd.hostKeyFingerprint}`,
+    await waitFor(
+      'stage Failed',
+      () => upgrade(harness!),
+      (u) => u.stage === 'Failed',
+      30_000,
     );
+    // The first file asked for is version.info: the run ends there, with the reason.
+    expect(apNamed(harness, '9105-emorenoa').lastError).toBe(`Failed to download file ${url('version.info')}: Host key changed: expected ${otherKey}, got ${sshd.hostKeyFingerprint}`);
     const cache = path.join(harness.config.dataDir, 'image-cache');
     const cached = fs.existsSync(cache) ? fs.readdirSync(cache, { recursive: true }).filter((f) => String(f).includes('ap1g8')) : [];
     expect(cached.filter((f) => fs.statSync(path.join(cache, String(f))).size > 0)).toEqual([]);
@@ -225,7 +255,12 @@ describe('predownload over SFTP from OpenSSH', () => {
     fs.chmodSync(path.join(bundleDir, 'ap1g8'), 0o000);
     try {
       await harness.instance.api.startDownload(sftpProfile(), ADMIN);
-      await waitFor('stage Failed', () => upgrade(harness!), (u) => u.stage === 'Failed', 30_000);
+      await waitFor(
+        'stage Failed',
+        () => upgrade(harness!),
+        (u) => u.stage === 'Failed',
+        30_000,
+      );
       expect(apNamed(harness, '9105-emorenoa').lastError).toBe(`Failed to download file ${url('ap1g8')}: Permission denied`);
     } finally {
       fs.chmodSync(path.join(bundleDir, 'ap1g8'), 0o644);
@@ -250,10 +285,20 @@ describe('predownload over SFTP from OpenSSH', () => {
       const partial = size();
       expect(partial).toBeLessThan(BIG_AP1G8);
       await sshd.stop();
-      await waitFor('the AP to fail and wait for a retry', () => apNamed(harness!, '9105-emorenoa'), (ap) => ap.predownloadStatus === 'Failed', 20_000);
+      await waitFor(
+        'the AP to fail and wait for a retry',
+        () => apNamed(harness!, '9105-emorenoa'),
+        (ap) => ap.predownloadStatus === 'Failed',
+        20_000,
+      );
       await sshd.restart();
 
-      await waitFor('stage Activate', () => upgrade(harness!), (u) => u.stage === 'Activate' || u.stage === 'Failed', 60_000);
+      await waitFor(
+        'stage Activate',
+        () => upgrade(harness!),
+        (u) => u.stage === 'Activate' || u.stage === 'Failed',
+        60_000,
+      );
       const ap = apNamed(harness, '9105-emorenoa');
       expect(ap).toMatchObject({ predownloadStatus: 'Complete', retryCount: 1 });
       // The line after `Completed install add` says where the fetch resumed.

@@ -55,7 +55,12 @@ describe('a controller stopped gracefully mid-predownload', () => {
     const notices: string[] = [];
     harness.browser.socket.on('console:stopping', ({ reason }) => notices.push(reason));
     expect((await harness.instance.api.startDownload(profile(), ADMIN)).status).toBe(202);
-    await waitFor('a third of the image acknowledged', () => apRow(harness!), (ap) => ap.percent > 30, 20_000);
+    await waitFor(
+      'a third of the image acknowledged',
+      () => apRow(harness!),
+      (ap) => ap.percent > 30,
+      20_000,
+    );
 
     const stageAtStop = harness.instance.orchestrator.view().stage;
     await harness.instance.close('controller stopped by SIGTERM');
@@ -70,7 +75,12 @@ describe('a controller stopped gracefully mid-predownload', () => {
     harness = restarted;
     restarted.fleet = fleet;
     expect(restarted.instance.orchestrator.view().stage).toMatch(/^(ControllerImageDownload|APImageDownload|NetworkUpgrade)$/);
-    await waitFor('stage Activate', () => restarted.instance.orchestrator.view(), (u) => u.stage === 'Activate' || u.stage === 'Failed', 60_000);
+    await waitFor(
+      'stage Activate',
+      () => restarted.instance.orchestrator.view(),
+      (u) => u.stage === 'Activate' || u.stage === 'Failed',
+      60_000,
+    );
     expect(restarted.instance.orchestrator.view().stage).toBe('Activate');
     const lines = syslog(restarted);
     expect(lines).toContain(`Controller restarted: resuming upgrade 1 at stage ${stageAtStop}`);
@@ -92,7 +102,12 @@ describe('the image cache after a restart', () => {
     harness = await startConsoleHarness(env);
     const fleet = await harness.startFleet([AP], 1500);
     expect((await harness.instance.api.startDownload(profile(), ADMIN)).status).toBe(202);
-    await waitFor('the image fetched and a tenth delivered', () => apRow(harness!), (ap) => ap.percent > 10, 20_000);
+    await waitFor(
+      'the image fetched and a tenth delivered',
+      () => apRow(harness!),
+      (ap) => ap.percent > 10,
+      20_000,
+    );
     await harness.instance.close('controller stopped by SIGTERM');
     harness.browser.close();
     // The cached copy changes while the console is down (a disk error, someone's hand): one byte is enough.
@@ -104,7 +119,12 @@ describe('the image cache after a restart', () => {
     const restarted = await startConsoleHarness(env, harness.config.dataDir);
     harness = restarted;
     restarted.fleet = fleet;
-    await waitFor('stage Activate', () => restarted.instance.orchestrator.view(), (u) => u.stage === 'Activate' || u.stage === 'Failed', 60_000);
+    await waitFor(
+      'stage Activate',
+      () => restarted.instance.orchestrator.view(),
+      (u) => u.stage === 'Activate' || u.stage === 'Failed',
+      60_000,
+    );
     expect(restarted.instance.orchestrator.view().stage).toBe('Activate');
     const lines = syslog(restarted);
     expect(lines.filter((line) => line.includes('reused from the image cache'))).toEqual([]);
@@ -121,25 +141,60 @@ describe('an AP process killed mid-transfer', () => {
     const fleetRoot = path.join(harness.config.dataDir, 'fleet-process');
     fs.writeFileSync(fleetFile, JSON.stringify([AP]));
     const startFleetProcess = () => {
-      const args = ['--import', 'tsx', 'server/sim/ap/fleetCli.ts', '--controller', harness!.capwapUrl, '--file', fleetFile, '--data-dir', fleetRoot, '--link-kbps', '1500', ...fleetCliTrustArgs(harness!)];
+      const args = [
+        '--import',
+        'tsx',
+        'server/sim/ap/fleetCli.ts',
+        '--controller',
+        harness!.capwapUrl,
+        '--file',
+        fleetFile,
+        '--data-dir',
+        fleetRoot,
+        '--link-kbps',
+        '1500',
+        ...fleetCliTrustArgs(harness!),
+      ];
       fleetProcess = spawn(process.execPath, args, { stdio: 'ignore' });
     };
     startFleetProcess();
-    await waitFor('the AP to join', () => harness!.instance.api.getApImage().body as ApImageReport, (report) => report.aps.some((ap) => ap.name === AP.name && ap.connected), 30_000);
+    await waitFor(
+      'the AP to join',
+      () => harness!.instance.api.getApImage().body as ApImageReport,
+      (report) => report.aps.some((ap) => ap.name === AP.name && ap.connected),
+      30_000,
+    );
     expect((await harness.instance.api.startDownload(profile(), ADMIN)).status).toBe(202);
-    await waitFor('a third of the image acknowledged', () => apRow(harness!), (ap) => ap.percent > 30, 20_000);
+    await waitFor(
+      'a third of the image acknowledged',
+      () => apRow(harness!),
+      (ap) => ap.percent > 30,
+      20_000,
+    );
 
     fleetProcess!.kill('SIGKILL');
-    await waitFor('the AP failed with a retry pending', () => apRow(harness!), (ap) => ap.predownloadStatus === 'Failed' && ap.nextRetryTime !== null, 10_000);
+    await waitFor(
+      'the AP failed with a retry pending',
+      () => apRow(harness!),
+      (ap) => ap.predownloadStatus === 'Failed' && ap.nextRetryTime !== null,
+      10_000,
+    );
     const held = fs.statSync(path.join(agentDirOf(fleetRoot), 'ap.part')).size;
     expect(held).toBeGreaterThan(0);
     startFleetProcess();
 
-    await waitFor('stage Activate', () => harness!.instance.orchestrator.view(), (u) => u.stage === 'Activate' || u.stage === 'Failed', 30_000);
+    await waitFor(
+      'stage Activate',
+      () => harness!.instance.orchestrator.view(),
+      (u) => u.stage === 'Activate' || u.stage === 'Failed',
+      30_000,
+    );
     // Retries that came before the process was up again failed with `AP is not connected`; the one after it resumed.
     expect(apRow(harness).predownloadStatus).toBe('Complete');
     expect(apRow(harness).retryCount).toBeGreaterThanOrEqual(1);
-    const resumedAt = syslog(harness).map((line) => /Image Data Request sent to 127\.0\.0\.1, fileName \[ap1g8\], resuming at (\d+)/.exec(line)).find(Boolean);
+    const resumedAt = syslog(harness)
+      .map((line) => /Image Data Request sent to 127\.0\.0\.1, fileName \[ap1g8\], resuming at (\d+)/.exec(line))
+      .find(Boolean);
     expect(Number(resumedAt?.[1])).toBe(held);
     expect(await sha256OfFile(path.join(agentDirOf(fleetRoot), 'ap-backup.img'))).toBe(await sha256OfFile(path.join(serverRoot, DEMO_IMAGE_PATH, AP.imageType)));
     expect(bytesReceived(fleetRoot) - imageSize()).toBeLessThanOrEqual(64 * 1024);

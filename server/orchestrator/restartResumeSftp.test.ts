@@ -75,7 +75,12 @@ describe('a controller stopped while it fetches over SFTP', () => {
       const restarted = await startConsoleHarness(env, harness.config.dataDir);
       harness = restarted;
       restarted.fleet = fleet;
-      await waitFor('stage Activate', () => restarted.instance.orchestrator.view(), (u) => u.stage === 'Activate' || u.stage === 'Failed', 60_000);
+      await waitFor(
+        'stage Activate',
+        () => restarted.instance.orchestrator.view(),
+        (u) => u.stage === 'Activate' || u.stage === 'Failed',
+        60_000,
+      );
       expect(restarted.instance.orchestrator.view().stage).toBe('Activate');
       const lines = (restarted.instance.api.getSyslog().body as { text: string }[]).map((line) => line.text);
       expect(lines).toContain('Controller restarted: resuming upgrade 1 at stage APImageDownload');

@@ -46,7 +46,12 @@ const logLines = (h: ConsoleHarness) => (h.instance.api.getSyslog().body as { te
 
 async function predownloaded(h: ConsoleHarness, body: Record<string, unknown> = profile()): Promise<void> {
   expect((await h.instance.api.startDownload(body, ADMIN)).status).toBe(202);
-  await waitFor('stage Activate', () => view(h).stage, (stage) => stage === 'Activate' || stage === 'Failed', 60_000);
+  await waitFor(
+    'stage Activate',
+    () => view(h).stage,
+    (stage) => stage === 'Activate' || stage === 'Failed',
+    60_000,
+  );
   expect(view(h).stage).toBe('Activate');
 }
 
@@ -71,7 +76,12 @@ describe('rolling activation', () => {
 
     const started = await harness.instance.api.activate(ADMIN, { strategy: 'rolling', wavePercent: 25, errorThresholdPercent: 0 });
     expect(started.status).toBe(202);
-    await waitFor('stage Completed', () => view(harness!).stage, (stage) => stage === 'Completed' || stage === 'Failed', 60_000);
+    await waitFor(
+      'stage Completed',
+      () => view(harness!).stage,
+      (stage) => stage === 'Completed' || stage === 'Failed',
+      60_000,
+    );
     const done = view(harness);
     expect(done.stage).toBe('Completed');
     expect(done.strategy).toBe('rolling');
@@ -104,7 +114,12 @@ describe('rolling activation', () => {
     await predownloaded(harness);
 
     expect((await harness.instance.api.activate(ADMIN, { strategy: 'rolling', waveSize: 2, errorThresholdPercent: 0 })).status).toBe(202);
-    const paused = await waitFor('the rollout paused', () => view(harness!), (u) => u.rollout?.state === 'paused' || u.stage !== 'Reload', 30_000);
+    const paused = await waitFor(
+      'the rollout paused',
+      () => view(harness!),
+      (u) => u.rollout?.state === 'paused' || u.stage !== 'Reload',
+      30_000,
+    );
     expect(paused.stage).toBe('Reload');
     expect(paused.rollout!.pauseReason).toMatch(/1 of 2 AP\(s\) of wave \d+ failed, more than the error threshold of 0 %/);
     const failedWave = paused.waves.findIndex((wave) => wave.aps.includes(failing.mac));
@@ -117,7 +132,12 @@ describe('rolling activation', () => {
     expect((await harness.instance.api.maintenance.activation('pause', ADMIN)).status).toBe(409);
 
     expect((await harness.instance.api.maintenance.activation('resume', ADMIN)).status).toBe(202);
-    await waitFor('the activation ended', () => view(harness!).stage, (stage) => stage !== 'Reload', 30_000);
+    await waitFor(
+      'the activation ended',
+      () => view(harness!).stage,
+      (stage) => stage !== 'Reload',
+      30_000,
+    );
     const ended = view(harness);
     // One AP stayed on the old version: the upgrade says so, every other AP runs the new one.
     expect(ended.stage).toBe('Failed');
@@ -149,7 +169,12 @@ describe('rolling activation', () => {
     await harness.startFleet(fleetSpec);
     await predownloaded(harness);
     expect((await harness.instance.api.activate(ADMIN, { strategy: 'rolling', waveSize: 1, errorThresholdPercent: 0 })).status).toBe(202);
-    await waitFor('the rollout paused', () => view(harness!), (u) => u.rollout?.state === 'paused' || u.stage !== 'Reload', 30_000);
+    await waitFor(
+      'the rollout paused',
+      () => view(harness!),
+      (u) => u.rollout?.state === 'paused' || u.stage !== 'Reload',
+      30_000,
+    );
     expect((await harness.instance.api.maintenance.activation('abort', ADMIN)).status).toBe(202);
     const ended = view(harness);
     expect(ended.stage).toBe('Cancelled');
@@ -167,20 +192,39 @@ describe('rolling activation', () => {
     await harness.startFleet(fleetSpec);
     await predownloaded(harness);
     expect((await harness.instance.api.activate(ADMIN, { strategy: 'rolling', waveSize: 2 })).status).toBe(202);
-    const midway = await waitFor('wave 2 reloading', () => view(harness!), (u) => u.waves[1]?.state === 'reloading' || u.stage !== 'Reload', 30_000);
+    const midway = await waitFor(
+      'wave 2 reloading',
+      () => view(harness!),
+      (u) => u.waves[1]?.state === 'reloading' || u.stage !== 'Reload',
+      30_000,
+    );
     expect(midway.waves.map((wave) => wave.state)).toEqual(['done', 'reloading', 'pending']);
     // Stop once the wave's APs took the reload and left, as a controller restart would find them.
     const secondWave = midway.waves[1].aps;
-    await waitFor('wave 2 APs away', () => aps(harness!).filter((ap) => secondWave.includes(ap.mac)), (rows) => rows.every((ap) => !ap.connected), 10_000);
+    await waitFor(
+      'wave 2 APs away',
+      () => aps(harness!).filter((ap) => secondWave.includes(ap.mac)),
+      (rows) => rows.every((ap) => !ap.connected),
+      10_000,
+    );
     await harness.stop();
 
     harness = await startConsoleHarness({ EWC_RELOAD_MS: '1500' }, dataDir);
     expect(view(harness).stage).toBe('Reload');
     const fleet = await harness.startFleet(fleetSpec);
-    await waitFor('stage Completed', () => view(harness!).stage, (stage) => stage !== 'Reload', 60_000);
+    await waitFor(
+      'stage Completed',
+      () => view(harness!).stage,
+      (stage) => stage !== 'Reload',
+      60_000,
+    );
     const done = view(harness);
     expect(done.stage).toBe('Completed');
-    expect(done.waves.map((wave) => [wave.state, wave.failed])).toEqual([['done', 0], ['done', 0], ['done', 0]]);
+    expect(done.waves.map((wave) => [wave.state, wave.failed])).toEqual([
+      ['done', 0],
+      ['done', 0],
+      ['done', 0],
+    ]);
     expect(fleet.agents.every((agent) => agent.images.primaryVersion === DEMO_BUNDLE_VERSION)).toBe(true);
     expect(logLines(harness).some((line) => line.includes('activation continues after a restart (running, wave 2 of 3)'))).toBe(true);
   });

@@ -53,7 +53,11 @@ export class Rollout {
     for (const ap of excluded) this.deps.log.write(syslogText.apEvent(ap, 'Excluded from activation: keeps its predownloaded image as backup', 'warning'));
     if (!aps.some((ap) => ap.hostsController) && upgrade.targetControllerVersion) this.deps.controller.setVersion(upgrade.targetControllerVersion);
     if (options.strategy === 'rolling') {
-      this.deps.log.write(syslogText.upgrade(`Rolling activation: ${aps.length} AP(s) in ${waves.length} wave(s), error threshold ${options.errorThresholdPercent} %${options.windowEnd ? `, window ends ${options.windowEnd}` : ''}`));
+      this.deps.log.write(
+        syslogText.upgrade(
+          `Rolling activation: ${aps.length} AP(s) in ${waves.length} wave(s), error threshold ${options.errorThresholdPercent} %${options.windowEnd ? `, window ends ${options.windowEnd}` : ''}`,
+        ),
+      );
     }
     this.next(upgrade.id);
   }
@@ -206,7 +210,12 @@ export class Rollout {
     const waiting = reader.countInUpgrade(upgradeId, 'Complete');
     this.deps.rollouts.update({ ...rollout, state: rollout.state === 'aborted' ? 'aborted' : 'finished', finishedAt: new Date().toISOString() });
     if (rollout.state === 'aborted') {
-      this.deps.stages.move(upgradeId, 'Reload', 'Cancelled', `Activation aborted: ${joined} AP(s) run ${upgrade.targetVersion}, ${failed} failed, ${waiting} still run the old version with ${upgrade.targetVersion} as backup image`);
+      this.deps.stages.move(
+        upgradeId,
+        'Reload',
+        'Cancelled',
+        `Activation aborted: ${joined} AP(s) run ${upgrade.targetVersion}, ${failed} failed, ${waiting} still run the old version with ${upgrade.targetVersion} as backup image`,
+      );
     } else if (failed > 0) {
       this.deps.stages.move(upgradeId, 'Reload', 'Failed', `${failed} AP(s) did not come back running ${upgrade.targetVersion}`);
     } else {

@@ -133,15 +133,18 @@ export class RunRecovery {
     }
     // Before the APs were enrolled nobody knows who was connected: wait for every AP the fleet knows.
     const expected = persisted.pending.size > 0 ? owed : [...this.deps.aps.reader.values()];
-    void Promise.all([this.reuseCachedImages(run, persisted), this.rejoinOf(run, expected)]).then(() => {
-      this.waiting = null;
-      if (run.cancelled) return;
-      const now = Date.now();
-      for (const ap of owed) {
-        if (ap.predownloadStatus === 'Failed' && ap.nextRetryTime) this.hooks.scheduleRetry(run, ap.mac, Math.max(0, Date.parse(ap.nextRetryTime) - now));
-      }
-      this.hooks.continueRun(run);
-    }, (error: Error) => this.deps.log.write(syslogText.upgrade(`Upgrade ${run.id}: cannot resume: ${error.message}`, 'error')));
+    void Promise.all([this.reuseCachedImages(run, persisted), this.rejoinOf(run, expected)]).then(
+      () => {
+        this.waiting = null;
+        if (run.cancelled) return;
+        const now = Date.now();
+        for (const ap of owed) {
+          if (ap.predownloadStatus === 'Failed' && ap.nextRetryTime) this.hooks.scheduleRetry(run, ap.mac, Math.max(0, Date.parse(ap.nextRetryTime) - now));
+        }
+        this.hooks.continueRun(run);
+      },
+      (error: Error) => this.deps.log.write(syslogText.upgrade(`Upgrade ${run.id}: cannot resume: ${error.message}`, 'error')),
+    );
   }
 
   /** Resolves once every expected AP joined again, or after `EWC_RESUME_WAIT_MS`; the missing ones then fail and retry as usual. */

@@ -88,18 +88,21 @@ export class Scheduler {
     const delay = Math.max(0, Date.parse(record.at) - Date.now());
     this.timers.set(
       record.id,
-      setTimeout(() => {
-        this.timers.delete(record.id);
-        const current = this.deps.schedules.get(record.id);
-        if (!current || current.state !== 'pending') return;
-        if (Date.parse(current.at) > Date.now()) this.arm(current);
-        else {
-          this.starting.add(current.id);
-          void this.run(current)
-            .catch((error: Error) => console.error(`Scheduled action ${current.id}: ${error.message}`))
-            .finally(() => this.starting.delete(current.id));
-        }
-      }, Math.min(delay, MAX_TIMER_MS)),
+      setTimeout(
+        () => {
+          this.timers.delete(record.id);
+          const current = this.deps.schedules.get(record.id);
+          if (!current || current.state !== 'pending') return;
+          if (Date.parse(current.at) > Date.now()) this.arm(current);
+          else {
+            this.starting.add(current.id);
+            void this.run(current)
+              .catch((error: Error) => console.error(`Scheduled action ${current.id}: ${error.message}`))
+              .finally(() => this.starting.delete(current.id));
+          }
+        },
+        Math.min(delay, MAX_TIMER_MS),
+      ),
     );
   }
 

@@ -51,7 +51,12 @@ describe('the upgrade history says what happened', () => {
     harness = await startConsoleHarness();
     await harness.startFleet(DEMO_FLEET.slice(2, 3));
     const first = (await harness.instance.api.startDownload(profile(), ADMIN)).body as { upgradeId: number };
-    await waitFor('stage Activate', () => view(harness!).stage, (stage) => stage === 'Activate' || stage === 'Failed', 30_000);
+    await waitFor(
+      'stage Activate',
+      () => view(harness!).stage,
+      (stage) => stage === 'Activate' || stage === 'Failed',
+      30_000,
+    );
     const second = (await harness.instance.api.startDownload(profile(), ADMIN)).body as { upgradeId: number };
     expect(second.upgradeId).toBeGreaterThan(first.upgradeId);
 
@@ -62,7 +67,12 @@ describe('the upgrade history says what happened', () => {
     expect(superseded.message).toContain(`Superseded by upgrade ${second.upgradeId}`);
     const csv = String((await harness.instance.api.maintenance.exportUpgrades()).body).split('\r\n');
     expect(csv.find((line) => line.startsWith(`"${first.upgradeId}",`))).toContain(`"Superseded by upgrade ${second.upgradeId}"`);
-    await waitFor('the second upgrade at Activate', () => view(harness!).stage, (stage) => stage === 'Activate' || stage === 'Failed', 30_000);
+    await waitFor(
+      'the second upgrade at Activate',
+      () => view(harness!).stage,
+      (stage) => stage === 'Activate' || stage === 'Failed',
+      30_000,
+    );
     expect(await entry(harness, second.upgradeId)).toMatchObject({ stage: 'Activate', finishedAt: null });
   });
 
@@ -70,7 +80,12 @@ describe('the upgrade history says what happened', () => {
     harness = await startConsoleHarness({ EWC_RETRY_BASE_MS: '600000' });
     await harness.startFleet(DEMO_FLEET.slice(0, 3));
     const { upgradeId } = (await harness.instance.api.startDownload(profile(NO_IMAGES_PATH), ADMIN)).body as { upgradeId: number };
-    await waitFor('every AP failed', () => report(harness!).aps, (aps) => aps.every((ap) => ap.predownloadStatus === 'Failed'), 30_000);
+    await waitFor(
+      'every AP failed',
+      () => report(harness!).aps,
+      (aps) => aps.every((ap) => ap.predownloadStatus === 'Failed'),
+      30_000,
+    );
     // While it runs, the history counts them already.
     expect(await entry(harness, upgradeId)).toMatchObject({ failedAps: 3, finishedAt: null });
 
@@ -85,7 +100,12 @@ describe('the upgrade history says what happened', () => {
 
     // A later upgrade takes the same APs: the cancelled one's counts stay what they were.
     await harness.instance.api.startDownload(profile(), ADMIN);
-    await waitFor('stage Activate', () => view(harness!).stage, (stage) => stage === 'Activate' || stage === 'Failed', 60_000);
+    await waitFor(
+      'stage Activate',
+      () => view(harness!).stage,
+      (stage) => stage === 'Activate' || stage === 'Failed',
+      60_000,
+    );
     expect(await entry(harness, upgradeId)).toMatchObject({ stage: 'Cancelled', failedAps: 3 });
     const detail = (await harness.instance.api.maintenance.getUpgrade(String(upgradeId))).body as UpgradeHistoryDetail;
     expect(detail.failedAps).toBe(3);
@@ -95,13 +115,32 @@ describe('the upgrade history says what happened', () => {
   it("says Completed and 'run X' only of the APs that run X when the catalog's release lacks an image type", async () => {
     catalog = await startTestCatalog(50_000);
     harness = await startConsoleHarness({ EWC_CATALOG_TIMEOUT_MS: '5000' });
-    const ap = (name: string, mac: string, imageType: string): FleetAp => ({ name, mac, model: 'C9130AXI-B', imageType, primaryVersion: DEMO_FLEET_VERSION, backupVersion: '17.3.3.26', freeSpaceKb: 400_000, hostsController: false });
+    const ap = (name: string, mac: string, imageType: string): FleetAp => ({
+      name,
+      mac,
+      model: 'C9130AXI-B',
+      imageType,
+      primaryVersion: DEMO_FLEET_VERSION,
+      backupVersion: '17.3.3.26',
+      freeSpaceKb: 400_000,
+      hostsController: false,
+    });
     await harness.startFleet([ap('AP-NEW-1', '70f0.96a1.0003', 'ap1g8'), ap('AP-NEW-2', '70f0.96a1.0005', 'ap1g7'), ap('AP-OLD', '2c5a.0f40.0004', 'ap3g3')]);
     const cco = { catalogUrl: catalog.service.url, username: TEST_ACCOUNT.username, password: TEST_ACCOUNT.key, release: 'latest', caCertificate: catalog.certificate.caPem.trim() };
     const { upgradeId } = (await harness.instance.api.startDownload({ mode: 'CCO', parallelMode: false, cco }, ADMIN)).body as { upgradeId: number };
-    await waitFor('stage Activate', () => view(harness!).stage, (stage) => stage === 'Activate' || stage === 'Failed', 60_000);
+    await waitFor(
+      'stage Activate',
+      () => view(harness!).stage,
+      (stage) => stage === 'Activate' || stage === 'Failed',
+      60_000,
+    );
     expect((await harness.instance.api.activate(ADMIN)).status).toBe(202);
-    await waitFor('the activation ended', () => view(harness!).stage, (stage) => stage !== 'Reload', 30_000);
+    await waitFor(
+      'the activation ended',
+      () => view(harness!).stage,
+      (stage) => stage !== 'Reload',
+      30_000,
+    );
 
     const ended = view(harness);
     const said = `2 of 3 APs run 17.15.2.3; 1 not supported by the release still runs ${DEMO_FLEET_VERSION}; controller running ${ended.controllerVersion}`;

@@ -94,13 +94,20 @@ export class UpgradeOrchestrator {
       checkStage: (run) => this.runner.checkStage(run),
     });
     // Restart hooks: the resume path rebuilds a run and hands it back through these.
-    this.recovery = new RunRecovery({ ...deps, transitions: this.transitions, stages: this.stages }, {
-      newRun: (id, source, cache, parallelMode) => this.newRun(id, source, cache, parallelMode),
-      continueRun: (run) => this.runner.background(run, this.runner.execute(run)),
-      scheduleRetry: (run, mac, delayMs) => run.retryTimers.set(mac, setTimeout(() => this.runner.retry(run, mac), delayMs)),
-      // A restart during Reload: the activation goes on from the wave its tables say.
-      resumeReload: () => this.rollout.continueAfterRestart(),
-    });
+    this.recovery = new RunRecovery(
+      { ...deps, transitions: this.transitions, stages: this.stages },
+      {
+        newRun: (id, source, cache, parallelMode) => this.newRun(id, source, cache, parallelMode),
+        continueRun: (run) => this.runner.background(run, this.runner.execute(run)),
+        scheduleRetry: (run, mac, delayMs) =>
+          run.retryTimers.set(
+            mac,
+            setTimeout(() => this.runner.retry(run, mac), delayMs),
+          ),
+        // A restart during Reload: the activation goes on from the wave its tables say.
+        resumeReload: () => this.rollout.continueAfterRestart(),
+      },
+    );
   }
 
   /** Whether the running upgrade already holds the image for this AP image type. */
@@ -143,7 +150,14 @@ export class UpgradeOrchestrator {
     const superseded = this.deps.upgrades.latest();
     // The upgrade row, its durable run (profile snapshot, cache folder) and its first line, changed in one
     // synchronous step: the unit of work writes them in one transaction.
-    const record = this.deps.upgrades.create({ mode: profile.mode, imageUrl, parallelMode: profile.parallelMode, message: `Predownload from ${imageUrl} to ${describeTargets(targets)}`, origin, targets });
+    const record = this.deps.upgrades.create({
+      mode: profile.mode,
+      imageUrl,
+      parallelMode: profile.parallelMode,
+      message: `Predownload from ${imageUrl} to ${describeTargets(targets)}`,
+      origin,
+      targets,
+    });
     // An upgrade waiting for Activate ends here, replaced: its history says by which one.
     if (superseded?.stage === 'Activate') {
       this.stages.move(superseded.id, 'Activate', 'Superseded', `Superseded by upgrade ${record.id} before it was activated`, { supersededBy: record.id });
@@ -163,8 +177,17 @@ export class UpgradeOrchestrator {
     } else {
       run.targetVersion = bundle.version;
       if (options.replaceBackup) {
-        const replaced = backupReplacementOf([...this.deps.aps.reader.values()].filter((ap) => run.isTarget(ap)), bundle.version);
-        if (replaced) this.deps.log.write(syslogText.upgrade(`Upgrade ${record.id}: confirmed by ${origin?.username ?? 'the administrator'}, replacing the backup image of ${replaced.count} AP(s) that already run ${bundle.version}`, 'warning'));
+        const replaced = backupReplacementOf(
+          [...this.deps.aps.reader.values()].filter((ap) => run.isTarget(ap)),
+          bundle.version,
+        );
+        if (replaced)
+          this.deps.log.write(
+            syslogText.upgrade(
+              `Upgrade ${record.id}: confirmed by ${origin?.username ?? 'the administrator'}, replacing the backup image of ${replaced.count} AP(s) that already run ${bundle.version}`,
+              'warning',
+            ),
+          );
       }
       this.runner.background(run, this.runner.execute(run));
     }

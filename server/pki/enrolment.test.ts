@@ -23,7 +23,8 @@ afterEach(async () => {
 });
 
 const caOf = (h: ConsoleHarness) => fs.readFileSync(path.join(h.instance.trust.pkiDir, 'ca.crt'), 'utf8');
-const listOf = async (h: ConsoleHarness) => (await h.instance.apAuthorizationApi.list()).body as { aps: { mac: string; status: string; connected: boolean; name: string | null }[]; tokens: { id: number; usedByMac: string | null }[] };
+const listOf = async (h: ConsoleHarness) =>
+  (await h.instance.apAuthorizationApi.list()).body as { aps: { mac: string; status: string; connected: boolean; name: string | null }[]; tokens: { id: number; usedByMac: string | null }[] };
 
 function agentFor(h: ConsoleHarness, ap: (typeof DEMO_FLEET)[number], enrolmentToken: string | null) {
   const agent = new ApAgent({
@@ -48,7 +49,11 @@ describe('AP enrolment and the AP authorization list', () => {
     const started = agentFor(h, ap, h.instance.trust.joinToken)
       .start()
       .then(() => (joined = true));
-    await waitFor('the AP on the list', async () => (await listOf(h)).aps, (aps) => aps.some((row) => row.mac === ap.mac && row.status === 'pending'));
+    await waitFor(
+      'the AP on the list',
+      async () => (await listOf(h)).aps,
+      (aps) => aps.some((row) => row.mac === ap.mac && row.status === 'pending'),
+    );
     expect(joined).toBe(false);
     expect((await listOf(h)).aps.find((row) => row.mac === ap.mac)?.connected).toBe(false);
     expect((await h.instance.apAuthorizationApi.change(ap.mac.toUpperCase(), { status: 'approved' }, ADMIN)).status).toBe(200);
@@ -63,9 +68,7 @@ describe('AP enrolment and the AP authorization list', () => {
     expect(created.status).toBe(201);
     const { token } = created.body as { token: string };
     const dir = path.join(h.config.dataDir, 'other-ap');
-    await expect(ensureApCredentials(dir, '0a00.0000.0009', h.capwapUrl, { caCertPem: caOf(h), enrolmentToken: token })).rejects.toThrow(
-      'Enrolment refused: unknown, used or expired token',
-    );
+    await expect(ensureApCredentials(dir, '0a00.0000.0009', h.capwapUrl, { caCertPem: caOf(h), enrolmentToken: token })).rejects.toThrow('Enrolment refused: unknown, used or expired token');
 
     const agent = agentFor(h, DEMO_FLEET[2], token);
     await agent.start();
@@ -75,7 +78,7 @@ describe('AP enrolment and the AP authorization list', () => {
       'Enrolment refused: unknown, used or expired token',
     );
 
-    expect(JSON.stringify((await listOf(h)))).not.toContain(token);
+    expect(JSON.stringify(await listOf(h))).not.toContain(token);
     await sql`pragma wal_checkpoint(PASSIVE)`.execute(h.instance.store.db);
     for (const file of ['ewc.sqlite', 'ewc.sqlite-wal']) {
       const bytes = path.join(h.config.dataDir, file);
@@ -110,7 +113,9 @@ describe('AP enrolment and the AP authorization list', () => {
     expect((await api.change('0a00.0000.0001', { status: 'approved' }, ADMIN)).status).toBe(404);
     // A CSR that is not one: refused before the one-time token is spent, so the token still enrols its AP.
     const { token } = (await api.createToken({}, ADMIN)).body as { token: string };
-    expect(await harness.instance.trust.enrol({ mac: '0a00.0000.0007', token, csr: `-----BEGIN CERTIFICATE REQUEST-----\n${'A'.repeat(120)}\n-----END CERTIFICATE REQUEST-----` }, '127.0.0.1')).toEqual({
+    expect(
+      await harness.instance.trust.enrol({ mac: '0a00.0000.0007', token, csr: `-----BEGIN CERTIFICATE REQUEST-----\n${'A'.repeat(120)}\n-----END CERTIFICATE REQUEST-----` }, '127.0.0.1'),
+    ).toEqual({
       status: 400,
       body: { error: 'Enrolment refused: the certificate request is not a PEM PKCS#10 CSR' },
     });
@@ -119,7 +124,12 @@ describe('AP enrolment and the AP authorization list', () => {
     expect((await listOf(harness)).aps.map((ap) => ap.status)).toEqual(['approved']);
     expect(await api.createToken({ mac: 'nope', validHours: 0 }, ADMIN)).toMatchObject({
       status: 400,
-      body: { issues: [{ path: 'mac', message: expect.stringContaining('must be a MAC address') }, { path: 'validHours', message: 'at least 1 hour' }] },
+      body: {
+        issues: [
+          { path: 'mac', message: expect.stringContaining('must be a MAC address') },
+          { path: 'validHours', message: 'at least 1 hour' },
+        ],
+      },
     });
   });
 
@@ -134,8 +144,14 @@ describe('AP enrolment and the AP authorization list', () => {
     };
     const enrol = async (mac: string, keyArgs: string[]) => await h.instance.trust.enrol({ mac, token: h.instance.trust.joinToken, csr: await csrFor(mac, keyArgs) }, '127.0.0.1');
     const wanted = 'this controller certifies ECDSA P-256 or P-384, or RSA of 2048 bits or more';
-    expect(await enrol('0a00.0000.0101', ['-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:1024'])).toEqual({ status: 400, body: { error: `Enrolment refused: the certificate request's key is RSA of 1024 bits; ${wanted}` } });
-    expect(await enrol('0a00.0000.0102', ['-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:secp521r1'])).toEqual({ status: 400, body: { error: `Enrolment refused: the certificate request's key is ECDSA on secp521r1; ${wanted}` } });
+    expect(await enrol('0a00.0000.0101', ['-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:1024'])).toEqual({
+      status: 400,
+      body: { error: `Enrolment refused: the certificate request's key is RSA of 1024 bits; ${wanted}` },
+    });
+    expect(await enrol('0a00.0000.0102', ['-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:secp521r1'])).toEqual({
+      status: 400,
+      body: { error: `Enrolment refused: the certificate request's key is ECDSA on secp521r1; ${wanted}` },
+    });
     expect(await enrol('0a00.0000.0103', ['-algorithm', 'ED25519'])).toEqual({ status: 400, body: { error: `Enrolment refused: the certificate request's key is ed25519; ${wanted}` } });
     expect((await enrol('0a00.0000.0104', ['-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048'])).status).toBe(201);
     expect((await enrol('0a00.0000.0105', ['-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-384'])).status).toBe(201);

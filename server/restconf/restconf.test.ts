@@ -40,7 +40,9 @@ describe('RESTCONF discovery', () => {
     expect(xrd.status).toBe(200);
     expect(xrd.headers['content-type']).toBe('application/xrd+xml');
     expect(xrd.body).toBe('<XRD xmlns="http://docs.oasis-open.org/ns/xri/xrd-1.0">\n  <Link rel="restconf" href="/restconf"/>\n</XRD>\n');
-    expect(JSON.parse((await restconfRequest(settled.console, '/.well-known/host-meta', { auth: null, accept: 'application/json' })).body)).toEqual({ links: [{ rel: 'restconf', href: '/restconf' }] });
+    expect(JSON.parse((await restconfRequest(settled.console, '/.well-known/host-meta', { auth: null, accept: 'application/json' })).body)).toEqual({
+      links: [{ rel: 'restconf', href: '/restconf' }],
+    });
     expect(JSON.parse((await get('/restconf/yang-library-version')).body)).toEqual({ 'ietf-restconf:yang-library-version': '2019-01-04' });
     expect(JSON.parse((await get('/restconf')).body)).toEqual({ 'ietf-restconf:restconf': { data: {}, operations: {}, 'yang-library-version': '2019-01-04' } });
     const head = await get(STATS, { method: 'HEAD' });
@@ -67,7 +69,15 @@ describe('ap-img-predownload-stats during a predownload', () => {
       },
     });
     // The settled moment, in the words of show ap image.
-    expect(predownloadStats(summary)).toEqual({ 'num-initiated': 0, 'num-in-progress': 1, 'num-complete': 2, 'num-unsupported': 0, 'num-failed': 1, 'is-predownload-in-progress': true, 'num-total': 4 });
+    expect(predownloadStats(summary)).toEqual({
+      'num-initiated': 0,
+      'num-in-progress': 1,
+      'num-complete': 2,
+      'num-unsupported': 0,
+      'num-failed': 1,
+      'is-predownload-in-progress': true,
+      'num-total': 4,
+    });
   });
 
   it('answers its module top, depth and fields, and XML, each valid against the module', async () => {
@@ -76,7 +86,9 @@ describe('ap-img-predownload-stats during a predownload', () => {
     const shallow = JSON.parse((await get(`${STATS}?depth=2`)).body);
     expect(shallow).toEqual({ [`${AP_GLOBAL_OPER}:ap-img-predownload-stats`]: { 'predownload-stats': {}, 'downloads-in-progress': 0, 'downloads-complete': 0, 'wlc-predownload-stats': {} } });
     const picked = await get(`${STATS}?fields=predownload-stats(num-complete;num-total)`);
-    expect(await expectValidJsonAnswer(AP_GLOBAL_OPER, [{ name: 'ap-img-predownload-stats' }], picked.body)).toEqual({ [`${AP_GLOBAL_OPER}:ap-img-predownload-stats`]: { 'predownload-stats': { 'num-complete': 2, 'num-total': 4 } } });
+    expect(await expectValidJsonAnswer(AP_GLOBAL_OPER, [{ name: 'ap-img-predownload-stats' }], picked.body)).toEqual({
+      [`${AP_GLOBAL_OPER}:ap-img-predownload-stats`]: { 'predownload-stats': { 'num-complete': 2, 'num-total': 4 } },
+    });
     const xml = await get(STATS, { accept: 'application/yang-data+xml' });
     expect(xml.headers['content-type']).toBe('application/yang-data+xml');
     expect(xml.body).toContain('<num-failed>1</num-failed>');

@@ -26,10 +26,14 @@ afterAll(async () => {
 });
 
 describe('RESTCONF refusals', () => {
-  it("answers RFC 8040 error bodies: 404 for what it does not serve, 400 for a bad query, 405 for every write, 406 for an encoding it lacks", async () => {
+  it('answers RFC 8040 error bodies: 404 for what it does not serve, 400 for a bad query, 405 for every write, 406 for an encoding it lacks', async () => {
     const unknown = await get('/restconf/data/ietf-interfaces:interfaces');
     expect(unknown.status).toBe(404);
-    expect(errorOf(unknown)).toEqual({ 'error-type': 'application', 'error-tag': 'invalid-value', 'error-message': `This console serves no data at /restconf/data/ietf-interfaces:interfaces; it serves ${AP_GLOBAL_OPER}:ap-global-oper-data, ${ACCESS_POINT_OPER}:access-point-oper-data` });
+    expect(errorOf(unknown)).toEqual({
+      'error-type': 'application',
+      'error-tag': 'invalid-value',
+      'error-message': `This console serves no data at /restconf/data/ietf-interfaces:interfaces; it serves ${AP_GLOBAL_OPER}:ap-global-oper-data, ${ACCESS_POINT_OPER}:access-point-oper-data`,
+    });
     expect(errorOf(await get(`${CAPWAP}=00:00:00:00:00:01`))['error-message']).toBe('No capwap-data entry with wtp-mac 00:00:00:00:00:01');
     // The console's own MAC form is no YANG mac-address: no AP has that key.
     expect((await get(`${CAPWAP}=2c5a.0f40.6920`)).status).toBe(404);
@@ -82,7 +86,7 @@ describe('RESTCONF refusals', () => {
     expect((await c.instance.auth.audit.recent()).some((e) => e.username === 'guesser-target' && e.action === 'login.locked' && e.sourceAddress === '127.0.0.1 (restconf)')).toBe(true);
   });
 
-  it("refuses a source over its per-source RESTCONF budget before checking any password", async () => {
+  it('refuses a source over its per-source RESTCONF budget before checking any password', async () => {
     // Spend what is left of this address's budget the way requests do, then ask once more.
     for (;;) {
       const admission = c.instance.limiter.admit('restconf', '127.0.0.1');

@@ -18,7 +18,13 @@ const PLAYBOOK = path.join(import.meta.dirname, '..', 'sim', 'testing', 'restcon
 
 // Ansible's json stdout callback: per task, what the host answered.
 const playbookResult = z.object({
-  plays: z.array(z.object({ tasks: z.array(z.object({ task: z.object({ name: z.string() }), hosts: z.record(z.string(), z.object({ failed: z.boolean().optional(), msg: z.string().optional(), response: z.unknown().optional() })) })) })),
+  plays: z.array(
+    z.object({
+      tasks: z.array(
+        z.object({ task: z.object({ name: z.string() }), hosts: z.record(z.string(), z.object({ failed: z.boolean().optional(), msg: z.string().optional(), response: z.unknown().optional() })) }),
+      ),
+    }),
+  ),
   stats: z.record(z.string(), z.object({ failures: z.number(), unreachable: z.number(), ok: z.number() })),
 });
 
@@ -35,7 +41,7 @@ afterAll(async () => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-describe("RESTCONF driven by Ansible (Debian ansible: ansible.netcommon.restconf_get over httpapi)", () => {
+describe('RESTCONF driven by Ansible (Debian ansible: ansible.netcommon.restconf_get over httpapi)', () => {
   it('reads the counters and every AP during a predownload, the same numbers as GET /api/ap-image', async () => {
     const c = settled.console;
     const inventory = path.join(dir, 'inventory.ini');
@@ -49,13 +55,24 @@ describe("RESTCONF driven by Ansible (Debian ansible: ansible.netcommon.restconf
       ansible_httpapi_use_ssl: 'true',
       ansible_httpapi_validate_certs: 'true',
     };
-    fs.writeFileSync(inventory, `[ewc]\ncontroller ${Object.entries(vars).map(([k, v]) => `${k}=${v}`).join(' ')}\n`);
+    fs.writeFileSync(
+      inventory,
+      `[ewc]\ncontroller ${Object.entries(vars)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(' ')}\n`,
+    );
     const before = c.instance.api.getApImage().body as ApImageReport;
     const { stdout } = await run('/usr/bin/ansible-playbook', ['-i', inventory, PLAYBOOK], {
       timeout: 150_000,
       maxBuffer: 16 * 1024 * 1024,
       // The console's CA, as a NOC host that trusts it (Python's ssl reads SSL_CERT_FILE): the certificate is verified, not waved through.
-      env: { ...process.env, SSL_CERT_FILE: path.join(c.instance.trust.pkiDir, 'ca.crt'), ANSIBLE_STDOUT_CALLBACK: 'json', ANSIBLE_LOCAL_TEMP: path.join(dir, 'ansible-tmp'), ANSIBLE_PERSISTENT_CONTROL_PATH_DIR: path.join(dir, 'ansible-pc') },
+      env: {
+        ...process.env,
+        SSL_CERT_FILE: path.join(c.instance.trust.pkiDir, 'ca.crt'),
+        ANSIBLE_STDOUT_CALLBACK: 'json',
+        ANSIBLE_LOCAL_TEMP: path.join(dir, 'ansible-tmp'),
+        ANSIBLE_PERSISTENT_CONTROL_PATH_DIR: path.join(dir, 'ansible-pc'),
+      },
     }).catch((error: Error & { stdout?: string; stderr?: string }) => {
       throw new Error(`ansible-playbook failed: ${error.message}\n${error.stdout ?? ''}\n${error.stderr ?? ''}`);
     });
@@ -72,7 +89,11 @@ describe("RESTCONF driven by Ansible (Debian ansible: ansible.netcommon.restconf
 
     // The counters are settled: the same before, during and after Ansible's read.
     expect(after.summary).toEqual(before.summary);
-    expect(stats[`${AP_GLOBAL_OPER}:ap-img-predownload-stats`]).toMatchObject({ 'predownload-stats': predownloadStats(before.summary), 'downloads-in-progress': before.summary.downloading, 'downloads-complete': before.summary.completedDownloading });
+    expect(stats[`${AP_GLOBAL_OPER}:ap-img-predownload-stats`]).toMatchObject({
+      'predownload-stats': predownloadStats(before.summary),
+      'downloads-in-progress': before.summary.downloading,
+      'downloads-complete': before.summary.completedDownloading,
+    });
     expect(task('Say how far the predownload is').msg).toBe(`${before.summary.completedPredownloading} of ${before.summary.totalAps} APs complete`);
     // Each AP as the API shows it; the one still receiving moved between the two API reads, and Ansible's figure is within them.
     const entries = aps[`${ACCESS_POINT_OPER}:capwap-data`];

@@ -35,7 +35,13 @@ export function parseDataPath(raw: string): PathStep[] {
   return steps.map((step, index) => {
     const eq = step.indexOf('=');
     const identifier = decode(eq < 0 ? step : step.slice(0, eq));
-    const keys = eq < 0 ? null : step.slice(eq + 1).split(',').map(decode);
+    const keys =
+      eq < 0
+        ? null
+        : step
+            .slice(eq + 1)
+            .split(',')
+            .map(decode);
     const colon = identifier.indexOf(':');
     const module = colon < 0 ? null : identifier.slice(0, colon);
     const name = colon < 0 ? identifier : identifier.slice(colon + 1);

@@ -35,7 +35,7 @@ export class SecretBox {
     try {
       return Buffer.concat([decipher.update(raw.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]).toString('utf8');
     } catch {
-      throw new SecretBoxError('The value was not sealed with this console\'s secret key, or was altered');
+      throw new SecretBoxError("The value was not sealed with this console's secret key, or was altered");
     }
   }
 

@@ -90,9 +90,7 @@ describe('host key pinning against OpenSSH with ed25519, RSA and ECDSA host keys
     const reads = vi.spyOn(SftpChannel.prototype, 'read');
     try {
       const destination = join(work, 'rsa-striped');
-      const result = await sftpDownload(
-        options({ destination, expectedFingerprint: hostKey('rsa').fingerprint, connections: 3, chunkSize: 32_768, concurrency: 8 }),
-      );
+      const result = await sftpDownload(options({ destination, expectedFingerprint: hostKey('rsa').fingerprint, connections: 3, chunkSize: 32_768, concurrency: 8 }));
       expect(result.keyType).toBe('ssh-rsa');
       expect(sha256(readFileSync(destination))).toBe(fileSha256);
       // The extra connections ask for the RSA key too, or they would be refused and never read.
@@ -108,8 +106,7 @@ describe('host key pinning against OpenSSH with ed25519, RSA and ECDSA host keys
     expect(error).toBeInstanceOf(SftpError);
     expect((error as SftpError).code).toBe('host-key');
     expect((error as SftpError).reason).toBe(
-      `Host key changed: expected ${OTHER_FINGERPRINT}, got ${hostKey('ed25519').fingerprint} (ED25519), ` +
-        `${hostKey('ecdsa').fingerprint} (ECDSA), ${hostKey('rsa').fingerprint} (RSA)`,
+      `Host key changed: expected ${OTHER_FINGERPRINT}, got ${hostKey('ed25519').fingerprint} (ED25519), ` + `${hostKey('ecdsa').fingerprint} (ECDSA), ${hostKey('rsa').fingerprint} (RSA)`,
     );
   });
 

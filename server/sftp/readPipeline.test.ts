@@ -58,10 +58,7 @@ function fakeLane(options: FakeLaneOptions = {}): ReadLane & { answered: number 
   return lane;
 }
 
-async function download(
-  lanes: ReadLane[],
-  { timeoutMs = 5_000, path = join(work, `out-${Math.random().toString(36).slice(2)}`), concurrency = 8, writes = [] as number[] } = {},
-): Promise<Buffer> {
+async function download(lanes: ReadLane[], { timeoutMs = 5_000, path = join(work, `out-${Math.random().toString(36).slice(2)}`), concurrency = 8, writes = [] as number[] } = {}): Promise<Buffer> {
   const local = await open(path, 'w');
   // Counts what each write hands to the file.
   const writev = local.writev.bind(local);

@@ -136,9 +136,7 @@ describe('sftpDownload against OpenSSH', () => {
   it('asks the caller about an unpinned host key and stops when refused', async () => {
     const seen: string[] = [];
     const destination = join(work, 'untrusted');
-    const error = await failureOf(
-      sftpDownload(options({ destination, expectedFingerprint: null, onHostKey: (fingerprint) => (seen.push(fingerprint), false) })),
-    );
+    const error = await failureOf(sftpDownload(options({ destination, expectedFingerprint: null, onHostKey: (fingerprint) => (seen.push(fingerprint), false) })));
     expect(seen).toEqual([server.hostKeyFingerprint]);
     expect(error.reason).toBe(`Host key not trusted: ${server.hostKeyFingerprint}`);
     expect(existsSync(destination)).toBe(false);
@@ -200,9 +198,7 @@ describe('sftpDownload against OpenSSH', () => {
 
   it('stops on abort with Cancelled', async () => {
     const abort = new AbortController();
-    const error = await failureOf(
-      sftpDownload(options({ destination: join(work, 'cancelled'), resume: false, signal: abort.signal, onProgress: () => abort.abort() })),
-    );
+    const error = await failureOf(sftpDownload(options({ destination: join(work, 'cancelled'), resume: false, signal: abort.signal, onProgress: () => abort.abort() })));
     expect(error.reason).toBe('Cancelled');
     expect(error.code).toBe('cancelled');
   });

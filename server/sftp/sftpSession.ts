@@ -55,11 +55,7 @@ export interface Session {
   abort(): void;
 }
 
-export function openSession(
-  target: SessionTarget,
-  pin: HostKeyPin,
-  timeoutMs: number,
-): Promise<Session> {
+export function openSession(target: SessionTarget, pin: HostKeyPin, timeoutMs: number): Promise<Session> {
   const { host, port, credentials, signal } = target;
   return new Promise<Session>((resolve, reject) => {
     const client = new Client();
@@ -199,4 +195,3 @@ export function request<T>(session: Session, timeoutMs: number, start: (done: (e
     }
   });
 }
-

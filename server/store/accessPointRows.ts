@@ -66,9 +66,28 @@ function toRow(record: AccessPointRecord): AccessPointTable {
 }
 
 const UPDATED = [
-  'name', 'model', 'image_type', 'role', 'primary_image', 'backup_image', 'backup_image_sha256', 'controller_primary_image',
-  'controller_backup_image', 'hosts_controller', 'free_space_kb', 'predownload_status', 'predownload_version', 'retry_count',
-  'next_retry_time', 'method', 'last_error', 'upgrade_id', 'last_seen_at', 'site_tag', 'neighbors', 'activation_excluded',
+  'name',
+  'model',
+  'image_type',
+  'role',
+  'primary_image',
+  'backup_image',
+  'backup_image_sha256',
+  'controller_primary_image',
+  'controller_backup_image',
+  'hosts_controller',
+  'free_space_kb',
+  'predownload_status',
+  'predownload_version',
+  'retry_count',
+  'next_retry_time',
+  'method',
+  'last_error',
+  'upgrade_id',
+  'last_seen_at',
+  'site_tag',
+  'neighbors',
+  'activation_excluded',
 ] as const satisfies readonly (keyof AccessPointTable)[];
 
 /** The fleet's table: read whole at start, written behind the in-memory projection. */

@@ -67,7 +67,10 @@ export const apAuthorizationRows = {
   },
 
   async count(db: Executor): Promise<number> {
-    const row = await db.selectFrom('ap_authorization').select((eb) => eb.fn.countAll<number>().as('count')).executeTakeFirstOrThrow();
+    const row = await db
+      .selectFrom('ap_authorization')
+      .select((eb) => eb.fn.countAll<number>().as('count'))
+      .executeTakeFirstOrThrow();
     return Number(row.count);
   },
 

@@ -9,6 +9,11 @@ export const cliSettingRows = {
   /** Sets the value, or removes the setting with null. */
   async set(db: Executor, key: string, value: string | null): Promise<void> {
     if (value === null) await db.deleteFrom('cli_setting').where('key', '=', key).execute();
-    else await db.insertInto('cli_setting').values({ key, value }).onConflict((conflict) => conflict.column('key').doUpdateSet({ value })).execute();
+    else
+      await db
+        .insertInto('cli_setting')
+        .values({ key, value })
+        .onConflict((conflict) => conflict.column('key').doUpdateSet({ value }))
+        .execute();
   },
 };

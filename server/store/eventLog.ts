@@ -40,15 +40,7 @@ export const eventLogRows = {
 
   /** Errors and warnings logged between two times, oldest first: what went wrong during an upgrade. */
   async problemsBetween(db: Executor, from: string, to: string): Promise<{ time: string; text: string }[]> {
-    return db
-      .selectFrom('event_log')
-      .select(['time', 'text'])
-      .where('time', '>=', from)
-      .where('time', '<=', to)
-      .where('severity', 'in', ['error', 'warning'])
-      .orderBy('id')
-      .limit(500)
-      .execute();
+    return db.selectFrom('event_log').select(['time', 'text']).where('time', '>=', from).where('time', '<=', to).where('severity', 'in', ['error', 'warning']).orderBy('id').limit(500).execute();
   },
 };
 

@@ -11,7 +11,11 @@ export const loginThrottleRows = {
   async addFailure(db: Executor, key: string, at: number, windowStart: number): Promise<number> {
     await db.deleteFrom('auth_login_failure').where('key', '=', key).where('time_ms', '<=', windowStart).execute();
     await db.insertInto('auth_login_failure').values({ key, time_ms: at }).execute();
-    const row = await db.selectFrom('auth_login_failure').select((eb) => eb.fn.countAll<number>().as('failures')).where('key', '=', key).executeTakeFirstOrThrow();
+    const row = await db
+      .selectFrom('auth_login_failure')
+      .select((eb) => eb.fn.countAll<number>().as('failures'))
+      .where('key', '=', key)
+      .executeTakeFirstOrThrow();
     return Number(row.failures);
   },
 

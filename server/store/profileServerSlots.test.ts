@@ -20,7 +20,10 @@ function dataFolderBefore011(row: Record<string, unknown>): string {
   dirs.push(dir);
   const db = new Database(path.join(dir, 'ewc.sqlite'));
   db.exec('CREATE TABLE schema_migration (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)');
-  for (const file of fs.readdirSync(MIGRATIONS).filter((f) => f.endsWith('.sql') && f < '011').sort()) {
+  for (const file of fs
+    .readdirSync(MIGRATIONS)
+    .filter((f) => f.endsWith('.sql') && f < '011')
+    .sort()) {
     db.exec(fs.readFileSync(path.join(MIGRATIONS, file), 'utf8'));
     db.prepare('INSERT INTO schema_migration (name, applied_at) VALUES (?, ?)').run(file, new Date().toISOString());
   }
@@ -58,7 +61,7 @@ describe('migration 011: each server mode its own server, path and port', () => 
 });
 
 describe('a run snapshot written before the modes kept their own server', () => {
-  it('resumes from the server it was started with, in its mode\'s slot', async () => {
+  it("resumes from the server it was started with, in its mode's slot", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ewc-slots-'));
     dirs.push(dir);
     const store = await openDataDirStore(dir);
@@ -71,7 +74,10 @@ describe('a run snapshot written before the modes kept their own server', () => 
     const { tftp: _tftp, sftp, ...rest } = EMPTY_PROFILE;
     const { imageServer: _s, imagePath: _p, port: _port, hostKeyType: _t, ...sftpBefore011 } = sftp;
     const snapshot = { ...rest, mode: 'SFTP', imageServer: '10.0.0.5', imagePath: 'EWC', port: 2422, sftp: { ...sftpBefore011, username: 'calo', password: box.seal('Pa55word') } };
-    await db.insertInto('upgrade_run').values({ upgrade_id: id, profile: JSON.stringify(snapshot), cache_dir: dir, created_at: new Date().toISOString() }).execute();
+    await db
+      .insertInto('upgrade_run')
+      .values({ upgrade_id: id, profile: JSON.stringify(snapshot), cache_dir: dir, created_at: new Date().toISOString() })
+      .execute();
     expect((await runs.load(db, id))?.profile).toMatchObject({
       mode: 'SFTP',
       tftp: { imageServer: '', port: 69 },

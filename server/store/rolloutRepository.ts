@@ -183,7 +183,10 @@ export class RolloutRepository {
       finishedAt: null,
     };
     this.held.set(upgradeId, { record, waves: waves.map((aps, index) => ({ index, state: 'pending', aps, startedAt: null, finishedAt: null, failed: 0 })) });
-    this.changed(upgradeId, waves.map((_, index) => index));
+    this.changed(
+      upgradeId,
+      waves.map((_, index) => index),
+    );
     return record;
   }
 

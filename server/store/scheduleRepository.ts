@@ -33,11 +33,14 @@ const fromRow = (row: ScheduleRow): ScheduleRecord => ({
  */
 export class ScheduleRepository {
   private readonly held = new Map<number, ScheduleRecord>();
-  private readonly changed = new ChangedRecords((id: number) => this.held.get(id), async (tx, records: ScheduleRecord[]) => {
-    for (const { id, at, windowEnd, state, outcome } of records) {
-      await tx.updateTable('scheduled_action').set({ at, window_end: windowEnd, state, outcome }).where('id', '=', id).execute();
-    }
-  });
+  private readonly changed = new ChangedRecords(
+    (id: number) => this.held.get(id),
+    async (tx, records: ScheduleRecord[]) => {
+      for (const { id, at, windowEnd, state, outcome } of records) {
+        await tx.updateTable('scheduled_action').set({ at, window_end: windowEnd, state, outcome }).where('id', '=', id).execute();
+      }
+    },
+  );
   private pendingViews: ScheduledView[] = [];
 
   private constructor(

@@ -11,7 +11,14 @@ export const sshKeyRows = {
 
   /** The new row, or null when the account already has a key with this fingerprint. */
   async insert(db: Executor, row: Omit<SshKeyRow, 'id'>): Promise<SshKeyRow | null> {
-    return (await db.insertInto('auth_ssh_key').values(row).onConflict((conflict) => conflict.doNothing()).returningAll().executeTakeFirst()) ?? null;
+    return (
+      (await db
+        .insertInto('auth_ssh_key')
+        .values(row)
+        .onConflict((conflict) => conflict.doNothing())
+        .returningAll()
+        .executeTakeFirst()) ?? null
+    );
   },
 
   /** Deletes one key of an account; returns it, or null when the account has none with that id. */

@@ -92,9 +92,7 @@ class KyselyStore implements Store {
 export async function openStore(target: StoreTarget): Promise<Store> {
   // Each engine's driver is loaded only when it is used.
   const opened: OpenedDialect =
-    target.engine === 'sqlite'
-      ? (await import('./sqlite/sqliteDialect')).openSqlite(target.dataDir)
-      : await (await import('./postgres/postgresDialect')).openPostgres(target.url);
+    target.engine === 'sqlite' ? (await import('./sqlite/sqliteDialect')).openSqlite(target.dataDir) : await (await import('./postgres/postgresDialect')).openPostgres(target.url);
   const store = new KyselyStore(opened.db, target.engine);
   try {
     await migrate(store, opened.schema);

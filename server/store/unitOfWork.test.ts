@@ -28,7 +28,15 @@ const join = (i: number): ApJoinInfo => ({
   hostsController: false,
 });
 
-const count = async (db: Executor, table: 'access_point' | 'event_log') => Number((await db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+const count = async (db: Executor, table: 'access_point' | 'event_log') =>
+  Number(
+    (
+      await db
+        .selectFrom(table)
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
 
 describe.each(ENGINES)('the unit of work behind the projections (%s)', (engine) => {
   const stores = testStores(engine);
@@ -115,7 +123,7 @@ describe.each(ENGINES)('the unit of work behind the projections (%s)', (engine) 
     expect((await opened.db.selectFrom('access_point').select('predownload_status').executeTakeFirstOrThrow()).predownload_status).toBe('None');
     changeDuringWrite = () => undefined;
     await unitOfWork.flush();
-    expect((await opened.db.selectFrom('access_point').select(['predownload_status', 'upgrade_id']).executeTakeFirstOrThrow())).toEqual({ predownload_status: 'Initiated', upgrade_id: 7 });
+    expect(await opened.db.selectFrom('access_point').select(['predownload_status', 'upgrade_id']).executeTakeFirstOrThrow()).toEqual({ predownload_status: 'Initiated', upgrade_id: 7 });
     await unitOfWork.close();
   });
 });

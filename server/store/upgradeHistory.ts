@@ -31,7 +31,10 @@ export class UpgradeHistory {
   async list(): Promise<UpgradeHistoryEntry[]> {
     await this.store.flush();
     const upgrades = await upgradeRows.list(this.db);
-    const activations = await rolloutRows.summaries(this.db, upgrades.map((upgrade) => upgrade.id));
+    const activations = await rolloutRows.summaries(
+      this.db,
+      upgrades.map((upgrade) => upgrade.id),
+    );
     return upgrades.map((upgrade) => this.entry(upgrade, activations.get(upgrade.id) ?? null));
   }
 

@@ -17,7 +17,10 @@ describe('migration 013', () => {
     // A database as the console before 011 left it: upgrade 1 replaced at Activate by 2, which waits at Activate itself.
     const old = new Database(path.join(dir, 'ewc.sqlite'));
     old.exec('CREATE TABLE schema_migration (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)');
-    for (const file of fs.readdirSync(MIGRATIONS).filter((f) => f.endsWith('.sql') && f < '011').sort()) {
+    for (const file of fs
+      .readdirSync(MIGRATIONS)
+      .filter((f) => f.endsWith('.sql') && f < '011')
+      .sort()) {
       old.exec(fs.readFileSync(path.join(MIGRATIONS, file), 'utf8'));
       old.prepare('INSERT INTO schema_migration VALUES (?, ?)').run(file, new Date().toISOString());
     }
@@ -27,7 +30,12 @@ describe('migration 013', () => {
     old.close();
 
     const store = await openDataDirStore(dir);
-    expect(await upgradeRows.find(store.db, 1)).toMatchObject({ stage: 'Superseded', supersededBy: 2, finishedAt: '2026-01-01T11:00:00.000Z', message: 'Superseded by upgrade 2 before it was activated' });
+    expect(await upgradeRows.find(store.db, 1)).toMatchObject({
+      stage: 'Superseded',
+      supersededBy: 2,
+      finishedAt: '2026-01-01T11:00:00.000Z',
+      message: 'Superseded by upgrade 2 before it was activated',
+    });
     expect(await upgradeRows.find(store.db, 2)).toMatchObject({ stage: 'Activate', supersededBy: null, finishedAt: null });
     await store.close();
   });

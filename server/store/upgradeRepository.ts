@@ -86,8 +86,21 @@ function toRow(record: UpgradeRecord): UpgradeTable {
 }
 
 const UPDATED = [
-  'stage', 'last_bar_stage', 'mode', 'image_url', 'parallel_mode', 'target_version', 'target_controller_version', 'started_at',
-  'finished_at', 'message', 'started_by', 'started_via', 'targets', 'ap_counts', 'superseded_by',
+  'stage',
+  'last_bar_stage',
+  'mode',
+  'image_url',
+  'parallel_mode',
+  'target_version',
+  'target_controller_version',
+  'started_at',
+  'finished_at',
+  'message',
+  'started_by',
+  'started_via',
+  'targets',
+  'ap_counts',
+  'superseded_by',
 ] as const satisfies readonly (keyof UpgradeTable)[];
 
 /** The upgrade table, for the history (which reads it after the unit of work has written what is pending). */

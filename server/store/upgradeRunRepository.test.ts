@@ -21,7 +21,16 @@ async function open(opened: TestStore) {
 const profile: StoredProfile = {
   ...EMPTY_PROFILE,
   mode: 'SFTP',
-  sftp: { ...EMPTY_PROFILE.sftp, imageServer: '10.0.0.5', imagePath: 'EWC/17_12_1_5', port: 22, username: 'calo', password: PASSWORD, hostKeyFingerprint: `SHA256:${'A'.repeat(43)}`, hostKeyType: 'ssh-ed25519' },
+  sftp: {
+    ...EMPTY_PROFILE.sftp,
+    imageServer: '10.0.0.5',
+    imagePath: 'EWC/17_12_1_5',
+    port: 22,
+    username: 'calo',
+    password: PASSWORD,
+    hostKeyFingerprint: `SHA256:${'A'.repeat(43)}`,
+    hostKeyType: 'ssh-ed25519',
+  },
 };
 
 describe.each(ENGINES)('the durable side of a running upgrade (%s)', (engine) => {

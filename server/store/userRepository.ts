@@ -28,12 +28,19 @@ export class UserRepository {
   }
 
   async count(db: Executor): Promise<number> {
-    const row = await db.selectFrom('auth_user').select((eb) => eb.fn.countAll<number>().as('count')).executeTakeFirstOrThrow();
+    const row = await db
+      .selectFrom('auth_user')
+      .select((eb) => eb.fn.countAll<number>().as('count'))
+      .executeTakeFirstOrThrow();
     return Number(row.count);
   }
 
   async countAdmins(db: Executor): Promise<number> {
-    const row = await db.selectFrom('auth_user').select((eb) => eb.fn.countAll<number>().as('count')).where('role', '=', 'admin').executeTakeFirstOrThrow();
+    const row = await db
+      .selectFrom('auth_user')
+      .select((eb) => eb.fn.countAll<number>().as('count'))
+      .where('role', '=', 'admin')
+      .executeTakeFirstOrThrow();
     return Number(row.count);
   }
 

@@ -28,10 +28,7 @@ type HostInput = { address: string; transport?: LoggingTransport; port?: number 
 
 /** A CLI line's change; null sets the default back (`no logging trap`). */
 export type LoggingChange =
-  | { kind: 'addHost'; host: HostInput }
-  | { kind: 'removeHost'; host: HostInput }
-  | { kind: 'trap'; trap: LoggingTrapLevel | null }
-  | { kind: 'facility'; facility: LoggingFacility | null };
+  { kind: 'addHost'; host: HostInput } | { kind: 'removeHost'; host: HostInput } | { kind: 'trap'; trap: LoggingTrapLevel | null } | { kind: 'facility'; facility: LoggingFacility | null };
 
 export type LoggingSaveResult = { ok: true; view: LoggingView } | { ok: false; error: string; issues: { path: string; message: string }[] };
 

@@ -27,7 +27,10 @@ function workerEntry(): URL {
     try {
       const inputs = JSON.parse(fs.readFileSync(BUNDLE_INPUTS, 'utf8')) as Record<string, string>;
       const fresh = Object.entries(inputs).every(
-        ([file, sha256]) => createHash('sha256').update(fs.readFileSync(path.join(REPO_ROOT, file))).digest('hex') === sha256,
+        ([file, sha256]) =>
+          createHash('sha256')
+            .update(fs.readFileSync(path.join(REPO_ROOT, file)))
+            .digest('hex') === sha256,
       );
       if (fresh && fs.existsSync(BUNDLE)) entry = new URL(`file://${BUNDLE}`);
     } catch {

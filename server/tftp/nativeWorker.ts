@@ -116,12 +116,7 @@ class BlockingTransfer implements TransferIo {
         const wait = machine.onTimer(now);
         if (wait >= 0) deadline = now + wait;
       }
-      if (
-        this.fill >= BATCH_BYTES ||
-        (this.sent && this.fill >= AFTER_ACK_FLUSH_BYTES) ||
-        (this.fill > 0 && now - this.lastProgress >= PROGRESS_INTERVAL_MS)
-      )
-        this.flush(now);
+      if (this.fill >= BATCH_BYTES || (this.sent && this.fill >= AFTER_ACK_FLUSH_BYTES) || (this.fill > 0 && now - this.lastProgress >= PROGRESS_INTERVAL_MS)) this.flush(now);
       this.sent = false;
     }
     if (machine.phase === 'dally') {

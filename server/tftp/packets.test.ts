@@ -1,18 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  MalformedPacketError,
-  Opcode,
-  blockOf,
-  decodeError,
-  decodeOack,
-  decodeRequest,
-  encodeAck,
-  encodeData,
-  encodeError,
-  encodeOack,
-  encodeRequest,
-  opcodeOf,
-} from './packets';
+import { MalformedPacketError, Opcode, blockOf, decodeError, decodeOack, decodeRequest, encodeAck, encodeData, encodeError, encodeOack, encodeRequest, opcodeOf } from './packets';
 
 const hex = (b: Buffer) => b.toString('hex');
 

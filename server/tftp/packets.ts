@@ -47,12 +47,7 @@ export function blockOf(packet: Buffer): number {
   return packet.readUInt16BE(2);
 }
 
-export function encodeRequest(
-  opcode: RequestPacket['opcode'],
-  filename: string,
-  mode: string,
-  options: Iterable<[string, string]> = [],
-): Buffer {
+export function encodeRequest(opcode: RequestPacket['opcode'], filename: string, mode: string, options: Iterable<[string, string]> = []): Buffer {
   const strings = [filename, mode];
   for (const [name, value] of options) strings.push(name, value);
   return withOpcode(opcode, strings);

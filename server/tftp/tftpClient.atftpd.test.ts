@@ -47,9 +47,10 @@ describe('tftpDownload against atftpd', () => {
 
   it('reports a missing file as "No such file or directory"', async () => {
     const destination = path.join(out, 'missing');
-    await expect(
-      tftpDownload({ host: '127.0.0.1', port: atftpd.port, remotePath: 'EWC/17_9_4a/ap1g6', destination }),
-    ).rejects.toMatchObject({ reason: 'No such file or directory', code: 'not-found' });
+    await expect(tftpDownload({ host: '127.0.0.1', port: atftpd.port, remotePath: 'EWC/17_9_4a/ap1g6', destination })).rejects.toMatchObject({
+      reason: 'No such file or directory',
+      code: 'not-found',
+    });
     expect(fs.existsSync(destination)).toBe(false);
   });
 });

@@ -212,9 +212,7 @@ describe('tftpDownload edge cases', () => {
   it('refuses an announced tsize above maxTsize before any data arrives', async () => {
     const fake = await startFake({ data: pattern(5000), announceTsize: 10_000_000 });
     const destination = path.join(out, 'huge');
-    const error = await expectFailure(
-      tftpDownload({ host: '127.0.0.1', port: fake.port, remotePath: 'f', destination, maxTsize: 1_000_000 }),
-    );
+    const error = await expectFailure(tftpDownload({ host: '127.0.0.1', port: fake.port, remotePath: 'f', destination, maxTsize: 1_000_000 }));
     expect(error.reason).toBe('Protocol error: announced tsize 10000000 exceeds the limit of 1000000 bytes');
     expect(fs.existsSync(destination)).toBe(false);
     await expect.poll(() => fake.errorsReceived.map((e) => e.code)).toEqual([ErrorCode.OPTION_REFUSED]);
@@ -231,11 +229,7 @@ describe('tftpDownload edge cases', () => {
 
 describe('describeNegotiation', () => {
   it('reads like the console shows it', () => {
-    expect(describeNegotiation({ blksize: 1468, windowsize: 16, tsize: 70_512_640, timeoutSeconds: 1, optionsAccepted: true })).toBe(
-      'blksize 1468, windowsize 16, tsize 70512640',
-    );
-    expect(describeNegotiation({ blksize: 512, windowsize: 1, tsize: null, timeoutSeconds: null, optionsAccepted: false })).toBe(
-      'blksize 512, windowsize 1 (server accepted no options)',
-    );
+    expect(describeNegotiation({ blksize: 1468, windowsize: 16, tsize: 70_512_640, timeoutSeconds: 1, optionsAccepted: true })).toBe('blksize 1468, windowsize 16, tsize 70512640');
+    expect(describeNegotiation({ blksize: 512, windowsize: 1, tsize: null, timeoutSeconds: null, optionsAccepted: false })).toBe('blksize 512, windowsize 1 (server accepted no options)');
   });
 });

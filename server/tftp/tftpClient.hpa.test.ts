@@ -85,9 +85,7 @@ describe('tftpDownload against tftpd-hpa', () => {
     const port = await freeUdpPort();
     const destination = path.join(out, 'nobody');
     const started = Date.now();
-    const error = await expectFailure(
-      tftpDownload({ host: '127.0.0.1', port, remotePath: 'ap1g6', destination, timeoutMs: 200, retries: 2 }),
-    );
+    const error = await expectFailure(tftpDownload({ host: '127.0.0.1', port, remotePath: 'ap1g6', destination, timeoutMs: 200, retries: 2 }));
     const elapsed = Date.now() - started;
     expect(error.reason).toBe('Timed out');
     expect(error.code).toBe('timeout');
@@ -140,9 +138,7 @@ describe('tftpDownload against tftpd-hpa', () => {
 describe('tftp CLI against tftpd-hpa', () => {
   const cli = (args: string[]) =>
     new Promise<{ code: number; stdout: string; stderr: string }>((ok) => {
-      execFile(process.execPath, ['--import', 'tsx', CLI, ...args], (error, stdout, stderr) =>
-        ok({ code: error ? Number(error.code) : 0, stdout, stderr }),
-      );
+      execFile(process.execPath, ['--import', 'tsx', CLI, ...args], (error, stdout, stderr) => ok({ code: error ? Number(error.code) : 0, stdout, stderr }));
     });
 
   it('prints the negotiation and exits 0 on success', async () => {

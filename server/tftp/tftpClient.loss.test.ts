@@ -35,11 +35,7 @@ afterAll(async () => {
 });
 
 async function downloadInLossyNetns(request: Omit<NetnsDownloadRequest, 'root' | 'remotePath'>): Promise<NetnsDownloadReport> {
-  const { stdout } = await runInNetns(
-    lossyLoopbackRules(10, 5),
-    [process.execPath, '--import', 'tsx', HELPER, JSON.stringify({ ...request, root, remotePath: 'ap1g6' })],
-    40_000,
-  );
+  const { stdout } = await runInNetns(lossyLoopbackRules(10, 5), [process.execPath, '--import', 'tsx', HELPER, JSON.stringify({ ...request, root, remotePath: 'ap1g6' })], 40_000);
   return JSON.parse(stdout.trim().split('\n').at(-1)!) as NetnsDownloadReport;
 }
 

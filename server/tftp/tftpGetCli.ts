@@ -1,8 +1,7 @@
 import { parseArgs } from 'node:util';
 import { TftpError, describeNegotiation, tftpDownload, type TftpDownloadOptions } from './tftpClient';
 
-const USAGE =
-  'Usage: tftp get tftp://HOST[:PORT]/PATH LOCALFILE [--blksize N] [--windowsize N] [--timeout S] [--retries N] [--no-options] [--json]';
+const USAGE = 'Usage: tftp get tftp://HOST[:PORT]/PATH LOCALFILE [--blksize N] [--windowsize N] [--timeout S] [--retries N] [--no-options] [--json]';
 
 class UsageError extends Error {}
 
@@ -74,10 +73,7 @@ async function main(): Promise<number> {
     } else {
       const seconds = result.elapsedMs / 1000;
       const rate = result.bytes / 1e6 / Math.max(seconds, 1e-9);
-      process.stdout.write(
-        `Negotiated: ${describeNegotiation(result.negotiated)}\n` +
-          `Downloaded ${result.bytes} bytes in ${seconds.toFixed(3)} s (${rate.toFixed(1)} MB/s)\n`,
-      );
+      process.stdout.write(`Negotiated: ${describeNegotiation(result.negotiated)}\n` + `Downloaded ${result.bytes} bytes in ${seconds.toFixed(3)} s (${rate.toFixed(1)} MB/s)\n`);
     }
     return 0;
   } catch (e) {

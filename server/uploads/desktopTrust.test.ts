@@ -12,7 +12,16 @@ import { ADMIN, startConsoleHarness, waitFor, type ConsoleHarness } from '../sim
 // after an admin explicitly trusted its SHA-256, a decision kept with the profile's settings, recorded
 // in the audit trail and the syslog, and looked up again at each delivery.
 
-const ap = (name: string, mac: string): FleetAp => ({ name, mac, model: 'C9105AXI-B', imageType: 'ap1g8', primaryVersion: '17.9.4.27', backupVersion: '17.3.3.26', freeSpaceKb: 400_000, hostsController: false });
+const ap = (name: string, mac: string): FleetAp => ({
+  name,
+  mac,
+  model: 'C9105AXI-B',
+  imageType: 'ap1g8',
+  primaryVersion: '17.9.4.27',
+  backupVersion: '17.3.3.26',
+  freeSpaceKb: 400_000,
+  hostsController: false,
+});
 const FLEET = [ap('AP-9105-A', '70f0.96a1.0201'), ap('AP-9105-B', '70f0.96a1.0202')];
 const VERSION = '17.15.2.3';
 
@@ -66,12 +75,19 @@ describe('Desktop (HTTP) uploads and the signature rule', () => {
     expect(syslog(h).some((line) => line.startsWith(`Image trust: admin trusted the unsigned Desktop image AIR-AP1G8-K9-${VERSION}.bin (400000 bytes) sha256 ${sha256}`))).toBe(true);
 
     expect((await h.instance.api.startDownload(profile(uploadId), ADMIN)).status).toBe(202);
-    await waitFor('the predownload to end', () => h.instance.orchestrator.view(), (u) => u.stage === 'Activate' || u.stage === 'Failed', 60_000);
+    await waitFor(
+      'the predownload to end',
+      () => h.instance.orchestrator.view(),
+      (u) => u.stage === 'Activate' || u.stage === 'Failed',
+      60_000,
+    );
     expect(h.instance.orchestrator.view().stage).toBe('Activate');
     for (const { name, mac } of FLEET) {
       expect((h.instance.api.getApImage().body as ApImageReport).aps.find((row) => row.mac === mac)).toMatchObject({ predownloadStatus: 'Complete', backupImage: VERSION });
       expect(syslog(h)).toContain(`${name}: status 'Image verify success (SHA-256 trusted by admin: the image is not signed).'`);
-      expect(syslog(h)).toContain(`Chassis 1 R0/0: wncd: AP Event: AP Name: ${name} Mac: ${mac} Image Predownload Success: ${VERSION}, Image verify success (SHA-256 trusted by admin: the image is not signed)`);
+      expect(syslog(h)).toContain(
+        `Chassis 1 R0/0: wncd: AP Event: AP Name: ${name} Mac: ${mac} Image Predownload Success: ${VERSION}, Image verify success (SHA-256 trusted by admin: the image is not signed)`,
+      );
     }
     expect(syslog(h).filter((line) => /signing verify success/i.test(line))).toEqual([]);
   });

@@ -96,7 +96,10 @@ describe('Desktop (HTTP) uploads over tus', () => {
     const { dir, endpoint } = await start({ maxBytes: 3_000_000, quotaBytes: 10_000_000, staleAfterMs: 60 * 60_000 });
     /** Starts an upload of `length` bytes, sends its first 100 kB, and leaves it there, as a closed tab would. */
     const abandoned = async (length: number) => {
-      const created = await fetch(endpoint, { method: 'POST', headers: { 'tus-resumable': '1.0.0', 'upload-length': String(length), 'upload-metadata': `filename ${Buffer.from('ap1g8').toString('base64')}` } });
+      const created = await fetch(endpoint, {
+        method: 'POST',
+        headers: { 'tus-resumable': '1.0.0', 'upload-length': String(length), 'upload-metadata': `filename ${Buffer.from('ap1g8').toString('base64')}` },
+      });
       if (created.status !== 201) return { status: created.status, body: await created.text() };
       const url = new URL(created.headers.get('location')!, endpoint).href;
       const patched = await fetch(url, { method: 'PATCH', headers: { 'tus-resumable': '1.0.0', 'upload-offset': '0', 'content-type': 'application/offset+octet-stream' }, body: randomBytes(100_000) });

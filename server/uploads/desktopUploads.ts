@@ -133,7 +133,10 @@ export class DesktopUploads {
   private async describe(uploadId: string, fileName: string): Promise<UploadedImage> {
     const file = this.filePath(uploadId);
     // The name reaches the syslog and the page: no control characters.
-    const shown = path.basename(fileName).replace(/[\u0000-\u001f\u007f]/g, '_').slice(0, 255);
+    const shown = path
+      .basename(fileName)
+      .replace(/[\u0000-\u001f\u007f]/g, '_')
+      .slice(0, 255);
     const image: UploadedImage = { uploadId, fileName: shown, size: fs.statSync(file).size, sha256: await sha256OfFile(file) };
     fs.writeFileSync(this.describedPath(uploadId), JSON.stringify(image));
     return image;

@@ -34,7 +34,9 @@ function rawUpgrade(url: string, ca: string, host: string): Promise<string> {
   const { port } = new URL(url);
   return new Promise((resolve, reject) => {
     const socket = tls.connect({ port: Number(port), host: '127.0.0.1', ca, servername: 'localhost' }, () => {
-      socket.write(`GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\nHost: ${host}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n`);
+      socket.write(
+        `GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\nHost: ${host}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n`,
+      );
     });
     let text = '';
     socket.on('data', (chunk: Buffer) => {
@@ -84,7 +86,11 @@ describe('the console over HTTPS, plain HTTP on a loopback HOST beside it', () =
     expect(page.status).toBe(302);
     expect(page.headers.location).toBe('/login?next=%2Fadministration%2Fsoftware-management%2Fsoftware-upgrade');
     expect((await request(`${c.httpsUrl}/api/ap-image`, { ca: c.caPem })).status).toBe(401);
-    const big = await request(`${c.httpsUrl}/api/image-download-profile`, { ca: c.caPem, method: 'PUT', headers: { origin: c.httpsUrl, 'content-type': 'application/json', 'content-length': '70000' } });
+    const big = await request(`${c.httpsUrl}/api/image-download-profile`, {
+      ca: c.caPem,
+      method: 'PUT',
+      headers: { origin: c.httpsUrl, 'content-type': 'application/json', 'content-length': '70000' },
+    });
     expect(big.status).toBe(413);
     const crossSite = await request(`${c.httpsUrl}/api/auth/login`, { ca: c.caPem, method: 'POST', headers: { origin: 'https://evil.example', 'content-type': 'application/json' }, body: LOGIN });
     expect(crossSite.status).toBe(403);

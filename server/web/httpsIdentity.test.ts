@@ -61,7 +61,11 @@ describe("the admin's own certificate", () => {
 
     const second = pki.issue('second');
     install(second);
-    await waitFor('the reload after the file change', () => c.log.join('\n'), (log) => log.includes('HTTPS certificate reloaded (file change)'));
+    await waitFor(
+      'the reload after the file change',
+      () => c.log.join('\n'),
+      (log) => log.includes('HTTPS certificate reloaded (file change)'),
+    );
     expect(c.identity.identity.fingerprint).toBe(fingerprintOf(second.cert));
     expect(c.log).toEqual([`HTTPS certificate reloaded (file change): SHA-256 ${fingerprintOf(second.cert)} from ${certFile} and ${keyFile}`]);
 
@@ -87,7 +91,9 @@ describe("the admin's own certificate", () => {
     fs.copyFileSync(third.cert, certFile);
     await c.identity.reload('SIGHUP');
     // (The file watch may say the same once more, as "file change".)
-    expect(c.log).toContain(`HTTPS certificate not reloaded (SIGHUP): ${certFile} and ${keyFile}: the private key is not the certificate's (fingerprint ${fingerprintOf(third.cert)}); still serving SHA-256 ${serving}`);
+    expect(c.log).toContain(
+      `HTTPS certificate not reloaded (SIGHUP): ${certFile} and ${keyFile}: the private key is not the certificate's (fingerprint ${fingerprintOf(third.cert)}); still serving SHA-256 ${serving}`,
+    );
     expect(c.identity.identity.fingerprint).toBe(serving);
     expect((await request(`${c.httpsUrl}/login`, { ca: fs.readFileSync(pki.caCert, 'utf8') })).fingerprint).toBe(serving);
     // Once the right key is there, it loads.

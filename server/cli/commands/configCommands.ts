@@ -14,12 +14,12 @@ export const CONFIG_NAVIGATION: CommandNode[] = [
 /** `9120-EWC(config)#` */
 export const CONFIG_COMMANDS: CommandNode[] = [
   ...CONFIG_NAVIGATION,
-  keyword('hostname', 'Set system\'s network name', {
-    children: [arg('name', WORD, 'This system\'s network name', { run: ({ backend, actor }, a) => backend.setHostname(a.name, actor) })],
+  keyword('hostname', "Set system's network name", {
+    children: [arg('name', WORD, "This system's network name", { run: ({ backend, actor }, a) => backend.setHostname(a.name, actor) })],
   }),
   LOGGING_COMMAND,
   keyword('no', 'Negate a command or set its defaults', {
-    children: [keyword('hostname', 'Set system\'s network name back to the default', { run: ({ backend, actor }) => backend.setHostname(null, actor) }), NO_LOGGING_COMMAND],
+    children: [keyword('hostname', "Set system's network name back to the default", { run: ({ backend, actor }) => backend.setHostname(null, actor) }), NO_LOGGING_COMMAND],
   }),
   keyword('wireless', 'Wireless configuration', {
     children: [

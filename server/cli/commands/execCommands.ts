@@ -51,7 +51,7 @@ export const EXEC_COMMANDS: CommandNode[] = [
             run: ({ backend, actor }) => backend.predownload(actor),
             children: [
               keyword('abort', 'Abort the predownload in progress (Cancel)', { run: ({ backend, actor }) => backend.cancel(actor) }),
-              keyword('replace-backup', 'Predownload even to APs that run the bundle\'s version, replacing their backup image with it', {
+              keyword('replace-backup', "Predownload even to APs that run the bundle's version, replacing their backup image with it", {
                 run: ({ backend, actor }) => backend.predownload(actor, { replaceBackup: true }),
               }),
               // IOS-XE 17.15's per-site predownload, as 9800 automation sends it.

@@ -6,9 +6,21 @@ const ADDRESS = { kind: 'word', name: 'Hostname or A.B.C.D or X:X:X:X::X' } as c
 const PORT = { kind: 'number', name: '<1-65535>', min: 1, max: 65535 } as const;
 const LEVEL = { kind: 'number', name: '<0-7>', min: 0, max: 7 } as const;
 
-const TRAP_HELP = ['Immediate action needed', 'Immediate action needed', 'Critical conditions', 'Error conditions', 'Warning conditions', 'Normal but significant conditions', 'Informational messages', 'Debugging messages'];
+const TRAP_HELP = [
+  'Immediate action needed',
+  'Immediate action needed',
+  'Critical conditions',
+  'Error conditions',
+  'Warning conditions',
+  'Normal but significant conditions',
+  'Informational messages',
+  'Debugging messages',
+];
 
-const change = (what: (args: Record<string, string>) => LoggingChange): Handler => ({ backend, actor }, args) => backend.changeLogging(what(args), actor);
+const change =
+  (what: (args: Record<string, string>) => LoggingChange): Handler =>
+  ({ backend, actor }, args) =>
+    backend.changeLogging(what(args), actor);
 
 /** `ADDRESS [transport udp|tcp [port N]]`, each prefix a complete command, for `logging host` and `no logging host`. */
 function hostTree(kind: 'addHost' | 'removeHost'): CommandNode[] {

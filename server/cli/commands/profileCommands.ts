@@ -28,9 +28,13 @@ function edit(protocol: CliProtocol | null, named: (value: string) => ImageDownl
 function serverCommands(protocol: CliProtocol): CommandNode[] {
   const p = protocol.toLowerCase();
   return [
-    keyword(`${p}-image-server`, `${protocol} server address`, { children: [arg('value', WORD, 'IPv4/IPv6 address or host name', { run: edit(protocol, (v) => inSlot(protocol, { imageServer: v })) })] }),
+    keyword(`${p}-image-server`, `${protocol} server address`, {
+      children: [arg('value', WORD, 'IPv4/IPv6 address or host name', { run: edit(protocol, (v) => inSlot(protocol, { imageServer: v })) })],
+    }),
     keyword(`${p}-image-path`, `${protocol} image path`, { children: [arg('value', WORD, 'Image path on the server', { run: edit(protocol, (v) => inSlot(protocol, { imagePath: v })) })] }),
-    keyword(`${p}-image-port`, `${protocol} server port`, { children: [arg('value', PORT, `Port (default ${DEFAULT_PORT[protocol]})`, { run: edit(protocol, (v) => inSlot(protocol, { port: Number(v) })) })] }),
+    keyword(`${p}-image-port`, `${protocol} server port`, {
+      children: [arg('value', PORT, `Port (default ${DEFAULT_PORT[protocol]})`, { run: edit(protocol, (v) => inSlot(protocol, { port: Number(v) })) })],
+    }),
   ];
 }
 

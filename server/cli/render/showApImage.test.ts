@@ -70,6 +70,8 @@ describe('show ap image', () => {
   it('leaves one space after a value longer than its column, so the row still reads column by column', () => {
     const long = { ...completeRow('AP-WITH-A-NAME-LONGER-THAN-ITS-COLUMN', 'ap1g8'), predownloadStatus: 'NotSupported' as const };
     const output = renderShowApImage({ summary: { ...SUMMARY, totalAps: 1 }, aps: [long], total: 1 });
-    expect(output.at(-1)).toBe('AP-WITH-A-NAME-LONGER-THAN-ITS-COLUMN 17.9.4.27              17.12.1.5                  Not Supported         17.12.1.5             0                 0                 CAPWAP');
+    expect(output.at(-1)).toBe(
+      'AP-WITH-A-NAME-LONGER-THAN-ITS-COLUMN 17.9.4.27              17.12.1.5                  Not Supported         17.12.1.5             0                 0                 CAPWAP',
+    );
   });
 });

@@ -10,7 +10,10 @@ const COLUMNS = [
 ] as const;
 
 function row(cells: readonly string[]): string {
-  return cells.map((cell, i) => (COLUMNS[i][1] === 0 ? cell : cell.length >= COLUMNS[i][1] ? `${cell} ` : cell.padEnd(COLUMNS[i][1]))).join('').trimEnd();
+  return cells
+    .map((cell, i) => (COLUMNS[i][1] === 0 ? cell : cell.length >= COLUMNS[i][1] ? `${cell} ` : cell.padEnd(COLUMNS[i][1])))
+    .join('')
+    .trimEnd();
 }
 
 /** `show ap summary`: the APs the controller knows, and whether each one is joined now. */

@@ -17,9 +17,14 @@ export abstract class ModelCommand implements fc.AsyncCommand<ModelState, ModelS
 
   async run(model: ModelState, system: ModelSystem): Promise<void> {
     let outcome = '';
-    await system.step(String(this), async () => {
-      outcome = await this.act(model, system);
-    }, { rest: this.rest }, () => outcome);
+    await system.step(
+      String(this),
+      async () => {
+        outcome = await this.act(model, system);
+      },
+      { rest: this.rest },
+      () => outcome,
+    );
   }
 
   /** Does it; answers what the console said, for the step list of a failure. */

@@ -25,7 +25,13 @@ function predownloadLine(replaceBackup: boolean | undefined): string {
 
 /** The CLI lines that point the profile at the world's tftpd-hpa and a bundle there. */
 function tftpLines(choice: DownloadChoice): string[] {
-  return ['image-download-mode tftp', 'tftp-image-server 127.0.0.1', `tftp-image-path ${imagePathOf(choice.path)}`, 'tftp-image-port {tftpPort}', choice.parallel ? 'parallel-mode' : 'no parallel-mode'];
+  return [
+    'image-download-mode tftp',
+    'tftp-image-server 127.0.0.1',
+    `tftp-image-path ${imagePathOf(choice.path)}`,
+    'tftp-image-port {tftpPort}',
+    choice.parallel ? 'parallel-mode' : 'no parallel-mode',
+  ];
 }
 
 /**

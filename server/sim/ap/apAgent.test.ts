@@ -33,7 +33,15 @@ function agentWithImage() {
     reloadMs: 0,
   });
   const image = randomBytes(4096);
-  const offer: ImageOffer = { transferId: 't1', kind: 'ap', fileName: 'ap1g8', version: '17.12.1.5', size: image.length, sha256: createHash('sha256').update(image).digest('hex'), verification: { method: 'sha256-only' } };
+  const offer: ImageOffer = {
+    transferId: 't1',
+    kind: 'ap',
+    fileName: 'ap1g8',
+    version: '17.12.1.5',
+    size: image.length,
+    sha256: createHash('sha256').update(image).digest('hex'),
+    verification: { method: 'sha256-only' },
+  };
   return { agent, handlers: agent as unknown as Handlers, image, offer };
 }
 

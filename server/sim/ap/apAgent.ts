@@ -171,9 +171,7 @@ export class ApAgent {
     // A step that fails on the AP's flash is answered as a failed step, never left to crash the AP's process.
     const failed = (error: unknown) => `AP storage error: ${(error as Error).message}`;
     socket.on('image:begin', (offer, ack) => void this.control.run(() => this.begin(offer)).then(ack, (error) => ack({ ok: false, offset: 0, message: failed(error) })));
-    socket.on('image:data', (block, ack) =>
-      void this.receive(block.transferId, block.offset, block.data).then(ack, (error) => ack({ ok: false, received: 0, message: failed(error) })),
-    );
+    socket.on('image:data', (block, ack) => void this.receive(block.transferId, block.offset, block.data).then(ack, (error) => ack({ ok: false, received: 0, message: failed(error) })));
     socket.on('image:end', ({ transferId }, ack) => void this.finish(transferId).then(ack, (error) => ack({ ok: false, sha256: '', message: failed(error) })));
     socket.on('image:abort', ({ reason }, ack) => void this.control.run(() => this.abort(reason)).then(ack, () => ack()));
     socket.on('ap:reload', (ack) => this.reload(ack));

@@ -113,7 +113,9 @@ function postEnrolment(controllerUrl: string, caCertPem: string, body: { mac: st
         });
       },
     );
-    request.on('error', (error: NodeJS.ErrnoException) => reject(new EnrolmentError(`Enrolment failed: ${error.message}`, TRANSIENT_CODES.has(error.code ?? '') || error.message === 'socket hang up')));
+    request.on('error', (error: NodeJS.ErrnoException) =>
+      reject(new EnrolmentError(`Enrolment failed: ${error.message}`, TRANSIENT_CODES.has(error.code ?? '') || error.message === 'socket hang up')),
+    );
     request.end(payload);
   });
 }

@@ -16,18 +16,21 @@ describe('npm run fleet', () => {
   it('runs simulated APs as a separate process that enrol with the join token file, join the AP port and leave when stopped', async () => {
     harness = await startConsoleHarness();
     const storage = fs.mkdtempSync(path.join(os.tmpdir(), 'ewc-fleet-cli-'));
-    const fleet = spawn(
-      path.resolve('node_modules/.bin/tsx'),
-      ['server/sim/ap/fleetCli.ts', '--controller', harness.capwapUrl, '--count', '8', '--data-dir', storage, ...fleetCliTrustArgs(harness)],
-      { stdio: 'pipe' },
-    );
+    const fleet = spawn(path.resolve('node_modules/.bin/tsx'), ['server/sim/ap/fleetCli.ts', '--controller', harness.capwapUrl, '--count', '8', '--data-dir', storage, ...fleetCliTrustArgs(harness)], {
+      stdio: 'pipe',
+    });
     let output = '';
     fleet.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     try {
       const report = () => harness!.instance.api.getApImage().body as ApImageReport;
       await waitFor('8 APs joined', report, (r) => r.aps.filter((ap) => ap.connected).length === 8, 30_000);
       expect(new Set(report().aps.map((ap) => ap.imageType)).size).toBe(7);
-      await waitFor('the CLI to say so', () => output, (text) => text.includes(`8 APs joined ${harness!.capwapUrl}`), 5_000);
+      await waitFor(
+        'the CLI to say so',
+        () => output,
+        (text) => text.includes(`8 APs joined ${harness!.capwapUrl}`),
+        5_000,
+      );
       // Each AP holds its own key (mode 0600) and the certificate the console issued for its MAC.
       const apDirs = fs.readdirSync(storage);
       expect(apDirs).toHaveLength(8);
@@ -53,7 +56,12 @@ describe('npm run fleet', () => {
     fleet.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     try {
       const report = () => harness!.instance.api.getApImage().body as ApImageReport;
-      await waitFor('the parent to report every AP', () => output, (text) => text.includes(`10 APs joined ${harness!.capwapUrl} (2 processes)`), 30_000);
+      await waitFor(
+        'the parent to report every AP',
+        () => output,
+        (text) => text.includes(`10 APs joined ${harness!.capwapUrl} (2 processes)`),
+        30_000,
+      );
       expect(report().aps.filter((ap) => ap.connected)).toHaveLength(10);
       expect(output).toContain('digest only: each AP verifies its images by SHA-256 and keeps the digest, not the file');
       const exited = new Promise<number | null>((resolve) => fleet.once('exit', resolve));

@@ -70,7 +70,12 @@ async function main(): Promise<void> {
   const shards = wholeNumber(values.shards, 'shards', 1)!;
   const shard = wholeNumber(values.shard, 'shard', 0)!;
   const sites = wholeNumber(values.sites, 'sites', 1) ?? undefined;
-  const failing = new Set((values['fail-reload'] ?? '').split(',').map((mac) => mac.trim().toLowerCase()).filter(Boolean));
+  const failing = new Set(
+    (values['fail-reload'] ?? '')
+      .split(',')
+      .map((mac) => mac.trim().toLowerCase())
+      .filter(Boolean),
+  );
   const listed = values.file ? readFleetFile(values.file) : count !== null ? generatedFleet(count, DEMO_FLEET_VERSION, { sites }) : DEMO_FLEET;
   const aps = listed.map((ap) => (failing.has(ap.mac.toLowerCase()) ? { ...ap, failReload: true } : ap));
   const processes = wholeNumber(values.processes, 'processes', 1) ?? Math.ceil(aps.length / APS_PER_PROCESS);

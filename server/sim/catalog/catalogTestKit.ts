@@ -188,7 +188,12 @@ export async function startScriptedCatalog(answer: (path: string, url: string) =
       pathname === CATALOG_PATHS.check && reply.status === 200
         ? { 'x-type': FIRMWARE_CHECK_TYPE, 'x-status-code': FIRMWARE_CHECK_SUCCESS, 'x-session-id': String(req.headers['x-session-id'] ?? ''), 'x-activation-key': 'TESTKEY0' }
         : {};
-    res.writeHead(reply.status, { 'content-type': Buffer.isBuffer(reply.body) ? 'application/octet-stream' : 'application/json', 'content-length': String(bytes.length), ...protocol, ...reply.headers });
+    res.writeHead(reply.status, {
+      'content-type': Buffer.isBuffer(reply.body) ? 'application/octet-stream' : 'application/json',
+      'content-length': String(bytes.length),
+      ...protocol,
+      ...reply.headers,
+    });
     if (!reply.drip) return void res.end(bytes);
     let sent = 0;
     const drip = setInterval(() => {

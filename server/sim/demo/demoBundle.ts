@@ -35,13 +35,22 @@ export function ensureDemoBundle(serverRoot: string, size: 'scaled' | 'real' | n
   const texts: [string, string][] = [
     [VERSION_FILE, `${DEMO_BUNDLE_VERSION}\n`],
     [CONTROLLER_VERSION_FILE, `${DEMO_BUNDLE_CONTROLLER_VERSION}\n`],
-    [README_FILE, `Demo AP image bundle ${DEMO_BUNDLE_VERSION} for the EWC Software Upgrade console.\nThe image files hold random bytes of ${typeof size === 'number' ? `${size} bytes each instead of the real` : size === 'real' ? 'the real' : `1/${SCALE_DOWN} of the real`} sizes; they are for exercising the transfer path, not for booting an access point.\n`],
+    [
+      README_FILE,
+      `Demo AP image bundle ${DEMO_BUNDLE_VERSION} for the EWC Software Upgrade console.\nThe image files hold random bytes of ${typeof size === 'number' ? `${size} bytes each instead of the real` : size === 'real' ? 'the real' : `1/${SCALE_DOWN} of the real`} sizes; they are for exercising the transfer path, not for booting an access point.\n`,
+    ],
   ];
   for (const [name, text] of texts) {
     fs.writeFileSync(path.join(dir, name), text);
     files.push({ name, size: Buffer.byteLength(text) });
   }
-  if (vendorKey) writeSignedManifest(dir, DEMO_BUNDLE_VERSION, files.map((file) => file.name), vendorKey);
+  if (vendorKey)
+    writeSignedManifest(
+      dir,
+      DEMO_BUNDLE_VERSION,
+      files.map((file) => file.name),
+      vendorKey,
+    );
   return { root: serverRoot, imagePath: DEMO_IMAGE_PATH, files };
 }
 

@@ -82,7 +82,9 @@ export class SimulatedWorld {
     if (demo) {
       lines.push(`  demo TFTP image server: tftp://${hostPort(demo.tftp.host, demo.tftp.port)}${demo.bundle.imagePath} (${demo.bundle.files.length} files, ${config.demoImageSize} sizes)`);
       lines.push(`  demo firmware catalog: ${demo.catalog.service.url} (account ${DEMO_CATALOG_USER}, demo API key ${DEMO_CATALOG_API_KEY}, certificate ${demo.catalog.fingerprint})`);
-      lines.push(`  demo SFTP image server: sftp://${DEMO_SFTP_USER}@${hostPort(demo.sftp.host, demo.sftp.port)}${demo.bundle.imagePath} (demo password ${DEMO_SFTP_PASSWORD}, host key ${demo.sftp.fingerprint})`);
+      lines.push(
+        `  demo SFTP image server: sftp://${DEMO_SFTP_USER}@${hostPort(demo.sftp.host, demo.sftp.port)}${demo.bundle.imagePath} (demo password ${DEMO_SFTP_PASSWORD}, host key ${demo.sftp.fingerprint})`,
+      );
     }
     if (aps.length > 0) {
       const link = config.apLinkKbps > 0 ? `${config.apLinkKbps} kbit/s per AP` : 'unlimited link rate';

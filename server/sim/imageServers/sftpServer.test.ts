@@ -64,7 +64,9 @@ function withSftp(use: (sftp: SFTPWrapper) => Promise<void>): Promise<void> {
     client.on('ready', () =>
       client.sftp((error, sftp) => {
         if (error) return reject(error);
-        use(sftp).then(resolve, reject).finally(() => client.end());
+        use(sftp)
+          .then(resolve, reject)
+          .finally(() => client.end());
       }),
     );
     client.connect({ host: server.host, port: server.port, username: USER, password: PASSWORD, hostVerifier: () => true });
@@ -108,9 +110,7 @@ describe('demo SFTP server', () => {
       expect(names).toEqual(['ap1g6']);
       const home = await new Promise<string>((resolve, reject) => sftp.realpath('.', (error, path) => (error ? reject(error) : resolve(path))));
       expect(home).toBe('/');
-      const status = await new Promise<number | undefined>((resolve) =>
-        sftp.open('Documents/new-file', 'w', (error) => resolve((error as (Error & { code?: number }) | undefined)?.code)),
-      );
+      const status = await new Promise<number | undefined>((resolve) => sftp.open('Documents/new-file', 'w', (error) => resolve((error as (Error & { code?: number }) | undefined)?.code)));
       expect(status).toBe(3);
     });
     expect(existsSync(join(root, 'Documents/new-file'))).toBe(false);

@@ -1,18 +1,7 @@
 import dgram from 'node:dgram';
 import fs from 'node:fs';
 import path from 'node:path';
-import {
-  DEFAULT_BLKSIZE,
-  ErrorCode,
-  MAX_BLKSIZE,
-  MIN_BLKSIZE,
-  MalformedPacketError,
-  Opcode,
-  decodeRequest,
-  encodeError,
-  encodeOack,
-  type RequestPacket,
-} from '../../tftp/packets';
+import { DEFAULT_BLKSIZE, ErrorCode, MAX_BLKSIZE, MIN_BLKSIZE, MalformedPacketError, Opcode, decodeRequest, encodeError, encodeOack, type RequestPacket } from '../../tftp/packets';
 
 // A read-only TFTP server for the console's demo mode, so image downloads work with nothing else installed.
 

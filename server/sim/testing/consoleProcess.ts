@@ -35,7 +35,9 @@ const httpServer = createServer((req, res) => {
   if (route === 'GET /test/state') {
     answer({ status: 200, body: { upgrade: instance.api.getUpgrade().body, apImage: instance.api.getApImage().body, syslog: instance.api.getSyslog().body } });
   } else if (route === 'POST /test/download') {
-    void bodyOf(req).then((body) => instance.api.startDownload(body, ACTOR)).then(answer);
+    void bodyOf(req)
+      .then((body) => instance.api.startDownload(body, ACTOR))
+      .then(answer);
   } else if (route === 'POST /test/activate') {
     void instance.api.activate(ACTOR).then(answer);
   } else if (!req.url?.startsWith('/socket.io')) {

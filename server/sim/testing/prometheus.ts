@@ -65,7 +65,10 @@ export async function startPrometheus(dir: string, jobs: ScrapeJob[]): Promise<R
     return body.data;
   };
   for (let tries = 0; ; tries += 1) {
-    const ready = await fetch(`${url}/-/ready`).then((r) => r.ok, () => false);
+    const ready = await fetch(`${url}/-/ready`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ready) break;
     if (child.exitCode !== null || tries > 400) throw new Error(`prometheus did not start on ${url}: ${output.trim()}`);
     await new Promise((resolve) => setTimeout(resolve, 50));

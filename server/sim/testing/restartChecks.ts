@@ -59,7 +59,12 @@ export async function checkAfterRestarts(input: CheckInput): Promise<RestartChec
   const { profile } = input;
   const saved = stopped.profile;
   const profileIntact =
-    saved !== null && saved.mode === profile.mode && saved.imageServer === profile.imageServer && saved.imagePath === profile.imagePath && saved.port === profile.port && saved.parallelMode === profile.parallelMode;
+    saved !== null &&
+    saved.mode === profile.mode &&
+    saved.imageServer === profile.imageServer &&
+    saved.imagePath === profile.imagePath &&
+    saved.port === profile.port &&
+    saved.parallelMode === profile.parallelMode;
   const texts = stopped.eventTexts;
   const counts = new Map<string, number>();
   for (const text of texts) {

@@ -159,7 +159,10 @@ export async function runRestartFaultInjection(options: FaultInjectionOptions): 
     await startConsole();
     const pki = path.join(dataDir, 'pki');
     const trustArgs = ['--ca', path.join(pki, 'ca.crt'), '--join-token-file', path.join(pki, JOIN_TOKEN_FILE), '--vendor-keys', path.join(dataDir, 'vendor-keys')];
-    fleet = start(['server/sim/ap/fleetCli.ts', '--controller', `https://127.0.0.1:${capwapPort}`, '--data-dir', fleetDir, '--link-kbps', String(options.linkKbps), '--reload-ms', '8000', ...trustArgs], {});
+    fleet = start(
+      ['server/sim/ap/fleetCli.ts', '--controller', `https://127.0.0.1:${capwapPort}`, '--data-dir', fleetDir, '--link-kbps', String(options.linkKbps), '--reload-ms', '8000', ...trustArgs],
+      {},
+    );
     await waitForOutput(fleet, 'APs joined');
     const started = await post('/test/download', profile);
     if (started.status !== 202) throw new Error(`Save & Download answered ${started.status}: ${await started.text()}`);
@@ -177,7 +180,11 @@ export async function runRestartFaultInjection(options: FaultInjectionOptions): 
       const restartedAt = Date.now();
       await startConsole();
       const restarted = await state();
-      point.resumedLine = restarted.syslog.map((line) => line.text).filter((text) => text.startsWith('Controller restarted:')).at(-1) ?? null;
+      point.resumedLine =
+        restarted.syslog
+          .map((line) => line.text)
+          .filter((text) => text.startsWith('Controller restarted:'))
+          .at(-1) ?? null;
       // During Reload the next kill comes while the APs are still away: nothing is waited for.
       if (phase === 'reload') return;
       const before = JSON.stringify(restarted.apImage.aps.map((ap) => [ap.predownloadStatus, ap.percent]));

@@ -3,7 +3,9 @@ import { z } from 'zod';
 import { request, TEST_ADMIN_PASSWORD, type HttpsConsole, type Reply } from './httpsConsole';
 
 const errorsSchema = z.object({
-  'ietf-restconf:errors': z.object({ error: z.array(z.object({ 'error-type': z.enum(['transport', 'rpc', 'protocol', 'application']), 'error-tag': z.string(), 'error-message': z.string() }).strict()).length(1) }).strict(),
+  'ietf-restconf:errors': z
+    .object({ error: z.array(z.object({ 'error-type': z.enum(['transport', 'rpc', 'protocol', 'application']), 'error-tag': z.string(), 'error-message': z.string() }).strict()).length(1) })
+    .strict(),
 });
 
 export function basic(username: string, password: string): string {

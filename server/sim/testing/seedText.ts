@@ -13,7 +13,10 @@ export type SeedName = 'ewc-non-homogeneous-ap-upgrade.en.txt' | 'ewc-non-homoge
 
 /** A seed's lines, its web page's no-break spaces (U+00A0, which kept the CLI's alignment in HTML) read as the spaces they stand for. */
 export function seedLines(name: SeedName): string[] {
-  return fs.readFileSync(path.join(SEEDS, name), 'utf8').replace(/\u00a0/g, ' ').split('\n');
+  return fs
+    .readFileSync(path.join(SEEDS, name), 'utf8')
+    .replace(/\u00a0/g, ' ')
+    .split('\n');
 }
 
 /**
@@ -77,7 +80,10 @@ export function seedSyslogLineAs(seed: string, consoleLine: string, differs: Rec
  */
 export function seedApTableTitles(): string[] {
   const header = seedLine('AP Name\tPrimary Image (AP/', 'ewc-non-homogeneous-ap-upgrade.fr.txt');
-  return header.split('\t').filter((cell) => cell !== ':' && cell !== '').map((cell) => cell.replace(' : ', ''));
+  return header
+    .split('\t')
+    .filter((cell) => cell !== ':' && cell !== '')
+    .map((cell) => cell.replace(' : ', ''));
 }
 
 /**

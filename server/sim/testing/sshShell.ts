@@ -16,9 +16,7 @@ export class SshShell {
     return new Promise((resolve, reject) => {
       const client = new Client();
       client.on('error', reject);
-      client.on('ready', () =>
-        client.shell({ term: 'vt100', cols: 200, rows: 24 }, (error, channel) => (error ? reject(error) : resolve(new SshShell(client, channel)))),
-      );
+      client.on('ready', () => client.shell({ term: 'vt100', cols: 200, rows: 24 }, (error, channel) => (error ? reject(error) : resolve(new SshShell(client, channel)))));
       client.connect({ host: '127.0.0.1', port, readyTimeout: 20_000, ...login });
     });
   }

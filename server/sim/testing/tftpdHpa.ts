@@ -46,21 +46,7 @@ export async function startAtftpd(options: { root: string; port?: number }): Pro
   const binary = await ensureAtftpd();
   const port = options.port ?? (await freeUdpPort());
   const group = (await run('id', ['-gn'])).stdout.trim();
-  const args = [
-    '--daemon',
-    '--no-fork',
-    '--port',
-    String(port),
-    '--bind-address',
-    '127.0.0.1',
-    '--user',
-    os.userInfo().username,
-    '--group',
-    group,
-    '--logfile',
-    '/dev/null',
-    options.root,
-  ];
+  const args = ['--daemon', '--no-fork', '--port', String(port), '--bind-address', '127.0.0.1', '--user', os.userInfo().username, '--group', group, '--logfile', '/dev/null', options.root];
   return launch(binary, args, port);
 }
 
@@ -84,9 +70,7 @@ export async function ensureAtftpd(): Promise<string> {
     if (!deb) throw new Error('apt-get download produced no atftpd_*.deb');
     await run('dpkg', ['-x', path.join(download, deb), ATFTPD_CACHE]);
   } catch (e) {
-    throw new Error(
-      `Cannot provide atftpd: fetching the Debian package "atftpd" with apt-get download and unpacking it with dpkg -x into ${ATFTPD_CACHE} failed (${(e as Error).message.trim()})`,
-    );
+    throw new Error(`Cannot provide atftpd: fetching the Debian package "atftpd" with apt-get download and unpacking it with dpkg -x into ${ATFTPD_CACHE} failed (${(e as Error).message.trim()})`);
   }
   if (!fs.existsSync(ATFTPD_BINARY)) throw new Error(`The Debian package "atftpd" did not contain ${ATFTPD_BINARY}`);
   return ATFTPD_BINARY;
@@ -149,7 +133,7 @@ export async function writeRandomFile(file: string, size: number): Promise<void>
   const handle = await fs.promises.open(file, 'w');
   try {
     const chunk = Buffer.allocUnsafe(1024 * 1024);
-    for (let written = 0; written < size; ) {
+    for (let written = 0; written < size;) {
       const n = Math.min(chunk.length, size - written);
       randomFillSync(chunk, 0, n);
       await handle.write(chunk, 0, n, written);

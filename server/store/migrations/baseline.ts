@@ -54,10 +54,20 @@ export const baseline: StoreMigration = {
       // TFTP and SFTP each keep their own image server, path and port, as IOS keeps the tftp-image-* and sftp-image-* lines apart.
       .addColumn('tftp_image_server', 'text', (col) => col.notNull().defaultTo(''))
       .addColumn('tftp_image_path', 'text', (col) => col.notNull().defaultTo(''))
-      .addColumn('tftp_port', 'integer', (col) => col.notNull().defaultTo(69).check(between('tftp_port', 1, 65535)))
+      .addColumn('tftp_port', 'integer', (col) =>
+        col
+          .notNull()
+          .defaultTo(69)
+          .check(between('tftp_port', 1, 65535)),
+      )
       .addColumn('sftp_image_server', 'text', (col) => col.notNull().defaultTo(''))
       .addColumn('sftp_image_path', 'text', (col) => col.notNull().defaultTo(''))
-      .addColumn('sftp_port', 'integer', (col) => col.notNull().defaultTo(22).check(between('sftp_port', 1, 65535)))
+      .addColumn('sftp_port', 'integer', (col) =>
+        col
+          .notNull()
+          .defaultTo(22)
+          .check(between('sftp_port', 1, 65535)),
+      )
       .execute();
 
     await schema

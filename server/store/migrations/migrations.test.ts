@@ -71,10 +71,13 @@ function sqliteShape(file: string): unknown {
         default: c.dflt_value,
         pk: c.pk,
       })),
-      foreignKeys: db.prepare(`PRAGMA foreign_key_list(${name})`).all().map((fk) => {
-        const { id: _id, seq: _seq, ...rest } = fk as Record<string, unknown>;
-        return rest;
-      }),
+      foreignKeys: db
+        .prepare(`PRAGMA foreign_key_list(${name})`)
+        .all()
+        .map((fk) => {
+          const { id: _id, seq: _seq, ...rest } = fk as Record<string, unknown>;
+          return rest;
+        }),
       indexes: (db.prepare(`PRAGMA index_list(${name})`).all() as { name: string; unique: number; origin: string }[])
         .map((index) => ({
           unique: index.unique,
