@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { INVARIANTS, type InvariantName, type Violation } from '../lib/invariants';
-import { checkModel } from '../server/model/modelRun';
+import { checkModel, emptyReach } from '../server/model/modelRun';
 import { startModelWorld } from '../server/model/modelWorld';
 
 // `npm run bench:model -- --runs N --seed S`: the long form of the model-based test (server/model/):
@@ -33,7 +33,9 @@ console.log(`seed ${seed}, ${values.runs} runs of up to ${values['max-commands']
 
 const world = await startModelWorld();
 const started = Date.now();
+const reach = emptyReach();
 const { details, commandsRun } = await checkModel(world, {
+  reach,
   numRuns: Number(values.runs),
   seed,
   path: values.path,
@@ -45,6 +47,9 @@ await world.stop();
 
 const seconds = ((Date.now() - started) / 1000).toFixed(1);
 console.log(`${details.numRuns} run(s), ${commandsRun} commands run (shrinking included) in ${seconds} s`);
+console.log(
+  `downloads at join: ${reach.started} started, ${reach.delivered} delivered (the AP reloads into it), ${reach.failed} failed attempts, ${reach.retriedNow} retried now; ${reach.refused} joins refused with a reason`,
+);
 if (!details.failed) {
   console.log('PASS: every invariant held after every step');
   process.exit(0);

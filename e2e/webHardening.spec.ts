@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ADMIN_PASSWORD, logIn, startConsole, type ConsoleProcess } from './consoleProcess';
@@ -74,6 +74,16 @@ async function adminCookie(): Promise<string> {
   return reply.headers.get('set-cookie')!.split(';')[0];
 }
 
+/**
+ * Ends this browser's session for the next login. The live page is left first: its socket, refused once
+ * the cookie is gone, sends the tab to the login page for the page it showed (as it should for a user
+ * whose session ended), which would race the test's own next navigation.
+ */
+async function logOutHere(page: Page): Promise<void> {
+  await page.goto('about:blank');
+  await page.context().clearCookies();
+}
+
 test.describe('web hardening', () => {
   test('the login page sends the user back to the console only, whatever next says', async ({ page }) => {
     // A listener where the open redirect would have gone: it must see no visit.
@@ -86,7 +96,7 @@ test.describe('web hardening', () => {
     const trapPort = (trap.address() as AddressInfo).port;
     try {
       for (const next of [`/%5C127.0.0.1:${trapPort}/pwned`, `/%09/127.0.0.1:${trapPort}/pwned`, `//127.0.0.1:${trapPort}/pwned`]) {
-        await page.context().clearCookies();
+        await logOutHere(page);
         await page.goto(`${consoleProcess.url}/login?next=${next}`);
         await page.getByLabel('User Name', { exact: true }).fill('admin');
         await page.getByLabel('Password', { exact: true }).fill(ADMIN_PASSWORD);
@@ -96,7 +106,7 @@ test.describe('web hardening', () => {
         await expect(page.getByTestId('welcome')).toHaveText('Welcome admin');
       }
       expect(visits).toEqual([]);
-      await page.context().clearCookies();
+      await logOutHere(page);
       await logIn(page, consoleProcess, 'admin', ADMIN_PASSWORD, '/administration/user-administration');
       await expect(page).toHaveURL(`${consoleProcess.url}/administration/user-administration`);
     } finally {
@@ -116,7 +126,7 @@ test.describe('web hardening', () => {
       },
     );
     for (const next of ['/.//evil.example/phish', '/x/..//evil.example', '/%2e//evil.example']) {
-      await page.context().clearCookies();
+      await logOutHere(page);
       await page.goto(`${consoleProcess.url}/login?next=${encodeURIComponent(next)}`);
       await page.getByLabel('User Name', { exact: true }).fill('admin');
       await page.getByLabel('Password', { exact: true }).fill(ADMIN_PASSWORD);

@@ -53,12 +53,18 @@ export interface ImageOffer {
   sha256: string;
   /** What vouches for the image; the AP checks it again before it stages the image, and says which it checked. */
   verification: ImageVerification;
+  /**
+   * A download at join (the seed's `IsPre 0`): the AP installs the image as its primary image and reloads to
+   * run it. Absent for a predownload, which stages the image as the backup image (`IsPre 1`).
+   */
+  primary?: boolean;
 }
 
 /**
  * What vouches for an image: the bundle's vendor-signed manifest (the AP verifies the signature with
  * its own vendor keys and the image against the manifest), an admin's recorded trust of its SHA-256
- * (an unsigned Desktop upload), or its SHA-256 alone (an unsigned bundle under EWC_REQUIRE_SIGNED_IMAGES=0).
+ * (an unsigned Desktop upload, or an unsigned bundle's file an admin approved), or its SHA-256 alone (an unsigned
+ * bundle under EWC_REQUIRE_SIGNED_IMAGES=0).
  */
 export type ImageVerification = { method: 'signature'; signed: SignedManifest } | { method: 'trusted-digest'; sha256: string; trustedBy: string; trustedAt: string } | { method: 'sha256-only' };
 
@@ -75,8 +81,13 @@ export interface ControllerToApEvents {
   'image:begin': (offer: ImageOffer, ack: (reply: BeginReply) => void) => void;
   'image:data': (block: { transferId: string; offset: number; data: Buffer }, ack: (reply: DataReply) => void) => void;
   'image:end': (end: { transferId: string }, ack: (reply: EndReply) => void) => void;
-  /** Drop every transfer under way and remove the partial files (a cancelled predownload). */
-  'image:abort': (abort: { reason: string }, ack: () => void) => void;
+  /**
+   * Drop every transfer under way and remove the partial files (a cancelled predownload). `cannotStart`: a download
+   * at join whose image the controller could not get; the AP restarts its CAPWAP image state and waits for the next try.
+   */
+  'image:abort': (abort: { reason: string; cannotStart?: boolean }, ack: () => void) => void;
+  /** At join: the AP runs another AP image than the controller's, which gives it its own; the AP enters the Image Data state. */
+  'image:version-mismatch': (notice: { controllerVersion: string }) => void;
   /** Swap primary and backup images and reload: the AP drops its connection and joins again. */
   'ap:reload': (ack: (reply: ReloadReply) => void) => void;
   /** The controller is stopping: why, just before the connection closes. The AP keeps its partial files and rejoins later. */

@@ -167,7 +167,7 @@ export const catalogReleaseSchema = z.object({
   controllerVersion: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/),
   image: catalogFileSchema,
   controllerImage: catalogFileSchema,
-  /** Null for a release the catalog has no vendor signature for: EWC_REQUIRE_SIGNED_IMAGES=1 refuses its images. */
+  /** Null for a release the catalog has no vendor signature for: EWC_REQUIRE_SIGNED_IMAGES=1 refuses its images, ask holds them for an admin's trust. */
   signedManifest: catalogSignedManifestSchema.nullable().default(null),
 });
 export type CatalogRelease = z.infer<typeof catalogReleaseSchema>;

@@ -126,18 +126,20 @@ export type UploadedImage = z.infer<typeof uploadedImageSchema>;
 
 /**
  * An upload with the admin's decision about it: an upload carries no vendor signature, so with
- * EWC_REQUIRE_SIGNED_IMAGES=1 it is delivered only once an admin trusted its SHA-256 (`trust`, null until then).
+ * EWC_REQUIRE_SIGNED_IMAGES=ask or 1 it is delivered only once an admin trusted its SHA-256 (`trust`, null until then).
  */
 export const desktopImageSchema = uploadedImageSchema.extend({ trust: z.object({ trustedBy: z.string(), trustedAt: z.string() }).nullable() });
 export type DesktopImage = z.infer<typeof desktopImageSchema>;
 
 /** `POST`: trust the uploaded image `{ uploadId, sha256 }`, the digest as the page showed it; answers the `DesktopImage`. */
 export const TRUST_UPLOAD_PATH = '/api/image-download-profile/trust-upload';
+/** A SHA-256 as an admin copies it to trust a file: 64 hexadecimal digits, either case. */
+export const sha256Schema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^[0-9a-f]{64}$/, 'A SHA-256 is 64 hexadecimal digits');
 export const trustUploadSchema = z.object({
   uploadId: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/, 'Upload the image file first'),
-  sha256: z
-    .string()
-    .trim()
-    .toLowerCase()
-    .regex(/^[0-9a-f]{64}$/, 'A SHA-256 is 64 hexadecimal digits'),
+  sha256: sha256Schema,
 });

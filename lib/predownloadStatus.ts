@@ -14,7 +14,8 @@ export const PREDOWNLOAD_TRANSITIONS: Record<PredownloadStatus, readonly Predown
   None: ['Initiated', 'NotSupported'],
   Initiated: ['Downloading', 'Predownloading', 'Failed', 'Aborted', 'NotSupported'],
   // NotSupported: the image source turned out to have no image for this AP's type (a catalog release without it).
-  Downloading: ['Predownloading', 'Failed', 'Aborted', 'NotSupported'],
+  // Reloading: a download at join ends with the AP booting the image it received.
+  Downloading: ['Predownloading', 'Failed', 'Aborted', 'NotSupported', 'Reloading'],
   Predownloading: ['Complete', 'Failed', 'Aborted'],
   // Failed goes back to Initiated when its retry time comes.
   Failed: ['Initiated', 'Aborted', 'NotSupported'],
@@ -60,4 +61,13 @@ export function planRetry(retryCount: number, retryable: boolean, policy: RetryP
 /** The log line's ` (retry 1 of 3 at T)`: the same number and time the AP's row shows. */
 export function retryNote(retry: PlannedRetry | null, policy: RetryPolicy): string {
   return retry ? ` (retry ${retry.retryCount} of ${policy.maxRetries} at ${retry.nextRetryTime})` : '';
+}
+
+/**
+ * The Retry Count once an administrator made a failed AP retry now (a predownload's or a download at join's).
+ * A retry that was waiting is the one made now: the row counts it already, as its failure line announced it.
+ * With none waiting (its retries used up, or a failure that is not retried) the retry made now is one more.
+ */
+export function retryNowCount(retryCount: number, retryWaiting: boolean): number {
+  return retryWaiting ? retryCount : retryCount + 1;
 }

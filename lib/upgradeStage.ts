@@ -1,3 +1,4 @@
+import type { BundleApproval } from './bundleApproval';
 import { labelsOf } from './labels';
 import type { RolloutStrategy, RolloutView, ScheduledView, WaveView } from './rollout';
 
@@ -113,6 +114,8 @@ export interface UpgradeView {
   fetches: ImageFetchProgress[];
   /** While a predownload runs: APs receiving now, APs waiting for a slot, and the slot limit. */
   deliveries: { active: number; waiting: number; limit: number } | null;
+  /** While the predownload holds an unsigned bundle: its URL and each file (size, SHA-256) waiting for an admin's trust. */
+  bundleApproval: BundleApproval | null;
   /** How the activation runs (null before Activate): all at once, or rolling in waves. */
   strategy: RolloutStrategy | null;
   /** The activation's waves, in order; one wave for all at once. */

@@ -18,3 +18,17 @@ describe('catalog settings in the environment', () => {
     expect(() => loadConfig({ EWC_CATALOG_MIN_BYTES_PER_SECOND: '-1' })).toThrow(ConfigError);
   });
 });
+
+describe('EWC_REQUIRE_SIGNED_IMAGES', () => {
+  it('asks an admin about an unsigned bundle by default; 1 refuses it, 0 takes its SHA-256 alone; anything else stops the start with the accepted values', () => {
+    expect(loadConfig({}).unsignedImages).toBe('ask');
+    expect(loadConfig({ EWC_REQUIRE_SIGNED_IMAGES: 'ask' }).unsignedImages).toBe('ask');
+    expect(loadConfig({ EWC_REQUIRE_SIGNED_IMAGES: '1' }).unsignedImages).toBe('refuse');
+    expect(loadConfig({ EWC_REQUIRE_SIGNED_IMAGES: 'true' }).unsignedImages).toBe('refuse');
+    expect(loadConfig({ EWC_REQUIRE_SIGNED_IMAGES: '0' }).unsignedImages).toBe('sha256-only');
+    expect(loadConfig({ EWC_REQUIRE_SIGNED_IMAGES: 'false' }).unsignedImages).toBe('sha256-only');
+    for (const bad of ['yes', 'ASK', '2', '']) {
+      expect(() => loadConfig({ EWC_REQUIRE_SIGNED_IMAGES: bad }), bad).toThrow('EWC_REQUIRE_SIGNED_IMAGES: ask (hold an unsigned bundle for an admin to trust), 1 (refuse it) or 0 (SHA-256 only)');
+    }
+  });
+});

@@ -11,6 +11,16 @@ export const DEFAULT_HTTPS_PORT = 3443;
 const flag = z.enum(['0', '1', 'true', 'false']).transform((v) => v === '1' || v === 'true');
 const positiveInt = z.coerce.number().int().positive();
 
+/**
+ * What the console does with a bundle no trusted vendor signature covers: hold it until an admin trusts
+ * each file's SHA-256 (`ask`), refuse it (`1`), or deliver it on its SHA-256 alone (`0`).
+ */
+export const UNSIGNED_IMAGE_POLICIES = ['ask', 'refuse', 'sha256-only'] as const;
+export type UnsignedImagePolicy = (typeof UNSIGNED_IMAGE_POLICIES)[number];
+const unsignedImagePolicy = z
+  .enum(['ask', '0', '1', 'true', 'false'], { message: 'ask (hold an unsigned bundle for an admin to trust), 1 (refuse it) or 0 (SHA-256 only)' })
+  .transform((v): UnsignedImagePolicy => (v === 'ask' ? 'ask' : v === '1' || v === 'true' ? 'refuse' : 'sha256-only'));
+
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default('127.0.0.1'),
@@ -85,7 +95,7 @@ const envSchema = z.object({
   EWC_AP_CONNECTIONS_PER_SOURCE: positiveInt.default(1000),
   EWC_AP_HANDSHAKES_PER_SOURCE: positiveInt.default(64),
   EWC_AP_HANDSHAKE_TIMEOUT_MS: z.coerce.number().int().min(1000).max(120_000).default(10_000),
-  EWC_REQUIRE_SIGNED_IMAGES: flag.default(true),
+  EWC_REQUIRE_SIGNED_IMAGES: unsignedImagePolicy.default('ask'),
   EWC_VENDOR_KEY_DIR: z.string().optional(),
   EWC_SYSLOG_QUEUE_LINES: z.coerce.number().int().min(1).max(1_000_000).default(1000),
   // A scraper's bearer token for GET /metrics: long enough that guessing it is out of the question.
@@ -172,8 +182,8 @@ export interface ConsoleConfig {
     /** Per source address on the AP port: connections, unfinished TLS handshakes, and the handshake deadline. */
     port: ApPortLimits;
   };
-  /** Refuse a bundle without a valid signature manifest (`EWC_REQUIRE_SIGNED_IMAGES`). */
-  requireSignedImages: boolean;
+  /** What happens to a bundle without a signature manifest (`EWC_REQUIRE_SIGNED_IMAGES`: ask, 1, 0). */
+  unsignedImages: UnsignedImagePolicy;
   /** Folder of trusted vendor Ed25519 public keys (`*.pem`) that image manifests are verified with. */
   vendorKeyDir: string;
   /** Lines each syslog host's queue holds while it is unreachable; later ones are dropped and counted. */
@@ -240,7 +250,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       logLineMaxLength: e.EWC_AP_LOG_LINE_MAX,
       port: { connectionsPerSource: e.EWC_AP_CONNECTIONS_PER_SOURCE, handshakesPerSource: e.EWC_AP_HANDSHAKES_PER_SOURCE, handshakeTimeoutMs: e.EWC_AP_HANDSHAKE_TIMEOUT_MS },
     },
-    requireSignedImages: e.EWC_REQUIRE_SIGNED_IMAGES,
+    unsignedImages: e.EWC_REQUIRE_SIGNED_IMAGES,
     vendorKeyDir: path.resolve(e.EWC_VENDOR_KEY_DIR ?? path.join(e.EWC_DATA_DIR, 'vendor-keys')),
     syslogQueueLines: e.EWC_SYSLOG_QUEUE_LINES,
     metricsToken: e.EWC_METRICS_TOKEN ?? null,

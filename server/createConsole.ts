@@ -23,17 +23,17 @@ import { catalogNetworkOf } from './catalog/catalogNetwork';
 import type { CatalogCaller } from './catalog/catalogSettings';
 import { apSerial, controllerIdentity } from './catalog/controllerIdentity';
 import { DESKTOP_TRUST_SOURCE, DigestTrust } from './imageSigning/digestTrust';
+import { withBundleTrust } from './imageSource/bundleSignature';
 import { ImageTrustApi } from './http/imageTrustApi';
-import { createHttpModeSource, type HttpModeSourceDeps } from './imageSource/httpModeSource';
-import { isHomogeneous, isHttpMode } from '../lib/httpModeSettings';
+import type { HttpModeSourceDeps } from './imageSource/httpModeSource';
+import { imageSourceForProfile } from './imageSource/profileImageSource';
+import { isHomogeneous } from '../lib/httpModeSettings';
 import { toProfileView } from '../lib/imageDownloadProfile';
 import { DesktopUploads } from './uploads/desktopUploads';
 import { ConsoleApi } from './http/consoleApi';
 import { attachBrowserAuth, browserHandshakeCheck } from './http/socketAuth';
 import { AccessLimiter } from './auth/sourceLimiter';
 import type { ImageSource } from './imageSource/imageSource';
-import { SftpImageSource } from './imageSource/sftpImageSource';
-import { TftpImageSource } from './imageSource/tftpImageSource';
 import { ApTrust } from './pki/apTrust';
 import { loadSecretBox } from './secrets/secretBox';
 import { probeHostKey } from './sftp/hostKeyProbe';
@@ -115,25 +115,6 @@ const NOTICE_FLUSH_MS = 200;
 // How often the fleet's changes and log lines are written to the database, in one transaction.
 const STORE_TICK_MS = 100;
 
-function imageSourceFor(profile: StoredProfile, config: ConsoleConfig, httpMode: HttpModeSourceDeps): ImageSource {
-  if (isHttpMode(profile.mode)) return createHttpModeSource(profile, httpMode);
-  if (profile.mode === 'TFTP') {
-    const { imageServer, port, imagePath } = profile.tftp;
-    return new TftpImageSource({ server: imageServer, port, imagePath, ...config.tftp });
-  }
-  const { imageServer, port, imagePath, username, password, authMethod, privateKey, passphrase, hostKeyFingerprint, hostKeyType } = profile.sftp;
-  const credentials = authMethod === 'key' ? { username, privateKey: privateKey ?? undefined, passphrase: passphrase ?? undefined } : { username, password: password ?? undefined };
-  return new SftpImageSource({
-    server: imageServer,
-    port,
-    imagePath,
-    credentials,
-    hostKeyFingerprint,
-    hostKeyType,
-    timeoutMs: config.sftpTimeoutMs,
-  });
-}
-
 /** A port that serves the console's pages and live socket: plain HTTP (on loopback) or HTTPS. */
 export type WebServer = HttpServer | HttpsServer;
 
@@ -210,13 +191,14 @@ async function assemble(store: Store, webServers: WebServer | readonly WebServer
         aps: () => aps.all(),
         certificateSerial,
         factoryDefault: () => !profiles.isSaved(),
-        requireSignedImages: config.requireSignedImages,
+        requireSignedImages: config.unsignedImages === 'refuse',
       }),
     serialOf: (ap) => apSerial(ap, certificateSerial),
     step: (text) => log.write(syslogText.firmwareCheck(text)),
   };
   const httpModeDeps: HttpModeSourceDeps = { aps: () => aps.all(), controllerVersion: () => controller.version(), network: catalogNetwork, caller: catalogCaller, uploads, digestTrust };
-  const createImageSource = options.createImageSource ?? ((profile: StoredProfile) => imageSourceFor(profile, config, httpModeDeps));
+  const baseImageSource = options.createImageSource ?? ((profile: StoredProfile) => imageSourceForProfile(profile, config, httpModeDeps));
+  const createImageSource = (profile: StoredProfile) => (config.unsignedImages === 'ask' ? withBundleTrust(baseImageSource(profile), digestTrust) : baseImageSource(profile));
   const catalogChecks = new CatalogCheckService({
     db,
     profile: () => profiles.get(),
@@ -245,6 +227,7 @@ async function assemble(store: Store, webServers: WebServer | readonly WebServer
     notifier,
     registry: () => registry!,
     createImageSource,
+    savedProfile: () => (profiles.isSaved() ? profiles.get() : null),
   });
 
   const viewSources: ApImageViewSources = {
@@ -317,14 +300,25 @@ async function assemble(store: Store, webServers: WebServer | readonly WebServer
         uploads,
         homogeneous: isHomogeneous(aps.reader.imageTypes()),
         allowLoopbackCatalog: config.catalogAllowLoopback,
-        isTrusted: forDownload && config.requireSignedImages ? (sha256) => trustOfUpload(sha256) !== null : null,
+        isTrusted: forDownload && config.unsignedImages !== 'sha256-only' ? (sha256) => trustOfUpload(sha256) !== null : null,
       }),
     maintenance,
   });
 
+  const imageTrustApi = new ImageTrustApi({
+    uploads,
+    digestTrust,
+    audit: auth.audit,
+    log: (line) => log.write(line),
+    bundleApproval: () => orchestrator.view().bundleApproval,
+    bundleTrusted: () => orchestrator.bundleTrusted(),
+    transaction: (work) => store.transaction(work),
+  });
   const sshKeys = new SshKeys(db);
   const cliParts = createConsoleCliBackend({
     api,
+    imageTrust: imageTrustApi,
+    bundleTrustKnown: (upgradeId) => orchestrator.bundleTrustKnown(upgradeId),
     auth,
     sshKeys,
     hostnames: await HostnameStore.load(db, () => apImage().aps.find((ap) => ap.hostsController)?.model ?? null),
@@ -341,7 +335,7 @@ async function assemble(store: Store, webServers: WebServer | readonly WebServer
     api,
     authApi: new AuthApi(auth, log),
     catalogApi: new CatalogApi(catalogChecks),
-    imageTrustApi: new ImageTrustApi({ uploads, digestTrust, audit: auth.audit, log: (line) => log.write(line) }),
+    imageTrustApi,
     uploads,
     apAuthorizationApi: new ApAuthorizationApi(trust, auth.audit, (mac) => ({
       connected: apRegistry.isConnected(mac),

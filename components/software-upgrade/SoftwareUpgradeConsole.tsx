@@ -110,7 +110,7 @@ export function SoftwareUpgradeConsole({ canChange }: { canChange: boolean }) {
         </Panel>
         <Panel id="upgrade-progress" title="Software Upgrade Status">
           <StageBar upgrade={upgrade} />
-          <UpgradeDetails upgrade={upgrade} />
+          <UpgradeDetails upgrade={upgrade} canChange={allowed} />
         </Panel>
       </div>
 

@@ -1,6 +1,7 @@
 import { UPGRADE_STAGE_LABEL, type ImageFetchProgress, type UpgradeView } from '@/lib/upgradeStage';
 import { cx } from '@/components/ui/cx';
 import { ProgressBar } from '@/components/ui/ProgressBar';
+import { BundleApprovalRequest } from './BundleApprovalRequest';
 
 const MB = 1_000_000;
 
@@ -18,7 +19,7 @@ function orDash(value: string | null | undefined): string {
 }
 
 /** The facts an engineer checks before pressing Activate: what runs now and what will run after. */
-export function UpgradeDetails({ upgrade }: { upgrade: UpgradeView | null }) {
+export function UpgradeDetails({ upgrade, canChange }: { upgrade: UpgradeView | null; canChange: boolean }) {
   return (
     <div className="upgrade-details">
       <dl className="facts">
@@ -54,6 +55,7 @@ export function UpgradeDetails({ upgrade }: { upgrade: UpgradeView | null }) {
           ))}
         </ul>
       )}
+      {upgrade?.bundleApproval && <BundleApprovalRequest approval={upgrade.bundleApproval} canChange={canChange} />}
       {upgrade?.message && (
         <p className={cx('upgrade-message', `upgrade-message-${upgrade.state}`)} data-testid="upgrade-message">
           {upgrade.message}

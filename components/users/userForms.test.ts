@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ADVICE, WEAK_PASSWORDS } from '../../server/sim/testing/weakPasswords';
+import { ADVICE, WEAK_PASSWORDS } from '../../lib/validations/weakPasswords.fixture';
 import { parseAddUser, parseNewPassword } from './userForms';
 
 // The page loads the policy's dictionaries on demand; once loaded, it judges as the API does, in the same words.

@@ -22,6 +22,15 @@ export interface HistoryFacts {
   membersCurrent: boolean;
   /** For the newest upgrade, if it was cancelled during its predownload: its APs in Failed just before the cancel. */
   failedWhenCancelled: number | null;
+  /**
+   * The newest upgrade as the check before saw it, if it had ended then. An upgrade's counts are kept when it
+   * ends and held to its rows at the first check that sees it ended; from then on they are the record of its
+   * end, which must not change, while its APs may move on (one that joins on another release leaves it for a
+   * download at join).
+   */
+  endedBefore?: UpgradeHistoryEntry | null;
+  /** APs given a download at join since the newest upgrade ended (some may have been its: they left it). */
+  leftSinceEnd?: number;
 }
 
 /**
@@ -62,22 +71,24 @@ function countsAddUp(entry: UpgradeHistoryEntry, label: string, say: (message: s
 /**
  * The newest upgrade's counts are its rows: counted here from the rows the store holds for it, not with
  * the console's countUpgradeAps (which made the counts). An upgrade that ended keeps its counts as they
- * were then, and its rows stay so (no AP of an ended upgrade moves until a new upgrade takes it).
+ * were then; its rows are held to them at the first check that sees it ended (see `endedBefore`).
  */
-function countsAreRows(entry: UpgradeHistoryEntry, own: readonly MemberRow[], say: (message: string) => void): void {
+function countsAreRows(entry: UpgradeHistoryEntry, own: readonly MemberRow[], say: (message: string) => void, left = 0): void {
   const counts = entry.apCounts;
   if (!counts) return;
   const label = `upgrade ${entry.id}'s counts`;
-  if (counts.total !== own.length) say(`${label}: total ${counts.total}, but ${own.length} AP row(s) are its`);
+  // `left` APs may have left it since it ended (for a download at join): each count is its rows' or up to that many more.
+  const off = (count: number, rows: number) => count < rows || count > rows + left;
+  if (off(counts.total, own.length)) say(`${label}: total ${counts.total}, but ${own.length} AP row(s) are its`);
   for (const [status, key] of Object.entries(STATUS_COUNT)) {
     const rows = own.filter((row) => row.predownloadStatus === status).length;
-    if (counts[key!] !== rows) say(`${label}: ${key} ${counts[key!]}, but ${rows} of its rows are ${status}`);
+    if (off(counts[key!] as number, rows)) say(`${label}: ${key} ${counts[key!]}, but ${rows} of its rows are ${status}`);
   }
   const running = own.filter((row) => row.primaryImage === entry.targetVersion).length;
-  if (counts.runningTarget !== running) say(`${label}: ${counts.runningTarget} run ${entry.targetVersion}, but ${running} of its rows do`);
+  if (off(counts.runningTarget, running)) say(`${label}: ${counts.runningTarget} run ${entry.targetVersion}, but ${running} of its rows do`);
   for (const group of counts.notRunningTarget) {
     const rows = own.filter((row) => row.predownloadStatus === group.status && row.primaryImage === group.version && row.primaryImage !== entry.targetVersion).length;
-    if (group.count !== rows) say(`${label}: ${group.count} ${group.status} still run ${group.version}, but ${rows} of its rows do`);
+    if (off(group.count, rows)) say(`${label}: ${group.count} ${group.status} still run ${group.version}, but ${rows} of its rows do`);
   }
 }
 
@@ -87,7 +98,7 @@ function countsAreRows(entry: UpgradeHistoryEntry, own: readonly MemberRow[], sa
  * newest reads as GET /api/software-upgrade does and its counts are its rows, and an ended upgrade's
  * "Failed APs" counts its APs that failed.
  */
-export function historyAgrees({ entries, upgrade, members, membersCurrent, failedWhenCancelled }: HistoryFacts): Violation[] {
+export function historyAgrees({ entries, upgrade, members, membersCurrent, failedWhenCancelled, endedBefore = null, leftSinceEnd = 0 }: HistoryFacts): Violation[] {
   const found: Violation[] = [];
   const say = (message: string) => found.push(violation('historyAgrees', message));
   entries.forEach((entry, index) => {
@@ -118,12 +129,20 @@ export function historyAgrees({ entries, upgrade, members, membersCurrent, faile
     if (history !== api) say(`upgrade ${newest.id} ${what}: the history says ${JSON.stringify(history)}, GET /api/software-upgrade says ${JSON.stringify(api)}`);
   }
   const own = members.filter((row) => row.upgradeId === newest.id);
-  if (membersCurrent) countsAreRows(newest, own, say);
+  if (endedBefore?.id === newest.id && hasEnded(newest.stage)) {
+    for (const what of ['stage', 'finishedAt', 'apCounts', 'failedAps', 'message', 'result'] as const) {
+      const [then, now] = [JSON.stringify(endedBefore[what]), JSON.stringify(newest[what])];
+      if (then !== now) say(`upgrade ${newest.id} ended, and its ${what} changed since: ${then}, now ${now}`);
+    }
+    return found;
+  }
+  const left = hasEnded(newest.stage) ? leftSinceEnd : 0;
+  if (membersCurrent) countsAreRows(newest, own, say, left);
   if (!hasEnded(newest.stage)) return found;
   const failedNow = own.filter((row) => row.predownloadStatus === 'Failed').length;
   const stillReloading = own.some((row) => row.predownloadStatus === 'Reloading');
   const expected = newest.stage === 'Cancelled' && failedWhenCancelled !== null ? failedWhenCancelled : stillReloading ? null : failedNow;
-  if (expected !== null && newest.failedAps !== expected) {
+  if (expected !== null && (newest.failedAps < expected || newest.failedAps > expected + left)) {
     const why = newest.stage === 'Cancelled' && failedWhenCancelled !== null ? 'had failed when it was cancelled' : 'show Failed';
     say(`upgrade ${newest.id} ended ${UPGRADE_STAGE_LABEL[newest.stage]} with Failed APs ${newest.failedAps}, but ${expected} of its AP rows ${why}`);
   }

@@ -20,6 +20,10 @@
  * - runningClaims (runningClaims.ts): Joined, Complete, a result of Completed (or "Completed on N of M
  *   APs"), "N of M APs run X" and a row's images are true of the APs they speak of.
  * - verifyClaims (verifyClaims.ts): "verify success" is said only of images a vendor signature vouched for.
+ * - joinDownload (joinDownload.ts): an AP that joins running another AP image than the controller's, with a
+ *   profile saved and no predownload under way, is given the controller's version (once the console rests,
+ *   Joined running it, or Failed or Not Supported with why) or the log says why not. Checked of each AP the
+ *   model starts on a version of its choosing, at rest after that step.
  */
 import type { ApImageReport } from '../apImage';
 import type { SyslogLine } from '../syslog';
@@ -44,6 +48,7 @@ export { FIELD_FOLLOWS, fieldsChangedUnnamed, namedFieldPaths, profileFieldsName
 export { hasEnded, historyAgrees, type HistoryFacts, type MemberRow } from './history';
 export { runningClaimsAreTrue, type ApOwnWord, type RunningFacts } from './runningClaims';
 export { claimsSignatureVerified, verifyClaimsAreTrue, type BundleFact } from './verifyClaims';
+export { joinDownloadIsTrue, type JoinFacts, type Joiner } from './joinDownload';
 
 /** Everything the surfaces said at one moment, and what the checker knows beside it. */
 export interface ConsoleObservation {
@@ -59,6 +64,8 @@ export interface ConsoleObservation {
   /** Whether `members` holds each AP's upgrade as of now (the store caught up with the rows). */
   membersCurrent: boolean;
   failedWhenCancelled: number | null;
+  /** The newest upgrade as the check before saw it, if it had ended then: its counts and words are the record of its end. */
+  endedBefore?: UpgradeHistoryEntry | null;
   /** The connected APs' own images (each AP agent's flash). */
   aps: readonly ApOwnWord[];
   /** GET /api/syslog, oldest first. */
@@ -67,6 +74,17 @@ export interface ConsoleObservation {
   bundles: readonly BundleFact[];
   /** The profile read now (GET /api/image-download-profile), as read at the check before, and the fields saves named since. */
   profile: { observed: object; before: object; named: ReadonlySet<string> };
+}
+
+/** How many APs were given a download at join since `finishedAt` (by the log's words): APs of that upgrade may be among them. */
+function leftSince(lines: readonly SyslogLine[], finishedAt: string | null): number {
+  if (finishedAt === null) return 0;
+  const names = new Set<string>();
+  for (const line of lines) {
+    const joiner = / AP Name: (\S+) Mac: \S+ Image Download at join: /.exec(line.text);
+    if (joiner && Date.parse(line.time) >= Date.parse(finishedAt)) names.add(joiner[1]);
+  }
+  return names.size;
 }
 
 /** Every rule, on one observation. */
@@ -78,8 +96,16 @@ export function consoleInvariants(observation: ConsoleObservation): Violation[] 
     ...others.flatMap((surface) => surfacesAgree(reference, surface)),
     ...retriesAgreeWithLog(apImage.aps, observation.syslog),
     ...profileFieldsNamed(profile.before, profile.observed, profile.named),
-    ...historyAgrees({ entries: observation.history, upgrade, members: observation.members, membersCurrent: observation.membersCurrent, failedWhenCancelled: observation.failedWhenCancelled }),
-    ...runningClaimsAreTrue({ upgrade, rows: apImage.aps, members: observation.members, aps: observation.aps }),
+    ...historyAgrees({
+      entries: observation.history,
+      upgrade,
+      members: observation.members,
+      membersCurrent: observation.membersCurrent,
+      failedWhenCancelled: observation.failedWhenCancelled,
+      endedBefore: observation.endedBefore,
+      leftSinceEnd: leftSince(observation.syslog, observation.history[0]?.finishedAt ?? null),
+    }),
+    ...runningClaimsAreTrue({ upgrade, rows: apImage.aps, members: observation.members, aps: observation.aps, recordOnly: observation.endedBefore?.id === upgrade.upgradeId }),
     ...verifyClaimsAreTrue(observation.syslog, observation.bundles),
   ];
 }

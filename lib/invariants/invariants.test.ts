@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ApImageRow, ApImageSummary } from '../apImage';
 import type { UpgradeHistoryEntry } from '../upgradeHistory';
-import type { UpgradeApCounts } from '../upgradeOutcome';
+import { countUpgradeAps, type UpgradeApCounts } from '../upgradeOutcome';
 import type { UpgradeView } from '../upgradeStage';
 import {
   claimsSignatureVerified,
@@ -199,21 +199,8 @@ describe('profileFieldsNamed', () => {
   });
 });
 
-const counts = (extra: Partial<UpgradeApCounts> = {}): UpgradeApCounts => ({
-  total: 0,
-  initiated: 0,
-  downloading: 0,
-  predownloading: 0,
-  complete: 0,
-  failed: 0,
-  notSupported: 0,
-  aborted: 0,
-  reloading: 0,
-  joined: 0,
-  runningTarget: 0,
-  notRunningTarget: [],
-  ...extra,
-});
+// An upgrade with no APs, as the one counting rule starts it, plus what a case sets.
+const counts = (extra: Partial<UpgradeApCounts> = {}): UpgradeApCounts => ({ ...countUpgradeAps([], { id: 0, targetVersion: null }), ...extra });
 const ENDS = ['Completed', 'Failed', 'Cancelled', 'Superseded'];
 const entry = (id: number, stage: UpgradeHistoryEntry['stage'], extra: Partial<UpgradeHistoryEntry> = {}): UpgradeHistoryEntry => ({
   id,

@@ -9,8 +9,8 @@ export interface RetryRow {
   nextRetryTime: string | null;
 }
 
-// `… AP Name: NAME Mac: … Image Predownload Failed: REASON (retry 2 of 3 at 2026-…Z)`
-const FAILED = /AP Name: (\S+) Mac: \S+ Image Predownload Failed: .*?(?: \(retry (\d+) of \d+ at (\S+)\))?$/;
+// `… AP Name: NAME Mac: … Image Predownload Failed: REASON (retry 2 of 3 at 2026-…Z)`, or `Image Download Failed:` for a download at join
+const FAILED = /AP Name: (\S+) Mac: \S+ Image (?:Predownload|Download) Failed: .*?(?: \(retry (\d+) of \d+ at (\S+)\))?$/;
 
 /**
  * A failed AP waiting for its retry: the log's last failure line for it announces that retry, the one

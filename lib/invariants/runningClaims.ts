@@ -18,6 +18,8 @@ export interface RunningFacts {
   members: readonly MemberRow[];
   /** Connected APs whose own images can be compared with their rows. */
   aps: readonly ApOwnWord[];
+  /** The check before saw the upgrade ended already: its words were held to its rows then, and are the record of its end now (see HistoryFacts). */
+  recordOnly?: boolean;
 }
 
 const NETWORK_RUNNING = /Network running (\S+?)[;,.]?(?:\s|$)/;
@@ -39,7 +41,7 @@ const COMPLETED_ON = /^Completed on (\d+) of (\d+) APs?$/;
  * with the console's runsVersion and countUpgradeAps, which made the words: the check is whether the
  * words are what the rows show.
  */
-export function runningClaimsAreTrue({ upgrade, rows, members, aps }: RunningFacts): Violation[] {
+export function runningClaimsAreTrue({ upgrade, rows, members, aps, recordOnly = false }: RunningFacts): Violation[] {
   const found: Violation[] = [];
   const say = (message: string) => found.push(violation('runningClaims', message));
   for (const row of rows) {
@@ -54,7 +56,7 @@ export function runningClaimsAreTrue({ upgrade, rows, members, aps }: RunningFac
       say(`${ap.name}'s row shows primary ${row.primaryImage}, backup ${row.backupImage}; the AP holds primary ${ap.primaryVersion}, backup ${ap.backupVersion}`);
     }
   }
-  if (upgrade.upgradeId === null) return found;
+  if (upgrade.upgradeId === null || (recordOnly && upgrade.finishedAt !== null)) return found;
   const own = members.filter((row) => row.upgradeId === upgrade.upgradeId);
   const running = (version: string | null) => own.filter((row) => row.primaryImage === version);
   const notRunning = (version: string | null) => own.filter((row) => row.primaryImage !== version).map((row) => `${row.name} runs ${row.primaryImage}`);

@@ -9,7 +9,8 @@ export interface BundleFact {
 }
 
 const STARTED = /install_engine: Started install add (\S+)/;
-const PREDOWNLOADED = /Image Predownload Success: (\S+?),/;
+// A predownload's line, or a download at join's (`Image Download Success: 17.9.4.27, …`), which may reuse an image fetched earlier.
+const PREDOWNLOADED = /Image (?:Predownload|Download) Success: (\S+?),/;
 
 /** Whether a line says an image was verified against a signature (the SHA-256-only words of an unsigned bundle do not). */
 export function claimsSignatureVerified(text: string): boolean {

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../config';
 import { AuthService } from './authService';
 import { openTestStore } from '../sim/testing/testStores';
-import { ADVICE, WEAK_PASSWORDS } from '../sim/testing/weakPasswords';
+import { ADVICE, WEAK_PASSWORDS } from '../../lib/validations/weakPasswords.fixture';
 
 let store: Awaited<ReturnType<typeof openTestStore>>;
 beforeEach(async () => {

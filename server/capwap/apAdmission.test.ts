@@ -13,7 +13,7 @@ import { ADMIN, startConsoleHarness, waitFor, type ConsoleHarness } from '../sim
 import { makeApKeyAndCsr, rawJoin, type RawApSocket } from '../sim/testing/rawApClient';
 import { startTftpdHpa } from '../sim/testing/tftpdHpa';
 
-// The attacks of issue #9, replayed against a console on loopback with real AP agents joining over mutual TLS.
+// Attacks on AP admission, replayed against a console on loopback with real AP agents joining over mutual TLS.
 const REAL_AP = DEMO_FLEET[2]; // 9105-emorenoa, 70f0.96a1.4e20, ap1g8
 
 let serverRoot: string;

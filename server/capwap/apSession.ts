@@ -142,13 +142,18 @@ export class ApSession {
     return parseReply(endReplySchema, 'image end', end);
   }
 
-  /** Tells the AP to drop its transfers and remove its partial files. Best effort: the AP may be gone. */
-  async abort(reason: string): Promise<void> {
+  /** Tells the AP to drop its transfers and remove its partial files (`cannotStart`: a download at join that could not start). Best effort: the AP may be gone. */
+  async abort(reason: string, cannotStart = false): Promise<void> {
     if (!this.socket.connected) return;
     await this.socket
       .timeout(5000)
-      .emitWithAck('image:abort', { reason })
+      .emitWithAck('image:abort', cannotStart ? { reason, cannotStart } : { reason })
       .catch(() => undefined);
+  }
+
+  /** At join: the AP runs another AP image than the controller's, and is about to be given it. */
+  announceVersionMismatch(controllerVersion: string): void {
+    if (this.socket.connected) this.socket.emit('image:version-mismatch', { controllerVersion });
   }
 
   async reload(): Promise<ReloadReply> {

@@ -50,7 +50,7 @@ async function main(): Promise<void> {
       aps: () => [],
       certificateSerial: async () => null,
       factoryDefault: () => false,
-      requireSignedImages: config.requireSignedImages,
+      requireSignedImages: config.unsignedImages === 'refuse',
     });
   } catch (error) {
     fail(error instanceof ConfigError ? error.message : String(error));

@@ -75,7 +75,8 @@ describe('CCO images and the signature rule (EWC_REQUIRE_SIGNED_IMAGES=1)', () =
   it('refuses a trusted catalog that serves random bytes with a matching SHA-256 and no signature: every AP fails, nothing is staged', async () => {
     const { h, upgrade } = await predownload({ EWC_REQUIRE_SIGNED_IMAGES: '1' });
     expect(upgrade.stage).toBe('Failed');
-    const refusal = 'Image signing verify failed: the bundle has no signature manifest (image-manifest.json and image-manifest.json.sig); EWC_REQUIRE_SIGNED_IMAGES=0 accepts unsigned bundles';
+    const refusal =
+      'Image signing verify failed: the bundle has no signature manifest (image-manifest.json and image-manifest.json.sig); EWC_REQUIRE_SIGNED_IMAGES=ask holds an unsigned bundle until an administrator trusts its files, 0 accepts it on SHA-256 only';
     for (const { mac } of FLEET) {
       expect(rows(h).find((row) => row.mac === mac)).toMatchObject({ predownloadStatus: 'Failed', lastError: refusal, backupImage: '17.3.3.26' });
       expect(imageFiles(h, mac)).toEqual([]);
@@ -142,5 +143,34 @@ describe('what the log says when no signature was verified (EWC_REQUIRE_SIGNED_I
       expect(syslog(h)).toContain(`Chassis 1 R0/0: wncd: AP Event: AP Name: ${name} Mac: ${mac} Image Predownload Success: 17.12.1.5, Image verify success (SHA-256 only: the bundle is not signed)`);
     }
     expect(syslog(h).filter((line) => /signing verify success/i.test(line))).toEqual([]);
+  });
+});
+
+describe('a catalog release without a signature under EWC_REQUIRE_SIGNED_IMAGES=ask (the default)', () => {
+  it("is held like an image server's bundle until an admin trusts its files, then delivered on that trust", async () => {
+    catalog = await startTestCatalog(300_000);
+    harness = await startConsoleHarness({ EWC_REQUIRE_SIGNED_IMAGES: 'ask', EWC_MAX_RETRIES: '0' });
+    const h = harness;
+    await h.startFleet(FLEET);
+    expect((await h.instance.api.startDownload(ccoProfile(catalog.service.url, catalog.certificate.caPem), ADMIN)).status).toBe(202);
+    const held = await waitFor(
+      'the release to be held',
+      () => h.instance.orchestrator.view(),
+      (u) => u.bundleApproval !== null || u.stage === 'Failed' || u.stage === 'Activate',
+      60_000,
+    );
+    expect(held.bundleApproval).toMatchObject({ path: expect.stringMatching(/^https:\/\/127\.0\.0\.1:\d+\/firmware\/recommended$/), files: [{ name: 'ap1g7' }, { name: 'ap1g8' }] });
+    for (const { mac } of FLEET) expect(imageFiles(h, mac)).toEqual([]);
+    const files = held.bundleApproval!.files.map(({ name, sha256 }) => ({ name, sha256 }));
+    expect((await h.instance.imageTrustApi.approveBundle({ files }, ADMIN)).status).toBe(200);
+    expect((await finished(h)).stage).toBe('Activate');
+    for (const { name } of FLEET) expect(syslog(h)).toContain(`${name}: status 'Image verify success (SHA-256 trusted by admin: the image is not signed).'`);
+    expect(syslog(h).filter((line) => /signing verify success/i.test(line))).toEqual([]);
+  });
+
+  it('refuses a release whose manifest no trusted vendor key verifies: that is no question for an admin', async () => {
+    const { h, upgrade } = await predownload({ EWC_REQUIRE_SIGNED_IMAGES: 'ask' }, generateKeyPairSync('ed25519').privateKey);
+    expect(upgrade).toMatchObject({ stage: 'Failed', bundleApproval: null });
+    for (const { mac } of FLEET) expect(rows(h).find((row) => row.mac === mac)?.lastError).toBe('Image signing verify failed: the manifest signature does not verify with a trusted vendor key');
   });
 });

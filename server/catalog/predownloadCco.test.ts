@@ -131,7 +131,7 @@ describe('CCO predownload through the console, from a catalog with a certificate
       'x-oem-tag': 'Cisco',
       'x-mode': 'EWC',
       'x-factory-default': 'No',
-      'x-features': harness.config.requireSignedImages ? '111' : '101',
+      'x-features': harness.config.unsignedImages === 'refuse' ? '111' : '101',
       'x-ap-info': `${serial}, 6c41.0e16.e79c, C9120AXI-B`,
     });
     // One line per step, in show logging, as the seed's awc log has (aruba-iap-automatic-upgrade.en.txt): "connected to",

@@ -37,6 +37,8 @@ export interface CliBackend {
   swap(actor: CliActor): string[];
   /** Reloads the APs onto the swapped images: the page's Activate. */
   reset(actor: CliActor): Promise<string[]>;
+  /** `ap image predownload approve`: trusts the files of the unsigned bundle the upgrade holds, as shown (the page's Trust). */
+  approveBundle(actor: CliActor): Promise<string[]>;
   /** The page's Cancel. */
   cancel(actor: CliActor): Promise<string[]>;
   /** `logging host …`, `logging trap …` and their `no` forms: the same rule as the page's Logging settings; returns error lines. */

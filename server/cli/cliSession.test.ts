@@ -334,6 +334,8 @@ describe('CLI accounts', () => {
     const { instance } = harness;
     const parts = createConsoleCliBackend({
       api: instance.api,
+      imageTrust: instance.imageTrustApi,
+      bundleTrustKnown: (upgradeId) => instance.orchestrator.bundleTrustKnown(upgradeId),
       auth: instance.auth,
       sshKeys: instance.sshKeys,
       hostnames: await HostnameStore.load(instance.store.db, () => null),

@@ -1,12 +1,14 @@
 import { z } from 'zod';
 import type { ApImageReport } from '../../lib/apImage';
 import { backupReplacementRefusalSchema, describeBackupReplacement } from '../../lib/backupReplacement';
+import type { BundleApproval } from '../../lib/bundleApproval';
 import type { SyslogLine } from '../../lib/syslog';
 import { siteTagTargets } from '../../lib/rollout';
 import type { UpgradeView } from '../../lib/upgradeStage';
 import type { AuthService } from '../auth/authService';
 import { hashSessionId } from '../auth/sessionStore';
 import type { ConsoleApi } from '../http/consoleApi';
+import type { ImageTrustApi } from '../http/imageTrustApi';
 import type { ApiResult } from '../http/apiResult';
 import type { CliAuth } from './cliAuth';
 import type { CliActor, CliBackend } from './cliBackend';
@@ -16,6 +18,9 @@ import type { LoggingService } from '../syslog/loggingService';
 
 export interface ConsoleCliDeps {
   api: ConsoleApi;
+  imageTrust: ImageTrustApi;
+  /** Resolves once the upgrade knows whether its bundle waits for an admin's trust. */
+  bundleTrustKnown: (upgradeId: number) => Promise<void>;
   auth: AuthService;
   sshKeys: SshKeys;
   /** The prompt's host name (hostname.ts). */
@@ -44,6 +49,15 @@ function refusal(result: ApiResult, what: string): string[] {
   return lines;
 }
 
+/** An unsigned bundle the upgrade holds, as IOS error lines: each file's digest, to compare with the vendor's, and how to trust them. */
+function heldBundle(upgradeId: number, approval: BundleApproval): string[] {
+  return [
+    `% Error: Upgrade ${upgradeId} holds the bundle ${approval.path}: it is not signed, and no AP receives its images until an administrator trusts them. Compare each SHA-256 with the one its vendor publishes:`,
+    ...approval.files.map((file) => `  ${file.name}  ${file.size} bytes  sha256 ${file.sha256}`),
+    'Trust them with "ap image predownload approve"; the predownload then goes on.',
+  ];
+}
+
 /**
  * The CLI's view of the console. Every change goes through the same ConsoleApi calls as the page's
  * routes, so it is validated, audited (source `ADDRESS (ssh)`) and pushed to open pages the same way.
@@ -61,11 +75,18 @@ export function createConsoleCliBackend(deps: ConsoleCliDeps): { backend: CliBac
     if (result.status === 409 && replacement.success) {
       return [`% Error: ${describeBackupReplacement(replacement.data.backupReplacement)}`, `To replace their backup image anyway: ${words.replaceBackup}`];
     }
-    if (result.status !== 202) return refusal(result, 'Predownload not started');
+    if (result.status !== 202) {
+      const { upgradeId, bundleApproval } = deps.upgrade();
+      return result.status === 409 && upgradeId !== null && bundleApproval ? heldBundle(upgradeId, bundleApproval) : refusal(result, 'Predownload not started');
+    }
     const upgradeId = z.object({ upgradeId: z.number() }).parse(result.body).upgradeId;
     // A bundle whose version cannot be read ends the upgrade at once: say so, not "started".
     const upgrade = deps.upgrade();
     if (upgrade.upgradeId === upgradeId && upgrade.stage === 'Failed') return [`% Error: Upgrade ${upgradeId} failed: ${upgrade.message ?? 'see show logging'}`];
+    // An unsigned bundle is fetched, then held: the command answers once it is known, as an untrusted host key is refused.
+    await deps.bundleTrustKnown(upgradeId);
+    const held = deps.upgrade();
+    if (held.upgradeId === upgradeId && held.bundleApproval) return heldBundle(upgradeId, held.bundleApproval);
     return [`AP image predownload started${words.started} (upgrade ${upgradeId}); follow it with show ap image.`];
   };
 
@@ -117,6 +138,14 @@ export function createConsoleCliBackend(deps: ConsoleCliDeps): { backend: CliBac
       if (result.status !== 202) return refusal(result, 'Reset refused');
       swappedUpgrade = null;
       return [`Resetting the APs: they swap to ${upgrade.targetVersion}, reload and join again (show ap image).`];
+    },
+    approveBundle: async (actor) => {
+      const waiting = deps.upgrade().bundleApproval;
+      if (!waiting) return ['% Error: No bundle is waiting for approval.'];
+      // The files as this command shows them, digests included: one that changed since is refused, not trusted unseen.
+      const result = await deps.imageTrust.approveBundle({ files: waiting.files.map(({ name, sha256 }) => ({ name, sha256 })) }, actor);
+      if (result.status !== 200) return refusal(result, 'Bundle not trusted');
+      return [`Trusted by ${actor.username}: ${waiting.files.map((file) => `${file.name} sha256 ${file.sha256}`).join(', ')}. The predownload goes on; follow it with show ap image.`];
     },
     cancel: async (actor) => {
       const result = await api.cancel(actor);

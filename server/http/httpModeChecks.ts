@@ -9,7 +9,7 @@ export interface HttpModeCheckContext {
   /** EWC_CATALOG_ALLOW_LOOPBACK: a loopback catalog URL for tests and demos. */
   allowLoopbackCatalog: boolean;
   /**
-   * On Save & Download while EWC_REQUIRE_SIGNED_IMAGES=1: whether an admin trusted this SHA-256.
+   * On Save & Download unless EWC_REQUIRE_SIGNED_IMAGES=0: whether an admin trusted this SHA-256.
    * Null otherwise (a Save, or SHA-256 only allowed); each delivery checks the trust again anyway.
    */
   isTrusted: ((sha256: string) => boolean) | null;
@@ -33,7 +33,7 @@ export function checkHttpModeInput(data: Pick<ImageDownloadProfile, 'mode' | 'cc
     return [
       {
         path: 'desktop.uploadId',
-        message: `An uploaded image is not signed: compare its SHA-256 ${image.sha256} with the one its vendor publishes, then press Trust this image (EWC_REQUIRE_SIGNED_IMAGES=1 delivers only signed or trusted images)`,
+        message: `An uploaded image is not signed: compare its SHA-256 ${image.sha256} with the one its vendor publishes, then press Trust this image (EWC_REQUIRE_SIGNED_IMAGES=ask or 1 delivers only signed or trusted images)`,
       },
     ];
   }

@@ -1,3 +1,4 @@
+import { approvalMismatch, approveBundleSchema, describeBundleFiles, type BundleApproval } from '../../lib/bundleApproval';
 import { toFieldIssues } from '../../lib/imageDownloadProfile';
 import { trustUploadSchema } from '../../lib/httpModeSettings';
 import type { RequestActor } from '../../lib/requestActor';
@@ -5,6 +6,7 @@ import type { AuditLog } from '../auth/auditLog';
 import { DESKTOP_TRUST_SOURCE, type DigestTrust } from '../imageSigning/digestTrust';
 import { syslogText } from '../orchestrator/syslogText';
 import type { EventLine } from '../store/eventLog';
+import type { Executor } from '../store/store';
 import type { DesktopUploads } from '../uploads/desktopUploads';
 import type { ApiResult } from './apiResult';
 
@@ -13,12 +15,19 @@ export interface ImageTrustApiDeps {
   digestTrust: DigestTrust;
   audit: AuditLog;
   log: (line: EventLine) => void;
+  /** The running upgrade's bundle files waiting for an admin's trust, or null. */
+  bundleApproval: () => BundleApproval | null;
+  /** Told after a trust decision is stored: the held files it covers go on to their APs. */
+  bundleTrusted: () => void;
+  /** Runs the change and its audit line in one database transaction. */
+  transaction: <T>(work: (tx: Executor) => Promise<T>) => Promise<T>;
 }
 
 /**
  * An admin's explicit trust of an unsigned image's SHA-256, the decision that stands in for a
  * vendor signature: recorded with who and when, in the audit trail and the syslog, and asked again
- * at every delivery. Today it covers Desktop (HTTP) uploads.
+ * at every delivery: a Desktop (HTTP) upload before Save & Download, and the files of an image
+ * server's or catalog's unsigned bundle while the upgrade waits for them (EWC_REQUIRE_SIGNED_IMAGES=ask).
  */
 export class ImageTrustApi {
   constructor(private readonly deps: ImageTrustApiDeps) {}
@@ -38,5 +47,34 @@ export class ImageTrustApi {
     await this.deps.audit.record({ username: actor.username, sourceAddress: actor.sourceAddress, action: 'image.trust', detail });
     this.deps.log(syslogText.upgrade(`Image trust: ${actor.username} trusted the unsigned ${detail}; trusted by ${trusted.trustedBy} at ${trusted.trustedAt}`));
     return { status: 200, body: this.deps.uploads.describedWithTrust(uploadId) };
+  }
+
+  /**
+   * `POST /api/software-upgrade/approve-bundle` `{ files: [{ name, sha256 }] }`: trusts the files the
+   * upgrade waits on, each with the digest shown, all of them and nothing else (409 otherwise). The
+   * decision is kept under the bundle's URL, so the same files need no second approval.
+   */
+  async approveBundle(body: unknown, actor: RequestActor): Promise<ApiResult> {
+    const parsed = approveBundleSchema.safeParse(body);
+    if (!parsed.success) return { status: 400, body: { error: 'Invalid bundle approval', issues: toFieldIssues(parsed.error) } };
+    const waiting = this.deps.bundleApproval();
+    if (!waiting) return { status: 409, body: { error: 'No bundle is waiting for approval: nothing was trusted.' } };
+    const mismatch = approvalMismatch(waiting, parsed.data);
+    if (mismatch) return { status: 409, body: { error: mismatch, bundleApproval: waiting } };
+    const detail = `unsigned bundle ${waiting.path}: ${describeBundleFiles(waiting.files)}`;
+    await this.deps.transaction(async (tx) => {
+      await this.deps.digestTrust.trust(waiting.path, waiting.files, actor.username, tx);
+      // One line per file: a bundle's many digests never meet the audit trail's cut of a long detail.
+      for (const file of waiting.files) {
+        await this.deps.audit.record(
+          { username: actor.username, sourceAddress: actor.sourceAddress, action: 'image.trust', detail: `unsigned bundle ${waiting.path}: ${describeBundleFiles([file])}` },
+          tx,
+        );
+      }
+    });
+    // Never "verify success": nothing was verified but the digests, which the admin vouched for.
+    this.deps.log(syslogText.upgrade(`Image trust: ${actor.username} trusted the ${detail} by approval; delivered on this decision, not on a signature`));
+    this.deps.bundleTrusted();
+    return { status: 200, body: { trusted: waiting } };
   }
 }

@@ -39,10 +39,10 @@ export class DigestTrust {
     return new DigestTrust(db, await digestTrustRows.all(db));
   }
 
-  /** Records the files as trusted by `username`; answers each file's decision, earlier ones kept. */
-  trust(source: string, files: readonly { name: string; size: number; sha256: string }[], username: string): Promise<TrustedDigest[]> {
+  /** Records the files as trusted by `username` (in `db`'s transaction when it is one); answers each file's decision, earlier ones kept. */
+  trust(source: string, files: readonly { name: string; size: number; sha256: string }[], username: string, db: Executor = this.db): Promise<TrustedDigest[]> {
     const now = new Date().toISOString();
-    return inTransaction(this.db, async (tx) => {
+    return inTransaction(db, async (tx) => {
       await digestTrustRows.insertNew(
         tx,
         files.map((file) => ({ source, name: file.name, sha256: file.sha256, size: file.size, trusted_by: username, trusted_at: now })),

@@ -105,7 +105,7 @@ describe('signed images', () => {
     await harness.startFleet(FLEET);
     expect((await harness.instance.api.startDownload(profile('unsigned'), ADMIN)).status).toBe(202);
     expect((await finished(harness)).stage).toBe('Failed');
-    const refusal = `Image signing verify failed: the bundle has no signature manifest (${MANIFEST_FILE} and ${SIGNATURE_FILE}); EWC_REQUIRE_SIGNED_IMAGES=0 accepts unsigned bundles`;
+    const refusal = `Image signing verify failed: the bundle has no signature manifest (${MANIFEST_FILE} and ${SIGNATURE_FILE}); EWC_REQUIRE_SIGNED_IMAGES=ask holds an unsigned bundle until an administrator trusts its files, 0 accepts it on SHA-256 only`;
     expect(syslog(harness)).toContain(refusal);
     for (const ap of FLEET) {
       expect(apRow(harness, ap.mac)).toMatchObject({ predownloadStatus: 'Failed', lastError: refusal, backupImage: '17.3.3.26' });

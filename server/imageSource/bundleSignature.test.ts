@@ -6,7 +6,9 @@ import { describe, expect, it } from 'vitest';
 import { ImageCache, type CachedImage } from './imageCache';
 import { sha256OfFile } from '../imageSigning/fileDigest';
 import { ImageFetchError, type ImageSource } from './imageSource';
-import { checkCachedImage, readBundleSignature, type BundleSigning } from './bundleSignature';
+import { checkCachedImage, readBundleSignature, withBundleTrust, type BundleSigning } from './bundleSignature';
+import { DigestTrust } from '../imageSigning/digestTrust';
+import { openDataDirStore } from '../store/store';
 import { verifiedWords } from '../imageSigning/imageVerification';
 import type { TrustedDigest } from '../imageSigning/digestTrust';
 import { writeSignedManifest } from '../imageSigning/imageManifest';
@@ -41,7 +43,7 @@ describe('what vouches for an image before delivery', () => {
     const keys = tmp();
     fs.writeFileSync(path.join(keys, 'vendor.pem'), createPublicKey(key).export({ type: 'spki', format: 'pem' }));
     const source = folderSource(bundle);
-    const policy = { requireSignedImages: true, vendorKeyDir: keys, acceptsTrustedDigests: false };
+    const policy = { unsignedImages: 'refuse' as const, vendorKeyDir: keys, acceptsTrustedDigests: false };
     expect(await readBundleSignature(new ImageCache(tmp(), source), options, { ...policy, expectedVersion: '17.12.1.5' })).toEqual({
       ok: false,
       reason: 'Image signing verify failed: the signed manifest is for version 17.9.4.27, the bundle says 17.12.1.5',
@@ -71,5 +73,30 @@ describe('what vouches for an image before delivery', () => {
     expect(checkCachedImage(unsigned(false), image, source).ok).toBe(false);
     const digestOnly = checkCachedImage(unsigned(true), image, source);
     expect(digestOnly.ok && verifiedWords(digestOnly.value)).toBe('Image verify success (SHA-256 only: the bundle is not signed)');
+  });
+
+  it("pins an image server bundle's digests under its URL: each delivery of a file whose bytes changed is refused, whatever its name", async () => {
+    const bundle = tmp();
+    fs.writeFileSync(path.join(bundle, 'ap1g8'), 'vendor image');
+    const store = await openDataDirStore(tmp());
+    const trust = await DigestTrust.load(store.db);
+    const server = { displayUrl: (name: string) => `tftp://10.0.0.5/EWC/17_15_2/${name}`, fetch: folderSource(bundle).fetch };
+    const source = withBundleTrust(server, trust);
+    const approved = await cachedImage(bundle, 'ap1g8');
+    const unsigned: BundleSigning = { ok: true, value: { kind: 'unsigned', allowUnsigned: false } };
+    await trust.trust('tftp://10.0.0.5/EWC/17_15_2', [{ name: 'ap1g8', size: approved.size, sha256: approved.sha256 }], 'noc-lead');
+    expect(checkCachedImage(unsigned, approved, source)).toMatchObject({ ok: true, value: { method: 'trusted-digest', sha256: approved.sha256, trustedBy: 'noc-lead' } });
+
+    fs.writeFileSync(path.join(bundle, 'ap1g8'), 'vendor image, changed');
+    const changed = await cachedImage(bundle, 'ap1g8');
+    expect(checkCachedImage(unsigned, changed, source)).toEqual({
+      ok: false,
+      reason: `Image signing verify failed: ap1g8 is not signed and no administrator trusted its SHA-256 ${changed.sha256}`,
+    });
+    // The approved bytes under another name, or the same bundle path on another server, are other decisions.
+    expect(checkCachedImage(unsigned, { ...approved, fileName: 'ap1g7' }, source).ok).toBe(false);
+    const elsewhere = withBundleTrust({ ...server, displayUrl: (name: string) => `tftp://10.0.0.6/EWC/17_15_2/${name}` }, trust);
+    expect(checkCachedImage(unsigned, approved, elsewhere).ok).toBe(false);
+    await store.close();
   });
 });

@@ -1,18 +1,21 @@
 import fs from 'node:fs';
 import type { ImageVerification, SignedManifest } from '../../lib/capwapEvents';
 import type { CachedImage, ImageCache } from './imageCache';
-import type { ImageFetchOptions, ImageSource } from './imageSource';
+import { bundleUrl, type ImageFetchOptions, type ImageSource } from './imageSource';
+import type { UnsignedImagePolicy } from '../config';
+import type { DigestTrust } from '../imageSigning/digestTrust';
 import { checkImageAgainstManifest, loadTrustedVendorKeys, MANIFEST_FILE, SIGNATURE_FILE, VERIFY_FAILED, verifyBundleManifest, type ImageManifest, type Verified } from '../imageSigning/imageManifest';
 
 /**
  * What Initiate found: a bundle whose vendor signature verified, an unsigned bundle (each image then
  * needs an admin's trust of its SHA-256, or `EWC_REQUIRE_SIGNED_IMAGES=0`), or the reason every image
- * of it is refused.
+ * of it is refused. With `EWC_REQUIRE_SIGNED_IMAGES=ask` an image server's unsigned bundle is held
+ * until an admin trusted each file (server/orchestrator/bundleHold.ts).
  */
 export type BundleSigning = Verified<{ kind: 'signed'; signed: SignedManifest; manifest: ImageManifest } | { kind: 'unsigned'; allowUnsigned: boolean }>;
 
 export interface SigningPolicy {
-  requireSignedImages: boolean;
+  unsignedImages: UnsignedImagePolicy;
   vendorKeyDir: string;
   /** The version the bundle says it is (`version.info`, or the catalog's release): a signed manifest for another version is refused. */
   expectedVersion: string | null;
@@ -20,7 +23,7 @@ export interface SigningPolicy {
   acceptsTrustedDigests: boolean;
 }
 
-const NO_MANIFEST = `${VERIFY_FAILED}: the bundle has no signature manifest (${MANIFEST_FILE} and ${SIGNATURE_FILE}); EWC_REQUIRE_SIGNED_IMAGES=0 accepts unsigned bundles`;
+const NO_MANIFEST = `${VERIFY_FAILED}: the bundle has no signature manifest (${MANIFEST_FILE} and ${SIGNATURE_FILE}); EWC_REQUIRE_SIGNED_IMAGES=ask holds an unsigned bundle until an administrator trusts its files, 0 accepts it on SHA-256 only`;
 
 /**
  * At Initiate: fetches the bundle's manifest and signature through the upgrade's image cache and
@@ -38,8 +41,8 @@ export async function readBundleSignature(cache: ImageCache, fetchOptions: (file
     signed = { manifest: fs.readFileSync(manifest.path, 'utf8'), signature: fs.readFileSync(signature.path, 'utf8') };
   } catch {
     // Unsigned and nothing that could vouch for an image instead: refused before any AP is offered a byte.
-    if (policy.requireSignedImages && !policy.acceptsTrustedDigests) return { ok: false, reason: NO_MANIFEST };
-    return { ok: true, value: { kind: 'unsigned', allowUnsigned: !policy.requireSignedImages } };
+    if (policy.unsignedImages !== 'sha256-only' && !policy.acceptsTrustedDigests) return { ok: false, reason: NO_MANIFEST };
+    return { ok: true, value: { kind: 'unsigned', allowUnsigned: policy.unsignedImages === 'sha256-only' } };
   }
   const verified = verifyBundleManifest(signed, loadTrustedVendorKeys(policy.vendorKeyDir));
   if (!verified.ok) return verified;
@@ -86,4 +89,20 @@ export function checkCachedImage(signing: BundleSigning | undefined, image: Cach
   if (signing.value.allowUnsigned) return { ok: true, value: { method: 'sha256-only' } };
   if (!source.trustedDigest) return { ok: false, reason: NO_MANIFEST };
   return { ok: false, reason: `${VERIFY_FAILED}: ${image.fileName} is not signed and no administrator trusted its SHA-256 ${image.sha256}` };
+}
+
+/**
+ * An image server's or catalog's bundle under `EWC_REQUIRE_SIGNED_IMAGES=ask`: its files may be trusted
+ * by an admin, each by its SHA-256, recorded under the bundle's URL (a changed file, or the same name
+ * on another server, is another decision). A source that has its own trust (a Desktop upload) keeps it.
+ */
+export function withBundleTrust(source: ImageSource, trust: DigestTrust): ImageSource {
+  if (source.trustedDigest) return source;
+  const location = bundleUrl(source);
+  return {
+    displayUrl: (fileName) => source.displayUrl(fileName),
+    fetch: (fileName, destination, options) => source.fetch(fileName, destination, options),
+    trustedDigest: (fileName, sha256) => trust.find(location, sha256, fileName),
+    approvable: true,
+  };
 }

@@ -15,6 +15,16 @@ export interface ImageSource {
    * signature (a Desktop upload); asked again at each delivery. Absent: the source has none to give.
    */
   trustedDigest?(fileName: string, sha256: string): TrustedDigest | null;
+  /**
+   * An unsigned bundle of this source waits, its files fetched, for an admin to trust them
+   * (`EWC_REQUIRE_SIGNED_IMAGES=ask`). Absent: trust comes before Save & Download (a Desktop upload) or not at all.
+   */
+  approvable?: boolean;
+}
+
+/** Where a bundle is, as the syslog and the history name it (credentials masked): its files' trust is recorded under it. */
+export function bundleUrl(source: Pick<ImageSource, 'displayUrl'>): string {
+  return source.displayUrl('').replace(/\/$/, '');
 }
 
 export interface ImageFetchOptions {

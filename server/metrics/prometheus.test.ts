@@ -75,7 +75,8 @@ describe('GET /metrics scraped by Prometheus', () => {
     const jobsUp = await waitForAsync(async () => (await prometheus.targets()).filter((t) => t.health === 'up').length === 2);
     expect(jobsUp).toBe(true);
 
-    const fleet = await harness.startFleet(generatedFleet(FLEET_SIZE, DEMO_FLEET_VERSION), 4000);
+    // Links slow enough (about 1 s an image) that the run spans several of Prometheus's one-second scrapes.
+    const fleet = await harness.startFleet(generatedFleet(FLEET_SIZE, DEMO_FLEET_VERSION), 1500);
     await waitForAsync(async () => (await value('ewc_aps_by_join_state{job="ewc",join_state="joined"}')) === FLEET_SIZE);
     const started = Date.now();
     const accepted = await harness.instance.api.startDownload({ mode: 'TFTP', tftp: { imageServer: '127.0.0.1', imagePath: DEMO_IMAGE_PATH, port: tftpd.port }, parallelMode: true }, ADMIN);

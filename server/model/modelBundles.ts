@@ -15,13 +15,16 @@ export interface ModelBundle {
 
 /**
  * The paths a Save & Download may name: two signed releases, one unsigned, one unsigned without the image of
- * one AP type (its APs fail and are retried: the retry count and next retry surfaces), and one that does not exist.
+ * one AP type (its APs fail and are retried: the retry count and next retry surfaces), the release the fleet
+ * starts on (what a profile must name for an AP that joins on an older one to be given the controller's
+ * version), and one that does not exist.
  */
 export const MODEL_BUNDLES: readonly ModelBundle[] = [
   { imagePath: '/EWC/17_12_1_5', version: '17.12.1.5', controllerVersion: '17.12.01.0.5', signed: true },
   { imagePath: '/EWC/17_15_2_3', version: '17.15.2.3', controllerVersion: '17.15.02.0.3', signed: true },
   { imagePath: '/EWC/unsigned_17_13_1_1', version: '17.13.1.1', controllerVersion: '17.13.01.0.1', signed: false },
   { imagePath: '/EWC/no_ap1g4_17_14_1_2', version: '17.14.1.2', controllerVersion: '17.14.01.0.2', signed: false, missing: ['ap1g4'] },
+  { imagePath: '/EWC/17_9_4_27', version: '17.9.4.27', controllerVersion: '17.09.04a.0.6', signed: true },
 ];
 export const MISSING_IMAGE_PATH = '/Wrong-Path';
 

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { ApImageReport } from '../../lib/apImage';
 import type { SyslogLine } from '../../lib/syslog';
 import type { UpgradeView } from '../../lib/upgradeStage';
-import { ApAgent } from '../sim/ap/apAgent';
+import { ApAgent, type ApAgentOptions } from '../sim/ap/apAgent';
 import type { CliActor } from '../cli/cliBackend';
 import { CliInterpreter } from '../cli/cliInterpreter';
 import { loadTrustedVendorKeys } from '../imageSigning/imageManifest';
@@ -13,7 +13,8 @@ import { freeTcpPort } from '../sim/testing/freeTcpPort';
 import { MODEL_FLEET, INITIAL_APS, type ModelWorld } from './modelWorld';
 import { PageProbe } from './pageProbe';
 import { accessPointRows } from '../store/accessPointRows';
-import { apStorageDir } from '../sim/ap/apStorage';
+import { ProfileRepository } from '../store/profileRepository';
+import { ApStorage, apStorageDir } from '../sim/ap/apStorage';
 
 const CLI_ADMIN: CliActor = { username: 'admin', role: 'admin', sourceAddress: '127.0.0.1 (ssh)' };
 
@@ -27,6 +28,7 @@ export class ModelConsole {
   cli!: CliInterpreter;
   page!: PageProbe;
   readonly agents: ApAgent[] = [];
+  private readonly agentOptions: ApAgentOptions[] = [];
   /** Which agents run now (the model decides: joins, losses, reloads). */
   readonly running: boolean[] = MODEL_FLEET.map(() => false);
   /** Every log line seen, by id: GET /api/syslog keeps the newest 500, a run writes more. */
@@ -61,6 +63,8 @@ export class ModelConsole {
       EWC_RESUME_WAIT_MS: '2000',
       EWC_SFTP_TIMEOUT_MS: '2000',
       EWC_CATALOG_TIMEOUT_MS: '2000',
+      // A real console's default: an unsigned bundle waits, fetched, until an admin trusts its files (approveBundle).
+      EWC_REQUIRE_SIGNED_IMAGES: 'ask',
     };
     const sut = new ModelConsole(world, dataDir, env);
     process.on('unhandledRejection', sut.onCrash);
@@ -69,17 +73,16 @@ export class ModelConsole {
     const config = sut.harness.config;
     const trust = { caCertPem: fs.readFileSync(path.join(sut.harness.instance.trust.pkiDir, 'ca.crt'), 'utf8'), enrolmentToken: sut.harness.instance.trust.joinToken };
     for (const ap of MODEL_FLEET) {
-      sut.agents.push(
-        new ApAgent({
-          controllerUrl: sut.harness.capwapUrl,
-          trust,
-          vendorKeys: loadTrustedVendorKeys(config.vendorKeyDir),
-          ap,
-          storageDir: apStorageDir(path.join(dataDir, 'fleet'), ap.mac),
-          linkKbps,
-          reloadMs: config.reloadMs,
-        }),
-      );
+      sut.agentOptions.push({
+        controllerUrl: sut.harness.capwapUrl,
+        trust,
+        vendorKeys: loadTrustedVendorKeys(config.vendorKeyDir),
+        ap,
+        storageDir: apStorageDir(path.join(dataDir, 'fleet'), ap.mac),
+        linkKbps,
+        reloadMs: config.reloadMs,
+      });
+      sut.agents.push(new ApAgent(sut.agentOptions.at(-1)!));
     }
     try {
       await Promise.all(sut.agents.slice(0, INITIAL_APS).map((_, index) => sut.startAgent(index)));
@@ -97,6 +100,11 @@ export class ModelConsole {
     this.page = new PageProbe(this.harness.browser.socket);
   }
 
+  /** The page's and the API's trust of an unsigned bundle's files. */
+  get imageTrust() {
+    return this.harness.instance.imageTrustApi;
+  }
+
   get api() {
     return this.harness.instance.api;
   }
@@ -109,6 +117,18 @@ export class ModelConsole {
   async stopAgent(index: number): Promise<void> {
     this.running[index] = false;
     await this.agents[index].stop();
+  }
+
+  /**
+   * The AP boots `primaryVersion` and joins: its flash rewritten as an engineer re-images an AP or swaps in a
+   * spare that ran another release (its backup image and its credentials stay), as `npm run fleet --version` starts one.
+   */
+  async startAgentOn(index: number, primaryVersion: string): Promise<void> {
+    await this.stopAgent(index);
+    const storage = new ApStorage(this.agentOptions[index].storageDir);
+    storage.save({ ...this.agents[index].images, primaryVersion });
+    this.agents[index] = new ApAgent(this.agentOptions[index]);
+    await this.startAgent(index);
   }
 
   /** Closes the console (gracefully, or as a stop with no notice) and starts it again on the same data folder and ports. */
@@ -134,6 +154,11 @@ export class ModelConsole {
   syslog(): SyslogLine[] {
     for (const line of this.api.getSyslog().body as SyslogLine[]) this.lines.set(line.id, line);
     return [...this.lines.values()].sort((a, b) => a.id - b.id);
+  }
+
+  /** Whether an image download profile was ever saved (until then the console downloads nothing at join). */
+  profileSaved(): Promise<boolean> {
+    return ProfileRepository.isStored(this.harness.instance.store.db);
   }
 
   /** What the store holds of each AP: the upgrade it belongs to and its status (written at the store's next tick). */

@@ -1,5 +1,5 @@
 import type { ApImageRow } from '../../lib/apImage';
-import { consoleInvariants, describeViolations, surfacesAgree, violation, type SurfaceRow, type SurfaceView, type Violation } from '../../lib/invariants';
+import { consoleInvariants, describeViolations, joinDownloadIsTrue, surfacesAgree, violation, type Joiner, type SurfaceRow, type SurfaceView, type Violation } from '../../lib/invariants';
 import { PREDOWNLOAD_ACTIVE } from '../../lib/predownloadStatus';
 import type { UpgradeHistoryEntry } from '../../lib/upgradeHistory';
 import { isCancellable, type UpgradeView } from '../../lib/upgradeStage';
@@ -33,9 +33,13 @@ export function toSurfaceRow(row: ApImageRow): SurfaceRow {
   return { name, primaryImage, backupImage, predownloadStatus, predownloadVersion, retryCount, nextRetryTime, method };
 }
 
-/** An upgrade neither predownloading nor reloading (a paused rollout waits for the admin), with no scheduled action due now. */
+/**
+ * An upgrade neither predownloading nor reloading (a paused rollout, or an unsigned bundle held for trust, waits
+ * for the admin), with no scheduled action due now.
+ */
 function atRest(upgrade: UpgradeView, rows: readonly ApImageRow[]): boolean {
-  if (isCancellable(upgrade.stage) || rows.some((row) => PREDOWNLOAD_ACTIVE.has(row.predownloadStatus) || row.predownloadStatus === 'Reloading')) return false;
+  const held = upgrade.bundleApproval !== null;
+  if ((isCancellable(upgrade.stage) && !held) || rows.some((row) => (PREDOWNLOAD_ACTIVE.has(row.predownloadStatus) && !held) || row.predownloadStatus === 'Reloading')) return false;
   if (upgrade.stage === 'Reload' && upgrade.rollout?.state !== 'paused') return false;
   return !upgrade.scheduled.some((action) => Date.parse(action.at) < Date.now() + 2000);
 }
@@ -49,6 +53,10 @@ export class ModelSystem {
   /** The profile as the check before read it. */
   private profile: object;
   private readonly named = new Set<string>();
+  /** APs started on a version of the model's choosing, with the last log line before they joined: judged at rest. */
+  private readonly joiners: { joiner: Joiner; since: number }[] = [];
+  /** The newest upgrade as the check before saw it, if it had ended: its history is the record of its end. */
+  private endedBefore: UpgradeHistoryEntry | null = null;
   readonly steps: string[] = [];
 
   /**
@@ -65,6 +73,11 @@ export class ModelSystem {
   /** Fields a save named (or may have named: a refused save that named them changes nothing either). */
   name(fields: Iterable<string>): void {
     for (const field of fields) this.named.add(field);
+  }
+
+  /** An AP is about to join: once the console rests, what it was given (or why not) is held to the joinDownload rule. */
+  expectJoin(joiner: Joiner): void {
+    this.joiners.push({ joiner, since: this.sut.syslog().at(-1)?.id ?? 0 });
   }
 
   /** Runs one step, lets the console settle, checks every invariant; throws with the violations and the steps so far. */
@@ -198,11 +211,27 @@ export class ModelSystem {
       members: apImage.aps.map((row) => ({ ...row, upgradeId: stored.get(row.mac)?.upgradeId ?? null })),
       membersCurrent: apImage.aps.every((row) => stored.get(row.mac)?.status === row.predownloadStatus),
       failedWhenCancelled: upgrade.upgradeId === null ? null : (sut.failedWhenCancelled.get(upgrade.upgradeId) ?? null),
+      endedBefore: this.endedBefore,
       aps,
       syslog,
       bundles: sut.world.bundles,
       profile: { observed, before: this.profile, named: this.named },
     });
+    if (rest) {
+      for (const { joiner, since } of this.joiners.splice(0)) {
+        const row = apImage.aps.find((candidate) => candidate.name === joiner.name);
+        found.push(
+          ...joinDownloadIsTrue({
+            joiner,
+            row,
+            lines: syslog.filter((line) => line.id > since),
+            upgradeIdNow: (row && stored.get(row.mac)?.upgradeId) ?? null,
+            controllerVersionNow: apImage.aps.find((candidate) => candidate.hostsController)?.primaryImage ?? null,
+          }),
+        );
+      }
+    }
+    this.endedBefore = history[0]?.finishedAt ? history[0] : null;
     this.profile = observed;
     this.named.clear();
     return found;

@@ -87,7 +87,7 @@ export interface ModelWorld {
   /**
    * A firmware catalog (CCO mode) with a CA of its own: 17.12.1.5 recommended (ap1g7, ap1g8, ap3g3), signed by the
    * vendor, as catalogs serve releases; 17.15.2.3 latest (ap1g7, ap1g8), unsigned, vouched for by its SHA-256 only
-   * (accepted because the model's console, as every test console, runs with EWC_REQUIRE_SIGNED_IMAGES=0).
+   * (held until an admin trusts its files: the model's console runs with EWC_REQUIRE_SIGNED_IMAGES=ask, the default).
    */
   catalog: { url: string; caPem: string; username: string; apiKey: string };
   bundles: BundleFact[];

@@ -56,7 +56,7 @@ describe('sequences the model found', () => {
 
   it("surfacesAgree: a retried AP's Retry Count, Next Retry Time and the failure line announcing the retry agree", async () => {
     // The bundle lacks AP-1815's image: its AP fails and is retried, while the checker looks at every turn.
-    await holds('surfacesAgree', [c.download({ path: 3, parallel: false, via: 'page' }), c.watch()]);
+    await holds('surfacesAgree', [c.download({ path: 3, parallel: false, via: 'page' }), c.settle(), c.approveBundle('page'), c.watch()]);
   });
 
   it('historyAgrees: an upgrade replaced while it waited at Activate ends', async () => {
@@ -75,11 +75,42 @@ describe('sequences the model found', () => {
     await holds('runningClaims', [c.ccoDownload('recommended'), c.settle(), c.activate({ strategy: 'all', via: 'api' }), c.settle()]);
   });
 
-  it('verifyClaims: a catalog release, vouched for by SHA-256 only, is never "Image signing verify success"', async () => {
-    await holds('verifyClaims', [c.ccoDownload('latest'), c.settle()]);
+  it('runningClaims: "Activation aborted: N AP(s) run X" counts the APs that run X, also those that ran it before the activation', async () => {
+    // The fleet's own release predownloaded again (backup images replaced, as confirmed), then an activation aborted mid-way.
+    await holds('runningClaims', [
+      c.download({ path: 4, parallel: false, via: 'page', replaceBackup: true }),
+      c.settle(),
+      c.activate({ strategy: 'all', waveSize: 1, via: 'api' }),
+      c.apReload(0),
+      c.rollout('abort'),
+    ]);
+  });
+
+  it('historyAgrees, joinDownload: an AP re-imaged during an activation leaves the upgrade as it ends, and is given the controller new version', async () => {
+    const sequence = () => [
+      c.download({ path: 0, parallel: false, via: 'page', replaceBackup: false }),
+      c.watch(),
+      c.activate({ strategy: 'all', waveSize: 1, via: 'api' }),
+      c.apJoinOn(1, '17.3.3.26'),
+    ];
+    await holds('historyAgrees', sequence());
+    await holds('joinDownload', sequence());
+  });
+
+  it('verifyClaims: a catalog release, vouched for by an admin\'s trust of its SHA-256, is never "Image signing verify success"', async () => {
+    await holds('verifyClaims', [c.ccoDownload('latest'), c.settle(), c.approveBundle('page'), c.settle()]);
+  });
+
+  it('joinDownload: an AP of an upgrade that ended, back on another release, is given the controller version at join', async () => {
+    // Upgrade 1 failed at once (wrong path): its APs are history. One comes back re-imaged on 17.3.3.26.
+    await holds('joinDownload', [c.download({ path: 'missing', parallel: false, via: 'page', replaceBackup: false }), c.apJoinOn(1, '17.3.3.26')]);
+  });
+
+  it('historyAgrees: an AP of an upgrade that ended comes back on another release; the history keeps what was so when it ended', async () => {
+    await holds('historyAgrees', [c.download({ path: 'missing', parallel: false, via: 'page', replaceBackup: false }), c.apJoinOn(1, '17.3.3.26')]);
   });
 
   it('verifyClaims: an unsigned bundle is never "Image signing verify success"', async () => {
-    await holds('verifyClaims', [c.download({ path: 2, parallel: true, via: 'page' }), c.settle()]);
+    await holds('verifyClaims', [c.download({ path: 2, parallel: true, via: 'page' }), c.settle(), c.approveBundle('cli'), c.settle()]);
   });
 });

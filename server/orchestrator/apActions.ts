@@ -20,6 +20,8 @@ export interface ApActionsDeps {
   /** `unscheduled`: no retry was pending (the AP had used its retries up, or its failure is not retried), so this one is counted now. */
   retry: (run: UpgradeRun, mac: string, unscheduled: boolean) => void;
   checkStage: (run: UpgradeRun) => void;
+  /** Retry now of a failed download at join: why it cannot, or null once it started again. */
+  retryAtJoin: (ap: AccessPointRecord) => string | null;
 }
 
 /** What the action's state does not allow; `missing` when there is no such AP (the API answers 404, else 409). */
@@ -36,10 +38,20 @@ export class ApActionError extends Error {
 export class ApActions {
   constructor(private readonly deps: ApActionsDeps) {}
 
-  /** A failed AP of the predownload under way tries again now, without waiting for its backoff. */
+  /**
+   * A failed AP tries again now, without waiting for its backoff: one of the predownload under way, or one
+   * whose download at join failed (out of any upgrade), which that download retries by the same count rule.
+   */
   retryNow(mac: string): AccessPointRecord {
+    const failed = this.deps.aps.get(mac);
+    if (!failed) throw new ApActionError(`No AP ${mac}.`, true);
+    if (failed.predownloadStatus !== 'Failed') throw new ApActionError(`${failed.name} has not failed (it is ${failed.predownloadStatus}).`);
+    if (failed.upgradeId === null) {
+      const refused = this.deps.retryAtJoin(failed);
+      if (refused) throw new ApActionError(refused);
+      return this.deps.aps.get(mac)!;
+    }
     const { ap, run } = this.inRun(mac);
-    if (ap.predownloadStatus !== 'Failed') throw new ApActionError(`${ap.name} has not failed (it is ${ap.predownloadStatus}).`);
     const scheduled = run.retryTimers.has(mac);
     run.clearRetry(mac);
     this.deps.log.write(syslogText.apEvent(ap, 'Image Predownload retried now by the administrator'));

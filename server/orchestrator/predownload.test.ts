@@ -175,8 +175,8 @@ describe('predownload over TFTP to a fleet of AP agents', () => {
   });
 
   it("ends a wrong path Failed at once with the server's reason for version.info: no retry, no other file tried, not a word about signing", async () => {
-    // Signed images required, as on a fresh start: the missing bundle must never reach the signing gate.
-    harness = await startConsoleHarness({ EWC_REQUIRE_SIGNED_IMAGES: '1', EWC_RETRY_BASE_MS: '300' });
+    // The signature rule of a fresh start (ask): the missing bundle must never reach the signing gate, nor be held for trust.
+    harness = await startConsoleHarness({ EWC_REQUIRE_SIGNED_IMAGES: 'ask', EWC_RETRY_BASE_MS: '300' });
     await harness.startFleet(DEMO_FLEET.slice(1, 4));
     expect((await harness.instance.api.startDownload(profile({ imagePath: '/Wrong-Path' }), ADMIN)).status).toBe(202);
 

@@ -1,17 +1,19 @@
 import { CONTROLLER_VERSION_FILE, VERSION_FILE, isImageType } from '../../lib/imageBundle';
 import type { ImageKind } from '../../lib/capwapEvents';
-import { PREDOWNLOAD_ACTIVE, PREDOWNLOAD_RESTARTABLE } from '../../lib/predownloadStatus';
+import { PREDOWNLOAD_ACTIVE, PREDOWNLOAD_RESTARTABLE, retryNowCount } from '../../lib/predownloadStatus';
 import { UPGRADE_BAR_STAGES, isCancellable, type UpgradeStage } from '../../lib/upgradeStage';
 import type { ApRegistry } from '../capwap/apRegistry';
 import type { ConsoleConfig } from '../config';
 import type { AccessPointRecord } from '../fleet/accessPoint';
+import { APPROVE_BUNDLE_PATH, describeBundleFiles } from '../../lib/bundleApproval';
 import { SigningGate } from '../imageSource/bundleSignature';
 import type { CachedImage, FetchReport } from '../imageSource/imageCache';
-import { ImageFetchError, ImageTypeNotOfferedError } from '../imageSource/imageSource';
+import { bundleUrl, ImageFetchError, ImageTypeNotOfferedError } from '../imageSource/imageSource';
 import type { AccessPointRepository } from '../store/accessPointRepository';
 import type { EventLog } from '../store/eventLog';
 import type { UpgradeRecord, UpgradeRepository } from '../store/upgradeRepository';
 import type { UpgradeRunRepository } from '../store/upgradeRunRepository';
+import { BundleHold } from './bundleHold';
 import { readBundleVersion, type BundleVersion } from './bundleVersion';
 import type { ConsoleNotifier } from './notifier';
 import { PredownloadDelivery } from './predownloadDelivery';
@@ -21,6 +23,11 @@ import { downloadFailure, syslogText } from './syslogText';
 import type { TransferProgress } from './transferProgress';
 import { newImageJob, type ImageJob, type UpgradeRun } from './upgradeRun';
 import type { UpgradeStages } from './upgradeStages';
+
+/** Sequential mode: the controller image first, then one AP image type after another: one image on the site's uplink at a time. */
+function inUplinkOrder(jobs: readonly ImageJob[]): ImageJob[] {
+  return [...jobs].sort((a, b) => (a.kind === 'controller' ? -1 : 0) - (b.kind === 'controller' ? -1 : 0));
+}
 
 export interface PredownloadRunnerDeps {
   config: ConsoleConfig;
@@ -83,7 +90,10 @@ export class PredownloadRunner {
 
   /** A background step of a run: whatever it throws fails the upgrade with a line, never an unhandled rejection. */
   background(run: UpgradeRun, step: Promise<void>): void {
-    step.catch((error: Error) => this.failUpgrade(run, `Internal error: ${error.message}`));
+    step.catch((error: Error) => {
+      run.trustDecided();
+      this.failUpgrade(run, `Internal error: ${error.message}`);
+    });
   }
 
   async execute(run: UpgradeRun): Promise<void> {
@@ -104,6 +114,8 @@ export class PredownloadRunner {
     const signing = await signingGate.read(run.cache, (fileName) => this.fetchOptions(run, fileName), policy);
     if (run.cancelled) return;
     if (!signing.ok) this.deps.log.write(syslogText.upgrade(signing.reason, 'error'));
+    if (signing.ok && signing.value.kind === 'unsigned' && !signing.value.allowUnsigned && run.source.approvable) run.hold = this.newHold(run);
+    else run.trustDecided();
     this.deps.upgrades.setTargets(run.id, run.targetVersion, run.targetControllerVersion);
     this.deps.notifier.upgradeChanged();
 
@@ -126,17 +138,53 @@ export class PredownloadRunner {
         ),
       );
     this.checkStage(run);
-    if (run.parallelMode) {
+    if (run.hold) {
+      await this.fetchThenHold(run, run.hold);
+    } else if (run.parallelMode) {
       await Promise.all(run.jobs.map((job) => this.runJob(run, job)));
     } else {
-      // Controller image first, then one AP image type after another: one image on the site's uplink at a time.
-      const ordered = [...run.jobs].sort((a, b) => (a.kind === 'controller' ? -1 : 0) - (b.kind === 'controller' ? -1 : 0));
-      for (const job of ordered) {
+      for (const job of inUplinkOrder(run.jobs)) {
         if (run.cancelled) return;
         await this.runJob(run, job);
       }
     }
     this.checkStage(run);
+  }
+
+  private newHold(run: UpgradeRun): BundleHold {
+    return new BundleHold(run.source, run.abort.signal, (files) => {
+      this.deps.log.write(
+        syslogText.upgrade(
+          `Upgrade ${run.id}: the bundle ${bundleUrl(run.source)} is not signed: no AP receives ${files.map((file) => file.name).join(', ')} until an administrator trusts ${describeBundleFiles(files)} (the page, POST ${APPROVE_BUNDLE_PATH} or ap image predownload approve)`,
+          'warning',
+        ),
+      );
+      this.deps.notifier.upgradeChanged();
+    });
+  }
+
+  /**
+   * An unsigned bundle under EWC_REQUIRE_SIGNED_IMAGES=ask: every file the run needs is fetched into
+   * the image cache first (in the profile's sequential or parallel order), then held for one decision
+   * on all of them, then delivered. Asking file by file would ask the admin again after each fetch.
+   */
+  private async fetchThenHold(run: UpgradeRun, hold: BundleHold): Promise<void> {
+    const jobs = run.parallelMode ? run.jobs : inUplinkOrder(run.jobs);
+    const fetched: { job: ImageJob; starting: string[]; image: CachedImage }[] = [];
+    const fetchOne = async (job: ImageJob) => {
+      const result = await this.fetchJob(run, job);
+      if (result) fetched.push({ job, ...result });
+    };
+    if (run.parallelMode) await Promise.all(jobs.map(fetchOne));
+    else for (const job of jobs) if (!run.cancelled) await fetchOne(job);
+    const clearing = hold.cleared(fetched.map((f) => f.image));
+    run.trustDecided();
+    this.checkStage(run);
+    await clearing;
+    if (run.cancelled) return;
+    this.checkStage(run);
+    if (run.parallelMode) await Promise.all(fetched.map((f) => this.deliverJob(run, f.job, f.starting)));
+    else for (const f of fetched) if (!run.cancelled) await this.deliverJob(run, f.job, f.starting);
   }
 
   /** Fetch options that publish the bytes fetched so far, for the page's view of the image server transfer. */
@@ -203,10 +251,20 @@ export class PredownloadRunner {
 
   /** Fetches the job's file (once) and queues its delivery to every AP still waiting for it; resolves when they ended. */
   private async runJob(run: UpgradeRun, job: ImageJob, onlyMac?: string): Promise<void> {
-    // An AP waiting for this file: not between retries, and not finished (the hosting AP stays Predownloading between its two images).
-    const ready = (mac: string) => !run.retryTimers.has(mac) && PREDOWNLOAD_ACTIVE.has(this.deps.aps.get(mac)?.predownloadStatus ?? 'None');
-    const starting = onlyMac ? [onlyMac] : [...job.macs].filter(ready);
-    if (starting.length === 0 || run.cancelled) return;
+    const fetched = await this.fetchJob(run, job, onlyMac);
+    if (!fetched) return;
+    // A file fetched later (a retry, an AP that joined) waits for an admin's trust as the first ones did.
+    if (run.hold) {
+      await run.hold.cleared([fetched.image]);
+      this.checkStage(run);
+    }
+    await this.deliverJob(run, job, fetched.starting, onlyMac);
+  }
+
+  /** Fetches the job's file once into the image cache, the APs waiting for it Downloading; null when there is nothing to deliver. */
+  private async fetchJob(run: UpgradeRun, job: ImageJob, onlyMac?: string): Promise<{ starting: string[]; image: CachedImage } | null> {
+    const starting = onlyMac ? [onlyMac] : [...job.macs].filter(this.ready(run));
+    if (starting.length === 0 || run.cancelled) return null;
     for (const mac of starting) this.deps.transitions.moveFromCurrent(mac, 'Downloading', ['Initiated']);
     const url = run.source.displayUrl(job.fileName);
     let image: CachedImage;
@@ -214,15 +272,15 @@ export class PredownloadRunner {
       image = await run.cache.get(job.fileName, this.fetchOptions(run, job.fileName), this.report(run, job.fileName));
     } catch (error) {
       run.fetches.delete(job.fileName);
-      if (run.cancelled) return;
+      if (run.cancelled) return null;
       if (error instanceof ImageTypeNotOfferedError) {
         for (const mac of starting) this.delivery.notSupported(run, mac, error.reason);
         this.checkStage(run);
-        return;
+        return null;
       }
       const fetchError = error instanceof ImageFetchError ? error : new ImageFetchError(String(error), true);
       for (const mac of starting) this.delivery.failAp(run, mac, downloadFailure(url, fetchError.reason), fetchError.retryable);
-      return;
+      return null;
     }
     run.fetches.delete(job.fileName);
     if (!job.image) {
@@ -230,9 +288,20 @@ export class PredownloadRunner {
       // Recorded in the store tick of its Completed line: a resumed run reuses the file after checking this digest.
       this.deps.runs.recordJob(run.id, { fileName: job.fileName, kind: job.kind, imageType: job.imageType, size: image.size, sha256: image.sha256 });
     }
+    return run.cancelled ? null : { starting, image };
+  }
+
+  /** An AP waiting for a file: not between retries, and not finished (the hosting AP stays Predownloading between its two images). */
+  private ready(run: UpgradeRun): (mac: string) => boolean {
+    return (mac) => !run.retryTimers.has(mac) && PREDOWNLOAD_ACTIVE.has(this.deps.aps.get(mac)?.predownloadStatus ?? 'None');
+  }
+
+  /** Queues the cached file's delivery to the APs that waited for its fetch, and those ready for it since; resolves when they ended. */
+  private async deliverJob(run: UpgradeRun, job: ImageJob, starting: string[], onlyMac?: string): Promise<void> {
     if (run.cancelled) return;
-    // APs that joined while the file was being fetched are delivered with the others.
+    // APs that joined while the file was being fetched (or held) are delivered with the others.
     const started = new Set(starting);
+    const ready = this.ready(run);
     const macs = onlyMac ? [onlyMac] : [...job.macs].filter((mac) => started.has(mac) || ready(mac));
     for (const mac of macs) this.deps.transitions.moveFromCurrent(mac, 'Downloading', ['Initiated']);
     this.checkStage(run);
@@ -246,7 +315,7 @@ export class PredownloadRunner {
     if (run.cancelled || this.current() !== run) return;
     const ap = this.deps.aps.get(mac);
     if (!ap) return;
-    if (!this.deps.transitions.move(mac, 'Failed', 'Initiated', { retryCount: ap.retryCount + (unscheduled ? 1 : 0), nextRetryTime: null })) return;
+    if (!this.deps.transitions.move(mac, 'Failed', 'Initiated', { retryCount: retryNowCount(ap.retryCount, !unscheduled), nextRetryTime: null })) return;
     for (const kind of run.pending.get(mac) ?? []) {
       const job = run.jobFor(kind, ap.imageType);
       if (job) this.background(run, this.runJob(run, job, mac));
@@ -267,7 +336,8 @@ export class PredownloadRunner {
     const controllerJob = run.jobs.find((job) => job.kind === 'controller');
     let target: UpgradeStage;
     if (controllerJob && controllerJob.macs.size > 0) target = 'ControllerImageDownload';
-    else if (run.jobs.some((job) => !job.image)) target = 'APImageDownload';
+    // A bundle held for an admin's trust has its files but delivers none: the bar stays at the first delivery.
+    else if (run.jobs.some((job) => !job.image) || run.hold?.view()) target = 'APImageDownload';
     else target = 'NetworkUpgrade';
     if (UPGRADE_BAR_STAGES.indexOf(target as never) > UPGRADE_BAR_STAGES.indexOf(latest.stage as never)) {
       this.deps.stages.move(run.id, latest.stage, target);

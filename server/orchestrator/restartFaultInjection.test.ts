@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { runRestartFaultInjection } from '../sim/testing/restartFaultInjection';
 
-// The short form of `npm run bench:restart` (issue #11): the console in its own process, killed during a
+// The short form of `npm run bench:restart`: the console in its own process, killed during a
 // fetch, a delivery, a verification (the second kill is a graceful SIGTERM) and the reload, restarted each time.
 describe('a console killed mid-upgrade and started again', () => {
   it('carries on by itself: every AP runs the new image byte-exact, each byte delivered once, nothing logged twice', async () => {

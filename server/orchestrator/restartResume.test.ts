@@ -12,7 +12,7 @@ import { freeTcpPort } from '../sim/testing/freeTcpPort';
 import { startTftpdHpa } from '../sim/testing/tftpdHpa';
 import { apStorageDir } from '../sim/ap/apStorage';
 
-// A controller that stops mid-upgrade, and an AP process killed mid-transfer (issue #11), against tftpd-hpa.
+// A controller that stops mid-upgrade, and an AP process killed mid-transfer, against tftpd-hpa.
 let serverRoot: string;
 let tftpd: { port: number; stop(): Promise<void> };
 const AP = DEMO_FLEET[2];

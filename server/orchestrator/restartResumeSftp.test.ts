@@ -11,18 +11,20 @@ import { writeRandomFile } from '../sim/testing/tftpdHpa';
 import { freeTcpPort } from '../sim/testing/freeTcpPort';
 import { apStorageDir } from '../sim/ap/apStorage';
 
-// A console stopped while its image cache fetches over SFTP from Debian's OpenSSH (issue #11).
+// A console stopped while its image cache fetches over SFTP from Debian's OpenSSH.
 let sshd: OpenSshServer;
 let bundleDir: string;
 let bundleRoot: string;
-// A folder of its own in the test user's home, with a big ap1g8, so no other suite's bundle is touched.
-const IMAGE_PATH = `Documents/restart_resume${DEMO_IMAGE_PATH}`;
+// A folder of its own in the test user's home (per process: other checkouts test against the same user),
+// with a big ap1g8, so no other suite's bundle is touched.
+const BUNDLE_FOLDER = `restart_resume_${process.pid}`;
+const IMAGE_PATH = `Documents/${BUNDLE_FOLDER}${DEMO_IMAGE_PATH}`;
 const BIG_AP1G8 = 120 * 1024 * 1024;
 const AP = DEMO_FLEET[2];
 
 beforeAll(async () => {
   sshd = await startOpenSshServer({ user: 'ewcsftp' });
-  bundleRoot = path.join(sshd.home, 'Documents', `restart_resume_${process.pid}`);
+  bundleRoot = path.join(sshd.home, 'Documents', BUNDLE_FOLDER);
   fs.rmSync(bundleRoot, { recursive: true, force: true });
   ensureDemoBundle(bundleRoot, 'scaled');
   bundleDir = path.join(bundleRoot, DEMO_IMAGE_PATH);

@@ -21,6 +21,8 @@ export interface RolloutDeps {
   stages: UpgradeStages;
   reload: NetworkReload;
   notifier: ConsoleNotifier;
+  /** Told once the activation ended, whichever way: APs that joined during it get their image at join then. */
+  activationEnded: () => void;
 }
 
 /** The APs an activation of an upgrade reloads: their predownload of it completed and they are not excluded. */
@@ -205,11 +207,13 @@ export class Rollout {
     const upgrade = this.deps.upgrades.get(upgradeId);
     if (!rollout || !upgrade || upgrade.stage !== 'Reload') return;
     const { reader } = this.deps.aps;
-    const joined = reader.countInUpgrade(upgradeId, 'Joined');
     const failed = reader.countInUpgrade(upgradeId, 'Failed');
-    const waiting = reader.countInUpgrade(upgradeId, 'Complete');
     this.deps.rollouts.update({ ...rollout, state: rollout.state === 'aborted' ? 'aborted' : 'finished', finishedAt: new Date().toISOString() });
     if (rollout.state === 'aborted') {
+      // Counted by what the APs run, not by their rows: a predownload of the version they ran already leaves them running it, reloaded or not.
+      const counts = this.deps.stages.countAps(upgradeId);
+      const waiting = counts.notRunningTarget.filter((group) => group.status === 'Complete').reduce((sum, group) => sum + group.count, 0);
+      const joined = counts.runningTarget;
       this.deps.stages.move(
         upgradeId,
         'Reload',
@@ -223,5 +227,6 @@ export class Rollout {
       const outcome = describeNetworkOutcome(this.deps.stages.countAps(upgradeId), upgrade.targetVersion);
       this.deps.stages.move(upgradeId, 'Reload', 'Completed', `${outcome}; controller running ${this.deps.controller.version()}`);
     }
+    this.deps.activationEnded();
   }
 }

@@ -7,7 +7,7 @@ import { isCancellable, isUpgradeBusy, upgradeBusyMessage, upgradeStateOf, type 
 import type { ApSession } from '../capwap/apSession';
 import type { AccessPointRecord } from '../fleet/accessPoint';
 import { ImageCache } from '../imageSource/imageCache';
-import type { ImageSource } from '../imageSource/imageSource';
+import { bundleUrl, type ImageSource } from '../imageSource/imageSource';
 import type { ControllerRepository } from '../store/controllerRepository';
 import type { StoredProfile } from '../store/profileRepository';
 import type { RolloutRepository } from '../store/rolloutRepository';
@@ -22,6 +22,7 @@ import { NetworkReload } from './networkReload';
 import { Rollout } from './rollout';
 import { RunRecovery, type RunRecoveryDeps } from './runRecovery';
 import type { ConsoleNotifier } from './notifier';
+import { JoinImageDownload } from './joinImageDownload';
 import { PredownloadRunner } from './predownloadRunner';
 import { PredownloadTransitions } from './predownloadTransitions';
 import { syslogText } from './syslogText';
@@ -36,6 +37,8 @@ export interface OrchestratorDeps extends Omit<RunRecoveryDeps, 'transitions' | 
   controller: ControllerRepository;
   progress: TransferProgress;
   notifier: ConsoleNotifier;
+  /** The saved image download profile (null until one is saved): where APs that join get their image. */
+  savedProfile: () => StoredProfile | null;
 }
 
 /** An action that the upgrade's current state does not allow (the API answers 409). */
@@ -73,6 +76,8 @@ export class UpgradeOrchestrator {
   readonly apActions: ApActions;
   private readonly recovery: RunRecovery;
   private readonly runner: PredownloadRunner;
+  /** The image download at join, for APs that join while no predownload or activation runs. */
+  private readonly joinDownloads: JoinImageDownload;
   /** Reads of a bundle's version before a predownload is accepted; a stop ends them. */
   private readonly probes = new AbortController();
 
@@ -80,7 +85,8 @@ export class UpgradeOrchestrator {
     this.transitions = new PredownloadTransitions(deps.aps, deps.log, deps.notifier);
     this.stages = new UpgradeStages(deps.upgrades, deps.aps.reader, deps.log, deps.store, deps.notifier);
     this.reload = new NetworkReload({ ...deps, transitions: this.transitions, stages: this.stages, rejoinTimeoutMs: deps.config.rejoinTimeoutMs });
-    this.rollout = new Rollout({ ...deps, stages: this.stages, reload: this.reload });
+    this.rollout = new Rollout({ ...deps, stages: this.stages, reload: this.reload, activationEnded: () => this.joinDownloads.activationEnded(this.deps.upgrades.latest()) });
+    this.joinDownloads = new JoinImageDownload({ ...deps, transitions: this.transitions });
     this.runner = new PredownloadRunner({ ...deps, transitions: this.transitions, stages: this.stages }, () => this.run);
     this.apActions = new ApActions({
       ...deps,
@@ -92,6 +98,7 @@ export class UpgradeOrchestrator {
       },
       retry: (run, mac, unscheduled) => this.runner.retry(run, mac, unscheduled),
       checkStage: (run) => this.runner.checkStage(run),
+      retryAtJoin: (ap) => this.joinDownloads.retryNow(ap, this.deps.upgrades.latest()),
     });
     // Restart hooks: the resume path rebuilds a run and hands it back through these.
     this.recovery = new RunRecovery(
@@ -110,18 +117,21 @@ export class UpgradeOrchestrator {
     );
   }
 
-  /** Whether the running upgrade already holds the image for this AP image type. */
+  /** Whether the running upgrade (while none runs, the image download at join) already holds the image for this AP image type. */
   imageFetchedFor(imageType: string): boolean {
+    if (!this.predownloadRunning()) return this.joinDownloads.imageHeldFor(imageType);
     return (this.run?.jobFor('ap', imageType)?.image ?? null) !== null;
   }
 
   /** Place of each AP waiting for a delivery slot (1 is next). */
   queuePositions(): Map<string, number> {
+    if (!this.predownloadRunning()) return this.joinDownloads.queuePositions();
     return this.run && !this.run.cancelled ? this.run.deliveries.positions() : new Map();
   }
 
   /** After a restart: a running upgrade carries on where the database says it was (runRecovery.ts). */
   recoverAfterRestart(): Promise<void> {
+    this.joinDownloads.recover();
     return this.recovery.recover();
   }
 
@@ -145,7 +155,7 @@ export class UpgradeOrchestrator {
     this.assertCanStart();
     const scheduled = origin?.via === 'schedule';
     if (bundle.ok) this.checkBackups(bundle.version, targetsMatcher(targets), scheduled, options);
-    const imageUrl = source.displayUrl('').replace(/\/$/, '');
+    const imageUrl = bundleUrl(source);
     const cacheRoot = path.join(this.deps.config.dataDir, 'image-cache');
     const superseded = this.deps.upgrades.latest();
     // The upgrade row, its durable run (profile snapshot, cache folder) and its first line, changed in one
@@ -166,6 +176,7 @@ export class UpgradeOrchestrator {
     const cacheDir = path.join(cacheRoot, `upgrade-${record.id}`);
     this.deps.runs.create(record.id, profile, cacheDir);
     this.deps.log.write(syslogText.upgrade(`Upgrade ${record.id}: stage Initiate: ${record.message}`));
+    this.joinDownloads.yieldToPredownload(`a predownload takes precedence (upgrade ${record.id})`);
     this.run?.abort.abort();
     this.run?.dispose();
     // Images of an earlier bundle must never be resumed into this one's files.
@@ -307,11 +318,14 @@ export class UpgradeOrchestrator {
   }
 
   apJoined(session: ApSession): void {
-    const ap = this.deps.aps.upsertJoin(session.info);
+    let ap = this.deps.aps.upsertJoin(session.info);
     this.deps.notifier.apChanged(ap.mac);
     if (ap.predownloadStatus === 'Reloading') {
-      this.reload.rejoined(ap);
-      return;
+      const back = this.joinDownloads.rejoined(ap);
+      if (!back) this.reload.rejoined(ap);
+      // Back on the controller's version after a download at join, it is like any AP that joins: a predownload started meanwhile takes it.
+      if (back?.predownloadStatus !== 'Joined') return;
+      ap = back;
     }
     // Restart hook: while a resumed run waits for its APs to rejoin, it enrols nobody yet.
     if (this.recovery.apJoined(ap.mac)) return;
@@ -322,6 +336,9 @@ export class UpgradeOrchestrator {
     if (run?.enrolled && latest?.id === run.id && isCancellable(latest.stage) && ap.upgradeId !== run.id && run.isTarget(ap) && !run.leavesOut(ap)) {
       this.runner.enrol(run, ap, true);
       this.runner.checkStage(run);
+    } else if (!latest || !isCancellable(latest.stage)) {
+      // A predownload under way handles (or leaves out) the APs that join; otherwise the image download at join does.
+      this.joinDownloads.joined(ap, latest);
     }
   }
 
@@ -341,6 +358,18 @@ export class UpgradeOrchestrator {
     this.run?.dispose();
     this.reload.dispose();
     this.recovery.dispose();
+    this.joinDownloads.dispose();
+  }
+
+  /** After an admin's trust decision: the held files it covers go on to their APs. */
+  bundleTrusted(): void {
+    this.run?.hold?.recheck();
+    this.deps.notifier.upgradeChanged();
+  }
+
+  /** Resolves once this upgrade knows whether its bundle waits for an admin's trust (or it ended). */
+  async bundleTrustKnown(upgradeId: number): Promise<void> {
+    if (this.run?.id === upgradeId) await this.run.trustKnown;
   }
 
   /** The upgrade as the API and the page show it. */
@@ -362,6 +391,7 @@ export class UpgradeOrchestrator {
       result: latest ? upgradeResultText(stage, latest.apCounts, latest.supersededBy) : null,
       fetches: run ? [...run.fetches.values()] : [],
       deliveries: run && isCancellable(stage) ? { active: run.deliveries.active, waiting: run.deliveries.waiting, limit: run.deliveries.limit } : null,
+      bundleApproval: run && isCancellable(stage) ? (run.hold?.view() ?? null) : null,
       ...this.rollout.view(latest?.id ?? null),
       scheduled: this.deps.schedules.pending(),
       controllerTimeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,

@@ -4,6 +4,7 @@ import type { TargetFields } from '../../lib/rollout';
 import type { ImageFetchProgress } from '../../lib/upgradeStage';
 import type { CachedImage, ImageCache } from '../imageSource/imageCache';
 import type { ImageSource } from '../imageSource/imageSource';
+import type { BundleHold } from './bundleHold';
 import { DeliveryQueue } from './deliveryQueue';
 
 /** One bundle file to fetch once and deliver to a set of APs. */
@@ -50,6 +51,11 @@ export class UpgradeRun {
    * sent the same image twice at once.
    */
   enrolled = false;
+  /** An unsigned bundle waiting for an admin's trust of its files (EWC_REQUIRE_SIGNED_IMAGES=ask); null when its signature vouches for it, or nothing may. */
+  hold: BundleHold | null = null;
+  /** Settles once the run knows whether its bundle waits for an admin's trust: the CLI's `ap image predownload` answers then. */
+  readonly trustKnown: Promise<void>;
+  private settleTrust!: () => void;
   /** Whether an AP is one of this predownload's targets; the others are left untouched. */
   isTarget: (ap: TargetFields) => boolean = () => true;
   /** A targeted AP the run leaves out: a scheduled run does not take an AP that already runs its version (its backup image stays). */
@@ -64,6 +70,13 @@ export class UpgradeRun {
     deliver: (mac: string, ticket: DeliveryTicket) => Promise<void>,
   ) {
     this.deliveries = new DeliveryQueue(maxConcurrentDeliveries, ({ mac, item }) => deliver(mac, item).finally(item.done));
+    this.trustKnown = new Promise((resolve) => (this.settleTrust = resolve));
+    this.abort.signal.addEventListener('abort', () => this.settleTrust());
+  }
+
+  /** The bundle's signature was read and, when it has none, its files fetched and held or found trusted. */
+  trustDecided(): void {
+    this.settleTrust();
   }
 
   get cancelled(): boolean {
@@ -87,6 +100,7 @@ export class UpgradeRun {
 
   /** Stops everything still waiting: retry timers and queued deliveries (whose waiters are released). */
   dispose(): void {
+    this.settleTrust();
     for (const timer of this.retryTimers.values()) clearTimeout(timer);
     this.retryTimers.clear();
     for (const { item } of this.deliveries.clear()) item.done();

@@ -1,7 +1,7 @@
 import { AP_IMAGE_ROLE } from '../../lib/apImage';
 import { DEFAULT_SITE_TAG, type ApJoinInfo } from '../../lib/capwapEvents';
 import { canTransition, type PredownloadStatus } from '../../lib/predownloadStatus';
-import type { AccessPointRecord, TransitionChanges } from '../fleet/accessPoint';
+import { FRESH_PREDOWNLOAD_STATE, type AccessPointRecord, type TransitionChanges } from '../fleet/accessPoint';
 import { FleetProjection, type FleetReader } from '../fleet/fleetProjection';
 import { accessPointRows } from './accessPointRows';
 import type { Executor } from './store';
@@ -51,15 +51,7 @@ export class AccessPointRepository {
   upsertJoin(info: ApJoinInfo): AccessPointRecord {
     const previous = this.fleet.get(info.mac);
     return this.save({
-      backupImageSha256: null,
-      predownloadStatus: 'None',
-      predownloadVersion: null,
-      retryCount: 0,
-      nextRetryTime: null,
-      method: 'CAPWAP',
-      lastError: null,
-      upgradeId: null,
-      activationExcluded: false,
+      ...FRESH_PREDOWNLOAD_STATE,
       ...previous,
       siteTag: info.siteTag ?? previous?.siteTag ?? DEFAULT_SITE_TAG,
       neighbors: info.neighbors ?? previous?.neighbors ?? [],

@@ -93,6 +93,11 @@ export class ProfileRepository {
     return new ProfileRepository(row ? { profile: fromRow(row, secrets), sealedPassword: row.sftp_password } : null, defaults, secrets);
   }
 
+  /** Whether the table holds a saved profile, read from it (a test's view of what the console stored). */
+  static async isStored(db: Executor): Promise<boolean> {
+    return (await db.selectFrom('image_download_profile').select('id').where('id', '=', 1).executeTakeFirst()) !== undefined;
+  }
+
   /** Whether a profile was ever saved; until then the controller runs on its embedded defaults. */
   isSaved(): boolean {
     return this.saved !== null;

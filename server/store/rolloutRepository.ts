@@ -1,4 +1,4 @@
-import type { ActivationOptions, RolloutState, RolloutStrategy, WaveState } from '../../lib/rollout';
+import type { ActivationOptions, RolloutState, RolloutStrategy, WaveView } from '../../lib/rollout';
 import { fromExcluded, statementRuns } from './rowBatches';
 import type { RolloutTable, RolloutWaveTable } from './schema';
 import type { Executor } from './store';
@@ -19,14 +19,8 @@ export interface RolloutRecord {
   finishedAt: string | null;
 }
 
-export interface WaveRecord {
-  index: number;
-  state: WaveState;
-  aps: string[];
-  startedAt: string | null;
-  finishedAt: string | null;
-  failed: number;
-}
+/** A wave as stored: what the page shows of it, less the counts read live from the fleet. */
+export type WaveRecord = Pick<WaveView, 'index' | 'state' | 'aps' | 'startedAt' | 'finishedAt' | 'failed'>;
 
 const fromRow = (row: RolloutTable): RolloutRecord => ({
   upgradeId: row.upgrade_id,

@@ -61,7 +61,7 @@ describe('Desktop (HTTP) uploads and the signature rule', () => {
     expect((refused.body as { issues: unknown[] }).issues).toEqual([
       {
         path: 'desktop.uploadId',
-        message: `An uploaded image is not signed: compare its SHA-256 ${sha256} with the one its vendor publishes, then press Trust this image (EWC_REQUIRE_SIGNED_IMAGES=1 delivers only signed or trusted images)`,
+        message: `An uploaded image is not signed: compare its SHA-256 ${sha256} with the one its vendor publishes, then press Trust this image (EWC_REQUIRE_SIGNED_IMAGES=ask or 1 delivers only signed or trusted images)`,
       },
     ]);
     expect(h.instance.orchestrator.view().stage).toBe('Idle');

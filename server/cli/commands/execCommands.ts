@@ -51,6 +51,7 @@ export const EXEC_COMMANDS: CommandNode[] = [
             run: ({ backend, actor }) => backend.predownload(actor),
             children: [
               keyword('abort', 'Abort the predownload in progress (Cancel)', { run: ({ backend, actor }) => backend.cancel(actor) }),
+              keyword('approve', "Trust the unsigned bundle's files the predownload waits on, with the SHA-256 it shows", { run: ({ backend, actor }) => backend.approveBundle(actor) }),
               keyword('replace-backup', "Predownload even to APs that run the bundle's version, replacing their backup image with it", {
                 run: ({ backend, actor }) => backend.predownload(actor, { replaceBackup: true }),
               }),

@@ -1,7 +1,9 @@
+import { hasEnded } from '../../../lib/invariants';
+import { isCancellable } from '../../../lib/upgradeStage';
 import type { ModelState } from '../modelState';
 import type { ModelSystem } from '../modelSystem';
 import { MODEL_FLEET } from '../modelWorld';
-import { ModelCommand } from './modelCommand';
+import { ModelCommand, show } from './modelCommand';
 
 /** An AP joins the controller for the first time (it enrols, then joins over mutual TLS). */
 export class ApJoin extends ModelCommand {
@@ -88,6 +90,51 @@ export class ApReload extends ModelCommand {
   }
 }
 
+/**
+ * An AP joins running a release of the test's choosing: the first time, back after a loss, or reloading into
+ * it (re-imaged in the field, or a spare that ran it swapped in), as `npm run fleet -- --version V` starts one.
+ * Running another AP image than the controller's, with a profile saved, it is given the controller's version
+ * at join: the step waits for the console to rest, then holds the outcome to the joinDownload rule.
+ */
+export class ApJoinOn extends ModelCommand {
+  protected readonly rest = true;
+
+  constructor(
+    readonly ap: number,
+    readonly version: string,
+  ) {
+    super();
+  }
+
+  check(): boolean {
+    // The AP hosting the controller is the controller: its version is the one joiners are compared with.
+    return !MODEL_FLEET[this.ap].hostsController;
+  }
+
+  protected async act(model: ModelState, system: ModelSystem): Promise<string> {
+    const { name, mac } = MODEL_FLEET[this.ap];
+    const { apImage, upgrade } = system.sut.read();
+    system.expectJoin({
+      name,
+      ran: this.version,
+      controllerVersion: apImage.aps.find((row) => row.hostsController)?.primaryImage ?? null,
+      profileSaved: await system.sut.profileSaved(),
+      predownloadUnderWay: isCancellable(upgrade.stage),
+      wasReloading: apImage.aps.find((row) => row.mac === mac)?.predownloadStatus === 'Reloading',
+      upgradeEnded: hasEnded(upgrade.stage),
+      upgradeAtJoin: upgrade.upgradeId,
+    });
+    model.joinedOnce[this.ap] = true;
+    model.running[this.ap] = true;
+    await system.sut.startAgentOn(this.ap, this.version);
+    return `${name} joined running ${this.version}`;
+  }
+
+  toString(): string {
+    return `apJoinOn(${this.ap}, ${show(this.version)})`;
+  }
+}
+
 /** The controller restarts on the same data folder and ports: gracefully (SIGTERM), or closed with no notice. */
 export class Restart extends ModelCommand {
   constructor(readonly graceful: boolean) {
@@ -121,6 +168,7 @@ export const apJoin = (ap: number) => new ApJoin(ap);
 export const apLoss = (ap: number) => new ApLoss(ap);
 export const apRejoin = (ap: number) => new ApRejoin(ap);
 export const apReload = (ap: number) => new ApReload(ap);
+export const apJoinOn = (ap: number, version: string) => new ApJoinOn(ap, version);
 export const restart = (graceful: boolean) => new Restart(graceful);
 export const settle = () => new Settle();
 

@@ -143,6 +143,28 @@ export class Cancel extends ModelCommand {
   }
 }
 
+/**
+ * An admin trusts the unsigned bundle the upgrade holds: on the page (Trust and continue posts the files
+ * and digests the panel shows) or with `ap image predownload approve`.
+ */
+export class ApproveBundle extends ModelCommand {
+  constructor(readonly via: 'page' | 'cli') {
+    super();
+  }
+
+  protected async act(_model: ModelState, system: ModelSystem): Promise<string> {
+    const { sut } = system;
+    if (this.via === 'cli') return cliAnswer(await sut.type(['ap image predownload approve']));
+    const shown = sut.read().upgrade.bundleApproval;
+    if (!shown) return 'nothing to trust: the panel shows no question';
+    return answer(await sut.imageTrust.approveBundle({ files: shown.files.map(({ name, sha256 }) => ({ name, sha256 })) }, ADMIN));
+  }
+
+  toString(): string {
+    return `approveBundle(${show(this.via)})`;
+  }
+}
+
 export interface ActivateChoice {
   strategy: 'all' | 'rolling';
   waveSize?: number;
@@ -217,6 +239,7 @@ export const download = (choice: DownloadChoice) => new Download(choice);
 export const ccoDownload = (release: 'recommended' | 'latest', replaceBackup = false) => new CcoDownload(release, replaceBackup);
 export const cliPredownload = (replaceBackup = false) => new CliPredownload(replaceBackup);
 export const cancel = (via: 'api' | 'cli') => new Cancel(via);
+export const approveBundle = (via: 'page' | 'cli') => new ApproveBundle(via);
 export const activate = (choice: ActivateChoice) => new Activate(choice);
 export const rollout = (action: 'pause' | 'resume' | 'abort') => new Rollout(action);
 export const apAction = (action: 'retry' | 'abort' | 'exclude' | 'include', ap: number) => new ApAction(action, ap);

@@ -6,9 +6,12 @@ import { CAPWAP_NAMESPACE, type ApJoinInfo, type ApToControllerEvents, type Cont
 import { apLogText } from '../../../lib/apLogText';
 import { normalizeMac } from '../../../lib/macAddress';
 import { verifyOfferedImage } from '../../imageSigning/imageVerification';
-import { backoffMs, checkControllerIdentity, ensureApCredentials, type ApCredentials, type ControllerTrust } from './apCredentials';
+import { checkControllerIdentity, ensureApCredentials, retryDelayFor, type ApCredentials, type ControllerTrust } from './apCredentials';
+import { precheckSpace, type Transfer } from './apTransfer';
 import type { FleetAp } from './fleetSpec';
 import { ApStorage, type ApImageSlots } from './apStorage';
+import { bootApBackupImage } from './imageSlots';
+import { ConnectionReplies } from './connectionReplies';
 import { InOrder } from './inOrder';
 import { LinkThrottle } from './linkThrottle';
 
@@ -33,27 +36,6 @@ export interface ApAgentOptions {
 }
 
 const stoppingNoticeSchema = z.object({ reason: z.string().max(500) });
-
-interface Transfer {
-  offer: ImageOffer;
-  /** Null when the AP keeps only the digest. */
-  file: fs.promises.FileHandle | null;
-  received: number;
-  hash: ReturnType<typeof createHash>;
-  /** Writes are chained so blocks land in order even if acks overlap. */
-  writing: Promise<void>;
-  /** Set when the transfer is dropped, so blocks still queued behind the link are not written. */
-  dropped: boolean;
-  /** The offered image is the one already verified and staged: no byte is needed (a controller that restarted before it recorded so). */
-  alreadyStaged?: boolean;
-}
-
-/** How long to wait before joining again after a refusal worth retrying, or null when retrying would not help. */
-function retryDelayFor(message: string, attempt: number): number | null {
-  if (message.includes('waiting for approval')) return 3000;
-  if (message.includes('too many joins')) return backoffMs(attempt);
-  return null;
-}
 
 /**
  * A simulated access point: its own connection to the controller, its own storage.
@@ -168,12 +150,20 @@ export class ApAgent {
     });
     this.socket = socket;
     socket.on('image:precheck', (offer, ack) => ack(this.precheck(offer)));
-    // A step that fails on the AP's flash is answered as a failed step, never left to crash the AP's process.
-    const failed = (error: unknown) => `AP storage error: ${(error as Error).message}`;
-    socket.on('image:begin', (offer, ack) => void this.control.run(() => this.begin(offer)).then(ack, (error) => ack({ ok: false, offset: 0, message: failed(error) })));
-    socket.on('image:data', (block, ack) => void this.receive(block.transferId, block.offset, block.data).then(ack, (error) => ack({ ok: false, received: 0, message: failed(error) })));
-    socket.on('image:end', ({ transferId }, ack) => void this.finish(transferId).then(ack, (error) => ack({ ok: false, sha256: '', message: failed(error) })));
-    socket.on('image:abort', ({ reason }, ack) => void this.control.run(() => this.abort(reason)).then(ack, () => ack()));
+    // Each reply goes back on the connection its request came on, or not at all.
+    const replies = new ConnectionReplies();
+    socket.on('connect', () => replies.connected());
+    socket.on('image:begin', (offer, ack) =>
+      replies.answer(
+        ack,
+        this.control.run(() => this.begin(offer)),
+        (message) => ({ ok: false, offset: 0, message }),
+      ),
+    );
+    socket.on('image:data', (block, ack) => replies.answer(ack, this.receive(block.transferId, block.offset, block.data), (message) => ({ ok: false, received: 0, message })));
+    socket.on('image:end', ({ transferId }, ack) => replies.answer(ack, this.finish(transferId), (message) => ({ ok: false, sha256: '', message })));
+    socket.on('image:abort', ({ reason, cannotStart }, ack) => void this.control.run(() => this.abort(reason, cannotStart === true)).then(ack, () => ack()));
+    socket.on('image:version-mismatch', ({ controllerVersion }) => apLogText.versionMismatch(this.slots, String(controllerVersion).slice(0, 64)).forEach((line) => this.log(line)));
     socket.on('ap:reload', (ack) => this.reload(ack));
     socket.on('controller:stopping', (notice) => {
       const parsed = stoppingNoticeSchema.safeParse(notice);
@@ -205,14 +195,10 @@ export class ApAgent {
   }
 
   private precheck(offer: ImageOffer) {
-    // upgrade.sh asks for the image plus room to unpack it, as the seed's PRECHECK lines show.
-    const requiredKb = Math.ceil(offer.size / 1024) + 1024;
-    const availableKb = this.options.ap.freeSpaceKb;
-    const ok = availableKb >= requiredKb;
-    const message = `upgrade.sh: /tmp space: ${ok ? 'OK' : 'NOT OK'} available ${availableKb}, required ${requiredKb}`;
+    const space = precheckSpace(offer, this.options.ap.freeSpaceKb);
     this.log(apLogText.script('PRECHECK'));
-    this.log(`status '${message}'`);
-    return { ok, availableKb, requiredKb, message };
+    this.log(`status '${space.message}'`);
+    return space;
   }
 
   private get keepImages(): boolean {
@@ -293,13 +279,14 @@ export class ApAgent {
       // Checked again against what vouches for it now: the words say what this offer's check found.
       const again = verifyOfferedImage(offer.verification, this.options.vendorKeys, offer.fileName, offer.size, offer.sha256);
       this.log(`status '${again.ok ? again.value : again.reason}' (staged before)`);
+      if (again.ok) this.bootIfPrimary(offer);
       return again.ok ? { ok: true, sha256: offer.sha256, message: again.value } : { ok: false, sha256: offer.sha256, message: again.reason };
     }
     const partial = this.storage.partialPath(offer.kind);
     const sha256 = transfer.hash.digest('hex');
-    // A predownload stages the image as the backup image: IsPre 1.
+    // A predownload stages the image as the backup image (IsPre 1); a download at join installs it as the primary one (IsPre 0).
     this.log(`${transfer.received} bytes`);
-    this.log(apLogText.lastBlockStored(true));
+    this.log(apLogText.lastBlockStored(offer.primary !== true));
     this.log(apLogText.transferCompleted());
     if (transfer.received !== offer.size || sha256 !== offer.sha256) {
       fs.rmSync(partial, { force: true });
@@ -321,8 +308,10 @@ export class ApAgent {
       fs.rmSync(`${partial}.json`, { force: true });
     }
     this.stage(offer.kind, offer.version, sha256);
+    if (offer.primary) this.log(apLogText.writeToStorage(offer.fileName));
     this.log(apLogText.script('PREDOWNLOAD'));
     this.log(`status '${signing.value}'`);
+    this.bootIfPrimary(offer);
     return { ok: true, sha256, message: signing.value };
   }
 
@@ -332,7 +321,8 @@ export class ApAgent {
     this.storage.save(this.slots);
   }
 
-  private async abort(reason: string): Promise<void> {
+  private async abort(reason: string, cannotStart: boolean): Promise<void> {
+    if (cannotStart) this.log(apLogText.restartCannotStart());
     await this.dropTransfers();
     for (const kind of ['ap', 'controller'] as const) {
       fs.rmSync(this.storage.partialPath(kind), { force: true });
@@ -366,8 +356,7 @@ export class ApAgent {
       this.leaveAndRejoin();
       return;
     }
-    this.storage.swap('ap');
-    const swapped: ApImageSlots = { ...slots, primaryVersion: slots.backupVersion, backupVersion: slots.primaryVersion, backupSha256: null };
+    const swapped = bootApBackupImage(this.storage, slots);
     if (this.options.ap.hostsController && slots.controllerBackupVersion) {
       this.storage.swap('controller');
       swapped.controllerPrimaryVersion = slots.controllerBackupVersion;
@@ -379,6 +368,18 @@ export class ApAgent {
     ack({ ok: true, message: `Reloading to ${swapped.primaryVersion}` });
     this.log(`Reloading: booting ${swapped.primaryVersion}`);
     this.leaveAndRejoin();
+  }
+
+  /** After a download at join, the image in its backup partition is the one the AP boots (after its reply is sent), as the seed's AP does. */
+  private bootIfPrimary(offer: ImageOffer): void {
+    if (!offer.primary || offer.kind !== 'ap') return;
+    setImmediate(() => {
+      if (this.stopped || !this.socket) return;
+      this.slots = bootApBackupImage(this.storage, this.slots);
+      this.storage.save(this.slots);
+      this.log(`Reloading: booting ${this.slots.primaryVersion}`);
+      this.leaveAndRejoin();
+    });
   }
 
   private leaveAndRejoin(): void {

@@ -119,3 +119,10 @@ function postEnrolment(controllerUrl: string, caCertPem: string, body: { mac: st
     request.end(payload);
   });
 }
+
+/** How long to wait before joining again after a refusal worth retrying, or null when retrying would not help. */
+export function retryDelayFor(message: string, attempt: number): number | null {
+  if (message.includes('waiting for approval')) return 3000;
+  if (message.includes('too many joins')) return backoffMs(attempt);
+  return null;
+}

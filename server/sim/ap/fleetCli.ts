@@ -10,7 +10,7 @@ import { JOIN_TOKEN_FILE } from '../../pki/joinToken';
 
 const USAGE =
   'usage: npm run fleet -- --controller https://HOST:AP_PORT [--count N | --file FLEET.json] [--link-kbps N] [--data-dir DIR] [--reload-ms N]\n' +
-  '  [--digest-only] [--processes N] [--sites N] [--fail-reload MAC,…] [--ca CA.crt] [--join-token-file FILE] [--vendor-keys DIR]\n' +
+  '  [--digest-only] [--processes N] [--sites N] [--fail-reload MAC,…] [--version V] [--ca CA.crt] [--join-token-file FILE] [--vendor-keys DIR]\n' +
   '  (the join token may also come from EWC_JOIN_TOKEN)';
 // One Node process holds this many AP connections comfortably; more APs are spread over more processes.
 const APS_PER_PROCESS = 1500;
@@ -36,6 +36,8 @@ const OPTIONS = {
   sites: { type: 'string' },
   /** These APs fail their reload: they come back on the version they ran. */
   'fail-reload': { type: 'string' },
+  /** The AP image every AP not hosting the controller runs at its first start (a fleet file's own primaryVersion otherwise). */
+  version: { type: 'string' },
   // The console's files, when the fleet runs beside it: its CA, its fleet join token, the trusted vendor keys.
   ca: { type: 'string', default: '.data/pki/ca.crt' },
   'join-token-file': { type: 'string', default: `.data/pki/${JOIN_TOKEN_FILE}` },
@@ -76,8 +78,13 @@ async function main(): Promise<void> {
       .map((mac) => mac.trim().toLowerCase())
       .filter(Boolean),
   );
+  const version = values.version;
+  if (version !== undefined && !/^[0-9A-Za-z][0-9A-Za-z._-]{0,63}$/.test(version)) usage('--version must be an AP image version such as 17.3.3.26');
   const listed = values.file ? readFleetFile(values.file) : count !== null ? generatedFleet(count, DEMO_FLEET_VERSION, { sites }) : DEMO_FLEET;
-  const aps = listed.map((ap) => (failing.has(ap.mac.toLowerCase()) ? { ...ap, failReload: true } : ap));
+  // The AP hosting the controller keeps its own version: it is the controller's, which the others are compared with when they join.
+  const aps = listed
+    .map((ap) => (version !== undefined && !ap.hostsController ? { ...ap, primaryVersion: version } : ap))
+    .map((ap) => (failing.has(ap.mac.toLowerCase()) ? { ...ap, failReload: true } : ap));
   const processes = wholeNumber(values.processes, 'processes', 1) ?? Math.ceil(aps.length / APS_PER_PROCESS);
   // Said once, by the process the user started.
   if (shards === 1 && values['digest-only']) console.log('digest only: each AP verifies its images by SHA-256 and keeps the digest, not the file');

@@ -2,12 +2,25 @@ import { randomBytes, type KeyObject } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { writeSignedManifest } from '../../imageSigning/imageManifest';
+import { DEMO_CONTROLLER_VERSION, DEMO_FLEET_VERSION } from './demoFleet';
 import { AP_IMAGE_TYPES, CONTROLLER_IMAGE_FILE, CONTROLLER_VERSION_FILE, README_FILE, REAL_IMAGE_SIZES, VERSION_FILE } from '../../../lib/imageBundle';
 
 export const DEMO_BUNDLE_VERSION = '17.12.1.5';
 export const DEMO_BUNDLE_CONTROLLER_VERSION = '17.12.01.0.5';
 /** Where the bundle sits below the demo image server's root, as in the seed (`/EWC/17_9_4a`). */
 export const DEMO_IMAGE_PATH = '/EWC/17_12_1_5';
+/**
+ * The bundle of the version the demo controller and fleet run (`17.9.4.27`), as the seed's server holds `EWC_17_9_4a`:
+ * a profile saved with this path gives APs that join on another version the controller's own.
+ */
+export const DEMO_CURRENT_BUNDLE: DemoBundleVersion = { version: DEMO_FLEET_VERSION, controllerVersion: DEMO_CONTROLLER_VERSION, imagePath: '/EWC/EWC_17_9_4a' };
+
+/** Which bundle: its AP image version (`version.info`), controller version and place below the server's root. */
+export interface DemoBundleVersion {
+  version: string;
+  controllerVersion: string;
+  imagePath: string;
+}
 // Scaled images keep the real proportions and make a demo run take seconds, not minutes.
 const SCALE_DOWN = 64;
 
@@ -22,8 +35,13 @@ export interface DemoBundle {
  * `size`: the real sizes, 1/64 of them, or (load tests) the same number of bytes for every image.
  * With a vendor key it also writes the signature manifest (server/imageSigning), signed with it.
  */
-export function ensureDemoBundle(serverRoot: string, size: 'scaled' | 'real' | number, vendorKey?: KeyObject): DemoBundle {
-  const dir = path.join(serverRoot, DEMO_IMAGE_PATH);
+export function ensureDemoBundle(
+  serverRoot: string,
+  size: 'scaled' | 'real' | number,
+  vendorKey?: KeyObject,
+  { version, controllerVersion, imagePath }: DemoBundleVersion = { version: DEMO_BUNDLE_VERSION, controllerVersion: DEMO_BUNDLE_CONTROLLER_VERSION, imagePath: DEMO_IMAGE_PATH },
+): DemoBundle {
+  const dir = path.join(serverRoot, imagePath);
   fs.mkdirSync(dir, { recursive: true });
   const images = [...AP_IMAGE_TYPES, CONTROLLER_IMAGE_FILE] as const;
   const files: { name: string; size: number }[] = [];
@@ -33,11 +51,11 @@ export function ensureDemoBundle(serverRoot: string, size: 'scaled' | 'real' | n
     files.push({ name, size: bytes });
   }
   const texts: [string, string][] = [
-    [VERSION_FILE, `${DEMO_BUNDLE_VERSION}\n`],
-    [CONTROLLER_VERSION_FILE, `${DEMO_BUNDLE_CONTROLLER_VERSION}\n`],
+    [VERSION_FILE, `${version}\n`],
+    [CONTROLLER_VERSION_FILE, `${controllerVersion}\n`],
     [
       README_FILE,
-      `Demo AP image bundle ${DEMO_BUNDLE_VERSION} for the EWC Software Upgrade console.\nThe image files hold random bytes of ${typeof size === 'number' ? `${size} bytes each instead of the real` : size === 'real' ? 'the real' : `1/${SCALE_DOWN} of the real`} sizes; they are for exercising the transfer path, not for booting an access point.\n`,
+      `Demo AP image bundle ${version} for the EWC Software Upgrade console.\nThe image files hold random bytes of ${typeof size === 'number' ? `${size} bytes each instead of the real` : size === 'real' ? 'the real' : `1/${SCALE_DOWN} of the real`} sizes; they are for exercising the transfer path, not for booting an access point.\n`,
     ],
   ];
   for (const [name, text] of texts) {
@@ -47,11 +65,11 @@ export function ensureDemoBundle(serverRoot: string, size: 'scaled' | 'real' | n
   if (vendorKey)
     writeSignedManifest(
       dir,
-      DEMO_BUNDLE_VERSION,
+      version,
       files.map((file) => file.name),
       vendorKey,
     );
-  return { root: serverRoot, imagePath: DEMO_IMAGE_PATH, files };
+  return { root: serverRoot, imagePath, files };
 }
 
 export function writeRandomFile(file: string, bytes: number): void {

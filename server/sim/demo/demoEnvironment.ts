@@ -5,7 +5,7 @@ import { startSftpServer, type DemoSftpServer } from '../imageServers/sftpServer
 import { EMPTY_PROFILE, type StoredProfile } from '../../store/profileRepository';
 import { startTftpServer, type TftpServerHandle } from '../imageServers/tftpServer';
 import { loadOrCreateVendorKey } from '../../imageSigning/imageManifest';
-import { ensureDemoBundle, type DemoBundle } from './demoBundle';
+import { DEMO_CURRENT_BUNDLE, ensureDemoBundle, type DemoBundle } from './demoBundle';
 
 /** The demo vendor's Ed25519 key, created at the first start; its public key is trusted as `demo-vendor.pem`. */
 export const DEMO_VENDOR_KEY_FILE = 'demo-vendor-key.pem';
@@ -16,6 +16,8 @@ export const DEMO_SFTP_PASSWORD = 'ewc-demo-password';
 
 export interface DemoImageServers {
   bundle: DemoBundle;
+  /** The bundle of the version the demo controller runs, beside the other on the same servers: the image APs that join on another version get. */
+  currentBundle: DemoBundle;
   tftp: TftpServerHandle;
   sftp: DemoSftpServer;
   catalog: DemoCatalog;
@@ -29,6 +31,7 @@ export async function startDemoImageServers(config: ConsoleConfig): Promise<Demo
   const root = path.join(config.dataDir, 'demo-image-server');
   const vendorKey = loadOrCreateVendorKey(path.join(config.dataDir, DEMO_VENDOR_KEY_FILE), config.vendorKeyDir, 'demo-vendor');
   const bundle = ensureDemoBundle(root, config.demoImageSize, vendorKey);
+  const currentBundle = ensureDemoBundle(root, config.demoImageSize, vendorKey, DEMO_CURRENT_BUNDLE);
   const tftp = await startTftpServer({ root: bundle.root, host: '127.0.0.1', port: config.demoTftpPort });
   const sftp = await startSftpServer({
     root: bundle.root,
@@ -41,6 +44,7 @@ export async function startDemoImageServers(config: ConsoleConfig): Promise<Demo
   const catalog = await startDemoCatalog(config.dataDir, bundle, config.demoCatalogPort, config.demoImageSize, vendorKey);
   return {
     bundle,
+    currentBundle,
     tftp,
     sftp,
     catalog,

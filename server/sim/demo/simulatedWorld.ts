@@ -6,6 +6,7 @@ import { startFleet, type Fleet } from '../ap/simulatedFleet';
 import { readFleetFile, type FleetAp } from '../ap/fleetSpec';
 import { DEMO_CATALOG_API_KEY, DEMO_CATALOG_USER } from './demoCatalog';
 import { DEMO_CONTROLLER_VERSION, DEMO_FLEET } from './demoFleet';
+import { DEMO_CURRENT_BUNDLE } from './demoBundle';
 import { DEMO_SFTP_PASSWORD, DEMO_SFTP_USER, startDemoImageServers, type DemoImageServers } from './demoEnvironment';
 import { hostPort } from '../../../lib/netAddress';
 
@@ -81,6 +82,9 @@ export class SimulatedWorld {
     const lines: string[] = [];
     if (demo) {
       lines.push(`  demo TFTP image server: tftp://${hostPort(demo.tftp.host, demo.tftp.port)}${demo.bundle.imagePath} (${demo.bundle.files.length} files, ${config.demoImageSize} sizes)`);
+      lines.push(
+        `  and the controller's own version ${DEMO_CURRENT_BUNDLE.version}: tftp://${hostPort(demo.tftp.host, demo.tftp.port)}${demo.currentBundle.imagePath} (Save a profile with this path: an AP that joins on another version is given it)`,
+      );
       lines.push(`  demo firmware catalog: ${demo.catalog.service.url} (account ${DEMO_CATALOG_USER}, demo API key ${DEMO_CATALOG_API_KEY}, certificate ${demo.catalog.fingerprint})`);
       lines.push(
         `  demo SFTP image server: sftp://${DEMO_SFTP_USER}@${hostPort(demo.sftp.host, demo.sftp.port)}${demo.bundle.imagePath} (demo password ${DEMO_SFTP_PASSWORD}, host key ${demo.sftp.fingerprint})`,

@@ -67,7 +67,7 @@ export class BrowserProbe {
 /**
  * A console on free loopback ports. Agents started through it enrol with the console's fleet join
  * token, approved automatically (EWC_AP_AUTO_APPROVE=1), and trust its vendor keys. Unsigned test
- * bundles are accepted unless a test sets EWC_REQUIRE_SIGNED_IMAGES=1; test catalogs run on loopback,
+ * bundles are accepted unless a test sets EWC_REQUIRE_SIGNED_IMAGES=1 or ask; test catalogs run on loopback,
  * which EWC_CATALOG_ALLOW_LOOPBACK=1 allows unless a test sets it to 0.
  */
 export async function startConsoleHarness(env: Record<string, string> = {}, dataDir?: string): Promise<ConsoleHarness> {

@@ -1,3 +1,4 @@
+// Test data shared by the form's and the server's password-policy tests (the policy itself is passwordPolicy.ts).
 // The weak passwords a probe of the console got accepted: common words with a year and symbols, keyboard
 // walks, product names, repetitions and the user name with digits.
 export const WEAK_PASSWORDS: [string, string][] = [
