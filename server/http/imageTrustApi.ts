@@ -1,4 +1,4 @@
-import { approvalMismatch, approveBundleSchema, describeBundleFiles, type BundleApproval } from '../../lib/bundleApproval';
+import { approvalMismatch, approveBundleSchema, describeBundleFiles, type ApproveBundleRequest, type BundleApproval } from '../../lib/bundleApproval';
 import { toFieldIssues } from '../../lib/imageDownloadProfile';
 import { trustUploadSchema } from '../../lib/httpModeSettings';
 import type { RequestActor } from '../../lib/requestActor';
@@ -30,6 +30,8 @@ export interface ImageTrustApiDeps {
  * server's or catalog's unsigned bundle while the upgrade waits for them (EWC_REQUIRE_SIGNED_IMAGES=ask).
  */
 export class ImageTrustApi {
+  private approvals: Promise<unknown> = Promise.resolve();
+
   constructor(private readonly deps: ImageTrustApiDeps) {}
 
   /** `POST /api/image-download-profile/trust-upload` `{ uploadId, sha256 }`: the digest must be the one the page showed. */
@@ -54,12 +56,20 @@ export class ImageTrustApi {
    * upgrade waits on, each with the digest shown, all of them and nothing else (409 otherwise). The
    * decision is kept under the bundle's URL, so the same files need no second approval.
    */
-  async approveBundle(body: unknown, actor: RequestActor): Promise<ApiResult> {
+  approveBundle(body: unknown, actor: RequestActor): Promise<ApiResult> {
     const parsed = approveBundleSchema.safeParse(body);
-    if (!parsed.success) return { status: 400, body: { error: 'Invalid bundle approval', issues: toFieldIssues(parsed.error) } };
+    if (!parsed.success) return Promise.resolve({ status: 400, body: { error: 'Invalid bundle approval', issues: toFieldIssues(parsed.error) } });
+    // One approval at a time: the page's and the CLI's at once are taken one after the other, so the
+    // second finds the files no longer waiting (409) instead of trusting and auditing them twice.
+    const turn = this.approvals.then(() => this.approveWaiting(parsed.data, actor));
+    this.approvals = turn.catch(() => undefined);
+    return turn;
+  }
+
+  private async approveWaiting(approval: ApproveBundleRequest, actor: RequestActor): Promise<ApiResult> {
     const waiting = this.deps.bundleApproval();
     if (!waiting) return { status: 409, body: { error: 'No bundle is waiting for approval: nothing was trusted.' } };
-    const mismatch = approvalMismatch(waiting, parsed.data);
+    const mismatch = approvalMismatch(waiting, approval);
     if (mismatch) return { status: 409, body: { error: mismatch, bundleApproval: waiting } };
     const detail = `unsigned bundle ${waiting.path}: ${describeBundleFiles(waiting.files)}`;
     await this.deps.transaction(async (tx) => {

@@ -116,7 +116,10 @@ describe('an unsigned bundle under EWC_REQUIRE_SIGNED_IMAGES=ask', () => {
     expect(upgrade(h).bundleApproval).not.toBeNull();
 
     // Digests in capitals, as some vendor pages print them, are the same digests; the files as GET shows them (size too) are accepted.
-    expect(await approve(h, [g8, { ...g6, sha256: g6.sha256.toUpperCase() }])).toMatchObject({ status: 200 });
+    // Two admins approving at once (the page and the CLI): one trusts the files, the other finds nothing waiting any more.
+    const both = await Promise.all([approve(h, [g8, { ...g6, sha256: g6.sha256.toUpperCase() }]), approve(h, [g8, g6])]);
+    expect(both.map((answer) => answer.status)).toEqual([200, 409]);
+    expect(both[1].body).toMatchObject({ error: 'No bundle is waiting for approval: nothing was trusted.' });
     expect((await finished(h)).stage).toBe('Activate');
     expect(upgrade(h).bundleApproval).toBeNull();
     for (const ap of FLEET) {
