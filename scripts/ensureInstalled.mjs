@@ -178,6 +178,8 @@ export const DEBIAN_PACKAGES = {
   prometheus: '/usr/bin/prometheus',
   // The page in Chinese: without a CJK font Chromium draws boxes (the zh-CN screenshots, and a fresh machine's browser).
   'fonts-noto-cjk': '/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc',
+  // The store's tests run on PostgreSQL too, in a temporary cluster of Debian 12's server (server/sim/testing/postgresServer.ts).
+  postgresql: '/usr/lib/postgresql/15/bin/postgres',
 };
 
 export async function ensureDebianPackages() {

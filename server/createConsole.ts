@@ -6,7 +6,8 @@ import type { ConsoleSnapshot } from '../lib/socketEvents';
 import { ApRegistry } from './capwap/apRegistry';
 import { CapwapPort } from './capwap/capwapPort';
 import { createConsoleCliBackend } from './cli/consoleBackend';
-import { SshKeyRepository } from './cli/sshKeyRepository';
+import { HostnameStore } from './cli/hostname';
+import { SshKeys } from './cli/sshKeys';
 import { startCliServer, type CliServer } from './cli/sshServer';
 import type { ConsoleConfig } from './config';
 import { controllerHostSummary, fleetSummary, queryApImage, type ApImageViewSources } from './console/apImageView';
@@ -41,18 +42,17 @@ import { UpgradeOrchestrator } from './orchestrator/upgradeOrchestrator';
 import { syslogText } from './orchestrator/syslogText';
 import { AccessPointRepository } from './store/accessPointRepository';
 import { ControllerRepository } from './store/controllerRepository';
-import { openDatabase, type Db } from './store/database';
 import { EventLog } from './store/eventLog';
 import { EMPTY_PROFILE, ProfileRepository, type StoredProfile } from './store/profileRepository';
+import { openDataDirStore, type Store } from './store/store';
 import { UpgradeRepository } from './store/upgradeRepository';
-import { SqliteFleetStore } from './store/sqliteFleetStore';
 import { RolloutRepository } from './store/rolloutRepository';
 import { ScheduleRepository } from './store/scheduleRepository';
 import { UpgradeHistory } from './store/upgradeHistory';
 import { Scheduler } from './orchestrator/scheduler';
 import { MaintenanceApi } from './http/maintenanceApi';
 import { UpgradeRunRepository } from './store/upgradeRunRepository';
-import { WriteBehind } from './store/writeBehind';
+import { UnitOfWork } from './store/unitOfWork';
 import { RuntimeMonitor } from './diagnostics/runtimeStats';
 import { CONTROLLER_LIST_QUERY, type ApImageQuery } from '../lib/apImageQuery';
 import { SYSLOG_PAGE_LINES } from '../lib/syslog';
@@ -81,12 +81,15 @@ export interface ConsoleInstance {
   generatedAdminPassword: string | null;
   io: SocketServer;
   orchestrator: UpgradeOrchestrator;
-  db: Db;
+  /** The console's database (server/store/): every SQL statement goes through it. */
+  store: Store;
+  /** What the projections changed, written behind them; `flush()` writes it now. */
+  unitOfWork: UnitOfWork;
   /** What RESTCONF reads (server/restconf maps it to Cisco's YANG); the HTTPS port serves it. */
   restconf: RestconfSources;
   /** The SSH CLI: its host key fingerprint, and its port once listening. */
   cli: CliServer;
-  sshKeys: SshKeyRepository;
+  sshKeys: SshKeys;
   /** Syslog to the site's servers (`logging host`): the page, the API and the CLI go through it. */
   logging: LoggingService;
   /** GET /metrics for Prometheus (bearer token or an account's Basic credentials). */
@@ -117,31 +120,43 @@ export type WebServer = HttpServer | HttpsServer;
 
 /**
  * Builds the whole console on the web servers that someone else listens with (one, or HTTP and HTTPS):
- * the store, socket.io for browsers on `/`, the orchestrator and the API; APs join on the
- * separate AP port (`capwap`, mutual TLS), which the caller starts with `capwap.listen()`.
+ * the store (its projections loaded), socket.io for browsers on `/`, the orchestrator and the API;
+ * APs join on the separate AP port (`capwap`, mutual TLS), which the caller starts with `capwap.listen()`.
  * Tests call it on a bare `http.Server`; `server/main.ts` adds Next.js in front.
  */
-export function createConsole(webServers: WebServer | readonly WebServer[], config: ConsoleConfig, options: CreateConsoleOptions = {}): ConsoleInstance {
+export async function createConsole(webServers: WebServer | readonly WebServer[], config: ConsoleConfig, options: CreateConsoleOptions = {}): Promise<ConsoleInstance> {
+  const store = await openDataDirStore(config.dataDir);
+  try {
+    return await assemble(store, webServers, config, options);
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+}
+
+async function assemble(store: Store, webServers: WebServer | readonly WebServer[], config: ConsoleConfig, options: CreateConsoleOptions): Promise<ConsoleInstance> {
   const [firstServer, ...otherServers] = Array.isArray(webServers) ? (webServers as readonly WebServer[]) : [webServers as WebServer];
-  const db = openDatabase(config.dataDir);
+  const { db } = store;
   const secrets = loadSecretBox(config.dataDir, config.secretKey).box;
   const auth = new AuthService(db, { adminPassword: config.adminPassword });
-  const { generatedPassword } = auth.ensureAdmin();
+  const { generatedPassword } = await auth.ensureAdmin();
+  const profiles = await ProfileRepository.load(db, options.defaultProfile ?? EMPTY_PROFILE, secrets);
+  const unitOfWork = new UnitOfWork(store, STORE_TICK_MS);
+  // The projections, loaded now and written behind in this order: a table after those its foreign keys point to.
+  const upgrades = await UpgradeRepository.load(db, unitOfWork);
+  const runs = new UpgradeRunRepository(unitOfWork, secrets);
+  const rollouts = await RolloutRepository.load(db, unitOfWork, upgrades.latest()?.id ?? null);
+  const schedules = await ScheduleRepository.load(db, unitOfWork);
+  const aps = await AccessPointRepository.load(db, unitOfWork);
+  const controller = await ControllerRepository.load(db, unitOfWork, options.initialControllerVersion ?? '17.09.04a.0.6');
+  const log = await EventLog.load(db, unitOfWork, config.eventLogMaxLines);
+  const digestTrust = await DigestTrust.load(db);
   const stopSweep = auth.startExpirySweep();
-  const profiles = new ProfileRepository(db, options.defaultProfile ?? EMPTY_PROFILE, secrets);
-  const fleetStore = new SqliteFleetStore(db);
-  const store = new WriteBehind(fleetStore, STORE_TICK_MS);
-  const aps = new AccessPointRepository(fleetStore, store);
-  const upgrades = new UpgradeRepository(db);
-  const rollouts = new RolloutRepository(db);
-  const schedules = new ScheduleRepository(db);
-  const controller = new ControllerRepository(db, options.initialControllerVersion ?? '17.09.04a.0.6');
-  const log = new EventLog(fleetStore, store, config.eventLogMaxLines);
   const progress = new TransferProgress();
   const runtime = new RuntimeMonitor();
   // Before anything logs, so the stored syslog hosts get the start-up lines (a resumed upgrade's) too.
   const forwarder = new SyslogForwarder({ queueLines: config.syslogQueueLines, onAppend: (listener) => log.onAppend(listener), write: (line) => log.write(line) });
-  const logging = new LoggingService({ repository: new LoggingSettingsRepository(db), forwarder, audit: auth.audit, log: (line) => log.write(line), queueLines: config.syslogQueueLines });
+  const logging = new LoggingService({ repository: await LoggingSettingsRepository.load(db), forwarder, audit: auth.audit, log: (line) => log.write(line), queueLines: config.syslogQueueLines });
 
   // Browsers only: APs have their own port and socket.io server (CapwapPort), so no page can reach /capwap.
   const io = new SocketServer(firstServer, {
@@ -155,7 +170,6 @@ export function createConsole(webServers: WebServer | readonly WebServer[], conf
   const capwap = new CapwapPort(trust, config.apAdmission.joinsPerSecond, config.apAdmission.port, (line) => log.write(line));
   const detachAuth = attachBrowserAuth(io, auth, config.secureCookie);
   let registry: ApRegistry | null = null;
-  const digestTrust = new DigestTrust(db);
   const trustOfUpload = (sha256: string) => {
     const found = digestTrust.find(DESKTOP_TRUST_SOURCE, sha256);
     return found ? { trustedBy: found.trustedBy, trustedAt: found.trustedAt } : null;
@@ -169,7 +183,7 @@ export function createConsole(webServers: WebServer | readonly WebServer[], conf
     trustOf: trustOfUpload,
   });
   const catalogNetwork = catalogNetworkOf(config);
-  const certificateSerial = (mac: string) => trust.repository.get(mac)?.certSerial ?? null;
+  const certificateSerial = async (mac: string) => (await trust.authorization(mac))?.certSerial ?? null;
   const catalogCaller: CatalogCaller = {
     identity: () =>
       controllerIdentity({
@@ -200,14 +214,15 @@ export function createConsole(webServers: WebServer | readonly WebServer[], conf
   const notifier = { apChanged: (mac: string) => hub?.apChanged(mac), upgradeChanged: () => hub?.upgradeChanged() };
   const orchestrator = new UpgradeOrchestrator({
     config,
+    db,
     aps,
     upgrades,
     rollouts,
     schedules,
-    runs: new UpgradeRunRepository(db, store, secrets),
+    runs,
     controller,
     log,
-    store,
+    store: unitOfWork,
     progress,
     notifier,
     registry: () => registry!,
@@ -260,12 +275,13 @@ export function createConsole(webServers: WebServer | readonly WebServer[], conf
   );
   const apRegistry = registry;
   const stopWithdrawals = trust.onCertificateWithdrawn((mac, reason) => apRegistry.drop(mac, reason));
-  orchestrator.recoverAfterRestart();
+  await orchestrator.recoverAfterRestart();
   // Armed after the recovery, so an action due while the console was down runs on a settled state.
-  const scheduler = new Scheduler({ schedules, orchestrator, profiles, log, audit: auth.audit, notifier });
-  const maintenance = new MaintenanceApi({ orchestrator, aps, upgrades, scheduler, history: new UpgradeHistory(db, upgrades, rollouts, aps.reader), audit: auth.audit });
+  const scheduler = new Scheduler({ db, store: unitOfWork, schedules, orchestrator, profiles, log, audit: auth.audit, notifier });
+  const maintenance = new MaintenanceApi({ orchestrator, aps, upgrades, scheduler, history: new UpgradeHistory(db, unitOfWork, aps.reader), audit: auth.audit });
 
   const api = new ConsoleApi({
+    db,
     profiles,
     orchestrator,
     log,
@@ -296,16 +312,16 @@ export function createConsole(webServers: WebServer | readonly WebServer[], conf
     log: (line) => log.write(line),
     bundleApproval: () => orchestrator.view().bundleApproval,
     bundleTrusted: () => orchestrator.bundleTrusted(),
-    transaction: (change) => db.transaction(change)(),
+    transaction: (work) => store.transaction(work),
   });
-  const sshKeys = new SshKeyRepository(db);
+  const sshKeys = new SshKeys(db);
   const cliParts = createConsoleCliBackend({
     api,
     imageTrust: imageTrustApi,
     bundleTrustKnown: (upgradeId) => orchestrator.bundleTrustKnown(upgradeId),
     auth,
     sshKeys,
-    db,
+    hostnames: await HostnameStore.load(db, () => apImage().aps.find((ap) => ap.hostsController)?.model ?? null),
     logging,
     apImage: () => apImage(CONTROLLER_LIST_QUERY),
     syslog: () => log.recent(),
@@ -332,7 +348,8 @@ export function createConsole(webServers: WebServer | readonly WebServer[], conf
     generatedAdminPassword: generatedPassword,
     io,
     orchestrator,
-    db,
+    store,
+    unitOfWork,
     cli,
     sshKeys,
     restconf,
@@ -361,7 +378,7 @@ export function createConsole(webServers: WebServer | readonly WebServer[], conf
         capwap.namespace.emit('controller:stopping', { reason });
       }
       // The last tick: everything still pending, in one transaction, before any connection closes.
-      store.close();
+      await unitOfWork.close();
       forwarder.close();
       hub?.dispose();
       stopSweep();
@@ -374,7 +391,7 @@ export function createConsole(webServers: WebServer | readonly WebServer[], conf
       if (reason) await new Promise((resolve) => setTimeout(resolve, NOTICE_FLUSH_MS));
       await capwap.close();
       await new Promise<void>((resolve) => void io.close(() => resolve()));
-      db.close();
+      await store.close();
       runtime.stop();
     },
   };

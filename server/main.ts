@@ -27,7 +27,7 @@ async function main(): Promise<void> {
   const handle = nextApp.getRequestHandler();
   let routes: WebRoutes | null = null;
   const web = new WebServers(plainHttpModeFor(config.host), () => routes);
-  const instance = createConsole(web.consoleServers, config, { defaultProfile: world.defaultProfile, initialControllerVersion: INITIAL_CONTROLLER_VERSION });
+  const instance = await createConsole(web.consoleServers, config, { defaultProfile: world.defaultProfile, initialControllerVersion: INITIAL_CONTROLLER_VERSION });
   const gate = new RequestGate(instance.auth, { allowedHosts: { configured: config.allowedHosts, listenHost: config.host }, limiter: instance.limiter, behindTlsProxy: config.secureCookie });
   installApis({
     console: instance.api,

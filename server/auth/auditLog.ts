@@ -1,5 +1,6 @@
 import { spreadsheetSafeWords } from '../../lib/validations/safeText';
-import type { Db } from '../store/database';
+import { auditRows, type AuditRow } from '../store/auditRepository';
+import type { Executor } from '../store/store';
 import { plainAddress } from '../../lib/netAddress';
 
 export const AUDIT_ACTIONS = [
@@ -55,15 +56,6 @@ export interface AuditEntry {
   detail: string;
 }
 
-interface AuditRow {
-  id: number;
-  time: string;
-  username: string;
-  source_address: string;
-  action: AuditAction;
-  detail: string;
-}
-
 // Field values can come from attackers (attempted user names): without this a newline would forge a line in the export.
 function clean(value: string, max: number): string {
   return value.replace(/[\u0000-\u001f\u007f]+/g, ' ').slice(0, max);
@@ -74,7 +66,8 @@ function cleanAddress(address: string): string {
 }
 
 function toEntry(row: AuditRow): AuditEntry {
-  return { id: row.id, time: row.time, username: row.username, sourceAddress: row.source_address, action: row.action, detail: row.detail };
+  // Written only through `record`, with one of the actions.
+  return { id: row.id, time: row.time, username: row.username, sourceAddress: row.source_address, action: row.action as AuditAction, detail: row.detail };
 }
 
 /**
@@ -90,31 +83,29 @@ export function formatAuditEntry(entry: AuditEntry): string {
 /** Who did what to the console and from where; kept apart from the controller's event log, which APs also write to. */
 export class AuditLog {
   constructor(
-    private readonly db: Db,
+    private readonly db: Executor,
     private readonly now: () => number = Date.now,
   ) {}
 
-  record({ username, sourceAddress, action, detail = '' }: AuditRecord): AuditEntry {
-    const row = {
+  /** Writes one entry; `db` may be the transaction of the change it records. */
+  async record({ username, sourceAddress, action, detail = '' }: AuditRecord, db: Executor = this.db): Promise<AuditEntry> {
+    const row = await auditRows.insert(db, {
       time: new Date(this.now()).toISOString(),
       username: clean(username, 64) || '-',
       source_address: cleanAddress(sourceAddress),
       action,
       detail: clean(detail, 2000),
-    };
-    const info = this.db.prepare('INSERT INTO audit_log (time, username, source_address, action, detail) VALUES (@time, @username, @source_address, @action, @detail)').run(row);
-    return toEntry({ id: Number(info.lastInsertRowid), ...row });
+    });
+    return toEntry(row);
   }
 
   /** The most recent entries, oldest first. */
-  recent(limit = 200): AuditEntry[] {
-    const rows = this.db.prepare('SELECT id, time, username, source_address, action, detail FROM audit_log ORDER BY id DESC LIMIT ?').all(limit) as AuditRow[];
-    return rows.reverse().map(toEntry);
+  async recent(limit = 200): Promise<AuditEntry[]> {
+    return (await auditRows.recent(this.db, limit)).map(toEntry);
   }
 
   /** The whole trail as text, oldest first, one line per entry, for download. */
-  exportText(): string {
-    const rows = this.db.prepare('SELECT id, time, username, source_address, action, detail FROM audit_log ORDER BY id').all() as AuditRow[];
-    return rows.map((row) => `${formatAuditEntry(toEntry(row))}\n`).join('');
+  async exportText(): Promise<string> {
+    return (await auditRows.all(this.db)).map((row) => `${formatAuditEntry(toEntry(row))}\n`).join('');
   }
 }

@@ -1,4 +1,4 @@
-import type { Db } from '../store/database';
+import type { Executor } from '../store/store';
 import { AuditLog } from './auditLog';
 import './passwordDictionaries';
 import { passwordPolicyProblem } from '../../lib/validations/passwordPolicy';
@@ -6,7 +6,7 @@ import { createUserSchema, roleSchema, usernameSchema, type Role, type UserView 
 import { DEFAULT_THROTTLE, LoginThrottle, throttleKey } from './loginThrottle';
 import { generatePassword, hashPassword, hashPasswordSync, needsRehash, verifyPassword } from './passwordHash';
 import { SessionStore, hashSessionId, type StoredSession } from './sessionStore';
-import { UserRepository, toUserView } from './userRepository';
+import { UserRepository, toUserView } from '../store/userRepository';
 
 export interface AuthServiceOptions {
   /** EWC_ADMIN_PASSWORD: the first admin's password; generated when unset. Ignored once any account exists. */
@@ -73,10 +73,6 @@ function fail(status: AuthFailure['status'], message: string, field?: string): A
   return field === undefined ? { ok: false, status, message } : { ok: false, status, message, field };
 }
 
-function isUniqueViolation(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && String((error as { code?: unknown }).code).startsWith('SQLITE_CONSTRAINT');
-}
-
 /**
  * Accounts, logins and sessions of the console. Routes and the socket layer only talk to this class;
  * it writes the audit trail for everything it does.
@@ -95,13 +91,13 @@ export class AuthService {
   private readonly dummyHash: Promise<string>;
 
   constructor(
-    db: Db,
+    private readonly db: Executor,
     private readonly options: AuthServiceOptions = {},
   ) {
     this.now = options.now ?? Date.now;
     this.absoluteMs = options.sessionAbsoluteMs ?? DEFAULT_SESSION_ABSOLUTE_MS;
     this.audit = new AuditLog(db, this.now);
-    this.users = new UserRepository(db, this.now);
+    this.users = new UserRepository(this.now);
     this.sessions = new SessionStore(db, { idleMs: options.sessionIdleMs ?? DEFAULT_SESSION_IDLE_MS, absoluteMs: this.absoluteMs }, this.now);
     this.throttle = new LoginThrottle(
       db,
@@ -126,17 +122,17 @@ export class AuthService {
    * Creates the `admin` account when there is no account at all. A generated password is returned
    * this once so the server can print it; only its hash is kept.
    */
-  ensureAdmin(): { generatedPassword: string | null } {
-    if (this.users.count() > 0) return { generatedPassword: null };
+  async ensureAdmin(): Promise<{ generatedPassword: string | null }> {
+    if ((await this.users.count(this.db)) > 0) return { generatedPassword: null };
     const given = this.options.adminPassword;
     if (given !== undefined && given !== '') {
       const problem = passwordPolicyProblem(given, INITIAL_ADMIN);
       if (problem) throw new Error(`EWC_ADMIN_PASSWORD: ${problem}`);
-      this.users.insert(INITIAL_ADMIN, 'admin', hashPasswordSync(given));
+      await this.users.insert(this.db, INITIAL_ADMIN, 'admin', hashPasswordSync(given));
       return { generatedPassword: null };
     }
     const generated = generatePassword();
-    this.users.insert(INITIAL_ADMIN, 'admin', hashPasswordSync(generated));
+    await this.users.insert(this.db, INITIAL_ADMIN, 'admin', hashPasswordSync(generated));
     return { generatedPassword: generated };
   }
 
@@ -153,15 +149,15 @@ export class AuthService {
    * Opens a session for a login that proved itself another way than the password (an SSH public key the
    * caller verified): the same lock check, session and audit line as a password login.
    */
-  loginWithVerifiedKey(username: string, keyFingerprint: string, sourceAddress: string): { sessionId: string; user: SessionUser } | null {
-    const user = this.users.find(username);
+  async loginWithVerifiedKey(username: string, keyFingerprint: string, sourceAddress: string): Promise<{ sessionId: string; user: SessionUser } | null> {
+    const user = await this.users.find(this.db, username);
     if (!user) return null;
-    if (this.throttle.lockedUntil(username) !== null) {
-      this.audit.record({ username, sourceAddress, action: 'login.failed', detail: 'account locked' });
+    if ((await this.throttle.lockedUntil(username)) !== null) {
+      await this.audit.record({ username, sourceAddress, action: 'login.failed', detail: 'account locked' });
       return null;
     }
-    const sessionId = this.sessions.create(user.username);
-    this.audit.record({ username: user.username, sourceAddress, action: 'login', detail: `public key ${keyFingerprint}` });
+    const sessionId = await this.sessions.create(user.username);
+    await this.audit.record({ username: user.username, sourceAddress, action: 'login', detail: `public key ${keyFingerprint}` });
     return { sessionId, user: { username: user.username, role: user.role } };
   }
 
@@ -171,58 +167,53 @@ export class AuthService {
   }
 
   /** The user behind a session id, sliding its idle expiry; null when there is no live session. */
-  sessionUser(sessionId: string | null | undefined): SessionUser | null {
+  async sessionUser(sessionId: string | null | undefined): Promise<SessionUser | null> {
     if (!sessionId) return null;
-    const found = this.sessions.touch(sessionId);
+    const found = await this.sessions.touch(sessionId);
     if (found.status === 'expired') this.ended([found.session], 'expired');
     if (found.status !== 'active') return null;
-    const user = this.users.find(found.session.username);
+    const user = await this.users.find(this.db, found.session.username);
     return user ? { username: user.username, role: user.role } : null;
   }
 
-  logout(sessionId: string, sourceAddress = 'unknown'): void {
-    const session = this.sessions.delete(sessionId);
+  async logout(sessionId: string, sourceAddress = 'unknown'): Promise<void> {
+    const session = await this.sessions.delete(sessionId);
     if (!session) return;
-    this.audit.record({ username: session.username, sourceAddress, action: 'logout' });
+    await this.audit.record({ username: session.username, sourceAddress, action: 'logout' });
     this.ended([session], 'logout');
   }
 
-  listUsers(): UserView[] {
-    return this.users.list().map(toUserView);
+  async listUsers(): Promise<UserView[]> {
+    return (await this.users.list(this.db)).map(toUserView);
   }
 
   async createUser(actor: Actor, input: { username: string; password: string; role: Role }): Promise<UserResult> {
-    const denied = this.requireAdmin(actor);
+    const denied = await this.requireAdmin(actor);
     if (denied) return denied;
     const parsed = createUserSchema.safeParse(input);
     if (!parsed.success) return fail(400, parsed.error.issues[0]?.message ?? 'Invalid user');
     const { username, password, role } = parsed.data;
-    if (this.users.find(username)) return fail(409, `User ${username} already exists`);
+    if (await this.users.find(this.db, username)) return fail(409, `User ${username} already exists`);
     const hash = await hashPassword(password);
-    let user;
-    try {
-      user = this.users.insert(username, role, hash);
-    } catch (error) {
-      // Someone created the same name while the password was being hashed.
-      if (isUniqueViolation(error)) return fail(409, `User ${username} already exists`);
-      throw error;
-    }
-    this.audit.record({ username: actor.username, sourceAddress: actor.sourceAddress, action: 'user.create', detail: `${user.username} (${user.role})` });
+    const user = await this.users.insert(this.db, username, role, hash);
+    // Someone created the same name while the password was being hashed.
+    if (!user) return fail(409, `User ${username} already exists`);
+    await this.audit.record({ username: actor.username, sourceAddress: actor.sourceAddress, action: 'user.create', detail: `${user.username} (${user.role})` });
     return { ok: true, user: toUserView(user) };
   }
 
-  removeUser(actor: Actor, username: string): DoneResult {
-    const denied = this.requireAdmin(actor);
+  async removeUser(actor: Actor, username: string): Promise<DoneResult> {
+    const denied = await this.requireAdmin(actor);
     if (denied) return denied;
-    const target = this.users.find(username);
+    const target = await this.users.find(this.db, username);
     if (!target) return fail(404, `No user ${username}`);
     if (target.username.toLowerCase() === actor.username.toLowerCase()) return fail(409, 'You cannot remove your own account');
-    if (target.role === 'admin' && this.users.countAdmins() <= 1) return fail(409, 'The last administrator cannot be removed');
+    if (target.role === 'admin' && (await this.users.countAdmins(this.db)) <= 1) return fail(409, 'The last administrator cannot be removed');
     // Sessions go first so that the socket layer hears about every one of them; the row delete would cascade silently.
-    const ended = this.sessions.deleteForUser(target.username);
-    this.users.delete(target.username);
-    this.throttle.forget(target.username);
-    this.audit.record({ username: actor.username, sourceAddress: actor.sourceAddress, action: 'user.remove', detail: target.username });
+    const ended = await this.sessions.deleteForUser(target.username);
+    await this.users.delete(this.db, target.username);
+    await this.throttle.forget(target.username);
+    await this.audit.record({ username: actor.username, sourceAddress: actor.sourceAddress, action: 'user.remove', detail: target.username });
     this.ended(ended, 'removed');
     return { ok: true };
   }
@@ -236,42 +227,42 @@ export class AuthService {
   async changePassword(actor: Actor, username: string, password: string, options: { currentPassword?: string } = {}): Promise<DoneResult> {
     const self = username.toLowerCase() === actor.username.toLowerCase();
     if (!self) {
-      const denied = this.requireAdmin(actor);
+      const denied = await this.requireAdmin(actor);
       if (denied) return denied;
     }
     const problem = passwordPolicyProblem(password, username);
     if (problem) return fail(400, problem, 'password');
-    if (!this.users.find(username)) return fail(404, `No user ${username}`);
+    if (!(await this.users.find(this.db, username))) return fail(404, `No user ${username}`);
     if (self) {
       const refused = await this.checkCurrentPassword(username, options.currentPassword, actor.sourceAddress);
       if (refused) return refused;
     }
     const hash = await hashPassword(password);
     // Looked up again: the account may have been removed while the password was being hashed.
-    const target = this.users.find(username);
+    const target = await this.users.find(this.db, username);
     if (!target) return fail(404, `No user ${username}`);
-    this.users.setPasswordHash(target.username, hash);
-    this.throttle.forget(target.username);
+    await this.users.setPasswordHash(this.db, target.username, hash);
+    await this.throttle.forget(target.username);
     const keep = self && actor.sessionId ? hashSessionId(actor.sessionId) : null;
-    const ended = this.sessions.deleteForUser(target.username, keep);
-    this.audit.record({ username: actor.username, sourceAddress: actor.sourceAddress, action: 'user.password', detail: self ? 'own password' : `for ${target.username}` });
+    const ended = await this.sessions.deleteForUser(target.username, keep);
+    await this.audit.record({ username: actor.username, sourceAddress: actor.sourceAddress, action: 'user.password', detail: self ? 'own password' : `for ${target.username}` });
     this.ended(ended, 'password');
     return { ok: true };
   }
 
   /** Promotes or demotes; the console always keeps at least one administrator. */
-  changeRole(actor: Actor, username: string, role: Role): DoneResult {
-    const denied = this.requireAdmin(actor);
+  async changeRole(actor: Actor, username: string, role: Role): Promise<DoneResult> {
+    const denied = await this.requireAdmin(actor);
     if (denied) return denied;
     if (!roleSchema.safeParse(role).success) return fail(400, 'Role must be admin or monitor');
-    const target = this.users.find(username);
+    const target = await this.users.find(this.db, username);
     if (!target) return fail(404, `No user ${username}`);
     if (target.role === role) return { ok: true };
-    if (target.role === 'admin' && this.users.countAdmins() <= 1) return fail(409, 'The last administrator cannot be demoted');
-    this.users.setRole(target.username, role);
+    if (target.role === 'admin' && (await this.users.countAdmins(this.db)) <= 1) return fail(409, 'The last administrator cannot be demoted');
+    await this.users.setRole(this.db, target.username, role);
     // Open pages and sockets were set up for the old role; logging in again gives the new one everywhere.
-    const ended = this.sessions.deleteForUser(target.username);
-    this.audit.record({ username: actor.username, sourceAddress: actor.sourceAddress, action: 'user.role', detail: `${target.username} ${target.role} -> ${role}` });
+    const ended = await this.sessions.deleteForUser(target.username);
+    await this.audit.record({ username: actor.username, sourceAddress: actor.sourceAddress, action: 'user.role', detail: `${target.username} ${target.role} -> ${role}` });
     this.ended(ended, 'role');
     return { ok: true };
   }
@@ -288,15 +279,17 @@ export class AuthService {
   }
 
   /** Ends sessions that expired without being used again (their sockets would otherwise stay open) and forgets stale failures. */
-  sweepExpired(): number {
-    const ended = this.sessions.deleteExpired();
+  async sweepExpired(): Promise<number> {
+    const ended = await this.sessions.deleteExpired();
     this.ended(ended, 'expired');
-    this.throttle.prune();
+    await this.throttle.prune();
     return ended.length;
   }
 
   startExpirySweep(intervalMs = 60_000): () => void {
-    const timer = setInterval(() => this.sweepExpired(), intervalMs);
+    const timer = setInterval(() => {
+      this.sweepExpired().catch((error: Error) => console.error(`Session sweep failed: ${error.message}`));
+    }, intervalMs);
     timer.unref();
     return () => clearInterval(timer);
   }
@@ -304,8 +297,8 @@ export class AuthService {
   private async attemptLogin(username: string, password: string, sourceAddress: string): Promise<LoginResult> {
     const checked = await this.checkCredentials(username, password, sourceAddress);
     if (!checked.ok) return checked;
-    const sessionId = this.sessions.create(checked.user.username);
-    this.audit.record({ username: checked.user.username, sourceAddress, action: 'login' });
+    const sessionId = await this.sessions.create(checked.user.username);
+    await this.audit.record({ username: checked.user.username, sourceAddress, action: 'login' });
     return { ok: true, sessionId, user: checked.user };
   }
 
@@ -319,35 +312,35 @@ export class AuthService {
   }
 
   private async checkCredentials(username: string, password: string, sourceAddress: string): Promise<{ ok: true; user: SessionUser } | LoginFailure> {
-    const lockedUntil = this.throttle.lockedUntil(username);
+    const lockedUntil = await this.throttle.lockedUntil(username);
     if (lockedUntil !== null) {
-      this.audit.record({ username, sourceAddress, action: 'login.failed', detail: 'account locked' });
+      await this.audit.record({ username, sourceAddress, action: 'login.failed', detail: 'account locked' });
       return this.lockedAnswer(lockedUntil);
     }
-    const user = usernameSchema.safeParse(username).success ? this.users.find(username) : null;
+    const user = usernameSchema.safeParse(username).success ? await this.users.find(this.db, username) : null;
     const valid = await verifyPassword(password, user?.passwordHash ?? (await this.dummyHash));
     if (!user || !valid) {
-      const outcome = this.throttle.recordFailure(username);
-      this.audit.record({ username, sourceAddress, action: 'login.failed', detail: user ? 'wrong password' : 'unknown user' });
+      const outcome = await this.throttle.recordFailure(username);
+      await this.audit.record({ username, sourceAddress, action: 'login.failed', detail: user ? 'wrong password' : 'unknown user' });
       if (!outcome.locked) return { ok: false, status: 401, message: BAD_CREDENTIALS, delayMs: outcome.delayMs };
       const until = new Date(outcome.untilMs);
-      this.audit.record({ username, sourceAddress, action: 'login.locked', detail: `${outcome.failures} failed logins; locked until ${until.toISOString()}` });
+      await this.audit.record({ username, sourceAddress, action: 'login.locked', detail: `${outcome.failures} failed logins; locked until ${until.toISOString()}` });
       for (const listener of this.lockListeners) listener({ username, sourceAddress, failures: outcome.failures, until });
       return this.lockedAnswer(outcome.untilMs, outcome.delayMs);
     }
-    this.throttle.recordSuccess(user.username);
-    if (needsRehash(user.passwordHash)) this.users.upgradePasswordHash(user.username, await hashPassword(password));
+    await this.throttle.recordSuccess(user.username);
+    if (needsRehash(user.passwordHash)) await this.users.upgradePasswordHash(this.db, user.username, await hashPassword(password));
     return { ok: true, user: { username: user.username, role: user.role } };
   }
 
   private async checkCurrentPassword(username: string, currentPassword: string | undefined, sourceAddress: string): Promise<AuthFailure | null> {
     if (!currentPassword) return fail(400, 'Enter your current password', 'currentPassword');
-    const lockedUntil = this.throttle.lockedUntil(username);
+    const lockedUntil = await this.throttle.lockedUntil(username);
     if (lockedUntil !== null) return fail(423, `Account locked after ${this.throttle.lockAfterFailures} failed logins; try again at ${formatClock(lockedUntil)}`);
-    const user = this.users.find(username);
+    const user = await this.users.find(this.db, username);
     if (user && (await verifyPassword(currentPassword, user.passwordHash))) return null;
-    this.throttle.recordFailure(username);
-    this.audit.record({ username, sourceAddress, action: 'login.failed', detail: 'wrong current password on password change' });
+    await this.throttle.recordFailure(username);
+    await this.audit.record({ username, sourceAddress, action: 'login.failed', detail: 'wrong current password on password change' });
     return fail(400, 'The current password is wrong', 'currentPassword');
   }
 
@@ -362,8 +355,8 @@ export class AuthService {
   }
 
   /** The actor's role as stored now, not as it was when their page loaded. */
-  private requireAdmin(actor: Actor): AuthFailure | null {
-    const current = this.users.find(actor.username);
+  private async requireAdmin(actor: Actor): Promise<AuthFailure | null> {
+    const current = await this.users.find(this.db, actor.username);
     return current?.role === 'admin' ? null : fail(403, 'Only an administrator can manage users');
   }
 

@@ -1,4 +1,5 @@
-import type { Db } from '../store/database';
+import { loginThrottleRows } from '../store/loginThrottleRepository';
+import { inTransaction, type Executor } from '../store/store';
 
 export interface LoginThrottleOptions {
   /** Failures within `windowMs` that lock the name. */
@@ -35,53 +36,45 @@ export function throttleKey(username: string): string {
  */
 export class LoginThrottle {
   constructor(
-    private readonly db: Db,
+    private readonly db: Executor,
     private readonly options: LoginThrottleOptions = DEFAULT_THROTTLE,
     private readonly now: () => number = Date.now,
   ) {}
 
   /** When the name is locked, until when (epoch ms); otherwise null. */
-  lockedUntil(username: string): number | null {
-    const until = this.db.prepare('SELECT until_ms FROM auth_login_lock WHERE key = ?').pluck().get(throttleKey(username)) as number | undefined;
-    return until !== undefined && until > this.now() ? until : null;
+  async lockedUntil(username: string): Promise<number | null> {
+    const until = await loginThrottleRows.lockedUntil(this.db, throttleKey(username));
+    return until !== null && until > this.now() ? until : null;
   }
 
-  recordFailure(username: string): FailureOutcome {
+  recordFailure(username: string): Promise<FailureOutcome> {
     const key = throttleKey(username);
     const at = this.now();
     const { lockAfterFailures, windowMs, lockMs } = this.options;
-    return this.db.transaction((): FailureOutcome => {
-      this.db.prepare('DELETE FROM auth_login_failure WHERE key = ? AND time_ms <= ?').run(key, at - windowMs);
-      this.db.prepare('INSERT INTO auth_login_failure (key, time_ms) VALUES (?, ?)').run(key, at);
-      const failures = this.db.prepare('SELECT COUNT(*) FROM auth_login_failure WHERE key = ?').pluck().get(key) as number;
+    return inTransaction(this.db, async (tx): Promise<FailureOutcome> => {
+      const failures = await loginThrottleRows.addFailure(tx, key, at, at - windowMs);
       const delayMs = this.delayFor(failures);
       if (failures < lockAfterFailures) return { locked: false, failures, delayMs };
       const untilMs = at + lockMs;
       // The count starts over once the lock is served: the next guesser gets the same few tries, no more.
-      this.db.prepare('DELETE FROM auth_login_failure WHERE key = ?').run(key);
-      this.db
-        .prepare('INSERT INTO auth_login_lock (key, until_ms, failures) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET until_ms = excluded.until_ms, failures = excluded.failures')
-        .run(key, untilMs, failures);
+      await loginThrottleRows.lock(tx, key, untilMs, failures);
       return { locked: true, failures, untilMs, delayMs };
-    })();
+    });
   }
 
   /** A successful login forgets earlier failures. */
-  recordSuccess(username: string): void {
-    this.forget(username);
+  recordSuccess(username: string): Promise<void> {
+    return this.forget(username);
   }
 
-  forget(username: string): void {
-    const key = throttleKey(username);
-    this.db.prepare('DELETE FROM auth_login_failure WHERE key = ?').run(key);
-    this.db.prepare('DELETE FROM auth_login_lock WHERE key = ?').run(key);
+  forget(username: string): Promise<void> {
+    return loginThrottleRows.forget(this.db, throttleKey(username));
   }
 
   /** Drops failures and locks that no longer count, so guessed names do not pile up. */
-  prune(): void {
+  prune(): Promise<void> {
     const at = this.now();
-    this.db.prepare('DELETE FROM auth_login_failure WHERE time_ms <= ?').run(at - this.options.windowMs);
-    this.db.prepare('DELETE FROM auth_login_lock WHERE until_ms <= ?').run(at);
+    return loginThrottleRows.prune(this.db, at - this.options.windowMs, at);
   }
 
   get lockAfterFailures(): number {

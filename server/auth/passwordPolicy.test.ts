@@ -1,12 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../config';
 import { AuthService } from './authService';
-import { openTestDatabase } from './testDatabase';
+import { openTestStore } from '../sim/testing/testStores';
 import { ADVICE, WEAK_PASSWORDS } from '../../lib/validations/weakPasswords.fixture';
 
-let store: ReturnType<typeof openTestDatabase>;
-beforeEach(() => {
-  store = openTestDatabase();
+let store: Awaited<ReturnType<typeof openTestStore>>;
+beforeEach(async () => {
+  store = await openTestStore();
 });
 afterEach(() => store.dispose());
 
@@ -15,7 +15,7 @@ const admin = { username: 'admin', sourceAddress: '127.0.0.1' };
 describe('the password policy (zxcvbn with its common-password and English dictionaries)', () => {
   it("refuses each weak password at the API, for a new user and a new password, with the estimator's advice as the field message", async () => {
     const auth = new AuthService(store.db, { adminPassword: 'Kestrel-Harbor-Lantern-42' });
-    auth.ensureAdmin();
+    await auth.ensureAdmin();
     expect((await auth.createUser(admin, { username: 'noc', password: 'Granite-Orchid-Ferry-19', role: 'monitor' })).ok).toBe(true);
     for (const [username, password] of WEAK_PASSWORDS) {
       const created = await auth.createUser(admin, { username: `${username}2`, password, role: 'monitor' });
@@ -23,12 +23,12 @@ describe('the password policy (zxcvbn with its common-password and English dicti
       const changed = await auth.changePassword(admin, 'noc', password);
       expect(changed, password).toMatchObject({ ok: false, status: 400, field: 'password', message: expect.stringMatching(ADVICE) });
     }
-    expect(auth.listUsers().map((u) => u.username)).toEqual(['admin', 'noc']);
+    expect((await auth.listUsers()).map((u) => u.username)).toEqual(['admin', 'noc']);
   });
 
   it("counts the product's words and the user name as the first guesses", async () => {
     const auth = new AuthService(store.db, { adminPassword: 'Kestrel-Harbor-Lantern-42' });
-    auth.ensureAdmin();
+    await auth.ensureAdmin();
     for (const password of ['Wireless-EWC-Admin', 'ciscoewcwireless', 'Cisco!Cisco!', 'operations!!2025']) {
       expect(await auth.createUser(admin, { username: 'operations', password, role: 'monitor' }), password).toMatchObject({ ok: false, status: 400 });
     }

@@ -1,5 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { Db } from '../store/database';
+import { sessionRows, type StoredSession } from '../store/sessionRepository';
+import type { Executor } from '../store/store';
+
+export type { StoredSession } from '../store/sessionRepository';
 
 export interface SessionLimits {
   /** A session unused this long ends. */
@@ -8,27 +11,9 @@ export interface SessionLimits {
   absoluteMs: number;
 }
 
-export interface StoredSession {
-  idHash: string;
-  username: string;
-  createdMs: number;
-  lastSeenMs: number;
-}
-
-interface SessionRow {
-  id_hash: string;
-  username: string;
-  created_ms: number;
-  last_seen_ms: number;
-}
-
 /** What the database keeps of a session id; also how the socket layer names a session without holding the id. */
 export function hashSessionId(sessionId: string): string {
   return createHash('sha256').update(sessionId).digest('base64url');
-}
-
-function toSession(row: SessionRow): StoredSession {
-  return { idHash: row.id_hash, username: row.username, createdMs: row.created_ms, lastSeenMs: row.last_seen_ms };
 }
 
 export type SessionLookup = { status: 'active'; session: StoredSession } | { status: 'expired'; session: StoredSession } | { status: 'unknown' };
@@ -36,53 +21,46 @@ export type SessionLookup = { status: 'active'; session: StoredSession } | { sta
 /** Server-side sessions: the browser holds a random id, the database holds its hash and the expiry bookkeeping. */
 export class SessionStore {
   constructor(
-    private readonly db: Db,
+    private readonly db: Executor,
     private readonly limits: SessionLimits,
     private readonly now: () => number = Date.now,
   ) {}
 
   /** Starts a session and returns its id, the only time the id exists in clear on the server. */
-  create(username: string): string {
+  async create(username: string): Promise<string> {
     const sessionId = randomBytes(32).toString('base64url');
     const at = this.now();
-    this.db.prepare('INSERT INTO auth_session (id_hash, username, created_ms, last_seen_ms) VALUES (?, ?, ?, ?)').run(hashSessionId(sessionId), username, at, at);
+    await sessionRows.insert(this.db, { idHash: hashSessionId(sessionId), username, createdMs: at, lastSeenMs: at });
     return sessionId;
   }
 
-  /** Looks a session up and, while it is alive, slides its idle expiry; an expired one is deleted on the spot. */
-  touch(sessionId: string): SessionLookup {
-    const row = this.db.prepare('SELECT * FROM auth_session WHERE id_hash = ?').get(hashSessionId(sessionId)) as SessionRow | undefined;
-    if (!row) return { status: 'unknown' };
-    const session = toSession(row);
+  /**
+   * Looks a session up and, while it is alive, slides its idle expiry; an expired one is deleted on the spot.
+   * A session is alive until `idleMs` after its last use and `absoluteMs` after its start, whichever comes first.
+   */
+  async touch(sessionId: string): Promise<SessionLookup> {
+    const idHash = hashSessionId(sessionId);
     const at = this.now();
-    if (this.isExpired(session, at)) {
-      this.db.prepare('DELETE FROM auth_session WHERE id_hash = ?').run(session.idHash);
-      return { status: 'expired', session };
-    }
-    this.db.prepare('UPDATE auth_session SET last_seen_ms = ? WHERE id_hash = ?').run(at, session.idHash);
-    return { status: 'active', session: { ...session, lastSeenMs: at } };
+    const active = await sessionRows.slide(this.db, idHash, at, at - this.limits.idleMs, at - this.limits.absoluteMs);
+    if (active) return { status: 'active', session: active };
+    // Not alive now: expired (and ended here), or never there.
+    const expired = await sessionRows.delete(this.db, idHash);
+    return expired ? { status: 'expired', session: expired } : { status: 'unknown' };
   }
 
   /** Ends one session; returns it when it existed. */
-  delete(sessionId: string): StoredSession | null {
-    const row = this.db.prepare('DELETE FROM auth_session WHERE id_hash = ? RETURNING *').get(hashSessionId(sessionId)) as SessionRow | undefined;
-    return row ? toSession(row) : null;
+  delete(sessionId: string): Promise<StoredSession | null> {
+    return sessionRows.delete(this.db, hashSessionId(sessionId));
   }
 
   /** Ends every session of a user but the one named by `keepIdHash`; returns those ended. */
-  deleteForUser(username: string, keepIdHash: string | null = null): StoredSession[] {
-    const rows = this.db.prepare('DELETE FROM auth_session WHERE username = ? AND id_hash IS NOT ? RETURNING *').all(username, keepIdHash) as SessionRow[];
-    return rows.map(toSession);
+  deleteForUser(username: string, keepIdHash: string | null = null): Promise<StoredSession[]> {
+    return sessionRows.deleteForUser(this.db, username, keepIdHash);
   }
 
   /** Deletes every expired session; returns those ended so their sockets can be told. */
-  deleteExpired(): StoredSession[] {
+  deleteExpired(): Promise<StoredSession[]> {
     const at = this.now();
-    const rows = this.db.prepare('DELETE FROM auth_session WHERE last_seen_ms + ? <= ? OR created_ms + ? <= ? RETURNING *').all(this.limits.idleMs, at, this.limits.absoluteMs, at) as SessionRow[];
-    return rows.map(toSession);
-  }
-
-  private isExpired(session: StoredSession, at: number): boolean {
-    return at >= session.lastSeenMs + this.limits.idleMs || at >= session.createdMs + this.limits.absoluteMs;
+    return sessionRows.deleteExpired(this.db, at - this.limits.idleMs, at - this.limits.absoluteMs);
   }
 }

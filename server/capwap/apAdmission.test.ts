@@ -248,7 +248,7 @@ describe('AP admission', () => {
     expect(socket.connected).toBe(true);
     const disconnected = new Promise<string>((resolve) => socket.once('disconnect', resolve));
 
-    expect(h.instance.apAuthorizationApi.change('0a00.0000.0004', { status: 'revoked' }, ADMIN).status).toBe(200);
+    expect((await h.instance.apAuthorizationApi.change('0a00.0000.0004', { status: 'revoked' }, ADMIN)).status).toBe(200);
     expect(await disconnected).toBe('io server disconnect');
     await waitFor(
       'the row shows it gone',
@@ -258,13 +258,13 @@ describe('AP admission', () => {
     const again = await join(h.capwapUrl, joinInfo(REAL_AP, { mac: '0a00.0000.0004', name: 'AP-REVOKED' }), credentials);
     expect(again.error).toBe('Join refused: AP 0a00.0000.0004 is revoked');
     expect(syslog(h).some((line) => line.text === 'AP Mac: 0a00.0000.0004 revoked by admin: its certificate is refused')).toBe(true);
-    expect(h.instance.auth.audit.recent().some((entry) => entry.action === 'ap.revoke' && entry.detail === '0a00.0000.0004')).toBe(true);
+    expect((await h.instance.auth.audit.recent()).some((entry) => entry.action === 'ap.revoke' && entry.detail === '0a00.0000.0004')).toBe(true);
 
-    expect(h.instance.apAuthorizationApi.change('0a00.0000.0004', { status: 'approved' }, ADMIN).status).toBe(200);
+    expect((await h.instance.apAuthorizationApi.change('0a00.0000.0004', { status: 'approved' }, ADMIN)).status).toBe(200);
     expect((await join(h.capwapUrl, joinInfo(REAL_AP, { mac: '0a00.0000.0004', name: 'AP-REVOKED' }), credentials)).error).toBeNull();
 
     // Deleted: the certificate is refused too.
-    expect(h.instance.apAuthorizationApi.remove('0a00.0000.0004', ADMIN).status).toBe(200);
+    expect((await h.instance.apAuthorizationApi.remove('0a00.0000.0004', ADMIN)).status).toBe(200);
     expect((await join(h.capwapUrl, joinInfo(REAL_AP, { mac: '0a00.0000.0004', name: 'AP-REVOKED' }), credentials)).error).toBe(
       'Join refused: certificate of 0a00.0000.0004 is not on the AP authorization list',
     );

@@ -16,7 +16,7 @@ export interface ApRegistryListener {
 
 export interface ApAdmissionOptions {
   /** Whether the certificate with this serial may join as this MAC now (the AP authorization list). */
-  admit(mac: string, serial: string): Admission;
+  admit(mac: string, serial: string): Promise<Admission>;
   /** `EWC_MAX_APS`: connected APs at most. */
   maxAps: number;
   joinsPerSecond: number;
@@ -56,14 +56,18 @@ export class ApRegistry {
     this.drops = new DropReport(options.log);
     this.joins = new RateWindow(options.joinsPerSecond);
     namespace.use((socket, next) => {
-      const result = this.admit(socket.request.socket as TLSSocket, socket.handshake.auth);
-      if (!result.ok) {
-        this.refused(result, socket.handshake.address);
-        return next(new Error(`Join refused: ${result.reason}`));
-      }
-      socket.data.join = result.info;
-      socket.data.serial = result.serial;
-      next();
+      this.admit(socket.request.socket as TLSSocket, socket.handshake.auth).then(
+        (result) => {
+          if (!result.ok) {
+            this.refused(result, socket.handshake.address);
+            return next(new Error(`Join refused: ${result.reason}`));
+          }
+          socket.data.join = result.info;
+          socket.data.serial = result.serial;
+          next();
+        },
+        (error: Error) => next(new Error(`Join refused: ${error.message}`)),
+      );
     });
     namespace.on('connection', (socket) => {
       const info = socket.data.join as ApJoinInfo;
@@ -118,15 +122,16 @@ export class ApRegistry {
     this.drops.dispose();
   }
 
-  private admit(tls: TLSSocket, auth: unknown): { ok: true; info: ApJoinInfo; serial: string } | { ok: false; reason: string; rateLimited?: true } {
+  private async admit(tls: TLSSocket, auth: unknown): Promise<{ ok: true; info: ApJoinInfo; serial: string } | { ok: false; reason: string; rateLimited?: true }> {
     const certificate = typeof tls.getPeerCertificate === 'function' ? tls.getPeerCertificate() : null;
     if (!tls.authorized || !certificate?.subject) return { ok: false, reason: "no valid AP certificate from this controller's CA" };
     const parsed = apJoinInfoSchema.safeParse(auth);
     if (!parsed.success) return { ok: false, reason: escapeLogText(formatIssues(parsed.error.issues)) };
     const info = parsed.data;
     if (certificate.subject.CN !== info.mac) return { ok: false, reason: `the certificate is for ${escapeLogText(String(certificate.subject.CN))}, not ${info.mac}` };
-    const admission = this.options.admit(info.mac, certificate.serialNumber);
+    const admission = await this.options.admit(info.mac, certificate.serialNumber);
     if (!admission.ok) return admission;
+    // What follows is decided on the registry as it is now, after the list was read.
     const current = this.sessions.get(info.mac);
     if (current && current.serial !== certificate.serialNumber.toUpperCase()) return { ok: false, reason: `AP ${info.mac} is connected with another certificate` };
     if (!current && this.sessions.size >= this.options.maxAps) return { ok: false, reason: `AP limit reached (EWC_MAX_APS ${this.options.maxAps})` };

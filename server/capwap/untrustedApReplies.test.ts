@@ -147,7 +147,7 @@ describe('an AP whose replies cannot be trusted', () => {
   it('fails an AP that answers a reload with an empty reply, without an unhandled rejection', async () => {
     const h = await predownloadTo({ reload: () => undefined });
     expect(h.instance.orchestrator.view().stage).toBe('Activate');
-    expect(h.instance.api.activate(ADMIN).status).toBe(202);
+    expect((await h.instance.api.activate(ADMIN)).status).toBe(202);
     await waitFor(
       'the reload to end',
       () => h.instance.orchestrator.view().stage,

@@ -46,7 +46,7 @@ async function failureOf(promise: Promise<unknown>): Promise<CatalogError> {
 }
 
 const ccoProfile = (catalogUrl: string, mode = 'CCO') => ({ mode, imageServer: '10.0.0.5', imagePath: '/EWC', port: 69, parallelMode: false, cco: { catalogUrl, username: 'noc', password: 'key' } });
-const issuesOf = (h: ConsoleHarness, url: string) => (h.instance.api.saveProfile(ccoProfile(url), ADMIN).body as { issues?: { path: string; message: string }[] }).issues ?? [];
+const issuesOf = async (h: ConsoleHarness, url: string) => ((await h.instance.api.saveProfile(ccoProfile(url), ADMIN)).body as { issues?: { path: string; message: string }[] }).issues ?? [];
 
 describe('catalog URL rules at Save', () => {
   it('refuses link-local, multicast, reserved and unspecified catalog URLs, in any notation', async () => {
@@ -62,25 +62,25 @@ describe('catalog URL rules at Save', () => {
       'https://255.255.255.255/',
     ]) {
       expect(
-        issuesOf(harness, url).map((issue) => issue.path),
+        (await issuesOf(harness, url)).map((issue) => issue.path),
         url,
       ).toContain('cco.catalogUrl');
     }
     // The URL parser reads IPv4 in other notations too: 0xa9.0xfe.0xa9.0xfe is 169.254.169.254.
-    expect(issuesOf(harness, 'https://0xa9.0xfe.0xa9.0xfe/')).toContainEqual({ path: 'cco.catalogUrl', message: expect.stringContaining('169.254.169.254 is a link-local address') });
-    expect(issuesOf(harness, 'https://10.0.0.9:8443/catalog')).toEqual([]);
+    expect(await issuesOf(harness, 'https://0xa9.0xfe.0xa9.0xfe/')).toContainEqual({ path: 'cco.catalogUrl', message: expect.stringContaining('169.254.169.254 is a link-local address') });
+    expect(await issuesOf(harness, 'https://10.0.0.9:8443/catalog')).toEqual([]);
   });
 
   it('refuses a loopback catalog unless EWC_CATALOG_ALLOW_LOOPBACK=1, which tests and the demo set', async () => {
     harness = await startConsoleHarness({ EWC_CATALOG_ALLOW_LOOPBACK: '0' });
     for (const url of ['https://127.0.0.1:8443', 'https://localhost:8443', 'https://[::1]:8443', 'https://[::ffff:127.0.0.1]:8443', 'https://2130706433:8443']) {
-      expect(issuesOf(harness, url), url).toEqual([
+      expect(await issuesOf(harness, url), url).toEqual([
         { path: 'cco.catalogUrl', message: expect.stringMatching(/ is a loopback address .*EWC_CATALOG_ALLOW_LOOPBACK=1 allows one for tests and demos\)$/) },
       ]);
     }
     await harness.dispose();
     harness = await startConsoleHarness({ EWC_CATALOG_ALLOW_LOOPBACK: '1' });
-    expect(issuesOf(harness, 'https://127.0.0.1:8443')).toEqual([]);
+    expect(await issuesOf(harness, 'https://127.0.0.1:8443')).toEqual([]);
   });
 });
 
@@ -123,7 +123,7 @@ describe('catalog URL rules at resolution, before any connection', () => {
   it('Check for New Version of a stored loopback catalog, on a console that does not allow one, is refused without a request', async () => {
     harness = await startConsoleHarness({ EWC_CATALOG_ALLOW_LOOPBACK: '0' });
     // Stored while the profile is in TFTP mode, where the CCO fields are not in use.
-    expect(harness.instance.api.saveProfile({ ...ccoProfile(catalog.service.url, 'TFTP') }, ADMIN).status).toBe(200);
+    expect((await harness.instance.api.saveProfile({ ...ccoProfile(catalog.service.url, 'TFTP') }, ADMIN)).status).toBe(200);
     const before = catalog.service.requests.length;
     const result = (await harness.instance.catalogApi.check()).body as CatalogCheckResult;
     expect(result).toMatchObject({

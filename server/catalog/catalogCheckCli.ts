@@ -45,10 +45,10 @@ async function main(): Promise<void> {
     const config = loadConfig();
     network = { ...catalogNetworkOf(config), timeoutMs: Number(values.timeout) * 1000, allowLoopback: values['allow-loopback'] };
     // The console of this data folder asks (its X-Guid), without an AP of its own: X-Ap-Info is NA, NA, NA.
-    identity = controllerIdentity({
+    identity = await controllerIdentity({
       caCertPath: path.join(config.dataDir, 'pki', 'ca.crt'),
       aps: () => [],
-      certificateSerial: () => null,
+      certificateSerial: async () => null,
       factoryDefault: () => false,
       requireSignedImages: config.unsignedImages === 'refuse',
     });

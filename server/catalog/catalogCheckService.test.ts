@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../store/database';
+import { openDataDirStore } from '../store/store';
 import { EMPTY_PROFILE, type StoredProfile } from '../store/profileRepository';
 import { CatalogCheckService, msUntilDaily } from './catalogCheckService';
 import { seedLine } from '../sim/testing/seedText';
@@ -40,9 +40,9 @@ describe('CatalogCheckService', () => {
       caller: testCaller(steps),
       log: (l: { text: string }) => lines.push(l.text),
     };
-    const db = openDatabase(dir);
-    const service = new CatalogCheckService({ ...deps, db });
-    expect(service.last()).toMatchObject({ checkedAt: null, catalogUrl: catalog.service.url });
+    const store = await openDataDirStore(dir);
+    const service = new CatalogCheckService({ ...deps, db: store.db });
+    expect(await service.last()).toMatchObject({ checkedAt: null, catalogUrl: catalog.service.url });
     const result = await service.check();
     expect(result.imageTypes[0]).toMatchObject({ imageType: 'ap1g8', latest: { version: '17.15.2.3' } });
     expect(lines).toEqual([`Check for New Version: ${result.message}`]);
@@ -68,14 +68,14 @@ describe('CatalogCheckService', () => {
       'x-features': '101',
       'x-ap-info': '5D0C3B7A91E2, 6c41.0e16.e79c, C9120AXI-B',
     });
-    db.close();
+    await store.close();
 
-    const reopened = openDatabase(dir);
-    expect(new CatalogCheckService({ ...deps, db: reopened }).last()).toEqual(result);
+    const reopened = await openDataDirStore(dir);
+    expect(await new CatalogCheckService({ ...deps, db: reopened.db }).last()).toEqual(result);
     profile.cco.password = 'wrong';
-    const failed = await new CatalogCheckService({ ...deps, db: reopened }).check();
+    const failed = await new CatalogCheckService({ ...deps, db: reopened.db }).check();
     expect(failed).toMatchObject({ ok: false, message: `Failed to check for new version at ${catalog.service.url}: Authentication failed`, imageTypes: [] });
-    reopened.close();
+    await reopened.close();
     fs.rmSync(dir, { recursive: true, force: true });
   });
 });

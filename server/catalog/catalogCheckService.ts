@@ -1,6 +1,7 @@
 import { catalogCheckResultSchema, type CatalogCheckResult } from '../../lib/firmwareCatalog';
 import type { AccessPointRecord } from '../store/accessPointRepository';
-import type { Db } from '../store/database';
+import { catalogCheckRows } from '../store/catalogCheckRepository';
+import type { Executor } from '../store/store';
 import type { EventLine } from '../store/eventLog';
 import type { StoredProfile } from '../store/profileRepository';
 import { firmwareCheck } from './catalogClient';
@@ -10,7 +11,7 @@ import { catalogClientOptions, fleetCheckRequest, type CatalogCaller } from './c
 import { recomputeCheck, summarizeCheck } from './fleetCheck';
 
 export interface CatalogCheckDeps {
-  db: Db;
+  db: Executor;
   profile: () => StoredProfile;
   aps: () => AccessPointRecord[];
   controllerVersion: () => string;
@@ -48,9 +49,9 @@ export class CatalogCheckService {
   constructor(private readonly deps: CatalogCheckDeps) {}
 
   /** The last check, its statuses worked out again for what the fleet runs now. */
-  last(): CatalogCheckResult {
-    const row = this.deps.db.prepare('SELECT result FROM catalog_check WHERE id = 1').get() as { result: string } | undefined;
-    const parsed = row ? catalogCheckResultSchema.safeParse(JSON.parse(row.result)) : null;
+  async last(): Promise<CatalogCheckResult> {
+    const stored = await catalogCheckRows.last(this.deps.db);
+    const parsed = stored ? catalogCheckResultSchema.safeParse(JSON.parse(stored)) : null;
     return parsed?.success ? recomputeCheck(parsed.data, this.deps.aps()) : NEVER_CHECKED(this.deps.profile().cco.catalogUrl);
   }
 
@@ -70,16 +71,14 @@ export class CatalogCheckService {
     } else {
       const aps = this.deps.aps();
       try {
-        const answer = await firmwareCheck(catalogClientOptions(profile, this.deps.network, this.deps.caller), fleetCheckRequest(aps, this.deps.controllerVersion(), this.deps.caller));
+        const answer = await firmwareCheck(await catalogClientOptions(profile, this.deps.network, this.deps.caller), await fleetCheckRequest(aps, this.deps.controllerVersion(), this.deps.caller));
         result = summarizeCheck(catalogUrl, aps, answer, checkedAt);
       } catch (error) {
         const failure = error instanceof CatalogError ? error : new CatalogError('protocol', (error as Error).message);
         result = { ...NEVER_CHECKED(catalogUrl), checkedAt, ok: false, certificate: failure.certificate, message: `Failed to check for new version at ${catalogUrl}: ${failure.reason}` };
       }
     }
-    this.deps.db
-      .prepare('INSERT INTO catalog_check (id, checked_at, result) VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET checked_at = excluded.checked_at, result = excluded.result')
-      .run(checkedAt, JSON.stringify(result));
+    await catalogCheckRows.save(this.deps.db, checkedAt, JSON.stringify(result));
     this.deps.log({
       severity: result.ok ? 'notice' : 'error',
       facility: result.ok ? 'UPGRADE-5-AP_SW_UPDATE_LOG_MSG' : 'UPGRADE-3-AP_SW_UPDATE_ERROR',

@@ -121,7 +121,7 @@ describe('CCO images and the signature rule (EWC_REQUIRE_SIGNED_IMAGES=1)', () =
     expect((await finished(harness)).stage).toBe('Activate');
     for (const { name } of fleet) expect(syslog(harness)).toContain(`${name}: status 'Image signing verify success.'`);
 
-    expect(harness.instance.api.activate(ADMIN).status).toBe(202);
+    expect((await harness.instance.api.activate(ADMIN)).status).toBe(202);
     const h = harness;
     await waitFor(
       'the network reload',
@@ -162,7 +162,7 @@ describe('a catalog release without a signature under EWC_REQUIRE_SIGNED_IMAGES=
     expect(held.bundleApproval).toMatchObject({ path: expect.stringMatching(/^https:\/\/127\.0\.0\.1:\d+\/firmware\/recommended$/), files: [{ name: 'ap1g7' }, { name: 'ap1g8' }] });
     for (const { mac } of FLEET) expect(imageFiles(h, mac)).toEqual([]);
     const files = held.bundleApproval!.files.map(({ name, sha256 }) => ({ name, sha256 }));
-    expect(h.instance.imageTrustApi.approveBundle({ files }, ADMIN).status).toBe(200);
+    expect((await h.instance.imageTrustApi.approveBundle({ files }, ADMIN)).status).toBe(200);
     expect((await finished(h)).stage).toBe('Activate');
     for (const { name } of FLEET) expect(syslog(h)).toContain(`${name}: status 'Image verify success (SHA-256 trusted by admin: the image is not signed).'`);
     expect(syslog(h).filter((line) => /signing verify success/i.test(line))).toEqual([]);

@@ -76,7 +76,7 @@ describe("a catalog's text in the log", () => {
   it('shows a catalog error with a line break and U+202E as one escaped line: show logging holds no forged line', async () => {
     const hostile = await scripted(() => ({ status: 400, body: { error: FORGED } }));
     harness = await startConsoleHarness();
-    harness.instance.api.saveProfile(ccoProfile(hostile.url, hostile.certificate.caPem), ADMIN);
+    await harness.instance.api.saveProfile(ccoProfile(hostile.url, hostile.certificate.caPem), ADMIN);
     const result = (await harness.instance.catalogApi.check()).body as { message: string };
     expect(result.message).toBe(
       `Failed to check for new version at ${hostile.url}: The catalog answered 400: bad request\\n*Feb  1 17:05:37.108: %FAKE-5-INJECTED: Chassis 1 R0/0: admin logged out\\u202e`,

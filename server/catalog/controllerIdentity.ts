@@ -13,7 +13,7 @@ export interface IdentitySources {
   caCertPath: string;
   aps: () => readonly AccessPointRecord[];
   /** The serial of the AP's certificate, as the AP authorization list records it; null for an AP not on it. */
-  certificateSerial: (mac: string) => string | null;
+  certificateSerial: (mac: string) => Promise<string | null>;
   /** No image download profile was ever saved: the controller runs on its defaults. */
   factoryDefault: () => boolean;
   requireSignedImages: boolean;
@@ -33,14 +33,14 @@ export function controllerGuid(caCertPath: string): string {
  * An AP's serial as a firmware check states it: its certificate's serial from this controller's CA (the simulated
  * APs have no hardware serial); the AP's name for an AP the authorization list does not hold.
  */
-export function apSerial(ap: Pick<AccessPointRecord, 'mac' | 'name'>, certificateSerial: IdentitySources['certificateSerial']): string {
-  return certificateSerial(ap.mac) ?? ap.name;
+export async function apSerial(ap: Pick<AccessPointRecord, 'mac' | 'name'>, certificateSerial: IdentitySources['certificateSerial']): Promise<string> {
+  return (await certificateSerial(ap.mac)) ?? ap.name;
 }
 
 /** Who the controller says it is in a firmware check, as the seed's IAP does: read at each check, so it follows the fleet and the profile. */
-export function controllerIdentity(sources: IdentitySources): ControllerIdentity {
+export async function controllerIdentity(sources: IdentitySources): Promise<ControllerIdentity> {
   const host = sources.aps().find((ap) => ap.hostsController);
-  const controllerAp: CatalogApInfo | null = host ? { serial: apSerial(host, sources.certificateSerial), mac: host.mac, model: host.model } : null;
+  const controllerAp: CatalogApInfo | null = host ? { serial: await apSerial(host, sources.certificateSerial), mac: host.mac, model: host.model } : null;
   const features = new Set<CatalogFeature>(['signed-manifests', 'range-resume']);
   if (sources.requireSignedImages) features.add('signed-images-required');
   return { guid: controllerGuid(sources.caCertPath), oemTag: OEM_TAG, mode: 'EWC', factoryDefault: sources.factoryDefault(), features: featureBits(features), controllerAp };

@@ -1,7 +1,6 @@
 import os from 'node:os';
 import { compareVersions, type CatalogCheckResult, type CatalogRelease, type FirmwareCheckRequest, type FirmwareCheckResponse } from '../../lib/firmwareCatalog';
 import type { AccessPointRecord } from '../store/accessPointRepository';
-import { apSerial } from './controllerIdentity';
 
 type CheckedImageType = FirmwareCheckResponse['imageTypes'][number];
 
@@ -25,11 +24,7 @@ export function fleetByImageType(aps: readonly AccessPointRecord[]): Map<string,
  * type one AP's serial, MAC and model with the version that type runs. `serialOf` gives an AP's serial
  * (controllerIdentity.ts); without one, as for an AP no authorization list holds, its name stands in.
  */
-export function firmwareCheckRequest(
-  aps: readonly AccessPointRecord[],
-  controllerVersion: string,
-  serialOf: (ap: AccessPointRecord) => string = (ap) => apSerial(ap, () => null),
-): FirmwareCheckRequest {
+export function firmwareCheckRequest(aps: readonly AccessPointRecord[], controllerVersion: string, serialOf: (ap: AccessPointRecord) => string = (ap) => ap.name): FirmwareCheckRequest {
   return {
     controller: { name: os.hostname().slice(0, 64), version: controllerVersion },
     imageTypes: [...fleetByImageType(aps)].map(([imageType, group]) => ({

@@ -121,7 +121,7 @@ describe('CCO predownload through the console, from a catalog with a certificate
     );
 
     // The request's identity: the AP that hosts the controller (its certificate's serial, its MAC and model), X-Mode EWC, this controller's X-Guid.
-    const serial = harness.instance.trust.repository.get(host.mac)!.certSerial;
+    const serial = (await harness.instance.trust.authorization(host.mac))!.certSerial;
     const caDer = new X509Certificate(fs.readFileSync(path.join(harness.instance.trust.pkiDir, 'ca.crt'))).raw;
     const guid = createHash('sha256').update(caDer).digest('hex').slice(0, 50);
     const checks = catalog.service.requests.filter((r) => r.path === '/firmware');

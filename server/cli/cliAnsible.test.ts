@@ -97,10 +97,7 @@ describe('the CLI driven by Ansible (Debian ansible: cisco.ios over ansible.netc
     expect(harness.instance.api.getProfile().body).toMatchObject({ mode: 'TFTP', imageServer: '127.0.0.1', imagePath: DEMO_IMAGE_PATH, port: tftpd.port });
     const report = harness.instance.api.getApImage().body as ApImageReport;
     expect(report.aps.map((ap) => ap.predownloadStatus)).toEqual(FLEET.map(() => 'Complete'));
-    const sshActions = harness.instance.auth.audit
-      .recent()
-      .filter((e) => e.sourceAddress === '127.0.0.1 (ssh)')
-      .map((e) => e.action);
+    const sshActions = (await harness.instance.auth.audit.recent()).filter((e) => e.sourceAddress === '127.0.0.1 (ssh)').map((e) => e.action);
     expect(sshActions).toEqual(expect.arrayContaining(['login', 'profile.save', 'upgrade.download']));
   });
 });

@@ -13,12 +13,12 @@ export interface CliLogin {
  */
 export interface CliAuth {
   password(username: string, password: string, sourceAddress: string): Promise<{ ok: true; login: CliLogin } | { ok: false; delayMs: number }>;
-  publicKeys(username: string): ParsedKey[];
+  publicKeys(username: string): Promise<ParsedKey[]>;
   /** Opens a session once the client proved it holds one of the account's keys; refused while the account is locked. */
-  keyLogin(username: string, fingerprint: string, sourceAddress: string): CliLogin | null;
+  keyLogin(username: string, fingerprint: string, sourceAddress: string): Promise<CliLogin | null>;
   /** Slides the session's idle expiry; false once it ended. */
-  touch(sessionId: string): boolean;
-  logout(sessionId: string, sourceAddress: string): void;
+  touch(sessionId: string): Promise<boolean>;
+  logout(sessionId: string, sourceAddress: string): Promise<void>;
   /** Told with the session id's hash when a session ends elsewhere (account removed, password or role changed, expired). */
   onSessionEnded(listener: (idHash: string) => void): () => void;
   idHash(sessionId: string): string;

@@ -22,9 +22,9 @@ export interface CliActor {
 export interface CliBackend {
   hostname(): string;
   /** Sets the prompt's host name, or back to the default with null; returns error lines. */
-  setHostname(name: string | null, actor: CliActor): string[];
+  setHostname(name: string | null, actor: CliActor): Promise<string[]>;
   /** Saves the fields named, as the page's Save does (the others keep their values); returns error lines, none when saved. */
-  saveProfile(input: ImageDownloadProfileInput, actor: CliActor): string[];
+  saveProfile(input: ImageDownloadProfileInput, actor: CliActor): Promise<string[]>;
   /** The profile as configuration lines, the text of Export configuration (SFTP password only as `aes …`). */
   profileConfig(): string;
   /** Save & Download with the saved profile; `replaceBackup` confirms that APs running its version lose their backup image. */
@@ -32,17 +32,17 @@ export interface CliBackend {
   /** IOS-XE 17.15's `ap image predownload site-tag NAME start`: Save & Download to the APs of that site tag. */
   predownloadSiteTag(actor: CliActor, siteTag: string): Promise<string[]>;
   /** `… site-tag NAME abort`: that site tag's predownload stops (the whole predownload when it was that site's alone). */
-  abortSiteTag(actor: CliActor, siteTag: string): string[];
+  abortSiteTag(actor: CliActor, siteTag: string): Promise<string[]>;
   /** Marks the predownloaded images for swapping; `reset` then activates them. */
   swap(actor: CliActor): string[];
   /** Reloads the APs onto the swapped images: the page's Activate. */
-  reset(actor: CliActor): string[];
+  reset(actor: CliActor): Promise<string[]>;
   /** `ap image predownload approve`: trusts the files of the unsigned bundle the upgrade holds, as shown (the page's Trust). */
-  approveBundle(actor: CliActor): string[];
+  approveBundle(actor: CliActor): Promise<string[]>;
   /** The page's Cancel. */
-  cancel(actor: CliActor): string[];
+  cancel(actor: CliActor): Promise<string[]>;
   /** `logging host …`, `logging trap …` and their `no` forms: the same rule as the page's Logging settings; returns error lines. */
-  changeLogging(change: LoggingChange, actor: CliActor): string[];
+  changeLogging(change: LoggingChange, actor: CliActor): Promise<string[]>;
   /** The syslog settings and each host's feed, for `show logging` and `show running-config`. */
   logging(): LoggingView;
   upgrade(): UpgradeView;

@@ -73,7 +73,7 @@ export class CliInterpreter {
     if (PROFILE_MODES.has(this.mode)) {
       const parent = parseCommand(CONFIG_COMMANDS, line, this.admin);
       if (parent.kind === 'command') {
-        const saved = this.commitDraft();
+        const saved = await this.commitDraft();
         this.mode = 'config';
         return [...saved, ...(await parent.node.run!(this.context(caret, line), parent.args))];
       }
@@ -100,21 +100,21 @@ export class CliInterpreter {
   }
 
   /** end and Ctrl-Z: back to exec, saving the profile being edited. */
-  endConfig(): string[] {
+  async endConfig(): Promise<string[]> {
     if (this.mode === 'exec') return [];
-    const saved = this.commitDraft();
+    const saved = await this.commitDraft();
     this.mode = 'exec';
     return saved;
   }
 
   /** Saves the session's edits when it ends without `end` (the connection dropped). */
-  finish(): void {
-    this.commitDraft();
+  async finish(): Promise<void> {
+    await this.commitDraft();
   }
 
-  private exitMode(): string[] {
+  private async exitMode(): Promise<string[]> {
     const next = EXIT_TO[this.mode];
-    const saved = PROFILE_MODES.has(this.mode) && !PROFILE_MODES.has(next) ? this.commitDraft() : [];
+    const saved = PROFILE_MODES.has(this.mode) && !PROFILE_MODES.has(next) ? await this.commitDraft() : [];
     this.mode = next;
     return saved;
   }
@@ -128,7 +128,7 @@ export class CliInterpreter {
     return applyPipe(await outcome.node.run!(this.context(caret, line), outcome.args), piped.filter);
   }
 
-  private commitDraft(): string[] {
+  private async commitDraft(): Promise<string[]> {
     const draft = this.draft;
     this.draft = null;
     if (!draft || draft.edits.length === 0) return [];
@@ -152,8 +152,8 @@ export class CliInterpreter {
       setMode: (mode) => {
         this.mode = mode;
       },
-      endConfig: async () => this.endConfig(),
-      exitMode: async () => this.exitMode(),
+      endConfig: () => this.endConfig(),
+      exitMode: () => this.exitMode(),
       runExec: (command) => this.runExec(command, caret + Math.max(0, line.indexOf(command))),
       closeSession: () => {
         this.closed = true;

@@ -62,7 +62,7 @@ describe('logging in the CLI', () => {
     expect(shown).toContain(
       `        Logging to 127.0.0.1  (tcp port ${rsyslog.tcpPort}, link up),\r\n              1 message lines logged,\r\n              0 message lines queued (at most 1000),\r\n              0 message lines dropped (queue full)\r\n`,
     );
-    expect(harness.instance.auth.audit.exportText()).toMatch(/admin@127\.0\.0\.1 \(ssh\) logging\.change host 127\.0\.0\.1 \(tcp port \d+\) added/);
+    expect(await harness.instance.auth.audit.exportText()).toMatch(/admin@127\.0\.0\.1 \(ssh\) logging\.change host 127\.0\.0\.1 \(tcp port \d+\) added/);
 
     // A lockout is a warning: it reaches rsyslog, under local5 (21 × 8 + 4); the informational lines around it do not.
     for (let i = 0; i < 5; i++) await expect(SshShell.open(port, { username: 'nobody', password: `wrong-${i}` })).rejects.toThrow(/authentication/i);

@@ -123,7 +123,7 @@ describe('the CLI driven by Netmiko (Debian python3-netmiko, cisco_ios driver)',
     const profile = harness.instance.api.getProfile().body as ImageDownloadProfileView;
     expect(profile).toMatchObject({ mode: 'TFTP', imageServer: '127.0.0.1', imagePath: DEMO_IMAGE_PATH, port: tftpd.port, parallelMode: false });
     expect(profilesSeen.some((p) => p.port === tftpd.port)).toBe(true);
-    const audit = harness.instance.auth.audit.recent().filter((e) => e.sourceAddress === '127.0.0.1 (ssh)');
+    const audit = (await harness.instance.auth.audit.recent()).filter((e) => e.sourceAddress === '127.0.0.1 (ssh)');
     expect(audit.map((e) => e.action)).toEqual(expect.arrayContaining(['login', 'profile.save', 'upgrade.download', 'upgrade.activate']));
 
     // swap then reset is the page's Activate: every AP reloads onto the predownloaded image and joins again.

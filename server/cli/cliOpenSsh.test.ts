@@ -18,7 +18,7 @@ beforeAll(async () => {
   // A key made by OpenSSH's own ssh-keygen, added as an admin pastes it on the page.
   keyFile = path.join(harness.config.dataDir, 'id_ed25519');
   await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'script@host', '-f', keyFile]);
-  const added = new SshKeysApi(harness.instance.sshKeys, harness.instance.auth).add('admin', { publicKey: fs.readFileSync(`${keyFile}.pub`, 'utf8') }, ADMIN);
+  const added = await new SshKeysApi(harness.instance.sshKeys, harness.instance.auth).add('admin', { publicKey: fs.readFileSync(`${keyFile}.pub`, 'utf8') }, ADMIN);
   expect(added.status).toBe(201);
 });
 

@@ -9,6 +9,7 @@ import type { ImageDownloadProfileView } from '../../lib/imageDownloadProfile';
 import { startTestCatalog, TEST_ACCOUNT } from '../sim/catalog/catalogTestKit';
 import { startConsoleHarness, TEST_ADMIN_PASSWORD, ADMIN, waitFor, type ConsoleHarness } from '../sim/testing/consoleHarness';
 import { createConsoleCliBackend } from './consoleBackend';
+import { HostnameStore } from './hostname';
 import { startCliServer } from './sshServer';
 import { SshKeysApi } from '../http/sshKeysApi';
 import { startSftpServer } from '../sim/imageServers/sftpServer';
@@ -62,7 +63,7 @@ describe('an SSH session on the CLI', () => {
     expect(running).toMatch(/ sftp-password aes \S+/);
     expect(running).not.toContain('s3cret-Pass word');
     expect(harness.instance.api.exportConfig().body).toMatch(/ sftp-password aes \S+/);
-    const audit = harness.instance.auth.audit.exportText();
+    const audit = await harness.instance.auth.audit.exportText();
     expect(audit).toMatch(/admin@127\.0\.0\.1 \(ssh\) profile\.save /);
     expect(audit).not.toContain('s3cret');
 
@@ -164,7 +165,7 @@ describe('an SSH session on the CLI', () => {
     await shell.command('configure terminal');
     await shell.command('wireless profile image-download default');
     await shell.command('tftp-image-path /typed-in-cli');
-    const page = harness.instance.api.saveProfile({ mode: 'TFTP', imageServer: '10.1.1.1', imagePath: '/from-the-page', port: 69, parallelMode: true }, ADMIN);
+    const page = await harness.instance.api.saveProfile({ mode: 'TFTP', imageServer: '10.1.1.1', imagePath: '/from-the-page', port: 69, parallelMode: true }, ADMIN);
     expect(page.status).toBe(200);
     expect(await shell.command('end')).toMatch(/\r\nEWC#$/);
     expect(profile()).toMatchObject({ imageServer: '10.1.1.1', imagePath: '/typed-in-cli', parallelMode: true });
@@ -175,11 +176,11 @@ describe('an SSH session on the CLI', () => {
     try {
       const cco = { catalogUrl: catalog.service.url, username: TEST_ACCOUNT.username, password: TEST_ACCOUNT.key, release: 'latest', caCertificate: catalog.certificate.caPem.trim() };
       const desktop = { uploadId: 'ap-image-upload-1', version: '17.15.2.3' };
-      expect(harness.instance.api.saveProfile({ mode: 'CCO', parallelMode: false, cco, desktop }, ADMIN).status).toBe(200);
+      expect((await harness.instance.api.saveProfile({ mode: 'CCO', parallelMode: false, cco, desktop }, ADMIN)).status).toBe(200);
       const checkedBefore = (await harness.instance.catalogApi.check()).body as CatalogCheckResult;
       expect(checkedBefore).toMatchObject({ ok: true, catalogUrl: catalog.service.url });
       const before = profile();
-      const trail = harness.instance.auth.audit.recent().length;
+      const trail = (await harness.instance.auth.audit.recent()).length;
 
       const shell = await admin();
       await shell.waitFor(/EWC#$/);
@@ -200,10 +201,7 @@ describe('an SSH session on the CLI', () => {
       // The save named the mode and the two TFTP lines, and the audit trail says just that.
       expect(after).toMatchObject({ mode: 'TFTP', imageServer: '10.0.0.55', imagePath: '/EWC/cli-only', tftp: { imageServer: '10.0.0.55', imagePath: '/EWC/cli-only' } });
       expect(after.sftp).toEqual(before.sftp);
-      const saved = harness.instance.auth.audit
-        .recent()
-        .slice(trail)
-        .filter((entry) => entry.action === 'profile.save');
+      const saved = (await harness.instance.auth.audit.recent()).slice(trail).filter((entry) => entry.action === 'profile.save');
       expect(saved.map((entry) => entry.detail)).toEqual([
         `mode CCO -> TFTP, tftp.imageServer ${before.tftp.imageServer || '""'} -> 10.0.0.55, tftp.imagePath ${before.tftp.imagePath || '""'} -> /EWC/cli-only`,
       ]);
@@ -285,7 +283,7 @@ describe('CLI accounts', () => {
     expect(await shell.command('show ap image')).toContain('Total number of APs');
 
     // Removing the account ends its sessions, the SSH one included.
-    expect(harness.instance.auth.removeUser({ username: 'admin', sourceAddress: '127.0.0.1' }, 'watcher').ok).toBe(true);
+    expect((await harness.instance.auth.removeUser({ username: 'admin', sourceAddress: '127.0.0.1' }, 'watcher')).ok).toBe(true);
     await shell.waitClosed();
   });
 
@@ -298,27 +296,27 @@ describe('CLI accounts', () => {
     const line = `${parsed.type} ${parsed.getPublicSSH().toString('base64')} ops@laptop`;
 
     // A pasted private key is refused before it is parsed, let alone stored.
-    expect(keysApi.add('admin', { publicKey: pem }, ADMIN)).toMatchObject({ status: 400, body: { issues: [{ path: 'publicKey', message: expect.stringMatching(/^One key per line/) }] } });
-    expect(keysApi.add('admin', { publicKey: 'ssh-ed25519 AAAAnot-base64' }, ADMIN).status).toBe(400);
-    expect(keysApi.add('admin', {}, ADMIN)).toMatchObject({ status: 400, body: { issues: [{ path: 'publicKey' }] } });
-    expect(keysApi.add('nobody', { publicKey: line }, ADMIN).status).toBe(404);
-    const added = keysApi.add('admin', { publicKey: line }, ADMIN);
+    expect(await keysApi.add('admin', { publicKey: pem }, ADMIN)).toMatchObject({ status: 400, body: { issues: [{ path: 'publicKey', message: expect.stringMatching(/^One key per line/) }] } });
+    expect((await keysApi.add('admin', { publicKey: 'ssh-ed25519 AAAAnot-base64' }, ADMIN)).status).toBe(400);
+    expect(await keysApi.add('admin', {}, ADMIN)).toMatchObject({ status: 400, body: { issues: [{ path: 'publicKey' }] } });
+    expect((await keysApi.add('nobody', { publicKey: line }, ADMIN)).status).toBe(404);
+    const added = await keysApi.add('admin', { publicKey: line }, ADMIN);
     expect(added).toMatchObject({ status: 201, body: { key: { keyType: 'ecdsa-sha2-nistp256', comment: 'ops@laptop', fingerprint: expect.stringMatching(/^SHA256:/) } } });
-    expect(keysApi.add('ADMIN', { publicKey: line }, ADMIN).status).toBe(409);
+    expect((await keysApi.add('ADMIN', { publicKey: line }, ADMIN)).status).toBe(409);
     const { key } = added.body as { key: { id: number; fingerprint: string } };
 
     const shell = await SshShell.open(port, { username: 'admin', privateKey: pem });
     shells.push(shell);
     await shell.waitFor(/EWC#$/);
-    expect(harness.instance.auth.audit.recent().some((e) => e.action === 'login' && e.detail === `public key ${key.fingerprint}` && e.sourceAddress === '127.0.0.1 (ssh)')).toBe(true);
+    expect((await harness.instance.auth.audit.recent()).some((e) => e.action === 'login' && e.detail === `public key ${key.fingerprint}` && e.sourceAddress === '127.0.0.1 (ssh)')).toBe(true);
 
     const other = generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey.export({ type: 'sec1', format: 'pem' }).toString();
     await expect(SshShell.open(port, { username: 'admin', privateKey: other })).rejects.toThrow(/authentication/i);
 
-    expect(keysApi.remove('admin', String(key.id), ADMIN).status).toBe(200);
-    expect(keysApi.list('admin')).toEqual({ status: 200, body: { keys: [] } });
+    expect((await keysApi.remove('admin', String(key.id), ADMIN)).status).toBe(200);
+    expect(await keysApi.list('admin')).toEqual({ status: 200, body: { keys: [] } });
     await expect(SshShell.open(port, { username: 'admin', privateKey: pem })).rejects.toThrow(/authentication/i);
-    expect(harness.instance.auth.audit.exportText()).toMatch(/user\.sshKey\.remove admin SHA256:/);
+    expect(await harness.instance.auth.audit.exportText()).toMatch(/user\.sshKey\.remove admin SHA256:/);
   });
 
   it('locks an account after five wrong passwords, as the web login does', async () => {
@@ -327,7 +325,7 @@ describe('CLI accounts', () => {
       await expect(SshShell.open(port, { username: 'guesser', password: `wrong-${i}` })).rejects.toThrow(/authentication/i);
     }
     await expect(SshShell.open(port, { username: 'guesser', password: 'right-Cobalt-Meadow' })).rejects.toThrow(/authentication/i);
-    const trail = harness.instance.auth.audit.recent().filter((e) => e.username === 'guesser');
+    const trail = (await harness.instance.auth.audit.recent()).filter((e) => e.username === 'guesser');
     expect(trail.map((e) => e.action)).toContain('login.locked');
     expect(trail.every((e) => e.action === 'user.create' || e.sourceAddress === '127.0.0.1 (ssh)')).toBe(true);
   }, 30_000);
@@ -340,7 +338,7 @@ describe('CLI accounts', () => {
       bundleTrustKnown: (upgradeId) => instance.orchestrator.bundleTrustKnown(upgradeId),
       auth: instance.auth,
       sshKeys: instance.sshKeys,
-      db: instance.db,
+      hostnames: await HostnameStore.load(instance.store.db, () => null),
       logging: instance.logging,
       apImage: () => instance.api.getApImage().body as ApImageReport,
       syslog: () => [],
@@ -356,13 +354,10 @@ describe('CLI accounts', () => {
       await shell.waitClosed();
       expect(shell.output).toContain('% Session idle timeout');
       // The login this session opened ends with it: its logout follows its login in the trail.
-      const loginId = instance.auth.audit
-        .recent()
-        .filter((e) => e.username === 'admin' && e.action === 'login')
-        .at(-1)!.id;
+      const loginId = (await instance.auth.audit.recent()).filter((e) => e.username === 'admin' && e.action === 'login').at(-1)!.id;
       const logout = await waitFor(
         'the logout',
-        () => instance.auth.audit.recent().find((e) => e.id > loginId && e.action === 'logout'),
+        async () => (await instance.auth.audit.recent()).find((e) => e.id > loginId && e.action === 'logout'),
         (e) => e !== undefined,
         10_000,
       );

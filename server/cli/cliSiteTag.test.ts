@@ -43,8 +43,8 @@ beforeAll(async () => {
   port = await harness.instance.cli.listening;
   keyFile = path.join(harness.config.dataDir, 'id_ed25519');
   await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'automation@host', '-f', keyFile]);
-  expect(new SshKeysApi(harness.instance.sshKeys, harness.instance.auth).add('admin', { publicKey: fs.readFileSync(`${keyFile}.pub`, 'utf8') }, ADMIN).status).toBe(201);
-  expect(harness.instance.api.saveProfile({ mode: 'TFTP', tftp: { imageServer: '127.0.0.1', imagePath: DEMO_IMAGE_PATH, port: tftpd.port }, parallelMode: false }, ADMIN).status).toBe(200);
+  expect((await new SshKeysApi(harness.instance.sshKeys, harness.instance.auth).add('admin', { publicKey: fs.readFileSync(`${keyFile}.pub`, 'utf8') }, ADMIN)).status).toBe(201);
+  expect((await harness.instance.api.saveProfile({ mode: 'TFTP', tftp: { imageServer: '127.0.0.1', imagePath: DEMO_IMAGE_PATH, port: tftpd.port }, parallelMode: false }, ADMIN)).status).toBe(200);
   await harness.startFleet(FLEET, 1000);
 });
 
@@ -88,7 +88,7 @@ describe("IOS-XE 17.15's per-site predownload over plain ssh", () => {
     for (const name of inSite(SITE_A)) expect(statuses()[name]).toBe('Aborted');
     for (const name of inSite(SITE_B)) expect(statuses()[name]).toBe('None');
     expect(
-      harness.instance.auth.audit.recent().some((entry) => entry.action === 'upgrade.cancel' && entry.detail === `upgrade 1 (site tag ${SITE_A})` && entry.sourceAddress === '127.0.0.1 (ssh)'),
+      (await harness.instance.auth.audit.recent()).some((entry) => entry.action === 'upgrade.cancel' && entry.detail === `upgrade 1 (site tag ${SITE_A})` && entry.sourceAddress === '127.0.0.1 (ssh)'),
     ).toBe(true);
   });
 

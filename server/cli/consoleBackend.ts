@@ -10,11 +10,10 @@ import { hashSessionId } from '../auth/sessionStore';
 import type { ConsoleApi } from '../http/consoleApi';
 import type { ImageTrustApi } from '../http/imageTrustApi';
 import type { ApiResult } from '../http/apiResult';
-import type { Db } from '../store/database';
 import type { CliAuth } from './cliAuth';
 import type { CliActor, CliBackend } from './cliBackend';
-import { HOSTNAME_PATTERN, HostnameStore } from './hostname';
-import type { SshKeyRepository } from './sshKeyRepository';
+import { HOSTNAME_PATTERN, type HostnameStore } from './hostname';
+import type { SshKeys } from './sshKeys';
 import type { LoggingService } from '../syslog/loggingService';
 
 export interface ConsoleCliDeps {
@@ -23,8 +22,9 @@ export interface ConsoleCliDeps {
   /** Resolves once the upgrade knows whether its bundle waits for an admin's trust. */
   bundleTrustKnown: (upgradeId: number) => Promise<void>;
   auth: AuthService;
-  sshKeys: SshKeyRepository;
-  db: Db;
+  sshKeys: SshKeys;
+  /** The prompt's host name (hostname.ts). */
+  hostnames: HostnameStore;
   logging: LoggingService;
   apImage: () => ApImageReport;
   syslog: () => SyslogLine[];
@@ -64,7 +64,7 @@ function heldBundle(upgradeId: number, approval: BundleApproval): string[] {
  */
 export function createConsoleCliBackend(deps: ConsoleCliDeps): { backend: CliBackend; auth: CliAuth } {
   const { api, auth } = deps;
-  const hostnames = new HostnameStore(deps.db, () => deps.apImage().aps.find((ap) => ap.hostsController)?.model ?? null);
+  const { hostnames } = deps;
   // `ap image swap` arms the upgrade waiting for Activate; `ap image reset` then activates it.
   let swappedUpgrade: number | null = null;
 
@@ -93,14 +93,14 @@ export function createConsoleCliBackend(deps: ConsoleCliDeps): { backend: CliBac
   const backend: CliBackend = {
     startedAt: deps.startedAt,
     hostname: () => hostnames.get(),
-    setHostname: (name, actor) => {
+    setHostname: async (name, actor) => {
       if (name !== null && !HOSTNAME_PATTERN.test(name)) return ['% Error: A host name is letters, digits and inner hyphens, 63 characters at most.'];
-      hostnames.set(name);
-      auth.audit.record({ username: actor.username, sourceAddress: actor.sourceAddress, action: 'cli.hostname', detail: name ?? `default (${hostnames.get()})` });
+      await hostnames.set(name);
+      await auth.audit.record({ username: actor.username, sourceAddress: actor.sourceAddress, action: 'cli.hostname', detail: name ?? `default (${hostnames.get()})` });
       return [];
     },
-    saveProfile: (input, actor) => {
-      const result = api.saveProfile(input, actor);
+    saveProfile: async (input, actor) => {
+      const result = await api.saveProfile(input, actor);
       return result.status === 200 ? [] : refusal(result, 'Image download profile not saved');
     },
     profileConfig: () => String(api.exportConfig().body),
@@ -114,8 +114,8 @@ export function createConsoleCliBackend(deps: ConsoleCliDeps): { backend: CliBac
         { started: ` for site tag ${siteTag}`, replaceBackup: 'Save & Download on the page with this site tag as its target, and confirm' },
       );
     },
-    abortSiteTag: (actor, siteTag) => {
-      const result = api.maintenance.abortSiteTag(siteTag, actor);
+    abortSiteTag: async (actor, siteTag) => {
+      const result = await api.maintenance.abortSiteTag(siteTag, actor);
       if (result.status !== 202) return refusal(result, 'Abort refused');
       const { cancelled, aborted } = z.object({ cancelled: z.boolean(), aborted: z.array(z.string()) }).parse(result.body);
       if (cancelled) return [`AP image predownload of site tag ${siteTag} aborted: every AP drops its partial image.`];
@@ -129,30 +129,30 @@ export function createConsoleCliBackend(deps: ConsoleCliDeps): { backend: CliBac
       swappedUpgrade = upgrade.upgradeId;
       return [`AP image swap set: each AP boots ${upgrade.targetVersion} at its next reset (ap image reset).`];
     },
-    reset: (actor: CliActor) => {
+    reset: async (actor: CliActor) => {
       const upgrade = deps.upgrade();
       if (upgrade.stage !== 'Activate' || swappedUpgrade === null || swappedUpgrade !== upgrade.upgradeId) {
         return ["% Error: No AP image swap pending: run ap image swap first (swap then reset is the page's Activate)."];
       }
-      const result = api.activate(actor);
+      const result = await api.activate(actor);
       if (result.status !== 202) return refusal(result, 'Reset refused');
       swappedUpgrade = null;
       return [`Resetting the APs: they swap to ${upgrade.targetVersion}, reload and join again (show ap image).`];
     },
-    approveBundle: (actor) => {
+    approveBundle: async (actor) => {
       const waiting = deps.upgrade().bundleApproval;
       if (!waiting) return ['% Error: No bundle is waiting for approval.'];
       // The files as this command shows them, digests included: one that changed since is refused, not trusted unseen.
-      const result = deps.imageTrust.approveBundle({ files: waiting.files.map(({ name, sha256 }) => ({ name, sha256 })) }, actor);
+      const result = await deps.imageTrust.approveBundle({ files: waiting.files.map(({ name, sha256 }) => ({ name, sha256 })) }, actor);
       if (result.status !== 200) return refusal(result, 'Bundle not trusted');
       return [`Trusted by ${actor.username}: ${waiting.files.map((file) => `${file.name} sha256 ${file.sha256}`).join(', ')}. The predownload goes on; follow it with show ap image.`];
     },
-    cancel: (actor) => {
-      const result = api.cancel(actor);
+    cancel: async (actor) => {
+      const result = await api.cancel(actor);
       return result.status === 202 ? ['AP image predownload aborted: every AP drops its partial image.'] : refusal(result, 'Abort refused');
     },
-    changeLogging: (change, actor) => {
-      const result = deps.logging.change(change, actor);
+    changeLogging: async (change, actor) => {
+      const result = await deps.logging.change(change, actor);
       return result.ok ? [] : result.issues.map((issue) => `% Error: ${result.error}: ${issue.message}${issue.path ? ` (${issue.path})` : ''}`);
     },
     logging: () => deps.logging.view(),
@@ -168,7 +168,7 @@ export function createConsoleCliBackend(deps: ConsoleCliDeps): { backend: CliBac
     },
     publicKeys: (username) => deps.sshKeys.keysOf(username),
     keyLogin: (username, fingerprint, sourceAddress) => auth.loginWithVerifiedKey(username, fingerprint, sourceAddress),
-    touch: (sessionId) => auth.sessionUser(sessionId) !== null,
+    touch: async (sessionId) => (await auth.sessionUser(sessionId)) !== null,
     logout: (sessionId, sourceAddress) => auth.logout(sessionId, sourceAddress),
     onSessionEnded: (listener) => auth.onSessionEnded((ended) => listener(ended.idHash)),
     idHash: hashSessionId,

@@ -1,4 +1,5 @@
-import type { Db } from '../store/database';
+import { cliSettingRows } from '../store/cliSettingRepository';
+import type { Executor } from '../store/store';
 
 // IOS host names: letters, digits and inner hyphens, 63 characters at most (the seed's 9120-EWC starts with a digit).
 export const HOSTNAME_PATTERN = /^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
@@ -9,29 +10,38 @@ export function defaultHostname(controllerApModel: string | null): string {
   return series ? `${series}-EWC` : 'EWC';
 }
 
-/** The prompt's host name: what `hostname` set, else one derived from the AP that hosts the controller. */
+const HOSTNAME_KEY = 'hostname';
+
+/**
+ * The prompt's host name: what `hostname` set, else one derived from the AP that hosts the controller.
+ * Every prompt asks for it, so the set name is kept in memory, read at start and changed with the row.
+ */
 export class HostnameStore {
   private derived: { name: string; at: number } | null = null;
 
-  constructor(
-    private readonly db: Db,
+  private constructor(
+    private readonly db: Executor,
+    private stored: string | null,
     private readonly controllerApModel: () => string | null,
-    private readonly now: () => number = Date.now,
+    private readonly now: () => number,
   ) {}
 
-  get(): string {
-    const stored = this.db.prepare("SELECT value FROM cli_setting WHERE key = 'hostname'").pluck().get() as string | undefined;
-    return stored ?? this.derivedName();
+  static async load(db: Executor, controllerApModel: () => string | null, now: () => number = Date.now): Promise<HostnameStore> {
+    return new HostnameStore(db, await cliSettingRows.get(db, HOSTNAME_KEY), controllerApModel, now);
   }
 
-  // Every prompt asks for the name; on a fleet of thousands of APs the AP report behind the default is read at most every 30 s.
+  get(): string {
+    return this.stored ?? this.derivedName();
+  }
+
+  // On a fleet of thousands of APs the AP report behind the default is read at most every 30 s.
   private derivedName(): string {
     if (!this.derived || this.now() - this.derived.at > 30_000) this.derived = { name: defaultHostname(this.controllerApModel()), at: this.now() };
     return this.derived.name;
   }
 
-  set(name: string | null): void {
-    if (name === null) this.db.prepare("DELETE FROM cli_setting WHERE key = 'hostname'").run();
-    else this.db.prepare("INSERT INTO cli_setting (key, value) VALUES ('hostname', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(name);
+  async set(name: string | null): Promise<void> {
+    await cliSettingRows.set(this.db, HOSTNAME_KEY, name);
+    this.stored = name;
   }
 }

@@ -1,6 +1,6 @@
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { StringDecoder } from 'node:string_decoder';
-import ssh2, { type AuthContext, type Connection, type ServerChannel, type Session } from 'ssh2';
+import ssh2, { type AuthContext, type Connection, type PublicKeyAuthContext, type ServerChannel, type Session } from 'ssh2';
 import { loadOrCreateHostKey } from './hostKeyFile';
 import { fingerprintOf } from '../sftp/hostKey';
 import type { AccessLimiter } from '../auth/sourceLimiter';
@@ -161,24 +161,32 @@ function serveConnection(connection: Connection, address: string, options: CliSe
       return;
     }
     if (ctx.method === 'publickey') {
-      const key = auth.publicKeys(ctx.username).find((k) => k.getPublicSSH().equals(ctx.key.data));
-      // Without a signature the client only asks whether this key would do: free for a key of the account,
-      // an attempt for any other (otherwise keys and names could be probed without limit).
-      if (!ctx.signature || !ctx.blob) {
-        if (key) return ctx.accept();
-        const release = admitted();
-        if (!release) return;
-        release();
-        return failed(ctx);
-      }
+      publicKeyAttempt(ctx).catch((error: unknown) => {
+        console.error('CLI login failed inside the console:', error instanceof Error ? error.message : error);
+        ctx.reject();
+      });
+      return;
+    }
+    failed(ctx);
+  };
+
+  const publicKeyAttempt = async (ctx: PublicKeyAuthContext) => {
+    const key = (await auth.publicKeys(ctx.username)).find((k) => k.getPublicSSH().equals(ctx.key.data));
+    // Without a signature the client only asks whether this key would do: free for a key of the account,
+    // an attempt for any other (otherwise keys and names could be probed without limit).
+    if (!ctx.signature || !ctx.blob) {
+      if (key) return ctx.accept();
       const release = admitted();
       if (!release) return;
       release();
-      if (!key || key.verify(ctx.blob, ctx.signature, ctx.hashAlgo) !== true) return failed(ctx);
-      const opened = auth.keyLogin(ctx.username, fingerprintOf(ctx.key.data), source);
-      return opened ? accepted(opened, () => ctx.accept()) : failed(ctx);
+      return failed(ctx);
     }
-    failed(ctx);
+    const release = admitted();
+    if (!release) return;
+    release();
+    if (!key || key.verify(ctx.blob, ctx.signature, ctx.hashAlgo) !== true) return failed(ctx);
+    const opened = await auth.keyLogin(ctx.username, fingerprintOf(ctx.key.data), source);
+    return opened ? accepted(opened, () => ctx.accept()) : failed(ctx);
   };
 
   const accepted = (opened: CliLogin, accept: () => void) => {
@@ -201,7 +209,7 @@ function serveConnection(connection: Connection, address: string, options: CliSe
   connection.on('close', () => {
     for (const terminal of terminals) terminal.end();
     stopListening?.();
-    if (login && !endedElsewhere) auth.logout(login.sessionId, source);
+    if (login && !endedElsewhere) void auth.logout(login.sessionId, source).catch((error: Error) => console.error(`CLI logout: ${error.message}`));
   });
 }
 
@@ -252,7 +260,7 @@ function serveSession(connection: Connection, session: Session, actor: CliActor,
     const cli = new CliInterpreter(backend, actor);
     cli.terminal.length = 0;
     const command = info.command.length > (options.maxLineLength ?? DEFAULT_MAX_LINE_LENGTH) ? null : info.command;
-    const run = command === null || !sessionAlive() ? Promise.resolve(['% Command refused.']) : cli.execute(command).finally(() => cli.finish());
+    const run = sessionAlive().then((alive) => (command === null || !alive ? ['% Command refused.'] : cli.execute(command).finally(() => cli.finish())));
     void run
       .catch(() => ['% Error: the command failed inside the console; see its log.'])
       .then((lines) => {

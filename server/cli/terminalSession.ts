@@ -12,7 +12,7 @@ export interface TerminalOptions {
   /** Closes the session after this long without a keystroke (the web session's idle limit). */
   idleMs: number;
   /** False once the login session behind this terminal ended (logout elsewhere, account removed, expired). */
-  sessionAlive: () => boolean;
+  sessionAlive: () => Promise<boolean>;
   /** Told when the interpreter throws: the user sees an IOS error line, the operator the reason. */
   onError?: (error: unknown) => void;
 }
@@ -69,7 +69,7 @@ export class TerminalSession {
     if (this.ended) return;
     this.ended = true;
     if (this.idleTimer) clearTimeout(this.idleTimer);
-    this.cli.finish();
+    void this.cli.finish().catch((error: unknown) => this.options.onError?.(error));
   }
 
   private armIdle(): void {
@@ -157,19 +157,28 @@ export class TerminalSession {
     this.line = '';
     this.tooLong = false;
     if (tooLong) return this.show([`% Command line too long: ${this.options.maxLineLength} characters at most; nothing was run.`]);
-    if (!this.options.sessionAlive()) {
-      this.io.write('% Your login session ended; connect again.\r\n');
-      return this.close();
-    }
     this.busy = true;
-    void this.cli
-      .execute(line, this.cli.prompt().length)
+    const caret = this.cli.prompt().length;
+    // Keys typed meanwhile wait in `pending` until the line's answer is shown.
+    this.whenDone(async () => {
+      if (!(await this.options.sessionAlive())) return null;
+      return this.cli.execute(line, caret);
+    });
+  }
+
+  /** Runs a line's work, then shows its lines and goes on with the keys that waited; null: the login session ended. */
+  private whenDone(work: () => Promise<string[] | null>): void {
+    void work()
       .catch((error: unknown) => {
         this.options.onError?.(error);
         return ['% Error: the command failed inside the console; see its log.'];
       })
       .then((lines) => {
         this.busy = false;
+        if (lines === null) {
+          this.io.write('% Your login session ended; connect again.\r\n');
+          return this.close();
+        }
         if (this.cli.closed) return this.close();
         this.show(lines);
         this.pump();
@@ -181,7 +190,8 @@ export class TerminalSession {
     this.line = '';
     this.tooLong = false;
     // Ctrl-Z and Ctrl-C leave configuration, as `end` does.
-    this.show(this.cli.endConfig());
+    this.busy = true;
+    this.whenDone(() => this.cli.endConfig());
   }
 
   private completeWord(): void {

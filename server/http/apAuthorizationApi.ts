@@ -16,41 +16,41 @@ export class ApAuthorizationApi {
     private readonly presence: Presence,
   ) {}
 
-  list(): ApiResult {
-    const aps: ApAuthorizationView[] = this.trust.repository.all().map((record) => {
+  async list(): Promise<ApiResult> {
+    const aps: ApAuthorizationView[] = (await this.trust.list()).map((record) => {
       const { certSerial: _serial, ...view } = record;
       return { ...view, ...this.presence(record.mac) };
     });
-    return { status: 200, body: { aps, tokens: this.trust.repository.tokens() } };
+    return { status: 200, body: { aps, tokens: await this.trust.tokens() } };
   }
 
-  change(macParam: string, body: unknown, actor: RequestActor): ApiResult {
+  async change(macParam: string, body: unknown, actor: RequestActor): Promise<ApiResult> {
     const parsedMac = macSchema.safeParse(macParam);
     if (!parsedMac.success) return notAMac(macParam);
     const mac = parsedMac.data;
     const parsed = apAuthorizationChangeSchema.safeParse(body);
     if (!parsed.success) return { status: 400, body: { error: 'Invalid change', issues: toFieldIssues(parsed.error) } };
-    const done = parsed.data.status === 'approved' ? this.trust.approve(mac, actor.username) : this.trust.revoke(mac, actor.username);
+    const done = parsed.data.status === 'approved' ? await this.trust.approve(mac, actor.username) : await this.trust.revoke(mac, actor.username);
     if (!done) return { status: 404, body: { error: `AP ${mac} is not on the AP authorization list` } };
-    this.audit.record({ username: actor.username, sourceAddress: actor.sourceAddress, action: parsed.data.status === 'approved' ? 'ap.approve' : 'ap.revoke', detail: mac });
+    await this.audit.record({ username: actor.username, sourceAddress: actor.sourceAddress, action: parsed.data.status === 'approved' ? 'ap.approve' : 'ap.revoke', detail: mac });
     return { status: 200, body: { ok: true } };
   }
 
-  remove(macParam: string, actor: RequestActor): ApiResult {
+  async remove(macParam: string, actor: RequestActor): Promise<ApiResult> {
     const parsedMac = macSchema.safeParse(macParam);
     if (!parsedMac.success) return notAMac(macParam);
     const mac = parsedMac.data;
-    if (!this.trust.remove(mac, actor.username)) return { status: 404, body: { error: `AP ${mac} is not on the AP authorization list` } };
-    this.audit.record({ username: actor.username, sourceAddress: actor.sourceAddress, action: 'ap.delete', detail: mac });
+    if (!(await this.trust.remove(mac, actor.username))) return { status: 404, body: { error: `AP ${mac} is not on the AP authorization list` } };
+    await this.audit.record({ username: actor.username, sourceAddress: actor.sourceAddress, action: 'ap.delete', detail: mac });
     return { status: 200, body: { ok: true } };
   }
 
   /** The token's text is in this answer only; the list shows its use, never the token. */
-  createToken(body: unknown, actor: RequestActor): ApiResult {
+  async createToken(body: unknown, actor: RequestActor): Promise<ApiResult> {
     const parsed = createEnrolmentTokenSchema.safeParse(body ?? {});
     if (!parsed.success) return { status: 400, body: { error: 'Invalid enrolment token', issues: toFieldIssues(parsed.error) } };
-    const { token, view } = this.trust.createToken(parsed.data, actor.username);
-    this.audit.record({
+    const { token, view } = await this.trust.createToken(parsed.data, actor.username);
+    await this.audit.record({
       username: actor.username,
       sourceAddress: actor.sourceAddress,
       action: 'ap.token.create',
@@ -59,11 +59,11 @@ export class ApAuthorizationApi {
     return { status: 201, body: { token, enrolmentToken: view } };
   }
 
-  deleteToken(idParam: string, actor: RequestActor): ApiResult {
+  async deleteToken(idParam: string, actor: RequestActor): Promise<ApiResult> {
     const id = Number(idParam);
     if (!Number.isInteger(id) || id < 1) return { status: 400, body: { error: 'Not a token id' } };
-    if (!this.trust.repository.deleteToken(id)) return { status: 404, body: { error: `No enrolment token ${id}` } };
-    this.audit.record({ username: actor.username, sourceAddress: actor.sourceAddress, action: 'ap.token.delete', detail: `token ${id}` });
+    if (!(await this.trust.deleteToken(id))) return { status: 404, body: { error: `No enrolment token ${id}` } };
+    await this.audit.record({ username: actor.username, sourceAddress: actor.sourceAddress, action: 'ap.token.delete', detail: `token ${id}` });
     return { status: 200, body: { ok: true } };
   }
 }

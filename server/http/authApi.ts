@@ -38,13 +38,13 @@ export class AuthApi {
     };
   }
 
-  logout(sessionId: string | null, actor: RequestActor, secure: boolean): ApiResult {
-    if (sessionId) this.auth.logout(sessionId, actor.sourceAddress);
+  async logout(sessionId: string | null, actor: RequestActor, secure: boolean): Promise<ApiResult> {
+    if (sessionId) await this.auth.logout(sessionId, actor.sourceAddress);
     return { status: 200, body: { ok: true }, setCookie: clearSessionCookie({ secure }) };
   }
 
   /** The user behind a session cookie, for route handlers that check the caller themselves. */
-  sessionUser(sessionId: string | null): SessionUser | null {
+  sessionUser(sessionId: string | null): Promise<SessionUser | null> {
     return this.auth.sessionUser(sessionId);
   }
 
@@ -52,8 +52,8 @@ export class AuthApi {
     return { status: 200, body: { user: { username: actor.username, role: actor.role } } };
   }
 
-  listUsers(): ApiResult {
-    return { status: 200, body: { users: this.auth.listUsers() } };
+  async listUsers(): Promise<ApiResult> {
+    return { status: 200, body: { users: await this.auth.listUsers() } };
   }
 
   async createUser(body: unknown, actor: RequestActor): Promise<ApiResult> {
@@ -63,8 +63,8 @@ export class AuthApi {
     return result.ok ? { status: 201, body: { user: result.user } } : { status: result.status, body: { error: result.message } };
   }
 
-  removeUser(username: string, actor: RequestActor): ApiResult {
-    const result = this.auth.removeUser(this.actorOf(actor), username);
+  async removeUser(username: string, actor: RequestActor): Promise<ApiResult> {
+    const result = await this.auth.removeUser(this.actorOf(actor), username);
     return result.ok ? { status: 200, body: { ok: true } } : { status: result.status, body: { error: result.message } };
   }
 
@@ -78,12 +78,12 @@ export class AuthApi {
     return { status: result.status, body: issues ? { error: 'Invalid password', issues } : { error: result.message } };
   }
 
-  audit(): ApiResult {
-    return { status: 200, body: { entries: this.auth.audit.recent() } };
+  async audit(): Promise<ApiResult> {
+    return { status: 200, body: { entries: await this.auth.audit.recent() } };
   }
 
-  auditExport(): ApiResult {
-    return { status: 200, body: this.auth.audit.exportText(), contentType: 'text/plain' };
+  async auditExport(): Promise<ApiResult> {
+    return { status: 200, body: await this.auth.audit.exportText(), contentType: 'text/plain' };
   }
 
   private actorOf(actor: RequestActor): Actor {

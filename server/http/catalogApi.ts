@@ -5,8 +5,8 @@ import type { ApiResult } from './apiResult';
 export class CatalogApi {
   constructor(private readonly checks: CatalogCheckService) {}
 
-  last(): ApiResult {
-    return { status: 200, body: this.checks.last() };
+  async last(): Promise<ApiResult> {
+    return { status: 200, body: await this.checks.last() };
   }
 
   /** A failed check is still an answer (200): its message says why, as the page shows it. */

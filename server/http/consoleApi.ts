@@ -20,6 +20,7 @@ import { BackupReplacementError, UpgradeConflictError, type UpgradeOrchestrator 
 import type { SecretBox } from '../secrets/secretBox';
 import type { EventLog } from '../store/eventLog';
 import type { ProfileRepository, StoredProfile } from '../store/profileRepository';
+import type { Executor } from '../store/store';
 import { downloadExtrasSchema } from '../../lib/rollout';
 import type { ApiResult } from './apiResult';
 import type { MaintenanceApi } from './maintenanceApi';
@@ -28,6 +29,7 @@ import type { RequestActor } from '../../lib/requestActor';
 import { checkSftpInput } from './sftpProfileChecks';
 
 export interface ConsoleApiDeps {
+  db: Executor;
   profiles: ProfileRepository;
   orchestrator: UpgradeOrchestrator;
   log: EventLog;
@@ -65,10 +67,10 @@ export class ConsoleApi {
     return { status: 200, body: toProfileView(this.deps.profiles.get()) };
   }
 
-  saveProfile(body: unknown, actor: RequestActor): ApiResult {
+  async saveProfile(body: unknown, actor: RequestActor): Promise<ApiResult> {
     const validated = this.validate(body);
     if (!validated.ok) return validated.result;
-    return { status: 200, body: toProfileView(this.save(validated.data, actor)) };
+    return { status: 200, body: toProfileView(await this.save(validated.data, actor)) };
   }
 
   async startDownload(body: unknown, actor: RequestActor, via: 'page' | 'api' | 'cli' = 'api'): Promise<ApiResult> {
@@ -78,13 +80,13 @@ export class ConsoleApi {
     if (!extras.success) return invalid(toFieldIssues(extras.error));
     const { targets = null, at, confirmReplaceBackup = false } = extras.data;
     if (at) {
-      this.save(validated.data, actor);
+      await this.save(validated.data, actor);
       return this.deps.maintenance.scheduleDownload(at, targets, actor);
     }
     // Refused before the save, so that a download that cannot start leaves the profile as it was.
     const { stage } = this.deps.upgrade();
     if (isUpgradeBusy(stage)) return { status: 409, body: { error: upgradeBusyMessage(stage) } };
-    const profile = this.save(validated.data, actor);
+    const profile = await this.save(validated.data, actor);
     if (profile.mode === 'SFTP' && !profile.sftp.hostKeyFingerprint) {
       const challenge = await this.hostKeyChallenge(profile);
       // An unreachable server is not a trust question: the predownload starts and its rows say Timed out.
@@ -92,7 +94,7 @@ export class ConsoleApi {
     }
     try {
       const record = await this.deps.orchestrator.startPredownload(profile, targets, { username: actor.username, via }, { replaceBackup: confirmReplaceBackup });
-      this.audited(actor, 'upgrade.download', `upgrade ${record.id} from ${record.imageUrl}${confirmReplaceBackup ? ', backup images replaced as confirmed' : ''}`);
+      await this.audited(actor, 'upgrade.download', `upgrade ${record.id} from ${record.imageUrl}${confirmReplaceBackup ? ', backup images replaced as confirmed' : ''}`);
       return { status: 202, body: { upgradeId: record.id } };
     } catch (error) {
       if (error instanceof BackupReplacementError) {
@@ -118,15 +120,19 @@ export class ConsoleApi {
   }
 
   /** Activate now or at a time: all at once, or rolling in waves (see MaintenanceApi). */
-  activate(actor: RequestActor, body: unknown = {}): ApiResult {
+  activate(actor: RequestActor, body: unknown = {}): Promise<ApiResult> {
     return this.deps.maintenance.activate(body, actor);
   }
 
-  cancel(actor: RequestActor): ApiResult {
-    return this.action(
-      () => this.deps.orchestrator.cancel(),
-      () => this.audited(actor, 'upgrade.cancel', `upgrade ${this.deps.upgrade().upgradeId}`),
-    );
+  async cancel(actor: RequestActor): Promise<ApiResult> {
+    try {
+      await this.deps.orchestrator.cancel();
+    } catch (error) {
+      if (error instanceof UpgradeConflictError) return { status: 409, body: { error: error.message } };
+      throw error;
+    }
+    await this.audited(actor, 'upgrade.cancel', `upgrade ${this.deps.upgrade().upgradeId}`);
+    return { status: 202, body: this.deps.upgrade() };
   }
 
   getUpgrade(): ApiResult {
@@ -183,27 +189,15 @@ export class ConsoleApi {
   }
 
   /** Stores the fields the patch names; a patch naming none (the CLI's `ap image predownload`) saves and audits nothing. */
-  private save(patch: ImageDownloadProfilePatch, actor: RequestActor): StoredProfile {
-    const before = this.deps.profiles.get();
-    if (Object.keys(patch).length === 0) return before;
-    const saved = this.deps.profiles.save(patch);
-    this.audited(actor, 'profile.save', describeProfileChanges(before, saved));
+  private async save(patch: ImageDownloadProfilePatch, actor: RequestActor): Promise<StoredProfile> {
+    if (Object.keys(patch).length === 0) return this.deps.profiles.get();
+    const { before, saved } = await this.deps.profiles.save(this.deps.db, patch);
+    await this.audited(actor, 'profile.save', describeProfileChanges(before, saved));
     this.deps.profileSaved();
     return saved;
   }
 
-  private audited(actor: RequestActor, action: 'profile.save' | 'upgrade.download' | 'upgrade.activate' | 'upgrade.cancel', detail: string): void {
-    this.deps.audit.record({ username: actor.username, sourceAddress: actor.sourceAddress, action, detail });
-  }
-
-  private action(run: () => void, audit: () => void): ApiResult {
-    try {
-      run();
-      audit();
-      return { status: 202, body: this.deps.upgrade() };
-    } catch (error) {
-      if (error instanceof UpgradeConflictError) return { status: 409, body: { error: error.message } };
-      throw error;
-    }
+  private async audited(actor: RequestActor, action: 'profile.save' | 'upgrade.download' | 'upgrade.activate' | 'upgrade.cancel', detail: string): Promise<void> {
+    await this.deps.audit.record({ username: actor.username, sourceAddress: actor.sourceAddress, action, detail });
   }
 }

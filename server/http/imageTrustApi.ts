@@ -1,4 +1,4 @@
-import { approvalMismatch, approveBundleSchema, describeBundleFiles, type BundleApproval } from '../../lib/bundleApproval';
+import { approvalMismatch, approveBundleSchema, describeBundleFiles, type ApproveBundleRequest, type BundleApproval } from '../../lib/bundleApproval';
 import { toFieldIssues } from '../../lib/imageDownloadProfile';
 import { trustUploadSchema } from '../../lib/httpModeSettings';
 import type { RequestActor } from '../../lib/requestActor';
@@ -6,6 +6,7 @@ import type { AuditLog } from '../auth/auditLog';
 import { DESKTOP_TRUST_SOURCE, type DigestTrust } from '../imageSigning/digestTrust';
 import { syslogText } from '../orchestrator/syslogText';
 import type { EventLine } from '../store/eventLog';
+import type { Executor } from '../store/store';
 import type { DesktopUploads } from '../uploads/desktopUploads';
 import type { ApiResult } from './apiResult';
 
@@ -19,7 +20,7 @@ export interface ImageTrustApiDeps {
   /** Told after a trust decision is stored: the held files it covers go on to their APs. */
   bundleTrusted: () => void;
   /** Runs the change and its audit line in one database transaction. */
-  transaction: <T>(change: () => T) => T;
+  transaction: <T>(work: (tx: Executor) => Promise<T>) => Promise<T>;
 }
 
 /**
@@ -29,10 +30,12 @@ export interface ImageTrustApiDeps {
  * server's or catalog's unsigned bundle while the upgrade waits for them (EWC_REQUIRE_SIGNED_IMAGES=ask).
  */
 export class ImageTrustApi {
+  private approvals: Promise<unknown> = Promise.resolve();
+
   constructor(private readonly deps: ImageTrustApiDeps) {}
 
   /** `POST /api/image-download-profile/trust-upload` `{ uploadId, sha256 }`: the digest must be the one the page showed. */
-  trustUpload(body: unknown, actor: RequestActor): ApiResult {
+  async trustUpload(body: unknown, actor: RequestActor): Promise<ApiResult> {
     const parsed = trustUploadSchema.safeParse(body);
     if (!parsed.success) return { status: 400, body: { error: 'Invalid trust request', issues: toFieldIssues(parsed.error) } };
     const { uploadId, sha256 } = parsed.data;
@@ -41,9 +44,9 @@ export class ImageTrustApi {
     if (image.sha256 !== sha256) {
       return { status: 409, body: { error: `The uploaded image's SHA-256 is ${image.sha256}, not ${sha256}: compare it again before trusting it` } };
     }
-    const [trusted] = this.deps.digestTrust.trust(DESKTOP_TRUST_SOURCE, [{ name: image.fileName, size: image.size, sha256 }], actor.username);
+    const [trusted] = await this.deps.digestTrust.trust(DESKTOP_TRUST_SOURCE, [{ name: image.fileName, size: image.size, sha256 }], actor.username);
     const detail = `Desktop image ${image.fileName} (${image.size} bytes) sha256 ${sha256}`;
-    this.deps.audit.record({ username: actor.username, sourceAddress: actor.sourceAddress, action: 'image.trust', detail });
+    await this.deps.audit.record({ username: actor.username, sourceAddress: actor.sourceAddress, action: 'image.trust', detail });
     this.deps.log(syslogText.upgrade(`Image trust: ${actor.username} trusted the unsigned ${detail}; trusted by ${trusted.trustedBy} at ${trusted.trustedAt}`));
     return { status: 200, body: this.deps.uploads.describedWithTrust(uploadId) };
   }
@@ -53,19 +56,30 @@ export class ImageTrustApi {
    * upgrade waits on, each with the digest shown, all of them and nothing else (409 otherwise). The
    * decision is kept under the bundle's URL, so the same files need no second approval.
    */
-  approveBundle(body: unknown, actor: RequestActor): ApiResult {
+  approveBundle(body: unknown, actor: RequestActor): Promise<ApiResult> {
     const parsed = approveBundleSchema.safeParse(body);
-    if (!parsed.success) return { status: 400, body: { error: 'Invalid bundle approval', issues: toFieldIssues(parsed.error) } };
+    if (!parsed.success) return Promise.resolve({ status: 400, body: { error: 'Invalid bundle approval', issues: toFieldIssues(parsed.error) } });
+    // One approval at a time: the page's and the CLI's at once are taken one after the other, so the
+    // second finds the files no longer waiting (409) instead of trusting and auditing them twice.
+    const turn = this.approvals.then(() => this.approveWaiting(parsed.data, actor));
+    this.approvals = turn.catch(() => undefined);
+    return turn;
+  }
+
+  private async approveWaiting(approval: ApproveBundleRequest, actor: RequestActor): Promise<ApiResult> {
     const waiting = this.deps.bundleApproval();
     if (!waiting) return { status: 409, body: { error: 'No bundle is waiting for approval: nothing was trusted.' } };
-    const mismatch = approvalMismatch(waiting, parsed.data);
+    const mismatch = approvalMismatch(waiting, approval);
     if (mismatch) return { status: 409, body: { error: mismatch, bundleApproval: waiting } };
     const detail = `unsigned bundle ${waiting.path}: ${describeBundleFiles(waiting.files)}`;
-    this.deps.transaction(() => {
-      this.deps.digestTrust.trust(waiting.path, waiting.files, actor.username);
+    await this.deps.transaction(async (tx) => {
+      await this.deps.digestTrust.trust(waiting.path, waiting.files, actor.username, tx);
       // One line per file: a bundle's many digests never meet the audit trail's cut of a long detail.
       for (const file of waiting.files) {
-        this.deps.audit.record({ username: actor.username, sourceAddress: actor.sourceAddress, action: 'image.trust', detail: `unsigned bundle ${waiting.path}: ${describeBundleFiles([file])}` });
+        await this.deps.audit.record(
+          { username: actor.username, sourceAddress: actor.sourceAddress, action: 'image.trust', detail: `unsigned bundle ${waiting.path}: ${describeBundleFiles([file])}` },
+          tx,
+        );
       }
     });
     // Never "verify success": nothing was verified but the digests, which the admin vouched for.

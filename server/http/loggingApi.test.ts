@@ -90,7 +90,15 @@ describe('PUT /api/logging', () => {
     const seen = await get(monitorCookie);
     expect(seen.status).toBe(200);
     expect(((await seen.json()) as LoggingView).settings.trap).toBe('warnings');
-    expect(harness.instance.auth.audit.exportText()).toMatch(/admin@127\.0\.0\.1 logging\.change host 127\.0\.0\.1 \(tcp port 601\) added; host ::1 \(udp port 514\) added; trap warnings/);
+    expect(await harness.instance.auth.audit.exportText()).toMatch(/admin@127\.0\.0\.1 logging\.change host 127\.0\.0\.1 \(tcp port 601\) added; host ::1 \(udp port 514\) added; trap warnings/);
+    expect((await put(adminCookie, { hosts: [] })).status).toBe(200);
+  });
+
+  it('keeps both of two logging host lines typed at once in two CLI sessions', async () => {
+    const admin = { username: 'admin', sourceAddress: '127.0.0.1 (ssh)' };
+    const both = await Promise.all(['127.0.0.7', '127.0.0.8'].map((address) => harness.instance.logging.change({ kind: 'addHost', host: { address, port: 9 } }, admin)));
+    expect(both.map((result) => result.ok)).toEqual([true, true]);
+    expect(harness.instance.logging.settings().hosts.map((host) => host.address)).toEqual(['127.0.0.7', '127.0.0.8']);
     expect((await put(adminCookie, { hosts: [] })).status).toBe(200);
   });
 });

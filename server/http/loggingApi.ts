@@ -10,8 +10,8 @@ export class LoggingApi {
     return { status: 200, body: this.logging.view() };
   }
 
-  save(body: unknown, actor: RequestActor): ApiResult {
-    const result = this.logging.save(body, actor);
+  async save(body: unknown, actor: RequestActor): Promise<ApiResult> {
+    const result = await this.logging.save(body, actor);
     return result.ok ? { status: 200, body: result.view } : { status: 400, body: { error: result.error, issues: result.issues } };
   }
 }

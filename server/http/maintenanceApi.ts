@@ -42,19 +42,19 @@ const conflict = (error: unknown): ApiResult => {
 export class MaintenanceApi {
   constructor(private readonly deps: MaintenanceApiDeps) {}
 
-  activate(body: unknown, actor: RequestActor): ApiResult {
+  async activate(body: unknown, actor: RequestActor): Promise<ApiResult> {
     const parsed = activateRequestSchema.safeParse(body ?? {});
     if (!parsed.success) return { status: 400, body: { error: 'Invalid activation', issues: toFieldIssues(parsed.error) } };
     const { at, windowEnd, ...options } = parsed.data;
     const { orchestrator } = this.deps;
     try {
       if (at) {
-        const record = this.deps.scheduler.schedule('activate', at, windowEnd ?? null, options, actor.username);
-        this.audited(actor, 'upgrade.schedule', `activate at ${at}${windowEnd ? ` until ${windowEnd}` : ''} (${options.strategy})`);
+        const record = await this.deps.scheduler.schedule('activate', at, windowEnd ?? null, options, actor.username);
+        await this.audited(actor, 'upgrade.schedule', `activate at ${at}${windowEnd ? ` until ${windowEnd}` : ''} (${options.strategy})`);
         return { status: 202, body: { scheduled: record.id, upgrade: orchestrator.view() } };
       }
-      orchestrator.activate({ ...options, windowEnd }, actor.username);
-      this.audited(actor, 'upgrade.activate', `upgrade ${orchestrator.view().upgradeId} ${options.strategy}`);
+      await orchestrator.activate({ ...options, windowEnd }, actor.username);
+      await this.audited(actor, 'upgrade.activate', `upgrade ${orchestrator.view().upgradeId} ${options.strategy}`);
       return { status: 202, body: orchestrator.view() };
     } catch (error) {
       return conflict(error);
@@ -75,30 +75,30 @@ export class MaintenanceApi {
     return preview ? { status: 200, body: preview } : { status: 409, body: { error: 'No predownload is in progress.' } };
   }
 
-  scheduleDownload(at: string, targets: PredownloadTargets | null, actor: RequestActor): ApiResult {
-    const record = this.deps.scheduler.schedule('download', at, null, targets, actor.username);
-    this.audited(actor, 'upgrade.schedule', `download at ${at} to ${describeTargets(targets)}`);
+  async scheduleDownload(at: string, targets: PredownloadTargets | null, actor: RequestActor): Promise<ApiResult> {
+    const record = await this.deps.scheduler.schedule('download', at, null, targets, actor.username);
+    await this.audited(actor, 'upgrade.schedule', `download at ${at} to ${describeTargets(targets)}`);
     return { status: 202, body: { scheduled: record.id, upgrade: this.deps.orchestrator.view() } };
   }
 
-  activation(action: 'pause' | 'resume' | 'abort', actor: RequestActor): ApiResult {
+  async activation(action: 'pause' | 'resume' | 'abort', actor: RequestActor): Promise<ApiResult> {
     const { orchestrator } = this.deps;
     try {
-      orchestrator.activation(action, { reason: `paused by ${actor.username}` });
-      this.audited(actor, `upgrade.${action}`, `upgrade ${orchestrator.view().upgradeId}`);
+      await orchestrator.activation(action, { reason: `paused by ${actor.username}` });
+      await this.audited(actor, `upgrade.${action}`, `upgrade ${orchestrator.view().upgradeId}`);
       return { status: 202, body: orchestrator.view() };
     } catch (error) {
       return conflict(error);
     }
   }
 
-  apAction(rawMac: string, action: 'retry' | 'abort' | 'exclude' | 'include', actor: RequestActor): ApiResult {
+  async apAction(rawMac: string, action: 'retry' | 'abort' | 'exclude' | 'include', actor: RequestActor): Promise<ApiResult> {
     const mac = macSchema.safeParse(rawMac);
     if (!mac.success) return notAMac(rawMac);
     const actions = this.deps.orchestrator.apActions;
     try {
       const ap = action === 'retry' ? actions.retryNow(mac.data) : action === 'abort' ? actions.abort(mac.data) : actions.exclude(mac.data, action === 'exclude');
-      this.audited(actor, `ap.${action}`, `${ap.name} ${ap.mac}`);
+      await this.audited(actor, `ap.${action}`, `${ap.name} ${ap.mac}`);
       return { status: 202, body: { mac: ap.mac, name: ap.name, predownloadStatus: ap.predownloadStatus, activationExcluded: ap.activationExcluded } };
     } catch (error) {
       return conflict(error);
@@ -109,71 +109,71 @@ export class MaintenanceApi {
    * `ap image predownload site-tag NAME abort`: 202 `{ cancelled: true }` when the predownload was that site
    * tag's alone (it ends as Cancel ends it), or `{ cancelled: false, aborted: [names] }`; 409 when none of it runs.
    */
-  abortSiteTag(rawSiteTag: string, actor: RequestActor): ApiResult {
+  async abortSiteTag(rawSiteTag: string, actor: RequestActor): Promise<ApiResult> {
     const siteTag = siteTagSchema.safeParse(rawSiteTag);
     if (!siteTag.success) return { status: 400, body: { error: siteTag.error.issues[0].message } };
     try {
       const upgradeId = this.deps.orchestrator.view().upgradeId;
-      const stopped = this.deps.orchestrator.abortSiteTag(siteTag.data);
+      const stopped = await this.deps.orchestrator.abortSiteTag(siteTag.data);
       if (stopped === null) {
-        this.audited(actor, 'upgrade.cancel', `upgrade ${upgradeId} (site tag ${siteTag.data})`);
+        await this.audited(actor, 'upgrade.cancel', `upgrade ${upgradeId} (site tag ${siteTag.data})`);
         return { status: 202, body: { cancelled: true, aborted: [] } };
       }
-      for (const ap of stopped) this.audited(actor, 'ap.abort', `${ap.name} ${ap.mac} (site tag ${siteTag.data})`);
+      for (const ap of stopped) await this.audited(actor, 'ap.abort', `${ap.name} ${ap.mac} (site tag ${siteTag.data})`);
       return { status: 202, body: { cancelled: false, aborted: stopped.map((ap) => ap.name) } };
     } catch (error) {
       return conflict(error);
     }
   }
 
-  changeSchedule(rawId: string, body: unknown, actor: RequestActor): ApiResult {
+  async changeSchedule(rawId: string, body: unknown, actor: RequestActor): Promise<ApiResult> {
     const id = idSchema.safeParse(rawId);
     const parsed = scheduleChangeSchema.safeParse(body);
     if (!id.success) return { status: 400, body: { error: 'Invalid id' } };
     if (!parsed.success) return { status: 400, body: { error: 'Invalid schedule', issues: toFieldIssues(parsed.error) } };
     try {
-      const record = this.deps.scheduler.reschedule(id.data, parsed.data.at, parsed.data.windowEnd ?? null);
-      this.audited(actor, 'upgrade.schedule.change', `${record.action} ${record.id} to ${record.at}${record.windowEnd ? ` until ${record.windowEnd}` : ''}`);
+      const record = await this.deps.scheduler.reschedule(id.data, parsed.data.at, parsed.data.windowEnd ?? null);
+      await this.audited(actor, 'upgrade.schedule.change', `${record.action} ${record.id} to ${record.at}${record.windowEnd ? ` until ${record.windowEnd}` : ''}`);
       return { status: 200, body: record };
     } catch (error) {
       return conflict(error);
     }
   }
 
-  cancelSchedule(rawId: string, actor: RequestActor): ApiResult {
+  async cancelSchedule(rawId: string, actor: RequestActor): Promise<ApiResult> {
     const id = idSchema.safeParse(rawId);
     if (!id.success) return { status: 400, body: { error: 'Invalid id' } };
     try {
-      const record = this.deps.scheduler.cancel(id.data);
-      this.audited(actor, 'upgrade.schedule.cancel', `${record.action} ${record.id} at ${record.at}`);
+      const record = await this.deps.scheduler.cancel(id.data);
+      await this.audited(actor, 'upgrade.schedule.cancel', `${record.action} ${record.id} at ${record.at}`);
       return { status: 200, body: record };
     } catch (error) {
       return conflict(error);
     }
   }
 
-  listUpgrades(): ApiResult {
-    return { status: 200, body: this.deps.history.list() };
+  async listUpgrades(): Promise<ApiResult> {
+    return { status: 200, body: await this.deps.history.list() };
   }
 
-  getUpgrade(rawId: string): ApiResult {
+  async getUpgrade(rawId: string): Promise<ApiResult> {
     const id = idSchema.safeParse(rawId);
     if (!id.success) return { status: 400, body: { error: 'Invalid id' } };
-    const detail = this.deps.history.get(id.data);
+    const detail = await this.deps.history.get(id.data);
     return detail ? { status: 200, body: detail } : { status: 404, body: { error: `No upgrade ${id.data}` } };
   }
 
-  exportUpgrade(rawId: string): ApiResult {
-    const found = this.getUpgrade(rawId);
+  async exportUpgrade(rawId: string): Promise<ApiResult> {
+    const found = await this.getUpgrade(rawId);
     if (found.status !== 200) return found;
     return { status: 200, body: upgradeDetailCsv(found.body as UpgradeHistoryDetail), contentType: 'text/csv' };
   }
 
-  exportUpgrades(): ApiResult {
-    return { status: 200, body: upgradeHistoryCsv(this.deps.history.list()), contentType: 'text/csv' };
+  async exportUpgrades(): Promise<ApiResult> {
+    return { status: 200, body: upgradeHistoryCsv(await this.deps.history.list()), contentType: 'text/csv' };
   }
 
-  private audited(actor: RequestActor, action: AuditAction, detail: string): void {
-    this.deps.audit.record({ username: actor.username, sourceAddress: actor.sourceAddress, action, detail });
+  private async audited(actor: RequestActor, action: AuditAction, detail: string): Promise<void> {
+    await this.deps.audit.record({ username: actor.username, sourceAddress: actor.sourceAddress, action, detail });
   }
 }

@@ -61,7 +61,7 @@ describe('Export configuration', () => {
       // Switching to SFTP (with its password) leaves every server line as it was.
       for (const line of ['configure terminal', 'wireless profile image-download default', 'image-download-mode sftp', 'sftp-password 0 calo-Pa55word', 'end'])
         expect(await shell.command(line)).not.toContain('%');
-      const sealed = harness.instance.db.prepare('SELECT sftp_password FROM image_download_profile WHERE id = 1').pluck().get() as string;
+      const sealed = (await harness.instance.store.db.selectFrom('image_download_profile').select('sftp_password').where('id', '=', 1).executeTakeFirstOrThrow()).sftp_password;
       expect(exported().split('\n')).toEqual([...profileLines('sftp', [` sftp-password aes ${sealed}`]), '']);
       expect(await shown()).toEqual(profileLines('sftp', [` sftp-password aes ${sealed}`]));
     } finally {
@@ -78,8 +78,11 @@ describe('Export configuration', () => {
     expect(exported()).not.toMatch(/^\s*username /m);
   });
 
-  it('never prints a line break from a value stored before validation refused it: the line becomes a comment', () => {
-    harness.instance.db.prepare('UPDATE image_download_profile SET sftp_username = ?, sftp_image_path = ? WHERE id = 1').run(INJECTED, 'EWC/My Images');
+  it('never prints a line break from a value stored before validation refused it: the line becomes a comment', async () => {
+    // Written as an older console, before the rule, could have: the next start reads it.
+    await harness.instance.store.db.updateTable('image_download_profile').set({ sftp_username: INJECTED, sftp_image_path: 'EWC/My Images' }).where('id', '=', 1).execute();
+    await harness.stop();
+    harness = await startConsoleHarness({}, harness.config.dataDir);
     const text = exported();
     expect(text).not.toMatch(/^\s*username /m);
     expect(text).not.toContain('Pwn3d');

@@ -10,12 +10,11 @@ import { ADMIN, startConsoleHarness, type ConsoleHarness } from '../sim/testing/
 // "A profile field changes only when a save names it", checked on random sequences of saves through the
 // API (validation, merge, SQLite), each naming a random subset of fields with values the API accepts.
 let harness: ConsoleHarness;
-let stored: ProfileRepository;
+// The console's own database and key: what the next start would read.
+const stored = async () => (await ProfileRepository.load(harness.instance.store.db, EMPTY_PROFILE, loadSecretBox(harness.config.dataDir, undefined).box)).get();
 
 beforeAll(async () => {
   harness = await startConsoleHarness();
-  // The console's own database and key: what the next start would read.
-  stored = new ProfileRepository(harness.instance.db, EMPTY_PROFILE, loadSecretBox(harness.config.dataDir, undefined).box);
 });
 
 afterAll(async () => {
@@ -79,13 +78,13 @@ const save: fc.Arbitrary<ImageDownloadProfileInput> = fc.record(
 );
 
 describe('a profile field changes only when a save names it', () => {
-  it('holds for every save of random sequences naming random fields, on the stored profile and on the view', () => {
-    fc.assert(
-      fc.property(fc.array(save, { minLength: 1, maxLength: 8 }), (saves) => {
+  it('holds for every save of random sequences naming random fields, on the stored profile and on the view', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(save, { minLength: 1, maxLength: 8 }), async (saves) => {
         for (const input of saves) {
-          const before = stored.get();
-          const answer = harness.instance.api.saveProfile(input, ADMIN);
-          const after = stored.get();
+          const before = await stored();
+          const answer = await harness.instance.api.saveProfile(input, ADMIN);
+          const after = await stored();
           // A refused save names nothing; an accepted one names what its input named (the top-level server fields in the mode's slot).
           const named = answer.status === 200 ? namedFieldPaths(input, before.mode) : new Set<string>();
           expect(answer.status === 200 || answer.status === 400, JSON.stringify(answer)).toBe(true);

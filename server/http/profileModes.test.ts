@@ -42,8 +42,8 @@ describe('switching between TFTP and SFTP', () => {
     harness = await startConsoleHarness();
     await harness.startFleet(DEMO_FLEET.slice(0, 2));
     const { api } = harness.instance;
-    expect(api.saveProfile(tftpSaved(), ADMIN).status).toBe(200);
-    expect(api.saveProfile(sftpSaved, ADMIN).status).toBe(200);
+    expect((await api.saveProfile(tftpSaved(), ADMIN)).status).toBe(200);
+    expect((await api.saveProfile(sftpSaved, ADMIN)).status).toBe(200);
     expect(view(harness)).toMatchObject({ mode: 'SFTP', port: SFTP_PORT });
 
     // The admin switches back to TFTP and presses Save & Download: the save names the mode only.
@@ -62,7 +62,7 @@ describe('switching between TFTP and SFTP', () => {
     expect(syslog(harness)).not.toContain(`:${SFTP_PORT}`);
 
     // And back to SFTP: its own server, path and port, as saved.
-    expect(api.saveProfile({ mode: 'SFTP' }, ADMIN).status).toBe(200);
+    expect((await api.saveProfile({ mode: 'SFTP' }, ADMIN)).status).toBe(200);
     expect(view(harness)).toMatchObject({
       mode: 'SFTP',
       imageServer: '127.0.0.1',
@@ -76,30 +76,33 @@ describe('switching between TFTP and SFTP', () => {
   it('takes the top-level server fields for the selected mode only, both modes by name, and refuses the two disagreeing', async () => {
     harness = await startConsoleHarness();
     const { api } = harness.instance;
-    expect(api.saveProfile(tftpSaved(), ADMIN).status).toBe(200);
+    expect((await api.saveProfile(tftpSaved(), ADMIN)).status).toBe(200);
     // A script still sending the whole profile in the old shape, without a port: the TFTP slot keeps its own.
-    expect(api.saveProfile({ mode: 'TFTP', imageServer: '127.0.0.1', imagePath: '/EWC/other', parallelMode: true }, ADMIN).status).toBe(200);
+    expect((await api.saveProfile({ mode: 'TFTP', imageServer: '127.0.0.1', imagePath: '/EWC/other', parallelMode: true }, ADMIN)).status).toBe(200);
     expect(view(harness)).toMatchObject({ port: tftpd.port, tftp: { imageServer: '127.0.0.1', imagePath: '/EWC/other', port: tftpd.port }, sftp: { imageServer: '', imagePath: '', port: 22 } });
 
     // Both modes named at once, the selected one TFTP: the SFTP lines wait for when SFTP is chosen.
-    expect(api.saveProfile({ sftp: { imageServer: '10.0.0.7', imagePath: 'EWC/17_12_1_5', port: SFTP_PORT, username: 'calo' }, tftp: { port: 6969 } }, ADMIN).status).toBe(200);
+    expect((await api.saveProfile({ sftp: { imageServer: '10.0.0.7', imagePath: 'EWC/17_12_1_5', port: SFTP_PORT, username: 'calo' }, tftp: { port: 6969 } }, ADMIN)).status).toBe(200);
     expect(view(harness)).toMatchObject({ mode: 'TFTP', port: 6969, tftp: { port: 6969 }, sftp: { imageServer: '10.0.0.7', port: SFTP_PORT } });
 
     // What GET returned, sent back with another mode: its top-level server, path and port are TFTP's, not SFTP's, and the save says so.
-    const switched = api.saveProfile({ ...view(harness), mode: 'SFTP' }, ADMIN);
+    const switched = await api.saveProfile({ ...view(harness), mode: 'SFTP' }, ADMIN);
     expect(switched).toMatchObject({ status: 400, body: { issues: expect.arrayContaining([{ path: 'port', message: `port 6969 and sftp.port ${SFTP_PORT} differ: send one of them` }]) } });
-    const refused = api.saveProfile({ port: 70, tftp: { port: 71 } }, ADMIN);
+    const refused = await api.saveProfile({ port: 70, tftp: { port: 71 } }, ADMIN);
     expect(refused).toMatchObject({ status: 400, body: { issues: [{ path: 'port', message: 'port 70 and tftp.port 71 differ: send one of them' }] } });
     // SFTP without a password stored: the merged profile is refused, and nothing of the save is kept.
-    expect(api.saveProfile({ mode: 'SFTP', sftp: { port: 2223 } }, ADMIN)).toMatchObject({ status: 400, body: { issues: [{ path: 'sftp.password', message: 'Password is required in SFTP mode' }] } });
+    expect(await api.saveProfile({ mode: 'SFTP', sftp: { port: 2223 } }, ADMIN)).toMatchObject({
+      status: 400,
+      body: { issues: [{ path: 'sftp.password', message: 'Password is required in SFTP mode' }] },
+    });
     expect(view(harness)).toMatchObject({ mode: 'TFTP', sftp: { port: SFTP_PORT } });
 
     // In CCO mode no image server is in use: the view says null, and what GET returns can be sent back as it is.
     const cco = { catalogUrl: 'https://catalog.example.com', username: 'noc' };
-    expect(api.saveProfile({ mode: 'CCO', cco }, ADMIN).status).toBe(200);
+    expect((await api.saveProfile({ mode: 'CCO', cco }, ADMIN)).status).toBe(200);
     const inCco = view(harness);
     expect(inCco).toMatchObject({ mode: 'CCO', imageServer: null, imagePath: null, port: null, tftp: { port: 6969 }, sftp: { port: SFTP_PORT } });
-    expect(api.saveProfile(inCco, ADMIN).status).toBe(200);
+    expect((await api.saveProfile(inCco, ADMIN)).status).toBe(200);
     expect(view(harness)).toEqual(inCco);
   });
 });

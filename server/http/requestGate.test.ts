@@ -29,12 +29,12 @@ async function cookieFor(username: string, password: string): Promise<string> {
 beforeAll(async () => {
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ewc-gate-'));
   let gate: RequestGate | null = null;
-  httpServer = createServer((req, res) => {
-    if (!gate?.admit(req, res)) return;
+  httpServer = createServer(async (req, res) => {
+    if (!(await gate?.admit(req, res))) return;
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ actor: req.headers['x-ewc-actor'] ?? null }));
   });
-  instance = createConsole(httpServer, loadConfig({ EWC_DATA_DIR: dataDir, EWC_DEMO: '0', EWC_ADMIN_PASSWORD: ADMIN_PASSWORD, EWC_CLI_PORT: '0' }));
+  instance = await createConsole(httpServer, loadConfig({ EWC_DATA_DIR: dataDir, EWC_DEMO: '0', EWC_ADMIN_PASSWORD: ADMIN_PASSWORD, EWC_CLI_PORT: '0' }));
   gate = new RequestGate(instance.auth, { allowedHosts: { configured: [], listenHost: '127.0.0.1' }, limiter: instance.limiter });
   await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(httpServer.address() as AddressInfo).port}`;
@@ -126,7 +126,7 @@ describe('the request gate', () => {
     const snapshot = await new Promise((resolve) => browser.once('snapshot:sent', resolve));
     expect(snapshot).toHaveProperty('upgrade');
     const dropped = new Promise<string>((resolve) => browser.once('disconnect', (reason) => resolve(reason)));
-    instance.auth.logout(decodeURIComponent(sessionCookieValue.split('=')[1]), '127.0.0.1');
+    await instance.auth.logout(decodeURIComponent(sessionCookieValue.split('=')[1]), '127.0.0.1');
     expect(await dropped).toBe('io server disconnect');
     browser.close();
   });

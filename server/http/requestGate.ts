@@ -49,8 +49,11 @@ export class RequestGate {
     private readonly options: RequestGateOptions,
   ) {}
 
-  /** Returns true when the request may go on to Next.js; otherwise it has been answered. */
-  admit(req: IncomingMessage, res: ServerResponse): boolean {
+  /**
+   * Resolves true when the request may go on to Next.js; otherwise it has been answered. The session
+   * lookup is the one wait; the body waits unread in the socket meanwhile.
+   */
+  async admit(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
     delete req.headers[ACTOR_HEADER];
     const source = sourceAddressOf(req);
     req.headers[SOURCE_HEADER] = source;
@@ -72,7 +75,7 @@ export class RequestGate {
         return false;
       }
     }
-    const user = this.auth.sessionUser(sessionIdFromCookie(req.headers.cookie, secure));
+    const user = await this.auth.sessionUser(sessionIdFromCookie(req.headers.cookie, secure));
     if (!allows(accessFor(method, url.pathname), user?.role ?? null)) {
       if (user) answer(res, 403, 'Your role (monitor) can look but not change anything: ask an admin.');
       else if (isApi(url.pathname)) answer(res, 401, 'Log in first: this console needs a session.');

@@ -51,8 +51,8 @@ function send(method: string, route: string, options: { headers?: Record<string,
 beforeAll(async () => {
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ewc-gate-limits-'));
   let gate: RequestGate | null = null;
-  httpServer = createServer((req, res) => {
-    if (!gate?.admit(req, res)) return;
+  httpServer = createServer(async (req, res) => {
+    if (!(await gate?.admit(req, res))) return;
     let body = '';
     req.on('data', (chunk: Buffer) => (body += chunk.toString()));
     req.on('end', async () => {
@@ -61,7 +61,7 @@ beforeAll(async () => {
       res.end(JSON.stringify(result.body));
     });
   });
-  instance = createConsole(httpServer, loadConfig({ EWC_DATA_DIR: dataDir, EWC_DEMO: '0', EWC_ADMIN_PASSWORD: ADMIN_PASSWORD, EWC_CLI_PORT: '0' }));
+  instance = await createConsole(httpServer, loadConfig({ EWC_DATA_DIR: dataDir, EWC_DEMO: '0', EWC_ADMIN_PASSWORD: ADMIN_PASSWORD, EWC_CLI_PORT: '0' }));
   gate = new RequestGate(instance.auth, { allowedHosts: { configured: [], listenHost: '127.0.0.1' }, limiter: instance.limiter });
   await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
   port = (httpServer.address() as AddressInfo).port;
@@ -134,7 +134,7 @@ describe('the request gate: per-source limits', () => {
     expect(JSON.parse(limited[0].body).error).toMatch(/Too many login attempts (at once )?from 127\.0\.0\.2; try again in \d+ s/);
     expect(Number(limited[0].headers['retry-after'])).toBeGreaterThanOrEqual(1);
     // Only the attempts that passed the limit reached the audit trail.
-    expect(instance.auth.audit.recent(500).filter((e) => e.action === 'login.failed' && e.sourceAddress === '127.0.0.2').length).toBe(200 - limited.length);
+    expect((await instance.auth.audit.recent(500)).filter((e) => e.action === 'login.failed' && e.sourceAddress === '127.0.0.2').length).toBe(200 - limited.length);
     console.log(`real login during a flood of 200 wrong ones: ${realMs.toFixed(0)} ms; ${limited.length} of 200 answered 429`);
   });
 
@@ -222,20 +222,20 @@ function openSsh(args: string[]): Promise<{ code: number | null; stderr: string;
   });
 }
 
-const failedLogins = (source: string) => instance.auth.audit.recent(2000).filter((e) => e.action === 'login.failed' && e.sourceAddress === source).length;
+const failedLogins = async (source: string) => (await instance.auth.audit.recent(2000)).filter((e) => e.action === 'login.failed' && e.sourceAddress === source).length;
 
 describe('one per-source limiter for the web login and the SSH CLI', () => {
   it("closes an SSH connection after three wrong passwords, as OpenSSH's MaxAuthTries does", async () => {
     expect(MAX_AUTH_TRIES).toBe(3);
     const attempt = await sshPasswords('127.0.0.5', 'tries-ssh2', ['one-wrong', 'two-wrong', 'three-wrong', 'four-wrong', 'five-wrong']);
     expect(attempt).toEqual({ outcome: 'closed', offered: MAX_AUTH_TRIES });
-    expect(failedLogins('127.0.0.5 (ssh)')).toBe(3);
+    expect(await failedLogins('127.0.0.5 (ssh)')).toBe(3);
 
     // OpenSSH's own client, allowed ten password prompts, is asked three times and then disconnected.
     const ssh = await openSsh(['-b', '127.0.0.6', '-o', 'PreferredAuthentications=password', 'tries-openssh@127.0.0.1', 'show privilege']);
     expect(ssh.prompts).toBe(3);
     expect(ssh.code).toBe(255);
-    expect(failedLogins('127.0.0.6 (ssh)')).toBe(3);
+    expect(await failedLogins('127.0.0.6 (ssh)')).toBe(3);
   });
 
   it('counts public keys the account does not hold as failed attempts too', async () => {
@@ -267,7 +267,7 @@ describe('one per-source limiter for the web login and the SSH CLI', () => {
     expect(floodStillRunning).toBe(true);
 
     // Only the source's burst of 20 reached scrypt (each one a line in the audit trail); the rest were refused unhashed.
-    const hashed = failedLogins(`${flooder} (ssh)`);
+    const hashed = await failedLogins(`${flooder} (ssh)`);
     expect(hashed).toBeLessThanOrEqual(20);
     expect(outcomes.filter((o) => o === 'logged in')).toEqual([]);
     expect(outcomes.filter((o) => o === 'closed').length).toBe(200 - hashed);
@@ -283,12 +283,12 @@ describe('one per-source limiter for the web login and the SSH CLI', () => {
     while (outcomes.length < 40 && outcomes.at(-1) !== 'closed') outcomes.push((await sshPasswords(source, `budget${outcomes.length}`, ['wrong-password'])).outcome);
     expect(outcomes.at(-1)).toBe('closed');
     expect(outcomes.slice(0, 20)).toEqual(Array(20).fill('refused'));
-    const hashed = failedLogins(`${source} (ssh)`);
+    const hashed = await failedLogins(`${source} (ssh)`);
     expect(hashed).toBe(outcomes.length - 1);
     // Spent over SSH, refused on the web: the right password is not even looked at.
     const web = await send('POST', '/api/auth/login', { localAddress: source, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }) });
     expect(web.status).toBe(429);
     expect(JSON.parse(web.body).error).toMatch(/^Too many login attempts from 127\.0\.0\.9; try again in \d+ s\.$/);
-    expect(failedLogins(`${source} (ssh)`)).toBe(hashed);
+    expect(await failedLogins(`${source} (ssh)`)).toBe(hashed);
   }, 60_000);
 });

@@ -47,9 +47,9 @@ function refusal(status: number, error: string): Response {
  * the request gate: a request that reaches a handler some other way (Next.js fetching its own routes,
  * a future proxy path) gets no further without a session than it would at the gate.
  */
-function authorize(request: Request, apis: { auth: AuthApi }, sourceAddress: string, sessionId: string | null): RequestActor | Response {
+async function authorize(request: Request, apis: { auth: AuthApi }, sourceAddress: string, sessionId: string | null): Promise<RequestActor | Response> {
   const access = accessFor(request.method, new URL(request.url).pathname);
-  const user = apis.auth.sessionUser(sessionId);
+  const user = await apis.auth.sessionUser(sessionId);
   if (!allows(access, user?.role ?? null)) {
     return user ? refusal(403, 'Your role (monitor) can look but not change anything: ask an admin.') : refusal(401, 'Log in first: this console needs a session.');
   }
@@ -63,9 +63,9 @@ export async function respond(request: Request, call: Call): Promise<Response> {
   const sourceAddress = request.headers.get(SOURCE_HEADER) ?? 'unknown';
   const secure = request.headers.get(SECURE_TRANSPORT_HEADER) === '1';
   const sessionId = sessionIdFromCookie(request.headers.get('cookie'), secure);
-  const actor = authorize(request, apis, sourceAddress, sessionId);
-  if (actor instanceof Response) return actor;
   try {
+    const actor = await authorize(request, apis, sourceAddress, sessionId);
+    if (actor instanceof Response) return actor;
     return toResponse(
       await call({
         api: apis.console,

@@ -33,11 +33,15 @@ export function attachBrowserAuth(io: SocketServer, auth: AuthService, behindTls
     const origin = checkOrigin({ method: 'POST', headers: { ...headers, origin: headers.origin ?? `http://${headers.host}` } });
     if (!origin.ok) return next(new Error('forbidden: cross-site connection refused'));
     const sessionId = sessionIdFromCookie(headers.cookie, isSecureTransport(socket.request, behindTlsProxy));
-    const user = auth.sessionUser(sessionId);
-    if (!sessionId || !user) return next(new Error('unauthorized: log in first'));
-    socket.data.sessionHash = hashSessionId(sessionId);
-    socket.data.user = user;
-    next();
+    auth.sessionUser(sessionId).then(
+      (user) => {
+        if (!sessionId || !user) return next(new Error('unauthorized: log in first'));
+        socket.data.sessionHash = hashSessionId(sessionId);
+        socket.data.user = user;
+        next();
+      },
+      (error: Error) => next(new Error(`unavailable: ${error.message}`)),
+    );
   });
   return auth.onSessionEnded(({ idHash }) => {
     for (const socket of browsers.sockets.values()) {

@@ -1,47 +1,47 @@
 import { sshPublicKeyInputSchema } from '../../lib/sshKeys';
 import { toFieldIssues } from '../../lib/imageDownloadProfile';
 import type { AuthService } from '../auth/authService';
-import { parsePublicKeyLine, type SshKeyRepository } from '../cli/sshKeyRepository';
+import { parsePublicKeyLine, type SshKeys } from '../cli/sshKeys';
 import type { ApiResult } from './apiResult';
 import type { RequestActor } from '../../lib/requestActor';
 
 /** The SSH public keys an admin gives an account for the CLI: `GET/POST /api/users/NAME/ssh-keys`, `DELETE …/ssh-keys/ID`. */
 export class SshKeysApi {
   constructor(
-    private readonly keys: SshKeyRepository,
+    private readonly keys: SshKeys,
     private readonly auth: AuthService,
   ) {}
 
-  list(username: string): ApiResult {
-    const user = this.user(username);
+  async list(username: string): Promise<ApiResult> {
+    const user = await this.user(username);
     if (!user) return { status: 404, body: { error: `No user ${username}` } };
-    return { status: 200, body: { keys: this.keys.list(user) } };
+    return { status: 200, body: { keys: await this.keys.list(user) } };
   }
 
-  add(username: string, body: unknown, actor: RequestActor): ApiResult {
+  async add(username: string, body: unknown, actor: RequestActor): Promise<ApiResult> {
     const parsed = sshPublicKeyInputSchema.safeParse(body);
     if (!parsed.success) return { status: 400, body: { error: 'Invalid public key', issues: toFieldIssues(parsed.error) } };
-    const user = this.user(username);
+    const user = await this.user(username);
     if (!user) return { status: 404, body: { error: `No user ${username}` } };
     const key = parsePublicKeyLine(parsed.data.publicKey);
     if (!key.ok) return { status: 400, body: { error: key.message, issues: [{ path: 'publicKey', message: key.message }] } };
-    const added = this.keys.add(user, key.key, key.blob);
+    const added = await this.keys.add(user, key.key, key.blob);
     if (!added) return { status: 409, body: { error: `${user} already has this key` } };
-    this.auth.audit.record({ username: actor.username, sourceAddress: actor.sourceAddress, action: 'user.sshKey.add', detail: `${user} ${added.keyType} ${added.fingerprint}` });
+    await this.auth.audit.record({ username: actor.username, sourceAddress: actor.sourceAddress, action: 'user.sshKey.add', detail: `${user} ${added.keyType} ${added.fingerprint}` });
     return { status: 201, body: { key: added } };
   }
 
-  remove(username: string, id: string, actor: RequestActor): ApiResult {
-    const user = this.user(username);
+  async remove(username: string, id: string, actor: RequestActor): Promise<ApiResult> {
+    const user = await this.user(username);
     const keyId = /^\d{1,12}$/.test(id) ? Number(id) : null;
-    const fingerprint = user && keyId !== null ? this.keys.remove(user, keyId) : null;
+    const fingerprint = user && keyId !== null ? await this.keys.remove(user, keyId) : null;
     if (!user || !fingerprint) return { status: 404, body: { error: `No such key for ${username}` } };
-    this.auth.audit.record({ username: actor.username, sourceAddress: actor.sourceAddress, action: 'user.sshKey.remove', detail: `${user} ${fingerprint}` });
+    await this.auth.audit.record({ username: actor.username, sourceAddress: actor.sourceAddress, action: 'user.sshKey.remove', detail: `${user} ${fingerprint}` });
     return { status: 200, body: { ok: true } };
   }
 
   /** The account's name as stored (names compare case-insensitively), or null. */
-  private user(username: string): string | null {
-    return this.auth.listUsers().find((u) => u.username.toLowerCase() === username.toLowerCase())?.username ?? null;
+  private async user(username: string): Promise<string | null> {
+    return (await this.auth.listUsers()).find((u) => u.username.toLowerCase() === username.toLowerCase())?.username ?? null;
   }
 }

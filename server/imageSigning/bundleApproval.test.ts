@@ -94,9 +94,9 @@ describe('an unsigned bundle under EWC_REQUIRE_SIGNED_IMAGES=ask', () => {
 
     // Anything but every file with the digest shown is refused, and nothing is trusted.
     const [g6, g8] = IMAGE_TYPES.map(onServer);
-    expect(approve(h, [{ name: 'ap1g8', sha256: g8.sha256 }])).toMatchObject({ status: 409, body: { error: expect.stringContaining(`ap1g6 is missing (sha256 ${g6.sha256})`) } });
+    expect(await approve(h, [{ name: 'ap1g8', sha256: g8.sha256 }])).toMatchObject({ status: 409, body: { error: expect.stringContaining(`ap1g6 is missing (sha256 ${g6.sha256})`) } });
     expect(
-      approve(
+      await approve(
         h,
         [g8, { name: 'ap1g6', sha256: g8.sha256 }].map(({ name, sha256 }) => ({ name, sha256 })),
       ),
@@ -105,18 +105,21 @@ describe('an unsigned bundle under EWC_REQUIRE_SIGNED_IMAGES=ask', () => {
       body: { error: expect.stringContaining(`ap1g6 is sha256 ${g6.sha256}, not ${g8.sha256}`) },
     });
     expect(
-      approve(
+      await approve(
         h,
         [...[g8, g6], { name: 'ap3g3', sha256: g8.sha256 }].map(({ name, sha256 }) => ({ name, sha256 })),
       ),
     ).toMatchObject({ status: 409 });
-    expect(approve(h, [{ name: 'ap1g8', sha256: 'not-a-digest' }])).toMatchObject({ status: 400 });
-    expect(approve(h, [])).toMatchObject({ status: 400 });
-    expect(h.instance.auth.audit.recent().filter((e) => e.action === 'image.trust')).toEqual([]);
+    expect(await approve(h, [{ name: 'ap1g8', sha256: 'not-a-digest' }])).toMatchObject({ status: 400 });
+    expect(await approve(h, [])).toMatchObject({ status: 400 });
+    expect((await h.instance.auth.audit.recent()).filter((e) => e.action === 'image.trust')).toEqual([]);
     expect(upgrade(h).bundleApproval).not.toBeNull();
 
     // Digests in capitals, as some vendor pages print them, are the same digests; the files as GET shows them (size too) are accepted.
-    expect(approve(h, [g8, { ...g6, sha256: g6.sha256.toUpperCase() }])).toMatchObject({ status: 200 });
+    // Two admins approving at once (the page and the CLI): one trusts the files, the other finds nothing waiting any more.
+    const both = await Promise.all([approve(h, [g8, { ...g6, sha256: g6.sha256.toUpperCase() }]), approve(h, [g8, g6])]);
+    expect(both.map((answer) => answer.status)).toEqual([200, 409]);
+    expect(both[1].body).toMatchObject({ error: 'No bundle is waiting for approval: nothing was trusted.' });
     expect((await finished(h)).stage).toBe('Activate');
     expect(upgrade(h).bundleApproval).toBeNull();
     for (const ap of FLEET) {
@@ -124,7 +127,7 @@ describe('an unsigned bundle under EWC_REQUIRE_SIGNED_IMAGES=ask', () => {
       expect(syslog(h)).toContain(`${ap.name}: status 'Image verify success (SHA-256 trusted by admin: the image is not signed).'`);
     }
     const detail = `unsigned bundle ${bundlePath()}: ap1g6 (${g6.size} bytes) sha256 ${g6.sha256}, ap1g8 (${g8.size} bytes) sha256 ${g8.sha256}`;
-    expect(h.instance.auth.audit.recent().filter((e) => e.action === 'image.trust')).toMatchObject([
+    expect((await h.instance.auth.audit.recent()).filter((e) => e.action === 'image.trust')).toMatchObject([
       { username: 'admin', detail: `unsigned bundle ${bundlePath()}: ap1g6 (${g6.size} bytes) sha256 ${g6.sha256}` },
       { username: 'admin', detail: `unsigned bundle ${bundlePath()}: ap1g8 (${g8.size} bytes) sha256 ${g8.sha256}` },
     ]);
@@ -142,7 +145,7 @@ describe('an unsigned bundle under EWC_REQUIRE_SIGNED_IMAGES=ask', () => {
     expect((await h.instance.api.startDownload(profile(), ADMIN)).status).toBe(202);
     const first = await held(h);
     expect(
-      approve(
+      await approve(
         h,
         first.bundleApproval!.files.map(({ name, sha256 }) => ({ name, sha256 })),
       ),
@@ -152,7 +155,7 @@ describe('an unsigned bundle under EWC_REQUIRE_SIGNED_IMAGES=ask', () => {
     // The same bundle again: it goes through without asking.
     expect((await h.instance.api.startDownload(profile(), ADMIN)).status).toBe(202);
     expect((await finished(h)).stage).toBe('Activate');
-    expect(h.instance.auth.audit.recent().filter((e) => e.action === 'image.trust')).toHaveLength(IMAGE_TYPES.length);
+    expect((await h.instance.auth.audit.recent()).filter((e) => e.action === 'image.trust')).toHaveLength(IMAGE_TYPES.length);
 
     // ap1g8 changes on the image server: same name, other bytes.
     const original = fs.readFileSync(imageFile('ap1g8'));
@@ -167,9 +170,9 @@ describe('an unsigned bundle under EWC_REQUIRE_SIGNED_IMAGES=ask', () => {
       // Only the changed file waits; its AP is offered nothing of it.
       expect(apRow(h, FLEET[0].mac)).toMatchObject({ backupImage: before.backupImage });
       expect(agentFiles(h, FLEET[0].mac).filter((name) => name.endsWith('.part') || name.endsWith('.part.json'))).toEqual([]);
-      expect(h.instance.api.cancel(ADMIN).status).toBe(202);
+      expect((await h.instance.api.cancel(ADMIN)).status).toBe(202);
       expect(upgrade(h).bundleApproval).toBeNull();
-      expect(approve(h, [{ name: 'ap1g8', sha256: onServer('ap1g8').sha256 }])).toMatchObject({ status: 409, body: { error: 'No bundle is waiting for approval: nothing was trusted.' } });
+      expect(await approve(h, [{ name: 'ap1g8', sha256: onServer('ap1g8').sha256 }])).toMatchObject({ status: 409, body: { error: 'No bundle is waiting for approval: nothing was trusted.' } });
     } finally {
       fs.writeFileSync(imageFile('ap1g8'), original);
     }
@@ -192,9 +195,11 @@ describe('a controller restarted while it holds an unsigned bundle', () => {
     expect((await held(restarted)).bundleApproval).toEqual(before);
     for (const ap of FLEET) expect(agentFiles(restarted, ap.mac)).toEqual([]);
     expect(
-      approve(
-        restarted,
-        before!.files.map(({ name, sha256 }) => ({ name, sha256 })),
+      (
+        await approve(
+          restarted,
+          before!.files.map(({ name, sha256 }) => ({ name, sha256 })),
+        )
       ).status,
     ).toBe(200);
     expect((await finished(restarted)).stage).toBe('Activate');
@@ -209,8 +214,8 @@ describe('the CLI and an unsigned bundle, over plain ssh', () => {
     const port = await h.instance.cli.listening;
     const keyFile = path.join(h.config.dataDir, 'id_ed25519');
     await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'automation@host', '-f', keyFile]);
-    expect(new SshKeysApi(h.instance.sshKeys, h.instance.auth).add('admin', { publicKey: fs.readFileSync(`${keyFile}.pub`, 'utf8') }, ADMIN).status).toBe(201);
-    expect(h.instance.api.saveProfile(profile(), ADMIN).status).toBe(200);
+    expect((await new SshKeysApi(h.instance.sshKeys, h.instance.auth).add('admin', { publicKey: fs.readFileSync(`${keyFile}.pub`, 'utf8') }, ADMIN)).status).toBe(201);
+    expect((await h.instance.api.saveProfile(profile(), ADMIN)).status).toBe(200);
     await h.startFleet(FLEET);
     const ssh = (command: string) =>
       new Promise<{ output: string; code: number | null }>((resolve, reject) => {
@@ -241,7 +246,7 @@ describe('the CLI and an unsigned bundle, over plain ssh', () => {
       code: 0,
     });
     expect((await finished(h)).stage).toBe('Activate');
-    expect(h.instance.auth.audit.recent().filter((e) => e.action === 'image.trust')).toMatchObject(IMAGE_TYPES.map(() => ({ username: 'admin', sourceAddress: '127.0.0.1 (ssh)' })));
+    expect((await h.instance.auth.audit.recent()).filter((e) => e.action === 'image.trust')).toMatchObject(IMAGE_TYPES.map(() => ({ username: 'admin', sourceAddress: '127.0.0.1 (ssh)' })));
     expect(await ssh('ap image predownload approve')).toEqual({ output: '% Error: No bundle is waiting for approval.\n', code: 1 });
   });
 });

@@ -1,4 +1,6 @@
-import type { Db } from '../store/database';
+import { digestTrustRows } from '../store/digestTrustRepository';
+import type { TrustedImageDigestTable } from '../store/schema';
+import { afterCommit, inTransaction, type Executor } from '../store/store';
 
 /** A file an admin trusted by its SHA-256: what stands in for a vendor signature on an unsigned image. */
 export interface TrustedDigest {
@@ -13,44 +15,57 @@ export interface TrustedDigest {
 /** The source name of Desktop (HTTP) uploads in the trust list. */
 export const DESKTOP_TRUST_SOURCE = 'desktop';
 
-interface Row {
-  source: string;
-  name: string;
-  sha256: string;
-  size: number;
-  trusted_by: string;
-  trusted_at: string;
-}
+const toTrusted = (row: TrustedImageDigestTable): TrustedDigest => ({ source: row.source, name: row.name, sha256: row.sha256, size: row.size, trustedBy: row.trusted_by, trustedAt: row.trusted_at });
 
-const toTrusted = (row: Row): TrustedDigest => ({ source: row.source, name: row.name, sha256: row.sha256, size: row.size, trustedBy: row.trusted_by, trustedAt: row.trusted_at });
+const key = (source: string, name: string, sha256: string) => JSON.stringify([source, name, sha256]);
 
 /**
  * The admins' trust decisions, per source, file name and SHA-256. Trusting the same file again
  * keeps the first decision (the same image needs no second approval); another digest is another
- * decision. Who trusted what also goes into the audit trail, written by the caller.
+ * decision. Who trusted what also goes into the audit trail, written by the caller. Every delivery
+ * of an unsigned image asks again, so the list is kept in memory, read at start and changed with its rows.
  */
 export class DigestTrust {
-  constructor(private readonly db: Db) {}
+  private readonly decisions = new Map<string, TrustedDigest>();
 
-  /** Records the files as trusted by `username`; answers each file's decision, earlier ones kept. */
-  trust(source: string, files: readonly { name: string; size: number; sha256: string }[], username: string): TrustedDigest[] {
-    const insert = this.db.prepare('INSERT OR IGNORE INTO trusted_image_digest (source, name, sha256, size, trusted_by, trusted_at) VALUES (?, ?, ?, ?, ?, ?)');
+  private constructor(
+    private readonly db: Executor,
+    rows: readonly TrustedImageDigestTable[],
+  ) {
+    for (const row of rows) this.remember(toTrusted(row));
+  }
+
+  static async load(db: Executor): Promise<DigestTrust> {
+    return new DigestTrust(db, await digestTrustRows.all(db));
+  }
+
+  /** Records the files as trusted by `username` (in `db`'s transaction when it is one); answers each file's decision, earlier ones kept. */
+  trust(source: string, files: readonly { name: string; size: number; sha256: string }[], username: string, db: Executor = this.db): Promise<TrustedDigest[]> {
     const now = new Date().toISOString();
-    return this.db.transaction(() =>
-      files.map((file) => {
-        insert.run(source, file.name, file.sha256, file.size, username, now);
-        return this.find(source, file.sha256, file.name)!;
-      }),
-    )();
+    return inTransaction(db, async (tx) => {
+      await digestTrustRows.insertNew(
+        tx,
+        files.map((file) => ({ source, name: file.name, sha256: file.sha256, size: file.size, trusted_by: username, trusted_at: now })),
+      );
+      const decisions: TrustedDigest[] = [];
+      for (const file of files) decisions.push(toTrusted((await digestTrustRows.find(tx, source, file.sha256, file.name))!));
+      afterCommit(tx, () => decisions.forEach((decision) => this.remember(decision)));
+      return decisions;
+    });
   }
 
   /** The decision that trusted this digest from this source (under this name, when given), or null. */
   find(source: string, sha256: string, name?: string): TrustedDigest | null {
-    const row = (
-      name === undefined
-        ? this.db.prepare('SELECT * FROM trusted_image_digest WHERE source = ? AND sha256 = ? ORDER BY trusted_at LIMIT 1').get(source, sha256)
-        : this.db.prepare('SELECT * FROM trusted_image_digest WHERE source = ? AND sha256 = ? AND name = ?').get(source, sha256, name)
-    ) as Row | undefined;
-    return row ? toTrusted(row) : null;
+    if (name !== undefined) return this.decisions.get(key(source, name, sha256)) ?? null;
+    // Any name: the earliest decision.
+    let earliest: TrustedDigest | null = null;
+    for (const decision of this.decisions.values()) {
+      if (decision.source === source && decision.sha256 === sha256 && (!earliest || decision.trustedAt < earliest.trustedAt)) earliest = decision;
+    }
+    return earliest;
+  }
+
+  private remember(decision: TrustedDigest): void {
+    this.decisions.set(key(decision.source, decision.name, decision.sha256), decision);
   }
 }

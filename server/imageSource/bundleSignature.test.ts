@@ -8,7 +8,7 @@ import { sha256OfFile } from '../imageSigning/fileDigest';
 import { ImageFetchError, type ImageSource } from './imageSource';
 import { checkCachedImage, readBundleSignature, withBundleTrust, type BundleSigning } from './bundleSignature';
 import { DigestTrust } from '../imageSigning/digestTrust';
-import { openDatabase } from '../store/database';
+import { openDataDirStore } from '../store/store';
 import { verifiedWords } from '../imageSigning/imageVerification';
 import type { TrustedDigest } from '../imageSigning/digestTrust';
 import { writeSignedManifest } from '../imageSigning/imageManifest';
@@ -78,12 +78,13 @@ describe('what vouches for an image before delivery', () => {
   it("pins an image server bundle's digests under its URL: each delivery of a file whose bytes changed is refused, whatever its name", async () => {
     const bundle = tmp();
     fs.writeFileSync(path.join(bundle, 'ap1g8'), 'vendor image');
-    const trust = new DigestTrust(openDatabase(tmp()));
+    const store = await openDataDirStore(tmp());
+    const trust = await DigestTrust.load(store.db);
     const server = { displayUrl: (name: string) => `tftp://10.0.0.5/EWC/17_15_2/${name}`, fetch: folderSource(bundle).fetch };
     const source = withBundleTrust(server, trust);
     const approved = await cachedImage(bundle, 'ap1g8');
     const unsigned: BundleSigning = { ok: true, value: { kind: 'unsigned', allowUnsigned: false } };
-    trust.trust('tftp://10.0.0.5/EWC/17_15_2', [{ name: 'ap1g8', size: approved.size, sha256: approved.sha256 }], 'noc-lead');
+    await trust.trust('tftp://10.0.0.5/EWC/17_15_2', [{ name: 'ap1g8', size: approved.size, sha256: approved.sha256 }], 'noc-lead');
     expect(checkCachedImage(unsigned, approved, source)).toMatchObject({ ok: true, value: { method: 'trusted-digest', sha256: approved.sha256, trustedBy: 'noc-lead' } });
 
     fs.writeFileSync(path.join(bundle, 'ap1g8'), 'vendor image, changed');
@@ -96,5 +97,6 @@ describe('what vouches for an image before delivery', () => {
     expect(checkCachedImage(unsigned, { ...approved, fileName: 'ap1g7' }, source).ok).toBe(false);
     const elsewhere = withBundleTrust({ ...server, displayUrl: (name: string) => `tftp://10.0.0.6/EWC/17_15_2/${name}` }, trust);
     expect(checkCachedImage(unsigned, approved, elsewhere).ok).toBe(false);
+    await store.close();
   });
 });

@@ -56,7 +56,7 @@ export function createCcoImageSource(profile: StoredProfile, deps: CcoSourceDeps
   };
 
   const buildPlan = async (signal: AbortSignal): Promise<{ version: string; files: Map<string, HttpsBundleEntry> }> => {
-    const answer = await firmwareCheck(catalogClientOptions(profile, deps.network, deps.caller, signal), fleetCheckRequest(deps.aps(), deps.controllerVersion(), deps.caller));
+    const answer = await firmwareCheck(await catalogClientOptions(profile, deps.network, deps.caller, signal), await fleetCheckRequest(deps.aps(), deps.controllerVersion(), deps.caller));
     const version = targetVersion(answer, release);
     if (!version) throw new CatalogError('not-found', `No release ${release} in the catalog for this network`);
     const files = new Map<string, HttpsBundleEntry>();

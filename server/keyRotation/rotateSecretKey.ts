@@ -1,6 +1,6 @@
 import fs from 'node:fs';
-import { openDatabase } from '../store/database';
-import { EMPTY_PROFILE, ProfileRepository } from '../store/profileRepository';
+import { ProfileRepository } from '../store/profileRepository';
+import { openDataDirStore } from '../store/store';
 import { UpgradeRunRepository } from '../store/upgradeRunRepository';
 import { loadSecretBox, SecretBox, secretKeyFile, writeSecretKeyFile } from '../secrets/secretBox';
 
@@ -15,22 +15,25 @@ export interface RotationResult {
  * written beside the old one before the database changes and moved over it after, so no state leaves
  * secrets sealed with a key that is nowhere on disk.
  */
-export function rotateSecretKey(dataDir: string, envKey: string | undefined, nextKey: Buffer): RotationResult {
+export async function rotateSecretKey(dataDir: string, envKey: string | undefined, nextKey: Buffer): Promise<RotationResult> {
   const { box: current } = loadSecretBox(dataDir, envKey);
   const next = new SecretBox(nextKey);
   const keyFile = envKey ? null : secretKeyFile(dataDir);
   const staged = keyFile ? `${keyFile}.new` : null;
   if (staged) writeSecretKeyFile(staged, nextKey);
-  const db = openDatabase(dataDir);
+  const store = await openDataDirStore(dataDir).catch((error: unknown) => {
+    if (staged) fs.rmSync(staged, { force: true });
+    throw error;
+  });
   try {
     // The profile and the snapshot a running upgrade resumes with after a restart, in one transaction.
-    const resealed = db.transaction(() => new ProfileRepository(db, EMPTY_PROFILE, current).reseal(next) + UpgradeRunRepository.reseal(db, current, next))();
+    const resealed = await store.transaction(async (tx) => (await ProfileRepository.reseal(tx, current, next)) + (await UpgradeRunRepository.reseal(tx, current, next)));
     if (keyFile && staged) fs.renameSync(staged, keyFile);
     return { resealed, keyFile };
   } catch (error) {
     if (staged) fs.rmSync(staged, { force: true });
     throw error;
   } finally {
-    db.close();
+    await store.close();
   }
 }

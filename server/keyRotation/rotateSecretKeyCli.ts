@@ -6,7 +6,7 @@ import { generateSecretKey, parseSecretKey } from '../secrets/secretBox';
 try {
   const config = loadConfig();
   const nextKey = process.env.EWC_NEW_SECRET_KEY ? parseSecretKey(process.env.EWC_NEW_SECRET_KEY) : generateSecretKey();
-  const { resealed, keyFile } = rotateSecretKey(config.dataDir, config.secretKey, nextKey);
+  const { resealed, keyFile } = await rotateSecretKey(config.dataDir, config.secretKey, nextKey);
   if (keyFile) {
     console.log(`Re-encrypted ${resealed} stored secret(s); the new key is in ${keyFile} (mode 0600).`);
   } else {

@@ -80,7 +80,7 @@ export class MetricsEndpoint {
       const key = `${checked.user.username}\n${sourceAddress}`;
       if (!this.audited.has(key)) {
         this.audited.add(key);
-        this.options.auth.audit.record({
+        await this.options.auth.audit.record({
           username: checked.user.username,
           sourceAddress,
           action: 'login',

@@ -66,7 +66,7 @@ describe('GET /metrics scraped by Prometheus', () => {
     expect(text).toMatch(/^nodejs_eventloop_lag_p99_seconds \S+$/m);
     expect(text).toMatch(/^process_resident_memory_bytes \d+$/m);
     // A failed Basic login counts as one at the web login: the audit trail has it.
-    expect(harness.instance.auth.audit.recent().some((e) => e.username === MONITOR.username && e.action === 'login.failed')).toBe(true);
+    expect((await harness.instance.auth.audit.recent()).some((e) => e.username === MONITOR.username && e.action === 'login.failed')).toBe(true);
     // No session was opened for it: the page's cookie is never set here.
     expect(ok.headers.get('set-cookie')).toBeNull();
   });

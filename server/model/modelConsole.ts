@@ -12,6 +12,8 @@ import { startConsoleHarness, type ConsoleHarness } from '../sim/testing/console
 import { freeTcpPort } from '../sim/testing/freeTcpPort';
 import { MODEL_FLEET, INITIAL_APS, type ModelWorld } from './modelWorld';
 import { PageProbe } from './pageProbe';
+import { accessPointRows } from '../store/accessPointRows';
+import { ProfileRepository } from '../store/profileRepository';
 import { ApStorage, apStorageDir } from '../sim/ap/apStorage';
 
 const CLI_ADMIN: CliActor = { username: 'admin', role: 'admin', sourceAddress: '127.0.0.1 (ssh)' };
@@ -155,14 +157,14 @@ export class ModelConsole {
   }
 
   /** Whether an image download profile was ever saved (until then the console downloads nothing at join). */
-  profileSaved(): boolean {
-    return this.harness.instance.db.prepare('SELECT 1 FROM image_download_profile WHERE id = 1').get() !== undefined;
+  profileSaved(): Promise<boolean> {
+    return ProfileRepository.isStored(this.harness.instance.store.db);
   }
 
   /** What the store holds of each AP: the upgrade it belongs to and its status (written at the store's next tick). */
-  stored(): Map<string, { upgradeId: number | null; status: string }> {
-    const rows = this.harness.instance.db.prepare('SELECT mac, upgrade_id, predownload_status FROM access_point').all() as { mac: string; upgrade_id: number | null; predownload_status: string }[];
-    return new Map(rows.map((row) => [row.mac, { upgradeId: row.upgrade_id, status: row.predownload_status }]));
+  async stored(): Promise<Map<string, { upgradeId: number | null; status: string }>> {
+    const rows = await accessPointRows.all(this.harness.instance.store.db);
+    return new Map(rows.map((row) => [row.mac, { upgradeId: row.upgradeId, status: row.predownloadStatus }]));
   }
 
   async dispose(): Promise<void> {

@@ -19,9 +19,9 @@ export type Overlook = (violation: Violation) => boolean;
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function until(deadlineMs: number, done: () => boolean): Promise<boolean> {
+async function until(deadlineMs: number, done: () => boolean | Promise<boolean>): Promise<boolean> {
   const deadline = Date.now() + deadlineMs;
-  while (!done()) {
+  while (!(await done())) {
     if (Date.now() > deadline) return false;
     await pause(POLL_MS);
   }
@@ -143,7 +143,7 @@ export class ModelSystem {
     }
     if (rest) await until(REST_WAIT_MS, () => atRest(sut.read().upgrade, sut.read().apImage.aps));
     if (!(await this.storeCaughtUp())) {
-      const stored = sut.stored();
+      const stored = await sut.stored();
       for (const row of sut.read().apImage.aps) {
         if (stored.get(row.mac)?.status !== row.predownloadStatus)
           found.push(violation('surfacesAgree', `${row.name}: the store holds ${stored.get(row.mac)?.status} ${STORE_WAIT_MS / 1000} s after GET /api/ap-image showed ${row.predownloadStatus}`));
@@ -156,8 +156,8 @@ export class ModelSystem {
   /** Waits for the store's tick: the database holds the status every row shows (bounded; false when it never did). */
   storeCaughtUp(): Promise<boolean> {
     const { sut } = this;
-    return until(STORE_WAIT_MS, () => {
-      const stored = sut.stored();
+    return until(STORE_WAIT_MS, async () => {
+      const stored = await sut.stored();
       return sut.read().apImage.aps.every((row) => stored.get(row.mac)?.status === row.predownloadStatus);
     });
   }
@@ -190,9 +190,9 @@ export class ModelSystem {
     const now = Date.now();
     const shown = sut.cli.execute('show ap image');
     const { apImage, upgrade } = sut.read();
-    const history = sut.api.maintenance.listUpgrades().body as UpgradeHistoryEntry[];
+    const history = (await sut.api.maintenance.listUpgrades()).body as UpgradeHistoryEntry[];
     const observed = sut.api.getProfile().body as object;
-    const stored = sut.stored();
+    const stored = await sut.stored();
     const syslog = sut.syslog();
     const rowsByMac = new Map(apImage.aps.map((row) => [row.mac, row]));
     const aps = MODEL_FLEET.flatMap((ap, index) => {

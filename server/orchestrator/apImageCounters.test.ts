@@ -98,7 +98,7 @@ describe("show ap image's counters, the page's and the API's", () => {
     await harness.startFleet(DEMO_FLEET.slice(0, 3));
     const port = await harness.instance.cli.listening;
     const login = { username: 'admin', password: TEST_ADMIN_PASSWORD };
-    harness.instance.api.saveProfile(profile(NO_IMAGES_PATH), ADMIN);
+    await harness.instance.api.saveProfile(profile(NO_IMAGES_PATH), ADMIN);
     const started = await sshExec(port, login, 'ap image predownload');
     expect(started.output).toContain('AP image predownload started');
 
@@ -128,7 +128,7 @@ describe("show ap image's counters, the page's and the API's", () => {
       expect(row?.trim().split(/\s+/).at(-2), row).toBe(String(ap.retryCount));
     }
 
-    expect(harness.instance.api.cancel(ADMIN).status).toBe(202);
+    expect((await harness.instance.api.cancel(ADMIN)).status).toBe(202);
     expect(report(harness).summary.predownloadInProgress).toBe(false);
     expect((await sshExec(port, login, 'show ap image')).output).toMatch(/Predownload in progress\s+: No/);
   });

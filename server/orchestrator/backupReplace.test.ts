@@ -55,7 +55,7 @@ const FLEET = [
 const profile = (imagePath = DEMO_IMAGE_PATH) => ({ mode: 'TFTP', imageServer: '127.0.0.1', imagePath, port: tftpd.port, parallelMode: false });
 const view = (h: ConsoleHarness) => h.instance.orchestrator.view();
 const rows = (h: ConsoleHarness) => Object.fromEntries((h.instance.api.getApImage().body as ApImageReport).aps.map((row) => [row.name, row]));
-const history = (h: ConsoleHarness) => h.instance.api.maintenance.listUpgrades().body as UpgradeHistoryEntry[];
+const history = async (h: ConsoleHarness) => (await h.instance.api.maintenance.listUpgrades()).body as UpgradeHistoryEntry[];
 const syslog = (h: ConsoleHarness) => (h.instance.api.getSyslog().body as { text: string }[]).map((line) => line.text);
 
 describe('predownloading the version the APs already run', () => {
@@ -73,7 +73,7 @@ describe('predownloading the version the APs already run', () => {
     expect(body.error).toContain(`2 AP(s) already run ${DEMO_BUNDLE_VERSION}`);
     expect(body.error).toContain(`AP-RUNNING-1 loses ${DEMO_FLEET_VERSION}`);
     // Nothing started and nothing changed.
-    expect(history(harness)).toEqual([]);
+    expect(await history(harness)).toEqual([]);
     expect(rows(harness)['AP-RUNNING-1']).toMatchObject({ predownloadStatus: 'None', backupImage: DEMO_FLEET_VERSION });
 
     const port = await harness.instance.cli.listening;
@@ -82,7 +82,7 @@ describe('predownloading the version the APs already run', () => {
     expect(cli.code).toBe(1);
     expect(cli.output).toMatch(new RegExp(`^% Error: 2 AP\\(s\\) already run ${DEMO_BUNDLE_VERSION.replace(/\./g, '\\.')}`, 'm'));
     expect(cli.output).toContain('ap image predownload replace-backup');
-    expect(history(harness)).toEqual([]);
+    expect(await history(harness)).toEqual([]);
 
     // A bundle whose version.info cannot be read is not a question: the run is created and fails at once.
     const wrong = await harness.instance.api.startDownload(profile('/Wrong-Path'), ADMIN);
@@ -94,7 +94,7 @@ describe('predownloading the version the APs already run', () => {
     expect((await sshExec(port, login, 'ap image predownload')).output).toMatch(/^% Error: Upgrade \d+ failed: Failed to download file \S+\/Wrong-Path\/version\.info: No such file or directory/m);
 
     // Confirmed on the CLI: the backup images are replaced, as the admin accepted.
-    expect(harness.instance.api.saveProfile(profile(), ADMIN).status).toBe(200);
+    expect((await harness.instance.api.saveProfile(profile(), ADMIN)).status).toBe(200);
     const confirmed = await sshExec(port, login, 'ap image predownload replace-backup');
     expect(confirmed.output).toContain('AP image predownload started');
     await waitFor(
@@ -119,7 +119,7 @@ describe('predownloading the version the APs already run', () => {
     const refused = await harness.instance.api.startDownload({ mode: 'CCO', parallelMode: false, cco }, ADMIN);
     expect(refused.status).toBe(409);
     expect((refused.body as { error: string }).error).toContain('1 AP(s) already run 17.12.1.5');
-    expect(history(harness)).toEqual([]);
+    expect(await history(harness)).toEqual([]);
   });
 
   it('a scheduled Save & Download leaves out the APs that run the version, keeping their backup image, and says so', async () => {

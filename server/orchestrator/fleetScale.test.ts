@@ -69,7 +69,8 @@ it(`predownloads to ${FLEET_SIZE} APs through ${SLOTS} delivery slots, fetching 
     }
     // One fetch per image type, whatever the number of APs of that type (read from the database: the stage
     // change to Activate was written with every line before it, and the page's log shows only the newest lines).
-    const fetched = harness.instance.db.prepare(`SELECT text FROM event_log WHERE text LIKE '%Completed install add%'`).pluck().all() as string[];
+    const lines = await harness.instance.store.db.selectFrom('event_log').select('text').where('text', 'like', '%Completed install add%').execute();
+    const fetched = lines.map((line) => line.text);
     expect(
       fetched
         .map((text) => /\/(ap\w+)$/.exec(text)?.[1])

@@ -86,7 +86,7 @@ describe('image download for APs that join', () => {
     // One delivery slot and a slow link: the second AP waits for the slot while the first receives.
     harness = await consoleWithController({ EWC_MAX_CONCURRENT_PREDOWNLOADS: '1' });
     const h = harness;
-    expect(saveProfile(h, DEMO_CURRENT_BUNDLE.imagePath).status).toBe(200);
+    expect((await saveProfile(h, DEMO_CURRENT_BUNDLE.imagePath)).status).toBe(200);
     const fleet = await join(h, OLD_APS, 80);
 
     // The controller holds the image and both APs are still downloading it: show ap image counts them as IOS does.
@@ -154,7 +154,7 @@ describe('image download for APs that join', () => {
   it('sends nothing when the profile bundle holds another version than the controller, and says why in the row and the log', async () => {
     harness = await consoleWithController();
     const h = harness;
-    expect(saveProfile(h, DEMO_IMAGE_PATH).status).toBe(200);
+    expect((await saveProfile(h, DEMO_IMAGE_PATH)).status).toBe(200);
     const [old] = OLD_APS;
     const fleet = await join(h, [old]);
     const failed = await waitFor(
@@ -197,7 +197,7 @@ describe('image download for APs that join', () => {
   it('retries a failing image server with the usual back-off', async () => {
     harness = await consoleWithController({ EWC_RETRY_BASE_MS: '300', EWC_MAX_RETRIES: '1', EWC_TFTP_TIMEOUT_MS: '2000' });
     const h = harness;
-    expect(saveProfile(h, '/Wrong-Path').status).toBe(200);
+    expect((await saveProfile(h, '/Wrong-Path')).status).toBe(200);
     const [old] = OLD_APS;
     await join(h, [old]);
     await waitFor(
@@ -221,7 +221,7 @@ describe('image download for APs that join', () => {
   it('upgrades an old AP started with npm run fleet --version at its join', async () => {
     harness = await consoleWithController();
     const h = harness;
-    expect(saveProfile(h, DEMO_CURRENT_BUNDLE.imagePath).status).toBe(200);
+    expect((await saveProfile(h, DEMO_CURRENT_BUNDLE.imagePath)).status).toBe(200);
     const storage = fs.mkdtempSync(path.join(os.tmpdir(), 'ewc-fleet-cli-'));
     const args = ['server/sim/ap/fleetCli.ts', '--controller', h.capwapUrl, '--count', '1', '--version', OLD_VERSION, '--reload-ms', '200', '--data-dir', storage, ...fleetCliTrustArgs(h)];
     const fleet = spawn(path.resolve('node_modules/.bin/tsx'), args, { stdio: 'ignore' });
@@ -245,7 +245,7 @@ describe('image download for APs that join', () => {
   it('stops for a predownload, which takes the AP as one of its own', async () => {
     harness = await consoleWithController();
     const h = harness;
-    expect(saveProfile(h, DEMO_CURRENT_BUNDLE.imagePath).status).toBe(200);
+    expect((await saveProfile(h, DEMO_CURRENT_BUNDLE.imagePath)).status).toBe(200);
     const [old] = OLD_APS;
     // A slow link (the image's one block takes 8 s to pass it): the AP is still receiving its image when the predownload starts.
     const fleet = await join(h, [old], 20);
@@ -282,7 +282,7 @@ describe('image download for APs that join', () => {
       (stage) => stage === 'Activate',
       45_000,
     );
-    h.instance.orchestrator.activate();
+    await h.instance.orchestrator.activate();
     await waitFor(
       'the AP hosting the controller reloading',
       () => row(h, HOSTING.name),
@@ -333,7 +333,7 @@ describe('image download for APs that join', () => {
     const env = { PORT: String(await freeTcpPort()), EWC_CAPWAP_PORT: String(await freeTcpPort()) };
     const first = await consoleWithController(env);
     harness = first;
-    expect(saveProfile(first, DEMO_CURRENT_BUNDLE.imagePath).status).toBe(200);
+    expect((await saveProfile(first, DEMO_CURRENT_BUNDLE.imagePath)).status).toBe(200);
     const [old] = OLD_APS;
     await join(first, [old], 20);
     await waitFor(
@@ -360,7 +360,7 @@ describe('image download for APs that join', () => {
   it('sends nothing, and says why, while the controller version is unknown (no AP hosting it has joined)', async () => {
     harness = await startConsoleHarness();
     const h = harness;
-    expect(saveProfile(h, DEMO_CURRENT_BUNDLE.imagePath).status).toBe(200);
+    expect((await saveProfile(h, DEMO_CURRENT_BUNDLE.imagePath)).status).toBe(200);
     const [old] = OLD_APS;
     const fleet = await join(h, [old]);
     await waitFor(

@@ -63,7 +63,7 @@ async function failedAtJoin(env: Record<string, string>): Promise<ConsoleHarness
     () => (h.instance.api.getApImage().body as ApImageReport).aps,
     (aps) => aps.some((ap) => ap.name === HOSTING.name && ap.connected),
   );
-  expect(saveProfile(h, '/Wrong-Path').status).toBe(200);
+  expect((await saveProfile(h, '/Wrong-Path')).status).toBe(200);
   joiner = await startTestFleet({ instance: h.instance, config: h.config, capwapUrl: h.capwapUrl, dir: h.config.dataDir }, [OLD]);
   await waitFor(
     'the download at join to fail',
@@ -79,8 +79,8 @@ describe('Retry now of a download at join that failed', () => {
     const h = await failedAtJoin({ EWC_RETRY_BASE_MS: '600000', EWC_MAX_RETRIES: '2' });
     expect(row(h)).toMatchObject({ retryCount: 1, nextRetryTime: expect.any(String) });
     // The engineer fixes the path (Save), then presses the row's Retry.
-    expect(saveProfile(h, DEMO_CURRENT_BUNDLE.imagePath).status).toBe(200);
-    const retried = h.instance.api.maintenance.apAction(OLD.mac, 'retry', ADMIN);
+    expect((await saveProfile(h, DEMO_CURRENT_BUNDLE.imagePath)).status).toBe(200);
+    const retried = await h.instance.api.maintenance.apAction(OLD.mac, 'retry', ADMIN);
     // The download starts again at once: the controller fetches version.info before anything else.
     expect(retried).toMatchObject({ status: 202, body: { name: OLD.name, predownloadStatus: 'Downloading' } });
     // The retry it waited for is the one made now: Retry Count stays 1, and no retry is due any more.
@@ -95,14 +95,14 @@ describe('Retry now of a download at join that failed', () => {
     const log = shown(h);
     expect(log.some((line) => line.endsWith(`AP Name: ${OLD.name} Mac: ${OLD.mac} Image Download retried now by the administrator`))).toBe(true);
     expect(log.some((line) => line.includes(`AP Name: ${OLD.name} Mac: ${OLD.mac} Image Download Success: ${DEMO_CURRENT_BUNDLE.version}, `))).toBe(true);
-    expect(h.instance.db.prepare("SELECT detail FROM audit_log WHERE action = 'ap.retry'").all()).toEqual([{ detail: `${OLD.name} ${OLD.mac}` }]);
+    expect((await h.instance.auth.audit.recent()).filter((entry) => entry.action === 'ap.retry').map((entry) => entry.detail)).toEqual([`${OLD.name} ${OLD.mac}`]);
   });
 
   it('retries one whose retries are used up, counting the retry it makes', async () => {
     const h = await failedAtJoin({ EWC_MAX_RETRIES: '0' });
     expect(row(h)).toMatchObject({ retryCount: 0, nextRetryTime: null });
-    expect(saveProfile(h, DEMO_CURRENT_BUNDLE.imagePath).status).toBe(200);
-    expect(h.instance.api.maintenance.apAction(OLD.mac, 'retry', ADMIN).status).toBe(202);
+    expect((await saveProfile(h, DEMO_CURRENT_BUNDLE.imagePath)).status).toBe(200);
+    expect((await h.instance.api.maintenance.apAction(OLD.mac, 'retry', ADMIN)).status).toBe(202);
     const joined = await waitFor(
       'the AP on the controller version',
       () => row(h),
@@ -120,11 +120,11 @@ describe('Retry now of a download at join that failed', () => {
       () => row(h),
       (r) => !r.connected,
     );
-    expect(h.instance.api.maintenance.apAction(OLD.mac, 'retry', ADMIN)).toEqual({
+    expect(await h.instance.api.maintenance.apAction(OLD.mac, 'retry', ADMIN)).toEqual({
       status: 409,
       body: { error: `${OLD.name} is not connected: it is given the controller's version (${DEMO_CURRENT_BUNDLE.version}) when it joins again.` },
     });
-    expect(h.instance.api.maintenance.apAction(HOSTING.mac, 'retry', ADMIN)).toMatchObject({ status: 409, body: { error: `${HOSTING.name} has not failed (it is None).` } });
+    expect(await h.instance.api.maintenance.apAction(HOSTING.mac, 'retry', ADMIN)).toMatchObject({ status: 409, body: { error: `${HOSTING.name} has not failed (it is None).` } });
   });
 });
 
@@ -139,7 +139,7 @@ describe('an AP that joins again during its download at join', () => {
       () => (h.instance.api.getApImage().body as ApImageReport).aps,
       (aps) => aps.some((ap) => ap.name === HOSTING.name && ap.connected),
     );
-    expect(saveProfile(h, DEMO_CURRENT_BUNDLE.imagePath).status).toBe(200);
+    expect((await saveProfile(h, DEMO_CURRENT_BUNDLE.imagePath)).status).toBe(200);
     const second: FleetAp = { ...OLD, name: '9105-old-2', mac: '70f0.96a1.0002' };
     joiner = await startTestFleet({ instance: h.instance, config: h.config, capwapUrl: h.capwapUrl, dir: h.config.dataDir }, [OLD, second], 40);
     const waiting = (r: ApImageReport) => r.aps.find((ap) => ap.name === second.name && ap.queuePosition === 1);

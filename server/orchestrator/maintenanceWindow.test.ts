@@ -35,7 +35,7 @@ const profile = (extra: Record<string, unknown> = {}) => ({ mode: 'TFTP', imageS
 const view = (h: ConsoleHarness): UpgradeView => h.instance.orchestrator.view();
 const aps = (h: ConsoleHarness) => (h.instance.api.getApImage().body as ApImageReport).aps;
 const inSeconds = (seconds: number) => new Date(Date.now() + seconds * 1000).toISOString();
-const auditActions = (h: ConsoleHarness) => h.instance.auth.audit.recent().map((entry) => `${entry.action} ${entry.detail}`);
+const auditActions = async (h: ConsoleHarness) => (await h.instance.auth.audit.recent()).map((entry) => `${entry.action} ${entry.detail}`);
 
 async function predownloaded(h: ConsoleHarness): Promise<void> {
   expect((await h.instance.api.startDownload(profile(), ADMIN)).status).toBe(202);
@@ -68,7 +68,7 @@ describe('the maintenance window', () => {
     const lines = (harness.instance.api.getSyslog().body as { text: string }[]).map((line) => line.text);
     expect(lines).toContain(`Upgrade ${view(harness).upgradeId}: 3 AP(s) are not targeted by this predownload and stay untouched`);
     // Activate reloads the targets only.
-    expect(harness.instance.api.activate(ADMIN, { strategy: 'all' }).status).toBe(202);
+    expect((await harness.instance.api.activate(ADMIN, { strategy: 'all' })).status).toBe(202);
     await waitFor(
       'stage Completed',
       () => view(harness!).stage,
@@ -86,13 +86,13 @@ describe('the maintenance window', () => {
     const fleet = await harness.startFleet(generatedFleet(3, DEMO_FLEET_VERSION, { sites: 1 }));
     await predownloaded(harness);
 
-    const cancelled = harness.instance.api.activate(ADMIN, { strategy: 'all', at: inSeconds(1) });
+    const cancelled = await harness.instance.api.activate(ADMIN, { strategy: 'all', at: inSeconds(1) });
     expect(cancelled.status).toBe(202);
     const cancelledId = (cancelled.body as { scheduled: number }).scheduled;
-    expect(harness.instance.api.maintenance.cancelSchedule(String(cancelledId), ADMIN).status).toBe(200);
-    expect(harness.instance.api.maintenance.cancelSchedule(String(cancelledId), ADMIN).status).toBe(409);
+    expect((await harness.instance.api.maintenance.cancelSchedule(String(cancelledId), ADMIN)).status).toBe(200);
+    expect((await harness.instance.api.maintenance.cancelSchedule(String(cancelledId), ADMIN)).status).toBe(409);
 
-    const scheduled = harness.instance.api.activate(ADMIN, { strategy: 'rolling', waveSize: 1, at: inSeconds(2), windowEnd: inSeconds(3600) });
+    const scheduled = await harness.instance.api.activate(ADMIN, { strategy: 'rolling', waveSize: 1, at: inSeconds(2), windowEnd: inSeconds(3600) });
     expect(scheduled.status).toBe(202);
     const id = (scheduled.body as { scheduled: number }).scheduled;
     expect(view(harness).scheduled).toEqual([expect.objectContaining({ id, action: 'activate', createdBy: 'admin' })]);
@@ -111,12 +111,14 @@ describe('the maintenance window', () => {
     expect(done.waves).toHaveLength(3);
     expect(done.scheduled).toEqual([]);
     expect(fleet.agents.every((agent) => agent.images.primaryVersion === DEMO_BUNDLE_VERSION)).toBe(true);
-    const rows = harness.instance.db.prepare('SELECT id, state FROM scheduled_action ORDER BY id').all();
+    // What a restart would find: the rows as written.
+    await harness.instance.unitOfWork.flush();
+    const rows = await harness.instance.store.db.selectFrom('scheduled_action').select(['id', 'state']).orderBy('id').execute();
     expect(rows).toEqual([
       { id: cancelledId, state: 'cancelled' },
       { id, state: 'started' },
     ]);
-    const audit = auditActions(harness);
+    const audit = await auditActions(harness);
     expect(audit.filter((line) => line.startsWith('upgrade.schedule '))).toHaveLength(2);
     expect(audit.some((line) => line.startsWith(`upgrade.schedule.cancel activate ${cancelledId}`))).toBe(true);
     expect(audit.some((line) => line.startsWith(`upgrade.schedule.run activate ${id}`))).toBe(true);
@@ -128,13 +130,13 @@ describe('the maintenance window', () => {
     await predownloaded(harness);
     // A window that has already closed: the rollout waits, paused, before its first wave.
     const closed = new Date(Date.now() - 1000).toISOString();
-    expect(harness.instance.api.activate(ADMIN, { strategy: 'rolling', waveSize: 2, windowEnd: closed }).status).toBe(202);
+    expect((await harness.instance.api.activate(ADMIN, { strategy: 'rolling', waveSize: 2, windowEnd: closed })).status).toBe(202);
     const paused = view(harness);
     expect(paused.rollout).toMatchObject({ state: 'paused', pauseReason: `the maintenance window ended at ${closed}; wave 1 of 2 waits` });
     expect(paused.waves.every((wave) => wave.state === 'pending')).toBe(true);
     expect(fleet.agents.every((agent) => agent.images.primaryVersion === DEMO_FLEET_VERSION)).toBe(true);
 
-    expect(harness.instance.api.activate(ADMIN, { strategy: 'rolling', at: inSeconds(1), windowEnd: inSeconds(3600) }).status).toBe(202);
+    expect((await harness.instance.api.activate(ADMIN, { strategy: 'rolling', at: inSeconds(1), windowEnd: inSeconds(3600) })).status).toBe(202);
     await waitFor(
       'the next window ran the rollout',
       () => view(harness!).stage,
@@ -158,8 +160,8 @@ describe('the maintenance window', () => {
     harness = await startConsoleHarness({}, dataDir);
     expect(view(harness).scheduled).toEqual([expect.objectContaining({ id, action: 'download' })]);
     await harness.startFleet(generatedFleet(2, DEMO_FLEET_VERSION));
-    expect(harness.instance.api.maintenance.changeSchedule(String(id), { at: 'soon' }, ADMIN).status).toBe(400);
-    expect(harness.instance.api.maintenance.changeSchedule(String(id), { at: inSeconds(1) }, ADMIN).status).toBe(200);
+    expect((await harness.instance.api.maintenance.changeSchedule(String(id), { at: 'soon' }, ADMIN)).status).toBe(400);
+    expect((await harness.instance.api.maintenance.changeSchedule(String(id), { at: inSeconds(1) }, ADMIN)).status).toBe(200);
     await waitFor(
       'the scheduled predownload ran',
       () => view(harness!).stage,
@@ -167,7 +169,7 @@ describe('the maintenance window', () => {
       60_000,
     );
     expect(view(harness).stage).toBe('Activate');
-    const history = harness.instance.api.maintenance.listUpgrades().body as { startedVia: string; startedBy: string }[];
+    const history = (await harness.instance.api.maintenance.listUpgrades()).body as { startedVia: string; startedBy: string }[];
     expect(history[0]).toMatchObject({ startedVia: 'schedule', startedBy: 'admin' });
   });
 
@@ -206,7 +208,7 @@ describe('the maintenance window', () => {
         (upgradeId) => upgradeId !== null,
         30_000,
       );
-      expect(harness.instance.api.maintenance.listUpgrades().body).toEqual([expect.objectContaining({ startedVia: 'schedule' })]);
+      expect((await harness.instance.api.maintenance.listUpgrades()).body).toEqual([expect.objectContaining({ startedVia: 'schedule' })]);
       expect(view(harness).scheduled.map((action) => action.id)).not.toContain(id);
     } finally {
       process.off('unhandledRejection', onUnhandled);
@@ -236,7 +238,7 @@ describe('the maintenance window', () => {
     );
     expect(Date.parse(failed.nextRetryTime!)).toBeGreaterThan(Date.now() + 60_000);
     await agent.start();
-    expect(harness.instance.api.maintenance.apAction(agent.mac, 'retry', ADMIN).status).toBe(202);
+    expect((await harness.instance.api.maintenance.apAction(agent.mac, 'retry', ADMIN)).status).toBe(202);
     await waitFor(
       'stage Activate',
       () => view(harness!).stage,
@@ -244,9 +246,9 @@ describe('the maintenance window', () => {
       60_000,
     );
     expect(aps(harness)[0]).toMatchObject({ predownloadStatus: 'Complete', retryCount: 1, nextRetryTime: null });
-    expect(harness.instance.api.maintenance.apAction(agent.mac, 'retry', ADMIN).status).toBe(409);
-    expect(harness.instance.api.maintenance.apAction('0000.0000.0000', 'retry', ADMIN).status).toBe(404);
-    expect(auditActions(harness).some((line) => line.startsWith('ap.retry'))).toBe(true);
+    expect((await harness.instance.api.maintenance.apAction(agent.mac, 'retry', ADMIN)).status).toBe(409);
+    expect((await harness.instance.api.maintenance.apAction('0000.0000.0000', 'retry', ADMIN)).status).toBe(404);
+    expect((await auditActions(harness)).some((line) => line.startsWith('ap.retry'))).toBe(true);
   });
 
   it('leaves an AP excluded from activation on its old version with the new one as backup', async () => {
@@ -260,13 +262,13 @@ describe('the maintenance window', () => {
       .replace(/(..)(?!$)/g, '$1:')
       .toUpperCase();
     const dashForm = excluded.mac.replace(/\./g, '').replace(/(..)(?!$)/g, '$1-');
-    expect(harness.instance.api.maintenance.apAction(colonForm, 'exclude', ADMIN).status).toBe(202);
-    expect(harness.instance.api.maintenance.apAction(dashForm, 'include', ADMIN).status).toBe(202);
+    expect((await harness.instance.api.maintenance.apAction(colonForm, 'exclude', ADMIN)).status).toBe(202);
+    expect((await harness.instance.api.maintenance.apAction(dashForm, 'include', ADMIN)).status).toBe(202);
     expect(aps(harness).find((ap) => ap.mac === excluded.mac)!.activationExcluded).toBe(false);
-    expect(harness.instance.api.maintenance.apAction(colonForm, 'exclude', ADMIN)).toMatchObject({ status: 202, body: { mac: excluded.mac, activationExcluded: true } });
-    expect(harness.instance.api.maintenance.apAction('not-a-mac', 'exclude', ADMIN)).toMatchObject({ status: 400 });
+    expect(await harness.instance.api.maintenance.apAction(colonForm, 'exclude', ADMIN)).toMatchObject({ status: 202, body: { mac: excluded.mac, activationExcluded: true } });
+    expect(await harness.instance.api.maintenance.apAction('not-a-mac', 'exclude', ADMIN)).toMatchObject({ status: 400 });
     expect(aps(harness).find((ap) => ap.mac === excluded.mac)!.activationExcluded).toBe(true);
-    expect(harness.instance.api.activate(ADMIN, {}).status).toBe(202);
+    expect((await harness.instance.api.activate(ADMIN, {})).status).toBe(202);
     await waitFor(
       'stage Completed',
       () => view(harness!).stage,

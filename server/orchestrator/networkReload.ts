@@ -4,7 +4,7 @@ import type { AccessPointRepository } from '../store/accessPointRepository';
 import type { ControllerRepository } from '../store/controllerRepository';
 import type { EventLog } from '../store/eventLog';
 import type { UpgradeRecord, UpgradeRepository } from '../store/upgradeRepository';
-import type { WriteBehind } from '../store/writeBehind';
+import type { UnitOfWork } from '../store/unitOfWork';
 import type { ConsoleNotifier } from './notifier';
 import type { PredownloadTransitions } from './predownloadTransitions';
 import { syslogText } from './syslogText';
@@ -15,7 +15,7 @@ export interface NetworkReloadDeps {
   upgrades: UpgradeRepository;
   controller: ControllerRepository;
   log: EventLog;
-  store: WriteBehind;
+  store: UnitOfWork;
   transitions: PredownloadTransitions;
   stages: UpgradeStages;
   registry: () => ApRegistry;
@@ -57,8 +57,17 @@ export class NetworkReload {
       if (ap && transitions.move(mac, 'Complete', 'Reloading', {}, syslogText.apEvent(ap, `Reloading to activate ${ap.predownloadVersion}`))) wave.pending.add(mac);
     }
     // Who is Reloading is in the database before any AP is told, so a restarted console waits for them.
-    this.deps.store.flush();
-    for (const mac of wave.pending) this.tell(mac);
+    this.deps.store.flush().then(
+      () => {
+        // A stop (or the wave's end) in the meantime: nobody is told.
+        if (this.wave !== wave) return;
+        for (const mac of wave.pending) this.tell(mac);
+      },
+      (error: Error) => {
+        // Not told, they do not reload: the rejoin deadline fails them, and this line says why.
+        this.deps.log.write(syslogText.upgrade(`Activate: the list of reloading APs could not be written (${error.message}); no AP of this wave was told to reload`, 'error'));
+      },
+    );
     this.checkDone(wave);
   }
 

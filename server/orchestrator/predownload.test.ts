@@ -130,7 +130,7 @@ describe('predownload over TFTP to a fleet of AP agents', () => {
     expect(relayed).toContain(seedAp('Image transfer completed from WLC'));
     expect(relayed).toContain(seedAp('Script called with args:[PREDOWNLOAD]'));
 
-    expect(harness.instance.api.activate(ADMIN).status).toBe(202);
+    expect((await harness.instance.api.activate(ADMIN)).status).toBe(202);
     await waitFor(
       'stage Completed',
       () => upgrade(harness!),
@@ -215,13 +215,13 @@ describe('predownload over TFTP to a fleet of AP agents', () => {
     expect(lines.filter((line) => /signing|signature|SIGNED/.test(line))).toEqual([]);
     expect(lines.filter((line) => line.includes('/Wrong-Path/') && !line.includes('/Wrong-Path/version.info'))).toEqual([]);
     // The history says the same: Failed, ended, with the reason and its failed APs.
-    const [entry] = harness.instance.api.maintenance.listUpgrades().body as UpgradeHistoryEntry[];
+    const [entry] = (await harness.instance.api.maintenance.listUpgrades()).body as UpgradeHistoryEntry[];
     expect(entry).toMatchObject({ stage: 'Failed', failedAps: 3 });
     expect(entry.finishedAt).not.toBeNull();
     expect(entry.message).toContain(reason);
-    const detail = harness.instance.api.maintenance.getUpgrade(String(entry.id)).body as UpgradeHistoryDetail;
+    const detail = (await harness.instance.api.maintenance.getUpgrade(String(entry.id))).body as UpgradeHistoryDetail;
     expect(detail.failures.filter((line) => /signing|signature|SIGNED/.test(line.text))).toEqual([]);
-    expect(harness.instance.api.activate(ADMIN).status).toBe(409);
+    expect((await harness.instance.api.activate(ADMIN)).status).toBe(409);
   });
 
   it('says Timed out when the image server does not answer', async () => {
@@ -265,7 +265,7 @@ describe('predownload over TFTP to a fleet of AP agents', () => {
       20_000,
     );
 
-    expect(harness.instance.api.cancel(ADMIN).status).toBe(202);
+    expect((await harness.instance.api.cancel(ADMIN)).status).toBe(202);
     expect(upgrade(harness).stage).toBe('Cancelled');
     expect(report(harness).aps.every((ap) => ap.predownloadStatus === 'Aborted')).toBe(true);
     const fleetDir = path.join(harness.config.dataDir, 'fleet');
@@ -276,7 +276,7 @@ describe('predownload over TFTP to a fleet of AP agents', () => {
       5000,
     );
     expect(harness.instance.api.getProfile().body).toMatchObject({ imagePath: DEMO_IMAGE_PATH, parallelMode: true });
-    expect(harness.instance.api.cancel(ADMIN).status).toBe(409);
+    expect((await harness.instance.api.cancel(ADMIN)).status).toBe(409);
   });
 
   it('resumes an AP that dropped mid-transfer from the bytes it had written, and counts the retry', async () => {
@@ -349,14 +349,14 @@ describe('image download profile at the API boundary', () => {
   it('rejects bad input field by field with a 400 and keeps the saved profile', async () => {
     harness = await startConsoleHarness();
     const api = harness.instance.api;
-    expect(api.saveProfile(profile(), ADMIN).status).toBe(200);
+    expect((await api.saveProfile(profile(), ADMIN)).status).toBe(200);
 
-    const bad = api.saveProfile(profile({ imageServer: 'not a host!', imagePath: '  ', port: 70000 }), ADMIN);
+    const bad = await api.saveProfile(profile({ imageServer: 'not a host!', imagePath: '  ', port: 70000 }), ADMIN);
     expect(bad.status).toBe(400);
     const paths = (bad.body as { issues: { path: string; message: string }[] }).issues.map((i) => i.path);
     expect(paths).toEqual(expect.arrayContaining(['imageServer', 'imagePath', 'port']));
     expect((await api.startDownload(profile({ port: 0 }), ADMIN)).status).toBe(400);
-    expect(api.saveProfile('{', ADMIN).status).toBe(400);
+    expect((await api.saveProfile('{', ADMIN)).status).toBe(400);
     expect(api.getProfile().body).toMatchObject({ imageServer: '127.0.0.1', imagePath: DEMO_IMAGE_PATH, port: tftpd.port });
   });
 
@@ -364,13 +364,13 @@ describe('image download profile at the API boundary', () => {
     harness = await startConsoleHarness();
     const api = harness.instance.api;
     const secret = 'S3cret-pass!';
-    const saved = api.saveProfile(profile({ mode: 'SFTP', port: 22, sftp: { username: 'calo', passwordType: 'UNENCRYPTED', password: secret } }), ADMIN);
+    const saved = await api.saveProfile(profile({ mode: 'SFTP', port: 22, sftp: { username: 'calo', passwordType: 'UNENCRYPTED', password: secret } }), ADMIN);
     expect(saved.status).toBe(200);
     expect(JSON.stringify(saved.body)).not.toContain(secret);
     expect(saved.body).toMatchObject({ sftp: { username: 'calo', hasPassword: true } });
-    const again = api.saveProfile(profile({ mode: 'SFTP', port: 22, sftp: { username: 'calo', passwordType: 'UNENCRYPTED', password: '' } }), ADMIN);
+    const again = await api.saveProfile(profile({ mode: 'SFTP', port: 22, sftp: { username: 'calo', passwordType: 'UNENCRYPTED', password: '' } }), ADMIN);
     expect(again.body).toMatchObject({ sftp: { hasPassword: true } });
-    expect(api.saveProfile(profile({ mode: 'SFTP', port: 22, sftp: { username: '', passwordType: 'UNENCRYPTED' } }), ADMIN).status).toBe(400);
+    expect((await api.saveProfile(profile({ mode: 'SFTP', port: 22, sftp: { username: '', passwordType: 'UNENCRYPTED' } }), ADMIN)).status).toBe(400);
   });
 
   it('keeps the profile and the AP image state across a restart', async () => {

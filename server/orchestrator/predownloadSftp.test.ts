@@ -117,7 +117,7 @@ describe('predownload over SFTP from OpenSSH', () => {
   it('takes back the AES password that Export configuration gives, and refuses one it did not seal', async () => {
     harness = await startConsoleHarness();
     const api = harness.instance.api;
-    expect(api.saveProfile(sftpProfile(), ADMIN).status).toBe(200);
+    expect((await api.saveProfile(sftpProfile(), ADMIN)).status).toBe(200);
     const exported = String(api.exportConfig().body);
     const aes = /^ sftp-password aes (\S+)$/m.exec(exported)?.[1];
     expect(aes).toMatch(/^v1:/);
@@ -140,7 +140,7 @@ describe('predownload over SFTP from OpenSSH', () => {
     );
     expect(upgrade(harness).stage).toBe('Activate');
 
-    const forged = harness.instance.api.saveProfile({ ...restored, sftp: { ...restored.sftp, password: 'v1:bm90IHNlYWxlZCBieSB0aGlzIGNvbnNvbGU=' } }, ADMIN);
+    const forged = await harness.instance.api.saveProfile({ ...restored, sftp: { ...restored.sftp, password: 'v1:bm90IHNlYWxlZCBieSB0aGlzIGNvbnNvbGU=' } }, ADMIN);
     expect(forged.status).toBe(400);
     expect((forged.body as { issues: { path: string }[] }).issues.map((i) => i.path)).toEqual(['sftp.password']);
   });
@@ -159,10 +159,10 @@ describe('predownload over SFTP from OpenSSH', () => {
       });
       const privateKey = fs.readFileSync(keyFile, 'utf8');
 
-      const wrongPassphrase = harness.instance.api.saveProfile(keyProfile(privateKey, 'nope'), ADMIN);
+      const wrongPassphrase = await harness.instance.api.saveProfile(keyProfile(privateKey, 'nope'), ADMIN);
       expect(wrongPassphrase.status).toBe(400);
       expect((wrongPassphrase.body as { issues: { path: string }[] }).issues[0].path).toBe('sftp.passphrase');
-      const notAKey = harness.instance.api.saveProfile(keyProfile('hello', ''), ADMIN);
+      const notAKey = await harness.instance.api.saveProfile(keyProfile('hello', ''), ADMIN);
       expect((notAKey.body as { issues: { path: string }[] }).issues[0].path).toBe('sftp.privateKey');
 
       expect((await harness.instance.api.startDownload(keyProfile(privateKey, 'key-passphrase'), ADMIN)).status).toBe(202);

@@ -66,7 +66,7 @@ describe('a controller stopped while it fetches over SFTP', () => {
       await waitFor('the fetch to start', size, (bytes) => bytes > 0, 20_000);
       sshd.freeze();
       // Someone saves the profile with another password meanwhile: the running upgrade keeps the one it started with.
-      expect(harness.instance.api.saveProfile(sftpProfile('not-the-password'), ADMIN).status).toBe(200);
+      expect((await harness.instance.api.saveProfile(sftpProfile('not-the-password'), ADMIN)).status).toBe(200);
       await harness.instance.close('controller stopped by SIGTERM');
       harness.browser.close();
       const held = size();

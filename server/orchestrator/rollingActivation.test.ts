@@ -74,7 +74,7 @@ describe('rolling activation', () => {
     const reloadingAtOnce: number[] = [];
     harness.browser.socket.on('upgrade:updated', (upgrade) => reloadingAtOnce.push(upgrade.waves.filter((wave) => wave.state === 'reloading').length));
 
-    const started = harness.instance.api.activate(ADMIN, { strategy: 'rolling', wavePercent: 25, errorThresholdPercent: 0 });
+    const started = await harness.instance.api.activate(ADMIN, { strategy: 'rolling', wavePercent: 25, errorThresholdPercent: 0 });
     expect(started.status).toBe(202);
     await waitFor(
       'stage Completed',
@@ -113,7 +113,7 @@ describe('rolling activation', () => {
     const fleet = await harness.startFleet(fleetSpec);
     await predownloaded(harness);
 
-    expect(harness.instance.api.activate(ADMIN, { strategy: 'rolling', waveSize: 2, errorThresholdPercent: 0 }).status).toBe(202);
+    expect((await harness.instance.api.activate(ADMIN, { strategy: 'rolling', waveSize: 2, errorThresholdPercent: 0 })).status).toBe(202);
     const paused = await waitFor(
       'the rollout paused',
       () => view(harness!),
@@ -129,9 +129,9 @@ describe('rolling activation', () => {
     expect(paused.waves.slice(failedWave + 1).length).toBeGreaterThan(0);
     expect(aps(harness).find((ap) => ap.mac === failing.mac)).toMatchObject({ predownloadStatus: 'Failed', primaryImage: DEMO_FLEET_VERSION });
     expect(logLines(harness).some((line) => line.includes('activation paused'))).toBe(true);
-    expect(harness.instance.api.maintenance.activation('pause', ADMIN).status).toBe(409);
+    expect((await harness.instance.api.maintenance.activation('pause', ADMIN)).status).toBe(409);
 
-    expect(harness.instance.api.maintenance.activation('resume', ADMIN).status).toBe(202);
+    expect((await harness.instance.api.maintenance.activation('resume', ADMIN)).status).toBe(202);
     await waitFor(
       'the activation ended',
       () => view(harness!).stage,
@@ -146,16 +146,16 @@ describe('rolling activation', () => {
     for (const agent of fleet.agents) expect(agent.images.primaryVersion).toBe(agent.mac === failing.mac ? DEMO_FLEET_VERSION : DEMO_BUNDLE_VERSION);
 
     // The history keeps the upgrade with its waves and the failure's line; the CSV has it too.
-    const list = harness.instance.api.maintenance.listUpgrades().body as UpgradeHistoryEntry[];
+    const list = (await harness.instance.api.maintenance.listUpgrades()).body as UpgradeHistoryEntry[];
     expect(list[0]).toMatchObject({ stage: 'Failed', strategy: 'rolling', startedBy: 'admin', failedAps: 1, waveCount: ended.waves.length });
-    const detail = harness.instance.api.maintenance.getUpgrade(String(list[0].id)).body as UpgradeHistoryDetail;
+    const detail = (await harness.instance.api.maintenance.getUpgrade(String(list[0].id))).body as UpgradeHistoryDetail;
     expect(detail.waves).toHaveLength(ended.waves.length);
     expect(detail.failures.some((line) => line.text.includes(`${failing.name}`) && line.text.includes('Reload failed'))).toBe(true);
-    const csv = harness.instance.api.maintenance.exportUpgrades();
+    const csv = await harness.instance.api.maintenance.exportUpgrades();
     expect(csv.contentType).toBe('text/csv');
     expect(String(csv.body).split('\r\n')[1]).toContain(`"${list[0].id}","admin"`);
-    expect(harness.instance.api.maintenance.getUpgrade('999').status).toBe(404);
-    const one = String(harness.instance.api.maintenance.exportUpgrade(String(list[0].id)).body).split('\r\n');
+    expect((await harness.instance.api.maintenance.getUpgrade('999')).status).toBe(404);
+    const one = String((await harness.instance.api.maintenance.exportUpgrade(String(list[0].id))).body).split('\r\n');
     expect(one[0]).toBe('kind,wave,time,aps,failed,text');
     expect(one.filter((line) => line.startsWith('"wave"'))).toHaveLength(ended.waves.length);
     expect(one.some((line) => line.startsWith('"log"') && line.includes(failing.name))).toBe(true);
@@ -168,14 +168,14 @@ describe('rolling activation', () => {
     fleetSpec[1].failReload = true;
     await harness.startFleet(fleetSpec);
     await predownloaded(harness);
-    expect(harness.instance.api.activate(ADMIN, { strategy: 'rolling', waveSize: 1, errorThresholdPercent: 0 }).status).toBe(202);
+    expect((await harness.instance.api.activate(ADMIN, { strategy: 'rolling', waveSize: 1, errorThresholdPercent: 0 })).status).toBe(202);
     await waitFor(
       'the rollout paused',
       () => view(harness!),
       (u) => u.rollout?.state === 'paused' || u.stage !== 'Reload',
       30_000,
     );
-    expect(harness.instance.api.maintenance.activation('abort', ADMIN).status).toBe(202);
+    expect((await harness.instance.api.maintenance.activation('abort', ADMIN)).status).toBe(202);
     const ended = view(harness);
     expect(ended.stage).toBe('Cancelled');
     expect(ended.rollout!.state).toBe('aborted');
@@ -191,7 +191,7 @@ describe('rolling activation', () => {
     const fleetSpec = generatedFleet(6, DEMO_FLEET_VERSION, { sites: 2 });
     await harness.startFleet(fleetSpec);
     await predownloaded(harness);
-    expect(harness.instance.api.activate(ADMIN, { strategy: 'rolling', waveSize: 2 }).status).toBe(202);
+    expect((await harness.instance.api.activate(ADMIN, { strategy: 'rolling', waveSize: 2 })).status).toBe(202);
     const midway = await waitFor(
       'wave 2 reloading',
       () => view(harness!),
@@ -231,10 +231,10 @@ describe('rolling activation', () => {
 
   it('refuses bad activation options field by field', async () => {
     harness = await startConsoleHarness();
-    const bad = harness.instance.api.activate(ADMIN, { strategy: 'sideways', wavePercent: 30, errorThresholdPercent: 200, at: 'tonight' });
+    const bad = await harness.instance.api.activate(ADMIN, { strategy: 'sideways', wavePercent: 30, errorThresholdPercent: 200, at: 'tonight' });
     expect(bad.status).toBe(400);
     const paths = (bad.body as { issues: { path: string }[] }).issues.map((issue) => issue.path).sort();
     expect(paths).toEqual(['at', 'errorThresholdPercent', 'strategy', 'wavePercent']);
-    expect(harness.instance.api.activate(ADMIN, {}).status).toBe(409);
+    expect((await harness.instance.api.activate(ADMIN, {})).status).toBe(409);
   });
 });

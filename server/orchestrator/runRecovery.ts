@@ -16,16 +16,18 @@ import type { PredownloadTransitions } from './predownloadTransitions';
 import { syslogText } from './syslogText';
 import { newImageJob, type UpgradeRun } from './upgradeRun';
 import type { UpgradeStages } from './upgradeStages';
-import type { WriteBehind } from '../store/writeBehind';
+import type { Executor } from '../store/store';
+import type { UnitOfWork } from '../store/unitOfWork';
 
 export interface RunRecoveryDeps {
   config: ConsoleConfig;
+  db: Executor;
   aps: AccessPointRepository;
   upgrades: UpgradeRepository;
   /** The durable side of the running upgrade, so a restarted controller carries on. */
   runs: UpgradeRunRepository;
   log: EventLog;
-  store: WriteBehind;
+  store: UnitOfWork;
   transitions: PredownloadTransitions;
   stages: UpgradeStages;
   registry: () => ApRegistry;
@@ -63,11 +65,11 @@ export class RunRecovery {
     private readonly hooks: ResumeHooks,
   ) {}
 
-  recover(): void {
+  async recover(): Promise<void> {
     const latest = this.deps.upgrades.latest();
     if (!latest) return;
     if (latest.stage === 'Reload') {
-      this.announce(latest);
+      await this.announce(latest);
       this.hooks.resumeReload(latest);
       return;
     }
@@ -75,7 +77,7 @@ export class RunRecovery {
     let persisted: PersistedRun | null = null;
     let unreadable: string | null = null;
     try {
-      persisted = this.deps.runs.load(latest.id);
+      persisted = await this.deps.runs.load(this.deps.db, latest.id);
     } catch (error) {
       unreadable = (error as Error).message;
     }
@@ -83,7 +85,7 @@ export class RunRecovery {
       this.abandon(latest, unreadable ? `its saved run cannot be read (${unreadable})` : 'it was started before runs were saved');
       return;
     }
-    this.announce(latest);
+    await this.announce(latest);
     this.resume(latest, persisted);
   }
 
@@ -102,10 +104,10 @@ export class RunRecovery {
     this.waiting = null;
   }
 
-  private announce(latest: UpgradeRecord): void {
+  private async announce(latest: UpgradeRecord): Promise<void> {
     this.deps.log.write(syslogText.upgrade(`Controller restarted: resuming upgrade ${latest.id} at stage ${latest.stage}`));
     // Written at once, not at the next tick: a console killed again right after its start still leaves this line.
-    this.deps.store.flush();
+    await this.deps.store.flush();
   }
 
   private resume(latest: UpgradeRecord, persisted: PersistedRun): void {

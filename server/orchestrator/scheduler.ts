@@ -3,11 +3,15 @@ import type { AuditLog } from '../auth/auditLog';
 import type { ProfileRepository } from '../store/profileRepository';
 import type { EventLog } from '../store/eventLog';
 import type { ScheduleRecord, ScheduleRepository } from '../store/scheduleRepository';
+import type { Executor } from '../store/store';
+import type { UnitOfWork } from '../store/unitOfWork';
 import type { ConsoleNotifier } from './notifier';
 import { syslogText } from './syslogText';
 import type { UpgradeOrchestrator } from './upgradeOrchestrator';
 
 export interface SchedulerDeps {
+  db: Executor;
+  store: UnitOfWork;
   schedules: ScheduleRepository;
   orchestrator: UpgradeOrchestrator;
   profiles: ProfileRepository;
@@ -37,30 +41,34 @@ export class Scheduler {
     for (const record of deps.schedules.pendingRecords()) this.arm(record);
   }
 
-  schedule(action: ScheduledActionName, at: string, windowEnd: string | null, options: unknown, createdBy: string): ScheduleRecord {
-    const record = this.deps.schedules.create(action, at, windowEnd, options, createdBy);
+  async schedule(action: ScheduledActionName, at: string, windowEnd: string | null, options: unknown, createdBy: string): Promise<ScheduleRecord> {
+    const record = await this.deps.schedules.create(this.deps.db, action, at, windowEnd, options, createdBy);
     this.deps.log.write(syslogText.upgrade(`${label(action)} scheduled for ${at}${windowEnd ? ` (window ends ${windowEnd})` : ''} by ${createdBy}`));
     this.arm(record);
     this.deps.notifier.upgradeChanged();
     return record;
   }
 
-  reschedule(id: number, at: string, windowEnd: string | null): ScheduleRecord {
+  /** Moves a pending action; resolves once that is written. */
+  async reschedule(id: number, at: string, windowEnd: string | null): Promise<ScheduleRecord> {
     this.refuseStarting(id);
     if (!this.deps.schedules.reschedule(id, at, windowEnd)) throw new ScheduleConflictError(`Scheduled action ${id} is not pending.`);
     const record = this.deps.schedules.get(id)!;
     this.deps.log.write(syslogText.upgrade(`${label(record.action)} rescheduled for ${at}${windowEnd ? ` (window ends ${windowEnd})` : ''}`));
     this.arm(record);
+    await this.deps.store.flush();
     this.deps.notifier.upgradeChanged();
     return record;
   }
 
-  cancel(id: number): ScheduleRecord {
+  /** Cancels a pending action; resolves once that is written. */
+  async cancel(id: number): Promise<ScheduleRecord> {
     this.refuseStarting(id);
     if (!this.deps.schedules.end(id, 'cancelled', 'Cancelled before it started')) throw new ScheduleConflictError(`Scheduled action ${id} is not pending.`);
     this.disarm(id);
     const record = this.deps.schedules.get(id)!;
     this.deps.log.write(syslogText.upgrade(`Scheduled ${label(record.action)} for ${record.at} cancelled`, 'warning'));
+    await this.deps.store.flush();
     this.deps.notifier.upgradeChanged();
     return record;
   }
@@ -88,7 +96,9 @@ export class Scheduler {
           if (Date.parse(current.at) > Date.now()) this.arm(current);
           else {
             this.starting.add(current.id);
-            void this.run(current).finally(() => this.starting.delete(current.id));
+            void this.run(current)
+              .catch((error: Error) => console.error(`Scheduled action ${current.id}: ${error.message}`))
+              .finally(() => this.starting.delete(current.id));
           }
         },
         Math.min(delay, MAX_TIMER_MS),
@@ -121,21 +131,21 @@ export class Scheduler {
         const options = activateRequestSchema.parse(record.options);
         const windowEnd = record.windowEnd ?? undefined;
         // A rollout that waits, paused, for its next window continues in this one.
-        if (orchestrator.view().stage === 'Reload') orchestrator.activation('resume', { windowEnd: windowEnd ?? null });
-        else orchestrator.activate({ ...options, windowEnd }, record.createdBy);
+        if (orchestrator.view().stage === 'Reload') await orchestrator.activation('resume', { windowEnd: windowEnd ?? null });
+        else await orchestrator.activate({ ...options, windowEnd }, record.createdBy);
         outcome = `activation of upgrade ${orchestrator.view().upgradeId} started`;
       }
     } catch (error) {
       const reason = (error as Error).message;
       this.deps.schedules.end(record.id, 'failed', reason);
       this.deps.log.write(syslogText.upgrade(`Scheduled ${label(record.action)} for ${record.at} did not start: ${reason}`, 'error'));
-      this.deps.audit.record({ username: record.createdBy, sourceAddress: 'schedule', action: 'upgrade.schedule.run', detail: `${record.action} ${record.id} failed: ${reason}` });
+      await this.deps.audit.record({ username: record.createdBy, sourceAddress: 'schedule', action: 'upgrade.schedule.run', detail: `${record.action} ${record.id} failed: ${reason}` });
       this.deps.notifier.upgradeChanged();
       return;
     }
     this.deps.schedules.end(record.id, 'started', outcome);
     this.deps.log.write(syslogText.upgrade(`Scheduled ${label(record.action)} for ${record.at}: ${outcome}`));
-    this.deps.audit.record({ username: record.createdBy, sourceAddress: 'schedule', action: 'upgrade.schedule.run', detail: `${record.action} ${record.id}: ${outcome}` });
+    await this.deps.audit.record({ username: record.createdBy, sourceAddress: 'schedule', action: 'upgrade.schedule.run', detail: `${record.action} ${record.id}: ${outcome}` });
     this.deps.notifier.upgradeChanged();
   }
 }

@@ -43,8 +43,8 @@ afterEach(async () => {
 const profile = (imagePath = DEMO_IMAGE_PATH) => ({ mode: 'TFTP', imageServer: '127.0.0.1', imagePath, port: tftpd.port, parallelMode: false });
 const view = (h: ConsoleHarness) => h.instance.orchestrator.view();
 const report = (h: ConsoleHarness) => h.instance.api.getApImage().body as ApImageReport;
-const history = (h: ConsoleHarness) => h.instance.api.maintenance.listUpgrades().body as UpgradeHistoryEntry[];
-const entry = (h: ConsoleHarness, id: number) => history(h).find((upgrade) => upgrade.id === id)!;
+const history = async (h: ConsoleHarness) => (await h.instance.api.maintenance.listUpgrades()).body as UpgradeHistoryEntry[];
+const entry = async (h: ConsoleHarness, id: number) => (await history(h)).find((upgrade) => upgrade.id === id)!;
 
 describe('the upgrade history says what happened', () => {
   it('ends an upgrade superseded while it waited at Activate, with its end time and the upgrade that superseded it', async () => {
@@ -60,12 +60,12 @@ describe('the upgrade history says what happened', () => {
     const second = (await harness.instance.api.startDownload(profile(), ADMIN)).body as { upgradeId: number };
     expect(second.upgradeId).toBeGreaterThan(first.upgradeId);
 
-    const superseded = entry(harness, first.upgradeId);
+    const superseded = await entry(harness, first.upgradeId);
     expect(superseded).toMatchObject({ stage: 'Superseded', supersededBy: second.upgradeId, result: `Superseded by upgrade ${second.upgradeId}` });
     expect(superseded.finishedAt).not.toBeNull();
     expect(superseded.durationSeconds).not.toBeNull();
     expect(superseded.message).toContain(`Superseded by upgrade ${second.upgradeId}`);
-    const csv = String(harness.instance.api.maintenance.exportUpgrades().body).split('\r\n');
+    const csv = String((await harness.instance.api.maintenance.exportUpgrades()).body).split('\r\n');
     expect(csv.find((line) => line.startsWith(`"${first.upgradeId}",`))).toContain(`"Superseded by upgrade ${second.upgradeId}"`);
     await waitFor(
       'the second upgrade at Activate',
@@ -73,7 +73,7 @@ describe('the upgrade history says what happened', () => {
       (stage) => stage === 'Activate' || stage === 'Failed',
       30_000,
     );
-    expect(entry(harness, second.upgradeId)).toMatchObject({ stage: 'Activate', finishedAt: null });
+    expect(await entry(harness, second.upgradeId)).toMatchObject({ stage: 'Activate', finishedAt: null });
   });
 
   it('counts the APs that failed in a cancelled run, as their rows show them', async () => {
@@ -87,14 +87,14 @@ describe('the upgrade history says what happened', () => {
       30_000,
     );
     // While it runs, the history counts them already.
-    expect(entry(harness, upgradeId)).toMatchObject({ failedAps: 3, finishedAt: null });
+    expect(await entry(harness, upgradeId)).toMatchObject({ failedAps: 3, finishedAt: null });
 
-    expect(harness.instance.api.cancel(ADMIN).status).toBe(202);
+    expect((await harness.instance.api.cancel(ADMIN)).status).toBe(202);
     const rows = report(harness).aps;
     // A failed AP stays Failed, with its reason; only its retry is called off.
     expect(rows.map((ap) => ap.predownloadStatus)).toEqual(['Failed', 'Failed', 'Failed']);
     expect(rows.every((ap) => ap.nextRetryTime === null && ap.lastError?.startsWith('Failed to download file'))).toBe(true);
-    const cancelled = entry(harness, upgradeId);
+    const cancelled = await entry(harness, upgradeId);
     expect(cancelled).toMatchObject({ stage: 'Cancelled', failedAps: 3, apCounts: { total: 3, failed: 3 } });
     expect(cancelled.finishedAt).not.toBeNull();
 
@@ -106,10 +106,10 @@ describe('the upgrade history says what happened', () => {
       (stage) => stage === 'Activate' || stage === 'Failed',
       60_000,
     );
-    expect(entry(harness, upgradeId)).toMatchObject({ stage: 'Cancelled', failedAps: 3 });
-    const detail = harness.instance.api.maintenance.getUpgrade(String(upgradeId)).body as UpgradeHistoryDetail;
+    expect(await entry(harness, upgradeId)).toMatchObject({ stage: 'Cancelled', failedAps: 3 });
+    const detail = (await harness.instance.api.maintenance.getUpgrade(String(upgradeId))).body as UpgradeHistoryDetail;
     expect(detail.failedAps).toBe(3);
-    expect(String(harness.instance.api.maintenance.exportUpgrade(String(upgradeId)).body).split('\r\n')[1]).toMatch(/^"upgrade","","[^"]+","","3",/);
+    expect(String((await harness.instance.api.maintenance.exportUpgrade(String(upgradeId))).body).split('\r\n')[1]).toMatch(/^"upgrade","","[^"]+","","3",/);
   });
 
   it("says Completed and 'run X' only of the APs that run X when the catalog's release lacks an image type", async () => {
@@ -134,7 +134,7 @@ describe('the upgrade history says what happened', () => {
       (stage) => stage === 'Activate' || stage === 'Failed',
       60_000,
     );
-    expect(harness.instance.api.activate(ADMIN).status).toBe(202);
+    expect((await harness.instance.api.activate(ADMIN)).status).toBe(202);
     await waitFor(
       'the activation ended',
       () => view(harness!).stage,
@@ -146,10 +146,10 @@ describe('the upgrade history says what happened', () => {
     const said = `2 of 3 APs run 17.15.2.3; 1 not supported by the release still runs ${DEMO_FLEET_VERSION}; controller running ${ended.controllerVersion}`;
     expect(ended).toMatchObject({ stage: 'Completed', message: said, result: 'Completed on 2 of 3 APs' });
     expect(report(harness).aps.find((row) => row.name === 'AP-OLD')).toMatchObject({ primaryImage: DEMO_FLEET_VERSION, predownloadStatus: 'NotSupported' });
-    const upgrade = entry(harness, upgradeId);
+    const upgrade = await entry(harness, upgradeId);
     expect(upgrade).toMatchObject({ stage: 'Completed', message: said, result: 'Completed on 2 of 3 APs', apCounts: { total: 3, joined: 2, notSupported: 1 } });
-    expect(JSON.stringify(history(harness))).not.toContain('Network running');
-    expect(String(harness.instance.api.maintenance.exportUpgrades().body)).toContain(`"Completed on 2 of 3 APs"`);
-    expect(String(harness.instance.api.maintenance.exportUpgrade(String(upgradeId)).body)).toContain(said);
+    expect(JSON.stringify(await history(harness))).not.toContain('Network running');
+    expect(String((await harness.instance.api.maintenance.exportUpgrades()).body)).toContain(`"Completed on 2 of 3 APs"`);
+    expect(String((await harness.instance.api.maintenance.exportUpgrade(String(upgradeId))).body)).toContain(said);
   });
 });

@@ -130,9 +130,9 @@ export class UpgradeOrchestrator {
   }
 
   /** After a restart: a running upgrade carries on where the database says it was (runRecovery.ts). */
-  recoverAfterRestart(): void {
+  recoverAfterRestart(): Promise<void> {
     this.joinDownloads.recover();
-    this.recovery.recover();
+    return this.recovery.recover();
   }
 
   /** Whether a predownload runs: from the moment it is accepted until it reaches Activate or ends. */
@@ -157,28 +157,25 @@ export class UpgradeOrchestrator {
     if (bundle.ok) this.checkBackups(bundle.version, targetsMatcher(targets), scheduled, options);
     const imageUrl = bundleUrl(source);
     const cacheRoot = path.join(this.deps.config.dataDir, 'image-cache');
-    let cacheDir = '';
     const superseded = this.deps.upgrades.latest();
-    // The upgrade row, its durable run (profile snapshot, cache folder) and its first line in one transaction.
-    const record = this.deps.store.transaction(() => {
-      const created = this.deps.upgrades.create({
-        mode: profile.mode,
-        imageUrl,
-        parallelMode: profile.parallelMode,
-        message: `Predownload from ${imageUrl} to ${describeTargets(targets)}`,
-        origin,
-        targets,
-      });
-      // An upgrade waiting for Activate ends here, replaced: its history says by which one.
-      if (superseded?.stage === 'Activate') {
-        this.stages.move(superseded.id, 'Activate', 'Superseded', `Superseded by upgrade ${created.id} before it was activated`, { supersededBy: created.id });
-      }
-      if (bundle.ok) this.deps.upgrades.setTargets(created.id, bundle.version, null);
-      cacheDir = path.join(cacheRoot, `upgrade-${created.id}`);
-      this.deps.runs.create(created.id, profile, cacheDir);
-      this.deps.log.write(syslogText.upgrade(`Upgrade ${created.id}: stage Initiate: ${created.message}`));
-      return created;
+    // The upgrade row, its durable run (profile snapshot, cache folder) and its first line, changed in one
+    // synchronous step: the unit of work writes them in one transaction.
+    const record = this.deps.upgrades.create({
+      mode: profile.mode,
+      imageUrl,
+      parallelMode: profile.parallelMode,
+      message: `Predownload from ${imageUrl} to ${describeTargets(targets)}`,
+      origin,
+      targets,
     });
+    // An upgrade waiting for Activate ends here, replaced: its history says by which one.
+    if (superseded?.stage === 'Activate') {
+      this.stages.move(superseded.id, 'Activate', 'Superseded', `Superseded by upgrade ${record.id} before it was activated`, { supersededBy: record.id });
+    }
+    if (bundle.ok) this.deps.upgrades.setTargets(record.id, bundle.version, null);
+    const cacheDir = path.join(cacheRoot, `upgrade-${record.id}`);
+    this.deps.runs.create(record.id, profile, cacheDir);
+    this.deps.log.write(syslogText.upgrade(`Upgrade ${record.id}: stage Initiate: ${record.message}`));
     this.joinDownloads.yieldToPredownload(`a predownload takes precedence (upgrade ${record.id})`);
     this.run?.abort.abort();
     this.run?.dispose();
@@ -186,27 +183,29 @@ export class UpgradeOrchestrator {
     fs.rmSync(cacheRoot, { recursive: true, force: true });
     const run = this.newRun(record.id, source, new ImageCache(cacheDir, source), profile.parallelMode);
     this.deps.progress.clearAll();
-    this.deps.notifier.upgradeChanged();
     if (!bundle.ok) {
       this.runner.bundleUnreadable(run, bundle);
-      return this.deps.upgrades.get(record.id)!;
-    }
-    run.targetVersion = bundle.version;
-    if (options.replaceBackup) {
-      const replaced = backupReplacementOf(
-        [...this.deps.aps.reader.values()].filter((ap) => run.isTarget(ap)),
-        bundle.version,
-      );
-      if (replaced)
-        this.deps.log.write(
-          syslogText.upgrade(
-            `Upgrade ${record.id}: confirmed by ${origin?.username ?? 'the administrator'}, replacing the backup image of ${replaced.count} AP(s) that already run ${bundle.version}`,
-            'warning',
-          ),
+    } else {
+      run.targetVersion = bundle.version;
+      if (options.replaceBackup) {
+        const replaced = backupReplacementOf(
+          [...this.deps.aps.reader.values()].filter((ap) => run.isTarget(ap)),
+          bundle.version,
         );
+        if (replaced)
+          this.deps.log.write(
+            syslogText.upgrade(
+              `Upgrade ${record.id}: confirmed by ${origin?.username ?? 'the administrator'}, replacing the backup image of ${replaced.count} AP(s) that already run ${bundle.version}`,
+              'warning',
+            ),
+          );
+      }
+      this.runner.background(run, this.runner.execute(run));
     }
-    this.runner.background(run, this.runner.execute(run));
-    return record;
+    // Nobody hears of the upgrade before its row, its run and its first lines are written.
+    await this.deps.store.flush();
+    this.deps.notifier.upgradeChanged();
+    return bundle.ok ? record : this.deps.upgrades.get(record.id)!;
   }
 
   private assertCanStart(): void {
@@ -237,7 +236,8 @@ export class UpgradeOrchestrator {
     return run;
   }
 
-  activate(options: ActivationOptions = { strategy: 'all', errorThresholdPercent: 0 }, startedBy = 'admin'): void {
+  /** Activate: the stage moves to Reload and the first wave reloads; resolves once that is written. */
+  async activate(options: ActivationOptions = { strategy: 'all', errorThresholdPercent: 0 }, startedBy = 'admin'): Promise<void> {
     const latest = this.deps.upgrades.latest();
     if (!latest || latest.stage !== 'Activate') {
       throw new UpgradeConflictError('Activate is possible once every AP has completed its predownload.');
@@ -248,18 +248,21 @@ export class UpgradeOrchestrator {
     if (!moved) throw new UpgradeConflictError('The upgrade changed state; try again.');
     this.deps.log.write(syslogText.upgrade(`Activate: reloading the network to AP image ${latest.targetVersion} ${how}`));
     this.rollout.start(moved, options, startedBy);
+    await this.deps.store.flush();
   }
 
-  /** Pause, Resume or Abort of the activation under way. */
-  activation(action: 'pause' | 'resume' | 'abort', options: { reason?: string; windowEnd?: string | null } = {}): void {
+  /** Pause, Resume or Abort of the activation under way; resolves once the change is written. */
+  async activation(action: 'pause' | 'resume' | 'abort', options: { reason?: string; windowEnd?: string | null } = {}): Promise<void> {
     const latest = this.deps.upgrades.latest();
     if (!latest || latest.stage !== 'Reload') throw new UpgradeConflictError('No activation is in progress.');
     if (action === 'pause') this.rollout.pause(latest.id, options.reason ?? 'paused by the administrator');
     else if (action === 'resume') this.rollout.resume(latest.id, options.windowEnd ?? null);
     else this.rollout.abort(latest.id);
+    await this.deps.store.flush();
   }
 
-  cancel(): void {
+  /** Cancel: every AP of the run stops; resolves once the cancel is written. */
+  async cancel(): Promise<void> {
     const latest = this.deps.upgrades.latest();
     const run = this.run;
     if (!latest || !isCancellable(latest.stage) || !run || run.id !== latest.id) {
@@ -283,6 +286,7 @@ export class UpgradeOrchestrator {
     // The stage moves last, so the counts it keeps for the history are the rows as the cancel left them.
     this.stages.move(latest.id, latest.stage, 'Cancelled', CANCEL_REASON);
     this.deps.log.write(syslogText.upgrade(CANCEL_REASON, 'warning'));
+    await this.deps.store.flush();
   }
 
   /**
@@ -290,12 +294,12 @@ export class UpgradeOrchestrator {
    * Cancel ends it (null is returned); from a wider one, the site's APs still at it stop as each one's Abort
    * stops it, and the others go on (the APs stopped are returned).
    */
-  abortSiteTag(siteTag: string): AccessPointRecord[] | null {
+  async abortSiteTag(siteTag: string): Promise<AccessPointRecord[] | null> {
     const latest = this.deps.upgrades.latest();
     const run = this.run;
     if (!latest || !isCancellable(latest.stage) || !run || run.id !== latest.id) throw new UpgradeConflictError('No predownload is in progress.');
     if (targetsAreSiteTag(latest.targets, siteTag)) {
-      this.cancel();
+      await this.cancel();
       return null;
     }
     const stopped: AccessPointRecord[] = [];

@@ -4,8 +4,8 @@ import { enrolmentRequestSchema } from '../../lib/apAuthorization';
 import { toFieldIssues } from '../../lib/imageDownloadProfile';
 import { DropReport } from '../diagnostics/dropReport';
 import type { EventLine } from '../store/eventLog';
-import type { Db } from '../store/database';
-import { ApAuthorizationRepository, type ApAuthorizationRecord } from './apAuthorizationRepository';
+import { apAuthorizationRows, type ApAuthorizationRecord } from '../store/apAuthorizationRepository';
+import type { Executor } from '../store/store';
 import { hashToken, loadOrCreateJoinToken, newToken, sameToken } from './joinToken';
 import { CertificateRequestError, LocalCa } from './localCa';
 
@@ -33,17 +33,15 @@ const apLine = (text: string, severity: EventLine['severity'] = 'notice'): Event
  * then joins with the certificate; only the certificate on the list, approved, is accepted.
  */
 export class ApTrust {
-  readonly repository: ApAuthorizationRepository;
   readonly joinToken: string;
   private ca: LocalCa | null = null;
   private readonly drops: DropReport;
   private readonly certificateWithdrawn = new Set<(mac: string, reason: string) => void>();
 
   constructor(
-    db: Db,
+    private readonly db: Executor,
     private readonly options: ApTrustOptions,
   ) {
-    this.repository = new ApAuthorizationRepository(db);
     this.joinToken = loadOrCreateJoinToken(this.pkiDir);
     this.drops = new DropReport(options.log);
   }
@@ -65,8 +63,8 @@ export class ApTrust {
   }
 
   /** Whether this certificate (by serial) may join as this MAC right now. */
-  admit(mac: string, serial: string): Admission {
-    const record = this.repository.get(mac);
+  async admit(mac: string, serial: string): Promise<Admission> {
+    const record = await apAuthorizationRows.get(this.db, mac);
     if (!record || record.certSerial !== serial.toUpperCase()) return { ok: false, reason: `certificate of ${mac} is not on the AP authorization list` };
     if (record.status === 'revoked') return { ok: false, reason: `AP ${mac} is revoked` };
     if (record.status === 'pending') return { ok: false, reason: `AP ${mac} is waiting for approval on the AP authorization list` };
@@ -84,16 +82,16 @@ export class ApTrust {
       if (error instanceof CertificateRequestError) return this.refuse(400, mac, sourceAddress, error.message);
       throw error;
     }
-    const existing = this.repository.get(mac);
+    const existing = await apAuthorizationRows.get(this.db, mac);
     let via: ApAuthorizationRecord['enrolledVia'];
     let status: ApAuthorizationStatus;
     if (sameToken(token, this.joinToken)) {
       // The shared fleet token only enrols MACs the list does not know: it cannot take over an enrolled AP.
       if (existing) return this.refuse(403, mac, sourceAddress, `AP ${mac} is already enrolled; delete it from the AP authorization list or enrol it with a one-time token`);
-      if (this.repository.count() >= this.options.maxAps) return this.refuse(403, mac, sourceAddress, `the AP authorization list is full (EWC_MAX_APS ${this.options.maxAps})`);
+      if ((await apAuthorizationRows.count(this.db)) >= this.options.maxAps) return this.refuse(403, mac, sourceAddress, `the AP authorization list is full (EWC_MAX_APS ${this.options.maxAps})`);
       via = 'join-token';
       status = this.options.autoApprove ? 'approved' : 'pending';
-    } else if (this.repository.consumeToken(hashToken(token), mac)) {
+    } else if (await apAuthorizationRows.consumeToken(this.db, hashToken(token), mac)) {
       // An admin created this token for the purpose: the AP is approved, and a revoked one is taken back.
       via = 'enrolment-token';
       status = 'approved';
@@ -102,7 +100,8 @@ export class ApTrust {
     }
     const issued = await (await this.requireCa()).issueApCertificate(mac, csr);
     const now = new Date().toISOString();
-    const saved = this.repository.saveEnrolment(
+    const saved = await apAuthorizationRows.saveEnrolment(
+      this.db,
       {
         mac,
         status,
@@ -125,32 +124,51 @@ export class ApTrust {
     return { status: 201, body: { certificate: issued.pem, status } };
   }
 
-  approve(mac: string, by: string): boolean {
-    const record = this.repository.get(mac);
-    if (!record || !this.repository.setStatus(mac, 'approved', by)) return false;
+  /** The AP authorization list, by MAC. */
+  /** The AP authorization list's record of one AP, if it holds one. */
+  authorization(mac: string): Promise<ApAuthorizationRecord | undefined> {
+    return apAuthorizationRows.get(this.db, mac);
+  }
+
+  list(): Promise<ApAuthorizationRecord[]> {
+    return apAuthorizationRows.all(this.db);
+  }
+
+  /** The one-time enrolment tokens, newest first (their hashes only). */
+  tokens(): Promise<EnrolmentTokenView[]> {
+    return apAuthorizationRows.tokens(this.db);
+  }
+
+  deleteToken(id: number): Promise<boolean> {
+    return apAuthorizationRows.deleteToken(this.db, id);
+  }
+
+  async approve(mac: string, by: string): Promise<boolean> {
+    const record = await apAuthorizationRows.get(this.db, mac);
+    if (!record || !(await apAuthorizationRows.setStatus(this.db, mac, 'approved', by))) return false;
     this.options.log(apLine(`AP Mac: ${mac} approved by ${by}`));
     return true;
   }
 
-  revoke(mac: string, by: string): boolean {
-    if (!this.repository.setStatus(mac, 'revoked', by)) return false;
+  async revoke(mac: string, by: string): Promise<boolean> {
+    if (!(await apAuthorizationRows.setStatus(this.db, mac, 'revoked', by))) return false;
     this.options.log(apLine(`AP Mac: ${mac} revoked by ${by}: its certificate is refused`, 'warning'));
     this.withdraw(mac, `revoked by ${by}`);
     return true;
   }
 
-  remove(mac: string, by: string): boolean {
-    if (!this.repository.delete(mac)) return false;
+  async remove(mac: string, by: string): Promise<boolean> {
+    if (!(await apAuthorizationRows.delete(this.db, mac))) return false;
     this.options.log(apLine(`AP Mac: ${mac} deleted from the AP authorization list by ${by}`, 'warning'));
     this.withdraw(mac, `deleted by ${by}`);
     return true;
   }
 
   /** A one-time enrolment token; its text is returned once and only its hash is kept. */
-  createToken(request: CreateEnrolmentToken, by: string): { token: string; view: EnrolmentTokenView } {
+  async createToken(request: CreateEnrolmentToken, by: string): Promise<{ token: string; view: EnrolmentTokenView }> {
     const token = newToken();
     const expiresAt = new Date(Date.now() + request.validHours * 3_600_000).toISOString();
-    const view = this.repository.createToken(hashToken(token), request.mac, by, expiresAt);
+    const view = await apAuthorizationRows.createToken(this.db, hashToken(token), request.mac, by, expiresAt);
     return { token, view };
   }
 

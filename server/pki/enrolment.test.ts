@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import https from 'node:https';
@@ -22,8 +23,8 @@ afterEach(async () => {
 });
 
 const caOf = (h: ConsoleHarness) => fs.readFileSync(path.join(h.instance.trust.pkiDir, 'ca.crt'), 'utf8');
-const listOf = (h: ConsoleHarness) =>
-  h.instance.apAuthorizationApi.list().body as { aps: { mac: string; status: string; connected: boolean; name: string | null }[]; tokens: { id: number; usedByMac: string | null }[] };
+const listOf = async (h: ConsoleHarness) =>
+  (await h.instance.apAuthorizationApi.list()).body as { aps: { mac: string; status: string; connected: boolean; name: string | null }[]; tokens: { id: number; usedByMac: string | null }[] };
 
 function agentFor(h: ConsoleHarness, ap: (typeof DEMO_FLEET)[number], enrolmentToken: string | null) {
   const agent = new ApAgent({
@@ -50,20 +51,20 @@ describe('AP enrolment and the AP authorization list', () => {
       .then(() => (joined = true));
     await waitFor(
       'the AP on the list',
-      () => listOf(h).aps,
+      async () => (await listOf(h)).aps,
       (aps) => aps.some((row) => row.mac === ap.mac && row.status === 'pending'),
     );
     expect(joined).toBe(false);
-    expect(listOf(h).aps.find((row) => row.mac === ap.mac)?.connected).toBe(false);
-    expect(h.instance.apAuthorizationApi.change(ap.mac.toUpperCase(), { status: 'approved' }, ADMIN).status).toBe(200);
+    expect((await listOf(h)).aps.find((row) => row.mac === ap.mac)?.connected).toBe(false);
+    expect((await h.instance.apAuthorizationApi.change(ap.mac.toUpperCase(), { status: 'approved' }, ADMIN)).status).toBe(200);
     await started;
-    expect(listOf(h).aps.find((row) => row.mac === ap.mac)).toMatchObject({ status: 'approved', connected: true, name: ap.name });
+    expect((await listOf(h)).aps.find((row) => row.mac === ap.mac)).toMatchObject({ status: 'approved', connected: true, name: ap.name });
   });
 
   it('a one-time enrolment token enrols the AP it was made for, once, and is stored only as a hash', async () => {
     harness = await startConsoleHarness({ EWC_AP_AUTO_APPROVE: '0' });
     const h = harness;
-    const created = h.instance.apAuthorizationApi.createToken({ mac: '70:F0:96:A1:4E:20', validHours: '2' }, ADMIN);
+    const created = await h.instance.apAuthorizationApi.createToken({ mac: '70:F0:96:A1:4E:20', validHours: '2' }, ADMIN);
     expect(created.status).toBe(201);
     const { token } = created.body as { token: string };
     const dir = path.join(h.config.dataDir, 'other-ap');
@@ -71,19 +72,19 @@ describe('AP enrolment and the AP authorization list', () => {
 
     const agent = agentFor(h, DEMO_FLEET[2], token);
     await agent.start();
-    expect(listOf(h).aps).toEqual([expect.objectContaining({ mac: '70f0.96a1.4e20', status: 'approved', connected: true })]);
-    expect(listOf(h).tokens[0].usedByMac).toBe('70f0.96a1.4e20');
+    expect((await listOf(h)).aps).toEqual([expect.objectContaining({ mac: '70f0.96a1.4e20', status: 'approved', connected: true })]);
+    expect((await listOf(h)).tokens[0].usedByMac).toBe('70f0.96a1.4e20');
     await expect(ensureApCredentials(path.join(dir, 'again'), '70f0.96a1.4e20', h.capwapUrl, { caCertPem: caOf(h), enrolmentToken: token })).rejects.toThrow(
       'Enrolment refused: unknown, used or expired token',
     );
 
-    expect(JSON.stringify(listOf(h))).not.toContain(token);
-    h.instance.db.pragma('wal_checkpoint(PASSIVE)');
+    expect(JSON.stringify(await listOf(h))).not.toContain(token);
+    await sql`pragma wal_checkpoint(PASSIVE)`.execute(h.instance.store.db);
     for (const file of ['ewc.sqlite', 'ewc.sqlite-wal']) {
       const bytes = path.join(h.config.dataDir, file);
       if (fs.existsSync(bytes)) expect(fs.readFileSync(bytes).includes(token), file).toBe(false);
     }
-    expect(h.instance.auth.audit.recent().some((entry) => entry.action === 'ap.token.create' && entry.detail.includes('for 70f0.96a1.4e20'))).toBe(true);
+    expect((await h.instance.auth.audit.recent()).some((entry) => entry.action === 'ap.token.create' && entry.detail.includes('for 70f0.96a1.4e20'))).toBe(true);
   });
 
   it('an AP whose certificate came from another CA (the console was set up anew) enrols again instead of being refused forever', async () => {
@@ -98,7 +99,7 @@ describe('AP enrolment and the AP authorization list', () => {
       expect(caOf(harness)).not.toBe(caFirst);
       await ensureApCredentials(storageDir, '0a00.0000.0042', harness.capwapUrl, { caCertPem: caOf(harness), enrolmentToken: harness.instance.trust.joinToken });
       expect(fs.readFileSync(path.join(storageDir, 'ap.crt'), 'utf8')).not.toBe(certFirst);
-      expect(listOf(harness).aps.map((ap) => ap.mac)).toEqual(['0a00.0000.0042']);
+      expect((await listOf(harness)).aps.map((ap) => ap.mac)).toEqual(['0a00.0000.0042']);
     } finally {
       fs.rmSync(storageDir, { recursive: true, force: true });
     }
@@ -107,11 +108,11 @@ describe('AP enrolment and the AP authorization list', () => {
   it('answers bad input at the API with a 400 and a field message', async () => {
     harness = await startConsoleHarness();
     const api = harness.instance.apAuthorizationApi;
-    expect(api.change('../../etc/passwd', { status: 'approved' }, ADMIN)).toMatchObject({ status: 400, body: { error: 'Not a MAC address: ../../etc/passwd' } });
-    expect(api.change('0a00.0000.0001', { status: 'maybe' }, ADMIN).status).toBe(400);
-    expect(api.change('0a00.0000.0001', { status: 'approved' }, ADMIN).status).toBe(404);
+    expect(await api.change('../../etc/passwd', { status: 'approved' }, ADMIN)).toMatchObject({ status: 400, body: { error: 'Not a MAC address: ../../etc/passwd' } });
+    expect((await api.change('0a00.0000.0001', { status: 'maybe' }, ADMIN)).status).toBe(400);
+    expect((await api.change('0a00.0000.0001', { status: 'approved' }, ADMIN)).status).toBe(404);
     // A CSR that is not one: refused before the one-time token is spent, so the token still enrols its AP.
-    const { token } = api.createToken({}, ADMIN).body as { token: string };
+    const { token } = (await api.createToken({}, ADMIN)).body as { token: string };
     expect(
       await harness.instance.trust.enrol({ mac: '0a00.0000.0007', token, csr: `-----BEGIN CERTIFICATE REQUEST-----\n${'A'.repeat(120)}\n-----END CERTIFICATE REQUEST-----` }, '127.0.0.1'),
     ).toEqual({
@@ -120,8 +121,8 @@ describe('AP enrolment and the AP authorization list', () => {
     });
     expect(await harness.instance.trust.enrol({ mac: '0a00.0000.0007', token: 'short', csr: 'x' }, '127.0.0.1')).toMatchObject({ status: 400, body: { error: 'Invalid enrolment request' } });
     await ensureApCredentials(path.join(harness.config.dataDir, 'ap7'), '0a00.0000.0007', harness.capwapUrl, { caCertPem: caOf(harness), enrolmentToken: token });
-    expect(listOf(harness).aps.map((ap) => ap.status)).toEqual(['approved']);
-    expect(api.createToken({ mac: 'nope', validHours: 0 }, ADMIN)).toMatchObject({
+    expect((await listOf(harness)).aps.map((ap) => ap.status)).toEqual(['approved']);
+    expect(await api.createToken({ mac: 'nope', validHours: 0 }, ADMIN)).toMatchObject({
       status: 400,
       body: {
         issues: [
@@ -141,7 +142,7 @@ describe('AP enrolment and the AP authorization list', () => {
       await run('openssl', ['genpkey', ...keyArgs, '-out', keyFile]);
       return (await run('openssl', ['req', '-new', '-key', keyFile, '-subj', `/CN=${mac}`])).stdout;
     };
-    const enrol = async (mac: string, keyArgs: string[]) => h.instance.trust.enrol({ mac, token: h.instance.trust.joinToken, csr: await csrFor(mac, keyArgs) }, '127.0.0.1');
+    const enrol = async (mac: string, keyArgs: string[]) => await h.instance.trust.enrol({ mac, token: h.instance.trust.joinToken, csr: await csrFor(mac, keyArgs) }, '127.0.0.1');
     const wanted = 'this controller certifies ECDSA P-256 or P-384, or RSA of 2048 bits or more';
     expect(await enrol('0a00.0000.0101', ['-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:1024'])).toEqual({
       status: 400,
@@ -155,7 +156,7 @@ describe('AP enrolment and the AP authorization list', () => {
     expect((await enrol('0a00.0000.0104', ['-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048'])).status).toBe(201);
     expect((await enrol('0a00.0000.0105', ['-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-384'])).status).toBe(201);
     expect((await enrol('0a00.0000.0106', ['-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256'])).status).toBe(201);
-    expect(listOf(h).aps.map((ap) => ap.mac)).toEqual(['0a00.0000.0104', '0a00.0000.0105', '0a00.0000.0106']);
+    expect((await listOf(h)).aps.map((ap) => ap.mac)).toEqual(['0a00.0000.0104', '0a00.0000.0105', '0a00.0000.0106']);
   });
 
   it('answers an oversized enrolment body with a 413 and a message, not a connection reset', async () => {

@@ -54,8 +54,8 @@ describe('RESTCONF refusals', () => {
   });
 
   it("takes the console's accounts over HTTP Basic, a monitor's too, never opens a web session, and audits as the web login does", async () => {
-    const sessions = () => (c.instance.db.prepare('SELECT COUNT(*) AS n FROM auth_session').get() as { n: number }).n;
-    const sessionsBefore = sessions();
+    const sessions = async () => (await c.instance.store.db.selectFrom('auth_session').select('id_hash').execute()).length;
+    const sessionsBefore = await sessions();
     const anonymous = await get(STATS, { auth: null });
     expect(anonymous.status).toBe(401);
     expect(anonymous.headers['www-authenticate']).toBe('Basic realm="EWC RESTCONF", charset="UTF-8"');
@@ -65,8 +65,8 @@ describe('RESTCONF refusals', () => {
     expect(errorOf(wrong)['error-message']).toBe('Invalid username or password');
     expect((await get(STATS, { auth: basic('noc', MONITOR_PASSWORD) })).status).toBe(200);
     expect((await get(STATS, { auth: basic('noc', MONITOR_PASSWORD) })).status).toBe(200);
-    expect(sessions()).toBe(sessionsBefore);
-    const trail = c.instance.auth.audit.recent().filter((e) => e.username === 'noc');
+    expect(await sessions()).toBe(sessionsBefore);
+    const trail = (await c.instance.auth.audit.recent()).filter((e) => e.username === 'noc');
     expect(trail.map((e) => [e.action, e.sourceAddress, e.detail])).toEqual(
       expect.arrayContaining([
         ['login.failed', '127.0.0.1 (restconf)', 'wrong password'],
@@ -83,7 +83,7 @@ describe('RESTCONF refusals', () => {
     const locked = await get(STATS, { auth: basic('guesser-target', MONITOR_PASSWORD) });
     expect(locked.status).toBe(401);
     expect(errorOf(locked)['error-message']).toMatch(/^Account locked after 5 failed logins; try again at \d\d:\d\d:\d\d$/);
-    expect(c.instance.auth.audit.recent().some((e) => e.username === 'guesser-target' && e.action === 'login.locked' && e.sourceAddress === '127.0.0.1 (restconf)')).toBe(true);
+    expect((await c.instance.auth.audit.recent()).some((e) => e.username === 'guesser-target' && e.action === 'login.locked' && e.sourceAddress === '127.0.0.1 (restconf)')).toBe(true);
   });
 
   it('refuses a source over its per-source RESTCONF budget before checking any password', async () => {
@@ -93,11 +93,11 @@ describe('RESTCONF refusals', () => {
       if (!admission.ok) break;
       admission.release();
     }
-    const before = c.instance.auth.audit.recent().length;
+    const before = (await c.instance.auth.audit.recent()).length;
     const refused = await get(STATS, { auth: basic('admin', 'wrong-password') });
     expect(refused.status).toBe(429);
     expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
     expect(errorOf(refused)).toMatchObject({ 'error-tag': 'resource-denied', 'error-message': expect.stringMatching(/^Too many RESTCONF requests from 127\.0\.0\.1; try again in \d+ s\.$/) });
-    expect(c.instance.auth.audit.recent().length).toBe(before);
+    expect((await c.instance.auth.audit.recent()).length).toBe(before);
   });
 });

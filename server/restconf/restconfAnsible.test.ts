@@ -104,11 +104,6 @@ describe('RESTCONF driven by Ansible (Debian ansible: ansible.netcommon.restconf
       expect(entry['image-size-percentage']).toBeLessThanOrEqual(Math.floor(after.aps[i].percent));
     }
     // A RESTCONF read is audited as a login of its own kind, and opens no web session.
-    expect(
-      c.instance.auth.audit
-        .recent()
-        .filter((e) => e.sourceAddress === '127.0.0.1 (restconf)')
-        .map((e) => e.action),
-    ).toEqual(['login']);
+    expect((await c.instance.auth.audit.recent()).filter((e) => e.sourceAddress === '127.0.0.1 (restconf)').map((e) => e.action)).toEqual(['login']);
   }, 200_000);
 });

@@ -54,18 +54,18 @@ export class RestconfAuth {
       admission.release();
       return { ok: false, status: 401, message: result.message, headers: { 'www-authenticate': BASIC_CHALLENGE } };
     }
-    this.auditStart(result.user, source);
+    await this.auditStart(result.user, source);
     return { ok: true, user: result.user, release: admission.release };
   }
 
-  private auditStart(user: SessionUser, source: string): void {
+  private async auditStart(user: SessionUser, source: string): Promise<void> {
     const key = `${user.username.toLowerCase()} ${source}`;
     const now = this.now();
     const last = this.lastSeen.get(key);
     this.lastSeen.set(key, now);
     if (last !== undefined && now - last < this.auth.sessionIdleMs) return;
-    this.auth.audit.record({ username: user.username, sourceAddress: source, action: 'login', detail: 'RESTCONF (HTTP Basic)' });
     // Bounded: forget callers idle for longer than the idle limit.
     if (this.lastSeen.size > 10_000) for (const [k, t] of this.lastSeen) if (now - t >= this.auth.sessionIdleMs) this.lastSeen.delete(k);
+    await this.auth.audit.record({ username: user.username, sourceAddress: source, action: 'login', detail: 'RESTCONF (HTTP Basic)' });
   }
 }

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openDatabase } from '../store/database';
+import { openDataDirStore } from '../store/store';
 import { EMPTY_PROFILE, ProfileRepository } from '../store/profileRepository';
 import { rotateSecretKey } from '../keyRotation/rotateSecretKey';
 import { generateSecretKey, loadSecretBox, SecretBox, secretKeyFile } from './secretBox';
@@ -41,20 +41,20 @@ describe('secrets at rest', () => {
     expect(() => loadSecretBox(dir, 'too-short')).toThrow(/EWC_SECRET_KEY must be 32 bytes/);
   });
 
-  it('stores the SFTP password sealed in the database file', () => {
+  it('stores the SFTP password sealed in the database file', async () => {
     const dir = tempDir();
-    const db = openDatabase(dir);
-    new ProfileRepository(db, EMPTY_PROFILE, loadSecretBox(dir, undefined).box).save(profileInput);
-    db.close();
+    const store = await openDataDirStore(dir);
+    await (await ProfileRepository.load(store.db, EMPTY_PROFILE, loadSecretBox(dir, undefined).box)).save(store.db, profileInput);
+    await store.close();
     expect(fs.readFileSync(path.join(dir, 'ewc.sqlite')).includes(SECRET)).toBe(false);
   });
 
-  it('rotates the key: every secret is re-sealed, readable with the new key only, through the npm command', () => {
+  it('rotates the key: every secret is re-sealed, readable with the new key only, through the npm command', async () => {
     const dir = tempDir();
-    const db = openDatabase(dir);
+    const store = await openDataDirStore(dir);
     const oldBox = loadSecretBox(dir, undefined).box;
-    new ProfileRepository(db, EMPTY_PROFILE, oldBox).save(profileInput);
-    db.close();
+    await (await ProfileRepository.load(store.db, EMPTY_PROFILE, oldBox)).save(store.db, profileInput);
+    await store.close();
     const oldKey = fs.readFileSync(secretKeyFile(dir), 'utf8');
 
     const output = execFileSync(path.resolve('node_modules/.bin/tsx'), ['server/keyRotation/rotateSecretKeyCli.ts'], {
@@ -65,23 +65,23 @@ describe('secrets at rest', () => {
     expect(fs.readFileSync(secretKeyFile(dir), 'utf8')).not.toBe(oldKey);
     expect(fs.existsSync(`${secretKeyFile(dir)}.new`)).toBe(false);
 
-    const reopened = openDatabase(dir);
-    expect(new ProfileRepository(reopened, EMPTY_PROFILE, loadSecretBox(dir, undefined).box).get().sftp.password).toBe(SECRET);
-    expect(() => new ProfileRepository(reopened, EMPTY_PROFILE, oldBox).get()).toThrow();
-    reopened.close();
+    const reopened = await openDataDirStore(dir);
+    expect((await ProfileRepository.load(reopened.db, EMPTY_PROFILE, loadSecretBox(dir, undefined).box)).get().sftp.password).toBe(SECRET);
+    await expect(ProfileRepository.load(reopened.db, EMPTY_PROFILE, oldBox)).rejects.toThrow();
+    await reopened.close();
   });
 
-  it('with EWC_SECRET_KEY, rotation leaves no key file and the new key opens the secrets', () => {
+  it('with EWC_SECRET_KEY, rotation leaves no key file and the new key opens the secrets', async () => {
     const dir = tempDir();
     const envKey = generateSecretKey().toString('base64');
-    const db = openDatabase(dir);
-    new ProfileRepository(db, EMPTY_PROFILE, loadSecretBox(dir, envKey).box).save(profileInput);
-    db.close();
+    const store = await openDataDirStore(dir);
+    await (await ProfileRepository.load(store.db, EMPTY_PROFILE, loadSecretBox(dir, envKey).box)).save(store.db, profileInput);
+    await store.close();
     const nextKey = generateSecretKey();
-    expect(rotateSecretKey(dir, envKey, nextKey)).toEqual({ resealed: 1, keyFile: null });
+    expect(await rotateSecretKey(dir, envKey, nextKey)).toEqual({ resealed: 1, keyFile: null });
     expect(fs.existsSync(secretKeyFile(dir))).toBe(false);
-    const reopened = openDatabase(dir);
-    expect(new ProfileRepository(reopened, EMPTY_PROFILE, new SecretBox(nextKey)).get().sftp.password).toBe(SECRET);
-    reopened.close();
+    const reopened = await openDataDirStore(dir);
+    expect((await ProfileRepository.load(reopened.db, EMPTY_PROFILE, new SecretBox(nextKey))).get().sftp.password).toBe(SECRET);
+    await reopened.close();
   });
 });

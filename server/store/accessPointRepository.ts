@@ -3,8 +3,9 @@ import { DEFAULT_SITE_TAG, type ApJoinInfo } from '../../lib/capwapEvents';
 import { canTransition, type PredownloadStatus } from '../../lib/predownloadStatus';
 import { FRESH_PREDOWNLOAD_STATE, type AccessPointRecord, type TransitionChanges } from '../fleet/accessPoint';
 import { FleetProjection, type FleetReader } from '../fleet/fleetProjection';
-import type { FleetStore } from './fleetStore';
-import type { WriteBehind } from './writeBehind';
+import { accessPointRows } from './accessPointRows';
+import type { Executor } from './store';
+import { ChangedRecords, type UnitOfWork } from './unitOfWork';
 
 export type { AccessPointRecord, TransitionChanges } from '../fleet/accessPoint';
 
@@ -17,17 +18,19 @@ export class IllegalTransitionError extends Error {}
  */
 export class AccessPointRepository {
   private readonly fleet = new FleetProjection();
-  private readonly dirty = new Set<string>();
+  private readonly changed = new ChangedRecords((mac: string) => this.fleet.get(mac), accessPointRows.save);
 
-  constructor(
-    database: FleetStore,
-    private readonly store: WriteBehind,
+  private constructor(
+    records: readonly AccessPointRecord[],
+    private readonly store: UnitOfWork,
   ) {
-    for (const record of database.loadAccessPoints()) this.fleet.put(record);
-    store.register({
-      write: () => database.saveAccessPoints([...this.dirty].flatMap((mac) => this.fleet.get(mac) ?? [])),
-      committed: () => this.dirty.clear(),
-    });
+    for (const record of records) this.fleet.put(record);
+    store.register(this.changed);
+  }
+
+  /** The projection of the fleet as the database holds it. */
+  static async load(db: Executor, store: UnitOfWork): Promise<AccessPointRepository> {
+    return new AccessPointRepository(await accessPointRows.all(db), store);
   }
 
   /** Counters and indexes of the whole fleet. */
@@ -104,7 +107,7 @@ export class AccessPointRepository {
 
   private save(record: AccessPointRecord): AccessPointRecord {
     this.fleet.put(record);
-    this.dirty.add(record.mac);
+    this.changed.mark(record.mac);
     this.store.changed();
     return record;
   }

@@ -1,14 +1,38 @@
-import type { Db } from './database';
+import type { Executor } from './store';
+import type { UnitOfWork } from './unitOfWork';
 
-/** The controller's own running software version (the EWC image on the AP that hosts it), kept in memory too. */
+/** The controller's own running software version (the EWC image on the AP that hosts it), in memory and written behind. */
 export class ControllerRepository {
-  private current: string;
-  private readonly save;
+  private dirty = false;
 
-  constructor(db: Db, initialVersion: string) {
-    const row = db.prepare('SELECT version FROM controller WHERE id = 1').get() as { version: string } | undefined;
-    this.current = row?.version ?? initialVersion;
-    this.save = db.prepare('INSERT INTO controller (id, version) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET version = excluded.version');
+  private constructor(
+    private current: string,
+    private readonly store: UnitOfWork,
+  ) {
+    store.register({
+      take: () => {
+        if (!this.dirty) return null;
+        this.dirty = false;
+        const version = this.current;
+        return {
+          write: async (tx) => {
+            await tx
+              .insertInto('controller')
+              .values({ id: 1, version })
+              .onConflict((conflict) => conflict.column('id').doUpdateSet({ version }))
+              .execute();
+          },
+          restore: () => {
+            this.dirty = true;
+          },
+        };
+      },
+    });
+  }
+
+  static async load(db: Executor, store: UnitOfWork, initialVersion: string): Promise<ControllerRepository> {
+    const row = await db.selectFrom('controller').select('version').where('id', '=', 1).executeTakeFirst();
+    return new ControllerRepository(row?.version ?? initialVersion, store);
   }
 
   version(): string {
@@ -16,7 +40,8 @@ export class ControllerRepository {
   }
 
   setVersion(version: string): void {
-    this.save.run(version);
     this.current = version;
+    this.dirty = true;
+    this.store.changed();
   }
 }

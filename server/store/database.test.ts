@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startConsoleHarness, type ConsoleHarness } from '../sim/testing/consoleHarness';
-import { openDatabase } from './database';
+import { openDataDirStore } from './store';
 
 let dir: string;
 let harness: ConsoleHarness | null = null;
@@ -32,16 +32,16 @@ describe('the data folder', () => {
     for (const file of files) expect(modeOf(path.join(dir, file)).toString(8), file).toBe('600');
   });
 
-  it('tightens an existing world-readable install when it opens it', () => {
+  it('tightens an existing world-readable install when it opens it', async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ewc-perm-'));
-    openDatabase(dir).close();
+    await (await openDataDirStore(dir)).close();
     fs.chmodSync(dir, 0o755);
     fs.chmodSync(path.join(dir, 'ewc.sqlite'), 0o644);
-    const db = openDatabase(dir);
-    db.prepare('SELECT 1').get();
+    const store = await openDataDirStore(dir);
+    await store.db.selectFrom('auth_user').select('username').execute();
     expect(modeOf(dir)).toBe(0o700);
     expect(modeOf(path.join(dir, 'ewc.sqlite'))).toBe(0o600);
     expect(modeOf(path.join(dir, 'ewc.sqlite-wal'))).toBe(0o600);
-    db.close();
+    await store.close();
   });
 });

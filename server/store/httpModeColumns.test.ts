@@ -6,7 +6,7 @@ import { imageDownloadProfileInputSchema, toProfileView } from '../../lib/imageD
 import { describeProfileChanges } from '../auth/profileChanges';
 import { rotateSecretKey } from '../keyRotation/rotateSecretKey';
 import { generateSecretKey, loadSecretBox, SecretBox } from '../secrets/secretBox';
-import { openDatabase } from './database';
+import { openDataDirStore } from './store';
 import { EMPTY_PROFILE, ProfileRepository } from './profileRepository';
 
 const dirs: string[] = [];
@@ -22,15 +22,15 @@ function ccoInput(password?: string) {
 }
 
 describe('CCO settings at rest', () => {
-  it('stores the mode and settings, the API key sealed (not in the database file nor its WAL), and never in the view', () => {
+  it('stores the mode and settings, the API key sealed (not in the database file nor its WAL), and never in the view', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ewc-cco-'));
     dirs.push(dir);
-    const db = openDatabase(dir);
-    const profiles = new ProfileRepository(db, EMPTY_PROFILE, loadSecretBox(dir, undefined).box);
-    const saved = profiles.save(ccoInput(API_KEY));
+    const store = await openDataDirStore(dir);
+    const profiles = await ProfileRepository.load(store.db, EMPTY_PROFILE, loadSecretBox(dir, undefined).box);
+    const { saved } = await profiles.save(store.db, ccoInput(API_KEY));
     expect(saved).toMatchObject({ mode: 'CCO', cco: { catalogUrl: 'https://catalog.example.com', username: 'noc', password: API_KEY, release: 'latest', autoCheck: 'daily', autoCheckTime: '02:30' } });
     // An empty key keeps the stored one.
-    expect(profiles.save(ccoInput()).cco.password).toBe(API_KEY);
+    expect((await profiles.save(store.db, ccoInput())).saved.cco.password).toBe(API_KEY);
     const view = toProfileView(profiles.get());
     expect(view.cco).toMatchObject({ hasPassword: true });
     expect(JSON.stringify(view)).not.toContain(API_KEY);
@@ -39,20 +39,20 @@ describe('CCO settings at rest', () => {
     for (const file of files) expect(fs.readFileSync(file).includes(API_KEY)).toBe(false);
     expect(describeProfileChanges(EMPTY_PROFILE, saved)).toContain('CCO password or API key changed');
     expect(describeProfileChanges(EMPTY_PROFILE, saved)).not.toContain(API_KEY);
-    db.close();
+    await store.close();
   });
 
-  it('re-seals the API key when the secret key rotates', () => {
+  it('re-seals the API key when the secret key rotates', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ewc-cco-'));
     dirs.push(dir);
-    const db = openDatabase(dir);
+    const store = await openDataDirStore(dir);
     const oldBox = loadSecretBox(dir, undefined).box;
-    new ProfileRepository(db, EMPTY_PROFILE, oldBox).save(ccoInput(API_KEY));
-    db.close();
+    await (await ProfileRepository.load(store.db, EMPTY_PROFILE, oldBox)).save(store.db, ccoInput(API_KEY));
+    await store.close();
     const newKey = generateSecretKey();
-    rotateSecretKey(dir, undefined, newKey);
-    const reopened = openDatabase(dir);
-    expect(new ProfileRepository(reopened, EMPTY_PROFILE, new SecretBox(newKey)).get().cco.password).toBe(API_KEY);
-    reopened.close();
+    await rotateSecretKey(dir, undefined, newKey);
+    const reopened = await openDataDirStore(dir);
+    expect((await ProfileRepository.load(reopened.db, EMPTY_PROFILE, new SecretBox(newKey))).get().cco.password).toBe(API_KEY);
+    await reopened.close();
   });
 });

@@ -1,24 +1,25 @@
 import type { ImageDownloadProfile } from '../../lib/imageDownloadProfile';
-import { isHttpMode, type CcoAutoCheck, type HttpMode } from '../../lib/httpModeSettings';
-import type { SecretBox } from '../secrets/secretBox';
-import type { Db } from './database';
+import { isHttpMode, type HttpMode } from '../../lib/httpModeSettings';
+import type { ImageDownloadProfileTable } from './schema';
 
 export type StoredCco = ImageDownloadProfile['cco'];
 export type StoredDesktop = ImageDownloadProfile['desktop'];
 
-export interface HttpModeRow {
-  http_mode: HttpMode | null;
-  cco_catalog_url: string;
-  cco_username: string;
-  cco_password: string | null;
-  cco_release: string;
-  cco_auto_check: CcoAutoCheck;
-  cco_auto_check_time: string;
-  cco_ca_certificate: string;
-  cco_certificate_fingerprint: string;
-  desktop_upload_id: string;
-  desktop_version: string;
-}
+/** The profile row's columns of CCO and Desktop (HTTP) modes. */
+export type HttpModeRow = Pick<
+  ImageDownloadProfileTable,
+  | 'http_mode'
+  | 'cco_catalog_url'
+  | 'cco_username'
+  | 'cco_password'
+  | 'cco_release'
+  | 'cco_auto_check'
+  | 'cco_auto_check_time'
+  | 'cco_ca_certificate'
+  | 'cco_certificate_fingerprint'
+  | 'desktop_upload_id'
+  | 'desktop_version'
+>;
 
 export function httpModeFromRow(row: HttpModeRow, open: (sealed: string | null) => string | null): { httpMode: HttpMode | null; cco: StoredCco; desktop: StoredDesktop } {
   return {
@@ -37,32 +38,20 @@ export function httpModeFromRow(row: HttpModeRow, open: (sealed: string | null) 
   };
 }
 
-/** Writes the CCO and Desktop columns of a profile already merged (the main row exists: call after writing it). */
-export function writeHttpModeColumns(db: Db, secrets: SecretBox, profile: ImageDownloadProfile): void {
+/** The CCO and Desktop columns of a profile already merged, the API key sealed with `seal`. */
+export function httpModeColumns(profile: ImageDownloadProfile, seal: (value: string | null) => string | null): HttpModeRow {
   const { cco, desktop } = profile;
-  db.prepare(
-    `UPDATE image_download_profile SET http_mode = @httpMode, cco_catalog_url = @catalogUrl, cco_username = @username, cco_password = @password,
-       cco_release = @release, cco_auto_check = @autoCheck, cco_auto_check_time = @autoCheckTime, cco_ca_certificate = @caCertificate,
-       cco_certificate_fingerprint = @certificateFingerprint, desktop_upload_id = @uploadId, desktop_version = @version WHERE id = 1`,
-  ).run({
-    httpMode: isHttpMode(profile.mode) ? profile.mode : null,
-    catalogUrl: cco.catalogUrl,
-    username: cco.username,
-    password: cco.password === null ? null : secrets.seal(cco.password),
-    release: cco.release,
-    autoCheck: cco.autoCheck,
-    autoCheckTime: cco.autoCheckTime,
-    caCertificate: cco.caCertificate,
-    certificateFingerprint: cco.certificateFingerprint,
-    uploadId: desktop.uploadId,
-    version: desktop.version,
-  });
-}
-
-/** Re-seals the CCO password with another key: part of the key rotation. */
-export function resealCcoPassword(db: Db, open: (sealed: string) => string, next: SecretBox): number {
-  const row = db.prepare('SELECT cco_password FROM image_download_profile WHERE id = 1').get() as { cco_password: string | null } | undefined;
-  if (!row?.cco_password) return 0;
-  db.prepare('UPDATE image_download_profile SET cco_password = ? WHERE id = 1').run(next.seal(open(row.cco_password)));
-  return 1;
+  return {
+    http_mode: isHttpMode(profile.mode) ? profile.mode : null,
+    cco_catalog_url: cco.catalogUrl,
+    cco_username: cco.username,
+    cco_password: seal(cco.password),
+    cco_release: cco.release,
+    cco_auto_check: cco.autoCheck,
+    cco_auto_check_time: cco.autoCheckTime,
+    cco_ca_certificate: cco.caCertificate,
+    cco_certificate_fingerprint: cco.certificateFingerprint,
+    desktop_upload_id: desktop.uploadId,
+    desktop_version: desktop.version,
+  };
 }

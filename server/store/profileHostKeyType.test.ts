@@ -1,31 +1,13 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { randomBytes } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
 import { imageDownloadProfileInputSchema, toProfileView, type ImageDownloadProfileInput } from '../../lib/imageDownloadProfile';
-import { loadSecretBox } from '../secrets/secretBox';
-import { openDatabase } from './database';
+import { SecretBox } from '../secrets/secretBox';
+import type { Executor } from './store';
 import { EMPTY_PROFILE, ProfileRepository } from './profileRepository';
+import { ENGINES, testStores } from '../sim/testing/testStores';
 
 const RSA = 'SHA256:nJ4U0000000000000000000000000000000000000AA';
 const ED25519 = 'SHA256:ev8I0000000000000000000000000000000000000AA';
-
-const dirs: string[] = [];
-afterEach(() => dirs.splice(0).forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
-
-function repository(): { profiles: ProfileRepository; reopen(): ProfileRepository } {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ewc-hostkeytype-'));
-  dirs.push(dir);
-  const box = loadSecretBox(dir, undefined).box;
-  const db = openDatabase(dir);
-  return {
-    profiles: new ProfileRepository(db, EMPTY_PROFILE, box),
-    reopen: () => {
-      db.close();
-      return new ProfileRepository(openDatabase(dir), EMPTY_PROFILE, box);
-    },
-  };
-}
 
 function input(sftp: Partial<NonNullable<ImageDownloadProfileInput['sftp']>>, imageServer = '10.0.0.5') {
   return imageDownloadProfileInputSchema.parse({
@@ -38,30 +20,38 @@ function input(sftp: Partial<NonNullable<ImageDownloadProfileInput['sftp']>>, im
   });
 }
 
-describe('the trusted host key is stored with its type', () => {
-  it('keeps the type the server offered, in the database file and in the view', () => {
-    const store = repository();
-    store.profiles.save(input({ hostKeyFingerprint: RSA, hostKeyType: 'ssh-rsa' }));
-    const reopened = store.reopen();
+describe.each(ENGINES)('the trusted host key is stored with its type (%s)', (engine) => {
+  const stores = testStores(engine);
+  const box = new SecretBox(randomBytes(32));
+  const save = (profiles: ProfileRepository, db: Executor, data: ReturnType<typeof input>) => profiles.save(db, data);
+
+  it('keeps the type the server offered, in the database and in the view', async () => {
+    const opened = await stores.open();
+    await save(await ProfileRepository.load(opened.db, EMPTY_PROFILE, box), opened.db, input({ hostKeyFingerprint: RSA, hostKeyType: 'ssh-rsa' }));
+    const { db } = await stores.reopen(opened);
+    const reopened = await ProfileRepository.load(db, EMPTY_PROFILE, box);
     expect(reopened.get().sftp).toMatchObject({ hostKeyFingerprint: RSA, hostKeyType: 'ssh-rsa' });
     expect(toProfileView(reopened.get()).sftp).toMatchObject({ hostKeyFingerprint: RSA, hostKeyType: 'ssh-rsa' });
     // The form sends the same fingerprint back without a type: the stored type stays.
-    reopened.save(input({ hostKeyFingerprint: RSA }));
+    await save(reopened, db, input({ hostKeyFingerprint: RSA }));
     expect(reopened.get().sftp.hostKeyType).toBe('ssh-rsa');
-    reopened.save(input({}));
+    await save(reopened, db, input({}));
     expect(reopened.get().sftp).toMatchObject({ hostKeyFingerprint: RSA, hostKeyType: 'ssh-rsa' });
   });
 
-  it('forgets the type when another fingerprint is pasted or the server changes', () => {
-    const { profiles } = repository();
-    profiles.save(input({ hostKeyFingerprint: RSA, hostKeyType: 'ssh-rsa' }));
-    profiles.save(input({ hostKeyFingerprint: ED25519 }));
+  it('forgets the type when another fingerprint is pasted or the server changes', async () => {
+    const { db } = await stores.open();
+    const profiles = await ProfileRepository.load(db, EMPTY_PROFILE, box);
+    await save(profiles, db, input({ hostKeyFingerprint: RSA, hostKeyType: 'ssh-rsa' }));
+    await save(profiles, db, input({ hostKeyFingerprint: ED25519 }));
     expect(profiles.get().sftp).toMatchObject({ hostKeyFingerprint: ED25519, hostKeyType: null });
-    profiles.save(input({ hostKeyFingerprint: RSA, hostKeyType: 'ssh-rsa' }));
-    profiles.save(input({}, '10.0.0.6'));
+    await save(profiles, db, input({ hostKeyFingerprint: RSA, hostKeyType: 'ssh-rsa' }));
+    await save(profiles, db, input({}, '10.0.0.6'));
     expect(profiles.get().sftp).toMatchObject({ hostKeyFingerprint: null, hostKeyType: null });
   });
+});
 
+describe('the host key type field', () => {
   it('refuses a type that is not an SSH host key type with a field message', () => {
     const parsed = imageDownloadProfileInputSchema.safeParse({ ...input({}), sftp: { ...input({}).sftp, hostKeyType: 'ssh-dss' } });
     expect(parsed.success).toBe(false);

@@ -1,10 +1,11 @@
 import { isHttpMode } from '../../lib/httpModeSettings';
 import { isHostKeyType } from '../../lib/hostKeyType';
-import { EMPTY_IMAGE_DOWNLOAD_PROFILE, type ImageDownloadProfile, type ImageDownloadProfilePatch, type PasswordType, type SftpAuthMethod } from '../../lib/imageDownloadProfile';
+import { EMPTY_IMAGE_DOWNLOAD_PROFILE, type ImageDownloadProfile, type ImageDownloadProfilePatch } from '../../lib/imageDownloadProfile';
 import { hostKeyOwner, resolveProfilePatch } from '../../lib/profilePatch';
 import type { SecretBox } from '../secrets/secretBox';
-import type { Db } from './database';
-import { httpModeFromRow, resealCcoPassword, writeHttpModeColumns, type HttpModeRow } from './httpModeColumns';
+import { httpModeColumns, httpModeFromRow } from './httpModeColumns';
+import type { ImageDownloadProfileTable } from './schema';
+import { afterCommit, forUpdate, inTransaction, type Executor } from './store';
 
 /** The profile as the server uses it, secrets opened. Never sent to a client as is (see `toProfileView`). */
 export type StoredProfile = ImageDownloadProfile;
@@ -14,65 +15,97 @@ export const EMPTY_PROFILE: StoredProfile = EMPTY_IMAGE_DOWNLOAD_PROFILE;
 /** A save the merged profile cannot take (a caller validates with `preview` first, so this is a bug). */
 export class ProfileRefusedError extends Error {}
 
-interface ProfileRow extends HttpModeRow {
-  mode: 'TFTP' | 'SFTP';
-  parallel_mode: number;
-  tftp_image_server: string;
-  tftp_image_path: string;
-  tftp_port: number;
-  sftp_image_server: string;
-  sftp_image_path: string;
-  sftp_port: number;
-  sftp_username: string;
-  sftp_password_type: PasswordType;
-  sftp_password: string | null;
-  sftp_auth_method: SftpAuthMethod;
-  sftp_private_key: string | null;
-  sftp_passphrase: string | null;
-  sftp_host_key_fingerprint: string | null;
-  sftp_host_key_for: string | null;
-  sftp_host_key_type: string | null;
+/** The row as the server uses it, secrets opened. */
+function fromRow(row: ImageDownloadProfileTable, secrets: SecretBox): StoredProfile {
+  const open = (sealed: string | null) => (sealed === null ? null : secrets.open(sealed));
+  const trusted = row.sftp_host_key_for === hostKeyOwner(row.sftp_image_server, row.sftp_port) ? row.sftp_host_key_fingerprint : null;
+  const { httpMode, cco, desktop } = httpModeFromRow(row, open);
+  return {
+    mode: httpMode ?? row.mode,
+    parallelMode: row.parallel_mode === 1,
+    tftp: { imageServer: row.tftp_image_server, imagePath: row.tftp_image_path, port: row.tftp_port },
+    sftp: {
+      imageServer: row.sftp_image_server,
+      imagePath: row.sftp_image_path,
+      port: row.sftp_port,
+      username: row.sftp_username,
+      passwordType: row.sftp_password_type,
+      password: open(row.sftp_password),
+      authMethod: row.sftp_auth_method,
+      privateKey: open(row.sftp_private_key),
+      passphrase: open(row.sftp_passphrase),
+      hostKeyFingerprint: trusted,
+      hostKeyType: trusted && row.sftp_host_key_type && isHostKeyType(row.sftp_host_key_type) ? row.sftp_host_key_type : null,
+    },
+    cco,
+    desktop,
+  };
 }
 
+function toRow(profile: StoredProfile, secrets: SecretBox): ImageDownloadProfileTable {
+  const seal = (value: string | null) => (value === null ? null : secrets.seal(value));
+  const { tftp, sftp } = profile;
+  return {
+    id: 1,
+    // The column's CHECK allows TFTP and SFTP only; CCO and Desktop are said by `http_mode`.
+    mode: isHttpMode(profile.mode) ? 'TFTP' : profile.mode,
+    parallel_mode: profile.parallelMode ? 1 : 0,
+    sftp_username: sftp.username,
+    sftp_password_type: sftp.passwordType,
+    sftp_password: seal(sftp.password),
+    updated_at: new Date().toISOString(),
+    sftp_auth_method: sftp.authMethod,
+    sftp_private_key: seal(sftp.privateKey),
+    sftp_passphrase: seal(sftp.passphrase),
+    sftp_host_key_fingerprint: sftp.hostKeyFingerprint,
+    sftp_host_key_for: sftp.hostKeyFingerprint ? hostKeyOwner(sftp.imageServer, sftp.port) : null,
+    sftp_host_key_type: sftp.hostKeyType,
+    ...httpModeColumns(profile, seal),
+    tftp_image_server: tftp.imageServer,
+    tftp_image_path: tftp.imagePath,
+    tftp_port: tftp.port,
+    sftp_image_server: sftp.imageServer,
+    sftp_image_path: sftp.imagePath,
+    sftp_port: sftp.port,
+  };
+}
+
+/** What the memory holds of the saved profile: the profile, and the password as sealed in the row (the export shows that). */
+interface Saved {
+  profile: StoredProfile;
+  sealedPassword: string | null;
+}
+
+/**
+ * The image download profile: one row, and in memory the profile as last committed (every page, API
+ * call and delivery reads it). A save merges what it names on top of the row as saved, read and
+ * written in one transaction, and the memory follows once that commits.
+ */
 export class ProfileRepository {
-  constructor(
-    private readonly db: Db,
+  private constructor(
+    private saved: Saved | null,
     private readonly defaults: StoredProfile,
     private readonly secrets: SecretBox,
   ) {}
 
+  static async load(db: Executor, defaults: StoredProfile, secrets: SecretBox): Promise<ProfileRepository> {
+    const row = await db.selectFrom('image_download_profile').selectAll().where('id', '=', 1).executeTakeFirst();
+    return new ProfileRepository(row ? { profile: fromRow(row, secrets), sealedPassword: row.sftp_password } : null, defaults, secrets);
+  }
+
+  /** Whether the table holds a saved profile, read from it (a test's view of what the console stored). */
+  static async isStored(db: Executor): Promise<boolean> {
+    return (await db.selectFrom('image_download_profile').select('id').where('id', '=', 1).executeTakeFirst()) !== undefined;
+  }
+
   /** Whether a profile was ever saved; until then the controller runs on its embedded defaults. */
   isSaved(): boolean {
-    return this.db.prepare('SELECT 1 FROM image_download_profile WHERE id = 1').get() !== undefined;
+    return this.saved !== null;
   }
 
   /** The saved profile, or the embedded default when none was saved yet. */
   get(): StoredProfile {
-    const row = this.db.prepare('SELECT * FROM image_download_profile WHERE id = 1').get() as ProfileRow | undefined;
-    if (!row) return this.defaults;
-    const open = (sealed: string | null) => (sealed === null ? null : this.secrets.open(sealed));
-    const trusted = row.sftp_host_key_for === hostKeyOwner(row.sftp_image_server, row.sftp_port) ? row.sftp_host_key_fingerprint : null;
-    const { httpMode, cco, desktop } = httpModeFromRow(row, open);
-    return {
-      mode: httpMode ?? row.mode,
-      parallelMode: row.parallel_mode === 1,
-      tftp: { imageServer: row.tftp_image_server, imagePath: row.tftp_image_path, port: row.tftp_port },
-      sftp: {
-        imageServer: row.sftp_image_server,
-        imagePath: row.sftp_image_path,
-        port: row.sftp_port,
-        username: row.sftp_username,
-        passwordType: row.sftp_password_type,
-        password: open(row.sftp_password),
-        authMethod: row.sftp_auth_method,
-        privateKey: open(row.sftp_private_key),
-        passphrase: open(row.sftp_passphrase),
-        hostKeyFingerprint: trusted,
-        hostKeyType: trusted && row.sftp_host_key_type && isHostKeyType(row.sftp_host_key_type) ? row.sftp_host_key_type : null,
-      },
-      cco,
-      desktop,
-    };
+    return this.saved?.profile ?? this.defaults;
   }
 
   /** What saving `patch` would store, or why the merged profile cannot be saved. Stores nothing. */
@@ -83,70 +116,43 @@ export class ProfileRepository {
   /**
    * Saves what the patch names, on top of the profile as saved now: a field it leaves out keeps its
    * value, whoever saved it. Secrets arrive in clear (AES passwords already opened) and are sealed here.
+   * Answers the profile saved, and the one it replaced (what the audit trail describes the change against).
    */
-  save(patch: ImageDownloadProfilePatch): StoredProfile {
-    const resolved = this.preview(patch);
-    if (!resolved.ok) throw new ProfileRefusedError(resolved.issues.map((i) => `${i.path}: ${i.message}`).join('; '));
-    const next = resolved.profile;
-    const seal = (value: string | null) => (value === null ? null : this.secrets.seal(value));
-    const { tftp, sftp } = next;
-    this.db.transaction(() => {
-      this.db
-        .prepare(
-          `INSERT INTO image_download_profile (id, mode, tftp_image_server, tftp_image_path, tftp_port, sftp_image_server, sftp_image_path, sftp_port,
-             parallel_mode, sftp_username, sftp_password_type, sftp_password, sftp_auth_method, sftp_private_key, sftp_passphrase,
-             sftp_host_key_fingerprint, sftp_host_key_for, sftp_host_key_type, updated_at)
-           VALUES (1, @mode, @tftpServer, @tftpPath, @tftpPort, @sftpServer, @sftpPath, @sftpPort,
-             @parallelMode, @username, @passwordType, @password, @authMethod, @privateKey, @passphrase,
-             @fingerprint, @hostKeyFor, @keyType, @updatedAt)
-           ON CONFLICT (id) DO UPDATE SET mode = excluded.mode, tftp_image_server = excluded.tftp_image_server, tftp_image_path = excluded.tftp_image_path,
-             tftp_port = excluded.tftp_port, sftp_image_server = excluded.sftp_image_server, sftp_image_path = excluded.sftp_image_path,
-             sftp_port = excluded.sftp_port, parallel_mode = excluded.parallel_mode, sftp_username = excluded.sftp_username,
-             sftp_password_type = excluded.sftp_password_type, sftp_password = excluded.sftp_password,
-             sftp_auth_method = excluded.sftp_auth_method, sftp_private_key = excluded.sftp_private_key, sftp_passphrase = excluded.sftp_passphrase,
-             sftp_host_key_fingerprint = excluded.sftp_host_key_fingerprint, sftp_host_key_for = excluded.sftp_host_key_for,
-             sftp_host_key_type = excluded.sftp_host_key_type, updated_at = excluded.updated_at`,
-        )
-        .run({
-          // The column's CHECK allows TFTP and SFTP only; CCO and Desktop are said by `http_mode`.
-          mode: isHttpMode(next.mode) ? 'TFTP' : next.mode,
-          tftpServer: tftp.imageServer,
-          tftpPath: tftp.imagePath,
-          tftpPort: tftp.port,
-          sftpServer: sftp.imageServer,
-          sftpPath: sftp.imagePath,
-          sftpPort: sftp.port,
-          parallelMode: next.parallelMode ? 1 : 0,
-          username: sftp.username,
-          passwordType: sftp.passwordType,
-          password: seal(sftp.password),
-          authMethod: sftp.authMethod,
-          privateKey: seal(sftp.privateKey),
-          passphrase: seal(sftp.passphrase),
-          fingerprint: sftp.hostKeyFingerprint,
-          hostKeyFor: sftp.hostKeyFingerprint ? hostKeyOwner(sftp.imageServer, sftp.port) : null,
-          keyType: sftp.hostKeyType,
-          updatedAt: new Date().toISOString(),
-        });
-      writeHttpModeColumns(this.db, this.secrets, next);
-    })();
-    return this.get();
+  save(db: Executor, patch: ImageDownloadProfilePatch): Promise<{ before: StoredProfile; saved: StoredProfile }> {
+    return inTransaction(db, async (tx) => {
+      const row = await forUpdate(tx, tx.selectFrom('image_download_profile').selectAll().where('id', '=', 1)).executeTakeFirst();
+      const before = row ? fromRow(row, this.secrets) : this.defaults;
+      const resolved = resolveProfilePatch(before, patch);
+      if (!resolved.ok) throw new ProfileRefusedError(resolved.issues.map((i) => `${i.path}: ${i.message}`).join('; '));
+      const next = toRow(resolved.profile, this.secrets);
+      const { id: _id, ...columns } = next;
+      await tx
+        .insertInto('image_download_profile')
+        .values(next)
+        .onConflict((conflict) => conflict.column('id').doUpdateSet(columns))
+        .execute();
+      // The profile as it reads back from the row (a host key is trusted only for the server it was given for).
+      const saved = { profile: fromRow(next, this.secrets), sealedPassword: next.sftp_password };
+      afterCommit(tx, () => (this.saved = saved));
+      return { before, saved: saved.profile };
+    });
   }
 
   /** The stored password as this console exports it (Password Type AES), or null. */
   exportedPassword(): string | null {
-    const row = this.db.prepare('SELECT sftp_password FROM image_download_profile WHERE id = 1').get() as { sftp_password: string | null } | undefined;
-    return row?.sftp_password ?? null;
+    return this.saved?.sealedPassword ?? null;
   }
 
   /** Re-seals every stored secret with another box: the key rotation command. */
-  reseal(next: SecretBox): number {
-    const row = this.db.prepare('SELECT sftp_password, sftp_private_key, sftp_passphrase FROM image_download_profile WHERE id = 1').get() as
-      Pick<ProfileRow, 'sftp_password' | 'sftp_private_key' | 'sftp_passphrase'> | undefined;
+  static async reseal(db: Executor, current: SecretBox, next: SecretBox): Promise<number> {
+    const row = await db.selectFrom('image_download_profile').select(['sftp_password', 'sftp_private_key', 'sftp_passphrase', 'cco_password']).where('id', '=', 1).executeTakeFirst();
     if (!row) return 0;
-    const move = (sealed: string | null) => (sealed === null ? null : next.seal(this.secrets.open(sealed)));
-    const values = [row.sftp_password, row.sftp_private_key, row.sftp_passphrase];
-    this.db.prepare('UPDATE image_download_profile SET sftp_password = ?, sftp_private_key = ?, sftp_passphrase = ? WHERE id = 1').run(...values.map(move));
-    return values.filter((v) => v !== null).length + resealCcoPassword(this.db, (sealed) => this.secrets.open(sealed), next);
+    const move = (sealed: string | null) => (sealed === null ? null : next.seal(current.open(sealed)));
+    await db
+      .updateTable('image_download_profile')
+      .set({ sftp_password: move(row.sftp_password), sftp_private_key: move(row.sftp_private_key), sftp_passphrase: move(row.sftp_passphrase), cco_password: move(row.cco_password) })
+      .where('id', '=', 1)
+      .execute();
+    return Object.values(row).filter((value) => value !== null).length;
   }
 }

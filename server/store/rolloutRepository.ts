@@ -1,5 +1,8 @@
-import type { ActivationOptions, RolloutState, RolloutStrategy, WaveState, WaveView } from '../../lib/rollout';
-import type { Db } from './database';
+import type { ActivationOptions, RolloutState, RolloutStrategy, WaveView } from '../../lib/rollout';
+import { fromExcluded, statementRuns } from './rowBatches';
+import type { RolloutTable, RolloutWaveTable } from './schema';
+import type { Executor } from './store';
+import { ChangedRecords, type UnitOfWork } from './unitOfWork';
 
 export interface RolloutRecord {
   upgradeId: number;
@@ -19,31 +22,7 @@ export interface RolloutRecord {
 /** A wave as stored: what the page shows of it, less the counts read live from the fleet. */
 export type WaveRecord = Pick<WaveView, 'index' | 'state' | 'aps' | 'startedAt' | 'finishedAt' | 'failed'>;
 
-interface RolloutRow {
-  upgrade_id: number;
-  strategy: RolloutStrategy;
-  wave_percent: number | null;
-  wave_size: number | null;
-  error_threshold_percent: number;
-  window_end: string | null;
-  state: RolloutState;
-  pause_reason: string | null;
-  current_wave: number;
-  started_by: string | null;
-  started_at: string;
-  finished_at: string | null;
-}
-
-interface WaveRow {
-  wave_index: number;
-  state: WaveState;
-  aps: string;
-  started_at: string | null;
-  finished_at: string | null;
-  failed: number;
-}
-
-const fromRow = (row: RolloutRow): RolloutRecord => ({
+const fromRow = (row: RolloutTable): RolloutRecord => ({
   upgradeId: row.upgrade_id,
   strategy: row.strategy,
   wavePercent: row.wave_percent,
@@ -58,7 +37,22 @@ const fromRow = (row: RolloutRow): RolloutRecord => ({
   finishedAt: row.finished_at,
 });
 
-const waveFromRow = (row: WaveRow): WaveRecord => ({
+const toRow = (record: RolloutRecord): RolloutTable => ({
+  upgrade_id: record.upgradeId,
+  strategy: record.strategy,
+  wave_percent: record.wavePercent,
+  wave_size: record.waveSize,
+  error_threshold_percent: record.errorThresholdPercent,
+  window_end: record.windowEnd,
+  state: record.state,
+  pause_reason: record.pauseReason,
+  current_wave: record.currentWave,
+  started_by: record.startedBy,
+  started_at: record.startedAt,
+  finished_at: record.finishedAt,
+});
+
+const waveFromRow = (row: RolloutWaveTable): WaveRecord => ({
   index: row.wave_index,
   state: row.state,
   aps: JSON.parse(row.aps) as string[],
@@ -67,67 +61,164 @@ const waveFromRow = (row: WaveRow): WaveRecord => ({
   failed: row.failed,
 });
 
+const waveToRow = (upgradeId: number, wave: WaveRecord): RolloutWaveTable => ({
+  upgrade_id: upgradeId,
+  wave_index: wave.index,
+  state: wave.state,
+  aps: JSON.stringify(wave.aps),
+  started_at: wave.startedAt,
+  finished_at: wave.finishedAt,
+  failed: wave.failed,
+});
+
+const ROLLOUT_UPDATED = ['state', 'pause_reason', 'current_wave', 'window_end', 'finished_at'] as const satisfies readonly (keyof RolloutTable)[];
+const WAVE_UPDATED = ['state', 'started_at', 'finished_at', 'failed'] as const satisfies readonly (keyof RolloutWaveTable)[];
+
+/** The rollout tables, for the history and for the projection's start. */
+export const rolloutRows = {
+  async find(db: Executor, upgradeId: number): Promise<RolloutRecord | null> {
+    const row = await db.selectFrom('rollout').selectAll().where('upgrade_id', '=', upgradeId).executeTakeFirst();
+    return row ? fromRow(row) : null;
+  },
+
+  async waves(db: Executor, upgradeId: number): Promise<WaveRecord[]> {
+    return (await db.selectFrom('rollout_wave').selectAll().where('upgrade_id', '=', upgradeId).orderBy('wave_index').execute()).map(waveFromRow);
+  },
+
+  /** The activations of these upgrades, each with its number of waves and their failed APs. */
+  async summaries(db: Executor, upgradeIds: readonly number[]): Promise<Map<number, { rollout: RolloutRecord; waveCount: number; failed: number }>> {
+    if (upgradeIds.length === 0) return new Map();
+    const rollouts = await db.selectFrom('rollout').selectAll().where('upgrade_id', 'in', upgradeIds).execute();
+    const waves = await db
+      .selectFrom('rollout_wave')
+      .select((eb) => ['upgrade_id', eb.fn.countAll<number>().as('waves'), eb.fn.sum<number>('failed').as('failed')])
+      .where('upgrade_id', 'in', upgradeIds)
+      .groupBy('upgrade_id')
+      .execute();
+    const byUpgrade = new Map(waves.map((row) => [row.upgrade_id, row]));
+    return new Map(
+      rollouts.map((row) => {
+        const counted = byUpgrade.get(row.upgrade_id);
+        return [row.upgrade_id, { rollout: fromRow(row), waveCount: Number(counted?.waves ?? 0), failed: Number(counted?.failed ?? 0) }];
+      }),
+    );
+  },
+
+  async save(db: Executor, rollouts: readonly RolloutRecord[]): Promise<void> {
+    for (const run of statementRuns(rollouts.map(toRow), 12)) {
+      await db
+        .insertInto('rollout')
+        .values(run)
+        .onConflict((conflict) => conflict.column('upgrade_id').doUpdateSet(fromExcluded(ROLLOUT_UPDATED)))
+        .execute();
+    }
+  },
+
+  async saveWaves(db: Executor, waves: readonly RolloutWaveTable[]): Promise<void> {
+    for (const run of statementRuns(waves, 7)) {
+      await db
+        .insertInto('rollout_wave')
+        .values(run)
+        .onConflict((conflict) => conflict.columns(['upgrade_id', 'wave_index']).doUpdateSet(fromExcluded(WAVE_UPDATED)))
+        .execute();
+    }
+  },
+};
+
+interface HeldRollout {
+  record: RolloutRecord;
+  waves: WaveRecord[];
+}
+
 /**
- * The activation of each upgrade and its waves, written through on every change (a few per
- * wave), so the history keeps them and a restart knows which wave came next.
+ * The activation of the current upgrade and its waves, in memory: the orchestrator reads and changes it
+ * synchronously (pause, resume, abort and the next wave decide on it), and the unit of work writes every
+ * change behind it, so the history keeps it and a restart knows which wave came next.
  */
 export class RolloutRepository {
-  private readonly statements;
+  private readonly held = new Map<number, HeldRollout>();
+  private readonly changedRollouts = new ChangedRecords((upgradeId: number) => this.held.get(upgradeId)?.record, rolloutRows.save);
+  // Keyed `upgradeId:index`.
+  private readonly changedWaves = new ChangedRecords((key: string) => {
+    const [upgradeId, index] = key.split(':').map(Number);
+    const wave = this.held.get(upgradeId)?.waves[index];
+    return wave && waveToRow(upgradeId, wave);
+  }, rolloutRows.saveWaves);
 
-  constructor(private readonly db: Db) {
-    this.statements = {
-      insert: db.prepare(
-        `INSERT INTO rollout (upgrade_id, strategy, wave_percent, wave_size, error_threshold_percent, window_end, state, started_by, started_at)
-         VALUES (@upgradeId, @strategy, @wavePercent, @waveSize, @errorThresholdPercent, @windowEnd, 'running', @startedBy, @startedAt)`,
-      ),
-      insertWave: db.prepare(`INSERT INTO rollout_wave (upgrade_id, wave_index, state, aps) VALUES (?, ?, 'pending', ?)`),
-      get: db.prepare('SELECT * FROM rollout WHERE upgrade_id = ?'),
-      waves: db.prepare('SELECT * FROM rollout_wave WHERE upgrade_id = ? ORDER BY wave_index'),
-      update: db.prepare(
-        `UPDATE rollout SET state = @state, pause_reason = @pauseReason, current_wave = @currentWave, window_end = @windowEnd, finished_at = @finishedAt
-         WHERE upgrade_id = @upgradeId`,
-      ),
-      startWave: db.prepare(`UPDATE rollout_wave SET state = 'reloading', started_at = ? WHERE upgrade_id = ? AND wave_index = ?`),
-      finishWave: db.prepare(`UPDATE rollout_wave SET state = 'done', finished_at = ?, failed = ? WHERE upgrade_id = ? AND wave_index = ?`),
-    };
+  private constructor(
+    loaded: HeldRollout | null,
+    private readonly store: UnitOfWork,
+  ) {
+    if (loaded) this.held.set(loaded.record.upgradeId, loaded);
+    // A rollout's row before its waves': they point to it.
+    store.register(this.changedRollouts);
+    store.register(this.changedWaves);
+  }
+
+  /** The projection with the activation of the latest upgrade, if it has one. */
+  static async load(db: Executor, store: UnitOfWork, latestUpgradeId: number | null): Promise<RolloutRepository> {
+    const record = latestUpgradeId === null ? null : await rolloutRows.find(db, latestUpgradeId);
+    return new RolloutRepository(record ? { record, waves: await rolloutRows.waves(db, record.upgradeId) } : null, store);
   }
 
   create(upgradeId: number, options: ActivationOptions, waves: string[][], startedBy: string): RolloutRecord {
-    this.db.transaction(() => {
-      this.statements.insert.run({
-        upgradeId,
-        strategy: options.strategy,
-        wavePercent: options.wavePercent ?? null,
-        waveSize: options.waveSize ?? null,
-        errorThresholdPercent: options.errorThresholdPercent,
-        windowEnd: options.windowEnd ?? null,
-        startedBy,
-        startedAt: new Date().toISOString(),
-      });
-      waves.forEach((aps, index) => this.statements.insertWave.run(upgradeId, index, JSON.stringify(aps)));
-    })();
-    return this.get(upgradeId)!;
+    const record: RolloutRecord = {
+      upgradeId,
+      strategy: options.strategy,
+      wavePercent: options.wavePercent ?? null,
+      waveSize: options.waveSize ?? null,
+      errorThresholdPercent: options.errorThresholdPercent,
+      windowEnd: options.windowEnd ?? null,
+      state: 'running',
+      pauseReason: null,
+      currentWave: -1,
+      startedBy,
+      startedAt: new Date().toISOString(),
+      finishedAt: null,
+    };
+    this.held.set(upgradeId, { record, waves: waves.map((aps, index) => ({ index, state: 'pending', aps, startedAt: null, finishedAt: null, failed: 0 })) });
+    this.changed(
+      upgradeId,
+      waves.map((_, index) => index),
+    );
+    return record;
   }
 
   get(upgradeId: number): RolloutRecord | null {
-    const row = this.statements.get.get(upgradeId) as RolloutRow | undefined;
-    return row ? fromRow(row) : null;
+    return this.held.get(upgradeId)?.record ?? null;
   }
 
   waves(upgradeId: number): WaveRecord[] {
-    return (this.statements.waves.all(upgradeId) as WaveRow[]).map(waveFromRow);
+    return this.held.get(upgradeId)?.waves ?? [];
   }
 
   update(record: RolloutRecord): void {
-    const { upgradeId, state, pauseReason, currentWave, windowEnd, finishedAt } = record;
-    this.statements.update.run({ upgradeId, state, pauseReason, currentWave, windowEnd, finishedAt });
+    const held = this.held.get(record.upgradeId);
+    if (!held) return;
+    const { state, pauseReason, currentWave, windowEnd, finishedAt } = record;
+    held.record = { ...held.record, state, pauseReason, currentWave, windowEnd, finishedAt };
+    this.changed(record.upgradeId, []);
   }
 
   startWave(upgradeId: number, index: number): void {
-    this.statements.startWave.run(new Date().toISOString(), upgradeId, index);
+    this.changeWave(upgradeId, index, { state: 'reloading', startedAt: new Date().toISOString() });
   }
 
   finishWave(upgradeId: number, index: number, failed: number): void {
-    this.statements.finishWave.run(new Date().toISOString(), failed, upgradeId, index);
+    this.changeWave(upgradeId, index, { state: 'done', finishedAt: new Date().toISOString(), failed });
+  }
+
+  private changeWave(upgradeId: number, index: number, change: Partial<WaveRecord>): void {
+    const held = this.held.get(upgradeId);
+    const wave = held?.waves[index];
+    if (!held || !wave) return;
+    held.waves = held.waves.map((each) => (each === wave ? { ...wave, ...change } : each));
+    this.changed(upgradeId, [index], false);
+  }
+
+  private changed(upgradeId: number, waveIndexes: readonly number[], rollout = true): void {
+    if (rollout) this.changedRollouts.mark(upgradeId);
+    for (const index of waveIndexes) this.changedWaves.mark(`${upgradeId}:${index}`);
+    this.store.changed();
   }
 }

@@ -1,5 +1,7 @@
 import type { ScheduledActionName, ScheduledView } from '../../lib/rollout';
-import type { Db } from './database';
+import type { ScheduledActionTable } from './schema';
+import type { Executor } from './store';
+import { ChangedRecords, type UnitOfWork } from './unitOfWork';
 
 export type ScheduleState = 'pending' | 'started' | 'cancelled' | 'failed';
 
@@ -10,16 +12,7 @@ export interface ScheduleRecord extends ScheduledView {
   outcome: string | null;
 }
 
-interface ScheduleRow {
-  id: number;
-  action: ScheduledActionName;
-  at: string;
-  window_end: string | null;
-  options: string;
-  state: ScheduleState;
-  created_by: string;
-  outcome: string | null;
-}
+type ScheduleRow = Omit<ScheduledActionTable, 'id'> & { id: number };
 
 const fromRow = (row: ScheduleRow): ScheduleRecord => ({
   id: row.id,
@@ -32,53 +25,81 @@ const fromRow = (row: ScheduleRow): ScheduleRecord => ({
   outcome: row.outcome,
 });
 
-/** Save & Download and Activate set for later: rows in the database, so they outlive a restart. */
+/**
+ * Save & Download and Activate set for later: rows in the database, so they outlive a restart, and the
+ * actions still pending in memory, where moving, cancelling and starting one is a compare-and-set on its
+ * state (synchronous: a cancel and the timer that starts it never both win), written behind by the unit of work.
+ * A new one is inserted at once, which numbers it.
+ */
 export class ScheduleRepository {
-  private readonly statements;
+  private readonly held = new Map<number, ScheduleRecord>();
+  private readonly changed = new ChangedRecords(
+    (id: number) => this.held.get(id),
+    async (tx, records: ScheduleRecord[]) => {
+      for (const { id, at, windowEnd, state, outcome } of records) {
+        await tx.updateTable('scheduled_action').set({ at, window_end: windowEnd, state, outcome }).where('id', '=', id).execute();
+      }
+    },
+  );
   private pendingViews: ScheduledView[] = [];
 
-  constructor(db: Db) {
-    this.statements = {
-      insert: db.prepare(`INSERT INTO scheduled_action (action, at, window_end, options, state, created_by, created_at) VALUES (?, ?, ?, ?, 'pending', ?, ?)`),
-      pending: db.prepare(`SELECT * FROM scheduled_action WHERE state = 'pending' ORDER BY at, id`),
-      get: db.prepare('SELECT * FROM scheduled_action WHERE id = ?'),
-      reschedule: db.prepare(`UPDATE scheduled_action SET at = ?, window_end = ? WHERE id = ? AND state = 'pending'`),
-      end: db.prepare(`UPDATE scheduled_action SET state = ?, outcome = ? WHERE id = ? AND state = 'pending'`),
-    };
+  private constructor(
+    pending: readonly ScheduleRecord[],
+    private readonly store: UnitOfWork,
+  ) {
+    for (const record of pending) this.held.set(record.id, record);
     this.refresh();
+    store.register(this.changed);
   }
 
-  create(action: ScheduledActionName, at: string, windowEnd: string | null, options: unknown, createdBy: string): ScheduleRecord {
-    const info = this.statements.insert.run(action, at, windowEnd, JSON.stringify(options), createdBy, new Date().toISOString());
-    this.refresh();
-    return this.get(Number(info.lastInsertRowid))!;
+  static async load(db: Executor, store: UnitOfWork): Promise<ScheduleRepository> {
+    const rows = await db.selectFrom('scheduled_action').selectAll().where('state', '=', 'pending').orderBy('at').orderBy('id').execute();
+    return new ScheduleRepository(rows.map(fromRow), store);
   }
 
+  async create(db: Executor, action: ScheduledActionName, at: string, windowEnd: string | null, options: unknown, createdBy: string): Promise<ScheduleRecord> {
+    const row = await db
+      .insertInto('scheduled_action')
+      .values({ action, at, window_end: windowEnd, options: JSON.stringify(options), state: 'pending', created_by: createdBy, created_at: new Date().toISOString() })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    const record = fromRow(row);
+    this.held.set(record.id, record);
+    this.refresh();
+    return record;
+  }
+
+  /** A scheduled action this process holds: pending ones, and those that ended here. */
   get(id: number): ScheduleRecord | null {
-    const row = this.statements.get.get(id) as ScheduleRow | undefined;
-    return row ? fromRow(row) : null;
+    return this.held.get(id) ?? null;
   }
 
-  /** Every action still to run, soonest first (kept in memory: the upgrade view reads it often). */
+  /** Every action still to run, soonest first (the upgrade view reads it often). */
   pending(): ScheduledView[] {
     return this.pendingViews;
   }
 
   pendingRecords(): ScheduleRecord[] {
-    return (this.statements.pending.all() as ScheduleRow[]).map(fromRow);
+    return [...this.held.values()].filter((record) => record.state === 'pending').sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.id - b.id));
   }
 
   /** Compare-and-set on `pending`: false when it started or was cancelled meanwhile. */
   reschedule(id: number, at: string, windowEnd: string | null): boolean {
-    const changed = this.statements.reschedule.run(at, windowEnd, id).changes === 1;
-    this.refresh();
-    return changed;
+    return this.changePending(id, { at, windowEnd });
   }
 
   end(id: number, state: Exclude<ScheduleState, 'pending'>, outcome: string): boolean {
-    const changed = this.statements.end.run(state, outcome, id).changes === 1;
+    return this.changePending(id, { state, outcome });
+  }
+
+  private changePending(id: number, change: Partial<ScheduleRecord>): boolean {
+    const record = this.held.get(id);
+    if (record?.state !== 'pending') return false;
+    this.held.set(id, { ...record, ...change });
+    this.changed.mark(id);
+    this.store.changed();
     this.refresh();
-    return changed;
+    return true;
   }
 
   private refresh(): void {

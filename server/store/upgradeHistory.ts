@@ -3,46 +3,58 @@ import type { UpgradeHistoryDetail, UpgradeHistoryEntry } from '../../lib/upgrad
 import { countUpgradeAps, upgradeResultText } from '../../lib/upgradeOutcome';
 import { UPGRADE_ENDS } from '../../lib/upgradeStage';
 import type { FleetReader } from '../fleet/fleetProjection';
-import type { Db } from './database';
-import type { RolloutRepository } from './rolloutRepository';
-import type { UpgradeRecord, UpgradeRepository } from './upgradeRepository';
+import { eventLogRows } from './eventLog';
+import { rolloutRows, type RolloutRecord } from './rolloutRepository';
+import type { Executor } from './store';
+import type { UnitOfWork } from './unitOfWork';
+import { upgradeRows, type UpgradeRecord } from './upgradeRepository';
+
+/** What a history line says of an upgrade's activation. */
+interface ActivationSummary {
+  rollout: RolloutRecord;
+  waveCount: number;
+  failed: number;
+}
 
 /**
- * Every upgrade kept, with its activation's waves, read from the tables. Its APs' counts are the
- * ones kept when it ended; an upgrade still under way is counted from the fleet's rows as they are.
+ * Every upgrade kept, with its activation's waves, read from the tables once the unit of work has
+ * written what is pending. Its APs' counts are the ones kept when it ended; an upgrade still under way
+ * is counted from the fleet's rows as they are.
  */
 export class UpgradeHistory {
-  private readonly failures;
-
   constructor(
-    db: Db,
-    private readonly upgrades: UpgradeRepository,
-    private readonly rollouts: RolloutRepository,
+    private readonly db: Executor,
+    private readonly store: UnitOfWork,
     private readonly fleet: FleetReader,
-  ) {
-    this.failures = db.prepare(`SELECT time, text FROM event_log WHERE time >= ? AND time <= ? AND severity IN ('error', 'warning') ORDER BY id LIMIT 500`);
+  ) {}
+
+  async list(): Promise<UpgradeHistoryEntry[]> {
+    await this.store.flush();
+    const upgrades = await upgradeRows.list(this.db);
+    const activations = await rolloutRows.summaries(
+      this.db,
+      upgrades.map((upgrade) => upgrade.id),
+    );
+    return upgrades.map((upgrade) => this.entry(upgrade, activations.get(upgrade.id) ?? null));
   }
 
-  list(): UpgradeHistoryEntry[] {
-    return this.upgrades.list().map((upgrade) => this.entry(upgrade));
-  }
-
-  get(id: number): UpgradeHistoryDetail | null {
-    const upgrade = this.upgrades.get(id);
+  async get(id: number): Promise<UpgradeHistoryDetail | null> {
+    await this.store.flush();
+    const upgrade = await upgradeRows.find(this.db, id);
     if (!upgrade) return null;
-    const rollout = this.rollouts.get(id);
+    const rollout = await rolloutRows.find(this.db, id);
+    const waves = rollout ? await rolloutRows.waves(this.db, id) : [];
     const end = upgrade.finishedAt ?? new Date().toISOString();
+    const activation = rollout ? { rollout, waveCount: waves.length, failed: waves.reduce((sum, wave) => sum + wave.failed, 0) } : null;
     return {
-      ...this.entry(upgrade),
+      ...this.entry(upgrade, activation),
       errorThresholdPercent: rollout?.errorThresholdPercent ?? null,
-      waves: this.rollouts.waves(id),
-      failures: this.failures.all(upgrade.startedAt, end) as { time: string; text: string }[],
+      waves,
+      failures: await eventLogRows.problemsBetween(this.db, upgrade.startedAt, end),
     };
   }
 
-  private entry(upgrade: UpgradeRecord): UpgradeHistoryEntry {
-    const rollout = this.rollouts.get(upgrade.id);
-    const waves = rollout ? this.rollouts.waves(upgrade.id) : [];
+  private entry(upgrade: UpgradeRecord, activation: ActivationSummary | null): UpgradeHistoryEntry {
     const apCounts = UPGRADE_ENDS.has(upgrade.stage) ? upgrade.apCounts : countUpgradeAps(this.fleet.values(), upgrade);
     return {
       id: upgrade.id,
@@ -56,15 +68,15 @@ export class UpgradeHistory {
       targets: describeTargets(upgrade.targets),
       targetVersion: upgrade.targetVersion,
       targetControllerVersion: upgrade.targetControllerVersion,
-      strategy: rollout?.strategy ?? null,
-      activatedBy: rollout?.startedBy ?? null,
+      strategy: activation?.rollout.strategy ?? null,
+      activatedBy: activation?.rollout.startedBy ?? null,
       startedAt: upgrade.startedAt,
       finishedAt: upgrade.finishedAt,
       durationSeconds: upgrade.finishedAt ? Math.round((Date.parse(upgrade.finishedAt) - Date.parse(upgrade.startedAt)) / 1000) : null,
       message: upgrade.message,
-      waveCount: waves.length,
+      waveCount: activation?.waveCount ?? 0,
       // Upgrades that ended before their counts were kept: the waves' failures are all that is known.
-      failedAps: apCounts?.failed ?? waves.reduce((sum, wave) => sum + wave.failed, 0),
+      failedAps: apCounts?.failed ?? activation?.failed ?? 0,
       apCounts,
     };
   }

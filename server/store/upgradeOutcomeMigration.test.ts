@@ -3,16 +3,16 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openDatabase } from './database';
-import { UpgradeRepository } from './upgradeRepository';
+import { LEGACY_MIGRATIONS_DIR as MIGRATIONS } from './sqlite/legacyMigrations';
+import { openDataDirStore } from './store';
+import { upgradeRows } from './upgradeRepository';
 
-const MIGRATIONS = path.join(import.meta.dirname, 'migrations');
 let dir: string;
 
 afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-describe('migration 011', () => {
-  it('ends the upgrades a later one replaced at Activate: Superseded, by which one, ended when it started', () => {
+describe('migration 013', () => {
+  it('ends the upgrades a later one replaced at Activate: Superseded, by which one, ended when it started', async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ewc-migration-'));
     // A database as the console before 011 left it: upgrade 1 replaced at Activate by 2, which waits at Activate itself.
     const old = new Database(path.join(dir, 'ewc.sqlite'));
@@ -29,10 +29,14 @@ describe('migration 011', () => {
     insert.run('Activate', '2026-01-01T11:00:00.000Z');
     old.close();
 
-    const db = openDatabase(dir);
-    const upgrades = new UpgradeRepository(db);
-    expect(upgrades.get(1)).toMatchObject({ stage: 'Superseded', supersededBy: 2, finishedAt: '2026-01-01T11:00:00.000Z', message: 'Superseded by upgrade 2 before it was activated' });
-    expect(upgrades.get(2)).toMatchObject({ stage: 'Activate', supersededBy: null, finishedAt: null });
-    db.close();
+    const store = await openDataDirStore(dir);
+    expect(await upgradeRows.find(store.db, 1)).toMatchObject({
+      stage: 'Superseded',
+      supersededBy: 2,
+      finishedAt: '2026-01-01T11:00:00.000Z',
+      message: 'Superseded by upgrade 2 before it was activated',
+    });
+    expect(await upgradeRows.find(store.db, 2)).toMatchObject({ stage: 'Activate', supersededBy: null, finishedAt: null });
+    await store.close();
   });
 });

@@ -2,7 +2,10 @@ import { upgradeApCountsSchema, type UpgradeApCounts } from '../../lib/upgradeOu
 import { canTransitionStage, UPGRADE_BAR_STAGES, UPGRADE_ENDS, type UpgradeBarStage, type UpgradeStage } from '../../lib/upgradeStage';
 import type { ImageDownloadMode } from '../../lib/imageDownloadProfile';
 import type { PredownloadTargets } from '../../lib/rollout';
-import type { Db } from './database';
+import { fromExcluded, statementRuns } from './rowBatches';
+import type { UpgradeTable } from './schema';
+import type { Executor } from './store';
+import { ChangedRecords, type UnitOfWork } from './unitOfWork';
 
 export interface UpgradeRecord {
   id: number;
@@ -32,25 +35,6 @@ export interface UpgradeEnding {
   supersededBy?: number;
 }
 
-interface UpgradeRow {
-  id: number;
-  stage: UpgradeStage;
-  last_bar_stage: UpgradeBarStage | null;
-  mode: ImageDownloadMode;
-  image_url: string;
-  parallel_mode: number;
-  target_version: string | null;
-  target_controller_version: string | null;
-  started_at: string;
-  finished_at: string | null;
-  message: string | null;
-  started_by: string | null;
-  started_via: string | null;
-  targets: string | null;
-  ap_counts: string | null;
-  superseded_by: number | null;
-}
-
 /** Written only by this repository; a value that no longer parses reads as unknown rather than failing the history. */
 function parseCounts(json: string | null): UpgradeApCounts | null {
   if (!json) return null;
@@ -58,7 +42,7 @@ function parseCounts(json: string | null): UpgradeApCounts | null {
   return parsed.success ? parsed.data : null;
 }
 
-function fromRow(row: UpgradeRow): UpgradeRecord {
+function fromRow(row: UpgradeTable): UpgradeRecord {
   return {
     id: row.id,
     stage: row.stage,
@@ -80,6 +64,76 @@ function fromRow(row: UpgradeRow): UpgradeRecord {
   };
 }
 
+function toRow(record: UpgradeRecord): UpgradeTable {
+  return {
+    id: record.id,
+    stage: record.stage,
+    last_bar_stage: record.lastBarStage,
+    mode: record.mode,
+    image_url: record.imageUrl,
+    parallel_mode: record.parallelMode ? 1 : 0,
+    target_version: record.targetVersion,
+    target_controller_version: record.targetControllerVersion,
+    started_at: record.startedAt,
+    finished_at: record.finishedAt,
+    message: record.message,
+    started_by: record.startedBy,
+    started_via: record.startedVia,
+    targets: record.targets ? JSON.stringify(record.targets) : null,
+    ap_counts: record.apCounts ? JSON.stringify(record.apCounts) : null,
+    superseded_by: record.supersededBy,
+  };
+}
+
+const UPDATED = [
+  'stage',
+  'last_bar_stage',
+  'mode',
+  'image_url',
+  'parallel_mode',
+  'target_version',
+  'target_controller_version',
+  'started_at',
+  'finished_at',
+  'message',
+  'started_by',
+  'started_via',
+  'targets',
+  'ap_counts',
+  'superseded_by',
+] as const satisfies readonly (keyof UpgradeTable)[];
+
+/** The upgrade table, for the history (which reads it after the unit of work has written what is pending). */
+export const upgradeRows = {
+  async latest(db: Executor): Promise<UpgradeRecord | null> {
+    const row = await db.selectFrom('upgrade').selectAll().orderBy('id', 'desc').limit(1).executeTakeFirst();
+    return row ? fromRow(row) : null;
+  },
+
+  /** The newest upgrades first. */
+  async list(db: Executor, limit = 500): Promise<UpgradeRecord[]> {
+    return (await db.selectFrom('upgrade').selectAll().orderBy('id', 'desc').limit(limit).execute()).map(fromRow);
+  },
+
+  async find(db: Executor, id: number): Promise<UpgradeRecord | null> {
+    const row = await db.selectFrom('upgrade').selectAll().where('id', '=', id).executeTakeFirst();
+    return row ? fromRow(row) : null;
+  },
+
+  /** Inserts or updates these upgrades in one statement, so that one may name another created with it (`superseded_by`). */
+  async save(db: Executor, records: readonly UpgradeRecord[]): Promise<void> {
+    // Newest first as well: a row is written before an older one that points to it.
+    const rows = [...records].sort((a, b) => b.id - a.id).map(toRow);
+    for (const run of statementRuns(rows, UPDATED.length + 1)) {
+      await db
+        .insertInto('upgrade')
+        .values(run)
+        .onConflict((conflict) => conflict.column('id').doUpdateSet(fromExcluded(UPDATED)))
+        .execute();
+    }
+  },
+};
+
 /** Who started an upgrade and through what. */
 export interface UpgradeOrigin {
   username: string;
@@ -87,32 +141,29 @@ export interface UpgradeOrigin {
 }
 
 /**
- * Upgrades, one row each. Statements are prepared once and the latest upgrade is kept in
- * memory, since the orchestrator reads it on every stage check.
+ * The upgrades as the orchestrator works with them: the latest (read on every stage check and view) and
+ * any other this process changed, in memory. A stage changes by compare-and-set on the record in memory,
+ * synchronously, so two actors never both win; the unit of work writes the rows behind it. Upgrade ids
+ * are numbered here, by the one process that runs upgrades (with several nodes: the leader).
  */
 export class UpgradeRepository {
   private latestRecord: UpgradeRecord | null;
-  private readonly statements;
+  private readonly held = new Map<number, UpgradeRecord>();
+  private readonly changed = new ChangedRecords((id: number) => this.held.get(id), upgradeRows.save);
+  private nextId: number;
 
-  constructor(db: Db) {
-    this.statements = {
-      latest: db.prepare('SELECT * FROM upgrade ORDER BY id DESC LIMIT 1'),
-      get: db.prepare('SELECT * FROM upgrade WHERE id = ?'),
-      create: db.prepare(
-        `INSERT INTO upgrade (stage, last_bar_stage, mode, image_url, parallel_mode, started_at, message, started_by, started_via, targets)
-         VALUES ('Initiate', 'Initiate', ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ),
-      list: db.prepare('SELECT * FROM upgrade ORDER BY id DESC LIMIT ?'),
-      transition: db.prepare(
-        `UPDATE upgrade SET stage = @to, last_bar_stage = COALESCE(@barStage, last_bar_stage),
-           finished_at = CASE WHEN @ends THEN @now ELSE finished_at END, message = COALESCE(@message, message),
-           ap_counts = COALESCE(@apCounts, ap_counts), superseded_by = COALESCE(@supersededBy, superseded_by)
-         WHERE id = @id AND stage = @from`,
-      ),
-      setTargets: db.prepare('UPDATE upgrade SET target_version = ?, target_controller_version = ? WHERE id = ?'),
-      setMessage: db.prepare('UPDATE upgrade SET message = ? WHERE id = ?'),
-    };
-    this.latestRecord = this.read(this.statements.latest.get());
+  private constructor(
+    latest: UpgradeRecord | null,
+    private readonly store: UnitOfWork,
+  ) {
+    this.latestRecord = latest;
+    if (latest) this.held.set(latest.id, latest);
+    this.nextId = (latest?.id ?? 0) + 1;
+    store.register(this.changed);
+  }
+
+  static async load(db: Executor, store: UnitOfWork): Promise<UpgradeRepository> {
+    return new UpgradeRepository(await upgradeRows.latest(db), store);
   }
 
   latest(): UpgradeRecord | null {
@@ -121,64 +172,62 @@ export class UpgradeRepository {
 
   create(input: { mode: ImageDownloadMode; imageUrl: string; parallelMode: boolean; message: string; origin?: UpgradeOrigin; targets?: PredownloadTargets | null }): UpgradeRecord {
     const { origin, targets } = input;
-    const info = this.statements.create.run(
-      input.mode,
-      input.imageUrl,
-      input.parallelMode ? 1 : 0,
-      new Date().toISOString(),
-      input.message,
-      origin?.username ?? null,
-      origin?.via ?? null,
-      targets ? JSON.stringify(targets) : null,
-    );
-    return this.reload(Number(info.lastInsertRowid))!;
+    return this.save({
+      id: this.nextId++,
+      stage: 'Initiate',
+      lastBarStage: 'Initiate',
+      mode: input.mode,
+      imageUrl: input.imageUrl,
+      parallelMode: input.parallelMode,
+      targetVersion: null,
+      targetControllerVersion: null,
+      startedAt: new Date().toISOString(),
+      finishedAt: null,
+      message: input.message,
+      startedBy: origin?.username ?? null,
+      startedVia: origin?.via ?? null,
+      targets: targets ?? null,
+      apCounts: null,
+      supersededBy: null,
+    });
   }
 
-  /** The newest upgrades first: the history. */
-  list(limit = 500): UpgradeRecord[] {
-    return (this.statements.list.all(limit) as UpgradeRow[]).map(fromRow);
-  }
-
+  /** An upgrade this process holds (the latest, or one it changed); the history reads the others from the table. */
   get(id: number): UpgradeRecord | null {
-    if (this.latestRecord?.id === id) return this.latestRecord;
-    return this.read(this.statements.get.get(id));
+    return this.held.get(id) ?? null;
   }
 
   /** Compare-and-set on the stage; returns null when another actor moved it first. */
   transition(id: number, from: UpgradeStage, to: UpgradeStage, message?: string, ending: UpgradeEnding = {}): UpgradeRecord | null {
     if (!canTransitionStage(from, to)) throw new Error(`upgrade ${id}: ${from} -> ${to} is not an upgrade transition`);
-    const barStage = (UPGRADE_BAR_STAGES as readonly string[]).includes(to) ? to : null;
-    const info = this.statements.transition.run({
-      id,
-      from,
-      to,
-      barStage,
-      ends: UPGRADE_ENDS.has(to) ? 1 : 0,
-      now: new Date().toISOString(),
-      message: message ?? null,
-      apCounts: ending.apCounts ? JSON.stringify(ending.apCounts) : null,
-      supersededBy: ending.supersededBy ?? null,
+    const record = this.held.get(id);
+    if (!record || record.stage !== from) return null;
+    return this.save({
+      ...record,
+      stage: to,
+      lastBarStage: (UPGRADE_BAR_STAGES as readonly string[]).includes(to) ? (to as UpgradeBarStage) : record.lastBarStage,
+      finishedAt: UPGRADE_ENDS.has(to) ? new Date().toISOString() : record.finishedAt,
+      message: message ?? record.message,
+      apCounts: ending.apCounts ?? record.apCounts,
+      supersededBy: ending.supersededBy ?? record.supersededBy,
     });
-    return info.changes === 1 ? this.reload(id) : null;
   }
 
   setTargets(id: number, targetVersion: string | null, targetControllerVersion: string | null): void {
-    this.statements.setTargets.run(targetVersion, targetControllerVersion, id);
-    this.reload(id);
+    const record = this.held.get(id);
+    if (record) this.save({ ...record, targetVersion, targetControllerVersion });
   }
 
   setMessage(id: number, message: string): void {
-    this.statements.setMessage.run(message, id);
-    this.reload(id);
+    const record = this.held.get(id);
+    if (record) this.save({ ...record, message });
   }
 
-  private reload(id: number): UpgradeRecord | null {
-    const record = this.read(this.statements.get.get(id));
-    if (record && (!this.latestRecord || record.id >= this.latestRecord.id)) this.latestRecord = record;
+  private save(record: UpgradeRecord): UpgradeRecord {
+    this.held.set(record.id, record);
+    if (!this.latestRecord || record.id >= this.latestRecord.id) this.latestRecord = record;
+    this.changed.mark(record.id);
+    this.store.changed();
     return record;
-  }
-
-  private read(row: unknown): UpgradeRecord | null {
-    return row ? fromRow(row as UpgradeRow) : null;
   }
 }

@@ -2,9 +2,10 @@ import { z } from 'zod';
 import type { ImageKind } from '../../lib/capwapEvents';
 import { EMPTY_IMAGE_DOWNLOAD_PROFILE, imageDownloadProfileSchema } from '../../lib/imageDownloadProfile';
 import type { SecretBox } from '../secrets/secretBox';
-import type { Db } from './database';
+import { fromExcluded, statementRuns } from './rowBatches';
+import type { Executor } from './store';
 import type { StoredProfile } from './profileRepository';
-import type { WriteBehind } from './writeBehind';
+import type { UnitOfWork } from './unitOfWork';
 
 /** A bundle file of a run; size and sha256 once it is in the image cache. */
 export interface RunJobRecord {
@@ -43,50 +44,57 @@ const snapshotSchema = z.preprocess(withServerSlots, imageDownloadProfileSchema)
 
 const kindsOf = (text: string): ImageKind[] => text.split(',').filter((kind): kind is ImageKind => kind === 'ap' || kind === 'controller');
 
+/** A run row to write: the snapshot sealed when the run was created. */
+interface NewRun {
+  upgradeId: number;
+  profile: string;
+  cacheDir: string;
+  createdAt: string;
+}
+
+type DirtyJob = { upgradeId: number; job: RunJobRecord };
+type DirtyAp = { upgradeId: number; mac: string; kinds: string };
+
 /**
- * The durable side of a running upgrade. The run row (with the profile snapshot) is written at once, in
- * the transaction that creates the upgrade; jobs and per-AP pending kinds are written behind, in the same
- * store tick as the AP transitions they go with, so the two never disagree after a crash.
+ * The durable side of a running upgrade. The run row (with the profile snapshot), its jobs and per-AP
+ * pending kinds are all written behind by the unit of work: the run row in the same transaction as the
+ * upgrade row it belongs to, jobs and pending kinds in the same tick as the AP transitions they go with,
+ * so the two never disagree after a crash.
  */
 export class UpgradeRunRepository {
-  private readonly dirtyJobs = new Map<string, { upgradeId: number; job: RunJobRecord }>();
-  private readonly dirtyAps = new Map<string, { upgradeId: number; mac: string; kinds: string }>();
-  private readonly statements;
+  private created: NewRun[] = [];
+  private dirtyJobs = new Map<string, DirtyJob>();
+  private dirtyAps = new Map<string, DirtyAp>();
+  /** The newest run created here: what an older run had not written yet is dropped with its rows. */
+  private newest = 0;
 
   constructor(
-    db: Db,
-    store: WriteBehind,
+    store: UnitOfWork,
     private readonly secrets: SecretBox,
   ) {
-    this.statements = {
-      create: db.prepare('INSERT INTO upgrade_run (upgrade_id, profile, cache_dir, created_at) VALUES (?, ?, ?, ?)'),
-      // Only the newest run can ever be resumed; older ones are dropped when a new one starts.
-      prune: db.prepare('DELETE FROM upgrade_run WHERE upgrade_id < ?'),
-      get: db.prepare('SELECT profile, cache_dir FROM upgrade_run WHERE upgrade_id = ?'),
-      jobs: db.prepare('SELECT file_name, kind, image_type, size, sha256 FROM upgrade_run_job WHERE upgrade_id = ?'),
-      aps: db.prepare('SELECT mac, pending_kinds FROM upgrade_run_ap WHERE upgrade_id = ?'),
-      upsertJob: db.prepare(
-        `INSERT INTO upgrade_run_job (upgrade_id, file_name, kind, image_type, size, sha256) VALUES (@upgradeId, @fileName, @kind, @imageType, @size, @sha256)
-         ON CONFLICT (upgrade_id, file_name) DO UPDATE SET size = excluded.size, sha256 = excluded.sha256`,
-      ),
-      upsertAp: db.prepare(
-        `INSERT INTO upgrade_run_ap (upgrade_id, mac, pending_kinds) VALUES (@upgradeId, @mac, @kinds)
-         ON CONFLICT (upgrade_id, mac) DO UPDATE SET pending_kinds = excluded.pending_kinds`,
-      ),
-    };
     store.register({
-      write: () => {
-        for (const { upgradeId, job } of this.dirtyJobs.values()) this.statements.upsertJob.run({ upgradeId, ...job });
-        for (const row of this.dirtyAps.values()) this.statements.upsertAp.run(row);
-      },
-      committed: () => {
-        this.dirtyJobs.clear();
-        this.dirtyAps.clear();
+      take: () => {
+        if (this.created.length === 0 && this.dirtyJobs.size === 0 && this.dirtyAps.size === 0) return null;
+        const created = this.created;
+        const jobs = this.dirtyJobs;
+        const aps = this.dirtyAps;
+        this.created = [];
+        this.dirtyJobs = new Map();
+        this.dirtyAps = new Map();
+        return {
+          write: (tx) => runRows.write(tx, created, [...jobs.values()], [...aps.values()]),
+          restore: () => {
+            this.created = [...created, ...this.created];
+            // Newer values taken since stay; nothing of a run older than the newest comes back.
+            for (const [key, dirty] of jobs) if (!this.dirtyJobs.has(key) && dirty.upgradeId >= this.newest) this.dirtyJobs.set(key, dirty);
+            for (const [key, dirty] of aps) if (!this.dirtyAps.has(key) && dirty.upgradeId >= this.newest) this.dirtyAps.set(key, dirty);
+          },
+        };
       },
     });
   }
 
-  /** Call inside the transaction that creates the upgrade row. */
+  /** The run of a new upgrade, created with it (call in the same synchronous step as the upgrade). */
   create(upgradeId: number, profile: StoredProfile, cacheDir: string): void {
     const seal = (value: string | null) => (value === null ? null : this.secrets.seal(value));
     const sealed = {
@@ -94,12 +102,12 @@ export class UpgradeRunRepository {
       sftp: { ...profile.sftp, password: seal(profile.sftp.password), privateKey: seal(profile.sftp.privateKey), passphrase: seal(profile.sftp.passphrase) },
       cco: { ...profile.cco, password: seal(profile.cco.password) },
     };
-    this.statements.prune.run(upgradeId);
+    this.newest = Math.max(this.newest, upgradeId);
     // What an older run had not written yet goes with its rows: written now, it would break their foreign key
     // and fail this transaction and every tick after it.
     for (const [key, dirty] of this.dirtyJobs) if (dirty.upgradeId < upgradeId) this.dirtyJobs.delete(key);
     for (const [key, dirty] of this.dirtyAps) if (dirty.upgradeId < upgradeId) this.dirtyAps.delete(key);
-    this.statements.create.run(upgradeId, JSON.stringify(sealed), cacheDir, new Date().toISOString());
+    this.created.push({ upgradeId, profile: JSON.stringify(sealed), cacheDir, createdAt: new Date().toISOString() });
   }
 
   recordJob(upgradeId: number, job: RunJobRecord): void {
@@ -110,26 +118,9 @@ export class UpgradeRunRepository {
     this.dirtyAps.set(`${upgradeId}:${mac}`, { upgradeId, mac, kinds: [...kinds].join(',') });
   }
 
-  /** Re-seals the secrets of every saved run snapshot with another box: the key rotation command. */
-  static reseal(db: Db, current: SecretBox, next: SecretBox): number {
-    let resealed = 0;
-    const update = db.prepare('UPDATE upgrade_run SET profile = ? WHERE upgrade_id = ?');
-    for (const row of db.prepare('SELECT upgrade_id, profile FROM upgrade_run').all() as { upgrade_id: number; profile: string }[]) {
-      const sealed = snapshotSchema.parse(JSON.parse(row.profile));
-      const move = (value: string | null) => {
-        if (value === null) return null;
-        resealed += 1;
-        return next.seal(current.open(value));
-      };
-      const sftp = { ...sealed.sftp, password: move(sealed.sftp.password), privateKey: move(sealed.sftp.privateKey), passphrase: move(sealed.sftp.passphrase) };
-      update.run(JSON.stringify({ ...sealed, sftp, cco: { ...sealed.cco, password: move(sealed.cco.password) } }), row.upgrade_id);
-    }
-    return resealed;
-  }
-
   /** The run as last written, secrets opened; null when none was stored. Throws when the snapshot cannot be opened. */
-  load(upgradeId: number): PersistedRun | null {
-    const row = this.statements.get.get(upgradeId) as { profile: string; cache_dir: string } | undefined;
+  async load(db: Executor, upgradeId: number): Promise<PersistedRun | null> {
+    const row = await db.selectFrom('upgrade_run').select(['profile', 'cache_dir']).where('upgrade_id', '=', upgradeId).executeTakeFirst();
     if (!row) return null;
     const sealed = snapshotSchema.parse(JSON.parse(row.profile));
     const open = (value: string | null) => (value === null ? null : this.secrets.open(value));
@@ -138,9 +129,52 @@ export class UpgradeRunRepository {
       sftp: { ...sealed.sftp, password: open(sealed.sftp.password), privateKey: open(sealed.sftp.privateKey), passphrase: open(sealed.sftp.passphrase) },
       cco: { ...sealed.cco, password: open(sealed.cco.password) },
     };
-    type JobRow = { file_name: string; kind: ImageKind; image_type: string | null; size: number | null; sha256: string | null };
-    const jobs = (this.statements.jobs.all(upgradeId) as JobRow[]).map((job) => ({ fileName: job.file_name, kind: job.kind, imageType: job.image_type, size: job.size, sha256: job.sha256 }));
-    const pending = new Map((this.statements.aps.all(upgradeId) as { mac: string; pending_kinds: string }[]).map((ap) => [ap.mac, kindsOf(ap.pending_kinds)]));
+    const jobRows = await db.selectFrom('upgrade_run_job').select(['file_name', 'kind', 'image_type', 'size', 'sha256']).where('upgrade_id', '=', upgradeId).orderBy('file_name').execute();
+    const jobs = jobRows.map((job) => ({ fileName: job.file_name, kind: job.kind, imageType: job.image_type, size: job.size, sha256: job.sha256 }));
+    const apRows = await db.selectFrom('upgrade_run_ap').select(['mac', 'pending_kinds']).where('upgrade_id', '=', upgradeId).execute();
+    const pending = new Map(apRows.map((ap) => [ap.mac, kindsOf(ap.pending_kinds)]));
     return { upgradeId, profile, cacheDir: row.cache_dir, jobs, pending };
   }
+
+  /** Re-seals the secrets of every saved run snapshot with another box: the key rotation command. */
+  static async reseal(db: Executor, current: SecretBox, next: SecretBox): Promise<number> {
+    let resealed = 0;
+    for (const row of await db.selectFrom('upgrade_run').select(['upgrade_id', 'profile']).execute()) {
+      const sealed = snapshotSchema.parse(JSON.parse(row.profile));
+      const move = (value: string | null) => {
+        if (value === null) return null;
+        resealed += 1;
+        return next.seal(current.open(value));
+      };
+      const sftp = { ...sealed.sftp, password: move(sealed.sftp.password), privateKey: move(sealed.sftp.privateKey), passphrase: move(sealed.sftp.passphrase) };
+      const profile = JSON.stringify({ ...sealed, sftp, cco: { ...sealed.cco, password: move(sealed.cco.password) } });
+      await db.updateTable('upgrade_run').set({ profile }).where('upgrade_id', '=', row.upgrade_id).execute();
+    }
+    return resealed;
+  }
 }
+
+/** The run tables, written in the order their foreign keys need. */
+const runRows = {
+  async write(db: Executor, created: readonly NewRun[], jobs: readonly DirtyJob[], aps: readonly DirtyAp[]): Promise<void> {
+    for (const run of created) {
+      // Only the newest run can ever be resumed; older ones (their jobs and APs with them) go when a new one starts.
+      await db.deleteFrom('upgrade_run').where('upgrade_id', '<', run.upgradeId).execute();
+      await db.insertInto('upgrade_run').values({ upgrade_id: run.upgradeId, profile: run.profile, cache_dir: run.cacheDir, created_at: run.createdAt }).execute();
+    }
+    for (const batch of statementRuns(jobs, 6)) {
+      await db
+        .insertInto('upgrade_run_job')
+        .values(batch.map(({ upgradeId, job }) => ({ upgrade_id: upgradeId, file_name: job.fileName, kind: job.kind, image_type: job.imageType, size: job.size, sha256: job.sha256 })))
+        .onConflict((conflict) => conflict.columns(['upgrade_id', 'file_name']).doUpdateSet(fromExcluded(['size', 'sha256'] as const)))
+        .execute();
+    }
+    for (const batch of statementRuns(aps, 3)) {
+      await db
+        .insertInto('upgrade_run_ap')
+        .values(batch.map(({ upgradeId, mac, kinds }) => ({ upgrade_id: upgradeId, mac, pending_kinds: kinds })))
+        .onConflict((conflict) => conflict.columns(['upgrade_id', 'mac']).doUpdateSet(fromExcluded(['pending_kinds'] as const)))
+        .execute();
+    }
+  },
+};

@@ -50,6 +50,8 @@ function refused(issues: readonly { path: PropertyKey[]; message: string }[]): L
  * saved, applied to the forwarder, audited and logged.
  */
 export class LoggingService {
+  private changes: Promise<unknown> = Promise.resolve();
+
   constructor(private readonly deps: LoggingServiceDeps) {
     deps.forwarder.apply(deps.repository.get());
   }
@@ -62,35 +64,56 @@ export class LoggingService {
     return { settings: this.settings(), ...this.deps.forwarder.view(), queueLines: this.deps.queueLines };
   }
 
-  save(input: unknown, actor: LoggingActor): LoggingSaveResult {
+  save(input: unknown, actor: LoggingActor): Promise<LoggingSaveResult> {
+    return this.oneAtATime(() => this.saveNow(input, actor));
+  }
+
+  /** One CLI line's change (`logging host …`, `no logging host …`, `logging trap …`, `logging facility …`), applied to the saved settings. */
+  change(change: LoggingChange, actor: LoggingActor): Promise<LoggingSaveResult> {
+    return this.oneAtATime(() => this.changeNow(change, actor));
+  }
+
+  // Each change starts from the settings the one before it saved: two at once (the page and a CLI line)
+  // are taken one after the other, as they were when saving did not wait for the database.
+  private oneAtATime(work: () => Promise<LoggingSaveResult>): Promise<LoggingSaveResult> {
+    const turn = this.changes.then(work);
+    this.changes = turn.catch(() => undefined);
+    return turn;
+  }
+
+  private async saveNow(input: unknown, actor: LoggingActor): Promise<LoggingSaveResult> {
     const parsed = loggingSettingsSchema.safeParse(input);
     if (!parsed.success) return refused(parsed.error.issues);
     const before = this.settings();
     const settings = parsed.data;
-    this.deps.repository.save(settings);
+    const added = settings.hosts.filter((host) => !before.hosts.some((listed) => sameLoggingHost(listed, host)));
+    const removed = before.hosts.filter((host) => !settings.hosts.some((listed) => sameLoggingHost(listed, host)));
+    const changes = [
+      ...added.map((host) => `host ${describeLoggingHost(host)} added`),
+      ...removed.map((host) => `host ${describeLoggingHost(host)} removed`),
+      ...(before.trap !== settings.trap ? [`trap ${settings.trap}`] : []),
+      ...(before.facility !== settings.facility ? [`facility ${settings.facility}`] : []),
+    ];
+    // The settings and their audit line in one transaction; the forwarder follows what was committed.
+    await this.deps.repository.transaction(async (tx) => {
+      await this.deps.repository.save(settings, tx);
+      if (changes.length > 0) await this.deps.audit.record({ username: actor.username, sourceAddress: actor.sourceAddress, action: 'logging.change', detail: changes.join('; ') }, tx);
+    });
     const { started, stopped } = this.deps.forwarder.apply(settings);
     const by = `${actor.username} from ${actor.sourceAddress}`;
     // The new host's first line says it was configured; a removed host's last line goes to the others.
     for (const host of stopped) this.deps.log(loggingLines.stopped(host, by));
     for (const host of started) this.deps.log(loggingLines.started(host, by));
-    const changes = [
-      ...started.map((host) => `host ${describeLoggingHost(host)} added`),
-      ...stopped.map((host) => `host ${describeLoggingHost(host)} removed`),
-      ...(before.trap !== settings.trap ? [`trap ${settings.trap}`] : []),
-      ...(before.facility !== settings.facility ? [`facility ${settings.facility}`] : []),
-    ];
-    if (changes.length > 0) this.deps.audit.record({ username: actor.username, sourceAddress: actor.sourceAddress, action: 'logging.change', detail: changes.join('; ') });
     return { ok: true, view: this.view() };
   }
 
-  /** One CLI line's change (`logging host …`, `no logging host …`, `logging trap …`, `logging facility …`), applied to the saved settings. */
-  change(change: LoggingChange, actor: LoggingActor): LoggingSaveResult {
+  private async changeNow(change: LoggingChange, actor: LoggingActor): Promise<LoggingSaveResult> {
     const current = this.settings();
     switch (change.kind) {
       case 'addHost': {
         const host = loggingHostSchema.safeParse(change.host);
         if (host.success && current.hosts.some((listed) => sameLoggingHost(listed, host.data))) return { ok: true, view: this.view() };
-        return this.save({ ...current, hosts: [...current.hosts, change.host] }, actor);
+        return this.saveNow({ ...current, hosts: [...current.hosts, change.host] }, actor);
       }
       case 'removeHost': {
         // Only the address given: every transport and port of that address goes, as IOS's `no logging host ADDRESS`.
@@ -98,12 +121,12 @@ export class LoggingService {
         if (!address.success) return refused(address.error.issues);
         const { transport, port } = change.host;
         const matches = (host: LoggingHost) => host.address === address.data.address && (transport === undefined || host.transport === transport) && (port === undefined || host.port === port);
-        return this.save({ ...current, hosts: current.hosts.filter((host) => !matches(host)) }, actor);
+        return this.saveNow({ ...current, hosts: current.hosts.filter((host) => !matches(host)) }, actor);
       }
       case 'trap':
-        return this.save({ ...current, trap: change.trap ?? DEFAULT_TRAP_LEVEL }, actor);
+        return this.saveNow({ ...current, trap: change.trap ?? DEFAULT_TRAP_LEVEL }, actor);
       case 'facility':
-        return this.save({ ...current, facility: change.facility ?? DEFAULT_LOGGING_FACILITY }, actor);
+        return this.saveNow({ ...current, facility: change.facility ?? DEFAULT_LOGGING_FACILITY }, actor);
     }
   }
 }

@@ -54,7 +54,7 @@ describe('syslog to Debian rsyslog', () => {
       const h = harness;
       const server = rsyslog;
       const port = transport === 'udp' ? server.udpPort : server.tcpPort;
-      const saved = h.instance.logging.change({ kind: 'addHost', host: { address: '127.0.0.1', transport, port } }, ADMIN);
+      const saved = await h.instance.logging.change({ kind: 'addHost', host: { address: '127.0.0.1', transport, port } }, ADMIN);
       expect(saved.ok).toBe(true);
       const started = eventLog(h).find((line) => line.text.includes(`Logging to host 127.0.0.1 (${transport} port ${port}) started`))!;
       expect(started.facility).toBe('SYS-6-LOGGINGHOST_STARTSTOP');

@@ -67,10 +67,10 @@ describe('Desktop (HTTP) uploads and the signature rule', () => {
     expect(h.instance.orchestrator.view().stage).toBe('Idle');
 
     // The digest must be the one the admin compared: another is refused, not trusted.
-    expect(h.instance.imageTrustApi.trustUpload({ uploadId, sha256: '0'.repeat(64) }, ADMIN)).toMatchObject({ status: 409 });
-    const trusted = h.instance.imageTrustApi.trustUpload({ uploadId, sha256 }, ADMIN);
+    expect(await h.instance.imageTrustApi.trustUpload({ uploadId, sha256: '0'.repeat(64) }, ADMIN)).toMatchObject({ status: 409 });
+    const trusted = await h.instance.imageTrustApi.trustUpload({ uploadId, sha256 }, ADMIN);
     expect(trusted).toMatchObject({ status: 200, body: { uploadId, sha256, trust: { trustedBy: 'admin', trustedAt: expect.any(String) } } });
-    const audit = h.instance.auth.audit.recent().filter((entry) => entry.action === 'image.trust');
+    const audit = (await h.instance.auth.audit.recent()).filter((entry) => entry.action === 'image.trust');
     expect(audit.map((entry) => entry.detail)).toEqual([`Desktop image AIR-AP1G8-K9-${VERSION}.bin (400000 bytes) sha256 ${sha256}`]);
     expect(syslog(h).some((line) => line.startsWith(`Image trust: admin trusted the unsigned Desktop image AIR-AP1G8-K9-${VERSION}.bin (400000 bytes) sha256 ${sha256}`))).toBe(true);
 

@@ -149,13 +149,13 @@ describe('plain HTTP when HOST is not a loopback address (the rule asked for by 
     expect(page.headers['cache-control']).toBe('no-store');
     expect((await request(`${c.httpUrl}/`, { method: 'HEAD' })).status).toBe(307);
 
-    const before = c.instance.auth.audit.recent().length;
+    const before = (await c.instance.auth.audit.recent()).length;
     const login = await request(`${c.httpUrl}/api/auth/login`, { method: 'POST', headers: { origin: c.httpUrl, 'content-type': 'application/json' }, body: LOGIN });
     expect(login.status).toBe(403);
     expect(JSON.parse(login.body).error).toBe(`This console takes logins and changes over HTTPS only: ${c.httpsUrl}/api/auth/login`);
     expect(login.headers['set-cookie']).toBeUndefined();
     // The password was not even checked: no login and no failure in the audit trail.
-    expect(c.instance.auth.audit.recent().length).toBe(before);
+    expect((await c.instance.auth.audit.recent()).length).toBe(before);
   });
 
   it('never redirects to a name the console does not answer to, and has no live socket over plain HTTP', async () => {

@@ -118,7 +118,7 @@ export class ApJoinOn extends ModelCommand {
       name,
       ran: this.version,
       controllerVersion: apImage.aps.find((row) => row.hostsController)?.primaryImage ?? null,
-      profileSaved: system.sut.profileSaved(),
+      profileSaved: await system.sut.profileSaved(),
       predownloadUnderWay: isCancellable(upgrade.stage),
       wasReloading: apImage.aps.find((row) => row.mac === mac)?.predownloadStatus === 'Reloading',
       upgradeEnded: hasEnded(upgrade.stage),

@@ -73,7 +73,7 @@ export class PageSave extends ModelCommand {
     const parsed = pageBody(view, this.edit, system);
     if (!parsed.ok) return `not sent: the form shows ${show(parsed.errors)}`;
     system.name(namedFieldPaths(parsed.body, view.mode));
-    return answer(system.sut.api.saveProfile(parsed.body, ADMIN));
+    return answer(await system.sut.api.saveProfile(parsed.body, ADMIN));
   }
 
   toString(): string {

@@ -18,7 +18,7 @@ export class MoveSchedule extends ModelCommand {
 
   protected async act(model: ModelState, system: ModelSystem): Promise<string> {
     const at = new Date(Date.now() + this.inMs).toISOString();
-    return answer(system.sut.api.maintenance.changeSchedule(String(model.schedules[this.index]), { at }, ADMIN));
+    return answer(await system.sut.api.maintenance.changeSchedule(String(model.schedules[this.index]), { at }, ADMIN));
   }
 
   toString(): string {
@@ -37,7 +37,7 @@ export class CancelSchedule extends ModelCommand {
   }
 
   protected async act(model: ModelState, system: ModelSystem): Promise<string> {
-    return answer(system.sut.api.maintenance.cancelSchedule(String(model.schedules[this.index]), ADMIN));
+    return answer(await system.sut.api.maintenance.cancelSchedule(String(model.schedules[this.index]), ADMIN));
   }
 
   toString(): string {

@@ -130,10 +130,10 @@ export class Cancel extends ModelCommand {
     const { sut } = system;
     await system.storeCaughtUp();
     const { apImage, upgrade } = sut.read();
-    const stored = sut.stored();
+    const stored = await sut.stored();
     const failed = apImage.aps.filter((row) => row.predownloadStatus === 'Failed' && stored.get(row.mac)?.upgradeId === upgrade.upgradeId).length;
     // Both calls change the state before their first await: nothing runs between the count and the cancel.
-    const done = this.via === 'api' ? Promise.resolve(answer(sut.api.cancel(ADMIN))) : sut.type(['ap image predownload abort']).then(cliAnswer);
+    const done = this.via === 'api' ? sut.api.cancel(ADMIN).then(answer) : sut.type(['ap image predownload abort']).then(cliAnswer);
     if (upgrade.upgradeId !== null && sut.read().upgrade.stage === 'Cancelled') sut.failedWhenCancelled.set(upgrade.upgradeId, failed);
     return done;
   }
@@ -157,7 +157,7 @@ export class ApproveBundle extends ModelCommand {
     if (this.via === 'cli') return cliAnswer(await sut.type(['ap image predownload approve']));
     const shown = sut.read().upgrade.bundleApproval;
     if (!shown) return 'nothing to trust: the panel shows no question';
-    return answer(sut.imageTrust.approveBundle({ files: shown.files.map(({ name, sha256 }) => ({ name, sha256 })) }, ADMIN));
+    return answer(await sut.imageTrust.approveBundle({ files: shown.files.map(({ name, sha256 }) => ({ name, sha256 })) }, ADMIN));
   }
 
   toString(): string {
@@ -191,7 +191,7 @@ export class Activate extends ModelCommand {
       ...(this.choice.strategy === 'rolling' ? { waveSize: this.choice.waveSize ?? 1 } : {}),
       ...(this.choice.inMs === undefined ? {} : { at: new Date(Date.now() + this.choice.inMs).toISOString() }),
     };
-    const result = sut.api.activate(ADMIN, body);
+    const result = await sut.api.activate(ADMIN, body);
     const scheduled = (result.body as { scheduled?: number }).scheduled;
     if (typeof scheduled === 'number') model.schedules.push(scheduled);
     return answer(result);
@@ -209,7 +209,7 @@ export class Rollout extends ModelCommand {
   }
 
   protected async act(_model: ModelState, system: ModelSystem): Promise<string> {
-    return answer(system.sut.api.maintenance.activation(this.action, ADMIN));
+    return answer(await system.sut.api.maintenance.activation(this.action, ADMIN));
   }
 
   toString(): string {
@@ -227,7 +227,7 @@ export class ApAction extends ModelCommand {
   }
 
   protected async act(_model: ModelState, system: ModelSystem): Promise<string> {
-    return answer(system.sut.api.maintenance.apAction(MODEL_FLEET[this.ap].mac, this.action, ADMIN));
+    return answer(await system.sut.api.maintenance.apAction(MODEL_FLEET[this.ap].mac, this.action, ADMIN));
   }
 
   toString(): string {

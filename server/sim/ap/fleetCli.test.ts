@@ -35,7 +35,7 @@ describe('npm run fleet', () => {
       const apDirs = fs.readdirSync(storage);
       expect(apDirs).toHaveLength(8);
       expect(fs.statSync(path.join(storage, apDirs[0], 'ap.key')).mode & 0o077).toBe(0);
-      expect(harness.instance.trust.repository.all().map((ap) => ap.status)).toEqual(Array(8).fill('approved'));
+      expect((await harness.instance.trust.list()).map((ap) => ap.status)).toEqual(Array(8).fill('approved'));
 
       const exited = new Promise<number | null>((resolve) => fleet.once('exit', resolve));
       fleet.kill('SIGTERM');

@@ -28,7 +28,7 @@ export const TEST_IDENTITY: ControllerIdentity = {
 
 /** A caller for tests: the test identity, each AP's name as its serial, and the steps of each exchange kept in `steps`. */
 export function testCaller(steps: string[] = []): CatalogCaller {
-  return { identity: () => TEST_IDENTITY, serialOf: (ap) => ap.name, step: (text) => steps.push(text) };
+  return { identity: async () => TEST_IDENTITY, serialOf: async (ap) => ap.name, step: (text) => steps.push(text) };
 }
 
 export function tempDir(prefix = 'ewc-catalog-'): string {

@@ -86,7 +86,7 @@ export async function startConsoleHarness(env: Record<string, string> = {}, data
   // The console's own request routing behind the request gate (GET /metrics, uploads); what Next.js would serve answers 404.
   let route: ((req: IncomingMessage, res: ServerResponse) => void) | null = null;
   const httpServer: Server = createServer((req, res) => route?.(req, res));
-  const instance = createConsole(httpServer, config);
+  const instance = await createConsole(httpServer, config);
   const gate = new RequestGate(instance.auth, { allowedHosts: { configured: config.allowedHosts, listenHost: config.host }, limiter: instance.limiter });
   route = (req, res) =>
     routeConsoleRequest(instance, gate, req, res, () => {
@@ -150,13 +150,13 @@ export function fleetCliTrustArgs(harness: ConsoleHarness): string[] {
 }
 
 /** Polls until the check passes or the time is up; fails with the last value seen, for a readable test failure. */
-export async function waitFor<T>(what: string, read: () => T, check: (value: T) => boolean, timeoutMs = 30_000): Promise<T> {
+export async function waitFor<T>(what: string, read: () => T | Promise<T>, check: (value: T) => boolean, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
-  let value = read();
+  let value = await read();
   while (!check(value)) {
     if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}; last value: ${JSON.stringify(value, null, 1).slice(0, 2000)}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
-    value = read();
+    value = await read();
   }
   return value;
 }

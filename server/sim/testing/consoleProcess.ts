@@ -39,12 +39,12 @@ const httpServer = createServer((req, res) => {
       .then((body) => instance.api.startDownload(body, ACTOR))
       .then(answer);
   } else if (route === 'POST /test/activate') {
-    answer(instance.api.activate(ACTOR));
+    void instance.api.activate(ACTOR).then(answer);
   } else if (!req.url?.startsWith('/socket.io')) {
     answer({ status: 404, body: { error: 'not found' } });
   }
 });
-const instance = createConsole(httpServer, config);
+const instance = await createConsole(httpServer, config);
 // The AP port first, so that "console listening" means APs can join too.
 void instance.capwap.listen(config.capwapPort, config.host).then(() =>
   httpServer.listen(config.port, config.host, () => {

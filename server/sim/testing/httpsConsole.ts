@@ -75,7 +75,7 @@ export async function startHttpsConsole(env: Record<string, string> = {}, option
   let routes: WebRoutes | null = null;
   // A non-loopback HOST is never bound in tests: its redirect rule is asked for by name on loopback.
   const web = new WebServers(options.plainHttp ?? plainHttpModeFor(config.host), () => routes);
-  const instance = createConsole(web.consoleServers, config);
+  const instance = await createConsole(web.consoleServers, config);
   const gate = new RequestGate(instance.auth, { allowedHosts: { configured: config.allowedHosts, listenHost: config.host }, limiter: instance.limiter, behindTlsProxy: config.secureCookie });
   const restconf = new RestconfServer({ checkHost: (req, res) => gate.checkHost(req, res), auth: new RestconfAuth(instance.auth, instance.limiter), sources: instance.restconf });
   routes = consoleRoutes({ gate, restconf, instance, pages: pagesStandIn(instance) });

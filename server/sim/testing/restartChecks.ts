@@ -1,4 +1,3 @@
-import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ApImageReport } from '../../../lib/apImage';
@@ -6,6 +5,7 @@ import { CONTROLLER_IMAGE_FILE } from '../../../lib/imageBundle';
 import { DEMO_BUNDLE_VERSION } from '../demo/demoBundle';
 import { sha256OfFile } from '../../imageSigning/fileDigest';
 import { apStorageDir } from '../ap/apStorage';
+import { readStoppedConsole } from '../../store/sqlite/stoppedConsole';
 
 /** Per AP, what the fault-injection run left on its flash. */
 export interface ApOutcome {
@@ -55,46 +55,36 @@ const ONCE: { what: string; key: RegExp }[] = [
 
 /** Reads the console's database (after it stopped) and the fleet's flash folders. */
 export async function checkAfterRestarts(input: CheckInput): Promise<RestartChecks> {
-  const db = new Database(path.join(input.dataDir, 'ewc.sqlite'), { readonly: true });
-  try {
-    const integrityCheck = db.pragma('integrity_check', { simple: true }) as string;
-    const { profile } = input;
-    // The saved mode's own server, path and port (each of TFTP and SFTP keeps its own columns).
-    const slot = profile.mode === 'SFTP' ? 'sftp' : 'tftp';
-    const row = db
-      .prepare(`SELECT mode, ${slot}_image_server AS image_server, ${slot}_image_path AS image_path, ${slot}_port AS port, parallel_mode FROM image_download_profile WHERE id = 1`)
-      .get() as { mode: string; image_server: string; image_path: string; port: number; parallel_mode: number } | undefined;
-    const profileIntact =
-      row !== undefined &&
-      row.mode === profile.mode &&
-      row.image_server === profile.imageServer &&
-      row.image_path === profile.imagePath &&
-      row.port === profile.port &&
-      row.parallel_mode === (profile.parallelMode ? 1 : 0);
-    const users = db.prepare('SELECT username FROM auth_user ORDER BY username').pluck().all() as string[];
-    const texts = db.prepare('SELECT text FROM event_log ORDER BY id').pluck().all() as string[];
-    const counts = new Map<string, number>();
-    for (const text of texts) {
-      for (const { what, key } of ONCE) {
-        const match = key.exec(text);
-        if (match) counts.set(`${what} ${match[1]}`, (counts.get(`${what} ${match[1]}`) ?? 0) + 1);
-      }
+  const stopped = await readStoppedConsole(input.dataDir);
+  const { profile } = input;
+  const saved = stopped.profile;
+  const profileIntact =
+    saved !== null &&
+    saved.mode === profile.mode &&
+    saved.imageServer === profile.imageServer &&
+    saved.imagePath === profile.imagePath &&
+    saved.port === profile.port &&
+    saved.parallelMode === profile.parallelMode;
+  const texts = stopped.eventTexts;
+  const counts = new Map<string, number>();
+  for (const text of texts) {
+    for (const { what, key } of ONCE) {
+      const match = key.exec(text);
+      if (match) counts.set(`${what} ${match[1]}`, (counts.get(`${what} ${match[1]}`) ?? 0) + 1);
     }
-    const duplicatedEvents = [...counts].filter(([, n]) => n > 1).map(([event, n]) => `${event} ×${n}`);
-    const aps = await Promise.all(input.final.aps.map((ap) => outcomeOf(ap, input)));
-    return {
-      aps,
-      integrityCheck,
-      profileIntact,
-      users,
-      duplicatedEvents,
-      resumedLines: texts.filter((text) => text.startsWith('Controller restarted: resuming upgrade')),
-      reusedImageLines: texts.filter((text) => text.includes('reused from the image cache')),
-      gracefulStop: { ...input.gracefulStop, logged: texts.some((text) => text.startsWith('Controller stopping: controller stopped by SIGTERM')) },
-    };
-  } finally {
-    db.close();
   }
+  const duplicatedEvents = [...counts].filter(([, n]) => n > 1).map(([event, n]) => `${event} ×${n}`);
+  const aps = await Promise.all(input.final.aps.map((ap) => outcomeOf(ap, input)));
+  return {
+    aps,
+    integrityCheck: stopped.integrityCheck,
+    profileIntact,
+    users: stopped.users,
+    duplicatedEvents,
+    resumedLines: texts.filter((text) => text.startsWith('Controller restarted: resuming upgrade')),
+    reusedImageLines: texts.filter((text) => text.includes('reused from the image cache')),
+    gracefulStop: { ...input.gracefulStop, logged: texts.some((text) => text.startsWith('Controller stopping: controller stopped by SIGTERM')) },
+  };
 }
 
 async function outcomeOf(ap: ApImageReport['aps'][number], input: CheckInput): Promise<ApOutcome> {

@@ -1,20 +1,11 @@
 import ssh2, { type ParsedKey } from 'ssh2';
 import type { SshKeyView } from '../../lib/sshKeys';
-import type { Db } from '../store/database';
+import { sshKeyRows, type SshKeyRow } from '../store/sshKeyRepository';
+import type { Executor } from '../store/store';
 import { fingerprintOf } from '../sftp/hostKey';
 
 // Node's ESM loader does not expose ssh2's CommonJS `utils` as a named export.
 const { utils } = ssh2;
-
-interface SshKeyRow {
-  id: number;
-  username: string;
-  key_type: string;
-  key_blob: string;
-  fingerprint: string;
-  comment: string;
-  created_at: string;
-}
 
 const toView = (row: SshKeyRow): SshKeyView => ({ id: row.id, keyType: row.key_type, fingerprint: row.fingerprint, comment: row.comment, createdAt: row.created_at });
 
@@ -28,40 +19,39 @@ export function parsePublicKeyLine(line: string): { ok: true; key: ParsedKey; bl
 }
 
 /** SSH public keys of console accounts, which log in to the CLI in place of the password. */
-export class SshKeyRepository {
+export class SshKeys {
   constructor(
-    private readonly db: Db,
+    private readonly db: Executor,
     private readonly now: () => number = Date.now,
   ) {}
 
-  list(username: string): SshKeyView[] {
-    return (this.db.prepare('SELECT * FROM auth_ssh_key WHERE username = ? ORDER BY id').all(username) as SshKeyRow[]).map(toView);
+  async list(username: string): Promise<SshKeyView[]> {
+    return (await sshKeyRows.ofUser(this.db, username)).map(toView);
   }
 
   /** The parsed keys of an account, to compare with what an SSH client offers. */
-  keysOf(username: string): ParsedKey[] {
-    const rows = this.db.prepare('SELECT * FROM auth_ssh_key WHERE username = ?').all(username) as SshKeyRow[];
-    return rows.flatMap((row) => {
+  async keysOf(username: string): Promise<ParsedKey[]> {
+    return (await sshKeyRows.ofUser(this.db, username)).flatMap((row) => {
       const parsed = parsePublicKeyLine(`${row.key_type} ${row.key_blob}`);
       return parsed.ok ? [parsed.key] : [];
     });
   }
 
   /** Adds a key; null when the account already has it. */
-  add(username: string, key: ParsedKey, blob: Buffer): SshKeyView | null {
-    const fingerprint = fingerprintOf(blob);
-    const info = this.db
-      .prepare('INSERT INTO auth_ssh_key (username, key_type, key_blob, fingerprint, comment, created_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING')
-      .run(username, key.type, blob.toString('base64'), fingerprint, key.comment.replace(/[\u0000-\u001f\u007f]/g, ' ').slice(0, 200), new Date(this.now()).toISOString());
-    if (info.changes === 0) return null;
-    return toView(this.db.prepare('SELECT * FROM auth_ssh_key WHERE id = ?').get(info.lastInsertRowid) as SshKeyRow);
+  async add(username: string, key: ParsedKey, blob: Buffer): Promise<SshKeyView | null> {
+    const row = await sshKeyRows.insert(this.db, {
+      username,
+      key_type: key.type,
+      key_blob: blob.toString('base64'),
+      fingerprint: fingerprintOf(blob),
+      comment: key.comment.replace(/[\u0000-\u001f\u007f]/g, ' ').slice(0, 200),
+      created_at: new Date(this.now()).toISOString(),
+    });
+    return row ? toView(row) : null;
   }
 
   /** Removes one key of an account; returns its fingerprint, or null when there was none with that id. */
-  remove(username: string, id: number): string | null {
-    const row = this.db.prepare('SELECT * FROM auth_ssh_key WHERE username = ? AND id = ?').get(username, id) as SshKeyRow | undefined;
-    if (!row) return null;
-    this.db.prepare('DELETE FROM auth_ssh_key WHERE id = ?').run(id);
-    return row.fingerprint;
+  async remove(username: string, id: number): Promise<string | null> {
+    return (await sshKeyRows.delete(this.db, username, id))?.fingerprint ?? null;
   }
 }

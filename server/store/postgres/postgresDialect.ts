@@ -1,0 +1,39 @@
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import pg from 'pg';
+import type { OpenedDialect, SchemaDialect } from '../migrations/schemaDialect';
+import type { Database } from '../schema';
+
+// node-postgres hands BIGINT (and COUNT(*)) over as text; the console's are epoch milliseconds and byte sizes, well within 2^53.
+const INT8_OID = 20;
+const types = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') => (oid === INT8_OID ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format))) as typeof pg.types.getTypeParser,
+};
+
+// Any constant both the migrations of every node agree on: `pg_advisory_xact_lock` serialises them.
+const MIGRATION_LOCK_KEY = 0x65776301;
+
+/** PostgreSQL's spelling of what the engines spell differently in DDL. */
+export const postgresSchema: SchemaDialect = {
+  // "By default", so that rows the console numbers itself (event lines, upgrades) keep their ids.
+  autoId: (table, column) => table.addColumn(column, 'integer', (col) => col.primaryKey().generatedByDefaultAsIdentity()),
+  caseInsensitiveText: { type: sql`citext`, column: (col) => col },
+  bigInteger: 'bigint',
+  prepare: async (db) => {
+    await sql`create extension if not exists citext`.execute(db);
+  },
+  lockMigrations: async (tx) => {
+    await sql`select pg_advisory_xact_lock(${MIGRATION_LOCK_KEY})`.execute(tx);
+  },
+};
+
+/**
+ * A PostgreSQL database through Kysely (`postgres://user@host:port/db`). The store's repositories and
+ * migrations run on it as on SQLite (their tests run on both); running a whole console on it, and several
+ * consoles on one, is the scale-out work still to come.
+ */
+export async function openPostgres(url: string): Promise<OpenedDialect> {
+  const pool = new pg.Pool({ connectionString: url, types, max: 10 });
+  // An idle connection the server ended (a restart, a failover) is dropped by the pool; the next query opens another.
+  pool.on('error', (error) => console.error(`PostgreSQL: an idle connection failed: ${error.message}`));
+  return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), schema: postgresSchema };
+}
