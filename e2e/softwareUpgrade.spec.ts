@@ -174,7 +174,8 @@ test.describe('Software Upgrade over TFTP', () => {
   });
 
   test('Cancel during a slow predownload stops the transfers and marks the APs Aborted', async ({ page }) => {
-    consoleProcess = await startConsole({ EWC_AP_LINK_KBPS: '1500' });
+    // Links slow enough (a demo image takes about half a minute) that no AP completes while the dialog is read twice on a loaded machine.
+    consoleProcess = await startConsole({ EWC_AP_LINK_KBPS: '300' });
     await logIn(page, consoleProcess);
     await fillTftpProfile(page, IMAGE_PATH, tftpPortOf(consoleProcess));
     await page.getByLabel('Parallel Mode', { exact: true }).click();
