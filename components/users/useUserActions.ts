@@ -1,6 +1,7 @@
 'use client';
 
 import type { ResultMessage } from '@/components/ui/ResultBanner';
+import { useTranslations } from 'next-intl';
 import { useCallback, useMemo } from 'react';
 import { useRequestRunner } from '@/components/ui/useRequestRunner';
 import type { CreateUserInput } from '@/lib/validations/authSchemas';
@@ -43,6 +44,7 @@ const PASSWORD_PATHS = ['password', 'currentPassword'];
  * `afterChange` reloads what a change shows up in: the user table and the audit trail.
  */
 export function useUserActions(currentUsername: string | null, afterChange: () => void): UserActions {
+  const t = useTranslations('users');
   const { busy, message, setMessage, inFlight, run: runRequest } = useRequestRunner<UserActionName, UsersMessage>();
   const run = useCallback(<T>(name: UserActionName, call: () => Promise<T>): Promise<T | null> => (inFlight() ? Promise.resolve(null) : runRequest(name, call)), [inFlight, runRequest]);
 
@@ -51,7 +53,7 @@ export function useUserActions(currentUsername: string | null, afterChange: () =
       const result = await run('add', () => createUser(body));
       if (result === null) return { status: 'skipped' };
       if (result.ok) {
-        setMessage({ tone: 'success', text: `User ${result.data.username} added as ${result.data.role}` });
+        setMessage({ tone: 'success', text: t('added', { username: result.data.username, role: result.data.role }) });
         afterChange();
         return { status: 'saved' };
       }
@@ -59,7 +61,7 @@ export function useUserActions(currentUsername: string | null, afterChange: () =
       setMessage({ tone: 'error', text: banner });
       return Object.keys(errors).length > 0 ? { status: 'invalid', errors } : { status: 'failed' };
     },
-    [run, afterChange, setMessage],
+    [t, run, afterChange, setMessage],
   );
 
   const remove = useCallback(
@@ -67,7 +69,7 @@ export function useUserActions(currentUsername: string | null, afterChange: () =
       const result = await run('remove', () => removeUser(username));
       if (result === null) return false;
       if (result.ok) {
-        setMessage({ tone: 'success', text: `User ${username} removed` });
+        setMessage({ tone: 'success', text: t('removed', { username }) });
         afterChange();
       } else {
         setMessage({ tone: 'error', text: result.error });
@@ -75,7 +77,7 @@ export function useUserActions(currentUsername: string | null, afterChange: () =
       // A refusal too ends the confirmation: the banner explains it and there is nothing to retry in the dialog.
       return true;
     },
-    [run, afterChange, setMessage],
+    [t, run, afterChange, setMessage],
   );
 
   const setPassword = useCallback(
@@ -86,7 +88,7 @@ export function useUserActions(currentUsername: string | null, afterChange: () =
         const own = currentUsername !== null && sameUser(username, currentUsername);
         setMessage({
           tone: 'success',
-          text: own ? 'Your password was changed; your other sessions were logged out' : `Password changed for ${username}; their sessions were logged out`,
+          text: own ? t('ownPasswordChanged') : t('passwordChanged', { username }),
         });
         afterChange();
         return { status: 'saved' };
@@ -97,7 +99,7 @@ export function useUserActions(currentUsername: string | null, afterChange: () =
       setMessage({ tone: 'error', text: banner });
       return { status: 'failed' };
     },
-    [run, afterChange, currentUsername, setMessage],
+    [t, run, afterChange, currentUsername, setMessage],
   );
 
   const dismissMessage = useCallback(() => setMessage(null), [setMessage]);
