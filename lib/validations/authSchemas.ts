@@ -56,6 +56,19 @@ export const changeRoleSchema = z.object({
   role: roleSchema,
 });
 
+/**
+ * A refused login as the API answers it: the English `error` scripts read, and beside it a stable code the
+ * login page says in its own language (with the time a locked account opens again).
+ */
+export const LOGIN_REFUSAL_CODES = ['invalidCredentials', 'accountLocked'] as const;
+export type LoginRefusalCode = (typeof LOGIN_REFUSAL_CODES)[number];
+export const loginRefusalSchema = z.object({
+  error: z.string().min(1),
+  code: z.enum(LOGIN_REFUSAL_CODES).optional().catch(undefined),
+  lockedUntil: z.iso.datetime().optional().catch(undefined),
+});
+export type LoginRefusal = z.output<typeof loginRefusalSchema>;
+
 export type LoginInput = z.output<typeof loginSchema>;
 export type CreateUserInput = z.output<typeof createUserSchema>;
 export type ChangePasswordInput = z.output<typeof changePasswordSchema>;

@@ -1,4 +1,5 @@
-import { changePasswordSchema, createUserSchema, loginSchema } from '../../lib/validations/authSchemas';
+import { changePasswordSchema, createUserSchema, loginSchema, type LoginRefusal } from '../../lib/validations/authSchemas';
+import { fieldMessageCode } from '../../lib/validations/fieldMessages';
 import type { Actor, AuthService, SessionUser } from '../auth/authService';
 import { clearSessionCookie, sessionCookie } from '../auth/cookies';
 import type { EventLog } from '../store/eventLog';
@@ -29,7 +30,12 @@ export class AuthApi {
     if (!result.ok) {
       // Each failure costs the caller a little more time before the answer, which slows a guessing script.
       await new Promise((resolve) => setTimeout(resolve, result.delayMs));
-      return { status: result.status, body: { error: result.message } };
+      // The code and the lock's end come after the English message, which stays as scripts know it.
+      const body: LoginRefusal =
+        result.status === 423
+          ? { error: result.message, code: 'accountLocked', ...(result.lockedUntil ? { lockedUntil: result.lockedUntil } : {}) }
+          : { error: result.message, code: 'invalidCredentials' };
+      return { status: result.status, body };
     }
     return {
       status: 200,
@@ -74,7 +80,8 @@ export class AuthApi {
     const { password, currentPassword } = parsed.data;
     const result = await this.auth.changePassword({ ...this.actorOf(actor), sessionId: sessionId ?? undefined }, username, password, { currentPassword });
     if (result.ok) return { status: 200, body: { ok: true } };
-    const issues = result.field ? [{ path: result.field, message: result.message }] : undefined;
+    const code = fieldMessageCode(result.message);
+    const issues = result.field ? [code ? { path: result.field, message: result.message, code } : { path: result.field, message: result.message }] : undefined;
     return { status: result.status, body: issues ? { error: 'Invalid password', issues } : { error: result.message } };
   }
 
