@@ -162,6 +162,11 @@ test.describe('The console in each language', () => {
       await form.getByRole('button', { name: m.users.addUser }).click();
       await expect(page.getByTestId('users-message')).toHaveText(format('es', m.users.added, { username: 'noc-es', role: 'monitor' }));
       await expect(page.locator('[data-testid="user-row"][data-username="noc-es"]')).toBeVisible();
+      // A refusal the API gives a code: the banner in Spanish.
+      await form.getByLabel(m.users.userName, { exact: true }).fill('noc-es');
+      await form.getByLabel(m.users.password, { exact: true }).fill('Granite-Orchid-Ferry-19');
+      await form.getByRole('button', { name: m.users.addUser }).click();
+      await expect(page.getByTestId('users-message')).toHaveText(format('es', (m.users.refusals as unknown as Record<string, string>).userExists, { username: 'noc-es' }));
       await expect(page.getByRole('table', { name: m.audit.caption })).toBeVisible();
       expect(await overflows(page)).toEqual({ page: 0, boxes: [] });
       await page.screenshot({ path: path.join('.test-results', 'languages-es-user-administration-1280.png'), fullPage: true });

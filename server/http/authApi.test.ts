@@ -31,10 +31,29 @@ describe('the auth API answers its refusals with stable codes beside the unchang
 
   it("gives the user schemas' field messages and the current password's refusals their codes", async () => {
     const invalid = await api.createUser({ username: '', password: 'short', role: 'monitor' }, admin);
-    expect(invalid.body).toMatchObject({ error: 'Invalid user', issues: expect.arrayContaining([{ path: 'username', message: 'User name is required', code: 'usernameRequired' }]) });
+    expect(invalid.body).toMatchObject({
+      error: 'Invalid user',
+      code: 'invalidUser',
+      issues: expect.arrayContaining([{ path: 'username', message: 'User name is required', code: 'usernameRequired' }]),
+    });
     const missing = await api.changePassword('admin', { password: 'Granite-Orchid-Ferry-19' }, admin, null);
-    expect(missing).toEqual({ status: 400, body: { error: 'Invalid password', issues: [{ path: 'currentPassword', message: 'Enter your current password', code: 'currentPasswordRequired' }] } });
+    expect(missing).toEqual({
+      status: 400,
+      body: { error: 'Invalid password', issues: [{ path: 'currentPassword', message: 'Enter your current password', code: 'currentPasswordRequired' }], code: 'invalidPassword' },
+    });
     const wrong = await api.changePassword('admin', { password: 'Granite-Orchid-Ferry-19', currentPassword: 'not-it-at-all' }, admin, null);
-    expect(wrong).toEqual({ status: 400, body: { error: 'Invalid password', issues: [{ path: 'currentPassword', message: 'The current password is wrong', code: 'currentPasswordWrong' }] } });
+    expect(wrong).toEqual({
+      status: 400,
+      body: { error: 'Invalid password', issues: [{ path: 'currentPassword', message: 'The current password is wrong', code: 'currentPasswordWrong' }], code: 'invalidPassword' },
+    });
+  });
+
+  it('gives the account refusals that name a user, and the ones about the last admin and oneself, their codes', async () => {
+    expect(await api.createUser({ username: 'Admin', password: 'Granite-Orchid-Ferry-19', role: 'monitor' }, admin)).toEqual({
+      status: 409,
+      body: { error: 'User Admin already exists', code: 'userExists' },
+    });
+    expect(api.removeUser('ghost', admin)).toEqual({ status: 404, body: { error: 'No user ghost', code: 'noSuchUser' } });
+    expect(api.removeUser('admin', admin)).toEqual({ status: 409, body: { error: 'You cannot remove your own account', code: 'ownAccount' } });
   });
 });
