@@ -75,7 +75,7 @@ test.describe('AP Authorization', () => {
     await logIn(page, consoleProcess, undefined, undefined, '/administration/ap-authorization');
     const waiting = page.locator('[data-testid="ap-authorization-row"][data-status="pending"]');
     await expect(waiting).toHaveCount(DEMO_APS, { timeout: 15_000 });
-    await expect(page.getByText(`${DEMO_APS} AP(s), ${DEMO_APS} waiting for approval`)).toBeVisible();
+    await expect(page.getByText(`${DEMO_APS} APs, ${DEMO_APS} waiting for approval`)).toBeVisible();
     const row = page.locator(`[data-testid="ap-authorization-row"][data-mac="${REVOKED.mac}"]`);
     await expect(row.locator('[data-col="connected"]')).toHaveText('No');
     await row.getByRole('button', { name: 'Approve' }).click();

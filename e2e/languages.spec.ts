@@ -132,6 +132,71 @@ test.describe('The console in each language', () => {
     });
   }
 
+  test.describe('User Administration in Spanish', () => {
+    test.use({ locale: 'es-ES', viewport: { width: 1280, height: 800 } });
+
+    test('a refused login, a field error and a new user in Spanish, while the API keeps its English words and codes', async ({ page }) => {
+      const m = catalogue('es');
+      consoleProcess = await startConsole();
+      await page.goto(`${consoleProcess.url}/login`);
+      await page.getByLabel(m.login.userName, { exact: true }).fill('admin');
+      await page.getByLabel(m.login.password, { exact: true }).fill('not-the-admin-password');
+      await page.getByRole('button', { name: m.login.submit }).click();
+      await expect(page.getByTestId('login-error')).toHaveText(m.loginErrors.invalidCredentials, { timeout: 10_000 });
+      await logInAs(page, consoleProcess, m);
+      await page.getByRole('link', { name: m.nav.userAdministration }).click();
+      await expect(page.getByRole('heading', { name: m.nav.userAdministration, level: 1 })).toBeVisible();
+      await expect(page.getByRole('table', { name: m.users.tableCaption }).locator('thead th').first()).toHaveText(m.users.userName);
+
+      const form = page.getByRole('form', { name: m.users.addForm });
+      await form.getByLabel(m.users.userName, { exact: true }).fill('noc-es');
+      await form.getByLabel(m.users.password, { exact: true }).fill('short');
+      await form.getByRole('button', { name: m.users.addUser }).click();
+      await expect(page.getByTestId('error-password')).toHaveText(m.fieldErrors.passwordTooShort);
+      // The same refusal from the API: English, with the code the page translated.
+      const refused = await page.request.post(`${consoleProcess.url}/api/users`, { headers: { origin: consoleProcess.url }, data: { username: 'noc-es', password: 'short', role: 'monitor' } });
+      expect(refused.status()).toBe(400);
+      expect(((await refused.json()) as { issues: unknown[] }).issues).toContainEqual({ path: 'password', message: 'Password must be at least 12 characters', code: 'passwordTooShort' });
+
+      await form.getByLabel(m.users.password, { exact: true }).fill('Granite-Orchid-Ferry-19');
+      await form.getByRole('button', { name: m.users.addUser }).click();
+      await expect(page.getByTestId('users-message')).toHaveText(format('es', m.users.added, { username: 'noc-es', role: 'monitor' }));
+      await expect(page.locator('[data-testid="user-row"][data-username="noc-es"]')).toBeVisible();
+      // A refusal the API gives a code: the banner in Spanish.
+      await form.getByLabel(m.users.userName, { exact: true }).fill('noc-es');
+      await form.getByLabel(m.users.password, { exact: true }).fill('Granite-Orchid-Ferry-19');
+      await form.getByRole('button', { name: m.users.addUser }).click();
+      await expect(page.getByTestId('users-message')).toHaveText(format('es', (m.users.refusals as unknown as Record<string, string>).userExists, { username: 'noc-es' }));
+      await expect(page.getByRole('table', { name: m.audit.caption })).toBeVisible();
+      expect(await overflows(page)).toEqual({ page: 0, boxes: [] });
+      await page.screenshot({ path: path.join('.test-results', 'languages-es-user-administration-1280.png'), fullPage: true });
+    });
+  });
+
+  test.describe('AP Authorization in Chinese', () => {
+    test.use({ locale: 'zh-CN', viewport: { width: 1280, height: 800 } });
+
+    test('the list, an approval state and a new enrolment token in Chinese', async ({ page }) => {
+      const m = catalogue('zh-CN');
+      consoleProcess = await startConsole();
+      await logInAs(page, consoleProcess, m);
+      await page.getByRole('link', { name: m.nav.apAuthorization }).click();
+      await expect(page.getByRole('heading', { name: m.nav.apAuthorization, level: 1 })).toBeVisible();
+      const rows = page.getByTestId('ap-authorization-row');
+      await expect(rows).toHaveCount(DEMO_APS);
+      await expect(rows.first().locator('[data-col="status"]')).toHaveText(m.apAuthorization.statusApproved);
+      await expect(rows.first().locator('[data-col="connected"]')).toHaveText(m.apAuthorization.yes);
+      await expect(page.getByRole('table', { name: m.apAuthorization.caption }).locator('thead th').first()).toHaveText(m.apAuthorization.mac);
+
+      await page.getByRole('button', { name: m.apAuthorization.createToken }).click();
+      await expect(page.getByTestId('ap-authorization-message')).toHaveText(m.apAuthorization.tokenCreated);
+      await expect(page.getByTestId('enrolment-token')).not.toBeEmpty();
+      await expect(page.getByTestId('enrolment-token-row')).toContainText(format('zh-CN', m.apAuthorization.tokenRow, { id: 1, createdBy: 'admin', state: '' }).trim());
+      expect(await overflows(page)).toEqual({ page: 0, boxes: [] });
+      await page.screenshot({ path: path.join('.test-results', 'languages-zh-CN-ap-authorization-1280.png'), fullPage: true });
+    });
+  });
+
   test.describe('choosing', () => {
     test.use({ locale: 'es-ES' });
 

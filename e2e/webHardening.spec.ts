@@ -294,7 +294,7 @@ test.describe('web hardening', () => {
     }
     const withoutCurrent = await send('PUT', '/api/users/admin/password', { headers: { cookie }, body: JSON.stringify({ password: 'a-new-admin-password' }) });
     expect(withoutCurrent.status).toBe(400);
-    expect(JSON.parse(withoutCurrent.body).issues).toEqual([{ path: 'currentPassword', message: 'Enter your current password' }]);
+    expect(JSON.parse(withoutCurrent.body).issues).toEqual([{ path: 'currentPassword', message: 'Enter your current password', code: 'currentPasswordRequired' }]);
     const withCurrent = await send('PUT', '/api/users/admin/password', { headers: { cookie }, body: JSON.stringify({ password: ADMIN_PASSWORD, currentPassword: ADMIN_PASSWORD }) });
     expect(withCurrent.status).toBe(200);
   });

@@ -2,6 +2,7 @@ import { parse, TYPE, type MessageFormatElement } from '@formatjs/icu-messagefor
 import { IntlMessageFormat } from 'intl-messageformat';
 import { describe, expect, it } from 'vitest';
 import { LOCALES, type Locale } from '@/lib/locale';
+import { AUTH_REFUSALS, type AuthRefusalCode } from '@/lib/validations/authRefusals';
 import { FIELD_MESSAGES } from '@/lib/validations/fieldMessages';
 import en from './en.json';
 import es from './es.json';
@@ -89,5 +90,12 @@ describe('message catalogues', () => {
 
   it('has one field error per stable code of the shared schemas, the English one word for word', () => {
     expect(en.fieldErrors).toEqual(FIELD_MESSAGES);
+  });
+
+  it('has one refusal per stable code of the account API, the English one word for word', () => {
+    expect(Object.keys(en.users.refusals).sort()).toEqual(Object.keys(AUTH_REFUSALS).sort());
+    for (const [code, message] of Object.entries(en.users.refusals)) {
+      expect(new IntlMessageFormat(message, 'en').format({ username: 'noc' }), code).toBe(AUTH_REFUSALS[code as AuthRefusalCode]('noc'));
+    }
   });
 });

@@ -1,5 +1,6 @@
 'use client';
 
+import { useTranslations } from 'next-intl';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { Alert } from '@/components/ui/Alert';
 import { Panel } from '@/components/ui/Panel';
@@ -13,6 +14,7 @@ const REFRESH_MS = 5000;
 
 /** The AP Authorization page's live part: the list, its actions, and the enrolment tokens. */
 export function ApAuthorization() {
+  const t = useTranslations('apAuthorization');
   const [list, setList] = useState<ApAuthorizationList | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
   const [message, setMessage] = useState<ResultMessage | null>(null);
@@ -50,20 +52,19 @@ export function ApAuthorization() {
   );
 
   const onSetStatus = useCallback(
-    (mac: string, status: 'approved' | 'revoked') =>
-      void run(() => setApStatus(mac, status), status === 'approved' ? `AP ${mac} approved` : `AP ${mac} revoked: it was dropped and its certificate is refused`),
-    [run],
+    (mac: string, status: 'approved' | 'revoked') => void run(() => setApStatus(mac, status), status === 'approved' ? t('approved', { mac }) : t('revoked', { mac })),
+    [t, run],
   );
-  const onDelete = useCallback((mac: string) => void run(() => deleteAp(mac), `AP ${mac} deleted from the list`), [run]);
-  const onDeleteToken = useCallback((id: number) => void run(() => deleteEnrolmentToken(id), `Enrolment token ${id} deleted`), [run]);
+  const onDelete = useCallback((mac: string) => void run(() => deleteAp(mac), t('deleted', { mac })), [t, run]);
+  const onDeleteToken = useCallback((id: number) => void run(() => deleteEnrolmentToken(id), t('tokenDeleted', { id })), [t, run]);
   const onCreate = useCallback(
     async (body: { mac: string; validHours: string }) => {
       setCreated(null);
-      const result = await run(() => createEnrolmentToken(body), 'Enrolment token created');
+      const result = await run(() => createEnrolmentToken(body), t('tokenCreated'));
       setErrors(result.ok ? {} : Object.fromEntries(result.issues.map((issue) => [issue.path, issue.message])));
       if (result.ok) setCreated(result.data.token);
     },
-    [run],
+    [t, run],
   );
 
   if (list === null && loadError) {
@@ -79,10 +80,14 @@ export function ApAuthorization() {
     <div className="user-admin">
       <ResultBanner message={message} onDismiss={() => setMessage(null)} testId="ap-authorization-message" />
       {loadError && <Alert tone="danger">{loadError}</Alert>}
-      <Panel id="ap-authorization-list" title="AP Authorization List" aside={<span className="panel-count">{`${aps.length} AP(s)${pending > 0 ? `, ${pending} waiting for approval` : ''}`}</span>}>
+      <Panel
+        id="ap-authorization-list"
+        title={t('listTitle')}
+        aside={<span className="panel-count">{pending > 0 ? t('countPending', { total: aps.length, pending }) : t('count', { total: aps.length })}</span>}
+      >
         <ApAuthorizationTable aps={aps} blocked={busy} onSetStatus={onSetStatus} onDelete={onDelete} />
       </Panel>
-      <Panel id="enrolment-tokens" title="Enrolment Tokens">
+      <Panel id="enrolment-tokens" title={t('tokensTitle')}>
         <EnrolmentTokens tokens={list?.tokens ?? []} created={created} errors={errors} blocked={busy} onCreate={(body) => void onCreate(body)} onDelete={onDeleteToken} />
       </Panel>
     </div>

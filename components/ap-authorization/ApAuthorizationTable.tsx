@@ -1,3 +1,4 @@
+import { useTranslations } from 'next-intl';
 import { useMemo } from 'react';
 import type { ApAuthorizationStatus, ApAuthorizationView } from '@/lib/apAuthorization';
 import { Badge, type BadgeTone } from '@/components/ui/Badge';
@@ -6,7 +7,7 @@ import { Table, type TableColumn } from '@/components/ui/Table';
 import { formatDateTime } from '@/lib/dateTime';
 
 const STATUS_TONE: Record<ApAuthorizationStatus, BadgeTone> = { pending: 'warning', approved: 'success', revoked: 'danger' };
-const STATUS_LABEL: Record<ApAuthorizationStatus, string> = { pending: 'Waiting for approval', approved: 'Approved', revoked: 'Revoked' };
+const STATUS_LABEL = { pending: 'statusPending', approved: 'statusApproved', revoked: 'statusRevoked' } as const satisfies Record<ApAuthorizationStatus, string>;
 
 const apKey = (ap: ApAuthorizationView) => ap.mac;
 const apRowAttributes = (ap: ApAuthorizationView) => ({ 'data-testid': 'ap-authorization-row', 'data-mac': ap.mac, 'data-status': ap.status });
@@ -20,54 +21,55 @@ export interface ApAuthorizationTableProps {
 
 /** The AP authorization list: every enrolled AP, its certificate, and approve / revoke / delete. */
 export function ApAuthorizationTable({ aps, blocked, onSetStatus, onDelete }: ApAuthorizationTableProps) {
+  const t = useTranslations('apAuthorization');
   const columns = useMemo<TableColumn<ApAuthorizationView>[]>(
     () => [
-      { key: 'mac', header: 'MAC Address', render: (ap) => <code>{ap.mac}</code> },
-      { key: 'name', header: 'AP Name', render: (ap) => ap.name ?? '—' },
-      { key: 'status', header: 'Status', render: (ap) => <Badge tone={STATUS_TONE[ap.status]}>{STATUS_LABEL[ap.status]}</Badge> },
-      { key: 'connected', header: 'Joined', render: (ap) => (ap.connected ? 'Yes' : 'No') },
+      { key: 'mac', header: t('mac'), render: (ap) => <code>{ap.mac}</code> },
+      { key: 'name', header: t('apName'), render: (ap) => ap.name ?? '—' },
+      { key: 'status', header: t('status'), render: (ap) => <Badge tone={STATUS_TONE[ap.status]}>{t(STATUS_LABEL[ap.status])}</Badge> },
+      { key: 'connected', header: t('joined'), render: (ap) => (ap.connected ? t('yes') : t('no')) },
       {
         key: 'enrolled',
-        header: 'Enrolled',
+        header: t('enrolled'),
         render: (ap) => (
-          <span title={`from ${ap.enrolledFrom}`}>
-            {formatDateTime(ap.enrolledAt)} ({ap.enrolledVia === 'join-token' ? 'join token' : 'enrolment token'})
+          <span title={t('enrolledFrom', { address: ap.enrolledFrom })}>
+            {t('enrolledAt', { time: formatDateTime(ap.enrolledAt), via: ap.enrolledVia === 'join-token' ? 'joinToken' : 'enrolmentToken' })}
           </span>
         ),
       },
       {
         key: 'certificate',
-        header: 'Certificate SHA-256',
+        header: t('certificate'),
         render: (ap) => (
-          <code className="cert-fingerprint" title={`valid until ${ap.certExpiresAt}`}>
+          <code className="cert-fingerprint" title={t('validUntil', { time: formatDateTime(ap.certExpiresAt) })}>
             {ap.certFingerprint.slice(0, 23)}…
           </code>
         ),
       },
       {
         key: 'actions',
-        header: <span className="visually-hidden">Actions</span>,
+        header: <span className="visually-hidden">{t('actions')}</span>,
         className: 'user-actions',
         render: (ap) => (
           <span className="user-buttons">
             {ap.status !== 'approved' && (
               <Button className="btn-small" variant="primary" disabled={blocked} onClick={() => onSetStatus(ap.mac, 'approved')}>
-                Approve
+                {t('approve')}
               </Button>
             )}
             {ap.status !== 'revoked' && (
               <Button className="btn-small" variant="danger" disabled={blocked} onClick={() => onSetStatus(ap.mac, 'revoked')}>
-                Revoke
+                {t('revoke')}
               </Button>
             )}
             <Button className="btn-small" disabled={blocked} onClick={() => onDelete(ap.mac)}>
-              Delete
+              {t('delete')}
             </Button>
           </span>
         ),
       },
     ],
-    [blocked, onSetStatus, onDelete],
+    [t, blocked, onSetStatus, onDelete],
   );
-  return <Table caption="AP authorization list" columns={columns} rows={aps} rowKey={apKey} rowAttributes={apRowAttributes} empty="No AP has enrolled yet." />;
+  return <Table caption={t('caption')} columns={columns} rows={aps} rowKey={apKey} rowAttributes={apRowAttributes} empty={t('empty')} />;
 }

@@ -3,14 +3,29 @@
 import { useTranslations } from 'next-intl';
 import { useState, type FormEvent } from 'react';
 import { Button } from '@/components/ui/Button';
+import { formatClock } from '@/lib/dateTime';
 import { loginRedirectTarget } from '@/lib/loginRedirect';
+import { loginRefusalSchema } from '@/lib/validations/authSchemas';
 
 export function LoginForm({ next }: { next: string | null }) {
   const t = useTranslations('login');
+  const refusals = useTranslations('loginErrors');
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+
+  /** The API's refusal in the page's language when it carries a code (or is the request gate's 429); else its own words. */
+  const refusalText = async (response: Response): Promise<string> => {
+    const retryAfter = Number(response.headers.get('retry-after'));
+    if (response.status === 429 && Number.isInteger(retryAfter) && retryAfter > 0) return refusals('tooManyAttempts', { seconds: retryAfter });
+    const body = loginRefusalSchema.safeParse(await response.json().catch(() => null));
+    if (!body.success) return t('failed', { status: response.status });
+    const { code, lockedUntil, error: english } = body.data;
+    if (code === 'invalidCredentials') return refusals('invalidCredentials');
+    if (code === 'accountLocked' && lockedUntil) return refusals('accountLocked', { time: formatClock(lockedUntil) });
+    return english;
+  };
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -27,8 +42,7 @@ export function LoginForm({ next }: { next: string | null }) {
         window.location.assign(loginRedirectTarget(next, window.location.origin));
         return;
       }
-      const body = (await response.json().catch(() => null)) as { error?: string } | null;
-      setError(body?.error ?? t('failed', { status: response.status }));
+      setError(await refusalText(response));
     } catch {
       setError(t('unreachable'));
     }

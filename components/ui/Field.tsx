@@ -1,6 +1,7 @@
 import { useTranslations } from 'next-intl';
 import type { ReactNode } from 'react';
 import { fieldMessageCode } from '@/lib/validations/fieldMessages';
+import { parseWeakPasswordMessage } from '@/lib/validations/weakPasswordMessage';
 
 export interface FieldProps {
   /** The id of the control the label points at. */
@@ -20,13 +21,17 @@ export function fieldErrorId(id: string): string {
 
 /**
  * A shared schema's message in the page's language: the schemas (and the API) speak English, each
- * message with a stable code; a message without a code (a dynamic one) is shown as it came.
+ * message with a stable code; a weak password's refusal gets its first sentence translated and keeps the
+ * strength estimator's advice, which only exists in English; any other message is shown as it came.
  */
 export function useFieldErrorText(): (message: string) => string {
   const t = useTranslations('fieldErrors');
+  const policy = useTranslations('passwordPolicy');
   return (message) => {
     const code = fieldMessageCode(message);
-    return code ? t(code) : message;
+    if (code) return t(code);
+    const weak = parseWeakPasswordMessage(message);
+    return weak ? `${policy('tooWeak', { score: weak.score, needed: weak.needed })} ${weak.advice}` : message;
   };
 }
 

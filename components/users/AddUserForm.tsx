@@ -1,6 +1,7 @@
+import { useTranslations } from 'next-intl';
 import type { FormEvent } from 'react';
 import { ROLES } from '@/lib/validations/authSchemas';
-import { PASSWORD_HINT } from '@/lib/validations/passwordPolicy';
+import { MIN_PASSWORD_LENGTH } from '@/lib/validations/passwordPolicy';
 import { Button } from '@/components/ui/Button';
 import { Field, fieldErrorId } from '@/components/ui/Field';
 import { optionsOf, Select } from '@/components/ui/Select';
@@ -19,6 +20,7 @@ export interface AddUserFormProps {
 }
 
 export function AddUserForm({ form, busy, blocked }: AddUserFormProps) {
+  const t = useTranslations('users');
   const { values, errors } = form;
   const handleSubmit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
@@ -27,11 +29,11 @@ export function AddUserForm({ form, busy, blocked }: AddUserFormProps) {
 
   return (
     // The API's schema validates; the browser's own bubbles would pre-empt its messages.
-    <form className="add-user-form" noValidate onSubmit={handleSubmit} aria-label="Add user">
-      <h3 className="users-subtitle">New user</h3>
+    <form className="add-user-form" noValidate onSubmit={handleSubmit} aria-label={t('addForm')}>
+      <h3 className="users-subtitle">{t('newUser')}</h3>
       {/* Disabled while adding, so nothing typed meanwhile is wiped when the form resets. */}
       <fieldset className="profile-fields" disabled={busy}>
-        <Field id={IDS.username} path="username" label="User Name" required error={errors.username}>
+        <Field id={IDS.username} path="username" label={t('userName')} required error={errors.username}>
           <TextInput
             id={IDS.username}
             value={values.username}
@@ -43,7 +45,7 @@ export function AddUserForm({ form, busy, blocked }: AddUserFormProps) {
             onValueChange={form.setUsername}
           />
         </Field>
-        <Field id={IDS.password} path="password" label="Password" required error={errors.password} hint={PASSWORD_HINT}>
+        <Field id={IDS.password} path="password" label={t('password')} required error={errors.password} hint={t('passwordHint', { min: MIN_PASSWORD_LENGTH })}>
           <TextInput
             id={IDS.password}
             type="password"
@@ -56,13 +58,13 @@ export function AddUserForm({ form, busy, blocked }: AddUserFormProps) {
             onValueChange={form.setPassword}
           />
         </Field>
-        <Field id={IDS.role} path="role" label="Role" error={errors.role}>
+        <Field id={IDS.role} path="role" label={t('role')} error={errors.role}>
           <Select id={IDS.role} className="input-short" value={values.role} options={ROLE_OPTIONS} invalid={'role' in errors} errorId={fieldErrorId(IDS.role)} onValueChange={form.setRole} />
         </Field>
       </fieldset>
       <div className="form-actions">
         <Button type="submit" variant="primary" disabled={blocked} busy={busy}>
-          Add user
+          {t('addUser')}
         </Button>
       </div>
     </form>

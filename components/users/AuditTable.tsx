@@ -1,3 +1,5 @@
+import { useTranslations } from 'next-intl';
+import { useMemo } from 'react';
 import { Badge, type BadgeTone } from '@/components/ui/Badge';
 import { Table, type TableColumn } from '@/components/ui/Table';
 import { escapeUnsafeText } from '@/lib/validations/safeText';
@@ -12,14 +14,19 @@ function actionTone(action: string): BadgeTone {
   return 'neutral';
 }
 
+type AuditT = ReturnType<typeof useTranslations<'audit'>>;
+
 // Attempted user names come from strangers: a direction override (U+202E) would make the row read backwards.
-const COLUMNS: TableColumn<AuditEntryView>[] = [
-  { key: 'time', header: 'Time', render: (entry) => <time dateTime={entry.time}>{formatDateTime(entry.time)}</time> },
-  { key: 'username', header: 'User', render: (entry) => escapeUnsafeText(entry.username) },
-  { key: 'sourceAddress', header: 'Source', render: (entry) => entry.sourceAddress },
-  { key: 'action', header: 'Action', render: (entry) => <Badge tone={actionTone(entry.action)}>{entry.action}</Badge> },
-  { key: 'detail', header: 'Detail', className: 'audit-detail', render: (entry) => escapeUnsafeText(entry.detail) },
-];
+// The action and its detail are the server's words, as the export and the CLI write them: they stay English.
+function auditColumns(t: AuditT): TableColumn<AuditEntryView>[] {
+  return [
+    { key: 'time', header: t('time'), render: (entry) => <time dateTime={entry.time}>{formatDateTime(entry.time)}</time> },
+    { key: 'username', header: t('user'), render: (entry) => escapeUnsafeText(entry.username) },
+    { key: 'sourceAddress', header: t('source'), render: (entry) => entry.sourceAddress },
+    { key: 'action', header: t('action'), render: (entry) => <Badge tone={actionTone(entry.action)}>{entry.action}</Badge> },
+    { key: 'detail', header: t('detail'), className: 'audit-detail', render: (entry) => escapeUnsafeText(entry.detail) },
+  ];
+}
 
 function entryKey(entry: AuditEntryView): string {
   return String(entry.id);
@@ -35,7 +42,10 @@ export interface AuditTableProps {
 }
 
 export function AuditTable({ entries }: AuditTableProps) {
+  const t = useTranslations('audit');
+  const common = useTranslations('common');
+  const columns = useMemo(() => auditColumns(t), [t]);
   // Newest first: the question is nearly always "what just happened".
   const rows = entries ? [...entries].reverse() : [];
-  return <Table caption="Audit trail, newest first" columns={COLUMNS} rows={rows} rowKey={entryKey} rowAttributes={entryAttributes} empty={entries === null ? 'Loading audit trail…' : 'No entries'} />;
+  return <Table caption={t('caption')} columns={columns} rows={rows} rowKey={entryKey} rowAttributes={entryAttributes} empty={entries === null ? t('loading') : common('noEntries')} />;
 }

@@ -1,7 +1,8 @@
 'use client';
 
+import { useTranslations } from 'next-intl';
 import { useEffect, useState, type FormEvent } from 'react';
-import { loadPasswordDictionaries, PASSWORD_HINT } from '@/lib/validations/passwordPolicy';
+import { loadPasswordDictionaries, MIN_PASSWORD_LENGTH } from '@/lib/validations/passwordPolicy';
 import { Button } from '@/components/ui/Button';
 import { Dialog } from '@/components/ui/Dialog';
 import { fieldControlOf, TextField } from '@/components/ui/FormFields';
@@ -29,6 +30,7 @@ export interface ChangePasswordDialogProps {
 }
 
 export function ChangePasswordDialog({ username, own, busy, returnFocusTo, onSave, onClose }: ChangePasswordDialogProps) {
+  const t = useTranslations('users');
   const [password, setPassword] = useState('');
   const [currentPassword, setCurrentPassword] = useState('');
   const [errors, setErrors] = useState<FieldErrors>({});
@@ -62,13 +64,13 @@ export function ChangePasswordDialog({ username, own, busy, returnFocusTo, onSav
 
   // One's own account asks for the current password first, as the server does.
   const passwordFields = [
-    ...(own ? [{ id: CURRENT_ID, path: 'currentPassword', label: 'Current password', value: currentPassword, set: setCurrentPassword, autoComplete: 'current-password', hint: undefined }] : []),
-    { id: INPUT_ID, path: 'password', label: 'New password', value: password, set: setPassword, autoComplete: 'new-password', hint: PASSWORD_HINT },
+    ...(own ? [{ id: CURRENT_ID, path: 'currentPassword', label: t('currentPassword'), value: currentPassword, set: setCurrentPassword, autoComplete: 'current-password', hint: undefined }] : []),
+    { id: INPUT_ID, path: 'password', label: t('newPassword'), value: password, set: setPassword, autoComplete: 'new-password', hint: t('passwordHint', { min: MIN_PASSWORD_LENGTH }) },
   ];
 
   return (
     <Dialog
-      title={own ? 'Change your password' : `Change password for ${username}`}
+      title={own ? t('changeOwnTitle') : t('changeTitle', { username })}
       data-testid="change-password-dialog"
       onDismiss={onClose}
       returnFocusTo={returnFocusTo}
@@ -76,9 +78,9 @@ export function ChangePasswordDialog({ username, own, busy, returnFocusTo, onSav
         <>
           {/* Outside the form element but tied to it, so Enter in the field and the button submit alike. */}
           <Button type="submit" form={FORM_ID} variant="primary" disabled={busy} busy={busy}>
-            Save password
+            {t('savePassword')}
           </Button>
-          <Button onClick={onClose}>Cancel</Button>
+          <Button onClick={onClose}>{t('cancel')}</Button>
         </>
       }
     >
@@ -101,8 +103,7 @@ export function ChangePasswordDialog({ username, own, busy, returnFocusTo, onSav
           />
         ))}
       </form>
-      {!own && <p className="dialog-note">{username} is logged out everywhere and logs in again with the new password.</p>}
-      {own && <p className="dialog-note">Your other sessions are logged out; this one stays.</p>}
+      <p className="dialog-note">{own ? t('ownLoggedOut') : t('otherLoggedOut', { username })}</p>
     </Dialog>
   );
 }

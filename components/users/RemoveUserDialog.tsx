@@ -1,5 +1,6 @@
 'use client';
 
+import { useTranslations } from 'next-intl';
 import { useEffect } from 'react';
 import { Button } from '@/components/ui/Button';
 import { Dialog } from '@/components/ui/Dialog';
@@ -15,6 +16,7 @@ export interface RemoveUserDialogProps {
 
 /** Confirms a removal, which ends the user's sessions at once and cannot be undone. */
 export function RemoveUserDialog({ username, busy, onRemove, onKeep }: RemoveUserDialogProps) {
+  const t = useTranslations('users');
   // Runs after the Dialog's effect focused its first button: a stray Enter must keep the user, not remove them.
   useEffect(() => {
     document.getElementById(KEEP_ID)?.focus();
@@ -22,21 +24,21 @@ export function RemoveUserDialog({ username, busy, onRemove, onKeep }: RemoveUse
 
   return (
     <Dialog
-      title={`Remove user ${username}?`}
+      title={t('removeTitle', { username })}
       data-testid="remove-user-dialog"
       onDismiss={onKeep}
       actions={
         <>
           <Button variant="danger" disabled={busy} busy={busy} onClick={onRemove}>
-            Remove
+            {t('remove')}
           </Button>
           <Button id={KEEP_ID} onClick={onKeep}>
-            Keep
+            {t('keep')}
           </Button>
         </>
       }
     >
-      <p>{username} is logged out at once and can no longer log in. The audit trail keeps their entries.</p>
+      <p>{t('removeNote', { username })}</p>
     </Dialog>
   );
 }

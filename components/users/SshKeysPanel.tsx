@@ -1,5 +1,6 @@
 'use client';
 
+import { useTranslations } from 'next-intl';
 import { useCallback, useEffect, useMemo, useState, type FormEvent } from 'react';
 import type { SshKeyView } from '@/lib/sshKeys';
 import { Alert } from '@/components/ui/Alert';
@@ -20,6 +21,7 @@ const keyRowAttributes = (key: SshKeyView) => ({ 'data-fingerprint': key.fingerp
 
 /** Administration > User Administration: the SSH public keys that log an account in to the controller's CLI. */
 export function SshKeysPanel() {
+  const t = useTranslations('sshKeys');
   const [usernames, setUsernames] = useState<string[]>([]);
   const [username, setUsername] = useState('');
   const [keys, setKeys] = useState<SshKeyView[] | null>(null);
@@ -53,10 +55,10 @@ export function SshKeysPanel() {
       setBusy(true);
       const result = await removeSshKey(username, key.id);
       setBusy(false);
-      setMessage(result.ok ? { tone: 'success', text: `Removed ${key.fingerprint} from ${username}.` } : { tone: 'danger', text: result.error });
+      setMessage(result.ok ? { tone: 'success', text: t('removedMessage', { fingerprint: key.fingerprint, username }) } : { tone: 'danger', text: result.error });
       await reload(username);
     },
-    [username, reload],
+    [t, username, reload],
   );
 
   const submit = async (event: FormEvent<HTMLFormElement>) => {
@@ -71,48 +73,48 @@ export function SshKeysPanel() {
     }
     setFieldError(undefined);
     setPublicKey('');
-    setMessage({ tone: 'success', text: `Added ${result.data.keyType} ${result.data.fingerprint} to ${username}.` });
+    setMessage({ tone: 'success', text: t('addedMessage', { keyType: result.data.keyType, fingerprint: result.data.fingerprint, username }) });
     await reload(username);
   };
 
   const columns = useMemo<TableColumn<SshKeyView>[]>(
     () => [
-      { key: 'keyType', header: 'Type', render: (key) => key.keyType },
-      { key: 'fingerprint', header: 'Fingerprint', render: (key) => <code>{key.fingerprint}</code> },
-      { key: 'comment', header: 'Comment', render: (key) => key.comment },
-      { key: 'createdAt', header: 'Added', render: (key) => <time dateTime={key.createdAt}>{formatDateTime(key.createdAt)}</time> },
+      { key: 'keyType', header: t('type'), render: (key) => key.keyType },
+      { key: 'fingerprint', header: t('fingerprint'), render: (key) => <code>{key.fingerprint}</code> },
+      { key: 'comment', header: t('comment'), render: (key) => key.comment },
+      { key: 'createdAt', header: t('added'), render: (key) => <time dateTime={key.createdAt}>{formatDateTime(key.createdAt)}</time> },
       {
         key: 'actions',
-        header: <span className="visually-hidden">Actions</span>,
+        header: <span className="visually-hidden">{t('actions')}</span>,
         render: (key) => (
-          <Button variant="danger" className="btn-small" disabled={busy} onClick={() => void remove(key)} aria-label={`Remove key ${key.fingerprint}`}>
-            Remove
+          <Button variant="danger" className="btn-small" disabled={busy} onClick={() => void remove(key)} aria-label={t('removeKey', { fingerprint: key.fingerprint })}>
+            {t('remove')}
           </Button>
         ),
       },
     ],
-    [busy, remove],
+    [t, busy, remove],
   );
 
   return (
-    <Panel id="ssh-keys" title="SSH public keys (CLI)">
-      <p className="field-hint">Keys log the account in to the controller&apos;s CLI (ssh) in place of its password, with the account&apos;s role.</p>
+    <Panel id="ssh-keys" title={t('title')}>
+      <p className="field-hint">{t('intro')}</p>
       {message && (
         <Alert tone={message.tone} data-testid="ssh-keys-message">
           {message.text}
         </Alert>
       )}
-      <Field id={IDS.user} path="username" label="User">
+      <Field id={IDS.user} path="username" label={t('user')}>
         <Select id={IDS.user} className="input-short" value={username} options={usernames.map((u) => ({ value: u, label: u }))} onValueChange={setUsername} />
       </Field>
-      <Table caption={`SSH keys of ${username}`} columns={columns} rows={keys ?? []} rowKey={keyRowKey} rowAttributes={keyRowAttributes} empty={keys === null ? 'Loading keys…' : 'No SSH keys'} />
-      <form noValidate onSubmit={(event) => void submit(event)} aria-label="Add SSH key">
-        <Field id={IDS.publicKey} path="publicKey" label="Public key" error={fieldError} hint="One line of an authorized_keys file, e.g. the content of ~/.ssh/id_ed25519.pub.">
+      <Table caption={t('caption', { username })} columns={columns} rows={keys ?? []} rowKey={keyRowKey} rowAttributes={keyRowAttributes} empty={keys === null ? t('loading') : t('empty')} />
+      <form noValidate onSubmit={(event) => void submit(event)} aria-label={t('addForm')}>
+        <Field id={IDS.publicKey} path="publicKey" label={t('publicKey')} error={fieldError} hint={t('publicKeyHint')}>
           <TextArea id={IDS.publicKey} rows={3} spellCheck={false} value={publicKey} invalid={fieldError !== undefined} errorId={fieldErrorId(IDS.publicKey)} onValueChange={setPublicKey} />
         </Field>
         <div className="form-actions">
           <Button type="submit" variant="primary" disabled={busy || !username} busy={busy}>
-            Add key
+            {t('addKey')}
           </Button>
         </div>
       </form>

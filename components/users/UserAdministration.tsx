@@ -1,5 +1,6 @@
 'use client';
 
+import { useTranslations } from 'next-intl';
 import { useCallback, useState } from 'react';
 import type { Role } from '@/lib/validations/authSchemas';
 import { Alert } from '@/components/ui/Alert';
@@ -24,6 +25,7 @@ type OpenDialog = { kind: 'password'; username: string } | { kind: 'remove'; use
 
 /** The User Administration page's live part: the user list, its actions and the audit trail. */
 export function UserAdministration({ currentUser }: { currentUser: CurrentUser | null }) {
+  const t = useTranslations('users');
   const users = useRemoteList(fetchUsers);
   const audit = useRemoteList(fetchAudit);
   const { reload: reloadUsers } = users;
@@ -56,7 +58,7 @@ export function UserAdministration({ currentUser }: { currentUser: CurrentUser |
   if (users.items === null && users.loading) {
     return (
       <p className="users-loading" role="status">
-        Loading users…
+        {t('loadingUsers')}
       </p>
     );
   }

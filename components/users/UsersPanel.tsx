@@ -1,3 +1,4 @@
+import { useTranslations } from 'next-intl';
 import type { UserView } from '@/lib/validations/authSchemas';
 import { Alert } from '@/components/ui/Alert';
 import { Panel } from '@/components/ui/Panel';
@@ -17,9 +18,10 @@ export interface UsersPanelProps {
 }
 
 export function UsersPanel({ users, currentUsername, form, adding, blocked, onChangePassword, onRemove }: UsersPanelProps) {
+  const t = useTranslations('users');
   const count = users.items?.length;
   return (
-    <Panel id="users" title="Users" aside={count !== undefined && <span className="panel-count">{count === 1 ? '1 user' : `${count} users`}</span>}>
+    <Panel id="users" title={t('panelTitle')} aside={count !== undefined && <span className="panel-count">{t('count', { count })}</span>}>
       {users.loadError && (
         <Alert tone="danger" data-testid="users-load-error">
           {users.loadError}

@@ -1,3 +1,4 @@
+import { useTranslations } from 'next-intl';
 import { useMemo } from 'react';
 import type { Role, UserView } from '@/lib/validations/authSchemas';
 import { Badge, type BadgeTone } from '@/components/ui/Badge';
@@ -36,32 +37,33 @@ export interface UsersTableProps {
 }
 
 export function UsersTable({ users, currentUsername, blocked, onChangePassword, onRemove }: UsersTableProps) {
+  const t = useTranslations('users');
   const columns = useMemo<TableColumn<UserView>[]>(
     () => [
-      { key: 'username', header: 'User Name', render: (user) => <span className="user-name">{user.username}</span> },
-      { key: 'role', header: 'Role', render: (user) => <Badge tone={ROLE_TONE[user.role]}>{user.role}</Badge> },
+      { key: 'username', header: t('userName'), render: (user) => <span className="user-name">{user.username}</span> },
+      { key: 'role', header: t('role'), render: (user) => <Badge tone={ROLE_TONE[user.role]}>{user.role}</Badge> },
       {
         key: 'createdAt',
-        header: 'Created',
+        header: t('created'),
         render: (user) => <time dateTime={user.createdAt}>{formatDateTime(user.createdAt)}</time>,
       },
       {
         key: 'actions',
-        header: <span className="visually-hidden">Actions</span>,
+        header: <span className="visually-hidden">{t('actions')}</span>,
         className: 'user-actions',
         render: (user) => {
           const self = currentUsername !== null && sameUser(user.username, currentUsername);
           return (
             <span className="user-buttons">
               <Button id={passwordButtonId(user.username)} className="btn-small" disabled={blocked} onClick={() => onChangePassword(user.username)}>
-                Change password
+                {t('changePassword')}
               </Button>
               {/* The server refuses to remove the signed-in account; offering the button would only lead to that refusal. */}
               {self ? (
-                <span className="user-self">Signed in</span>
+                <span className="user-self">{t('signedIn')}</span>
               ) : (
                 <Button id={removeButtonId(user.username)} variant="danger" className="btn-small" disabled={blocked} onClick={() => onRemove(user.username)}>
-                  Remove
+                  {t('remove')}
                 </Button>
               )}
             </span>
@@ -69,8 +71,8 @@ export function UsersTable({ users, currentUsername, blocked, onChangePassword, 
         },
       },
     ],
-    [currentUsername, blocked, onChangePassword, onRemove],
+    [t, currentUsername, blocked, onChangePassword, onRemove],
   );
 
-  return <Table caption="Console users" columns={columns} rows={users ?? []} rowKey={userKey} rowAttributes={userRowAttributes} empty={users === null ? 'Loading users…' : 'No users'} />;
+  return <Table caption={t('tableCaption')} columns={columns} rows={users ?? []} rowKey={userKey} rowAttributes={userRowAttributes} empty={users === null ? t('loadingUsers') : t('noUsers')} />;
 }

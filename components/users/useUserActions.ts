@@ -1,12 +1,14 @@
 'use client';
 
 import type { ResultMessage } from '@/components/ui/ResultBanner';
+import { useTranslations } from 'next-intl';
 import { useCallback, useMemo } from 'react';
 import { useRequestRunner } from '@/components/ui/useRequestRunner';
 import type { CreateUserInput } from '@/lib/validations/authSchemas';
+import { isAuthRefusalCode } from '@/lib/validations/authRefusals';
 import { sameUser } from './format';
 import { issuesToErrors, unplacedIssues, type FieldErrors } from './userForms';
-import { changePassword, createUser, removeUser } from './usersApi';
+import { changePassword, createUser, removeUser, type ApiFailure } from './usersApi';
 
 export type UserActionName = 'add' | 'remove' | 'password';
 
@@ -43,7 +45,10 @@ const PASSWORD_PATHS = ['password', 'currentPassword'];
  * `afterChange` reloads what a change shows up in: the user table and the audit trail.
  */
 export function useUserActions(currentUsername: string | null, afterChange: () => void): UserActions {
+  const t = useTranslations('users');
   const { busy, message, setMessage, inFlight, run: runRequest } = useRequestRunner<UserActionName, UsersMessage>();
+  // The API's refusal in the page's language when it carries a code; its own words otherwise.
+  const refusalText = useCallback((failure: ApiFailure, username: string) => (isAuthRefusalCode(failure.code) ? t(`refusals.${failure.code}`, { username }) : failure.error), [t]);
   const run = useCallback(<T>(name: UserActionName, call: () => Promise<T>): Promise<T | null> => (inFlight() ? Promise.resolve(null) : runRequest(name, call)), [inFlight, runRequest]);
 
   const add = useCallback(
@@ -51,15 +56,15 @@ export function useUserActions(currentUsername: string | null, afterChange: () =
       const result = await run('add', () => createUser(body));
       if (result === null) return { status: 'skipped' };
       if (result.ok) {
-        setMessage({ tone: 'success', text: `User ${result.data.username} added as ${result.data.role}` });
+        setMessage({ tone: 'success', text: t('added', { username: result.data.username, role: result.data.role }) });
         afterChange();
         return { status: 'saved' };
       }
-      const { errors, banner } = splitFailure(result.error, result.issues, ADD_PATHS);
+      const { errors, banner } = splitFailure(refusalText(result, body.username), result.issues, ADD_PATHS);
       setMessage({ tone: 'error', text: banner });
       return Object.keys(errors).length > 0 ? { status: 'invalid', errors } : { status: 'failed' };
     },
-    [run, afterChange, setMessage],
+    [t, run, afterChange, setMessage, refusalText],
   );
 
   const remove = useCallback(
@@ -67,15 +72,15 @@ export function useUserActions(currentUsername: string | null, afterChange: () =
       const result = await run('remove', () => removeUser(username));
       if (result === null) return false;
       if (result.ok) {
-        setMessage({ tone: 'success', text: `User ${username} removed` });
+        setMessage({ tone: 'success', text: t('removed', { username }) });
         afterChange();
       } else {
-        setMessage({ tone: 'error', text: result.error });
+        setMessage({ tone: 'error', text: refusalText(result, username) });
       }
       // A refusal too ends the confirmation: the banner explains it and there is nothing to retry in the dialog.
       return true;
     },
-    [run, afterChange, setMessage],
+    [t, run, afterChange, setMessage, refusalText],
   );
 
   const setPassword = useCallback(
@@ -86,18 +91,18 @@ export function useUserActions(currentUsername: string | null, afterChange: () =
         const own = currentUsername !== null && sameUser(username, currentUsername);
         setMessage({
           tone: 'success',
-          text: own ? 'Your password was changed; your other sessions were logged out' : `Password changed for ${username}; their sessions were logged out`,
+          text: own ? t('ownPasswordChanged') : t('passwordChanged', { username }),
         });
         afterChange();
         return { status: 'saved' };
       }
-      const { errors, banner } = splitFailure(result.error, result.issues, PASSWORD_PATHS);
+      const { errors, banner } = splitFailure(refusalText(result, username), result.issues, PASSWORD_PATHS);
       // A field problem is fixed in the dialog; anything else (no such user, refused) goes to the banner, which the dialog would hide.
       if (Object.keys(errors).length > 0) return { status: 'invalid', errors };
       setMessage({ tone: 'error', text: banner });
       return { status: 'failed' };
     },
-    [run, afterChange, currentUsername, setMessage],
+    [t, run, afterChange, currentUsername, setMessage, refusalText],
   );
 
   const dismissMessage = useCallback(() => setMessage(null), [setMessage]);

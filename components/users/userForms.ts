@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { FIELD_MESSAGES } from '@/lib/validations/fieldMessages';
 import { loadPasswordDictionaries, passwordPolicyProblem } from '@/lib/validations/passwordPolicy';
 import { changePasswordSchema, createUserSchema, type ChangePasswordInput, type CreateUserInput, type Role } from '@/lib/validations/authSchemas';
 import type { FieldIssue } from './usersApi';
@@ -48,7 +49,7 @@ export async function parseNewPassword(password: string, username: string, curre
   if (!result.success) return { ok: false, errors: zodErrors(result.error) };
   const problem = passwordPolicyProblem(password, username);
   if (problem) return { ok: false, errors: { password: problem } };
-  if (currentPassword === '') return { ok: false, errors: { currentPassword: 'Enter your current password' } };
+  if (currentPassword === '') return { ok: false, errors: { currentPassword: FIELD_MESSAGES.currentPasswordRequired } };
   return { ok: true, body: result.data };
 }
 

@@ -1,8 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { changePasswordSchema, createUserSchema, loginSchema } from './authSchemas';
+import { changePasswordSchema, createUserSchema, loginSchema, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from './authSchemas';
+import { FIELD_MESSAGES } from './fieldMessages';
 import { loadPasswordDictionaries, passwordPolicyProblem } from './passwordPolicy';
+import { parseWeakPasswordMessage, weakPasswordMessage } from './weakPasswordMessage';
 
 const GOOD = 'correct-horse-battery';
 
@@ -67,5 +69,21 @@ describe('auth schemas', () => {
     expect(files.length).toBeGreaterThan(20);
     const offenders = files.filter((f) => /from '(@\/server\/|(\.\.\/)+server\/)/.test(fs.readFileSync(path.join(root, f), 'utf8')));
     expect(offenders).toEqual([]);
+  });
+});
+
+describe("the password policy's messages and their codes", () => {
+  it("names the policy's own lengths in its coded messages, so a changed limit cannot leave the words behind", () => {
+    expect(passwordPolicyProblem('x'.repeat(MIN_PASSWORD_LENGTH - 1))).toBe(FIELD_MESSAGES.passwordTooShort);
+    expect(FIELD_MESSAGES.passwordTooShort).toContain(` ${MIN_PASSWORD_LENGTH} `);
+    expect(passwordPolicyProblem('Granite-Orchid-Ferry-19'.repeat(50))).toBe(FIELD_MESSAGES.passwordTooLong);
+    expect(FIELD_MESSAGES.passwordTooLong).toContain(` ${MAX_PASSWORD_LENGTH} `);
+  });
+
+  it('reads a weak password refusal back into its score and advice, and nothing else', () => {
+    const message = passwordPolicyProblem('Summer2024!!');
+    expect(parseWeakPasswordMessage(message ?? '')).toEqual({ score: expect.any(Number), needed: 4, advice: expect.stringMatching(/\S/) });
+    expect(parseWeakPasswordMessage(weakPasswordMessage(2, 4, 'Add another word or two.'))).toEqual({ score: 2, needed: 4, advice: 'Add another word or two.' });
+    expect(parseWeakPasswordMessage(FIELD_MESSAGES.passwordTooShort)).toBeNull();
   });
 });

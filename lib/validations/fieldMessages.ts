@@ -16,6 +16,19 @@ export const FIELD_MESSAGES = {
   sftpUsernameTooLong: 'User Name is 64 characters at most',
   sftpUsernameSpaces: 'User Name cannot contain spaces',
   hostKeyFingerprintForm: 'A host key fingerprint looks like SHA256: followed by 43 characters, as ssh-keygen -lf prints it',
+  usernameRequired: 'User name is required',
+  usernameTooLong: 'User name is 32 characters at most',
+  usernamePattern: 'User name must start with a letter or digit and contain only letters, digits, ".", "_" and "-"',
+  loginUsernameTooLong: 'User name is too long',
+  passwordRequired: 'Password is required',
+  // The policy's two lengths (MIN_PASSWORD_LENGTH, MAX_PASSWORD_LENGTH); passwordPolicy.test.ts holds them to these words.
+  passwordTooShort: 'Password must be at least 12 characters',
+  passwordTooLong: 'Password is 1024 characters at most',
+  loginPasswordTooLong: 'Password is too long',
+  roleInvalid: 'Role must be admin or monitor',
+  // The account service's answers about the current password on a password change (the API adds the code).
+  currentPasswordRequired: 'Enter your current password',
+  currentPasswordWrong: 'The current password is wrong',
 } as const;
 
 export type FieldMessageCode = keyof typeof FIELD_MESSAGES;

@@ -5,6 +5,8 @@
 import { ZxcvbnFactory } from '@zxcvbn-ts/core';
 import type * as CommonLanguage from '@zxcvbn-ts/language-common';
 import type * as EnglishLanguage from '@zxcvbn-ts/language-en';
+import { FIELD_MESSAGES } from './fieldMessages';
+import { weakPasswordMessage } from './weakPasswordMessage';
 
 export const MIN_PASSWORD_LENGTH = 12;
 // scrypt accepts any length; the cap only keeps a request from making the server hash megabytes.
@@ -17,9 +19,6 @@ export const MAX_PASSWORD_LENGTH = 1024;
 export const MIN_PASSWORD_SCORE = 4;
 /** Words a guesser tries first on this product, whatever the dictionaries say. */
 export const PRODUCT_WORDS = ['cisco', 'ewc', 'admin', 'wireless'] as const;
-
-/** What the forms say under a new-password field before anything is typed. */
-export const PASSWORD_HINT = `At least ${MIN_PASSWORD_LENGTH} characters and hard to guess: a few uncommon words work well; not a common password, a keyboard pattern or the user name.`;
 
 export interface PasswordDictionaries {
   common: Pick<typeof CommonLanguage, 'dictionary' | 'adjacencyGraphs'>;
@@ -59,13 +58,13 @@ function strengthEstimator(): ZxcvbnFactory {
  * and suggestions, which is what the form shows under the field.
  */
 export function passwordPolicyProblem(password: string, username?: string): string | null {
-  if (password.length < MIN_PASSWORD_LENGTH) return `Password must be at least ${MIN_PASSWORD_LENGTH} characters`;
-  if (password.length > MAX_PASSWORD_LENGTH) return `Password is ${MAX_PASSWORD_LENGTH} characters at most`;
+  if (password.length < MIN_PASSWORD_LENGTH) return FIELD_MESSAGES.passwordTooShort;
+  if (password.length > MAX_PASSWORD_LENGTH) return FIELD_MESSAGES.passwordTooLong;
   const userInputs: string[] = [...PRODUCT_WORDS];
   if (username) userInputs.push(username);
   const { score, feedback } = strengthEstimator().check(password, userInputs);
   if (score >= MIN_PASSWORD_SCORE) return null;
   const advice = [feedback.warning, ...feedback.suggestions].filter((text): text is string => !!text);
   if (advice.length === 0) advice.push('Add more words that are less common.');
-  return `Password is too easy to guess (strength ${score} of 4, ${MIN_PASSWORD_SCORE} needed). ${advice.join(' ')}`;
+  return weakPasswordMessage(score, MIN_PASSWORD_SCORE, advice.join(' '));
 }

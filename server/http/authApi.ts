@@ -1,10 +1,18 @@
-import { changePasswordSchema, createUserSchema, loginSchema } from '../../lib/validations/authSchemas';
+import { changePasswordSchema, createUserSchema, loginSchema, type LoginRefusal } from '../../lib/validations/authSchemas';
+import { AUTH_REFUSALS, authRefusalCode } from '../../lib/validations/authRefusals';
+import { fieldMessageCode } from '../../lib/validations/fieldMessages';
 import type { Actor, AuthService, SessionUser } from '../auth/authService';
 import { clearSessionCookie, sessionCookie } from '../auth/cookies';
 import type { EventLog } from '../store/eventLog';
 import { toFieldIssues } from '../../lib/imageDownloadProfile';
 import type { ApiResult } from './apiResult';
 import type { RequestActor } from '../../lib/requestActor';
+
+/** An account refusal's English words, then their stable code when they have one (added last: the words stay as they were). */
+function refusal(error: string, username: string): { error: string; code?: string } {
+  const code = authRefusalCode(error, username);
+  return code ? { error, code } : { error };
+}
 
 /** Login, logout, users and the audit trail, behind the same thin route handlers as the console API. */
 export class AuthApi {
@@ -29,7 +37,12 @@ export class AuthApi {
     if (!result.ok) {
       // Each failure costs the caller a little more time before the answer, which slows a guessing script.
       await new Promise((resolve) => setTimeout(resolve, result.delayMs));
-      return { status: result.status, body: { error: result.message } };
+      // The code and the lock's end come after the English message, which stays as scripts know it.
+      const body: LoginRefusal =
+        result.status === 423
+          ? { error: result.message, code: 'accountLocked', ...(result.lockedUntil ? { lockedUntil: result.lockedUntil } : {}) }
+          : { error: result.message, code: 'invalidCredentials' };
+      return { status: result.status, body };
     }
     return {
       status: 200,
@@ -58,24 +71,25 @@ export class AuthApi {
 
   async createUser(body: unknown, actor: RequestActor): Promise<ApiResult> {
     const parsed = createUserSchema.safeParse(body);
-    if (!parsed.success) return { status: 400, body: { error: 'Invalid user', issues: toFieldIssues(parsed.error) } };
+    if (!parsed.success) return { status: 400, body: { error: AUTH_REFUSALS.invalidUser(), issues: toFieldIssues(parsed.error), code: 'invalidUser' } };
     const result = await this.auth.createUser(this.actorOf(actor), parsed.data);
-    return result.ok ? { status: 201, body: { user: result.user } } : { status: result.status, body: { error: result.message } };
+    return result.ok ? { status: 201, body: { user: result.user } } : { status: result.status, body: refusal(result.message, parsed.data.username) };
   }
 
   async removeUser(username: string, actor: RequestActor): Promise<ApiResult> {
     const result = await this.auth.removeUser(this.actorOf(actor), username);
-    return result.ok ? { status: 200, body: { ok: true } } : { status: result.status, body: { error: result.message } };
+    return result.ok ? { status: 200, body: { ok: true } } : { status: result.status, body: refusal(result.message, username) };
   }
 
   async changePassword(username: string, body: unknown, actor: RequestActor, sessionId: string | null): Promise<ApiResult> {
     const parsed = changePasswordSchema.safeParse(body);
-    if (!parsed.success) return { status: 400, body: { error: 'Invalid password', issues: toFieldIssues(parsed.error) } };
+    if (!parsed.success) return { status: 400, body: { error: AUTH_REFUSALS.invalidPassword(), issues: toFieldIssues(parsed.error), code: 'invalidPassword' } };
     const { password, currentPassword } = parsed.data;
     const result = await this.auth.changePassword({ ...this.actorOf(actor), sessionId: sessionId ?? undefined }, username, password, { currentPassword });
     if (result.ok) return { status: 200, body: { ok: true } };
-    const issues = result.field ? [{ path: result.field, message: result.message }] : undefined;
-    return { status: result.status, body: issues ? { error: 'Invalid password', issues } : { error: result.message } };
+    const code = fieldMessageCode(result.message);
+    const issues = result.field ? [code ? { path: result.field, message: result.message, code } : { path: result.field, message: result.message }] : undefined;
+    return { status: result.status, body: issues ? { error: AUTH_REFUSALS.invalidPassword(), issues, code: 'invalidPassword' } : refusal(result.message, username) };
   }
 
   async audit(): Promise<ApiResult> {
