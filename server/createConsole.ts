@@ -152,7 +152,7 @@ export function createConsole(webServers: WebServer | readonly WebServer[], conf
   // One engine on every port: the same live pages, Host check and session rules over HTTP and HTTPS.
   for (const server of otherServers) io.engine.attach(server, { path: '/socket.io' });
   const trust = new ApTrust(db, { dataDir: config.dataDir, autoApprove: config.apAdmission.autoApprove, maxAps: config.apAdmission.maxAps, log: (line) => log.write(line) });
-  const capwap = new CapwapPort(trust, config.apAdmission.joinsPerSecond, config.apAdmission.port, (line) => log.write(line));
+  const capwap = new CapwapPort(trust, config.apAdmission, (line) => log.write(line), config.apPortWorker);
   const detachAuth = attachBrowserAuth(io, auth, config.secureCookie);
   let registry: ApRegistry | null = null;
   const digestTrust = new DigestTrust(db);
@@ -250,7 +250,7 @@ export function createConsole(webServers: WebServer | readonly WebServer[], conf
   const unsubscribeLog = log.onAppend((line) => hub?.syslogAppended(line));
 
   registry = new ApRegistry(
-    capwap.namespace,
+    capwap,
     {
       joined: (session) => orchestrator.apJoined(session),
       left: (mac) => orchestrator.apLeft(mac),
@@ -358,7 +358,7 @@ export function createConsole(webServers: WebServer | readonly WebServer[], conf
       if (reason) {
         log.write(syslogText.upgrade(`Controller stopping: ${reason}; a running upgrade resumes at the next start`, 'warning'));
         io.of('/').emit('console:stopping', { reason });
-        capwap.namespace.emit('controller:stopping', { reason });
+        capwap.stopping(reason);
       }
       // The last tick: everything still pending, in one transaction, before any connection closes.
       store.close();
