@@ -78,8 +78,8 @@ export class ApLinks {
     this.progressTimer.unref();
   }
 
-  admitted(id: number, answer: Admission): void {
-    this.admissions.get(id)?.(answer);
+  admitted(link: number, answer: Admission): void {
+    this.admissions.get(link)?.(answer);
   }
 
   disconnect(linkId: number): void {
@@ -181,7 +181,7 @@ export class ApLinks {
       else socket.conn.once('close', leave);
       next();
     });
-    this.outbox.post({ type: 'admit', id: link, link, address, endpoints, checked });
+    this.outbox.post({ type: 'admit', link, address, endpoints, checked });
   }
 
   private connected(socket: CapwapSocket): void {

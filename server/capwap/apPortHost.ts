@@ -38,7 +38,7 @@ export class ApPortHost {
   received(message: ToApPort): void {
     switch (message.type) {
       case 'admitted':
-        return this.links.admitted(message.id, message.ok ? { ok: true } : { ok: false, reason: message.reason });
+        return this.links.admitted(message.link, message.ok ? { ok: true } : { ok: false, reason: message.reason });
       case 'enrolled':
         this.enrolments.get(message.id)?.({ status: message.status, body: message.body });
         this.enrolments.delete(message.id);

@@ -51,8 +51,8 @@ export interface LinkResults {
 }
 
 export type ToApPort =
-  | { type: 'admitted'; id: number; ok: true }
-  | { type: 'admitted'; id: number; ok: false; reason: string }
+  | { type: 'admitted'; link: number; ok: true }
+  | { type: 'admitted'; link: number; ok: false; reason: string }
   | { type: 'enrolled'; id: number; status: number; body: unknown }
   | { type: 'request'; id: number; link: number; request: LinkRequest }
   /** A delivery the console no longer wants (the run was cancelled or stopped). */
@@ -80,7 +80,7 @@ export type FromApPort =
    * A join for the console to decide, answered by `admitted`. `checked` is what the AP port could check by
    * itself; a join it refused comes too, so that the console logs the refusal before the AP reads it.
    */
-  | { type: 'admit'; id: number; link: number; address: string; endpoints: SessionEndpoints; checked: CheckedJoin }
+  | { type: 'admit'; link: number; address: string; endpoints: SessionEndpoints; checked: CheckedJoin }
   | { type: 'left'; link: number }
   | { type: 'apLog'; link: number; line: string }
   /** The bytes each delivery's AP has acknowledged so far, at most every PROGRESS_INTERVAL_MS: [request id, bytes]. */

@@ -89,7 +89,7 @@ export class ApRegistry {
       if (answer.ok && event.checked.ok) this.joined(event.link, event.checked.info, event.checked.serial, event.address, event.endpoints);
       else if (!answer.ok) this.refused(answer, event.address);
       // Answered after the session exists: the AP that reads it is already one the console knows.
-      this.port.answerAdmission(event.id, answer);
+      this.port.answerAdmission(event.link, answer);
     } else if (event.type === 'left') this.left(event.link);
     else if (event.type === 'apLog') {
       const session = this.byLink.get(event.link);

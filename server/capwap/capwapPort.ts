@@ -103,10 +103,10 @@ export class CapwapPort {
     });
   }
 
-  /** `id` is the link's: an admitted link is this port's to report as left if its connections' side goes away. */
-  answerAdmission(id: number, answer: { ok: true } | { ok: false; reason: string }): void {
-    if (answer.ok) this.links.add(id);
-    this.host?.post(answer.ok ? { type: 'admitted', id, ok: true } : { type: 'admitted', id, ok: false, reason: answer.reason });
+  /** An admitted link is this port's to report as left if its connections' side goes away. */
+  answerAdmission(link: number, answer: { ok: true } | { ok: false; reason: string }): void {
+    if (answer.ok) this.links.add(link);
+    this.host?.post(answer.ok ? { type: 'admitted', link, ok: true } : { type: 'admitted', link, ok: false, reason: answer.reason });
   }
 
   versionMismatch(link: number, controllerVersion: string): void {
