@@ -1,5 +1,5 @@
 import type { TLSSocket } from 'node:tls';
-import type { Namespace, Socket } from 'socket.io';
+import type { Namespace } from 'socket.io';
 import { apJoinInfoSchema, type ApJoinInfo, type ApToControllerEvents, type ControllerToApEvents } from '../../lib/capwapEvents';
 import { precheckReplySchema, reloadReplySchema } from '../../lib/capwapReplies';
 import { escapeLogText, logTextCut } from '../../lib/logText';
@@ -7,10 +7,9 @@ import { plainAddress } from '../../lib/netAddress';
 import type { EventLine } from '../store/eventLog';
 import { DropReport, RateWindow } from '../diagnostics/dropReport';
 import { ApSessionError, PROGRESS_INTERVAL_MS, type LinkRequest, type LinkResults, type SessionEndpoints } from './apPortProtocol';
-import { ACK_TIMEOUT_MS, parseReply, streamImage, type SendToAp } from './imageStream';
+import { ACK_TIMEOUT_MS, parseReply, streamImage, type CapwapSocket, type SendToAp } from './imageStream';
 import type { Outbox } from './outbox';
 
-export type CapwapSocket = Socket<ApToControllerEvents, ControllerToApEvents>;
 type CapwapNamespace = Namespace<ApToControllerEvents, ControllerToApEvents>;
 
 interface Link {
@@ -129,7 +128,11 @@ export class ApLinks {
     // An abort is best effort: the AP may be gone, and a gone AP has nothing to drop.
     if (request.op === 'abort') {
       const abort = request.cannotStart ? { reason: request.reason, cannotStart: true } : { reason: request.reason };
-      if (link?.socket.connected) await link.socket.timeout(5000).emitWithAck('image:abort', abort).catch(() => undefined);
+      if (link?.socket.connected)
+        await link.socket
+          .timeout(5000)
+          .emitWithAck('image:abort', abort)
+          .catch(() => undefined);
       return null;
     }
     if (!link?.socket.connected) throw new ApSessionError('AP is not connected');
@@ -176,9 +179,12 @@ export class ApLinks {
         this.outbox.post({ type: 'left', link });
       };
       socket.data.link = { id: link, info: checked.ok ? checked.info : null, leave, ready };
-      // A connection that closed while the console decided never reaches 'connection'.
-      if (socket.conn.readyState !== 'open') leave();
-      else socket.conn.once('close', leave);
+      // A connection that closed while the console decided never reaches 'connection': the console hears it left.
+      if (socket.conn.readyState !== 'open') {
+        leave();
+        return next(new Error('Join abandoned: the connection closed'));
+      }
+      socket.conn.once('close', leave);
       next();
     });
     this.outbox.post({ type: 'admit', link, address, endpoints, checked });

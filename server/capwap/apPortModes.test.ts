@@ -50,10 +50,23 @@ describe.each([
     expect(h.config.apPortWorker).toBe(worker === '1');
     await h.startFleet([REAL_AP]);
     // Known to the console the moment the AP knows it joined.
-    expect(report(h).aps.filter((ap) => ap.connected).map((ap) => ap.mac)).toEqual([REAL_AP.mac]);
+    expect(
+      report(h)
+        .aps.filter((ap) => ap.connected)
+        .map((ap) => ap.mac),
+    ).toEqual([REAL_AP.mac]);
 
     const before = syslog(h).length;
-    const forged = await rawJoin(h.capwapUrl, { name: 'AP-FORGED', mac: REAL_AP.mac, model: REAL_AP.model, imageType: REAL_AP.imageType, primaryVersion: '17.9.4.27', backupVersion: '17.3.3.26', freeSpaceKb: 400_000, hostsController: false });
+    const forged = await rawJoin(h.capwapUrl, {
+      name: 'AP-FORGED',
+      mac: REAL_AP.mac,
+      model: REAL_AP.model,
+      imageType: REAL_AP.imageType,
+      primaryVersion: '17.9.4.27',
+      backupVersion: '17.3.3.26',
+      freeSpaceKb: 400_000,
+      hostsController: false,
+    });
     sockets.push(forged.socket);
     expect(forged.error).toMatch(/^Join refused: no valid AP certificate/);
     // Logged before the AP read its refusal.

@@ -37,10 +37,7 @@ export interface ApPortSettings {
 
 /** What the console asks of one AP's link; each is answered by one `reply` with the same id. */
 export type LinkRequest =
-  | { op: 'precheck'; offer: ImageOffer }
-  | { op: 'deliver'; offer: ImageOffer; filePath: string; maxResumeOffset: number }
-  | { op: 'abort'; reason: string; cannotStart: boolean }
-  | { op: 'reload' };
+  { op: 'precheck'; offer: ImageOffer } | { op: 'deliver'; offer: ImageOffer; filePath: string; maxResumeOffset: number } | { op: 'abort'; reason: string; cannotStart: boolean } | { op: 'reload' };
 
 /** What a request's reply carries when it succeeds. */
 export interface LinkResults {

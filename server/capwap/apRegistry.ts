@@ -86,10 +86,11 @@ export class ApRegistry {
   private received(event: FromApPort): void {
     if (event.type === 'admit') {
       const answer = event.checked.ok ? this.admit(event.checked.info, event.checked.serial) : event.checked;
-      if (answer.ok && event.checked.ok) this.joined(event.link, event.checked.info, event.checked.serial, event.address, event.endpoints);
-      else if (!answer.ok) this.refused(answer, event.address);
-      // Answered after the session exists: the AP that reads it is already one the console knows.
+      if (!answer.ok) this.refused(answer, event.address);
+      // The answer goes first, so that what the orchestrator sends the new session follows it to the AP port; the
+      // session exists before this turn ends, so an AP that reads the answer is already one the console knows.
       this.port.answerAdmission(event.link, answer);
+      if (answer.ok && event.checked.ok) this.joined(event.link, event.checked.info, event.checked.serial, event.address, event.endpoints);
     } else if (event.type === 'left') this.left(event.link);
     else if (event.type === 'apLog') {
       const session = this.byLink.get(event.link);

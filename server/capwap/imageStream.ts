@@ -1,9 +1,11 @@
 import fs from 'node:fs';
 import type { z } from 'zod';
-import type { ImageOffer } from '../../lib/capwapEvents';
+import type { Socket } from 'socket.io';
+import type { ApToControllerEvents, ControllerToApEvents, ImageOffer } from '../../lib/capwapEvents';
 import { beginReplySchema, dataReplySchema, endReplySchema, type EndReply } from '../../lib/capwapReplies';
 import { ApSessionError } from './apPortProtocol';
-import type { CapwapSocket } from './apLinks';
+
+export type CapwapSocket = Socket<ApToControllerEvents, ControllerToApEvents>;
 
 // One data block and how many may be unacknowledged at once: enough to keep a fast link busy,
 // small enough that an AP never buffers more than 512 KiB it has not written.
@@ -55,7 +57,7 @@ export async function streamImage(send: SendToAp, offer: ImageOffer, filePath: s
     // has it, so nothing still reads the buffer): thousands of APs do not churn the garbage collector.
     const spare: Buffer[] = [];
     let failure: Error | null = null;
-    for (let offset = begin.offset; offset < offer.size && !failure; ) {
+    for (let offset = begin.offset; offset < offer.size && !failure;) {
       if (options.signal.aborted) throw new ApSessionError('Cancelled');
       const length = Math.min(BLOCK_BYTES, offer.size - offset);
       const buffer = spare.pop() ?? Buffer.allocUnsafe(BLOCK_BYTES);
