@@ -87,6 +87,7 @@ const envSchema = z.object({
   EWC_CLI_PORT: z.coerce.number().int().min(0).max(65535).default(2022),
   EWC_RESUME_WAIT_MS: z.coerce.number().int().min(0).default(30_000),
   EWC_CAPWAP_PORT: z.coerce.number().int().min(0).max(65535).default(5246),
+  EWC_AP_PORT_WORKER: flag.default(true),
   EWC_AP_AUTO_APPROVE: flag.optional(),
   EWC_MAX_APS: positiveInt.default(6000),
   EWC_AP_JOINS_PER_SECOND: positiveInt.default(200),
@@ -172,6 +173,8 @@ export interface ConsoleConfig {
   resumeWaitMs: number;
   /** The AP port: mutual TLS, enrolment and the `/capwap` namespace (never the browsers' port). */
   capwapPort: number;
+  /** The AP port's TLS, socket.io framing and image streaming in a worker thread (`EWC_AP_PORT_WORKER`), or on the console's event loop. */
+  apPortWorker: boolean;
   apAdmission: {
     /** Approve APs that enrol with the fleet's join token without an admin (default on in the demo). */
     autoApprove: boolean;
@@ -242,6 +245,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     cliPort: e.EWC_CLI_PORT,
     resumeWaitMs: e.EWC_RESUME_WAIT_MS,
     capwapPort: e.EWC_CAPWAP_PORT,
+    apPortWorker: e.EWC_AP_PORT_WORKER,
     apAdmission: {
       autoApprove: e.EWC_AP_AUTO_APPROVE ?? e.EWC_DEMO,
       maxAps: e.EWC_MAX_APS,

@@ -167,7 +167,7 @@ async function assemble(store: Store, webServers: WebServer | readonly WebServer
   // One engine on every port: the same live pages, Host check and session rules over HTTP and HTTPS.
   for (const server of otherServers) io.engine.attach(server, { path: '/socket.io' });
   const trust = new ApTrust(db, { dataDir: config.dataDir, autoApprove: config.apAdmission.autoApprove, maxAps: config.apAdmission.maxAps, log: (line) => log.write(line) });
-  const capwap = new CapwapPort(trust, config.apAdmission.joinsPerSecond, config.apAdmission.port, (line) => log.write(line));
+  const capwap = new CapwapPort(trust, config.apAdmission, (line) => log.write(line), config.apPortWorker);
   const detachAuth = attachBrowserAuth(io, auth, config.secureCookie);
   let registry: ApRegistry | null = null;
   const trustOfUpload = (sha256: string) => {
@@ -265,7 +265,7 @@ async function assemble(store: Store, webServers: WebServer | readonly WebServer
   const unsubscribeLog = log.onAppend((line) => hub?.syslogAppended(line));
 
   registry = new ApRegistry(
-    capwap.namespace,
+    capwap,
     {
       joined: (session) => orchestrator.apJoined(session),
       left: (mac) => orchestrator.apLeft(mac),
@@ -375,7 +375,7 @@ async function assemble(store: Store, webServers: WebServer | readonly WebServer
       if (reason) {
         log.write(syslogText.upgrade(`Controller stopping: ${reason}; a running upgrade resumes at the next start`, 'warning'));
         io.of('/').emit('console:stopping', { reason });
-        capwap.namespace.emit('controller:stopping', { reason });
+        capwap.stopping(reason);
       }
       // The last tick: everything still pending, in one transaction, before any connection closes.
       await unitOfWork.close();

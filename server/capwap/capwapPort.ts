@@ -1,170 +1,240 @@
-import https from 'node:https';
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
-import { Server as SocketServer, type Namespace } from 'socket.io';
-import { CAPWAP_NAMESPACE, ENROL_PATH, type ApToControllerEvents, type ControllerToApEvents } from '../../lib/capwapEvents';
-import type { TLSSocket } from 'node:tls';
+import { Worker } from 'node:worker_threads';
+import type { ConsoleConfig } from '../config';
 import type { ApTrust } from '../pki/apTrust';
 import type { EventLine } from '../store/eventLog';
-import { DropReport, RateWindow } from '../diagnostics/dropReport';
-import { SourceConnections, type ApPortLimits } from './sourceConnections';
-import { plainAddress } from '../../lib/netAddress';
+import { ApPortHost } from './apPortHost';
+import { ApSessionError, type ApPortSettings, type FromApPort, type LinkRequest, type LinkResults, type ToApPort } from './apPortProtocol';
 
-// An enrolment request is a MAC, a token and a CSR: a few kilobytes at most.
-const MAX_ENROL_BODY = 16 * 1024;
-// An oversized body is still read (and dropped) up to this much, so that its sender reads the 413 rather
-// than a connection reset; a sender of more is cut off once the answer is out.
-const MAX_DRAINED_BODY = 4 * 1024 * 1024;
-const ENROL_BODY_TOO_LARGE = `The enrolment request is larger than ${MAX_ENROL_BODY / 1024} KiB; it holds a MAC, a token and a CSR`;
+const WORKER_ENTRY = new URL('./apPortWorker.mjs', import.meta.url);
+// A worker that died is started again after this, on the same port; its APs join again by themselves.
+const RESTART_DELAY_MS = 1000;
 
-function answer(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers });
-  res.end(JSON.stringify(body));
+/** What a delivery lends its request: how it is called off, and where the AP's acknowledged bytes go. */
+export interface DeliveryHooks {
+  signal: AbortSignal;
+  onAcknowledged: (bytes: number) => void;
 }
 
-type Body = { ok: true; text: string } | { ok: false; drained: boolean };
-
-/** The request's body, or that it was too large (and whether all of it was read, so the answer can be read too). */
-function readBody(req: IncomingMessage): Promise<Body> {
-  return new Promise((resolve) => {
-    const declared = Number(req.headers['content-length'] ?? 0);
-    if (declared > MAX_DRAINED_BODY) return resolve({ ok: false, drained: false });
-    let size = 0;
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= MAX_ENROL_BODY) chunks.push(chunk);
-      else if (size > MAX_DRAINED_BODY) {
-        req.pause();
-        resolve({ ok: false, drained: false });
-      }
-    });
-    req.on('end', () => resolve(size > MAX_ENROL_BODY ? { ok: false, drained: true } : { ok: true, text: Buffer.concat(chunks).toString('utf8') }));
-    req.on('error', () => resolve({ ok: false, drained: false }));
-  });
+interface Pending {
+  resolve: (value: never) => void;
+  reject: (error: Error) => void;
+  onAcknowledged?: (bytes: number) => void;
+  settled: () => void;
 }
 
-const ACCEPT_BACKLOG = 4096;
+/** Where the AP connections live: a worker thread, or the console's own event loop. */
+interface Host {
+  post(message: ToApPort): void;
+  /** Resolves once the host is gone (a worker has exited; an in-loop host has closed its server). */
+  stop(closed: Promise<void>): Promise<void>;
+}
+
+const portLine = (text: string): EventLine => ({ severity: 'error', facility: 'CAPWAPAC_SMGR_TRACE_MESSAGE-5-AP_JOIN_DISJOIN', text });
 
 /**
- * The AP port (`EWC_CAPWAP_PORT`): TLS with the local CA, on its own port so that no browser
- * page can reach it (browsers hold no AP certificate, and the console's HTTP port has no
- * `/capwap` namespace). It serves two things: `POST /enrol` (token + CSR, no client
- * certificate yet) and socket.io's `/capwap`, which admits only AP certificates.
+ * The AP port (`EWC_CAPWAP_PORT`), TLS with the local CA on its own port so that no browser page can
+ * reach it. Its connections (TLS, WebSocket and socket.io framing, image blocks) live in a worker thread
+ * by default, so that thousands of APs cost the event loop that answers pages and the API nothing; with
+ * `EWC_AP_PORT_WORKER=0` the same code runs on the console's event loop. This side holds what needs the
+ * console's state: it answers enrolments (the CA and the AP authorization list live here), hands joins,
+ * leaves and AP log lines to the AP registry, and sends the console's requests to one AP, each answered
+ * once with a reply already parsed against `lib/`'s schemas.
  */
 export class CapwapPort {
-  // Image blocks are 64 KiB; leave room for the packet framing. WebSocket only: the client certificate is read from the one TLS connection.
-  readonly io = new SocketServer({ maxHttpBufferSize: 1_000_000, serveClient: false, transports: ['websocket'] });
-  private server: https.Server | null = null;
-  /** Every TCP connection, finished TLS handshake or not, so that close() never waits on one a client left open. */
-  private readonly connections = new Set<Socket>();
-  private readonly enrolments: RateWindow;
-  private readonly drops: DropReport;
-  private readonly perSource: SourceConnections;
+  private host: Host | null = null;
+  private settings: ApPortSettings | null = null;
+  private readonly pending = new Map<number, Pending>();
+  private readonly links = new Set<number>();
+  private readonly listeners = new Set<(event: FromApPort) => void>();
+  private nextRequest = 1;
+  private boundPort: number | null = null;
+  private closing = false;
+  private restartTimer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly trust: ApTrust,
-    enrolmentsPerSecond: number,
-    limits: ApPortLimits,
-    log: (line: EventLine) => void,
-  ) {
-    this.enrolments = new RateWindow(enrolmentsPerSecond);
-    this.drops = new DropReport(log);
-    this.perSource = new SourceConnections(limits, this.drops);
+    private readonly admission: ConsoleConfig['apAdmission'],
+    private readonly log: (line: EventLine) => void,
+    /** `EWC_AP_PORT_WORKER`: the connections in a worker thread (true) or on this event loop. */
+    private readonly inWorker = true,
+  ) {}
+
+  /** Every event of the AP port, as the console's side receives it (the AP registry listens here). */
+  subscribe(listener: (event: FromApPort) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
-  get namespace(): Namespace<ApToControllerEvents, ControllerToApEvents> {
-    return this.io.of(CAPWAP_NAMESPACE) as Namespace<ApToControllerEvents, ControllerToApEvents>;
-  }
-
-  /** Opens the CA, then listens; resolves with the port (useful with port 0). */
+  /** Opens the CA, then starts the connections' side listening; resolves with the port (useful with port 0). */
   async listen(port: number, host: string): Promise<number> {
     const ca = await this.trust.openCa([host]);
-    const server = https.createServer(
-      { key: ca.controllerKeyPem, cert: ca.controllerCertPem, ca: [ca.caCertPem], requestCert: true, rejectUnauthorized: false, minVersion: 'TLSv1.2' },
-      (req, res) => void this.request(req, res),
-    );
-    server.on('connection', (socket: Socket) => {
-      this.connections.add(socket);
-      socket.once('close', () => this.connections.delete(socket));
-      this.perSource.accepted(socket);
-    });
-    server.on('secureConnection', (socket: TLSSocket) => {
-      this.perSource.secured(socket);
-      this.refuseForgedCertificate(socket);
-    });
-    this.io.attach(server);
-    this.server = server;
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      // A campus of APs connects at once after a controller restart: a deep accept queue, not resets.
-      server.listen({ port, host, backlog: ACCEPT_BACKLOG }, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
-    return (server.address() as AddressInfo).port;
+    this.settings = {
+      host,
+      port,
+      tls: { keyPem: ca.controllerKeyPem, certPem: ca.controllerCertPem, caPem: ca.caCertPem },
+      limits: this.admission.port,
+      enrolmentsPerSecond: this.admission.joinsPerSecond,
+      logLinesPerSecond: this.admission.logLinesPerSecond,
+      logLineMaxLength: this.admission.logLineMaxLength,
+    };
+    this.boundPort = await this.start(this.settings);
+    return this.boundPort;
   }
 
   get port(): number | null {
-    const address = this.server?.address();
-    return address && typeof address === 'object' ? address.port : null;
+    return this.boundPort;
   }
 
-  /**
-   * A client certificate that is there but does not verify (another CA, a forged signature) ends
-   * the connection at once. Node leaves OpenSSL's verify error queued on such a socket, so it
-   * could not carry a clean refusal anyway; an AP without any certificate gets one from /capwap.
-   */
-  private refuseForgedCertificate(socket: TLSSocket): void {
-    if (socket.authorized) return;
-    const certificate = socket.getPeerCertificate();
-    if (!certificate || !certificate.subject) return;
-    const address = plainAddress(socket.remoteAddress);
-    const reason = String(socket.authorizationError ?? 'not issued by this controller');
-    this.drops.drop(
-      'forged-certificate',
-      () => ({ severity: 'warning', facility: 'CAPWAPAC_SMGR_TRACE_MESSAGE-5-AP_JOIN_DISJOIN', text: `AP connection from ${address} refused: its certificate does not verify (${reason})` }),
-      (more) => ({ severity: 'warning', facility: 'CAPWAPAC_SMGR_TRACE_MESSAGE-5-AP_JOIN_DISJOIN', text: `${more} more AP connection(s) with a certificate that does not verify refused` }),
-    );
-    socket.destroy();
+  /** Sends one request to the AP on `link`; rejects with an ApSessionError for what the AP did, or an Error for the controller's own failure. */
+  request<K extends LinkRequest['op']>(link: number, request: Extract<LinkRequest, { op: K }>, delivery?: DeliveryHooks): Promise<LinkResults[K]> {
+    const host = this.host;
+    if (!host) return Promise.reject(new ApSessionError('AP is not connected'));
+    const id = this.nextRequest++;
+    return new Promise<LinkResults[K]>((resolve, reject) => {
+      const cancel = () => host.post({ type: 'cancel', id });
+      delivery?.signal.addEventListener('abort', cancel, { once: true });
+      this.pending.set(id, {
+        resolve: resolve as (value: never) => void,
+        reject,
+        onAcknowledged: delivery?.onAcknowledged,
+        settled: () => delivery?.signal.removeEventListener('abort', cancel),
+      });
+      host.post({ type: 'request', id, link, request });
+    });
+  }
+
+  /** An admitted link is this port's to report as left if its connections' side goes away. */
+  answerAdmission(link: number, answer: { ok: true } | { ok: false; reason: string }): void {
+    if (answer.ok) this.links.add(link);
+    this.host?.post(answer.ok ? { type: 'admitted', link, ok: true } : { type: 'admitted', link, ok: false, reason: answer.reason });
+  }
+
+  versionMismatch(link: number, controllerVersion: string): void {
+    this.host?.post({ type: 'versionMismatch', link, controllerVersion });
+  }
+
+  disconnect(link: number): void {
+    this.host?.post({ type: 'disconnect', link });
+  }
+
+  /** Tells every AP that the controller is stopping, just before the connections close. */
+  stopping(reason: string): void {
+    this.host?.post({ type: 'stopping', reason });
   }
 
   async close(): Promise<void> {
-    this.drops.dispose();
+    this.closing = true;
+    if (this.restartTimer) clearTimeout(this.restartTimer);
+    const host = this.host;
     // A console whose AP port never listened (tests of the HTTP side) has nothing to close.
-    if (!this.server) return;
-    // io.close() also closes the https server it is attached to, which waits for every open connection.
-    // socket.io's own promise settles before the server has closed; its callback waits for that.
-    const closed = new Promise<void>((resolve) => void this.io.close(() => resolve()));
-    for (const socket of this.connections) socket.destroy();
-    await closed;
+    if (!host) return;
+    const closed = new Promise<void>((resolve) => {
+      const unsubscribe = this.subscribe((event) => {
+        if (event.type !== 'closed') return;
+        unsubscribe();
+        resolve();
+      });
+    });
+    host.post({ type: 'close' });
+    await host.stop(closed);
+    this.stopped(host, 0);
   }
 
-  private async request(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'https://ap-port.invalid');
-    if (url.pathname !== ENROL_PATH) return answer(res, 404, { error: 'Not found' });
-    if (req.method !== 'POST') return answer(res, 405, { error: 'Use POST' });
-    if (!this.enrolments.take()) return answer(res, 429, { error: 'Too many enrolments; try again in a second' });
-    const read = await readBody(req);
-    if (!read.ok) {
-      answer(res, 413, { error: ENROL_BODY_TOO_LARGE }, { connection: 'close' });
-      if (!read.drained) res.once('finish', () => req.destroy());
-      return;
+  private start(settings: ApPortSettings): Promise<number> {
+    return new Promise<number>((resolve, reject) => {
+      const receive = (batch: FromApPort[]) => {
+        for (const event of batch) {
+          if (event.type === 'listening') resolve(event.port);
+          else if (event.type === 'listenFailed') reject(new Error(event.message));
+          else this.received(event);
+        }
+      };
+      if (!this.inWorker) {
+        const inLoop = new ApPortHost(settings, receive);
+        // Posted on a later microtask, as to a worker: a reply never runs inside the call that asked for it.
+        this.host = { post: (message) => queueMicrotask(() => inLoop.received(message)), stop: (closed) => closed };
+        return;
+      }
+      const worker = new Worker(WORKER_ENTRY, { workerData: settings });
+      const host: Host = {
+        post: (message) => worker.postMessage(message),
+        stop: async (closed) => {
+          const exited = new Promise<void>((done) => worker.once('exit', () => done()));
+          await Promise.race([closed, exited]);
+          await worker.terminate();
+        },
+      };
+      this.host = host;
+      worker.on('message', receive);
+      worker.on('error', (error) => {
+        console.error('AP port worker error:', error);
+        reject(error);
+      });
+      worker.once('exit', (code) => {
+        reject(new Error(`The AP port's worker exited (${code}) before it listened`));
+        this.stopped(host, code);
+      });
+    });
+  }
+
+  private received(event: FromApPort): void {
+    switch (event.type) {
+      case 'log':
+        this.log(event.line);
+        break;
+      case 'enrol':
+        void this.enrol(event.id, event.body, event.source);
+        break;
+      case 'left':
+        this.links.delete(event.link);
+        break;
+      case 'progress':
+        for (const [id, bytes] of event.acknowledged) this.pending.get(id)?.onAcknowledged?.(bytes);
+        break;
+      case 'reply': {
+        const pending = this.pending.get(event.id);
+        if (!pending) break;
+        this.pending.delete(event.id);
+        pending.settled();
+        if (event.acknowledged !== undefined) pending.onAcknowledged?.(event.acknowledged);
+        if (event.ok) pending.resolve(event.value as never);
+        else pending.reject(event.failure.kind === 'session' ? new ApSessionError(event.failure.message) : new Error(event.failure.message));
+        break;
+      }
     }
-    let body: unknown;
+    for (const listener of this.listeners) listener(event);
+  }
+
+  private async enrol(id: number, body: unknown, source: string): Promise<void> {
+    let result: { status: number; body: unknown };
     try {
-      body = JSON.parse(read.text);
-    } catch {
-      return answer(res, 400, { error: 'The enrolment request must be JSON' });
-    }
-    const source = plainAddress(req.socket.remoteAddress);
-    try {
-      const result = await this.trust.enrol(body, source);
-      answer(res, result.status, result.body);
+      result = await this.trust.enrol(body, source);
     } catch (error) {
       console.error('Enrolment error:', error instanceof Error ? error.message : error);
-      answer(res, 500, { error: 'Internal error; see the console log.' });
+      result = { status: 500, body: { error: 'Internal error; see the console log.' } };
     }
+    this.host?.post({ type: 'enrolled', id, status: result.status, body: result.body });
+  }
+
+  /**
+   * The connections' side is gone: every request still waiting fails as a dropped AP would, every AP it
+   * held has left, and unless the console is closing a worker starts again on the same port (after a crash).
+   */
+  private stopped(host: Host, code: number): void {
+    if (this.host !== host) return;
+    this.host = null;
+    for (const [id, pending] of this.pending) {
+      this.pending.delete(id);
+      pending.settled();
+      pending.reject(new ApSessionError('AP disconnected'));
+    }
+    for (const link of [...this.links]) this.received({ type: 'left', link });
+    if (this.closing || !this.settings || this.boundPort === null) return;
+    this.log(portLine(`The AP port stopped unexpectedly (exit code ${code}); it starts again in ${RESTART_DELAY_MS / 1000} s and the APs join again`));
+    const settings = { ...this.settings, port: this.boundPort };
+    this.restartTimer = setTimeout(() => {
+      this.restartTimer = null;
+      this.start(settings).catch((error: Error) => this.log(portLine(`The AP port could not start again: ${error.message}`)));
+    }, RESTART_DELAY_MS);
   }
 }

@@ -81,6 +81,8 @@ export async function startConsoleHarness(env: Record<string, string> = {}, data
     EWC_AP_AUTO_APPROVE: '1',
     EWC_REQUIRE_SIGNED_IMAGES: '0',
     EWC_CATALOG_ALLOW_LOOPBACK: '1',
+    // `EWC_AP_PORT_WORKER=0 npx vitest run …` runs a suite with the AP port on the console's event loop.
+    ...(process.env.EWC_AP_PORT_WORKER ? { EWC_AP_PORT_WORKER: process.env.EWC_AP_PORT_WORKER } : {}),
     ...env,
   });
   // The console's own request routing behind the request gate (GET /metrics, uploads); what Next.js would serve answers 404.
