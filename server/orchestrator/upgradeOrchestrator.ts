@@ -16,7 +16,6 @@ import type { UpgradeOrigin, UpgradeRecord } from '../store/upgradeRepository';
 import { describeTargets, targetsAreSiteTag, targetsMatcher, type ActivationOptions, type PredownloadTargets } from '../../lib/rollout';
 import { probeBundleVersion } from './bundleVersion';
 import { installReport } from './installLog';
-import { stopsOnCancel } from './actionPreview';
 import { ApActionError, ApActions } from './apActions';
 import { NetworkReload } from './networkReload';
 import { Rollout } from './rollout';
@@ -27,7 +26,7 @@ import { PredownloadRunner } from './predownloadRunner';
 import { PredownloadTransitions } from './predownloadTransitions';
 import { syslogText } from './syslogText';
 import type { TransferProgress } from './transferProgress';
-import { UpgradeRun } from './upgradeRun';
+import type { UpgradeRun } from './upgradeRun';
 import { UpgradeStages } from './upgradeStages';
 
 /** What the resume path needs, and the rest of the upgrade's parts. */
@@ -87,7 +86,7 @@ export class UpgradeOrchestrator {
     this.reload = new NetworkReload({ ...deps, transitions: this.transitions, stages: this.stages, rejoinTimeoutMs: deps.config.rejoinTimeoutMs });
     this.rollout = new Rollout({ ...deps, stages: this.stages, reload: this.reload, activationEnded: () => this.joinDownloads.activationEnded(this.deps.upgrades.latest()) });
     this.joinDownloads = new JoinImageDownload({ ...deps, transitions: this.transitions });
-    this.runner = new PredownloadRunner({ ...deps, transitions: this.transitions, stages: this.stages }, () => this.run);
+    this.runner = new PredownloadRunner({ ...deps, links: deps.registry, transitions: this.transitions, stages: this.stages }, () => this.run);
     this.apActions = new ApActions({
       ...deps,
       transitions: this.transitions,
@@ -226,7 +225,7 @@ export class UpgradeOrchestrator {
 
   /** A run of this upgrade; its targets come from the upgrade's row, so a resumed run keeps them. */
   private newRun(id: number, source: ImageSource, cache: ImageCache, parallelMode: boolean): UpgradeRun {
-    const run: UpgradeRun = new UpgradeRun(id, source, cache, parallelMode, this.deps.config.maxConcurrentPredownloads, (mac, ticket) => this.runner.delivery.deliver(run, ticket.job, mac));
+    const run = this.runner.newRun(id, source, cache, parallelMode);
     const record = this.deps.upgrades.get(id);
     run.isTarget = targetsMatcher(record?.targets ?? null);
     // A scheduled predownload cannot ask whether to replace a backup image: it leaves out the APs that run its version.
@@ -268,21 +267,7 @@ export class UpgradeOrchestrator {
     if (!latest || !isCancellable(latest.stage) || !run || run.id !== latest.id) {
       throw new UpgradeConflictError('No predownload is in progress.');
     }
-    run.abort.abort();
-    run.dispose();
-    for (const ap of [...this.deps.aps.reader.values()]) {
-      if (ap.upgradeId !== run.id) continue;
-      // Every AP drops its partial files, even one between two transfers.
-      void this.deps.registry().get(ap.mac)?.abort(CANCEL_REASON);
-      if (stopsOnCancel(ap)) {
-        this.transitions.move(ap.mac, ap.predownloadStatus, 'Aborted', { nextRetryTime: null }, syslogText.apEvent(ap, 'Image Predownload Aborted'));
-      } else if (ap.predownloadStatus === 'Failed' && ap.nextRetryTime) {
-        // An AP that failed stays Failed with its reason: the cancel calls off its retry, it does not rewrite what happened.
-        this.deps.aps.callOffRetry(ap.mac);
-        this.deps.notifier.apChanged(ap.mac);
-      }
-    }
-    this.deps.progress.clearAll();
+    this.runner.cancel(run, CANCEL_REASON);
     // The stage moves last, so the counts it keeps for the history are the rows as the cancel left them.
     this.stages.move(latest.id, latest.stage, 'Cancelled', CANCEL_REASON);
     this.deps.log.write(syslogText.upgrade(CANCEL_REASON, 'warning'));
