@@ -63,6 +63,8 @@ const takesAll: Behaviour = async (attempt, options) => {
 /** Fake APs: every delivery is recorded, with how many ran at once and which were told to abort. */
 class FakeLinks implements ApLinks {
   readonly attempts: Attempt[] = [];
+  /** Every image offered (a precheck), delivered or not. */
+  readonly offers: string[] = [];
   readonly aborted: string[] = [];
   readonly connected = new Set<string>();
   active = 0;
@@ -72,7 +74,10 @@ class FakeLinks implements ApLinks {
   get(mac: string): ApLink | undefined {
     if (!this.connected.has(mac)) return undefined;
     return {
-      precheck: async () => ({ ok: true, availableKb: 1 << 20, requiredKb: 4, message: '' }),
+      precheck: async (offer) => {
+        this.offers.push(`${mac} ${offer.transferId}`);
+        return { ok: true, availableKb: 1 << 20, requiredKb: 4, message: '' };
+      },
       deliver: async (offer, _path, options) => {
         const attempt = { mac, offer, maxResumeOffset: options.maxResumeOffset, signal: options.signal };
         this.attempts.push(attempt);
@@ -263,10 +268,12 @@ describe('the predownload engine, with fake APs and a fake image server', () => 
     const run = e.start();
     await until('two deliveries in flight', () => e.links.active === 2);
     const inFlight = e.links.attempts.slice();
+    const offered = e.links.offers.slice();
     e.runner.cancel(run, 'Predownload cancelled by the administrator');
     await until('the deliveries in flight to end', () => e.links.active === 0);
     // Wait out what a retry timer or a freed slot would have started.
     await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(e.links.offers).toEqual(offered);
     expect(e.links.attempts).toEqual(inFlight);
     expect(inFlight.every((a) => a.signal.aborted)).toBe(true);
     expect(e.links.aborted.sort()).toEqual(macs(5).map((mac) => `${mac}: Predownload cancelled by the administrator`));
