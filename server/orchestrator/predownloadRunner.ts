@@ -1,7 +1,7 @@
 import { CONTROLLER_VERSION_FILE, VERSION_FILE, isImageType } from '../../lib/imageBundle';
 import type { ImageKind } from '../../lib/capwapEvents';
 import { PREDOWNLOAD_ACTIVE, PREDOWNLOAD_RESTARTABLE, retryNowCount } from '../../lib/predownloadStatus';
-import { UPGRADE_BAR_STAGES, isCancellable, type UpgradeStage } from '../../lib/upgradeStage';
+import { isCancellable } from '../../lib/upgradeStage';
 import type { AccessPointRecord } from '../fleet/accessPoint';
 import { APPROVE_BUNDLE_PATH, describeBundleFiles } from '../../lib/bundleApproval';
 import { SigningGate } from '../imageSource/bundleSignature';
@@ -9,7 +9,7 @@ import type { CachedImage, FetchReport, ImageCache } from '../imageSource/imageC
 import { bundleUrl, ImageFetchError, ImageTypeNotOfferedError, type ImageSource } from '../imageSource/imageSource';
 import type { AccessPointRepository } from '../store/accessPointRepository';
 import type { EventLog } from '../store/eventLog';
-import type { UpgradeRecord, UpgradeRepository } from '../store/upgradeRepository';
+import type { UpgradeRepository } from '../store/upgradeRepository';
 import type { UpgradeRunRepository } from '../store/upgradeRunRepository';
 import type { ApLinks, EngineConfig } from './apLink';
 import { stopsOnCancel } from './actionPreview';
@@ -19,6 +19,7 @@ import type { ConsoleNotifier } from './notifier';
 import { PredownloadDelivery } from './predownloadDelivery';
 import type { PredownloadTransitions } from './predownloadTransitions';
 import { installReport } from './installLog';
+import { nextPredownloadStage } from './stageProgress';
 import { downloadFailure, syslogText } from './syslogText';
 import type { TransferProgress } from './transferProgress';
 import { newImageJob, UpgradeRun, type ImageJob } from './upgradeRun';
@@ -357,36 +358,18 @@ export class PredownloadRunner {
     if (this.current() !== run || run.cancelled) return;
     const latest = this.deps.upgrades.get(run.id);
     if (!latest || !isCancellable(latest.stage)) return;
-    const { reader } = this.deps.aps;
-    const active = [...PREDOWNLOAD_ACTIVE].reduce((sum, status) => sum + reader.countInUpgrade(run.id, status), 0);
-    if (active === 0 && run.retryTimers.size === 0) {
-      this.finishPredownload(run, latest);
-      return;
-    }
     const controllerJob = run.jobs.find((job) => job.kind === 'controller');
-    let target: UpgradeStage;
-    if (controllerJob && controllerJob.macs.size > 0) target = 'ControllerImageDownload';
-    // A bundle held for an admin's trust has its files but delivers none: the bar stays at the first delivery.
-    else if (run.jobs.some((job) => !job.image) || run.hold?.view()) target = 'APImageDownload';
-    else target = 'NetworkUpgrade';
-    if (UPGRADE_BAR_STAGES.indexOf(target as never) > UPGRADE_BAR_STAGES.indexOf(latest.stage as never)) {
-      this.deps.stages.move(run.id, latest.stage, target);
-    }
-  }
-
-  private finishPredownload(run: UpgradeRun, latest: UpgradeRecord): void {
-    const { reader } = this.deps.aps;
-    const complete = reader.countInUpgrade(run.id, 'Complete');
-    const failed = reader.countInUpgrade(run.id, 'Failed');
-    const participants = complete + failed + reader.countInUpgrade(run.id, 'NotSupported') + reader.countInUpgrade(run.id, 'Aborted');
-    if (complete > 0 && failed === 0) {
-      this.deps.stages.move(run.id, latest.stage, 'Activate', `Predownload of ${run.targetVersion} complete on ${complete} AP(s). Activate to reload the network.`);
-    } else if (participants === 0) {
-      this.deps.stages.move(run.id, latest.stage, 'Failed', 'No AP is connected: nothing to predownload.');
-    } else {
-      const why = failed > 0 ? `${failed} AP(s) failed to predownload` : 'No AP supports the images of this bundle';
-      this.deps.stages.move(run.id, latest.stage, 'Failed', `${why}. Fix the cause shown in the log, then Save & Download again.`);
-    }
+    const step = nextPredownloadStage(
+      latest.stage,
+      (status) => this.deps.aps.reader.countInUpgrade(run.id, status),
+      {
+        controllerImagePending: controllerJob !== undefined && controllerJob.macs.size > 0,
+        filesPending: run.jobs.some((job) => !job.image) || Boolean(run.hold?.view()),
+        retriesWaiting: run.retryTimers.size,
+      },
+      run.targetVersion,
+    );
+    if (step) this.deps.stages.move(run.id, latest.stage, step.to, step.message);
   }
 
   private failUpgrade(run: UpgradeRun, message: string): void {
