@@ -145,11 +145,15 @@ export class PredownloadDelivery {
     const changes = { lastError: reason, nextRetryTime: retry?.nextRetryTime ?? null, retryCount: retry?.retryCount ?? ap.retryCount };
     const lines = this.downloadFailedLines(ap, `Image Predownload Failed: ${reason}${retryNote(retry, this.deps.config.retry)}`);
     if (!this.deps.transitions.move(mac, ap.predownloadStatus, 'Failed', changes, lines)) return;
-    if (retry)
-      run.retryTimers.set(
-        mac,
-        setTimeout(() => this.hooks.retry(run, mac), retry.delayMs),
-      );
+    if (retry) this.scheduleRetry(run, mac, retry.delayMs);
     this.hooks.checkStage(run);
+  }
+
+  /** A failed AP's retry, planned (or, after a restart, planned again for the time its row says). */
+  scheduleRetry(run: UpgradeRun, mac: string, delayMs: number): void {
+    run.retryTimers.set(
+      mac,
+      setTimeout(() => this.hooks.retry(run, mac), delayMs),
+    );
   }
 }

@@ -322,8 +322,7 @@ export class PredownloadRunner {
    * what is in flight is aborted, and every AP of it stops.
    */
   cancel(run: UpgradeRun, reason: string): void {
-    run.abort.abort();
-    run.dispose();
+    run.stop();
     const links = this.deps.links();
     for (const ap of [...this.deps.aps.reader.values()]) {
       if (ap.upgradeId !== run.id) continue;
