@@ -1,10 +1,10 @@
 import type { ImageOffer } from '../../lib/capwapEvents';
-import type { EndReply, PrecheckReply, ReloadReply } from '../../lib/capwapReplies';
+import type { EndReply, PrecheckReply } from '../../lib/capwapReplies';
 import type { DeliveryOptions, SessionEndpoints } from '../capwap/apSession';
 import type { ConsoleConfig } from '../config';
 
 /**
- * What the upgrade's engine asks of one connected AP. The production link is its CAPWAP session
+ * What the predownload engine asks of one connected AP. The production link is its CAPWAP session
  * (`ApSession`); a unit test gives a fake, so that retries, slots and cancels are tested without
  * sockets. `deliver` resumes from what the AP holds, never beyond `maxResumeOffset`.
  */
@@ -12,7 +12,6 @@ export interface ApLink {
   precheck(offer: ImageOffer): Promise<PrecheckReply>;
   deliver(offer: ImageOffer, filePath: string, options: DeliveryOptions): Promise<EndReply>;
   abort(reason: string, cannotStart?: boolean): Promise<void>;
-  reload(): Promise<ReloadReply>;
 }
 
 /** The APs the engine can reach now (the production one is the `ApRegistry`). */

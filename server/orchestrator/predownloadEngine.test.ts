@@ -92,7 +92,6 @@ class FakeLinks implements ApLinks {
       abort: async (reason) => {
         this.aborted.push(`${mac}: ${reason}`);
       },
-      reload: async () => ({ ok: true, message: '' }),
     };
   }
 

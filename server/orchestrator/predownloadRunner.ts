@@ -90,8 +90,7 @@ export class PredownloadRunner {
       });
       if (initiated) failed(initiated, 'Initiated');
     }
-    run.abort.abort();
-    run.dispose();
+    run.stop();
     this.failUpgrade(run, `${reason}. The bundle's version cannot be read: check the image server and path, then Save & Download again.`);
   }
 
