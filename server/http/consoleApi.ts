@@ -16,7 +16,8 @@ import { isUpgradeBusy, upgradeBusyMessage, type UpgradeView } from '../../lib/u
 import type { AuditLog } from '../auth/auditLog';
 import type { RuntimeMonitor } from '../diagnostics/runtimeStats';
 import { describeProfileChanges } from '../auth/profileChanges';
-import { BackupReplacementError, UpgradeConflictError, type UpgradeOrchestrator } from '../orchestrator/upgradeOrchestrator';
+import { BackupReplacementError, UpgradeConflictError } from '../orchestrator/upgradeConflicts';
+import type { UpgradeOrchestrator } from '../orchestrator/upgradeOrchestrator';
 import type { SecretBox } from '../secrets/secretBox';
 import type { EventLog } from '../store/eventLog';
 import type { ProfileRepository, StoredProfile } from '../store/profileRepository';

@@ -6,7 +6,9 @@ import { upgradeDetailCsv, upgradeHistoryCsv, type UpgradeHistoryDetail } from '
 import type { AuditAction, AuditLog } from '../auth/auditLog';
 import { ApActionError } from '../orchestrator/apActions';
 import { ScheduleConflictError, type Scheduler } from '../orchestrator/scheduler';
-import { RolloutConflictError, UpgradeConflictError, type UpgradeOrchestrator } from '../orchestrator/upgradeOrchestrator';
+import { RolloutConflictError } from '../orchestrator/rollout';
+import { UpgradeConflictError } from '../orchestrator/upgradeConflicts';
+import type { UpgradeOrchestrator } from '../orchestrator/upgradeOrchestrator';
 import type { UpgradeHistory } from '../store/upgradeHistory';
 import type { AccessPointRepository } from '../store/accessPointRepository';
 import type { UpgradeRepository } from '../store/upgradeRepository';

@@ -1,13 +1,12 @@
 import type { ImageVerification } from '../../lib/capwapEvents';
 import { PREDOWNLOAD_ACTIVE, canTransition, planRetry, retryNote } from '../../lib/predownloadStatus';
-import type { ApRegistry } from '../capwap/apRegistry';
 import { ApSessionError } from '../capwap/apSession';
-import type { ConsoleConfig } from '../config';
 import { checkCachedImage, type SigningGate } from '../imageSource/bundleSignature';
 import { verifiedWords } from '../imageSigning/imageVerification';
 import type { AccessPointRecord, AccessPointRepository } from '../store/accessPointRepository';
 import type { EventLine } from '../store/eventLog';
 import type { UpgradeRunRepository } from '../store/upgradeRunRepository';
+import type { ApLinks, EngineConfig } from './apLink';
 import type { ConsoleNotifier } from './notifier';
 import type { PredownloadTransitions } from './predownloadTransitions';
 import { syslogText } from './syslogText';
@@ -15,13 +14,14 @@ import type { TransferProgress } from './transferProgress';
 import type { ImageJob, UpgradeRun } from './upgradeRun';
 
 export interface PredownloadDeliveryDeps {
-  config: ConsoleConfig;
+  config: EngineConfig;
   aps: AccessPointRepository;
   runs: UpgradeRunRepository;
   progress: TransferProgress;
   notifier: ConsoleNotifier;
   transitions: PredownloadTransitions;
-  registry: () => ApRegistry;
+  /** The APs connected now: asked at each use, as an AP may rejoin on a new session. */
+  links: () => ApLinks;
 }
 
 /** What the orchestrator lends a delivery: it owns the stage and the retries. */
@@ -53,8 +53,8 @@ export class PredownloadDelivery {
     const ap = this.deps.aps.get(mac);
     const image = job.image;
     if (!ap || !image || run.cancelled || ap.predownloadStatus === 'Failed') return;
-    const session = this.deps.registry().get(mac);
-    if (!session) {
+    const link = this.deps.links().get(mac);
+    if (!link) {
       this.failAp(run, mac, 'AP is not connected', true);
       return;
     }
@@ -67,7 +67,7 @@ export class PredownloadDelivery {
     const offer = { transferId, kind: job.kind, fileName: job.fileName, version, size: image.size, sha256: image.sha256, verification: signed.value };
     const sentKey = `${job.kind}:${mac}`;
     try {
-      const precheck = await session.precheck(offer);
+      const precheck = await link.precheck(offer);
       if (run.cancelled) return;
       if (!precheck.ok) {
         this.failAp(run, mac, `PRECHECK failed: ${precheck.message}`, false);
@@ -75,7 +75,7 @@ export class PredownloadDelivery {
       }
       this.deps.transitions.moveFromCurrent(mac, 'Predownloading', ['Initiated', 'Downloading']);
       this.deps.progress.start(mac, job.kind, image.size);
-      const reply = await session.deliver(offer, image.path, {
+      const reply = await link.deliver(offer, image.path, {
         signal: run.abort.signal,
         maxResumeOffset: run.sentBytes.get(sentKey) ?? image.size,
         onAcknowledged: (bytes) => {
@@ -113,7 +113,7 @@ export class PredownloadDelivery {
     if (pending && pending.size > 0) return;
     const ap = this.deps.aps.get(mac)!;
     this.deps.transitions.move(mac, 'Predownloading', 'Complete', { predownloadVersion: run.targetVersion, nextRetryTime: null, lastError: null }, [
-      syslogText.imageDownload(ap, this.deps.registry().endpoints(mac), true),
+      syslogText.imageDownload(ap, this.deps.links().endpoints(mac), true),
       syslogText.apEvent(ap, `Image Predownload Success: ${ap.backupImage}, ${verifiedWords(verification)}`),
     ]);
     this.hooks.checkStage(run);
@@ -133,7 +133,7 @@ export class PredownloadDelivery {
    * this console's detail line (the reason, and the retry it announces).
    */
   downloadFailedLines(ap: AccessPointRecord, detail: string): EventLine[] {
-    return [syslogText.imageDownload(ap, this.deps.registry().endpoints(ap.mac), false), syslogText.apEvent(ap, detail, 'error')];
+    return [syslogText.imageDownload(ap, this.deps.links().endpoints(ap.mac), false), syslogText.apEvent(ap, detail, 'error')];
   }
 
   failAp(run: UpgradeRun, mac: string, reason: string, retryable: boolean): void {
@@ -145,11 +145,15 @@ export class PredownloadDelivery {
     const changes = { lastError: reason, nextRetryTime: retry?.nextRetryTime ?? null, retryCount: retry?.retryCount ?? ap.retryCount };
     const lines = this.downloadFailedLines(ap, `Image Predownload Failed: ${reason}${retryNote(retry, this.deps.config.retry)}`);
     if (!this.deps.transitions.move(mac, ap.predownloadStatus, 'Failed', changes, lines)) return;
-    if (retry)
-      run.retryTimers.set(
-        mac,
-        setTimeout(() => this.hooks.retry(run, mac), retry.delayMs),
-      );
+    if (retry) this.scheduleRetry(run, mac, retry.delayMs);
     this.hooks.checkStage(run);
+  }
+
+  /** A failed AP's retry, planned (or, after a restart, planned again for the time its row says). */
+  scheduleRetry(run: UpgradeRun, mac: string, delayMs: number): void {
+    run.retryTimers.set(
+      mac,
+      setTimeout(() => this.hooks.retry(run, mac), delayMs),
+    );
   }
 }

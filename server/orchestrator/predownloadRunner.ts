@@ -1,27 +1,28 @@
 import { CONTROLLER_VERSION_FILE, VERSION_FILE, isImageType } from '../../lib/imageBundle';
 import type { ImageKind } from '../../lib/capwapEvents';
 import { PREDOWNLOAD_ACTIVE, PREDOWNLOAD_RESTARTABLE, retryNowCount } from '../../lib/predownloadStatus';
-import { UPGRADE_BAR_STAGES, isCancellable, type UpgradeStage } from '../../lib/upgradeStage';
-import type { ApRegistry } from '../capwap/apRegistry';
-import type { ConsoleConfig } from '../config';
+import { isCancellable } from '../../lib/upgradeStage';
 import type { AccessPointRecord } from '../fleet/accessPoint';
 import { APPROVE_BUNDLE_PATH, describeBundleFiles } from '../../lib/bundleApproval';
 import { SigningGate } from '../imageSource/bundleSignature';
-import type { CachedImage, FetchReport } from '../imageSource/imageCache';
-import { bundleUrl, ImageFetchError, ImageTypeNotOfferedError } from '../imageSource/imageSource';
+import type { CachedImage, FetchReport, ImageCache } from '../imageSource/imageCache';
+import { bundleUrl, ImageFetchError, ImageTypeNotOfferedError, type ImageSource } from '../imageSource/imageSource';
 import type { AccessPointRepository } from '../store/accessPointRepository';
 import type { EventLog } from '../store/eventLog';
-import type { UpgradeRecord, UpgradeRepository } from '../store/upgradeRepository';
+import type { UpgradeRepository } from '../store/upgradeRepository';
 import type { UpgradeRunRepository } from '../store/upgradeRunRepository';
+import type { ApLinks, EngineConfig } from './apLink';
+import { stopsOnCancel } from './actionPreview';
 import { BundleHold } from './bundleHold';
 import { readBundleVersion, type BundleVersion } from './bundleVersion';
 import type { ConsoleNotifier } from './notifier';
 import { PredownloadDelivery } from './predownloadDelivery';
 import type { PredownloadTransitions } from './predownloadTransitions';
 import { installReport } from './installLog';
+import { nextPredownloadStage } from './stageProgress';
 import { downloadFailure, syslogText } from './syslogText';
 import type { TransferProgress } from './transferProgress';
-import { newImageJob, type ImageJob, type UpgradeRun } from './upgradeRun';
+import { newImageJob, UpgradeRun, type ImageJob } from './upgradeRun';
 import type { UpgradeStages } from './upgradeStages';
 
 /** Sequential mode: the controller image first, then one AP image type after another: one image on the site's uplink at a time. */
@@ -30,14 +31,14 @@ function inUplinkOrder(jobs: readonly ImageJob[]): ImageJob[] {
 }
 
 export interface PredownloadRunnerDeps {
-  config: ConsoleConfig;
+  config: EngineConfig;
   aps: AccessPointRepository;
   upgrades: UpgradeRepository;
   runs: UpgradeRunRepository;
   log: EventLog;
   progress: TransferProgress;
   notifier: ConsoleNotifier;
-  registry: () => ApRegistry;
+  links: () => ApLinks;
   transitions: PredownloadTransitions;
   stages: UpgradeStages;
 }
@@ -58,6 +59,12 @@ export class PredownloadRunner {
     this.delivery = new PredownloadDelivery(deps, { checkStage: (run) => this.checkStage(run), retry: (run, mac) => this.retry(run, mac) });
   }
 
+  /** A run of this engine: its deliveries go through the slots the configuration allows. */
+  newRun(id: number, source: ImageSource, cache: ImageCache, parallelMode: boolean): UpgradeRun {
+    const run: UpgradeRun = new UpgradeRun(id, source, cache, parallelMode, this.deps.config.maxConcurrentPredownloads, (mac, ticket) => this.delivery.deliver(run, ticket.job, mac));
+    return run;
+  }
+
   /**
    * A bundle whose version.info cannot be read ends the run at once with the server's reason: every
    * AP it would have taken says why in its row, and no other file is asked for.
@@ -66,14 +73,14 @@ export class PredownloadRunner {
     const reason = downloadFailure(bundle.url, bundle.reason);
     // A failed fetch said so as it failed; a file that came but holds no version says so now.
     if (bundle.fetched) this.deps.log.write(syslogText.downloadFailed(bundle.url, bundle.reason));
-    const registry = this.deps.registry();
+    const links = this.deps.links();
     const failed = (ap: AccessPointRecord, from: AccessPointRecord['predownloadStatus']) =>
       this.deps.transitions.move(ap.mac, from, 'Failed', { lastError: reason, nextRetryTime: null }, this.delivery.downloadFailedLines(ap, `Image Predownload Failed: ${reason}`));
     for (const ap of [...this.deps.aps.reader.values()]) {
       // An AP a resumed run had enrolled already ends with the others.
       if (ap.upgradeId === run.id && PREDOWNLOAD_ACTIVE.has(ap.predownloadStatus)) failed(ap, ap.predownloadStatus);
       else if (ap.upgradeId === run.id && ap.nextRetryTime) this.deps.aps.callOffRetry(ap.mac);
-      if (ap.upgradeId === run.id || !run.isTarget(ap) || run.leavesOut(ap) || !registry.isConnected(ap.mac)) continue;
+      if (ap.upgradeId === run.id || !run.isTarget(ap) || run.leavesOut(ap) || !links.isConnected(ap.mac)) continue;
       const initiated = this.deps.transitions.moveFromCurrent(ap.mac, 'Initiated', [...PREDOWNLOAD_RESTARTABLE], {
         upgradeId: run.id,
         retryCount: 0,
@@ -83,8 +90,7 @@ export class PredownloadRunner {
       });
       if (initiated) failed(initiated, 'Initiated');
     }
-    run.abort.abort();
-    run.dispose();
+    run.stop();
     this.failUpgrade(run, `${reason}. The bundle's version cannot be read: check the image server and path, then Save & Download again.`);
   }
 
@@ -110,7 +116,8 @@ export class PredownloadRunner {
     // A missing controller_version.info does not stop the run (a Desktop bundle has none): its failure is logged, and the controller image then fails with its own line.
     run.targetControllerVersion = await run.cache.readText(CONTROLLER_VERSION_FILE, this.fetchOptions(run, CONTROLLER_VERSION_FILE), this.report(run, CONTROLLER_VERSION_FILE)).catch(() => null);
     // Every source obeys the same rule: a catalog's TLS connection or an upload is no vendor signature.
-    const policy = { ...this.deps.config, expectedVersion: run.targetVersion, acceptsTrustedDigests: run.source.trustedDigest !== undefined };
+    const { unsignedImages, vendorKeyDir } = this.deps.config;
+    const policy = { unsignedImages, vendorKeyDir, expectedVersion: run.targetVersion, acceptsTrustedDigests: run.source.trustedDigest !== undefined };
     const signing = await signingGate.read(run.cache, (fileName) => this.fetchOptions(run, fileName), policy);
     if (run.cancelled) return;
     if (!signing.ok) this.deps.log.write(syslogText.upgrade(signing.reason, 'error'));
@@ -119,7 +126,7 @@ export class PredownloadRunner {
     this.deps.upgrades.setTargets(run.id, run.targetVersion, run.targetControllerVersion);
     this.deps.notifier.upgradeChanged();
 
-    const registry = this.deps.registry();
+    const links = this.deps.links();
     let untouched = 0;
     const kept: string[] = [];
     run.enrolled = true;
@@ -127,7 +134,7 @@ export class PredownloadRunner {
       if (!run.isTarget(ap)) untouched += 1;
       else if (run.leavesOut(ap)) kept.push(ap.name);
       // An AP already in this run (a resumed one) keeps its state and what it still needs.
-      else if (registry.isConnected(ap.mac) && ap.upgradeId !== run.id) this.enrol(run, ap, false);
+      else if (links.isConnected(ap.mac) && ap.upgradeId !== run.id) this.enrol(run, ap, false);
     }
     if (untouched > 0) this.deps.log.write(syslogText.upgrade(`Upgrade ${run.id}: ${untouched} AP(s) are not targeted by this predownload and stay untouched`));
     if (kept.length > 0)
@@ -309,6 +316,28 @@ export class PredownloadRunner {
     this.checkStage(run);
   }
 
+  /**
+   * Cancel's cut-off: nothing of the run starts any more (queued deliveries and retries are dropped),
+   * what is in flight is aborted, and every AP of it stops.
+   */
+  cancel(run: UpgradeRun, reason: string): void {
+    run.stop();
+    const links = this.deps.links();
+    for (const ap of [...this.deps.aps.reader.values()]) {
+      if (ap.upgradeId !== run.id) continue;
+      // Every AP drops its partial files, even one between two transfers.
+      void links.get(ap.mac)?.abort(reason);
+      if (stopsOnCancel(ap)) {
+        this.deps.transitions.move(ap.mac, ap.predownloadStatus, 'Aborted', { nextRetryTime: null }, syslogText.apEvent(ap, 'Image Predownload Aborted'));
+      } else if (ap.predownloadStatus === 'Failed' && ap.nextRetryTime) {
+        // An AP that failed stays Failed with its reason: the cancel calls off its retry, it does not rewrite what happened.
+        this.deps.aps.callOffRetry(ap.mac);
+        this.deps.notifier.apChanged(ap.mac);
+      }
+    }
+    this.deps.progress.clearAll();
+  }
+
   /** A failed AP tries again; a retry nobody had scheduled (Retry now after the last one) is counted now. */
   retry(run: UpgradeRun, mac: string, unscheduled = false): void {
     run.retryTimers.delete(mac);
@@ -327,36 +356,18 @@ export class PredownloadRunner {
     if (this.current() !== run || run.cancelled) return;
     const latest = this.deps.upgrades.get(run.id);
     if (!latest || !isCancellable(latest.stage)) return;
-    const { reader } = this.deps.aps;
-    const active = [...PREDOWNLOAD_ACTIVE].reduce((sum, status) => sum + reader.countInUpgrade(run.id, status), 0);
-    if (active === 0 && run.retryTimers.size === 0) {
-      this.finishPredownload(run, latest);
-      return;
-    }
     const controllerJob = run.jobs.find((job) => job.kind === 'controller');
-    let target: UpgradeStage;
-    if (controllerJob && controllerJob.macs.size > 0) target = 'ControllerImageDownload';
-    // A bundle held for an admin's trust has its files but delivers none: the bar stays at the first delivery.
-    else if (run.jobs.some((job) => !job.image) || run.hold?.view()) target = 'APImageDownload';
-    else target = 'NetworkUpgrade';
-    if (UPGRADE_BAR_STAGES.indexOf(target as never) > UPGRADE_BAR_STAGES.indexOf(latest.stage as never)) {
-      this.deps.stages.move(run.id, latest.stage, target);
-    }
-  }
-
-  private finishPredownload(run: UpgradeRun, latest: UpgradeRecord): void {
-    const { reader } = this.deps.aps;
-    const complete = reader.countInUpgrade(run.id, 'Complete');
-    const failed = reader.countInUpgrade(run.id, 'Failed');
-    const participants = complete + failed + reader.countInUpgrade(run.id, 'NotSupported') + reader.countInUpgrade(run.id, 'Aborted');
-    if (complete > 0 && failed === 0) {
-      this.deps.stages.move(run.id, latest.stage, 'Activate', `Predownload of ${run.targetVersion} complete on ${complete} AP(s). Activate to reload the network.`);
-    } else if (participants === 0) {
-      this.deps.stages.move(run.id, latest.stage, 'Failed', 'No AP is connected: nothing to predownload.');
-    } else {
-      const why = failed > 0 ? `${failed} AP(s) failed to predownload` : 'No AP supports the images of this bundle';
-      this.deps.stages.move(run.id, latest.stage, 'Failed', `${why}. Fix the cause shown in the log, then Save & Download again.`);
-    }
+    const step = nextPredownloadStage(
+      latest.stage,
+      (status) => this.deps.aps.reader.countInUpgrade(run.id, status),
+      {
+        controllerImagePending: controllerJob !== undefined && controllerJob.macs.size > 0,
+        filesPending: run.jobs.some((job) => !job.image) || Boolean(run.hold?.view()),
+        retriesWaiting: run.retryTimers.size,
+      },
+      run.targetVersion,
+    );
+    if (step) this.deps.stages.move(run.id, latest.stage, step.to, step.message);
   }
 
   private failUpgrade(run: UpgradeRun, message: string): void {

@@ -1,9 +1,11 @@
 import type { ImageKind } from '../../lib/capwapEvents';
 import { CONTROLLER_IMAGE_FILE } from '../../lib/imageBundle';
-import type { TargetFields } from '../../lib/rollout';
+import { targetsMatcher, type TargetFields } from '../../lib/rollout';
+import { runsVersion } from '../../lib/upgradeOutcome';
 import type { ImageFetchProgress } from '../../lib/upgradeStage';
 import type { CachedImage, ImageCache } from '../imageSource/imageCache';
 import type { ImageSource } from '../imageSource/imageSource';
+import type { UpgradeRecord } from '../store/upgradeRepository';
 import type { BundleHold } from './bundleHold';
 import { DeliveryQueue } from './deliveryQueue';
 
@@ -74,6 +76,14 @@ export class UpgradeRun {
     this.abort.signal.addEventListener('abort', () => this.settleTrust());
   }
 
+  /** Takes its targets from the upgrade's row, so that a resumed run keeps them. */
+  targetsFrom(record: Pick<UpgradeRecord, 'targets' | 'startedVia' | 'targetVersion'> | null): void {
+    this.isTarget = targetsMatcher(record?.targets ?? null);
+    // A scheduled predownload cannot ask whether to replace a backup image: it leaves out the APs that run its version.
+    const kept = record?.startedVia === 'schedule' ? record.targetVersion : null;
+    this.leavesOut = (ap) => kept !== null && runsVersion(ap, kept);
+  }
+
   /** The bundle's signature was read and, when it has none, its files fetched and held or found trusted. */
   trustDecided(): void {
     this.settleTrust();
@@ -96,6 +106,12 @@ export class UpgradeRun {
     const timer = this.retryTimers.get(mac);
     if (timer) clearTimeout(timer);
     this.retryTimers.delete(mac);
+  }
+
+  /** The run stops acting: what is in flight is aborted, and nothing waiting starts. */
+  stop(): void {
+    this.abort.abort();
+    this.dispose();
   }
 
   /** Stops everything still waiting: retry timers and queued deliveries (whose waiters are released). */

@@ -1,0 +1,57 @@
+import { isCancellable } from '../../lib/upgradeStage';
+import type { ApSession } from '../capwap/apSession';
+import type { AccessPointRepository } from '../store/accessPointRepository';
+import type { UpgradeRepository } from '../store/upgradeRepository';
+import type { JoinImageDownload } from './joinImageDownload';
+import type { NetworkReload } from './networkReload';
+import type { ConsoleNotifier } from './notifier';
+import type { PredownloadRunner } from './predownloadRunner';
+import type { RunRecovery } from './runRecovery';
+import type { UpgradeRun } from './upgradeRun';
+
+export interface ApJoinRoutingDeps {
+  aps: AccessPointRepository;
+  upgrades: UpgradeRepository;
+  notifier: ConsoleNotifier;
+  reload: NetworkReload;
+  recovery: RunRecovery;
+  runner: PredownloadRunner;
+  joinDownloads: JoinImageDownload;
+  /** The run the coordinator holds now, if any. */
+  run: () => UpgradeRun | null;
+}
+
+/**
+ * Where an AP that joins goes: back from a reload (the activation's or a download at join's), held
+ * by a resumed run that waits for its APs, into the predownload under way, or to the image download
+ * at join when none runs.
+ */
+export class ApJoinRouting {
+  constructor(private readonly deps: ApJoinRoutingDeps) {}
+
+  joined(session: ApSession): void {
+    const { deps } = this;
+    let ap = deps.aps.upsertJoin(session.info);
+    deps.notifier.apChanged(ap.mac);
+    if (ap.predownloadStatus === 'Reloading') {
+      const back = deps.joinDownloads.rejoined(ap);
+      if (!back) deps.reload.rejoined(ap);
+      // Back on the controller's version after a download at join, it is like any AP that joins: a predownload started meanwhile takes it.
+      if (back?.predownloadStatus !== 'Joined') return;
+      ap = back;
+    }
+    // Restart hook: while a resumed run waits for its APs to rejoin, it enrols nobody yet.
+    if (deps.recovery.apJoined(ap.mac)) return;
+    const run = deps.run();
+    const latest = deps.upgrades.latest();
+    // APs that join during a predownload take part in it, as the profile promises to APs that join later;
+    // one that joins before the run enrolled its APs (at Initiate) is enrolled with them.
+    if (run?.enrolled && latest?.id === run.id && isCancellable(latest.stage) && ap.upgradeId !== run.id && run.isTarget(ap) && !run.leavesOut(ap)) {
+      deps.runner.enrol(run, ap, true);
+      deps.runner.checkStage(run);
+    } else if (!latest || !isCancellable(latest.stage)) {
+      // A predownload under way handles (or leaves out) the APs that join; otherwise the image download at join does.
+      deps.joinDownloads.joined(ap, latest);
+    }
+  }
+}

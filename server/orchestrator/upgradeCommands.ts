@@ -1,0 +1,104 @@
+import { targetsAreSiteTag, type ActivationOptions } from '../../lib/rollout';
+import { isCancellable } from '../../lib/upgradeStage';
+import type { AccessPointRecord, AccessPointRepository } from '../store/accessPointRepository';
+import type { EventLog } from '../store/eventLog';
+import type { UnitOfWork } from '../store/unitOfWork';
+import type { UpgradeRepository } from '../store/upgradeRepository';
+import { ApActionError, type ApActions } from './apActions';
+import type { PredownloadRunner } from './predownloadRunner';
+import type { Rollout } from './rollout';
+import { syslogText } from './syslogText';
+import { UpgradeConflictError } from './upgradeConflicts';
+import type { UpgradeRun } from './upgradeRun';
+import type { UpgradeStages } from './upgradeStages';
+
+export interface UpgradeCommandsDeps {
+  aps: AccessPointRepository;
+  upgrades: UpgradeRepository;
+  log: EventLog;
+  store: UnitOfWork;
+  stages: UpgradeStages;
+  runner: PredownloadRunner;
+  rollout: Rollout;
+  apActions: ApActions;
+  /** The run the coordinator holds now, if any. */
+  run: () => UpgradeRun | null;
+}
+
+const CANCEL_REASON = 'Predownload cancelled by the administrator';
+
+/** The commands on an accepted upgrade (Cancel, a site tag's abort, Activate and the activation's Pause, Resume and Abort), each refused when the upgrade's state does not allow it. */
+export class UpgradeCommands {
+  constructor(private readonly deps: UpgradeCommandsDeps) {}
+
+  /** Activate: the stage moves to Reload and the first wave reloads; resolves once that is written. */
+  async activate(options: ActivationOptions, startedBy: string): Promise<void> {
+    const { deps } = this;
+    const latest = deps.upgrades.latest();
+    if (!latest || latest.stage !== 'Activate') {
+      throw new UpgradeConflictError('Activate is possible once every AP has completed its predownload.');
+    }
+    if (deps.rollout.candidates(latest).length === 0) throw new UpgradeConflictError('Every AP is excluded from activation: nothing to reload.');
+    const how = options.strategy === 'rolling' ? 'in waves' : 'all at once';
+    const moved = deps.stages.move(latest.id, 'Activate', 'Reload', `Reloading the network to ${latest.targetVersion} ${how}`);
+    if (!moved) throw new UpgradeConflictError('The upgrade changed state; try again.');
+    deps.log.write(syslogText.upgrade(`Activate: reloading the network to AP image ${latest.targetVersion} ${how}`));
+    deps.rollout.start(moved, options, startedBy);
+    await deps.store.flush();
+  }
+
+  /** Pause, Resume or Abort of the activation under way; resolves once the change is written. */
+  async activation(action: 'pause' | 'resume' | 'abort', options: { reason?: string; windowEnd?: string | null }): Promise<void> {
+    const { rollout, upgrades, store } = this.deps;
+    const latest = upgrades.latest();
+    if (!latest || latest.stage !== 'Reload') throw new UpgradeConflictError('No activation is in progress.');
+    if (action === 'pause') rollout.pause(latest.id, options.reason ?? 'paused by the administrator');
+    else if (action === 'resume') rollout.resume(latest.id, options.windowEnd ?? null);
+    else rollout.abort(latest.id);
+    await store.flush();
+  }
+
+  /** Cancel: every AP of the run stops; resolves once the cancel is written. */
+  async cancel(): Promise<void> {
+    const { deps } = this;
+    const latest = deps.upgrades.latest();
+    const run = deps.run();
+    if (!latest || !isCancellable(latest.stage) || !run || run.id !== latest.id) {
+      throw new UpgradeConflictError('No predownload is in progress.');
+    }
+    deps.runner.cancel(run, CANCEL_REASON);
+    // The stage moves last, so the counts it keeps for the history are the rows as the cancel left them.
+    deps.stages.move(latest.id, latest.stage, 'Cancelled', CANCEL_REASON);
+    deps.log.write(syslogText.upgrade(CANCEL_REASON, 'warning'));
+    await deps.store.flush();
+  }
+
+  /**
+   * IOS-XE 17.15's `ap image predownload site-tag NAME abort`: a predownload of that site tag alone ends as
+   * Cancel ends it (null is returned); from a wider one, the site's APs still at it stop as each one's Abort
+   * stops it, and the others go on (the APs stopped are returned).
+   */
+  async abortSiteTag(siteTag: string): Promise<AccessPointRecord[] | null> {
+    const { deps } = this;
+    const latest = deps.upgrades.latest();
+    const run = deps.run();
+    if (!latest || !isCancellable(latest.stage) || !run || run.id !== latest.id) throw new UpgradeConflictError('No predownload is in progress.');
+    if (targetsAreSiteTag(latest.targets, siteTag)) {
+      await this.cancel();
+      return null;
+    }
+    const stopped: AccessPointRecord[] = [];
+    for (const ap of [...deps.aps.reader.values()]) {
+      if (ap.upgradeId !== run.id || ap.siteTag !== siteTag) continue;
+      try {
+        stopped.push(deps.apActions.abort(ap.mac));
+      } catch (error) {
+        // Already done (Complete, Not Supported, or failed for good): nothing of it to stop.
+        if (!(error instanceof ApActionError)) throw error;
+      }
+    }
+    if (stopped.length === 0) throw new UpgradeConflictError(`No AP of site tag ${siteTag} has a predownload in progress.`);
+    // In the order the controller lists its APs.
+    return stopped.sort((a, b) => (a.mac < b.mac ? -1 : 1));
+  }
+}
