@@ -23,9 +23,12 @@ interface Link {
 }
 
 interface Delivery {
+  id: number;
   abort: AbortController;
   acknowledged: number;
   reported: number;
+  /** Whether the console has been told where the AP resumes (the first count, posted at once, never folded into a later one). */
+  started: boolean;
 }
 
 type Admission = { ok: true } | { ok: false; reason: string };
@@ -111,7 +114,7 @@ export class ApLinks {
 
   /** Runs one request of the console on an AP's link and posts its one reply. */
   async request(id: number, linkId: number, request: LinkRequest): Promise<void> {
-    const delivery: Delivery | null = request.op === 'deliver' ? { abort: new AbortController(), acknowledged: 0, reported: 0 } : null;
+    const delivery: Delivery | null = request.op === 'deliver' ? { id, abort: new AbortController(), acknowledged: 0, reported: 0, started: false } : null;
     if (delivery) this.deliveries.set(id, delivery);
     try {
       const value = await this.run(this.links.get(linkId) ?? (await this.connecting.get(linkId)), request, delivery);
@@ -151,7 +154,15 @@ export class ApLinks {
     return streamImage(send, request.offer, request.filePath, {
       signal: hooks.abort.signal,
       maxResumeOffset: request.maxResumeOffset,
-      onAcknowledged: (bytes) => (hooks.acknowledged = bytes),
+      onAcknowledged: (bytes) => {
+        hooks.acknowledged = bytes;
+        // The first count is where the AP resumes (what it held before): the console counts delivered bytes from it,
+        // so it must arrive as it is, not folded into the next interval's count with bytes sent since.
+        if (hooks.started) return;
+        hooks.started = true;
+        hooks.reported = bytes;
+        this.outbox.post({ type: 'progress', acknowledged: [[hooks.id, bytes]] });
+      },
     });
   }
 
