@@ -1,32 +1,22 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { ApImageReport } from '../../lib/apImage';
 import type { SyslogLine } from '../../lib/syslog';
 import { ensureApCredentials } from '../sim/ap/apCredentials';
 import { generatedFleet } from '../sim/ap/simulatedFleet';
-import { DEMO_IMAGE_PATH, ensureDemoBundle } from '../sim/demo/demoBundle';
+import { DEMO_IMAGE_PATH } from '../sim/demo/demoBundle';
 import { DEMO_FLEET } from '../sim/demo/demoFleet';
 import { LocalCa } from '../pki/localCa';
+import { demoBundleServerForFile } from '../sim/testing/demoBundleServer';
 import { ADMIN, startConsoleHarness, waitFor, type ConsoleHarness } from '../sim/testing/consoleHarness';
 import { makeApKeyAndCsr, rawJoin, type RawApSocket } from '../sim/testing/rawApClient';
-import { startTftpdHpa } from '../sim/testing/tftpdHpa';
 
 // Attacks on AP admission, replayed against a console on loopback with real AP agents joining over mutual TLS.
 const REAL_AP = DEMO_FLEET[2]; // 9105-emorenoa, 70f0.96a1.4e20, ap1g8
 
-let serverRoot: string;
-let tftpd: { port: number; stop(): Promise<void> };
-beforeAll(async () => {
-  serverRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'ewc-bundle-'));
-  ensureDemoBundle(serverRoot, 'scaled');
-  tftpd = await startTftpdHpa({ root: serverRoot });
-});
-afterAll(async () => {
-  await tftpd?.stop();
-  fs.rmSync(serverRoot, { recursive: true, force: true });
-});
+const server = demoBundleServerForFile();
 
 let harness: ConsoleHarness | null = null;
 const sockets: RawApSocket[] = [];
@@ -100,7 +90,7 @@ describe('AP admission', () => {
     expect(refusals.length).toBeGreaterThan(0);
 
     // The real AP still gets its upgrade.
-    expect((await h.instance.api.startDownload({ mode: 'TFTP', imageServer: '127.0.0.1', imagePath: DEMO_IMAGE_PATH, port: tftpd.port, parallelMode: false }, ADMIN)).status).toBe(202);
+    expect((await h.instance.api.startDownload({ mode: 'TFTP', imageServer: '127.0.0.1', imagePath: DEMO_IMAGE_PATH, port: server.port, parallelMode: false }, ADMIN)).status).toBe(202);
     await waitFor(
       'stage Activate',
       () => h.instance.orchestrator.view(),

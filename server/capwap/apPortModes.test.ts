@@ -1,32 +1,20 @@
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { ApImageReport } from '../../lib/apImage';
 import type { SyslogLine } from '../../lib/syslog';
 import { sha256OfFile } from '../imageSigning/fileDigest';
 import { apStorageDir } from '../sim/ap/apStorage';
-import { DEMO_IMAGE_PATH, ensureDemoBundle } from '../sim/demo/demoBundle';
+import { DEMO_IMAGE_PATH } from '../sim/demo/demoBundle';
 import { DEMO_FLEET } from '../sim/demo/demoFleet';
+import { demoBundleServerForFile } from '../sim/testing/demoBundleServer';
 import { ADMIN, startConsoleHarness, waitFor, type ConsoleHarness } from '../sim/testing/consoleHarness';
 import { rawJoin, type RawApSocket } from '../sim/testing/rawApClient';
-import { startTftpdHpa } from '../sim/testing/tftpdHpa';
 
 // The AP port's connections in a worker thread (the default) and on the console's event loop
 // (EWC_AP_PORT_WORKER=0): the same admission and the same delivery, as an AP and the page see them.
 const REAL_AP = DEMO_FLEET[2]; // 9105-emorenoa, 70f0.96a1.4e20, ap1g8
 
-let serverRoot: string;
-let tftpd: { port: number; stop(): Promise<void> };
-beforeAll(async () => {
-  serverRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'ewc-bundle-'));
-  ensureDemoBundle(serverRoot, 'scaled');
-  tftpd = await startTftpdHpa({ root: serverRoot });
-});
-afterAll(async () => {
-  await tftpd?.stop();
-  fs.rmSync(serverRoot, { recursive: true, force: true });
-});
+const server = demoBundleServerForFile();
 
 let harness: ConsoleHarness | null = null;
 const sockets: RawApSocket[] = [];
@@ -87,7 +75,7 @@ describe.each([
     const h = harness;
     const fleet = await h.startFleet([REAL_AP], 1500);
     const agent = fleet.agents[0];
-    const profile = { mode: 'TFTP', imageServer: '127.0.0.1', imagePath: DEMO_IMAGE_PATH, port: tftpd.port, parallelMode: false };
+    const profile = { mode: 'TFTP', imageServer: '127.0.0.1', imagePath: DEMO_IMAGE_PATH, port: server.port, parallelMode: false };
     expect((await h.instance.api.startDownload(profile, ADMIN)).status).toBe(202);
     await waitFor(
       'a third of the image acknowledged',
@@ -115,6 +103,6 @@ describe.each([
       .find(Boolean);
     expect(Number(resumed?.[1])).toBeGreaterThan(0);
     const agentDir = apStorageDir(path.join(h.config.dataDir, 'fleet'), REAL_AP.mac);
-    expect(await sha256OfFile(path.join(agentDir, 'ap-backup.img'))).toBe(await sha256OfFile(path.join(serverRoot, DEMO_IMAGE_PATH, 'ap1g8')));
+    expect(await sha256OfFile(path.join(agentDir, 'ap-backup.img'))).toBe(await sha256OfFile(path.join(server.root, DEMO_IMAGE_PATH, 'ap1g8')));
   });
 });

@@ -1,30 +1,16 @@
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { ApImageReport } from '../../lib/apImage';
 import type { UpgradeHistoryEntry } from '../../lib/upgradeHistory';
 import type { FleetAp } from '../sim/ap/fleetSpec';
 import { startTestCatalog, TEST_ACCOUNT, type TestCatalog } from '../sim/catalog/catalogTestKit';
 import { sshExec } from '../sim/testing/sshShell';
-import { DEMO_BUNDLE_VERSION, DEMO_IMAGE_PATH, ensureDemoBundle } from '../sim/demo/demoBundle';
+import { DEMO_BUNDLE_VERSION, DEMO_IMAGE_PATH } from '../sim/demo/demoBundle';
 import { DEMO_FLEET_VERSION } from '../sim/demo/demoFleet';
+import { demoBundleServerForFile } from '../sim/testing/demoBundleServer';
 import { ADMIN, startConsoleHarness, TEST_ADMIN_PASSWORD, waitFor, type ConsoleHarness } from '../sim/testing/consoleHarness';
-import { startTftpdHpa } from '../sim/testing/tftpdHpa';
 
-let serverRoot: string;
-let tftpd: { port: number; stop(): Promise<void> };
-
-beforeAll(async () => {
-  serverRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'ewc-backup-'));
-  ensureDemoBundle(serverRoot, 'scaled');
-  tftpd = await startTftpdHpa({ root: serverRoot });
-});
-
-afterAll(async () => {
-  await tftpd?.stop();
-  fs.rmSync(serverRoot, { recursive: true, force: true });
-});
+const server = demoBundleServerForFile('ewc-backup-');
 
 let harness: ConsoleHarness | null = null;
 let catalog: TestCatalog | null = null;
@@ -52,7 +38,7 @@ const FLEET = [
   ap('AP-OLD', '70f0.96a1.0013', 'ap1g8', DEMO_FLEET_VERSION, '17.3.3.26'),
 ];
 
-const profile = (imagePath = DEMO_IMAGE_PATH) => ({ mode: 'TFTP', imageServer: '127.0.0.1', imagePath, port: tftpd.port, parallelMode: false });
+const profile = (imagePath = DEMO_IMAGE_PATH) => ({ mode: 'TFTP', imageServer: '127.0.0.1', imagePath, port: server.port, parallelMode: false });
 const view = (h: ConsoleHarness) => h.instance.orchestrator.view();
 const rows = (h: ConsoleHarness) => Object.fromEntries((h.instance.api.getApImage().body as ApImageReport).aps.map((row) => [row.name, row]));
 const history = async (h: ConsoleHarness) => (await h.instance.api.maintenance.listUpgrades()).body as UpgradeHistoryEntry[];

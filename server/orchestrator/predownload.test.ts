@@ -1,32 +1,20 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { ApImageReport } from '../../lib/apImage';
 import { syslogLineText, type SyslogLine } from '../../lib/syslog';
 import type { UpgradeHistoryDetail, UpgradeHistoryEntry } from '../../lib/upgradeHistory';
 import { sha256OfFile } from '../imageSigning/fileDigest';
 import { DEMO_FLEET } from '../sim/demo/demoFleet';
-import { DEMO_BUNDLE_CONTROLLER_VERSION, DEMO_BUNDLE_VERSION, DEMO_IMAGE_PATH, ensureDemoBundle } from '../sim/demo/demoBundle';
+import { DEMO_BUNDLE_CONTROLLER_VERSION, DEMO_BUNDLE_VERSION, DEMO_IMAGE_PATH } from '../sim/demo/demoBundle';
+import { demoBundleServerForFile } from '../sim/testing/demoBundleServer';
 import { ADMIN, startConsoleHarness, waitFor, type ConsoleHarness } from '../sim/testing/consoleHarness';
 import { seedLine, seedSyslogLineAs } from '../sim/testing/seedText';
-import { freeUdpPort, startTftpdHpa, writeRandomFile } from '../sim/testing/tftpdHpa';
+import { freeUdpPort, writeRandomFile } from '../sim/testing/tftpdHpa';
 import { apStorageDir } from '../sim/ap/apStorage';
 
 // A real image server for the whole file: Debian's tftpd-hpa on a loopback port, serving a generated bundle.
-let serverRoot: string;
-let tftpd: { port: number; stop(): Promise<void> };
-
-beforeAll(async () => {
-  serverRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'ewc-bundle-'));
-  ensureDemoBundle(serverRoot, 'scaled');
-  tftpd = await startTftpdHpa({ root: serverRoot });
-});
-
-afterAll(async () => {
-  await tftpd?.stop();
-  fs.rmSync(serverRoot, { recursive: true, force: true });
-});
+const server = demoBundleServerForFile();
 
 let harness: ConsoleHarness | null = null;
 afterEach(async () => {
@@ -35,7 +23,7 @@ afterEach(async () => {
 });
 
 function profile(overrides: Record<string, unknown> = {}) {
-  return { mode: 'TFTP', imageServer: '127.0.0.1', imagePath: DEMO_IMAGE_PATH, port: tftpd.port, parallelMode: false, ...overrides };
+  return { mode: 'TFTP', imageServer: '127.0.0.1', imagePath: DEMO_IMAGE_PATH, port: server.port, parallelMode: false, ...overrides };
 }
 
 const report = (h: ConsoleHarness) => h.instance.api.getApImage().body as ApImageReport;
@@ -79,9 +67,9 @@ describe('predownload over TFTP to a fleet of AP agents', () => {
     for (const ap of DEMO_FLEET) {
       const agentDir = apStorageDir(path.join(harness.config.dataDir, 'fleet'), ap.mac);
       const staged = await sha256OfFile(path.join(agentDir, 'ap-backup.img'));
-      expect(staged).toBe(await sha256OfFile(path.join(serverRoot, DEMO_IMAGE_PATH, ap.imageType)));
+      expect(staged).toBe(await sha256OfFile(path.join(server.root, DEMO_IMAGE_PATH, ap.imageType)));
       if (ap.hostsController) {
-        expect(await sha256OfFile(path.join(agentDir, 'controller-backup.img'))).toBe(await sha256OfFile(path.join(serverRoot, DEMO_IMAGE_PATH, 'C9800-AP-iosxe-wlc.bin')));
+        expect(await sha256OfFile(path.join(agentDir, 'controller-backup.img'))).toBe(await sha256OfFile(path.join(server.root, DEMO_IMAGE_PATH, 'C9800-AP-iosxe-wlc.bin')));
       }
     }
     // The browser saw progress as bytes moved, not only 0 and 100.
@@ -89,13 +77,13 @@ describe('predownload over TFTP to a fleet of AP agents', () => {
     expect(seen.some((p) => p > 0 && p < 100)).toBe(true);
     // Each image type was fetched from the image server once, however many APs run it: one Started and one Completed line for its file.
     const shown = shownSyslog(harness);
-    const ap1g7Url = `tftp://127.0.0.1:${tftpd.port}${DEMO_IMAGE_PATH}/ap1g7`;
+    const ap1g7Url = `tftp://127.0.0.1:${server.port}${DEMO_IMAGE_PATH}/ap1g7`;
     const startLines = shown.filter((line) => line.endsWith(`Started install add ${ap1g7Url}`));
     expect(startLines).toHaveLength(1);
     // Seed: *Feb 1 20:52:11.894: %INSTALL-5-INSTALL_START_INFO: Chassis 1 R0/0: install_engine: Started install add tftp://172.16.5.27/Wrong-Path/ap1g6
     // Differs: the time, the server's address (with its port) and the file's path.
     const seedStarted = seedLine('Started install add tftp://172.16.5.27/Wrong-Path/ap1g6');
-    expect(startLines[0]).toBe(seedSyslogLineAs(seedStarted, startLines[0], { '172.16.5.27': `127.0.0.1:${tftpd.port}`, '/Wrong-Path/ap1g6': `${DEMO_IMAGE_PATH}/ap1g7` }));
+    expect(startLines[0]).toBe(seedSyslogLineAs(seedStarted, startLines[0], { '172.16.5.27': `127.0.0.1:${server.port}`, '/Wrong-Path/ap1g6': `${DEMO_IMAGE_PATH}/ap1g7` }));
     const completed = shown.filter((line) => line.includes(`Completed install add ${ap1g7Url}`));
     expect(completed).toHaveLength(1);
     // Seed: *Feb 1 17:05:37.108: %INSTALL-5-INSTALL_COMPLETED_INFO: Chassis 1 R0/0: install_engine: Completed install add sftp://******@172.16.5.62/Documents/sftp_files/EWC_17_9_4a/ap3g3
@@ -152,7 +140,7 @@ describe('predownload over TFTP to a fleet of AP agents', () => {
     // Lock-step 512-byte blocks make a 16 MB fetch take a few seconds on loopback, as a slow WAN link would.
     harness = await startConsoleHarness({ EWC_TFTP_BLKSIZE: '512', EWC_TFTP_WINDOWSIZE: '1' });
     await harness.startFleet(DEMO_FLEET.slice(2, 3));
-    const original = path.join(serverRoot, DEMO_IMAGE_PATH, 'ap1g8');
+    const original = path.join(server.root, DEMO_IMAGE_PATH, 'ap1g8');
     const saved = `${original}.scaled`;
     fs.renameSync(original, saved);
     await writeRandomFile(original, 16 * 1024 * 1024);
@@ -166,7 +154,7 @@ describe('predownload over TFTP to a fleet of AP agents', () => {
       );
       const ap1g8 = harness.browser.fetchesSeen.filter((f) => f.fileName === 'ap1g8');
       expect(ap1g8.some((f) => f.bytes > 0 && f.totalBytes === 16 * 1024 * 1024 && f.bytes < f.totalBytes)).toBe(true);
-      expect(ap1g8[0].url).toBe(`tftp://127.0.0.1:${tftpd.port}${DEMO_IMAGE_PATH}/ap1g8`);
+      expect(ap1g8[0].url).toBe(`tftp://127.0.0.1:${server.port}${DEMO_IMAGE_PATH}/ap1g8`);
       expect(upgrade(harness).fetches).toEqual([]);
     } finally {
       fs.rmSync(original, { force: true });
@@ -180,7 +168,7 @@ describe('predownload over TFTP to a fleet of AP agents', () => {
     await harness.startFleet(DEMO_FLEET.slice(1, 4));
     expect((await harness.instance.api.startDownload(profile({ imagePath: '/Wrong-Path' }), ADMIN)).status).toBe(202);
 
-    const reason = `Failed to download file tftp://127.0.0.1:${tftpd.port}/Wrong-Path/version.info: No such file or directory`;
+    const reason = `Failed to download file tftp://127.0.0.1:${server.port}/Wrong-Path/version.info: No such file or directory`;
     const ended = await waitFor(
       'stage Failed',
       () => upgrade(harness!),
@@ -198,7 +186,7 @@ describe('predownload over TFTP to a fleet of AP agents', () => {
     // The seed's wrong-path lines, word for word. Differs: the time, the server's address (with its port), and the file: here
     // the first one asked for, version.info (the seed's EWC asked for an AP image first).
     const shown = shownSyslog(harness);
-    const differs = { '172.16.5.27': `127.0.0.1:${tftpd.port}`, '/Wrong-Path/ap1g6': '/Wrong-Path/version.info' };
+    const differs = { '172.16.5.27': `127.0.0.1:${server.port}`, '/Wrong-Path/ap1g6': '/Wrong-Path/version.info' };
     // Seed: *Feb 1 20:52:11.894: %INSTALL-5-INSTALL_START_INFO: Chassis 1 R0/0: install_engine: Started install add tftp://172.16.5.27/Wrong-Path/ap1g6
     const started = shown.filter((line) => line.includes('Started install add'));
     expect(started).toEqual([seedSyslogLineAs(seedLine('Started install add tftp://172.16.5.27/Wrong-Path/ap1g6'), started[0], differs)]);
@@ -310,7 +298,7 @@ describe('predownload over TFTP to a fleet of AP agents', () => {
     const resumed = lines.map((l) => /9105-emorenoa: Image Data Request sent to 127\.0\.0\.1, fileName \[ap1g8\], resuming at (\d+)/.exec(l)).find(Boolean);
     expect(Number(resumed?.[1])).toBeGreaterThan(0);
     const agentDir = apStorageDir(path.join(harness.config.dataDir, 'fleet'), DEMO_FLEET[2].mac);
-    expect(await sha256OfFile(path.join(agentDir, 'ap-backup.img'))).toBe(await sha256OfFile(path.join(serverRoot, DEMO_IMAGE_PATH, 'ap1g8')));
+    expect(await sha256OfFile(path.join(agentDir, 'ap-backup.img'))).toBe(await sha256OfFile(path.join(server.root, DEMO_IMAGE_PATH, 'ap1g8')));
   });
 
   it('refuses a predownload to an AP without the space for the image (PRECHECK) and does not retry it', async () => {
@@ -357,7 +345,7 @@ describe('image download profile at the API boundary', () => {
     expect(paths).toEqual(expect.arrayContaining(['imageServer', 'imagePath', 'port']));
     expect((await api.startDownload(profile({ port: 0 }), ADMIN)).status).toBe(400);
     expect((await api.saveProfile('{', ADMIN)).status).toBe(400);
-    expect(api.getProfile().body).toMatchObject({ imageServer: '127.0.0.1', imagePath: DEMO_IMAGE_PATH, port: tftpd.port });
+    expect(api.getProfile().body).toMatchObject({ imageServer: '127.0.0.1', imagePath: DEMO_IMAGE_PATH, port: server.port });
   });
 
   it('stores the SFTP password without ever returning it, and keeps it when the field is left empty', async () => {
@@ -387,7 +375,7 @@ describe('image download profile at the API boundary', () => {
     await harness.stop();
 
     harness = await startConsoleHarness({}, dataDir);
-    expect(harness.instance.api.getProfile().body).toMatchObject({ parallelMode: true, port: tftpd.port });
+    expect(harness.instance.api.getProfile().body).toMatchObject({ parallelMode: true, port: server.port });
     const ap = report(harness).aps[0];
     expect(ap).toMatchObject({ name: '9105-emorenoa', predownloadStatus: 'Complete', backupImage: DEMO_BUNDLE_VERSION, connected: false });
     expect(upgrade(harness).stage).toBe('Activate');

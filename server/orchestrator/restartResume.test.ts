@@ -1,34 +1,21 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { ApImageReport } from '../../lib/apImage';
 import { DEMO_FLEET } from '../sim/demo/demoFleet';
-import { DEMO_IMAGE_PATH, ensureDemoBundle } from '../sim/demo/demoBundle';
+import { DEMO_IMAGE_PATH } from '../sim/demo/demoBundle';
 import { sha256OfFile } from '../imageSigning/fileDigest';
+import { demoBundleServerForFile } from '../sim/testing/demoBundleServer';
 import { ADMIN, fleetCliTrustArgs, startConsoleHarness, waitFor, type ConsoleHarness } from '../sim/testing/consoleHarness';
 import { freeTcpPort } from '../sim/testing/freeTcpPort';
-import { startTftpdHpa } from '../sim/testing/tftpdHpa';
 import { apStorageDir } from '../sim/ap/apStorage';
 
 // A controller that stops mid-upgrade, and an AP process killed mid-transfer, against tftpd-hpa.
-let serverRoot: string;
-let tftpd: { port: number; stop(): Promise<void> };
+const server = demoBundleServerForFile();
 const AP = DEMO_FLEET[2];
 const agentDirOf = (root: string) => apStorageDir(root, AP.mac);
 const bytesReceived = (root: string) => (JSON.parse(fs.readFileSync(path.join(agentDirOf(root), 'received.json'), 'utf8')) as { bytes: number }).bytes;
-
-beforeAll(async () => {
-  serverRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'ewc-bundle-'));
-  ensureDemoBundle(serverRoot, 'scaled');
-  tftpd = await startTftpdHpa({ root: serverRoot });
-});
-
-afterAll(async () => {
-  await tftpd?.stop();
-  fs.rmSync(serverRoot, { recursive: true, force: true });
-});
 
 let harness: ConsoleHarness | null = null;
 let fleetProcess: ChildProcess | null = null;
@@ -39,10 +26,10 @@ afterEach(async () => {
   harness = null;
 });
 
-const profile = () => ({ mode: 'TFTP', imageServer: '127.0.0.1', imagePath: DEMO_IMAGE_PATH, port: tftpd.port, parallelMode: false });
+const profile = () => ({ mode: 'TFTP', imageServer: '127.0.0.1', imagePath: DEMO_IMAGE_PATH, port: server.port, parallelMode: false });
 const apRow = (h: ConsoleHarness) => (h.instance.api.getApImage().body as ApImageReport).aps.find((ap) => ap.name === AP.name)!;
 const syslog = (h: ConsoleHarness) => (h.instance.api.getSyslog().body as { text: string }[]).map((line) => line.text);
-const imageSize = () => fs.statSync(path.join(serverRoot, DEMO_IMAGE_PATH, AP.imageType)).size;
+const imageSize = () => fs.statSync(path.join(server.root, DEMO_IMAGE_PATH, AP.imageType)).size;
 
 /** The ports a console restarted on the same data folder keeps, so its pages and APs find it again. */
 const fixedPorts = async () => ({ PORT: String(await freeTcpPort()), EWC_CAPWAP_PORT: String(await freeTcpPort()) });
@@ -84,12 +71,12 @@ describe('a controller stopped gracefully mid-predownload', () => {
     expect(restarted.instance.orchestrator.view().stage).toBe('Activate');
     const lines = syslog(restarted);
     expect(lines).toContain(`Controller restarted: resuming upgrade 1 at stage ${stageAtStop}`);
-    expect(lines.filter((line) => line.endsWith(`Completed install add tftp://127.0.0.1:${tftpd.port}${DEMO_IMAGE_PATH}/${AP.imageType}`))).toHaveLength(1);
+    expect(lines.filter((line) => line.endsWith(`Completed install add tftp://127.0.0.1:${server.port}${DEMO_IMAGE_PATH}/${AP.imageType}`))).toHaveLength(1);
     const resumedAt = lines.map((line) => new RegExp(`${AP.name}: Image Data Request sent to 127\\.0\\.0\\.1, fileName \\[${AP.imageType}\\], resuming at (\\d+)`).exec(line)).find(Boolean);
     expect(Number(resumedAt?.[1])).toBeGreaterThanOrEqual(held);
     expect(apRow(restarted)).toMatchObject({ predownloadStatus: 'Complete', retryCount: 0 });
     const fleetRoot = path.join(restarted.config.dataDir, 'fleet');
-    expect(await sha256OfFile(path.join(agentDirOf(fleetRoot), 'ap-backup.img'))).toBe(await sha256OfFile(path.join(serverRoot, DEMO_IMAGE_PATH, AP.imageType)));
+    expect(await sha256OfFile(path.join(agentDirOf(fleetRoot), 'ap-backup.img'))).toBe(await sha256OfFile(path.join(server.root, DEMO_IMAGE_PATH, AP.imageType)));
     // Every byte once, but for the block that may have been in flight when the connection closed.
     expect(bytesReceived(fleetRoot)).toBeGreaterThanOrEqual(imageSize());
     expect(bytesReceived(fleetRoot) - imageSize()).toBeLessThanOrEqual(64 * 1024);
@@ -128,9 +115,9 @@ describe('the image cache after a restart', () => {
     expect(restarted.instance.orchestrator.view().stage).toBe('Activate');
     const lines = syslog(restarted);
     expect(lines.filter((line) => line.includes('reused from the image cache'))).toEqual([]);
-    expect(lines.filter((line) => line.includes(`Completed install add tftp://127.0.0.1:${tftpd.port}${DEMO_IMAGE_PATH}/${AP.imageType}`))).toHaveLength(2);
+    expect(lines.filter((line) => line.includes(`Completed install add tftp://127.0.0.1:${server.port}${DEMO_IMAGE_PATH}/${AP.imageType}`))).toHaveLength(2);
     const fleetRoot = path.join(restarted.config.dataDir, 'fleet');
-    expect(await sha256OfFile(path.join(agentDirOf(fleetRoot), 'ap-backup.img'))).toBe(await sha256OfFile(path.join(serverRoot, DEMO_IMAGE_PATH, AP.imageType)));
+    expect(await sha256OfFile(path.join(agentDirOf(fleetRoot), 'ap-backup.img'))).toBe(await sha256OfFile(path.join(server.root, DEMO_IMAGE_PATH, AP.imageType)));
   });
 });
 
@@ -196,7 +183,7 @@ describe('an AP process killed mid-transfer', () => {
       .map((line) => /Image Data Request sent to 127\.0\.0\.1, fileName \[ap1g8\], resuming at (\d+)/.exec(line))
       .find(Boolean);
     expect(Number(resumedAt?.[1])).toBe(held);
-    expect(await sha256OfFile(path.join(agentDirOf(fleetRoot), 'ap-backup.img'))).toBe(await sha256OfFile(path.join(serverRoot, DEMO_IMAGE_PATH, AP.imageType)));
+    expect(await sha256OfFile(path.join(agentDirOf(fleetRoot), 'ap-backup.img'))).toBe(await sha256OfFile(path.join(server.root, DEMO_IMAGE_PATH, AP.imageType)));
     expect(bytesReceived(fleetRoot) - imageSize()).toBeLessThanOrEqual(64 * 1024);
   });
 });
