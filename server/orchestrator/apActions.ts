@@ -22,6 +22,8 @@ export interface ApActionsDeps {
   checkStage: (run: UpgradeRun) => void;
   /** Retry now of a failed download at join: why it cannot, or null once it started again. */
   retryAtJoin: (ap: AccessPointRecord) => string | null;
+  /** Abort of a download at join under way or waiting for its retry: why it cannot, or null once stopped. */
+  abortAtJoin: (ap: AccessPointRecord) => string | null;
 }
 
 /** What the action's state does not allow; `missing` when there is no such AP (the API answers 404, else 409). */
@@ -59,8 +61,14 @@ export class ApActions {
     return this.deps.aps.get(mac)!;
   }
 
-  /** Stops this one AP's predownload (its partial files are removed); the others go on. */
+  /** Stops this one AP's predownload, or its download at join (its partial files are removed); the others go on. */
   abort(mac: string): AccessPointRecord {
+    const atJoin = this.deps.aps.get(mac);
+    if (atJoin && atJoin.upgradeId === null) {
+      const refused = this.deps.abortAtJoin(atJoin);
+      if (refused) throw new ApActionError(refused);
+      return this.deps.aps.get(mac)!;
+    }
     const { ap, run } = this.inRun(mac);
     const waiting = ap.predownloadStatus === 'Failed' && run.retryTimers.has(mac);
     if (!PREDOWNLOAD_ACTIVE.has(ap.predownloadStatus) && !waiting) throw new ApActionError(`${ap.name} has no predownload under way (it is ${ap.predownloadStatus}).`);

@@ -177,6 +177,26 @@ export class JoinImageDownload {
   }
 
   /**
+   * Abort (the row's button, the API) of a download at join under way or waiting for its retry: the transfer
+   * stops, the AP drops its partial image and keeps running its version; as on the EWC, it is given the
+   * controller's version again when it joins next. Answers why it cannot instead.
+   */
+  abortNow(ap: AccessPointRecord): string | null {
+    const waiting = ap.predownloadStatus === 'Failed' && this.retryTimers.has(ap.mac);
+    if (!PREDOWNLOAD_ACTIVE.has(ap.predownloadStatus) && !waiting) return `${ap.name} has no image download under way (it is ${ap.predownloadStatus}).`;
+    const reason = 'aborted for this AP by the administrator';
+    const line = syslogText.apEvent(ap, `Image Download Aborted: ${reason}; it is given the controller's version when it joins again`, 'warning');
+    if (!this.deps.transitions.move(ap.mac, ap.predownloadStatus, 'Aborted', { nextRetryTime: null, lastError: `Image Download ${reason}` }, line))
+      return `${ap.name} has no image download under way.`;
+    // The attempt ends here: a fetch or a slot it waits for finds no attempt of its own and does nothing more.
+    this.attempts.delete(ap.mac);
+    this.clearTimers(ap.mac);
+    this.deps.progress.clear(ap.mac);
+    void this.deps.registry().get(ap.mac)?.abort(`Image Download ${reason}`);
+    return null;
+  }
+
+  /**
    * An AP this controller gave an image at join joined again: running it (Joined) or not (Failed); its row as
    * it is now. Null for an AP reloading for another reason (an activation's).
    */
@@ -192,12 +212,15 @@ export class JoinImageDownload {
 
   /**
    * After a restart: a download at join the stop cut is over (its row says *Aborted*, and the AP starts again
-   * when it joins), and an AP that was reloading into its image has a fresh rejoin deadline.
+   * when it joins), a failed one waits for no retry any more, and an AP that was reloading into its image has
+   * a fresh rejoin deadline.
    */
   recover(): void {
     for (const ap of [...this.deps.aps.reader.values()]) {
       if (ap.upgradeId !== null) continue;
-      if (PREDOWNLOAD_ACTIVE.has(ap.predownloadStatus)) {
+      // The retry it waited for was a timer of the stopped process: its row promises none; the AP's next join starts over.
+      if (ap.predownloadStatus === 'Failed' && ap.nextRetryTime !== null) this.deps.aps.callOffRetry(ap.mac);
+      else if (PREDOWNLOAD_ACTIVE.has(ap.predownloadStatus)) {
         this.deps.transitions.move(ap.mac, ap.predownloadStatus, 'Aborted', { nextRetryTime: null }, syslogText.apEvent(ap, 'Image Download Aborted: the controller restarted during it', 'warning'));
       } else if (ap.predownloadStatus === 'Reloading') this.awaitRejoin(ap.mac);
     }

@@ -83,7 +83,8 @@ describe('rolling activation', () => {
       60_000,
     );
     const done = view(harness);
-    expect(done.stage).toBe('Completed');
+    // The message and the log say why, should the run not complete.
+    expect(done.stage, `${done.message}\n${logLines(harness).slice(-30).join('\n')}`).toBe('Completed');
     expect(done.strategy).toBe('rolling');
     expect(done.controllerVersion).toBe(DEMO_BUNDLE_CONTROLLER_VERSION);
 
@@ -219,7 +220,8 @@ describe('rolling activation', () => {
       60_000,
     );
     const done = view(harness);
-    expect(done.stage).toBe('Completed');
+    // The message and the log say why, should the run not complete.
+    expect(done.stage, `${done.message}\n${logLines(harness).slice(-30).join('\n')}`).toBe('Completed');
     expect(done.waves.map((wave) => [wave.state, wave.failed])).toEqual([
       ['done', 0],
       ['done', 0],

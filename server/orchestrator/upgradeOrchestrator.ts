@@ -77,6 +77,7 @@ export class UpgradeOrchestrator {
       retry: (run, mac, unscheduled) => this.runner.retry(run, mac, unscheduled),
       checkStage: (run) => this.runner.checkStage(run),
       retryAtJoin: (ap) => this.joinDownloads.retryNow(ap, this.deps.upgrades.latest()),
+      abortAtJoin: (ap) => this.joinDownloads.abortNow(ap),
     });
     // Restart hooks: the resume path rebuilds a run and hands it back through these.
     this.recovery = new RunRecovery(

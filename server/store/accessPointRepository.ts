@@ -87,7 +87,7 @@ export class AccessPointRepository {
     return record ? this.save({ ...record, activationExcluded: excluded }) : null;
   }
 
-  /** A failed AP's retry is called off (a cancelled predownload): it stays Failed, with its reason and count. */
+  /** A failed AP's retry is called off (a cancelled predownload, a restart): it stays Failed, with its reason and count. */
   callOffRetry(mac: string): AccessPointRecord | null {
     const record = this.fleet.get(mac);
     return record?.predownloadStatus === 'Failed' ? this.save({ ...record, nextRetryTime: null }) : null;
