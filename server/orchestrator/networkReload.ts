@@ -38,7 +38,7 @@ interface ReloadingWave {
  */
 export class NetworkReload {
   private wave: ReloadingWave | null = null;
-  /** APs this process told to reload; after a restart it is empty, and a Reloading AP back on its old image is told again. */
+  /** APs this process told to reload and not yet back; after a restart it is empty, and a Reloading AP back on its old image is told again. */
   private readonly told = new Set<string>();
 
   constructor(private readonly deps: NetworkReloadDeps) {}
@@ -91,6 +91,9 @@ export class NetworkReload {
   }
 
   private tell(mac: string): void {
+    // Told twice, an AP swaps its images twice and boots the version it left: an AP that joined while its
+    // wave was being written is told by its join and would be told again by the wave.
+    if (this.told.has(mac)) return;
     const session = this.deps.registry().get(mac);
     // An AP away right now (rejoining a restarted console) is told when it joins again, within the rejoin deadline.
     if (!session) return;
@@ -106,7 +109,13 @@ export class NetworkReload {
   /** An AP that was reloading joined again: running the new version, or not. */
   rejoined(ap: AccessPointRecord): void {
     if (ap.primaryImage !== ap.predownloadVersion && ap.backupImage === ap.predownloadVersion && !this.told.has(ap.mac)) {
-      this.tell(ap.mac);
+      // Told once who reloads is in the database, as the wave's other APs are: its join may come before that write.
+      void this.deps.store.flush().then(
+        () => {
+          if (this.deps.aps.get(ap.mac)?.predownloadStatus === 'Reloading') this.tell(ap.mac);
+        },
+        () => undefined,
+      );
       return;
     }
     if (ap.primaryImage !== ap.predownloadVersion) {
@@ -125,6 +134,7 @@ export class NetworkReload {
   }
 
   private fail(mac: string, reason: string): void {
+    this.told.delete(mac);
     const ap = this.deps.aps.get(mac);
     if (!ap) return;
     if (!this.deps.transitions.move(mac, 'Reloading', 'Failed', { lastError: reason }, syslogText.apEvent(ap, `Reload failed: ${reason}`, 'error'))) return;
@@ -133,6 +143,8 @@ export class NetworkReload {
   }
 
   private settle(mac: string): void {
+    // Back (or failed): a later activation tells it again.
+    this.told.delete(mac);
     const wave = this.wave;
     if (!wave || !wave.pending.delete(mac)) return;
     // The page's view of the wave (who came back) changes with each AP, not only at the wave's end.
