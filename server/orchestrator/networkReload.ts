@@ -83,7 +83,13 @@ export class NetworkReload {
       const ap = this.deps.aps.get(mac);
       if (ap?.predownloadStatus === 'Complete' && this.deps.transitions.move(mac, 'Complete', 'Reloading', {}, syslogText.apEvent(ap, `Reloading to activate ${ap.predownloadVersion}`))) {
         wave.pending.add(mac);
-        this.tell(mac);
+        // As in a wave's start: told once it is written that it reloads.
+        void this.deps.store.flush().then(
+          () => {
+            if (this.wave === wave && wave.pending.has(mac)) this.tell(mac);
+          },
+          () => undefined,
+        );
       } else if (ap?.predownloadStatus === 'Reloading') wave.pending.add(mac);
       else if (ap?.predownloadStatus === 'Failed') wave.failed.push(mac);
     }
