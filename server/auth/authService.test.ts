@@ -2,6 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { Executor } from '../store/store';
 import { ENGINES, testStores } from '../sim/testing/testStores';
 import { AuthService, BAD_CREDENTIALS, type AuthServiceOptions, type SessionEnded } from './authService';
+import { AuditLog } from '../app/audit/auditLog';
 import { hashPassword } from './passwordHash';
 import { hashSessionId } from './sessionStore';
 
@@ -13,7 +14,7 @@ let db: Executor;
 let clock: number;
 
 function service(options: AuthServiceOptions = {}): AuthService {
-  return new AuthService(db, { now: () => clock, ...options });
+  return new AuthService(db, new AuditLog(db, () => clock), { now: () => clock, ...options });
 }
 
 async function loggedIn(auth: AuthService, username: string, password: string): Promise<string> {

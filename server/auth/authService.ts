@@ -1,5 +1,5 @@
 import type { Executor } from '../store/store';
-import { AuditLog } from './auditLog';
+import type { AuditLog } from '../app/audit/auditLog';
 import './passwordDictionaries';
 import { passwordPolicyProblem } from '../../lib/validations/passwordPolicy';
 import { createUserSchema, roleSchema, usernameSchema, type Role, type UserView } from '../../lib/validations/authSchemas';
@@ -78,7 +78,6 @@ function fail(status: AuthFailure['status'], message: string, field?: string): A
  * it writes the audit trail for everything it does.
  */
 export class AuthService {
-  readonly audit: AuditLog;
   private readonly users: UserRepository;
   private readonly sessions: SessionStore;
   private readonly throttle: LoginThrottle;
@@ -90,13 +89,14 @@ export class AuthService {
   // Unknown names are checked against this, so they cost the same time as a wrong password.
   private readonly dummyHash: Promise<string>;
 
+  /** `audit` is the console's one audit trail (server/app/audit), which logins, logouts and account changes write to. */
   constructor(
     private readonly db: Executor,
+    readonly audit: AuditLog,
     private readonly options: AuthServiceOptions = {},
   ) {
     this.now = options.now ?? Date.now;
     this.absoluteMs = options.sessionAbsoluteMs ?? DEFAULT_SESSION_ABSOLUTE_MS;
-    this.audit = new AuditLog(db, this.now);
     this.users = new UserRepository(this.now);
     this.sessions = new SessionStore(db, { idleMs: options.sessionIdleMs ?? DEFAULT_SESSION_IDLE_MS, absoluteMs: this.absoluteMs }, this.now);
     this.throttle = new LoginThrottle(

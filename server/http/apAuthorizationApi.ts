@@ -1,7 +1,7 @@
 import { apAuthorizationChangeSchema, createEnrolmentTokenSchema, type ApAuthorizationView } from '../../lib/apAuthorization';
 import { macSchema } from '../../lib/macAddress';
 import { toFieldIssues } from '../../lib/imageDownloadProfile';
-import type { AuditLog } from '../auth/auditLog';
+import type { AuditLog } from '../app/audit/auditLog';
 import type { ApTrust } from '../pki/apTrust';
 import { notAMac, type ApiResult } from './apiResult';
 import type { RequestActor } from '../../lib/requestActor';

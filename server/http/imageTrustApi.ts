@@ -2,7 +2,7 @@ import { approvalMismatch, approveBundleSchema, describeBundleFiles, type Approv
 import { toFieldIssues } from '../../lib/imageDownloadProfile';
 import { trustUploadSchema } from '../../lib/httpModeSettings';
 import type { RequestActor } from '../../lib/requestActor';
-import type { AuditLog } from '../auth/auditLog';
+import type { AuditLog } from '../app/audit/auditLog';
 import { DESKTOP_TRUST_SOURCE, type DigestTrust } from '../imageSigning/digestTrust';
 import { syslogText } from '../orchestrator/syslogText';
 import type { EventLine } from '../store/eventLog';

@@ -1,5 +1,5 @@
 import { activateRequestSchema, predownloadTargetsSchema, type ScheduledActionName } from '../../lib/rollout';
-import type { AuditLog } from '../auth/auditLog';
+import type { AuditLog } from '../app/audit/auditLog';
 import type { ProfileRepository } from '../store/profileRepository';
 import type { EventLog } from '../store/eventLog';
 import type { ScheduleRecord, ScheduleRepository } from '../store/scheduleRepository';
@@ -41,36 +41,45 @@ export class Scheduler {
     for (const record of deps.schedules.pendingRecords()) this.arm(record);
   }
 
-  async schedule(action: ScheduledActionName, at: string, windowEnd: string | null, options: unknown, createdBy: string): Promise<ScheduleRecord> {
-    const record = await this.deps.schedules.create(this.deps.db, action, at, windowEnd, options, createdBy);
+  /** Writes a pending action's row with `db` (a use case's transaction, with its audit line); call `created` once that commits. */
+  create(db: Executor, action: ScheduledActionName, at: string, windowEnd: string | null, options: unknown, createdBy: string): Promise<ScheduleRecord> {
+    return this.deps.schedules.create(db, action, at, windowEnd, options, createdBy);
+  }
+
+  /** A new action's row is committed: its timer is armed and the pages are told. */
+  created(record: ScheduleRecord): void {
+    const { action, at, windowEnd, createdBy } = record;
     this.deps.log.write(syslogText.upgrade(`${label(action)} scheduled for ${at}${windowEnd ? ` (window ends ${windowEnd})` : ''} by ${createdBy}`));
     this.arm(record);
     this.deps.notifier.upgradeChanged();
-    return record;
   }
 
-  /** Moves a pending action; resolves once that is written. */
-  async reschedule(id: number, at: string, windowEnd: string | null): Promise<ScheduleRecord> {
+  /**
+   * Moves a pending action in memory (the unit of work writes it); refused when it is no longer pending.
+   * A use case stages its audit line, flushes, then calls `changed`.
+   */
+  rescheduleNow(id: number, at: string, windowEnd: string | null): ScheduleRecord {
     this.refuseStarting(id);
     if (!this.deps.schedules.reschedule(id, at, windowEnd)) throw new ScheduleConflictError(`Scheduled action ${id} is not pending.`);
     const record = this.deps.schedules.get(id)!;
     this.deps.log.write(syslogText.upgrade(`${label(record.action)} rescheduled for ${at}${windowEnd ? ` (window ends ${windowEnd})` : ''}`));
     this.arm(record);
-    await this.deps.store.flush();
-    this.deps.notifier.upgradeChanged();
     return record;
   }
 
-  /** Cancels a pending action; resolves once that is written. */
-  async cancel(id: number): Promise<ScheduleRecord> {
+  /** Cancels a pending action in memory (see `rescheduleNow`). */
+  cancelNow(id: number): ScheduleRecord {
     this.refuseStarting(id);
     if (!this.deps.schedules.end(id, 'cancelled', 'Cancelled before it started')) throw new ScheduleConflictError(`Scheduled action ${id} is not pending.`);
     this.disarm(id);
     const record = this.deps.schedules.get(id)!;
     this.deps.log.write(syslogText.upgrade(`Scheduled ${label(record.action)} for ${record.at} cancelled`, 'warning'));
-    await this.deps.store.flush();
-    this.deps.notifier.upgradeChanged();
     return record;
+  }
+
+  /** A change of the schedules is written: open pages show it. */
+  changed(): void {
+    this.deps.notifier.upgradeChanged();
   }
 
   private refuseStarting(id: number): void {

@@ -12,7 +12,7 @@ import {
   type LoggingTransport,
   type LoggingView,
 } from '../../lib/loggingSettings';
-import type { AuditLog } from '../auth/auditLog';
+import type { AuditLog } from '../app/audit/auditLog';
 import type { EventLine } from '../store/eventLog';
 import type { LoggingSettingsRepository } from '../store/loggingSettingsRepository';
 import { loggingLines } from './loggingLines';
