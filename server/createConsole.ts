@@ -56,6 +56,9 @@ import { UnitOfWork } from './store/unitOfWork';
 import { AuditLog } from './app/audit/auditLog';
 import { AuditWriteBehind } from './app/audit/auditWriteBehind';
 import type { AppDeps } from './app/appDeps';
+import { runScheduledAction } from './app/schedule/runScheduledAction';
+import { BundleApprovals } from './app/trust/approveBundle';
+import { exportProfileConfig } from './http/profileExport';
 import { RuntimeMonitor } from './diagnostics/runtimeStats';
 import { CONTROLLER_LIST_QUERY, type ApImageQuery } from '../lib/apImageQuery';
 import { SYSLOG_PAGE_LINES } from '../lib/syslog';
@@ -66,6 +69,8 @@ import { createConsoleMetrics } from './metrics/consoleMetrics';
 import { MetricsEndpoint } from './metrics/metricsEndpoint';
 
 export interface ConsoleInstance {
+  /** The use cases' dependencies (server/app), which every adapter hands its changes to. */
+  app: AppDeps;
   api: ConsoleApi;
   authApi: AuthApi;
   catalogApi: CatalogApi;
@@ -283,7 +288,7 @@ async function assemble(store: Store, webServers: WebServer | readonly WebServer
   const stopWithdrawals = trust.onCertificateWithdrawn((mac, reason) => apRegistry.drop(mac, reason));
   await orchestrator.recoverAfterRestart();
   // Armed after the recovery, so an action due while the console was down runs on a settled state.
-  const scheduler = new Scheduler({ db, store: unitOfWork, schedules, orchestrator, profiles, log, audit, notifier });
+  const scheduler = new Scheduler({ db, store: unitOfWork, schedules, log, notifier, runDue: (record, stopped) => runScheduledAction(app, record, stopped) });
   const app: AppDeps = {
     db,
     profiles,
@@ -292,6 +297,7 @@ async function assemble(store: Store, webServers: WebServer | readonly WebServer
     stagedAudit,
     orchestrator,
     scheduler,
+    approvals: new BundleApprovals({ db, digestTrust, audit, log, orchestrator }),
     profileSaved: () => {
       hub?.profileChanged(toProfileView(profiles.get()));
       catalogChecks.reschedule();
@@ -308,19 +314,11 @@ async function assemble(store: Store, webServers: WebServer | readonly WebServer
   const maintenance = new MaintenanceApi({ app, aps, upgrades, history: new UpgradeHistory(db, unitOfWork, aps.reader) });
   const api = new ConsoleApi({ app, profiles, log, apImage, upgrade: () => orchestrator.view(), probeHostKey: app.probeHostKey, runtime, maintenance });
 
-  const imageTrustApi = new ImageTrustApi({
-    uploads,
-    digestTrust,
-    audit,
-    log: (line) => log.write(line),
-    bundleApproval: () => orchestrator.view().bundleApproval,
-    bundleTrusted: () => orchestrator.bundleTrusted(),
-    transaction: (work) => store.transaction(work),
-  });
+  const imageTrustApi = new ImageTrustApi({ uploads, digestTrust, audit, log: (line) => log.write(line), approvals: app.approvals });
   const sshKeys = new SshKeys(db);
   const cliParts = createConsoleCliBackend({
-    api,
-    imageTrust: imageTrustApi,
+    app,
+    profileConfig: () => exportProfileConfig(profiles.get(), profiles.exportedPassword()),
     bundleTrustKnown: (upgradeId) => orchestrator.bundleTrustKnown(upgradeId),
     auth,
     sshKeys,
@@ -335,6 +333,7 @@ async function assemble(store: Store, webServers: WebServer | readonly WebServer
   const cli = startCliServer({ host: config.host, port: config.cliPort, hostKeyPath: path.join(config.dataDir, 'cli-ssh-host-key'), limiter, ...cliParts });
 
   return {
+    app,
     api,
     authApi: new AuthApi(auth, log),
     catalogApi: new CatalogApi(catalogChecks),
