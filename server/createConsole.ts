@@ -288,7 +288,7 @@ async function assemble(store: Store, webServers: WebServer | readonly WebServer
   const stopWithdrawals = trust.onCertificateWithdrawn((mac, reason) => apRegistry.drop(mac, reason));
   await orchestrator.recoverAfterRestart();
   // Armed after the recovery, so an action due while the console was down runs on a settled state.
-  const scheduler = new Scheduler({ db, store: unitOfWork, schedules, log, notifier, runDue: (record, stopped) => runScheduledAction(app, record, stopped) });
+  const scheduler = new Scheduler({ schedules, log, notifier, runDue: (record, stopped) => runScheduledAction(app, record, stopped) });
   const app: AppDeps = {
     db,
     profiles,
@@ -314,7 +314,7 @@ async function assemble(store: Store, webServers: WebServer | readonly WebServer
   const maintenance = new MaintenanceApi({ app, aps, upgrades, history: new UpgradeHistory(db, unitOfWork, aps.reader) });
   const api = new ConsoleApi({ app, profiles, log, apImage, upgrade: () => orchestrator.view(), probeHostKey: app.probeHostKey, runtime, maintenance });
 
-  const imageTrustApi = new ImageTrustApi({ uploads, digestTrust, audit, log: (line) => log.write(line), approvals: app.approvals });
+  const imageTrustApi = new ImageTrustApi({ db, uploads, digestTrust, audit, log, approvals: app.approvals });
   const sshKeys = new SshKeys(db);
   const cliParts = createConsoleCliBackend({
     app,

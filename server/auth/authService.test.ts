@@ -285,6 +285,13 @@ describe.each(ENGINES)('accounts on %s', (engine) => {
       expect(await auth.changePassword({ ...monitor, sessionId }, 'noc.viewer', 'new-monitor-pass', { currentPassword: 'monitor-Juniper-Quay' })).toEqual({ ok: true });
     });
 
+    it('creates no account whose audit line cannot be written (one transaction)', async () => {
+      const auth = await withMonitor();
+      await db.schema.dropTable('audit_log').execute();
+      await expect(auth.createUser(adminActor, { username: 'unrecorded', password: 'brand-new-Ferry-Lamp', role: 'monitor' })).rejects.toThrow(/audit_log/);
+      expect((await auth.listUsers()).map((user) => user.username)).toEqual(['admin', 'noc.viewer']);
+    });
+
     it('validates new users and refuses duplicates whatever their case', async () => {
       const auth = await withMonitor();
       expect(await auth.createUser(adminActor, { username: 'bad name', password: 'password1', role: 'monitor' })).toMatchObject({ status: 400 });

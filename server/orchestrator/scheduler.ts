@@ -2,13 +2,10 @@ import type { ScheduledActionName } from '../../lib/rollout';
 import type { EventLog } from '../store/eventLog';
 import type { ScheduleRecord, ScheduleRepository } from '../store/scheduleRepository';
 import type { Executor } from '../store/store';
-import type { UnitOfWork } from '../store/unitOfWork';
 import type { ConsoleNotifier } from './notifier';
 import { syslogText } from './syslogText';
 
 export interface SchedulerDeps {
-  db: Executor;
-  store: UnitOfWork;
   schedules: ScheduleRepository;
   log: EventLog;
   notifier: ConsoleNotifier;

@@ -32,7 +32,7 @@ beforeEach(async () => {
   stagedAudit = new AuditWriteBehind(audit, unitOfWork);
   ran = 0;
   const notifier = { apChanged: () => undefined, upgradeChanged: () => undefined };
-  scheduler = new Scheduler({ db: opened.db, store: unitOfWork, schedules, log, notifier, runDue: async () => void (ran += 1) });
+  scheduler = new Scheduler({ schedules, log, notifier, runDue: async () => void (ran += 1) });
 });
 
 afterEach(async () => {
