@@ -1,6 +1,6 @@
 import { notAMacMessage } from '../app/upgrade/apAction';
 
-/** What an API call answers, before it becomes an HTTP response: the route handlers and the CLI read it. */
+/** What an API call answers, before it becomes an HTTP response (route handlers write it back; no other adapter reads it). */
 export interface ApiResult {
   status: number;
   body: unknown;

@@ -10,12 +10,3 @@ export function commandRefusal(error: unknown): Refused {
   if (error instanceof UpgradeConflictError || error instanceof RolloutConflictError || error instanceof ScheduleConflictError) return refused('conflict', error.message);
   throw error;
 }
-
-/** Runs a command, answering its refusal as a domain error. */
-export async function refusedAsConflict<T>(command: () => Promise<T>): Promise<{ ok: true; value: T } | Refused> {
-  try {
-    return { ok: true, value: await command() };
-  } catch (error) {
-    return commandRefusal(error);
-  }
-}
