@@ -20,7 +20,8 @@ const MAX_TIMER_MS = 2 ** 30;
 export class ScheduleConflictError extends Error {}
 
 /**
- * Runs Save & Download and Activate at the time they were set for. The rows are the truth:
+ * Arms a timer for each pending Save & Download and Activate and hands it, when due, to `runDue` (the use
+ * case that runs it for its creator). The rows are the truth:
  * timers are armed from them at start, so an action set before a restart still runs (at once,
  * if its time passed while the console was down).
  */
