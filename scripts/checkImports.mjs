@@ -23,12 +23,7 @@ const DEMO_WIRING = 'server/main.ts';
  * Folder pairs that still import each other, each with the branch that removes it. Stale entries
  * are findings too, so this list can only shrink.
  */
-export const KNOWN_FOLDER_PAIRS = [
-  {
-    pair: ['server/cli', 'server/http'],
-    why: 'http/sshKeysApi reads cli/sshKeyRepository until the store layer takes it in; cli/consoleBackend reads http/consoleApi until the application layer answers both',
-  },
-];
+export const KNOWN_FOLDER_PAIRS = [];
 
 export function isTestFile(file) {
   return /\.(test|spec)\.tsx?$/.test(file) || /^(e2e|bench)\//.test(file) || file.startsWith('server/model/');

@@ -53,6 +53,12 @@ import { Scheduler } from './orchestrator/scheduler';
 import { MaintenanceApi } from './http/maintenanceApi';
 import { UpgradeRunRepository } from './store/upgradeRunRepository';
 import { UnitOfWork } from './store/unitOfWork';
+import { AuditLog } from './app/audit/auditLog';
+import { AuditWriteBehind } from './app/audit/auditWriteBehind';
+import type { AppDeps } from './app/appDeps';
+import { runScheduledAction } from './app/schedule/runScheduledAction';
+import { BundleApprovals } from './app/trust/approveBundle';
+import { exportProfileConfig } from './http/profileExport';
 import { RuntimeMonitor } from './diagnostics/runtimeStats';
 import { CONTROLLER_LIST_QUERY, type ApImageQuery } from '../lib/apImageQuery';
 import { SYSLOG_PAGE_LINES } from '../lib/syslog';
@@ -63,6 +69,8 @@ import { createConsoleMetrics } from './metrics/consoleMetrics';
 import { MetricsEndpoint } from './metrics/metricsEndpoint';
 
 export interface ConsoleInstance {
+  /** The use cases' dependencies (server/app), which every adapter hands its changes to. */
+  app: AppDeps;
   api: ConsoleApi;
   authApi: AuthApi;
   catalogApi: CatalogApi;
@@ -138,7 +146,8 @@ async function assemble(store: Store, webServers: WebServer | readonly WebServer
   const [firstServer, ...otherServers] = Array.isArray(webServers) ? (webServers as readonly WebServer[]) : [webServers as WebServer];
   const { db } = store;
   const secrets = loadSecretBox(config.dataDir, config.secretKey).box;
-  const auth = new AuthService(db, { adminPassword: config.adminPassword });
+  const audit = new AuditLog(db);
+  const auth = new AuthService(db, audit, { adminPassword: config.adminPassword });
   const { generatedPassword } = await auth.ensureAdmin();
   const profiles = await ProfileRepository.load(db, options.defaultProfile ?? EMPTY_PROFILE, secrets);
   const unitOfWork = new UnitOfWork(store, STORE_TICK_MS);
@@ -150,13 +159,15 @@ async function assemble(store: Store, webServers: WebServer | readonly WebServer
   const aps = await AccessPointRepository.load(db, unitOfWork);
   const controller = await ControllerRepository.load(db, unitOfWork, options.initialControllerVersion ?? '17.09.04a.0.6');
   const log = await EventLog.load(db, unitOfWork, config.eventLogMaxLines);
+  // Audit lines of changes to the projections above, written in the same flush as the change.
+  const stagedAudit = new AuditWriteBehind(audit, unitOfWork);
   const digestTrust = await DigestTrust.load(db);
   const stopSweep = auth.startExpirySweep();
   const progress = new TransferProgress();
   const runtime = new RuntimeMonitor();
   // Before anything logs, so the stored syslog hosts get the start-up lines (a resumed upgrade's) too.
   const forwarder = new SyslogForwarder({ queueLines: config.syslogQueueLines, onAppend: (listener) => log.onAppend(listener), write: (line) => log.write(line) });
-  const logging = new LoggingService({ repository: await LoggingSettingsRepository.load(db), forwarder, audit: auth.audit, log: (line) => log.write(line), queueLines: config.syslogQueueLines });
+  const logging = new LoggingService({ repository: await LoggingSettingsRepository.load(db), forwarder, audit, log: (line) => log.write(line), queueLines: config.syslogQueueLines });
 
   // Browsers only: APs have their own port and socket.io server (CapwapPort), so no page can reach /capwap.
   const io = new SocketServer(firstServer, {
@@ -277,24 +288,21 @@ async function assemble(store: Store, webServers: WebServer | readonly WebServer
   const stopWithdrawals = trust.onCertificateWithdrawn((mac, reason) => apRegistry.drop(mac, reason));
   await orchestrator.recoverAfterRestart();
   // Armed after the recovery, so an action due while the console was down runs on a settled state.
-  const scheduler = new Scheduler({ db, store: unitOfWork, schedules, orchestrator, profiles, log, audit: auth.audit, notifier });
-  const maintenance = new MaintenanceApi({ orchestrator, aps, upgrades, scheduler, history: new UpgradeHistory(db, unitOfWork, aps.reader), audit: auth.audit });
-
-  const api = new ConsoleApi({
+  const scheduler = new Scheduler({ schedules, log, notifier, runDue: (record, stopped) => runScheduledAction(app, record, stopped) });
+  const app: AppDeps = {
     db,
     profiles,
-    orchestrator,
-    log,
-    audit: auth.audit,
     secrets,
-    apImage,
-    upgrade: () => orchestrator.view(),
+    audit,
+    stagedAudit,
+    orchestrator,
+    scheduler,
+    approvals: new BundleApprovals({ db, digestTrust, audit, log, orchestrator }),
     profileSaved: () => {
       hub?.profileChanged(toProfileView(profiles.get()));
       catalogChecks.reschedule();
     },
     probeHostKey: (host, port) => probeHostKey(host, port, config.sftpTimeoutMs),
-    runtime,
     httpModeIssues: (data, forDownload) =>
       checkHttpModeInput(data, {
         uploads,
@@ -302,22 +310,15 @@ async function assemble(store: Store, webServers: WebServer | readonly WebServer
         allowLoopbackCatalog: config.catalogAllowLoopback,
         isTrusted: forDownload && config.unsignedImages !== 'sha256-only' ? (sha256) => trustOfUpload(sha256) !== null : null,
       }),
-    maintenance,
-  });
+  };
+  const maintenance = new MaintenanceApi({ app, aps, upgrades, history: new UpgradeHistory(db, unitOfWork, aps.reader) });
+  const api = new ConsoleApi({ app, profiles, log, apImage, upgrade: () => orchestrator.view(), probeHostKey: app.probeHostKey, runtime, maintenance });
 
-  const imageTrustApi = new ImageTrustApi({
-    uploads,
-    digestTrust,
-    audit: auth.audit,
-    log: (line) => log.write(line),
-    bundleApproval: () => orchestrator.view().bundleApproval,
-    bundleTrusted: () => orchestrator.bundleTrusted(),
-    transaction: (work) => store.transaction(work),
-  });
+  const imageTrustApi = new ImageTrustApi({ db, uploads, digestTrust, audit, log, approvals: app.approvals });
   const sshKeys = new SshKeys(db);
   const cliParts = createConsoleCliBackend({
-    api,
-    imageTrust: imageTrustApi,
+    app,
+    profileConfig: () => exportProfileConfig(profiles.get(), profiles.exportedPassword()),
     bundleTrustKnown: (upgradeId) => orchestrator.bundleTrustKnown(upgradeId),
     auth,
     sshKeys,
@@ -332,12 +333,13 @@ async function assemble(store: Store, webServers: WebServer | readonly WebServer
   const cli = startCliServer({ host: config.host, port: config.cliPort, hostKeyPath: path.join(config.dataDir, 'cli-ssh-host-key'), limiter, ...cliParts });
 
   return {
+    app,
     api,
     authApi: new AuthApi(auth, log),
     catalogApi: new CatalogApi(catalogChecks),
     imageTrustApi,
     uploads,
-    apAuthorizationApi: new ApAuthorizationApi(trust, auth.audit, (mac) => ({
+    apAuthorizationApi: new ApAuthorizationApi(trust, audit, (mac) => ({
       connected: apRegistry.isConnected(mac),
       name: apRegistry.get(mac)?.info.name ?? aps.get(mac)?.name ?? null,
     })),

@@ -2,6 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { Executor } from '../store/store';
 import { ENGINES, testStores } from '../sim/testing/testStores';
 import { AuthService, BAD_CREDENTIALS, type AuthServiceOptions, type SessionEnded } from './authService';
+import { AuditLog } from '../app/audit/auditLog';
 import { hashPassword } from './passwordHash';
 import { hashSessionId } from './sessionStore';
 
@@ -13,7 +14,7 @@ let db: Executor;
 let clock: number;
 
 function service(options: AuthServiceOptions = {}): AuthService {
-  return new AuthService(db, { now: () => clock, ...options });
+  return new AuthService(db, new AuditLog(db, () => clock), { now: () => clock, ...options });
 }
 
 async function loggedIn(auth: AuthService, username: string, password: string): Promise<string> {
@@ -282,6 +283,13 @@ describe.each(ENGINES)('accounts on %s', (engine) => {
       expect(await auth.changeRole(monitor, 'noc.viewer', 'admin')).toMatchObject({ ok: false, status: 403 });
       expect(await auth.changePassword(monitor, 'admin', 'taken-over')).toMatchObject({ ok: false, status: 403 });
       expect(await auth.changePassword({ ...monitor, sessionId }, 'noc.viewer', 'new-monitor-pass', { currentPassword: 'monitor-Juniper-Quay' })).toEqual({ ok: true });
+    });
+
+    it('creates no account whose audit line cannot be written (one transaction)', async () => {
+      const auth = await withMonitor();
+      await db.schema.dropTable('audit_log').execute();
+      await expect(auth.createUser(adminActor, { username: 'unrecorded', password: 'brand-new-Ferry-Lamp', role: 'monitor' })).rejects.toThrow(/audit_log/);
+      expect((await auth.listUsers()).map((user) => user.username)).toEqual(['admin', 'noc.viewer']);
     });
 
     it('validates new users and refuses duplicates whatever their case', async () => {

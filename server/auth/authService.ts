@@ -1,5 +1,5 @@
-import type { Executor } from '../store/store';
-import { AuditLog } from './auditLog';
+import { inTransaction, type Executor } from '../store/store';
+import { auditedBy, type AuditLog } from '../app/audit/auditLog';
 import './passwordDictionaries';
 import { passwordPolicyProblem } from '../../lib/validations/passwordPolicy';
 import { createUserSchema, roleSchema, usernameSchema, type Role, type UserView } from '../../lib/validations/authSchemas';
@@ -78,7 +78,6 @@ function fail(status: AuthFailure['status'], message: string, field?: string): A
  * it writes the audit trail for everything it does.
  */
 export class AuthService {
-  readonly audit: AuditLog;
   private readonly users: UserRepository;
   private readonly sessions: SessionStore;
   private readonly throttle: LoginThrottle;
@@ -90,13 +89,14 @@ export class AuthService {
   // Unknown names are checked against this, so they cost the same time as a wrong password.
   private readonly dummyHash: Promise<string>;
 
+  /** `audit` is the console's one audit trail (server/app/audit), which logins, logouts and account changes write to. */
   constructor(
     private readonly db: Executor,
+    readonly audit: AuditLog,
     private readonly options: AuthServiceOptions = {},
   ) {
     this.now = options.now ?? Date.now;
     this.absoluteMs = options.sessionAbsoluteMs ?? DEFAULT_SESSION_ABSOLUTE_MS;
-    this.audit = new AuditLog(db, this.now);
     this.users = new UserRepository(this.now);
     this.sessions = new SessionStore(db, { idleMs: options.sessionIdleMs ?? DEFAULT_SESSION_IDLE_MS, absoluteMs: this.absoluteMs }, this.now);
     this.throttle = new LoginThrottle(
@@ -195,10 +195,14 @@ export class AuthService {
     const { username, password, role } = parsed.data;
     if (await this.users.find(this.db, username)) return fail(409, `User ${username} already exists`);
     const hash = await hashPassword(password);
-    const user = await this.users.insert(this.db, username, role, hash);
+    // The account and its audit line commit together (the hash is made before: nothing slow inside a transaction).
+    const user = await inTransaction(this.db, async (tx) => {
+      const inserted = await this.users.insert(tx, username, role, hash);
+      if (inserted) await this.audit.record(auditedBy(actor, 'user.create', `${inserted.username} (${inserted.role})`), tx);
+      return inserted;
+    });
     // Someone created the same name while the password was being hashed.
     if (!user) return fail(409, `User ${username} already exists`);
-    await this.audit.record({ username: actor.username, sourceAddress: actor.sourceAddress, action: 'user.create', detail: `${user.username} (${user.role})` });
     return { ok: true, user: toUserView(user) };
   }
 
@@ -213,7 +217,7 @@ export class AuthService {
     const ended = await this.sessions.deleteForUser(target.username);
     await this.users.delete(this.db, target.username);
     await this.throttle.forget(target.username);
-    await this.audit.record({ username: actor.username, sourceAddress: actor.sourceAddress, action: 'user.remove', detail: target.username });
+    await this.audit.record(auditedBy(actor, 'user.remove', target.username));
     this.ended(ended, 'removed');
     return { ok: true };
   }
@@ -245,7 +249,7 @@ export class AuthService {
     await this.throttle.forget(target.username);
     const keep = self && actor.sessionId ? hashSessionId(actor.sessionId) : null;
     const ended = await this.sessions.deleteForUser(target.username, keep);
-    await this.audit.record({ username: actor.username, sourceAddress: actor.sourceAddress, action: 'user.password', detail: self ? 'own password' : `for ${target.username}` });
+    await this.audit.record(auditedBy(actor, 'user.password', self ? 'own password' : `for ${target.username}`));
     this.ended(ended, 'password');
     return { ok: true };
   }
@@ -262,7 +266,7 @@ export class AuthService {
     await this.users.setRole(this.db, target.username, role);
     // Open pages and sockets were set up for the old role; logging in again gives the new one everywhere.
     const ended = await this.sessions.deleteForUser(target.username);
-    await this.audit.record({ username: actor.username, sourceAddress: actor.sourceAddress, action: 'user.role', detail: `${target.username} ${target.role} -> ${role}` });
+    await this.audit.record(auditedBy(actor, 'user.role', `${target.username} ${target.role} -> ${role}`));
     this.ended(ended, 'role');
     return { ok: true };
   }

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../config';
 import { AuthService } from './authService';
+import { AuditLog } from '../app/audit/auditLog';
 import { openTestStore } from '../sim/testing/testStores';
 import { ADVICE, WEAK_PASSWORDS } from '../../lib/validations/weakPasswords.fixture';
 
@@ -14,7 +15,7 @@ const admin = { username: 'admin', sourceAddress: '127.0.0.1' };
 
 describe('the password policy (zxcvbn with its common-password and English dictionaries)', () => {
   it("refuses each weak password at the API, for a new user and a new password, with the estimator's advice as the field message", async () => {
-    const auth = new AuthService(store.db, { adminPassword: 'Kestrel-Harbor-Lantern-42' });
+    const auth = new AuthService(store.db, new AuditLog(store.db), { adminPassword: 'Kestrel-Harbor-Lantern-42' });
     await auth.ensureAdmin();
     expect((await auth.createUser(admin, { username: 'noc', password: 'Granite-Orchid-Ferry-19', role: 'monitor' })).ok).toBe(true);
     for (const [username, password] of WEAK_PASSWORDS) {
@@ -27,7 +28,7 @@ describe('the password policy (zxcvbn with its common-password and English dicti
   });
 
   it("counts the product's words and the user name as the first guesses", async () => {
-    const auth = new AuthService(store.db, { adminPassword: 'Kestrel-Harbor-Lantern-42' });
+    const auth = new AuthService(store.db, new AuditLog(store.db), { adminPassword: 'Kestrel-Harbor-Lantern-42' });
     await auth.ensureAdmin();
     for (const password of ['Wireless-EWC-Admin', 'ciscoewcwireless', 'Cisco!Cisco!', 'operations!!2025']) {
       expect(await auth.createUser(admin, { username: 'operations', password, role: 'monitor' }), password).toMatchObject({ ok: false, status: 400 });

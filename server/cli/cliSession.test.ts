@@ -333,8 +333,8 @@ describe('CLI accounts', () => {
   it('closes a session left idle longer than the limit and ends its login', async () => {
     const { instance } = harness;
     const parts = createConsoleCliBackend({
-      api: instance.api,
-      imageTrust: instance.imageTrustApi,
+      app: instance.app,
+      profileConfig: () => String(instance.api.exportConfig().body),
       bundleTrustKnown: (upgradeId) => instance.orchestrator.bundleTrustKnown(upgradeId),
       auth: instance.auth,
       sshKeys: instance.sshKeys,

@@ -1,15 +1,21 @@
 import { z } from 'zod';
 import type { ApImageReport } from '../../lib/apImage';
-import { backupReplacementRefusalSchema, describeBackupReplacement } from '../../lib/backupReplacement';
+import { backupReplacementSchema, describeBackupReplacement } from '../../lib/backupReplacement';
 import type { BundleApproval } from '../../lib/bundleApproval';
 import type { SyslogLine } from '../../lib/syslog';
 import { siteTagTargets } from '../../lib/rollout';
 import type { UpgradeView } from '../../lib/upgradeStage';
+import { actorVia } from '../app/actor';
+import type { AppDeps } from '../app/appDeps';
+import { auditedBy } from '../app/audit/auditLog';
+import { saveProfile } from '../app/profile/saveProfile';
+import type { DomainError } from '../app/result';
+import { abortSiteTag } from '../app/upgrade/abortSiteTag';
+import { activate } from '../app/upgrade/activate';
+import { cancelPredownload } from '../app/upgrade/cancelPredownload';
+import { startPredownload as startPredownloadUseCase } from '../app/upgrade/startPredownload';
 import type { AuthService } from '../auth/authService';
 import { hashSessionId } from '../auth/sessionStore';
-import type { ConsoleApi } from '../http/consoleApi';
-import type { ImageTrustApi } from '../http/imageTrustApi';
-import type { ApiResult } from '../http/apiResult';
 import type { CliAuth } from './cliAuth';
 import type { CliActor, CliBackend } from './cliBackend';
 import { HOSTNAME_PATTERN, type HostnameStore } from './hostname';
@@ -17,8 +23,10 @@ import type { SshKeys } from './sshKeys';
 import type { LoggingService } from '../syslog/loggingService';
 
 export interface ConsoleCliDeps {
-  api: ConsoleApi;
-  imageTrust: ImageTrustApi;
+  /** The use cases' dependencies (server/app): every change typed here goes through the same use case as the page's. */
+  app: AppDeps;
+  /** The profile as configuration lines (Export configuration's text). */
+  profileConfig: () => string;
   /** Resolves once the upgrade knows whether its bundle waits for an admin's trust. */
   bundleTrustKnown: (upgradeId: number) => Promise<void>;
   auth: AuthService;
@@ -32,20 +40,13 @@ export interface ConsoleCliDeps {
   startedAt: number;
 }
 
-// The API's refusals: `{ error, issues? }`, read through a schema rather than trusted as a shape.
-const refusalSchema = z.object({
-  error: z.string(),
-  issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
-  hostKey: z.object({ fingerprint: z.string() }).optional(),
-});
+const hostKeySchema = z.object({ fingerprint: z.string() });
 
-/** An API refusal as IOS error lines: `% Error: …`, the words Ansible's and Netmiko's users look for. */
-function refusal(result: ApiResult, what: string): string[] {
-  const parsed = refusalSchema.safeParse(result.body);
-  if (!parsed.success) return [`% Error: ${what} failed (${result.status}).`];
-  const { error, issues, hostKey } = parsed.data;
-  const lines = issues?.length ? issues.map((i) => `% Error: ${what}: ${i.message} (${i.path})`) : [`% Error: ${error}`];
-  if (hostKey) lines.push(`Trust it with "sftp-host-key ${hostKey.fingerprint}" in the image-download profile, then run ap image predownload again.`);
+/** A use case's refusal as IOS error lines: `% Error: …`, the words Ansible's and Netmiko's users look for. */
+function refusal(error: DomainError, what: string): string[] {
+  const lines = error.issues?.length ? error.issues.map((i) => `% Error: ${what}: ${i.message} (${i.path})`) : [`% Error: ${error.message}`];
+  const hostKey = hostKeySchema.safeParse(error.details?.hostKey);
+  if (hostKey.success) lines.push(`Trust it with "sftp-host-key ${hostKey.data.fingerprint}" in the image-download profile, then run ap image predownload again.`);
   return lines;
 }
 
@@ -59,27 +60,29 @@ function heldBundle(upgradeId: number, approval: BundleApproval): string[] {
 }
 
 /**
- * The CLI's view of the console. Every change goes through the same ConsoleApi calls as the page's
- * routes, so it is validated, audited (source `ADDRESS (ssh)`) and pushed to open pages the same way.
+ * The CLI's view of the console. Every change goes through the same use cases (server/app) as the page's
+ * routes, so it is validated, audited (source `ADDRESS (ssh)`) and pushed to open pages the same way;
+ * a refusal is read by its code, never by an HTTP status.
  */
 export function createConsoleCliBackend(deps: ConsoleCliDeps): { backend: CliBackend; auth: CliAuth } {
-  const { api, auth } = deps;
+  const { app, auth } = deps;
+  const cliActor = (actor: CliActor) => actorVia(actor, 'cli');
   const { hostnames } = deps;
   // `ap image swap` arms the upgrade waiting for Activate; `ap image reset` then activates it.
   let swappedUpgrade: number | null = null;
 
   /** Save & Download with the saved profile (the body names no profile field: the profile is used as saved, whatever was saved since this session read it). */
   const startPredownload = async (actor: CliActor, body: object, words: { started: string; replaceBackup: string }): Promise<string[]> => {
-    const result = await api.startDownload(body, actor, 'cli');
-    const replacement = backupReplacementRefusalSchema.safeParse(result.body);
-    if (result.status === 409 && replacement.success) {
-      return [`% Error: ${describeBackupReplacement(replacement.data.backupReplacement)}`, `To replace their backup image anyway: ${words.replaceBackup}`];
-    }
-    if (result.status !== 202) {
+    const result = await startPredownloadUseCase(app, body, cliActor(actor));
+    if (!result.ok) {
+      const replacement = backupReplacementSchema.safeParse(result.error.details?.backupReplacement);
+      if (replacement.success) return [`% Error: ${describeBackupReplacement(replacement.data)}`, `To replace their backup image anyway: ${words.replaceBackup}`];
       const { upgradeId, bundleApproval } = deps.upgrade();
-      return result.status === 409 && upgradeId !== null && bundleApproval ? heldBundle(upgradeId, bundleApproval) : refusal(result, 'Predownload not started');
+      return result.error.code === 'conflict' && upgradeId !== null && bundleApproval ? heldBundle(upgradeId, bundleApproval) : refusal(result.error, 'Predownload not started');
     }
-    const upgradeId = z.object({ upgradeId: z.number() }).parse(result.body).upgradeId;
+    // The CLI's body names no time: a predownload it asks for starts now.
+    if (!('started' in result.value)) throw new Error('A predownload typed in the CLI was scheduled');
+    const upgradeId = result.value.started;
     // A bundle whose version cannot be read ends the upgrade at once: say so, not "started".
     const upgrade = deps.upgrade();
     if (upgrade.upgradeId === upgradeId && upgrade.stage === 'Failed') return [`% Error: Upgrade ${upgradeId} failed: ${upgrade.message ?? 'see show logging'}`];
@@ -96,14 +99,14 @@ export function createConsoleCliBackend(deps: ConsoleCliDeps): { backend: CliBac
     setHostname: async (name, actor) => {
       if (name !== null && !HOSTNAME_PATTERN.test(name)) return ['% Error: A host name is letters, digits and inner hyphens, 63 characters at most.'];
       await hostnames.set(name);
-      await auth.audit.record({ username: actor.username, sourceAddress: actor.sourceAddress, action: 'cli.hostname', detail: name ?? `default (${hostnames.get()})` });
+      await auth.audit.record(auditedBy(actor, 'cli.hostname', name ?? `default (${hostnames.get()})`));
       return [];
     },
     saveProfile: async (input, actor) => {
-      const result = await api.saveProfile(input, actor);
-      return result.status === 200 ? [] : refusal(result, 'Image download profile not saved');
+      const result = await saveProfile(app, input, cliActor(actor));
+      return result.ok ? [] : refusal(result.error, 'Image download profile not saved');
     },
-    profileConfig: () => String(api.exportConfig().body),
+    profileConfig: deps.profileConfig,
     predownload: (actor, options = {}) => startPredownload(actor, options.replaceBackup ? { confirmReplaceBackup: true } : {}, { started: '', replaceBackup: 'ap image predownload replace-backup' }),
     predownloadSiteTag: async (actor, siteTag) => {
       if (!deps.apImage().aps.some((ap) => ap.siteTag === siteTag)) return [`% Error: No AP of this controller is in site tag ${siteTag}.`];
@@ -115,9 +118,9 @@ export function createConsoleCliBackend(deps: ConsoleCliDeps): { backend: CliBac
       );
     },
     abortSiteTag: async (actor, siteTag) => {
-      const result = await api.maintenance.abortSiteTag(siteTag, actor);
-      if (result.status !== 202) return refusal(result, 'Abort refused');
-      const { cancelled, aborted } = z.object({ cancelled: z.boolean(), aborted: z.array(z.string()) }).parse(result.body);
+      const result = await abortSiteTag(app, siteTag, cliActor(actor));
+      if (!result.ok) return refusal(result.error, 'Abort refused');
+      const { cancelled, aborted } = result.value;
       if (cancelled) return [`AP image predownload of site tag ${siteTag} aborted: every AP drops its partial image.`];
       return [`AP image predownload aborted for ${aborted.length} AP(s) of site tag ${siteTag} (${aborted.join(', ')}): each drops its partial image; the other APs go on.`];
     },
@@ -134,8 +137,8 @@ export function createConsoleCliBackend(deps: ConsoleCliDeps): { backend: CliBac
       if (upgrade.stage !== 'Activate' || swappedUpgrade === null || swappedUpgrade !== upgrade.upgradeId) {
         return ["% Error: No AP image swap pending: run ap image swap first (swap then reset is the page's Activate)."];
       }
-      const result = await api.activate(actor);
-      if (result.status !== 202) return refusal(result, 'Reset refused');
+      const result = await activate(app, {}, cliActor(actor));
+      if (!result.ok) return refusal(result.error, 'Reset refused');
       swappedUpgrade = null;
       return [`Resetting the APs: they swap to ${upgrade.targetVersion}, reload and join again (show ap image).`];
     },
@@ -143,13 +146,13 @@ export function createConsoleCliBackend(deps: ConsoleCliDeps): { backend: CliBac
       const waiting = deps.upgrade().bundleApproval;
       if (!waiting) return ['% Error: No bundle is waiting for approval.'];
       // The files as this command shows them, digests included: one that changed since is refused, not trusted unseen.
-      const result = await deps.imageTrust.approveBundle({ files: waiting.files.map(({ name, sha256 }) => ({ name, sha256 })) }, actor);
-      if (result.status !== 200) return refusal(result, 'Bundle not trusted');
+      const result = await app.approvals.approve({ files: waiting.files.map(({ name, sha256 }) => ({ name, sha256 })) }, cliActor(actor));
+      if (!result.ok) return refusal(result.error, 'Bundle not trusted');
       return [`Trusted by ${actor.username}: ${waiting.files.map((file) => `${file.name} sha256 ${file.sha256}`).join(', ')}. The predownload goes on; follow it with show ap image.`];
     },
     cancel: async (actor) => {
-      const result = await api.cancel(actor);
-      return result.status === 202 ? ['AP image predownload aborted: every AP drops its partial image.'] : refusal(result, 'Abort refused');
+      const result = await cancelPredownload(app, cliActor(actor));
+      return result.ok ? ['AP image predownload aborted: every AP drops its partial image.'] : refusal(result.error, 'Abort refused');
     },
     changeLogging: async (change, actor) => {
       const result = await deps.logging.change(change, actor);

@@ -1,7 +1,7 @@
 import { apAuthorizationChangeSchema, createEnrolmentTokenSchema, type ApAuthorizationView } from '../../lib/apAuthorization';
 import { macSchema } from '../../lib/macAddress';
 import { toFieldIssues } from '../../lib/imageDownloadProfile';
-import type { AuditLog } from '../auth/auditLog';
+import { auditedBy, type AuditLog } from '../app/audit/auditLog';
 import type { ApTrust } from '../pki/apTrust';
 import { notAMac, type ApiResult } from './apiResult';
 import type { RequestActor } from '../../lib/requestActor';
@@ -32,7 +32,7 @@ export class ApAuthorizationApi {
     if (!parsed.success) return { status: 400, body: { error: 'Invalid change', issues: toFieldIssues(parsed.error) } };
     const done = parsed.data.status === 'approved' ? await this.trust.approve(mac, actor.username) : await this.trust.revoke(mac, actor.username);
     if (!done) return { status: 404, body: { error: `AP ${mac} is not on the AP authorization list` } };
-    await this.audit.record({ username: actor.username, sourceAddress: actor.sourceAddress, action: parsed.data.status === 'approved' ? 'ap.approve' : 'ap.revoke', detail: mac });
+    await this.audit.record(auditedBy(actor, parsed.data.status === 'approved' ? 'ap.approve' : 'ap.revoke', mac));
     return { status: 200, body: { ok: true } };
   }
 
@@ -41,7 +41,7 @@ export class ApAuthorizationApi {
     if (!parsedMac.success) return notAMac(macParam);
     const mac = parsedMac.data;
     if (!(await this.trust.remove(mac, actor.username))) return { status: 404, body: { error: `AP ${mac} is not on the AP authorization list` } };
-    await this.audit.record({ username: actor.username, sourceAddress: actor.sourceAddress, action: 'ap.delete', detail: mac });
+    await this.audit.record(auditedBy(actor, 'ap.delete', mac));
     return { status: 200, body: { ok: true } };
   }
 
@@ -63,7 +63,7 @@ export class ApAuthorizationApi {
     const id = Number(idParam);
     if (!Number.isInteger(id) || id < 1) return { status: 400, body: { error: 'Not a token id' } };
     if (!(await this.trust.deleteToken(id))) return { status: 404, body: { error: `No enrolment token ${id}` } };
-    await this.audit.record({ username: actor.username, sourceAddress: actor.sourceAddress, action: 'ap.token.delete', detail: `token ${id}` });
+    await this.audit.record(auditedBy(actor, 'ap.token.delete', `token ${id}`));
     return { status: 200, body: { ok: true } };
   }
 }

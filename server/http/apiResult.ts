@@ -1,4 +1,6 @@
-/** What an API call answers, before it becomes an HTTP response: the route handlers and the CLI read it. */
+import { notAMacMessage } from '../app/upgrade/apAction';
+
+/** What an API call answers, before it becomes an HTTP response (route handlers write it back; no other adapter reads it). */
 export interface ApiResult {
   status: number;
   body: unknown;
@@ -10,5 +12,5 @@ export interface ApiResult {
 
 /** The answer to a MAC in a route's path that is none: the same words on every route. */
 export function notAMac(raw: string): ApiResult {
-  return { status: 400, body: { error: `Not a MAC address: ${raw.slice(0, 40)}` } };
+  return { status: 400, body: { error: notAMacMessage(raw) } };
 }

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AuthService } from '../auth/authService';
+import { AuditLog } from '../app/audit/auditLog';
 import { openTestStore } from '../sim/testing/testStores';
 import type { EventLog } from '../store/eventLog';
 import { AuthApi } from './authApi';
@@ -11,7 +12,7 @@ let store: Awaited<ReturnType<typeof openTestStore>>;
 let api: AuthApi;
 beforeEach(async () => {
   store = await openTestStore();
-  const auth = new AuthService(store.db, { adminPassword: ADMIN_PASSWORD, lockAfterFailures: 2 });
+  const auth = new AuthService(store.db, new AuditLog(store.db), { adminPassword: ADMIN_PASSWORD, lockAfterFailures: 2 });
   await auth.ensureAdmin();
   // Only the lock listener writes to the event log; what it writes is not this test's question.
   api = new AuthApi(auth, { write: () => undefined } as unknown as EventLog);

@@ -1,3 +1,4 @@
+import { auditedBy } from '../app/audit/auditLog';
 import { sshPublicKeyInputSchema } from '../../lib/sshKeys';
 import { toFieldIssues } from '../../lib/imageDownloadProfile';
 import type { AuthService } from '../auth/authService';
@@ -27,7 +28,7 @@ export class SshKeysApi {
     if (!key.ok) return { status: 400, body: { error: key.message, issues: [{ path: 'publicKey', message: key.message }] } };
     const added = await this.keys.add(user, key.key, key.blob);
     if (!added) return { status: 409, body: { error: `${user} already has this key` } };
-    await this.auth.audit.record({ username: actor.username, sourceAddress: actor.sourceAddress, action: 'user.sshKey.add', detail: `${user} ${added.keyType} ${added.fingerprint}` });
+    await this.auth.audit.record(auditedBy(actor, 'user.sshKey.add', `${user} ${added.keyType} ${added.fingerprint}`));
     return { status: 201, body: { key: added } };
   }
 
@@ -36,7 +37,7 @@ export class SshKeysApi {
     const keyId = /^\d{1,12}$/.test(id) ? Number(id) : null;
     const fingerprint = user && keyId !== null ? await this.keys.remove(user, keyId) : null;
     if (!user || !fingerprint) return { status: 404, body: { error: `No such key for ${username}` } };
-    await this.auth.audit.record({ username: actor.username, sourceAddress: actor.sourceAddress, action: 'user.sshKey.remove', detail: `${user} ${fingerprint}` });
+    await this.auth.audit.record(auditedBy(actor, 'user.sshKey.remove', `${user} ${fingerprint}`));
     return { status: 200, body: { ok: true } };
   }
 

@@ -33,6 +33,15 @@ export class UpgradeCommands {
 
   /** Activate: the stage moves to Reload and the first wave reloads; resolves once that is written. */
   async activate(options: ActivationOptions, startedBy: string): Promise<void> {
+    this.activateNow(options, startedBy);
+    await this.deps.store.flush();
+  }
+
+  /**
+   * Activate's change on the projections, synchronous from check to change (compare-and-set); the unit of
+   * work writes it. A use case stages its audit line after this and then awaits the flush, so the two commit together.
+   */
+  activateNow(options: ActivationOptions, startedBy: string): void {
     const { deps } = this;
     const latest = deps.upgrades.latest();
     if (!latest || latest.stage !== 'Activate') {
@@ -44,22 +53,32 @@ export class UpgradeCommands {
     if (!moved) throw new UpgradeConflictError('The upgrade changed state; try again.');
     deps.log.write(syslogText.upgrade(`Activate: reloading the network to AP image ${latest.targetVersion} ${how}`));
     deps.rollout.start(moved, options, startedBy);
-    await deps.store.flush();
   }
 
   /** Pause, Resume or Abort of the activation under way; resolves once the change is written. */
   async activation(action: 'pause' | 'resume' | 'abort', options: { reason?: string; windowEnd?: string | null }): Promise<void> {
-    const { rollout, upgrades, store } = this.deps;
+    this.activationNow(action, options);
+    await this.deps.store.flush();
+  }
+
+  /** Pause, Resume or Abort on the projections (see `activateNow`). */
+  activationNow(action: 'pause' | 'resume' | 'abort', options: { reason?: string; windowEnd?: string | null }): void {
+    const { rollout, upgrades } = this.deps;
     const latest = upgrades.latest();
     if (!latest || latest.stage !== 'Reload') throw new UpgradeConflictError('No activation is in progress.');
     if (action === 'pause') rollout.pause(latest.id, options.reason ?? 'paused by the administrator');
     else if (action === 'resume') rollout.resume(latest.id, options.windowEnd ?? null);
     else rollout.abort(latest.id);
-    await store.flush();
   }
 
   /** Cancel: every AP of the run stops; resolves once the cancel is written. */
   async cancel(): Promise<void> {
+    this.cancelNow();
+    await this.deps.store.flush();
+  }
+
+  /** Cancel on the projections (see `activateNow`). */
+  cancelNow(): void {
     const { deps } = this;
     const latest = deps.upgrades.latest();
     const run = deps.run();
@@ -70,7 +89,6 @@ export class UpgradeCommands {
     // The stage moves last, so the counts it keeps for the history are the rows as the cancel left them.
     deps.stages.move(latest.id, latest.stage, 'Cancelled', CANCEL_REASON);
     deps.log.write(syslogText.upgrade(CANCEL_REASON, 'warning'));
-    await deps.store.flush();
   }
 
   /**
@@ -79,12 +97,19 @@ export class UpgradeCommands {
    * stops it, and the others go on (the APs stopped are returned).
    */
   async abortSiteTag(siteTag: string): Promise<AccessPointRecord[] | null> {
+    const stopped = this.abortSiteTagNow(siteTag);
+    await this.deps.store.flush();
+    return stopped;
+  }
+
+  /** A site tag's abort on the projections (see `activateNow`). */
+  abortSiteTagNow(siteTag: string): AccessPointRecord[] | null {
     const { deps } = this;
     const latest = deps.upgrades.latest();
     const run = deps.run();
     if (!latest || !isCancellable(latest.stage) || !run || run.id !== latest.id) throw new UpgradeConflictError('No predownload is in progress.');
     if (targetsAreSiteTag(latest.targets, siteTag)) {
-      await this.cancel();
+      this.cancelNow();
       return null;
     }
     const stopped: AccessPointRecord[] = [];

@@ -56,7 +56,8 @@ export class UpgradeOrchestrator {
   /** The image download at join, for APs that join while no predownload or activation runs. */
   private readonly joinDownloads: JoinImageDownload;
   private readonly starts: PredownloadStart;
-  private readonly commands: UpgradeCommands;
+  /** The commands, also in their synchronous form that server/app composes with an audit line in one flush. */
+  readonly commands: UpgradeCommands;
   private readonly joins: ApJoinRouting;
 
   constructor(private readonly deps: OrchestratorDeps) {

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { imageDownloadProfileInputSchema, toProfileView } from '../../lib/imageDownloadProfile';
-import { describeProfileChanges } from '../auth/profileChanges';
+import { describeProfileChanges } from '../app/audit/profileChanges';
 import { rotateSecretKey } from '../keyRotation/rotateSecretKey';
 import { generateSecretKey, loadSecretBox, SecretBox } from '../secrets/secretBox';
 import { openDataDirStore } from './store';

@@ -1,6 +1,6 @@
 import type { ScheduledActionName, ScheduledView } from '../../lib/rollout';
 import type { ScheduledActionTable } from './schema';
-import type { Executor } from './store';
+import { afterCommit, type Executor } from './store';
 import { ChangedRecords, type UnitOfWork } from './unitOfWork';
 
 export type ScheduleState = 'pending' | 'started' | 'cancelled' | 'failed';
@@ -64,8 +64,11 @@ export class ScheduleRepository {
       .returningAll()
       .executeTakeFirstOrThrow();
     const record = fromRow(row);
-    this.held.set(record.id, record);
-    this.refresh();
+    // Held once the row is committed: a use case writes it in one transaction with its audit line, which may roll back.
+    afterCommit(db, () => {
+      this.held.set(record.id, record);
+      this.refresh();
+    });
     return record;
   }
 

@@ -12,7 +12,7 @@ import {
   type LoggingTransport,
   type LoggingView,
 } from '../../lib/loggingSettings';
-import type { AuditLog } from '../auth/auditLog';
+import { auditedBy, type AuditLog } from '../app/audit/auditLog';
 import type { EventLine } from '../store/eventLog';
 import type { LoggingSettingsRepository } from '../store/loggingSettingsRepository';
 import { loggingLines } from './loggingLines';
@@ -97,7 +97,7 @@ export class LoggingService {
     // The settings and their audit line in one transaction; the forwarder follows what was committed.
     await this.deps.repository.transaction(async (tx) => {
       await this.deps.repository.save(settings, tx);
-      if (changes.length > 0) await this.deps.audit.record({ username: actor.username, sourceAddress: actor.sourceAddress, action: 'logging.change', detail: changes.join('; ') }, tx);
+      if (changes.length > 0) await this.deps.audit.record(auditedBy(actor, 'logging.change', changes.join('; ')), tx);
     });
     const { started, stopped } = this.deps.forwarder.apply(settings);
     const by = `${actor.username} from ${actor.sourceAddress}`;

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { AuditLog } from '../../auth/auditLog';
+import { AuditLog } from '../../app/audit/auditLog';
 import { AuthService } from '../../auth/authService';
 import { HostnameStore } from '../../cli/hostname';
 import { SshKeys } from '../../cli/sshKeys';
@@ -116,7 +116,7 @@ describe('an old SQLite install', () => {
       const users = new UserRepository();
       expect((await users.list(db)).map((user) => `${user.username} ${user.role}`)).toEqual(['admin admin', 'Operator monitor']);
       expect(await users.find(db, 'OPERATOR')).toMatchObject({ username: 'Operator' });
-      const auth = new AuthService(db);
+      const auth = new AuthService(db, new AuditLog(db));
       expect(await auth.login('admin', 'Kestrel-Harbor-Lantern-42', '127.0.0.1')).toMatchObject({ ok: true });
       expect(await db.selectFrom('auth_session').select('username').execute()).toHaveLength(2);
       expect(await loginThrottleRows.lockedUntil(db, 'mallory')).toBeGreaterThan(1_700_000_000_000);

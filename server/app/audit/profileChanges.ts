@@ -1,5 +1,5 @@
-import type { ImageDownloadProfile } from '../../lib/imageDownloadProfile';
-import { profileFieldValues } from '../../lib/profilePatch';
+import type { ImageDownloadProfile } from '../../../lib/imageDownloadProfile';
+import { profileFieldValues } from '../../../lib/profilePatch';
 
 /**
  * How the audit trail names a field whose value it must not print: secrets, and the CA certificate

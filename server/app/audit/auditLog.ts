@@ -1,7 +1,7 @@
-import { spreadsheetSafeWords } from '../../lib/validations/safeText';
-import { auditRows, type AuditRow } from '../store/auditRepository';
-import type { Executor } from '../store/store';
-import { plainAddress } from '../../lib/netAddress';
+import { spreadsheetSafeWords } from '../../../lib/validations/safeText';
+import { auditRows, type AuditRow } from '../../store/auditRepository';
+import type { Executor } from '../../store/store';
+import { plainAddress } from '../../../lib/netAddress';
 
 export const AUDIT_ACTIONS = [
   'login',
@@ -47,6 +47,11 @@ export interface AuditRecord {
   detail?: string;
 }
 
+/** The audit line of a change someone asked for: their name and address, what they did. Every use case audits through this. */
+export function auditedBy(actor: { username: string; sourceAddress: string }, action: AuditAction, detail: string): AuditRecord {
+  return { username: actor.username, sourceAddress: actor.sourceAddress, action, detail };
+}
+
 export interface AuditEntry {
   id: number;
   time: string;
@@ -88,15 +93,19 @@ export class AuditLog {
   ) {}
 
   /** Writes one entry; `db` may be the transaction of the change it records. */
-  async record({ username, sourceAddress, action, detail = '' }: AuditRecord, db: Executor = this.db): Promise<AuditEntry> {
-    const row = await auditRows.insert(db, {
+  async record(record: AuditRecord, db: Executor = this.db): Promise<AuditEntry> {
+    return toEntry(await auditRows.insert(db, this.rowOf(record)));
+  }
+
+  /** The row an entry is written as, its time taken now (the write-behind stages it to write later). */
+  rowOf({ username, sourceAddress, action, detail = '' }: AuditRecord): Omit<AuditRow, 'id'> {
+    return {
       time: new Date(this.now()).toISOString(),
       username: clean(username, 64) || '-',
       source_address: cleanAddress(sourceAddress),
       action,
       detail: clean(detail, 2000),
-    });
-    return toEntry(row);
+    };
   }
 
   /** The most recent entries, oldest first. */

@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { EMPTY_PROFILE, type StoredProfile } from '../store/profileRepository';
+import { EMPTY_PROFILE, type StoredProfile } from '../../store/profileRepository';
 import { AuditLog } from './auditLog';
 import { describeProfileChanges } from './profileChanges';
-import { openTestStore } from '../sim/testing/testStores';
+import { openTestStore } from '../../sim/testing/testStores';
 
 let store: Awaited<ReturnType<typeof openTestStore>>;
 let clock: number;

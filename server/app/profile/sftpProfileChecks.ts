@@ -1,6 +1,6 @@
 import ssh2 from 'ssh2';
-import type { FieldIssue, ImageDownloadProfile, ImageDownloadProfilePatch } from '../../lib/imageDownloadProfile';
-import { SecretBoxError, type SecretBox } from '../secrets/secretBox';
+import type { FieldIssue, ImageDownloadProfile, ImageDownloadProfilePatch } from '../../../lib/imageDownloadProfile';
+import { SecretBoxError, type SecretBox } from '../../secrets/secretBox';
 
 // Node's ESM loader does not expose ssh2's CommonJS `utils` as a named export.
 const { utils } = ssh2;
