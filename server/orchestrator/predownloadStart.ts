@@ -1,3 +1,4 @@
+import { sentence } from '../../lib/serverSentences';
 import fs from 'node:fs';
 import path from 'node:path';
 import { backupReplacementOf } from '../../lib/backupReplacement';
@@ -80,13 +81,13 @@ export class PredownloadStart {
       mode: profile.mode,
       imageUrl,
       parallelMode: profile.parallelMode,
-      message: `Predownload from ${imageUrl} to ${describeTargets(targets)}`,
+      message: targets && describeTargets(targets) !== describeTargets(null) ? sentence('predownloadTargets', { imageUrl, targets: describeTargets(targets) }) : sentence('predownloadEveryAp', { imageUrl }),
       origin,
       targets,
     });
     // An upgrade waiting for Activate ends here, replaced: its history says by which one.
     if (superseded?.stage === 'Activate') {
-      deps.stages.move(superseded.id, 'Activate', 'Superseded', `Superseded by upgrade ${record.id} before it was activated`, { supersededBy: record.id });
+      deps.stages.move(superseded.id, 'Activate', 'Superseded', sentence('supersededBefore', { id: record.id }), { supersededBy: record.id });
     }
     if (bundle.ok) deps.upgrades.setTargets(record.id, bundle.version, null);
     const cacheDir = path.join(cacheRoot, `upgrade-${record.id}`);
