@@ -31,8 +31,7 @@ export const SERVER_SENTENCES = {
   reloadingInWaves: 'Reloading the network to {version} in waves',
   activationAborted: 'Activation aborted: {joined} AP(s) run {version}, {failed} failed, {waiting} still run the old version with {version} as backup image',
   reloadFailedAps: '{failed} AP(s) did not come back running {version}',
-  networkCompleted:
-    '{running} of {total} {total, plural, one {AP} other {APs}} {running, plural, one {runs} other {run}} {version}{others}; controller running {controllerVersion}',
+  networkCompleted: '{running} of {total} {total, plural, one {AP} other {APs}} {running, plural, one {runs} other {run}} {version}{others}; controller running {controllerVersion}',
   stillRunsNotSupported: '{count} not supported by the release still {count, plural, one {runs} other {run}} {version}',
   stillRunsFailed: '{count} failed still {count, plural, one {runs} other {run}} {version}',
   stillRunsNotActivated: '{count} not activated still {count, plural, one {runs} other {run}} {version}',
@@ -41,6 +40,19 @@ export const SERVER_SENTENCES = {
   stillRunsNotPredownloaded: '{count} not predownloaded still {count, plural, one {runs} other {run}} {version}',
   resultCompletedOn: 'Completed on {running} of {total} APs',
   resultSupersededBy: 'Superseded by upgrade {id}',
+
+  // Refusals of the API that the page shows as they come: `error` keeps these words, `code` and `params` follow.
+  loginIncomplete: 'Enter a user name and a password',
+  monitorReadOnly: 'Your role (monitor) can look but not change anything: ask an admin.',
+  apNotOnList: 'AP {mac} is not on the AP authorization list',
+  apChangeInvalid: 'Invalid change',
+  enrolmentTokenInvalid: 'Invalid enrolment token',
+  tokenIdInvalid: 'Not a token id',
+  noEnrolmentToken: 'No enrolment token {id}',
+  noUser: 'No user {username}',
+  publicKeyInvalid: 'Invalid public key',
+  sshKeyExists: '{username} already has this key',
+  noSshKey: 'No such key for {username}',
 } as const;
 
 export type SentenceCode = keyof typeof SERVER_SENTENCES;
@@ -100,6 +112,15 @@ const sayEnglish: SayOne = (code, params) => {
   if (!format) ENGLISH.set(code, (format = new IntlMessageFormat(SERVER_SENTENCES[code], 'en')));
   return String(format.format(params));
 };
+
+/**
+ * An API refusal's body: the English `error` as scripts know it (then anything else it says), then the
+ * code and its parameters (added after it, and the parameters only when there are some) for the page to say it in its language.
+ */
+export function refusalBody<Extra extends object = object>(said: Sentence, extra?: Extra): { error: string; code: string; params?: Sentence['params'] } & Extra {
+  const coded = Object.keys(said.params).length > 0 ? { code: said.code, params: said.params } : { code: said.code };
+  return { error: englishOf(said), ...(extra as Extra), ...coded };
+}
 
 /** The English the server writes for a sentence (API, CLI, syslog, history). */
 export function englishOf(value: Sentence): string {

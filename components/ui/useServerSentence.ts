@@ -1,5 +1,6 @@
 import { useTranslations } from 'next-intl';
 import { useCallback } from 'react';
+import type { ApiFailure } from '@/components/api/jsonRequest';
 import { isSentenceCode, renderSentence, type Sentence } from '@/lib/serverSentences';
 
 /**
@@ -18,4 +19,10 @@ export function useServerSentence(): (said: Sentence | null | undefined, english
     },
     [t],
   );
+}
+
+/** An API refusal in the page's language when its code is one of the server's sentences; else its English words. */
+export function useRefusalText(): (failure: Pick<ApiFailure, 'error' | 'code' | 'params'>) => string {
+  const say = useServerSentence();
+  return useCallback((failure) => (failure.code ? say({ code: failure.code, params: failure.params ?? {} }, failure.error) : failure.error), [say]);
 }
