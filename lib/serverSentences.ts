@@ -41,6 +41,19 @@ export const SERVER_SENTENCES = {
   resultCompletedOn: 'Completed on {running} of {total} APs',
   resultSupersededBy: 'Superseded by upgrade {id}',
 
+  // The last catalog check's sentence and each image type's line (Check for New Version).
+  catalogNotChecked: 'Not checked yet: press Check for New Version.',
+  catalogNoUrl: 'No catalog URL: fill the CCO settings and save them first.',
+  /** `reason` is the catalog's or the network's own words. */
+  catalogCheckFailed: 'Failed to check for new version at {url}: {reason}',
+  catalogNoAp: 'No AP has joined: nothing to check.',
+  catalogUpToDate: 'Already running the latest release for every image type.',
+  catalogNewVersion: 'New version available: latest {latest}, recommended {recommended}, for {newer} of {total} image types.',
+  catalogNewVersionNoRecommended: 'New version available: latest {latest}, recommended none, for {newer} of {total} image types.',
+  noteNotSupported: 'Not Supported: the catalog has no release for image type {imageType}',
+  noteLatest: 'Already running the latest release {version}',
+  noteJoinedAfterCheck: 'Joined after the last check: press Check for New Version',
+
   // Refusals of the API that the page shows as they come: `error` keeps these words, `code` and `params` follow.
   loginIncomplete: 'Enter a user name and a password',
   monitorReadOnly: 'Your role (monitor) can look but not change anything: ask an admin.',
