@@ -20,9 +20,7 @@ describe("an upgrade's outcome", () => {
     ];
     const counts = countUpgradeAps(fleet, { id: 7, targetVersion: '17.18.1.2' });
     expect(counts).toMatchObject({ total: 6, joined: 4, notSupported: 2, runningTarget: 4 });
-    expect(englishOf(networkCompletedSentence(counts, '17.18.1.2', '17.18.1.2'))).toBe(
-      '4 of 6 APs run 17.18.1.2; 2 not supported by the release still run 17.12.1.5; controller running 17.18.1.2',
-    );
+    expect(englishOf(networkCompletedSentence(counts, '17.18.1.2', '17.18.1.2'))).toBe('4 of 6 APs run 17.18.1.2; 2 not supported by the release still run 17.12.1.5; controller running 17.18.1.2');
     expect(upgradeResultText('Completed', counts, null)).toBe('Completed on 4 of 6 APs');
     const all = countUpgradeAps([ap('Joined', '17.18.1.2')], { id: 7, targetVersion: '17.18.1.2' });
     expect(englishOf(networkCompletedSentence(all, '17.18.1.2', '17.18.1.1'))).toBe('1 of 1 AP runs 17.18.1.2; controller running 17.18.1.1');

@@ -81,7 +81,8 @@ export class PredownloadStart {
       mode: profile.mode,
       imageUrl,
       parallelMode: profile.parallelMode,
-      message: targets && describeTargets(targets) !== describeTargets(null) ? sentence('predownloadTargets', { imageUrl, targets: describeTargets(targets) }) : sentence('predownloadEveryAp', { imageUrl }),
+      message:
+        targets && describeTargets(targets) !== describeTargets(null) ? sentence('predownloadTargets', { imageUrl, targets: describeTargets(targets) }) : sentence('predownloadEveryAp', { imageUrl }),
       origin,
       targets,
     });

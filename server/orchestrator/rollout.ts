@@ -215,12 +215,7 @@ export class Rollout {
       const counts = this.deps.stages.countAps(upgradeId);
       const waiting = counts.notRunningTarget.filter((group) => group.status === 'Complete').reduce((sum, group) => sum + group.count, 0);
       const joined = counts.runningTarget;
-      this.deps.stages.move(
-        upgradeId,
-        'Reload',
-        'Cancelled',
-        sentence('activationAborted', { joined, version: String(upgrade.targetVersion), failed, waiting }),
-      );
+      this.deps.stages.move(upgradeId, 'Reload', 'Cancelled', sentence('activationAborted', { joined, version: String(upgrade.targetVersion), failed, waiting }));
     } else if (failed > 0) {
       this.deps.stages.move(upgradeId, 'Reload', 'Failed', sentence('reloadFailedAps', { failed, version: String(upgrade.targetVersion) }));
     } else {
