@@ -1,6 +1,5 @@
 'use client';
 
-import { useServerSentence } from '@/components/ui/useServerSentence';
 import { useTranslations } from 'next-intl';
 import { useStageResultText } from '@/components/software-upgrade/useStageResultText';
 import { useEffect, useState } from 'react';
@@ -9,6 +8,7 @@ import { requestJson } from '@/components/api/jsonRequest';
 import { Alert } from '@/components/ui/Alert';
 import { Button } from '@/components/ui/Button';
 import { Panel } from '@/components/ui/Panel';
+import { useServerSentence } from '@/components/ui/useServerSentence';
 import { upgradeHistoryDetailSchema, upgradeHistoryEntrySchema, type UpgradeHistoryDetail, type UpgradeHistoryEntry } from '@/lib/upgradeHistory';
 import { formatDateTime, localTimeZone } from '@/lib/dateTime';
 

@@ -1,6 +1,6 @@
-import { englishOf, sentence } from '../../lib/serverSentences';
 import os from 'node:os';
 import { compareVersions, type CatalogCheckResult, type CatalogRelease, type FirmwareCheckRequest, type FirmwareCheckResponse } from '../../lib/firmwareCatalog';
+import { englishOf, sentence } from '../../lib/serverSentences';
 import type { AccessPointRecord } from '../store/accessPointRepository';
 
 type CheckedImageType = FirmwareCheckResponse['imageTypes'][number];

@@ -1,4 +1,3 @@
-import { refusalBody, sentence, type Sentence } from '../../lib/serverSentences';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AuthService } from '../auth/authService';
 import { sessionIdFromCookie } from '../auth/cookies';
@@ -10,6 +9,7 @@ import { ACTOR_HEADER, SECURE_TRANSPORT_HEADER, SOURCE_HEADER, type RequestActor
 import { isSecureTransport } from './transport';
 import type { AccessKind, AccessLimiter } from '../auth/sourceLimiter';
 import { plainAddress } from '../../lib/netAddress';
+import { refusalBody, sentence, type Sentence } from '../../lib/serverSentences';
 
 export function sourceAddressOf(req: IncomingMessage): string {
   return plainAddress(req.socket.remoteAddress);

@@ -1,7 +1,7 @@
-import { sentence, type Sentence } from '../../lib/serverSentences';
 import { CONTROLLER_VERSION_FILE, VERSION_FILE, isImageType } from '../../lib/imageBundle';
 import type { ImageKind } from '../../lib/capwapEvents';
 import { PREDOWNLOAD_ACTIVE, PREDOWNLOAD_RESTARTABLE, retryNowCount } from '../../lib/predownloadStatus';
+import { sentence, type Sentence } from '../../lib/serverSentences';
 import { isCancellable } from '../../lib/upgradeStage';
 import type { AccessPointRecord } from '../fleet/accessPoint';
 import { APPROVE_BUNDLE_PATH, describeBundleFiles } from '../../lib/bundleApproval';

@@ -1,9 +1,9 @@
-import { sentence } from '../../lib/serverSentences';
 import fs from 'node:fs';
 import path from 'node:path';
 import { backupReplacementOf } from '../../lib/backupReplacement';
 import { VERSION_FILE } from '../../lib/imageBundle';
 import { describeTargets, targetsMatcher, type PredownloadTargets } from '../../lib/rollout';
+import { sentence, type Sentence } from '../../lib/serverSentences';
 import { runsVersion } from '../../lib/upgradeOutcome';
 import { isUpgradeBusy, upgradeBusyMessage, type UpgradeStage } from '../../lib/upgradeStage';
 import type { ConsoleConfig } from '../config';
@@ -48,6 +48,12 @@ export interface StartHooks {
   yieldJoinDownloads(reason: string): void;
 }
 
+/** The upgrade's first line: every AP, or the targets in their own words (site tags, image types, models stay as typed). */
+function startSentence(imageUrl: string, targets: PredownloadTargets | null | undefined): Sentence {
+  const described = describeTargets(targets);
+  return described === describeTargets(null) ? sentence('predownloadEveryAp', { imageUrl }) : sentence('predownloadTargets', { imageUrl, targets: described });
+}
+
 /**
  * Save & Download. The bundle's version is read first, so that a predownload of the version some
  * APs already run is refused until the admin confirms it (a schedule, which cannot ask, leaves
@@ -81,8 +87,7 @@ export class PredownloadStart {
       mode: profile.mode,
       imageUrl,
       parallelMode: profile.parallelMode,
-      message:
-        targets && describeTargets(targets) !== describeTargets(null) ? sentence('predownloadTargets', { imageUrl, targets: describeTargets(targets) }) : sentence('predownloadEveryAp', { imageUrl }),
+      message: startSentence(imageUrl, targets),
       origin,
       targets,
     });

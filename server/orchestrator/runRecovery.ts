@@ -1,6 +1,6 @@
-import { sentence } from '../../lib/serverSentences';
 import fs from 'node:fs';
 import { PREDOWNLOAD_ACTIVE } from '../../lib/predownloadStatus';
+import { sentence } from '../../lib/serverSentences';
 import { isCancellable } from '../../lib/upgradeStage';
 import type { ConsoleConfig } from '../config';
 import type { ApRegistry } from '../capwap/apRegistry';

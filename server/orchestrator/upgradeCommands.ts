@@ -1,5 +1,5 @@
-import { englishOf, sentence } from '../../lib/serverSentences';
 import { targetsAreSiteTag, type ActivationOptions } from '../../lib/rollout';
+import { englishOf, sentence } from '../../lib/serverSentences';
 import { isCancellable } from '../../lib/upgradeStage';
 import type { AccessPointRecord, AccessPointRepository } from '../store/accessPointRepository';
 import type { EventLog } from '../store/eventLog';
