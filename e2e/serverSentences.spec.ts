@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { IntlMessageFormat } from 'intl-messageformat';
 import { expect, test, type Browser, type Page } from '@playwright/test';
+import ssh2 from 'ssh2';
 import { ADMIN_PASSWORD, startConsole, type ConsoleProcess } from './consoleProcess';
 
 const IMAGE_PATH = '/EWC/17_12_1_5';
@@ -135,5 +136,26 @@ test.describe("The server's sentences and the account's language", () => {
     expect(await refused.json()).toMatchObject({ error: 'Language must be one of en, es, fr, zh-CN', code: 'localeInvalid' });
     await again.reload();
     await expect(again.locator('html')).toHaveAttribute('lang', 'fr');
+  });
+
+  test('a refusal the API gives a code, said in Spanish on the page while the API keeps its English', async ({ browser }) => {
+    consoleProcess = await startConsole();
+    const page = await freshPage(browser);
+    await logInAs(page, consoleProcess, 'admin', ADMIN_PASSWORD);
+    await page.getByTestId('language-picker').selectOption('es');
+    await expect(page.locator('html')).toHaveAttribute('lang', 'es');
+    const es = catalogue('es');
+    await page.getByRole('link', { name: es.nav.userAdministration }).click();
+    const form = page.getByRole('form', { name: es.sshKeys.addForm });
+    const publicKey = ssh2.utils.generateKeyPairSync('ed25519', { comment: 'noc@laptop' }).public;
+    for (const attempt of [1, 2]) {
+      await form.getByLabel(es.sshKeys.publicKey, { exact: true }).fill(publicKey);
+      await form.getByRole('button', { name: es.sshKeys.addKey }).click();
+      if (attempt === 1) await expect(page.getByTestId('ssh-keys-message')).toContainText('ssh-ed25519');
+    }
+    await expect(page.getByTestId('ssh-keys-message')).toHaveText(say('es', 'sshKeyExists', { username: 'admin' }));
+    const refused = await page.request.post(`${consoleProcess.url}/api/users/admin/ssh-keys`, { headers: { origin: consoleProcess.url }, data: { publicKey } });
+    expect(refused.status()).toBe(409);
+    expect(await refused.json()).toEqual({ error: 'admin already has this key', code: 'sshKeyExists', params: { username: 'admin' } });
   });
 });
