@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { sentenceSchema } from './serverSentences';
 
 /**
  * The firmware catalog protocol, modelled on the exchange an Aruba cluster has with its
@@ -203,9 +204,13 @@ export const catalogCheckResultSchema = z.object({
       recommended: releaseSummarySchema,
       /** The controller's line for this image type: `Not Supported: …`, `Already running the latest release …`, or null. */
       note: z.string().nullable(),
+      /** The note's code and parameters for the page's language; null for checks stored before they were kept. */
+      noteSentence: sentenceSchema.nullable().default(null),
     }),
   ),
   message: z.string(),
+  /** The message's code and parameters for the page's language; null for checks stored before they were kept. */
+  messageSentence: sentenceSchema.nullable().default(null),
   /** Set when the certificate could not be verified: what the admin checks before trusting it once. */
   certificate: z.object({ fingerprint: z.string(), subject: z.string(), issuer: z.string() }).nullable(),
   ok: z.boolean(),

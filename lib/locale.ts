@@ -1,3 +1,6 @@
+import { z } from 'zod';
+import { FIELD_MESSAGES } from './validations/fieldMessages';
+
 /**
  * The page's languages and how one is chosen for a request. Both the server (the request's locale)
  * and the page (the language picker) read this, so the list and the cookie's name live here once.
@@ -15,6 +18,9 @@ export const LOCALE_COOKIE_MAX_AGE_SECONDS = 365 * 24 * 3600;
 
 /** Each language named in itself, as a picker shows it to someone who cannot read the others. */
 export const LOCALE_NAMES: Record<Locale, string> = { en: 'English', es: 'Español', fr: 'Français', 'zh-CN': '简体中文' };
+
+/** What the picker sends to remember a language for the logged-in account (`PUT /api/auth/locale`). */
+export const accountLocaleSchema = z.object({ locale: z.enum(LOCALES, { message: FIELD_MESSAGES.localeInvalid }) });
 
 export function isLocale(value: unknown): value is Locale {
   return typeof value === 'string' && (LOCALES as readonly string[]).includes(value);
@@ -51,10 +57,7 @@ export function negotiateLocale(acceptLanguage: string | null | undefined): Loca
 }
 
 export interface LocaleSources {
-  /**
-   * The logged-in account's remembered language. Nothing stores it yet (it needs a column in the
-   * users table); the request passes undefined until the store has one, and it then wins over the rest.
-   */
+  /** The logged-in account's remembered language (the users table's `locale`): it wins over the rest. */
   account?: string | null;
   /** The picker's cookie: this browser's last choice. */
   cookie?: string | null;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ROLLOUT_STRATEGIES } from './rollout';
+import { sentenceSchema } from './serverSentences';
 import { upgradeApCountsSchema } from './upgradeOutcome';
 import { UPGRADE_STAGES } from './upgradeStage';
 
@@ -12,6 +13,8 @@ export const upgradeHistoryEntrySchema = z.object({
   stage: z.enum(UPGRADE_STAGES),
   /** How it ended, in words: "Completed" only when every AP of the upgrade runs its version (upgradeResultText). */
   result: z.string(),
+  /** The result's code and parameters when it says more than the stage's name (the page's language; the CSV keeps `result`). */
+  resultSentence: sentenceSchema.nullable(),
   /** The upgrade that replaced it while it waited at Activate. */
   supersededBy: z.number().int().nullable(),
   mode: z.string(),
@@ -25,6 +28,8 @@ export const upgradeHistoryEntrySchema = z.object({
   finishedAt: z.string().nullable(),
   durationSeconds: z.number().nullable(),
   message: z.string().nullable(),
+  /** The message's code and parameters; null for upgrades written before they were kept. */
+  messageSentence: sentenceSchema.nullable(),
   waveCount: z.number().int(),
   /** Its APs that failed (to predownload or to come back after the reload), as their rows show them. */
   failedAps: z.number().int(),

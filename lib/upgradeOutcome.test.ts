@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { backupReplacementOf, describeBackupReplacement } from './backupReplacement';
 import { planRetry, retryNote } from './predownloadStatus';
-import { countUpgradeAps, describeNetworkOutcome, upgradeResultText, type VersionedAp } from './upgradeOutcome';
+import { englishOf } from './serverSentences';
+import { countUpgradeAps, networkCompletedSentence, upgradeResultText, type VersionedAp } from './upgradeOutcome';
 
 const ap = (predownloadStatus: VersionedAp['predownloadStatus'], primaryImage: string, upgradeId: number | null = 7): VersionedAp => ({ predownloadStatus, primaryImage, upgradeId });
 
@@ -19,10 +20,10 @@ describe("an upgrade's outcome", () => {
     ];
     const counts = countUpgradeAps(fleet, { id: 7, targetVersion: '17.18.1.2' });
     expect(counts).toMatchObject({ total: 6, joined: 4, notSupported: 2, runningTarget: 4 });
-    expect(describeNetworkOutcome(counts, '17.18.1.2')).toBe('4 of 6 APs run 17.18.1.2; 2 not supported by the release still run 17.12.1.5');
+    expect(englishOf(networkCompletedSentence(counts, '17.18.1.2', '17.18.1.2'))).toBe('4 of 6 APs run 17.18.1.2; 2 not supported by the release still run 17.12.1.5; controller running 17.18.1.2');
     expect(upgradeResultText('Completed', counts, null)).toBe('Completed on 4 of 6 APs');
     const all = countUpgradeAps([ap('Joined', '17.18.1.2')], { id: 7, targetVersion: '17.18.1.2' });
-    expect(describeNetworkOutcome(all, '17.18.1.2')).toBe('1 of 1 AP runs 17.18.1.2');
+    expect(englishOf(networkCompletedSentence(all, '17.18.1.2', '17.18.1.1'))).toBe('1 of 1 AP runs 17.18.1.2; controller running 17.18.1.1');
     expect(upgradeResultText('Completed', all, null)).toBe('Completed');
   });
 

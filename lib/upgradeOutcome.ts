@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { PREDOWNLOAD_STATUSES, type PredownloadStatus } from './predownloadStatus';
+import { englishOf, sentence, sentenceItem, type Sentence, type SentenceCode } from './serverSentences';
 import { UPGRADE_STAGE_LABEL, type UpgradeStage } from './upgradeStage';
 
 /** What these rules read of an AP. */
@@ -87,26 +88,30 @@ export function countUpgradeAps(fleet: Iterable<VersionedAp>, upgrade: { id: num
   return counts;
 }
 
-const WHY_NOT: Partial<Record<PredownloadStatus, string>> = {
-  NotSupported: 'not supported by the release',
-  Failed: 'failed',
-  Complete: 'not activated',
-  Aborted: 'aborted',
-  Reloading: 'still reloading',
+/** The sentence saying why the others do not run the version, by their status. */
+const STILL_RUNS: Partial<Record<PredownloadStatus, SentenceCode>> = {
+  NotSupported: 'stillRunsNotSupported',
+  Failed: 'stillRunsFailed',
+  Complete: 'stillRunsNotActivated',
+  Aborted: 'stillRunsAborted',
+  Reloading: 'stillRunsReloading',
 };
 
-const runs = (n: number) => (n === 1 ? 'runs' : 'run');
+/** "4 of 6 APs run 17.18.1.2; 2 not supported by the release still run 17.12.1.5; controller running …": only APs that run X are said to. */
+export function networkCompletedSentence(counts: UpgradeApCounts, targetVersion: string | null, controllerVersion: string): Sentence {
+  const others = counts.notRunningTarget.map(({ status, version, count: n }) => sentenceItem(STILL_RUNS[status] ?? 'stillRunsNotPredownloaded', { count: n, version }));
+  return sentence('networkCompleted', { running: counts.runningTarget, total: counts.total, version: targetVersion ?? 'the new version', others, controllerVersion });
+}
 
-/** "4 of 6 APs run 17.18.1.2; 2 not supported by the release still run 17.12.1.5": only APs that run X are said to. */
-export function describeNetworkOutcome(counts: UpgradeApCounts, targetVersion: string | null): string {
-  const head = `${counts.runningTarget} of ${counts.total} AP${counts.total === 1 ? '' : 's'} ${runs(counts.runningTarget)} ${targetVersion ?? 'the new version'}`;
-  const rest = counts.notRunningTarget.map(({ status, version, count: n }) => `${n} ${WHY_NOT[status] ?? 'not predownloaded'} still ${runs(n)} ${version}`);
-  return [head, ...rest].join('; ');
+/** How it ended when that says more than the stage's name ("Completed on 4 of 6 APs", "Superseded by upgrade 3"), else null. */
+export function upgradeResultSentence(stage: UpgradeStage, counts: UpgradeApCounts | null, supersededBy: number | null): Sentence | null {
+  if (stage === 'Superseded' && supersededBy !== null) return sentence('resultSupersededBy', { id: supersededBy });
+  if (stage === 'Completed' && counts && counts.runningTarget < counts.total) return sentence('resultCompletedOn', { running: counts.runningTarget, total: counts.total });
+  return null;
 }
 
 /** The result an engineer reads in the history and the stage panel: "Completed" only when every AP of the upgrade runs its version. */
 export function upgradeResultText(stage: UpgradeStage, counts: UpgradeApCounts | null, supersededBy: number | null): string {
-  if (stage === 'Superseded') return supersededBy === null ? UPGRADE_STAGE_LABEL.Superseded : `Superseded by upgrade ${supersededBy}`;
-  if (stage === 'Completed' && counts && counts.runningTarget < counts.total) return `Completed on ${counts.runningTarget} of ${counts.total} APs`;
-  return UPGRADE_STAGE_LABEL[stage];
+  const said = upgradeResultSentence(stage, counts, supersededBy);
+  return said ? englishOf(said) : UPGRADE_STAGE_LABEL[stage];
 }

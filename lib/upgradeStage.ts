@@ -1,4 +1,5 @@
 import type { BundleApproval } from './bundleApproval';
+import type { Sentence } from './serverSentences';
 import { labelsOf } from './labels';
 import type { RolloutStrategy, RolloutView, ScheduledView, WaveView } from './rollout';
 
@@ -108,8 +109,12 @@ export interface UpgradeView {
   startedAt: string | null;
   finishedAt: string | null;
   message: string | null;
+  /** The message's code and parameters, for the page's language; null for an older row (the page shows `message`). */
+  messageSentence: Sentence | null;
   /** How it ended, in the history's words: "Completed" only when every AP of the upgrade runs its version (see upgradeResultText). */
   result: string | null;
+  /** The result's code and parameters when it says more than the stage's name. */
+  resultSentence: Sentence | null;
   /** Fetches from the image server under way, so a slow WAN transfer is visible before any AP receives a byte. */
   fetches: ImageFetchProgress[];
   /** While a predownload runs: APs receiving now, APs waiting for a slot, and the slot limit. */

@@ -8,6 +8,7 @@ import { installApis } from './http/consoleAccess';
 import { RequestGate } from './http/requestGate';
 import { LoggingApi } from './http/loggingApi';
 import { SshKeysApi } from './http/sshKeysApi';
+import { AccountLocaleApi } from './http/accountLocaleApi';
 import { loadTrustedVendorKeys } from './imageSigning/imageManifest';
 import { RestconfAuth } from './restconf/restconfAuth';
 import { RestconfServer } from './restconf/restconfServer';
@@ -35,6 +36,7 @@ async function main(): Promise<void> {
     catalog: instance.catalogApi,
     imageTrust: instance.imageTrustApi,
     sshKeys: new SshKeysApi(instance.sshKeys, instance.auth),
+    accountLocale: new AccountLocaleApi(instance.store.db),
     apAuthorization: instance.apAuthorizationApi,
     logging: new LoggingApi(instance.logging),
   });

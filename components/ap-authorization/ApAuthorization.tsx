@@ -1,6 +1,7 @@
 'use client';
 
 import { useTranslations } from 'next-intl';
+import { useRefusalText } from '@/components/ui/useServerSentence';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { Alert } from '@/components/ui/Alert';
 import { Panel } from '@/components/ui/Panel';
@@ -15,6 +16,7 @@ const REFRESH_MS = 5000;
 /** The AP Authorization page's live part: the list, its actions, and the enrolment tokens. */
 export function ApAuthorization() {
   const t = useTranslations('apAuthorization');
+  const refusalText = useRefusalText();
   const [list, setList] = useState<ApAuthorizationList | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
   const [message, setMessage] = useState<ResultMessage | null>(null);
@@ -30,8 +32,8 @@ export function ApAuthorization() {
     if (result.ok) {
       setList(result.data);
       setLoadError(null);
-    } else setLoadError(result.error);
-  }, []);
+    } else setLoadError(refusalText(result));
+  }, [refusalText]);
 
   useEffect(() => {
     void reload();
@@ -44,11 +46,11 @@ export function ApAuthorization() {
       setBusy(true);
       const result = await request();
       setBusy(false);
-      setMessage(result.ok ? { tone: 'success', text: success } : { tone: 'error', text: result.error });
+      setMessage(result.ok ? { tone: 'success', text: success } : { tone: 'error', text: refusalText(result) });
       void reload();
       return result;
     },
-    [reload],
+    [reload, refusalText],
   );
 
   const onSetStatus = useCallback(

@@ -10,6 +10,8 @@ export type ApiFailure = {
   issues: FieldIssue[];
   /** The refusal's stable code, when the API gives one beside `error`: the page may say it in its language. */
   code?: string;
+  /** The code's parameters (the MAC, the user name…), when it has some. */
+  params?: Record<string, string | number>;
   /** Set when the server refused because it does not trust the image server's host key yet (a 409). */
   hostKey?: HostKeyInfo;
   /** Set when a Save & Download would replace backup images with the running version and needs the admin's confirmation (a 409). */
@@ -29,6 +31,10 @@ export const hostKeyInfoSchema = z.object({
 const errorBodySchema = z.object({
   error: z.string().min(1),
   code: z.string().min(1).max(64).optional().catch(undefined),
+  params: z
+    .record(z.string(), z.union([z.string(), z.number()]))
+    .optional()
+    .catch(undefined),
   // Malformed issues still leave the error message worth showing.
   issues: z.array(z.object({ path: z.string(), message: z.string() })).catch([]),
   hostKey: hostKeyInfoSchema.optional().catch(undefined),
@@ -49,10 +55,10 @@ function parseJson(text: string): unknown {
 function failureOf(response: Response, data: unknown): ApiFailure {
   const parsed = errorBodySchema.safeParse(data);
   if (parsed.success) {
-    const { error, code, issues, hostKey, backupReplacement } = parsed.data;
+    const { error, code, params, issues, hostKey, backupReplacement } = parsed.data;
     // Only a 409 is a host key challenge or a confirmation asked for; anything else carrying one is an ordinary failure.
     const question = response.status === 409 ? { ...(hostKey ? { hostKey } : {}), ...(backupReplacement ? { backupReplacement } : {}) } : {};
-    return { ok: false, status: response.status, error, issues, ...(code ? { code } : {}), ...question };
+    return { ok: false, status: response.status, error, issues, ...(code ? { code } : {}), ...(code && params ? { params } : {}), ...question };
   }
   const reason = response.statusText ? ` ${response.statusText}` : '';
   return { ok: false, status: response.status, error: `Request failed: HTTP ${response.status}${reason}.`, issues: [] };

@@ -1,6 +1,7 @@
 'use client';
 
 import { useTranslations } from 'next-intl';
+import { useRefusalText } from '@/components/ui/useServerSentence';
 import { useState, type FormEvent } from 'react';
 import { Button } from '@/components/ui/Button';
 import { formatClock } from '@/lib/dateTime';
@@ -10,6 +11,7 @@ import { loginRefusalSchema } from '@/lib/validations/authSchemas';
 export function LoginForm({ next }: { next: string | null }) {
   const t = useTranslations('login');
   const refusals = useTranslations('loginErrors');
+  const otherRefusal = useRefusalText();
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const [error, setError] = useState<string | null>(null);
@@ -24,7 +26,7 @@ export function LoginForm({ next }: { next: string | null }) {
     const { code, lockedUntil, error: english } = body.data;
     if (code === 'invalidCredentials') return refusals('invalidCredentials');
     if (code === 'accountLocked' && lockedUntil) return refusals('accountLocked', { time: formatClock(lockedUntil) });
-    return english;
+    return otherRefusal({ error: english, code });
   };
 
   const submit = async (event: FormEvent) => {

@@ -17,7 +17,7 @@ export async function TopBar({ user }: { user: RequestActor | null }) {
       </svg>
       <span className="topbar-product">{t('product')}</span>
       <span className="topbar-user">
-        <LanguagePicker />
+        <LanguagePicker forAccount={user !== null} />
         {user ? (
           <>
             <span data-testid="welcome">{t('welcome', { username: user.username })}</span>

@@ -6,6 +6,7 @@ import { Button } from '@/components/ui/Button';
 import { Table, type TableColumn } from '@/components/ui/Table';
 import { formatDateTimeWithZone } from '@/lib/dateTime';
 import type { CatalogCheckApi } from './useCatalogCheck';
+import { useServerSentence } from '@/components/ui/useServerSentence';
 
 type ImageTypeRow = CatalogCheckResult['imageTypes'][number];
 type Release = ImageTypeRow['latest'];
@@ -28,6 +29,7 @@ export interface CatalogCheckPanelProps {
 export function CatalogCheckPanel({ checks, releaseChoice, canCheck, onTrustCertificate }: CatalogCheckPanelProps) {
   const t = useTranslations('catalogCheck');
   const format = useFormatter();
+  const say = useServerSentence();
   const release = (r: Release) => (r ? `${r.version} (${formatMegabytes(format, r.size)})` : t('none'));
   const downloadSize = (row: ImageTypeRow, choice: string) => {
     const chosen = chosenRelease(row, choice);
@@ -42,7 +44,7 @@ export function CatalogCheckPanel({ checks, releaseChoice, canCheck, onTrustCert
     { key: 'latest', header: t('latest'), render: (r) => release(r.latest) },
     { key: 'recommended', header: t('recommended'), render: (r) => release(r.recommended) },
     { key: 'downloadSize', header: t('downloadSize'), render: (r) => downloadSize(r, releaseChoice) },
-    { key: 'note', header: t('status'), render: (r) => r.note ?? t('newVersion') },
+    { key: 'note', header: t('status'), render: (r) => (r.note === null ? t('newVersion') : say(r.noteSentence, r.note)) },
   ];
   return (
     <div className="catalog-check" data-testid="catalog-check">
@@ -54,7 +56,7 @@ export function CatalogCheckPanel({ checks, releaseChoice, canCheck, onTrustCert
       </div>
       {result && (
         <p className={result.ok ? 'catalog-check-message' : 'catalog-check-message field-error'} data-testid="catalog-check-message">
-          {result.message}
+          {say(result.messageSentence, result.message)}
         </p>
       )}
       {result?.fleetChanged && (

@@ -2,6 +2,7 @@ import { useFormatter, useTranslations } from 'next-intl';
 import { formatMegabytes } from './format';
 import type { ImageFetchProgress, UpgradeView } from '@/lib/upgradeStage';
 import { useStageResultText } from './useStageResultText';
+import { useServerSentence } from '@/components/ui/useServerSentence';
 import { cx } from '@/components/ui/cx';
 import { ProgressBar } from '@/components/ui/ProgressBar';
 import { BundleApprovalRequest } from './BundleApprovalRequest';
@@ -18,6 +19,7 @@ function orDash(value: string | null | undefined): string {
 export function UpgradeDetails({ upgrade, canChange }: { upgrade: UpgradeView | null; canChange: boolean }) {
   const t = useTranslations('upgradeDetails');
   const resultText = useStageResultText();
+  const say = useServerSentence();
   const format = useFormatter();
   const fetchText = (fetch: ImageFetchProgress) => {
     const done = formatMegabytes(format, fetch.bytes);
@@ -28,7 +30,7 @@ export function UpgradeDetails({ upgrade, canChange }: { upgrade: UpgradeView | 
       <dl className="facts">
         <div>
           <dt>{t('status')}</dt>
-          <dd data-testid="upgrade-stage">{upgrade ? resultText(upgrade.stage, upgrade.result) : '—'}</dd>
+          <dd data-testid="upgrade-stage">{upgrade ? resultText(upgrade.stage, upgrade.result, upgrade.resultSentence) : '—'}</dd>
         </div>
         <div>
           <dt>{t('targetVersion')}</dt>
@@ -61,7 +63,7 @@ export function UpgradeDetails({ upgrade, canChange }: { upgrade: UpgradeView | 
       {upgrade?.bundleApproval && <BundleApprovalRequest approval={upgrade.bundleApproval} canChange={canChange} />}
       {upgrade?.message && (
         <p className={cx('upgrade-message', `upgrade-message-${upgrade.state}`)} data-testid="upgrade-message">
-          {upgrade.message}
+          {say(upgrade.messageSentence, upgrade.message)}
         </p>
       )}
     </div>

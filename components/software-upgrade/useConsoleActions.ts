@@ -1,6 +1,7 @@
 'use client';
 
 import { useTranslations } from 'next-intl';
+import { useRefusalText } from '@/components/ui/useServerSentence';
 import { useCallback, useRef, useState } from 'react';
 import type { BackupReplacement } from '@/lib/backupReplacement';
 import type { HostKeyInfo, ImageDownloadProfileView } from '@/lib/imageDownloadProfile';
@@ -57,6 +58,7 @@ function focusFirstError(errors: FieldErrors): void {
 /** The form's and the upgrade's buttons, and the host key trust they may need first. */
 export function useConsoleActions(form: ProfileFormApi, runner: ActionRunner, applyProfile: (profile: ImageDownloadProfileView) => void): ConsoleActionsApi {
   const t = useTranslations('messages');
+  const refusalText = useRefusalText();
   const { run, inFlight, setMessage } = runner;
   const [hostKeyPrompt, setHostKeyPrompt] = useState<HostKeyPrompt | null>(null);
   const [backupPrompt, setBackupPrompt] = useState<BackupReplacement | null>(null);
@@ -74,9 +76,9 @@ export function useConsoleActions(form: ProfileFormApi, runner: ActionRunner, ap
         form.showErrors(errors);
         focusFirstError(errors);
       }
-      setMessage({ tone: 'error', text: [result.error, ...unplaced].join(' '), aboutForm: false });
+      setMessage({ tone: 'error', text: [refusalText(result), ...unplaced].join(' '), aboutForm: false });
     },
-    [form, setMessage],
+    [form, setMessage, refusalText],
   );
 
   const submitProfile = useCallback(

@@ -1,12 +1,18 @@
 import { useTranslations } from 'next-intl';
+import type { Sentence } from '@/lib/serverSentences';
 import { UPGRADE_STAGE_LABEL, type UpgradeStage } from '@/lib/upgradeStage';
+import { useServerSentence } from '@/components/ui/useServerSentence';
 
 /**
- * An upgrade's result in the page's language: the server's text is English, and when it is only the
- * stage's name ("Completed") the page says that name in its language; a result that says more
- * ("Completed on 4 of 6 APs", "Superseded by upgrade 3") is the server's words.
+ * An upgrade's result in the page's language: the stage's name when that is all it says ("Completed"),
+ * else the result's sentence ("Completed on 4 of 6 APs", "Superseded by upgrade 3"); the server's
+ * English for any other result without a code.
  */
-export function useStageResultText(): (stage: UpgradeStage, result: string | null) => string {
+export function useStageResultText(): (stage: UpgradeStage, result: string | null, said?: Sentence | null) => string {
   const t = useTranslations('stages');
-  return (stage, result) => (result === null || result === UPGRADE_STAGE_LABEL[stage] ? t(stage) : result);
+  const say = useServerSentence();
+  return (stage, result, said) => {
+    if (said) return say(said, result ?? t(stage));
+    return result === null || result === UPGRADE_STAGE_LABEL[stage] ? t(stage) : result;
+  };
 }

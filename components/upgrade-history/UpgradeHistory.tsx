@@ -8,6 +8,7 @@ import { requestJson } from '@/components/api/jsonRequest';
 import { Alert } from '@/components/ui/Alert';
 import { Button } from '@/components/ui/Button';
 import { Panel } from '@/components/ui/Panel';
+import { useServerSentence } from '@/components/ui/useServerSentence';
 import { upgradeHistoryDetailSchema, upgradeHistoryEntrySchema, type UpgradeHistoryDetail, type UpgradeHistoryEntry } from '@/lib/upgradeHistory';
 import { formatDateTime, localTimeZone } from '@/lib/dateTime';
 
@@ -18,6 +19,7 @@ const STRATEGY_KEY = { rolling: 'rolling', all: 'all' } as const;
 export function UpgradeHistory() {
   const t = useTranslations('history');
   const resultText = useStageResultText();
+  const say = useServerSentence();
   const [entries, setEntries] = useState<UpgradeHistoryEntry[] | null>(null);
   const [opened, setOpened] = useState<UpgradeHistoryDetail | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -79,7 +81,7 @@ export function UpgradeHistory() {
                 <td>{entry.strategy ? t(STRATEGY_KEY[entry.strategy]) : '—'}</td>
                 <td>{entry.waveCount}</td>
                 <td data-testid="history-failed">{entry.failedAps}</td>
-                <td data-testid="history-result">{resultText(entry.stage, entry.result)}</td>
+                <td data-testid="history-result">{resultText(entry.stage, entry.result, entry.resultSentence)}</td>
                 <td data-testid="history-duration">{entry.durationSeconds === null ? '—' : t('seconds', { seconds: entry.durationSeconds })}</td>
                 <td>
                   <Button className="btn-small" onClick={() => void open(entry.id)}>
@@ -94,7 +96,7 @@ export function UpgradeHistory() {
       {opened && (
         <Panel id="upgrade-history-detail" title={t('upgrade', { id: opened.id })}>
           <p data-testid="history-detail-message">
-            <strong>{resultText(opened.stage, opened.result)}.</strong> {opened.message}{' '}
+            <strong>{resultText(opened.stage, opened.result, opened.resultSentence)}.</strong> {opened.message === null ? null : say(opened.messageSentence, opened.message)}{' '}
             <a href={`/api/upgrades/${opened.id}/export`} download={`upgrade-${opened.id}.csv`}>
               {t('exportCsv')}
             </a>

@@ -1,6 +1,7 @@
 'use client';
 
 import { useTranslations } from 'next-intl';
+import { useRefusalText } from '@/components/ui/useServerSentence';
 import { useCallback, useEffect, useMemo, useState, type FormEvent } from 'react';
 import type { SshKeyView } from '@/lib/sshKeys';
 import { Alert } from '@/components/ui/Alert';
@@ -22,6 +23,7 @@ const keyRowAttributes = (key: SshKeyView) => ({ 'data-fingerprint': key.fingerp
 /** Administration > User Administration: the SSH public keys that log an account in to the controller's CLI. */
 export function SshKeysPanel() {
   const t = useTranslations('sshKeys');
+  const refusalText = useRefusalText();
   const [usernames, setUsernames] = useState<string[]>([]);
   const [username, setUsername] = useState('');
   const [keys, setKeys] = useState<SshKeyView[] | null>(null);
@@ -32,18 +34,21 @@ export function SshKeysPanel() {
 
   useEffect(() => {
     void fetchUsers().then((result) => {
-      if (!result.ok) return setMessage({ tone: 'danger', text: result.error });
+      if (!result.ok) return setMessage({ tone: 'danger', text: refusalText(result) });
       setUsernames(result.data.map((u) => u.username));
       setUsername((current) => current || (result.data[0]?.username ?? ''));
     });
-  }, []);
+  }, [refusalText]);
 
-  const reload = useCallback(async (name: string) => {
-    if (!name) return;
-    const result = await fetchSshKeys(name);
-    if (result.ok) setKeys(result.data);
-    else setMessage({ tone: 'danger', text: result.error });
-  }, []);
+  const reload = useCallback(
+    async (name: string) => {
+      if (!name) return;
+      const result = await fetchSshKeys(name);
+      if (result.ok) setKeys(result.data);
+      else setMessage({ tone: 'danger', text: refusalText(result) });
+    },
+    [refusalText],
+  );
 
   useEffect(() => {
     setKeys(null);
@@ -55,10 +60,10 @@ export function SshKeysPanel() {
       setBusy(true);
       const result = await removeSshKey(username, key.id);
       setBusy(false);
-      setMessage(result.ok ? { tone: 'success', text: t('removedMessage', { fingerprint: key.fingerprint, username }) } : { tone: 'danger', text: result.error });
+      setMessage(result.ok ? { tone: 'success', text: t('removedMessage', { fingerprint: key.fingerprint, username }) } : { tone: 'danger', text: refusalText(result) });
       await reload(username);
     },
-    [t, username, reload],
+    [t, username, reload, refusalText],
   );
 
   const submit = async (event: FormEvent<HTMLFormElement>) => {
@@ -68,7 +73,7 @@ export function SshKeysPanel() {
     setBusy(false);
     if (!result.ok) {
       setFieldError(result.issues.find((i) => i.path === 'publicKey')?.message);
-      setMessage({ tone: 'danger', text: result.error });
+      setMessage({ tone: 'danger', text: refusalText(result) });
       return;
     }
     setFieldError(undefined);

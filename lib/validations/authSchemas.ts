@@ -60,7 +60,8 @@ export const changeRoleSchema = z.object({
  * A refused login as the API answers it: the English `error` scripts read, and beside it a stable code the
  * login page says in its own language (with the time a locked account opens again).
  */
-export const LOGIN_REFUSAL_CODES = ['invalidCredentials', 'accountLocked'] as const;
+// loginIncomplete: a login without a user name or password (lib/serverSentences.ts has its words).
+export const LOGIN_REFUSAL_CODES = ['invalidCredentials', 'accountLocked', 'loginIncomplete'] as const;
 export type LoginRefusalCode = (typeof LOGIN_REFUSAL_CODES)[number];
 export const loginRefusalSchema = z.object({
   error: z.string().min(1),

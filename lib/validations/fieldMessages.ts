@@ -29,6 +29,8 @@ export const FIELD_MESSAGES = {
   // The account service's answers about the current password on a password change (the API adds the code).
   currentPasswordRequired: 'Enter your current password',
   currentPasswordWrong: 'The current password is wrong',
+  // The language an account keeps for the page: one of lib/locale.ts's LOCALES.
+  localeInvalid: 'Language must be one of en, es, fr, zh-CN',
 } as const;
 
 export type FieldMessageCode = keyof typeof FIELD_MESSAGES;

@@ -1,3 +1,4 @@
+import { englishOf, sentence, type Sentence } from '../../lib/serverSentences';
 import { catalogCheckResultSchema, type CatalogCheckResult } from '../../lib/firmwareCatalog';
 import type { AccessPointRecord } from '../store/accessPointRepository';
 import { catalogCheckRows } from '../store/catalogCheckRepository';
@@ -22,11 +23,14 @@ export interface CatalogCheckDeps {
   checked?: (result: CatalogCheckResult) => void;
 }
 
+/** A check's message with its code beside it, for the page's language. */
+const said = (message: Sentence) => ({ message: englishOf(message), messageSentence: message });
+
 const NEVER_CHECKED = (catalogUrl: string): CatalogCheckResult => ({
   checkedAt: null,
   catalogUrl,
   imageTypes: [],
-  message: 'Not checked yet: press Check for New Version.',
+  ...said(sentence('catalogNotChecked')),
   certificate: null,
   ok: true,
   fleetChanged: null,
@@ -67,7 +71,7 @@ export class CatalogCheckService {
     const checkedAt = new Date().toISOString();
     let result: CatalogCheckResult;
     if (!catalogUrl) {
-      result = { ...NEVER_CHECKED(''), checkedAt, ok: false, message: 'No catalog URL: fill the CCO settings and save them first.' };
+      result = { ...NEVER_CHECKED(''), checkedAt, ok: false, ...said(sentence('catalogNoUrl')) };
     } else {
       const aps = this.deps.aps();
       try {
@@ -75,7 +79,7 @@ export class CatalogCheckService {
         result = summarizeCheck(catalogUrl, aps, answer, checkedAt);
       } catch (error) {
         const failure = error instanceof CatalogError ? error : new CatalogError('protocol', (error as Error).message);
-        result = { ...NEVER_CHECKED(catalogUrl), checkedAt, ok: false, certificate: failure.certificate, message: `Failed to check for new version at ${catalogUrl}: ${failure.reason}` };
+        result = { ...NEVER_CHECKED(catalogUrl), checkedAt, ok: false, certificate: failure.certificate, ...said(sentence('catalogCheckFailed', { url: catalogUrl, reason: failure.reason })) };
       }
     }
     await catalogCheckRows.save(this.deps.db, checkedAt, JSON.stringify(result));

@@ -1,5 +1,6 @@
 import os from 'node:os';
 import { compareVersions, type CatalogCheckResult, type CatalogRelease, type FirmwareCheckRequest, type FirmwareCheckResponse } from '../../lib/firmwareCatalog';
+import { englishOf, sentence } from '../../lib/serverSentences';
 import type { AccessPointRecord } from '../store/accessPointRepository';
 
 type CheckedImageType = FirmwareCheckResponse['imageTypes'][number];
@@ -51,18 +52,26 @@ export function targetVersion(answer: FirmwareCheckResponse, choice: string): st
 type CheckRow = CatalogCheckResult['imageTypes'][number];
 
 /** One image type's status: what it runs against the latest release the catalog offered for it. */
-function imageTypeNote(imageType: string, runningVersion: string, latest: { version: string } | null): string | null {
-  if (!latest) return `Not Supported: the catalog has no release for image type ${imageType}`;
-  return compareVersions(runningVersion, latest.version) >= 0 ? `Already running the latest release ${latest.version}` : null;
+function imageTypeNote(imageType: string, runningVersion: string, latest: { version: string } | null): Pick<CheckRow, 'note' | 'noteSentence'> {
+  const said = !latest ? sentence('noteNotSupported', { imageType }) : compareVersions(runningVersion, latest.version) >= 0 ? sentence('noteLatest', { version: latest.version }) : null;
+  return { note: said && englishOf(said), noteSentence: said };
 }
 
 /** The panel's sentence for the image types the catalog answered about. */
-function checkMessage(imageTypes: readonly CheckRow[]): string {
+function checkMessage(imageTypes: readonly CheckRow[]): Pick<CatalogCheckResult, 'message' | 'messageSentence'> {
   const newer = imageTypes.filter((t) => t.latest && compareVersions(t.latest.version, t.runningVersion) > 0);
   const versions = (pick: 'latest' | 'recommended') => [...new Set(imageTypes.map((t) => t[pick]?.version).filter(Boolean))].join(', ');
-  if (imageTypes.length === 0) return 'No AP has joined: nothing to check.';
-  if (newer.length === 0) return 'Already running the latest release for every image type.';
-  return `New version available: latest ${versions('latest')}, recommended ${versions('recommended') || 'none'}, for ${newer.length} of ${imageTypes.length} image types.`;
+  const counts = { latest: versions('latest'), newer: newer.length, total: imageTypes.length };
+  const recommended = versions('recommended');
+  const said =
+    imageTypes.length === 0
+      ? sentence('catalogNoAp')
+      : newer.length === 0
+        ? sentence('catalogUpToDate')
+        : recommended
+          ? sentence('catalogNewVersion', { ...counts, recommended })
+          : sentence('catalogNewVersionNoRecommended', counts);
+  return { message: englishOf(said), messageSentence: said };
 }
 
 function fleetColumns(group: readonly AccessPointRecord[]) {
@@ -77,9 +86,9 @@ export function summarizeCheck(catalogUrl: string, aps: readonly AccessPointReco
     const columns = fleetColumns(group);
     const summary = (release: CatalogRelease | null) => (release ? { version: release.version, size: release.image.size } : null);
     const latest = summary(entry?.latest ?? null);
-    return { imageType, ...columns, latest, recommended: summary(entry?.recommended ?? null), note: imageTypeNote(imageType, columns.runningVersion, latest) };
+    return { imageType, ...columns, latest, recommended: summary(entry?.recommended ?? null), ...imageTypeNote(imageType, columns.runningVersion, latest) };
   });
-  return { checkedAt, catalogUrl, imageTypes, message: checkMessage(imageTypes), certificate: null, ok: true, fleetChanged: null };
+  return { checkedAt, catalogUrl, imageTypes, ...checkMessage(imageTypes), certificate: null, ok: true, fleetChanged: null };
 }
 
 /**
@@ -97,11 +106,12 @@ export function recomputeCheck(stored: CatalogCheckResult, aps: readonly AccessP
     const row = before.get(imageType);
     if (!row) {
       changes.push(`${imageType} joined`);
-      return { imageType, ...columns, latest: null, recommended: null, note: 'Joined after the last check: press Check for New Version' };
+      const joined = sentence('noteJoinedAfterCheck');
+      return { imageType, ...columns, latest: null, recommended: null, note: englishOf(joined), noteSentence: joined };
     }
     before.delete(imageType);
     if (row.runningVersion !== columns.runningVersion) changes.push(`${imageType} runs ${columns.runningVersion} (was ${row.runningVersion})`);
-    const now = { ...row, ...columns, note: imageTypeNote(imageType, columns.runningVersion, row.latest) };
+    const now = { ...row, ...columns, ...imageTypeNote(imageType, columns.runningVersion, row.latest) };
     checked.push(now);
     return now;
   });
@@ -109,5 +119,5 @@ export function recomputeCheck(stored: CatalogCheckResult, aps: readonly AccessP
   const sameApCounts = checked.every((row) => row.apCount === stored.imageTypes.find((old) => old.imageType === row.imageType)?.apCount);
   if (changes.length === 0 && sameApCounts) return stored;
   const fleetChanged = `The fleet changed since this check${changes.length > 0 ? `: ${changes.join('; ')}` : ' (APs joined or left)'}. Statuses are for what runs now; the releases are those the catalog offered at the check.`;
-  return { ...stored, imageTypes, message: checkMessage(checked), fleetChanged };
+  return { ...stored, imageTypes, ...checkMessage(checked), fleetChanged };
 }

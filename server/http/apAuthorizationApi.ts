@@ -2,6 +2,7 @@ import { apAuthorizationChangeSchema, createEnrolmentTokenSchema, type ApAuthori
 import { macSchema } from '../../lib/macAddress';
 import { toFieldIssues } from '../../lib/imageDownloadProfile';
 import { auditedBy, type AuditLog } from '../app/audit/auditLog';
+import { refusalBody, sentence } from '../../lib/serverSentences';
 import type { ApTrust } from '../pki/apTrust';
 import { notAMac, type ApiResult } from './apiResult';
 import type { RequestActor } from '../../lib/requestActor';
@@ -29,9 +30,9 @@ export class ApAuthorizationApi {
     if (!parsedMac.success) return notAMac(macParam);
     const mac = parsedMac.data;
     const parsed = apAuthorizationChangeSchema.safeParse(body);
-    if (!parsed.success) return { status: 400, body: { error: 'Invalid change', issues: toFieldIssues(parsed.error) } };
+    if (!parsed.success) return { status: 400, body: refusalBody(sentence('apChangeInvalid'), { issues: toFieldIssues(parsed.error) }) };
     const done = parsed.data.status === 'approved' ? await this.trust.approve(mac, actor.username) : await this.trust.revoke(mac, actor.username);
-    if (!done) return { status: 404, body: { error: `AP ${mac} is not on the AP authorization list` } };
+    if (!done) return { status: 404, body: refusalBody(sentence('apNotOnList', { mac })) };
     await this.audit.record(auditedBy(actor, parsed.data.status === 'approved' ? 'ap.approve' : 'ap.revoke', mac));
     return { status: 200, body: { ok: true } };
   }
@@ -40,7 +41,7 @@ export class ApAuthorizationApi {
     const parsedMac = macSchema.safeParse(macParam);
     if (!parsedMac.success) return notAMac(macParam);
     const mac = parsedMac.data;
-    if (!(await this.trust.remove(mac, actor.username))) return { status: 404, body: { error: `AP ${mac} is not on the AP authorization list` } };
+    if (!(await this.trust.remove(mac, actor.username))) return { status: 404, body: refusalBody(sentence('apNotOnList', { mac })) };
     await this.audit.record(auditedBy(actor, 'ap.delete', mac));
     return { status: 200, body: { ok: true } };
   }
@@ -48,7 +49,7 @@ export class ApAuthorizationApi {
   /** The token's text is in this answer only; the list shows its use, never the token. */
   async createToken(body: unknown, actor: RequestActor): Promise<ApiResult> {
     const parsed = createEnrolmentTokenSchema.safeParse(body ?? {});
-    if (!parsed.success) return { status: 400, body: { error: 'Invalid enrolment token', issues: toFieldIssues(parsed.error) } };
+    if (!parsed.success) return { status: 400, body: refusalBody(sentence('enrolmentTokenInvalid'), { issues: toFieldIssues(parsed.error) }) };
     const { token, view } = await this.trust.createToken(parsed.data, actor.username);
     await this.audit.record({
       username: actor.username,
@@ -61,8 +62,8 @@ export class ApAuthorizationApi {
 
   async deleteToken(idParam: string, actor: RequestActor): Promise<ApiResult> {
     const id = Number(idParam);
-    if (!Number.isInteger(id) || id < 1) return { status: 400, body: { error: 'Not a token id' } };
-    if (!(await this.trust.deleteToken(id))) return { status: 404, body: { error: `No enrolment token ${id}` } };
+    if (!Number.isInteger(id) || id < 1) return { status: 400, body: refusalBody(sentence('tokenIdInvalid')) };
+    if (!(await this.trust.deleteToken(id))) return { status: 404, body: refusalBody(sentence('noEnrolmentToken', { id })) };
     await this.audit.record(auditedBy(actor, 'ap.token.delete', `token ${id}`));
     return { status: 200, body: { ok: true } };
   }

@@ -5,6 +5,7 @@ import type { Actor, AuthService, SessionUser } from '../auth/authService';
 import { clearSessionCookie, sessionCookie } from '../auth/cookies';
 import type { EventLog } from '../store/eventLog';
 import { toFieldIssues } from '../../lib/imageDownloadProfile';
+import { refusalBody, sentence } from '../../lib/serverSentences';
 import type { ApiResult } from './apiResult';
 import type { RequestActor } from '../../lib/requestActor';
 
@@ -32,7 +33,7 @@ export class AuthApi {
   /** `secure`: the login came over TLS, so its session cookie is the Secure `__Host-` one, which plain HTTP never reads. */
   async login(body: unknown, sourceAddress: string, secure: boolean): Promise<ApiResult> {
     const parsed = loginSchema.safeParse(body);
-    if (!parsed.success) return { status: 400, body: { error: 'Enter a user name and a password', issues: toFieldIssues(parsed.error) } };
+    if (!parsed.success) return { status: 400, body: refusalBody(sentence('loginIncomplete'), { issues: toFieldIssues(parsed.error) }) };
     const result = await this.auth.login(parsed.data.username, parsed.data.password, sourceAddress);
     if (!result.ok) {
       // Each failure costs the caller a little more time before the answer, which slows a guessing script.

@@ -1,3 +1,4 @@
+import type { AccountLocaleApi } from './accountLocaleApi';
 import type { ApAuthorizationApi } from './apAuthorizationApi';
 import type { AuthApi } from './authApi';
 import type { CatalogApi } from './catalogApi';
@@ -12,6 +13,7 @@ export interface InstalledApis {
   catalog: CatalogApi;
   imageTrust: ImageTrustApi;
   sshKeys?: SshKeysApi;
+  accountLocale?: AccountLocaleApi;
   apAuthorization: ApAuthorizationApi;
   logging: LoggingApi;
 }

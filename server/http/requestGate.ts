@@ -9,14 +9,15 @@ import { ACTOR_HEADER, SECURE_TRANSPORT_HEADER, SOURCE_HEADER, type RequestActor
 import { isSecureTransport } from './transport';
 import type { AccessKind, AccessLimiter } from '../auth/sourceLimiter';
 import { plainAddress } from '../../lib/netAddress';
+import { refusalBody, sentence, type Sentence } from '../../lib/serverSentences';
 
 export function sourceAddressOf(req: IncomingMessage): string {
   return plainAddress(req.socket.remoteAddress);
 }
 
-function answer(res: ServerResponse, status: number, error: string, headers: Record<string, string> = {}): void {
+function answer(res: ServerResponse, status: number, error: string | Sentence, headers: Record<string, string> = {}): void {
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers });
-  res.end(JSON.stringify({ error }));
+  res.end(JSON.stringify(typeof error === 'string' ? { error } : refusalBody(error)));
 }
 
 /** Public endpoints that cost the server real work per call, and the per-source limit each one draws from. */
@@ -77,7 +78,7 @@ export class RequestGate {
     }
     const user = await this.auth.sessionUser(sessionIdFromCookie(req.headers.cookie, secure));
     if (!allows(accessFor(method, url.pathname), user?.role ?? null)) {
-      if (user) answer(res, 403, 'Your role (monitor) can look but not change anything: ask an admin.');
+      if (user) answer(res, 403, sentence('monitorReadOnly'));
       else if (isApi(url.pathname)) answer(res, 401, 'Log in first: this console needs a session.');
       else {
         res.writeHead(302, { location: `/login?next=${encodeURIComponent(url.pathname + url.search)}` });

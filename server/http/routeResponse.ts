@@ -9,6 +9,7 @@ import type { ConsoleApi } from './consoleApi';
 import type { ApiResult } from './apiResult';
 import type { ImageTrustApi } from './imageTrustApi';
 import type { LoggingApi } from './loggingApi';
+import { refusalBody, sentence, type Sentence } from '../../lib/serverSentences';
 import { SECURE_TRANSPORT_HEADER, SOURCE_HEADER, type RequestActor } from '../../lib/requestActor';
 
 export interface RouteContext {
@@ -38,8 +39,8 @@ function toResponse({ status, body, contentType, setCookie }: ApiResult): Respon
   return Response.json(body, { status, headers });
 }
 
-function refusal(status: number, error: string): Response {
-  return Response.json({ error }, { status, headers: { 'cache-control': 'no-store' } });
+function refusal(status: number, error: string | Sentence): Response {
+  return Response.json(typeof error === 'string' ? { error } : refusalBody(error), { status, headers: { 'cache-control': 'no-store' } });
 }
 
 /**
@@ -51,7 +52,7 @@ async function authorize(request: Request, apis: { auth: AuthApi }, sourceAddres
   const access = accessFor(request.method, new URL(request.url).pathname);
   const user = await apis.auth.sessionUser(sessionId);
   if (!allows(access, user?.role ?? null)) {
-    return user ? refusal(403, 'Your role (monitor) can look but not change anything: ask an admin.') : refusal(401, 'Log in first: this console needs a session.');
+    return user ? refusal(403, sentence('monitorReadOnly')) : refusal(401, 'Log in first: this console needs a session.');
   }
   return user ? { ...user, sourceAddress } : { username: 'anonymous', role: 'monitor', sourceAddress };
 }

@@ -1,6 +1,7 @@
 import { CONTROLLER_VERSION_FILE, VERSION_FILE, isImageType } from '../../lib/imageBundle';
 import type { ImageKind } from '../../lib/capwapEvents';
 import { PREDOWNLOAD_ACTIVE, PREDOWNLOAD_RESTARTABLE, retryNowCount } from '../../lib/predownloadStatus';
+import { sentence, type Sentence } from '../../lib/serverSentences';
 import { isCancellable } from '../../lib/upgradeStage';
 import type { AccessPointRecord } from '../fleet/accessPoint';
 import { APPROVE_BUNDLE_PATH, describeBundleFiles } from '../../lib/bundleApproval';
@@ -91,14 +92,14 @@ export class PredownloadRunner {
       if (initiated) failed(initiated, 'Initiated');
     }
     run.stop();
-    this.failUpgrade(run, `${reason}. The bundle's version cannot be read: check the image server and path, then Save & Download again.`);
+    this.failUpgrade(run, sentence('bundleVersionUnreadable', { reason }));
   }
 
   /** A background step of a run: whatever it throws fails the upgrade with a line, never an unhandled rejection. */
   background(run: UpgradeRun, step: Promise<void>): void {
     step.catch((error: Error) => {
       run.trustDecided();
-      this.failUpgrade(run, `Internal error: ${error.message}`);
+      this.failUpgrade(run, sentence('internalError', { detail: error.message }));
     });
   }
 
@@ -370,7 +371,7 @@ export class PredownloadRunner {
     if (step) this.deps.stages.move(run.id, latest.stage, step.to, step.message);
   }
 
-  private failUpgrade(run: UpgradeRun, message: string): void {
+  private failUpgrade(run: UpgradeRun, message: Sentence): void {
     const latest = this.deps.upgrades.get(run.id);
     if (latest && isCancellable(latest.stage)) this.deps.stages.move(run.id, latest.stage, 'Failed', message);
   }

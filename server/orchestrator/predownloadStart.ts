@@ -3,6 +3,7 @@ import path from 'node:path';
 import { backupReplacementOf } from '../../lib/backupReplacement';
 import { VERSION_FILE } from '../../lib/imageBundle';
 import { describeTargets, targetsMatcher, type PredownloadTargets } from '../../lib/rollout';
+import { sentence, type Sentence } from '../../lib/serverSentences';
 import { runsVersion } from '../../lib/upgradeOutcome';
 import { isUpgradeBusy, upgradeBusyMessage, type UpgradeStage } from '../../lib/upgradeStage';
 import type { ConsoleConfig } from '../config';
@@ -47,6 +48,12 @@ export interface StartHooks {
   yieldJoinDownloads(reason: string): void;
 }
 
+/** The upgrade's first line: every AP, or the targets in their own words (site tags, image types, models stay as typed). */
+function startSentence(imageUrl: string, targets: PredownloadTargets | null | undefined): Sentence {
+  const described = describeTargets(targets);
+  return described === describeTargets(null) ? sentence('predownloadEveryAp', { imageUrl }) : sentence('predownloadTargets', { imageUrl, targets: described });
+}
+
 /**
  * Save & Download. The bundle's version is read first, so that a predownload of the version some
  * APs already run is refused until the admin confirms it (a schedule, which cannot ask, leaves
@@ -80,13 +87,13 @@ export class PredownloadStart {
       mode: profile.mode,
       imageUrl,
       parallelMode: profile.parallelMode,
-      message: `Predownload from ${imageUrl} to ${describeTargets(targets)}`,
+      message: startSentence(imageUrl, targets),
       origin,
       targets,
     });
     // An upgrade waiting for Activate ends here, replaced: its history says by which one.
     if (superseded?.stage === 'Activate') {
-      deps.stages.move(superseded.id, 'Activate', 'Superseded', `Superseded by upgrade ${record.id} before it was activated`, { supersededBy: record.id });
+      deps.stages.move(superseded.id, 'Activate', 'Superseded', sentence('supersededBefore', { id: record.id }), { supersededBy: record.id });
     }
     if (bundle.ok) deps.upgrades.setTargets(record.id, bundle.version, null);
     const cacheDir = path.join(cacheRoot, `upgrade-${record.id}`);

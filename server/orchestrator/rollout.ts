@@ -1,5 +1,6 @@
 import { activationWaves, waveBreachesThreshold } from '../../lib/rolloutWaves';
-import { describeNetworkOutcome } from '../../lib/upgradeOutcome';
+import { networkCompletedSentence } from '../../lib/upgradeOutcome';
+import { sentence } from '../../lib/serverSentences';
 import type { ActivationOptions, RolloutStrategy, RolloutView, WaveMember, WaveView } from '../../lib/rollout';
 import type { AccessPointRecord } from '../fleet/accessPoint';
 import type { AccessPointRepository } from '../store/accessPointRepository';
@@ -214,18 +215,13 @@ export class Rollout {
       const counts = this.deps.stages.countAps(upgradeId);
       const waiting = counts.notRunningTarget.filter((group) => group.status === 'Complete').reduce((sum, group) => sum + group.count, 0);
       const joined = counts.runningTarget;
-      this.deps.stages.move(
-        upgradeId,
-        'Reload',
-        'Cancelled',
-        `Activation aborted: ${joined} AP(s) run ${upgrade.targetVersion}, ${failed} failed, ${waiting} still run the old version with ${upgrade.targetVersion} as backup image`,
-      );
+      this.deps.stages.move(upgradeId, 'Reload', 'Cancelled', sentence('activationAborted', { joined, version: String(upgrade.targetVersion), failed, waiting }));
     } else if (failed > 0) {
-      this.deps.stages.move(upgradeId, 'Reload', 'Failed', `${failed} AP(s) did not come back running ${upgrade.targetVersion}`);
+      this.deps.stages.move(upgradeId, 'Reload', 'Failed', sentence('reloadFailedAps', { failed, version: String(upgrade.targetVersion) }));
     } else {
       // Said only of the APs that run it: an image type the release lacked still runs what it ran.
-      const outcome = describeNetworkOutcome(this.deps.stages.countAps(upgradeId), upgrade.targetVersion);
-      this.deps.stages.move(upgradeId, 'Reload', 'Completed', `${outcome}; controller running ${this.deps.controller.version()}`);
+      const outcome = networkCompletedSentence(this.deps.stages.countAps(upgradeId), upgrade.targetVersion, this.deps.controller.version());
+      this.deps.stages.move(upgradeId, 'Reload', 'Completed', outcome);
     }
     this.deps.activationEnded();
   }

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { PREDOWNLOAD_ACTIVE } from '../../lib/predownloadStatus';
+import { sentence } from '../../lib/serverSentences';
 import { isCancellable } from '../../lib/upgradeStage';
 import type { ConsoleConfig } from '../config';
 import type { ApRegistry } from '../capwap/apRegistry';
@@ -186,7 +187,7 @@ export class RunRecovery {
   /** An upgrade that cannot be resumed ends Failed, and its APs that were receiving end Aborted. */
   private abandon(latest: UpgradeRecord, why: string): void {
     const reason = `Predownload interrupted: the controller restarted and ${why}`;
-    this.deps.stages.move(latest.id, latest.stage, 'Failed', `${reason}. Save & Download to start again.`);
+    this.deps.stages.move(latest.id, latest.stage, 'Failed', sentence('restartInterrupted', { why }));
     for (const ap of [...this.deps.aps.reader.values()]) {
       if (owedSomething(ap, latest.id)) this.deps.transitions.move(ap.mac, ap.predownloadStatus, 'Aborted', { nextRetryTime: null, lastError: reason });
     }

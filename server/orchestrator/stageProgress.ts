@@ -1,4 +1,5 @@
 import { PREDOWNLOAD_ACTIVE, type PredownloadStatus } from '../../lib/predownloadStatus';
+import { sentence, type Sentence } from '../../lib/serverSentences';
 import { UPGRADE_BAR_STAGES, type UpgradeStage } from '../../lib/upgradeStage';
 
 /** What the bar's position depends on besides the APs' counts: the run's files and retries. */
@@ -12,7 +13,7 @@ export interface RunProgress {
 }
 
 /** Where a predownload goes next: on along the bar, to its end (with the history's words), or nowhere. */
-export type StageStep = { to: UpgradeStage; message?: string } | null;
+export type StageStep = { to: UpgradeStage; message?: Sentence } | null;
 
 /**
  * The predownload's stage as a pure function of the fleet projection's counters of its APs (per
@@ -34,8 +35,7 @@ function predownloadEnd(count: (status: PredownloadStatus) => number, targetVers
   const complete = count('Complete');
   const failed = count('Failed');
   const participants = complete + failed + count('NotSupported') + count('Aborted');
-  if (complete > 0 && failed === 0) return { to: 'Activate', message: `Predownload of ${targetVersion} complete on ${complete} AP(s). Activate to reload the network.` };
-  if (participants === 0) return { to: 'Failed', message: 'No AP is connected: nothing to predownload.' };
-  const why = failed > 0 ? `${failed} AP(s) failed to predownload` : 'No AP supports the images of this bundle';
-  return { to: 'Failed', message: `${why}. Fix the cause shown in the log, then Save & Download again.` };
+  if (complete > 0 && failed === 0) return { to: 'Activate', message: sentence('predownloadComplete', { version: String(targetVersion), count: complete }) };
+  if (participants === 0) return { to: 'Failed', message: sentence('noApConnected') };
+  return { to: 'Failed', message: failed > 0 ? sentence('predownloadFailedAps', { failed }) : sentence('noApSupportsBundle') };
 }

@@ -1,4 +1,5 @@
 import { targetsAreSiteTag, type ActivationOptions } from '../../lib/rollout';
+import { englishOf, sentence } from '../../lib/serverSentences';
 import { isCancellable } from '../../lib/upgradeStage';
 import type { AccessPointRecord, AccessPointRepository } from '../store/accessPointRepository';
 import type { EventLog } from '../store/eventLog';
@@ -25,7 +26,8 @@ export interface UpgradeCommandsDeps {
   run: () => UpgradeRun | null;
 }
 
-const CANCEL_REASON = 'Predownload cancelled by the administrator';
+const CANCEL_REASON = sentence('predownloadCancelled');
+const CANCEL_TEXT = englishOf(CANCEL_REASON);
 
 /** The commands on an accepted upgrade (Cancel, a site tag's abort, Activate and the activation's Pause, Resume and Abort), each refused when the upgrade's state does not allow it. */
 export class UpgradeCommands {
@@ -49,7 +51,8 @@ export class UpgradeCommands {
     }
     if (deps.rollout.candidates(latest).length === 0) throw new UpgradeConflictError('Every AP is excluded from activation: nothing to reload.');
     const how = options.strategy === 'rolling' ? 'in waves' : 'all at once';
-    const moved = deps.stages.move(latest.id, 'Activate', 'Reload', `Reloading the network to ${latest.targetVersion} ${how}`);
+    const reloading = sentence(options.strategy === 'rolling' ? 'reloadingInWaves' : 'reloadingAllAtOnce', { version: String(latest.targetVersion) });
+    const moved = deps.stages.move(latest.id, 'Activate', 'Reload', reloading);
     if (!moved) throw new UpgradeConflictError('The upgrade changed state; try again.');
     deps.log.write(syslogText.upgrade(`Activate: reloading the network to AP image ${latest.targetVersion} ${how}`));
     deps.rollout.start(moved, options, startedBy);
@@ -85,10 +88,10 @@ export class UpgradeCommands {
     if (!latest || !isCancellable(latest.stage) || !run || run.id !== latest.id) {
       throw new UpgradeConflictError('No predownload is in progress.');
     }
-    deps.runner.cancel(run, CANCEL_REASON);
+    deps.runner.cancel(run, CANCEL_TEXT);
     // The stage moves last, so the counts it keeps for the history are the rows as the cancel left them.
     deps.stages.move(latest.id, latest.stage, 'Cancelled', CANCEL_REASON);
-    deps.log.write(syslogText.upgrade(CANCEL_REASON, 'warning'));
+    deps.log.write(syslogText.upgrade(CANCEL_TEXT, 'warning'));
   }
 
   /**

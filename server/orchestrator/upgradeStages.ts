@@ -1,4 +1,5 @@
 import { countUpgradeAps, type UpgradeApCounts } from '../../lib/upgradeOutcome';
+import { englishOf, type Sentence } from '../../lib/serverSentences';
 import { UPGRADE_ENDS, type UpgradeStage } from '../../lib/upgradeStage';
 import type { FleetReader } from '../fleet/fleetProjection';
 import type { EventLog } from '../store/eventLog';
@@ -22,12 +23,12 @@ export class UpgradeStages {
     private readonly notifier: ConsoleNotifier,
   ) {}
 
-  move(id: number, from: UpgradeStage, to: UpgradeStage, message?: string, ending: { supersededBy?: number } = {}): UpgradeRecord | null {
+  move(id: number, from: UpgradeStage, to: UpgradeStage, message?: Sentence, ending: { supersededBy?: number } = {}): UpgradeRecord | null {
     const apCounts = UPGRADE_ENDS.has(to) ? this.countAps(id) : undefined;
     const moved = this.upgrades.transition(id, from, to, message, { ...ending, apCounts });
     if (!moved) return null;
     const severity = to === 'Failed' ? 'error' : to === 'Cancelled' || to === 'Superseded' ? 'warning' : 'notice';
-    this.log.write(syslogText.upgrade(`Upgrade ${id}: stage ${to}${message ? `: ${message}` : ''}`, severity));
+    this.log.write(syslogText.upgrade(`Upgrade ${id}: stage ${to}${message ? `: ${englishOf(message)}` : ''}`, severity));
     // Pages hear of the stage once it is written; a failed write stays pending for the next tick, and they are told what the console now does.
     const tell = () => this.notifier.upgradeChanged();
     this.store.flush().then(tell, (error: Error) => {

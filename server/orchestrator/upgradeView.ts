@@ -1,4 +1,4 @@
-import { upgradeResultText } from '../../lib/upgradeOutcome';
+import { upgradeResultSentence, upgradeResultText } from '../../lib/upgradeOutcome';
 import { isCancellable, upgradeStateOf, type UpgradeStage, type UpgradeView } from '../../lib/upgradeStage';
 import type { UpgradeRecord } from '../store/upgradeRepository';
 import type { UpgradeRun } from './upgradeRun';
@@ -24,7 +24,9 @@ export function upgradeView(latest: UpgradeRecord | null, currentRun: UpgradeRun
     startedAt: latest?.startedAt ?? null,
     finishedAt: latest?.finishedAt ?? null,
     message: latest?.message ?? null,
+    messageSentence: latest?.messageSentence ?? null,
     result: latest ? upgradeResultText(stage, latest.apCounts, latest.supersededBy) : null,
+    resultSentence: latest ? upgradeResultSentence(stage, latest.apCounts, latest.supersededBy) : null,
     fetches: run ? [...run.fetches.values()] : [],
     deliveries: run && isCancellable(stage) ? { active: run.deliveries.active, waiting: run.deliveries.waiting, limit: run.deliveries.limit } : null,
     bundleApproval: run && isCancellable(stage) ? (run.hold?.view() ?? null) : null,

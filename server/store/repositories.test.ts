@@ -68,6 +68,11 @@ describe.each(ENGINES)('the repositories (%s)', (engine) => {
     expect(await users.insert(db, 'Operator', 'monitor', 'hash')).toMatchObject({ username: 'Operator', role: 'monitor' });
     expect(await users.insert(db, 'OPERATOR', 'admin', 'hash')).toBeNull();
     expect(await users.find(db, 'operator')).toMatchObject({ username: 'Operator' });
+    // The page's language, kept per account: none until the account picks one.
+    expect(await users.find(db, 'Operator')).toMatchObject({ locale: null });
+    expect(await users.setLocale(db, 'operator', 'zh-CN')).toBe(true);
+    expect(await users.find(db, 'Operator')).toMatchObject({ locale: 'zh-CN' });
+    expect(await users.setLocale(db, 'nobody', 'fr')).toBe(false);
     await sessionRows.insert(db, { idHash: 'session-1', username: 'operator', createdMs: 1_700_000_000_000, lastSeenMs: 1_700_000_000_000 });
     expect(await sessionRows.slide(db, 'session-1', 1_700_000_060_000, 1_600_000_000_000, 1_600_000_000_000)).toMatchObject({ lastSeenMs: 1_700_000_060_000 });
     const key = parsePublicKeyLine(ssh2.utils.generateKeyPairSync('ed25519', { comment: 'noc@laptop' }).public);

@@ -119,6 +119,8 @@ export interface UpgradeTable {
   started_at: string;
   finished_at: string | null;
   message: string | null;
+  /** JSON of the message's code and parameters (lib/serverSentences.ts), or null for rows older than them. */
+  message_sentence: string | null;
   started_by: string | null;
   started_via: string | null;
   /** JSON of the predownload's targets, or null for every AP. */
@@ -147,6 +149,8 @@ export interface AuthUserTable {
   password_hash: string;
   created_at: string;
   password_changed_at: string;
+  /** The page's language the account chose last (lib/locale.ts), or null for none yet. */
+  locale: string | null;
 }
 
 export interface AuthSessionTable {

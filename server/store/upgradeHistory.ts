@@ -1,6 +1,6 @@
 import { describeTargets } from '../../lib/rollout';
 import type { UpgradeHistoryDetail, UpgradeHistoryEntry } from '../../lib/upgradeHistory';
-import { countUpgradeAps, upgradeResultText } from '../../lib/upgradeOutcome';
+import { countUpgradeAps, upgradeResultSentence, upgradeResultText } from '../../lib/upgradeOutcome';
 import { UPGRADE_ENDS } from '../../lib/upgradeStage';
 import type { FleetReader } from '../fleet/fleetProjection';
 import { eventLogRows } from './eventLog';
@@ -62,6 +62,7 @@ export class UpgradeHistory {
       startedVia: upgrade.startedVia,
       stage: upgrade.stage,
       result: upgradeResultText(upgrade.stage, apCounts, upgrade.supersededBy),
+      resultSentence: upgradeResultSentence(upgrade.stage, apCounts, upgrade.supersededBy),
       supersededBy: upgrade.supersededBy,
       mode: upgrade.mode,
       imageUrl: upgrade.imageUrl,
@@ -74,6 +75,7 @@ export class UpgradeHistory {
       finishedAt: upgrade.finishedAt,
       durationSeconds: upgrade.finishedAt ? Math.round((Date.parse(upgrade.finishedAt) - Date.parse(upgrade.startedAt)) / 1000) : null,
       message: upgrade.message,
+      messageSentence: upgrade.messageSentence,
       waveCount: activation?.waveCount ?? 0,
       // Upgrades that ended before their counts were kept: the waves' failures are all that is known.
       failedAps: apCounts?.failed ?? activation?.failed ?? 0,

@@ -1,4 +1,5 @@
 import { upgradeApCountsSchema, type UpgradeApCounts } from '../../lib/upgradeOutcome';
+import { englishOf, sentenceSchema, type Sentence } from '../../lib/serverSentences';
 import { canTransitionStage, UPGRADE_BAR_STAGES, UPGRADE_ENDS, type UpgradeBarStage, type UpgradeStage } from '../../lib/upgradeStage';
 import type { ImageDownloadMode } from '../../lib/imageDownloadProfile';
 import type { PredownloadTargets } from '../../lib/rollout';
@@ -19,6 +20,8 @@ export interface UpgradeRecord {
   startedAt: string;
   finishedAt: string | null;
   message: string | null;
+  /** The message's code and parameters, for the page to say it in its language; null for rows written before they were kept. */
+  messageSentence: Sentence | null;
   /** Who started it, and how: page, api, cli or schedule. */
   startedBy: string | null;
   startedVia: string | null;
@@ -42,6 +45,18 @@ function parseCounts(json: string | null): UpgradeApCounts | null {
   return parsed.success ? parsed.data : null;
 }
 
+/** Written only by this repository; a value that no longer parses reads as none, and the page shows the English message. */
+function parseSentence(json: string | null): Sentence | null {
+  if (!json) return null;
+  const parsed = sentenceSchema.safeParse(JSON.parse(json));
+  return parsed.success ? parsed.data : null;
+}
+
+/** A message given as a sentence is written in English with its code beside it; plain text has no code. */
+function messageFields(message: string | Sentence): Pick<UpgradeRecord, 'message' | 'messageSentence'> {
+  return typeof message === 'string' ? { message, messageSentence: null } : { message: englishOf(message), messageSentence: message };
+}
+
 function fromRow(row: UpgradeTable): UpgradeRecord {
   return {
     id: row.id,
@@ -55,6 +70,7 @@ function fromRow(row: UpgradeTable): UpgradeRecord {
     startedAt: row.started_at,
     finishedAt: row.finished_at,
     message: row.message,
+    messageSentence: parseSentence(row.message_sentence),
     startedBy: row.started_by,
     startedVia: row.started_via,
     // Written only by this repository from a parsed request.
@@ -77,6 +93,7 @@ function toRow(record: UpgradeRecord): UpgradeTable {
     started_at: record.startedAt,
     finished_at: record.finishedAt,
     message: record.message,
+    message_sentence: record.messageSentence ? JSON.stringify(record.messageSentence) : null,
     started_by: record.startedBy,
     started_via: record.startedVia,
     targets: record.targets ? JSON.stringify(record.targets) : null,
@@ -96,6 +113,7 @@ const UPDATED = [
   'started_at',
   'finished_at',
   'message',
+  'message_sentence',
   'started_by',
   'started_via',
   'targets',
@@ -170,7 +188,7 @@ export class UpgradeRepository {
     return this.latestRecord;
   }
 
-  create(input: { mode: ImageDownloadMode; imageUrl: string; parallelMode: boolean; message: string; origin?: UpgradeOrigin; targets?: PredownloadTargets | null }): UpgradeRecord {
+  create(input: { mode: ImageDownloadMode; imageUrl: string; parallelMode: boolean; message: string | Sentence; origin?: UpgradeOrigin; targets?: PredownloadTargets | null }): UpgradeRecord {
     const { origin, targets } = input;
     return this.save({
       id: this.nextId++,
@@ -183,7 +201,7 @@ export class UpgradeRepository {
       targetControllerVersion: null,
       startedAt: new Date().toISOString(),
       finishedAt: null,
-      message: input.message,
+      ...messageFields(input.message),
       startedBy: origin?.username ?? null,
       startedVia: origin?.via ?? null,
       targets: targets ?? null,
@@ -198,7 +216,7 @@ export class UpgradeRepository {
   }
 
   /** Compare-and-set on the stage; returns null when another actor moved it first. */
-  transition(id: number, from: UpgradeStage, to: UpgradeStage, message?: string, ending: UpgradeEnding = {}): UpgradeRecord | null {
+  transition(id: number, from: UpgradeStage, to: UpgradeStage, message?: string | Sentence, ending: UpgradeEnding = {}): UpgradeRecord | null {
     if (!canTransitionStage(from, to)) throw new Error(`upgrade ${id}: ${from} -> ${to} is not an upgrade transition`);
     const record = this.held.get(id);
     if (!record || record.stage !== from) return null;
@@ -207,7 +225,7 @@ export class UpgradeRepository {
       stage: to,
       lastBarStage: (UPGRADE_BAR_STAGES as readonly string[]).includes(to) ? (to as UpgradeBarStage) : record.lastBarStage,
       finishedAt: UPGRADE_ENDS.has(to) ? new Date().toISOString() : record.finishedAt,
-      message: message ?? record.message,
+      ...(message === undefined ? {} : messageFields(message)),
       apCounts: ending.apCounts ?? record.apCounts,
       supersededBy: ending.supersededBy ?? record.supersededBy,
     });
@@ -216,11 +234,6 @@ export class UpgradeRepository {
   setTargets(id: number, targetVersion: string | null, targetControllerVersion: string | null): void {
     const record = this.held.get(id);
     if (record) this.save({ ...record, targetVersion, targetControllerVersion });
-  }
-
-  setMessage(id: number, message: string): void {
-    const record = this.held.get(id);
-    if (record) this.save({ ...record, message });
   }
 
   private save(record: UpgradeRecord): UpgradeRecord {

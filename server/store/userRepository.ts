@@ -1,13 +1,23 @@
+import { isLocale, type Locale } from '../../lib/locale';
 import type { Role, UserView } from '../../lib/validations/authSchemas';
 import type { AuthUserTable } from './schema';
 import type { Executor } from './store';
 
 export interface UserRecord extends UserView {
   passwordHash: string;
+  /** The page's language the account chose last; null until it picks one. */
+  locale: Locale | null;
 }
 
 function toRecord(row: AuthUserTable): UserRecord {
-  return { username: row.username, role: row.role, passwordHash: row.password_hash, createdAt: row.created_at, passwordChangedAt: row.password_changed_at };
+  return {
+    username: row.username,
+    role: row.role,
+    passwordHash: row.password_hash,
+    createdAt: row.created_at,
+    passwordChangedAt: row.password_changed_at,
+    locale: isLocale(row.locale) ? row.locale : null,
+  };
 }
 
 export function toUserView({ username, role, createdAt, passwordChangedAt }: UserRecord): UserView {
@@ -68,6 +78,12 @@ export class UserRepository {
 
   async setRole(db: Executor, username: string, role: Role): Promise<void> {
     await db.updateTable('auth_user').set({ role }).where('username', '=', username).execute();
+  }
+
+  /** Remembers the account's language for the page; false when there is no such account. */
+  async setLocale(db: Executor, username: string, locale: Locale): Promise<boolean> {
+    const result = await db.updateTable('auth_user').set({ locale }).where('username', '=', username).executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
   }
 
   async delete(db: Executor, username: string): Promise<boolean> {

@@ -26,6 +26,7 @@ import { UnitOfWork } from '../unitOfWork';
 import { upgradeRows } from '../upgradeRepository';
 import { UpgradeRunRepository } from '../upgradeRunRepository';
 import { UserRepository } from '../userRepository';
+import { localeAndSentences } from './014_localeAndSentences';
 import { BASELINE_MIGRATION } from './baseline';
 
 // What the code before the store layer left in every table (see the fixture's header).
@@ -102,7 +103,7 @@ describe('an old SQLite install', () => {
     const { db } = store;
     try {
       const applied = (await db.selectFrom('schema_migration').select('name').orderBy('name').execute()).map((row) => row.name);
-      expect(applied).toEqual([...legacyMigrationFiles(), BASELINE_MIGRATION].sort());
+      expect(applied).toEqual([...legacyMigrationFiles(), BASELINE_MIGRATION, localeAndSentences.name].sort());
 
       const profile = (await ProfileRepository.load(db, EMPTY_PROFILE, FIXTURE_KEY)).get();
       expect(profile).toMatchObject({

@@ -1,0 +1,143 @@
+import { IntlMessageFormat } from 'intl-messageformat';
+import { z } from 'zod';
+
+/**
+ * The sentences the server writes about an upgrade (its message and its result), each under a stable
+ * code with its English words as an ICU template. The server writes the English (API, CLI, syslog and
+ * history CSV keep it word for word: scripts and engineers grep it) and keeps the code and parameters
+ * beside it; the page says the code's sentence in its own language (the `serverSentences` catalogue,
+ * whose English entries must equal these templates: the catalogue test holds them to it).
+ *
+ * Parameters are text or whole numbers, and numbers are written as the server writes them ("1234", no
+ * grouping), so the English a page renders is the English the server wrote. A list parameter holds
+ * sentences that are each written after "; " (the rest of a network's outcome).
+ */
+export const SERVER_SENTENCES = {
+  predownloadEveryAp: 'Predownload from {imageUrl} to every AP',
+  /** `targets` is the targets' own words (site tags, image types, models: device values). */
+  predownloadTargets: 'Predownload from {imageUrl} to {targets}',
+  supersededBefore: 'Superseded by upgrade {id} before it was activated',
+  predownloadComplete: 'Predownload of {version} complete on {count} AP(s). Activate to reload the network.',
+  noApConnected: 'No AP is connected: nothing to predownload.',
+  predownloadFailedAps: '{failed} AP(s) failed to predownload. Fix the cause shown in the log, then Save & Download again.',
+  noApSupportsBundle: 'No AP supports the images of this bundle. Fix the cause shown in the log, then Save & Download again.',
+  /** `reason` is what the image server or the bundle answered. */
+  bundleVersionUnreadable: "{reason}. The bundle's version cannot be read: check the image server and path, then Save & Download again.",
+  internalError: 'Internal error: {detail}',
+  predownloadCancelled: 'Predownload cancelled by the administrator',
+  /** `why` says what of the saved run was missing or unreadable (the store's words). */
+  restartInterrupted: 'Predownload interrupted: the controller restarted and {why}. Save & Download to start again.',
+  reloadingAllAtOnce: 'Reloading the network to {version} all at once',
+  reloadingInWaves: 'Reloading the network to {version} in waves',
+  activationAborted: 'Activation aborted: {joined} AP(s) run {version}, {failed} failed, {waiting} still run the old version with {version} as backup image',
+  reloadFailedAps: '{failed} AP(s) did not come back running {version}',
+  networkCompleted: '{running} of {total} {total, plural, one {AP} other {APs}} {running, plural, one {runs} other {run}} {version}{others}; controller running {controllerVersion}',
+  stillRunsNotSupported: '{count} not supported by the release still {count, plural, one {runs} other {run}} {version}',
+  stillRunsFailed: '{count} failed still {count, plural, one {runs} other {run}} {version}',
+  stillRunsNotActivated: '{count} not activated still {count, plural, one {runs} other {run}} {version}',
+  stillRunsAborted: '{count} aborted still {count, plural, one {runs} other {run}} {version}',
+  stillRunsReloading: '{count} still reloading still {count, plural, one {runs} other {run}} {version}',
+  stillRunsNotPredownloaded: '{count} not predownloaded still {count, plural, one {runs} other {run}} {version}',
+  resultCompletedOn: 'Completed on {running} of {total} APs',
+  resultSupersededBy: 'Superseded by upgrade {id}',
+
+  // The last catalog check's sentence and each image type's line (Check for New Version).
+  catalogNotChecked: 'Not checked yet: press Check for New Version.',
+  catalogNoUrl: 'No catalog URL: fill the CCO settings and save them first.',
+  /** `reason` is the catalog's or the network's own words. */
+  catalogCheckFailed: 'Failed to check for new version at {url}: {reason}',
+  catalogNoAp: 'No AP has joined: nothing to check.',
+  catalogUpToDate: 'Already running the latest release for every image type.',
+  catalogNewVersion: 'New version available: latest {latest}, recommended {recommended}, for {newer} of {total} image types.',
+  catalogNewVersionNoRecommended: 'New version available: latest {latest}, recommended none, for {newer} of {total} image types.',
+  noteNotSupported: 'Not Supported: the catalog has no release for image type {imageType}',
+  noteLatest: 'Already running the latest release {version}',
+  noteJoinedAfterCheck: 'Joined after the last check: press Check for New Version',
+
+  // Refusals of the API that the page shows as they come: `error` keeps these words, `code` and `params` follow.
+  loginIncomplete: 'Enter a user name and a password',
+  monitorReadOnly: 'Your role (monitor) can look but not change anything: ask an admin.',
+  apNotOnList: 'AP {mac} is not on the AP authorization list',
+  apChangeInvalid: 'Invalid change',
+  enrolmentTokenInvalid: 'Invalid enrolment token',
+  tokenIdInvalid: 'Not a token id',
+  noEnrolmentToken: 'No enrolment token {id}',
+  noUser: 'No user {username}',
+  publicKeyInvalid: 'Invalid public key',
+  sshKeyExists: '{username} already has this key',
+  noSshKey: 'No such key for {username}',
+} as const;
+
+export type SentenceCode = keyof typeof SERVER_SENTENCES;
+
+export function isSentenceCode(value: unknown): value is SentenceCode {
+  return typeof value === 'string' && Object.hasOwn(SERVER_SENTENCES, value);
+}
+
+const scalar = z.union([z.string(), z.number()]);
+/** One sentence inside a list parameter. The code is any text: a row written by another version may carry one this page does not know. */
+const innerSentenceSchema = z.object({ code: z.string(), params: z.record(z.string(), scalar) });
+/** A sentence as it crosses to the page and sits in the store. */
+export const sentenceSchema = z.object({ code: z.string(), params: z.record(z.string(), z.union([scalar, z.array(innerSentenceSchema)])) });
+export type Sentence = z.output<typeof sentenceSchema>;
+export type SentenceItem = z.output<typeof innerSentenceSchema>;
+
+/** The sentence with this code; typed so the server cannot name a code that has no English. */
+export function sentence(code: SentenceCode, params: Sentence['params'] = {}): Sentence {
+  return { code, params };
+}
+
+/** A sentence for a list parameter: its own parameters are text or numbers only. */
+export function sentenceItem(code: SentenceCode, params: SentenceItem['params']): SentenceItem {
+  return { code, params };
+}
+
+/** Says one sentence's code with flat parameters in some language, or null when that language has no such code. */
+export type SayOne = (code: string, params: Record<string, string>) => string | null;
+
+const LIST_SEPARATOR = '; ';
+
+/** Numbers go in as text: ICU would group them ("1,234"), and the server never did. Plurals still select on them. */
+function asText(params: Record<string, string | number>): Record<string, string> {
+  return Object.fromEntries(Object.entries(params).map(([name, value]) => [name, String(value)]));
+}
+
+/** The sentence in the language `say` speaks, or null when any of its codes is unknown there (the caller shows the English it has). */
+export function renderSentence(value: Sentence, say: SayOne): string | null {
+  const flat: Record<string, string> = {};
+  for (const [name, param] of Object.entries(value.params)) {
+    if (!Array.isArray(param)) {
+      flat[name] = String(param);
+      continue;
+    }
+    const items = param.map((item) => say(item.code, asText(item.params)));
+    if (items.some((item) => item === null)) return null;
+    flat[name] = items.map((item) => `${LIST_SEPARATOR}${item}`).join('');
+  }
+  return say(value.code, flat);
+}
+
+const ENGLISH = new Map<string, IntlMessageFormat>();
+
+const sayEnglish: SayOne = (code, params) => {
+  if (!isSentenceCode(code)) return null;
+  let format = ENGLISH.get(code);
+  if (!format) ENGLISH.set(code, (format = new IntlMessageFormat(SERVER_SENTENCES[code], 'en')));
+  return String(format.format(params));
+};
+
+/**
+ * An API refusal's body: the English `error` as scripts know it (then anything else it says), then the
+ * code and its parameters (added after it, and the parameters only when there are some) for the page to say it in its language.
+ */
+export function refusalBody<Extra extends object = object>(said: Sentence, extra?: Extra): { error: string; code: string; params?: Sentence['params'] } & Extra {
+  const coded = Object.keys(said.params).length > 0 ? { code: said.code, params: said.params } : { code: said.code };
+  return { error: englishOf(said), ...(extra as Extra), ...coded };
+}
+
+/** The English the server writes for a sentence (API, CLI, syslog, history). */
+export function englishOf(value: Sentence): string {
+  const text = renderSentence(value, sayEnglish);
+  if (text === null) throw new Error(`No English for the sentence ${value.code}`);
+  return text;
+}
