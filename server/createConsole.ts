@@ -44,7 +44,7 @@ import { AccessPointRepository } from './store/accessPointRepository';
 import { ControllerRepository } from './store/controllerRepository';
 import { EventLog } from './store/eventLog';
 import { EMPTY_PROFILE, ProfileRepository, type StoredProfile } from './store/profileRepository';
-import { openDataDirStore, type Store } from './store/store';
+import { openStore, type Store } from './store/store';
 import { UpgradeRepository } from './store/upgradeRepository';
 import { RolloutRepository } from './store/rolloutRepository';
 import { ScheduleRepository } from './store/scheduleRepository';
@@ -125,7 +125,7 @@ export type WebServer = HttpServer | HttpsServer;
  * Tests call it on a bare `http.Server`; `server/main.ts` adds Next.js in front.
  */
 export async function createConsole(webServers: WebServer | readonly WebServer[], config: ConsoleConfig, options: CreateConsoleOptions = {}): Promise<ConsoleInstance> {
-  const store = await openDataDirStore(config.dataDir);
+  const store = await openStore(config.database);
   try {
     return await assemble(store, webServers, config, options);
   } catch (error) {
