@@ -34,7 +34,8 @@ import { ConsoleApi } from './http/consoleApi';
 import { attachBrowserAuth, browserHandshakeCheck } from './http/socketAuth';
 import { AccessLimiter } from './auth/sourceLimiter';
 import type { ImageSource } from './imageSource/imageSource';
-import { ApTrust } from './pki/apTrust';
+import { ApTrust, pkiDirOf } from './pki/apTrust';
+import { loadSharedTrust } from './pki/sharedTrust';
 import { loadSecretBox } from './secrets/secretBox';
 import { probeHostKey } from './sftp/hostKeyProbe';
 import { TransferProgress } from './orchestrator/transferProgress';
@@ -138,6 +139,7 @@ async function assemble(store: Store, webServers: WebServer | readonly WebServer
   const [firstServer, ...otherServers] = Array.isArray(webServers) ? (webServers as readonly WebServer[]) : [webServers as WebServer];
   const { db } = store;
   const secrets = loadSecretBox(config.dataDir, config.secretKey).box;
+  const shared = store.engine === 'postgres' ? await loadSharedTrust(db, secrets, { pkiDir: pkiDirOf(config.dataDir), vendorKeyDir: config.vendorKeyDir }) : null;
   const auth = new AuthService(db, { adminPassword: config.adminPassword });
   const { generatedPassword } = await auth.ensureAdmin();
   const profiles = await ProfileRepository.load(db, options.defaultProfile ?? EMPTY_PROFILE, secrets);
@@ -166,7 +168,7 @@ async function assemble(store: Store, webServers: WebServer | readonly WebServer
   });
   // One engine on every port: the same live pages, Host check and session rules over HTTP and HTTPS.
   for (const server of otherServers) io.engine.attach(server, { path: '/socket.io' });
-  const trust = new ApTrust(db, { dataDir: config.dataDir, autoApprove: config.apAdmission.autoApprove, maxAps: config.apAdmission.maxAps, log: (line) => log.write(line) });
+  const trust = new ApTrust(db, { dataDir: config.dataDir, autoApprove: config.apAdmission.autoApprove, maxAps: config.apAdmission.maxAps, log: (line) => log.write(line), shared });
   const capwap = new CapwapPort(trust, config.apAdmission, (line) => log.write(line), config.apPortWorker);
   const detachAuth = attachBrowserAuth(io, auth, config.secureCookie);
   let registry: ApRegistry | null = null;

@@ -1,4 +1,5 @@
 import type { Executor } from '../executor';
+import { sharedTrust } from './015_sharedTrust';
 import { baseline } from './baseline';
 import type { SchemaDialect } from './schemaDialect';
 import type { StoreMigration } from './storeMigration';
@@ -13,7 +14,7 @@ interface MigrationTarget {
  * Every migration, in order. A new one goes at the end, named after the last (`014_…`), and runs on
  * databases of both engines, those made by the baseline and old SQLite installs alike.
  */
-export const MIGRATIONS: readonly StoreMigration[] = [baseline];
+export const MIGRATIONS: readonly StoreMigration[] = [baseline, sharedTrust];
 
 /**
  * Brings the schema up to date: each pending migration and its `schema_migration` row in one transaction,
