@@ -10,7 +10,7 @@ import { demoBundleServerForFile } from '../sim/testing/demoBundleServer';
 import { ADMIN, fleetCliTrustArgs, startConsoleHarness, waitFor, type ConsoleHarness } from '../sim/testing/consoleHarness';
 import { freeTcpPort } from '../sim/testing/freeTcpPort';
 import { apStorageDir } from '../sim/ap/apStorage';
-import { postgresServerForFile } from '../sim/testing/postgresServer';
+import { postgresServerForFile } from '../sim/testing/postgresServerForFile';
 import { ENGINES, type Engine } from '../sim/testing/testStores';
 
 // A controller that stops mid-upgrade, and an AP process killed mid-transfer, against tftpd-hpa.

@@ -3,7 +3,6 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { afterAll, beforeAll } from 'vitest';
 import { freeTcpPort } from './freeTcpPort';
 
 // Debian's PostgreSQL server (the `postgresql` package) in a temporary cluster on a free loopback port,
@@ -100,30 +99,3 @@ export async function startPostgres(): Promise<PostgresServer> {
     },
   };
 }
-
-/**
- * A PostgreSQL server for a whole test file, started before its tests and stopped after (as
- * `demoBundleServerForFile` does for tftpd-hpa); `createDatabase()` inside a test gives it a database of its own.
- */
-export function postgresServerForFile(): { createDatabase(): Promise<string>; consoleEnv(): Promise<Record<string, string>> } {
-  let server: PostgresServer | null = null;
-  beforeAll(async () => {
-    server = await startPostgres();
-  });
-  afterAll(async () => {
-    await server?.stop();
-  });
-  return {
-    createDatabase() {
-      if (!server) throw new Error('the PostgreSQL server starts in beforeAll: create databases inside a test');
-      return server.createDatabase();
-    },
-    /** A console's environment on a new database of this server: its URL and the secret key every node shares. */
-    async consoleEnv() {
-      return { EWC_DATABASE_URL: await this.createDatabase(), EWC_SECRET_KEY: TEST_SECRET_KEY };
-    },
-  };
-}
-
-/** The secret key of consoles on a test database: nodes on one database share it. */
-const TEST_SECRET_KEY = Buffer.alloc(32, 0x5a).toString('base64');

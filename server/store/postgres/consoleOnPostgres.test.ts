@@ -8,7 +8,7 @@ import { DEMO_FLEET } from '../../sim/demo/demoFleet';
 import { DEMO_BUNDLE_VERSION, DEMO_IMAGE_PATH } from '../../sim/demo/demoBundle';
 import { demoBundleServerForFile } from '../../sim/testing/demoBundleServer';
 import { ADMIN, startConsoleHarness, waitFor, type ConsoleHarness } from '../../sim/testing/consoleHarness';
-import { postgresServerForFile } from '../../sim/testing/postgresServer';
+import { postgresServerForFile } from '../../sim/testing/postgresServerForFile';
 import { apStorageDir } from '../../sim/ap/apStorage';
 import { openStore } from '../store';
 

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
-import { postgresServerForFile } from '../../sim/testing/postgresServer';
+import { postgresServerForFile } from '../../sim/testing/postgresServerForFile';
 import { LeaderLock } from './leaderLock';
 
 // Two would-be leaders on a real PostgreSQL server: one holds the lock, the other gets it when the first lets go or loses its connection.

@@ -7,7 +7,7 @@ import type { ApImageReport } from '../../../lib/apImage';
 import { DEMO_FLEET } from '../../sim/demo/demoFleet';
 import { startConsoleHarness, waitFor, type ConsoleHarness } from '../../sim/testing/consoleHarness';
 import { freeTcpPort } from '../../sim/testing/freeTcpPort';
-import { postgresServerForFile } from '../../sim/testing/postgresServer';
+import { postgresServerForFile } from '../../sim/testing/postgresServerForFile';
 import { apStorageDir } from '../../sim/ap/apStorage';
 import { JOIN_TOKEN_FILE } from '../../pki/joinToken';
 
