@@ -34,23 +34,25 @@ export async function loadSharedTrust(db: Executor, secrets: SecretBox, dirs: { 
     const offered = new Map<SharedTrustName, string>();
     if (!held.has(CA_ROW)) {
       const ca = readCaFiles(pkiDir) ?? (await createCaMaterial());
-      offered.set(CA_ROW, caRow({ certPem: ca.certPem, keyPem: secrets.seal(ca.keyPem) }));
+      offered.set(CA_ROW, JSON.stringify({ certPem: ca.certPem, sealedKey: secrets.seal(ca.keyPem) } satisfies CaRow));
     }
     if (!held.has(TOKEN_ROW)) offered.set(TOKEN_ROW, secrets.seal(readJoinTokenFile(pkiDir) ?? newToken()));
     // Two nodes starting at once on an empty database: the first insert wins, and both read it back.
     await sharedTrustRows.offer(db, offered);
     held = await sharedTrustRows.all(db);
   }
-  const stored = fromCaRow(held.get(CA_ROW)!);
-  const material = { ca: { certPem: stored.certPem, keyPem: opened(secrets, stored.keyPem, 'the local CA key') }, joinToken: opened(secrets, held.get(TOKEN_ROW)!, 'the fleet join token') };
+  const stored = JSON.parse(held.get(CA_ROW)!) as CaRow;
+  const material = { ca: { certPem: stored.certPem, keyPem: opened(secrets, stored.sealedKey, 'the local CA key') }, joinToken: opened(secrets, held.get(TOKEN_ROW)!, 'the fleet join token') };
   writePkiFolder(pkiDir, material);
   await shareVendorKeys(db, dirs.vendorKeyDir);
   return material;
 }
 
-// The CA's row: its certificate, and its key as sealed.
-const caRow = (ca: CaMaterial): string => JSON.stringify({ certPem: ca.certPem, keyPem: ca.keyPem });
-const fromCaRow = (value: string): CaMaterial => JSON.parse(value) as CaMaterial;
+/** The CA's row, as JSON: its certificate, and its private key sealed with the secret key. */
+interface CaRow {
+  certPem: string;
+  sealedKey: string;
+}
 
 /** Seals the CA key and the join token the database holds with `next` (a key rotation, in its transaction); returns how many it resealed. */
 export async function resealSharedTrust(db: Executor, current: SecretBox, next: SecretBox): Promise<number> {
@@ -58,8 +60,8 @@ export async function resealSharedTrust(db: Executor, current: SecretBox, next: 
   const ca = held.get(CA_ROW);
   const token = held.get(TOKEN_ROW);
   if (ca !== undefined) {
-    const stored = fromCaRow(ca);
-    await sharedTrustRows.replace(db, CA_ROW, caRow({ certPem: stored.certPem, keyPem: next.seal(opened(current, stored.keyPem, 'the local CA key')) }));
+    const stored = JSON.parse(ca) as CaRow;
+    await sharedTrustRows.replace(db, CA_ROW, JSON.stringify({ certPem: stored.certPem, sealedKey: next.seal(opened(current, stored.sealedKey, 'the local CA key')) } satisfies CaRow));
   }
   if (token !== undefined) await sharedTrustRows.replace(db, TOKEN_ROW, next.seal(opened(current, token, 'the fleet join token')));
   return (ca === undefined ? 0 : 1) + (token === undefined ? 0 : 1);
