@@ -28,7 +28,7 @@ const envSchema = z.object({
   HOST: z.string().default('127.0.0.1'),
   EWC_DATA_DIR: z.string().default('.data'),
   // The message never repeats the value: a URL may carry the database password.
-  EWC_DATABASE_URL: z.string().refine(isPostgresUrl, 'EWC_DATABASE_URL: a PostgreSQL URL, postgres://user:password@host:5432/database (unset: the SQLite file in EWC_DATA_DIR)').optional(),
+  EWC_DATABASE_URL: z.string().refine(isPostgresUrl, 'a PostgreSQL URL, postgres://user:password@host:5432/database (unset: the SQLite file in EWC_DATA_DIR)').optional(),
   EWC_DEMO: flag.default(true),
   EWC_FLEET_FILE: z.string().optional(),
   EWC_AP_LINK_KBPS: z.coerce.number().min(0).optional(),
