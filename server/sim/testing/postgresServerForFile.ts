@@ -1,5 +1,5 @@
 import { afterAll, beforeAll } from 'vitest';
-import { startPostgres, type PostgresServer } from './postgresServer';
+import { startPostgres, TEST_SECRET_KEY, type PostgresServer } from './postgresServer';
 
 /**
  * A PostgreSQL server for a whole test file, started before its tests and stopped after (as
@@ -24,6 +24,3 @@ export function postgresServerForFile(): { createDatabase(): Promise<string>; co
     },
   };
 }
-
-/** The secret key of consoles on a test database: nodes on one database share it. */
-const TEST_SECRET_KEY = Buffer.alloc(32, 0x5a).toString('base64');
