@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from './config';
+import { redactedDatabaseUrl } from './store/postgres/databaseUrl';
 
 describe('catalog settings in the environment', () => {
   it('documents its defaults: a minimum rate, an overall deadline, loopback only in the demo, no other image origins', () => {
@@ -30,5 +31,46 @@ describe('EWC_REQUIRE_SIGNED_IMAGES', () => {
     for (const bad of ['yes', 'ASK', '2', '']) {
       expect(() => loadConfig({ EWC_REQUIRE_SIGNED_IMAGES: bad }), bad).toThrow('EWC_REQUIRE_SIGNED_IMAGES: ask (hold an unsigned bundle for an admin to trust), 1 (refuse it) or 0 (SHA-256 only)');
     }
+  });
+});
+
+describe('EWC_DATABASE_URL', () => {
+  const KEY = Buffer.alloc(32, 7).toString('base64');
+
+  it('selects PostgreSQL when set and the SQLite file in the data folder when not', () => {
+    expect(loadConfig({ EWC_DATA_DIR: '/srv/ewc' }).database).toEqual({ engine: 'sqlite', dataDir: '/srv/ewc' });
+    for (const url of ['postgres://ewc:s3cret@db.example.com:5432/ewc', 'postgresql://ewc@127.0.0.1/ewc_console']) {
+      expect(loadConfig({ EWC_DATABASE_URL: url, EWC_SECRET_KEY: KEY }).database).toEqual({ engine: 'postgres', url });
+    }
+  });
+
+  it('wants EWC_SECRET_KEY with it: every node opens the secrets sealed in the shared database with the same key', () => {
+    expect(() => loadConfig({ EWC_DATABASE_URL: 'postgres://ewc@db.example.com/ewc' })).toThrow('EWC_SECRET_KEY: required with EWC_DATABASE_URL');
+  });
+
+  it('refuses what is not a PostgreSQL URL with a database, and never repeats the password it was given', () => {
+    for (const bad of [
+      'mysql://ewc:s3cret-pw@db/ewc',
+      'postgres://ewc:s3cret-pw@db.example.com:5432',
+      'postgres://ewc:s3cret-pw@db/ewc/extra',
+      'ewc:s3cret-pw@db/ewc',
+      'postgres://ewc:s3cret-pw@:5432/ewc',
+      '',
+    ]) {
+      let message = '';
+      try {
+        loadConfig({ EWC_DATABASE_URL: bad, EWC_SECRET_KEY: KEY });
+      } catch (error) {
+        expect(error, bad).toBeInstanceOf(ConfigError);
+        message = (error as Error).message;
+      }
+      expect(message, bad).toContain('EWC_DATABASE_URL: a PostgreSQL URL, postgres://user:password@host:5432/database');
+      expect(message, bad).not.toContain('s3cret-pw');
+    }
+  });
+
+  it('shows the URL in log lines with its password masked', () => {
+    expect(redactedDatabaseUrl('postgres://ewc:s3cret-pw@db.example.com:5432/ewc')).toBe('postgres://ewc:***@db.example.com:5432/ewc');
+    expect(redactedDatabaseUrl('postgres://ewc@db.example.com/ewc')).toBe('postgres://ewc@db.example.com/ewc');
   });
 });

@@ -4,6 +4,8 @@ import './auth/passwordDictionaries';
 import { passwordPolicyProblem } from '../lib/validations/passwordPolicy';
 import type { ApPortLimits } from './capwap/sourceConnections';
 import { parseHostPort } from '../lib/netAddress';
+import type { StoreTarget } from './store/store';
+import { isPostgresUrl } from './store/postgres/databaseUrl';
 
 /** The console's HTTPS port: clear of the demo's (3000, 6969, 2222, 8443, 5246, 2022), and reads as "the HTTPS twin of 3000". */
 export const DEFAULT_HTTPS_PORT = 3443;
@@ -25,6 +27,8 @@ const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default('127.0.0.1'),
   EWC_DATA_DIR: z.string().default('.data'),
+  // The message never repeats the value: a URL may carry the database password.
+  EWC_DATABASE_URL: z.string().refine(isPostgresUrl, 'a PostgreSQL URL, postgres://user:password@host:5432/database (unset: the SQLite file in EWC_DATA_DIR)').optional(),
   EWC_DEMO: flag.default(true),
   EWC_FLEET_FILE: z.string().optional(),
   EWC_AP_LINK_KBPS: z.coerce.number().min(0).optional(),
@@ -120,6 +124,8 @@ export interface ConsoleConfig {
   host: string;
   port: number;
   dataDir: string;
+  /** `EWC_DATABASE_URL`: PostgreSQL, shared by several nodes; unset, the SQLite file in the data folder. */
+  database: StoreTarget;
   demo: boolean;
   fleetFile: string | null;
   /** Per-AP link rate of simulated APs in kbit/s; 0 is unlimited. */
@@ -210,11 +216,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if ((e.EWC_TLS_CERT === undefined) !== (e.EWC_TLS_KEY === undefined))
     throw new ConfigError('Invalid environment:\n  EWC_TLS_CERT, EWC_TLS_KEY: give both (the certificate and its private key, PEM files) or neither');
   if (e.EWC_HTTPS_PORT !== 0 && e.EWC_HTTPS_PORT === e.PORT) throw new ConfigError(`Invalid environment:\n  EWC_HTTPS_PORT: ${e.EWC_HTTPS_PORT} is PORT already; HTTPS needs a port of its own`);
+  // A key file in one node's data folder would leave the others unable to open the database's sealed secrets.
+  if (e.EWC_DATABASE_URL && !e.EWC_SECRET_KEY)
+    throw new ConfigError('Invalid environment:\n  EWC_SECRET_KEY: required with EWC_DATABASE_URL (the same key on every node: it seals the secrets kept in the database; openssl rand -base64 32)');
   if (e.EWC_CATALOG_DEADLINE_MS < e.EWC_CATALOG_TIMEOUT_MS) throw new ConfigError('Invalid environment:\n  EWC_CATALOG_DEADLINE_MS: must be at least EWC_CATALOG_TIMEOUT_MS');
   return {
     host: e.HOST,
     port: e.PORT,
     dataDir: path.resolve(e.EWC_DATA_DIR),
+    database: e.EWC_DATABASE_URL ? { engine: 'postgres', url: e.EWC_DATABASE_URL } : { engine: 'sqlite', dataDir: path.resolve(e.EWC_DATA_DIR) },
     demo: e.EWC_DEMO,
     fleetFile: e.EWC_FLEET_FILE ? path.resolve(e.EWC_FLEET_FILE) : null,
     apLinkKbps: e.EWC_AP_LINK_KBPS ?? (e.EWC_DEMO ? DEMO_LINK_KBPS : 0),

@@ -34,7 +34,8 @@ import { ConsoleApi } from './http/consoleApi';
 import { attachBrowserAuth, browserHandshakeCheck } from './http/socketAuth';
 import { AccessLimiter } from './auth/sourceLimiter';
 import type { ImageSource } from './imageSource/imageSource';
-import { ApTrust } from './pki/apTrust';
+import { ApTrust, pkiDirOf } from './pki/apTrust';
+import { loadSharedTrust } from './pki/sharedTrust';
 import { loadSecretBox } from './secrets/secretBox';
 import { probeHostKey } from './sftp/hostKeyProbe';
 import { TransferProgress } from './orchestrator/transferProgress';
@@ -44,7 +45,7 @@ import { AccessPointRepository } from './store/accessPointRepository';
 import { ControllerRepository } from './store/controllerRepository';
 import { EventLog } from './store/eventLog';
 import { EMPTY_PROFILE, ProfileRepository, type StoredProfile } from './store/profileRepository';
-import { openDataDirStore, type Store } from './store/store';
+import { openStore, type Store } from './store/store';
 import { UpgradeRepository } from './store/upgradeRepository';
 import { RolloutRepository } from './store/rolloutRepository';
 import { ScheduleRepository } from './store/scheduleRepository';
@@ -133,7 +134,7 @@ export type WebServer = HttpServer | HttpsServer;
  * Tests call it on a bare `http.Server`; `server/main.ts` adds Next.js in front.
  */
 export async function createConsole(webServers: WebServer | readonly WebServer[], config: ConsoleConfig, options: CreateConsoleOptions = {}): Promise<ConsoleInstance> {
-  const store = await openDataDirStore(config.dataDir);
+  const store = await openStore(config.database);
   try {
     return await assemble(store, webServers, config, options);
   } catch (error) {
@@ -146,6 +147,7 @@ async function assemble(store: Store, webServers: WebServer | readonly WebServer
   const [firstServer, ...otherServers] = Array.isArray(webServers) ? (webServers as readonly WebServer[]) : [webServers as WebServer];
   const { db } = store;
   const secrets = loadSecretBox(config.dataDir, config.secretKey).box;
+  const shared = store.engine === 'postgres' ? await loadSharedTrust(db, secrets, { pkiDir: pkiDirOf(config.dataDir), vendorKeyDir: config.vendorKeyDir }) : null;
   const audit = new AuditLog(db);
   const auth = new AuthService(db, audit, { adminPassword: config.adminPassword });
   const { generatedPassword } = await auth.ensureAdmin();
@@ -177,7 +179,7 @@ async function assemble(store: Store, webServers: WebServer | readonly WebServer
   });
   // One engine on every port: the same live pages, Host check and session rules over HTTP and HTTPS.
   for (const server of otherServers) io.engine.attach(server, { path: '/socket.io' });
-  const trust = new ApTrust(db, { dataDir: config.dataDir, autoApprove: config.apAdmission.autoApprove, maxAps: config.apAdmission.maxAps, log: (line) => log.write(line) });
+  const trust = new ApTrust(db, { dataDir: config.dataDir, autoApprove: config.apAdmission.autoApprove, maxAps: config.apAdmission.maxAps, log: (line) => log.write(line), shared });
   const capwap = new CapwapPort(trust, config.apAdmission, (line) => log.write(line), config.apPortWorker);
   const detachAuth = attachBrowserAuth(io, auth, config.secureCookie);
   let registry: ApRegistry | null = null;

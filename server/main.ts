@@ -4,6 +4,7 @@ import next from 'next';
 import { ConfigError, loadConfig } from './config';
 import { createConsole } from './createConsole';
 import { installGracefulStop } from './gracefulStop';
+import { redactedDatabaseUrl } from './store/postgres/databaseUrl';
 import { installApis } from './http/consoleAccess';
 import { RequestGate } from './http/requestGate';
 import { LoggingApi } from './http/loggingApi';
@@ -62,6 +63,7 @@ async function main(): Promise<void> {
   const page = '/administration/software-management/software-upgrade';
   console.log(`EWC Software Upgrade console: ${web.plainHttp === 'serve' ? url : httpsUrl}${page}`);
   console.log(`  data folder: ${config.dataDir}`);
+  console.log(`  database: ${config.database.engine === 'postgres' ? `PostgreSQL ${redactedDatabaseUrl(config.database.url)}` : `SQLite in the data folder`}`);
   const identity = https.identity;
   console.log(
     `  HTTPS: ${httpsUrl}${page} (certificate SHA-256 ${identity.fingerprint}, from ${identity.source}${config.https.certFile ? '' : `, CA ${path.join(instance.trust.pkiDir, 'ca.crt')}`}; kill -HUP ${process.pid} reloads it)`,

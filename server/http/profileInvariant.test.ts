@@ -11,7 +11,7 @@ import { ADMIN, startConsoleHarness, type ConsoleHarness } from '../sim/testing/
 // API (validation, merge, SQLite), each naming a random subset of fields with values the API accepts.
 let harness: ConsoleHarness;
 // The console's own database and key: what the next start would read.
-const stored = async () => (await ProfileRepository.load(harness.instance.store.db, EMPTY_PROFILE, loadSecretBox(harness.config.dataDir, undefined).box)).get();
+const stored = async () => (await ProfileRepository.load(harness.instance.store.db, EMPTY_PROFILE, loadSecretBox(harness.config.dataDir, harness.config.secretKey).box)).get();
 
 beforeAll(async () => {
   harness = await startConsoleHarness();

@@ -2,11 +2,11 @@ import { loadConfig } from '../config';
 import { rotateSecretKey } from './rotateSecretKey';
 import { generateSecretKey, parseSecretKey } from '../secrets/secretBox';
 
-// `npm run rotate-secret-key`, with the console stopped: it holds the old key while it runs.
+// `npm run rotate-secret-key`, with the console stopped (every node, on a shared database): it holds the old key while it runs.
 try {
   const config = loadConfig();
   const nextKey = process.env.EWC_NEW_SECRET_KEY ? parseSecretKey(process.env.EWC_NEW_SECRET_KEY) : generateSecretKey();
-  const { resealed, keyFile } = await rotateSecretKey(config.dataDir, config.secretKey, nextKey);
+  const { resealed, keyFile } = await rotateSecretKey(config.dataDir, config.secretKey, nextKey, config.database);
   if (keyFile) {
     console.log(`Re-encrypted ${resealed} stored secret(s); the new key is in ${keyFile} (mode 0600).`);
   } else {

@@ -10,9 +10,13 @@ import { demoBundleServerForFile } from '../sim/testing/demoBundleServer';
 import { ADMIN, fleetCliTrustArgs, startConsoleHarness, waitFor, type ConsoleHarness } from '../sim/testing/consoleHarness';
 import { freeTcpPort } from '../sim/testing/freeTcpPort';
 import { apStorageDir } from '../sim/ap/apStorage';
+import { postgresServerForFile } from '../sim/testing/postgresServerForFile';
+import { ENGINES, type Engine } from '../sim/testing/testStores';
 
 // A controller that stops mid-upgrade, and an AP process killed mid-transfer, against tftpd-hpa.
 const server = demoBundleServerForFile();
+// The graceful restart runs on each engine: on PostgreSQL, the restarted console finds the run in the shared database.
+const postgres = postgresServerForFile();
 const AP = DEMO_FLEET[2];
 const agentDirOf = (root: string) => apStorageDir(root, AP.mac);
 const bytesReceived = (root: string) => (JSON.parse(fs.readFileSync(path.join(agentDirOf(root), 'received.json'), 'utf8')) as { bytes: number }).bytes;
@@ -34,9 +38,11 @@ const imageSize = () => fs.statSync(path.join(server.root, DEMO_IMAGE_PATH, AP.i
 /** The ports a console restarted on the same data folder keeps, so its pages and APs find it again. */
 const fixedPorts = async () => ({ PORT: String(await freeTcpPort()), EWC_CAPWAP_PORT: String(await freeTcpPort()) });
 
-describe('a controller stopped gracefully mid-predownload', () => {
+const databaseEnv = async (engine: Engine): Promise<Record<string, string>> => (engine === 'postgres' ? await postgres.consoleEnv() : {});
+
+describe.each(ENGINES)('a controller on %s stopped gracefully mid-predownload', (engine) => {
   it('tells the page and the AP why, and the restarted console resumes the AP from the bytes it holds', async () => {
-    const env = await fixedPorts();
+    const env = { ...(await fixedPorts()), ...(await databaseEnv(engine)) };
     harness = await startConsoleHarness(env);
     const fleet = await harness.startFleet([AP], 1500);
     const notices: string[] = [];
@@ -61,6 +67,7 @@ describe('a controller stopped gracefully mid-predownload', () => {
     const restarted = await startConsoleHarness(env, harness.config.dataDir);
     harness = restarted;
     restarted.fleet = fleet;
+    expect(restarted.instance.store.engine).toBe(engine);
     expect(restarted.instance.orchestrator.view().stage).toMatch(/^(ControllerImageDownload|APImageDownload|NetworkUpgrade)$/);
     await waitFor(
       'stage Activate',

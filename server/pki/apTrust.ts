@@ -8,6 +8,7 @@ import { apAuthorizationRows, type ApAuthorizationRecord } from '../store/apAuth
 import type { Executor } from '../store/store';
 import { hashToken, loadOrCreateJoinToken, newToken, sameToken } from './joinToken';
 import { CertificateRequestError, LocalCa } from './localCa';
+import type { SharedTrustMaterial } from './sharedTrust';
 
 export interface ApTrustOptions {
   dataDir: string;
@@ -16,6 +17,8 @@ export interface ApTrustOptions {
   /** `EWC_MAX_APS`: enrolled APs count against it too, so a leaked join token cannot fill the list. */
   maxAps: number;
   log: (line: EventLine) => void;
+  /** The CA and join token every node on a shared database uses (sharedTrust.ts); without it, the data folder's. */
+  shared?: SharedTrustMaterial | null;
 }
 
 export type Admission = { ok: true } | { ok: false; reason: string };
@@ -24,6 +27,9 @@ export interface EnrolmentResult {
   status: number;
   body: { certificate: string; status: ApAuthorizationStatus } | { error: string; issues?: { path: string; message: string }[] };
 }
+
+/** Where a data folder keeps the CA certificate and the join token file that `npm run fleet` reads. */
+export const pkiDirOf = (dataDir: string): string => path.join(dataDir, 'pki');
 
 const apLine = (text: string, severity: EventLine['severity'] = 'notice'): EventLine => ({ severity, facility: 'CAPWAPAC_SMGR_TRACE_MESSAGE-5-AP_AUTHORIZATION', text });
 
@@ -42,17 +48,18 @@ export class ApTrust {
     private readonly db: Executor,
     private readonly options: ApTrustOptions,
   ) {
-    this.joinToken = loadOrCreateJoinToken(this.pkiDir);
+    this.joinToken = options.shared?.joinToken ?? loadOrCreateJoinToken(this.pkiDir);
     this.drops = new DropReport(options.log);
   }
 
   get pkiDir(): string {
-    return path.join(this.options.dataDir, 'pki');
+    return pkiDirOf(this.options.dataDir);
   }
 
   /** Loads (or creates) the CA and the controller's certificate; the AP port needs them before it listens. */
   async openCa(hostNames: string[]): Promise<LocalCa> {
-    this.ca ??= await LocalCa.open(this.pkiDir, hostNames);
+    const shared = this.options.shared;
+    this.ca ??= shared ? await LocalCa.fromMaterial(shared.ca, hostNames) : await LocalCa.open(this.pkiDir, hostNames);
     return this.ca;
   }
 

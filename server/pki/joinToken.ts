@@ -22,10 +22,23 @@ export function sameToken(a: string, b: string): boolean {
  * with. Created once in the PKI folder with mode 0600, like the secret key file.
  */
 export function loadOrCreateJoinToken(pkiDir: string): string {
-  const file = path.join(pkiDir, JOIN_TOKEN_FILE);
-  fs.mkdirSync(pkiDir, { recursive: true, mode: 0o700 });
-  if (fs.existsSync(file)) return fs.readFileSync(file, 'utf8').trim();
+  const existing = readJoinTokenFile(pkiDir);
+  if (existing !== null) return existing;
   const token = newToken();
-  fs.writeFileSync(file, `${token}\n`, { mode: 0o600 });
+  writeJoinTokenFile(pkiDir, token);
   return token;
+}
+
+/** The join token file of a PKI folder, or null when it has none. */
+export function readJoinTokenFile(pkiDir: string): string | null {
+  const file = path.join(pkiDir, JOIN_TOKEN_FILE);
+  return fs.existsSync(file) ? fs.readFileSync(file, 'utf8').trim() : null;
+}
+
+/** Writes the join token file (mode 0600: it enrols APs). */
+export function writeJoinTokenFile(pkiDir: string, token: string): void {
+  fs.mkdirSync(pkiDir, { recursive: true, mode: 0o700 });
+  const file = path.join(pkiDir, JOIN_TOKEN_FILE);
+  fs.writeFileSync(file, `${token}\n`, { mode: 0o600 });
+  fs.chmodSync(file, 0o600);
 }

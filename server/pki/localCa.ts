@@ -106,11 +106,48 @@ async function issueServerCertificate(caKey: CryptoKey, caCert: x509.X509Certifi
   return { keyPem: await privateKeyToPem(keys.privateKey), certPem: cert.toString('pem') };
 }
 
+export const CA_KEY_FILE = 'ca.key';
+export const CA_CERT_FILE = 'ca.crt';
+
+/** A CA's private key and self-signed certificate, PEM. */
+export interface CaMaterial {
+  keyPem: string;
+  certPem: string;
+}
+
+/** The CA a data folder holds (`ca.key`, `ca.crt`), or null when it holds none yet. */
+export function readCaFiles(dir: string): CaMaterial | null {
+  const keyFile = path.join(dir, CA_KEY_FILE);
+  const certFile = path.join(dir, CA_CERT_FILE);
+  if (!fs.existsSync(keyFile) || !fs.existsSync(certFile)) return null;
+  return { keyPem: fs.readFileSync(keyFile, 'utf8'), certPem: fs.readFileSync(certFile, 'utf8') };
+}
+
+/** A new CA: its key and its self-signed certificate. */
+export async function createCaMaterial(): Promise<CaMaterial> {
+  const keys = await generateKeyPair();
+  const caCert = await x509.X509CertificateGenerator.createSelfSigned({
+    serialNumber: newSerial(),
+    name: CA_NAME,
+    notBefore: new Date(),
+    notAfter: yearsFromNow(CA_YEARS),
+    keys,
+    signingAlgorithm: EC_ALGORITHM,
+    extensions: [
+      new x509.BasicConstraintsExtension(true, 0, true),
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
+      await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
+    ],
+  });
+  return { keyPem: await privateKeyToPem(keys.privateKey), certPem: caCert.toString('pem') };
+}
+
 /**
  * The console's own certificate authority, like the locally significant certificates a
  * Cisco controller's site CA issues: it certifies the controller's AP port and one
  * certificate per AP, bound to the AP's MAC in the subject CN. Its key stays in the data
- * folder (mode 0600) and never leaves it.
+ * folder (mode 0600) and never leaves it; on a shared PostgreSQL database it is kept there instead,
+ * sealed with the secret key (sharedTrust.ts), and no node writes it to its folder.
  */
 export class LocalCa {
   private constructor(
@@ -128,32 +165,19 @@ export class LocalCa {
   /** Loads the CA from `dir`, creating it on the first start, and issues the controller's certificate for this start. */
   static async open(dir: string, hostNames: string[]): Promise<LocalCa> {
     fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const keyFile = path.join(dir, 'ca.key');
-    const certFile = path.join(dir, 'ca.crt');
-    let caKey: CryptoKey;
-    let caCert: x509.X509Certificate;
-    if (fs.existsSync(keyFile) && fs.existsSync(certFile)) {
-      caKey = await importPrivateKey(fs.readFileSync(keyFile, 'utf8'));
-      caCert = new x509.X509Certificate(fs.readFileSync(certFile, 'utf8'));
-    } else {
-      const keys = await generateKeyPair();
-      caCert = await x509.X509CertificateGenerator.createSelfSigned({
-        serialNumber: newSerial(),
-        name: CA_NAME,
-        notBefore: new Date(),
-        notAfter: yearsFromNow(CA_YEARS),
-        keys,
-        signingAlgorithm: EC_ALGORITHM,
-        extensions: [
-          new x509.BasicConstraintsExtension(true, 0, true),
-          new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
-          await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
-        ],
-      });
-      caKey = keys.privateKey;
-      writeSecret(keyFile, await privateKeyToPem(keys.privateKey));
-      fs.writeFileSync(certFile, caCert.toString('pem'));
+    let material = readCaFiles(dir);
+    if (!material) {
+      material = await createCaMaterial();
+      writeSecret(path.join(dir, CA_KEY_FILE), material.keyPem);
+      fs.writeFileSync(path.join(dir, CA_CERT_FILE), material.certPem);
     }
+    return LocalCa.fromMaterial(material, hostNames);
+  }
+
+  /** The CA of this key and certificate (a data folder's, or the one the nodes on a shared database hold), with the controller's certificate for this start. */
+  static async fromMaterial(material: CaMaterial, hostNames: string[]): Promise<LocalCa> {
+    const caKey = await importPrivateKey(material.keyPem);
+    const caCert = new x509.X509Certificate(material.certPem);
     // APs accept no other subject than the controller's: not another AP's certificate, not the web port's.
     const controller = await issueServerCertificate(caKey, caCert, CONTROLLER_CN, hostNames, yearsFromNow(CERT_YEARS));
     return new LocalCa(caKey, caCert, controller.keyPem, controller.certPem);

@@ -39,6 +39,8 @@ export interface Database {
   rollout_wave: RolloutWaveTable;
   scheduled_action: ScheduledActionTable;
   trusted_image_digest: TrustedImageDigestTable;
+  shared_trust: SharedTrustTable;
+  trusted_vendor_key: TrustedVendorKeyTable;
 }
 
 export interface SchemaMigrationTable {
@@ -296,4 +298,19 @@ export interface TrustedImageDigestTable {
   size: number;
   trusted_by: string;
   trusted_at: string;
+}
+
+/** What the nodes on one database share to admit the same APs, by name (`ca`: certificate and sealed key; `fleet-join-token`, sealed). */
+export interface SharedTrustTable {
+  name: string;
+  value: string;
+  created_at: string;
+}
+
+/** A vendor's Ed25519 public key (PEM) that image manifests are verified with, by its SHA-256, and the file name it came in. */
+export interface TrustedVendorKeyTable {
+  sha256: string;
+  file_name: string;
+  public_key_pem: string;
+  added_at: string;
 }

@@ -16,6 +16,7 @@ import { RequestGate } from '../../http/requestGate';
 import { loadTrustedVendorKeys } from '../../imageSigning/imageManifest';
 import type { RequestActor } from '../../../lib/requestActor';
 import { JOIN_TOKEN_FILE } from '../../pki/joinToken';
+import { harnessDatabaseEnv } from './harnessDatabase';
 
 /** The actor API calls are made as in tests: the first admin, from loopback. */
 export const ADMIN: RequestActor = { username: 'admin', role: 'admin', sourceAddress: '127.0.0.1' };
@@ -83,6 +84,7 @@ export async function startConsoleHarness(env: Record<string, string> = {}, data
     EWC_CATALOG_ALLOW_LOOPBACK: '1',
     // `EWC_AP_PORT_WORKER=0 npx vitest run …` runs a suite with the AP port on the console's event loop.
     ...(process.env.EWC_AP_PORT_WORKER ? { EWC_AP_PORT_WORKER: process.env.EWC_AP_PORT_WORKER } : {}),
+    ...(await harnessDatabaseEnv(dir)),
     ...env,
   });
   // The console's own request routing behind the request gate (GET /metrics, uploads); what Next.js would serve answers 404.

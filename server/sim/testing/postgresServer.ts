@@ -16,6 +16,9 @@ export interface PostgresServer {
 
 const DEBIAN_ROOT = '/usr/lib/postgresql';
 
+/** The secret key of test consoles on PostgreSQL: the nodes on one database share it. */
+export const TEST_SECRET_KEY = Buffer.alloc(32, 0x5a).toString('base64');
+
 /** The newest installed server's bin folder (`/usr/lib/postgresql/15/bin`), or null. */
 export function postgresBinDir(): string | null {
   if (!fs.existsSync(DEBIAN_ROOT)) return null;

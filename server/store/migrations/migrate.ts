@@ -1,5 +1,6 @@
 import type { Executor } from '../executor';
 import { localeAndSentences } from './014_localeAndSentences';
+import { sharedTrust } from './015_sharedTrust';
 import { baseline } from './baseline';
 import type { SchemaDialect } from './schemaDialect';
 import type { StoreMigration } from './storeMigration';
@@ -11,10 +12,10 @@ interface MigrationTarget {
 }
 
 /**
- * Every migration, in order. A new one goes at the end, named after the last (`014_…`), and runs on
+ * Every migration, in order. A new one goes at the end, named after the last (`016_…` next), and runs on
  * databases of both engines, those made by the baseline and old SQLite installs alike.
  */
-export const MIGRATIONS: readonly StoreMigration[] = [baseline, localeAndSentences];
+export const MIGRATIONS: readonly StoreMigration[] = [baseline, localeAndSentences, sharedTrust];
 
 /**
  * Brings the schema up to date: each pending migration and its `schema_migration` row in one transaction,

@@ -2,6 +2,7 @@ import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { OpenedDialect, SchemaDialect } from '../migrations/schemaDialect';
 import type { Database } from '../schema';
+import { redactedDatabaseUrl } from './databaseUrl';
 
 // node-postgres hands BIGINT (and COUNT(*)) over as text; the console's are epoch milliseconds and byte sizes, well within 2^53.
 const INT8_OID = 20;
@@ -27,13 +28,19 @@ export const postgresSchema: SchemaDialect = {
 };
 
 /**
- * A PostgreSQL database through Kysely (`postgres://user@host:port/db`). The store's repositories and
- * migrations run on it as on SQLite (their tests run on both); running a whole console on it, and several
- * consoles on one, is the scale-out work still to come.
+ * A PostgreSQL database through Kysely (`postgres://user@host:port/db`), reached once before anything
+ * else so that a wrong address or password stops the start with a sentence naming the database (its
+ * password masked), not with the first migration's error.
  */
 export async function openPostgres(url: string): Promise<OpenedDialect> {
   const pool = new pg.Pool({ connectionString: url, types, max: 10 });
   // An idle connection the server ended (a restart, a failover) is dropped by the pool; the next query opens another.
   pool.on('error', (error) => console.error(`PostgreSQL: an idle connection failed: ${error.message}`));
+  try {
+    (await pool.connect()).release();
+  } catch (error) {
+    await pool.end();
+    throw new Error(`Cannot reach the PostgreSQL database ${redactedDatabaseUrl(url)}: ${(error as Error).message}`);
+  }
   return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), schema: postgresSchema };
 }

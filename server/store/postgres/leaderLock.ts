@@ -1,0 +1,129 @@
+import pg from 'pg';
+import { redactedDatabaseUrl } from './databaseUrl';
+
+/**
+ * Which console node leads the runs: the one holding a PostgreSQL session-level advisory lock. The lock
+ * lives on a connection of its own, outside the pool, so no query of the console ever runs on it and
+ * ending it means exactly one thing. PostgreSQL releases the lock when that session ends, however it
+ * ends (a release, the node's process killed, the server ending the connection), so there is no lease to
+ * renew and no clock to trust: the node learns it lost leadership when its connection fails, and stops
+ * leading at once. A heartbeat finds a connection that went silent (a cable pulled) rather than closed;
+ * the server frees the lock only once it sees the session end (its TCP keepalive settings), so a node
+ * stops leading before another can start. Not wired into the runs yet: today every node on a shared
+ * database would run an upgrade it is asked to, and making the orchestrator ask for this lock first is
+ * the next step of running several nodes.
+ */
+
+// Any constant every node agrees on; not the migrations' (postgresDialect.ts), so migrating never waits on the leader.
+export const LEADER_LOCK_KEY = 0x6577634c;
+
+const DEFAULT_HEARTBEAT_MS = 5_000;
+
+export interface LeaderLockOptions {
+  key?: number;
+  /** How often the held connection is checked; a check not answered within this time ends leadership too. */
+  heartbeatMs?: number;
+}
+
+export class LeaderLock {
+  private lostReason: string | null = null;
+  private readonly lostListeners = new Set<(reason: string) => void>();
+  private readonly heartbeat: NodeJS.Timeout;
+
+  private constructor(
+    private readonly client: pg.Client,
+    /** The PostgreSQL backend process holding the lock (what `pg_stat_activity` shows). */
+    readonly backendPid: number,
+    heartbeatMs: number,
+  ) {
+    client.on('error', (error) => this.lose(`the connection holding the leader lock failed: ${error.message}`));
+    client.on('end', () => this.lose('the connection holding the leader lock ended'));
+    this.heartbeat = setInterval(() => void this.check(heartbeatMs), heartbeatMs);
+    this.heartbeat.unref();
+  }
+
+  /** Takes the lock if no other node holds it: the lock, or null (the connection is closed again). */
+  static async tryAcquire(url: string, options: LeaderLockOptions = {}): Promise<LeaderLock | null> {
+    const client = new pg.Client({ connectionString: url, keepAlive: true });
+    // Until the lock is held, a failure is the caller's rejected promise; an unheard 'error' event would end the process.
+    client.on('error', () => undefined);
+    try {
+      await client.connect();
+    } catch (error) {
+      throw new Error(`Cannot reach the PostgreSQL database ${redactedDatabaseUrl(url)}: ${(error as Error).message}`);
+    }
+    try {
+      const { rows } = await client.query<{ locked: boolean; pid: number }>('select pg_try_advisory_lock($1) as locked, pg_backend_pid() as pid', [options.key ?? LEADER_LOCK_KEY]);
+      if (rows[0].locked) return new LeaderLock(client, rows[0].pid, options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS);
+    } catch (error) {
+      await client.end().catch(() => undefined);
+      throw error;
+    }
+    await client.end();
+    return null;
+  }
+
+  /** Tries every `retryMs` until this node holds the lock, or `signal` aborts (then null). */
+  static async acquire(url: string, options: LeaderLockOptions & { retryMs: number; signal?: AbortSignal }): Promise<LeaderLock | null> {
+    while (!options.signal?.aborted) {
+      const lock = await LeaderLock.tryAcquire(url, options);
+      if (lock) return lock;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(done, options.retryMs);
+        function done() {
+          clearTimeout(timer);
+          options.signal?.removeEventListener('abort', done);
+          resolve();
+        }
+        options.signal?.addEventListener('abort', done);
+      });
+    }
+    return null;
+  }
+
+  /** True until the lock is released or its connection lost. */
+  get held(): boolean {
+    return this.lostReason === null;
+  }
+
+  /** Called once, when leadership ends for any reason but `release()`; at once if it has already ended. */
+  onLost(listener: (reason: string) => void): () => void {
+    if (this.lostReason !== null) listener(this.lostReason);
+    else this.lostListeners.add(listener);
+    return () => this.lostListeners.delete(listener);
+  }
+
+  /** Gives leadership up: the session ends, and with it the lock. */
+  async release(): Promise<void> {
+    if (this.lostReason !== null) return;
+    this.lostReason = 'released';
+    this.lostListeners.clear();
+    clearInterval(this.heartbeat);
+    await this.client.end().catch(() => undefined);
+  }
+
+  private async check(timeoutMs: number): Promise<void> {
+    if (this.lostReason !== null) return;
+    let timer: NodeJS.Timeout | undefined;
+    const silent = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+    });
+    try {
+      await Promise.race([this.client.query('select 1'), silent]);
+    } catch (error) {
+      this.lose(`the connection holding the leader lock failed: ${(error as Error).message}`);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private lose(reason: string): void {
+    if (this.lostReason !== null) return;
+    this.lostReason = reason;
+    clearInterval(this.heartbeat);
+    // Ended from this side too, so the server lets the lock go even if only this node saw the failure.
+    void this.client.end().catch(() => undefined);
+    for (const listener of this.lostListeners) listener(reason);
+    this.lostListeners.clear();
+  }
+}
