@@ -20,8 +20,7 @@ import { CatalogApi } from './http/catalogApi';
 import { checkHttpModeInput } from './http/httpModeChecks';
 import { CatalogCheckService } from './catalog/catalogCheckService';
 import { catalogNetworkOf } from './catalog/catalogNetwork';
-import type { CatalogCaller } from './catalog/catalogSettings';
-import { apSerial, controllerIdentity } from './catalog/controllerIdentity';
+import { catalogCallerOf } from './catalog/controllerIdentity';
 import { DESKTOP_TRUST_SOURCE, DigestTrust } from './imageSigning/digestTrust';
 import { withBundleTrust } from './imageSource/bundleSignature';
 import { ImageTrustApi } from './http/imageTrustApi';
@@ -196,19 +195,16 @@ async function assemble(store: Store, webServers: WebServer | readonly WebServer
     trustOf: trustOfUpload,
   });
   const catalogNetwork = catalogNetworkOf(config);
-  const certificateSerial = async (mac: string) => (await trust.authorization(mac))?.certSerial ?? null;
-  const catalogCaller: CatalogCaller = {
-    identity: () =>
-      controllerIdentity({
-        caCertPath: path.join(trust.pkiDir, 'ca.crt'),
-        aps: () => aps.all(),
-        certificateSerial,
-        factoryDefault: () => !profiles.isSaved(),
-        requireSignedImages: config.unsignedImages === 'refuse',
-      }),
-    serialOf: (ap) => apSerial(ap, certificateSerial),
-    step: (text) => log.write(syslogText.firmwareCheck(text)),
-  };
+  const catalogCaller = catalogCallerOf(
+    {
+      caCertPath: path.join(trust.pkiDir, 'ca.crt'),
+      aps: () => aps.all(),
+      certificateSerial: async (mac) => (await trust.authorization(mac))?.certSerial ?? null,
+      factoryDefault: () => !profiles.isSaved(),
+      requireSignedImages: config.unsignedImages === 'refuse',
+    },
+    (text) => log.write(syslogText.firmwareCheck(text)),
+  );
   const httpModeDeps: HttpModeSourceDeps = { aps: () => aps.all(), controllerVersion: () => controller.version(), network: catalogNetwork, caller: catalogCaller, uploads, digestTrust };
   const baseImageSource = options.createImageSource ?? ((profile: StoredProfile) => imageSourceForProfile(profile, config, httpModeDeps));
   const createImageSource = (profile: StoredProfile) => (config.unsignedImages === 'ask' ? withBundleTrust(baseImageSource(profile), digestTrust) : baseImageSource(profile));

@@ -2,6 +2,7 @@ import { createHash, X509Certificate } from 'node:crypto';
 import fs from 'node:fs';
 import { featureBits, type CatalogApInfo, type CatalogFeature, type ControllerIdentity } from '../../lib/firmwareCatalog';
 import type { AccessPointRecord } from '../store/accessPointRepository';
+import type { CatalogCaller } from './catalogSettings';
 
 /** The vendor tag this console sends as `X-OEM-Tag` (the seed's IAP sends `Aruba`). */
 export const OEM_TAG = 'Cisco';
@@ -44,4 +45,9 @@ export async function controllerIdentity(sources: IdentitySources): Promise<Cont
   const features = new Set<CatalogFeature>(['signed-manifests', 'range-resume']);
   if (sources.requireSignedImages) features.add('signed-images-required');
   return { guid: controllerGuid(sources.caCertPath), oemTag: OEM_TAG, mode: 'EWC', factoryDefault: sources.factoryDefault(), features: featureBits(features), controllerAp };
+}
+
+/** Who the console is to a firmware catalog (its identity headers, each AP's serial), and where its steps are logged. */
+export function catalogCallerOf(sources: IdentitySources, step: (text: string) => void): CatalogCaller {
+  return { identity: () => controllerIdentity(sources), serialOf: (ap) => apSerial(ap, sources.certificateSerial), step };
 }

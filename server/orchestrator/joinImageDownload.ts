@@ -17,6 +17,7 @@ import { DeliveryQueue } from './deliveryQueue';
 import { installReport } from './installLog';
 import { JoinImageSources } from './joinImageSource';
 import type { ConsoleNotifier } from './notifier';
+import { MacTimers } from './macTimers';
 import type { PredownloadTransitions } from './predownloadTransitions';
 import { downloadFailure, syslogText } from './syslogText';
 import type { TransferProgress } from './transferProgress';
@@ -54,8 +55,8 @@ export class JoinImageDownload {
   private abort = new AbortController();
   private readonly sources: JoinImageSources;
   private readonly queue: DeliveryQueue<JoinDelivery>;
-  private readonly retryTimers = new Map<string, NodeJS.Timeout>();
-  private readonly rejoinTimers = new Map<string, NodeJS.Timeout>();
+  private readonly retryTimers = new MacTimers();
+  private readonly rejoinTimers = new MacTimers();
   /** The attempt under way for each AP: a step that finds another one (or none, after a stop) no longer acts. */
   private readonly attempts = new Map<string, number>();
   /** What the controller already sent each AP of the current image: the furthest it may ask to resume. */
@@ -201,10 +202,7 @@ export class JoinImageDownload {
    * it is now. Null for an AP reloading for another reason (an activation's).
    */
   rejoined(ap: AccessPointRecord): AccessPointRecord | null {
-    const timer = this.rejoinTimers.get(ap.mac);
-    if (!timer) return null;
-    clearTimeout(timer);
-    this.rejoinTimers.delete(ap.mac);
+    if (!this.rejoinTimers.clear(ap.mac)) return null;
     if (ap.primaryImage === ap.predownloadVersion) this.deps.transitions.move(ap.mac, 'Reloading', 'Joined', {}, syslogText.apEvent(ap, `Joined running ${ap.primaryImage}`));
     else this.rejoinFailed(ap.mac, `AP joined running ${ap.primaryImage}, expected ${ap.predownloadVersion}`);
     return this.deps.aps.get(ap.mac) ?? null;
@@ -244,9 +242,9 @@ export class JoinImageDownload {
     this.abort.abort();
     this.abort = new AbortController();
     this.queue.clear().forEach(({ item }) => item.done());
-    for (const mac of [...this.attempts.keys(), ...this.retryTimers.keys()]) {
+    for (const mac of [...this.attempts.keys(), ...this.retryTimers.macs()]) {
       const ap = this.deps.aps.get(mac);
-      this.clearRetry(mac);
+      this.retryTimers.clear(mac);
       if (!ap || !(PREDOWNLOAD_ACTIVE.has(ap.predownloadStatus) || ap.predownloadStatus === 'Failed')) continue;
       this.deps.progress.clear(mac);
       void this.deps.registry().get(mac)?.abort(reason);
@@ -258,7 +256,8 @@ export class JoinImageDownload {
   dispose(): void {
     this.abort.abort();
     this.queue.clear();
-    for (const mac of [...this.retryTimers.keys(), ...this.rejoinTimers.keys()]) this.clearTimers(mac);
+    this.retryTimers.clearAll();
+    this.rejoinTimers.clearAll();
     this.attempts.clear();
   }
 
@@ -348,13 +347,7 @@ export class JoinImageDownload {
 
   private awaitRejoin(mac: string): void {
     const seconds = Math.round(this.deps.config.rejoinTimeoutMs / 1000);
-    this.rejoinTimers.set(
-      mac,
-      setTimeout(() => {
-        this.rejoinTimers.delete(mac);
-        this.rejoinFailed(mac, `AP did not join again within ${seconds} s`);
-      }, this.deps.config.rejoinTimeoutMs),
-    );
+    this.rejoinTimers.set(mac, this.deps.config.rejoinTimeoutMs, () => this.rejoinFailed(mac, `AP did not join again within ${seconds} s`));
   }
 
   private rejoinFailed(mac: string, reason: string): void {
@@ -387,27 +380,16 @@ export class JoinImageDownload {
     ];
     if (!this.deps.transitions.move(mac, ap.predownloadStatus, 'Failed', changes, lines)) return;
     void this.deps.registry().get(mac)?.abort(reason, beforeTransfer);
-    if (retry)
-      this.retryTimers.set(
-        mac,
-        setTimeout(() => this.retry(mac), retry.delayMs),
-      );
+    if (retry) this.retryTimers.set(mac, retry.delayMs, () => this.retry(mac));
   }
 
   private retry(mac: string): void {
-    this.retryTimers.delete(mac);
     if (!this.deps.transitions.move(mac, 'Failed', 'Initiated', { nextRetryTime: null })) return;
     void this.download(mac);
   }
 
-  private clearRetry(mac: string): void {
-    clearTimeout(this.retryTimers.get(mac));
-    this.retryTimers.delete(mac);
-  }
-
   private clearTimers(mac: string): void {
-    this.clearRetry(mac);
-    clearTimeout(this.rejoinTimers.get(mac));
-    this.rejoinTimers.delete(mac);
+    this.retryTimers.clear(mac);
+    this.rejoinTimers.clear(mac);
   }
 }
