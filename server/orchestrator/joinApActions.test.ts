@@ -13,8 +13,9 @@ import { ADMIN, startConsoleHarness, startTestFleet, waitFor, type ConsoleHarnes
 import { freeTcpPort } from '../sim/testing/freeTcpPort';
 import { startTftpdHpa } from '../sim/testing/tftpdHpa';
 
-// Abort (the AP row's button, POST /api/ap-image/MAC/abort) of a download at join, and what a restart leaves of
-// one waiting for its retry, against Debian's tftpd-hpa serving the controller's own version and real AP agents.
+// The AP row's actions on a download at join, Retry now (POST /api/ap-image/MAC/retry) and Abort (…/abort), and
+// what a restart leaves of one waiting for its retry, against Debian's tftpd-hpa serving the controller's own
+// version and real AP agents.
 let serverRoot: string;
 let tftpd: { port: number; stop(): Promise<void> };
 let harness: ConsoleHarness | null = null;
@@ -22,7 +23,7 @@ let joiner: Fleet | null = null;
 
 beforeAll(async () => {
   serverRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'ewc-bundle-'));
-  ensureDemoBundle(serverRoot, 400_000, undefined, DEMO_CURRENT_BUNDLE);
+  ensureDemoBundle(serverRoot, 20_000, undefined, DEMO_CURRENT_BUNDLE);
   tftpd = await startTftpdHpa({ root: serverRoot });
 });
 
@@ -70,16 +71,123 @@ async function joinedOld(imagePath: string, linkKbps: number, env: Record<string
   return h;
 }
 
+/** The same, the profile on a wrong path, and the old AP's download at join failed and waiting for its retry. */
+async function failedAtJoin(env: Record<string, string>): Promise<ConsoleHarness> {
+  const h = await joinedOld('/Wrong-Path', 0, env);
+  await waitFor(
+    'the download at join to fail',
+    () => row(h),
+    (r) => r?.predownloadStatus === 'Failed',
+  );
+  return h;
+}
+
+describe('Retry now of a download at join that failed', () => {
+  it('fetches again now from the profile as saved, calling off the back-off, and the AP joins on the controller version', async () => {
+    // A back-off of ten minutes: only Retry now can bring the AP its image within the test.
+    const h = await failedAtJoin({ EWC_RETRY_BASE_MS: '600000', EWC_MAX_RETRIES: '2' });
+    expect(row(h)).toMatchObject({ retryCount: 1, nextRetryTime: expect.any(String) });
+    // The engineer fixes the path (Save), then presses the row's Retry.
+    expect((await saveProfile(h, DEMO_CURRENT_BUNDLE.imagePath)).status).toBe(200);
+    const retried = await h.instance.api.maintenance.apAction(OLD.mac, 'retry', ADMIN);
+    // The download starts again at once: the controller fetches version.info before anything else.
+    expect(retried).toMatchObject({ status: 202, body: { name: OLD.name, predownloadStatus: 'Downloading' } });
+    // The retry it waited for is the one made now: Retry Count stays 1, and no retry is due any more.
+    expect(row(h)).toMatchObject({ retryCount: 1, nextRetryTime: null });
+    const joined = await waitFor(
+      'the AP on the controller version',
+      () => row(h),
+      (r) => r.predownloadStatus === 'Joined' && r.connected,
+      45_000,
+    );
+    expect(joined).toMatchObject({ primaryImage: DEMO_CURRENT_BUNDLE.version, backupImage: OLD_VERSION, retryCount: 1, nextRetryTime: null, lastError: null });
+    const log = shown(h);
+    expect(log.some((line) => line.endsWith(`AP Name: ${OLD.name} Mac: ${OLD.mac} Image Download retried now by the administrator`))).toBe(true);
+    expect(log.some((line) => line.includes(`AP Name: ${OLD.name} Mac: ${OLD.mac} Image Download Success: ${DEMO_CURRENT_BUNDLE.version}, `))).toBe(true);
+    expect((await h.instance.auth.audit.recent()).filter((entry) => entry.action === 'ap.retry').map((entry) => entry.detail)).toEqual([`${OLD.name} ${OLD.mac}`]);
+  });
+
+  it('retries one whose retries are used up, counting the retry it makes', async () => {
+    const h = await failedAtJoin({ EWC_MAX_RETRIES: '0' });
+    expect(row(h)).toMatchObject({ retryCount: 0, nextRetryTime: null });
+    expect((await saveProfile(h, DEMO_CURRENT_BUNDLE.imagePath)).status).toBe(200);
+    expect((await h.instance.api.maintenance.apAction(OLD.mac, 'retry', ADMIN)).status).toBe(202);
+    const joined = await waitFor(
+      'the AP on the controller version',
+      () => row(h),
+      (r) => r.predownloadStatus === 'Joined' && r.connected,
+      45_000,
+    );
+    expect(joined).toMatchObject({ primaryImage: DEMO_CURRENT_BUNDLE.version, retryCount: 1 });
+  });
+
+  it('refuses, saying why, an AP that is not connected, and one running the controller version', async () => {
+    const h = await failedAtJoin({ EWC_RETRY_BASE_MS: '600000' });
+    await joiner!.stop();
+    await waitFor(
+      'the AP to be gone',
+      () => row(h),
+      (r) => !r.connected,
+    );
+    expect(await h.instance.api.maintenance.apAction(OLD.mac, 'retry', ADMIN)).toEqual({
+      status: 409,
+      body: { error: `${OLD.name} is not connected: it is given the controller's version (${DEMO_CURRENT_BUNDLE.version}) when it joins again.` },
+    });
+    expect(await h.instance.api.maintenance.apAction(HOSTING.mac, 'retry', ADMIN)).toMatchObject({ status: 409, body: { error: `${HOSTING.name} has not failed (it is None).` } });
+  });
+});
+
+describe('an AP that joins again during its download at join', () => {
+  it('says that its download goes on, and the AP gets its image', async () => {
+    // One delivery slot and a slow link: the second AP waits for the slot while the first receives.
+    const h = await startConsoleHarness({ EWC_MAX_CONCURRENT_PREDOWNLOADS: '1' });
+    harness = h;
+    await h.startFleet([HOSTING]);
+    await waitFor(
+      'the AP hosting the controller',
+      () => (h.instance.api.getApImage().body as ApImageReport).aps,
+      (aps) => aps.some((ap) => ap.name === HOSTING.name && ap.connected),
+    );
+    expect((await saveProfile(h, DEMO_CURRENT_BUNDLE.imagePath)).status).toBe(200);
+    const second: FleetAp = { ...OLD, name: '9105-old-2', mac: '70f0.96a1.0002' };
+    joiner = await startTestFleet({ instance: h.instance, config: h.config, capwapUrl: h.capwapUrl, dir: h.config.dataDir }, [OLD, second], 40);
+    // Whichever of the two joined second waits for the slot (the order of two joins at once is not fixed).
+    const found = await waitFor(
+      'one AP waiting for the slot',
+      () => (h.instance.api.getApImage().body as ApImageReport).aps.find((ap) => (ap.name === OLD.name || ap.name === second.name) && ap.queuePosition === 1),
+      (ap) => ap !== undefined,
+    );
+    const index = found!.name === OLD.name ? 0 : 1;
+    const waiting = [OLD, second][index]!;
+    // It drops and joins again (a reload of its own) while its download waits for the slot.
+    await joiner.agents[index]!.stop();
+    await joiner.agents[index]!.start();
+    await waitFor(
+      'the log to say what happens',
+      () => shown(h),
+      (log) => log.some((line) => line.endsWith(`AP Name: ${waiting.name} Mac: ${waiting.mac} Image Download at join goes on: the AP joined again running ${OLD_VERSION} during it`)),
+    );
+    const joined = await waitFor(
+      'the AP on the controller version',
+      () => (h.instance.api.getApImage().body as ApImageReport).aps.find((ap) => ap.name === waiting.name)!,
+      (r) => r.predownloadStatus === 'Joined' && r.connected,
+      60_000,
+    );
+    expect(joined.primaryImage).toBe(DEMO_CURRENT_BUNDLE.version);
+  });
+});
+
 describe('Abort of a download at join', () => {
   it('stops the transfer under way: the AP drops its partial image, keeps running its version and stays joined', async () => {
     // A slow link keeps the transfer under way while the administrator aborts it.
-    const h = await joinedOld(DEMO_CURRENT_BUNDLE.imagePath, 64);
+    const h = await joinedOld(DEMO_CURRENT_BUNDLE.imagePath, 8);
     await waitFor(
       'the image under way to the AP',
-      () => row(h),
-      (r) => r?.predownloadStatus === 'Downloading' && r.percent > 0,
+      () => shown(h),
+      (log) => log.some((line) => line.includes(`${OLD.name}: Image Data Request sent`)),
       30_000,
     );
+    expect(row(h).predownloadStatus).toBe('Downloading');
     const aborted = await h.instance.api.maintenance.apAction(OLD.mac, 'abort', ADMIN);
     expect(aborted).toMatchObject({ status: 202, body: { name: OLD.name, predownloadStatus: 'Aborted' } });
     const now = row(h);
