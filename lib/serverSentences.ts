@@ -66,6 +66,28 @@ export const SERVER_SENTENCES = {
   publicKeyInvalid: 'Invalid public key',
   sshKeyExists: '{username} already has this key',
   noSshKey: 'No such key for {username}',
+
+  // Refusals of the upgrade's commands (Save & Download, Cancel, Activate and the activation's controls, per-AP actions, schedules).
+  /** `stage` is the stage bar's English label. */
+  upgradeBusy: 'An upgrade is already in progress (stage {stage}). Cancel it or wait for it to finish.',
+  controllerStopping: 'The controller is stopping: nothing was started.',
+  nothingToPredownload: 'Nothing to predownload: every targeted AP already runs {version}',
+  activateNotReady: 'Activate is possible once every AP has completed its predownload.',
+  everyApExcluded: 'Every AP is excluded from activation: nothing to reload.',
+  upgradeChangedState: 'The upgrade changed state; try again.',
+  noPredownloadInProgress: 'No predownload is in progress.',
+  siteTagNoPredownload: 'No AP of site tag {siteTag} has a predownload in progress.',
+  noActivationInProgress: 'No activation is in progress.',
+  activationNotRunning: 'The activation is not running.',
+  activationNotPaused: 'The activation is not paused.',
+  scheduleNotPending: 'Scheduled action {id} is not pending.',
+  scheduleStarting: 'Scheduled action {id} is starting now.',
+  noSuchAp: 'No AP {mac}.',
+  /** `status` is the AP's predownload status as IOS prints it. */
+  apNotFailed: '{name} has not failed (it is {status}).',
+  apNoPredownload: '{name} has no predownload under way (it is {status}).',
+  apReloadingAlready: '{name} is reloading already.',
+  apNotInPredownload: '{name} is not part of a predownload in progress.',
 } as const;
 
 export type SentenceCode = keyof typeof SERVER_SENTENCES;

@@ -1,5 +1,5 @@
 import type { BundleApproval } from './bundleApproval';
-import type { Sentence } from './serverSentences';
+import { englishOf, sentence, type Sentence } from './serverSentences';
 import { labelsOf } from './labels';
 import type { RolloutStrategy, RolloutView, ScheduledView, WaveView } from './rollout';
 
@@ -80,8 +80,12 @@ export function isUpgradeBusy(stage: UpgradeStage): boolean {
 }
 
 /** What a refused start says, on every surface. */
+export function upgradeBusySentence(stage: UpgradeStage): Sentence {
+  return sentence('upgradeBusy', { stage: UPGRADE_STAGE_LABEL[stage] });
+}
+
 export function upgradeBusyMessage(stage: UpgradeStage): string {
-  return `An upgrade is already in progress (stage ${UPGRADE_STAGE_LABEL[stage]}). Cancel it or wait for it to finish.`;
+  return englishOf(upgradeBusySentence(stage));
 }
 
 export function canTransitionStage(from: UpgradeStage, to: UpgradeStage): boolean {

@@ -1,3 +1,4 @@
+import { refusalBody } from '../../lib/serverSentences';
 import type { DomainError, DomainErrorCode, Result } from '../app/result';
 import type { ApiResult } from './apiResult';
 
@@ -14,9 +15,10 @@ const STATUS: Readonly<Record<DomainErrorCode, number>> = {
   unavailable: 502,
 };
 
-/** A refusal as the API answers it: `{ error, issues?, ...details }`. */
+/** A refusal as the API answers it: `{ error, issues?, ...details }`, then `code` and `params` when it is one of the server's sentences. */
 export function refusalResult(error: DomainError): ApiResult {
-  return { status: STATUS[error.code], body: { error: error.message, ...(error.issues ? { issues: error.issues } : {}), ...error.details } };
+  const extra = { ...(error.issues ? { issues: error.issues } : {}), ...error.details };
+  return { status: STATUS[error.code], body: error.sentence ? refusalBody(error.sentence, extra) : { error: error.message, ...extra } };
 }
 
 /** A use case's answer: `status` and the body `toBody` makes of its value, or its refusal. */

@@ -1,6 +1,7 @@
 import { toFieldIssues } from '../../lib/imageDownloadProfile';
 import type { RequestActor } from '../../lib/requestActor';
 import { activateRequestSchema } from '../../lib/rollout';
+import { refusalBody, sentence } from '../../lib/serverSentences';
 import { upgradeDetailCsv, upgradeHistoryCsv, type UpgradeHistoryDetail } from '../../lib/upgradeHistory';
 import { actorVia } from '../app/actor';
 import type { AppDeps } from '../app/appDeps';
@@ -48,7 +49,7 @@ export class MaintenanceApi {
   /** What Cancel would stop now; nothing changes. */
   previewCancel(): ApiResult {
     const preview = previewCancel(this.deps.upgrades.latest(), this.deps.aps.all());
-    return preview ? { status: 200, body: preview } : { status: 409, body: { error: 'No predownload is in progress.' } };
+    return preview ? { status: 200, body: preview } : { status: 409, body: refusalBody(sentence('noPredownloadInProgress')) };
   }
 
   async activation(action: ActivationControl, actor: RequestActor): Promise<ApiResult> {

@@ -1,9 +1,11 @@
 import { PREDOWNLOAD_ACTIVE } from '../../lib/predownloadStatus';
+import { sentence, type Sentence } from '../../lib/serverSentences';
 import type { ApRegistry } from '../capwap/apRegistry';
 import type { AccessPointRecord, AccessPointRepository } from '../store/accessPointRepository';
 import type { EventLog } from '../store/eventLog';
 import type { ConsoleNotifier } from './notifier';
 import type { PredownloadTransitions } from './predownloadTransitions';
+import { SaidError } from './saidError';
 import { syslogText } from './syslogText';
 import type { TransferProgress } from './transferProgress';
 import type { UpgradeRun } from './upgradeRun';
@@ -27,12 +29,12 @@ export interface ApActionsDeps {
 }
 
 /** What the action's state does not allow; `missing` when there is no such AP (the API answers 404, else 409). */
-export class ApActionError extends Error {
+export class ApActionError extends SaidError {
   constructor(
-    message: string,
+    said: Sentence | string,
     readonly missing = false,
   ) {
-    super(message);
+    super(said);
   }
 }
 
@@ -46,8 +48,8 @@ export class ApActions {
    */
   retryNow(mac: string): AccessPointRecord {
     const failed = this.deps.aps.get(mac);
-    if (!failed) throw new ApActionError(`No AP ${mac}.`, true);
-    if (failed.predownloadStatus !== 'Failed') throw new ApActionError(`${failed.name} has not failed (it is ${failed.predownloadStatus}).`);
+    if (!failed) throw new ApActionError(sentence('noSuchAp', { mac }), true);
+    if (failed.predownloadStatus !== 'Failed') throw new ApActionError(sentence('apNotFailed', { name: failed.name, status: failed.predownloadStatus }));
     if (failed.upgradeId === null) {
       const refused = this.deps.retryAtJoin(failed);
       if (refused) throw new ApActionError(refused);
@@ -71,7 +73,7 @@ export class ApActions {
     }
     const { ap, run } = this.inRun(mac);
     const waiting = ap.predownloadStatus === 'Failed' && run.retryTimers.has(mac);
-    if (!PREDOWNLOAD_ACTIVE.has(ap.predownloadStatus) && !waiting) throw new ApActionError(`${ap.name} has no predownload under way (it is ${ap.predownloadStatus}).`);
+    if (!PREDOWNLOAD_ACTIVE.has(ap.predownloadStatus) && !waiting) throw new ApActionError(sentence('apNoPredownload', { name: ap.name, status: ap.predownloadStatus }));
     run.clearRetry(mac);
     run.pending.delete(mac);
     for (const job of run.jobs) job.macs.delete(mac);
@@ -86,8 +88,8 @@ export class ApActions {
   /** Keeps an AP out of the activation (or lets it back in); it keeps its predownloaded image as backup. */
   exclude(mac: string, excluded: boolean): AccessPointRecord {
     const ap = this.deps.aps.get(mac);
-    if (!ap) throw new ApActionError(`No AP ${mac}.`, true);
-    if (ap.predownloadStatus === 'Reloading') throw new ApActionError(`${ap.name} is reloading already.`);
+    if (!ap) throw new ApActionError(sentence('noSuchAp', { mac }), true);
+    if (ap.predownloadStatus === 'Reloading') throw new ApActionError(sentence('apReloadingAlready', { name: ap.name }));
     const changed = this.deps.aps.setActivationExcluded(mac, excluded)!;
     this.deps.notifier.apChanged(mac);
     this.deps.log.write(syslogText.apEvent(ap, excluded ? 'Excluded from activation by the administrator' : 'Included in activation again by the administrator'));
@@ -96,9 +98,9 @@ export class ApActions {
 
   private inRun(mac: string): { ap: AccessPointRecord; run: UpgradeRun } {
     const ap = this.deps.aps.get(mac);
-    if (!ap) throw new ApActionError(`No AP ${mac}.`, true);
+    if (!ap) throw new ApActionError(sentence('noSuchAp', { mac }), true);
     const run = this.deps.run();
-    if (!run || ap.upgradeId !== run.id) throw new ApActionError(`${ap.name} is not part of a predownload in progress.`);
+    if (!run || ap.upgradeId !== run.id) throw new ApActionError(sentence('apNotInPredownload', { name: ap.name }));
     return { ap, run };
   }
 }

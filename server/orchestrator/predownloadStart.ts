@@ -5,7 +5,7 @@ import { VERSION_FILE } from '../../lib/imageBundle';
 import { describeTargets, targetsMatcher, type PredownloadTargets } from '../../lib/rollout';
 import { sentence, type Sentence } from '../../lib/serverSentences';
 import { runsVersion } from '../../lib/upgradeOutcome';
-import { isUpgradeBusy, upgradeBusyMessage, type UpgradeStage } from '../../lib/upgradeStage';
+import { isUpgradeBusy, upgradeBusySentence, type UpgradeStage } from '../../lib/upgradeStage';
 import type { ConsoleConfig } from '../config';
 import { ImageCache } from '../imageSource/imageCache';
 import { bundleUrl, type ImageSource } from '../imageSource/imageSource';
@@ -73,7 +73,7 @@ export class PredownloadStart {
     this.assertCanStart();
     const source = deps.createImageSource(profile);
     const bundle = await probeBundleVersion(source, deps.config.dataDir, this.probes.signal, deps.progress.fetchCounter(), installReport(deps.log, source.displayUrl(VERSION_FILE)));
-    if (this.probes.signal.aborted) throw new UpgradeConflictError('The controller is stopping: nothing was started.');
+    if (this.probes.signal.aborted) throw new UpgradeConflictError(sentence('controllerStopping'));
     // Another start may have won while the version was read.
     this.assertCanStart();
     const scheduled = origin?.via === 'schedule';
@@ -125,14 +125,14 @@ export class PredownloadStart {
 
   private assertCanStart(): void {
     const from: UpgradeStage = this.deps.upgrades.latest()?.stage ?? 'Idle';
-    if (isUpgradeBusy(from)) throw new UpgradeConflictError(upgradeBusyMessage(from));
+    if (isUpgradeBusy(from)) throw new UpgradeConflictError(upgradeBusySentence(from));
   }
 
   /** Refuses a predownload that would overwrite APs' backup images with the version they run, unless confirmed; a schedule leaves them out. */
   private checkBackups(version: string, isTarget: (ap: AccessPointRecord) => boolean, scheduled: boolean, options: PredownloadOptions): void {
     const targeted = [...this.deps.aps.reader.values()].filter(isTarget);
     if (scheduled) {
-      if (targeted.length > 0 && targeted.every((ap) => runsVersion(ap, version))) throw new UpgradeConflictError(`Nothing to predownload: every targeted AP already runs ${version}`);
+      if (targeted.length > 0 && targeted.every((ap) => runsVersion(ap, version))) throw new UpgradeConflictError(sentence('nothingToPredownload', { version }));
       return;
     }
     const replacement = backupReplacementOf(targeted, version);

@@ -11,6 +11,7 @@ import type { UpgradeRecord, UpgradeRepository } from '../store/upgradeRepositor
 import type { NetworkReload } from './networkReload';
 import type { ConsoleNotifier } from './notifier';
 import { syslogText } from './syslogText';
+import { SaidError } from './saidError';
 import type { UpgradeStages } from './upgradeStages';
 
 export interface RolloutDeps {
@@ -32,7 +33,7 @@ export function activationCandidates(fleet: Iterable<AccessPointRecord>, upgrade
 }
 
 /** A rollout action that its state does not allow (the API answers 409). */
-export class RolloutConflictError extends Error {}
+export class RolloutConflictError extends SaidError {}
 
 /**
  * Drives the activation wave by wave: all at once is one wave; rolling is the planner's waves,
@@ -88,14 +89,14 @@ export class Rollout {
   /** Stops starting waves after the one under way. */
   pause(upgradeId: number, reason: string): void {
     const rollout = this.active(upgradeId);
-    if (rollout.state !== 'running') throw new RolloutConflictError('The activation is not running.');
+    if (rollout.state !== 'running') throw new RolloutConflictError(sentence('activationNotRunning'));
     this.pauseWith(rollout, reason);
   }
 
   /** Continues with the next wave; a window that ended is lifted (or replaced by the one given). */
   resume(upgradeId: number, windowEnd: string | null = null): void {
     const rollout = this.active(upgradeId);
-    if (rollout.state !== 'paused') throw new RolloutConflictError('The activation is not paused.');
+    if (rollout.state !== 'paused') throw new RolloutConflictError(sentence('activationNotPaused'));
     this.save({ ...rollout, state: 'running', pauseReason: null, windowEnd });
     this.deps.log.write(syslogText.upgrade(`Upgrade ${upgradeId}: activation resumed`));
     if (!this.deps.reload.reloading) this.next(upgradeId);
@@ -149,7 +150,7 @@ export class Rollout {
 
   private active(upgradeId: number): RolloutRecord {
     const rollout = this.deps.rollouts.get(upgradeId);
-    if (!rollout || rollout.state === 'finished' || rollout.state === 'aborted') throw new RolloutConflictError('No activation is in progress.');
+    if (!rollout || rollout.state === 'finished' || rollout.state === 'aborted') throw new RolloutConflictError(sentence('noActivationInProgress'));
     return rollout;
   }
 

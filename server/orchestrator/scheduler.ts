@@ -1,8 +1,10 @@
 import type { ScheduledActionName } from '../../lib/rollout';
+import { sentence } from '../../lib/serverSentences';
 import type { EventLog } from '../store/eventLog';
 import type { ScheduleRecord, ScheduleRepository } from '../store/scheduleRepository';
 import type { Executor } from '../store/store';
 import type { ConsoleNotifier } from './notifier';
+import { SaidError } from './saidError';
 import { syslogText } from './syslogText';
 
 export interface SchedulerDeps {
@@ -17,7 +19,7 @@ export interface SchedulerDeps {
 const MAX_TIMER_MS = 2 ** 30;
 
 /** A scheduled action that is no longer pending (started or cancelled): the API answers 409. */
-export class ScheduleConflictError extends Error {}
+export class ScheduleConflictError extends SaidError {}
 
 /**
  * Arms a timer for each pending Save & Download and Activate and hands it, when due, to `runDue` (the use
@@ -54,7 +56,7 @@ export class Scheduler {
    */
   rescheduleNow(id: number, at: string, windowEnd: string | null): ScheduleRecord {
     this.refuseStarting(id);
-    if (!this.deps.schedules.reschedule(id, at, windowEnd)) throw new ScheduleConflictError(`Scheduled action ${id} is not pending.`);
+    if (!this.deps.schedules.reschedule(id, at, windowEnd)) throw new ScheduleConflictError(sentence('scheduleNotPending', { id }));
     const record = this.deps.schedules.get(id)!;
     this.deps.log.write(syslogText.upgrade(`${label(record.action)} rescheduled for ${at}${windowEnd ? ` (window ends ${windowEnd})` : ''}`));
     this.arm(record);
@@ -64,7 +66,7 @@ export class Scheduler {
   /** Cancels a pending action in memory (see `rescheduleNow`). */
   cancelNow(id: number): ScheduleRecord {
     this.refuseStarting(id);
-    if (!this.deps.schedules.end(id, 'cancelled', 'Cancelled before it started')) throw new ScheduleConflictError(`Scheduled action ${id} is not pending.`);
+    if (!this.deps.schedules.end(id, 'cancelled', 'Cancelled before it started')) throw new ScheduleConflictError(sentence('scheduleNotPending', { id }));
     this.disarm(id);
     const record = this.deps.schedules.get(id)!;
     this.deps.log.write(syslogText.upgrade(`Scheduled ${label(record.action)} for ${record.at} cancelled`, 'warning'));
@@ -77,7 +79,7 @@ export class Scheduler {
   }
 
   private refuseStarting(id: number): void {
-    if (this.starting.has(id)) throw new ScheduleConflictError(`Scheduled action ${id} is starting now.`);
+    if (this.starting.has(id)) throw new ScheduleConflictError(sentence('scheduleStarting', { id }));
   }
 
   dispose(): void {

@@ -47,13 +47,13 @@ export class UpgradeCommands {
     const { deps } = this;
     const latest = deps.upgrades.latest();
     if (!latest || latest.stage !== 'Activate') {
-      throw new UpgradeConflictError('Activate is possible once every AP has completed its predownload.');
+      throw new UpgradeConflictError(sentence('activateNotReady'));
     }
-    if (deps.rollout.candidates(latest).length === 0) throw new UpgradeConflictError('Every AP is excluded from activation: nothing to reload.');
+    if (deps.rollout.candidates(latest).length === 0) throw new UpgradeConflictError(sentence('everyApExcluded'));
     const how = options.strategy === 'rolling' ? 'in waves' : 'all at once';
     const reloading = sentence(options.strategy === 'rolling' ? 'reloadingInWaves' : 'reloadingAllAtOnce', { version: String(latest.targetVersion) });
     const moved = deps.stages.move(latest.id, 'Activate', 'Reload', reloading);
-    if (!moved) throw new UpgradeConflictError('The upgrade changed state; try again.');
+    if (!moved) throw new UpgradeConflictError(sentence('upgradeChangedState'));
     deps.log.write(syslogText.upgrade(`Activate: reloading the network to AP image ${latest.targetVersion} ${how}`));
     deps.rollout.start(moved, options, startedBy);
   }
@@ -68,7 +68,7 @@ export class UpgradeCommands {
   activationNow(action: 'pause' | 'resume' | 'abort', options: { reason?: string; windowEnd?: string | null }): void {
     const { rollout, upgrades } = this.deps;
     const latest = upgrades.latest();
-    if (!latest || latest.stage !== 'Reload') throw new UpgradeConflictError('No activation is in progress.');
+    if (!latest || latest.stage !== 'Reload') throw new UpgradeConflictError(sentence('noActivationInProgress'));
     if (action === 'pause') rollout.pause(latest.id, options.reason ?? 'paused by the administrator');
     else if (action === 'resume') rollout.resume(latest.id, options.windowEnd ?? null);
     else rollout.abort(latest.id);
@@ -86,7 +86,7 @@ export class UpgradeCommands {
     const latest = deps.upgrades.latest();
     const run = deps.run();
     if (!latest || !isCancellable(latest.stage) || !run || run.id !== latest.id) {
-      throw new UpgradeConflictError('No predownload is in progress.');
+      throw new UpgradeConflictError(sentence('noPredownloadInProgress'));
     }
     deps.runner.cancel(run, CANCEL_TEXT);
     // The stage moves last, so the counts it keeps for the history are the rows as the cancel left them.
@@ -125,7 +125,7 @@ export class UpgradeCommands {
         if (!(error instanceof ApActionError)) throw error;
       }
     }
-    if (stopped.length === 0) throw new UpgradeConflictError(`No AP of site tag ${siteTag} has a predownload in progress.`);
+    if (stopped.length === 0) throw new UpgradeConflictError(sentence('siteTagNoPredownload', { siteTag }));
     // In the order the controller lists its APs.
     return stopped.sort((a, b) => (a.mac < b.mac ? -1 : 1));
   }

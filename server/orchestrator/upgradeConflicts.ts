@@ -1,7 +1,8 @@
 import { describeBackupReplacement, type BackupReplacement } from '../../lib/backupReplacement';
+import { SaidError } from './saidError';
 
 /** An action that the upgrade's current state does not allow (the API answers 409). */
-export class UpgradeConflictError extends Error {}
+export class UpgradeConflictError extends SaidError {}
 
 /** A predownload that would overwrite backup images with the running version: refused until the admin confirms (409). */
 export class BackupReplacementError extends UpgradeConflictError {

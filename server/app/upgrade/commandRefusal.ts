@@ -6,7 +6,7 @@ import { refused, type Refused } from '../result';
 
 /** A command the upgrade's state refused, as a domain error; anything else is unexpected and thrown on. */
 export function commandRefusal(error: unknown): Refused {
-  if (error instanceof ApActionError) return refused(error.missing ? 'notFound' : 'conflict', error.message);
-  if (error instanceof UpgradeConflictError || error instanceof RolloutConflictError || error instanceof ScheduleConflictError) return refused('conflict', error.message);
+  if (error instanceof ApActionError) return refused(error.missing ? 'notFound' : 'conflict', error.said ?? error.message);
+  if (error instanceof UpgradeConflictError || error instanceof RolloutConflictError || error instanceof ScheduleConflictError) return refused('conflict', error.said ?? error.message);
   throw error;
 }

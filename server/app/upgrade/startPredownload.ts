@@ -1,7 +1,7 @@
 import { toFieldIssues, type HostKeyInfo } from '../../../lib/imageDownloadProfile';
 import { hostPort } from '../../../lib/netAddress';
 import { describeTargets, downloadExtrasSchema } from '../../../lib/rollout';
-import { isUpgradeBusy, upgradeBusyMessage, type UpgradeView } from '../../../lib/upgradeStage';
+import { isUpgradeBusy, upgradeBusySentence, type UpgradeView } from '../../../lib/upgradeStage';
 import { BackupReplacementError } from '../../orchestrator/upgradeConflicts';
 import type { StoredProfile } from '../../store/profileRepository';
 import type { UpgradeOrigin } from '../../store/upgradeRepository';
@@ -44,7 +44,7 @@ export async function startPredownload(deps: StartPredownloadDeps, input: unknow
   }
   // Refused before the save, so that a download that cannot start leaves the profile as it was.
   const { stage } = orchestrator.view();
-  if (isUpgradeBusy(stage)) return refused('conflict', upgradeBusyMessage(stage));
+  if (isUpgradeBusy(stage)) return refused('conflict', upgradeBusySentence(stage));
   const profile = await storeProfilePatch(deps, validated.value, actor);
   if (profile.mode === 'SFTP' && !profile.sftp.hostKeyFingerprint) {
     const challenge = await hostKeyChallenge(deps, profile);
