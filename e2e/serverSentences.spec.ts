@@ -49,6 +49,17 @@ async function upgradeMessage(consoleProcess: ConsoleProcess, page: Page): Promi
   return (await answer.json()) as { message: string; messageSentence: { code: string } | null; stage: string };
 }
 
+async function apMacs(consoleProcess: ConsoleProcess, page: Page): Promise<string[]> {
+  const answer = await page.request.get(`${consoleProcess.url}/api/ap-image`);
+  expect(answer.status()).toBe(200);
+  return ((await answer.json()) as { aps: { mac: string }[] }).aps.map((ap) => ap.mac);
+}
+
+/** A change by a script, with the page's session (a write needs its origin). */
+function write(consoleProcess: ConsoleProcess, page: Page, method: 'POST' | 'DELETE', route: string) {
+  return page.request.fetch(`${consoleProcess.url}${route}`, { method, headers: { origin: consoleProcess.url }, ...(method === 'POST' ? { data: {} } : {}) });
+}
+
 test.describe("The server's sentences and the account's language", () => {
   let consoleProcess: ConsoleProcess;
 
@@ -80,6 +91,30 @@ test.describe("The server's sentences and the account's language", () => {
       expect(await upgradeMessage(consoleProcess, page)).toMatchObject({ message: english, messageSentence: { code: 'predownloadComplete' } });
       await page.screenshot({ path: path.join('.test-results', `server-sentences-${locale}-activate.png`), fullPage: true });
     }
+
+    // A refusal of the upgrade's state, said in French on the page while the API answers its English: a script
+    // excludes every AP from activation while the page's Activate confirmation is open.
+    await page.getByTestId('language-picker').selectOption('fr');
+    await expect(page.locator('html')).toHaveAttribute('lang', 'fr');
+    const fr = catalogue('fr');
+    await page.getByRole('button', { name: fr.upgradeButtons.activate, exact: true }).click();
+    await expect(page.getByRole('dialog')).toBeVisible();
+    const macs = await apMacs(consoleProcess, page);
+    expect(macs).toHaveLength(DEMO_APS);
+    for (const mac of macs) expect((await write(consoleProcess, page, 'POST', `/api/ap-image/${mac}/exclude`)).status()).toBe(202);
+    const byScript = await write(consoleProcess, page, 'POST', '/api/software-upgrade/activate');
+    expect({ status: byScript.status(), body: await byScript.json() }).toEqual({
+      status: 409,
+      body: { error: 'Every AP is excluded from activation: nothing to reload.', code: 'everyApExcluded' },
+    });
+    await page.getByRole('dialog').getByRole('button', { name: fr.confirm.activateNow }).click();
+    const refusalFr = say('fr', 'everyApExcluded', {});
+    expect(refusalFr).not.toBe('Every AP is excluded from activation: nothing to reload.');
+    await expect(page.getByTestId('action-message')).toContainText(refusalFr);
+    await page.screenshot({ path: path.join('.test-results', 'server-sentences-fr-refusal.png'), fullPage: true });
+    for (const mac of macs) expect((await write(consoleProcess, page, 'DELETE', `/api/ap-image/${mac}/exclude`)).status()).toBe(202);
+    await page.getByTestId('language-picker').selectOption('zh-CN');
+    await expect(page.locator('html')).toHaveAttribute('lang', 'zh-CN');
 
     // The end of the upgrade, said in Chinese: every AP runs the version, and what the controller runs.
     const zh = catalogue('zh-CN');

@@ -5,6 +5,7 @@ import { useState } from 'react';
 import type { ApImageRow } from '@/lib/apImage';
 import { PREDOWNLOAD_ACTIVE } from '@/lib/predownloadStatus';
 import { Button } from '@/components/ui/Button';
+import { useRefusalText } from '@/components/ui/useServerSentence';
 import { apAction, type ApAction } from './maintenanceRequests';
 
 /**
@@ -16,12 +17,13 @@ export function ApRowActions({ row, disabled = false }: { row: ApImageRow; disab
   const t = useTranslations('apRowActions');
   const [busy, setBusy] = useState<ApAction | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const refusalText = useRefusalText();
   const act = async (action: ApAction) => {
     setBusy(action);
     const result = await apAction(row.mac, action);
     setBusy(null);
     // The row itself changes over the socket; only a refusal needs saying here.
-    setError(result.ok ? null : result.error);
+    setError(result.ok ? null : refusalText(result));
   };
   const failed = row.predownloadStatus === 'Failed';
   const active = PREDOWNLOAD_ACTIVE.has(row.predownloadStatus);

@@ -3,6 +3,7 @@
 import { useTranslations } from 'next-intl';
 import { useCallback, useState } from 'react';
 import type { ActivateRequest, ScheduledView } from '@/lib/rollout';
+import { useRefusalText } from '@/components/ui/useServerSentence';
 import { activationText, cancelText, scheduleCancelText, type ConfirmText } from './confirmText';
 import { previewActivation, previewCancel } from './maintenanceRequests';
 import type { ActionRunner } from './useActionRunner';
@@ -41,23 +42,24 @@ export function useActionConfirmation(runner: ActionRunner, commands: ConfirmedC
   const tButtons = useTranslations('upgradeButtons');
   const { run, inFlight, setMessage } = runner;
   const [pending, setPending] = useState<Pending | null>(null);
+  const refusalText = useRefusalText();
 
   const activate = useCallback(
     async (options: Partial<ActivateRequest>) => {
       if (inFlight()) return;
       const preview = await run('activate', () => previewActivation(options));
-      if (!preview.ok) return setMessage({ tone: 'error', text: preview.error, aboutForm: false });
+      if (!preview.ok) return setMessage({ tone: 'error', text: refusalText(preview), aboutForm: false });
       setPending({ text: activationText(t, preview.data, options, controllerTimeZone), run: () => commands.activate(options) });
     },
-    [commands, controllerTimeZone, inFlight, run, setMessage, t],
+    [commands, controllerTimeZone, inFlight, run, setMessage, t, refusalText],
   );
 
   const cancel = useCallback(async () => {
     if (inFlight()) return;
     const preview = await run('cancel', previewCancel);
-    if (!preview.ok) return setMessage({ tone: 'error', text: preview.error, aboutForm: false });
+    if (!preview.ok) return setMessage({ tone: 'error', text: refusalText(preview), aboutForm: false });
     setPending({ text: cancelText(t, preview.data), run: commands.cancel });
-  }, [commands, inFlight, run, setMessage, t]);
+  }, [commands, inFlight, run, setMessage, t, refusalText]);
 
   return {
     pending: pending?.text ?? null,
