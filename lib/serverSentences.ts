@@ -56,6 +56,7 @@ export const SERVER_SENTENCES = {
 
   // Refusals of the API that the page shows as they come: `error` keeps these words, `code` and `params` follow.
   loginIncomplete: 'Enter a user name and a password',
+  logInFirst: 'Log in first: this console needs a session.',
   monitorReadOnly: 'Your role (monitor) can look but not change anything: ask an admin.',
   apNotOnList: 'AP {mac} is not on the AP authorization list',
   apChangeInvalid: 'Invalid change',

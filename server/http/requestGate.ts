@@ -79,7 +79,7 @@ export class RequestGate {
     const user = await this.auth.sessionUser(sessionIdFromCookie(req.headers.cookie, secure));
     if (!allows(accessFor(method, url.pathname), user?.role ?? null)) {
       if (user) answer(res, 403, sentence('monitorReadOnly'));
-      else if (isApi(url.pathname)) answer(res, 401, 'Log in first: this console needs a session.');
+      else if (isApi(url.pathname)) answer(res, 401, sentence('logInFirst'));
       else {
         res.writeHead(302, { location: `/login?next=${encodeURIComponent(url.pathname + url.search)}` });
         res.end();

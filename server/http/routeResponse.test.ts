@@ -50,7 +50,8 @@ describe('route handlers', () => {
       ran += 1;
       return harness.instance.authApi.listUsers();
     };
-    expect((await respond(request('GET', '/api/users'), users)).status).toBe(401);
+    const anonymous = await respond(request('GET', '/api/users'), users);
+    expect({ status: anonymous.status, body: await anonymous.json() }).toEqual({ status: 401, body: { error: 'Log in first: this console needs a session.', code: 'logInFirst' } });
     expect((await respond(request('GET', '/api/users', 'ewc_session=forged'), users)).status).toBe(401);
     expect((await respond(request('GET', '/api/users', monitorCookie), users)).status).toBe(403);
     expect(ran).toBe(0);

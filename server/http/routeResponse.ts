@@ -52,7 +52,7 @@ async function authorize(request: Request, apis: { auth: AuthApi }, sourceAddres
   const access = accessFor(request.method, new URL(request.url).pathname);
   const user = await apis.auth.sessionUser(sessionId);
   if (!allows(access, user?.role ?? null)) {
-    return user ? refusal(403, sentence('monitorReadOnly')) : refusal(401, 'Log in first: this console needs a session.');
+    return user ? refusal(403, sentence('monitorReadOnly')) : refusal(401, sentence('logInFirst'));
   }
   return user ? { ...user, sourceAddress } : { username: 'anonymous', role: 'monitor', sourceAddress };
 }
