@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Sentence } from './serverSentences';
 import { apImageFilter } from './apImageQuery';
 import { macDigits, macSchema } from './macAddress';
 
@@ -102,6 +103,8 @@ export interface RolloutView {
   state: RolloutState;
   /** Why it paused: the error threshold, the window end, or the administrator. */
   pauseReason: string | null;
+  /** The pause reason as one of the server's sentences, for the page to say in its language; null for the admin's own words. */
+  pauseSentence: Sentence | null;
   windowEnd: string | null;
   errorThresholdPercent: number;
   wavePercent: number | null;

@@ -89,6 +89,11 @@ export const SERVER_SENTENCES = {
   apNoPredownload: '{name} has no predownload under way (it is {status}).',
   apReloadingAlready: '{name} is reloading already.',
   apNotInPredownload: '{name} is not part of a predownload in progress.',
+
+  // Why an activation paused (after "paused: " on the page, in the log line after "activation paused: ").
+  pausedByAdmin: 'paused by the administrator',
+  pausedWindowEnded: 'the maintenance window ended at {windowEnd}; wave {wave} of {waves} waits',
+  pausedErrorThreshold: '{failed} of {size} AP(s) of wave {wave} failed, more than the error threshold of {threshold} %',
 } as const;
 
 export type SentenceCode = keyof typeof SERVER_SENTENCES;

@@ -2,6 +2,7 @@ import { useTranslations } from 'next-intl';
 import { Alert } from '@/components/ui/Alert';
 import { Badge, type BadgeTone } from '@/components/ui/Badge';
 import { Button } from '@/components/ui/Button';
+import { useServerSentence } from '@/components/ui/useServerSentence';
 import type { ScheduledView, WaveView } from '@/lib/rollout';
 import type { UpgradeView } from '@/lib/upgradeStage';
 import { bothZonesText } from './confirmText';
@@ -32,6 +33,7 @@ export function RolloutWaves({ upgrade, canChange, busy, onCommand, onCancelSche
   const t = useTranslations('rollout');
   const tButtons = useTranslations('upgradeButtons');
   const tConfirm = useTranslations('confirm');
+  const say = useServerSentence();
   if (!upgrade) return null;
   const zones = (value: string) => bothZonesText(tConfirm, value, upgrade.controllerTimeZone);
   const rollout = upgrade.rollout;
@@ -41,7 +43,7 @@ export function RolloutWaves({ upgrade, canChange, busy, onCommand, onCancelSche
     <div className="rollout" data-testid="rollout">
       {rollout?.state === 'paused' && active && (
         <Alert tone="warning" data-testid="rollout-paused">
-          {t('paused', { reason: rollout.pauseReason ?? '' })}
+          {t('paused', { reason: say(rollout.pauseSentence, rollout.pauseReason ?? '') })}
         </Alert>
       )}
       {active && (

@@ -132,7 +132,11 @@ describe('the maintenance window', () => {
     const closed = new Date(Date.now() - 1000).toISOString();
     expect((await harness.instance.api.activate(ADMIN, { strategy: 'rolling', waveSize: 2, windowEnd: closed })).status).toBe(202);
     const paused = view(harness);
-    expect(paused.rollout).toMatchObject({ state: 'paused', pauseReason: `the maintenance window ended at ${closed}; wave 1 of 2 waits` });
+    expect(paused.rollout).toMatchObject({
+      state: 'paused',
+      pauseReason: `the maintenance window ended at ${closed}; wave 1 of 2 waits`,
+      pauseSentence: { code: 'pausedWindowEnded', params: { windowEnd: closed, wave: 1, waves: 2 } },
+    });
     expect(paused.waves.every((wave) => wave.state === 'pending')).toBe(true);
     expect(fleet.agents.every((agent) => agent.images.primaryVersion === DEMO_FLEET_VERSION)).toBe(true);
 

@@ -1,6 +1,6 @@
 import { activationWaves, waveBreachesThreshold } from '../../lib/rolloutWaves';
 import { networkCompletedSentence } from '../../lib/upgradeOutcome';
-import { sentence } from '../../lib/serverSentences';
+import { englishOf, sentence, type Sentence } from '../../lib/serverSentences';
 import type { ActivationOptions, RolloutStrategy, RolloutView, WaveMember, WaveView } from '../../lib/rollout';
 import type { AccessPointRecord } from '../fleet/accessPoint';
 import type { AccessPointRepository } from '../store/accessPointRepository';
@@ -87,7 +87,7 @@ export class Rollout {
   }
 
   /** Stops starting waves after the one under way. */
-  pause(upgradeId: number, reason: string): void {
+  pause(upgradeId: number, reason: string | Sentence): void {
     const rollout = this.active(upgradeId);
     if (rollout.state !== 'running') throw new RolloutConflictError(sentence('activationNotRunning'));
     this.pauseWith(rollout, reason);
@@ -97,7 +97,7 @@ export class Rollout {
   resume(upgradeId: number, windowEnd: string | null = null): void {
     const rollout = this.active(upgradeId);
     if (rollout.state !== 'paused') throw new RolloutConflictError(sentence('activationNotPaused'));
-    this.save({ ...rollout, state: 'running', pauseReason: null, windowEnd });
+    this.save({ ...rollout, state: 'running', pauseReason: null, pauseSentence: null, windowEnd });
     this.deps.log.write(syslogText.upgrade(`Upgrade ${upgradeId}: activation resumed`));
     if (!this.deps.reload.reloading) this.next(upgradeId);
   }
@@ -120,6 +120,7 @@ export class Rollout {
       rollout: {
         state: rollout.state,
         pauseReason: rollout.pauseReason,
+        pauseSentence: rollout.pauseSentence,
         windowEnd: rollout.windowEnd,
         errorThresholdPercent: rollout.errorThresholdPercent,
         wavePercent: rollout.wavePercent,
@@ -159,8 +160,10 @@ export class Rollout {
     this.deps.notifier.upgradeChanged();
   }
 
-  private pauseWith(rollout: RolloutRecord, reason: string): void {
-    this.save({ ...rollout, state: 'paused', pauseReason: reason });
+  /** The reason is the admin's own words, or one of the server's sentences (kept beside its English for the page). */
+  private pauseWith(rollout: RolloutRecord, said: string | Sentence): void {
+    const reason = typeof said === 'string' ? said : englishOf(said);
+    this.save({ ...rollout, state: 'paused', pauseReason: reason, pauseSentence: typeof said === 'string' ? null : said });
     this.deps.log.write(syslogText.upgrade(`Upgrade ${rollout.upgradeId}: activation paused: ${reason}. Resume to continue with the next wave, or Abort.`, 'warning'));
   }
 
@@ -176,7 +179,7 @@ export class Rollout {
       return;
     }
     if (rollout.windowEnd && Date.now() >= Date.parse(rollout.windowEnd)) {
-      this.pauseWith(rollout, `the maintenance window ended at ${rollout.windowEnd}; wave ${index + 1} of ${waves.length} waits`);
+      this.pauseWith(rollout, sentence('pausedWindowEnded', { windowEnd: rollout.windowEnd, wave: index + 1, waves: waves.length }));
       return;
     }
     this.deps.rollouts.startWave(upgradeId, index);
@@ -196,7 +199,7 @@ export class Rollout {
     this.deps.notifier.upgradeChanged();
     const more = index + 1 < total;
     if (rollout.state === 'running' && more && waveBreachesThreshold(failed.length, size, rollout.errorThresholdPercent)) {
-      this.pauseWith(rollout, `${failed.length} of ${size} AP(s) of wave ${index + 1} failed, more than the error threshold of ${rollout.errorThresholdPercent} %`);
+      this.pauseWith(rollout, sentence('pausedErrorThreshold', { failed: failed.length, size, wave: index + 1, threshold: rollout.errorThresholdPercent }));
       return;
     }
     if (rollout.state === 'aborted' || !more) this.finish(upgradeId);

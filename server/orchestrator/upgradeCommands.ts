@@ -69,7 +69,7 @@ export class UpgradeCommands {
     const { rollout, upgrades } = this.deps;
     const latest = upgrades.latest();
     if (!latest || latest.stage !== 'Reload') throw new UpgradeConflictError(sentence('noActivationInProgress'));
-    if (action === 'pause') rollout.pause(latest.id, options.reason ?? 'paused by the administrator');
+    if (action === 'pause') rollout.pause(latest.id, options.reason ?? sentence('pausedByAdmin'));
     else if (action === 'resume') rollout.resume(latest.id, options.windowEnd ?? null);
     else rollout.abort(latest.id);
   }

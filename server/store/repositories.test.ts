@@ -135,7 +135,7 @@ describe.each(ENGINES)('the repositories (%s)', (engine) => {
     rollouts.create(second.id, { strategy: 'rolling', waveSize: 1, errorThresholdPercent: 0 }, [['a'], ['b']], 'admin');
     rollouts.startWave(second.id, 0);
     rollouts.finishWave(second.id, 0, 1);
-    rollouts.update({ ...rollouts.get(second.id)!, currentWave: 0, state: 'paused', pauseReason: 'wave 1 failed' });
+    rollouts.update({ ...rollouts.get(second.id)!, currentWave: 0, state: 'paused', pauseReason: 'wave 1 failed', pauseSentence: { code: 'pausedByAdmin', params: {} } });
     const soon = await schedules.create(opened.db, 'activate', '2026-06-01T02:00:00.000Z', null, { strategy: 'all', errorThresholdPercent: 0 }, 'admin');
     const later = await schedules.create(opened.db, 'download', '2026-06-02T02:00:00.000Z', null, null, 'admin');
     expect(schedules.end(soon.id, 'cancelled', 'Cancelled before it started')).toBe(true);
@@ -151,7 +151,7 @@ describe.each(ENGINES)('the repositories (%s)', (engine) => {
     expect(history.map((upgrade) => `${upgrade.id} ${upgrade.stage} ${upgrade.supersededBy}`)).toEqual([`${second.id} Reload null`, `${first.id} Superseded ${second.id}`]);
     expect((await UpgradeRepository.load(opened.db, unitOfWork)).latest()).toMatchObject({ id: second.id, stage: 'Reload', lastBarStage: 'Reload' });
     const reloaded = await RolloutRepository.load(opened.db, unitOfWork, second.id);
-    expect(reloaded.get(second.id)).toMatchObject({ state: 'paused', currentWave: 0, pauseReason: 'wave 1 failed' });
+    expect(reloaded.get(second.id)).toMatchObject({ state: 'paused', currentWave: 0, pauseReason: 'wave 1 failed', pauseSentence: { code: 'pausedByAdmin', params: {} } });
     expect(reloaded.waves(second.id).map((wave) => `${wave.state} ${wave.failed}`)).toEqual(['done 1', 'pending 0']);
     expect(await rolloutRows.summaries(opened.db, [first.id, second.id])).toEqual(new Map([[second.id, expect.objectContaining({ waveCount: 2, failed: 1 })]]));
     expect((await ScheduleRepository.load(opened.db, unitOfWork)).pending().map((scheduled) => `${scheduled.id} ${scheduled.at}`)).toEqual([`${later.id} 2026-06-03T02:00:00.000Z`]);

@@ -1,8 +1,10 @@
 import type { ActivationOptions, RolloutState, RolloutStrategy, WaveView } from '../../lib/rollout';
+import type { Sentence } from '../../lib/serverSentences';
 import { fromExcluded, statementRuns } from './rowBatches';
 import type { RolloutTable, RolloutWaveTable } from './schema';
 import type { Executor } from './store';
 import { ChangedRecords, type UnitOfWork } from './unitOfWork';
+import { parseSentence } from './upgradeRepository';
 
 export interface RolloutRecord {
   upgradeId: number;
@@ -13,6 +15,8 @@ export interface RolloutRecord {
   windowEnd: string | null;
   state: RolloutState;
   pauseReason: string | null;
+  /** The pause reason as one of the server's sentences; null for the admin's own words or a row written before. */
+  pauseSentence: Sentence | null;
   currentWave: number;
   startedBy: string | null;
   startedAt: string;
@@ -31,6 +35,7 @@ const fromRow = (row: RolloutTable): RolloutRecord => ({
   windowEnd: row.window_end,
   state: row.state,
   pauseReason: row.pause_reason,
+  pauseSentence: parseSentence(row.pause_sentence),
   currentWave: row.current_wave,
   startedBy: row.started_by,
   startedAt: row.started_at,
@@ -46,6 +51,7 @@ const toRow = (record: RolloutRecord): RolloutTable => ({
   window_end: record.windowEnd,
   state: record.state,
   pause_reason: record.pauseReason,
+  pause_sentence: record.pauseSentence ? JSON.stringify(record.pauseSentence) : null,
   current_wave: record.currentWave,
   started_by: record.startedBy,
   started_at: record.startedAt,
@@ -71,7 +77,7 @@ const waveToRow = (upgradeId: number, wave: WaveRecord): RolloutWaveTable => ({
   failed: wave.failed,
 });
 
-const ROLLOUT_UPDATED = ['state', 'pause_reason', 'current_wave', 'window_end', 'finished_at'] as const satisfies readonly (keyof RolloutTable)[];
+const ROLLOUT_UPDATED = ['state', 'pause_reason', 'pause_sentence', 'current_wave', 'window_end', 'finished_at'] as const satisfies readonly (keyof RolloutTable)[];
 const WAVE_UPDATED = ['state', 'started_at', 'finished_at', 'failed'] as const satisfies readonly (keyof RolloutWaveTable)[];
 
 /** The rollout tables, for the history and for the projection's start. */
@@ -171,6 +177,7 @@ export class RolloutRepository {
       windowEnd: options.windowEnd ?? null,
       state: 'running',
       pauseReason: null,
+      pauseSentence: null,
       currentWave: -1,
       startedBy,
       startedAt: new Date().toISOString(),
@@ -195,8 +202,8 @@ export class RolloutRepository {
   update(record: RolloutRecord): void {
     const held = this.held.get(record.upgradeId);
     if (!held) return;
-    const { state, pauseReason, currentWave, windowEnd, finishedAt } = record;
-    held.record = { ...held.record, state, pauseReason, currentWave, windowEnd, finishedAt };
+    const { state, pauseReason, pauseSentence, currentWave, windowEnd, finishedAt } = record;
+    held.record = { ...held.record, state, pauseReason, pauseSentence, currentWave, windowEnd, finishedAt };
     this.changed(record.upgradeId, []);
   }
 

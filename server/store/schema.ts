@@ -261,6 +261,8 @@ export interface RolloutTable {
   window_end: string | null;
   state: RolloutState;
   pause_reason: string | null;
+  /** JSON of the pause reason's sentence, when it is one. */
+  pause_sentence: string | null;
   current_wave: number;
   started_by: string | null;
   started_at: string;

@@ -46,7 +46,7 @@ function parseCounts(json: string | null): UpgradeApCounts | null {
 }
 
 /** Written only by this repository; a value that no longer parses reads as none, and the page shows the English message. */
-function parseSentence(json: string | null): Sentence | null {
+export function parseSentence(json: string | null): Sentence | null {
   if (!json) return null;
   const parsed = sentenceSchema.safeParse(JSON.parse(json));
   return parsed.success ? parsed.data : null;
