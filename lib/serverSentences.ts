@@ -67,6 +67,8 @@ export const SERVER_SENTENCES = {
   publicKeyInvalid: 'Invalid public key',
   sshKeyExists: '{username} already has this key',
   noSshKey: 'No such key for {username}',
+  sshKeyUnreadable: 'Not an SSH public key: paste a line like "ssh-ed25519 AAAA… user@host"',
+  sshKeyIsPrivate: 'That is a private key: paste the public key (the .pub file) instead',
 
   // Refusals of the upgrade's commands (Save & Download, Cancel, Activate and the activation's controls, per-AP actions, schedules).
   /** `stage` is the stage bar's English label. */

@@ -72,7 +72,9 @@ export function SshKeysPanel() {
     const result = await addSshKey(username, publicKey);
     setBusy(false);
     if (!result.ok) {
-      setFieldError(result.issues.find((i) => i.path === 'publicKey')?.message);
+      const issue = result.issues.find((i) => i.path === 'publicKey');
+      // A key that does not parse is refused with the field's own sentence: the page says it in its language there too.
+      setFieldError(issue && issue.message === result.error ? refusalText(result) : issue?.message);
       setMessage({ tone: 'danger', text: refusalText(result) });
       return;
     }

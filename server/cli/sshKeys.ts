@@ -1,4 +1,5 @@
 import ssh2, { type ParsedKey } from 'ssh2';
+import { englishOf, sentence, type Sentence } from '../../lib/serverSentences';
 import type { SshKeyView } from '../../lib/sshKeys';
 import { sshKeyRows, type SshKeyRow } from '../store/sshKeyRepository';
 import type { Executor } from '../store/store';
@@ -9,12 +10,14 @@ const { utils } = ssh2;
 
 const toView = (row: SshKeyRow): SshKeyView => ({ id: row.id, keyType: row.key_type, fingerprint: row.fingerprint, comment: row.comment, createdAt: row.created_at });
 
-/** Parses an authorized_keys line; a private key or anything else is refused with the reason. */
-export function parsePublicKeyLine(line: string): { ok: true; key: ParsedKey; blob: Buffer } | { ok: false; message: string } {
+const refusedKey = (said: Sentence) => ({ ok: false as const, message: englishOf(said), said });
+
+/** Parses an authorized_keys line; a private key or anything else is refused with the reason (its English and its sentence). */
+export function parsePublicKeyLine(line: string): { ok: true; key: ParsedKey; blob: Buffer } | { ok: false; message: string; said: Sentence } {
   const parsed = utils.parseKey(line.trim());
   const key = parsed instanceof Error ? null : Array.isArray(parsed) ? parsed[0] : parsed;
-  if (!key) return { ok: false, message: 'Not an SSH public key: paste a line like "ssh-ed25519 AAAA… user@host"' };
-  if (key.isPrivateKey()) return { ok: false, message: 'That is a private key: paste the public key (the .pub file) instead' };
+  if (!key) return refusedKey(sentence('sshKeyUnreadable'));
+  if (key.isPrivateKey()) return refusedKey(sentence('sshKeyIsPrivate'));
   return { ok: true, key, blob: key.getPublicSSH() };
 }
 

@@ -25,6 +25,11 @@ describe('refusals that the page shows as they come carry a code and parameters 
     const invalid = await api.add('admin', { publicKey: '' }, admin);
     expect(invalid).toMatchObject({ status: 400, body: { error: 'Invalid public key', code: 'publicKeyInvalid' } });
     expect(Object.keys(invalid.body as object)).toEqual(['error', 'issues', 'code']);
+    const unreadable = 'Not an SSH public key: paste a line like "ssh-ed25519 AAAA… user@host"';
+    expect(await api.add('admin', { publicKey: 'ssh-ed25519 not-base64' }, admin)).toEqual({
+      status: 400,
+      body: { error: unreadable, issues: [{ path: 'publicKey', message: unreadable }], code: 'sshKeyUnreadable' },
+    });
     expect(await api.remove('admin', '99', admin)).toEqual({ status: 404, body: { error: 'No such key for admin', code: 'noSshKey', params: { username: 'admin' } } });
   });
 

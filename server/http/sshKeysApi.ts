@@ -26,7 +26,7 @@ export class SshKeysApi {
     const user = await this.user(username);
     if (!user) return { status: 404, body: refusalBody(sentence('noUser', { username })) };
     const key = parsePublicKeyLine(parsed.data.publicKey);
-    if (!key.ok) return { status: 400, body: { error: key.message, issues: [{ path: 'publicKey', message: key.message }] } };
+    if (!key.ok) return { status: 400, body: refusalBody(key.said, { issues: [{ path: 'publicKey', message: key.message }] }) };
     const added = await this.keys.add(user, key.key, key.blob);
     if (!added) return { status: 409, body: refusalBody(sentence('sshKeyExists', { username: user })) };
     await this.auth.audit.record(auditedBy(actor, 'user.sshKey.add', `${user} ${added.keyType} ${added.fingerprint}`));
