@@ -216,6 +216,8 @@ export const catalogCheckResultSchema = z.object({
   ok: z.boolean(),
   /** Set when the fleet changed since the check (an upgrade installed, APs joined or left): what changed; the statuses are worked out again. */
   fleetChanged: z.string().nullable().default(null),
+  /** `fleetChanged`'s code and parameters for the page's language. */
+  fleetChangedSentence: sentenceSchema.nullable().default(null),
 });
 export type CatalogCheckResult = z.infer<typeof catalogCheckResultSchema>;
 

@@ -10,7 +10,7 @@ import { z } from 'zod';
  *
  * Parameters are text or whole numbers, and numbers are written as the server writes them ("1234", no
  * grouping), so the English a page renders is the English the server wrote. A list parameter holds
- * sentences that are each written after "; " (the rest of a network's outcome).
+ * sentences that are each written after "; " (the rest of a network's outcome), or joined by "; " (`changes`).
  */
 export const SERVER_SENTENCES = {
   predownloadEveryAp: 'Predownload from {imageUrl} to every AP',
@@ -53,6 +53,12 @@ export const SERVER_SENTENCES = {
   noteNotSupported: 'Not Supported: the catalog has no release for image type {imageType}',
   noteLatest: 'Already running the latest release {version}',
   noteJoinedAfterCheck: 'Joined after the last check: press Check for New Version',
+  /** `changes` is a list of the fleetType… sentences below. */
+  fleetChanged: 'The fleet changed since this check: {changes}. Statuses are for what runs now; the releases are those the catalog offered at the check.',
+  fleetChangedApCounts: 'The fleet changed since this check (APs joined or left). Statuses are for what runs now; the releases are those the catalog offered at the check.',
+  fleetTypeJoined: '{imageType} joined',
+  fleetTypeRuns: '{imageType} runs {version} (was {before})',
+  fleetTypeLeft: '{imageType} left',
 
   // Refusals of the API that the page shows as they come: `error` keeps these words, `code` and `params` follow.
   loginIncomplete: 'Enter a user name and a password',
@@ -126,6 +132,8 @@ export function sentenceItem(code: SentenceCode, params: SentenceItem['params'])
 export type SayOne = (code: string, params: Record<string, string>) => string | null;
 
 const LIST_SEPARATOR = '; ';
+/** List parameters written as "a; b" after the template's own words; any other list is the rest of a sentence, each item after "; ". */
+const JOINED_LISTS: ReadonlySet<string> = new Set(['changes']);
 
 /** Numbers go in as text: ICU would group them ("1,234"), and the server never did. Plurals still select on them. */
 function asText(params: Record<string, string | number>): Record<string, string> {
@@ -142,7 +150,7 @@ export function renderSentence(value: Sentence, say: SayOne): string | null {
     }
     const items = param.map((item) => say(item.code, asText(item.params)));
     if (items.some((item) => item === null)) return null;
-    flat[name] = items.map((item) => `${LIST_SEPARATOR}${item}`).join('');
+    flat[name] = JOINED_LISTS.has(name) ? items.join(LIST_SEPARATOR) : items.map((item) => `${LIST_SEPARATOR}${item}`).join('');
   }
   return say(value.code, flat);
 }

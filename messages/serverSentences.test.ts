@@ -71,6 +71,19 @@ describe('the sentences the server writes', () => {
     });
   }
 
+  it('keep the English of the refusals and notes that were written before they had codes, and say them on the page', () => {
+    expect(englishOf(sentence('upgradeBusy', { stage: 'AP Image Download' }))).toBe('An upgrade is already in progress (stage AP Image Download). Cancel it or wait for it to finish.');
+    expect(englishOf(sentence('apNotFailed', { name: 'AP-1', status: 'Complete' }))).toBe('AP-1 has not failed (it is Complete).');
+    expect(englishOf(sentence('pausedErrorThreshold', { failed: 1, size: 2, wave: 1, threshold: 0 }))).toBe('1 of 2 AP(s) of wave 1 failed, more than the error threshold of 0 %');
+    const changed = sentence('fleetChanged', {
+      changes: [sentenceItem('fleetTypeRuns', { imageType: 'ap1g7', version: '17.12.1.5', before: '17.9.4.27' }), sentenceItem('fleetTypeLeft', { imageType: 'ap3g3' })],
+    });
+    const english = 'The fleet changed since this check: ap1g7 runs 17.12.1.5 (was 17.9.4.27); ap3g3 left. Statuses are for what runs now; the releases are those the catalog offered at the check.';
+    expect(englishOf(changed)).toBe(english);
+    expect(pageText('en', changed)).toBe(english);
+    expect(pageText('es', changed)).toMatch(/^La flota cambió desde esta comprobación: ap1g7 ejecuta 17\.12\.1\.5 \(antes 17\.9\.4\.27\); salió ap3g3\. /);
+  });
+
   it('fall back to nothing (the page shows the English) for a code this version does not know', () => {
     expect(pageText('fr', { code: 'writtenByANewerVersion', params: {} })).toBeNull();
     const completed = networkCompletedSentence({ ...emptyCounts, total: 2, runningTarget: 1, notRunningTarget: [{ status: 'Failed', version: '17.9.4.27', count: 1 }] }, '17.18.1.2', '17.18.1.2');

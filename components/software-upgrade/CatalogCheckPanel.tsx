@@ -61,7 +61,7 @@ export function CatalogCheckPanel({ checks, releaseChoice, canCheck, onTrustCert
       )}
       {result?.fleetChanged && (
         <Alert tone="info" data-testid="catalog-fleet-changed">
-          {result.fleetChanged}
+          {say(result.fleetChangedSentence, result.fleetChanged)}
         </Alert>
       )}
       {checks.error && <Alert tone="danger">{checks.error}</Alert>}

@@ -34,6 +34,7 @@ const NEVER_CHECKED = (catalogUrl: string): CatalogCheckResult => ({
   certificate: null,
   ok: true,
   fleetChanged: null,
+  fleetChangedSentence: null,
 });
 
 /** Milliseconds from `now` to the next HH:MM (local time). */

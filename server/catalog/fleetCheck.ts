@@ -1,6 +1,6 @@
 import os from 'node:os';
 import { compareVersions, type CatalogCheckResult, type CatalogRelease, type FirmwareCheckRequest, type FirmwareCheckResponse } from '../../lib/firmwareCatalog';
-import { englishOf, sentence } from '../../lib/serverSentences';
+import { englishOf, sentence, sentenceItem, type SentenceItem } from '../../lib/serverSentences';
 import type { AccessPointRecord } from '../store/accessPointRepository';
 
 type CheckedImageType = FirmwareCheckResponse['imageTypes'][number];
@@ -88,7 +88,7 @@ export function summarizeCheck(catalogUrl: string, aps: readonly AccessPointReco
     const latest = summary(entry?.latest ?? null);
     return { imageType, ...columns, latest, recommended: summary(entry?.recommended ?? null), ...imageTypeNote(imageType, columns.runningVersion, latest) };
   });
-  return { checkedAt, catalogUrl, imageTypes, ...checkMessage(imageTypes), certificate: null, ok: true, fleetChanged: null };
+  return { checkedAt, catalogUrl, imageTypes, ...checkMessage(imageTypes), certificate: null, ok: true, fleetChanged: null, fleetChangedSentence: null };
 }
 
 /**
@@ -99,25 +99,25 @@ export function summarizeCheck(catalogUrl: string, aps: readonly AccessPointReco
 export function recomputeCheck(stored: CatalogCheckResult, aps: readonly AccessPointRecord[]): CatalogCheckResult {
   if (!stored.ok || stored.checkedAt === null) return stored;
   const before = new Map(stored.imageTypes.map((row) => [row.imageType, row]));
-  const changes: string[] = [];
+  const changes: SentenceItem[] = [];
   const checked: CheckRow[] = [];
   const imageTypes = [...fleetByImageType(aps)].map(([imageType, group]): CheckRow => {
     const columns = fleetColumns(group);
     const row = before.get(imageType);
     if (!row) {
-      changes.push(`${imageType} joined`);
+      changes.push(sentenceItem('fleetTypeJoined', { imageType }));
       const joined = sentence('noteJoinedAfterCheck');
       return { imageType, ...columns, latest: null, recommended: null, note: englishOf(joined), noteSentence: joined };
     }
     before.delete(imageType);
-    if (row.runningVersion !== columns.runningVersion) changes.push(`${imageType} runs ${columns.runningVersion} (was ${row.runningVersion})`);
+    if (row.runningVersion !== columns.runningVersion) changes.push(sentenceItem('fleetTypeRuns', { imageType, version: columns.runningVersion, before: row.runningVersion }));
     const now = { ...row, ...columns, ...imageTypeNote(imageType, columns.runningVersion, row.latest) };
     checked.push(now);
     return now;
   });
-  for (const imageType of before.keys()) changes.push(`${imageType} left`);
+  for (const imageType of before.keys()) changes.push(sentenceItem('fleetTypeLeft', { imageType }));
   const sameApCounts = checked.every((row) => row.apCount === stored.imageTypes.find((old) => old.imageType === row.imageType)?.apCount);
   if (changes.length === 0 && sameApCounts) return stored;
-  const fleetChanged = `The fleet changed since this check${changes.length > 0 ? `: ${changes.join('; ')}` : ' (APs joined or left)'}. Statuses are for what runs now; the releases are those the catalog offered at the check.`;
-  return { ...stored, imageTypes, ...checkMessage(checked), fleetChanged };
+  const fleetChangedSentence = changes.length > 0 ? sentence('fleetChanged', { changes }) : sentence('fleetChangedApCounts');
+  return { ...stored, imageTypes, ...checkMessage(checked), fleetChanged: englishOf(fleetChangedSentence), fleetChangedSentence };
 }

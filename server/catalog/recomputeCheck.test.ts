@@ -1,3 +1,4 @@
+import { englishOf } from '../../lib/serverSentences';
 import { describe, expect, it } from 'vitest';
 import type { CatalogCheckResult } from '../../lib/firmwareCatalog';
 import type { AccessPointRecord } from '../store/accessPointRepository';
@@ -36,6 +37,7 @@ const CHECKED: CatalogCheckResult = {
   certificate: null,
   ok: true,
   fleetChanged: null,
+  fleetChangedSentence: null,
 };
 
 describe('the last Check for New Version, read after the fleet changed', () => {
@@ -53,6 +55,17 @@ describe('the last Check for New Version, read after the fleet changed', () => {
     expect(now.fleetChanged).toBe(
       'The fleet changed since this check: ap1g7 runs 17.12.1.5 (was 17.9.4.27); ap3g3 runs 17.12.1.5 (was 17.9.4.27). Statuses are for what runs now; the releases are those the catalog offered at the check.',
     );
+    // The same words, from the sentence the page says in its language.
+    expect(englishOf(now.fleetChangedSentence!)).toBe(now.fleetChanged);
+    expect(now.fleetChangedSentence).toEqual({
+      code: 'fleetChanged',
+      params: {
+        changes: [
+          { code: 'fleetTypeRuns', params: { imageType: 'ap1g7', version: '17.12.1.5', before: '17.9.4.27' } },
+          { code: 'fleetTypeRuns', params: { imageType: 'ap3g3', version: '17.12.1.5', before: '17.9.4.27' } },
+        ],
+      },
+    });
     expect(now.checkedAt).toBe(CHECKED.checkedAt);
   });
 
@@ -61,5 +74,6 @@ describe('the last Check for New Version, read after the fleet changed', () => {
     expect(now.imageTypes.find((row) => row.imageType === 'ap1g4')).toMatchObject({ latest: null, note: 'Joined after the last check: press Check for New Version' });
     expect(now.message).toBe('Already running the latest release for every image type.');
     expect(now.fleetChanged).toContain('ap1g4 joined');
+    expect(englishOf(now.fleetChangedSentence!)).toBe(now.fleetChanged);
   });
 });
