@@ -98,6 +98,17 @@ export const SERVER_SENTENCES = {
   apReloadingAlready: '{name} is reloading already.',
   apNotInPredownload: '{name} is not part of a predownload in progress.',
 
+  // Refusals of Retry now and Abort for a download at join (an AP that joined with another version).
+  atJoinNoProfile: 'No image download profile is saved: {name} is given no image at join.',
+  atJoinVersionUnknown: "The controller's AP image version is unknown (no AP hosting the controller has joined): {name} is given no image yet.",
+  atJoinNotConnected: "{name} is not connected: it is given the controller's version ({version}) when it joins again.",
+  atJoinPredownloadFirst: "A predownload is in progress (upgrade {id}) and takes precedence: {name} is given the controller's version when it joins after it.",
+  atJoinActivationFirst: "An activation is in progress (upgrade {id}): {name} is given the controller's version when it ends.",
+  atJoinRunsVersion: "{name} runs the controller's version ({version}) already: there is nothing to download.",
+  atJoinNotFailed: '{name} has not failed.',
+  atJoinNoDownload: '{name} has no image download under way (it is {status}).',
+  atJoinNoDownloadNow: '{name} has no image download under way.',
+
   // Why an activation paused (after "paused: " on the page, in the log line after "activation paused: ").
   pausedByAdmin: 'paused by the administrator',
   pausedWindowEnded: 'the maintenance window ended at {windowEnd}; wave {wave} of {waves} waits',

@@ -23,9 +23,9 @@ export interface ApActionsDeps {
   retry: (run: UpgradeRun, mac: string, unscheduled: boolean) => void;
   checkStage: (run: UpgradeRun) => void;
   /** Retry now of a failed download at join: why it cannot, or null once it started again. */
-  retryAtJoin: (ap: AccessPointRecord) => string | null;
+  retryAtJoin: (ap: AccessPointRecord) => Sentence | null;
   /** Abort of a download at join under way or waiting for its retry: why it cannot, or null once stopped. */
-  abortAtJoin: (ap: AccessPointRecord) => string | null;
+  abortAtJoin: (ap: AccessPointRecord) => Sentence | null;
 }
 
 /** What the action's state does not allow; `missing` when there is no such AP (the API answers 404, else 409). */

@@ -131,7 +131,11 @@ describe('Retry now of a download at join that failed', () => {
     );
     expect(await h.instance.api.maintenance.apAction(OLD.mac, 'retry', ADMIN)).toEqual({
       status: 409,
-      body: { error: `${OLD.name} is not connected: it is given the controller's version (${DEMO_CURRENT_BUNDLE.version}) when it joins again.` },
+      body: {
+        error: `${OLD.name} is not connected: it is given the controller's version (${DEMO_CURRENT_BUNDLE.version}) when it joins again.`,
+        code: 'atJoinNotConnected',
+        params: { name: OLD.name, version: DEMO_CURRENT_BUNDLE.version },
+      },
     });
     expect(await h.instance.api.maintenance.apAction(HOSTING.mac, 'retry', ADMIN)).toMatchObject({ status: 409, body: { error: `${HOSTING.name} has not failed (it is None).` } });
   });
@@ -207,7 +211,10 @@ describe('Abort of a download at join', () => {
     );
     expect(joiner!.agents[0].images.primaryVersion).toBe(OLD_VERSION);
     // A second Abort has nothing to stop, and says so.
-    expect(await h.instance.api.maintenance.apAction(OLD.mac, 'abort', ADMIN)).toEqual({ status: 409, body: { error: `${OLD.name} has no image download under way (it is Aborted).` } });
+    expect(await h.instance.api.maintenance.apAction(OLD.mac, 'abort', ADMIN)).toEqual({
+      status: 409,
+      body: { error: `${OLD.name} has no image download under way (it is Aborted).`, code: 'atJoinNoDownload', params: { name: OLD.name, status: 'Aborted' } },
+    });
   });
 
   it('calls off the retry a failed one waits for', async () => {

@@ -1,6 +1,7 @@
 import type { ImageOffer, ImageVerification } from '../../lib/capwapEvents';
 import { isImageType } from '../../lib/imageBundle';
 import { PREDOWNLOAD_ACTIVE, PREDOWNLOAD_RESTARTABLE, planRetry, retryNote, retryNowCount } from '../../lib/predownloadStatus';
+import { sentence, type Sentence } from '../../lib/serverSentences';
 import { isCancellable, UPGRADE_ENDS } from '../../lib/upgradeStage';
 import type { ApRegistry } from '../capwap/apRegistry';
 import { ApSessionError } from '../capwap/apSession';
@@ -158,21 +159,22 @@ export class JoinImageDownload {
    * now, from the profile as saved now (an engineer fixes the path, then retries). Answers why it cannot
    * instead, saying what will happen.
    */
-  retryNow(ap: AccessPointRecord, latest: UpgradeRecord | null): string | null {
+  retryNow(ap: AccessPointRecord, latest: UpgradeRecord | null): Sentence | null {
     const version = this.controllerApVersion();
-    if (!this.deps.savedProfile()) return `No image download profile is saved: ${ap.name} is given no image at join.`;
-    if (version === null) return `The controller's AP image version is unknown (no AP hosting the controller has joined): ${ap.name} is given no image yet.`;
-    if (!this.deps.registry().isConnected(ap.mac)) return `${ap.name} is not connected: it is given the controller's version (${version}) when it joins again.`;
-    if (latest && isCancellable(latest.stage)) return `A predownload is in progress (upgrade ${latest.id}) and takes precedence: ${ap.name} is given the controller's version when it joins after it.`;
+    if (!this.deps.savedProfile()) return sentence('atJoinNoProfile', { name: ap.name });
+    if (version === null) return sentence('atJoinVersionUnknown', { name: ap.name });
+    if (!this.deps.registry().isConnected(ap.mac)) return sentence('atJoinNotConnected', { name: ap.name, version });
+    if (latest && isCancellable(latest.stage)) return sentence('atJoinPredownloadFirst', { id: latest.id, name: ap.name });
     if (latest?.stage === 'Reload') {
       this.deferred.add(ap.mac);
-      return `An activation is in progress (upgrade ${latest.id}): ${ap.name} is given the controller's version when it ends.`;
+      return sentence('atJoinActivationFirst', { id: latest.id, name: ap.name });
     }
-    if (version === ap.primaryImage) return `${ap.name} runs the controller's version (${version}) already: there is nothing to download.`;
+    if (version === ap.primaryImage) return sentence('atJoinRunsVersion', { name: ap.name, version });
     const waiting = this.retryTimers.has(ap.mac);
     this.clearTimers(ap.mac);
     const changes = { retryCount: retryNowCount(ap.retryCount, waiting), nextRetryTime: null, predownloadVersion: version };
-    if (!this.deps.transitions.move(ap.mac, 'Failed', 'Initiated', changes, syslogText.apEvent(ap, 'Image Download retried now by the administrator'))) return `${ap.name} has not failed.`;
+    if (!this.deps.transitions.move(ap.mac, 'Failed', 'Initiated', changes, syslogText.apEvent(ap, 'Image Download retried now by the administrator')))
+      return sentence('atJoinNotFailed', { name: ap.name });
     void this.download(ap.mac);
     return null;
   }
@@ -182,13 +184,13 @@ export class JoinImageDownload {
    * stops, the AP drops its partial image and keeps running its version; as on the EWC, it is given the
    * controller's version again when it joins next. Answers why it cannot instead.
    */
-  abortNow(ap: AccessPointRecord): string | null {
+  abortNow(ap: AccessPointRecord): Sentence | null {
     const waiting = ap.predownloadStatus === 'Failed' && this.retryTimers.has(ap.mac);
-    if (!PREDOWNLOAD_ACTIVE.has(ap.predownloadStatus) && !waiting) return `${ap.name} has no image download under way (it is ${ap.predownloadStatus}).`;
+    if (!PREDOWNLOAD_ACTIVE.has(ap.predownloadStatus) && !waiting) return sentence('atJoinNoDownload', { name: ap.name, status: ap.predownloadStatus });
     const reason = 'aborted for this AP by the administrator';
     const line = syslogText.apEvent(ap, `Image Download Aborted: ${reason}; it is given the controller's version when it joins again`, 'warning');
     if (!this.deps.transitions.move(ap.mac, ap.predownloadStatus, 'Aborted', { nextRetryTime: null, lastError: `Image Download ${reason}` }, line))
-      return `${ap.name} has no image download under way.`;
+      return sentence('atJoinNoDownloadNow', { name: ap.name });
     // The attempt ends here: a fetch or a slot it waits for finds no attempt of its own and does nothing more.
     this.attempts.delete(ap.mac);
     this.clearTimers(ap.mac);
