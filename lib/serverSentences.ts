@@ -81,6 +81,8 @@ export const SERVER_SENTENCES = {
   upgradeBusy: 'An upgrade is already in progress (stage {stage}). Cancel it or wait for it to finish.',
   controllerStopping: 'The controller is stopping: nothing was started.',
   nothingToPredownload: 'Nothing to predownload: every targeted AP already runs {version}',
+  /** `server` is host:port, `fingerprint` the key's SHA-256 fingerprint. */
+  hostKeyNotTrusted: 'The host key of {server} is not trusted yet. Check its fingerprint {fingerprint} and trust it to download.',
   activateNotReady: 'Activate is possible once every AP has completed its predownload.',
   everyApExcluded: 'Every AP is excluded from activation: nothing to reload.',
   upgradeChangedState: 'The upgrade changed state; try again.',

@@ -92,7 +92,7 @@ export function useConsoleActions(form: ProfileFormApi, runner: ActionRunner, ap
       }
       /** An untrusted host key asks the user instead of failing; the prompt retries this same action. */
       const refused = (result: ApiFailure) => {
-        if (result.hostKey) return setHostKeyPrompt({ hostKey: result.hostKey, retry: name, refusal: result.error });
+        if (result.hostKey) return setHostKeyPrompt({ hostKey: result.hostKey, retry: name, refusal: refusalText(result) });
         if (result.backupReplacement) return setBackupPrompt(result.backupReplacement);
         showFailure(result);
       };
@@ -111,7 +111,7 @@ export function useConsoleActions(form: ProfileFormApi, runner: ActionRunner, ap
         setMessage({ tone: 'success', text: t(extras.at ? 'downloadScheduled' : 'downloadStarted'), aboutForm: false });
       }
     },
-    [applyProfile, form, inFlight, run, setMessage, showFailure, t],
+    [applyProfile, form, inFlight, run, setMessage, showFailure, t, refusalText],
   );
 
   const getHostKey = useCallback(async () => {

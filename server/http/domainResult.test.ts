@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DOMAIN_ERROR_CODES, ok, refused } from '../app/result';
+import { hostKeyChallengeRefusal } from '../app/upgrade/startPredownload';
 import { answer, refusalResult } from './domainResult';
 
 describe('a use case answered over HTTP', () => {
@@ -17,6 +18,20 @@ describe('a use case answered over HTTP', () => {
       status: 409,
       body: { error: 'The host key … is not trusted yet.', hostKey },
     });
+  });
+
+  it("puts a sentence's code and parameters after the unchanged English and the details", () => {
+    const hostKey = { fingerprint: 'SHA256:abc', type: 'ssh-ed25519' };
+    const result = refusalResult(hostKeyChallengeRefusal('127.0.0.1:2417', hostKey).error);
+    expect(result.status).toBe(409);
+    expect(JSON.stringify(result.body)).toBe(
+      JSON.stringify({
+        error: 'The host key of 127.0.0.1:2417 is not trusted yet. Check its fingerprint SHA256:abc and trust it to download.',
+        hostKey,
+        code: 'hostKeyNotTrusted',
+        params: { server: '127.0.0.1:2417', fingerprint: 'SHA256:abc' },
+      }),
+    );
   });
 
   it('answers a value with the status the route gives it, shaped by the route', () => {

@@ -1,6 +1,7 @@
 import { toFieldIssues, type HostKeyInfo } from '../../../lib/imageDownloadProfile';
 import { hostPort } from '../../../lib/netAddress';
 import { describeTargets, downloadExtrasSchema } from '../../../lib/rollout';
+import { sentence } from '../../../lib/serverSentences';
 import { isUpgradeBusy, upgradeBusySentence, type UpgradeView } from '../../../lib/upgradeStage';
 import { BackupReplacementError } from '../../orchestrator/upgradeConflicts';
 import type { StoredProfile } from '../../store/profileRepository';
@@ -70,6 +71,10 @@ async function hostKeyChallenge(deps: StartPredownloadDeps, profile: StoredProfi
   } catch {
     return null;
   }
-  const message = `The host key of ${hostPort(profile.sftp.imageServer, profile.sftp.port)} is not trusted yet. Check its fingerprint ${hostKey.fingerprint} and trust it to download.`;
-  return refused('trustRequired', message, { details: { hostKey } });
+  return hostKeyChallengeRefusal(hostPort(profile.sftp.imageServer, profile.sftp.port), hostKey);
+}
+
+/** An SFTP server whose host key nobody trusted yet: the admin checks its fingerprint and trusts it, then downloads. */
+export function hostKeyChallengeRefusal(server: string, hostKey: Pick<HostKeyInfo, 'fingerprint'>): Refused {
+  return refused('trustRequired', sentence('hostKeyNotTrusted', { server, fingerprint: hostKey.fingerprint }), { details: { hostKey } });
 }
