@@ -111,6 +111,11 @@ export const SERVER_SENTENCES = {
   atJoinNoDownload: '{name} has no image download under way (it is {status}).',
   atJoinNoDownloadNow: '{name} has no image download under way.',
 
+  // Refusals of a trust decision (an unsigned bundle's approval, an upload's Trust this image).
+  noBundleWaiting: 'No bundle is waiting for approval: nothing was trusted.',
+  uploadGone: 'The uploaded image is not on the controller: upload it again',
+  uploadDigestMismatch: "The uploaded image's SHA-256 is {actual}, not {given}: compare it again before trusting it",
+
   // Why an activation paused (after "paused: " on the page, in the log line after "activation paused: ").
   pausedByAdmin: 'paused by the administrator',
   pausedWindowEnded: 'the maintenance window ended at {windowEnd}; wave {wave} of {waves} waits',

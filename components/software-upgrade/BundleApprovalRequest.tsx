@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { APPROVE_BUNDLE_PATH, bundleApprovalSchema, type BundleApproval, type BundleFile } from '@/lib/bundleApproval';
 import { requestJson } from '@/components/api/jsonRequest';
 import { Button } from '@/components/ui/Button';
+import { useRefusalText } from '@/components/ui/useServerSentence';
 import { Table, type TableColumn } from '@/components/ui/Table';
 
 const approvedSchema = z.object({ trusted: bundleApprovalSchema });
@@ -24,13 +25,14 @@ export function BundleApprovalRequest({ approval, canChange }: { approval: Bundl
     { key: 'sha256', header: 'SHA-256', render: (file) => <code className="bundle-digest">{file.sha256}</code> },
   ];
   const [error, setError] = useState<string | null>(null);
+  const refusalText = useRefusalText();
   const [busy, setBusy] = useState(false);
   const trust = async () => {
     setBusy(true);
     // The digests as shown: one that changed since is refused by the console, not trusted unseen.
     const answer = await requestJson('POST', APPROVE_BUNDLE_PATH, approvedSchema, { files: approval.files.map(({ name, sha256 }) => ({ name, sha256 })) });
     setBusy(false);
-    setError(answer.ok ? null : answer.error);
+    setError(answer.ok ? null : refusalText(answer));
   };
   return (
     <section className="bundle-approval" data-testid="bundle-approval" aria-labelledby="bundle-approval-title">

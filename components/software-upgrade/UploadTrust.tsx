@@ -5,6 +5,7 @@ import { useEffect, useState } from 'react';
 import { TRUST_UPLOAD_PATH, desktopImageSchema, type DesktopImage } from '@/lib/httpModeSettings';
 import { requestJson } from '@/components/api/jsonRequest';
 import { Button } from '@/components/ui/Button';
+import { useRefusalText } from '@/components/ui/useServerSentence';
 import { formatDateTime } from '@/lib/dateTime';
 
 export interface UploadTrustProps {
@@ -24,6 +25,7 @@ export function UploadTrust({ uploadId, sha256, trust: known, canChange }: Uploa
   const t = useTranslations('desktop');
   const [trust, setTrust] = useState(known);
   const [error, setError] = useState<string | null>(null);
+  const refusalText = useRefusalText();
   const [busy, setBusy] = useState(false);
   useEffect(() => setTrust(known), [known, uploadId]);
 
@@ -39,7 +41,7 @@ export function UploadTrust({ uploadId, sha256, trust: known, canChange }: Uploa
     const answer = await requestJson('POST', TRUST_UPLOAD_PATH, desktopImageSchema, { uploadId, sha256 });
     setBusy(false);
     if (answer.ok) setTrust(answer.data.trust);
-    setError(answer.ok ? null : answer.error);
+    setError(answer.ok ? null : refusalText(answer));
   };
   return (
     <div className="desktop-upload" data-testid="desktop-trust">

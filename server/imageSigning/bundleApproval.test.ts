@@ -172,7 +172,10 @@ describe('an unsigned bundle under EWC_REQUIRE_SIGNED_IMAGES=ask', () => {
       expect(agentFiles(h, FLEET[0].mac).filter((name) => name.endsWith('.part') || name.endsWith('.part.json'))).toEqual([]);
       expect((await h.instance.api.cancel(ADMIN)).status).toBe(202);
       expect(upgrade(h).bundleApproval).toBeNull();
-      expect(await approve(h, [{ name: 'ap1g8', sha256: onServer('ap1g8').sha256 }])).toMatchObject({ status: 409, body: { error: 'No bundle is waiting for approval: nothing was trusted.' } });
+      expect(await approve(h, [{ name: 'ap1g8', sha256: onServer('ap1g8').sha256 }])).toEqual({
+        status: 409,
+        body: { error: 'No bundle is waiting for approval: nothing was trusted.', code: 'noBundleWaiting' },
+      });
     } finally {
       fs.writeFileSync(imageFile('ap1g8'), original);
     }

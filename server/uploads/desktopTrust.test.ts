@@ -67,7 +67,14 @@ describe('Desktop (HTTP) uploads and the signature rule', () => {
     expect(h.instance.orchestrator.view().stage).toBe('Idle');
 
     // The digest must be the one the admin compared: another is refused, not trusted.
-    expect(await h.instance.imageTrustApi.trustUpload({ uploadId, sha256: '0'.repeat(64) }, ADMIN)).toMatchObject({ status: 409 });
+    expect(await h.instance.imageTrustApi.trustUpload({ uploadId, sha256: '0'.repeat(64) }, ADMIN)).toEqual({
+      status: 409,
+      body: {
+        error: `The uploaded image's SHA-256 is ${sha256}, not ${'0'.repeat(64)}: compare it again before trusting it`,
+        code: 'uploadDigestMismatch',
+        params: { actual: sha256, given: '0'.repeat(64) },
+      },
+    });
     const trusted = await h.instance.imageTrustApi.trustUpload({ uploadId, sha256 }, ADMIN);
     expect(trusted).toMatchObject({ status: 200, body: { uploadId, sha256, trust: { trustedBy: 'admin', trustedAt: expect.any(String) } } });
     const audit = (await h.instance.auth.audit.recent()).filter((entry) => entry.action === 'image.trust');

@@ -1,5 +1,6 @@
 import { approvalMismatch, approveBundleSchema, describeBundleFiles, type ApproveBundleRequest, type BundleApproval } from '../../../lib/bundleApproval';
 import { toFieldIssues } from '../../../lib/imageDownloadProfile';
+import { sentence } from '../../../lib/serverSentences';
 import type { DigestTrust } from '../../imageSigning/digestTrust';
 import { syslogText } from '../../orchestrator/syslogText';
 import type { EventLog } from '../../store/eventLog';
@@ -40,7 +41,7 @@ export class BundleApprovals {
 
   private async approveWaiting(approval: ApproveBundleRequest, actor: Actor): Promise<Result<{ trusted: BundleApproval }>> {
     const waiting = this.deps.orchestrator.view().bundleApproval;
-    if (!waiting) return refused('conflict', 'No bundle is waiting for approval: nothing was trusted.');
+    if (!waiting) return refused('conflict', sentence('noBundleWaiting'));
     const mismatch = approvalMismatch(waiting, approval);
     if (mismatch) return refused('conflict', mismatch, { details: { bundleApproval: waiting } });
     await inTransaction(this.deps.db, async (tx) => {

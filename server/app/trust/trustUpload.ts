@@ -1,5 +1,6 @@
 import { trustUploadSchema } from '../../../lib/httpModeSettings';
 import { toFieldIssues } from '../../../lib/imageDownloadProfile';
+import { sentence } from '../../../lib/serverSentences';
 import { DESKTOP_TRUST_SOURCE, type DigestTrust } from '../../imageSigning/digestTrust';
 import { syslogText } from '../../orchestrator/syslogText';
 import type { EventLog } from '../../store/eventLog';
@@ -26,8 +27,8 @@ export async function trustUpload(deps: TrustUploadDeps, input: unknown, actor: 
   if (!parsed.success) return invalid('Invalid trust request', toFieldIssues(parsed.error));
   const { uploadId, sha256 } = parsed.data;
   const image = deps.uploads.image(uploadId);
-  if (!image) return refused('notFound', 'The uploaded image is not on the controller: upload it again');
-  if (image.sha256 !== sha256) return refused('conflict', `The uploaded image's SHA-256 is ${image.sha256}, not ${sha256}: compare it again before trusting it`);
+  if (!image) return refused('notFound', sentence('uploadGone'));
+  if (image.sha256 !== sha256) return refused('conflict', sentence('uploadDigestMismatch', { actual: image.sha256, given: sha256 }));
   const detail = `Desktop image ${image.fileName} (${image.size} bytes) sha256 ${sha256}`;
   const [trusted] = await inTransaction(deps.db, async (tx) => {
     const decisions = await deps.digestTrust.trust(DESKTOP_TRUST_SOURCE, [{ name: image.fileName, size: image.size, sha256 }], actor.username, tx);
