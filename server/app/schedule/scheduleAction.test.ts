@@ -78,7 +78,10 @@ describe('cancelling a scheduled action (the change and its audit line in one fl
   it('refuses an action that is no longer pending as a conflict, and audits nothing', async () => {
     const record = await scheduleAction({ db: opened.db, scheduler, audit }, 'download', { at: AT, windowEnd: null }, null, ADMIN, 'download');
     await cancelSchedule({ scheduler, stagedAudit }, String(record.id), ADMIN);
-    expect(await cancelSchedule({ scheduler, stagedAudit }, String(record.id), ADMIN)).toEqual({ ok: false, error: { code: 'conflict', message: `Scheduled action ${record.id} is not pending.` } });
+    expect(await cancelSchedule({ scheduler, stagedAudit }, String(record.id), ADMIN)).toEqual({
+      ok: false,
+      error: { code: 'conflict', message: `Scheduled action ${record.id} is not pending.`, sentence: { code: 'scheduleNotPending', params: { id: record.id } } },
+    });
     expect(await cancelSchedule({ scheduler, stagedAudit }, 'seven', ADMIN)).toEqual({ ok: false, error: { code: 'invalid', message: 'Invalid id' } });
     expect((await audit.recent()).filter((e) => e.action === 'upgrade.schedule.cancel')).toHaveLength(1);
     expect(ran).toBe(0);
