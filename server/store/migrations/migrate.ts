@@ -13,7 +13,7 @@ interface MigrationTarget {
 }
 
 /**
- * Every migration, in order. A new one goes at the end, named after the last (`016_…` next), and runs on
+ * Every migration, in order. A new one goes at the end, named after the last (`017_…` next), and runs on
  * databases of both engines, those made by the baseline and old SQLite installs alike.
  */
 export const MIGRATIONS: readonly StoreMigration[] = [baseline, localeAndSentences, sharedTrust, pauseSentence];
