@@ -337,7 +337,7 @@ async function assemble(store: Store, webServers: WebServer | readonly WebServer
     catalogApi: new CatalogApi(catalogChecks),
     imageTrustApi,
     uploads,
-    apAuthorizationApi: new ApAuthorizationApi(trust, audit, (mac) => ({
+    apAuthorizationApi: new ApAuthorizationApi({ db: store.db, trust, audit }, (mac) => ({
       connected: apRegistry.isConnected(mac),
       name: apRegistry.get(mac)?.info.name ?? aps.get(mac)?.name ?? null,
     })),
