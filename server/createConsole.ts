@@ -7,7 +7,7 @@ import { ApRegistry } from './capwap/apRegistry';
 import { CapwapPort } from './capwap/capwapPort';
 import { createConsoleCliBackend } from './cli/consoleBackend';
 import { HostnameStore } from './cli/hostname';
-import { SshKeys } from './cli/sshKeys';
+import { SshKeys } from './accounts/sshKeys';
 import { startCliServer, type CliServer } from './cli/sshServer';
 import type { ConsoleConfig } from './config';
 import { controllerHostSummary, fleetSummary, queryApImage, type ApImageViewSources } from './console/apImageView';

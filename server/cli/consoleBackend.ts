@@ -19,7 +19,7 @@ import { hashSessionId } from '../auth/sessionStore';
 import type { CliAuth } from './cliAuth';
 import type { CliActor, CliBackend } from './cliBackend';
 import { HOSTNAME_PATTERN, type HostnameStore } from './hostname';
-import type { SshKeys } from './sshKeys';
+import type { SshKeys } from '../accounts/sshKeys';
 import type { LoggingService } from '../syslog/loggingService';
 
 export interface ConsoleCliDeps {

@@ -7,7 +7,8 @@ import type { Actor } from '../actor';
 import { auditedBy } from '../audit/auditLog';
 import { notAMacMessage } from '../upgrade/apAction';
 import { ok, refused, type Result } from '../result';
-import { refusedSaying, type ApAuthorizationDeps } from './apAuthorizationDeps';
+import { refusedSaying } from '../sentenceRefusal';
+import type { ApAuthorizationDeps } from './apAuthorizationDeps';
 
 /** Approves or revokes an AP on the authorization list; the status and its audit line commit together. */
 export async function changeApAuthorization(deps: ApAuthorizationDeps, rawMac: string, input: unknown, actor: Actor): Promise<Result<{ mac: string }>> {

@@ -5,7 +5,8 @@ import type { Actor } from '../actor';
 import { auditedBy } from '../audit/auditLog';
 import { notAMacMessage } from '../upgrade/apAction';
 import { ok, refused, type Result } from '../result';
-import { refusedSaying, type ApAuthorizationDeps } from './apAuthorizationDeps';
+import { refusedSaying } from '../sentenceRefusal';
+import type { ApAuthorizationDeps } from './apAuthorizationDeps';
 
 /** Deletes an AP from the authorization list (its certificate is refused from then on); the delete and its audit line commit together. */
 export async function deleteApAuthorization(deps: ApAuthorizationDeps, rawMac: string, actor: Actor): Promise<Result<{ mac: string }>> {

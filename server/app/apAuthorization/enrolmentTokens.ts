@@ -5,7 +5,8 @@ import { inTransaction } from '../../store/store';
 import type { Actor } from '../actor';
 import { auditedBy } from '../audit/auditLog';
 import { ok, type Result } from '../result';
-import { refusedSaying, type ApAuthorizationDeps } from './apAuthorizationDeps';
+import { refusedSaying } from '../sentenceRefusal';
+import type { ApAuthorizationDeps } from './apAuthorizationDeps';
 
 /** A one-time enrolment token; its text is in this answer only. The token and its audit line commit together. */
 export async function createEnrolmentToken(deps: ApAuthorizationDeps, input: unknown, actor: Actor): Promise<Result<{ token: string; view: EnrolmentTokenView }>> {
