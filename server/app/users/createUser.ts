@@ -16,6 +16,7 @@ export async function createUser(deps: UserAccountsDeps, input: unknown, actor: 
   if (denied) return denied;
   const { username, password, role } = parsed.data;
   if (await deps.users.find(deps.db, username)) return accountRefused('conflict', 'userExists', username);
+  // Hashed before the transaction opens: nothing slow runs inside one.
   const hash = await deps.hashPassword(password);
   const user = await inTransaction(deps.db, async (tx) => {
     const inserted = await deps.users.insert(tx, username, role, hash);

@@ -10,7 +10,10 @@ import { refused, type DomainErrorCode, type Refused } from '../result';
 export type AccountSessionEnd = 'removed' | 'password' | 'role';
 
 /** Why one's own current password does not let a password change through: missing or wrong (a field), or the name is locked. */
-export type CurrentPasswordRefusal = { locked: false; message: string } | { locked: true; message: string };
+export interface CurrentPasswordRefusal {
+  locked: boolean;
+  message: string;
+}
 
 /**
  * What the account use cases need. Logins, sessions and the lockout stay with AuthService, which fills this:
