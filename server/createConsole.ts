@@ -7,7 +7,7 @@ import { ApRegistry } from './capwap/apRegistry';
 import { CapwapPort } from './capwap/capwapPort';
 import { createConsoleCliBackend } from './cli/consoleBackend';
 import { HostnameStore } from './cli/hostname';
-import { SshKeys } from './cli/sshKeys';
+import { SshKeys } from './accounts/sshKeys';
 import { startCliServer, type CliServer } from './cli/sshServer';
 import type { ConsoleConfig } from './config';
 import { controllerHostSummary, fleetSummary, queryApImage, type ApImageViewSources } from './console/apImageView';
@@ -337,7 +337,7 @@ async function assemble(store: Store, webServers: WebServer | readonly WebServer
     catalogApi: new CatalogApi(catalogChecks),
     imageTrustApi,
     uploads,
-    apAuthorizationApi: new ApAuthorizationApi(trust, audit, (mac) => ({
+    apAuthorizationApi: new ApAuthorizationApi({ db: store.db, trust, audit }, (mac) => ({
       connected: apRegistry.isConnected(mac),
       name: apRegistry.get(mac)?.info.name ?? aps.get(mac)?.name ?? null,
     })),

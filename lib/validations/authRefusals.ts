@@ -15,11 +15,6 @@ export const AUTH_REFUSALS = {
 
 export type AuthRefusalCode = keyof typeof AUTH_REFUSALS;
 
-/** The code of an account refusal about `username`, or undefined for words without one. */
-export function authRefusalCode(error: string, username: string): AuthRefusalCode | undefined {
-  return (Object.keys(AUTH_REFUSALS) as AuthRefusalCode[]).find((code) => AUTH_REFUSALS[code](username) === error);
-}
-
 export function isAuthRefusalCode(value: unknown): value is AuthRefusalCode {
   return typeof value === 'string' && Object.hasOwn(AUTH_REFUSALS, value);
 }

@@ -1,8 +1,9 @@
-import { inTransaction, type Executor } from '../store/store';
-import { auditedBy, type AuditLog } from '../app/audit/auditLog';
+import { afterCommit, type Executor } from '../store/store';
+import type { AuditLog } from '../app/audit/auditLog';
+import type { CurrentPasswordRefusal, UserAccountsDeps } from '../app/users/userAccountsDeps';
 import './passwordDictionaries';
 import { passwordPolicyProblem } from '../../lib/validations/passwordPolicy';
-import { createUserSchema, roleSchema, usernameSchema, type Role, type UserView } from '../../lib/validations/authSchemas';
+import { usernameSchema, type Role, type UserView } from '../../lib/validations/authSchemas';
 import { DEFAULT_THROTTLE, LoginThrottle, throttleKey } from './loginThrottle';
 import { generatePassword, hashPassword, hashPasswordSync, needsRehash, verifyPassword } from './passwordHash';
 import { SessionStore, hashSessionId, type StoredSession } from './sessionStore';
@@ -26,14 +27,6 @@ export interface SessionUser {
   role: Role;
 }
 
-/** Who asks for a change to the accounts, as the route knows them: the caller's session user and address. */
-export interface Actor {
-  username: string;
-  sourceAddress: string;
-  /** The caller's own session, kept alive when they change their own password. */
-  sessionId?: string;
-}
-
 export type SessionEndReason = 'logout' | 'expired' | 'removed' | 'password' | 'role';
 
 /** Told whenever a session ends, so the socket layer can drop the sockets opened under it. */
@@ -53,11 +46,6 @@ export interface AccountLocked {
 export type LoginFailure = { ok: false; status: 401 | 423; message: string; delayMs: number; lockedUntil?: string };
 export type LoginResult = { ok: true; sessionId: string; user: SessionUser } | LoginFailure;
 
-/** `field` names the input a 400 is about, when there is one (`currentPassword`, `password`). */
-export type AuthFailure = { ok: false; status: 400 | 403 | 404 | 409 | 423; message: string; field?: string };
-export type UserResult = { ok: true; user: UserView } | AuthFailure;
-export type DoneResult = { ok: true } | AuthFailure;
-
 export const DEFAULT_SESSION_IDLE_MS = 8 * 60 * 60_000;
 export const DEFAULT_SESSION_ABSOLUTE_MS = 24 * 60 * 60_000;
 export const INITIAL_ADMIN = 'admin';
@@ -69,13 +57,9 @@ export function formatClock(ms: number): string {
   return [d.getHours(), d.getMinutes(), d.getSeconds()].map((n) => String(n).padStart(2, '0')).join(':');
 }
 
-function fail(status: AuthFailure['status'], message: string, field?: string): AuthFailure {
-  return field === undefined ? { ok: false, status, message } : { ok: false, status, message, field };
-}
-
 /**
- * Accounts, logins and sessions of the console. Routes and the socket layer only talk to this class;
- * it writes the audit trail for everything it does.
+ * Logins, sessions and the lockout of the console's accounts, and the audit lines of logins and logouts.
+ * Changes to the accounts are use cases (server/app/users), which this fills `accounts` for.
  */
 export class AuthService {
   private readonly users: UserRepository;
@@ -86,6 +70,8 @@ export class AuthService {
   private readonly sessionListeners = new Set<(ended: SessionEnded) => void>();
   private readonly lockListeners = new Set<(locked: AccountLocked) => void>();
   private readonly loginQueues = new Map<string, Promise<unknown>>();
+  /** What the account use cases (server/app/users) need of the accounts, sessions and lockout kept here. */
+  readonly accounts: UserAccountsDeps;
   // Unknown names are checked against this, so they cost the same time as a wrong password.
   private readonly dummyHash: Promise<string>;
 
@@ -111,6 +97,18 @@ export class AuthService {
       this.now,
     );
     this.dummyHash = hashPassword(generatePassword());
+    this.accounts = {
+      db,
+      users: this.users,
+      audit,
+      hashPassword,
+      endSessions: async (tx, username, reason, keepSessionId) => {
+        const ended = await this.sessions.deleteForUser(username, keepSessionId ? hashSessionId(keepSessionId) : null, tx);
+        afterCommit(tx, () => this.ended(ended, reason));
+      },
+      forgetFailures: (tx, username) => this.throttle.forget(username, tx),
+      checkCurrentPassword: (username, currentPassword, sourceAddress) => this.checkCurrentPassword(username, currentPassword, sourceAddress),
+    };
   }
 
   /** Max-Age for the session cookie: the browser may keep it as long as the session can possibly live. */
@@ -187,90 +185,6 @@ export class AuthService {
     return (await this.users.list(this.db)).map(toUserView);
   }
 
-  async createUser(actor: Actor, input: { username: string; password: string; role: Role }): Promise<UserResult> {
-    const denied = await this.requireAdmin(actor);
-    if (denied) return denied;
-    const parsed = createUserSchema.safeParse(input);
-    if (!parsed.success) return fail(400, parsed.error.issues[0]?.message ?? 'Invalid user');
-    const { username, password, role } = parsed.data;
-    if (await this.users.find(this.db, username)) return fail(409, `User ${username} already exists`);
-    const hash = await hashPassword(password);
-    // The account and its audit line commit together (the hash is made before: nothing slow inside a transaction).
-    const user = await inTransaction(this.db, async (tx) => {
-      const inserted = await this.users.insert(tx, username, role, hash);
-      if (inserted) await this.audit.record(auditedBy(actor, 'user.create', `${inserted.username} (${inserted.role})`), tx);
-      return inserted;
-    });
-    // Someone created the same name while the password was being hashed.
-    if (!user) return fail(409, `User ${username} already exists`);
-    return { ok: true, user: toUserView(user) };
-  }
-
-  async removeUser(actor: Actor, username: string): Promise<DoneResult> {
-    const denied = await this.requireAdmin(actor);
-    if (denied) return denied;
-    const target = await this.users.find(this.db, username);
-    if (!target) return fail(404, `No user ${username}`);
-    if (target.username.toLowerCase() === actor.username.toLowerCase()) return fail(409, 'You cannot remove your own account');
-    if (target.role === 'admin' && (await this.users.countAdmins(this.db)) <= 1) return fail(409, 'The last administrator cannot be removed');
-    // Sessions go first so that the socket layer hears about every one of them; the row delete would cascade silently.
-    const ended = await this.sessions.deleteForUser(target.username);
-    await this.users.delete(this.db, target.username);
-    await this.throttle.forget(target.username);
-    await this.audit.record(auditedBy(actor, 'user.remove', target.username));
-    this.ended(ended, 'removed');
-    return { ok: true };
-  }
-
-  /**
-   * Sets a password: administrators for anyone, every user for themselves. All other sessions of
-   * that user end, so a stolen session does not outlive the password change. One's own password
-   * changes only with the current one (`options.currentPassword`), so an unattended open session
-   * cannot take the account over; a wrong one counts as a failed login.
-   */
-  async changePassword(actor: Actor, username: string, password: string, options: { currentPassword?: string } = {}): Promise<DoneResult> {
-    const self = username.toLowerCase() === actor.username.toLowerCase();
-    if (!self) {
-      const denied = await this.requireAdmin(actor);
-      if (denied) return denied;
-    }
-    const problem = passwordPolicyProblem(password, username);
-    if (problem) return fail(400, problem, 'password');
-    if (!(await this.users.find(this.db, username))) return fail(404, `No user ${username}`);
-    if (self) {
-      const refused = await this.checkCurrentPassword(username, options.currentPassword, actor.sourceAddress);
-      if (refused) return refused;
-    }
-    const hash = await hashPassword(password);
-    // Looked up again: the account may have been removed while the password was being hashed.
-    const target = await this.users.find(this.db, username);
-    if (!target) return fail(404, `No user ${username}`);
-    await this.users.setPasswordHash(this.db, target.username, hash);
-    await this.throttle.forget(target.username);
-    const keep = self && actor.sessionId ? hashSessionId(actor.sessionId) : null;
-    const ended = await this.sessions.deleteForUser(target.username, keep);
-    await this.audit.record(auditedBy(actor, 'user.password', self ? 'own password' : `for ${target.username}`));
-    this.ended(ended, 'password');
-    return { ok: true };
-  }
-
-  /** Promotes or demotes; the console always keeps at least one administrator. */
-  async changeRole(actor: Actor, username: string, role: Role): Promise<DoneResult> {
-    const denied = await this.requireAdmin(actor);
-    if (denied) return denied;
-    if (!roleSchema.safeParse(role).success) return fail(400, 'Role must be admin or monitor');
-    const target = await this.users.find(this.db, username);
-    if (!target) return fail(404, `No user ${username}`);
-    if (target.role === role) return { ok: true };
-    if (target.role === 'admin' && (await this.users.countAdmins(this.db)) <= 1) return fail(409, 'The last administrator cannot be demoted');
-    await this.users.setRole(this.db, target.username, role);
-    // Open pages and sockets were set up for the old role; logging in again gives the new one everywhere.
-    const ended = await this.sessions.deleteForUser(target.username);
-    await this.audit.record(auditedBy(actor, 'user.role', `${target.username} ${target.role} -> ${role}`));
-    this.ended(ended, 'role');
-    return { ok: true };
-  }
-
   onSessionEnded(listener: (ended: SessionEnded) => void): () => void {
     this.sessionListeners.add(listener);
     return () => this.sessionListeners.delete(listener);
@@ -337,15 +251,15 @@ export class AuthService {
     return { ok: true, user: { username: user.username, role: user.role } };
   }
 
-  private async checkCurrentPassword(username: string, currentPassword: string | undefined, sourceAddress: string): Promise<AuthFailure | null> {
-    if (!currentPassword) return fail(400, 'Enter your current password', 'currentPassword');
+  private async checkCurrentPassword(username: string, currentPassword: string | undefined, sourceAddress: string): Promise<CurrentPasswordRefusal | null> {
+    if (!currentPassword) return { locked: false, message: 'Enter your current password' };
     const lockedUntil = await this.throttle.lockedUntil(username);
-    if (lockedUntil !== null) return fail(423, `Account locked after ${this.throttle.lockAfterFailures} failed logins; try again at ${formatClock(lockedUntil)}`);
+    if (lockedUntil !== null) return { locked: true, message: `Account locked after ${this.throttle.lockAfterFailures} failed logins; try again at ${formatClock(lockedUntil)}` };
     const user = await this.users.find(this.db, username);
     if (user && (await verifyPassword(currentPassword, user.passwordHash))) return null;
     await this.throttle.recordFailure(username);
     await this.audit.record({ username, sourceAddress, action: 'login.failed', detail: 'wrong current password on password change' });
-    return fail(400, 'The current password is wrong', 'currentPassword');
+    return { locked: false, message: 'The current password is wrong' };
   }
 
   private lockedAnswer(untilMs: number, delayMs = this.throttle.maxDelayMs): LoginFailure {
@@ -356,12 +270,6 @@ export class AuthService {
       delayMs,
       lockedUntil: new Date(untilMs).toISOString(),
     };
-  }
-
-  /** The actor's role as stored now, not as it was when their page loaded. */
-  private async requireAdmin(actor: Actor): Promise<AuthFailure | null> {
-    const current = await this.users.find(this.db, actor.username);
-    return current?.role === 'admin' ? null : fail(403, 'Only an administrator can manage users');
   }
 
   private oneAtATime<T>(key: string, task: () => Promise<T>): Promise<T> {

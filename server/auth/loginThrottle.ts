@@ -67,8 +67,9 @@ export class LoginThrottle {
     return this.forget(username);
   }
 
-  forget(username: string): Promise<void> {
-    return loginThrottleRows.forget(this.db, throttleKey(username));
+  /** `db` may be the transaction of an account change. */
+  forget(username: string, db: Executor = this.db): Promise<void> {
+    return loginThrottleRows.forget(db, throttleKey(username));
   }
 
   /** Drops failures and locks that no longer count, so guessed names do not pile up. */

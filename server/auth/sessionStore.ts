@@ -53,9 +53,9 @@ export class SessionStore {
     return sessionRows.delete(this.db, hashSessionId(sessionId));
   }
 
-  /** Ends every session of a user but the one named by `keepIdHash`; returns those ended. */
-  deleteForUser(username: string, keepIdHash: string | null = null): Promise<StoredSession[]> {
-    return sessionRows.deleteForUser(this.db, username, keepIdHash);
+  /** Ends every session of a user but the one named by `keepIdHash`; returns those ended. `db` may be the transaction of an account change. */
+  deleteForUser(username: string, keepIdHash: string | null = null, db: Executor = this.db): Promise<StoredSession[]> {
+    return sessionRows.deleteForUser(db, username, keepIdHash);
   }
 
   /** Deletes every expired session; returns those ended so their sockets can be told. */

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startConsoleHarness, TEST_ADMIN_PASSWORD, waitFor, type ConsoleHarness } from '../sim/testing/consoleHarness';
 import { startRsyslog, type RunningRsyslog } from '../sim/testing/rsyslog';
 import { SshShell } from '../sim/testing/sshShell';
+import { createUser } from '../app/users/createUser';
 
 // `logging host`, `logging trap` and their `no` forms typed over SSH, as on IOS, checked in show output,
 // in the audit trail and at a real rsyslog server.
@@ -83,7 +84,11 @@ describe('logging in the CLI', () => {
   }, 60_000);
 
   it('shows a monitor the feeds but not the configuration commands', async () => {
-    await harness.instance.auth.createUser({ username: 'admin', sourceAddress: '127.0.0.1' }, { username: 'watcher', password: 'quiet-Harbor-Lantern-42', role: 'monitor' });
+    await createUser(
+      harness.instance.auth.accounts,
+      { username: 'watcher', password: 'quiet-Harbor-Lantern-42', role: 'monitor' },
+      { username: 'admin', role: 'admin', sourceAddress: '127.0.0.1', via: 'api' },
+    );
     const shell = await login('watcher', 'quiet-Harbor-Lantern-42');
     await shell.waitFor(/EWC>$/);
     expect(await shell.command('show logging')).toContain('    Trap logging: level informational, ');

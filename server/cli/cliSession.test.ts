@@ -14,6 +14,8 @@ import { startCliServer } from './sshServer';
 import { SshKeysApi } from '../http/sshKeysApi';
 import { startSftpServer } from '../sim/imageServers/sftpServer';
 import { SshShell, sshExec } from '../sim/testing/sshShell';
+import { createUser } from '../app/users/createUser';
+import { removeUser } from '../app/users/removeUser';
 
 const { utils } = ssh2;
 
@@ -272,7 +274,15 @@ describe('an SSH session on the CLI', () => {
 
 describe('CLI accounts', () => {
   it('gives a monitor the > prompt and show commands only', async () => {
-    expect((await harness.instance.auth.createUser({ username: 'admin', sourceAddress: '127.0.0.1' }, { username: 'watcher', password: 'watcher-Basalt-Tern', role: 'monitor' })).ok).toBe(true);
+    expect(
+      (
+        await createUser(
+          harness.instance.auth.accounts,
+          { username: 'watcher', password: 'watcher-Basalt-Tern', role: 'monitor' },
+          { username: 'admin', role: 'admin', sourceAddress: '127.0.0.1', via: 'api' },
+        )
+      ).ok,
+    ).toBe(true);
     const shell = await SshShell.open(port, { username: 'watcher', password: 'watcher-Basalt-Tern' });
     shells.push(shell);
     await shell.waitFor(/EWC>$/);
@@ -283,7 +293,7 @@ describe('CLI accounts', () => {
     expect(await shell.command('show ap image')).toContain('Total number of APs');
 
     // Removing the account ends its sessions, the SSH one included.
-    expect((await harness.instance.auth.removeUser({ username: 'admin', sourceAddress: '127.0.0.1' }, 'watcher')).ok).toBe(true);
+    expect((await removeUser(harness.instance.auth.accounts, 'watcher', { username: 'admin', role: 'admin', sourceAddress: '127.0.0.1', via: 'api' })).ok).toBe(true);
     await shell.waitClosed();
   });
 
@@ -320,7 +330,11 @@ describe('CLI accounts', () => {
   });
 
   it('locks an account after five wrong passwords, as the web login does', async () => {
-    await harness.instance.auth.createUser({ username: ADMIN.username, sourceAddress: '127.0.0.1' }, { username: 'guesser', password: 'right-Cobalt-Meadow', role: 'admin' });
+    await createUser(
+      harness.instance.auth.accounts,
+      { username: 'guesser', password: 'right-Cobalt-Meadow', role: 'admin' },
+      { username: ADMIN.username, role: 'admin', sourceAddress: '127.0.0.1', via: 'api' },
+    );
     for (let i = 0; i < 5; i++) {
       await expect(SshShell.open(port, { username: 'guesser', password: `wrong-${i}` })).rejects.toThrow(/authentication/i);
     }

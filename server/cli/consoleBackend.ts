@@ -7,7 +7,7 @@ import { siteTagTargets } from '../../lib/rollout';
 import type { UpgradeView } from '../../lib/upgradeStage';
 import { actorVia } from '../app/actor';
 import type { AppDeps } from '../app/appDeps';
-import { auditedBy } from '../app/audit/auditLog';
+import { changeHostname } from '../app/cliSettings/changeHostname';
 import { saveProfile } from '../app/profile/saveProfile';
 import type { DomainError } from '../app/result';
 import { abortSiteTag } from '../app/upgrade/abortSiteTag';
@@ -18,8 +18,8 @@ import type { AuthService } from '../auth/authService';
 import { hashSessionId } from '../auth/sessionStore';
 import type { CliAuth } from './cliAuth';
 import type { CliActor, CliBackend } from './cliBackend';
-import { HOSTNAME_PATTERN, type HostnameStore } from './hostname';
-import type { SshKeys } from './sshKeys';
+import type { HostnameStore } from './hostname';
+import type { SshKeys } from '../accounts/sshKeys';
 import type { LoggingService } from '../syslog/loggingService';
 
 export interface ConsoleCliDeps {
@@ -97,10 +97,8 @@ export function createConsoleCliBackend(deps: ConsoleCliDeps): { backend: CliBac
     startedAt: deps.startedAt,
     hostname: () => hostnames.get(),
     setHostname: async (name, actor) => {
-      if (name !== null && !HOSTNAME_PATTERN.test(name)) return ['% Error: A host name is letters, digits and inner hyphens, 63 characters at most.'];
-      await hostnames.set(name);
-      await auth.audit.record(auditedBy(actor, 'cli.hostname', name ?? `default (${hostnames.get()})`));
-      return [];
+      const result = await changeHostname({ db: app.db, hostnames, audit: auth.audit }, name, cliActor(actor));
+      return result.ok ? [] : refusal(result.error, 'Host name not changed');
     },
     saveProfile: async (input, actor) => {
       const result = await saveProfile(app, input, cliActor(actor));

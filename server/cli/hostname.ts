@@ -1,8 +1,6 @@
 import { cliSettingRows } from '../store/cliSettingRepository';
-import type { Executor } from '../store/store';
-
-// IOS host names: letters, digits and inner hyphens, 63 characters at most (the seed's 9120-EWC starts with a digit).
-export const HOSTNAME_PATTERN = /^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
+import { afterCommit, type Executor } from '../store/store';
+import type { HostnameSetting } from '../app/cliSettings/changeHostname';
 
 /** `C9120AXI-B` → `9120-EWC`: the seed's name for an EWC running on a 9120 AP. */
 export function defaultHostname(controllerApModel: string | null): string {
@@ -16,7 +14,7 @@ const HOSTNAME_KEY = 'hostname';
  * The prompt's host name: what `hostname` set, else one derived from the AP that hosts the controller.
  * Every prompt asks for it, so the set name is kept in memory, read at start and changed with the row.
  */
-export class HostnameStore {
+export class HostnameStore implements HostnameSetting {
   private derived: { name: string; at: number } | null = null;
 
   private constructor(
@@ -31,17 +29,18 @@ export class HostnameStore {
   }
 
   get(): string {
-    return this.stored ?? this.derivedName();
+    return this.stored ?? this.defaultName();
   }
 
   // On a fleet of thousands of APs the AP report behind the default is read at most every 30 s.
-  private derivedName(): string {
+  defaultName(): string {
     if (!this.derived || this.now() - this.derived.at > 30_000) this.derived = { name: defaultHostname(this.controllerApModel()), at: this.now() };
     return this.derived.name;
   }
 
-  async set(name: string | null): Promise<void> {
-    await cliSettingRows.set(this.db, HOSTNAME_KEY, name);
-    this.stored = name;
+  /** `db` may be the transaction that also audits the change; the prompt changes once it has committed. */
+  async set(name: string | null, db: Executor = this.db): Promise<void> {
+    await cliSettingRows.set(db, HOSTNAME_KEY, name);
+    afterCommit(db, () => (this.stored = name));
   }
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { EXEC_COMMANDS } from './commands/execCommands';
-import { defaultHostname, HOSTNAME_PATTERN } from './hostname';
+import { HOSTNAME_PATTERN } from '../../lib/hostName';
+import { defaultHostname } from './hostname';
 import { sshSource } from './sshServer';
 import { completeLine, helpFor, parseCommand } from './parser';
 import { applyPipe, splitPipe } from './pipes';

@@ -1,5 +1,3 @@
-import { notAMacMessage } from '../app/upgrade/apAction';
-
 /** What an API call answers, before it becomes an HTTP response (route handlers write it back; no other adapter reads it). */
 export interface ApiResult {
   status: number;
@@ -8,9 +6,4 @@ export interface ApiResult {
   contentType?: 'application/json' | 'text/plain' | 'text/csv';
   /** A Set-Cookie value (login, logout). */
   setCookie?: string;
-}
-
-/** The answer to a MAC in a route's path that is none: the same words on every route. */
-export function notAMac(raw: string): ApiResult {
-  return { status: 400, body: { error: notAMacMessage(raw) } };
 }

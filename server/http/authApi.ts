@@ -1,19 +1,18 @@
-import { changePasswordSchema, createUserSchema, loginSchema, type LoginRefusal } from '../../lib/validations/authSchemas';
-import { AUTH_REFUSALS, authRefusalCode } from '../../lib/validations/authRefusals';
-import { fieldMessageCode } from '../../lib/validations/fieldMessages';
-import type { Actor, AuthService, SessionUser } from '../auth/authService';
+import { loginSchema, type LoginRefusal } from '../../lib/validations/authSchemas';
+import { actorVia } from '../app/actor';
+import { changePassword } from '../app/users/changePassword';
+import { createUser } from '../app/users/createUser';
+import { removeUser } from '../app/users/removeUser';
+import type { AuthService, SessionUser } from '../auth/authService';
 import { clearSessionCookie, sessionCookie } from '../auth/cookies';
 import type { EventLog } from '../store/eventLog';
 import { toFieldIssues } from '../../lib/imageDownloadProfile';
 import { refusalBody, sentence } from '../../lib/serverSentences';
 import type { ApiResult } from './apiResult';
+import { answer } from './domainResult';
 import type { RequestActor } from '../../lib/requestActor';
 
-/** An account refusal's English words, then their stable code when they have one (added last: the words stay as they were). */
-function refusal(error: string, username: string): { error: string; code?: string } {
-  const code = authRefusalCode(error, username);
-  return code ? { error, code } : { error };
-}
+const done = (): { ok: true } => ({ ok: true });
 
 /** Login, logout, users and the audit trail, behind the same thin route handlers as the console API. */
 export class AuthApi {
@@ -71,26 +70,16 @@ export class AuthApi {
   }
 
   async createUser(body: unknown, actor: RequestActor): Promise<ApiResult> {
-    const parsed = createUserSchema.safeParse(body);
-    if (!parsed.success) return { status: 400, body: { error: AUTH_REFUSALS.invalidUser(), issues: toFieldIssues(parsed.error), code: 'invalidUser' } };
-    const result = await this.auth.createUser(this.actorOf(actor), parsed.data);
-    return result.ok ? { status: 201, body: { user: result.user } } : { status: result.status, body: refusal(result.message, parsed.data.username) };
+    return answer(await createUser(this.auth.accounts, body, actorVia(actor, 'api')), 201, (user) => ({ user }));
   }
 
   async removeUser(username: string, actor: RequestActor): Promise<ApiResult> {
-    const result = await this.auth.removeUser(this.actorOf(actor), username);
-    return result.ok ? { status: 200, body: { ok: true } } : { status: result.status, body: refusal(result.message, username) };
+    return answer(await removeUser(this.auth.accounts, username, actorVia(actor, 'api')), 200, done);
   }
 
+  /** The caller's own session stays open when they change their own password. */
   async changePassword(username: string, body: unknown, actor: RequestActor, sessionId: string | null): Promise<ApiResult> {
-    const parsed = changePasswordSchema.safeParse(body);
-    if (!parsed.success) return { status: 400, body: { error: AUTH_REFUSALS.invalidPassword(), issues: toFieldIssues(parsed.error), code: 'invalidPassword' } };
-    const { password, currentPassword } = parsed.data;
-    const result = await this.auth.changePassword({ ...this.actorOf(actor), sessionId: sessionId ?? undefined }, username, password, { currentPassword });
-    if (result.ok) return { status: 200, body: { ok: true } };
-    const code = fieldMessageCode(result.message);
-    const issues = result.field ? [code ? { path: result.field, message: result.message, code } : { path: result.field, message: result.message }] : undefined;
-    return { status: result.status, body: issues ? { error: AUTH_REFUSALS.invalidPassword(), issues, code: 'invalidPassword' } : refusal(result.message, username) };
+    return answer(await changePassword(this.auth.accounts, username, body, actorVia(actor, 'api'), sessionId ?? undefined), 200, done);
   }
 
   async audit(): Promise<ApiResult> {
@@ -99,9 +88,5 @@ export class AuthApi {
 
   async auditExport(): Promise<ApiResult> {
     return { status: 200, body: await this.auth.audit.exportText(), contentType: 'text/plain' };
-  }
-
-  private actorOf(actor: RequestActor): Actor {
-    return { username: actor.username, sourceAddress: actor.sourceAddress };
   }
 }

@@ -5,6 +5,7 @@ import { sessionCookie } from '../auth/cookies';
 import { TEST_ADMIN_PASSWORD, startConsoleHarness, type ConsoleHarness } from '../sim/testing/consoleHarness';
 import { installApis } from './consoleAccess';
 import { LoggingApi } from './loggingApi';
+import { createUser } from '../app/users/createUser';
 
 // The page's Logging settings over the API: one schema with the CLI, field messages for bad input, monitors read only.
 let harness: ConsoleHarness;
@@ -28,7 +29,7 @@ beforeAll(async () => {
     apAuthorization: instance.apAuthorizationApi,
     logging: new LoggingApi(instance.logging),
   });
-  await instance.auth.createUser({ username: 'admin', sourceAddress: '127.0.0.1' }, { username: 'noc', password: 'noc-monitor-Quartz-Lantern', role: 'monitor' });
+  await createUser(instance.auth.accounts, { username: 'noc', password: 'noc-monitor-Quartz-Lantern', role: 'monitor' }, { username: 'admin', role: 'admin', sourceAddress: '127.0.0.1', via: 'api' });
   adminCookie = await cookieFor('admin', TEST_ADMIN_PASSWORD);
   monitorCookie = await cookieFor('noc', 'noc-monitor-Quartz-Lantern');
 });

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AuditLog } from '../app/audit/auditLog';
 import { AuthService } from '../auth/authService';
-import { SshKeys } from '../cli/sshKeys';
+import { SshKeys } from '../accounts/sshKeys';
 import { openTestStore } from '../sim/testing/testStores';
 import type { EventLog } from '../store/eventLog';
 import { AuthApi } from './authApi';

@@ -9,6 +9,7 @@ import { sessionCookie } from '../auth/cookies';
 import { loadConfig } from '../config';
 import { createConsole, type ConsoleInstance } from '../createConsole';
 import { RequestGate } from './requestGate';
+import { createUser } from '../app/users/createUser';
 
 // The gate in front of a real console; behind it a stand-in for Next.js that says which actor it was handed.
 let dataDir: string;
@@ -39,7 +40,7 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(httpServer.address() as AddressInfo).port}`;
   adminCookie = await cookieFor('admin', ADMIN_PASSWORD);
-  await instance.auth.createUser({ username: 'admin', sourceAddress: '127.0.0.1' }, { username: 'noc', password: 'monitor-pass-1', role: 'monitor' });
+  await createUser(instance.auth.accounts, { username: 'noc', password: 'monitor-pass-1', role: 'monitor' }, { username: 'admin', role: 'admin', sourceAddress: '127.0.0.1', via: 'api' });
   monitorCookie = await cookieFor('noc', 'monitor-pass-1');
 });
 

@@ -4,6 +4,7 @@ import { TEST_ADMIN_PASSWORD, startConsoleHarness, type ConsoleHarness } from '.
 import { installApis } from './consoleAccess';
 import { LoggingApi } from './loggingApi';
 import { respond, respondWithBody } from './routeResponse';
+import { createUser } from '../app/users/createUser';
 
 // The route handlers' own check, with no request gate in front: what a request reaching a handler
 // some other way (Next.js fetching its own routes, as its image optimizer did) gets.
@@ -27,7 +28,7 @@ beforeAll(async () => {
     apAuthorization: harness.instance.apAuthorizationApi,
     logging: new LoggingApi(harness.instance.logging),
   });
-  await harness.instance.auth.createUser({ username: 'admin', sourceAddress: '127.0.0.1' }, { username: 'noc', password: 'noc-monitor-pass', role: 'monitor' });
+  await createUser(harness.instance.auth.accounts, { username: 'noc', password: 'noc-monitor-pass', role: 'monitor' }, { username: 'admin', role: 'admin', sourceAddress: '127.0.0.1', via: 'api' });
   adminCookie = await cookieFor('admin', TEST_ADMIN_PASSWORD);
   monitorCookie = await cookieFor('noc', 'noc-monitor-pass');
 });

@@ -8,6 +8,7 @@ import { DEMO_FLEET_VERSION } from '../sim/demo/demoFleet';
 import { ADMIN, startConsoleHarness, waitFor, type ConsoleHarness } from '../sim/testing/consoleHarness';
 import { startPrometheus, type RunningPrometheus } from '../sim/testing/prometheus';
 import { startTftpdHpa, type RunningTftpd } from '../sim/testing/tftpdHpa';
+import { createUser } from '../app/users/createUser';
 
 // Debian's Prometheus scrapes GET /metrics every second during a real predownload (tftpd-hpa, AP agents
 // on throttled links), once with the bearer token and once as a monitor with HTTP Basic; its HTTP API
@@ -30,7 +31,7 @@ beforeAll(async () => {
   ensureDemoBundle(path.join(work, 'bundle'), IMAGE_BYTES);
   tftpd = await startTftpdHpa({ root: path.join(work, 'bundle') });
   harness = await startConsoleHarness({ EWC_METRICS_TOKEN: TOKEN, EWC_MAX_CONCURRENT_PREDOWNLOADS: '3' });
-  await harness.instance.auth.createUser({ username: 'admin', sourceAddress: '127.0.0.1' }, { ...MONITOR, role: 'monitor' });
+  await createUser(harness.instance.auth.accounts, { ...MONITOR, role: 'monitor' }, { username: 'admin', role: 'admin', sourceAddress: '127.0.0.1', via: 'api' });
   const target = new URL(harness.url).host;
   prometheus = await startPrometheus(path.join(work, 'prometheus'), [
     { name: 'ewc', target, bearerToken: TOKEN },

@@ -5,7 +5,7 @@ import { toFieldIssues } from '../../lib/imageDownloadProfile';
 import { DropReport } from '../diagnostics/dropReport';
 import type { EventLine } from '../store/eventLog';
 import { apAuthorizationRows, type ApAuthorizationRecord } from '../store/apAuthorizationRepository';
-import type { Executor } from '../store/store';
+import { afterCommit, type Executor } from '../store/store';
 import { hashToken, loadOrCreateJoinToken, newToken, sameToken } from './joinToken';
 import { CertificateRequestError, LocalCa } from './localCa';
 import type { SharedTrustMaterial } from './sharedTrust';
@@ -146,36 +146,43 @@ export class ApTrust {
     return apAuthorizationRows.tokens(this.db);
   }
 
-  deleteToken(id: number): Promise<boolean> {
-    return apAuthorizationRows.deleteToken(this.db, id);
+  // The changes below take the executor of the use case that also writes their audit line, so both commit
+  // together; the event log line and the withdrawn certificate follow the commit, never a rolled back change.
+
+  deleteToken(id: number, db: Executor = this.db): Promise<boolean> {
+    return apAuthorizationRows.deleteToken(db, id);
   }
 
-  async approve(mac: string, by: string): Promise<boolean> {
-    const record = await apAuthorizationRows.get(this.db, mac);
-    if (!record || !(await apAuthorizationRows.setStatus(this.db, mac, 'approved', by))) return false;
-    this.options.log(apLine(`AP Mac: ${mac} approved by ${by}`));
+  async approve(mac: string, by: string, db: Executor = this.db): Promise<boolean> {
+    const record = await apAuthorizationRows.get(db, mac);
+    if (!record || !(await apAuthorizationRows.setStatus(db, mac, 'approved', by))) return false;
+    afterCommit(db, () => this.options.log(apLine(`AP Mac: ${mac} approved by ${by}`)));
     return true;
   }
 
-  async revoke(mac: string, by: string): Promise<boolean> {
-    if (!(await apAuthorizationRows.setStatus(this.db, mac, 'revoked', by))) return false;
-    this.options.log(apLine(`AP Mac: ${mac} revoked by ${by}: its certificate is refused`, 'warning'));
-    this.withdraw(mac, `revoked by ${by}`);
+  async revoke(mac: string, by: string, db: Executor = this.db): Promise<boolean> {
+    if (!(await apAuthorizationRows.setStatus(db, mac, 'revoked', by))) return false;
+    afterCommit(db, () => {
+      this.options.log(apLine(`AP Mac: ${mac} revoked by ${by}: its certificate is refused`, 'warning'));
+      this.withdraw(mac, `revoked by ${by}`);
+    });
     return true;
   }
 
-  async remove(mac: string, by: string): Promise<boolean> {
-    if (!(await apAuthorizationRows.delete(this.db, mac))) return false;
-    this.options.log(apLine(`AP Mac: ${mac} deleted from the AP authorization list by ${by}`, 'warning'));
-    this.withdraw(mac, `deleted by ${by}`);
+  async remove(mac: string, by: string, db: Executor = this.db): Promise<boolean> {
+    if (!(await apAuthorizationRows.delete(db, mac))) return false;
+    afterCommit(db, () => {
+      this.options.log(apLine(`AP Mac: ${mac} deleted from the AP authorization list by ${by}`, 'warning'));
+      this.withdraw(mac, `deleted by ${by}`);
+    });
     return true;
   }
 
   /** A one-time enrolment token; its text is returned once and only its hash is kept. */
-  async createToken(request: CreateEnrolmentToken, by: string): Promise<{ token: string; view: EnrolmentTokenView }> {
+  async createToken(request: CreateEnrolmentToken, by: string, db: Executor = this.db): Promise<{ token: string; view: EnrolmentTokenView }> {
     const token = newToken();
     const expiresAt = new Date(Date.now() + request.validHours * 3_600_000).toISOString();
-    const view = await apAuthorizationRows.createToken(this.db, hashToken(token), request.mac, by, expiresAt);
+    const view = await apAuthorizationRows.createToken(db, hashToken(token), request.mac, by, expiresAt);
     return { token, view };
   }
 

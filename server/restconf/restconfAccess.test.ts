@@ -4,6 +4,7 @@ import { startHttpsConsole, type HttpsConsole, type Reply } from '../sim/testing
 import { ACCESS_POINT_OPER } from './accessPointOper';
 import { AP_GLOBAL_OPER } from './apGlobalOper';
 import { basic, errorOf, restconfRequest } from '../sim/testing/restconfClient';
+import { createUser } from '../app/users/createUser';
 
 // What RESTCONF refuses, and to whom, on a console of its own: every request here draws from one address's RESTCONF budget.
 const STATS = `/restconf/data/${AP_GLOBAL_OPER}:ap-global-oper-data/ap-img-predownload-stats`;
@@ -18,7 +19,7 @@ function get(target: string, options: { auth?: string | null; accept?: string; m
 
 beforeAll(async () => {
   c = await startHttpsConsole();
-  await c.instance.auth.createUser({ username: ADMIN.username, sourceAddress: '127.0.0.1' }, { username: 'noc', password: MONITOR_PASSWORD, role: 'monitor' });
+  await createUser(c.instance.auth.accounts, { username: 'noc', password: MONITOR_PASSWORD, role: 'monitor' }, { username: ADMIN.username, role: 'admin', sourceAddress: '127.0.0.1', via: 'api' });
 });
 
 afterAll(async () => {
@@ -78,7 +79,11 @@ describe('RESTCONF refusals', () => {
   });
 
   it('locks an account after five wrong passwords, the right one included, as the web login does', async () => {
-    await c.instance.auth.createUser({ username: ADMIN.username, sourceAddress: '127.0.0.1' }, { username: 'guesser-target', password: MONITOR_PASSWORD, role: 'monitor' });
+    await createUser(
+      c.instance.auth.accounts,
+      { username: 'guesser-target', password: MONITOR_PASSWORD, role: 'monitor' },
+      { username: ADMIN.username, role: 'admin', sourceAddress: '127.0.0.1', via: 'api' },
+    );
     for (let i = 0; i < 5; i += 1) expect((await get(STATS, { auth: basic('guesser-target', `wrong-${i}`) })).status).toBe(401);
     const locked = await get(STATS, { auth: basic('guesser-target', MONITOR_PASSWORD) });
     expect(locked.status).toBe(401);

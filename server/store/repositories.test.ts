@@ -3,7 +3,7 @@ import ssh2 from 'ssh2';
 import { describe, expect, it } from 'vitest';
 import { imageDownloadProfileInputSchema } from '../../lib/imageDownloadProfile';
 import { HostnameStore } from '../cli/hostname';
-import { parsePublicKeyLine, SshKeys } from '../cli/sshKeys';
+import { parsePublicKeyLine, SshKeys } from '../accounts/sshKeys';
 import { DigestTrust } from '../imageSigning/digestTrust';
 import { SecretBox } from '../secrets/secretBox';
 import { apAuthorizationRows, type ApAuthorizationRecord } from './apAuthorizationRepository';

@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { AuditLog } from '../../app/audit/auditLog';
 import { AuthService } from '../../auth/authService';
 import { HostnameStore } from '../../cli/hostname';
-import { SshKeys } from '../../cli/sshKeys';
+import { SshKeys } from '../../accounts/sshKeys';
 import { DigestTrust } from '../../imageSigning/digestTrust';
 import { SecretBox } from '../../secrets/secretBox';
 import { AccessPointRepository } from '../accessPointRepository';

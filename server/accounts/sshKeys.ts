@@ -40,9 +40,9 @@ export class SshKeys {
     });
   }
 
-  /** Adds a key; null when the account already has it. */
-  async add(username: string, key: ParsedKey, blob: Buffer): Promise<SshKeyView | null> {
-    const row = await sshKeyRows.insert(this.db, {
+  /** Adds a key; null when the account already has it. `db` may be the transaction that also audits it. */
+  async add(username: string, key: ParsedKey, blob: Buffer, db: Executor = this.db): Promise<SshKeyView | null> {
+    const row = await sshKeyRows.insert(db, {
       username,
       key_type: key.type,
       key_blob: blob.toString('base64'),
@@ -54,7 +54,7 @@ export class SshKeys {
   }
 
   /** Removes one key of an account; returns its fingerprint, or null when there was none with that id. */
-  async remove(username: string, id: number): Promise<string | null> {
-    return (await sshKeyRows.delete(this.db, username, id))?.fingerprint ?? null;
+  async remove(username: string, id: number, db: Executor = this.db): Promise<string | null> {
+    return (await sshKeyRows.delete(db, username, id))?.fingerprint ?? null;
   }
 }
