@@ -38,7 +38,8 @@ export const upgradeApCountsSchema = z.object({
 export type UpgradeApCounts = z.infer<typeof upgradeApCountsSchema>;
 
 type StatusKey = Exclude<keyof UpgradeApCounts, 'total' | 'runningTarget' | 'notRunningTarget'>;
-const STATUS_KEY: Record<PredownloadStatus, StatusKey | null> = {
+/** Which of apCounts' numbers an AP of the upgrade counts in, by its status. */
+export const STATUS_KEY: Readonly<Record<PredownloadStatus, StatusKey | null>> = {
   // An AP of an upgrade is never None: it left None when the upgrade enrolled it.
   None: null,
   Initiated: 'initiated',

@@ -1,6 +1,6 @@
 import type { PredownloadStatus } from '../predownloadStatus';
 import type { UpgradeHistoryEntry } from '../upgradeHistory';
-import type { UpgradeApCounts } from '../upgradeOutcome';
+import { STATUS_KEY } from '../upgradeOutcome';
 import { UPGRADE_STAGE_LABEL, type UpgradeStage, type UpgradeView } from '../upgradeStage';
 import { violation, type Violation } from './violation';
 
@@ -45,23 +45,13 @@ export function hasEnded(stage: UpgradeStage): boolean {
 }
 
 // An upgrade's counts by status, in apCounts' terms (an AP of an upgrade is never None: enrolling it moved it on).
-const STATUS_COUNT: Readonly<Partial<Record<PredownloadStatus, keyof UpgradeApCounts>>> = {
-  Initiated: 'initiated',
-  Downloading: 'downloading',
-  Predownloading: 'predownloading',
-  Complete: 'complete',
-  Failed: 'failed',
-  NotSupported: 'notSupported',
-  Aborted: 'aborted',
-  Reloading: 'reloading',
-  Joined: 'joined',
-};
+const STATUS_COUNT = Object.entries(STATUS_KEY).filter((entry): entry is [PredownloadStatus, NonNullable<(typeof STATUS_KEY)[PredownloadStatus]>] => entry[1] !== null);
 
 /** apCounts adds up: its statuses make its total, the APs running the version and the others make it too, and Failed APs is its failed count. */
 function countsAddUp(entry: UpgradeHistoryEntry, label: string, say: (message: string) => void): void {
   const counts = entry.apCounts;
   if (!counts) return;
-  const byStatus = Object.values(STATUS_COUNT).reduce((sum, key) => sum + (counts[key!] as number), 0);
+  const byStatus = STATUS_COUNT.reduce((sum, [, key]) => sum + counts[key], 0);
   if (byStatus !== counts.total) say(`${label}: its APs by status make ${byStatus}, its total is ${counts.total}`);
   const others = counts.notRunningTarget.reduce((sum, group) => sum + group.count, 0);
   if (counts.runningTarget + others !== counts.total) say(`${label}: ${counts.runningTarget} AP(s) run its version and ${others} do not, of ${counts.total}`);
@@ -80,9 +70,9 @@ function countsAreRows(entry: UpgradeHistoryEntry, own: readonly MemberRow[], sa
   // `left` APs may have left it since it ended (for a download at join): each count is its rows' or up to that many more.
   const off = (count: number, rows: number) => count < rows || count > rows + left;
   if (off(counts.total, own.length)) say(`${label}: total ${counts.total}, but ${own.length} AP row(s) are its`);
-  for (const [status, key] of Object.entries(STATUS_COUNT)) {
+  for (const [status, key] of STATUS_COUNT) {
     const rows = own.filter((row) => row.predownloadStatus === status).length;
-    if (off(counts[key!] as number, rows)) say(`${label}: ${key} ${counts[key!]}, but ${rows} of its rows are ${status}`);
+    if (off(counts[key], rows)) say(`${label}: ${key} ${counts[key]}, but ${rows} of its rows are ${status}`);
   }
   const running = own.filter((row) => row.primaryImage === entry.targetVersion).length;
   if (off(counts.runningTarget, running)) say(`${label}: ${counts.runningTarget} run ${entry.targetVersion}, but ${running} of its rows do`);
