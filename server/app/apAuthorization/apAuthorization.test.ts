@@ -67,12 +67,12 @@ describe('AP authorization use cases', () => {
   it('refuses with the sentence the page translates, and audits nothing', async () => {
     expect(await changeApAuthorization(deps, '0a00.0000.0009', { status: 'approved' }, ADMIN)).toEqual({
       ok: false,
-      error: { code: 'notFound', message: expect.any(String), details: { code: 'apNotOnList', params: { mac: '0a00.0000.0009' } } },
+      error: { code: 'notFound', message: expect.any(String), sentence: { code: 'apNotOnList', params: { mac: '0a00.0000.0009' } } },
     });
-    expect(await changeApAuthorization(deps, MAC, { status: 'maybe' }, ADMIN)).toMatchObject({ ok: false, error: { code: 'invalid', details: { code: 'apChangeInvalid' } } });
+    expect(await changeApAuthorization(deps, MAC, { status: 'maybe' }, ADMIN)).toMatchObject({ ok: false, error: { code: 'invalid', sentence: { code: 'apChangeInvalid' } } });
     expect(await changeApAuthorization(deps, 'not-a-mac', { status: 'approved' }, ADMIN)).toMatchObject({ ok: false, error: { code: 'invalid', message: 'Not a MAC address: not-a-mac' } });
-    expect(await deleteEnrolmentToken(deps, '0', ADMIN)).toMatchObject({ ok: false, error: { code: 'invalid', details: { code: 'tokenIdInvalid' } } });
-    expect(await deleteEnrolmentToken(deps, '7', ADMIN)).toMatchObject({ ok: false, error: { code: 'notFound', details: { code: 'noEnrolmentToken', params: { id: 7 } } } });
+    expect(await deleteEnrolmentToken(deps, '0', ADMIN)).toMatchObject({ ok: false, error: { code: 'invalid', sentence: { code: 'tokenIdInvalid' } } });
+    expect(await deleteEnrolmentToken(deps, '7', ADMIN)).toMatchObject({ ok: false, error: { code: 'notFound', sentence: { code: 'noEnrolmentToken', params: { id: 7 } } } });
     expect(await auditLines()).toEqual([]);
   });
 

@@ -35,11 +35,11 @@ describe('SSH key use cases', () => {
 
   it('refuses with the sentences the page translates', async () => {
     const key = publicKey();
-    expect(await addSshKey(deps, 'ghost', { publicKey: key }, ADMIN)).toMatchObject({ ok: false, error: { code: 'notFound', details: { code: 'noUser', params: { username: 'ghost' } } } });
+    expect(await addSshKey(deps, 'ghost', { publicKey: key }, ADMIN)).toMatchObject({ ok: false, error: { code: 'notFound', sentence: { code: 'noUser', params: { username: 'ghost' } } } });
     expect(await addSshKey(deps, 'Operator', { publicKey: 'ssh-ed25519 nonsense' }, ADMIN)).toMatchObject({ ok: false, error: { code: 'invalid', issues: [{ path: 'publicKey' }] } });
     expect(await addSshKey(deps, 'Operator', { publicKey: key }, ADMIN)).toMatchObject({ ok: true });
-    expect(await addSshKey(deps, 'Operator', { publicKey: key }, ADMIN)).toMatchObject({ ok: false, error: { code: 'conflict', details: { code: 'sshKeyExists' } } });
-    expect(await removeSshKey(deps, 'Operator', 'x', ADMIN)).toMatchObject({ ok: false, error: { code: 'notFound', details: { code: 'noSshKey' } } });
+    expect(await addSshKey(deps, 'Operator', { publicKey: key }, ADMIN)).toMatchObject({ ok: false, error: { code: 'conflict', sentence: { code: 'sshKeyExists' } } });
+    expect(await removeSshKey(deps, 'Operator', 'x', ADMIN)).toMatchObject({ ok: false, error: { code: 'notFound', sentence: { code: 'noSshKey' } } });
   });
 
   it('neither adds nor removes a key whose audit line cannot be written (one transaction)', async () => {
