@@ -56,8 +56,8 @@ const row = (h: ConsoleHarness) => (h.instance.api.getApImage().body as ApImageR
 const shown = (h: ConsoleHarness) => (h.instance.api.getSyslog().body as SyslogLine[]).map(syslogLineText);
 const saveProfile = (h: ConsoleHarness, imagePath: string) => h.instance.api.saveProfile({ mode: 'TFTP', imageServer: '127.0.0.1', imagePath, port: tftpd.port, parallelMode: false }, ADMIN);
 
-/** A console whose controller runs the current demo version, with its profile saved on `imagePath`, and the old AP joined over a link of `linkKbps`. */
-async function joinedOld(imagePath: string, linkKbps: number, env: Record<string, string> = {}): Promise<ConsoleHarness> {
+/** A console whose controller runs the current demo version: the AP hosting it has joined. */
+async function withController(env: Record<string, string>): Promise<ConsoleHarness> {
   const h = await startConsoleHarness(env);
   harness = h;
   await h.startFleet([HOSTING]);
@@ -66,6 +66,12 @@ async function joinedOld(imagePath: string, linkKbps: number, env: Record<string
     () => (h.instance.api.getApImage().body as ApImageReport).aps,
     (aps) => aps.some((ap) => ap.name === HOSTING.name && ap.connected),
   );
+  return h;
+}
+
+/** The same, with its profile saved on `imagePath`, and the old AP joined over a link of `linkKbps`. */
+async function joinedOld(imagePath: string, linkKbps: number, env: Record<string, string> = {}): Promise<ConsoleHarness> {
+  const h = await withController(env);
   expect((await saveProfile(h, imagePath)).status).toBe(200);
   joiner = await startTestFleet({ instance: h.instance, config: h.config, capwapUrl: h.capwapUrl, dir: h.config.dataDir }, [OLD], linkKbps);
   return h;
@@ -144,14 +150,7 @@ describe('Retry now of a download at join that failed', () => {
 describe('an AP that joins again during its download at join', () => {
   it('says that its download goes on, and the AP gets its image', async () => {
     // One delivery slot and a slow link: the second AP waits for the slot while the first receives.
-    const h = await startConsoleHarness({ EWC_MAX_CONCURRENT_PREDOWNLOADS: '1' });
-    harness = h;
-    await h.startFleet([HOSTING]);
-    await waitFor(
-      'the AP hosting the controller',
-      () => (h.instance.api.getApImage().body as ApImageReport).aps,
-      (aps) => aps.some((ap) => ap.name === HOSTING.name && ap.connected),
-    );
+    const h = await withController({ EWC_MAX_CONCURRENT_PREDOWNLOADS: '1' });
     expect((await saveProfile(h, DEMO_CURRENT_BUNDLE.imagePath)).status).toBe(200);
     const second: FleetAp = { ...OLD, name: '9105-old-2', mac: '70f0.96a1.0002' };
     joiner = await startTestFleet({ instance: h.instance, config: h.config, capwapUrl: h.capwapUrl, dir: h.config.dataDir }, [OLD, second], 40);
