@@ -69,6 +69,9 @@ test.describe('an unsigned bundle on tftpd-hpa, trusted once in the page', () =>
     // Nothing delivered: the bar waits at the first delivery, the controller image for the AP that hosts the controller.
     await expect(page.getByTestId('stage-bar')).toHaveAttribute('data-stage', 'ControllerImageDownload');
     await expect(page.getByTestId('summary-completedPredownloading')).toHaveText('0');
+    // Each AP's row says why it receives nothing, rather than a bare 0 %.
+    await expect(page.getByTestId('ap-held')).toHaveCount(DEMO_APS);
+    await expect(page.getByTestId('ap-held').first()).toHaveText("Held: waiting for an administrator to trust the bundle's files");
 
     // The monitor sees the same question, without the button, and the API refuses its answer.
     const monitorContext = await browser.newContext();
@@ -83,6 +86,7 @@ test.describe('an unsigned bundle on tftpd-hpa, trusted once in the page', () =>
     await request.getByRole('button', { name: 'Trust and continue' }).click();
     await expect(page.getByTestId('bundle-approval')).toHaveCount(0);
     await expect(monitor.getByTestId('bundle-approval')).toHaveCount(0);
+    await expect(page.getByTestId('ap-held')).toHaveCount(0);
     await expect(page.getByTestId('stage-bar')).toHaveAttribute('data-stage', 'Activate', { timeout: 90_000 });
     await expect(page.locator('tr[data-status="Complete"]')).toHaveCount(DEMO_APS);
     for (const row of await page.getByTestId('ap-row').all()) await expect(row.locator('td[data-col="backupImage"]')).toContainText(DEMO_BUNDLE_VERSION);

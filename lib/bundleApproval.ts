@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { sha256Schema } from './httpModeSettings';
+import type { PredownloadStatus } from './predownloadStatus';
 
 /** `POST`: trust every file of the bundle the upgrade waits on, `{ files: [{ name, sha256 }] }`, the digests as shown. */
 export const APPROVE_BUNDLE_PATH = '/api/software-upgrade/approve-bundle';
@@ -48,4 +49,13 @@ export function approvalMismatch(waiting: BundleApproval, request: ApproveBundle
 /** The files of an approval as the syslog, the audit trail and the CLI name them. */
 export function describeBundleFiles(files: readonly BundleFile[]): string {
   return files.map((file) => `${file.name} (${file.size} bytes) sha256 ${file.sha256}`).join(', ');
+}
+
+/**
+ * Whether an AP row waits on an admin's trust of its bundle: while an approval is asked for, the run
+ * offers no AP a byte (every file is held for one decision), so each AP of the run that has not yet
+ * received its image waits for it, whatever its counter says (*Completed downloading*: the controller holds the image).
+ */
+export function waitsForBundleTrust(status: PredownloadStatus, approvalAsked: boolean): boolean {
+  return approvalAsked && (status === 'Initiated' || status === 'Downloading');
 }

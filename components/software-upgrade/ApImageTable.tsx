@@ -1,6 +1,7 @@
 import { useTranslations } from 'next-intl';
 import { useMemo } from 'react';
 import { imagePairText, predownloadVersionText, type ApImageRow } from '@/lib/apImage';
+import { waitsForBundleTrust } from '@/lib/bundleApproval';
 import { PREDOWNLOAD_STATUS_LABEL } from '@/lib/predownloadStatus';
 import { Badge } from '@/components/ui/Badge';
 import { ProgressBar } from '@/components/ui/ProgressBar';
@@ -29,7 +30,7 @@ const wbr = () => <wbr />;
 // The EWC's own columns first, in its order and with its titles (AP Name … ETA/Percent Complete(Controller)),
 // then this console's: the version being predownloaded and the retry columns of `show ap image`, and the
 // admin's actions. The status values stay IOS's English words in every language, as the EWC's own page shows them.
-function apImageColumns(t: Translate): readonly TableColumn<ApImageRow>[] {
+function apImageColumns(t: Translate, approvalAsked: boolean): readonly TableColumn<ApImageRow>[] {
   return [
     {
       key: 'name',
@@ -75,7 +76,11 @@ function apImageColumns(t: Translate): readonly TableColumn<ApImageRow>[] {
       header: t.rich('percentAp', { wbr }),
       className: 'col-progress',
       render: (row) =>
-        row.queuePosition !== null ? (
+        waitsForBundleTrust(row.predownloadStatus, approvalAsked) ? (
+          <span className="ap-queued" data-testid="ap-held">
+            {t('heldForTrust')}
+          </span>
+        ) : row.queuePosition !== null ? (
           <span className="ap-queued" data-testid="ap-queued">
             {t('queued', { position: row.queuePosition })}
           </span>
@@ -108,9 +113,9 @@ function apImageColumns(t: Translate): readonly TableColumn<ApImageRow>[] {
  * The columns for this language, the same objects on every render so the memoised rows stay memoised.
  * Off line the actions stay in place, disabled: the last known state is not something to act on.
  */
-function useApImageColumns(canChange: boolean, online: boolean): readonly TableColumn<ApImageRow>[] {
+function useApImageColumns(canChange: boolean, online: boolean, approvalAsked: boolean): readonly TableColumn<ApImageRow>[] {
   const t = useTranslations('apTable');
-  const columns = useMemo(() => apImageColumns(t), [t]);
+  const columns = useMemo(() => apImageColumns(t, approvalAsked), [t, approvalAsked]);
   const withActions = useMemo(() => {
     const actions = (enabled: boolean): readonly TableColumn<ApImageRow>[] => [...columns, { key: 'actions', header: t('actions'), render: (row) => <ApRowActions row={row} disabled={!enabled} /> }];
     return { online: actions(true), offline: actions(false) };
@@ -143,10 +148,25 @@ function rowAttributes(row: ApImageRow): TableRowAttributes {
   };
 }
 
-/** `canChange`: an admin gets the per-AP actions column; `online`: the page is live, so they act. */
-export function ApImageTable({ aps, filtered, canChange = false, online = true }: { aps: readonly ApImageRow[]; filtered: boolean; canChange?: boolean; online?: boolean }) {
+/**
+ * `canChange`: an admin gets the per-AP actions column; `online`: the page is live, so they act;
+ * `approvalAsked`: the run holds its unsigned bundle for an admin's trust, which its rows say.
+ */
+export function ApImageTable({
+  aps,
+  filtered,
+  canChange = false,
+  online = true,
+  approvalAsked = false,
+}: {
+  aps: readonly ApImageRow[];
+  filtered: boolean;
+  canChange?: boolean;
+  online?: boolean;
+  approvalAsked?: boolean;
+}) {
   const t = useTranslations('apTable');
-  const columns = useApImageColumns(canChange, online);
+  const columns = useApImageColumns(canChange, online, approvalAsked);
   return (
     <Table
       caption={t('caption')}

@@ -142,7 +142,7 @@ export function SoftwareUpgradeConsole({ canChange }: { canChange: boolean }) {
       <Panel id="ap-image" title={t('apImagePredownload')} aside={<span className="panel-count">{t('apCount', { count: live.summary?.totalAps ?? 0 })}</span>}>
         <ApImageCounters summary={live.summary} />
         <ApImageTableControls query={live.apImageQuery} total={live.total} onQuery={live.viewApImage} />
-        <ApImageTable aps={live.aps} filtered={live.total < (live.summary?.totalAps ?? 0)} canChange={canChange} online={online} />
+        <ApImageTable aps={live.aps} filtered={live.total < (live.summary?.totalAps ?? 0)} canChange={canChange} online={online} approvalAsked={Boolean(upgrade?.bundleApproval)} />
       </Panel>
 
       <Panel
