@@ -5,8 +5,8 @@ import type { ControllerList } from './controllerList';
 
 export type ControllerSocket = Socket<ControllerToApEvents, ApToControllerEvents>;
 
-// What the AP says about its tries while it has no controller to say it to: the last rounds are enough.
-const MAX_HELD_LINES = 9;
+// What the AP says about its tries while it has no controller to say it to: why it left, and the last rounds.
+const MAX_HELD_LINES = 10;
 
 /**
  * The AP's connection to the first controller of its list that answers, moving along the list on
@@ -19,7 +19,7 @@ export function connectToControllers(controllers: ControllerList, credentials: A
   const hold = (line: string | null) => {
     if (line === null) return;
     held.push(line);
-    if (held.length > MAX_HELD_LINES) held.shift();
+    if (held.length > MAX_HELD_LINES) held.splice(1, 1);
   };
   const first = controllers.nextTry();
   hold(first.line);
