@@ -185,9 +185,9 @@ export class ApAgent {
     });
   }
 
-  /** An offer comes on a joined link; the primary only names the controller of an offer that raced a disconnect. */
+  /** The controller an offer came from: it comes on a joined link, and one begun as the link dropped still names it. */
   private get joinedUrl(): string {
-    return this.controllers.joined?.url ?? this.controllers.urls[0];
+    return this.controllers.lastJoined ?? this.controllers.urls[0];
   }
 
   private log(line: string): void {

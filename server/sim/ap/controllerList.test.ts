@@ -33,6 +33,7 @@ describe('an AP controller list', () => {
     list.join();
     list.lost();
     expect(list.joined).toBeNull();
+    expect(list.lastJoined).toBe(C);
     expect(list.nextTry()).toEqual({ url: A, role: 'primary', line: `Controller ${C} went away; trying primary ${A}` });
     expect(list.nextTry()).toEqual({ url: B, role: 'secondary', line: `Controller ${A} unreachable; trying secondary ${B}` });
     // A stopping notice and then the closed link are one loss, said once.

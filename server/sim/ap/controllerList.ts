@@ -56,9 +56,15 @@ export class ControllerList {
   private tried: number | null = null;
   private joinedIndex: number | null = null;
   private lostIndex: number | null = null;
+  private lastJoinedIndex: number | null = null;
 
   constructor(readonly urls: ControllerUrls) {
     if (urls.length === 0) throw new Error('an AP needs at least one controller');
+  }
+
+  /** The controller the AP joined last, joined still or not: the one a line finished after a drop was about. */
+  get lastJoined(): string | null {
+    return this.lastJoinedIndex === null ? null : this.urls[this.lastJoinedIndex];
   }
 
   /** The controller the AP joined, while it is joined. */
@@ -85,6 +91,7 @@ export class ControllerList {
   /** The last try answered: the AP joined it. Returns the line the AP logs. */
   join(): string {
     this.joinedIndex = this.tried ?? 0;
+    this.lastJoinedIndex = this.joinedIndex;
     const { url, role } = this.entry(this.joinedIndex);
     return `Joined ${role} controller ${url}`;
   }
