@@ -40,6 +40,18 @@ const apLines = (h: ConsoleHarness) => (h.instance.api.getSyslog().body as { tex
 const profile = () => ({ mode: 'TFTP', imageServer: '127.0.0.1', imagePath: DEMO_IMAGE_PATH, port: server.port, parallelMode: false });
 const serverImage = () => path.join(server.root, DEMO_IMAGE_PATH, AP.imageType);
 
+/** The AP, with its storage under `fleetRoot`, trusting the CA and vendor keys every node of the database shares. */
+const startFleetOn = (node: ConsoleHarness, controllerUrls: string[], fleetRoot: string) =>
+  startFleet({
+    controllerUrls,
+    trust: { caCertPem: fs.readFileSync(path.join(node.instance.trust.pkiDir, 'ca.crt'), 'utf8'), enrolmentToken: node.instance.trust.joinToken },
+    vendorKeys: loadTrustedVendorKeys(node.config.vendorKeyDir),
+    aps: [AP],
+    storageRoot: fleetRoot,
+    linkKbps: 1500,
+    reloadMs: node.config.reloadMs,
+  });
+
 describe('an AP with a primary, secondary and tertiary controller', () => {
   it('joins its secondary while the primary is closed, moves to its tertiary when the secondary stops mid-predownload, and the tertiary resumes the image from the bytes the AP holds', async () => {
     const database = await postgres.consoleEnv();
@@ -49,15 +61,7 @@ describe('an AP with a primary, secondary and tertiary controller', () => {
     const nodeA = await startConsoleHarness(database, newDir('ewc-node-a-'));
     harnesses.push(nodeA);
     const fleetRoot = newDir('ewc-failover-fleet-');
-    fleet = await startFleet({
-      controllerUrls: [closed, nodeA.capwapUrl, tertiary],
-      trust: { caCertPem: fs.readFileSync(path.join(nodeA.instance.trust.pkiDir, 'ca.crt'), 'utf8'), enrolmentToken: nodeA.instance.trust.joinToken },
-      vendorKeys: loadTrustedVendorKeys(nodeA.config.vendorKeyDir),
-      aps: [AP],
-      storageRoot: fleetRoot,
-      linkKbps: 1500,
-      reloadMs: nodeA.config.reloadMs,
-    });
+    fleet = await startFleetOn(nodeA, [closed, nodeA.capwapUrl, tertiary], fleetRoot);
     const agent = fleet.agents[0];
     expect(agent.controller).toBe(nodeA.capwapUrl);
     await waitFor(
@@ -124,5 +128,33 @@ describe('an AP with a primary, secondary and tertiary controller', () => {
     const size = fs.statSync(serverImage()).size;
     expect(received).toBeGreaterThanOrEqual(size);
     expect(received - size).toBeLessThanOrEqual(64 * 1024);
+  });
+
+  it('stays on its secondary while that one is up, when its primary comes back', async () => {
+    const database = await postgres.consoleEnv();
+    const primaryPort = await freeTcpPort();
+    const primary = `https://127.0.0.1:${primaryPort}`;
+    const secondary = await startConsoleHarness(database, newDir('ewc-node-b-'));
+    harnesses.push(secondary);
+    fleet = await startFleetOn(secondary, [primary, secondary.capwapUrl], newDir('ewc-failover-fleet-'));
+    expect(fleet.agents[0].controller).toBe(secondary.capwapUrl);
+
+    const primaryNode = await startConsoleHarness({ ...database, EWC_CAPWAP_PORT: String(primaryPort) }, newDir('ewc-node-a-'));
+    harnesses.push(primaryNode);
+    // A whole predownload on the secondary after the primary is back: the AP never leaves it to fall back.
+    expect((await secondary.instance.api.startDownload(profile(), ADMIN)).status).toBe(202);
+    await waitFor(
+      'stage Activate on the secondary',
+      () => secondary.instance.orchestrator.view(),
+      (u) => u.stage === 'Activate' || u.stage === 'Failed',
+      60_000,
+    );
+    expect(apRow(secondary)).toMatchObject({ connected: true, predownloadStatus: 'Complete' });
+    expect(fleet.agents[0].controller).toBe(secondary.capwapUrl);
+    expect(apRow(primaryNode)?.connected ?? false).toBe(false);
+    expect(apLines(secondary).filter((line) => line.includes('Joined') || line.includes('trying'))).toEqual([
+      `${AP.name}: Controller ${primary} unreachable; trying secondary ${secondary.capwapUrl}`,
+      `${AP.name}: Joined secondary controller ${secondary.capwapUrl}`,
+    ]);
   });
 });
