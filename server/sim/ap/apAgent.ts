@@ -7,7 +7,7 @@ import { normalizeMac } from '../../../lib/macAddress';
 import { verifyOfferedImage } from '../../imageSigning/imageVerification';
 import { ensureApCredentials, retryDelayFor, type ApCredentials, type ControllerTrust } from './apCredentials';
 import { connectToControllers, type ControllerSocket } from './controllerConnection';
-import { ControllerList, parseControllerUrls } from './controllerList';
+import { ControllerList } from './controllerList';
 import { precheckSpace, type Transfer } from './apTransfer';
 import type { FleetAp } from './fleetSpec';
 import { ApStorage, type ApImageSlots } from './apStorage';
@@ -61,7 +61,7 @@ export class ApAgent {
   private credentials: ApCredentials | null = null;
 
   constructor(private readonly options: ApAgentOptions) {
-    this.controllers = new ControllerList(parseControllerUrls(options.controllerUrls, `AP ${options.ap.name}: its controllers`));
+    this.controllers = new ControllerList(options.controllerUrls, `AP ${options.ap.name}: its controllers`);
     this.storage = new ApStorage(options.storageDir);
     this.slots = this.storage.load({
       primaryVersion: options.ap.primaryVersion,

@@ -43,6 +43,10 @@ describe('an AP controller list', () => {
     expect(list.nextTry().line).toBe(`Controller ${B} went away; trying primary ${A}`);
   });
 
+  it('refuses a bad list, saying where it came from', () => {
+    expect(() => new ControllerList([A, A], 'AP AP-1: its controllers')).toThrow(`AP AP-1: its controllers: ${A} is listed twice: each controller once`);
+  });
+
   it('with one controller, tries it again and again', () => {
     const list = new ControllerList([A]);
     expect(list.nextTry()).toEqual({ url: A, role: 'primary', line: null });

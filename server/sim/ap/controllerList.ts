@@ -58,8 +58,11 @@ export class ControllerList {
   private lostIndex: number | null = null;
   private lastJoinedIndex: number | null = null;
 
-  constructor(readonly urls: ControllerUrls) {
-    if (urls.length === 0) throw new Error('an AP needs at least one controller');
+  readonly urls: ControllerUrls;
+
+  /** `where` names the list in the error a bad one gets (`--controller`, `AP X: its controllers`). */
+  constructor(urls: readonly string[], where = 'controllers') {
+    this.urls = parseControllerUrls(urls, where);
   }
 
   /** The controller the AP joined last, joined still or not: the one a line finished after a drop was about. */
