@@ -44,7 +44,7 @@ const syslog = (h: ConsoleHarness) => h.instance.api.getSyslog().body as SyslogL
 async function enrolledAp(h: ConsoleHarness, mac: string) {
   const dir = fs.mkdtempSync(path.join(h.config.dataDir, 'raw-ap-'));
   const caCertPem = fs.readFileSync(path.join(h.instance.trust.pkiDir, 'ca.crt'), 'utf8');
-  const credentials = await ensureApCredentials(dir, mac, h.capwapUrl, { caCertPem, enrolmentToken: h.instance.trust.joinToken });
+  const credentials = await ensureApCredentials(dir, mac, [h.capwapUrl], { caCertPem, enrolmentToken: h.instance.trust.joinToken });
   return { key: credentials.keyPem, cert: credentials.certPem, dir };
 }
 

@@ -38,7 +38,7 @@ interface Behaviour {
  */
 async function fakeAp(h: ConsoleHarness, behaviour: Behaviour): Promise<RawApSocket> {
   const caCertPem = fs.readFileSync(path.join(h.instance.trust.pkiDir, 'ca.crt'), 'utf8');
-  const credentials = await ensureApCredentials(fs.mkdtempSync(path.join(h.config.dataDir, 'liar-')), JOIN.mac, h.capwapUrl, { caCertPem, enrolmentToken: h.instance.trust.joinToken });
+  const credentials = await ensureApCredentials(fs.mkdtempSync(path.join(h.config.dataDir, 'liar-')), JOIN.mac, [h.capwapUrl], { caCertPem, enrolmentToken: h.instance.trust.joinToken });
   const { socket, error } = await rawJoin(h.capwapUrl, { ...JOIN }, { key: credentials.keyPem, cert: credentials.certPem });
   if (error) throw new Error(`The fake AP could not join: ${error}`);
   // A liar answers whatever it likes: its replies are untyped on purpose.

@@ -120,7 +120,7 @@ describe('signed images', () => {
     const h = harness;
     const otherVendor = createPublicKey(generateKeyPairSync('ed25519').privateKey);
     ownFleet = await startFleet({
-      controllerUrl: h.capwapUrl,
+      controllerUrls: [h.capwapUrl],
       trust: { caCertPem: fs.readFileSync(path.join(h.instance.trust.pkiDir, 'ca.crt'), 'utf8'), enrolmentToken: h.instance.trust.joinToken },
       vendorKeys: [otherVendor],
       aps: [FLEET[0]],

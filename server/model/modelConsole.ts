@@ -74,7 +74,7 @@ export class ModelConsole {
     const trust = { caCertPem: fs.readFileSync(path.join(sut.harness.instance.trust.pkiDir, 'ca.crt'), 'utf8'), enrolmentToken: sut.harness.instance.trust.joinToken };
     for (const ap of MODEL_FLEET) {
       sut.agentOptions.push({
-        controllerUrl: sut.harness.capwapUrl,
+        controllerUrls: [sut.harness.capwapUrl],
         trust,
         vendorKeys: loadTrustedVendorKeys(config.vendorKeyDir),
         ap,

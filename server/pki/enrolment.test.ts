@@ -28,7 +28,7 @@ const listOf = async (h: ConsoleHarness) =>
 
 function agentFor(h: ConsoleHarness, ap: (typeof DEMO_FLEET)[number], enrolmentToken: string | null) {
   const agent = new ApAgent({
-    controllerUrl: h.capwapUrl,
+    controllerUrls: [h.capwapUrl],
     trust: { caCertPem: caOf(h), enrolmentToken },
     vendorKeys: [],
     ap,
@@ -68,13 +68,13 @@ describe('AP enrolment and the AP authorization list', () => {
     expect(created.status).toBe(201);
     const { token } = created.body as { token: string };
     const dir = path.join(h.config.dataDir, 'other-ap');
-    await expect(ensureApCredentials(dir, '0a00.0000.0009', h.capwapUrl, { caCertPem: caOf(h), enrolmentToken: token })).rejects.toThrow('Enrolment refused: unknown, used or expired token');
+    await expect(ensureApCredentials(dir, '0a00.0000.0009', [h.capwapUrl], { caCertPem: caOf(h), enrolmentToken: token })).rejects.toThrow('Enrolment refused: unknown, used or expired token');
 
     const agent = agentFor(h, DEMO_FLEET[2], token);
     await agent.start();
     expect((await listOf(h)).aps).toEqual([expect.objectContaining({ mac: '70f0.96a1.4e20', status: 'approved', connected: true })]);
     expect((await listOf(h)).tokens[0].usedByMac).toBe('70f0.96a1.4e20');
-    await expect(ensureApCredentials(path.join(dir, 'again'), '70f0.96a1.4e20', h.capwapUrl, { caCertPem: caOf(h), enrolmentToken: token })).rejects.toThrow(
+    await expect(ensureApCredentials(path.join(dir, 'again'), '70f0.96a1.4e20', [h.capwapUrl], { caCertPem: caOf(h), enrolmentToken: token })).rejects.toThrow(
       'Enrolment refused: unknown, used or expired token',
     );
 
@@ -91,13 +91,13 @@ describe('AP enrolment and the AP authorization list', () => {
     const first = await startConsoleHarness();
     const storageDir = path.join(first.config.dataDir, '..', `${path.basename(first.config.dataDir)}-ap`);
     const caFirst = caOf(first);
-    await ensureApCredentials(storageDir, '0a00.0000.0042', first.capwapUrl, { caCertPem: caFirst, enrolmentToken: first.instance.trust.joinToken });
+    await ensureApCredentials(storageDir, '0a00.0000.0042', [first.capwapUrl], { caCertPem: caFirst, enrolmentToken: first.instance.trust.joinToken });
     const certFirst = fs.readFileSync(path.join(storageDir, 'ap.crt'), 'utf8');
     await first.dispose();
     try {
       harness = await startConsoleHarness();
       expect(caOf(harness)).not.toBe(caFirst);
-      await ensureApCredentials(storageDir, '0a00.0000.0042', harness.capwapUrl, { caCertPem: caOf(harness), enrolmentToken: harness.instance.trust.joinToken });
+      await ensureApCredentials(storageDir, '0a00.0000.0042', [harness.capwapUrl], { caCertPem: caOf(harness), enrolmentToken: harness.instance.trust.joinToken });
       expect(fs.readFileSync(path.join(storageDir, 'ap.crt'), 'utf8')).not.toBe(certFirst);
       expect((await listOf(harness)).aps.map((ap) => ap.mac)).toEqual(['0a00.0000.0042']);
     } finally {
@@ -120,7 +120,7 @@ describe('AP enrolment and the AP authorization list', () => {
       body: { error: 'Enrolment refused: the certificate request is not a PEM PKCS#10 CSR' },
     });
     expect(await harness.instance.trust.enrol({ mac: '0a00.0000.0007', token: 'short', csr: 'x' }, '127.0.0.1')).toMatchObject({ status: 400, body: { error: 'Invalid enrolment request' } });
-    await ensureApCredentials(path.join(harness.config.dataDir, 'ap7'), '0a00.0000.0007', harness.capwapUrl, { caCertPem: caOf(harness), enrolmentToken: token });
+    await ensureApCredentials(path.join(harness.config.dataDir, 'ap7'), '0a00.0000.0007', [harness.capwapUrl], { caCertPem: caOf(harness), enrolmentToken: token });
     expect((await listOf(harness)).aps.map((ap) => ap.status)).toEqual(['approved']);
     expect(await api.createToken({ mac: 'nope', validHours: 0 }, ADMIN)).toMatchObject({
       status: 400,

@@ -24,7 +24,7 @@ afterEach(() => {
 function agentWithImage() {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ewc-agent-'));
   const agent = new ApAgent({
-    controllerUrl: 'https://127.0.0.1:1',
+    controllerUrls: ['https://127.0.0.1:1'],
     trust: { caCertPem: '', enrolmentToken: '' },
     vendorKeys: [],
     ap: { name: 'AP-1', mac: '0a00.0000.0001', model: 'C9105AXI-B', imageType: 'ap1g8', primaryVersion: '17.9.4.27', backupVersion: '17.3.3.26', freeSpaceKb: 400_000, hostsController: false },

@@ -1,12 +1,13 @@
 import { createHash, type KeyObject } from 'node:crypto';
 import fs from 'node:fs';
-import { io, type Socket } from 'socket.io-client';
 import { z } from 'zod';
-import { CAPWAP_NAMESPACE, type ApJoinInfo, type ApToControllerEvents, type ControllerToApEvents, type ImageKind, type ImageOffer } from '../../../lib/capwapEvents';
+import type { ApJoinInfo, ImageKind, ImageOffer } from '../../../lib/capwapEvents';
 import { apLogText } from '../../../lib/apLogText';
 import { normalizeMac } from '../../../lib/macAddress';
 import { verifyOfferedImage } from '../../imageSigning/imageVerification';
-import { checkControllerIdentity, ensureApCredentials, retryDelayFor, type ApCredentials, type ControllerTrust } from './apCredentials';
+import { ensureApCredentials, retryDelayFor, type ApCredentials, type ControllerTrust } from './apCredentials';
+import { connectToControllers, type ControllerSocket } from './controllerConnection';
+import { ControllerList } from './controllerList';
 import { precheckSpace, type Transfer } from './apTransfer';
 import type { FleetAp } from './fleetSpec';
 import { ApStorage, type ApImageSlots } from './apStorage';
@@ -16,8 +17,8 @@ import { InOrder } from './inOrder';
 import { LinkThrottle } from './linkThrottle';
 
 export interface ApAgentOptions {
-  /** The controller's AP port, `https://HOST:EWC_CAPWAP_PORT`. */
-  controllerUrl: string;
+  /** The AP ports of its controllers, `https://HOST:EWC_CAPWAP_PORT`: primary, then secondary and tertiary (1 to 3). */
+  controllerUrls: string[];
   /** The controller's CA and the token the AP enrols with on its first start. */
   trust: ControllerTrust;
   /** The vendor public keys the AP verifies signed images with (its firmware's trust store). */
@@ -43,7 +44,8 @@ const stoppingNoticeSchema = z.object({ reason: z.string().max(500) });
  * the controller announced, and only then reports the image as its backup image.
  */
 export class ApAgent {
-  private socket: Socket<ControllerToApEvents, ApToControllerEvents> | null = null;
+  private socket: ControllerSocket | null = null;
+  private readonly controllers: ControllerList;
   private readonly storage: ApStorage;
   private slots: ApImageSlots;
   private readonly transfers = new Map<string, Transfer>();
@@ -59,6 +61,7 @@ export class ApAgent {
   private credentials: ApCredentials | null = null;
 
   constructor(private readonly options: ApAgentOptions) {
+    this.controllers = new ControllerList(options.controllerUrls, `AP ${options.ap.name}: its controllers`);
     this.storage = new ApStorage(options.storageDir);
     this.slots = this.storage.load({
       primaryVersion: options.ap.primaryVersion,
@@ -85,6 +88,11 @@ export class ApAgent {
     return normalizeMac(this.options.ap.mac) ?? this.options.ap.mac;
   }
 
+  /** The controller the AP has joined, or null while it has none. */
+  get controller(): string | null {
+    return this.controllers.joined?.url ?? null;
+  }
+
   get imageType(): string {
     return this.options.ap.imageType;
   }
@@ -96,7 +104,7 @@ export class ApAgent {
   /** Enrols on the first start, then joins the controller; resolves once the controller accepted the join. */
   async start(): Promise<void> {
     this.stopped = false;
-    this.credentials ??= await ensureApCredentials(this.options.storageDir, this.mac, this.options.controllerUrl, this.options.trust);
+    this.credentials ??= await ensureApCredentials(this.options.storageDir, this.mac, this.controllers.urls, this.options.trust);
     return this.connect();
   }
 
@@ -106,6 +114,7 @@ export class ApAgent {
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.socket?.disconnect();
     this.socket = null;
+    this.controllers.restart();
     await this.dropTransfers();
   }
 
@@ -128,26 +137,12 @@ export class ApAgent {
   }
 
   private connect(): Promise<void> {
-    const credentials = this.credentials!;
-    const socket: Socket<ControllerToApEvents, ApToControllerEvents> = io(`${this.options.controllerUrl}${CAPWAP_NAMESPACE}`, {
-      // A function, so every reconnection reports the images the AP holds now, not those it held at the first join.
-      auth: (send) => send(this.joinInfo()),
-      transports: ['websocket'],
-      // Each AP its own connection: socket.io must not multiplex two APs' certificates onto one.
-      forceNew: true,
-      // A controller that went away is retried after 1 s, 2 s, 4 s, then every 5 s, each delay ±50 % at
-      // random, so a fleet that lost its controller does not rejoin in the same millisecond.
-      reconnectionDelay: 1000,
-      reconnectionDelayMax: 5000,
-      randomizationFactor: 0.5,
-      // Mutual TLS: the AP proves its certificate, and accepts only the controller's.
-      ca: credentials.caCertPem,
-      key: credentials.keyPem,
-      cert: credentials.certPem,
-      rejectUnauthorized: true,
-      // engine.io-client hands this on to the WebSocket's TLS connection; its option type does not list it.
-      ...({ checkServerIdentity: checkControllerIdentity } as object),
-    });
+    const socket = connectToControllers(
+      this.controllers,
+      this.credentials!,
+      () => this.joinInfo(),
+      (line) => this.log(line),
+    );
     this.socket = socket;
     socket.on('image:precheck', (offer, ack) => ack(this.precheck(offer)));
     // Each reply goes back on the connection its request came on, or not at all.
@@ -190,6 +185,11 @@ export class ApAgent {
     });
   }
 
+  /** The controller an offer came from: it comes on a joined link, and one begun as the link dropped still names it. */
+  private get joinedUrl(): string {
+    return this.controllers.lastJoined ?? this.controllers.urls[0];
+  }
+
   private log(line: string): void {
     this.socket?.emit('ap:log', line);
   }
@@ -211,13 +211,13 @@ export class ApAgent {
     await this.dropTransfers((transfer) => transfer.offer.kind === offer.kind);
     if (!this.keepImages) {
       this.transfers.set(offer.transferId, { offer, file: null, received: 0, hash: createHash('sha256'), writing: Promise.resolve(), dropped: false });
-      this.log(apLogText.imageDataRequest(this.options.controllerUrl, offer.fileName, ' (digest only: the image is verified, not kept)'));
+      this.log(apLogText.imageDataRequest(this.joinedUrl, offer.fileName, ' (digest only: the image is verified, not kept)'));
       return { ok: true, offset: 0, message: 'AC accepted previous sent request with result code: 0' };
     }
     const staged = offer.kind === 'ap' ? this.slots.backupSha256 : this.slots.controllerBackupSha256;
     if (staged === offer.sha256 && fs.existsSync(this.storage.backupPath(offer.kind))) {
       this.transfers.set(offer.transferId, { offer, file: null, received: offer.size, hash: createHash('sha256'), writing: Promise.resolve(), dropped: false, alreadyStaged: true });
-      this.log(apLogText.imageDataRequest(this.options.controllerUrl, offer.fileName, ': already staged and verified, nothing to receive'));
+      this.log(apLogText.imageDataRequest(this.joinedUrl, offer.fileName, ': already staged and verified, nothing to receive'));
       return { ok: true, offset: offer.size, message: 'AC accepted previous sent request with result code: 0' };
     }
     const partial = this.storage.partialPath(offer.kind);
@@ -238,7 +238,7 @@ export class ApAgent {
     }
     this.transfers.set(offer.transferId, { offer, file, received: offset, hash, writing: Promise.resolve(), dropped: false });
     this.log(`wtpOpenImgFile: request ${offer.fileName}, local ${partial}`);
-    this.log(apLogText.imageDataRequest(this.options.controllerUrl, offer.fileName, offset > 0 ? `, resuming at ${offset}` : ''));
+    this.log(apLogText.imageDataRequest(this.joinedUrl, offer.fileName, offset > 0 ? `, resuming at ${offset}` : ''));
     return { ok: true, offset, message: 'AC accepted previous sent request with result code: 0' };
   }
 
@@ -388,6 +388,8 @@ export class ApAgent {
     setTimeout(() => {
       socket?.disconnect();
       this.socket = null;
+      // A rebooted AP looks for its controllers again from the primary.
+      this.controllers.restart();
       this.reloadTimer = setTimeout(() => {
         this.reloadTimer = null;
         if (!this.stopped) void this.connect().catch(() => undefined);

@@ -38,7 +38,7 @@ export class EnrolmentError extends Error {
 
 // Network errors of a busy AP port (thousands of APs enrolling at once overflow its accept queue).
 const TRANSIENT_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE']);
-// A controller that stays unreachable this many tries in a row is reported, not retried for ever.
+// Controllers that all stay unreachable this many rounds are reported, not retried for ever.
 const MAX_TRANSIENT_TRIES = 8;
 
 /** Exponential backoff with jitter, 0.25 s to 10 s: thousands of APs told to wait do not come back all at once. */
@@ -60,7 +60,7 @@ function issuedBy(certPem: string, caCertPem: string): boolean {
  * first start the AP makes a key, signs a CSR for its MAC and enrols with the token; later
  * starts reuse the certificate.
  */
-export async function ensureApCredentials(storageDir: string, mac: string, controllerUrl: string, trust: ControllerTrust): Promise<ApCredentials> {
+export async function ensureApCredentials(storageDir: string, mac: string, controllerUrls: readonly string[], trust: ControllerTrust): Promise<ApCredentials> {
   const keyFile = path.join(storageDir, 'ap.key');
   const certFile = path.join(storageDir, 'ap.crt');
   if (fs.existsSync(keyFile) && fs.existsSync(certFile)) {
@@ -74,15 +74,26 @@ export async function ensureApCredentials(storageDir: string, mac: string, contr
   const request = { mac, token: trust.enrolmentToken, csr: csr.toString('pem') };
   let reply: { certificate: string } | null = null;
   // The AP port takes a bounded number of enrolments per second: a large fleet waits its turn, backing off.
+  // Each round tries the controllers in order, primary first: every node of one database shares the CA and
+  // the join token, so the first that answers enrols the AP.
   for (let attempt = 0, transientTries = 0; !reply; attempt++) {
-    try {
-      reply = await postEnrolment(controllerUrl, trust.caCertPem, request);
-    } catch (error) {
-      const busy = error instanceof EnrolmentError && error.message.startsWith('Too many enrolments');
-      const transient = error instanceof EnrolmentError && error.transient && ++transientTries < MAX_TRANSIENT_TRIES;
-      if (!busy && !transient) throw error;
-      await new Promise((resolve) => setTimeout(resolve, backoffMs(attempt)));
+    let unreachable = true;
+    let lastError: unknown = null;
+    for (const controllerUrl of controllerUrls) {
+      try {
+        reply = await postEnrolment(controllerUrl, trust.caCertPem, request);
+        break;
+      } catch (error) {
+        const busy = error instanceof EnrolmentError && error.message.startsWith('Too many enrolments');
+        const transient = error instanceof EnrolmentError && error.transient;
+        if (!busy && !transient) throw error;
+        if (busy) unreachable = false;
+        lastError = error;
+      }
     }
+    if (reply) break;
+    if (unreachable && ++transientTries >= MAX_TRANSIENT_TRIES) throw lastError;
+    await new Promise((resolve) => setTimeout(resolve, backoffMs(attempt)));
   }
   fs.mkdirSync(storageDir, { recursive: true });
   fs.writeFileSync(keyFile, await privateKeyToPem(keys.privateKey), { mode: 0o600 });

@@ -5,13 +5,14 @@ import { parseArgs } from 'node:util';
 import { DEMO_FLEET, DEMO_FLEET_VERSION } from '../demo/demoFleet';
 import { generatedFleet, startFleet } from './simulatedFleet';
 import { readFleetFile } from './fleetSpec';
+import { parseControllerUrls } from './controllerList';
 import { loadTrustedVendorKeys } from '../../imageSigning/imageManifest';
 import { JOIN_TOKEN_FILE } from '../../pki/joinToken';
 
 const USAGE =
-  'usage: npm run fleet -- --controller https://HOST:AP_PORT [--count N | --file FLEET.json] [--link-kbps N] [--data-dir DIR] [--reload-ms N]\n' +
+  'usage: npm run fleet -- --controller https://HOST:AP_PORT[,SECONDARY[,TERTIARY]] [--count N | --file FLEET.json] [--link-kbps N] [--data-dir DIR] [--reload-ms N]\n' +
   '  [--digest-only] [--processes N] [--sites N] [--fail-reload MAC,…] [--version V] [--ca CA.crt] [--join-token-file FILE] [--vendor-keys DIR]\n' +
-  '  (the join token may also come from EWC_JOIN_TOKEN)';
+  '  (the join token may also come from EWC_JOIN_TOKEN; a fleet file entry\'s "controllers" list takes the place of --controller for that AP)';
 // One Node process holds this many AP connections comfortably; more APs are spread over more processes.
 const APS_PER_PROCESS = 1500;
 
@@ -68,6 +69,12 @@ async function main(): Promise<void> {
     usage((error as Error).message);
   }
   if (!values.controller) usage();
+  let controllers: string[];
+  try {
+    controllers = parseControllerUrls(values.controller.split(','), '--controller');
+  } catch (error) {
+    usage((error as Error).message);
+  }
   const count = wholeNumber(values.count, 'count', 1);
   const shards = wholeNumber(values.shards, 'shards', 1)!;
   const shard = wholeNumber(values.shard, 'shard', 0)!;
@@ -88,13 +95,13 @@ async function main(): Promise<void> {
   const processes = wholeNumber(values.processes, 'processes', 1) ?? Math.ceil(aps.length / APS_PER_PROCESS);
   // Said once, by the process the user started.
   if (shards === 1 && values['digest-only']) console.log('digest only: each AP verifies its images by SHA-256 and keeps the digest, not the file');
-  if (shards === 1 && processes > 1) return runShards(processes, aps.length, values.controller);
+  if (shards === 1 && processes > 1) return runShards(processes, aps.length, controllers);
 
   // Never on the command line, where other users could read it: the environment or a file.
   const enrolmentToken = process.env.EWC_JOIN_TOKEN ?? (fs.existsSync(values['join-token-file']) ? readText(values['join-token-file'], 'the join token file') : null);
   const mine = aps.filter((_, index) => index % shards === shard);
   const fleet = await startFleet({
-    controllerUrl: values.controller,
+    controllerUrls: controllers,
     trust: { caCertPem: readText(values.ca, 'the controller CA certificate'), enrolmentToken },
     vendorKeys: loadTrustedVendorKeys(path.resolve(values['vendor-keys'])),
     aps: mine,
@@ -103,14 +110,23 @@ async function main(): Promise<void> {
     reloadMs: Number(values['reload-ms']),
     keepImages: !values['digest-only'],
   });
-  console.log(`${fleet.agents.length} APs joined ${values.controller}`);
+  console.log(`${fleet.agents.length} APs joined ${joinedSummary(fleet.agents.map((agent) => agent.controller ?? 'no controller'))}`);
   const shutdown = () => void fleet.stop().then(() => process.exit(0));
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);
 }
 
+/** Where the APs joined: the one controller, or how many joined each (`https://a:5246 (5), https://b:5246 (3)`). */
+function joinedSummary(joined: string[]): string {
+  const counts = new Map<string, number>();
+  for (const url of joined) counts.set(url, (counts.get(url) ?? 0) + 1);
+  return counts.size === 1 ? joined[0] : [...counts].map(([url, n]) => `${url} (${n})`).join(', ');
+}
+
 /** The parent of a multi-process fleet: starts one child per shard, reports the total, stops them together. */
-function runShards(processes: number, total: number, controller: string): Promise<void> {
+function runShards(processes: number, total: number, controllers: string[]): Promise<void> {
+  // Each child says where its APs joined; the parent says which list they joined from.
+  const joinedWhere = controllers.length === 1 ? controllers[0] : `controllers of ${controllers.join(',')}`;
   const args = process.argv.slice(2).filter((arg, i, all) => arg !== '--processes' && all[i - 1] !== '--processes');
   let joined = 0;
   const children: ChildProcess[] = Array.from({ length: processes }, (_, shard) => {
@@ -120,7 +136,7 @@ function runShards(processes: number, total: number, controller: string): Promis
         const match = /^(\d+) APs joined/.exec(line);
         if (!match) continue;
         joined += Number(match[1]);
-        if (joined === total) console.log(`${total} APs joined ${controller} (${processes} processes)`);
+        if (joined === total) console.log(`${total} APs joined ${joinedWhere} (${processes} processes)`);
       }
     });
     child.once('exit', (code) => {

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { z } from 'zod';
 import { macSchema } from '../../../lib/macAddress';
+import { controllerUrlsSchema } from './controllerList';
 
 /** One simulated AP, as an `EWC_FLEET_FILE` entry describes it. */
 export const fleetApSchema = z.object({
@@ -16,6 +17,8 @@ export const fleetApSchema = z.object({
   controllerBackupVersion: z.string().optional(),
   siteTag: z.string().min(1).max(64).optional(),
   neighbors: z.array(z.string()).optional(),
+  /** This AP's primary, secondary and tertiary controllers, in place of the command line's `--controller` list. */
+  controllers: controllerUrlsSchema.optional(),
   /** Simulator option: the AP fails its reload, coming back on the version it ran before. */
   failReload: z.boolean().optional(),
 });

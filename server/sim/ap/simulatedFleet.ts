@@ -10,8 +10,8 @@ export interface Fleet {
 }
 
 export interface FleetOptions {
-  /** The controller's AP port, `https://HOST:EWC_CAPWAP_PORT`. */
-  controllerUrl: string;
+  /** The AP ports of the APs' controllers, `https://HOST:EWC_CAPWAP_PORT`, primary first (1 to 3); an AP's own `controllers` take their place. */
+  controllerUrls: string[];
   /** The controller's CA certificate and the token each AP enrols with on its first start (the fleet's join token). */
   trust: ControllerTrust;
   /** Vendor public keys the APs verify signed images with. */
@@ -29,7 +29,7 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
   const agents = options.aps.map(
     (ap) =>
       new ApAgent({
-        controllerUrl: options.controllerUrl,
+        controllerUrls: ap.controllers ?? options.controllerUrls,
         trust: options.trust,
         vendorKeys: options.vendorKeys,
         ap,

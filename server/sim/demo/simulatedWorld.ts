@@ -59,7 +59,7 @@ export class SimulatedWorld {
   async startFleet(target: ConsoleForFleet): Promise<void> {
     if (this.aps.length === 0) return;
     const starting = startFleet({
-      controllerUrl: target.capwapUrl,
+      controllerUrls: [target.capwapUrl],
       trust: { caCertPem: target.caCertPem, enrolmentToken: target.joinToken },
       vendorKeys: target.vendorKeys,
       aps: this.aps,

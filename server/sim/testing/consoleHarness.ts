@@ -136,7 +136,7 @@ export function startTestFleet(
   options: { keepImages?: boolean } = {},
 ): Promise<Fleet> {
   return startFleet({
-    controllerUrl: on.capwapUrl,
+    controllerUrls: [on.capwapUrl],
     trust: { caCertPem: fs.readFileSync(path.join(on.instance.trust.pkiDir, 'ca.crt'), 'utf8'), enrolmentToken: on.instance.trust.joinToken },
     vendorKeys: loadTrustedVendorKeys(on.config.vendorKeyDir),
     aps,
