@@ -41,6 +41,7 @@ export interface Database {
   trusted_image_digest: TrustedImageDigestTable;
   shared_trust: SharedTrustTable;
   trusted_vendor_key: TrustedVendorKeyTable;
+  console_node: ConsoleNodeTable;
 }
 
 export interface SchemaMigrationTable {
@@ -315,4 +316,15 @@ export interface TrustedVendorKeyTable {
   file_name: string;
   public_key_pem: string;
   added_at: string;
+}
+
+/** A console node on this database: `leader` (holds the leader lock), `standby`, or `stopped` (stopped, or lost the lock to another node). */
+export interface ConsoleNodeTable {
+  name: string;
+  web_url: string;
+  ap_url: string | null;
+  role: 'leader' | 'standby' | 'stopped';
+  started_at: string;
+  leading_since: string | null;
+  last_seen: string;
 }
