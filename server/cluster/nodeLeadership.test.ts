@@ -16,8 +16,9 @@ afterEach(async () => {
 
 async function join(url: string, name: string, webUrl: string): Promise<NodeLeadership> {
   const config = loadConfig({ EWC_DATABASE_URL: url, EWC_SECRET_KEY: TEST_SECRET_KEY, EWC_NODE_NAME: name, EWC_LEADER_TIMEOUT_MS: '1000', EWC_DATA_DIR: '/nonexistent' });
-  const node = await NodeLeadership.join(config, webUrl);
+  const node = new NodeLeadership(config);
   nodes.push(node);
+  await node.join(webUrl);
   return node;
 }
 
@@ -83,7 +84,8 @@ describe('console nodes on one database', () => {
   });
 
   it('leads at once on SQLite, alone', async () => {
-    const node = await NodeLeadership.join(loadConfig({ EWC_NODE_NAME: 'solo' }), 'http://127.0.0.1:3001');
+    const node = new NodeLeadership(loadConfig({ EWC_NODE_NAME: 'solo' }));
+    await node.join('http://127.0.0.1:3001');
     expect(node.shared).toBe(false);
     expect(await node.lead()).toEqual({ takenOverFrom: null });
     await node.stop();

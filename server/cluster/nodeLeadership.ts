@@ -43,36 +43,35 @@ export class NodeLeadership {
   private refresh: NodeJS.Timeout | null = null;
   private readonly timings: ReturnType<typeof leadershipTimings>;
 
-  private constructor(
-    private readonly config: ConsoleConfig,
-    /** Null on SQLite: one node, nothing to share. */
-    private readonly cluster: { url: string; store: Store } | null,
-  ) {
+  /** Set by `join` on PostgreSQL; null on SQLite (one node, nothing to share). */
+  private cluster: { url: string; store: Store } | null = null;
+
+  constructor(private readonly config: ConsoleConfig) {
     this.timings = leadershipTimings(config.node.leaderTimeoutMs);
   }
 
-  /** Says this node is here (a standby until it leads) and who leads now. `webUrl`: where this node's web port answers. */
-  static async join(config: ConsoleConfig, webUrl: string): Promise<NodeLeadership> {
-    if (config.database.engine !== 'postgres') return new NodeLeadership(config, null);
+  /** Says this node is here (a standby until it leads) and reads who leads now. `webUrl`: where this node's web port answers. */
+  async join(webUrl: string): Promise<void> {
+    if (this.config.database.engine !== 'postgres') return;
     // Migrates too (under the migration lock), so a node newer than the leader can say it stands by.
-    const store = await openStore(config.database);
-    const leadership = new NodeLeadership(config, { url: config.database.url, store });
+    const store = await openStore(this.config.database);
     try {
-      await consoleNodeRows.standingBy(store.db, { name: config.node.name, webUrl, startedAt: new Date().toISOString() });
-      leadership.leaderSeen = await consoleNodeRows.leader(store.db);
+      await consoleNodeRows.standingBy(store.db, { name: this.name, webUrl, startedAt: new Date().toISOString() });
+      this.leaderSeen = await consoleNodeRows.leader(store.db);
     } catch (error) {
       await store.close();
       throw error;
     }
-    return leadership;
+    this.cluster = { url: this.config.database.url, store };
   }
 
   get name(): string {
     return this.config.node.name;
   }
 
+  /** Several nodes may share this node's database (PostgreSQL). */
   get shared(): boolean {
-    return this.cluster !== null;
+    return this.config.database.engine === 'postgres';
   }
 
   get status(): StandbyStatus {

@@ -1,4 +1,5 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { formatDateTimeWithZone } from '../../lib/dateTime';
 import { foreignHostMessage, isAllowedHost, type AllowedHosts } from '../http/hostCheck';
 import { escapeXml } from '../restconf/restconfErrors';
@@ -45,4 +46,24 @@ export function answerStandby(req: IncomingMessage, res: ServerResponse, status:
 /** The API, socket.io, RESTCONF and metrics get JSON; anything else is a page a browser asked for. */
 function wantsPage(path: string): boolean {
   return !['/api/', '/socket.io/', '/restconf', '/metrics', '/.well-known/'].some((prefix) => path.startsWith(prefix));
+}
+
+/** A standby's web port until it leads: the port it got (for `PORT=0`) and how to close it again before the console listens there. */
+export function listenStandby(host: string, port: number, status: () => StandbyStatus, allowedHosts: AllowedHosts): Promise<{ port: number; close(): Promise<void> }> {
+  const server = createServer((req, res) => answerStandby(req, res, status(), allowedHosts));
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve({
+        port: (server.address() as AddressInfo).port,
+        close: () =>
+          new Promise<void>((closed) => {
+            server.close(() => closed());
+            // Pages that reload keep their connections alive: they reconnect to the console a moment later.
+            server.closeAllConnections();
+          }),
+      });
+    });
+  });
 }
