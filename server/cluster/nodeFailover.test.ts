@@ -1,6 +1,7 @@
+import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { AP_IMAGE_COUNTERS } from '../../lib/apImage';
-import { runNodeFailover } from '../sim/testing/nodeFailover';
+import { runLockLoss, runNodeFailover } from '../sim/testing/nodeFailover';
 import { postgresServerForFile } from '../sim/testing/postgresServerForFile';
 
 // Two console processes on one PostgreSQL database: the leader is killed with SIGKILL mid-predownload, the standby takes over and finishes the upgrade.
@@ -44,4 +45,20 @@ describe('a standby console node', () => {
     expect(report.duplicatedEvents.filter((event) => !/^image fetched \S+ ×2$/.test(event))).toEqual([]);
     expect(report.profileIntact).toBe(true);
   }, 400_000);
+
+  it('a leader whose lock session ends stops at once, non-zero, saying why, so that another node can lead', async () => {
+    const databaseEnv = await postgres.consoleEnv();
+    const endLockSession = async () => {
+      const admin = new pg.Client({ connectionString: databaseEnv.EWC_DATABASE_URL });
+      await admin.connect();
+      try {
+        await admin.query("select pg_terminate_backend(pid) from pg_locks where locktype = 'advisory' and pid <> pg_backend_pid()");
+      } finally {
+        await admin.end();
+      }
+    };
+    const { exitCode, output } = await runLockLoss({ databaseEnv, endLockSession });
+    expect(exitCode).toBe(1);
+    expect(output).toMatch(/^Controller node A lost the leader lock \(the connection holding the leader lock (failed|ended)[^\n]*\); stopping so that another node can lead$/m);
+  }, 120_000);
 });

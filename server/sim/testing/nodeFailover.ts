@@ -178,6 +178,40 @@ export async function runNodeFailover(options: NodeFailoverOptions): Promise<Nod
   }
 }
 
+/**
+ * Fencing: a leading node whose lock session is ended under it (what PostgreSQL does to a silent peer, or
+ * an admin's `pg_terminate_backend`) must stop leading at once. Answers its exit code and its last output.
+ */
+export async function runLockLoss(options: { databaseEnv: Record<string, string>; endLockSession: () => Promise<void> }): Promise<{ exitCode: number | null; output: string }> {
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'ewc-fencing-'));
+  const env = {
+    ...options.databaseEnv,
+    PORT: String(await freeTcpPort()),
+    HOST: '127.0.0.1',
+    EWC_DATA_DIR: work,
+    EWC_NODE_NAME: 'A',
+    EWC_LEADER_TIMEOUT_MS: '3000',
+    EWC_DEMO: '0',
+    EWC_ADMIN_PASSWORD: 'node-failover-admin',
+    EWC_CAPWAP_PORT: String(await freeTcpPort()),
+    EWC_CLI_PORT: String(await freeTcpPort()),
+  };
+  const child = start(['server/sim/testing/consoleProcess.ts'], env);
+  try {
+    await waitForOutput(child, 'console listening');
+    await options.endLockSession();
+    const exitCode = await Promise.race([exited(child), new Promise<'running'>((resolve) => setTimeout(() => resolve('running'), 30_000))]);
+    if (exitCode === 'running') throw new Error(`the node kept running after its lock session ended:\n${child.output().slice(-2000)}`);
+    return { exitCode, output: child.output() };
+  } finally {
+    if (child.process.exitCode === null && child.process.signalCode === null) {
+      child.process.kill('SIGKILL');
+      await exited(child);
+    }
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+}
+
 function describeState(state: ConsoleState): string {
   const aps = state.apImage.aps.map((ap) => `${ap.name}:${ap.predownloadStatus}${ap.percent > 0 && ap.percent < 100 ? ` ${ap.percent}%` : ''}`).join(' ');
   return `stage ${state.upgrade.stage}; ${aps}`;
