@@ -71,7 +71,7 @@ describe('console nodes on one database', () => {
     expect(again.describeStandby()).toBe('node ewc-a: standing by, node ewc-b leads');
   });
 
-  it('tells a restart of the leader from a takeover, and a graceful stop frees the lock at once', async () => {
+  it('tells a restart of the leader from a takeover, and a graceful stop frees the lock at once for a standby to take over', async () => {
     const url = await postgres.createDatabase();
     const a = await join(url, 'ewc-a', 'http://127.0.0.1:3001');
     await a.lead();
@@ -81,6 +81,16 @@ describe('console nodes on one database', () => {
     const standbyLines: string[] = [];
     expect(await restarted.lead((node) => standbyLines.push(node.describeStandby()))).toEqual({ takenOverFrom: null });
     expect(standbyLines).toEqual([]);
+
+    // Stopped gracefully while a standby waits: the standby takes over the node that led last.
+    const b = await join(url, 'ewc-b', 'http://127.0.0.1:3002');
+    const taking = b.lead();
+    await restarted.stop();
+    nodes.splice(nodes.indexOf(restarted), 1);
+    expect(await taking).toEqual({ takenOverFrom: 'ewc-a' });
+    // And the first node, started again while the second leads, stands by and is no longer said to lead.
+    const third = await join(url, 'ewc-a', 'http://127.0.0.1:3001');
+    expect(third.describeStandby()).toBe('node ewc-a: standing by, node ewc-b leads');
   });
 
   it('leads at once on SQLite, alone', async () => {

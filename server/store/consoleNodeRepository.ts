@@ -34,7 +34,7 @@ export const consoleNodeRows = {
     await db
       .insertInto('console_node')
       .values({ name: node.name, web_url: node.webUrl, ap_url: null, role: 'standby', started_at: node.startedAt, leading_since: null, last_seen: now })
-      .onConflict((conflict) => conflict.column('name').doUpdateSet({ web_url: node.webUrl, ap_url: null, role: 'standby', started_at: node.startedAt, leading_since: null, last_seen: now }))
+      .onConflict((conflict) => conflict.column('name').doUpdateSet({ web_url: node.webUrl, ap_url: null, role: 'standby', started_at: node.startedAt, last_seen: now }))
       .execute();
   },
 
@@ -45,14 +45,16 @@ export const consoleNodeRows = {
   },
 
   /**
-   * This node took the leader lock: it leads from now, and the node that led before (whose lock is gone,
-   * so it leads no more) is `stopped`. Answers that node's name, or null when none led.
+   * This node took the leader lock: it leads from now, and a node still said to lead (its lock is gone, so
+   * it leads no more) is `stopped`. Answers the node that led last, stopped or killed (this one, after a
+   * restart), or null when none ever led.
    */
   async takeLead(db: Executor, name: string): Promise<string | null> {
     return inTransaction(db, async (tx) => {
-      const before = await forUpdate(tx, tx.selectFrom('console_node').select('name').where('role', '=', 'leader').orderBy('leading_since', 'desc')).executeTakeFirst();
+      const last = forUpdate(tx, tx.selectFrom('console_node').select('name').where('leading_since', 'is not', null).orderBy('leading_since', 'desc'));
+      const before = await last.executeTakeFirst();
       const now = new Date().toISOString();
-      await tx.updateTable('console_node').set({ role: 'stopped', leading_since: null }).where('role', '=', 'leader').where('name', '!=', name).execute();
+      await tx.updateTable('console_node').set({ role: 'stopped' }).where('role', '=', 'leader').where('name', '!=', name).execute();
       await tx.updateTable('console_node').set({ role: 'leader', leading_since: now, last_seen: now }).where('name', '=', name).execute();
       return before?.name ?? null;
     });
@@ -68,7 +70,7 @@ export const consoleNodeRows = {
   },
 
   async stopped(db: Executor, name: string): Promise<void> {
-    await db.updateTable('console_node').set({ role: 'stopped', leading_since: null, last_seen: new Date().toISOString() }).where('name', '=', name).execute();
+    await db.updateTable('console_node').set({ role: 'stopped', last_seen: new Date().toISOString() }).where('name', '=', name).execute();
   },
 
   async all(db: Executor): Promise<ConsoleNodeRecord[]> {

@@ -325,6 +325,7 @@ export interface ConsoleNodeTable {
   ap_url: string | null;
   role: 'leader' | 'standby' | 'stopped';
   started_at: string;
+  /** When it last took the lead (kept after it stops: the node that led last is the one with the latest). */
   leading_since: string | null;
   last_seen: string;
 }
