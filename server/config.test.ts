@@ -74,3 +74,23 @@ describe('EWC_DATABASE_URL', () => {
     expect(redactedDatabaseUrl('postgres://ewc@db.example.com/ewc')).toBe('postgres://ewc@db.example.com/ewc');
   });
 });
+
+describe('EWC_NODE_NAME and EWC_LEADER_TIMEOUT_MS', () => {
+  it('name the node after its host and give a standby 15 s to take over by default', () => {
+    const node = loadConfig({}).node;
+    expect(node.leaderTimeoutMs).toBe(15_000);
+    expect(node.name).toMatch(/^[A-Za-z0-9._-]{1,63}$/);
+    expect(loadConfig({ EWC_NODE_NAME: 'ewc-b.site_2', EWC_LEADER_TIMEOUT_MS: '5000' }).node).toEqual({ name: 'ewc-b.site_2', leaderTimeoutMs: 5000 });
+    expect(loadConfig({ EWC_NODE_NAME: 'n'.repeat(63), EWC_LEADER_TIMEOUT_MS: '1000' }).node).toEqual({ name: 'n'.repeat(63), leaderTimeoutMs: 1000 });
+  });
+
+  it('stop the start with what is accepted when a name or a timeout is not', () => {
+    for (const bad of ['', 'node b', 'n'.repeat(64), 'ewc/b', 'nœud', '<b>']) {
+      expect(() => loadConfig({ EWC_NODE_NAME: bad }), bad).toThrow('EWC_NODE_NAME: 1 to 63 characters of A-Z, a-z, 0-9, dot, underscore and hyphen (default: the host name)');
+    }
+    expect(() => loadConfig({ EWC_LEADER_TIMEOUT_MS: '999' })).toThrow('EWC_LEADER_TIMEOUT_MS: at least 1000 ms (default 15000)');
+    expect(() => loadConfig({ EWC_LEADER_TIMEOUT_MS: '0' })).toThrow('EWC_LEADER_TIMEOUT_MS: at least 1000 ms');
+    expect(() => loadConfig({ EWC_LEADER_TIMEOUT_MS: '1.5e3x' })).toThrow('EWC_LEADER_TIMEOUT_MS: a number of milliseconds, at least 1000 (default 15000)');
+    expect(() => loadConfig({ EWC_LEADER_TIMEOUT_MS: '2500.5' })).toThrow('EWC_LEADER_TIMEOUT_MS: a whole number of milliseconds');
+  });
+});

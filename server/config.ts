@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import './auth/passwordDictionaries';
@@ -29,6 +30,16 @@ const envSchema = z.object({
   EWC_DATA_DIR: z.string().default('.data'),
   // The message never repeats the value: a URL may carry the database password.
   EWC_DATABASE_URL: z.string().refine(isPostgresUrl, 'a PostgreSQL URL, postgres://user:password@host:5432/database (unset: the SQLite file in EWC_DATA_DIR)').optional(),
+  // The name other nodes and the log call this node by: a host name's characters, so it is safe in any log line or page.
+  EWC_NODE_NAME: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,63}$/, 'EWC_NODE_NAME: 1 to 63 characters of A-Z, a-z, 0-9, dot, underscore and hyphen (default: the host name)')
+    .optional(),
+  EWC_LEADER_TIMEOUT_MS: z.coerce
+    .number({ message: 'EWC_LEADER_TIMEOUT_MS: a number of milliseconds, at least 1000 (default 15000)' })
+    .int('EWC_LEADER_TIMEOUT_MS: a whole number of milliseconds, at least 1000 (default 15000)')
+    .min(1000, 'EWC_LEADER_TIMEOUT_MS: at least 1000 ms (default 15000)')
+    .default(15_000),
   EWC_DEMO: flag.default(true),
   EWC_FLEET_FILE: z.string().optional(),
   EWC_AP_LINK_KBPS: z.coerce.number().min(0).optional(),
@@ -126,6 +137,8 @@ export interface ConsoleConfig {
   dataDir: string;
   /** `EWC_DATABASE_URL`: PostgreSQL, shared by several nodes; unset, the SQLite file in the data folder. */
   database: StoreTarget;
+  /** `EWC_NODE_NAME` and `EWC_LEADER_TIMEOUT_MS`: who this node is among the nodes on one PostgreSQL database, and how fast a standby takes over. */
+  node: NodeSettings;
   demo: boolean;
   fleetFile: string | null;
   /** Per-AP link rate of simulated APs in kbit/s; 0 is unlimited. */
@@ -201,6 +214,22 @@ export interface ConsoleConfig {
   metricsToken: string | null;
 }
 
+export interface NodeSettings {
+  name: string;
+  /** Within this time a standby takes over once the leader's process ended, and a leader whose lock connection went silent stops leading. */
+  leaderTimeoutMs: number;
+}
+
+/** A host name longer than a node name may be, or with other characters, is cut to what the name allows. */
+function defaultNodeName(): string {
+  return (
+    os
+      .hostname()
+      .replace(/[^A-Za-z0-9._-]/g, '-')
+      .slice(0, 63) || 'console'
+  );
+}
+
 // The demo fleet's links are slowed down so that progress is visible on a loopback network.
 const DEMO_LINK_KBPS = 8000;
 
@@ -225,6 +254,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     port: e.PORT,
     dataDir: path.resolve(e.EWC_DATA_DIR),
     database: e.EWC_DATABASE_URL ? { engine: 'postgres', url: e.EWC_DATABASE_URL } : { engine: 'sqlite', dataDir: path.resolve(e.EWC_DATA_DIR) },
+    node: { name: e.EWC_NODE_NAME ?? defaultNodeName(), leaderTimeoutMs: e.EWC_LEADER_TIMEOUT_MS },
     demo: e.EWC_DEMO,
     fleetFile: e.EWC_FLEET_FILE ? path.resolve(e.EWC_FLEET_FILE) : null,
     apLinkKbps: e.EWC_AP_LINK_KBPS ?? (e.EWC_DEMO ? DEMO_LINK_KBPS : 0),

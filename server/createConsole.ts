@@ -115,6 +115,8 @@ export interface CreateConsoleOptions {
   initialControllerVersion?: string;
   /** Replaces how image sources are made (tests of SFTP before it exists, for example). */
   createImageSource?: (profile: StoredProfile) => ImageSource;
+  /** This node took the leader lock from another node: an upgrade it resumes is logged as taken over (server/cluster/). */
+  takeover?: { node: string } | null;
 }
 
 // How long a graceful stop leaves its notices to reach pages and APs before it closes their connections.
@@ -284,7 +286,7 @@ async function assemble(store: Store, webServers: WebServer | readonly WebServer
   );
   const apRegistry = registry;
   const stopWithdrawals = trust.onCertificateWithdrawn((mac, reason) => apRegistry.drop(mac, reason));
-  await orchestrator.recoverAfterRestart();
+  await orchestrator.recoverAfterRestart(options.takeover);
   // Armed after the recovery, so an action due while the console was down runs on a settled state.
   const scheduler = new Scheduler({ schedules, log, notifier, runDue: (record, stopped) => runScheduledAction(app, record, stopped) });
   const app: AppDeps = {

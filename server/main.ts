@@ -1,7 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import next from 'next';
-import { ConfigError, loadConfig } from './config';
+import { ConfigError, loadConfig, type ConsoleConfig } from './config';
+import { NodeLeadership, type Leading } from './cluster/nodeLeadership';
+import { listenStandby } from './cluster/standbyPage';
 import { createConsole } from './createConsole';
 import { installGracefulStop } from './gracefulStop';
 import { redactedDatabaseUrl } from './store/postgres/databaseUrl';
@@ -22,14 +24,17 @@ import { INITIAL_CONTROLLER_VERSION, SimulatedWorld } from './sim/demo/simulated
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const world = await SimulatedWorld.start(config);
-
+  // Prepared before waiting for the leader lock, so that a takeover is quick.
   const nextApp = next({ dev: false, dir: path.resolve(import.meta.dirname, '..'), hostname: config.host, port: config.port });
   await nextApp.prepare();
   const handle = nextApp.getRequestHandler();
+  const { leadership, leading, webPort } = await leadOrStandBy(config);
+  const world = await SimulatedWorld.start(config);
+
   let routes: WebRoutes | null = null;
   const web = new WebServers(plainHttpModeFor(config.host), () => routes);
-  const instance = await createConsole(web.consoleServers, config, { defaultProfile: world.defaultProfile, initialControllerVersion: INITIAL_CONTROLLER_VERSION });
+  const takeover = leading.takenOverFrom ? { node: leadership.name } : null;
+  const instance = await createConsole(web.consoleServers, config, { defaultProfile: world.defaultProfile, initialControllerVersion: INITIAL_CONTROLLER_VERSION, takeover });
   const gate = new RequestGate(instance.auth, { allowedHosts: { configured: config.allowedHosts, listenHost: config.host }, limiter: instance.limiter, behindTlsProxy: config.secureCookie });
   installApis({
     console: instance.api,
@@ -46,7 +51,7 @@ async function main(): Promise<void> {
   const https = await HttpsIdentity.start(web.https, identitySourceFor(config, instance.trust), { log: (line) => console.log(line) });
   // An admin who renewed EWC_TLS_CERT and EWC_TLS_KEY says so with SIGHUP (file changes are noticed too).
   process.on('SIGHUP', () => void https.reload('SIGHUP'));
-  const ports = await web.listen(config.host, config.port, config.https.port);
+  const ports = await web.listen(config.host, webPort, config.https.port);
   const url = `http://${hostPort(config.host, ports.httpPort)}`;
   const httpsUrl = `https://${hostPort(config.host, ports.httpsPort)}`;
   const capwapPort = await instance.capwap.listen(config.capwapPort, config.host);
@@ -61,7 +66,10 @@ async function main(): Promise<void> {
   });
 
   const page = '/administration/software-management/software-upgrade';
-  console.log(`EWC Software Upgrade console: ${web.plainHttp === 'serve' ? url : httpsUrl}${page}`);
+  const consoleUrl = `${web.plainHttp === 'serve' ? url : httpsUrl}${page}`;
+  await leadership.listening({ webUrl: consoleUrl, apUrl: capwapUrl });
+  console.log(`EWC Software Upgrade console: ${consoleUrl}`);
+  if (leadership.shared) console.log(`  node ${leadership.name}: leads (the other nodes on this database stand by; EWC_LEADER_TIMEOUT_MS ${config.node.leaderTimeoutMs})`);
   console.log(`  data folder: ${config.dataDir}`);
   console.log(`  database: ${config.database.engine === 'postgres' ? `PostgreSQL ${redactedDatabaseUrl(config.database.url)}` : `SQLite in the data folder`}`);
   const identity = https.identity;
@@ -84,9 +92,29 @@ async function main(): Promise<void> {
     web.closeIdleConnections();
     https.dispose();
     await instance.close(reason);
+    await leadership.stop();
     await web.close();
     await world.close();
   });
+}
+
+/**
+ * On PostgreSQL, waits for the leader lock with the web port answering 503 (standbyPage.ts); the port is
+ * then closed and opened again by the console. On SQLite, leads at once.
+ */
+async function leadOrStandBy(config: ConsoleConfig): Promise<{ leadership: NodeLeadership; leading: Leading; webPort: number }> {
+  const leadership = new NodeLeadership(config);
+  if (!leadership.shared) return { leadership, leading: await leadership.lead(), webPort: config.port };
+  const standby = await listenStandby(config.host, config.port, () => leadership.status, { configured: config.allowedHosts, listenHost: config.host });
+  try {
+    await leadership.join(`http://${hostPort(config.host, standby.port)}`);
+    const leading = await leadership.lead((node) => console.log(node.describeStandby()));
+    leadership.exitOnLoss();
+    if (leading.takenOverFrom) console.log(`node ${leadership.name}: takes over from node ${leading.takenOverFrom}`);
+    return { leadership, leading, webPort: standby.port };
+  } finally {
+    await standby.close();
+  }
 }
 
 main().catch((error: Error) => {

@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import path from 'node:path';
 import { backupReplacementOf } from '../../lib/backupReplacement';
 import { VERSION_FILE } from '../../lib/imageBundle';
 import { describeTargets, targetsMatcher, type PredownloadTargets } from '../../lib/rollout';
@@ -7,7 +6,7 @@ import { sentence, type Sentence } from '../../lib/serverSentences';
 import { runsVersion } from '../../lib/upgradeOutcome';
 import { isUpgradeBusy, upgradeBusySentence, type UpgradeStage } from '../../lib/upgradeStage';
 import type { ConsoleConfig } from '../config';
-import { ImageCache } from '../imageSource/imageCache';
+import { ImageCache, imageCacheDirOf, imageCacheRootOf } from '../imageSource/imageCache';
 import { bundleUrl, type ImageSource } from '../imageSource/imageSource';
 import type { AccessPointRecord, AccessPointRepository } from '../store/accessPointRepository';
 import type { EventLog } from '../store/eventLog';
@@ -79,7 +78,7 @@ export class PredownloadStart {
     const scheduled = origin?.via === 'schedule';
     if (bundle.ok) this.checkBackups(bundle.version, targetsMatcher(targets), scheduled, options);
     const imageUrl = bundleUrl(source);
-    const cacheRoot = path.join(deps.config.dataDir, 'image-cache');
+    const cacheRoot = imageCacheRootOf(deps.config.dataDir);
     const superseded = deps.upgrades.latest();
     // The upgrade row, its durable run (profile snapshot, cache folder) and its first line, changed in one
     // synchronous step: the unit of work writes them in one transaction.
@@ -96,7 +95,7 @@ export class PredownloadStart {
       deps.stages.move(superseded.id, 'Activate', 'Superseded', sentence('supersededBefore', { id: record.id }), { supersededBy: record.id });
     }
     if (bundle.ok) deps.upgrades.setTargets(record.id, bundle.version, null);
-    const cacheDir = path.join(cacheRoot, `upgrade-${record.id}`);
+    const cacheDir = imageCacheDirOf(deps.config.dataDir, record.id);
     deps.runs.create(record.id, profile, cacheDir);
     deps.log.write(syslogText.upgrade(`Upgrade ${record.id}: stage Initiate: ${record.message}`));
     this.hooks.yieldJoinDownloads(`a predownload takes precedence (upgrade ${record.id})`);

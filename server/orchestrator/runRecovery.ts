@@ -5,7 +5,7 @@ import { isCancellable } from '../../lib/upgradeStage';
 import type { ConsoleConfig } from '../config';
 import type { ApRegistry } from '../capwap/apRegistry';
 import type { AccessPointRecord } from '../fleet/accessPoint';
-import { ImageCache } from '../imageSource/imageCache';
+import { ImageCache, imageCacheDirOf } from '../imageSource/imageCache';
 import { sha256OfFile } from '../imageSigning/fileDigest';
 import type { ImageSource } from '../imageSource/imageSource';
 import type { AccessPointRepository } from '../store/accessPointRepository';
@@ -66,11 +66,12 @@ export class RunRecovery {
     private readonly hooks: ResumeHooks,
   ) {}
 
-  async recover(): Promise<void> {
+  /** `takeover`: this node took the leader lock from another node, which led the upgrade (null: this controller restarted). */
+  async recover(takeover: { node: string } | null = null): Promise<void> {
     const latest = this.deps.upgrades.latest();
     if (!latest) return;
     if (latest.stage === 'Reload') {
-      await this.announce(latest);
+      await this.announce(latest, takeover);
       this.hooks.resumeReload(latest);
       return;
     }
@@ -86,7 +87,7 @@ export class RunRecovery {
       this.abandon(latest, unreadable ? `its saved run cannot be read (${unreadable})` : 'it was started before runs were saved');
       return;
     }
-    await this.announce(latest);
+    await this.announce(latest, takeover);
     this.resume(latest, persisted);
   }
 
@@ -105,15 +106,17 @@ export class RunRecovery {
     this.waiting = null;
   }
 
-  private async announce(latest: UpgradeRecord): Promise<void> {
-    this.deps.log.write(syslogText.upgrade(`Controller restarted: resuming upgrade ${latest.id} at stage ${latest.stage}`));
+  private async announce(latest: UpgradeRecord, takeover: { node: string } | null): Promise<void> {
+    // A takeover is no restart of this controller: one line says which it was.
+    this.deps.log.write(takeover ? syslogText.takeover(takeover.node, latest.id, latest.stage) : syslogText.restartResume(latest.id, latest.stage));
     // Written at once, not at the next tick: a console killed again right after its start still leaves this line.
     await this.deps.store.flush();
   }
 
   private resume(latest: UpgradeRecord, persisted: PersistedRun): void {
     const source = this.deps.createImageSource(persisted.profile);
-    const run = this.hooks.newRun(latest.id, source, new ImageCache(persisted.cacheDir, source), persisted.profile.parallelMode);
+    // This node's own cache folder (the saved one on a restart): after a takeover the saved one is another node's.
+    const run = this.hooks.newRun(latest.id, source, new ImageCache(imageCacheDirOf(this.deps.config.dataDir, latest.id), source), persisted.profile.parallelMode);
     run.targetVersion = latest.targetVersion;
     run.targetControllerVersion = latest.targetControllerVersion;
     for (const job of persisted.jobs) run.jobs.push({ fileName: job.fileName, kind: job.kind, imageType: job.imageType, image: null, macs: new Set() });

@@ -1,6 +1,7 @@
 import type { SessionEnd, SessionEndpoints } from '../capwap/apSession';
 import type { AccessPointRecord } from '../store/accessPointRepository';
 import type { EventLine } from '../store/eventLog';
+import { UPGRADE_STAGE_LABEL, type UpgradeStage } from '../../lib/upgradeStage';
 
 // An end the controller does not know (no session with the AP since this controller started): IOS's "no address".
 const NO_END: SessionEnd = { address: '0.0.0.0', port: 0 };
@@ -55,6 +56,11 @@ export const syslogText = {
     facility: severity === 'error' ? 'UPGRADE-3-AP_SW_UPDATE_ERROR' : 'UPGRADE-5-AP_SW_UPDATE_LOG_MSG',
     text,
   }),
+  /** A restarted controller picks its upgrade up again (the stage as stored, the form scripts already grep). */
+  restartResume: (upgradeId: number, stage: UpgradeStage): EventLine => syslogText.upgrade(`Controller restarted: resuming upgrade ${upgradeId} at stage ${stage}`),
+  /** Another console node on the database led the upgrade and stopped; this node took the leader lock and carries it on (the stage as the page names it). */
+  takeover: (node: string, upgradeId: number, stage: UpgradeStage): EventLine =>
+    syslogText.upgrade(`Controller node ${node} took over upgrade ${upgradeId} at stage ${UPGRADE_STAGE_LABEL[stage]}`, 'warning'),
   /** One step of a firmware check, as the seed's `awc` log has one line per step (connected, certificate verified, challenge, AP info sent, firmware returned). */
   firmwareCheck: (step: string): EventLine => ({
     severity: 'notice',

@@ -116,10 +116,13 @@ export class UpgradeOrchestrator {
     return this.run && !this.run.cancelled ? this.run.deliveries.positions() : new Map();
   }
 
-  /** After a restart: a running upgrade carries on where the database says it was (runRecovery.ts). */
-  recoverAfterRestart(): Promise<void> {
+  /**
+   * After a restart: a running upgrade carries on where the database says it was (runRecovery.ts).
+   * `takeover`: this node took the lead from another node (server/cluster/), whose upgrade it carries on.
+   */
+  recoverAfterRestart(takeover: { node: string } | null = null): Promise<void> {
     this.joinDownloads.recover();
-    return this.recovery.recover();
+    return this.recovery.recover(takeover);
   }
 
   /** Whether a predownload runs: from the moment it is accepted until it reaches Activate or ends. */

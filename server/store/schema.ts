@@ -41,6 +41,7 @@ export interface Database {
   trusted_image_digest: TrustedImageDigestTable;
   shared_trust: SharedTrustTable;
   trusted_vendor_key: TrustedVendorKeyTable;
+  console_node: ConsoleNodeTable;
 }
 
 export interface SchemaMigrationTable {
@@ -315,4 +316,16 @@ export interface TrustedVendorKeyTable {
   file_name: string;
   public_key_pem: string;
   added_at: string;
+}
+
+/** A console node on this database: `leader` (holds the leader lock), `standby`, or `stopped` (stopped, or lost the lock to another node). */
+export interface ConsoleNodeTable {
+  name: string;
+  web_url: string;
+  ap_url: string | null;
+  role: 'leader' | 'standby' | 'stopped';
+  started_at: string;
+  /** When it last took the lead (kept after it stops: the node that led last is the one with the latest). */
+  leading_since: string | null;
+  last_seen: string;
 }

@@ -5,7 +5,9 @@ import { CONTROLLER_IMAGE_FILE } from '../../../lib/imageBundle';
 import { DEMO_BUNDLE_VERSION } from '../demo/demoBundle';
 import { sha256OfFile } from '../../imageSigning/fileDigest';
 import { apStorageDir } from '../ap/apStorage';
-import { readStoppedConsole } from '../../store/sqlite/stoppedConsole';
+import { readStoppedConsole, type StoppedConsole } from '../../store/sqlite/stoppedConsole';
+import { readStoppedConsoleRows } from '../../store/stoppedConsoleRows';
+import { openStore } from '../../store/store';
 
 /** Per AP, what the fault-injection run left on its flash. */
 export interface ApOutcome {
@@ -32,6 +34,8 @@ export interface RestartChecks {
 
 interface CheckInput {
   dataDir: string;
+  /** The console ran on this PostgreSQL database, not on the SQLite file in `dataDir`. */
+  databaseUrl?: string;
   fleetDir: string;
   bundleDir: string;
   profile: { mode: string; imageServer: string; imagePath: string; port: number; parallelMode: boolean };
@@ -53,9 +57,20 @@ const ONCE: { what: string; key: RegExp }[] = [
   { what: 'stage', key: /Upgrade \d+: stage (\w+)/ },
 ];
 
+/** What the stopped console left: its SQLite file, or its rows on PostgreSQL (which has no file to check). */
+async function readStopped(input: CheckInput): Promise<StoppedConsole> {
+  if (!input.databaseUrl) return readStoppedConsole(input.dataDir);
+  const store = await openStore({ engine: 'postgres', url: input.databaseUrl });
+  try {
+    return { integrityCheck: 'not checked (PostgreSQL)', ...(await readStoppedConsoleRows(store.db)) };
+  } finally {
+    await store.close();
+  }
+}
+
 /** Reads the console's database (after it stopped) and the fleet's flash folders. */
 export async function checkAfterRestarts(input: CheckInput): Promise<RestartChecks> {
-  const stopped = await readStoppedConsole(input.dataDir);
+  const stopped = await readStopped(input);
   const { profile } = input;
   const saved = stopped.profile;
   const profileIntact =

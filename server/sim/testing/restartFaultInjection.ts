@@ -48,7 +48,7 @@ export interface FaultInjectionReport extends RestartChecks {
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const PHASES: KillPhase[] = ['fetch', 'delivery', 'verification'];
 
-interface Child {
+export interface Child {
   process: ChildProcess;
   output: () => string;
 }
@@ -57,7 +57,7 @@ interface Child {
  * Node itself with tsx's loader, not the `tsx` wrapper: the wrapper runs the script in a child process, and
  * a SIGKILL to the wrapper would leave that child (the console) running.
  */
-function start(args: string[], env: Record<string, string>): Child {
+export function start(args: string[], env: Record<string, string>): Child {
   let text = '';
   const child = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const keep = (chunk: Buffer) => (text = (text + chunk.toString()).slice(-20_000));
@@ -66,7 +66,7 @@ function start(args: string[], env: Record<string, string>): Child {
   return { process: child, output: () => text };
 }
 
-async function waitForOutput(child: Child, text: string, timeoutMs = 60_000): Promise<void> {
+export async function waitForOutput(child: Child, text: string, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!child.output().includes(text)) {
     if (child.process.exitCode !== null || Date.now() > deadline) throw new Error(`waiting for "${text}" failed:\n${child.output().slice(-3000)}`);
@@ -74,10 +74,12 @@ async function waitForOutput(child: Child, text: string, timeoutMs = 60_000): Pr
   }
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-function exited(child: Child): Promise<number | null> {
-  return child.process.exitCode !== null ? Promise.resolve(child.process.exitCode) : new Promise((resolve) => child.process.once('exit', (code) => resolve(code)));
+export function exited(child: Child): Promise<number | null> {
+  // A process ended by a signal has no exit code, only its signal.
+  const ended = child.process.exitCode !== null || child.process.signalCode !== null;
+  return ended ? Promise.resolve(child.process.exitCode) : new Promise((resolve) => child.process.once('exit', (code) => resolve(code)));
 }
 
 interface ConsoleState {
@@ -259,7 +261,7 @@ export async function runRestartFaultInjection(options: FaultInjectionOptions): 
   }
 }
 
-async function waitUntil(check: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
+export async function waitUntil(check: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (await check()) return true;

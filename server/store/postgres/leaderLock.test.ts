@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { postgresServerForFile } from '../../sim/testing/postgresServerForFile';
-import { LeaderLock } from './leaderLock';
+import { deadPeerSettings, LeaderLock } from './leaderLock';
 
 // Two would-be leaders on a real PostgreSQL server: one holds the lock, the other gets it when the first lets go or loses its connection.
 const postgres = postgresServerForFile();
@@ -72,5 +72,17 @@ describe('the leader lock', () => {
     }
     // Woken, the session reads the leader's goodbye and ends; the lock is free for the next node.
     held(await LeaderLock.acquire(url, { retryMs: 50 }));
+  });
+
+  it("has the server end a silent lock holder's session in about the leader timeout (keepalives and tcp_user_timeout on its connection)", async () => {
+    const url = await postgres.createDatabase();
+    const lock = held(await LeaderLock.tryAcquire(url, { deadPeerMs: 15_000 }));
+    expect(deadPeerSettings(15_000)).toEqual({ tcp_keepalives_idle: 5, tcp_keepalives_interval: 2, tcp_keepalives_count: 4, tcp_user_timeout: 15_000 });
+    // What PostgreSQL 15 itself says it runs the session with, in its own units.
+    expect(await lock.sessionSetting('tcp_keepalives_idle')).toBe('5');
+    expect(await lock.sessionSetting('tcp_keepalives_interval')).toBe('2');
+    expect(await lock.sessionSetting('tcp_keepalives_count')).toBe('4');
+    expect(await lock.sessionSetting('tcp_user_timeout')).toBe('15000');
+    expect(deadPeerSettings(1000)).toEqual({ tcp_keepalives_idle: 1, tcp_keepalives_interval: 1, tcp_keepalives_count: 4, tcp_user_timeout: 1000 });
   });
 });

@@ -8,10 +8,9 @@ import { redactedDatabaseUrl } from './databaseUrl';
  * ends (a release, the node's process killed, the server ending the connection), so there is no lease to
  * renew and no clock to trust: the node learns it lost leadership when its connection fails, and stops
  * leading at once. A heartbeat finds a connection that went silent (a cable pulled) rather than closed;
- * the server frees the lock only once it sees the session end (its TCP keepalive settings), so a node
- * stops leading before another can start. Not wired into the runs yet: today every node on a shared
- * database would run an upgrade it is asked to, and making the orchestrator ask for this lock first is
- * the next step of running several nodes.
+ * the server frees the lock only once it sees the session end (the session's TCP keepalive and user
+ * timeout, set from `deadPeerMs`), so a node stops leading before another can start. Only the node holding
+ * it runs the console (server/cluster/nodeLeadership.ts).
  */
 
 // Any constant every node agrees on; not the migrations' (postgresDialect.ts), so migrating never waits on the leader.
@@ -23,6 +22,27 @@ export interface LeaderLockOptions {
   key?: number;
   /** How often the held connection is checked; a check not answered within this time ends leadership too. */
   heartbeatMs?: number;
+  /**
+   * About how long the server waits for a silent peer before it ends the session and frees the lock: the
+   * session's `tcp_keepalives_*` and `tcp_user_timeout`. Unset: the server's own settings (hours, by default).
+   */
+  deadPeerMs?: number;
+}
+
+/**
+ * The server-side settings that end the lock's session once its peer has been silent about `deadPeerMs`:
+ * keepalive probes from a third of it on, and `tcp_user_timeout` (PostgreSQL 12 on, Linux), which bounds
+ * unanswered probes and unacknowledged data alike. Keepalives count in whole seconds, hence the floors of 1.
+ * On a Unix socket PostgreSQL ignores them (no peer to vanish).
+ */
+export function deadPeerSettings(deadPeerMs: number): Record<string, number> {
+  const third = Math.max(1, Math.floor(deadPeerMs / 3000));
+  return {
+    tcp_keepalives_idle: third,
+    tcp_keepalives_interval: Math.max(1, Math.floor(deadPeerMs / 6000)),
+    tcp_keepalives_count: 4,
+    tcp_user_timeout: Math.round(deadPeerMs),
+  };
 }
 
 export class LeaderLock {
@@ -53,6 +73,11 @@ export class LeaderLock {
       throw new Error(`Cannot reach the PostgreSQL database ${redactedDatabaseUrl(url)}: ${(error as Error).message}`);
     }
     try {
+      if (options.deadPeerMs !== undefined) {
+        // Numbers only, from deadPeerSettings: safe to write into the statement (SET takes no parameters).
+        const settings = Object.entries(deadPeerSettings(options.deadPeerMs)).map(([name, value]) => `set ${name} = ${value};`);
+        await client.query(settings.join(' '));
+      }
       const { rows } = await client.query<{ locked: boolean; pid: number }>('select pg_try_advisory_lock($1) as locked, pg_backend_pid() as pid', [options.key ?? LEADER_LOCK_KEY]);
       if (rows[0].locked) return new LeaderLock(client, rows[0].pid, options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS);
     } catch (error) {
@@ -91,6 +116,12 @@ export class LeaderLock {
     if (this.lostReason !== null) listener(this.lostReason);
     else this.lostListeners.add(listener);
     return () => this.lostListeners.delete(listener);
+  }
+
+  /** What the lock's own session runs with (`SHOW name`): how a test sees the dead-peer settings took. */
+  async sessionSetting(name: keyof ReturnType<typeof deadPeerSettings>): Promise<string> {
+    const { rows } = await this.client.query<Record<string, string>>(`show ${name}`);
+    return Object.values(rows[0])[0];
   }
 
   /** Gives leadership up: the session ends, and with it the lock. */

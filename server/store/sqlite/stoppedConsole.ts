@@ -1,14 +1,9 @@
+import { readStoppedConsoleRows, type StoppedConsoleRows } from '../stoppedConsoleRows';
 import { checkSqliteIntegrity, openSqliteReadOnly } from './sqliteDialect';
 
-/** What a stopped console left in its SQLite file: what the restart fault-injection run checks. */
-export interface StoppedConsole {
-  /** SQLite's own check of the file: `ok`, or what is wrong. */
+/** What a stopped console left in its SQLite file, and SQLite's own check of the file (`ok`, or what is wrong). */
+export interface StoppedConsole extends StoppedConsoleRows {
   integrityCheck: string;
-  /** The saved profile's mode and that mode's image server, path and port; null when none was saved. */
-  profile: { mode: string; imageServer: string; imagePath: string; port: number; parallelMode: boolean } | null;
-  users: string[];
-  /** Every event line, oldest first. */
-  eventTexts: string[];
 }
 
 /** Reads a stopped console's file without changing it. */
@@ -16,16 +11,7 @@ export async function readStoppedConsole(dataDir: string): Promise<StoppedConsol
   const integrityCheck = checkSqliteIntegrity(dataDir);
   const db = openSqliteReadOnly(dataDir);
   try {
-    const row = await db.selectFrom('image_download_profile').selectAll().where('id', '=', 1).executeTakeFirst();
-    // Each of TFTP and SFTP keeps its own columns: the saved mode's are the ones in use.
-    const profile = row
-      ? row.mode === 'SFTP'
-        ? { mode: row.mode, imageServer: row.sftp_image_server, imagePath: row.sftp_image_path, port: row.sftp_port, parallelMode: row.parallel_mode === 1 }
-        : { mode: row.mode, imageServer: row.tftp_image_server, imagePath: row.tftp_image_path, port: row.tftp_port, parallelMode: row.parallel_mode === 1 }
-      : null;
-    const users = (await db.selectFrom('auth_user').select('username').orderBy('username').execute()).map((user) => user.username);
-    const eventTexts = (await db.selectFrom('event_log').select('text').orderBy('id').execute()).map((line) => line.text);
-    return { integrityCheck, profile, users, eventTexts };
+    return { integrityCheck, ...(await readStoppedConsoleRows(db)) };
   } finally {
     await db.destroy();
   }
