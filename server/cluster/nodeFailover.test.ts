@@ -8,7 +8,7 @@ import { postgresServerForFile } from '../sim/testing/postgresServerForFile';
 const postgres = postgresServerForFile();
 
 describe('a standby console node', () => {
-  it('answers 503 while another node leads, takes over a killed leader, and the upgrade completes on it byte-exact, nothing delivered twice', async () => {
+  it('answers 503 while another node leads, takes over a killed leader, its APs move to it by themselves, and the upgrade completes on it byte-exact, nothing delivered twice', async () => {
     const report = await runNodeFailover({ databaseEnv: await postgres.consoleEnv(), leaderTimeoutMs: 3000, linkKbps: 4000, log: (line) => console.log(line) });
 
     const standbySentence =

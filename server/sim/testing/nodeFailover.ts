@@ -13,9 +13,9 @@ import { startTftpdHpa } from './tftpdHpa';
 /**
  * Two console nodes on one PostgreSQL database, each its own process (server/sim/testing/consoleProcess.ts)
  * with its own data folder and ports: A leads, B stands by. A predownload runs on A with a fleet process
- * (`npm run fleet`) joined to A; A is killed with SIGKILL mid-delivery; B takes the leader lock and resumes
- * the upgrade; the fleet, started again with the same folder (its APs keep what they received), joins B
- * (one controller per AP until APs have a controller list); the run is activated and completes on B.
+ * (`npm run fleet`) whose APs list A then B as their controllers; A is killed with SIGKILL mid-delivery; B
+ * takes the leader lock and resumes the upgrade; the APs, which keep what they received, move to B by
+ * themselves; the run is activated and completes on B.
  */
 export interface NodeFailoverOptions {
   /** `EWC_DATABASE_URL` and `EWC_SECRET_KEY` of a fresh database, shared by both nodes. */
@@ -32,6 +32,8 @@ export interface NodeFailoverReport extends RestartChecks {
   killedAt: string;
   /** From A's SIGKILL to B's console listening, in ms (a figure for the report, never asserted). */
   takeoverMs: number;
+  /** From A's SIGKILL until every AP had joined B by itself, in ms (for the report). */
+  rejoinedMs: number;
   /** B's start-up lines about its role. */
   roleLines: string[];
   takeoverLines: string[];
@@ -92,9 +94,21 @@ export async function runNodeFailover(options: NodeFailoverOptions): Promise<Nod
   const a = await node('A');
   const b = await node('B');
   const profile = { mode: 'TFTP', imageServer: '127.0.0.1', imagePath: DEMO_IMAGE_PATH, port: tftpd.port, parallelMode: false };
-  const startFleet = (to: typeof a) =>
+  // Every AP lists both nodes: A first, B second. The CA and join token are the database's, so A's copies serve for B too.
+  const startFleet = () =>
     start(
-      ['server/sim/ap/fleetCli.ts', '--controller', `https://127.0.0.1:${to.capwapPort}`, '--data-dir', fleetDir, '--link-kbps', String(options.linkKbps), '--reload-ms', '2000', ...to.trustArgs],
+      [
+        'server/sim/ap/fleetCli.ts',
+        '--controller',
+        `https://127.0.0.1:${a.capwapPort},https://127.0.0.1:${b.capwapPort}`,
+        '--data-dir',
+        fleetDir,
+        '--link-kbps',
+        String(options.linkKbps),
+        '--reload-ms',
+        '2000',
+        ...a.trustArgs,
+      ],
       {},
     );
   let fleet: Child | null = null;
@@ -111,7 +125,7 @@ export async function runNodeFailover(options: NodeFailoverOptions): Promise<Nod
       page: { status: pageAnswer.status, contentType: pageAnswer.headers.get('content-type'), body: await pageAnswer.text() },
     };
 
-    fleet = startFleet(a);
+    fleet = startFleet();
     await waitForOutput(fleet, 'APs joined');
     const started = await fetch(`${a.url}/test/download`, { method: 'POST', body: JSON.stringify(profile) });
     if (started.status !== 202) throw new Error(`Save & Download answered ${started.status}: ${await started.text()}`);
@@ -127,15 +141,14 @@ export async function runNodeFailover(options: NodeFailoverOptions): Promise<Nod
     const killed = Date.now();
     await exited(a.child);
     options.log(`A killed (SIGKILL): ${killedAt}`);
-    // The APs lose their controller; they keep what they received (their flash), and join B when started again.
-    fleet.process.kill('SIGTERM');
-    await exited(fleet);
-
+    // The APs lose their controller and keep what they received (their flash); they try A again, then B.
     await waitForOutput(b.child, 'console listening', 60_000);
     const takeoverMs = Date.now() - killed;
     options.log(`B leads ${takeoverMs} ms after A was killed`);
-    fleet = startFleet(b);
-    await waitForOutput(fleet, 'APs joined');
+    const rejoined = await waitUntil(async () => (await b.state()).apImage.aps.filter((ap) => ap.connected).length === seen!.apImage.aps.length, 120_000);
+    const rejoinedMs = Date.now() - killed;
+    if (!rejoined) throw new Error(`the APs did not all join B: ${describeState(await b.state())}`);
+    options.log(`every AP joined B ${rejoinedMs} ms after A was killed`);
     const ready = await waitUntil(async () => ['Activate', 'Failed'].includes((await b.state()).upgrade.stage), 180_000);
     const predownloaded = await b.state();
     if (!ready || predownloaded.upgrade.stage !== 'Activate')
@@ -163,6 +176,7 @@ export async function runNodeFailover(options: NodeFailoverOptions): Promise<Nod
       standby,
       killedAt,
       takeoverMs,
+      rejoinedMs,
       roleLines: output.split('\n').filter((line) => line.startsWith('node B:')),
       takeoverLines,
       final: { upgrade: final.upgrade, apImage: final.apImage },
