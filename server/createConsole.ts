@@ -3,12 +3,13 @@ import type { Server as HttpsServer } from 'node:https';
 import path from 'node:path';
 import { Server as SocketServer } from 'socket.io';
 import type { ConsoleSnapshot } from '../lib/socketEvents';
+import type { ConsoleInstance } from './consoleInstance';
 import { ApRegistry } from './capwap/apRegistry';
 import { CapwapPort } from './capwap/capwapPort';
 import { createConsoleCliBackend } from './cli/consoleBackend';
 import { HostnameStore } from './cli/hostname';
 import { SshKeys } from './accounts/sshKeys';
-import { startCliServer, type CliServer } from './cli/sshServer';
+import { startCliServer } from './cli/sshServer';
 import type { ConsoleConfig } from './config';
 import { controllerHostSummary, fleetSummary, queryApImage, type ApImageViewSources } from './console/apImageView';
 import type { RestconfSources } from './restconf/restconfSources';
@@ -68,46 +69,7 @@ import { SyslogForwarder } from './syslog/syslogForwarder';
 import { createConsoleMetrics } from './metrics/consoleMetrics';
 import { MetricsEndpoint } from './metrics/metricsEndpoint';
 
-export interface ConsoleInstance {
-  /** The use cases' dependencies (server/app), which every adapter hands its changes to. */
-  app: AppDeps;
-  api: ConsoleApi;
-  authApi: AuthApi;
-  catalogApi: CatalogApi;
-  /** An admin's trust of an unsigned image's SHA-256 (Desktop uploads). */
-  imageTrustApi: ImageTrustApi;
-  /** Desktop (HTTP) mode's tus endpoint under /api/uploads/. */
-  uploads: DesktopUploads;
-  apAuthorizationApi: ApAuthorizationApi;
-  auth: AuthService;
-  /** The per-source limiter of every way in: the request gate (web login, host-key checks) and the SSH CLI share it. */
-  limiter: AccessLimiter;
-  /** The AP port: call `listen(config.capwapPort, config.host)` after creating the console. */
-  capwap: CapwapPort;
-  trust: ApTrust;
-  /** Set on the first start when EWC_ADMIN_PASSWORD was not given: print it once. */
-  generatedAdminPassword: string | null;
-  io: SocketServer;
-  orchestrator: UpgradeOrchestrator;
-  /** The console's database (server/store/): every SQL statement goes through it. */
-  store: Store;
-  /** What the projections changed, written behind them; `flush()` writes it now. */
-  unitOfWork: UnitOfWork;
-  /** What RESTCONF reads (server/restconf maps it to Cisco's YANG); the HTTPS port serves it. */
-  restconf: RestconfSources;
-  /** The SSH CLI: its host key fingerprint, and its port once listening. */
-  cli: CliServer;
-  sshKeys: SshKeys;
-  /** Syslog to the site's servers (`logging host`): the page, the API and the CLI go through it. */
-  logging: LoggingService;
-  /** GET /metrics for Prometheus (bearer token or an account's Basic credentials). */
-  metrics: MetricsEndpoint;
-  /**
-   * Stops the console. With a reason (a graceful stop): no new work, the last store tick written, and every
-   * page and AP told why before the connections close. The running upgrade's state is left as it is, to resume.
-   */
-  close(reason?: string): Promise<void>;
-}
+export type { ConsoleInstance } from './consoleInstance';
 
 export interface CreateConsoleOptions {
   /** The profile shown before anyone saved one (the demo points it at the demo image server). */
@@ -356,6 +318,7 @@ async function assemble(store: Store, webServers: WebServer | readonly WebServer
     sshKeys,
     restconf,
     logging,
+    moved: progress.moved,
     metrics: new MetricsEndpoint({
       registry: () =>
         createConsoleMetrics({

@@ -14,7 +14,8 @@ import { hostPort } from '../../../lib/netAddress';
  * leader killed under a standby): createConsole on a bare HTTP server, configured by the same environment
  * as `npm run serve`, led or standing by as server/main.ts is (server/cluster/), stopped gracefully by
  * SIGTERM like it. Test-only control calls on loopback stand in for the pages: `POST /test/download` (the
- * profile as body), `POST /test/activate`, `GET /test/state`. `console listening` is printed once it leads.
+ * profile as body), `POST /test/activate`, `GET /test/state` (with the bytes moved), `GET /test/upgrade` (what
+ * `GET /api/software-upgrade` answers). `console listening` is printed once it leads.
  */
 const ACTOR: RequestActor = { username: 'admin', role: 'admin', sourceAddress: '127.0.0.1' };
 
@@ -43,7 +44,9 @@ const httpServer = createServer((req, res) => {
   };
   const route = `${req.method} ${req.url}`;
   if (route === 'GET /test/state') {
-    answer({ status: 200, body: { upgrade: api.getUpgrade().body, apImage: api.getApImage().body, syslog: api.getSyslog().body } });
+    answer({ status: 200, body: { upgrade: api.getUpgrade().body, apImage: api.getApImage().body, syslog: api.getSyslog().body, moved: instance.moved } });
+  } else if (route === 'GET /test/upgrade') {
+    answer(api.getUpgrade());
   } else if (route === 'POST /test/download') {
     void bodyOf(req)
       .then((body) => api.startDownload(body, ACTOR))
