@@ -19,6 +19,8 @@ export class DeliveryQueue<T> {
   constructor(
     private readonly maxConcurrent: number,
     private readonly start: (delivery: QueuedDelivery<T>) => Promise<void>,
+    /** Told after the counts changed (a delivery queued, started or ended, the line emptied), so what shows them follows. */
+    private readonly changed: () => void = () => undefined,
   ) {}
 
   get active(): number {
@@ -36,6 +38,7 @@ export class DeliveryQueue<T> {
   enqueue(delivery: QueuedDelivery<T>): void {
     this.lanes[delivery.priority ? 0 : 1].push(delivery);
     this.pump();
+    this.changed();
   }
 
   /** Place of each waiting AP in line (1 is next). O(waiting): for a page of rows, not per event. */
@@ -55,6 +58,7 @@ export class DeliveryQueue<T> {
     const waiting = [...this.lanes[0].slice(this.heads[0]), ...this.lanes[1].slice(this.heads[1])];
     this.lanes = [[], []];
     this.heads.fill(0);
+    this.changed();
     return waiting;
   }
 
@@ -69,6 +73,7 @@ export class DeliveryQueue<T> {
         .finally(() => {
           this.running -= 1;
           this.pump();
+          this.changed();
         });
     }
   }

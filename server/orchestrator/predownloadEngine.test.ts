@@ -138,8 +138,12 @@ async function engine(options: { slots?: number; maxRetries?: number; baseDelayM
       const ap = aps.get(mac);
       if (ap) rows.push({ mac, status: ap.predownloadStatus, nextRetryTime: ap.nextRetryTime });
     },
-    upgradeChanged: () => undefined,
+    upgradeChanged: () => {
+      if (current) told.push({ active: current.deliveries.active, waiting: current.deliveries.waiting });
+    },
   };
+  // What the page was last told of the delivery slots (the upgrade view's `Delivering to N AP(s) at once; M waiting`).
+  const told: { active: number; waiting: number }[] = [];
   const config: EngineConfig = {
     maxConcurrentPredownloads: options.slots ?? 4,
     retry: { maxRetries: options.maxRetries ?? 0, baseDelayMs: options.baseDelayMs ?? 5 },
@@ -188,7 +192,7 @@ async function engine(options: { slots?: number; maxRetries?: number; baseDelayM
   };
   const stage = (run: UpgradeRun) => upgrades.get(run.id)?.stage;
   const ended = (run: UpgradeRun) => until('the predownload to end', () => ['Activate', 'Failed'].includes(stage(run) ?? ''));
-  return { aps, links, source, runner, rows, join, start, stage, ended };
+  return { aps, links, source, runner, rows, told, join, start, stage, ended, current: () => current };
 }
 
 const macs = (n: number) => Array.from({ length: n }, (_, i) => `0a00.0000.${String(i + 1).padStart(4, '0')}`);
@@ -208,6 +212,26 @@ describe('the predownload engine, with fake APs and a fake image server', () => 
     expect(e.links.attempts).toHaveLength(6);
     expect(e.links.maxActive).toBe(2);
     for (const mac of macs(6)) expect(e.aps.get(mac)?.predownloadStatus).toBe('Complete');
+  });
+
+  it('tells the page how many deliveries run and wait whenever that changes, not only when the stage does', async () => {
+    const e = await engine({ slots: 2 });
+    for (const mac of macs(5)) e.join(mac);
+    const mismatches: string[] = [];
+    e.links.behaviour = async (attempt, options) => {
+      for (let i = 0; i < 5; i++) await new Promise((resolve) => setTimeout(resolve, 1));
+      // Mid-delivery: the last thing the page was told is what the slots hold now.
+      const run = e.current()!;
+      const now = { active: run.deliveries.active, waiting: run.deliveries.waiting };
+      const last = e.told.at(-1);
+      if (last?.active !== now.active || last?.waiting !== now.waiting) mismatches.push(`told ${JSON.stringify(last)}, slots ${JSON.stringify(now)}`);
+      return takesAll(attempt, options, 1);
+    };
+    const run = e.start();
+    await e.ended(run);
+    expect(e.stage(run)).toBe('Activate');
+    expect(mismatches).toEqual([]);
+    expect(e.told.at(-1)).toEqual({ active: 0, waiting: 0 });
   });
 
   it('fetches each bundle file once, however many APs need it and however many retries they make', async () => {

@@ -62,7 +62,15 @@ export class PredownloadRunner {
 
   /** A run of this engine: its deliveries go through the slots the configuration allows. */
   newRun(id: number, source: ImageSource, cache: ImageCache, parallelMode: boolean): UpgradeRun {
-    const run: UpgradeRun = new UpgradeRun(id, source, cache, parallelMode, this.deps.config.maxConcurrentPredownloads, (mac, ticket) => this.delivery.deliver(run, ticket.job, mac));
+    const run: UpgradeRun = new UpgradeRun(
+      id,
+      source,
+      cache,
+      parallelMode,
+      this.deps.config.maxConcurrentPredownloads,
+      (mac, ticket) => this.delivery.deliver(run, ticket.job, mac),
+      () => this.deps.notifier.upgradeChanged(),
+    );
     return run;
   }
 

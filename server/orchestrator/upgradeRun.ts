@@ -70,8 +70,10 @@ export class UpgradeRun {
     readonly parallelMode: boolean,
     maxConcurrentDeliveries: number,
     deliver: (mac: string, ticket: DeliveryTicket) => Promise<void>,
+    /** The slots' counts changed: the upgrade's view shows them (`Delivering to N AP(s) at once …`). */
+    deliveriesChanged: () => void = () => undefined,
   ) {
-    this.deliveries = new DeliveryQueue(maxConcurrentDeliveries, ({ mac, item }) => deliver(mac, item).finally(item.done));
+    this.deliveries = new DeliveryQueue(maxConcurrentDeliveries, ({ mac, item }) => deliver(mac, item).finally(item.done), deliveriesChanged);
     this.trustKnown = new Promise((resolve) => (this.settleTrust = resolve));
     this.abort.signal.addEventListener('abort', () => this.settleTrust());
   }
