@@ -28,7 +28,7 @@ async function main(): Promise<void> {
   const nextApp = next({ dev: false, dir: path.resolve(import.meta.dirname, '..'), hostname: config.host, port: config.port });
   await nextApp.prepare();
   const handle = nextApp.getRequestHandler();
-  const { leadership, leading, webPort } = await leadOrStandBy(config);
+  const { leadership, leading, standby } = await leadOrStandBy(config);
   const world = await SimulatedWorld.start(config);
 
   let routes: WebRoutes | null = null;
@@ -51,6 +51,8 @@ async function main(): Promise<void> {
   const https = await HttpsIdentity.start(web.https, identitySourceFor(config, instance.trust), { log: (line) => console.log(line) });
   // An admin who renewed EWC_TLS_CERT and EWC_TLS_KEY says so with SIGHUP (file changes are noticed too).
   process.on('SIGHUP', () => void https.reload('SIGHUP'));
+  // The standby's 503 ("its console is starting") answers until here: a page reloading meanwhile never meets a closed port.
+  const webPort = standby ? await standby.close() : config.port;
   const ports = await web.listen(config.host, webPort, config.https.port);
   const url = `http://${hostPort(config.host, ports.httpPort)}`;
   const httpsUrl = `https://${hostPort(config.host, ports.httpsPort)}`;
@@ -99,21 +101,23 @@ async function main(): Promise<void> {
 }
 
 /**
- * On PostgreSQL, waits for the leader lock with the web port answering 503 (standbyPage.ts); the port is
- * then closed and opened again by the console. On SQLite, leads at once.
+ * On PostgreSQL, waits for the leader lock with the web port answering 503 (standbyPage.ts), and keeps
+ * answering so while the console starts: `standby.close()` frees the port (and gives its number) just before
+ * the console listens there. On SQLite, leads at once.
  */
-async function leadOrStandBy(config: ConsoleConfig): Promise<{ leadership: NodeLeadership; leading: Leading; webPort: number }> {
+async function leadOrStandBy(config: ConsoleConfig): Promise<{ leadership: NodeLeadership; leading: Leading; standby: { close(): Promise<number> } | null }> {
   const leadership = new NodeLeadership(config);
-  if (!leadership.shared) return { leadership, leading: await leadership.lead(), webPort: config.port };
+  if (!leadership.shared) return { leadership, leading: await leadership.lead(), standby: null };
   const standby = await listenStandby(config.host, config.port, () => leadership.status, { configured: config.allowedHosts, listenHost: config.host });
   try {
     await leadership.join(`http://${hostPort(config.host, standby.port)}`);
     const leading = await leadership.lead((node) => console.log(node.describeStandby()));
     leadership.exitOnLoss();
     if (leading.takenOverFrom) console.log(`node ${leadership.name}: takes over from node ${leading.takenOverFrom}`);
-    return { leadership, leading, webPort: standby.port };
-  } finally {
+    return { leadership, leading, standby: { close: () => standby.close().then(() => standby.port) } };
+  } catch (error) {
     await standby.close();
+    throw error;
   }
 }
 

@@ -64,6 +64,9 @@ describe('console nodes on one database', () => {
     await terminateLockSessions(url);
     expect(await lost).toMatch(/^the connection holding the leader lock (failed|ended)/);
     expect(await taking).toEqual({ takenOverFrom: 'ewc-a' });
+    // Until its console listens, b's port says it leads and is starting, no longer that ewc-a leads.
+    expect(b.status.starting).toBe(true);
+    expect(standbySentence(b.status)).toBe('This console node (ewc-b) leads now: its console is starting, and this page becomes the console once it answers.');
     console.log(`took over ${Date.now() - endedAt} ms after the leader's session ended (EWC_LEADER_TIMEOUT_MS 1000)`);
 
     // The first node, started again, stands by behind the second.

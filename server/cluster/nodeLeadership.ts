@@ -30,6 +30,8 @@ export interface StandbyStatus {
   takeoverWithinS: number;
   /** How often this node asks for the lock, in whole seconds: what a client waits before asking again. */
   retryAfterS: number;
+  /** This node holds the lock now and its console is starting (the port still answers 503 until it listens). */
+  starting: boolean;
 }
 
 export interface Leading {
@@ -41,6 +43,7 @@ export class NodeLeadership {
   private lock: LeaderLock | null = null;
   private leaderSeen: ConsoleNodeRecord | null = null;
   private refresh: NodeJS.Timeout | null = null;
+  private starting = false;
   private readonly timings: ReturnType<typeof leadershipTimings>;
 
   /** Set by `join` on PostgreSQL; null on SQLite (one node, nothing to share). */
@@ -80,6 +83,7 @@ export class NodeLeadership {
       leader: this.leaderSeen?.name === this.name ? null : this.leaderSeen,
       takeoverWithinS: Math.ceil(this.config.node.leaderTimeoutMs / 1000),
       retryAfterS: Math.max(1, Math.ceil(this.timings.retryMs / 1000)),
+      starting: this.starting,
     };
   }
 
@@ -111,6 +115,7 @@ export class NodeLeadership {
     }
     const before = await consoleNodeRows.takeLead(store.db, this.name);
     this.leaderSeen = null;
+    this.starting = true;
     // The leader's row says it is alive; a standby reads who leads from it.
     this.refresh = setInterval(() => void consoleNodeRows.seen(store.db, this.name).catch(() => undefined), this.timings.heartbeatMs);
     this.refresh.unref();

@@ -13,6 +13,7 @@ import type { StandbyStatus } from './nodeLeadership';
  */
 export function standbySentence(status: StandbyStatus): string {
   const { node, leader, takeoverWithinS } = status;
+  if (status.starting) return `This console node (${node}) leads now: its console is starting, and this page becomes the console once it answers.`;
   if (!leader) return `This console node (${node}) is standing by: another node holds the leader lock. This node takes over within ${takeoverWithinS} s if it stops.`;
   const since = leader.leadingSince ? `since ${formatDateTimeWithZone(leader.leadingSince, { timeZone: 'UTC' })}, ` : '';
   return `This console node (${node}) is standing by: node ${leader.name} leads (${since}its console at ${leader.webUrl}). This node takes over within ${takeoverWithinS} s if ${leader.name} stops.`;
@@ -35,11 +36,12 @@ export function answerStandby(req: IncomingMessage, res: ServerResponse, status:
     res.end(JSON.stringify({ error: sentence }));
     return;
   }
+  const role = status.starting ? 'starting' : 'standing by';
   res.writeHead(503, { ...headers, 'content-type': 'text/html; charset=utf-8', 'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'" });
   res.end(
-    `<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><meta http-equiv="refresh" content="${status.retryAfterS}"><title>Console node ${escapeXml(status.node)}: standing by</title>` +
+    `<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><meta http-equiv="refresh" content="${status.retryAfterS}"><title>Console node ${escapeXml(status.node)}: ${role}</title>` +
       `<style>body{font-family:sans-serif;margin:3em;max-width:48em}</style></head>\n` +
-      `<body><h1>Console node ${escapeXml(status.node)}: standing by</h1><p>${escapeXml(sentence)}</p><p>This page reloads every ${status.retryAfterS} s.</p></body></html>\n`,
+      `<body><h1>Console node ${escapeXml(status.node)}: ${role}</h1><p>${escapeXml(sentence)}</p><p>This page reloads every ${status.retryAfterS} s.</p></body></html>\n`,
   );
 }
 
