@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../config';
@@ -10,12 +13,18 @@ import { standbySentence } from './standbyPage';
 const postgres = postgresServerForFile();
 
 const nodes: NodeLeadership[] = [];
+const dataDirs = new Map<string, string>();
 afterEach(async () => {
   for (const node of nodes.splice(0)) await node.stop();
+  for (const dir of dataDirs.values()) fs.rmSync(dir, { recursive: true, force: true });
+  dataDirs.clear();
 });
 
 async function join(url: string, name: string, webUrl: string): Promise<NodeLeadership> {
-  const config = loadConfig({ EWC_DATABASE_URL: url, EWC_SECRET_KEY: TEST_SECRET_KEY, EWC_NODE_NAME: name, EWC_LEADER_TIMEOUT_MS: '1000', EWC_DATA_DIR: '/nonexistent' });
+  // Each node its own data folder (kept across a node's restarts within a test).
+  const dataDir = dataDirs.get(name) ?? fs.mkdtempSync(path.join(os.tmpdir(), `ewc-${name}-`));
+  dataDirs.set(name, dataDir);
+  const config = loadConfig({ EWC_DATABASE_URL: url, EWC_SECRET_KEY: TEST_SECRET_KEY, EWC_NODE_NAME: name, EWC_LEADER_TIMEOUT_MS: '1000', EWC_DATA_DIR: dataDir });
   const node = new NodeLeadership(config);
   nodes.push(node);
   await node.join(webUrl);
@@ -43,6 +52,10 @@ describe('console nodes on one database', () => {
 
     const b = await join(url, 'ewc-b', 'http://127.0.0.1:3002');
     expect(b.describeStandby()).toBe('node ewc-b: standing by, node ewc-a leads');
+    // Standing by, b already holds what `npm run fleet` beside it reads: the CA and join token every node shares.
+    const pkiFile = (node: string, file: string) => fs.readFileSync(path.join(dataDirs.get(node)!, 'pki', file), 'utf8');
+    expect(pkiFile('ewc-b', 'ca.crt')).toBe(pkiFile('ewc-a', 'ca.crt'));
+    expect(pkiFile('ewc-b', 'fleet-join-token')).toBe(pkiFile('ewc-a', 'fleet-join-token'));
     expect(b.status).toMatchObject({ node: 'ewc-b', leader: { name: 'ewc-a', role: 'leader', apUrl: 'https://127.0.0.1:5247' }, takeoverWithinS: 1, retryAfterS: 1 });
     expect(standbySentence(b.status)).toMatch(
       /^This console node \(ewc-b\) is standing by: node ewc-a leads \(since \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC, its console at http:\/\/127\.0\.0\.1:3001\/administration\/software-management\/software-upgrade\)\. This node takes over within 1 s if ewc-a stops\.$/,

@@ -1,4 +1,7 @@
 import type { ConsoleConfig } from '../config';
+import { pkiDirOf } from '../pki/apTrust';
+import { loadSharedTrust } from '../pki/sharedTrust';
+import { loadSecretBox } from '../secrets/secretBox';
 import { consoleNodeRows, type ConsoleNodeRecord } from '../store/consoleNodeRepository';
 import { LeaderLock } from '../store/postgres/leaderLock';
 import { openStore, type Store } from '../store/store';
@@ -59,6 +62,9 @@ export class NodeLeadership {
     // Migrates too (under the migration lock), so a node newer than the leader can say it stands by.
     const store = await openStore(this.config.database);
     try {
+      // What `npm run fleet` beside this node reads (pki/ca.crt, pki/fleet-join-token, the vendor keys), written
+      // while it stands by too, from the trust every node shares (a key found in its folder joins it).
+      await loadSharedTrust(store.db, loadSecretBox(this.config.dataDir, this.config.secretKey).box, { pkiDir: pkiDirOf(this.config.dataDir), vendorKeyDir: this.config.vendorKeyDir });
       await consoleNodeRows.standingBy(store.db, { name: this.name, webUrl, startedAt: new Date().toISOString() });
       this.leaderSeen = await consoleNodeRows.leader(store.db);
     } catch (error) {
