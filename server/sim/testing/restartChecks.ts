@@ -28,6 +28,8 @@ export interface RestartChecks {
   /** Events logged more often than they happened (`text ×N`); empty when none. */
   duplicatedEvents: string[];
   resumedLines: string[];
+  /** `Controller node B took over upgrade N at stage S`: a standby node resumed the run of a leader that died. */
+  takeoverLines: string[];
   reusedImageLines: string[];
   gracefulStop: { exitCode: number | null; ms: number; logged: boolean };
 }
@@ -97,6 +99,7 @@ export async function checkAfterRestarts(input: CheckInput): Promise<RestartChec
     users: stopped.users,
     duplicatedEvents,
     resumedLines: texts.filter((text) => text.startsWith('Controller restarted: resuming upgrade')),
+    takeoverLines: texts.filter((text) => /^Controller node \S+ took over upgrade /.test(text)),
     reusedImageLines: texts.filter((text) => text.includes('reused from the image cache')),
     gracefulStop: { ...input.gracefulStop, logged: texts.some((text) => text.startsWith('Controller stopping: controller stopped by SIGTERM')) },
   };

@@ -16,6 +16,8 @@ import { freeTcpPort } from './freeTcpPort';
  * and the fleet as another (`npm run fleet`); the console is killed with SIGKILL (once with SIGTERM) at
  * random moments of fetch, delivery, verification and reload, and started again each time on the same
  * port and data folder. At the end the fleet must run the new image, byte-exact, each byte delivered once.
+ * With `twoNodes`, two nodes on one PostgreSQL database and a fleet listing both: each kill hits the leader,
+ * the standby takes over, the APs move to it, and the killed node starts again as the standby.
  */
 export type KillPhase = 'fetch' | 'delivery' | 'verification' | 'reload';
 
@@ -38,6 +40,11 @@ export interface FaultInjectionOptions {
   linkKbps: number;
   seed: number;
   log: (line: string) => void;
+  /**
+   * Two console nodes on this PostgreSQL database (`EWC_DATABASE_URL`, `EWC_SECRET_KEY`) instead of one on
+   * SQLite: each kill hits the leader, the standby takes over, and the killed node comes back as the standby.
+   */
+  twoNodes?: Record<string, string>;
 }
 
 export interface FaultInjectionReport extends RestartChecks {
@@ -126,52 +133,66 @@ export async function runRestartFaultInjection(options: FaultInjectionOptions): 
   const fleetDir = path.join(work, 'fleet');
   ensureDemoBundle(serverRoot, 'scaled');
   const tftpd = await startTftpdHpa({ root: serverRoot });
-  const port = await freeTcpPort();
-  const capwapPort = await freeTcpPort();
-  const url = `http://127.0.0.1:${port}`;
-  const env = {
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    EWC_DATA_DIR: dataDir,
-    EWC_DEMO: '0',
-    EWC_ADMIN_PASSWORD: 'fault-injection-admin',
-    // Lock-step TFTP with small blocks, so a fetch lasts long enough to be killed in.
-    EWC_TFTP_BLKSIZE: '512',
-    EWC_TFTP_WINDOWSIZE: '1',
-    EWC_RETRY_BASE_MS: '1000',
-    EWC_REJOIN_TIMEOUT_MS: '60000',
-    EWC_RESUME_WAIT_MS: '20000',
-    EWC_CAPWAP_PORT: String(capwapPort),
-    EWC_AP_AUTO_APPROVE: '1',
-    // The generated test bundle is not signed (signing is tested in server/imageSigning).
-    EWC_REQUIRE_SIGNED_IMAGES: '0',
+  const node = async (name: string, dataDir: string) => {
+    const port = await freeTcpPort();
+    const capwapPort = await freeTcpPort();
+    const env = {
+      ...(options.twoNodes ?? {}),
+      ...(options.twoNodes ? { EWC_NODE_NAME: name, EWC_LEADER_TIMEOUT_MS: '3000', EWC_CLI_PORT: String(await freeTcpPort()) } : {}),
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      EWC_DATA_DIR: dataDir,
+      EWC_DEMO: '0',
+      EWC_ADMIN_PASSWORD: 'fault-injection-admin',
+      // Lock-step TFTP with small blocks, so a fetch lasts long enough to be killed in.
+      EWC_TFTP_BLKSIZE: '512',
+      EWC_TFTP_WINDOWSIZE: '1',
+      EWC_RETRY_BASE_MS: '1000',
+      EWC_REJOIN_TIMEOUT_MS: '60000',
+      EWC_RESUME_WAIT_MS: '20000',
+      EWC_CAPWAP_PORT: String(capwapPort),
+      EWC_AP_AUTO_APPROVE: '1',
+      // The generated test bundle is not signed (signing is tested in server/imageSigning).
+      EWC_REQUIRE_SIGNED_IMAGES: '0',
+    };
+    return { name, dataDir, capwapPort, env, url: `http://127.0.0.1:${port}`, child: null as Child | null };
   };
+  const nodes = options.twoNodes ? [await node('A', path.join(work, 'node-a')), await node('B', path.join(work, 'node-b'))] : [await node('console', dataDir)];
+  let leader = nodes[0];
   const profile = { mode: 'TFTP', imageServer: '127.0.0.1', imagePath: DEMO_IMAGE_PATH, port: tftpd.port, parallelMode: false };
-  const state = async (): Promise<ConsoleState> => (await fetch(`${url}/test/state`)).json() as Promise<ConsoleState>;
-  const post = async (route: string, body?: unknown) => fetch(`${url}${route}`, { method: 'POST', body: body === undefined ? undefined : JSON.stringify(body) });
+  const state = async (): Promise<ConsoleState> => (await fetch(`${leader.url}/test/state`)).json() as Promise<ConsoleState>;
+  const post = async (route: string, body?: unknown) => fetch(`${leader.url}${route}`, { method: 'POST', body: body === undefined ? undefined : JSON.stringify(body) });
 
-  let consoleChild: Child | null = null;
   let fleet: Child | null = null;
-  const startConsole = async () => {
-    consoleChild = start(['server/sim/testing/consoleProcess.ts'], env);
-    await waitForOutput(consoleChild, 'console listening');
+  /** Starts a node's process; resolves once it leads, or (two nodes) once it leads or stands by. */
+  const startNode = async (which: (typeof nodes)[number]) => {
+    which.child = start(['server/sim/testing/consoleProcess.ts'], which.env);
+    const child = which.child;
+    await waitUntil(async () => child.output().includes('console listening') || (options.twoNodes !== undefined && child.output().includes('standing by')) || child.process.exitCode !== null, 60_000);
+    if (!child.output().includes('console listening') && !child.output().includes('standing by')) throw new Error(`${which.name} did not start:\n${child.output().slice(-3000)}`);
+  };
+  /** The node that leads once one does: after a kill, the standby that took over (or the killed one, back first). */
+  const leaderNow = async () => {
+    const found = await waitUntil(async () => nodes.some((n) => n.child?.output().includes('console listening') && n.child.process.exitCode === null && n.child.process.signalCode === null), 60_000);
+    if (!found) throw new Error('no node leads');
+    return nodes.find((n) => n.child?.output().includes('console listening') && n.child.process.exitCode === null && n.child.process.signalCode === null)!;
   };
   const killPoints: KillPoint[] = [];
   try {
-    await startConsole();
-    const pki = path.join(dataDir, 'pki');
-    const trustArgs = ['--ca', path.join(pki, 'ca.crt'), '--join-token-file', path.join(pki, JOIN_TOKEN_FILE), '--vendor-keys', path.join(dataDir, 'vendor-keys')];
-    fleet = start(
-      ['server/sim/ap/fleetCli.ts', '--controller', `https://127.0.0.1:${capwapPort}`, '--data-dir', fleetDir, '--link-kbps', String(options.linkKbps), '--reload-ms', '8000', ...trustArgs],
-      {},
-    );
+    for (const n of nodes) await startNode(n);
+    leader = await leaderNow();
+    const pki = path.join(leader.dataDir, 'pki');
+    const trustArgs = ['--ca', path.join(pki, 'ca.crt'), '--join-token-file', path.join(pki, JOIN_TOKEN_FILE), '--vendor-keys', path.join(leader.dataDir, 'vendor-keys')];
+    const controllers = nodes.map((n) => `https://127.0.0.1:${n.capwapPort}`).join(',');
+    fleet = start(['server/sim/ap/fleetCli.ts', '--controller', controllers, '--data-dir', fleetDir, '--link-kbps', String(options.linkKbps), '--reload-ms', '8000', ...trustArgs], {});
     await waitForOutput(fleet, 'APs joined');
     const started = await post('/test/download', profile);
     if (started.status !== 202) throw new Error(`Save & Download answered ${started.status}: ${await started.text()}`);
 
     const kill = async (phase: KillPhase, now: ConsoleState, justEnded = false) => {
       const signal = killPoints.length === 1 ? 'SIGTERM' : 'SIGKILL';
-      const child = consoleChild!;
+      const killed = leader;
+      const child = killed.child!;
       child.process.kill(signal);
       await exited(child);
       const point: KillPoint = { n: killPoints.length + 1, phase, signal, seen: `${justEnded ? `the ${phase} had just ended; ` : ''}${describe(now)}`, resumedAfterMs: null, resumedLine: null };
@@ -180,12 +201,14 @@ export async function runRestartFaultInjection(options: FaultInjectionOptions): 
       // The console stays away for a random moment, as a real restart would.
       await sleep(random() * 1000);
       const restartedAt = Date.now();
-      await startConsole();
+      // The killed node starts again: alone, it leads again; beside a standby, it stands by behind the one that took over.
+      await startNode(killed);
+      leader = await leaderNow();
       const restarted = await state();
       point.resumedLine =
         restarted.syslog
           .map((line) => line.text)
-          .filter((text) => text.startsWith('Controller restarted:'))
+          .filter((text) => text.startsWith('Controller restarted:') || text.startsWith('Controller node '))
           .at(-1) ?? null;
       // During Reload the next kill comes while the APs are still away: nothing is waited for.
       if (phase === 'reload') return;
@@ -242,10 +265,23 @@ export async function runRestartFaultInjection(options: FaultInjectionOptions): 
 
     // A graceful stop at the end: it must exit within its bound, with the last tick written.
     const stopping = Date.now();
-    consoleChild!.process.kill('SIGTERM');
-    const exitCode = await exited(consoleChild!);
+    leader.child!.process.kill('SIGTERM');
+    const exitCode = await exited(leader.child!);
     const stopMs = Date.now() - stopping;
-    const checks = await checkAfterRestarts({ dataDir, fleetDir, bundleDir: path.join(serverRoot, DEMO_IMAGE_PATH), profile, final: final.apImage, gracefulStop: { exitCode, ms: stopMs } });
+    // Two nodes: the standby would take over the ended run; it is stopped before the database is read.
+    for (const n of nodes.filter((n) => n !== leader)) {
+      n.child?.process.kill('SIGKILL');
+      if (n.child) await exited(n.child);
+    }
+    const checks = await checkAfterRestarts({
+      dataDir: leader.dataDir,
+      databaseUrl: options.twoNodes?.EWC_DATABASE_URL,
+      fleetDir,
+      bundleDir: path.join(serverRoot, DEMO_IMAGE_PATH),
+      profile,
+      final: final.apImage,
+      gracefulStop: { exitCode, ms: stopMs },
+    });
     return { ...checks, killPoints, finalStage: final.upgrade.stage };
   } finally {
     const stopChild = async (child: Child | null) => {
@@ -254,7 +290,7 @@ export async function runRestartFaultInjection(options: FaultInjectionOptions): 
       await Promise.race([exited(child), sleep(10_000)]);
       if (child.process.exitCode === null) child.process.kill('SIGKILL');
     };
-    await stopChild(consoleChild);
+    for (const n of nodes) await stopChild(n.child);
     await stopChild(fleet);
     await tftpd.stop();
     fs.rmSync(work, { recursive: true, force: true });
