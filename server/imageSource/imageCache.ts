@@ -23,10 +23,6 @@ export interface FetchReport {
   failed(error: ImageFetchError): void;
 }
 
-/**
- * The seam between image sources and AP sessions: each file is fetched from the
- * image server once per upgrade, and every AP of that image type is fed from here.
- */
 /** Where a console keeps the images it fetched: one folder per upgrade, under its data folder. */
 export function imageCacheRootOf(dataDir: string): string {
   return path.join(dataDir, 'image-cache');
@@ -36,6 +32,10 @@ export function imageCacheDirOf(dataDir: string, upgradeId: number): string {
   return path.join(imageCacheRootOf(dataDir), `upgrade-${upgradeId}`);
 }
 
+/**
+ * The seam between image sources and AP sessions: each file is fetched from the
+ * image server once per upgrade, and every AP of that image type is fed from here.
+ */
 export class ImageCache {
   private readonly inFlight = new Map<string, Promise<CachedImage>>();
 
