@@ -15,7 +15,8 @@ import { logIn, startConsole, type ConsoleProcess } from './consoleProcess';
 
 const UPGRADE_PAGE = '/administration/software-management/software-upgrade';
 const FLEET_APS = 6;
-// 400 kbit/s per AP: the scaled images (0.7 to 1.3 MB) take 13 to 26 s each, time enough to kill A mid-delivery.
+// 400 kbit/s per AP: the scaled images (0.7 to 1.3 MB) take 13 to 26 s each, time enough to kill A mid-delivery
+// (the run delivers one image type after the other, so the whole predownload takes about two minutes).
 const LINK_KBPS = 400;
 
 /** The status counters of the page, which together count every AP once. */
@@ -26,7 +27,7 @@ async function statusCounters(page: Page): Promise<{ total: number; sum: number;
   return { total, sum: counts.reduce((a, b) => a + b, 0), shown: Object.fromEntries(keys.map((key, i) => [key, counts[i]]).filter(([, n]) => n !== 0)) };
 }
 
-/** The progress of the AP furthest into its image among those receiving one, as its row's bar says. */
+/** The progress bars of the rows that say Predownloading, in percent. */
 async function deliveryPercents(page: Page): Promise<number[]> {
   return page.locator('tr[data-status="Predownloading"] td[data-col="percent"] [role="progressbar"]').evaluateAll((bars) => bars.map((bar) => Number(bar.getAttribute('aria-valuenow'))));
 }
@@ -64,7 +65,7 @@ test('a standby page left open keeps asking through a closed port, says nothing 
   }
 });
 
-// Issue 23's two-node test, as an engineer would live it: two console nodes on one PostgreSQL database,
+// The two-node failover as an engineer would live it: two console nodes on one PostgreSQL database,
 // A leading and B standing by, a fleet process whose APs list A then B as their controllers. A page opened
 // on B says B stands by for A; a predownload started on A's page is cut by a SIGKILL to A mid-delivery; the
 // same tab on B, left alone, becomes the console once B takes the leader lock and follows the run to the end.
@@ -199,6 +200,7 @@ test.describe('two console nodes on PostgreSQL: the leader killed mid-predownloa
     expect(counters.total).toBe(FLEET_APS);
     expect(counters.sum, JSON.stringify(counters.shown)).toBe(FLEET_APS);
     await onB.screenshot({ path: path.join('.test-results', 'several-nodes-completed-on-b.png'), fullPage: true });
+    // For whoever reads the screenshots: B's whole log as the page shows it, and B's output.
     fs.writeFileSync('.test-results/several-nodes-syslog.txt', (await onB.getByTestId('syslog-line').allTextContents()).join('\n') + '\n\n' + b.output());
     console.log(
       `A killed with APs at ${killedAt.join(', ')} %; B's console listening ${takeoverMs} ms later, its page showing the console ${pageMs} ms after the kill; ` +
