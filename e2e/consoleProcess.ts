@@ -9,10 +9,12 @@ export const ADMIN_PASSWORD = 'e2e-admin-password';
 
 export interface ConsoleProcess {
   url: string;
-  /** The same console on its HTTPS port. */
-  httpsUrl: string;
+  /** The same console on its HTTPS port (read once the console printed it: a standby node has none yet). */
+  readonly httpsUrl: string;
   dataDir: string;
   output: () => string;
+  /** Resolves once the console printed `text`; fails if it exits first or after `timeoutMs`. */
+  waitForOutput(text: string, timeoutMs?: number): Promise<void>;
   /** Sends a signal to the running console (SIGHUP: reload the HTTPS certificate). */
   signal(signal: NodeJS.Signals): void;
   /** Sends a signal to the console and resolves with its exit status once it has exited (the data folder stays). */
@@ -20,8 +22,12 @@ export interface ConsoleProcess {
   stop(): Promise<void>;
 }
 
-/** Starts the built console as `npm start` does, with its embedded demo, on free ports and a fresh data folder. */
-export async function startConsole(env: Record<string, string> = {}): Promise<ConsoleProcess> {
+/**
+ * Starts the built console as `npm start` does, with its embedded demo, on free ports and a fresh data folder.
+ * `env` overrides any of them. Returns once the console printed its fleet line (with or without a demo fleet),
+ * or `readyWhen` when given: a node standing by on PostgreSQL prints `standing by` and no fleet line until it leads.
+ */
+export async function startConsole(env: Record<string, string> = {}, options: { readyWhen?: string } = {}): Promise<ConsoleProcess> {
   const root = path.resolve(import.meta.dirname, '..');
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ewc-e2e-'));
   const port = await freeTcpPort();
@@ -53,19 +59,30 @@ export async function startConsole(env: Record<string, string> = {}): Promise<Co
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
-  while (!output.includes('simulated fleet') && !output.includes('no simulated fleet')) {
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`The console did not start:\n${output}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  // The HTTPS port is picked by the console itself (one port fewer chosen here and bound later by someone else).
-  const httpsPort = /HTTPS: https:\/\/127\.0\.0\.1:(\d+)\//.exec(output)?.[1];
-  if (!httpsPort) throw new Error(`The console printed no HTTPS URL:\n${output}`);
+  const waitForOutput = async (text: string, timeoutMs = 60_000): Promise<void> => {
+    const deadline = Date.now() + timeoutMs;
+    while (!output.includes(text)) {
+      if (child.exitCode !== null || child.signalCode !== null || Date.now() > deadline) throw new Error(`The console did not print "${text}":\n${output}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  };
+  // "simulated fleet" is in both fleet lines: "  simulated fleet: …" and "  no simulated fleet: …".
+  await waitForOutput(options.readyWhen ?? 'simulated fleet');
+  const https = () => {
+    // The HTTPS port is picked by the console itself (one port fewer chosen here and bound later by someone else).
+    const httpsPort = /HTTPS: https:\/\/127\.0\.0\.1:(\d+)\//.exec(output)?.[1];
+    if (!httpsPort) throw new Error(`The console printed no HTTPS URL:\n${output}`);
+    return `https://127.0.0.1:${httpsPort}`;
+  };
+  if (!options.readyWhen) https();
   return {
     url,
-    httpsUrl: `https://127.0.0.1:${httpsPort}`,
+    get httpsUrl() {
+      return https();
+    },
     dataDir,
     output: () => output,
+    waitForOutput,
     signal: (signal) => {
       child.kill(signal);
     },

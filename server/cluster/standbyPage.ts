@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { formatDateTimeWithZone } from '../../lib/dateTime';
@@ -8,8 +9,8 @@ import type { StandbyStatus } from './nodeLeadership';
 /**
  * What a standby node's web port answers, to every request: 503 with `Retry-After`, the truth in one
  * sentence (who leads, since when, where its console is, how soon this node takes over), as JSON to the
- * API and as a small page to a browser. The page reloads itself, so it becomes the console once this node
- * leads. No Next.js: a standby has no console to render, and the sentence is all there is to say.
+ * API and as a small page to a browser. The page becomes the console once this node leads (STANDBY_SCRIPT).
+ * No Next.js: a standby has no console to render, and the sentence is all there is to say.
  */
 export function standbySentence(status: StandbyStatus): string {
   const { node, leader, takeoverWithinS } = status;
@@ -37,13 +38,45 @@ export function answerStandby(req: IncomingMessage, res: ServerResponse, status:
     return;
   }
   const role = status.starting ? 'starting' : 'standing by';
-  res.writeHead(503, { ...headers, 'content-type': 'text/html; charset=utf-8', 'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'" });
+  res.writeHead(503, {
+    ...headers,
+    'content-type': 'text/html; charset=utf-8',
+    'content-security-policy': `default-src 'none'; style-src 'unsafe-inline'; script-src '${STANDBY_SCRIPT_HASH}'; connect-src 'self'`,
+  });
   res.end(
-    `<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><meta http-equiv="refresh" content="${status.retryAfterS}"><title>Console node ${escapeXml(status.node)}: ${role}</title>` +
-      `<style>body{font-family:sans-serif;margin:3em;max-width:48em}</style></head>\n` +
-      `<body><h1>Console node ${escapeXml(status.node)}: ${role}</h1><p>${escapeXml(sentence)}</p><p>This page reloads every ${status.retryAfterS} s.</p></body></html>\n`,
+    `<!doctype html>\n<html lang="en" data-retry-s="${status.retryAfterS}"><head><meta charset="utf-8"><noscript><meta http-equiv="refresh" content="${status.retryAfterS}"></noscript>` +
+      `<title>Console node ${escapeXml(status.node)}: ${role}</title><style>body{font-family:sans-serif;margin:3em;max-width:48em}</style><script>${STANDBY_SCRIPT}</script></head>\n` +
+      `<body><h1>Console node ${escapeXml(status.node)}: ${role}</h1><p>${escapeXml(sentence)}</p><p>This page asks again every ${status.retryAfterS} s and shows the console once this node leads.</p></body></html>\n`,
   );
 }
+
+/**
+ * Why a script rather than only a meta refresh: between the standby's port closing and the console listening
+ * on it (the takeover's start-up, a second or more) a reload meets a refused connection, and the browser's
+ * error page never reloads again: the tab an engineer left open would not become the console. The script
+ * asks the same URL again after Retry-After and reloads only once something other than the standby answers;
+ * while nothing answers it says so and keeps asking. Static, so that its hash can be the CSP's allowance.
+ */
+const STANDBY_SCRIPT = `(() => {
+  const every = Number(document.documentElement.dataset.retryS) * 1000;
+  const ask = () =>
+    fetch(location.href, { cache: 'no-store' })
+      .then((answer) => {
+        if (answer.status !== 503) return location.reload();
+        return answer.text().then((html) => {
+          document.body.replaceWith(new DOMParser().parseFromString(html, 'text/html').body);
+          setTimeout(ask, every);
+        });
+      })
+      .catch(() => {
+        const note = document.getElementById('no-answer') ?? document.body.appendChild(document.createElement('p'));
+        note.id = 'no-answer';
+        note.textContent = 'No answer from this console node at ' + new Date().toLocaleTimeString() + ' (its console may be starting, or the node stopped): asking again.';
+        setTimeout(ask, every);
+      });
+  setTimeout(ask, every);
+})();`;
+const STANDBY_SCRIPT_HASH = `sha256-${createHash('sha256').update(STANDBY_SCRIPT).digest('base64')}`;
 
 /** The API, socket.io, RESTCONF and metrics get JSON; anything else is a page a browser asked for. */
 function wantsPage(path: string): boolean {
