@@ -11,6 +11,11 @@ export type CapwapSocket = Socket<ApToControllerEvents, ControllerToApEvents>;
 // small enough that an AP never buffers more than 512 KiB it has not written.
 const BLOCK_BYTES = 64 * 1024;
 const WINDOW_BLOCKS = 8;
+/**
+ * How far an AP may hold beyond what it acknowledged: the blocks of one window it wrote but whose
+ * acknowledgements were lost with its link (or with the AP port's thread). Resuming there is no lie.
+ */
+export const UNACKNOWLEDGED_WINDOW_BYTES = WINDOW_BLOCKS * BLOCK_BYTES;
 export const ACK_TIMEOUT_MS = 30_000;
 
 /** Parses an AP's reply; one of the wrong shape ends the request with a line that says so. */
@@ -28,7 +33,10 @@ export type SendToAp = (send: (socket: CapwapSocket) => Promise<unknown>) => Pro
 
 export interface StreamOptions {
   signal: AbortSignal;
-  /** The furthest an AP may ask to resume: what this controller already sent it, or the image size. */
+  /**
+   * What the AP acknowledged of this image in earlier deliveries (or the image size when nothing was sent
+   * yet): it may ask to resume up to one unacknowledged window beyond it, never further.
+   */
   maxResumeOffset: number;
   /** Called with the bytes the AP acknowledged so far. */
   onAcknowledged: (bytes: number) => void;
@@ -43,7 +51,7 @@ export async function streamImage(send: SendToAp, offer: ImageOffer, filePath: s
   if (options.signal.aborted) throw new ApSessionError('Cancelled');
   const begin = parseReply(beginReplySchema, 'image begin', await send((s) => s.timeout(ACK_TIMEOUT_MS).emitWithAck('image:begin', offer)));
   if (!begin.ok) throw new ApSessionError(begin.message);
-  const resumeLimit = Math.min(options.maxResumeOffset, offer.size);
+  const resumeLimit = Math.min(options.maxResumeOffset + UNACKNOWLEDGED_WINDOW_BYTES, offer.size);
   if (begin.offset > resumeLimit) {
     throw new ApSessionError(`AP asked to resume at byte ${begin.offset}, beyond the ${resumeLimit} bytes it can hold of ${offer.fileName}`);
   }

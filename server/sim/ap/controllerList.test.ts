@@ -47,10 +47,24 @@ describe('an AP controller list', () => {
     expect(() => new ControllerList([A, A], 'AP AP-1: its controllers')).toThrow(`AP AP-1: its controllers: ${A} is listed twice: each controller once`);
   });
 
-  it('with one controller, tries it again and again', () => {
+  it('with one controller, tries it again and again and says nothing of moving: there is nowhere to move', () => {
     const list = new ControllerList([A]);
     expect(list.nextTry()).toEqual({ url: A, role: 'primary', line: null });
-    expect(list.nextTry()).toEqual({ url: A, role: 'primary', line: `Controller ${A} unreachable; trying primary ${A}` });
+    expect(list.nextTry()).toEqual({ url: A, role: 'primary', line: null });
+    expect(list.join()).toBeNull();
+    list.lost();
+    expect(list.nextTry()).toEqual({ url: A, role: 'primary', line: null });
+    expect(list.join()).toBeNull();
+  });
+
+  it('says where it joined only when it moved to get there', () => {
+    const list = new ControllerList([A, B]);
+    list.nextTry();
+    // The primary answered at the first try: nothing moved, nothing to say (a fleet's first join stays quiet).
+    expect(list.join()).toBeNull();
+    list.lost();
+    expect(list.nextTry().line).toBe(`Controller ${A} went away; trying primary ${A}`);
+    expect(list.join()).toBe(`Joined primary controller ${A}`);
   });
 
   it('after a reload the AP tries its primary first, without saying the controller went away', () => {

@@ -57,6 +57,8 @@ export class ControllerList {
   private joinedIndex: number | null = null;
   private lostIndex: number | null = null;
   private lastJoinedIndex: number | null = null;
+  /** A try since the last join said why the AP moves on: its join says where it ended. */
+  private moving = false;
 
   readonly urls: ControllerUrls;
 
@@ -77,6 +79,14 @@ export class ControllerList {
 
   /** The controller of the next try; the one joined while the AP is joined. */
   nextTry(): ControllerTry {
+    const next = this.pick();
+    // One controller: nowhere to move, so nothing to say beyond what an AP always said (it reconnects, as before lists).
+    if (this.urls.length === 1) return { ...next, line: null };
+    if (next.line !== null) this.moving = true;
+    return next;
+  }
+
+  private pick(): ControllerTry {
     if (this.joinedIndex !== null) return { ...this.entry(this.joinedIndex), line: null };
     let index = 0;
     let line: string | null = null;
@@ -91,10 +101,15 @@ export class ControllerList {
     return { ...this.entry(index), line };
   }
 
-  /** The last try answered: the AP joined it. Returns the line the AP logs. */
-  join(): string {
+  /**
+   * The last try answered: the AP joined it. Returns the line the AP logs when it moved to get there (a
+   * controller unreachable or gone); null for a join at the first try, which moved nowhere.
+   */
+  join(): string | null {
     this.joinedIndex = this.tried ?? 0;
     this.lastJoinedIndex = this.joinedIndex;
+    if (!this.moving) return null;
+    this.moving = false;
     const { url, role } = this.entry(this.joinedIndex);
     return `Joined ${role} controller ${url}`;
   }
@@ -111,6 +126,7 @@ export class ControllerList {
     this.joinedIndex = null;
     this.lostIndex = null;
     this.tried = null;
+    this.moving = false;
   }
 
   private entry(index: number): { url: string; role: ControllerRole } {
