@@ -136,7 +136,7 @@ describe('syslog to Debian rsyslog', () => {
       expect(dropLine.severity).toBe('warning');
       const unreachable = receivedLines.find((line) => line!.facility === 'SYS-4-LOGGINGHOST_FAIL')!;
       expect(unreachable.text).toMatch(
-        new RegExp(`^Logging to host 127\\.0\\.0\\.1 \\(${transport} port ${port}\\) failed: (Connection refused|Connection closed); up to ${QUEUE_LINES} lines wait for it`),
+        new RegExp(`^Logging to host 127\\.0\\.0\\.1 \\(${transport} port ${port}\\) failed: (Connection refused|Connection closed|Connection reset); up to ${QUEUE_LINES} lines wait for it`),
       );
 
       // What is missing is what the console said it dropped, and over UDP the one datagram that found the port closed.
