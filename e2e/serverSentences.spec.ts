@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { IntlMessageFormat } from 'intl-messageformat';
 import { expect, test, type Browser, type Page } from '@playwright/test';
-import ssh2 from 'ssh2';
+import { ed25519PublicKeyLine } from '../server/sim/testing/sshPublicKey';
 import { ADMIN_PASSWORD, startConsole, type ConsoleProcess } from './consoleProcess';
 
 const IMAGE_PATH = '/EWC/17_12_1_5';
@@ -182,7 +182,7 @@ test.describe("The server's sentences and the account's language", () => {
     const es = catalogue('es');
     await page.getByRole('link', { name: es.nav.userAdministration }).click();
     const form = page.getByRole('form', { name: es.sshKeys.addForm });
-    const publicKey = ssh2.utils.generateKeyPairSync('ed25519', { comment: 'noc@laptop' }).public;
+    const publicKey = ed25519PublicKeyLine('noc@laptop');
     for (const attempt of [1, 2]) {
       await form.getByLabel(es.sshKeys.publicKey, { exact: true }).fill(publicKey);
       await form.getByRole('button', { name: es.sshKeys.addKey }).click();

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import ssh2 from 'ssh2';
+import { ed25519PublicKeyLine } from '../sim/testing/sshPublicKey';
 import { describe, expect, it } from 'vitest';
 import { imageDownloadProfileInputSchema } from '../../lib/imageDownloadProfile';
 import { HostnameStore } from '../cli/hostname';
@@ -75,7 +75,7 @@ describe.each(ENGINES)('the repositories (%s)', (engine) => {
     expect(await users.setLocale(db, 'nobody', 'fr')).toBe(false);
     await sessionRows.insert(db, { idHash: 'session-1', username: 'operator', createdMs: 1_700_000_000_000, lastSeenMs: 1_700_000_000_000 });
     expect(await sessionRows.slide(db, 'session-1', 1_700_000_060_000, 1_600_000_000_000, 1_600_000_000_000)).toMatchObject({ lastSeenMs: 1_700_000_060_000 });
-    const key = parsePublicKeyLine(ssh2.utils.generateKeyPairSync('ed25519', { comment: 'noc@laptop' }).public);
+    const key = parsePublicKeyLine(ed25519PublicKeyLine('noc@laptop'));
     if (!key.ok) throw new Error('test key');
     const keys = new SshKeys(db);
     expect(await keys.add('Operator', key.key, key.blob)).toMatchObject({ keyType: 'ssh-ed25519', comment: 'noc@laptop' });

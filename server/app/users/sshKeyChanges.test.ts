@@ -1,4 +1,4 @@
-import ssh2 from 'ssh2';
+import { ed25519PublicKeyLine } from '../../sim/testing/sshPublicKey';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SshKeys } from '../../accounts/sshKeys';
 import { openTestStore } from '../../sim/testing/testStores';
@@ -8,7 +8,7 @@ import { AuditLog } from '../audit/auditLog';
 import { addSshKey, removeSshKey, type SshKeyDeps } from './sshKeyChanges';
 
 const ADMIN: Actor = { username: 'admin', role: 'admin', sourceAddress: '127.0.0.1', via: 'api' };
-const publicKey = () => ssh2.utils.generateKeyPairSync('ed25519', { comment: 'noc@laptop' }).public;
+const publicKey = () => ed25519PublicKeyLine('noc@laptop');
 
 let opened: Awaited<ReturnType<typeof openTestStore>>;
 let deps: SshKeyDeps;
