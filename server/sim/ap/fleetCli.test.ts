@@ -141,6 +141,10 @@ describe('npm run fleet', () => {
       );
       const lines = (harness.instance.api.getSyslog().body as { text: string }[]).map((line) => line.text);
       expect(lines.some((line) => line.endsWith(`${DEMO_FLEET[2].name}: Joined secondary controller ${harness!.capwapUrl}`))).toBe(true);
+      // SIGTERM, which the tsx wrapper passes on: a SIGKILL to the wrapper alone would leave the fleet running.
+      const exited = new Promise<number | null>((resolve) => fleet.once('exit', resolve));
+      fleet.kill('SIGTERM');
+      expect(await exited).toBe(0);
     } finally {
       fleet.kill('SIGKILL');
       fs.rmSync(storage, { recursive: true, force: true });
