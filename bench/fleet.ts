@@ -14,6 +14,7 @@ import { freeTcpPort } from '../server/sim/testing/freeTcpPort';
 import { sha256File, startTftpdHpa } from '../server/sim/testing/tftpdHpa';
 import { startUdpRelay } from '../server/sim/testing/udpRelay';
 import { apStorageDir } from '../server/sim/ap/apStorage';
+import { cpuSeconds, machineBusySeconds, processTree, threadCpuSeconds } from './processCpu';
 
 // The console under a large fleet, on loopback against tftpd-hpa: for each fleet size, join time,
 // predownload time and rate, bytes read from the image server, peak RSS, event-loop delay inside
@@ -64,6 +65,49 @@ interface Row {
   screenLagP50: number | null;
   screenLagMax: number | null;
   digestsOk: number;
+  /** Event-loop delay while the fleet enrolled and joined (the goals are for the predownload). */
+  joinLoop: RuntimeStats['eventLoopDelayMs'];
+  cpu: { join: CpuShare; predownload: CpuShare };
+}
+
+/** Cores used on average during a phase, by whom: more than the machine's cores in sum means everyone waited. */
+interface CpuShare {
+  consoleMain: number;
+  consoleOther: number;
+  fleet: number;
+  /** Everything else busy on the machine: the browser, the bench, tftpd-hpa, the kernel. */
+  rest: number;
+}
+
+interface CpuMark {
+  at: number;
+  consoleMain: number;
+  consoleAll: number;
+  fleet: number;
+  machine: number;
+}
+
+function cpuMark(consolePid: number, fleetPid: number | undefined): CpuMark {
+  return {
+    at: Date.now(),
+    consoleMain: threadCpuSeconds(consolePid, consolePid),
+    consoleAll: cpuSeconds([consolePid]),
+    fleet: fleetPid === undefined ? 0 : cpuSeconds(processTree(fleetPid)),
+    machine: machineBusySeconds(),
+  };
+}
+
+function cpuShare(from: CpuMark, to: CpuMark): CpuShare {
+  const seconds = (to.at - from.at) / 1000;
+  const consoleAll = to.consoleAll - from.consoleAll;
+  const consoleMain = to.consoleMain - from.consoleMain;
+  const fleet = to.fleet - from.fleet;
+  return {
+    consoleMain: consoleMain / seconds,
+    consoleOther: (consoleAll - consoleMain) / seconds,
+    fleet: fleet / seconds,
+    rest: Math.max(0, to.machine - from.machine - consoleAll - fleet) / seconds,
+  };
 }
 
 const percentile = (values: number[], p: number) => {
@@ -197,16 +241,21 @@ async function runSize(aps: number, mode: Mode, bundleRoot: string, tftpPort: nu
     const api = new Api(url);
     await api.login();
 
+    // The join phase's own event-loop figures, start-up excluded.
+    await api.json('POST', '/api/diagnostics/reset');
     const joinStart = Date.now();
+    const joinCpuStart = cpuMark(consoleProcess.child.pid!, undefined);
     const pki = path.join(dataDir, 'pki');
     const trust = ['--ca', path.join(pki, 'ca.crt'), '--join-token-file', path.join(pki, JOIN_TOKEN_FILE), '--vendor-keys', path.join(dataDir, 'vendor-keys')];
     const capwapUrl = `https://127.0.0.1:${capwapPort}`;
     fleetProcess = start(['server/sim/ap/fleetCli.ts', '--controller', capwapUrl, '--count', String(aps), '--digest-only', '--data-dir', path.join(dataDir, 'fleet'), ...trust], {});
     await waitForOutput(fleetProcess.child, fleetProcess.output, ` ${aps} APs joined`.slice(1), 600_000);
     const joinS = (Date.now() - joinStart) / 1000;
+    const joinCpu = cpuShare(joinCpuStart, cpuMark(consoleProcess.child.pid!, fleetProcess.child.pid));
 
     watcher = values['no-browser'] ? null : await watchCounter(url);
-    await api.json('POST', '/api/diagnostics/reset');
+    const joinStats = await api.json<RuntimeStats>('POST', '/api/diagnostics/reset');
+    const predownloadCpuStart = cpuMark(consoleProcess.child.pid!, fleetProcess.child.pid);
     const apiSamples: number[] = [];
     const apiSeen: Array<[number, number]> = [];
     const predownloadStart = Date.now();
@@ -223,6 +272,7 @@ async function runSize(aps: number, mode: Mode, bundleRoot: string, tftpPort: nu
       await new Promise((resolve) => setTimeout(resolve, POLL_MS));
     }
     const predownloadS = (Date.now() - predownloadStart) / 1000;
+    const predownloadCpu = cpuShare(predownloadCpuStart, cpuMark(consoleProcess.child.pid!, fleetProcess.child.pid));
     if (upgrade.stage !== 'Activate') throw new Error(`${aps} APs: the predownload ended ${upgrade.stage}: ${upgrade.message}`);
     const stats = await api.json<RuntimeStats>('GET', '/api/diagnostics');
 
@@ -262,6 +312,8 @@ async function runSize(aps: number, mode: Mode, bundleRoot: string, tftpPort: nu
       screenLagP50: watcher ? percentile(screenLags, 50) : null,
       screenLagMax: watcher ? Math.max(...screenLags) : null,
       digestsOk,
+      joinLoop: joinStats.eventLoopDelayMs,
+      cpu: { join: joinCpu, predownload: predownloadCpu },
     };
   } finally {
     await watcher?.close();
@@ -306,6 +358,7 @@ async function main(): Promise<void> {
     );
   }
   if (modes.length > 1) compareModes(rows);
+  describeCpu(rows);
   const misses: string[] = [];
   for (const r of rows) {
     // Each mode against its own first size: the per-AP goal is about how a mode scales.
@@ -320,6 +373,22 @@ async function main(): Promise<void> {
     if (r.digestsOk !== r.aps) misses.push(`${at}: ${r.aps - r.digestsOk} AP(s) without a verified image`);
   }
   console.log(misses.length === 0 ? '\nEvery row meets the goals.' : `\nMissed goals:\n${misses.map((m) => `- ${m}`).join('\n')}`);
+}
+
+/** Where the machine's cores went in each phase, and the console's event loop while the fleet joined. */
+function describeCpu(rows: Row[]): void {
+  console.log(`\nWhere the CPU went: cores used on average (this machine has ${os.cpus().length}; a sum above that means every process waited for a core)\n`);
+  console.log('| APs | AP port | phase | console main thread | console other threads | simulated fleet | rest (browser, bench, tftpd, kernel) | sum | loop p99/max (ms) |');
+  console.log('|---|---|---|---|---|---|---|---|---|');
+  for (const r of rows) {
+    for (const phase of ['join', 'predownload'] as const) {
+      const c = r.cpu[phase];
+      const loop = phase === 'join' ? r.joinLoop : r.loop;
+      console.log(
+        `| ${r.aps} | ${r.mode} | ${phase} | ${fmt(c.consoleMain, 2)} | ${fmt(c.consoleOther, 2)} | ${fmt(c.fleet, 2)} | ${fmt(c.rest, 2)} | ${fmt(c.consoleMain + c.consoleOther + c.fleet + c.rest, 2)} | ${loop.p99}/${loop.max} |`,
+      );
+    }
+  }
 }
 
 /** Worker against in-loop at each size, measured in the same run on the same machine: their ratio means more than either figure on a shared machine. */

@@ -7,7 +7,7 @@ import type { EventLine } from '../store/eventLog';
 import { apAuthorizationRows, type ApAuthorizationRecord } from '../store/apAuthorizationRepository';
 import { afterCommit, type Executor } from '../store/store';
 import { hashToken, loadOrCreateJoinToken, newToken, sameToken } from './joinToken';
-import { CertificateRequestError, LocalCa } from './localCa';
+import { CertificateRequestError, LocalCa, type CheckedRequest } from './localCa';
 import type { SharedTrustMaterial } from './sharedTrust';
 
 export interface ApTrustOptions {
@@ -83,8 +83,9 @@ export class ApTrust {
     if (!parsed.success) return { status: 400, body: { error: 'Invalid enrolment request', issues: toFieldIssues(parsed.error) } };
     const { mac, token, csr } = parsed.data;
     // The CSR is checked before a one-time token is spent on it.
+    let request: CheckedRequest;
     try {
-      await LocalCa.readRequest(csr);
+      request = await LocalCa.readRequest(csr);
     } catch (error) {
       if (error instanceof CertificateRequestError) return this.refuse(400, mac, sourceAddress, error.message);
       throw error;
@@ -105,7 +106,7 @@ export class ApTrust {
     } else {
       return this.refuse(401, mac, sourceAddress, 'unknown, used or expired token');
     }
-    const issued = await (await this.requireCa()).issueApCertificate(mac, csr);
+    const issued = await (await this.requireCa()).issueApCertificate(mac, request);
     const now = new Date().toISOString();
     const saved = await apAuthorizationRows.saveEnrolment(
       this.db,

@@ -142,6 +142,9 @@ export async function createCaMaterial(): Promise<CaMaterial> {
   return { keyPem: await privateKeyToPem(keys.privateKey), certPem: caCert.toString('pem') };
 }
 
+/** A CSR that `LocalCa.readRequest` parsed and checked: a PEM PKCS#10 request, a strong key, a signature that verifies. */
+export type CheckedRequest = x509.Pkcs10CertificateRequest & { readonly __checked: unique symbol };
+
 /**
  * The console's own certificate authority, like the locally significant certificates a
  * Cisco controller's site CA issues: it certifies the controller's AP port and one
@@ -189,7 +192,7 @@ export class LocalCa {
   }
 
   /** The CSR, parsed, once its signature proves the AP holds the key; throws a CertificateRequestError otherwise. */
-  static async readRequest(csrPem: string): Promise<x509.Pkcs10CertificateRequest> {
+  static async readRequest(csrPem: string): Promise<CheckedRequest> {
     let csr: x509.Pkcs10CertificateRequest;
     try {
       csr = new x509.Pkcs10CertificateRequest(csrPem);
@@ -199,12 +202,14 @@ export class LocalCa {
     const weak = requestKeyProblem(csr.publicKey.rawData);
     if (weak) throw new CertificateRequestError(weak);
     if (!(await csr.verify().catch(() => false))) throw new CertificateRequestError('the certificate request signature does not verify');
-    return csr;
+    return csr as CheckedRequest;
   }
 
   /** A client certificate for the AP with this MAC, for the public key of a CSR the AP signed (proof it holds the key). */
-  async issueApCertificate(mac: string, csrPem: string): Promise<IssuedCertificate> {
-    const csr = await LocalCa.readRequest(csrPem);
+  async issueApCertificate(mac: string, request: string | CheckedRequest): Promise<IssuedCertificate> {
+    // A request the caller already read and checked is not parsed and verified again: with thousands of
+    // APs enrolling at once, that work on the console's thread is what pages and the API wait behind.
+    const csr = typeof request === 'string' ? await LocalCa.readRequest(request) : request;
     const cert = await x509.X509CertificateGenerator.create({
       serialNumber: newSerial(),
       subject: `CN=${mac}`,
