@@ -24,12 +24,19 @@ export interface ApImageRow {
   controllerBackupImage: string | null;
   predownloadStatus: PredownloadStatus;
   predownloadVersion: string | null;
-  /** Percent of the AP image the AP acknowledged, 0-100. */
+  /** Percent of the AP image the AP acknowledged (or, while `waitsToResume`, said it holds), 0-100. */
   percent: number;
   etaSeconds: number | null;
+  /**
+   * The AP holds `percent` of the AP image from a transfer that a controller restart (or another node's takeover)
+   * interrupted, and its delivery has not restarted yet: it waits for the image, a delivery slot or its turn.
+   */
+  waitsToResume: boolean;
   /** For the AP that hosts the controller: the controller image, else null (NA). */
   controllerPercent: number | null;
   controllerEtaSeconds: number | null;
+  /** `waitsToResume` of the controller image (false on the APs that do not host the controller). */
+  controllerWaitsToResume: boolean;
   retryCount: number;
   /** ISO time of the next retry, or null. */
   nextRetryTime: string | null;

@@ -15,6 +15,18 @@ export const CAPWAP_NAMESPACE = '/capwap';
 /** The enrolment route on the AP port (`EWC_CAPWAP_PORT`): an AP trades a token and a CSR for a certificate bound to its MAC. */
 export const ENROL_PATH = '/enrol';
 
+/**
+ * An image the AP holds, as far as it got: the whole of one it verified and staged, or the bytes of one whose
+ * transfer was interrupted (the link dropped, the controller restarted). Offered the same image (its SHA-256),
+ * the AP resumes there.
+ */
+export const heldImageSchema = z.object({
+  kind: z.enum(['ap', 'controller']),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  bytes: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+});
+export type HeldImage = z.output<typeof heldImageSchema>;
+
 /** What an AP says about itself when it joins (the socket.io handshake `auth`); every string is checked, the MAC normalised. */
 export const apJoinInfoSchema = z.object({
   name: apString(64),
@@ -36,6 +48,8 @@ export const apJoinInfoSchema = z.object({
   siteTag: apString(64).optional(),
   /** MACs of neighbouring APs (clients roam between them). */
   neighbors: z.array(macSchema).max(64).optional(),
+  /** What it holds of the images it was given (a partial and a staged one of each kind at most): a resumed run shows it until the delivery restarts. */
+  heldImages: z.array(heldImageSchema).max(4).optional(),
 });
 export type ApJoinInfo = z.output<typeof apJoinInfoSchema>;
 

@@ -16,7 +16,8 @@ export const PREDOWNLOAD_TRANSITIONS: Record<PredownloadStatus, readonly Predown
   // NotSupported: the image source turned out to have no image for this AP's type (a catalog release without it).
   // Reloading: a download at join ends with the AP booting the image it received.
   Downloading: ['Predownloading', 'Failed', 'Aborted', 'NotSupported', 'Reloading'],
-  Predownloading: ['Complete', 'Failed', 'Aborted'],
+  // Downloading: a controller restarted (or a node that took over) has no transfer under way; the AP waits for its delivery to restart.
+  Predownloading: ['Complete', 'Failed', 'Aborted', 'Downloading'],
   // Failed goes back to Initiated when its retry time comes.
   Failed: ['Initiated', 'Aborted', 'NotSupported'],
   Complete: ['Reloading', 'Initiated', 'NotSupported', 'Aborted'],

@@ -17,12 +17,25 @@ function progressTone(row: ApImageRow, percent: number): 'info' | 'success' | 'd
   return percent >= 100 ? 'success' : 'info';
 }
 
+type Translate = ReturnType<typeof useTranslations<'apTable'>>;
+
+/**
+ * An image an interrupted transfer left the AP holding in part (a controller restart, a takeover): the bar stands at
+ * what the AP holds, and says that it waits to resume there (and its place in line when it waits for a slot).
+ */
+function resumeWaitingBar(t: Translate, row: ApImageRow, percent: number, label: string) {
+  const words = row.queuePosition !== null ? t('resumeQueued', { percent: Math.round(percent), position: row.queuePosition }) : t('resumeWaiting', { percent: Math.round(percent) });
+  return (
+    <span data-testid="ap-resume-waiting">
+      <ProgressBar value={percent} label={label} text={words} />
+    </span>
+  );
+}
+
 /** `17.9.4.27 / NA` or `17.9.4.27 /17.09.04a.0.6`, the EWC's AP/Controller pair; it may break after the AP's version on a narrow screen. */
 function imagePair(apImage: string, controllerImage: string | null) {
   return <span className="ap-image-pair">{imagePairText(apImage, controllerImage)}</span>;
 }
-
-type Translate = ReturnType<typeof useTranslations<'apTable'>>;
 
 // <wbr /> lets the seed's titles, which have long words, break where a reader would.
 const wbr = () => <wbr />;
@@ -80,6 +93,8 @@ function apImageColumns(t: Translate, approvalAsked: boolean): readonly TableCol
           <span className="ap-queued" data-testid="ap-held">
             {t('heldForTrust')}
           </span>
+        ) : row.waitsToResume ? (
+          resumeWaitingBar(t, row, row.percent, t('apImageProgress', { name: row.name }))
         ) : row.queuePosition !== null ? (
           <span className="ap-queued" data-testid="ap-queued">
             {t('queued', { position: row.queuePosition })}
@@ -95,6 +110,7 @@ function apImageColumns(t: Translate, approvalAsked: boolean): readonly TableCol
       render: (row) => {
         if (!row.hostsController) return 'NA';
         const percent = row.controllerPercent ?? 0;
+        if (row.controllerWaitsToResume) return resumeWaitingBar(t, row, percent, t('controllerImageProgress', { name: row.name }));
         return <ProgressBar value={percent} label={t('controllerImageProgress', { name: row.name })} text={formatEtaPercent(row.controllerEtaSeconds, percent)} tone={progressTone(row, percent)} />;
       },
     },

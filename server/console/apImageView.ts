@@ -1,6 +1,6 @@
 import { AP_IMAGE_ROLE, summarizeApImage, type ApImageReport, type ApImageRow, type ApImageSummary } from '../../lib/apImage';
 import { apImageFilter, compareApImageRows, parseSort, type ApImageQuery } from '../../lib/apImageQuery';
-import type { PredownloadStatus } from '../../lib/predownloadStatus';
+import { PREDOWNLOAD_ACTIVE, type PredownloadStatus } from '../../lib/predownloadStatus';
 import type { AccessPointRecord } from '../fleet/accessPoint';
 import type { FleetReader } from '../fleet/fleetProjection';
 import type { TransferProgress } from '../orchestrator/transferProgress';
@@ -21,6 +21,8 @@ export function toApImageRow(ap: AccessPointRecord, sources: ApImageViewSources,
   const apProgress = sources.progress.figures(ap.mac, 'ap');
   const controllerProgress = ap.hostsController ? sources.progress.figures(ap.mac, 'controller') : null;
   const done = ap.predownloadStatus === 'Complete' || ap.predownloadStatus === 'Reloading' || ap.predownloadStatus === 'Joined';
+  // Only an AP with a transfer still owed waits to resume one.
+  const active = PREDOWNLOAD_ACTIVE.has(ap.predownloadStatus);
   return {
     name: ap.name,
     mac: ap.mac,
@@ -36,8 +38,10 @@ export function toApImageRow(ap: AccessPointRecord, sources: ApImageViewSources,
     predownloadVersion: ap.predownloadVersion,
     percent: done ? 100 : (apProgress?.percent ?? 0),
     etaSeconds: done ? 0 : (apProgress?.etaSeconds ?? null),
+    waitsToResume: active && (apProgress?.waitsToResume ?? false),
     controllerPercent: ap.hostsController ? (done ? 100 : (controllerProgress?.percent ?? 0)) : null,
     controllerEtaSeconds: ap.hostsController ? (done ? 0 : (controllerProgress?.etaSeconds ?? null)) : null,
+    controllerWaitsToResume: active && (controllerProgress?.waitsToResume ?? false),
     retryCount: ap.retryCount,
     nextRetryTime: ap.nextRetryTime,
     method: ap.method,

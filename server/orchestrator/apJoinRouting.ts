@@ -40,9 +40,11 @@ export class ApJoinRouting {
       if (back?.predownloadStatus !== 'Joined') return;
       ap = back;
     }
+    const run = deps.run();
+    // An AP of the run back after a controller restart or a takeover: its row shows what it holds until its delivery restarts.
+    if (run && session.info.heldImages) deps.runner.delivery.joinedHolding(run, ap.mac, session.info.heldImages);
     // Restart hook: while a resumed run waits for its APs to rejoin, it enrols nobody yet.
     if (deps.recovery.apJoined(ap.mac)) return;
-    const run = deps.run();
     const latest = deps.upgrades.latest();
     // APs that join during a predownload take part in it, as the profile promises to APs that join later;
     // one that joins before the run enrolled its APs (at Initiate) is enrolled with them.

@@ -1,4 +1,4 @@
-import type { ImageVerification } from '../../lib/capwapEvents';
+import type { HeldImage, ImageVerification } from '../../lib/capwapEvents';
 import { PREDOWNLOAD_ACTIVE, canTransition, planRetry, retryNote } from '../../lib/predownloadStatus';
 import { ApSessionError } from '../capwap/apSession';
 import { checkCachedImage, type SigningGate } from '../imageSource/bundleSignature';
@@ -119,12 +119,34 @@ export class PredownloadDelivery {
     this.hooks.checkStage(run);
   }
 
+  /**
+   * An AP of the run joined again saying what it holds. Of an image it still needs, the part it holds (that image's
+   * SHA-256, as the run recorded it) shows on its row until its delivery restarts: after a controller restart or a
+   * takeover it waits for the image, a slot or the other APs, and resumes from exactly there.
+   */
+  joinedHolding(run: UpgradeRun, mac: string, held: readonly HeldImage[]): void {
+    const ap = this.deps.aps.get(mac);
+    if (!ap || run.cancelled || ap.upgradeId !== run.id || !PREDOWNLOAD_ACTIVE.has(ap.predownloadStatus)) return;
+    let shown = false;
+    for (const kind of run.pending.get(mac) ?? []) {
+      const job = run.jobFor(kind, ap.imageType);
+      const image = job?.image ?? job?.recorded;
+      const holds = image && held.find((h) => h.kind === kind && h.sha256 === image.sha256 && h.bytes > 0 && h.bytes <= image.size);
+      if (!image || !holds) continue;
+      this.deps.progress.heldAtJoin(mac, kind, holds.bytes, image.size);
+      shown = true;
+    }
+    if (shown) this.deps.notifier.apChanged(mac);
+  }
+
   notSupported(run: UpgradeRun, mac: string, reason: string): void {
     const ap = this.deps.aps.get(mac);
     if (!ap || !PREDOWNLOAD_ACTIVE.has(ap.predownloadStatus)) return;
     // The AP hosting the controller may already be receiving the controller image: then it cannot complete, it fails.
     if (!canTransition(ap.predownloadStatus, 'NotSupported')) return this.failAp(run, mac, reason, false);
     this.deps.transitions.move(mac, ap.predownloadStatus, 'NotSupported', { lastError: reason }, syslogText.apEvent(ap, `Image type ${ap.imageType} not supported: ${reason}`, 'warning'));
+    // What it held of an image of a resumed run no longer shows: that image will not reach it.
+    this.deps.progress.clear(mac);
     run.pending.delete(mac);
   }
 

@@ -119,10 +119,16 @@ export class RunRecovery {
     const run = this.hooks.newRun(latest.id, source, new ImageCache(imageCacheDirOf(this.deps.config.dataDir, latest.id), source), persisted.profile.parallelMode);
     run.targetVersion = latest.targetVersion;
     run.targetControllerVersion = latest.targetControllerVersion;
-    for (const job of persisted.jobs) run.jobs.push({ fileName: job.fileName, kind: job.kind, imageType: job.imageType, image: null, macs: new Set() });
+    for (const job of persisted.jobs) {
+      const recorded = job.sha256 !== null && job.size !== null ? { size: job.size, sha256: job.sha256 } : undefined;
+      run.jobs.push({ fileName: job.fileName, kind: job.kind, imageType: job.imageType, image: null, recorded, macs: new Set() });
+    }
 
     const owed = [...this.deps.aps.reader.values()].filter((ap) => owedSomething(ap, run.id));
     for (const ap of owed) {
+      // Nothing reaches an AP that was receiving until its delivery restarts: it waits (for the image, a slot, its
+      // rejoin) as a queued AP does, and its row says so, with what it holds once it joins again and says.
+      if (ap.predownloadStatus === 'Predownloading') this.deps.transitions.move(ap.mac, 'Predownloading', 'Downloading');
       // Written in the tick of the AP's enrolment, so it is there; if not, the AP needs what enrolment gives it.
       const kinds = persisted.pending.get(ap.mac) ?? (ap.hostsController ? (['ap', 'controller'] as const) : (['ap'] as const));
       run.pending.set(ap.mac, new Set(kinds));

@@ -6,13 +6,17 @@ interface Progress {
   startedAt: number;
   /** What the AP already held when it first acknowledged (a resumed transfer); the rate counts only what moved since. */
   startBytes: number | null;
+  /** What the AP said it holds as it joined again, its delivery not restarted yet: the bytes stand still until it does. */
+  held: boolean;
 }
 
 export interface ProgressFigures {
   percent: number;
   etaSeconds: number | null;
-  /** When this transfer started moving (its first acknowledgement; until then, when it was offered), epoch ms. */
-  startedAt: number;
+  /** When this transfer started moving (its first acknowledgement; until then, when it was offered), epoch ms; null while it waits to resume. */
+  startedAt: number | null;
+  /** The AP holds `percent` of the image from an interrupted transfer, and its delivery has not restarted yet. */
+  waitsToResume: boolean;
 }
 
 /**
@@ -32,7 +36,21 @@ export class TransferProgress {
   }
 
   start(mac: string, kind: ImageKind, total: number): void {
-    this.transfers.set(this.key(mac, kind), { bytes: 0, total, startedAt: Date.now(), startBytes: null });
+    const held = this.transfers.get(this.key(mac, kind));
+    // Until the AP says where it resumes (its first count), it still holds what it said at its join.
+    const bytes = held?.held && held.total === total ? held.bytes : 0;
+    this.transfers.set(this.key(mac, kind), { bytes, total, startedAt: Date.now(), startBytes: null, held: false });
+  }
+
+  /**
+   * An AP that joined again holds `bytes` of an image it still needs, from a transfer the controller's restart
+   * (or another node's takeover) interrupted: its row shows them, standing still, until its delivery restarts.
+   * A transfer under way keeps its own count.
+   */
+  heldAtJoin(mac: string, kind: ImageKind, bytes: number, total: number): void {
+    const current = this.transfers.get(this.key(mac, kind));
+    if (current && !current.held) return;
+    this.transfers.set(this.key(mac, kind), { bytes, total, startedAt: Date.now(), startBytes: null, held: true });
   }
 
   update(mac: string, kind: ImageKind, bytes: number): void {
@@ -76,6 +94,7 @@ export class TransferProgress {
     const elapsed = (Date.now() - progress.startedAt) / 1000;
     const remaining = progress.total - progress.bytes;
     const etaSeconds = remaining <= 0 ? 0 : moved > 0 && elapsed > 0 ? Math.ceil(remaining / (moved / elapsed)) : null;
-    return { percent: Math.round(percent * 10) / 10, etaSeconds, startedAt: progress.startedAt };
+    if (progress.held) return { percent: Math.round(percent * 10) / 10, etaSeconds: null, startedAt: null, waitsToResume: true };
+    return { percent: Math.round(percent * 10) / 10, etaSeconds, startedAt: progress.startedAt, waitsToResume: false };
   }
 }

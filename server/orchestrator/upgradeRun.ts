@@ -17,6 +17,8 @@ export interface ImageJob {
   imageType: string | null;
   /** Set once the file is in the cache. */
   image: CachedImage | null;
+  /** What the run recorded of the file when it was fetched (a resumed run, before it has the file again): what an AP holds of it is measured against it. */
+  recorded?: { size: number; sha256: string };
   /** The APs of this upgrade that still need this file. */
   readonly macs: Set<string>;
 }

@@ -133,6 +133,7 @@ export class ApAgent {
       controllerBackupVersion: this.slots.controllerBackupVersion,
       siteTag: ap.siteTag,
       neighbors: ap.neighbors,
+      heldImages: this.keepImages ? this.storage.heldImages(this.slots) : undefined,
     };
   }
 

@@ -1,10 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import type { ImageKind } from '../../../lib/capwapEvents';
+import type { HeldImage, ImageKind } from '../../../lib/capwapEvents';
 import { macDigits } from '../../../lib/macAddress';
 
 const receivedSchema = z.object({ bytes: z.number().int().nonnegative() });
+const partialMetaSchema = z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/) });
 
 /** What an AP keeps across reloads: its two image slots (and, on the AP that hosts it, the controller's). */
 export interface ApImageSlots {
@@ -70,6 +71,34 @@ export class ApStorage {
     const file = path.join(this.dir, 'state.json');
     fs.writeFileSync(`${file}.tmp`, JSON.stringify(slots, null, 2));
     fs.renameSync(`${file}.tmp`, file);
+  }
+
+  /**
+   * What the AP says at join it holds: each staged image whole, and each partial file as far as it got
+   * (its `.part.json` names the image it belongs to), so a controller that restarted knows before it offers anything.
+   */
+  heldImages(slots: ApImageSlots): HeldImage[] {
+    const held: HeldImage[] = [];
+    const sizeOf = (file: string) => fs.statSync(file, { throwIfNoEntry: false })?.size ?? null;
+    for (const kind of ['ap', 'controller'] as const) {
+      const staged = kind === 'ap' ? slots.backupSha256 : slots.controllerBackupSha256;
+      const stagedBytes = sizeOf(this.backupPath(kind));
+      if (staged && stagedBytes !== null) held.push({ kind, sha256: staged, bytes: stagedBytes });
+      const partialBytes = sizeOf(this.partialPath(kind));
+      const meta = partialBytes === null ? null : this.partialMeta(kind);
+      if (meta && partialBytes !== null) held.push({ kind, sha256: meta.sha256, bytes: partialBytes });
+    }
+    return held;
+  }
+
+  /** The image a partial file belongs to; null when none is named (or the file cannot be read: the AP then says it holds nothing of it). */
+  private partialMeta(kind: ImageKind): z.output<typeof partialMetaSchema> | null {
+    try {
+      const parsed = partialMetaSchema.safeParse(JSON.parse(fs.readFileSync(`${this.partialPath(kind)}.json`, 'utf8')));
+      return parsed.success ? parsed.data : null;
+    } catch {
+      return null;
+    }
   }
 
   /** Makes the staged backup image the one the AP boots, keeping the old one as backup. */
