@@ -41,6 +41,7 @@ test('a standby page left open keeps asking through a closed port, says nothing 
   const status: StandbyStatus = {
     node: 'B',
     leader: { name: 'A', webUrl: `http://127.0.0.1:${await freeTcpPort()}${UPGRADE_PAGE}`, apUrl: null, role: 'leader', startedAt: since, leadingSince: since, lastSeen: since },
+    leaderUnseenS: null,
     takeoverWithinS: 3,
     retryAfterS: 1,
     starting: false,

@@ -14,7 +14,7 @@ export const STOP_DEADLINE_MS = 5000;
  * a repeat would kill the process mid-stop, and so would the signal-exit listener that Next.js's telemetry
  * store installs once a page has been served: it re-sends the signal when it sees no other listener.
  */
-export function installGracefulStop(stop: (reason: string) => Promise<void>): void {
+export function installGracefulStop(stop: (reason: string) => Promise<void>): () => void {
   let stopping = false;
   const onSignal = (signal: NodeJS.Signals) => {
     if (stopping) return;
@@ -34,4 +34,9 @@ export function installGracefulStop(stop: (reason: string) => Promise<void>): vo
   };
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
+  // For a stop that holds only for a while (a standby's, until it leads and its console has a stop of its own).
+  return () => {
+    process.off('SIGTERM', onSignal);
+    process.off('SIGINT', onSignal);
+  };
 }

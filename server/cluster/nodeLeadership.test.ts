@@ -35,8 +35,8 @@ async function terminateLockSessions(url: string): Promise<void> {
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();
   try {
-    // The leader lock's session is the one holding an advisory lock: what a killed node's process leaves the server to end.
-    await admin.query("select pg_terminate_backend(pid) from pg_locks where locktype = 'advisory' and pid <> pg_backend_pid()");
+    // The leader lock's session is the one holding a one-key advisory lock (the nodes' name locks have two keys): what a killed node's process leaves the server to end.
+    await admin.query("select pg_terminate_backend(pid) from pg_locks where locktype = 'advisory' and objsubid = 1 and pid <> pg_backend_pid()");
   } finally {
     await admin.end();
   }

@@ -3,8 +3,10 @@ import { pkiDirOf } from '../pki/apTrust';
 import { loadSharedTrust } from '../pki/sharedTrust';
 import { loadSecretBox } from '../secrets/secretBox';
 import { consoleNodeRows, type ConsoleNodeRecord } from '../store/consoleNodeRepository';
-import { LeaderLock } from '../store/postgres/leaderLock';
+import type { LeaderLock } from '../store/postgres/leaderLock';
+import type { NodeSession } from '../store/postgres/nodeSession';
 import { openStore, type Store } from '../store/store';
+import { claimNodeName, stopWhileStandingBy, unseenForS } from './nodeName';
 
 /**
  * Which console node runs the console: on PostgreSQL, only the node holding the leader lock
@@ -29,6 +31,8 @@ export interface StandbyStatus {
   node: string;
   /** The node that says it leads; null while the lock's holder has not said so yet. */
   leader: ConsoleNodeRecord | null;
+  /** Seconds since the leader's row was refreshed, once longer than the leader timeout (it was killed or stopped answering); null while fresh. */
+  leaderUnseenS: number | null;
   /** Whole seconds within which this node takes over once the leader stops. */
   takeoverWithinS: number;
   /** How often this node asks for the lock, in whole seconds: what a client waits before asking again. */
@@ -50,7 +54,7 @@ export class NodeLeadership {
   private readonly timings: ReturnType<typeof leadershipTimings>;
 
   /** Set by `join` on PostgreSQL; null on SQLite (one node, nothing to share). */
-  private cluster: { url: string; store: Store } | null = null;
+  private cluster: { store: Store; session: NodeSession; endStandbyStop: () => void } | null = null;
 
   constructor(private readonly config: ConsoleConfig) {
     this.timings = leadershipTimings(config.node.leaderTimeoutMs);
@@ -61,17 +65,20 @@ export class NodeLeadership {
     if (this.config.database.engine !== 'postgres') return;
     // Migrates too (under the migration lock), so a node newer than the leader can say it stands by.
     const store = await openStore(this.config.database);
+    let session: NodeSession | null = null;
     try {
+      session = await claimNodeName(store.db, this.config.database.url, this.name, this.timings);
       // What `npm run fleet` beside this node reads (pki/ca.crt, pki/fleet-join-token, the vendor keys), written
       // while it stands by too, from the trust every node shares (a key found in its folder joins it).
       await loadSharedTrust(store.db, loadSecretBox(this.config.dataDir, this.config.secretKey).box, { pkiDir: pkiDirOf(this.config.dataDir), vendorKeyDir: this.config.vendorKeyDir });
       await consoleNodeRows.standingBy(store.db, { name: this.name, webUrl, startedAt: new Date().toISOString() });
       this.leaderSeen = await consoleNodeRows.leader(store.db);
     } catch (error) {
+      await session?.end();
       await store.close();
       throw error;
     }
-    this.cluster = { url: this.config.database.url, store };
+    this.cluster = { store, session, endStandbyStop: stopWhileStandingBy({ name: this.name, db: store.db, session }) };
   }
 
   get name(): string {
@@ -84,9 +91,11 @@ export class NodeLeadership {
   }
 
   get status(): StandbyStatus {
+    const leader = this.leaderSeen?.name === this.name ? null : this.leaderSeen;
     return {
       node: this.name,
-      leader: this.leaderSeen?.name === this.name ? null : this.leaderSeen,
+      leader,
+      leaderUnseenS: leader ? unseenForS(leader, this.config.node.leaderTimeoutMs) : null,
       takeoverWithinS: Math.ceil(this.config.node.leaderTimeoutMs / 1000),
       retryAfterS: Math.max(1, Math.ceil(this.timings.retryMs / 1000)),
       starting: this.starting,
@@ -95,7 +104,8 @@ export class NodeLeadership {
 
   /** `node B: standing by, node A leads`: what the start-up prints while it waits. */
   describeStandby(): string {
-    const leader = this.status.leader;
+    const { leader, leaderUnseenS } = this.status;
+    if (leader && leaderUnseenS !== null) return `node ${this.name}: standing by, another node holds the leader lock (node ${leader.name} led, last seen ${leaderUnseenS} s ago)`;
     return `node ${this.name}: standing by, ${leader ? `node ${leader.name} leads` : 'another node holds the leader lock'}`;
   }
 
@@ -105,10 +115,10 @@ export class NodeLeadership {
    */
   async lead(standingBy?: (node: NodeLeadership) => void): Promise<Leading> {
     if (!this.cluster) return { takenOverFrom: null };
-    const { url, store } = this.cluster;
+    const { store, session } = this.cluster;
     const options = { heartbeatMs: this.timings.heartbeatMs, deadPeerMs: this.timings.deadPeerMs };
     for (;;) {
-      const lock = await LeaderLock.tryAcquire(url, options);
+      const lock = await session.tryLead(options);
       if (lock) {
         this.lock = lock;
         break;
@@ -119,6 +129,7 @@ export class NodeLeadership {
       standingBy = undefined;
       await new Promise((resolve) => setTimeout(resolve, this.timings.retryMs));
     }
+    this.cluster.endStandbyStop();
     const before = await consoleNodeRows.takeLead(store.db, this.name);
     this.leaderSeen = null;
     this.starting = true;
@@ -149,8 +160,10 @@ export class NodeLeadership {
   async stop(): Promise<void> {
     if (!this.cluster) return;
     if (this.refresh) clearInterval(this.refresh);
+    this.cluster.endStandbyStop();
     await consoleNodeRows.stopped(this.cluster.store.db, this.name).catch(() => undefined);
     await this.lock?.release();
+    await this.cluster.session.end();
     await this.cluster.store.close();
   }
 }

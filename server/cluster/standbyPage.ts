@@ -16,6 +16,8 @@ export function standbySentence(status: StandbyStatus): string {
   const { node, leader, takeoverWithinS } = status;
   if (status.starting) return `This console node (${node}) leads now: its console is starting, and this page becomes the console once it answers.`;
   if (!leader) return `This console node (${node}) is standing by: another node holds the leader lock. This node takes over within ${takeoverWithinS} s if it stops.`;
+  if (status.leaderUnseenS !== null)
+    return `This console node (${node}) is standing by: another node holds the leader lock; node ${leader.name}, the last to lead (its console at ${leader.webUrl}), was last seen ${status.leaderUnseenS} s ago. This node takes over once the lock is free.`;
   const since = leader.leadingSince ? `since ${formatDateTimeWithZone(leader.leadingSince, { timeZone: 'UTC' })}, ` : '';
   return `This console node (${node}) is standing by: node ${leader.name} leads (${since}its console at ${leader.webUrl}). This node takes over within ${takeoverWithinS} s if ${leader.name} stops.`;
 }

@@ -24,8 +24,10 @@ const toRecord = (row: ConsoleNodeTable): ConsoleNodeRecord => ({
 
 /**
  * The nodes on one database and which one leads. Only the node holding the leader lock writes `leader`
- * (server/cluster/nodeLeadership.ts), so at most one row says it; a node that stops or is taken over from
- * says `stopped`.
+ * (server/cluster/nodeLeadership.ts), so at most one row says it; a node that stops gracefully (leading or
+ * standing by) or is taken over from says `stopped`. A row is one node's: a node writes it only once its
+ * session holds the name (server/cluster/nodeName.ts). A node killed hard keeps its last role, with a
+ * `last_seen` that no longer moves, which is how its readers tell it (nodeName.ts's `unseenForS`).
  */
 export const consoleNodeRows = {
   /** This node started and waits for the lock (or runs alone): its row, as a standby. */
@@ -36,6 +38,12 @@ export const consoleNodeRows = {
       .values({ name: node.name, web_url: node.webUrl, ap_url: null, role: 'standby', started_at: node.startedAt, leading_since: null, last_seen: now })
       .onConflict((conflict) => conflict.column('name').doUpdateSet({ web_url: node.webUrl, ap_url: null, role: 'standby', started_at: node.startedAt, last_seen: now }))
       .execute();
+  },
+
+  /** The row of the node of that name, if it ever started on this database. */
+  async named(db: Executor, name: string): Promise<ConsoleNodeRecord | null> {
+    const row = await db.selectFrom('console_node').selectAll().where('name', '=', name).executeTakeFirst();
+    return row ? toRecord(row) : null;
   },
 
   /** The node that says it leads, if any. */
@@ -69,6 +77,7 @@ export const consoleNodeRows = {
     await db.updateTable('console_node').set({ last_seen: new Date().toISOString() }).where('name', '=', name).execute();
   },
 
+  /** This node stopped gracefully, at this time (`last_seen`). */
   async stopped(db: Executor, name: string): Promise<void> {
     await db.updateTable('console_node').set({ role: 'stopped', last_seen: new Date().toISOString() }).where('name', '=', name).execute();
   },

@@ -3,8 +3,9 @@ import { redactedDatabaseUrl } from './databaseUrl';
 
 /**
  * Which console node leads the runs: the one holding a PostgreSQL session-level advisory lock. The lock
- * lives on a connection of its own, outside the pool, so no query of the console ever runs on it and
- * ending it means exactly one thing. PostgreSQL releases the lock when that session ends, however it
+ * lives on a connection outside the pool (a console node's own session, which holds the node's name too:
+ * nodeSession.ts), so no query of the console ever runs on it and ending it means exactly one thing: the
+ * node is gone. PostgreSQL releases the lock when that session ends, however it
  * ends (a release, the node's process killed, the server ending the connection), so there is no lease to
  * renew and no clock to trust: the node learns it lost leadership when its connection fails, and stops
  * leading at once. A heartbeat finds a connection that went silent (a cable pulled) rather than closed;
@@ -45,6 +46,31 @@ export function deadPeerSettings(deadPeerMs: number): Record<string, number> {
   };
 }
 
+/**
+ * A connection of its own for session-level advisory locks, with the dead-peer settings when `deadPeerMs`
+ * is given. Until a lock is held on it, a failure is the caller's rejected promise: an unheard 'error'
+ * event would end the process.
+ */
+export async function openLockSession(url: string, deadPeerMs?: number): Promise<pg.Client> {
+  const client = new pg.Client({ connectionString: url, keepAlive: true });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+  } catch (error) {
+    throw new Error(`Cannot reach the PostgreSQL database ${redactedDatabaseUrl(url)}: ${(error as Error).message}`);
+  }
+  if (deadPeerMs === undefined) return client;
+  // Numbers only, from deadPeerSettings: safe to write into the statement (SET takes no parameters).
+  const settings = Object.entries(deadPeerSettings(deadPeerMs)).map(([name, value]) => `set ${name} = ${value};`);
+  try {
+    await client.query(settings.join(' '));
+  } catch (error) {
+    await client.end().catch(() => undefined);
+    throw error;
+  }
+  return client;
+}
+
 export class LeaderLock {
   private lostReason: string | null = null;
   private readonly lostListeners = new Set<(reason: string) => void>();
@@ -64,28 +90,26 @@ export class LeaderLock {
 
   /** Takes the lock if no other node holds it: the lock, or null (the connection is closed again). */
   static async tryAcquire(url: string, options: LeaderLockOptions = {}): Promise<LeaderLock | null> {
-    const client = new pg.Client({ connectionString: url, keepAlive: true });
-    // Until the lock is held, a failure is the caller's rejected promise; an unheard 'error' event would end the process.
-    client.on('error', () => undefined);
+    const client = await openLockSession(url, options.deadPeerMs);
     try {
-      await client.connect();
-    } catch (error) {
-      throw new Error(`Cannot reach the PostgreSQL database ${redactedDatabaseUrl(url)}: ${(error as Error).message}`);
-    }
-    try {
-      if (options.deadPeerMs !== undefined) {
-        // Numbers only, from deadPeerSettings: safe to write into the statement (SET takes no parameters).
-        const settings = Object.entries(deadPeerSettings(options.deadPeerMs)).map(([name, value]) => `set ${name} = ${value};`);
-        await client.query(settings.join(' '));
-      }
-      const { rows } = await client.query<{ locked: boolean; pid: number }>('select pg_try_advisory_lock($1) as locked, pg_backend_pid() as pid', [options.key ?? LEADER_LOCK_KEY]);
-      if (rows[0].locked) return new LeaderLock(client, rows[0].pid, options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS);
+      const lock = await LeaderLock.tryAcquireOn(client, options);
+      if (lock) return lock;
     } catch (error) {
       await client.end().catch(() => undefined);
       throw error;
     }
     await client.end();
     return null;
+  }
+
+  /**
+   * Takes the lock on a session the caller keeps open (a node's own, which holds its name too:
+   * nodeSession.ts): the lock, or null with the session left as it was. Lost or released, the lock ends
+   * that whole session, as it ends a session of its own.
+   */
+  static async tryAcquireOn(client: pg.Client, options: LeaderLockOptions = {}): Promise<LeaderLock | null> {
+    const { rows } = await client.query<{ locked: boolean; pid: number }>('select pg_try_advisory_lock($1) as locked, pg_backend_pid() as pid', [options.key ?? LEADER_LOCK_KEY]);
+    return rows[0].locked ? new LeaderLock(client, rows[0].pid, options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS) : null;
   }
 
   /** Tries every `retryMs` until this node holds the lock, or `signal` aborts (then null). */
