@@ -154,8 +154,9 @@ test.describe('two console nodes on PostgreSQL: a page on the other node shows t
     expect(api.headers()).toMatchObject({ 'x-ewc-node': 'A', 'x-ewc-via': 'B' });
     const beforeRun = (await statusCounters(onB)).shown;
 
+    // A's own page, with the session made through B (the browser sends 127.0.0.1's cookie to every port).
     const onA = await context.newPage();
-    await logIn(onA, a, 'admin', undefined, UPGRADE_PAGE);
+    await onA.goto(`${a.url}${UPGRADE_PAGE}`);
     await expect(onA.getByTestId('ap-row')).toHaveCount(FLEET_APS);
     await onA.getByLabel('Mode', { exact: true }).selectOption('TFTP');
     await onA.getByLabel('Image Server', { exact: true }).fill('127.0.0.1');
