@@ -66,12 +66,13 @@ const postgres: PostgresServer = await startPostgres();
 const profile = { mode: 'TFTP', imageServer: '127.0.0.1', imagePath: DEMO_IMAGE_PATH, port: tftpd.port, parallelMode: false };
 const bundleBytes = fs.readdirSync(path.join(serverRoot, DEMO_IMAGE_PATH)).reduce((sum, file) => sum + fs.statSync(path.join(serverRoot, DEMO_IMAGE_PATH, file)).size, 0);
 
-const getJson = async <T>(url: string): Promise<{ status: number; body: T | null }> => {
+/** `via`: the node that forwarded the answer from the leader (a standby's `X-EWC-Via`), null when the node answered itself. */
+const getJson = async <T>(url: string): Promise<{ status: number; body: T | null; via: string | null }> => {
   try {
     const answer = await fetch(url, { signal: AbortSignal.timeout(10_000) });
-    return { status: answer.status, body: answer.status === 200 ? ((await answer.json()) as T) : (await answer.text(), null) };
+    return { status: answer.status, body: answer.status === 200 ? ((await answer.json()) as T) : (await answer.text(), null), via: answer.headers.get('x-ewc-via') };
   } catch {
-    return { status: 0, body: null };
+    return { status: 0, body: null, via: null };
   }
 };
 const stateOf = async (node: Node): Promise<State | null> => {
@@ -151,11 +152,14 @@ const apiText = (node: Node) => {
   return [...byStatus].map(([status, ms]) => `${status === 0 ? 'no answer' : status} ×${ms.length} p99 ${p99(ms).toFixed(1)} ms`).join(', ') || 'not asked';
 };
 
-/** The node that leads now (its /test/state answers), waiting up to `timeoutMs` for one. */
+/** The node that leads now (its /test/upgrade answers, not forwarded from another), waiting up to `timeoutMs` for one. */
 async function leaderOf(nodes: Node[], timeoutMs: number): Promise<Node | null> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    for (const node of nodes.filter(running)) if ((await getJson(`${node.url}/test/upgrade`)).status === 200) return node;
+    for (const node of nodes.filter(running)) {
+      const answer = await getJson(`${node.url}/test/upgrade`);
+      if (answer.status === 200 && answer.via === null) return node;
+    }
     await sleep(50);
   }
   return null;

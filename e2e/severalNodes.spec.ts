@@ -5,7 +5,7 @@ import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { AP_IMAGE_COUNTERS } from '../lib/apImage';
 import type { StandbyStatus } from '../server/cluster/nodeLeadership';
-import { listenStandby } from '../server/cluster/standbyPage';
+import { listenStandby, standbyDoor } from '../server/cluster/standbyPage';
 import { DEMO_BUNDLE_VERSION, DEMO_IMAGE_PATH, ensureDemoBundle } from '../server/sim/demo/demoBundle';
 import { freeTcpPort } from '../server/sim/testing/freeTcpPort';
 import { startPostgres, TEST_SECRET_KEY, type PostgresServer } from '../server/sim/testing/postgresServer';
@@ -33,8 +33,8 @@ async function deliveryPercents(page: Page): Promise<number[]> {
 }
 
 // Between a standby's port closing and its console listening there (the takeover's start-up) a reload of the
-// standby page meets a refused connection. Whether the open tab hits that moment is chance in the two-node test
-// below; here the port is closed under the page on purpose.
+// standby page (what a node answers while no node's console answers) meets a refused connection; here the port
+// is closed under the page on purpose.
 test('a standby page left open keeps asking through a closed port, says nothing answers, and becomes the page the port serves next', async ({ page }) => {
   const port = await freeTcpPort();
   const since = new Date().toISOString();
@@ -46,7 +46,11 @@ test('a standby page left open keeps asking through a closed port, says nothing 
     retryAfterS: 1,
     starting: false,
   };
-  const standby = await listenStandby('127.0.0.1', port, () => status, { configured: [], listenHost: '127.0.0.1' });
+  const standby = await listenStandby(
+    '127.0.0.1',
+    port,
+    standbyDoor(() => status, { configured: [], listenHost: '127.0.0.1' }, null, null),
+  );
   let closeStandby: Promise<void> | null = null;
   const successor = createServer((req, res) => {
     req.resume();
@@ -68,10 +72,11 @@ test('a standby page left open keeps asking through a closed port, says nothing 
 });
 
 // The two-node failover as an engineer would live it: two console nodes on one PostgreSQL database,
-// A leading and B standing by, a fleet process whose APs list A then B as their controllers. A page opened
-// on B says B stands by for A; a predownload started on A's page is cut by a SIGKILL to A mid-delivery; the
-// same tab on B, left alone, becomes the console once B takes the leader lock and follows the run to the end.
-test.describe('two console nodes on PostgreSQL: the leader killed mid-predownload, a page on the other node sees the run through', () => {
+// A leading and B forwarding its web port to A, a fleet process whose APs list A then B as their controllers.
+// A page opened on B is A's console, live through B: its counters move while A runs the predownload started
+// on A's own page. A SIGKILL to A mid-delivery; the same tab on B, left alone, carries on with B's own console
+// once B takes the leader lock, and follows the run to the end.
+test.describe('two console nodes on PostgreSQL: a page on the other node shows the leader live, and sees the run through after the leader is killed mid-predownload', () => {
   let postgres: PostgresServer;
   let tftpd: RunningTftpd;
   let work: string;
@@ -98,7 +103,7 @@ test.describe('two console nodes on PostgreSQL: the leader killed mid-predownloa
     if (work) fs.rmSync(work, { recursive: true, force: true });
   });
 
-  test('B stands by naming A, takes over when A is killed, and its page shows the takeover, the APs back and the run completed', async ({ page, context }) => {
+  test("B's page is A's console through B, live; when A is killed the same tab continues on B: the takeover, the APs back and the run completed", async ({ page, context }) => {
     test.setTimeout(420_000);
     const aCapwapPort = await freeTcpPort();
     let bCapwapPort = await freeTcpPort();
@@ -115,15 +120,6 @@ test.describe('two console nodes on PostgreSQL: the leader killed mid-predownloa
     a = await startConsole({ ...shared, EWC_NODE_NAME: 'A', EWC_CAPWAP_PORT: String(aCapwapPort) });
     b = await startConsole({ ...shared, EWC_NODE_NAME: 'B', EWC_CAPWAP_PORT: String(bCapwapPort) }, { readyWhen: 'node B: standing by' });
     expect(b.output()).toContain('node B: standing by, node A leads');
-
-    // B's page, opened first: the standby sentence, naming A and where A's console is.
-    const onB = page;
-    const standby = await onB.goto(`${b.url}${UPGRADE_PAGE}`);
-    expect(standby?.status()).toBe(503);
-    await expect(onB.getByRole('heading', { level: 1 })).toHaveText('Console node B: standing by');
-    await expect(onB.locator('body')).toContainText('This console node (B) is standing by: node A leads (since ');
-    await expect(onB.locator('body')).toContainText(`its console at ${a.url}${UPGRADE_PAGE}). This node takes over within 3 s if A stops.`);
-    await onB.screenshot({ path: path.join('.test-results', 'several-nodes-standby.png') });
 
     // The fleet, primary A and secondary B, trusting the CA and join token that live in the database.
     const pki = path.join(a.dataDir, 'pki');
@@ -149,35 +145,52 @@ test.describe('two console nodes on PostgreSQL: the leader killed mid-predownloa
     );
     await waitForOutput(fleet, `${FLEET_APS} APs joined https://127.0.0.1:${aCapwapPort}`);
 
+    // B's page: a login through B, and A's console with A's fleet, saying it is A's answer through B.
+    const onB = page;
+    await logIn(onB, b, 'admin', undefined, UPGRADE_PAGE);
+    expect(new URL(onB.url()).host).toBe(new URL(b.url).host);
+    await expect(onB.getByTestId('ap-row')).toHaveCount(FLEET_APS);
+    const api = await onB.request.get(`${b.url}/api/software-upgrade`);
+    expect(api.status()).toBe(200);
+    expect(api.headers()).toMatchObject({ 'x-ewc-node': 'A', 'x-ewc-via': 'B' });
+    const beforeRun = (await statusCounters(onB)).shown;
+
+    // A's own page, with the session made through B (the browser sends 127.0.0.1's cookie to every port).
     const onA = await context.newPage();
-    await logIn(onA, a, 'admin', undefined, UPGRADE_PAGE);
+    await onA.goto(`${a.url}${UPGRADE_PAGE}`);
     await expect(onA.getByTestId('ap-row')).toHaveCount(FLEET_APS);
     await onA.getByLabel('Mode', { exact: true }).selectOption('TFTP');
     await onA.getByLabel('Image Server', { exact: true }).fill('127.0.0.1');
     await onA.getByLabel('Image Path', { exact: true }).fill(DEMO_IMAGE_PATH);
     await onA.getByLabel('Port', { exact: true }).fill(String(tftpd.port));
     await onA.getByRole('button', { name: 'Save & Download' }).click();
-    // Mid-delivery: an AP part-way through its image, as its row's bar shows it.
-    await expect.poll(async () => (await deliveryPercents(onA)).some((percent) => percent >= 5 && percent <= 70), { timeout: 120_000 }).toBe(true);
-    const killedAt = await deliveryPercents(onA);
-    // The standby page, still open on B, has said nothing else meanwhile.
-    await expect(onB.getByRole('heading', { level: 1 })).toHaveText('Console node B: standing by');
+    // Mid-delivery, seen live on B's tab (socket.io through B): an AP part-way through its image, and the counters moved.
+    await expect.poll(async () => (await deliveryPercents(onB)).some((percent) => percent >= 5 && percent <= 70), { timeout: 120_000 }).toBe(true);
+    expect((await statusCounters(onB)).shown).not.toEqual(beforeRun);
+    await expect(onB.getByTestId('summary-predownloading')).not.toHaveText('0');
+    const killedAt = await deliveryPercents(onB);
+    await onB.screenshot({ path: path.join('.test-results', 'several-nodes-a-through-b.png'), fullPage: true });
 
     const killed = Date.now();
     expect(await a.kill('SIGKILL')).toBeNull();
+    // The tab says at once that what it shows is the last known state: its live socket went with A.
+    await expect(onB.getByTestId('connection')).toHaveClass(/connection-reconnecting/);
     await b.waitForOutput('node B: takes over from node A');
     await b.waitForOutput('EWC Software Upgrade console:');
     const takeoverMs = Date.now() - killed;
 
-    // The same tab, never navigated by the test: its own reload brings the console, the session (kept in
-    // the database, its cookie sent to 127.0.0.1 whatever the port) still valid on B.
+    // The same tab, never navigated by the test: its socket reconnects to B's own console, the session (kept
+    // in the database) still valid on B.
     const stageBar = onB.getByTestId('stage-bar');
-    await expect(stageBar).toBeVisible({ timeout: 30_000 });
+    await expect(onB.getByTestId('connection')).toHaveClass(/connection-live/, { timeout: 30_000 });
     expect(new URL(onB.url()).pathname).toBe(UPGRADE_PAGE);
-    const pageMs = Date.now() - killed;
     const log = onB.getByTestId('syslog');
     const takeoverLine = onB.getByTestId('syslog-line').filter({ hasText: /Controller node B took over upgrade 1 at stage (Initiate|Controller Image Download|AP Image Download|Network Upgrade)$/ });
     await expect(takeoverLine).toHaveCount(1);
+    const pageMs = Date.now() - killed;
+    const onItsOwn = await onB.request.get(`${b.url}/api/software-upgrade`);
+    expect(onItsOwn.headers()['x-ewc-node']).toBe('B');
+    expect(onItsOwn.headers()['x-ewc-via']).toBeUndefined();
     await expect(stageBar).not.toHaveAttribute('data-stage', 'Failed');
     // The APs lost A and joined their secondary, B, by themselves.
     await expect(onB.getByTestId('ap-row')).toHaveCount(FLEET_APS);
@@ -205,7 +218,7 @@ test.describe('two console nodes on PostgreSQL: the leader killed mid-predownloa
     // For whoever reads the screenshots: B's whole log as the page shows it, and B's output.
     fs.writeFileSync('.test-results/several-nodes-syslog.txt', (await onB.getByTestId('syslog-line').allTextContents()).join('\n') + '\n\n' + b.output());
     console.log(
-      `A killed with APs at ${killedAt.join(', ')} %; B's console listening ${takeoverMs} ms later, its page showing the console ${pageMs} ms after the kill; ` +
+      `A killed with APs at ${killedAt.join(', ')} %; B's console listening ${takeoverMs} ms later, the tab live on B with its takeover line ${pageMs} ms after the kill; ` +
         `Activate ${activateS} s and Completed ${Math.round((Date.now() - killed) / 1000)} s after the kill; counters ${JSON.stringify(counters.shown)}`,
     );
   });

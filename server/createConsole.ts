@@ -32,6 +32,7 @@ import { toProfileView } from '../lib/imageDownloadProfile';
 import { DesktopUploads } from './uploads/desktopUploads';
 import { ConsoleApi } from './http/consoleApi';
 import { attachBrowserAuth, browserHandshakeCheck } from './http/socketAuth';
+import { forwardProofFor } from './http/forwardProof';
 import { AccessLimiter } from './auth/sourceLimiter';
 import type { ImageSource } from './imageSource/imageSource';
 import { ApTrust, pkiDirOf } from './pki/apTrust';
@@ -138,7 +139,7 @@ async function assemble(store: Store, webServers: WebServer | readonly WebServer
   const io = new SocketServer(firstServer, {
     maxHttpBufferSize: 1_000_000,
     serveClient: false,
-    allowRequest: browserHandshakeCheck({ configured: config.allowedHosts, listenHost: config.host }),
+    allowRequest: browserHandshakeCheck({ configured: config.allowedHosts, listenHost: config.host }, forwardProofFor(config)),
   });
   // One engine on every port: the same live pages, Host check and session rules over HTTP and HTTPS.
   for (const server of otherServers) io.engine.attach(server, { path: '/socket.io' });

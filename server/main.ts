@@ -3,12 +3,14 @@ import path from 'node:path';
 import next from 'next';
 import { ConfigError, loadConfig, type ConsoleConfig } from './config';
 import { NodeLeadership, type Leading } from './cluster/nodeLeadership';
-import { listenStandby } from './cluster/standbyPage';
+import { leaderForwardFor } from './cluster/leaderForward';
+import { listenStandby, standbyDoor } from './cluster/standbyPage';
 import { createConsole } from './createConsole';
 import { installGracefulStop } from './gracefulStop';
 import { redactedDatabaseUrl } from './store/postgres/databaseUrl';
 import { installApis } from './http/consoleAccess';
 import { RequestGate } from './http/requestGate';
+import { forwardProofFor } from './http/forwardProof';
 import { LoggingApi } from './http/loggingApi';
 import { SshKeysApi } from './http/sshKeysApi';
 import { AccountLocaleApi } from './http/accountLocaleApi';
@@ -35,7 +37,13 @@ async function main(): Promise<void> {
   const web = new WebServers(plainHttpModeFor(config.host), () => routes);
   const takeover = leading.takenOverFrom ? { node: leadership.name } : null;
   const instance = await createConsole(web.consoleServers, config, { defaultProfile: world.defaultProfile, initialControllerVersion: INITIAL_CONTROLLER_VERSION, takeover });
-  const gate = new RequestGate(instance.auth, { allowedHosts: { configured: config.allowedHosts, listenHost: config.host }, limiter: instance.limiter, behindTlsProxy: config.secureCookie });
+  const gate = new RequestGate(instance.auth, {
+    allowedHosts: { configured: config.allowedHosts, listenHost: config.host },
+    limiter: instance.limiter,
+    behindTlsProxy: config.secureCookie,
+    forwardProof: forwardProofFor(config),
+    nodeName: leadership.shared ? leadership.name : undefined,
+  });
   installApis({
     console: instance.api,
     auth: instance.authApi,
@@ -101,14 +109,15 @@ async function main(): Promise<void> {
 }
 
 /**
- * On PostgreSQL, waits for the leader lock with the web port answering 503 (standbyPage.ts), and keeps
- * answering so while the console starts: `standby.close()` frees the port (and gives its number) just before
- * the console listens there. On SQLite, leads at once.
+ * On PostgreSQL, waits for the leader lock with the web port forwarding to the leader, or answering 503 when
+ * none answers (standbyPage.ts), and keeps answering 503 while its own console starts: `standby.close()` frees
+ * the port (and gives its number) just before the console listens there. On SQLite, leads at once.
  */
 async function leadOrStandBy(config: ConsoleConfig): Promise<{ leadership: NodeLeadership; leading: Leading; standby: { close(): Promise<number> } | null }> {
   const leadership = new NodeLeadership(config);
   if (!leadership.shared) return { leadership, leading: await leadership.lead(), standby: null };
-  const standby = await listenStandby(config.host, config.port, () => leadership.status, { configured: config.allowedHosts, listenHost: config.host });
+  const door = standbyDoor(() => leadership.status, { configured: config.allowedHosts, listenHost: config.host }, leaderForwardFor(config, leadership.name), forwardProofFor(config));
+  const standby = await listenStandby(config.host, config.port, door);
   try {
     await leadership.join(`http://${hostPort(config.host, standby.port)}`);
     const leading = await leadership.lead((node) => console.log(node.describeStandby()));

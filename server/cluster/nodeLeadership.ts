@@ -11,7 +11,7 @@ import { claimNodeName, stopWhileStandingBy, unseenForS } from './nodeName';
 /**
  * Which console node runs the console: on PostgreSQL, only the node holding the leader lock
  * (server/store/postgres/leaderLock.ts) creates it (projections, runs, the AP port, the CLI); every other
- * node on the database stands by, answering its web port with 503 (standbyPage.ts), and takes the lock
+ * node on the database stands by, forwarding its web port to the leader's or answering 503 (standbyPage.ts), and takes the lock
  * once the leader's session ends. Active/standby, never two writers: each node keeps the fleet and the
  * upgrade in memory and writes behind, so two running at once would overwrite each other's rows. On SQLite
  * the node is the only one and leads at once. server/main.ts and the test console process both use it.

@@ -1,16 +1,20 @@
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { formatDateTimeWithZone } from '../../lib/dateTime';
+import { acceptForwarded, type ForwardProof } from '../http/forwardProof';
 import { foreignHostMessage, isAllowedHost, type AllowedHosts } from '../http/hostCheck';
 import { escapeXml } from '../restconf/restconfErrors';
+import { LeaderForward } from './leaderForward';
 import type { StandbyStatus } from './nodeLeadership';
 
 /**
- * What a standby node's web port answers, to every request: 503 with `Retry-After`, the truth in one
- * sentence (who leads, since when, where its console is, how soon this node takes over), as JSON to the
- * API and as a small page to a browser. The page becomes the console once this node leads (STANDBY_SCRIPT).
- * No Next.js: a standby has no console to render, and the sentence is all there is to say.
+ * What a standby node's web port answers: with a leader that answers, the leader's console, forwarded
+ * (leaderForward.ts); otherwise (no leader yet, the leader gone, this node's own console starting) 503 with
+ * `Retry-After`, the truth in one sentence (who leads, since when, where its console is, how soon this node
+ * takes over), as JSON to the API and as a small page to a browser. The page becomes the console once a
+ * node answers again (STANDBY_SCRIPT). No Next.js: a standby has no console to render itself.
  */
 export function standbySentence(status: StandbyStatus): string {
   const { node, leader, takeoverWithinS } = status;
@@ -22,12 +26,15 @@ export function standbySentence(status: StandbyStatus): string {
   return `This console node (${node}) is standing by: node ${leader.name} leads (${since}its console at ${leader.webUrl}). This node takes over within ${takeoverWithinS} s if ${leader.name} stops.`;
 }
 
-/** Answers one request to a standby's web port; a foreign Host is refused as the console refuses it (the DNS-rebinding guard). */
-export function answerStandby(req: IncomingMessage, res: ServerResponse, status: StandbyStatus, allowedHosts: AllowedHosts): void {
+/**
+ * Answers one request to a standby's web port; a foreign Host is refused as the console refuses it (the
+ * DNS-rebinding guard), unless another node forwarded the request with a valid proof (it checked the Host).
+ */
+export function answerStandby(req: IncomingMessage, res: ServerResponse, status: StandbyStatus, allowedHosts: AllowedHosts, proof: ForwardProof | null = null): void {
   // What the request carries is never read: a standby acts on nothing.
   req.resume();
   const headers = { 'cache-control': 'no-store', 'retry-after': String(status.retryAfterS) };
-  if (!isAllowedHost(req.headers.host, req.socket.localPort, allowedHosts)) {
+  if (!hostAnswered(req, allowedHosts, proof)) {
     res.writeHead(400, { ...headers, 'content-type': 'application/json; charset=utf-8' });
     res.end(JSON.stringify({ error: foreignHostMessage(req.headers.host) }));
     return;
@@ -48,7 +55,7 @@ export function answerStandby(req: IncomingMessage, res: ServerResponse, status:
   res.end(
     `<!doctype html>\n<html lang="en" data-retry-s="${status.retryAfterS}"><head><meta charset="utf-8"><noscript><meta http-equiv="refresh" content="${status.retryAfterS}"></noscript>` +
       `<title>Console node ${escapeXml(status.node)}: ${role}</title><style>body{font-family:sans-serif;margin:3em;max-width:48em}</style><script>${STANDBY_SCRIPT}</script></head>\n` +
-      `<body><h1>Console node ${escapeXml(status.node)}: ${role}</h1><p>${escapeXml(sentence)}</p><p>This page asks again every ${status.retryAfterS} s and shows the console once this node leads.</p></body></html>\n`,
+      `<body><h1>Console node ${escapeXml(status.node)}: ${role}</h1><p>${escapeXml(sentence)}</p><p>This page asks again every ${status.retryAfterS} s and shows the console once a console node answers.</p></body></html>\n`,
   );
 }
 
@@ -85,9 +92,63 @@ function wantsPage(path: string): boolean {
   return !['/api/', '/socket.io/', '/restconf', '/metrics', '/.well-known/'].some((prefix) => path.startsWith(prefix));
 }
 
+/** Where a standby sends a request: the leader's origin, unless there is none to reach, or the request already came through another node. */
+function leaderOrigin(status: StandbyStatus, req: IncomingMessage): URL | null {
+  if (status.starting || !status.leader?.webUrl || LeaderForward.alreadyForwarded(req)) return null;
+  try {
+    return new URL(new URL(status.leader.webUrl).origin);
+  } catch {
+    return null;
+  }
+}
+
+/** A standby's web port: every request and WebSocket upgrade to the leader through `forward` (null: none, the 503 alone). */
+export interface StandbyDoor {
+  request(req: IncomingMessage, res: ServerResponse): void;
+  upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
+  /** Ends what goes on to the leader: this node leads now, or stops. */
+  close(): void;
+}
+
+/** Whether this node answers to the request's Host: its own names, or a valid proof of the node that forwarded it. */
+function hostAnswered(req: IncomingMessage, allowedHosts: AllowedHosts, proof: ForwardProof | null): boolean {
+  return acceptForwarded(req, proof) !== null || isAllowedHost(req.headers.host, req.socket.localPort, allowedHosts);
+}
+
+/**
+ * `forward`: how this node passes requests on (null where its plain port must not serve the console);
+ * `proof`: to answer requests other nodes forward to it while it starts to lead (null on SQLite).
+ */
+export function standbyDoor(status: () => StandbyStatus, allowedHosts: AllowedHosts, forward: LeaderForward | null, proof: ForwardProof | null): StandbyDoor {
+  return {
+    request(req, res) {
+      // Read before the Host check, which removes the proof header of a request that came through another node.
+      const origin = leaderOrigin(status(), req);
+      if (!origin || !forward || !hostAnswered(req, allowedHosts, proof)) answerStandby(req, res, status(), allowedHosts, proof);
+      else forward.request(req, res, origin, () => answerStandby(req, res, status(), allowedHosts, proof));
+    },
+    upgrade(req, socket, head) {
+      socket.on('error', () => socket.destroy());
+      const refuse = (code: 400 | 503, error: string) => {
+        const body = JSON.stringify({ error });
+        const reason = code === 400 ? 'Bad Request' : 'Service Unavailable';
+        socket.end(`HTTP/1.1 ${code} ${reason}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+      };
+      const origin = leaderOrigin(status(), req);
+      if (!hostAnswered(req, allowedHosts, proof)) refuse(400, foreignHostMessage(req.headers.host));
+      else if (!origin || !forward) refuse(503, standbySentence(status()));
+      else forward.upgrade(req, socket, head, origin, () => refuse(503, standbySentence(status())));
+    },
+    close() {
+      forward?.close();
+    },
+  };
+}
+
 /** A standby's web port until it leads: the port it got (for `PORT=0`) and how to close it again before the console listens there. */
-export function listenStandby(host: string, port: number, status: () => StandbyStatus, allowedHosts: AllowedHosts): Promise<{ port: number; close(): Promise<void> }> {
-  const server = createServer((req, res) => answerStandby(req, res, status(), allowedHosts));
+export function listenStandby(host: string, port: number, door: StandbyDoor): Promise<{ port: number; close(): Promise<void> }> {
+  const server = createServer((req, res) => door.request(req, res));
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => door.upgrade(req, socket, head));
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {
@@ -99,6 +160,8 @@ export function listenStandby(host: string, port: number, status: () => StandbyS
             server.close(() => closed());
             // Pages that reload keep their connections alive: they reconnect to the console a moment later.
             server.closeAllConnections();
+            // And live pages' WebSockets to the leader end too, so they reconnect here, to this node's console.
+            door.close();
           }),
       });
     });

@@ -4,6 +4,7 @@ import { sessionIdFromCookie } from '../auth/cookies';
 import { checkOrigin } from '../auth/originCheck';
 import { accessFor, allows, changesState, isApi } from './accessPolicy';
 import { BODY_TOO_LARGE, bodyCapApplies, declaresTooLargeBody } from './bodyLimit';
+import { acceptForwarded, forwardedClientOf, NODE_HEADER, type ForwardProof } from './forwardProof';
 import { foreignHostMessage, isAllowedHost, type AllowedHosts } from './hostCheck';
 import { ACTOR_HEADER, SECURE_TRANSPORT_HEADER, SOURCE_HEADER, type RequestActor } from '../../lib/requestActor';
 import { isSecureTransport } from './transport';
@@ -11,8 +12,9 @@ import type { AccessKind, AccessLimiter } from '../auth/sourceLimiter';
 import { plainAddress } from '../../lib/netAddress';
 import { refusalBody, sentence, type Sentence } from '../../lib/serverSentences';
 
+/** The client's address: the socket's, or the one a valid proof of another console node names (forwardProof.ts). */
 export function sourceAddressOf(req: IncomingMessage): string {
-  return plainAddress(req.socket.remoteAddress);
+  return forwardedClientOf(req)?.address ?? plainAddress(req.socket.remoteAddress);
 }
 
 function answer(res: ServerResponse, status: number, error: string | Sentence, headers: Record<string, string> = {}): void {
@@ -34,6 +36,10 @@ export interface RequestGateOptions {
   limiter: AccessLimiter;
   /** EWC_SECURE_COOKIE: a TLS proxy serves the plain HTTP port, so its requests carry the Secure cookie. */
   behindTlsProxy?: boolean;
+  /** On a database other console nodes share: checks the proof of the requests they forward (null: none is trusted). */
+  forwardProof?: ForwardProof | null;
+  /** This node's name, said in every answer's `X-EWC-Node` when other nodes may forward to it. */
+  nodeName?: string;
 }
 
 /**
@@ -56,6 +62,8 @@ export class RequestGate {
    */
   async admit(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
     delete req.headers[ACTOR_HEADER];
+    // First: the Host check reads the forwarding proof, which the source address and the transport depend on.
+    if (!this.checkHost(req, res)) return false;
     const source = sourceAddressOf(req);
     req.headers[SOURCE_HEADER] = source;
     const secure = isSecureTransport(req, this.options.behindTlsProxy ?? false);
@@ -63,7 +71,6 @@ export class RequestGate {
     const method = req.method ?? 'GET';
     const url = new URL(req.url ?? '/', 'http://console.invalid');
 
-    if (!this.checkHost(req, res)) return false;
     if (bodyCapApplies(url.pathname) && declaresTooLargeBody(req.headers['content-length'])) {
       // Closing the connection spares reading the rest of the body just to throw it away.
       answer(res, 413, BODY_TOO_LARGE, { connection: 'close' });
@@ -94,8 +101,14 @@ export class RequestGate {
     return true;
   }
 
-  /** The DNS-rebinding guard alone, for the doors that have their own rules after it (RESTCONF, the redirect to HTTPS). */
+  /**
+   * The DNS-rebinding guard alone, for the doors that have their own rules after it (RESTCONF, the redirect to
+   * HTTPS). A request another node forwarded with a valid proof passed that node's own Host check, under the
+   * Host the proof's HMAC covers: the names and port this node answers to need not be the ones it was sent to.
+   */
   checkHost(req: IncomingMessage, res: ServerResponse): boolean {
+    if (this.options.nodeName) res.setHeader(NODE_HEADER, this.options.nodeName);
+    if (acceptForwarded(req, this.options.forwardProof ?? null)) return true;
     if (isAllowedHost(req.headers.host, req.socket.localPort, this.options.allowedHosts)) return true;
     answer(res, 400, foreignHostMessage(req.headers.host));
     return false;

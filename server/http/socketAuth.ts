@@ -4,17 +4,19 @@ import type { AuthService } from '../auth/authService';
 import { sessionIdFromCookie } from '../auth/cookies';
 import { checkOrigin } from '../auth/originCheck';
 import { hashSessionId } from '../auth/sessionStore';
+import { acceptForwarded, type ForwardProof } from './forwardProof';
 import { foreignHostMessage, isAllowedHost, type AllowedHosts } from './hostCheck';
 import { isSecureTransport } from './transport';
 
 /**
  * socket.io's handshake requests (long-polling and the WebSocket upgrade) go to engine.io, past the
  * request gate: they get the gate's Host check here, before engine.io hands out a session id. A
- * refused upgrade is answered 400 with the gate's message, a refused polling handshake 403.
+ * refused upgrade is answered 400 with the gate's message, a refused polling handshake 403. A handshake
+ * another console node forwarded with a valid proof passed that node's Host check (as at the gate).
  */
-export function browserHandshakeCheck(allowed: AllowedHosts): NonNullable<ServerOptions['allowRequest']> {
+export function browserHandshakeCheck(allowed: AllowedHosts, forwardProof: ForwardProof | null = null): NonNullable<ServerOptions['allowRequest']> {
   return (req: IncomingMessage, callback) => {
-    const ok = isAllowedHost(req.headers.host, req.socket.localPort, allowed);
+    const ok = acceptForwarded(req, forwardProof) !== null || isAllowedHost(req.headers.host, req.socket.localPort, allowed);
     callback(ok ? null : foreignHostMessage(req.headers.host), ok);
   };
 }

@@ -1,12 +1,16 @@
-import { createServer, type IncomingMessage } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { loadConfig } from '../../config';
+import { leaderForwardFor } from '../../cluster/leaderForward';
 import { NodeLeadership } from '../../cluster/nodeLeadership';
-import { answerStandby } from '../../cluster/standbyPage';
+import { standbyDoor } from '../../cluster/standbyPage';
 import { createConsole, type ConsoleInstance } from '../../createConsole';
 import { installGracefulStop } from '../../gracefulStop';
 import type { ApiResult } from '../../http/apiResult';
-import type { RequestActor } from '../../../lib/requestActor';
+import { forwardProofFor } from '../../http/forwardProof';
+import { RequestGate } from '../../http/requestGate';
+import { SECURE_TRANSPORT_HEADER, SOURCE_HEADER, type RequestActor } from '../../../lib/requestActor';
 import { hostPort } from '../../../lib/netAddress';
 
 /**
@@ -15,7 +19,9 @@ import { hostPort } from '../../../lib/netAddress';
  * as `npm run serve`, led or standing by as server/main.ts is (server/cluster/), stopped gracefully by
  * SIGTERM like it. Test-only control calls on loopback stand in for the pages: `POST /test/download` (the
  * profile as body), `POST /test/activate`, `GET /test/state` (with the bytes moved), `GET /test/upgrade` (what
- * `GET /api/software-upgrade` answers). `console listening` is printed once it leads.
+ * `GET /api/software-upgrade` answers), `GET /test/audit` (the audit trail). Behind the real request gate, as
+ * the pages' API: `POST /api/auth/login`, `GET /api/software-upgrade`. Standing by, its
+ * port forwards to the leader as server/main.ts's does. `console listening` is printed once it leads.
  */
 const ACTOR: RequestActor = { username: 'admin', role: 'admin', sourceAddress: '127.0.0.1' };
 
@@ -31,19 +37,42 @@ async function bodyOf(req: IncomingMessage): Promise<unknown> {
 
 const config = loadConfig();
 const leadership = new NodeLeadership(config);
+const allowedHosts = { configured: config.allowedHosts, listenHost: config.host };
+const proof = forwardProofFor(config);
+const door = standbyDoor(() => leadership.status, allowedHosts, leaderForwardFor(config, leadership.name), proof);
+const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => door.upgrade(req, socket, head);
 let instance: ConsoleInstance | null = null;
+let gate: RequestGate | null = null;
+
+/** The pages' API calls the tests make, each behind the gate as in server/main.ts (where Next.js's route handlers answer them). */
+async function answerApi(running: ConsoleInstance, req: IncomingMessage, res: ServerResponse, answer: (result: ApiResult) => void): Promise<void> {
+  if (!(await gate!.admit(req, res))) return;
+  const route = `${req.method} ${req.url}`;
+  if (route === 'POST /api/auth/login') {
+    answer(await running.authApi.login(await bodyOf(req), String(req.headers[SOURCE_HEADER]), req.headers[SECURE_TRANSPORT_HEADER] === '1'));
+  } else if (route === 'GET /api/software-upgrade') {
+    answer(running.api.getUpgrade());
+  } else {
+    answer({ status: 404, body: { error: 'not found' } });
+  }
+}
+
 const httpServer = createServer((req, res) => {
   if (!instance) {
-    answerStandby(req, res, leadership.status, { configured: config.allowedHosts, listenHost: config.host });
+    door.request(req, res);
     return;
   }
   const { api } = instance;
-  const answer = ({ status, body }: ApiResult) => {
-    res.writeHead(status, { 'content-type': 'application/json' });
+  const answer = ({ status, body, setCookie }: ApiResult) => {
+    res.writeHead(status, { 'content-type': 'application/json', ...(setCookie ? { 'set-cookie': setCookie } : {}) });
     res.end(JSON.stringify(body));
   };
   const route = `${req.method} ${req.url}`;
-  if (route === 'GET /test/state') {
+  if (req.url?.startsWith('/api/')) {
+    void answerApi(instance, req, res, answer);
+  } else if (route === 'GET /test/audit') {
+    void instance.auth.audit.recent().then((entries) => answer({ status: 200, body: entries }));
+  } else if (route === 'GET /test/state') {
     answer({ status: 200, body: { upgrade: api.getUpgrade().body, apImage: api.getApImage().body, syslog: api.getSyslog().body, moved: instance.moved } });
   } else if (route === 'GET /test/upgrade') {
     answer(api.getUpgrade());
@@ -59,15 +88,20 @@ const httpServer = createServer((req, res) => {
 });
 const listening = () => new Promise<void>((resolve) => httpServer.listen(config.port, config.host, resolve));
 const webUrl = () => `http://${hostPort(config.host, (httpServer.address() as AddressInfo).port)}`;
-// On PostgreSQL the web port answers at once: 503 while this node stands by.
+// On PostgreSQL the web port answers at once: forwarded to the leader while this node stands by.
 if (leadership.shared) {
+  httpServer.on('upgrade', onUpgrade);
   await listening();
   await leadership.join(webUrl());
 }
 const leading = await leadership.lead((node) => console.log(node.describeStandby()));
 leadership.exitOnLoss();
 if (leading.takenOverFrom) console.log(`node ${leadership.name}: takes over from node ${leading.takenOverFrom}`);
+// socket.io answers upgrades on this server from here on; until it is attached, a live page's reconnection waits.
+httpServer.off('upgrade', onUpgrade);
+door.close();
 const started = await createConsole(httpServer, config, { takeover: leading.takenOverFrom ? { node: leadership.name } : null });
+gate = new RequestGate(started.auth, { allowedHosts, limiter: started.limiter, behindTlsProxy: config.secureCookie, forwardProof: proof, nodeName: leadership.name });
 instance = started;
 // The AP port first, so that "console listening" means APs can join too.
 const capwapPort = await started.capwap.listen(config.capwapPort, config.host);

@@ -26,8 +26,6 @@ export interface NodeFailoverOptions {
 }
 
 export interface NodeFailoverReport extends RestartChecks {
-  /** B's web port while it stood by: status, Retry-After and body, for the API and for a page. */
-  standby: { api: { status: number; retryAfter: string | null; body: unknown }; page: { status: number; contentType: string | null; body: string } };
   /** What A showed when it was killed. */
   killedAt: string;
   /** From A's SIGKILL to B's console listening, in ms (a figure for the report, never asserted). */
@@ -118,13 +116,6 @@ export async function runNodeFailover(options: NodeFailoverOptions): Promise<Nod
     b.child = start(['server/sim/testing/consoleProcess.ts'], b.env);
     await waitForOutput(b.child, 'node B: standing by');
 
-    const apiAnswer = await fetch(`${b.url}/api/software-upgrade`);
-    const pageAnswer = await fetch(`${b.url}/administration/software-management/software-upgrade`);
-    const standby = {
-      api: { status: apiAnswer.status, retryAfter: apiAnswer.headers.get('retry-after'), body: await apiAnswer.json() },
-      page: { status: pageAnswer.status, contentType: pageAnswer.headers.get('content-type'), body: await pageAnswer.text() },
-    };
-
     fleet = startFleet();
     await waitForOutput(fleet, 'APs joined');
     const started = await fetch(`${a.url}/test/download`, { method: 'POST', body: JSON.stringify(profile) });
@@ -173,7 +164,6 @@ export async function runNodeFailover(options: NodeFailoverOptions): Promise<Nod
     const takeoverLines = final.syslog.map((line) => line.text).filter((text) => text.startsWith('Controller node '));
     return {
       ...checks,
-      standby,
       killedAt,
       takeoverMs,
       rejoinedMs,
