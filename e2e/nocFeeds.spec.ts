@@ -127,5 +127,12 @@ test.describe('Seen from the NOC', () => {
     await page.getByRole('region', { name: 'Live Progress' }).screenshot({ path: path.join('.test-results', 'live-progress-rolling.png') });
     await expect(page.getByTestId('stage-bar')).toHaveAttribute('data-stage', 'Completed', { timeout: 90_000 });
     await expect(waveFigures).toHaveText('Wave 1: 4 of 4 joined; Wave 2: 4 of 4 joined; Wave 3: 4 of 4 joined; Wave 4: 4 of 4 joined.');
+    // Each wave's line ends at the top of its axis, 4 APs (y 8.0 in the chart's viewBox): the last wave's last join is drawn too.
+    const lineEnds = () =>
+      chart
+        .getByTestId('chart-waves')
+        .locator('path.chart-line')
+        .evaluateAll((paths) => paths.map((line) => /,(-?[\d.]+)$/.exec(line.getAttribute('d') ?? '')?.[1] ?? null));
+    await expect.poll(lineEnds).toEqual(['8.0', '8.0', '8.0', '8.0']);
   });
 });

@@ -18,8 +18,10 @@ export const activationPreviewSchema = z.object({
   apCount: z.number(),
   /** APs per wave, in the order the waves run; one wave for all at once. */
   waves: z.array(z.number()),
-  /** The AP that hosts the controller reloads, in the last wave. */
+  /** The AP that hosts the controller reloads, in the last wave: the controller then runs the target controller version. */
   controllerApReloads: z.boolean(),
+  /** Some AP of the fleet hosts the controller; when it does not reload, the controller keeps the version it runs. */
+  controllerHosted: z.boolean(),
   /** Completed APs excluded from activation: they keep the new image as backup. */
   excluded: z.number(),
   /** APs of this upgrade whose predownload has not completed (yet): they do not reload. */

@@ -45,7 +45,9 @@ export function activationText(t: ConfirmTranslate, preview: ActivationPreview, 
   const lines = [waveWords(t, preview, options), t('outOfService')];
   if (preview.targetControllerVersion) {
     const version = preview.targetControllerVersion;
-    lines.push(preview.controllerApReloads ? t(preview.strategy === 'rolling' ? 'controllerApReloadsLast' : 'controllerApReloadsWith', { version }) : t('controllerSwitches', { version }));
+    // The controller runs on the AP that hosts it: it changes version only if that AP reloads into the new one.
+    if (preview.controllerApReloads) lines.push(t(preview.strategy === 'rolling' ? 'controllerApReloadsLast' : 'controllerApReloadsWith', { version }));
+    else lines.push(t(preview.controllerHosted ? 'controllerApStays' : 'controllerNotHosted', { version }));
   }
   const { excluded, notComplete } = preview;
   if (excluded > 0) lines.push(t('excluded', { count: excluded, version: preview.targetVersion ?? t('theNewImage') }));

@@ -28,10 +28,32 @@ describe('the delivery chart history', () => {
   it("starts again for a new upgrade, records nothing at rest, and carries each wave's joined APs", () => {
     let history = addProgress(EMPTY_HISTORY, sample(1000, 5), summary(1), upgrade(1));
     history = addProgress(history, sample(2000, 9), summary(2), upgrade(2, 'Reload', [3, 1]));
-    expect(history).toEqual({ upgradeId: 2, phase: 'activation', points: [{ at: 2000, deliveredBytes: 9, fetchedBytes: 0, complete: 2, totalAps: 6000, joinedPerWave: [3, 1] }] });
-    expect(addProgress(history, sample(3000, 9), summary(2), upgrade(2, 'Completed'))).toBe(history);
+    expect(history).toEqual({ upgradeId: 2, phase: 'activation', points: [{ at: 2000, deliveredBytes: 9, fetchedBytes: 0, complete: 2, totalAps: 6000, joinedPerWave: [3, 1] }], ended: false });
     // A batch no newer than the last point (a snapshot after a reconnect) adds nothing.
     expect(addProgress(history, sample(2000, 9), summary(2), upgrade(2, 'Reload'))).toBe(history);
+    // An upgrade that had ended before the page saw it run has nothing to draw.
+    const seenEnded = addProgress(history, sample(3000, 9), summary(2), upgrade(3, 'Completed', [4]));
+    expect(seenEnded).toEqual({ upgradeId: 3, phase: 'predownload', points: [], ended: true });
+    expect(addProgress(seenEnded, sample(4000, 9), summary(2), upgrade(3, 'Completed', [4]))).toBe(seenEnded);
+  });
+
+  it('ends on the figures of the batch that brought the end (the last AP joined again), then records nothing more', () => {
+    let history = addProgress(EMPTY_HISTORY, sample(1000, 0), summary(6000), upgrade(5, 'Reload', [0, 0]));
+    history = addProgress(history, sample(2000, 0), summary(6000), upgrade(5, 'Reload', [3, 0]));
+    // The last wave's last AP joined again, and the activation completed, between two batches.
+    history = addProgress(history, sample(3000, 0), summary(6000), upgrade(5, 'Completed', [3, 1]));
+    expect(history).toMatchObject({ upgradeId: 5, phase: 'activation', ended: true });
+    expect(history.points.map((p) => p.joinedPerWave)).toEqual([
+      [0, 0],
+      [3, 0],
+      [3, 1],
+    ]);
+    expect(addProgress(history, sample(4000, 0), summary(6000), upgrade(5, 'Completed', [3, 1]))).toBe(history);
+    // A predownload that ends (cancelled) ends on its last count of APs completed, in its own phase.
+    let predownload = addProgress(EMPTY_HISTORY, sample(1000, 5), summary(1), upgrade(6, 'NetworkUpgrade'));
+    predownload = addProgress(predownload, sample(2000, 9), summary(2), upgrade(6, 'Cancelled'));
+    expect(predownload).toMatchObject({ phase: 'predownload', ended: true });
+    expect(predownload.points.map((p) => p.complete)).toEqual([1, 2]);
   });
 
   it('gives the activation a time axis of its own, however long the upgrade waited at Activate', () => {

@@ -22,9 +22,11 @@ export interface ProgressHistory {
   upgradeId: number | null;
   phase: ProgressPhase;
   points: ProgressPoint[];
+  /** The upgrade ended: the batch that said so gave the last point, and nothing more is recorded. */
+  ended: boolean;
 }
 
-export const EMPTY_HISTORY: ProgressHistory = { upgradeId: null, phase: 'predownload', points: [] };
+export const EMPTY_HISTORY: ProgressHistory = { upgradeId: null, phase: 'predownload', points: [], ended: false };
 
 /**
  * How many points a chart keeps, whatever the run's length: past it, every other point goes (the whole
@@ -38,14 +40,21 @@ const ACTIVE = new Set<string>(UPGRADE_BAR_STAGES);
 
 /**
  * Adds what a batch said. A new upgrade, or its activation, starts a new history (hours may pass at
- * Activate before someone presses it: one time axis would squash the predownload to nothing); nothing
- * is recorded while no upgrade runs.
+ * Activate before someone presses it: one time axis would squash the predownload to nothing). The batch
+ * that brings the end is recorded, in the phase it ends: it carries the last figures (the last AP joined
+ * again, the last one completed), which the chart would otherwise never reach. Nothing is recorded after
+ * that, nor while no upgrade runs.
  */
 export function addProgress(history: ProgressHistory, sample: TransferSample, summary: ApImageSummary, upgrade: UpgradeView): ProgressHistory {
+  const running = ACTIVE.has(upgrade.stage);
   const phase: ProgressPhase = upgrade.stage === 'Reload' ? 'activation' : 'predownload';
-  const fresh = upgrade.upgradeId !== history.upgradeId || (ACTIVE.has(upgrade.stage) && phase !== history.phase);
+  const fresh = upgrade.upgradeId !== history.upgradeId || (running && phase !== history.phase);
+  if (!running) {
+    // An upgrade this page did not see run adds nothing; nor does one whose end is recorded.
+    if (fresh) return { upgradeId: upgrade.upgradeId, phase, points: [], ended: true };
+    if (history.ended || history.points.length === 0) return history;
+  }
   const points = fresh ? [] : history.points;
-  if (!ACTIVE.has(upgrade.stage)) return fresh ? { upgradeId: upgrade.upgradeId, phase, points } : history;
   const last = points.at(-1);
   if (last && sample.at <= last.at) return history;
   const point: ProgressPoint = {
@@ -57,7 +66,8 @@ export function addProgress(history: ProgressHistory, sample: TransferSample, su
     joinedPerWave: upgrade.waves.map((wave) => wave.joined),
   };
   const next = [...points, point];
-  return { upgradeId: upgrade.upgradeId, phase, points: next.length > MAX_POINTS ? next.filter((_, i) => i % 2 === 0 || i === next.length - 1) : next };
+  const kept = next.length > MAX_POINTS ? next.filter((_, i) => i % 2 === 0 || i === next.length - 1) : next;
+  return { upgradeId: upgrade.upgradeId, phase: running ? phase : history.phase, points: kept, ended: !running };
 }
 
 /** Bytes a second delivered to APs at each point, over the last second or more; null where no earlier point is that far back. */

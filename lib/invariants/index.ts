@@ -19,6 +19,8 @@
  *   reads as GET /api/software-upgrade does, and "Failed APs" counts its failed APs.
  * - runningClaims (runningClaims.ts): Joined, Complete, a result of Completed (or "Completed on N of M
  *   APs"), "N of M APs run X" and a row's images are true of the APs they speak of.
+ * - controllerVersion (controllerVersion.ts): the version the console says the controller runs (the API, show
+ *   version, the end sentence) is the controller software the AP hosting it holds as primary, by its own word.
  * - verifyClaims (verifyClaims.ts): "verify success" is said only of images a vendor signature vouched for.
  * - joinDownload (joinDownload.ts): an AP that joins running another AP image than the controller's, with a
  *   profile saved and no predownload under way, is given the controller's version (once the console rests,
@@ -29,6 +31,7 @@ import type { ApImageReport } from '../apImage';
 import type { SyslogLine } from '../syslog';
 import type { UpgradeHistoryEntry } from '../upgradeHistory';
 import type { UpgradeView } from '../upgradeStage';
+import { controllerVersionIsTrue } from './controllerVersion';
 import { countersAddUp, predownloadInProgressIsTrue } from './counters';
 import { historyAgrees, type MemberRow } from './history';
 import { profileFieldsNamed } from './profileFields';
@@ -47,6 +50,7 @@ export { retriesAgreeWithLog } from './retryLog';
 export { FIELD_FOLLOWS, fieldsChangedUnnamed, namedFieldPaths, profileFieldsNamed } from './profileFields';
 export { hasEnded, historyAgrees, type HistoryFacts, type MemberRow } from './history';
 export { runningClaimsAreTrue, type ApOwnWord, type RunningFacts } from './runningClaims';
+export { controllerVersionIsTrue, type ControllerFacts } from './controllerVersion';
 export { claimsSignatureVerified, verifyClaimsAreTrue, type BundleFact } from './verifyClaims';
 export { joinDownloadIsTrue, type JoinFacts, type Joiner } from './joinDownload';
 
@@ -107,6 +111,7 @@ export function consoleInvariants(observation: ConsoleObservation): Violation[] 
       leftSinceEnd,
     }),
     ...runningClaimsAreTrue({ upgrade, rows: apImage.aps, members: observation.members, aps: observation.aps, recordOnly: observation.endedBefore?.id === upgrade.upgradeId, leftSinceEnd }),
+    ...controllerVersionIsTrue({ upgrade, rows: apImage.aps, aps: observation.aps }),
     ...verifyClaimsAreTrue(observation.syslog, observation.bundles),
   ];
 }

@@ -5,6 +5,7 @@ import { countUpgradeAps, type UpgradeApCounts } from '../upgradeOutcome';
 import type { UpgradeView } from '../upgradeStage';
 import {
   claimsSignatureVerified,
+  controllerVersionIsTrue,
   countersAddUp,
   fieldsChangedUnnamed,
   historyAgrees,
@@ -342,6 +343,27 @@ describe('runningClaims', () => {
     const rows = [apRow('A', { predownloadStatus: 'Complete', primaryImage: '17.9.4.27', backupImage: '17.12.1.5' })];
     expect(runningClaimsAreTrue({ upgrade, rows, members: [], aps: [{ name: 'A', primaryVersion: '17.9.4.27', backupVersion: '17.12.1.5' }] })).toEqual([]);
     expect(runningClaimsAreTrue({ upgrade, rows, members: [], aps: [{ name: 'A', primaryVersion: '17.9.4.27', backupVersion: '17.3.3.26' }] })).toHaveLength(1);
+  });
+});
+
+describe('controllerVersion', () => {
+  const hosting = (predownloadStatus: ApImageRow['predownloadStatus']) => [{ name: 'AP-C', hostsController: true, predownloadStatus }];
+  const own = (controllerPrimaryVersion?: string) => [{ name: 'AP-C', primaryVersion: '17.9.4.27', backupVersion: '17.12.1.5', controllerPrimaryVersion }];
+
+  it('holds the version the console says the controller runs to the controller software its AP boots', () => {
+    expect(controllerVersionIsTrue({ upgrade: { controllerVersion: '17.09.04a.0.6' }, rows: hosting('Complete'), aps: own('17.09.04a.0.6') })).toEqual([]);
+    // The AP hosting the controller sat the activation out (excluded): the console must not say the new version.
+    expect(controllerVersionIsTrue({ upgrade: { controllerVersion: '17.12.01.0.5' }, rows: hosting('Complete'), aps: own('17.09.04a.0.6') }).map((v) => v.message)).toEqual([
+      'the console says the controller runs 17.12.01.0.5, but AP-C, which hosts it, runs controller software 17.09.04a.0.6',
+    ]);
+  });
+
+  it('waits for a reloading hosting AP to join again, and has nothing to hold the version to without a hosting AP or its word', () => {
+    expect(controllerVersionIsTrue({ upgrade: { controllerVersion: '17.09.04a.0.6' }, rows: hosting('Reloading'), aps: own('17.12.01.0.5') })).toEqual([]);
+    expect(
+      controllerVersionIsTrue({ upgrade: { controllerVersion: '17.12.01.0.5' }, rows: [{ name: 'AP-C', hostsController: false, predownloadStatus: 'Joined' }], aps: own('17.09.04a.0.6') }),
+    ).toEqual([]);
+    expect(controllerVersionIsTrue({ upgrade: { controllerVersion: '17.12.01.0.5' }, rows: hosting('Joined'), aps: own(undefined) })).toEqual([]);
   });
 });
 

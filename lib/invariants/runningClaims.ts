@@ -9,6 +9,8 @@ export interface ApOwnWord {
   name: string;
   primaryVersion: string;
   backupVersion: string;
+  /** On the AP that hosts the controller: the controller software it boots. */
+  controllerPrimaryVersion?: string;
 }
 
 export interface RunningFacts {

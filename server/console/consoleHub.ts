@@ -156,14 +156,18 @@ export class ConsoleHub implements ConsoleNotifier {
       this.namespace.emit('syslog:appended', this.pendingLines.slice(-SYSLOG_PAGE_LINES));
       this.pendingLines = [];
     }
-    // An upgrade change moves counters no AP change carries (Predownload in progress starts with the command).
-    if (this.dirtyAps.size > 0 || this.upgradeDirty) {
-      this.sendPages();
-      this.dirtyAps.clear();
-    }
-    if (this.upgradeDirty) {
+    // The upgrade before the batch: a page takes a chart point when a batch's transfer sample arrives, with the
+    // upgrade it has then, so the upgrade of this same moment must be there already (the last wave's figures
+    // and the end come with the last batch, and would otherwise never be drawn).
+    const upgradeChanged = this.upgradeDirty;
+    if (upgradeChanged) {
       this.upgradeDirty = false;
       this.namespace.emit('upgrade:updated', this.sources.upgrade());
+    }
+    // An upgrade change moves counters no AP change carries (Predownload in progress starts with the command).
+    if (this.dirtyAps.size > 0 || upgradeChanged) {
+      this.sendPages();
+      this.dirtyAps.clear();
     }
   }
 

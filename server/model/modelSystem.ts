@@ -197,7 +197,9 @@ export class ModelSystem {
     const rowsByMac = new Map(apImage.aps.map((row) => [row.mac, row]));
     const aps = MODEL_FLEET.flatMap((ap, index) => {
       const images = sut.agents[index].images;
-      return sut.running[index] && rowsByMac.get(ap.mac)?.connected ? [{ name: ap.name, primaryVersion: images.primaryVersion, backupVersion: images.backupVersion }] : [];
+      return sut.running[index] && rowsByMac.get(ap.mac)?.connected
+        ? [{ name: ap.name, primaryVersion: images.primaryVersion, backupVersion: images.backupVersion, controllerPrimaryVersion: images.controllerPrimaryVersion }]
+        : [];
     });
     const surfaces: SurfaceView[] = [{ surface: 'GET /api/ap-image', readAt: now, summary: apImage.summary, rows: apImage.aps.map(toSurfaceRow) }, parseShowApImage(await shown, now)];
     const state = sut.page.state;

@@ -71,6 +71,10 @@ describe('sequences the model found', () => {
     await holds('runningClaims', [c.download({ path: 0, parallel: true, via: 'page' }), c.settle(), c.apAction('exclude', 0), c.activate({ strategy: 'all', via: 'api' }), c.settle()]);
   });
 
+  it('controllerVersion: an activation that leaves out the AP hosting the controller (excluded) does not say the controller runs the new version', async () => {
+    await holds('controllerVersion', [c.download({ path: 0, parallel: true, via: 'page' }), c.settle(), c.apAction('exclude', 0), c.activate({ strategy: 'all', via: 'api' }), c.settle()]);
+  });
+
   it('runningClaims: a CCO release without some image types is not "Completed", nor run by the APs it lacks', async () => {
     await holds('runningClaims', [c.ccoDownload('recommended'), c.settle(), c.activate({ strategy: 'all', via: 'api' }), c.settle()]);
   });

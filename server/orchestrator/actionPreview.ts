@@ -24,6 +24,7 @@ export function previewActivation(upgrade: UpgradeRecord | null, fleet: readonly
       apCount: 0,
       waves: [],
       controllerApReloads: false,
+      controllerHosted: fleet.some((ap) => ap.hostsController),
       excluded: 0,
       notComplete: 0,
     };
@@ -45,6 +46,7 @@ export function previewActivation(upgrade: UpgradeRecord | null, fleet: readonly
     apCount: candidates.length,
     waves: waves.map((wave) => wave.length),
     controllerApReloads: candidates.some((ap) => ap.hostsController),
+    controllerHosted: fleet.some((ap) => ap.hostsController),
     excluded,
     notComplete,
   };

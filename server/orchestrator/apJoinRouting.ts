@@ -1,6 +1,7 @@
 import { isCancellable } from '../../lib/upgradeStage';
 import type { ApSession } from '../capwap/apSession';
-import type { AccessPointRepository } from '../store/accessPointRepository';
+import type { AccessPointRecord, AccessPointRepository } from '../store/accessPointRepository';
+import type { ControllerRepository } from '../store/controllerRepository';
 import type { UpgradeRepository } from '../store/upgradeRepository';
 import type { JoinImageDownload } from './joinImageDownload';
 import type { NetworkReload } from './networkReload';
@@ -12,6 +13,7 @@ import type { UpgradeRun } from './upgradeRun';
 export interface ApJoinRoutingDeps {
   aps: AccessPointRepository;
   upgrades: UpgradeRepository;
+  controller: ControllerRepository;
   notifier: ConsoleNotifier;
   reload: NetworkReload;
   recovery: RunRecovery;
@@ -33,6 +35,8 @@ export class ApJoinRouting {
     const { deps } = this;
     let ap = deps.aps.upsertJoin(session.info);
     deps.notifier.apChanged(ap.mac);
+    // Before the reload hears of it: the hosting AP back from its wave may be the last one, and the end sentence names the controller's version.
+    this.controllerReported(ap);
     if (ap.predownloadStatus === 'Reloading') {
       const back = deps.joinDownloads.rejoined(ap);
       if (!back) deps.reload.rejoined(ap);
@@ -55,5 +59,22 @@ export class ApJoinRouting {
       // A predownload under way handles (or leaves out) the APs that join; otherwise the image download at join does.
       deps.joinDownloads.joined(ap, latest);
     }
+  }
+
+  /**
+   * The EWC's controller is software on the AP that hosts it: it runs the controller image that AP booted,
+   * and no other. So its version is the one that AP reports when it joins, and it changes only when that AP
+   * joins again running another (after a reload that swapped its controller images), never because an
+   * activation started or ended: an AP hosting it that was excluded, not targeted, or failed its predownload
+   * or its reload still runs the old one. With no AP hosting the controller in the fleet nobody receives the
+   * controller image (it goes to the hosting AP only), so the version stays what it was. An AP that reports
+   * no controller version leaves it as it was too.
+   */
+  private controllerReported(ap: AccessPointRecord): void {
+    const version = ap.hostsController ? ap.controllerPrimaryImage : null;
+    if (!version || version === this.deps.controller.version()) return;
+    this.deps.controller.setVersion(version);
+    // The page's Controller Version is part of the upgrade's view.
+    this.deps.notifier.upgradeChanged();
   }
 }

@@ -3,7 +3,6 @@ import type { ApJoinInfo } from '../../lib/capwapEvents';
 import type { ApRegistry } from '../capwap/apRegistry';
 import { openTestStore } from '../sim/testing/testStores';
 import { AccessPointRepository } from '../store/accessPointRepository';
-import { ControllerRepository } from '../store/controllerRepository';
 import { EventLog } from '../store/eventLog';
 import { UnitOfWork } from '../store/unitOfWork';
 import { UpgradeRepository } from '../store/upgradeRepository';
@@ -26,7 +25,6 @@ async function reloadOfOneWave() {
   const unitOfWork = new UnitOfWork(opened.store, 60_000);
   const aps = await AccessPointRepository.load(opened.db, unitOfWork);
   const upgrades = await UpgradeRepository.load(opened.db, unitOfWork);
-  const controller = await ControllerRepository.load(opened.db, unitOfWork, OLD);
   const log = await EventLog.load(opened.db, unitOfWork, 1000);
   const notifier = { apChanged: () => undefined, upgradeChanged: () => undefined };
   const sessions = new Map<string, { reload(): Promise<{ ok: boolean; message: string }> }>();
@@ -37,8 +35,6 @@ async function reloadOfOneWave() {
   const heldFlush = { flush: () => released.then(() => unitOfWork.flush()) } as unknown as UnitOfWork;
   const reload = new NetworkReload({
     aps,
-    upgrades,
-    controller,
     log,
     store: heldFlush,
     transitions: new PredownloadTransitions(aps, log, notifier),

@@ -1,9 +1,8 @@
 import type { AccessPointRecord } from '../fleet/accessPoint';
 import type { ApRegistry } from '../capwap/apRegistry';
 import type { AccessPointRepository } from '../store/accessPointRepository';
-import type { ControllerRepository } from '../store/controllerRepository';
 import type { EventLog } from '../store/eventLog';
-import type { UpgradeRecord, UpgradeRepository } from '../store/upgradeRepository';
+import type { UpgradeRecord } from '../store/upgradeRepository';
 import type { UnitOfWork } from '../store/unitOfWork';
 import type { ConsoleNotifier } from './notifier';
 import type { PredownloadTransitions } from './predownloadTransitions';
@@ -12,8 +11,6 @@ import type { UpgradeStages } from './upgradeStages';
 
 export interface NetworkReloadDeps {
   aps: AccessPointRepository;
-  upgrades: UpgradeRepository;
-  controller: ControllerRepository;
   log: EventLog;
   store: UnitOfWork;
   transitions: PredownloadTransitions;
@@ -129,8 +126,6 @@ export class NetworkReload {
       return;
     }
     this.deps.transitions.move(ap.mac, 'Reloading', 'Joined', {}, syslogText.apEvent(ap, `Joined running ${ap.primaryImage}`));
-    const latest = this.deps.upgrades.latest();
-    if (ap.hostsController && latest?.targetControllerVersion) this.deps.controller.setVersion(latest.targetControllerVersion);
     this.settle(ap.mac);
   }
 

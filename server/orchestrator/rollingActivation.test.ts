@@ -3,8 +3,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ApImageReport } from '../../lib/apImage';
+import type { ConsoleSnapshot } from '../../lib/socketEvents';
 import type { UpgradeView } from '../../lib/upgradeStage';
 import type { UpgradeHistoryDetail, UpgradeHistoryEntry } from '../../lib/upgradeHistory';
+import { consoleReducer, INITIAL_CONSOLE_STATE, type ConsoleAction, type ConsoleState } from '../../components/software-upgrade/consoleReducer';
+import { addProgress, EMPTY_HISTORY, type ProgressHistory } from '../../components/software-upgrade/progressHistory';
 import { generatedFleet } from '../sim/ap/simulatedFleet';
 import type { FleetAp } from '../sim/ap/fleetSpec';
 import { DEMO_FLEET, DEMO_FLEET_VERSION } from '../sim/demo/demoFleet';
@@ -63,6 +66,25 @@ function sitesOf(fleet: FleetAp[]) {
   return { siteOf, sizes };
 }
 
+/**
+ * What the open page's Live Progress chart draws: the page's reducer fed by the events its socket receives, and a
+ * point taken each time a batch brings a transfer sample, as useProgressHistory does while rendering that batch.
+ */
+async function pageChart(h: ConsoleHarness): Promise<{ state: () => ConsoleState; history: () => ProgressHistory }> {
+  let state = INITIAL_CONSOLE_STATE;
+  let history = EMPTY_HISTORY;
+  const dispatch = (action: ConsoleAction) => {
+    const before = state.transfer;
+    state = consoleReducer(state, action);
+    if (state.transfer !== before && state.transfer && state.summary && state.upgrade) history = addProgress(history, state.transfer, state.summary, state.upgrade);
+  };
+  const { socket } = h.browser;
+  socket.on('apImage:updated', (batch) => dispatch({ type: 'apImage', batch }));
+  socket.on('upgrade:updated', (upgrade) => dispatch({ type: 'upgrade', upgrade }));
+  dispatch({ type: 'snapshot', snapshot: await new Promise<ConsoleSnapshot>((resolve) => socket.emit('snapshot:request', resolve)) });
+  return { state: () => state, history: () => history };
+}
+
 describe('rolling activation', () => {
   it('reloads in several waves, never a whole site at once, one wave after the other, the controller AP last', async () => {
     harness = await startConsoleHarness();
@@ -104,6 +126,34 @@ describe('rolling activation', () => {
     expect(joined).toHaveLength(fleetSpec.length);
     expect(joined.at(-1)).toContain(CONTROLLER_AP.name);
     expect(fleet.agents.every((agent) => agent.images.primaryVersion === DEMO_BUNDLE_VERSION)).toBe(true);
+  });
+
+  it("draws the page's chart of APs joined again per wave up to the true count, the last AP's join included", async () => {
+    harness = await startConsoleHarness();
+    const fleetSpec = siteFleet(4, 2);
+    await harness.startFleet(fleetSpec);
+    await predownloaded(harness);
+    const page = await pageChart(harness);
+
+    expect((await harness.instance.api.activate(ADMIN, { strategy: 'rolling', waveSize: 2, errorThresholdPercent: 0 })).status).toBe(202);
+    await waitFor(
+      'the page shows the activation ended',
+      () => page.state().upgrade?.stage,
+      (stage) => stage === 'Completed' || stage === 'Failed',
+      60_000,
+    );
+    const done = view(harness);
+    expect(done.stage).toBe('Completed');
+    // The waves' own figures: 2, 2, then the controller's AP alone, each joined again.
+    expect(done.waves.map((wave) => [wave.aps.length, wave.joined])).toEqual([
+      [2, 2],
+      [2, 2],
+      [1, 1],
+    ]);
+    const { phase, points } = page.history();
+    expect(phase).toBe('activation');
+    // The chart ends on the figures the activation ended with, not one batch before them.
+    expect(points.at(-1)!.joinedPerWave).toEqual(done.waves.map((wave) => wave.joined));
   });
 
   it('pauses when APs of a wave come back on the old version, then Resume finishes the other waves', async () => {

@@ -55,7 +55,6 @@ export class Rollout {
     this.deps.rollouts.create(upgrade.id, options, waves, startedBy);
     const excluded = [...this.deps.aps.reader.values()].filter((ap) => ap.upgradeId === upgrade.id && ap.predownloadStatus === 'Complete' && ap.activationExcluded);
     for (const ap of excluded) this.deps.log.write(syslogText.apEvent(ap, 'Excluded from activation: keeps its predownloaded image as backup', 'warning'));
-    if (!aps.some((ap) => ap.hostsController) && upgrade.targetControllerVersion) this.deps.controller.setVersion(upgrade.targetControllerVersion);
     if (options.strategy === 'rolling') {
       this.deps.log.write(
         syslogText.upgrade(
