@@ -16,4 +16,15 @@ describe('what an AP may say', () => {
     expect(apJoinInfoSchema.safeParse({ ...join, model: 'x'.repeat(65) }).success).toBe(false);
     expect(apJoinInfoSchema.safeParse({ ...join, primaryVersion: '17.9\r\n' }).success).toBe(false);
   });
+
+  it('takes only a plain version as the controller version an AP reports (it becomes the console’s own, sent in HTTP headers)', () => {
+    const join = { name: 'AP-1', mac: '70:F0:96:A1:4E:20', model: 'C9105AXI-B', imageType: 'ap1g8', primaryVersion: '17.9.4.27', backupVersion: '', freeSpaceKb: 1, hostsController: true };
+    for (const version of ['17.12.01.0.5', '17.09.04a.0.6', '']) expect(apJoinInfoSchema.safeParse({ ...join, controllerPrimaryVersion: version }).success, version).toBe(true);
+    for (const version of ['17.12 (beta)', 'é17', 'v17.12', '17.12\u0000', '1'.repeat(65)]) {
+      const parsed = apJoinInfoSchema.safeParse({ ...join, controllerPrimaryVersion: version });
+      expect(parsed.success, version).toBe(false);
+      expect(parsed.error?.issues[0].message).toMatch(/must be a version such as 17.12.01.0.5|<=64 characters/);
+    }
+    expect(apJoinInfoSchema.safeParse({ ...join, controllerBackupVersion: '17.12 \u202e' }).success).toBe(false);
+  });
 });

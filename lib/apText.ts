@@ -16,3 +16,17 @@ export function apString(maxLength: number, minLength = 1) {
     .max(maxLength)
     .refine((value) => !hasUnsafeText(value), 'must not contain control or bidi characters');
 }
+
+/**
+ * A software version as an AP reports one (`17.12.01.0.5`, `17.09.04a.0.6`): ASCII letters, digits, dots,
+ * dashes and underscores, starting with a digit. Stricter than a name: the controller version an AP hosting
+ * the controller reports becomes the console's own, which travels in HTTP headers (the firmware catalog's
+ * `X-Current-Version`) and must not break them or read as something else.
+ */
+export function softwareVersion(minLength = 1) {
+  const pattern = /^[0-9][0-9A-Za-z._-]*$/;
+  return z
+    .string()
+    .max(64)
+    .refine((value) => (value === '' ? minLength === 0 : pattern.test(value)), 'must be a version such as 17.12.01.0.5 (digits, letters, dots, dashes)');
+}

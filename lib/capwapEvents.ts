@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { apString } from './apText';
+import { apString, softwareVersion } from './apText';
 import { macSchema } from './macAddress';
 import type { BeginReply, DataReply, EndReply, PrecheckReply, ReloadReply } from './capwapReplies';
 
@@ -42,8 +42,8 @@ export const apJoinInfoSchema = z.object({
     .max(2 ** 40),
   hostsController: z.boolean(),
   /** For the AP that hosts the controller: the controller software it runs and holds as backup. */
-  controllerPrimaryVersion: apString(64, 0).optional(),
-  controllerBackupVersion: apString(64, 0).optional(),
+  controllerPrimaryVersion: softwareVersion(0).optional(),
+  controllerBackupVersion: softwareVersion(0).optional(),
   /** The AP's site tag; an AP that does not say is in the default site tag, as on the EWC. */
   siteTag: apString(64).optional(),
   /** MACs of neighbouring APs (clients roam between them). */
