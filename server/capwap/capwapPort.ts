@@ -3,6 +3,7 @@ import type { ConsoleConfig } from '../config';
 import type { ApTrust } from '../pki/apTrust';
 import type { EventLine } from '../store/eventLog';
 import { ApPortHost } from './apPortHost';
+import { EnrolmentLine } from './enrolmentLine';
 import { ApSessionError, type ApPortSettings, type FromApPort, type LinkRequest, type LinkResults, type ToApPort } from './apPortProtocol';
 
 const WORKER_ENTRY = new URL('./apPortWorker.mjs', import.meta.url);
@@ -46,6 +47,8 @@ export class CapwapPort {
   private readonly pending = new Map<number, Pending>();
   private readonly links = new Set<number>();
   private readonly listeners = new Set<(event: FromApPort) => void>();
+  /** A few at once keep the signing and the database busy; more would only lengthen the loop's turns. */
+  private readonly enrolments = new EnrolmentLine(4);
   private nextRequest = 1;
   private boundPort: number | null = null;
   private closing = false;
@@ -183,7 +186,7 @@ export class CapwapPort {
         this.log(event.line);
         break;
       case 'enrol':
-        void this.enrol(event.id, event.body, event.source);
+        this.enrolments.push(() => this.enrol(event.id, event.body, event.source));
         break;
       case 'left':
         this.links.delete(event.link);
