@@ -14,7 +14,7 @@ import { freeTcpPort } from '../server/sim/testing/freeTcpPort';
 import { sha256File, startTftpdHpa } from '../server/sim/testing/tftpdHpa';
 import { startUdpRelay } from '../server/sim/testing/udpRelay';
 import { apStorageDir } from '../server/sim/ap/apStorage';
-import { cpuSeconds, machineBusySeconds, processTree, threadCpuSeconds } from './processCpu';
+import { cpuMark, cpuShare, type CpuShare } from './processCpu';
 
 // The console under a large fleet, on loopback against tftpd-hpa: for each fleet size, join time,
 // predownload time and rate, bytes read from the image server, peak RSS, event-loop delay inside
@@ -68,46 +68,6 @@ interface Row {
   /** Event-loop delay while the fleet enrolled and joined (the goals are for the predownload). */
   joinLoop: RuntimeStats['eventLoopDelayMs'];
   cpu: { join: CpuShare; predownload: CpuShare };
-}
-
-/** Cores used on average during a phase, by whom: more than the machine's cores in sum means everyone waited. */
-interface CpuShare {
-  consoleMain: number;
-  consoleOther: number;
-  fleet: number;
-  /** Everything else busy on the machine: the browser, the bench, tftpd-hpa, the kernel. */
-  rest: number;
-}
-
-interface CpuMark {
-  at: number;
-  consoleMain: number;
-  consoleAll: number;
-  fleet: number;
-  machine: number;
-}
-
-function cpuMark(consolePid: number, fleetPid: number | undefined): CpuMark {
-  return {
-    at: Date.now(),
-    consoleMain: threadCpuSeconds(consolePid, consolePid),
-    consoleAll: cpuSeconds([consolePid]),
-    fleet: fleetPid === undefined ? 0 : cpuSeconds(processTree(fleetPid)),
-    machine: machineBusySeconds(),
-  };
-}
-
-function cpuShare(from: CpuMark, to: CpuMark): CpuShare {
-  const seconds = (to.at - from.at) / 1000;
-  const consoleAll = to.consoleAll - from.consoleAll;
-  const consoleMain = to.consoleMain - from.consoleMain;
-  const fleet = to.fleet - from.fleet;
-  return {
-    consoleMain: consoleMain / seconds,
-    consoleOther: (consoleAll - consoleMain) / seconds,
-    fleet: fleet / seconds,
-    rest: Math.max(0, to.machine - from.machine - consoleAll - fleet) / seconds,
-  };
 }
 
 const percentile = (values: number[], p: number) => {

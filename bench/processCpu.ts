@@ -61,3 +61,43 @@ export function machineBusySeconds(): number {
   const [user, nice, system, , , irq, softirq, steal] = cpu;
   return (user + nice + system + irq + softirq + steal) / TICKS_PER_S;
 }
+
+/** Cores used on average during a phase, by whom: more than the machine's cores in sum means everyone waited. */
+export interface CpuShare {
+  consoleMain: number;
+  consoleOther: number;
+  fleet: number;
+  /** Everything else busy on the machine: the browser, the bench, tftpd-hpa, the kernel. */
+  rest: number;
+}
+
+interface CpuMark {
+  at: number;
+  consoleMain: number;
+  consoleAll: number;
+  fleet: number;
+  machine: number;
+}
+
+export function cpuMark(consolePid: number, fleetPid: number | undefined): CpuMark {
+  return {
+    at: Date.now(),
+    consoleMain: threadCpuSeconds(consolePid, consolePid),
+    consoleAll: cpuSeconds([consolePid]),
+    fleet: fleetPid === undefined ? 0 : cpuSeconds(processTree(fleetPid)),
+    machine: machineBusySeconds(),
+  };
+}
+
+export function cpuShare(from: CpuMark, to: CpuMark): CpuShare {
+  const seconds = (to.at - from.at) / 1000;
+  const consoleAll = to.consoleAll - from.consoleAll;
+  const consoleMain = to.consoleMain - from.consoleMain;
+  const fleet = to.fleet - from.fleet;
+  return {
+    consoleMain: consoleMain / seconds,
+    consoleOther: (consoleAll - consoleMain) / seconds,
+    fleet: fleet / seconds,
+    rest: Math.max(0, to.machine - from.machine - consoleAll - fleet) / seconds,
+  };
+}
