@@ -71,6 +71,7 @@ export interface CpuShare {
   rest: number;
 }
 
+/** The counters at one moment: the console's threads, the fleet's process tree, the whole machine. */
 interface CpuMark {
   at: number;
   consoleMain: number;
@@ -89,6 +90,7 @@ export function cpuMark(consolePid: number, fleetPid: number | undefined): CpuMa
   };
 }
 
+/** What each used between two marks, in cores on average. */
 export function cpuShare(from: CpuMark, to: CpuMark): CpuShare {
   const seconds = (to.at - from.at) / 1000;
   const consoleAll = to.consoleAll - from.consoleAll;
