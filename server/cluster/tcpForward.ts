@@ -48,7 +48,11 @@ export function listenTcpForward(host: string, port: number, options: TcpForward
       if (client.destroyed) return;
       if (Date.now() + RETRY_MS >= deadline) {
         options.gaveUp?.(source);
-        client.destroy();
+        // Closed in order (what the client sent is read and dropped first), so the client sees its connection closed rather than reset.
+        client.on('data', () => undefined);
+        client.resume();
+        client.end();
+        setTimeout(() => client.destroy(), RETRY_MS).unref();
         return;
       }
       setTimeout(attempt, RETRY_MS).unref();
