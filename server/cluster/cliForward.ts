@@ -2,7 +2,7 @@ import type { ConsoleConfig } from '../config';
 import type { NodeLeadership, StandbyStatus } from './nodeLeadership';
 import { sourcePreambleProofFor } from './sourcePreamble';
 import { listenTcpForward, type TcpForward, type TcpTarget } from './tcpForward';
-import { hostPort, stripBrackets } from '../../lib/netAddress';
+import { hostAddressClass, hostPort, stripBrackets } from '../../lib/netAddress';
 
 /** The service a CLI connection's preamble names: a preamble made for the CLI is worth nothing at another port. */
 export const CLI_SERVICE = 'cli';
@@ -17,7 +17,11 @@ export function leaderCli(status: StandbyStatus): TcpTarget | null {
   if (status.starting || !status.leader?.cliUrl) return null;
   try {
     const url = new URL(status.leader.cliUrl);
-    return { host: stripBrackets(url.hostname), port: Number(url.port) };
+    const host = stripBrackets(url.hostname);
+    // A leader listening on every address (HOST 0.0.0.0 or ::) does not say where the others reach it: from here that
+    // address would be this very node, whose port would pass each connection on to itself.
+    if (hostAddressClass(host) === 'unspecified') return null;
+    return { host, port: Number(url.port) };
   } catch {
     return null;
   }

@@ -1,6 +1,8 @@
 import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { freeTcpPort } from '../sim/testing/freeTcpPort';
+import { leaderCli } from './cliForward';
+import type { StandbyStatus } from './nodeLeadership';
 import { acceptForwardedSource, SourcePreambleProof } from './sourcePreamble';
 import { listenTcpForward, type TcpForward } from './tcpForward';
 
@@ -88,5 +90,26 @@ describe('a TCP port forwarded to the leader with a proven source', () => {
     const own = createServer();
     await new Promise<void>((resolve) => own.listen(port, '127.0.0.1', resolve));
     await new Promise((resolve) => own.close(resolve));
+  });
+});
+
+describe("where a standby's CLI port sends its connections", () => {
+  const status = (cliUrl: string | null, starting = false): StandbyStatus => ({
+    node: 'B',
+    leader: { name: 'A', webUrl: 'http://127.0.0.1:3000', apUrl: null, cliUrl, role: 'leader', startedAt: '', leadingSince: null, lastSeen: '' },
+    leaderUnseenS: null,
+    takeoverWithinS: 3,
+    retryAfterS: 1,
+    starting,
+  });
+
+  it("goes to the leader's CLI address, and nowhere while this node starts to lead or the leader listens on every address", () => {
+    expect(leaderCli(status('ssh://127.0.0.1:2022'))).toEqual({ host: '127.0.0.1', port: 2022 });
+    expect(leaderCli(status('ssh://[fd00::5]:2022'))).toEqual({ host: 'fd00::5', port: 2022 });
+    expect(leaderCli(status('ssh://127.0.0.1:2022', true))).toBeNull();
+    expect(leaderCli(status(null))).toBeNull();
+    // From another machine 0.0.0.0 would be the standby itself: its port would pass each connection to itself.
+    expect(leaderCli(status('ssh://0.0.0.0:2022'))).toBeNull();
+    expect(leaderCli(status('ssh://[::]:2022'))).toBeNull();
   });
 });
