@@ -1,5 +1,6 @@
 import type { ConsoleConfig } from '../config';
-import { loadSharedTrust, sharedTrustDirsOf } from '../pki/sharedTrust';
+import { sharedTrustDirsOf } from '../pki/apTrust';
+import { loadSharedTrust } from '../pki/sharedTrust';
 import { loadSecretBox } from '../secrets/secretBox';
 import { consoleNodeRows, type ConsoleNodeRecord } from '../store/consoleNodeRepository';
 import type { LeaderLock } from '../store/postgres/leaderLock';

@@ -1,11 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { cliHostKeyPathOf, newHostKeyPem, writeHostKeyFile } from '../cli/hostKeyFile';
+import { newHostKeyPem, writeHostKeyFile } from '../cli/hostKeyFile';
 import { shareVendorKeys } from '../imageSigning/sharedVendorKeys';
 import { SecretBoxError, type SecretBox } from '../secrets/secretBox';
 import { sharedTrustRows, type SharedTrustName } from '../store/sharedTrustRepository';
 import type { Executor } from '../store/store';
-import { pkiDirOf } from './apTrust';
 import { newToken, readJoinTokenFile, writeJoinTokenFile } from './joinToken';
 import { CA_CERT_FILE, CA_KEY_FILE, createCaMaterial, readCaFiles, type CaMaterial } from './localCa';
 
@@ -22,11 +21,6 @@ export interface SharedTrustDirs {
   vendorKeyDir: string;
   /** The CLI's host key file (server/cli/hostKeyFile.ts's cliHostKeyPathOf), which its SSH server reads. */
   cliHostKeyFile: string;
-}
-
-/** Where a node keeps what it shares: under its data folder, and its vendor key folder. */
-export function sharedTrustDirsOf(config: { dataDir: string; vendorKeyDir: string }): SharedTrustDirs {
-  return { pkiDir: pkiDirOf(config.dataDir), vendorKeyDir: config.vendorKeyDir, cliHostKeyFile: cliHostKeyPathOf(config.dataDir) };
 }
 
 export class SharedTrustError extends Error {}
