@@ -40,7 +40,7 @@ test('a standby page left open keeps asking through a closed port, says nothing 
   const since = new Date().toISOString();
   const status: StandbyStatus = {
     node: 'B',
-    leader: { name: 'A', webUrl: `http://127.0.0.1:${await freeTcpPort()}${UPGRADE_PAGE}`, apUrl: null, role: 'leader', startedAt: since, leadingSince: since, lastSeen: since },
+    leader: { name: 'A', webUrl: `http://127.0.0.1:${await freeTcpPort()}${UPGRADE_PAGE}`, apUrl: null, cliUrl: null, role: 'leader', startedAt: since, leadingSince: since, lastSeen: since },
     leaderUnseenS: null,
     takeoverWithinS: 3,
     retryAfterS: 1,

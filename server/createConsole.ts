@@ -10,6 +10,9 @@ import { createConsoleCliBackend } from './cli/consoleBackend';
 import { HostnameStore } from './cli/hostname';
 import { SshKeys } from './accounts/sshKeys';
 import { startCliServer } from './cli/sshServer';
+import { cliHostKeyPathOf } from './cli/hostKeyFile';
+import { CLI_SERVICE } from './cluster/cliForward';
+import { acceptForwardedSource, sourcePreambleProofFor } from './cluster/sourcePreamble';
 import type { ConsoleConfig } from './config';
 import { controllerHostSummary, fleetSummary, queryApImage, type ApImageViewSources } from './console/apImageView';
 import type { RestconfSources } from './restconf/restconfSources';
@@ -35,7 +38,7 @@ import { attachBrowserAuth, browserHandshakeCheck } from './http/socketAuth';
 import { forwardProofFor } from './http/forwardProof';
 import { AccessLimiter } from './auth/sourceLimiter';
 import type { ImageSource } from './imageSource/imageSource';
-import { ApTrust, pkiDirOf } from './pki/apTrust';
+import { ApTrust, sharedTrustDirsOf } from './pki/apTrust';
 import { loadSharedTrust } from './pki/sharedTrust';
 import { loadSecretBox } from './secrets/secretBox';
 import { probeHostKey } from './sftp/hostKeyProbe';
@@ -111,7 +114,7 @@ async function assemble(store: Store, webServers: WebServer | readonly WebServer
   const [firstServer, ...otherServers] = Array.isArray(webServers) ? (webServers as readonly WebServer[]) : [webServers as WebServer];
   const { db } = store;
   const secrets = loadSecretBox(config.dataDir, config.secretKey).box;
-  const shared = store.engine === 'postgres' ? await loadSharedTrust(db, secrets, { pkiDir: pkiDirOf(config.dataDir), vendorKeyDir: config.vendorKeyDir }) : null;
+  const shared = store.engine === 'postgres' ? await loadSharedTrust(db, secrets, sharedTrustDirsOf(config)) : null;
   const audit = new AuditLog(db);
   const auth = new AuthService(db, audit, { adminPassword: config.adminPassword });
   const { generatedPassword } = await auth.ensureAdmin();
@@ -293,7 +296,15 @@ async function assemble(store: Store, webServers: WebServer | readonly WebServer
     startedAt: Date.now(),
   });
   const limiter = new AccessLimiter();
-  const cli = startCliServer({ host: config.host, port: config.cliPort, hostKeyPath: path.join(config.dataDir, 'cli-ssh-host-key'), limiter, ...cliParts });
+  const cliPreamble = sourcePreambleProofFor(config, CLI_SERVICE);
+  const cli = startCliServer({
+    host: config.host,
+    port: config.cliPort,
+    hostKeyPath: cliHostKeyPathOf(config.dataDir),
+    limiter,
+    ...cliParts,
+    forwardedSource: cliPreamble ? (socket) => acceptForwardedSource(socket, cliPreamble, (peer, reason) => console.error(`CLI: refused a connection from ${peer}: ${reason}`)) : undefined,
+  });
 
   return {
     app,

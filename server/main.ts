@@ -4,6 +4,7 @@ import next from 'next';
 import { ConfigError, loadConfig, type ConsoleConfig } from './config';
 import { NodeLeadership, type Leading } from './cluster/nodeLeadership';
 import { leaderForwardFor } from './cluster/leaderForward';
+import { cliUrlOf, forwardCliToLeader } from './cluster/cliForward';
 import { listenStandby, standbyDoor } from './cluster/standbyPage';
 import { createConsole } from './createConsole';
 import { installGracefulStop } from './gracefulStop';
@@ -77,7 +78,7 @@ async function main(): Promise<void> {
 
   const page = '/administration/software-management/software-upgrade';
   const consoleUrl = `${web.plainHttp === 'serve' ? url : httpsUrl}${page}`;
-  await leadership.listening({ webUrl: consoleUrl, apUrl: capwapUrl });
+  await leadership.listening({ webUrl: consoleUrl, apUrl: capwapUrl, cliUrl: cliUrlOf(config.host, cliPort) });
   console.log(`EWC Software Upgrade console: ${consoleUrl}`);
   if (leadership.shared) console.log(`  node ${leadership.name}: leads (the other nodes on this database stand by; EWC_LEADER_TIMEOUT_MS ${config.node.leaderTimeoutMs})`);
   console.log(`  data folder: ${config.dataDir}`);
@@ -118,13 +119,18 @@ async function leadOrStandBy(config: ConsoleConfig): Promise<{ leadership: NodeL
   if (!leadership.shared) return { leadership, leading: await leadership.lead(), standby: null };
   const door = standbyDoor(() => leadership.status, { configured: config.allowedHosts, listenHost: config.host }, leaderForwardFor(config, leadership.name), forwardProofFor(config));
   const standby = await listenStandby(config.host, config.port, door);
+  let cliForward: { close(): Promise<void> } | null = null;
   try {
     await leadership.join(`http://${hostPort(config.host, standby.port)}`);
+    // The CLI port passes ssh on to the leader's CLI until this node leads; then its own CLI takes the port.
+    cliForward = await forwardCliToLeader(config, leadership);
     const leading = await leadership.lead((node) => console.log(node.describeStandby()));
+    await cliForward?.close();
     leadership.exitOnLoss();
     if (leading.takenOverFrom) console.log(`node ${leadership.name}: takes over from node ${leading.takenOverFrom}`);
     return { leadership, leading, standby: { close: () => standby.close().then(() => standby.port) } };
   } catch (error) {
+    await cliForward?.close();
     await standby.close();
     throw error;
   }

@@ -25,6 +25,12 @@ export interface CliServerOptions {
   /** Defaults to the web session's idle limit. */
   idleMs?: number;
   maxLineLength?: number;
+  /**
+   * On a database several nodes share: reads the preamble a standby sends before the SSH bytes of a connection
+   * it forwards (server/cluster/sourcePreamble.ts), so that the limiter and the audit trail see the client's
+   * address rather than the standby's. Undefined: every connection is its peer's own (SQLite, one node).
+   */
+  forwardedSource?: (socket: Socket) => Socket;
 }
 
 export interface CliServer {
@@ -64,7 +70,7 @@ export function startCliServer(options: CliServerOptions): CliServer {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
     socket.on('error', () => undefined);
-    ssh.injectSocket(socket);
+    ssh.injectSocket(options.forwardedSource ? options.forwardedSource(socket) : socket);
   });
   const listening = new Promise<number>((resolve, reject) => {
     server.once('error', reject);

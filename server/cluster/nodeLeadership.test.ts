@@ -47,7 +47,7 @@ describe('console nodes on one database', () => {
     const url = await postgres.createDatabase();
     const a = await join(url, 'ewc-a', 'http://127.0.0.1:3001');
     expect(await a.lead()).toEqual({ takenOverFrom: null });
-    await a.listening({ webUrl: 'http://127.0.0.1:3001/administration/software-management/software-upgrade', apUrl: 'https://127.0.0.1:5247' });
+    await a.listening({ webUrl: 'http://127.0.0.1:3001/administration/software-management/software-upgrade', apUrl: 'https://127.0.0.1:5247', cliUrl: 'ssh://127.0.0.1:2023' });
     const lost = new Promise<string>((resolve) => a['lock']!.onLost(resolve));
 
     const b = await join(url, 'ewc-b', 'http://127.0.0.1:3002');
@@ -56,7 +56,10 @@ describe('console nodes on one database', () => {
     const pkiFile = (node: string, file: string) => fs.readFileSync(path.join(dataDirs.get(node)!, 'pki', file), 'utf8');
     expect(pkiFile('ewc-b', 'ca.crt')).toBe(pkiFile('ewc-a', 'ca.crt'));
     expect(pkiFile('ewc-b', 'fleet-join-token')).toBe(pkiFile('ewc-a', 'fleet-join-token'));
-    expect(b.status).toMatchObject({ node: 'ewc-b', leader: { name: 'ewc-a', role: 'leader', apUrl: 'https://127.0.0.1:5247' }, takeoverWithinS: 1, retryAfterS: 1 });
+    // And the CLI's host key, so that ssh meets the key it trusted whichever node answers.
+    const hostKey = (node: string) => fs.readFileSync(path.join(dataDirs.get(node)!, 'cli-ssh-host-key'), 'utf8');
+    expect(hostKey('ewc-b')).toBe(hostKey('ewc-a'));
+    expect(b.status).toMatchObject({ node: 'ewc-b', leader: { name: 'ewc-a', role: 'leader', apUrl: 'https://127.0.0.1:5247', cliUrl: 'ssh://127.0.0.1:2023' }, takeoverWithinS: 1, retryAfterS: 1 });
     expect(standbySentence(b.status)).toMatch(
       /^This console node \(ewc-b\) is standing by: node ewc-a leads \(since \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC, its console at http:\/\/127\.0\.0\.1:3001\/administration\/software-management\/software-upgrade\)\. This node takes over within 1 s if ewc-a stops\.$/,
     );

@@ -1,5 +1,5 @@
 import type { ConsoleConfig } from '../config';
-import { pkiDirOf } from '../pki/apTrust';
+import { sharedTrustDirsOf } from '../pki/apTrust';
 import { loadSharedTrust } from '../pki/sharedTrust';
 import { loadSecretBox } from '../secrets/secretBox';
 import { consoleNodeRows, type ConsoleNodeRecord } from '../store/consoleNodeRepository';
@@ -70,7 +70,7 @@ export class NodeLeadership {
       session = await claimNodeName(store.db, this.config.database.url, this.name, this.timings);
       // What `npm run fleet` beside this node reads (pki/ca.crt, pki/fleet-join-token, the vendor keys), written
       // while it stands by too, from the trust every node shares (a key found in its folder joins it).
-      await loadSharedTrust(store.db, loadSecretBox(this.config.dataDir, this.config.secretKey).box, { pkiDir: pkiDirOf(this.config.dataDir), vendorKeyDir: this.config.vendorKeyDir });
+      await loadSharedTrust(store.db, loadSecretBox(this.config.dataDir, this.config.secretKey).box, sharedTrustDirsOf(this.config));
       await consoleNodeRows.standingBy(store.db, { name: this.name, webUrl, startedAt: new Date().toISOString() });
       this.leaderSeen = await consoleNodeRows.leader(store.db);
     } catch (error) {
@@ -150,8 +150,8 @@ export class NodeLeadership {
     });
   }
 
-  /** Where this node's console and AP port answer, once they listen. */
-  async listening(urls: { webUrl: string; apUrl: string }): Promise<void> {
+  /** Where this node's console, AP port and CLI answer, once they listen. */
+  async listening(urls: { webUrl: string; apUrl: string; cliUrl: string }): Promise<void> {
     if (!this.cluster) return;
     await consoleNodeRows.listening(this.cluster.store.db, this.name, urls);
   }

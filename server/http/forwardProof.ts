@@ -19,7 +19,8 @@ export const NODE_HEADER = 'x-ewc-node';
 /** The node a forwarded answer came through: set by the forwarding node. */
 export const VIA_HEADER = 'x-ewc-via';
 
-const WINDOW_S = 30;
+/** How old a node's proof may be (web header or connection preamble): keep the nodes' clocks in step with NTP. */
+export const FORWARD_PROOF_WINDOW_S = 30;
 const PROOF = /^([A-Za-z0-9._-]{1,63});([0-9A-Fa-f:.]{2,45});(https?);(\d{1,12});([A-Za-z0-9_-]{43})$/;
 
 export interface ForwardedClient {
@@ -31,12 +32,20 @@ export interface ForwardedClient {
   secure: boolean;
 }
 
+/**
+ * An HMAC key for what one node proves to another, derived from EWC_SECRET_KEY (hex or base64) with HKDF, one
+ * per `purpose`, so that a proof made for one door (a web request, a TCP connection) is worth nothing at another.
+ */
+export function forwardingKey(secretKey: string, purpose: string): Buffer {
+  return Buffer.from(hkdfSync('sha256', parseSecretKey(secretKey), Buffer.alloc(0), purpose, 32));
+}
+
 export class ForwardProof {
   private readonly key: Buffer;
 
   /** `secretKey`: EWC_SECRET_KEY as configured (hex or base64); the HMAC key is derived from it, never the key itself. */
   constructor(secretKey: string) {
-    this.key = Buffer.from(hkdfSync('sha256', parseSecretKey(secretKey), Buffer.alloc(0), 'ewc console node forwarded request', 32));
+    this.key = forwardingKey(secretKey, 'ewc console node forwarded request');
   }
 
   /** The header value for a request `client` made to this node under `host` (its Host header, kept as sent). */
@@ -50,7 +59,7 @@ export class ForwardProof {
     const match = PROOF.exec(value);
     if (!match) return null;
     const [, node, address, proto, seconds, mac] = match;
-    if (isIP(address) === 0 || Math.abs(nowMs / 1000 - Number(seconds)) > WINDOW_S) return null;
+    if (isIP(address) === 0 || Math.abs(nowMs / 1000 - Number(seconds)) > FORWARD_PROOF_WINDOW_S) return null;
     const expected = Buffer.from(this.mac(`${node};${address};${proto};${seconds}`, host));
     const given = Buffer.from(mac);
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;

@@ -2,13 +2,14 @@ import path from 'node:path';
 import type { ApAuthorizationStatus, CreateEnrolmentToken, EnrolmentTokenView } from '../../lib/apAuthorization';
 import { enrolmentRequestSchema } from '../../lib/apAuthorization';
 import { toFieldIssues } from '../../lib/imageDownloadProfile';
+import { cliHostKeyPathOf } from '../cli/hostKeyFile';
 import { DropReport } from '../diagnostics/dropReport';
 import type { EventLine } from '../store/eventLog';
 import { apAuthorizationRows, type ApAuthorizationRecord } from '../store/apAuthorizationRepository';
 import { afterCommit, type Executor } from '../store/store';
 import { hashToken, loadOrCreateJoinToken, newToken, sameToken } from './joinToken';
 import { CertificateRequestError, LocalCa, type CheckedRequest } from './localCa';
-import type { SharedTrustMaterial } from './sharedTrust';
+import type { SharedTrustDirs, SharedTrustMaterial } from './sharedTrust';
 
 export interface ApTrustOptions {
   dataDir: string;
@@ -30,6 +31,11 @@ export interface EnrolmentResult {
 
 /** Where a data folder keeps the CA certificate and the join token file that `npm run fleet` reads. */
 export const pkiDirOf = (dataDir: string): string => path.join(dataDir, 'pki');
+
+/** Where a node writes what the nodes on its database share (sharedTrust.ts): under its data folder, and its vendor key folder. */
+export function sharedTrustDirsOf(config: { dataDir: string; vendorKeyDir: string }): SharedTrustDirs {
+  return { pkiDir: pkiDirOf(config.dataDir), vendorKeyDir: config.vendorKeyDir, cliHostKeyFile: cliHostKeyPathOf(config.dataDir) };
+}
 
 const apLine = (text: string, severity: EventLine['severity'] = 'notice'): EventLine => ({ severity, facility: 'CAPWAPAC_SMGR_TRACE_MESSAGE-5-AP_AUTHORIZATION', text });
 

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { loadOrCreateHostKey } from '../cli/hostKeyFile';
 import { SecretBox } from '../secrets/secretBox';
 import { testStores } from '../sim/testing/testStores';
 import { loadOrCreateJoinToken } from './joinToken';
@@ -17,7 +18,7 @@ afterEach(() => {
 const nodeDirs = () => {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'ewc-shared-'));
   dirs.push(root);
-  return { pkiDir: path.join(root, 'pki'), vendorKeyDir: path.join(root, 'vendor-keys') };
+  return { pkiDir: path.join(root, 'pki'), vendorKeyDir: path.join(root, 'vendor-keys'), cliHostKeyFile: path.join(root, 'cli-ssh-host-key') };
 };
 
 describe('the trust the nodes on one database share', () => {
@@ -25,8 +26,8 @@ describe('the trust the nodes on one database share', () => {
     const { db } = await stores.open();
     const [a, b] = await Promise.all([loadSharedTrust(db, KEY, nodeDirs()), loadSharedTrust(db, KEY, nodeDirs())]);
     expect(b).toEqual(a);
-    expect((await db.selectFrom('shared_trust').select('name').orderBy('name').execute()).map((row) => row.name)).toEqual(['ca', 'fleet-join-token']);
-    // The CA key is sealed in the database, never in clear.
+    expect((await db.selectFrom('shared_trust').select('name').orderBy('name').execute()).map((row) => row.name)).toEqual(['ca', 'cli-host-key', 'fleet-join-token']);
+    // The CA key and the CLI's host key are sealed in the database, never in clear.
     expect(JSON.stringify(await db.selectFrom('shared_trust').selectAll().execute())).not.toContain('PRIVATE KEY');
   });
 
@@ -48,6 +49,26 @@ describe('the trust the nodes on one database share', () => {
     expect(fs.readFileSync(path.join(other.pkiDir, 'ca.crt'), 'utf8')).toBe(ca.caCertPem);
   });
 
+  it("gives every node the CLI's SSH host key: the first node's own, written into each node's host key file", async () => {
+    const { db } = await stores.open();
+    const moved = nodeDirs();
+    const ownKey = loadOrCreateHostKey(moved.cliHostKeyFile);
+    const shared = await loadSharedTrust(db, KEY, moved);
+    expect(shared.cliHostKeyPem).toBe(ownKey);
+    expect(fs.readFileSync(moved.cliHostKeyFile, 'utf8')).toBe(ownKey);
+
+    // A node that had a key of its own sets it aside and serves the shared one; an empty folder gets it too.
+    const other = nodeDirs();
+    const otherKey = loadOrCreateHostKey(other.cliHostKeyFile);
+    expect(otherKey).not.toBe(ownKey);
+    expect((await loadSharedTrust(db, KEY, other)).cliHostKeyPem).toBe(ownKey);
+    expect(fs.readFileSync(other.cliHostKeyFile, 'utf8')).toBe(ownKey);
+    expect(fs.readFileSync(`${other.cliHostKeyFile}.replaced`, 'utf8')).toBe(otherKey);
+    const empty = nodeDirs();
+    await loadSharedTrust(db, KEY, empty);
+    expect(loadOrCreateHostKey(empty.cliHostKeyFile)).toBe(ownKey);
+  });
+
   it('stops a node whose secret key is not the one the database was sealed with, saying so', async () => {
     const { db } = await stores.open();
     await loadSharedTrust(db, KEY, nodeDirs());
@@ -60,7 +81,7 @@ describe('the trust the nodes on one database share', () => {
     const { store, db } = await stores.open();
     const before = await loadSharedTrust(db, KEY, nodeDirs());
     const next = new SecretBox(Buffer.alloc(32, 3));
-    expect(await store.transaction((tx) => resealSharedTrust(tx, KEY, next))).toBe(2);
+    expect(await store.transaction((tx) => resealSharedTrust(tx, KEY, next))).toBe(3);
     expect(await loadSharedTrust(db, next, nodeDirs())).toEqual(before);
     await expect(loadSharedTrust(db, KEY, nodeDirs())).rejects.toThrow(SharedTrustError);
   });

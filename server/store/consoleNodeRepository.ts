@@ -6,6 +6,8 @@ export interface ConsoleNodeRecord {
   name: string;
   webUrl: string;
   apUrl: string | null;
+  /** `ssh://HOST:PORT` of its CLI, once it leads and listens. */
+  cliUrl: string | null;
   role: ConsoleNodeTable['role'];
   startedAt: string;
   leadingSince: string | null;
@@ -16,6 +18,7 @@ const toRecord = (row: ConsoleNodeTable): ConsoleNodeRecord => ({
   name: row.name,
   webUrl: row.web_url,
   apUrl: row.ap_url,
+  cliUrl: row.cli_url,
   role: row.role,
   startedAt: row.started_at,
   leadingSince: row.leading_since,
@@ -35,8 +38,8 @@ export const consoleNodeRows = {
     const now = new Date().toISOString();
     await db
       .insertInto('console_node')
-      .values({ name: node.name, web_url: node.webUrl, ap_url: null, role: 'standby', started_at: node.startedAt, leading_since: null, last_seen: now })
-      .onConflict((conflict) => conflict.column('name').doUpdateSet({ web_url: node.webUrl, ap_url: null, role: 'standby', started_at: node.startedAt, last_seen: now }))
+      .values({ name: node.name, web_url: node.webUrl, ap_url: null, cli_url: null, role: 'standby', started_at: node.startedAt, leading_since: null, last_seen: now })
+      .onConflict((conflict) => conflict.column('name').doUpdateSet({ web_url: node.webUrl, ap_url: null, cli_url: null, role: 'standby', started_at: node.startedAt, last_seen: now }))
       .execute();
   },
 
@@ -68,9 +71,9 @@ export const consoleNodeRows = {
     });
   },
 
-  /** Where this node's console and AP port answer, once they listen. */
-  async listening(db: Executor, name: string, urls: { webUrl: string; apUrl: string }): Promise<void> {
-    await db.updateTable('console_node').set({ web_url: urls.webUrl, ap_url: urls.apUrl }).where('name', '=', name).execute();
+  /** Where this node's console, AP port and CLI answer, once they listen. */
+  async listening(db: Executor, name: string, urls: { webUrl: string; apUrl: string; cliUrl: string }): Promise<void> {
+    await db.updateTable('console_node').set({ web_url: urls.webUrl, ap_url: urls.apUrl, cli_url: urls.cliUrl }).where('name', '=', name).execute();
   },
 
   async seen(db: Executor, name: string): Promise<void> {

@@ -323,6 +323,8 @@ export interface ConsoleNodeTable {
   name: string;
   web_url: string;
   ap_url: string | null;
+  /** `ssh://HOST:PORT`: where its CLI answers while it leads (a standby forwards its CLI port there). */
+  cli_url: string | null;
   role: 'leader' | 'standby' | 'stopped';
   started_at: string;
   /** When it last took the lead (kept after it stops: the node that led last is the one with the latest). */

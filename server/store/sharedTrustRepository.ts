@@ -1,8 +1,8 @@
 import type { SharedTrustTable, TrustedVendorKeyTable } from './schema';
 import type { Executor } from './store';
 
-/** `ca`: the CA's certificate and sealed key, as JSON; `fleet-join-token`: sealed. */
-export type SharedTrustName = 'ca' | 'fleet-join-token';
+/** `ca`: the CA's certificate and sealed key, as JSON; `fleet-join-token` and `cli-host-key` (the CLI's SSH host key, PEM): sealed. */
+export type SharedTrustName = 'ca' | 'fleet-join-token' | 'cli-host-key';
 
 /**
  * What the console nodes on one database share to admit the same APs. A value is written once, by the

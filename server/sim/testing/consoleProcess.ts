@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { loadConfig } from '../../config';
+import { cliUrlOf, forwardCliToLeader } from '../../cluster/cliForward';
 import { leaderForwardFor } from '../../cluster/leaderForward';
 import { NodeLeadership } from '../../cluster/nodeLeadership';
 import { standbyDoor } from '../../cluster/standbyPage';
@@ -21,7 +22,7 @@ import { hostPort } from '../../../lib/netAddress';
  * profile as body), `POST /test/activate`, `GET /test/state` (with the bytes moved), `GET /test/upgrade` (what
  * `GET /api/software-upgrade` answers), `GET /test/audit` (the audit trail). Behind the real request gate, as
  * the pages' API: `POST /api/auth/login`, `GET /api/software-upgrade`. Standing by, its
- * port forwards to the leader as server/main.ts's does. `console listening` is printed once it leads.
+ * web and CLI ports forward to the leader as server/main.ts's do. `console listening` is printed once it leads.
  */
 const ACTOR: RequestActor = { username: 'admin', role: 'admin', sourceAddress: '127.0.0.1' };
 
@@ -89,12 +90,15 @@ const httpServer = createServer((req, res) => {
 const listening = () => new Promise<void>((resolve) => httpServer.listen(config.port, config.host, resolve));
 const webUrl = () => `http://${hostPort(config.host, (httpServer.address() as AddressInfo).port)}`;
 // On PostgreSQL the web port answers at once: forwarded to the leader while this node stands by.
+let cliForward: { close(): Promise<void> } | null = null;
 if (leadership.shared) {
   httpServer.on('upgrade', onUpgrade);
   await listening();
   await leadership.join(webUrl());
+  cliForward = await forwardCliToLeader(config, leadership);
 }
 const leading = await leadership.lead((node) => console.log(node.describeStandby()));
+await cliForward?.close();
 leadership.exitOnLoss();
 if (leading.takenOverFrom) console.log(`node ${leadership.name}: takes over from node ${leading.takenOverFrom}`);
 // socket.io answers upgrades on this server from here on; until it is attached, a live page's reconnection waits.
@@ -106,7 +110,7 @@ instance = started;
 // The AP port first, so that "console listening" means APs can join too.
 const capwapPort = await started.capwap.listen(config.capwapPort, config.host);
 if (!httpServer.listening) await listening();
-await leadership.listening({ webUrl: webUrl(), apUrl: `https://${hostPort(config.host, capwapPort)}` });
+await leadership.listening({ webUrl: webUrl(), apUrl: `https://${hostPort(config.host, capwapPort)}`, cliUrl: cliUrlOf(config.host, await started.cli.listening) });
 console.log(`console listening on ${webUrl()}`);
 installGracefulStop(async (reason) => {
   await started.close(reason);

@@ -3,6 +3,7 @@ import { localeAndSentences } from './014_localeAndSentences';
 import { sharedTrust } from './015_sharedTrust';
 import { pauseSentence } from './016_pauseSentence';
 import { consoleNode } from './017_consoleNode';
+import { consoleNodeCliUrl } from './018_consoleNodeCliUrl';
 import { baseline } from './baseline';
 import type { SchemaDialect } from './schemaDialect';
 import type { StoreMigration } from './storeMigration';
@@ -17,7 +18,7 @@ interface MigrationTarget {
  * Every migration, in order. A new one goes at the end, named after the last (`018_…` next), and runs on
  * databases of both engines, those made by the baseline and old SQLite installs alike.
  */
-export const MIGRATIONS: readonly StoreMigration[] = [baseline, localeAndSentences, sharedTrust, pauseSentence, consoleNode];
+export const MIGRATIONS: readonly StoreMigration[] = [baseline, localeAndSentences, sharedTrust, pauseSentence, consoleNode, consoleNodeCliUrl];
 
 /**
  * Brings the schema up to date: each pending migration and its `schema_migration` row in one transaction,
