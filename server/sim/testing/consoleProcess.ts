@@ -25,7 +25,8 @@ import { hostPort } from '../../../lib/netAddress';
  * profile as body), `POST /test/activate`, `GET /test/state` (with the bytes moved), `GET /test/upgrade` (what
  * `GET /api/software-upgrade` answers), `GET /test/audit` (the audit trail). Behind the real request gate, as
  * the pages' API: `POST /api/auth/login`, `GET /api/software-upgrade`. Standing by, its
- * port forwards to the leader as server/main.ts's does. `console listening` is printed once it leads.
+ * port forwards to the leader as server/main.ts's does. With EWC_HTTPS_PORT set it has an HTTPS port too (a
+ * standby's, then the console's), and with EWC_PLAIN_HTTP_REDIRECT its plain port only redirects there. `console listening` is printed once it leads.
  */
 const ACTOR: RequestActor = { username: 'admin', role: 'admin', sourceAddress: '127.0.0.1' };
 
