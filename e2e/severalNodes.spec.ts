@@ -47,6 +47,7 @@ test('a standby page left open keeps asking through a closed port, says nothing 
     starting: false,
   };
   const standby = await listenStandby(
+    createServer(),
     '127.0.0.1',
     port,
     standbyDoor(() => status, { configured: [], listenHost: '127.0.0.1' }, null, null),

@@ -86,6 +86,7 @@ const envSchema = z.object({
     )
     .refine((hosts) => hosts.every((h) => parseHostPort(h) !== null), 'EWC_ALLOWED_HOSTS: comma-separated names, each `host` or `host:port`'),
   EWC_SECURE_COOKIE: flag.default(false),
+  EWC_PLAIN_HTTP_REDIRECT: flag.default(false),
   EWC_HTTPS_PORT: z.coerce.number().int().min(0).max(65535).default(DEFAULT_HTTPS_PORT),
   EWC_TLS_CERT: z.string().min(1).optional(),
   EWC_TLS_KEY: z.string().min(1).optional(),
@@ -169,6 +170,8 @@ export interface ConsoleConfig {
   adminPassword: string | undefined;
   /** A TLS proxy in front serves the plain HTTP port over https: its session cookie is then the Secure one, as on the HTTPS port. */
   secureCookie: boolean;
+  /** EWC_PLAIN_HTTP_REDIRECT: plain HTTP only sends browsers to HTTPS on a loopback HOST too (it always does on any other HOST). */
+  plainHttpRedirect: boolean;
   /**
    * The console's own HTTPS port (pages, API, socket.io and RESTCONF), with a certificate from the local CA
    * for its host names, or the admin's own files (`EWC_TLS_CERT`, `EWC_TLS_KEY`, PEM; reloaded on SIGHUP or change).
@@ -274,6 +277,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     secretKey: e.EWC_SECRET_KEY,
     adminPassword: e.EWC_ADMIN_PASSWORD,
     secureCookie: e.EWC_SECURE_COOKIE,
+    plainHttpRedirect: e.EWC_PLAIN_HTTP_REDIRECT,
     allowedHosts: e.EWC_ALLOWED_HOSTS,
     https: { port: e.EWC_HTTPS_PORT, certFile: e.EWC_TLS_CERT ? path.resolve(e.EWC_TLS_CERT) : null, keyFile: e.EWC_TLS_KEY ? path.resolve(e.EWC_TLS_KEY) : null },
     tftp: { blksize: e.EWC_TFTP_BLKSIZE, windowsize: e.EWC_TFTP_WINDOWSIZE, timeoutMs: e.EWC_TFTP_TIMEOUT_MS, retries: e.EWC_TFTP_RETRIES },

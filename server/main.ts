@@ -1,11 +1,13 @@
 import fs from 'node:fs';
+import { createServer } from 'node:http';
 import path from 'node:path';
 import next from 'next';
 import { ConfigError, loadConfig, type ConsoleConfig } from './config';
 import { NodeLeadership, type Leading } from './cluster/nodeLeadership';
 import { leaderForwardFor } from './cluster/leaderForward';
 import { cliUrlOf, forwardCliToLeader } from './cluster/cliForward';
-import { listenStandby, standbyDoor } from './cluster/standbyPage';
+import { listenStandbyHttps } from './cluster/standbyHttps';
+import { listenStandby, plainStandbyDoor, standbyDoor } from './cluster/standbyPage';
 import { createConsole } from './createConsole';
 import { installGracefulStop } from './gracefulStop';
 import { redactedDatabaseUrl } from './store/postgres/databaseUrl';
@@ -35,7 +37,7 @@ async function main(): Promise<void> {
   const world = await SimulatedWorld.start(config);
 
   let routes: WebRoutes | null = null;
-  const web = new WebServers(plainHttpModeFor(config.host), () => routes);
+  const web = new WebServers(plainHttpModeFor(config.host, config.plainHttpRedirect), () => routes);
   const takeover = leading.takenOverFrom ? { node: leadership.name } : null;
   const instance = await createConsole(web.consoleServers, config, { defaultProfile: world.defaultProfile, initialControllerVersion: INITIAL_CONTROLLER_VERSION, takeover });
   const gate = new RequestGate(instance.auth, {
@@ -60,9 +62,9 @@ async function main(): Promise<void> {
   const https = await HttpsIdentity.start(web.https, identitySourceFor(config, instance.trust), { log: (line) => console.log(line) });
   // An admin who renewed EWC_TLS_CERT and EWC_TLS_KEY says so with SIGHUP (file changes are noticed too).
   process.on('SIGHUP', () => void https.reload('SIGHUP'));
-  // The standby's 503 ("its console is starting") answers until here: a page reloading meanwhile never meets a closed port.
-  const webPort = standby ? await standby.close() : config.port;
-  const ports = await web.listen(config.host, webPort, config.https.port);
+  // The standby's 503 ("its console is starting") answers on both ports until here: a page reloading meanwhile never meets a closed port.
+  const webPorts = standby ? await standby.close() : { httpPort: config.port, httpsPort: config.https.port };
+  const ports = await web.listen(config.host, webPorts.httpPort, webPorts.httpsPort);
   const url = `http://${hostPort(config.host, ports.httpPort)}`;
   const httpsUrl = `https://${hostPort(config.host, ports.httpsPort)}`;
   const capwapPort = await instance.capwap.listen(config.capwapPort, config.host);
@@ -88,7 +90,8 @@ async function main(): Promise<void> {
     `  HTTPS: ${httpsUrl}${page} (certificate SHA-256 ${identity.fingerprint}, from ${identity.source}${config.https.certFile ? '' : `, CA ${path.join(instance.trust.pkiDir, 'ca.crt')}`}; kill -HUP ${process.pid} reloads it)`,
   );
   console.log(`  RESTCONF: ${httpsUrl}/restconf (HTTP Basic with a console account; read-only)`);
-  console.log(web.plainHttp === 'serve' ? `  plain HTTP: ${url} (loopback only)` : `  plain HTTP: ${url} only redirects to HTTPS (HOST ${config.host} is not a loopback address)`);
+  const redirectWhy = config.plainHttpRedirect ? 'EWC_PLAIN_HTTP_REDIRECT=1' : `HOST ${config.host} is not a loopback address`;
+  console.log(web.plainHttp === 'serve' ? `  plain HTTP: ${url} (loopback only)` : `  plain HTTP: ${url} only redirects to HTTPS (${redirectWhy})`);
   console.log(`  CLI: ssh -p ${cliPort} admin@${config.host} (host key ${instance.cli.fingerprint})`);
   console.log(
     `  AP port (mutual TLS, enrolment and /capwap): ${capwapUrl}; AP authorization: ${config.apAdmission.autoApprove ? 'enrolled APs approved automatically' : 'an admin approves each enrolled AP'}`,
@@ -110,28 +113,49 @@ async function main(): Promise<void> {
 }
 
 /**
- * On PostgreSQL, waits for the leader lock with the web port forwarding to the leader, or answering 503 when
- * none answers (standbyPage.ts), and keeps answering 503 while its own console starts: `standby.close()` frees
- * the port (and gives its number) just before the console listens there. On SQLite, leads at once.
+ * On PostgreSQL, waits for the leader lock with the web ports (plain and HTTPS) forwarding to the leader, or
+ * answering 503 when none answers (standbyPage.ts), and keeps answering 503 while its own console starts:
+ * `standby.close()` frees the ports (and gives their numbers) just before the console listens there. On SQLite,
+ * leads at once.
  */
-async function leadOrStandBy(config: ConsoleConfig): Promise<{ leadership: NodeLeadership; leading: Leading; standby: { close(): Promise<number> } | null }> {
+async function leadOrStandBy(config: ConsoleConfig): Promise<{ leadership: NodeLeadership; leading: Leading; standby: { close(): Promise<{ httpPort: number; httpsPort: number }> } | null }> {
   const leadership = new NodeLeadership(config);
   if (!leadership.shared) return { leadership, leading: await leadership.lead(), standby: null };
-  const door = standbyDoor(() => leadership.status, { configured: config.allowedHosts, listenHost: config.host }, leaderForwardFor(config, leadership.name), forwardProofFor(config));
-  const standby = await listenStandby(config.host, config.port, door);
+  const allowedHosts = { configured: config.allowedHosts, listenHost: config.host };
+  const proof = forwardProofFor(config);
+  const door = standbyDoor(() => leadership.status, allowedHosts, leaderForwardFor(config, leadership.name), proof);
+  let https: Awaited<ReturnType<typeof listenStandbyHttps>> | null = null;
+  const plainDoor = plainStandbyDoor(
+    door,
+    plainHttpModeFor(config.host, config.plainHttpRedirect),
+    () => https?.port ?? config.https.port,
+    () => leadership.status,
+    allowedHosts,
+    proof,
+  );
+  const plain = await listenStandby(createServer(), config.host, config.port, plainDoor);
+  const reload = () => void https?.identity.reload('SIGHUP');
   let cliForward: { close(): Promise<void> } | null = null;
+  const close = async () => {
+    process.off('SIGHUP', reload);
+    await Promise.all([plain.close(), https?.close()]);
+    return { httpPort: plain.port, httpsPort: https?.port ?? config.https.port };
+  };
   try {
-    await leadership.join(`http://${hostPort(config.host, standby.port)}`);
+    await leadership.join(`http://${hostPort(config.host, plain.port)}`);
+    // Once joined: a certificate from the local CA needs the CA the nodes share.
+    https = await listenStandbyHttps(config, leadership.sharedTrust!, door, (line) => console.log(line));
+    process.on('SIGHUP', reload);
     // The CLI port passes ssh on to the leader's CLI until this node leads; then its own CLI takes the port.
     cliForward = await forwardCliToLeader(config, leadership);
     const leading = await leadership.lead((node) => console.log(node.describeStandby()));
     await cliForward?.close();
     leadership.exitOnLoss();
     if (leading.takenOverFrom) console.log(`node ${leadership.name}: takes over from node ${leading.takenOverFrom}`);
-    return { leadership, leading, standby: { close: () => standby.close().then(() => standby.port) } };
+    return { leadership, leading, standby: { close } };
   } catch (error) {
     await cliForward?.close();
-    await standby.close();
+    await close();
     throw error;
   }
 }

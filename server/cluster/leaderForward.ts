@@ -8,7 +8,6 @@ import type { ConsoleConfig } from '../config';
 import { FORWARDED_HEADER, forwardProofFor, VIA_HEADER, type ForwardProof } from '../http/forwardProof';
 import { isSecureTransport } from '../http/transport';
 import { pkiDirOf } from '../pki/apTrust';
-import { plainHttpModeFor } from '../web/plainHttp';
 import { plainAddress } from '../../lib/netAddress';
 
 /**
@@ -31,26 +30,37 @@ export interface LeaderForwardOptions {
   proof: ForwardProof;
   /** EWC_SECURE_COOKIE: a TLS proxy serves this node's plain port, so its browsers came over TLS. */
   behindTlsProxy: boolean;
-  /** The local CA's certificate (pki/ca.crt), which a leader's own HTTPS certificate is signed by. */
+  /** The local CA's certificate (pki/ca.crt, the CA every node shares), which a leader's own HTTPS certificate is signed by. */
   caFile: string;
+  /** EWC_TLS_CERT set on this node: the nodes present an organisation's certificate, so a leader's chains to a public or company root too. */
+  organisationCertificates: boolean;
+  /** Why a leader was not forwarded to, when its certificate is not trusted: said once, until a forward succeeds again. */
+  log: (line: string) => void;
 }
 
 /**
- * What a node standing by forwards with: on a database other nodes share, when its plain port serves the
- * console (a loopback HOST, or a TLS proxy in front of one). On any other HOST the leader's own plain port
- * only redirects to HTTPS, since passwords would cross the network in clear, so a standby's plain port must
- * not carry the console either: it answers its 503 alone (null), and its HTTPS port stays closed.
+ * What a node standing by forwards with, on a database other nodes share: from its plain port where that
+ * serves the console (a loopback HOST, or a TLS proxy in front of one), and from its HTTPS port.
  */
-export function leaderForwardFor(config: ConsoleConfig, node: string): LeaderForward | null {
+export function leaderForwardFor(config: ConsoleConfig, node: string, log: (line: string) => void = (line) => console.log(line)): LeaderForward | null {
   const proof = forwardProofFor(config);
-  if (!proof || plainHttpModeFor(config.host) !== 'serve') return null;
-  return new LeaderForward({ node, proof, behindTlsProxy: config.secureCookie, caFile: path.join(pkiDirOf(config.dataDir), 'ca.crt') });
+  if (!proof) return null;
+  return new LeaderForward({
+    node,
+    proof,
+    behindTlsProxy: config.secureCookie,
+    caFile: path.join(pkiDirOf(config.dataDir), 'ca.crt'),
+    organisationCertificates: config.https.certFile !== null,
+    log,
+  });
 }
 
 export class LeaderForward {
   private readonly httpAgent = new HttpAgent({ keepAlive: true });
   private readonly httpsAgent = new HttpsAgent({ keepAlive: true });
   private ca: string[] | null = null;
+  /** The last certificate refusal logged, so that a page asking every second does not log it every second. */
+  private untrusted: string | null = null;
   /** WebSockets passed through: the server forgets a connection once it is upgraded, so close() ends these itself. */
   private readonly tunnels = new Set<Duplex>();
 
@@ -64,7 +74,8 @@ export class LeaderForward {
   /** Passes a request to the leader at `leaderOrigin` and its answer back; `unreachable` answers instead if the leader does not answer. */
   request(req: IncomingMessage, res: ServerResponse, leaderOrigin: URL, unreachable: () => void): void {
     const upstream = this.open(req, leaderOrigin, false);
-    const fail = () => {
+    const fail = (error: Error) => {
+      this.refused(leaderOrigin, error);
       req.unpipe(upstream);
       if (res.destroyed) return;
       if (!res.headersSent) unreachable();
@@ -72,6 +83,7 @@ export class LeaderForward {
     };
     upstream.on('error', fail);
     upstream.on('response', (answer) => {
+      this.untrusted = null;
       res.writeHead(answer.statusCode ?? 502, answer.statusMessage, { ...endToEnd(answer.headers), [VIA_HEADER]: this.options.node });
       answer.pipe(res);
       answer.on('error', () => res.destroy());
@@ -86,7 +98,8 @@ export class LeaderForward {
   upgrade(req: IncomingMessage, client: Duplex, head: Buffer, leaderOrigin: URL, unreachable: () => void): void {
     const upstream = this.open(req, leaderOrigin, true);
     let answered = false;
-    upstream.on('error', () => {
+    upstream.on('error', (error) => {
+      this.refused(leaderOrigin, error);
       if (!answered && !client.destroyed) unreachable();
     });
     client.on('error', () => upstream.destroy());
@@ -150,14 +163,50 @@ export class LeaderForward {
     return upstream;
   }
 
+  /** Logs a leader whose certificate this node does not trust (the forward then answers the 503): its admin must know why. */
+  private refused(leaderOrigin: URL, error: Error): void {
+    if (!isCertificateRefusal(error)) return;
+    const line = `node ${this.options.node}: not forwarding to the leader at ${leaderOrigin.origin}: its HTTPS certificate is not trusted here (${(error as NodeJS.ErrnoException).code}: ${error.message}); ${
+      this.options.organisationCertificates
+        ? "it must chain to a root Node.js trusts (NODE_EXTRA_CA_CERTS for a company's own) or to the nodes' shared CA"
+        : "it must come from the CA the nodes share, or, being an organisation's, EWC_TLS_CERT must be set on this node too"
+    }`;
+    if (line === this.untrusted) return;
+    this.untrusted = line;
+    this.options.log(line);
+  }
+
   /**
-   * An admin's certificate (EWC_TLS_CERT) chains to a public or company root, the console's own to its local
-   * CA, whose certificate this node writes once it joined the database: read at the first HTTPS forward.
+   * The roots a leader's certificate must chain to: the CA every node shares (pki/ca.crt, written once this
+   * node joined the database, read at the first HTTPS forward), which issues the console's own certificate,
+   * and, where the nodes present an organisation's certificate (EWC_TLS_CERT), Node's public roots and
+   * NODE_EXTRA_CA_CERTS (a company's own root). Without EWC_TLS_CERT a public root is no reason to trust a
+   * leader: any site can get such a certificate.
    */
   private trustedRoots(): string[] {
-    this.ca ??= [...rootCertificates, ...(fs.existsSync(this.options.caFile) ? [fs.readFileSync(this.options.caFile, 'utf8')] : [])];
+    this.ca ??= [
+      ...(fs.existsSync(this.options.caFile) ? [fs.readFileSync(this.options.caFile, 'utf8')] : []),
+      ...(this.options.organisationCertificates ? [...rootCertificates, ...extraCaCertificates()] : []),
+    ];
     return this.ca;
   }
+}
+
+/** The certificates of NODE_EXTRA_CA_CERTS, which Node adds to its own roots, but not to a list given as `ca`. */
+function extraCaCertificates(): string[] {
+  const file = process.env.NODE_EXTRA_CA_CERTS;
+  if (!file) return [];
+  try {
+    return fs.readFileSync(file, 'utf8').match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
+  } catch {
+    return [];
+  }
+}
+
+/** A TLS verification failure (OpenSSL's codes: UNABLE_TO_VERIFY_LEAF_SIGNATURE, CERT_HAS_EXPIRED, …, or a name the certificate does not hold), not a connection failure. */
+function isCertificateRefusal(error: Error): boolean {
+  const code = (error as NodeJS.ErrnoException).code ?? '';
+  return code === 'ERR_TLS_CERT_ALTNAME_INVALID' || /CERT|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER|SELF_SIGNED/.test(code);
 }
 
 /** The headers meant for the other end: without hop-by-hop ones, nor any the `Connection` header names. */

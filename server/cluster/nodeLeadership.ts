@@ -1,6 +1,6 @@
 import type { ConsoleConfig } from '../config';
 import { sharedTrustDirsOf } from '../pki/apTrust';
-import { loadSharedTrust } from '../pki/sharedTrust';
+import { loadSharedTrust, type SharedTrustMaterial } from '../pki/sharedTrust';
 import { loadSecretBox } from '../secrets/secretBox';
 import { consoleNodeRows, type ConsoleNodeRecord } from '../store/consoleNodeRepository';
 import type { LeaderLock } from '../store/postgres/leaderLock';
@@ -55,6 +55,7 @@ export class NodeLeadership {
 
   /** Set by `join` on PostgreSQL; null on SQLite (one node, nothing to share). */
   private cluster: { store: Store; session: NodeSession; endStandbyStop: () => void } | null = null;
+  private trust: SharedTrustMaterial | null = null;
 
   constructor(private readonly config: ConsoleConfig) {
     this.timings = leadershipTimings(config.node.leaderTimeoutMs);
@@ -70,7 +71,7 @@ export class NodeLeadership {
       session = await claimNodeName(store.db, this.config.database.url, this.name, this.timings);
       // What `npm run fleet` beside this node reads (pki/ca.crt, pki/fleet-join-token, the vendor keys), written
       // while it stands by too, from the trust every node shares (a key found in its folder joins it).
-      await loadSharedTrust(store.db, loadSecretBox(this.config.dataDir, this.config.secretKey).box, sharedTrustDirsOf(this.config));
+      this.trust = await loadSharedTrust(store.db, loadSecretBox(this.config.dataDir, this.config.secretKey).box, sharedTrustDirsOf(this.config));
       await consoleNodeRows.standingBy(store.db, { name: this.name, webUrl, startedAt: new Date().toISOString() });
       this.leaderSeen = await consoleNodeRows.leader(store.db);
     } catch (error) {
@@ -79,6 +80,11 @@ export class NodeLeadership {
       throw error;
     }
     this.cluster = { store, session, endStandbyStop: stopWhileStandingBy({ name: this.name, db: store.db, session }) };
+  }
+
+  /** The CA and join token every node on the database shares, once joined: a standby's HTTPS port presents a certificate from this CA, as the console would. */
+  get sharedTrust(): SharedTrustMaterial | null {
+    return this.trust;
   }
 
   get name(): string {

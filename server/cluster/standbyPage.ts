@@ -1,11 +1,14 @@
 import { createHash } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingMessage, Server as HttpServer, ServerResponse } from 'node:http';
+import type { Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { formatDateTimeWithZone } from '../../lib/dateTime';
 import { acceptForwarded, type ForwardProof } from '../http/forwardProof';
 import { foreignHostMessage, isAllowedHost, type AllowedHosts } from '../http/hostCheck';
 import { escapeXml } from '../restconf/restconfErrors';
+import { isRestconfPath } from '../restconf/restconfPath';
+import { answerWithHttps, type PlainHttpMode } from '../web/plainHttp';
 import { LeaderForward } from './leaderForward';
 import type { StandbyStatus } from './nodeLeadership';
 
@@ -145,9 +148,37 @@ export function standbyDoor(status: () => StandbyStatus, allowedHosts: AllowedHo
   };
 }
 
-/** A standby's web port until it leads: the port it got (for `PORT=0`) and how to close it again before the console listens there. */
-export function listenStandby(host: string, port: number, door: StandbyDoor): Promise<{ port: number; close(): Promise<void> }> {
-  const server = createServer((req, res) => door.request(req, res));
+/** A standby's port until it leads: the port it got (for `PORT=0`) and how to close it again before the console listens there. */
+export interface StandbyPort {
+  port: number;
+  close(): Promise<void>;
+}
+
+/**
+ * A standby's plain port as the console's own plain port behaves for this HOST (plainHttp.ts): on a
+ * loopback HOST the door, anywhere else (or with EWC_PLAIN_HTTP_REDIRECT) only the redirect to this node's
+ * HTTPS port, after the same Host check; RESTCONF paths go to HTTPS in either mode. No WebSocket in redirect
+ * mode, as the console has none there.
+ */
+export function plainStandbyDoor(door: StandbyDoor, mode: PlainHttpMode, httpsPort: () => number, status: () => StandbyStatus, allowedHosts: AllowedHosts, proof: ForwardProof | null): StandbyDoor {
+  const redirects = (req: IncomingMessage) => mode === 'redirect' || isRestconfPath((req.url ?? '/').split('?')[0]);
+  return {
+    request(req, res) {
+      if (!redirects(req)) door.request(req, res);
+      else if (!hostAnswered(req, allowedHosts, proof)) answerStandby(req, res, status(), allowedHosts, proof);
+      else answerWithHttps(req, res, httpsPort());
+    },
+    upgrade(req, socket, head) {
+      if (mode === 'serve') door.upgrade(req, socket, head);
+      else socket.destroy();
+    },
+    close: () => door.close(),
+  };
+}
+
+/** Opens a standby's port on `server` (plain or HTTPS), every request and upgrade through `door`. */
+export function listenStandby(server: HttpServer | HttpsServer, host: string, port: number, door: StandbyDoor): Promise<StandbyPort> {
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => door.request(req, res));
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => door.upgrade(req, socket, head));
   return new Promise((resolve, reject) => {
     server.once('error', reject);

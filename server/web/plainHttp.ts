@@ -12,8 +12,9 @@ export function isLoopbackHost(host: string): boolean {
   return hostAddressClass(host) === 'loopback';
 }
 
-export function plainHttpModeFor(host: string): PlainHttpMode {
-  return isLoopbackHost(host) ? 'serve' : 'redirect';
+/** `alwaysRedirect`: EWC_PLAIN_HTTP_REDIRECT, an admin who wants HTTPS alone on a loopback HOST too (a machine shared with other users). */
+export function plainHttpModeFor(host: string, alwaysRedirect = false): PlainHttpMode {
+  return isLoopbackHost(host) && !alwaysRedirect ? 'serve' : 'redirect';
 }
 
 /** The same resource on the HTTPS port, under the host name the request used (already checked against EWC_ALLOWED_HOSTS). */
