@@ -1,15 +1,14 @@
 import { execFile, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import { connect } from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from 'ssh2';
 import { afterEach, describe, expect, it } from 'vitest';
-import { freeTcpPort } from '../sim/testing/freeTcpPort';
 import { TEST_SECRET_KEY } from '../sim/testing/postgresServer';
 import { postgresServerForFile } from '../sim/testing/postgresServerForFile';
-import { exited, start, waitForOutput, type Child } from '../sim/testing/restartFaultInjection';
+import { exited, waitForOutput } from '../sim/testing/restartFaultInjection';
+import { TestNodes } from '../sim/testing/testNodes';
 import { SourcePreambleProof } from './sourcePreamble';
 
 // Two console processes on one PostgreSQL database: B, which does not lead, passes its CLI port on to A's CLI.
@@ -18,43 +17,10 @@ const PASSWORD = 'cli-forward-admin';
 const ALIAS = 'ewc-controller';
 const run = promisify(execFile);
 
-const children: Child[] = [];
-const dirs: string[] = [];
-afterEach(async () => {
-  for (const child of children.splice(0)) {
-    if (child.process.exitCode !== null || child.process.signalCode !== null) continue;
-    child.process.kill('SIGKILL');
-    await exited(child);
-  }
-  for (const dir of dirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
-});
-
-const tempDir = (name: string) => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `ewc-cli-forward-${name}-`));
-  dirs.push(dir);
-  return dir;
-};
-
-async function node(name: string, databaseEnv: Record<string, string>): Promise<{ child: Child; url: string; cliPort: number; dataDir: string }> {
-  const port = await freeTcpPort();
-  const cliPort = await freeTcpPort();
-  const dataDir = tempDir(name);
-  const env = {
-    ...databaseEnv,
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    EWC_DATA_DIR: dataDir,
-    EWC_NODE_NAME: name,
-    EWC_LEADER_TIMEOUT_MS: '3000',
-    EWC_DEMO: '0',
-    EWC_ADMIN_PASSWORD: PASSWORD,
-    EWC_CAPWAP_PORT: String(await freeTcpPort()),
-    EWC_CLI_PORT: String(cliPort),
-  };
-  const child = start(['server/sim/testing/consoleProcess.ts'], env);
-  children.push(child);
-  return { child, url: `http://127.0.0.1:${port}`, cliPort, dataDir };
-}
+const nodes = new TestNodes('cli-forward', PASSWORD);
+afterEach(() => nodes.dispose());
+const tempDir = (name: string) => nodes.tempDir(name);
+const node = (name: string, databaseEnv: Record<string, string>) => nodes.start(name, databaseEnv, { cli: true });
 
 /**
  * OpenSSH's `ssh HOST COMMAND` as a user runs it: the password typed (through SSH_ASKPASS), the host key checked

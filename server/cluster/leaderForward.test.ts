@@ -1,70 +1,19 @@
-import fs from 'node:fs';
-import { request, type IncomingHttpHeaders } from 'node:http';
-import os from 'node:os';
-import path from 'node:path';
 import { io as connectSocket } from 'socket.io-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ForwardProof } from '../http/forwardProof';
-import { freeTcpPort } from '../sim/testing/freeTcpPort';
 import { TEST_SECRET_KEY } from '../sim/testing/postgresServer';
 import { postgresServerForFile } from '../sim/testing/postgresServerForFile';
-import { exited, start, waitForOutput, type Child } from '../sim/testing/restartFaultInjection';
+import { exited, waitForOutput } from '../sim/testing/restartFaultInjection';
+import { httpCall, TestNodes } from '../sim/testing/testNodes';
 
 // Two console processes on one PostgreSQL database: B, which does not lead, forwards its web port to A, the leader.
 const postgres = postgresServerForFile();
 const PASSWORD = 'leader-forward-admin';
 
-const children: Child[] = [];
-const dirs: string[] = [];
-afterEach(async () => {
-  for (const child of children.splice(0)) {
-    if (child.process.exitCode !== null || child.process.signalCode !== null) continue;
-    child.process.kill('SIGKILL');
-    await exited(child);
-  }
-  for (const dir of dirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
-});
-
-async function node(name: string, databaseEnv: Record<string, string>): Promise<{ child: Child; url: string; host: string }> {
-  const port = await freeTcpPort();
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `ewc-forward-${name}-`));
-  dirs.push(dataDir);
-  const env = {
-    ...databaseEnv,
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    EWC_DATA_DIR: dataDir,
-    EWC_NODE_NAME: name,
-    EWC_LEADER_TIMEOUT_MS: '3000',
-    EWC_DEMO: '0',
-    EWC_ADMIN_PASSWORD: PASSWORD,
-    EWC_CAPWAP_PORT: String(await freeTcpPort()),
-    EWC_CLI_PORT: '0',
-  };
-  const child = start(['server/sim/testing/consoleProcess.ts'], env);
-  children.push(child);
-  return { child, url: `http://127.0.0.1:${port}`, host: `127.0.0.1:${port}` };
-}
-
-interface Answer {
-  status: number;
-  headers: IncomingHttpHeaders;
-  body: string;
-}
-
-/** One HTTP request from a chosen loopback address (127.0.0.2 is a client other than the nodes themselves), with the headers given as they are. */
-function call(url: string, options: { method?: string; headers?: Record<string, string>; body?: string; from?: string } = {}): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const sent = request(url, { method: options.method ?? 'GET', headers: options.headers, localAddress: options.from ?? '127.0.0.1' }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (body += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-    });
-    sent.on('error', reject);
-    sent.end(options.body);
-  });
-}
+const nodes = new TestNodes('forward', PASSWORD);
+afterEach(() => nodes.dispose());
+const node = (name: string, databaseEnv: Record<string, string>) => nodes.start(name, databaseEnv);
+const call = httpCall;
 
 const login = (url: string, username: string, password: string, extra: { headers?: Record<string, string>; from?: string } = {}) =>
   call(`${url}/api/auth/login`, {

@@ -1,13 +1,10 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../config';
-import { freeTcpPort } from '../sim/testing/freeTcpPort';
 import { postgresServerForFile } from '../sim/testing/postgresServerForFile';
 import { TEST_SECRET_KEY } from '../sim/testing/postgresServer';
-import { exited, start, waitForOutput, type Child } from '../sim/testing/restartFaultInjection';
+import { exited, waitForOutput, type Child } from '../sim/testing/restartFaultInjection';
+import { TestNodes } from '../sim/testing/testNodes';
 import { NodeSession } from '../store/postgres/nodeSession';
 import { openStore } from '../store/store';
 import { NodeLeadership } from './nodeLeadership';
@@ -18,42 +15,18 @@ import { standbySentence } from './standbyPage';
 // a test stops or kills them: one name is one running node's, and what `console_node` says of a node is true of it.
 const postgres = postgresServerForFile();
 
-const children: Child[] = [];
+const processes = new TestNodes('node', 'node-name-admin');
 const nodes: NodeLeadership[] = [];
-const dirs: string[] = [];
 afterEach(async () => {
-  for (const child of children.splice(0)) {
-    if (child.process.exitCode !== null || child.process.signalCode !== null) continue;
-    child.process.kill('SIGKILL');
-    await exited(child);
-  }
   for (const node of nodes.splice(0)) await node.stop();
-  for (const dir of dirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+  await processes.dispose();
 });
-
-function tempDir(name: string): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `ewc-node-${name}-`));
-  dirs.push(dir);
-  return dir;
-}
+const tempDir = (name: string) => processes.tempDir(name);
 
 /** A console node process named `name` on the database, with its own data folder and ports. */
 async function startNode(databaseEnv: Record<string, string>, name: string): Promise<{ child: Child; webUrl: string }> {
-  const port = await freeTcpPort();
-  const child = start(['server/sim/testing/consoleProcess.ts'], {
-    ...databaseEnv,
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    EWC_DATA_DIR: tempDir(name),
-    EWC_NODE_NAME: name,
-    EWC_LEADER_TIMEOUT_MS: '3000',
-    EWC_DEMO: '0',
-    EWC_ADMIN_PASSWORD: 'node-name-admin',
-    EWC_CAPWAP_PORT: String(await freeTcpPort()),
-    EWC_CLI_PORT: String(await freeTcpPort()),
-  });
-  children.push(child);
-  return { child, webUrl: `http://127.0.0.1:${port}` };
+  const started = await processes.start(name, databaseEnv, { cli: true });
+  return { child: started.child, webUrl: started.url };
 }
 
 /** The exit code, or 'running' when the process has not ended within `ms` (a bound for a failing run, not a timing). */

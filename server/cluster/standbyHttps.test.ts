@@ -1,79 +1,29 @@
 import fs from 'node:fs';
-import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
-import { request as httpsRequest } from 'node:https';
-import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createCaMaterial, LocalCa } from '../pki/localCa';
-import { freeTcpPort } from '../sim/testing/freeTcpPort';
 import { postgresServerForFile } from '../sim/testing/postgresServerForFile';
-import { exited, start, waitForOutput, type Child } from '../sim/testing/restartFaultInjection';
+import { exited, waitForOutput } from '../sim/testing/restartFaultInjection';
+import { httpCall, TestNodes, type HttpAnswer } from '../sim/testing/testNodes';
 
 // Two console processes on one PostgreSQL database: B, which does not lead, answers on its HTTPS port too, with A's console forwarded.
 const postgres = postgresServerForFile();
 const PASSWORD = 'standby-https-admin';
 const API = '/api/software-upgrade';
 
-const children: Child[] = [];
-const dirs: string[] = [];
-afterEach(async () => {
-  for (const child of children.splice(0)) {
-    if (child.process.exitCode !== null || child.process.signalCode !== null) continue;
-    child.process.kill('SIGKILL');
-    await exited(child);
-  }
-  for (const dir of dirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
-});
+const nodes = new TestNodes('standby-https', PASSWORD);
+afterEach(() => nodes.dispose());
 
-interface Node {
-  child: Child;
-  plain: string;
-  https: string;
-  dataDir: string;
+/** A node with an HTTPS port as well as its plain one. */
+async function node(name: string, env: Record<string, string>) {
+  const started = await nodes.start(name, env, { https: true });
+  return { ...started, plain: started.url, https: started.https! };
 }
-
-async function node(name: string, env: Record<string, string>): Promise<Node> {
-  const port = await freeTcpPort();
-  const httpsPort = await freeTcpPort();
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `ewc-standby-https-${name}-`));
-  dirs.push(dataDir);
-  const child = start(['server/sim/testing/consoleProcess.ts'], {
-    ...env,
-    PORT: String(port),
-    EWC_HTTPS_PORT: String(httpsPort),
-    HOST: '127.0.0.1',
-    EWC_DATA_DIR: dataDir,
-    EWC_NODE_NAME: name,
-    EWC_LEADER_TIMEOUT_MS: '3000',
-    EWC_DEMO: '0',
-    EWC_ADMIN_PASSWORD: PASSWORD,
-    EWC_CAPWAP_PORT: String(await freeTcpPort()),
-    EWC_CLI_PORT: '0',
-  });
-  children.push(child);
-  return { child, plain: `http://127.0.0.1:${port}`, https: `https://127.0.0.1:${httpsPort}`, dataDir };
-}
-
-interface Answer {
-  status: number;
-  headers: IncomingHttpHeaders;
-  body: string;
-}
+type Node = Awaited<ReturnType<typeof node>>;
+type Answer = HttpAnswer;
 
 /** One request from a client address other than the nodes' own (127.0.0.2), over HTTPS trusting only `ca` (the CA the nodes share). */
-function call(url: string, options: { method?: string; headers?: Record<string, string>; body?: string; ca?: string } = {}): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const secure = url.startsWith('https:');
-    const sent = (secure ? httpsRequest : httpRequest)(url, { method: options.method ?? 'GET', headers: options.headers, localAddress: '127.0.0.2', ...(secure ? { ca: options.ca } : {}) }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (body += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-    });
-    sent.on('error', reject);
-    sent.end(options.body);
-  });
-}
+const call = (url: string, options: Parameters<typeof httpCall>[1] = {}) => httpCall(url, { from: '127.0.0.2', ...options });
 
 const login = (origin: string, ca: string) =>
   call(`${origin}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json', origin }, body: JSON.stringify({ username: 'admin', password: PASSWORD }), ca });
@@ -164,8 +114,7 @@ describe('a console node that does not lead, on its HTTPS port', () => {
     // A certificate for 127.0.0.1 from a CA none of the nodes shares: a host that is not the leader it claims to be.
     const other = await LocalCa.fromMaterial(await createCaMaterial(), ['127.0.0.1']);
     const issued = await other.issueServerCertificate('EWC console', ['127.0.0.1'], new Date(Date.now() + 86_400_000));
-    const certDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ewc-standby-https-other-ca-'));
-    dirs.push(certDir);
+    const certDir = nodes.tempDir('other-ca');
     fs.writeFileSync(path.join(certDir, 'console.crt'), issued.certPem);
     fs.writeFileSync(path.join(certDir, 'console.key'), issued.keyPem, { mode: 0o600 });
     const a = await node('A', { ...env, EWC_TLS_CERT: path.join(certDir, 'console.crt'), EWC_TLS_KEY: path.join(certDir, 'console.key') });
