@@ -200,6 +200,8 @@ async function runSize(aps: number, mode: Mode, bundleRoot: string, tftpPort: nu
     EWC_AP_HANDSHAKE_TIMEOUT_MS: '120000',
     // The bench's generated bundle carries no vendor signature manifest (signing has its own tests).
     EWC_REQUIRE_SIGNED_IMAGES: '0',
+    // The allocator setting `npm start` gives the console (scripts/start.mjs says why), unless set already.
+    MALLOC_MMAP_THRESHOLD_: process.env.MALLOC_MMAP_THRESHOLD_ ?? '65536',
   };
   if (values.slots) env.EWC_MAX_CONCURRENT_PREDOWNLOADS = values.slots;
   const consoleProcess = start(['server/main.ts'], env, values['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(values['cpu-prof'])}`] : []);
