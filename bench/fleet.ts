@@ -14,7 +14,8 @@ import { freeTcpPort } from '../server/sim/testing/freeTcpPort';
 import { sha256File, startTftpdHpa } from '../server/sim/testing/tftpdHpa';
 import { startUdpRelay } from '../server/sim/testing/udpRelay';
 import { apStorageDir } from '../server/sim/ap/apStorage';
-import { cpuMark, cpuShare, type CpuShare } from './processCpu';
+import { cpuMark, cpuShare } from './processCpu';
+import { compareModes, describeCpu, describeMemory, fmt, memoryMark, MiB, MODES, type Mode, type Row } from './fleetTables';
 
 // The console under a large fleet, on loopback against tftpd-hpa: for each fleet size, join time,
 // predownload time and rate, bytes read from the image server, peak RSS, event-loop delay inside
@@ -41,33 +42,10 @@ const { values } = parseArgs({
 });
 const sizes = values.aps.split(',').map(Number);
 const imageBytes = Number(values['image-bytes']);
-const MODES = { worker: '1', 'in-loop': '0' } as const;
-type Mode = keyof typeof MODES;
 const modes: Mode[] = values['ap-port'] === 'both' ? ['worker', 'in-loop'] : [values['ap-port'] as Mode];
 if (sizes.some((n) => !Number.isInteger(n) || n < 1) || !Number.isInteger(imageBytes) || imageBytes < 1 || !modes.every((mode) => mode in MODES)) {
   console.error(USAGE);
   process.exit(2);
-}
-
-interface Row {
-  aps: number;
-  mode: Mode;
-  joinS: number;
-  predownloadS: number;
-  rateMBps: number;
-  bytesRead: number;
-  distinctBytes: number;
-  peakRss: number;
-  loop: RuntimeStats['eventLoopDelayMs'];
-  apiP50: number;
-  apiP99: number;
-  apiMax: number;
-  screenLagP50: number | null;
-  screenLagMax: number | null;
-  digestsOk: number;
-  /** Event-loop delay while the fleet enrolled and joined (the goals are for the predownload). */
-  joinLoop: RuntimeStats['eventLoopDelayMs'];
-  cpu: { join: CpuShare; predownload: CpuShare };
 }
 
 const percentile = (values: number[], p: number) => {
@@ -191,6 +169,8 @@ async function runSize(aps: number, mode: Mode, bundleRoot: string, tftpPort: nu
     EWC_AP_HANDSHAKE_TIMEOUT_MS: '120000',
     // The bench's generated bundle carries no vendor signature manifest (signing has its own tests).
     EWC_REQUIRE_SIGNED_IMAGES: '0',
+    // The allocator setting `npm start` gives the console (scripts/start.mjs says why), unless set already.
+    MALLOC_MMAP_THRESHOLD_: process.env.MALLOC_MMAP_THRESHOLD_ ?? '65536',
   };
   if (values.slots) env.EWC_MAX_CONCURRENT_PREDOWNLOADS = values.slots;
   const consoleProcess = start(['server/main.ts'], env, values['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(values['cpu-prof'])}`] : []);
@@ -274,6 +254,7 @@ async function runSize(aps: number, mode: Mode, bundleRoot: string, tftpPort: nu
       digestsOk,
       joinLoop: joinStats.eventLoopDelayMs,
       cpu: { join: joinCpu, predownload: predownloadCpu },
+      memory: { join: memoryMark(joinStats), predownload: memoryMark(stats) },
     };
   } finally {
     await watcher?.close();
@@ -283,9 +264,6 @@ async function runSize(aps: number, mode: Mode, bundleRoot: string, tftpPort: nu
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
 }
-
-const MiB = 1024 * 1024;
-const fmt = (n: number | null, digits = 0) => (n === null ? 'n/a' : Number.isFinite(n) ? n.toFixed(digits) : '∞');
 
 async function main(): Promise<void> {
   const bundleRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'ewc-bench-bundle-'));
@@ -317,8 +295,9 @@ async function main(): Promise<void> {
       `| ${r.aps} | ${r.mode} | ${fmt(r.joinS, 1)} | ${fmt(r.predownloadS, 1)} | ${fmt((r.predownloadS * 1000) / r.aps, 1)} | ${fmt(r.rateMBps, 1)} | ${fmt(r.bytesRead / r.distinctBytes, 2)} | ${fmt(r.peakRss / MiB)} | ${r.loop.p50}/${r.loop.p99}/${r.loop.max} | ${fmt(r.apiP50)}/${fmt(r.apiP99)}/${fmt(r.apiMax)} | ${fmt(r.screenLagP50)}/${fmt(r.screenLagMax)} | ${r.digestsOk}/${r.aps} |`,
     );
   }
-  if (modes.length > 1) compareModes(rows);
+  if (modes.length > 1) compareModes(rows, sizes);
   describeCpu(rows);
+  describeMemory(rows);
   const misses: string[] = [];
   for (const r of rows) {
     // Each mode against its own first size: the per-AP goal is about how a mode scales.
@@ -333,38 +312,6 @@ async function main(): Promise<void> {
     if (r.digestsOk !== r.aps) misses.push(`${at}: ${r.aps - r.digestsOk} AP(s) without a verified image`);
   }
   console.log(misses.length === 0 ? '\nEvery row meets the goals.' : `\nMissed goals:\n${misses.map((m) => `- ${m}`).join('\n')}`);
-}
-
-/** Where the machine's cores went in each phase, and the console's event loop while the fleet joined. */
-function describeCpu(rows: Row[]): void {
-  console.log(`\nWhere the CPU went: cores used on average (this machine has ${os.cpus().length}; a sum above that means every process waited for a core)\n`);
-  console.log('| APs | AP port | phase | console main thread | console other threads | simulated fleet | rest (browser, bench, tftpd, kernel) | sum | loop p99/max (ms) |');
-  console.log('|---|---|---|---|---|---|---|---|---|');
-  for (const r of rows) {
-    for (const phase of ['join', 'predownload'] as const) {
-      const c = r.cpu[phase];
-      const loop = phase === 'join' ? r.joinLoop : r.loop;
-      console.log(
-        `| ${r.aps} | ${r.mode} | ${phase} | ${fmt(c.consoleMain, 2)} | ${fmt(c.consoleOther, 2)} | ${fmt(c.fleet, 2)} | ${fmt(c.rest, 2)} | ${fmt(c.consoleMain + c.consoleOther + c.fleet + c.rest, 2)} | ${loop.p99}/${loop.max} |`,
-      );
-    }
-  }
-}
-
-/** Worker against in-loop at each size, measured in the same run on the same machine: their ratio means more than either figure on a shared machine. */
-function compareModes(rows: Row[]): void {
-  console.log("\nThe AP port in a worker thread against on the console's event loop (worker / in-loop; below 1 is better for the worker)\n");
-  console.log('| APs | loop p99 (ms) | loop max (ms) | API p99 (ms) | peak RSS (MiB) | per AP (ms) | join (s) |');
-  console.log('|---|---|---|---|---|---|---|');
-  for (const aps of sizes) {
-    const worker = rows.find((r) => r.aps === aps && r.mode === 'worker');
-    const inLoop = rows.find((r) => r.aps === aps && r.mode === 'in-loop');
-    if (!worker || !inLoop) continue;
-    const pair = (a: number, b: number, digits = 0) => `${fmt(a, digits)} / ${fmt(b, digits)} (${fmt(a / b, 2)})`;
-    console.log(
-      `| ${aps} | ${pair(worker.loop.p99, inLoop.loop.p99)} | ${pair(worker.loop.max, inLoop.loop.max)} | ${pair(worker.apiP99, inLoop.apiP99)} | ${pair(worker.peakRss / MiB, inLoop.peakRss / MiB)} | ${pair((worker.predownloadS * 1000) / aps, (inLoop.predownloadS * 1000) / aps, 1)} | ${pair(worker.joinS, inLoop.joinS, 1)} |`,
-    );
-  }
 }
 
 main().catch((error: Error) => {

@@ -133,7 +133,6 @@ async function assemble(store: Store, webServers: WebServer | readonly WebServer
   const digestTrust = await DigestTrust.load(db);
   const stopSweep = auth.startExpirySweep();
   const progress = new TransferProgress();
-  const runtime = new RuntimeMonitor();
   // Before anything logs, so the stored syslog hosts get the start-up lines (a resumed upgrade's) too.
   const forwarder = new SyslogForwarder({ queueLines: config.syslogQueueLines, onAppend: (listener) => log.onAppend(listener), write: (line) => log.write(line) });
   const logging = new LoggingService({ repository: await LoggingSettingsRepository.load(db), forwarder, audit, log: (line) => log.write(line), queueLines: config.syslogQueueLines });
@@ -148,6 +147,7 @@ async function assemble(store: Store, webServers: WebServer | readonly WebServer
   for (const server of otherServers) io.engine.attach(server, { path: '/socket.io' });
   const trust = new ApTrust(db, { dataDir: config.dataDir, autoApprove: config.apAdmission.autoApprove, maxAps: config.apAdmission.maxAps, log: (line) => log.write(line), shared });
   const capwap = new CapwapPort(trust, config.apAdmission, (line) => log.write(line), config.apPortWorker);
+  const runtime = new RuntimeMonitor(() => capwap.workerMemory);
   const detachAuth = attachBrowserAuth(io, auth, config.secureCookie);
   let registry: ApRegistry | null = null;
   const trustOfUpload = (sha256: string) => {

@@ -172,6 +172,9 @@ export class ApLinks {
     const address = plainAddress(socket.handshake.address);
     const endpoints: SessionEndpoints = { ap: { address, port: tcp.remotePort ?? 0 }, controller: { address: plainAddress(tcp.localAddress), port: tcp.localPort ?? 0 } };
     const checked = checkJoin(tcp as TLSSocket, socket.handshake.auth);
+    // engine.io keeps the upgrade request (its IncomingMessage, raw headers, parser leftovers) for the
+    // connection's whole life; nothing reads it after this (socket.io copied the handshake), and thousands of APs each held one.
+    (socket.conn as unknown as { request: unknown }).request = null;
     const link = this.nextLink++;
     this.admissions.set(link, (answer) => {
       this.admissions.delete(link);

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ApImageReport } from '../../lib/apImage';
 import type { SyslogLine } from '../../lib/syslog';
+import type { RuntimeStats } from '../diagnostics/runtimeStats';
 import { sha256OfFile } from '../imageSigning/fileDigest';
 import { apStorageDir } from '../sim/ap/apStorage';
 import { DEMO_IMAGE_PATH } from '../sim/demo/demoBundle';
@@ -68,6 +69,20 @@ describe.each([
       (ap) => !ap.connected,
     );
     expect(syslog(h)).toContain(`AP Name: ${REAL_AP.name} Mac: ${REAL_AP.mac} disconnected: revoked by ${ADMIN.username}`);
+  });
+
+  it("says in the diagnostics what the AP port's worker holds: its own heap beside the console's, or nothing in-loop", async () => {
+    harness = await startConsoleHarness({ EWC_AP_PORT_WORKER: worker });
+    const h = harness;
+    await h.startFleet([REAL_AP]);
+    const stats = () => h.instance.api.getDiagnostics().body as RuntimeStats;
+    expect(stats().mainThread.heapUsedBytes).toBeGreaterThan(0);
+    if (worker === '0') return expect(stats().apPortWorker).toBeNull();
+    const reported = await waitFor('the worker reports its memory', stats, (s) => s.apPortWorker !== null);
+    expect(reported.apPortWorker!.heapUsedBytes).toBeGreaterThan(0);
+    expect(reported.apPortWorker!.heapTotalBytes).toBeGreaterThanOrEqual(reported.apPortWorker!.heapUsedBytes);
+    // A thread of its own: not the console's heap figures again.
+    expect(reported.apPortWorker!.heapTotalBytes).not.toBe(reported.mainThread.heapTotalBytes);
   });
 
   it('delivers an image byte-exact and resumes an AP that dropped mid-transfer from the bytes it had written', async () => {

@@ -1,5 +1,6 @@
 import type { ApJoinInfo, ImageOffer } from '../../lib/capwapEvents';
 import type { EndReply, PrecheckReply, ReloadReply } from '../../lib/capwapReplies';
+import type { ThreadMemory } from '../diagnostics/runtimeStats';
 import type { EventLine } from '../store/eventLog';
 import type { ApPortLimits } from './sourceConnections';
 
@@ -84,7 +85,11 @@ export type FromApPort =
   | { type: 'progress'; acknowledged: Array<[number, number]> }
   | { type: 'reply'; id: number; ok: true; value: LinkResults[keyof LinkResults]; acknowledged?: number }
   | { type: 'reply'; id: number; ok: false; failure: LinkFailure; acknowledged?: number }
+  /** The AP port worker's own memory (its V8 heap and buffers), every WORKER_MEMORY_INTERVAL_MS; in-loop, the console's figures say it all. */
+  | { type: 'memory'; memory: ThreadMemory }
   | { type: 'closed' };
+
+export const WORKER_MEMORY_INTERVAL_MS = 1000;
 
 // Often enough for the page's four batches a second; rarely enough that thousands of deliveries cost the console a few messages.
 export const PROGRESS_INTERVAL_MS = 100;

@@ -9,6 +9,7 @@ import type { EventLine } from '../store/eventLog';
 import type { ApPortSettings } from './apPortProtocol';
 import { DropReport, RateWindow } from '../diagnostics/dropReport';
 import { SourceConnections } from './sourceConnections';
+import { writeOneRecordAtATime } from './tlsRecordWrites';
 
 // An enrolment request is a MAC, a token and a CSR: a few kilobytes at most.
 const MAX_ENROL_BODY = 16 * 1024;
@@ -80,6 +81,7 @@ export class ApPortServer {
       this.perSource.accepted(socket);
     });
     this.server.on('secureConnection', (socket: TLSSocket) => {
+      writeOneRecordAtATime(socket);
       this.perSource.secured(socket);
       this.refuseForgedCertificate(socket);
     });

@@ -1,5 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import type { ApPortSettings, ToApPort } from './apPortProtocol';
+import { WORKER_MEMORY_INTERVAL_MS, type ApPortSettings, type FromApPort, type ToApPort } from './apPortProtocol';
+import { threadMemory } from '../diagnostics/runtimeStats';
 import { ApPortHost } from './apPortHost';
 
 // The AP port's worker thread: TLS, WebSocket and socket.io framing for every AP, and the image
@@ -8,3 +9,11 @@ import { ApPortHost } from './apPortHost';
 const port = parentPort!;
 const host = new ApPortHost(workerData as ApPortSettings, (batch) => port.postMessage(batch));
 port.on('message', (message: ToApPort) => host.received(message));
+
+// The console's own memory figures cannot see into this thread's heap: it says what it holds.
+const reportMemory = () => {
+  const message: FromApPort = { type: 'memory', memory: threadMemory() };
+  port.postMessage([message]);
+};
+reportMemory();
+setInterval(reportMemory, WORKER_MEMORY_INTERVAL_MS).unref();

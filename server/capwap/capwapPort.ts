@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { ConsoleConfig } from '../config';
+import type { ThreadMemory } from '../diagnostics/runtimeStats';
 import type { ApTrust } from '../pki/apTrust';
 import type { EventLine } from '../store/eventLog';
 import { ApPortHost } from './apPortHost';
@@ -53,6 +54,7 @@ export class CapwapPort {
   private boundPort: number | null = null;
   private closing = false;
   private restartTimer: NodeJS.Timeout | null = null;
+  private lastWorkerMemory: ThreadMemory | null = null;
 
   constructor(
     private readonly trust: ApTrust,
@@ -86,6 +88,11 @@ export class CapwapPort {
 
   get port(): number | null {
     return this.boundPort;
+  }
+
+  /** The worker's own memory as it last reported it; null in-loop or while no worker runs. */
+  get workerMemory(): ThreadMemory | null {
+    return this.lastWorkerMemory;
   }
 
   /** Sends one request to the AP on `link`; rejects with an ApSessionError for what the AP did, or an Error for the controller's own failure. */
@@ -191,6 +198,9 @@ export class CapwapPort {
       case 'left':
         this.links.delete(event.link);
         break;
+      case 'memory':
+        this.lastWorkerMemory = event.memory;
+        break;
       case 'progress':
         for (const [id, bytes] of event.acknowledged) this.pending.get(id)?.onAcknowledged?.(bytes);
         break;
@@ -226,6 +236,7 @@ export class CapwapPort {
   private stopped(host: Host, code: number): void {
     if (this.host !== host) return;
     this.host = null;
+    this.lastWorkerMemory = null;
     for (const [id, pending] of this.pending) {
       this.pending.delete(id);
       pending.settled();
