@@ -17,6 +17,20 @@ describe('the delivery chart history', () => {
     expect(history.points.map((p) => p.complete)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8]);
   });
 
+  it('counts on across a console restart, whose byte counters start from 0 again: the rate never goes negative and the totals keep what was delivered', () => {
+    let history: ProgressHistory = EMPTY_HISTORY;
+    // 1 MB a batch up to 3 MB; the console restarts; then it counts 0, 0.5, 1, 1.5, 2 MB again.
+    for (let i = 0; i <= 3; i += 1) history = addProgress(history, { at: 10_000 + i * 250, deliveredBytes: i * 1e6, fetchedBytes: 2e6 }, summary(i), upgrade(3));
+    for (let i = 0; i <= 4; i += 1) history = addProgress(history, { at: 14_000 + i * 250, deliveredBytes: i * 5e5, fetchedBytes: i === 0 ? 0 : 1e6 }, summary(3), upgrade(3));
+    expect(history.points.map((p) => p.deliveredBytes)).toEqual([0, 1e6, 2e6, 3e6, 3e6, 3.5e6, 4e6, 4.5e6, 5e6]);
+    expect(history.points.map((p) => p.fetchedBytes)).toEqual([2e6, 2e6, 2e6, 2e6, 2e6, 3e6, 3e6, 3e6, 3e6]);
+    for (const rate of deliveryRates(history.points)) if (rate !== null) expect(rate).toBeGreaterThanOrEqual(0);
+    expect(deliveryRates(history.points).at(-1)).toBe(2e6);
+    // A new upgrade starts from its own counts.
+    history = addProgress(history, { at: 20_000, deliveredBytes: 7e6, fetchedBytes: 0 }, summary(0), upgrade(4));
+    expect(history.points.map((p) => p.deliveredBytes)).toEqual([7e6]);
+  });
+
   it('keeps at most MAX_POINTS points for a run of any length, its first and last ones included', () => {
     let history: ProgressHistory = EMPTY_HISTORY;
     for (let i = 0; i < 10_000; i += 1) history = addProgress(history, sample(i * 250, i), summary(0), upgrade(1));
@@ -28,12 +42,12 @@ describe('the delivery chart history', () => {
   it("starts again for a new upgrade, records nothing at rest, and carries each wave's joined APs", () => {
     let history = addProgress(EMPTY_HISTORY, sample(1000, 5), summary(1), upgrade(1));
     history = addProgress(history, sample(2000, 9), summary(2), upgrade(2, 'Reload', [3, 1]));
-    expect(history).toEqual({ upgradeId: 2, phase: 'activation', points: [{ at: 2000, deliveredBytes: 9, fetchedBytes: 0, complete: 2, totalAps: 6000, joinedPerWave: [3, 1] }], ended: false });
+    expect(history).toMatchObject({ upgradeId: 2, phase: 'activation', points: [{ at: 2000, deliveredBytes: 9, fetchedBytes: 0, complete: 2, totalAps: 6000, joinedPerWave: [3, 1] }], ended: false });
     // A batch no newer than the last point (a snapshot after a reconnect) adds nothing.
     expect(addProgress(history, sample(2000, 9), summary(2), upgrade(2, 'Reload'))).toBe(history);
     // An upgrade that had ended before the page saw it run has nothing to draw.
     const seenEnded = addProgress(history, sample(3000, 9), summary(2), upgrade(3, 'Completed', [4]));
-    expect(seenEnded).toEqual({ upgradeId: 3, phase: 'predownload', points: [], ended: true });
+    expect(seenEnded).toMatchObject({ upgradeId: 3, phase: 'predownload', points: [], ended: true });
     expect(addProgress(seenEnded, sample(4000, 9), summary(2), upgrade(3, 'Completed', [4]))).toBe(seenEnded);
   });
 

@@ -24,9 +24,29 @@ export interface ProgressHistory {
   points: ProgressPoint[];
   /** The upgrade ended: the batch that said so gave the last point, and nothing more is recorded. */
   ended: boolean;
+  /** The console's byte counters as the last batch gave them (they count from the console's start). */
+  counted: ByteCounts;
+  /** Bytes counted by a console that has since restarted (or by a node another one took over from), added to what it counts now. */
+  carried: ByteCounts;
 }
 
-export const EMPTY_HISTORY: ProgressHistory = { upgradeId: null, phase: 'predownload', points: [], ended: false };
+type ByteCounts = Pick<ProgressPoint, 'deliveredBytes' | 'fetchedBytes'>;
+const NO_BYTES: ByteCounts = { deliveredBytes: 0, fetchedBytes: 0 };
+
+export const EMPTY_HISTORY: ProgressHistory = { upgradeId: null, phase: 'predownload', points: [], ended: false, counted: NO_BYTES, carried: NO_BYTES };
+
+/**
+ * The bytes counted before this batch that the console's counters no longer hold. They count from the
+ * console's start, so a restarted console (or a node that took the run over) counts from 0 again while
+ * this page keeps its points: without this, the chart drew the drop as a negative delivery rate
+ * (`delivering -0.58 MB/s`). What was delivered before still was.
+ */
+function carriedBytes(history: ProgressHistory, sample: TransferSample, fresh: boolean): ByteCounts {
+  if (fresh) return NO_BYTES;
+  const { counted, carried } = history;
+  if (sample.deliveredBytes >= counted.deliveredBytes && sample.fetchedBytes >= counted.fetchedBytes) return carried;
+  return { deliveredBytes: carried.deliveredBytes + counted.deliveredBytes, fetchedBytes: carried.fetchedBytes + counted.fetchedBytes };
+}
 
 /**
  * How many points a chart keeps, whatever the run's length: past it, every other point goes (the whole
@@ -51,23 +71,25 @@ export function addProgress(history: ProgressHistory, sample: TransferSample, su
   const fresh = upgrade.upgradeId !== history.upgradeId || (running && phase !== history.phase);
   if (!running) {
     // An upgrade this page did not see run adds nothing; nor does one whose end is recorded.
-    if (fresh) return { upgradeId: upgrade.upgradeId, phase, points: [], ended: true };
+    if (fresh) return { ...EMPTY_HISTORY, upgradeId: upgrade.upgradeId, phase, ended: true };
     if (history.ended || history.points.length === 0) return history;
   }
   const points = fresh ? [] : history.points;
   const last = points.at(-1);
   if (last && sample.at <= last.at) return history;
+  const carried = carriedBytes(history, sample, fresh);
   const point: ProgressPoint = {
     at: sample.at,
-    deliveredBytes: sample.deliveredBytes,
-    fetchedBytes: sample.fetchedBytes,
+    deliveredBytes: carried.deliveredBytes + sample.deliveredBytes,
+    fetchedBytes: carried.fetchedBytes + sample.fetchedBytes,
     complete: summary.completedPredownloading,
     totalAps: summary.totalAps,
     joinedPerWave: upgrade.waves.map((wave) => wave.joined),
   };
   const next = [...points, point];
   const kept = next.length > MAX_POINTS ? next.filter((_, i) => i % 2 === 0 || i === next.length - 1) : next;
-  return { upgradeId: upgrade.upgradeId, phase: running ? phase : history.phase, points: kept, ended: !running };
+  const counted = { deliveredBytes: sample.deliveredBytes, fetchedBytes: sample.fetchedBytes };
+  return { upgradeId: upgrade.upgradeId, phase: running ? phase : history.phase, points: kept, ended: !running, counted, carried };
 }
 
 /** Bytes a second delivered to APs at each point, over the last second or more; null where no earlier point is that far back. */
