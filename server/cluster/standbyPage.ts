@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, Server as HttpServer, ServerResponse } from 'node:http';
 import type { Server as HttpsServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { formatDateTimeWithZone } from '../../lib/dateTime';
 import { acceptForwarded, type ForwardProof } from '../http/forwardProof';
@@ -10,6 +9,7 @@ import { escapeXml } from '../restconf/restconfErrors';
 import { isRestconfPath } from '../restconf/restconfPath';
 import { answerWithHttps, type PlainHttpMode } from '../web/plainHttp';
 import { LeaderForward } from './leaderForward';
+import { listenOn } from './listenOn';
 import type { StandbyStatus } from './nodeLeadership';
 
 /**
@@ -180,21 +180,15 @@ export function plainStandbyDoor(door: StandbyDoor, mode: PlainHttpMode, httpsPo
 export function listenStandby(server: HttpServer | HttpsServer, host: string, port: number, door: StandbyDoor): Promise<StandbyPort> {
   server.on('request', (req: IncomingMessage, res: ServerResponse) => door.request(req, res));
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => door.upgrade(req, socket, head));
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve({
-        port: (server.address() as AddressInfo).port,
-        close: () =>
-          new Promise<void>((closed) => {
-            server.close(() => closed());
-            // Pages that reload keep their connections alive: they reconnect to the console a moment later.
-            server.closeAllConnections();
-            // And live pages' WebSockets to the leader end too, so they reconnect here, to this node's console.
-            door.close();
-          }),
-      });
-    });
-  });
+  return listenOn(server, host, port).then((listening) => ({
+    port: listening,
+    close: () =>
+      new Promise<void>((closed) => {
+        server.close(() => closed());
+        // Pages that reload keep their connections alive: they reconnect to the console a moment later.
+        server.closeAllConnections();
+        // And live pages' WebSockets to the leader end too, so they reconnect here, to this node's console.
+        door.close();
+      }),
+  }));
 }

@@ -1,4 +1,5 @@
-import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
+import { connect, createServer, type Socket } from 'node:net';
+import { listenOn } from './listenOn';
 import type { SourcePreambleProof } from './sourcePreamble';
 import { plainAddress } from '../../lib/netAddress';
 
@@ -84,18 +85,12 @@ export function listenTcpForward(host: string, port: number, options: TcpForward
     };
     attempt();
   });
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve({
-        port: (server.address() as AddressInfo).port,
-        close: () =>
-          new Promise<void>((closed) => {
-            server.close(() => closed());
-            for (const socket of open) socket.destroy();
-          }),
-      });
-    });
-  });
+  return listenOn(server, host, port).then((listening) => ({
+    port: listening,
+    close: () =>
+      new Promise<void>((closed) => {
+        server.close(() => closed());
+        for (const socket of open) socket.destroy();
+      }),
+  }));
 }
