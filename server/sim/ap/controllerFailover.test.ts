@@ -91,10 +91,11 @@ describe('an AP with a primary, secondary and tertiary controller', () => {
     const nodeB = await startConsoleHarness({ ...database, EWC_CAPWAP_PORT: String(tertiaryPort) }, newDir('ewc-node-b-'));
     harnesses.push(nodeB);
     expect(nodeB.capwapUrl).toBe(tertiary);
+    // The node holds the session a moment before the AP's own `connect` event tells it it has joined.
     await waitFor(
-      'the AP joined node B',
-      () => apRow(nodeB),
-      (ap) => ap?.connected === true,
+      'the AP joined node B, as node B and the AP both say',
+      () => ({ connected: apRow(nodeB)?.connected, controller: agent.controller }),
+      ({ connected, controller }) => connected === true && controller !== null,
     );
     expect(agent.controller).toBe(tertiary);
     await waitFor(
