@@ -89,3 +89,45 @@ describe.each(ENGINES)('an AP that was receiving when the controller on %s resta
     expect(await sha256OfFile(path.join(path.dirname(partFile(restarted)), 'ap-backup.img'))).toBe(await sha256OfFile(imagePath()));
   });
 });
+
+describe('the AP that hosts the controller, its controller image delivered and its AP image under way when the controller restarted', () => {
+  const HOST = DEMO_FLEET[1];
+  const hostRow = (h: ConsoleHarness) => (h.instance.api.getApImage().body as ApImageReport).aps.find((ap) => ap.name === HOST.name)!;
+
+  it('shows the controller image delivered and the last acknowledged count of its AP image until it rejoins', async () => {
+    expect(HOST.hostsController).toBe(true);
+    const env = { PORT: String(await freeTcpPort()), EWC_CAPWAP_PORT: String(await freeTcpPort()), EWC_RESUME_WAIT_MS: '600000' };
+    harness = await startConsoleHarness(env);
+    const fleet = await harness.startFleet([HOST, AWAY], 1500);
+    // One image after the other: the controller image first, to the AP that hosts it.
+    expect((await harness.instance.api.startDownload({ ...profile(), parallelMode: false }, ADMIN)).status).toBe(202);
+    await waitFor(
+      'the controller image delivered and a part of the AP image acknowledged',
+      () => hostRow(harness!),
+      (ap) => ap.controllerPercent === 100 && ap.percent > 10,
+      60_000,
+    );
+    await harness.instance.close('controller stopped by SIGTERM');
+    harness.browser.close();
+    await fleet.agents[0].stop();
+    await fleet.agents[1].stop();
+
+    const restarted = await startConsoleHarness(env, harness.config.dataDir);
+    harness = restarted;
+    restarted.fleet = fleet;
+    const before = hostRow(restarted);
+    expect(before).toMatchObject({ connected: false, controllerPercent: 100, controllerWaitsToResume: false, controllerLastAcknowledged: false, waitsToResume: true, lastAcknowledged: true });
+    expect(before.percent).toBeGreaterThan(5);
+
+    await fleet.agents[0].start();
+    await fleet.agents[1].start();
+    await waitFor(
+      'stage Activate',
+      () => restarted.instance.orchestrator.view(),
+      (u) => u.stage === 'Activate' || u.stage === 'Failed',
+      60_000,
+    );
+    expect(restarted.instance.orchestrator.view().stage).toBe('Activate');
+    expect(hostRow(restarted)).toMatchObject({ predownloadStatus: 'Complete', percent: 100, controllerPercent: 100 });
+  });
+});
