@@ -167,7 +167,7 @@ export class RunRecovery {
    * Until an AP of the run rejoins and says what it holds, its row shows the last count it acknowledged, as the store
    * kept it (standing still, said as such: never 0 for an AP that holds part of its image, never live progress). An AP
    * connected already (it failed over to this node before it took over) says what it holds now; an image it received
-   * whole before the restart (the hosting AP's AP image, its controller image still owed) shows delivered.
+   * whole before the restart (the hosting AP's first image, its other one still owed) shows delivered.
    */
   private showAcknowledged(run: UpgradeRun, owed: readonly AccessPointRecord[], persisted: PersistedRun): void {
     const registry = this.deps.registry();

@@ -36,19 +36,22 @@ describe('what an AP that joined again holds', () => {
 });
 
 describe('the last count an AP acknowledged, kept across a restart', () => {
-  it('is kept every 5 % of the image, not at each block', () => {
+  it('is kept at the first count, then every 5 % of the image, not at each block', () => {
     const progress = new TransferProgress();
     progress.start(MAC, 'ap', 1000);
-    const kept = [10, 30, 49, 50, 60, 99, 100, 430, 449, 450, 1000].filter((bytes) => progress.update(MAC, 'ap', bytes));
+    const kept = [10, 30, 49, 59, 60, 99, 109, 430, 449, 479, 1000].filter((bytes) => progress.update(MAC, 'ap', bytes));
     expect(KEEP_STEP).toBe(0.05);
-    expect(kept).toEqual([50, 100, 430, 1000]);
+    expect(kept).toEqual([10, 60, 430, 1000]);
   });
 
-  it('counts a resumed transfer from where it resumed', () => {
+  it('counts a resumed transfer from where it resumed, and a transfer that starts over from its start', () => {
     const progress = new TransferProgress();
     progress.heldAtJoin(MAC, 'ap', 430, 1000);
     progress.start(MAC, 'ap', 1000);
-    expect([430, 470, 480].filter((bytes) => progress.update(MAC, 'ap', bytes))).toEqual([480]);
+    expect([430, 470, 480].filter((bytes) => progress.update(MAC, 'ap', bytes))).toEqual([430, 480]);
+    // The AP lost what it held: its first count, lower than the last kept, replaces it at once.
+    progress.start(MAC, 'ap', 1000);
+    expect([0, 20].filter((bytes) => progress.update(MAC, 'ap', bytes))).toEqual([0]);
   });
 
   it('stands still as the last acknowledged count, never live, until the AP rejoins and says what it holds', () => {

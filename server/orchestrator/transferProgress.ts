@@ -13,15 +13,16 @@ interface Progress {
    * kept (`lastAcknowledged`). Null: a transfer under way.
    */
   standing: 'held' | 'lastAcknowledged' | null;
-  /** The count last handed to the store (see KEEP_STEP). */
-  keptBytes: number;
+  /** The count last handed to the store (see KEEP_STEP); null until this transfer's first count. */
+  keptBytes: number | null;
 }
 
 /**
- * A transfer's count is kept in the store each time it moved another 5 % of the image, and at its end: at most 21
- * writes per AP and image whatever the link's speed (at 6,000 APs about 126,000 rows over a whole run, written in the
- * unit of work's batched ticks), never one per block. A time-based step would add writes on slow links without adding
- * truth: the kept count is only shown until the AP rejoins and says what it really holds.
+ * A transfer's count is kept in the store at its first count (so a transfer that starts over replaces what an earlier
+ * one left), each time it moved another 5 % of the image, and at its end: at most 22 writes per AP and image whatever
+ * the link's speed (at 6,000 APs about 132,000 rows over a whole run, written in the unit of work's batched ticks),
+ * never one per block. A time-based step would add writes on slow links without adding truth: the kept count is only
+ * shown until the AP rejoins and says what it really holds.
  */
 export const KEEP_STEP = 0.05;
 
@@ -56,7 +57,7 @@ export class TransferProgress {
     const held = this.transfers.get(this.key(mac, kind));
     // Until the AP says where it resumes (its first count), it still holds what it said at its join.
     const bytes = held?.standing === 'held' && held.total === total ? held.bytes : 0;
-    this.transfers.set(this.key(mac, kind), { bytes, total, startedAt: Date.now(), startBytes: null, standing: null, keptBytes: bytes });
+    this.transfers.set(this.key(mac, kind), { bytes, total, startedAt: Date.now(), startBytes: null, standing: null, keptBytes: null });
   }
 
   /**
@@ -105,7 +106,7 @@ export class TransferProgress {
       progress.startedAt = Date.now();
     } else if (bytes > progress.bytes) this.moved.deliveredBytes += bytes - progress.bytes;
     progress.bytes = bytes;
-    if (Math.abs(bytes - progress.keptBytes) < progress.total * KEEP_STEP) return false;
+    if (progress.keptBytes !== null && Math.abs(bytes - progress.keptBytes) < progress.total * KEEP_STEP) return false;
     progress.keptBytes = bytes;
     return true;
   }
