@@ -32,11 +32,18 @@ export interface ApImageRow {
    * interrupted, and its delivery has not restarted yet: it waits for the image, a delivery slot or its turn.
    */
   waitsToResume: boolean;
+  /**
+   * With `waitsToResume`: `percent` is not what the AP said it holds but the last count it acknowledged before the
+   * restart or takeover, as the console kept it (every few percent); the AP has not rejoined since. Never live progress.
+   */
+  lastAcknowledged: boolean;
   /** For the AP that hosts the controller: the controller image, else null (NA). */
   controllerPercent: number | null;
   controllerEtaSeconds: number | null;
   /** `waitsToResume` of the controller image (false on the APs that do not host the controller). */
   controllerWaitsToResume: boolean;
+  /** `lastAcknowledged` of the controller image. */
+  controllerLastAcknowledged: boolean;
   retryCount: number;
   /** ISO time of the next retry, or null. */
   nextRetryTime: string | null;
@@ -51,6 +58,20 @@ export interface ApImageRow {
   siteTag: string;
   /** Set by the administrator: the AP sits out the activation (it keeps its predownloaded image). */
   activationExcluded: boolean;
+}
+
+/** What a transfer that waits to resume says of itself (the page's words for each are in `apTable`'s messages). */
+export type ResumeWait = 'rejoin' | 'queued' | 'waiting';
+
+/**
+ * How the bar of an interrupted transfer that has not restarted reads, null for any other: waiting for the AP to
+ * rejoin (its percent the last count it acknowledged, kept by the console), for a delivery slot, or for its turn
+ * (its percent what the AP said it holds).
+ */
+export function resumeWaitOf(row: Pick<ApImageRow, 'queuePosition'>, waitsToResume: boolean, lastAcknowledged: boolean): ResumeWait | null {
+  if (!waitsToResume) return null;
+  if (lastAcknowledged) return 'rejoin';
+  return row.queuePosition !== null ? 'queued' : 'waiting';
 }
 
 /**

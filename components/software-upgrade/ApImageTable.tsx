@@ -1,6 +1,6 @@
 import { useTranslations } from 'next-intl';
 import { useMemo } from 'react';
-import { imagePairText, predownloadVersionText, type ApImageRow } from '@/lib/apImage';
+import { imagePairText, predownloadVersionText, resumeWaitOf, type ApImageRow, type ResumeWait } from '@/lib/apImage';
 import { waitsForBundleTrust } from '@/lib/bundleApproval';
 import { PREDOWNLOAD_STATUS_LABEL } from '@/lib/predownloadStatus';
 import { Badge } from '@/components/ui/Badge';
@@ -21,10 +21,13 @@ type Translate = ReturnType<typeof useTranslations<'apTable'>>;
 
 /**
  * An image an interrupted transfer left the AP holding in part (a controller restart, a takeover): the bar stands at
- * what the AP holds, and says that it waits to resume there (and its place in line when it waits for a slot).
+ * what the AP holds, and says that it waits to resume there (and its place in line when it waits for a slot); before
+ * the AP rejoined, at the last count it acknowledged, said as such.
  */
-function resumeWaitingBar(t: Translate, row: ApImageRow, percent: number, label: string) {
-  const words = row.queuePosition !== null ? t('resumeQueued', { percent: Math.round(percent), position: row.queuePosition }) : t('resumeWaiting', { percent: Math.round(percent) });
+function resumeWaitingBar(t: Translate, row: ApImageRow, wait: ResumeWait, percent: number, label: string) {
+  const shown = Math.round(percent);
+  const words =
+    wait === 'rejoin' ? t('resumeRejoin', { percent: shown }) : wait === 'queued' ? t('resumeQueued', { percent: shown, position: row.queuePosition ?? 0 }) : t('resumeWaiting', { percent: shown });
   return (
     <span data-testid="ap-resume-waiting">
       <ProgressBar value={percent} label={label} text={words} />
@@ -88,20 +91,22 @@ function apImageColumns(t: Translate, approvalAsked: boolean): readonly TableCol
       key: 'percent',
       header: t.rich('percentAp', { wbr }),
       className: 'col-progress',
-      render: (row) =>
-        waitsForBundleTrust(row.predownloadStatus, approvalAsked) ? (
+      render: (row) => {
+        const wait = resumeWaitOf(row, row.waitsToResume, row.lastAcknowledged);
+        return waitsForBundleTrust(row.predownloadStatus, approvalAsked) ? (
           <span className="ap-queued" data-testid="ap-held">
             {t('heldForTrust')}
           </span>
-        ) : row.waitsToResume ? (
-          resumeWaitingBar(t, row, row.percent, t('apImageProgress', { name: row.name }))
+        ) : wait ? (
+          resumeWaitingBar(t, row, wait, row.percent, t('apImageProgress', { name: row.name }))
         ) : row.queuePosition !== null ? (
           <span className="ap-queued" data-testid="ap-queued">
             {t('queued', { position: row.queuePosition })}
           </span>
         ) : (
           <ProgressBar value={row.percent} label={t('apImageProgress', { name: row.name })} text={formatEtaPercent(row.etaSeconds, row.percent)} tone={progressTone(row, row.percent)} />
-        ),
+        );
+      },
     },
     {
       key: 'controllerPercent',
@@ -110,7 +115,8 @@ function apImageColumns(t: Translate, approvalAsked: boolean): readonly TableCol
       render: (row) => {
         if (!row.hostsController) return 'NA';
         const percent = row.controllerPercent ?? 0;
-        if (row.controllerWaitsToResume) return resumeWaitingBar(t, row, percent, t('controllerImageProgress', { name: row.name }));
+        const wait = resumeWaitOf(row, row.controllerWaitsToResume, row.controllerLastAcknowledged);
+        if (wait) return resumeWaitingBar(t, row, wait, percent, t('controllerImageProgress', { name: row.name }));
         return <ProgressBar value={percent} label={t('controllerImageProgress', { name: row.name })} text={formatEtaPercent(row.controllerEtaSeconds, percent)} tone={progressTone(row, percent)} />;
       },
     },

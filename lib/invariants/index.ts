@@ -22,6 +22,9 @@
  * - controllerVersion (controllerVersion.ts): the version the console says the controller runs (the API, show
  *   version, the end sentence) is the controller software the AP hosting it holds as primary, by its own word.
  * - verifyClaims (verifyClaims.ts): "verify success" is said only of images a vendor signature vouched for.
+ * - resumeFigures (resumeFigures.ts): a transfer that waits to resume has no ETA and belongs to an AP still owed
+ *   its image; its percent is the last count the AP acknowledged before a restart or takeover only while the AP
+ *   is not connected (once it rejoins, what it says it holds replaces that count).
  * - joinDownload (joinDownload.ts): an AP that joins running another AP image than the controller's, with a
  *   profile saved and no predownload under way, is given the controller's version (once the console rests,
  *   Joined running it, or Failed or Not Supported with why) or the log says why not. Checked of each AP the
@@ -35,6 +38,7 @@ import { controllerVersionIsTrue } from './controllerVersion';
 import { countersAddUp, predownloadInProgressIsTrue } from './counters';
 import { historyAgrees, type MemberRow } from './history';
 import { profileFieldsNamed } from './profileFields';
+import { resumeFiguresAreTrue } from './resumeFigures';
 import { retriesAgreeWithLog } from './retryLog';
 import { runningClaimsAreTrue, type ApOwnWord } from './runningClaims';
 import { surfacesAgree } from './surfaces';
@@ -47,6 +51,7 @@ export type { SurfaceRow, SurfaceSummary, SurfaceView } from './surfaceView';
 export { AP_COUNTERS, COUNTER_STATUS, countersAddUp, predownloadInProgressIsTrue } from './counters';
 export { surfacesAgree } from './surfaces';
 export { retriesAgreeWithLog } from './retryLog';
+export { resumeFiguresAreTrue } from './resumeFigures';
 export { FIELD_FOLLOWS, fieldsChangedUnnamed, namedFieldPaths, profileFieldsNamed } from './profileFields';
 export { hasEnded, historyAgrees, type HistoryFacts, type MemberRow } from './history';
 export { runningClaimsAreTrue, type ApOwnWord, type RunningFacts } from './runningClaims';
@@ -100,6 +105,7 @@ export function consoleInvariants(observation: ConsoleObservation): Violation[] 
     ...surfaces.flatMap((surface) => [...countersAddUp(surface), ...predownloadInProgressIsTrue(surface, upgrade.stage)]),
     ...others.flatMap((surface) => surfacesAgree(reference, surface)),
     ...retriesAgreeWithLog(apImage.aps, observation.syslog),
+    ...resumeFiguresAreTrue(apImage.aps),
     ...profileFieldsNamed(profile.before, profile.observed, profile.named),
     ...historyAgrees({
       entries: observation.history,

@@ -45,8 +45,9 @@ export class ApJoinRouting {
       ap = back;
     }
     const run = deps.run();
-    // An AP of the run back after a controller restart or a takeover: its row shows what it holds until its delivery restarts.
-    if (run && session.info.heldImages) deps.runner.delivery.joinedHolding(run, ap.mac, session.info.heldImages);
+    // An AP of the run back after a controller restart or a takeover: its row shows what it holds until its delivery
+    // restarts. An AP that says nothing of what it holds keeps no image across a restart: it holds none.
+    if (run) deps.runner.delivery.joinedHolding(run, ap.mac, session.info.heldImages ?? []);
     // Restart hook: while a resumed run waits for its APs to rejoin, it enrols nobody yet.
     if (deps.recovery.apJoined(ap.mac)) return;
     const latest = deps.upgrades.latest();

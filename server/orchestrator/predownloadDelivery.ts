@@ -80,7 +80,7 @@ export class PredownloadDelivery {
         maxResumeOffset: run.sentBytes.get(sentKey) ?? image.size,
         onAcknowledged: (bytes) => {
           run.sentBytes.set(sentKey, Math.max(bytes, run.sentBytes.get(sentKey) ?? 0));
-          this.deps.progress.update(mac, job.kind, bytes);
+          if (this.deps.progress.update(mac, job.kind, bytes)) this.deps.runs.recordAcknowledged(run.id, { mac, kind: job.kind, bytes, total: image.size });
           this.deps.notifier.apChanged(mac);
         },
       });
@@ -95,6 +95,7 @@ export class PredownloadDelivery {
         return;
       }
       this.deps.progress.complete(mac, job.kind);
+      this.deps.runs.recordAcknowledged(run.id, { mac, kind: job.kind, bytes: image.size, total: image.size });
       this.delivered(run, job, mac, version, reply.sha256, signed.value);
     } catch (error) {
       if (run.cancelled) return;
@@ -122,7 +123,8 @@ export class PredownloadDelivery {
   /**
    * An AP of the run joined again saying what it holds. Of an image it still needs, the part it holds (that image's
    * SHA-256, as the run recorded it) shows on its row until its delivery restarts: after a controller restart or a
-   * takeover it waits for the image, a slot or the other APs, and resumes from exactly there.
+   * takeover it waits for the image, a slot or the other APs, and resumes from exactly there. What it says replaces
+   * the last count it acknowledged before the restart, more or less than it (an AP that lost its storage holds none).
    */
   joinedHolding(run: UpgradeRun, mac: string, held: readonly HeldImage[]): void {
     const ap = this.deps.aps.get(mac);
@@ -132,7 +134,10 @@ export class PredownloadDelivery {
       const job = run.jobFor(kind, ap.imageType);
       const image = job?.image ?? job?.recorded;
       const holds = image && held.find((h) => h.kind === kind && h.sha256 === image.sha256 && h.bytes > 0 && h.bytes <= image.size);
-      if (!image || !holds) continue;
+      if (!image || !holds) {
+        if (this.deps.progress.rejoinedWithout(mac, kind)) shown = true;
+        continue;
+      }
       this.deps.progress.heldAtJoin(mac, kind, holds.bytes, image.size);
       shown = true;
     }

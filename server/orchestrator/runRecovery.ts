@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import type { HeldImage } from '../../lib/capwapEvents';
 import { PREDOWNLOAD_ACTIVE } from '../../lib/predownloadStatus';
 import { sentence } from '../../lib/serverSentences';
 import { isCancellable } from '../../lib/upgradeStage';
@@ -15,6 +16,7 @@ import type { UpgradeRecord, UpgradeRepository } from '../store/upgradeRepositor
 import type { PersistedRun, UpgradeRunRepository } from '../store/upgradeRunRepository';
 import type { PredownloadTransitions } from './predownloadTransitions';
 import { syslogText } from './syslogText';
+import type { TransferProgress } from './transferProgress';
 import { newImageJob, type UpgradeRun } from './upgradeRun';
 import type { UpgradeStages } from './upgradeStages';
 import type { Executor } from '../store/store';
@@ -33,6 +35,7 @@ export interface RunRecoveryDeps {
   stages: UpgradeStages;
   registry: () => ApRegistry;
   createImageSource: (profile: StoredProfile) => ImageSource;
+  progress: TransferProgress;
 }
 
 /** What the orchestrator lends the resume path: it owns runs, retries and the reload. */
@@ -42,6 +45,8 @@ export interface ResumeHooks {
   /** Carries on: reads the version files, enrols APs not in the run yet, fetches what is missing, delivers. */
   continueRun(run: UpgradeRun): void;
   scheduleRetry(run: UpgradeRun, mac: string, delayMs: number): void;
+  /** An AP of the run, connected already, says what it holds (as when it joins). */
+  joinedHolding(run: UpgradeRun, mac: string, held: readonly HeldImage[]): void;
   /** Waits again for the APs of an upgrade killed during Reload. */
   resumeReload(upgrade: UpgradeRecord): void;
 }
@@ -141,6 +146,7 @@ export class RunRecovery {
         job.macs.add(ap.mac);
       }
     }
+    this.showAcknowledged(run, owed, persisted);
     // Before the APs were enrolled nobody knows who was connected: wait for every AP the fleet knows.
     const expected = persisted.pending.size > 0 ? owed : [...this.deps.aps.reader.values()];
     void Promise.all([this.reuseCachedImages(run, persisted), this.rejoinOf(run, expected)]).then(
@@ -155,6 +161,27 @@ export class RunRecovery {
       },
       (error: Error) => this.deps.log.write(syslogText.upgrade(`Upgrade ${run.id}: cannot resume: ${error.message}`, 'error')),
     );
+  }
+
+  /**
+   * Until an AP of the run rejoins and says what it holds, its row shows the last count it acknowledged, as the store
+   * kept it (standing still, said as such: never 0 for an AP that holds part of its image, never live progress). An AP
+   * connected already (it failed over to this node before it took over) says what it holds now; an image it received
+   * whole before the restart (the hosting AP's first image, its other one still owed) shows delivered.
+   */
+  private showAcknowledged(run: UpgradeRun, owed: readonly AccessPointRecord[], persisted: PersistedRun): void {
+    const registry = this.deps.registry();
+    const owedMacs = new Set(owed.filter((ap) => PREDOWNLOAD_ACTIVE.has(this.deps.aps.get(ap.mac)?.predownloadStatus ?? 'None')).map((ap) => ap.mac));
+    for (const record of persisted.acknowledged) {
+      if (!owedMacs.has(record.mac)) continue;
+      const stillOwed = run.pending.get(record.mac)?.has(record.kind) ?? false;
+      if (!stillOwed && record.bytes === record.total) this.deps.progress.deliveredBefore(record.mac, record.kind, record.total);
+      else if (stillOwed && !registry.isConnected(record.mac)) this.deps.progress.lastAcknowledged(record.mac, record.kind, record.bytes, record.total);
+    }
+    for (const mac of owedMacs) {
+      const session = registry.get(mac);
+      if (session) this.hooks.joinedHolding(run, mac, session.info.heldImages ?? []);
+    }
   }
 
   /** Resolves once every expected AP joined again, or after `EWC_RESUME_WAIT_MS`; the missing ones then fail and retry as usual. */

@@ -87,6 +87,7 @@ export class UpgradeOrchestrator {
         newRun: (id, source, cache, parallelMode) => this.newRun(id, source, cache, parallelMode),
         continueRun: (run) => this.runner.background(run, this.runner.execute(run)),
         scheduleRetry: (run, mac, delayMs) => this.runner.delivery.scheduleRetry(run, mac, delayMs),
+        joinedHolding: (run, mac, held) => this.runner.delivery.joinedHolding(run, mac, held),
         // A restart during Reload: the activation goes on from the wave its tables say.
         resumeReload: () => this.rollout.continueAfterRestart(),
       },

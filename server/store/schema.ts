@@ -35,6 +35,7 @@ export interface Database {
   upgrade_run: UpgradeRunTable;
   upgrade_run_job: UpgradeRunJobTable;
   upgrade_run_ap: UpgradeRunApTable;
+  upgrade_run_progress: UpgradeRunProgressTable;
   rollout: RolloutTable;
   rollout_wave: RolloutWaveTable;
   scheduled_action: ScheduledActionTable;
@@ -251,6 +252,15 @@ export interface UpgradeRunApTable {
   mac: string;
   /** 'ap,controller', 'ap' or ''. */
   pending_kinds: string;
+}
+
+/** The last count an AP acknowledged of one image of the run, as last kept (every few percent, and at the end). */
+export interface UpgradeRunProgressTable {
+  upgrade_id: number;
+  mac: string;
+  kind: 'ap' | 'controller';
+  bytes: number;
+  total: number;
 }
 
 export interface RolloutTable {

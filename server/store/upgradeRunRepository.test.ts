@@ -51,6 +51,12 @@ describe.each(ENGINES)('the durable side of a running upgrade (%s)', (engine) =>
     expect((await first.runs.load(opened.db, upgrade.id))?.pending.size).toBe(2);
     first.runs.recordJob(upgrade.id, { fileName: 'ap1g8', kind: 'ap', imageType: 'ap1g8', size: 1101760, sha256: 'ab'.repeat(32) });
     first.runs.recordPending(upgrade.id, '6c41.0e16.e79c', ['controller']);
+    // The counts APs acknowledged: a newer one of the same image replaces the one before, even within one tick.
+    first.runs.recordAcknowledged(upgrade.id, { mac: '70f0.96a1.4e20', kind: 'ap', bytes: 55088, total: 1101760 });
+    first.runs.recordAcknowledged(upgrade.id, { mac: '70f0.96a1.4e20', kind: 'ap', bytes: 473757, total: 1101760 });
+    first.runs.recordAcknowledged(upgrade.id, { mac: '6c41.0e16.e79c', kind: 'ap', bytes: 1101760, total: 1101760 });
+    // Beyond 2^32: an image's byte count is a bigint column on both engines.
+    first.runs.recordAcknowledged(upgrade.id, { mac: '6c41.0e16.e79c', kind: 'controller', bytes: 5_000_000_000, total: 6_000_000_000 });
     await first.unitOfWork.close();
 
     if (engine === 'sqlite') {
@@ -66,6 +72,11 @@ describe.each(ENGINES)('the durable side of a running upgrade (%s)', (engine) =>
     expect(run.cacheDir).toBe(path.join(dir, 'image-cache', `upgrade-${upgrade.id}`));
     expect(run.jobs).toEqual([{ fileName: 'ap1g8', kind: 'ap', imageType: 'ap1g8', size: 1101760, sha256: 'ab'.repeat(32) }]);
     expect(Object.fromEntries(run.pending)).toEqual({ '70f0.96a1.4e20': ['ap'], '6c41.0e16.e79c': ['controller'] });
+    expect(run.acknowledged).toEqual([
+      { mac: '6c41.0e16.e79c', kind: 'ap', bytes: 1101760, total: 1101760 },
+      { mac: '6c41.0e16.e79c', kind: 'controller', bytes: 5_000_000_000, total: 6_000_000_000 },
+      { mac: '70f0.96a1.4e20', kind: 'ap', bytes: 473757, total: 1101760 },
+    ]);
   });
 
   it('is re-sealed by the key rotation, so a run started before it resumes after it', async () => {
@@ -103,11 +114,13 @@ describe.each(ENGINES)('the durable side of a running upgrade (%s)', (engine) =>
     // The first run's last AP completes; the next Save & Download comes before the store's tick.
     runs.recordJob(first.id, { fileName: 'ap1g8', kind: 'ap', imageType: 'ap1g8', size: 3000, sha256: 'ab'.repeat(32) });
     runs.recordPending(first.id, '70f0.96a1.4e20', []);
+    runs.recordAcknowledged(first.id, { mac: '70f0.96a1.4e20', kind: 'ap', bytes: 3000, total: 3000 });
     const second = start();
     runs.recordPending(second.id, '70f0.96a1.4e20', ['ap']);
     await unitOfWork.flush();
     expect(await opened.db.selectFrom('upgrade_run_ap').select(['upgrade_id as upgradeId', 'mac']).execute()).toEqual([{ upgradeId: second.id, mac: '70f0.96a1.4e20' }]);
     expect(await opened.db.selectFrom('upgrade_run_job').selectAll().execute()).toEqual([]);
+    expect(await opened.db.selectFrom('upgrade_run_progress').selectAll().execute()).toEqual([]);
     expect((await opened.db.selectFrom('upgrade_run').select('upgrade_id').execute()).map((row) => row.upgrade_id)).toEqual([second.id]);
   });
 });

@@ -24,6 +24,16 @@ export interface PersistedRun {
   jobs: RunJobRecord[];
   /** Each enrolled AP and the image kinds it still has to receive. */
   pending: Map<string, ImageKind[]>;
+  /** The last count each AP acknowledged of each image, as last kept. */
+  acknowledged: AcknowledgedRecord[];
+}
+
+/** The last count an AP acknowledged of one image of a run, kept every few percent and at the end of its transfer. */
+export interface AcknowledgedRecord {
+  mac: string;
+  kind: ImageKind;
+  bytes: number;
+  total: number;
 }
 
 /**
@@ -54,17 +64,20 @@ interface NewRun {
 
 type DirtyJob = { upgradeId: number; job: RunJobRecord };
 type DirtyAp = { upgradeId: number; mac: string; kinds: string };
+type DirtyProgress = { upgradeId: number; record: AcknowledgedRecord };
 
 /**
  * The durable side of a running upgrade. The run row (with the profile snapshot), its jobs and per-AP
  * pending kinds are all written behind by the unit of work: the run row in the same transaction as the
  * upgrade row it belongs to, jobs and pending kinds in the same tick as the AP transitions they go with,
- * so the two never disagree after a crash.
+ * so the two never disagree after a crash. The counts APs acknowledged go with the same tick; how often one is
+ * kept is the caller's choice (never per block).
  */
 export class UpgradeRunRepository {
   private created: NewRun[] = [];
   private dirtyJobs = new Map<string, DirtyJob>();
   private dirtyAps = new Map<string, DirtyAp>();
+  private dirtyProgress = new Map<string, DirtyProgress>();
   /** The newest run created here: what an older run had not written yet is dropped with its rows. */
   private newest = 0;
 
@@ -74,20 +87,23 @@ export class UpgradeRunRepository {
   ) {
     store.register({
       take: () => {
-        if (this.created.length === 0 && this.dirtyJobs.size === 0 && this.dirtyAps.size === 0) return null;
+        if (this.created.length === 0 && this.dirtyJobs.size === 0 && this.dirtyAps.size === 0 && this.dirtyProgress.size === 0) return null;
         const created = this.created;
         const jobs = this.dirtyJobs;
         const aps = this.dirtyAps;
+        const progress = this.dirtyProgress;
         this.created = [];
         this.dirtyJobs = new Map();
         this.dirtyAps = new Map();
+        this.dirtyProgress = new Map();
         return {
-          write: (tx) => runRows.write(tx, created, [...jobs.values()], [...aps.values()]),
+          write: (tx) => runRows.write(tx, created, [...jobs.values()], [...aps.values()], [...progress.values()]),
           restore: () => {
             this.created = [...created, ...this.created];
             // Newer values taken since stay; nothing of a run older than the newest comes back.
             for (const [key, dirty] of jobs) if (!this.dirtyJobs.has(key) && dirty.upgradeId >= this.newest) this.dirtyJobs.set(key, dirty);
             for (const [key, dirty] of aps) if (!this.dirtyAps.has(key) && dirty.upgradeId >= this.newest) this.dirtyAps.set(key, dirty);
+            for (const [key, dirty] of progress) if (!this.dirtyProgress.has(key) && dirty.upgradeId >= this.newest) this.dirtyProgress.set(key, dirty);
           },
         };
       },
@@ -107,6 +123,7 @@ export class UpgradeRunRepository {
     // and fail this transaction and every tick after it.
     for (const [key, dirty] of this.dirtyJobs) if (dirty.upgradeId < upgradeId) this.dirtyJobs.delete(key);
     for (const [key, dirty] of this.dirtyAps) if (dirty.upgradeId < upgradeId) this.dirtyAps.delete(key);
+    for (const [key, dirty] of this.dirtyProgress) if (dirty.upgradeId < upgradeId) this.dirtyProgress.delete(key);
     this.created.push({ upgradeId, profile: JSON.stringify(sealed), cacheDir, createdAt: new Date().toISOString() });
   }
 
@@ -116,6 +133,11 @@ export class UpgradeRunRepository {
 
   recordPending(upgradeId: number, mac: string, kinds: Iterable<ImageKind>): void {
     this.dirtyAps.set(`${upgradeId}:${mac}`, { upgradeId, mac, kinds: [...kinds].join(',') });
+  }
+
+  /** Keeps the last count an AP acknowledged of one image of the run (written at the next tick; a newer count replaces it). */
+  recordAcknowledged(upgradeId: number, record: AcknowledgedRecord): void {
+    this.dirtyProgress.set(`${upgradeId}:${record.mac}:${record.kind}`, { upgradeId, record: { ...record } });
   }
 
   /** The run as last written, secrets opened; null when none was stored. Throws when the snapshot cannot be opened. */
@@ -133,7 +155,8 @@ export class UpgradeRunRepository {
     const jobs = jobRows.map((job) => ({ fileName: job.file_name, kind: job.kind, imageType: job.image_type, size: job.size, sha256: job.sha256 }));
     const apRows = await db.selectFrom('upgrade_run_ap').select(['mac', 'pending_kinds']).where('upgrade_id', '=', upgradeId).execute();
     const pending = new Map(apRows.map((ap) => [ap.mac, kindsOf(ap.pending_kinds)]));
-    return { upgradeId, profile, cacheDir: row.cache_dir, jobs, pending };
+    const acknowledged = await db.selectFrom('upgrade_run_progress').select(['mac', 'kind', 'bytes', 'total']).where('upgrade_id', '=', upgradeId).orderBy('mac').orderBy('kind').execute();
+    return { upgradeId, profile, cacheDir: row.cache_dir, jobs, pending, acknowledged };
   }
 
   /** Re-seals the secrets of every saved run snapshot with another box: the key rotation command. */
@@ -156,7 +179,7 @@ export class UpgradeRunRepository {
 
 /** The run tables, written in the order their foreign keys need. */
 const runRows = {
-  async write(db: Executor, created: readonly NewRun[], jobs: readonly DirtyJob[], aps: readonly DirtyAp[]): Promise<void> {
+  async write(db: Executor, created: readonly NewRun[], jobs: readonly DirtyJob[], aps: readonly DirtyAp[], progress: readonly DirtyProgress[]): Promise<void> {
     for (const run of created) {
       // Only the newest run can ever be resumed; older ones (their jobs and APs with them) go when a new one starts.
       await db.deleteFrom('upgrade_run').where('upgrade_id', '<', run.upgradeId).execute();
@@ -174,6 +197,13 @@ const runRows = {
         .insertInto('upgrade_run_ap')
         .values(batch.map(({ upgradeId, mac, kinds }) => ({ upgrade_id: upgradeId, mac, pending_kinds: kinds })))
         .onConflict((conflict) => conflict.columns(['upgrade_id', 'mac']).doUpdateSet(fromExcluded(['pending_kinds'] as const)))
+        .execute();
+    }
+    for (const batch of statementRuns(progress, 5)) {
+      await db
+        .insertInto('upgrade_run_progress')
+        .values(batch.map(({ upgradeId, record }) => ({ upgrade_id: upgradeId, mac: record.mac, kind: record.kind, bytes: record.bytes, total: record.total })))
+        .onConflict((conflict) => conflict.columns(['upgrade_id', 'mac', 'kind']).doUpdateSet(fromExcluded(['bytes', 'total'] as const)))
         .execute();
     }
   },

@@ -4,6 +4,7 @@ import { sharedTrust } from './015_sharedTrust';
 import { pauseSentence } from './016_pauseSentence';
 import { consoleNode } from './017_consoleNode';
 import { consoleNodeCliUrl } from './018_consoleNodeCliUrl';
+import { upgradeRunProgress } from './019_upgradeRunProgress';
 import { baseline } from './baseline';
 import type { SchemaDialect } from './schemaDialect';
 import type { StoreMigration } from './storeMigration';
@@ -15,10 +16,10 @@ interface MigrationTarget {
 }
 
 /**
- * Every migration, in order. A new one goes at the end, named after the last (`018_…` next), and runs on
+ * Every migration, in order. A new one goes at the end, named after the last (`020_…` next), and runs on
  * databases of both engines, those made by the baseline and old SQLite installs alike.
  */
-export const MIGRATIONS: readonly StoreMigration[] = [baseline, localeAndSentences, sharedTrust, pauseSentence, consoleNode, consoleNodeCliUrl];
+export const MIGRATIONS: readonly StoreMigration[] = [baseline, localeAndSentences, sharedTrust, pauseSentence, consoleNode, consoleNodeCliUrl, upgradeRunProgress];
 
 /**
  * Brings the schema up to date: each pending migration and its `schema_migration` row in one transaction,

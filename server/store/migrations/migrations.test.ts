@@ -201,7 +201,7 @@ describe('a new PostgreSQL database', () => {
           }))
           .sort((a, b) => a.name.localeCompare(b.name));
       expect(await shape(postgres.db)).toEqual(await shape(sqlite.db));
-      expect((await shape(postgres.db)).map((table) => table.name)).toHaveLength(26);
+      expect((await shape(postgres.db)).map((table) => table.name)).toHaveLength(27);
       await postgres.close();
       await sqlite.close();
     } finally {
