@@ -5,7 +5,7 @@ import type { UpgradeView } from '@/lib/upgradeStage';
 import { formatClock } from '@/lib/dateTime';
 import { LineChart, type ChartSeries } from './LineChart';
 import { deliveryRates, type ProgressHistory } from './progressHistory';
-import { formatMegabytes, formatRate } from './format';
+import { formatMegabytes, formatRate, rateTickDigits } from './format';
 
 // Wave lines drawn at most: the latest ones; every wave's figures stay in the text below.
 const MAX_WAVE_LINES = 8;
@@ -61,6 +61,9 @@ function PredownloadCharts({ points, start, xMax, clock }: ChartsProps) {
   const last = points.at(-1)!;
   const lastRate = rates.at(-1) ?? null;
   const peakRate = Math.max(0, ...rates.map((rate) => rate ?? 0));
+  // At least 0.1 MB/s tall, so a run that delivers nothing yet still has readable ticks.
+  const rateTop = niceCeil(Math.max(peakRate, 1e5));
+  const rateDigits = rateTickDigits(rateTop);
   const averageRate = xMax > 0 ? ((last.deliveredBytes - first.deliveredBytes) * 1000) / xMax : 0;
   const rateNow = lastRate === null ? t('notMeasured') : rateText(lastRate);
   const rateSeries: ChartSeries[] = [{ name: t('rateSeries'), tone: 1, points: points.map((p, i) => [p.at - start, rates[i]!] as const) }];
@@ -74,9 +77,9 @@ function PredownloadCharts({ points, start, xMax, clock }: ChartsProps) {
           summary={t('rateSummary', { now: rateNow, peak: rateText(peakRate) })}
           series={rateSeries}
           xMax={xMax}
-          yMax={niceCeil(peakRate)}
+          yMax={rateTop}
           formatX={elapsed}
-          formatY={(v) => format.number(v / 1e6, { maximumFractionDigits: v >= 1e7 ? 0 : 1, minimumFractionDigits: v >= 1e7 ? 0 : 1 })}
+          formatY={(v) => format.number(v / 1e6, { maximumFractionDigits: rateDigits, minimumFractionDigits: rateDigits })}
         />
         <LineChart
           testId="chart-complete"

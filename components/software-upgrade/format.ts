@@ -28,6 +28,19 @@ export function formatMegabytes(format: NumberFormatter, bytes: number, digits =
 }
 
 /** `1.25 MB/s` (two digits under 1 MB/s, where one would read as nothing) in the page's language. */
+/**
+ * Fraction digits for the rate chart's ticks (0, half its top, its top, in MB/s): enough that the half
+ * prints exactly, so a top of 0.1 MB/s reads 0.00 / 0.05 / 0.10, never 0.0 / 0.1 / 0.1.
+ */
+export function rateTickDigits(topBytesPerSecond: number): number {
+  const half = topBytesPerSecond / 2 / 1e6;
+  for (let digits = 0; digits < 6; digits += 1) {
+    const scaled = half * 10 ** digits;
+    if (Math.abs(scaled - Math.round(scaled)) < 1e-6) return digits;
+  }
+  return 6;
+}
+
 export function formatRate(format: NumberFormatter, bytesPerSecond: number): string {
   const digits = bytesPerSecond < 1e6 ? 2 : 1;
   return format.number(bytesPerSecond / 1e6, { style: 'unit', unit: 'megabyte-per-second', minimumFractionDigits: digits, maximumFractionDigits: digits });
