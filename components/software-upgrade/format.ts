@@ -27,7 +27,6 @@ export function formatMegabytes(format: NumberFormatter, bytes: number, digits =
   return format.number(bytes / 1e6, { style: 'unit', unit: 'megabyte', minimumFractionDigits: digits, maximumFractionDigits: digits });
 }
 
-/** `1.25 MB/s` (two digits under 1 MB/s, where one would read as nothing) in the page's language. */
 /**
  * Fraction digits for the rate chart's ticks (0, half its top, its top, in MB/s): enough that the half
  * prints exactly, so a top of 0.1 MB/s reads 0.00 / 0.05 / 0.10, never 0.0 / 0.1 / 0.1.
@@ -41,6 +40,7 @@ export function rateTickDigits(topBytesPerSecond: number): number {
   return 6;
 }
 
+/** `1.25 MB/s` (two digits under 1 MB/s, where one would read as nothing) in the page's language. */
 export function formatRate(format: NumberFormatter, bytesPerSecond: number): string {
   const digits = bytesPerSecond < 1e6 ? 2 : 1;
   return format.number(bytesPerSecond / 1e6, { style: 'unit', unit: 'megabyte-per-second', minimumFractionDigits: digits, maximumFractionDigits: digits });
