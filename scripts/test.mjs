@@ -25,6 +25,13 @@ const vitestStatus = vitest([], 'vitest.json');
 process.env.EWC_TFTP_ENGINE = 'js';
 const vitestJsStatus = vitest(['server/tftp', 'server/sim/imageServers/tftpServer.test.ts'], 'vitest-js-engine.json');
 delete process.env.EWC_TFTP_ENGINE;
+// The model-based test once more with its consoles on PostgreSQL, where every read of the store is real I/O during which
+// a run moves on: its fixed seed only (about 45 s; the random seeds run on SQLite above and in `npm run bench:model`).
+process.env.EWC_TEST_DATABASE = 'postgres';
+process.env.MODEL_SEED = '18';
+const vitestPostgresStatus = vitest(['server/model/model.test.ts'], 'vitest-model-postgres.json');
+delete process.env.EWC_TEST_DATABASE;
+delete process.env.MODEL_SEED;
 await ensureBuild();
 const playwrightStatus = run(bin('playwright'), ['test']);
 
@@ -35,7 +42,7 @@ function readJson(file) {
     return null;
   }
 }
-const vitestReports = [readJson('vitest.json'), readJson('vitest-js-engine.json')];
+const vitestReports = [readJson('vitest.json'), readJson('vitest-js-engine.json'), readJson('vitest-model-postgres.json')];
 const playwright = readJson('playwright.json');
 const sum = (key) => vitestReports.reduce((total, report) => total + (report?.[key] ?? 0), 0);
 const passed = sum('numPassedTests') + (playwright?.stats?.expected ?? 0) + (playwright?.stats?.flaky ?? 0);
@@ -43,9 +50,9 @@ const failed = sum('numFailedTests') + (playwright?.stats?.unexpected ?? 0);
 const skipped = sum('numPendingTests') + sum('numTodoTests') + (playwright?.stats?.skipped ?? 0);
 const describe = (report) => (report ? `${report.numPassedTests} passed, ${report.numFailedTests} failed` : 'no report');
 console.log(
-  `\nlint: ${lintStatus === 0 ? 'clean' : 'findings above'}; vitest: ${describe(vitestReports[0])}; vitest (TFTP, JS engine): ${describe(vitestReports[1])}; playwright: ${playwright ? `${playwright.stats.expected} passed, ${playwright.stats.unexpected} failed` : 'no report'}`,
+  `\nlint: ${lintStatus === 0 ? 'clean' : 'findings above'}; vitest: ${describe(vitestReports[0])}; vitest (TFTP, JS engine): ${describe(vitestReports[1])}; vitest (model, PostgreSQL): ${describe(vitestReports[2])}; playwright: ${playwright ? `${playwright.stats.expected} passed, ${playwright.stats.unexpected} failed` : 'no report'}`,
 );
 console.log(describeFailures([...vitestReports.flatMap((report) => vitestFailures(report, root)), ...playwrightFailures(playwright)]));
 console.log(`tests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
-const statuses = [lintStatus, vitestStatus, vitestJsStatus, playwrightStatus];
+const statuses = [lintStatus, vitestStatus, vitestJsStatus, vitestPostgresStatus, playwrightStatus];
 process.exit(statuses.some((status) => status !== 0) || failed > 0 || passed === 0 ? 1 : 0);

@@ -16,6 +16,9 @@ import { accessPointRows } from '../store/accessPointRows';
 import { ProfileRepository } from '../store/profileRepository';
 import { ApStorage, apStorageDir } from '../sim/ap/apStorage';
 
+/** How often an observation is taken again when the console moved while its reads awaited, before it is reported. */
+const INSTANT_TRIES = 50;
+
 const CLI_ADMIN: CliActor = { username: 'admin', role: 'admin', sourceAddress: '127.0.0.1 (ssh)' };
 
 /**
@@ -159,6 +162,22 @@ export class ModelConsole {
   /** Whether an image download profile was ever saved (until then the console downloads nothing at join). */
   profileSaved(): Promise<boolean> {
     return ProfileRepository.isStored(this.harness.instance.store.db);
+  }
+
+  /**
+   * Reads that await (the database; the history, which writes what is pending first), then `now`'s synchronous
+   * reads (the API, the CLI's rendering, the log) in the same turn: one instant of the console, on SQLite as on
+   * PostgreSQL, where each await is real I/O during which the run moves on. Taken again whenever the console
+   * registered a change while the awaited reads ran; null when it never held still for `INSTANT_TRIES` tries.
+   */
+  async atOneInstant<A, R>(slow: () => Promise<A>, now: (read: A) => R): Promise<R | null> {
+    const { unitOfWork } = this.harness.instance;
+    for (let tries = 0; tries < INSTANT_TRIES; tries += 1) {
+      const before = unitOfWork.changes;
+      const read = await slow();
+      if (unitOfWork.changes === before) return now(read);
+    }
+    return null;
   }
 
   /** What the store holds of each AP: the upgrade it belongs to and its status (written at the store's next tick). */

@@ -143,11 +143,9 @@ export class ModelSystem {
     }
     if (rest) await until(REST_WAIT_MS, () => atRest(sut.read().upgrade, sut.read().apImage.aps));
     if (!(await this.storeCaughtUp())) {
-      const stored = await sut.stored();
-      for (const row of sut.read().apImage.aps) {
-        if (stored.get(row.mac)?.status !== row.predownloadStatus)
-          found.push(violation('surfacesAgree', `${row.name}: the store holds ${stored.get(row.mac)?.status} ${STORE_WAIT_MS / 1000} s after GET /api/ap-image showed ${row.predownloadStatus}`));
-      }
+      const behind = await this.storeBehind();
+      if (!behind) found.push(violation('surfacesAgree', `the console changed at every look for ${STORE_WAIT_MS / 1000} s: the store was never seen to hold what GET /api/ap-image shows`));
+      for (const { name, held, shown } of behind ?? []) found.push(violation('surfacesAgree', `${name}: the store holds ${held} ${STORE_WAIT_MS / 1000} s after GET /api/ap-image showed ${shown}`));
     }
     if (rest) found.push(...(await this.pageCaughtUp()));
     return found;
@@ -155,11 +153,17 @@ export class ModelSystem {
 
   /** Waits for the store's tick: the database holds the status every row shows (bounded; false when it never did). */
   storeCaughtUp(): Promise<boolean> {
+    return until(STORE_WAIT_MS, async () => (await this.storeBehind())?.length === 0);
+  }
+
+  /** The rows whose status the database does not hold yet, read at one instant (null when the console never held still). */
+  private storeBehind(): Promise<{ name: string; held: string | undefined; shown: string }[] | null> {
     const { sut } = this;
-    return until(STORE_WAIT_MS, async () => {
-      const stored = await sut.stored();
-      return sut.read().apImage.aps.every((row) => stored.get(row.mac)?.status === row.predownloadStatus);
-    });
+    return sut.atOneInstant(
+      () => sut.stored(),
+      (stored) =>
+        sut.read().apImage.aps.flatMap((row) => (stored.get(row.mac)?.status === row.predownloadStatus ? [] : [{ name: row.name, held: stored.get(row.mac)?.status, shown: row.predownloadStatus }])),
+    );
   }
 
   /** The open page shows what the API shows, once its batches (four a second at most) have arrived. */
@@ -184,23 +188,31 @@ export class ModelSystem {
     return (await until(PAGE_WAIT_MS, agrees)) ? [] : last.map((v) => ({ ...v, message: `${v.message} (${PAGE_WAIT_MS / 1000} s after the console settled)` }));
   }
 
-  /** Reads every surface in one turn of the event loop (the CLI renders before its first await) and checks the invariants. */
-  private async check(rest: boolean): Promise<Violation[]> {
-    const { sut } = this;
-    const now = Date.now();
-    const shown = sut.cli.execute('show ap image');
-    const { apImage, upgrade } = sut.read();
-    const history = (await sut.api.maintenance.listUpgrades()).body as UpgradeHistoryEntry[];
-    const observed = sut.api.getProfile().body as object;
-    const stored = await sut.stored();
-    const syslog = sut.syslog();
-    const rowsByMac = new Map(apImage.aps.map((row) => [row.mac, row]));
-    const aps = MODEL_FLEET.flatMap((ap, index) => {
-      const images = sut.agents[index].images;
-      return sut.running[index] && rowsByMac.get(ap.mac)?.connected
+  /** The APs that run and whose rows say connected, with the images their flash holds. */
+  private runningAps() {
+    const rows = this.sut.read().apImage.aps;
+    return MODEL_FLEET.flatMap((ap, index) => {
+      const images = this.sut.agents[index].images;
+      return this.sut.running[index] && rows.find((row) => row.mac === ap.mac)?.connected
         ? [{ name: ap.name, primaryVersion: images.primaryVersion, backupVersion: images.backupVersion, controllerPrimaryVersion: images.controllerPrimaryVersion }]
         : [];
     });
+  }
+
+  /**
+   * Reads every surface at one instant (the database and the history first, then the API, the CLI's rendering,
+   * which it does before its first await, and the log in one turn) and checks the invariants.
+   */
+  private async check(rest: boolean): Promise<Violation[]> {
+    const { sut } = this;
+    const seen = await sut.atOneInstant(
+      async () => ({ history: (await sut.api.maintenance.listUpgrades()).body as UpgradeHistoryEntry[], stored: await sut.stored() }),
+      (read) => ({ ...read, ...sut.read(), now: Date.now(), shown: sut.cli.execute('show ap image'), observed: sut.api.getProfile().body as object, syslog: sut.syslog(), aps: this.runningAps() }),
+    );
+    // Not a violation of any rule, and no look either: said, rather than passed over.
+    if (!seen)
+      throw new Error(`During step ${this.steps.length} (${this.steps.at(-1)}) the console never held still while the history and the store were read: no instant to check\n${this.stepList()}`);
+    const { history, stored, apImage, upgrade, now, shown, observed, syslog, aps } = seen;
     const surfaces: SurfaceView[] = [{ surface: 'GET /api/ap-image', readAt: now, summary: apImage.summary, rows: apImage.aps.map(toSurfaceRow) }, parseShowApImage(await shown, now)];
     const state = sut.page.state;
     // The page is held to the API once it caught up, at rest (settle checked that it did).

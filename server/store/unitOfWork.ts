@@ -29,6 +29,7 @@ export class UnitOfWork {
   private timer: NodeJS.Timeout | null = null;
   private closed = false;
   private tail: Promise<void> = Promise.resolve();
+  private registered = 0;
 
   constructor(
     private readonly store: Store,
@@ -39,8 +40,17 @@ export class UnitOfWork {
     this.sources.push(source);
   }
 
+  /**
+   * How many changes the projections have registered so far. A reader whose reads await (the database, then the
+   * projections) compares it before and after: unchanged, nothing it read moved in between.
+   */
+  get changes(): number {
+    return this.registered;
+  }
+
   /** Something changed: write it at the next tick. */
   changed(): void {
+    this.registered += 1;
     if (this.closed || this.timer) return;
     this.timer = setTimeout(() => {
       this.timer = null;

@@ -113,12 +113,14 @@ export class ApJoinOn extends ModelCommand {
 
   protected async act(model: ModelState, system: ModelSystem): Promise<string> {
     const { name, mac } = MODEL_FLEET[this.ap];
+    // The database first, then the API in the same turn as the expectation is kept (each await is I/O on PostgreSQL).
+    const profileSaved = await system.sut.profileSaved();
     const { apImage, upgrade } = system.sut.read();
     system.expectJoin({
       name,
       ran: this.version,
       controllerVersion: apImage.aps.find((row) => row.hostsController)?.primaryImage ?? null,
-      profileSaved: await system.sut.profileSaved(),
+      profileSaved,
       predownloadUnderWay: isCancellable(upgrade.stage),
       wasReloading: apImage.aps.find((row) => row.mac === mac)?.predownloadStatus === 'Reloading',
       upgradeEnded: hasEnded(upgrade.stage),

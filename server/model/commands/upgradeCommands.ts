@@ -129,13 +129,20 @@ export class Cancel extends ModelCommand {
   protected async act(_model: ModelState, system: ModelSystem): Promise<string> {
     const { sut } = system;
     await system.storeCaughtUp();
-    const { apImage, upgrade } = sut.read();
-    const stored = await sut.stored();
-    const failed = apImage.aps.filter((row) => row.predownloadStatus === 'Failed' && stored.get(row.mac)?.upgradeId === upgrade.upgradeId).length;
-    // Both calls change the state before their first await: nothing runs between the count and the cancel.
-    const done = this.via === 'api' ? sut.api.cancel(ADMIN).then(answer) : sut.type(['ap image predownload abort']).then(cliAnswer);
-    if (upgrade.upgradeId !== null && sut.read().upgrade.stage === 'Cancelled') sut.failedWhenCancelled.set(upgrade.upgradeId, failed);
-    return done;
+    // The count and the cancel in one turn, after the store's rows were read: nothing moves between them. Both
+    // calls change the state before their first await.
+    const cancelled = await sut.atOneInstant(
+      () => sut.stored(),
+      (stored) => {
+        const { apImage, upgrade } = sut.read();
+        const failed = apImage.aps.filter((row) => row.predownloadStatus === 'Failed' && stored.get(row.mac)?.upgradeId === upgrade.upgradeId).length;
+        const done = this.via === 'api' ? sut.api.cancel(ADMIN).then(answer) : sut.type(['ap image predownload abort']).then(cliAnswer);
+        if (upgrade.upgradeId !== null && sut.read().upgrade.stage === 'Cancelled') sut.failedWhenCancelled.set(upgrade.upgradeId, failed);
+        return done;
+      },
+    );
+    if (!cancelled) throw new Error('the console never held still while the store was read: no instant to count the failed APs and cancel');
+    return cancelled;
   }
 
   toString(): string {
