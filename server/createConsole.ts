@@ -277,7 +277,7 @@ async function assemble(store: Store, webServers: WebServer | readonly WebServer
         isTrusted: forDownload && config.unsignedImages !== 'sha256-only' ? (sha256) => trustOfUpload(sha256) !== null : null,
       }),
   };
-  const maintenance = new MaintenanceApi({ app, aps, upgrades, history: new UpgradeHistory(db, unitOfWork, aps.reader) });
+  const maintenance = new MaintenanceApi({ app, aps, upgrades, history: new UpgradeHistory(db, unitOfWork, aps.reader, upgrades) });
   const api = new ConsoleApi({ app, profiles, log, apImage, upgrade: () => orchestrator.view(), probeHostKey: app.probeHostKey, runtime, maintenance });
 
   const imageTrustApi = new ImageTrustApi({ db, uploads, digestTrust, audit, log, approvals: app.approvals });

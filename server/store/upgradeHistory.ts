@@ -7,7 +7,7 @@ import { eventLogRows } from './eventLog';
 import { rolloutRows, type RolloutRecord } from './rolloutRepository';
 import type { Executor } from './store';
 import type { UnitOfWork } from './unitOfWork';
-import { upgradeRows, type UpgradeRecord } from './upgradeRepository';
+import { upgradeRows, type UpgradeRecord, type UpgradeRepository } from './upgradeRepository';
 
 /** What a history line says of an upgrade's activation. */
 interface ActivationSummary {
@@ -16,21 +16,30 @@ interface ActivationSummary {
   failed: number;
 }
 
+/** The upgrades this process holds in memory: their records there are newer than the table's rows. */
+export type HeldUpgrades = Pick<UpgradeRepository, 'get' | 'latest'>;
+
 /**
  * Every upgrade kept, with its activation's waves, read from the tables once the unit of work has
  * written what is pending. Its APs' counts are the ones kept when it ended; an upgrade still under way
- * is counted from the fleet's rows as they are.
+ * is counted from the fleet's rows as they are. An upgrade this process holds is described from its
+ * record in memory, not from its row: the reads await the database (real I/O on PostgreSQL), the run
+ * moves on meanwhile, and its stage and result must be of the same moment as the counts beside them.
  */
 export class UpgradeHistory {
   constructor(
     private readonly db: Executor,
     private readonly store: UnitOfWork,
     private readonly fleet: FleetReader,
+    private readonly held: HeldUpgrades,
   ) {}
 
   async list(): Promise<UpgradeHistoryEntry[]> {
     await this.store.flush();
-    const upgrades = await upgradeRows.list(this.db);
+    const rows = await upgradeRows.list(this.db);
+    // One created while the rows were read is not among them yet; the newest comes first.
+    const latest = this.held.latest();
+    const upgrades = (latest && !rows.some((row) => row.id === latest.id) && latest.id > (rows[0]?.id ?? 0) ? [latest, ...rows] : rows).map((row) => this.held.get(row.id) ?? row);
     const activations = await rolloutRows.summaries(
       this.db,
       upgrades.map((upgrade) => upgrade.id),
@@ -40,17 +49,19 @@ export class UpgradeHistory {
 
   async get(id: number): Promise<UpgradeHistoryDetail | null> {
     await this.store.flush();
-    const upgrade = await upgradeRows.find(this.db, id);
-    if (!upgrade) return null;
+    const found = await upgradeRows.find(this.db, id);
+    if (!found) return null;
     const rollout = await rolloutRows.find(this.db, id);
     const waves = rollout ? await rolloutRows.waves(this.db, id) : [];
-    const end = upgrade.finishedAt ?? new Date().toISOString();
+    const end = (this.held.get(id) ?? found).finishedAt ?? new Date().toISOString();
+    const failures = await eventLogRows.problemsBetween(this.db, found.startedAt, end);
     const activation = rollout ? { rollout, waveCount: waves.length, failed: waves.reduce((sum, wave) => sum + wave.failed, 0) } : null;
+    // After the last await: the record and the counts of one moment.
     return {
-      ...this.entry(upgrade, activation),
+      ...this.entry(this.held.get(id) ?? found, activation),
       errorThresholdPercent: rollout?.errorThresholdPercent ?? null,
       waves,
-      failures: await eventLogRows.problemsBetween(this.db, upgrade.startedAt, end),
+      failures,
     };
   }
 
