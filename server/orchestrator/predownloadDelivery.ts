@@ -110,8 +110,14 @@ export class PredownloadDelivery {
     const pending = run.pending.get(mac);
     pending?.delete(job.kind);
     if (pending) this.deps.runs.recordPending(run.id, mac, pending);
+    if (pending && pending.size > 0) {
+      // The AP hosting the controller has one of its two images. Unless the other is flowing to it already (both
+      // may, in parallel mode), nothing does until that one is fetched and a slot is free: it waits as Downloading.
+      const flowing = [...pending].some((kind) => this.deps.progress.underWay(mac, kind));
+      if (flowing || !this.deps.transitions.move(mac, 'Predownloading', 'Downloading')) this.deps.notifier.apChanged(mac);
+      return;
+    }
     this.deps.notifier.apChanged(mac);
-    if (pending && pending.size > 0) return;
     const ap = this.deps.aps.get(mac)!;
     this.deps.transitions.move(mac, 'Predownloading', 'Complete', { predownloadVersion: run.targetVersion, nextRetryTime: null, lastError: null }, [
       syslogText.imageDownload(ap, this.deps.links().endpoints(mac), true),
@@ -147,8 +153,8 @@ export class PredownloadDelivery {
   notSupported(run: UpgradeRun, mac: string, reason: string): void {
     const ap = this.deps.aps.get(mac);
     if (!ap || !PREDOWNLOAD_ACTIVE.has(ap.predownloadStatus)) return;
-    // The AP hosting the controller may already be receiving the controller image: then it cannot complete, it fails.
-    if (!canTransition(ap.predownloadStatus, 'NotSupported')) return this.failAp(run, mac, reason, false);
+    // The AP hosting the controller may already be receiving the controller image, or hold it: then it cannot complete, it fails.
+    if (!canTransition(ap.predownloadStatus, 'NotSupported') || run.receivedPart(ap)) return this.failAp(run, mac, reason, false);
     this.deps.transitions.move(mac, ap.predownloadStatus, 'NotSupported', { lastError: reason }, syslogText.apEvent(ap, `Image type ${ap.imageType} not supported: ${reason}`, 'warning'));
     // What it held of an image of a resumed run no longer shows: that image will not reach it.
     this.deps.progress.clear(mac);

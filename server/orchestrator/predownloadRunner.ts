@@ -23,7 +23,7 @@ import { installReport } from './installLog';
 import { nextPredownloadStage } from './stageProgress';
 import { downloadFailure, syslogText } from './syslogText';
 import type { TransferProgress } from './transferProgress';
-import { newImageJob, UpgradeRun, type ImageJob } from './upgradeRun';
+import { imageKindsFor, newImageJob, UpgradeRun, type ImageJob } from './upgradeRun';
 import type { UpgradeStages } from './upgradeStages';
 
 /** Sequential mode: the controller image first, then one AP image type after another: one image on the site's uplink at a time. */
@@ -246,8 +246,7 @@ export class PredownloadRunner {
       );
       return;
     }
-    const kinds = new Set<ImageKind>(['ap']);
-    if (ap.hostsController) kinds.add('controller');
+    const kinds = new Set<ImageKind>(imageKindsFor(ap));
     run.pending.set(ap.mac, kinds);
     this.deps.runs.recordPending(run.id, ap.mac, kinds);
     for (const kind of kinds) {
@@ -307,7 +306,7 @@ export class PredownloadRunner {
     return run.cancelled ? null : { starting, image };
   }
 
-  /** An AP waiting for a file: not between retries, and not finished (the hosting AP stays Predownloading between its two images). */
+  /** An AP waiting for a file: not between retries, and not finished (the hosting AP waits Downloading between its two images). */
   private ready(run: UpgradeRun): (mac: string) => boolean {
     return (mac) => !run.retryTimers.has(mac) && PREDOWNLOAD_ACTIVE.has(this.deps.aps.get(mac)?.predownloadStatus ?? 'None');
   }

@@ -17,7 +17,7 @@ import type { PersistedRun, UpgradeRunRepository } from '../store/upgradeRunRepo
 import type { PredownloadTransitions } from './predownloadTransitions';
 import { syslogText } from './syslogText';
 import type { TransferProgress } from './transferProgress';
-import { newImageJob, type UpgradeRun } from './upgradeRun';
+import { imageKindsFor, newImageJob, type UpgradeRun } from './upgradeRun';
 import type { UpgradeStages } from './upgradeStages';
 import type { Executor } from '../store/store';
 import type { UnitOfWork } from '../store/unitOfWork';
@@ -135,7 +135,7 @@ export class RunRecovery {
       // rejoin) as a queued AP does, and its row says so, with what it holds once it joins again and says.
       if (ap.predownloadStatus === 'Predownloading') this.deps.transitions.move(ap.mac, 'Predownloading', 'Downloading');
       // Written in the tick of the AP's enrolment, so it is there; if not, the AP needs what enrolment gives it.
-      const kinds = persisted.pending.get(ap.mac) ?? (ap.hostsController ? (['ap', 'controller'] as const) : (['ap'] as const));
+      const kinds = persisted.pending.get(ap.mac) ?? imageKindsFor(ap);
       run.pending.set(ap.mac, new Set(kinds));
       for (const kind of kinds) {
         let job = run.jobFor(kind, ap.imageType);

@@ -34,6 +34,11 @@ export interface DeliveryTicket {
   done: () => void;
 }
 
+/** The images an AP of a run receives: its AP image, and the controller image too when it hosts the controller. */
+export function imageKindsFor(ap: { hostsController: boolean }): ImageKind[] {
+  return ap.hostsController ? ['ap', 'controller'] : ['ap'];
+}
+
 /** The in-memory side of one running upgrade: what cannot be a row in the store. */
 export class UpgradeRun {
   readonly abort = new AbortController();
@@ -64,6 +69,12 @@ export class UpgradeRun {
   isTarget: (ap: TargetFields) => boolean = () => true;
   /** A targeted AP the run leaves out: a scheduled run does not take an AP that already runs its version (its backup image stays). */
   leavesOut: (ap: { primaryImage: string }) => boolean = () => false;
+
+  /** Whether the AP has received some of its images of this run, and still waits for another (the hosting AP between its two). */
+  receivedPart(ap: { mac: string; hostsController: boolean }): boolean {
+    const owed = this.pending.get(ap.mac)?.size ?? 0;
+    return owed > 0 && owed < imageKindsFor(ap).length;
+  }
 
   constructor(
     readonly id: number,
