@@ -1,34 +1,19 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { ApImageRow } from '../../lib/apImage';
 import { generatedFleet } from '../sim/ap/simulatedFleet';
 import type { FleetAp } from '../sim/ap/fleetSpec';
 import { DEMO_FLEET, DEMO_FLEET_VERSION } from '../sim/demo/demoFleet';
-import { DEMO_IMAGE_PATH, ensureDemoBundle } from '../sim/demo/demoBundle';
+import { DEMO_IMAGE_PATH } from '../sim/demo/demoBundle';
 import { ADMIN, startConsoleHarness, waitFor, type ConsoleHarness } from '../sim/testing/consoleHarness';
-import { startTftpdHpa, type RunningTftpd } from '../sim/testing/tftpdHpa';
+import { demoBundleServerForFile } from '../sim/testing/demoBundleServer';
 
 // The AP hosting the controller receives two images, the controller image first. Between them nothing flows to it:
 // it waits for its AP image and a slot, one delivery at a time, behind the other APs' deliveries on slow links.
 const IMAGE_BYTES = 96 * 1024;
 const HOST: FleetAp = { ...DEMO_FLEET.find((ap) => ap.hostsController)!, name: 'AP-CONTROLLER', mac: '0a00.00ff.0001', siteTag: 'SITE-1' };
 
-let serverRoot: string;
-let tftpd: RunningTftpd;
+const server = demoBundleServerForFile('ewc-host-between-', IMAGE_BYTES);
 let harness: ConsoleHarness | null = null;
-
-beforeAll(async () => {
-  serverRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'ewc-host-between-'));
-  ensureDemoBundle(serverRoot, IMAGE_BYTES);
-  tftpd = await startTftpdHpa({ root: serverRoot });
-});
-
-afterAll(async () => {
-  await tftpd?.stop();
-  fs.rmSync(serverRoot, { recursive: true, force: true });
-});
 
 afterEach(async () => {
   await harness?.dispose();
@@ -42,7 +27,7 @@ describe('the AP hosting the controller, between its two images', () => {
     // Every row the page is sent for the hosting AP.
     const seen: ApImageRow[] = [];
     harness.browser.socket.on('apImage:updated', ({ aps }) => seen.push(...aps.filter((row) => row.mac === HOST.mac)));
-    expect((await harness.instance.api.startDownload({ mode: 'TFTP', imageServer: '127.0.0.1', imagePath: DEMO_IMAGE_PATH, port: tftpd.port, parallelMode: false }, ADMIN)).status).toBe(202);
+    expect((await harness.instance.api.startDownload({ mode: 'TFTP', imageServer: '127.0.0.1', imagePath: DEMO_IMAGE_PATH, port: server.port, parallelMode: false }, ADMIN)).status).toBe(202);
     await waitFor(
       'stage Activate',
       () => harness!.instance.orchestrator.view().stage,

@@ -7,15 +7,15 @@ import { startTftpdHpa, type RunningTftpd } from './tftpdHpa';
 
 /**
  * A real image server for a whole test file: Debian's tftpd-hpa on a loopback port, serving the demo bundle
- * (scaled sizes) from a folder of its own, started before the file's tests and stopped, folder removed, after.
- * Read `root` and `port` inside tests (they exist once the file's `beforeAll` has run).
+ * (scaled sizes, or `size` bytes per image) from a folder of its own, started before the file's tests and stopped,
+ * folder removed, after. Read `root` and `port` inside tests (they exist once the file's `beforeAll` has run).
  */
-export function demoBundleServerForFile(prefix = 'ewc-bundle-'): { readonly root: string; readonly port: number } {
+export function demoBundleServerForFile(prefix = 'ewc-bundle-', size: 'scaled' | number = 'scaled'): { readonly root: string; readonly port: number } {
   let root = '';
   let tftpd: RunningTftpd | null = null;
   beforeAll(async () => {
     root = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-    ensureDemoBundle(root, 'scaled');
+    ensureDemoBundle(root, size);
     tftpd = await startTftpdHpa({ root });
   });
   afterAll(async () => {
