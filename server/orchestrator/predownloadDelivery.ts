@@ -66,6 +66,7 @@ export class PredownloadDelivery {
     if (!signed.ok) return this.failAp(run, mac, signed.reason, false);
     const offer = { transferId, kind: job.kind, fileName: job.fileName, version, size: image.size, sha256: image.sha256, verification: signed.value };
     const sentKey = `${job.kind}:${mac}`;
+    run.delivering.add(sentKey);
     try {
       const precheck = await link.precheck(offer);
       if (run.cancelled) return;
@@ -100,6 +101,8 @@ export class PredownloadDelivery {
     } catch (error) {
       if (run.cancelled) return;
       this.failAp(run, mac, error instanceof ApSessionError ? error.message : `Internal error: ${(error as Error).message}`, true);
+    } finally {
+      run.delivering.delete(sentKey);
     }
   }
 
@@ -111,9 +114,9 @@ export class PredownloadDelivery {
     pending?.delete(job.kind);
     if (pending) this.deps.runs.recordPending(run.id, mac, pending);
     if (pending && pending.size > 0) {
-      // The AP hosting the controller has one of its two images. Unless the other is flowing to it already (both
-      // may, in parallel mode), nothing does until that one is fetched and a slot is free: it waits as Downloading.
-      const flowing = [...pending].some((kind) => this.deps.progress.underWay(mac, kind));
+      // The AP hosting the controller has one of its two images. Unless the other's delivery is under way already
+      // (both may be, in parallel mode), nothing flows to it until that one is fetched and a slot is free: it waits as Downloading.
+      const flowing = [...pending].some((kind) => run.delivering.has(`${kind}:${mac}`));
       if (flowing || !this.deps.transitions.move(mac, 'Predownloading', 'Downloading')) this.deps.notifier.apChanged(mac);
       return;
     }

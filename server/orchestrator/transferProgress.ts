@@ -111,12 +111,6 @@ export class TransferProgress {
     return true;
   }
 
-  /** Whether a transfer of this image to the AP has started and not ended (not one that stands still waiting to resume). */
-  underWay(mac: string, kind: ImageKind): boolean {
-    const progress = this.transfers.get(this.key(mac, kind));
-    return progress !== undefined && progress.standing === null && progress.bytes < progress.total;
-  }
-
   complete(mac: string, kind: ImageKind): void {
     const progress = this.transfers.get(this.key(mac, kind));
     if (progress) progress.bytes = progress.total;

@@ -51,6 +51,12 @@ export class UpgradeRun {
   readonly deliveries: DeliveryQueue<DeliveryTicket>;
   /** Bytes each AP acknowledged per image (`kind:mac`): an AP may not ask to resume beyond them. */
   readonly sentBytes = new Map<string, number>();
+  /**
+   * The deliveries (`kind:mac`) started and not ended, from the offer to the AP's verdict. The AP hosting the
+   * controller stays Predownloading while one of its images is in one: its last bytes may be acknowledged while the
+   * AP still checks the image, and the AP's row must not fall back to Downloading meanwhile.
+   */
+  readonly delivering = new Set<string>();
   attempt = 0;
   targetVersion: string | null = null;
   targetControllerVersion: string | null = null;

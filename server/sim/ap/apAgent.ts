@@ -269,7 +269,7 @@ export class ApAgent {
   private async finish(transferId: string) {
     const transfer = this.transfers.get(transferId);
     if (!transfer) return { ok: false, sha256: '', message: 'No transfer in progress' };
-    await transfer.writing;
+    await Promise.all([transfer.writing, this.options.ap.verifyDelayMs && new Promise((resolve) => setTimeout(resolve, this.options.ap.verifyDelayMs))]);
     await transfer.file?.close().catch(() => undefined);
     this.transfers.delete(transferId);
     // A link that dropped or an abort while the file closed: its partial file is no longer this transfer's

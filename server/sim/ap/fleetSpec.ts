@@ -21,6 +21,8 @@ export const fleetApSchema = z.object({
   controllers: controllerUrlsSchema.optional(),
   /** Simulator option: the AP fails its reload, coming back on the version it ran before. */
   failReload: z.boolean().optional(),
+  /** Simulator option: how long the AP takes to check an image it has received before it answers (a real AP writes it to flash and checks its signature). */
+  verifyDelayMs: z.number().int().min(0).max(60_000).optional(),
 });
 export type FleetAp = z.output<typeof fleetApSchema>;
 
