@@ -13,6 +13,7 @@ export const INVARIANTS = {
   verifyClaims: 'No line says "verify success" for an image that was not verified against a signature',
   controllerVersion: 'The controller runs the controller software of the AP that hosts it, and is said to run no other',
   resumeFigures: 'A transfer that waits to resume stands still, and shows the last count the AP acknowledged only until the AP rejoins',
+  runsMoveOn: 'An upgrade under way moves on: it comes to rest (Activate, an end, a bundle held for trust, a paused rollout) rather than waiting on nothing',
   joinDownload: "An AP that joins on another version than the controller's is given it (and ends Joined running it, or Failed with why), or the log says why not",
 } as const;
 

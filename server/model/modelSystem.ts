@@ -45,6 +45,16 @@ function atRest(upgrade: UpgradeView, rows: readonly ApImageRow[]): boolean {
 }
 
 /**
+ * An upgrade that has not come to rest within REST_WAIT_MS. With the model's short waits (retries, rejoin and resume
+ * deadlines of seconds) and 3,000-byte images, every run rests well within it; one that does not waits on nothing.
+ */
+function notAtRest({ upgrade, apImage }: { upgrade: UpgradeView; apImage: { aps: readonly ApImageRow[] } }): Violation {
+  const moving = apImage.aps.filter((row) => PREDOWNLOAD_ACTIVE.has(row.predownloadStatus) || row.predownloadStatus === 'Reloading');
+  const rows = moving.map((row) => `${row.name} ${row.predownloadStatus}${row.connected ? '' : ' (disconnected)'}`).join(', ');
+  return violation('runsMoveOn', `upgrade ${upgrade.upgradeId ?? '-'} at stage ${upgrade.stage} did not come to rest within ${REST_WAIT_MS / 1000} s${rows ? `: ${rows}` : ''}`);
+}
+
+/**
  * The console under the model's commands, and what the checker keeps between steps: the last value seen
  * of each profile field and the fields saved since. After every step it waits for the console to settle
  * (the APs' connections, the store's tick) and checks every invariant of lib/invariants.
@@ -108,6 +118,9 @@ export class ModelSystem {
       await new Promise((resolve) => setImmediate(resolve));
     }
     this.steps[this.steps.length - 1] = `${label} → ${looks} looks`;
+    const now = this.sut.read();
+    const stuck = atRest(now.upgrade, now.apImage.aps) ? [] : [notAtRest(now)].filter((v) => !this.overlooked(v));
+    if (stuck.length > 0) this.fail(label, stuck);
   }
 
   /** An error nobody caught, in the console or an AP, fails the step it happened in. */
@@ -141,7 +154,7 @@ export class ModelSystem {
           );
       }
     }
-    if (rest) await until(REST_WAIT_MS, () => atRest(sut.read().upgrade, sut.read().apImage.aps));
+    if (rest && !(await until(REST_WAIT_MS, () => atRest(sut.read().upgrade, sut.read().apImage.aps)))) found.push(notAtRest(sut.read()));
     if (!(await this.storeCaughtUp())) {
       const behind = await this.storeBehind();
       if (!behind) found.push(violation('surfacesAgree', `the console changed at every look for ${STORE_WAIT_MS / 1000} s: the store was never seen to hold what GET /api/ap-image shows`));

@@ -27,6 +27,9 @@ export const MODEL_FLEET: readonly FleetAp[] = [
     controllerPrimaryVersion: '17.09.04a.0.6',
     controllerBackupVersion: '17.09.04a.0.6',
     siteTag: 'SITE-1',
+    // It checks each image a moment before it answers, as a real AP does: its two images (both at once in parallel
+    // mode) then end close together, one acknowledged whole while the other's verdict arrives.
+    verifyDelayMs: 400,
   },
   {
     name: 'AP-9105',
