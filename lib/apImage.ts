@@ -52,8 +52,13 @@ export interface ApImageRow {
   connected: boolean;
   /** Why the last attempt failed, in syslog words, or null. */
   lastError: string | null;
-  /** Place in the line of APs waiting for a delivery slot (1 is next), or null when not waiting. */
+  /** The AP image's place in the line of images waiting for a delivery slot (1 is next), or null when it is not waiting. */
   queuePosition: number | null;
+  /**
+   * The controller image's place in that line, for the AP that hosts the controller (else null). Its two images have a
+   * place each: in parallel mode one may flow while the other waits for a slot, and each column says its own.
+   */
+  controllerQueuePosition: number | null;
   /** The site tag the AP belongs to: a rolling activation never reloads every AP of one at once. */
   siteTag: string;
   /** Set by the administrator: the AP sits out the activation (it keeps its predownloaded image). */
@@ -68,10 +73,10 @@ export type ResumeWait = 'rejoin' | 'queued' | 'waiting';
  * rejoin (its percent the last count it acknowledged, kept by the console), for a delivery slot, or for its turn
  * (its percent what the AP said it holds).
  */
-export function resumeWaitOf(row: Pick<ApImageRow, 'queuePosition'>, waitsToResume: boolean, lastAcknowledged: boolean): ResumeWait | null {
+export function resumeWaitOf(queuePosition: number | null, waitsToResume: boolean, lastAcknowledged: boolean): ResumeWait | null {
   if (!waitsToResume) return null;
   if (lastAcknowledged) return 'rejoin';
-  return row.queuePosition !== null ? 'queued' : 'waiting';
+  return queuePosition !== null ? 'queued' : 'waiting';
 }
 
 /**

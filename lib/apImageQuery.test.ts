@@ -30,6 +30,7 @@ const row = (name: string, mac: string, overrides: Partial<ApImageRow> = {}): Ap
   connected: true,
   lastError: null,
   queuePosition: null,
+  controllerQueuePosition: null,
   siteTag: 'default-site-tag',
   activationExcluded: false,
   ...overrides,

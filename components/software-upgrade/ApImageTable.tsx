@@ -24,10 +24,9 @@ type Translate = ReturnType<typeof useTranslations<'apTable'>>;
  * what the AP holds, and says that it waits to resume there (and its place in line when it waits for a slot); before
  * the AP rejoined, at the last count it acknowledged, said as such.
  */
-function resumeWaitingBar(t: Translate, row: ApImageRow, wait: ResumeWait, percent: number, label: string) {
+function resumeWaitingBar(t: Translate, position: number | null, wait: ResumeWait, percent: number, label: string) {
   const shown = Math.round(percent);
-  const words =
-    wait === 'rejoin' ? t('resumeRejoin', { percent: shown }) : wait === 'queued' ? t('resumeQueued', { percent: shown, position: row.queuePosition ?? 0 }) : t('resumeWaiting', { percent: shown });
+  const words = wait === 'rejoin' ? t('resumeRejoin', { percent: shown }) : wait === 'queued' ? t('resumeQueued', { percent: shown, position: position ?? 0 }) : t('resumeWaiting', { percent: shown });
   return (
     <span data-testid="ap-resume-waiting">
       <ProgressBar value={percent} label={label} text={words} />
@@ -92,13 +91,13 @@ function apImageColumns(t: Translate, approvalAsked: boolean): readonly TableCol
       header: t.rich('percentAp', { wbr }),
       className: 'col-progress',
       render: (row) => {
-        const wait = resumeWaitOf(row, row.waitsToResume, row.lastAcknowledged);
+        const wait = resumeWaitOf(row.queuePosition, row.waitsToResume, row.lastAcknowledged);
         return waitsForBundleTrust(row.predownloadStatus, approvalAsked) ? (
           <span className="ap-queued" data-testid="ap-held">
             {t('heldForTrust')}
           </span>
         ) : wait ? (
-          resumeWaitingBar(t, row, wait, row.percent, t('apImageProgress', { name: row.name }))
+          resumeWaitingBar(t, row.queuePosition, wait, row.percent, t('apImageProgress', { name: row.name }))
         ) : row.queuePosition !== null ? (
           <span className="ap-queued" data-testid="ap-queued">
             {t('queued', { position: row.queuePosition })}
@@ -115,8 +114,14 @@ function apImageColumns(t: Translate, approvalAsked: boolean): readonly TableCol
       render: (row) => {
         if (!row.hostsController) return 'NA';
         const percent = row.controllerPercent ?? 0;
-        const wait = resumeWaitOf(row, row.controllerWaitsToResume, row.controllerLastAcknowledged);
-        if (wait) return resumeWaitingBar(t, row, wait, percent, t('controllerImageProgress', { name: row.name }));
+        const wait = resumeWaitOf(row.controllerQueuePosition, row.controllerWaitsToResume, row.controllerLastAcknowledged);
+        if (wait) return resumeWaitingBar(t, row.controllerQueuePosition, wait, percent, t('controllerImageProgress', { name: row.name }));
+        if (row.controllerQueuePosition !== null)
+          return (
+            <span className="ap-queued" data-testid="controller-queued">
+              {t('queued', { position: row.controllerQueuePosition })}
+            </span>
+          );
         return <ProgressBar value={percent} label={t('controllerImageProgress', { name: row.name })} text={formatEtaPercent(row.controllerEtaSeconds, percent)} tone={progressTone(row, percent)} />;
       },
     },

@@ -30,6 +30,7 @@ const row = (overrides: Partial<ApImageRow> = {}): ApImageRow => ({
   connected: false,
   lastError: null,
   queuePosition: null,
+  controllerQueuePosition: null,
   siteTag: 'default-site-tag',
   activationExcluded: false,
   ...overrides,

@@ -4,6 +4,7 @@ import { PREDOWNLOAD_ACTIVE, type PredownloadStatus } from '../../lib/predownloa
 import type { AccessPointRecord } from '../fleet/accessPoint';
 import type { FleetReader } from '../fleet/fleetProjection';
 import type { TransferProgress } from '../orchestrator/transferProgress';
+import { imageKey } from '../orchestrator/imageKey';
 
 export interface ApImageViewSources {
   fleet: FleetReader;
@@ -50,7 +51,8 @@ export function toApImageRow(ap: AccessPointRecord, sources: ApImageViewSources,
     hostsController: ap.hostsController,
     connected: sources.isConnected(ap.mac),
     lastError: ap.lastError,
-    queuePosition: queuePositions.get(ap.mac) ?? null,
+    queuePosition: queuePositions.get(imageKey('ap', ap.mac)) ?? null,
+    controllerQueuePosition: ap.hostsController ? (queuePositions.get(imageKey('controller', ap.mac)) ?? null) : null,
     siteTag: ap.siteTag,
     activationExcluded: ap.activationExcluded,
   };

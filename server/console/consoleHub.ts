@@ -31,8 +31,8 @@ interface PageView {
   query: ApImagePageQuery;
   /** The MACs of the page last sent, in order. */
   macs: string[];
-  /** The queue position each row of that page was last sent with: positions move without the AP changing. */
-  positions: Map<string, number | null>;
+  /** The places in line each row of that page was last sent with (`placesInLine`): they move without the AP changing. */
+  positions: Map<string, string>;
   /** The page missed a batch (its connection was backed up): send it whole next time. */
   stale: boolean;
   /** Batches emitted since the connection last drained its write buffer. */
@@ -44,8 +44,11 @@ interface PageView {
 
 const sameOrder = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((mac, i) => mac === b[i]);
 
-/** What a page was sent: its MACs in order and each row's queue position. */
-const sentPage = (rows: readonly ApImageRow[]) => ({ macs: rows.map((row) => row.mac), positions: new Map(rows.map((row) => [row.mac, row.queuePosition])) });
+/** A row's places in line (its AP image's, and the controller image's on the AP hosting it): they change without the AP changing. */
+const placesInLine = (row: ApImageRow) => `${row.queuePosition}/${row.controllerQueuePosition}`;
+
+/** What a page was sent: its MACs in order and each row's places in line. */
+const sentPage = (rows: readonly ApImageRow[]) => ({ macs: rows.map((row) => row.mac), positions: new Map(rows.map((row) => [row.mac, placesInLine(row)])) });
 
 /** The page asks for its table view in the handshake (`auth.apImageView`), so its first snapshot is already the right page. */
 function initialQuery(socket: ConsoleSocket): ApImagePageQuery {
@@ -190,7 +193,7 @@ export class ConsoleHub implements ConsoleNotifier {
       socket.emit('apImage:updated', {
         summary,
         total: page.total,
-        aps: unchanged ? page.aps.filter((ap) => this.dirtyAps.has(ap.mac) || view.positions.get(ap.mac) !== ap.queuePosition) : page.aps,
+        aps: unchanged ? page.aps.filter((ap) => this.dirtyAps.has(ap.mac) || view.positions.get(ap.mac) !== placesInLine(ap)) : page.aps,
         page: unchanged ? null : macs,
         transfer,
       });

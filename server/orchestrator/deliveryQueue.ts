@@ -1,6 +1,11 @@
-/** One AP waiting for a delivery slot. */
+import type { ImageKind } from '../../lib/capwapEvents';
+import { imageKey } from './imageKey';
+
+/** One image waiting for a delivery slot to its AP. */
 export interface QueuedDelivery<T> {
   mac: string;
+  /** Which of the AP's images: the AP hosting the controller may have one flowing while the other waits. */
+  kind: ImageKind;
   /** The AP hosting the controller goes first, as on the EWC. */
   priority: boolean;
   item: T;
@@ -41,13 +46,14 @@ export class DeliveryQueue<T> {
     this.changed();
   }
 
-  /** Place of each waiting AP in line (1 is next). O(waiting): for a page of rows, not per event. */
+  /** Place in line of each waiting image, keyed by `imageKey` (1 is next). O(waiting): for a page of rows, not per event. */
   positions(): Map<string, number> {
     const positions = new Map<string, number>();
     for (const lane of [0, 1] as const) {
       for (let i = this.heads[lane]; i < this.lanes[lane].length; i++) {
-        const { mac } = this.lanes[lane][i];
-        if (!positions.has(mac)) positions.set(mac, positions.size + 1);
+        const { mac, kind } = this.lanes[lane][i];
+        const key = imageKey(kind, mac);
+        if (!positions.has(key)) positions.set(key, positions.size + 1);
       }
     }
     return positions;

@@ -95,7 +95,7 @@ export class JoinImageDownload {
     return this.sources.held(imageType);
   }
 
-  /** Place of each AP waiting for a delivery slot (1 is next). */
+  /** Place in line of each image waiting for a delivery slot, keyed by `imageKey` (1 is next). */
   queuePositions(): Map<string, number> {
     return this.queue.positions();
   }
@@ -299,7 +299,7 @@ export class JoinImageDownload {
     if (!signed.ok) return this.fail(mac, signed.reason, false, true);
     if (this.sources.isCurrent(joinSource)) joinSource.held.add(ap.imageType);
     this.deps.notifier.apChanged(mac);
-    await new Promise<void>((done) => this.queue.enqueue({ mac, priority: false, item: { image, verification: signed.value, version, attempt, done } }));
+    await new Promise<void>((done) => this.queue.enqueue({ mac, kind: 'ap', priority: false, item: { image, verification: signed.value, version, attempt, done } }));
   }
 
   /** One delivery slot: precheck, stream, verify. Every failure ends as a failed AP, never as a rejection. */

@@ -11,6 +11,7 @@ import type { ConsoleNotifier } from './notifier';
 import type { PredownloadTransitions } from './predownloadTransitions';
 import { syslogText } from './syslogText';
 import type { TransferProgress } from './transferProgress';
+import { imageKey } from './imageKey';
 import type { ImageJob, UpgradeRun } from './upgradeRun';
 
 export interface PredownloadDeliveryDeps {
@@ -65,7 +66,7 @@ export class PredownloadDelivery {
     if (run.cancelled) return;
     if (!signed.ok) return this.failAp(run, mac, signed.reason, false);
     const offer = { transferId, kind: job.kind, fileName: job.fileName, version, size: image.size, sha256: image.sha256, verification: signed.value };
-    const sentKey = `${job.kind}:${mac}`;
+    const sentKey = imageKey(job.kind, mac);
     run.delivering.add(sentKey);
     try {
       const precheck = await link.precheck(offer);
@@ -116,7 +117,7 @@ export class PredownloadDelivery {
     if (pending && pending.size > 0) {
       // The AP hosting the controller has one of its two images. Unless the other's delivery is under way already
       // (both may be, in parallel mode), nothing flows to it until that one is fetched and a slot is free: it waits as Downloading.
-      const flowing = [...pending].some((kind) => run.delivering.has(`${kind}:${mac}`));
+      const flowing = [...pending].some((kind) => run.delivering.has(imageKey(kind, mac)));
       if (flowing || !this.deps.transitions.move(mac, 'Predownloading', 'Downloading')) this.deps.notifier.apChanged(mac);
       return;
     }

@@ -320,7 +320,7 @@ export class PredownloadRunner {
     const macs = onlyMac ? [onlyMac] : [...job.macs].filter((mac) => started.has(mac) || ready(mac));
     for (const mac of macs) this.deps.transitions.moveFromCurrent(mac, 'Downloading', ['Initiated']);
     this.checkStage(run);
-    await Promise.all(macs.map((mac) => new Promise<void>((done) => run.deliveries.enqueue({ mac, priority: job.kind === 'controller', item: { job, done } }))));
+    await Promise.all(macs.map((mac) => new Promise<void>((done) => run.deliveries.enqueue({ mac, kind: job.kind, priority: job.kind === 'controller', item: { job, done } }))));
     this.checkStage(run);
   }
 

@@ -1,4 +1,5 @@
 import type { ImageKind } from '../../lib/capwapEvents';
+import { imageKey } from './imageKey';
 
 interface Progress {
   bytes: number;
@@ -50,7 +51,7 @@ export class TransferProgress {
   readonly moved = { fetchedBytes: 0, deliveredBytes: 0 };
 
   private key(mac: string, kind: ImageKind): string {
-    return `${kind}:${mac}`;
+    return imageKey(kind, mac);
   }
 
   start(mac: string, kind: ImageKind, total: number): void {

@@ -111,7 +111,7 @@ export class UpgradeOrchestrator {
     return (this.run?.jobFor('ap', imageType)?.image ?? null) !== null;
   }
 
-  /** Place of each AP waiting for a delivery slot (1 is next). */
+  /** Place in line of each image waiting for a delivery slot, keyed by `imageKey` (1 is next). */
   queuePositions(): Map<string, number> {
     if (!this.predownloadRunning()) return this.joinDownloads.queuePositions();
     return this.run && !this.run.cancelled ? this.run.deliveries.positions() : new Map();

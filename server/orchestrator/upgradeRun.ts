@@ -49,10 +49,10 @@ export class UpgradeRun {
   /** Bytes fetched so far of each file being fetched from the image server. */
   readonly fetches = new Map<string, ImageFetchProgress>();
   readonly deliveries: DeliveryQueue<DeliveryTicket>;
-  /** Bytes each AP acknowledged per image (`kind:mac`): an AP may not ask to resume beyond them. */
+  /** Bytes each AP acknowledged per image (`imageKey`): an AP may not ask to resume beyond them. */
   readonly sentBytes = new Map<string, number>();
   /**
-   * The deliveries (`kind:mac`) started and not ended, from the offer to the AP's verdict. The AP hosting the
+   * The deliveries (`imageKey`) started and not ended, from the offer to the AP's verdict. The AP hosting the
    * controller stays Predownloading while one of its images is in one: its last bytes may be acknowledged while the
    * AP still checks the image, and the AP's row must not fall back to Downloading meanwhile.
    */

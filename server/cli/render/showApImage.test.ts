@@ -32,6 +32,7 @@ function completeRow(name: string, imageType: string): ApImageRow {
     connected: true,
     lastError: null,
     queuePosition: null,
+    controllerQueuePosition: null,
     siteTag: 'default-site-tag',
     activationExcluded: false,
   };

@@ -3,10 +3,11 @@ import { DEFAULT_AP_IMAGE_PAGE_QUERY } from '../../lib/apImageQuery';
 import { renderShowApSummary } from '../cli/render/showApSummary';
 import type { AccessPointRecord } from '../fleet/accessPoint';
 import { FleetProjection } from '../fleet/fleetProjection';
+import { imageKey } from '../orchestrator/imageKey';
 import { TransferProgress } from '../orchestrator/transferProgress';
 import { queryApImage } from './apImageView';
 
-function storedAp(mac: string, name: string, imageType: string): AccessPointRecord {
+function storedAp(mac: string, name: string, imageType: string, hostsController = false): AccessPointRecord {
   return {
     mac,
     name,
@@ -19,7 +20,7 @@ function storedAp(mac: string, name: string, imageType: string): AccessPointReco
     backupImageSha256: null,
     controllerPrimaryImage: null,
     controllerBackupImage: null,
-    hostsController: false,
+    hostsController,
     freeSpaceKb: 400_000,
     predownloadStatus: 'None',
     predownloadVersion: null,
@@ -52,5 +53,31 @@ describe('the Role column', () => {
     const summary = renderShowApSummary(report);
     expect(summary.filter((line) => /[0-9a-f]{4}\.[0-9a-f]{4}\.[0-9a-f]{4}/.test(line)).map((line) => line.slice(84, 94).trim())).toEqual(['NA', 'NA', 'NA']);
     expect(summary.join('\n')).not.toContain('Master');
+  });
+});
+
+describe('places in line', () => {
+  it("says each image's own: the AP hosting the controller receives its AP image while its controller image waits for a slot", () => {
+    const fleet = new FleetProjection();
+    for (const ap of [storedAp('0a00.00ff.0001', 'AP-CONTROLLER', 'ap1g7', true), storedAp('2c5a.0f40.6920', 'AP-POD-2-2', 'ap3g3')]) fleet.put({ ...ap, predownloadStatus: 'Predownloading' });
+    const progress = new TransferProgress();
+    progress.start('0a00.00ff.0001', 'ap', 1000);
+    progress.update('0a00.00ff.0001', 'ap', 400);
+    const report = queryApImage(DEFAULT_AP_IMAGE_PAGE_QUERY, {
+      fleet,
+      progress,
+      isConnected: () => true,
+      imageFetchedFor: () => true,
+      queuePositions: () =>
+        new Map([
+          [imageKey('controller', '0a00.00ff.0001'), 1],
+          [imageKey('ap', '2c5a.0f40.6920'), 2],
+        ]),
+      predownloadRunning: () => true,
+    });
+    const [host, other] = report.aps;
+    // Its AP image flows (40 %), not "Waiting for a slot"; its controller image is next in line.
+    expect(host).toMatchObject({ name: 'AP-CONTROLLER', percent: 40, queuePosition: null, controllerQueuePosition: 1 });
+    expect(other).toMatchObject({ name: 'AP-POD-2-2', queuePosition: 2, controllerQueuePosition: null });
   });
 });
