@@ -108,18 +108,18 @@ export class ModelSystem {
     this.steps.push(label);
     const deadline = Date.now() + REST_WAIT_MS;
     let looks = 0;
-    while (Date.now() < deadline) {
+    let rested = false;
+    while (!rested && Date.now() < deadline) {
       const found = (await this.check(false)).filter((v) => !this.overlooked(v));
       looks += 1;
       if (found.length > 0) this.fail(`${label}, look ${looks}`, found);
       this.noCrash();
       const { upgrade, apImage } = this.sut.read();
-      if (atRest(upgrade, apImage.aps)) break;
-      await new Promise((resolve) => setImmediate(resolve));
+      rested = atRest(upgrade, apImage.aps);
+      if (!rested) await new Promise((resolve) => setImmediate(resolve));
     }
     this.steps[this.steps.length - 1] = `${label} → ${looks} looks`;
-    const now = this.sut.read();
-    const stuck = atRest(now.upgrade, now.apImage.aps) ? [] : [notAtRest(now)].filter((v) => !this.overlooked(v));
+    const stuck = rested ? [] : [notAtRest(this.sut.read())].filter((v) => !this.overlooked(v));
     if (stuck.length > 0) this.fail(label, stuck);
   }
 
