@@ -2,6 +2,7 @@
 
 import { useTranslations } from 'next-intl';
 import { useState } from 'react';
+import { markLeaving } from './leavingPage';
 
 /** Ends the session on the server too, then leaves for the login page. */
 export function LogoutButton() {
@@ -9,6 +10,7 @@ export function LogoutButton() {
   const [busy, setBusy] = useState(false);
   const logout = async () => {
     setBusy(true);
+    markLeaving();
     await fetch('/api/auth/logout', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }).catch(() => undefined);
     window.location.assign('/login');
   };
