@@ -99,7 +99,7 @@ test.describe('admin access', () => {
     await page.waitForURL((url) => url.pathname === '/login');
     await expect(page.getByLabel('User Name', { exact: true })).toBeVisible();
     // Not "Unreachable, reconnecting…": the console did not go away, this tab left it.
-    expect(connectionWhileLeaving).toBe('Live');
+    expect(connectionWhileLeaving).toBe('Logging out…');
     expect(aborted).toEqual([]);
     expect(navigations).toEqual(['/login']);
     const replay = await fetch(`${consoleProcess.url}/api/ap-image`, { headers: { cookie: `ewc_session=${cookie!.value}` } });

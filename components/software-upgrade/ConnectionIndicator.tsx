@@ -13,7 +13,7 @@ export interface ConnectionIndicatorProps {
 
 function pillKey(status: ConnectionStatus, notice: string | null) {
   if (status === 'live') return 'live';
-  if (status === 'connecting') return 'connecting';
+  if (status === 'connecting' || status === 'leaving') return status;
   return notice ? 'stopped' : 'unreachable';
 }
 

@@ -5,7 +5,8 @@ import type { ApImageBatch, ConsoleSnapshot, TransferSample } from '@/lib/socket
 import { SYSLOG_PAGE_LINES, type SyslogLine } from '@/lib/syslog';
 import type { UpgradeView } from '@/lib/upgradeStage';
 
-export type ConnectionStatus = 'connecting' | 'live' | 'reconnecting';
+/** `leaving`: this tab ended its own session, so its socket was dropped on purpose and nothing is retried. */
+export type ConnectionStatus = 'connecting' | 'live' | 'reconnecting' | 'leaving';
 
 export interface ConsoleState {
   connection: ConnectionStatus;
@@ -32,6 +33,7 @@ export interface ConsoleState {
 export type ConsoleAction =
   | { type: 'connected' }
   | { type: 'disconnected'; at: string }
+  | { type: 'leaving' }
   | { type: 'stopping'; reason: string }
   | { type: 'snapshot'; snapshot: ConsoleSnapshot }
   | { type: 'apImage'; batch: ApImageBatch }
@@ -88,8 +90,10 @@ export function consoleReducer(state: ConsoleState, action: ConsoleAction): Cons
       return { ...state, connection: 'live', stopNotice: null, disconnectedAt: null };
     case 'disconnected':
       // Never having connected is "connecting", not "reconnecting"; failed retries keep the time the link was lost.
-      if (state.connection === 'connecting') return state;
+      if (state.connection === 'connecting' || state.connection === 'leaving') return state;
       return { ...state, connection: 'reconnecting', disconnectedAt: state.disconnectedAt ?? action.at };
+    case 'leaving':
+      return { ...state, connection: 'leaving' };
     case 'stopping':
       return { ...state, stopNotice: action.reason };
     case 'snapshot': {

@@ -12,3 +12,12 @@ describe('the page when the console stops gracefully', () => {
     expect(state).toMatchObject({ connection: 'live', stopNotice: null, disconnectedAt: null });
   });
 });
+
+describe('the page when this tab logs out', () => {
+  it('says it is logging out, not that the console is unreachable, when its socket is dropped with its session', () => {
+    let state = consoleReducer(INITIAL_CONSOLE_STATE, { type: 'connected' });
+    state = consoleReducer(state, { type: 'leaving' });
+    state = consoleReducer(state, { type: 'disconnected', at: '2026-12-07T10:00:00.000Z' });
+    expect(state).toMatchObject({ connection: 'leaving', disconnectedAt: null });
+  });
+});

@@ -29,13 +29,13 @@ export function useConsoleState(): ConsoleStateApi {
     socketRef.current = socket;
     socket.on('connect', () => dispatch({ type: 'connected' }));
     socket.on('connect_error', (error) => {
-      if (isLeaving()) return;
+      if (isLeaving()) return dispatch({ type: 'leaving' });
       dispatch({ type: 'disconnected', at: new Date().toISOString() });
       // The session ended (logout elsewhere, expiry, account removed): back to the login page, then here again.
       if (error.message.startsWith('unauthorized')) window.location.assign(`/login?next=${encodeURIComponent(window.location.pathname)}`);
     });
     socket.on('disconnect', (reason) => {
-      if (isLeaving()) return;
+      if (isLeaving()) return dispatch({ type: 'leaving' });
       dispatch({ type: 'disconnected', at: new Date().toISOString() });
       // Socket.IO does not retry after the server closed the connection on purpose; a console must.
       if (reason === 'io server disconnect') socket.connect();
